@@ -1,0 +1,165 @@
+/**
+ * The agent process: one MQTT session (birth, will, heartbeat), one DeviceRunner per
+ * configured device, and the command executor. It reconnects by itself and republishes
+ * its birth and every device's health after each reconnect.
+ */
+import os from 'node:os';
+import type { MqttClient } from 'mqtt';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
+import { codecs, encode } from '../protocols/codec.ts';
+import { TOPICS, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
+import type { AgentConfig } from './config.ts';
+import { CommandExecutor } from './command-executor.ts';
+import { DeviceRunner, type HealthReport } from './device-runner.ts';
+import type { DriverCatalog, DriverDefinition } from './driver.ts';
+
+export const AGENT_VERSION = '0.1.0';
+
+export interface AgentDependencies {
+  config: AgentConfig;
+  drivers: DriverCatalog;
+  clock: Clock;
+  log: Logger;
+  /** Password for the broker, resolved by the caller from config.broker.passwordEnv. */
+  brokerPassword?: string;
+}
+
+interface RunningDevice {
+  runner: DeviceRunner;
+  definition: DriverDefinition;
+}
+
+export class Agent {
+  private client: MqttClient | undefined;
+  private session = 0;
+  private readonly startedAt: number;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly devices = new Map<string, RunningDevice>();
+  private readonly executor: CommandExecutor;
+  readonly counters = { invalidPayloads: 0, commands: 0, healthPublished: 0 };
+
+  constructor(private readonly d: AgentDependencies) {
+    this.startedAt = d.clock.now();
+    this.executor = new CommandExecutor({
+      agentId: d.config.agentId,
+      clock: d.clock,
+      log: d.log,
+      target: (deviceId) => {
+        const device = this.devices.get(deviceId);
+        return device && { actions: device.definition.actions, execute: (action, params) => device.runner.execute(action, params) };
+      },
+      publish: (result) => this.publish('commandResult', topic.commandResult(this.id), result),
+    });
+  }
+
+  get id(): string {
+    return this.d.config.agentId;
+  }
+
+  async start(connectTimeoutMs = 10_000): Promise<void> {
+    const { config, log } = this.d;
+    this.client = connectMqtt({
+      url: config.broker.url,
+      clientId: `onair-agent-${config.agentId}`,
+      username: config.broker.username,
+      password: this.d.brokerPassword,
+      log,
+      will: () => {
+        // A new session per connect attempt: the controller ignores deaths older than the birth it holds.
+        this.session = Math.max(this.session + 1, this.d.clock.now());
+        return { topic: topic.agentState(this.id), payload: encode('agentState', this.death()), qos: 1, retain: true };
+      },
+    });
+    this.client.on('connect', () => this.onConnect());
+    this.client.on('message', (t, payload) => this.onMessage(t, payload));
+    for (const device of config.devices) this.startDevice(device);
+    this.heartbeat = setInterval(() => this.sendHeartbeat(), config.heartbeatIntervalMs);
+    await waitForConnect(this.client, connectTimeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await Promise.all([...this.devices.values()].map((d) => d.runner.stop()));
+    if (this.client) {
+      // A clean DISCONNECT discards the will [MQTT-3.1.2-10], so say goodbye explicitly.
+      if (this.client.connected) this.publish('agentState', topic.agentState(this.id), this.death());
+      await endMqtt(this.client);
+    }
+  }
+
+  private startDevice(device: AgentConfig['devices'][number]): void {
+    const definition = this.d.drivers.get(device.driver);
+    if (!definition) throw new Error(`unknown driver "${device.driver}" for device ${device.id}`);
+    const log = this.d.log.child({ agent: this.id, device: device.id });
+    const runner = new DeviceRunner({
+      deviceId: device.id,
+      driverName: device.driver,
+      kind: device.kind,
+      driver: definition.create({ deviceId: device.id, options: device.options, log }),
+      probeIntervalMs: device.probe.intervalMs,
+      probeTimeoutMs: device.probe.timeoutMs,
+      connectTimeoutMs: device.connectTimeoutMs,
+      actionTimeoutMs: device.actionTimeoutMs,
+      healthIntervalMs: this.d.config.healthIntervalMs,
+      clock: this.d.clock,
+      log,
+      publish: (health) => this.publishHealth(device.id, health),
+    });
+    this.devices.set(device.id, { runner, definition });
+    runner.start();
+  }
+
+  private onConnect(): void {
+    const client = this.client;
+    if (!client) return;
+    this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
+    client.subscribe(topic.command(this.id), { qos: 1 });
+    this.publish('agentState', topic.agentState(this.id), {
+      online: true,
+      session: this.session,
+      ts: this.d.clock.now(),
+      version: AGENT_VERSION,
+      hostname: os.hostname(),
+      devices: [...this.devices.keys()],
+      heartbeatIntervalMs: this.d.config.heartbeatIntervalMs,
+    });
+    for (const [deviceId, device] of this.devices) {
+      const health = device.runner.lastHealth();
+      if (health) this.publishHealth(deviceId, health);
+    }
+  }
+
+  private onMessage(mqttTopic: string, payload: Buffer): void {
+    if (mqttTopic !== topic.command(this.id)) return;
+    const decoded = codecs.command.decode(payload);
+    if (!decoded.ok) {
+      this.counters.invalidPayloads += 1;
+      this.d.log.warn({ agent: this.id, topic: mqttTopic, reason: decoded.reason, count: this.counters.invalidPayloads }, 'dropped an invalid command payload');
+      return;
+    }
+    this.counters.commands += 1;
+    this.executor.handle(decoded.value);
+  }
+
+  private publishHealth(deviceId: string, health: HealthReport): void {
+    this.counters.healthPublished += 1;
+    this.publish('deviceHealth', topic.deviceHealth(this.id, deviceId), { ...health, session: this.session });
+  }
+
+  private sendHeartbeat(): void {
+    if (!this.client?.connected) return;
+    const now = this.d.clock.now();
+    this.publish('heartbeat', topic.heartbeat(this.id), { session: this.session, ts: now, uptimeMs: now - this.startedAt });
+  }
+
+  private death(): PayloadOf<'agentState'> {
+    return { online: false, session: this.session, ts: this.d.clock.now() };
+  }
+
+  private publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
+    const spec = TOPICS[name];
+    this.client?.publish(mqttTopic, encode(name, payload), { qos: spec.qos, retain: spec.retain });
+  }
+}

@@ -1,0 +1,79 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ConfigError, parseYamlConfig, readConfigText, type NestedSchema } from '../lib/yaml-config.ts';
+import { Id } from '../protocols/schemas.ts';
+import type { DriverCatalog } from './driver.ts';
+
+export const BrokerSettings = Type.Object(
+  {
+    url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'mqtt://host:port or mqtts://host:port' }),
+    username: Type.Optional(Type.String()),
+    /** Name of an environment variable holding the password, so secrets stay out of config files. */
+    passwordEnv: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const ProbeSettings = Type.Object(
+  {
+    intervalMs: Type.Integer({ minimum: 20, default: 250, description: 'start-to-start period of health probes' }),
+    timeoutMs: Type.Integer({ minimum: 10, default: 200, description: 'a probe with no answer by then counts as failed' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const DeviceConfig = Type.Object(
+  {
+    id: Id,
+    driver: Type.String({ minLength: 1 }),
+    kind: Type.Optional(Type.String()),
+    probe: ProbeSettings,
+    connectTimeoutMs: Type.Integer({ minimum: 10, default: 5_000 }),
+    actionTimeoutMs: Type.Integer({ minimum: 10, default: 5_000 }),
+    /** Driver-specific: checked against the driver's own schema. */
+    options: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+  },
+  { additionalProperties: false },
+);
+export type DeviceConfig = Static<typeof DeviceConfig>;
+
+export const AgentConfig = Type.Object(
+  {
+    agentId: Id,
+    broker: Type.Object(BrokerSettings.properties, { additionalProperties: false, default: {} }),
+    heartbeatIntervalMs: Type.Integer({ minimum: 50, default: 1_000 }),
+    /** Health is published on every change and at least this often. */
+    healthIntervalMs: Type.Integer({ minimum: 100, default: 5_000 }),
+    devices: Type.Array(DeviceConfig, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+export type AgentConfig = Static<typeof AgentConfig>;
+
+/** The driver name must be a known one, and the options must match that driver's schema. */
+function driverParts(drivers: DriverCatalog) {
+  const driverName = Type.Union([...drivers.keys()].map((name) => Type.Literal(name)));
+  return (config: AgentConfig): NestedSchema[] =>
+    config.devices.flatMap((device, index) => {
+      const at = ['devices', String(index)];
+      const definition = drivers.get(device.driver);
+      if (!definition) return [{ path: [...at, 'driver'], schema: driverName }];
+      return [{ path: [...at, 'options'], schema: definition.optionsSchema }];
+    });
+}
+
+function rejectDuplicateIds(config: AgentConfig, file: string): AgentConfig {
+  const seen = new Set<string>();
+  for (const device of config.devices) {
+    if (seen.has(device.id)) throw new ConfigError([{ file, line: 0, column: 0, path: 'devices', message: `device id "${device.id}" appears twice` }]);
+    seen.add(device.id);
+  }
+  return config;
+}
+
+export function parseAgentConfig(text: string, file: string, drivers: DriverCatalog): AgentConfig {
+  return rejectDuplicateIds(parseYamlConfig(text, file, AgentConfig, driverParts(drivers)), file);
+}
+
+export function loadAgentConfig(file: string, drivers: DriverCatalog): AgentConfig {
+  return parseAgentConfig(readConfigText(file), file, drivers);
+}

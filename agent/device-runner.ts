@@ -1,0 +1,176 @@
+/**
+ * Runs one device: connects its driver, probes it on a fixed period with a deadline,
+ * turns every outcome (answer, error, hang) into health, and runs actions with a deadline.
+ * A driver that throws or hangs only ever makes its own device "failed".
+ */
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { Backoff } from '../lib/backoff.ts';
+import { errorMessage, withTimeout } from '../lib/timeout.ts';
+import type { DeviceHealth, DeviceStatus, HealthCheck, Params } from '../protocols/schemas.ts';
+import type { ActionOutcome, Driver, ProbeResult } from './driver.ts';
+
+export type HealthReport = Omit<DeviceHealth, 'session'>;
+
+export interface DeviceRunnerSettings {
+  deviceId: string;
+  driverName: string;
+  kind?: string;
+  driver: Driver;
+  probeIntervalMs: number;
+  probeTimeoutMs: number;
+  connectTimeoutMs: number;
+  actionTimeoutMs: number;
+  healthIntervalMs: number;
+  clock: Clock;
+  log: Logger;
+  publish: (health: HealthReport) => void;
+}
+
+/** Each failed probe is published (the controller counts them) up to this many in a row; then the steady interval applies. */
+const FAILURE_REPORTS = 10;
+/** After this many failed probes in a row the driver is closed and connected again. */
+const RECONNECT_AFTER_FAILURES = 8;
+
+export class DeviceRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private connected = false;
+  private connecting = false;
+  private nextConnectAt = 0;
+  private probeInFlight = false;
+  private consecutiveFailures = 0;
+  private seq = 0;
+  private last: HealthReport | undefined;
+  private lastPublishedAt = 0;
+  private readonly reconnectBackoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+  private stopped = false;
+
+  constructor(private readonly s: DeviceRunnerSettings) {}
+
+  start(): void {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.s.probeIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.s.driver.close()).catch((err: unknown) =>
+      this.s.log.warn({ device: this.s.deviceId, err: errorMessage(err) }, 'driver close failed'),
+    );
+  }
+
+  lastHealth(): HealthReport | undefined {
+    return this.last;
+  }
+
+  async execute(action: string, params: Params): Promise<ActionOutcome> {
+    if (!this.connected) throw new Error(`device ${this.s.deviceId} is not connected`);
+    return withTimeout(`${action} on ${this.s.deviceId}`, this.s.actionTimeoutMs, (signal) => this.s.driver.execute(action, params, signal));
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    if (!this.connected) {
+      this.tryConnect();
+      return;
+    }
+    if (this.probeInFlight) {
+      // The previous probe outlived its deadline and the driver still has not returned.
+      this.record(failedProbe('probe', 'failed', 'previous probe still has no answer (device hung)'));
+      return;
+    }
+    this.runProbe();
+  }
+
+  private tryConnect(): void {
+    const now = this.s.clock.now();
+    if (this.connecting || now < this.nextConnectAt) return;
+    this.connecting = true;
+    withTimeout(`connecting ${this.s.deviceId}`, this.s.connectTimeoutMs, (signal) => this.s.driver.connect(signal))
+      .then(() => {
+        this.connected = true;
+        this.reconnectBackoff.reset();
+        this.s.log.info({ device: this.s.deviceId }, 'device connected');
+        this.runProbe();
+      })
+      .catch((err: unknown) => {
+        this.nextConnectAt = this.s.clock.now() + this.reconnectBackoff.next();
+        this.record(failedProbe('connect', 'offline', errorMessage(err)));
+      })
+      .finally(() => {
+        this.connecting = false;
+      });
+  }
+
+  private runProbe(): void {
+    if (this.stopped) return;
+    this.probeInFlight = true;
+    const started = this.s.clock.now();
+    const driverCall = withTimeout(`probe of ${this.s.deviceId}`, this.s.probeTimeoutMs, (signal) => this.s.driver.probe(signal));
+    driverCall
+      .then((result) => this.record(result))
+      .catch((err: unknown) => this.record(failedProbe('probe', 'failed', errorMessage(err), this.s.clock.now() - started)))
+      .finally(() => {
+        this.probeInFlight = false;
+      });
+  }
+
+  private record(result: ProbeResult): void {
+    if (this.stopped) return;
+    const failing = result.status === 'failed' || result.status === 'offline';
+    this.consecutiveFailures = failing ? this.consecutiveFailures + 1 : 0;
+    if (this.consecutiveFailures === RECONNECT_AFTER_FAILURES && this.connected) this.reconnect();
+    const now = this.s.clock.now();
+    const report: HealthReport = {
+      status: result.status,
+      checks: result.checks,
+      metrics: result.metrics,
+      consecutiveFailures: this.consecutiveFailures,
+      ts: now,
+      seq: this.seq,
+      driver: this.s.driverName,
+      ...(this.s.kind ? { kind: this.s.kind } : {}),
+    };
+    if (this.shouldPublish(report, now)) {
+      this.seq += 1;
+      this.lastPublishedAt = now;
+      this.s.publish(report);
+      if (report.status !== this.last?.status) {
+        this.s.log.info({ device: this.s.deviceId, status: report.status, detail: firstProblem(report.checks) }, 'device health changed');
+      }
+    }
+    this.last = report;
+  }
+
+  private shouldPublish(report: HealthReport, now: number): boolean {
+    const previous = this.last;
+    if (!previous) return true;
+    if (report.status !== previous.status) return true;
+    if (report.consecutiveFailures > 0 && report.consecutiveFailures <= FAILURE_REPORTS) return true;
+    if (problemKey(report.checks) !== problemKey(previous.checks)) return true;
+    return now - this.lastPublishedAt >= this.s.healthIntervalMs;
+  }
+
+  private reconnect(): void {
+    this.s.log.warn({ device: this.s.deviceId, failures: this.consecutiveFailures }, 'device keeps failing; reconnecting its driver');
+    this.connected = false;
+    this.nextConnectAt = this.s.clock.now() + this.reconnectBackoff.next();
+    withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.s.driver.close()).catch(() => undefined);
+  }
+}
+
+function failedProbe(check: string, status: DeviceStatus, detail: string, latencyMs = 0): ProbeResult {
+  return { status, checks: [{ name: check, status, latencyMs, detail }], metrics: {} };
+}
+
+function problemKey(checks: HealthCheck[]): string {
+  let key = '';
+  for (const c of checks) if (c.status !== 'ok') key += `${c.name}=${c.status};`;
+  return key;
+}
+
+function firstProblem(checks: HealthCheck[]): string | undefined {
+  const bad = checks.find((c) => c.status !== 'ok');
+  return bad ? `${bad.name}: ${bad.detail ?? bad.status}` : undefined;
+}

@@ -1,0 +1,49 @@
+/**
+ * The one interface every device driver implements. The agent owns timeouts, retries and
+ * publishing; a driver only talks to its device. A driver may hang or throw: the agent's
+ * DeviceRunner bounds every call with a deadline and turns failures into health.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import type { DeviceStatus, HealthCheck, Metrics, Params } from '../protocols/schemas.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export interface ProbeResult {
+  status: DeviceStatus;
+  checks: HealthCheck[];
+  metrics: Metrics;
+}
+
+export interface ActionOutcome {
+  data?: Params;
+}
+
+export interface Driver {
+  /** Open the connection. Called again after a failure; must be safe to repeat. */
+  connect(signal: AbortSignal): Promise<void>;
+  /** One health probe. Throwing means "failed" with the error as detail. */
+  probe(signal: AbortSignal): Promise<ProbeResult>;
+  /** Run one action; resolve on success, throw with a clear message on failure. */
+  execute(action: string, params: Params, signal: AbortSignal): Promise<ActionOutcome>;
+  close(): Promise<void>;
+}
+
+export interface DriverContext<Options> {
+  deviceId: string;
+  options: Options;
+  log: Logger;
+}
+
+export interface DriverDefinition<S extends TSchema = TSchema> {
+  name: string;
+  /** Schema of the device's `options` block in the agent config, checked at load time. */
+  optionsSchema: S;
+  /** Actions this driver understands; anything else is rejected before it reaches the device. */
+  actions: readonly string[];
+  create(context: DriverContext<import('@sinclair/typebox').Static<S>>): Driver;
+}
+
+export type DriverCatalog = ReadonlyMap<string, DriverDefinition>;
+
+export function driverCatalog(definitions: DriverDefinition[]): DriverCatalog {
+  return new Map(definitions.map((d) => [d.name, d]));
+}

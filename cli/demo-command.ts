@@ -1,0 +1,30 @@
+/** `onair demo` (the main job, on simulated gear) and `onair bench`. */
+import { Option, type Command } from 'commander';
+import { createLogger } from '../lib/logger.ts';
+import { Studio } from './demo/studio.ts';
+import { SCENARIOS, formatSummary, runScenario, type Scenario } from './demo/scenario.ts';
+
+export function registerDemoCommands(program: Command): void {
+  program
+    .command('demo')
+    .description('run a studio on simulated gear, go on air, break the primary camera and show the failover')
+    .addOption(new Option('--scenario <name>', 'what breaks').choices(SCENARIOS).default('camera-failure'))
+    .option('--json', 'print only the summary, as one JSON object')
+    .action(async (o: { scenario: Scenario; json?: boolean }) => {
+      // Component logs go to stderr (quiet unless ONAIR_LOG_LEVEL says otherwise); the story goes to stdout.
+      const log = createLogger({ level: process.env.ONAIR_LOG_LEVEL ?? 'silent', fd: 2 });
+      const studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } } });
+      const say = (line: string): void => {
+        if (!o.json) process.stdout.write(`${line}\n`);
+      };
+      let summary;
+      try {
+        await studio.start();
+        summary = await runScenario(studio, o.scenario, say);
+      } finally {
+        await studio.stop();
+      }
+      process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+      process.exitCode = summary.ok ? 0 : 1;
+    });
+}

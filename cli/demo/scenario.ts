@@ -1,0 +1,130 @@
+/** Demo scenarios: go on air, break something, show the failover and measure it. */
+import type { ControllerEvent, DeviceRef } from '../../protocols/schemas.ts';
+import { DEMO_AGENTS, type Studio } from './studio.ts';
+
+export const SCENARIOS = ['camera-failure', 'agent-crash'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface DemoSummary {
+  scenario: Scenario;
+  slot: string;
+  failedDevice: string;
+  activatedDevice: string | null;
+  /** Fault injected → controller declares the device failed/offline. */
+  detectionMs: number | null;
+  /** Device declared failed → backup confirmed active. */
+  failoverMs: number | null;
+  /** Fault injected → backup confirmed active. */
+  totalMs: number | null;
+  /** The repaired primary is shown as available, and stays off air until an engineer switches back. */
+  primaryAvailableAfterRepair: boolean;
+  ok: boolean;
+  error?: string;
+}
+
+const SLOT = 'studio-a/cam-wide';
+const PRIMARY: DeviceRef = { agent: 'agent-a', device: 'cam-1' };
+const BACKUP = 'agent-b/cam-2';
+const name = (r: DeviceRef): string => `${r.agent}/${r.device}`;
+
+export async function runScenario(studio: Studio, scenario: Scenario, say: (line: string) => void): Promise<DemoSummary> {
+  const summary: DemoSummary = { scenario, slot: SLOT, failedDevice: name(PRIMARY), activatedDevice: null, detectionMs: null, failoverMs: null, totalMs: null, primaryAvailableAfterRepair: false, ok: false };
+  const t0 = Date.now();
+  const stopNarrating = studio.onEvent((e) => {
+    const line = describe(e);
+    if (line) say(`[${((e.ts - t0) / 1000).toFixed(3).padStart(7)} s] ${line}`);
+  });
+  try {
+    say('Starting the studio: controller with embedded broker, agent-a (primary gear) and agent-b (backup gear)…');
+    const everything = DEMO_AGENTS.flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id })));
+    await studio.waitForDevices(everything, 20_000);
+    say(`All ${everything.length} devices healthy. Going ON AIR: automatic failover is armed.`);
+    studio.controller.setOnAir(true, 'demo', 'demo show starts');
+
+    let injectedAt: number;
+    const beforeFault = studio.mark();
+    if (scenario === 'camera-failure') {
+      say(`Injecting a fault: ${name(PRIMARY)} stops answering (hung camera).`);
+      const result = await studio.command(PRIMARY, 'simulate.fault', { mode: 'dead' });
+      if (result.status !== 'succeeded') throw new Error(`could not inject the fault: ${result.status} ${result.error ?? ''}`);
+      injectedAt = result.ts;
+    } else {
+      const child = studio.agentProcess(PRIMARY.agent);
+      say(`Killing the ${PRIMARY.agent} process with SIGKILL (its camera, mic and light vanish at once).`);
+      injectedAt = Date.now();
+      child?.kill('SIGKILL');
+    }
+
+    const failed = await studio.waitForEvent((e) => e.type === 'device.state' && e.agent === PRIMARY.agent && e.device === PRIMARY.device && (e.data.to === 'failed' || e.data.to === 'offline'), 10_000, `failure of ${name(PRIMARY)}`, beforeFault);
+    summary.detectionMs = Math.max(0, failed.ts - injectedAt);
+    const switched = await studio.waitForEvent((e) => (e.type === 'failover.succeeded' || e.type === 'failover.failed') && e.slot === SLOT, 10_000, `failover of ${SLOT}`, beforeFault);
+    if (switched.type === 'failover.succeeded') {
+      summary.activatedDevice = String(switched.data.to);
+      summary.failoverMs = Math.max(0, switched.ts - failed.ts);
+      summary.totalMs = Math.max(0, switched.ts - injectedAt);
+    }
+
+    if (scenario === 'camera-failure') {
+      say(`Repairing ${name(PRIMARY)}. No automatic switch-back: it is shown as available and stays off air.`);
+      const beforeRepair = studio.mark();
+      await studio.command(PRIMARY, 'simulate.clear', {});
+      await studio.waitForEvent((e) => e.type === 'device.state' && e.agent === PRIMARY.agent && e.device === PRIMARY.device && e.data.to === 'ok', 15_000, `recovery of ${name(PRIMARY)}`, beforeRepair);
+      await waitFor(() => studio.slots.get(SLOT)?.primaryAvailable === true, 2_000);
+      const slot = studio.slots.get(SLOT);
+      summary.primaryAvailableAfterRepair = slot?.primaryAvailable === true && slot.active?.device !== PRIMARY.device;
+      say(`Slot ${SLOT}: active ${slot?.active ? name(slot.active) : 'none'}, primary available — switch back with: onair failover ${SLOT} --to ${name(PRIMARY)} --reason "..."`);
+    } else {
+      summary.primaryAvailableAfterRepair = true; // nothing to repair in this scenario
+    }
+    summary.ok = summary.activatedDevice === BACKUP && summary.primaryAvailableAfterRepair;
+  } catch (err) {
+    summary.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    stopNarrating();
+  }
+  return summary;
+}
+
+function describe(e: ControllerEvent): string | undefined {
+  const who = e.agent && e.device ? `${e.agent}/${e.device}` : e.agent;
+  switch (e.type) {
+    case 'device.state':
+      return `${who}: ${String(e.data.from)} → ${String(e.data.to).toUpperCase()}  (${e.reason ?? ''})`;
+    case 'agent.offline':
+    case 'agent.online':
+      return `${e.agent} ${e.type === 'agent.online' ? 'online' : 'OFFLINE'} (${e.reason ?? ''})`;
+    case 'failover.started':
+      return `FAILOVER ${e.slot}: ${e.reason ?? ''}; trying ${(e.data.candidates as string[] | undefined)?.join(', ') ?? ''}`;
+    case 'failover.succeeded':
+      return `FAILOVER ${e.slot}: ${String(e.data.from)} → ${String(e.data.to)} confirmed active in ${String(e.data.durationMs)} ms`;
+    case 'failover.failed':
+    case 'slot.down':
+    case 'alarm':
+      return `${e.type.toUpperCase()} ${e.slot ?? ''}: ${e.reason ?? ''}`;
+    case 'onair.changed':
+      return e.data.onAir ? 'ON AIR' : 'off air';
+    default:
+      return undefined;
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+export function formatSummary(s: DemoSummary): string {
+  const ms = (v: number | null): string => (v === null ? '—' : `${v} ms`);
+  return [
+    '',
+    `Summary (${s.scenario}) — ${s.ok ? 'FAILOVER OK' : 'FAILOVER FAILED'}`,
+    `  slot               ${s.slot}`,
+    `  failed device      ${s.failedDevice}`,
+    `  activated device   ${s.activatedDevice ?? '—'}`,
+    `  detection          ${ms(s.detectionMs)}  (fault → device declared failed)`,
+    `  failover           ${ms(s.failoverMs)}  (declared failed → backup confirmed active)`,
+    `  total              ${ms(s.totalMs)}`,
+    ...(s.error ? [`  error              ${s.error}`] : []),
+    '',
+  ].join('\n');
+}

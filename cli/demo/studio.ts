@@ -1,0 +1,211 @@
+/**
+ * A demo studio on one machine: the controller (embedded broker on a free port) in this
+ * process, and two agents as real child processes, each with a simulated camera, mic and
+ * light, forming three slots with a primary on agent-a and its backup on agent-b.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { stringify } from 'yaml';
+import { systemClock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
+import { sleep } from '../../lib/timeout.ts';
+import { codecs } from '../../protocols/codec.ts';
+import { ROOT, topic } from '../../protocols/contract.ts';
+import type { CommandResult, ControllerEvent, DeviceRef, SlotState } from '../../protocols/schemas.ts';
+import { parseControllerConfig } from '../../controller/config.ts';
+import { Controller } from '../../controller/controller.ts';
+
+const ONAIR_BIN = fileURLToPath(new URL('../../bin/onair.js', import.meta.url));
+
+export interface StudioAgent {
+  id: string;
+  devices: Array<{ id: string; kind: 'camera' | 'mic' | 'light' }>;
+}
+
+export const DEMO_AGENTS: StudioAgent[] = [
+  { id: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'mic-1', kind: 'mic' }, { id: 'light-1', kind: 'light' }] },
+  { id: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }, { id: 'mic-2', kind: 'mic' }, { id: 'light-2', kind: 'light' }] },
+];
+
+export const DEMO_SLOTS = [
+  { id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 1 } },
+  { id: 'studio-a/mic-host', primary: 'agent-a/mic-1', backups: ['agent-b/mic-2'], params: { channel: 1 } },
+  { id: 'studio-a/key-light', primary: 'agent-a/light-1', backups: ['agent-b/light-2'], params: { scene: 'key', level: 80 } },
+];
+
+export interface StudioOptions {
+  log: Logger;
+  agents?: StudioAgent[];
+  slots?: typeof DEMO_SLOTS;
+  /** Extra controller config (YAML object), merged over the demo defaults. */
+  controller?: Record<string, unknown>;
+  dataDir?: string;
+  probe?: { intervalMs: number; timeoutMs: number };
+}
+
+export class Studio {
+  readonly events: ControllerEvent[] = [];
+  readonly slots = new Map<string, SlotState>();
+  private readonly agentProcesses = new Map<string, ChildProcess>();
+  private watcher!: MqttClient;
+  private readonly results = new Map<string, (r: CommandResult) => void>();
+  private eventListeners: Array<(e: ControllerEvent) => void> = [];
+  readonly dir: string;
+  controller!: Controller;
+
+  constructor(private readonly o: StudioOptions) {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'onair-studio-'));
+  }
+
+  async start(): Promise<void> {
+    const config = parseControllerConfig(
+      stringify({
+        broker: { embedded: true, port: 0, host: '127.0.0.1' },
+        dataDir: this.o.dataDir ?? path.join(this.dir, 'data'),
+        slots: this.o.slots ?? DEMO_SLOTS,
+        ...this.o.controller,
+      }),
+      '(demo studio)',
+    );
+    this.controller = await Controller.start({ config, clock: systemClock, log: this.o.log });
+    this.watcher = connectMqtt({ url: this.controller.brokerUrl, clientId: `onair-studio-${randomUUID().slice(0, 6)}`, log: this.o.log });
+    this.watcher.on('message', (t, p) => this.onMessage(t, p));
+    await waitForConnect(this.watcher, 5_000);
+    await this.watcher.subscribeAsync([`${ROOT}/controller/events`, `${ROOT}/slots/#`, `${ROOT}/agents/+/results`], { qos: 1 });
+    for (const agent of this.o.agents ?? DEMO_AGENTS) this.spawnAgent(agent);
+  }
+
+  brokerUrl(): string {
+    return this.controller.brokerUrl;
+  }
+
+  agentConfigFile(agentId: string): string {
+    return path.join(this.dir, `${agentId}.yaml`);
+  }
+
+  spawnAgent(agent: StudioAgent): ChildProcess {
+    const probe = this.o.probe ?? { intervalMs: 250, timeoutMs: 200 };
+    const file = this.agentConfigFile(agent.id);
+    writeFileSync(
+      file,
+      stringify({
+        agentId: agent.id,
+        broker: { url: this.controller.brokerUrl },
+        heartbeatIntervalMs: 500,
+        devices: agent.devices.map((d) => ({ id: d.id, driver: 'simulated', kind: d.kind, probe, options: { kind: d.kind } })),
+      }),
+    );
+    const logFile = openSync(path.join(this.dir, `${agent.id}.log`), 'a');
+    const child = spawn(process.execPath, [ONAIR_BIN, 'agent', '--config', file], {
+      stdio: ['ignore', logFile, logFile],
+      env: { ...process.env, ONAIR_LOG_LEVEL: process.env.ONAIR_LOG_LEVEL ?? 'info' },
+    });
+    this.agentProcesses.set(agent.id, child);
+    return child;
+  }
+
+  agentProcess(agentId: string): ChildProcess | undefined {
+    return this.agentProcesses.get(agentId);
+  }
+
+  /** Returns a function that removes the listener. */
+  onEvent(listener: (e: ControllerEvent) => void): () => void {
+    this.eventListeners.push(listener);
+    return () => {
+      this.eventListeners = this.eventListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Waits until every listed device is `ok` in the controller's eyes. */
+  async waitForDevices(refs: DeviceRef[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const devices = this.controller.status().devices;
+      if (refs.every((r) => devices.some((d) => d.agent === r.agent && d.device === r.device && d.status === 'ok'))) return;
+      await sleep(50);
+    }
+    const states = this.controller.status().devices.map((d) => `${d.agent}/${d.device}=${d.status}`).join(', ');
+    throw new Error(`devices not all ok within ${timeoutMs} ms: ${states || 'none seen'}`);
+  }
+
+  /** Position in the event stream, to wait only for events from then on. */
+  mark(): number {
+    return this.events.length;
+  }
+
+  waitForEvent(match: (e: ControllerEvent) => boolean, timeoutMs: number, what: string, fromMark = 0): Promise<ControllerEvent> {
+    const already = this.events.slice(fromMark).find(match);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.eventListeners = this.eventListeners.filter((l) => l !== listener);
+        reject(new Error(`no ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (e: ControllerEvent): void => {
+        if (!match(e)) return;
+        clearTimeout(timer);
+        this.eventListeners = this.eventListeners.filter((l) => l !== listener);
+        resolve(e);
+      };
+      this.eventListeners.push(listener);
+    });
+  }
+
+  /** Sends a command straight to an agent (as any MQTT client may) and waits for its final result. */
+  command(ref: DeviceRef, action: string, params: Record<string, unknown>, timeoutMs = 3_000): Promise<CommandResult> {
+    const id = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.results.delete(id);
+        reject(new Error(`${action} on ${ref.agent}/${ref.device}: no result within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.results.set(id, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      const command = { id, device: ref.device, action, params, expiresAt: Date.now() + timeoutMs, issuedBy: 'demo' };
+      this.watcher.publish(topic.command(ref.agent), JSON.stringify(command), { qos: 1 });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.agentProcesses.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 3_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await endMqtt(this.watcher, true);
+    await this.controller.stop();
+    if (!process.env.ONAIR_KEEP_DEMO) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private onMessage(mqttTopic: string, payload: Buffer): void {
+    if (mqttTopic === topic.controllerEvents()) {
+      const e = codecs.controllerEvents.decode(payload);
+      if (!e.ok) return;
+      this.events.push(e.value);
+      for (const l of [...this.eventListeners]) l(e.value);
+    } else if (mqttTopic.startsWith(`${ROOT}/slots/`)) {
+      const s = codecs.slot.decode(payload);
+      if (s.ok) this.slots.set(s.value.slot, s.value);
+    } else if (mqttTopic.endsWith('/results')) {
+      const r = codecs.commandResult.decode(payload);
+      if (r.ok && r.value.status !== 'accepted') this.results.get(r.value.id)?.(r.value);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/** Commands for engineers and technicians: status, failover, events, on-air. */
+import os from 'node:os';
+import { Option, type Command } from 'commander';
+import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
+import { request, UserError, withController, type RequestOptions } from './request-client.ts';
+
+export const brokerOption = (): Option =>
+  new Option('--broker <url>', 'MQTT broker of the controller').env('ONAIR_BROKER').default('mqtt://127.0.0.1:1883');
+const timeoutOption = (): Option => new Option('--timeout <ms>', 'how long to wait for the controller').default(5_000).argParser(Number);
+
+interface ClientOpts {
+  broker: string;
+  timeout: number;
+  json?: boolean;
+}
+
+const requestOptions = (o: ClientOpts): RequestOptions => ({ broker: o.broker, timeoutMs: o.timeout, issuedBy: `${os.userInfo().username}@${os.hostname()}` });
+
+export function registerOperatorCommands(program: Command): void {
+  program
+    .command('status')
+    .description('show agents, devices and slots')
+    .option('--json', 'print the status as JSON')
+    .addOption(brokerOption())
+    .addOption(timeoutOption())
+    .action(async (o: ClientOpts) => {
+      const options = requestOptions(o);
+      const status = await withController(options, (c) => request(c, 'status', {}, options));
+      process.stdout.write(o.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+    });
+
+  program
+    .command('failover')
+    .description('switch a slot to a backup by hand (default: its first healthy backup)')
+    .argument('<slot>', 'slot id, e.g. studio-a/cam-wide')
+    .option('--to <device>', 'device to switch to: agent/device, or a device id unique in the slot')
+    .requiredOption('--reason <text>', 'why: recorded in the event log')
+    .option('--json', 'print the outcome as JSON')
+    .addOption(brokerOption())
+    .addOption(timeoutOption())
+    .action(async (slot: string, o: ClientOpts & { to?: string; reason: string }) => {
+      const options = requestOptions(o);
+      const outcome = await withController(options, (c) => request(c, 'failover', { slot, reason: o.reason, ...(o.to ? { to: o.to } : {}) }, options));
+      const name = (r: { agent: string; device: string } | null) => (r ? `${r.agent}/${r.device}` : 'none');
+      process.stdout.write(o.json ? `${JSON.stringify(outcome)}\n` : `${outcome.slot}: ${name(outcome.from)} → ${name(outcome.to)} in ${outcome.durationMs} ms\n`);
+    });
+
+  program
+    .command('events')
+    .description('show the event log (state changes, commands, failovers, alarms)')
+    .option('--since <when>', 'ISO time, or an age such as 30s, 15m, 2h, 1d')
+    .option('--limit <n>', 'newest N events', Number, 200)
+    .option('--slot <slot>', 'only this slot')
+    .option('--device <device>', 'only this device')
+    .option('--json', 'one JSON object per line')
+    .addOption(brokerOption())
+    .addOption(timeoutOption())
+    .action(async (o: ClientOpts & { since?: string; limit: number; slot?: string; device?: string }) => {
+      const options = requestOptions(o);
+      const params = {
+        limit: o.limit,
+        ...(o.since ? { since: parseSince(o.since, Date.now()) } : {}),
+        ...(o.slot ? { slot: o.slot } : {}),
+        ...(o.device ? { device: o.device } : {}),
+      };
+      const { events } = await withController(options, (c) => request(c, 'events', params, options));
+      process.stdout.write(events.map((e) => (o.json ? JSON.stringify(e) : formatEvent(e))).join('\n') + (events.length ? '\n' : ''));
+    });
+
+  program
+    .command('on-air')
+    .description('go on air (arms automatic failover) or off air')
+    .argument('<state>', 'on or off')
+    .option('--reason <text>', 'recorded in the event log')
+    .addOption(brokerOption())
+    .addOption(timeoutOption())
+    .action(async (state: string, o: ClientOpts & { reason?: string }) => {
+      if (state !== 'on' && state !== 'off') throw new UserError(`on-air takes "on" or "off", not "${state}"`);
+      const options = requestOptions(o);
+      const result = await withController(options, (c) => request(c, 'on-air', { onAir: state === 'on', ...(o.reason ? { reason: o.reason } : {}) }, options));
+      process.stdout.write(result.onAir ? 'ON AIR: automatic failover armed\n' : 'off air: failures are recorded, no automatic failover\n');
+    });
+}
+
+export function parseSince(text: string, now: number): number {
+  const age = /^(\d+)(s|m|h|d)$/.exec(text);
+  if (age) return now - Number(age[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[age[2] as 's' | 'm' | 'h' | 'd'];
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new UserError(`--since "${text}" is neither an ISO time nor an age like 15m`);
+  return at;
+}
+
+const time = (ts: number): string => new Date(ts).toISOString().replace('T', ' ').slice(0, 23);
+
+export function formatEvent(e: ControllerEvent): string {
+  const subject = [e.slot, e.agent && e.device ? `${e.agent}/${e.device}` : e.agent].filter(Boolean).join(' ');
+  const change = e.type === 'device.state' ? ` ${String(e.data.from)} → ${String(e.data.to)}` : '';
+  return `${time(e.ts)}  ${e.type.padEnd(18)} ${subject}${change}${e.reason ? `  (${e.reason})` : ''}${e.by ? `  by ${e.by}` : ''}`;
+}
+
+export function formatStatus(s: StatusData): string {
+  const lines = [`${s.onAir ? 'ON AIR' : 'off air'}`, '', 'SLOTS'];
+  for (const slot of s.slots) {
+    const active = slot.active ? `${slot.active.agent}/${slot.active.device}` : '—';
+    const members = slot.members.map((m) => `${m.agent}/${m.device}:${m.status}`).join(' ');
+    lines.push(`  ${slot.slot.padEnd(24)} ${slot.state.padEnd(12)} active ${active.padEnd(22)} ${members}${slot.primaryAvailable ? '  (primary available: switch back by hand)' : ''}`);
+  }
+  lines.push('', 'AGENTS');
+  for (const a of s.agents) lines.push(`  ${a.agent.padEnd(24)} ${a.online ? 'online' : 'OFFLINE'}`);
+  lines.push('', 'DEVICES');
+  for (const d of s.devices) lines.push(`  ${`${d.agent}/${d.device}`.padEnd(32)} ${d.status.padEnd(9)} ${d.kind ?? ''}${d.detail ? `  ${d.detail}` : ''}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,77 @@
+/** `onair controller` and `onair agent`: the long-running processes. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { systemClock } from '../lib/clock.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import { loadAgentConfig } from '../agent/config.ts';
+import { Agent } from '../agent/agent.ts';
+import { builtInDrivers } from '../agent/drivers/index.ts';
+import { defaultControllerConfig, loadControllerConfig } from '../controller/config.ts';
+import { Controller } from '../controller/controller.ts';
+import { UserError } from './request-client.ts';
+
+export function registerRuntimeCommands(program: Command): void {
+  program
+    .command('controller')
+    .description('run the controller (with its embedded MQTT broker unless the config names an external one)')
+    .option('-c, --config <file>', 'controller config (YAML)')
+    .option('--port <port>', 'embedded broker port (overrides the config)', parsePort)
+    .option('--data <dir>', 'data directory (overrides the config)')
+    .option('--on-air', 'start on air (arms automatic failover)')
+    .action(async (opts: { config?: string; port?: number; data?: string; onAir?: boolean }) => {
+      const config = opts.config ? loadControllerConfig(opts.config) : defaultControllerConfig();
+      if (opts.port !== undefined) config.broker.port = opts.port;
+      if (opts.data) config.dataDir = opts.data;
+      if (opts.onAir) config.onAir = true;
+      const log = createLogger({ name: 'controller' });
+      const controller = await Controller.start({
+        config,
+        clock: systemClock,
+        log,
+        baseDir: opts.config && !opts.data ? path.dirname(path.resolve(opts.config)) : process.cwd(),
+        brokerPassword: secret(config.broker.passwordEnv),
+      });
+      log.info({ broker: controller.brokerUrl, onAir: config.onAir, slots: config.slots.length }, 'controller running');
+      await untilSignal(log, () => controller.stop());
+    });
+
+  program
+    .command('agent')
+    .description('run an agent: drive the devices in its config and report to the controller')
+    .requiredOption('-c, --config <file>', 'agent config (YAML)')
+    .action(async (opts: { config: string }) => {
+      const drivers = builtInDrivers();
+      const config = loadAgentConfig(opts.config, drivers);
+      const log = createLogger({ name: 'agent' }).child({ agent: config.agentId });
+      const agent = new Agent({ config, drivers, clock: systemClock, log, brokerPassword: secret(config.broker.passwordEnv) });
+      await agent.start().catch((err: Error) => log.warn({ err: err.message }, 'broker not reachable yet; still trying in the background'));
+      log.info({ devices: config.devices.length, broker: config.broker.url }, 'agent running');
+      await untilSignal(log, () => agent.stop());
+    });
+}
+
+function secret(envName: string | undefined): string | undefined {
+  if (!envName) return undefined;
+  const value = process.env[envName];
+  if (value === undefined) throw new UserError(`the broker password variable ${envName} is not set`);
+  return value;
+}
+
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`"${text}" is not a port number (0-65535)`);
+  return port;
+}
+
+function untilSignal(log: Logger, stop: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: string): void => {
+      log.info({ signal }, 'stopping');
+      const force = setTimeout(() => process.exit(1), 5_000);
+      force.unref();
+      stop().finally(() => resolve());
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}

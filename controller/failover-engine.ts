@@ -1,0 +1,241 @@
+/**
+ * The only place that picks a backup. One decision per slot at a time: failure reports
+ * that arrive while a slot is deciding are folded into that decision, and a manual request
+ * that races it is refused with a clear reason instead of causing a second switch.
+ */
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { errorMessage } from '../lib/timeout.ts';
+import type { CommandResult, DeviceRef, DeviceStatus, EventType, FailoverData, Params, SlotCondition, SlotState } from '../protocols/schemas.ts';
+
+export interface SlotDefinition {
+  id: string;
+  primary: DeviceRef;
+  backups: DeviceRef[];
+  params: Params;
+}
+
+export interface FailoverEvent {
+  type: EventType;
+  slot: string;
+  agent?: string;
+  device?: string;
+  by?: string;
+  reason?: string;
+  data: Params;
+}
+
+export interface FailoverDependencies {
+  clock: Clock;
+  log: Logger;
+  status: (ref: DeviceRef) => DeviceStatus;
+  activate: (ref: DeviceRef, params: Params, issuedBy: string, timeoutMs: number) => Promise<CommandResult>;
+  /** Fire-and-forget: put the device that was replaced in standby (tally off, mic muted). */
+  standby: (ref: DeviceRef, issuedBy: string) => void;
+  record: (event: FailoverEvent) => void;
+  publish: (state: SlotState) => void;
+  saveActive: (slot: string, active: DeviceRef | null) => void;
+  activateTimeoutMs: number;
+}
+
+export class FailoverRefused extends Error {
+  override name = 'FailoverRefused';
+}
+
+interface SlotRuntime {
+  def: SlotDefinition;
+  active: DeviceRef | null;
+  deciding: boolean;
+  reason?: string;
+  lastPublished?: string;
+}
+
+const sameRef = (a: DeviceRef | null, b: DeviceRef | null): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
+const refName = (r: DeviceRef | null): string => (r ? `${r.agent}/${r.device}` : 'none');
+const isDown = (s: DeviceStatus): boolean => s === 'failed' || s === 'offline';
+
+export class FailoverEngine {
+  private readonly slots = new Map<string, SlotRuntime>();
+  private readonly slotsByDevice = new Map<string, SlotRuntime[]>();
+  private onAir = false;
+
+  constructor(private readonly d: FailoverDependencies, definitions: SlotDefinition[], restoredActive: ReadonlyMap<string, DeviceRef | null> = new Map()) {
+    for (const def of definitions) {
+      const members = [def.primary, ...def.backups];
+      const restored = restoredActive.get(def.id);
+      const active = restored && members.some((m) => sameRef(m, restored)) ? restored : restored === null ? null : def.primary;
+      const slot: SlotRuntime = { def, active, deciding: false };
+      this.slots.set(def.id, slot);
+      for (const m of members) {
+        const key = refName(m);
+        this.slotsByDevice.set(key, [...(this.slotsByDevice.get(key) ?? []), slot]);
+      }
+    }
+  }
+
+  isOnAir(): boolean {
+    return this.onAir;
+  }
+
+  setOnAir(onAir: boolean): void {
+    this.onAir = onAir;
+    for (const slot of this.slots.values()) {
+      this.publish(slot);
+      if (onAir) this.reactToActive(slot);
+    }
+  }
+
+  states(): SlotState[] {
+    return [...this.slots.values()].map((s) => this.state(s));
+  }
+
+  publishAll(): void {
+    for (const slot of this.slots.values()) this.publish(slot, true);
+  }
+
+  /** Call on every device status transition. */
+  onDeviceStatus(ref: DeviceRef, to: DeviceStatus): void {
+    for (const slot of this.slotsByDevice.get(refName(ref)) ?? []) {
+      this.publish(slot);
+      if (sameRef(slot.active, ref) && isDown(to)) this.reactToActive(slot);
+      else if (slot.active === null && to === 'ok') this.reactToActive(slot); // a member came back while the slot was down
+    }
+  }
+
+  /** Manual failover (CLI, MQTT request). Resolves when the new device confirmed `activate`. */
+  async requestFailover(slotId: string, to: string | undefined, reason: string, by: string): Promise<FailoverData> {
+    const slot = this.slots.get(slotId);
+    if (!slot) throw new FailoverRefused(`no slot "${slotId}"; slots: ${[...this.slots.keys()].join(', ') || 'none'}`);
+    if (slot.deciding) throw new FailoverRefused(`slot ${slotId} is already failing over; try again when it has finished`);
+    let candidates: DeviceRef[];
+    if (to) {
+      const target = this.resolveMember(slot, to);
+      if (sameRef(target, slot.active)) throw new FailoverRefused(`${refName(target)} is already active in ${slotId}`);
+      candidates = [target];
+    } else {
+      candidates = this.candidates(slot);
+      if (candidates.length === 0) throw new FailoverRefused(`slot ${slotId} has no healthy device to switch to`);
+    }
+    const outcome = await this.decide(slot, candidates, reason, by);
+    if (!outcome) throw new FailoverRefused(`failover of ${slotId} failed: ${slot.reason ?? 'no device confirmed activate'}`);
+    return outcome;
+  }
+
+  private reactToActive(slot: SlotRuntime): void {
+    if (!this.onAir || slot.deciding) return; // a running decision re-checks when it ends
+    const activeStatus = slot.active ? this.d.status(slot.active) : 'offline';
+    if (slot.active && !isDown(activeStatus)) return;
+    const candidates = this.candidates(slot);
+    const reason = slot.active ? `${refName(slot.active)} is ${activeStatus}` : 'slot is down';
+    if (candidates.length === 0) {
+      if (slot.active !== null || slot.reason === undefined) this.markDown(slot, `${reason} and no backup is healthy`, 'controller');
+      return;
+    }
+    void this.decide(slot, candidates, reason, 'controller');
+  }
+
+  /** Healthy members other than the active one, in slot order; degraded ones only as a last resort. */
+  private candidates(slot: SlotRuntime): DeviceRef[] {
+    const members = [slot.def.primary, ...slot.def.backups].filter((m) => !sameRef(m, slot.active));
+    const ok = members.filter((m) => this.d.status(m) === 'ok');
+    const degraded = members.filter((m) => this.d.status(m) === 'degraded');
+    return [...ok, ...degraded];
+  }
+
+  private async decide(slot: SlotRuntime, candidates: DeviceRef[], reason: string, by: string): Promise<FailoverData | undefined> {
+    slot.deciding = true;
+    const started = this.d.clock.now();
+    const from = slot.active;
+    this.d.record({ type: 'failover.started', slot: slot.def.id, by, reason, data: { from: refName(from), candidates: candidates.map(refName) } });
+    this.publish(slot);
+    let outcome: FailoverData | undefined;
+    const attempts: string[] = [];
+    try {
+      for (const candidate of candidates) {
+        const result = await this.d.activate(candidate, slot.def.params, by, this.d.activateTimeoutMs).catch(
+          (err: unknown): CommandResult => ({ id: '-', device: candidate.device, status: 'failed', error: errorMessage(err), ts: this.d.clock.now() }),
+        );
+        if (result.status === 'succeeded') {
+          slot.active = candidate;
+          slot.reason = undefined;
+          this.d.saveActive(slot.def.id, candidate);
+          const durationMs = this.d.clock.now() - started;
+          outcome = { slot: slot.def.id, from, to: candidate, durationMs };
+          this.d.record({ type: 'failover.succeeded', slot: slot.def.id, agent: candidate.agent, device: candidate.device, by, reason, data: { from: refName(from), to: refName(candidate), durationMs, attempts } });
+          this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
+          if (from && !isDown(this.d.status(from))) this.d.standby(from, by);
+          return outcome;
+        }
+        attempts.push(`${refName(candidate)}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
+        this.d.log.warn({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, status: result.status, err: result.error }, 'backup did not activate; trying the next');
+      }
+      this.d.record({ type: 'failover.failed', slot: slot.def.id, by, reason, data: { from: refName(from), attempts } });
+      slot.reason = `no device confirmed activate: ${attempts.join('; ')}`;
+      if (from === null || isDown(this.d.status(from))) this.markDown(slot, slot.reason, by);
+      return undefined;
+    } finally {
+      slot.deciding = false;
+      this.publish(slot);
+      // Something may have failed while we were deciding (the new device, or the old one came back).
+      if (outcome) this.reactToActive(slot);
+    }
+  }
+
+  private markDown(slot: SlotRuntime, reason: string, by: string): void {
+    slot.active = null;
+    slot.reason = reason;
+    this.d.saveActive(slot.def.id, null);
+    this.d.record({ type: 'slot.down', slot: slot.def.id, by, reason, data: {} });
+    this.d.record({ type: 'alarm', slot: slot.def.id, by, reason: `slot ${slot.def.id} is DOWN: ${reason}`, data: { severity: 'critical' } });
+    this.d.log.error({ slot: slot.def.id, reason }, 'slot is down: nothing healthy to put on air');
+    this.publish(slot);
+  }
+
+  private resolveMember(slot: SlotRuntime, name: string): DeviceRef {
+    const members = [slot.def.primary, ...slot.def.backups];
+    const matches = members.filter((m) => refName(m) === name || m.device === name);
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) throw new FailoverRefused(`"${name}" is ambiguous in ${slot.def.id}; use agent/device: ${matches.map(refName).join(', ')}`);
+    throw new FailoverRefused(`"${name}" is not a member of ${slot.def.id}; members: ${members.map(refName).join(', ')}`);
+  }
+
+  private condition(slot: SlotRuntime): SlotCondition {
+    if (slot.deciding) return 'failing_over';
+    if (!slot.active) return 'down';
+    const s = this.d.status(slot.active);
+    if (s === 'ok') return 'ok';
+    if (s === 'degraded') return 'degraded';
+    if (s === 'unknown') return 'unknown';
+    return 'down';
+  }
+
+  private state(slot: SlotRuntime): SlotState {
+    const { def } = slot;
+    const primaryStatus = this.d.status(def.primary);
+    return {
+      slot: def.id,
+      state: this.condition(slot),
+      active: slot.active,
+      primary: def.primary,
+      backups: def.backups,
+      members: [
+        { ...def.primary, status: primaryStatus, role: 'primary' as const },
+        ...def.backups.map((b) => ({ ...b, status: this.d.status(b), role: 'backup' as const })),
+      ],
+      params: def.params,
+      onAir: this.onAir,
+      primaryAvailable: !sameRef(slot.active, def.primary) && primaryStatus === 'ok',
+      ...(slot.reason ? { reason: slot.reason } : {}),
+      ts: this.d.clock.now(),
+    };
+  }
+
+  /** Publishes only when something other than the timestamp changed. */
+  private publish(slot: SlotRuntime, force = false): void {
+    const state = this.state(slot);
+    const key = JSON.stringify({ ...state, ts: 0 });
+    if (!force && key === slot.lastPublished) return;
+    slot.lastPublished = key;
+    this.d.publish(state);
+  }
+}

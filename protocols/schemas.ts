@@ -1,0 +1,271 @@
+/**
+ * Every payload on the OnAir MQTT contract. These TypeBox schemas are the single source of
+ * truth: runtime validators are compiled from them (protocols/codec.ts), TypeScript types
+ * are derived with Static<>, and docs/schemas/*.json are generated from them.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Agent, device and slot segment ids: safe as MQTT topic levels (no '/', '+', '#'). */
+export const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$', description: 'letters, digits, _ . : -; at most 64' });
+/** A slot id may have one '/' to group by studio: `studio-a/cam-wide`. */
+export const SlotId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}(/[A-Za-z0-9][A-Za-z0-9_.:-]{0,63})?$' });
+/** Milliseconds since the Unix epoch. */
+export const Timestamp = Type.Integer({ minimum: 0, description: 'ms since the Unix epoch' });
+
+export const DeviceStatus = Type.Union(
+  [Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('failed'), Type.Literal('offline'), Type.Literal('unknown')],
+  { description: 'ok < degraded < failed; offline = unreachable or its agent is gone; unknown = no data yet' },
+);
+export type DeviceStatus = Static<typeof DeviceStatus>;
+
+export const MetricValue = Type.Union([Type.Number(), Type.String(), Type.Boolean()]);
+export const Metrics = Type.Record(Type.String(), MetricValue);
+export type Metrics = Static<typeof Metrics>;
+
+export const HealthCheck = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    status: DeviceStatus,
+    latencyMs: Type.Number({ minimum: 0 }),
+    detail: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type HealthCheck = Static<typeof HealthCheck>;
+
+export const DeviceHealth = Type.Object(
+  {
+    status: DeviceStatus,
+    checks: Type.Array(HealthCheck),
+    metrics: Metrics,
+    /** Consecutive failed probes; the controller's fail-fast threshold counts these. */
+    consecutiveFailures: Type.Integer({ minimum: 0 }),
+    ts: Timestamp,
+    /** Increases with every health message of this device from this agent process. */
+    seq: Type.Integer({ minimum: 0 }),
+    session: Type.Integer({ minimum: 0 }),
+    driver: Type.String(),
+    kind: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type DeviceHealth = Static<typeof DeviceHealth>;
+
+export const AgentState = Type.Object(
+  {
+    online: Type.Boolean(),
+    /** Increases on every connect; a death older than the current birth is stale (Sparkplug B bdSeq rule, tck-id-payloads-ndeath-bdseq). */
+    session: Type.Integer({ minimum: 0 }),
+    ts: Timestamp,
+    version: Type.Optional(Type.String()),
+    hostname: Type.Optional(Type.String()),
+    devices: Type.Optional(Type.Array(Id)),
+    heartbeatIntervalMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type AgentState = Static<typeof AgentState>;
+
+export const Heartbeat = Type.Object(
+  { session: Type.Integer({ minimum: 0 }), ts: Timestamp, uptimeMs: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+export type Heartbeat = Static<typeof Heartbeat>;
+
+export const Params = Type.Record(Type.String(), Type.Unknown());
+export type Params = Static<typeof Params>;
+
+export const Command = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 128 }),
+    device: Id,
+    action: Type.String({ minLength: 1, maxLength: 64 }),
+    params: Params,
+    expiresAt: Timestamp,
+    issuedBy: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type Command = Static<typeof Command>;
+
+export const CommandStatus = Type.Union([
+  Type.Literal('accepted'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('rejected'),
+  Type.Literal('expired'),
+]);
+export type CommandStatus = Static<typeof CommandStatus>;
+
+export const CommandResult = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    device: Id,
+    status: CommandStatus,
+    error: Type.Optional(Type.String()),
+    data: Type.Optional(Params),
+    ts: Timestamp,
+  },
+  { additionalProperties: false },
+);
+export type CommandResult = Static<typeof CommandResult>;
+
+export const DeviceRef = Type.Object({ agent: Id, device: Id }, { additionalProperties: false });
+export type DeviceRef = Static<typeof DeviceRef>;
+
+export const SlotCondition = Type.Union(
+  [Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('failing_over'), Type.Literal('down'), Type.Literal('unknown')],
+  { description: 'ok: active device healthy; degraded: active degraded; failing_over: a decision is running; down: nothing healthy on air' },
+);
+export type SlotCondition = Static<typeof SlotCondition>;
+
+export const SlotMember = Type.Object(
+  { agent: Id, device: Id, status: DeviceStatus, role: Type.Union([Type.Literal('primary'), Type.Literal('backup')]) },
+  { additionalProperties: false },
+);
+export type SlotMember = Static<typeof SlotMember>;
+
+export const SlotState = Type.Object(
+  {
+    slot: SlotId,
+    state: SlotCondition,
+    active: Nullable(DeviceRef),
+    primary: DeviceRef,
+    backups: Type.Array(DeviceRef),
+    members: Type.Array(SlotMember),
+    /** Role parameters sent with `activate`: a camera's preset, a light's scene, a mic's channel. */
+    params: Params,
+    onAir: Type.Boolean(),
+    /** True when the primary is healthy again but not active: an engineer may switch back by hand. */
+    primaryAvailable: Type.Boolean(),
+    reason: Type.Optional(Type.String()),
+    ts: Timestamp,
+  },
+  { additionalProperties: false },
+);
+export type SlotState = Static<typeof SlotState>;
+
+export const ControllerState = Type.Object(
+  { online: Type.Boolean(), ts: Timestamp, onAir: Type.Optional(Type.Boolean()), version: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+export type ControllerState = Static<typeof ControllerState>;
+
+export const EventType = Type.Union([
+  Type.Literal('agent.online'),
+  Type.Literal('agent.offline'),
+  Type.Literal('device.state'),
+  Type.Literal('command.sent'),
+  Type.Literal('command.result'),
+  Type.Literal('failover.started'),
+  Type.Literal('failover.succeeded'),
+  Type.Literal('failover.failed'),
+  Type.Literal('slot.down'),
+  Type.Literal('alarm'),
+  Type.Literal('onair.changed'),
+  Type.Literal('controller.started'),
+]);
+export type EventType = Static<typeof EventType>;
+
+export const ControllerEvent = Type.Object(
+  {
+    seq: Type.Integer({ minimum: 0 }),
+    ts: Timestamp,
+    type: EventType,
+    agent: Type.Optional(Id),
+    device: Type.Optional(Id),
+    slot: Type.Optional(SlotId),
+    /** Who or what caused it: `controller` for automatic decisions, else the user or client. */
+    by: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+    data: Params,
+  },
+  { additionalProperties: false },
+);
+export type ControllerEvent = Static<typeof ControllerEvent>;
+
+// --- controller/requests/{op} → controller/responses/{op} (zigbee2mqtt-style envelope) ---
+
+export const RequestEnvelope = <P extends TSchema>(params: P) =>
+  Type.Object(
+    {
+      transaction: Type.String({ minLength: 1, maxLength: 128 }),
+      issuedBy: Type.Optional(Type.String({ minLength: 1 })),
+      params,
+    },
+    { additionalProperties: false },
+  );
+
+export const StatusParams = Type.Object({}, { additionalProperties: false });
+export const FailoverParams = Type.Object(
+  {
+    slot: SlotId,
+    /** `agent/device` or a device id that is unique among the slot's members; default: first healthy backup. */
+    to: Type.Optional(Type.String({ minLength: 1 })),
+    reason: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type FailoverParams = Static<typeof FailoverParams>;
+export const EventsParams = Type.Object(
+  {
+    since: Type.Optional(Timestamp),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    slot: Type.Optional(SlotId),
+    device: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type EventsParams = Static<typeof EventsParams>;
+export const OnAirParams = Type.Object({ onAir: Type.Boolean(), reason: Type.Optional(Type.String()) }, { additionalProperties: false });
+export type OnAirParams = Static<typeof OnAirParams>;
+
+export const DeviceSummary = Type.Object(
+  {
+    agent: Id,
+    device: Id,
+    status: DeviceStatus,
+    since: Timestamp,
+    reported: DeviceStatus,
+    driver: Type.Optional(Type.String()),
+    kind: Type.Optional(Type.String()),
+    lastHealthAt: Nullable(Timestamp),
+    detail: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type DeviceSummary = Static<typeof DeviceSummary>;
+export const AgentSummary = Type.Object(
+  { agent: Id, online: Type.Boolean(), session: Type.Integer(), lastSeenAt: Nullable(Timestamp) },
+  { additionalProperties: false },
+);
+export type AgentSummary = Static<typeof AgentSummary>;
+export const StatusData = Type.Object(
+  {
+    onAir: Type.Boolean(),
+    agents: Type.Array(AgentSummary),
+    devices: Type.Array(DeviceSummary),
+    slots: Type.Array(SlotState),
+    counters: Type.Record(Type.String(), Type.Integer()),
+  },
+  { additionalProperties: false },
+);
+export type StatusData = Static<typeof StatusData>;
+export const FailoverData = Type.Object(
+  { slot: SlotId, from: Nullable(DeviceRef), to: DeviceRef, durationMs: Type.Number() },
+  { additionalProperties: false },
+);
+export type FailoverData = Static<typeof FailoverData>;
+export const EventsData = Type.Object({ events: Type.Array(ControllerEvent) }, { additionalProperties: false });
+export const OnAirData = Type.Object({ onAir: Type.Boolean() }, { additionalProperties: false });
+
+export const ResponseEnvelope = <D extends TSchema>(data: D) =>
+  Type.Union([
+    Type.Object({ transaction: Type.String(), status: Type.Literal('ok'), data }, { additionalProperties: false }),
+    Type.Object(
+      { transaction: Type.String(), status: Type.Literal('error'), error: Type.String({ minLength: 1 }) },
+      { additionalProperties: false },
+    ),
+  ]);
