@@ -107,13 +107,18 @@ export class DeviceRunner {
     if (this.stopped) return;
     this.probeInFlight = true;
     const started = this.s.clock.now();
-    const driverCall = withTimeout(`probe of ${this.s.deviceId}`, this.s.probeTimeoutMs, (signal) => this.s.driver.probe(signal));
-    driverCall
+    withTimeout(`probe of ${this.s.deviceId}`, this.s.probeTimeoutMs, (signal) => {
+      const call = Promise.resolve().then(() => this.s.driver.probe(signal));
+      // In flight until the driver itself returns, not until our deadline: a driver that
+      // ignores its abort signal must not get a second probe piled on top of the hung one.
+      call.then(
+        () => (this.probeInFlight = false),
+        () => (this.probeInFlight = false),
+      );
+      return call;
+    })
       .then((result) => this.record(result))
-      .catch((err: unknown) => this.record(failedProbe('probe', 'failed', errorMessage(err), this.s.clock.now() - started)))
-      .finally(() => {
-        this.probeInFlight = false;
-      });
+      .catch((err: unknown) => this.record(failedProbe('probe', 'failed', errorMessage(err), this.s.clock.now() - started)));
   }
 
   private record(result: ProbeResult): void {

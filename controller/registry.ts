@@ -78,11 +78,12 @@ export class Registry {
   applyAgentState(agentId: string, state: AgentState, now: number): RegistryResult {
     const known = this.agents.get(agentId);
     if (known && state.session < known.session) {
-      // Sparkplug B: a death (or birth) from an older session than the current birth is stale.
+      // Sparkplug B: a death (or birth) from an older session than the current birth is stale [tck-id-topics-nbirth-bdseq-matching].
       return { deviceChanges: [], ignored: `session ${state.session} is older than current session ${known.session}` };
     }
     const heartbeatDeadlineMs = state.heartbeatIntervalMs ? Math.max(this.thresholds.heartbeatDeadlineMs, 3 * state.heartbeatIntervalMs) : (known?.heartbeatDeadlineMs ?? this.thresholds.heartbeatDeadlineMs);
-    const record: AgentRecord = { id: agentId, online: state.online, session: state.session, lastSeenAt: now, heartbeatDeadlineMs };
+    // A death keeps the old `online` until loseAgent, so the change is reported exactly once.
+    const record: AgentRecord = { id: agentId, online: state.online || (known?.online ?? false), session: state.session, lastSeenAt: now, heartbeatDeadlineMs };
     this.agents.set(agentId, record);
     const changed = !known || known.online !== state.online || known.session !== state.session;
     if (state.online) {

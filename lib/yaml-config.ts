@@ -93,16 +93,17 @@ function toProblem(error: ValueError, prefix: string[], doc: Document, lines: Li
   let hint: string | undefined;
   let nodePath = segments;
   if (error.type === ValueErrorType.ObjectAdditionalProperties) {
-    // TypeBox points at the object; name the unknown key and suggest the closest valid one.
-    const unknownKey = findUnknownKey(doc, segments, error.schema);
+    // TypeBox points at the unknown key itself (or, for some schemas, at its object).
+    const pointsAtKey = !isMap(segments.length === 0 ? doc.contents : doc.getIn(segments, true));
+    const unknownKey = pointsAtKey ? segments.at(-1) : findUnknownKey(doc, segments, error.schema);
     if (unknownKey !== undefined) {
-      nodePath = [...segments, unknownKey];
+      nodePath = pointsAtKey ? segments : [...segments, unknownKey];
       message = `unknown field "${unknownKey}"`;
       const known = Object.keys((error.schema as TObject).properties ?? {});
       const near = closest(unknownKey, known);
       hint = near ? `did you mean "${near}"?` : `valid fields: ${known.join(', ')}`;
     }
-  } else if (error.type === ValueErrorType.ObjectRequiredProperty) {
+  } else if (error.type === ValueErrorType.ObjectRequiredProperty || error.value === undefined) {
     message = 'is required';
   } else if (error.type === ValueErrorType.Union || error.type === ValueErrorType.Literal) {
     const options = literalOptions(error.schema);
@@ -161,7 +162,7 @@ function literalOptions(schema: TSchema): Array<string | number | boolean> {
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
-    const key = `${p.line}:${p.path}:${p.message}`;
+    const key = `${p.path}:${p.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -40,14 +40,12 @@ export const DeviceHealth = Type.Object(
     status: DeviceStatus,
     checks: Type.Array(HealthCheck),
     metrics: Metrics,
-    /** Consecutive failed probes; the controller's fail-fast threshold counts these. */
-    consecutiveFailures: Type.Integer({ minimum: 0 }),
+    consecutiveFailures: Type.Integer({ minimum: 0, description: "failed probes in a row; the controller's fail-fast threshold counts these" }),
     ts: Timestamp,
-    /** Increases with every health message of this device from this agent process. */
-    seq: Type.Integer({ minimum: 0 }),
-    session: Type.Integer({ minimum: 0 }),
-    driver: Type.String(),
-    kind: Type.Optional(Type.String()),
+    seq: Type.Integer({ minimum: 0, description: 'grows with every health message of this device from this agent process' }),
+    session: Type.Integer({ minimum: 0, description: "the agent's session when it published this" }),
+    driver: Type.String({ description: 'driver name, e.g. simulated, onvif, visca' }),
+    kind: Type.Optional(Type.String({ description: 'camera, mic, light, ...' })),
   },
   { additionalProperties: false },
 );
@@ -56,13 +54,13 @@ export type DeviceHealth = Static<typeof DeviceHealth>;
 export const AgentState = Type.Object(
   {
     online: Type.Boolean(),
-    /** Increases on every connect; a death older than the current birth is stale (Sparkplug B bdSeq rule, tck-id-payloads-ndeath-bdseq). */
-    session: Type.Integer({ minimum: 0 }),
+    // Sparkplug B 3.0: the death carries the bdSeq of its connect and the birth repeats it [tck-id-payloads-ndeath-bdseq] [tck-id-topics-nbirth-bdseq-matching].
+    session: Type.Integer({ minimum: 0, description: 'grows on every connect; a death older than the current birth is stale' }),
     ts: Timestamp,
     version: Type.Optional(Type.String()),
     hostname: Type.Optional(Type.String()),
-    devices: Type.Optional(Type.Array(Id)),
-    heartbeatIntervalMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    devices: Type.Optional(Type.Array(Id, { description: 'device ids this agent drives' })),
+    heartbeatIntervalMs: Type.Optional(Type.Integer({ minimum: 1, description: 'the controller waits at least 3 of these before declaring the agent lost' })),
   },
   { additionalProperties: false },
 );
@@ -79,12 +77,12 @@ export type Params = Static<typeof Params>;
 
 export const Command = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 128 }),
+    id: Type.String({ minLength: 1, maxLength: 128, description: 'unique; a repeated id is answered with the earlier result, never run twice' }),
     device: Id,
-    action: Type.String({ minLength: 1, maxLength: 64 }),
+    action: Type.String({ minLength: 1, maxLength: 64, description: 'activate, standby, recall-preset, set-scene, mute, ... (per driver)' }),
     params: Params,
-    expiresAt: Timestamp,
-    issuedBy: Type.String({ minLength: 1 }),
+    expiresAt: Type.Integer({ minimum: 0, description: 'ms since the epoch; later than this the agent answers expired and does nothing' }),
+    issuedBy: Type.String({ minLength: 1, description: 'controller for automatic decisions, else the user or client' }),
   },
   { additionalProperties: false },
 );
@@ -135,11 +133,9 @@ export const SlotState = Type.Object(
     primary: DeviceRef,
     backups: Type.Array(DeviceRef),
     members: Type.Array(SlotMember),
-    /** Role parameters sent with `activate`: a camera's preset, a light's scene, a mic's channel. */
-    params: Params,
+    params: Type.Record(Type.String(), Type.Unknown(), { description: "role parameters sent with activate: a camera's preset, a light's scene, a mic's channel" }),
     onAir: Type.Boolean(),
-    /** True when the primary is healthy again but not active: an engineer may switch back by hand. */
-    primaryAvailable: Type.Boolean(),
+    primaryAvailable: Type.Boolean({ description: 'the primary is healthy again but not active: an engineer may switch back by hand (never automatic)' }),
     reason: Type.Optional(Type.String()),
     ts: Timestamp,
   },
@@ -177,8 +173,7 @@ export const ControllerEvent = Type.Object(
     agent: Type.Optional(Id),
     device: Type.Optional(Id),
     slot: Type.Optional(SlotId),
-    /** Who or what caused it: `controller` for automatic decisions, else the user or client. */
-    by: Type.Optional(Type.String()),
+    by: Type.Optional(Type.String({ description: 'who or what caused it: controller for automatic decisions, else the user or client' })),
     reason: Type.Optional(Type.String()),
     data: Params,
   },

@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? sources(full) : full.endsWith('.ts') ? [full] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)].map((m) => path.resolve(path.dirname(file), m[1]!));
+}
+
+describe('architecture', () => {
+  it.each([
+    ['agent', 'controller'],
+    ['controller', 'agent'],
+    ['protocols', 'agent'],
+    ['protocols', 'controller'],
+  ])('%s/ never imports %s/', (from, forbidden) => {
+    const offenders = sources(path.join(root, from)).flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target.startsWith(path.join(root, forbidden) + path.sep))
+        .map((target) => `${path.relative(root, file)} → ${path.relative(root, target)}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps source files under ~400 lines', () => {
+    const long = ['agent', 'controller', 'protocols', 'lib', 'cli', 'simulators']
+      .flatMap((d) => sources(path.join(root, d)))
+      .map((f) => [path.relative(root, f), readFileSync(f, 'utf8').split('\n').length] as const)
+      .filter(([, lines]) => lines > 420);
+    expect(long).toEqual([]);
+  });
+});

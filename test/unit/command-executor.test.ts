@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../lib/clock.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import { CommandExecutor, type CommandTarget } from '../../agent/command-executor.ts';
+import type { Command, CommandResult } from '../../protocols/schemas.ts';
+
+function setup(execute: CommandTarget['execute'] = async () => ({ data: { done: true } })) {
+  const clock = new ManualClock(1_000);
+  const results: CommandResult[] = [];
+  let runs = 0;
+  const executor = new CommandExecutor({
+    agentId: 'agent-a',
+    clock,
+    log: silentLogger(),
+    memory: 3,
+    target: (id) => (id === 'cam-1' ? { actions: ['activate', 'standby'], execute: (a, p) => (runs++, execute(a, p)) } : undefined),
+    publish: (r) => results.push(r),
+  });
+  const command = (over: Partial<Command> = {}): Command => ({ id: 'c1', device: 'cam-1', action: 'activate', params: {}, expiresAt: 2_000, issuedBy: 'test', ...over });
+  const flush = () => new Promise((r) => setTimeout(r, 0));
+  return { clock, results, executor, command, flush, runs: () => runs };
+}
+
+describe('command executor', () => {
+  it('answers accepted, then succeeded with the data', async () => {
+    const s = setup();
+    s.executor.handle(s.command());
+    await s.flush();
+    expect(s.results.map((r) => r.status)).toEqual(['accepted', 'succeeded']);
+    expect(s.results[1]!.data).toEqual({ done: true });
+  });
+
+  it('answers expired, without running, when expiresAt has passed', async () => {
+    const s = setup();
+    s.clock.set(2_001);
+    s.executor.handle(s.command());
+    await s.flush();
+    expect(s.results).toHaveLength(1);
+    expect(s.results[0]).toMatchObject({ status: 'expired', error: 'expired 1 ms before it arrived' });
+    expect(s.runs()).toBe(0);
+  });
+
+  it('never runs a command id twice: the earlier result is repeated', async () => {
+    const s = setup();
+    s.executor.handle(s.command());
+    await s.flush();
+    s.executor.handle(s.command());
+    s.executor.handle(s.command({ action: 'standby' })); // same id, other content: still the earlier result
+    expect(s.runs()).toBe(1);
+    expect(s.results.map((r) => r.status)).toEqual(['accepted', 'succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it('repeats "accepted" for a duplicate that arrives while the first is still running', async () => {
+    let finish!: () => void;
+    const s = setup(() => new Promise((resolve) => (finish = () => resolve({}))));
+    s.executor.handle(s.command());
+    s.executor.handle(s.command());
+    expect(s.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    finish();
+    await s.flush();
+    expect(s.runs()).toBe(1);
+  });
+
+  it('rejects unknown devices and actions with a clear reason', () => {
+    const s = setup();
+    s.executor.handle(s.command({ id: 'x1', device: 'cam-9' }));
+    s.executor.handle(s.command({ id: 'x2', action: 'explode' }));
+    expect(s.results[0]).toMatchObject({ status: 'rejected', error: 'no device "cam-9" on agent agent-a' });
+    expect(s.results[1]).toMatchObject({ status: 'rejected', error: 'device "cam-1" has no action "explode"; it has: activate, standby' });
+  });
+
+  it('reports a throwing driver as failed', async () => {
+    const s = setup(async () => {
+      throw new Error('camera in standby');
+    });
+    s.executor.handle(s.command());
+    await s.flush();
+    expect(s.results.at(-1)).toMatchObject({ status: 'failed', error: 'camera in standby' });
+  });
+
+  it('forgets the oldest ids beyond its memory, keeping the newest', async () => {
+    const s = setup();
+    for (const id of ['a', 'b', 'c', 'd']) s.executor.handle(s.command({ id }));
+    await s.flush();
+    s.executor.handle(s.command({ id: 'd' }));
+    expect(s.runs()).toBe(4);
+    s.executor.handle(s.command({ id: 'a' }));
+    expect(s.runs()).toBe(5);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseAgentConfig } from '../../agent/config.ts';
+import { builtInDrivers } from '../../agent/drivers/index.ts';
+import { parseControllerConfig } from '../../controller/config.ts';
+import { ConfigError } from '../../lib/yaml-config.ts';
+
+const drivers = builtInDrivers();
+
+function problems(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message.split('\n');
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('agent config', () => {
+  it('fills in defaults', () => {
+    const config = parseAgentConfig('agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulated\n    options: { kind: camera }\n', 'a.yaml', drivers);
+    expect(config.broker.url).toBe('mqtt://127.0.0.1:1883');
+    expect(config.devices[0]!.probe).toEqual({ intervalMs: 250, timeoutMs: 200 });
+  });
+
+  it('reports a misspelt field with file, line, column, path and the closest valid name', () => {
+    const text = 'agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulated\n    probe:\n      intervalMS: 100\n    options: { kind: camera }\n';
+    expect(problems(() => parseAgentConfig(text, 'agent.yaml', drivers))).toEqual(['agent.yaml:6:7: devices.0.probe.intervalMS: unknown field "intervalMS" (did you mean "intervalMs"?)']);
+  });
+
+  it('reports an unknown driver, and bad driver options, at their lines', () => {
+    const text = 'agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulatd\n  - id: cam-2\n    driver: simulated\n    options:\n      kind: projector\n';
+    expect(problems(() => parseAgentConfig(text, 'agent.yaml', drivers))).toEqual([
+      'agent.yaml:4:5: devices.0.driver: must be one of "simulated" (did you mean "simulated"?)',
+      'agent.yaml:8:7: devices.1.options.kind: must be one of "camera", "mic", "light"',
+    ]);
+  });
+
+  it('reports a missing required field and a YAML syntax error', () => {
+    expect(problems(() => parseAgentConfig('devices: []\n', 'a.yaml', drivers))).toEqual(['a.yaml:1:1: agentId: is required']);
+    expect(problems(() => parseAgentConfig('agentId: [a\n', 'a.yaml', drivers))[0]).toMatch(/^a\.yaml:\d+:\d+: \(top level\): YAML syntax/);
+  });
+
+  it('rejects duplicate device ids', () => {
+    const text = 'agentId: a1\ndevices:\n  - { id: x, driver: simulated, options: { kind: mic } }\n  - { id: x, driver: simulated, options: { kind: mic } }\n';
+    expect(problems(() => parseAgentConfig(text, 'a.yaml', drivers))[0]).toMatch(/device id "x" appears twice/);
+  });
+});
+
+describe('controller config', () => {
+  it('parses slots and reports a malformed device reference', () => {
+    const good = parseControllerConfig('slots:\n  - id: studio-a/cam\n    primary: a/cam-1\n    backups: [b/cam-2]\n    params: { preset: 3 }\n', 'c.yaml');
+    expect(good.slots[0]).toMatchObject({ primary: 'a/cam-1', backups: ['b/cam-2'], params: { preset: 3 } });
+    expect(problems(() => parseControllerConfig('slots:\n  - id: s\n    primary: cam-1\n', 'c.yaml'))[0]).toMatch(/^c\.yaml:3:5: slots\.0\.primary: /);
+  });
+});

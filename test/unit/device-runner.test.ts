@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../../lib/clock.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import { DeviceRunner, type HealthReport } from '../../agent/device-runner.ts';
+import type { Driver, ProbeResult } from '../../agent/driver.ts';
+
+const healthy: ProbeResult = { status: 'ok', checks: [{ name: 'ping', status: 'ok', latencyMs: 1 }], metrics: {} };
+
+function runner(driver: Partial<Driver>) {
+  const published: HealthReport[] = [];
+  const full: Driver = {
+    connect: async () => {},
+    probe: async () => healthy,
+    execute: async () => ({}),
+    close: async () => {},
+    ...driver,
+  };
+  const r = new DeviceRunner({
+    deviceId: 'cam-1',
+    driverName: 'test',
+    driver: full,
+    probeIntervalMs: 100,
+    probeTimeoutMs: 50,
+    connectTimeoutMs: 50,
+    actionTimeoutMs: 50,
+    healthIntervalMs: 1_000,
+    clock: systemClock, // Date is faked by vi.useFakeTimers
+    log: silentLogger(),
+    publish: (h) => published.push(h),
+  });
+  return { r, published };
+}
+
+describe('device runner', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('publishes on change and then only at the steady interval', async () => {
+    const { r, published } = runner({});
+    r.start();
+    await vi.advanceTimersByTimeAsync(950);
+    expect(published).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(published).toHaveLength(2);
+    expect(published.map((h) => h.seq)).toEqual([0, 1]);
+    await r.stop();
+  });
+
+  it('a driver that hangs and ignores its abort signal makes the device failed, probe after probe', async () => {
+    const { r, published } = runner({ probe: () => new Promise<ProbeResult>(() => {}) });
+    r.start();
+    await vi.advanceTimersByTimeAsync(360);
+    expect(published.map((h) => [h.status, h.consecutiveFailures])).toEqual([
+      ['failed', 1],
+      ['failed', 2],
+      ['failed', 3],
+      ['failed', 4],
+    ]);
+    expect(published[0]!.checks[0]!.detail).toBe('probe of cam-1 timed out after 50 ms');
+    expect(published[1]!.checks[0]!.detail).toBe('previous probe still has no answer (device hung)');
+    await r.stop();
+  });
+
+  it('a driver that throws synchronously is a failed probe, not a crash', async () => {
+    const { r, published } = runner({
+      probe: () => {
+        throw new Error('boom');
+      },
+    });
+    r.start();
+    await vi.advanceTimersByTimeAsync(150);
+    expect(published[0]).toMatchObject({ status: 'failed', checks: [{ detail: 'boom' }] });
+    await r.stop();
+  });
+
+  it('a device that cannot connect is offline and retried with backoff', async () => {
+    let attempts = 0;
+    const { r, published } = runner({
+      connect: async () => {
+        attempts += 1;
+        throw new Error('ECONNREFUSED');
+      },
+    });
+    r.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(published[0]).toMatchObject({ status: 'offline', checks: [{ name: 'connect', detail: 'ECONNREFUSED' }] });
+    expect(attempts).toBeGreaterThan(1);
+    expect(attempts).toBeLessThan(10); // backoff, not every 100 ms tick
+    await r.stop();
+  });
+
+  it('bounds an action that hangs with its deadline', async () => {
+    const { r } = runner({ execute: () => new Promise(() => {}) });
+    r.start();
+    await vi.advanceTimersByTimeAsync(10);
+    const pending = r.execute('activate', {});
+    const outcome = expect(pending).rejects.toThrow('activate on cam-1 timed out after 50 ms');
+    await vi.advanceTimersByTimeAsync(60);
+    await outcome;
+    await r.stop();
+  });
+
+  it('refuses actions before the device is connected', async () => {
+    const { r } = runner({ connect: () => new Promise(() => {}) });
+    r.start();
+    await expect(r.execute('activate', {})).rejects.toThrow('device cam-1 is not connected');
+    await r.stop();
+  });
+});

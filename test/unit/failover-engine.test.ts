@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../lib/clock.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import { FailoverEngine, FailoverRefused, type FailoverEvent, type SlotDefinition } from '../../controller/failover-engine.ts';
+import type { CommandResult, DeviceRef, DeviceStatus, SlotState } from '../../protocols/schemas.ts';
+
+const ref = (agent: string, device: string): DeviceRef => ({ agent, device });
+const CAM: SlotDefinition = { id: 'studio-a/cam-wide', primary: ref('a', 'cam-1'), backups: [ref('b', 'cam-2'), ref('c', 'cam-3')], params: { preset: 2 } };
+
+interface Harness {
+  engine: FailoverEngine;
+  statuses: Map<string, DeviceStatus>;
+  activations: Array<{ device: string; params: Record<string, unknown>; by: string }>;
+  standbys: string[];
+  events: FailoverEvent[];
+  published: SlotState[];
+  saved: Array<[string, DeviceRef | null]>;
+  /** Decide how each device answers `activate`. */
+  answers: Map<string, () => Promise<CommandResult>>;
+  fail: (device: string, status?: DeviceStatus) => void;
+  settle: () => Promise<void>;
+}
+
+function harness(restored?: Map<string, DeviceRef | null>): Harness {
+  const clock = new ManualClock();
+  const statuses = new Map<string, DeviceStatus>([['a/cam-1', 'ok'], ['b/cam-2', 'ok'], ['c/cam-3', 'ok']]);
+  const h: Omit<Harness, 'engine' | 'fail' | 'settle'> = { statuses, activations: [], standbys: [], events: [], published: [], saved: [], answers: new Map() };
+  const engine = new FailoverEngine(
+    {
+      clock,
+      log: silentLogger(),
+      status: (r) => statuses.get(`${r.agent}/${r.device}`) ?? 'unknown',
+      activate: (r, params, by) => {
+        h.activations.push({ device: `${r.agent}/${r.device}`, params, by });
+        const answer = h.answers.get(`${r.agent}/${r.device}`);
+        return answer ? answer() : Promise.resolve({ id: 'x', device: r.device, status: 'succeeded', ts: clock.now() });
+      },
+      standby: (r) => h.standbys.push(`${r.agent}/${r.device}`),
+      record: (e) => h.events.push(e),
+      publish: (s) => h.published.push(s),
+      saveActive: (slot, active) => h.saved.push([slot, active]),
+      activateTimeoutMs: 500,
+    },
+    [CAM],
+    restored,
+  );
+  const fail = (device: string, status: DeviceStatus = 'failed') => {
+    statuses.set(device, status);
+    const [agent, id] = device.split('/') as [string, string];
+    engine.onDeviceStatus(ref(agent, id), status);
+  };
+  const settle = () => new Promise<void>((r) => setTimeout(r, 0));
+  return { ...h, engine, fail, settle };
+}
+
+const types = (h: Harness) => h.events.map((e) => e.type);
+const lastState = (h: Harness) => h.published.at(-1)!;
+
+describe('failover engine: automatic', () => {
+  it('on air, activates the first healthy backup with the role parameters', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    h.fail('a/cam-1');
+    await h.settle();
+    expect(h.activations).toEqual([{ device: 'b/cam-2', params: { preset: 2 }, by: 'controller' }]);
+    expect(types(h)).toEqual(['failover.started', 'failover.succeeded']);
+    expect(lastState(h)).toMatchObject({ state: 'ok', active: ref('b', 'cam-2'), primaryAvailable: false });
+    expect(h.saved).toEqual([['studio-a/cam-wide', ref('b', 'cam-2')]]);
+  });
+
+  it('skips unhealthy backups and moves on when a backup fails to activate', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    h.answers.set('b/cam-2', async () => ({ id: 'x', device: 'cam-2', status: 'failed', error: 'lens cap', ts: 0 }));
+    h.fail('a/cam-1');
+    await h.settle();
+    await h.settle();
+    expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2', 'c/cam-3']);
+    expect(lastState(h).active).toEqual(ref('c', 'cam-3'));
+    expect(h.events.at(-1)!.data.attempts).toEqual(['b/cam-2: failed (lens cap)']);
+  });
+
+  it('treats an activate that times out like a failed one', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    h.answers.set('b/cam-2', () => Promise.reject(new Error('activate on b/cam-2 timed out after 500 ms')));
+    h.fail('a/cam-1');
+    await h.settle();
+    await h.settle();
+    expect(lastState(h).active).toEqual(ref('c', 'cam-3'));
+  });
+
+  it('with no healthy backup, the slot is down and an alarm is raised', async () => {
+    const h = harness();
+    h.statuses.set('b/cam-2', 'failed');
+    h.statuses.set('c/cam-3', 'offline');
+    h.engine.setOnAir(true);
+    h.fail('a/cam-1');
+    await h.settle();
+    expect(h.activations).toEqual([]);
+    expect(types(h)).toEqual(['slot.down', 'alarm']);
+    expect(lastState(h)).toMatchObject({ state: 'down', active: null });
+  });
+
+  it('a down slot comes back when any member recovers', async () => {
+    const h = harness();
+    h.statuses.set('b/cam-2', 'failed');
+    h.statuses.set('c/cam-3', 'failed');
+    h.engine.setOnAir(true);
+    h.fail('a/cam-1');
+    await h.settle();
+    h.statuses.set('c/cam-3', 'ok');
+    h.engine.onDeviceStatus(ref('c', 'cam-3'), 'ok');
+    await h.settle();
+    expect(lastState(h)).toMatchObject({ state: 'ok', active: ref('c', 'cam-3') });
+  });
+
+  it('off air, records the failure but does not fail over', async () => {
+    const h = harness();
+    h.fail('a/cam-1');
+    await h.settle();
+    expect(h.activations).toEqual([]);
+    expect(lastState(h)).toMatchObject({ state: 'down', onAir: false, active: ref('a', 'cam-1') });
+  });
+
+  it('going on air with a failed active device fails over at once', async () => {
+    const h = harness();
+    h.fail('a/cam-1');
+    h.engine.setOnAir(true);
+    await h.settle();
+    expect(lastState(h).active).toEqual(ref('b', 'cam-2'));
+  });
+
+  it('does not switch back when the primary recovers; shows it as available', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    h.fail('a/cam-1');
+    await h.settle();
+    h.statuses.set('a/cam-1', 'ok');
+    h.engine.onDeviceStatus(ref('a', 'cam-1'), 'ok');
+    await h.settle();
+    expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2']);
+    expect(lastState(h)).toMatchObject({ active: ref('b', 'cam-2'), primaryAvailable: true });
+  });
+
+  it('two failure reports during one decision give one failover', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    let release!: () => void;
+    h.answers.set('b/cam-2', () => new Promise((resolve) => (release = () => resolve({ id: 'x', device: 'cam-2', status: 'succeeded', ts: 0 }))));
+    h.fail('a/cam-1', 'failed');
+    h.fail('a/cam-1', 'offline'); // its agent died too, a moment later
+    release();
+    await h.settle();
+    await h.settle();
+    expect(h.activations).toHaveLength(1);
+    expect(types(h).filter((t) => t === 'failover.succeeded')).toHaveLength(1);
+  });
+
+  it('re-checks when the new device failed while the decision was running', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    let release!: () => void;
+    h.answers.set('b/cam-2', () => new Promise((resolve) => (release = () => resolve({ id: 'x', device: 'cam-2', status: 'succeeded', ts: 0 }))));
+    h.fail('a/cam-1');
+    h.statuses.set('b/cam-2', 'failed');
+    release();
+    await h.settle();
+    await h.settle();
+    expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2', 'c/cam-3']);
+    expect(lastState(h).active).toEqual(ref('c', 'cam-3'));
+  });
+});
+
+describe('failover engine: manual', () => {
+  it('switches to a named device, puts the old one in standby, and records who and why', async () => {
+    const h = harness();
+    const outcome = await h.engine.requestFailover('studio-a/cam-wide', 'cam-3', 'reframing', 'eve');
+    expect(outcome).toMatchObject({ from: ref('a', 'cam-1'), to: ref('c', 'cam-3') });
+    expect(h.standbys).toEqual(['a/cam-1']);
+    expect(h.events.at(-1)).toMatchObject({ type: 'failover.succeeded', by: 'eve', reason: 'reframing' });
+  });
+
+  it('switches back to the primary by hand', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    h.fail('a/cam-1');
+    await h.settle();
+    h.statuses.set('a/cam-1', 'ok');
+    await h.engine.requestFailover('studio-a/cam-wide', 'a/cam-1', 'primary repaired', 'eve');
+    expect(lastState(h)).toMatchObject({ active: ref('a', 'cam-1'), primaryAvailable: false });
+  });
+
+  it('refuses a manual request that races a running decision', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    let release!: () => void;
+    h.answers.set('b/cam-2', () => new Promise((resolve) => (release = () => resolve({ id: 'x', device: 'cam-2', status: 'succeeded', ts: 0 }))));
+    h.fail('a/cam-1');
+    await expect(h.engine.requestFailover('studio-a/cam-wide', 'cam-3', 'race', 'eve')).rejects.toThrow(/already failing over/);
+    release();
+    await h.settle();
+    expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2']);
+  });
+
+  it('explains unknown slots, unknown members and the active device', async () => {
+    const h = harness();
+    await expect(h.engine.requestFailover('nope', undefined, 'x', 'eve')).rejects.toThrow(FailoverRefused);
+    await expect(h.engine.requestFailover('studio-a/cam-wide', 'cam-9', 'x', 'eve')).rejects.toThrow(/not a member.*members: a\/cam-1, b\/cam-2, c\/cam-3/);
+    await expect(h.engine.requestFailover('studio-a/cam-wide', 'cam-1', 'x', 'eve')).rejects.toThrow(/already active/);
+  });
+
+  it('reports a failed manual failover as an error and leaves the slot as it was', async () => {
+    const h = harness();
+    h.answers.set('b/cam-2', async () => ({ id: 'x', device: 'cam-2', status: 'rejected', error: 'no such action', ts: 0 }));
+    await expect(h.engine.requestFailover('studio-a/cam-wide', 'cam-2', 'test', 'eve')).rejects.toThrow(/no such action/);
+    expect(lastState(h).active).toEqual(ref('a', 'cam-1'));
+  });
+
+  it('starts from the restored assignment after a restart', () => {
+    const h = harness(new Map([['studio-a/cam-wide', ref('c', 'cam-3')]]));
+    expect(h.engine.states()[0]!.active).toEqual(ref('c', 'cam-3'));
+  });
+});
