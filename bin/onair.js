@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Launcher: OnAir is written in TypeScript and runs through tsx's ESM loader,
-// so `npm install` is the only build step on a fresh machine.
-import { register } from 'tsx/esm/api';
+// OnAir is written in TypeScript and compiled to dist/ by `npm install` (the prepare script).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('onair: not built yet; run "npm install" (or "npm run build") in the OnAir folder first\n');
+  process.exit(1);
+}
+await import(main.href);

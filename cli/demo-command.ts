@@ -1,8 +1,7 @@
 /** `onair demo` (the main job, on simulated gear) and `onair bench`. */
 import { Option, type Command } from 'commander';
 import { createLogger } from '../lib/logger.ts';
-import { Studio } from './demo/studio.ts';
-import { SCENARIOS, formatSummary, runScenario, type Scenario } from './demo/scenario.ts';
+import { SCENARIOS, type Scenario } from './demo/scenarios.ts';
 
 export function registerDemoCommands(program: Command): void {
   program
@@ -12,6 +11,8 @@ export function registerDemoCommands(program: Command): void {
     .option('--json', 'print only the summary, as one JSON object')
     .action(async (o: { scenario: Scenario; json?: boolean }) => {
       // Component logs go to stderr (quiet unless ONAIR_LOG_LEVEL says otherwise); the story goes to stdout.
+      const { Studio } = await import('./demo/studio.ts');
+      const { formatSummary, runScenario } = await import('./demo/scenario.ts');
       const log = createLogger({ level: process.env.ONAIR_LOG_LEVEL ?? 'silent', fd: 2 });
       const studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } } });
       const say = (line: string): void => {

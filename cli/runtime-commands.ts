@@ -3,12 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../lib/clock.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
-import { loadAgentConfig } from '../agent/config.ts';
-import { Agent } from '../agent/agent.ts';
-import { builtInDrivers } from '../agent/drivers/index.ts';
-import { defaultControllerConfig, loadControllerConfig } from '../controller/config.ts';
-import { Controller } from '../controller/controller.ts';
 import { UserError } from './request-client.ts';
+
+// Each command loads only its own side: an agent process never loads the broker or SQLite.
 
 export function registerRuntimeCommands(program: Command): void {
   program
@@ -19,6 +16,8 @@ export function registerRuntimeCommands(program: Command): void {
     .option('--data <dir>', 'data directory (overrides the config)')
     .option('--on-air', 'start on air (arms automatic failover)')
     .action(async (opts: { config?: string; port?: number; data?: string; onAir?: boolean }) => {
+      const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
+      const { Controller } = await import('../controller/controller.ts');
       const config = opts.config ? loadControllerConfig(opts.config) : defaultControllerConfig();
       if (opts.port !== undefined) config.broker.port = opts.port;
       if (opts.data) config.dataDir = opts.data;
@@ -40,6 +39,9 @@ export function registerRuntimeCommands(program: Command): void {
     .description('run an agent: drive the devices in its config and report to the controller')
     .requiredOption('-c, --config <file>', 'agent config (YAML)')
     .action(async (opts: { config: string }) => {
+      const { loadAgentConfig } = await import('../agent/config.ts');
+      const { Agent } = await import('../agent/agent.ts');
+      const { builtInDrivers } = await import('../agent/drivers/index.ts');
       const drivers = builtInDrivers();
       const config = loadAgentConfig(opts.config, drivers);
       const log = createLogger({ name: 'agent' }).child({ agent: config.agentId });

@@ -11,7 +11,7 @@ import type { Logger } from '../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
 import { codecs, encode } from '../protocols/codec.ts';
 import { TOPICS, controllerSubscriptions, parseTopic, responseTopic, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
-import type { ControllerEvent, DeviceRef, StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { CommandClient } from './command-client.ts';
 import { slotDefinitions, type ControllerConfig } from './config.ts';
@@ -80,8 +80,8 @@ export class Controller {
       onInvalid: (op, reason) => this.countInvalid(`controller/requests/${op}`, reason),
       handlers: {
         status: () => this.status(),
-        failover: (p, by) => this.engine.requestFailover(p.slot, p.to, p.reason, by),
-        events: (p) => ({ events: this.store.events(p) }),
+        failover: (p, by) => this.failover(p, by),
+        events: (p) => ({ events: this.events(p) }),
         'on-air': (p, by) => {
           this.setOnAir(p.onAir, by, p.reason);
           return { onAir: this.engine.isOnAir() };
@@ -139,6 +139,15 @@ export class Controller {
       slots: this.engine.states(),
       counters: { ...this.counters },
     };
+  }
+
+  /** Manual failover; resolves once the new device confirmed `activate`. */
+  failover(request: FailoverParams, by: string): Promise<FailoverData> {
+    return this.engine.requestFailover(request.slot, request.to, request.reason, by);
+  }
+
+  events(query: EventsParams = {}): ControllerEvent[] {
+    return this.store.events(query);
   }
 
   setOnAir(onAir: boolean, by: string, reason?: string): void {

@@ -93,13 +93,14 @@ function toProblem(error: ValueError, prefix: string[], doc: Document, lines: Li
   let hint: string | undefined;
   let nodePath = segments;
   if (error.type === ValueErrorType.ObjectAdditionalProperties) {
-    // TypeBox points at the unknown key itself (or, for some schemas, at its object).
-    const pointsAtKey = !isMap(segments.length === 0 ? doc.contents : doc.getIn(segments, true));
-    const unknownKey = pointsAtKey ? segments.at(-1) : findUnknownKey(doc, segments, error.schema);
+    // TypeBox points at the unknown key itself (or, in some versions, at the object holding it).
+    const known = Object.keys((error.schema as TObject).properties ?? {});
+    const last = segments.at(-1);
+    const pointsAtKey = last !== undefined && !known.includes(last);
+    const unknownKey = pointsAtKey ? last : findUnknownKey(doc, segments, error.schema);
     if (unknownKey !== undefined) {
       nodePath = pointsAtKey ? segments : [...segments, unknownKey];
       message = `unknown field "${unknownKey}"`;
-      const known = Object.keys((error.schema as TObject).properties ?? {});
       const near = closest(unknownKey, known);
       hint = near ? `did you mean "${near}"?` : `valid fields: ${known.join(', ')}`;
     }

@@ -2,8 +2,7 @@
 import type { ControllerEvent, DeviceRef } from '../../protocols/schemas.ts';
 import { DEMO_AGENTS, type Studio } from './studio.ts';
 
-export const SCENARIOS = ['camera-failure', 'agent-crash'] as const;
-export type Scenario = (typeof SCENARIOS)[number];
+import type { Scenario } from './scenarios.ts';
 
 export interface DemoSummary {
   scenario: Scenario;

@@ -7,11 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { stringify } from 'yaml';
 import { systemClock } from '../../lib/clock.ts';
+import { onairBin } from '../../lib/paths.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
 import { sleep } from '../../lib/timeout.ts';
@@ -21,7 +21,6 @@ import type { CommandResult, ControllerEvent, DeviceRef, SlotState } from '../..
 import { parseControllerConfig } from '../../controller/config.ts';
 import { Controller } from '../../controller/controller.ts';
 
-const ONAIR_BIN = fileURLToPath(new URL('../../bin/onair.js', import.meta.url));
 
 export interface StudioAgent {
   id: string;
@@ -102,7 +101,7 @@ export class Studio {
       }),
     );
     const logFile = openSync(path.join(this.dir, `${agent.id}.log`), 'a');
-    const child = spawn(process.execPath, [ONAIR_BIN, 'agent', '--config', file], {
+    const child = spawn(process.execPath, [onairBin(), 'agent', '--config', file], {
       stdio: ['ignore', logFile, logFile],
       env: { ...process.env, ONAIR_LOG_LEVEL: process.env.ONAIR_LOG_LEVEL ?? 'info' },
     });

@@ -1,0 +1,105 @@
+/** Agent ↔ controller over a real aedes broker on an ephemeral port. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import type { Agent } from '../../agent/agent.ts';
+import type { Controller } from '../../controller/controller.ts';
+import { topic } from '../../protocols/contract.ts';
+import { closeClient, collect, rawClient, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+
+let dir: string;
+let controller: Controller;
+let agent: Agent;
+let client: MqttClient;
+
+const deviceStatus = (device: string) => controller.status().devices.find((d) => d.device === device)?.status;
+
+beforeEach(async () => {
+  dir = tempDir();
+  controller = await startController({ dataDir: dir });
+  agent = await startAgent(controller.brokerUrl, 'agent-a', [{ id: 'cam-1', kind: 'camera' }, { id: 'mic-1', kind: 'mic' }]);
+  client = await rawClient(controller.brokerUrl);
+  await waitUntil(() => deviceStatus('cam-1') === 'ok' && deviceStatus('mic-1') === 'ok', 5_000, 'devices ok');
+});
+
+afterEach(async () => {
+  await closeClient(client);
+  await agent.stop();
+  await controller.stop();
+  removeDir(dir);
+});
+
+describe('birth, death and the session rule', () => {
+  it('ignores a stale death, then takes a real goodbye: all devices offline at once', async () => {
+    const session = controller.status().agents.find((a) => a.agent === 'agent-a')!.session;
+    expect(session).toBeGreaterThan(0);
+    const stale = controller.counters.staleMessages!;
+    await client.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session: session - 1, ts: Date.now() }), { qos: 1 });
+    await waitUntil(() => controller.counters.staleMessages! > stale, 2_000, 'stale death counted');
+    expect(controller.status().agents[0]!.online).toBe(true);
+    expect(deviceStatus('cam-1')).toBe('ok');
+
+    await agent.stop();
+    await waitUntil(() => deviceStatus('cam-1') === 'offline' && deviceStatus('mic-1') === 'offline', 2_000, 'devices offline');
+    expect(controller.status().agents[0]!.online).toBe(false);
+  });
+});
+
+describe('commands and results', () => {
+  it('runs a command once, repeats its result for a repeated id, and refuses expired ones', async () => {
+    const results = await collect(client, topic.commandResult('agent-a'));
+    const command = { id: 'cmd-1', device: 'cam-1', action: 'recall-preset', params: { preset: 4 }, expiresAt: Date.now() + 5_000, issuedBy: 'test' };
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify(command), { qos: 1 });
+    await waitUntil(() => results.length >= 2, 2_000, 'result');
+    expect(results.map((r) => (r.payload as { status: string }).status)).toEqual(['accepted', 'succeeded']);
+    expect((results[1]!.payload as { data: unknown }).data).toEqual({ preset: 4 });
+
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify(command), { qos: 1 });
+    await waitUntil(() => results.length >= 3, 2_000, 'repeated result');
+    expect(results[2]!.payload).toEqual(results[1]!.payload);
+
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ ...command, id: 'cmd-2', expiresAt: Date.now() - 1 }), { qos: 1 });
+    await waitUntil(() => results.length >= 4, 2_000, 'expired result');
+    expect(results[3]!.payload).toMatchObject({ id: 'cmd-2', status: 'expired' });
+  });
+});
+
+describe('malformed payloads', () => {
+  it('are dropped and counted on both sides, and nothing stops working', async () => {
+    const before = controller.counters.invalidPayloads!;
+    await client.publishAsync(topic.deviceHealth('agent-a', 'cam-1'), 'not json at all', { qos: 1 });
+    await client.publishAsync(topic.agentState('agent-b'), JSON.stringify({ online: 'yes' }), { qos: 1 });
+    await client.publishAsync(topic.heartbeat('agent-a'), Buffer.from([0xff, 0x00, 0x13]), { qos: 1 });
+    await client.publishAsync('onair/v1/controller/requests/failover', JSON.stringify({ transaction: 't-1', params: { slot: 42 } }), { qos: 1 });
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'x', device: 'cam-1' }), { qos: 1 });
+    await waitUntil(() => controller.counters.invalidPayloads! >= before + 4 && agent.counters.invalidPayloads >= 1, 2_000, 'invalid payloads counted');
+    // Still alive: health flows and commands run.
+    const results = await collect(client, topic.commandResult('agent-a'));
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'ok-1', device: 'mic-1', action: 'mute', params: {}, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await waitUntil(() => results.some((r) => (r.payload as { status: string }).status === 'succeeded'), 2_000, 'command after garbage');
+    expect(deviceStatus('cam-1')).toBe('ok');
+    // The invalid birth did not invent an agent.
+    expect(controller.status().agents.find((a) => a.agent === 'agent-b')).toBeUndefined();
+  });
+
+  it('answers a broken request with an error that echoes its transaction', async () => {
+    const responses = await collect(client, 'onair/v1/controller/responses/failover');
+    await client.publishAsync('onair/v1/controller/requests/failover', JSON.stringify({ transaction: 't-9', params: { slot: 'studio-a/x' } }), { qos: 1 });
+    await waitUntil(() => responses.length > 0, 2_000, 'error response');
+    expect(responses[0]!.payload).toEqual({ transaction: 't-9', status: 'error', error: expect.stringMatching(/^invalid request: .*reason/) });
+  });
+});
+
+describe('a device that hangs', () => {
+  it('is failed within the detection deadline while the agent keeps serving the others', async () => {
+    const results = await collect(client, topic.commandResult('agent-a'));
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'f-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await waitUntil(() => deviceStatus('cam-1') === 'failed', 2_000, 'cam-1 failed');
+    expect(deviceStatus('mic-1')).toBe('ok');
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'm-1', device: 'mic-1', action: 'set-gain', params: { gain: 12 }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await waitUntil(() => results.some((r) => (r.payload as { id: string; status: string }).id === 'm-1' && (r.payload as { status: string }).status === 'succeeded'), 2_000, 'mic command');
+    // An action on the hung device fails by its deadline instead of hanging.
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'c-2', device: 'cam-1', action: 'recall-preset', params: { preset: 1 }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    const failed = await waitUntil(() => results.find((r) => (r.payload as { id: string }).id === 'c-2' && (r.payload as { status: string }).status === 'failed'), 2_000, 'hung action fails');
+    expect((failed.payload as { error: string }).error).toBe('recall-preset on cam-1 timed out after 500 ms');
+  });
+});

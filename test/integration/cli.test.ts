@@ -1,0 +1,97 @@
+/** The `onair` binary as users run it, against a running controller on an ephemeral port. */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agent } from '../../agent/agent.ts';
+import type { Controller } from '../../controller/controller.ts';
+import { onairBin } from '../../lib/paths.ts';
+import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function onair(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [onairBin(), ...args], { timeout: 20_000, env: { ...process.env, ONAIR_BROKER: broker } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let dir: string;
+let broker: string;
+let controller: Controller;
+let agent: Agent;
+
+beforeAll(async () => {
+  dir = tempDir();
+  controller = await startController({ dataDir: dir, config: { slots: [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: { preset: 1 } }] } });
+  broker = controller.brokerUrl;
+  agent = await startAgent(broker, 'agent-a', [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }]);
+  await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 5_000, 'devices ok');
+});
+
+afterAll(async () => {
+  await agent.stop();
+  await controller.stop();
+  removeDir(dir);
+});
+
+describe('onair CLI', () => {
+  it('status --json prints the fleet picture', async () => {
+    const run = await onair('status', '--json');
+    expect(run.code).toBe(0);
+    const status = JSON.parse(run.stdout) as { slots: Array<{ slot: string; active: { device: string } }>; devices: unknown[] };
+    expect(status.slots[0]).toMatchObject({ slot: 'studio-a/cam-wide', active: { device: 'cam-1' } });
+    expect(status.devices).toHaveLength(2);
+  });
+
+  it('failover switches by hand, and events shows who did it and why', async () => {
+    const run = await onair('failover', 'studio-a/cam-wide', '--to', 'cam-2', '--reason', 'lens smear');
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^studio-a\/cam-wide: agent-a\/cam-1 → agent-a\/cam-2 in \d+ ms\n$/);
+    const events = await onair('events', '--json', '--slot', 'studio-a/cam-wide');
+    const lines = events.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; reason?: string; by?: string });
+    expect(lines).toContainEqual(expect.objectContaining({ type: 'failover.succeeded', reason: 'lens smear', by: expect.stringContaining('@') }));
+    const human = await onair('events', '--since', '5m');
+    expect(human.stdout).toMatch(/failover\.succeeded\s+studio-a\/cam-wide agent-a\/cam-2 {2}\(lens smear\)/);
+  });
+
+  it('a user mistake is one clear line and a non-zero exit, never a stack trace', async () => {
+    const unknownSlot = await onair('failover', 'studio-z/none', '--reason', 'x');
+    expect(unknownSlot.code).toBe(1);
+    expect(unknownSlot.stderr).toBe('onair: no slot "studio-z/none"; slots: studio-a/cam-wide\n');
+
+    const noBroker = await onair('status', '--broker', 'mqtt://127.0.0.1:1', '--timeout', '1500');
+    expect(noBroker.code).toBe(1);
+    expect(noBroker.stderr).toMatch(/^onair: cannot reach the OnAir broker at mqtt:\/\/127\.0\.0\.1:1 .*\n$/);
+
+    const badSince = await onair('events', '--since', 'yesterday-ish');
+    expect(badSince.stderr).toBe('onair: --since "yesterday-ish" is neither an ISO time nor an age like 15m\n');
+
+    const missing = await onair('failover', 'studio-a/cam-wide');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/required option '--reason <text>' not specified/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a config typo names the file, line and field', async () => {
+    const file = path.join(dir, 'agent.yaml');
+    writeFileSync(file, 'agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulated\n    prob:\n      intervalMs: 100\n    options: { kind: camera }\n');
+    const run = await onair('agent', '--config', file);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`onair: invalid config:\n${file}:5:5: devices.0.prob: unknown field "prob" (did you mean "probe"?)\n`);
+  });
+
+  it('has --help for every command', async () => {
+    for (const command of ['controller', 'agent', 'status', 'failover', 'events', 'on-air', 'demo']) {
+      const run = await onair(command, '--help');
+      expect(run.code, command).toBe(0);
+      expect(run.stdout, command).toMatch(new RegExp(`^Usage: onair ${command}`));
+    }
+  });
+});

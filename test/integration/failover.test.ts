@@ -1,0 +1,103 @@
+/** Slots and failover over a real broker: two agents, primary on one and backup on the other. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import type { Agent } from '../../agent/agent.ts';
+import type { Controller } from '../../controller/controller.ts';
+import { topic } from '../../protocols/contract.ts';
+import type { ControllerEvent, SlotState } from '../../protocols/schemas.ts';
+import { closeClient, collect, rawClient, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+
+const SLOTS = [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 7 } }];
+
+let dir: string;
+let controller: Controller;
+let agents: Agent[];
+let client: MqttClient;
+let events: Array<{ payload: unknown }>;
+
+const slot = (): SlotState => controller.status().slots[0]!;
+const eventsOf = (type: string) => events.map((e) => e.payload as ControllerEvent).filter((e) => e.type === type);
+const inject = (agent: string, device: string, mode: string) =>
+  client.publishAsync(topic.command(agent), JSON.stringify({ id: `fault-${Math.random()}`, device, action: 'simulate.fault', params: { mode }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+
+async function setup(onAir: boolean): Promise<void> {
+  dir = tempDir();
+  controller = await startController({ dataDir: dir, config: { onAir, slots: SLOTS, detection: { recoverAfterMs: 300 } } });
+  agents = [await startAgent(controller.brokerUrl, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]), await startAgent(controller.brokerUrl, 'agent-b', [{ id: 'cam-2', kind: 'camera' }])];
+  client = await rawClient(controller.brokerUrl);
+  events = await collect(client, topic.controllerEvents());
+  await waitUntil(() => slot().members.every((m) => m.status === 'ok'), 5_000, 'slot members ok');
+}
+
+afterEach(async () => {
+  await closeClient(client);
+  await Promise.all(agents.map((a) => a.stop()));
+  await controller.stop();
+  removeDir(dir);
+});
+
+describe('on air', () => {
+  beforeEach(() => setup(true));
+
+  it('fails over to the backup when the primary hangs, sending the role parameters', async () => {
+    const commands = await collect(client, topic.command('agent-b'));
+    await inject('agent-a', 'cam-1', 'dead');
+    await waitUntil(() => slot().active?.device === 'cam-2' && slot().state === 'ok', 3_000, 'backup active');
+    expect(commands.map((c) => c.payload)).toEqual([expect.objectContaining({ device: 'cam-2', action: 'activate', params: { preset: 7 }, issuedBy: 'controller' })]);
+    expect(eventsOf('failover.succeeded')).toEqual([expect.objectContaining({ slot: 'studio-a/cam-wide', by: 'controller', data: expect.objectContaining({ from: 'agent-a/cam-1', to: 'agent-b/cam-2' }) })]);
+
+    // No automatic switch-back: the repaired primary is shown as available.
+    await inject('agent-a', 'cam-1', 'none');
+    await waitUntil(() => slot().primaryAvailable, 3_000, 'primary available');
+    expect(slot().active?.device).toBe('cam-2');
+  });
+
+  it('answers a manual failover request over MQTT, and records who and why', async () => {
+    const responses = await collect(client, 'onair/v1/controller/responses/failover');
+    await client.publishAsync('onair/v1/controller/requests/failover', JSON.stringify({ transaction: 'tx-42', issuedBy: 'stream-deck', params: { slot: 'studio-a/cam-wide', to: 'cam-2', reason: 'smear on lens' } }), { qos: 1 });
+    await waitUntil(() => responses.length > 0, 3_000, 'response');
+    expect(responses[0]!.payload).toMatchObject({ transaction: 'tx-42', status: 'ok', data: { slot: 'studio-a/cam-wide', to: { agent: 'agent-b', device: 'cam-2' } } });
+    expect(slot().active?.device).toBe('cam-2');
+    await waitUntil(() => eventsOf('failover.succeeded').length > 0, 1_000, 'event');
+    expect(eventsOf('failover.succeeded')[0]).toMatchObject({ by: 'stream-deck', reason: 'smear on lens' });
+  });
+
+  it('gives one failover for simultaneous failure reports about the same device', async () => {
+    const commands = await collect(client, topic.command('agent-b'));
+    const session = controller.status().agents.find((a) => a.agent === 'agent-a')!.session;
+    const failed = (n: number) => JSON.stringify({ status: 'failed', checks: [{ name: 'probe', status: 'failed', latencyMs: 80 }], metrics: {}, consecutiveFailures: n, ts: Date.now(), seq: 1000 + n, session, driver: 'simulated' });
+    // Three reports in one burst: two failed-health messages and the agent's death.
+    await Promise.all([
+      client.publishAsync(topic.deviceHealth('agent-a', 'cam-1'), failed(2), { qos: 1 }),
+      client.publishAsync(topic.deviceHealth('agent-a', 'cam-1'), failed(3), { qos: 1 }),
+      client.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session, ts: Date.now() }), { qos: 1, retain: true }),
+    ]);
+    await waitUntil(() => slot().active?.device === 'cam-2', 3_000, 'backup active');
+    await new Promise((r) => setTimeout(r, 300)); // room for a wrong second decision to show up
+    expect(commands.filter((c) => (c.payload as { action: string }).action === 'activate')).toHaveLength(1);
+    expect(eventsOf('failover.started')).toHaveLength(1);
+    expect(eventsOf('failover.succeeded')).toHaveLength(1);
+  });
+
+  it('raises an alarm and marks the slot down when no backup is healthy', async () => {
+    await inject('agent-b', 'cam-2', 'dead');
+    await waitUntil(() => slot().members[1]!.status === 'failed', 3_000, 'backup failed');
+    await inject('agent-a', 'cam-1', 'error');
+    await waitUntil(() => slot().state === 'down', 3_000, 'slot down');
+    expect(slot().active).toBeNull();
+    expect(eventsOf('alarm')).toEqual([expect.objectContaining({ slot: 'studio-a/cam-wide', data: { severity: 'critical' } })]);
+  });
+});
+
+describe('off air', () => {
+  beforeEach(() => setup(false));
+
+  it('records the failure and shows it, but does not fail over', async () => {
+    await inject('agent-a', 'cam-1', 'dead');
+    await waitUntil(() => slot().state === 'down', 3_000, 'slot shows the failure');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slot().active?.device).toBe('cam-1');
+    expect(eventsOf('failover.started')).toEqual([]);
+    expect(eventsOf('device.state')).toContainEqual(expect.objectContaining({ device: 'cam-1', data: { from: 'ok', to: 'failed' } }));
+  });
+});

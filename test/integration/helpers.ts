@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { stringify } from 'yaml';
+import { systemClock } from '../../lib/clock.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
+import { parseControllerConfig } from '../../controller/config.ts';
+import { Controller } from '../../controller/controller.ts';
+import { Agent } from '../../agent/agent.ts';
+import { parseAgentConfig } from '../../agent/config.ts';
+import { builtInDrivers } from '../../agent/drivers/index.ts';
+
+export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
+export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void }): Promise<Controller> {
+  const config = parseControllerConfig(
+    stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1' }, dataDir: options.dataDir, ...options.config }),
+    '(test)',
+  );
+  return Controller.start({ config, clock: systemClock, log: silentLogger(), onHealthHandled: options.onHealthHandled });
+}
+
+export interface TestDevice {
+  id: string;
+  kind: 'camera' | 'mic' | 'light';
+  fault?: string;
+}
+
+export function agentConfig(brokerUrl: string, agentId: string, devices: TestDevice[], extra: Record<string, unknown> = {}) {
+  return parseAgentConfig(
+    stringify({
+      agentId,
+      broker: { url: brokerUrl },
+      heartbeatIntervalMs: 200,
+      devices: devices.map((d) => ({
+        id: d.id,
+        driver: 'simulated',
+        kind: d.kind,
+        probe: { intervalMs: 100, timeoutMs: 80 },
+        actionTimeoutMs: 500,
+        options: { kind: d.kind, ...(d.fault ? { fault: { mode: d.fault } } : {}) },
+      })),
+      ...extra,
+    }),
+    `${agentId}.yaml`,
+    builtInDrivers(),
+  );
+}
+
+export async function startAgent(brokerUrl: string, agentId: string, devices: TestDevice[]): Promise<Agent> {
+  const agent = new Agent({ config: agentConfig(brokerUrl, agentId, devices), drivers: builtInDrivers(), clock: systemClock, log: silentLogger() });
+  await agent.start(5_000);
+  return agent;
+}
+
+/** A plain MQTT client, as a third-party tool (or a misbehaving one) would connect. */
+export async function rawClient(url: string): Promise<MqttClient> {
+  const client = connectMqtt({ url, clientId: `test-${randomUUID().slice(0, 8)}`, log: silentLogger() });
+  await waitForConnect(client, 5_000);
+  return client;
+}
+
+export const closeClient = (client: MqttClient): Promise<void> => endMqtt(client, true);
+
+export async function waitUntil<T>(probe: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Collects every message on a topic filter. */
+export async function collect(client: MqttClient, filter: string): Promise<Array<{ topic: string; payload: unknown }>> {
+  const seen: Array<{ topic: string; payload: unknown }> = [];
+  client.on('message', (t, p) => {
+    if (!matches(filter, t)) return;
+    try {
+      seen.push({ topic: t, payload: JSON.parse(p.toString()) });
+    } catch {
+      seen.push({ topic: t, payload: p.toString() });
+    }
+  });
+  await client.subscribeAsync(filter, { qos: 1 });
+  return seen;
+}
+
+function matches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i += 1) {
+    if (f[i] === '#') return true;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
