@@ -34,6 +34,8 @@ interface RunningDevice {
 export class Agent {
   private client: MqttClient | undefined;
   private session = 0;
+  /** Subscribed to commands and birth published on the current connection. */
+  private ready = false;
   private readonly startedAt: number;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly devices = new Map<string, RunningDevice>();
@@ -73,6 +75,7 @@ export class Agent {
       },
     });
     this.client.on('connect', () => this.onConnect());
+    this.client.on('close', () => (this.ready = false));
     this.client.on('message', (t, payload) => this.onMessage(t, payload));
     for (const device of config.devices) this.startDevice(device);
     this.heartbeat = setInterval(() => this.sendHeartbeat(), config.heartbeatIntervalMs);
@@ -114,21 +117,29 @@ export class Agent {
   private onConnect(): void {
     const client = this.client;
     if (!client) return;
-    this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
-    client.subscribe(topic.command(this.id), { qos: 1 });
-    this.publish('agentState', topic.agentState(this.id), {
-      online: true,
-      session: this.session,
-      ts: this.d.clock.now(),
-      version: AGENT_VERSION,
-      hostname: os.hostname(),
-      devices: [...this.devices.keys()],
-      heartbeatIntervalMs: this.d.config.heartbeatIntervalMs,
-    });
-    for (const [deviceId, device] of this.devices) {
-      const health = device.runner.lastHealth();
-      if (health) this.publishHealth(deviceId, health);
-    }
+    this.ready = false;
+    // Order matters: listen for commands before announcing anything, so no controller can
+    // act on our health before we can hear it; then birth, then the latest health.
+    client
+      .subscribeAsync(topic.command(this.id), { qos: 1 })
+      .then(() => {
+        this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
+        this.publish('agentState', topic.agentState(this.id), {
+          online: true,
+          session: this.session,
+          ts: this.d.clock.now(),
+          version: AGENT_VERSION,
+          hostname: os.hostname(),
+          devices: [...this.devices.keys()],
+          heartbeatIntervalMs: this.d.config.heartbeatIntervalMs,
+        });
+        this.ready = true;
+        for (const [deviceId, device] of this.devices) {
+          const health = device.runner.lastHealth();
+          if (health) this.publishHealth(deviceId, health);
+        }
+      })
+      .catch((err: Error) => this.d.log.warn({ agent: this.id, err: err.message }, 'subscribing to commands failed; will retry on reconnect'));
   }
 
   private onMessage(mqttTopic: string, payload: Buffer): void {
@@ -144,6 +155,8 @@ export class Agent {
   }
 
   private publishHealth(deviceId: string, health: HealthReport): void {
+    // Not connected (or birth not out yet): keep only the latest, republished on connect.
+    if (!this.ready) return;
     this.counters.healthPublished += 1;
     this.publish('deviceHealth', topic.deviceHealth(this.id, deviceId), { ...health, session: this.session });
   }

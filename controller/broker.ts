@@ -3,10 +3,14 @@ import { Aedes } from 'aedes';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/logger.ts';
+import { tuneSocket } from '../lib/socket-tuning.ts';
+import type { Bus } from './bus.ts';
 
 export interface EmbeddedBroker {
   url: string;
   port: number;
+  /** An in-process connection to this broker, for the controller that embeds it. */
+  bus(log: Logger): Bus;
   close(): Promise<void>;
 }
 
@@ -20,17 +24,22 @@ export interface EmbeddedBrokerSettings {
 
 export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Promise<EmbeddedBroker> {
   const credentials = settings.credentials;
-  // aedes takes replaceable hooks as options; leave the default in place when there are no credentials.
-  const broker = await Aedes.createBroker(
-    credentials
+  const broker = await Aedes.createBroker({
+    // mqemitter queues messages beyond `concurrency` and drains that queue recursively; under a
+    // burst (20k health messages/s into a busy controller) the drain overflowed the stack and
+    // killed the process (mcollina/mqemitter#204, still open). Its queue is unbounded anyway and
+    // gives publishers no backpressure, so no limit loses nothing and removes the recursion.
+    concurrency: 0,
+    // aedes takes replaceable hooks as options; keep its default authenticate without credentials.
+    ...(credentials
       ? {
           authenticate: (_client, username, password, done) =>
             done(null, username === credentials.username && password?.toString() === credentials.password),
         }
-      : {},
-  );
-  // noDelay: Nagle + delayed ACK otherwise add ~40 ms to every QoS 1 exchange.
-  const server = net.createServer({ noDelay: true }, broker.handle);
+      : {}),
+  });
+  // NODELAY (Nagle + delayed ACK would add ~40 ms to every QoS 1 exchange), with writes batched per tick.
+  const server = net.createServer((socket) => broker.handle(tuneSocket(socket)));
   broker.on('clientError', (client, err) => settings.log.debug({ client: client.id, err: err.message }, 'mqtt client error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -45,10 +54,56 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
   return {
     url: `mqtt://${host}:${port}`,
     port,
+    bus: (log) => inProcessBus(broker, log),
     close: () =>
       new Promise<void>((resolve) => {
         // aedes closes every client connection, which lets the TCP server finish closing.
         broker.close(() => server.close(() => resolve()));
       }),
+  };
+}
+
+/** The slice of aedes' persistence used here (aedes types it as `any`). */
+interface RetainedStore {
+  createRetainedStreamCombi(patterns: string[]): AsyncIterable<{ topic: string; payload: Buffer | string }>;
+}
+
+const asBuffer = (payload: Buffer | string): Buffer => (typeof payload === 'string' ? Buffer.from(payload) : payload);
+
+function inProcessBus(broker: Aedes, log: Logger): Bus {
+  let deliver: (topic: string, payload: Buffer) => void = () => undefined;
+  const subscriptions: Array<[string, (packet: { topic: string; payload: Buffer | string }, done: () => void) => void]> = [];
+  const onPublished = (topic: string) => (err?: Error) => {
+    if (err) log.warn({ topic, err: err.message }, 'in-process publish failed');
+  };
+  return {
+    publish(topic, payload, { qos, retain }) {
+      broker.publish({ cmd: 'publish', topic, payload, qos, retain, dup: false }, onPublished(topic));
+    },
+    subscribe(filters) {
+      for (const filter of filters) {
+        const handler = (packet: { topic: string; payload: Buffer | string }, done: () => void): void => {
+          deliver(packet.topic, asBuffer(packet.payload));
+          done();
+        };
+        subscriptions.push([filter, handler]);
+        broker.subscribe(filter, handler, () => undefined);
+      }
+      // aedes replays retained messages only to network clients; do what a SUBSCRIBE would.
+      const retained = (broker as unknown as { persistence: RetainedStore }).persistence.createRetainedStreamCombi(filters);
+      void (async () => {
+        for await (const packet of retained) deliver(packet.topic, asBuffer(packet.payload));
+      })().catch((err: Error) => log.warn({ err: err.message }, 'reading retained messages failed'));
+    },
+    onMessage(handler) {
+      deliver = handler;
+    },
+    onConnect(handler) {
+      setImmediate(handler);
+    },
+    connected: true,
+    async close() {
+      for (const [filter, handler] of subscriptions) broker.unsubscribe(filter, handler, () => undefined);
+    },
   };
 }

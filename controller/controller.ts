@@ -5,14 +5,14 @@
  * when something changes state.
  */
 import path from 'node:path';
-import type { MqttClient } from 'mqtt';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
+import { connectMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
 import { codecs, encode } from '../protocols/codec.ts';
 import { TOPICS, controllerSubscriptions, parseTopic, responseTopic, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
 import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
+import { mqttBus, type Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
 import { slotDefinitions, type ControllerConfig } from './config.ts';
 import { FailoverEngine, type FailoverEvent } from './failover-engine.ts';
@@ -35,7 +35,7 @@ export interface ControllerDependencies {
 
 export class Controller {
   readonly counters: Record<string, number> = { healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, failovers: 0 };
-  private client!: MqttClient;
+  private bus!: Bus;
   private broker: EmbeddedBroker | undefined;
   private store!: Store;
   private registry!: Registry;
@@ -76,7 +76,7 @@ export class Controller {
     );
     this.router = new RequestRouter({
       log,
-      respond: (op, payload) => this.client.publish(responseTopic(op), payload, { qos: 1 }),
+      respond: (op, payload) => this.bus.publish(responseTopic(op), payload, { qos: 1, retain: false }),
       onInvalid: (op, reason) => this.countInvalid(`controller/requests/${op}`, reason),
       handlers: {
         status: () => this.status(),
@@ -92,21 +92,23 @@ export class Controller {
     if (config.broker.embedded) {
       this.broker = await startEmbeddedBroker({ port: config.broker.port, host: config.broker.host, log });
       this.brokerUrl = this.broker.url;
+      this.bus = this.broker.bus(log);
+      this.listen();
     } else {
       if (!config.broker.url) throw new Error('broker.url is required when broker.embedded is false');
       this.brokerUrl = config.broker.url;
+      const client = connectMqtt({
+        url: this.brokerUrl,
+        clientId: 'onair-controller',
+        username: config.broker.username,
+        password: this.d.brokerPassword,
+        log,
+        will: () => ({ topic: topic.controllerState(), payload: encode('controllerState', { online: false, ts: clock.now() }), qos: 1, retain: true }),
+      });
+      this.bus = mqttBus(client);
+      this.listen(); // before the first connect event, or its subscriptions are never made
+      await waitForConnect(client, 10_000);
     }
-    this.client = connectMqtt({
-      url: this.brokerUrl,
-      clientId: 'onair-controller',
-      username: config.broker.username,
-      password: this.d.brokerPassword,
-      log,
-      will: () => ({ topic: topic.controllerState(), payload: encode('controllerState', { online: false, ts: clock.now() }), qos: 1, retain: true }),
-    });
-    this.client.on('connect', () => this.onConnect());
-    this.client.on('message', (t, payload) => this.onMessage(t, payload));
-    await waitForConnect(this.client, 10_000);
     this.record({ type: 'controller.started', ts: clock.now(), data: { version: CONTROLLER_VERSION, broker: this.brokerUrl } });
     this.engine.setOnAir(config.onAir);
     this.ticker = setInterval(() => this.tick(), config.detection.tickMs);
@@ -115,8 +117,8 @@ export class Controller {
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     this.commands.cancelAll('controller stopping');
-    if (this.client.connected) this.publish('controllerState', topic.controllerState(), { online: false, ts: this.d.clock.now() });
-    await endMqtt(this.client);
+    if (this.bus.connected) this.publish('controllerState', topic.controllerState(), { online: false, ts: this.d.clock.now() });
+    await this.bus.close();
     await this.broker?.close();
     this.store.close();
   }
@@ -156,8 +158,18 @@ export class Controller {
     this.publishControllerState();
   }
 
+  private listen(): void {
+    this.bus.onMessage((t, payload) => this.onMessage(t, payload));
+    this.bus.onConnect(() => this.onConnect());
+  }
+
   private onConnect(): void {
-    this.client.subscribe(Object.values(controllerSubscriptions), { qos: 1 });
+    const { deviceHealth, ...events } = controllerSubscriptions;
+    // Health is retained state, not an event: the agent's QoS 1 publish already secures it at the
+    // broker, and a resubscribe redelivers the latest value. Taking it at QoS 0 halves the packets per
+    // message on the controller's side (no PUBACK round trip). Births, deaths, results and requests stay QoS 1.
+    this.bus.subscribe([deviceHealth], 0);
+    this.bus.subscribe(Object.values(events), 1);
     this.publishControllerState();
     this.engine.publishAll();
   }
@@ -248,7 +260,7 @@ export class Controller {
 
   private record(event: NewEvent): ControllerEvent {
     const stored = this.store.appendEvent(event);
-    if (this.client?.connected) this.publish('controllerEvents', topic.controllerEvents(), stored);
+    if (this.bus?.connected) this.publish('controllerEvents', topic.controllerEvents(), stored);
     return stored;
   }
 
@@ -259,6 +271,6 @@ export class Controller {
 
   private publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
     const spec = TOPICS[name];
-    this.client.publish(mqttTopic, encode(name, payload), { qos: spec.qos, retain: spec.retain });
+    this.bus.publish(mqttTopic, encode(name, payload), { qos: spec.qos, retain: spec.retain });
   }
 }

@@ -1,6 +1,7 @@
 import { MqttClient, type IClientOptions } from 'mqtt';
 import net from 'node:net';
 import tls from 'node:tls';
+import { tuneSocket } from './socket-tuning.ts';
 import { Backoff } from './backoff.ts';
 import type { Logger } from './logger.ts';
 
@@ -49,8 +50,8 @@ export function connectMqtt(settings: MqttConnectionSettings): MqttClient {
   if (settings.will) options.will = settings.will();
   const endpoint = parseBrokerUrl(settings.url);
   const client = new MqttClient(() => {
-    if (endpoint.tls) return tls.connect({ host: endpoint.host, port: endpoint.port, servername: endpoint.host, noDelay: true } as tls.ConnectionOptions);
-    return net.createConnection({ host: endpoint.host, port: endpoint.port, noDelay: true });
+    if (endpoint.tls) return tuneSocket(tls.connect({ host: endpoint.host, port: endpoint.port, servername: endpoint.host }));
+    return tuneSocket(net.createConnection({ host: endpoint.host, port: endpoint.port }));
   }, options);
 
   client.on('reconnect', () => {

@@ -45,6 +45,22 @@ describe('birth, death and the session rule', () => {
 });
 
 describe('commands and results', () => {
+  it('an agent listens for commands before it announces itself: a command sent on its birth is answered', async () => {
+    const births = await collect(client, topic.agentState('agent-late'));
+    const results = await collect(client, topic.commandResult('agent-late'));
+    client.on('message', (t, p) => {
+      if (t !== topic.agentState('agent-late') || !(JSON.parse(p.toString()) as { online: boolean }).online) return;
+      client.publish(topic.command('agent-late'), JSON.stringify({ id: 'on-birth', device: 'cam-9', action: 'standby', params: {}, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    });
+    const late = await startAgent(controller.brokerUrl, 'agent-late', [{ id: 'cam-9', kind: 'camera' }]);
+    try {
+      await waitUntil(() => results.some((r) => (r.payload as { status: string }).status === 'succeeded'), 3_000, 'result of the command sent on birth');
+      expect(births.length).toBeGreaterThan(0);
+    } finally {
+      await late.stop();
+    }
+  });
+
   it('runs a command once, repeats its result for a repeated id, and refuses expired ones', async () => {
     const results = await collect(client, topic.commandResult('agent-a'));
     const command = { id: 'cmd-1', device: 'cam-1', action: 'recall-preset', params: { preset: 4 }, expiresAt: Date.now() + 5_000, issuedBy: 'test' };

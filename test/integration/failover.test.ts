@@ -85,6 +85,7 @@ describe('on air', () => {
     await inject('agent-a', 'cam-1', 'error');
     await waitUntil(() => slot().state === 'down', 3_000, 'slot down');
     expect(slot().active).toBeNull();
+    await waitUntil(() => eventsOf('alarm').length > 0, 1_000, 'alarm event');
     expect(eventsOf('alarm')).toEqual([expect.objectContaining({ slot: 'studio-a/cam-wide', data: { severity: 'critical' } })]);
   });
 });
