@@ -46,7 +46,7 @@ describe('birth, death and the session rule', () => {
 
 describe('commands and results', () => {
   it('an agent listens for commands before it announces itself: a command sent on its birth is answered', async () => {
-    const births = await collect(client, topic.agentState('agent-late'));
+    const wire = await collect(client, 'onair/v1/agents/agent-late/#');
     const results = await collect(client, topic.commandResult('agent-late'));
     client.on('message', (t, p) => {
       if (t !== topic.agentState('agent-late') || !(JSON.parse(p.toString()) as { online: boolean }).online) return;
@@ -55,7 +55,13 @@ describe('commands and results', () => {
     const late = await startAgent(controller.brokerUrl, 'agent-late', [{ id: 'cam-9', kind: 'camera' }]);
     try {
       await waitUntil(() => results.some((r) => (r.payload as { status: string }).status === 'succeeded'), 3_000, 'result of the command sent on birth');
-      expect(births.length).toBeGreaterThan(0);
+      // Health probed before the connection was up must not overtake the birth: the controller
+      // would act on devices of an agent that cannot hear commands yet.
+      await waitUntil(() => wire.some((m) => m.topic.endsWith('/health')), 2_000, 'health');
+      const firstHealth = wire.findIndex((m) => m.topic.endsWith('/health'));
+      const birth = wire.findIndex((m) => m.topic.endsWith('/state') && (m.payload as { online: boolean }).online);
+      expect(birth).toBeGreaterThanOrEqual(0);
+      expect(birth).toBeLessThan(firstHealth);
     } finally {
       await late.stop();
     }
