@@ -68,6 +68,7 @@ export class Agent {
       username: config.broker.username,
       password: this.d.brokerPassword,
       log,
+      writeCache: false, // keeps the agent small: see connectMqtt
       will: () => {
         // A new session per connect attempt: the controller ignores deaths older than the birth it holds.
         this.session = Math.max(this.session + 1, this.d.clock.now());

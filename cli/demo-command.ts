@@ -29,3 +29,22 @@ export function registerDemoCommands(program: Command): void {
       process.exitCode = summary.ok ? 0 : 1;
     });
 }
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('measure health throughput, handling latency, failover latency and agent memory')
+    .option('--agents <n>', 'simulated agents for the throughput run', Number, 50)
+    .option('--devices <n>', 'devices per agent for the throughput run', Number, 20)
+    .option('--rate <n>', 'health messages per second offered', Number, 20_000)
+    .option('--seconds <n>', 'measured seconds of the throughput run', Number, 10)
+    .option('--samples <n>', 'failovers measured per kind (crash, hung)', Number, 30)
+    .option('--json', 'print the report as JSON')
+    .action(async (o: { agents: number; devices: number; rate: number; seconds: number; samples: number; json?: boolean }) => {
+      const { runBench, formatReport } = await import('../bench/run.ts');
+      const report = await runBench({ agents: o.agents, devicesPerAgent: o.devices, rate: o.rate, seconds: o.seconds, samples: o.samples }, (line) => {
+        if (!o.json) process.stderr.write(`${line}\n`);
+      });
+      process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    });
+}

@@ -4,7 +4,7 @@ import { ConfigError } from '../lib/yaml-config.ts';
 import { UserError } from './request-client.ts';
 import { registerRuntimeCommands } from './runtime-commands.ts';
 import { registerOperatorCommands } from './operator-commands.ts';
-import { registerDemoCommands } from './demo-command.ts';
+import { registerBenchCommand, registerDemoCommands } from './demo-command.ts';
 
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
@@ -15,6 +15,7 @@ const program = new Command('onair')
 registerRuntimeCommands(program);
 registerOperatorCommands(program);
 registerDemoCommands(program);
+registerBenchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,59 @@
+/** `onair bench`: every number the core loop promises, measured in one run. */
+import os from 'node:os';
+import { measureFailover, type FailoverResult } from './failover.ts';
+import { measureThroughput, type ThroughputResult } from './throughput.ts';
+import type { Summary } from './stats.ts';
+
+export interface BenchSettings {
+  agents: number;
+  devicesPerAgent: number;
+  rate: number;
+  seconds: number;
+  samples: number;
+}
+
+export interface BenchReport {
+  machine: { cpus: number; model: string; node: string };
+  throughput: ThroughputResult;
+  failover: FailoverResult;
+  targets: Array<{ what: string; target: string; measured: string; met: boolean }>;
+}
+
+export async function runBench(s: BenchSettings, progress: (line: string) => void): Promise<BenchReport> {
+  progress(`throughput: ${s.agents} agents × ${s.devicesPerAgent} devices, ${s.rate} health messages/s offered for ${s.seconds} s…`);
+  const throughput = await measureThroughput({ agents: s.agents, devicesPerAgent: s.devicesPerAgent, ratePerSecond: s.rate, warmupMs: 2_000, measureMs: s.seconds * 1_000 });
+  progress(`failover: ${s.samples} agent crashes and ${s.samples} hung devices, real agent processes, default probe settings…`);
+  const failover = await measureFailover({ crashSamples: s.samples, hungSamples: s.samples, devicesOnMeasuredAgent: 20 });
+  const ms = (x: Summary) => `p50 ${x.p50} ms, p99 ${x.p99} ms (n=${x.n})`;
+  return {
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version },
+    throughput,
+    failover,
+    targets: [
+      { what: 'health messages handled per second', target: '≥ 20000', measured: String(throughput.handledPerSecond), met: throughput.handledPerSecond >= 20_000 },
+      { what: 'health handling latency p99', target: '< 10 ms', measured: `${throughput.latencyMs.p99} ms`, met: throughput.latencyMs.p99 < 10 },
+      { what: 'agent crash → backup confirmed active', target: 'p99 < 100 ms', measured: ms(failover.crashToActiveMs), met: failover.crashToActiveMs.p99 < 100 },
+      { what: 'hung device → backup confirmed active', target: 'p99 < 1000 ms', measured: ms(failover.hungToActiveMs), met: failover.hungToActiveMs.p99 < 1_000 },
+      { what: `agent RSS with ${failover.agentDevices} devices`, target: '< 80 MB', measured: `${failover.agentRssMb} MB`, met: failover.agentRssMb < 80 },
+    ],
+  };
+}
+
+export function formatReport(r: BenchReport): string {
+  const t = r.throughput;
+  const lines = [
+    '',
+    `OnAir benchmark — ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}`,
+    '',
+    `throughput   offered ${t.offeredPerSecond}/s, handled ${t.handledPerSecond}/s; latency p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms, max ${t.latencyMs.max} ms (n=${t.latencyMs.n})`,
+    `controller   CPU ${t.controllerCpuPercent}% of one core, RSS ${t.controllerRssMb} MB (controller + embedded broker, one process)`,
+    `failover     agent crash → backup active: p50 ${r.failover.crashToActiveMs.p50} ms, p99 ${r.failover.crashToActiveMs.p99} ms, max ${r.failover.crashToActiveMs.max} ms (n=${r.failover.crashToActiveMs.n})`,
+    `             hung device → declared failed: p50 ${r.failover.hungDetectionMs.p50} ms, p99 ${r.failover.hungDetectionMs.p99} ms; → backup active: p50 ${r.failover.hungToActiveMs.p50} ms, p99 ${r.failover.hungToActiveMs.p99} ms (n=${r.failover.hungToActiveMs.n})`,
+    `agent        RSS ${r.failover.agentRssMb} MB with ${r.failover.agentDevices} devices`,
+    '',
+    'targets',
+    ...r.targets.map((x) => `  ${x.met ? 'MET ' : 'MISS'}  ${x.what.padEnd(40)} ${x.target.padEnd(14)} ${x.measured}`),
+    '',
+  ];
+  return lines.join('\n');
+}
