@@ -12,7 +12,7 @@ import { summarize, type Summary } from './stats.ts';
 export interface FailoverSettings {
   crashSamples: number;
   hungSamples: number;
-  /** Devices on the agent whose RSS is measured (the hung-device primaries). */
+  /** Devices per primary agent; the first one's RSS is measured. */
   devicesOnMeasuredAgent: number;
 }
 
@@ -25,15 +25,17 @@ export interface FailoverResult {
 }
 
 export async function measureFailover(s: FailoverSettings): Promise<FailoverResult> {
-  const hungCams = Array.from({ length: Math.max(s.hungSamples, s.devicesOnMeasuredAgent) }, (_, i) => `hung-cam-${i}`);
+  const perAgent = s.devicesOnMeasuredAgent;
+  const hungCams = Array.from({ length: Math.max(s.hungSamples, perAgent) }, (_, i) => ({ agent: `primaries-${Math.floor(i / perAgent)}`, device: `hung-cam-${i}` }));
   const crashAgents = Array.from({ length: s.crashSamples }, (_, i) => `crash-agent-${i}`);
+  const primaryAgents = [...new Set(hungCams.map((c) => c.agent))];
   const agents: StudioAgent[] = [
-    { id: 'primaries', devices: hungCams.map((id) => ({ id, kind: 'camera' as const })) },
+    ...primaryAgents.map((id) => ({ id, devices: hungCams.filter((c) => c.agent === id).map((c) => ({ id: c.device, kind: 'camera' as const })) })),
     ...crashAgents.map((id) => ({ id, devices: [{ id: 'cam', kind: 'camera' as const }] })),
-    { id: 'backups', devices: [...hungCams.map((id) => ({ id: `backup-${id}`, kind: 'camera' as const })), ...crashAgents.map((id) => ({ id: `backup-${id}`, kind: 'camera' as const }))] },
+    { id: 'backups', devices: [...hungCams.map((c) => ({ id: `backup-${c.device}`, kind: 'camera' as const })), ...crashAgents.map((id) => ({ id: `backup-${id}`, kind: 'camera' as const }))] },
   ];
   const slots = [
-    ...hungCams.map((id) => ({ id: `hung/${id}`, primary: `primaries/${id}`, backups: [`backups/backup-${id}`], params: { preset: 1 } })),
+    ...hungCams.map((c) => ({ id: `hung/${c.device}`, primary: `${c.agent}/${c.device}`, backups: [`backups/backup-${c.device}`], params: { preset: 1 } })),
     ...crashAgents.map((id) => ({ id: `crash/${id}`, primary: `${id}/cam`, backups: [`backups/backup-${id}`], params: { preset: 1 } })),
   ];
   const studio = new Studio({ log: silentLogger(), agents, slots, controller: { onAir: true } });
@@ -42,8 +44,8 @@ export async function measureFailover(s: FailoverSettings): Promise<FailoverResu
     const everything = agents.flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id })));
     await studio.waitForDevices(everything, 60_000);
     await new Promise((r) => setTimeout(r, 1_000));
-    const primariesPid = studio.agentProcess('primaries')!.pid!;
-    const rssAtStart = rssMb(primariesPid);
+    const measuredPid = studio.agentProcess('primaries-0')!.pid!;
+    const rssAtStart = rssMb(measuredPid);
 
     const crash: number[] = [];
     for (const agentId of crashAgents) {
@@ -59,16 +61,16 @@ export async function measureFailover(s: FailoverSettings): Promise<FailoverResu
     const detection: number[] = [];
     for (const cam of hungCams.slice(0, s.hungSamples)) {
       const mark = studio.mark();
-      const injected = await studio.command({ agent: 'primaries', device: cam }, 'simulate.fault', { mode: 'dead' });
-      const failed = await studio.waitForEvent((e) => e.type === 'device.state' && e.device === cam && e.data.to === 'failed', 5_000, `failure of ${cam}`, mark);
-      const done = await studio.waitForEvent((e) => e.type === 'failover.succeeded' && e.slot === `hung/${cam}`, 5_000, `failover of hung/${cam}`, mark);
+      const injected = await studio.command(cam, 'simulate.fault', { mode: 'dead' });
+      const failed = await studio.waitForEvent((e) => e.type === 'device.state' && e.device === cam.device && e.data.to === 'failed', 5_000, `failure of ${cam.device}`, mark);
+      const done = await studio.waitForEvent((e) => e.type === 'failover.succeeded' && e.slot === `hung/${cam.device}`, 5_000, `failover of hung/${cam.device}`, mark);
       detection.push(failed.ts - injected.ts);
       hung.push(done.ts - injected.ts);
       await pause();
     }
     // The larger of two samples: after start-up, and after the run (its devices hung one by one).
-    const agentRssMb = Math.max(rssAtStart, rssMb(primariesPid));
-    return { crashToActiveMs: summarize(crash), hungToActiveMs: summarize(hung), hungDetectionMs: summarize(detection), agentRssMb, agentDevices: hungCams.length };
+    const agentRssMb = Math.max(rssAtStart, rssMb(measuredPid));
+    return { crashToActiveMs: summarize(crash), hungToActiveMs: summarize(hung), hungDetectionMs: summarize(detection), agentRssMb, agentDevices: perAgent };
   } finally {
     await studio.stop();
   }
