@@ -13,7 +13,7 @@ import { TOPICS, topic, type PayloadOf, type TopicName } from '../protocols/cont
 import type { AgentConfig } from './config.ts';
 import { CommandExecutor } from './command-executor.ts';
 import { DeviceRunner, type HealthReport } from './device-runner.ts';
-import type { DriverCatalog, DriverDefinition } from './driver.ts';
+import type { CatalogDriver, DriverCatalog } from './driver.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -28,7 +28,7 @@ export interface AgentDependencies {
 
 interface RunningDevice {
   runner: DeviceRunner;
-  definition: DriverDefinition;
+  definition: CatalogDriver;
 }
 
 export class Agent {

@@ -3,7 +3,7 @@
  * publishing; a driver only talks to its device. A driver may hang or throw: the agent's
  * DeviceRunner bounds every call with a deadline and turns failures into health.
  */
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { DeviceStatus, HealthCheck, Metrics, Params } from '../protocols/schemas.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -33,17 +33,34 @@ export interface DriverContext<Options> {
   log: Logger;
 }
 
+/** A driver as its author writes it: typed options, derived from its own schema. */
 export interface DriverDefinition<S extends TSchema = TSchema> {
   name: string;
   /** Schema of the device's `options` block in the agent config, checked at load time. */
   optionsSchema: S;
   /** Actions this driver understands; anything else is rejected before it reaches the device. */
   actions: readonly string[];
-  create(context: DriverContext<import('@sinclair/typebox').Static<S>>): Driver;
+  create(context: DriverContext<Static<S>>): Driver;
 }
 
-export type DriverCatalog = ReadonlyMap<string, DriverDefinition>;
+/** A driver in the catalog, its options type erased (they are validated against optionsSchema on load). */
+export interface CatalogDriver {
+  name: string;
+  optionsSchema: TSchema;
+  actions: readonly string[];
+  create(context: DriverContext<unknown>): Driver;
+}
 
-export function driverCatalog(definitions: DriverDefinition[]): DriverCatalog {
+export type DriverCatalog = ReadonlyMap<string, CatalogDriver>;
+
+export function driverCatalog(definitions: CatalogDriver[]): DriverCatalog {
   return new Map(definitions.map((d) => [d.name, d]));
+}
+
+/**
+ * The one place options lose their static type: the agent config loader has already checked
+ * every device's options against `optionsSchema` (agent/config.ts), so `create` receives a Static<S>.
+ */
+export function catalogEntry<S extends TSchema>(definition: DriverDefinition<S>): CatalogDriver {
+  return { ...definition, create: (context) => definition.create(context as DriverContext<Static<S>>) };
 }

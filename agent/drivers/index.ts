@@ -1,7 +1,7 @@
-import { driverCatalog, type DriverCatalog, type DriverDefinition } from '../driver.ts';
+import { catalogEntry, driverCatalog, type DriverCatalog } from '../driver.ts';
 import { createSimulatedDriver } from './simulated.ts';
 
 /** Every driver the agent ships with. */
 export function builtInDrivers(): DriverCatalog {
-  return driverCatalog([createSimulatedDriver() as unknown as DriverDefinition]);
+  return driverCatalog([catalogEntry(createSimulatedDriver())]);
 }

@@ -19,12 +19,14 @@ interface Harness {
   answers: Map<string, () => Promise<CommandResult>>;
   fail: (device: string, status?: DeviceStatus) => void;
   settle: () => Promise<void>;
+  /** Makes `device` hold its answer to `activate` until the returned function is called. */
+  hold: (device: string) => () => void;
 }
 
 function harness(restored?: Map<string, DeviceRef | null>): Harness {
   const clock = new ManualClock();
   const statuses = new Map<string, DeviceStatus>([['a/cam-1', 'ok'], ['b/cam-2', 'ok'], ['c/cam-3', 'ok']]);
-  const h: Omit<Harness, 'engine' | 'fail' | 'settle'> = { statuses, activations: [], standbys: [], events: [], published: [], saved: [], answers: new Map() };
+  const h: Omit<Harness, 'engine' | 'fail' | 'settle' | 'hold'> = { statuses, activations: [], standbys: [], events: [], published: [], saved: [], answers: new Map() };
   const engine = new FailoverEngine(
     {
       clock,
@@ -50,7 +52,12 @@ function harness(restored?: Map<string, DeviceRef | null>): Harness {
     engine.onDeviceStatus(ref(agent, id), status);
   };
   const settle = () => new Promise<void>((r) => setTimeout(r, 0));
-  return { ...h, engine, fail, settle };
+  const hold = (device: string) => {
+    let release = () => {};
+    h.answers.set(device, () => new Promise((resolve) => (release = () => resolve({ id: 'x', device, status: 'succeeded', ts: 0 }))));
+    return () => release();
+  };
+  return { ...h, engine, fail, settle, hold };
 }
 
 const types = (h: Harness) => h.events.map((e) => e.type);
@@ -146,8 +153,7 @@ describe('failover engine: automatic', () => {
   it('two failure reports during one decision give one failover', async () => {
     const h = harness();
     h.engine.setOnAir(true);
-    let release!: () => void;
-    h.answers.set('b/cam-2', () => new Promise((resolve) => (release = () => resolve({ id: 'x', device: 'cam-2', status: 'succeeded', ts: 0 }))));
+    const release = h.hold('b/cam-2');
     h.fail('a/cam-1', 'failed');
     h.fail('a/cam-1', 'offline'); // its agent died too, a moment later
     release();
@@ -160,8 +166,7 @@ describe('failover engine: automatic', () => {
   it('re-checks when the new device failed while the decision was running', async () => {
     const h = harness();
     h.engine.setOnAir(true);
-    let release!: () => void;
-    h.answers.set('b/cam-2', () => new Promise((resolve) => (release = () => resolve({ id: 'x', device: 'cam-2', status: 'succeeded', ts: 0 }))));
+    const release = h.hold('b/cam-2');
     h.fail('a/cam-1');
     h.statuses.set('b/cam-2', 'failed');
     release();
@@ -194,8 +199,7 @@ describe('failover engine: manual', () => {
   it('refuses a manual request that races a running decision', async () => {
     const h = harness();
     h.engine.setOnAir(true);
-    let release!: () => void;
-    h.answers.set('b/cam-2', () => new Promise((resolve) => (release = () => resolve({ id: 'x', device: 'cam-2', status: 'succeeded', ts: 0 }))));
+    const release = h.hold('b/cam-2');
     h.fail('a/cam-1');
     await expect(h.engine.requestFailover('studio-a/cam-wide', 'cam-3', 'race', 'eve')).rejects.toThrow(/already failing over/);
     release();
