@@ -41,6 +41,8 @@ export const ControllerConfig = Type.Object(
         healthDeadlineMs: Type.Integer({ minimum: 100, default: DEFAULT_THRESHOLDS.healthDeadlineMs }),
         heartbeatDeadlineMs: Type.Integer({ minimum: 100, default: DEFAULT_THRESHOLDS.heartbeatDeadlineMs }),
         tickMs: Type.Integer({ minimum: 10, default: 100 }),
+        /** After a restart, how long agents get to reconnect before heartbeat and health deadlines apply again. */
+        restartGraceMs: Type.Integer({ minimum: 0, default: 10_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -57,7 +57,8 @@ export class Controller {
     const { config, clock, log } = this.d;
     this.store = new Store(path.resolve(this.d.baseDir ?? process.cwd(), config.dataDir));
     this.registry = new Registry(config.detection);
-    this.registry.restore(this.store.loadAgents(), this.store.loadDevices());
+    // Agents reconnect with backoff after a restart; give them this long before deadlines apply again.
+    this.registry.restore(this.store.loadAgents(), this.store.loadDevices(), clock.now(), config.detection.restartGraceMs);
     this.commands = new CommandClient({ clock, send: (agent, command) => this.publish('command', topic.command(agent), command) });
     this.engine = new FailoverEngine(
       {
@@ -109,8 +110,10 @@ export class Controller {
       this.listen(); // before the first connect event, or its subscriptions are never made
       await waitForConnect(client, 10_000);
     }
-    this.record({ type: 'controller.started', ts: clock.now(), data: { version: CONTROLLER_VERSION, broker: this.brokerUrl } });
-    this.engine.setOnAir(config.onAir);
+    // A controller that restarts mid-show must come back on air: a crash must not disarm failover.
+    const wasOnAir = this.store.lastOnAir() === true;
+    this.record({ type: 'controller.started', ts: clock.now(), data: { version: CONTROLLER_VERSION, broker: this.brokerUrl, resumedOnAir: wasOnAir } });
+    this.setOnAir(config.onAir || wasOnAir, 'controller', wasOnAir ? 'resumed after restart' : 'config');
     this.ticker = setInterval(() => this.tick(), config.detection.tickMs);
   }
 

@@ -50,9 +50,13 @@ export class Registry {
 
   constructor(private readonly thresholds: DetectionThresholds) {}
 
-  restore(agents: AgentRecord[], devices: DeviceRecord[]): void {
-    for (const a of agents) this.agents.set(a.id, a);
-    for (const d of devices) this.putDevice(d);
+  /**
+   * State from before a restart. Deadlines restart from `now + graceMs`: agents need a moment to
+   * reconnect, but one that died while the controller was down must still be declared lost.
+   */
+  restore(agents: AgentRecord[], devices: DeviceRecord[], now: number, graceMs: number): void {
+    for (const a of agents) this.agents.set(a.id, { ...a, lastSeenAt: a.online ? now + graceMs : a.lastSeenAt });
+    for (const d of devices) this.putDevice({ ...d, track: { ...d.track, lastHealthAt: now + graceMs } });
   }
 
   agent(id: string): AgentRecord | undefined {

@@ -114,6 +114,12 @@ export class Store {
     return (this.db.prepare(sql).all(...args) as EventRow[]).map(toEvent);
   }
 
+  /** The last on-air state an engineer or the config set, from the event log. */
+  lastOnAir(): boolean | undefined {
+    const row = this.db.prepare("SELECT data FROM events WHERE type = 'onair.changed' ORDER BY seq DESC LIMIT 1").get() as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as { onAir: boolean }).onAir : undefined;
+  }
+
   loadAgents(): AgentRecord[] {
     return (this.db.prepare('SELECT * FROM agents').all() as Array<{ id: string; online: number; session: number; last_seen_at: number | null; heartbeat_deadline_ms: number }>).map((r) => ({
       id: r.id,

@@ -92,8 +92,18 @@ export function waitForConnect(client: MqttClient, ms: number): Promise<void> {
   });
 }
 
-export function endMqtt(client: MqttClient, force = false): Promise<void> {
-  return new Promise((resolve) => client.end(force, {}, () => resolve()));
+/**
+ * Closes the connection. A clean close waits for in-flight QoS 1 acknowledgements, which never come
+ * while the broker is unreachable: after `graceMs` the close is forced.
+ */
+export function endMqtt(client: MqttClient, force = false, graceMs = 2_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => client.end(true, {}, () => resolve()), graceMs);
+    client.end(force, {}, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 export interface BrokerEndpoint {

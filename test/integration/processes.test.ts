@@ -32,22 +32,27 @@ describe('a controller restart', () => {
   it('recovers slot assignments and history from its data directory', async () => {
     const dir = tempDir();
     const slots = [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: {} }];
-    let controller = await startController({ dataDir: dir, config: { slots } });
+    const config = { slots, detection: { restartGraceMs: 300, heartbeatDeadlineMs: 500 } };
+    let controller = await startController({ dataDir: dir, config });
     const agent = await startAgent(controller.brokerUrl, 'agent-a', [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }]);
     try {
       await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 5_000, 'devices ok');
       expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
       await controller.failover({ slot: 'studio-a/cam-wide', to: 'cam-2', reason: 'test restart' }, 'tester');
-      await agent.stop();
+      controller.setOnAir(true, 'tester', 'show starts'); // at run time: the config says off air
       await controller.stop();
+      await agent.stop(); // dies while the controller is down: nobody hears its goodbye
 
-      controller = await startController({ dataDir: dir, config: { slots } });
+      controller = await startController({ dataDir: dir, config });
+      expect(controller.status().onAir).toBe(true); // a restart mid-show must not disarm failover
       const status = controller.status();
       expect(status.slots[0]!.active).toEqual({ agent: 'agent-a', device: 'cam-2' });
       expect(status.devices.map((d) => d.device).sort()).toEqual(['cam-1', 'cam-2']);
       const history = controller.events();
       expect(history).toContainEqual(expect.objectContaining({ type: 'failover.succeeded', by: 'tester', reason: 'test restart' }));
       expect(history.filter((e) => e.type === 'controller.started')).toHaveLength(2);
+      // The agent never came back: once the restart grace is over, its devices are offline, not stale "ok".
+      await waitUntil(() => controller.status().devices.every((d) => d.status === 'offline'), 3_000, 'restored devices offline');
     } finally {
       await controller.stop();
       removeDir(dir);

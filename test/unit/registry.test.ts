@@ -53,3 +53,15 @@ describe('registry: the session rule (Sparkplug B bdSeq)', () => {
     expect(r.tick(6_001)).toHaveLength(1);
   });
 });
+
+describe('registry: restored after a controller restart', () => {
+  it('gives agents a grace period, then declares lost the ones that never came back', () => {
+    const r = new Registry({ ...DEFAULT_THRESHOLDS, heartbeatDeadlineMs: 1_000 });
+    const track = { status: 'ok' as const, since: 0, reported: 'ok' as const, lastHealthAt: null, pending: null };
+    r.restore([{ id: 'a', online: true, session: 3, lastSeenAt: 0, heartbeatDeadlineMs: 1_000 }], [{ agent: 'a', device: 'cam-1', track }], 100_000, 5_000);
+    expect(r.tick(105_900)).toEqual([]);
+    const [lost] = r.tick(106_001);
+    expect(lost!.agentChange).toMatchObject({ agent: 'a', online: false });
+    expect(r.status('a', 'cam-1')).toBe('offline');
+  });
+});
