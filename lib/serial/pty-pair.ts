@@ -1,0 +1,73 @@
+/**
+ * A real pair of connected serial ports (pseudo-terminals) for tests, simulators and the demo:
+ * socat where it is installed, else python3's pty module. Unlike a mock binding, the driver
+ * opens a real /dev/pts device with serialport, so termios, partial reads and EIO on hang-up
+ * behave as on a USB-serial adapter.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { packageRoot } from '../paths.ts';
+
+export interface PtyPair {
+  /** The end the driver opens. */
+  a: string;
+  /** The end the simulated device opens. */
+  b: string;
+  method: 'socat' | 'python3';
+  /** Pull the cable: both ends vanish, open ports get EIO/close, as when a USB adapter is unplugged. */
+  unplug(): Promise<void>;
+  /** Plug it back in: the same paths work again. */
+  plugIn(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const hasSocat = (): boolean => spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+
+export async function createPtyPair(timeoutMs = 5_000): Promise<PtyPair> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-pty-'));
+  const a = path.join(dir, 'a');
+  const b = path.join(dir, 'b');
+  const method = hasSocat() ? 'socat' : 'python3';
+  let relay: ChildProcess | undefined = await startRelay(method, a, b, timeoutMs);
+  const stop = async (): Promise<void> => {
+    const child = relay;
+    relay = undefined;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  };
+  return {
+    a,
+    b,
+    method,
+    unplug: stop,
+    plugIn: async () => {
+      if (!relay) relay = await startRelay(method, a, b, timeoutMs);
+    },
+    close: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startRelay(method: 'socat' | 'python3', a: string, b: string, timeoutMs: number): Promise<ChildProcess> {
+  const child =
+    method === 'socat'
+      ? spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'ignore'] })
+      : spawn('python3', [path.join(packageRoot(), 'lib', 'serial', 'pty-relay.py'), a, b], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const deadline = Date.now() + timeoutMs;
+  while (!(existsSync(a) && existsSync(b))) {
+    if (child.exitCode !== null) throw new Error(`${method} could not create a pty pair (exit ${child.exitCode})`);
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`${method} did not create a pty pair within ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return child;
+}
