@@ -5,6 +5,7 @@ import { UserError } from './request-client.ts';
 import { registerRuntimeCommands } from './runtime-commands.ts';
 import { registerOperatorCommands } from './operator-commands.ts';
 import { registerBenchCommand, registerDemoCommands } from './demo-command.ts';
+import { registerSimulateCommand } from './simulate-command.ts';
 
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
@@ -16,6 +17,7 @@ registerRuntimeCommands(program);
 registerOperatorCommands(program);
 registerDemoCommands(program);
 registerBenchCommand(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,8 @@
 import { catalogEntry, driverCatalog, type DriverCatalog } from '../driver.ts';
 import { createSimulatedDriver } from './simulated.ts';
+import { createViscaDriver } from './visca/driver.ts';
 
 /** Every driver the agent ships with. */
 export function builtInDrivers(): DriverCatalog {
-  return driverCatalog([catalogEntry(createSimulatedDriver())]);
+  return driverCatalog([catalogEntry(createSimulatedDriver()), catalogEntry(createViscaDriver())]);
 }

@@ -66,11 +66,12 @@ export async function rawClient(url: string): Promise<MqttClient> {
 
 export const closeClient = (client: MqttClient): Promise<void> => endMqtt(client, true);
 
-export async function waitUntil<T>(probe: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+/** Polls a synchronous check (an async one would always look truthy: use `eventually`). */
+export async function waitUntil<T>(probe: () => (T extends PromiseLike<unknown> ? never : T) | undefined | false, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
-    if (value) return value;
+    if (value) return value as T;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -99,4 +100,14 @@ function matches(filter: string, topic: string): boolean {
     if (f[i] !== '+' && f[i] !== t[i]) return false;
   }
   return f.length === t.length;
+}
+
+/** Like waitUntil, for a check that is itself asynchronous (a probe, a request). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
