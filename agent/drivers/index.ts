@@ -1,8 +1,9 @@
 import { catalogEntry, driverCatalog, type DriverCatalog } from '../driver.ts';
+import { createShureDriver } from './shure/driver.ts';
 import { createSimulatedDriver } from './simulated.ts';
 import { createViscaDriver } from './visca/driver.ts';
 
 /** Every driver the agent ships with. */
 export function builtInDrivers(): DriverCatalog {
-  return driverCatalog([catalogEntry(createSimulatedDriver()), catalogEntry(createViscaDriver())]);
+  return driverCatalog([catalogEntry(createSimulatedDriver()), catalogEntry(createViscaDriver()), catalogEntry(createShureDriver())]);
 }

@@ -3,6 +3,7 @@
  * (unplugged, power-cycled). Users never have to toggle a connection by hand.
  */
 import { EventEmitter } from 'node:events';
+import type { ByteLink, ByteLinkEvents } from '../byte-link.ts';
 import { SerialPort } from 'serialport';
 import { Backoff } from '../backoff.ts';
 import type { Logger } from '../logger.ts';
@@ -16,13 +17,7 @@ export interface SerialLinkSettings {
   openTimeoutMs?: number;
 }
 
-export interface SerialLinkEvents {
-  data: [Buffer];
-  open: [];
-  close: [Error | null];
-}
-
-export class SerialLink extends EventEmitter<SerialLinkEvents> {
+export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
   private port: SerialPort | undefined;
   private reopenTimer: NodeJS.Timeout | undefined;
   private readonly backoff: Backoff;
@@ -52,6 +47,11 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     return new Promise((resolve, reject) => {
       port.write(data, (err) => (err ? reject(err) : resolve()));
     });
+  }
+
+  restart(reason: string): void {
+    this.s.log.warn({ port: this.s.path, reason }, 'closing the serial port to reopen it');
+    this.port?.close();
   }
 
   async close(): Promise<void> {
