@@ -76,7 +76,8 @@ export class ShureReceiverSimulator {
   }
 
   async openSerial(path: string, baudRate = 9600): Promise<void> {
-    const port = new SerialPort({ path, baudRate, autoOpen: false });
+    // A device does not flock its end of the cable; drivers do (two agents on one port must fail).
+    const port = new SerialPort({ path, baudRate, autoOpen: false, lock: false });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     const peer: Peer = { write: (t) => void port.write(Buffer.from(t, 'latin1')), close: () => port.close() };
     this.peers.add(peer);

@@ -47,7 +47,8 @@ export class ViscaCameraSimulator {
   }
 
   async start(): Promise<void> {
-    const port = new SerialPort({ path: this.o.path, baudRate: this.o.baudRate, autoOpen: false });
+    // A device does not flock its end of the cable; drivers do (two agents on one port must fail).
+    const port = new SerialPort({ path: this.o.path, baudRate: this.o.baudRate, autoOpen: false, lock: false });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     port.on('data', (chunk: Buffer) => this.receive(chunk));
     port.on('error', () => undefined);

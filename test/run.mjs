@@ -10,7 +10,10 @@ child.on('exit', (code, signal) => {
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     const skipped = r.numPendingTests + r.numTodoTests;
-    process.stdout.write(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped\n`);
+    // A suite that fails outside its tests (a beforeAll, an import) fails no single test: count it too.
+    const brokenSuites = r.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed')).length;
+    process.stdout.write(`\n${r.numPassedTests} passed, ${r.numFailedTests + brokenSuites} failed, ${skipped} skipped\n`);
+    if (brokenSuites > 0 && !code) process.exitCode = 1;
     if (r.numTotalTests === 0) process.exitCode = 1;
   } catch {
     process.stdout.write('\n0 passed, 1 failed (no test report was written)\n');

@@ -34,11 +34,16 @@ export async function createPtyPair(timeoutMs = 5_000): Promise<PtyPair> {
   const stop = async (): Promise<void> => {
     const child = relay;
     relay = undefined;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    if (child && child.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    }
+    // An unplugged adapter's device node is gone. A link left pointing at /dev/pts/N would lead a
+    // reconnecting driver into whichever new pty reuses that number (someone else's line).
+    rmSync(a, { force: true });
+    rmSync(b, { force: true });
   };
   return {
     a,

@@ -43,7 +43,9 @@ describe('on air', () => {
     const commands = await collect(client, topic.command('agent-b'));
     await inject('agent-a', 'cam-1', 'dead');
     await waitUntil(() => slot().active?.device === 'cam-2' && slot().state === 'ok', 3_000, 'backup active');
+    await waitUntil(() => commands.length > 0, 1_000, 'our copy of the command');
     expect(commands.map((c) => c.payload)).toEqual([expect.objectContaining({ device: 'cam-2', action: 'activate', params: { preset: 7 }, issuedBy: 'controller' })]);
+    await waitUntil(() => eventsOf('failover.succeeded').length > 0, 1_000, 'failover event');
     expect(eventsOf('failover.succeeded')).toEqual([expect.objectContaining({ slot: 'studio-a/cam-wide', by: 'controller', data: expect.objectContaining({ from: 'agent-a/cam-1', to: 'agent-b/cam-2' }) })]);
 
     // No automatic switch-back: the repaired primary is shown as available.

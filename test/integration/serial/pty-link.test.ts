@@ -33,6 +33,9 @@ describe('pty pair and serial link', () => {
       link.on('close', () => (closes += 1));
       await pair.unplug();
       await waitUntil(() => closes === 1 && !link.isOpen, 2_000, 'link notices the unplug');
+      // The device end does not always notice the unplug (its fd stays open on the deleted pty, with
+      // its lock): close it, or a later pty that reuses the number cannot be locked.
+      if (device.isOpen) await new Promise((r) => device.close(r));
       await pair.plugIn();
       device = await openPort(pair.b);
       device.on('data', (d: Buffer) => atDevice.push(d));
