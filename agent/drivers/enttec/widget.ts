@@ -1,0 +1,192 @@
+/**
+ * One Enttec DMX USB Pro, shared by every fixture device patched on its universe.
+ * - DMX output (label 6) is sent at once, never queued behind RDM: a scene change is an action.
+ * - One RDM transaction at a time: the widget answers each with label 5 (the reply) or label 12
+ *   (no reply from the fixture) and must not get the next request before that [OLA usbpro].
+ * - Widget requests (label 3 parameters, label 10 serial number) are answered by the same label.
+ */
+import type { Logger } from '../../../lib/logger.ts';
+import { SerialLink } from '../../../lib/serial/serial-link.ts';
+import { Label, WidgetFramer, decodeParameters, decodeSerialNumber, encodeDmx, encodeMessage, type WidgetMessage, type WidgetParameters } from './widget-codec.ts';
+import { decodePacket, encodeRequest, formatUid, type RdmResponse } from './rdm.ts';
+
+/** Our RDM controller UID, from ESTA's prototype range 7FF0-7FFF. */
+export const CONTROLLER_UID = Buffer.from([0x7f, 0xf0, 0x00, 0x00, 0x00, 0x01]);
+
+export class RdmTimeout extends Error {
+  override name = 'RdmTimeout';
+}
+
+interface Pending<T> {
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface RdmJob {
+  destination: Buffer;
+  commandClass: number;
+  pid: number;
+  data?: Uint8Array;
+  resolve: (r: RdmResponse) => void;
+  reject: (e: Error) => void;
+}
+
+export class EnttecWidget {
+  private static readonly open = new Map<string, { widget: EnttecWidget; users: number }>();
+
+  /** The widget on `path`, opened on first use and shared by every fixture on it. */
+  static acquire(path: string, log: Logger, answerTimeoutMs: number): EnttecWidget {
+    let entry = EnttecWidget.open.get(path);
+    if (!entry) {
+      entry = { widget: new EnttecWidget(path, log, answerTimeoutMs), users: 0 };
+      EnttecWidget.open.set(path, entry);
+    }
+    entry.users += 1;
+    return entry.widget;
+  }
+
+  readonly link: SerialLink;
+  readonly framer: WidgetFramer;
+  readonly counters = { rdmTimeouts: 0, rdmInvalid: 0, receiveErrors: 0 };
+  private readonly universe = new Uint8Array(512);
+  private dmxScheduled = false;
+  private readonly widgetRequests = new Map<number, Pending<Buffer>>();
+  private readonly rdmQueue: RdmJob[] = [];
+  private rdmInFlight: (RdmJob & { transaction: number; timer: NodeJS.Timeout }) | undefined;
+  private transaction = 0;
+
+  private constructor(readonly path: string, private readonly log: Logger, private readonly answerTimeoutMs: number) {
+    // A USB device: the baud rate is not used on the wire, but the FTDI driver wants one.
+    this.link = new SerialLink({ path, baudRate: 57600, log });
+    this.framer = new WidgetFramer((m) => this.onMessage(m));
+    this.link.on('data', (chunk) => this.framer.push(chunk));
+    this.link.on('open', () => this.flushDmx());
+    this.link.on('close', () => this.failAll(`widget ${path} disconnected`));
+  }
+
+  async release(): Promise<void> {
+    const entry = EnttecWidget.open.get(this.path);
+    if (!entry || --entry.users > 0) return;
+    EnttecWidget.open.delete(this.path);
+    this.failAll('widget closed');
+    await this.link.close();
+  }
+
+  /** Sets slots (1-based address) and sends the universe on the next tick, coalescing changes. */
+  setChannels(address: number, levels: readonly number[]): void {
+    levels.forEach((level, i) => (this.universe[address - 1 + i] = Math.max(0, Math.min(255, Math.round(level)))));
+    if (this.dmxScheduled) return;
+    this.dmxScheduled = true;
+    setImmediate(() => this.flushDmx());
+  }
+
+  channels(address: number, count: number): number[] {
+    return [...this.universe.subarray(address - 1, address - 1 + count)];
+  }
+
+  async parameters(): Promise<WidgetParameters> {
+    return decodeParameters(await this.widgetRequest(Label.getParameters, Buffer.from([0, 0])));
+  }
+
+  async serialNumber(): Promise<string> {
+    return decodeSerialNumber(await this.widgetRequest(Label.getSerialNumber));
+  }
+
+  rdm(destination: Buffer, commandClass: number, pid: number, data?: Uint8Array): Promise<RdmResponse> {
+    return new Promise((resolve, reject) => {
+      this.rdmQueue.push({ destination, commandClass, pid, ...(data ? { data } : {}), resolve, reject });
+      this.pumpRdm();
+    });
+  }
+
+  private flushDmx(): void {
+    this.dmxScheduled = false;
+    if (this.link.isOpen) this.link.write(encodeDmx(this.universe)).catch((err: Error) => this.log.warn({ port: this.path, err: err.message }, 'sending DMX failed'));
+  }
+
+  private widgetRequest(label: number, data?: Buffer): Promise<Buffer> {
+    if (this.widgetRequests.has(label)) return Promise.reject(new Error(`a label ${label} request is already waiting`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.widgetRequests.delete(label);
+        reject(new Error(`widget did not answer label ${label} within ${this.answerTimeoutMs} ms`));
+      }, this.answerTimeoutMs);
+      this.widgetRequests.set(label, { resolve, reject, timer });
+      this.link.write(encodeMessage(label, data)).catch((err: Error) => {
+        clearTimeout(timer);
+        this.widgetRequests.delete(label);
+        reject(err);
+      });
+    });
+  }
+
+  private pumpRdm(): void {
+    if (this.rdmInFlight) return;
+    const job = this.rdmQueue.shift();
+    if (!job) return;
+    this.transaction = (this.transaction + 1) & 0xff;
+    const transaction = this.transaction;
+    const timer = setTimeout(() => this.finishRdm(new Error(`widget gave neither an RDM reply nor a timeout within ${this.answerTimeoutMs} ms`)), this.answerTimeoutMs);
+    this.rdmInFlight = { ...job, transaction, timer };
+    const packet = encodeRequest({ destination: job.destination, source: CONTROLLER_UID, transaction, port: 1, commandClass: job.commandClass, pid: job.pid, ...(job.data ? { data: job.data } : {}) });
+    this.link.write(encodeMessage(Label.sendRdm, packet)).catch((err: Error) => this.finishRdm(err));
+  }
+
+  private finishRdm(err: Error | undefined, response?: RdmResponse): void {
+    const job = this.rdmInFlight;
+    if (!job) return;
+    clearTimeout(job.timer);
+    this.rdmInFlight = undefined;
+    if (err) job.reject(err);
+    else job.resolve(response!);
+    this.pumpRdm();
+  }
+
+  private onMessage(m: WidgetMessage): void {
+    const waiting = this.widgetRequests.get(m.label);
+    if (waiting && (m.label === Label.getParameters || m.label === Label.getSerialNumber)) {
+      clearTimeout(waiting.timer);
+      this.widgetRequests.delete(m.label);
+      return waiting.resolve(m.data);
+    }
+    if (m.label === Label.rdmTimeout) {
+      this.counters.rdmTimeouts += 1;
+      const uid = this.rdmInFlight ? formatUid(this.rdmInFlight.destination) : '?';
+      return this.finishRdm(new RdmTimeout(`no RDM reply from fixture ${uid} (widget label 12)`));
+    }
+    if (m.label === Label.receivedPacket) return this.onReceived(m.data);
+  }
+
+  /** [API label 5] status byte (bit 0 queue overflow, bit 1 overrun), then the packet with its start code. */
+  private onReceived(data: Buffer): void {
+    if (data.length < 2 || data[1] !== 0xcc || !this.rdmInFlight) return;
+    if (data[0] !== 0) {
+      this.counters.receiveErrors += 1;
+      return this.finishRdm(new Error(`widget reported a receive error (status 0x${data[0]!.toString(16)})`));
+    }
+    const decoded = decodePacket(data.subarray(1));
+    const job = this.rdmInFlight;
+    if ('invalid' in decoded) {
+      this.counters.rdmInvalid += 1;
+      return this.finishRdm(new Error(`invalid RDM reply: ${decoded.invalid}`));
+    }
+    if (decoded.transaction !== job.transaction || !decoded.source.equals(job.destination) || !decoded.destination.equals(CONTROLLER_UID) || decoded.pid !== job.pid || decoded.commandClass !== job.commandClass + 1) {
+      this.counters.rdmInvalid += 1;
+      return; // not the answer to our request; keep waiting
+    }
+    this.finishRdm(undefined, decoded);
+  }
+
+  private failAll(reason: string): void {
+    this.framer.reset();
+    for (const [label, p] of this.widgetRequests) {
+      clearTimeout(p.timer);
+      p.reject(new Error(reason));
+      this.widgetRequests.delete(label);
+    }
+    this.finishRdm(new Error(reason));
+    for (const job of this.rdmQueue.splice(0)) job.reject(new Error(reason));
+  }
+}
+
