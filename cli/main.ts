@@ -6,6 +6,7 @@ import { registerRuntimeCommands } from './runtime-commands.ts';
 import { registerOperatorCommands } from './operator-commands.ts';
 import { registerBenchCommand, registerDemoCommands } from './demo-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
+import { registerDiscoverCommand } from './discover-command.ts';
 
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
@@ -18,6 +19,7 @@ registerOperatorCommands(program);
 registerDemoCommands(program);
 registerBenchCommand(program);
 registerSimulateCommand(program);
+registerDiscoverCommand(program);
 
 try {
   await program.parseAsync(process.argv);
