@@ -9,21 +9,28 @@ export function registerDemoCommands(program: Command): void {
     .description('run a studio on simulated gear, go on air, break the primary camera and show the failover')
     .addOption(new Option('--scenario <name>', 'what breaks').choices(SCENARIOS).default('camera-failure'))
     .option('--json', 'print only the summary, as one JSON object')
-    .action(async (o: { scenario: Scenario; json?: boolean }) => {
-      // Component logs go to stderr (quiet unless ONAIR_LOG_LEVEL says otherwise); the story goes to stdout.
+    .option('--in-process', 'use in-process simulated devices instead of the wire-protocol simulators')
+    .action(async (o: { scenario: Scenario; json?: boolean; inProcess?: boolean }) => {
       const { Studio } = await import('./demo/studio.ts');
+      const { StudioHardware } = await import('./demo/hardware.ts');
       const { formatSummary, runScenario } = await import('./demo/scenario.ts');
+      // Component logs go to stderr (quiet unless ONAIR_LOG_LEVEL says otherwise); the story goes to stdout.
       const log = createLogger({ level: process.env.ONAIR_LOG_LEVEL ?? 'silent', fd: 2 });
-      const studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } } });
       const say = (line: string): void => {
         if (!o.json) process.stdout.write(`${line}\n`);
       };
+      const hardware = o.inProcess ? undefined : new StudioHardware();
+      let studio: InstanceType<typeof Studio> | undefined;
       let summary;
       try {
+        const agents = hardware ? await hardware.start() : undefined;
+        if (hardware) say('Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures (serial ptys).');
+        studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } }, ...(agents ? { agents, agentEnv: hardware!.env } : {}) });
         await studio.start();
-        summary = await runScenario(studio, o.scenario, say);
+        summary = await runScenario(studio, o.scenario, say, hardware);
       } finally {
-        await studio.stop();
+        await studio?.stop();
+        await hardware?.stop();
       }
       process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
       process.exitCode = summary.ok ? 0 : 1;

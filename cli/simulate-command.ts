@@ -2,34 +2,57 @@
 import type { Command } from 'commander';
 import { UserError } from './request-client.ts';
 
-const KINDS = ['visca'] as const;
+const KINDS = ['visca', 'onvif', 'shure', 'dmx'] as const;
 
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('run a simulated device that speaks its real wire protocol (prints where to connect)')
+    .description('run a simulated device that speaks its real wire protocol (prints the agent config that reaches it)')
     .argument('<kind>', `one of: ${KINDS.join(', ')}`)
     .option('--address <n>', 'VISCA camera address (1-7)', Number, 1)
-    .option('--fault <fault>', 'start with a fault: none, dead, protocol-error, slow, garbage, hang-mid-reply', 'none')
-    .action(async (kind: string, o: { address: number; fault: string }) => {
-      if (kind !== 'visca') throw new UserError(`no simulator "${kind}"; available: ${KINDS.join(', ')}`);
-      const { createPtyPair } = await import('../lib/serial/pty-pair.ts');
-      const { ViscaCameraSimulator, VISCA_FAULTS } = await import('../simulators/visca-camera.ts');
-      if (!(VISCA_FAULTS as readonly string[]).includes(o.fault)) throw new UserError(`unknown fault "${o.fault}"; one of ${VISCA_FAULTS.join(', ')}`);
-      const pair = await createPtyPair();
-      const camera = new ViscaCameraSimulator({ path: pair.b, address: o.address });
-      await camera.start();
-      camera.setFault(o.fault as (typeof VISCA_FAULTS)[number]);
-      process.stdout.write(
-        `VISCA camera (address ${o.address}) on a ${pair.method} pty pair.\n` +
-          `Agent config:\n  - { id: ptz-1, driver: visca, kind: camera, options: { path: ${pair.a}, address: ${o.address} } }\n` +
-          'Ctrl-C to stop.\n',
-      );
+    .option('--port <n>', 'TCP/HTTP port for onvif and shure (default: a free one)', Number, 0)
+    .option('--fault <fault>', 'visca only: start with none, dead, protocol-error, slow, garbage or hang-mid-reply', 'none')
+    .action(async (kind: string, o: { address: number; port: number; fault: string }) => {
+      const stops: Array<() => Promise<void>> = [];
+      const say = (text: string) => process.stdout.write(`${text}\nCtrl-C to stop.\n`);
+      if (kind === 'visca') {
+        const { createPtyPair } = await import('../lib/serial/pty-pair.ts');
+        const { ViscaCameraSimulator, VISCA_FAULTS } = await import('../simulators/visca-camera.ts');
+        if (!(VISCA_FAULTS as readonly string[]).includes(o.fault)) throw new UserError(`unknown fault "${o.fault}"; one of ${VISCA_FAULTS.join(', ')}`);
+        const pair = await createPtyPair();
+        const camera = new ViscaCameraSimulator({ path: pair.b, address: o.address });
+        await camera.start();
+        camera.setFault(o.fault as (typeof VISCA_FAULTS)[number]);
+        stops.push(() => camera.stop(), () => pair.close());
+        say(`VISCA camera (address ${o.address}) on a ${pair.method} pty pair. Agent config:\n  - { id: ptz-1, driver: visca, kind: camera, options: { path: ${pair.a}, address: ${o.address} } }`);
+      } else if (kind === 'onvif') {
+        const { OnvifCameraSimulator } = await import('../simulators/onvif-camera.ts');
+        const camera = new OnvifCameraSimulator();
+        const port = await camera.listen(o.port);
+        const probes = await camera.listenForProbes();
+        stops.push(() => camera.stop());
+        say(`ONVIF camera at ${camera.url} (user admin, password "secret"); WS-Discovery on udp 127.0.0.1:${probes} (onair discover --target 127.0.0.1:${probes}). Agent config:\n  - { id: cam-ip-1, driver: onvif, kind: camera, options: { host: 127.0.0.1, port: ${port}, username: admin, passwordEnv: CAM_PASSWORD } }`);
+      } else if (kind === 'shure') {
+        const { ShureReceiverSimulator } = await import('../simulators/shure-receiver.ts');
+        const receiver = new ShureReceiverSimulator({ channels: 2 });
+        const port = await receiver.listen(o.port);
+        stops.push(() => receiver.stop());
+        say(`Shure ULXD4D receiver on tcp 127.0.0.1:${port}. Agent config:\n  - { id: mic-1, driver: shure, kind: mic, options: { host: 127.0.0.1, port: ${port}, channel: 1 } }`);
+      } else if (kind === 'dmx') {
+        const { createPtyPair } = await import('../lib/serial/pty-pair.ts');
+        const { EnttecWidgetSimulator } = await import('../simulators/enttec-widget.ts');
+        const pair = await createPtyPair();
+        const widget = new EnttecWidgetSimulator(pair.b, [{ uid: '7ff0:00000101', startAddress: 1, footprint: 4 }]);
+        await widget.start();
+        stops.push(() => widget.stop(), () => pair.close());
+        say(`Enttec DMX USB Pro with RDM fixture 7ff0:00000101 at address 1 on a ${pair.method} pty pair. Agent config:\n  - { id: light-1, driver: dmx, kind: light, options: { path: ${pair.a}, address: 1, footprint: 4, uid: "7ff0:00000101", scenes: { key: [255, 255, 200, 0] } } }`);
+      } else {
+        throw new UserError(`no simulator "${kind}"; available: ${KINDS.join(', ')}`);
+      }
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
       });
-      await camera.stop();
-      await pair.close();
+      for (const stop of stops) await stop();
     });
 }

@@ -1,6 +1,12 @@
 /** Demo scenarios: go on air, break something, show the failover and measure it. */
 import type { ControllerEvent, DeviceRef } from '../../protocols/schemas.ts';
-import { DEMO_AGENTS, type Studio } from './studio.ts';
+import type { Studio } from './studio.ts';
+
+/** Breaks and repairs the primary camera for real, when the studio runs on simulated hardware. */
+export interface CameraFaults {
+  breakPrimaryCamera(): void;
+  repairPrimaryCamera(): void;
+}
 
 import type { Scenario } from './scenarios.ts';
 
@@ -26,7 +32,7 @@ const PRIMARY: DeviceRef = { agent: 'agent-a', device: 'cam-1' };
 const BACKUP = 'agent-b/cam-2';
 const name = (r: DeviceRef): string => `${r.agent}/${r.device}`;
 
-export async function runScenario(studio: Studio, scenario: Scenario, say: (line: string) => void): Promise<DemoSummary> {
+export async function runScenario(studio: Studio, scenario: Scenario, say: (line: string) => void, hardware?: CameraFaults): Promise<DemoSummary> {
   const summary: DemoSummary = { scenario, slot: SLOT, failedDevice: name(PRIMARY), activatedDevice: null, detectionMs: null, failoverMs: null, totalMs: null, primaryAvailableAfterRepair: false, ok: false };
   const t0 = Date.now();
   const stopNarrating = studio.onEvent((e) => {
@@ -35,7 +41,7 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
   });
   try {
     say('Starting the studio: controller with embedded broker, agent-a (primary gear) and agent-b (backup gear)…');
-    const everything = DEMO_AGENTS.flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id })));
+    const everything = studio.agents().flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id })));
     await studio.waitForDevices(everything, 20_000);
     say(`All ${everything.length} devices healthy. Going ON AIR: automatic failover is armed.`);
     studio.controller.setOnAir(true, 'demo', 'demo show starts');
@@ -44,9 +50,14 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
     const beforeFault = studio.mark();
     if (scenario === 'camera-failure') {
       say(`Injecting a fault: ${name(PRIMARY)} stops answering (hung camera).`);
-      const result = await studio.command(PRIMARY, 'simulate.fault', { mode: 'dead' });
-      if (result.status !== 'succeeded') throw new Error(`could not inject the fault: ${result.status} ${result.error ?? ''}`);
-      injectedAt = result.ts;
+      if (hardware) {
+        injectedAt = Date.now();
+        hardware.breakPrimaryCamera();
+      } else {
+        const result = await studio.command(PRIMARY, 'simulate.fault', { mode: 'dead' });
+        if (result.status !== 'succeeded') throw new Error(`could not inject the fault: ${result.status} ${result.error ?? ''}`);
+        injectedAt = result.ts;
+      }
     } else {
       const child = studio.agentProcess(PRIMARY.agent);
       say(`Killing the ${PRIMARY.agent} process with SIGKILL (its camera, mic and light vanish at once).`);
@@ -66,7 +77,8 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
     if (scenario === 'camera-failure') {
       say(`Repairing ${name(PRIMARY)}. No automatic switch-back: it is shown as available and stays off air.`);
       const beforeRepair = studio.mark();
-      await studio.command(PRIMARY, 'simulate.clear', {});
+      if (hardware) hardware.repairPrimaryCamera();
+      else await studio.command(PRIMARY, 'simulate.clear', {});
       await studio.waitForEvent((e) => e.type === 'device.state' && e.agent === PRIMARY.agent && e.device === PRIMARY.device && e.data.to === 'ok', 15_000, `recovery of ${name(PRIMARY)}`, beforeRepair);
       await waitFor(() => studio.slots.get(SLOT)?.primaryAvailable === true, 2_000);
       const slot = studio.slots.get(SLOT);

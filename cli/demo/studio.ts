@@ -22,9 +22,18 @@ import { parseControllerConfig } from '../../controller/config.ts';
 import { Controller } from '../../controller/controller.ts';
 
 
+export interface StudioDevice {
+  id: string;
+  kind: 'camera' | 'mic' | 'light';
+  /** Default: `simulated`, an in-process device. */
+  driver?: string;
+  options?: Record<string, unknown>;
+  probe?: { intervalMs: number; timeoutMs: number };
+}
+
 export interface StudioAgent {
   id: string;
-  devices: Array<{ id: string; kind: 'camera' | 'mic' | 'light' }>;
+  devices: StudioDevice[];
 }
 
 export const DEMO_AGENTS: StudioAgent[] = [
@@ -46,6 +55,8 @@ export interface StudioOptions {
   controller?: Record<string, unknown>;
   dataDir?: string;
   probe?: { intervalMs: number; timeoutMs: number };
+  /** Extra environment for agent processes (secrets such as camera passwords). */
+  agentEnv?: Record<string, string>;
 }
 
 export class Studio {
@@ -80,6 +91,11 @@ export class Studio {
     for (const agent of this.o.agents ?? DEMO_AGENTS) this.spawnAgent(agent);
   }
 
+  /** The agents this studio runs (the demo gear, or the ones given in the options). */
+  agents(): StudioAgent[] {
+    return this.o.agents ?? DEMO_AGENTS;
+  }
+
   brokerUrl(): string {
     return this.controller.brokerUrl;
   }
@@ -97,13 +113,13 @@ export class Studio {
         agentId: agent.id,
         broker: { url: this.controller.brokerUrl },
         heartbeatIntervalMs: 500,
-        devices: agent.devices.map((d) => ({ id: d.id, driver: 'simulated', kind: d.kind, probe, options: { kind: d.kind } })),
+        devices: agent.devices.map((d) => ({ id: d.id, driver: d.driver ?? 'simulated', kind: d.kind, probe: d.probe ?? probe, options: d.options ?? { kind: d.kind } })),
       }),
     );
     const logFile = openSync(path.join(this.dir, `${agent.id}.log`), 'a');
     const child = spawn(process.execPath, [onairBin(), 'agent', '--config', file], {
       stdio: ['ignore', logFile, logFile],
-      env: { ...process.env, ONAIR_LOG_LEVEL: process.env.ONAIR_LOG_LEVEL ?? 'info' },
+      env: { ...process.env, ...this.o.agentEnv, ONAIR_LOG_LEVEL: process.env.ONAIR_LOG_LEVEL ?? 'info' },
     });
     this.agentProcesses.set(agent.id, child);
     return child;

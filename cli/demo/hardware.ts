@@ -1,0 +1,89 @@
+/**
+ * The demo studio's gear, simulated on real transports: an ONVIF camera (HTTP/SOAP) and a VISCA
+ * camera (pty), two Shure receivers (TCP), and two Enttec widgets (ptys) with an RDM fixture each.
+ * Agents drive them through the real drivers, exactly as they would drive the real devices.
+ */
+import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
+import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';
+import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
+import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
+import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
+import type { StudioAgent } from './studio.ts';
+
+export const CAMERA_PASSWORD_ENV = 'ONAIR_DEMO_CAMERA_PASSWORD';
+const CAMERA_PASSWORD = 'demo-secret';
+
+export class StudioHardware {
+  readonly onvif = new OnvifCameraSimulator({ password: CAMERA_PASSWORD, moveMs: 100 });
+  private readonly pairs: PtyPair[] = [];
+  private visca!: ViscaCameraSimulator;
+  private readonly receivers = [new ShureReceiverSimulator(), new ShureReceiverSimulator()];
+  private readonly widgets: EnttecWidgetSimulator[] = [];
+
+  /** Password for the ONVIF camera, passed to agents through their environment (never in config files). */
+  readonly env: Record<string, string> = { [CAMERA_PASSWORD_ENV]: CAMERA_PASSWORD };
+
+  async start(): Promise<StudioAgent[]> {
+    const onvifPort = await this.onvif.listen();
+    const viscaPair = await this.pair();
+    this.visca = new ViscaCameraSimulator({ path: viscaPair.b, moveMs: 100 });
+    await this.visca.start();
+    const [mic1, mic2] = await Promise.all(this.receivers.map((r) => r.listen()));
+    const widgetPaths: string[] = [];
+    for (const uid of ['7ff0:00000101', '7ff0:00000201']) {
+      const pair = await this.pair();
+      const widget = new EnttecWidgetSimulator(pair.b, [{ uid, startAddress: 1, footprint: 4 }]);
+      await widget.start();
+      this.widgets.push(widget);
+      widgetPaths.push(pair.a);
+    }
+    const probe = { intervalMs: 250, timeoutMs: 200 };
+    const light = (path: string, uid: string) => ({ path, address: 1, footprint: 4, uid, scenes: { key: [255, 220, 180, 0], off: [0, 0, 0, 0] } });
+    return [
+      {
+        id: 'agent-a',
+        devices: [
+          { id: 'cam-1', kind: 'camera', driver: 'onvif', probe, options: { host: '127.0.0.1', port: onvifPort, username: 'admin', passwordEnv: CAMERA_PASSWORD_ENV, snapshot: true, requestTimeoutMs: 1_000 } },
+          { id: 'mic-1', kind: 'mic', driver: 'shure', probe, options: { host: '127.0.0.1', port: mic1, channel: 1 } },
+          { id: 'light-1', kind: 'light', driver: 'dmx', probe, options: light(widgetPaths[0]!, '7ff0:00000101') },
+        ],
+      },
+      {
+        id: 'agent-b',
+        devices: [
+          { id: 'cam-2', kind: 'camera', driver: 'visca', probe, options: { path: viscaPair.a, address: 1 } },
+          { id: 'mic-2', kind: 'mic', driver: 'shure', probe, options: { host: '127.0.0.1', port: mic2, channel: 1 } },
+          { id: 'light-2', kind: 'light', driver: 'dmx', probe, options: light(widgetPaths[1]!, '7ff0:00000201') },
+        ],
+      },
+    ];
+  }
+
+  /** The primary camera hangs: its HTTP server accepts requests and never answers. */
+  breakPrimaryCamera(): void {
+    this.onvif.setFault('dead');
+  }
+
+  repairPrimaryCamera(): void {
+    this.onvif.setFault('none');
+  }
+
+  /** Where the backup camera was told to go, for the narration. */
+  backupCameraPreset(): number {
+    return this.visca.lastPreset;
+  }
+
+  async stop(): Promise<void> {
+    await this.onvif.stop();
+    await this.visca?.stop();
+    await Promise.all(this.receivers.map((r) => r.stop()));
+    await Promise.all(this.widgets.map((w) => w.stop()));
+    await Promise.all(this.pairs.map((p) => p.close()));
+  }
+
+  private async pair(): Promise<PtyPair> {
+    const pair = await createPtyPair();
+    this.pairs.push(pair);
+    return pair;
+  }
+}

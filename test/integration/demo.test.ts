@@ -1,0 +1,21 @@
+/** The main job, as users run it: `onair demo` on the wire-protocol simulators through the real drivers. */
+import { execFile } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { onairBin } from '../../lib/paths.ts';
+
+function demo(...args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [onairBin(), 'demo', ...args], { timeout: 60_000 }, (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }));
+  });
+}
+
+describe('onair demo', () => {
+  it('camera-failure on the simulators: the ONVIF primary hangs, the VISCA backup takes over', async () => {
+    const run = await demo('--scenario', 'camera-failure', '--json');
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ ok: true, failedDevice: 'agent-a/cam-1', activatedDevice: 'agent-b/cam-2', primaryAvailableAfterRepair: true });
+    expect(summary.detectionMs).toEqual(expect.any(Number));
+    expect(summary.failoverMs).toEqual(expect.any(Number));
+  }, 60_000);
+});
