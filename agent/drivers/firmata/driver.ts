@@ -1,0 +1,192 @@
+/**
+ * The `firmata` driver: an Arduino-class board running StandardFirmata, through johnny-five with
+ * firmata-io over a serialport 13 port (one serialport in the tree, by npm overrides). Relays
+ * power-cycle hung gear, tally LEDs light the camera that is live, a light sensor proves a fixture
+ * really came on. Layers: Firmata wire protocol (firmata-io), pins and roles (this file's options),
+ * the driver (health, actions, reconnection).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import firmataIo from 'firmata-io';
+import five from 'johnny-five';
+import { SerialPort } from 'serialport';
+import { Backoff } from '../../../lib/backoff.ts';
+import { sleep } from '../../../lib/timeout.ts';
+import type { HealthCheck } from '../../../protocols/schemas.ts';
+import type { DriverDefinition, ProbeResult } from '../../driver.ts';
+
+const Pin = Type.Union([Type.Integer({ minimum: 0, maximum: 69 }), Type.String({ pattern: '^A[0-9]{1,2}$' })]);
+
+export const FirmataOptions = Type.Object(
+  {
+    path: Type.String({ minLength: 1 }),
+    baudRate: Type.Integer({ default: 57600 }),
+    relays: Type.Record(Type.String(), Pin, { default: {} }),
+    tallies: Type.Record(Type.String(), Pin, { default: {} }),
+    lightSensor: Type.Optional(Type.Object({ pin: Pin, brightAbove: Type.Integer({ minimum: 0, maximum: 1023, default: 600 }) }, { additionalProperties: false })),
+    /** How long johnny-five may take to bring the board up (StandardFirmata answers in under a second). */
+    readyTimeoutMs: Type.Integer({ minimum: 500, default: 5_000 }),
+    /** A sensor that stops reporting for this long means the board hung. */
+    staleAfterMs: Type.Integer({ minimum: 100, default: 1_500 }),
+  },
+  { additionalProperties: false },
+);
+export type FirmataOptions = Static<typeof FirmataOptions>;
+
+interface Connected {
+  port: SerialPort;
+  board: five.Board;
+  firmware: string;
+  relays: Map<string, five.Relay>;
+  tallies: Map<string, five.Led>;
+  sensor?: five.Sensor;
+  /** Last byte from the board. johnny-five's Sensor repeats its last value on a timer, so it cannot tell. */
+  heardAt: number;
+}
+
+export function createFirmataDriver(): DriverDefinition<typeof FirmataOptions> {
+  return {
+    name: 'firmata',
+    optionsSchema: FirmataOptions,
+    actions: ['relay-on', 'relay-off', 'power-cycle', 'tally-on', 'tally-off', 'activate', 'standby', 'read-light'],
+    create({ options, log }) {
+      let live: Connected | undefined;
+      let wanted = false;
+      let reconnectTimer: NodeJS.Timeout | undefined;
+      const backoff = new Backoff({ initialMs: 250, maxMs: 5_000 });
+
+      const open = async (): Promise<void> => {
+        const port = new SerialPort({ path: options.path, baudRate: options.baudRate, autoOpen: false });
+        try {
+          // Wire firmata-io and the Board to the port before opening it: firmata-io reports "connect"
+          // on the port's "open" event, and johnny-five waits for that as well as "ready".
+          // serialport flushes input on open, so the Uno's own REPORT_VERSION is lost: ask after 300 ms.
+          const io = new firmataIo.Firmata(port, { reportVersionTimeout: 300 });
+          const boardOptions: five.BoardOption & { sigint: boolean } = { io, repl: false, debug: false, timeout: options.readyTimeoutMs, sigint: false };
+          const board = new five.Board(boardOptions); // sigint: false, or johnny-five exits the agent on Ctrl-C
+          const ready = new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`board on ${options.path} not ready within ${options.readyTimeoutMs} ms`)), options.readyTimeoutMs);
+            board.on('ready', () => (clearTimeout(timer), resolve()));
+            board.on('error' as 'ready', ((err: Error) => (clearTimeout(timer), reject(err))) as () => void);
+          });
+          await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+          await ready;
+          const relays = new Map(Object.entries(options.relays).map(([name, pin]) => [name, new five.Relay({ pin, board })]));
+          const tallies = new Map(Object.entries(options.tallies).map(([name, pin]) => [name, new five.Led({ pin, board })]));
+          const connected: Connected = { port, board, firmware: `${io.firmware.name ?? '?'} ${io.firmware.version?.major ?? '?'}.${io.firmware.version?.minor ?? '?'}`, relays, tallies, heardAt: Date.now() };
+          port.on('data', () => (connected.heardAt = Date.now()));
+          if (options.lightSensor) connected.sensor = new five.Sensor({ pin: options.lightSensor.pin, board, freq: 100 });
+          port.on('close', () => {
+            if (live !== connected) return;
+            live = undefined;
+            log.warn({ port: options.path }, 'board disconnected; reconnecting with backoff');
+            schedule();
+          });
+          live = connected;
+          backoff.reset();
+        } catch (err) {
+          if (port.isOpen) port.close();
+          throw err;
+        }
+      };
+
+      const schedule = (): void => {
+        if (!wanted || reconnectTimer) return;
+        reconnectTimer = setTimeout(() => {
+          reconnectTimer = undefined;
+          if (wanted && !live) open().catch(() => schedule());
+        }, backoff.next());
+      };
+
+      const board = (): Connected => {
+        if (!live) throw new Error(`board on ${options.path} is not connected`);
+        return live;
+      };
+      const part = <T>(parts: Map<string, T>, name: unknown, what: string): T => {
+        const found = typeof name === 'string' ? parts.get(name) : undefined;
+        if (!found) throw new Error(`no ${what} "${String(name)}"; ${what}s: ${[...parts.keys()].join(', ') || 'none configured'}`);
+        return found;
+      };
+
+      return {
+        async connect() {
+          wanted = true;
+          if (live) return;
+          try {
+            await open();
+          } catch (err) {
+            schedule();
+            throw err;
+          }
+        },
+
+        async probe(): Promise<ProbeResult> {
+          if (!live) return { status: 'offline', checks: [{ name: 'board', status: 'offline', latencyMs: 0, detail: `${options.path} not connected (reconnecting)` }], metrics: {} };
+          const b = live;
+          const checks: HealthCheck[] = [{ name: 'board', status: 'ok', latencyMs: 0 }];
+          const metrics: Record<string, string | number | boolean> = { firmware: b.firmware };
+          for (const [name, relay] of b.relays) metrics[`relay.${name}`] = relay.isOn;
+          for (const [name, led] of b.tallies) metrics[`tally.${name}`] = led.isOn;
+          const silentMs = Date.now() - b.heardAt;
+          if (silentMs > options.staleAfterMs) {
+            checks[0] = { name: 'board', status: 'failed', latencyMs: 0, detail: `no bytes from the board for ${silentMs} ms (hung?)` };
+            if (silentMs > options.staleAfterMs * 3) b.port.close(); // reopen it
+          } else if (b.sensor && options.lightSensor) {
+            metrics.light = b.sensor.raw;
+            metrics.bright = b.sensor.raw > options.lightSensor.brightAbove;
+            checks.push({ name: 'light sensor', status: 'ok', latencyMs: 0 });
+          }
+          // A board with nothing to report is quiet: ask it something [Firmata: REPORT_VERSION query].
+          if (silentMs > 100) b.port.write(Buffer.from([0xf9]));
+          return { status: checks.some((c) => c.status === 'failed') ? 'failed' : 'ok', checks, metrics };
+        },
+
+        async execute(action, params) {
+          const b = board();
+          switch (action) {
+            case 'relay-on':
+            case 'relay-off': {
+              const relay = part(b.relays, params.relay, 'relay');
+              if (action === 'relay-on') relay.close();
+              else relay.open();
+              return { data: { relay: String(params.relay), on: relay.isOn } };
+            }
+            case 'power-cycle': {
+              const relay = part(b.relays, params.relay, 'relay');
+              const offMs = params.offMs === undefined ? 2_000 : Number(params.offMs);
+              if (!Number.isFinite(offMs) || offMs < 100 || offMs > 60_000) throw new Error('offMs must be from 100 to 60000');
+              relay.open();
+              await sleep(offMs);
+              relay.close();
+              return { data: { relay: String(params.relay), cycledMs: offMs } };
+            }
+            case 'tally-on':
+            case 'tally-off':
+            case 'activate':
+            case 'standby': {
+              const on = action === 'tally-on' || action === 'activate';
+              if ((action === 'activate' || action === 'standby') && params.tally === undefined) return { data: {} };
+              const led = part(b.tallies, params.tally, 'tally');
+              if (on) led.on();
+              else led.off();
+              return { data: { tally: String(params.tally), on } };
+            }
+            case 'read-light': {
+              if (!b.sensor || !options.lightSensor) throw new Error('no light sensor configured');
+              return { data: { light: b.sensor.raw, bright: b.sensor.raw > options.lightSensor.brightAbove } };
+            }
+            default:
+              throw new Error(`firmata has no action "${action}"`);
+          }
+        },
+
+        async close() {
+          wanted = false;
+          clearTimeout(reconnectTimer);
+          const b = live;
+          live = undefined;
+          if (b?.port.isOpen) await new Promise<void>((r) => b.port.close(() => r()));
+        },
+      };
+    },
+  };
+}

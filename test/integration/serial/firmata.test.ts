@@ -1,0 +1,72 @@
+/** The firmata driver (johnny-five + firmata-io over serialport 13) against the Firmata board simulator over a pty. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../lib/logger.ts';
+import { withTimeout } from '../../../lib/timeout.ts';
+import { createPtyPair, type PtyPair } from '../../../lib/serial/pty-pair.ts';
+import { createFirmataDriver } from '../../../agent/drivers/firmata/driver.ts';
+import type { Driver } from '../../../agent/driver.ts';
+import { FirmataBoardSimulator } from '../../../simulators/firmata-board.ts';
+import { eventually } from '../helpers.ts';
+
+let pair: PtyPair;
+let board: FirmataBoardSimulator;
+let driver: Driver;
+const probe = () => withTimeout('probe', 1_000, (signal) => driver.probe(signal));
+const act = (action: string, params: Record<string, unknown> = {}) => withTimeout(action, 3_000, (signal) => driver.execute(action, params, signal));
+
+beforeEach(async () => {
+  pair = await createPtyPair();
+  board = new FirmataBoardSimulator(pair.b);
+  await board.start();
+  driver = createFirmataDriver().create({
+    deviceId: 'gpio-1',
+    log: silentLogger(),
+    options: { path: pair.a, baudRate: 57600, relays: { 'cam-1-power': 7 }, tallies: { 'cam-1': 12, 'cam-2': 13 }, lightSensor: { pin: 'A0', brightAbove: 600 }, readyTimeoutMs: 5_000, staleAfterMs: 600 },
+  });
+  await withTimeout('connect', 6_000, (signal) => driver.connect(signal));
+});
+
+afterEach(async () => {
+  await driver.close();
+  await board.stop();
+  await pair.close();
+});
+
+describe('firmata driver over a pty', () => {
+  it('comes up through johnny-five and reports firmware and the light sensor', async () => {
+    await eventually(async () => (await probe()).metrics.light === 180, 2_000, 'a light reading');
+    const health = await probe();
+    expect(health.status).toBe('ok');
+    expect(health.metrics).toMatchObject({ firmware: 'StandardFirmata.ino 2.5', light: 180, bright: false, 'tally.cam-1': false });
+    board.light = 900; // the key light came on
+    await eventually(async () => (await probe()).metrics.bright === true, 2_000, 'bright');
+  });
+
+  it('switches relays and tallies on the real pins, and power-cycles', async () => {
+    await act('tally-on', { tally: 'cam-2' });
+    await eventually(async () => board.digital(13) === 1, 1_000, 'tally pin 13 high');
+    await act('activate', { tally: 'cam-1' });
+    await act('standby', { tally: 'cam-2' });
+    await eventually(async () => board.digital(12) === 1 && board.digital(13) === 0, 1_000, 'tallies moved');
+    await act('relay-on', { relay: 'cam-1-power' });
+    await eventually(async () => board.digital(7) === 1, 1_000, 'relay on');
+    const cycle = act('power-cycle', { relay: 'cam-1-power', offMs: 300 });
+    await eventually(async () => board.digital(7) === 0, 1_000, 'relay off during the cycle');
+    await expect(cycle).resolves.toEqual({ data: { relay: 'cam-1-power', cycledMs: 300 } });
+    await eventually(async () => board.digital(7) === 1, 1_000, 'relay back on');
+    await expect(act('tally-on', { tally: 'cam-9' })).rejects.toThrow('no tally "cam-9"; tallys: cam-1, cam-2');
+  });
+
+  it('a board that hangs is failed, and one that is unplugged comes back by itself', async () => {
+    await eventually(async () => (await probe()).status === 'ok', 2_000, 'ok');
+    board.setFault('dead');
+    await eventually(async () => (await probe()).status === 'failed', 2_000, 'hung board failed');
+    board.setFault('none');
+    await board.stop();
+    await pair.unplug();
+    await eventually(async () => (await probe()).status === 'offline', 3_000, 'offline');
+    await pair.plugIn();
+    await board.start();
+    await eventually(async () => (await probe()).status === 'ok', 8_000, 'back by itself');
+  }, 20_000);
+});
