@@ -56,7 +56,7 @@ export class DeviceRunner {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.s.driver.close()).catch((err: unknown) =>
-      this.s.log.warn({ device: this.s.deviceId, err: errorMessage(err) }, 'driver close failed'),
+      this.s.log.warn({ err: errorMessage(err) }, 'driver close failed'),
     );
   }
 
@@ -91,7 +91,7 @@ export class DeviceRunner {
       .then(() => {
         this.connected = true;
         this.reconnectBackoff.reset();
-        this.s.log.info({ device: this.s.deviceId }, 'device connected');
+        this.s.log.info('device connected');
         this.runProbe();
       })
       .catch((err: unknown) => {
@@ -130,7 +130,7 @@ export class DeviceRunner {
     const report: HealthReport = {
       status: result.status,
       checks: result.checks,
-      metrics: result.metrics,
+      metrics: cleanMetrics(result.metrics),
       consecutiveFailures: this.consecutiveFailures,
       ts: now,
       seq: this.seq,
@@ -142,7 +142,7 @@ export class DeviceRunner {
       this.lastPublishedAt = now;
       this.s.publish(report);
       if (report.status !== this.last?.status) {
-        this.s.log.info({ device: this.s.deviceId, status: report.status, detail: firstProblem(report.checks) }, 'device health changed');
+        this.s.log.info({ status: report.status, detail: firstProblem(report.checks) }, 'device health changed');
       }
     }
     this.last = report;
@@ -158,11 +158,20 @@ export class DeviceRunner {
   }
 
   private reconnect(): void {
-    this.s.log.warn({ device: this.s.deviceId, failures: this.consecutiveFailures }, 'device keeps failing; reconnecting its driver');
+    this.s.log.warn({ failures: this.consecutiveFailures }, 'device keeps failing; reconnecting its driver');
     this.connected = false;
     this.nextConnectAt = this.s.clock.now() + this.reconnectBackoff.next();
     withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.s.driver.close()).catch(() => undefined);
   }
+}
+
+/** Drivers are outside code: a metric that is not a finite number, string or boolean is dropped, never published. */
+function cleanMetrics(metrics: ProbeResult['metrics']): ProbeResult['metrics'] {
+  const clean: ProbeResult['metrics'] = {};
+  for (const [key, value] of Object.entries(metrics ?? {})) {
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) clean[key] = value;
+  }
+  return clean;
 }
 
 function failedProbe(check: string, status: DeviceStatus, detail: string, latencyMs = 0): ProbeResult {

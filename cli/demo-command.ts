@@ -24,8 +24,8 @@ export function registerDemoCommands(program: Command): void {
       let summary;
       try {
         const agents = hardware ? await hardware.start() : undefined;
-        if (hardware) say('Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures (serial ptys).');
-        studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } }, ...(agents ? { agents, agentEnv: hardware!.env } : {}) });
+        if (hardware) say('Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures and a Firmata GPIO board with the camera tallies (serial ptys).');
+        studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } }, ...(agents ? { agents, agentEnv: hardware!.env, slots: hardware!.slots() } : {}) });
         await studio.start();
         summary = await runScenario(studio, o.scenario, say, hardware);
       } finally {

@@ -44,7 +44,7 @@ export function registerRuntimeCommands(program: Command): void {
       const { builtInDrivers } = await import('../agent/drivers/index.ts');
       const drivers = builtInDrivers();
       const config = loadAgentConfig(opts.config, drivers);
-      const log = createLogger({ name: 'agent' }).child({ agent: config.agentId });
+      const log = createLogger({ name: 'agent' }); // the agent names itself and its devices on every line
       const agent = new Agent({ config, drivers, clock: systemClock, log, brokerPassword: secret(config.broker.passwordEnv) });
       await agent.start().catch((err: Error) => log.warn({ err: err.message }, 'broker not reachable yet; still trying in the background'));
       log.info({ devices: config.devices.length, broker: config.broker.url }, 'agent running');

@@ -13,6 +13,8 @@ export const SlotConfig = Type.Object(
     backups: Type.Array(DeviceRefText, { default: [] }),
     /** Sent with `activate`: a camera's preset, a light's scene, a mic's channel. */
     params: Type.Object({}, { additionalProperties: true, default: {} }),
+    /** Tally lamps per member: `agent/device: { board: agent/gpio-device, tally: name }`. */
+    tallies: Type.Record(DeviceRefText, Type.Object({ board: DeviceRefText, tally: Type.String({ minLength: 1 }) }, { additionalProperties: false }), { default: {} }),
   },
   { additionalProperties: false },
 );
@@ -62,6 +64,10 @@ export function parseControllerConfig(text: string, file: string): ControllerCon
   for (const slot of config.slots) {
     if (seen.has(slot.id)) throw new ConfigError([{ file, line: 0, column: 0, path: 'slots', message: `slot "${slot.id}" is defined twice` }]);
     seen.add(slot.id);
+    const members = new Set([slot.primary, ...slot.backups]);
+    for (const member of Object.keys(slot.tallies)) {
+      if (!members.has(member)) throw new ConfigError([{ file, line: 0, column: 0, path: `slots.${slot.id}.tallies`, message: `"${member}" has a tally but is not a member of the slot` }]);
+    }
   }
   return config;
 }
@@ -81,6 +87,7 @@ export function slotDefinitions(config: ControllerConfig): SlotDefinition[] {
     primary: toRef(s.primary),
     backups: s.backups.map(toRef),
     params: s.params as Static<typeof Params>,
+    tallies: Object.entries(s.tallies).map(([member, lamp]) => ({ member: toRef(member), board: toRef(lamp.board), tally: lamp.tally })),
   }));
 }
 

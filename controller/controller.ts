@@ -67,6 +67,10 @@ export class Controller {
         status: (ref) => this.registry.status(ref.agent, ref.device),
         activate: (ref, params, issuedBy, timeoutMs) => this.sendCommand(ref, 'activate', params, issuedBy, timeoutMs),
         standby: (ref, issuedBy) => void this.sendCommand(ref, 'standby', {}, issuedBy, 5_000).catch(() => undefined),
+        tally: (board, tally, on, issuedBy) =>
+          void this.sendCommand(board, on ? 'tally-on' : 'tally-off', { tally }, issuedBy, 2_000).catch((err: Error) =>
+            log.warn({ agent: board.agent, device: board.device, tally, err: err.message }, 'tally command failed'),
+          ),
         record: (e) => this.recordFailoverEvent(e),
         publish: (state) => this.publish('slot', topic.slot(state.slot), state),
         saveActive: (slot, active) => this.store.saveSlotActive(slot, active, clock.now()),

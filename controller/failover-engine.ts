@@ -8,11 +8,21 @@ import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, EventType, FailoverData, Params, SlotCondition, SlotState } from '../protocols/schemas.ts';
 
+export interface TallyLamp {
+  /** The slot member this lamp belongs to. */
+  member: DeviceRef;
+  /** The GPIO board (firmata driver) and the tally name on it. */
+  board: DeviceRef;
+  tally: string;
+}
+
 export interface SlotDefinition {
   id: string;
   primary: DeviceRef;
   backups: DeviceRef[];
   params: Params;
+  /** Tally lamps: lit while the show is on air and their member is the one live in this slot. */
+  tallies?: TallyLamp[];
 }
 
 export interface FailoverEvent {
@@ -30,8 +40,10 @@ export interface FailoverDependencies {
   log: Logger;
   status: (ref: DeviceRef) => DeviceStatus;
   activate: (ref: DeviceRef, params: Params, issuedBy: string, timeoutMs: number) => Promise<CommandResult>;
-  /** Fire-and-forget: put the device that was replaced in standby (tally off, mic muted). */
+  /** Fire-and-forget: put the device that was replaced in standby (mic muted, light dimmed). */
   standby: (ref: DeviceRef, issuedBy: string) => void;
+  /** Fire-and-forget: switch a tally lamp on a GPIO board. */
+  tally: (board: DeviceRef, tally: string, on: boolean, issuedBy: string) => void;
   record: (event: FailoverEvent) => void;
   publish: (state: SlotState) => void;
   saveActive: (slot: string, active: DeviceRef | null) => void;
@@ -48,6 +60,8 @@ interface SlotRuntime {
   deciding: boolean;
   reason?: string;
   lastPublished?: string;
+  /** What each lamp was last told, so a lamp is switched only when its state changes. */
+  lamps: Map<string, boolean>;
 }
 
 const sameRef = (a: DeviceRef | null, b: DeviceRef | null): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
@@ -64,7 +78,7 @@ export class FailoverEngine {
       const members = [def.primary, ...def.backups];
       const restored = restoredActive.get(def.id);
       const active = restored && members.some((m) => sameRef(m, restored)) ? restored : restored === null ? null : def.primary;
-      const slot: SlotRuntime = { def, active, deciding: false };
+      const slot: SlotRuntime = { def, active, deciding: false, lamps: new Map() };
       this.slots.set(def.id, slot);
       for (const m of members) {
         const key = refName(m);
@@ -81,6 +95,7 @@ export class FailoverEngine {
     this.onAir = onAir;
     for (const slot of this.slots.values()) {
       this.publish(slot);
+      this.syncTallies(slot, 'controller');
       if (onAir) this.reactToActive(slot);
     }
   }
@@ -164,6 +179,7 @@ export class FailoverEngine {
           this.d.record({ type: 'failover.succeeded', slot: slot.def.id, agent: candidate.agent, device: candidate.device, by, reason, data: { from: refName(from), to: refName(candidate), durationMs, attempts } });
           this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
           if (from && !isDown(this.d.status(from))) this.d.standby(from, by);
+          this.syncTallies(slot, by);
           return outcome;
         }
         attempts.push(`${refName(candidate)}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
@@ -189,6 +205,18 @@ export class FailoverEngine {
     this.d.record({ type: 'alarm', slot: slot.def.id, by, reason: `slot ${slot.def.id} is DOWN: ${reason}`, data: { severity: 'critical' } });
     this.d.log.error({ slot: slot.def.id, reason }, 'slot is down: nothing healthy to put on air');
     this.publish(slot);
+    this.syncTallies(slot, by);
+  }
+
+  /** Tally = on program: lit while on air for the active member only. */
+  private syncTallies(slot: SlotRuntime, by: string): void {
+    for (const lamp of slot.def.tallies ?? []) {
+      const on = this.onAir && sameRef(slot.active, lamp.member);
+      const key = `${refName(lamp.board)}#${lamp.tally}`;
+      if (slot.lamps.get(key) === on) continue;
+      slot.lamps.set(key, on);
+      this.d.tally(lamp.board, lamp.tally, on, by);
+    }
   }
 
   private resolveMember(slot: SlotRuntime, name: string): DeviceRef {

@@ -5,20 +5,25 @@
  */
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
 import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';
+import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
-import type { StudioAgent } from './studio.ts';
+import { DEMO_SLOTS, type StudioAgent } from './studio.ts';
+
+const TALLY_PINS = { 'cam-1': 12, 'cam-2': 13 } as const;
 
 export const CAMERA_PASSWORD_ENV = 'ONAIR_DEMO_CAMERA_PASSWORD';
 const CAMERA_PASSWORD = 'demo-secret';
 
+/** Also a Firmata GPIO board (pty) carrying the cameras' tally lamps, a relay and a light sensor. */
 export class StudioHardware {
   readonly onvif = new OnvifCameraSimulator({ password: CAMERA_PASSWORD, moveMs: 100 });
   private readonly pairs: PtyPair[] = [];
   private visca!: ViscaCameraSimulator;
   private readonly receivers = [new ShureReceiverSimulator(), new ShureReceiverSimulator()];
   private readonly widgets: EnttecWidgetSimulator[] = [];
+  private gpio!: FirmataBoardSimulator;
 
   /** Password for the ONVIF camera, passed to agents through their environment (never in config files). */
   readonly env: Record<string, string> = { [CAMERA_PASSWORD_ENV]: CAMERA_PASSWORD };
@@ -37,6 +42,9 @@ export class StudioHardware {
       this.widgets.push(widget);
       widgetPaths.push(pair.a);
     }
+    const gpioPair = await this.pair();
+    this.gpio = new FirmataBoardSimulator(gpioPair.b);
+    await this.gpio.start();
     const probe = { intervalMs: 250, timeoutMs: 200 };
     const light = (path: string, uid: string) => ({ path, address: 1, footprint: 4, uid, scenes: { key: [255, 220, 180, 0], off: [0, 0, 0, 0] } });
     return [
@@ -54,9 +62,24 @@ export class StudioHardware {
           { id: 'cam-2', kind: 'camera', driver: 'visca', probe, options: { path: viscaPair.a, address: 1 } },
           { id: 'mic-2', kind: 'mic', driver: 'shure', probe, options: { host: '127.0.0.1', port: mic2, channel: 1 } },
           { id: 'light-2', kind: 'light', driver: 'dmx', probe, options: light(widgetPaths[1]!, '7ff0:00000201') },
+          { id: 'gpio-1', kind: 'gpio', driver: 'firmata', probe, options: { path: gpioPair.a, tallies: TALLY_PINS, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } } },
         ],
       },
     ];
+  }
+
+  /** The demo slots, with the cameras' tally lamps on the GPIO board. */
+  slots(): typeof DEMO_SLOTS {
+    return DEMO_SLOTS.map((slot) =>
+      slot.id === 'studio-a/cam-wide'
+        ? { ...slot, tallies: { 'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' }, 'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' } } }
+        : slot,
+    );
+  }
+
+  /** Which camera tallies are lit, read off the board's pins. */
+  litTallies(): string[] {
+    return Object.entries(TALLY_PINS).filter(([, pin]) => this.gpio.digital(pin) === 1).map(([name]) => name);
   }
 
   /** The primary camera hangs: its HTTP server accepts requests and never answers. */
@@ -78,6 +101,7 @@ export class StudioHardware {
     await this.visca?.stop();
     await Promise.all(this.receivers.map((r) => r.stop()));
     await Promise.all(this.widgets.map((w) => w.stop()));
+    await this.gpio?.stop();
     await Promise.all(this.pairs.map((p) => p.close()));
   }
 

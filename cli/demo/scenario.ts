@@ -6,6 +6,7 @@ import type { Studio } from './studio.ts';
 export interface CameraFaults {
   breakPrimaryCamera(): void;
   repairPrimaryCamera(): void;
+  litTallies(): string[];
 }
 
 import type { Scenario } from './scenarios.ts';
@@ -23,6 +24,8 @@ export interface DemoSummary {
   totalMs: number | null;
   /** The repaired primary is shown as available, and stays off air until an engineer switches back. */
   primaryAvailableAfterRepair: boolean;
+  /** Camera tally lamps lit after the failover (on simulated hardware). */
+  tallies?: string[];
   ok: boolean;
   error?: string;
 }
@@ -73,6 +76,11 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
       summary.failoverMs = Math.max(0, switched.ts - failed.ts);
       summary.totalMs = Math.max(0, switched.ts - injectedAt);
     }
+    if (hardware) {
+      await waitFor(() => hardware.litTallies().join() === 'cam-2', 2_000);
+      summary.tallies = hardware.litTallies();
+      say(`Tally: ${summary.tallies.join(', ') || 'none'} lit on the GPIO board.`);
+    }
 
     if (scenario === 'camera-failure') {
       say(`Repairing ${name(PRIMARY)}. No automatic switch-back: it is shown as available and stays off air.`);
@@ -87,7 +95,7 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
     } else {
       summary.primaryAvailableAfterRepair = true; // nothing to repair in this scenario
     }
-    summary.ok = summary.activatedDevice === BACKUP && summary.primaryAvailableAfterRepair;
+    summary.ok = summary.activatedDevice === BACKUP && summary.primaryAvailableAfterRepair && (!hardware || summary.tallies?.join() === 'cam-2');
   } catch (err) {
     summary.error = err instanceof Error ? err.message : String(err);
   } finally {
@@ -135,6 +143,7 @@ export function formatSummary(s: DemoSummary): string {
     `  detection          ${ms(s.detectionMs)}  (fault → device declared failed)`,
     `  failover           ${ms(s.failoverMs)}  (declared failed → backup confirmed active)`,
     `  total              ${ms(s.totalMs)}`,
+    ...(s.tallies ? [`  tally lit          ${s.tallies.join(', ') || 'none'}`] : []),
     ...(s.error ? [`  error              ${s.error}`] : []),
     '',
   ].join('\n');

@@ -24,7 +24,7 @@ import { Controller } from '../../controller/controller.ts';
 
 export interface StudioDevice {
   id: string;
-  kind: 'camera' | 'mic' | 'light';
+  kind: 'camera' | 'mic' | 'light' | 'gpio';
   /** Default: `simulated`, an in-process device. */
   driver?: string;
   options?: Record<string, unknown>;
@@ -41,7 +41,15 @@ export const DEMO_AGENTS: StudioAgent[] = [
   { id: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }, { id: 'mic-2', kind: 'mic' }, { id: 'light-2', kind: 'light' }] },
 ];
 
-export const DEMO_SLOTS = [
+export interface StudioSlot {
+  id: string;
+  primary: string;
+  backups: string[];
+  params: Record<string, unknown>;
+  tallies?: Record<string, { board: string; tally: string }>;
+}
+
+export const DEMO_SLOTS: StudioSlot[] = [
   { id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 1 } },
   { id: 'studio-a/mic-host', primary: 'agent-a/mic-1', backups: ['agent-b/mic-2'], params: { channel: 1 } },
   { id: 'studio-a/key-light', primary: 'agent-a/light-1', backups: ['agent-b/light-2'], params: { scene: 'key', level: 80 } },

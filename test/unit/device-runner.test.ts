@@ -61,6 +61,14 @@ describe('device runner', () => {
     await r.stop();
   });
 
+  it('drops metrics a driver got wrong instead of refusing the whole report', async () => {
+    const { r, published } = runner({ probe: async () => ({ ...healthy, metrics: { ok: 1, missing: undefined as unknown as number, nan: Number.NaN, text: 'x' } }) });
+    r.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(published[0]!.metrics).toEqual({ ok: 1, text: 'x' });
+    await r.stop();
+  });
+
   it('a driver that throws synchronously is a failed probe, not a crash', async () => {
     const { r, published } = runner({
       probe: () => {

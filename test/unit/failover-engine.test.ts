@@ -5,13 +5,24 @@ import { FailoverEngine, FailoverRefused, type FailoverEvent, type SlotDefinitio
 import type { CommandResult, DeviceRef, DeviceStatus, SlotState } from '../../protocols/schemas.ts';
 
 const ref = (agent: string, device: string): DeviceRef => ({ agent, device });
-const CAM: SlotDefinition = { id: 'studio-a/cam-wide', primary: ref('a', 'cam-1'), backups: [ref('b', 'cam-2'), ref('c', 'cam-3')], params: { preset: 2 } };
+const CAM: SlotDefinition = {
+  id: 'studio-a/cam-wide',
+  primary: ref('a', 'cam-1'),
+  backups: [ref('b', 'cam-2'), ref('c', 'cam-3')],
+  params: { preset: 2 },
+  tallies: [
+    { member: ref('a', 'cam-1'), board: ref('a', 'gpio'), tally: 'cam-1' },
+    { member: ref('b', 'cam-2'), board: ref('a', 'gpio'), tally: 'cam-2' },
+  ],
+};
 
 interface Harness {
   engine: FailoverEngine;
   statuses: Map<string, DeviceStatus>;
   activations: Array<{ device: string; params: Record<string, unknown>; by: string }>;
   standbys: string[];
+  /** Tally commands in order: "cam-1:on". */
+  tallies: string[];
   events: FailoverEvent[];
   published: SlotState[];
   saved: Array<[string, DeviceRef | null]>;
@@ -26,7 +37,7 @@ interface Harness {
 function harness(restored?: Map<string, DeviceRef | null>): Harness {
   const clock = new ManualClock();
   const statuses = new Map<string, DeviceStatus>([['a/cam-1', 'ok'], ['b/cam-2', 'ok'], ['c/cam-3', 'ok']]);
-  const h: Omit<Harness, 'engine' | 'fail' | 'settle' | 'hold'> = { statuses, activations: [], standbys: [], events: [], published: [], saved: [], answers: new Map() };
+  const h: Omit<Harness, 'engine' | 'fail' | 'settle' | 'hold'> = { statuses, activations: [], standbys: [], tallies: [], events: [], published: [], saved: [], answers: new Map() };
   const engine = new FailoverEngine(
     {
       clock,
@@ -38,6 +49,7 @@ function harness(restored?: Map<string, DeviceRef | null>): Harness {
         return answer ? answer() : Promise.resolve({ id: 'x', device: r.device, status: 'succeeded', ts: clock.now() });
       },
       standby: (r) => h.standbys.push(`${r.agent}/${r.device}`),
+      tally: (_board, tally, on) => h.tallies.push(`${tally}:${on ? 'on' : 'off'}`),
       record: (e) => h.events.push(e),
       publish: (s) => h.published.push(s),
       saveActive: (slot, active) => h.saved.push([slot, active]),
@@ -174,6 +186,29 @@ describe('failover engine: automatic', () => {
     await h.settle();
     expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2', 'c/cam-3']);
     expect(lastState(h).active).toEqual(ref('c', 'cam-3'));
+  });
+});
+
+describe('failover engine: tally lamps', () => {
+  it('lights the live member’s tally on air, moves it on failover, and darkens all off air', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    expect(h.tallies).toEqual(['cam-1:on', 'cam-2:off']);
+    h.fail('a/cam-1');
+    await h.settle();
+    expect(h.tallies.slice(2)).toEqual(['cam-1:off', 'cam-2:on']);
+    h.engine.setOnAir(false);
+    expect(h.tallies.slice(4)).toEqual(['cam-2:off']);
+  });
+
+  it('a member without a lamp going live darkens the others', async () => {
+    const h = harness();
+    h.statuses.set('b/cam-2', 'failed');
+    h.engine.setOnAir(true);
+    h.fail('a/cam-1');
+    await h.settle();
+    expect(lastState(h).active).toEqual(ref('c', 'cam-3'));
+    expect(h.tallies).toEqual(['cam-1:on', 'cam-2:off', 'cam-1:off']);
   });
 });
 

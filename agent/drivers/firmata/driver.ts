@@ -124,8 +124,9 @@ export function createFirmataDriver(): DriverDefinition<typeof FirmataOptions> {
           const b = live;
           const checks: HealthCheck[] = [{ name: 'board', status: 'ok', latencyMs: 0 }];
           const metrics: Record<string, string | number | boolean> = { firmware: b.firmware };
-          for (const [name, relay] of b.relays) metrics[`relay.${name}`] = relay.isOn;
-          for (const [name, led] of b.tallies) metrics[`tally.${name}`] = led.isOn;
+          // johnny-five leaves isOn undefined until a part is first switched: that is "off".
+          for (const [name, relay] of b.relays) metrics[`relay.${name}`] = relay.isOn === true;
+          for (const [name, led] of b.tallies) metrics[`tally.${name}`] = led.isOn === true;
           const silentMs = Date.now() - b.heardAt;
           if (silentMs > options.staleAfterMs) {
             checks[0] = { name: 'board', status: 'failed', latencyMs: 0, detail: `no bytes from the board for ${silentMs} ms (hung?)` };
