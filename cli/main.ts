@@ -7,6 +7,7 @@ import { registerOperatorCommands } from './operator-commands.ts';
 import { registerBenchCommand, registerDemoCommands } from './demo-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerDiscoverCommand } from './discover-command.ts';
+import { registerPortsCommand } from './ports-command.ts';
 
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
@@ -20,6 +21,7 @@ registerDemoCommands(program);
 registerBenchCommand(program);
 registerSimulateCommand(program);
 registerDiscoverCommand(program);
+registerPortsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

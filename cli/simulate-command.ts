@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UserError } from './request-client.ts';
 
-const KINDS = ['visca', 'onvif', 'shure', 'dmx'] as const;
+const KINDS = ['visca', 'onvif', 'shure', 'dmx', 'firmata'] as const;
 
 export function registerSimulateCommand(program: Command): void {
   program
@@ -46,6 +46,14 @@ export function registerSimulateCommand(program: Command): void {
         await widget.start();
         stops.push(() => widget.stop(), () => pair.close());
         say(`Enttec DMX USB Pro with RDM fixture 7ff0:00000101 at address 1 on a ${pair.method} pty pair. Agent config:\n  - { id: light-1, driver: dmx, kind: light, options: { path: ${pair.a}, address: 1, footprint: 4, uid: "7ff0:00000101", scenes: { key: [255, 255, 200, 0] } } }`);
+      } else if (kind === 'firmata') {
+        const { createPtyPair } = await import('../lib/serial/pty-pair.ts');
+        const { FirmataBoardSimulator } = await import('../simulators/firmata-board.ts');
+        const pair = await createPtyPair();
+        const board = new FirmataBoardSimulator(pair.b);
+        await board.start();
+        stops.push(() => board.stop(), () => pair.close());
+        say(`Arduino Uno with StandardFirmata 2.5 on a ${pair.method} pty pair (light sensor on A0). Agent config:\n  - { id: gpio-1, driver: firmata, kind: gpio, options: { path: ${pair.a}, relays: { cam-1-power: 7 }, tallies: { cam-1: 12, cam-2: 13 }, lightSensor: { pin: A0 } } }`);
       } else {
         throw new UserError(`no simulator "${kind}"; available: ${KINDS.join(', ')}`);
       }

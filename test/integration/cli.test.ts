@@ -88,7 +88,7 @@ describe('onair CLI', () => {
   });
 
   it('has --help for every command', async () => {
-    for (const command of ['controller', 'agent', 'status', 'failover', 'events', 'on-air', 'demo']) {
+    for (const command of ['controller', 'agent', 'status', 'failover', 'events', 'on-air', 'demo', 'bench', 'simulate', 'discover', 'ports']) {
       const run = await onair(command, '--help');
       expect(run.code, command).toBe(0);
       expect(run.stdout, command).toMatch(new RegExp(`^Usage: onair ${command}`));

@@ -71,6 +71,7 @@ describe('onvif driver', () => {
     await expect(act('goto-preset', { preset: 'stage' })).rejects.toThrow('no preset "stage"; presets: wide (1), close (2)');
     await expect(act('set-preset', { name: 'stage' })).resolves.toEqual({ data: { name: 'stage', token: '3' } });
     await expect(act('goto-preset', { preset: 'stage' })).resolves.toEqual({ data: { preset: '3' } });
+    await expect(act('standby')).resolves.toEqual({ data: {} });
   });
 
   it('degrades on an empty snapshot and fails on a camera that stops answering or talks nonsense', async () => {

@@ -54,6 +54,8 @@ describe('shure driver over TCP', () => {
     await expect(act('mute')).resolves.toEqual({ data: { muted: true } });
     expect(receiver.channels[1]!.muted).toBe(true);
     await expect(act('activate')).resolves.toEqual({ data: { muted: false } });
+    await expect(act('standby')).resolves.toEqual({ data: { muted: true } });
+    await expect(act('unmute')).resolves.toEqual({ data: { muted: false } });
     await expect(act('set-gain', { gain: 12 })).resolves.toEqual({ data: { gainDb: 12 } });
     expect(receiver.channels[1]!.gainRaw).toBe(30);
     await expect(act('set-gain', { gain: 50 })).rejects.toThrow('gain must be a whole number of dB from -18 to 42');

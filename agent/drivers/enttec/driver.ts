@@ -38,6 +38,7 @@ export function createDmxDriver(): DriverDefinition<typeof DmxOptions> {
       if (options.address + options.footprint - 1 > 512) throw new Error(`dmx: address ${options.address} + footprint ${options.footprint} runs past slot 512`);
       const uid = options.uid ? parseUid(options.uid) : undefined;
       let widget: EnttecWidget | undefined;
+      let serialNumber: string | undefined;
       const theWidget = (): EnttecWidget => {
         if (!widget) throw new Error('dmx: not connected');
         return widget;
@@ -75,6 +76,7 @@ export function createDmxDriver(): DriverDefinition<typeof DmxOptions> {
         async connect() {
           widget ??= EnttecWidget.acquire(options.path, log, options.answerTimeoutMs);
           await widget.link.open();
+          serialNumber = await widget.serialNumber().catch(() => undefined); // [label 10], for the inventory
         },
 
         async probe(): Promise<ProbeResult> {
@@ -83,7 +85,7 @@ export function createDmxDriver(): DriverDefinition<typeof DmxOptions> {
           const started = performance.now();
           const params = await w.parameters();
           const checks: HealthCheck[] = [check('widget', 'ok', undefined, Math.round((performance.now() - started) * 10) / 10)];
-          const metrics: Record<string, number | string | boolean> = { firmware: params.firmware, dmxAddress: options.address, levels: w.channels(options.address, options.footprint).join(',') };
+          const metrics: Record<string, number | string | boolean> = { firmware: params.firmware, dmxAddress: options.address, levels: w.channels(options.address, options.footprint).join(','), ...(serialNumber ? { widgetSerial: serialNumber } : {}) };
           if (uid) await probeFixture(checks, metrics);
           const worst = checks.some((c) => c.status === 'failed') ? 'failed' : checks.some((c) => c.status === 'degraded') ? 'degraded' : 'ok';
           return { status: worst, checks, metrics: { ...metrics, rdmTimeouts: w.counters.rdmTimeouts, garbageBytes: w.framer.counters.garbageBytes } };
@@ -140,6 +142,8 @@ export function createDmxDriver(): DriverDefinition<typeof DmxOptions> {
           metrics.lampHours = hours;
           if (options.lampRatedHours && hours > options.lampRatedHours) checks.push(check('lamp', 'degraded', `lamp at ${hours} h is past its rated ${options.lampRatedHours} h: maintenance due`));
         }
+        const deviceHours = await get(Pid.deviceHours);
+        if (deviceHours) metrics.deviceHours = decodeHours(deviceHours);
         const status = await get(Pid.statusMessages, Uint8Array.of(StatusType.warning));
         for (const m of decodeStatusMessages(status ?? Buffer.alloc(0))) {
           if (m.type === StatusType.error || m.type === StatusType.warning) {

@@ -42,7 +42,7 @@ afterEach(async () => {
 describe('dmx driver over a pty', () => {
   it('reports widget and fixture health over RDM: temperature, lamp hours, patch', async () => {
     const health = await probe(key);
-    expect(health.metrics).toMatchObject({ firmware: '1.44', temperatureC: 45, lampHours: 2_100, rdmStartAddress: 1, modelId: 0x0101 });
+    expect(health.metrics).toMatchObject({ firmware: '1.44', widgetSerial: '12345678', temperatureC: 45, lampHours: 2_100, deviceHours: 900, rdmStartAddress: 1, modelId: 0x0101 });
     expect(health.status).toBe('degraded'); // lamp past its rated hours: maintenance due
     expect(health.checks.find((c) => c.name === 'lamp')?.detail).toBe('lamp at 2100 h is past its rated 2000 h: maintenance due');
     const led = await probe(fill); // an LED fixture: LAMP_HOURS is an unknown PID, which is not a fault
@@ -78,6 +78,11 @@ describe('dmx driver over a pty', () => {
     await eventually(async () => widget.universe[0] === 0, 1_000, 'blackout');
     expect([...widget.universe.subarray(8, 12)]).toEqual([64, 64, 64, 64]); // the other fixture is untouched
     await expect(act(key, 'set-scene', { scene: 'disco' })).rejects.toThrow('no scene "disco"; scenes: key, half');
+    await act(key, 'set-levels', { levels: [1, 2, 3, 4] });
+    await eventually(async () => widget.universe[3] === 4, 1_000, 'raw levels');
+    await act(key, 'standby');
+    await eventually(async () => widget.universe[0] === 0, 1_000, 'standby is dark');
+    await expect(act(key, 'set-levels', { levels: [1, 2, 3, 4, 5] })).rejects.toThrow('levels must be up to 4 integers from 0 to 255');
   });
 
   it('an action is not held up behind RDM polling', async () => {

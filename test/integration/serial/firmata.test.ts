@@ -40,6 +40,7 @@ describe('firmata driver over a pty', () => {
     expect(health.metrics).toMatchObject({ firmware: 'StandardFirmata.ino 2.5', light: 180, bright: false, 'tally.cam-1': false });
     board.light = 900; // the key light came on
     await eventually(async () => (await probe()).metrics.bright === true, 2_000, 'bright');
+    await expect(act('read-light')).resolves.toEqual({ data: { light: 900, bright: true } });
   });
 
   it('switches relays and tallies on the real pins, and power-cycles', async () => {
