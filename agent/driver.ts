@@ -64,3 +64,26 @@ export function driverCatalog(definitions: CatalogDriver[]): DriverCatalog {
 export function catalogEntry<S extends TSchema>(definition: DriverDefinition<S>): CatalogDriver {
   return { ...definition, create: (context) => definition.create(context as DriverContext<Static<S>>) };
 }
+
+/**
+ * A catalog entry whose implementation (and its libraries: johnny-five, the ONVIF SOAP stack,
+ * serialport) loads when the first device using it connects, so an agent carries only what it uses.
+ */
+export function lazyCatalogEntry<S extends TSchema>(spec: { name: string; optionsSchema: S; actions: readonly string[]; load: () => Promise<DriverDefinition<S>> }): CatalogDriver {
+  let definition: Promise<DriverDefinition<S>> | undefined;
+  return {
+    name: spec.name,
+    optionsSchema: spec.optionsSchema,
+    actions: spec.actions,
+    create(context) {
+      let driver: Driver | undefined;
+      const get = async (): Promise<Driver> => (driver ??= (await (definition ??= spec.load())).create(context as DriverContext<Static<S>>));
+      return {
+        connect: async (signal) => (await get()).connect(signal),
+        probe: async (signal) => (await get()).probe(signal),
+        execute: async (action, params, signal) => (await get()).execute(action, params, signal),
+        close: async () => driver?.close(),
+      };
+    },
+  };
+}

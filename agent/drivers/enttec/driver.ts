@@ -4,36 +4,23 @@
  * the fixture has an RDM UID, from RDM: DEVICE_INFO, SENSOR_VALUE (temperature), LAMP_HOURS and
  * STATUS_MESSAGES. A fixture that does not answer RDM (label 12) is failed; the widget stays healthy.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { DmxOptions, DMX_ACTIONS } from './options.ts';
 import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { CommandClass, NACK_REASONS, Pid, ResponseType, StatusType, decodeDeviceInfo, decodeHours, decodeSensorValue, decodeStatusMessages, parseUid, type RdmResponse } from './rdm.ts';
 import { EnttecWidget } from './widget.ts';
 
-export const DmxOptions = Type.Object(
-  {
-    path: Type.String({ minLength: 1, description: 'the widget, e.g. /dev/serial/by-id/usb-ENTTEC_DMX_USB_PRO_…' }),
-    address: Type.Integer({ minimum: 1, maximum: 512, description: 'DMX start address of the fixture' }),
-    footprint: Type.Integer({ minimum: 1, maximum: 512, default: 1 }),
-    uid: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{8}$', description: 'RDM UID mmmm:dddddddd; without it only the widget is checked' })),
-    /** Named scenes: the fixture's channel levels (0-255) in footprint order. */
-    scenes: Type.Record(Type.String(), Type.Array(Type.Integer({ minimum: 0, maximum: 255 })), { default: {} }),
-    temperatureSensor: Type.Integer({ minimum: 0, maximum: 254, default: 0 }),
-    maxTemperatureC: Type.Integer({ default: 85 }),
-    lampRatedHours: Type.Optional(Type.Integer({ minimum: 1 })),
-    answerTimeoutMs: Type.Integer({ minimum: 20, default: 150 }),
-  },
-  { additionalProperties: false },
-);
-export type DmxOptions = Static<typeof DmxOptions>;
+
 
 const check = (name: string, status: DeviceStatus, detail?: string, latencyMs = 0): HealthCheck => ({ name, status, latencyMs, ...(detail ? { detail } : {}) });
+
+export type { DmxOptions } from './options.ts';
 
 export function createDmxDriver(): DriverDefinition<typeof DmxOptions> {
   return {
     name: 'dmx',
     optionsSchema: DmxOptions,
-    actions: ['activate', 'standby', 'set-scene', 'blackout', 'set-levels'],
+    actions: DMX_ACTIONS,
     create({ options, log }) {
       if (options.address + options.footprint - 1 > 512) throw new Error(`dmx: address ${options.address} + footprint ${options.footprint} runs past slot 512`);
       const uid = options.uid ? parseUid(options.uid) : undefined;

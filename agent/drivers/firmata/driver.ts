@@ -5,7 +5,7 @@
  * really came on. Layers: Firmata wire protocol (firmata-io), pins and roles (this file's options),
  * the driver (health, actions, reconnection).
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { FirmataOptions, FIRMATA_ACTIONS } from './options.ts';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import { SerialPort } from 'serialport';
@@ -14,23 +14,7 @@ import { sleep } from '../../../lib/timeout.ts';
 import type { HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 
-const Pin = Type.Union([Type.Integer({ minimum: 0, maximum: 69 }), Type.String({ pattern: '^A[0-9]{1,2}$' })]);
 
-export const FirmataOptions = Type.Object(
-  {
-    path: Type.String({ minLength: 1 }),
-    baudRate: Type.Integer({ default: 57600 }),
-    relays: Type.Record(Type.String(), Pin, { default: {} }),
-    tallies: Type.Record(Type.String(), Pin, { default: {} }),
-    lightSensor: Type.Optional(Type.Object({ pin: Pin, brightAbove: Type.Integer({ minimum: 0, maximum: 1023, default: 600 }) }, { additionalProperties: false })),
-    /** How long johnny-five may take to bring the board up (StandardFirmata answers in under a second). */
-    readyTimeoutMs: Type.Integer({ minimum: 500, default: 5_000 }),
-    /** A sensor that stops reporting for this long means the board hung. */
-    staleAfterMs: Type.Integer({ minimum: 100, default: 1_500 }),
-  },
-  { additionalProperties: false },
-);
-export type FirmataOptions = Static<typeof FirmataOptions>;
 
 interface Connected {
   port: SerialPort;
@@ -43,11 +27,13 @@ interface Connected {
   heardAt: number;
 }
 
+export type { FirmataOptions } from './options.ts';
+
 export function createFirmataDriver(): DriverDefinition<typeof FirmataOptions> {
   return {
     name: 'firmata',
     optionsSchema: FirmataOptions,
-    actions: ['relay-on', 'relay-off', 'power-cycle', 'tally-on', 'tally-off', 'activate', 'standby', 'read-light'],
+    actions: FIRMATA_ACTIONS,
     create({ options, log }) {
       let live: Connected | undefined;
       let wanted = false;

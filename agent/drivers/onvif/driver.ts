@@ -4,28 +4,14 @@
  * snapshot that must be a real JPEG, PTZ GetStatus. Auth: WS-UsernameToken with the measured clock
  * offset applied (by the library), or HTTP Digest. Actions: presets by name or token, set-preset.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { OnvifOptions, ONVIF_ACTIONS } from './options.ts';
 import { Cam } from 'onvif';
 import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { fetchBytes } from './http-fetch.ts';
 import { clockOffsetMs, isJpeg, resolvePreset } from './vocabulary.ts';
 
-export const OnvifOptions = Type.Object(
-  {
-    host: Type.String({ minLength: 1 }),
-    port: Type.Integer({ minimum: 1, maximum: 65535, default: 80 }),
-    username: Type.Optional(Type.String()),
-    /** Environment variable holding the password: secrets stay out of config files. */
-    passwordEnv: Type.Optional(Type.String()),
-    auth: Type.Union([Type.Literal('ws-security'), Type.Literal('digest')], { default: 'ws-security' }),
-    maxClockOffsetMs: Type.Integer({ minimum: 0, default: 5_000 }),
-    snapshot: Type.Boolean({ default: true }),
-    requestTimeoutMs: Type.Integer({ minimum: 100, default: 2_000 }),
-  },
-  { additionalProperties: false },
-);
-export type OnvifOptions = Static<typeof OnvifOptions>;
+
 
 type Presets = Record<string, { $?: { token?: string | number } }>;
 
@@ -36,11 +22,13 @@ function call<T>(run: (done: (err: Error | null, value?: T) => void) => void): P
 const check = (name: string, status: DeviceStatus, latencyMs: number, detail?: string): HealthCheck => ({ name, status, latencyMs, ...(detail ? { detail } : {}) });
 const elapsed = (since: number) => Math.round(performance.now() - since);
 
+export type { OnvifOptions } from './options.ts';
+
 export function createOnvifDriver(env: NodeJS.ProcessEnv = process.env): DriverDefinition<typeof OnvifOptions> {
   return {
     name: 'onvif',
     optionsSchema: OnvifOptions,
-    actions: ['activate', 'standby', 'goto-preset', 'recall-preset', 'set-preset'],
+    actions: ONVIF_ACTIONS,
     create({ options }) {
       const password = options.passwordEnv ? env[options.passwordEnv] : undefined;
       if (options.passwordEnv && password === undefined) throw new Error(`onvif: the password variable ${options.passwordEnv} is not set`);

@@ -4,7 +4,7 @@
  * (SAMPLE metering and pushed REPs); every probe is also a heartbeat query with a deadline, so a
  * receiver that stops answering while its socket stays open is detected and reconnected.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { ShureOptions, SHURE_ACTIONS } from './options.ts';
 import type { ByteLink } from '../../../lib/byte-link.ts';
 import { TcpLink } from '../../../lib/net/tcp-link.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
@@ -14,31 +14,15 @@ import { encodeGet, encodeSet } from './codec.ts';
 import { ShureSession } from './session.ts';
 import { Props, decodeBatteryBars, decodeGain, decodeRunTime, encodeGain, transmitterPresent } from './vocabulary.ts';
 
-export const ShureOptions = Type.Object(
-  {
-    host: Type.Optional(Type.String({ minLength: 1, description: 'receiver IP or name (TCP); or give `path`' })),
-    port: Type.Integer({ minimum: 1, maximum: 65535, default: 2202 }),
-    path: Type.Optional(Type.String({ minLength: 1, description: 'serial device, for receivers on RS-232' })),
-    baudRate: Type.Integer({ default: 9600 }),
-    channel: Type.Integer({ minimum: 1, maximum: 4, default: 1 }),
-    answerTimeoutMs: Type.Integer({ minimum: 20, default: 150 }),
-    /** SAMPLE metering period; 0 turns metering off. */
-    meterRateMs: Type.Integer({ minimum: 0, default: 1_000 }),
-    /** Missed heartbeats in a row before the connection is dropped and made again. */
-    reconnectAfterMissed: Type.Integer({ minimum: 1, default: 3 }),
-    lowBatteryBars: Type.Integer({ minimum: 0, maximum: 5, default: 1 }),
-    lowRunTimeMinutes: Type.Integer({ minimum: 0, default: 30 }),
-    weakRfDbm: Type.Integer({ default: -85 }),
-  },
-  { additionalProperties: false },
-);
-export type ShureOptions = Static<typeof ShureOptions>;
+
+
+export type { ShureOptions } from './options.ts';
 
 export function createShureDriver(): DriverDefinition<typeof ShureOptions> {
   return {
     name: 'shure',
     optionsSchema: ShureOptions,
-    actions: ['activate', 'standby', 'mute', 'unmute', 'set-gain'],
+    actions: SHURE_ACTIONS,
     create({ options, log }) {
       if (!options.host === !options.path) throw new Error('shure: give exactly one of options.host (TCP) or options.path (serial)');
       const link: ByteLink = options.host

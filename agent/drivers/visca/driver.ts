@@ -3,36 +3,23 @@
  * Health from CAM_PowerInq (every probe) and CAM_VersionInq (once per connection); actions:
  * preset recall and set, power on and standby, and the slot roles activate / standby.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { ViscaOptions, VISCA_ACTIONS } from './options.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { ViscaFramer } from './codec.ts';
 import { ViscaSession } from './session.ts';
 import { Commands, Inquiries, MAX_PRESET, parsePower, parseVersion, type VersionInfo } from './vocabulary.ts';
 
-export const ViscaOptions = Type.Object(
-  {
-    path: Type.String({ minLength: 1, description: 'serial device, e.g. /dev/serial/by-id/usb-FTDI_…' }),
-    baudRate: Type.Union([Type.Literal(9600), Type.Literal(19200), Type.Literal(38400)], { default: 9600 }),
-    address: Type.Integer({ minimum: 1, maximum: 7, default: 1 }),
-    /** How long the camera may take to ACK or answer (9600 baud: ~17 ms per 16-byte packet each way). */
-    answerTimeoutMs: Type.Integer({ minimum: 20, default: 150 }),
-    /** How long a preset move may take to complete. */
-    moveTimeoutMs: Type.Integer({ minimum: 100, default: 15_000 }),
-    /** Power-on from standby takes seconds on most models. */
-    powerTimeoutMs: Type.Integer({ minimum: 100, default: 20_000 }),
-  },
-  { additionalProperties: false },
-);
-export type ViscaOptions = Static<typeof ViscaOptions>;
 
-const ACTIONS = ['activate', 'standby', 'recall-preset', 'set-preset', 'power-on', 'power-standby'] as const;
+
+
+export type { ViscaOptions } from './options.ts';
 
 export function createViscaDriver(): DriverDefinition<typeof ViscaOptions> {
   return {
     name: 'visca',
     optionsSchema: ViscaOptions,
-    actions: ACTIONS,
+    actions: VISCA_ACTIONS,
     create({ options, log }) {
       const link = new SerialLink({ path: options.path, baudRate: options.baudRate, log });
       const session = new ViscaSession({ address: options.address, firstAnswerTimeoutMs: options.answerTimeoutMs, write: (p) => link.write(p) });

@@ -1,0 +1,22 @@
+/** The `firmata` driver's options and actions: light enough to load with every agent; the driver loads on first use. */
+import { Type, type Static } from '@sinclair/typebox';
+
+const Pin = Type.Union([Type.Integer({ minimum: 0, maximum: 69 }), Type.String({ pattern: '^A[0-9]{1,2}$' })]);
+
+export const FirmataOptions = Type.Object(
+  {
+    path: Type.String({ minLength: 1 }),
+    baudRate: Type.Integer({ default: 57600 }),
+    relays: Type.Record(Type.String(), Pin, { default: {} }),
+    tallies: Type.Record(Type.String(), Pin, { default: {} }),
+    lightSensor: Type.Optional(Type.Object({ pin: Pin, brightAbove: Type.Integer({ minimum: 0, maximum: 1023, default: 600 }) }, { additionalProperties: false })),
+    /** How long johnny-five may take to bring the board up (StandardFirmata answers in under a second). */
+    readyTimeoutMs: Type.Integer({ minimum: 500, default: 5_000 }),
+    /** A sensor that stops reporting for this long means the board hung. */
+    staleAfterMs: Type.Integer({ minimum: 100, default: 1_500 }),
+  },
+  { additionalProperties: false },
+);
+export type FirmataOptions = Static<typeof FirmataOptions>;
+
+export const FIRMATA_ACTIONS = ['relay-on', 'relay-off', 'power-cycle', 'tally-on', 'tally-off', 'activate', 'standby', 'read-light'] as const;

@@ -1,0 +1,24 @@
+/** The `shure` driver's options and actions: light enough to load with every agent; the driver loads on first use. */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const ShureOptions = Type.Object(
+  {
+    host: Type.Optional(Type.String({ minLength: 1, description: 'receiver IP or name (TCP); or give `path`' })),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 2202 }),
+    path: Type.Optional(Type.String({ minLength: 1, description: 'serial device, for receivers on RS-232' })),
+    baudRate: Type.Integer({ default: 9600 }),
+    channel: Type.Integer({ minimum: 1, maximum: 4, default: 1 }),
+    answerTimeoutMs: Type.Integer({ minimum: 20, default: 150 }),
+    /** SAMPLE metering period; 0 turns metering off. */
+    meterRateMs: Type.Integer({ minimum: 0, default: 1_000 }),
+    /** Missed heartbeats in a row before the connection is dropped and made again. */
+    reconnectAfterMissed: Type.Integer({ minimum: 1, default: 3 }),
+    lowBatteryBars: Type.Integer({ minimum: 0, maximum: 5, default: 1 }),
+    lowRunTimeMinutes: Type.Integer({ minimum: 0, default: 30 }),
+    weakRfDbm: Type.Integer({ default: -85 }),
+  },
+  { additionalProperties: false },
+);
+export type ShureOptions = Static<typeof ShureOptions>;
+
+export const SHURE_ACTIONS = ['activate', 'standby', 'mute', 'unmute', 'set-gain'] as const;

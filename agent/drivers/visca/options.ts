@@ -1,0 +1,20 @@
+/** The `visca` driver's options and actions: light enough to load with every agent; the driver loads on first use. */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const ViscaOptions = Type.Object(
+  {
+    path: Type.String({ minLength: 1, description: 'serial device, e.g. /dev/serial/by-id/usb-FTDI_…' }),
+    baudRate: Type.Union([Type.Literal(9600), Type.Literal(19200), Type.Literal(38400)], { default: 9600 }),
+    address: Type.Integer({ minimum: 1, maximum: 7, default: 1 }),
+    /** How long the camera may take to ACK or answer (9600 baud: ~17 ms per 16-byte packet each way). */
+    answerTimeoutMs: Type.Integer({ minimum: 20, default: 150 }),
+    /** How long a preset move may take to complete. */
+    moveTimeoutMs: Type.Integer({ minimum: 100, default: 15_000 }),
+    /** Power-on from standby takes seconds on most models. */
+    powerTimeoutMs: Type.Integer({ minimum: 100, default: 20_000 }),
+  },
+  { additionalProperties: false },
+);
+export type ViscaOptions = Static<typeof ViscaOptions>;
+
+export const VISCA_ACTIONS = ['activate', 'standby', 'recall-preset', 'set-preset', 'power-on', 'power-standby'] as const;
