@@ -4,7 +4,7 @@
  * the fixture has an RDM UID, from RDM: DEVICE_INFO, SENSOR_VALUE (temperature), LAMP_HOURS and
  * STATUS_MESSAGES. A fixture that does not answer RDM (label 12) is failed; the widget stays healthy.
  */
-import { DmxOptions, DMX_ACTIONS } from './options.ts';
+import { dmxSpec } from './options.ts';
 import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { CommandClass, NACK_REASONS, Pid, ResponseType, StatusType, decodeDeviceInfo, decodeHours, decodeSensorValue, decodeStatusMessages, parseUid, type RdmResponse } from './rdm.ts';
@@ -16,11 +16,9 @@ const check = (name: string, status: DeviceStatus, detail?: string, latencyMs = 
 
 export type { DmxOptions } from './options.ts';
 
-export function createDmxDriver(): DriverDefinition<typeof DmxOptions> {
+export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema> {
   return {
-    name: 'dmx',
-    optionsSchema: DmxOptions,
-    actions: DMX_ACTIONS,
+    ...dmxSpec,
     create({ options, log }) {
       if (options.address + options.footprint - 1 > 512) throw new Error(`dmx: address ${options.address} + footprint ${options.footprint} runs past slot 512`);
       const uid = options.uid ? parseUid(options.uid) : undefined;

@@ -19,3 +19,6 @@ export const DmxOptions = Type.Object(
 export type DmxOptions = Static<typeof DmxOptions>;
 
 export const DMX_ACTIONS = ['activate', 'standby', 'set-scene', 'blackout', 'set-levels'] as const;
+
+/** What the catalog and the driver both need: written once. */
+export const dmxSpec = { name: 'dmx', optionsSchema: DmxOptions, actions: DMX_ACTIONS };

@@ -5,7 +5,7 @@
  * really came on. Layers: Firmata wire protocol (firmata-io), pins and roles (this file's options),
  * the driver (health, actions, reconnection).
  */
-import { FirmataOptions, FIRMATA_ACTIONS } from './options.ts';
+import { firmataSpec } from './options.ts';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import { SerialPort } from 'serialport';
@@ -29,11 +29,9 @@ interface Connected {
 
 export type { FirmataOptions } from './options.ts';
 
-export function createFirmataDriver(): DriverDefinition<typeof FirmataOptions> {
+export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optionsSchema> {
   return {
-    name: 'firmata',
-    optionsSchema: FirmataOptions,
-    actions: FIRMATA_ACTIONS,
+    ...firmataSpec,
     create({ options, log }) {
       let live: Connected | undefined;
       let wanted = false;

@@ -20,3 +20,6 @@ export const FirmataOptions = Type.Object(
 export type FirmataOptions = Static<typeof FirmataOptions>;
 
 export const FIRMATA_ACTIONS = ['relay-on', 'relay-off', 'power-cycle', 'tally-on', 'tally-off', 'activate', 'standby', 'read-light'] as const;
+
+/** What the catalog and the driver both need: written once. */
+export const firmataSpec = { name: 'firmata', optionsSchema: FirmataOptions, actions: FIRMATA_ACTIONS };

@@ -4,7 +4,7 @@
  * snapshot that must be a real JPEG, PTZ GetStatus. Auth: WS-UsernameToken with the measured clock
  * offset applied (by the library), or HTTP Digest. Actions: presets by name or token, set-preset.
  */
-import { OnvifOptions, ONVIF_ACTIONS } from './options.ts';
+import { onvifSpec } from './options.ts';
 import { Cam } from 'onvif';
 import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
@@ -24,11 +24,9 @@ const elapsed = (since: number) => Math.round(performance.now() - since);
 
 export type { OnvifOptions } from './options.ts';
 
-export function createOnvifDriver(env: NodeJS.ProcessEnv = process.env): DriverDefinition<typeof OnvifOptions> {
+export function createOnvifDriver(env: NodeJS.ProcessEnv = process.env): DriverDefinition<typeof onvifSpec.optionsSchema> {
   return {
-    name: 'onvif',
-    optionsSchema: OnvifOptions,
-    actions: ONVIF_ACTIONS,
+    ...onvifSpec,
     create({ options }) {
       const password = options.passwordEnv ? env[options.passwordEnv] : undefined;
       if (options.passwordEnv && password === undefined) throw new Error(`onvif: the password variable ${options.passwordEnv} is not set`);

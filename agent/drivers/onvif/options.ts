@@ -18,3 +18,6 @@ export const OnvifOptions = Type.Object(
 export type OnvifOptions = Static<typeof OnvifOptions>;
 
 export const ONVIF_ACTIONS = ['activate', 'standby', 'goto-preset', 'recall-preset', 'set-preset'] as const;
+
+/** What the catalog and the driver both need: written once. */
+export const onvifSpec = { name: 'onvif', optionsSchema: OnvifOptions, actions: ONVIF_ACTIONS };

@@ -4,7 +4,7 @@
  * (SAMPLE metering and pushed REPs); every probe is also a heartbeat query with a deadline, so a
  * receiver that stops answering while its socket stays open is detected and reconnected.
  */
-import { ShureOptions, SHURE_ACTIONS } from './options.ts';
+import { shureSpec, type ShureOptions } from './options.ts';
 import type { ByteLink } from '../../../lib/byte-link.ts';
 import { TcpLink } from '../../../lib/net/tcp-link.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
@@ -18,11 +18,9 @@ import { Props, decodeBatteryBars, decodeGain, decodeRunTime, encodeGain, transm
 
 export type { ShureOptions } from './options.ts';
 
-export function createShureDriver(): DriverDefinition<typeof ShureOptions> {
+export function createShureDriver(): DriverDefinition<typeof shureSpec.optionsSchema> {
   return {
-    name: 'shure',
-    optionsSchema: ShureOptions,
-    actions: SHURE_ACTIONS,
+    ...shureSpec,
     create({ options, log }) {
       if (!options.host === !options.path) throw new Error('shure: give exactly one of options.host (TCP) or options.path (serial)');
       const link: ByteLink = options.host

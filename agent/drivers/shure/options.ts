@@ -22,3 +22,6 @@ export const ShureOptions = Type.Object(
 export type ShureOptions = Static<typeof ShureOptions>;
 
 export const SHURE_ACTIONS = ['activate', 'standby', 'mute', 'unmute', 'set-gain'] as const;
+
+/** What the catalog and the driver both need: written once. */
+export const shureSpec = { name: 'shure', optionsSchema: ShureOptions, actions: SHURE_ACTIONS };

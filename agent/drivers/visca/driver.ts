@@ -3,7 +3,7 @@
  * Health from CAM_PowerInq (every probe) and CAM_VersionInq (once per connection); actions:
  * preset recall and set, power on and standby, and the slot roles activate / standby.
  */
-import { ViscaOptions, VISCA_ACTIONS } from './options.ts';
+import { viscaSpec } from './options.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { ViscaFramer } from './codec.ts';
@@ -15,11 +15,9 @@ import { Commands, Inquiries, MAX_PRESET, parsePower, parseVersion, type Version
 
 export type { ViscaOptions } from './options.ts';
 
-export function createViscaDriver(): DriverDefinition<typeof ViscaOptions> {
+export function createViscaDriver(): DriverDefinition<typeof viscaSpec.optionsSchema> {
   return {
-    name: 'visca',
-    optionsSchema: ViscaOptions,
-    actions: VISCA_ACTIONS,
+    ...viscaSpec,
     create({ options, log }) {
       const link = new SerialLink({ path: options.path, baudRate: options.baudRate, log });
       const session = new ViscaSession({ address: options.address, firstAnswerTimeoutMs: options.answerTimeoutMs, write: (p) => link.write(p) });

@@ -18,3 +18,6 @@ export const ViscaOptions = Type.Object(
 export type ViscaOptions = Static<typeof ViscaOptions>;
 
 export const VISCA_ACTIONS = ['activate', 'standby', 'recall-preset', 'set-preset', 'power-on', 'power-standby'] as const;
+
+/** What the catalog and the driver both need: written once. */
+export const viscaSpec = { name: 'visca', optionsSchema: ViscaOptions, actions: VISCA_ACTIONS };
