@@ -6,7 +6,11 @@
  */
 import { SerialPort } from 'serialport';
 
-export type FirmataFault = 'none' | 'dead';
+/**
+ * - dead: silent; - slow: every message 300 ms late; - garbage: stray data bytes between messages;
+ * - protocol-error: answers queries with a truncated sysex. Disconnect-and-return: unplug the pty pair.
+ */
+export type FirmataFault = 'none' | 'dead' | 'slow' | 'garbage' | 'protocol-error';
 
 /** [protocol.md] message types */
 export const REPORT_VERSION = 0xf9;
@@ -158,6 +162,7 @@ export class FirmataBoardSimulator {
       case REPORT_FIRMWARE:
         return this.send([START_SYSEX, REPORT_FIRMWARE, 2, 5, ...sevenBitString('StandardFirmata.ino'), END_SYSEX]);
       case CAPABILITY_QUERY: {
+        if (this.fault === 'protocol-error') return this.send([START_SYSEX, CAPABILITY_RESPONSE, 0x00]); // cut off: no END_SYSEX
         // Per pin: (mode, resolution) pairs, then 0x7F. D0/D1 carry the serial link: no modes.
         const pins: number[] = [];
         for (let pin = 0; pin < PIN_COUNT; pin += 1) {
@@ -192,7 +197,10 @@ export class FirmataBoardSimulator {
 
   private send(bytes: number[]): void {
     if (this.fault === 'dead') return;
-    this.port?.write(Buffer.from(bytes));
+    // Data bytes (< 0x80) with no command before them: a receiver must skip them.
+    const out = Buffer.from(this.fault === 'garbage' ? [0x13, 0x00, 0x42, ...bytes] : bytes);
+    if (this.fault === 'slow') setTimeout(() => this.port?.write(out), 300);
+    else this.port?.write(out);
   }
 }
 

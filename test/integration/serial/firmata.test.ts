@@ -58,6 +58,25 @@ describe('firmata driver over a pty', () => {
     await expect(act('tally-on', { tally: 'cam-9' })).rejects.toThrow('no tally "cam-9"; tallys: cam-1, cam-2');
   });
 
+  it('a board that garbles its capability report fails to connect, with the reason', async () => {
+    await driver.close();
+    board.setFault('protocol-error');
+    driver = createFirmataDriver().create({ deviceId: 'gpio-2', log: silentLogger(), options: { path: pair.a, baudRate: 57600, relays: {}, tallies: {}, readyTimeoutMs: 1_000, staleAfterMs: 600 } });
+    await expect(withTimeout('connect', 3_000, (signal) => driver.connect(signal))).rejects.toThrow(/not ready within 1000 ms/);
+    board.setFault('none');
+  });
+
+  it('reads through garbage and late bytes', async () => {
+    await eventually(async () => (await probe()).metrics.light === 180, 2_000, 'a light reading');
+    board.setFault('garbage');
+    board.light = 700;
+    await eventually(async () => (await probe()).metrics.light === 700, 2_000, 'the reading through garbage');
+    board.setFault('slow');
+    board.light = 300;
+    await eventually(async () => (await probe()).metrics.light === 300, 2_000, 'the reading, late');
+    expect((await probe()).status).toBe('ok');
+  });
+
   it('a board that hangs is failed, and one that is unplugged comes back by itself', async () => {
     await eventually(async () => (await probe()).status === 'ok', 2_000, 'ok');
     board.setFault('dead');
