@@ -8,6 +8,7 @@ import { registerBenchCommand, registerDemoCommands } from './demo-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerDiscoverCommand } from './discover-command.ts';
 import { registerPortsCommand } from './ports-command.ts';
+import { registerProfileCommands } from './profile-command.ts';
 
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
@@ -22,6 +23,7 @@ registerBenchCommand(program);
 registerSimulateCommand(program);
 registerDiscoverCommand(program);
 registerPortsCommand(program);
+registerProfileCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -106,6 +106,8 @@ function toProblem(error: ValueError, prefix: string[], doc: Document, lines: Li
     }
   } else if (error.type === ValueErrorType.ObjectRequiredProperty || error.value === undefined) {
     message = 'is required';
+  } else if (error.type === ValueErrorType.StringPattern && error.schema.description) {
+    message = `${JSON.stringify(error.value)} is not valid: ${error.schema.description}`;
   } else if (error.type === ValueErrorType.Union || error.type === ValueErrorType.Literal) {
     const options = literalOptions(error.schema);
     if (options.length > 0) {

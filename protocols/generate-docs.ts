@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
 import { OPERATIONS, ROOT, TOPICS, requestSchema, responseSchema, type OperationName } from './contract.ts';
+import { EquipmentProfile } from './profile.ts';
+import { packageRoot } from '../lib/paths.ts';
 
 export interface GeneratedFile {
   path: string;
@@ -74,11 +76,13 @@ export function generateProtocolDocs(): GeneratedFile[] {
     '',
   );
   files.unshift({ path: 'docs/protocol.md', content: md.join('\n') });
+  // Editors validate and complete hardware-profiles/*.yaml against this (see the yaml-language-server line in each).
+  files.push({ path: 'docs/schemas/profile.json', content: jsonSchema('profile', EquipmentProfile) });
   return files;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const root = packageRoot(); // the sources' folder, also when run from dist/
   for (const file of generateProtocolDocs()) {
     mkdirSync(path.dirname(path.join(root, file.path)), { recursive: true });
     writeFileSync(path.join(root, file.path), file.content);

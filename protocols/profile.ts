@@ -1,0 +1,84 @@
+/**
+ * Equipment profiles: one declarative YAML file per model (hardware-profiles/). This schema is the
+ * single source of the runtime validator, the TypeScript types and docs/schemas/profile.json, which
+ * editors use for completion and checking. Shared: the controller stores profiles, agents apply them.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { DeviceStatus, MetricValue, Params } from './schemas.ts';
+
+export const ProfileKind = Type.Union(
+  ['camera', 'microphone-receiver', 'light', 'lighting-interface', 'gpio-board'].map((k) => Type.Literal(k)),
+  { description: 'what the equipment is' },
+);
+
+export const ProfileDriver = Type.Union(['onvif', 'visca', 'shure', 'dmx', 'firmata', 'simulated'].map((d) => Type.Literal(d)));
+
+/** A condition on one metric; the first matching rule of a metric wins. */
+export const HealthRule = Type.Object(
+  {
+    metric: Type.String({ minLength: 1, description: 'metric name as the driver reports it, e.g. batteryBars' }),
+    above: Type.Optional(Type.Number()),
+    below: Type.Optional(Type.Number()),
+    equals: Type.Optional(MetricValue),
+    status: Type.Union([Type.Literal('degraded'), Type.Literal('failed')]),
+    /** `maintenance` marks wear (lamp hours, battery cycles) rather than a fault. */
+    kind: Type.Union([Type.Literal('fault'), Type.Literal('maintenance')], { default: 'fault' }),
+    message: Type.String({ minLength: 1, description: 'what a technician reads; {value} is replaced by the reading' }),
+  },
+  { additionalProperties: false },
+);
+export type HealthRule = Static<typeof HealthRule>;
+
+export const Expectation = Type.Object(
+  {
+    metric: Type.String({ minLength: 1 }),
+    above: Type.Optional(Type.Number()),
+    below: Type.Optional(Type.Number()),
+    equals: Type.Optional(MetricValue),
+    within: Type.Optional(Type.Object({ of: Type.Number(), tolerance: Type.Number({ minimum: 0 }) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
+export const SelfTestStep = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    /** Run on the device under test, or on a helper (the light sensor board that watches a fixture). */
+    action: Type.Optional(Type.String({ minLength: 1 })),
+    params: Type.Optional(Params),
+    /** Health the device must report after the action (default ok). */
+    expectStatus: Type.Optional(DeviceStatus),
+    expect: Type.Optional(Type.Array(Expectation)),
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
+    /** Moves, mutes or changes light: never run on gear that is on air. */
+    intrusive: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export const RoleAction = Type.Object({ action: Type.String({ minLength: 1 }), params: Type.Optional(Params) }, { additionalProperties: false });
+
+export const EquipmentProfile = Type.Object(
+  {
+    profile: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$', description: 'profile id, e.g. sony-srg-300h' }),
+    version: Type.Integer({ minimum: 1, description: 'a device names the profile and the version it uses' }),
+    manufacturer: Type.String({ minLength: 1 }),
+    model: Type.String({ minLength: 1 }),
+    kind: ProfileKind,
+    driver: ProfileDriver,
+    /** Defaults for the device's driver options; checked against that driver's options. */
+    connection: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+    health: Type.Object({ rules: Type.Array(HealthRule, { default: [] }) }, { additionalProperties: false, default: {} }),
+    selfTest: Type.Array(SelfTestStep, { default: [] }),
+    roles: Type.Object({ activate: Type.Optional(RoleAction), standby: Type.Optional(RoleAction) }, { additionalProperties: false, default: {} }),
+    maintenance: Type.Object(
+      {
+        intervalDays: Type.Optional(Type.Integer({ minimum: 1 })),
+        wearLimits: Type.Array(Type.Object({ metric: Type.String({ minLength: 1 }), max: Type.Number(), message: Type.String({ minLength: 1 }) }, { additionalProperties: false }), { default: [] }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type EquipmentProfile = Static<typeof EquipmentProfile>;

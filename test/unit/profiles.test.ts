@@ -1,0 +1,83 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { driverFacts } from '../../agent/drivers/facts.ts';
+import { evaluateHealthRules, loadProfile, validateProfiles } from '../../protocols/profile-loader.ts';
+import { ConfigError } from '../../lib/yaml-config.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const library = readdirSync(path.join(root, 'hardware-profiles')).filter((f) => f.endsWith('.yaml')).map((f) => path.join(root, 'hardware-profiles', f));
+const fixture = (name: string) => path.join(root, 'test/fixtures/profiles', name);
+
+describe('the profile library', () => {
+  it('has at least eight real models, all valid against the schema and their drivers', () => {
+    const { profiles, errors } = validateProfiles(library, driverFacts());
+    expect(errors.map((e) => e.message)).toEqual([]);
+    expect(profiles.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(profiles.map((p) => p.driver))).toEqual(new Set(['visca', 'onvif', 'dmx', 'shure', 'firmata']));
+    for (const p of profiles) expect(p.selfTest.length, p.profile).toBeGreaterThan(0);
+  });
+});
+
+describe('profile validation errors', () => {
+  const problems = (file: string) => {
+    try {
+      loadProfile(file, driverFacts());
+    } catch (err) {
+      if (err instanceof ConfigError) return err.message.split('\n').map((l) => l.replace(fixture('') + path.sep, ''));
+      throw err;
+    }
+    throw new Error('expected errors');
+  };
+
+  it('reports every typo with line, column, field and the closest valid name', () => {
+    expect(problems(fixture('bad-typos.yaml'))).toEqual([
+      'bad-typos.yaml:5:1: kind: must be one of "camera", "microphone-receiver", "light", "lighting-interface", "gpio-board" (did you mean "camera"?)',
+      'bad-typos.yaml:10:41: health.rules.0.status: must be one of "degraded", "failed"',
+    ]);
+  });
+
+  it('checks connection defaults and self-test actions against the driver once the schema passes', () => {
+    const text = 'profile: sony-srg-300h\nversion: 1\nmanufacturer: Sony\nmodel: SRG-300H\nkind: camera\ndriver: visca\nconnection: { baudrate: 9600 }\nselfTest:\n  - { name: recall, action: recal-preset, intrusive: true }\n';
+    const file = writeTemp(text);
+    expect(problems(file).map((l) => l.replace(file, 'p.yaml'))).toEqual([
+      'p.yaml:7:15: connection.baudrate: unknown field "baudrate" (did you mean "baudRate"?)',
+      'p.yaml:9:21: selfTest.0.action: must be one of "activate", "standby", "recall-preset", "set-preset", "power-on", "power-standby" (did you mean "recall-preset"?)',
+    ]);
+  });
+
+  it('names what is missing and explains a malformed id', () => {
+    expect(problems(fixture('bad-missing.yaml'))).toEqual([
+      'bad-missing.yaml:1:1: version: is required',
+      'bad-missing.yaml:1:1: model: is required',
+      'bad-missing.yaml:1:1: profile: "x" is not valid: profile id, e.g. sony-srg-300h',
+      'bad-missing.yaml:6:5: selfTest.0.intrusive: is required',
+    ]);
+  });
+});
+
+describe('health rules', () => {
+  const rules = loadProfile(path.join(root, 'hardware-profiles/chauvet-ovation-e-260ww.yaml'), driverFacts()).health.rules;
+
+  it('turns metrics into statuses, the first matching rule per metric deciding', () => {
+    expect(evaluateHealthRules(rules, { temperatureC: 90 })).toEqual([{ name: 'temperatureC', status: 'failed', latencyMs: 0, detail: 'fixture at 90 °C is over its limit' }]);
+    expect(evaluateHealthRules(rules, { temperatureC: 80 })).toEqual([{ name: 'temperatureC', status: 'degraded', latencyMs: 0, detail: 'fixture running hot: 80 °C' }]);
+    expect(evaluateHealthRules(rules, { temperatureC: 50, deviceHours: 51_000 })).toEqual([
+      { name: 'maintenance: deviceHours', status: 'degraded', latencyMs: 0, detail: 'LED engine at 51000 h of its 50000 h life' },
+    ]);
+    expect(evaluateHealthRules(rules, {})).toEqual([]); // no reading is no evidence
+  });
+
+  it('matches equality on strings (a Shure receiver reporting interference)', () => {
+    const shure = loadProfile(path.join(root, 'hardware-profiles/shure-ulxd4.yaml'), driverFacts()).health.rules;
+    expect(evaluateHealthRules(shure, { interference: 'CRITICAL', batteryBars: 4 }).map((c) => c.detail)).toEqual(['RF interference detected']);
+    expect(evaluateHealthRules(shure, { interference: 'NONE', batteryBars: 1 }).map((c) => c.detail)).toEqual(['battery at 1 of 5 bars']);
+  });
+});
+
+function writeTemp(text: string): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'onair-profile-')), 'p.yaml');
+  writeFileSync(file, text);
+  return file;
+}
