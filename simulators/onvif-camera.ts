@@ -167,6 +167,9 @@ export class OnvifCameraSimulator {
         }
       }
     }
+    // [Media §5.x / PTZ] an unknown ProfileToken is a fault, as on a real camera.
+    const token = /<(?:[\w-]+:)?ProfileToken>([^<]*)</.exec(body)?.[1];
+    if (token !== undefined && token !== 'main') return send(400, 'application/soap+xml', FAULT('ter:InvalidArgVal', `ter:NoProfile: no profile "${token}"`));
     const answer = this.answer(operation, body);
     if (answer === undefined) return send(400, 'application/soap+xml', FAULT('ter:ActionNotSupported', `${operation} is not supported`));
     send(200, 'application/soap+xml', ENVELOPE(answer));

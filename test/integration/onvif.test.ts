@@ -108,3 +108,23 @@ describe('WS-Discovery (unicast to 127.0.0.1 only)', () => {
     expect(parseProbeMatch(xml.replace('urn:uuid:other', 'urn:uuid:mine'), 'mine')).toMatchObject({ xaddrs: ['http://x/onvif/device_service'] });
   });
 });
+
+describe('ONVIF camera simulator', () => {
+  it('refuses what a real camera refuses: no credentials, an unknown profile token', async () => {
+    const { passwordDigest } = await import('../../simulators/onvif-camera.ts');
+    await start();
+    const post = (body: string) => fetch(`${camera.url}/onvif/media_service`, { method: 'POST', headers: { 'Content-Type': 'application/soap+xml' }, body }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    const created = new Date().toISOString();
+    const nonce = Buffer.from('0123456789abcdef').toString('base64');
+    const security = `<Security><UsernameToken><Username>admin</Username><Password>${passwordDigest(nonce, created, 'secret')}</Password><Nonce>${nonce}</Nonce><Created>${created}</Created></UsernameToken></Security>`;
+    const envelope = (header: string, op: string) => `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header>${header}</s:Header><s:Body>${op}</s:Body></s:Envelope>`;
+    const unauthenticated = await post(envelope('', '<GetStreamUri><ProfileToken>main</ProfileToken></GetStreamUri>'));
+    expect(unauthenticated.status).toBe(400);
+    expect(unauthenticated.text).toContain('Sender not Authorized: no UsernameToken');
+    const wrongProfile = await post(envelope(security, '<GetStreamUri><ProfileToken>nope</ProfileToken></GetStreamUri>'));
+    expect(wrongProfile.text).toContain('ter:NoProfile');
+    const ok = await post(envelope(security, '<GetStreamUri><ProfileToken>main</ProfileToken></GetStreamUri>'));
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('rtsp://');
+  });
+});
