@@ -1,5 +1,15 @@
 /** `onair profile validate FILE...`: check equipment profiles before they reach the studio. */
+import os from 'node:os';
 import type { Command } from 'commander';
+import { brokerOption } from './operator-commands.ts';
+import { request, UserError, withController, type RequestOptions } from './request-client.ts';
+
+interface ClientOpts {
+  broker: string;
+  json?: boolean;
+}
+
+const requestOptions = (o: ClientOpts): RequestOptions => ({ broker: o.broker, timeoutMs: 5_000, issuedBy: `${os.userInfo().username}@${os.hostname()}` });
 
 export function registerProfileCommands(program: Command): void {
   const profile = program.command('profile').description('equipment profiles (hardware-profiles/*.yaml)');
@@ -17,5 +27,54 @@ export function registerProfileCommands(program: Command): void {
         process.stderr.write(`onair: ${errors.length} of ${files.length} profiles have errors\n`);
         process.exitCode = 2;
       }
+    });
+
+  profile
+    .command('add')
+    .description('validate profiles, then store them in the controller (each addition is an audit event)')
+    .argument('<files...>', 'profile YAML files')
+    .addOption(brokerOption())
+    .action(async (files: string[], o: ClientOpts) => {
+      const { validateProfiles } = await import('../protocols/profile-loader.ts');
+      const { driverFacts } = await import('../agent/drivers/facts.ts');
+      const { profiles, errors } = validateProfiles(files, driverFacts());
+      if (errors.length > 0) {
+        for (const e of errors) process.stderr.write(`${e.message}\n`);
+        throw new UserError(`${errors.length} of ${files.length} profiles have errors; nothing was added`);
+      }
+      const options = requestOptions(o);
+      await withController(options, async (client) => {
+        for (const p of profiles) {
+          const result = await request(client, 'profile.add', { profile: p }, options);
+          process.stdout.write(`${result.created ? 'added' : 'unchanged'}  ${result.profile} v${result.version}\n`);
+        }
+      });
+    });
+
+  profile
+    .command('list')
+    .description('profiles stored in the controller')
+    .option('--json', 'print as JSON')
+    .addOption(brokerOption())
+    .action(async (o: ClientOpts) => {
+      const options = requestOptions(o);
+      const { profiles } = await withController(options, (c) => request(c, 'profile.list', {}, options));
+      if (o.json) return void process.stdout.write(`${JSON.stringify(profiles, null, 2)}\n`);
+      for (const p of profiles) process.stdout.write(`${`${p.profile} v${p.version}`.padEnd(32)} ${p.kind.padEnd(20)} ${p.driver.padEnd(8)} ${p.manufacturer} ${p.model}  (added by ${p.addedBy})\n`);
+    });
+
+  profile
+    .command('show')
+    .description('one stored profile (the newest version unless --version is given)')
+    .argument('<profile>', 'profile id')
+    .option('--version <n>', 'a specific version', Number)
+    .option('--json', 'print as JSON (default: YAML)')
+    .addOption(brokerOption())
+    .action(async (id: string, o: ClientOpts & { version?: number }) => {
+      const options = requestOptions(o);
+      const found = await withController(options, (c) => request(c, 'profile.show', { profile: id, ...(o.version ? { version: o.version } : {}) }, options));
+      if (o.json) return void process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+      const { stringify } = await import('yaml');
+      process.stdout.write(`# added by ${found.addedBy} at ${new Date(found.addedAt).toISOString()}\n${stringify(found.profile)}`);
     });
 }

@@ -91,6 +91,19 @@ export class Controller {
           this.setOnAir(p.onAir, by, p.reason);
           return { onAir: this.engine.isOnAir() };
         },
+        'profile.add': (p, by) => {
+          const created = this.store.addProfile(p.profile, clock.now(), by);
+          if (created) this.record({ type: 'profile.added', ts: clock.now(), by, data: { profile: p.profile.profile, version: p.profile.version } });
+          return { profile: p.profile.profile, version: p.profile.version, created };
+        },
+        'profile.list': () => ({
+          profiles: this.store.profiles().map(({ profile: p, addedAt, addedBy }) => ({ profile: p.profile, version: p.version, manufacturer: p.manufacturer, model: p.model, kind: p.kind, driver: p.driver, addedAt, addedBy })),
+        }),
+        'profile.show': (p) => {
+          const found = this.store.profile(p.profile, p.version);
+          if (!found) throw new Error(`no profile "${p.profile}"${p.version === undefined ? '' : ` version ${p.version}`}`);
+          return found;
+        },
       },
     });
 

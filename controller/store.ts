@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ControllerEvent, DeviceRef, DeviceStatus, EventsParams } from '../protocols/schemas.ts';
 import type { AgentRecord, DeviceRecord } from './registry.ts';
+import type { EquipmentProfile } from '../protocols/profile.ts';
 
 export type NewEvent = Omit<ControllerEvent, 'seq'>;
 
@@ -24,6 +25,9 @@ CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, type TEXT NOT NULL,
   agent TEXT, device TEXT, slot TEXT, by TEXT, reason TEXT, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
+CREATE TABLE IF NOT EXISTS profiles (
+  id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, added_at INTEGER NOT NULL, added_by TEXT NOT NULL,
+  PRIMARY KEY (id, version));
 `;
 
 interface EventRow {
@@ -118,6 +122,31 @@ export class Store {
   lastOnAir(): boolean | undefined {
     const row = this.db.prepare("SELECT data FROM events WHERE type = 'onair.changed' ORDER BY seq DESC LIMIT 1").get() as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as { onAir: boolean }).onAir : undefined;
+  }
+
+  /** Stores a profile version; false if that exact version is already stored. Throws if it differs. */
+  addProfile(profile: EquipmentProfile, at: number, by: string): boolean {
+    const body = JSON.stringify(profile);
+    const existing = this.db.prepare('SELECT body FROM profiles WHERE id = ? AND version = ?').get(profile.profile, profile.version) as { body: string } | undefined;
+    if (existing) {
+      if (existing.body === body) return false;
+      throw new Error(`profile ${profile.profile} version ${profile.version} is already stored with other content; give the change a new version`);
+    }
+    this.db.prepare('INSERT INTO profiles (id, version, body, added_at, added_by) VALUES (?, ?, ?, ?, ?)').run(profile.profile, profile.version, body, at, by);
+    return true;
+  }
+
+  profiles(): Array<{ profile: EquipmentProfile; addedAt: number; addedBy: string }> {
+    type Row = { body: string; added_at: number; added_by: string };
+    return (this.db.prepare('SELECT body, added_at, added_by FROM profiles ORDER BY id, version').all() as Row[]).map((r) => ({ profile: JSON.parse(r.body) as EquipmentProfile, addedAt: r.added_at, addedBy: r.added_by }));
+  }
+
+  profile(id: string, version?: number): { profile: EquipmentProfile; addedAt: number; addedBy: string } | undefined {
+    type Row = { body: string; added_at: number; added_by: string };
+    const row = (version === undefined
+      ? this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? ORDER BY version DESC LIMIT 1').get(id)
+      : this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? AND version = ?').get(id, version)) as Row | undefined;
+    return row && { profile: JSON.parse(row.body) as EquipmentProfile, addedAt: row.added_at, addedBy: row.added_by };
   }
 
   loadAgents(): AgentRecord[] {

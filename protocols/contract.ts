@@ -24,8 +24,15 @@ import {
   StatusData,
   StatusParams,
 } from './schemas.ts';
+import { Type } from '@sinclair/typebox';
+import { EquipmentProfile } from './profile.ts';
 
 export const ROOT = 'onair/v1';
+
+const ProfileSummary = Type.Object(
+  { profile: Type.String(), version: Type.Integer(), manufacturer: Type.String(), model: Type.String(), kind: Type.String(), driver: Type.String(), addedAt: Type.Integer(), addedBy: Type.String() },
+  { additionalProperties: false },
+);
 
 export interface TopicSpec<S extends TSchema = TSchema> {
   /** Under ROOT; {placeholders} are single topic levels, except {slotId} which may hold one '/'. */
@@ -115,6 +122,21 @@ export const OPERATIONS = {
   failover: { params: FailoverParams, data: FailoverData, description: 'Manual failover of a slot, to a named device or the first healthy backup.' },
   events: { params: EventsParams, data: EventsData, description: 'Event log entries, oldest first.' },
   'on-air': { params: OnAirParams, data: OnAirData, description: 'Go on air (arms automatic failover) or off air.' },
+  'profile.add': {
+    params: Type.Object({ profile: EquipmentProfile }, { additionalProperties: false }),
+    data: Type.Object({ profile: Type.String(), version: Type.Integer(), created: Type.Boolean() }, { additionalProperties: false }),
+    description: 'Store an equipment profile version. Versions are immutable: the same version with other content is refused.',
+  },
+  'profile.list': {
+    params: Type.Object({}, { additionalProperties: false }),
+    data: Type.Object({ profiles: Type.Array(ProfileSummary) }, { additionalProperties: false }),
+    description: 'Every stored profile version.',
+  },
+  'profile.show': {
+    params: Type.Object({ profile: Type.String({ minLength: 1 }), version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+    data: Type.Object({ profile: EquipmentProfile, addedAt: Type.Integer(), addedBy: Type.String() }, { additionalProperties: false }),
+    description: 'One profile (the newest version unless one is named).',
+  },
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

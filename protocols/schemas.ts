@@ -162,6 +162,7 @@ export const EventType = Type.Union([
   Type.Literal('alarm'),
   Type.Literal('onair.changed'),
   Type.Literal('controller.started'),
+  Type.Literal('profile.added'),
 ]);
 export type EventType = Static<typeof EventType>;
 

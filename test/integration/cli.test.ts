@@ -95,3 +95,30 @@ describe('onair CLI', () => {
     }
   });
 });
+
+describe('onair profile', () => {
+  it('validates, adds, lists and shows profiles in the controller, refusing a changed version', async () => {
+    const library = path.resolve(import.meta.dirname, '../../hardware-profiles');
+    const add = await onair('profile', 'add', `${library}/shure-ulxd4.yaml`, `${library}/sony-srg-300h.yaml`);
+    expect(add.stderr).toBe('');
+    expect(add.stdout).toBe('added  shure-ulxd4 v1\nadded  sony-srg-300h v1\n');
+    expect((await onair('profile', 'add', `${library}/shure-ulxd4.yaml`)).stdout).toBe('unchanged  shure-ulxd4 v1\n');
+
+    const changed = path.join(dir, 'shure-ulxd4.yaml');
+    writeFileSync(changed, (await import('node:fs')).readFileSync(`${library}/shure-ulxd4.yaml`, 'utf8').replace('model: ULXD4', 'model: ULXD4 rev B'));
+    const refused = await onair('profile', 'add', changed);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('onair: profile shure-ulxd4 version 1 is already stored with other content; give the change a new version\n');
+
+    const list = JSON.parse((await onair('profile', 'list', '--json')).stdout) as Array<{ profile: string; addedBy: string }>;
+    expect(list.map((p) => p.profile)).toEqual(['shure-ulxd4', 'sony-srg-300h']);
+    expect(list[0]!.addedBy).toContain('@');
+    const shown = await onair('profile', 'show', 'sony-srg-300h');
+    expect(shown.stdout).toMatch(/^# added by .*\nprofile: sony-srg-300h\nversion: 1\n/);
+    expect(controller.events({}).filter((e) => e.type === 'profile.added').map((e) => e.data.profile)).toEqual(['shure-ulxd4', 'sony-srg-300h']);
+
+    const bad = await onair('profile', 'add', path.resolve(import.meta.dirname, '../fixtures/profiles/bad-typos.yaml'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad-typos\.yaml:5:1: kind: must be one of [^\n]*\n[^\n]*bad-typos\.yaml:10:41: health\.rules\.0\.status[^\n]*\nonair: 1 of 1 profiles have errors; nothing was added\n$/);
+  });
+});
