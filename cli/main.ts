@@ -9,6 +9,7 @@ import { registerSimulateCommand } from './simulate-command.ts';
 import { registerDiscoverCommand } from './discover-command.ts';
 import { registerPortsCommand } from './ports-command.ts';
 import { registerProfileCommands } from './profile-command.ts';
+import { registerDeviceCommands } from './device-command.ts';
 
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
@@ -24,6 +25,7 @@ registerSimulateCommand(program);
 registerDiscoverCommand(program);
 registerPortsCommand(program);
 registerProfileCommands(program);
+registerDeviceCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -99,6 +99,24 @@ export class Controller {
         'profile.list': () => ({
           profiles: this.store.profiles().map(({ profile: p, addedAt, addedBy }) => ({ profile: p.profile, version: p.version, manufacturer: p.manufacturer, model: p.model, kind: p.kind, driver: p.driver, addedAt, addedBy })),
         }),
+        'device.add': (p, by) => {
+          const r = p.registration;
+          if (!this.store.profile(r.profile, r.profileVersion)) throw new Error(`no profile "${r.profile}" version ${r.profileVersion}; add it with onair profile add`);
+          const created = this.store.saveRegistration(r, clock.now());
+          this.record({ type: 'device.added', ts: clock.now(), agent: r.agent, device: r.device, by, data: { profile: r.profile, version: r.profileVersion, changed: !created } });
+          return { agent: r.agent, device: r.device, created };
+        },
+        'device.list': (p) => ({ devices: this.store.registrations().filter((r) => (!p.agent || r.agent === p.agent) && (!p.studio || r.studio === p.studio)) }),
+        'device.show': (p) => {
+          const found = this.store.registrations().find((r) => r.agent === p.agent && r.device === p.device);
+          if (!found) throw new Error(`no registered device ${p.agent}/${p.device}`);
+          return found;
+        },
+        'device.remove': (p, by) => {
+          if (!this.store.removeRegistration(p.agent, p.device)) throw new Error(`no registered device ${p.agent}/${p.device}`);
+          this.record({ type: 'device.removed', ts: clock.now(), agent: p.agent, device: p.device, by, ...(p.reason ? { reason: p.reason } : {}), data: {} });
+          return { agent: p.agent, device: p.device };
+        },
         'profile.show': (p) => {
           const found = this.store.profile(p.profile, p.version);
           if (!found) throw new Error(`no profile "${p.profile}"${p.version === undefined ? '' : ` version ${p.version}`}`);

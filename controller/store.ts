@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ControllerEvent, DeviceRef, DeviceStatus, EventsParams } from '../protocols/schemas.ts';
 import type { AgentRecord, DeviceRecord } from './registry.ts';
-import type { EquipmentProfile } from '../protocols/profile.ts';
+import type { DeviceRegistration, EquipmentProfile } from '../protocols/profile.ts';
 
 export type NewEvent = Omit<ControllerEvent, 'seq'>;
 
@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, type TEXT NOT NULL,
   agent TEXT, device TEXT, slot TEXT, by TEXT, reason TEXT, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
+CREATE TABLE IF NOT EXISTS registrations (
+  agent TEXT NOT NULL, device TEXT NOT NULL, body TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (agent, device));
 CREATE TABLE IF NOT EXISTS profiles (
   id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, added_at INTEGER NOT NULL, added_by TEXT NOT NULL,
   PRIMARY KEY (id, version));
@@ -147,6 +149,23 @@ export class Store {
       ? this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? ORDER BY version DESC LIMIT 1').get(id)
       : this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? AND version = ?').get(id, version)) as Row | undefined;
     return row && { profile: JSON.parse(row.body) as EquipmentProfile, addedAt: row.added_at, addedBy: row.added_by };
+  }
+
+  /** Registers or replaces a device; true when it is new. */
+  saveRegistration(r: DeviceRegistration, at: number): boolean {
+    const existed = this.db.prepare('SELECT 1 FROM registrations WHERE agent = ? AND device = ?').get(r.agent, r.device) !== undefined;
+    this.db
+      .prepare('INSERT INTO registrations (agent, device, body, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(agent, device) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at')
+      .run(r.agent, r.device, JSON.stringify(r), at);
+    return !existed;
+  }
+
+  registrations(): DeviceRegistration[] {
+    return (this.db.prepare('SELECT body FROM registrations ORDER BY agent, device').all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as DeviceRegistration);
+  }
+
+  removeRegistration(agent: string, device: string): boolean {
+    return this.db.prepare('DELETE FROM registrations WHERE agent = ? AND device = ?').run(agent, device).changes > 0;
   }
 
   loadAgents(): AgentRecord[] {

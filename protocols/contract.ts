@@ -25,7 +25,7 @@ import {
   StatusParams,
 } from './schemas.ts';
 import { Type } from '@sinclair/typebox';
-import { EquipmentProfile } from './profile.ts';
+import { DeviceRegistration, EquipmentProfile } from './profile.ts';
 
 export const ROOT = 'onair/v1';
 
@@ -136,6 +136,26 @@ export const OPERATIONS = {
     params: Type.Object({ profile: Type.String({ minLength: 1 }), version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
     data: Type.Object({ profile: EquipmentProfile, addedAt: Type.Integer(), addedBy: Type.String() }, { additionalProperties: false }),
     description: 'One profile (the newest version unless one is named).',
+  },
+  'device.add': {
+    params: Type.Object({ registration: DeviceRegistration }, { additionalProperties: false }),
+    data: Type.Object({ agent: Type.String(), device: Type.String(), created: Type.Boolean() }, { additionalProperties: false }),
+    description: 'Register a device (a profile version plus its connection, studio and agent), or change one.',
+  },
+  'device.list': {
+    params: Type.Object({ agent: Type.Optional(Type.String()), studio: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    data: Type.Object({ devices: Type.Array(DeviceRegistration) }, { additionalProperties: false }),
+    description: 'Registered devices, optionally of one agent or studio.',
+  },
+  'device.show': {
+    params: Type.Object({ agent: Type.String(), device: Type.String() }, { additionalProperties: false }),
+    data: DeviceRegistration,
+    description: 'One registered device.',
+  },
+  'device.remove': {
+    params: Type.Object({ agent: Type.String(), device: Type.String(), reason: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    data: Type.Object({ agent: Type.String(), device: Type.String() }, { additionalProperties: false }),
+    description: 'Unregister a device.',
   },
 } as const;
 

@@ -163,6 +163,8 @@ export const EventType = Type.Union([
   Type.Literal('onair.changed'),
   Type.Literal('controller.started'),
   Type.Literal('profile.added'),
+  Type.Literal('device.added'),
+  Type.Literal('device.removed'),
 ]);
 export type EventType = Static<typeof EventType>;
 

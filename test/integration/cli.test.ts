@@ -122,3 +122,35 @@ describe('onair profile', () => {
     expect(bad.stderr).toMatch(/bad-typos\.yaml:5:1: kind: must be one of [^\n]*\n[^\n]*bad-typos\.yaml:10:41: health\.rules\.0\.status[^\n]*\nonair: 1 of 1 profiles have errors; nothing was added\n$/);
   });
 });
+
+describe('onair device', () => {
+  it('registers, lists, shows, changes and removes devices, checking connections against the driver', async () => {
+    const library = path.resolve(import.meta.dirname, '../../hardware-profiles');
+    await onair('profile', 'add', `${library}/sony-srg-300h.yaml`);
+    const add = await onair('device', 'add', 'agent-a/ptz-1', '--profile', 'sony-srg-300h', '--studio', 'studio-a', '--set', 'path=/dev/serial/by-id/usb-FTDI-1', 'address=2');
+    expect(add.stderr).toBe('');
+    expect(add.stdout).toBe('registered  agent-a/ptz-1  (sony-srg-300h v1)\n');
+    expect((await onair('device', 'add', 'agent-a/ptz-1', '--profile', 'sony-srg-300h@1', '--set', 'path=/dev/ttyUSB3')).stdout).toBe('changed  agent-a/ptz-1  (sony-srg-300h v1)\n');
+
+    const typo = await onair('device', 'add', 'agent-a/ptz-2', '--profile', 'sony-srg-300h', '--set', 'path=/dev/ttyUSB4', 'adress=2');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe('onair: agent-a/ptz-2: its visca connection is not valid:\n  adress: unknown option (did you mean "address"?)\n');
+    const missing = await onair('device', 'add', 'agent-a/ptz-3', '--profile', 'sony-srg-300h');
+    expect(missing.stderr).toBe('onair: agent-a/ptz-3: its visca connection is not valid:\n  path: is required\n');
+    const secret = await onair('device', 'add', 'agent-a/cam-9', '--profile', 'sony-srg-300h', '--set', 'password=hunter2');
+    expect(secret.stderr).toBe("onair: --set password: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead\n");
+    const noProfile = await onair('device', 'add', 'agent-a/x', '--profile', 'nope');
+    expect(noProfile.stderr).toBe('onair: no profile "nope"\n');
+
+    const list = JSON.parse((await onair('device', 'list', '--json', '--studio', 'studio-a')).stdout) as unknown[];
+    expect(list).toEqual([]); // the change above dropped the studio: a change replaces the registration
+    const shown = JSON.parse((await onair('device', 'show', 'agent-a/ptz-1')).stdout) as Record<string, unknown>;
+    expect(shown).toEqual({ agent: 'agent-a', device: 'ptz-1', profile: 'sony-srg-300h', profileVersion: 1, options: { path: '/dev/ttyUSB3' } });
+
+    expect((await onair('device', 'remove', 'agent-a/ptz-1', '--reason', 'sent for repair')).stdout).toBe('removed  agent-a/ptz-1\n');
+    expect((await onair('device', 'show', 'agent-a/ptz-1')).stderr).toBe('onair: no registered device agent-a/ptz-1\n');
+    const audit = controller.events({}).filter((e) => e.type === 'device.added' || e.type === 'device.removed');
+    expect(audit.map((e) => `${e.type} ${e.device} ${e.reason ?? ''}`.trim())).toEqual(['device.added ptz-1', 'device.added ptz-1', 'device.removed ptz-1 sent for repair']);
+    expect(audit.every((e) => e.by?.includes('@'))).toBe(true);
+  });
+});

@@ -1,0 +1,96 @@
+/** `onair device add|list|show|remove`: register physical units of a profile with the controller. */
+import os from 'node:os';
+import type { Command } from 'commander';
+import { brokerOption } from './operator-commands.ts';
+import { request, UserError, withController, type RequestOptions } from './request-client.ts';
+
+interface ClientOpts {
+  broker: string;
+  json?: boolean;
+}
+
+const requestOptions = (o: ClientOpts): RequestOptions => ({ broker: o.broker, timeoutMs: 5_000, issuedBy: `${os.userInfo().username}@${os.hostname()}` });
+
+function parseRef(text: string): { agent: string; device: string } {
+  const m = /^([A-Za-z0-9][A-Za-z0-9_.:-]*)\/([A-Za-z0-9][A-Za-z0-9_.:-]*)$/.exec(text);
+  if (!m) throw new UserError(`"${text}" is not agent/device`);
+  return { agent: m[1]!, device: m[2]! };
+}
+
+/** `--set key=value`: numbers and booleans as such, the rest as text. Secrets only by reference. */
+export function parseSettings(pairs: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UserError(`--set "${pair}" is not key=value`);
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    if (/pass(word)?$/i.test(key)) throw new UserError(`--set ${key}: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead`);
+    out[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
+  }
+  return out;
+}
+
+export function registerDeviceCommands(program: Command): void {
+  const device = program.command('device').description('registered devices (a profile plus its connection, studio and agent)');
+
+  device
+    .command('add')
+    .description('register a device, or change one; its connection is checked against its driver first')
+    .argument('<agent/device>', 'the agent that drives it and the device id')
+    .requiredOption('--profile <id[@version]>', 'profile id, optionally @version (default: the newest)')
+    .option('--studio <studio>', 'where it is')
+    .option('--set <key=value...>', 'connection options over the profile defaults (path=/dev/…, host=…, passwordEnv=CAM_PASSWORD)', [])
+    .addOption(brokerOption())
+    .action(async (refText: string, o: ClientOpts & { profile: string; studio?: string; set: string[] }) => {
+      const ref = parseRef(refText);
+      const [profileId, versionText] = o.profile.split('@') as [string, string | undefined];
+      const settings = parseSettings(o.set);
+      const options = requestOptions(o);
+      await withController(options, async (client) => {
+        const { profile } = await request(client, 'profile.show', { profile: profileId, ...(versionText ? { version: Number(versionText) } : {}) }, options);
+        const { checkDriverOptions } = await import('./device-check.ts');
+        const problems = await checkDriverOptions(profile.driver, { ...profile.connection, ...settings });
+        if (problems.length > 0) throw new UserError(`${refText}: its ${profile.driver} connection is not valid:\n  ${problems.join('\n  ')}`);
+        const result = await request(client, 'device.add', { registration: { ...ref, profile: profile.profile, profileVersion: profile.version, ...(o.studio ? { studio: o.studio } : {}), options: settings } }, options);
+        process.stdout.write(`${result.created ? 'registered' : 'changed'}  ${result.agent}/${result.device}  (${profile.profile} v${profile.version})\n`);
+      });
+    });
+
+  device
+    .command('list')
+    .description('registered devices')
+    .option('--agent <agent>', 'only this agent')
+    .option('--studio <studio>', 'only this studio')
+    .option('--json', 'print as JSON')
+    .addOption(brokerOption())
+    .action(async (o: ClientOpts & { agent?: string; studio?: string }) => {
+      const options = requestOptions(o);
+      const { devices } = await withController(options, (c) => request(c, 'device.list', { ...(o.agent ? { agent: o.agent } : {}), ...(o.studio ? { studio: o.studio } : {}) }, options));
+      if (o.json) return void process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
+      for (const d of devices) process.stdout.write(`${`${d.agent}/${d.device}`.padEnd(28)} ${`${d.profile} v${d.profileVersion}`.padEnd(30)} ${d.studio ?? ''}\n`);
+    });
+
+  device
+    .command('show')
+    .description('one registered device')
+    .argument('<agent/device>')
+    .addOption(brokerOption())
+    .action(async (refText: string, o: ClientOpts) => {
+      const options = requestOptions(o);
+      const found = await withController(options, (c) => request(c, 'device.show', parseRef(refText), options));
+      process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+    });
+
+  device
+    .command('remove')
+    .description('unregister a device')
+    .argument('<agent/device>')
+    .requiredOption('--reason <text>', 'recorded in the audit log')
+    .addOption(brokerOption())
+    .action(async (refText: string, o: ClientOpts & { reason: string }) => {
+      const options = requestOptions(o);
+      const removed = await withController(options, (c) => request(c, 'device.remove', { ...parseRef(refText), reason: o.reason }, options));
+      process.stdout.write(`removed  ${removed.agent}/${removed.device}\n`);
+    });
+}
