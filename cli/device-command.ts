@@ -1,15 +1,9 @@
 /** `onair device add|list|show|remove`: register physical units of a profile with the controller. */
-import os from 'node:os';
 import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, UserError, withController, type RequestOptions } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 
-interface ClientOpts {
-  broker: string;
-  json?: boolean;
-}
 
-const requestOptions = (o: ClientOpts): RequestOptions => ({ broker: o.broker, timeoutMs: 5_000, issuedBy: `${os.userInfo().username}@${os.hostname()}` });
 
 function parseRef(text: string): { agent: string; device: string } {
   const m = /^([A-Za-z0-9][A-Za-z0-9_.:-]*)\/([A-Za-z0-9][A-Za-z0-9_.:-]*)$/.exec(text);

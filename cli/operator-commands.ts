@@ -1,20 +1,13 @@
 /** Commands for engineers and technicians: status, failover, events, on-air. */
-import os from 'node:os';
 import { Option, type Command } from 'commander';
 import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
-import { request, UserError, withController, type RequestOptions } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 
 export const brokerOption = (): Option =>
   new Option('--broker <url>', 'MQTT broker of the controller').env('ONAIR_BROKER').default('mqtt://127.0.0.1:1883');
 const timeoutOption = (): Option => new Option('--timeout <ms>', 'how long to wait for the controller').default(5_000).argParser(Number);
 
-interface ClientOpts {
-  broker: string;
-  timeout: number;
-  json?: boolean;
-}
 
-const requestOptions = (o: ClientOpts): RequestOptions => ({ broker: o.broker, timeoutMs: o.timeout, issuedBy: `${os.userInfo().username}@${os.hostname()}` });
 
 export function registerOperatorCommands(program: Command): void {
   program

@@ -1,15 +1,9 @@
 /** `onair profile validate FILE...`: check equipment profiles before they reach the studio. */
-import os from 'node:os';
 import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, UserError, withController, type RequestOptions } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 
-interface ClientOpts {
-  broker: string;
-  json?: boolean;
-}
 
-const requestOptions = (o: ClientOpts): RequestOptions => ({ broker: o.broker, timeoutMs: 5_000, issuedBy: `${os.userInfo().username}@${os.hostname()}` });
 
 export function registerProfileCommands(program: Command): void {
   const profile = program.command('profile').description('equipment profiles (hardware-profiles/*.yaml)');

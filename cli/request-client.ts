@@ -1,5 +1,6 @@
 /** A short-lived MQTT client that sends one controller request and waits for its response. */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { MqttClient } from 'mqtt';
 import { silentLogger } from '../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
@@ -15,6 +16,16 @@ export interface RequestOptions {
   timeoutMs: number;
   issuedBy: string;
 }
+
+/** Options every command that talks to the controller takes. */
+export interface ClientOpts {
+  broker: string;
+  timeout?: number;
+  json?: boolean;
+}
+
+/** Who is asking, as recorded in the audit log: user@host. */
+export const requestOptions = (o: ClientOpts): RequestOptions => ({ broker: o.broker, timeoutMs: o.timeout ?? 5_000, issuedBy: `${os.userInfo().username}@${os.hostname()}` });
 
 export async function withController<T>(options: RequestOptions, work: (client: MqttClient) => Promise<T>): Promise<T> {
   const client = connectMqtt({ url: options.broker, clientId: `onair-cli-${randomUUID().slice(0, 8)}`, log: silentLogger(), reconnect: { initialMs: 200, maxMs: 1000 } });
