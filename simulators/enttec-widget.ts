@@ -4,7 +4,8 @@
  * OLA's label 12 for "no RDM reply"; fixtures per ANSI E1.20. Parses bytes on its own, sharing
  * nothing with the driver's codecs: a fixture ignores a request whose checksum is wrong, as a real one does.
  */
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
 
 export type WidgetFault = 'none' | 'dead' | 'garbage' | 'bad-end-byte';
 export type FixtureFault = 'none' | 'dead' | 'slow' | 'overheat' | 'error-status';
@@ -33,18 +34,13 @@ export class EnttecWidgetSimulator {
   }
 
   async start(): Promise<void> {
-    // A device does not flock its end of the cable; drivers do.
-    const port = new SerialPort({ path: this.path, baudRate: 57600, autoOpen: false, lock: false });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-    port.on('data', (chunk: Buffer) => this.receive(chunk));
-    port.on('error', () => undefined);
-    this.port = port;
+    this.port = await openDeviceEnd(this.path, 57600, (chunk) => this.receive(chunk));
   }
 
   async stop(): Promise<void> {
     const port = this.port;
     this.port = undefined;
-    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
+    await closeDeviceEnd(port);
   }
 
   setFault(fault: WidgetFault): void {

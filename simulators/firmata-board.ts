@@ -4,7 +4,8 @@
  * tally LEDs, and a light sensor (photoresistor) on A0 whose reading the test or the demo sets.
  * Implements the bytes itself; it shares nothing with firmata-io.
  */
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
 
 /**
  * - dead: silent; - slow: every message 300 ms late; - garbage: stray data bytes between messages;
@@ -57,12 +58,7 @@ export class FirmataBoardSimulator {
   constructor(private readonly path: string) {}
 
   async start(): Promise<void> {
-    // A device does not flock its end of the cable; drivers do.
-    const port = new SerialPort({ path: this.path, baudRate: 57600, autoOpen: false, lock: false });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-    port.on('data', (chunk: Buffer) => this.receive(chunk));
-    port.on('error', () => undefined);
-    this.port = port;
+    this.port = await openDeviceEnd(this.path, 57600, (chunk) => this.receive(chunk));
     // An Uno resets when its port opens and then announces itself (the driver may miss this).
     this.announce();
     this.restartSampler();
@@ -72,7 +68,7 @@ export class FirmataBoardSimulator {
     clearInterval(this.sampler);
     const port = this.port;
     this.port = undefined;
-    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
+    await closeDeviceEnd(port);
   }
 
   setFault(fault: FirmataFault): void {

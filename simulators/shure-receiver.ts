@@ -5,7 +5,8 @@
  * SAMPLE metering at METER_RATE. It parses on its own, sharing nothing with the driver's codec.
  */
 import net from 'node:net';
-import { SerialPort } from 'serialport';
+import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
+import type { SerialPort } from 'serialport';
 
 export type ShureFault = 'none' | 'dead' | 'protocol-error' | 'slow' | 'garbage';
 export const SHURE_FAULTS: readonly ShureFault[] = ['none', 'dead', 'protocol-error', 'slow', 'garbage'];
@@ -76,13 +77,10 @@ export class ShureReceiverSimulator {
   }
 
   async openSerial(path: string, baudRate = 9600): Promise<void> {
-    // A device does not flock its end of the cable; drivers do (two agents on one port must fail).
-    const port = new SerialPort({ path, baudRate, autoOpen: false, lock: false });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+    let inbox = '';
+    const port = await openDeviceEnd(path, baudRate, (chunk) => (inbox = this.receive(inbox + chunk.toString('latin1'), peer)));
     const peer: Peer = { write: (t) => void port.write(Buffer.from(t, 'latin1')), close: () => port.close() };
     this.peers.add(peer);
-    let inbox = '';
-    port.on('data', (chunk: Buffer) => (inbox = this.receive(inbox + chunk.toString('latin1'), peer)));
     this.serial = port;
   }
 
@@ -91,7 +89,7 @@ export class ShureReceiverSimulator {
     this.meters.clear();
     for (const p of this.peers) p.close();
     this.peers.clear();
-    if (this.serial?.isOpen) await new Promise<void>((r) => this.serial!.close(() => r()));
+    await closeDeviceEnd(this.serial);
     if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
   }
 

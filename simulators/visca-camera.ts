@@ -3,7 +3,8 @@
  * "VISCA Command/Acknowledge Protocol", FCB-EV7500 "Command List"). It parses bytes on its own,
  * sharing nothing with the driver's codec, so a codec bug cannot hide behind a shared mistake.
  */
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export type ViscaFault = 'none' | 'dead' | 'protocol-error' | 'slow' | 'garbage' | 'hang-mid-reply';
@@ -48,11 +49,7 @@ export class ViscaCameraSimulator {
 
   async start(): Promise<void> {
     // A device does not flock its end of the cable; drivers do (two agents on one port must fail).
-    const port = new SerialPort({ path: this.o.path, baudRate: this.o.baudRate, autoOpen: false, lock: false });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-    port.on('data', (chunk: Buffer) => this.receive(chunk));
-    port.on('error', () => undefined);
-    this.port = port;
+    this.port = await openDeviceEnd(this.o.path, this.o.baudRate, (chunk) => this.receive(chunk));
   }
 
   async stop(): Promise<void> {
@@ -60,7 +57,7 @@ export class ViscaCameraSimulator {
     this.sockets.clear();
     const port = this.port;
     this.port = undefined;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    await closeDeviceEnd(port);
   }
 
   setFault(fault: ViscaFault): void {
