@@ -1,7 +1,7 @@
 /**
- * The agent process: one MQTT session (birth, will, heartbeat), one DeviceRunner per
- * configured device, and the command executor. It reconnects by itself and republishes
- * its birth and every device's health after each reconnect.
+ * The agent process: one MQTT session (birth, will, heartbeat), its devices (from its own file
+ * and from the controller's retained desired config, applied live), and the command executor.
+ * It reconnects by itself and republishes its birth and every device's health after each reconnect.
  */
 import os from 'node:os';
 import type { MqttClient } from 'mqtt';
@@ -12,8 +12,9 @@ import { codecs, encode } from '../protocols/codec.ts';
 import { TOPICS, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
 import type { AgentConfig } from './config.ts';
 import { CommandExecutor } from './command-executor.ts';
-import { DeviceRunner, type HealthReport } from './device-runner.ts';
-import type { CatalogDriver, DriverCatalog } from './driver.ts';
+import type { HealthReport } from './device-runner.ts';
+import { DeviceSet } from './device-set.ts';
+import type { DriverCatalog } from './driver.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -26,10 +27,8 @@ export interface AgentDependencies {
   brokerPassword?: string;
 }
 
-interface RunningDevice {
-  runner: DeviceRunner;
-  definition: CatalogDriver;
-}
+/** Built in for every device: a probe now, its health in the result (self-tests check what an action did). */
+export const PROBE_ACTION = 'probe';
 
 export class Agent {
   private client: MqttClient | undefined;
@@ -38,19 +37,36 @@ export class Agent {
   private ready = false;
   private readonly startedAt: number;
   private heartbeat: NodeJS.Timeout | undefined;
-  private readonly devices = new Map<string, RunningDevice>();
+  private readonly devices: DeviceSet;
   private readonly executor: CommandExecutor;
-  readonly counters = { invalidPayloads: 0, commands: 0, healthPublished: 0 };
+  readonly counters = { invalidPayloads: 0, commands: 0, healthPublished: 0, configsApplied: 0 };
 
   constructor(private readonly d: AgentDependencies) {
     this.startedAt = d.clock.now();
+    this.devices = new DeviceSet({
+      agentId: d.config.agentId,
+      drivers: d.drivers,
+      clock: d.clock,
+      log: d.log,
+      healthIntervalMs: d.config.healthIntervalMs,
+      publishHealth: (deviceId, health) => this.publishHealth(deviceId, health),
+      forget: (deviceId) => this.client?.publish(topic.deviceHealth(this.id, deviceId), '', { qos: 1, retain: true }),
+    });
     this.executor = new CommandExecutor({
       agentId: d.config.agentId,
       clock: d.clock,
       log: d.log,
       target: (deviceId) => {
         const device = this.devices.get(deviceId);
-        return device && { actions: device.definition.actions, execute: (action, params) => device.runner.execute(action, params) };
+        if (!device) return undefined;
+        return {
+          actions: [...device.definition.actions, PROBE_ACTION],
+          execute: async (action, params) => {
+            if (action !== PROBE_ACTION) return device.runner.execute(action, params);
+            const { status, checks, metrics, ts } = await device.runner.freshHealth();
+            return { data: { status, checks, metrics, ts } };
+          },
+        };
       },
       publish: (result) => this.publish('commandResult', topic.commandResult(this.id), result),
     });
@@ -78,41 +94,19 @@ export class Agent {
     this.client.on('connect', () => this.onConnect());
     this.client.on('close', () => (this.ready = false));
     this.client.on('message', (t, payload) => this.onMessage(t, payload));
-    for (const device of config.devices) this.startDevice(device);
+    this.devices.startLocal(config.devices);
     this.heartbeat = setInterval(() => this.sendHeartbeat(), config.heartbeatIntervalMs);
     await waitForConnect(this.client, connectTimeoutMs);
   }
 
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    await Promise.all([...this.devices.values()].map((d) => d.runner.stop()));
+    await this.devices.stopAll();
     if (this.client) {
       // A clean DISCONNECT discards the will [MQTT-3.1.2-10], so say goodbye explicitly.
       if (this.client.connected) this.publish('agentState', topic.agentState(this.id), this.death());
       await endMqtt(this.client);
     }
-  }
-
-  private startDevice(device: AgentConfig['devices'][number]): void {
-    const definition = this.d.drivers.get(device.driver);
-    if (!definition) throw new Error(`unknown driver "${device.driver}" for device ${device.id}`);
-    const log = this.d.log.child({ agent: this.id, device: device.id });
-    const runner = new DeviceRunner({
-      deviceId: device.id,
-      driverName: device.driver,
-      kind: device.kind,
-      driver: definition.create({ deviceId: device.id, options: device.options, log }),
-      probeIntervalMs: device.probe.intervalMs,
-      probeTimeoutMs: device.probe.timeoutMs,
-      connectTimeoutMs: device.connectTimeoutMs,
-      actionTimeoutMs: device.actionTimeoutMs,
-      healthIntervalMs: this.d.config.healthIntervalMs,
-      clock: this.d.clock,
-      log,
-      publish: (health) => this.publishHealth(device.id, health),
-    });
-    this.devices.set(device.id, { runner, definition });
-    runner.start();
   }
 
   private onConnect(): void {
@@ -122,7 +116,7 @@ export class Agent {
     // Order matters: listen for commands before announcing anything, so no controller can
     // act on our health before we can hear it; then birth, then the latest health.
     client
-      .subscribeAsync(topic.command(this.id), { qos: 1 })
+      .subscribeAsync([topic.command(this.id), topic.desiredConfig(this.id)], { qos: 1 })
       .then(() => {
         this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
         this.publish('agentState', topic.agentState(this.id), {
@@ -131,11 +125,11 @@ export class Agent {
           ts: this.d.clock.now(),
           version: AGENT_VERSION,
           hostname: os.hostname(),
-          devices: [...this.devices.keys()],
+          devices: this.devices.ids(),
           heartbeatIntervalMs: this.d.config.heartbeatIntervalMs,
         });
         this.ready = true;
-        for (const [deviceId, device] of this.devices) {
+        for (const [deviceId, device] of this.devices.entries()) {
           const health = device.runner.lastHealth();
           if (health) this.publishHealth(deviceId, health);
         }
@@ -144,6 +138,7 @@ export class Agent {
   }
 
   private onMessage(mqttTopic: string, payload: Buffer): void {
+    if (mqttTopic === topic.desiredConfig(this.id)) return this.onDesiredConfig(payload);
     if (mqttTopic !== topic.command(this.id)) return;
     const decoded = codecs.command.decode(payload);
     if (!decoded.ok) {
@@ -153,6 +148,28 @@ export class Agent {
     }
     this.counters.commands += 1;
     this.executor.handle(decoded.value);
+  }
+
+  private onDesiredConfig(payload: Buffer): void {
+    if (payload.length === 0) return; // cleared retained config: keep running what we run
+    const decoded = codecs.desiredConfig.decode(payload);
+    if (!decoded.ok) {
+      this.counters.invalidPayloads += 1;
+      this.d.log.warn({ agent: this.id, reason: decoded.reason }, 'dropped an invalid desired config; keeping the devices running as they are');
+      return;
+    }
+    this.devices
+      .apply(decoded.value)
+      .then((applied) => {
+        this.counters.configsApplied += 1;
+        this.publish('appliedConfig', topic.appliedConfig(this.id), applied);
+      })
+      .catch((err: Error) => this.d.log.error({ agent: this.id, configVersion: decoded.value.version, err: err.message }, 'applying the desired config failed'));
+  }
+
+  /** Ids of the devices running now (tests, diagnostics). */
+  deviceIds(): string[] {
+    return this.devices.ids();
   }
 
   private publishHealth(deviceId: string, health: HealthReport): void {

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, parseYamlConfig, readConfigText, type NestedSchema } from '../lib/yaml-config.ts';
 import { Id } from '../protocols/schemas.ts';
+import { DeviceConfig } from '../protocols/device-config.ts';
 import type { DriverCatalog } from './driver.ts';
 
 export const BrokerSettings = Type.Object(
@@ -12,29 +13,6 @@ export const BrokerSettings = Type.Object(
   },
   { additionalProperties: false },
 );
-
-export const ProbeSettings = Type.Object(
-  {
-    intervalMs: Type.Integer({ minimum: 20, default: 250, description: 'start-to-start period of health probes' }),
-    timeoutMs: Type.Integer({ minimum: 10, default: 200, description: 'a probe with no answer by then counts as failed' }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-export const DeviceConfig = Type.Object(
-  {
-    id: Id,
-    driver: Type.String({ minLength: 1 }),
-    kind: Type.Optional(Type.String()),
-    probe: ProbeSettings,
-    connectTimeoutMs: Type.Integer({ minimum: 10, default: 5_000 }),
-    actionTimeoutMs: Type.Integer({ minimum: 10, default: 5_000 }),
-    /** Driver-specific: checked against the driver's own schema. */
-    options: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
-  },
-  { additionalProperties: false },
-);
-export type DeviceConfig = Static<typeof DeviceConfig>;
 
 export const AgentConfig = Type.Object(
   {

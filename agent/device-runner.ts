@@ -8,6 +8,8 @@ import type { Logger } from '../lib/logger.ts';
 import { Backoff } from '../lib/backoff.ts';
 import { errorMessage, withTimeout } from '../lib/timeout.ts';
 import type { DeviceHealth, DeviceStatus, HealthCheck, Params } from '../protocols/schemas.ts';
+import type { HealthRule } from '../protocols/profile.ts';
+import { evaluateHealthRules, worstOf } from '../protocols/health-rules.ts';
 import type { ActionOutcome, Driver, ProbeResult } from './driver.ts';
 
 export type HealthReport = Omit<DeviceHealth, 'session'>;
@@ -22,6 +24,8 @@ export interface DeviceRunnerSettings {
   connectTimeoutMs: number;
   actionTimeoutMs: number;
   healthIntervalMs: number;
+  /** The profile's health rules, applied to every probe's metrics. */
+  rules?: readonly HealthRule[];
   clock: Clock;
   log: Logger;
   publish: (health: HealthReport) => void;
@@ -44,8 +48,38 @@ export class DeviceRunner {
   private lastPublishedAt = 0;
   private readonly reconnectBackoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
   private stopped = false;
+  private rules: readonly HealthRule[];
+  /** Grows with every probe started; a fresh reading is one from a probe started after the request. */
+  private probeGeneration = 0;
+  private freshWaiters: Array<{ after: number; resolve: (report: HealthReport) => void }> = [];
 
-  constructor(private readonly s: DeviceRunnerSettings) {}
+  constructor(private readonly s: DeviceRunnerSettings) {
+    this.rules = s.rules ?? [];
+  }
+
+  /** A profile change that only touches health rules applies without reconnecting the device. */
+  setRules(rules: readonly HealthRule[]): void {
+    this.rules = rules;
+  }
+
+  /**
+   * Health from a probe that starts after this call (self-tests check what an action did, not what was
+   * true before it). Waits for a probe already running to finish rather than stacking a second one.
+   */
+  freshHealth(): Promise<HealthReport> {
+    if (!this.connected) return Promise.reject(new Error(`device ${this.s.deviceId} is not connected`));
+    const after = this.probeGeneration;
+    const waiter = { after, resolve: (_: HealthReport) => undefined as void };
+    const reading = new Promise<HealthReport>((resolve) => {
+      waiter.resolve = resolve;
+      this.freshWaiters.push(waiter);
+    });
+    if (!this.probeInFlight) this.runProbe();
+    const deadlineMs = this.s.probeIntervalMs + this.s.probeTimeoutMs + 1_000;
+    return withTimeout(`fresh probe of ${this.s.deviceId}`, deadlineMs, () => reading).finally(() => {
+      this.freshWaiters = this.freshWaiters.filter((w) => w !== waiter);
+    });
+  }
 
   start(): void {
     this.tick();
@@ -106,6 +140,7 @@ export class DeviceRunner {
   private runProbe(): void {
     if (this.stopped) return;
     this.probeInFlight = true;
+    const generation = ++this.probeGeneration;
     const started = this.s.clock.now();
     withTimeout(`probe of ${this.s.deviceId}`, this.s.probeTimeoutMs, (signal) => {
       const call = Promise.resolve().then(() => this.s.driver.probe(signal));
@@ -117,12 +152,13 @@ export class DeviceRunner {
       );
       return call;
     })
-      .then((result) => this.record(result))
-      .catch((err: unknown) => this.record(failedProbe('probe', 'failed', errorMessage(err), this.s.clock.now() - started)));
+      .then((result) => this.record(result, generation))
+      .catch((err: unknown) => this.record(failedProbe('probe', 'failed', errorMessage(err), this.s.clock.now() - started), generation));
   }
 
-  private record(result: ProbeResult): void {
+  private record(probed: ProbeResult, generation = 0): void {
     if (this.stopped) return;
+    const result = this.withRules({ ...probed, metrics: cleanMetrics(probed.metrics) });
     const failing = result.status === 'failed' || result.status === 'offline';
     this.consecutiveFailures = failing ? this.consecutiveFailures + 1 : 0;
     if (this.consecutiveFailures === RECONNECT_AFTER_FAILURES && this.connected) this.reconnect();
@@ -130,7 +166,7 @@ export class DeviceRunner {
     const report: HealthReport = {
       status: result.status,
       checks: result.checks,
-      metrics: cleanMetrics(result.metrics),
+      metrics: result.metrics,
       consecutiveFailures: this.consecutiveFailures,
       ts: now,
       seq: this.seq,
@@ -146,6 +182,17 @@ export class DeviceRunner {
       }
     }
     this.last = report;
+    if (generation > 0 && this.freshWaiters.length > 0) {
+      for (const w of this.freshWaiters) if (w.after < generation) w.resolve(report);
+    }
+  }
+
+  /** The driver's own verdict, made worse (never better) by the profile's rules on its metrics. */
+  private withRules(result: ProbeResult): ProbeResult {
+    if (this.rules.length === 0) return result;
+    const ruleChecks = evaluateHealthRules(this.rules, result.metrics);
+    if (ruleChecks.length === 0) return result;
+    return { ...result, status: worstOf([result.status, ...ruleChecks.map((c) => c.status)]), checks: [...result.checks, ...ruleChecks] };
   }
 
   private shouldPublish(report: HealthReport, now: number): boolean {

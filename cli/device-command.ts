@@ -53,7 +53,7 @@ export function registerDeviceCommands(program: Command): void {
 
   device
     .command('list')
-    .description('registered devices')
+    .description('registered devices: profile, studio, whether their agent runs them, and their health')
     .option('--agent <agent>', 'only this agent')
     .option('--studio <studio>', 'only this studio')
     .option('--json', 'print as JSON')
@@ -62,7 +62,10 @@ export function registerDeviceCommands(program: Command): void {
       const options = requestOptions(o);
       const { devices } = await withController(options, (c) => request(c, 'device.list', { ...(o.agent ? { agent: o.agent } : {}), ...(o.studio ? { studio: o.studio } : {}) }, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
-      for (const d of devices) process.stdout.write(`${`${d.agent}/${d.device}`.padEnd(28)} ${`${d.profile} v${d.profileVersion}`.padEnd(30)} ${d.studio ?? ''}\n`);
+      for (const d of devices) {
+        const where = `${d.agent}/${d.device}`.padEnd(28);
+        process.stdout.write(`${where} ${`${d.profile} v${d.profileVersion}`.padEnd(30)} ${(d.studio ?? '-').padEnd(12)} ${d.deployment.padEnd(8)} ${d.status}${d.problem ? `  (${d.problem})` : ''}\n`);
+      }
     });
 
   device

@@ -10,6 +10,8 @@ import { registerDiscoverCommand } from './discover-command.ts';
 import { registerPortsCommand } from './ports-command.ts';
 import { registerProfileCommands } from './profile-command.ts';
 import { registerDeviceCommands } from './device-command.ts';
+import { registerSlotCommands } from './slot-command.ts';
+import { registerTestCommands } from './test-command.ts';
 
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
@@ -26,6 +28,8 @@ registerDiscoverCommand(program);
 registerPortsCommand(program);
 registerProfileCommands(program);
 registerDeviceCommands(program);
+registerSlotCommands(program);
+registerTestCommands(program);
 
 try {
   await program.parseAsync(process.argv);

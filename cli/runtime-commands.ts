@@ -30,7 +30,7 @@ export function registerRuntimeCommands(program: Command): void {
         baseDir: opts.config && !opts.data ? path.dirname(path.resolve(opts.config)) : process.cwd(),
         brokerPassword: secret(config.broker.passwordEnv),
       });
-      log.info({ broker: controller.brokerUrl, onAir: config.onAir, slots: config.slots.length }, 'controller running');
+      log.info({ broker: controller.brokerUrl, onAir: config.onAir, slots: controller.status().slots.length }, 'controller running');
       await untilSignal(log, () => controller.stop());
     });
 

@@ -10,11 +10,14 @@ import type { Logger } from '../lib/logger.ts';
 import { connectMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
 import { codecs, encode } from '../protocols/codec.ts';
 import { TOPICS, controllerSubscriptions, parseTopic, responseTopic, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
+import type { SelfTestReport } from '../protocols/registry-operations.ts';
 import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { mqttBus, type Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
-import { slotDefinitions, type ControllerConfig } from './config.ts';
+import type { ControllerConfig } from './config.ts';
+import { Catalog } from './catalog.ts';
+import { SelfTestRunner } from './self-test.ts';
 import { FailoverEngine, type FailoverEvent } from './failover-engine.ts';
 import { Registry, type RegistryResult } from './registry.ts';
 import { RequestRouter } from './requests.ts';
@@ -42,6 +45,8 @@ export class Controller {
   private engine!: FailoverEngine;
   private commands!: CommandClient;
   private router!: RequestRouter;
+  private catalog!: Catalog;
+  private selfTests!: SelfTestRunner;
   private ticker: NodeJS.Timeout | undefined;
   brokerUrl = '';
 
@@ -59,6 +64,24 @@ export class Controller {
     this.registry = new Registry(config.detection);
     // Agents reconnect with backoff after a restart; give them this long before deadlines apply again.
     this.registry.restore(this.store.loadAgents(), this.store.loadDevices(), clock.now(), config.detection.restartGraceMs);
+    this.catalog = new Catalog({
+      store: this.store.catalog,
+      clock,
+      log,
+      record: (e) => this.record(e),
+      publishDesired: (agent, desired) => this.publish('desiredConfig', topic.desiredConfig(agent), desired),
+      status: (ref) => this.registry.status(ref.agent, ref.device),
+      forgetDevice: (ref) => {
+        this.registry.removeDevice(ref.agent, ref.device);
+        this.store.deleteDevice(ref.agent, ref.device);
+      },
+      slots: {
+        define: (slot) => this.engine.defineSlot(slot),
+        remove: (id) => this.engine.removeSlot(id),
+        membership: (ref) => this.engine.slotsOf(ref),
+        onAir: () => this.engine.isOnAir(),
+      },
+    });
     this.commands = new CommandClient({ clock, send: (agent, command) => this.publish('command', topic.command(agent), command) });
     this.engine = new FailoverEngine(
       {
@@ -73,12 +96,22 @@ export class Controller {
           ),
         record: (e) => this.recordFailoverEvent(e),
         publish: (state) => this.publish('slot', topic.slot(state.slot), state),
+        unpublish: (slotId) => this.bus.publish(topic.slot(slotId), Buffer.alloc(0), { qos: 1, retain: true }),
         saveActive: (slot, active) => this.store.saveSlotActive(slot, active, clock.now()),
         activateTimeoutMs: config.failover.activateTimeoutMs,
       },
-      slotDefinitions(config),
+      this.catalog.slotDefinitions(),
       this.store.loadSlotAssignments(),
     );
+    this.selfTests = new SelfTestRunner({
+      clock,
+      command: (ref, action, params, timeoutMs) => this.commands.send({ target: ref, action, params, issuedBy: 'self-test', timeoutMs }),
+      protectedReason: (ref) => {
+        if (!this.engine.isOnAir()) return undefined;
+        const slots = this.engine.slotsOf(ref);
+        return slots.length > 0 ? `on air: serves slot ${slots.join(', ')}` : undefined;
+      },
+    });
     this.router = new RequestRouter({
       log,
       respond: (op, payload) => this.bus.publish(responseTopic(op), payload, { qos: 1, retain: false }),
@@ -91,37 +124,17 @@ export class Controller {
           this.setOnAir(p.onAir, by, p.reason);
           return { onAir: this.engine.isOnAir() };
         },
-        'profile.add': (p, by) => {
-          const created = this.store.addProfile(p.profile, clock.now(), by);
-          if (created) this.record({ type: 'profile.added', ts: clock.now(), by, data: { profile: p.profile.profile, version: p.profile.version } });
-          return { profile: p.profile.profile, version: p.profile.version, created };
-        },
-        'profile.list': () => ({
-          profiles: this.store.profiles().map(({ profile: p, addedAt, addedBy }) => ({ profile: p.profile, version: p.version, manufacturer: p.manufacturer, model: p.model, kind: p.kind, driver: p.driver, addedAt, addedBy })),
-        }),
-        'device.add': (p, by) => {
-          const r = p.registration;
-          if (!this.store.profile(r.profile, r.profileVersion)) throw new Error(`no profile "${r.profile}" version ${r.profileVersion}; add it with onair profile add`);
-          const created = this.store.saveRegistration(r, clock.now());
-          this.record({ type: 'device.added', ts: clock.now(), agent: r.agent, device: r.device, by, data: { profile: r.profile, version: r.profileVersion, changed: !created } });
-          return { agent: r.agent, device: r.device, created };
-        },
-        'device.list': (p) => ({ devices: this.store.registrations().filter((r) => (!p.agent || r.agent === p.agent) && (!p.studio || r.studio === p.studio)) }),
-        'device.show': (p) => {
-          const found = this.store.registrations().find((r) => r.agent === p.agent && r.device === p.device);
-          if (!found) throw new Error(`no registered device ${p.agent}/${p.device}`);
-          return found;
-        },
-        'device.remove': (p, by) => {
-          if (!this.store.removeRegistration(p.agent, p.device)) throw new Error(`no registered device ${p.agent}/${p.device}`);
-          this.record({ type: 'device.removed', ts: clock.now(), agent: p.agent, device: p.device, by, ...(p.reason ? { reason: p.reason } : {}), data: {} });
-          return { agent: p.agent, device: p.device };
-        },
-        'profile.show': (p) => {
-          const found = this.store.profile(p.profile, p.version);
-          if (!found) throw new Error(`no profile "${p.profile}"${p.version === undefined ? '' : ` version ${p.version}`}`);
-          return found;
-        },
+        'profile.add': (p, by) => this.catalog.addProfile(p, by),
+        'profile.list': () => this.catalog.listProfiles(),
+        'profile.show': (p) => this.catalog.showProfile(p),
+        'device.add': (p, by) => this.catalog.addDevice(p, by),
+        'device.list': (p) => this.catalog.listDevices(p),
+        'device.show': (p) => this.catalog.showDevice(p),
+        'device.remove': (p, by) => this.catalog.removeDevice(p, by),
+        'slot.add': (p, by) => this.catalog.defineSlot(p, by),
+        'slot.list': () => this.catalog.listSlots(),
+        'slot.remove': (p, by) => this.catalog.removeSlot(p, by),
+        'test.run': (p, by) => this.runSelfTest(p.device, p.intrusive ?? true, by),
       },
     });
 
@@ -210,6 +223,7 @@ export class Controller {
     this.bus.subscribe(Object.values(events), 1);
     this.publishControllerState();
     this.engine.publishAll();
+    this.catalog.publishAllDesired();
   }
 
   private publishControllerState(): void {
@@ -238,6 +252,7 @@ export class Controller {
         const m = codecs.deviceHealth.decode(payload);
         if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
         this.counters.healthMessages! += 1;
+        if (this.catalog.isRetiring(parsed.agentId, parsed.deviceId)) return void (this.counters.staleMessages! += 1);
         this.apply(this.registry.applyHealth(parsed.agentId, parsed.deviceId, m.value, now), mqttTopic);
         this.d.onHealthHandled?.(this.d.clock.now() - m.value.ts);
         return;
@@ -248,6 +263,13 @@ export class Controller {
         if (this.commands.onResult(parsed.agentId, m.value) && m.value.status !== 'accepted') {
           this.record({ type: 'command.result', ts: now, agent: parsed.agentId, device: m.value.device, data: { ...m.value } });
         }
+        return;
+      }
+      case 'appliedConfig': {
+        if (payload.length === 0) return;
+        const m = codecs.appliedConfig.decode(payload);
+        if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
+        this.catalog.onApplied(parsed.agentId, m.value);
         return;
       }
       case 'request':
@@ -289,6 +311,24 @@ export class Controller {
   private sendCommand(ref: DeviceRef, action: string, params: Record<string, unknown>, issuedBy: string, timeoutMs: number) {
     this.record({ type: 'command.sent', ts: this.d.clock.now(), agent: ref.agent, device: ref.device, by: issuedBy, data: { action, params } });
     return this.commands.send({ target: ref, action, params, issuedBy, timeoutMs });
+  }
+
+  /** A registered device's self-test; intrusive steps never run on gear that serves a slot on air. */
+  private async runSelfTest(name: string, intrusive: boolean, by: string): Promise<SelfTestReport> {
+    const ref = this.catalog.resolve(name);
+    const { profile } = this.catalog.lookup(ref);
+    const report = await this.selfTests.run(ref, profile, { intrusive });
+    const failedStep = report.steps.find((s) => s.status === 'failed');
+    this.record({
+      type: report.result === 'passed' ? 'selftest.passed' : 'selftest.failed',
+      ts: this.d.clock.now(),
+      agent: ref.agent,
+      device: ref.device,
+      by,
+      ...(failedStep ? { reason: `${failedStep.name}: ${failedStep.detail ?? 'failed'}` } : {}),
+      data: { profile: report.profile, durationMs: report.durationMs, steps: report.steps.map((s) => `${s.name}: ${s.status}`) },
+    });
+    return report;
   }
 
   private recordFailoverEvent(e: FailoverEvent): void {

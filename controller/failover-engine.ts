@@ -7,23 +7,9 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, EventType, FailoverData, Params, SlotCondition, SlotState } from '../protocols/schemas.ts';
+import type { SlotDefinition } from '../protocols/registry-operations.ts';
 
-export interface TallyLamp {
-  /** The slot member this lamp belongs to. */
-  member: DeviceRef;
-  /** The GPIO board (firmata driver) and the tally name on it. */
-  board: DeviceRef;
-  tally: string;
-}
-
-export interface SlotDefinition {
-  id: string;
-  primary: DeviceRef;
-  backups: DeviceRef[];
-  params: Params;
-  /** Tally lamps: lit while the show is on air and their member is the one live in this slot. */
-  tallies?: TallyLamp[];
-}
+export type { SlotDefinition } from '../protocols/registry-operations.ts';
 
 export interface FailoverEvent {
   type: EventType;
@@ -46,6 +32,8 @@ export interface FailoverDependencies {
   tally: (board: DeviceRef, tally: string, on: boolean, issuedBy: string) => void;
   record: (event: FailoverEvent) => void;
   publish: (state: SlotState) => void;
+  /** A slot was removed: clear its retained state. */
+  unpublish: (slotId: string) => void;
   saveActive: (slot: string, active: DeviceRef | null) => void;
   activateTimeoutMs: number;
 }
@@ -74,16 +62,68 @@ export class FailoverEngine {
   private onAir = false;
 
   constructor(private readonly d: FailoverDependencies, definitions: SlotDefinition[], restoredActive: ReadonlyMap<string, DeviceRef | null> = new Map()) {
-    for (const def of definitions) {
-      const members = [def.primary, ...def.backups];
-      const restored = restoredActive.get(def.id);
-      const active = restored && members.some((m) => sameRef(m, restored)) ? restored : restored === null ? null : def.primary;
-      const slot: SlotRuntime = { def, active, deciding: false, lamps: new Map() };
-      this.slots.set(def.id, slot);
-      for (const m of members) {
-        const key = refName(m);
-        this.slotsByDevice.set(key, [...(this.slotsByDevice.get(key) ?? []), slot]);
-      }
+    for (const def of definitions) this.install(def, restoredActive.get(def.id));
+  }
+
+  /** Defines or redefines a slot at run time. The active device stays if it is still a member. */
+  defineSlot(def: SlotDefinition): void {
+    const existing = this.slots.get(def.id);
+    if (existing?.deciding) throw new FailoverRefused(`slot ${def.id} is failing over; change it when that has finished`);
+    if (existing) this.uninstall(existing, def);
+    const slot = this.install(def, existing ? existing.active : undefined);
+    this.publish(slot, true);
+    this.syncTallies(slot, 'controller');
+    if (this.onAir) this.reactToActive(slot);
+  }
+
+  removeSlot(id: string): boolean {
+    const slot = this.slots.get(id);
+    if (!slot) return false;
+    if (slot.deciding) throw new FailoverRefused(`slot ${id} is failing over; remove it when that has finished`);
+    this.uninstall(slot);
+    this.slots.delete(id);
+    this.d.unpublish(id);
+    return true;
+  }
+
+  hasSlot(id: string): boolean {
+    return this.slots.has(id);
+  }
+
+  /** Slots a device is a member of (primary or backup). */
+  slotsOf(ref: DeviceRef): string[] {
+    return (this.slotsByDevice.get(refName(ref)) ?? []).map((s) => s.def.id);
+  }
+
+  /** Is this device live in a slot right now (on air and the active member)? */
+  isLive(ref: DeviceRef): boolean {
+    return this.onAir && (this.slotsByDevice.get(refName(ref)) ?? []).some((s) => sameRef(s.active, ref));
+  }
+
+  private install(def: SlotDefinition, previous: DeviceRef | null | undefined): SlotRuntime {
+    const members = [def.primary, ...def.backups];
+    const active = previous && members.some((m) => sameRef(m, previous)) ? previous : previous === null ? null : def.primary;
+    const slot: SlotRuntime = { def, active, deciding: false, lamps: new Map() };
+    this.slots.set(def.id, slot);
+    for (const m of members) {
+      const key = refName(m);
+      this.slotsByDevice.set(key, [...(this.slotsByDevice.get(key) ?? []), slot]);
+    }
+    return slot;
+  }
+
+  /** Takes a slot out of the device index and switches off lamps the new definition (if any) no longer has. */
+  private uninstall(slot: SlotRuntime, replacement?: SlotDefinition): void {
+    for (const m of [slot.def.primary, ...slot.def.backups]) {
+      const key = refName(m);
+      const rest = (this.slotsByDevice.get(key) ?? []).filter((s) => s !== slot);
+      if (rest.length > 0) this.slotsByDevice.set(key, rest);
+      else this.slotsByDevice.delete(key);
+    }
+    const kept = new Set((replacement?.tallies ?? []).map((l) => `${refName(l.board)}#${l.tally}`));
+    for (const lamp of slot.def.tallies) {
+      const key = `${refName(lamp.board)}#${lamp.tally}`;
+      if (slot.lamps.get(key) && !kept.has(key)) this.d.tally(lamp.board, lamp.tally, false, 'controller');
     }
   }
 
@@ -210,7 +250,7 @@ export class FailoverEngine {
 
   /** Tally = on program: lit while on air for the active member only. */
   private syncTallies(slot: SlotRuntime, by: string): void {
-    for (const lamp of slot.def.tallies ?? []) {
+    for (const lamp of slot.def.tallies) {
       const on = this.onAir && sameRef(slot.active, lamp.member);
       const key = `${refName(lamp.board)}#${lamp.tally}`;
       if (slot.lamps.get(key) === on) continue;

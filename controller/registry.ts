@@ -147,6 +147,13 @@ export class Registry {
     return results;
   }
 
+  /** An unregistered device: no more deadlines or status for it. */
+  removeDevice(agent: string, device: string): void {
+    const key = deviceKey(agent, device);
+    this.devices.delete(key);
+    this.devicesByAgent.get(agent)?.delete(key);
+  }
+
   private loseAgent(agent: AgentRecord, now: number, reason: string): RegistryResult {
     const wasOnline = agent.online;
     agent.online = false;

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ControllerEvent, DeviceRef, DeviceStatus, EventsParams } from '../protocols/schemas.ts';
 import type { AgentRecord, DeviceRecord } from './registry.ts';
-import type { DeviceRegistration, EquipmentProfile } from '../protocols/profile.ts';
+import { CatalogStore, CATALOG_SCHEMA } from './catalog-store.ts';
 
 export type NewEvent = Omit<ControllerEvent, 'seq'>;
 
@@ -25,11 +25,6 @@ CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, type TEXT NOT NULL,
   agent TEXT, device TEXT, slot TEXT, by TEXT, reason TEXT, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
-CREATE TABLE IF NOT EXISTS registrations (
-  agent TEXT NOT NULL, device TEXT NOT NULL, body TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (agent, device));
-CREATE TABLE IF NOT EXISTS profiles (
-  id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, added_at INTEGER NOT NULL, added_by TEXT NOT NULL,
-  PRIMARY KEY (id, version));
 `;
 
 interface EventRow {
@@ -47,6 +42,8 @@ interface EventRow {
 export class Store {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Profiles, registered devices, slots and each agent's desired config version. */
+  readonly catalog: CatalogStore;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -54,6 +51,8 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    this.db.exec(CATALOG_SCHEMA);
+    this.catalog = new CatalogStore(this.db);
     this.statements = {
       saveAgent: this.db.prepare(
         `INSERT INTO agents (id, online, session, last_seen_at, heartbeat_deadline_ms) VALUES (@id, @online, @session, @lastSeenAt, @heartbeatDeadlineMs)
@@ -126,46 +125,9 @@ export class Store {
     return row ? (JSON.parse(row.data) as { onAir: boolean }).onAir : undefined;
   }
 
-  /** Stores a profile version; false if that exact version is already stored. Throws if it differs. */
-  addProfile(profile: EquipmentProfile, at: number, by: string): boolean {
-    const body = JSON.stringify(profile);
-    const existing = this.db.prepare('SELECT body FROM profiles WHERE id = ? AND version = ?').get(profile.profile, profile.version) as { body: string } | undefined;
-    if (existing) {
-      if (existing.body === body) return false;
-      throw new Error(`profile ${profile.profile} version ${profile.version} is already stored with other content; give the change a new version`);
-    }
-    this.db.prepare('INSERT INTO profiles (id, version, body, added_at, added_by) VALUES (?, ?, ?, ?, ?)').run(profile.profile, profile.version, body, at, by);
-    return true;
-  }
-
-  profiles(): Array<{ profile: EquipmentProfile; addedAt: number; addedBy: string }> {
-    type Row = { body: string; added_at: number; added_by: string };
-    return (this.db.prepare('SELECT body, added_at, added_by FROM profiles ORDER BY id, version').all() as Row[]).map((r) => ({ profile: JSON.parse(r.body) as EquipmentProfile, addedAt: r.added_at, addedBy: r.added_by }));
-  }
-
-  profile(id: string, version?: number): { profile: EquipmentProfile; addedAt: number; addedBy: string } | undefined {
-    type Row = { body: string; added_at: number; added_by: string };
-    const row = (version === undefined
-      ? this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? ORDER BY version DESC LIMIT 1').get(id)
-      : this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? AND version = ?').get(id, version)) as Row | undefined;
-    return row && { profile: JSON.parse(row.body) as EquipmentProfile, addedAt: row.added_at, addedBy: row.added_by };
-  }
-
-  /** Registers or replaces a device; true when it is new. */
-  saveRegistration(r: DeviceRegistration, at: number): boolean {
-    const existed = this.db.prepare('SELECT 1 FROM registrations WHERE agent = ? AND device = ?').get(r.agent, r.device) !== undefined;
-    this.db
-      .prepare('INSERT INTO registrations (agent, device, body, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(agent, device) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at')
-      .run(r.agent, r.device, JSON.stringify(r), at);
-    return !existed;
-  }
-
-  registrations(): DeviceRegistration[] {
-    return (this.db.prepare('SELECT body FROM registrations ORDER BY agent, device').all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as DeviceRegistration);
-  }
-
-  removeRegistration(agent: string, device: string): boolean {
-    return this.db.prepare('DELETE FROM registrations WHERE agent = ? AND device = ?').run(agent, device).changes > 0;
+  /** A device that was unregistered: its last known state goes with it. */
+  deleteDevice(agent: string, device: string): void {
+    this.db.prepare('DELETE FROM devices WHERE agent = ? AND device = ?').run(agent, device);
   }
 
   loadAgents(): AgentRecord[] {

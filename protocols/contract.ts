@@ -24,15 +24,10 @@ import {
   StatusData,
   StatusParams,
 } from './schemas.ts';
-import { Type } from '@sinclair/typebox';
-import { DeviceRegistration, EquipmentProfile } from './profile.ts';
+import { REGISTRY_OPERATIONS } from './registry-operations.ts';
+import { AppliedConfig, DesiredConfig } from './device-config.ts';
 
 export const ROOT = 'onair/v1';
-
-const ProfileSummary = Type.Object(
-  { profile: Type.String(), version: Type.Integer(), manufacturer: Type.String(), model: Type.String(), kind: Type.String(), driver: Type.String(), addedAt: Type.Integer(), addedBy: Type.String() },
-  { additionalProperties: false },
-);
 
 export interface TopicSpec<S extends TSchema = TSchema> {
   /** Under ROOT; {placeholders} are single topic levels, except {slotId} which may hold one '/'. */
@@ -95,6 +90,22 @@ export const TOPICS = {
     publisher: 'controller',
     description: "A slot's primary, backups, active device and condition.",
   }),
+  desiredConfig: spec({
+    pattern: 'agents/{agentId}/config',
+    schema: DesiredConfig,
+    qos: 1,
+    retain: true,
+    publisher: 'controller',
+    description: "The registered devices this agent must run, with their profiles' health rules. Republished on every change and whenever the controller (re)connects. The agent applies it live and answers on config/applied. Secrets are only named (passwordEnv): the agent reads them from its own environment.",
+  }),
+  appliedConfig: spec({
+    pattern: 'agents/{agentId}/config/applied',
+    schema: AppliedConfig,
+    qos: 1,
+    retain: true,
+    publisher: 'agent',
+    description: 'The desired config version the agent runs, the devices running from it, and the devices it refused with the reason.',
+  }),
   controllerState: spec({
     pattern: 'controller/state',
     schema: ControllerState,
@@ -122,41 +133,7 @@ export const OPERATIONS = {
   failover: { params: FailoverParams, data: FailoverData, description: 'Manual failover of a slot, to a named device or the first healthy backup.' },
   events: { params: EventsParams, data: EventsData, description: 'Event log entries, oldest first.' },
   'on-air': { params: OnAirParams, data: OnAirData, description: 'Go on air (arms automatic failover) or off air.' },
-  'profile.add': {
-    params: Type.Object({ profile: EquipmentProfile }, { additionalProperties: false }),
-    data: Type.Object({ profile: Type.String(), version: Type.Integer(), created: Type.Boolean() }, { additionalProperties: false }),
-    description: 'Store an equipment profile version. Versions are immutable: the same version with other content is refused.',
-  },
-  'profile.list': {
-    params: Type.Object({}, { additionalProperties: false }),
-    data: Type.Object({ profiles: Type.Array(ProfileSummary) }, { additionalProperties: false }),
-    description: 'Every stored profile version.',
-  },
-  'profile.show': {
-    params: Type.Object({ profile: Type.String({ minLength: 1 }), version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
-    data: Type.Object({ profile: EquipmentProfile, addedAt: Type.Integer(), addedBy: Type.String() }, { additionalProperties: false }),
-    description: 'One profile (the newest version unless one is named).',
-  },
-  'device.add': {
-    params: Type.Object({ registration: DeviceRegistration }, { additionalProperties: false }),
-    data: Type.Object({ agent: Type.String(), device: Type.String(), created: Type.Boolean() }, { additionalProperties: false }),
-    description: 'Register a device (a profile version plus its connection, studio and agent), or change one.',
-  },
-  'device.list': {
-    params: Type.Object({ agent: Type.Optional(Type.String()), studio: Type.Optional(Type.String()) }, { additionalProperties: false }),
-    data: Type.Object({ devices: Type.Array(DeviceRegistration) }, { additionalProperties: false }),
-    description: 'Registered devices, optionally of one agent or studio.',
-  },
-  'device.show': {
-    params: Type.Object({ agent: Type.String(), device: Type.String() }, { additionalProperties: false }),
-    data: DeviceRegistration,
-    description: 'One registered device.',
-  },
-  'device.remove': {
-    params: Type.Object({ agent: Type.String(), device: Type.String(), reason: Type.Optional(Type.String()) }, { additionalProperties: false }),
-    data: Type.Object({ agent: Type.String(), device: Type.String() }, { additionalProperties: false }),
-    description: 'Unregister a device.',
-  },
+  ...REGISTRY_OPERATIONS,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
@@ -177,6 +154,8 @@ export const topic = {
   deviceHealth: (agentId: string, deviceId: string) => `${ROOT}/agents/${agentId}/devices/${deviceId}/health`,
   command: (agentId: string) => `${ROOT}/agents/${agentId}/commands`,
   commandResult: (agentId: string) => `${ROOT}/agents/${agentId}/results`,
+  desiredConfig: (agentId: string) => `${ROOT}/agents/${agentId}/config`,
+  appliedConfig: (agentId: string) => `${ROOT}/agents/${agentId}/config/applied`,
   slot: (slotId: string) => `${ROOT}/slots/${slotId}`,
   controllerState: () => `${ROOT}/controller/state`,
   controllerEvents: () => `${ROOT}/controller/events`,
@@ -188,11 +167,12 @@ export const controllerSubscriptions = {
   heartbeat: `${ROOT}/agents/+/heartbeat`,
   deviceHealth: `${ROOT}/agents/+/devices/+/health`,
   commandResult: `${ROOT}/agents/+/results`,
+  appliedConfig: `${ROOT}/agents/+/config/applied`,
   requests: `${ROOT}/controller/requests/+`,
 } as const;
 
 export type ParsedTopic =
-  | { name: 'agentState' | 'heartbeat' | 'command' | 'commandResult'; agentId: string }
+  | { name: 'agentState' | 'heartbeat' | 'command' | 'commandResult' | 'desiredConfig' | 'appliedConfig'; agentId: string }
   | { name: 'deviceHealth'; agentId: string; deviceId: string }
   | { name: 'slot'; slotId: string }
   | { name: 'controllerState' | 'controllerEvents' }
@@ -213,7 +193,9 @@ export function parseTopic(mqttTopic: string): ParsedTopic | undefined {
         if (b === 'heartbeat') return { name: 'heartbeat', agentId: a };
         if (b === 'commands') return { name: 'command', agentId: a };
         if (b === 'results') return { name: 'commandResult', agentId: a };
+        if (b === 'config') return { name: 'desiredConfig', agentId: a };
       }
+      if (levels.length === ROOT_LEVELS + 4 && b === 'config' && c === 'applied') return { name: 'appliedConfig', agentId: a };
       if (levels.length === ROOT_LEVELS + 5 && b === 'devices' && c && d === 'health') return { name: 'deviceHealth', agentId: a, deviceId: c };
       return undefined;
     }

@@ -6,7 +6,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ConfigError, parseYamlConfig, readConfigText, type NestedSchema } from '../lib/yaml-config.ts';
 import { EquipmentProfile } from './profile.ts';
-import type { DeviceStatus, HealthCheck, Metrics } from './schemas.ts';
 
 /** What the loader needs to know about drivers (passed in: protocols/ does not depend on the agent). */
 export interface DriverFacts {
@@ -51,35 +50,4 @@ export function validateProfiles(files: string[], drivers: DriverFacts): { profi
     }
   }
   return { profiles, errors };
-}
-
-const SEVERITY: Record<DeviceStatus, number> = { ok: 0, unknown: 1, degraded: 2, offline: 3, failed: 4 };
-
-/**
- * Health rules turn metrics into checks: per metric, the first rule that matches decides.
- * A metric the device did not report is no evidence either way and matches nothing.
- */
-export function evaluateHealthRules(rules: EquipmentProfile['health']['rules'], metrics: Metrics): HealthCheck[] {
-  const decided = new Set<string>();
-  const checks: HealthCheck[] = [];
-  for (const rule of rules) {
-    if (decided.has(rule.metric)) continue;
-    const value = metrics[rule.metric];
-    if (value === undefined) continue;
-    const matches =
-      (rule.above === undefined || (typeof value === 'number' && value > rule.above)) &&
-      (rule.below === undefined || (typeof value === 'number' && value < rule.below)) &&
-      (rule.equals === undefined || value === rule.equals) &&
-      (rule.above !== undefined || rule.below !== undefined || rule.equals !== undefined);
-    if (!matches) continue;
-    decided.add(rule.metric);
-    checks.push({ name: rule.kind === 'maintenance' ? `maintenance: ${rule.metric}` : rule.metric, status: rule.status, latencyMs: 0, detail: rule.message.replace('{value}', String(value)) });
-  }
-  return checks;
-}
-
-export function worstOf(statuses: Iterable<DeviceStatus>): DeviceStatus {
-  let worst: DeviceStatus = 'ok';
-  for (const s of statuses) if (SEVERITY[s] > SEVERITY[worst]) worst = s;
-  return worst;
 }

@@ -82,18 +82,3 @@ export const EquipmentProfile = Type.Object(
   { additionalProperties: false },
 );
 export type EquipmentProfile = Static<typeof EquipmentProfile>;
-
-/** A registered unit: a profile version plus where and how to reach it. Secrets only by reference. */
-export const DeviceRegistration = Type.Object(
-  {
-    agent: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' }),
-    device: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' }),
-    profile: Type.String({ minLength: 1 }),
-    profileVersion: Type.Integer({ minimum: 1 }),
-    studio: Type.Optional(Type.String({ minLength: 1 })),
-    /** Connection options over the profile's defaults; a password is named by its environment variable (passwordEnv), never given. */
-    options: Type.Record(Type.String(), Type.Unknown()),
-  },
-  { additionalProperties: false },
-);
-export type DeviceRegistration = Static<typeof DeviceRegistration>;

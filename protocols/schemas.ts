@@ -51,6 +51,10 @@ export const DeviceHealth = Type.Object(
 );
 export type DeviceHealth = Static<typeof DeviceHealth>;
 
+/** The `data` of the built-in `probe` action's result: a reading taken after the command arrived. */
+export const ProbeReport = Type.Pick(DeviceHealth, ['status', 'checks', 'metrics', 'ts']);
+export type ProbeReport = Static<typeof ProbeReport>;
+
 export const AgentState = Type.Object(
   {
     online: Type.Boolean(),
@@ -165,6 +169,11 @@ export const EventType = Type.Union([
   Type.Literal('profile.added'),
   Type.Literal('device.added'),
   Type.Literal('device.removed'),
+  Type.Literal('slot.defined'),
+  Type.Literal('slot.removed'),
+  Type.Literal('config.applied'),
+  Type.Literal('selftest.passed'),
+  Type.Literal('selftest.failed'),
 ]);
 export type EventType = Static<typeof EventType>;
 

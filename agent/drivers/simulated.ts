@@ -6,6 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import type { DriverDefinition, ProbeResult } from '../driver.ts';
 import type { DeviceStatus, HealthCheck } from '../../protocols/schemas.ts';
+import { worstOf } from '../../protocols/health-rules.ts';
 import { FAULT_MODES, VirtualDevice, type FaultMode, type VirtualKind } from '../../simulators/virtual-device.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 
@@ -24,14 +25,6 @@ export const SimulatedOptions = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const SEVERITY: Record<DeviceStatus, number> = { ok: 0, unknown: 1, degraded: 2, offline: 3, failed: 4 };
-
-export function worstStatus(statuses: Iterable<DeviceStatus>): DeviceStatus {
-  let worst: DeviceStatus = 'ok';
-  for (const s of statuses) if (SEVERITY[s] > SEVERITY[worst]) worst = s;
-  return worst;
-}
 
 /** Thresholds until equipment profiles (issue 4) supply them per model. */
 function readingChecks(kind: VirtualKind, metrics: Record<string, unknown>): HealthCheck[] {
@@ -91,7 +84,7 @@ export function createSimulatedDriver(clock: Clock = systemClock): DriverDefinit
             { name: 'power', status: reading.power === 'on' ? 'ok' : 'degraded', latencyMs: 0, ...(reading.power === 'on' ? {} : { detail: 'in standby' }) },
             ...readingChecks(options.kind, reading.metrics),
           ];
-          return { status: worstStatus(checks.map((c) => c.status)), checks, metrics: { ...reading.metrics, live: reading.live } };
+          return { status: worstOf(checks.map((c) => c.status)), checks, metrics: { ...reading.metrics, live: reading.live } };
         },
         async execute(action, params, signal) {
           if (action === 'simulate.fault') {

@@ -46,23 +46,23 @@ export class StudioHardware {
     this.gpio = new FirmataBoardSimulator(gpioPair.b);
     await this.gpio.start();
     const probe = { intervalMs: 250, timeoutMs: 200 };
-    const light = (path: string, uid: string) => ({ path, address: 1, footprint: 4, uid, scenes: { key: [255, 220, 180, 0], off: [0, 0, 0, 0] } });
+    const light = (path: string, uid: string) => ({ path, address: 1, uid }); // footprint and scenes come from the fixture's profile
     return [
       {
         id: 'agent-a',
         devices: [
-          { id: 'cam-1', kind: 'camera', driver: 'onvif', probe, options: { host: '127.0.0.1', port: onvifPort, username: 'admin', passwordEnv: CAMERA_PASSWORD_ENV, snapshot: true, requestTimeoutMs: 1_000 } },
-          { id: 'mic-1', kind: 'mic', driver: 'shure', probe, options: { host: '127.0.0.1', port: mic1, channel: 1 } },
-          { id: 'light-1', kind: 'light', driver: 'dmx', probe, options: light(widgetPaths[0]!, '7ff0:00000101') },
+          { id: 'cam-1', kind: 'camera', profile: 'ptzoptics-20x-sdi-g2', probe, options: { host: '127.0.0.1', port: onvifPort, username: 'admin', passwordEnv: CAMERA_PASSWORD_ENV, snapshot: true, requestTimeoutMs: 1_000 } },
+          { id: 'mic-1', kind: 'mic', profile: 'shure-ulxd4', probe, options: { host: '127.0.0.1', port: mic1, channel: 1 } },
+          { id: 'light-1', kind: 'light', profile: 'chauvet-ovation-e-260ww', probe, options: light(widgetPaths[0]!, '7ff0:00000101') },
         ],
       },
       {
         id: 'agent-b',
         devices: [
-          { id: 'cam-2', kind: 'camera', driver: 'visca', probe, options: { path: viscaPair.a, address: 1 } },
-          { id: 'mic-2', kind: 'mic', driver: 'shure', probe, options: { host: '127.0.0.1', port: mic2, channel: 1 } },
-          { id: 'light-2', kind: 'light', driver: 'dmx', probe, options: light(widgetPaths[1]!, '7ff0:00000201') },
-          { id: 'gpio-1', kind: 'gpio', driver: 'firmata', probe, options: { path: gpioPair.a, tallies: TALLY_PINS, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } } },
+          { id: 'cam-2', kind: 'camera', profile: 'sony-srg-300h', probe, options: { path: viscaPair.a, address: 1 } },
+          { id: 'mic-2', kind: 'mic', profile: 'shure-ulxd4', probe, options: { host: '127.0.0.1', port: mic2, channel: 1 } },
+          { id: 'light-2', kind: 'light', profile: 'chauvet-ovation-e-260ww', probe, options: light(widgetPaths[1]!, '7ff0:00000201') },
+          { id: 'gpio-1', kind: 'gpio', profile: 'arduino-uno-relay-tally', probe, options: { path: gpioPair.a, tallies: TALLY_PINS, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } } },
         ],
       },
     ];

@@ -1,7 +1,9 @@
 /**
  * A demo studio on one machine: the controller (embedded broker on a free port) in this
- * process, and two agents as real child processes, each with a simulated camera, mic and
- * light, forming three slots with a primary on agent-a and its backup on agent-b.
+ * process, and two agents as real child processes. The gear is registered the way a technician
+ * does it (profiles, devices, slots through the controller's requests); the agents start with
+ * no devices and pick theirs up from the controller. By default each agent has a simulated
+ * camera, mic and light, forming three slots with a primary on agent-a and its backup on agent-b.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,13 +22,15 @@ import { ROOT, topic } from '../../protocols/contract.ts';
 import type { CommandResult, ControllerEvent, DeviceRef, SlotState } from '../../protocols/schemas.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { Controller } from '../../controller/controller.ts';
+import { registerStudio, type SetupSlot } from './catalog-setup.ts';
 
 
 export interface StudioDevice {
   id: string;
   kind: 'camera' | 'mic' | 'light' | 'gpio';
-  /** Default: `simulated`, an in-process device. */
-  driver?: string;
+  /** Library profile id; default `simulated-<kind>`, an in-process virtual device. */
+  profile?: string;
+  /** Connection settings over the profile's defaults. */
   options?: Record<string, unknown>;
   probe?: { intervalMs: number; timeoutMs: number };
 }
@@ -41,13 +45,7 @@ export const DEMO_AGENTS: StudioAgent[] = [
   { id: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }, { id: 'mic-2', kind: 'mic' }, { id: 'light-2', kind: 'light' }] },
 ];
 
-export interface StudioSlot {
-  id: string;
-  primary: string;
-  backups: string[];
-  params: Record<string, unknown>;
-  tallies?: Record<string, { board: string; tally: string }>;
-}
+export type StudioSlot = SetupSlot;
 
 export const DEMO_SLOTS: StudioSlot[] = [
   { id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 1 } },
@@ -86,7 +84,6 @@ export class Studio {
       stringify({
         broker: { embedded: true, port: 0, host: '127.0.0.1' },
         dataDir: this.o.dataDir ?? path.join(this.dir, 'data'),
-        slots: this.o.slots ?? DEMO_SLOTS,
         ...this.o.controller,
       }),
       '(demo studio)',
@@ -96,7 +93,20 @@ export class Studio {
     this.watcher.on('message', (t, p) => this.onMessage(t, p));
     await waitForConnect(this.watcher, 5_000);
     await this.watcher.subscribeAsync([`${ROOT}/controller/events`, `${ROOT}/slots/#`, `${ROOT}/agents/+/results`], { qos: 1 });
-    for (const agent of this.o.agents ?? DEMO_AGENTS) this.spawnAgent(agent);
+    await this.register();
+    for (const agent of this.agents()) this.spawnAgent(agent);
+  }
+
+  /** Profiles, devices and slots, as `onair profile|device|slot add` would send them. */
+  private register(): Promise<void> {
+    const probe = this.o.probe ?? { intervalMs: 250, timeoutMs: 200 };
+    return registerStudio(this.controller.brokerUrl, {
+      by: 'demo',
+      devices: this.agents().flatMap((a) =>
+        a.devices.map((d) => ({ agent: a.id, device: d.id, profile: d.profile ?? `simulated-${d.kind}`, options: d.options ?? {}, probe: d.probe ?? probe, studio: 'studio-a' })),
+      ),
+      slots: this.o.slots ?? DEMO_SLOTS,
+    });
   }
 
   /** The agents this studio runs (the demo gear, or the ones given in the options). */
@@ -112,8 +122,8 @@ export class Studio {
     return path.join(this.dir, `${agentId}.yaml`);
   }
 
+  /** The agent process starts with no devices: the controller hands it the registered ones. */
   spawnAgent(agent: StudioAgent): ChildProcess {
-    const probe = this.o.probe ?? { intervalMs: 250, timeoutMs: 200 };
     const file = this.agentConfigFile(agent.id);
     writeFileSync(
       file,
@@ -121,7 +131,6 @@ export class Studio {
         agentId: agent.id,
         broker: { url: this.controller.brokerUrl },
         heartbeatIntervalMs: 500,
-        devices: agent.devices.map((d) => ({ id: d.id, driver: d.driver ?? 'simulated', kind: d.kind, probe: d.probe ?? probe, options: d.options ?? { kind: d.kind } })),
       }),
     );
     const logFile = openSync(path.join(this.dir, `${agent.id}.log`), 'a');

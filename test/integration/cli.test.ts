@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { onairBin } from '../../lib/paths.ts';
-import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { eventually, removeDir, registerGear, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 interface Run {
   code: number;
@@ -29,9 +29,11 @@ let agent: Agent;
 
 beforeAll(async () => {
   dir = tempDir();
-  controller = await startController({ dataDir: dir, config: { slots: [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: { preset: 1 } }] } });
+  controller = await startController({ dataDir: dir });
   broker = controller.brokerUrl;
-  agent = await startAgent(broker, 'agent-a', [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }]);
+  agent = await startAgent(broker, 'agent-a', []);
+  const cams = [{ id: 'cam-1', kind: 'camera' as const }, { id: 'cam-2', kind: 'camera' as const }];
+  await registerGear(broker, [{ agent: 'agent-a', devices: cams }], [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: { preset: 1 } }]);
   await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 5_000, 'devices ok');
 });
 
@@ -111,11 +113,11 @@ describe('onair profile', () => {
     expect(refused.stderr).toBe('onair: profile shure-ulxd4 version 1 is already stored with other content; give the change a new version\n');
 
     const list = JSON.parse((await onair('profile', 'list', '--json')).stdout) as Array<{ profile: string; addedBy: string }>;
-    expect(list.map((p) => p.profile)).toEqual(['shure-ulxd4', 'sony-srg-300h']);
+    expect(list.map((p) => p.profile)).toEqual(['shure-ulxd4', 'simulated-camera', 'sony-srg-300h']); // simulated-camera: the test rig's own gear
     expect(list[0]!.addedBy).toContain('@');
     const shown = await onair('profile', 'show', 'sony-srg-300h');
     expect(shown.stdout).toMatch(/^# added by .*\nprofile: sony-srg-300h\nversion: 1\n/);
-    expect(controller.events({}).filter((e) => e.type === 'profile.added').map((e) => e.data.profile)).toEqual(['shure-ulxd4', 'sony-srg-300h']);
+    expect(controller.events({}).filter((e) => e.type === 'profile.added' && e.by !== 'test').map((e) => e.data.profile)).toEqual(['shure-ulxd4', 'sony-srg-300h']);
 
     const bad = await onair('profile', 'add', path.resolve(import.meta.dirname, '../fixtures/profiles/bad-typos.yaml'));
     expect(bad.code).toBe(1);
@@ -145,11 +147,15 @@ describe('onair device', () => {
     const list = JSON.parse((await onair('device', 'list', '--json', '--studio', 'studio-a')).stdout) as unknown[];
     expect(list).toEqual([]); // the change above dropped the studio: a change replaces the registration
     const shown = JSON.parse((await onair('device', 'show', 'agent-a/ptz-1')).stdout) as Record<string, unknown>;
-    expect(shown).toEqual({ agent: 'agent-a', device: 'ptz-1', profile: 'sony-srg-300h', profileVersion: 1, options: { path: '/dev/ttyUSB3' } });
+    expect(shown).toMatchObject({ agent: 'agent-a', device: 'ptz-1', profile: 'sony-srg-300h', profileVersion: 1, options: { path: '/dev/ttyUSB3' } });
+    // The agent picked it up live: it runs it (no camera is on that port, so the device is offline).
+    await eventually(async () => JSON.parse((await onair('device', 'show', 'agent-a/ptz-1')).stdout).deployment === 'running', 5_000, 'agent runs ptz-1');
+    expect(agent.deviceIds()).toContain('ptz-1');
 
     expect((await onair('device', 'remove', 'agent-a/ptz-1', '--reason', 'sent for repair')).stdout).toBe('removed  agent-a/ptz-1\n');
     expect((await onair('device', 'show', 'agent-a/ptz-1')).stderr).toBe('onair: no registered device agent-a/ptz-1\n');
-    const audit = controller.events({}).filter((e) => e.type === 'device.added' || e.type === 'device.removed');
+    await waitUntil(() => !agent.deviceIds().includes('ptz-1'), 5_000, 'agent stopped ptz-1');
+    const audit = controller.events({}).filter((e) => (e.type === 'device.added' || e.type === 'device.removed') && e.device === 'ptz-1');
     expect(audit.map((e) => `${e.type} ${e.device} ${e.reason ?? ''}`.trim())).toEqual(['device.added ptz-1', 'device.added ptz-1', 'device.removed ptz-1 sent for repair']);
     expect(audit.every((e) => e.by?.includes('@'))).toBe(true);
   });

@@ -5,7 +5,7 @@ import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { topic } from '../../protocols/contract.ts';
 import type { ControllerEvent, SlotState } from '../../protocols/schemas.ts';
-import { closeClient, collect, rawClient, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { closeClient, collect, rawClient, registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 const SLOTS = [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 7 } }];
 
@@ -22,8 +22,9 @@ const inject = (agent: string, device: string, mode: string) =>
 
 async function setup(onAir: boolean): Promise<void> {
   dir = tempDir();
-  controller = await startController({ dataDir: dir, config: { onAir, slots: SLOTS, detection: { recoverAfterMs: 300 } } });
-  agents = [await startAgent(controller.brokerUrl, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]), await startAgent(controller.brokerUrl, 'agent-b', [{ id: 'cam-2', kind: 'camera' }])];
+  controller = await startController({ dataDir: dir, config: { onAir, detection: { recoverAfterMs: 300 } } });
+  agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
+  await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], SLOTS);
   client = await rawClient(controller.brokerUrl);
   events = await collect(client, topic.controllerEvents());
   await waitUntil(() => slot().members.every((m) => m.status === 'ok'), 5_000, 'slot members ok');

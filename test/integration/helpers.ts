@@ -12,6 +12,7 @@ import { Controller } from '../../controller/controller.ts';
 import { Agent } from '../../agent/agent.ts';
 import { parseAgentConfig } from '../../agent/config.ts';
 import { builtInDrivers } from '../../agent/drivers/index.ts';
+import { registerStudio, type SetupSlot } from '../../cli/demo/catalog-setup.ts';
 
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
@@ -55,6 +56,23 @@ export async function startAgent(brokerUrl: string, agentId: string, devices: Te
   const agent = new Agent({ config: agentConfig(brokerUrl, agentId, devices), drivers: builtInDrivers(), clock: systemClock, log: silentLogger() });
   await agent.start(5_000);
   return agent;
+}
+
+/**
+ * Registers simulated gear and slots with the controller, as a technician would with the CLI; the
+ * agents (started with no devices of their own) pick the devices up from the controller.
+ */
+export async function registerGear(brokerUrl: string, gear: Array<{ agent: string; devices: TestDevice[] }>, slots: SetupSlot[] = []): Promise<void> {
+  const devices = gear.flatMap((g) =>
+    g.devices.map((d) => ({
+      agent: g.agent,
+      device: d.id,
+      profile: `simulated-${d.kind}`,
+      options: d.fault ? { fault: { mode: d.fault } } : {},
+      probe: { intervalMs: 100, timeoutMs: 80 },
+    })),
+  );
+  await registerStudio(brokerUrl, { devices, slots, by: 'test' });
 }
 
 /** A plain MQTT client, as a third-party tool (or a misbehaving one) would connect. */

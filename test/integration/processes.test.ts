@@ -7,7 +7,7 @@ import { startEmbeddedBroker } from '../../controller/broker.ts';
 import { Controller } from '../../controller/controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { Studio } from '../../cli/demo/studio.ts';
-import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 describe('an agent process killed with SIGKILL', () => {
   it('takes its devices offline within the deadline and the slot fails over', async () => {
@@ -32,10 +32,11 @@ describe('a controller restart', () => {
   it('recovers slot assignments and history from its data directory', async () => {
     const dir = tempDir();
     const slots = [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: {} }];
-    const config = { slots, detection: { restartGraceMs: 300, heartbeatDeadlineMs: 500 } };
+    const config = { detection: { restartGraceMs: 300, heartbeatDeadlineMs: 500 } };
     let controller = await startController({ dataDir: dir, config });
-    const agent = await startAgent(controller.brokerUrl, 'agent-a', [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }]);
+    const agent = await startAgent(controller.brokerUrl, 'agent-a', []);
     try {
+      await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }], slots);
       await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 5_000, 'devices ok');
       expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
       await controller.failover({ slot: 'studio-a/cam-wide', to: 'cam-2', reason: 'test restart' }, 'tester');

@@ -48,9 +48,9 @@ describe('agent config', () => {
 });
 
 describe('controller config', () => {
-  it('parses slots and reports a malformed device reference', () => {
-    const good = parseControllerConfig('slots:\n  - id: studio-a/cam\n    primary: a/cam-1\n    backups: [b/cam-2]\n    params: { preset: 3 }\n', 'c.yaml');
-    expect(good.slots[0]).toMatchObject({ primary: 'a/cam-1', backups: ['b/cam-2'], params: { preset: 3 } });
-    expect(problems(() => parseControllerConfig('slots:\n  - id: s\n    primary: cam-1\n', 'c.yaml'))[0]).toMatch(/^c\.yaml:3:5: slots\.0\.primary: /);
+  it('points a config that still lists slots at onair slot add', () => {
+    expect(problems(() => parseControllerConfig('onAir: false\nslots:\n  - id: studio-a/cam\n', 'c.yaml'))).toEqual([
+      'c.yaml:2:1: slots: unknown field "slots" (slots are now built from registered devices: onair slot add studio/slot --primary DEVICE --backup DEVICE)',
+    ]);
   });
 });

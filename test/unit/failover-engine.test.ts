@@ -52,6 +52,7 @@ function harness(restored?: Map<string, DeviceRef | null>): Harness {
       tally: (_board, tally, on) => h.tallies.push(`${tally}:${on ? 'on' : 'off'}`),
       record: (e) => h.events.push(e),
       publish: (s) => h.published.push(s),
+      unpublish: () => undefined,
       saveActive: (slot, active) => h.saved.push([slot, active]),
       activateTimeoutMs: 500,
     },

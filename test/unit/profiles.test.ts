@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { driverFacts } from '../../agent/drivers/facts.ts';
-import { evaluateHealthRules, loadProfile, validateProfiles } from '../../protocols/profile-loader.ts';
+import { loadProfile, validateProfiles } from '../../protocols/profile-loader.ts';
+import { evaluateHealthRules } from '../../protocols/health-rules.ts';
 import { ConfigError } from '../../lib/yaml-config.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -17,6 +18,13 @@ describe('the profile library', () => {
     expect(profiles.length).toBeGreaterThanOrEqual(8);
     expect(new Set(profiles.map((p) => p.driver))).toEqual(new Set(['visca', 'onvif', 'dmx', 'shure', 'firmata']));
     for (const p of profiles) expect(p.selfTest.length, p.profile).toBeGreaterThan(0);
+  });
+
+  it('includes valid profiles for the simulated gear the demo, tests and benchmark register', () => {
+    const dir = path.join(root, 'simulators/profiles');
+    const { profiles, errors } = validateProfiles(readdirSync(dir).map((f) => path.join(dir, f)), driverFacts());
+    expect(errors.map((e) => e.message)).toEqual([]);
+    expect(profiles.map((p) => p.profile).sort()).toEqual(['simulated-camera', 'simulated-light', 'simulated-mic']);
   });
 });
 

@@ -1,0 +1,219 @@
+/**
+ * The studio's catalog: equipment profiles, registered devices and slots. Every change is stored,
+ * audited with who made it, and — for devices — handed to the device's agent as its retained desired
+ * config, which the agent applies live and confirms. Slots are built only from registered devices.
+ */
+import { Value } from '@sinclair/typebox/value';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { profileRules } from '../protocols/health-rules.ts';
+import { DeviceConfig, type AppliedConfig, type DesiredConfig, type DeviceRegistration } from '../protocols/device-config.ts';
+import type { OperationData, OperationParams } from '../protocols/contract.ts';
+import type { EquipmentProfile } from '../protocols/profile.ts';
+import type { RegisteredDevice, SlotDefinition } from '../protocols/registry-operations.ts';
+import type { DeviceRef, DeviceStatus } from '../protocols/schemas.ts';
+import type { CatalogStore } from './catalog-store.ts';
+import type { NewEvent } from './store.ts';
+
+export interface CatalogDependencies {
+  store: CatalogStore;
+  clock: Clock;
+  log: Logger;
+  record: (event: NewEvent) => void;
+  publishDesired: (agent: string, config: DesiredConfig) => void;
+  status: (ref: DeviceRef) => DeviceStatus;
+  /** The device was unregistered: forget its state (registry and store). */
+  forgetDevice: (ref: DeviceRef) => void;
+  slots: {
+    define: (slot: SlotDefinition) => void;
+    remove: (id: string) => boolean;
+    membership: (ref: DeviceRef) => string[];
+    onAir: () => boolean;
+  };
+}
+
+const refName = (r: DeviceRef): string => `${r.agent}/${r.device}`;
+const key = (agent: string, device: string): string => `${agent}/${device}`;
+
+export class Catalog {
+  /** Latest report from each agent about its desired config. */
+  private readonly applied = new Map<string, AppliedConfig>();
+  /** Unregistered devices whose agent has not yet confirmed stopping them: their late health is ignored. */
+  private readonly retiring = new Map<string, { agent: string; untilVersion: number }>();
+
+  constructor(private readonly d: CatalogDependencies) {}
+
+  /** O(1): called for every health message. */
+  isRetiring(agent: string, device: string): boolean {
+    return this.retiring.size > 0 && this.retiring.has(key(agent, device));
+  }
+
+  slotDefinitions(): SlotDefinition[] {
+    return this.d.store.slots();
+  }
+
+  /** After every (re)connect to the broker: a restarted broker may have lost retained configs. */
+  publishAllDesired(): void {
+    for (const [agent, version] of this.d.store.configVersions()) this.d.publishDesired(agent, this.desiredFor(agent, version));
+  }
+
+  onApplied(agent: string, report: AppliedConfig): void {
+    const previous = this.applied.get(agent);
+    this.applied.set(agent, report);
+    for (const [k, r] of this.retiring) {
+      if (r.agent === agent && report.version >= r.untilVersion) this.retiring.delete(k);
+    }
+    const sameProblems = JSON.stringify(previous?.problems) === JSON.stringify(report.problems);
+    if (previous?.version === report.version && sameProblems) return; // a repeat after a reconnect
+    this.d.record({ type: 'config.applied', ts: this.d.clock.now(), agent, data: { version: report.version, running: report.running.length, problems: report.problems } });
+    for (const p of report.problems) this.d.log.warn({ agent, device: p.device, configVersion: report.version, err: p.error }, 'agent refused a registered device');
+  }
+
+  addProfile(p: OperationParams<'profile.add'>, by: string): OperationData<'profile.add'> {
+    const created = this.d.store.addProfile(p.profile, this.d.clock.now(), by);
+    if (created) this.d.record({ type: 'profile.added', ts: this.d.clock.now(), by, data: { profile: p.profile.profile, version: p.profile.version } });
+    return { profile: p.profile.profile, version: p.profile.version, created };
+  }
+
+  listProfiles(): OperationData<'profile.list'> {
+    return {
+      profiles: this.d.store.profiles().map(({ profile: p, addedAt, addedBy }) => ({ profile: p.profile, version: p.version, manufacturer: p.manufacturer, model: p.model, kind: p.kind, driver: p.driver, addedAt, addedBy })),
+    };
+  }
+
+  showProfile(p: OperationParams<'profile.show'>): OperationData<'profile.show'> {
+    const found = this.d.store.profile(p.profile, p.version);
+    if (!found) throw new Error(`no profile "${p.profile}"${p.version === undefined ? '' : ` version ${p.version}`}`);
+    return found;
+  }
+
+  addDevice(p: OperationParams<'device.add'>, by: string): OperationData<'device.add'> {
+    const r = p.registration;
+    if (!this.d.store.profile(r.profile, r.profileVersion)) throw new Error(`no profile "${r.profile}" version ${r.profileVersion}; add it with onair profile add`);
+    const created = this.d.store.saveRegistration(r, this.d.clock.now());
+    this.retiring.delete(key(r.agent, r.device)); // registered again before its agent confirmed the removal
+    const configVersion = this.publishAgent(r.agent);
+    this.d.record({ type: 'device.added', ts: this.d.clock.now(), agent: r.agent, device: r.device, by, data: { profile: r.profile, version: r.profileVersion, changed: !created, configVersion } });
+    return { agent: r.agent, device: r.device, created, configVersion };
+  }
+
+  listDevices(p: OperationParams<'device.list'>): OperationData<'device.list'> {
+    return { devices: this.d.store.registrations(p.agent).filter((r) => !p.studio || r.studio === p.studio).map((r) => this.describe(r)) };
+  }
+
+  showDevice(p: OperationParams<'device.show'>): OperationData<'device.show'> {
+    const found = this.d.store.registration(p.agent, p.device);
+    if (!found) throw new Error(`no registered device ${p.agent}/${p.device}`);
+    return this.describe(found);
+  }
+
+  removeDevice(p: OperationParams<'device.remove'>, by: string): OperationData<'device.remove'> {
+    const ref = { agent: p.agent, device: p.device };
+    if (!this.d.store.registration(p.agent, p.device)) throw new Error(`no registered device ${refName(ref)}`);
+    const slots = this.d.slots.membership(ref);
+    if (slots.length > 0) throw new Error(`${refName(ref)} is in slot ${slots.join(', ')}; take it out of the slot first (onair slot add to redefine, or onair slot remove)`);
+    this.d.store.removeRegistration(p.agent, p.device);
+    const configVersion = this.publishAgent(p.agent);
+    this.retiring.set(key(p.agent, p.device), { agent: p.agent, untilVersion: configVersion });
+    this.d.forgetDevice(ref);
+    this.d.record({ type: 'device.removed', ts: this.d.clock.now(), agent: p.agent, device: p.device, by, ...(p.reason ? { reason: p.reason } : {}), data: { configVersion } });
+    return { agent: p.agent, device: p.device, configVersion };
+  }
+
+  defineSlot(p: OperationParams<'slot.add'>, by: string): OperationData<'slot.add'> {
+    const primary = this.resolve(p.primary);
+    const backups = (p.backups ?? []).map((b) => this.resolve(b));
+    const members = [primary, ...backups];
+    const names = members.map(refName);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw new Error(`${twice} is named twice in slot ${p.slot}`);
+    const tallies = Object.entries(p.tallies ?? {}).map(([memberName, lamp]) => {
+      const member = this.resolve(memberName);
+      if (!names.includes(refName(member))) throw new Error(`tally for ${memberName}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
+      const [boardName, tally] = lamp.split('#') as [string, string];
+      const board = this.resolve(boardName);
+      this.checkTally(board, tally);
+      return { member, board, tally };
+    });
+    const slot: SlotDefinition = { id: p.slot, primary, backups, params: p.params ?? {}, tallies };
+    this.d.slots.define(slot); // refuses while the slot is failing over, before anything is stored
+    const created = this.d.store.saveSlot(slot, this.d.clock.now());
+    this.d.record({ type: 'slot.defined', ts: this.d.clock.now(), slot: p.slot, by, data: { primary: refName(primary), backups: backups.map(refName), params: slot.params, changed: !created } });
+    return { slot, created };
+  }
+
+  listSlots(): OperationData<'slot.list'> {
+    return { slots: this.d.store.slots() };
+  }
+
+  removeSlot(p: OperationParams<'slot.remove'>, by: string): OperationData<'slot.remove'> {
+    if (this.d.slots.onAir()) throw new Error(`the studio is on air; slot ${p.slot} can be removed once it is off air`);
+    if (!this.d.slots.remove(p.slot)) throw new Error(`no slot "${p.slot}"`);
+    this.d.store.removeSlot(p.slot);
+    this.d.record({ type: 'slot.removed', ts: this.d.clock.now(), slot: p.slot, by, ...(p.reason ? { reason: p.reason } : {}), data: {} });
+    return { slot: p.slot };
+  }
+
+  /** `agent/device`, or a device id only one registration has. */
+  resolve(name: string): DeviceRef {
+    const slash = name.indexOf('/');
+    if (slash > 0) {
+      const ref = { agent: name.slice(0, slash), device: name.slice(slash + 1) };
+      if (!this.d.store.registration(ref.agent, ref.device)) throw new Error(`${name} is not a registered device; register it first with onair device add`);
+      return ref;
+    }
+    const matches = this.d.store.registrations().filter((r) => r.device === name);
+    if (matches.length === 1) return { agent: matches[0]!.agent, device: name };
+    if (matches.length > 1) throw new Error(`"${name}" is registered on several agents; say which: ${matches.map((m) => `${m.agent}/${m.device}`).join(', ')}`);
+    throw new Error(`"${name}" is not a registered device; register it first with onair device add`);
+  }
+
+  /** The registration, its profile and the device config its agent runs — for self-tests. */
+  lookup(ref: DeviceRef): { registration: DeviceRegistration; config: DeviceConfig; profile: EquipmentProfile } {
+    const registration = this.d.store.registration(ref.agent, ref.device);
+    if (!registration) throw new Error(`${refName(ref)} is not a registered device`);
+    const stored = this.d.store.profile(registration.profile, registration.profileVersion);
+    if (!stored) throw new Error(`profile ${registration.profile} v${registration.profileVersion} of ${refName(ref)} is missing`);
+    return { registration, config: this.deviceConfig(registration), profile: stored.profile };
+  }
+
+  private checkTally(board: DeviceRef, tally: string): void {
+    const { config } = this.lookup(board);
+    if (config.driver !== 'firmata') throw new Error(`${refName(board)} drives no tally lamps (its driver is ${config.driver}, not firmata)`);
+    const tallies = Object.keys((config.options.tallies as Record<string, unknown> | undefined) ?? {});
+    if (!tallies.includes(tally)) throw new Error(`${refName(board)} has no tally "${tally}"; it has: ${tallies.join(', ') || 'none'}`);
+  }
+
+  private publishAgent(agent: string): number {
+    const version = this.d.store.nextConfigVersion(agent, this.d.clock.now());
+    this.d.publishDesired(agent, this.desiredFor(agent, version));
+    return version;
+  }
+
+  private desiredFor(agent: string, version: number): DesiredConfig {
+    return { version, ts: this.d.clock.now(), devices: this.d.store.registrations(agent).map((r) => this.deviceConfig(r)) };
+  }
+
+  /** Profile defaults under the unit's own settings; driver option defaults are the agent's to fill in. */
+  private deviceConfig(r: DeviceRegistration): DeviceConfig {
+    const p = this.d.store.profile(r.profile, r.profileVersion)?.profile;
+    if (!p) throw new Error(`profile ${r.profile} v${r.profileVersion} of ${r.agent}/${r.device} is missing`);
+    return Value.Default(DeviceConfig, {
+      id: r.device,
+      driver: p.driver,
+      kind: p.kind,
+      options: { ...p.connection, ...r.options },
+      profile: `${p.profile}@${p.version}`,
+      rules: profileRules(p),
+      ...(r.probe ? { probe: r.probe } : {}),
+    }) as DeviceConfig;
+  }
+
+  private describe(r: DeviceRegistration): RegisteredDevice {
+    const applied = this.applied.get(r.agent);
+    const current = this.d.store.configVersions().get(r.agent);
+    const problem = applied?.problems.find((p) => p.device === r.device)?.error;
+    const deployment = applied && applied.version === current ? (problem ? 'refused' : applied.running.includes(r.device) ? 'running' : 'pending') : 'pending';
+    return { ...r, deployment, ...(problem ? { problem } : {}), status: this.d.status({ agent: r.agent, device: r.device }) };
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * How an agent runs one device — shared because it arrives two ways: from the agent's own YAML
+ * file, or from the controller as the agent's retained desired config (registered devices).
+ * One schema for both, so a registered device and a hand-configured one behave the same.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { HealthRule } from './profile.ts';
+import { Id, Timestamp } from './schemas.ts';
+
+export const ProbeSettings = Type.Object(
+  {
+    intervalMs: Type.Integer({ minimum: 20, default: 250, description: 'start-to-start period of health probes' }),
+    timeoutMs: Type.Integer({ minimum: 10, default: 200, description: 'a probe with no answer by then counts as failed' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type ProbeSettings = Static<typeof ProbeSettings>;
+
+export const DeviceConfig = Type.Object(
+  {
+    id: Id,
+    driver: Type.String({ minLength: 1 }),
+    kind: Type.Optional(Type.String()),
+    probe: ProbeSettings,
+    connectTimeoutMs: Type.Integer({ minimum: 10, default: 5_000 }),
+    actionTimeoutMs: Type.Integer({ minimum: 10, default: 5_000 }),
+    /** Driver-specific: checked against the driver's own schema. */
+    options: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+    /** The equipment profile this device follows, `id@version` (registered devices). */
+    profile: Type.Optional(Type.String({ description: 'profile id@version' })),
+    /** Health rules from the profile, applied by the agent to every probe's metrics. */
+    rules: Type.Array(HealthRule, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+export type DeviceConfig = Static<typeof DeviceConfig>;
+
+/** Retained on agents/{agentId}/config: the registered devices this agent must run. */
+export const DesiredConfig = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'grows with every change to this agent\'s registered devices' }),
+    ts: Timestamp,
+    devices: Type.Array(DeviceConfig),
+  },
+  { additionalProperties: false },
+);
+export type DesiredConfig = Static<typeof DesiredConfig>;
+
+export const ConfigProblem = Type.Object({ device: Id, error: Type.String({ minLength: 1 }) }, { additionalProperties: false });
+
+/** Retained on agents/{agentId}/config/applied: what the agent made of the desired config. */
+export const AppliedConfig = Type.Object(
+  {
+    version: Type.Integer({ minimum: 0, description: 'the desired config version the agent runs (0: none received yet)' }),
+    ts: Timestamp,
+    running: Type.Array(Id, { description: 'registered devices running now' }),
+    /** Devices the agent could not apply (unknown driver, bad options, id taken by its own config); it keeps their previous form running if there was one. */
+    problems: Type.Array(ConfigProblem),
+  },
+  { additionalProperties: false },
+);
+export type AppliedConfig = Static<typeof AppliedConfig>;
+
+/** A registered unit: a profile version plus where and how to reach it. Secrets only by reference. */
+export const DeviceRegistration = Type.Object(
+  {
+    agent: Id,
+    device: Id,
+    profile: Type.String({ minLength: 1 }),
+    profileVersion: Type.Integer({ minimum: 1 }),
+    studio: Type.Optional(Type.String({ minLength: 1 })),
+    /** Connection options over the profile's defaults; a password is named by its environment variable (passwordEnv), never given. */
+    options: Type.Record(Type.String(), Type.Unknown()),
+    /** Probe period and deadline for this unit (the agent's defaults otherwise). */
+    probe: Type.Optional(ProbeSettings),
+  },
+  { additionalProperties: false },
+);
+export type DeviceRegistration = Static<typeof DeviceRegistration>;
