@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { onairBin } from '../../lib/paths.ts';
-import { eventually, removeDir, registerGear, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { closeClient, eventually, rawClient, removeDir, registerGear, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 interface Run {
   code: number;
@@ -90,7 +90,7 @@ describe('onair CLI', () => {
   });
 
   it('has --help for every command', async () => {
-    for (const command of ['controller', 'agent', 'status', 'failover', 'events', 'on-air', 'demo', 'bench', 'simulate', 'discover', 'ports']) {
+    for (const command of ['controller', 'agent', 'status', 'failover', 'events', 'on-air', 'demo', 'bench', 'simulate', 'discover', 'ports', 'profile', 'device', 'slot', 'test']) {
       const run = await onair(command, '--help');
       expect(run.code, command).toBe(0);
       expect(run.stdout, command).toMatch(new RegExp(`^Usage: onair ${command}`));
@@ -158,5 +158,66 @@ describe('onair device', () => {
     const audit = controller.events({}).filter((e) => (e.type === 'device.added' || e.type === 'device.removed') && e.device === 'ptz-1');
     expect(audit.map((e) => `${e.type} ${e.device} ${e.reason ?? ''}`.trim())).toEqual(['device.added ptz-1', 'device.added ptz-1', 'device.removed ptz-1 sent for repair']);
     expect(audit.every((e) => e.by?.includes('@'))).toBe(true);
+  });
+});
+
+describe('onair slot and onair test', () => {
+  it('builds slots only from registered devices, and keeps a device that serves a slot registered', async () => {
+    const unregistered = await onair('slot', 'add', 'studio-a/cam-tight', '--primary', 'cam-1', '--backup', 'cam-9');
+    expect(unregistered.code).toBe(1);
+    expect(unregistered.stderr).toBe('onair: "cam-9" is not a registered device; register it first with onair device add\n');
+
+    const add = await onair('slot', 'add', 'studio-a/cam-tight', '--primary', 'cam-1', '--backup', 'agent-a/cam-2', '--param', 'preset=3');
+    expect(add.stderr).toBe('');
+    expect(add.stdout).toBe('defined  studio-a/cam-tight: agent-a/cam-1 → agent-a/cam-2\n');
+    expect((await onair('slot', 'list')).stdout).toContain('studio-a/cam-tight       agent-a/cam-1 → agent-a/cam-2  (preset=3)\n');
+    await waitUntil(() => controller.status().slots.find((s) => s.slot === 'studio-a/cam-tight')?.state === 'ok', 3_000, 'new slot live');
+    const failover = await onair('failover', 'studio-a/cam-tight', '--reason', 'check the new slot');
+    expect(failover.stdout).toMatch(/^studio-a\/cam-tight: agent-a\/cam-1 → agent-a\/cam-2 in \d+ ms\n$/);
+
+    const inUse = await onair('device', 'remove', 'agent-a/cam-1', '--reason', 'x');
+    expect(inUse.stderr).toBe('onair: agent-a/cam-1 is in slot studio-a/cam-wide, studio-a/cam-tight; take it out of the slot first (onair slot add to redefine, or onair slot remove)\n');
+
+    expect((await onair('slot', 'remove', 'studio-a/cam-tight', '--reason', 'rehearsal over')).stdout).toBe('removed  studio-a/cam-tight\n');
+    expect(controller.status().slots.map((s) => s.slot)).toEqual(['studio-a/cam-wide']);
+    const audit = controller.events({ slot: 'studio-a/cam-tight' }).filter((e) => e.type.startsWith('slot.'));
+    expect(audit.map((e) => `${e.type} ${e.reason ?? ''}`.trim())).toEqual(['slot.defined', 'slot.removed rehearsal over']);
+    expect(audit.every((e) => e.by?.includes('@'))).toBe(true);
+  });
+
+  it("runs a device's self-test from its profile, and never an intrusive step on gear that is on air", async () => {
+    const offAir = await onair('test', 'run', 'cam-2');
+    expect(offAir.stderr).toBe('');
+    expect(offAir.stdout).toMatch(/^agent-a\/cam-2 \(simulated-camera@1\): PASSED in \d+ ms\n {2}pass {2}answers \d+ ms\n {2}pass {2}recall preset 1 \[intrusive\] \d+ ms\n$/);
+
+    expect((await onair('on-air', 'on', '--reason', 'rehearsal')).code).toBe(0);
+    try {
+      const onAir = JSON.parse((await onair('test', 'run', 'agent-a/cam-2', '--json')).stdout) as { result: string; steps: Array<{ name: string; status: string; detail?: string }> };
+      expect(onAir.result).toBe('passed');
+      expect(onAir.steps).toEqual([
+        expect.objectContaining({ name: 'answers', status: 'passed' }),
+        expect.objectContaining({ name: 'recall preset 1', status: 'skipped', detail: 'on air: serves slot studio-a/cam-wide' }),
+      ]);
+    } finally {
+      await onair('on-air', 'off', '--reason', 'rehearsal over');
+    }
+    const types = controller.events({ device: 'cam-2' }).filter((e) => e.type.startsWith('selftest.'));
+    expect(types.map((e) => e.type)).toEqual(['selftest.passed', 'selftest.passed']);
+  });
+
+  it('a self-test that fails names the step and why, and exits 3', async () => {
+    const broken = await onair('test', 'run', 'cam-1', '--no-intrusive');
+    expect(broken.code).toBe(0); // healthy, intrusive step skipped on request
+    expect(broken.stdout).toContain('skip  recall preset 1 [intrusive] — intrusive steps were not allowed for this run');
+    const client = await rawClient(broker);
+    try {
+      await client.publishAsync('onair/v1/agents/agent-a/commands', JSON.stringify({ id: 'f1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'degraded' }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+      const failed = await onair('test', 'run', 'cam-1', '--no-intrusive');
+      expect(failed.code).toBe(3);
+      expect(failed.stdout).toMatch(/FAIL {2}answers \d+ ms — health is degraded, expected ok: temperature: 78 °C is over 70 °C \(after \d+ ms\)/);
+    } finally {
+      await client.publishAsync('onair/v1/agents/agent-a/commands', JSON.stringify({ id: 'f2', device: 'cam-1', action: 'simulate.clear', params: {}, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+      await closeClient(client);
+    }
   });
 });

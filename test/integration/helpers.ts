@@ -52,8 +52,8 @@ export function agentConfig(brokerUrl: string, agentId: string, devices: TestDev
   );
 }
 
-export async function startAgent(brokerUrl: string, agentId: string, devices: TestDevice[]): Promise<Agent> {
-  const agent = new Agent({ config: agentConfig(brokerUrl, agentId, devices), drivers: builtInDrivers(), clock: systemClock, log: silentLogger() });
+export async function startAgent(brokerUrl: string, agentId: string, devices: TestDevice[], extra: Record<string, unknown> = {}): Promise<Agent> {
+  const agent = new Agent({ config: agentConfig(brokerUrl, agentId, devices, extra), drivers: builtInDrivers(), clock: systemClock, log: silentLogger() });
   await agent.start(5_000);
   return agent;
 }
