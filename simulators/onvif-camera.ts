@@ -39,11 +39,24 @@ const ENVELOPE = (body: string) =>
 const FAULT = (subcode: string, reason: string) =>
   ENVELOPE(`<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>${subcode}</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">${reason}</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>`);
 
-/** A tiny but valid baseline JPEG (SOI … EOI) standing in for a frame. */
-export const SNAPSHOT = Buffer.from(
+/** A tiny but valid baseline JPEG (SOI … EOI): what a camera with its lens covered might send. */
+export const TINY_JPEG = Buffer.from(
   'ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c1912130f141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffc0000b080001000101011100ffc4001f0000010501010101010100000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00fbd3ffd9',
   'hex',
 );
+
+/**
+ * The frame the camera serves: the tiny JPEG with a 20 kB comment segment (COM, FF FE + 16-bit length
+ * [ITU-T T.81 §B.2.4.5]) after SOI, so it weighs what a real snapshot does and profile rules on
+ * snapshot size (a covered lens or a dead sensor gives a tiny frame) see a healthy camera.
+ */
+const COMMENT_BYTES = 20_000;
+export const SNAPSHOT = Buffer.concat([
+  TINY_JPEG.subarray(0, 2),
+  Buffer.from([0xff, 0xfe, (COMMENT_BYTES + 2) >> 8, (COMMENT_BYTES + 2) & 0xff]),
+  Buffer.alloc(COMMENT_BYTES, 0x20),
+  TINY_JPEG.subarray(2),
+]);
 
 /** [Core §5.12.2.1] PasswordDigest = Base64(SHA-1(nonce ‖ Created ‖ password)), nonce as raw bytes. */
 export function passwordDigest(nonceBase64: string, created: string, password: string): string {
