@@ -3,10 +3,11 @@ import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { DeviceRunner, type HealthReport } from '../../agent/device-runner.ts';
 import type { Driver, ProbeResult } from '../../agent/driver.ts';
+import type { HealthRule } from '../../protocols/profile.ts';
 
 const healthy: ProbeResult = { status: 'ok', checks: [{ name: 'ping', status: 'ok', latencyMs: 1 }], metrics: {} };
 
-function runner(driver: Partial<Driver>) {
+function runner(driver: Partial<Driver>, rules: HealthRule[] = []) {
   const published: HealthReport[] = [];
   const full: Driver = {
     connect: async () => {},
@@ -24,6 +25,7 @@ function runner(driver: Partial<Driver>) {
     connectTimeoutMs: 50,
     actionTimeoutMs: 50,
     healthIntervalMs: 1_000,
+    rules,
     clock: systemClock, // Date is faked by vi.useFakeTimers
     log: silentLogger(),
     publish: (h) => published.push(h),
@@ -112,6 +114,45 @@ describe('device runner', () => {
     const { r } = runner({ connect: () => new Promise(() => {}) });
     r.start();
     await expect(r.execute('activate', {})).rejects.toThrow('device cam-1 is not connected');
+    await r.stop();
+  });
+
+  it("applies the profile's health rules to the driver's metrics, and takes new rules without reconnecting", async () => {
+    let bars = 1;
+    let connects = 0;
+    const hot: HealthRule = { metric: 'batteryBars', below: 2, status: 'degraded', kind: 'fault', message: 'battery at {value} of 5 bars' };
+    const { r, published } = runner({ connect: async () => void (connects += 1), probe: async () => ({ ...healthy, metrics: { batteryBars: bars } }) }, [hot]);
+    r.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(published.at(-1)).toMatchObject({ status: 'degraded', checks: [{ name: 'ping' }, { name: 'batteryBars', status: 'degraded', detail: 'battery at 1 of 5 bars' }] });
+    bars = 4;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(published.at(-1)).toMatchObject({ status: 'ok', checks: [{ name: 'ping' }] });
+    r.setRules([{ ...hot, below: 5, status: 'failed' }]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(published.at(-1)).toMatchObject({ status: 'failed' });
+    expect(connects).toBe(1);
+    await r.stop();
+  });
+
+  it('a fresh reading comes from a probe started after the request, not the one already running', async () => {
+    let level = 0;
+    let release: (() => void) | undefined;
+    const { r } = runner({
+      probe: async () => {
+        const seen = level;
+        await new Promise<void>((resolve) => (release = resolve));
+        return { ...healthy, metrics: { level: seen } };
+      },
+    });
+    r.start();
+    await vi.advanceTimersByTimeAsync(1); // the first probe is running and saw level 0
+    level = 100; // an action changed the device
+    const fresh = r.freshHealth();
+    release!(); // the old probe answers (level 0): not fresh enough
+    await vi.advanceTimersByTimeAsync(100); // the next tick starts a new probe
+    release!();
+    await expect(fresh).resolves.toMatchObject({ metrics: { level: 100 } });
     await r.stop();
   });
 });

@@ -262,3 +262,45 @@ describe('failover engine: manual', () => {
     expect(h.engine.states()[0]!.active).toEqual(ref('c', 'cam-3'));
   });
 });
+
+describe('failover engine: slots defined at run time', () => {
+  it('a redefinition keeps the live device when it is still a member, and re-indexes the members', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    await h.engine.requestFailover('studio-a/cam-wide', 'cam-2', 'test', 'tech');
+    h.engine.defineSlot({ ...CAM, backups: [ref('b', 'cam-2')], tallies: [] }); // cam-3 leaves the slot
+    expect(lastState(h)).toMatchObject({ active: ref('b', 'cam-2'), backups: [ref('b', 'cam-2')] });
+    expect(h.engine.slotsOf(ref('c', 'cam-3'))).toEqual([]);
+    expect(h.engine.slotsOf(ref('b', 'cam-2'))).toEqual(['studio-a/cam-wide']);
+    expect(h.tallies.at(-1)).toBe('cam-2:off'); // its lamp is no longer in the definition: switched off, not left lit
+    // A member that left the slot no longer moves it.
+    h.fail('c/cam-3');
+    await h.settle();
+    expect(types(h).filter((t) => t === 'failover.started')).toHaveLength(1);
+  });
+
+  it('a new slot on air takes over at once if its primary is down; a removed slot is forgotten', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    h.statuses.set('a/mic-1', 'failed');
+    h.statuses.set('b/mic-2', 'ok');
+    h.engine.defineSlot({ id: 'studio-a/mic', primary: ref('a', 'mic-1'), backups: [ref('b', 'mic-2')], params: {}, tallies: [] });
+    await h.settle();
+    expect(h.activations.at(-1)).toMatchObject({ device: 'b/mic-2' });
+    expect(h.engine.removeSlot('studio-a/mic')).toBe(true);
+    expect(h.engine.hasSlot('studio-a/mic')).toBe(false);
+    expect(h.engine.removeSlot('studio-a/mic')).toBe(false);
+  });
+
+  it('refuses to change a slot while it is failing over', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    const release = h.hold('b/cam-2');
+    h.fail('a/cam-1');
+    await h.settle();
+    expect(() => h.engine.defineSlot(CAM)).toThrow(FailoverRefused);
+    expect(() => h.engine.removeSlot(CAM.id)).toThrow('slot studio-a/cam-wide is failing over; remove it when that has finished');
+    release();
+    await h.settle();
+  });
+});
