@@ -1,6 +1,7 @@
 /** Demo scenarios: go on air, break something, show the failover and measure it. */
 import type { ControllerEvent, DeviceRef } from '../../protocols/schemas.ts';
 import type { Studio } from './studio.ts';
+import { formatSelfTest } from '../test-command.ts';
 
 /** Breaks and repairs the primary camera for real, when the studio runs on simulated hardware. */
 export interface CameraFaults {
@@ -24,6 +25,8 @@ export interface DemoSummary {
   totalMs: number | null;
   /** The repaired primary is shown as available, and stays off air until an engineer switches back. */
   primaryAvailableAfterRepair: boolean;
+  /** The backup camera's self-test from its profile, run before going on air. */
+  backupSelfTest?: 'passed' | 'failed';
   /** Camera tally lamps lit after the failover (on simulated hardware). */
   tallies?: string[];
   ok: boolean;
@@ -45,8 +48,14 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
   try {
     say('Starting the studio: controller with embedded broker, agent-a (primary gear) and agent-b (backup gear)…');
     const everything = studio.agents().flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id })));
+    const count = (type: string) => studio.events.filter((e) => e.type === type).length;
+    say(`Registered ${count('profile.added')} equipment profiles, ${count('device.added')} devices and ${count('slot.defined')} slots with the controller (what onair profile|device|slot add send); the agents started with no devices and picked theirs up from it.`);
     await studio.waitForDevices(everything, 20_000);
-    say(`All ${everything.length} devices healthy. Going ON AIR: automatic failover is armed.`);
+    say(`All ${everything.length} devices healthy. Pre-show self-test of the backup camera ${BACKUP}, from its profile:`);
+    const report = await studio.selfTest(BACKUP);
+    summary.backupSelfTest = report.result;
+    say(formatSelfTest(report).trimEnd());
+    say('Going ON AIR: automatic failover is armed.');
     studio.controller.setOnAir(true, 'demo', 'demo show starts');
 
     let injectedAt: number;
@@ -143,6 +152,7 @@ export function formatSummary(s: DemoSummary): string {
     `  detection          ${ms(s.detectionMs)}  (fault → device declared failed)`,
     `  failover           ${ms(s.failoverMs)}  (declared failed → backup confirmed active)`,
     `  total              ${ms(s.totalMs)}`,
+    ...(s.backupSelfTest ? [`  backup self-test   ${s.backupSelfTest} (before air)`] : []),
     ...(s.tallies ? [`  tally lit          ${s.tallies.join(', ') || 'none'}`] : []),
     ...(s.error ? [`  error              ${s.error}`] : []),
     '',

@@ -23,6 +23,8 @@ import type { CommandResult, ControllerEvent, DeviceRef, SlotState } from '../..
 import { parseControllerConfig } from '../../controller/config.ts';
 import { Controller } from '../../controller/controller.ts';
 import { registerStudio, type SetupSlot } from './catalog-setup.ts';
+import { request, withController } from '../request-client.ts';
+import type { SelfTestReport } from '../../protocols/registry-operations.ts';
 
 
 export interface StudioDevice {
@@ -187,6 +189,12 @@ export class Studio {
       };
       this.eventListeners.push(listener);
     });
+  }
+
+  /** A registered device's self-test, as `onair test run` asks for it. */
+  selfTest(device: string): Promise<SelfTestReport> {
+    const options = { broker: this.controller.brokerUrl, timeoutMs: 60_000, issuedBy: 'demo' };
+    return withController(options, (c) => request(c, 'test.run', { device }, options));
   }
 
   /** Sends a command straight to an agent (as any MQTT client may) and waits for its final result. */
