@@ -7,7 +7,7 @@ import type { MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { libraryProfile } from '../../cli/demo/catalog-setup.ts';
-import { request, type RequestOptions } from '../../cli/request-client.ts';
+import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
 import { topic, type OperationData, type OperationName, type OperationParams } from '../../protocols/contract.ts';
 import type { DeviceHealth } from '../../protocols/schemas.ts';
 import type { AppliedConfig } from '../../protocols/device-config.ts';
@@ -121,4 +121,36 @@ describe('a running agent', () => {
     await waitUntil(() => agent.counters.invalidPayloads > before, 3_000, 'counted');
     expect(agent.deviceIds().sort()).toEqual(['cam-local', 'mic-1']);
   });
+});
+
+describe('a controller restart (its embedded broker loses every retained message)', () => {
+  it('hands the agent its desired config again; the agent keeps its devices running untouched', async () => {
+    const dataDir = tempDir();
+    let first: Controller | undefined = await startController({ dataDir, config: { detection: { restartGraceMs: 2_000 } } });
+    const port = Number(new URL(first.brokerUrl).port); // the ephemeral port it got, reused for the restart
+    const rig = await startAgent(first.brokerUrl, 'agent-r', []);
+    const restarted: Controller[] = [];
+    try {
+      const options = { broker: first.brokerUrl, timeoutMs: 5_000, issuedBy: 'technician@test' };
+      const { registerStudio } = await import('../../cli/demo/catalog-setup.ts');
+      await registerStudio(first.brokerUrl, { devices: [{ agent: 'agent-r', device: 'mic-r', profile: 'simulated-mic', probe: { intervalMs: 100, timeoutMs: 80 } }], slots: [], by: 'test' });
+      await waitUntil(() => first!.status().devices.find((d) => d.device === 'mic-r')?.status === 'ok', 5_000, 'mic-r ok');
+      const applied = rig.counters.configsApplied;
+      await first.stop();
+      first = undefined;
+
+      const second = await startController({ dataDir, config: { broker: { embedded: true, port, host: '127.0.0.1' }, detection: { restartGraceMs: 2_000 } } });
+      restarted.push(second);
+      await waitUntil(() => rig.counters.configsApplied > applied, 10_000, 'desired config received again after the restart');
+      expect(rig.deviceIds()).toEqual(['mic-r']);
+      await waitUntil(() => second.status().devices.find((d) => d.device === 'mic-r')?.status === 'ok', 5_000, 'mic-r ok under the new controller');
+      const shown = await withController({ ...options, broker: second.brokerUrl }, (c) => request(c, 'device.show', { agent: 'agent-r', device: 'mic-r' }, options));
+      expect(shown.deployment).toBe('running');
+    } finally {
+      await rig.stop();
+      await first?.stop();
+      for (const c of restarted) await c.stop();
+      removeDir(dataDir);
+    }
+  }, 30_000);
 });
