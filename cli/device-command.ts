@@ -64,7 +64,7 @@ export function registerDeviceCommands(program: Command): void {
       if (o.json) return void process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
       for (const d of devices) {
         const where = `${d.agent}/${d.device}`.padEnd(28);
-        process.stdout.write(`${where} ${`${d.profile} v${d.profileVersion}`.padEnd(30)} ${(d.studio ?? '-').padEnd(12)} ${d.deployment.padEnd(8)} ${d.status}${d.problem ? `  (${d.problem})` : ''}\n`);
+        process.stdout.write(`${where} ${`${d.profile} v${d.profileVersion}`.padEnd(30)} ${(d.studio ?? '-').padEnd(12)} ${d.deployment.padEnd(8)} ${d.status.padEnd(9)}${d.slots.join(', ')}${d.problem ? `  (${d.problem})` : ''}\n`);
       }
     });
 

@@ -214,6 +214,7 @@ export class Catalog {
     const current = this.d.store.configVersions().get(r.agent);
     const problem = applied?.problems.find((p) => p.device === r.device)?.error;
     const deployment = applied && applied.version === current ? (problem ? 'refused' : applied.running.includes(r.device) ? 'running' : 'pending') : 'pending';
-    return { ...r, deployment, ...(problem ? { problem } : {}), status: this.d.status({ agent: r.agent, device: r.device }) };
+    const ref = { agent: r.agent, device: r.device };
+    return { ...r, deployment, ...(problem ? { problem } : {}), status: this.d.status(ref), slots: this.d.slots.membership(ref) };
   }
 }

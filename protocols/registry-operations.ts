@@ -21,6 +21,7 @@ export const RegisteredDevice = Type.Composite([
     }),
     problem: Type.Optional(Type.String()),
     status: DeviceStatus,
+    slots: Type.Array(SlotId, { description: 'the slots it serves, as primary or backup' }),
   }),
 ]);
 export type RegisteredDevice = Static<typeof RegisteredDevice>;

@@ -172,6 +172,7 @@ describe('onair slot and onair test', () => {
     expect(add.stdout).toBe('defined  studio-a/cam-tight: agent-a/cam-1 → agent-a/cam-2\n');
     expect((await onair('slot', 'list')).stdout).toContain('studio-a/cam-tight       agent-a/cam-1 → agent-a/cam-2  (preset=3)\n');
     await waitUntil(() => controller.status().slots.find((s) => s.slot === 'studio-a/cam-tight')?.state === 'ok', 3_000, 'new slot live');
+    expect((await onair('device', 'list', '--agent', 'agent-a')).stdout).toMatch(/^agent-a\/cam-1 +simulated-camera v1 +- +running +ok +studio-a\/cam-wide, studio-a\/cam-tight\n/m);
     const failover = await onair('failover', 'studio-a/cam-tight', '--reason', 'check the new slot');
     expect(failover.stdout).toMatch(/^studio-a\/cam-tight: agent-a\/cam-1 → agent-a\/cam-2 in \d+ ms\n$/);
 
