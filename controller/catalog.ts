@@ -11,7 +11,7 @@ import { DeviceConfig, type AppliedConfig, type DesiredConfig, type DeviceRegist
 import type { OperationData, OperationParams } from '../protocols/contract.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import type { RegisteredDevice, SlotDefinition } from '../protocols/registry-operations.ts';
-import type { DeviceRef, DeviceStatus } from '../protocols/schemas.ts';
+import type { DeviceRef, DeviceStatus, Params } from '../protocols/schemas.ts';
 import type { CatalogStore } from './catalog-store.ts';
 import type { NewEvent } from './store.ts';
 
@@ -175,6 +175,17 @@ export class Catalog {
     const stored = this.d.store.profile(registration.profile, registration.profileVersion);
     if (!stored) throw new Error(`profile ${registration.profile} v${registration.profileVersion} of ${refName(ref)} is missing`);
     return { registration, config: this.deviceConfig(registration), profile: stored.profile };
+  }
+
+  /**
+   * What `activate` or `standby` means for this device: its profile's role (a receiver unmutes, a
+   * fixture recalls its key scene), with the slot's parameters over the role's. Devices without a
+   * profile role (or not registered) get the driver's own action of that name.
+   */
+  role(ref: DeviceRef, role: 'activate' | 'standby', slotParams: Params): { action: string; params: Params } {
+    const registration = this.d.store.registration(ref.agent, ref.device);
+    const defined = registration && this.d.store.profile(registration.profile, registration.profileVersion)?.profile.roles[role];
+    return defined ? { action: defined.action, params: { ...defined.params, ...slotParams } } : { action: role, params: slotParams };
   }
 
   private checkTally(board: DeviceRef, tally: string): void {

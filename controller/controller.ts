@@ -88,8 +88,14 @@ export class Controller {
         clock,
         log,
         status: (ref) => this.registry.status(ref.agent, ref.device),
-        activate: (ref, params, issuedBy, timeoutMs) => this.sendCommand(ref, 'activate', params, issuedBy, timeoutMs),
-        standby: (ref, issuedBy) => void this.sendCommand(ref, 'standby', {}, issuedBy, 5_000).catch(() => undefined),
+        activate: (ref, params, issuedBy, timeoutMs) => {
+          const role = this.catalog.role(ref, 'activate', params);
+          return this.sendCommand(ref, role.action, role.params, issuedBy, timeoutMs);
+        },
+        standby: (ref, issuedBy) => {
+          const role = this.catalog.role(ref, 'standby', {});
+          void this.sendCommand(ref, role.action, role.params, issuedBy, 5_000).catch(() => undefined);
+        },
         tally: (board, tally, on, issuedBy) =>
           void this.sendCommand(board, on ? 'tally-on' : 'tally-off', { tally }, issuedBy, 2_000).catch((err: Error) =>
             log.warn({ agent: board.agent, device: board.device, tally, err: err.message }, 'tally command failed'),

@@ -115,11 +115,33 @@ describe('a running agent', () => {
     expect(controller.events({}).filter((e) => e.type === 'config.applied').at(-1)!.data.problems).toHaveLength(2);
   });
 
+  it("fails over with the profile's roles: a receiver's activate is an unmute, its standby a mute", async () => {
+    const withRoles = { ...libraryProfile('simulated-mic'), version: 3, roles: { activate: { action: 'unmute', params: { gain: 0 } }, standby: { action: 'mute' } } };
+    await ask('profile.add', { profile: withRoles });
+    await register('mic-1', 3);
+    const { configVersion } = await register('mic-2', 3);
+    await waitUntil(() => lastApplied()?.version === configVersion, 5_000, 'mic-2 applied');
+    await waitUntil(() => device('mic-2')?.status === 'ok', 5_000, 'mic-2 ok');
+    await ask('slot.add', { slot: 'studio-a/mic-host', primary: 'mic-1', backups: ['mic-2'], params: { channel: 2 } });
+    const commands = await collect(client, topic.command('agent-a'));
+    await ask('failover', { slot: 'studio-a/mic-host', to: 'mic-2', reason: 'crackling' });
+    await waitUntil(() => commands.length >= 2, 3_000, 'activate and standby sent');
+    const sent = commands.map((c) => c.payload as { device: string; action: string; params: Record<string, unknown> });
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ device: 'mic-2', action: 'unmute', params: { gain: 0, channel: 2 } }),
+        expect.objectContaining({ device: 'mic-1', action: 'mute', params: {} }),
+      ]),
+    );
+    await ask('slot.remove', { slot: 'studio-a/mic-host', reason: 'test over' });
+  });
+
   it('a broken desired config payload is dropped and everything keeps running', async () => {
     const before = agent.counters.invalidPayloads;
     await client.publishAsync(topic.desiredConfig('agent-a'), '{"version": "seven"}', { qos: 1 });
+    const running = agent.deviceIds().sort();
     await waitUntil(() => agent.counters.invalidPayloads > before, 3_000, 'counted');
-    expect(agent.deviceIds().sort()).toEqual(['cam-local', 'mic-1']);
+    expect(agent.deviceIds().sort()).toEqual(running);
   });
 });
 
