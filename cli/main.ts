@@ -12,6 +12,9 @@ import { registerProfileCommands } from './profile-command.ts';
 import { registerDeviceCommands } from './device-command.ts';
 import { registerSlotCommands } from './slot-command.ts';
 import { registerTestCommands } from './test-command.ts';
+import { registerShowCommands } from './show-command.ts';
+import { registerReportCommand } from './report-command.ts';
+import { registerMaintenanceCommands } from './maintenance-command.ts';
 
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
@@ -30,6 +33,9 @@ registerProfileCommands(program);
 registerDeviceCommands(program);
 registerSlotCommands(program);
 registerTestCommands(program);
+registerShowCommands(program);
+registerMaintenanceCommands(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

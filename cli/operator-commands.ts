@@ -71,7 +71,8 @@ export function registerOperatorCommands(program: Command): void {
       if (state !== 'on' && state !== 'off') throw new UserError(`on-air takes "on" or "off", not "${state}"`);
       const options = requestOptions(o);
       const result = await withController(options, (c) => request(c, 'on-air', { onAir: state === 'on', ...(o.reason ? { reason: o.reason } : {}) }, options));
-      process.stdout.write(result.onAir ? 'ON AIR: automatic failover armed\n' : 'off air: failures are recorded, no automatic failover\n');
+      if (state === 'off' && result.onAir) process.stdout.write('still ON AIR: a show is on air (onair show list; onair show stop ID)\n');
+      else process.stdout.write(result.onAir ? 'ON AIR: automatic failover armed\n' : 'off air: failures are recorded, no automatic failover\n');
     });
 }
 

@@ -135,7 +135,7 @@ export class Catalog {
       this.checkTally(board, tally);
       return { member, board, tally };
     });
-    const slot: SlotDefinition = { id: p.slot, primary, backups, params: p.params ?? {}, tallies };
+    const slot: SlotDefinition = { id: p.slot, primary, backups, params: p.params ?? {}, tallies, ...(p.preshow ? { preshow: p.preshow } : {}) };
     this.d.slots.define(slot); // refuses while the slot is failing over, before anything is stored
     const created = this.d.store.saveSlot(slot, this.d.clock.now());
     this.d.record({ type: 'slot.defined', ts: this.d.clock.now(), slot: p.slot, by, data: { primary: refName(primary), backups: backups.map(refName), params: slot.params, changed: !created } });

@@ -35,6 +35,19 @@ export const ControllerConfig = Type.Object(
       { activateTimeoutMs: Type.Integer({ minimum: 10, default: 1_000 }) },
       { additionalProperties: false, default: {} },
     ),
+    plan: Type.Object(
+      {
+        /** Pre-show self-tests start this long before a show (a show may set its own). */
+        preShowMinutes: Type.Number({ minimum: 0, default: 30 }),
+        /** A failed pre-show test is retried once, after this pause. */
+        preShowRetryMs: Type.Integer({ minimum: 0, default: 60_000 }),
+        /** Test jobs running at once (one per device). */
+        concurrency: Type.Integer({ minimum: 1, default: 4 }),
+        /** How often shows, maintenance windows and the job queue are checked. */
+        tickMs: Type.Integer({ minimum: 20, default: 250 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );

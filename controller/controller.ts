@@ -10,7 +10,6 @@ import type { Logger } from '../lib/logger.ts';
 import { connectMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
 import { codecs, encode } from '../protocols/codec.ts';
 import { TOPICS, controllerSubscriptions, parseTopic, responseTopic, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
-import type { SelfTestReport } from '../protocols/registry-operations.ts';
 import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { mqttBus, type Bus } from './bus.ts';
@@ -18,6 +17,7 @@ import { CommandClient } from './command-client.ts';
 import type { ControllerConfig } from './config.ts';
 import { Catalog } from './catalog.ts';
 import { SelfTestRunner } from './self-test.ts';
+import { Plan } from './plan.ts';
 import { FailoverEngine, type FailoverEvent } from './failover-engine.ts';
 import { Registry, type RegistryResult } from './registry.ts';
 import { RequestRouter } from './requests.ts';
@@ -47,7 +47,11 @@ export class Controller {
   private router!: RequestRouter;
   private catalog!: Catalog;
   private selfTests!: SelfTestRunner;
+  private plan!: Plan;
   private ticker: NodeJS.Timeout | undefined;
+  private planTicker: NodeJS.Timeout | undefined;
+  /** The engineer's on-air override; shows on air arm failover too. */
+  private manualOnAir = false;
   brokerUrl = '';
 
   private constructor(private readonly d: ControllerDependencies) {}
@@ -112,11 +116,22 @@ export class Controller {
     this.selfTests = new SelfTestRunner({
       clock,
       command: (ref, action, params, timeoutMs) => this.commands.send({ target: ref, action, params, issuedBy: 'self-test', timeoutMs }),
-      protectedReason: (ref) => {
-        if (!this.engine.isOnAir()) return undefined;
-        const slots = this.engine.slotsOf(ref);
-        return slots.length > 0 ? `on air: serves slot ${slots.join(', ')}` : undefined;
-      },
+      protectedReason: (ref) => this.plan.onAirReason(ref),
+    });
+    this.plan = new Plan({
+      store: this.store.plan,
+      clock,
+      log,
+      record: (e) => this.record(e),
+      catalog: this.catalog,
+      selfTests: this.selfTests,
+      slot: (id) => this.catalog.slotDefinitions().find((s) => s.id === id),
+      swap: (slot, to, reason) => this.engine.requestFailover(slot, `${to.agent}/${to.device}`, reason, 'preshow'),
+      manualOnAir: () => this.manualOnAir,
+      slotsOf: (ref) => this.engine.slotsOf(ref),
+      onAirChanged: (by, reason) => this.refreshOnAir(by, reason),
+      events: (until) => this.store.eventsUntil(until),
+      settings: config.plan,
     });
     this.router = new RequestRouter({
       log,
@@ -140,7 +155,7 @@ export class Controller {
         'slot.add': (p, by) => this.catalog.defineSlot(p, by),
         'slot.list': () => this.catalog.listSlots(),
         'slot.remove': (p, by) => this.catalog.removeSlot(p, by),
-        'test.run': (p, by) => this.runSelfTest(p.device, p.intrusive ?? true, by),
+        ...this.plan.handlers(),
       },
     });
 
@@ -167,12 +182,15 @@ export class Controller {
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.
     const wasOnAir = this.store.lastOnAir() === true;
     this.record({ type: 'controller.started', ts: clock.now(), data: { version: CONTROLLER_VERSION, broker: this.brokerUrl, resumedOnAir: wasOnAir } });
+    this.plan.recover();
     this.setOnAir(config.onAir || wasOnAir, 'controller', wasOnAir ? 'resumed after restart' : 'config');
     this.ticker = setInterval(() => this.tick(), config.detection.tickMs);
+    this.planTicker = setInterval(() => this.plan.tick(), config.plan.tickMs);
   }
 
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
+    if (this.planTicker) clearInterval(this.planTicker);
     this.commands.cancelAll('controller stopping');
     if (this.bus.connected) this.publish('controllerState', topic.controllerState(), { online: false, ts: this.d.clock.now() });
     await this.bus.close();
@@ -209,11 +227,22 @@ export class Controller {
     return this.store.events(query);
   }
 
+  /** The engineer's override (`onair on-air`); failover stays armed while any show is on air regardless. */
   setOnAir(onAir: boolean, by: string, reason?: string): void {
-    if (this.engine.isOnAir() !== onAir) this.record({ type: 'onair.changed', ts: this.d.clock.now(), by, ...(reason ? { reason } : {}), data: { onAir } });
+    const changed = this.manualOnAir !== onAir;
+    this.manualOnAir = onAir;
+    this.refreshOnAir(by, reason, changed);
+  }
+
+  private refreshOnAir(by: string, reason?: string, manualChanged = false): void {
+    const onAir = this.manualOnAir || this.plan.anyShowOnAir();
+    if (this.engine.isOnAir() !== onAir || manualChanged) {
+      this.record({ type: 'onair.changed', ts: this.d.clock.now(), by, ...(reason ? { reason } : {}), data: { onAir, manualOnAir: this.manualOnAir } });
+    }
     this.engine.setOnAir(onAir);
     this.publishControllerState();
   }
+
 
   private listen(): void {
     this.bus.onMessage((t, payload) => this.onMessage(t, payload));
@@ -260,6 +289,7 @@ export class Controller {
         this.counters.healthMessages! += 1;
         if (this.catalog.isRetiring(parsed.agentId, parsed.deviceId)) return void (this.counters.staleMessages! += 1);
         this.apply(this.registry.applyHealth(parsed.agentId, parsed.deviceId, m.value, now), mqttTopic);
+        this.plan.maintenance.noteHealth(parsed.agentId, parsed.deviceId, m.value);
         this.d.onHealthHandled?.(this.d.clock.now() - m.value.ts);
         return;
       }
@@ -317,24 +347,6 @@ export class Controller {
   private sendCommand(ref: DeviceRef, action: string, params: Record<string, unknown>, issuedBy: string, timeoutMs: number) {
     this.record({ type: 'command.sent', ts: this.d.clock.now(), agent: ref.agent, device: ref.device, by: issuedBy, data: { action, params } });
     return this.commands.send({ target: ref, action, params, issuedBy, timeoutMs });
-  }
-
-  /** A registered device's self-test; intrusive steps never run on gear that serves a slot on air. */
-  private async runSelfTest(name: string, intrusive: boolean, by: string): Promise<SelfTestReport> {
-    const ref = this.catalog.resolve(name);
-    const { profile } = this.catalog.lookup(ref);
-    const report = await this.selfTests.run(ref, profile, { intrusive });
-    const failedStep = report.steps.find((s) => s.status === 'failed');
-    this.record({
-      type: report.result === 'passed' ? 'selftest.passed' : 'selftest.failed',
-      ts: this.d.clock.now(),
-      agent: ref.agent,
-      device: ref.device,
-      by,
-      ...(failedStep ? { reason: `${failedStep.name}: ${failedStep.detail ?? 'failed'}` } : {}),
-      data: { profile: report.profile, durationMs: report.durationMs, steps: report.steps.map((s) => `${s.name}: ${s.status}`) },
-    });
-    return report;
   }
 
   private recordFailoverEvent(e: FailoverEvent): void {

@@ -50,6 +50,8 @@ interface SlotRuntime {
   lastPublished?: string;
   /** What each lamp was last told, so a lamp is switched only when its state changes. */
   lamps: Map<string, boolean>;
+  /** The condition last published: a change is an event, so reports can tell how long a slot was down. */
+  lastCondition?: SlotCondition;
 }
 
 const sameRef = (a: DeviceRef | null, b: DeviceRef | null): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
@@ -71,6 +73,7 @@ export class FailoverEngine {
     if (existing?.deciding) throw new FailoverRefused(`slot ${def.id} is failing over; change it when that has finished`);
     if (existing) this.uninstall(existing, def);
     const slot = this.install(def, existing ? existing.active : undefined);
+    if (existing?.lastCondition) slot.lastCondition = existing.lastCondition;
     this.publish(slot, true);
     this.syncTallies(slot, 'controller');
     if (this.onAir) this.reactToActive(slot);
@@ -301,6 +304,10 @@ export class FailoverEngine {
   /** Publishes only when something other than the timestamp changed. */
   private publish(slot: SlotRuntime, force = false): void {
     const state = this.state(slot);
+    if (state.state !== slot.lastCondition) {
+      this.d.record({ type: 'slot.state', slot: slot.def.id, ...(slot.reason ? { reason: slot.reason } : {}), data: { from: slot.lastCondition ?? 'none', to: state.state, active: refName(slot.active) } });
+      slot.lastCondition = state.state;
+    }
     const key = JSON.stringify({ ...state, ts: 0 });
     if (!force && key === slot.lastPublished) return;
     slot.lastPublished = key;

@@ -57,8 +57,7 @@ export class SelfTestRunner {
   }
 
   private intrusiveBlock(ref: DeviceRef, allowed: boolean): string | undefined {
-    if (!allowed) return 'intrusive steps were not allowed for this run';
-    return this.d.protectedReason(ref);
+    return this.d.protectedReason(ref) ?? (allowed ? undefined : 'intrusive steps were not allowed for this run');
   }
 
   private async runStep(ref: DeviceRef, step: Step): Promise<StepResult> {

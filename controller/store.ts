@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ControllerEvent, DeviceRef, DeviceStatus, EventsParams } from '../protocols/schemas.ts';
 import type { AgentRecord, DeviceRecord } from './registry.ts';
 import { CatalogStore, CATALOG_SCHEMA } from './catalog-store.ts';
+import { PlanStore } from './plan-store.ts';
 
 export type NewEvent = Omit<ControllerEvent, 'seq'>;
 
@@ -44,6 +45,8 @@ export class Store {
   private readonly statements;
   /** Profiles, registered devices, slots and each agent's desired config version. */
   readonly catalog: CatalogStore;
+  /** Shows, test jobs, schedules and checklists. */
+  readonly plan: PlanStore;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -53,6 +56,7 @@ export class Store {
     this.db.exec(SCHEMA);
     this.db.exec(CATALOG_SCHEMA);
     this.catalog = new CatalogStore(this.db);
+    this.plan = new PlanStore(this.db);
     this.statements = {
       saveAgent: this.db.prepare(
         `INSERT INTO agents (id, online, session, last_seen_at, heartbeat_deadline_ms) VALUES (@id, @online, @session, @lastSeenAt, @heartbeatDeadlineMs)
@@ -119,10 +123,17 @@ export class Store {
     return (this.db.prepare(sql).all(...args) as EventRow[]).map(toEvent);
   }
 
-  /** The last on-air state an engineer or the config set, from the event log. */
+  /** Every event up to `until`, oldest first: reports read the whole history so a past period is reproducible. */
+  eventsUntil(until: number): ControllerEvent[] {
+    return (this.db.prepare('SELECT * FROM events WHERE ts <= ? ORDER BY seq ASC').all(until) as EventRow[]).map(toEvent);
+  }
+
+  /** The on-air override an engineer or the config last set by hand (shows aside), from the event log. */
   lastOnAir(): boolean | undefined {
     const row = this.db.prepare("SELECT data FROM events WHERE type = 'onair.changed' ORDER BY seq DESC LIMIT 1").get() as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as { onAir: boolean }).onAir : undefined;
+    if (!row) return undefined;
+    const data = JSON.parse(row.data) as { onAir: boolean; manualOnAir?: boolean };
+    return data.manualOnAir ?? data.onAir;
   }
 
   /** A device that was unregistered: its last known state goes with it. */

@@ -25,6 +25,7 @@ import {
   StatusParams,
 } from './schemas.ts';
 import { REGISTRY_OPERATIONS } from './registry-operations.ts';
+import { PLAN_OPERATIONS } from './plan-operations.ts';
 import { AppliedConfig, DesiredConfig } from './device-config.ts';
 
 export const ROOT = 'onair/v1';
@@ -134,6 +135,7 @@ export const OPERATIONS = {
   events: { params: EventsParams, data: EventsData, description: 'Event log entries, oldest first.' },
   'on-air': { params: OnAirParams, data: OnAirData, description: 'Go on air (arms automatic failover) or off air.' },
   ...REGISTRY_OPERATIONS,
+  ...PLAN_OPERATIONS,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -39,6 +39,8 @@ export const SlotDefinition = Type.Object(
     backups: Type.Array(DeviceRef),
     params: Params,
     tallies: Type.Array(TallyLamp),
+    /** When the pre-show check finds the primary not ready and a backup ready: propose the swap, or make it. */
+    preshow: Type.Optional(Type.Union([Type.Literal('propose'), Type.Literal('swap')], { description: 'default propose' })),
   },
   { additionalProperties: false },
 );
@@ -119,6 +121,7 @@ export const REGISTRY_OPERATIONS = {
         params: Type.Optional(Params),
         /** member name → `board-name#tally` */
         tallies: Type.Optional(Type.Record(Type.String(), Type.String({ pattern: '^[^#]+#[^#]+$' }))),
+        preshow: Type.Optional(Type.Union([Type.Literal('propose'), Type.Literal('swap')])),
       },
       { additionalProperties: false },
     ),

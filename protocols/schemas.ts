@@ -172,8 +172,17 @@ export const EventType = Type.Union([
   Type.Literal('slot.defined'),
   Type.Literal('slot.removed'),
   Type.Literal('config.applied'),
-  Type.Literal('selftest.passed'),
-  Type.Literal('selftest.failed'),
+  Type.Literal('slot.state'),
+  Type.Literal('show.added'),
+  Type.Literal('show.started'),
+  Type.Literal('show.ended'),
+  Type.Literal('show.cancelled'),
+  Type.Literal('preshow.started'),
+  Type.Literal('preshow.checklist'),
+  Type.Literal('job.finished'),
+  Type.Literal('schedule.added'),
+  Type.Literal('schedule.removed'),
+  Type.Literal('maintenance.due'),
 ]);
 export type EventType = Static<typeof EventType>;
 

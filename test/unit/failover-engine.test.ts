@@ -73,7 +73,7 @@ function harness(restored?: Map<string, DeviceRef | null>): Harness {
   return { ...h, engine, fail, settle, hold };
 }
 
-const types = (h: Harness) => h.events.map((e) => e.type);
+const types = (h: Harness) => h.events.map((e) => e.type).filter((t) => t !== 'slot.state');
 const lastState = (h: Harness) => h.published.at(-1)!;
 
 describe('failover engine: automatic', () => {
@@ -97,7 +97,7 @@ describe('failover engine: automatic', () => {
     await h.settle();
     expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2', 'c/cam-3']);
     expect(lastState(h).active).toEqual(ref('c', 'cam-3'));
-    expect(h.events.at(-1)!.data.attempts).toEqual(['b/cam-2: failed (lens cap)']);
+    expect(h.events.filter((e) => e.type !== 'slot.state').at(-1)!.data.attempts).toEqual(['b/cam-2: failed (lens cap)']);
   });
 
   it('treats an activate that times out like a failed one', async () => {
@@ -219,7 +219,7 @@ describe('failover engine: manual', () => {
     const outcome = await h.engine.requestFailover('studio-a/cam-wide', 'cam-3', 'reframing', 'eve');
     expect(outcome).toMatchObject({ from: ref('a', 'cam-1'), to: ref('c', 'cam-3') });
     expect(h.standbys).toEqual(['a/cam-1']);
-    expect(h.events.at(-1)).toMatchObject({ type: 'failover.succeeded', by: 'eve', reason: 'reframing' });
+    expect(h.events.filter((e) => e.type !== 'slot.state').at(-1)).toMatchObject({ type: 'failover.succeeded', by: 'eve', reason: 'reframing' });
   });
 
   it('switches back to the primary by hand', async () => {
@@ -302,5 +302,20 @@ describe('failover engine: slots defined at run time', () => {
     expect(() => h.engine.removeSlot(CAM.id)).toThrow('slot studio-a/cam-wide is failing over; remove it when that has finished');
     release();
     await h.settle();
+  });
+});
+
+describe('failover engine: slot condition history', () => {
+  it('records each change of a slot condition, so reports can measure time down', async () => {
+    const h = harness();
+    h.engine.setOnAir(true);
+    h.fail('a/cam-1');
+    await h.settle();
+    h.fail('b/cam-2');
+    h.fail('c/cam-3');
+    await h.settle();
+    const history = h.events.filter((e) => e.type === 'slot.state').map((e) => `${String(e.data.from)}→${String(e.data.to)}`);
+    // The active device's failure shows as down until the decision starts: the program is hit from that moment.
+    expect(history).toEqual(['none→ok', 'ok→down', 'down→failing_over', 'failing_over→ok', 'ok→down', 'down→failing_over', 'failing_over→down']);
   });
 });

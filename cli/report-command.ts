@@ -1,0 +1,86 @@
+/** `onair report`: reliability over a period, from the event log — Markdown, JSON or CSV. */
+import { Option, type Command } from 'commander';
+import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
+import { brokerOption, parseSince } from './operator-commands.ts';
+import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
+
+const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(3)}%`);
+const dur = (ms: number | null): string => {
+  if (ms === null) return '—';
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 120_000) return `${(ms / 1_000).toFixed(1)} s`;
+  if (ms < 7_200_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+};
+const time = (ts: number): string => new Date(ts).toISOString().replace('T', ' ').slice(0, 19);
+
+export function reportMarkdown(r: ReliabilityReport): string {
+  const out = [
+    `# OnAir reliability report${r.studio ? ` — ${r.studio}` : ''}`,
+    '',
+    `${time(r.since)} → ${time(r.until)} (UTC)`,
+    '',
+    `**Technical failure rate: ${pct(r.technicalFailureRate)}** (target < ${pct(r.target)}: ${r.targetMet === null ? 'no on-air time' : r.targetMet ? 'MET' : 'MISSED'}) — ${dur(r.downOnAirMs)} with a slot down in ${dur(r.onAirMs)} on air.`,
+    '',
+    '## Shows',
+    '',
+  ];
+  if (r.shows.length === 0) out.push('No show was on air in this period.', '');
+  for (const s of r.shows) {
+    out.push(`### ${s.title} (${s.show}, ${s.studio})`, '', `${time(s.startedAt)} → ${time(s.endedAt)}: ${dur(s.onAirMs)} on air, ${dur(s.downMs)} with a slot down (${pct(s.onAirMs > 0 ? s.downMs / s.onAirMs : null)}).`, '');
+    out.push('| slot | degraded | down |', '|---|---|---|', ...s.slots.map((x) => `| ${x.slot} | ${dur(x.degradedMs)} | ${dur(x.downMs)} |`), '');
+    if (s.failures.length) out.push('Failures:', '', ...s.failures.map((f) => `- ${time(f.ts)} ${f.agent}/${f.device} → ${f.to}: ${f.reason}`), '');
+    if (s.failovers.length) {
+      out.push('| failover | slot | from → to | by | why | recovered in |', '|---|---|---|---|---|---|');
+      for (const f of s.failovers) out.push(`| ${time(f.ts)} ${f.succeeded ? '' : '(FAILED)'} | ${f.slot} | ${f.from} → ${f.to} | ${f.by} | ${f.reason} | ${dur(f.recoverMs)} |`);
+      out.push('');
+    }
+  }
+  out.push('## Devices', '', '| device | availability | failures | MTBF | MTTR | down |', '|---|---|---|---|---|---|');
+  for (const d of r.devices) out.push(`| ${d.agent}/${d.device} | ${pct(d.availability)} | ${d.failures} | ${dur(d.mtbfMs)} | ${dur(d.mttrMs)} | ${dur(d.downMs)} |`);
+  out.push('', '## Tests', '', '| kind | passed | failed | skipped | pass rate |', '|---|---|---|---|---|');
+  for (const [kind, t] of Object.entries(r.tests)) out.push(`| ${kind} | ${t.passed} | ${t.failed} | ${t.skipped} | ${pct(t.passRate)} |`);
+  return `${out.join('\n')}\n`;
+}
+
+/** Long format — section, subject, metric, value — so any spreadsheet can pivot it. */
+export function reportCsv(r: ReliabilityReport): string {
+  const rows: Array<[string, string, string, string | number | null]> = [
+    ['period', '', 'since', r.since],
+    ['period', '', 'until', r.until],
+    ['studio', r.studio ?? '', 'technicalFailureRate', r.technicalFailureRate],
+    ['studio', r.studio ?? '', 'target', r.target],
+    ['studio', r.studio ?? '', 'onAirMs', r.onAirMs],
+    ['studio', r.studio ?? '', 'downOnAirMs', r.downOnAirMs],
+  ];
+  for (const s of r.shows) {
+    rows.push(['show', s.show, 'onAirMs', s.onAirMs], ['show', s.show, 'downMs', s.downMs], ['show', s.show, 'failures', s.failures.length], ['show', s.show, 'failovers', s.failovers.length]);
+    for (const x of s.slots) rows.push(['slot', `${s.show}:${x.slot}`, 'degradedMs', x.degradedMs], ['slot', `${s.show}:${x.slot}`, 'downMs', x.downMs]);
+  }
+  for (const d of r.devices) {
+    const id = `${d.agent}/${d.device}`;
+    rows.push(['device', id, 'availability', d.availability], ['device', id, 'failures', d.failures], ['device', id, 'mtbfMs', d.mtbfMs], ['device', id, 'mttrMs', d.mttrMs]);
+  }
+  for (const [kind, t] of Object.entries(r.tests)) rows.push(['tests', kind, 'passed', t.passed], ['tests', kind, 'failed', t.failed], ['tests', kind, 'skipped', t.skipped], ['tests', kind, 'passRate', t.passRate]);
+  const cell = (v: string | number | null): string => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  return `${['section,subject,metric,value', ...rows.map((row) => row.map(cell).join(','))].join('\n')}\n`;
+}
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('reliability from the event log: per show failures, failovers and down time; the technical failure rate against the 1% target; per device availability, MTBF, MTTR; test pass rates')
+    .option('--since <when>', 'ISO time or an age like 7d (default 7d)')
+    .option('--until <when>', 'ISO time or an age (default now)')
+    .option('--studio <studio>', 'only this studio')
+    .addOption(new Option('--format <f>', 'output').choices(['md', 'json', 'csv']).default('md'))
+    .addOption(new Option('--timeout <ms>', 'how long to wait').default(30_000).argParser(Number))
+    .addOption(brokerOption())
+    .action(async (o: ClientOpts & { since?: string; until?: string; studio?: string; format: 'md' | 'json' | 'csv' }) => {
+      const now = Date.now();
+      const options = requestOptions(o);
+      const params = { ...(o.since ? { since: parseSince(o.since, now) } : {}), ...(o.until ? { until: parseSince(o.until, now) } : {}), ...(o.studio ? { studio: o.studio } : {}) };
+      const report = await withController(options, (c) => request(c, 'report', params, options));
+      process.stdout.write(o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : o.format === 'csv' ? reportCsv(report) : reportMarkdown(report));
+    });
+}

@@ -1,0 +1,114 @@
+/** `onair show add|list|start|stop` and `onair preshow <show>`: shows and their go/no-go checklists. */
+import { Option, type Command } from 'commander';
+import type { Checklist, Show } from '../protocols/plan-schemas.ts';
+import { brokerOption } from './operator-commands.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+
+const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `+10m`, `in 2h`, or an ISO time (local time when it has no zone). */
+export function parseWhen(text: string, now: number, what: string): number {
+  const relative = /^(?:\+|in\s+)(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text.trim());
+  if (relative) return now + Number(relative[1]) * UNITS[relative[2] as keyof typeof UNITS];
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new UserError(`${what} "${text}" is neither an ISO time (2026-11-26T19:00) nor a delay like +10m`);
+  return at;
+}
+
+export function parseDuration(text: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new UserError(`${what} "${text}" is not a duration like 90m or 2h`);
+  return Number(m[1]) * UNITS[m[2] as keyof typeof UNITS];
+}
+
+const time = (ts: number | null): string => (ts === null ? '—' : new Date(ts).toISOString().replace('T', ' ').slice(0, 16));
+
+export function formatShow(s: Show): string {
+  return `${s.id.padEnd(20)} ${s.state.padEnd(9)} ${time(s.startsAt)} → ${time(s.endsAt)}  ${s.studio}  ${s.slots.join(', ')}${s.title !== s.id ? `  "${s.title}"` : ''}\n`;
+}
+
+export function formatChecklist(c: Checklist): string {
+  const lines = [`${c.show} (${c.studio}, on air ${time(c.startsAt)}): ${c.finishedAt === null ? 'RUNNING' : c.go ? 'GO' : 'NO-GO'}`];
+  for (const slot of c.slots) {
+    lines.push(`  ${slot.go ? 'go   ' : 'NO-GO'}  ${slot.slot}${slot.swapped ? '  (backup put in place)' : ''}`);
+    for (const m of slot.members) {
+      const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
+      const why = m.ready ? '' : m.step ? ` — ${m.step}: ${m.detail ?? ''}` : m.detail ? ` — ${m.detail}` : '';
+      lines.push(`      ${m.role.padEnd(8)} ${`${m.agent}/${m.device}`.padEnd(24)} ${mark}${m.attempts > 1 ? ` (after ${m.attempts} attempts)` : ''}${why}`);
+    }
+    if (slot.proposal) lines.push(`      → ${slot.proposal}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerShowCommands(program: Command): void {
+  const show = program.command('show').description('shows: on air at their start, off at their end, by themselves');
+
+  show
+    .command('add')
+    .description('schedule a show (pre-show self-tests run before it; intrusive tests stay off its gear)')
+    .argument('<id>', 'show id, e.g. news-2026-11-26')
+    .requiredOption('--studio <studio>', 'where it is')
+    .requiredOption('--start <when>', 'ISO time (2026-11-26T19:00) or a delay (+10m)')
+    .addOption(new Option('--end <when>', 'ISO time or a delay from now').conflicts('duration'))
+    .addOption(new Option('--duration <d>', 'e.g. 90m'))
+    .requiredOption('--slot <slot...>', 'the slots the show needs')
+    .option('--title <text>', 'shown in reports')
+    .option('--preshow <minutes>', 'pre-show tests this many minutes before (default: the controller\'s, 30)', Number)
+    .addOption(brokerOption())
+    .action(async (id: string, o: ClientOpts & { studio: string; start: string; end?: string; duration?: string; slot: string[]; title?: string; preshow?: number }) => {
+      const now = Date.now();
+      const startsAt = parseWhen(o.start, now, '--start');
+      if (!o.end && !o.duration) throw new UserError('give --end or --duration');
+      const endsAt = o.end ? parseWhen(o.end, now, '--end') : startsAt + parseDuration(o.duration!, '--duration');
+      const options = requestOptions(o);
+      const added = await withController(options, (c) =>
+        request(c, 'show.add', { id, studio: o.studio, startsAt, endsAt, slots: o.slot, ...(o.title ? { title: o.title } : {}), ...(o.preshow !== undefined ? { preShowMinutes: o.preshow } : {}) }, options),
+      );
+      process.stdout.write(formatShow(added));
+    });
+
+  show
+    .command('list')
+    .description('shows')
+    .option('--studio <studio>', 'only this studio')
+    .option('--json', 'print as JSON')
+    .addOption(brokerOption())
+    .action(async (o: ClientOpts & { studio?: string }) => {
+      const options = requestOptions(o);
+      const { shows } = await withController(options, (c) => request(c, 'show.list', o.studio ? { studio: o.studio } : {}, options));
+      process.stdout.write(o.json ? `${JSON.stringify(shows, null, 2)}\n` : shows.map(formatShow).join(''));
+    });
+
+  for (const [name, op, what] of [
+    ['start', 'show.start', 'put a show on air now'],
+    ['stop', 'show.stop', 'take a show off air now (or cancel one not started)'],
+  ] as const) {
+    show
+      .command(name)
+      .description(what)
+      .argument('<id>')
+      .option('--reason <text>', 'recorded in the event log')
+      .addOption(brokerOption())
+      .action(async (id: string, o: ClientOpts & { reason?: string }) => {
+        const options = requestOptions(o);
+        const result = await withController(options, (c) => request(c, op, { id, ...(o.reason ? { reason: o.reason } : {}) }, options));
+        process.stdout.write(formatShow(result));
+      });
+  }
+
+  program
+    .command('preshow')
+    .description("a show's go/no-go checklist from its pre-show self-tests; exits 3 on NO-GO")
+    .argument('<show>')
+    .option('--run', 'run the checks now and wait for them')
+    .option('--json', 'print as JSON')
+    .addOption(new Option('--timeout <ms>', 'how long to wait').default(600_000).argParser(Number))
+    .addOption(brokerOption())
+    .action(async (id: string, o: ClientOpts & { run?: boolean }) => {
+      const options = requestOptions(o);
+      const checklist = await withController(options, (c) => request(c, 'preshow', { show: id, ...(o.run ? { run: true } : {}) }, options));
+      process.stdout.write(o.json ? `${JSON.stringify(checklist, null, 2)}\n` : formatChecklist(checklist));
+      if (checklist.finishedAt !== null && !checklist.go) process.exitCode = 3;
+    });
+}

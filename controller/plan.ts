@@ -1,0 +1,187 @@
+/**
+ * The studio's plan, run by itself: shows on and off air at their times, pre-show self-tests with a
+ * go/no-go checklist, maintenance windows from cron schedules, test jobs that survive restarts,
+ * and reliability reports from the event log. Wires the scheduler (pure), the job runner, shows and
+ * maintenance; the controller only calls tick() and routes the requests.
+ */
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
+import type { Job } from '../protocols/plan-schemas.ts';
+import type { EquipmentProfile } from '../protocols/profile.ts';
+import type { SlotDefinition } from '../protocols/registry-operations.ts';
+import type { ControllerEvent, DeviceRef } from '../protocols/schemas.ts';
+import type { Catalog } from './catalog.ts';
+import { JobRunner } from './jobs.ts';
+import { Maintenance } from './maintenance.ts';
+import type { PlanStore } from './plan-store.ts';
+import { buildReport } from './report.ts';
+import { dueWork } from './scheduler.ts';
+import type { SelfTestRunner } from './self-test.ts';
+import { Shows } from './shows.ts';
+import type { NewEvent } from './store.ts';
+
+export interface PlanDependencies {
+  store: PlanStore;
+  clock: Clock;
+  log: Logger;
+  record: (event: NewEvent) => void;
+  catalog: Catalog;
+  selfTests: SelfTestRunner;
+  slot: (id: string) => SlotDefinition | undefined;
+  swap: (slot: string, to: DeviceRef, reason: string) => Promise<unknown>;
+  /** The engineer's on-air override (`onair on-air on`): every slot member counts as on air. */
+  manualOnAir: () => boolean;
+  slotsOf: (ref: DeviceRef) => string[];
+  onAirChanged: (by: string, reason: string) => void;
+  events: (until: number) => ControllerEvent[];
+  settings: { preShowMinutes: number; preShowRetryMs: number; concurrency: number };
+}
+
+type PlanHandlers = { [O in Extract<OperationName, 'show.add' | 'show.list' | 'show.start' | 'show.stop' | 'preshow' | 'test.run' | 'test.history' | 'schedule.add' | 'schedule.list' | 'schedule.remove' | 'maintenance.due' | 'report'>]: (p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O> };
+
+/** Slack on top of the profile's step timeouts before a whole test job counts as timed out. */
+const JOB_SLACK_MS = 5_000;
+
+export class Plan {
+  readonly jobs: JobRunner;
+  readonly shows: Shows;
+  readonly maintenance: Maintenance;
+  private lastTick: number;
+
+  constructor(private readonly d: PlanDependencies) {
+    this.lastTick = d.clock.now();
+    this.jobs = new JobRunner({
+      store: d.store,
+      clock: d.clock,
+      log: d.log,
+      concurrency: d.settings.concurrency,
+      selfTest: (ref, intrusive) => this.selfTest(ref, intrusive),
+      onAirReason: (ref) => this.onAirReason(ref),
+      busyReason: (ref) => this.onAirReason(ref) ?? this.shows.protection(ref, true),
+      record: d.record,
+      onFinished: (job) => this.shows.onJobFinished(job),
+    });
+    this.shows = new Shows({
+      store: d.store,
+      clock: d.clock,
+      log: d.log,
+      record: d.record,
+      jobs: this.jobs,
+      slot: d.slot,
+      swap: d.swap,
+      onAirChanged: d.onAirChanged,
+      defaultPreShowMinutes: d.settings.preShowMinutes,
+      retryDelayMs: d.settings.preShowRetryMs,
+    });
+    this.maintenance = new Maintenance({
+      store: d.store,
+      clock: d.clock,
+      record: d.record,
+      jobs: this.jobs,
+      registrations: () => this.registered(),
+      resolve: (name) => d.catalog.resolve(name),
+    });
+  }
+
+  /** At boot, before the first tick. */
+  recover(): void {
+    this.jobs.recover();
+  }
+
+  anyShowOnAir(): boolean {
+    return this.shows.onAir().length > 0;
+  }
+
+  /** Why intrusive steps must not run on this device now. */
+  onAirReason(ref: DeviceRef): string | undefined {
+    const fromShow = this.shows.protection(ref, false);
+    if (fromShow) return fromShow;
+    const slots = this.d.slotsOf(ref);
+    return this.d.manualOnAir() && slots.length > 0 ? `on air: serves slot ${slots.join(', ')}` : undefined;
+  }
+
+  /** Shows and maintenance windows due since the last tick, then the job queue. Not per message: on the controller's timer. */
+  tick(): void {
+    const now = this.d.clock.now();
+    const due = dueWork({ shows: this.d.store.shows(), schedules: this.d.store.schedules(), preshowDone: (id) => this.shows.preshowStarted(id) }, this.lastTick, now);
+    this.lastTick = now;
+    for (const show of due.end) this.guard(() => this.shows.stop(show.id, 'scheduler', 'ended at its scheduled time'));
+    for (const show of due.preshow) this.guard(() => this.shows.runPreshow(show.id, 'scheduler'));
+    for (const show of due.start) this.guard(() => this.shows.start(show.id, 'scheduler', 'started at its scheduled time'));
+    for (const w of due.windows) this.guard(() => this.maintenance.openWindow(w.schedule, w.opensAt, w.closesAt));
+    this.jobs.pump();
+  }
+
+  handlers(): PlanHandlers {
+    return {
+      'show.add': (p, by) => this.shows.add(p, by),
+      'show.list': (p) => this.shows.list(p),
+      'show.start': (p, by) => this.shows.start(p.id, by, p.reason ?? 'started by hand'),
+      'show.stop': (p, by) => this.shows.stop(p.id, by, p.reason ?? 'stopped by hand'),
+      preshow: async (p, by) => {
+        if (!p.run) return this.shows.checklist(p.show);
+        this.shows.runPreshow(p.show, by);
+        const jobs = () => this.d.store.jobsOfShow(p.show);
+        await Promise.all(jobs().filter((j) => j.state === 'queued' || j.state === 'running').map((j) => this.jobs.whenFinished(j)));
+        // Retries are queued as the first attempts finish: wait for those too.
+        await Promise.all(jobs().filter((j) => j.state === 'queued' || j.state === 'running').map((j) => this.jobs.whenFinished(j)));
+        return this.shows.checklist(p.show);
+      },
+      'test.run': async (p) => {
+        const ref = this.d.catalog.resolve(p.device);
+        const job = this.jobs.enqueue({ kind: 'manual', ...ref, intrusive: p.intrusive ?? true, createdAt: this.d.clock.now(), notBefore: this.d.clock.now() });
+        const finished = this.jobs.whenFinished(job);
+        this.jobs.pump();
+        const done: Job = await finished;
+        if (!done.report) throw new Error(`test of ${ref.agent}/${ref.device} ${done.state}: ${done.reason ?? 'no report'}`);
+        return done.report;
+      },
+      'test.history': (p) => {
+        const ref = p.device ? this.d.catalog.resolve(p.device) : undefined;
+        return { jobs: this.d.store.history({ ...(ref ? { agent: ref.agent, device: ref.device } : {}), ...(p.kind ? { kind: p.kind } : {}), ...(p.state ? { state: p.state } : {}), ...(p.since !== undefined ? { since: p.since } : {}), ...(p.limit ? { limit: p.limit } : {}) }) };
+      },
+      'schedule.add': (p, by) => this.maintenance.add(p, by),
+      'schedule.list': () => this.maintenance.list(),
+      'schedule.remove': (p, by) => this.maintenance.remove(p, by),
+      'maintenance.due': () => this.maintenance.due(),
+      report: (p) => {
+        const until = p.until ?? this.d.clock.now();
+        const since = p.since ?? until - 7 * 86_400_000;
+        if (since >= until) throw new Error('--since must be before --until');
+        return buildReport(this.d.events(until), { since, until, ...(p.studio ? { studio: p.studio } : {}), ...(p.target ? { target: p.target } : {}) });
+      },
+    };
+  }
+
+  private selfTest(ref: DeviceRef, intrusive: boolean) {
+    let profile: EquipmentProfile;
+    try {
+      profile = this.d.catalog.lookup(ref).profile;
+    } catch {
+      return undefined;
+    }
+    const budgetMs = profile.selfTest.reduce((total, s) => total + s.timeoutMs, 0) + JOB_SLACK_MS;
+    return { budgetMs, run: () => this.d.selfTests.run(ref, profile, { intrusive }) };
+  }
+
+  private registered(): Array<{ registration: ReturnType<Catalog['lookup']>['registration']; profile: EquipmentProfile }> {
+    return this.d.catalog.listDevices({}).devices.flatMap((r) => {
+      try {
+        const { registration, profile } = this.d.catalog.lookup(r);
+        return [{ registration, profile }];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** One bad show or schedule must not stop the others from being handled. */
+  private guard(work: () => unknown): void {
+    try {
+      work();
+    } catch (err) {
+      this.d.log.error({ err: (err as Error).message }, 'plan step failed');
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Reliability reports, computed from the event log alone (pure: events in, report out), so the
+ * report for a past period is the same every time it is asked for.
+ *
+ * The technical failure rate the studio plans for is on-air time with at least one of the show's
+ * slots down (or failing over: the program is hit until the backup is confirmed) divided by
+ * on-air time, against a 1% target.
+ */
+import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
+import type { ControllerEvent } from '../protocols/schemas.ts';
+
+type Interval = [number, number];
+type ShowReport = ReliabilityReport['shows'][number];
+type DeviceReport = ReliabilityReport['devices'][number];
+
+export interface ReportQuery {
+  since: number;
+  until: number;
+  studio?: string;
+  target?: number;
+}
+
+const DOWN_SLOT = new Set(['down', 'failing_over']);
+const DOWN_DEVICE = new Set(['failed', 'offline']);
+
+export function buildReport(events: readonly ControllerEvent[], q: ReportQuery): ReliabilityReport {
+  const target = q.target ?? 0.01;
+  const shows = showIntervals(events, q).map((s) => showReport(events, s));
+  const onAirMs = sum(shows.map((s) => s.onAirMs));
+  const downOnAirMs = sum(shows.map((s) => s.downMs));
+  const rate = onAirMs > 0 ? downOnAirMs / onAirMs : null;
+  const members = q.studio ? new Set(shows.flatMap((s) => s.members)) : undefined;
+  return {
+    since: q.since,
+    until: q.until,
+    ...(q.studio ? { studio: q.studio } : {}),
+    target,
+    onAirMs,
+    downOnAirMs,
+    technicalFailureRate: rate,
+    targetMet: rate === null ? null : rate < target,
+    shows: shows.map(({ members: _m, ...s }) => s),
+    devices: deviceReports(events, q, members),
+    tests: { preshow: passRate(events, q, 'preshow', members), maintenance: passRate(events, q, 'maintenance', members) },
+  };
+}
+
+interface ShowSpan {
+  show: string;
+  title: string;
+  studio: string;
+  from: number;
+  to: number;
+  slots: Array<{ slot: string; members: string[] }>;
+}
+
+function showIntervals(events: readonly ControllerEvent[], q: ReportQuery): ShowSpan[] {
+  const spans: ShowSpan[] = [];
+  const open = new Map<string, ShowSpan>();
+  for (const e of events) {
+    if (e.type === 'show.started') {
+      const d = e.data as { show: string; title?: string; studio: string; slots: Array<{ slot: string; members: string[] }> };
+      const span = { show: d.show, title: d.title ?? d.show, studio: d.studio, from: e.ts, to: q.until, slots: d.slots };
+      open.set(d.show, span);
+      spans.push(span);
+    } else if (e.type === 'show.ended') {
+      const span = open.get(String(e.data.show));
+      if (span) (span.to = Math.min(e.ts, q.until)), open.delete(span.show);
+    }
+  }
+  return spans
+    .filter((s) => (!q.studio || s.studio === q.studio) && s.to > q.since && s.from < q.until)
+    .map((s) => ({ ...s, from: Math.max(s.from, q.since), to: Math.min(s.to, q.until) }));
+}
+
+function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport & { members: string[] } {
+  const slotIds = new Set(s.slots.map((x) => x.slot));
+  const members = new Set(s.slots.flatMap((x) => x.members));
+  const within = (e: ControllerEvent) => e.ts >= s.from && e.ts <= s.to;
+  const slots = s.slots.map(({ slot }) => {
+    const down = conditionIntervals(events, (e) => e.type === 'slot.state' && e.slot === slot, DOWN_SLOT, s.from, s.to);
+    const degraded = conditionIntervals(events, (e) => e.type === 'slot.state' && e.slot === slot, new Set(['degraded']), s.from, s.to);
+    return { slot, down, degradedMs: length(degraded), downMs: length(down) };
+  });
+  const failures = events
+    .filter((e) => e.type === 'device.state' && within(e) && DOWN_DEVICE.has(String(e.data.to)) && members.has(`${e.agent}/${e.device}`))
+    .map((e) => ({ ts: e.ts, agent: e.agent ?? '', device: e.device ?? '', to: String(e.data.to), reason: e.reason ?? '' }));
+  const failovers = events
+    .filter((e) => (e.type === 'failover.succeeded' || e.type === 'failover.failed') && within(e) && e.slot !== undefined && slotIds.has(e.slot))
+    .map((e) => ({
+      ts: e.ts,
+      slot: e.slot!,
+      from: String(e.data.from ?? ''),
+      to: String(e.data.to ?? ''),
+      by: e.by ?? '',
+      reason: e.reason ?? '',
+      succeeded: e.type === 'failover.succeeded',
+      recoverMs: e.type === 'failover.succeeded' ? recoverMs(events, e) : null,
+    }));
+  return {
+    show: s.show,
+    title: s.title,
+    studio: s.studio,
+    startedAt: s.from,
+    endedAt: s.to,
+    onAirMs: s.to - s.from,
+    downMs: length(union(slots.flatMap((x) => x.down))),
+    failures,
+    failovers,
+    slots: slots.map(({ slot, degradedMs, downMs }) => ({ slot, degradedMs, downMs })),
+    members: [...members],
+  };
+}
+
+/** From the failure that started it (automatic) or the request (manual) to the backup confirmed. */
+function recoverMs(events: readonly ControllerEvent[], done: ControllerEvent): number | null {
+  const i = events.indexOf(done);
+  const started = findLast(events, i, (e) => e.type === 'failover.started' && e.slot === done.slot);
+  if (!started) return null;
+  if (started.by !== 'controller') return done.ts - started.ts;
+  const from = String(done.data.from ?? '');
+  const failure = findLast(events, events.indexOf(started) + 1, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === from && DOWN_DEVICE.has(String(e.data.to)));
+  return done.ts - (failure ?? started).ts;
+}
+
+/** Intervals in [from, to] during which a state stream (events with data.to) was in one of `states`. */
+function conditionIntervals(events: readonly ControllerEvent[], match: (e: ControllerEvent) => boolean, states: Set<string>, from: number, to: number): Interval[] {
+  const out: Interval[] = [];
+  let current: string | undefined;
+  let since = from;
+  for (const e of events) {
+    if (!match(e)) continue;
+    const next = String(e.data.to);
+    if (e.ts <= from) {
+      current = next;
+      continue;
+    }
+    if (e.ts > to) break;
+    if (current !== undefined && states.has(current)) out.push([since, e.ts]);
+    current = next;
+    since = e.ts;
+  }
+  if (current !== undefined && states.has(current)) out.push([since, to]);
+  return out.filter(([a, b]) => b > a);
+}
+
+function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?: Set<string>): DeviceReport[] {
+  const keys = [...new Set(events.filter((e) => e.type === 'device.state' && e.ts <= q.until).map((e) => `${e.agent}/${e.device}`))].filter((k) => !only || only.has(k));
+  return keys.sort().map((key) => {
+    const stream = events.filter((e) => e.type === 'device.state' && `${e.agent}/${e.device}` === key);
+    const first = stream[0]!;
+    const observedFrom = Math.max(q.since, first.ts);
+    const observedMs = Math.max(0, q.until - observedFrom);
+    const downMs = length(conditionIntervals(stream, () => true, DOWN_DEVICE, observedFrom, q.until));
+    const inPeriod = stream.filter((e) => e.ts > q.since && e.ts <= q.until);
+    const failures = inPeriod.filter((e) => DOWN_DEVICE.has(String(e.data.to)) && !DOWN_DEVICE.has(String(e.data.from))).length;
+    const repairs = inPeriod.filter((e) => !DOWN_DEVICE.has(String(e.data.to)) && DOWN_DEVICE.has(String(e.data.from))).length;
+    const [agent, device] = key.split('/') as [string, string];
+    return {
+      agent,
+      device,
+      observedMs,
+      downMs,
+      availability: observedMs > 0 ? 1 - downMs / observedMs : null,
+      failures,
+      mtbfMs: failures > 0 ? Math.round((observedMs - downMs) / failures) : null,
+      mttrMs: repairs > 0 ? Math.round(downMs / repairs) : null,
+    };
+  });
+}
+
+/** Final results only: a pre-show test that failed and was retried counts once, by its retry. */
+function passRate(events: readonly ControllerEvent[], q: ReportQuery, kind: 'preshow' | 'maintenance', only?: Set<string>): ReliabilityReport['tests']['preshow'] {
+  const jobs = events.filter((e) => e.type === 'job.finished' && e.data.kind === kind && e.ts > q.since && e.ts <= q.until && (!only || only.has(`${e.agent}/${e.device}`)));
+  const retried = new Set(jobs.filter((e) => Number(e.data.attempt) > 1).map((e) => `${e.agent}/${e.device}/${String(e.data.show ?? e.data.schedule)}`));
+  const final = jobs.filter((e) => !(Number(e.data.attempt) === 1 && e.data.state !== 'passed' && retried.has(`${e.agent}/${e.device}/${String(e.data.show ?? e.data.schedule)}`)));
+  const passed = final.filter((e) => e.data.state === 'passed').length;
+  const failed = final.filter((e) => e.data.state === 'failed' || e.data.state === 'timed_out').length;
+  const skipped = final.filter((e) => e.data.state === 'skipped').length;
+  return { passed, failed, skipped, passRate: passed + failed > 0 ? passed / (passed + failed) : null };
+}
+
+function union(intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  const out: Interval[] = [];
+  for (const [a, b] of sorted) {
+    const last = out.at(-1);
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+const length = (intervals: Interval[]): number => sum(intervals.map(([a, b]) => b - a));
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+function findLast(events: readonly ControllerEvent[], before: number, match: (e: ControllerEvent) => boolean): ControllerEvent | undefined {
+  for (let i = before - 1; i >= 0; i -= 1) if (match(events[i]!)) return events[i];
+  return undefined;
+}

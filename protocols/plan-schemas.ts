@@ -1,0 +1,203 @@
+/**
+ * The studio's plan: shows, test jobs (pre-show, maintenance, manual), maintenance schedules,
+ * pre-show checklists and reliability reports. Shared: the controller validates with these, the CLI
+ * reads them, docs/schemas/ publishes them.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { SelfTestReport } from './registry-operations.ts';
+import { Id, SlotId, Timestamp } from './schemas.ts';
+
+const Nullable = <T extends ReturnType<typeof Type.Integer>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ShowState = Type.Union([Type.Literal('scheduled'), Type.Literal('on_air'), Type.Literal('ended'), Type.Literal('cancelled')]);
+export type ShowState = Static<typeof ShowState>;
+
+export const Show = Type.Object(
+  {
+    id: Id,
+    studio: Type.String({ minLength: 1 }),
+    title: Type.String(),
+    startsAt: Timestamp,
+    endsAt: Timestamp,
+    slots: Type.Array(SlotId, { minItems: 1 }),
+    preShowMinutes: Type.Number({ minimum: 0, description: 'pre-show self-tests start this long before startsAt' }),
+    state: ShowState,
+    startedAt: Nullable(Timestamp),
+    endedAt: Nullable(Timestamp),
+  },
+  { additionalProperties: false },
+);
+export type Show = Static<typeof Show>;
+
+export const JobState = Type.Union(
+  [Type.Literal('queued'), Type.Literal('running'), Type.Literal('passed'), Type.Literal('failed'), Type.Literal('timed_out'), Type.Literal('skipped')],
+  { description: 'queued → running → passed | failed | timed_out; or skipped (with the reason)' },
+);
+export type JobState = Static<typeof JobState>;
+
+export const JobKind = Type.Union([Type.Literal('maintenance'), Type.Literal('preshow'), Type.Literal('manual')]);
+export type JobKind = Static<typeof JobKind>;
+
+export const Job = Type.Object(
+  {
+    id: Type.Integer({ minimum: 1 }),
+    kind: JobKind,
+    agent: Id,
+    device: Id,
+    /** Intrusive steps allowed (never on gear that is on air or about to be). */
+    intrusive: Type.Boolean(),
+    state: JobState,
+    reason: Type.Optional(Type.String()),
+    show: Type.Optional(Id),
+    schedule: Type.Optional(Id),
+    attempt: Type.Integer({ minimum: 1 }),
+    /** The job this one repeats (a retry, or a run interrupted by a restart). */
+    retryOf: Type.Optional(Type.Integer()),
+    createdAt: Timestamp,
+    notBefore: Timestamp,
+    /** Not started by then → skipped (the maintenance window is over, the show has started). */
+    startBy: Type.Optional(Timestamp),
+    startedAt: Type.Optional(Timestamp),
+    finishedAt: Type.Optional(Timestamp),
+    report: Type.Optional(SelfTestReport),
+  },
+  { additionalProperties: false },
+);
+export type Job = Static<typeof Job>;
+
+export const ScheduleTarget = Type.Object(
+  {
+    device: Type.Optional(Type.String({ minLength: 1, description: 'agent/device or a device id' })),
+    profile: Type.Optional(Type.String({ minLength: 1 })),
+    kind: Type.Optional(Type.String({ minLength: 1 })),
+    studio: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false, description: 'which registered devices: all of the given conditions hold' },
+);
+
+export const Schedule = Type.Object(
+  {
+    id: Id,
+    /** Cron syntax (croner: 5 or 6 fields); each occurrence opens a maintenance window. */
+    cron: Type.String({ minLength: 1 }),
+    timezone: Type.Optional(Type.String({ description: 'IANA zone, e.g. Europe/Berlin; default the controller machine\'s' })),
+    target: ScheduleTarget,
+    intrusive: Type.Boolean(),
+    windowMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60, description: 'a job not started within the window is skipped' }),
+    createdAt: Timestamp,
+    createdBy: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type Schedule = Static<typeof Schedule>;
+
+export const ChecklistMember = Type.Object(
+  {
+    agent: Id,
+    device: Id,
+    role: Type.Union([Type.Literal('primary'), Type.Literal('backup')]),
+    ready: Type.Boolean(),
+    result: JobState,
+    attempts: Type.Integer({ minimum: 0 }),
+    step: Type.Optional(Type.String({ description: 'the failing step' })),
+    detail: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const ChecklistSlot = Type.Object(
+  {
+    slot: SlotId,
+    go: Type.Boolean({ description: 'something ready to put on air: the primary, or a backup' }),
+    members: Type.Array(ChecklistMember),
+    proposal: Type.Optional(Type.String({ description: 'what an engineer should do before air' })),
+    swapped: Type.Optional(Type.Boolean({ description: "the slot's policy put the ready backup in place" })),
+  },
+  { additionalProperties: false },
+);
+
+export const Checklist = Type.Object(
+  {
+    show: Id,
+    studio: Type.String(),
+    startsAt: Timestamp,
+    startedAt: Timestamp,
+    finishedAt: Nullable(Timestamp),
+    go: Type.Boolean(),
+    slots: Type.Array(ChecklistSlot),
+  },
+  { additionalProperties: false },
+);
+export type Checklist = Static<typeof Checklist>;
+
+const PassRate = Type.Object(
+  {
+    passed: Type.Integer(),
+    failed: Type.Integer({ description: 'failed or timed out' }),
+    skipped: Type.Integer(),
+    passRate: Type.Union([Type.Number(), Type.Null()], { description: 'passed / (passed + failed); null when none ran' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ReliabilityReport = Type.Object(
+  {
+    since: Timestamp,
+    until: Timestamp,
+    studio: Type.Optional(Type.String()),
+    target: Type.Number({ description: 'the technical failure rate the studio plans for (0.01 = 1%)' }),
+    onAirMs: Type.Integer(),
+    downOnAirMs: Type.Integer({ description: 'on-air time with at least one of the show\'s slots down' }),
+    technicalFailureRate: Type.Union([Type.Number(), Type.Null()], { description: 'downOnAirMs / onAirMs; null without on-air time' }),
+    targetMet: Type.Union([Type.Boolean(), Type.Null()]),
+    shows: Type.Array(
+      Type.Object(
+        {
+          show: Id,
+          title: Type.String(),
+          studio: Type.String(),
+          startedAt: Timestamp,
+          endedAt: Timestamp,
+          onAirMs: Type.Integer(),
+          downMs: Type.Integer(),
+          failures: Type.Array(Type.Object({ ts: Timestamp, agent: Type.String(), device: Type.String(), to: Type.String(), reason: Type.String() }, { additionalProperties: false })),
+          failovers: Type.Array(
+            Type.Object(
+              {
+                ts: Timestamp,
+                slot: SlotId,
+                from: Type.String(),
+                to: Type.String(),
+                by: Type.String(),
+                reason: Type.String(),
+                succeeded: Type.Boolean(),
+                recoverMs: Type.Union([Type.Integer(), Type.Null()], { description: 'from the failure (or the request) to the backup confirmed active' }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          slots: Type.Array(Type.Object({ slot: SlotId, degradedMs: Type.Integer(), downMs: Type.Integer() }, { additionalProperties: false })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    devices: Type.Array(
+      Type.Object(
+        {
+          agent: Type.String(),
+          device: Type.String(),
+          observedMs: Type.Integer(),
+          downMs: Type.Integer(),
+          availability: Type.Union([Type.Number(), Type.Null()]),
+          failures: Type.Integer(),
+          mtbfMs: Type.Union([Type.Integer(), Type.Null()], { description: 'up time / failures' }),
+          mttrMs: Type.Union([Type.Integer(), Type.Null()], { description: 'down time / repairs' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    tests: Type.Object({ preshow: PassRate, maintenance: PassRate }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+export type ReliabilityReport = Static<typeof ReliabilityReport>;
