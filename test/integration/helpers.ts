@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { stringify } from 'yaml';
-import { systemClock } from '../../lib/clock.ts';
+import { systemClock, type Clock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
@@ -17,12 +17,12 @@ import { registerStudio, type SetupSlot } from '../../cli/demo/catalog-setup.ts'
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
-export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void }): Promise<Controller> {
+export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void; clock?: Clock }): Promise<Controller> {
   const config = parseControllerConfig(
     stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1' }, dataDir: options.dataDir, ...options.config }),
     '(test)',
   );
-  return Controller.start({ config, clock: systemClock, log: silentLogger(), onHealthHandled: options.onHealthHandled });
+  return Controller.start({ config, clock: options.clock ?? systemClock, log: silentLogger(), onHealthHandled: options.onHealthHandled });
 }
 
 export interface TestDevice {

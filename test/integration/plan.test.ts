@@ -1,0 +1,110 @@
+/**
+ * The plan running by itself, on an injected clock (no agents: the controller's own decisions are
+ * under test): shows on and off air at their times, pre-show checks at T-minus, an intrusive
+ * maintenance test skipped on gear that is on air, and a job cut short by a restart queued again.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../lib/clock.ts';
+import type { Controller } from '../../controller/controller.ts';
+import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
+import { registerGear, removeDir, startController, tempDir, waitUntil } from './helpers.ts';
+
+const MIN = 60_000;
+let dir: string;
+let clock: ManualClock;
+let controller: Controller;
+const config = { plan: { tickMs: 20, preShowMinutes: 30 }, detection: { restartGraceMs: 600_000 } };
+
+const ask = <O extends OperationName>(op: O, params: OperationParams<O>): Promise<OperationData<O>> => {
+  const options: RequestOptions = { broker: controller.brokerUrl, timeoutMs: 5_000, issuedBy: 'engineer@test' };
+  return withController(options, (c) => request(c, op, params, options));
+};
+const eventsOf = (type: string) => controller.events({}).filter((e) => e.type === type);
+/** A few plan ticks of real time, for the controller to act on the moved clock. */
+const ticks = () => new Promise((r) => setTimeout(r, 120));
+
+beforeEach(async () => {
+  dir = tempDir();
+  clock = new ManualClock(Date.UTC(2026, 10, 26, 17, 0));
+  controller = await startController({ dataDir: dir, clock, config });
+  await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }], [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: { preset: 1 } }]);
+});
+
+afterEach(async () => {
+  await controller.stop();
+  removeDir(dir);
+});
+
+describe('shows on the clock', () => {
+  it('runs pre-show checks at T-30 min, goes on air at the start and off at the end, by itself', async () => {
+    const start = clock.now() + 60 * MIN;
+    await ask('show.add', { id: 'news', studio: 'studio-a', title: 'Evening news', startsAt: start, endsAt: start + 30 * MIN, slots: ['studio-a/cam-wide'] });
+
+    clock.set(start - 31 * MIN);
+    await ticks();
+    expect(eventsOf('preshow.started')).toEqual([]);
+    clock.set(start - 29 * MIN);
+    await waitUntil(() => eventsOf('preshow.started').length === 1, 2_000, 'pre-show checks started');
+    expect(eventsOf('preshow.started')[0]).toMatchObject({ ts: start - 29 * MIN, by: 'scheduler', data: { show: 'news', devices: ['agent-a/cam-1', 'agent-a/cam-2'] } });
+    const preshowJobs = (await ask('test.history', { kind: 'preshow' })).jobs;
+    expect(preshowJobs.map((j) => `${j.device} ${j.show}`).sort()).toEqual(['cam-1 news', 'cam-2 news']);
+    expect(controller.status().onAir).toBe(false);
+
+    clock.set(start);
+    await waitUntil(() => controller.status().onAir, 2_000, 'on air at the start');
+    expect(eventsOf('show.started')[0]).toMatchObject({ ts: start, by: 'scheduler', data: { show: 'news', slots: [{ slot: 'studio-a/cam-wide', members: ['agent-a/cam-1', 'agent-a/cam-2'] }] } });
+    expect((await ask('show.list', {})).shows[0]).toMatchObject({ state: 'on_air', startedAt: start });
+
+    clock.set(start + 30 * MIN);
+    await waitUntil(() => !controller.status().onAir, 2_000, 'off air at the end');
+    expect(eventsOf('show.ended')[0]).toMatchObject({ ts: start + 30 * MIN, by: 'scheduler', data: { show: 'news', onAirMs: 30 * MIN } });
+    expect(eventsOf('onair.changed').map((e) => `${String(e.data.onAir)} by ${e.by}`)).toEqual(['true by scheduler', 'false by scheduler']);
+  });
+
+  it('an engineer starts a show early and stops it by hand; a manual off-air does not disarm a show', async () => {
+    const start = clock.now() + 10 * MIN;
+    await ask('show.add', { id: 'talk', studio: 'studio-a', startsAt: start, endsAt: start + 10 * MIN, slots: ['studio-a/cam-wide'], preShowMinutes: 0 });
+    await expect(ask('show.add', { id: 'bad', studio: 'studio-a', startsAt: start, endsAt: start + 1, slots: ['studio-z/none'] })).rejects.toThrow('no slot studio-z/none; define slots with onair slot add');
+    await ask('show.start', { id: 'talk', reason: 'guest arrived early' });
+    expect(controller.status().onAir).toBe(true);
+    await ask('on-air', { onAir: false, reason: 'test' });
+    expect(controller.status().onAir).toBe(true); // the show keeps failover armed
+    await ask('show.stop', { id: 'talk', reason: 'wrapped' });
+    expect(controller.status().onAir).toBe(false);
+    expect(eventsOf('show.ended')[0]).toMatchObject({ by: 'engineer@test', reason: 'wrapped' });
+  });
+});
+
+describe('maintenance on the clock', () => {
+  it('skips an intrusive maintenance test on a device that is on air, and runs a non-intrusive one', async () => {
+    await ask('schedule.add', { id: 'cam-1-moves', cron: '* * * * *', target: { device: 'cam-1' }, intrusive: true, windowMinutes: 5 });
+    await ask('schedule.add', { id: 'cam-2-looks', cron: '* * * * *', target: { device: 'agent-a/cam-2' }, windowMinutes: 5 });
+    await ask('show.add', { id: 'live', studio: 'studio-a', startsAt: clock.now(), endsAt: clock.now() + 60 * MIN, slots: ['studio-a/cam-wide'], preShowMinutes: 0 });
+    await waitUntil(() => controller.status().onAir, 2_000, 'show on air');
+
+    clock.advance(MIN);
+    await waitUntil(() => eventsOf('job.finished').some((e) => e.device === 'cam-1'), 2_000, 'cam-1 job decided');
+    const [cam1] = (await ask('test.history', { device: 'cam-1', kind: 'maintenance' })).jobs;
+    expect(cam1).toMatchObject({ state: 'skipped', schedule: 'cam-1-moves', reason: 'intrusive test not run: agent-a/cam-1 serves slot studio-a/cam-wide of show live, which is on air' });
+    const [cam2] = (await ask('test.history', { device: 'cam-2', kind: 'maintenance' })).jobs;
+    expect(cam2!.state).not.toBe('skipped'); // a non-intrusive test may run on gear on air (it is running against an absent agent)
+  });
+
+  it('a job cut short by a controller restart is marked and queued again, never lost', async () => {
+    const pending = ask('test.run', { device: 'cam-1' }).catch(() => undefined); // no agent: it runs until its step times out
+    const running = async () => (await ask('test.history', { state: 'running' })).jobs;
+    let first = (await running())[0];
+    for (let i = 0; !first && i < 50; i += 1) first = (await (async () => (await new Promise((r) => setTimeout(r, 20)), running()))())[0];
+    expect(first).toMatchObject({ kind: 'manual', device: 'cam-1', state: 'running' });
+    await controller.stop();
+    controller = await startController({ dataDir: dir, clock, config });
+    await pending;
+    const jobs = (await ask('test.history', { device: 'cam-1' })).jobs;
+    const old = jobs.find((j) => j.id === first!.id)!;
+    expect(old).toMatchObject({ state: 'failed', reason: 'interrupted by a controller restart; queued again' });
+    const again = jobs.find((j) => j.retryOf === first!.id)!;
+    expect(again).toMatchObject({ kind: 'manual', device: 'cam-1', attempt: 2 });
+    expect(['queued', 'running']).toContain(again.state);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../controller/report.ts';
+import type { ControllerEvent } from '../../protocols/schemas.ts';
+
+const H = 3_600_000;
+const T0 = Date.UTC(2026, 10, 26, 18, 0);
+let seq = 0;
+const ev = (ts: number, type: ControllerEvent['type'], over: Partial<ControllerEvent> = {}): ControllerEvent => ({ seq: ++seq, ts: T0 + ts, type, data: {}, ...over });
+const dev = (ts: number, device: string, from: string, to: string): ControllerEvent => ev(ts, 'device.state', { agent: 'a', device, data: { from, to }, reason: `${device} ${to}` });
+const slot = (ts: number, from: string, to: string, id = 'studio-a/cam'): ControllerEvent => ev(ts, 'slot.state', { slot: id, data: { from, to } });
+
+/**
+ * A known log: a 2-hour show; cam-1 fails at 0:30, the slot is down 9 s, then failing over 1 s,
+ * cam-2 takes over; at 1:00 the mic slot is degraded for 10 minutes. A second show of 1 hour has
+ * its light slot down for 36 s. Failure rate = (10 s + 36 s) / 3 h.
+ */
+const log: ControllerEvent[] = [
+  dev(-H, 'cam-1', 'unknown', 'ok'),
+  dev(-H, 'cam-2', 'unknown', 'ok'),
+  slot(-H, 'none', 'ok'),
+  slot(-H, 'none', 'ok', 'studio-a/mic'),
+  ev(0, 'show.started', { by: 'scheduler', data: { show: 'news', title: 'Evening news', studio: 'studio-a', slots: [{ slot: 'studio-a/cam', members: ['a/cam-1', 'a/cam-2'] }, { slot: 'studio-a/mic', members: ['a/mic-1'] }] } }),
+  dev(0.5 * H, 'cam-1', 'ok', 'failed'),
+  slot(0.5 * H, 'ok', 'down'),
+  ev(0.5 * H + 9_000, 'failover.started', { slot: 'studio-a/cam', by: 'controller', data: {} }),
+  slot(0.5 * H + 9_000, 'down', 'failing_over'),
+  ev(0.5 * H + 10_000, 'failover.succeeded', { slot: 'studio-a/cam', by: 'controller', reason: 'a/cam-1 is failed', data: { from: 'a/cam-1', to: 'a/cam-2', durationMs: 1_000 } }),
+  slot(0.5 * H + 10_000, 'failing_over', 'ok'),
+  slot(1 * H, 'ok', 'degraded', 'studio-a/mic'),
+  slot(1 * H + 600_000, 'degraded', 'ok', 'studio-a/mic'),
+  dev(1.5 * H, 'cam-1', 'failed', 'ok'),
+  ev(2 * H, 'show.ended', { data: { show: 'news' } }),
+  ev(3 * H, 'show.started', { data: { show: 'late', studio: 'studio-a', slots: [{ slot: 'studio-a/light', members: ['a/light-1'] }] } }),
+  slot(3 * H, 'none', 'ok', 'studio-a/light'),
+  slot(3.5 * H, 'ok', 'down', 'studio-a/light'),
+  slot(3.5 * H + 36_000, 'down', 'ok', 'studio-a/light'),
+  ev(4 * H, 'show.ended', { data: { show: 'late' } }),
+  ev(-0.5 * H, 'job.finished', { agent: 'a', device: 'cam-2', data: { kind: 'preshow', state: 'failed', attempt: 1, show: 'news' } }),
+  ev(-0.49 * H, 'job.finished', { agent: 'a', device: 'cam-2', data: { kind: 'preshow', state: 'passed', attempt: 2, show: 'news' } }),
+  ev(-0.5 * H, 'job.finished', { agent: 'a', device: 'cam-1', data: { kind: 'preshow', state: 'passed', attempt: 1, show: 'news' } }),
+  ev(-2 * H, 'job.finished', { agent: 'a', device: 'cam-1', data: { kind: 'maintenance', state: 'skipped', attempt: 1, schedule: 'nightly' } }),
+  ev(-2 * H, 'job.finished', { agent: 'a', device: 'light-1', data: { kind: 'maintenance', state: 'timed_out', attempt: 1, schedule: 'nightly' } }),
+];
+
+describe('the reliability report (from the event log alone)', () => {
+  const report = buildReport(log, { since: T0 - 4 * H, until: T0 + 5 * H });
+
+  it('computes the technical failure rate against the 1% target', () => {
+    expect(report.onAirMs).toBe(3 * H);
+    expect(report.downOnAirMs).toBe(46_000);
+    expect(report.technicalFailureRate).toBeCloseTo(46_000 / (3 * H), 12);
+    expect(report.targetMet).toBe(true);
+    expect(buildReport(log, { since: T0 - 4 * H, until: T0 + 5 * H, target: 0.001 }).targetMet).toBe(false);
+  });
+
+  it('per show: failures, failovers with who and time to recover, time degraded and down per slot', () => {
+    const news = report.shows.find((s) => s.show === 'news')!;
+    expect(news).toMatchObject({ title: 'Evening news', onAirMs: 2 * H, downMs: 10_000 });
+    expect(news.failures).toEqual([{ ts: T0 + 0.5 * H, agent: 'a', device: 'cam-1', to: 'failed', reason: 'cam-1 failed' }]);
+    expect(news.failovers).toEqual([{ ts: T0 + 0.5 * H + 10_000, slot: 'studio-a/cam', from: 'a/cam-1', to: 'a/cam-2', by: 'controller', reason: 'a/cam-1 is failed', succeeded: true, recoverMs: 10_000 }]);
+    expect(news.slots).toEqual([
+      { slot: 'studio-a/cam', degradedMs: 0, downMs: 10_000 },
+      { slot: 'studio-a/mic', degradedMs: 600_000, downMs: 0 },
+    ]);
+  });
+
+  it('per device: availability, MTBF and MTTR over the period', () => {
+    const cam1 = report.devices.find((d) => d.device === 'cam-1')!;
+    // observed from its first state (T0-1h) to the end (T0+5h): 6 h, down 1 h (0:30 → 1:30).
+    expect(cam1).toMatchObject({ observedMs: 6 * H, downMs: H, failures: 1, mtbfMs: 5 * H, mttrMs: H });
+    expect(cam1.availability).toBeCloseTo(5 / 6, 12);
+    expect(report.devices.find((d) => d.device === 'cam-2')).toMatchObject({ availability: 1, failures: 0, mtbfMs: null, mttrMs: null });
+  });
+
+  it('pass rates count a retried pre-show test once, by its retry; skipped tests apart', () => {
+    expect(report.tests.preshow).toEqual({ passed: 2, failed: 0, skipped: 0, passRate: 1 });
+    expect(report.tests.maintenance).toEqual({ passed: 0, failed: 1, skipped: 1, passRate: 0 });
+  });
+
+  it('clips to the period and filters by studio; a period without shows has no rate', () => {
+    const firstHour = buildReport(log, { since: T0, until: T0 + H });
+    expect(firstHour.onAirMs).toBe(H);
+    expect(firstHour.downOnAirMs).toBe(10_000);
+    expect(buildReport(log, { since: T0 + 5 * H, until: T0 + 6 * H })).toMatchObject({ onAirMs: 0, technicalFailureRate: null, targetMet: null });
+    expect(buildReport(log, { since: T0 - 4 * H, until: T0 + 5 * H, studio: 'studio-b' }).shows).toEqual([]);
+  });
+});
