@@ -1,0 +1,106 @@
+/**
+ * End to end on the simulators, with real time: a scheduled show whose pre-show checklist catches a
+ * failing backup (retried once, still failing), goes on air by itself, loses its primary camera
+ * mid-show and fails over to the healthy backup, ends by itself — and its report tells what happened.
+ */
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import type { Agent } from '../../agent/agent.ts';
+import type { Controller } from '../../controller/controller.ts';
+import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { onairBin } from '../../lib/paths.ts';
+import { topic, type OperationData, type OperationName, type OperationParams } from '../../protocols/contract.ts';
+import type { Checklist, ReliabilityReport } from '../../protocols/plan-schemas.ts';
+import { closeClient, rawClient, registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+
+let dir: string;
+let controller: Controller;
+let agents: Agent[];
+let client: MqttClient;
+
+const ask = <O extends OperationName>(op: O, params: OperationParams<O>, timeoutMs = 10_000): Promise<OperationData<O>> => {
+  const options: RequestOptions = { broker: controller.brokerUrl, timeoutMs, issuedBy: 'engineer@test' };
+  return withController(options, (c) => request(c, op, params, options));
+};
+const eventsOf = (type: string) => controller.events({}).filter((e) => e.type === type);
+function onair(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [onairBin(), ...args, '--broker', controller.brokerUrl], { timeout: 30_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  dir = tempDir();
+  controller = await startController({ dataDir: dir, config: { plan: { tickMs: 50, preShowRetryMs: 300 }, detection: { recoverAfterMs: 300 } } });
+  agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
+  client = await rawClient(controller.brokerUrl);
+  // cam-2 runs hot (a degraded virtual camera): healthy enough to be a last resort, not to pass its self-test.
+  await registerGear(
+    controller.brokerUrl,
+    [
+      { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+      { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera', fault: 'degraded' }, { id: 'cam-3', kind: 'camera' }] },
+    ],
+    [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2', 'agent-b/cam-3'], params: { preset: 2 } }],
+  );
+  await waitUntil(() => controller.status().devices.filter((d) => d.status !== 'unknown').length === 3, 5_000, 'devices reporting');
+});
+
+afterAll(async () => {
+  await closeClient(client);
+  await Promise.all(agents.map((a) => a.stop()));
+  await controller.stop();
+  removeDir(dir);
+});
+
+describe('a scheduled show, unattended', () => {
+  it('pre-show checklist catches the failing backup, the show fails over mid-air, and the report tells it', async () => {
+    const since = Date.now();
+    const startsAt = since + 3_000;
+    await ask('show.add', { id: 'evening-news', studio: 'studio-a', title: 'Evening news', startsAt, endsAt: startsAt + 4_000, slots: ['studio-a/cam-wide'], preShowMinutes: 2.5 / 60 });
+
+    // T-2.5 s: the checklist, with cam-2 failing twice (first try and its retry).
+    await waitUntil(() => eventsOf('preshow.checklist').length === 1, 6_000, 'pre-show checklist');
+    const checklist: Checklist = await ask('preshow', { show: 'evening-news' });
+    expect(checklist.go).toBe(true);
+    expect(checklist.slots[0]!.members).toEqual([
+      expect.objectContaining({ device: 'cam-1', role: 'primary', ready: true, result: 'passed' }),
+      expect.objectContaining({ device: 'cam-2', role: 'backup', ready: false, result: 'failed', attempts: 2, step: 'answers', detail: expect.stringMatching(/^health is degraded, expected ok: temperature/) }),
+      expect.objectContaining({ device: 'cam-3', role: 'backup', ready: true, result: 'passed' }),
+    ]);
+    expect(eventsOf('alarm').some((e) => e.reason?.startsWith('pre-show check for evening-news: GO with gear not ready: agent-b/cam-2'))).toBe(true);
+    const printed = await onair('preshow', 'evening-news');
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toMatch(/backup +agent-b\/cam-2 +NOT READY \(after 2 attempts\) — answers: health is degraded/);
+
+    // On air by itself; then the primary camera hangs.
+    await waitUntil(() => controller.status().onAir, 5_000, 'show on air');
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'hang-cam-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await waitUntil(() => controller.status().slots[0]!.active?.device === 'cam-3', 3_000, 'failover to the healthy backup');
+
+    // Off air by itself at its end.
+    await waitUntil(() => eventsOf('show.ended').length === 1 && !controller.status().onAir, 8_000, 'show ended');
+
+    const report: ReliabilityReport = await ask('report', { since, until: Date.now() });
+    const show = report.shows.find((s) => s.show === 'evening-news')!;
+    expect(show.failures).toEqual([expect.objectContaining({ agent: 'agent-a', device: 'cam-1', to: 'failed' })]);
+    expect(show.failovers).toEqual([expect.objectContaining({ slot: 'studio-a/cam-wide', from: 'agent-a/cam-1', to: 'agent-b/cam-3', by: 'controller', succeeded: true })]);
+    const recoverMs = show.failovers[0]!.recoverMs!;
+    expect(recoverMs).toBeGreaterThan(0);
+    expect(recoverMs).toBeLessThan(1_000);
+    expect(show.slots[0]!.downMs).toBeGreaterThan(0);
+    expect(show.slots[0]!.downMs).toBeLessThanOrEqual(recoverMs);
+    expect(report.technicalFailureRate).toBeCloseTo(show.downMs / show.onAirMs, 9);
+    expect(report.tests.preshow).toEqual({ passed: 2, failed: 1, skipped: 0, passRate: 2 / 3 });
+
+    const md = await onair('report', '--since', '5m', '--studio', 'studio-a');
+    expect(md.stdout).toMatch(/\*\*Technical failure rate: \d+\.\d{3}%\*\* \(target < 1\.000%: (MET|MISSED)\)/);
+    expect(md.stdout).toContain('| agent-a/cam-1 → agent-b/cam-3 | controller |');
+    const csv = await onair('report', '--since', '5m', '--format', 'csv');
+    expect(csv.stdout.split('\n')[0]).toBe('section,subject,metric,value');
+    expect(csv.stdout).toContain('show,evening-news,failovers,1\n');
+  }, 40_000);
+});
