@@ -1,7 +1,7 @@
 /** Demo scenarios: go on air, break something, show the failover and measure it. */
 import type { ControllerEvent, DeviceRef } from '../../protocols/schemas.ts';
 import type { Studio } from './studio.ts';
-import { formatSelfTest } from '../test-command.ts';
+import { formatChecklist } from '../show-command.ts';
 
 /** Breaks and repairs the primary camera for real, when the studio runs on simulated hardware. */
 export interface CameraFaults {
@@ -25,8 +25,12 @@ export interface DemoSummary {
   totalMs: number | null;
   /** The repaired primary is shown as available, and stays off air until an engineer switches back. */
   primaryAvailableAfterRepair: boolean;
-  /** The backup camera's self-test from its profile, run before going on air. */
+  /** The backup camera's pre-show self-test, from its profile. */
   backupSelfTest?: 'passed' | 'failed';
+  /** The pre-show checklist's verdict. */
+  preshowGo?: boolean;
+  /** The show's technical failure rate from the report: on-air time with a slot down / on-air time. */
+  failureRate?: number | null;
   /** Camera tally lamps lit after the failover (on simulated hardware). */
   tallies?: string[];
   ok: boolean;
@@ -36,6 +40,7 @@ export interface DemoSummary {
 const SLOT = 'studio-a/cam-wide';
 const PRIMARY: DeviceRef = { agent: 'agent-a', device: 'cam-1' };
 const BACKUP = 'agent-b/cam-2';
+const SHOW = 'demo-show';
 const name = (r: DeviceRef): string => `${r.agent}/${r.device}`;
 
 export async function runScenario(studio: Studio, scenario: Scenario, say: (line: string) => void, hardware?: CameraFaults): Promise<DemoSummary> {
@@ -51,12 +56,19 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
     const count = (type: string) => studio.events.filter((e) => e.type === type).length;
     say(`Registered ${count('profile.added')} equipment profiles, ${count('device.added')} devices and ${count('slot.defined')} slots with the controller (what onair profile|device|slot add send); the agents started with no devices and picked theirs up from it.`);
     await studio.waitForDevices(everything, 20_000);
-    say(`All ${everything.length} devices healthy. Pre-show self-test of the backup camera ${BACKUP}, from its profile:`);
-    const report = await studio.selfTest(BACKUP);
-    summary.backupSelfTest = report.result;
-    say(formatSelfTest(report).trimEnd());
-    say('Going ON AIR: automatic failover is armed.');
-    studio.controller.setOnAir(true, 'demo', 'demo show starts');
+    const slots = [...new Set((await studio.ask('slot.list', {})).slots.map((s) => s.id))];
+    const startsAt = Date.now() + 4_000;
+    say(`All ${everything.length} devices healthy. Scheduling show ${SHOW} in studio-a with slots ${slots.join(', ')}: pre-show self-tests in 1 s, on air in 4 s, by itself.`);
+    const showStart = studio.mark();
+    await studio.ask('show.add', { id: SHOW, studio: 'studio-a', title: 'OnAir demo show', startsAt, endsAt: startsAt + 10 * 60_000, slots, preShowMinutes: 3 / 60 });
+    await studio.waitForEvent((e) => e.type === 'preshow.checklist', 30_000, 'the pre-show checklist', showStart);
+    const checklist = await studio.ask('preshow', { show: SHOW });
+    summary.preshowGo = checklist.go;
+    const backup = checklist.slots.flatMap((s) => s.members).find((m) => `${m.agent}/${m.device}` === BACKUP);
+    if (backup) summary.backupSelfTest = backup.ready ? 'passed' : 'failed';
+    say(formatChecklist(checklist).trimEnd());
+    await studio.waitForEvent((e) => e.type === 'show.started', 10_000, 'the show going on air', showStart);
+    await new Promise((r) => setTimeout(r, 2_000)); // live for a moment before something breaks
 
     let injectedAt: number;
     const beforeFault = studio.mark();
@@ -104,6 +116,15 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
     } else {
       summary.primaryAvailableAfterRepair = true; // nothing to repair in this scenario
     }
+    await new Promise((r) => setTimeout(r, 1_000));
+    say('The engineer ends the show. Its report, from the event log (onair report):');
+    await studio.ask('show.stop', { id: SHOW, reason: 'end of the demo show' });
+    const report = await studio.ask('report', { since: t0 - 1_000, until: Date.now() });
+    const show = report.shows.find((s) => s.show === SHOW);
+    summary.failureRate = report.technicalFailureRate;
+    for (const f of show?.failovers ?? []) say(`  failover ${f.slot}: ${f.from} → ${f.to} by ${f.by}, recovered in ${f.recoverMs ?? '?'} ms`);
+    for (const sl of show?.slots ?? []) if (sl.downMs + sl.degradedMs > 0) say(`  ${sl.slot}: down ${sl.downMs} ms, degraded ${sl.degradedMs} ms`);
+    say(`  technical failure rate ${((report.technicalFailureRate ?? 0) * 100).toFixed(3)}%: ${report.downOnAirMs} ms with a slot down in ${(report.onAirMs / 1000).toFixed(1)} s on air (the 1% target is judged over a studio's hours of shows)`);
     summary.ok = summary.activatedDevice === BACKUP && summary.primaryAvailableAfterRepair && (!hardware || summary.tallies?.join() === 'cam-2');
   } catch (err) {
     summary.error = err instanceof Error ? err.message : String(err);
@@ -130,7 +151,14 @@ function describe(e: ControllerEvent): string | undefined {
     case 'alarm':
       return `${e.type.toUpperCase()} ${e.slot ?? ''}: ${e.reason ?? ''}`;
     case 'onair.changed':
-      return e.data.onAir ? 'ON AIR' : 'off air';
+      return e.data.onAir ? 'ON AIR: automatic failover armed' : 'off air';
+    case 'preshow.started':
+      return `pre-show self-tests for ${String(e.data.show)}: ${(e.data.devices as string[] | undefined)?.length ?? 0} devices`;
+    case 'show.started':
+    case 'show.ended':
+      return `show ${String(e.data.show)} ${e.type === 'show.started' ? 'ON AIR' : 'off air'} (${e.reason ?? ''}, by ${e.by ?? '?'})`;
+    case 'job.finished':
+      return e.data.state === 'passed' ? undefined : `${who}: ${String(e.data.kind)} test ${String(e.data.state).toUpperCase()}: ${e.reason ?? ''}`;
     default:
       return undefined;
   }
@@ -152,7 +180,8 @@ export function formatSummary(s: DemoSummary): string {
     `  detection          ${ms(s.detectionMs)}  (fault → device declared failed)`,
     `  failover           ${ms(s.failoverMs)}  (declared failed → backup confirmed active)`,
     `  total              ${ms(s.totalMs)}`,
-    ...(s.backupSelfTest ? [`  backup self-test   ${s.backupSelfTest} (before air)`] : []),
+    ...(s.preshowGo !== undefined ? [`  pre-show check     ${s.preshowGo ? 'GO' : 'NO-GO'} (backup camera self-test ${s.backupSelfTest ?? '?'})`] : []),
+    ...(s.failureRate !== undefined && s.failureRate !== null ? [`  failure rate       ${(s.failureRate * 100).toFixed(3)}% of the show's on-air time`] : []),
     ...(s.tallies ? [`  tally lit          ${s.tallies.join(', ') || 'none'}`] : []),
     ...(s.error ? [`  error              ${s.error}`] : []),
     '',

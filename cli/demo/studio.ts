@@ -24,7 +24,7 @@ import { parseControllerConfig } from '../../controller/config.ts';
 import { Controller } from '../../controller/controller.ts';
 import { registerStudio, type SetupSlot } from './catalog-setup.ts';
 import { request, withController } from '../request-client.ts';
-import type { SelfTestReport } from '../../protocols/registry-operations.ts';
+import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 
 
 export interface StudioDevice {
@@ -191,10 +191,10 @@ export class Studio {
     });
   }
 
-  /** A registered device's self-test, as `onair test run` asks for it. */
-  selfTest(device: string): Promise<SelfTestReport> {
-    const options = { broker: this.controller.brokerUrl, timeoutMs: 60_000, issuedBy: 'demo' };
-    return withController(options, (c) => request(c, 'test.run', { device }, options));
+  /** A request to the controller, as the onair CLI sends it. */
+  ask<O extends OperationName>(op: O, params: OperationParams<O>, timeoutMs = 60_000): Promise<OperationData<O>> {
+    const options = { broker: this.controller.brokerUrl, timeoutMs, issuedBy: 'demo' };
+    return withController(options, (c) => request(c, op, params, options));
   }
 
   /** Sends a command straight to an agent (as any MQTT client may) and waits for its final result. */

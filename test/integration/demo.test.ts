@@ -14,7 +14,8 @@ describe('onair demo', () => {
     const run = await demo('--scenario', 'camera-failure', '--json');
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(summary).toMatchObject({ ok: true, failedDevice: 'agent-a/cam-1', activatedDevice: 'agent-b/cam-2', primaryAvailableAfterRepair: true, backupSelfTest: 'passed' });
+    expect(summary).toMatchObject({ ok: true, failedDevice: 'agent-a/cam-1', activatedDevice: 'agent-b/cam-2', primaryAvailableAfterRepair: true, preshowGo: true, backupSelfTest: 'passed' });
+    expect(summary.failureRate).toEqual(expect.any(Number));
     expect(summary.detectionMs).toEqual(expect.any(Number));
     expect(summary.failoverMs).toEqual(expect.any(Number));
   }, 60_000);
