@@ -24,13 +24,14 @@ export function registerSlotCommands(program: Command): void {
     .addOption(new Option('--backup <device...>', 'backups, in the order they are tried').default([]))
     .addOption(new Option('--param <key=value...>', 'sent with activate: preset=wide, scene=key, channel=1').default([]))
     .addOption(new Option('--tally <member=board#tally...>', 'a tally lamp on a GPIO board for a member').default([]))
+    .addOption(new Option('--preshow <policy>', 'when the pre-show check fails the primary and passes a backup: propose the swap, or make it').choices(['propose', 'swap']))
     .addOption(brokerOption())
-    .action(async (slotId: string, o: ClientOpts & { primary: string; backup: string[]; param: string[]; tally: string[] }) => {
+    .action(async (slotId: string, o: ClientOpts & { primary: string; backup: string[]; param: string[]; tally: string[]; preshow?: 'propose' | 'swap' }) => {
       const options = requestOptions(o);
       const params = parseSettings(o.param);
       const tallies = Object.fromEntries(o.tally.map(parseTally));
       const { slot: defined, created } = await withController(options, (c) =>
-        request(c, 'slot.add', { slot: slotId, primary: o.primary, backups: o.backup, params, ...(o.tally.length ? { tallies } : {}) }, options),
+        request(c, 'slot.add', { slot: slotId, primary: o.primary, backups: o.backup, params, ...(o.tally.length ? { tallies } : {}), ...(o.preshow ? { preshow: o.preshow } : {}) }, options),
       );
       process.stdout.write(`${created ? 'defined' : 'changed'}  ${defined.id}: ${ref(defined.primary)}${defined.backups.map((b) => ` → ${ref(b)}`).join('')}\n`);
     });

@@ -58,7 +58,13 @@ export class JobRunner {
     const now = this.d.clock.now();
     for (const job of this.d.store.jobsIn('queued')) {
       if (job.notBefore > now) break; // ordered by notBefore
-      if (this.busyDevices.size >= (this.d.concurrency ?? 4)) return;
+      // Decide skips first: a job that may not run should say so now, not after the queue ahead of it.
+      const skip = this.skipReason(job, now);
+      if (skip) {
+        this.finish(job, 'skipped', skip);
+        continue;
+      }
+      if (this.busyDevices.size >= (this.d.concurrency ?? 4)) continue;
       if (this.busyDevices.has(key(job))) continue;
       this.start(job, now);
     }
@@ -68,11 +74,14 @@ export class JobRunner {
     for (const job of this.d.store.jobsIn('queued')) if (match(job)) this.finish(job, 'skipped', reason);
   }
 
+  private skipReason(job: Job, now: number): string | undefined {
+    if (job.startBy !== undefined && now > job.startBy) return job.kind === 'maintenance' ? 'the maintenance window closed before it could start' : 'too late to start';
+    const busy = job.kind === 'maintenance' && job.intrusive ? this.d.busyReason({ agent: job.agent, device: job.device }) : undefined;
+    return busy ? `intrusive test not run: ${busy}` : undefined;
+  }
+
   private start(job: Job, now: number): void {
     const ref = { agent: job.agent, device: job.device };
-    if (job.startBy !== undefined && now > job.startBy) return this.finish(job, 'skipped', job.kind === 'maintenance' ? 'the maintenance window closed before it could start' : 'too late to start');
-    const busy = job.kind === 'maintenance' && job.intrusive ? this.d.busyReason(ref) : undefined;
-    if (busy) return this.finish(job, 'skipped', `intrusive test not run: ${busy}`);
     // Pre-show and manual tests still run on gear that is on air, without their intrusive steps.
     const test = this.d.selfTest(ref, job.intrusive && !this.d.onAirReason(ref));
     if (!test) return this.finish(job, 'skipped', 'the device is no longer registered');

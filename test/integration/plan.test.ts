@@ -91,6 +91,20 @@ describe('maintenance on the clock', () => {
     expect(cam2!.state).not.toBe('skipped'); // a non-intrusive test may run on gear on air (it is running against an absent agent)
   });
 
+  it('keeps intrusive maintenance off gear whose show is about to start (its pre-show window has begun)', async () => {
+    const start = clock.now() + 20 * MIN;
+    await ask('show.add', { id: 'soon', studio: 'studio-a', startsAt: start, endsAt: start + 30 * MIN, slots: ['studio-a/cam-wide'] }); // pre-show at T-30: now
+    await ask('schedule.add', { id: 'nightly-moves', cron: '* * * * *', target: { profile: 'simulated-camera' }, intrusive: true, windowMinutes: 1 });
+    expect(controller.status().onAir).toBe(false);
+    clock.advance(MIN);
+    await waitUntil(() => eventsOf('job.finished').filter((e) => e.data.kind === 'maintenance').length === 2, 2_000, 'both maintenance jobs decided');
+    const jobs = (await ask('test.history', { kind: 'maintenance' })).jobs;
+    expect(jobs.map((j) => `${j.device} ${j.state}: ${j.reason}`).sort()).toEqual([
+      'cam-1 skipped: intrusive test not run: agent-a/cam-1 serves slot studio-a/cam-wide of show soon, which is about to start',
+      'cam-2 skipped: intrusive test not run: agent-a/cam-2 serves slot studio-a/cam-wide of show soon, which is about to start',
+    ]);
+  });
+
   it('a job cut short by a controller restart is marked and queued again, never lost', async () => {
     const pending = ask('test.run', { device: 'cam-1' }).catch(() => undefined); // no agent: it runs until its step times out
     const running = async () => (await ask('test.history', { state: 'running' })).jobs;

@@ -103,4 +103,42 @@ describe('a scheduled show, unattended', () => {
     expect(csv.stdout.split('\n')[0]).toBe('section,subject,metric,value');
     expect(csv.stdout).toContain('show,evening-news,failovers,1\n');
   }, 40_000);
+
+  it('reports the same numbers for the same period every time (the event log is the only source)', async () => {
+    const until = Date.now();
+    const a = await ask('report', { since: until - 60_000, until });
+    await new Promise((r) => setTimeout(r, 300));
+    const b = await ask('report', { since: until - 60_000, until });
+    expect(b).toEqual(a);
+  });
+
+  it("puts a ready backup in place before air when the primary fails its pre-show test and the slot's policy says swap", async () => {
+    await ask('slot.add', { slot: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2', 'agent-b/cam-3'], params: { preset: 2 }, preshow: 'swap' });
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'clear-cam-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'degraded' }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await ask('failover', { slot: 'studio-a/cam-wide', to: 'agent-a/cam-1', reason: 'back to the primary for the next show' }).catch(() => undefined);
+    const before = eventsOf('preshow.checklist').length;
+    const startsAt = Date.now() + 5_000;
+    await ask('show.add', { id: 'late-news', studio: 'studio-a', startsAt, endsAt: startsAt + 1_000, slots: ['studio-a/cam-wide'], preShowMinutes: 4.5 / 60 });
+    await waitUntil(() => eventsOf('preshow.checklist').length > before, 6_000, 'pre-show checklist');
+    const checklist = await ask('preshow', { show: 'late-news' });
+    expect(checklist.slots[0]).toMatchObject({ go: true, swapped: true, proposal: expect.stringContaining('put agent-b/cam-3 in place of agent-a/cam-1 before air') });
+    await waitUntil(() => controller.status().slots[0]!.active?.device === 'cam-3', 3_000, 'backup in place before air');
+    expect(controller.status().onAir).toBe(false);
+    expect(eventsOf('failover.succeeded').at(-1)).toMatchObject({ by: 'preshow', device: 'cam-3' });
+  }, 20_000);
+
+  it('a wear limit passed is a maintenance-due item, once; a device never tested is due by its interval', async () => {
+    const { libraryProfile } = await import('../../cli/demo/catalog-setup.ts');
+    const worn = { ...libraryProfile('simulated-light'), version: 2 };
+    worn.maintenance = { intervalDays: 180, wearLimits: [{ metric: 'lampHours', max: 1_000, message: 'lamp at {value} h: past its rated 1000 h' }] };
+    await ask('profile.add', { profile: worn });
+    await ask('device.add', { registration: { agent: 'agent-b', device: 'light-9', profile: 'simulated-light', profileVersion: 2, options: {}, probe: { intervalMs: 100, timeoutMs: 80 } } });
+    await waitUntil(() => eventsOf('maintenance.due').some((e) => e.device === 'light-9'), 5_000, 'maintenance due');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(eventsOf('maintenance.due').filter((e) => e.device === 'light-9')).toEqual([expect.objectContaining({ reason: 'lamp at 1200 h: past its rated 1000 h' })]);
+    const { items } = await ask('maintenance.due', {});
+    expect(items.filter((i) => i.device === 'light-9').map((i) => i.reason)).toEqual(['lamp at 1200 h: past its rated 1000 h', 'no passed test on record (interval 180 days)']);
+    const printed = await onair('maintenance', 'due');
+    expect(printed.stdout).toMatch(/agent-b\/light-9 +simulated-light@2 +lamp at 1200 h/);
+  });
 });
