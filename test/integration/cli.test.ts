@@ -90,7 +90,7 @@ describe('onair CLI', () => {
   });
 
   it('has --help for every command', async () => {
-    for (const command of ['controller', 'agent', 'status', 'failover', 'events', 'on-air', 'demo', 'bench', 'simulate', 'discover', 'ports', 'profile', 'device', 'slot', 'test']) {
+    for (const command of ['controller', 'agent', 'status', 'failover', 'events', 'on-air', 'demo', 'bench', 'simulate', 'discover', 'ports', 'profile', 'device', 'slot', 'test', 'show', 'preshow', 'schedule', 'maintenance', 'report']) {
       const run = await onair(command, '--help');
       expect(run.code, command).toBe(0);
       expect(run.stdout, command).toMatch(new RegExp(`^Usage: onair ${command}`));
