@@ -2,8 +2,9 @@
 import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { formatTime } from './format.ts';
 
-const time = (ts: number | null): string => (ts === null ? '—' : new Date(ts).toISOString().replace('T', ' ').slice(0, 16));
+const time = (ts: number | null | undefined): string => formatTime(ts, 'minute');
 
 export function registerMaintenanceCommands(program: Command): void {
   const schedule = program.command('schedule').description('maintenance test schedules (cron syntax); each run is a maintenance window');

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { formatTime } from './format.ts';
 
 export const brokerOption = (): Option =>
   new Option('--broker <url>', 'MQTT broker of the controller').env('ONAIR_BROKER').default('mqtt://127.0.0.1:1883');
@@ -84,7 +85,7 @@ export function parseSince(text: string, now: number): number {
   return at;
 }
 
-const time = (ts: number): string => new Date(ts).toISOString().replace('T', ' ').slice(0, 23);
+const time = (ts: number | null | undefined): string => formatTime(ts, 'ms');
 
 export function formatEvent(e: ControllerEvent): string {
   const subject = [e.slot, e.agent && e.device ? `${e.agent}/${e.device}` : e.agent].filter(Boolean).join(' ');

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
 import { brokerOption, parseSince } from './operator-commands.ts';
 import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
+import { formatTime } from './format.ts';
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(3)}%`);
 const dur = (ms: number | null): string => {
@@ -12,7 +13,7 @@ const dur = (ms: number | null): string => {
   if (ms < 7_200_000) return `${(ms / 60_000).toFixed(1)} min`;
   return `${(ms / 3_600_000).toFixed(1)} h`;
 };
-const time = (ts: number): string => new Date(ts).toISOString().replace('T', ' ').slice(0, 19);
+const time = (ts: number | null | undefined): string => formatTime(ts, 'second');
 
 export function reportMarkdown(r: ReliabilityReport): string {
   const out = [

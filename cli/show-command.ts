@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { Checklist, Show } from '../protocols/plan-schemas.ts';
 import { brokerOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { formatTime } from './format.ts';
 
 const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -21,7 +22,7 @@ export function parseDuration(text: string, what: string): number {
   return Number(m[1]) * UNITS[m[2] as keyof typeof UNITS];
 }
 
-const time = (ts: number | null): string => (ts === null ? '—' : new Date(ts).toISOString().replace('T', ' ').slice(0, 16));
+const time = (ts: number | null | undefined): string => formatTime(ts, 'minute');
 
 export function formatShow(s: Show): string {
   return `${s.id.padEnd(20)} ${s.state.padEnd(9)} ${time(s.startsAt)} → ${time(s.endsAt)}  ${s.studio}  ${s.slots.join(', ')}${s.title !== s.id ? `  "${s.title}"` : ''}\n`;

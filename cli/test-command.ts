@@ -4,6 +4,7 @@ import type { Job } from '../protocols/plan-schemas.ts';
 import type { SelfTestReport } from '../protocols/registry-operations.ts';
 import { brokerOption, parseSince } from './operator-commands.ts';
 import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
+import { formatTime } from './format.ts';
 
 export function formatSelfTest(r: SelfTestReport): string {
   const lines = [`${r.agent}/${r.device} (${r.profile}): ${r.result.toUpperCase()} in ${r.durationMs} ms`];
@@ -14,7 +15,7 @@ export function formatSelfTest(r: SelfTestReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const time = (ts: number | undefined): string => (ts === undefined ? '—' : new Date(ts).toISOString().replace('T', ' ').slice(0, 19));
+const time = (ts: number | null | undefined): string => formatTime(ts, 'second');
 
 export function formatJob(j: Job): string {
   const context = j.show ? ` show ${j.show}` : j.schedule ? ` schedule ${j.schedule}` : '';

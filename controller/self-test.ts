@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.ts';
 import { errorMessage, sleep } from '../lib/timeout.ts';
 import { PayloadCodec } from '../protocols/codec.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
+import { SEVERITY } from '../protocols/health-rules.ts';
 import type { SelfTestReport } from '../protocols/registry-operations.ts';
 import { ProbeReport, type CommandResult, type DeviceRef, type DeviceStatus, type Metrics, type Params } from '../protocols/schemas.ts';
 
@@ -24,7 +25,6 @@ type Step = EquipmentProfile['selfTest'][number];
 type Expectation = NonNullable<Step['expect']>[number];
 type StepResult = SelfTestReport['steps'][number];
 
-const SEVERITY: Record<DeviceStatus, number> = { ok: 0, unknown: 1, degraded: 2, offline: 3, failed: 4 };
 const probeReport = new PayloadCodec(ProbeReport);
 
 export class SelfTestRunner {

@@ -1,7 +1,7 @@
 /** Compiled validators for every payload, built once from the schemas. */
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { OPERATIONS, TOPICS, requestSchema, responseSchema, type OperationName, type PayloadOf, type TopicName } from './contract.ts';
+import { TOPICS, requestSchema, responseSchema, type OperationName, type PayloadOf, type TopicName } from './contract.ts';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -42,18 +42,19 @@ export const codecs: TopicCodecs = Object.fromEntries(
   Object.entries(TOPICS).map(([name, s]) => [name, new PayloadCodec(s.schema)]),
 ) as TopicCodecs;
 
+// Compiled on first use: agents never handle requests, so they never pay for their validators.
 const requestCodecs = new Map<OperationName, PayloadCodec<TSchema>>();
 const responseCodecs = new Map<OperationName, PayloadCodec<TSchema>>();
-for (const op of Object.keys(OPERATIONS) as OperationName[]) {
-  requestCodecs.set(op, new PayloadCodec(requestSchema(op)));
-  responseCodecs.set(op, new PayloadCodec(responseSchema(op)));
-}
 
 export function requestCodec<O extends OperationName>(op: O): PayloadCodec<ReturnType<typeof requestSchema<O>>> {
-  return requestCodecs.get(op) as PayloadCodec<ReturnType<typeof requestSchema<O>>>;
+  let codec = requestCodecs.get(op);
+  if (!codec) requestCodecs.set(op, (codec = new PayloadCodec(requestSchema(op))));
+  return codec as PayloadCodec<ReturnType<typeof requestSchema<O>>>;
 }
 export function responseCodec<O extends OperationName>(op: O): PayloadCodec<ReturnType<typeof responseSchema<O>>> {
-  return responseCodecs.get(op) as PayloadCodec<ReturnType<typeof responseSchema<O>>>;
+  let codec = responseCodecs.get(op);
+  if (!codec) responseCodecs.set(op, (codec = new PayloadCodec(responseSchema(op))));
+  return codec as PayloadCodec<ReturnType<typeof responseSchema<O>>>;
 }
 
 export const encode = <N extends TopicName>(name: N, value: PayloadOf<N>): Buffer => codecs[name].encode(value as never);

@@ -5,7 +5,8 @@
 import type { EquipmentProfile, HealthRule } from './profile.ts';
 import type { DeviceStatus, HealthCheck, Metrics } from './schemas.ts';
 
-const SEVERITY: Record<DeviceStatus, number> = { ok: 0, unknown: 1, degraded: 2, offline: 3, failed: 4 };
+/** How bad a status is, for "the worst of" and "at least as good as". */
+export const SEVERITY: Readonly<Record<DeviceStatus, number>> = { ok: 0, unknown: 1, degraded: 2, offline: 3, failed: 4 };
 
 /**
  * Health rules turn metrics into checks: per metric, the first rule that matches decides.

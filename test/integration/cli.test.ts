@@ -1,26 +1,12 @@
 /** The `onair` binary as users run it, against a running controller on an ephemeral port. */
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { onairBin } from '../../lib/paths.ts';
-import { closeClient, eventually, rawClient, removeDir, registerGear, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { closeClient, eventually, rawClient, removeDir, registerGear, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function onair(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [onairBin(), ...args], { timeout: 20_000, env: { ...process.env, ONAIR_BROKER: broker } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const onair = (...args: string[]) => runOnair(broker, ...args);
 
 let dir: string;
 let broker: string;

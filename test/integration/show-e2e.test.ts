@@ -3,16 +3,14 @@
  * failing backup (retried once, still failing), goes on air by itself, loses its primary camera
  * mid-show and fails over to the healthy backup, ends by itself — and its report tells what happened.
  */
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
-import { onairBin } from '../../lib/paths.ts';
 import { topic, type OperationData, type OperationName, type OperationParams } from '../../protocols/contract.ts';
 import type { Checklist, ReliabilityReport } from '../../protocols/plan-schemas.ts';
-import { closeClient, rawClient, registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { closeClient, rawClient, registerGear, removeDir, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 let dir: string;
 let controller: Controller;
@@ -24,13 +22,7 @@ const ask = <O extends OperationName>(op: O, params: OperationParams<O>, timeout
   return withController(options, (c) => request(c, op, params, options));
 };
 const eventsOf = (type: string) => controller.events({}).filter((e) => e.type === type);
-function onair(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [onairBin(), ...args, '--broker', controller.brokerUrl], { timeout: 30_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const onair = (...args: string[]) => runOnair(controller.brokerUrl, ...args);
 
 beforeAll(async () => {
   dir = tempDir();
