@@ -106,7 +106,7 @@ export class JobRunner {
       ts: done.finishedAt!,
       agent: job.agent,
       device: job.device,
-      by: job.kind === 'manual' ? 'operator' : 'scheduler',
+      by: job.requestedBy ?? 'scheduler',
       ...(reason ? { reason } : {}),
       data: { job: job.id, kind: job.kind, state, attempt: job.attempt, ...(job.show ? { show: job.show } : {}), ...(job.schedule ? { schedule: job.schedule } : {}), ...(job.report ? { durationMs: job.report.durationMs } : {}) },
     });

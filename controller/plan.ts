@@ -128,9 +128,9 @@ export class Plan {
         await Promise.all(jobs().filter((j) => j.state === 'queued' || j.state === 'running').map((j) => this.jobs.whenFinished(j)));
         return this.shows.checklist(p.show);
       },
-      'test.run': async (p) => {
+      'test.run': async (p, by) => {
         const ref = this.d.catalog.resolve(p.device);
-        const job = this.jobs.enqueue({ kind: 'manual', ...ref, intrusive: p.intrusive ?? true, createdAt: this.d.clock.now(), notBefore: this.d.clock.now() });
+        const job = this.jobs.enqueue({ kind: 'manual', ...ref, intrusive: p.intrusive ?? true, requestedBy: by, createdAt: this.d.clock.now(), notBefore: this.d.clock.now() });
         const finished = this.jobs.whenFinished(job);
         this.jobs.pump();
         const done: Job = await finished;

@@ -94,9 +94,11 @@ export class Shows {
       return cancelled;
     }
     if (show.state !== 'on_air') throw new Error(`show ${id} is ${show.state}`);
-    const ended: Show = { ...show, state: 'ended', endedAt: now };
+    // A show that ended while the controller was down ended at its scheduled time, not at our boot.
+    const endedAt = by === 'scheduler' ? Math.min(now, show.endsAt) : now;
+    const ended: Show = { ...show, state: 'ended', endedAt };
     this.d.store.saveShow(ended);
-    this.d.record({ type: 'show.ended', ts: now, by, reason, data: { show: id, studio: show.studio, onAirMs: now - (show.startedAt ?? now) } });
+    this.d.record({ type: 'show.ended', ts: endedAt, by, reason, data: { show: id, studio: show.studio, onAirMs: endedAt - (show.startedAt ?? endedAt) } });
     this.d.log.info({ show: id, by, reason }, 'show off air');
     this.d.onAirChanged(by, `show ${id} ${reason}`);
     return ended;

@@ -50,6 +50,8 @@ export const Job = Type.Object(
     reason: Type.Optional(Type.String()),
     show: Type.Optional(Id),
     schedule: Type.Optional(Id),
+    /** Who asked for a manual test (scheduled ones are the scheduler's). */
+    requestedBy: Type.Optional(Type.String()),
     attempt: Type.Integer({ minimum: 1 }),
     /** The job this one repeats (a retry, or a run interrupted by a restart). */
     retryOf: Type.Optional(Type.Integer()),

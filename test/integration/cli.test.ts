@@ -190,6 +190,7 @@ describe('onair slot and onair test', () => {
     }
     const jobs = controller.events({ device: 'cam-2' }).filter((e) => e.type === 'job.finished');
     expect(jobs.map((e) => `${String(e.data.kind)} ${String(e.data.state)}`)).toEqual(['manual passed', 'manual passed']);
+    expect(jobs.every((e) => e.by?.includes('@'))).toBe(true); // who asked, as user@host
   });
 
   it('a self-test that fails names the step and why, and exits 3', async () => {

@@ -62,6 +62,22 @@ describe('shows on the clock', () => {
     expect(eventsOf('onair.changed').map((e) => `${String(e.data.onAir)} by ${e.by}`)).toEqual(['true by scheduler', 'false by scheduler']);
   });
 
+  it('a controller restarted mid-show comes back on air; a show that ended while it was down ends at its scheduled time', async () => {
+    const start = clock.now();
+    await ask('show.add', { id: 'marathon', studio: 'studio-a', startsAt: start, endsAt: start + 60 * MIN, slots: ['studio-a/cam-wide'], preShowMinutes: 0 });
+    await waitUntil(() => controller.status().onAir, 2_000, 'on air');
+    await controller.stop();
+    controller = await startController({ dataDir: dir, clock, config });
+    expect(controller.status().onAir).toBe(true); // the show is still on: failover stays armed
+    await controller.stop();
+    clock.set(start + 90 * MIN); // down through the show's end
+    controller = await startController({ dataDir: dir, clock, config });
+    await waitUntil(() => eventsOf('show.ended').length === 1, 2_000, 'show ended after the restart');
+    expect(eventsOf('show.ended')[0]).toMatchObject({ ts: start + 60 * MIN, data: { onAirMs: 60 * MIN } });
+    expect(controller.status().onAir).toBe(false);
+    expect(eventsOf('show.started')).toHaveLength(1);
+  });
+
   it('an engineer starts a show early and stops it by hand; a manual off-air does not disarm a show', async () => {
     const start = clock.now() + 10 * MIN;
     await ask('show.add', { id: 'talk', studio: 'studio-a', startsAt: start, endsAt: start + 10 * MIN, slots: ['studio-a/cam-wide'], preShowMinutes: 0 });
