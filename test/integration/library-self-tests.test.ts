@@ -112,6 +112,9 @@ describe('the profile library against the simulators', () => {
     const listed = await withController(options, (c) => request(c, 'device.show', { agent: 'rack', device: unit.device }, options));
     expect(listed).toMatchObject({ deployment: 'running', studio: 'studio-b' });
     // Monitored all along: the controller tracks its health (a busy machine may show a passing blip).
-    await waitUntil(() => controller.status().devices.find((d) => d.device === unit.device)?.status === 'ok', 5_000, `${unit.device} ok after its self-test`);
+    const now = () => controller.status().devices.find((d) => d.device === unit.device);
+    await waitUntil(() => now()?.status === 'ok', 5_000, `${unit.device} ok after its self-test`).catch((err: Error) => {
+      throw new Error(`${err.message}: ${now()?.status} ${now()?.detail ?? ''}`);
+    });
   });
 });

@@ -3,7 +3,8 @@
  * - DMX output (label 6) is sent at once, never queued behind RDM: a scene change is an action.
  * - One RDM transaction at a time: the widget answers each with label 5 (the reply) or label 12
  *   (no reply from the fixture) and must not get the next request before that [OLA usbpro].
- * - Widget requests (label 3 parameters, label 10 serial number) are answered by the same label.
+ * - Widget requests (label 3 parameters, label 10 serial number) are answered by the same label,
+ *   with nothing to tell two answers apart: fixtures that ask while one is on its way share it.
  */
 import type { Logger } from '../../../lib/logger.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
@@ -21,6 +22,7 @@ interface Pending<T> {
   resolve: (v: T) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
+  promise: Promise<T>;
 }
 
 interface RdmJob {
@@ -105,20 +107,24 @@ export class EnttecWidget {
     if (this.link.isOpen) this.link.write(encodeDmx(this.universe)).catch((err: Error) => this.log.warn({ port: this.path, err: err.message }, 'sending DMX failed'));
   }
 
+  /** Label 3 and 10 carry no arguments that differ between askers, so one answer serves everyone waiting. */
   private widgetRequest(label: number, data?: Buffer): Promise<Buffer> {
-    if (this.widgetRequests.has(label)) return Promise.reject(new Error(`a label ${label} request is already waiting`));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.widgetRequests.delete(label);
-        reject(new Error(`widget did not answer label ${label} within ${this.answerTimeoutMs} ms`));
-      }, this.answerTimeoutMs);
-      this.widgetRequests.set(label, { resolve, reject, timer });
-      this.link.write(encodeMessage(label, data)).catch((err: Error) => {
-        clearTimeout(timer);
-        this.widgetRequests.delete(label);
-        reject(err);
-      });
+    const waiting = this.widgetRequests.get(label);
+    if (waiting) return waiting.promise;
+    let resolve!: (v: Buffer) => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<Buffer>((res, rej) => ((resolve = res), (reject = rej)));
+    const timer = setTimeout(() => {
+      this.widgetRequests.delete(label);
+      reject(new Error(`widget did not answer label ${label} within ${this.answerTimeoutMs} ms`));
+    }, this.answerTimeoutMs);
+    this.widgetRequests.set(label, { resolve, reject, timer, promise });
+    this.link.write(encodeMessage(label, data)).catch((err: Error) => {
+      clearTimeout(timer);
+      this.widgetRequests.delete(label);
+      reject(err);
     });
+    return promise;
   }
 
   private pumpRdm(): void {

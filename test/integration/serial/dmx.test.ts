@@ -50,6 +50,15 @@ describe('dmx driver over a pty', () => {
     expect(led.metrics.lampHours).toBeUndefined();
   });
 
+  it('fixtures sharing a widget can probe at the same moment: they share the widget\'s answer', async () => {
+    // Their probe timers are independent and do line up; neither may fail because the other asked first.
+    for (let i = 0; i < 5; i += 1) {
+      const [a, b] = await Promise.all([probe(key), probe(fill)]);
+      expect(a.checks.find((c) => c.name === 'widget')?.status).toBe('ok');
+      expect(b.checks.find((c) => c.name === 'widget')?.status).toBe('ok');
+    }
+  });
+
   it('a fixture that overheats or reports an error status is failed', async () => {
     widget.fixture('7ff0:00000102').fault = 'overheat';
     expect((await probe(fill)).checks.find((c) => c.name === 'temperature')).toMatchObject({ status: 'failed', detail: '97 °C is over the 85 °C limit' });
