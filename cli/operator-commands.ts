@@ -94,7 +94,7 @@ export function formatEvent(e: ControllerEvent): string {
 }
 
 export function formatStatus(s: StatusData): string {
-  const lines = [`${s.onAir ? 'ON AIR' : 'off air'}`, '', 'SLOTS'];
+  const lines = [`${s.onAir ? 'ON AIR' : 'off air'}${s.showsOnAir.length ? ` (show ${s.showsOnAir.join(', ')})` : ''}`, '', 'SLOTS'];
   for (const slot of s.slots) {
     const active = slot.active ? `${slot.active.agent}/${slot.active.device}` : '—';
     const members = slot.members.map((m) => `${m.agent}/${m.device}:${m.status}`).join(' ');

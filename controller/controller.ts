@@ -201,6 +201,7 @@ export class Controller {
   status(): StatusData {
     return {
       onAir: this.engine.isOnAir(),
+      showsOnAir: this.plan.shows.onAir().map((s) => s.id),
       agents: this.registry.allAgents().map((a) => ({ agent: a.id, online: a.online, session: a.session, lastSeenAt: a.lastSeenAt })),
       devices: this.registry.allDevices().map((r) => ({
         agent: r.agent,

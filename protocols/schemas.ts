@@ -261,6 +261,7 @@ export type AgentSummary = Static<typeof AgentSummary>;
 export const StatusData = Type.Object(
   {
     onAir: Type.Boolean(),
+    showsOnAir: Type.Array(Id, { description: 'shows on air now (failover is armed while any is, or by the engineer\'s override)' }),
     agents: Type.Array(AgentSummary),
     devices: Type.Array(DeviceSummary),
     slots: Type.Array(SlotState),

@@ -53,6 +53,7 @@ describe('shows on the clock', () => {
 
     clock.set(start);
     await waitUntil(() => controller.status().onAir, 2_000, 'on air at the start');
+    expect(controller.status().showsOnAir).toEqual(['news']);
     expect(eventsOf('show.started')[0]).toMatchObject({ ts: start, by: 'scheduler', data: { show: 'news', slots: [{ slot: 'studio-a/cam-wide', members: ['agent-a/cam-1', 'agent-a/cam-2'] }] } });
     expect((await ask('show.list', {})).shows[0]).toMatchObject({ state: 'on_air', startedAt: start });
 
