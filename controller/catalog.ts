@@ -28,7 +28,8 @@ export interface CatalogDependencies {
     define: (slot: SlotDefinition) => void;
     remove: (id: string) => boolean;
     membership: (ref: DeviceRef) => string[];
-    onAir: () => boolean;
+    /** Why this slot may not be removed now (on air, or a show needs it), or undefined. */
+    removalBlocked: (id: string) => string | undefined;
   };
 }
 
@@ -147,7 +148,8 @@ export class Catalog {
   }
 
   removeSlot(p: OperationParams<'slot.remove'>, by: string): OperationData<'slot.remove'> {
-    if (this.d.slots.onAir()) throw new Error(`the studio is on air; slot ${p.slot} can be removed once it is off air`);
+    const blocked = this.d.slots.removalBlocked(p.slot);
+    if (blocked) throw new Error(`slot ${p.slot} cannot be removed: ${blocked}`);
     if (!this.d.slots.remove(p.slot)) throw new Error(`no slot "${p.slot}"`);
     this.d.store.removeSlot(p.slot);
     this.d.record({ type: 'slot.removed', ts: this.d.clock.now(), slot: p.slot, by, ...(p.reason ? { reason: p.reason } : {}), data: {} });

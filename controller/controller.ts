@@ -83,7 +83,11 @@ export class Controller {
         define: (slot) => this.engine.defineSlot(slot),
         remove: (id) => this.engine.removeSlot(id),
         membership: (ref) => this.engine.slotsOf(ref),
-        onAir: () => this.engine.isOnAir(),
+        removalBlocked: (id) => {
+          if (this.engine.isSlotOnAir(id)) return 'it is on air';
+          const show = this.plan.shows.list({}).shows.find((s) => (s.state === 'scheduled' || s.state === 'on_air') && s.slots.includes(id));
+          return show ? `show ${show.id} (${show.state}) needs it` : undefined;
+        },
       },
     });
     this.commands = new CommandClient({ clock, send: (agent, command) => this.publish('command', topic.command(agent), command) });
@@ -236,13 +240,16 @@ export class Controller {
   }
 
   private refreshOnAir(by: string, reason?: string, manualChanged = false): void {
-    const onAir = this.manualOnAir || this.plan.anyShowOnAir();
-    if (this.engine.isOnAir() !== onAir || manualChanged) {
-      this.record({ type: 'onair.changed', ts: this.d.clock.now(), by, ...(reason ? { reason } : {}), data: { onAir, manualOnAir: this.manualOnAir } });
+    const wasOnAir = this.engine.isOnAir();
+    const showSlots = new Set(this.plan.shows.onAir().flatMap((show) => show.slots));
+    this.engine.setOnAir(this.manualOnAir, showSlots);
+    const onAir = this.engine.isOnAir();
+    if (wasOnAir !== onAir || manualChanged) {
+      this.record({ type: 'onair.changed', ts: this.d.clock.now(), by, ...(reason ? { reason } : {}), data: { onAir, manualOnAir: this.manualOnAir, slots: [...showSlots] } });
     }
-    this.engine.setOnAir(onAir);
     this.publishControllerState();
   }
+
 
 
   private listen(): void {

@@ -61,7 +61,10 @@ const isDown = (s: DeviceStatus): boolean => s === 'failed' || s === 'offline';
 export class FailoverEngine {
   private readonly slots = new Map<string, SlotRuntime>();
   private readonly slotsByDevice = new Map<string, SlotRuntime[]>();
-  private onAir = false;
+  /** The engineer's override: every slot on air. */
+  private allOnAir = false;
+  /** Slots of the shows on air: only these are armed otherwise. */
+  private slotsOnAir: ReadonlySet<string> = new Set();
 
   constructor(private readonly d: FailoverDependencies, definitions: SlotDefinition[], restoredActive: ReadonlyMap<string, DeviceRef | null> = new Map()) {
     for (const def of definitions) this.install(def, restoredActive.get(def.id));
@@ -76,7 +79,7 @@ export class FailoverEngine {
     if (existing?.lastCondition) slot.lastCondition = existing.lastCondition;
     this.publish(slot, true);
     this.syncTallies(slot, 'controller');
-    if (this.onAir) this.reactToActive(slot);
+    if (this.armed(slot)) this.reactToActive(slot);
   }
 
   removeSlot(id: string): boolean {
@@ -100,7 +103,7 @@ export class FailoverEngine {
 
   /** Is this device live in a slot right now (on air and the active member)? */
   isLive(ref: DeviceRef): boolean {
-    return this.onAir && (this.slotsByDevice.get(refName(ref)) ?? []).some((s) => sameRef(s.active, ref));
+    return (this.slotsByDevice.get(refName(ref)) ?? []).some((s) => this.armed(s) && sameRef(s.active, ref));
   }
 
   private install(def: SlotDefinition, previous: DeviceRef | null | undefined): SlotRuntime {
@@ -130,17 +133,33 @@ export class FailoverEngine {
     }
   }
 
+  /** Is anything on air (the override, or a show's slot)? */
   isOnAir(): boolean {
-    return this.onAir;
+    return this.allOnAir || [...this.slotsOnAir].some((id) => this.slots.has(id));
   }
 
-  setOnAir(onAir: boolean): void {
-    this.onAir = onAir;
+  /**
+   * What is on air: everything (the engineer's override), or the slots of the shows on air. Only
+   * a slot on air fails over by itself and lights its tally lamps.
+   */
+  setOnAir(all: boolean, slots: ReadonlySet<string> = this.slotsOnAir): void {
+    this.allOnAir = all;
+    this.slotsOnAir = new Set(slots);
     for (const slot of this.slots.values()) {
       this.publish(slot);
       this.syncTallies(slot, 'controller');
-      if (onAir) this.reactToActive(slot);
+      if (this.armed(slot)) this.reactToActive(slot);
     }
+  }
+
+  /** Is this slot on air (armed for automatic failover)? */
+  isSlotOnAir(id: string): boolean {
+    const slot = this.slots.get(id);
+    return !!slot && this.armed(slot);
+  }
+
+  private armed(slot: SlotRuntime): boolean {
+    return this.allOnAir || this.slotsOnAir.has(slot.def.id);
   }
 
   states(): SlotState[] {
@@ -180,7 +199,7 @@ export class FailoverEngine {
   }
 
   private reactToActive(slot: SlotRuntime): void {
-    if (!this.onAir || slot.deciding) return; // a running decision re-checks when it ends
+    if (!this.armed(slot) || slot.deciding) return; // a running decision re-checks when it ends
     const activeStatus = slot.active ? this.d.status(slot.active) : 'offline';
     if (slot.active && !isDown(activeStatus)) return;
     const candidates = this.candidates(slot);
@@ -254,7 +273,7 @@ export class FailoverEngine {
   /** Tally = on program: lit while on air for the active member only. */
   private syncTallies(slot: SlotRuntime, by: string): void {
     for (const lamp of slot.def.tallies) {
-      const on = this.onAir && sameRef(slot.active, lamp.member);
+      const on = this.armed(slot) && sameRef(slot.active, lamp.member);
       const key = `${refName(lamp.board)}#${lamp.tally}`;
       if (slot.lamps.get(key) === on) continue;
       slot.lamps.set(key, on);
@@ -294,7 +313,7 @@ export class FailoverEngine {
         ...def.backups.map((b) => ({ ...b, status: this.d.status(b), role: 'backup' as const })),
       ],
       params: def.params,
-      onAir: this.onAir,
+      onAir: this.armed(slot),
       primaryAvailable: !sameRef(slot.active, def.primary) && primaryStatus === 'ok',
       ...(slot.reason ? { reason: slot.reason } : {}),
       ts: this.d.clock.now(),

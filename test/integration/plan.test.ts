@@ -83,6 +83,7 @@ describe('shows on the clock', () => {
     const start = clock.now() + 10 * MIN;
     await ask('show.add', { id: 'talk', studio: 'studio-a', startsAt: start, endsAt: start + 10 * MIN, slots: ['studio-a/cam-wide'], preShowMinutes: 0 });
     await expect(ask('show.add', { id: 'bad', studio: 'studio-a', startsAt: start, endsAt: start + 1, slots: ['studio-z/none'] })).rejects.toThrow('no slot studio-z/none; define slots with onair slot add');
+    await expect(ask('slot.remove', { slot: 'studio-a/cam-wide', reason: 'x' })).rejects.toThrow('slot studio-a/cam-wide cannot be removed: show talk (scheduled) needs it');
     await ask('show.start', { id: 'talk', reason: 'guest arrived early' });
     expect(controller.status().onAir).toBe(true);
     await ask('on-air', { onAir: false, reason: 'test' });

@@ -319,3 +319,25 @@ describe('failover engine: slot condition history', () => {
     expect(history).toEqual(['none→ok', 'ok→down', 'down→failing_over', 'failing_over→ok', 'ok→down', 'down→failing_over', 'failing_over→down']);
   });
 });
+
+describe('failover engine: what is on air', () => {
+  it("arms only the slots of the shows on air; the engineer's override arms them all", async () => {
+    const h = harness();
+    h.engine.defineSlot({ id: 'studio-b/cam', primary: ref('x', 'cam-9'), backups: [ref('y', 'cam-8')], params: {}, tallies: [] });
+    h.statuses.set('x/cam-9', 'ok');
+    h.statuses.set('y/cam-8', 'ok');
+    h.engine.setOnAir(false, new Set(['studio-a/cam-wide']));
+    expect(h.engine.isOnAir()).toBe(true);
+    expect(h.engine.isSlotOnAir('studio-b/cam')).toBe(false);
+    h.fail('x/cam-9'); // studio B is rehearsing: recorded, not switched
+    h.fail('a/cam-1'); // studio A is on air: switched
+    await h.settle();
+    expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2']);
+    expect(h.tallies).toContain('cam-2:on');
+    h.engine.setOnAir(true); // the override: everything on air, studio B's slot fails over now
+    await h.settle();
+    expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2', 'y/cam-8']);
+    h.engine.setOnAir(false, new Set());
+    expect(h.engine.isOnAir()).toBe(false);
+  });
+});
