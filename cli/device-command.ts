@@ -35,18 +35,27 @@ export function registerDeviceCommands(program: Command): void {
     .requiredOption('--profile <id[@version]>', 'profile id, optionally @version (default: the newest)')
     .option('--studio <studio>', 'where it is')
     .option('--set <key=value...>', 'connection options over the profile defaults (path=/dev/…, host=…, passwordEnv=CAM_PASSWORD)', [])
+    .option('--helper <role=device...>', "devices that watch this one in its self-test, e.g. light-sensor=agent-b/gpio-1", [])
     .addOption(brokerOption())
-    .action(async (refText: string, o: ClientOpts & { profile: string; studio?: string; set: string[] }) => {
+    .action(async (refText: string, o: ClientOpts & { profile: string; studio?: string; set: string[]; helper: string[] }) => {
       const ref = parseRef(refText);
       const [profileId, versionText] = o.profile.split('@') as [string, string | undefined];
       const settings = parseSettings(o.set);
+      const helpers = Object.fromEntries(
+        o.helper.map((h) => {
+          const m = /^([a-z][a-z0-9-]*)=(.+)$/.exec(h);
+          if (!m) throw new UserError(`--helper "${h}" is not role=device (for example light-sensor=agent-b/gpio-1)`);
+          return [m[1]!, m[2]!];
+        }),
+      );
       const options = requestOptions(o);
       await withController(options, async (client) => {
         const { profile } = await request(client, 'profile.show', { profile: profileId, ...(versionText ? { version: Number(versionText) } : {}) }, options);
         const { checkDriverOptions } = await import('./device-check.ts');
         const problems = await checkDriverOptions(profile.driver, { ...profile.connection, ...settings });
         if (problems.length > 0) throw new UserError(`${refText}: its ${profile.driver} connection is not valid:\n  ${problems.join('\n  ')}`);
-        const result = await request(client, 'device.add', { registration: { ...ref, profile: profile.profile, profileVersion: profile.version, ...(o.studio ? { studio: o.studio } : {}), options: settings } }, options);
+        const registration = { ...ref, profile: profile.profile, profileVersion: profile.version, ...(o.studio ? { studio: o.studio } : {}), options: settings, ...(o.helper.length ? { helpers } : {}) };
+        const result = await request(client, 'device.add', { registration }, options);
         process.stdout.write(`${result.created ? 'registered' : 'changed'}  ${result.agent}/${result.device}  (${profile.profile} v${profile.version})\n`);
       });
     });

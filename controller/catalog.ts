@@ -89,7 +89,7 @@ export class Catalog {
   }
 
   addDevice(p: OperationParams<'device.add'>, by: string): OperationData<'device.add'> {
-    const r = p.registration;
+    const r = { ...p.registration, ...(p.registration.helpers ? { helpers: this.resolveHelpers(p.registration) } : {}) };
     if (!this.d.store.profile(r.profile, r.profileVersion)) throw new Error(`no profile "${r.profile}" version ${r.profileVersion}; add it with onair profile add`);
     const created = this.d.store.saveRegistration(r, this.d.clock.now());
     this.retiring.delete(key(r.agent, r.device)); // registered again before its agent confirmed the removal
@@ -113,6 +113,8 @@ export class Catalog {
     if (!this.d.store.registration(p.agent, p.device)) throw new Error(`no registered device ${refName(ref)}`);
     const slots = this.d.slots.membership(ref);
     if (slots.length > 0) throw new Error(`${refName(ref)} is in slot ${slots.join(', ')}; take it out of the slot first (onair slot add to redefine, or onair slot remove)`);
+    const watched = this.d.store.registrations().filter((r) => Object.values(r.helpers ?? {}).includes(refName(ref)));
+    if (watched.length > 0) throw new Error(`${refName(ref)} is the helper of ${watched.map((r) => `${r.agent}/${r.device}`).join(', ')}; change their --helper first`);
     this.d.store.removeRegistration(p.agent, p.device);
     const configVersion = this.publishAgent(p.agent);
     this.retiring.set(key(p.agent, p.device), { agent: p.agent, untilVersion: configVersion });
@@ -188,6 +190,26 @@ export class Catalog {
     const registration = this.d.store.registration(ref.agent, ref.device);
     const defined = registration && this.d.store.profile(registration.profile, registration.profileVersion)?.profile.roles[role];
     return defined ? { action: defined.action, params: { ...defined.params, ...slotParams } } : { action: role, params: slotParams };
+  }
+
+  /** Helpers must be registered (and not the device itself); stored as agent/device. */
+  private resolveHelpers(r: DeviceRegistration): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries(r.helpers ?? {}).map(([role, name]) => {
+        const helper = this.resolve(name);
+        if (helper.agent === r.agent && helper.device === r.device) throw new Error(`${role}: a device cannot watch itself`);
+        return [role, refName(helper)];
+      }),
+    );
+  }
+
+  /** The helpers of a registered device, by role. */
+  helpers(ref: DeviceRef): Record<string, DeviceRef> {
+    const helpers = this.d.store.registration(ref.agent, ref.device)?.helpers ?? {};
+    return Object.fromEntries(Object.entries(helpers).map(([role, name]) => {
+      const [agent, device] = name.split('/') as [string, string];
+      return [role, { agent, device }];
+    }));
   }
 
   private checkTally(board: DeviceRef, tally: string): void {

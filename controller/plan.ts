@@ -162,7 +162,7 @@ export class Plan {
       return undefined;
     }
     const budgetMs = profile.selfTest.reduce((total, s) => total + s.timeoutMs, 0) + JOB_SLACK_MS;
-    return { budgetMs, run: () => this.d.selfTests.run(ref, profile, { intrusive }) };
+    return { budgetMs, run: () => this.d.selfTests.run(ref, profile, { intrusive, helpers: this.d.catalog.helpers(ref) }) };
   }
 
   private registered(): Array<{ registration: ReturnType<Catalog['lookup']>['registration']; profile: EquipmentProfile }> {

@@ -30,18 +30,25 @@ const probeReport = new PayloadCodec(ProbeReport);
 export class SelfTestRunner {
   constructor(private readonly d: SelfTestDependencies) {}
 
-  async run(ref: DeviceRef, profile: EquipmentProfile, options: { intrusive: boolean }): Promise<SelfTestReport> {
+  async run(ref: DeviceRef, profile: EquipmentProfile, options: { intrusive: boolean; helpers?: Readonly<Record<string, DeviceRef>> }): Promise<SelfTestReport> {
     const startedAt = this.d.clock.now();
     const steps: StepResult[] = [];
     let failed = false;
     for (const step of profile.selfTest) {
       // After a failed step the rest are not meaningful (the device may be stuck mid-move), so they are skipped.
-      const skip = failed ? 'an earlier step failed' : step.intrusive ? this.intrusiveBlock(ref, options.intrusive) : undefined;
+      const observed = step.observe ? options.helpers?.[step.observe] : ref;
+      const skip = failed
+        ? 'an earlier step failed'
+        : !observed
+          ? `no ${step.observe} helper is registered for this device (onair device add … --helper ${step.observe}=DEVICE)`
+          : step.intrusive
+            ? this.intrusiveBlock(ref, options.intrusive)
+            : undefined;
       if (skip) {
         steps.push({ name: step.name, status: 'skipped', intrusive: step.intrusive, detail: skip, durationMs: 0 });
         continue;
       }
-      const result = await this.runStep(ref, step);
+      const result = await this.runStep(ref, observed!, step);
       steps.push(result);
       if (result.status === 'failed') failed = true;
     }
@@ -60,7 +67,8 @@ export class SelfTestRunner {
     return this.d.protectedReason(ref) ?? (allowed ? undefined : 'intrusive steps were not allowed for this run');
   }
 
-  private async runStep(ref: DeviceRef, step: Step): Promise<StepResult> {
+  /** The action goes to the device; the readings come from `observed` (the device, or its helper). */
+  private async runStep(ref: DeviceRef, observed: DeviceRef, step: Step): Promise<StepResult> {
     const started = this.d.clock.now();
     const deadline = started + step.timeoutMs;
     const done = (status: 'passed' | 'failed', detail?: string): StepResult => ({
@@ -78,13 +86,13 @@ export class SelfTestRunner {
     let last = 'no reading';
     do {
       const remaining = deadline - this.d.clock.now();
-      const answer = await this.d.command(ref, 'probe', {}, Math.max(remaining, 100)).catch((err: unknown) => errorResult(ref, err, this.d.clock.now()));
+      const answer = await this.d.command(observed, 'probe', {}, Math.max(remaining, 100)).catch((err: unknown) => errorResult(observed, err, this.d.clock.now()));
       if (answer.status === 'succeeded') {
         const reading = probeReport.validate(answer.data);
         if (!reading.ok) return done('failed', `the agent's probe answer is malformed: ${reading.reason}`);
         const verdict = judge(step, reading.value.status, reading.value.metrics, reading.value.checks);
         if (verdict === undefined) return done('passed');
-        last = verdict;
+        last = observed === ref ? verdict : `${observed.agent}/${observed.device} (${step.observe}): ${verdict}`;
       } else {
         last = `probe: ${answer.status}${answer.error ? ` (${answer.error})` : ''}`;
       }

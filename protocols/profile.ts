@@ -43,10 +43,15 @@ export const Expectation = Type.Object(
 export const SelfTestStep = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
-    /** Run on the device under test, or on a helper (the light sensor board that watches a fixture). */
+    /** An action of the device under test. */
     action: Type.Optional(Type.String({ minLength: 1 })),
     params: Type.Optional(Params),
-    /** Health the device must report after the action (default ok). */
+    /**
+     * Read the expectations from a helper instead of the device: a role (e.g. light-sensor) that each
+     * registered unit maps to a device watching it. A unit without that helper skips the step.
+     */
+    observe: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$', description: 'helper role, e.g. light-sensor' })),
+    /** Health the device (or the observed helper) must report after the action (default ok). */
     expectStatus: Type.Optional(DeviceStatus),
     expect: Type.Optional(Type.Array(Expectation)),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),

@@ -20,6 +20,8 @@ export interface SetupDevice {
   options?: Record<string, unknown>;
   probe?: ProbeSettings;
   studio?: string;
+  /** Devices that watch this one in its self-test, by role. */
+  helpers?: Record<string, string>;
 }
 
 export interface SetupSlot {
@@ -48,7 +50,9 @@ export async function registerStudio(broker: string, setup: { devices: SetupDevi
   await withController(options, async (client) => {
     for (const id of new Set(setup.devices.map((d) => d.profile))) await request(client, 'profile.add', { profile: libraryProfile(id) }, options);
     const versions = new Map((await request(client, 'profile.list', {}, options)).profiles.map((p) => [p.profile, p.version]));
-    for (const d of setup.devices) {
+    // A helper must be registered before the device it watches.
+    const ordered = [...setup.devices.filter((d) => !d.helpers), ...setup.devices.filter((d) => d.helpers)];
+    for (const d of ordered) {
       await request(
         client,
         'device.add',
@@ -61,6 +65,7 @@ export async function registerStudio(broker: string, setup: { devices: SetupDevi
             options: d.options ?? {},
             ...(d.studio ? { studio: d.studio } : {}),
             ...(d.probe ? { probe: d.probe } : {}),
+            ...(d.helpers ? { helpers: d.helpers } : {}),
           },
         },
         options,

@@ -9,6 +9,7 @@ import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
+import { shineOnSensor } from '../../simulators/room.ts';
 import { DEMO_SLOTS, type StudioAgent } from './studio.ts';
 
 const TALLY_PINS = { 'cam-1': 12, 'cam-2': 13 } as const;
@@ -24,6 +25,7 @@ export class StudioHardware {
   private readonly receivers = [new ShureReceiverSimulator(), new ShureReceiverSimulator()];
   private readonly widgets: EnttecWidgetSimulator[] = [];
   private gpio!: FirmataBoardSimulator;
+  private stopRoom: (() => void) | undefined;
 
   /** Password for the ONVIF camera, passed to agents through their environment (never in config files). */
   readonly env: Record<string, string> = { [CAMERA_PASSWORD_ENV]: CAMERA_PASSWORD };
@@ -45,6 +47,7 @@ export class StudioHardware {
     const gpioPair = await this.pair();
     this.gpio = new FirmataBoardSimulator(gpioPair.b);
     await this.gpio.start();
+    this.stopRoom = shineOnSensor({ widget: this.widgets[0]!, address: 1, board: this.gpio });
     const probe = { intervalMs: 250, timeoutMs: 200 };
     const light = (path: string, uid: string) => ({ path, address: 1, uid }); // footprint and scenes come from the fixture's profile
     return [
@@ -53,7 +56,8 @@ export class StudioHardware {
         devices: [
           { id: 'cam-1', kind: 'camera', profile: 'ptzoptics-20x-sdi-g2', probe, options: { host: '127.0.0.1', port: onvifPort, username: 'admin', passwordEnv: CAMERA_PASSWORD_ENV, snapshot: true, requestTimeoutMs: 1_000 } },
           { id: 'mic-1', kind: 'mic', profile: 'shure-ulxd4', probe, options: { host: '127.0.0.1', port: mic1, channel: 1 } },
-          { id: 'light-1', kind: 'light', profile: 'chauvet-ovation-e-260ww', probe, options: light(widgetPaths[0]!, '7ff0:00000101') },
+          // The board's light sensor sees light-1's beam: its self-test checks the stage really lights up.
+          { id: 'light-1', kind: 'light', profile: 'chauvet-ovation-e-260ww', probe, options: light(widgetPaths[0]!, '7ff0:00000101'), helpers: { 'light-sensor': 'agent-b/gpio-1' } },
         ],
       },
       {
@@ -97,6 +101,7 @@ export class StudioHardware {
   }
 
   async stop(): Promise<void> {
+    this.stopRoom?.();
     await this.onvif.stop();
     await this.visca?.stop();
     await Promise.all(this.receivers.map((r) => r.stop()));

@@ -34,6 +34,8 @@ export interface StudioDevice {
   profile?: string;
   /** Connection settings over the profile's defaults. */
   options?: Record<string, unknown>;
+  /** Devices that watch this one in its self-test, by role (`light-sensor: agent-b/gpio-1`). */
+  helpers?: Record<string, string>;
   probe?: { intervalMs: number; timeoutMs: number };
 }
 
@@ -105,7 +107,7 @@ export class Studio {
     return registerStudio(this.controller.brokerUrl, {
       by: 'demo',
       devices: this.agents().flatMap((a) =>
-        a.devices.map((d) => ({ agent: a.id, device: d.id, profile: d.profile ?? `simulated-${d.kind}`, options: d.options ?? {}, probe: d.probe ?? probe, studio: 'studio-a' })),
+        a.devices.map((d) => ({ agent: a.id, device: d.id, profile: d.profile ?? `simulated-${d.kind}`, options: d.options ?? {}, probe: d.probe ?? probe, studio: 'studio-a', ...(d.helpers ? { helpers: d.helpers } : {}) })),
       ),
       slots: this.o.slots ?? DEMO_SLOTS,
     });

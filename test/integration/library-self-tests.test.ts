@@ -16,6 +16,7 @@ import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
+import { shineOnSensor } from '../../simulators/room.ts';
 import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 const PASSWORD_ENV = 'ONAIR_TEST_CAMERA_PASSWORD';
@@ -62,6 +63,9 @@ async function startGear(): Promise<void> {
   const board = new FirmataBoardSimulator(gpioPair.b);
   await board.start();
   stops.push(() => board.stop());
+  // The fixture's beam falls on the board's light sensor, as on a stage: its self-test reads the sensor.
+  const stopRoom = shineOnSensor({ widget, address: 10, board });
+  stops.push(async () => stopRoom());
 
   const unit = (device: string, profile: string, options: Record<string, unknown>): SetupDevice => ({ agent: 'rack', device, profile, options, studio: 'studio-b', probe: { intervalMs: 250, timeoutMs: 200 } });
   devices.push(
@@ -72,7 +76,7 @@ async function startGear(): Promise<void> {
     unit('mic-qlxd', 'shure-qlxd4', { host: '127.0.0.1', port: qlxd, channel: 1 }),
     // The widget and the fixture on its line share one serial port, as on a real rig.
     unit('dmx-widget', 'enttec-dmx-usb-pro', { path: widgetPair.a, address: 1 }),
-    unit('key-fixture', 'chauvet-ovation-e-260ww', { path: widgetPair.a, address: 10, uid: '6574:00000042' }),
+    { ...unit('key-fixture', 'chauvet-ovation-e-260ww', { path: widgetPair.a, address: 10, uid: '6574:00000042' }), helpers: { 'light-sensor': 'gpio-board' } },
     unit('gpio-board', 'arduino-uno-relay-tally', { path: gpioPair.a, tallies: { 'cam-1': 12 }, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } }),
   );
 }

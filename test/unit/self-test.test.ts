@@ -75,4 +75,30 @@ describe('the self-test runner', () => {
     const report = await runner.run(ref, profile([step({ name: 'answers' })]), { intrusive: false });
     expect(report.steps[0]!.detail).toMatch(/^the agent's probe answer is malformed: /);
   });
+
+  it('reads an observe step from the helper that watches the device, and skips it without one', async () => {
+    const asked: string[] = [];
+    const sensor = { agent: 'b', device: 'gpio-1' };
+    let lit = false;
+    const runner = new SelfTestRunner({
+      clock: systemClock,
+      pollMs: 10,
+      protectedReason: () => undefined,
+      command: async (target, action, params) => {
+        asked.push(`${target.device}:${action}`);
+        if (action === 'set-scene') lit = params.scene === 'full';
+        const metrics = target.device === 'gpio-1' ? { bright: lit } : {};
+        return { id: 'x', device: target.device, status: 'succeeded', ts: 1, data: { status: 'ok', checks: [], metrics, ts: 1 } };
+      },
+    });
+    const steps = [step({ name: 'full is bright', action: 'set-scene', params: { scene: 'full' }, observe: 'light-sensor', expect: [{ metric: 'bright', equals: true }], intrusive: true })];
+    const withHelper = await runner.run(ref, profile(steps), { intrusive: true, helpers: { 'light-sensor': sensor } });
+    expect(withHelper.result).toBe('passed');
+    expect(asked).toEqual(['mic-1:set-scene', 'gpio-1:probe']);
+    const dark = [step({ name: 'off is bright?', action: 'set-scene', params: { scene: 'off' }, observe: 'light-sensor', expect: [{ metric: 'bright', equals: true }], timeoutMs: 100 })];
+    const failing = await runner.run(ref, profile(dark), { intrusive: true, helpers: { 'light-sensor': sensor } });
+    expect(failing.steps[0]!.detail).toMatch(/^b\/gpio-1 \(light-sensor\): bright is false, expected true \(after \d+ ms\)$/);
+    const without = await runner.run(ref, profile(steps), { intrusive: true });
+    expect(without).toMatchObject({ result: 'passed', steps: [{ status: 'skipped', detail: 'no light-sensor helper is registered for this device (onair device add … --helper light-sensor=DEVICE)' }] });
+  });
 });
