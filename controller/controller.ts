@@ -195,6 +195,7 @@ export class Controller {
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     if (this.planTicker) clearInterval(this.planTicker);
+    this.plan.stop(); // jobs still running stay "running" in the database: the next start re-queues them
     this.commands.cancelAll('controller stopping');
     if (this.bus.connected) this.publish('controllerState', topic.controllerState(), { online: false, ts: this.d.clock.now() });
     await this.bus.close();

@@ -33,6 +33,7 @@ const key = (j: { agent: string; device: string }): string => `${j.agent}/${j.de
 export class JobRunner {
   private readonly busyDevices = new Set<string>();
   private readonly waiters = new Map<number, Array<(job: Job) => void>>();
+  private stopped = false;
 
   constructor(private readonly d: JobRunnerDependencies) {}
 
@@ -53,8 +54,14 @@ export class JobRunner {
     return new Promise((resolve) => this.waiters.set(job.id, [...(this.waiters.get(job.id) ?? []), resolve]));
   }
 
+  /** The controller is stopping: running jobs are left "running" in the database, to be re-queued at the next start. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   /** Starts what may start now. Called on the controller's tick. */
   pump(): void {
+    if (this.stopped) return;
     const now = this.d.clock.now();
     for (const job of this.d.store.jobsIn('queued')) {
       if (job.notBefore > now) break; // ordered by notBefore
@@ -98,6 +105,7 @@ export class JobRunner {
   }
 
   private finish(job: Job, state: Job['state'], reason?: string): void {
+    if (this.stopped) return; // its store may already be closed; the next start re-queues it
     if (!FINAL.has(state)) throw new Error(`not a final state: ${state}`);
     const done: Job = { ...job, state, finishedAt: this.d.clock.now(), ...(reason ? { reason } : {}) };
     this.d.store.updateJob(done);

@@ -32,6 +32,12 @@ export class PlanStore {
     return row && (JSON.parse(row.body) as Show);
   }
 
+  /** Shows still to come or on air: what the scheduler and the protection rules look at every tick. */
+  activeShows(): Show[] {
+    const rows = this.db.prepare("SELECT body FROM shows WHERE json_extract(body, '$.state') IN ('scheduled', 'on_air') ORDER BY starts_at, id").all() as Array<{ body: string }>;
+    return rows.map((r) => JSON.parse(r.body) as Show);
+  }
+
   shows(): Show[] {
     return (this.db.prepare('SELECT body FROM shows ORDER BY starts_at, id').all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Show);
   }

@@ -89,6 +89,11 @@ export class Plan {
     this.jobs.recover();
   }
 
+  /** The controller is stopping: nothing more is started or written. */
+  stop(): void {
+    this.jobs.stop();
+  }
+
   anyShowOnAir(): boolean {
     return this.shows.onAir().length > 0;
   }
@@ -104,7 +109,7 @@ export class Plan {
   /** Shows and maintenance windows due since the last tick, then the job queue. Not per message: on the controller's timer. */
   tick(): void {
     const now = this.d.clock.now();
-    const due = dueWork({ shows: this.d.store.shows(), schedules: this.d.store.schedules(), preshowDone: (id) => this.shows.preshowStarted(id) }, this.lastTick, now);
+    const due = dueWork({ shows: this.d.store.activeShows(), schedules: this.d.store.schedules(), preshowDone: (id) => this.shows.preshowStarted(id) }, this.lastTick, now);
     this.lastTick = now;
     for (const show of due.end) this.guard(() => this.shows.stop(show.id, 'scheduler', 'ended at its scheduled time'));
     for (const show of due.preshow) this.guard(() => this.shows.runPreshow(show.id, 'scheduler'));

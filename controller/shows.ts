@@ -37,13 +37,13 @@ export class Shows {
   constructor(private readonly d: ShowsDependencies) {}
 
   onAir(): Show[] {
-    return this.d.store.shows().filter((s) => s.state === 'on_air');
+    return this.d.store.activeShows().filter((s) => s.state === 'on_air');
   }
 
   /** Why a device must not be disturbed: it serves a show on air (or, with `soon`, one whose pre-show has begun). */
   protection(ref: DeviceRef, soon: boolean): string | undefined {
     const now = this.d.clock.now();
-    for (const show of this.d.store.shows()) {
+    for (const show of this.d.store.activeShows()) {
       const live = show.state === 'on_air';
       const upcoming = soon && show.state === 'scheduled' && now >= preShowAt(show) && now < show.endsAt;
       if (!live && !upcoming) continue;
