@@ -1,5 +1,6 @@
 /**
- * A Shure ULX-D receiver (ULXD4 / ULXD4D / ULXD4Q) speaking its ASCII command strings over TCP
+ * A Shure ULX-D receiver (ULXD4 / ULXD4D / ULXD4Q) — or, with `model: 'QLXD4'`, a QLX-D, which has
+ * the same command strings but no AUDIO_MUTE — speaking its ASCII command strings over TCP
  * (port 2202 on the real unit) and optionally a serial line. Per Shure's ULX-D command strings:
  * GET/SET answered with REP (or `< REP ERR >` for bad format or range), REPs pushed on every change,
  * SAMPLE metering at METER_RATE. It parses on its own, sharing nothing with the driver's codec.
@@ -43,7 +44,14 @@ export class ShureReceiverSimulator {
   private refuseUntil = 0;
   port = 0;
 
-  constructor(private readonly o: { channels?: number; slowMs?: number } = {}) {
+  private readonly deviceProps: Record<string, string>;
+  private readonly channelProps: readonly string[];
+
+  constructor(private readonly o: { channels?: number; slowMs?: number; model?: 'ULXD4' | 'QLXD4' } = {}) {
+    const qlxd = o.model === 'QLXD4';
+    this.deviceProps = qlxd ? { MODEL: '{QLXD4           }', FW_VER: '{2.5.2}', DEVICE_ID: '{QLXD4-A }' } : DEVICE_PROPS;
+    // QLX-D has no AUDIO_MUTE: a GET or SET of it is answered REP ERR, as any unknown property.
+    this.channelProps = qlxd ? CHANNEL_PROPS.filter((p) => p !== 'AUDIO_MUTE') : CHANNEL_PROPS;
     this.channels = Array.from({ length: o.channels ?? 1 }, (_, i) => ({
       name: `CH ${i + 1}`,
       txType: 'ULXD2',
@@ -135,17 +143,17 @@ export class ShureReceiverSimulator {
     const x = hasChannel ? Number(rest[0]) : undefined;
     const [prop, ...valueTokens] = hasChannel ? rest.slice(1) : rest;
     if (!prop || (verb !== 'GET' && verb !== 'SET')) return this.reply(peer, '< REP ERR >');
-    if (DEVICE_PROPS[prop] !== undefined) {
-      return verb === 'GET' && !hasChannel ? this.reply(peer, `< REP ${prop} ${DEVICE_PROPS[prop]} >`) : this.reply(peer, '< REP ERR >');
+    if (this.deviceProps[prop] !== undefined) {
+      return verb === 'GET' && !hasChannel ? this.reply(peer, `< REP ${prop} ${this.deviceProps[prop]} >`) : this.reply(peer, '< REP ERR >');
     }
     if (x === undefined || x > this.channels.length) return this.reply(peer, '< REP ERR >');
     const targets = x === 0 ? this.channels.map((_, i) => i + 1) : [x];
     if (verb === 'GET' && prop === 'ALL') {
-      for (const [p, v] of Object.entries(DEVICE_PROPS)) this.reply(peer, `< REP ${p} ${v} >`);
-      for (const c of targets) for (const p of CHANNEL_PROPS) this.reply(peer, `< REP ${c} ${p} ${this.value(this.channels[c - 1]!, p)} >`);
+      for (const [p, v] of Object.entries(this.deviceProps)) this.reply(peer, `< REP ${p} ${v} >`);
+      for (const c of targets) for (const p of this.channelProps) this.reply(peer, `< REP ${c} ${p} ${this.value(this.channels[c - 1]!, p)} >`);
       return;
     }
-    if (!CHANNEL_PROPS.includes(prop)) return this.reply(peer, '< REP ERR >');
+    if (!this.channelProps.includes(prop)) return this.reply(peer, '< REP ERR >');
     if (verb === 'GET') {
       for (const c of targets) this.reply(peer, `< REP ${c} ${prop} ${this.value(this.channels[c - 1]!, prop)} >`);
       return;

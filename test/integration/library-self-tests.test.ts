@@ -50,7 +50,7 @@ async function startGear(): Promise<void> {
   await visca.start();
   stops.push(() => visca.stop());
 
-  const receivers = [new ShureReceiverSimulator(), new ShureReceiverSimulator()];
+  const receivers = [new ShureReceiverSimulator(), new ShureReceiverSimulator({ model: 'QLXD4' })];
   const [ulxd, qlxd] = await Promise.all(receivers.map((r) => r.listen()));
   stops.push(...receivers.map((r) => () => r.stop()));
 

@@ -9,7 +9,7 @@ import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { eventually } from './helpers.ts';
 
 const defaults: Omit<ShureOptions, 'host' | 'path'> = {
-  port: 2202, baudRate: 9600, channel: 1, answerTimeoutMs: 150, meterRateMs: 100, reconnectAfterMissed: 3, lowBatteryBars: 1, lowRunTimeMinutes: 30, weakRfDbm: -85,
+  port: 2202, baudRate: 9600, channel: 1, answerTimeoutMs: 150, meterRateMs: 100, reconnectAfterMissed: 3, lowBatteryBars: 1, lowRunTimeMinutes: 30, weakRfDbm: -85, muteControl: true,
 };
 
 let receiver: ShureReceiverSimulator;
@@ -100,6 +100,36 @@ describe('shure driver over a serial line', () => {
       await driver.close();
       await receiver.stop();
       await pair.close();
+    }
+  });
+});
+
+describe('shure driver with a QLX-D (no AUDIO_MUTE)', () => {
+  beforeEach(async () => {
+    receiver = new ShureReceiverSimulator({ model: 'QLXD4' });
+    const port = await receiver.listen(0);
+    driver = createShureDriver().create({ deviceId: 'mic-q', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port, muteControl: false } });
+    await driver.connect(AbortSignal.timeout(2_000));
+  });
+  afterEach(async () => {
+    await driver.close();
+    await receiver.stop();
+  });
+
+  it('as a backup it is ready when it answers; mute is refused with the reason, never sent', async () => {
+    await eventually(async () => (await probe()).status === 'ok', 2_000, 'healthy');
+    await expect(act('activate')).resolves.toEqual({ data: { ready: true } });
+    await expect(act('standby')).resolves.toEqual({ data: { ready: true } });
+    await expect(act('mute')).rejects.toThrow('this receiver has no mute control (muteControl: false, e.g. QLX-D): mute it at the mixer');
+  });
+
+  it('a driver that assumed mute control gets the receiver\'s REP ERR, as from the real QLX-D', async () => {
+    const assuming = createShureDriver().create({ deviceId: 'mic-q2', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port: receiver.port, muteControl: true } });
+    await assuming.connect(AbortSignal.timeout(2_000));
+    try {
+      await expect(withTimeout('activate', 1_000, (signal) => assuming.execute('activate', {}, signal))).rejects.toThrow(/REP ERR/);
+    } finally {
+      await assuming.close();
     }
   });
 });

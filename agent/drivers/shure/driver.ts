@@ -56,6 +56,14 @@ export function createShureDriver(): DriverDefinition<typeof shureSpec.optionsSc
         },
 
         async execute(action, params, signal) {
+          if (!options.muteControl) {
+            // No mute on this receiver: as a backup it is ready when it answers; muting is the mixer's job.
+            if (action === 'activate' || action === 'standby') {
+              await session.get(Props.batteryBars, { priority: 'action', signal });
+              return { data: { ready: true } };
+            }
+            if (action === 'mute' || action === 'unmute') throw new Error('this receiver has no mute control (muteControl: false, e.g. QLX-D): mute it at the mixer');
+          }
           switch (action) {
             case 'mute':
             case 'standby': // a backup receiver waits muted

@@ -16,6 +16,8 @@ export const ShureOptions = Type.Object(
     lowBatteryBars: Type.Integer({ minimum: 0, maximum: 5, default: 1 }),
     lowRunTimeMinutes: Type.Integer({ minimum: 0, default: 30 }),
     weakRfDbm: Type.Integer({ default: -85 }),
+    /** ULX-D and Axient Digital have AUDIO_MUTE; QLX-D does not (mute it at the mixer). */
+    muteControl: Type.Boolean({ default: true, description: 'the receiver has AUDIO_MUTE; false for QLX-D' }),
   },
   { additionalProperties: false },
 );
