@@ -48,6 +48,7 @@ export class Plan {
   readonly shows: Shows;
   readonly maintenance: Maintenance;
   private lastTick: number;
+  private readonly reported = new Set<string>();
 
   constructor(private readonly d: PlanDependencies) {
     this.lastTick = d.clock.now();
@@ -108,6 +109,11 @@ export class Plan {
 
   /** Shows and maintenance windows due since the last tick, then the job queue. Not per message: on the controller's timer. */
   tick(): void {
+    // On a timer: nothing in here may throw out of it and take the controller down.
+    this.guard(() => this.tickNow());
+  }
+
+  private tickNow(): void {
     const now = this.d.clock.now();
     const due = dueWork({ shows: this.d.store.activeShows(), schedules: this.d.store.schedules(), preshowDone: (id) => this.shows.preshowStarted(id) }, this.lastTick, now);
     this.lastTick = now;
@@ -115,6 +121,11 @@ export class Plan {
     for (const show of due.preshow) this.guard(() => this.shows.runPreshow(show.id, 'scheduler'));
     for (const show of due.start) this.guard(() => this.shows.start(show.id, 'scheduler', 'started at its scheduled time'));
     for (const w of due.windows) this.guard(() => this.maintenance.openWindow(w.schedule, w.opensAt, w.closesAt));
+    for (const p of due.problems) {
+      if (this.reported.has(p.schedule)) continue; // once, not every tick
+      this.reported.add(p.schedule);
+      this.d.log.error({ schedule: p.schedule, err: p.error }, 'maintenance schedule cannot be computed; fix or remove it');
+    }
     this.jobs.pump();
   }
 

@@ -15,6 +15,8 @@ export interface DueWork {
   preshow: Show[];
   /** Maintenance windows that opened in the span. */
   windows: Array<{ schedule: Schedule; opensAt: number; closesAt: number }>;
+  /** Schedules whose times could not be computed: reported, and the others still run. */
+  problems: Array<{ schedule: string; error: string }>;
 }
 
 export const preShowAt = (show: Show): number => show.startsAt - Math.round(show.preShowMinutes * 60_000);
@@ -24,7 +26,7 @@ export const preShowAt = (show: Show): number => show.startsAt - Math.round(show
  * whose start passed while the controller was down still goes on air if it has not ended.
  */
 export function dueWork(plan: { shows: Show[]; schedules: Schedule[]; preshowDone: (show: string) => boolean }, from: number, to: number): DueWork {
-  const work: DueWork = { start: [], end: [], preshow: [], windows: [] };
+  const work: DueWork = { start: [], end: [], preshow: [], windows: [], problems: [] };
   for (const show of plan.shows) {
     if (show.state === 'scheduled') {
       if (show.startsAt <= to && show.endsAt > to) work.start.push(show);
@@ -34,8 +36,12 @@ export function dueWork(plan: { shows: Show[]; schedules: Schedule[]; preshowDon
     }
   }
   for (const schedule of plan.schedules) {
-    for (const opensAt of occurrences(schedule, from, to)) {
-      work.windows.push({ schedule, opensAt, closesAt: opensAt + schedule.windowMinutes * 60_000 });
+    try {
+      for (const opensAt of occurrences(schedule, from, to)) {
+        work.windows.push({ schedule, opensAt, closesAt: opensAt + schedule.windowMinutes * 60_000 });
+      }
+    } catch (err) {
+      work.problems.push({ schedule: schedule.id, error: (err as Error).message });
     }
   }
   return work;
@@ -59,10 +65,10 @@ export function nextRuns(schedule: Pick<Schedule, 'cron' | 'timezone'>, after: n
   return cronOf(schedule).nextRuns(count, new Date(after)).map((d) => d.getTime());
 }
 
-/** Throws a clear error for a pattern croner does not accept. */
+/** Throws a clear error for a pattern or time zone croner does not accept (a zone fails only when a time is computed). */
 export function checkCron(schedule: Pick<Schedule, 'cron' | 'timezone'>): void {
   try {
-    cronOf(schedule);
+    cronOf(schedule).nextRun(new Date());
   } catch (err) {
     throw new Error(`cron "${schedule.cron}"${schedule.timezone ? ` (${schedule.timezone})` : ''} is not valid: ${(err as Error).message}`);
   }

@@ -55,6 +55,7 @@ export class Shows {
 
   add(p: OperationParams<'show.add'>, by: string): OperationData<'show.add'> {
     if (p.endsAt <= p.startsAt) throw new Error('a show must end after it starts');
+    if (p.endsAt <= this.d.clock.now()) throw new Error(`show ${p.id} would end in the past (${new Date(p.endsAt).toISOString()})`);
     const missing = p.slots.filter((s) => !this.d.slot(s));
     if (missing.length) throw new Error(`no slot ${missing.join(', ')}; define slots with onair slot add`);
     const existing = this.d.store.show(p.id);

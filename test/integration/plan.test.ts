@@ -94,6 +94,20 @@ describe('shows on the clock', () => {
   });
 });
 
+describe('mistakes in the plan', () => {
+  it('are refused with a clear reason', async () => {
+    const now = clock.now();
+    await expect(ask('schedule.add', { id: 'typo', cron: '0 3 * * mon-frix', target: { device: 'cam-1' } })).rejects.toThrow(/^cron "0 3 \* \* mon-frix" is not valid: /);
+    await expect(ask('schedule.add', { id: 'tz', cron: '0 3 * * *', timezone: 'Europe/Atlantis', target: { device: 'cam-1' } })).rejects.toThrow(/^cron "0 3 \* \* \*" \(Europe\/Atlantis\) is not valid: /);
+    await expect(ask('schedule.add', { id: 'none', cron: '0 3 * * *', target: { kind: 'light' } })).rejects.toThrow('no registered device matches {"kind":"light"}');
+    await expect(ask('schedule.add', { id: 'ghost', cron: '0 3 * * *', target: { device: 'cam-9' } })).rejects.toThrow('"cam-9" is not a registered device; register it first with onair device add');
+    await expect(ask('show.add', { id: 'past', studio: 'studio-a', startsAt: now - 60 * MIN, endsAt: now - 30 * MIN, slots: ['studio-a/cam-wide'] })).rejects.toThrow(/^show past would end in the past/);
+    await expect(ask('show.start', { id: 'nope' })).rejects.toThrow('no show "nope"');
+    await expect(ask('preshow', { show: 'nope' })).rejects.toThrow('no show "nope"');
+    expect((await ask('schedule.list', {})).schedules).toEqual([]);
+  });
+});
+
 describe('maintenance on the clock', () => {
   it('skips an intrusive maintenance test on a device that is on air, and runs a non-intrusive one', async () => {
     await ask('schedule.add', { id: 'cam-1-moves', cron: '* * * * *', target: { device: 'cam-1' }, intrusive: true, windowMinutes: 5 });

@@ -39,4 +39,12 @@ describe('the scheduler (pure: plan + time span → due work)', () => {
     expect(occurrences(nightly, day, day + 7 * 86_400_000)).toHaveLength(3);
     expect(occurrences({ cron: '*/15 * * * *' }, day, day + 3_600_000)).toEqual([day + 15 * MIN, day + 30 * MIN, day + 45 * MIN]);
   });
+
+  it('a schedule whose times cannot be computed is reported, and the others still open their windows', () => {
+    const broken: Schedule = { ...nightly, id: 'broken', timezone: 'Europe/Atlantis' };
+    const day = Date.UTC(2026, 10, 26);
+    const due = dueWork(plan([], [broken, nightly]), day, day + 3 * 3_600_000);
+    expect(due.windows.map((w) => w.schedule.id)).toEqual(['nightly']);
+    expect(due.problems).toEqual([{ schedule: 'broken', error: expect.stringContaining('Europe/Atlantis') }]);
+  });
 });
