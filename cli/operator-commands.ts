@@ -6,7 +6,8 @@ import { formatTime } from './format.ts';
 
 export const brokerOption = (): Option =>
   new Option('--broker <url>', 'MQTT broker of the controller').env('ONAIR_BROKER').default('mqtt://127.0.0.1:1883');
-const timeoutOption = (): Option => new Option('--timeout <ms>', 'how long to wait for the controller').default(5_000).argParser(Number);
+/** `--timeout`: how long a command waits for the controller (longer for commands that wait for tests). */
+export const timeoutOption = (defaultMs = 5_000, what = 'how long to wait for the controller'): Option => new Option('--timeout <ms>', what).default(defaultMs).argParser(Number);
 
 
 

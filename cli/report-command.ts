@@ -1,7 +1,7 @@
 /** `onair report`: reliability over a period, from the event log — Markdown, JSON or CSV. */
 import { Option, type Command } from 'commander';
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
-import { brokerOption, parseSince } from './operator-commands.ts';
+import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
 import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
 import { formatTime } from './format.ts';
 
@@ -75,7 +75,7 @@ export function registerReportCommand(program: Command): void {
     .option('--until <when>', 'ISO time or an age (default now)')
     .option('--studio <studio>', 'only this studio')
     .addOption(new Option('--format <f>', 'output').choices(['md', 'json', 'csv']).default('md'))
-    .addOption(new Option('--timeout <ms>', 'how long to wait').default(30_000).argParser(Number))
+    .addOption(timeoutOption(30_000))
     .addOption(brokerOption())
     .action(async (o: ClientOpts & { since?: string; until?: string; studio?: string; format: 'md' | 'json' | 'csv' }) => {
       const now = Date.now();

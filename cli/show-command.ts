@@ -1,7 +1,7 @@
 /** `onair show add|list|start|stop` and `onair preshow <show>`: shows and their go/no-go checklists. */
 import { Option, type Command } from 'commander';
 import type { Checklist, Show } from '../protocols/plan-schemas.ts';
-import { brokerOption } from './operator-commands.ts';
+import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 import { formatTime } from './format.ts';
 
@@ -104,7 +104,7 @@ export function registerShowCommands(program: Command): void {
     .argument('<show>')
     .option('--run', 'run the checks now and wait for them')
     .option('--json', 'print as JSON')
-    .addOption(new Option('--timeout <ms>', 'how long to wait').default(600_000).argParser(Number))
+    .addOption(timeoutOption(600_000, 'how long to wait for the checks'))
     .addOption(brokerOption())
     .action(async (id: string, o: ClientOpts & { run?: boolean }) => {
       const options = requestOptions(o);

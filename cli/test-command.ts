@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Job } from '../protocols/plan-schemas.ts';
 import type { SelfTestReport } from '../protocols/registry-operations.ts';
-import { brokerOption, parseSince } from './operator-commands.ts';
+import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
 import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
 import { formatTime } from './format.ts';
 
@@ -30,7 +30,7 @@ export function registerTestCommands(program: Command): void {
     .argument('<target>', 'agent/device, a device id registered once, a slot (studio-a/cam-wide), or a studio')
     .option('--no-intrusive', 'skip intrusive steps even off air')
     .option('--json', 'print the reports as JSON')
-    .addOption(new Option('--timeout <ms>', 'how long to wait for the tests').default(300_000).argParser(Number))
+    .addOption(timeoutOption(300_000, 'how long to wait for the tests'))
     .addOption(brokerOption())
     .action(async (target: string, o: ClientOpts & { intrusive: boolean }) => {
       const options = requestOptions(o);

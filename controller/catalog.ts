@@ -99,13 +99,25 @@ export class Catalog {
   }
 
   listDevices(p: OperationParams<'device.list'>): OperationData<'device.list'> {
-    return { devices: this.d.store.registrations(p.agent).filter((r) => !p.studio || r.studio === p.studio).map((r) => this.describe(r)) };
+    const versions = this.d.store.configVersions();
+    return { devices: this.d.store.registrations(p.agent).filter((r) => !p.studio || r.studio === p.studio).map((r) => this.describe(r, versions)) };
+  }
+
+  /** Every registered device with its profile, read once: what maintenance schedules and due items look at. */
+  units(): Array<{ registration: DeviceRegistration; profile: EquipmentProfile }> {
+    const profiles = new Map<string, EquipmentProfile | undefined>();
+    return this.d.store.registrations().flatMap((registration) => {
+      const id = `${registration.profile}@${registration.profileVersion}`;
+      if (!profiles.has(id)) profiles.set(id, this.d.store.profile(registration.profile, registration.profileVersion)?.profile);
+      const profile = profiles.get(id);
+      return profile ? [{ registration, profile }] : [];
+    });
   }
 
   showDevice(p: OperationParams<'device.show'>): OperationData<'device.show'> {
     const found = this.d.store.registration(p.agent, p.device);
     if (!found) throw new Error(`no registered device ${p.agent}/${p.device}`);
-    return this.describe(found);
+    return this.describe(found, this.d.store.configVersions());
   }
 
   removeDevice(p: OperationParams<'device.remove'>, by: string): OperationData<'device.remove'> {
@@ -244,9 +256,9 @@ export class Catalog {
     }) as DeviceConfig;
   }
 
-  private describe(r: DeviceRegistration): RegisteredDevice {
+  private describe(r: DeviceRegistration, versions: ReadonlyMap<string, number>): RegisteredDevice {
     const applied = this.applied.get(r.agent);
-    const current = this.d.store.configVersions().get(r.agent);
+    const current = versions.get(r.agent);
     const problem = applied?.problems.find((p) => p.device === r.device)?.error;
     const deployment = applied && applied.version === current ? (problem ? 'refused' : applied.running.includes(r.device) ? 'running' : 'pending') : 'pending';
     const ref = { agent: r.agent, device: r.device };

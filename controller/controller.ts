@@ -129,7 +129,7 @@ export class Controller {
       record: (e) => this.record(e),
       catalog: this.catalog,
       selfTests: this.selfTests,
-      slot: (id) => this.catalog.slotDefinitions().find((s) => s.id === id),
+      slot: (id) => this.engine.definition(id),
       swap: (slot, to, reason) => this.engine.requestFailover(slot, `${to.agent}/${to.device}`, reason, 'preshow'),
       manualOnAir: () => this.manualOnAir,
       slotsOf: (ref) => this.engine.slotsOf(ref),

@@ -96,6 +96,11 @@ export class FailoverEngine {
     return this.slots.has(id);
   }
 
+  /** A slot's definition as it runs now. */
+  definition(id: string): SlotDefinition | undefined {
+    return this.slots.get(id)?.def;
+  }
+
   /** Slots a device is a member of (primary or backup). */
   slotsOf(ref: DeviceRef): string[] {
     return (this.slotsByDevice.get(refName(ref)) ?? []).map((s) => s.def.id);

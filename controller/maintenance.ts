@@ -36,6 +36,7 @@ export class Maintenance {
    * passed (a `maintenance:` check) is a `maintenance.due` event, once, not once per reading.
    */
   noteHealth(agent: string, device: string, health: Pick<DeviceHealth, 'status' | 'checks'>): void {
+    if (health.status === 'ok' && this.worn.size === 0) return; // the common case: nothing to look up
     const key = `${agent}/${device}`;
     const before = this.worn.get(key);
     if (health.status === 'ok' && !before) return;

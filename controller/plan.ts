@@ -80,7 +80,7 @@ export class Plan {
       clock: d.clock,
       record: d.record,
       jobs: this.jobs,
-      registrations: () => this.registered(),
+      registrations: () => d.catalog.units(),
       resolve: (name) => d.catalog.resolve(name),
     });
   }
@@ -179,17 +179,6 @@ export class Plan {
     }
     const budgetMs = profile.selfTest.reduce((total, s) => total + s.timeoutMs, 0) + JOB_SLACK_MS;
     return { budgetMs, run: () => this.d.selfTests.run(ref, profile, { intrusive, helpers: this.d.catalog.helpers(ref) }) };
-  }
-
-  private registered(): Array<{ registration: ReturnType<Catalog['lookup']>['registration']; profile: EquipmentProfile }> {
-    return this.d.catalog.listDevices({}).devices.flatMap((r) => {
-      try {
-        const { registration, profile } = this.d.catalog.lookup(r);
-        return [{ registration, profile }];
-      } catch {
-        return [];
-      }
-    });
   }
 
   /** One bad show or schedule must not stop the others from being handled. */

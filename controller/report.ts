@@ -86,8 +86,9 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
     .filter((e) => e.type === 'device.state' && within(e) && DOWN_DEVICE.has(String(e.data.to)) && members.has(`${e.agent}/${e.device}`))
     .map((e) => ({ ts: e.ts, agent: e.agent ?? '', device: e.device ?? '', to: String(e.data.to), reason: e.reason ?? '' }));
   const failovers = events
-    .filter((e) => (e.type === 'failover.succeeded' || e.type === 'failover.failed') && within(e) && e.slot !== undefined && slotIds.has(e.slot))
-    .map((e) => ({
+    .map((e, index) => ({ e, index }))
+    .filter(({ e }) => (e.type === 'failover.succeeded' || e.type === 'failover.failed') && within(e) && e.slot !== undefined && slotIds.has(e.slot))
+    .map(({ e, index }) => ({
       ts: e.ts,
       slot: e.slot!,
       from: String(e.data.from ?? ''),
@@ -95,7 +96,7 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
       by: e.by ?? '',
       reason: e.reason ?? '',
       succeeded: e.type === 'failover.succeeded',
-      recoverMs: e.type === 'failover.succeeded' ? recoverMs(events, e) : null,
+      recoverMs: e.type === 'failover.succeeded' ? recoverMs(events, index) : null,
     }));
   return {
     show: s.show,
@@ -113,14 +114,15 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
 }
 
 /** From the failure that started it (automatic) or the request (manual) to the backup confirmed. */
-function recoverMs(events: readonly ControllerEvent[], done: ControllerEvent): number | null {
-  const i = events.indexOf(done);
-  const started = findLast(events, i, (e) => e.type === 'failover.started' && e.slot === done.slot);
-  if (!started) return null;
+function recoverMs(events: readonly ControllerEvent[], doneAt: number): number | null {
+  const done = events[doneAt]!;
+  const startedAt = findLast(events, doneAt, (e) => e.type === 'failover.started' && e.slot === done.slot);
+  if (startedAt < 0) return null;
+  const started = events[startedAt]!;
   if (started.by !== 'controller') return done.ts - started.ts;
   const from = String(done.data.from ?? '');
-  const failure = findLast(events, events.indexOf(started) + 1, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === from && DOWN_DEVICE.has(String(e.data.to)));
-  return done.ts - (failure ?? started).ts;
+  const failureAt = findLast(events, startedAt + 1, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === from && DOWN_DEVICE.has(String(e.data.to)));
+  return done.ts - (failureAt < 0 ? started : events[failureAt]!).ts;
 }
 
 /** Intervals in [from, to] during which a state stream (events with data.to) was in one of `states`. */
@@ -145,9 +147,18 @@ function conditionIntervals(events: readonly ControllerEvent[], match: (e: Contr
 }
 
 function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?: Set<string>): DeviceReport[] {
-  const keys = [...new Set(events.filter((e) => e.type === 'device.state' && e.ts <= q.until).map((e) => `${e.agent}/${e.device}`))].filter((k) => !only || only.has(k));
-  return keys.sort().map((key) => {
-    const stream = events.filter((e) => e.type === 'device.state' && `${e.agent}/${e.device}` === key);
+  // One pass to group each device's state changes, in log order.
+  const streams = new Map<string, ControllerEvent[]>();
+  for (const e of events) {
+    if (e.type !== 'device.state' || e.ts > q.until) continue;
+    const key = `${e.agent}/${e.device}`;
+    if (only && !only.has(key)) continue;
+    const stream = streams.get(key);
+    if (stream) stream.push(e);
+    else streams.set(key, [e]);
+  }
+  return [...streams.keys()].sort().map((key) => {
+    const stream = streams.get(key)!;
     const first = stream[0]!;
     const observedFrom = Math.max(q.since, first.ts);
     const observedMs = Math.max(0, q.until - observedFrom);
@@ -194,7 +205,8 @@ function union(intervals: Interval[]): Interval[] {
 const length = (intervals: Interval[]): number => sum(intervals.map(([a, b]) => b - a));
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
-function findLast(events: readonly ControllerEvent[], before: number, match: (e: ControllerEvent) => boolean): ControllerEvent | undefined {
-  for (let i = before - 1; i >= 0; i -= 1) if (match(events[i]!)) return events[i];
-  return undefined;
+/** Index of the last event before `before` that matches, or -1. */
+function findLast(events: readonly ControllerEvent[], before: number, match: (e: ControllerEvent) => boolean): number {
+  for (let i = before - 1; i >= 0; i -= 1) if (match(events[i]!)) return i;
+  return -1;
 }
