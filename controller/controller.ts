@@ -360,7 +360,7 @@ export class Controller {
 
   private recordFailoverEvent(e: FailoverEvent): void {
     if (e.type === 'failover.succeeded') this.counters.failovers! += 1;
-    this.record({ ...e, ts: this.d.clock.now() });
+    this.record(e);
   }
 
   private record(event: NewEvent): ControllerEvent {

@@ -19,6 +19,8 @@ export interface FailoverEvent {
   by?: string;
   reason?: string;
   data: Params;
+  /** When it happened, from the engine's clock: events of one transition share one reading. */
+  ts: number;
 }
 
 export interface FailoverDependencies {
@@ -168,7 +170,8 @@ export class FailoverEngine {
   }
 
   states(): SlotState[] {
-    return [...this.slots.values()].map((s) => this.state(s));
+    const now = this.d.clock.now();
+    return [...this.slots.values()].map((s) => this.state(s, now));
   }
 
   publishAll(): void {
@@ -228,8 +231,8 @@ export class FailoverEngine {
     slot.deciding = true;
     const started = this.d.clock.now();
     const from = slot.active;
-    this.d.record({ type: 'failover.started', slot: slot.def.id, by, reason, data: { from: refName(from), candidates: candidates.map(refName) } });
-    this.publish(slot);
+    this.d.record({ type: 'failover.started', slot: slot.def.id, by, reason, data: { from: refName(from), candidates: candidates.map(refName) }, ts: started });
+    this.publish(slot, false, started);
     let outcome: FailoverData | undefined;
     const attempts: string[] = [];
     try {
@@ -241,9 +244,13 @@ export class FailoverEngine {
           slot.active = candidate;
           slot.reason = undefined;
           this.d.saveActive(slot.def.id, candidate);
-          const durationMs = this.d.clock.now() - started;
+          const confirmedAt = this.d.clock.now();
+          const durationMs = confirmedAt - started;
           outcome = { slot: slot.def.id, from, to: candidate, durationMs };
-          this.d.record({ type: 'failover.succeeded', slot: slot.def.id, agent: candidate.agent, device: candidate.device, by, reason, data: { from: refName(from), to: refName(candidate), durationMs, attempts } });
+          this.d.record({ type: 'failover.succeeded', slot: slot.def.id, agent: candidate.agent, device: candidate.device, by, reason, data: { from: refName(from), to: refName(candidate), durationMs, attempts }, ts: confirmedAt });
+          // The slot is back the moment the backup confirmed, not after the bookkeeping below.
+          slot.deciding = false;
+          this.publish(slot, false, confirmedAt);
           this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
           if (from && !isDown(this.d.status(from))) this.d.standby(from, by);
           this.syncTallies(slot, by);
@@ -252,7 +259,7 @@ export class FailoverEngine {
         attempts.push(`${refName(candidate)}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
         this.d.log.warn({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, status: result.status, err: result.error }, 'backup did not activate; trying the next');
       }
-      this.d.record({ type: 'failover.failed', slot: slot.def.id, by, reason, data: { from: refName(from), attempts } });
+      this.d.record({ type: 'failover.failed', slot: slot.def.id, by, reason, data: { from: refName(from), attempts }, ts: this.d.clock.now() });
       slot.reason = `no device confirmed activate: ${attempts.join('; ')}`;
       if (from === null || isDown(this.d.status(from))) this.markDown(slot, slot.reason, by);
       return undefined;
@@ -268,8 +275,9 @@ export class FailoverEngine {
     slot.active = null;
     slot.reason = reason;
     this.d.saveActive(slot.def.id, null);
-    this.d.record({ type: 'slot.down', slot: slot.def.id, by, reason, data: {} });
-    this.d.record({ type: 'alarm', slot: slot.def.id, by, reason: `slot ${slot.def.id} is DOWN: ${reason}`, data: { severity: 'critical' } });
+    const at = this.d.clock.now();
+    this.d.record({ type: 'slot.down', slot: slot.def.id, by, reason, data: {}, ts: at });
+    this.d.record({ type: 'alarm', slot: slot.def.id, by, reason: `slot ${slot.def.id} is DOWN: ${reason}`, data: { severity: 'critical' }, ts: at });
     this.d.log.error({ slot: slot.def.id, reason }, 'slot is down: nothing healthy to put on air');
     this.publish(slot);
     this.syncTallies(slot, by);
@@ -304,7 +312,7 @@ export class FailoverEngine {
     return 'down';
   }
 
-  private state(slot: SlotRuntime): SlotState {
+  private state(slot: SlotRuntime, at: number): SlotState {
     const { def } = slot;
     const primaryStatus = this.d.status(def.primary);
     return {
@@ -321,15 +329,15 @@ export class FailoverEngine {
       onAir: this.armed(slot),
       primaryAvailable: !sameRef(slot.active, def.primary) && primaryStatus === 'ok',
       ...(slot.reason ? { reason: slot.reason } : {}),
-      ts: this.d.clock.now(),
+      ts: at,
     };
   }
 
   /** Publishes only when something other than the timestamp changed. */
-  private publish(slot: SlotRuntime, force = false): void {
-    const state = this.state(slot);
+  private publish(slot: SlotRuntime, force = false, at = this.d.clock.now()): void {
+    const state = this.state(slot, at);
     if (state.state !== slot.lastCondition) {
-      this.d.record({ type: 'slot.state', slot: slot.def.id, ...(slot.reason ? { reason: slot.reason } : {}), data: { from: slot.lastCondition ?? 'none', to: state.state, active: refName(slot.active) } });
+      this.d.record({ type: 'slot.state', slot: slot.def.id, ...(slot.reason ? { reason: slot.reason } : {}), data: { from: slot.lastCondition ?? 'none', to: state.state, active: refName(slot.active) }, ts: at });
       slot.lastCondition = state.state;
     }
     const key = JSON.stringify({ ...state, ts: 0 });

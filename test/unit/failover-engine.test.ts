@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../lib/clock.ts';
+import { ManualClock, type Clock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { FailoverEngine, FailoverRefused, type FailoverEvent, type SlotDefinition } from '../../controller/failover-engine.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, SlotState } from '../../protocols/schemas.ts';
@@ -34,8 +34,7 @@ interface Harness {
   hold: (device: string) => () => void;
 }
 
-function harness(restored?: Map<string, DeviceRef | null>): Harness {
-  const clock = new ManualClock();
+function harness(restored?: Map<string, DeviceRef | null>, clock: Clock = new ManualClock()): Harness {
   const statuses = new Map<string, DeviceStatus>([['a/cam-1', 'ok'], ['b/cam-2', 'ok'], ['c/cam-3', 'ok']]);
   const h: Omit<Harness, 'engine' | 'fail' | 'settle' | 'hold'> = { statuses, activations: [], standbys: [], tallies: [], events: [], published: [], saved: [], answers: new Map() };
   const engine = new FailoverEngine(
@@ -317,6 +316,20 @@ describe('failover engine: slot condition history', () => {
     const history = h.events.filter((e) => e.type === 'slot.state').map((e) => `${String(e.data.from)}→${String(e.data.to)}`);
     // The active device's failure shows as down until the decision starts: the program is hit from that moment.
     expect(history).toEqual(['none→ok', 'ok→down', 'down→failing_over', 'failing_over→ok', 'ok→down', 'down→failing_over', 'failing_over→down']);
+  });
+
+  it('marks the slot recovered at the instant the backup confirmed, so its time down never exceeds the time to recover', async () => {
+    // A clock that moves on every reading: any bookkeeping between the confirmation and the slot's change would show.
+    let now = 1_700_000_000_000;
+    const h = harness(undefined, { now: () => (now += 1) });
+    h.engine.setOnAir(true);
+    h.fail('a/cam-1');
+    await h.settle();
+    const at = (type: string, to?: string) => h.events.find((e) => e.type === type && (to === undefined || e.data.to === to))!.ts;
+    expect(at('slot.state', 'ok')).toBeLessThan(at('slot.state', 'down'));
+    const recoveredAt = h.events.filter((e) => e.type === 'slot.state' && e.data.to === 'ok').at(-1)!.ts;
+    expect(recoveredAt).toBe(at('failover.succeeded'));
+    expect(at('slot.state', 'failing_over')).toBe(at('failover.started'));
   });
 });
 
