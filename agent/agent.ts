@@ -10,8 +10,10 @@ import type { Logger } from '../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
 import { codecs, encode } from '../protocols/codec.ts';
 import { TOPICS, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
+import type { DesiredConfig } from '../protocols/device-config.ts';
 import type { AgentConfig } from './config.ts';
 import { CommandExecutor } from './command-executor.ts';
+import type { DesiredConfigCache } from './config-cache.ts';
 import type { HealthReport } from './device-runner.ts';
 import { DeviceSet } from './device-set.ts';
 import type { DriverCatalog } from './driver.ts';
@@ -25,6 +27,8 @@ export interface AgentDependencies {
   log: Logger;
   /** Password for the broker, resolved by the caller from config.broker.passwordEnv. */
   brokerPassword?: string;
+  /** Where the last applied desired config is kept, so a restart without the controller still runs the registered gear. */
+  configCache?: DesiredConfigCache;
 }
 
 /** Built in for every device: a probe now, its health in the result (self-tests check what an action did). */
@@ -95,6 +99,11 @@ export class Agent {
     this.client.on('close', () => (this.ready = false));
     this.client.on('message', (t, payload) => this.onMessage(t, payload));
     this.devices.startLocal(config.devices);
+    const cached = this.d.configCache?.load();
+    if (cached) {
+      log.info({ agent: this.id, configVersion: cached.version, devices: cached.devices.length }, 'running the cached desired config until the controller sends its own');
+      this.applyDesired(cached, false);
+    }
     this.heartbeat = setInterval(() => this.sendHeartbeat(), config.heartbeatIntervalMs);
     await waitForConnect(this.client, connectTimeoutMs);
   }
@@ -158,13 +167,20 @@ export class Agent {
       this.d.log.warn({ agent: this.id, reason: decoded.reason }, 'dropped an invalid desired config; keeping the devices running as they are');
       return;
     }
+    this.applyDesired(decoded.value, true);
+  }
+
+  /** Applies a desired config; one from the controller is reported back and cached, one from the cache is only run. */
+  private applyDesired(desired: DesiredConfig, fromController: boolean): void {
     this.devices
-      .apply(decoded.value)
+      .apply(desired)
       .then((applied) => {
         this.counters.configsApplied += 1;
+        if (!fromController) return;
         this.publish('appliedConfig', topic.appliedConfig(this.id), applied);
+        this.d.configCache?.save(desired);
       })
-      .catch((err: Error) => this.d.log.error({ agent: this.id, configVersion: decoded.value.version, err: err.message }, 'applying the desired config failed'));
+      .catch((err: Error) => this.d.log.error({ agent: this.id, configVersion: desired.version, err: err.message }, 'applying the desired config failed'));
   }
 
   /** Ids of the devices running now (tests, diagnostics). */

@@ -22,6 +22,8 @@ export const AgentConfig = Type.Object(
     /** Health is published on every change and at least this often. */
     healthIntervalMs: Type.Integer({ minimum: 100, default: 5_000 }),
     devices: Type.Array(DeviceConfig, { default: [] }),
+    /** Relative paths are taken from the config file's folder. */
+    stateDir: Type.String({ minLength: 1, default: '.onair-agent', description: 'where the agent keeps the last desired config it applied, so it runs its registered gear after a restart without the controller' }),
   },
   { additionalProperties: false },
 );

@@ -38,14 +38,18 @@ export function registerRuntimeCommands(program: Command): void {
     .command('agent')
     .description('run an agent: drive the devices in its config and report to the controller')
     .requiredOption('-c, --config <file>', 'agent config (YAML)')
-    .action(async (opts: { config: string }) => {
+    .option('--state <dir>', 'where the last desired config is kept (overrides stateDir in the config)')
+    .action(async (opts: { config: string; state?: string }) => {
       const { loadAgentConfig } = await import('../agent/config.ts');
       const { Agent } = await import('../agent/agent.ts');
+      const { fileConfigCache } = await import('../agent/config-cache.ts');
       const { builtInDrivers } = await import('../agent/drivers/index.ts');
       const drivers = builtInDrivers();
       const config = loadAgentConfig(opts.config, drivers);
       const log = createLogger({ name: 'agent' }); // the agent names itself and its devices on every line
-      const agent = new Agent({ config, drivers, clock: systemClock, log, brokerPassword: secret(config.broker.passwordEnv) });
+      const stateDir = opts.state ? path.resolve(opts.state) : path.resolve(path.dirname(path.resolve(opts.config)), config.stateDir);
+      const configCache = fileConfigCache({ file: path.join(stateDir, `${config.agentId}.desired-config.json`), agentId: config.agentId, log });
+      const agent = new Agent({ config, drivers, clock: systemClock, log, brokerPassword: secret(config.broker.passwordEnv), configCache });
       await agent.start().catch((err: Error) => log.warn({ err: err.message }, 'broker not reachable yet; still trying in the background'));
       log.info({ devices: config.devices.length, broker: config.broker.url }, 'agent running');
       await untilSignal(log, () => agent.stop());

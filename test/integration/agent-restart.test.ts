@@ -1,0 +1,104 @@
+/**
+ * An agent restarted while the controller is unreachable (a power cut in the machine room) runs the
+ * registered gear it last had, from its own disk, and takes the controller's config when it arrives.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MqttClient } from 'mqtt';
+import { stringify } from 'yaml';
+import { silentLogger } from '../../lib/logger.ts';
+import { onairBin } from '../../lib/paths.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
+import type { Controller } from '../../controller/controller.ts';
+import { topic } from '../../protocols/contract.ts';
+import type { DesiredConfig } from '../../protocols/device-config.ts';
+import type { AgentState, DeviceHealth } from '../../protocols/schemas.ts';
+import { closeClient, collect, rawClient, registerGear, removeDir, startController, tempDir, waitUntil } from './helpers.ts';
+
+const AGENT = 'agent-r';
+let dir: string;
+let agentProcess: ChildProcess | undefined;
+let controller: Controller | undefined;
+let broker: EmbeddedBroker | undefined;
+let client: MqttClient | undefined;
+
+const cacheFile = () => path.join(dir, 'state', `${AGENT}.desired-config.json`);
+const cached = (): DesiredConfig => JSON.parse(readFileSync(cacheFile(), 'utf8')) as DesiredConfig;
+
+/** `onair agent` as a studio machine runs it: its file names only the broker; its gear comes from the controller. */
+function spawnAgent(brokerUrl: string): ChildProcess {
+  const file = path.join(dir, `${AGENT}.yaml`);
+  writeFileSync(file, stringify({ agentId: AGENT, broker: { url: brokerUrl }, heartbeatIntervalMs: 200, stateDir: 'state' }));
+  const log = openSync(path.join(dir, `${AGENT}.log`), 'a');
+  const child = spawn(process.execPath, [onairBin(), 'agent', '--config', file], { stdio: ['ignore', log, log] });
+  agentProcess = child;
+  return child;
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+afterEach(async () => {
+  if (client) await closeClient(client);
+  if (agentProcess) await kill(agentProcess);
+  await controller?.stop();
+  await broker?.close();
+  removeDir(dir);
+  client = agentProcess = controller = broker = undefined;
+});
+
+describe('an agent restarted without its controller', () => {
+  it('runs its registered gear from the config it cached, then follows the controller again', async () => {
+    dir = tempDir();
+    controller = await startController({ dataDir: path.join(dir, 'controller') });
+    spawnAgent(controller.brokerUrl);
+    await registerGear(controller.brokerUrl, [{ agent: AGENT, devices: [{ id: 'cam-1', kind: 'camera' }] }]);
+    await waitUntil(() => controller!.status().devices.find((d) => d.device === 'cam-1')?.status === 'ok', 10_000, 'cam-1 ok through the controller');
+    await waitUntil(() => existsSync(cacheFile()), 5_000, 'the desired config cached');
+    expect(cached().devices.map((d) => d.id)).toEqual(['cam-1']);
+    const version = cached().version;
+
+    // Power cut: the agent dies, the controller and its broker are gone too.
+    await kill(agentProcess!);
+    await controller.stop();
+    controller = undefined;
+
+    // The machine comes back on a network with a broker but no controller (and no retained config).
+    broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
+    client = await rawClient(broker.url);
+    const health = await collect(client, topic.deviceHealth(AGENT, '+'));
+    const applied = await collect(client, topic.appliedConfig(AGENT));
+    spawnAgent(broker.url);
+    await waitUntil(() => health.some((h) => (h.payload as DeviceHealth).status === 'ok' && h.topic === topic.deviceHealth(AGENT, 'cam-1')), 10_000, 'cam-1 monitored from the cache');
+    expect(applied).toEqual([]); // nothing to confirm: no controller asked for anything
+
+    // The controller's config arrives (here: cam-1 was unregistered meanwhile): the agent follows it and caches it.
+    const next: DesiredConfig = { version: version + 1, ts: Date.now(), devices: [] };
+    await client.publishAsync(topic.desiredConfig(AGENT), JSON.stringify(next), { qos: 1, retain: true });
+    await waitUntil(() => applied.some((a) => (a.payload as { version: number }).version === version + 1), 5_000, 'the new version applied');
+    expect(applied.at(-1)!.payload).toMatchObject({ version: version + 1, running: [], problems: [] });
+    await waitUntil(() => cached().version === version + 1, 2_000, 'the new version cached');
+    expect(cached().devices).toEqual([]);
+  }, 40_000);
+
+  it('starts with no registered gear, and says why, when its cache is unreadable', async () => {
+    dir = tempDir();
+    broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
+    client = await rawClient(broker.url);
+    const states = await collect(client, topic.agentState(AGENT));
+    mkdirSync(path.dirname(cacheFile()), { recursive: true });
+    writeFileSync(cacheFile(), '{"version": 3, "devices": [{"id": "cam-1"'); // cut off mid-write by an old crash
+    spawnAgent(broker.url);
+    await waitUntil(() => states.some((s) => (s.payload as AgentState).online), 10_000, 'agent birth');
+    expect(states.find((s) => (s.payload as AgentState).online)!.payload).toMatchObject({ online: true, devices: [] });
+    const log = readFileSync(path.join(dir, `${AGENT}.log`), 'utf8');
+    expect(log).toContain('ignoring an unusable cached desired config');
+    expect(log).toContain(cacheFile());
+  }, 20_000);
+});
