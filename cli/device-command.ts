@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
-
-
+import { mergeSettings } from '../protocols/profile.ts';
 
 function parseRef(text: string): { agent: string; device: string } {
   const m = /^([A-Za-z0-9][A-Za-z0-9_.:-]*)\/([A-Za-z0-9][A-Za-z0-9_.:-]*)$/.exec(text);
@@ -11,18 +10,35 @@ function parseRef(text: string): { agent: string; device: string } {
   return { agent: m[1]!, device: m[2]! };
 }
 
-/** `--set key=value`: numbers and booleans as such, the rest as text. Secrets only by reference. */
+/**
+ * `--set key=value`: numbers and booleans as such, `[…]` / `{…}` as JSON, the rest as text; a dotted
+ * key sets one entry inside an object (`scenes.interview=[180,0,0,0]` adds a scene to the profile's).
+ * Secrets only by reference.
+ */
 export function parseSettings(pairs: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  let out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UserError(`--set "${pair}" is not key=value`);
     const key = pair.slice(0, eq);
-    const raw = pair.slice(eq + 1);
-    if (/pass(word)?$/i.test(key)) throw new UserError(`--set ${key}: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead`);
-    out[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
+    const path = key.split('.');
+    if (path.some((p) => p === '')) throw new UserError(`--set ${key}: empty part in the key`);
+    if (/pass(word)?$/i.test(path.at(-1)!)) throw new UserError(`--set ${key}: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead`);
+    const value = settingValue(key, pair.slice(eq + 1));
+    out = mergeSettings(out, path.reduceRight<Record<string, unknown>>((inner, part, i) => ({ [part]: i === path.length - 1 ? value : inner }), {}));
   }
   return out;
+}
+
+function settingValue(key: string, raw: string): unknown {
+  if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (!/^[[{]/.test(raw)) return raw;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (err) {
+    throw new UserError(`--set ${key}: ${raw} is not valid JSON (${(err as Error).message})`);
+  }
 }
 
 export function registerDeviceCommands(program: Command): void {
@@ -52,7 +68,7 @@ export function registerDeviceCommands(program: Command): void {
       await withController(options, async (client) => {
         const { profile } = await request(client, 'profile.show', { profile: profileId, ...(versionText ? { version: Number(versionText) } : {}) }, options);
         const { checkDriverOptions } = await import('./device-check.ts');
-        const problems = await checkDriverOptions(profile.driver, { ...profile.connection, ...settings });
+        const problems = await checkDriverOptions(profile.driver, mergeSettings(profile.connection, settings));
         if (problems.length > 0) throw new UserError(`${refText}: its ${profile.driver} connection is not valid:\n  ${problems.join('\n  ')}`);
         const registration = { ...ref, profile: profile.profile, profileVersion: profile.version, ...(o.studio ? { studio: o.studio } : {}), options: settings, ...(o.helper.length ? { helpers } : {}) };
         const result = await request(client, 'device.add', { registration }, options);

@@ -9,7 +9,7 @@ import type { Logger } from '../lib/logger.ts';
 import { profileRules } from '../protocols/health-rules.ts';
 import { DeviceConfig, type AppliedConfig, type DesiredConfig, type DeviceRegistration } from '../protocols/device-config.ts';
 import type { OperationData, OperationParams } from '../protocols/contract.ts';
-import type { EquipmentProfile } from '../protocols/profile.ts';
+import { mergeSettings, type EquipmentProfile } from '../protocols/profile.ts';
 import type { RegisteredDevice, SlotDefinition } from '../protocols/registry-operations.ts';
 import type { DeviceRef, DeviceStatus, Params } from '../protocols/schemas.ts';
 import type { CatalogStore } from './catalog-store.ts';
@@ -249,7 +249,7 @@ export class Catalog {
       id: r.device,
       driver: p.driver,
       kind: p.kind,
-      options: { ...p.connection, ...r.options },
+      options: mergeSettings(p.connection, r.options),
       profile: `${p.profile}@${p.version}`,
       rules: profileRules(p),
       ...(r.probe ? { probe: r.probe } : {}),

@@ -76,7 +76,8 @@ async function startGear(): Promise<void> {
     unit('mic-qlxd', 'shure-qlxd4', { host: '127.0.0.1', port: qlxd, channel: 1 }),
     // The widget and the fixture on its line share one serial port, as on a real rig.
     unit('dmx-widget', 'enttec-dmx-usb-pro', { path: widgetPair.a, address: 1 }),
-    { ...unit('key-fixture', 'chauvet-ovation-e-260ww', { path: widgetPair.a, address: 10, uid: '6574:00000042' }), helpers: { 'light-sensor': 'gpio-board' } },
+    // Its own scene is added to the profile's (the self-test needs the profile's "full" and "off").
+    { ...unit('key-fixture', 'chauvet-ovation-e-260ww', { path: widgetPair.a, address: 10, uid: '6574:00000042', scenes: { interview: [180, 0, 0, 0] } }), helpers: { 'light-sensor': 'gpio-board' } },
     unit('gpio-board', 'arduino-uno-relay-tally', { path: gpioPair.a, tallies: { 'cam-1': 12 }, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } }),
   );
 }

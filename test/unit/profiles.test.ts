@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { driverFacts } from '../../agent/drivers/facts.ts';
 import { loadProfile, validateProfiles } from '../../protocols/profile-loader.ts';
 import { evaluateHealthRules } from '../../protocols/health-rules.ts';
+import { mergeSettings } from '../../protocols/profile.ts';
 import { ConfigError } from '../../lib/yaml-config.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -89,3 +90,16 @@ function writeTemp(text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+describe('a unit over its profile', () => {
+  it('keeps the profile defaults it does not set, at every depth; lists and values are replaced whole', () => {
+    const profile = { footprint: 4, scenes: { full: [255, 0, 0, 0], off: [0, 0, 0, 0] }, auth: { user: 'admin', passwordEnv: 'CAM_PW' } };
+    const unit = { scenes: { interview: [180, 0, 0, 0], off: [0, 0, 0, 5] }, auth: { user: 'ops' }, footprint: 6 };
+    expect(mergeSettings(profile, unit)).toEqual({
+      footprint: 6,
+      scenes: { full: [255, 0, 0, 0], off: [0, 0, 0, 5], interview: [180, 0, 0, 0] },
+      auth: { user: 'ops', passwordEnv: 'CAM_PW' },
+    });
+    expect(profile.scenes).toEqual({ full: [255, 0, 0, 0], off: [0, 0, 0, 0] }); // the profile is not touched
+  });
+});
