@@ -77,6 +77,11 @@ export class JobRunner {
     }
   }
 
+  /** A queued job that will not run, with the reason. */
+  skip(job: Job, reason: string): void {
+    this.finish(job, 'skipped', reason);
+  }
+
   skipQueued(match: (job: Job) => boolean, reason: string): void {
     for (const job of this.d.store.jobsIn('queued')) if (match(job)) this.finish(job, 'skipped', reason);
   }

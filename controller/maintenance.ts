@@ -80,6 +80,14 @@ export class Maintenance {
     }
   }
 
+  /** A window that closed while nobody could run it: its jobs are on record as skipped, with the reason. */
+  missWindow(schedule: Schedule, opensAt: number, closesAt: number, reason: string): void {
+    for (const ref of this.targets(schedule)) {
+      const job = this.d.jobs.enqueue({ kind: 'maintenance', ...ref, intrusive: schedule.intrusive, schedule: schedule.id, createdAt: this.d.clock.now(), notBefore: opensAt, startBy: closesAt });
+      this.d.jobs.skip(job, reason);
+    }
+  }
+
   due(): OperationData<'maintenance.due'> {
     const now = this.d.clock.now();
     const items: OperationData<'maintenance.due'>['items'] = [];

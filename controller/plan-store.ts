@@ -12,8 +12,10 @@ CREATE TABLE IF NOT EXISTS jobs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, state TEXT NOT NULL, agent TEXT NOT NULL, device TEXT NOT NULL,
   kind TEXT NOT NULL, show TEXT, not_before INTEGER NOT NULL, created_at INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
+CREATE INDEX IF NOT EXISTS jobs_not_before ON jobs (not_before);
 CREATE TABLE IF NOT EXISTS schedules (id TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS checklists (show TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS plan_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
 export type NewJob = Omit<Job, 'id' | 'state' | 'attempt'> & { attempt?: number };
@@ -101,5 +103,20 @@ export class PlanStore {
   checklist(show: string): Checklist | undefined {
     const row = this.db.prepare('SELECT body FROM checklists WHERE show = ?').get(show) as { body: string } | undefined;
     return row && (JSON.parse(row.body) as Checklist);
+  }
+
+  /** The plan has been checked up to this time: after a restart, what fell due since then is caught up. */
+  checkedUntil(): number | undefined {
+    const row = this.db.prepare("SELECT value FROM plan_state WHERE key = 'checked_until'").get() as { value: number } | undefined;
+    return row?.value;
+  }
+
+  saveCheckedUntil(ts: number): void {
+    this.db.prepare("INSERT INTO plan_state (key, value) VALUES ('checked_until', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(ts);
+  }
+
+  /** Whether this occurrence of a schedule already has its jobs (a window is opened once, even across restarts). */
+  windowOpened(schedule: string, opensAt: number): boolean {
+    return this.db.prepare("SELECT 1 FROM jobs WHERE kind = 'maintenance' AND not_before = ? AND json_extract(body, '$.schedule') = ? LIMIT 1").get(opensAt, schedule) !== undefined;
   }
 }

@@ -7,7 +7,7 @@
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
-import type { Job } from '../protocols/plan-schemas.ts';
+import type { Job, Schedule } from '../protocols/plan-schemas.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import type { ControllerEvent, DeviceRef } from '../protocols/schemas.ts';
@@ -42,16 +42,26 @@ type PlanHandlers = { [O in Extract<OperationName, 'show.add' | 'show.list' | 's
 
 /** Slack on top of the profile's step timeouts before a whole test job counts as timed out. */
 const JOB_SLACK_MS = 5_000;
+/** How often the time the plan was checked up to is saved (a crash re-checks at most this much; windows open once). */
+const SAVE_CHECKED_MS = 5_000;
+/** After a restart, maintenance windows are caught up over at most this much of the time the controller was down. */
+const CATCH_UP_MS = 7 * 86_400_000;
 
 export class Plan {
   readonly jobs: JobRunner;
   readonly shows: Shows;
   readonly maintenance: Maintenance;
   private lastTick: number;
+  private savedAt = 0;
+  /** When the previous run of the controller last checked the plan, if it was down for a while. */
+  private readonly downSince: number | undefined;
   private readonly reported = new Set<string>();
 
   constructor(private readonly d: PlanDependencies) {
-    this.lastTick = d.clock.now();
+    const now = d.clock.now();
+    const checked = d.store.checkedUntil();
+    this.lastTick = checked === undefined ? now : Math.min(now, Math.max(checked, now - CATCH_UP_MS));
+    this.downSince = checked !== undefined && checked < now ? checked : undefined;
     this.jobs = new JobRunner({
       store: d.store,
       clock: d.clock,
@@ -93,6 +103,7 @@ export class Plan {
   /** The controller is stopping: nothing more is started or written. */
   stop(): void {
     this.jobs.stop();
+    this.guard(() => this.d.store.saveCheckedUntil(this.lastTick));
   }
 
   anyShowOnAir(): boolean {
@@ -120,13 +131,23 @@ export class Plan {
     for (const show of due.end) this.guard(() => this.shows.stop(show.id, 'scheduler', 'ended at its scheduled time'));
     for (const show of due.preshow) this.guard(() => this.shows.runPreshow(show.id, 'scheduler'));
     for (const show of due.start) this.guard(() => this.shows.start(show.id, 'scheduler', 'started at its scheduled time'));
-    for (const w of due.windows) this.guard(() => this.maintenance.openWindow(w.schedule, w.opensAt, w.closesAt));
+    for (const w of due.windows) this.guard(() => this.openWindow(w, now));
     for (const p of due.problems) {
       if (this.reported.has(p.schedule)) continue; // once, not every tick
       this.reported.add(p.schedule);
       this.d.log.error({ schedule: p.schedule, err: p.error }, 'maintenance schedule cannot be computed; fix or remove it');
     }
+    if (now - this.savedAt >= SAVE_CHECKED_MS || due.windows.length > 0) this.guard(() => (this.d.store.saveCheckedUntil(now), (this.savedAt = now)));
     this.jobs.pump();
+  }
+
+  /** Each occurrence once, even across restarts; one that closed while the controller was down is recorded as missed. */
+  private openWindow(w: { schedule: Schedule; opensAt: number; closesAt: number }, now: number): void {
+    if (this.d.store.windowOpened(w.schedule.id, w.opensAt)) return;
+    if (w.closesAt > now) return this.maintenance.openWindow(w.schedule, w.opensAt, w.closesAt);
+    const since = this.downSince === undefined ? '' : ` (down from ${new Date(this.downSince).toISOString()})`;
+    this.d.log.warn({ schedule: w.schedule.id, opensAt: w.opensAt }, 'maintenance window missed while the controller was down');
+    this.maintenance.missWindow(w.schedule, w.opensAt, w.closesAt, `missed: the controller was not running during this maintenance window${since}`);
   }
 
   handlers(): PlanHandlers {

@@ -47,18 +47,17 @@ export function dueWork(plan: { shows: Show[]; schedules: Schedule[]; preshowDon
   return work;
 }
 
-/** Cron occurrences in (from, to], at most a few (a controller that was down does not replay a backlog). */
+/**
+ * Cron occurrences in (from, to], oldest first: the latest `max` of them. A controller that was down
+ * catches up the window open now and the few before it, never a backlog of every missed night.
+ */
 export function occurrences(schedule: Pick<Schedule, 'cron' | 'timezone'>, from: number, to: number, max = 3): number[] {
-  const cron = cronOf(schedule);
-  const found: number[] = [];
-  let after = new Date(from);
-  while (found.length < max) {
-    const next = cron.nextRun(after);
-    if (!next || next.getTime() > to) break;
-    found.push(next.getTime());
-    after = next;
-  }
-  return found;
+  // previousRuns is strictly before its reference; runs fall on whole seconds, so to + 1 includes `to`.
+  return cronOf(schedule)
+    .previousRuns(max, new Date(to + 1))
+    .map((d) => d.getTime())
+    .filter((t) => t > from)
+    .reverse();
 }
 
 export function nextRuns(schedule: Pick<Schedule, 'cron' | 'timezone'>, after: number, count: number): number[] {

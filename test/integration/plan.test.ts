@@ -137,6 +137,27 @@ describe('maintenance on the clock', () => {
     ]);
   });
 
+  it('catches up after a restart: the window open now runs, one that closed while it was down is on record as missed, none twice', async () => {
+    await ask('schedule.add', { id: 'nightly', cron: '0 2 * * *', timezone: 'UTC', target: { device: 'cam-1' }, windowMinutes: 60 });
+    await ticks();
+    await controller.stop(); // 26 Nov 17:00; down through the night of the 27th, back inside the window of the 28th
+    clock.set(Date.UTC(2026, 10, 28, 2, 30));
+    controller = await startController({ dataDir: dir, clock, config });
+    await waitUntil(() => eventsOf('job.finished').some((e) => e.data.schedule === 'nightly'), 2_000, 'the missed window on record');
+    const nightly = async () => (await ask('test.history', { kind: 'maintenance' })).jobs.filter((j) => j.retryOf === undefined).sort((a, b) => a.notBefore - b.notBefore);
+    const [missed, tonight] = await nightly();
+    expect(missed).toMatchObject({ device: 'cam-1', notBefore: Date.UTC(2026, 10, 27, 2), state: 'skipped', reason: 'missed: the controller was not running during this maintenance window (down from 2026-11-26T17:00:00.000Z)' });
+    expect(tonight).toMatchObject({ device: 'cam-1', notBefore: Date.UTC(2026, 10, 28, 2), startBy: Date.UTC(2026, 10, 28, 3) });
+    expect(['queued', 'running']).toContain(tonight!.state);
+
+    // Restarted again inside the same window: it is not opened a second time.
+    await controller.stop();
+    clock.set(Date.UTC(2026, 10, 28, 2, 40));
+    controller = await startController({ dataDir: dir, clock, config });
+    await ticks();
+    expect((await nightly()).map((j) => j.notBefore)).toEqual([Date.UTC(2026, 10, 27, 2), Date.UTC(2026, 10, 28, 2)]);
+  });
+
   it('a job cut short by a controller restart is marked and queued again, never lost', async () => {
     const pending = ask('test.run', { device: 'cam-1' }).catch(() => undefined); // no agent: it runs until its step times out
     const running = async () => (await ask('test.history', { state: 'running' })).jobs;

@@ -35,9 +35,11 @@ describe('the scheduler (pure: plan + time span → due work)', () => {
     expect(dueWork(plan([], [nightly]), day, day + 3 * 3_600_000 - 1).windows).toEqual([]);
     const due = dueWork(plan([], [nightly]), day, day + 3 * 3_600_000).windows;
     expect(due).toEqual([{ schedule: nightly, opensAt: day + 3 * 3_600_000, closesAt: day + 4 * 3_600_000 }]);
-    // A controller that was down for a week does not replay every missed night.
-    expect(occurrences(nightly, day, day + 7 * 86_400_000)).toHaveLength(3);
-    expect(occurrences({ cron: '*/15 * * * *' }, day, day + 3_600_000)).toEqual([day + 15 * MIN, day + 30 * MIN, day + 45 * MIN]);
+    // A controller that was down for a week catches up the last three nights, not every missed one.
+    const week = day + 7 * 86_400_000 + 3.5 * 3_600_000;
+    expect(occurrences(nightly, day, week)).toEqual([5, 6, 7].map((d) => day + d * 86_400_000 + 3 * 3_600_000));
+    expect(occurrences({ cron: '*/15 * * * *' }, day, day + 3_600_000)).toEqual([day + 30 * MIN, day + 45 * MIN, day + 60 * MIN]);
+    expect(occurrences({ cron: '*/15 * * * *' }, day + 15 * MIN, day + 30 * MIN)).toEqual([day + 30 * MIN]); // (from, to]: the end, not the start
   });
 
   it('a schedule whose times cannot be computed is reported, and the others still open their windows', () => {
