@@ -43,6 +43,8 @@ export class DeviceRunner {
   private nextConnectAt = 0;
   private probeInFlight = false;
   private consecutiveFailures = 0;
+  /** When the first failed probe of the current streak was sent (this agent's clock). */
+  private failingSince = 0;
   private seq = 0;
   private last: HealthReport | undefined;
   private lastPublishedAt = 0;
@@ -111,7 +113,7 @@ export class DeviceRunner {
     }
     if (this.probeInFlight) {
       // The previous probe outlived its deadline and the driver still has not returned.
-      this.record(failedProbe('probe', 'failed', 'previous probe still has no answer (device hung)'));
+      this.record(failedProbe('probe', 'failed', 'previous probe still has no answer (device hung)'), 0, this.s.clock.now());
       return;
     }
     this.runProbe();
@@ -121,6 +123,7 @@ export class DeviceRunner {
     const now = this.s.clock.now();
     if (this.connecting || now < this.nextConnectAt) return;
     this.connecting = true;
+    const started = now;
     withTimeout(`connecting ${this.s.deviceId}`, this.s.connectTimeoutMs, (signal) => this.s.driver.connect(signal))
       .then(() => {
         this.connected = true;
@@ -130,7 +133,7 @@ export class DeviceRunner {
       })
       .catch((err: unknown) => {
         this.nextConnectAt = this.s.clock.now() + this.reconnectBackoff.next();
-        this.record(failedProbe('connect', 'offline', errorMessage(err)));
+        this.record(failedProbe('connect', 'offline', errorMessage(err)), 0, started);
       })
       .finally(() => {
         this.connecting = false;
@@ -152,14 +155,16 @@ export class DeviceRunner {
       );
       return call;
     })
-      .then((result) => this.record(result, generation))
-      .catch((err: unknown) => this.record(failedProbe('probe', 'failed', errorMessage(err), this.s.clock.now() - started), generation));
+      .then((result) => this.record(result, generation, started))
+      .catch((err: unknown) => this.record(failedProbe('probe', 'failed', errorMessage(err), this.s.clock.now() - started), generation, started));
   }
 
-  private record(probed: ProbeResult, generation = 0): void {
+  /** `sentAt`: when the probe (or connect attempt) behind this result began. */
+  private record(probed: ProbeResult, generation: number, sentAt: number): void {
     if (this.stopped) return;
     const result = this.withRules({ ...probed, metrics: cleanMetrics(probed.metrics) });
     const failing = result.status === 'failed' || result.status === 'offline';
+    if (failing && this.consecutiveFailures === 0) this.failingSince = sentAt;
     this.consecutiveFailures = failing ? this.consecutiveFailures + 1 : 0;
     if (this.consecutiveFailures === RECONNECT_AFTER_FAILURES && this.connected) this.reconnect();
     const now = this.s.clock.now();
@@ -168,6 +173,7 @@ export class DeviceRunner {
       checks: result.checks,
       metrics: result.metrics,
       consecutiveFailures: this.consecutiveFailures,
+      ...(failing ? { failingForMs: Math.max(0, now - this.failingSince) } : {}),
       ts: now,
       seq: this.seq,
       driver: this.s.driverName,

@@ -32,8 +32,8 @@ export function reportMarkdown(r: ReliabilityReport): string {
     out.push('| slot | degraded | down |', '|---|---|---|', ...s.slots.map((x) => `| ${x.slot} | ${dur(x.degradedMs)} | ${dur(x.downMs)} |`), '');
     if (s.failures.length) out.push('Failures:', '', ...s.failures.map((f) => `- ${time(f.ts)} ${f.agent}/${f.device} → ${f.to}: ${f.reason}`), '');
     if (s.failovers.length) {
-      out.push('| failover | slot | from → to | by | why | recovered in |', '|---|---|---|---|---|---|');
-      for (const f of s.failovers) out.push(`| ${time(f.ts)} ${f.succeeded ? '' : '(FAILED)'} | ${f.slot} | ${f.from} → ${f.to} | ${f.by} | ${f.reason} | ${dur(f.recoverMs)} |`);
+      out.push('| failover | slot | from → to | by | why | detected in | recovered in |', '|---|---|---|---|---|---|---|');
+      for (const f of s.failovers) out.push(`| ${time(f.ts)} ${f.succeeded ? '' : '(FAILED)'} | ${f.slot} | ${f.from} → ${f.to} | ${f.by} | ${f.reason} | ${dur(f.detectMs)} | ${dur(f.recoverMs)} |`);
       out.push('');
     }
   }

@@ -343,7 +343,7 @@ export class Controller {
       this.counters.stateChanges! += 1;
       const record = this.registry.device(change.agent, change.device);
       if (record) this.store.saveDevice(record);
-      this.record({ type: 'device.state', ts: change.at, agent: change.agent, device: change.device, reason: change.reason, data: { from: change.from, to: change.to } });
+      this.record({ type: 'device.state', ts: change.at, agent: change.agent, device: change.device, reason: change.reason, data: { from: change.from, to: change.to, ...(change.failingSince !== undefined ? { failingSince: change.failingSince } : {}) } });
       this.d.log[change.to === 'ok' ? 'info' : 'warn']({ agent: change.agent, device: change.device, from: change.from, to: change.to, reason: change.reason }, 'device state changed');
       this.engine.onDeviceStatus({ agent: change.agent, device: change.device }, change.to);
     }

@@ -38,6 +38,8 @@ export interface Transition {
   from: DeviceStatus;
   to: DeviceStatus;
   reason: string;
+  /** Failed or offline as reported by the agent: when its first failed probe was sent, on our clock (detection comes later). */
+  failingSince?: number;
 }
 
 export interface Step {
@@ -59,14 +61,16 @@ function moveTo(track: DeviceTrack, to: DeviceStatus, now: number, reason: strin
   };
 }
 
-export function onHealth(track: DeviceTrack, health: Pick<DeviceHealth, 'status' | 'consecutiveFailures' | 'checks'>, now: number, t: DetectionThresholds): Step {
+export function onHealth(track: DeviceTrack, health: Pick<DeviceHealth, 'status' | 'consecutiveFailures' | 'failingForMs' | 'checks'>, now: number, t: DetectionThresholds): Step {
   const seen: DeviceTrack = { ...track, reported: health.status, lastHealthAt: now };
   const detail = problemDetail(health.checks);
   if (health.status === 'unknown') return { track: seen };
   if (health.status === 'failed' || health.status === 'offline') {
     if (health.consecutiveFailures < t.failAfterProbes) return { track: { ...seen, pending: null } }; // suspect, not failed yet
     if (SEVERITY[track.status] >= SEVERITY.failed) return { track: { ...seen, pending: null, detail } };
-    return moveTo(seen, health.status, now, `${health.consecutiveFailures} failed probes in a row${detail ? `: ${detail}` : ''}`, detail);
+    const step = moveTo(seen, health.status, now, `${health.consecutiveFailures} failed probes in a row${detail ? `: ${detail}` : ''}`, detail);
+    if (step.transition && health.failingForMs !== undefined) step.transition.failingSince = now - health.failingForMs;
+    return step;
   }
   return towards(seen, health.status, now, t, detail);
 }

@@ -4,7 +4,8 @@
  *
  * The technical failure rate the studio plans for is on-air time with at least one of the show's
  * slots down (or failing over: the program is hit until the backup is confirmed) divided by
- * on-air time, against a 1% target.
+ * on-air time, against a 1% target. A failure counts from the agent's first failed probe (the
+ * program was hit before OnAir could be sure), not from the moment it was declared.
  */
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
 import type { ControllerEvent } from '../protocols/schemas.ts';
@@ -78,8 +79,9 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
   const members = new Set(s.slots.flatMap((x) => x.members));
   const within = (e: ControllerEvent) => e.ts >= s.from && e.ts <= s.to;
   const slots = s.slots.map(({ slot }) => {
-    const down = conditionIntervals(events, (e) => e.type === 'slot.state' && e.slot === slot, DOWN_SLOT, s.from, s.to);
-    const degraded = conditionIntervals(events, (e) => e.type === 'slot.state' && e.slot === slot, new Set(['degraded']), s.from, s.to);
+    const ofSlot = (e: ControllerEvent) => e.type === 'slot.state' && e.slot === slot;
+    const down = conditionIntervals(events, ofSlot, DOWN_SLOT, s.from, s.to, (e, index) => slotHitAt(events, e, index));
+    const degraded = conditionIntervals(events, ofSlot, new Set(['degraded']), s.from, s.to);
     return { slot, down, degradedMs: length(degraded), downMs: length(down) };
   });
   const failures = events
@@ -96,7 +98,7 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
       by: e.by ?? '',
       reason: e.reason ?? '',
       succeeded: e.type === 'failover.succeeded',
-      recoverMs: e.type === 'failover.succeeded' ? recoverMs(events, index) : null,
+      ...recovery(events, index),
     }));
   return {
     show: s.show,
@@ -113,36 +115,63 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
   };
 }
 
-/** From the failure that started it (automatic) or the request (manual) to the backup confirmed. */
-function recoverMs(events: readonly ControllerEvent[], doneAt: number): number | null {
-  const done = events[doneAt]!;
-  const startedAt = findLast(events, doneAt, (e) => e.type === 'failover.started' && e.slot === done.slot);
-  if (startedAt < 0) return null;
-  const started = events[startedAt]!;
-  if (started.by !== 'controller') return done.ts - started.ts;
-  const from = String(done.data.from ?? '');
-  const failureAt = findLast(events, startedAt + 1, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === from && DOWN_DEVICE.has(String(e.data.to)));
-  return done.ts - (failureAt < 0 ? started : events[failureAt]!).ts;
+/** When a device's failure began: its first failed probe if the agent measured it, else when it was declared. */
+const failedAt = (e: ControllerEvent): number => (typeof e.data.failingSince === 'number' ? e.data.failingSince : e.ts);
+
+/** A slot going down was hit when the failure of its live device began. */
+function slotHitAt(events: readonly ControllerEvent[], e: ControllerEvent, index: number): number {
+  const live = String(e.data.active ?? '');
+  const failure = findLast(events, index, (x) => x.type === 'device.state' && `${x.agent}/${x.device}` === live && DOWN_DEVICE.has(String(x.data.to)));
+  return failure < 0 ? e.ts : failedAt(events[failure]!);
 }
 
-/** Intervals in [from, to] during which a state stream (events with data.to) was in one of `states`. */
-function conditionIntervals(events: readonly ControllerEvent[], match: (e: ControllerEvent) => boolean, states: Set<string>, from: number, to: number): Interval[] {
+/**
+ * A failover's time to recover, from the failure that started it (automatic: its first failed
+ * probe) or the engineer's request (manual), to the backup confirmed; and how long detection took.
+ */
+function recovery(events: readonly ControllerEvent[], doneAt: number): { recoverMs: number | null; detectMs: number | null } {
+  const done = events[doneAt]!;
+  const none = { recoverMs: null, detectMs: null };
+  if (done.type !== 'failover.succeeded') return none;
+  const startedAt = findLast(events, doneAt, (e) => e.type === 'failover.started' && e.slot === done.slot);
+  if (startedAt < 0) return none;
+  const started = events[startedAt]!;
+  if (started.by !== 'controller') return { recoverMs: done.ts - started.ts, detectMs: null };
+  const from = String(done.data.from ?? '');
+  const failureAt = findLast(events, startedAt + 1, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === from && DOWN_DEVICE.has(String(e.data.to)));
+  if (failureAt < 0) return { recoverMs: done.ts - started.ts, detectMs: null };
+  const failure = events[failureAt]!;
+  return { recoverMs: done.ts - failedAt(failure), detectMs: typeof failure.data.failingSince === 'number' ? failure.ts - failure.data.failingSince : null };
+}
+
+/**
+ * Intervals in [from, to] during which a state stream (events with data.to) was in one of `states`.
+ * `enteredAt` dates the start of each stay (a failure began before it was declared), never before
+ * the previous change of the stream.
+ */
+function conditionIntervals(
+  events: readonly ControllerEvent[],
+  match: (e: ControllerEvent) => boolean,
+  states: Set<string>,
+  from: number,
+  to: number,
+  enteredAt: (e: ControllerEvent, index: number) => number = (e) => e.ts,
+): Interval[] {
   const out: Interval[] = [];
-  let current: string | undefined;
+  let inside = false;
   let since = from;
-  for (const e of events) {
+  let lastChange = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < events.length; i += 1) {
+    const e = events[i]!;
     if (!match(e)) continue;
-    const next = String(e.data.to);
-    if (e.ts <= from) {
-      current = next;
-      continue;
-    }
     if (e.ts > to) break;
-    if (current !== undefined && states.has(current)) out.push([since, e.ts]);
-    current = next;
-    since = e.ts;
+    const entering = states.has(String(e.data.to));
+    if (inside && !entering && e.ts > from) out.push([since, e.ts]);
+    if (!inside && entering) since = Math.max(from, lastChange, Math.min(e.ts, enteredAt(e, i)));
+    inside = entering;
+    lastChange = e.ts;
   }
-  if (current !== undefined && states.has(current)) out.push([since, to]);
+  if (inside) out.push([since, to]);
   return out.filter(([a, b]) => b > a);
 }
 
@@ -162,7 +191,7 @@ function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?
     const first = stream[0]!;
     const observedFrom = Math.max(q.since, first.ts);
     const observedMs = Math.max(0, q.until - observedFrom);
-    const downMs = length(conditionIntervals(stream, () => true, DOWN_DEVICE, observedFrom, q.until));
+    const downMs = length(conditionIntervals(stream, () => true, DOWN_DEVICE, observedFrom, q.until, failedAt));
     const inPeriod = stream.filter((e) => e.ts > q.since && e.ts <= q.until);
     const failures = inPeriod.filter((e) => DOWN_DEVICE.has(String(e.data.to)) && !DOWN_DEVICE.has(String(e.data.from))).length;
     const repairs = inPeriod.filter((e) => !DOWN_DEVICE.has(String(e.data.to)) && DOWN_DEVICE.has(String(e.data.from))).length;

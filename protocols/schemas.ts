@@ -41,6 +41,8 @@ export const DeviceHealth = Type.Object(
     checks: Type.Array(HealthCheck),
     metrics: Metrics,
     consecutiveFailures: Type.Integer({ minimum: 0, description: "failed probes in a row; the controller's fail-fast threshold counts these" }),
+    /** A duration, not a time: the controller dates the failure on its own clock, whatever the agent's says. */
+    failingForMs: Type.Optional(Type.Integer({ minimum: 0, description: 'while failing: how long since the first failed probe of this streak was sent' })),
     ts: Timestamp,
     seq: Type.Integer({ minimum: 0, description: 'grows with every health message of this device from this agent process' }),
     session: Type.Integer({ minimum: 0, description: "the agent's session when it published this" }),

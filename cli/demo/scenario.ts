@@ -122,7 +122,7 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
     const report = await studio.ask('report', { since: t0 - 1_000, until: Date.now() });
     const show = report.shows.find((s) => s.show === SHOW);
     summary.failureRate = report.technicalFailureRate;
-    for (const f of show?.failovers ?? []) say(`  failover ${f.slot}: ${f.from} → ${f.to} by ${f.by}, recovered in ${f.recoverMs ?? '?'} ms`);
+    for (const f of show?.failovers ?? []) say(`  failover ${f.slot}: ${f.from} → ${f.to} by ${f.by}, recovered ${f.recoverMs ?? '?'} ms after the first unanswered probe${f.detectMs === null ? '' : ` (${f.detectMs} ms of it confirming the failure)`}`);
     for (const sl of show?.slots ?? []) if (sl.downMs + sl.degradedMs > 0) say(`  ${sl.slot}: down ${sl.downMs} ms, degraded ${sl.degradedMs} ms`);
     say(`  technical failure rate ${((report.technicalFailureRate ?? 0) * 100).toFixed(3)}%: ${report.downOnAirMs} ms with a slot down in ${(report.onAirMs / 1000).toFixed(1)} s on air (the 1% target is judged over a studio's hours of shows)`);
     summary.ok = summary.activatedDevice === BACKUP && summary.primaryAvailableAfterRepair && (!hardware || summary.tallies?.join() === 'cam-2');

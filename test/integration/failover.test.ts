@@ -102,6 +102,11 @@ describe('off air', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(slot().active?.device).toBe('cam-1');
     expect(eventsOf('failover.started')).toEqual([]);
-    expect(eventsOf('device.state')).toContainEqual(expect.objectContaining({ device: 'cam-1', data: { from: 'ok', to: 'failed' } }));
+    const failure = eventsOf('device.state').find((e) => e.device === 'cam-1' && e.data.to === 'failed');
+    expect(failure).toMatchObject({ data: { from: 'ok', to: 'failed' } });
+    // Dated from the first unanswered probe: before it was declared, by about two probe periods at most.
+    const failingSince = Number(failure!.data.failingSince);
+    expect(failure!.ts - failingSince).toBeGreaterThan(0);
+    expect(failure!.ts - failingSince).toBeLessThan(1_000);
   });
 });

@@ -45,6 +45,7 @@ describe('device runner', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(published).toHaveLength(2);
     expect(published.map((h) => h.seq)).toEqual([0, 1]);
+    expect(published.every((h) => h.failingForMs === undefined)).toBe(true);
     await r.stop();
   });
 
@@ -60,6 +61,8 @@ describe('device runner', () => {
     ]);
     expect(published[0]!.checks[0]!.detail).toBe('probe of cam-1 timed out after 50 ms');
     expect(published[1]!.checks[0]!.detail).toBe('previous probe still has no answer (device hung)');
+    // Dated from the hung probe's start, as a duration (the controller's clock may differ from ours).
+    expect(published.map((h) => h.failingForMs)).toEqual([50, 100, 200, 300]);
     await r.stop();
   });
 

@@ -34,6 +34,15 @@ describe('failure detector: fail fast', () => {
     expect(track.detail).toBe('probe: said failed');
   });
 
+  it('dates the failure from the first failed probe, on its own clock, from the duration the agent measured', () => {
+    let track = onHealth(newTrack(0), report('ok'), 0, T).track;
+    track = onHealth(track, { ...report('failed', 1), failingForMs: 50 }, 1_050, T).track;
+    track = onHealth(track, { ...report('failed', 2), failingForMs: 150 }, 1_150, T).track;
+    const step = onHealth(track, { ...report('failed', 3), failingForMs: 250 }, 1_260, T);
+    expect(step.transition).toMatchObject({ from: 'ok', to: 'failed', failingSince: 1_010 });
+    expect(step.track.since).toBe(1_260); // the status itself changed when it was declared
+  });
+
   it('does not fail on failures that were not consecutive', () => {
     const { transitions } = feed(newTrack(0), [
       [0, 'ok'],

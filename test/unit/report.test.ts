@@ -57,7 +57,7 @@ describe('the reliability report (from the event log alone)', () => {
     const news = report.shows.find((s) => s.show === 'news')!;
     expect(news).toMatchObject({ title: 'Evening news', onAirMs: 2 * H, downMs: 10_000 });
     expect(news.failures).toEqual([{ ts: T0 + 0.5 * H, agent: 'a', device: 'cam-1', to: 'failed', reason: 'cam-1 failed' }]);
-    expect(news.failovers).toEqual([{ ts: T0 + 0.5 * H + 10_000, slot: 'studio-a/cam', from: 'a/cam-1', to: 'a/cam-2', by: 'controller', reason: 'a/cam-1 is failed', succeeded: true, recoverMs: 10_000 }]);
+    expect(news.failovers).toEqual([{ ts: T0 + 0.5 * H + 10_000, slot: 'studio-a/cam', from: 'a/cam-1', to: 'a/cam-2', by: 'controller', reason: 'a/cam-1 is failed', succeeded: true, recoverMs: 10_000, detectMs: null }]);
     expect(news.slots).toEqual([
       { slot: 'studio-a/cam', degradedMs: 0, downMs: 10_000 },
       { slot: 'studio-a/mic', degradedMs: 600_000, downMs: 0 },
@@ -83,5 +83,32 @@ describe('the reliability report (from the event log alone)', () => {
     expect(firstHour.downOnAirMs).toBe(10_000);
     expect(buildReport(log, { since: T0 + 5 * H, until: T0 + 6 * H })).toMatchObject({ onAirMs: 0, technicalFailureRate: null, targetMet: null });
     expect(buildReport(log, { since: T0 - 4 * H, until: T0 + 5 * H, studio: 'studio-b' }).shows).toEqual([]);
+  });
+});
+
+describe('a failure counts from when it began, not from when it was declared', () => {
+  // The agent's first failed probe went out 400 ms before the controller declared cam-1 failed.
+  const measured = log.map((e) => {
+    if (e.type === 'device.state' && e.device === 'cam-1' && e.data.to === 'failed') return { ...e, data: { ...e.data, failingSince: e.ts - 400 } };
+    if (e.type === 'slot.state' && e.slot === 'studio-a/cam' && e.data.to === 'down') return { ...e, data: { ...e.data, active: 'a/cam-1' } };
+    return e;
+  });
+  const report = buildReport(measured, { since: T0 - 4 * H, until: T0 + 5 * H });
+
+  it('in the slot down time, the failure rate, the time to recover (with detection apart) and the device down time', () => {
+    const news = report.shows.find((s) => s.show === 'news')!;
+    expect(news.slots[0]).toEqual({ slot: 'studio-a/cam', degradedMs: 0, downMs: 10_400 });
+    expect(news.failovers[0]).toMatchObject({ recoverMs: 10_400, detectMs: 400 });
+    expect(report.downOnAirMs).toBe(46_400);
+    expect(report.devices.find((d) => d.device === 'cam-1')).toMatchObject({ downMs: H + 400, mttrMs: H + 400 });
+  });
+
+  it('never before the stream changed last, nor before the show started', () => {
+    const early = measured.map((e) => (e.type === 'device.state' && e.device === 'cam-1' && e.data.to === 'failed' ? { ...e, data: { ...e.data, failingSince: T0 - 10 * H } } : e));
+    const r = buildReport(early, { since: T0 - 4 * H, until: T0 + 5 * H });
+    // The slot was ok from -1 h and the show began at 0: down from the show's start at the earliest.
+    expect(r.shows.find((s) => s.show === 'news')!.slots[0]!.downMs).toBe(0.5 * H + 10_000);
+    // cam-1's stream changed last at -1 h (unknown → ok): its down time starts there at the earliest.
+    expect(r.devices.find((d) => d.device === 'cam-1')!.downMs).toBe(2.5 * H);
   });
 });
