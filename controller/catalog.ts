@@ -49,6 +49,10 @@ export class Catalog {
     return this.retiring.size > 0 && this.retiring.has(key(agent, device));
   }
 
+  isRegistered(agent: string, device: string): boolean {
+    return this.d.store.registration(agent, device) !== undefined;
+  }
+
   slotDefinitions(): SlotDefinition[] {
     return this.d.store.slots();
   }

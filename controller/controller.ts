@@ -292,7 +292,7 @@ export class Controller {
         return;
       }
       case 'deviceHealth': {
-        if (payload.length === 0) return; // a cleared retained message
+        if (payload.length === 0) return this.onHealthCleared(parsed.agentId, parsed.deviceId);
         const m = codecs.deviceHealth.decode(payload);
         if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
         this.counters.healthMessages! += 1;
@@ -323,6 +323,18 @@ export class Controller {
       default:
         return;
     }
+  }
+
+  /**
+   * An agent clears a device's retained health when it stops running it for good. One that is not
+   * registered (a stale cached config ran it until the agent heard from us) is forgotten, not left
+   * to miss its health deadline and raise a false failure.
+   */
+  private onHealthCleared(agent: string, device: string): void {
+    if (!this.registry.device(agent, device) || this.catalog.isRegistered(agent, device)) return;
+    this.registry.removeDevice(agent, device);
+    this.store.deleteDevice(agent, device);
+    this.d.log.info({ agent, device }, 'device no longer run by its agent and not registered: forgotten');
   }
 
   private apply(result: RegistryResult, mqttTopic: string): void {

@@ -11,7 +11,10 @@ import { stringify } from 'yaml';
 import { silentLogger } from '../../lib/logger.ts';
 import { onairBin } from '../../lib/paths.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
-import type { Controller } from '../../controller/controller.ts';
+import { Controller } from '../../controller/controller.ts';
+import { parseControllerConfig } from '../../controller/config.ts';
+import { systemClock } from '../../lib/clock.ts';
+import { request, withController } from '../../cli/request-client.ts';
 import { topic } from '../../protocols/contract.ts';
 import type { DesiredConfig } from '../../protocols/device-config.ts';
 import type { AgentState, DeviceHealth } from '../../protocols/schemas.ts';
@@ -86,6 +89,40 @@ describe('an agent restarted without its controller', () => {
     await waitUntil(() => cached().version === version + 1, 2_000, 'the new version cached');
     expect(cached().devices).toEqual([]);
   }, 40_000);
+
+  it('a device unregistered while its agent was down runs only until the agent hears from the controller, and leaves no ghost', async () => {
+    dir = tempDir();
+    // An external broker, so it can go away and come back on the same port with the controller still running.
+    broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
+    const port = broker.port;
+    const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'controller'), detection: { healthDeadlineMs: 1_000, recoverAfterMs: 300 } }), '(test)');
+    const c = (controller = await Controller.start({ config, clock: systemClock, log: silentLogger() }));
+    spawnAgent(broker.url);
+    await registerGear(broker.url, [{ agent: AGENT, devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }]);
+    const status = (device: string) => c.status().devices.find((d) => d.device === device)?.status;
+    await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok', 10_000, 'both cameras ok');
+    await waitUntil(() => existsSync(cacheFile()) && cached().devices.length === 2, 5_000, 'both cached');
+
+    await kill(agentProcess!);
+    await waitUntil(() => status('cam-1') === 'offline', 5_000, 'the agent lost');
+    const options = { broker: broker.url, timeoutMs: 5_000, issuedBy: 'technician@test' };
+    await withController(options, (client) => request(client, 'device.remove', { agent: AGENT, device: 'cam-1', reason: 'sent for repair' }, options));
+
+    // The machine room loses power: the broker restarts, and the agent comes up before it, from its cache (cam-1 included).
+    await broker.close();
+    const restartedAt = Date.now();
+    spawnAgent(`mqtt://127.0.0.1:${port}`);
+    await new Promise((r) => setTimeout(r, 1_000)); // it probes its cached gear meanwhile
+    broker = await startEmbeddedBroker({ port, host: '127.0.0.1', log: silentLogger() });
+
+    await waitUntil(() => status('cam-2') === 'ok' && (c.status().devices.find((d) => d.device === 'cam-2')?.lastHealthAt ?? 0) > restartedAt, 15_000, 'cam-2 back');
+    await waitUntil(() => cached().devices.length === 1, 5_000, 'the current config cached');
+    expect(cached().devices.map((d) => d.id)).toEqual(['cam-2']);
+    await waitUntil(() => status('cam-1') === undefined, 5_000, 'cam-1 not in the fleet picture');
+    await new Promise((r) => setTimeout(r, 1_500)); // past the health deadline: a ghost would turn failed now
+    expect(status('cam-1')).toBeUndefined();
+    expect(c.events({ device: 'cam-1' }).filter((e) => e.type === 'device.state' && e.ts > restartedAt && e.data.to === 'failed')).toEqual([]);
+  }, 60_000);
 
   it('starts with no registered gear, and says why, when its cache is unreadable', async () => {
     dir = tempDir();
