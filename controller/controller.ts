@@ -75,10 +75,7 @@ export class Controller {
       record: (e) => this.record(e),
       publishDesired: (agent, desired) => this.publish('desiredConfig', topic.desiredConfig(agent), desired),
       status: (ref) => this.registry.status(ref.agent, ref.device),
-      forgetDevice: (ref) => {
-        this.registry.removeDevice(ref.agent, ref.device);
-        this.store.deleteDevice(ref.agent, ref.device);
-      },
+      forgetDevice: (ref) => this.forgetDevice(ref.agent, ref.device),
       slots: {
         define: (slot) => this.engine.defineSlot(slot),
         remove: (id) => this.engine.removeSlot(id),
@@ -332,9 +329,13 @@ export class Controller {
    */
   private onHealthCleared(agent: string, device: string): void {
     if (!this.registry.device(agent, device) || this.catalog.isRegistered(agent, device)) return;
+    this.forgetDevice(agent, device);
+    this.d.log.info({ agent, device }, 'device no longer run by its agent and not registered: forgotten');
+  }
+
+  private forgetDevice(agent: string, device: string): void {
     this.registry.removeDevice(agent, device);
     this.store.deleteDevice(agent, device);
-    this.d.log.info({ agent, device }, 'device no longer run by its agent and not registered: forgotten');
   }
 
   private apply(result: RegistryResult, mqttTopic: string): void {

@@ -83,7 +83,7 @@ export class JobRunner {
   }
 
   skipQueued(match: (job: Job) => boolean, reason: string): void {
-    for (const job of this.d.store.jobsIn('queued')) if (match(job)) this.finish(job, 'skipped', reason);
+    for (const job of this.d.store.jobsIn('queued')) if (match(job)) this.skip(job, reason);
   }
 
   private skipReason(job: Job, now: number): string | undefined {

@@ -73,18 +73,14 @@ export class Maintenance {
     return { id: p.id };
   }
 
-  /** A window opened: queue the self-test of every matching device, to start before it closes. */
-  openWindow(schedule: Schedule, opensAt: number, closesAt: number): void {
-    for (const ref of this.targets(schedule)) {
-      this.d.jobs.enqueue({ kind: 'maintenance', ...ref, intrusive: schedule.intrusive, schedule: schedule.id, createdAt: this.d.clock.now(), notBefore: opensAt, startBy: closesAt });
-    }
-  }
-
-  /** A window that closed while nobody could run it: its jobs are on record as skipped, with the reason. */
-  missWindow(schedule: Schedule, opensAt: number, closesAt: number, reason: string): void {
+  /**
+   * A window opened: queue the self-test of every matching device, to start before it closes. One
+   * that closed while nobody could run it (`missed`) has its jobs on record as skipped, with the reason.
+   */
+  openWindow(schedule: Schedule, opensAt: number, closesAt: number, missed?: string): void {
     for (const ref of this.targets(schedule)) {
       const job = this.d.jobs.enqueue({ kind: 'maintenance', ...ref, intrusive: schedule.intrusive, schedule: schedule.id, createdAt: this.d.clock.now(), notBefore: opensAt, startBy: closesAt });
-      this.d.jobs.skip(job, reason);
+      if (missed) this.d.jobs.skip(job, missed);
     }
   }
 

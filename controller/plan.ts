@@ -147,7 +147,7 @@ export class Plan {
     if (w.closesAt > now) return this.maintenance.openWindow(w.schedule, w.opensAt, w.closesAt);
     const since = this.downSince === undefined ? '' : ` (down from ${new Date(this.downSince).toISOString()})`;
     this.d.log.warn({ schedule: w.schedule.id, opensAt: w.opensAt }, 'maintenance window missed while the controller was down');
-    this.maintenance.missWindow(w.schedule, w.opensAt, w.closesAt, `missed: the controller was not running during this maintenance window${since}`);
+    this.maintenance.openWindow(w.schedule, w.opensAt, w.closesAt, `missed: the controller was not running during this maintenance window${since}`);
   }
 
   handlers(): PlanHandlers {

@@ -118,10 +118,13 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
 /** When a device's failure began: its first failed probe if the agent measured it, else when it was declared. */
 const failedAt = (e: ControllerEvent): number => (typeof e.data.failingSince === 'number' ? e.data.failingSince : e.ts);
 
+/** Index of the device's last failure (a state change to failed or offline) before `before`, or -1. */
+const lastFailure = (events: readonly ControllerEvent[], before: number, device: string): number =>
+  findLast(events, before, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === device && DOWN_DEVICE.has(String(e.data.to)));
+
 /** A slot going down was hit when the failure of its live device began. */
 function slotHitAt(events: readonly ControllerEvent[], e: ControllerEvent, index: number): number {
-  const live = String(e.data.active ?? '');
-  const failure = findLast(events, index, (x) => x.type === 'device.state' && `${x.agent}/${x.device}` === live && DOWN_DEVICE.has(String(x.data.to)));
+  const failure = lastFailure(events, index, String(e.data.active ?? ''));
   return failure < 0 ? e.ts : failedAt(events[failure]!);
 }
 
@@ -137,8 +140,7 @@ function recovery(events: readonly ControllerEvent[], doneAt: number): { recover
   if (startedAt < 0) return none;
   const started = events[startedAt]!;
   if (started.by !== 'controller') return { recoverMs: done.ts - started.ts, detectMs: null };
-  const from = String(done.data.from ?? '');
-  const failureAt = findLast(events, startedAt + 1, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === from && DOWN_DEVICE.has(String(e.data.to)));
+  const failureAt = lastFailure(events, startedAt + 1, String(done.data.from ?? ''));
   if (failureAt < 0) return { recoverMs: done.ts - started.ts, detectMs: null };
   const failure = events[failureAt]!;
   return { recoverMs: done.ts - failedAt(failure), detectMs: typeof failure.data.failingSince === 'number' ? failure.ts - failure.data.failingSince : null };
