@@ -33,7 +33,7 @@ export interface DeviceRunnerSettings {
 
 /** Each failed probe is published (the controller counts them) up to this many in a row; then the steady interval applies. */
 const FAILURE_REPORTS = 10;
-/** After this many failed probes in a row the driver is closed and connected again. */
+/** After this many failed probes in a row on one connection, the driver is closed and connected again. */
 const RECONNECT_AFTER_FAILURES = 8;
 
 export class DeviceRunner {
@@ -43,6 +43,8 @@ export class DeviceRunner {
   private nextConnectAt = 0;
   private probeInFlight = false;
   private consecutiveFailures = 0;
+  /** Failed probes since the driver last connected: a streak outlives reconnects, this does not. */
+  private failuresOnConnection = 0;
   /** When the first failed probe of the current streak was sent (this agent's clock). */
   private failingSince = 0;
   private seq = 0;
@@ -127,7 +129,9 @@ export class DeviceRunner {
     withTimeout(`connecting ${this.s.deviceId}`, this.s.connectTimeoutMs, (signal) => this.s.driver.connect(signal))
       .then(() => {
         this.connected = true;
-        this.reconnectBackoff.reset();
+        this.failuresOnConnection = 0;
+        // The backoff is reset by a probe that works, not by the connect: a device that accepts the
+        // connection and then stays hung must not be reconnected ever faster.
         this.s.log.info('device connected');
         this.runProbe();
       })
@@ -166,7 +170,9 @@ export class DeviceRunner {
     const failing = result.status === 'failed' || result.status === 'offline';
     if (failing && this.consecutiveFailures === 0) this.failingSince = sentAt;
     this.consecutiveFailures = failing ? this.consecutiveFailures + 1 : 0;
-    if (this.consecutiveFailures === RECONNECT_AFTER_FAILURES && this.connected) this.reconnect();
+    this.failuresOnConnection = failing ? this.failuresOnConnection + 1 : 0;
+    if (!failing) this.reconnectBackoff.reset();
+    if (this.failuresOnConnection >= RECONNECT_AFTER_FAILURES && this.connected) this.reconnect();
     const now = this.s.clock.now();
     const report: HealthReport = {
       status: result.status,

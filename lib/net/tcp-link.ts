@@ -1,7 +1,7 @@
 /** A TCP connection to a device that reconnects by itself with backoff (socket reset, device rebooted). */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { Backoff } from '../backoff.ts';
+import { RetryTimer } from '../retry-timer.ts';
 import type { ByteLink, ByteLinkEvents } from '../byte-link.ts';
 import type { Logger } from '../logger.ts';
 
@@ -16,13 +16,14 @@ export interface TcpLinkSettings {
 export class TcpLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
   private socket: net.Socket | undefined;
   private wanted = false;
-  private timer: NodeJS.Timeout | undefined;
   private opening: Promise<void> | undefined;
-  private readonly backoff: Backoff;
+  private readonly retry: RetryTimer;
 
   constructor(private readonly s: TcpLinkSettings) {
     super();
-    this.backoff = new Backoff(s.reconnect ?? { initialMs: 250, maxMs: 5_000 });
+    this.retry = new RetryTimer(s.reconnect ?? { initialMs: 250, maxMs: 5_000 }, () => {
+      if (this.wanted && !this.isOpen) this.open().catch(() => undefined);
+    });
   }
 
   get isOpen(): boolean {
@@ -49,7 +50,7 @@ export class TcpLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
 
   async close(): Promise<void> {
     this.wanted = false;
-    clearTimeout(this.timer);
+    this.retry.cancel();
     const socket = this.socket;
     this.socket = undefined;
     socket?.destroy();
@@ -66,7 +67,7 @@ export class TcpLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
           return resolve();
         }
         this.socket = socket;
-        this.backoff.reset();
+        this.retry.succeeded();
         socket.setKeepAlive(true, 5_000);
         this.emit('open');
         resolve();
@@ -87,10 +88,6 @@ export class TcpLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
   }
 
   private schedule(): void {
-    if (!this.wanted || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.wanted && !this.isOpen) this.open().catch(() => undefined);
-    }, this.backoff.next());
+    if (this.wanted) this.retry.schedule();
   }
 }

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { ByteLink, ByteLinkEvents } from '../byte-link.ts';
 import { SerialPort } from 'serialport';
-import { Backoff } from '../backoff.ts';
+import { RetryTimer } from '../retry-timer.ts';
 import type { Logger } from '../logger.ts';
 import { withTimeout } from '../timeout.ts';
 
@@ -19,14 +19,15 @@ export interface SerialLinkSettings {
 
 export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
   private port: SerialPort | undefined;
-  private reopenTimer: NodeJS.Timeout | undefined;
-  private readonly backoff: Backoff;
+  private readonly retry: RetryTimer;
   private wanted = false;
   private opening: Promise<void> | undefined;
 
   constructor(private readonly s: SerialLinkSettings) {
     super();
-    this.backoff = new Backoff(s.reopen ?? { initialMs: 250, maxMs: 5_000 });
+    this.retry = new RetryTimer(s.reopen ?? { initialMs: 250, maxMs: 5_000 }, () => {
+      if (this.wanted && !this.isOpen) this.open().catch(() => undefined);
+    });
   }
 
   get isOpen(): boolean {
@@ -56,7 +57,7 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
 
   async close(): Promise<void> {
     this.wanted = false;
-    clearTimeout(this.reopenTimer);
+    this.retry.cancel();
     const port = this.port;
     this.port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
@@ -76,7 +77,7 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
       return;
     }
     this.port = port;
-    this.backoff.reset();
+    this.retry.succeeded();
     port.on('data', (chunk: Buffer) => this.emit('data', chunk));
     port.on('error', (err) => this.s.log.warn({ port: this.s.path, err: err.message }, 'serial port error'));
     port.on('close', (err: Error | null) => {
@@ -90,10 +91,6 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
   }
 
   private scheduleReopen(): void {
-    if (!this.wanted || this.reopenTimer) return;
-    this.reopenTimer = setTimeout(() => {
-      this.reopenTimer = undefined;
-      if (this.wanted && !this.isOpen) this.open().catch(() => undefined);
-    }, this.backoff.next());
+    if (this.wanted) this.retry.schedule();
   }
 }

@@ -102,6 +102,21 @@ describe('device runner', () => {
     await r.stop();
   });
 
+  it('keeps reconnecting a device that accepts the connection but stays hung, with backoff', async () => {
+    let connects = 0;
+    let closes = 0;
+    const { r } = runner({ connect: async () => void (connects += 1), close: async () => void (closes += 1), probe: () => Promise.reject(new Error('no answer')) });
+    r.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    // 8 failed probes (0.8 s) then a reconnect, again and again: not once and then never again.
+    expect(closes).toBeGreaterThan(3);
+    expect(connects - closes).toBeGreaterThanOrEqual(0); // each close is followed by a connect (the last may be pending)
+    expect(connects - closes).toBeLessThanOrEqual(1);
+    // A connect that works is not a device that works: the pause between attempts still grows.
+    expect(closes).toBeLessThan(30);
+    await r.stop();
+  });
+
   it('bounds an action that hangs with its deadline', async () => {
     const { r } = runner({ execute: () => new Promise(() => {}) });
     r.start();

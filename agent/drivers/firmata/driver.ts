@@ -9,7 +9,7 @@ import { firmataSpec } from './options.ts';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import { SerialPort } from 'serialport';
-import { Backoff } from '../../../lib/backoff.ts';
+import { RetryTimer } from '../../../lib/retry-timer.ts';
 import { sleep } from '../../../lib/timeout.ts';
 import type { HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
@@ -35,8 +35,9 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
     create({ options, log }) {
       let live: Connected | undefined;
       let wanted = false;
-      let reconnectTimer: NodeJS.Timeout | undefined;
-      const backoff = new Backoff({ initialMs: 250, maxMs: 5_000 });
+      const retry = new RetryTimer({ initialMs: 250, maxMs: 5_000 }, () => {
+        if (wanted && !live) open().catch(() => schedule());
+      });
 
       const open = async (): Promise<void> => {
         const port = new SerialPort({ path: options.path, baudRate: options.baudRate, autoOpen: false });
@@ -66,7 +67,7 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
             schedule();
           });
           live = connected;
-          backoff.reset();
+          retry.succeeded();
         } catch (err) {
           if (port.isOpen) port.close();
           throw err;
@@ -74,11 +75,7 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
       };
 
       const schedule = (): void => {
-        if (!wanted || reconnectTimer) return;
-        reconnectTimer = setTimeout(() => {
-          reconnectTimer = undefined;
-          if (wanted && !live) open().catch(() => schedule());
-        }, backoff.next());
+        if (wanted) retry.schedule();
       };
 
       const board = (): Connected => {
@@ -166,7 +163,7 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
 
         async close() {
           wanted = false;
-          clearTimeout(reconnectTimer);
+          retry.cancel();
           const b = live;
           live = undefined;
           if (b?.port.isOpen) await new Promise<void>((r) => b.port.close(() => r()));
