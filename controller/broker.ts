@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/logger.ts';
 import { tuneSocket } from '../lib/socket-tuning.ts';
 import type { Bus } from './bus.ts';
+import { orderPublishes } from './ordered-publish.ts';
 
 export interface EmbeddedBroker {
   url: string;
@@ -38,6 +39,7 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
         }
       : {}),
   });
+  orderPublishes(broker);
   // NODELAY (Nagle + delayed ACK would add ~40 ms to every QoS 1 exchange), with writes batched per tick.
   const server = net.createServer((socket) => broker.handle(tuneSocket(socket)));
   broker.on('clientError', (client, err) => settings.log.debug({ client: client.id, err: err.message }, 'mqtt client error'));
