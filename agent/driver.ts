@@ -6,6 +6,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { DeviceStatus, HealthCheck, Metrics, Params } from '../protocols/schemas.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { DriverSpec } from '../protocols/drivers/spec.ts';
 
 export interface ProbeResult {
   status: DeviceStatus;
@@ -33,21 +34,13 @@ export interface DriverContext<Options> {
   log: Logger;
 }
 
-/** A driver as its author writes it: typed options, derived from its own schema. */
-export interface DriverDefinition<S extends TSchema = TSchema> {
-  name: string;
-  /** Schema of the device's `options` block in the agent config, checked at load time. */
-  optionsSchema: S;
-  /** Actions this driver understands; anything else is rejected before it reaches the device. */
-  actions: readonly string[];
+/** A driver as its author writes it: its spec (protocols/drivers/) and typed options, derived from that schema. */
+export interface DriverDefinition<S extends TSchema = TSchema> extends DriverSpec<S> {
   create(context: DriverContext<Static<S>>): Driver;
 }
 
 /** A driver in the catalog, its options type erased (they are validated against optionsSchema on load). */
-export interface CatalogDriver {
-  name: string;
-  optionsSchema: TSchema;
-  actions: readonly string[];
+export interface CatalogDriver extends DriverSpec {
   create(context: DriverContext<unknown>): Driver;
 }
 
@@ -69,15 +62,14 @@ export function catalogEntry<S extends TSchema>(definition: DriverDefinition<S>)
  * A catalog entry whose implementation (and its libraries: johnny-five, the ONVIF SOAP stack,
  * serialport) loads when the first device using it connects, so an agent carries only what it uses.
  */
-export function lazyCatalogEntry<S extends TSchema>(spec: { name: string; optionsSchema: S; actions: readonly string[]; load: () => Promise<DriverDefinition<S>> }): CatalogDriver {
+export function lazyCatalogEntry<S extends TSchema>(spec: DriverSpec<S> & { load: () => Promise<DriverDefinition<S>> }): CatalogDriver {
   let definition: Promise<DriverDefinition<S>> | undefined;
+  const { load, ...facts } = spec;
   return {
-    name: spec.name,
-    optionsSchema: spec.optionsSchema,
-    actions: spec.actions,
+    ...facts,
     create(context) {
       let driver: Driver | undefined;
-      const get = async (): Promise<Driver> => (driver ??= (await (definition ??= spec.load())).create(context as DriverContext<Static<S>>));
+      const get = async (): Promise<Driver> => (driver ??= (await (definition ??= load())).create(context as DriverContext<Static<S>>));
       return {
         connect: async (signal) => (await get()).connect(signal),
         probe: async (signal) => (await get()).probe(signal),

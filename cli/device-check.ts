@@ -2,10 +2,10 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { closest } from '../lib/yaml-config.ts';
-import { driverFacts } from '../agent/drivers/facts.ts';
+import { DRIVER_SPECS } from '../protocols/drivers/index.ts';
 
 export async function checkDriverOptions(driver: string, options: Record<string, unknown>): Promise<string[]> {
-  const schema = driverFacts().options(driver);
+  const schema = DRIVER_SPECS.get(driver)?.optionsSchema;
   if (!schema) return [`no driver "${driver}"`];
   const value = Value.Default(schema, structuredClone(options));
   const check = TypeCompiler.Compile(schema);

@@ -13,8 +13,7 @@ export function registerProfileCommands(program: Command): void {
     .argument('<files...>', 'profile YAML files')
     .action(async (files: string[]) => {
       const { validateProfiles } = await import('../protocols/profile-loader.ts');
-      const { driverFacts } = await import('../agent/drivers/facts.ts');
-      const { profiles, errors } = validateProfiles(files, driverFacts());
+      const { profiles, errors } = validateProfiles(files);
       for (const p of profiles) process.stdout.write(`ok  ${p.profile} v${p.version} (${p.manufacturer} ${p.model}, ${p.driver})\n`);
       for (const e of errors) process.stderr.write(`${e.message}\n`);
       if (errors.length > 0) {
@@ -30,8 +29,7 @@ export function registerProfileCommands(program: Command): void {
     .addOption(brokerOption())
     .action(async (files: string[], o: ClientOpts) => {
       const { validateProfiles } = await import('../protocols/profile-loader.ts');
-      const { driverFacts } = await import('../agent/drivers/facts.ts');
-      const { profiles, errors } = validateProfiles(files, driverFacts());
+      const { profiles, errors } = validateProfiles(files);
       if (errors.length > 0) {
         for (const e of errors) process.stderr.write(`${e.message}\n`);
         throw new UserError(`${errors.length} of ${files.length} profiles have errors; nothing was added`);

@@ -70,21 +70,33 @@ export function parseYamlConfig<S extends TSchema>(
   // Defaults first, so "missing optional field" is never an error; Check then sees the final value.
   const value = Value.Default(schema, structuredClone(raw)) as Static<S>;
   const check = TypeCompiler.Compile(schema);
-  if (!check.Check(value)) throw new ConfigError(dedupe(report(check.Errors(value), [])));
-  const problems: ConfigProblem[] = [];
-  for (const part of nested(value)) {
-    const holder = getAt(value, part.path.slice(0, -1)) as Record<string, unknown>;
+  const problems: ConfigProblem[] = check.Check(value) ? [] : report(check.Errors(value), []);
+  // The parts that depend on another field are checked too, as far as the shape allows, so one run
+  // shows every problem (a technician should not fix a file in two rounds).
+  for (const part of nestedParts(nested, value)) {
+    const holder = getAt(value, part.path.slice(0, -1));
+    if (typeof holder !== 'object' || holder === null) continue;
     const key = part.path.at(-1)!;
-    holder[key] = Value.Default(part.schema, holder[key] ?? {});
+    const record = holder as Record<string, unknown>;
+    record[key] = Value.Default(part.schema, record[key] ?? {});
     const partCheck = TypeCompiler.Compile(part.schema);
-    if (!partCheck.Check(holder[key])) problems.push(...report(partCheck.Errors(holder[key]), part.path));
+    if (!partCheck.Check(record[key])) problems.push(...report(partCheck.Errors(record[key]), part.path));
   }
   if (problems.length > 0) throw new ConfigError(dedupe(problems));
   return value;
 }
 
+/** A value that failed its schema may be too broken to look into: then there is nothing more to check. */
+function nestedParts<T>(nested: (value: T) => NestedSchema[], value: T): NestedSchema[] {
+  try {
+    return nested(value);
+  } catch {
+    return [];
+  }
+}
+
 function getAt(value: unknown, path: string[]): unknown {
-  return path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], value);
+  return path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), value);
 }
 
 function toProblem(error: ValueError, prefix: string[], doc: Document, lines: LineCounter, file: string): ConfigProblem {
@@ -172,7 +184,7 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
   });
 }
 
-/** The candidate within edit distance 2 (or a third of the word), if any. */
+/** The candidate within edit distance 2 (or a third of the word), or the only one that extends it, if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -183,7 +195,10 @@ export function closest(word: string, candidates: readonly string[]): string | u
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  if (bestDistance <= Math.max(2, Math.floor(word.length / 3))) return best;
+  // A name that grew a suffix (cameraErrors → cameraErrorsPerMin) is still the one meant.
+  const extended = candidates.filter((c) => c.toLowerCase().startsWith(word.toLowerCase()));
+  return extended.length === 1 ? extended[0] : undefined;
 }
 
 function editDistance(a: string, b: string): number {

@@ -8,15 +8,9 @@ import { sleep } from '../lib/timeout.ts';
 
 export type VirtualKind = 'camera' | 'mic' | 'light';
 
-/**
- * - dead: never answers (a hung device; only the caller's deadline ends the wait)
- * - error: answers every request with an error
- * - slow: answers after `delayMs`
- * - flapping: fails every other request
- * - degraded: answers, but its readings are out of the healthy range
- */
-export type FaultMode = 'none' | 'dead' | 'error' | 'slow' | 'flapping' | 'degraded';
-export const FAULT_MODES: readonly FaultMode[] = ['none', 'dead', 'error', 'slow', 'flapping', 'degraded'];
+import type { FaultMode } from '../protocols/drivers/simulated.ts';
+
+export { FAULT_MODES, type FaultMode } from '../protocols/drivers/simulated.ts';
 
 export interface Fault {
   mode: FaultMode;

@@ -1,10 +1,10 @@
 import { catalogEntry, driverCatalog, lazyCatalogEntry, type DriverCatalog } from '../driver.ts';
-import { dmxSpec } from './enttec/options.ts';
-import { firmataSpec } from './firmata/options.ts';
-import { onvifSpec } from './onvif/options.ts';
-import { shureSpec } from './shure/options.ts';
+import { dmxSpec } from '../../protocols/drivers/dmx.ts';
+import { firmataSpec } from '../../protocols/drivers/firmata.ts';
+import { onvifSpec } from '../../protocols/drivers/onvif.ts';
+import { shureSpec } from '../../protocols/drivers/shure.ts';
+import { viscaSpec } from '../../protocols/drivers/visca.ts';
 import { createSimulatedDriver } from './simulated.ts';
-import { viscaSpec } from './visca/options.ts';
 
 /** Every driver the agent ships with; the real ones load on first use. */
 export function builtInDrivers(): DriverCatalog {

@@ -3,28 +3,13 @@
  * Layers as in the real drivers: the VirtualDevice is the device (and its vocabulary);
  * this file is the driver — probes turn readings into checks, actions pass through.
  */
-import { Type } from '@sinclair/typebox';
 import type { DriverDefinition, ProbeResult } from '../driver.ts';
 import type { DeviceStatus, HealthCheck } from '../../protocols/schemas.ts';
 import { worstOf } from '../../protocols/health-rules.ts';
-import { FAULT_MODES, VirtualDevice, type FaultMode, type VirtualKind } from '../../simulators/virtual-device.ts';
+import { VirtualDevice, type VirtualKind } from '../../simulators/virtual-device.ts';
+import { FAULT_MODES, simulatedSpec, type FaultMode, type SimulatedOptions } from '../../protocols/drivers/simulated.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 
-const FaultSchema = Type.Object(
-  {
-    mode: Type.Union(FAULT_MODES.map((m) => Type.Literal(m))),
-    delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
-  },
-  { additionalProperties: false },
-);
-
-export const SimulatedOptions = Type.Object(
-  {
-    kind: Type.Union([Type.Literal('camera'), Type.Literal('mic'), Type.Literal('light')]),
-    fault: Type.Optional(FaultSchema),
-  },
-  { additionalProperties: false },
-);
 
 /** Thresholds until equipment profiles (issue 4) supply them per model. */
 function readingChecks(kind: VirtualKind, metrics: Record<string, unknown>): HealthCheck[] {
@@ -53,24 +38,7 @@ function readingChecks(kind: VirtualKind, metrics: Record<string, unknown>): Hea
 
 export function createSimulatedDriver(clock: Clock = systemClock): DriverDefinition<typeof SimulatedOptions> {
   return {
-    name: 'simulated',
-    optionsSchema: SimulatedOptions,
-    actions: [
-      'activate',
-      'standby',
-      'power-on',
-      'power-standby',
-      'recall-preset',
-      'set-preset',
-      'set-scene',
-      'blackout',
-      'mute',
-      'unmute',
-      'set-gain',
-      // Fault injection: the simulator's control plane, answered even by a "dead" device.
-      'simulate.fault',
-      'simulate.clear',
-    ],
+    ...simulatedSpec,
     create({ options }) {
       const device = new VirtualDevice(options.kind, clock);
       if (options.fault) device.injectFault(options.fault);

@@ -9,7 +9,6 @@ import { packageRoot } from '../../lib/paths.ts';
 import { loadProfile } from '../../protocols/profile-loader.ts';
 import type { EquipmentProfile } from '../../protocols/profile.ts';
 import type { ProbeSettings } from '../../protocols/device-config.ts';
-import { driverFacts } from '../../agent/drivers/facts.ts';
 import { request, withController, type RequestOptions } from '../request-client.ts';
 
 export interface SetupDevice {
@@ -40,7 +39,7 @@ const PROFILE_DIRS = ['hardware-profiles', path.join('simulators', 'profiles')];
 export function libraryProfile(id: string): EquipmentProfile {
   for (const dir of PROFILE_DIRS) {
     const file = path.join(packageRoot(), dir, `${id}.yaml`);
-    if (existsSync(file)) return loadProfile(file, driverFacts());
+    if (existsSync(file)) return loadProfile(file);
   }
   throw new Error(`no library profile "${id}" in ${PROFILE_DIRS.join(' or ')}`);
 }

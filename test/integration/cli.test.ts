@@ -89,7 +89,7 @@ describe('onair profile', () => {
     const library = path.resolve(import.meta.dirname, '../../hardware-profiles');
     const add = await onair('profile', 'add', `${library}/shure-ulxd4.yaml`, `${library}/sony-srg-300h.yaml`);
     expect(add.stderr).toBe('');
-    expect(add.stdout).toBe('added  shure-ulxd4 v1\nadded  sony-srg-300h v1\n');
+    expect(add.stdout).toBe('added  shure-ulxd4 v1\nadded  sony-srg-300h v2\n');
     expect((await onair('profile', 'add', `${library}/shure-ulxd4.yaml`)).stdout).toBe('unchanged  shure-ulxd4 v1\n');
 
     const changed = path.join(dir, 'shure-ulxd4.yaml');
@@ -102,12 +102,12 @@ describe('onair profile', () => {
     expect(list.map((p) => p.profile)).toEqual(['shure-ulxd4', 'simulated-camera', 'sony-srg-300h']); // simulated-camera: the test rig's own gear
     expect(list[0]!.addedBy).toContain('@');
     const shown = await onair('profile', 'show', 'sony-srg-300h');
-    expect(shown.stdout).toMatch(/^# added by .*\nprofile: sony-srg-300h\nversion: 1\n/);
+    expect(shown.stdout).toMatch(/^# added by .*\nprofile: sony-srg-300h\nversion: 2\n/);
     expect(controller.events({}).filter((e) => e.type === 'profile.added' && e.by !== 'test').map((e) => e.data.profile)).toEqual(['shure-ulxd4', 'sony-srg-300h']);
 
     const bad = await onair('profile', 'add', path.resolve(import.meta.dirname, '../fixtures/profiles/bad-typos.yaml'));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/bad-typos\.yaml:5:1: kind: must be one of [^\n]*\n[^\n]*bad-typos\.yaml:10:41: health\.rules\.0\.status[^\n]*\nonair: 1 of 1 profiles have errors; nothing was added\n$/);
+    expect(bad.stderr).toMatch(/bad-typos\.yaml:5:1: kind: must be one of [^\n]*\n[^\n]*bad-typos\.yaml:10:41: health\.rules\.0\.status[^\n]*\n[^\n]*bad-typos\.yaml:7:15: connection\.baudrate[^\n]*\n[^\n]*bad-typos\.yaml:12:21: selfTest\.0\.action[^\n]*\nonair: 1 of 1 profiles have errors; nothing was added\n$/);
   });
 });
 
@@ -117,8 +117,8 @@ describe('onair device', () => {
     await onair('profile', 'add', `${library}/sony-srg-300h.yaml`);
     const add = await onair('device', 'add', 'agent-a/ptz-1', '--profile', 'sony-srg-300h', '--studio', 'studio-a', '--set', 'path=/dev/serial/by-id/usb-FTDI-1', 'address=2');
     expect(add.stderr).toBe('');
-    expect(add.stdout).toBe('registered  agent-a/ptz-1  (sony-srg-300h v1)\n');
-    expect((await onair('device', 'add', 'agent-a/ptz-1', '--profile', 'sony-srg-300h@1', '--set', 'path=/dev/ttyUSB3')).stdout).toBe('changed  agent-a/ptz-1  (sony-srg-300h v1)\n');
+    expect(add.stdout).toBe('registered  agent-a/ptz-1  (sony-srg-300h v2)\n');
+    expect((await onair('device', 'add', 'agent-a/ptz-1', '--profile', 'sony-srg-300h@2', '--set', 'path=/dev/ttyUSB3')).stdout).toBe('changed  agent-a/ptz-1  (sony-srg-300h v2)\n');
 
     const typo = await onair('device', 'add', 'agent-a/ptz-2', '--profile', 'sony-srg-300h', '--set', 'path=/dev/ttyUSB4', 'adress=2');
     expect(typo.code).toBe(1);
@@ -133,7 +133,7 @@ describe('onair device', () => {
     const list = JSON.parse((await onair('device', 'list', '--json', '--studio', 'studio-a')).stdout) as unknown[];
     expect(list).toEqual([]); // the change above dropped the studio: a change replaces the registration
     const shown = JSON.parse((await onair('device', 'show', 'agent-a/ptz-1')).stdout) as Record<string, unknown>;
-    expect(shown).toMatchObject({ agent: 'agent-a', device: 'ptz-1', profile: 'sony-srg-300h', profileVersion: 1, options: { path: '/dev/ttyUSB3' } });
+    expect(shown).toMatchObject({ agent: 'agent-a', device: 'ptz-1', profile: 'sony-srg-300h', profileVersion: 2, options: { path: '/dev/ttyUSB3' } });
     // The agent picked it up live: it runs it (no camera is on that port, so the device is offline).
     await eventually(async () => JSON.parse((await onair('device', 'show', 'agent-a/ptz-1')).stdout).deployment === 'running', 5_000, 'agent runs ptz-1');
     expect(agent.deviceIds()).toContain('ptz-1');

@@ -17,6 +17,7 @@ import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
 import { shineOnSensor } from '../../simulators/room.ts';
+import { loadProfile } from '../../protocols/profile-loader.ts';
 import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 const PASSWORD_ENV = 'ONAIR_TEST_CAMERA_PASSWORD';
@@ -113,7 +114,8 @@ describe('the profile library against the simulators', () => {
     const options = { broker: controller.brokerUrl, timeoutMs: 60_000, issuedBy: 'technician' };
     const report = await withController(options, (c) => request(c, 'test.run', { device: `rack/${unit.device}` }, options));
     expect(report.steps.filter((s) => s.status !== 'passed'), JSON.stringify(report.steps)).toEqual([]);
-    expect(report).toMatchObject({ result: 'passed', profile: `${profile}@1` });
+    const { version } = loadProfile(path.resolve(import.meta.dirname, '../../hardware-profiles', `${profile}.yaml`));
+    expect(report).toMatchObject({ result: 'passed', profile: `${profile}@${version}` });
     const listed = await withController(options, (c) => request(c, 'device.show', { agent: 'rack', device: unit.device }, options));
     expect(listed).toMatchObject({ deployment: 'running', studio: 'studio-b' });
     // Monitored all along: the controller tracks its health (a busy machine may show a passing blip).

@@ -66,7 +66,7 @@ describe('shure driver over TCP', () => {
   it('copes with garbage between messages', async () => {
     receiver.setFault('garbage');
     for (let i = 0; i < 3; i += 1) expect((await probe()).status).toBe('ok');
-    expect(Number((await probe()).metrics.garbageBytes)).toBeGreaterThan(0);
+    expect(Number((await probe()).metrics.garbageBytesPerMin)).toBeGreaterThan(0);
   });
 
   it('detects a receiver that stops answering with its socket open, and reconnects', async () => {

@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { driverFacts } from '../../agent/drivers/facts.ts';
 import { loadProfile, validateProfiles } from '../../protocols/profile-loader.ts';
 import { evaluateHealthRules } from '../../protocols/health-rules.ts';
 import { mergeSettings } from '../../protocols/profile.ts';
@@ -14,7 +13,7 @@ const fixture = (name: string) => path.join(root, 'test/fixtures/profiles', name
 
 describe('the profile library', () => {
   it('has at least eight real models, all valid against the schema and their drivers', () => {
-    const { profiles, errors } = validateProfiles(library, driverFacts());
+    const { profiles, errors } = validateProfiles(library);
     expect(errors.map((e) => e.message)).toEqual([]);
     expect(profiles.length).toBeGreaterThanOrEqual(8);
     expect(new Set(profiles.map((p) => p.driver))).toEqual(new Set(['visca', 'onvif', 'dmx', 'shure', 'firmata']));
@@ -23,7 +22,7 @@ describe('the profile library', () => {
 
   it('includes valid profiles for the simulated gear the demo, tests and benchmark register', () => {
     const dir = path.join(root, 'simulators/profiles');
-    const { profiles, errors } = validateProfiles(readdirSync(dir).map((f) => path.join(dir, f)), driverFacts());
+    const { profiles, errors } = validateProfiles(readdirSync(dir).map((f) => path.join(dir, f)));
     expect(errors.map((e) => e.message)).toEqual([]);
     expect(profiles.map((p) => p.profile).sort()).toEqual(['simulated-camera', 'simulated-light', 'simulated-mic']);
   });
@@ -32,7 +31,7 @@ describe('the profile library', () => {
 describe('profile validation errors', () => {
   const problems = (file: string) => {
     try {
-      loadProfile(file, driverFacts());
+      loadProfile(file);
     } catch (err) {
       if (err instanceof ConfigError) return err.message.split('\n').map((l) => l.replace(fixture('') + path.sep, ''));
       throw err;
@@ -40,14 +39,24 @@ describe('profile validation errors', () => {
     throw new Error('expected errors');
   };
 
-  it('reports every typo with line, column, field and the closest valid name', () => {
+  it('reports every typo at once, schema and driver alike, with line, column, field and the closest valid name', () => {
     expect(problems(fixture('bad-typos.yaml'))).toEqual([
       'bad-typos.yaml:5:1: kind: must be one of "camera", "microphone-receiver", "light", "lighting-interface", "gpio-board" (did you mean "camera"?)',
       'bad-typos.yaml:10:41: health.rules.0.status: must be one of "degraded", "failed"',
+      'bad-typos.yaml:7:15: connection.baudrate: unknown field "baudrate" (did you mean "baudRate"?)',
+      'bad-typos.yaml:12:21: selfTest.0.action: must be one of "activate", "standby", "recall-preset", "set-preset", "power-on", "power-standby" (did you mean "recall-preset"?)',
     ]);
   });
 
-  it('checks connection defaults and self-test actions against the driver once the schema passes', () => {
+  it('refuses a rule on a metric its driver does not report, such as a lifetime counter that is gone', () => {
+    const text = 'profile: sony-srg-300h\nversion: 1\nmanufacturer: Sony\nmodel: SRG-300H\nkind: camera\ndriver: visca\nhealth:\n  rules:\n    - { metric: cameraErrors, above: 10, status: degraded, message: refused }\n';
+    const file = writeTemp(text);
+    const [problem, ...rest] = problems(file).map((l) => l.replace(file, 'p.yaml'));
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^p\.yaml:9:9: health\.rules\.0\.metric: must be one of "power", .*"cameraErrorsPerMin" \(did you mean "cameraErrorsPerMin"\?\)$/);
+  });
+
+  it('checks connection defaults and self-test actions against the driver', () => {
     const text = 'profile: sony-srg-300h\nversion: 1\nmanufacturer: Sony\nmodel: SRG-300H\nkind: camera\ndriver: visca\nconnection: { baudrate: 9600 }\nselfTest:\n  - { name: recall, action: recal-preset, intrusive: true }\n';
     const file = writeTemp(text);
     expect(problems(file).map((l) => l.replace(file, 'p.yaml'))).toEqual([
@@ -67,7 +76,7 @@ describe('profile validation errors', () => {
 });
 
 describe('health rules', () => {
-  const rules = loadProfile(path.join(root, 'hardware-profiles/chauvet-ovation-e-260ww.yaml'), driverFacts()).health.rules;
+  const rules = loadProfile(path.join(root, 'hardware-profiles/chauvet-ovation-e-260ww.yaml')).health.rules;
 
   it('turns metrics into statuses, the first matching rule per metric deciding', () => {
     expect(evaluateHealthRules(rules, { temperatureC: 90 })).toEqual([{ name: 'temperatureC', status: 'failed', latencyMs: 0, detail: 'fixture at 90 °C is over its limit' }]);
@@ -79,7 +88,7 @@ describe('health rules', () => {
   });
 
   it('matches equality on strings (a Shure receiver reporting interference)', () => {
-    const shure = loadProfile(path.join(root, 'hardware-profiles/shure-ulxd4.yaml'), driverFacts()).health.rules;
+    const shure = loadProfile(path.join(root, 'hardware-profiles/shure-ulxd4.yaml')).health.rules;
     expect(evaluateHealthRules(shure, { interference: 'CRITICAL', batteryBars: 4 }).map((c) => c.detail)).toEqual(['RF interference detected']);
     expect(evaluateHealthRules(shure, { interference: 'NONE', batteryBars: 1 }).map((c) => c.detail)).toEqual(['battery at 1 of 5 bars']);
   });

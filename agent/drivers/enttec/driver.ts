@@ -4,17 +4,16 @@
  * the fixture has an RDM UID, from RDM: DEVICE_INFO, SENSOR_VALUE (temperature), LAMP_HOURS and
  * STATUS_MESSAGES. A fixture that does not answer RDM (label 12) is failed; the widget stays healthy.
  */
-import { dmxSpec } from './options.ts';
+import { dmxSpec } from '../../../protocols/drivers/dmx.ts';
 import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { CommandClass, NACK_REASONS, Pid, ResponseType, StatusType, decodeDeviceInfo, decodeHours, decodeSensorValue, decodeStatusMessages, parseUid, type RdmResponse } from './rdm.ts';
 import { EnttecWidget } from './widget.ts';
-
-
+import { perMinute } from '../../../lib/recent-count.ts';
 
 const check = (name: string, status: DeviceStatus, detail?: string, latencyMs = 0): HealthCheck => ({ name, status, latencyMs, ...(detail ? { detail } : {}) });
 
-export type { DmxOptions } from './options.ts';
+export type { DmxOptions } from '../../../protocols/drivers/dmx.ts';
 
 export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema> {
   return {
@@ -24,6 +23,7 @@ export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema
       const uid = options.uid ? parseUid(options.uid) : undefined;
       let widget: EnttecWidget | undefined;
       let serialNumber: string | undefined;
+      const recent = perMinute<'rdmTimeouts' | 'garbageBytes'>();
       const theWidget = (): EnttecWidget => {
         if (!widget) throw new Error('dmx: not connected');
         return widget;
@@ -73,7 +73,7 @@ export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema
           const metrics: Record<string, number | string | boolean> = { firmware: params.firmware, dmxAddress: options.address, levels: w.channels(options.address, options.footprint).join(','), ...(serialNumber ? { widgetSerial: serialNumber } : {}) };
           if (uid) await probeFixture(checks, metrics);
           const worst = checks.some((c) => c.status === 'failed') ? 'failed' : checks.some((c) => c.status === 'degraded') ? 'degraded' : 'ok';
-          return { status: worst, checks, metrics: { ...metrics, rdmTimeouts: w.counters.rdmTimeouts, garbageBytes: w.framer.counters.garbageBytes } };
+          return { status: worst, checks, metrics: { ...metrics, ...recent({ rdmTimeouts: w.counters.rdmTimeouts, garbageBytes: w.framer.counters.garbageBytes }) } };
         },
 
         async execute(action, params) {

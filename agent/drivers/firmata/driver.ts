@@ -5,7 +5,7 @@
  * really came on. Layers: Firmata wire protocol (firmata-io), pins and roles (this file's options),
  * the driver (health, actions, reconnection).
  */
-import { firmataSpec } from './options.ts';
+import { firmataSpec } from '../../../protocols/drivers/firmata.ts';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import { SerialPort } from 'serialport';
@@ -13,8 +13,6 @@ import { RetryTimer } from '../../../lib/retry-timer.ts';
 import { sleep } from '../../../lib/timeout.ts';
 import type { HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
-
-
 
 interface Connected {
   port: SerialPort;
@@ -27,7 +25,7 @@ interface Connected {
   heardAt: number;
 }
 
-export type { FirmataOptions } from './options.ts';
+export type { FirmataOptions } from '../../../protocols/drivers/firmata.ts';
 
 export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optionsSchema> {
   return {

@@ -4,14 +4,12 @@
  * snapshot that must be a real JPEG, PTZ GetStatus. Auth: WS-UsernameToken with the measured clock
  * offset applied (by the library), or HTTP Digest. Actions: presets by name or token, set-preset.
  */
-import { onvifSpec } from './options.ts';
+import { onvifSpec } from '../../../protocols/drivers/onvif.ts';
 import { Cam } from 'onvif';
 import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { fetchBytes } from './http-fetch.ts';
 import { clockOffsetMs, isJpeg, resolvePreset } from './vocabulary.ts';
-
-
 
 type Presets = Record<string, { $?: { token?: string | number } }>;
 
@@ -22,7 +20,7 @@ function call<T>(run: (done: (err: Error | null, value?: T) => void) => void): P
 const check = (name: string, status: DeviceStatus, latencyMs: number, detail?: string): HealthCheck => ({ name, status, latencyMs, ...(detail ? { detail } : {}) });
 const elapsed = (since: number) => Math.round(performance.now() - since);
 
-export type { OnvifOptions } from './options.ts';
+export type { OnvifOptions } from '../../../protocols/drivers/onvif.ts';
 
 export function createOnvifDriver(env: NodeJS.ProcessEnv = process.env): DriverDefinition<typeof onvifSpec.optionsSchema> {
   return {

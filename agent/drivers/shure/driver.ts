@@ -4,19 +4,18 @@
  * (SAMPLE metering and pushed REPs); every probe is also a heartbeat query with a deadline, so a
  * receiver that stops answering while its socket stays open is detected and reconnected.
  */
-import { shureSpec, type ShureOptions } from './options.ts';
+import { shureSpec, type ShureOptions } from '../../../protocols/drivers/shure.ts';
 import type { ByteLink } from '../../../lib/byte-link.ts';
 import { TcpLink } from '../../../lib/net/tcp-link.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
+import { perMinute } from '../../../lib/recent-count.ts';
 import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { encodeGet, encodeSet } from './codec.ts';
 import { ShureSession } from './session.ts';
 import { Props, decodeBatteryBars, decodeGain, decodeRunTime, encodeGain, transmitterPresent } from './vocabulary.ts';
 
-
-
-export type { ShureOptions } from './options.ts';
+export type { ShureOptions } from '../../../protocols/drivers/shure.ts';
 
 export function createShureDriver(): DriverDefinition<typeof shureSpec.optionsSchema> {
   return {
@@ -29,6 +28,7 @@ export function createShureDriver(): DriverDefinition<typeof shureSpec.optionsSc
       const ch = options.channel;
       const session = new ShureSession({ link, channel: ch, answerTimeoutMs: options.answerTimeoutMs, now: () => Date.now() });
       let missed = 0;
+      const recent = perMinute<'garbageBytes' | 'errReplies'>();
       link.on('open', () => {
         missed = 0;
         // Learn everything once, then let metering and pushed REPs keep it current.
@@ -52,7 +52,7 @@ export function createShureDriver(): DriverDefinition<typeof shureSpec.optionsSc
             if (missed >= options.reconnectAfterMissed) link.restart(`${missed} heartbeats without an answer`);
             throw err;
           }
-          return evaluate(session, options, Math.round((performance.now() - started) * 10) / 10);
+          return evaluate(session, options, Math.round((performance.now() - started) * 10) / 10, recent({ garbageBytes: session.framer.counters.garbageBytes, errReplies: session.counters.errReplies }));
         },
 
         async execute(action, params, signal) {
@@ -87,7 +87,7 @@ export function createShureDriver(): DriverDefinition<typeof shureSpec.optionsSc
   };
 }
 
-function evaluate(session: ShureSession, o: ShureOptions, latencyMs: number): ProbeResult {
+function evaluate(session: ShureSession, o: ShureOptions, latencyMs: number, recent: Record<string, number>): ProbeResult {
   const v = session.state.values;
   const txType = v.get(Props.transmitterType) ?? '';
   const present = transmitterPresent(txType);
@@ -118,8 +118,7 @@ function evaluate(session: ShureSession, o: ShureOptions, latencyMs: number): Pr
       ...(v.has(Props.audioGain) ? { gainDb: decodeGain(v.get(Props.audioGain)!) } : {}),
       interference,
       ...(sample ? { rfDbm: sample.rfDbm, audioDbfs: sample.audioDbfs, antenna: sample.antenna } : {}),
-      garbageBytes: session.framer.counters.garbageBytes,
-      errReplies: session.counters.errReplies,
+      ...recent,
     },
   };
 }

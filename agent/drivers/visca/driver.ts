@@ -3,17 +3,15 @@
  * Health from CAM_PowerInq (every probe) and CAM_VersionInq (once per connection); actions:
  * preset recall and set, power on and standby, and the slot roles activate / standby.
  */
-import { viscaSpec } from './options.ts';
+import { viscaSpec } from '../../../protocols/drivers/visca.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
+import { perMinute } from '../../../lib/recent-count.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { ViscaFramer } from './codec.ts';
 import { ViscaSession } from './session.ts';
 import { Commands, Inquiries, MAX_PRESET, parsePower, parseVersion, type VersionInfo } from './vocabulary.ts';
 
-
-
-
-export type { ViscaOptions } from './options.ts';
+export type { ViscaOptions } from '../../../protocols/drivers/visca.ts';
 
 export function createViscaDriver(): DriverDefinition<typeof viscaSpec.optionsSchema> {
   return {
@@ -23,6 +21,7 @@ export function createViscaDriver(): DriverDefinition<typeof viscaSpec.optionsSc
       const session = new ViscaSession({ address: options.address, firstAnswerTimeoutMs: options.answerTimeoutMs, write: (p) => link.write(p) });
       const framer = new ViscaFramer((frame) => session.onFrame(frame));
       let version: VersionInfo | undefined;
+      const recent = perMinute<'garbageBytes' | 'oversizedFrames' | 'unmatchedReplies' | 'cameraErrors'>();
       link.on('data', (chunk) => framer.push(chunk));
       link.on('close', () => {
         framer.reset();
@@ -58,10 +57,12 @@ export function createViscaDriver(): DriverDefinition<typeof viscaSpec.optionsSc
               vendorId: hex4(version.vendorId),
               modelId: hex4(version.modelId),
               romRevision: hex4(version.romRevision),
-              garbageBytes: framer.counters.garbageBytes,
-              oversizedFrames: framer.counters.oversized,
-              unmatchedReplies: session.counters.unmatchedReplies,
-              cameraErrors: session.counters.errors,
+              ...recent({
+                garbageBytes: framer.counters.garbageBytes,
+                oversizedFrames: framer.counters.oversized,
+                unmatchedReplies: session.counters.unmatchedReplies,
+                cameraErrors: session.counters.errors,
+              }),
             },
           };
         },

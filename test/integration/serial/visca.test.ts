@@ -78,13 +78,13 @@ describe('visca driver over a pty', () => {
     camera.setFault('none');
     const health = await probe();
     expect(health.status).toBe('ok');
-    expect(Number(health.metrics.garbageBytes)).toBeGreaterThan(0); // the cut-off reply was dropped, not misread
+    expect(Number(health.metrics.garbageBytesPerMin)).toBeGreaterThan(0); // the cut-off reply was dropped, not misread
   });
 
   it('resynchronises on garbage between replies', async () => {
     camera.setFault('garbage');
     for (let i = 0; i < 5; i += 1) expect((await probe()).status).toBe('ok');
-    expect(Number((await probe()).metrics.garbageBytes)).toBeGreaterThanOrEqual(20);
+    expect(Number((await probe()).metrics.garbageBytesPerMin)).toBeGreaterThanOrEqual(20);
   });
 
   it('reconnects by itself after the adapter is unplugged and plugged back in', async () => {

@@ -1,5 +1,6 @@
-/** The `visca` driver's options and actions: light enough to load with every agent; the driver loads on first use. */
+/** The `visca` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
+import { driverSpec } from './spec.ts';
 
 export const ViscaOptions = Type.Object(
   {
@@ -19,5 +20,18 @@ export type ViscaOptions = Static<typeof ViscaOptions>;
 
 export const VISCA_ACTIONS = ['activate', 'standby', 'recall-preset', 'set-preset', 'power-on', 'power-standby'] as const;
 
-/** What the catalog and the driver both need: written once. */
-export const viscaSpec = { name: 'visca', optionsSchema: ViscaOptions, actions: VISCA_ACTIONS };
+export const viscaSpec = driverSpec({
+  name: 'visca',
+  optionsSchema: ViscaOptions,
+  actions: VISCA_ACTIONS,
+  metrics: {
+    power: 'on or standby (CAM_PowerInq)',
+    vendorId: 'CAM_VersionInq vendor id, hex',
+    modelId: 'CAM_VersionInq model id, hex',
+    romRevision: 'CAM_VersionInq ROM revision, hex',
+    garbageBytesPerMin: 'bytes dropped while resynchronising, last 60 s',
+    oversizedFramesPerMin: 'runs longer than a VISCA packet, last 60 s',
+    unmatchedRepliesPerMin: 'replies that answered nothing we asked, last 60 s',
+    cameraErrorsPerMin: 'commands the camera refused (error replies), last 60 s',
+  },
+});

@@ -1,5 +1,6 @@
-/** The `dmx` driver's options and actions: light enough to load with every agent; the driver loads on first use. */
+/** The `dmx` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
+import { driverSpec } from './spec.ts';
 
 export const DmxOptions = Type.Object(
   {
@@ -20,5 +21,22 @@ export type DmxOptions = Static<typeof DmxOptions>;
 
 export const DMX_ACTIONS = ['activate', 'standby', 'set-scene', 'blackout', 'set-levels'] as const;
 
-/** What the catalog and the driver both need: written once. */
-export const dmxSpec = { name: 'dmx', optionsSchema: DmxOptions, actions: DMX_ACTIONS };
+export const dmxSpec = driverSpec({
+  name: 'dmx',
+  optionsSchema: DmxOptions,
+  actions: DMX_ACTIONS,
+  metrics: {
+    firmware: 'widget firmware (label 3)',
+    widgetSerial: 'widget serial number (label 10)',
+    dmxAddress: 'configured start address',
+    levels: 'the fixture\'s channel levels as sent, comma-separated',
+    modelId: 'RDM DEVICE_INFO model id',
+    footprint: 'RDM DEVICE_INFO DMX footprint',
+    rdmStartAddress: 'RDM DEVICE_INFO start address',
+    temperatureC: 'RDM SENSOR_VALUE of the temperature sensor',
+    lampHours: 'RDM LAMP_HOURS (wear)',
+    deviceHours: 'RDM DEVICE_HOURS (wear)',
+    rdmTimeoutsPerMin: 'RDM requests the fixture did not answer (label 12), last 60 s',
+    garbageBytesPerMin: 'bytes dropped while resynchronising, last 60 s',
+  },
+});

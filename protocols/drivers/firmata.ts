@@ -1,5 +1,6 @@
-/** The `firmata` driver's options and actions: light enough to load with every agent; the driver loads on first use. */
+/** The `firmata` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
+import { driverSpec } from './spec.ts';
 
 const Pin = Type.Union([Type.Integer({ minimum: 0, maximum: 69 }), Type.String({ pattern: '^A[0-9]{1,2}$' })]);
 
@@ -21,5 +22,15 @@ export type FirmataOptions = Static<typeof FirmataOptions>;
 
 export const FIRMATA_ACTIONS = ['relay-on', 'relay-off', 'power-cycle', 'tally-on', 'tally-off', 'activate', 'standby', 'read-light'] as const;
 
-/** What the catalog and the driver both need: written once. */
-export const firmataSpec = { name: 'firmata', optionsSchema: FirmataOptions, actions: FIRMATA_ACTIONS };
+export const firmataSpec = driverSpec({
+  name: 'firmata',
+  optionsSchema: FirmataOptions,
+  actions: FIRMATA_ACTIONS,
+  metrics: {
+    firmware: 'firmware name and version (REPORT_FIRMWARE)',
+    'relay.*': 'a relay is closed (on)',
+    'tally.*': 'a tally lamp is lit',
+    light: 'light sensor raw reading 0-1023',
+    bright: 'light sensor above brightAbove',
+  },
+});

@@ -1,5 +1,6 @@
-/** The `onvif` driver's options and actions: light enough to load with every agent; the driver loads on first use. */
+/** The `onvif` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
+import { driverSpec } from './spec.ts';
 
 export const OnvifOptions = Type.Object(
   {
@@ -19,5 +20,19 @@ export type OnvifOptions = Static<typeof OnvifOptions>;
 
 export const ONVIF_ACTIONS = ['activate', 'standby', 'goto-preset', 'recall-preset', 'set-preset'] as const;
 
-/** What the catalog and the driver both need: written once. */
-export const onvifSpec = { name: 'onvif', optionsSchema: OnvifOptions, actions: ONVIF_ACTIONS };
+export const onvifSpec = driverSpec({
+  name: 'onvif',
+  optionsSchema: OnvifOptions,
+  actions: ONVIF_ACTIONS,
+  metrics: {
+    manufacturer: 'GetDeviceInformation',
+    model: 'GetDeviceInformation',
+    firmware: 'GetDeviceInformation',
+    clockOffsetMs: 'camera clock minus the agent clock',
+    snapshotBytes: 'size of the last snapshot JPEG',
+    moveStatus: 'PTZ GetStatus pan/tilt move status (IDLE, MOVING)',
+    pan: 'PTZ position',
+    tilt: 'PTZ position',
+    zoom: 'PTZ position',
+  },
+});

@@ -1,5 +1,6 @@
-/** The `shure` driver's options and actions: light enough to load with every agent; the driver loads on first use. */
+/** The `shure` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
+import { driverSpec } from './spec.ts';
 
 export const ShureOptions = Type.Object(
   {
@@ -25,5 +26,21 @@ export type ShureOptions = Static<typeof ShureOptions>;
 
 export const SHURE_ACTIONS = ['activate', 'standby', 'mute', 'unmute', 'set-gain'] as const;
 
-/** What the catalog and the driver both need: written once. */
-export const shureSpec = { name: 'shure', optionsSchema: ShureOptions, actions: SHURE_ACTIONS };
+export const shureSpec = driverSpec({
+  name: 'shure',
+  optionsSchema: ShureOptions,
+  actions: SHURE_ACTIONS,
+  metrics: {
+    transmitter: 'TX_TYPE (UNKN: none)',
+    batteryBars: 'BATT_BARS 0-5',
+    batteryMinutes: 'BATT_RUN_TIME, minutes left',
+    muted: 'AUDIO_MUTE',
+    gainDb: 'AUDIO_GAIN in dB',
+    interference: 'RF_INT_DET: NONE or CRITICAL',
+    rfDbm: 'RF level from SAMPLE metering, dBm',
+    audioDbfs: 'audio level from SAMPLE metering, dBFS',
+    antenna: 'antenna diversity from SAMPLE (AX, XB, XX)',
+    garbageBytesPerMin: 'bytes outside < > messages, last 60 s',
+    errRepliesPerMin: 'REP ERR answers, last 60 s',
+  },
+});

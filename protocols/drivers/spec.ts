@@ -1,0 +1,28 @@
+/**
+ * What a driver accepts and reports, in one place for everyone who needs it: the agent (which runs
+ * the driver), the controller (which checks registrations, slot parameters and profiles against it
+ * without importing a driver) and the CLI (which validates profiles before they reach the studio).
+ */
+import type { TSchema } from '@sinclair/typebox';
+
+export interface DriverSpec<S extends TSchema = TSchema> {
+  name: string;
+  /** Schema of a device's `options`. */
+  optionsSchema: S;
+  /** Actions the driver understands; anything else is refused before it reaches the device. */
+  actions: readonly string[];
+  /**
+   * Metrics it reports, with what they mean; `family.*` stands for `family.<name>`. A health rule
+   * judges the present: counts of events are over the last minute (`…PerMin`), never lifetime totals.
+   */
+  metrics: Readonly<Record<string, string>>;
+}
+
+export const driverSpec = <S extends TSchema>(spec: DriverSpec<S>): DriverSpec<S> => spec;
+
+/** Is `name` one of the metrics a driver declares (families included)? */
+export function declaresMetric(spec: Pick<DriverSpec, 'metrics'>, name: string): boolean {
+  if (Object.hasOwn(spec.metrics, name)) return true;
+  const dot = name.indexOf('.');
+  return dot > 0 && Object.hasOwn(spec.metrics, `${name.slice(0, dot)}.*`);
+}
