@@ -4,7 +4,9 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/logger.ts';
 import { tuneSocket } from '../lib/socket-tuning.ts';
-import type { Bus } from './bus.ts';
+import { limitMqttPackets } from '../lib/mqtt-frame-limit.ts';
+import { MAX_PACKET_BYTES } from '../protocols/contract.ts';
+import type { Bus, MessageHandler } from './bus.ts';
 import { orderPublishes } from './ordered-publish.ts';
 
 export interface EmbeddedBroker {
@@ -41,7 +43,13 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
   });
   orderPublishes(broker);
   // NODELAY (Nagle + delayed ACK would add ~40 ms to every QoS 1 exchange), with writes batched per tick.
-  const server = net.createServer((socket) => broker.handle(tuneSocket(socket)));
+  const server = net.createServer((socket) => {
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    const limited = limitMqttPackets(tuneSocket(socket), MAX_PACKET_BYTES, (bytes) =>
+      settings.log.warn({ peer, bytes, limit: MAX_PACKET_BYTES }, 'closed a client that sent an oversized MQTT packet'),
+    );
+    broker.handle(limited);
+  });
   broker.on('clientError', (client, err) => settings.log.debug({ client: client.id, err: err.message }, 'mqtt client error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -73,7 +81,7 @@ interface RetainedStore {
 const asBuffer = (payload: Buffer | string): Buffer => (typeof payload === 'string' ? Buffer.from(payload) : payload);
 
 function inProcessBus(broker: Aedes, log: Logger): Bus {
-  let deliver: (topic: string, payload: Buffer) => void = () => undefined;
+  let deliver: MessageHandler = () => undefined;
   const subscriptions: Array<[string, (packet: { topic: string; payload: Buffer | string }, done: () => void) => void]> = [];
   const onPublished = (topic: string) => (err?: Error) => {
     if (err) log.warn({ topic, err: err.message }, 'in-process publish failed');
@@ -85,7 +93,7 @@ function inProcessBus(broker: Aedes, log: Logger): Bus {
     subscribe(filters) {
       for (const filter of filters) {
         const handler = (packet: { topic: string; payload: Buffer | string }, done: () => void): void => {
-          deliver(packet.topic, asBuffer(packet.payload));
+          deliver(packet.topic, asBuffer(packet.payload), false);
           done();
         };
         subscriptions.push([filter, handler]);
@@ -94,7 +102,7 @@ function inProcessBus(broker: Aedes, log: Logger): Bus {
       // aedes replays retained messages only to network clients; do what a SUBSCRIBE would.
       const retained = (broker as unknown as { persistence: RetainedStore }).persistence.createRetainedStreamCombi(filters);
       void (async () => {
-        for await (const packet of retained) deliver(packet.topic, asBuffer(packet.payload));
+        for await (const packet of retained) deliver(packet.topic, asBuffer(packet.payload), true);
       })().catch((err: Error) => log.warn({ err: err.message }, 'reading retained messages failed'));
     },
     onMessage(handler) {
@@ -103,8 +111,15 @@ function inProcessBus(broker: Aedes, log: Logger): Bus {
     onConnect(handler) {
       setImmediate(handler);
     },
+    onDisconnect() {
+      // The broker is this process: the link cannot drop while we run.
+    },
+    roundTrip: () => Promise.resolve(true),
+    reconnect: () => undefined,
     connected: true,
+    inProcess: true,
     async close() {
+      deliver = () => undefined; // wills published while the broker closes reach nobody
       for (const [filter, handler] of subscriptions) broker.unsubscribe(filter, handler, () => undefined);
     },
   };

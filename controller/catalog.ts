@@ -25,6 +25,9 @@ export interface CatalogDependencies {
   /** The device was unregistered: forget its state (registry and store). */
   forgetDevice: (ref: DeviceRef) => void;
   slots: {
+    /** Throws why the slot cannot be changed now (it is failing over). */
+    assertDefinable: (id: string) => void;
+    exists: (id: string) => boolean;
     define: (slot: SlotDefinition) => void;
     remove: (id: string) => boolean;
     membership: (ref: DeviceRef) => string[];
@@ -155,8 +158,10 @@ export class Catalog {
       return { member, board, tally };
     });
     const slot: SlotDefinition = { id: p.slot, primary, backups, params: p.params ?? {}, tallies, ...(p.preshow ? { preshow: p.preshow } : {}) };
-    this.d.slots.define(slot); // refuses while the slot is failing over, before anything is stored
+    this.d.slots.assertDefinable(slot.id); // refused while the slot is failing over, before anything is stored
+    // Stored first, then run: a change the store could not keep must not be live either.
     const created = this.d.store.saveSlot(slot, this.d.clock.now());
+    this.d.slots.define(slot);
     this.d.record({ type: 'slot.defined', ts: this.d.clock.now(), slot: p.slot, by, data: { primary: refName(primary), backups: backups.map(refName), params: slot.params, changed: !created } });
     return { slot, created };
   }
@@ -168,8 +173,10 @@ export class Catalog {
   removeSlot(p: OperationParams<'slot.remove'>, by: string): OperationData<'slot.remove'> {
     const blocked = this.d.slots.removalBlocked(p.slot);
     if (blocked) throw new Error(`slot ${p.slot} cannot be removed: ${blocked}`);
-    if (!this.d.slots.remove(p.slot)) throw new Error(`no slot "${p.slot}"`);
+    if (!this.d.slots.exists(p.slot)) throw new Error(`no slot "${p.slot}"`);
+    this.d.slots.assertDefinable(p.slot);
     this.d.store.removeSlot(p.slot);
+    this.d.slots.remove(p.slot);
     this.d.record({ type: 'slot.removed', ts: this.d.clock.now(), slot: p.slot, by, ...(p.reason ? { reason: p.reason } : {}), data: {} });
     return { slot: p.slot };
   }

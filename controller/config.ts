@@ -26,8 +26,10 @@ export const ControllerConfig = Type.Object(
         healthDeadlineMs: Type.Integer({ minimum: 100, default: DEFAULT_THRESHOLDS.healthDeadlineMs }),
         heartbeatDeadlineMs: Type.Integer({ minimum: 100, default: DEFAULT_THRESHOLDS.heartbeatDeadlineMs }),
         tickMs: Type.Integer({ minimum: 10, default: 100 }),
-        /** After a restart, how long agents get to reconnect before heartbeat and health deadlines apply again. */
+        /** After a start or a reconnect to the broker, how long agents get to re-announce before deadlines apply and a slot may be declared down. */
         restartGraceMs: Type.Integer({ minimum: 0, default: 10_000 }),
+        /** With an external broker: how long a round trip may take before the link counts as dead (deaths and deadlines wait for one). */
+        linkCheckMs: Type.Integer({ minimum: 50, default: 1_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,29 +1,34 @@
 /**
- * Wires the controller's parts: broker connection, registry (state), failure detector
- * (inside the registry's pure steps), failover engine (decisions), store (durability)
- * and the request router. Message handling is O(1) per message; disk writes happen only
- * when something changes state.
+ * Wires the controller's parts: broker link, fleet (registry and what the controller can see),
+ * failover engine (decisions), catalog, plan, store (durability) and the request router. Message
+ * handling is O(1) per message; disk writes happen only when something changes state. It stops in
+ * order: stop deciding, let what is in flight end, then close the link, the broker and the store.
  */
 import path from 'node:path';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import { connectMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
-import { codecs, encode } from '../protocols/codec.ts';
-import { TOPICS, controllerSubscriptions, parseTopic, responseTopic, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
+import { errorMessage } from '../lib/timeout.ts';
+import { encode } from '../protocols/codec.ts';
+import { TOPICS, controllerSubscriptions, responseTopic, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
 import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
-import { mqttBus, type Bus } from './bus.ts';
+import type { EmbeddedBroker } from './broker.ts';
+import { openBrokerLink } from './broker-link.ts';
+import type { Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
 import type { ControllerConfig } from './config.ts';
 import { Catalog } from './catalog.ts';
 import { SelfTestRunner } from './self-test.ts';
 import { Plan } from './plan.ts';
 import { FailoverEngine, type FailoverEvent } from './failover-engine.ts';
-import { Registry, type RegistryResult } from './registry.ts';
-import { RequestRouter } from './requests.ts';
+import { Fleet } from './fleet.ts';
+import { MessageIntake } from './intake.ts';
+import { Registry } from './registry.ts';
+import { RequestRouter, type Handlers } from './requests.ts';
 import { Store, type NewEvent } from './store.ts';
 
 export const CONTROLLER_VERSION = '0.1.0';
+/** How often writes the disk refused are tried again. */
+const STORE_RETRY_MS = 1_000;
 
 export interface ControllerDependencies {
   config: ControllerConfig;
@@ -37,21 +42,26 @@ export interface ControllerDependencies {
 }
 
 export class Controller {
-  readonly counters: Record<string, number> = { healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, failovers: 0 };
+  readonly counters: Record<string, number> = { healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, failovers: 0, handlerErrors: 0, unpublishable: 0, corruptRows: 0 };
   private bus!: Bus;
   private broker: EmbeddedBroker | undefined;
   private store!: Store;
   private registry!: Registry;
+  private fleet!: Fleet;
   private engine!: FailoverEngine;
   private commands!: CommandClient;
   private router!: RequestRouter;
+  private intake!: MessageIntake;
   private catalog!: Catalog;
   private selfTests!: SelfTestRunner;
   private plan!: Plan;
   private ticker: NodeJS.Timeout | undefined;
   private planTicker: NodeJS.Timeout | undefined;
+  private flusher: NodeJS.Timeout | undefined;
   /** The engineer's on-air override; shows on air arm failover too. */
   private manualOnAir = false;
+  private stopping = false;
+  private connects = 0;
   brokerUrl = '';
 
   private constructor(private readonly d: ControllerDependencies) {}
@@ -64,7 +74,14 @@ export class Controller {
 
   private async boot(): Promise<void> {
     const { config, clock, log } = this.d;
-    this.store = new Store(path.resolve(this.d.baseDir ?? process.cwd(), config.dataDir));
+    this.store = new Store(path.resolve(this.d.baseDir ?? process.cwd(), config.dataDir), {
+      onCorrupt: (table, key, reason) => {
+        this.counters.corruptRows! += 1;
+        log.warn({ table, key: key.slice(0, 100), reason }, 'skipped a stored row that no longer matches its schema');
+      },
+      onTrouble: (err) => this.storageTrouble(err),
+      onRecovered: (written) => this.storageRecovered(written),
+    });
     this.registry = new Registry(config.detection);
     // Agents reconnect with backoff after a restart; give them this long before deadlines apply again.
     this.registry.restore(this.store.loadAgents(), this.store.loadDevices(), clock.now(), config.detection.restartGraceMs);
@@ -75,8 +92,10 @@ export class Controller {
       record: (e) => this.record(e),
       publishDesired: (agent, desired) => this.publish('desiredConfig', topic.desiredConfig(agent), desired),
       status: (ref) => this.registry.status(ref.agent, ref.device),
-      forgetDevice: (ref) => this.forgetDevice(ref.agent, ref.device),
+      forgetDevice: (ref) => this.fleet.forget(ref.agent, ref.device),
       slots: {
+        assertDefinable: (id) => this.engine.assertDefinable(id),
+        exists: (id) => this.engine.hasSlot(id),
         define: (slot) => this.engine.defineSlot(slot),
         remove: (id) => this.engine.removeSlot(id),
         membership: (ref) => this.engine.slotsOf(ref),
@@ -88,11 +107,27 @@ export class Controller {
       },
     });
     this.commands = new CommandClient({ clock, send: (agent, command) => this.publish('command', topic.command(agent), command) });
+    this.fleet = new Fleet({
+      registry: this.registry,
+      store: this.store,
+      record: (e) => this.record(e),
+      clock,
+      log,
+      decisions: { onDeviceStatus: (ref, to) => this.engine.onDeviceStatus(ref, to), onAgentReachable: (agent) => this.engine.onAgentReachable(agent), reevaluate: () => this.engine.reevaluate() },
+      catalog: this.catalog,
+      noteHealth: (agent, device, health) => this.plan.maintenance.noteHealth(agent, device, health),
+      bus: () => this.bus,
+      counters: this.counters,
+      graceMs: config.detection.restartGraceMs,
+      linkCheckMs: config.detection.linkCheckMs,
+    });
     this.engine = new FailoverEngine(
       {
         clock,
         log,
         status: (ref) => this.registry.status(ref.agent, ref.device),
+        reachable: (ref) => this.fleet.reachable(ref),
+        fleet: () => this.fleet.view(),
         activate: (ref, params, issuedBy, timeoutMs) => {
           const role = this.catalog.role(ref, 'activate', params);
           return this.sendCommand(ref, role.action, role.params, issuedBy, timeoutMs);
@@ -101,10 +136,12 @@ export class Controller {
           const role = this.catalog.role(ref, 'standby', {});
           void this.sendCommand(ref, role.action, role.params, issuedBy, 5_000).catch(() => undefined);
         },
-        tally: (board, tally, on, issuedBy) =>
+        tally: (board, tally, on, issuedBy) => {
+          if (!this.fleet.reachable(board)) return; // told again when its agent is heard (TallyLamps.resend)
           void this.sendCommand(board, on ? 'tally-on' : 'tally-off', { tally }, issuedBy, 2_000).catch((err: Error) =>
             log.warn({ agent: board.agent, device: board.device, tally, err: err.message }, 'tally command failed'),
-          ),
+          );
+        },
         record: (e) => this.recordFailoverEvent(e),
         publish: (state) => this.publish('slot', topic.slot(state.slot), state),
         unpublish: (slotId) => this.bus.publish(topic.slot(slotId), Buffer.alloc(0), { qos: 1, retain: true }),
@@ -137,63 +174,45 @@ export class Controller {
     this.router = new RequestRouter({
       log,
       respond: (op, payload) => this.bus.publish(responseTopic(op), payload, { qos: 1, retain: false }),
-      onInvalid: (op, reason) => this.countInvalid(`controller/requests/${op}`, reason),
-      handlers: {
-        status: () => this.status(),
-        failover: (p, by) => this.failover(p, by),
-        events: (p) => ({ events: this.events(p) }),
-        'on-air': (p, by) => {
-          this.setOnAir(p.onAir, by, p.reason);
-          return { onAir: this.engine.isOnAir() };
-        },
-        'profile.add': (p, by) => this.catalog.addProfile(p, by),
-        'profile.list': () => this.catalog.listProfiles(),
-        'profile.show': (p) => this.catalog.showProfile(p),
-        'device.add': (p, by) => this.catalog.addDevice(p, by),
-        'device.list': (p) => this.catalog.listDevices(p),
-        'device.show': (p) => this.catalog.showDevice(p),
-        'device.remove': (p, by) => this.catalog.removeDevice(p, by),
-        'slot.add': (p, by) => this.catalog.defineSlot(p, by),
-        'slot.list': () => this.catalog.listSlots(),
-        'slot.remove': (p, by) => this.catalog.removeSlot(p, by),
-        ...this.plan.handlers(),
-      },
+      onInvalid: (op, reason) => this.intake.countInvalid(`controller/requests/${op}`, reason),
+      handlers: this.handlers(),
     });
 
-    if (config.broker.embedded) {
-      this.broker = await startEmbeddedBroker({ port: config.broker.port, host: config.broker.host, log });
-      this.brokerUrl = this.broker.url;
-      this.bus = this.broker.bus(log);
-      this.listen();
-    } else {
-      if (!config.broker.url) throw new Error('broker.url is required when broker.embedded is false');
-      this.brokerUrl = config.broker.url;
-      const client = connectMqtt({
-        url: this.brokerUrl,
-        clientId: 'onair-controller',
-        username: config.broker.username,
-        password: this.d.brokerPassword,
-        log,
-        will: () => ({ topic: topic.controllerState(), payload: encode('controllerState', { online: false, ts: clock.now() }), qos: 1, retain: true }),
-      });
-      this.bus = mqttBus(client);
-      this.listen(); // before the first connect event, or its subscriptions are never made
-      await waitForConnect(client, 10_000);
-    }
+    this.intake = new MessageIntake({
+      fleet: this.fleet,
+      commands: this.commands,
+      catalog: this.catalog,
+      router: this.router,
+      record: (e) => this.record(e),
+      clock,
+      log,
+      counters: this.counters,
+      ...(this.d.onHealthHandled ? { onHealthHandled: this.d.onHealthHandled } : {}),
+    });
+    const link = await openBrokerLink({ config: config.broker, password: this.d.brokerPassword, clock, log, listen: (bus) => this.listen(bus) });
+    this.broker = link.broker;
+    this.brokerUrl = link.url;
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.
     const wasOnAir = this.store.lastOnAir() === true;
     this.record({ type: 'controller.started', ts: clock.now(), data: { version: CONTROLLER_VERSION, broker: this.brokerUrl, resumedOnAir: wasOnAir } });
     this.plan.recover();
     this.setOnAir(config.onAir || wasOnAir, 'controller', wasOnAir ? 'resumed after restart' : 'config');
-    this.ticker = setInterval(() => this.tick(), config.detection.tickMs);
+    this.ticker = setInterval(() => this.fleet.tick(), config.detection.tickMs);
+    this.flusher = setInterval(() => this.store.flush(), STORE_RETRY_MS);
     this.planTicker = setInterval(() => this.plan.tick(), config.plan.tickMs);
   }
 
+  /** Stop deciding; let decisions in flight end without a verdict; then close the link, the broker and the store. */
   async stop(): Promise<void> {
-    if (this.ticker) clearInterval(this.ticker);
-    if (this.planTicker) clearInterval(this.planTicker);
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.ticker);
+    clearInterval(this.planTicker);
+    clearInterval(this.flusher);
     this.plan.stop(); // jobs still running stay "running" in the database: the next start re-queues them
+    const halted = this.engine.halt();
     this.commands.cancelAll('controller stopping');
+    await halted;
     if (this.bus.connected) this.publish('controllerState', topic.controllerState(), { online: false, ts: this.d.clock.now() });
     await this.bus.close();
     await this.broker?.close();
@@ -217,8 +236,13 @@ export class Controller {
         ...(r.track.detail ? { detail: r.track.detail } : {}),
       })),
       slots: this.engine.states(),
-      counters: { ...this.counters },
+      counters: { ...this.counters, ...this.storeCounters() },
     };
+  }
+
+  private storeCounters(): Record<string, number> {
+    const b = this.store.backlog();
+    return { heldEvents: b.events, heldWrites: b.writes, droppedEvents: b.droppedEvents };
   }
 
   /** Manual failover; resolves once the new device confirmed `activate`. */
@@ -248,20 +272,48 @@ export class Controller {
     this.publishControllerState();
   }
 
-
-
-  private listen(): void {
-    this.bus.onMessage((t, payload) => this.onMessage(t, payload));
-    this.bus.onConnect(() => this.onConnect());
+  private handlers(): Handlers {
+    return {
+      status: () => this.status(),
+      failover: (p, by) => this.failover(p, by),
+      events: (p) => ({ events: this.events(p) }),
+      'on-air': (p, by) => {
+        this.setOnAir(p.onAir, by, p.reason);
+        return { onAir: this.engine.isOnAir() };
+      },
+      'profile.add': (p, by) => this.catalog.addProfile(p, by),
+      'profile.list': () => this.catalog.listProfiles(),
+      'profile.show': (p) => this.catalog.showProfile(p),
+      'device.add': (p, by) => this.catalog.addDevice(p, by),
+      'device.list': (p) => this.catalog.listDevices(p),
+      'device.show': (p) => this.catalog.showDevice(p),
+      'device.remove': (p, by) => this.catalog.removeDevice(p, by),
+      'slot.add': (p, by) => this.catalog.defineSlot(p, by),
+      'slot.list': () => this.catalog.listSlots(),
+      'slot.remove': (p, by) => this.catalog.removeSlot(p, by),
+      ...this.plan.handlers(),
+    };
   }
 
-  private onConnect(): void {
+  /** Before the first connect event: it subscribes and publishes through this bus. */
+  private listen(bus: Bus): void {
+    this.bus = bus;
+    bus.onMessage((t, payload, retained) => this.onMessage(t, payload, retained));
+    bus.onConnect(() => this.onConnect(bus));
+    bus.onDisconnect(() => this.fleet.linkDown());
+  }
+
+  private onConnect(bus: Bus): void {
+    if (this.stopping) return;
+    this.connects += 1;
+    this.fleet.linkUp();
+    if (this.connects > 1) this.record({ type: 'broker.restored', ts: this.d.clock.now(), reason: 'the controller reconnected to its broker; agents get their grace to re-announce', data: {} });
     const { deviceHealth, ...events } = controllerSubscriptions;
     // Health is retained state, not an event: the agent's QoS 1 publish already secures it at the
     // broker, and a resubscribe redelivers the latest value. Taking it at QoS 0 halves the packets per
     // message on the controller's side (no PUBACK round trip). Births, deaths, results and requests stay QoS 1.
-    this.bus.subscribe([deviceHealth], 0);
-    this.bus.subscribe(Object.values(events), 1);
+    bus.subscribe([deviceHealth], 0);
+    bus.subscribe(Object.values(events), 1);
     this.publishControllerState();
     this.engine.publishAll();
     this.catalog.publishAllDesired();
@@ -271,99 +323,28 @@ export class Controller {
     this.publish('controllerState', topic.controllerState(), { online: true, ts: this.d.clock.now(), onAir: this.engine.isOnAir(), version: CONTROLLER_VERSION });
   }
 
-  private onMessage(mqttTopic: string, payload: Buffer): void {
-    const parsed = parseTopic(mqttTopic);
-    if (!parsed) return;
-    const now = this.d.clock.now();
-    switch (parsed.name) {
-      case 'agentState': {
-        const m = codecs.agentState.decode(payload);
-        if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
-        this.apply(this.registry.applyAgentState(parsed.agentId, m.value, now), mqttTopic);
-        return;
-      }
-      case 'heartbeat': {
-        const m = codecs.heartbeat.decode(payload);
-        if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
-        this.apply(this.registry.applyHeartbeat(parsed.agentId, m.value, now), mqttTopic);
-        return;
-      }
-      case 'deviceHealth': {
-        if (payload.length === 0) return this.onHealthCleared(parsed.agentId, parsed.deviceId);
-        const m = codecs.deviceHealth.decode(payload);
-        if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
-        this.counters.healthMessages! += 1;
-        if (this.catalog.isRetiring(parsed.agentId, parsed.deviceId)) return void (this.counters.staleMessages! += 1);
-        this.apply(this.registry.applyHealth(parsed.agentId, parsed.deviceId, m.value, now), mqttTopic);
-        this.plan.maintenance.noteHealth(parsed.agentId, parsed.deviceId, m.value);
-        this.d.onHealthHandled?.(this.d.clock.now() - m.value.ts);
-        return;
-      }
-      case 'commandResult': {
-        const m = codecs.commandResult.decode(payload);
-        if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
-        if (this.commands.onResult(parsed.agentId, m.value) && m.value.status !== 'accepted') {
-          this.record({ type: 'command.result', ts: now, agent: parsed.agentId, device: m.value.device, data: { ...m.value } });
-        }
-        return;
-      }
-      case 'appliedConfig': {
-        if (payload.length === 0) return;
-        const m = codecs.appliedConfig.decode(payload);
-        if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
-        this.catalog.onApplied(parsed.agentId, m.value);
-        return;
-      }
-      case 'request':
-        void this.router.handle(parsed.op, payload);
-        return;
-      default:
-        return;
+  /** Called from inside the broker's delivery: nothing may escape from here into aedes. */
+  private onMessage(mqttTopic: string, payload: Buffer, retained: boolean): void {
+    if (this.stopping) return; // wills published while the broker closes are not failures
+    try {
+      this.fleet.heard();
+      this.intake.handle(mqttTopic, payload, retained);
+    } catch (err) {
+      this.counters.handlerErrors! += 1;
+      this.d.log.error({ topic: mqttTopic.slice(0, 200), err: errorMessage(err), stack: (err as Error).stack }, 'handling a message failed; the message is dropped, the controller carries on');
     }
   }
 
-  /**
-   * An agent clears a device's retained health when it stops running it for good. One that is not
-   * registered (a stale cached config ran it until the agent heard from us) is forgotten, not left
-   * to miss its health deadline and raise a false failure.
-   */
-  private onHealthCleared(agent: string, device: string): void {
-    if (!this.registry.device(agent, device) || this.catalog.isRegistered(agent, device)) return;
-    this.forgetDevice(agent, device);
-    this.d.log.info({ agent, device }, 'device no longer run by its agent and not registered: forgotten');
+  /** Failover goes on; the alarm says what is at stake (events held in memory until the disk takes them). */
+  private storageTrouble(err: Error): void {
+    this.d.log.error({ err: err.message }, 'the database refused a write: failover continues, state and events are held in memory until it takes them again');
+    const reason = `the controller cannot write to its database (${err.message}): failover continues; state and events are held in memory (up to 50000 events) until it can`;
+    this.record({ type: 'alarm', ts: this.d.clock.now(), reason, data: { severity: 'critical', cause: 'storage' } });
   }
 
-  private forgetDevice(agent: string, device: string): void {
-    this.registry.removeDevice(agent, device);
-    this.store.deleteDevice(agent, device);
-  }
-
-  private apply(result: RegistryResult, mqttTopic: string): void {
-    if (result.ignored) {
-      this.counters.staleMessages! += 1;
-      this.d.log.debug({ topic: mqttTopic, reason: result.ignored }, 'ignored a stale message');
-      return;
-    }
-    const now = this.d.clock.now();
-    if (result.agentChange) {
-      const c = result.agentChange;
-      const agent = this.registry.agent(c.agent);
-      if (agent) this.store.saveAgent(agent);
-      this.record({ type: c.online ? 'agent.online' : 'agent.offline', ts: now, agent: c.agent, reason: c.reason, data: { session: c.session } });
-      this.d.log[c.online ? 'info' : 'warn']({ agent: c.agent, session: c.session, reason: c.reason }, c.online ? 'agent online' : 'agent offline');
-    }
-    for (const change of result.deviceChanges) {
-      this.counters.stateChanges! += 1;
-      const record = this.registry.device(change.agent, change.device);
-      if (record) this.store.saveDevice(record);
-      this.record({ type: 'device.state', ts: change.at, agent: change.agent, device: change.device, reason: change.reason, data: { from: change.from, to: change.to, ...(change.failingSince !== undefined ? { failingSince: change.failingSince } : {}) } });
-      this.d.log[change.to === 'ok' ? 'info' : 'warn']({ agent: change.agent, device: change.device, from: change.from, to: change.to, reason: change.reason }, 'device state changed');
-      this.engine.onDeviceStatus({ agent: change.agent, device: change.device }, change.to);
-    }
-  }
-
-  private tick(): void {
-    for (const result of this.registry.tick(this.d.clock.now())) this.apply(result, '(deadline)');
+  private storageRecovered(written: number): void {
+    this.d.log.info({ written }, 'the database takes writes again: everything held has been written');
+    this.record({ type: 'alarm', ts: this.d.clock.now(), reason: `the database takes writes again; ${written} held writes and events were written`, data: { severity: 'cleared', cause: 'storage' } });
   }
 
   private sendCommand(ref: DeviceRef, action: string, params: Record<string, unknown>, issuedBy: string, timeoutMs: number) {
@@ -376,19 +357,22 @@ export class Controller {
     this.record(e);
   }
 
-  private record(event: NewEvent): ControllerEvent {
+  private record(event: NewEvent): void {
     const stored = this.store.appendEvent(event);
     if (this.bus?.connected) this.publish('controllerEvents', topic.controllerEvents(), stored);
-    return stored;
   }
 
-  private countInvalid(mqttTopic: string, reason: string): void {
-    this.counters.invalidPayloads! += 1;
-    this.d.log.warn({ topic: mqttTopic, reason, count: this.counters.invalidPayloads }, 'dropped an invalid payload');
-  }
-
+  /** A payload that breaks our own contract is a bug: logged and counted, never thrown into whoever called. */
   private publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
     const spec = TOPICS[name];
-    this.bus.publish(mqttTopic, encode(name, payload), { qos: spec.qos, retain: spec.retain });
+    let bytes: Buffer;
+    try {
+      bytes = encode(name, payload);
+    } catch (err) {
+      this.counters.unpublishable! += 1;
+      this.d.log.error({ topic: mqttTopic, err: errorMessage(err) }, 'refused to publish a payload that breaks the contract');
+      return;
+    }
+    this.bus.publish(mqttTopic, bytes, { qos: spec.qos, retain: spec.retain });
   }
 }

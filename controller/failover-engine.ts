@@ -2,12 +2,17 @@
  * The only place that picks a backup. One decision per slot at a time: failure reports
  * that arrive while a slot is deciding are folded into that decision, and a manual request
  * that races it is refused with a clear reason instead of causing a second switch.
+ *
+ * It decides only on what it can see: nothing while the controller is cut off from the broker; only
+ * backups whose agent has been heard since the last (re)connect; and no "slot down" while agents may
+ * still be coming back (the grace after a restart or reconnect) — the decision waits for the grace.
  */
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, EventType, FailoverData, Params, SlotCondition, SlotState } from '../protocols/schemas.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
+import { TallyLamps } from './tally-lamps.ts';
 
 export type { SlotDefinition } from '../protocols/registry-operations.ts';
 
@@ -23,10 +28,16 @@ export interface FailoverEvent {
   ts: number;
 }
 
+/** blind: no broker link; settling: connected, agents still re-announcing; settled: the whole fleet is in view. */
+export type FleetView = 'blind' | 'settling' | 'settled';
+
 export interface FailoverDependencies {
   clock: Clock;
   log: Logger;
   status: (ref: DeviceRef) => DeviceStatus;
+  /** Its agent has been heard live since the controller last (re)connected: a command can reach it. */
+  reachable: (ref: DeviceRef) => boolean;
+  fleet: () => FleetView;
   activate: (ref: DeviceRef, params: Params, issuedBy: string, timeoutMs: number) => Promise<CommandResult>;
   /** Fire-and-forget: put the device that was replaced in standby (mic muted, light dimmed). */
   standby: (ref: DeviceRef, issuedBy: string) => void;
@@ -50,8 +61,6 @@ interface SlotRuntime {
   deciding: boolean;
   reason?: string;
   lastPublished?: string;
-  /** What each lamp was last told, so a lamp is switched only when its state changes. */
-  lamps: Map<string, boolean>;
   /** The condition last published: a change is an event, so reports can tell how long a slot was down. */
   lastCondition?: SlotCondition;
 }
@@ -67,27 +76,62 @@ export class FailoverEngine {
   private allOnAir = false;
   /** Slots of the shows on air: only these are armed otherwise. */
   private slotsOnAir: ReadonlySet<string> = new Set();
+  private readonly lamps: TallyLamps;
+  /** The controller is stopping: no new decision starts, and one in flight ends without a verdict. */
+  private halted = false;
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly d: FailoverDependencies, definitions: SlotDefinition[], restoredActive: ReadonlyMap<string, DeviceRef | null> = new Map()) {
+    this.lamps = new TallyLamps({ tally: d.tally });
     for (const def of definitions) this.install(def, restoredActive.get(def.id));
+  }
+
+  /** Stops deciding; resolves when the decisions in flight have ended (their commands are cancelled by the caller). */
+  async halt(): Promise<void> {
+    this.halted = true;
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Everything armed is looked at again: the grace after a (re)connect is over, or the link is back. */
+  reevaluate(): void {
+    for (const slot of this.slots.values()) {
+      this.publish(slot);
+      if (this.armed(slot)) this.reactToActive(slot);
+    }
+  }
+
+  /**
+   * An agent was heard live again: its lamps are told again, and a slot waiting for a reachable member
+   * (down, or its live member failed during the grace) may have one now — whatever its status did.
+   */
+  onAgentReachable(agent: string): void {
+    this.lamps.resend(agent, [...this.slots.values()].map((s) => s.def));
+    for (const slot of this.slots.values()) {
+      if ([slot.def.primary, ...slot.def.backups].some((m) => m.agent === agent)) this.reactToActive(slot);
+    }
+  }
+
+  /** Throws when a slot cannot be changed now: while it is failing over. */
+  assertDefinable(id: string): void {
+    if (this.slots.get(id)?.deciding) throw new FailoverRefused(`slot ${id} is failing over; change it when that has finished`);
   }
 
   /** Defines or redefines a slot at run time. The active device stays if it is still a member. */
   defineSlot(def: SlotDefinition): void {
+    this.assertDefinable(def.id);
     const existing = this.slots.get(def.id);
-    if (existing?.deciding) throw new FailoverRefused(`slot ${def.id} is failing over; change it when that has finished`);
     if (existing) this.uninstall(existing, def);
     const slot = this.install(def, existing ? existing.active : undefined);
     if (existing?.lastCondition) slot.lastCondition = existing.lastCondition;
     this.publish(slot, true);
-    this.syncTallies(slot, 'controller');
+    this.syncLamps(slot, 'controller');
     if (this.armed(slot)) this.reactToActive(slot);
   }
 
   removeSlot(id: string): boolean {
     const slot = this.slots.get(id);
     if (!slot) return false;
-    if (slot.deciding) throw new FailoverRefused(`slot ${id} is failing over; remove it when that has finished`);
+    this.assertDefinable(id);
     this.uninstall(slot);
     this.slots.delete(id);
     this.d.unpublish(id);
@@ -116,7 +160,7 @@ export class FailoverEngine {
   private install(def: SlotDefinition, previous: DeviceRef | null | undefined): SlotRuntime {
     const members = [def.primary, ...def.backups];
     const active = previous && members.some((m) => sameRef(m, previous)) ? previous : previous === null ? null : def.primary;
-    const slot: SlotRuntime = { def, active, deciding: false, lamps: new Map() };
+    const slot: SlotRuntime = { def, active, deciding: false };
     this.slots.set(def.id, slot);
     for (const m of members) {
       const key = refName(m);
@@ -133,11 +177,7 @@ export class FailoverEngine {
       if (rest.length > 0) this.slotsByDevice.set(key, rest);
       else this.slotsByDevice.delete(key);
     }
-    const kept = new Set((replacement?.tallies ?? []).map((l) => `${refName(l.board)}#${l.tally}`));
-    for (const lamp of slot.def.tallies) {
-      const key = `${refName(lamp.board)}#${lamp.tally}`;
-      if (slot.lamps.get(key) && !kept.has(key)) this.d.tally(lamp.board, lamp.tally, false, 'controller');
-    }
+    this.lamps.release(slot.def, replacement);
   }
 
   /** Is anything on air (the override, or a show's slot)? */
@@ -154,7 +194,7 @@ export class FailoverEngine {
     this.slotsOnAir = new Set(slots);
     for (const slot of this.slots.values()) {
       this.publish(slot);
-      this.syncTallies(slot, 'controller');
+      this.syncLamps(slot, 'controller');
       if (this.armed(slot)) this.reactToActive(slot);
     }
   }
@@ -191,11 +231,14 @@ export class FailoverEngine {
   async requestFailover(slotId: string, to: string | undefined, reason: string, by: string): Promise<FailoverData> {
     const slot = this.slots.get(slotId);
     if (!slot) throw new FailoverRefused(`no slot "${slotId}"; slots: ${[...this.slots.keys()].join(', ') || 'none'}`);
+    if (this.halted) throw new FailoverRefused('the controller is stopping');
+    if (this.d.fleet() === 'blind') throw new FailoverRefused('the controller cannot reach the broker, so no command can reach an agent; try again when it is back');
     if (slot.deciding) throw new FailoverRefused(`slot ${slotId} is already failing over; try again when it has finished`);
     let candidates: DeviceRef[];
     if (to) {
       const target = this.resolveMember(slot, to);
       if (sameRef(target, slot.active)) throw new FailoverRefused(`${refName(target)} is already active in ${slotId}`);
+      if (!this.d.reachable(target)) throw new FailoverRefused(`agent ${target.agent} has not been heard since the controller (re)connected; a command could not reach ${refName(target)} yet`);
       candidates = [target];
     } else {
       candidates = this.candidates(slot);
@@ -207,27 +250,38 @@ export class FailoverEngine {
   }
 
   private reactToActive(slot: SlotRuntime): void {
-    if (!this.armed(slot) || slot.deciding) return; // a running decision re-checks when it ends
+    if (!this.armed(slot) || slot.deciding || this.halted) return; // a running decision re-checks when it ends
+    const fleet = this.d.fleet();
+    if (fleet === 'blind') return; // cut off from the broker: nothing to decide on, and no way to act
     const activeStatus = slot.active ? this.d.status(slot.active) : 'offline';
     if (slot.active && !isDown(activeStatus)) return;
     const candidates = this.candidates(slot);
     const reason = slot.active ? `${refName(slot.active)} is ${activeStatus}` : 'slot is down';
     if (candidates.length === 0) {
+      if (fleet === 'settling') return; // agents are still re-announcing: decide once the grace is over
       if (slot.active !== null || slot.reason === undefined) this.markDown(slot, `${reason} and no backup is healthy`, 'controller');
       return;
     }
     void this.decide(slot, candidates, reason, 'controller');
   }
 
-  /** Healthy members other than the active one, in slot order; degraded ones only as a last resort. */
+  /** Healthy members other than the active one, that a command can reach, in slot order; degraded ones only as a last resort. */
   private candidates(slot: SlotRuntime): DeviceRef[] {
-    const members = [slot.def.primary, ...slot.def.backups].filter((m) => !sameRef(m, slot.active));
+    const members = [slot.def.primary, ...slot.def.backups].filter((m) => !sameRef(m, slot.active) && this.d.reachable(m));
     const ok = members.filter((m) => this.d.status(m) === 'ok');
     const degraded = members.filter((m) => this.d.status(m) === 'degraded');
     return [...ok, ...degraded];
   }
 
-  private async decide(slot: SlotRuntime, candidates: DeviceRef[], reason: string, by: string): Promise<FailoverData | undefined> {
+  private decide(slot: SlotRuntime, candidates: DeviceRef[], reason: string, by: string): Promise<FailoverData | undefined> {
+    const decision = this.decideNow(slot, candidates, reason, by);
+    this.running.add(decision);
+    const done = (): void => void this.running.delete(decision);
+    decision.then(done, done);
+    return decision;
+  }
+
+  private async decideNow(slot: SlotRuntime, candidates: DeviceRef[], reason: string, by: string): Promise<FailoverData | undefined> {
     slot.deciding = true;
     const started = this.d.clock.now();
     const from = slot.active;
@@ -240,6 +294,11 @@ export class FailoverEngine {
         const result = await this.d.activate(candidate, slot.def.params, by, this.d.activateTimeoutMs).catch(
           (err: unknown): CommandResult => ({ id: '-', device: candidate.device, status: 'failed', error: errorMessage(err), ts: this.d.clock.now() }),
         );
+        if (this.halted && result.status !== 'succeeded') {
+          // Stopping: hand the slot back as it was (the next start looks at it again), no verdict recorded.
+          this.d.log.warn({ slot: slot.def.id, from: refName(from) }, 'failover abandoned: the controller is stopping');
+          return undefined;
+        }
         if (result.status === 'succeeded') {
           slot.active = candidate;
           slot.reason = undefined;
@@ -252,8 +311,8 @@ export class FailoverEngine {
           slot.deciding = false;
           this.publish(slot, false, confirmedAt);
           this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
-          if (from && !isDown(this.d.status(from))) this.d.standby(from, by);
-          this.syncTallies(slot, by);
+          if (from && !isDown(this.d.status(from)) && this.d.reachable(from)) this.d.standby(from, by);
+          this.syncLamps(slot, by);
           return outcome;
         }
         attempts.push(`${refName(candidate)}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
@@ -280,18 +339,12 @@ export class FailoverEngine {
     this.d.record({ type: 'alarm', slot: slot.def.id, by, reason: `slot ${slot.def.id} is DOWN: ${reason}`, data: { severity: 'critical' }, ts: at });
     this.d.log.error({ slot: slot.def.id, reason }, 'slot is down: nothing healthy to put on air');
     this.publish(slot);
-    this.syncTallies(slot, by);
+    this.syncLamps(slot, by);
   }
 
   /** Tally = on program: lit while on air for the active member only. */
-  private syncTallies(slot: SlotRuntime, by: string): void {
-    for (const lamp of slot.def.tallies) {
-      const on = this.armed(slot) && sameRef(slot.active, lamp.member);
-      const key = `${refName(lamp.board)}#${lamp.tally}`;
-      if (slot.lamps.get(key) === on) continue;
-      slot.lamps.set(key, on);
-      this.d.tally(lamp.board, lamp.tally, on, by);
-    }
+  private syncLamps(slot: SlotRuntime, by: string): void {
+    this.lamps.sync(slot.def, this.armed(slot), slot.active, by);
   }
 
   private resolveMember(slot: SlotRuntime, name: string): DeviceRef {

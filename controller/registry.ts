@@ -1,16 +1,30 @@
 /**
- * The fleet picture: agents (with the session rule) and their devices' tracks. It owns
- * state only; the decisions come from the pure failure detector.
+ * The fleet picture: agents (with the session rule) and their devices' tracks. It owns state only;
+ * the decisions come from the pure failure detector.
+ *
+ * It also knows how much of the fleet the controller can see. After a start or a reconnect to the
+ * broker, agents get a grace to re-announce: deadlines wait, and a death of a session nobody has
+ * heard live since then (a broker that restarted publishes every agent's will) is held until the
+ * grace ends — a new birth in the meantime means it was the broker, not the agent. An agent counts
+ * as reachable once a live message of its current session arrives; a retained one proves nothing.
  */
 import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat } from '../protocols/schemas.ts';
 import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type DeviceTrack, type Transition } from './failure-detector.ts';
 
+/** What is stored of an agent. */
 export interface AgentRecord {
   id: string;
   online: boolean;
   session: number;
   lastSeenAt: number | null;
   heartbeatDeadlineMs: number;
+}
+
+interface AgentRuntime extends AgentRecord {
+  /** Heard live in its current session since the controller last (re)connected. */
+  confirmed: boolean;
+  /** A death of this session that arrived before the agent was heard live again: applied when the grace ends. */
+  heldDeath?: number;
 }
 
 export interface DeviceRecord {
@@ -39,24 +53,76 @@ export interface RegistryResult {
   deviceChanges: DeviceChange[];
   /** The message was stale (older session) and ignored. */
   ignored?: string;
+  /** This agent was just heard live: commands can reach it. */
+  confirmed?: string;
+}
+
+/** Where a message came from: a live publish, or a retained copy replayed by the broker. */
+export interface Arrival {
+  now: number;
+  live: boolean;
 }
 
 export const deviceKey = (agent: string, device: string): string => `${agent}/${device}`;
 
+/** Health of a session whose birth has not arrived yet is kept (the latest per device) until it does. */
+const MAX_PARKED = 10_000;
+const NOTHING: RegistryResult = { deviceChanges: [] };
+
 export class Registry {
-  private readonly agents = new Map<string, AgentRecord>();
+  private readonly agents = new Map<string, AgentRuntime>();
   private readonly devices = new Map<string, DeviceRecord>();
   private readonly devicesByAgent = new Map<string, Set<string>>();
+  private readonly parked = new Map<string, { agent: string; device: string; health: DeviceHealth }>();
+  private linkUp = true;
+  private graceUntil = 0;
 
   constructor(private readonly thresholds: DetectionThresholds) {}
 
-  /**
-   * State from before a restart. Deadlines restart from `now + graceMs`: agents need a moment to
-   * reconnect, but one that died while the controller was down must still be declared lost.
-   */
+  /** State from before a restart; then a grace, as after any reconnect. */
   restore(agents: AgentRecord[], devices: DeviceRecord[], now: number, graceMs: number): void {
-    for (const a of agents) this.agents.set(a.id, { ...a, lastSeenAt: a.online ? now + graceMs : a.lastSeenAt });
-    for (const d of devices) this.putDevice({ ...d, track: { ...d.track, lastHealthAt: now + graceMs } });
+    for (const a of agents) this.agents.set(a.id, { ...a, confirmed: false });
+    // Deadlines count from now (then wait for the grace), not from before the restart.
+    for (const d of devices) this.putDevice({ ...d, track: { ...d.track, lastHealthAt: now } });
+    this.beginGrace(now, graceMs);
+  }
+
+  /** The controller lost the broker: nothing is known to be reachable, and no deadline runs. */
+  linkLost(): void {
+    this.linkUp = false;
+    for (const a of this.agents.values()) a.confirmed = false;
+  }
+
+  /**
+   * Connected again (or started): agents get `graceMs` to re-announce before deadlines apply, and one
+   * that died while we could not see it is still declared lost, once the grace is over.
+   */
+  beginGrace(now: number, graceMs: number): void {
+    this.linkUp = true;
+    this.graceUntil = now + graceMs;
+    for (const a of this.agents.values()) {
+      a.confirmed = false;
+      if (a.online) a.lastSeenAt = Math.max(a.lastSeenAt ?? 0, this.graceUntil);
+    }
+    for (const d of this.devices.values()) d.track = { ...d.track, lastHealthAt: d.track.lastHealthAt === null ? null : Math.max(d.track.lastHealthAt, this.graceUntil) };
+  }
+
+  /** Can the controller see the fleet: connected, and every agent that was online heard again (or the grace over)? */
+  settled(now: number): boolean {
+    if (!this.linkUp) return false;
+    if (now >= this.graceUntil) return true;
+    for (const a of this.agents.values()) if (a.online && !a.confirmed) return false;
+    return true;
+  }
+
+  get connected(): boolean {
+    return this.linkUp;
+  }
+
+  /** Heard live since the last (re)connect: a command sent to it can arrive. */
+  reachable(agent: string): boolean {
+    const a = this.agents.get(agent);
+    return !!a && a.online && a.confirmed && this.linkUp;
   }
 
   agent(id: string): AgentRecord | undefined {
@@ -79,42 +145,81 @@ export class Registry {
     return [...this.devices.values()];
   }
 
-  applyAgentState(agentId: string, state: AgentState, now: number): RegistryResult {
+  applyAgentState(agentId: string, state: AgentState, at: Arrival): RegistryResult {
     const known = this.agents.get(agentId);
     if (known && state.session < known.session) {
       // Sparkplug B: a death (or birth) from an older session than the current birth is stale [tck-id-topics-nbirth-bdseq-matching].
       return { deviceChanges: [], ignored: `session ${state.session} is older than current session ${known.session}` };
     }
+    if (!state.online) return this.applyDeath(agentId, known, state, at.now);
     const heartbeatDeadlineMs = state.heartbeatIntervalMs ? Math.max(this.thresholds.heartbeatDeadlineMs, 3 * state.heartbeatIntervalMs) : (known?.heartbeatDeadlineMs ?? this.thresholds.heartbeatDeadlineMs);
-    // A death keeps the old `online` until loseAgent, so the change is reported exactly once.
-    const record: AgentRecord = { id: agentId, online: state.online || (known?.online ?? false), session: state.session, lastSeenAt: now, heartbeatDeadlineMs };
+    const changed = !known || !known.online || known.session !== state.session;
+    const confirmed = at.live || (!!known?.confirmed && known.session === state.session);
+    const record: AgentRuntime = { id: agentId, online: true, session: state.session, lastSeenAt: Math.max(at.now, known?.lastSeenAt ?? 0), heartbeatDeadlineMs, confirmed };
     this.agents.set(agentId, record);
-    const changed = !known || known.online !== state.online || known.session !== state.session;
-    if (state.online) {
-      for (const deviceId of state.devices ?? []) {
-        if (!this.devices.has(deviceKey(agentId, deviceId))) this.putDevice({ agent: agentId, device: deviceId, track: newTrack(now) });
-      }
-      return changed ? { agentChange: { agent: agentId, online: true, session: state.session, reason: 'birth' }, deviceChanges: [] } : { deviceChanges: [] };
+    for (const deviceId of state.devices ?? []) {
+      if (!this.devices.has(deviceKey(agentId, deviceId))) this.putDevice({ agent: agentId, device: deviceId, track: newTrack(at.now) });
     }
-    return this.loseAgent(record, now, 'agent offline (last will or goodbye)');
+    const deviceChanges = this.unpark(agentId, state.session, at.now);
+    return {
+      deviceChanges,
+      ...(changed ? { agentChange: { agent: agentId, online: true, session: state.session, reason: 'birth' } } : {}),
+      ...(confirmed && !known?.confirmed ? { confirmed: agentId } : {}),
+    };
+  }
+
+  private applyDeath(agentId: string, known: AgentRuntime | undefined, state: AgentState, now: number): RegistryResult {
+    if (!known) {
+      this.agents.set(agentId, { id: agentId, online: false, session: state.session, lastSeenAt: now, heartbeatDeadlineMs: this.thresholds.heartbeatDeadlineMs, confirmed: false });
+      return NOTHING;
+    }
+    if (state.session !== known.session) {
+      // A death names the session it ends [tck-id-payloads-ndeath-bdseq]: one for a session we never saw born ends nothing.
+      return { deviceChanges: [], ignored: `death for session ${state.session}, but the current session is ${known.session}` };
+    }
+    if (!known.online) return NOTHING;
+    if (!known.confirmed && now < this.graceUntil) {
+      // Not heard live since we (re)connected: a restarted broker publishes every agent's will. Wait for the grace.
+      known.heldDeath = state.session;
+      return { deviceChanges: [], ignored: `death of session ${state.session} held until the agents have had their grace to reconnect` };
+    }
+    return this.loseAgent(known, now, 'agent offline (last will or goodbye)');
   }
 
   applyHeartbeat(agentId: string, heartbeat: Heartbeat, now: number): RegistryResult {
     const known = this.agents.get(agentId);
     if (!known || heartbeat.session < known.session) return { deviceChanges: [], ignored: 'heartbeat from an unknown or older session' };
+    if (heartbeat.session !== known.session) return NOTHING; // a newer session whose birth we have not seen: wait for it
     known.lastSeenAt = now;
-    if (!known.online && heartbeat.session === known.session) {
+    const firstLive = !known.confirmed;
+    known.confirmed = true;
+    known.heldDeath = undefined;
+    if (!known.online) {
       known.online = true;
-      return { agentChange: { agent: agentId, online: true, session: known.session, reason: 'heartbeats resumed' }, deviceChanges: [] };
+      return { agentChange: { agent: agentId, online: true, session: known.session, reason: 'heartbeats resumed' }, deviceChanges: [], confirmed: agentId };
     }
-    return { deviceChanges: [] };
+    return firstLive ? { deviceChanges: [], confirmed: agentId } : NOTHING;
   }
 
-  applyHealth(agentId: string, deviceId: string, health: DeviceHealth, now: number): RegistryResult {
+  applyHealth(agentId: string, deviceId: string, health: DeviceHealth, at: Arrival): RegistryResult {
     const agent = this.agents.get(agentId);
     if (agent && health.session < agent.session) return { deviceChanges: [], ignored: `health from older session ${health.session}` };
-    if (agent && !agent.online) return { deviceChanges: [], ignored: 'health from an agent that is offline' };
-    if (agent) agent.lastSeenAt = now;
+    if (!agent || health.session > agent.session || !agent.online) {
+      if (agent && health.session === agent.session) return { deviceChanges: [], ignored: 'health from an agent that is offline' };
+      // Its birth has not arrived yet (retained messages come in any order): keep it for the birth.
+      this.park(agentId, deviceId, health);
+      return NOTHING;
+    }
+    if (at.live) agent.lastSeenAt = at.now;
+    const firstLive = at.live && !agent.confirmed;
+    if (at.live) {
+      agent.confirmed = true;
+      agent.heldDeath = undefined;
+    }
+    return { ...this.healthStep(agentId, deviceId, health, at.now), ...(firstLive ? { confirmed: agentId } : {}) };
+  }
+
+  private healthStep(agentId: string, deviceId: string, health: DeviceHealth, now: number): RegistryResult {
     const key = deviceKey(agentId, deviceId);
     let record = this.devices.get(key);
     if (!record) {
@@ -128,10 +233,33 @@ export class Registry {
     return { deviceChanges: step.transition ? [{ agent: agentId, device: deviceId, at: now, ...step.transition }] : [] };
   }
 
-  /** Deadlines and recoveries. O(agents + devices); run on a timer, not per message. */
+  private park(agent: string, device: string, health: DeviceHealth): void {
+    const key = deviceKey(agent, device);
+    this.parked.delete(key); // re-insert: the Map stays oldest first
+    this.parked.set(key, { agent, device, health });
+    if (this.parked.size > MAX_PARKED) this.parked.delete(this.parked.keys().next().value!);
+  }
+
+  private unpark(agent: string, session: number, now: number): DeviceChange[] {
+    const changes: DeviceChange[] = [];
+    for (const [key, p] of this.parked) {
+      if (p.agent !== agent || p.health.session > session) continue;
+      this.parked.delete(key);
+      if (p.health.session === session) changes.push(...this.healthStep(agent, p.device, p.health, now).deviceChanges);
+    }
+    return changes;
+  }
+
+  /** Deadlines, recoveries and the end of a grace. O(agents + devices); run on a timer, not per message. */
   tick(now: number): RegistryResult[] {
+    if (!this.linkUp) return []; // cut off from the broker: silence means nothing
     const results: RegistryResult[] = [];
     for (const agent of this.agents.values()) {
+      if (agent.heldDeath !== undefined && now >= this.graceUntil) {
+        const held = agent.heldDeath;
+        agent.heldDeath = undefined;
+        if (agent.online && !agent.confirmed && held === agent.session) results.push(this.loseAgent(agent, now, 'agent offline: its last will stood, and it did not reconnect within the grace'));
+      }
       if (agent.online && agent.lastSeenAt !== null && now - agent.lastSeenAt > agent.heartbeatDeadlineMs) {
         results.push(this.loseAgent(agent, now, `no heartbeat for ${now - agent.lastSeenAt} ms`));
       }
@@ -152,11 +280,14 @@ export class Registry {
     const key = deviceKey(agent, device);
     this.devices.delete(key);
     this.devicesByAgent.get(agent)?.delete(key);
+    this.parked.delete(key);
   }
 
-  private loseAgent(agent: AgentRecord, now: number, reason: string): RegistryResult {
+  private loseAgent(agent: AgentRuntime, now: number, reason: string): RegistryResult {
     const wasOnline = agent.online;
     agent.online = false;
+    agent.confirmed = false;
+    agent.heldDeath = undefined;
     const deviceChanges: DeviceChange[] = [];
     for (const key of this.devicesByAgent.get(agent.id) ?? []) {
       const record = this.devices.get(key)!;

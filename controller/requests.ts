@@ -1,29 +1,37 @@
 /**
  * controller/requests/{op} → controller/responses/{op}: any MQTT client (mosquitto_pub,
  * Node-RED, a Stream Deck plugin, the onair CLI) can drive OnAir. Every request is
- * validated; every answer echoes its transaction as `{status: ok, data}` or `{status: error, error}`.
+ * validated; every answer echoes its transaction as `{status: ok, data}` or `{status: error, error}`,
+ * and a request that can be answered is answered — an unknown operation and a failure to encode the
+ * answer included.
  */
 import type { Logger } from '../lib/logger.ts';
+import { closest } from '../lib/yaml-config.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { requestCodec, responseCodec } from '../protocols/codec.ts';
-import { isOperation, type OperationData, type OperationName, type OperationParams, type OperationResponse } from '../protocols/contract.ts';
+import { OPERATIONS, isOperation, requestMaxBytes, type OperationData, type OperationName, type OperationParams, type OperationResponse } from '../protocols/contract.ts';
 
 export type Handlers = { [O in OperationName]: (params: OperationParams<O>, issuedBy: string) => Promise<OperationData<O>> | OperationData<O> };
 
 export interface RequestRouterSettings {
   handlers: Handlers;
-  respond: (op: OperationName, payload: Buffer) => void;
+  /** `op` is an id-shaped topic level (checked by parseTopic), known or not. */
+  respond: (op: string, payload: Buffer) => void;
   log: Logger;
   onInvalid: (op: string, reason: string) => void;
 }
+
+const KNOWN = Object.keys(OPERATIONS);
 
 export class RequestRouter {
   constructor(private readonly s: RequestRouterSettings) {}
 
   async handle(op: string, payload: Buffer): Promise<void> {
     if (!isOperation(op)) {
+      const near = closest(op, KNOWN);
+      const error = `unknown operation "${op}"${near ? ` (did you mean "${near}"?)` : ''}; operations: ${KNOWN.join(', ')}`;
       this.s.onInvalid(op, `unknown operation "${op}"`);
-      this.answerInvalid(undefined, payload, `unknown operation "${op}"`);
+      this.answerInvalid(op, payload, error);
       return;
     }
     await this.run(op, payload);
@@ -45,18 +53,30 @@ export class RequestRouter {
     } catch (err) {
       response = { transaction, status: 'error', error: errorMessage(err) } as OperationResponse<O>;
     }
-    this.s.respond(op, responseCodec(op).encode(response));
+    this.s.respond(op, this.encode(op, transaction, response));
+  }
+
+  /** An answer that breaks the contract (a bug, or bad data from the store) goes out as an error, never as an exception. */
+  private encode<O extends OperationName>(op: O, transaction: string, response: OperationResponse<O>): Buffer {
+    try {
+      return responseCodec(op).encode(response);
+    } catch (err) {
+      this.s.log.error({ op, transaction, err: errorMessage(err) }, 'could not encode the answer to a request; answering with an error');
+      return Buffer.from(JSON.stringify({ transaction, status: 'error', error: `the controller could not encode its answer: ${errorMessage(err)}` }));
+    }
   }
 
   /** Answer a broken request when it carries a transaction we can echo; otherwise logging is all we can do. */
-  private answerInvalid(op: OperationName | undefined, payload: Buffer, error: string): void {
+  private answerInvalid(op: string, payload: Buffer, error: string): void {
+    // Only a bounded payload is read for its transaction (the limit applies to unknown operations too).
+    if (payload.length > requestMaxBytes('profile.add')) return;
     let transaction: unknown;
     try {
       transaction = (JSON.parse(payload.toString('utf8')) as { transaction?: unknown }).transaction;
     } catch {
       transaction = undefined;
     }
-    if (op && typeof transaction === 'string' && transaction.length > 0) {
+    if (typeof transaction === 'string' && transaction.length > 0 && transaction.length <= 128) {
       this.s.respond(op, Buffer.from(JSON.stringify({ transaction, status: 'error', error })));
     }
   }

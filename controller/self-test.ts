@@ -7,6 +7,7 @@
 import type { Clock } from '../lib/clock.ts';
 import { errorMessage, sleep } from '../lib/timeout.ts';
 import { PayloadCodec } from '../protocols/codec.ts';
+import { TOPICS } from '../protocols/contract.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import { SEVERITY } from '../protocols/health-rules.ts';
 import type { SelfTestReport } from '../protocols/registry-operations.ts';
@@ -25,7 +26,8 @@ type Step = EquipmentProfile['selfTest'][number];
 type Expectation = NonNullable<Step['expect']>[number];
 type StepResult = SelfTestReport['steps'][number];
 
-const probeReport = new PayloadCodec(ProbeReport);
+/** Checks the data of a `probe` result (it arrived inside a command result, already bounded). */
+const probeReport = new PayloadCodec(ProbeReport, TOPICS.commandResult.maxBytes);
 
 export class SelfTestRunner {
   constructor(private readonly d: SelfTestDependencies) {}

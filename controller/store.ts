@@ -6,12 +6,30 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ControllerEvent, DeviceRef, DeviceStatus, EventsParams } from '../protocols/schemas.ts';
+import { Type } from '@sinclair/typebox';
+import { ControllerEvent, DeviceStatus, Id, Session, Timestamp, type DeviceRef, type EventsParams } from '../protocols/schemas.ts';
 import type { AgentRecord, DeviceRecord } from './registry.ts';
+import { checkedRows, parseJson, type CorruptRowHandler } from './stored-rows.ts';
+import { WriteBehind } from './write-behind.ts';
 import { CatalogStore, CATALOG_SCHEMA } from './catalog-store.ts';
 import { PlanStore } from './plan-store.ts';
 
 export type NewEvent = Omit<ControllerEvent, 'seq'>;
+
+/** What a row of `agents` must hold to be used again. */
+const StoredAgent = Type.Object({ id: Id, online: Type.Boolean(), session: Session, lastSeenAt: Type.Union([Timestamp, Type.Null()]), heartbeatDeadlineMs: Type.Integer({ minimum: 1 }) });
+/** What a row of `devices` must hold to be used again. */
+const StoredDevice = Type.Object({
+  agent: Id,
+  device: Id,
+  status: DeviceStatus,
+  since: Timestamp,
+  reported: DeviceStatus,
+  detail: Type.Union([Type.String(), Type.Null()]),
+  driver: Type.Union([Type.String(), Type.Null()]),
+  kind: Type.Union([Type.String(), Type.Null()]),
+});
+const StoredAssignment = Type.Object({ slot: Type.String({ minLength: 1 }), active: Type.Union([Type.Object({ agent: Id, device: Id }), Type.Null()]) });
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS agents (
@@ -40,15 +58,29 @@ interface EventRow {
   data: string;
 }
 
+export interface StoreHooks {
+  /** A stored row that no longer matches its schema (it is skipped). */
+  onCorrupt?: CorruptRowHandler;
+  /** The disk refused a write the decisions depend on: it is held in memory (see WriteBehind). */
+  onTrouble?: (err: Error) => void;
+  onRecovered?: (written: number) => void;
+}
+
 export class Store {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly behind: WriteBehind<ControllerEvent>;
+  private readonly onCorrupt: CorruptRowHandler;
+  /** Event numbers are ours, not SQLite's: an event held in memory keeps its place in the log. */
+  private nextSeq: number;
+  private closed = false;
   /** Profiles, registered devices, slots and each agent's desired config version. */
   readonly catalog: CatalogStore;
   /** Shows, test jobs, schedules and checklists. */
   readonly plan: PlanStore;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, hooks: StoreHooks = {}) {
+    this.onCorrupt = hooks.onCorrupt ?? (() => undefined);
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(path.join(dataDir, 'onair.sqlite'));
     this.db.pragma('journal_mode = WAL');
@@ -71,44 +103,67 @@ export class Store {
          ON CONFLICT(slot) DO UPDATE SET active_agent=excluded.active_agent, active_device=excluded.active_device, updated_at=excluded.updated_at`,
       ),
       appendEvent: this.db.prepare(
-        'INSERT INTO events (ts, type, agent, device, slot, by, reason, data) VALUES (@ts, @type, @agent, @device, @slot, @by, @reason, @data)',
+        'INSERT INTO events (seq, ts, type, agent, device, slot, by, reason, data) VALUES (@seq, @ts, @type, @agent, @device, @slot, @by, @reason, @data)',
       ),
+      deleteDevice: this.db.prepare('DELETE FROM devices WHERE agent = ? AND device = ?'),
     };
+    this.nextSeq = ((this.db.prepare('SELECT MAX(seq) AS seq FROM events').get() as { seq: number | null }).seq ?? 0) + 1;
+    this.behind = new WriteBehind<ControllerEvent>(
+      (e) => this.statements.appendEvent.run({ ...e, agent: e.agent ?? null, device: e.device ?? null, slot: e.slot ?? null, by: e.by ?? null, reason: e.reason ?? null, data: JSON.stringify(e.data) }),
+      (work) => this.db.transaction(work)(),
+      { onTrouble: hooks.onTrouble ?? (() => undefined), onRecovered: hooks.onRecovered ?? (() => undefined) },
+    );
+  }
+
+  /** What the disk has not taken yet, and what had to be dropped (events past the bound). */
+  backlog(): { events: number; writes: number; droppedEvents: number; error?: string } {
+    return { ...this.behind.pending, droppedEvents: this.behind.dropped, ...(this.behind.lastError ? { error: this.behind.lastError } : {}) };
+  }
+
+  /** Writes what the disk refused earlier; true when nothing is held any more. On the controller's timer. */
+  flush(): boolean {
+    return this.closed || this.behind.flush();
   }
 
   saveAgent(a: AgentRecord): void {
-    this.statements.saveAgent.run({ ...a, online: a.online ? 1 : 0 });
+    this.rowWrite(`agent:${a.id}`, () =>
+      this.statements.saveAgent.run({ id: a.id, online: a.online ? 1 : 0, session: a.session, lastSeenAt: a.lastSeenAt, heartbeatDeadlineMs: a.heartbeatDeadlineMs }),
+    );
   }
 
   saveDevice(d: DeviceRecord): void {
-    this.statements.saveDevice.run({
-      agent: d.agent,
-      device: d.device,
-      status: d.track.status,
-      since: d.track.since,
-      reported: d.track.reported,
-      detail: d.track.detail ?? null,
-      driver: d.driver ?? null,
-      kind: d.kind ?? null,
-    });
+    this.rowWrite(`device:${d.agent}/${d.device}`, () =>
+      this.statements.saveDevice.run({
+        agent: d.agent,
+        device: d.device,
+        status: d.track.status,
+        since: d.track.since,
+        reported: d.track.reported,
+        detail: d.track.detail ?? null,
+        driver: d.driver ?? null,
+        kind: d.kind ?? null,
+      }),
+    );
+  }
+
+  /** A device that was unregistered: its last known state goes with it. */
+  deleteDevice(agent: string, device: string): void {
+    this.rowWrite(`device:${agent}/${device}`, () => this.statements.deleteDevice.run(agent, device));
   }
 
   saveSlotActive(slot: string, active: DeviceRef | null, at: number): void {
-    this.statements.saveSlot.run(slot, active?.agent ?? null, active?.device ?? null, at);
+    this.rowWrite(`slot:${slot}`, () => this.statements.saveSlot.run(slot, active?.agent ?? null, active?.device ?? null, at));
   }
 
+  /** Numbered now, written now or as soon as the disk takes it. */
   appendEvent(event: NewEvent): ControllerEvent {
-    const info = this.statements.appendEvent.run({
-      ts: event.ts,
-      type: event.type,
-      agent: event.agent ?? null,
-      device: event.device ?? null,
-      slot: event.slot ?? null,
-      by: event.by ?? null,
-      reason: event.reason ?? null,
-      data: JSON.stringify(event.data),
-    });
-    return { ...event, seq: Number(info.lastInsertRowid) };
+    const stored: ControllerEvent = { ...event, seq: this.nextSeq++ };
+    if (!this.closed) this.behind.append(stored);
+    return stored;
+  }
+
+  private rowWrite(key: string, work: () => void): void {
+    if (!this.closed) this.behind.write(key, work);
   }
 
   events(query: EventsParams = {}): ControllerEvent[] {
@@ -120,40 +175,46 @@ export class Store {
     const limit = query.limit ?? 1_000;
     // Newest `limit` rows, returned oldest first.
     const sql = `SELECT * FROM (SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}) ORDER BY seq ASC`;
-    return (this.db.prepare(sql).all(...args) as EventRow[]).map(toEvent);
+    const held = this.behind.heldEvents().filter((e) => (query.since === undefined || e.ts >= query.since) && (!query.slot || e.slot === query.slot) && (!query.device || e.device === query.device));
+    return [...this.toEvents(this.db.prepare(sql).all(...args) as EventRow[]), ...held].slice(-limit);
   }
 
   /** Every event up to `until`, oldest first: reports read the whole history so a past period is reproducible. */
   eventsUntil(until: number): ControllerEvent[] {
-    return (this.db.prepare('SELECT * FROM events WHERE ts <= ? ORDER BY seq ASC').all(until) as EventRow[]).map(toEvent);
+    const held = this.behind.heldEvents().filter((e) => e.ts <= until);
+    return [...this.toEvents(this.db.prepare('SELECT * FROM events WHERE ts <= ? ORDER BY seq ASC').all(until) as EventRow[]), ...held];
+  }
+
+  private toEvents(rows: EventRow[]): ControllerEvent[] {
+    const values = rows.map((r) => {
+      const data = parseJson(r.data);
+      return { key: String(r.seq), value: data.ok ? toEvent(r, data.value) : { unreadable: data.reason } };
+    });
+    return checkedRows(ControllerEvent, 'events', values, this.onCorrupt);
   }
 
   /** The on-air override an engineer or the config last set by hand (shows aside), from the event log. */
   lastOnAir(): boolean | undefined {
     const row = this.db.prepare("SELECT data FROM events WHERE type = 'onair.changed' ORDER BY seq DESC LIMIT 1").get() as { data: string } | undefined;
     if (!row) return undefined;
-    const data = JSON.parse(row.data) as { onAir: boolean; manualOnAir?: boolean };
-    return data.manualOnAir ?? data.onAir;
-  }
-
-  /** A device that was unregistered: its last known state goes with it. */
-  deleteDevice(agent: string, device: string): void {
-    this.db.prepare('DELETE FROM devices WHERE agent = ? AND device = ?').run(agent, device);
+    const parsed = parseJson(row.data);
+    const data = (parsed.ok ? parsed.value : {}) as { onAir?: unknown; manualOnAir?: unknown };
+    const flag = data.manualOnAir ?? data.onAir;
+    return typeof flag === 'boolean' ? flag : undefined;
   }
 
   loadAgents(): AgentRecord[] {
-    return (this.db.prepare('SELECT * FROM agents').all() as Array<{ id: string; online: number; session: number; last_seen_at: number | null; heartbeat_deadline_ms: number }>).map((r) => ({
-      id: r.id,
-      online: r.online === 1,
-      session: r.session,
-      lastSeenAt: r.last_seen_at,
-      heartbeatDeadlineMs: r.heartbeat_deadline_ms,
+    type Row = { id: string; online: number; session: number; last_seen_at: number | null; heartbeat_deadline_ms: number };
+    const rows = (this.db.prepare('SELECT * FROM agents').all() as Row[]).map((r) => ({
+      key: r.id,
+      value: { id: r.id, online: r.online === 1, session: r.session, lastSeenAt: r.last_seen_at, heartbeatDeadlineMs: r.heartbeat_deadline_ms },
     }));
+    return checkedRows(StoredAgent, 'agents', rows, this.onCorrupt);
   }
 
   loadDevices(): DeviceRecord[] {
-    type Row = { agent: string; device: string; status: DeviceStatus; since: number; reported: DeviceStatus; detail: string | null; driver: string | null; kind: string | null };
-    return (this.db.prepare('SELECT * FROM devices').all() as Row[]).map((r) => ({
+    const rows = (this.db.prepare('SELECT * FROM devices').all() as Array<Record<string, unknown>>).map((r) => ({ key: `${String(r.agent)}/${String(r.device)}`, value: r }));
+    return checkedRows(StoredDevice, 'devices', rows, this.onCorrupt).map((r) => ({
       agent: r.agent,
       device: r.device,
       ...(r.driver ? { driver: r.driver } : {}),
@@ -164,16 +225,23 @@ export class Store {
 
   loadSlotAssignments(): Map<string, DeviceRef | null> {
     type Row = { slot: string; active_agent: string | null; active_device: string | null };
-    const rows = this.db.prepare('SELECT slot, active_agent, active_device FROM slot_assignments').all() as Row[];
-    return new Map(rows.map((r) => [r.slot, r.active_agent && r.active_device ? { agent: r.active_agent, device: r.active_device } : null]));
+    const rows = (this.db.prepare('SELECT slot, active_agent, active_device FROM slot_assignments').all() as Row[]).map((r) => ({
+      key: r.slot,
+      value: { slot: r.slot, active: r.active_agent !== null || r.active_device !== null ? { agent: r.active_agent, device: r.active_device } : null },
+    }));
+    return new Map(checkedRows(StoredAssignment, 'slot_assignments', rows, this.onCorrupt).map((r) => [r.slot, r.active]));
   }
 
+  /** Writes what it can of what is held, then closes; later writes are dropped (nothing runs after a stop). */
   close(): void {
+    if (this.closed) return;
+    this.behind.flush();
+    this.closed = true;
     this.db.close();
   }
 }
 
-function toEvent(r: EventRow): ControllerEvent {
+function toEvent(r: EventRow, data: unknown): Record<string, unknown> {
   return {
     seq: r.seq,
     ts: r.ts,
@@ -183,6 +251,6 @@ function toEvent(r: EventRow): ControllerEvent {
     ...(r.slot ? { slot: r.slot } : {}),
     ...(r.by ? { by: r.by } : {}),
     ...(r.reason ? { reason: r.reason } : {}),
-    data: JSON.parse(r.data) as Record<string, unknown>,
+    data,
   };
 }

@@ -23,6 +23,8 @@ import {
   SlotState,
   StatusData,
   StatusParams,
+  ID_PATTERN,
+  SLOT_ID_PATTERN,
 } from './schemas.ts';
 import { REGISTRY_OPERATIONS } from './registry-operations.ts';
 import { PLAN_OPERATIONS } from './plan-operations.ts';
@@ -38,9 +40,13 @@ export interface TopicSpec<S extends TSchema = TSchema> {
   retain: boolean;
   publisher: 'agent' | 'controller' | 'client';
   description: string;
+  /** Larger payloads are refused unread (and counted as invalid). */
+  maxBytes: number;
 }
 
 const spec = <S extends TSchema>(s: TopicSpec<S>): TopicSpec<S> => s;
+const KiB = 1024;
+const MiB = 1024 * KiB;
 
 export const TOPICS = {
   agentState: spec({
@@ -50,6 +56,7 @@ export const TOPICS = {
     retain: true,
     publisher: 'agent',
     description: 'Birth `{online: true, session}` on every connect; the last will `{online: false, session}` is published by the broker when the agent vanishes. A death whose session is older than the current birth is ignored.',
+    maxBytes: 16 * KiB,
   }),
   heartbeat: spec({
     pattern: 'agents/{agentId}/heartbeat',
@@ -58,6 +65,7 @@ export const TOPICS = {
     retain: false,
     publisher: 'agent',
     description: 'Periodic, so a hung agent whose TCP session stays up is still detected.',
+    maxBytes: KiB,
   }),
   deviceHealth: spec({
     pattern: 'agents/{agentId}/devices/{deviceId}/health',
@@ -66,6 +74,7 @@ export const TOPICS = {
     retain: true,
     publisher: 'agent',
     description: 'Published on every change (status, failing checks, each failed probe) and at a steady interval.',
+    maxBytes: 64 * KiB,
   }),
   command: spec({
     pattern: 'agents/{agentId}/commands',
@@ -74,6 +83,7 @@ export const TOPICS = {
     retain: false,
     publisher: 'controller',
     description: 'An action for one device. Expired commands are answered `expired`; a repeated id gets the earlier result again, never a second execution.',
+    maxBytes: 64 * KiB,
   }),
   commandResult: spec({
     pattern: 'agents/{agentId}/results',
@@ -82,6 +92,7 @@ export const TOPICS = {
     retain: false,
     publisher: 'agent',
     description: '`accepted` as soon as the command is taken, then `succeeded` or `failed`; or directly `rejected` / `expired`.',
+    maxBytes: 256 * KiB,
   }),
   slot: spec({
     pattern: 'slots/{slotId}',
@@ -90,6 +101,7 @@ export const TOPICS = {
     retain: true,
     publisher: 'controller',
     description: "A slot's primary, backups, active device and condition.",
+    maxBytes: 64 * KiB,
   }),
   desiredConfig: spec({
     pattern: 'agents/{agentId}/config',
@@ -98,6 +110,7 @@ export const TOPICS = {
     retain: true,
     publisher: 'controller',
     description: "The registered devices this agent must run, with their profiles' health rules. Republished on every change and whenever the controller (re)connects. The agent applies it live and answers on config/applied. Secrets are only named (passwordEnv): the agent reads them from its own environment.",
+    maxBytes: MiB,
   }),
   appliedConfig: spec({
     pattern: 'agents/{agentId}/config/applied',
@@ -106,6 +119,7 @@ export const TOPICS = {
     retain: true,
     publisher: 'agent',
     description: 'The desired config version the agent runs, the devices running from it, and the devices it refused with the reason.',
+    maxBytes: 256 * KiB,
   }),
   controllerState: spec({
     pattern: 'controller/state',
@@ -114,6 +128,7 @@ export const TOPICS = {
     retain: true,
     publisher: 'controller',
     description: 'Controller online/offline, with a last will.',
+    maxBytes: 4 * KiB,
   }),
   controllerEvents: spec({
     pattern: 'controller/events',
@@ -122,6 +137,7 @@ export const TOPICS = {
     retain: false,
     publisher: 'controller',
     description: 'Live copy of the event log (state changes, commands, failovers, alarms) for dashboards.',
+    maxBytes: 64 * KiB,
   }),
 } as const;
 
@@ -139,6 +155,13 @@ export const OPERATIONS = {
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
+
+/** Requests are small; a profile (the largest) may take more. */
+export const requestMaxBytes = (op: OperationName): number => (op === 'profile.add' ? 256 * KiB : 64 * KiB);
+/** What a client accepts as an answer: a status of a large fleet, or thousands of events. */
+export const RESPONSE_MAX_BYTES = 32 * MiB;
+/** The embedded broker refuses bigger packets (the largest payload plus topic and header). */
+export const MAX_PACKET_BYTES = MiB + 4 * KiB;
 export type OperationParams<O extends OperationName> = Static<(typeof OPERATIONS)[O]['params']>;
 export type OperationData<O extends OperationName> = Static<(typeof OPERATIONS)[O]['data']>;
 
@@ -148,7 +171,8 @@ export type OperationRequest<O extends OperationName> = Static<ReturnType<typeof
 export type OperationResponse<O extends OperationName> = Static<ReturnType<typeof responseSchema<O>>>;
 
 export const requestTopic = (op: OperationName): string => `${ROOT}/controller/requests/${op}`;
-export const responseTopic = (op: OperationName): string => `${ROOT}/controller/responses/${op}`;
+/** Also for an unknown operation (an id-shaped one), so its asker hears why. */
+export const responseTopic = (op: OperationName | string): string => `${ROOT}/controller/responses/${op}`;
 
 export const topic = {
   agentState: (agentId: string) => `${ROOT}/agents/${agentId}/state`,
@@ -178,35 +202,54 @@ export type ParsedTopic =
   | { name: 'deviceHealth'; agentId: string; deviceId: string }
   | { name: 'slot'; slotId: string }
   | { name: 'controllerState' | 'controllerEvents' }
-  | { name: 'request' | 'response'; op: string };
+  | { name: 'request' | 'response'; op: string }
+  /** An OnAir topic whose ids break the id rule: refused before anything reads, stores or echoes them. */
+  | { name: 'invalid'; reason: string };
 
 const ROOT_LEVELS = ROOT.split('/').length;
+const ID = new RegExp(ID_PATTERN);
+const SLOT_ID = new RegExp(SLOT_ID_PATTERN);
+const shown = (id: string): string => JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id);
+const invalidId = (what: string, id: string): ParsedTopic => ({ name: 'invalid', reason: `${what} ${shown(id)} in the topic is not a valid id (letters, digits, _ . : -; at most 64)` });
 
-/** O(1) topic classification: a split and a switch, no regex scan over every pattern. */
+/**
+ * O(1) topic classification: a split and a switch, no regex scan over every pattern. Ids in the
+ * topic are checked with the same rule as ids in payloads: a topic level is input like any other.
+ */
 export function parseTopic(mqttTopic: string): ParsedTopic | undefined {
   const levels = mqttTopic.split('/');
   if (levels.length <= ROOT_LEVELS || levels[0] !== 'onair' || levels[1] !== 'v1') return undefined;
   const [kind, a, b, c, d] = levels.slice(ROOT_LEVELS);
   switch (kind) {
     case 'agents': {
-      if (!a) return undefined;
+      if (a === undefined) return undefined;
+      const agentId = a;
+      let parsed: ParsedTopic | undefined;
       if (levels.length === ROOT_LEVELS + 3) {
-        if (b === 'state') return { name: 'agentState', agentId: a };
-        if (b === 'heartbeat') return { name: 'heartbeat', agentId: a };
-        if (b === 'commands') return { name: 'command', agentId: a };
-        if (b === 'results') return { name: 'commandResult', agentId: a };
-        if (b === 'config') return { name: 'desiredConfig', agentId: a };
+        if (b === 'state') parsed = { name: 'agentState', agentId };
+        else if (b === 'heartbeat') parsed = { name: 'heartbeat', agentId };
+        else if (b === 'commands') parsed = { name: 'command', agentId };
+        else if (b === 'results') parsed = { name: 'commandResult', agentId };
+        else if (b === 'config') parsed = { name: 'desiredConfig', agentId };
+      } else if (levels.length === ROOT_LEVELS + 4 && b === 'config' && c === 'applied') parsed = { name: 'appliedConfig', agentId };
+      else if (levels.length === ROOT_LEVELS + 5 && b === 'devices' && c !== undefined && d === 'health') {
+        if (!ID.test(c)) return ID.test(agentId) ? invalidId('device', c) : invalidId('agent', agentId);
+        parsed = { name: 'deviceHealth', agentId, deviceId: c };
       }
-      if (levels.length === ROOT_LEVELS + 4 && b === 'config' && c === 'applied') return { name: 'appliedConfig', agentId: a };
-      if (levels.length === ROOT_LEVELS + 5 && b === 'devices' && c && d === 'health') return { name: 'deviceHealth', agentId: a, deviceId: c };
-      return undefined;
+      if (!parsed) return undefined;
+      return ID.test(agentId) ? parsed : invalidId('agent', agentId);
     }
-    case 'slots':
-      return a ? { name: 'slot', slotId: levels.slice(ROOT_LEVELS + 1).join('/') } : undefined;
+    case 'slots': {
+      if (!a) return undefined;
+      const slotId = levels.slice(ROOT_LEVELS + 1).join('/');
+      return SLOT_ID.test(slotId) ? { name: 'slot', slotId } : invalidId('slot', slotId);
+    }
     case 'controller':
       if (a === 'state' && levels.length === ROOT_LEVELS + 2) return { name: 'controllerState' };
       if (a === 'events' && levels.length === ROOT_LEVELS + 2) return { name: 'controllerEvents' };
-      if ((a === 'requests' || a === 'responses') && b && levels.length === ROOT_LEVELS + 3) return { name: a === 'requests' ? 'request' : 'response', op: b };
+      if ((a === 'requests' || a === 'responses') && b && levels.length === ROOT_LEVELS + 3) {
+        return ID.test(b) ? { name: a === 'requests' ? 'request' : 'response', op: b } : invalidId('operation', b);
+      }
       return undefined;
     default:
       return undefined;

@@ -7,12 +7,20 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-/** Agent, device and slot segment ids: safe as MQTT topic levels (no '/', '+', '#'). */
-export const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$', description: 'letters, digits, _ . : -; at most 64' });
+const ID_SEGMENT = '[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}';
+/** Agent, device and slot segment ids: safe as MQTT topic levels (no '/', '+', '#'). One rule for ids in topics and in payloads. */
+export const ID_PATTERN = `^${ID_SEGMENT}$`;
+export const SLOT_ID_PATTERN = `^${ID_SEGMENT}(/${ID_SEGMENT})?$`;
+export const Id = Type.String({ pattern: ID_PATTERN, description: 'letters, digits, _ . : -; at most 64' });
 /** A slot id may have one '/' to group by studio: `studio-a/cam-wide`. */
-export const SlotId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}(/[A-Za-z0-9][A-Za-z0-9_.:-]{0,63})?$' });
+export const SlotId = Type.String({ pattern: SLOT_ID_PATTERN });
 /** Milliseconds since the Unix epoch. */
-export const Timestamp = Type.Integer({ minimum: 0, description: 'ms since the Unix epoch' });
+export const Timestamp = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'ms since the Unix epoch' });
+/**
+ * An agent's connection number (Sparkplug B's bdSeq): the agent takes the time of its connect in ms,
+ * or the previous session + 1 if that is larger, so it grows with every connect.
+ */
+export const Session = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "the agent's session: grows with every connect (0 to 2^53-1); only the current session's death counts" });
 
 export const DeviceStatus = Type.Union(
   [Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('failed'), Type.Literal('offline'), Type.Literal('unknown')],
@@ -45,7 +53,7 @@ export const DeviceHealth = Type.Object(
     failingForMs: Type.Optional(Type.Integer({ minimum: 0, description: 'while failing: how long since the first failed probe of this streak was sent' })),
     ts: Timestamp,
     seq: Type.Integer({ minimum: 0, description: 'grows with every health message of this device from this agent process' }),
-    session: Type.Integer({ minimum: 0, description: "the agent's session when it published this" }),
+    session: Session,
     driver: Type.String({ description: 'driver name, e.g. simulated, onvif, visca' }),
     kind: Type.Optional(Type.String({ description: 'camera, mic, light, ...' })),
   },
@@ -61,7 +69,7 @@ export const AgentState = Type.Object(
   {
     online: Type.Boolean(),
     // Sparkplug B 3.0: the death carries the bdSeq of its connect and the birth repeats it [tck-id-payloads-ndeath-bdseq] [tck-id-topics-nbirth-bdseq-matching].
-    session: Type.Integer({ minimum: 0, description: 'grows on every connect; a death older than the current birth is stale' }),
+    session: Session,
     ts: Timestamp,
     version: Type.Optional(Type.String()),
     hostname: Type.Optional(Type.String()),
@@ -73,7 +81,7 @@ export const AgentState = Type.Object(
 export type AgentState = Static<typeof AgentState>;
 
 export const Heartbeat = Type.Object(
-  { session: Type.Integer({ minimum: 0 }), ts: Timestamp, uptimeMs: Type.Integer({ minimum: 0 }) },
+  { session: Session, ts: Timestamp, uptimeMs: Type.Integer({ minimum: 0 }) },
   { additionalProperties: false },
 );
 export type Heartbeat = Static<typeof Heartbeat>;
@@ -168,6 +176,8 @@ export const EventType = Type.Union([
   Type.Literal('alarm'),
   Type.Literal('onair.changed'),
   Type.Literal('controller.started'),
+  Type.Literal('broker.lost'),
+  Type.Literal('broker.restored'),
   Type.Literal('profile.added'),
   Type.Literal('device.added'),
   Type.Literal('device.removed'),

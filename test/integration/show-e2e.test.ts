@@ -116,7 +116,7 @@ describe('a scheduled show, unattended', () => {
     expect(checklist.slots[0]).toMatchObject({ go: true, swapped: true, proposal: expect.stringContaining('put agent-b/cam-3 in place of agent-a/cam-1 before air') });
     await waitUntil(() => controller.status().slots[0]!.active?.device === 'cam-3', 3_000, 'backup in place before air');
     expect(controller.status().onAir).toBe(false);
-    expect(eventsOf('failover.succeeded').at(-1)).toMatchObject({ by: 'preshow', device: 'cam-3' });
+    expect(eventsOf('failover.succeeded').at(-1), JSON.stringify(eventsOf('failover.succeeded'))).toMatchObject({ by: 'preshow', device: 'cam-3' });
   }, 20_000);
 
   it('a wear limit passed is a maintenance-due item, once; a device never tested is due by its interval', async () => {

@@ -1,0 +1,42 @@
+/** The controller's broker: the embedded aedes (default), or an external one reached with mqtt.js. */
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { connectMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
+import { encode } from '../protocols/codec.ts';
+import { topic } from '../protocols/contract.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
+import { mqttBus, type Bus } from './bus.ts';
+import type { ControllerConfig } from './config.ts';
+
+export interface BrokerLink {
+  bus: Bus;
+  url: string;
+  broker?: EmbeddedBroker;
+}
+
+/**
+ * Starts the embedded broker or connects to the external one. `listen` runs before the first
+ * connect event (its subscriptions are made there); an external broker must answer within 10 s.
+ */
+export async function openBrokerLink(o: { config: ControllerConfig['broker']; password?: string; clock: Clock; log: Logger; listen: (bus: Bus) => void }): Promise<BrokerLink> {
+  const { config, log, clock } = o;
+  if (config.embedded) {
+    const broker = await startEmbeddedBroker({ port: config.port, host: config.host, log });
+    const bus = broker.bus(log);
+    o.listen(bus);
+    return { bus, url: broker.url, broker };
+  }
+  if (!config.url) throw new Error('broker.url is required when broker.embedded is false');
+  const client = connectMqtt({
+    url: config.url,
+    clientId: 'onair-controller',
+    username: config.username,
+    password: o.password,
+    log,
+    will: () => ({ topic: topic.controllerState(), payload: encode('controllerState', { online: false, ts: clock.now() }), qos: 1, retain: true }),
+  });
+  const bus = mqttBus(client);
+  o.listen(bus);
+  await waitForConnect(client, 10_000);
+  return { bus, url: config.url };
+}

@@ -1,0 +1,40 @@
+/**
+ * Rows read back from SQLite are checked against their schema, like any other input: a row written
+ * by an older version (or by a bug) is reported and skipped, never allowed to crash the controller
+ * on every start.
+ */
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { Static, TSchema } from '@sinclair/typebox';
+
+export type CorruptRowHandler = (table: string, key: string, reason: string) => void;
+
+const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+function checker<S extends TSchema>(schema: S): TypeCheck<S> {
+  let check = compiled.get(schema);
+  if (!check) compiled.set(schema, (check = TypeCompiler.Compile(schema)));
+  return check as TypeCheck<S>;
+}
+
+/** The values that match `schema`; each one that does not is reported with its key and the first error. */
+export function checkedRows<S extends TSchema>(schema: S, table: string, values: Iterable<{ key: string; value: unknown }>, onCorrupt: CorruptRowHandler): Array<Static<S>> {
+  const check = checker(schema);
+  const kept: Array<Static<S>> = [];
+  for (const { key, value } of values) {
+    if (check.Check(value)) kept.push(value);
+    else {
+      const first = check.Errors(value).First();
+      onCorrupt(table, key, first ? `${first.path || '(root)'}: ${first.message}` : 'does not match its schema');
+    }
+  }
+  return kept;
+}
+
+/** JSON text from a row, or the reason it is not JSON. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
+  }
+}

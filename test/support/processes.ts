@@ -1,0 +1,143 @@
+/**
+ * OnAir processes as a studio runs them — `onair controller` and `onair agent` from config files —
+ * and a real Mosquitto, for tests that kill, pause and restart them. Ports are free ones, picked at
+ * start and kept across restarts (a restarted broker comes back where its clients look for it).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { onairBin } from '../../lib/paths.ts';
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** Resolves once something accepts TCP connections on the port. */
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ port, host: '127.0.0.1' }, () => (socket.destroy(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A child process that can be killed, paused and restarted the same way each time. */
+export class ManagedProcess {
+  private child: ChildProcess | undefined;
+  restarts = 0;
+
+  constructor(private readonly o: { name: string; command: string; args: string[]; logFile: string; env?: Record<string, string> }) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  start(): void {
+    if (this.running) throw new Error(`${this.o.name} is already running`);
+    const log = openSync(this.o.logFile, 'a');
+    this.child = spawn(this.o.command, this.o.args, { stdio: ['ignore', log, log], env: { ...process.env, ...this.o.env } });
+  }
+
+  /** Sends a signal and, for one that ends the process, waits until it has. */
+  async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    if (signal === 'SIGSTOP' || signal === 'SIGCONT') return void child.kill(signal);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  }
+
+  kill(): Promise<void> {
+    return this.signal('SIGKILL');
+  }
+
+  /** SIGTERM, then SIGKILL if it has not stopped within `graceMs`. */
+  async stop(graceMs = 5_000): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.kill('SIGTERM');
+    await exited;
+    clearTimeout(force);
+  }
+
+  async restart(): Promise<void> {
+    await this.kill();
+    this.restarts += 1;
+    this.start();
+  }
+}
+
+export interface ControllerProcess extends ManagedProcess {
+  url: string;
+  port: number;
+}
+
+/** `onair controller` with its embedded broker on a fixed free port, its data in `dir`. */
+export async function controllerProcess(dir: string, config: Record<string, unknown> = {}): Promise<ControllerProcess> {
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const file = path.join(dir, 'controller.yaml');
+  const broker: Record<string, unknown> = { embedded: true, port, host: '127.0.0.1', ...(config.broker as Record<string, unknown> | undefined) };
+  writeFileSync(file, stringify({ dataDir: 'data', ...config, broker }));
+  const proc = new ManagedProcess({ name: 'controller', command: process.execPath, args: [onairBin(), 'controller', '--config', file], logFile: path.join(dir, 'controller.log') });
+  return Object.assign(proc, { url: broker.embedded ? `mqtt://127.0.0.1:${port}` : String(broker.url), port });
+}
+
+/** `onair agent` from a config that names only its broker: its gear comes from the controller. */
+export function agentProcess(dir: string, agentId: string, brokerUrl: string, extra: Record<string, unknown> = {}): ManagedProcess {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${agentId}.yaml`);
+  writeFileSync(file, stringify({ agentId, broker: { url: brokerUrl }, heartbeatIntervalMs: 250, stateDir: `${agentId}-state`, ...extra }));
+  return new ManagedProcess({ name: agentId, command: process.execPath, args: [onairBin(), 'agent', '--config', file], logFile: path.join(dir, `${agentId}.log`) });
+}
+
+export const hasMosquitto = (): boolean => spawnSync('mosquitto', ['-h'], { stdio: 'ignore' }).error === undefined;
+
+export interface MosquittoProcess extends ManagedProcess {
+  url: string;
+  port: number;
+}
+
+/**
+ * Debian's Mosquitto 2 on a free loopback port, persisting retained messages in `dir` as a
+ * production broker does (so a restart brings back what was retained, wills included).
+ */
+export async function mosquittoProcess(dir: string): Promise<MosquittoProcess> {
+  if (!hasMosquitto()) throw new Error('mosquitto is not installed (apt-get install -y mosquitto; .ci/run does)');
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const conf = path.join(dir, 'mosquitto.conf');
+  const asRoot = process.getuid?.() === 0;
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      'autosave_interval 1',
+      // As root, Mosquitto drops to user "mosquitto", which cannot write our temp dir.
+      ...(asRoot ? ['user root'] : []),
+    ].join('\n') + '\n',
+  );
+  const proc = new ManagedProcess({ name: 'mosquitto', command: 'mosquitto', args: ['-c', conf], logFile: path.join(dir, 'mosquitto.log') });
+  return Object.assign(proc, { url: `mqtt://127.0.0.1:${port}`, port });
+}
