@@ -17,6 +17,7 @@ import type { DesiredConfigCache } from './config-cache.ts';
 import type { HealthReport } from './device-runner.ts';
 import { DeviceSet } from './device-set.ts';
 import type { DriverCatalog } from './driver.ts';
+import { memoryDriverState, type DriverState } from './driver-state.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -29,6 +30,8 @@ export interface AgentDependencies {
   brokerPassword?: string;
   /** Where the last applied desired config is kept, so a restart without the controller still runs the registered gear. */
   configCache?: DesiredConfigCache;
+  /** Outputs the agent has set (DMX levels, relays), kept across restarts; in memory only when not given. */
+  driverState?: DriverState;
 }
 
 /** Built in for every device: a probe now, its health in the result (self-tests check what an action did). */
@@ -43,16 +46,19 @@ export class Agent {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly devices: DeviceSet;
   private readonly executor: CommandExecutor;
+  private readonly driverState: DriverState;
   readonly counters = { invalidPayloads: 0, commands: 0, healthPublished: 0, configsApplied: 0 };
 
   constructor(private readonly d: AgentDependencies) {
     this.startedAt = d.clock.now();
+    this.driverState = d.driverState ?? memoryDriverState();
     this.devices = new DeviceSet({
       agentId: d.config.agentId,
       drivers: d.drivers,
       clock: d.clock,
       log: d.log,
       healthIntervalMs: d.config.healthIntervalMs,
+      driverState: this.driverState,
       publishHealth: (deviceId, health) => this.publishHealth(deviceId, health),
       forget: (deviceId) => this.client?.publish(topic.deviceHealth(this.id, deviceId), '', { qos: 1, retain: true }),
     });
@@ -111,6 +117,7 @@ export class Agent {
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.devices.stopAll();
+    this.driverState.flush();
     if (this.client) {
       // A clean DISCONNECT discards the will [MQTT-3.1.2-10], so say goodbye explicitly.
       if (this.client.connected) this.publish('agentState', topic.agentState(this.id), this.death());

@@ -13,6 +13,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { AppliedConfig, DesiredConfig, DeviceConfig } from '../protocols/device-config.ts';
 import { DeviceRunner, type HealthReport } from './device-runner.ts';
 import type { CatalogDriver, DriverCatalog } from './driver.ts';
+import type { DriverState } from './driver-state.ts';
 
 export interface RunningDevice {
   config: DeviceConfig;
@@ -28,6 +29,8 @@ export interface DeviceSetDependencies {
   clock: Clock;
   log: Logger;
   healthIntervalMs: number;
+  /** Shared objects and outputs kept across restarts, for every driver of this agent. */
+  driverState: DriverState;
   publishHealth: (deviceId: string, health: HealthReport) => void;
   /** A device was removed: clear its retained health so nobody keeps reading a ghost. */
   forget: (deviceId: string) => void;
@@ -146,7 +149,7 @@ export class DeviceSet {
       deviceId: config.id,
       driverName: config.driver,
       kind: config.kind,
-      driver: definition.create({ deviceId: config.id, options: config.options, log }),
+      driver: definition.create({ deviceId: config.id, options: config.options, log, state: this.d.driverState }),
       probeIntervalMs: config.probe.intervalMs,
       probeTimeoutMs: config.probe.timeoutMs,
       connectTimeoutMs: config.connectTimeoutMs,

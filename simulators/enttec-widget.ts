@@ -22,9 +22,12 @@ export interface SimulatedFixture {
 }
 
 export class EnttecWidgetSimulator {
+  /** What the widget outputs on the DMX line: the last frame it received, held until the next (or a power cycle). */
   readonly universe = new Uint8Array(512);
   readonly fixtures: SimulatedFixture[];
   dmxFrames = 0;
+  /** Every frame received (its first 32 slots), as a DMX analyser on the line would show them: outputs nobody asked for show up here. */
+  readonly frames: number[][] = [];
   private port: SerialPort | undefined;
   private inbox: number[] = [];
   private fault: WidgetFault = 'none';
@@ -45,6 +48,11 @@ export class EnttecWidgetSimulator {
 
   setFault(fault: WidgetFault): void {
     this.fault = fault;
+  }
+
+  /** Unpowered and back: the held frame is gone (the line carries nothing until the host sends one). */
+  powerCycle(): void {
+    this.universe.fill(0);
   }
 
   fixture(uid: string): SimulatedFixture {
@@ -83,6 +91,8 @@ export class EnttecWidgetSimulator {
         if (data[0] !== 0x00 || data.length > 513) return;
         this.universe.set(data.slice(1));
         this.dmxFrames += 1;
+        this.frames.push(data.slice(1, 33));
+        if (this.frames.length > 10_000) this.frames.shift();
         return;
       case 7:
         return this.rdm(data);

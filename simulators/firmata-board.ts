@@ -58,6 +58,12 @@ export class FirmataBoardSimulator {
   constructor(private readonly path: string) {}
 
   async start(): Promise<void> {
+    // A board that is plugged in (or reset, as an Uno is when its port opens) starts with every pin
+    // an output driven low and no analog reporting: whatever the host had set is gone.
+    this.modes.fill(Mode.OUTPUT);
+    this.values.fill(0);
+    this.reportAnalog.clear();
+    this.inbox = [];
     this.port = await openDeviceEnd(this.path, 57600, (chunk) => this.receive(chunk));
     // An Uno resets when its port opens and then announces itself (the driver may miss this).
     this.announce();

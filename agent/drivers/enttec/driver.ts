@@ -18,7 +18,7 @@ export type { DmxOptions } from '../../../protocols/drivers/dmx.ts';
 export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema> {
   return {
     ...dmxSpec,
-    create({ options, log }) {
+    create({ options, log, state }) {
       if (options.address + options.footprint - 1 > 512) throw new Error(`dmx: address ${options.address} + footprint ${options.footprint} runs past slot 512`);
       const uid = options.uid ? parseUid(options.uid) : undefined;
       let widget: EnttecWidget | undefined;
@@ -59,7 +59,7 @@ export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema
 
       return {
         async connect() {
-          widget ??= EnttecWidget.acquire(options.path, log, options.answerTimeoutMs);
+          widget ??= EnttecWidget.acquire(state, options.path, log, options.answerTimeoutMs);
           await widget.link.open();
           serialNumber = await widget.serialNumber().catch(() => undefined); // [label 10], for the inventory
         },

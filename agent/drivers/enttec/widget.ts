@@ -8,6 +8,8 @@
  */
 import type { Logger } from '../../../lib/logger.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
+import type { DriverState } from '../../driver-state.ts';
+import { UniverseLevels } from './universe.ts';
 import { Label, WidgetFramer, decodeParameters, decodeSerialNumber, encodeDmx, encodeMessage, type WidgetMessage, type WidgetParameters } from './widget-codec.ts';
 import { decodePacket, encodeRequest, formatUid, type RdmResponse } from './rdm.ts';
 
@@ -35,56 +37,53 @@ interface RdmJob {
 }
 
 export class EnttecWidget {
-  private static readonly open = new Map<string, { widget: EnttecWidget; users: number }>();
-
-  /** The widget on `path`, opened on first use and shared by every fixture on it. */
-  static acquire(path: string, log: Logger, answerTimeoutMs: number): EnttecWidget {
-    let entry = EnttecWidget.open.get(path);
-    if (!entry) {
-      entry = { widget: new EnttecWidget(path, log, answerTimeoutMs), users: 0 };
-      EnttecWidget.open.set(path, entry);
-    }
-    entry.users += 1;
-    return entry.widget;
+  /**
+   * The widget on `path`, shared by every fixture of this agent on it for the agent's life (with the
+   * levels set on its universe); its port is open while any fixture uses it.
+   */
+  static acquire(state: DriverState, path: string, log: Logger, answerTimeoutMs: number): EnttecWidget {
+    const widget = state.shared(`dmx-widget:${path}`, () => new EnttecWidget(path, log, answerTimeoutMs, new UniverseLevels(state, path)));
+    widget.users += 1;
+    return widget;
   }
 
   readonly link: SerialLink;
   readonly framer: WidgetFramer;
   readonly counters = { rdmTimeouts: 0, rdmInvalid: 0, receiveErrors: 0 };
-  private readonly universe = new Uint8Array(512);
+  private users = 0;
   private dmxScheduled = false;
   private readonly widgetRequests = new Map<number, Pending<Buffer>>();
   private readonly rdmQueue: RdmJob[] = [];
   private rdmInFlight: (RdmJob & { transaction: number; timer: NodeJS.Timeout }) | undefined;
   private transaction = 0;
 
-  private constructor(readonly path: string, private readonly log: Logger, private readonly answerTimeoutMs: number) {
+  private constructor(readonly path: string, private readonly log: Logger, private readonly answerTimeoutMs: number, private readonly universe: UniverseLevels) {
     // A USB device: the baud rate is not used on the wire, but the FTDI driver wants one.
     this.link = new SerialLink({ path, baudRate: 57600, log });
     this.framer = new WidgetFramer((m) => this.onMessage(m));
     this.link.on('data', (chunk) => this.framer.push(chunk));
+    // Back after an unplug or a reconnect: the levels set before, again (and nothing if none were set).
     this.link.on('open', () => this.flushDmx());
     this.link.on('close', () => this.failAll(`widget ${path} disconnected`));
   }
 
+  /** A fixture stops using the widget; the last one closes its port (the levels stay with the agent). */
   async release(): Promise<void> {
-    const entry = EnttecWidget.open.get(this.path);
-    if (!entry || --entry.users > 0) return;
-    EnttecWidget.open.delete(this.path);
+    if (this.users === 0 || --this.users > 0) return;
     this.failAll('widget closed');
     await this.link.close();
   }
 
   /** Sets slots (1-based address) and sends the universe on the next tick, coalescing changes. */
   setChannels(address: number, levels: readonly number[]): void {
-    levels.forEach((level, i) => (this.universe[address - 1 + i] = Math.max(0, Math.min(255, Math.round(level)))));
+    this.universe.set(address, levels);
     if (this.dmxScheduled) return;
     this.dmxScheduled = true;
     setImmediate(() => this.flushDmx());
   }
 
   channels(address: number, count: number): number[] {
-    return [...this.universe.subarray(address - 1, address - 1 + count)];
+    return this.universe.channels(address, count);
   }
 
   async parameters(): Promise<WidgetParameters> {
@@ -104,7 +103,7 @@ export class EnttecWidget {
 
   private flushDmx(): void {
     this.dmxScheduled = false;
-    if (this.link.isOpen) this.link.write(encodeDmx(this.universe)).catch((err: Error) => this.log.warn({ port: this.path, err: err.message }, 'sending DMX failed'));
+    if (this.link.isOpen && this.universe.hasLevels) this.link.write(encodeDmx(this.universe.slots)).catch((err: Error) => this.log.warn({ port: this.path, err: err.message }, 'sending DMX failed'));
   }
 
   /** Label 3 and 10 carry no arguments that differ between askers, so one answer serves everyone waiting. */

@@ -30,8 +30,16 @@ export type { FirmataOptions } from '../../../protocols/drivers/firmata.ts';
 export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optionsSchema> {
   return {
     ...firmataSpec,
-    create({ options, log }) {
+    create({ options, log, state }) {
       let live: Connected | undefined;
+      // What the agent has switched, by part: set again after every reconnect (a replugged or reset
+      // Uno starts with every pin low) and after an agent restart. Parts never switched are left alone.
+      const outputsKey = `firmata-outputs:${options.path}`;
+      const outputs = readOutputs(state.read(outputsKey));
+      const remember = (kind: 'relays' | 'tallies', name: string, on: boolean): void => {
+        outputs[kind][name] = on;
+        state.write(outputsKey, outputs);
+      };
       let wanted = false;
       const retry = new RetryTimer({ initialMs: 250, maxMs: 5_000 }, () => {
         if (wanted && !live) open().catch(() => schedule());
@@ -66,6 +74,8 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
           });
           live = connected;
           retry.succeeded();
+          for (const [name, on] of Object.entries(outputs.relays)) relays.get(name)?.[on ? 'close' : 'open']();
+          for (const [name, on] of Object.entries(outputs.tallies)) tallies.get(name)?.[on ? 'on' : 'off']();
         } catch (err) {
           if (port.isOpen) port.close();
           throw err;
@@ -128,6 +138,7 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
               const relay = part(b.relays, params.relay, 'relay');
               if (action === 'relay-on') relay.close();
               else relay.open();
+              remember('relays', String(params.relay), action === 'relay-on');
               return { data: { relay: String(params.relay), on: relay.isOn } };
             }
             case 'power-cycle': {
@@ -137,6 +148,7 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
               relay.open();
               await sleep(offMs);
               relay.close();
+              remember('relays', String(params.relay), true);
               return { data: { relay: String(params.relay), cycledMs: offMs } };
             }
             case 'tally-on':
@@ -148,6 +160,7 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
               const led = part(b.tallies, params.tally, 'tally');
               if (on) led.on();
               else led.off();
+              remember('tallies', String(params.tally), on);
               return { data: { tally: String(params.tally), on } };
             }
             case 'read-light': {
@@ -169,4 +182,17 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
       };
     },
   };
+}
+
+interface Outputs {
+  relays: Record<string, boolean>;
+  tallies: Record<string, boolean>;
+}
+
+/** What a previous run stored; anything unreadable is nothing (outputs are then left as the board has them). */
+function readOutputs(saved: unknown): Outputs {
+  const part = (value: unknown): Record<string, boolean> =>
+    typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).filter((e): e is [string, boolean] => typeof e[1] === 'boolean')) : {};
+  const o = (typeof saved === 'object' && saved !== null ? saved : {}) as Record<string, unknown>;
+  return { relays: part(o.relays), tallies: part(o.tallies) };
 }

@@ -7,6 +7,7 @@ import { createFirmataDriver } from '../../../agent/drivers/firmata/driver.ts';
 import type { Driver } from '../../../agent/driver.ts';
 import { FirmataBoardSimulator } from '../../../simulators/firmata-board.ts';
 import { eventually } from '../helpers.ts';
+import { memoryDriverState } from '../../../agent/driver-state.ts';
 
 let pair: PtyPair;
 let board: FirmataBoardSimulator;
@@ -19,6 +20,7 @@ beforeEach(async () => {
   board = new FirmataBoardSimulator(pair.b);
   await board.start();
   driver = createFirmataDriver().create({
+    state: memoryDriverState(),
     deviceId: 'gpio-1',
     log: silentLogger(),
     options: { path: pair.a, baudRate: 57600, relays: { 'cam-1-power': 7 }, tallies: { 'cam-1': 12, 'cam-2': 13 }, lightSensor: { pin: 'A0', brightAbove: 600 }, readyTimeoutMs: 5_000, staleAfterMs: 600 },
@@ -61,7 +63,7 @@ describe('firmata driver over a pty', () => {
   it('a board that garbles its capability report fails to connect, with the reason', async () => {
     await driver.close();
     board.setFault('protocol-error');
-    driver = createFirmataDriver().create({ deviceId: 'gpio-2', log: silentLogger(), options: { path: pair.a, baudRate: 57600, relays: {}, tallies: {}, readyTimeoutMs: 1_000, staleAfterMs: 600 } });
+    driver = createFirmataDriver().create({ state: memoryDriverState(), deviceId: 'gpio-2', log: silentLogger(), options: { path: pair.a, baudRate: 57600, relays: {}, tallies: {}, readyTimeoutMs: 1_000, staleAfterMs: 600 } });
     await expect(withTimeout('connect', 3_000, (signal) => driver.connect(signal))).rejects.toThrow(/not ready within 1000 ms/);
     board.setFault('none');
   });
@@ -89,4 +91,21 @@ describe('firmata driver over a pty', () => {
     await board.start();
     await eventually(async () => (await probe()).status === 'ok', 8_000, 'back by itself');
   }, 20_000);
+
+  it('sets relays and tallies again after the board reset that comes with a replug, and nothing else', async () => {
+    await act('relay-on', { relay: 'cam-1-power' });
+    await act('tally-on', { tally: 'cam-2' });
+    await eventually(async () => board.digital(7) === 1 && board.digital(13) === 1, 1_000, 'outputs on');
+    for (let cycle = 0; cycle < 2; cycle += 1) {
+      await board.stop();
+      await pair.unplug();
+      await eventually(async () => (await probe()).status === 'offline', 3_000, 'offline');
+      await pair.plugIn();
+      await board.start(); // a replugged Uno starts with every pin low
+      expect(board.digital(7)).toBe(0);
+      await eventually(async () => (await probe()).status === 'ok', 8_000, 'back');
+      await eventually(async () => board.digital(7) === 1 && board.digital(13) === 1, 2_000, `cycle ${cycle}: the relay and the tally set again`);
+      expect(board.digital(12)).toBe(0); // never switched on: left alone
+    }
+  }, 40_000);
 });
