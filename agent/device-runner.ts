@@ -11,10 +11,13 @@ import type { DeviceHealth, DeviceStatus, HealthCheck, Params } from '../protoco
 import type { HealthRule } from '../protocols/profile.ts';
 import { evaluateHealthRules, worstOf } from '../protocols/health-rules.ts';
 import type { ActionOutcome, Driver, ProbeResult } from './driver.ts';
+import { inDeviceScope, type DeviceScope } from './fault-isolation.ts';
 
 export type HealthReport = Omit<DeviceHealth, 'session'>;
 
 export interface DeviceRunnerSettings {
+  /** The agent's id, for logs and for attributing a driver's escaped exception. */
+  agentId?: string;
   deviceId: string;
   driverName: string;
   kind?: string;
@@ -57,8 +60,23 @@ export class DeviceRunner {
   private probeGeneration = 0;
   private freshWaiters: Array<{ after: number; resolve: (report: HealthReport) => void }> = [];
 
+  /** Every driver call runs in this scope, so an exception a library throws from its own callbacks is this device's fault. */
+  private readonly scope: DeviceScope;
+
   constructor(private readonly s: DeviceRunnerSettings) {
     this.rules = s.rules ?? [];
+    this.scope = { agent: s.agentId ?? '', device: s.deviceId, fault: (err) => this.onDriverFault(err) };
+  }
+
+  /** What escaped from the driver's own callbacks: a failed probe, and a fresh connection. */
+  private onDriverFault(err: Error): void {
+    if (this.stopped) return;
+    this.record(failedProbe('driver', 'failed', `driver crashed: ${err.message}`), 0, this.s.clock.now());
+    if (this.connected) this.reconnect();
+  }
+
+  private call<T>(work: () => Promise<T>): Promise<T> {
+    return inDeviceScope(this.scope, work);
   }
 
   /** A profile change that only touches health rules applies without reconnecting the device. */
@@ -93,7 +111,7 @@ export class DeviceRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.s.driver.close()).catch((err: unknown) =>
+    await withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.call(() => this.s.driver.close())).catch((err: unknown) =>
       this.s.log.warn({ err: errorMessage(err) }, 'driver close failed'),
     );
   }
@@ -104,7 +122,7 @@ export class DeviceRunner {
 
   async execute(action: string, params: Params): Promise<ActionOutcome> {
     if (!this.connected) throw new Error(`device ${this.s.deviceId} is not connected`);
-    return withTimeout(`${action} on ${this.s.deviceId}`, this.s.actionTimeoutMs, (signal) => this.s.driver.execute(action, params, signal));
+    return withTimeout(`${action} on ${this.s.deviceId}`, this.s.actionTimeoutMs, (signal) => this.call(() => this.s.driver.execute(action, params, signal)));
   }
 
   private tick(): void {
@@ -126,7 +144,7 @@ export class DeviceRunner {
     if (this.connecting || now < this.nextConnectAt) return;
     this.connecting = true;
     const started = now;
-    withTimeout(`connecting ${this.s.deviceId}`, this.s.connectTimeoutMs, (signal) => this.s.driver.connect(signal))
+    withTimeout(`connecting ${this.s.deviceId}`, this.s.connectTimeoutMs, (signal) => this.call(() => this.s.driver.connect(signal)))
       .then(() => {
         this.connected = true;
         this.failuresOnConnection = 0;
@@ -150,7 +168,7 @@ export class DeviceRunner {
     const generation = ++this.probeGeneration;
     const started = this.s.clock.now();
     withTimeout(`probe of ${this.s.deviceId}`, this.s.probeTimeoutMs, (signal) => {
-      const call = Promise.resolve().then(() => this.s.driver.probe(signal));
+      const call = this.call(() => Promise.resolve().then(() => this.s.driver.probe(signal)));
       // In flight until the driver itself returns, not until our deadline: a driver that
       // ignores its abort signal must not get a second probe piled on top of the hung one.
       call.then(
@@ -220,7 +238,7 @@ export class DeviceRunner {
     this.s.log.warn({ failures: this.consecutiveFailures }, 'device keeps failing; reconnecting its driver');
     this.connected = false;
     this.nextConnectAt = this.s.clock.now() + this.reconnectBackoff.next();
-    withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.s.driver.close()).catch(() => undefined);
+    withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.call(() => this.s.driver.close())).catch(() => undefined);
   }
 }
 

@@ -146,6 +146,7 @@ export class DeviceSet {
     if (!definition) throw new Error(`unknown driver "${config.driver}" for device ${config.id}`);
     const log = this.d.log.child({ agent: this.d.agentId, device: config.id });
     const runner = new DeviceRunner({
+      agentId: this.d.agentId,
       deviceId: config.id,
       driverName: config.driver,
       kind: config.kind,

@@ -45,9 +45,11 @@ export function registerRuntimeCommands(program: Command): void {
       const { fileConfigCache } = await import('../agent/config-cache.ts');
       const { builtInDrivers } = await import('../agent/drivers/index.ts');
       const { fileDriverState } = await import('../agent/driver-state.ts');
+      const { isolateDriverFaults } = await import('../agent/fault-isolation.ts');
       const drivers = builtInDrivers();
       const config = loadAgentConfig(opts.config, drivers);
       const log = createLogger({ name: 'agent' }); // the agent names itself and its devices on every line
+      isolateDriverFaults(log);
       const stateDir = opts.state ? path.resolve(opts.state) : path.resolve(path.dirname(path.resolve(opts.config)), config.stateDir);
       const configCache = fileConfigCache({ file: path.join(stateDir, `${config.agentId}.desired-config.json`), agentId: config.agentId, log });
       const driverState = fileDriverState({ file: path.join(stateDir, `${config.agentId}.driver-state.json`), log });

@@ -81,6 +81,11 @@ export class FirmataBoardSimulator {
     this.fault = fault;
   }
 
+  /** Bytes as they are, for frames no well-behaved board sends (garbage, truncated or malformed sysex). */
+  sendRaw(bytes: readonly number[]): void {
+    this.port?.write(Buffer.from(bytes));
+  }
+
   digital(pin: number): number {
     return this.values[pin]!;
   }

@@ -11,7 +11,12 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type OnvifFault = 'none' | 'dead' | 'slow' | 'protocol-error' | 'no-snapshot';
+/**
+ * no-encoder: its media profile has no video encoder configured yet (valid ONVIF: profiles are built
+ * up configuration by configuration [Media §5.2]) — the `onvif` library throws on it from inside its
+ * own callback.
+ */
+export type OnvifFault = 'none' | 'dead' | 'slow' | 'protocol-error' | 'no-snapshot' | 'no-encoder';
 
 export interface OnvifCameraOptions {
   username?: string;
@@ -239,6 +244,7 @@ export class OnvifCameraSimulator {
       case 'GetDeviceInformation':
         return '<tds:GetDeviceInformationResponse><tds:Manufacturer>OnAir Labs</tds:Manufacturer><tds:Model>SimPTZ-20X</tds:Model><tds:FirmwareVersion>6.3.34</tds:FirmwareVersion><tds:SerialNumber>SIM0001</tds:SerialNumber><tds:HardwareId>1.0</tds:HardwareId></tds:GetDeviceInformationResponse>';
       case 'GetProfiles':
+        if (this.fault === 'no-encoder') return '<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vsc</tt:Name><tt:UseCount>1</tt:UseCount><tt:SourceToken>vs</tt:SourceToken><tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration></trt:Profiles></trt:GetProfilesResponse>';
         return '<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vsc</tt:Name><tt:UseCount>1</tt:UseCount><tt:SourceToken>vs</tt:SourceToken><tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration><tt:VideoEncoderConfiguration token="vec"><tt:Name>vec</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>1920</tt:Width><tt:Height>1080</tt:Height></tt:Resolution><tt:Quality>5</tt:Quality><tt:RateControl><tt:FrameRateLimit>50</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>8000</tt:BitrateLimit></tt:RateControl></tt:VideoEncoderConfiguration><tt:PTZConfiguration token="ptz"><tt:Name>ptz</tt:Name><tt:UseCount>1</tt:UseCount><tt:NodeToken>node</tt:NodeToken></tt:PTZConfiguration></trt:Profiles></trt:GetProfilesResponse>';
       case 'GetVideoSources':
         return '<trt:GetVideoSourcesResponse><trt:VideoSources token="vs"><tt:Framerate>50</tt:Framerate><tt:Resolution><tt:Width>1920</tt:Width><tt:Height>1080</tt:Height></tt:Resolution></trt:VideoSources></trt:GetVideoSourcesResponse>';

@@ -19,6 +19,8 @@ declare module 'firmata-io' {
     firmware: { name?: string; version?: { major: number; minor: number } };
     pins: Array<{ supportedModes: number[]; analogChannel: number; value?: number; mode?: number }>;
     analogPins: number[];
+    /** Bytes of the message being parsed (lib/firmata.js keeps it public; cleared after each message). */
+    buffer: number[];
   }
 
   interface BindTransport {

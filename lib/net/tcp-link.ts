@@ -72,7 +72,7 @@ export class TcpLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
         this.emit('open');
         resolve();
       });
-      socket.on('data', (chunk: Buffer) => this.emit('data', chunk));
+      socket.on('data', (chunk: Buffer) => this.deliver(chunk));
       socket.on('error', (err) => {
         clearTimeout(timeout);
         if (this.socket !== socket) reject(err);
@@ -89,5 +89,15 @@ export class TcpLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
 
   private schedule(): void {
     if (this.wanted) this.retry.schedule();
+  }
+
+  /** A driver that throws on the device's bytes (a codec bug) must not take the agent down: the link starts over. */
+  private deliver(chunk: Buffer): void {
+    try {
+      this.emit('data', chunk);
+    } catch (err) {
+      this.s.log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'the driver failed on data from its device; starting the connection over');
+      this.restart(`driver failed on data: ${(err as Error).message}`);
+    }
   }
 }

@@ -32,5 +32,6 @@ export const firmataSpec = driverSpec({
     'tally.*': 'a tally lamp is lit',
     light: 'light sensor raw reading 0-1023',
     bright: 'light sensor above brightAbove',
+    garbledFramesPerMin: 'frames from the board that could not be parsed (dropped), last 60 s',
   },
 });

@@ -102,11 +102,11 @@ export async function controllerProcess(dir: string, config: Record<string, unkn
 }
 
 /** `onair agent` from a config that names only its broker: its gear comes from the controller. */
-export function agentProcess(dir: string, agentId: string, brokerUrl: string, extra: Record<string, unknown> = {}): ManagedProcess {
+export function agentProcess(dir: string, agentId: string, brokerUrl: string, extra: Record<string, unknown> = {}, env: Record<string, string> = {}): ManagedProcess {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${agentId}.yaml`);
   writeFileSync(file, stringify({ agentId, broker: { url: brokerUrl }, heartbeatIntervalMs: 250, stateDir: `${agentId}-state`, ...extra }));
-  return new ManagedProcess({ name: agentId, command: process.execPath, args: [onairBin(), 'agent', '--config', file], logFile: path.join(dir, `${agentId}.log`) });
+  return new ManagedProcess({ name: agentId, command: process.execPath, args: [onairBin(), 'agent', '--config', file], logFile: path.join(dir, `${agentId}.log`), env });
 }
 
 export const hasMosquitto = (): boolean => spawnSync('mosquitto', ['-h'], { stdio: 'ignore' }).error === undefined;

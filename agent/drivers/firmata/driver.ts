@@ -10,6 +10,8 @@ import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import { SerialPort } from 'serialport';
 import { RetryTimer } from '../../../lib/retry-timer.ts';
+import { perMinute } from '../../../lib/recent-count.ts';
+import { GuardedTransport } from './guarded-transport.ts';
 import { sleep } from '../../../lib/timeout.ts';
 import type { HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
@@ -32,6 +34,9 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
     ...firmataSpec,
     create({ options, log, state }) {
       let live: Connected | undefined;
+      /** Frames the board sent that firmata-io could not parse (it threw on them). */
+      let garbledFrames = 0;
+      const recent = perMinute<'garbledFrames'>();
       // What the agent has switched, by part: set again after every reconnect (a replugged or reset
       // Uno starts with every pin low) and after an agent restart. Parts never switched are left alone.
       const outputsKey = `firmata-outputs:${options.path}`;
@@ -51,7 +56,14 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
           // Wire firmata-io and the Board to the port before opening it: firmata-io reports "connect"
           // on the port's "open" event, and johnny-five waits for that as well as "ready".
           // serialport flushes input on open, so the Uno's own REPORT_VERSION is lost: ask after 300 ms.
-          const io = new firmataIo.Firmata(port, { reportVersionTimeout: 300 });
+          const transport = new GuardedTransport(port, {
+            onParserError: (err) => {
+              garbledFrames += 1;
+              log.warn({ port: options.path, err: err.message }, 'dropped a malformed Firmata frame from the board');
+              io.buffer.length = 0; // what firmata-io had of the frame: start clean at the next command byte
+            },
+          });
+          const io = new firmataIo.Firmata(transport, { reportVersionTimeout: 300 });
           const boardOptions: five.BoardOption & { sigint: boolean } = { io, repl: false, debug: false, timeout: options.readyTimeoutMs, sigint: false };
           const board = new five.Board(boardOptions); // sigint: false, or johnny-five exits the agent on Ctrl-C
           const ready = new Promise<void>((resolve, reject) => {
@@ -112,7 +124,7 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
           if (!live) return { status: 'offline', checks: [{ name: 'board', status: 'offline', latencyMs: 0, detail: `${options.path} not connected (reconnecting)` }], metrics: {} };
           const b = live;
           const checks: HealthCheck[] = [{ name: 'board', status: 'ok', latencyMs: 0 }];
-          const metrics: Record<string, string | number | boolean> = { firmware: b.firmware };
+          const metrics: Record<string, string | number | boolean> = { firmware: b.firmware, ...recent({ garbledFrames }) };
           // johnny-five leaves isOn undefined until a part is first switched: that is "off".
           for (const [name, relay] of b.relays) metrics[`relay.${name}`] = relay.isOn === true;
           for (const [name, led] of b.tallies) metrics[`tally.${name}`] = led.isOn === true;

@@ -92,6 +92,29 @@ describe('firmata driver over a pty', () => {
     await eventually(async () => (await probe()).status === 'ok', 8_000, 'back by itself');
   }, 20_000);
 
+  it('drops malformed and truncated frames (F0 79 F7 once killed the whole agent) and keeps working', async () => {
+    await eventually(async () => (await probe()).metrics.light === 180, 2_000, 'a light reading');
+    const hostile = [
+      [0xf0, 0x79, 0xf7], // REPORT_FIRMWARE without a version: firmata-io reads past the end
+      [0xf0, 0x6c, 0xf7], // an empty capability response
+      [0xf0, 0x6a, 0xf7], // an empty analog mapping
+      [0xf0, 0x6e, 0xf7], // a pin state response without a pin
+      [0xf0, 0x71, 0xf7], // an empty string message
+      [0xf0, 0xf7],
+      [0xf0, 0x79, 0x02], // cut off: no END_SYSEX
+      [0xe0],
+      [0x90, 0x7f],
+    ];
+    for (let round = 0; round < 5; round += 1) for (const frame of hostile) board.sendRaw(frame);
+    board.light = 640;
+    await eventually(async () => (await probe()).metrics.light === 640, 3_000, 'readings after the garbage');
+    const health = await probe();
+    expect(health.status).toBe('ok');
+    expect(Number(health.metrics.garbledFramesPerMin)).toBeGreaterThan(0);
+    await act('tally-on', { tally: 'cam-1' });
+    await eventually(async () => board.digital(12) === 1, 1_000, 'still switching');
+  });
+
   it('sets relays and tallies again after the board reset that comes with a replug, and nothing else', async () => {
     await act('relay-on', { relay: 'cam-1-power' });
     await act('tally-on', { tally: 'cam-2' });
