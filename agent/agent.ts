@@ -17,7 +17,7 @@ import type { DesiredConfigCache } from './config-cache.ts';
 import type { HealthReport } from './device-runner.ts';
 import { DeviceSet } from './device-set.ts';
 import type { DriverCatalog } from './driver.ts';
-import { memoryDriverState, type DriverState } from './driver-state.ts';
+import { memoryKeptState, type KeptState } from './kept-state.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -31,8 +31,14 @@ export interface AgentDependencies {
   /** Where the last applied desired config is kept, so a restart without the controller still runs the registered gear. */
   configCache?: DesiredConfigCache;
   /** Outputs the agent has set (DMX levels, relays), kept across restarts; in memory only when not given. */
-  driverState?: DriverState;
+  keptState?: KeptState;
 }
+
+const SESSION_KEY = 'agent:session';
+const lastSession = (kept: KeptState): number => {
+  const value = kept.read(SESSION_KEY);
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
+};
 
 /** Built in for every device: a probe now, its health in the result (self-tests check what an action did). */
 export const PROBE_ACTION = 'probe';
@@ -46,19 +52,19 @@ export class Agent {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly devices: DeviceSet;
   private readonly executor: CommandExecutor;
-  private readonly driverState: DriverState;
+  private readonly keptState: KeptState;
   readonly counters = { invalidPayloads: 0, commands: 0, healthPublished: 0, configsApplied: 0 };
 
   constructor(private readonly d: AgentDependencies) {
     this.startedAt = d.clock.now();
-    this.driverState = d.driverState ?? memoryDriverState();
+    this.keptState = d.keptState ?? memoryKeptState();
     this.devices = new DeviceSet({
       agentId: d.config.agentId,
       drivers: d.drivers,
       clock: d.clock,
       log: d.log,
       healthIntervalMs: d.config.healthIntervalMs,
-      driverState: this.driverState,
+      keptState: this.keptState,
       publishHealth: (deviceId, health) => this.publishHealth(deviceId, health),
       forget: (deviceId) => this.client?.publish(topic.deviceHealth(this.id, deviceId), '', { qos: 1, retain: true }),
     });
@@ -71,8 +77,8 @@ export class Agent {
         if (!device) return undefined;
         return {
           actions: [...device.definition.actions, PROBE_ACTION],
-          execute: async (action, params) => {
-            if (action !== PROBE_ACTION) return device.runner.execute(action, params);
+          execute: async (action, params, signal) => {
+            if (action !== PROBE_ACTION) return device.runner.execute(action, params, signal);
             const { status, checks, metrics, ts } = await device.runner.freshHealth();
             return { data: { status, checks, metrics, ts } };
           },
@@ -96,8 +102,12 @@ export class Agent {
       log,
       writeCache: false, // keeps the agent small: see connectMqtt
       will: () => {
-        // A new session per connect attempt: the controller ignores deaths older than the birth it holds.
-        this.session = Math.max(this.session + 1, this.d.clock.now());
+        // A new session per connect attempt: the controller ignores births and deaths older than the birth
+        // it holds. It grows even when this machine's clock steps back (NTP, a replaced battery): the
+        // last one is kept across restarts.
+        this.session = Math.max(this.session + 1, this.d.clock.now(), lastSession(this.keptState) + 1);
+        this.keptState.write(SESSION_KEY, this.session);
+        this.keptState.flush();
         return { topic: topic.agentState(this.id), payload: encode('agentState', this.death()), qos: 1, retain: true };
       },
     });
@@ -117,7 +127,7 @@ export class Agent {
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.devices.stopAll();
-    this.driverState.flush();
+    this.keptState.flush();
     if (this.client) {
       // A clean DISCONNECT discards the will [MQTT-3.1.2-10], so say goodbye explicitly.
       if (this.client.connected) this.publish('agentState', topic.agentState(this.id), this.death());

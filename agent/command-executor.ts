@@ -1,17 +1,21 @@
 /**
- * Takes commands for this agent's devices: refuses expired ones, never runs an id twice
- * (a repeated id gets the earlier result again), rejects unknown devices and actions,
- * and reports `accepted` then `succeeded` / `failed`.
+ * Takes commands for this agent's devices: never runs an id twice (a repeated id gets the earlier
+ * result again), rejects unknown devices and actions, and reports `accepted` then `succeeded` /
+ * `failed`. Time is measured here, from receipt: an action not finished within the command's ttlMs is
+ * abandoned (`expired`) — the controller's clock is never compared with ours. A command the controller
+ * gave up on is cancelled by a `cancel` that follows it on the same connection: abandoned if running,
+ * refused on arrival if it comes late.
  */
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
-import type { Command, CommandResult, CommandStatus, Params } from '../protocols/schemas.ts';
+import { CANCEL_ACTION, type Command, type CommandResult, type CommandStatus, type Params } from '../protocols/schemas.ts';
 import type { ActionOutcome } from './driver.ts';
 
 export interface CommandTarget {
   actions: readonly string[];
-  execute(action: string, params: Params): Promise<ActionOutcome>;
+  /** Runs the action; `signal` aborts it (time to live over, or cancelled). */
+  execute(action: string, params: Params, signal: AbortSignal): Promise<ActionOutcome>;
 }
 
 export interface CommandExecutorSettings {
@@ -20,12 +24,21 @@ export interface CommandExecutorSettings {
   log: Logger;
   target: (deviceId: string) => CommandTarget | undefined;
   publish: (result: CommandResult) => void;
-  /** How many command ids are remembered for de-duplication. */
+  /** How many command ids are remembered for de-duplication (and cancels of commands not yet seen). */
   memory?: number;
+}
+
+class Abandoned extends Error {
+  constructor(readonly status: 'expired' | 'cancelled', message: string) {
+    super(message);
+  }
 }
 
 export class CommandExecutor {
   private readonly results = new Map<string, CommandResult>();
+  private readonly running = new Map<string, AbortController>();
+  /** Cancels that arrived before their command (ids, oldest first). */
+  private readonly cancelledAhead = new Map<string, string>();
   private readonly memory: number;
 
   constructor(private readonly s: CommandExecutorSettings) {
@@ -39,31 +52,57 @@ export class CommandExecutor {
       this.s.publish(earlier);
       return;
     }
-    if (this.s.clock.now() > command.expiresAt) {
-      this.finish(command, 'expired', `expired ${this.s.clock.now() - command.expiresAt} ms before it arrived`);
-      return;
+    if (command.action === CANCEL_ACTION) return this.cancel(command);
+    const cancelledBy = this.cancelledAhead.get(command.id);
+    if (cancelledBy !== undefined) {
+      this.cancelledAhead.delete(command.id);
+      return this.finish(command, 'cancelled', `cancelled by ${cancelledBy} before it arrived`);
     }
     const target = this.s.target(command.device);
-    if (!target) {
-      this.finish(command, 'rejected', `no device "${command.device}" on agent ${this.s.agentId}`);
-      return;
-    }
+    if (!target) return this.finish(command, 'rejected', `no device "${command.device}" on agent ${this.s.agentId}`);
     if (!target.actions.includes(command.action)) {
-      this.finish(command, 'rejected', `device "${command.device}" has no action "${command.action}"; it has: ${target.actions.join(', ')}`);
-      return;
+      return this.finish(command, 'rejected', `device "${command.device}" has no action "${command.action}"; it has: ${target.actions.join(', ')}`);
     }
     this.finish(command, 'accepted');
+    const abort = new AbortController();
+    this.running.set(command.id, abort);
+    const ttl = setTimeout(() => abort.abort(new Abandoned('expired', `not done within its time to live of ${command.ttlMs} ms`)), command.ttlMs);
     const log = { agent: this.s.agentId, device: command.device, command: command.id, action: command.action, by: command.issuedBy };
-    target.execute(command.action, command.params).then(
-      (outcome) => {
-        this.s.log.info(log, 'command succeeded');
-        this.finish(command, 'succeeded', undefined, outcome.data);
-      },
-      (err: unknown) => {
-        this.s.log.warn({ ...log, err: errorMessage(err) }, 'command failed');
-        this.finish(command, 'failed', errorMessage(err));
-      },
+    const abandoned = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }));
+    // Started on the next turn of the event loop: a stalled link delivers a late command and its cancel
+    // in one read, and the cancel must stop it before anything reaches the device.
+    const started = new Promise<ActionOutcome>((resolve, reject) =>
+      setImmediate(() => (abort.signal.aborted ? reject(abort.signal.reason) : target.execute(command.action, command.params, abort.signal).then(resolve, reject))),
     );
+    Promise.race([started, abandoned])
+      .then(
+        (outcome) => {
+          this.s.log.info(log, 'command succeeded');
+          this.finish(command, 'succeeded', undefined, outcome.data);
+        },
+        (err: unknown) => {
+          const status = err instanceof Abandoned ? err.status : 'failed';
+          this.s.log.warn({ ...log, status, err: errorMessage(err) }, `command ${status}`);
+          this.finish(command, status, errorMessage(err));
+        },
+      )
+      .finally(() => {
+        clearTimeout(ttl);
+        this.running.delete(command.id);
+      });
+  }
+
+  private cancel(cancel: Command): void {
+    const id = typeof cancel.params.command === 'string' ? cancel.params.command : undefined;
+    if (!id) return this.finish(cancel, 'rejected', `${CANCEL_ACTION} needs params.command: the id of the command to cancel`);
+    const running = this.running.get(id);
+    const state = running ? 'running' : this.results.has(id) ? 'finished' : 'not arrived';
+    if (running) running.abort(new Abandoned('cancelled', `cancelled by ${cancel.issuedBy}`));
+    else if (state === 'not arrived') {
+      this.cancelledAhead.set(id, cancel.issuedBy);
+      if (this.cancelledAhead.size > this.memory) this.cancelledAhead.delete(this.cancelledAhead.keys().next().value!);
+    }
+    this.finish(cancel, 'succeeded', undefined, { command: id, state });
   }
 
   private finish(command: Command, status: CommandStatus, error?: string, data?: Params): void {

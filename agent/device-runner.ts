@@ -120,9 +120,12 @@ export class DeviceRunner {
     return this.last;
   }
 
-  async execute(action: string, params: Params): Promise<ActionOutcome> {
+  /** Runs an action with its deadline; `abandon` (a command's time to live, or its cancel) aborts it sooner. */
+  async execute(action: string, params: Params, abandon?: AbortSignal): Promise<ActionOutcome> {
     if (!this.connected) throw new Error(`device ${this.s.deviceId} is not connected`);
-    return withTimeout(`${action} on ${this.s.deviceId}`, this.s.actionTimeoutMs, (signal) => this.call(() => this.s.driver.execute(action, params, signal)));
+    return withTimeout(`${action} on ${this.s.deviceId}`, this.s.actionTimeoutMs, (deadline) =>
+      this.call(() => this.s.driver.execute(action, params, abandon ? AbortSignal.any([deadline, abandon]) : deadline)),
+    );
   }
 
   private tick(): void {

@@ -13,7 +13,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { AppliedConfig, DesiredConfig, DeviceConfig } from '../protocols/device-config.ts';
 import { DeviceRunner, type HealthReport } from './device-runner.ts';
 import type { CatalogDriver, DriverCatalog } from './driver.ts';
-import type { DriverState } from './driver-state.ts';
+import type { KeptState } from './kept-state.ts';
 
 export interface RunningDevice {
   config: DeviceConfig;
@@ -30,7 +30,7 @@ export interface DeviceSetDependencies {
   log: Logger;
   healthIntervalMs: number;
   /** Shared objects and outputs kept across restarts, for every driver of this agent. */
-  driverState: DriverState;
+  keptState: KeptState;
   publishHealth: (deviceId: string, health: HealthReport) => void;
   /** A device was removed: clear its retained health so nobody keeps reading a ghost. */
   forget: (deviceId: string) => void;
@@ -150,7 +150,7 @@ export class DeviceSet {
       deviceId: config.id,
       driverName: config.driver,
       kind: config.kind,
-      driver: definition.create({ deviceId: config.id, options: config.options, log, state: this.d.driverState }),
+      driver: definition.create({ deviceId: config.id, options: config.options, log, state: this.d.keptState }),
       probeIntervalMs: config.probe.intervalMs,
       probeTimeoutMs: config.probe.timeoutMs,
       connectTimeoutMs: config.connectTimeoutMs,

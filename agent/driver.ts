@@ -7,7 +7,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { DeviceStatus, HealthCheck, Metrics, Params } from '../protocols/schemas.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { DriverSpec } from '../protocols/drivers/spec.ts';
-import type { DriverState } from './driver-state.ts';
+import type { KeptState } from './kept-state.ts';
 
 export interface ProbeResult {
   status: DeviceStatus;
@@ -33,8 +33,8 @@ export interface DriverContext<Options> {
   deviceId: string;
   options: Options;
   log: Logger;
-  /** Objects shared by this agent's devices, and outputs kept across restarts (see DriverState). */
-  state: DriverState;
+  /** Objects shared by this agent's devices, and outputs kept across restarts (see KeptState). */
+  state: KeptState;
 }
 
 /** A driver as its author writes it: its spec (protocols/drivers/) and typed options, derived from that schema. */

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { createLogger } from '../lib/logger.ts';
 import { SCENARIOS, type Scenario } from './demo/scenarios.ts';
+import { wholeNumber } from './numbers.ts';
 
 export function registerDemoCommands(program: Command): void {
   program
@@ -41,11 +42,11 @@ export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
     .description('measure health throughput, handling latency, failover latency and agent memory')
-    .option('--agents <n>', 'simulated agents for the throughput run', Number, 50)
-    .option('--devices <n>', 'devices per agent for the throughput run', Number, 20)
-    .option('--rate <n>', 'health messages per second offered (above the 20,000/s target, so the target can show)', Number, 22_000)
-    .option('--seconds <n>', 'measured seconds of the throughput run', Number, 10)
-    .option('--samples <n>', 'failovers measured per kind (crash, hung)', Number, 30)
+    .option('--agents <n>', 'simulated agents for the throughput run', wholeNumber(1, 10_000), 50)
+    .option('--devices <n>', 'devices per agent for the throughput run', wholeNumber(1, 1_000), 20)
+    .option('--rate <n>', 'health messages per second offered (above the 20,000/s target, so the target can show)', wholeNumber(1, 1_000_000), 22_000)
+    .option('--seconds <n>', 'measured seconds of the throughput run', wholeNumber(1, 3_600), 10)
+    .option('--samples <n>', 'failovers measured per kind (crash, hung)', wholeNumber(1, 1_000), 30)
     .option('--json', 'print the report as JSON')
     .action(async (o: { agents: number; devices: number; rate: number; seconds: number; samples: number; json?: boolean }) => {
       const { runBench, formatReport } = await import('../bench/run.ts');

@@ -1,12 +1,13 @@
 /** `onair discover`: find ONVIF cameras with WS-Discovery. */
 import type { Command } from 'commander';
 import { UserError } from './request-client.ts';
+import { wholeNumber } from './numbers.ts';
 
 export function registerDiscoverCommand(program: Command): void {
   program
     .command('discover')
     .description('find ONVIF cameras: WS-Discovery probes on every network interface, resent since UDP gets lost')
-    .option('--timeout <ms>', 'how long to listen', Number, 3_000)
+    .option('--timeout <ms>', 'how long to listen', wholeNumber(100, 60_000, ' ms'), 3_000)
     .option('--target <host:port...>', 'probe these addresses by unicast instead of multicast')
     .option('--json', 'print the cameras as JSON')
     .action(async (o: { timeout: number; target?: string[]; json?: boolean }) => {

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 import { formatTime } from './format.ts';
+import { wholeNumber } from './numbers.ts';
 
 const time = (ts: number | null | undefined): string => formatTime(ts, 'minute');
 
@@ -19,7 +20,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .option('--kind <kind>', 'every device of a kind (camera, microphone-receiver, light, …)')
     .option('--studio <studio>', 'every device of a studio')
     .option('--intrusive', 'run intrusive steps too (moves, mutes, light changes)', false)
-    .addOption(new Option('--window <minutes>', 'how long the window stays open').default(60).argParser(Number))
+    .addOption(new Option('--window <minutes>', 'how long the window stays open').default(60).argParser(wholeNumber(1, 1_440, ' minutes')))
     .option('--timezone <zone>', "IANA zone, e.g. Europe/Berlin (default: the controller machine's)")
     .addOption(brokerOption())
     .action(async (id: string, o: ClientOpts & { cron: string; device?: string; profile?: string; kind?: string; studio?: string; intrusive: boolean; window: number; timezone?: string }) => {

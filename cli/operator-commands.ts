@@ -3,11 +3,12 @@ import { Option, type Command } from 'commander';
 import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 import { formatTime } from './format.ts';
+import { wholeNumber } from './numbers.ts';
 
 export const brokerOption = (): Option =>
   new Option('--broker <url>', 'MQTT broker of the controller').env('ONAIR_BROKER').default('mqtt://127.0.0.1:1883');
 /** `--timeout`: how long a command waits for the controller (longer for commands that wait for tests). */
-export const timeoutOption = (defaultMs = 5_000, what = 'how long to wait for the controller'): Option => new Option('--timeout <ms>', what).default(defaultMs).argParser(Number);
+export const timeoutOption = (defaultMs = 5_000, what = 'how long to wait for the controller'): Option => new Option('--timeout <ms>', what).default(defaultMs).argParser(wholeNumber(1, 3_600_000, ' ms'));
 
 
 
@@ -44,7 +45,7 @@ export function registerOperatorCommands(program: Command): void {
     .command('events')
     .description('show the event log (state changes, commands, failovers, alarms)')
     .option('--since <when>', 'ISO time, or an age such as 30s, 15m, 2h, 1d')
-    .option('--limit <n>', 'newest N events', Number, 200)
+    .option('--limit <n>', 'newest N events', wholeNumber(1, 10_000), 200)
     .option('--slot <slot>', 'only this slot')
     .option('--device <device>', 'only this device')
     .option('--json', 'one JSON object per line')

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { wholeNumber } from './numbers.ts';
 
 
 
@@ -59,7 +60,7 @@ export function registerProfileCommands(program: Command): void {
     .command('show')
     .description('one stored profile (the newest version unless --version is given)')
     .argument('<profile>', 'profile id')
-    .option('--version <n>', 'a specific version', Number)
+    .option('--version <n>', 'a specific version', wholeNumber(1, Number.MAX_SAFE_INTEGER))
     .option('--json', 'print as JSON (default: YAML)')
     .addOption(brokerOption())
     .action(async (id: string, o: ClientOpts & { version?: number }) => {

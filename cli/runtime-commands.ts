@@ -44,7 +44,7 @@ export function registerRuntimeCommands(program: Command): void {
       const { Agent } = await import('../agent/agent.ts');
       const { fileConfigCache } = await import('../agent/config-cache.ts');
       const { builtInDrivers } = await import('../agent/drivers/index.ts');
-      const { fileDriverState } = await import('../agent/driver-state.ts');
+      const { fileKeptState } = await import('../agent/kept-state.ts');
       const { isolateDriverFaults } = await import('../agent/fault-isolation.ts');
       const drivers = builtInDrivers();
       const config = loadAgentConfig(opts.config, drivers);
@@ -52,8 +52,8 @@ export function registerRuntimeCommands(program: Command): void {
       isolateDriverFaults(log);
       const stateDir = opts.state ? path.resolve(opts.state) : path.resolve(path.dirname(path.resolve(opts.config)), config.stateDir);
       const configCache = fileConfigCache({ file: path.join(stateDir, `${config.agentId}.desired-config.json`), agentId: config.agentId, log });
-      const driverState = fileDriverState({ file: path.join(stateDir, `${config.agentId}.driver-state.json`), log });
-      const agent = new Agent({ config, drivers, clock: systemClock, log, brokerPassword: secret(config.broker.passwordEnv), configCache, driverState });
+      const keptState = fileKeptState({ file: path.join(stateDir, `${config.agentId}.kept-state.json`), log });
+      const agent = new Agent({ config, drivers, clock: systemClock, log, brokerPassword: secret(config.broker.passwordEnv), configCache, keptState });
       await agent.start().catch((err: Error) => log.warn({ err: err.message }, 'broker not reachable yet; still trying in the background'));
       log.info({ devices: config.devices.length, broker: config.broker.url }, 'agent running');
       await untilSignal(log, () => agent.stop());

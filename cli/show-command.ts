@@ -4,6 +4,7 @@ import type { Checklist, Show } from '../protocols/plan-schemas.ts';
 import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 import { formatTime } from './format.ts';
+import { numberIn } from './numbers.ts';
 
 const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -55,7 +56,7 @@ export function registerShowCommands(program: Command): void {
     .addOption(new Option('--duration <d>', 'e.g. 90m'))
     .requiredOption('--slot <slot...>', 'the slots the show needs')
     .option('--title <text>', 'shown in reports')
-    .option('--preshow <minutes>', 'pre-show tests this many minutes before (default: the controller\'s, 30)', Number)
+    .option('--preshow <minutes>', 'pre-show tests this many minutes before (default: the controller\'s, 30)', numberIn(0, 10_080, ' minutes'))
     .addOption(brokerOption())
     .action(async (id: string, o: ClientOpts & { studio: string; start: string; end?: string; duration?: string; slot: string[]; title?: string; preshow?: number }) => {
       const now = Date.now();

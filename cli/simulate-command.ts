@@ -1,6 +1,7 @@
 /** `onair simulate <kind>`: run one simulated device on a real transport, for trying drivers by hand. */
 import type { Command } from 'commander';
 import { UserError } from './request-client.ts';
+import { wholeNumber } from './numbers.ts';
 
 const KINDS = ['visca', 'onvif', 'shure', 'dmx', 'firmata'] as const;
 
@@ -9,8 +10,8 @@ export function registerSimulateCommand(program: Command): void {
     .command('simulate')
     .description('run a simulated device that speaks its real wire protocol (prints the agent config that reaches it)')
     .argument('<kind>', `one of: ${KINDS.join(', ')}`)
-    .option('--address <n>', 'VISCA camera address (1-7)', Number, 1)
-    .option('--port <n>', 'TCP/HTTP port for onvif and shure (default: a free one)', Number, 0)
+    .option('--address <n>', 'VISCA camera address (1-7)', wholeNumber(1, 7), 1)
+    .option('--port <n>', 'TCP/HTTP port for onvif and shure (default: a free one)', wholeNumber(0, 65_535), 0)
     .option('--fault <fault>', 'visca only: start with none, dead, protocol-error, slow, garbage or hang-mid-reply', 'none')
     .action(async (kind: string, o: { address: number; port: number; fault: string }) => {
       const stops: Array<() => Promise<void>> = [];

@@ -5,6 +5,7 @@ import type { SelfTestReport } from '../protocols/registry-operations.ts';
 import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
 import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
 import { formatTime } from './format.ts';
+import { wholeNumber } from './numbers.ts';
 
 export function formatSelfTest(r: SelfTestReport): string {
   const lines = [`${r.agent}/${r.device} (${r.profile}): ${r.result.toUpperCase()} in ${r.durationMs} ms`];
@@ -56,7 +57,7 @@ export function registerTestCommands(program: Command): void {
     .addOption(new Option('--kind <kind>', 'one kind').choices(['preshow', 'maintenance', 'manual']))
     .addOption(new Option('--state <state>', 'one state').choices(['queued', 'running', 'passed', 'failed', 'timed_out', 'skipped']))
     .option('--since <when>', 'ISO time or an age like 7d')
-    .option('--limit <n>', 'at most this many', Number)
+    .option('--limit <n>', 'at most this many', wholeNumber(1, 10_000))
     .option('--json', 'print as JSON')
     .addOption(brokerOption())
     .action(async (o: ClientOpts & { device?: string; kind?: Job['kind']; state?: Job['state']; since?: string; limit?: number }) => {

@@ -1,8 +1,13 @@
-/** Sends commands to agents and resolves with the final result, correlated by command id. */
+/**
+ * Sends commands to agents and resolves with the final result, correlated by command id. The agent
+ * gets the same patience as a time to live (it measures it itself, from receipt); a command given up
+ * on — no result in time, or the controller stopping — is cancelled, so a link that stalls and then
+ * delivers it late never makes a device act after the decision moved on.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../lib/clock.ts';
 import { TimeoutError } from '../lib/timeout.ts';
-import type { Command, CommandResult, DeviceRef, Params } from '../protocols/schemas.ts';
+import { CANCEL_ACTION, type Command, type CommandResult, type DeviceRef, type Params } from '../protocols/schemas.ts';
 
 export interface CommandRequest {
   target: DeviceRef;
@@ -14,6 +19,7 @@ export interface CommandRequest {
 
 interface Pending {
   agent: string;
+  device: string;
   resolve: (r: CommandResult) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
@@ -38,18 +44,22 @@ export class CommandClient {
       device: request.target.device,
       action: request.action,
       params: request.params,
-      // The agent refuses it after the controller has stopped waiting: no late surprise moves.
-      expiresAt: this.deps.clock.now() + request.timeoutMs,
+      ttlMs: Math.max(1, Math.min(600_000, Math.round(request.timeoutMs))),
       issuedBy: request.issuedBy,
     };
     return new Promise<CommandResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(command.id);
+        this.cancel(request.target.agent, request.target.device, command.id);
         reject(new TimeoutError(`${request.action} on ${request.target.agent}/${request.target.device}`, request.timeoutMs));
       }, request.timeoutMs);
-      this.pending.set(command.id, { agent: request.target.agent, resolve, reject, timer });
+      this.pending.set(command.id, { agent: request.target.agent, device: request.target.device, resolve, reject, timer });
       this.deps.send(request.target.agent, command);
     });
+  }
+
+  private cancel(agent: string, device: string, id: string): void {
+    this.deps.send(agent, { id: randomUUID(), device, action: CANCEL_ACTION, params: { command: id }, ttlMs: 5_000, issuedBy: 'controller' });
   }
 
   /** Feed every result from agents/+/results here. Returns false for results nobody waits for. */
@@ -66,6 +76,7 @@ export class CommandClient {
   cancelAll(reason: string): void {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
+      this.cancel(p.agent, p.device, id);
       p.reject(new Error(reason));
       this.pending.delete(id);
     }

@@ -72,7 +72,7 @@ export function generateProtocolDocs(): GeneratedFile[] {
     '',
     '- An agent connects with a last will `{online: false, session}` on its state topic (retained, QoS 1) and publishes its birth `{online: true, session}` right after. `session` grows on every connect; the controller ignores a death, heartbeat or health whose session is older than the birth it holds (Sparkplug B bdSeq rule).',
     '- Heartbeats go out every `heartbeatIntervalMs`; no heartbeat within the controller\'s deadline (at least 3 intervals) means the agent is lost and all its devices go offline at once, even if its TCP session stays up.',
-    '- Commands carry `expiresAt`: an agent answers `expired` instead of acting late. A repeated command `id` gets the earlier result again; the action never runs twice.',
+    '- Commands carry `ttlMs`, a time to live the agent measures itself from receipt (clocks are never compared): an action not done by then is abandoned and answered `expired`. The controller cancels a command it gave up on (built-in action `cancel` with `{command: id}`): abandoned if running, refused if it arrives later. A repeated command `id` gets the earlier result again; the action never runs twice.',
     '',
   );
   files.unshift({ path: 'docs/protocol.md', content: md.join('\n') });

@@ -95,7 +95,12 @@ export const Command = Type.Object(
     device: Id,
     action: Type.String({ minLength: 1, maxLength: 64, description: 'activate, standby, recall-preset, set-scene, mute, ... (per driver)' }),
     params: Params,
-    expiresAt: Type.Integer({ minimum: 0, description: 'ms since the epoch; later than this the agent answers expired and does nothing' }),
+    /**
+     * A duration, measured by the agent from when the command reached it — never a time on the
+     * controller's clock compared with the agent's (an agent 1 s ahead once answered every failover
+     * "expired"). The action is abandoned if it has not finished by then.
+     */
+    ttlMs: Type.Integer({ minimum: 1, maximum: 600_000, description: 'time to live, measured by the agent from receipt: an action not finished by then is abandoned and answered expired' }),
     issuedBy: Type.String({ minLength: 1, description: 'controller for automatic decisions, else the user or client' }),
   },
   { additionalProperties: false },
@@ -108,7 +113,14 @@ export const CommandStatus = Type.Union([
   Type.Literal('failed'),
   Type.Literal('rejected'),
   Type.Literal('expired'),
+  Type.Literal('cancelled'),
 ]);
+/**
+ * Built in for every device: `cancel` with `{command: id}` abandons that command — at once if it is
+ * running, and on arrival if it comes later (a stalled link delivers it after the controller gave up,
+ * and its cancel right behind it).
+ */
+export const CANCEL_ACTION = 'cancel';
 export type CommandStatus = Static<typeof CommandStatus>;
 
 export const CommandResult = Type.Object(

@@ -211,7 +211,7 @@ export class Studio {
         clearTimeout(timer);
         resolve(r);
       });
-      const command = { id, device: ref.device, action, params, expiresAt: Date.now() + timeoutMs, issuedBy: 'demo' };
+      const command = { id, device: ref.device, action, params, ttlMs: timeoutMs, issuedBy: 'demo' };
       this.watcher.publish(topic.command(ref.agent), JSON.stringify(command), { qos: 1 });
     });
   }

@@ -50,7 +50,7 @@ describe('commands and results', () => {
     const results = await collect(client, topic.commandResult('agent-late'));
     client.on('message', (t, p) => {
       if (t !== topic.agentState('agent-late') || !(JSON.parse(p.toString()) as { online: boolean }).online) return;
-      client.publish(topic.command('agent-late'), JSON.stringify({ id: 'on-birth', device: 'cam-9', action: 'standby', params: {}, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+      client.publish(topic.command('agent-late'), JSON.stringify({ id: 'on-birth', device: 'cam-9', action: 'standby', params: {}, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     });
     const late = await startAgent(controller.brokerUrl, 'agent-late', [{ id: 'cam-9', kind: 'camera' }]);
     try {
@@ -67,9 +67,9 @@ describe('commands and results', () => {
     }
   });
 
-  it('runs a command once, repeats its result for a repeated id, and refuses expired ones', async () => {
+  it('runs a command once, repeats its result for a repeated id, and abandons one that outlives its time to live', async () => {
     const results = await collect(client, topic.commandResult('agent-a'));
-    const command = { id: 'cmd-1', device: 'cam-1', action: 'recall-preset', params: { preset: 4 }, expiresAt: Date.now() + 5_000, issuedBy: 'test' };
+    const command = { id: 'cmd-1', device: 'cam-1', action: 'recall-preset', params: { preset: 4 }, ttlMs: 5_000, issuedBy: 'test' };
     await client.publishAsync(topic.command('agent-a'), JSON.stringify(command), { qos: 1 });
     await waitUntil(() => results.length >= 2, 2_000, 'result');
     expect(results.map((r) => (r.payload as { status: string }).status)).toEqual(['accepted', 'succeeded']);
@@ -79,9 +79,11 @@ describe('commands and results', () => {
     await waitUntil(() => results.length >= 3, 2_000, 'repeated result');
     expect(results[2]!.payload).toEqual(results[1]!.payload);
 
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ ...command, id: 'cmd-2', expiresAt: Date.now() - 1 }), { qos: 1 });
-    await waitUntil(() => results.length >= 4, 2_000, 'expired result');
-    expect(results[3]!.payload).toMatchObject({ id: 'cmd-2', status: 'expired' });
+    // The camera now answers after 1 s; this command may live 200 ms, measured by the agent.
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ ...command, id: 'slow', action: 'simulate.fault', params: { mode: 'slow', delayMs: 1_000 } }), { qos: 1 });
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ ...command, id: 'cmd-2', ttlMs: 200 }), { qos: 1 });
+    await waitUntil(() => results.some((r) => (r.payload as { id: string; status: string }).id === 'cmd-2' && (r.payload as { status: string }).status !== 'accepted'), 2_000, 'expired result');
+    expect(results.find((r) => (r.payload as { id: string; status: string }).id === 'cmd-2' && (r.payload as { status: string }).status !== 'accepted')!.payload).toMatchObject({ status: 'expired', error: 'not done within its time to live of 200 ms' });
   });
 });
 
@@ -96,7 +98,7 @@ describe('malformed payloads', () => {
     await waitUntil(() => controller.counters.invalidPayloads! >= before + 4 && agent.counters.invalidPayloads >= 1, 2_000, 'invalid payloads counted');
     // Still alive: health flows and commands run.
     const results = await collect(client, topic.commandResult('agent-a'));
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'ok-1', device: 'mic-1', action: 'mute', params: {}, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'ok-1', device: 'mic-1', action: 'mute', params: {}, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     await waitUntil(() => results.some((r) => (r.payload as { status: string }).status === 'succeeded'), 2_000, 'command after garbage');
     expect(deviceStatus('cam-1')).toBe('ok');
     // The invalid birth did not invent an agent.
@@ -114,13 +116,13 @@ describe('malformed payloads', () => {
 describe('a device that hangs', () => {
   it('is failed within the detection deadline while the agent keeps serving the others', async () => {
     const results = await collect(client, topic.commandResult('agent-a'));
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'f-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'f-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     await waitUntil(() => deviceStatus('cam-1') === 'failed', 2_000, 'cam-1 failed');
     expect(deviceStatus('mic-1')).toBe('ok');
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'm-1', device: 'mic-1', action: 'set-gain', params: { gain: 12 }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'm-1', device: 'mic-1', action: 'set-gain', params: { gain: 12 }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     await waitUntil(() => results.some((r) => (r.payload as { id: string; status: string }).id === 'm-1' && (r.payload as { status: string }).status === 'succeeded'), 2_000, 'mic command');
     // An action on the hung device fails by its deadline instead of hanging.
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'c-2', device: 'cam-1', action: 'recall-preset', params: { preset: 1 }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'c-2', device: 'cam-1', action: 'recall-preset', params: { preset: 1 }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     const failed = await waitUntil(() => results.find((r) => (r.payload as { id: string }).id === 'c-2' && (r.payload as { status: string }).status === 'failed'), 2_000, 'hung action fails');
     expect((failed.payload as { error: string }).error).toBe('recall-preset on cam-1 timed out after 500 ms');
   });

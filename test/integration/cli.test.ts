@@ -67,6 +67,22 @@ describe('onair CLI', () => {
     expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses a numeric option out of range or not a number at once, naming the option', async () => {
+    for (const [args, range] of [
+      [['status', '--timeout', '0'], 'from 1 to 3600000 ms'],
+      [['status', '--timeout', 'abc'], 'from 1 to 3600000 ms'],
+      [['events', '--limit', '-3'], 'from 1 to 10000'],
+      [['show', 'add', 'x', '--studio', 's', '--start', '2030-01-01T10:00', '--duration', '30m', '--preshow', 'soon'], 'from 0 to 10080 minutes'],
+    ] as const) {
+      const started = Date.now();
+      const run = await onair(...args);
+      expect(run.code, args.join(' ')).not.toBe(0);
+      expect(run.stderr, args.join(' ')).toContain(range);
+      expect(run.stderr).not.toContain('cannot reach');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+  });
+
   it('a config typo names the file, line and field', async () => {
     const file = path.join(dir, 'agent.yaml');
     writeFileSync(file, 'agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulated\n    prob:\n      intervalMs: 100\n    options: { kind: camera }\n');
@@ -199,12 +215,12 @@ describe('onair slot and onair test', () => {
     expect(broken.stdout).toContain('skip  recall preset 1 [intrusive] — intrusive steps were not allowed for this run');
     const client = await rawClient(broker);
     try {
-      await client.publishAsync('onair/v1/agents/agent-a/commands', JSON.stringify({ id: 'f1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'degraded' }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+      await client.publishAsync('onair/v1/agents/agent-a/commands', JSON.stringify({ id: 'f1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'degraded' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
       const failed = await onair('test', 'run', 'cam-1', '--no-intrusive');
       expect(failed.code).toBe(3);
       expect(failed.stdout).toMatch(/FAIL {2}answers \d+ ms — health is degraded, expected ok: temperature: 78 °C is over 70 °C \(after \d+ ms\)/);
     } finally {
-      await client.publishAsync('onair/v1/agents/agent-a/commands', JSON.stringify({ id: 'f2', device: 'cam-1', action: 'simulate.clear', params: {}, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+      await client.publishAsync('onair/v1/agents/agent-a/commands', JSON.stringify({ id: 'f2', device: 'cam-1', action: 'simulate.clear', params: {}, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
       await closeClient(client);
     }
   });

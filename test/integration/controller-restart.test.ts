@@ -118,7 +118,7 @@ describe('a controller killed with SIGKILL mid-show', () => {
 async function commandFault(url: string, agent: string, device: string): Promise<void> {
   const client = await rawClient(url);
   try {
-    await client.publishAsync(topic.command(agent), JSON.stringify({ id: `fault-${Date.now()}`, device, action: 'simulate.fault', params: { mode: 'dead' }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(topic.command(agent), JSON.stringify({ id: `fault-${Date.now()}`, device, action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
   } finally {
     await closeClient(client);
   }

@@ -18,7 +18,7 @@ let events: Array<{ payload: unknown }>;
 const slot = (): SlotState => controller.status().slots[0]!;
 const eventsOf = (type: string) => events.map((e) => e.payload as ControllerEvent).filter((e) => e.type === type);
 const inject = (agent: string, device: string, mode: string) =>
-  client.publishAsync(topic.command(agent), JSON.stringify({ id: `fault-${Math.random()}`, device, action: 'simulate.fault', params: { mode }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+  client.publishAsync(topic.command(agent), JSON.stringify({ id: `fault-${Math.random()}`, device, action: 'simulate.fault', params: { mode }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
 
 async function setup(onAir: boolean): Promise<void> {
   dir = tempDir();

@@ -6,7 +6,7 @@ import { createOnvifDriver, type OnvifOptions } from '../../agent/drivers/onvif/
 import type { Driver } from '../../agent/driver.ts';
 import { OnvifCameraSimulator, type OnvifCameraOptions } from '../../simulators/onvif-camera.ts';
 import { eventually } from './helpers.ts';
-import { memoryDriverState } from '../../agent/driver-state.ts';
+import { memoryKeptState } from '../../agent/kept-state.ts';
 
 let camera: OnvifCameraSimulator;
 let driver: Driver;
@@ -16,7 +16,7 @@ async function start(cam: OnvifCameraOptions = {}, over: Partial<OnvifOptions> =
   camera = new OnvifCameraSimulator(cam);
   const port = await camera.listen();
   driver = createOnvifDriver(env).create({
-    state: memoryDriverState(),
+    state: memoryKeptState(),
     deviceId: 'cam-ip-1',
     log: silentLogger(),
     options: { host: '127.0.0.1', port, username: 'admin', passwordEnv: 'CAM_PASSWORD', auth: 'ws-security', maxClockOffsetMs: 5_000, snapshot: true, requestTimeoutMs: 500, ...over },

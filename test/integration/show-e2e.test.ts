@@ -70,7 +70,7 @@ describe('a scheduled show, unattended', () => {
 
     // On air by itself; then the primary camera hangs.
     await waitUntil(() => controller.status().onAir, 5_000, 'show on air');
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'hang-cam-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'hang-cam-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     await waitUntil(() => controller.status().slots[0]!.active?.device === 'cam-3', 3_000, 'failover to the healthy backup');
 
     // Off air by itself at its end.
@@ -106,7 +106,7 @@ describe('a scheduled show, unattended', () => {
 
   it("puts a ready backup in place before air when the primary fails its pre-show test and the slot's policy says swap", async () => {
     await ask('slot.add', { slot: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2', 'agent-b/cam-3'], params: { preset: 2 }, preshow: 'swap' });
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'clear-cam-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'degraded' }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'clear-cam-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'degraded' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     await ask('failover', { slot: 'studio-a/cam-wide', to: 'agent-a/cam-1', reason: 'back to the primary for the next show' }).catch(() => undefined);
     const before = eventsOf('preshow.checklist').length;
     const startsAt = Date.now() + 5_000;

@@ -7,7 +7,7 @@ import { createShureDriver, type ShureOptions } from '../../agent/drivers/shure/
 import type { Driver } from '../../agent/driver.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { eventually } from './helpers.ts';
-import { memoryDriverState } from '../../agent/driver-state.ts';
+import { memoryKeptState } from '../../agent/kept-state.ts';
 
 const defaults: Omit<ShureOptions, 'host' | 'path'> = {
   port: 2202, baudRate: 9600, channel: 1, answerTimeoutMs: 150, meterRateMs: 100, reconnectAfterMissed: 3, lowBatteryBars: 1, lowRunTimeMinutes: 30, weakRfDbm: -85, muteControl: true,
@@ -22,7 +22,7 @@ describe('shure driver over TCP', () => {
   beforeEach(async () => {
     receiver = new ShureReceiverSimulator({ channels: 2 });
     const port = await receiver.listen(0);
-    driver = createShureDriver().create({ state: memoryDriverState(), deviceId: 'mic-1', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port, channel: 2 } });
+    driver = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-1', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port, channel: 2 } });
     await driver.connect(AbortSignal.timeout(2_000));
   });
   afterEach(async () => {
@@ -92,7 +92,7 @@ describe('shure driver over a serial line', () => {
     const pair = await createPtyPair();
     receiver = new ShureReceiverSimulator();
     await receiver.openSerial(pair.b);
-    driver = createShureDriver().create({ state: memoryDriverState(), deviceId: 'mic-1', log: silentLogger(), options: { ...defaults, path: pair.a } });
+    driver = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-1', log: silentLogger(), options: { ...defaults, path: pair.a } });
     try {
       await driver.connect(AbortSignal.timeout(2_000));
       await eventually(async () => (await probe()).metrics.transmitter === 'ULXD2', 2_000, 'state over serial');
@@ -109,7 +109,7 @@ describe('shure driver with a QLX-D (no AUDIO_MUTE)', () => {
   beforeEach(async () => {
     receiver = new ShureReceiverSimulator({ model: 'QLXD4' });
     const port = await receiver.listen(0);
-    driver = createShureDriver().create({ state: memoryDriverState(), deviceId: 'mic-q', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port, muteControl: false } });
+    driver = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-q', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port, muteControl: false } });
     await driver.connect(AbortSignal.timeout(2_000));
   });
   afterEach(async () => {
@@ -125,7 +125,7 @@ describe('shure driver with a QLX-D (no AUDIO_MUTE)', () => {
   });
 
   it('a driver that assumed mute control gets the receiver\'s REP ERR, as from the real QLX-D', async () => {
-    const assuming = createShureDriver().create({ state: memoryDriverState(), deviceId: 'mic-q2', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port: receiver.port, muteControl: true } });
+    const assuming = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-q2', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port: receiver.port, muteControl: true } });
     await assuming.connect(AbortSignal.timeout(2_000));
     try {
       await expect(withTimeout('activate', 1_000, (signal) => assuming.execute('activate', {}, signal))).rejects.toThrow(/REP ERR/);

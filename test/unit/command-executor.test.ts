@@ -5,6 +5,7 @@ import { CommandExecutor, type CommandTarget } from '../../agent/command-executo
 import type { Command, CommandResult } from '../../protocols/schemas.ts';
 
 function setup(execute: CommandTarget['execute'] = async () => ({ data: { done: true } })) {
+  const signals: AbortSignal[] = [];
   const clock = new ManualClock(1_000);
   const results: CommandResult[] = [];
   let runs = 0;
@@ -13,12 +14,12 @@ function setup(execute: CommandTarget['execute'] = async () => ({ data: { done: 
     clock,
     log: silentLogger(),
     memory: 3,
-    target: (id) => (id === 'cam-1' ? { actions: ['activate', 'standby'], execute: (a, p) => (runs++, execute(a, p)) } : undefined),
+    target: (id) => (id === 'cam-1' ? { actions: ['activate', 'standby'], execute: (a, p, signal) => (runs++, signals.push(signal), execute(a, p, signal)) } : undefined),
     publish: (r) => results.push(r),
   });
-  const command = (over: Partial<Command> = {}): Command => ({ id: 'c1', device: 'cam-1', action: 'activate', params: {}, expiresAt: 2_000, issuedBy: 'test', ...over });
+  const command = (over: Partial<Command> = {}): Command => ({ id: 'c1', device: 'cam-1', action: 'activate', params: {}, ttlMs: 2_000, issuedBy: 'test', ...over });
   const flush = () => new Promise((r) => setTimeout(r, 0));
-  return { clock, results, executor, command, flush, runs: () => runs };
+  return { clock, results, executor, command, flush, runs: () => runs, signals };
 }
 
 describe('command executor', () => {
@@ -30,14 +31,44 @@ describe('command executor', () => {
     expect(s.results[1]!.data).toEqual({ done: true });
   });
 
-  it('answers expired, without running, when expiresAt has passed', async () => {
+  it('abandons an action that outlives its time to live, measured from receipt, whatever the clocks say', async () => {
+    const s = setup(() => new Promise(() => {})); // a device that never answers
+    s.clock.set(9_999_999_999); // this agent's clock is far from the controller's: it does not matter
+    s.executor.handle(s.command({ ttlMs: 40 }));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(s.results.map((r) => r.status)).toEqual(['accepted', 'expired']);
+    expect(s.results[1]!.error).toBe('not done within its time to live of 40 ms');
+    expect(s.signals[0]!.aborted).toBe(true); // the driver is told to stop
+  });
+
+  it('a cancel abandons a running command', async () => {
+    const s = setup(() => new Promise(() => {}));
+    s.executor.handle(s.command());
+    await s.flush(); // running
+    s.executor.handle(s.command({ id: 'k1', action: 'cancel', params: { command: 'c1' }, issuedBy: 'controller' }));
+    await s.flush();
+    expect(s.results.map((r) => `${r.id}:${r.status}`)).toEqual(['c1:accepted', 'k1:succeeded', 'c1:cancelled']);
+    expect(s.results[1]!.data).toEqual({ command: 'c1', state: 'running' });
+    expect(s.signals[0]!.aborted).toBe(true);
+  });
+
+  it('a late command and its cancel delivered in one burst: the action never starts', async () => {
     const s = setup();
-    s.clock.set(2_001);
+    s.executor.handle(s.command());
+    s.executor.handle(s.command({ id: 'k1', action: 'cancel', params: { command: 'c1' }, issuedBy: 'controller' }));
+    await s.flush();
+    expect(s.runs()).toBe(0);
+    expect(s.results.map((r) => `${r.id}:${r.status}`)).toEqual(['c1:accepted', 'k1:succeeded', 'c1:cancelled']);
+  });
+
+  it('a command whose cancel came first (a stalled link delivers both late) never runs', async () => {
+    const s = setup();
+    s.executor.handle(s.command({ id: 'k1', action: 'cancel', params: { command: 'c1' }, issuedBy: 'controller' }));
     s.executor.handle(s.command());
     await s.flush();
-    expect(s.results).toHaveLength(1);
-    expect(s.results[0]).toMatchObject({ status: 'expired', error: 'expired 1 ms before it arrived' });
     expect(s.runs()).toBe(0);
+    expect(s.results.map((r) => `${r.id}:${r.status}`)).toEqual(['k1:succeeded', 'c1:cancelled']);
+    expect(s.results[1]!.error).toBe('cancelled by controller before it arrived');
   });
 
   it('never runs a command id twice: the earlier result is repeated', async () => {
@@ -56,6 +87,7 @@ describe('command executor', () => {
     s.executor.handle(s.command());
     s.executor.handle(s.command());
     expect(s.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    await s.flush(); // started
     finish();
     await s.flush();
     expect(s.runs()).toBe(1);
@@ -83,8 +115,10 @@ describe('command executor', () => {
     for (const id of ['a', 'b', 'c', 'd']) s.executor.handle(s.command({ id }));
     await s.flush();
     s.executor.handle(s.command({ id: 'd' }));
+    await s.flush();
     expect(s.runs()).toBe(4);
     s.executor.handle(s.command({ id: 'a' }));
+    await s.flush();
     expect(s.runs()).toBe(5);
   });
 });

@@ -37,7 +37,7 @@ describe('payload validation', () => {
     expect(codecs.deviceHealth.decode('{not json')).toMatchObject({ ok: false, reason: expect.stringMatching(/^not JSON/) });
     expect(codecs.deviceHealth.decode(JSON.stringify({ ...health, status: 'great' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^\/status/) });
     expect(codecs.deviceHealth.decode(JSON.stringify({ ...health, extra: 1 }))).toMatchObject({ ok: false });
-    expect(codecs.command.decode(JSON.stringify({ id: 'c', device: 'bad/id', action: 'x', params: {}, expiresAt: 1, issuedBy: 'me' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^\/device/) });
+    expect(codecs.command.decode(JSON.stringify({ id: 'c', device: 'bad/id', action: 'x', params: {}, ttlMs: 1, issuedBy: 'me' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^\/device/) });
   });
 
   it('validates request envelopes per operation', () => {

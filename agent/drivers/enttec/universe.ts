@@ -5,7 +5,7 @@
  * someone sets a level, nothing is sent at all: a real DMX USB Pro keeps outputting the last frame it
  * received, and a fresh agent must not replace that with zeros.
  */
-import type { DriverState } from '../../driver-state.ts';
+import type { KeptState } from '../../kept-state.ts';
 
 /** [DMX512-A §8] a universe has 512 slots. */
 export const UNIVERSE_SLOTS = 512;
@@ -16,7 +16,7 @@ export class UniverseLevels {
   private known = false;
   private readonly key: string;
 
-  constructor(private readonly state: DriverState, widgetPath: string) {
+  constructor(private readonly state: KeptState, widgetPath: string) {
     this.key = `dmx-levels:${widgetPath}`;
     const saved = state.read(this.key);
     if (Array.isArray(saved) && saved.length <= UNIVERSE_SLOTS && saved.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {

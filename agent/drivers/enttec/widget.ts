@@ -8,7 +8,7 @@
  */
 import type { Logger } from '../../../lib/logger.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
-import type { DriverState } from '../../driver-state.ts';
+import type { KeptState } from '../../kept-state.ts';
 import { UniverseLevels } from './universe.ts';
 import { Label, WidgetFramer, decodeParameters, decodeSerialNumber, encodeDmx, encodeMessage, type WidgetMessage, type WidgetParameters } from './widget-codec.ts';
 import { decodePacket, encodeRequest, formatUid, type RdmResponse } from './rdm.ts';
@@ -41,7 +41,7 @@ export class EnttecWidget {
    * The widget on `path`, shared by every fixture of this agent on it for the agent's life (with the
    * levels set on its universe); its port is open while any fixture uses it.
    */
-  static acquire(state: DriverState, path: string, log: Logger, answerTimeoutMs: number): EnttecWidget {
+  static acquire(state: KeptState, path: string, log: Logger, answerTimeoutMs: number): EnttecWidget {
     const widget = state.shared(`dmx-widget:${path}`, () => new EnttecWidget(path, log, answerTimeoutMs, new UniverseLevels(state, path)));
     widget.users += 1;
     return widget;

@@ -11,7 +11,7 @@ import { silentLogger } from '../../../lib/logger.ts';
 import { createPtyPair, type PtyPair } from '../../../lib/serial/pty-pair.ts';
 import { DeviceRunner } from '../../../agent/device-runner.ts';
 import { createDmxDriver } from '../../../agent/drivers/enttec/driver.ts';
-import { fileDriverState, type DriverState } from '../../../agent/driver-state.ts';
+import { fileKeptState, type KeptState } from '../../../agent/kept-state.ts';
 import { EnttecWidgetSimulator } from '../../../simulators/enttec-widget.ts';
 import { removeDir, tempDir, waitUntil } from '../helpers.ts';
 
@@ -38,7 +38,7 @@ async function rig(): Promise<void> {
 }
 
 /** One agent's two fixtures on the shared widget, run as the agent runs them. */
-function fixtures(state: DriverState): DeviceRunner[] {
+function fixtures(state: KeptState): DeviceRunner[] {
   const make = (id: string, address: number, uid: string) =>
     new DeviceRunner({
       deviceId: id,
@@ -64,7 +64,7 @@ const healthy = (r: DeviceRunner) => r.lastHealth()?.status === 'ok';
 describe('DMX levels', () => {
   it('survive widget outages longer than the reconnect threshold, again and again: no frame ever carries levels nobody set', async () => {
     await rig();
-    const [key, fill] = fixtures(fileDriverState({ file: path.join(dir, 'state.json'), log: silentLogger() }));
+    const [key, fill] = fixtures(fileKeptState({ file: path.join(dir, 'state.json'), log: silentLogger() }));
     await waitUntil(() => healthy(key!) && healthy(fill!), 5_000, 'fixtures ok');
     await key!.execute('set-scene', { scene: 'key' });
     await fill!.execute('set-levels', { levels: FILL });
@@ -85,7 +85,7 @@ describe('DMX levels', () => {
   it('are restored after an agent restart from its state file, and nothing is sent when nobody set any', async () => {
     await rig();
     const file = path.join(dir, 'state.json');
-    const first = fileDriverState({ file, log: silentLogger() });
+    const first = fileKeptState({ file, log: silentLogger() });
     let [key] = fixtures(first);
     await waitUntil(() => healthy(key!), 5_000, 'fixture ok');
     await key!.execute('set-scene', { scene: 'key' });
@@ -95,7 +95,7 @@ describe('DMX levels', () => {
     first.flush(); // as Agent.stop does (a kill -9 loses at most the last 200 ms of changes)
     widget.powerCycle(); // the widget lost its frame while the agent was down
     const before = widget.dmxFrames;
-    [key] = fixtures(fileDriverState({ file, log: silentLogger() }));
+    [key] = fixtures(fileKeptState({ file, log: silentLogger() }));
     await waitUntil(() => widget.universe[0] === 255, 3_000, 'levels restored');
     expect(widget.frames.slice(before).every((f) => slots(f, 1).join() === KEY.join())).toBe(true);
 
@@ -103,7 +103,7 @@ describe('DMX levels', () => {
     for (const r of runners) await r.stop();
     runners = [];
     const fresh = widget.dmxFrames;
-    [key] = fixtures(fileDriverState({ file: path.join(dir, 'other.json'), log: silentLogger() }));
+    [key] = fixtures(fileKeptState({ file: path.join(dir, 'other.json'), log: silentLogger() }));
     await waitUntil(() => healthy(key!), 5_000, 'fixture ok');
     await new Promise((r) => setTimeout(r, 500));
     expect(widget.dmxFrames).toBe(fresh);

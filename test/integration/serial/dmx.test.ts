@@ -7,14 +7,14 @@ import { createDmxDriver, type DmxOptions } from '../../../agent/drivers/enttec/
 import type { Driver } from '../../../agent/driver.ts';
 import { EnttecWidgetSimulator } from '../../../simulators/enttec-widget.ts';
 import { eventually } from '../helpers.ts';
-import { memoryDriverState, type DriverState } from '../../../agent/driver-state.ts';
+import { memoryKeptState, type KeptState } from '../../../agent/kept-state.ts';
 
 let pair: PtyPair;
 let widget: EnttecWidgetSimulator;
 let key: Driver;
 let fill: Driver;
 /** One agent's driver state: its fixtures share the widget through it. */
-let state: DriverState;
+let state: KeptState;
 
 const options = (over: Partial<DmxOptions>): DmxOptions => ({
   path: pair.a, address: 1, footprint: 4, scenes: { key: [255, 200, 100, 0], half: [128, 128, 128, 128] }, temperatureSensor: 0, maxTemperatureC: 85, answerTimeoutMs: 200, ...over,
@@ -29,7 +29,7 @@ beforeEach(async () => {
     { uid: '7ff0:00000102', startAddress: 9, footprint: 4 },
   ]);
   await widget.start();
-  state = memoryDriverState();
+  state = memoryKeptState();
   key = createDmxDriver().create({ state, deviceId: 'key-1', log: silentLogger(), options: options({ uid: '7ff0:00000101', lampRatedHours: 2_000 }) });
   fill = createDmxDriver().create({ state, deviceId: 'fill-1', log: silentLogger(), options: options({ uid: '7ff0:00000102', address: 9 }) });
   await key.connect(AbortSignal.timeout(2_000));

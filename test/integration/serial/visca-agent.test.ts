@@ -49,7 +49,7 @@ describe('visca through the agent', () => {
   it('is monitored by the controller and moved by an MQTT command', async () => {
     await waitUntil(() => controller.status().devices.find((d) => d.device === 'ptz-1')?.status === 'ok', 5_000, 'ptz-1 ok');
     const results = await collect(client, topic.commandResult('ptz-agent'));
-    await client.publishAsync(topic.command('ptz-agent'), JSON.stringify({ id: 'p-1', device: 'ptz-1', action: 'recall-preset', params: { preset: 12 }, expiresAt: Date.now() + 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(topic.command('ptz-agent'), JSON.stringify({ id: 'p-1', device: 'ptz-1', action: 'recall-preset', params: { preset: 12 }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     await waitUntil(() => results.find((r) => (r.payload as { status: string }).status === 'succeeded'), 3_000, 'recall succeeded');
     expect(camera.lastPreset).toBe(12);
   });

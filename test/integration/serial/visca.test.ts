@@ -7,7 +7,7 @@ import { createViscaDriver } from '../../../agent/drivers/visca/driver.ts';
 import type { Driver } from '../../../agent/driver.ts';
 import { ViscaCameraSimulator } from '../../../simulators/visca-camera.ts';
 import { eventually } from '../helpers.ts';
-import { memoryDriverState } from '../../../agent/driver-state.ts';
+import { memoryKeptState } from '../../../agent/kept-state.ts';
 
 let pair: PtyPair;
 let camera: ViscaCameraSimulator;
@@ -21,7 +21,7 @@ beforeEach(async () => {
   camera = new ViscaCameraSimulator({ path: pair.b, moveMs: 100, powerOnMs: 150 });
   await camera.start();
   driver = createViscaDriver().create({
-    state: memoryDriverState(),
+    state: memoryKeptState(),
     deviceId: 'ptz-1',
     log: silentLogger(),
     options: { path: pair.a, baudRate: 9600, address: 1, answerTimeoutMs: 150, moveTimeoutMs: 2_000, powerTimeoutMs: 2_000 },

@@ -1,14 +1,14 @@
 /**
- * What drivers keep beyond one connection: objects this agent's devices share (the DMX widget its
- * fixtures are on), and a little state kept across agent restarts — the outputs the agent has set
- * (DMX levels, relays), which are the agent's state, not the device connection's. Passed in, never a
- * module-level singleton: two agents in one process (tests) each have their own.
+ * What an agent keeps beyond one connection: objects its devices share (the DMX widget its fixtures
+ * are on), and a little state kept across agent restarts — the outputs it has set (DMX levels,
+ * relays), which are the agent's state, not the device connection's, and its last session number.
+ * Passed in, never a module-level singleton: two agents in one process (tests) each have their own.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../lib/logger.ts';
 
-export interface DriverState {
+export interface KeptState {
   /** The object under `key`, created once for this agent. */
   shared<T>(key: string, create: () => T): T;
   /** A small JSON value kept across agent restarts, or undefined. */
@@ -19,7 +19,7 @@ export interface DriverState {
   flush(): void;
 }
 
-export function memoryDriverState(): DriverState {
+export function memoryKeptState(): KeptState {
   const shared = new Map<string, unknown>();
   const values = new Map<string, unknown>();
   return {
@@ -34,8 +34,8 @@ export function memoryDriverState(): DriverState {
 }
 
 /** Kept in `file` (JSON, written atomically); an unreadable file is reported and the agent starts from nothing. */
-export function fileDriverState(o: { file: string; log: Logger; delayMs?: number }): DriverState {
-  const memory = memoryDriverState();
+export function fileKeptState(o: { file: string; log: Logger; delayMs?: number }): KeptState {
+  const memory = memoryKeptState();
   const values: Record<string, unknown> = load(o.file, o.log);
   let timer: NodeJS.Timeout | undefined;
   const save = (): void => {
