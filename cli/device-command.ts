@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 import { mergeSettings } from '../protocols/profile.ts';
+import { DRIVER_SPECS } from '../protocols/drivers/index.ts';
+import { unitProblems } from '../protocols/drivers/checks.ts';
 
 function parseRef(text: string): { agent: string; device: string } {
   const m = /^([A-Za-z0-9][A-Za-z0-9_.:-]*)\/([A-Za-z0-9][A-Za-z0-9_.:-]*)$/.exec(text);
@@ -30,7 +32,18 @@ export function parseSettings(pairs: string[]): Record<string, unknown> {
   return out;
 }
 
-function settingValue(key: string, raw: string): unknown {
+/** `key=value` pairs, flat (self-test and activate parameters): numbers, booleans and JSON as in --set. */
+export function parseParams(pairs: string[], option: string): Record<string, unknown> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new UserError(`${option} "${pair}" is not key=value`);
+      return [pair.slice(0, eq), settingValue(pair.slice(0, eq), pair.slice(eq + 1))];
+    }),
+  );
+}
+
+export function settingValue(key: string, raw: string): unknown {
   if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
   if (raw === 'true' || raw === 'false') return raw === 'true';
   if (!/^[[{]/.test(raw)) return raw;
@@ -52,8 +65,9 @@ export function registerDeviceCommands(program: Command): void {
     .option('--studio <studio>', 'where it is')
     .option('--set <key=value...>', 'connection options over the profile defaults (path=/dev/…, host=…, passwordEnv=CAM_PASSWORD)', [])
     .option('--helper <role=device...>', "devices that watch this one in its self-test, e.g. light-sensor=agent-b/gpio-1", [])
+    .option('--test-param <key=value...>', "this unit's values for its profile's self-test parameters, e.g. preset=p1 (a preset token this camera has)", [])
     .addOption(brokerOption())
-    .action(async (refText: string, o: ClientOpts & { profile: string; studio?: string; set: string[]; helper: string[] }) => {
+    .action(async (refText: string, o: ClientOpts & { profile: string; studio?: string; set: string[]; helper: string[]; testParam: string[] }) => {
       const ref = parseRef(refText);
       const [profileId, versionText] = o.profile.split('@') as [string, string | undefined];
       const settings = parseSettings(o.set);
@@ -67,10 +81,12 @@ export function registerDeviceCommands(program: Command): void {
       const options = requestOptions(o);
       await withController(options, async (client) => {
         const { profile } = await request(client, 'profile.show', { profile: profileId, ...(versionText ? { version: Number(versionText) } : {}) }, options);
-        const { checkDriverOptions } = await import('./device-check.ts');
-        const problems = await checkDriverOptions(profile.driver, mergeSettings(profile.connection, settings));
-        if (problems.length > 0) throw new UserError(`${refText}: its ${profile.driver} connection is not valid:\n  ${problems.join('\n  ')}`);
-        const registration = { ...ref, profile: profile.profile, profileVersion: profile.version, ...(o.studio ? { studio: o.studio } : {}), options: settings, ...(o.helper.length ? { helpers } : {}) };
+        const spec = DRIVER_SPECS.get(profile.driver);
+        if (!spec) throw new UserError(`${refText}: profile ${profile.profile} names driver "${profile.driver}", which this onair does not have`);
+        const testParams = parseParams(o.testParam, '--test-param');
+        const problems = unitProblems(spec, profile, mergeSettings(profile.connection, settings), testParams);
+        if (problems.length > 0) throw new UserError(`${refText}: not valid for its ${profile.driver} driver:\n  ${problems.join('\n  ')}`);
+        const registration = { ...ref, profile: profile.profile, profileVersion: profile.version, ...(o.studio ? { studio: o.studio } : {}), options: settings, ...(o.testParam.length ? { testParams } : {}), ...(o.helper.length ? { helpers } : {}) };
         const result = await request(client, 'device.add', { registration }, options);
         process.stdout.write(`${result.created ? 'registered' : 'changed'}  ${result.agent}/${result.device}  (${profile.profile} v${profile.version})\n`);
       });

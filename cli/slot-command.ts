@@ -1,7 +1,7 @@
 /** `onair slot add|list|remove`: the slots a show needs, built from registered devices. */
 import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { parseSettings } from './device-command.ts';
+import { settingValue } from './device-command.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 
 const ref = (r: { agent: string; device: string }): string => `${r.agent}/${r.device}`;
@@ -13,6 +13,26 @@ function parseTally(text: string): [string, string] {
   return [m[1]!, m[2]!];
 }
 
+/**
+ * `--param key=value` for every member, `--param member.key=value` for one: the member is everything
+ * before the last dot (`agent-b/cam-2.preset=2`, or `cam-2.preset=2` when cam-2 is unique in the slot).
+ */
+export function parseSlotParams(pairs: string[]): { params: Record<string, unknown>; memberParams: Record<string, Record<string, unknown>> } {
+  const params: Record<string, unknown> = {};
+  const memberParams: Record<string, Record<string, unknown>> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UserError(`--param "${pair}" is not key=value or member.key=value`);
+    const key = pair.slice(0, eq);
+    const dot = key.lastIndexOf('.');
+    const value = settingValue(key, pair.slice(eq + 1));
+    if (dot < 0) params[key] = value;
+    else if (dot === 0 || dot === key.length - 1) throw new UserError(`--param "${pair}": member.key needs both`);
+    else (memberParams[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = value;
+  }
+  return { params, memberParams };
+}
+
 export function registerSlotCommands(program: Command): void {
   const slot = program.command('slot').description('slots: a primary device, its backups, and what activate is told');
 
@@ -22,16 +42,16 @@ export function registerSlotCommands(program: Command): void {
     .argument('<slot>', 'studio/slot, e.g. studio-a/cam-wide')
     .requiredOption('--primary <device>', 'agent/device, or a device id registered only once')
     .addOption(new Option('--backup <device...>', 'backups, in the order they are tried').default([]))
-    .addOption(new Option('--param <key=value...>', 'sent with activate: preset=wide, scene=key, channel=1').default([]))
+    .addOption(new Option('--param <[member.]key=value...>', 'sent with activate: preset=1 for every member, cam-2.preset=p2 for one (an ONVIF token beside a VISCA number)').default([]))
     .addOption(new Option('--tally <member=board#tally...>', 'a tally lamp on a GPIO board for a member').default([]))
     .addOption(new Option('--preshow <policy>', 'when the pre-show check fails the primary and passes a backup: propose the swap, or make it').choices(['propose', 'swap']))
     .addOption(brokerOption())
     .action(async (slotId: string, o: ClientOpts & { primary: string; backup: string[]; param: string[]; tally: string[]; preshow?: 'propose' | 'swap' }) => {
       const options = requestOptions(o);
-      const params = parseSettings(o.param);
+      const { params, memberParams } = parseSlotParams(o.param);
       const tallies = Object.fromEntries(o.tally.map(parseTally));
       const { slot: defined, created } = await withController(options, (c) =>
-        request(c, 'slot.add', { slot: slotId, primary: o.primary, backups: o.backup, params, ...(o.tally.length ? { tallies } : {}), ...(o.preshow ? { preshow: o.preshow } : {}) }, options),
+        request(c, 'slot.add', { slot: slotId, primary: o.primary, backups: o.backup, params, ...(Object.keys(memberParams).length ? { memberParams } : {}), ...(o.tally.length ? { tallies } : {}), ...(o.preshow ? { preshow: o.preshow } : {}) }, options),
       );
       process.stdout.write(`${created ? 'defined' : 'changed'}  ${defined.id}: ${ref(defined.primary)}${defined.backups.map((b) => ` → ${ref(b)}`).join('')}\n`);
     });

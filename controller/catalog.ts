@@ -13,6 +13,11 @@ import { mergeSettings, type EquipmentProfile } from '../protocols/profile.ts';
 import type { RegisteredDevice, SlotDefinition } from '../protocols/registry-operations.ts';
 import type { DeviceRef, DeviceStatus, Params } from '../protocols/schemas.ts';
 import type { CatalogStore } from './catalog-store.ts';
+import { DRIVER_SPECS } from '../protocols/drivers/index.ts';
+import { parseProfile } from '../protocols/profile-loader.ts';
+import { ConfigError } from '../lib/yaml-config.ts';
+import { actionProblems, unitProblems } from '../protocols/drivers/checks.ts';
+import type { DriverSpec } from '../protocols/drivers/spec.ts';
 import type { NewEvent } from './store.ts';
 
 export interface CatalogDependencies {
@@ -78,6 +83,13 @@ export class Catalog {
   }
 
   addProfile(p: OperationParams<'profile.add'>, by: string): OperationData<'profile.add'> {
+    // Against its driver, exactly as `onair profile validate` does: any MQTT client can add profiles.
+    try {
+      parseProfile(JSON.stringify(p.profile, null, 2), `profile ${p.profile.profile}`);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new Error(`profile ${p.profile.profile} v${p.profile.version} is not valid for its driver:\n  ${err.problems.map((x) => `${x.path}: ${x.message}${x.hint ? ` (${x.hint})` : ''}`).join('\n  ')}`);
+      throw err;
+    }
     const created = this.d.store.addProfile(p.profile, this.d.clock.now(), by);
     if (created) this.d.record({ type: 'profile.added', ts: this.d.clock.now(), by, data: { profile: p.profile.profile, version: p.profile.version } });
     return { profile: p.profile.profile, version: p.profile.version, created };
@@ -97,7 +109,12 @@ export class Catalog {
 
   addDevice(p: OperationParams<'device.add'>, by: string): OperationData<'device.add'> {
     const r = { ...p.registration, ...(p.registration.helpers ? { helpers: this.resolveHelpers(p.registration) } : {}) };
-    if (!this.d.store.profile(r.profile, r.profileVersion)) throw new Error(`no profile "${r.profile}" version ${r.profileVersion}; add it with onair profile add`);
+    const stored = this.d.store.profile(r.profile, r.profileVersion);
+    if (!stored) throw new Error(`no profile "${r.profile}" version ${r.profileVersion}; add it with onair profile add`);
+    // Checked here as the CLI checks it: any MQTT client can register gear.
+    const spec = this.driver(stored.profile.driver);
+    const problems = unitProblems(spec, stored.profile, mergeSettings(stored.profile.connection, r.options), r.testParams);
+    if (problems.length > 0) throw new Error(`${r.agent}/${r.device} (${spec.name}) cannot be registered:\n  ${problems.join('\n  ')}`);
     const created = this.d.store.saveRegistration(r, this.d.clock.now());
     this.retiring.delete(key(r.agent, r.device)); // registered again before its agent confirmed the removal
     const configVersion = this.publishAgent(r.agent);
@@ -157,7 +174,10 @@ export class Catalog {
       this.checkTally(board, tally);
       return { member, board, tally };
     });
-    const slot: SlotDefinition = { id: p.slot, primary, backups, params: p.params ?? {}, tallies, ...(p.preshow ? { preshow: p.preshow } : {}) };
+    const memberParams = this.memberParams(p, members);
+    const slot: SlotDefinition = { id: p.slot, primary, backups, params: p.params ?? {}, ...(memberParams ? { memberParams } : {}), tallies, ...(p.preshow ? { preshow: p.preshow } : {}) };
+    const problems = members.flatMap((m) => this.memberProblems(m, slot));
+    if (problems.length > 0) throw new Error(`slot ${p.slot} cannot be defined:\n  ${problems.join('\n  ')}`);
     this.d.slots.assertDefinable(slot.id); // refused while the slot is failing over, before anything is stored
     // Stored first, then run: a change the store could not keep must not be live either.
     const created = this.d.store.saveSlot(slot, this.d.clock.now());
@@ -179,6 +199,34 @@ export class Catalog {
     this.d.slots.remove(p.slot);
     this.d.record({ type: 'slot.removed', ts: this.d.clock.now(), slot: p.slot, by, ...(p.reason ? { reason: p.reason } : {}), data: {} });
     return { slot: p.slot };
+  }
+
+  /** Per-member parameters, keyed by the member's agent/device. */
+  private memberParams(p: OperationParams<'slot.add'>, members: DeviceRef[]): Record<string, Params> | undefined {
+    if (!p.memberParams) return undefined;
+    const names = members.map(refName);
+    return Object.fromEntries(
+      Object.entries(p.memberParams).map(([name, params]) => {
+        const member = this.resolve(name);
+        if (!names.includes(refName(member))) throw new Error(`parameters for ${name}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
+        return [refName(member), params];
+      }),
+    );
+  }
+
+  /** What this member's activate and standby would be sent, against what its driver's actions take. */
+  private memberProblems(member: DeviceRef, slot: SlotDefinition): string[] {
+    const { config } = this.lookup(member);
+    const spec = this.driver(config.driver);
+    const activate = this.role(member, 'activate', { ...slot.params, ...slot.memberParams?.[refName(member)] });
+    const standby = this.role(member, 'standby', {});
+    return [activate, standby].flatMap((r) => actionProblems(spec, r.action, r.params, config.options)).map((p) => `${refName(member)} (${spec.name}): ${p}`);
+  }
+
+  private driver(name: string): DriverSpec {
+    const spec = DRIVER_SPECS.get(name);
+    if (!spec) throw new Error(`no driver "${name}" (drivers: ${[...DRIVER_SPECS.keys()].join(', ')})`);
+    return spec;
   }
 
   /** `agent/device`, or a device id only one registration has. */

@@ -291,7 +291,8 @@ export class FailoverEngine {
     const attempts: string[] = [];
     try {
       for (const candidate of candidates) {
-        const result = await this.d.activate(candidate, slot.def.params, by, this.d.activateTimeoutMs).catch(
+        const params = { ...slot.def.params, ...slot.def.memberParams?.[refName(candidate)] };
+        const result = await this.d.activate(candidate, params, by, this.d.activateTimeoutMs).catch(
           (err: unknown): CommandResult => ({ id: '-', device: candidate.device, status: 'failed', error: errorMessage(err), ts: this.d.clock.now() }),
         );
         if (this.halted && result.status !== 'succeeded') {

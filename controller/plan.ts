@@ -193,13 +193,16 @@ export class Plan {
 
   private selfTest(ref: DeviceRef, intrusive: boolean) {
     let profile: EquipmentProfile;
+    let testParams: Record<string, unknown> | undefined;
     try {
-      profile = this.d.catalog.lookup(ref).profile;
+      const unit = this.d.catalog.lookup(ref);
+      profile = unit.profile;
+      testParams = unit.registration.testParams;
     } catch {
       return undefined;
     }
     const budgetMs = profile.selfTest.reduce((total, s) => total + s.timeoutMs, 0) + JOB_SLACK_MS;
-    return { budgetMs, run: () => this.d.selfTests.run(ref, profile, { intrusive, helpers: this.d.catalog.helpers(ref) }) };
+    return { budgetMs, run: () => this.d.selfTests.run(ref, profile, { intrusive, helpers: this.d.catalog.helpers(ref), ...(testParams ? { testParams } : {}) }) };
   }
 
   /** One bad show or schedule must not stop the others from being handled. */

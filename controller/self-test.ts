@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.ts';
 import { errorMessage, sleep } from '../lib/timeout.ts';
 import { PayloadCodec } from '../protocols/codec.ts';
 import { TOPICS } from '../protocols/contract.ts';
+import { stepParams } from '../protocols/drivers/checks.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import { SEVERITY } from '../protocols/health-rules.ts';
 import type { SelfTestReport } from '../protocols/registry-operations.ts';
@@ -32,7 +33,7 @@ const probeReport = new PayloadCodec(ProbeReport, TOPICS.commandResult.maxBytes)
 export class SelfTestRunner {
   constructor(private readonly d: SelfTestDependencies) {}
 
-  async run(ref: DeviceRef, profile: EquipmentProfile, options: { intrusive: boolean; helpers?: Readonly<Record<string, DeviceRef>> }): Promise<SelfTestReport> {
+  async run(ref: DeviceRef, profile: EquipmentProfile, options: { intrusive: boolean; helpers?: Readonly<Record<string, DeviceRef>>; testParams?: Params }): Promise<SelfTestReport> {
     const startedAt = this.d.clock.now();
     const steps: StepResult[] = [];
     let failed = false;
@@ -50,7 +51,7 @@ export class SelfTestRunner {
         steps.push({ name: step.name, status: 'skipped', intrusive: step.intrusive, detail: skip, durationMs: 0 });
         continue;
       }
-      const result = await this.runStep(ref, observed!, step);
+      const result = await this.runStep(ref, observed!, { ...step, params: stepParams(step, options.testParams) });
       steps.push(result);
       if (result.status === 'failed') failed = true;
     }

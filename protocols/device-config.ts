@@ -73,6 +73,8 @@ export const DeviceRegistration = Type.Object(
     options: Type.Record(Type.String(), Type.Unknown()),
     /** Probe period and deadline for this unit (the agent's defaults otherwise). */
     probe: Type.Optional(ProbeSettings),
+    /** This unit's values for its profile's self-test parameters (a preset token its camera has): they replace the step's of the same name. */
+    testParams: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Unknown())),
     /** Devices that watch this one for its self-test, by role: `{ light-sensor: agent-b/gpio-1 }`. */
     helpers: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$' }), Type.String({ minLength: 1, description: 'agent/device (a device id registered once is accepted and stored as agent/device)' }))),
   },

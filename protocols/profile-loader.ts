@@ -10,7 +10,7 @@ import { DRIVER_SPECS } from './drivers/index.ts';
 import type { DriverSpec } from './drivers/spec.ts';
 
 /** What the loader needs to know about drivers: by default the ones OnAir ships (tests pass their own). */
-export type DriverFacts = ReadonlyMap<string, Pick<DriverSpec<TSchema>, 'optionsSchema' | 'actions' | 'metrics'>>;
+export type DriverFacts = ReadonlyMap<string, Pick<DriverSpec<TSchema>, 'optionsSchema' | 'actions' | 'actionParams' | 'metrics'>>;
 
 const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -38,13 +38,19 @@ export function parseProfile(text: string, file: string, drivers: DriverFacts = 
     const action = oneOf(spec.actions);
     const metric = metricSchema(p.driver, spec.metrics);
     const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
+    const takes = (a: unknown) => (typeof a === 'string' ? spec.actionParams[a]?.params : undefined);
     list(p.selfTest).forEach((step, i) => {
       if (typeof step?.action === 'string') parts.push({ path: ['selfTest', String(i), 'action'], schema: action });
+      const stepParams = takes(step?.action);
+      if (stepParams && step?.params !== undefined) parts.push({ path: ['selfTest', String(i), 'params'], schema: stepParams });
       // An observed step reads a helper's metrics: which driver that is, only the registered unit knows.
       if (step?.observe === undefined) list(step?.expect).forEach((e, j) => parts.push({ path: ['selfTest', String(i), 'expect', String(j), 'metric'], schema: metric }));
     });
     for (const role of ['activate', 'standby'] as const) {
       if (typeof p.roles?.[role]?.action === 'string') parts.push({ path: ['roles', role, 'action'], schema: action });
+      // A role may leave parameters to the slot (a camera's preset): what it gives must fit.
+      const roleParams = takes(p.roles?.[role]?.action);
+      if (roleParams && p.roles?.[role]?.params !== undefined) parts.push({ path: ['roles', role, 'params'], schema: Type.Partial(roleParams) });
     }
     list(p.health?.rules).forEach((_, i) => parts.push({ path: ['health', 'rules', String(i), 'metric'], schema: metric }));
     list(p.maintenance?.wearLimits).forEach((_, i) => parts.push({ path: ['maintenance', 'wearLimits', String(i), 'metric'], schema: metric }));

@@ -37,7 +37,10 @@ export const SlotDefinition = Type.Object(
     id: SlotId,
     primary: DeviceRef,
     backups: Type.Array(DeviceRef),
+    /** Sent with activate to every member (over the role's parameters). */
     params: Params,
+    /** Per member (`agent/device`), over `params`: an ONVIF camera's preset token beside a VISCA camera's number. */
+    memberParams: Type.Optional(Type.Record(Type.String(), Params, { description: 'agent/device → parameters for that member only' })),
     tallies: Type.Array(TallyLamp),
     /** When the pre-show check finds the primary not ready and a backup ready: propose the swap, or make it. */
     preshow: Type.Optional(Type.Union([Type.Literal('propose'), Type.Literal('swap')], { description: 'default propose' })),
@@ -119,6 +122,8 @@ export const REGISTRY_OPERATIONS = {
         primary: DeviceName,
         backups: Type.Optional(Type.Array(DeviceName)),
         params: Type.Optional(Params),
+        /** member name (agent/device, or a device id unique in the slot) → parameters for that member only */
+        memberParams: Type.Optional(Type.Record(Type.String(), Params)),
         /** member name → `board-name#tally` */
         tallies: Type.Optional(Type.Record(Type.String(), Type.String({ pattern: '^[^#]+#[^#]+$' }))),
         preshow: Type.Optional(Type.Union([Type.Literal('propose'), Type.Literal('swap')])),
@@ -126,7 +131,7 @@ export const REGISTRY_OPERATIONS = {
       { additionalProperties: false },
     ),
     data: Type.Object({ slot: SlotDefinition, created: Type.Boolean() }, { additionalProperties: false }),
-    description: 'Define a slot from registered devices, or redefine one (refused while it is failing over). Unregistered devices are refused.',
+    description: "Define a slot from registered devices, or redefine one (refused while it is failing over). Unregistered devices are refused, and so are parameters a member's activate does not take.",
   },
   'slot.list': {
     params: Type.Object({}, { additionalProperties: false }),

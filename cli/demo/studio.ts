@@ -53,7 +53,7 @@ export type StudioSlot = SetupSlot;
 
 export const DEMO_SLOTS: StudioSlot[] = [
   { id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 1 } },
-  { id: 'studio-a/mic-host', primary: 'agent-a/mic-1', backups: ['agent-b/mic-2'], params: { channel: 1 } },
+  { id: 'studio-a/mic-host', primary: 'agent-a/mic-1', backups: ['agent-b/mic-2'], params: {} },
   { id: 'studio-a/key-light', primary: 'agent-a/light-1', backups: ['agent-b/light-2'], params: { scene: 'key', level: 80 } },
 ];
 

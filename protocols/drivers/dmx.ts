@@ -1,6 +1,6 @@
 /** The `dmx` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
-import { driverSpec } from './spec.ts';
+import { NO_PARAMS, driverSpec, takes } from './spec.ts';
 
 export const DmxOptions = Type.Object(
   {
@@ -25,6 +25,13 @@ export const dmxSpec = driverSpec({
   name: 'dmx',
   optionsSchema: DmxOptions,
   actions: DMX_ACTIONS,
+  actionParams: {
+    activate: takes({ scene: Type.String({ minLength: 1 }), level: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'percent of the scene' })) }, { scene: 'scenes' }),
+    standby: NO_PARAMS,
+    'set-scene': takes({ scene: Type.String({ minLength: 1 }), level: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })) }, { scene: 'scenes' }),
+    blackout: NO_PARAMS,
+    'set-levels': takes({ levels: Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { maxItems: 512 }) }),
+  },
   metrics: {
     firmware: 'widget firmware (label 3)',
     widgetSerial: 'widget serial number (label 10)',

@@ -1,6 +1,6 @@
 /** The `firmata` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
-import { driverSpec } from './spec.ts';
+import { NO_PARAMS, driverSpec, takes } from './spec.ts';
 
 const Pin = Type.Union([Type.Integer({ minimum: 0, maximum: 69 }), Type.String({ pattern: '^A[0-9]{1,2}$' })]);
 
@@ -26,6 +26,16 @@ export const firmataSpec = driverSpec({
   name: 'firmata',
   optionsSchema: FirmataOptions,
   actions: FIRMATA_ACTIONS,
+  actionParams: {
+    'relay-on': takes({ relay: Type.String({ minLength: 1 }) }, { relay: 'relays' }),
+    'relay-off': takes({ relay: Type.String({ minLength: 1 }) }, { relay: 'relays' }),
+    'power-cycle': takes({ relay: Type.String({ minLength: 1 }), offMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })) }, { relay: 'relays' }),
+    'tally-on': takes({ tally: Type.String({ minLength: 1 }) }, { tally: 'tallies' }),
+    'tally-off': takes({ tally: Type.String({ minLength: 1 }) }, { tally: 'tallies' }),
+    activate: takes({ tally: Type.Optional(Type.String({ minLength: 1 })) }, { tally: 'tallies' }),
+    standby: takes({ tally: Type.Optional(Type.String({ minLength: 1 })) }, { tally: 'tallies' }),
+    'read-light': NO_PARAMS,
+  },
   metrics: {
     firmware: 'firmware name and version (REPORT_FIRMWARE)',
     'relay.*': 'a relay is closed (on)',

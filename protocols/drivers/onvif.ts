@@ -1,6 +1,9 @@
 /** The `onvif` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
-import { driverSpec } from './spec.ts';
+import { NO_PARAMS, driverSpec, takes } from './spec.ts';
+
+/** A preset by name or by token: tokens are the camera's own strings (`1`, `p1`, `Wide`). */
+const PresetRef = Type.Union([Type.String({ minLength: 1 }), Type.Integer({ minimum: 0 })]);
 
 export const OnvifOptions = Type.Object(
   {
@@ -24,6 +27,13 @@ export const onvifSpec = driverSpec({
   name: 'onvif',
   optionsSchema: OnvifOptions,
   actions: ONVIF_ACTIONS,
+  actionParams: {
+    activate: takes({ preset: Type.Optional(PresetRef) }),
+    standby: NO_PARAMS,
+    'goto-preset': takes({ preset: PresetRef }),
+    'recall-preset': takes({ preset: PresetRef }),
+    'set-preset': takes({ name: Type.String({ minLength: 1 }) }),
+  },
   metrics: {
     manufacturer: 'GetDeviceInformation',
     model: 'GetDeviceInformation',

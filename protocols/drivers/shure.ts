@@ -1,6 +1,6 @@
 /** The `shure` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
-import { driverSpec } from './spec.ts';
+import { NO_PARAMS, driverSpec, takes } from './spec.ts';
 
 export const ShureOptions = Type.Object(
   {
@@ -30,6 +30,13 @@ export const shureSpec = driverSpec({
   name: 'shure',
   optionsSchema: ShureOptions,
   actions: SHURE_ACTIONS,
+  actionParams: {
+    activate: NO_PARAMS,
+    standby: NO_PARAMS,
+    mute: NO_PARAMS,
+    unmute: NO_PARAMS,
+    'set-gain': takes({ gain: Type.Integer({ minimum: -18, maximum: 42, description: 'dB' }) }),
+  },
   metrics: {
     transmitter: 'TX_TYPE (UNKN: none)',
     batteryBars: 'BATT_BARS 0-5',

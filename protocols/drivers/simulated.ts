@@ -1,6 +1,6 @@
 /** The `simulated` driver (in-process virtual camera, mic or light with injectable faults): options, actions, metrics. */
 import { Type, type Static } from '@sinclair/typebox';
-import { driverSpec } from './spec.ts';
+import { NO_PARAMS, driverSpec, takes } from './spec.ts';
 
 /**
  * - dead: never answers (a hung device; only the caller's deadline ends the wait)
@@ -9,6 +9,8 @@ import { driverSpec } from './spec.ts';
  * - flapping: fails every other request
  * - degraded: answers, but its readings are out of the healthy range
  */
+const Preset = Type.Integer({ minimum: 0, maximum: 255 });
+
 export const FAULT_MODES = ['none', 'dead', 'error', 'slow', 'flapping', 'degraded'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
@@ -48,6 +50,22 @@ export const simulatedSpec = driverSpec({
     'simulate.fault',
     'simulate.clear',
   ],
+  actionParams: {
+    // One action serves the camera, the mic and the light it can be: what each kind reads.
+    activate: takes({ preset: Type.Optional(Preset), scene: Type.Optional(Type.String({ minLength: 1 })), level: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })), channel: Type.Optional(Type.Integer({ minimum: 1 })) }),
+    standby: NO_PARAMS,
+    'power-on': NO_PARAMS,
+    'power-standby': NO_PARAMS,
+    'recall-preset': takes({ preset: Preset }),
+    'set-preset': takes({ preset: Preset }),
+    'set-scene': takes({ scene: Type.String({ minLength: 1 }), level: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })) }),
+    blackout: NO_PARAMS,
+    mute: NO_PARAMS,
+    unmute: NO_PARAMS,
+    'set-gain': takes({ gain: Type.Number({ minimum: -18, maximum: 42 }) }),
+    'simulate.fault': takes({ mode: Type.Union(FAULT_MODES.map((m) => Type.Literal(m))), delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })) }),
+    'simulate.clear': NO_PARAMS,
+  },
   metrics: {
     live: 'activated (on program)',
     temperatureC: 'camera or light temperature',

@@ -3,7 +3,15 @@
  * the driver), the controller (which checks registrations, slot parameters and profiles against it
  * without importing a driver) and the CLI (which validates profiles before they reach the studio).
  */
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TObject, type TSchema } from '@sinclair/typebox';
+
+/** What an action takes. */
+export interface ActionSpec {
+  /** Its parameters; an action without a schema takes none. */
+  params?: TObject;
+  /** Parameters whose value must name an entry of the device's options: `{ scene: 'scenes' }`. */
+  namedIn?: Readonly<Record<string, string>>;
+}
 
 export interface DriverSpec<S extends TSchema = TSchema> {
   name: string;
@@ -11,6 +19,8 @@ export interface DriverSpec<S extends TSchema = TSchema> {
   optionsSchema: S;
   /** Actions the driver understands; anything else is refused before it reaches the device. */
   actions: readonly string[];
+  /** What each of those actions takes: checked in profiles, at registration and when a slot is defined. */
+  actionParams: Readonly<Record<string, ActionSpec>>;
   /**
    * Metrics it reports, with what they mean; `family.*` stands for `family.<name>`. A health rule
    * judges the present: counts of events are over the last minute (`…PerMin`), never lifetime totals.
@@ -19,6 +29,14 @@ export interface DriverSpec<S extends TSchema = TSchema> {
 }
 
 export const driverSpec = <S extends TSchema>(spec: DriverSpec<S>): DriverSpec<S> => spec;
+
+/** An action's parameters as an object schema: closed, so a misspelt parameter is caught. */
+export const takes = (properties: Parameters<typeof Type.Object>[0], namedIn?: Record<string, string>): ActionSpec => ({
+  params: Type.Object(properties, { additionalProperties: false }),
+  ...(namedIn ? { namedIn } : {}),
+});
+/** An action that takes no parameters. */
+export const NO_PARAMS: ActionSpec = takes({});
 
 /** Is `name` one of the metrics a driver declares (families included)? */
 export function declaresMetric(spec: Pick<DriverSpec, 'metrics'>, name: string): boolean {

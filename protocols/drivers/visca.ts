@@ -1,6 +1,9 @@
 /** The `visca` driver's options, actions and metrics: light enough to load anywhere (the driver itself loads on first use). */
 import { Type, type Static } from '@sinclair/typebox';
-import { driverSpec } from './spec.ts';
+import { NO_PARAMS, driverSpec, takes } from './spec.ts';
+
+/** [CAM_Memory] presets 0-254 (PTZOptics uses the whole byte; Sony models fewer: the camera answers a syntax error). */
+const Preset = Type.Integer({ minimum: 0, maximum: 254 });
 
 export const ViscaOptions = Type.Object(
   {
@@ -24,6 +27,14 @@ export const viscaSpec = driverSpec({
   name: 'visca',
   optionsSchema: ViscaOptions,
   actions: VISCA_ACTIONS,
+  actionParams: {
+    activate: takes({ preset: Type.Optional(Preset) }),
+    standby: NO_PARAMS,
+    'recall-preset': takes({ preset: Preset }),
+    'set-preset': takes({ preset: Preset }),
+    'power-on': NO_PARAMS,
+    'power-standby': NO_PARAMS,
+  },
   metrics: {
     power: 'on or standby (CAM_PowerInq)',
     vendorId: 'CAM_VersionInq vendor id, hex',

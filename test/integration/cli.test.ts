@@ -138,9 +138,9 @@ describe('onair device', () => {
 
     const typo = await onair('device', 'add', 'agent-a/ptz-2', '--profile', 'sony-srg-300h', '--set', 'path=/dev/ttyUSB4', 'adress=2');
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toBe('onair: agent-a/ptz-2: its visca connection is not valid:\n  adress: unknown option (did you mean "address"?)\n');
+    expect(typo.stderr).toBe('onair: agent-a/ptz-2: not valid for its visca driver:\n  adress: unknown option (did you mean "address"?)\n');
     const missing = await onair('device', 'add', 'agent-a/ptz-3', '--profile', 'sony-srg-300h');
-    expect(missing.stderr).toBe('onair: agent-a/ptz-3: its visca connection is not valid:\n  path: is required\n');
+    expect(missing.stderr).toBe('onair: agent-a/ptz-3: not valid for its visca driver:\n  path: is required\n');
     const secret = await onair('device', 'add', 'agent-a/cam-9', '--profile', 'sony-srg-300h', '--set', 'password=hunter2');
     expect(secret.stderr).toBe("onair: --set password: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead\n");
     const noProfile = await onair('device', 'add', 'agent-a/x', '--profile', 'nope');
