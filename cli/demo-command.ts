@@ -17,7 +17,9 @@ export function registerDemoCommands(program: Command): void {
       const { formatSummary, runScenario } = await import('./demo/scenario.ts');
       // Component logs go to stderr (quiet unless ONAIR_LOG_LEVEL says otherwise); the story goes to stdout.
       const log = createLogger({ level: process.env.ONAIR_LOG_LEVEL ?? 'silent', fd: 2 });
+      const story: string[] = [];
       const say = (line: string): void => {
+        story.push(line);
         if (!o.json) process.stdout.write(`${line}\n`);
       };
       const hardware = o.inProcess ? undefined : new StudioHardware();
@@ -29,6 +31,10 @@ export function registerDemoCommands(program: Command): void {
         studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } }, ...(agents ? { agents, agentEnv: hardware!.env, slots: hardware!.slots() } : {}) });
         await studio.start();
         summary = await runScenario(studio, o.scenario, say, hardware);
+        if (!summary.ok) process.stderr.write(failureReport(story, studio.agentLogTails(40)));
+      } catch (err) {
+        process.stderr.write(failureReport(story, studio?.agentLogTails(40) ?? {}));
+        throw err;
       } finally {
         await studio?.stop();
         await hardware?.stop();
@@ -55,4 +61,11 @@ export function registerBenchCommand(program: Command): void {
       });
       process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     });
+}
+
+/** When the demo fails, what it saw and what the agents logged, so the failure can be read and not only counted. */
+function failureReport(story: string[], agentLogs: Record<string, string[]>): string {
+  const lines = ['onair demo failed. What happened:', ...story.map((l) => `  ${l}`)];
+  for (const [agent, tail] of Object.entries(agentLogs)) lines.push(`Last lines of ${agent}'s log:`, ...tail.map((l) => `  ${l}`));
+  return `${lines.join('\n')}\n`;
 }

@@ -158,10 +158,13 @@ export class Shows {
     }
     this.d.store.saveChecklist(checklist);
     if (retry) {
-      // One retry after a short pause: a test can fail on a passing glitch.
+      // One retry after a short pause: a test can fail on a passing glitch. The pause never runs past
+      // air time — at most half of what is left — or the retry would be skipped and the checklist
+      // would only be ready after the show went on air.
       const now = this.d.clock.now();
       const show = this.d.store.show(job.show);
-      this.d.jobs.enqueue({ kind: 'preshow', agent: job.agent, device: job.device, intrusive: job.intrusive, show: job.show, createdAt: now, notBefore: now + this.d.retryDelayMs, ...(show ? { startBy: show.startsAt } : {}), attempt: 2, retryOf: job.id });
+      const pause = Math.max(0, Math.min(this.d.retryDelayMs, show ? (show.startsAt - now) / 2 : Infinity));
+      this.d.jobs.enqueue({ kind: 'preshow', agent: job.agent, device: job.device, intrusive: job.intrusive, show: job.show, createdAt: now, notBefore: Math.round(now + pause), ...(show ? { startBy: show.startsAt } : {}), attempt: 2, retryOf: job.id });
       return;
     }
     if (checklist.slots.every((s) => s.members.every((m) => FINAL.has(m.result)))) this.finalize(checklist);

@@ -6,7 +6,7 @@
  * camera, mic and light, forming three slots with a primary on agent-a and its backup on agent-b.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -144,6 +144,19 @@ export class Studio {
     });
     this.agentProcesses.set(agent.id, child);
     return child;
+  }
+
+  /** The last lines of each agent process's log (they are in the studio's folder, removed at stop). */
+  agentLogTails(lines: number): Record<string, string[]> {
+    return Object.fromEntries(
+      this.agents().map((a) => {
+        try {
+          return [a.id, readFileSync(path.join(this.dir, `${a.id}.log`), 'utf8').trimEnd().split('\n').slice(-lines)];
+        } catch {
+          return [a.id, ['(no log)']];
+        }
+      }),
+    );
   }
 
   agentProcess(agentId: string): ChildProcess | undefined {

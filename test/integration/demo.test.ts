@@ -3,16 +3,19 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { onairBin } from '../../lib/paths.ts';
 
-function demo(...args: string[]): Promise<{ code: number; stdout: string }> {
+function demo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [onairBin(), 'demo', ...args], { timeout: 60_000 }, (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }));
+    execFile(process.execPath, [onairBin(), 'demo', ...args], { timeout: 60_000, env: { ...process.env, ONAIR_LOG_LEVEL: 'warn' } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number; signal?: string }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
 describe('onair demo', () => {
   it('camera-failure on the simulators: the ONVIF primary hangs, the VISCA backup takes over', async () => {
     const run = await demo('--scenario', 'camera-failure', '--json');
-    expect(run.code).toBe(0);
+    // When it fails, say why: its story, its warnings and the agents' last log lines are on stderr.
+    expect(run.code, `onair demo exited ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
     const summary = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({ ok: true, failedDevice: 'agent-a/cam-1', activatedDevice: 'agent-b/cam-2', primaryAvailableAfterRepair: true, preshowGo: true, backupSelfTest: 'passed' });
     expect(summary.failureRate).toEqual(expect.any(Number));
