@@ -53,7 +53,8 @@ export class DeviceRunner {
   private seq = 0;
   private last: HealthReport | undefined;
   private lastPublishedAt = 0;
-  private readonly reconnectBackoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+  /** Capped low: a device back after a long outage is seen within seconds, not after a half-minute wait. */
+  private readonly reconnectBackoff = new Backoff({ initialMs: 500, maxMs: 5_000 });
   private stopped = false;
   private rules: readonly HealthRule[];
   /** Grows with every probe started; a fresh reading is one from a probe started after the request. */

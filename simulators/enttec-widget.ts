@@ -7,7 +7,8 @@
 import type { SerialPort } from 'serialport';
 import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
 
-export type WidgetFault = 'none' | 'dead' | 'garbage' | 'bad-end-byte';
+/** truncated: sends half of its next message, then nothing (a widget that hangs mid-reply). */
+export type WidgetFault = 'none' | 'dead' | 'garbage' | 'bad-end-byte' | 'truncated';
 export type FixtureFault = 'none' | 'dead' | 'slow' | 'overheat' | 'error-status';
 
 export interface SimulatedFixture {
@@ -153,6 +154,11 @@ export class EnttecWidgetSimulator {
 
   private send(label: number, data: ArrayLike<number>): void {
     const bytes = [0x7e, label, data.length & 0xff, data.length >> 8, ...Array.from(data), this.fault === 'bad-end-byte' ? 0x00 : 0xe7];
+    if (this.fault === 'truncated') {
+      this.port?.write(Buffer.from(bytes.slice(0, Math.ceil(bytes.length / 2))));
+      this.fault = 'dead';
+      return;
+    }
     const out = this.fault === 'garbage' ? [0x00, 0xe7, 0x13, ...bytes] : bytes;
     this.port?.write(Buffer.from(out));
   }

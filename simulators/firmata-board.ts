@@ -9,9 +9,10 @@ import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
 
 /**
  * - dead: silent; - slow: every message 300 ms late; - garbage: stray data bytes between messages;
- * - protocol-error: answers queries with a truncated sysex. Disconnect-and-return: unplug the pty pair.
+ * - protocol-error: answers queries with a truncated sysex; - truncated: sends half of its next message, then
+ * nothing (a board that hangs mid-message). Disconnect-and-return: unplug the pty pair.
  */
-export type FirmataFault = 'none' | 'dead' | 'slow' | 'garbage' | 'protocol-error';
+export type FirmataFault = 'none' | 'dead' | 'slow' | 'garbage' | 'protocol-error' | 'truncated';
 
 /** [protocol.md] message types */
 export const REPORT_VERSION = 0xf9;
@@ -204,6 +205,11 @@ export class FirmataBoardSimulator {
 
   private send(bytes: number[]): void {
     if (this.fault === 'dead') return;
+    if (this.fault === 'truncated') {
+      this.port?.write(Buffer.from(bytes.slice(0, Math.ceil(bytes.length / 2))));
+      this.fault = 'dead';
+      return;
+    }
     // Data bytes (< 0x80) with no command before them: a receiver must skip them.
     const out = Buffer.from(this.fault === 'garbage' ? [0x13, 0x00, 0x42, ...bytes] : bytes);
     if (this.fault === 'slow') setTimeout(() => this.port?.write(out), 300);

@@ -16,7 +16,8 @@ import type { AddressInfo } from 'node:net';
  * up configuration by configuration [Media §5.2]) — the `onvif` library throws on it from inside its
  * own callback.
  */
-export type OnvifFault = 'none' | 'dead' | 'slow' | 'protocol-error' | 'no-snapshot' | 'no-encoder';
+/** truncated: answers with the headers and half the body, then never finishes (a camera that hangs mid-reply). */
+export type OnvifFault = 'none' | 'dead' | 'slow' | 'protocol-error' | 'no-snapshot' | 'no-encoder' | 'truncated';
 
 export interface OnvifCameraOptions {
   username?: string;
@@ -158,8 +159,10 @@ export class OnvifCameraSimulator {
     if (this.fault === 'dead') return; // accept, never answer
     const send = (status: number, type: string, payload: string | Buffer, headers: Record<string, string> = {}) => {
       const reply = () => {
-        res.writeHead(status, { 'Content-Type': type, ...headers });
-        res.end(payload);
+        const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+        res.writeHead(status, { 'Content-Type': type, 'Content-Length': String(bytes.length), ...headers });
+        if (this.fault === 'truncated') return void res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+        res.end(bytes);
       };
       if (this.fault === 'slow') setTimeout(reply, this.o.slowMs);
       else reply();

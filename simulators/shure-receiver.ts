@@ -9,8 +9,9 @@ import net from 'node:net';
 import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
 import type { SerialPort } from 'serialport';
 
-export type ShureFault = 'none' | 'dead' | 'protocol-error' | 'slow' | 'garbage';
-export const SHURE_FAULTS: readonly ShureFault[] = ['none', 'dead', 'protocol-error', 'slow', 'garbage'];
+/** truncated: sends half of its next message (no closing `>`), then nothing (a receiver that hangs mid-reply). */
+export type ShureFault = 'none' | 'dead' | 'protocol-error' | 'slow' | 'garbage' | 'truncated';
+export const SHURE_FAULTS: readonly ShureFault[] = ['none', 'dead', 'protocol-error', 'slow', 'garbage', 'truncated'];
 
 export interface ShureChannel {
   name: string;
@@ -231,6 +232,11 @@ export class ShureReceiverSimulator {
   }
 
   private reply(peer: Peer, text: string): void {
+    if (this.fault === 'truncated') {
+      peer.write(text.slice(0, Math.ceil(text.length / 2)));
+      this.fault = 'dead';
+      return;
+    }
     const out = this.fault === 'garbage' ? `\u0013xx>${text}` : text;
     if (this.fault === 'slow') setTimeout(() => peer.write(out), this.o.slowMs ?? 1_000);
     else peer.write(out);

@@ -13,7 +13,7 @@ export const FirmataOptions = Type.Object(
     lightSensor: Type.Optional(Type.Object({ pin: Pin, brightAbove: Type.Integer({ minimum: 0, maximum: 1023, default: 600 }) }, { additionalProperties: false })),
     /** How long johnny-five may take to bring the board up (StandardFirmata answers in under a second). */
     readyTimeoutMs: Type.Integer({ minimum: 500, default: 5_000 }),
-    /** A sensor that stops reporting for this long means the board hung. */
+    /** A board silent this long (and not answering a version query) has its port closed and opened again. */
     staleAfterMs: Type.Integer({ minimum: 100, default: 1_500 }),
   },
   { additionalProperties: false },

@@ -46,12 +46,19 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
         state.write(outputsKey, outputs);
       };
       let wanted = false;
+      // One open at a time, whoever asks (the driver's own retry after an unplug, or the agent's
+      // reconnect): a second port on the same device fails with "Cannot lock port" and held the board
+      // up for the whole ready timeout.
+      let opening: Promise<void> | undefined;
+      let openingPort: SerialPort | undefined;
+      const ensureOpen = (): Promise<void> => (opening ??= open().finally(() => (opening = undefined)));
       const retry = new RetryTimer({ initialMs: 250, maxMs: 5_000 }, () => {
-        if (wanted && !live) open().catch(() => schedule());
+        if (wanted && !live) ensureOpen().catch(() => schedule());
       });
 
       const open = async (): Promise<void> => {
         const port = new SerialPort({ path: options.path, baudRate: options.baudRate, autoOpen: false });
+        openingPort = port;
         try {
           // Wire firmata-io and the Board to the port before opening it: firmata-io reports "connect"
           // on the port's "open" event, and johnny-five waits for that as well as "ready".
@@ -70,9 +77,16 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
             const timer = setTimeout(() => reject(new Error(`board on ${options.path} not ready within ${options.readyTimeoutMs} ms`)), options.readyTimeoutMs);
             board.on('ready', () => (clearTimeout(timer), resolve()));
             board.on('error' as 'ready', ((err: Error) => (clearTimeout(timer), reject(err))) as () => void);
+            port.once('close', () => (clearTimeout(timer), reject(new Error(`port ${options.path} closed while the board was coming up`))));
           });
+          ready.catch(() => undefined); // observed below — unless the port does not even open
           await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-          await ready;
+          // firmata-io asks for the version and the firmware once; a board that was busy or hung then would
+          // keep us waiting for the whole ready timeout. Ask again until it is ready [Firmata protocol:
+          // REPORT_VERSION 0xF9, and the sysex REPORT_FIRMWARE query F0 79 F7 it waits for next].
+          const ask = setInterval(() => port.isOpen && port.write(Buffer.from([0xf9, 0xf0, 0x79, 0xf7])), 500);
+          await ready.finally(() => clearInterval(ask));
+          if (!wanted) throw new Error('closed while connecting');
           const relays = new Map(Object.entries(options.relays).map(([name, pin]) => [name, new five.Relay({ pin, board })]));
           const tallies = new Map(Object.entries(options.tallies).map(([name, pin]) => [name, new five.Led({ pin, board })]));
           const connected: Connected = { port, board, firmware: `${io.firmware.name ?? '?'} ${io.firmware.version?.major ?? '?'}.${io.firmware.version?.minor ?? '?'}`, relays, tallies, heardAt: Date.now() };
@@ -91,6 +105,8 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
         } catch (err) {
           if (port.isOpen) port.close();
           throw err;
+        } finally {
+          openingPort = undefined;
         }
       };
 
@@ -113,33 +129,40 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
           wanted = true;
           if (live) return;
           try {
-            await open();
+            await ensureOpen();
           } catch (err) {
             schedule();
             throw err;
           }
         },
 
-        async probe(): Promise<ProbeResult> {
+        async probe(signal): Promise<ProbeResult> {
           if (!live) return { status: 'offline', checks: [{ name: 'board', status: 'offline', latencyMs: 0, detail: `${options.path} not connected (reconnecting)` }], metrics: {} };
           const b = live;
-          const checks: HealthCheck[] = [{ name: 'board', status: 'ok', latencyMs: 0 }];
+          const started = performance.now();
+          const silentMs = Date.now() - b.heardAt;
+          if (silentMs > QUIET_MS) {
+            // A board with nothing to report (or a hung one) is asked, and must answer before the probe's
+            // deadline [Firmata: REPORT_VERSION query] — a heartbeat, as every other driver has.
+            b.port.write(Buffer.from([0xf9]));
+            try {
+              await nextBytes(b.port, signal);
+            } catch {
+              if (silentMs > options.staleAfterMs) b.port.close(); // long silent: reopen it
+              throw new Error(`board did not answer a version query (no bytes for ${Date.now() - b.heardAt} ms)`);
+            }
+          }
+          const checks: HealthCheck[] = [{ name: 'board', status: 'ok', latencyMs: Math.round((performance.now() - started) * 10) / 10 }];
           const metrics: Record<string, string | number | boolean> = { firmware: b.firmware, ...recent({ garbledFrames }) };
           // johnny-five leaves isOn undefined until a part is first switched: that is "off".
           for (const [name, relay] of b.relays) metrics[`relay.${name}`] = relay.isOn === true;
           for (const [name, led] of b.tallies) metrics[`tally.${name}`] = led.isOn === true;
-          const silentMs = Date.now() - b.heardAt;
-          if (silentMs > options.staleAfterMs) {
-            checks[0] = { name: 'board', status: 'failed', latencyMs: 0, detail: `no bytes from the board for ${silentMs} ms (hung?)` };
-            if (silentMs > options.staleAfterMs * 3) b.port.close(); // reopen it
-          } else if (b.sensor && options.lightSensor) {
+          if (b.sensor && options.lightSensor) {
             metrics.light = b.sensor.raw;
             metrics.bright = b.sensor.raw > options.lightSensor.brightAbove;
             checks.push({ name: 'light sensor', status: 'ok', latencyMs: 0 });
           }
-          // A board with nothing to report is quiet: ask it something [Firmata: REPORT_VERSION query].
-          if (silentMs > 100) b.port.write(Buffer.from([0xf9]));
-          return { status: checks.some((c) => c.status === 'failed') ? 'failed' : 'ok', checks, metrics };
+          return { status: 'ok', checks, metrics };
         },
 
         async execute(action, params) {
@@ -189,6 +212,8 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
           retry.cancel();
           const b = live;
           live = undefined;
+          if (openingPort?.isOpen) openingPort.close(); // an open in flight gives up at once
+          await opening?.catch(() => undefined);
           if (b?.port.isOpen) await new Promise<void>((r) => b.port.close(() => r()));
         },
       };
@@ -207,4 +232,22 @@ function readOutputs(saved: unknown): Outputs {
     typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).filter((e): e is [string, boolean] => typeof e[1] === 'boolean')) : {};
   const o = (typeof saved === 'object' && saved !== null ? saved : {}) as Record<string, unknown>;
   return { relays: part(o.relays), tallies: part(o.tallies) };
+}
+
+/** Without a byte from the board for this long, a probe asks it for its version. */
+const QUIET_MS = 300;
+
+/** Resolves on the next bytes from the board; rejects when `signal` aborts (the probe's deadline). */
+function nextBytes(port: SerialPort, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      port.off('data', onData);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onData = (): void => (done(), resolve());
+    const onAbort = (): void => (done(), reject(signal.reason));
+    if (signal.aborted) return reject(signal.reason);
+    port.on('data', onData);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,0 +1,108 @@
+/**
+ * A studio of real processes for the fleet chaos run: `onair controller` (embedded broker, or an
+ * external Mosquitto), three `onair agent` processes with simulated gear, a show on air, and a plain
+ * MQTT watcher. It can tell, at any moment, the live member of each slot as the controller, the
+ * retained slot topic and the store each hold it.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { registerStudio } from '../../cli/demo/catalog-setup.ts';
+import { request, withController } from '../../cli/request-client.ts';
+import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
+import { topic } from '../../protocols/contract.ts';
+import type { ControllerEvent } from '../../protocols/schemas.ts';
+import { closeClient, rawClient } from '../integration/helpers.ts';
+import { agentProcess, controllerProcess, waitForPort, type ControllerProcess, type ManagedProcess } from '../support/processes.ts';
+import { Watcher } from '../support/watcher.ts';
+
+export const CAMS = 'studio-a/cam-wide';
+export const MICS = 'studio-a/mic-host';
+const PROBE = { intervalMs: 100, timeoutMs: 80 };
+
+export class FleetStudio {
+  readonly agents = new Map<string, ManagedProcess>();
+  watcher!: Watcher;
+  private constructor(readonly dir: string, readonly controller: ControllerProcess, readonly brokerUrl: string) {}
+
+  /** `broker`: an external one (Mosquitto) instead of the controller's embedded broker. */
+  static async start(dir: string, broker?: { url: string }): Promise<FleetStudio> {
+    const config = { detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 }, ...(broker ? { broker: { embedded: false, url: broker.url } } : {}) };
+    const controller = await controllerProcess(dir, config);
+    const studio = new FleetStudio(dir, controller, broker?.url ?? controller.url);
+    controller.start();
+    if (!broker) await waitForPort(controller.port, 10_000);
+    for (const id of ['agent-a', 'agent-b', 'agent-c']) {
+      const agent = agentProcess(dir, id, studio.brokerUrl);
+      agent.start();
+      studio.agents.set(id, agent);
+    }
+    studio.watcher = await Watcher.start(studio.brokerUrl);
+    await registerStudio(studio.brokerUrl, {
+      by: 'chaos',
+      devices: [
+        { agent: 'agent-a', device: 'cam-1', profile: 'simulated-camera', probe: PROBE },
+        { agent: 'agent-b', device: 'cam-2', profile: 'simulated-camera', probe: PROBE },
+        { agent: 'agent-c', device: 'cam-3', profile: 'simulated-camera', probe: PROBE },
+        { agent: 'agent-a', device: 'mic-1', profile: 'simulated-mic', probe: PROBE },
+        { agent: 'agent-b', device: 'mic-2', profile: 'simulated-mic', probe: PROBE },
+      ],
+      slots: [
+        { id: CAMS, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2', 'agent-c/cam-3'], params: { preset: 1 } },
+        { id: MICS, primary: 'agent-a/mic-1', backups: ['agent-b/mic-2'], params: {} },
+      ],
+    });
+    await studio.allOk(30_000);
+    const startsAt = Date.now() + 1_000;
+    await studio.ask('show.add', { id: 'chaos-show', studio: 'studio-a', startsAt, endsAt: startsAt + 6 * 3_600_000, slots: [CAMS, MICS], preShowMinutes: 0 });
+    await studio.watcher.waitFor(() => studio.watcher.slots.get(CAMS)?.onAir && studio.watcher.slots.get(MICS)?.onAir, 10_000, 'the show on air');
+    return studio;
+  }
+
+  ask<O extends OperationName>(op: O, params: OperationParams<O>, timeoutMs = 10_000): Promise<OperationData<O>> {
+    const options = { broker: this.brokerUrl, timeoutMs, issuedBy: 'chaos' };
+    return withController(options, (c) => request(c, op, params, options));
+  }
+
+  /** Every member of every slot ok, as the retained slot topics say. */
+  allOk(timeoutMs: number): Promise<unknown> {
+    return this.watcher.waitFor(() => [CAMS, MICS].every((id) => this.watcher.slots.get(id)?.members.every((m) => m.status === 'ok')), timeoutMs, 'every member ok');
+  }
+
+  /** A device's fault, set as any MQTT client can (the simulated gear's control actions). */
+  async fault(agent: string, device: string, mode: 'dead' | 'none'): Promise<void> {
+    const client = await rawClient(this.brokerUrl);
+    try {
+      const action = mode === 'none' ? 'simulate.clear' : 'simulate.fault';
+      await client.publishAsync(topic.command(agent), JSON.stringify({ id: `${device}-${mode}-${Date.now()}-${Math.random()}`, device, action, params: mode === 'none' ? {} : { mode }, ttlMs: 5_000, issuedBy: 'chaos' }), { qos: 1 });
+    } finally {
+      await closeClient(client);
+    }
+  }
+
+  async log(): Promise<ControllerEvent[]> {
+    return (await this.ask('events', { limit: 10_000 })).events;
+  }
+
+  /** The live member of a slot, three ways: the controller's answer, the retained topic, the database. */
+  async liveMember(slot: string): Promise<{ controller: string; retained: string; store: string }> {
+    const name = (r: { agent: string; device: string } | null | undefined) => (r ? `${r.agent}/${r.device}` : 'none');
+    const status = await this.ask('status', {});
+    const db = new Database(path.join(this.dir, 'data', 'onair.sqlite'), { readonly: true });
+    try {
+      const row = db.prepare('SELECT active_agent AS agent, active_device AS device FROM slot_assignments WHERE slot = ?').get(slot) as { agent: string | null; device: string | null } | undefined;
+      return {
+        controller: name(status.slots.find((s) => s.slot === slot)?.active),
+        retained: name(this.watcher.slots.get(slot)?.active),
+        store: row?.agent && row.device ? `${row.agent}/${row.device}` : 'none',
+      };
+    } finally {
+      db.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.watcher?.stop();
+    for (const a of this.agents.values()) await a.stop();
+    await this.controller.stop();
+  }
+}
