@@ -4,13 +4,14 @@
  * MQTT watcher. It can tell, at any moment, the live member of each slot as the controller, the
  * retained slot topic and the store each hold it.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { registerStudio } from '../../cli/demo/catalog-setup.ts';
 import { request, withController } from '../../cli/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import { topic } from '../../protocols/contract.ts';
-import type { ControllerEvent } from '../../protocols/schemas.ts';
+import type { ControllerEvent, ControllerState } from '../../protocols/schemas.ts';
 import { closeClient, rawClient } from '../integration/helpers.ts';
 import { agentProcess, controllerProcess, waitForPort, type ControllerProcess, type ManagedProcess } from '../support/processes.ts';
 import { Watcher } from '../support/watcher.ts';
@@ -26,11 +27,22 @@ export class FleetStudio {
 
   /** `broker`: an external one (Mosquitto) instead of the controller's embedded broker. */
   static async start(dir: string, broker?: { url: string }): Promise<FleetStudio> {
+    try {
+      return await FleetStudio.startIn(dir, broker);
+    } catch (err) {
+      const tail = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-60).join('\n') : '(none)');
+      throw new Error(`${(err as Error).message}\ncontroller log:\n${tail(path.join(dir, 'controller.log'))}`);
+    }
+  }
+
+  private static async startIn(dir: string, broker?: { url: string }): Promise<FleetStudio> {
     const config = { detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 }, ...(broker ? { broker: { embedded: false, url: broker.url } } : {}) };
     const controller = await controllerProcess(dir, config);
     const studio = new FleetStudio(dir, controller, broker?.url ?? controller.url);
+    const startedAt = Date.now();
     controller.start();
     if (!broker) await waitForPort(controller.port, 10_000);
+    await studio.controllerOnline(startedAt);
     for (const id of ['agent-a', 'agent-b', 'agent-c']) {
       const agent = agentProcess(dir, id, studio.brokerUrl);
       agent.start();
@@ -58,6 +70,23 @@ export class FleetStudio {
     return studio;
   }
 
+  /** The controller announces itself (retained controller/state) once it has subscribed: before that, a request reaches no one. */
+  async controllerOnline(since: number, timeoutMs = 15_000): Promise<void> {
+    const client = await rawClient(this.brokerUrl);
+    try {
+      const states: ControllerState[] = [];
+      client.on('message', (_t, p) => p.length > 0 && states.push(JSON.parse(p.toString()) as ControllerState));
+      await client.subscribeAsync(topic.controllerState(), { qos: 1 });
+      const deadline = Date.now() + timeoutMs;
+      while (!states.some((s) => s.online && s.ts >= since)) {
+        if (Date.now() > deadline) throw new Error(`the controller did not come online within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    } finally {
+      await closeClient(client);
+    }
+  }
+
   ask<O extends OperationName>(op: O, params: OperationParams<O>, timeoutMs = 10_000): Promise<OperationData<O>> {
     const options = { broker: this.brokerUrl, timeoutMs, issuedBy: 'chaos' };
     return withController(options, (c) => request(c, op, params, options));
@@ -68,12 +97,30 @@ export class FleetStudio {
     return this.watcher.waitFor(() => [CAMS, MICS].every((id) => this.watcher.slots.get(id)?.members.every((m) => m.status === 'ok')), timeoutMs, 'every member ok');
   }
 
-  /** A device's fault, set as any MQTT client can (the simulated gear's control actions). */
-  async fault(agent: string, device: string, mode: 'dead' | 'none'): Promise<void> {
+  /**
+   * A device's fault, set as any MQTT client can (the simulated gear's control actions). Retried until
+   * the agent confirms it: between two reconnects of a hung device the agent answers "not connected".
+   */
+  async fault(agent: string, device: string, mode: 'dead' | 'none', timeoutMs = 5_000): Promise<void> {
     const client = await rawClient(this.brokerUrl);
     try {
+      const results = new Map<string, string>();
+      client.on('message', (_t, p) => {
+        const r = JSON.parse(p.toString()) as { id: string; status: string };
+        if (r.status !== 'accepted') results.set(r.id, r.status);
+      });
+      await client.subscribeAsync(topic.commandResult(agent), { qos: 1 });
       const action = mode === 'none' ? 'simulate.clear' : 'simulate.fault';
-      await client.publishAsync(topic.command(agent), JSON.stringify({ id: `${device}-${mode}-${Date.now()}-${Math.random()}`, device, action, params: mode === 'none' ? {} : { mode }, ttlMs: 5_000, issuedBy: 'chaos' }), { qos: 1 });
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const id = `${device}-${mode}-${Date.now()}-${Math.random()}`;
+        await client.publishAsync(topic.command(agent), JSON.stringify({ id, device, action, params: mode === 'none' ? {} : { mode }, ttlMs: 2_000, issuedBy: 'chaos' }), { qos: 1 });
+        const answered = Date.now() + 2_500;
+        while (!results.has(id) && Date.now() < answered) await new Promise((r) => setTimeout(r, 10));
+        if (results.get(id) === 'succeeded') return;
+        if (Date.now() > deadline) throw new Error(`${action} on ${agent}/${device}: ${results.get(id) ?? 'no answer'}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     } finally {
       await closeClient(client);
     }
@@ -90,10 +137,12 @@ export class FleetStudio {
     const db = new Database(path.join(this.dir, 'data', 'onair.sqlite'), { readonly: true });
     try {
       const row = db.prepare('SELECT active_agent AS agent, active_device AS device FROM slot_assignments WHERE slot = ?').get(slot) as { agent: string | null; device: string | null } | undefined;
+      // No assignment row: the slot never switched, and its primary is live (what a restart restores).
+      const definition = JSON.parse((db.prepare('SELECT body FROM slots WHERE id = ?').get(slot) as { body: string }).body) as { primary: { agent: string; device: string } };
       return {
         controller: name(status.slots.find((s) => s.slot === slot)?.active),
         retained: name(this.watcher.slots.get(slot)?.active),
-        store: row?.agent && row.device ? `${row.agent}/${row.device}` : 'none',
+        store: row ? name(row.agent && row.device ? { agent: row.agent, device: row.device } : null) : name(definition.primary),
       };
     } finally {
       db.close();
