@@ -4,9 +4,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.faults.ts'],
+    globalSetup: ['test/faults/report.ts'],
     testTimeout: 900_000,
     hookTimeout: 120_000,
     fileParallelism: false,
     maxWorkers: 1,
+    // The fuzzing run measures heap growth after a forced collection.
+    execArgv: ['--expose-gc'],
   },
 });

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { RetryTimer } from '../retry-timer.ts';
-import type { ByteLink, ByteLinkEvents } from '../byte-link.ts';
+import { deliverData, type ByteLink, type ByteLinkEvents } from '../byte-link.ts';
 import type { Logger } from '../logger.ts';
 
 export interface TcpLinkSettings {
@@ -72,7 +72,7 @@ export class TcpLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
         this.emit('open');
         resolve();
       });
-      socket.on('data', (chunk: Buffer) => this.deliver(chunk));
+      socket.on('data', (chunk: Buffer) => deliverData(this, this.s.log, chunk));
       socket.on('error', (err) => {
         clearTimeout(timeout);
         if (this.socket !== socket) reject(err);
@@ -89,15 +89,5 @@ export class TcpLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
 
   private schedule(): void {
     if (this.wanted) this.retry.schedule();
-  }
-
-  /** A driver that throws on the device's bytes (a codec bug) must not take the agent down: the link starts over. */
-  private deliver(chunk: Buffer): void {
-    try {
-      this.emit('data', chunk);
-    } catch (err) {
-      this.s.log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'the driver failed on data from its device; starting the connection over');
-      this.restart(`driver failed on data: ${(err as Error).message}`);
-    }
   }
 }

@@ -3,7 +3,7 @@
  * (unplugged, power-cycled). Users never have to toggle a connection by hand.
  */
 import { EventEmitter } from 'node:events';
-import type { ByteLink, ByteLinkEvents } from '../byte-link.ts';
+import { deliverData, type ByteLink, type ByteLinkEvents } from '../byte-link.ts';
 import { SerialPort } from 'serialport';
 import { RetryTimer } from '../retry-timer.ts';
 import type { Logger } from '../logger.ts';
@@ -78,7 +78,7 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
     }
     this.port = port;
     this.retry.succeeded();
-    port.on('data', (chunk: Buffer) => this.deliver(chunk));
+    port.on('data', (chunk: Buffer) => deliverData(this, this.s.log, chunk));
     port.on('error', (err) => this.s.log.warn({ port: this.s.path, err: err.message }, 'serial port error'));
     port.on('close', (err: Error | null) => {
       if (this.port !== port) return;
@@ -92,15 +92,5 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
 
   private scheduleReopen(): void {
     if (this.wanted) this.retry.schedule();
-  }
-
-  /** A driver that throws on the device's bytes (a codec bug) must not take the agent down: the link starts over. */
-  private deliver(chunk: Buffer): void {
-    try {
-      this.emit('data', chunk);
-    } catch (err) {
-      this.s.log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'the driver failed on data from its device; starting the connection over');
-      this.restart(`driver failed on data: ${(err as Error).message}`);
-    }
   }
 }

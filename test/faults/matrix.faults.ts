@@ -119,6 +119,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  rows.sort((a, b) => a.driver.localeCompare(b.driver) || FAULTS.indexOf(a.fault) - FAULTS.indexOf(b.fault));
   mkdirSync('.faults', { recursive: true });
   writeFileSync('.faults/matrix.json', JSON.stringify({ settings: { recoverAfterMs: RECOVER_AFTER_MS, detectBoundMs: DETECT_BOUND_MS, recoverMarginMs: RECOVER_MARGIN_MS, probe: '250 ms interval, 200 ms deadline', repetitions: REPETITIONS }, rows, footprint }, null, 2));
   await closeClient(health);

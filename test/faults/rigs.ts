@@ -43,6 +43,8 @@ export interface Rig {
 
 const PROBE = { intervalMs: 250, timeoutMs: 200 };
 const silent = (ms: number, set: (fault: 'dead' | 'none') => void): Fault => ({ begin: () => set('dead'), end: () => set('none'), ms, expect: ms < 1_000 ? 'either' : 'failure' });
+/** The device stops answering for 0.5 s, 3 s and 30 s: shorter, about as long as, and far longer than the retry intervals. */
+const silences = (set: (fault: 'dead' | 'none') => void) => ({ 'silent 0.5 s': silent(500, set), 'silent 3 s': silent(3_000, set), 'silent 30 s': silent(30_000, set) });
 const steady = <F extends string>(set: (fault: F) => void, fault: F, expect: Fault['expect'], ms = 3_000): Fault => ({ begin: () => set(fault), end: () => set('none' as F), ms, expect });
 
 /** A serial device on a pty: unplugging takes the device end away, and both ends come back. */
@@ -72,9 +74,7 @@ export async function viscaRig(agent: string): Promise<Rig> {
     outputs: [{ action: 'recall-preset', params: { preset: 3 } }],
     snapshot: () => `power ${camera.power}, preset ${camera.lastPreset}`,
     faults: {
-      'silent 0.5 s': silent(500, set),
-      'silent 3 s': silent(3_000, set),
-      'silent 30 s': silent(30_000, set),
+      ...silences(set),
       'protocol errors': steady(set, 'protocol-error', 'failure'),
       'unplugged and back': unplug(pair, camera),
       'garbage between frames': steady(set, 'garbage', 'none'),
@@ -100,9 +100,7 @@ export async function shureTcpRig(agent: string): Promise<Rig> {
     outputs: [{ action: 'mute', params: {} }],
     snapshot: () => `muted ${receiver.channels[0]!.muted}, gain ${receiver.channels[0]!.gainRaw}`,
     faults: {
-      'silent 0.5 s': silent(500, set),
-      'silent 3 s': silent(3_000, set),
-      'silent 30 s': silent(30_000, set),
+      ...silences(set),
       'protocol errors': steady(set, 'protocol-error', 'failure'),
       'connection refused': refuse(3_000),
       'unplugged and back': powerCycle(3_000),
@@ -126,9 +124,7 @@ export async function shureSerialRig(agent: string): Promise<Rig> {
     outputs: [{ action: 'mute', params: {} }],
     snapshot: () => `muted ${receiver.channels[0]!.muted}, gain ${receiver.channels[0]!.gainRaw}`,
     faults: {
-      'silent 0.5 s': silent(500, set),
-      'silent 3 s': silent(3_000, set),
-      'silent 30 s': silent(30_000, set),
+      ...silences(set),
       'protocol errors': steady(set, 'protocol-error', 'failure'),
       'unplugged and back': unplug(pair, attach),
       'garbage between frames': steady(set, 'garbage', 'none'),
@@ -155,9 +151,7 @@ export async function dmxRig(agent: string): Promise<Rig & { widget: EnttecWidge
     // What the line carries, and every frame the widget received since the scene: none other than the scene.
     snapshot: () => `levels ${[...widget.universe.subarray(0, 4)].join(',')}, frames other than the scene ${widget.frames.filter((f) => f.slice(0, 4).join() !== '220,0,0,0').length}`,
     faults: {
-      'silent 0.5 s': silent(500, set),
-      'silent 3 s': silent(3_000, set),
-      'silent 30 s': silent(30_000, set),
+      ...silences(set),
       'protocol errors': steady(set, 'bad-end-byte', 'failure'),
       'unplugged and back': unplug(pair, widget),
       'garbage between frames': steady(set, 'garbage', 'none'),
@@ -185,9 +179,7 @@ export async function firmataRig(agent: string): Promise<Rig> {
     ],
     snapshot: () => `relay ${board.digital(7)}, tally cam-1 ${board.digital(12)}, tally cam-2 ${board.digital(13)}`,
     faults: {
-      'silent 0.5 s': silent(500, set),
-      'silent 3 s': silent(3_000, set),
-      'silent 30 s': silent(30_000, set),
+      ...silences(set),
       // Malformed sysex on the line (F0 79 F7 once killed the agent): dropped, the board still answers.
       'protocol errors': { begin: () => board.sendRaw([0xf0, 0x79, 0xf7, 0xf0, 0x6c, 0xf7, 0xf0, 0x6e, 0xf7]), end: () => undefined, ms: 3_000, expect: 'none' },
       'unplugged and back': unplug(pair, board),
@@ -215,9 +207,7 @@ export async function onvifRig(agent: string): Promise<Rig & { passwordEnv: Reco
     outputs: [{ action: 'goto-preset', params: { preset: 2 } }],
     snapshot: () => `position ${JSON.stringify(camera.position)}, moves ${moves()}`,
     faults: {
-      'silent 0.5 s': silent(500, set),
-      'silent 3 s': silent(3_000, set),
-      'silent 30 s': silent(30_000, set),
+      ...silences(set),
       'protocol errors': steady(set, 'protocol-error', 'failure'),
       'connection refused': away(3_000),
       'truncated frame': steady(set, 'truncated', 'failure'),

@@ -56,6 +56,11 @@ export class WidgetFramer {
 
   constructor(private readonly onMessage: (m: WidgetMessage) => void) {}
 
+  /** Bytes of a message not yet complete (less than one maximal message). */
+  get held(): number {
+    return this.length;
+  }
+
   push(chunk: Buffer): void {
     for (const byte of chunk) this.pushByte(byte);
   }

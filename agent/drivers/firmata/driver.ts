@@ -6,12 +6,11 @@
  * the driver (health, actions, reconnection).
  */
 import { firmataSpec } from '../../../protocols/drivers/firmata.ts';
-import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import { SerialPort } from 'serialport';
 import { RetryTimer } from '../../../lib/retry-timer.ts';
 import { perMinute } from '../../../lib/recent-count.ts';
-import { GuardedTransport } from './guarded-transport.ts';
+import { guardedFirmata } from './guarded-transport.ts';
 import { sleep } from '../../../lib/timeout.ts';
 import type { HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
@@ -63,14 +62,14 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
           // Wire firmata-io and the Board to the port before opening it: firmata-io reports "connect"
           // on the port's "open" event, and johnny-five waits for that as well as "ready".
           // serialport flushes input on open, so the Uno's own REPORT_VERSION is lost: ask after 300 ms.
-          const transport = new GuardedTransport(port, {
-            onParserError: (err) => {
+          const io = guardedFirmata(
+            port,
+            (reason) => {
               garbledFrames += 1;
-              log.warn({ port: options.path, err: err.message }, 'dropped a malformed Firmata frame from the board');
-              io.buffer.length = 0; // what firmata-io had of the frame: start clean at the next command byte
+              log.warn({ port: options.path, reason }, 'dropped a malformed Firmata frame from the board');
             },
-          });
-          const io = new firmataIo.Firmata(transport, { reportVersionTimeout: 300 });
+            { reportVersionTimeout: 300 },
+          );
           const boardOptions: five.BoardOption & { sigint: boolean } = { io, repl: false, debug: false, timeout: options.readyTimeoutMs, sigint: false };
           const board = new five.Board(boardOptions); // sigint: false, or johnny-five exits the agent on Ctrl-C
           const ready = new Promise<void>((resolve, reject) => {
@@ -234,8 +233,11 @@ function readOutputs(saved: unknown): Outputs {
   return { relays: part(o.relays), tallies: part(o.tallies) };
 }
 
-/** Without a byte from the board for this long, a probe asks it for its version. */
-const QUIET_MS = 300;
+/**
+ * Without a byte from the board for this long, a probe asks it for its version. Short, because a
+ * board that hung counts as alive until then: detection takes this plus two failed probes.
+ */
+const QUIET_MS = 150;
 
 /** Resolves on the next bytes from the board; rejects when `signal` aborts (the probe's deadline). */
 function nextBytes(port: SerialPort, signal: AbortSignal): Promise<void> {

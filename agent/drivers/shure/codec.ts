@@ -75,6 +75,11 @@ export class ShureFramer {
 
   constructor(private readonly onMessage: (body: string) => void) {}
 
+  /** Characters of a message not yet closed, its `<` included (at most MAX_MESSAGE + 1). */
+  get held(): number {
+    return this.current === undefined ? 0 : this.current.length + 1;
+  }
+
   push(chunk: string): void {
     for (const ch of chunk) {
       if (ch === '<') {

@@ -5,7 +5,9 @@
  */
 import type { ByteLink } from '../../../lib/byte-link.ts';
 import { ShureFramer, encodeGet, encodeSet, parseMessage } from './codec.ts';
-import { decodeSample, type Sample } from './vocabulary.ts';
+import { Props, decodeSample, type Sample } from './vocabulary.ts';
+
+const KNOWN_PROPERTIES: ReadonlySet<string> = new Set(Object.values(Props));
 
 export type Priority = 'action' | 'probe';
 
@@ -105,7 +107,8 @@ export class ShureSession {
     switch (message.type) {
       case 'REP':
         if (message.channel !== undefined && message.channel !== this.s.channel && message.channel !== 0) return;
-        this.state.values.set(message.property, message.value);
+        // Only properties OnAir reads are kept: a garbled stream of made-up names must not grow the map.
+        if (KNOWN_PROPERTIES.has(message.property)) this.state.values.set(message.property, message.value);
         return this.answer(message.property, message.value);
       case 'REP_ERR':
         this.counters.errReplies += 1;

@@ -78,6 +78,11 @@ export class ViscaFramer {
 
   constructor(private readonly onFrame: (frame: Buffer) => void) {}
 
+  /** Bytes of a frame not yet terminated (at most MAX_PACKET - 1). */
+  get held(): number {
+    return this.length;
+  }
+
   push(chunk: Buffer): void {
     for (const byte of chunk) {
       if (byte === TERMINATOR) {

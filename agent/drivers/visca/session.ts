@@ -163,6 +163,7 @@ export class ViscaSession {
           this.settle(message, new ViscaError('camera acknowledged an inquiry'));
           return true;
         }
+        this.releaseSocket(reply.socket);
         this.executing.set(reply.socket, message);
         message.timer = setTimeout(() => {
           if (this.executing.get(reply.socket) !== message) return;
@@ -194,6 +195,19 @@ export class ViscaSession {
       this.settle(message, new ViscaError(`camera answered ${errorText(reply.code)}`, reply.code));
     }
     return true;
+  }
+
+  /**
+   * The camera ACKed a new command into socket y while one was still executing there: that one's
+   * completion was lost on the line (the camera only reuses a free socket), so it ends now.
+   */
+  private releaseSocket(socket: number): void {
+    const stale = this.executing.get(socket);
+    if (!stale) return;
+    clearTimeout(stale.timer);
+    this.executing.delete(socket);
+    this.counters.unmatchedReplies += 1;
+    this.settle(stale, new ViscaError(`camera reused socket ${socket} before ${hexBytes(stale.body)} completed (its completion was lost)`));
   }
 
   /** Answers the caller. Timers belong to the state machine, so an abort never strands a slot. */

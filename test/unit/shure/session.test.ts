@@ -1,21 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { ByteLink, ByteLinkEvents } from '../../../lib/byte-link.ts';
+import { FakeLink } from '../../support/fake-link.ts';
 import { ShureSession } from '../../../agent/drivers/shure/session.ts';
-
-class FakeLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
-  readonly written: string[] = [];
-  isOpen = true;
-  async open() {}
-  async write(data: Buffer) {
-    this.written.push(data.toString());
-  }
-  restart() {}
-  async close() {}
-  receive(text: string) {
-    this.emit('data', Buffer.from(text));
-  }
-}
 
 const setup = () => {
   const link = new FakeLink();

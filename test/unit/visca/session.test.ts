@@ -43,6 +43,19 @@ describe('VISCA session', () => {
     await expect(Promise.all([a, c])).resolves.toEqual([undefined, undefined]);
   });
 
+  it('a socket ACKed again while its command executes ends that command (its completion was lost), and its timer with it', async () => {
+    const { session, reply } = setup();
+    const a = session.command(Commands.presetRecall(1), { priority: 'action', completionTimeoutMs: 5_000 });
+    reply('90 41 FF');
+    const b = session.command(Commands.presetRecall(2), { priority: 'action', completionTimeoutMs: 5_000 });
+    reply('90 41 FF'); // socket 1 again: a's "90 51 FF" never arrived
+    await expect(a).rejects.toThrow(/reused socket 1/);
+    expect(vi.getTimerCount(), "only b's completion timer is left").toBe(1);
+    reply('90 51 FF');
+    await expect(b).resolves.toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('lets an inquiry through while two commands execute, and answers it from z0 50', async () => {
     const { session, reply } = setup();
     session.command(Commands.presetRecall(1), { priority: 'action', completionTimeoutMs: 5_000 }).catch(() => undefined);
