@@ -7,11 +7,12 @@
  * slot topic and the store after every cycle. The counts come from the controller's event log
  * (fleet-ledger.ts). Writes .faults/fleet.json.
  */
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { ControllerEvent } from '../../protocols/schemas.ts';
 import { ledger, type Ledger, type SlotView } from './fleet-ledger.ts';
+import { recordResults, RESULTS_DIR } from './results.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
 import { hasMosquitto, mosquittoProcess, waitForPort } from '../support/processes.ts';
 import { CAMS, FleetStudio, MICS } from './fleet-studio.ts';
@@ -21,16 +22,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const results: Array<Record<string, unknown>> = [];
 const dirs: string[] = [];
 
+recordResults('fleet', () => ({ cycles: CYCLES, phases: results }));
 afterAll(() => {
-  mkdirSync('.faults', { recursive: true });
-  writeFileSync('.faults/fleet.json', JSON.stringify({ cycles: CYCLES, phases: results }, null, 2));
   for (const d of dirs) removeDir(d);
 });
 
 /** A failed run keeps every process's log in .faults/logs/ (the temp dir goes). */
 function keepLogsOnFailure(dir: string): void {
   onTestFailed(() => {
-    const to = path.join('.faults', 'logs', path.basename(dir));
+    const to = path.join(RESULTS_DIR, 'logs', path.basename(dir));
     mkdirSync(to, { recursive: true });
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.log'))) copyFileSync(path.join(dir, file), path.join(to, file));
     process.stderr.write(`logs of the failed run: ${to}\n`);

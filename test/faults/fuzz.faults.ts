@@ -5,23 +5,20 @@
  * grow at all, the wire sessions and the controller only by what they legitimately keep.
  * Writes .faults/fuzz.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { controllerTarget } from '../fuzz/controller-target.ts';
 import { payloadTargets, topicTarget } from '../fuzz/payload-targets.ts';
 import { runTarget, type FuzzStats, type FuzzTarget } from '../fuzz/target.ts';
 import { enttecTarget, firmataTarget, shureTarget, viscaTarget } from '../fuzz/wire-targets.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
+import { recordResults } from './results.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100_000);
 /** More than this after 10^5 inputs is a leak, not noise. */
 const HEAP_BOUND_MB = 16;
 const results: FuzzStats[] = [];
 
-afterAll(() => {
-  mkdirSync('.faults', { recursive: true });
-  writeFileSync('.faults/fuzz.json', JSON.stringify({ runs: RUNS, targets: results }, null, 2));
-});
+recordResults('fuzz', () => ({ runs: RUNS, targets: results }));
 
 async function fuzz(target: FuzzTarget): Promise<FuzzStats> {
   const stats = await runTarget(target, RUNS);

@@ -5,7 +5,7 @@
  * were. Then 100 short faults each while the agent's memory and file descriptors are watched.
  * Writes .faults/matrix.json, from which docs/faults.md is generated.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { topic } from '../../protocols/contract.ts';
 import type { DeviceHealth } from '../../protocols/schemas.ts';
 import { closeClient, rawClient, removeDir, startController, tempDir, waitUntil } from '../integration/helpers.ts';
 import { agentProcess, type ManagedProcess } from '../support/processes.ts';
+import { recordResults } from './results.ts';
 import { FAULTS, dmxRig, firmataRig, onvifRig, shureSerialRig, shureTcpRig, viscaRig, type Fault, type FaultKind, type Rig } from './rigs.ts';
 
 const AGENT = 'faults-agent';
@@ -50,6 +51,12 @@ const metricsSeen = new Map<string, Set<string>>();
 const rows: Row[] = [];
 const baseline = new Map<string, string>();
 let footprint: Record<string, unknown> = {};
+
+recordResults('matrix', () => ({
+  settings: { recoverAfterMs: RECOVER_AFTER_MS, detectBoundMs: DETECT_BOUND_MS, recoverMarginMs: RECOVER_MARGIN_MS, probe: '250 ms interval, 200 ms deadline', repetitions: REPETITIONS },
+  rows: [...rows].sort((a, b) => a.driver.localeCompare(b.driver) || FAULTS.indexOf(a.fault) - FAULTS.indexOf(b.fault)),
+  footprint,
+}));
 
 const status = (device: string) => controller.status().devices.find((d) => d.device === device)?.status;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -119,9 +126,6 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  rows.sort((a, b) => a.driver.localeCompare(b.driver) || FAULTS.indexOf(a.fault) - FAULTS.indexOf(b.fault));
-  mkdirSync('.faults', { recursive: true });
-  writeFileSync('.faults/matrix.json', JSON.stringify({ settings: { recoverAfterMs: RECOVER_AFTER_MS, detectBoundMs: DETECT_BOUND_MS, recoverMarginMs: RECOVER_MARGIN_MS, probe: '250 ms interval, 200 ms deadline', repetitions: REPETITIONS }, rows, footprint }, null, 2));
   await closeClient(health);
   await agent?.stop();
   await controller?.stop();

@@ -29,6 +29,10 @@ interface Fuzz {
   targets: Array<{ target: string; runs: number; ms: number; heapGrowthMb: number | null; refused: number; accepted: number }>;
 }
 
+interface Outcome {
+  failed: boolean;
+}
+
 const FILES = { matrix: '.faults/matrix.json', fleet: '.faults/fleet.json', fuzz: '.faults/fuzz.json' } as const;
 let startedAt = 0;
 
@@ -47,9 +51,13 @@ function teardown(): void {
     process.stdout.write(`\ndocs/faults.md not rewritten: a partial run (${missing.length > 0 ? `no fresh ${missing.join(', ')}` : 'FAULT_RIGS'})\n`);
     return;
   }
-  const matrix = JSON.parse(readFileSync(FILES.matrix, 'utf8')) as Matrix;
-  const fleet = JSON.parse(readFileSync(FILES.fleet, 'utf8')) as Fleet;
-  const fuzz = JSON.parse(readFileSync(FILES.fuzz, 'utf8')) as Fuzz;
+  const matrix = JSON.parse(readFileSync(FILES.matrix, 'utf8')) as Matrix & Outcome;
+  const fleet = JSON.parse(readFileSync(FILES.fleet, 'utf8')) as Fleet & Outcome;
+  const fuzz = JSON.parse(readFileSync(FILES.fuzz, 'utf8')) as Fuzz & Outcome;
+  if (matrix.failed || fleet.failed || fuzz.failed) {
+    process.stdout.write('\ndocs/faults.md not rewritten: the run failed\n');
+    return;
+  }
   writeFileSync('docs/faults.md', render(matrix, fleet, fuzz));
   process.stdout.write('\ndocs/faults.md written from this run\n');
 }
