@@ -90,7 +90,7 @@ export class DeviceRunner {
    * true before it). Waits for a probe already running to finish rather than stacking a second one.
    */
   freshHealth(): Promise<HealthReport> {
-    if (!this.connected) return Promise.reject(new Error(`device ${this.s.deviceId} is not connected`));
+    if (!this.connected) return Promise.reject(this.notConnected());
     const after = this.probeGeneration;
     const waiter = { after, resolve: (_: HealthReport) => undefined as void };
     const reading = new Promise<HealthReport>((resolve) => {
@@ -123,10 +123,21 @@ export class DeviceRunner {
 
   /** Runs an action with its deadline; `abandon` (a command's time to live, or its cancel) aborts it sooner. */
   async execute(action: string, params: Params, abandon?: AbortSignal): Promise<ActionOutcome> {
-    if (!this.connected) throw new Error(`device ${this.s.deviceId} is not connected`);
+    if (!this.connected) throw this.notConnected();
     return withTimeout(`${action} on ${this.s.deviceId}`, this.s.actionTimeoutMs, (deadline) =>
       this.call(() => this.s.driver.execute(action, params, abandon ? AbortSignal.any([deadline, abandon]) : deadline)),
     );
+  }
+
+  /**
+   * Someone asked this device for something (a self-test, a command) while it waits out its reconnect
+   * backoff: it tries to connect now instead, so the asker's next attempt can find it back — a repaired
+   * device must not fail its pre-show retry for a pause meant to spare a hung one.
+   */
+  private notConnected(): Error {
+    this.nextConnectAt = 0;
+    if (!this.stopped) this.tryConnect();
+    return new Error(`device ${this.s.deviceId} is not connected`);
   }
 
   private tick(): void {

@@ -106,8 +106,12 @@ export class Fleet {
    * to miss its health deadline and raise a false failure.
    */
   onHealthCleared(agent: string, device: string): void {
-    if (!this.d.registry.device(agent, device) || this.d.catalog.isRegistered(agent, device)) return;
-    this.forget(agent, device);
+    if (this.d.catalog.isRegistered(agent, device)) return;
+    const known = this.d.registry.device(agent, device) !== undefined;
+    // Also drops health kept for a birth still to come: the clear can overtake the birth, not the health.
+    this.d.registry.removeDevice(agent, device);
+    if (!known) return;
+    this.d.store.deleteDevice(agent, device);
     this.d.log.info({ agent, device }, 'device no longer run by its agent and not registered: forgotten');
   }
 

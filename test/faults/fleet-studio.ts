@@ -12,7 +12,7 @@ import { request, withController } from '../../cli/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import { topic } from '../../protocols/contract.ts';
 import type { ControllerEvent, ControllerState } from '../../protocols/schemas.ts';
-import { closeClient, rawClient } from '../integration/helpers.ts';
+import { closeClient, rawClient, simulate } from '../integration/helpers.ts';
 import { agentProcess, controllerProcess, waitForPort, type ControllerProcess, type ManagedProcess } from '../support/processes.ts';
 import { Watcher } from '../support/watcher.ts';
 
@@ -102,28 +102,7 @@ export class FleetStudio {
    * the agent confirms it: between two reconnects of a hung device the agent answers "not connected".
    */
   async fault(agent: string, device: string, mode: 'dead' | 'none', timeoutMs = 5_000): Promise<void> {
-    const client = await rawClient(this.brokerUrl);
-    try {
-      const results = new Map<string, string>();
-      client.on('message', (_t, p) => {
-        const r = JSON.parse(p.toString()) as { id: string; status: string };
-        if (r.status !== 'accepted') results.set(r.id, r.status);
-      });
-      await client.subscribeAsync(topic.commandResult(agent), { qos: 1 });
-      const action = mode === 'none' ? 'simulate.clear' : 'simulate.fault';
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const id = `${device}-${mode}-${Date.now()}-${Math.random()}`;
-        await client.publishAsync(topic.command(agent), JSON.stringify({ id, device, action, params: mode === 'none' ? {} : { mode }, ttlMs: 2_000, issuedBy: 'chaos' }), { qos: 1 });
-        const answered = Date.now() + 2_500;
-        while (!results.has(id) && Date.now() < answered) await new Promise((r) => setTimeout(r, 10));
-        if (results.get(id) === 'succeeded') return;
-        if (Date.now() > deadline) throw new Error(`${action} on ${agent}/${device}: ${results.get(id) ?? 'no answer'}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    } finally {
-      await closeClient(client);
-    }
+    await simulate(this.brokerUrl, agent, device, mode === 'none' ? 'clear' : { mode }, timeoutMs);
   }
 
   async log(): Promise<ControllerEvent[]> {

@@ -11,7 +11,7 @@ import { memoryKeptState, type KeptState } from '../../agent/kept-state.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { agentConfig, closeClient, rawClient, registerGear, removeDir, startController, tempDir, waitUntil } from './helpers.ts';
+import { agentConfig, closeClient, rawClient, registerGear, removeDir, simulate, startController, tempDir, waitUntil } from './helpers.ts';
 import { topic } from '../../protocols/contract.ts';
 
 const SLOT = 'studio-a/cam-wide';
@@ -53,8 +53,8 @@ describe('agents whose clocks are off', () => {
     await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'hang', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     await waitUntil(() => controller!.status().slots[0]?.active?.device === 'cam-2', 5_000, 'cam-2 live');
     // Repaired, and switched back by hand: the command to the agent 30 s ahead is not "expired" either.
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'fix', device: 'cam-1', action: 'simulate.clear', params: {}, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     await closeClient(client);
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', 'clear');
     await waitUntil(() => status('cam-1') === 'ok', 5_000, 'cam-1 ok again');
     await expect(controller.failover({ slot: SLOT, to: 'agent-a/cam-1', reason: 'repaired' }, 'engineer')).resolves.toMatchObject({ to: { device: 'cam-1' } });
     expect(controller.events().filter((e) => e.type === 'command.result' && e.data.status === 'expired')).toEqual([]);

@@ -15,6 +15,7 @@ import { parseAgentConfig } from '../../agent/config.ts';
 import { builtInDrivers } from '../../agent/drivers/index.ts';
 import { registerStudio, type SetupSlot } from '../../cli/demo/catalog-setup.ts';
 import { onairBin } from '../../lib/paths.ts';
+import { topic } from '../../protocols/contract.ts';
 
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
@@ -85,6 +86,36 @@ export async function rawClient(url: string): Promise<MqttClient> {
 }
 
 export const closeClient = (client: MqttClient): Promise<void> => endMqtt(client, true);
+
+/**
+ * Sets or clears a simulated device's fault as any MQTT client can (its `simulate.*` actions), sent
+ * again until the agent answers `succeeded`: a device waiting out its reconnect pause answers "not
+ * connected" (and tries to connect at once), as a real one would be unreachable until it is back.
+ */
+export async function simulate(url: string, agent: string, device: string, fault: { mode: string; delayMs?: number } | 'clear', timeoutMs = 5_000): Promise<void> {
+  const client = await rawClient(url);
+  try {
+    const results = new Map<string, string>();
+    client.on('message', (_t, p) => {
+      const r = JSON.parse(p.toString()) as { id: string; status: string };
+      if (r.status !== 'accepted') results.set(r.id, r.status);
+    });
+    await client.subscribeAsync(topic.commandResult(agent), { qos: 1 });
+    const action = fault === 'clear' ? 'simulate.clear' : 'simulate.fault';
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const id = `${device}-${action}-${randomUUID()}`;
+      await client.publishAsync(topic.command(agent), JSON.stringify({ id, device, action, params: fault === 'clear' ? {} : fault, ttlMs: 2_000, issuedBy: 'test' }), { qos: 1 });
+      const answered = Date.now() + 2_500;
+      while (!results.has(id) && Date.now() < answered) await new Promise((r) => setTimeout(r, 10));
+      if (results.get(id) === 'succeeded') return;
+      if (Date.now() > deadline) throw new Error(`${action} on ${agent}/${device}: ${results.get(id) ?? 'no answer'}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await closeClient(client);
+  }
+}
 
 /** Polls a synchronous check (an async one would always look truthy: use `eventually`). */
 export async function waitUntil<T>(probe: () => (T extends PromiseLike<unknown> ? never : T) | undefined | false, timeoutMs: number, what: string): Promise<T> {

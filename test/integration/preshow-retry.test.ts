@@ -7,8 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { request, withController } from '../../cli/request-client.ts';
-import { topic } from '../../protocols/contract.ts';
-import { closeClient, rawClient, registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { registerGear, removeDir, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 let dir: string;
 let controller: Controller | undefined;
@@ -33,13 +32,11 @@ describe('a pre-show test that fails once', () => {
     await withController(options, (c) => request(c, 'show.add', { id: 'soon', studio: 'studio-a', startsAt, endsAt: startsAt + 60_000, slots: ['studio-a/cam-wide'], preShowMinutes: 7.5 / 60 }, options));
     // The first attempt fails; the camera is then repaired.
     await waitUntil(() => controller!.events().some((e) => e.type === 'job.finished' && e.data.kind === 'preshow' && e.data.state !== 'passed'), 8_000, 'the first attempt failed');
-    const client = await rawClient(controller.brokerUrl);
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'repair', device: 'cam-1', action: 'simulate.clear', params: {}, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
-    await closeClient(client);
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', 'clear');
     const checklist = await waitUntil(() => controller!.events().find((e) => e.type === 'preshow.checklist'), 10_000, 'the checklist');
     expect(checklist.ts).toBeLessThan(startsAt);
     const final = await withController(options, (c) => request(c, 'preshow', { show: 'soon' }, options));
-    expect(final.go).toBe(true);
+    expect(final.go, JSON.stringify(final.slots)).toBe(true);
     expect(final.slots[0]!.members[0]).toMatchObject({ ready: true, attempts: 2 });
   }, 30_000);
 });

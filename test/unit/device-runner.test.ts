@@ -128,6 +128,27 @@ describe('device runner', () => {
     await r.stop();
   });
 
+  it('a device asked for something during its reconnect pause tries to connect at once (a repaired device passes its retried self-test)', async () => {
+    let broken = true;
+    let connects = 0;
+    let closes = 0;
+    const { r } = runner({ connect: async () => void (connects += 1), close: async () => void (closes += 1), probe: () => (broken ? Promise.reject(new Error('no answer')) : Promise.resolve(healthy)) });
+    r.start();
+    await vi.advanceTimersByTimeAsync(20_000); // reconnected several times: its pause between attempts has grown to seconds
+    const closed = closes;
+    for (let i = 0; i < 100 && closes === closed; i += 1) await vi.advanceTimersByTimeAsync(100);
+    expect(closes, 'closed again: now in its reconnect pause').toBe(closed + 1);
+    broken = false; // repaired
+    const before = connects;
+    await expect(r.freshHealth()).rejects.toThrow('not connected');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(connects, 'connected on being asked, not after the backoff').toBe(before + 1);
+    const fresh = r.freshHealth();
+    await vi.advanceTimersByTimeAsync(200);
+    await expect(fresh).resolves.toMatchObject({ status: 'ok' });
+    await r.stop();
+  });
+
   it('refuses actions before the device is connected', async () => {
     const { r } = runner({ connect: () => new Promise(() => {}) });
     r.start();

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Fleet } from '../../controller/fleet.ts';
+import type { Bus } from '../../controller/bus.ts';
+import { DEFAULT_THRESHOLDS } from '../../controller/failure-detector.ts';
+import { Registry } from '../../controller/registry.ts';
+import { ManualClock } from '../../lib/clock.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import type { DeviceHealth } from '../../protocols/schemas.ts';
+
+const health = (session: number): DeviceHealth => ({ status: 'ok', checks: [], metrics: {}, consecutiveFailures: 0, ts: 0, seq: 0, session, driver: 'simulated' });
+
+function fleetWith(registered: string[] = []) {
+  const registry = new Registry(DEFAULT_THRESHOLDS);
+  const clock = new ManualClock(1_000_000);
+  const deleted: string[] = [];
+  const bus = { inProcess: true, connected: true } as unknown as Bus;
+  const fleet = new Fleet({
+    registry,
+    store: { saveAgent: () => undefined, saveDevice: () => undefined, deleteDevice: (a, d) => void deleted.push(`${a}/${d}`) },
+    record: () => undefined,
+    clock,
+    log: silentLogger(),
+    decisions: { onDeviceStatus: () => undefined, onAgentReachable: () => undefined, reevaluate: () => undefined },
+    catalog: { isRetiring: () => false, isRegistered: (a, d) => registered.includes(`${a}/${d}`) },
+    noteHealth: () => undefined,
+    bus: () => bus,
+    counters: { staleMessages: 0, stateChanges: 0 },
+    graceMs: 5_000,
+    linkCheckMs: 1_000,
+  });
+  fleet.linkUp();
+  return { fleet, registry, deleted };
+}
+
+describe('fleet: a device its agent stopped running', () => {
+  it('is forgotten when its health is cleared, even when the health came before the birth (retained messages in any order)', () => {
+    const { fleet, registry } = fleetWith();
+    fleet.onHealth('a', 'cam-1', health(7), true); // before the birth: kept for it
+    fleet.onHealthCleared('a', 'cam-1'); // the agent stopped it (unregistered while it ran from its cache)
+    fleet.onAgentState('a', { online: true, session: 7, ts: 0 }, true);
+    expect(registry.device('a', 'cam-1'), 'no ghost to miss its health deadline').toBeUndefined();
+  });
+
+  it('is forgotten once known; a registered one is kept', () => {
+    const { fleet, registry, deleted } = fleetWith(['a/cam-2']);
+    fleet.onAgentState('a', { online: true, session: 7, ts: 0 }, false);
+    fleet.onHealth('a', 'cam-1', health(7), false);
+    fleet.onHealth('a', 'cam-2', health(7), false);
+    fleet.onHealthCleared('a', 'cam-1');
+    fleet.onHealthCleared('a', 'cam-2');
+    expect(registry.device('a', 'cam-1')).toBeUndefined();
+    expect(deleted).toEqual(['a/cam-1']);
+    expect(registry.device('a', 'cam-2')).toBeDefined();
+  });
+});
