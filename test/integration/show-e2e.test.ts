@@ -10,7 +10,7 @@ import type { Controller } from '../../controller/controller.ts';
 import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
 import { topic, type OperationData, type OperationName, type OperationParams } from '../../protocols/contract.ts';
 import type { Checklist, ReliabilityReport } from '../../protocols/plan-schemas.ts';
-import { closeClient, rawClient, registerGear, removeDir, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { closeClient, rawClient, registerGear, removeDir, runOnair, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 let dir: string;
 let controller: Controller;
@@ -106,8 +106,13 @@ describe('a scheduled show, unattended', () => {
 
   it("puts a ready backup in place before air when the primary fails its pre-show test and the slot's policy says swap", async () => {
     await ask('slot.add', { slot: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2', 'agent-b/cam-3'], params: { preset: 2 }, preshow: 'swap' });
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'clear-cam-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'degraded' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
-    await ask('failover', { slot: 'studio-a/cam-wide', to: 'agent-a/cam-1', reason: 'back to the primary for the next show' }).catch(() => undefined);
+    // cam-1 (left dead by the first show) now runs hot: it answers, and fails its pre-show test. The
+    // primary goes back on the slot only once the controller sees it degraded rather than failed, or
+    // the controller would (rightly) move the slot off a failed primary by itself.
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', { mode: 'degraded' });
+    await waitUntil(() => controller.status().devices.find((d) => d.device === 'cam-1')?.status === 'degraded', 5_000, 'cam-1 degraded');
+    await ask('failover', { slot: 'studio-a/cam-wide', to: 'agent-a/cam-1', reason: 'back to the primary for the next show' });
+    await waitUntil(() => controller.status().slots[0]!.active?.device === 'cam-1', 3_000, 'primary back on the slot');
     const before = eventsOf('preshow.checklist').length;
     const startsAt = Date.now() + 5_000;
     await ask('show.add', { id: 'late-news', studio: 'studio-a', startsAt, endsAt: startsAt + 1_000, slots: ['studio-a/cam-wide'], preShowMinutes: 4.5 / 60 });
