@@ -96,6 +96,12 @@ export class Fleet {
 
   onHealth(agent: string, device: string, health: DeviceHealth, retained: boolean): void {
     if (this.d.catalog.isRetiring(agent, device)) return void (this.d.counters.staleMessages! += 1);
+    // A broker may deliver a retained copy after the live clear that deleted it (aedes streams
+    // retained messages while live ones already flow to a new subscription): an unregistered device
+    // (one from an agent's own file) enters the picture only from its live health, never a ghost.
+    if (retained && this.d.registry.device(agent, device) === undefined && !this.d.catalog.isRegistered(agent, device)) {
+      return void (this.d.counters.staleMessages! += 1);
+    }
     this.apply(this.d.registry.applyHealth(agent, device, health, { now: this.d.clock.now(), live: !retained }), 'health');
     this.d.noteHealth(agent, device, health);
   }

@@ -35,7 +35,7 @@ function fleetWith(registered: string[] = []) {
 describe('fleet: a device its agent stopped running', () => {
   it('is forgotten when its health is cleared, even when the health came before the birth (retained messages in any order)', () => {
     const { fleet, registry } = fleetWith();
-    fleet.onHealth('a', 'cam-1', health(7), true); // before the birth: kept for it
+    fleet.onHealth('a', 'cam-1', health(7), false); // live, before the birth: kept for it
     fleet.onHealthCleared('a', 'cam-1'); // the agent stopped it (unregistered while it ran from its cache)
     fleet.onAgentState('a', { online: true, session: 7, ts: 0 }, true);
     expect(registry.device('a', 'cam-1'), 'no ghost to miss its health deadline').toBeUndefined();
@@ -51,5 +51,17 @@ describe('fleet: a device its agent stopped running', () => {
     expect(registry.device('a', 'cam-1')).toBeUndefined();
     expect(deleted).toEqual(['a/cam-1']);
     expect(registry.device('a', 'cam-2')).toBeDefined();
+  });
+
+  it('is not brought back by a retained copy delivered after the live clear; a registered device is', () => {
+    const { fleet, registry } = fleetWith(['a/cam-2']);
+    fleet.onAgentState('a', { online: true, session: 7, ts: 0 }, false);
+    fleet.onHealthCleared('a', 'cam-1'); // live: the agent stopped it
+    fleet.onHealth('a', 'cam-1', health(7), true); // the broker's retained copy, streamed late
+    fleet.onHealth('a', 'cam-2', health(7), true);
+    expect(registry.device('a', 'cam-1'), 'no ghost to miss its health deadline').toBeUndefined();
+    expect(registry.device('a', 'cam-2')).toBeDefined();
+    fleet.onHealth('a', 'cam-1', health(7), false); // an agent's own device, heard live
+    expect(registry.device('a', 'cam-1')).toBeDefined();
   });
 });
