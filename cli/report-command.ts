@@ -36,6 +36,11 @@ export function reportMarkdown(r: ReliabilityReport): string {
       for (const f of s.failovers) out.push(`| ${time(f.ts)} ${f.succeeded ? '' : '(FAILED)'} | ${f.slot} | ${f.from} → ${f.to} | ${f.by} | ${f.reason} | ${dur(f.detectMs)} | ${dur(f.recoverMs)} |`);
       out.push('');
     }
+    if (s.programCuts.length) {
+      out.push('| program | slot | switcher | from → to | taken | after the failover began |', '|---|---|---|---|---|---|');
+      for (const c of s.programCuts) out.push(`| ${time(c.ts)} | ${c.slot} | ${c.switcher} | ${c.from} → ${c.to} | ${c.cut ? 'cut' : 'not cut: another source was on program'} | ${dur(c.sinceFailoverMs)} |`);
+      out.push('');
+    }
   }
   out.push('## Devices', '', '| device | availability | failures | MTBF | MTTR | down |', '|---|---|---|---|---|---|');
   for (const d of r.devices) out.push(`| ${d.agent}/${d.device} | ${pct(d.availability)} | ${d.failures} | ${dur(d.mtbfMs)} | ${dur(d.mttrMs)} | ${dur(d.downMs)} |`);
@@ -55,7 +60,7 @@ export function reportCsv(r: ReliabilityReport): string {
     ['studio', r.studio ?? '', 'downOnAirMs', r.downOnAirMs],
   ];
   for (const s of r.shows) {
-    rows.push(['show', s.show, 'onAirMs', s.onAirMs], ['show', s.show, 'downMs', s.downMs], ['show', s.show, 'failures', s.failures.length], ['show', s.show, 'failovers', s.failovers.length]);
+    rows.push(['show', s.show, 'onAirMs', s.onAirMs], ['show', s.show, 'downMs', s.downMs], ['show', s.show, 'failures', s.failures.length], ['show', s.show, 'failovers', s.failovers.length], ['show', s.show, 'programCuts', s.programCuts.filter((c) => c.cut).length]);
     for (const x of s.slots) rows.push(['slot', `${s.show}:${x.slot}`, 'degradedMs', x.degradedMs], ['slot', `${s.show}:${x.slot}`, 'downMs', x.downMs]);
   }
   for (const d of r.devices) {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from './request-client.ts';
 import { wholeNumber } from './numbers.ts';
 
-const KINDS = ['visca', 'onvif', 'shure', 'dmx', 'firmata'] as const;
+const KINDS = ['visca', 'onvif', 'shure', 'dmx', 'firmata', 'obs'] as const;
 
 export function registerSimulateCommand(program: Command): void {
   program
@@ -11,8 +11,8 @@ export function registerSimulateCommand(program: Command): void {
     .description('run a simulated device that speaks its real wire protocol (prints the agent config that reaches it)')
     .argument('<kind>', `one of: ${KINDS.join(', ')}`)
     .option('--address <n>', 'VISCA camera address (1-7)', wholeNumber(1, 7), 1)
-    .option('--port <n>', 'TCP/HTTP port for onvif and shure (default: a free one)', wholeNumber(0, 65_535), 0)
-    .option('--fault <fault>', 'visca only: start with none, dead, protocol-error, slow, garbage or hang-mid-reply', 'none')
+    .option('--port <n>', 'TCP/HTTP/WebSocket port for onvif, shure and obs (default: a free one)', wholeNumber(0, 65_535), 0)
+    .option('--fault <fault>', 'visca: none, dead, protocol-error, slow, garbage or hang-mid-reply; obs: none, dead, disconnect, refuse, stream-reconnecting, congestion, skipped-frames, render-stall or disk-low', 'none')
     .action(async (kind: string, o: { address: number; port: number; fault: string }) => {
       const stops: Array<() => Promise<void>> = [];
       const say = (text: string) => process.stdout.write(`${text}\nCtrl-C to stop.\n`);
@@ -55,6 +55,14 @@ export function registerSimulateCommand(program: Command): void {
         await board.start();
         stops.push(() => board.stop(), () => pair.close());
         say(`Arduino Uno with StandardFirmata 2.5 on a ${pair.method} pty pair (light sensor on A0). Agent config:\n  - { id: gpio-1, driver: firmata, kind: gpio, options: { path: ${pair.a}, relays: { cam-1-power: 7 }, tallies: { cam-1: 12, cam-2: 13 }, lightSensor: { pin: A0 } } }`);
+      } else if (kind === 'obs') {
+        const { ObsStudioSimulator, OBS_FAULTS } = await import('../simulators/obs-studio.ts');
+        if (!(OBS_FAULTS as readonly string[]).includes(o.fault)) throw new UserError(`unknown fault "${o.fault}"; one of ${OBS_FAULTS.join(', ')}`);
+        const obs = new ObsStudioSimulator({ password: 'secret' });
+        const port = await obs.listen(o.port);
+        obs.setFault(o.fault as (typeof OBS_FAULTS)[number]);
+        stops.push(() => obs.stop());
+        say(`OBS Studio 30 (obs-websocket 5.5) at ${obs.url}, password "secret", scenes: ${obs.state.scenes.join(', ')}. Agent config:\n  - { id: switcher-1, driver: obs, kind: switcher, options: { host: 127.0.0.1, port: ${port}, passwordEnv: OBS_PASSWORD } }`);
       } else {
         throw new UserError(`no simulator "${kind}"; available: ${KINDS.join(', ')}`);
       }

@@ -10,7 +10,8 @@ import { profileRules } from '../protocols/health-rules.ts';
 import { DeviceConfig, type AppliedConfig, type DesiredConfig, type DeviceRegistration } from '../protocols/device-config.ts';
 import type { OperationData, OperationParams } from '../protocols/contract.ts';
 import { mergeSettings, type EquipmentProfile } from '../protocols/profile.ts';
-import type { RegisteredDevice, SlotDefinition } from '../protocols/registry-operations.ts';
+import type { ProgramMapping, RegisteredDevice, SlotDefinition } from '../protocols/registry-operations.ts';
+import { PROGRAM_SOURCE_KINDS, formatProgramSource, parseProgramSource } from '../protocols/program-source.ts';
 import type { DeviceRef, DeviceStatus, Params } from '../protocols/schemas.ts';
 import type { CatalogStore } from './catalog-store.ts';
 import { DRIVER_SPECS } from '../protocols/drivers/index.ts';
@@ -174,8 +175,9 @@ export class Catalog {
       this.checkTally(board, tally);
       return { member, board, tally };
     });
+    const program = this.programMappings(p, names);
     const memberParams = this.memberParams(p, members);
-    const slot: SlotDefinition = { id: p.slot, primary, backups, params: p.params ?? {}, ...(memberParams ? { memberParams } : {}), tallies, ...(p.preshow ? { preshow: p.preshow } : {}) };
+    const slot: SlotDefinition = { id: p.slot, primary, backups, params: p.params ?? {}, ...(memberParams ? { memberParams } : {}), tallies, ...(program.length ? { program } : {}), ...(p.preshow ? { preshow: p.preshow } : {}) };
     const problems = members.flatMap((m) => this.memberProblems(m, slot));
     if (problems.length > 0) throw new Error(`slot ${p.slot} cannot be defined:\n  ${problems.join('\n  ')}`);
     this.d.slots.assertDefinable(slot.id); // refused while the slot is failing over, before anything is stored
@@ -281,6 +283,27 @@ export class Catalog {
       const [agent, device] = name.split('/') as [string, string];
       return [role, { agent, device }];
     }));
+  }
+
+  /** `member=switcher#source`, checked against the switcher's driver like a tally against its board. */
+  private programMappings(p: OperationParams<'slot.add'>, names: string[]): ProgramMapping[] {
+    const mappings = Object.entries(p.program ?? {}).map(([memberName, target]): ProgramMapping => {
+      const member = this.resolve(memberName);
+      if (!names.includes(refName(member))) throw new Error(`program for ${memberName}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
+      const hash = target.indexOf('#');
+      const switcher = this.resolve(target.slice(0, hash));
+      const source = target.slice(hash + 1);
+      const { config } = this.lookup(switcher);
+      const kind = PROGRAM_SOURCE_KINDS[config.driver];
+      if (!kind) throw new Error(`program for ${memberName}: ${refName(switcher)} is no program switcher (its driver is ${config.driver}; switchers: ${Object.keys(PROGRAM_SOURCE_KINDS).join(', ')})`);
+      const parsed = parseProgramSource(source);
+      if (typeof parsed === 'string') throw new Error(`program for ${memberName}: ${parsed}`);
+      if (parsed.kind !== kind) throw new Error(`program for ${memberName}: ${refName(switcher)} (${config.driver}) takes ${kind === 'scene' ? 'scene:<name>' : 'input:<n>'}, not "${source}"`);
+      return { member, switcher, source: formatProgramSource(parsed) };
+    });
+    const switchers = new Set(mappings.map((m) => refName(m.switcher)));
+    if (switchers.size > 1) throw new Error(`slot ${p.slot}: its members appear on ${[...switchers].join(' and ')}; one slot feeds one program switcher`);
+    return mappings;
   }
 
   private checkTally(board: DeviceRef, tally: string): void {

@@ -19,6 +19,7 @@ import type { ControllerConfig } from './config.ts';
 import { Catalog } from './catalog.ts';
 import { SelfTestRunner } from './self-test.ts';
 import { Plan } from './plan.ts';
+import { ProgramPath } from './program-path.ts';
 import { FailoverEngine, type FailoverEvent } from './failover-engine.ts';
 import { Fleet } from './fleet.ts';
 import { MessageIntake } from './intake.ts';
@@ -49,6 +50,7 @@ export class Controller {
   private registry!: Registry;
   private fleet!: Fleet;
   private engine!: FailoverEngine;
+  private program!: ProgramPath;
   private commands!: CommandClient;
   private router!: RequestRouter;
   private intake!: MessageIntake;
@@ -121,6 +123,12 @@ export class Controller {
       graceMs: config.detection.restartGraceMs,
       linkCheckMs: config.detection.linkCheckMs,
     });
+    this.program = new ProgramPath({
+      clock,
+      log,
+      take: (switcher, params, issuedBy) => this.sendCommand(switcher, 'program-take', params, issuedBy, config.failover.activateTimeoutMs),
+      record: (e) => this.record(e),
+    });
     this.engine = new FailoverEngine(
       {
         clock,
@@ -147,6 +155,7 @@ export class Controller {
         unpublish: (slotId) => this.bus.publish(topic.slot(slotId), Buffer.alloc(0), { qos: 1, retain: true }),
         saveActive: (slot, active) => this.store.saveSlotActive(slot, active, clock.now()),
         activateTimeoutMs: config.failover.activateTimeoutMs,
+        program: this.program,
       },
       this.catalog.slotDefinitions(),
       this.store.loadSlotAssignments(),
@@ -213,6 +222,7 @@ export class Controller {
     const halted = this.engine.halt();
     this.commands.cancelAll('controller stopping');
     await halted;
+    await this.program.settled();
     if (this.bus.connected) this.publish('controllerState', topic.controllerState(), { online: false, ts: this.d.clock.now() });
     await this.bus.close();
     await this.broker?.close();

@@ -13,6 +13,7 @@ import { errorMessage } from '../lib/timeout.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, EventType, FailoverData, Params, SlotCondition, SlotState } from '../protocols/schemas.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import { TallyLamps } from './tally-lamps.ts';
+import type { ProgramPath } from './program-path.ts';
 
 export type { SlotDefinition } from '../protocols/registry-operations.ts';
 
@@ -49,6 +50,8 @@ export interface FailoverDependencies {
   unpublish: (slotId: string) => void;
   saveActive: (slot: string, active: DeviceRef | null) => void;
   activateTimeoutMs: number;
+  /** Carries a failover on air to the program switcher (the engine decides; it only cuts). */
+  program?: Pick<ProgramPath, 'follow'>;
 }
 
 export class FailoverRefused extends Error {
@@ -312,6 +315,7 @@ export class FailoverEngine {
           slot.deciding = false;
           this.publish(slot, false, confirmedAt);
           this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
+          if (this.armed(slot)) this.d.program?.follow(slot.def, from, candidate, by, started);
           if (from && !isDown(this.d.status(from)) && this.d.reachable(from)) this.d.standby(from, by);
           this.syncLamps(slot, by);
           return outcome;

@@ -100,6 +100,9 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
       succeeded: e.type === 'failover.succeeded',
       ...recovery(events, index),
     }));
+  const programCuts = events
+    .filter((e) => e.type === 'program.cut' && within(e) && e.slot !== undefined && slotIds.has(e.slot))
+    .map((e) => ({ ts: e.ts, slot: e.slot!, switcher: String(e.data.switcher ?? ''), from: String(e.data.from ?? ''), to: String(e.data.to ?? ''), cut: e.data.cut === true, sinceFailoverMs: Number(e.data.sinceFailoverMs ?? 0) }));
   return {
     show: s.show,
     title: s.title,
@@ -111,6 +114,7 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
     failures,
     failovers,
     slots: slots.map(({ slot, degradedMs, downMs }) => ({ slot, degradedMs, downMs })),
+    programCuts,
     members: [...members],
   };
 }

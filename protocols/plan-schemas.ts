@@ -180,6 +180,20 @@ export const ReliabilityReport = Type.Object(
             ),
           ),
           slots: Type.Array(Type.Object({ slot: SlotId, degradedMs: Type.Integer(), downMs: Type.Integer() }, { additionalProperties: false })),
+          programCuts: Type.Array(
+            Type.Object(
+              {
+                ts: Timestamp,
+                slot: SlotId,
+                switcher: Type.String(),
+                from: Type.String({ description: 'the failed member\'s program source' }),
+                to: Type.String(),
+                cut: Type.Boolean({ description: 'false: the program showed another source and was left alone' }),
+                sinceFailoverMs: Type.Integer({ description: 'from the failover decision to the switcher confirming the take' }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -4,14 +4,16 @@
  * editors use for completion and checking. Shared: the controller stores profiles, agents apply them.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { DRIVER_NAMES } from './drivers/index.ts';
 import { DeviceStatus, MetricValue, Params } from './schemas.ts';
 
 export const ProfileKind = Type.Union(
-  ['camera', 'microphone-receiver', 'light', 'lighting-interface', 'gpio-board'].map((k) => Type.Literal(k)),
+  ['camera', 'microphone-receiver', 'light', 'lighting-interface', 'gpio-board', 'switcher', 'stream-encoder'].map((k) => Type.Literal(k)),
   { description: 'what the equipment is' },
 );
 
-export const ProfileDriver = Type.Union(['onvif', 'visca', 'shure', 'dmx', 'firmata', 'simulated'].map((d) => Type.Literal(d)));
+/** The drivers OnAir ships (protocols/drivers/), so a new driver is a profile's driver with no second list to keep. */
+export const ProfileDriver = Type.Union(DRIVER_NAMES.map((d) => Type.Literal(d)));
 
 /** A condition on one metric; the first matching rule of a metric wins. */
 export const HealthRule = Type.Object(

@@ -31,6 +31,16 @@ export const TallyLamp = Type.Object(
   { additionalProperties: false, description: 'a lamp on a GPIO board, lit while on air for this member' },
 );
 
+export const ProgramMapping = Type.Object(
+  {
+    member: DeviceRef,
+    switcher: DeviceRef,
+    source: Type.String({ minLength: 1, description: 'scene:<name> (OBS) or [me:<m>/]input:<n> (ATEM)' }),
+  },
+  { additionalProperties: false, description: 'where a member appears on the program: a failover on air cuts the switcher to it' },
+);
+export type ProgramMapping = Static<typeof ProgramMapping>;
+
 /** A slot the show needs: a primary, its backups in order, and what `activate` is told. */
 export const SlotDefinition = Type.Object(
   {
@@ -42,6 +52,7 @@ export const SlotDefinition = Type.Object(
     /** Per member (`agent/device`), over `params`: an ONVIF camera's preset token beside a VISCA camera's number. */
     memberParams: Type.Optional(Type.Record(Type.String(), Params, { description: 'agent/device → parameters for that member only' })),
     tallies: Type.Array(TallyLamp),
+    program: Type.Optional(Type.Array(ProgramMapping)),
     /** When the pre-show check finds the primary not ready and a backup ready: propose the swap, or make it. */
     preshow: Type.Optional(Type.Union([Type.Literal('propose'), Type.Literal('swap')], { description: 'default propose' })),
   },
@@ -126,6 +137,8 @@ export const REGISTRY_OPERATIONS = {
         memberParams: Type.Optional(Type.Record(Type.String(), Params)),
         /** member name → `board-name#tally` */
         tallies: Type.Optional(Type.Record(Type.String(), Type.String({ pattern: '^[^#]+#[^#]+$' }))),
+        /** member name → `switcher-name#source` (scene:<name>, input:<n>, me:<m>/input:<n>) */
+        program: Type.Optional(Type.Record(Type.String(), Type.String({ pattern: '^[^#]+#.+$' }))),
         preshow: Type.Optional(Type.Union([Type.Literal('propose'), Type.Literal('swap')])),
       },
       { additionalProperties: false },

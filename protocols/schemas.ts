@@ -185,6 +185,7 @@ export const EventType = Type.Union([
   Type.Literal('failover.succeeded'),
   Type.Literal('failover.failed'),
   Type.Literal('slot.down'),
+  Type.Literal('program.cut'),
   Type.Literal('alarm'),
   Type.Literal('onair.changed'),
   Type.Literal('controller.started'),

@@ -1,6 +1,7 @@
 import { catalogEntry, driverCatalog, lazyCatalogEntry, type DriverCatalog } from '../driver.ts';
 import { dmxSpec } from '../../protocols/drivers/dmx.ts';
 import { firmataSpec } from '../../protocols/drivers/firmata.ts';
+import { obsSpec } from '../../protocols/drivers/obs.ts';
 import { onvifSpec } from '../../protocols/drivers/onvif.ts';
 import { shureSpec } from '../../protocols/drivers/shure.ts';
 import { viscaSpec } from '../../protocols/drivers/visca.ts';
@@ -15,5 +16,6 @@ export function builtInDrivers(): DriverCatalog {
     lazyCatalogEntry({ ...dmxSpec, load: async () => (await import('./enttec/driver.ts')).createDmxDriver() }),
     lazyCatalogEntry({ ...onvifSpec, load: async () => (await import('./onvif/driver.ts')).createOnvifDriver() }),
     lazyCatalogEntry({ ...firmataSpec, load: async () => (await import('./firmata/driver.ts')).createFirmataDriver() }),
+    lazyCatalogEntry({ ...obsSpec, load: async () => (await import('./obs/driver.ts')).createObsDriver() }),
   ]);
 }

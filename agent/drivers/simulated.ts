@@ -6,7 +6,7 @@
 import type { DriverDefinition, ProbeResult } from '../driver.ts';
 import type { DeviceStatus, HealthCheck } from '../../protocols/schemas.ts';
 import { worstOf } from '../../protocols/health-rules.ts';
-import { VirtualDevice, type VirtualKind } from '../../simulators/virtual-device.ts';
+import { VirtualDevice, type VirtualKind } from './virtual-device.ts';
 import { FAULT_MODES, simulatedSpec, type FaultMode, type SimulatedOptions } from '../../protocols/drivers/simulated.ts';
 import { systemClock, type Clock } from '../../lib/clock.ts';
 

@@ -31,6 +31,8 @@ export interface SetupSlot {
   params: Record<string, unknown>;
   /** member `agent/device` → its lamp on a GPIO board */
   tallies?: Record<string, { board: string; tally: string }>;
+  /** member `agent/device` → `switcher#source` where it appears on the program */
+  program?: Record<string, string>;
 }
 
 const PROFILE_DIRS = ['hardware-profiles', path.join('simulators', 'profiles')];
@@ -72,7 +74,7 @@ export async function registerStudio(broker: string, setup: { devices: SetupDevi
     }
     for (const s of setup.slots) {
       const tallies = Object.fromEntries(Object.entries(s.tallies ?? {}).map(([member, lamp]) => [member, `${lamp.board}#${lamp.tally}`]));
-      await request(client, 'slot.add', { slot: s.id, primary: s.primary, backups: s.backups, params: s.params, ...(s.tallies ? { tallies } : {}) }, options);
+      await request(client, 'slot.add', { slot: s.id, primary: s.primary, backups: s.backups, params: s.params, ...(s.tallies ? { tallies } : {}), ...(s.program ? { program: s.program } : {}) }, options);
     }
   });
 }

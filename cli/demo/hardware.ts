@@ -1,11 +1,13 @@
 /**
  * The demo studio's gear, simulated on real transports: an ONVIF camera (HTTP/SOAP) and a VISCA
- * camera (pty), two Shure receivers (TCP), and two Enttec widgets (ptys) with an RDM fixture each.
+ * camera (pty), two Shure receivers (TCP), two Enttec widgets (ptys) with an RDM fixture each, and
+ * OBS Studio (obs-websocket 5 over WebSocket) as the program switcher.
  * Agents drive them through the real drivers, exactly as they would drive the real devices.
  */
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
 import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
+import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
@@ -16,10 +18,14 @@ const TALLY_PINS = { 'cam-1': 12, 'cam-2': 13 } as const;
 
 export const CAMERA_PASSWORD_ENV = 'ONAIR_DEMO_CAMERA_PASSWORD';
 const CAMERA_PASSWORD = 'demo-secret';
+export const OBS_PASSWORD_ENV = 'ONAIR_DEMO_OBS_PASSWORD';
+const OBS_PASSWORD = 'demo-obs-secret';
 
 /** Also a Firmata GPIO board (pty) carrying the cameras' tally lamps, a relay and a light sensor. */
 export class StudioHardware {
   readonly onvif = new OnvifCameraSimulator({ password: CAMERA_PASSWORD, moveMs: 100 });
+  /** OBS Studio as the program switcher: scene "Cam 1" shows cam-1, "Cam 2" cam-2. */
+  readonly obs = new ObsStudioSimulator({ password: OBS_PASSWORD });
   private readonly pairs: PtyPair[] = [];
   private visca!: ViscaCameraSimulator;
   private readonly receivers = [new ShureReceiverSimulator(), new ShureReceiverSimulator()];
@@ -28,10 +34,11 @@ export class StudioHardware {
   private stopRoom: (() => void) | undefined;
 
   /** Password for the ONVIF camera, passed to agents through their environment (never in config files). */
-  readonly env: Record<string, string> = { [CAMERA_PASSWORD_ENV]: CAMERA_PASSWORD };
+  readonly env: Record<string, string> = { [CAMERA_PASSWORD_ENV]: CAMERA_PASSWORD, [OBS_PASSWORD_ENV]: OBS_PASSWORD };
 
   async start(): Promise<StudioAgent[]> {
     const onvifPort = await this.onvif.listen();
+    const obsPort = await this.obs.listen(0);
     const viscaPair = await this.pair();
     this.visca = new ViscaCameraSimulator({ path: viscaPair.b, moveMs: 100 });
     await this.visca.start();
@@ -56,6 +63,7 @@ export class StudioHardware {
         devices: [
           { id: 'cam-1', kind: 'camera', profile: 'ptzoptics-20x-sdi-g2', probe, options: { host: '127.0.0.1', port: onvifPort, username: 'admin', passwordEnv: CAMERA_PASSWORD_ENV, snapshot: true, requestTimeoutMs: 1_000 } },
           { id: 'mic-1', kind: 'mic', profile: 'shure-ulxd4', probe, options: { host: '127.0.0.1', port: mic1, channel: 1 } },
+          { id: 'switcher-1', kind: 'switcher', profile: 'obs-studio-30-switcher', probe, options: { host: '127.0.0.1', port: obsPort, passwordEnv: OBS_PASSWORD_ENV } },
           // The board's light sensor sees light-1's beam: its self-test checks the stage really lights up.
           { id: 'light-1', kind: 'light', profile: 'chauvet-ovation-e-260ww', probe, options: light(widgetPaths[0]!, '7ff0:00000101'), helpers: { 'light-sensor': 'agent-b/gpio-1' } },
         ],
@@ -76,7 +84,11 @@ export class StudioHardware {
   slots(): typeof DEMO_SLOTS {
     return DEMO_SLOTS.map((slot) =>
       slot.id === 'studio-a/cam-wide'
-        ? { ...slot, tallies: { 'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' }, 'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' } } }
+        ? {
+            ...slot,
+            tallies: { 'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' }, 'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' } },
+            program: { 'agent-a/cam-1': 'agent-a/switcher-1#scene:Cam 1', 'agent-b/cam-2': 'agent-a/switcher-1#scene:Cam 2' },
+          }
         : slot,
     );
   }
@@ -84,6 +96,11 @@ export class StudioHardware {
   /** Which camera tallies are lit, read off the board's pins. */
   litTallies(): string[] {
     return Object.entries(TALLY_PINS).filter(([, pin]) => this.gpio.digital(pin) === 1).map(([name]) => name);
+  }
+
+  /** What the program (OBS) shows, and since when. */
+  program(): { scene: string; since: number } {
+    return { scene: this.obs.state.program, since: this.obs.state.programChangedAt };
   }
 
   /** The primary camera hangs: its HTTP server accepts requests and never answers. */
@@ -103,6 +120,7 @@ export class StudioHardware {
   async stop(): Promise<void> {
     this.stopRoom?.();
     await this.onvif.stop();
+    await this.obs.stop();
     await this.visca?.stop();
     await Promise.all(this.receivers.map((r) => r.stop()));
     await Promise.all(this.widgets.map((w) => w.stop()));

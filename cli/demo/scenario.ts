@@ -8,6 +8,8 @@ export interface CameraFaults {
   breakPrimaryCamera(): void;
   repairPrimaryCamera(): void;
   litTallies(): string[];
+  /** What the program switcher shows, and since when (Date.now()). */
+  program(): { scene: string; since: number };
 }
 
 import type { Scenario } from './scenarios.ts';
@@ -31,6 +33,9 @@ export interface DemoSummary {
   preshowGo?: boolean;
   /** The show's technical failure rate from the report: on-air time with a slot down / on-air time. */
   failureRate?: number | null;
+  /** What the program showed after the failover, and fault → program on the backup (on simulated hardware). */
+  program?: string;
+  programCutMs?: number | null;
   /** Camera tally lamps lit after the failover (on simulated hardware). */
   tallies?: string[];
   ok: boolean;
@@ -98,6 +103,11 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
       summary.totalMs = Math.max(0, switched.ts - injectedAt);
     }
     if (hardware) {
+      await waitFor(() => hardware.program().scene === 'Cam 2', 2_000);
+      const program = hardware.program();
+      summary.program = program.scene;
+      summary.programCutMs = program.scene === 'Cam 2' ? Math.max(0, program.since - injectedAt) : null;
+      say(`Program (OBS Studio): ${program.scene}${summary.programCutMs === null ? '' : `, ${summary.programCutMs} ms after the fault`}.`);
       await waitFor(() => hardware.litTallies().join() === 'cam-2', 2_000);
       summary.tallies = hardware.litTallies();
       say(`Tally: ${summary.tallies.join(', ') || 'none'} lit on the GPIO board.`);
@@ -123,9 +133,10 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
     const show = report.shows.find((s) => s.show === SHOW);
     summary.failureRate = report.technicalFailureRate;
     for (const f of show?.failovers ?? []) say(`  failover ${f.slot}: ${f.from} → ${f.to} by ${f.by}, recovered ${f.recoverMs ?? '?'} ms after the first unanswered probe${f.detectMs === null ? '' : ` (${f.detectMs} ms of it confirming the failure)`}`);
+    for (const c of show?.programCuts ?? []) say(`  program ${c.switcher}: ${c.cut ? `cut ${c.from} → ${c.to}` : `left on another source (${c.to} ready on preview if it held ${c.from})`}, ${c.sinceFailoverMs} ms after the failover began`);
     for (const sl of show?.slots ?? []) if (sl.downMs + sl.degradedMs > 0) say(`  ${sl.slot}: down ${sl.downMs} ms, degraded ${sl.degradedMs} ms`);
     say(`  technical failure rate ${((report.technicalFailureRate ?? 0) * 100).toFixed(3)}%: ${report.downOnAirMs} ms with a slot down in ${(report.onAirMs / 1000).toFixed(1)} s on air (the 1% target is judged over a studio's hours of shows)`);
-    summary.ok = summary.activatedDevice === BACKUP && summary.primaryAvailableAfterRepair && (!hardware || summary.tallies?.join() === 'cam-2');
+    summary.ok = summary.activatedDevice === BACKUP && summary.primaryAvailableAfterRepair && (!hardware || (summary.tallies?.join() === 'cam-2' && summary.program === 'Cam 2'));
   } catch (err) {
     summary.error = err instanceof Error ? err.message : String(err);
   } finally {
@@ -150,6 +161,8 @@ function describe(e: ControllerEvent): string | undefined {
     case 'slot.down':
     case 'alarm':
       return `${e.type.toUpperCase()} ${e.slot ?? ''}: ${e.reason ?? ''}`;
+    case 'program.cut':
+      return e.data.cut ? `PROGRAM ${String(e.data.switcher)}: cut ${String(e.data.from)} → ${String(e.data.to)} (${String(e.data.sinceFailoverMs)} ms after the failover began)` : `program ${String(e.data.switcher)} left on ${String(e.data.program)}: ${e.reason ?? ''}`;
     case 'onair.changed':
       return e.data.onAir ? 'ON AIR: automatic failover armed' : 'off air';
     case 'preshow.started':
@@ -182,6 +195,7 @@ export function formatSummary(s: DemoSummary): string {
     `  total              ${ms(s.totalMs)}`,
     ...(s.preshowGo !== undefined ? [`  pre-show check     ${s.preshowGo ? 'GO' : 'NO-GO'} (backup camera self-test ${s.backupSelfTest ?? '?'})`] : []),
     ...(s.failureRate !== undefined && s.failureRate !== null ? [`  failure rate       ${(s.failureRate * 100).toFixed(3)}% of the show's on-air time`] : []),
+    ...(s.program !== undefined ? [`  program            ${s.program}${s.programCutMs === null || s.programCutMs === undefined ? '' : ` (${s.programCutMs} ms from the fault)`}`] : []),
     ...(s.tallies ? [`  tally lit          ${s.tallies.join(', ') || 'none'}`] : []),
     ...(s.error ? [`  error              ${s.error}`] : []),
     '',

@@ -2,6 +2,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { dmxSpec } from './dmx.ts';
 import { firmataSpec } from './firmata.ts';
+import { obsSpec } from './obs.ts';
 import { onvifSpec } from './onvif.ts';
 import { shureSpec } from './shure.ts';
 import { simulatedSpec } from './simulated.ts';
@@ -9,7 +10,7 @@ import type { DriverSpec } from './spec.ts';
 import { viscaSpec } from './visca.ts';
 
 export const DRIVER_SPECS: ReadonlyMap<string, DriverSpec<TSchema>> = new Map(
-  [simulatedSpec, viscaSpec, shureSpec, dmxSpec, onvifSpec, firmataSpec].map((s) => [s.name, s as DriverSpec<TSchema>]),
+  [simulatedSpec, viscaSpec, shureSpec, dmxSpec, onvifSpec, firmataSpec, obsSpec].map((s) => [s.name, s as DriverSpec<TSchema>]),
 );
 
 export const DRIVER_NAMES = [...DRIVER_SPECS.keys()];

@@ -12,7 +12,7 @@ function demo(...args: string[]): Promise<{ code: number; stdout: string; stderr
 }
 
 describe('onair demo', () => {
-  it('camera-failure on the simulators: the ONVIF primary hangs, the VISCA backup takes over', async () => {
+  it('camera-failure on the simulators: the ONVIF primary hangs, the VISCA backup takes over, OBS cuts to it', async () => {
     const run = await demo('--scenario', 'camera-failure', '--json');
     // When it fails, say why: its story, its warnings and the agents' last log lines are on stderr.
     expect(run.code, `onair demo exited ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
@@ -21,5 +21,7 @@ describe('onair demo', () => {
     expect(summary.failureRate).toEqual(expect.any(Number));
     expect(summary.detectionMs).toEqual(expect.any(Number));
     expect(summary.failoverMs).toEqual(expect.any(Number));
+    expect(summary).toMatchObject({ program: 'Cam 2', tallies: ['cam-2'] });
+    expect(summary.programCutMs).toBeGreaterThanOrEqual(summary.totalMs as number); // the cut follows the confirmed backup
   }, 60_000);
 });

@@ -13,6 +13,7 @@ import { request, withController } from '../../cli/request-client.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
 import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
+import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
@@ -68,6 +69,12 @@ async function startGear(): Promise<void> {
   const stopRoom = shineOnSensor({ widget, address: 10, board });
   stops.push(async () => stopRoom());
 
+  // Two OBS machines: the program switcher, and the stream encoder (password-protected, as it should be).
+  const switcher = new ObsStudioSimulator();
+  const encoder = new ObsStudioSimulator({ password: 'rack-secret' });
+  const [switcherPort, encoderPort] = [await switcher.listen(0), await encoder.listen(0)];
+  stops.push(() => switcher.stop(), () => encoder.stop());
+
   const unit = (device: string, profile: string, options: Record<string, unknown>): SetupDevice => ({ agent: 'rack', device, profile, options, studio: 'studio-b', probe: { intervalMs: 250, timeoutMs: 200 } });
   devices.push(
     unit('ptz-onvif', 'ptzoptics-20x-sdi-g2', onvif(ptzPort)),
@@ -79,6 +86,8 @@ async function startGear(): Promise<void> {
     unit('dmx-widget', 'enttec-dmx-usb-pro', { path: widgetPair.a, address: 1 }),
     // Its own scene is added to the profile's (the self-test needs the profile's "full" and "off").
     { ...unit('key-fixture', 'chauvet-ovation-e-260ww', { path: widgetPair.a, address: 10, uid: '6574:00000042', scenes: { interview: [180, 0, 0, 0] } }), helpers: { 'light-sensor': 'gpio-board' } },
+    unit('obs-program', 'obs-studio-30-switcher', { host: '127.0.0.1', port: switcherPort }),
+    unit('obs-stream', 'obs-studio-30-encoder', { host: '127.0.0.1', port: encoderPort, passwordEnv: PASSWORD_ENV }),
     unit('gpio-board', 'arduino-uno-relay-tally', { path: gpioPair.a, tallies: { 'cam-1': 12 }, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } }),
   );
 }

@@ -17,11 +17,28 @@ function importsOf(file: string): string[] {
 }
 
 describe('architecture', () => {
+  // Every rule the README's code layout states: agent and controller apart; the contract, the
+  // libraries and the simulators beneath them; no production code loading simulators, CLI or tests.
   it.each([
     ['agent', 'controller'],
     ['controller', 'agent'],
     ['protocols', 'agent'],
     ['protocols', 'controller'],
+    ['protocols', 'cli'],
+    ['lib', 'agent'],
+    ['lib', 'controller'],
+    ['lib', 'protocols'],
+    ['lib', 'cli'],
+    ['agent', 'simulators'],
+    ['controller', 'simulators'],
+    ['protocols', 'simulators'],
+    ['lib', 'simulators'],
+    ['agent', 'cli'],
+    ['controller', 'cli'],
+    ['simulators', 'agent'],
+    ['simulators', 'controller'],
+    ['simulators', 'cli'],
+    ...['agent', 'controller', 'protocols', 'lib', 'simulators', 'cli'].map((d) => [d, 'test']),
   ])('%s/ never imports %s/', (from, forbidden) => {
     const offenders = sources(path.join(root, from)).flatMap((file) =>
       importsOf(file)

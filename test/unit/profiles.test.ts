@@ -16,7 +16,7 @@ describe('the profile library', () => {
     const { profiles, errors } = validateProfiles(library);
     expect(errors.map((e) => e.message)).toEqual([]);
     expect(profiles.length).toBeGreaterThanOrEqual(8);
-    expect(new Set(profiles.map((p) => p.driver))).toEqual(new Set(['visca', 'onvif', 'dmx', 'shure', 'firmata']));
+    expect(new Set(profiles.map((p) => p.driver))).toEqual(new Set(['visca', 'onvif', 'dmx', 'shure', 'firmata', 'obs']));
     for (const p of profiles) expect(p.selfTest.length, p.profile).toBeGreaterThan(0);
   });
 
@@ -41,7 +41,7 @@ describe('profile validation errors', () => {
 
   it('reports every typo at once, schema and driver alike, with line, column, field and the closest valid name', () => {
     expect(problems(fixture('bad-typos.yaml'))).toEqual([
-      'bad-typos.yaml:5:1: kind: must be one of "camera", "microphone-receiver", "light", "lighting-interface", "gpio-board" (did you mean "camera"?)',
+      'bad-typos.yaml:5:1: kind: must be one of "camera", "microphone-receiver", "light", "lighting-interface", "gpio-board", "switcher", "stream-encoder" (did you mean "camera"?)',
       'bad-typos.yaml:10:41: health.rules.0.status: must be one of "degraded", "failed"',
       'bad-typos.yaml:7:15: connection.baudrate: unknown field "baudrate" (did you mean "baudRate"?)',
       'bad-typos.yaml:12:21: selfTest.0.action: must be one of "activate", "standby", "recall-preset", "set-preset", "power-on", "power-standby" (did you mean "recall-preset"?)',

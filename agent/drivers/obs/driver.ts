@@ -1,0 +1,159 @@
+/**
+ * The `obs` driver: OBS Studio as a program switcher (scenes) and a stream encoder (its streaming
+ * output), over obs-websocket 5. Health per probe: the connection answers, GetStats (fps, CPU, disk,
+ * skipped frames), GetStreamStatus and GetRecordStatus (output state, congestion, dropped frames,
+ * bitrate) and what program and preview show. Actions: takes, stream and record start/stop, and the
+ * slot roles. A closed socket is seen at once and reported offline; the device runner reconnects.
+ */
+import { obsSpec } from '../../../protocols/drivers/obs.ts';
+import { parseProgramSource } from '../../../protocols/program-source.ts';
+import type { HealthCheck, Params } from '../../../protocols/schemas.ts';
+import { readSecret } from '../../../lib/secret.ts';
+import { sleep } from '../../../lib/timeout.ts';
+import type { DriverDefinition, ProbeResult } from '../../driver.ts';
+import { ObsRequestError, ObsSession } from './session.ts';
+import { RequestStatus, explainRefusal, metricsOf, takeSteps, type ObsReading } from './vocabulary.ts';
+
+export type { ObsOptions } from '../../../protocols/drivers/obs.ts';
+
+const OUTPUT_POLL_MS = 50;
+
+export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema> {
+  return {
+    ...obsSpec,
+    create({ options, log }) {
+      const password = readSecret({ env: options.passwordEnv, file: options.passwordFile }, 'obs');
+      const session = new ObsSession({ url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`, password, requestTimeoutMs: options.requestTimeoutMs });
+      let previous: ObsReading | undefined;
+      let version = '';
+      session.on('CurrentProgramSceneChanged', (e) => log.debug({ program: e.sceneName }, 'program scene changed'));
+      session.on('StreamStateChanged', (e) => log.info({ state: e.outputState }, 'stream output state changed'));
+
+      const read = async (signal: AbortSignal): Promise<ObsReading> => {
+        const [stats, stream, record, scenes, studio] = await Promise.all([
+          session.call('GetStats', undefined, signal),
+          session.call('GetStreamStatus', undefined, signal),
+          session.call('GetRecordStatus', undefined, signal),
+          session.call('GetSceneList', undefined, signal),
+          session.call('GetStudioModeEnabled', undefined, signal),
+        ]);
+        return { at: Date.now(), stats, stream, record, program: scenes.currentProgramSceneName, preview: studio.studioModeEnabled ? scenes.currentPreviewSceneName : null, studioMode: studio.studioModeEnabled };
+      };
+
+      /** Takes `scene` to program the way the profile says; resolves with what program shows after. */
+      const take = async (scene: string, signal: AbortSignal): Promise<string> => {
+        try {
+          for (const step of takeSteps(scene, options.cutWith)) {
+            if (step.request === 'TriggerStudioModeTransition') await session.call('TriggerStudioModeTransition', undefined, signal);
+            else await session.call(step.request, { sceneName: step.sceneName }, signal);
+          }
+        } catch (err) {
+          throw explained(err, { scene, cutWith: options.cutWith });
+        }
+        return (await session.call('GetCurrentProgramScene', undefined, signal)).currentProgramSceneName;
+      };
+
+      /** Starts or stops an output and waits until OBS reports it in that state (an already running output is no error). */
+      const setOutput = async (output: 'stream' | 'record', on: boolean, signal: AbortSignal): Promise<Params> => {
+        const status = output === 'stream' ? 'GetStreamStatus' : 'GetRecordStatus';
+        try {
+          if (output === 'stream') await session.call(on ? 'StartStream' : 'StopStream', undefined, signal);
+          else await session.call(on ? 'StartRecord' : 'StopRecord', undefined, signal);
+        } catch (err) {
+          const already = err instanceof ObsRequestError && err.code === (on ? RequestStatus.OutputRunning : RequestStatus.OutputNotRunning);
+          if (!already) throw err;
+        }
+        for (;;) {
+          const s = await session.call(status, undefined, signal);
+          if (s.outputActive === on) return { [output === 'stream' ? 'streaming' : 'recording']: on };
+          await sleep(OUTPUT_POLL_MS, signal);
+        }
+      };
+
+      return {
+        async connect(signal) {
+          previous = undefined;
+          await session.connect(signal);
+          version = (await session.call('GetVersion', undefined, signal)).obsVersion;
+        },
+
+        async probe(signal): Promise<ProbeResult> {
+          if (!session.isOpen) {
+            return { status: 'offline', checks: [{ name: 'connection', status: 'offline', latencyMs: 0, detail: `not connected${session.lastCloseReason ? `: ${session.lastCloseReason}` : ''} (reconnecting)` }], metrics: {} };
+          }
+          const started = performance.now();
+          const reading = await read(signal);
+          const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+          const metrics = { obsVersion: version, ...metricsOf(reading, previous) };
+          previous = reading;
+          const checks: HealthCheck[] = [{ name: 'connection', status: 'ok', latencyMs }];
+          if (reading.stats.activeFps <= 0) checks.push({ name: 'render', status: 'failed', latencyMs: 0, detail: 'OBS renders no frames (0 fps)' });
+          return { status: checks.some((c) => c.status === 'failed') ? 'failed' : 'ok', checks, metrics };
+        },
+
+        async execute(action, params, signal) {
+          switch (action) {
+            case 'activate':
+            case 'standby': {
+              // A switcher or encoder is ready when it answers; its profile maps an encoder's roles to the outputs.
+              const program = (await session.call('GetCurrentProgramScene', undefined, signal)).currentProgramSceneName;
+              return { data: { ready: true, program } };
+            }
+            case 'cut':
+              return { data: { cut: true, program: await take(String(params.scene), signal) } };
+            case 'program-take':
+              return { data: await programTake(String(params.to), params.from === undefined ? undefined : String(params.from), signal) };
+            case 'start-stream':
+              return { data: await setOutput('stream', true, signal) };
+            case 'stop-stream':
+              return { data: await setOutput('stream', false, signal) };
+            case 'start-record':
+              return { data: await setOutput('record', true, signal) };
+            case 'stop-record':
+              return { data: await setOutput('record', false, signal) };
+            default:
+              throw new Error(`obs has no action "${action}"`);
+          }
+        },
+
+        close: () => session.close(),
+      };
+
+      /**
+       * The failover engine's take: cut to `to` only while program shows `from` (the failed member);
+       * if the director is elsewhere, nothing airs, and a preview holding `from` is moved to `to`.
+       */
+      async function programTake(toText: string, fromText: string | undefined, signal: AbortSignal): Promise<Params> {
+        const to = sceneOf(toText);
+        const from = fromText === undefined ? undefined : sceneOf(fromText);
+        const scenes = await session.call('GetSceneList', undefined, signal);
+        const studio = (await session.call('GetStudioModeEnabled', undefined, signal)).studioModeEnabled;
+        const program = scenes.currentProgramSceneName;
+        if (from === undefined || program === from) return { cut: true, from: program, program: await take(to, signal) };
+        let previewMoved = false;
+        if (studio && scenes.currentPreviewSceneName === from) {
+          try {
+            await session.call('SetCurrentPreviewScene', { sceneName: to }, signal);
+          } catch (err) {
+            throw explained(err, { scene: to });
+          }
+          previewMoved = true;
+        }
+        return { cut: false, program, previewMoved };
+      }
+    },
+  };
+}
+
+function sceneOf(text: string): string {
+  const source = parseProgramSource(text);
+  if (typeof source === 'string') throw new Error(source);
+  if (source.kind !== 'scene') throw new Error(`"${text}" is an ATEM input; OBS takes scenes (scene:<name>)`);
+  return source.scene;
+}
+
+function explained(err: unknown, context: Parameters<typeof explainRefusal>[1]): unknown {
+  if (!(err instanceof ObsRequestError)) return err;
+  const reason = explainRefusal(err.code, context);
+  return reason ? new Error(`${reason} (${err.request}, code ${err.code})`) : err;
+}

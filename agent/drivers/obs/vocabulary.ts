@@ -1,0 +1,89 @@
+/**
+ * What obs-websocket 5 readings and refusals mean for a studio: metrics over the last probe interval
+ * (a health rule judges the present, so dropped frames are a rate since the previous reading, never
+ * OBS's lifetime counters), the requests a take is made of, and refusals in a technician's words.
+ */
+import type { OBSResponseTypes } from 'obs-websocket-js/json';
+import type { Metrics } from '../../../protocols/schemas.ts';
+import type { ObsOptions } from '../../../protocols/drivers/obs.ts';
+
+export interface ObsReading {
+  at: number;
+  stats: OBSResponseTypes['GetStats'];
+  stream: OBSResponseTypes['GetStreamStatus'];
+  record: OBSResponseTypes['GetRecordStatus'];
+  program: string;
+  /** null outside studio mode. */
+  preview: string | null;
+  studioMode: boolean;
+}
+
+/** RequestStatus codes (obs-websocket 5, enum RequestStatus) the driver treats specially. */
+export const RequestStatus = {
+  OutputRunning: 500,
+  OutputNotRunning: 501,
+  StudioModeNotActive: 506,
+  ResourceNotFound: 600,
+} as const;
+
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * Skipped frames as a percentage of frames since the previous reading. OBS resets an output's
+ * counters when it starts again, so a count that went down starts a new interval from zero.
+ */
+export function skippedPercent(skipped: number, total: number, before?: { skipped: number; total: number }): number {
+  const reset = !before || total < before.total || skipped < before.skipped;
+  const dSkipped = reset ? skipped : skipped - before.skipped;
+  const dTotal = reset ? total : total - before.total;
+  return dTotal > 0 ? round((dSkipped / dTotal) * 100, 2) : 0;
+}
+
+/** Bitrate from two readings of an output's byte counter: Δbytes × 8 / Δms = kbit/s. */
+export function kbps(bytes: number, at: number, before?: { bytes: number; at: number }): number | undefined {
+  if (!before || bytes < before.bytes || at <= before.at) return undefined;
+  return Math.round(((bytes - before.bytes) * 8) / (at - before.at));
+}
+
+export function metricsOf(now: ObsReading, before?: ObsReading): Metrics {
+  const s = now.stats;
+  const streaming = now.stream.outputActive || now.stream.outputReconnecting;
+  const streamRate = streaming ? kbps(now.stream.outputBytes, now.at, before && { bytes: before.stream.outputBytes, at: before.at }) : undefined;
+  return {
+    programScene: now.program,
+    ...(now.preview !== null ? { previewScene: now.preview } : {}),
+    studioMode: now.studioMode,
+    activeFps: round(s.activeFps),
+    cpuUsage: round(s.cpuUsage),
+    availableDiskGb: round(s.availableDiskSpace / 1024, 2), // GetStats reports MB
+    ...(now.record.outputActive ? { recordDiskGb: round(s.availableDiskSpace / 1024, 2) } : {}),
+    renderSkippedPercent: skippedPercent(s.renderSkippedFrames, s.renderTotalFrames, before && { skipped: before.stats.renderSkippedFrames, total: before.stats.renderTotalFrames }),
+    outputSkippedPercent: skippedPercent(s.outputSkippedFrames, s.outputTotalFrames, before && { skipped: before.stats.outputSkippedFrames, total: before.stats.outputTotalFrames }),
+    streaming,
+    streamReconnecting: now.stream.outputReconnecting,
+    ...(streaming
+      ? {
+          streamCongestion: round(now.stream.outputCongestion, 3),
+          streamSkippedPercent: skippedPercent(now.stream.outputSkippedFrames, now.stream.outputTotalFrames, before && { skipped: before.stream.outputSkippedFrames, total: before.stream.outputTotalFrames }),
+        }
+      : {}),
+    ...(streamRate !== undefined ? { streamKbps: streamRate } : {}),
+    recording: now.record.outputActive,
+  };
+}
+
+export type TakeStep = { request: 'SetCurrentProgramScene' | 'SetCurrentPreviewScene'; sceneName: string } | { request: 'TriggerStudioModeTransition' };
+
+/** The requests that take `scene` to program, by the profile's choice. */
+export function takeSteps(scene: string, cutWith: ObsOptions['cutWith']): TakeStep[] {
+  return cutWith === 'studio-transition'
+    ? [{ request: 'SetCurrentPreviewScene', sceneName: scene }, { request: 'TriggerStudioModeTransition' }]
+    : [{ request: 'SetCurrentProgramScene', sceneName: scene }];
+}
+
+/** A refusal in a technician's words, by RequestStatus code. */
+export function explainRefusal(code: number, context: { scene?: string; cutWith?: ObsOptions['cutWith'] }): string | undefined {
+  if (code === RequestStatus.ResourceNotFound && context.scene) return `OBS has no scene "${context.scene}"`;
+  if (code === RequestStatus.StudioModeNotActive) return 'OBS is not in studio mode, which cutWith: studio-transition needs (switch studio mode on, or use cutWith: program-scene)';
+  return undefined;
+}

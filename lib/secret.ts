@@ -1,0 +1,31 @@
+/**
+ * Secrets by reference: a config names an environment variable or a file, never the secret itself.
+ * A file must be readable by its owner only (mode 0600 or stricter), as ssh insists for its keys.
+ */
+import { readFileSync, statSync } from 'node:fs';
+
+export interface SecretReference {
+  env?: string | undefined;
+  file?: string | undefined;
+}
+
+/** The secret, undefined when none is named; throws with a clear reason when one is named but unusable. */
+export function readSecret(ref: SecretReference, what: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (ref.env && ref.file) throw new Error(`${what}: name the password by an environment variable or a file, not both`);
+  if (ref.env) {
+    const value = env[ref.env];
+    if (value === undefined) throw new Error(`${what}: the password variable ${ref.env} is not set`);
+    return value;
+  }
+  if (ref.file) {
+    let mode: number;
+    try {
+      mode = statSync(ref.file).mode;
+    } catch (err) {
+      throw new Error(`${what}: cannot read the password file ${ref.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    if ((mode & 0o077) !== 0) throw new Error(`${what}: the password file ${ref.file} is readable by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+    return readFileSync(ref.file, 'utf8').replace(/\r?\n$/, '');
+  }
+  return undefined;
+}

@@ -1,0 +1,187 @@
+/**
+ * OBS Studio 30 with its built-in obs-websocket 5 server (RPC version 1), per obsproject/obs-websocket
+ * docs/generated/protocol.md — written from that document, sharing nothing with obs-websocket-js:
+ * - WebSocket with subprotocol `obswebsocket.json` (JSON in text frames; a binary frame or bad JSON
+ *   closes with 4002 MessageDecodeError) [Connection steps, Connection Notes];
+ * - Hello (op 0) at once, with {challenge, salt} when a password is set; Identify (op 1) answered by
+ *   Identified (op 2); a wrong or missing authentication closes with 4009, another rpcVersion with
+ *   4010, any message before Identify with 4007 NotIdentified, an unknown op with 4006;
+ * - Request (op 6) → RequestResponse (op 7) with requestStatus {result, code, comment}: 100 success,
+ *   204 unknown type, 300 missing field, 500/501 output (not) running, 506 studio mode not active,
+ *   600 resource not found [enum RequestStatus];
+ * - Event (op 5) only for the categories in the client's eventSubscriptions bit mask [EventSubscription].
+ * Frame and byte counters advance with the clock while the canvas renders and the outputs run.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { answerRequest, skippedSince, type ObsFault, type ObsStudioState } from './obs-requests.ts';
+
+export { OBS_FAULTS, type ObsFault } from './obs-requests.ts';
+
+const Op = { Hello: 0, Identify: 1, Identified: 2, Reidentify: 3, Event: 5, Request: 6, RequestResponse: 7 } as const;
+const Close = { MessageDecodeError: 4002, MissingDataField: 4003, UnknownOpCode: 4006, NotIdentified: 4007, AlreadyIdentified: 4008, AuthenticationFailed: 4009, UnsupportedRpcVersion: 4010 } as const;
+/** EventSubscription bits [enum EventSubscription]; All = every non-high-volume category. */
+export const Intent = { General: 1, Scenes: 4, Outputs: 64, Ui: 1024, All: 2047 } as const;
+
+interface Client {
+  socket: WebSocket;
+  identified: boolean;
+  subscriptions: number;
+  challenge?: string;
+}
+
+/** The obs-websocket authentication string [Creating an authentication string]. */
+export function obsAuthentication(password: string, salt: string, challenge: string): string {
+  const secret = createHash('sha256').update(password + salt).digest('base64');
+  return createHash('sha256').update(secret + challenge).digest('base64');
+}
+
+export class ObsStudioSimulator {
+  readonly state: ObsStudioState;
+  private server: WebSocketServer | undefined;
+  private readonly clients = new Set<Client>();
+  private readonly salt = randomBytes(32).toString('base64');
+  port = 0;
+  connections = 0;
+  /** Every request type received, in order (tests read it to check what a driver asked). */
+  readonly requests: string[] = [];
+
+  constructor(private readonly o: { password?: string; scenes?: string[]; studioMode?: boolean } = {}) {
+    const scenes = o.scenes ?? ['Cam 1', 'Cam 2', 'Wide', 'Slides'];
+    this.state = {
+      scenes,
+      program: scenes[0]!,
+      programChangedAt: 0,
+      preview: scenes[1] ?? scenes[0]!,
+      studioMode: o.studioMode ?? false,
+      fault: 'none',
+      stream: { since: undefined, reconnectingSince: undefined, skipped: 0, skippingSince: undefined },
+      record: { since: undefined },
+      startedAt: Date.now(),
+      emit: (type, intent, data) => this.emit(type, intent, data),
+    };
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  async listen(port = this.port, host = '127.0.0.1'): Promise<number> {
+    const server = new WebSocketServer({ port, host, handleProtocols: (protocols) => (protocols.has('obswebsocket.json') ? 'obswebsocket.json' : false) });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    server.on('connection', (socket) => this.accept(socket));
+    return this.port;
+  }
+
+  setFault(fault: ObsFault): void {
+    const before = this.state.fault;
+    this.state.fault = fault;
+    const now = Date.now();
+    const stream = this.state.stream;
+    if (fault !== 'skipped-frames' && stream.skippingSince !== undefined) {
+      stream.skipped += skippedSince(stream.skippingSince, now); // dropped frames stay counted
+      stream.skippingSince = undefined;
+    }
+    if (fault === 'skipped-frames' && stream.since !== undefined && stream.skippingSince === undefined) stream.skippingSince = now;
+    if (fault === 'stream-reconnecting' && this.state.stream.since !== undefined) {
+      this.state.stream.reconnectingSince = now;
+      // The event reports outputActive false while GetStreamStatus still says active [protocol.md note].
+      this.emit('StreamStateChanged', Intent.Outputs, { outputActive: false, outputState: 'OBS_WEBSOCKET_OUTPUT_RECONNECTING' });
+    }
+    if (before === 'stream-reconnecting' && fault !== 'stream-reconnecting' && this.state.stream.reconnectingSince !== undefined) {
+      this.state.stream.reconnectingSince = undefined;
+      this.emit('StreamStateChanged', Intent.Outputs, { outputActive: true, outputState: 'OBS_WEBSOCKET_OUTPUT_RECONNECTED' });
+    }
+    if (fault === 'disconnect') for (const c of this.clients) c.socket.terminate();
+  }
+
+  /** OBS crashed or quit: every connection drops and none is accepted until `listen` again. */
+  async stop(): Promise<void> {
+    for (const c of this.clients) c.socket.terminate();
+    this.clients.clear();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(socket: WebSocket): void {
+    if (this.state.fault === 'disconnect') return void socket.terminate();
+    this.connections += 1;
+    const client: Client = { socket, identified: false, subscriptions: Intent.All };
+    this.clients.add(client);
+    socket.on('close', () => this.clients.delete(client));
+    socket.on('error', () => undefined);
+    socket.on('message', (data, isBinary) => this.receive(client, data.toString('utf8'), isBinary));
+    const hello: Record<string, unknown> = { obsWebSocketVersion: '5.5.2', rpcVersion: 1 };
+    if (this.o.password !== undefined) {
+      client.challenge = randomBytes(32).toString('base64');
+      hello.authentication = { challenge: client.challenge, salt: this.salt };
+    }
+    this.send(client, Op.Hello, hello);
+  }
+
+  private receive(client: Client, text: string, isBinary: boolean): void {
+    if (this.state.fault === 'dead') return; // OBS hung: the socket stays open, nothing answers
+    if (isBinary) return client.socket.close(Close.MessageDecodeError, 'Your session encoding is set to Json, but a binary message was received.');
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (err) {
+      return client.socket.close(Close.MessageDecodeError, `Unable to decode Json: ${(err as Error).message}`.slice(0, 120));
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) return client.socket.close(Close.MessageDecodeError, 'You sent a non-object payload.');
+    const { op, d } = message as { op?: unknown; d?: unknown };
+    if (typeof op !== 'number') return client.socket.close(Close.UnknownOpCode, 'Your request is missing an `op`.');
+    if (typeof d !== 'object' || d === null) return client.socket.close(Close.MissingDataField, 'Your request is missing a `d`.');
+    const data = d as Record<string, unknown>;
+    if (!client.identified && op !== Op.Identify) return client.socket.close(Close.NotIdentified, 'You attempted to send a non-Identify message while not identified.');
+    switch (op) {
+      case Op.Identify:
+        return this.identify(client, data);
+      case Op.Reidentify:
+        if (typeof data.eventSubscriptions === 'number') client.subscriptions = data.eventSubscriptions;
+        return this.send(client, Op.Identified, { negotiatedRpcVersion: 1 });
+      case Op.Request:
+        return this.request(client, data);
+      default:
+        return client.socket.close(Close.UnknownOpCode, `Unknown OpCode: ${op}`);
+    }
+  }
+
+  private identify(client: Client, d: Record<string, unknown>): void {
+    if (client.identified) return client.socket.close(Close.AlreadyIdentified, 'You are already Identified with the obs-websocket server.');
+    if (d.rpcVersion !== 1) return client.socket.close(Close.UnsupportedRpcVersion, `Your requested RPC version (${String(d.rpcVersion)}) is not supported by this server.`);
+    if (this.o.password !== undefined) {
+      const expected = obsAuthentication(this.o.password, this.salt, client.challenge!);
+      if (d.authentication !== expected) return client.socket.close(Close.AuthenticationFailed, 'Authentication failed.');
+    }
+    if (typeof d.eventSubscriptions === 'number') client.subscriptions = d.eventSubscriptions;
+    client.identified = true;
+    this.send(client, Op.Identified, { negotiatedRpcVersion: 1 });
+  }
+
+  private request(client: Client, d: Record<string, unknown>): void {
+    const requestType = typeof d.requestType === 'string' ? d.requestType : '';
+    const requestId = typeof d.requestId === 'string' ? d.requestId : '';
+    this.requests.push(requestType);
+    const answer = answerRequest(this.state, requestType, (d.requestData ?? {}) as Record<string, unknown>);
+    const requestStatus = { result: answer.code === 100, code: answer.code, ...(answer.comment ? { comment: answer.comment } : {}) };
+    this.send(client, Op.RequestResponse, { requestType, requestId, requestStatus, ...(answer.data ? { responseData: answer.data } : {}) });
+  }
+
+  private emit(eventType: string, eventIntent: number, eventData: Record<string, unknown>): void {
+    for (const c of this.clients) {
+      if (c.identified && (c.subscriptions & eventIntent) !== 0) this.send(c, Op.Event, { eventType, eventIntent, eventData });
+    }
+  }
+
+  private send(client: Client, op: number, d: Record<string, unknown>): void {
+    if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify({ op, d }));
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Failover reaches the program: a real controller and agents, OBS Studio simulated over a real
+ * WebSocket as the program switcher. On air, the program cuts to the backup only while it shows the
+ * failed camera; a director on another source is left alone (the preview holding the failed camera
+ * is moved instead); off air nothing is cut.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agent } from '../../agent/agent.ts';
+import type { Controller } from '../../controller/controller.ts';
+import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { registerStudio } from '../../cli/demo/catalog-setup.ts';
+import type { OperationName, OperationParams, OperationData } from '../../protocols/contract.ts';
+import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
+import { removeDir, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+
+let dir: string;
+let controller: Controller;
+let agents: Agent[];
+let obs: ObsStudioSimulator;
+
+const ask = <O extends OperationName>(op: O, params: OperationParams<O>): Promise<OperationData<O>> => {
+  const options: RequestOptions = { broker: controller.brokerUrl, timeoutMs: 10_000, issuedBy: 'engineer@test' };
+  return withController(options, (c) => request(c, op, params, options));
+};
+const cuts = () => controller.events({}).filter((e) => e.type === 'program.cut');
+const active = () => controller.status().slots[0]!.active?.device;
+const status = (device: string) => controller.status().devices.find((d) => d.device === device)?.status;
+
+beforeAll(async () => {
+  dir = tempDir();
+  obs = new ObsStudioSimulator();
+  await obs.listen(0);
+  controller = await startController({ dataDir: dir, config: { detection: { recoverAfterMs: 300 } } });
+  agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
+  const probe = { intervalMs: 100, timeoutMs: 80 };
+  await registerStudio(controller.brokerUrl, {
+    by: 'test',
+    devices: [
+      { agent: 'agent-a', device: 'cam-1', profile: 'simulated-camera', probe },
+      { agent: 'agent-b', device: 'cam-2', profile: 'simulated-camera', probe },
+      { agent: 'agent-a', device: 'switcher-1', profile: 'obs-studio-30-switcher', options: { host: '127.0.0.1', port: obs.port }, probe: { intervalMs: 250, timeoutMs: 200 } },
+    ],
+    slots: [
+      {
+        id: 'studio-a/cam-wide',
+        primary: 'agent-a/cam-1',
+        backups: ['agent-b/cam-2'],
+        params: { preset: 1 },
+        program: { 'agent-a/cam-1': 'switcher-1#scene:Cam 1', 'agent-b/cam-2': 'switcher-1#scene:Cam 2' },
+      },
+    ],
+  });
+  await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok' && status('switcher-1') === 'ok', 10_000, 'cameras and switcher ok');
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.stop()));
+  await controller.stop();
+  await obs.stop();
+  removeDir(dir);
+});
+
+describe('a slot that names where its members appear on the program', () => {
+  it('is checked against the switcher at registration', async () => {
+    const base = { slot: 'studio-a/cam-x', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 1 } };
+    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'cam-2#scene:Cam 1' } })).rejects.toThrow('agent-b/cam-2 is no program switcher (its driver is simulated; switchers: obs, atem)');
+    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'switcher-1#input:1' } })).rejects.toThrow('agent-a/switcher-1 (obs) takes scene:<name>, not "input:1"');
+    await expect(ask('slot.add', { ...base, program: { 'switcher-1': 'switcher-1#scene:Cam 1' } })).rejects.toThrow(/it is not a member of slot studio-a\/cam-x/);
+    expect(controller.status().slots.map((s) => s.slot)).toEqual(['studio-a/cam-wide']);
+  });
+
+  it('on air, the program cuts to the backup when it showed the camera that failed', async () => {
+    obs.state.program = 'Cam 1';
+    await ask('on-air', { onAir: true, reason: 'test' });
+    const before = cuts().length;
+    const hungAt = Date.now();
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', { mode: 'dead' });
+    await waitUntil(() => obs.state.program === 'Cam 2', 3_000, 'OBS program on Cam 2');
+    const programCutMs = Date.now() - hungAt;
+    expect(active()).toBe('cam-2');
+    await waitUntil(() => cuts().length === before + 1, 2_000, 'program.cut recorded');
+    expect(cuts().at(-1)).toMatchObject({ slot: 'studio-a/cam-wide', agent: 'agent-a', device: 'switcher-1', data: { switcher: 'agent-a/switcher-1', from: 'scene:Cam 1', to: 'scene:Cam 2', cut: true, program: 'Cam 2' } });
+    expect(programCutMs).toBeLessThan(3_000);
+  });
+
+  it('on air, a director on another source is not overridden: the preview holding the failed camera moves to the backup', async () => {
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', 'clear');
+    await waitUntil(() => status('cam-1') === 'ok', 5_000, 'cam-1 back');
+    await ask('failover', { slot: 'studio-a/cam-wide', to: 'agent-a/cam-1', reason: 'primary repaired' });
+    await waitUntil(() => obs.state.program === 'Cam 1', 3_000, 'program back on Cam 1');
+    obs.state.studioMode = true;
+    obs.state.program = 'Wide';
+    obs.state.preview = 'Cam 1';
+    const before = cuts().length;
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', { mode: 'dead' });
+    await waitUntil(() => cuts().length === before + 1, 5_000, 'program.cut recorded');
+    expect(cuts().at(-1)).toMatchObject({ data: { cut: false, program: 'Wide', previewMoved: true } });
+    expect(obs.state).toMatchObject({ program: 'Wide', preview: 'Cam 2' });
+    expect(active()).toBe('cam-2');
+  });
+
+  it('off air, a failover never touches the program', async () => {
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', 'clear');
+    await waitUntil(() => status('cam-1') === 'ok', 5_000, 'cam-1 back');
+    await ask('on-air', { onAir: false, reason: 'test' });
+    obs.state.studioMode = false;
+    obs.state.program = 'Cam 2';
+    const before = cuts().length;
+    const requests = obs.requests.length;
+    await ask('failover', { slot: 'studio-a/cam-wide', to: 'agent-a/cam-1', reason: 'rehearsal' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(obs.state.program).toBe('Cam 2');
+    expect(cuts().length).toBe(before);
+    expect(obs.requests.slice(requests).filter((r) => r.startsWith('Set') || r.startsWith('Trigger'))).toEqual([]);
+  });
+});
