@@ -51,13 +51,15 @@ describe('a controller killed with SIGKILL mid-show', () => {
     const controller = await controllerProcess(dir, { onAir: true, detection: { restartGraceMs: 4_000, recoverAfterMs: 500 } });
     controller.start();
     cleanup.push(() => controller.stop());
+    // The watcher connects once the controller's broker listens; agents started before that would
+    // wait out their reconnect backoff (up to 10 s) on a slow start, and the setup would time out.
+    const watcher = await Watcher.start(controller.url);
+    cleanup.push(() => watcher.stop());
     const agents = new Map(['agent-a', 'agent-b'].map((id) => [id, agentProcess(dir, id, controller.url)]));
     for (const a of agents.values()) {
       a.start();
       cleanup.push(() => a.stop());
     }
-    const watcher = await Watcher.start(controller.url);
-    cleanup.push(() => watcher.stop());
     await registerStudio(controller.url, {
       by: 'test',
       devices: [
