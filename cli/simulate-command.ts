@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from './request-client.ts';
 import { wholeNumber } from './numbers.ts';
 
-const KINDS = ['visca', 'onvif', 'shure', 'dmx', 'firmata', 'obs'] as const;
+const KINDS = ['visca', 'onvif', 'shure', 'dmx', 'firmata', 'obs', 'atem'] as const;
 
 export function registerSimulateCommand(program: Command): void {
   program
@@ -11,9 +11,10 @@ export function registerSimulateCommand(program: Command): void {
     .description('run a simulated device that speaks its real wire protocol (prints the agent config that reaches it)')
     .argument('<kind>', `one of: ${KINDS.join(', ')}`)
     .option('--address <n>', 'VISCA camera address (1-7)', wholeNumber(1, 7), 1)
-    .option('--port <n>', 'TCP/HTTP/WebSocket port for onvif, shure and obs (default: a free one)', wholeNumber(0, 65_535), 0)
-    .option('--fault <fault>', 'visca: none, dead, protocol-error, slow, garbage or hang-mid-reply; obs: none, dead, disconnect, refuse, stream-reconnecting, congestion, skipped-frames, render-stall or disk-low', 'none')
-    .action(async (kind: string, o: { address: number; port: number; fault: string }) => {
+    .option('--port <n>', 'TCP/HTTP/WebSocket/UDP port for onvif, shure, obs and atem (default: a free one)', wholeNumber(0, 65_535), 0)
+    .option('--model <model>', 'atem only: mini-pro, tvs-hd8 or 2me', 'mini-pro')
+    .option('--fault <fault>', 'visca: none, dead, protocol-error, slow, garbage or hang-mid-reply; obs: none, dead, disconnect, refuse, stream-reconnecting, congestion, skipped-frames, render-stall or disk-low; atem: none, dead, power-supply or ignore-commands', 'none')
+    .action(async (kind: string, o: { address: number; port: number; fault: string; model: string }) => {
       const stops: Array<() => Promise<void>> = [];
       const say = (text: string) => process.stdout.write(`${text}\nCtrl-C to stop.\n`);
       if (kind === 'visca') {
@@ -63,6 +64,15 @@ export function registerSimulateCommand(program: Command): void {
         obs.setFault(o.fault as (typeof OBS_FAULTS)[number]);
         stops.push(() => obs.stop());
         say(`OBS Studio 30 (obs-websocket 5.5) at ${obs.url}, password "secret", scenes: ${obs.state.scenes.join(', ')}. Agent config:\n  - { id: switcher-1, driver: obs, kind: switcher, options: { host: 127.0.0.1, port: ${port}, passwordEnv: OBS_PASSWORD } }`);
+      } else if (kind === 'atem') {
+        const { AtemSwitcherSimulator, ATEM_MODELS, ATEM_FAULTS } = await import('../simulators/atem-switcher.ts');
+        if (!Object.hasOwn(ATEM_MODELS, o.model)) throw new UserError(`unknown ATEM model "${o.model}"; one of ${Object.keys(ATEM_MODELS).join(', ')}`);
+        if (!(ATEM_FAULTS as readonly string[]).includes(o.fault)) throw new UserError(`unknown fault "${o.fault}"; one of ${ATEM_FAULTS.join(', ')}`);
+        const atem = new AtemSwitcherSimulator(ATEM_MODELS[o.model as keyof typeof ATEM_MODELS]);
+        const port = await atem.listen(o.port);
+        atem.setFault(o.fault as (typeof ATEM_FAULTS)[number]);
+        stops.push(() => atem.stop());
+        say(`${atem.model.name} on udp 127.0.0.1:${port} (${atem.model.inputs} inputs, ${atem.model.mixEffects} M/E). Agent config:\n  - { id: atem-1, driver: atem, kind: switcher, options: { host: 127.0.0.1, port: ${port} } }`);
       } else {
         throw new UserError(`no simulator "${kind}"; available: ${KINDS.join(', ')}`);
       }

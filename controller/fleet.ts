@@ -82,6 +82,11 @@ export class Fleet {
   }
 
   onAgentState(agent: string, state: AgentState, retained: boolean): void {
+    if (state.online && retained && state.devices) {
+      // A replayed birth can arrive after the live clear of a device it lists (see onHealth): from a
+      // retained copy only registered devices enter the picture; an agent's own appear when heard.
+      state = { ...state, devices: state.devices.filter((d) => this.d.registry.device(agent, d) !== undefined || this.d.catalog.isRegistered(agent, d)) };
+    }
     if (!state.online && !retained && !this.d.bus().inProcess) {
       this.deathsToConfirm.push({ agent, state });
       this.confirmLink();

@@ -1,4 +1,5 @@
 import { catalogEntry, driverCatalog, lazyCatalogEntry, type DriverCatalog } from '../driver.ts';
+import { atemSpec } from '../../protocols/drivers/atem.ts';
 import { dmxSpec } from '../../protocols/drivers/dmx.ts';
 import { firmataSpec } from '../../protocols/drivers/firmata.ts';
 import { obsSpec } from '../../protocols/drivers/obs.ts';
@@ -17,5 +18,6 @@ export function builtInDrivers(): DriverCatalog {
     lazyCatalogEntry({ ...onvifSpec, load: async () => (await import('./onvif/driver.ts')).createOnvifDriver() }),
     lazyCatalogEntry({ ...firmataSpec, load: async () => (await import('./firmata/driver.ts')).createFirmataDriver() }),
     lazyCatalogEntry({ ...obsSpec, load: async () => (await import('./obs/driver.ts')).createObsDriver() }),
+    lazyCatalogEntry({ ...atemSpec, load: async () => (await import('./atem/driver.ts')).createAtemDriver() }),
   ]);
 }

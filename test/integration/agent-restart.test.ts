@@ -118,7 +118,9 @@ describe('an agent restarted without its controller', () => {
     await waitUntil(() => status('cam-2') === 'ok' && (c.status().devices.find((d) => d.device === 'cam-2')?.lastHealthAt ?? 0) > restartedAt, 15_000, 'cam-2 back');
     await waitUntil(() => cached().devices.length === 1, 5_000, 'the current config cached');
     expect(cached().devices.map((d) => d.id)).toEqual(['cam-2']);
-    await waitUntil(() => status('cam-1') === undefined, 5_000, 'cam-1 not in the fleet picture');
+    await waitUntil(() => status('cam-1') === undefined, 5_000, 'cam-1 not in the fleet picture').catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(c.status().devices.find((d) => d.device === 'cam-1'))}; events: ${JSON.stringify(c.events({ device: 'cam-1' }).slice(-6))}`);
+    });
     await new Promise((r) => setTimeout(r, 1_500)); // past the health deadline: a ghost would turn failed now
     expect(status('cam-1')).toBeUndefined();
     expect(c.events({ device: 'cam-1' }).filter((e) => e.type === 'device.state' && e.ts > restartedAt && e.data.to === 'failed')).toEqual([]);

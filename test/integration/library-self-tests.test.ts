@@ -14,6 +14,7 @@ import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
 import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
+import { ATEM_MODELS, AtemSwitcherSimulator } from '../../simulators/atem-switcher.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
@@ -74,6 +75,9 @@ async function startGear(): Promise<void> {
   const encoder = new ObsStudioSimulator({ password: 'rack-secret' });
   const [switcherPort, encoderPort] = [await switcher.listen(0), await encoder.listen(0)];
   stops.push(() => switcher.stop(), () => encoder.stop());
+  const atems = [new AtemSwitcherSimulator(ATEM_MODELS['mini-pro']), new AtemSwitcherSimulator(ATEM_MODELS['tvs-hd8'])];
+  const [miniPort, hd8Port] = [await atems[0]!.listen(0), await atems[1]!.listen(0)];
+  stops.push(...atems.map((a) => () => a.stop()));
 
   const unit = (device: string, profile: string, options: Record<string, unknown>): SetupDevice => ({ agent: 'rack', device, profile, options, studio: 'studio-b', probe: { intervalMs: 250, timeoutMs: 200 } });
   devices.push(
@@ -86,6 +90,8 @@ async function startGear(): Promise<void> {
     unit('dmx-widget', 'enttec-dmx-usb-pro', { path: widgetPair.a, address: 1 }),
     // Its own scene is added to the profile's (the self-test needs the profile's "full" and "off").
     { ...unit('key-fixture', 'chauvet-ovation-e-260ww', { path: widgetPair.a, address: 10, uid: '6574:00000042', scenes: { interview: [180, 0, 0, 0] } }), helpers: { 'light-sensor': 'gpio-board' } },
+    unit('atem-mini', 'blackmagic-atem-mini-pro', { host: '127.0.0.1', port: miniPort }),
+    unit('atem-hd8', 'blackmagic-atem-television-studio-hd8', { host: '127.0.0.1', port: hd8Port }),
     unit('obs-program', 'obs-studio-30-switcher', { host: '127.0.0.1', port: switcherPort }),
     unit('obs-stream', 'obs-studio-30-encoder', { host: '127.0.0.1', port: encoderPort, passwordEnv: PASSWORD_ENV }),
     unit('gpio-board', 'arduino-uno-relay-tally', { path: gpioPair.a, tallies: { 'cam-1': 12 }, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } }),

@@ -11,25 +11,29 @@ import { request, withController, type RequestOptions } from '../../cli/request-
 import { registerStudio } from '../../cli/demo/catalog-setup.ts';
 import type { OperationName, OperationParams, OperationData } from '../../protocols/contract.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
+import { ATEM_MODELS, AtemSwitcherSimulator } from '../../simulators/atem-switcher.ts';
 import { removeDir, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 let dir: string;
 let controller: Controller;
 let agents: Agent[];
 let obs: ObsStudioSimulator;
+let atem: AtemSwitcherSimulator;
 
 const ask = <O extends OperationName>(op: O, params: OperationParams<O>): Promise<OperationData<O>> => {
   const options: RequestOptions = { broker: controller.brokerUrl, timeoutMs: 10_000, issuedBy: 'engineer@test' };
   return withController(options, (c) => request(c, op, params, options));
 };
 const cuts = () => controller.events({}).filter((e) => e.type === 'program.cut');
-const active = () => controller.status().slots[0]!.active?.device;
+const active = () => controller.status().slots.find((s) => s.slot === 'studio-a/cam-wide')!.active?.device;
 const status = (device: string) => controller.status().devices.find((d) => d.device === device)?.status;
 
 beforeAll(async () => {
   dir = tempDir();
   obs = new ObsStudioSimulator();
   await obs.listen(0);
+  atem = new AtemSwitcherSimulator(ATEM_MODELS['mini-pro']);
+  await atem.listen(0);
   controller = await startController({ dataDir: dir, config: { detection: { recoverAfterMs: 300 } } });
   agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
   const probe = { intervalMs: 100, timeoutMs: 80 };
@@ -39,6 +43,9 @@ beforeAll(async () => {
       { agent: 'agent-a', device: 'cam-1', profile: 'simulated-camera', probe },
       { agent: 'agent-b', device: 'cam-2', profile: 'simulated-camera', probe },
       { agent: 'agent-a', device: 'switcher-1', profile: 'obs-studio-30-switcher', options: { host: '127.0.0.1', port: obs.port }, probe: { intervalMs: 250, timeoutMs: 200 } },
+      { agent: 'agent-a', device: 'cam-3', profile: 'simulated-camera', probe },
+      { agent: 'agent-b', device: 'cam-4', profile: 'simulated-camera', probe },
+      { agent: 'agent-b', device: 'atem-1', profile: 'blackmagic-atem-mini-pro', options: { host: '127.0.0.1', port: atem.port }, probe: { intervalMs: 250, timeoutMs: 200 } },
     ],
     slots: [
       {
@@ -48,15 +55,17 @@ beforeAll(async () => {
         params: { preset: 1 },
         program: { 'agent-a/cam-1': 'switcher-1#scene:Cam 1', 'agent-b/cam-2': 'switcher-1#scene:Cam 2' },
       },
+      { id: 'studio-a/close-up', primary: 'agent-a/cam-3', backups: ['agent-b/cam-4'], params: { preset: 2 }, program: { 'agent-a/cam-3': 'atem-1#input:3', 'agent-b/cam-4': 'atem-1#input:4' } },
     ],
   });
-  await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok' && status('switcher-1') === 'ok', 10_000, 'cameras and switcher ok');
+  await waitUntil(() => ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'switcher-1', 'atem-1'].every((d) => status(d) === 'ok'), 10_000, 'cameras and switchers ok');
 }, 30_000);
 
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.stop()));
   await controller.stop();
   await obs.stop();
+  await atem.stop();
   removeDir(dir);
 });
 
@@ -66,7 +75,9 @@ describe('a slot that names where its members appear on the program', () => {
     await expect(ask('slot.add', { ...base, program: { 'cam-1': 'cam-2#scene:Cam 1' } })).rejects.toThrow('agent-b/cam-2 is no program switcher (its driver is simulated; switchers: obs, atem)');
     await expect(ask('slot.add', { ...base, program: { 'cam-1': 'switcher-1#input:1' } })).rejects.toThrow('agent-a/switcher-1 (obs) takes scene:<name>, not "input:1"');
     await expect(ask('slot.add', { ...base, program: { 'switcher-1': 'switcher-1#scene:Cam 1' } })).rejects.toThrow(/it is not a member of slot studio-a\/cam-x/);
-    expect(controller.status().slots.map((s) => s.slot)).toEqual(['studio-a/cam-wide']);
+    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'atem-1#scene:Cam 1' } })).rejects.toThrow('agent-b/atem-1 (atem) takes input:<n>, not "scene:Cam 1"');
+    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'switcher-1#scene:Cam 1', 'cam-2': 'atem-1#input:2' } })).rejects.toThrow(/one slot feeds one program switcher/);
+    expect(controller.status().slots.map((s) => s.slot).sort()).toEqual(['studio-a/cam-wide', 'studio-a/close-up']);
   });
 
   it('on air, the program cuts to the backup when it showed the camera that failed', async () => {
@@ -97,6 +108,16 @@ describe('a slot that names where its members appear on the program', () => {
     expect(cuts().at(-1)).toMatchObject({ data: { cut: false, program: 'Wide', previewMoved: true } });
     expect(obs.state).toMatchObject({ program: 'Wide', preview: 'Cam 2' });
     expect(active()).toBe('cam-2');
+  });
+
+  it('on air, an ATEM cuts to the backup camera\'s input when program showed the failed one', async () => {
+    await ask('on-air', { onAir: true, reason: 'test' });
+    atem.takeOnPanel(3);
+    const before = cuts().length;
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-3', { mode: 'dead' });
+    await waitUntil(() => atem.program[0] === 4, 3_000, 'ATEM program on input 4');
+    await waitUntil(() => cuts().length === before + 1, 2_000, 'program.cut recorded');
+    expect(cuts().at(-1)).toMatchObject({ slot: 'studio-a/close-up', device: 'atem-1', data: { switcher: 'agent-b/atem-1', from: 'input:3', to: 'input:4', cut: true, program: 'input:4' } });
   });
 
   it('off air, a failover never touches the program', async () => {

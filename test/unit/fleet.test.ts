@@ -64,4 +64,14 @@ describe('fleet: a device its agent stopped running', () => {
     fleet.onHealth('a', 'cam-1', health(7), false); // an agent's own device, heard live
     expect(registry.device('a', 'cam-1')).toBeDefined();
   });
+
+  it('is not brought back by a replayed birth that lists it after the live clear; a birth heard live lists what it lists', () => {
+    const { fleet, registry } = fleetWith(['a/cam-2']);
+    fleet.onHealthCleared('a', 'cam-1'); // live: the agent stopped it
+    fleet.onAgentState('a', { online: true, session: 7, ts: 0, devices: ['cam-1', 'cam-2'] }, true); // its retained birth, streamed late
+    expect(registry.device('a', 'cam-1'), 'no ghost').toBeUndefined();
+    expect(registry.device('a', 'cam-2')).toBeDefined();
+    fleet.onAgentState('a', { online: true, session: 8, ts: 0, devices: ['cam-1', 'cam-2'] }, false);
+    expect(registry.device('a', 'cam-1')).toBeDefined();
+  });
 });

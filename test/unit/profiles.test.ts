@@ -16,7 +16,7 @@ describe('the profile library', () => {
     const { profiles, errors } = validateProfiles(library);
     expect(errors.map((e) => e.message)).toEqual([]);
     expect(profiles.length).toBeGreaterThanOrEqual(8);
-    expect(new Set(profiles.map((p) => p.driver))).toEqual(new Set(['visca', 'onvif', 'dmx', 'shure', 'firmata', 'obs']));
+    expect(new Set(profiles.map((p) => p.driver))).toEqual(new Set(['visca', 'onvif', 'dmx', 'shure', 'firmata', 'obs', 'atem']));
     for (const p of profiles) expect(p.selfTest.length, p.profile).toBeGreaterThan(0);
   });
 
