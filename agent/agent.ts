@@ -43,6 +43,9 @@ const lastSession = (kept: KeptState): number => {
 /** Built in for every device: a probe now, its health in the result (self-tests check what an action did). */
 export const PROBE_ACTION = 'probe';
 
+/** The longest pause between an agent's broker connection attempts. */
+export const AGENT_RECONNECT_MAX_MS = 3_000;
+
 export class Agent {
   private client: MqttClient | undefined;
   private session = 0;
@@ -101,6 +104,10 @@ export class Agent {
       password: this.d.brokerPassword,
       log,
       writeCache: false, // keeps the agent small: see connectMqtt
+      // Retries at least every 3 s (jittered), well inside the controller's restart grace (10 s by
+      // default): a restarted controller hears every agent before it may count one as lost. A 10 s
+      // cap let an agent whose attempts fell on a controller that was still down miss the grace.
+      reconnect: { initialMs: 250, maxMs: AGENT_RECONNECT_MAX_MS },
       will: () => {
         // A new session per connect attempt: the controller ignores births and deaths older than the birth
         // it holds. It grows even when this machine's clock steps back (NTP, a replaced battery): the

@@ -316,7 +316,10 @@ export class FailoverEngine {
           this.publish(slot, false, confirmedAt);
           this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
           if (this.armed(slot)) this.d.program?.follow(slot.def, from, candidate, by, started);
-          if (from && !isDown(this.d.status(from)) && this.d.reachable(from)) this.d.standby(from, by);
+          // The replaced member goes to standby even when it failed, if its agent can reach it: an encoder
+          // whose ingest was lost is still streaming and must stop once the backup streams (a camera or
+          // mic that cannot answer just lets the command fail).
+          if (from && this.d.reachable(from)) this.d.standby(from, by);
           this.syncLamps(slot, by);
           return outcome;
         }

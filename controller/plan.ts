@@ -34,6 +34,8 @@ export interface PlanDependencies {
   manualOnAir: () => boolean;
   slotsOf: (ref: DeviceRef) => string[];
   onAirChanged: (by: string, reason: string) => void;
+  /** Starts or stops the stream of a stream slot's live member. */
+  stream: (slot: string, on: boolean, by: string) => void;
   events: (until: number) => ControllerEvent[];
   settings: { preShowMinutes: number; preShowRetryMs: number; concurrency: number };
 }
@@ -82,6 +84,7 @@ export class Plan {
       slot: d.slot,
       swap: d.swap,
       onAirChanged: d.onAirChanged,
+      stream: d.stream,
       defaultPreShowMinutes: d.settings.preShowMinutes,
       retryDelayMs: d.settings.preShowRetryMs,
     });

@@ -26,6 +26,8 @@ export interface ShowsDependencies {
   swap: (slot: string, to: DeviceRef, reason: string) => Promise<unknown>;
   /** Called whenever the set of shows on air changes. */
   onAirChanged: (by: string, reason: string) => void;
+  /** Starts or stops the stream of a stream slot's live member (fire-and-forget; it records what happened). */
+  stream: (slot: string, on: boolean, by: string) => void;
   defaultPreShowMinutes: number;
   retryDelayMs: number;
 }
@@ -60,7 +62,22 @@ export class Shows {
     if (missing.length) throw new Error(`no slot ${missing.join(', ')}; define slots with onair slot add`);
     const existing = this.d.store.show(p.id);
     if (existing && existing.state !== 'scheduled') throw new Error(`show ${p.id} is ${existing.state}; give the new show another id`);
-    const show: Show = { id: p.id, studio: p.studio, title: p.title ?? p.id, startsAt: p.startsAt, endsAt: p.endsAt, slots: p.slots, preShowMinutes: p.preShowMinutes ?? this.d.defaultPreShowMinutes, state: 'scheduled', startedAt: null, endedAt: null };
+    if (p.startStream && !p.stream) throw new Error('--start-stream needs the show\'s stream slot (--stream studio/slot)');
+    if (p.stream && !this.d.slot(p.stream)) throw new Error(`no slot ${p.stream}; define the stream slot with onair slot add (its members are encoders)`);
+    const slots = p.stream && !p.slots.includes(p.stream) ? [...p.slots, p.stream] : p.slots;
+    const show: Show = {
+      id: p.id,
+      studio: p.studio,
+      title: p.title ?? p.id,
+      startsAt: p.startsAt,
+      endsAt: p.endsAt,
+      slots,
+      ...(p.stream ? { stream: p.stream, ...(p.startStream ? { startStream: true } : {}) } : {}),
+      preShowMinutes: p.preShowMinutes ?? this.d.defaultPreShowMinutes,
+      state: 'scheduled',
+      startedAt: null,
+      endedAt: null,
+    };
     this.d.store.saveShow(show);
     this.d.record({ type: 'show.added', ts: this.d.clock.now(), by, data: { show: show.id, studio: show.studio, startsAt: show.startsAt, endsAt: show.endsAt, slots: show.slots, changed: !!existing } });
     return show;
@@ -81,6 +98,7 @@ export class Shows {
     this.d.record({ type: 'show.started', ts: now, by, reason, data: { show: id, title: show.title, studio: show.studio, slots } });
     this.d.log.info({ show: id, by, reason }, 'show on air');
     this.d.onAirChanged(by, `show ${id} ${reason}`);
+    if (show.stream && show.startStream) this.d.stream(show.stream, true, by);
     return started;
   }
 
@@ -98,6 +116,7 @@ export class Shows {
     // A show that ended while the controller was down ended at its scheduled time, not at our boot.
     const endedAt = by === 'scheduler' ? Math.min(now, show.endsAt) : now;
     const ended: Show = { ...show, state: 'ended', endedAt };
+    if (show.stream && show.startStream) this.d.stream(show.stream, false, by);
     this.d.store.saveShow(ended);
     this.d.record({ type: 'show.ended', ts: endedAt, by, reason, data: { show: id, studio: show.studio, onAirMs: endedAt - (show.startedAt ?? endedAt) } });
     this.d.log.info({ show: id, by, reason }, 'show off air');

@@ -26,6 +26,9 @@ export const PLAN_OPERATIONS = {
         startsAt: Timestamp,
         endsAt: Timestamp,
         slots: Type.Array(SlotId, { minItems: 1 }),
+        /** A stream slot (encoders); added to the show's slots if not named there. */
+        stream: Type.Optional(SlotId),
+        startStream: Type.Optional(Type.Boolean({ description: 'start the stream slot live member at air time, stop it at the end' })),
         preShowMinutes: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 60 })),
       },
       { additionalProperties: false },

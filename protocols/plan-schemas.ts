@@ -20,6 +20,10 @@ export const Show = Type.Object(
     startsAt: Timestamp,
     endsAt: Timestamp,
     slots: Type.Array(SlotId, { minItems: 1 }),
+    /** The stream slot (its members are encoders): one of `slots`, failed over like any other. */
+    stream: Type.Optional(SlotId),
+    /** The show starts its stream at air time and stops it at its end. */
+    startStream: Type.Optional(Type.Boolean()),
     preShowMinutes: Type.Number({ minimum: 0, description: 'pre-show self-tests start this long before startsAt' }),
     state: ShowState,
     startedAt: Nullable(Timestamp),

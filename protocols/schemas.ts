@@ -186,6 +186,7 @@ export const EventType = Type.Union([
   Type.Literal('failover.failed'),
   Type.Literal('slot.down'),
   Type.Literal('program.cut'),
+  Type.Literal('stream.changed'),
   Type.Literal('alarm'),
   Type.Literal('onair.changed'),
   Type.Literal('controller.started'),

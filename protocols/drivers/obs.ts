@@ -61,6 +61,7 @@ export const obsSpec = driverSpec({
     outputSkippedPercent: 'frames skipped by the encoders since the last probe, percent',
     streaming: 'the stream output is active (or reconnecting)',
     streamReconnecting: 'the stream output lost its ingest and is reconnecting',
+    streamReconnectingMs: 'how long the stream has been reconnecting, as the probes saw it (0 while it streams)',
     streamCongestion: 'stream output congestion, 0 to 1',
     streamSkippedPercent: 'stream frames dropped since the last probe, percent',
     streamKbps: 'stream bitrate since the last probe, kbit/s',

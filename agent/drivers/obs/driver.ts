@@ -25,6 +25,8 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
       const password = readSecret({ env: options.passwordEnv, file: options.passwordFile }, 'obs');
       const session = new ObsSession({ url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`, password, requestTimeoutMs: options.requestTimeoutMs });
       let previous: ObsReading | undefined;
+      /** When the probes first saw the stream reconnecting (a rule judges how long, not that it blinked). */
+      let reconnectingSince: number | undefined;
       let version = '';
       session.on('CurrentProgramSceneChanged', (e) => log.debug({ program: e.sceneName }, 'program scene changed'));
       session.on('StreamStateChanged', (e) => log.info({ state: e.outputState }, 'stream output state changed'));
@@ -73,6 +75,7 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
       return {
         async connect(signal) {
           previous = undefined;
+          reconnectingSince = undefined;
           await session.connect(signal);
           version = (await session.call('GetVersion', undefined, signal)).obsVersion;
         },
@@ -84,7 +87,8 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
           const started = performance.now();
           const reading = await read(signal);
           const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-          const metrics = { obsVersion: version, ...metricsOf(reading, previous) };
+          reconnectingSince = reading.stream.outputReconnecting ? (reconnectingSince ?? reading.at) : undefined;
+          const metrics = { obsVersion: version, ...metricsOf(reading, previous), ...(reading.stream.outputActive ? { streamReconnectingMs: reconnectingSince === undefined ? 0 : reading.at - reconnectingSince } : {}) };
           previous = reading;
           const checks: HealthCheck[] = [{ name: 'connection', status: 'ok', latencyMs }];
           if (reading.stats.activeFps <= 0) checks.push({ name: 'render', status: 'failed', latencyMs: 0, detail: 'OBS renders no frames (0 fps)' });
