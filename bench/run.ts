@@ -1,6 +1,7 @@
 /** `onair bench`: every number the core loop promises, measured in one run. */
 import os from 'node:os';
 import { measureFailover, type FailoverResult } from './failover.ts';
+import { measureProgramCut, type ProgramCutResult } from './program-cut.ts';
 import { measureThroughput, type ThroughputResult } from './throughput.ts';
 import type { Summary } from './stats.ts';
 
@@ -16,6 +17,7 @@ export interface BenchReport {
   machine: { cpus: number; model: string; node: string };
   throughput: ThroughputResult;
   failover: FailoverResult;
+  programCut: ProgramCutResult;
   targets: Array<{ what: string; target: string; measured: string; met: boolean }>;
 }
 
@@ -24,16 +26,23 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
   const throughput = await measureThroughput({ agents: s.agents, devicesPerAgent: s.devicesPerAgent, ratePerSecond: s.rate, warmupMs: 2_000, measureMs: s.seconds * 1_000 });
   progress(`failover: ${s.samples} agent crashes and ${s.samples} hung devices, real agent processes, default probe settings…`);
   const failover = await measureFailover({ crashSamples: s.samples, hungSamples: s.samples, devicesOnMeasuredAgent: 20 });
+  const cutSamples = Math.min(s.samples, 15); // each sample waits for a repair: kept short
+  progress(`program cut: ${cutSamples} hung cameras and ${cutSamples} agent crashes on air, OBS Studio (simulated) as the program switcher…`);
+  const programCut = await measureProgramCut(cutSamples);
   const ms = (x: Summary) => `p50 ${x.p50} ms, p99 ${x.p99} ms (n=${x.n})`;
   return {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version },
     throughput,
     failover,
+    programCut,
     targets: [
       { what: 'health messages handled per second', target: '≥ 20000', measured: String(throughput.handledPerSecond), met: throughput.handledPerSecond >= 20_000 },
       { what: 'health handling latency p99', target: '< 10 ms', measured: `${throughput.latencyMs.p99} ms`, met: throughput.latencyMs.p99 < 10 },
       { what: 'agent crash → backup confirmed active', target: 'p99 < 100 ms', measured: ms(failover.crashToActiveMs), met: failover.crashToActiveMs.p99 < 100 },
       { what: 'hung device → backup confirmed active', target: 'p99 < 1000 ms', measured: ms(failover.hungToActiveMs), met: failover.hungToActiveMs.p99 < 1_000 },
+      { what: 'hung camera → program on the backup', target: 'p99 < 1000 ms', measured: ms(programCut.hungToProgramMs), met: programCut.hungToProgramMs.p99 < 1_000 },
+      { what: 'agent crash → program on the backup', target: 'p99 < 150 ms', measured: ms(programCut.crashToProgramMs), met: programCut.crashToProgramMs.p99 < 150 },
+      { what: 'backup confirmed → program cut confirmed', target: 'p99 < 40 ms', measured: ms(programCut.cutMs), met: programCut.cutMs.p99 < 40 },
       { what: `agent RSS with ${failover.agentDevices} devices`, target: '< 80 MB', measured: `${failover.agentRssMb} MB`, met: failover.agentRssMb < 80 },
     ],
   };
@@ -49,6 +58,8 @@ export function formatReport(r: BenchReport): string {
     `controller   CPU ${t.controllerCpuPercent}% of one core, RSS ${t.controllerRssMb} MB (controller + embedded broker, one process)`,
     `failover     agent crash → backup active: p50 ${r.failover.crashToActiveMs.p50} ms, p99 ${r.failover.crashToActiveMs.p99} ms, max ${r.failover.crashToActiveMs.max} ms (n=${r.failover.crashToActiveMs.n})`,
     `             hung device → declared failed: p50 ${r.failover.hungDetectionMs.p50} ms, p99 ${r.failover.hungDetectionMs.p99} ms; → backup active: p50 ${r.failover.hungToActiveMs.p50} ms, p99 ${r.failover.hungToActiveMs.p99} ms (n=${r.failover.hungToActiveMs.n})`,
+    `program cut  hung camera → OBS on the backup: p50 ${r.programCut.hungToProgramMs.p50} ms, p99 ${r.programCut.hungToProgramMs.p99} ms; agent crash → OBS on the backup: p50 ${r.programCut.crashToProgramMs.p50} ms, p99 ${r.programCut.crashToProgramMs.p99} ms`,
+    `             backup confirmed → cut confirmed: p50 ${r.programCut.cutMs.p50} ms, p99 ${r.programCut.cutMs.p99} ms (n=${r.programCut.cutMs.n})`,
     `agent        RSS ${r.failover.agentRssMb} MB with ${r.failover.agentDevices} devices`,
     '',
     'targets',

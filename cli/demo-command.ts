@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { createLogger } from '../lib/logger.ts';
 import { SCENARIOS, type Scenario } from './demo/scenarios.ts';
 import { wholeNumber } from './numbers.ts';
+import { UserError } from './request-client.ts';
 
 export function registerDemoCommands(program: Command): void {
   program
@@ -15,6 +16,8 @@ export function registerDemoCommands(program: Command): void {
       const { Studio } = await import('./demo/studio.ts');
       const { StudioHardware } = await import('./demo/hardware.ts');
       const { formatSummary, runScenario } = await import('./demo/scenario.ts');
+      const { runStreamScenario } = await import('./demo/stream-scenario.ts');
+      if (o.scenario === 'stream-failure' && o.inProcess) throw new UserError('the stream-failure scenario needs the OBS simulators: run it without --in-process');
       // Component logs go to stderr (quiet unless ONAIR_LOG_LEVEL says otherwise); the story goes to stdout.
       const log = createLogger({ level: process.env.ONAIR_LOG_LEVEL ?? 'silent', fd: 2 });
       const story: string[] = [];
@@ -27,10 +30,10 @@ export function registerDemoCommands(program: Command): void {
       let summary;
       try {
         const agents = hardware ? await hardware.start() : undefined;
-        if (hardware) say('Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures and a Firmata GPIO board with the camera tallies (serial ptys).');
+        if (hardware) say('Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures and a Firmata GPIO board with the camera tallies (serial ptys), OBS Studio as program switcher and two as stream encoders (WebSocket).');
         studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } }, ...(agents ? { agents, agentEnv: hardware!.env, slots: hardware!.slots() } : {}) });
         await studio.start();
-        summary = await runScenario(studio, o.scenario, say, hardware);
+        summary = o.scenario === 'stream-failure' ? await runStreamScenario(studio, say, hardware!) : await runScenario(studio, o.scenario, say, hardware);
         if (!summary.ok) process.stderr.write(failureReport(story, studio.agentLogTails(40)));
       } catch (err) {
         process.stderr.write(failureReport(story, studio?.agentLogTails(40) ?? {}));

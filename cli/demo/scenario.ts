@@ -36,6 +36,8 @@ export interface DemoSummary {
   /** What the program showed after the failover, and fault → program on the backup (on simulated hardware). */
   program?: string;
   programCutMs?: number | null;
+  /** stream-failure: the primary encoder's ingest lost → the backup encoder streaming. */
+  streamOutageMs?: number | null;
   /** Camera tally lamps lit after the failover (on simulated hardware). */
   tallies?: string[];
   ok: boolean;
@@ -196,6 +198,7 @@ export function formatSummary(s: DemoSummary): string {
     ...(s.preshowGo !== undefined ? [`  pre-show check     ${s.preshowGo ? 'GO' : 'NO-GO'} (backup camera self-test ${s.backupSelfTest ?? '?'})`] : []),
     ...(s.failureRate !== undefined && s.failureRate !== null ? [`  failure rate       ${(s.failureRate * 100).toFixed(3)}% of the show's on-air time`] : []),
     ...(s.program !== undefined ? [`  program            ${s.program}${s.programCutMs === null || s.programCutMs === undefined ? '' : ` (${s.programCutMs} ms from the fault)`}`] : []),
+    ...(s.streamOutageMs !== undefined ? [`  stream outage      ${ms(s.streamOutageMs)}  (ingest lost → backup encoder streaming)`] : []),
     ...(s.tallies ? [`  tally lit          ${s.tallies.join(', ') || 'none'}`] : []),
     ...(s.error ? [`  error              ${s.error}`] : []),
     '',

@@ -29,7 +29,7 @@ import type { OperationData, OperationName, OperationParams } from '../../protoc
 
 export interface StudioDevice {
   id: string;
-  kind: 'camera' | 'mic' | 'light' | 'gpio' | 'switcher';
+  kind: 'camera' | 'mic' | 'light' | 'gpio' | 'switcher' | 'encoder';
   /** Library profile id; default `simulated-<kind>`, an in-process virtual device. */
   profile?: string;
   /** Connection settings over the profile's defaults. */

@@ -24,4 +24,13 @@ describe('onair demo', () => {
     expect(summary).toMatchObject({ program: 'Cam 2', tallies: ['cam-2'] });
     expect(summary.programCutMs).toBeGreaterThanOrEqual(summary.totalMs as number); // the cut follows the confirmed backup
   }, 60_000);
+
+  it('stream-failure on the OBS simulators: the live encoder loses its ingest, the backup encoder streams, the primary stops', async () => {
+    const run = await demo('--scenario', 'stream-failure', '--json');
+    expect(run.code, `onair demo exited ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
+    const summary = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ ok: true, slot: 'studio-a/stream', failedDevice: 'agent-a/encoder-1', activatedDevice: 'agent-b/encoder-2' });
+    expect(summary.streamOutageMs).toBeGreaterThan(2_000); // a reconnect is given the profile's 2 s before it counts as a failure
+    expect(summary.streamOutageMs).toBeLessThan(5_000);
+  }, 60_000);
 });
