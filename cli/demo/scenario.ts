@@ -179,7 +179,7 @@ function describe(e: ControllerEvent): string | undefined {
   }
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }

@@ -4,7 +4,7 @@
  * and only then is the primary stopped; the report shows the outage.
  */
 import type { ControllerEvent } from '../../protocols/schemas.ts';
-import type { DemoSummary } from './scenario.ts';
+import { waitFor, type DemoSummary } from './scenario.ts';
 import type { Studio } from './studio.ts';
 
 export interface StreamHardware {
@@ -79,9 +79,4 @@ function describe(e: ControllerEvent): string | undefined {
   if (e.type === 'stream.changed') return `stream of ${e.slot} ${e.data.on ? 'started' : 'stopped'} on ${e.agent}/${e.device}${e.data.ok ? '' : ` — FAILED: ${e.reason ?? ''}`}`;
   if (e.type === 'show.started' || e.type === 'show.ended') return `show ${String(e.data.show)} ${e.type === 'show.started' ? 'ON AIR' : 'off air'}`;
   return undefined;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
