@@ -10,7 +10,7 @@ import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { encode } from '../protocols/codec.ts';
 import { TOPICS, controllerSubscriptions, responseTopic, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
-import type { CommandResult, ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import type { EmbeddedBroker } from './broker.ts';
 import { openBrokerLink } from './broker-link.ts';
 import type { Bus } from './bus.ts';
@@ -126,7 +126,7 @@ export class Controller {
     this.program = new ProgramPath({
       clock,
       log,
-      take: (switcher, params, issuedBy) => this.sendCommand(switcher, 'program-take', params, issuedBy, config.failover.activateTimeoutMs),
+      command: (ref, action, params, issuedBy) => this.sendCommand(ref, action, params, issuedBy, config.failover.activateTimeoutMs),
       record: (e) => this.record(e),
     });
     this.engine = new FailoverEngine(
@@ -177,7 +177,7 @@ export class Controller {
       manualOnAir: () => this.manualOnAir,
       slotsOf: (ref) => this.engine.slotsOf(ref),
       onAirChanged: (by, reason) => this.refreshOnAir(by, reason),
-      stream: (slot, on, by) => void this.controlStream(slot, on, by),
+      stream: (slot, on, by) => this.program.stream(slot, this.engine.states().find((st) => st.slot === slot)?.active ?? null, on, by),
       events: (until) => this.store.eventsUntil(until),
       settings: config.plan,
     });
@@ -361,19 +361,6 @@ export class Controller {
   private sendCommand(ref: DeviceRef, action: string, params: Record<string, unknown>, issuedBy: string, timeoutMs: number) {
     this.record({ type: 'command.sent', ts: this.d.clock.now(), agent: ref.agent, device: ref.device, by: issuedBy, data: { action, params } });
     return this.commands.send({ target: ref, action, params, issuedBy, timeoutMs });
-  }
-
-  /** A show starting or ending its stream: the stream slot's live member starts or stops its output. */
-  private async controlStream(slot: string, on: boolean, by: string): Promise<void> {
-    const active = this.engine.states().find((s) => s.slot === slot)?.active;
-    const base = { type: 'stream.changed' as const, slot, by };
-    if (!active) return this.record({ ...base, ts: this.d.clock.now(), reason: `stream slot ${slot} has no live encoder`, data: { on, ok: false } });
-    const result = await this.sendCommand(active, on ? 'start-stream' : 'stop-stream', {}, by, this.d.config.failover.activateTimeoutMs).catch(
-      (err: Error): CommandResult => ({ id: '-', device: active.device, status: 'failed', error: err.message, ts: this.d.clock.now() }),
-    );
-    const ok = result.status === 'succeeded';
-    this.record({ ...base, agent: active.agent, device: active.device, ts: this.d.clock.now(), ...(ok ? {} : { reason: result.error ?? result.status }), data: { on, ok } });
-    if (!ok && on) this.record({ type: 'alarm', slot, by, ts: this.d.clock.now(), reason: `the stream of ${slot} did not start on ${active.agent}/${active.device}: ${result.error ?? result.status}`, data: { severity: 'critical' } });
   }
 
   private recordFailoverEvent(e: FailoverEvent): void {

@@ -71,6 +71,8 @@ interface SlotRuntime {
 const sameRef = (a: DeviceRef | null, b: DeviceRef | null): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
 const refName = (r: DeviceRef | null): string => (r ? `${r.agent}/${r.device}` : 'none');
 const isDown = (s: DeviceStatus): boolean => s === 'failed' || s === 'offline';
+/** A slot's condition from its live member's status (null: no live member). */
+const conditionOf = (s: DeviceStatus | null): SlotCondition => (s === 'ok' || s === 'degraded' || s === 'unknown' ? s : 'down');
 
 export class FailoverEngine {
   private readonly slots = new Map<string, SlotRuntime>();
@@ -316,9 +318,7 @@ export class FailoverEngine {
           this.publish(slot, false, confirmedAt);
           this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
           if (this.armed(slot)) this.d.program?.follow(slot.def, from, candidate, by, started);
-          // The replaced member goes to standby even when it failed, if its agent can reach it: an encoder
-          // whose ingest was lost is still streaming and must stop once the backup streams (a camera or
-          // mic that cannot answer just lets the command fail).
+          // To standby even when failed, if reachable: an encoder that lost its ingest still streams.
           if (from && this.d.reachable(from)) this.d.standby(from, by);
           this.syncLamps(slot, by);
           return outcome;
@@ -363,22 +363,12 @@ export class FailoverEngine {
     throw new FailoverRefused(`"${name}" is not a member of ${slot.def.id}; members: ${members.map(refName).join(', ')}`);
   }
 
-  private condition(slot: SlotRuntime): SlotCondition {
-    if (slot.deciding) return 'failing_over';
-    if (!slot.active) return 'down';
-    const s = this.d.status(slot.active);
-    if (s === 'ok') return 'ok';
-    if (s === 'degraded') return 'degraded';
-    if (s === 'unknown') return 'unknown';
-    return 'down';
-  }
-
   private state(slot: SlotRuntime, at: number): SlotState {
     const { def } = slot;
     const primaryStatus = this.d.status(def.primary);
     return {
       slot: def.id,
-      state: this.condition(slot),
+      state: slot.deciding ? 'failing_over' : conditionOf(slot.active && this.d.status(slot.active)),
       active: slot.active,
       primary: def.primary,
       backups: def.backups,

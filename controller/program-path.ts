@@ -7,7 +7,7 @@
  *
  * The failover engine decides and calls `follow`; this only carries the decision to the switcher and
  * records what happened (`program.cut`), so a report can tell how long the program showed a dead
- * source.
+ * source. A show's stream goes the same way: started and stopped on its stream slot's live encoder.
  */
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -19,8 +19,8 @@ import type { FailoverEvent } from './failover-engine.ts';
 export interface ProgramPathDependencies {
   clock: Clock;
   log: Logger;
-  /** Sends `program-take` to the switcher; resolves with its result. */
-  take: (switcher: DeviceRef, params: Params, issuedBy: string) => Promise<CommandResult>;
+  /** Sends a command (`program-take` to a switcher, `start-stream` to an encoder); resolves with its result. */
+  command: (ref: DeviceRef, action: string, params: Params, issuedBy: string) => Promise<CommandResult>;
   record: (event: FailoverEvent) => void;
 }
 
@@ -51,6 +51,25 @@ export class ProgramPath {
     void work.finally(() => this.running.delete(work));
   }
 
+  /** A show starting or ending its stream: the stream slot's live encoder starts or stops its output. */
+  stream(slot: string, active: DeviceRef | null, on: boolean, by: string): void {
+    const work = this.controlStream(slot, active, on, by);
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  private async controlStream(slot: string, active: DeviceRef | null, on: boolean, by: string): Promise<void> {
+    const { clock, record } = this.d;
+    const base = { type: 'stream.changed' as const, slot, by };
+    if (!active) return record({ ...base, ts: clock.now(), reason: `stream slot ${slot} has no live encoder`, data: { on, ok: false } });
+    const result = await this.d.command(active, on ? 'start-stream' : 'stop-stream', {}, by).catch(
+      (err: Error): CommandResult => ({ id: '-', device: active.device, status: 'failed', error: err.message, ts: clock.now() }),
+    );
+    const ok = result.status === 'succeeded';
+    record({ ...base, agent: active.agent, device: active.device, ts: clock.now(), ...(ok ? {} : { reason: result.error ?? result.status }), data: { on, ok } });
+    if (!ok && on) record({ type: 'alarm', slot, by, ts: clock.now(), reason: `the stream of ${slot} did not start on ${refName(active)}: ${result.error ?? result.status}`, data: { severity: 'critical' } });
+  }
+
   /** Resolves when every take in flight has ended (for an orderly stop). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.running]);
@@ -62,7 +81,7 @@ export class ProgramPath {
     const sentAt = clock.now();
     let result: CommandResult;
     try {
-      result = await this.d.take(switcher, { to: next.source, from: was.source }, by);
+      result = await this.d.command(switcher, 'program-take', { to: next.source, from: was.source }, by);
     } catch (err) {
       result = { id: '-', device: switcher.device, status: 'failed', error: errorMessage(err), ts: clock.now() };
     }
