@@ -71,7 +71,7 @@ export class Fleet {
     if (!this.d.registry.connected) return;
     this.d.registry.linkLost();
     // Deaths still waiting for proof of the link: the grace after the reconnect decides them.
-    for (const { agent, state } of this.deathsToConfirm.splice(0)) this.d.registry.applyAgentState(agent, state, { now: this.d.clock.now(), live: false });
+    for (const { agent, state } of this.deathsToConfirm.splice(0)) this.d.registry.holdDeath(agent, state);
     this.d.log.warn('lost the broker: no deadline runs and no failover is decided until it is back and agents have re-announced');
     this.d.record({ type: 'broker.lost', ts: this.d.clock.now(), reason: 'the controller lost its broker connection', data: {} });
   }
@@ -157,8 +157,8 @@ export class Fleet {
         this.checking = false;
         if (!ok) {
           this.d.log.warn({ deaths: deaths.length }, 'the broker did not answer a round trip: reconnecting; held deaths wait for the grace');
-          for (const { agent, state } of deaths) this.d.registry.applyAgentState(agent, state, { now: this.d.clock.now(), live: false });
           this.linkDown();
+          for (const { agent, state } of deaths) this.d.registry.holdDeath(agent, state);
           this.d.bus().reconnect();
           return;
         }

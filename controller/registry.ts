@@ -186,6 +186,17 @@ export class Registry {
     return this.loseAgent(known, now, 'agent offline (last will or goodbye)');
   }
 
+  /**
+   * A death heard while the controller could not prove its own link (the broker may be publishing
+   * wills as it shuts down): kept for the grace after the reconnect, which decides it.
+   */
+  holdDeath(agentId: string, state: AgentState): void {
+    const known = this.agents.get(agentId);
+    if (!known || !known.online || state.online || state.session !== known.session) return;
+    known.confirmed = false;
+    known.heldDeath = state.session;
+  }
+
   applyHeartbeat(agentId: string, heartbeat: Heartbeat, now: number): RegistryResult {
     const known = this.agents.get(agentId);
     if (!known || heartbeat.session < known.session) return { deviceChanges: [], ignored: 'heartbeat from an unknown or older session' };

@@ -75,3 +75,82 @@ describe('fleet: a device its agent stopped running', () => {
     expect(registry.device('a', 'cam-1')).toBeDefined();
   });
 });
+
+describe('fleet: a death that comes as the broker goes away', () => {
+  function overBroker(answers: { ok: boolean }) {
+    const roundTrip = async () => answers.ok;
+    const registry = new Registry(DEFAULT_THRESHOLDS);
+    const clock = new ManualClock(1_000_000);
+    const events: string[] = [];
+    const statuses: string[] = [];
+    const bus = { inProcess: false, connected: true, roundTrip, reconnect: () => undefined } as unknown as Bus;
+    const fleet = new Fleet({
+      registry,
+      store: { saveAgent: () => undefined, saveDevice: () => undefined, deleteDevice: () => undefined },
+      record: (e) => void events.push(e.type),
+      clock,
+      log: silentLogger(),
+      decisions: { onDeviceStatus: (ref, to) => void statuses.push(`${ref.agent}/${ref.device}=${to}`), onAgentReachable: () => undefined, reevaluate: () => undefined },
+      catalog: { isRetiring: () => false, isRegistered: () => true },
+      noteHealth: () => undefined,
+      bus: () => bus,
+      counters: { staleMessages: 0, stateChanges: 0 },
+      graceMs: 5_000,
+      linkCheckMs: 1_000,
+    });
+    fleet.linkUp();
+    fleet.onAgentState('a', { online: true, session: 7, ts: 0, devices: ['cam-1'] }, false);
+    fleet.onHealth('a', 'cam-1', health(7), false);
+    clock.advance(10_000); // the grace is long over: the agent is confirmed and its camera ok
+    fleet.onHealth('a', 'cam-1', health(7), false);
+    expect(registry.status('a', 'cam-1')).toBe('ok');
+    statuses.length = 0;
+    events.length = 0;
+    return { fleet, registry, clock, events, statuses };
+  }
+
+  it('is held, not applied, when the broker does not answer the round trip: the agent is lost only if it does not come back within the grace', async () => {
+    const answers = { ok: false };
+    const { fleet, registry, clock, events, statuses } = overBroker(answers);
+    fleet.onAgentState('a', { online: false, session: 7, ts: 0 }, false); // Mosquitto publishes wills as it shuts down
+    await new Promise((r) => setImmediate(r));
+    expect(registry.connected, 'the failed round trip took the link down').toBe(false);
+    expect(registry.agent('a')?.online, 'not declared offline while the controller cannot see').toBe(true);
+    expect(registry.status('a', 'cam-1')).toBe('ok');
+    expect(statuses).toEqual([]);
+    fleet.linkUp(); // back: the agent gets its grace
+    answers.ok = true;
+    fleet.onAgentState('a', { online: true, session: 8, ts: 0, devices: ['cam-1'] }, false);
+    clock.advance(6_000);
+    fleet.tick();
+    await new Promise((r) => setImmediate(r));
+    fleet.tick();
+    expect(registry.connected).toBe(true);
+    expect(registry.agent('a')?.online, 'it came back with a new session within the grace').toBe(true);
+    expect(events).not.toContain('agent.offline');
+  });
+
+  it('stands after the grace when the agent does not come back, with its event', async () => {
+    const answers = { ok: false };
+    const { fleet, registry, clock, events, statuses } = overBroker(answers);
+    fleet.onAgentState('a', { online: false, session: 7, ts: 0 }, false);
+    await new Promise((r) => setImmediate(r));
+    fleet.linkUp();
+    answers.ok = true;
+    clock.advance(6_000);
+    fleet.tick(); // silence everywhere: it proves its own link first
+    await new Promise((r) => setImmediate(r));
+    fleet.tick();
+    expect(registry.agent('a')?.online).toBe(false);
+    expect(events).toContain('agent.offline');
+    expect(statuses).toEqual(['a/cam-1=offline']);
+  });
+
+  it('is applied at once when the broker answers', async () => {
+    const { fleet, registry, statuses } = overBroker({ ok: true });
+    fleet.onAgentState('a', { online: false, session: 7, ts: 0 }, false);
+    await new Promise((r) => setImmediate(r));
+    expect(registry.agent('a')?.online).toBe(false);
+    expect(statuses).toEqual(['a/cam-1=offline']);
+  });
+});
