@@ -3,6 +3,7 @@
  * turns every outcome (answer, error, hang) into health, and runs actions with a deadline.
  * A driver that throws or hangs only ever makes its own device "failed".
  */
+import { inMetricList } from '../protocols/drivers/spec.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { Backoff } from '../lib/backoff.ts';
@@ -29,6 +30,8 @@ export interface DeviceRunnerSettings {
   healthIntervalMs: number;
   /** The profile's health rules, applied to every probe's metrics. */
   rules?: readonly HealthRule[];
+  /** Metrics whose change is published at once (the driver's stateMetrics). */
+  stateMetrics?: readonly string[];
   clock: Clock;
   log: Logger;
   publish: (health: HealthReport) => void;
@@ -246,7 +249,17 @@ export class DeviceRunner {
     if (report.status !== previous.status) return true;
     if (report.consecutiveFailures > 0 && report.consecutiveFailures <= FAILURE_REPORTS) return true;
     if (problemKey(report.checks) !== problemKey(previous.checks)) return true;
+    if (this.stateChanged(report.metrics, previous.metrics)) return true;
     return now - this.lastPublishedAt >= this.s.healthIntervalMs;
+  }
+
+  private stateChanged(now: HealthReport['metrics'], before: HealthReport['metrics']): boolean {
+    const names = this.s.stateMetrics;
+    if (!names?.length) return false;
+    for (const key of new Set([...Object.keys(now), ...Object.keys(before)])) {
+      if (now[key] !== before[key] && inMetricList(names, key)) return true;
+    }
+    return false;
   }
 
   private reconnect(): void {

@@ -157,6 +157,7 @@ export class DeviceSet {
       actionTimeoutMs: config.actionTimeoutMs,
       healthIntervalMs: this.d.healthIntervalMs,
       rules: config.rules,
+      ...(definition.stateMetrics ? { stateMetrics: definition.stateMetrics } : {}),
       clock: this.d.clock,
       log,
       publish: (health) => this.d.publishHealth(config.id, health),

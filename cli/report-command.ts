@@ -21,20 +21,25 @@ export function reportMarkdown(r: ReliabilityReport): string {
     '',
     `${time(r.since)} → ${time(r.until)} (UTC)`,
     '',
-    `**Technical failure rate: ${pct(r.technicalFailureRate)}** (target < ${pct(r.target)}: ${r.targetMet === null ? 'no on-air time' : r.targetMet ? 'MET' : 'MISSED'}) — ${dur(r.downOnAirMs)} with a slot down in ${dur(r.onAirMs)} on air.`,
+    `**Technical failure rate: ${pct(r.technicalFailureRate)}** (target < ${pct(r.target)}: ${r.targetMet === null ? 'no on-air time' : r.targetMet ? 'MET' : 'MISSED'}) — ${dur(r.downOnAirMs)} with a slot down or the stream impaired in ${dur(r.onAirMs)} on air.`,
     '',
     '## Shows',
     '',
   ];
   if (r.shows.length === 0) out.push('No show was on air in this period.', '');
   for (const s of r.shows) {
-    out.push(`### ${s.title} (${s.show}, ${s.studio})`, '', `${time(s.startedAt)} → ${time(s.endedAt)}: ${dur(s.onAirMs)} on air, ${dur(s.downMs)} with a slot down (${pct(s.onAirMs > 0 ? s.downMs / s.onAirMs : null)}).`, '');
+    out.push(`### ${s.title} (${s.show}, ${s.studio})`, '', `${time(s.startedAt)} → ${time(s.endedAt)}: ${dur(s.onAirMs)} on air, ${dur(s.downMs)} with a slot down or the stream impaired (${pct(s.onAirMs > 0 ? s.downMs / s.onAirMs : null)}).`, '');
     out.push('| slot | degraded | down |', '|---|---|---|', ...s.slots.map((x) => `| ${x.slot} | ${dur(x.degradedMs)} | ${dur(x.downMs)} |`), '');
     if (s.failures.length) out.push('Failures:', '', ...s.failures.map((f) => `- ${time(f.ts)} ${f.agent}/${f.device} → ${f.to}: ${f.reason}`), '');
     if (s.failovers.length) {
       out.push('| failover | slot | from → to | by | why | detected in | recovered in |', '|---|---|---|---|---|---|---|');
       for (const f of s.failovers) out.push(`| ${time(f.ts)} ${f.succeeded ? '' : '(FAILED)'} | ${f.slot} | ${f.from} → ${f.to} | ${f.by} | ${f.reason} | ${dur(f.detectMs)} | ${dur(f.recoverMs)} |`);
       out.push('');
+    }
+    if (s.stream) {
+      const st = s.stream;
+      out.push(`Stream (${st.slot}): ${dur(st.impairedMs)} down or degraded (counted above), ${st.reconnects} reconnect(s), longest outage ${dur(st.longestOutageMs)}, ${st.framesDropped} frames dropped.`, '');
+      if (st.impairments.length) out.push(...st.impairments.map((i) => `- ${time(i.from)} for ${dur(i.to - i.from)}: ${i.cause}`), '');
     }
     if (s.programCuts.length) {
       out.push('| program | slot | switcher | from → to | taken | after the failover began |', '|---|---|---|---|---|---|');
@@ -62,6 +67,10 @@ export function reportCsv(r: ReliabilityReport): string {
   for (const s of r.shows) {
     rows.push(['show', s.show, 'onAirMs', s.onAirMs], ['show', s.show, 'downMs', s.downMs], ['show', s.show, 'failures', s.failures.length], ['show', s.show, 'failovers', s.failovers.length], ['show', s.show, 'programCuts', s.programCuts.filter((c) => c.cut).length]);
     for (const x of s.slots) rows.push(['slot', `${s.show}:${x.slot}`, 'degradedMs', x.degradedMs], ['slot', `${s.show}:${x.slot}`, 'downMs', x.downMs]);
+    if (s.stream) {
+      const id = `${s.show}:${s.stream.slot}`;
+      rows.push(['stream', id, 'impairedMs', s.stream.impairedMs], ['stream', id, 'reconnects', s.stream.reconnects], ['stream', id, 'longestOutageMs', s.stream.longestOutageMs], ['stream', id, 'framesDropped', s.stream.framesDropped]);
+    }
   }
   for (const d of r.devices) {
     const id = `${d.agent}/${d.device}`;

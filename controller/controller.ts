@@ -97,7 +97,7 @@ export class Controller {
       forgetDevice: (ref) => this.fleet.forget(ref.agent, ref.device),
       slots: {
         assertDefinable: (id) => this.engine.assertDefinable(id),
-        exists: (id) => this.engine.hasSlot(id),
+        exists: (id) => this.engine.definition(id) !== undefined,
         define: (slot) => this.engine.defineSlot(slot),
         remove: (id) => this.engine.removeSlot(id),
         membership: (ref) => this.engine.slotsOf(ref),
@@ -117,7 +117,7 @@ export class Controller {
       log,
       decisions: { onDeviceStatus: (ref, to) => this.engine.onDeviceStatus(ref, to), onAgentReachable: (agent) => this.engine.onAgentReachable(agent), reevaluate: () => this.engine.reevaluate() },
       catalog: this.catalog,
-      noteHealth: (agent, device, health) => this.plan.maintenance.noteHealth(agent, device, health),
+      noteHealth: (agent, device, health) => this.plan.noteHealth(agent, device, health),
       bus: () => this.bus,
       counters: this.counters,
       graceMs: config.detection.restartGraceMs,
@@ -177,7 +177,8 @@ export class Controller {
       manualOnAir: () => this.manualOnAir,
       slotsOf: (ref) => this.engine.slotsOf(ref),
       onAirChanged: (by, reason) => this.refreshOnAir(by, reason),
-      stream: (slot, on, by) => this.program.stream(slot, this.engine.states().find((st) => st.slot === slot)?.active ?? null, on, by),
+      stream: (slot, on, by) => this.program.stream(slot, this.engine.liveOf(slot), on, by),
+      live: (slot) => this.engine.liveOf(slot),
       events: (until) => this.store.eventsUntil(until),
       settings: config.plan,
     });

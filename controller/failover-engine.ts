@@ -143,13 +143,12 @@ export class FailoverEngine {
     return true;
   }
 
-  hasSlot(id: string): boolean {
-    return this.slots.has(id);
-  }
-
-  /** A slot's definition as it runs now. */
+  /** A slot's definition as it runs now, and its live member. */
   definition(id: string): SlotDefinition | undefined {
     return this.slots.get(id)?.def;
+  }
+  liveOf(id: string): DeviceRef | null {
+    return this.slots.get(id)?.active ?? null;
   }
 
   /** Slots a device is a member of (primary or backup). */

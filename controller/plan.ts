@@ -10,7 +10,7 @@ import type { OperationData, OperationName, OperationParams } from '../protocols
 import type { Job, Schedule } from '../protocols/plan-schemas.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
-import type { ControllerEvent, DeviceRef } from '../protocols/schemas.ts';
+import type { ControllerEvent, DeviceHealth, DeviceRef } from '../protocols/schemas.ts';
 import type { Catalog } from './catalog.ts';
 import { JobRunner } from './jobs.ts';
 import { Maintenance } from './maintenance.ts';
@@ -19,6 +19,7 @@ import { buildReport } from './report.ts';
 import { dueWork } from './scheduler.ts';
 import type { SelfTestRunner } from './self-test.ts';
 import { Shows } from './shows.ts';
+import { StreamWatch, type StreamCondition } from './stream-watch.ts';
 import type { NewEvent } from './store.ts';
 
 export interface PlanDependencies {
@@ -36,6 +37,8 @@ export interface PlanDependencies {
   onAirChanged: (by: string, reason: string) => void;
   /** Starts or stops the stream of a stream slot's live member. */
   stream: (slot: string, on: boolean, by: string) => void;
+  /** A slot's live member now. */
+  live: (slot: string) => DeviceRef | null;
   events: (until: number) => ControllerEvent[];
   settings: { preShowMinutes: number; preShowRetryMs: number; concurrency: number };
 }
@@ -53,6 +56,7 @@ export class Plan {
   readonly jobs: JobRunner;
   readonly shows: Shows;
   readonly maintenance: Maintenance;
+  private readonly streams: StreamWatch;
   private lastTick: number;
   private savedAt = 0;
   /** When the previous run of the controller last checked the plan, if it was down for a while. */
@@ -83,11 +87,15 @@ export class Plan {
       jobs: this.jobs,
       slot: d.slot,
       swap: d.swap,
-      onAirChanged: d.onAirChanged,
+      onAirChanged: (by, reason) => {
+        this.streams.sync(this.shows.onAir());
+        d.onAirChanged(by, reason);
+      },
       stream: d.stream,
       defaultPreShowMinutes: d.settings.preShowMinutes,
       retryDelayMs: d.settings.preShowRetryMs,
     });
+    this.streams = new StreamWatch({ clock: d.clock, record: d.record, live: d.live, resumed: (show) => this.lastStreamState(show) });
     this.maintenance = new Maintenance({
       store: d.store,
       clock: d.clock,
@@ -101,6 +109,20 @@ export class Plan {
   /** At boot, before the first tick. */
   recover(): void {
     this.jobs.recover();
+    this.streams.sync(this.shows.onAir());
+  }
+
+  /** Every health message the controller takes (O(1) work here: no query, no write unless a state changes). */
+  noteHealth(agent: string, device: string, health: DeviceHealth): void {
+    this.maintenance.noteHealth(agent, device, health);
+    this.streams.onHealth(agent, device, health);
+  }
+
+  /** At boot only, for a show still on air: where its stream was when the controller stopped. */
+  private lastStreamState(show: string): { condition: StreamCondition | 'starting'; framesDropped: number } | undefined {
+    const last = this.d.events(this.d.clock.now()).filter((e) => e.type === 'stream.state' && e.data.show === show).at(-1);
+    if (!last) return undefined;
+    return { condition: last.data.condition as StreamCondition, framesDropped: Number(last.data.framesDropped ?? 0) };
   }
 
   /** The controller is stopping: nothing more is started or written. */

@@ -3,8 +3,9 @@
  * report for a past period is the same every time it is asked for.
  *
  * The technical failure rate the studio plans for is on-air time with at least one of the show's
- * slots down (or failing over: the program is hit until the backup is confirmed) divided by
- * on-air time, against a 1% target. A failure counts from the agent's first failed probe (the
+ * slots down (or failing over: the program is hit until the backup is confirmed), or its stream
+ * impaired (reconnecting, stopped, offline, or its encoder degraded: dropped frames over the
+ * profile's limit), divided by on-air time, against a 1% target. A failure counts from the agent's first failed probe (the
  * program was hit before OnAir could be sure), not from the moment it was declared.
  */
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
@@ -53,6 +54,7 @@ interface ShowSpan {
   from: number;
   to: number;
   slots: Array<{ slot: string; members: string[] }>;
+  stream?: string;
 }
 
 function showIntervals(events: readonly ControllerEvent[], q: ReportQuery): ShowSpan[] {
@@ -60,8 +62,8 @@ function showIntervals(events: readonly ControllerEvent[], q: ReportQuery): Show
   const open = new Map<string, ShowSpan>();
   for (const e of events) {
     if (e.type === 'show.started') {
-      const d = e.data as { show: string; title?: string; studio: string; slots: Array<{ slot: string; members: string[] }> };
-      const span = { show: d.show, title: d.title ?? d.show, studio: d.studio, from: e.ts, to: q.until, slots: d.slots };
+      const d = e.data as { show: string; title?: string; studio: string; slots: Array<{ slot: string; members: string[] }>; stream?: string };
+      const span = { show: d.show, title: d.title ?? d.show, studio: d.studio, from: e.ts, to: q.until, slots: d.slots, ...(d.stream ? { stream: d.stream } : {}) };
       open.set(d.show, span);
       spans.push(span);
     } else if (e.type === 'show.ended') {
@@ -82,8 +84,9 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
     const ofSlot = (e: ControllerEvent) => e.type === 'slot.state' && e.slot === slot;
     const down = conditionIntervals(events, ofSlot, DOWN_SLOT, s.from, s.to, (e, index) => slotHitAt(events, e, index));
     const degraded = conditionIntervals(events, ofSlot, new Set(['degraded']), s.from, s.to);
-    return { slot, down, degradedMs: length(degraded), downMs: length(down) };
+    return { slot, down, degraded, degradedMs: length(degraded), downMs: length(down) };
   });
+  const stream = s.stream === undefined ? undefined : streamFigures(events, s, s.stream, slots.find((x) => x.slot === s.stream)?.degraded ?? []);
   const failures = events
     .filter((e) => e.type === 'device.state' && within(e) && DOWN_DEVICE.has(String(e.data.to)) && members.has(`${e.agent}/${e.device}`))
     .map((e) => ({ ts: e.ts, agent: e.agent ?? '', device: e.device ?? '', to: String(e.data.to), reason: e.reason ?? '' }));
@@ -110,12 +113,44 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
     startedAt: s.from,
     endedAt: s.to,
     onAirMs: s.to - s.from,
-    downMs: length(union(slots.flatMap((x) => x.down))),
+    downMs: length(union([...slots.flatMap((x) => x.down), ...(stream?.impairments.map((i): Interval => [i.from, i.to]) ?? [])])),
     failures,
     failovers,
     slots: slots.map(({ slot, degradedMs, downMs }) => ({ slot, degradedMs, downMs })),
+    ...(stream ? { stream } : {}),
     programCuts,
     members: [...members],
+  };
+}
+
+const OUTAGE = new Set(['reconnecting', 'stopped', 'offline']);
+
+/**
+ * A show's stream from its stream.state events: outages (reconnecting, stopped, offline) with the
+ * cause the first event gave, plus the time its slot was degraded (an encoder dropping frames).
+ */
+function streamFigures(events: readonly ControllerEvent[], s: ShowSpan, slot: string, degraded: Interval[]): NonNullable<ShowReport['stream']> {
+  const states = events.filter((e) => e.type === 'stream.state' && e.data.show === s.show && e.ts <= s.to);
+  const outages: Array<{ from: number; to: number; cause: string }> = [];
+  let open: { from: number; cause: string } | undefined;
+  for (const e of states) {
+    const condition = String(e.data.condition);
+    if (OUTAGE.has(condition)) open ??= { from: Math.max(e.ts, s.from), cause: e.reason ?? `the stream was ${condition}` };
+    else if (open) outages.push({ ...open, to: Math.min(e.ts, s.to) }), (open = undefined);
+  }
+  if (open) outages.push({ ...open, to: s.to });
+  const causeAt = (at: number): string => {
+    const change = findLast(events, events.length, (e) => e.type === 'slot.state' && e.slot === slot && e.ts <= at);
+    return `the stream's encoder was degraded${change >= 0 && events[change]!.reason ? `: ${events[change]!.reason}` : ''}`;
+  };
+  const impairments = [...outages, ...degraded.map(([from, to]) => ({ from, to, cause: causeAt(from) }))].filter((i) => i.to > i.from).sort((a, b) => a.from - b.from);
+  return {
+    slot,
+    framesDropped: Math.max(0, ...states.map((e) => Number(e.data.framesDropped ?? 0))),
+    reconnects: states.filter((e) => e.data.condition === 'reconnecting').length,
+    longestOutageMs: Math.max(0, ...outages.map((o) => o.to - o.from)),
+    impairedMs: length(union(impairments.map((i): Interval => [i.from, i.to]))),
+    impairments,
   };
 }
 

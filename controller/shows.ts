@@ -95,7 +95,7 @@ export class Shows {
     this.d.store.saveShow(started);
     // The slots and their members as they were, so a report of this show is reproducible later.
     const slots = show.slots.map((s) => ({ slot: s, members: this.members(s).map(refName) }));
-    this.d.record({ type: 'show.started', ts: now, by, reason, data: { show: id, title: show.title, studio: show.studio, slots } });
+    this.d.record({ type: 'show.started', ts: now, by, reason, data: { show: id, title: show.title, studio: show.studio, slots, ...(show.stream ? { stream: show.stream } : {}) } });
     this.d.log.info({ show: id, by, reason }, 'show on air');
     this.d.onAirChanged(by, `show ${id} ${reason}`);
     if (show.stream && show.startStream) this.d.stream(show.stream, true, by);

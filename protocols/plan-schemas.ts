@@ -184,6 +184,19 @@ export const ReliabilityReport = Type.Object(
             ),
           ),
           slots: Type.Array(Type.Object({ slot: SlotId, degradedMs: Type.Integer(), downMs: Type.Integer() }, { additionalProperties: false })),
+          stream: Type.Optional(
+            Type.Object(
+              {
+                slot: SlotId,
+                framesDropped: Type.Integer({ description: 'frames the live encoders dropped while the show was on air' }),
+                reconnects: Type.Integer({ description: 'times the stream lost its ingest and reconnected' }),
+                longestOutageMs: Type.Integer({ description: 'longest time the stream was reconnecting, stopped or offline' }),
+                impairedMs: Type.Integer({ description: 'time the stream was down or degraded (counted in the technical failure rate)' }),
+                impairments: Type.Array(Type.Object({ from: Timestamp, to: Timestamp, cause: Type.String() }, { additionalProperties: false })),
+              },
+              { additionalProperties: false, description: "the show's stream, when it names a stream slot" },
+            ),
+          ),
           programCuts: Type.Array(
             Type.Object(
               {

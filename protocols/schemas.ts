@@ -187,6 +187,7 @@ export const EventType = Type.Union([
   Type.Literal('slot.down'),
   Type.Literal('program.cut'),
   Type.Literal('stream.changed'),
+  Type.Literal('stream.state'),
   Type.Literal('alarm'),
   Type.Literal('onair.changed'),
   Type.Literal('controller.started'),

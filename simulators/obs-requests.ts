@@ -9,11 +9,12 @@ export type ObsFault =
   | 'disconnect' // connections drop and none is accepted (OBS crashed)
   | 'refuse' // every request that changes something fails (code 205 GenericError)
   | 'stream-reconnecting' // the ingest is lost: the stream output reconnects
+  | 'stream-stopped' // the stream output stops by itself (OBS gave up reconnecting, or the platform ended it)
   | 'congestion' // the network cannot carry the bitrate
   | 'skipped-frames' // the encoder drops 5 % of the stream's frames
   | 'render-stall' // the canvas renders nothing (0 fps)
   | 'disk-low'; // 800 MB left on the recording disk
-export const OBS_FAULTS: readonly ObsFault[] = ['none', 'dead', 'disconnect', 'refuse', 'stream-reconnecting', 'congestion', 'skipped-frames', 'render-stall', 'disk-low'];
+export const OBS_FAULTS: readonly ObsFault[] = ['none', 'dead', 'disconnect', 'refuse', 'stream-reconnecting', 'stream-stopped', 'congestion', 'skipped-frames', 'render-stall', 'disk-low'];
 
 export interface ObsStudioState {
   scenes: string[];
@@ -26,6 +27,8 @@ export interface ObsStudioState {
   /** skipped: frames dropped before the current skipping spell; skippingSince: start of that spell. */
   stream: { since: number | undefined; reconnectingSince: number | undefined; skipped: number; skippingSince: number | undefined };
   record: { since: number | undefined };
+  /** The stream destination as OBS's Settings → Stream holds it [GetStreamServiceSettings]. */
+  streamService: { type: string; settings: Record<string, string> };
   startedAt: number;
   emit: (eventType: string, eventIntent: number, data: Record<string, unknown>) => void;
 }
@@ -60,6 +63,8 @@ export function answerRequest(s: ObsStudioState, type: string, data: Record<stri
       const ms = s.record.since === undefined ? 0 : now - s.record.since;
       return ok({ outputActive: s.record.since !== undefined, outputPaused: false, outputTimecode: timecode(ms), outputDuration: ms, outputBytes: Math.round((ms * STREAM_KBPS) / 8) });
     }
+    case 'GetStreamServiceSettings':
+      return ok({ streamServiceType: s.streamService.type, streamServiceSettings: { ...s.streamService.settings } });
     case 'GetSceneList':
       return ok({
         currentProgramSceneName: s.program,
@@ -133,7 +138,7 @@ export function answerRequest(s: ObsStudioState, type: string, data: Record<stri
   }
 }
 
-const HANDLED = ['GetVersion', 'GetStats', 'GetStreamStatus', 'GetRecordStatus', 'GetSceneList', 'GetCurrentProgramScene', 'GetCurrentPreviewScene', 'GetStudioModeEnabled', ...CHANGES];
+const HANDLED = ['GetVersion', 'GetStats', 'GetStreamStatus', 'GetStreamServiceSettings', 'GetRecordStatus', 'GetSceneList', 'GetCurrentProgramScene', 'GetCurrentPreviewScene', 'GetStudioModeEnabled', ...CHANGES];
 
 function setProgram(s: ObsStudioState, name: string): void {
   if (s.program === name) return;

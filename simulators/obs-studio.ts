@@ -47,7 +47,8 @@ export class ObsStudioSimulator {
   /** Every request type received, in order (tests read it to check what a driver asked). */
   readonly requests: string[] = [];
 
-  constructor(private readonly o: { password?: string; scenes?: string[]; studioMode?: boolean } = {}) {
+  /** `streamServer: ''` is an OBS whose stream destination was never set up. */
+  constructor(private readonly o: { password?: string; scenes?: string[]; studioMode?: boolean; streamServer?: string } = {}) {
     const scenes = o.scenes ?? ['Cam 1', 'Cam 2', 'Wide', 'Slides'];
     this.state = {
       scenes,
@@ -58,6 +59,7 @@ export class ObsStudioSimulator {
       fault: 'none',
       stream: { since: undefined, reconnectingSince: undefined, skipped: 0, skippingSince: undefined },
       record: { since: undefined },
+      streamService: { type: 'rtmp_custom', settings: { server: o.streamServer ?? 'rtmp://127.0.0.1/live', key: 'simulated-stream-key' } },
       startedAt: Date.now(),
       emit: (type, intent, data) => this.emit(type, intent, data),
     };
@@ -97,6 +99,12 @@ export class ObsStudioSimulator {
     if (before === 'stream-reconnecting' && fault !== 'stream-reconnecting' && this.state.stream.reconnectingSince !== undefined) {
       this.state.stream.reconnectingSince = undefined;
       this.emit('StreamStateChanged', Intent.Outputs, { outputActive: true, outputState: 'OBS_WEBSOCKET_OUTPUT_RECONNECTED' });
+    }
+    if (fault === 'stream-stopped' && stream.since !== undefined) {
+      // The output ends without a StopStream: OBS emits the state change only [StreamStateChanged].
+      stream.since = undefined;
+      stream.reconnectingSince = undefined;
+      this.emit('StreamStateChanged', Intent.Outputs, { outputActive: false, outputState: 'OBS_WEBSOCKET_OUTPUT_STOPPED' });
     }
     if (fault === 'disconnect') for (const c of this.clients) c.socket.terminate();
   }

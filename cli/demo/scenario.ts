@@ -38,6 +38,8 @@ export interface DemoSummary {
   programCutMs?: number | null;
   /** stream-failure: the primary encoder's ingest lost → the backup encoder streaming. */
   streamOutageMs?: number | null;
+  /** Time the stream was down or degraded, as the report counts it. */
+  streamImpairedMs?: number | null;
   /** Camera tally lamps lit after the failover (on simulated hardware). */
   tallies?: string[];
   ok: boolean;

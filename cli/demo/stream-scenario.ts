@@ -63,6 +63,9 @@ export async function runStreamScenario(studio: Studio, say: (line: string) => v
     const show = report.shows.find((s) => s.show === SHOW);
     summary.failureRate = report.technicalFailureRate;
     for (const sl of show?.slots ?? []) say(`  ${sl.slot}: down ${sl.downMs} ms, degraded ${sl.degradedMs} ms (the stream reconnecting before the failover)`);
+    const figures = show?.stream;
+    if (figures) say(`  stream: ${figures.impairedMs} ms impaired (in the failure rate), ${figures.reconnects} reconnect(s), longest outage ${figures.longestOutageMs} ms, ${figures.framesDropped} frames dropped`);
+    summary.streamImpairedMs = figures?.impairedMs ?? null;
     for (const f of show?.failovers ?? []) say(`  failover ${f.slot}: ${f.from} → ${f.to} by ${f.by}`);
     summary.ok = summary.activatedDevice === BACKUP && hardware.streamingSince()[0] === undefined && summary.primaryAvailableAfterRepair;
   } catch (err) {

@@ -38,6 +38,7 @@ export const atemSpec = driverSpec({
     // The failover engine's take, as for every switcher: program sources `[me:<m>/]input:<n>`.
     'program-take': takes({ to: Type.String({ minLength: 1 }), from: Type.Optional(Type.String({ minLength: 1 })) }),
   },
+  stateMetrics: ['programInput', 'previewInput', 'programInputMe.*'],
   metrics: {
     model: 'product name the switcher reports (_pin)',
     protocolVersion: 'ATEM protocol version, major.minor (_ver)',

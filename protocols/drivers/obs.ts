@@ -48,6 +48,7 @@ export const obsSpec = driverSpec({
     'start-record': NO_PARAMS,
     'stop-record': NO_PARAMS,
   },
+  stateMetrics: ['programScene', 'previewScene', 'studioMode', 'streaming', 'streamReconnecting', 'streamStopped', 'recording'],
   metrics: {
     obsVersion: 'OBS Studio version (GetVersion)',
     programScene: 'scene on program now',
@@ -65,6 +66,9 @@ export const obsSpec = driverSpec({
     streamCongestion: 'stream output congestion, 0 to 1',
     streamSkippedPercent: 'stream frames dropped since the last probe, percent',
     streamKbps: 'stream bitrate since the last probe, kbit/s',
+    streamStopped: 'the stream should run (this agent started it and was not told to stop it) but OBS reports it stopped',
+    streamDroppedFrames: 'stream frames dropped since the stream output started (for reports: a count, never judged as the present)',
     recording: 'the record output is active',
+    streamConfigured: 'a stream destination is set up (server or service, and a stream key; GetStreamServiceSettings)',
   },
 });

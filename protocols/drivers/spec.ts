@@ -26,6 +26,11 @@ export interface DriverSpec<S extends TSchema = TSchema> {
    * judges the present: counts of events are over the last minute (`…PerMin`), never lifetime totals.
    */
   metrics: Readonly<Record<string, string>>;
+  /**
+   * Metrics that are a state others act on (what program shows, whether the stream runs): a change
+   * is published at the probe that saw it, not at the next health interval. Families as in `metrics`.
+   */
+  stateMetrics?: readonly string[];
 }
 
 export const driverSpec = <S extends TSchema>(spec: DriverSpec<S>): DriverSpec<S> => spec;
@@ -43,4 +48,11 @@ export function declaresMetric(spec: Pick<DriverSpec, 'metrics'>, name: string):
   if (Object.hasOwn(spec.metrics, name)) return true;
   const dot = name.indexOf('.');
   return dot > 0 && Object.hasOwn(spec.metrics, `${name.slice(0, dot)}.*`);
+}
+
+/** Is `name` one of `names`, a `family.*` entry standing for each of its members? */
+export function inMetricList(names: readonly string[], name: string): boolean {
+  if (names.includes(name)) return true;
+  const dot = name.indexOf('.');
+  return dot > 0 && names.includes(`${name.slice(0, dot)}.*`);
 }

@@ -129,6 +129,37 @@ describe('obs driver', () => {
     expect(stalled.checks).toContainEqual(expect.objectContaining({ name: 'render', detail: 'OBS renders no frames (0 fps)' }));
   });
 
+  it('a stream it started that stops by itself is streamStopped, also for the next agent run; one it was told to stop is not', async () => {
+    const state = memoryKeptState();
+    const encoder = createObsDriver().create({ state, deviceId: 'encoder-1', log: silentLogger(), options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 300, cutWith: 'program-scene', passwordEnv: 'OBS_TEST_PASSWORD' } });
+    await encoder.connect(AbortSignal.timeout(2_000));
+    const look = () => withTimeout('probe', 1_000, (signal) => encoder.probe(signal));
+    expect((await look()).metrics).toMatchObject({ streaming: false, streamStopped: false, streamConfigured: true });
+    await withTimeout('start', 2_000, (signal) => encoder.execute('start-stream', {}, signal));
+    expect((await look()).metrics).toMatchObject({ streaming: true, streamStopped: false });
+    obs.setFault('stream-stopped');
+    expect((await look()).metrics).toMatchObject({ streaming: false, streamStopped: true });
+    await encoder.close();
+    // The agent restarts: what it was asked to do is kept, so the stopped stream is still seen.
+    const again = createObsDriver().create({ state, deviceId: 'encoder-1', log: silentLogger(), options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 300, cutWith: 'program-scene', passwordEnv: 'OBS_TEST_PASSWORD' } });
+    await again.connect(AbortSignal.timeout(2_000));
+    expect((await withTimeout('probe', 1_000, (signal) => again.probe(signal))).metrics.streamStopped).toBe(true);
+    await withTimeout('start', 2_000, (signal) => again.execute('start-stream', {}, signal));
+    await withTimeout('stop', 2_000, (signal) => again.execute('stop-stream', {}, signal));
+    expect((await withTimeout('probe', 1_000, (signal) => again.probe(signal))).metrics).toMatchObject({ streaming: false, streamStopped: false });
+    await again.close();
+  });
+
+  it('reports an OBS whose stream destination was never set up as not configured', async () => {
+    const bare = new ObsStudioSimulator({ streamServer: '' });
+    await bare.listen(0);
+    const d = createObsDriver().create({ state: memoryKeptState(), deviceId: 'encoder-2', log: silentLogger(), options: { host: '127.0.0.1', port: bare.port, requestTimeoutMs: 300, cutWith: 'program-scene' } });
+    await d.connect(AbortSignal.timeout(2_000));
+    expect((await withTimeout('probe', 1_000, (signal) => d.probe(signal))).metrics.streamConfigured).toBe(false);
+    await d.close();
+    await bare.stop();
+  });
+
   it('passes on a refusal from OBS with its code', async () => {
     obs.setFault('refuse');
     await expect(act('cut', { scene: 'Cam 2' })).rejects.toThrow('SetCurrentProgramScene refused by OBS (code 205: The request failed (simulated refusal).)');

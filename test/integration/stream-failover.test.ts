@@ -94,5 +94,32 @@ describe('a show with a stream slot', () => {
     const show = report.shows.find((s) => s.show === 'live')!;
     expect(show.slots).toEqual([expect.objectContaining({ slot: SLOT })]);
     expect(show.slots[0]!.degradedMs).toBeGreaterThan(1_500); // reconnecting before the failover
+    // What viewers went through: one reconnect, the outage until the backup streamed, in the failure rate.
+    expect(show.stream).toMatchObject({ slot: SLOT, reconnects: 1 });
+    expect(show.stream!.longestOutageMs).toBeGreaterThan(1_500);
+    expect(show.stream!.longestOutageMs).toBeLessThan(outageMs + 500);
+    expect(show.stream!.impairments.some((i) => /reconnecting/.test(i.cause))).toBe(true);
+    expect(show.downMs).toBeGreaterThanOrEqual(show.stream!.impairedMs);
+  }, 40_000);
+
+  it('fails over when the live encoder’s stream stops by itself, and counts the frames it dropped', async () => {
+    encoders[0]!.setFault('none');
+    await waitUntil(() => controller.status().devices.every((d) => d.status === 'ok'), 5_000, 'both encoders ok again');
+    const live = controller.status().slots.find((s) => s.slot === SLOT)!.active!.device;
+    const [liveSim, otherSim] = live === 'encoder-1' ? [encoders[0]!, encoders[1]!] : [encoders[1]!, encoders[0]!];
+    const startsAt = Date.now() + 300;
+    await ask('show.add', { id: 'late', studio: 'studio-a', startsAt, endsAt: startsAt + 8_000, slots: [SLOT], stream: SLOT, startStream: true, preShowMinutes: 2 / 60 });
+    await waitUntil(() => liveSim.state.stream.since !== undefined, 5_000, `${live} streaming at air time`);
+    liveSim.setFault('skipped-frames');
+    await new Promise((r) => setTimeout(r, 600));
+    liveSim.setFault('stream-stopped');
+    await waitUntil(() => otherSim.state.stream.since !== undefined, 4_000, 'the backup encoder streams');
+    expect(eventsOf('failover.succeeded').at(-1)!.data).toMatchObject({ from: `agent-${live === 'encoder-1' ? 'a' : 'b'}/${live}` });
+    expect(eventsOf('device.state').some((e) => e.device === live && e.data.to === 'failed' && /stopped by itself/.test(e.reason ?? ''))).toBe(true);
+    await waitUntil(() => eventsOf('show.ended').length === 2, 10_000, 'show ended');
+    const report = await ask('report', { since: startsAt - 5_000, until: Date.now() });
+    const figures = report.shows.find((s) => s.show === 'late')!.stream!;
+    expect(figures.framesDropped, '5% of 30 fps for 0.6 s').toBeGreaterThan(0);
+    expect(figures.impairments.some((i) => /stopped/.test(i.cause))).toBe(true);
   }, 40_000);
 });

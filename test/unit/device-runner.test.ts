@@ -7,7 +7,7 @@ import type { HealthRule } from '../../protocols/profile.ts';
 
 const healthy: ProbeResult = { status: 'ok', checks: [{ name: 'ping', status: 'ok', latencyMs: 1 }], metrics: {} };
 
-function runner(driver: Partial<Driver>, rules: HealthRule[] = []) {
+function runner(driver: Partial<Driver>, rules: HealthRule[] = [], stateMetrics?: string[]) {
   const published: HealthReport[] = [];
   const full: Driver = {
     connect: async () => {},
@@ -26,6 +26,7 @@ function runner(driver: Partial<Driver>, rules: HealthRule[] = []) {
     actionTimeoutMs: 50,
     healthIntervalMs: 1_000,
     rules,
+    ...(stateMetrics ? { stateMetrics } : {}),
     clock: systemClock, // Date is faked by vi.useFakeTimers
     log: silentLogger(),
     publish: (h) => published.push(h),
@@ -46,6 +47,25 @@ describe('device runner', () => {
     expect(published).toHaveLength(2);
     expect(published.map((h) => h.seq)).toEqual([0, 1]);
     expect(published.every((h) => h.failingForMs === undefined)).toBe(true);
+    await r.stop();
+  });
+
+  it('publishes a change of a state metric at the probe that saw it; other metrics wait for the interval', async () => {
+    let program = 'Cam 1';
+    let fps = 30;
+    const { r, published } = runner({ probe: async () => ({ ...healthy, metrics: { programScene: program, activeFps: fps, 'programInputMe.2': 1 } }) }, [], ['programScene', 'programInputMe.*']);
+    r.start();
+    await vi.advanceTimersByTimeAsync(150);
+    expect(published).toHaveLength(1);
+    fps = 29;
+    await vi.advanceTimersByTimeAsync(200);
+    expect(published, 'a number that moves is no state').toHaveLength(1);
+    program = 'Cam 2';
+    await vi.advanceTimersByTimeAsync(100);
+    expect(published).toHaveLength(2);
+    expect(published[1]!.metrics.programScene).toBe('Cam 2');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(published, 'published once, not again while it stays').toHaveLength(2);
     await r.stop();
   });
 

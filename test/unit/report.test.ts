@@ -112,3 +112,49 @@ describe('a failure counts from when it began, not from when it was declared', (
     expect(r.devices.find((d) => d.device === 'cam-1')!.downMs).toBe(2.5 * H);
   });
 });
+
+describe('a show’s stream in the report', () => {
+  const S = 'studio-a/stream';
+  const st = (ts: number, condition: string, framesDropped: number, reason?: string): ControllerEvent =>
+    ev(ts, 'stream.state', { slot: S, agent: 'a', device: condition === 'ended' ? undefined : 'enc-1', ...(reason ? { reason } : {}), data: { show: 'live', condition, framesDropped } });
+  // A 1-hour show: streaming from 0:00:05; the ingest lost at 0:10 for 3 s (the encoder degraded for
+  // the first 2 s of it, then the backup took over), the backup's stream stopped by itself at 0:40
+  // for 4 s; frames dropped along the way; its encoder dropped frames over the limit 0:50–0:51.
+  const streamLog: ControllerEvent[] = [
+    slot(-H, 'none', 'ok', S),
+    ev(0, 'show.started', { data: { show: 'live', studio: 'studio-a', slots: [{ slot: S, members: ['a/enc-1', 'a/enc-2'] }], stream: S } }),
+    st(5_000, 'streaming', 0),
+    slot(600_000, 'ok', 'degraded', S),
+    st(600_000, 'reconnecting', 12, 'the stream is reconnecting: the stream lost its ingest'),
+    slot(602_000, 'degraded', 'failing_over', S),
+    slot(603_000, 'failing_over', 'ok', S),
+    st(603_000, 'streaming', 40),
+    st(2_400_000, 'stopped', 40, 'the stream is stopped: the stream stopped by itself'),
+    st(2_404_000, 'streaming', 40),
+    { ...slot(3_000_000, 'ok', 'degraded', S), reason: 'a/enc-2 is degraded: 4% of stream frames dropped' },
+    slot(3_060_000, 'degraded', 'ok', S),
+    st(3_600_000, 'ended', 910),
+    ev(3_600_000, 'show.ended', { data: { show: 'live' } }),
+  ];
+  const live = buildReport(streamLog, { since: T0 - H, until: T0 + 2 * H }).shows[0]!;
+
+  it('counts frames dropped, reconnects and the longest outage', () => {
+    expect(live.stream).toMatchObject({ slot: S, framesDropped: 910, reconnects: 1, longestOutageMs: 4_000 });
+  });
+
+  it('puts the outages and the degraded time, each with its cause, into the show’s down time and the failure rate', () => {
+    expect(live.stream!.impairments).toEqual([
+      { from: T0 + 600_000, to: T0 + 603_000, cause: 'the stream is reconnecting: the stream lost its ingest' },
+      { from: T0 + 600_000, to: T0 + 602_000, cause: "the stream's encoder was degraded" },
+      { from: T0 + 2_400_000, to: T0 + 2_404_000, cause: 'the stream is stopped: the stream stopped by itself' },
+      { from: T0 + 3_000_000, to: T0 + 3_060_000, cause: "the stream's encoder was degraded: a/enc-2 is degraded: 4% of stream frames dropped" },
+    ]);
+    expect(live.stream!.impairedMs).toBe(3_000 + 4_000 + 60_000);
+    // The slot itself was down (failing over) 1 s, inside the reconnect: counted once.
+    expect(live.downMs).toBe(67_000);
+  });
+
+  it('leaves a show without a stream slot without stream figures', () => {
+    expect(buildReport(log, { since: T0 - 4 * H, until: T0 + 5 * H }).shows[0]!.stream).toBeUndefined();
+  });
+});

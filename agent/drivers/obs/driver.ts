@@ -21,25 +21,31 @@ const OUTPUT_POLL_MS = 50;
 export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema> {
   return {
     ...obsSpec,
-    create({ options, log }) {
+    create({ deviceId, options, log, state }) {
       const password = readSecret({ env: options.passwordEnv, file: options.passwordFile }, 'obs');
       const session = new ObsSession({ url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`, password, requestTimeoutMs: options.requestTimeoutMs });
       let previous: ObsReading | undefined;
       /** When the probes first saw the stream reconnecting (a rule judges how long, not that it blinked). */
       let reconnectingSince: number | undefined;
       let version = '';
+      // Whether the stream should run: this agent started it and was not told to stop it. Kept across
+      // agent restarts, so a stream that stopped by itself while the agent was away is still seen.
+      const wantedKey = `obs:${deviceId}:stream-wanted`;
+      const wantStream = (on: boolean) => state.write(wantedKey, on);
+      const streamWanted = () => state.read(wantedKey) === true;
       session.on('CurrentProgramSceneChanged', (e) => log.debug({ program: e.sceneName }, 'program scene changed'));
       session.on('StreamStateChanged', (e) => log.info({ state: e.outputState }, 'stream output state changed'));
 
       const read = async (signal: AbortSignal): Promise<ObsReading> => {
-        const [stats, stream, record, scenes, studio] = await Promise.all([
+        const [stats, stream, record, service, scenes, studio] = await Promise.all([
           session.call('GetStats', undefined, signal),
           session.call('GetStreamStatus', undefined, signal),
           session.call('GetRecordStatus', undefined, signal),
+          session.call('GetStreamServiceSettings', undefined, signal),
           session.call('GetSceneList', undefined, signal),
           session.call('GetStudioModeEnabled', undefined, signal),
         ]);
-        return { at: Date.now(), stats, stream, record, program: scenes.currentProgramSceneName, preview: studio.studioModeEnabled ? scenes.currentPreviewSceneName : null, studioMode: studio.studioModeEnabled };
+        return { at: Date.now(), stats, stream, record, service, program: scenes.currentProgramSceneName, preview: studio.studioModeEnabled ? scenes.currentPreviewSceneName : null, studioMode: studio.studioModeEnabled };
       };
 
       /** Takes `scene` to program the way the profile says; resolves with what program shows after. */
@@ -88,7 +94,13 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
           const reading = await read(signal);
           const latencyMs = Math.round((performance.now() - started) * 10) / 10;
           reconnectingSince = reading.stream.outputReconnecting ? (reconnectingSince ?? reading.at) : undefined;
-          const metrics = { obsVersion: version, ...metricsOf(reading, previous), ...(reading.stream.outputActive ? { streamReconnectingMs: reconnectingSince === undefined ? 0 : reading.at - reconnectingSince } : {}) };
+          const streaming = reading.stream.outputActive || reading.stream.outputReconnecting;
+          const metrics = {
+            obsVersion: version,
+            ...metricsOf(reading, previous),
+            ...(reading.stream.outputActive ? { streamReconnectingMs: reconnectingSince === undefined ? 0 : reading.at - reconnectingSince } : {}),
+            streamStopped: streamWanted() && !streaming,
+          };
           previous = reading;
           const checks: HealthCheck[] = [{ name: 'connection', status: 'ok', latencyMs }];
           if (reading.stats.activeFps <= 0) checks.push({ name: 'render', status: 'failed', latencyMs: 0, detail: 'OBS renders no frames (0 fps)' });
@@ -107,9 +119,13 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
               return { data: { cut: true, program: await take(String(params.scene), signal) } };
             case 'program-take':
               return { data: await programTake(String(params.to), params.from === undefined ? undefined : String(params.from), signal) };
-            case 'start-stream':
-              return { data: await setOutput('stream', true, signal) };
+            case 'start-stream': {
+              const data = await setOutput('stream', true, signal);
+              wantStream(true);
+              return { data };
+            }
             case 'stop-stream':
+              wantStream(false); // before the stop: stopping is not the stream stopping by itself
               return { data: await setOutput('stream', false, signal) };
             case 'start-record':
               return { data: await setOutput('record', true, signal) };

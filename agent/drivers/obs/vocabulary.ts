@@ -12,6 +12,7 @@ export interface ObsReading {
   stats: OBSResponseTypes['GetStats'];
   stream: OBSResponseTypes['GetStreamStatus'];
   record: OBSResponseTypes['GetRecordStatus'];
+  service: OBSResponseTypes['GetStreamServiceSettings'];
   program: string;
   /** null outside studio mode. */
   preview: string | null;
@@ -45,6 +46,17 @@ export function kbps(bytes: number, at: number, before?: { bytes: number; at: nu
   return Math.round(((bytes - before.bytes) * 8) / (at - before.at));
 }
 
+/**
+ * A stream destination OBS can start: a custom RTMP server, or a named service (rtmp_common), and
+ * a stream key. Only presence is read; the key itself never leaves this function.
+ */
+export function streamConfigured(service: ObsReading['service']): boolean {
+  const settings = (service.streamServiceSettings ?? {}) as Record<string, unknown>;
+  const filled = (k: string) => typeof settings[k] === 'string' && (settings[k] as string).trim() !== '';
+  const destination = service.streamServiceType === 'rtmp_common' ? filled('service') || filled('server') : filled('server');
+  return destination && filled('key');
+}
+
 export function metricsOf(now: ObsReading, before?: ObsReading): Metrics {
   const s = now.stats;
   const streaming = now.stream.outputActive || now.stream.outputReconnecting;
@@ -68,7 +80,9 @@ export function metricsOf(now: ObsReading, before?: ObsReading): Metrics {
         }
       : {}),
     ...(streamRate !== undefined ? { streamKbps: streamRate } : {}),
+    ...(streaming ? { streamDroppedFrames: now.stream.outputSkippedFrames } : {}),
     recording: now.record.outputActive,
+    streamConfigured: streamConfigured(now.service),
   };
 }
 

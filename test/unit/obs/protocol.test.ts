@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { ObsSession } from '../../../agent/drivers/obs/session.ts';
-import { explainRefusal, kbps, skippedPercent, takeSteps } from '../../../agent/drivers/obs/vocabulary.ts';
+import { explainRefusal, streamConfigured, kbps, skippedPercent, takeSteps } from '../../../agent/drivers/obs/vocabulary.ts';
 import { formatProgramSource, parseProgramSource } from '../../../protocols/program-source.ts';
 import { obsAuthentication } from '../../../simulators/obs-studio.ts';
 
@@ -84,6 +84,14 @@ describe('obs vocabulary', () => {
     expect(kbps(1_750_000, 2_000, { bytes: 1_000_000, at: 1_000 })).toBe(6_000);
     expect(kbps(1_000, 2_000)).toBeUndefined();
     expect(kbps(10, 2_000, { bytes: 1_000_000, at: 1_000 })).toBeUndefined();
+  });
+
+  it('a stream destination is configured with a server or a named service, and a key (GetStreamServiceSettings shapes)', () => {
+    expect(streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: { server: 'rtmp://ingest.example/live', key: 'abc' } })).toBe(true);
+    expect(streamConfigured({ streamServiceType: 'rtmp_common', streamServiceSettings: { service: 'YouTube - RTMPS', server: 'auto', key: 'abc' } })).toBe(true);
+    expect(streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: { server: 'rtmp://ingest.example/live', key: '' } }), 'no key').toBe(false);
+    expect(streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: { server: ' ' } })).toBe(false);
+    expect(streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: {} })).toBe(false);
   });
 
   it('a take is one request, or preview and transition in studio mode', () => {
