@@ -117,7 +117,7 @@ export class Controller {
       log,
       decisions: { onDeviceStatus: (ref, to) => this.engine.onDeviceStatus(ref, to), onAgentReachable: (agent) => this.engine.onAgentReachable(agent), reevaluate: () => this.engine.reevaluate() },
       catalog: this.catalog,
-      noteHealth: (agent, device, health) => this.plan.noteHealth(agent, device, health),
+      noteHealth: (agent, device, health) => (this.plan.noteHealth(agent, device, health), this.program.noteHealth(agent, device, health)),
       bus: () => this.bus,
       counters: this.counters,
       graceMs: config.detection.restartGraceMs,
@@ -128,6 +128,8 @@ export class Controller {
       log,
       command: (ref, action, params, issuedBy) => this.sendCommand(ref, action, params, issuedBy, config.failover.activateTimeoutMs),
       record: (e) => this.record(e),
+      liveSwitcher: (ref) => this.engine.slotsOf(ref).map((id) => this.engine.liveOf(id)).find((live) => live !== null) ?? ref,
+      onProgramChanged: () => this.engine.onProgramChanged(),
     });
     this.engine = new FailoverEngine(
       {

@@ -12,6 +12,7 @@ import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, EventType, FailoverData, Params, SlotCondition, SlotState } from '../protocols/schemas.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
+import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
 import type { ProgramPath } from './program-path.ts';
 
@@ -51,7 +52,7 @@ export interface FailoverDependencies {
   saveActive: (slot: string, active: DeviceRef | null) => void;
   activateTimeoutMs: number;
   /** Carries a failover on air to the program switcher (the engine decides; it only cuts). */
-  program?: Pick<ProgramPath, 'follow'>;
+  program?: Pick<ProgramPath, 'follow' | 'showsOnProgram'>;
 }
 
 export class FailoverRefused extends Error {
@@ -71,8 +72,6 @@ interface SlotRuntime {
 const sameRef = (a: DeviceRef | null, b: DeviceRef | null): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
 const refName = (r: DeviceRef | null): string => (r ? `${r.agent}/${r.device}` : 'none');
 const isDown = (s: DeviceStatus): boolean => s === 'failed' || s === 'offline';
-/** A slot's condition from its live member's status (null: no live member). */
-const conditionOf = (s: DeviceStatus | null): SlotCondition => (s === 'ok' || s === 'degraded' || s === 'unknown' ? s : 'down');
 
 export class FailoverEngine {
   private readonly slots = new Map<string, SlotRuntime>();
@@ -87,7 +86,7 @@ export class FailoverEngine {
   private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly d: FailoverDependencies, definitions: SlotDefinition[], restoredActive: ReadonlyMap<string, DeviceRef | null> = new Map()) {
-    this.lamps = new TallyLamps({ tally: d.tally });
+    this.lamps = new TallyLamps({ tally: d.tally, onProgram: (def, member) => d.program?.showsOnProgram(def, member) });
     for (const def of definitions) this.install(def, restoredActive.get(def.id));
   }
 
@@ -114,6 +113,11 @@ export class FailoverEngine {
     for (const slot of this.slots.values()) {
       if ([slot.def.primary, ...slot.def.backups].some((m) => m.agent === agent)) this.reactToActive(slot);
     }
+  }
+
+  /** A switcher's program changed (a director's take, or ours): the lamps of slots it airs follow. */
+  onProgramChanged(): void {
+    for (const slot of this.slots.values()) if (slot.def.program?.length && slot.def.tallies.length) this.syncLamps(slot, 'switcher');
   }
 
   /** Throws when a slot cannot be changed now: while it is failing over. */
@@ -215,7 +219,7 @@ export class FailoverEngine {
 
   states(): SlotState[] {
     const now = this.d.clock.now();
-    return [...this.slots.values()].map((s) => this.state(s, now));
+    return [...this.slots.values()].map((s) => slotState({ ...s, onAir: this.armed(s), status: this.d.status, at: now }));
   }
 
   publishAll(): void {
@@ -349,7 +353,7 @@ export class FailoverEngine {
     this.syncLamps(slot, by);
   }
 
-  /** Tally = on program: lit while on air for the active member only. */
+  /** Tally = on program: while on air, what the switcher shows (when known), else the live member. */
   private syncLamps(slot: SlotRuntime, by: string): void {
     this.lamps.sync(slot.def, this.armed(slot), slot.active, by);
   }
@@ -362,30 +366,9 @@ export class FailoverEngine {
     throw new FailoverRefused(`"${name}" is not a member of ${slot.def.id}; members: ${members.map(refName).join(', ')}`);
   }
 
-  private state(slot: SlotRuntime, at: number): SlotState {
-    const { def } = slot;
-    const primaryStatus = this.d.status(def.primary);
-    return {
-      slot: def.id,
-      state: slot.deciding ? 'failing_over' : conditionOf(slot.active && this.d.status(slot.active)),
-      active: slot.active,
-      primary: def.primary,
-      backups: def.backups,
-      members: [
-        { ...def.primary, status: primaryStatus, role: 'primary' as const },
-        ...def.backups.map((b) => ({ ...b, status: this.d.status(b), role: 'backup' as const })),
-      ],
-      params: def.params,
-      onAir: this.armed(slot),
-      primaryAvailable: !sameRef(slot.active, def.primary) && primaryStatus === 'ok',
-      ...(slot.reason ? { reason: slot.reason } : {}),
-      ts: at,
-    };
-  }
-
   /** Publishes only when something other than the timestamp changed. */
   private publish(slot: SlotRuntime, force = false, at = this.d.clock.now()): void {
-    const state = this.state(slot, at);
+    const state = slotState({ ...slot, onAir: this.armed(slot), status: this.d.status, at });
     if (state.state !== slot.lastCondition) {
       this.d.record({ type: 'slot.state', slot: slot.def.id, ...(slot.reason ? { reason: slot.reason } : {}), data: { from: slot.lastCondition ?? 'none', to: state.state, active: refName(slot.active) }, ts: at });
       slot.lastCondition = state.state;

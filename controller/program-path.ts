@@ -12,8 +12,9 @@
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
+import { formatProgramSource, parseProgramSource } from '../protocols/program-source.ts';
 import type { ProgramMapping, SlotDefinition } from '../protocols/registry-operations.ts';
-import type { CommandResult, DeviceRef, Params } from '../protocols/schemas.ts';
+import type { CommandResult, DeviceHealth, DeviceRef, Params } from '../protocols/schemas.ts';
 import type { FailoverEvent } from './failover-engine.ts';
 
 export interface ProgramPathDependencies {
@@ -22,15 +23,72 @@ export interface ProgramPathDependencies {
   /** Sends a command (`program-take` to a switcher, `start-stream` to an encoder); resolves with its result. */
   command: (ref: DeviceRef, action: string, params: Params, issuedBy: string) => Promise<CommandResult>;
   record: (event: FailoverEvent) => void;
+  /** The switcher live for `switcher`: its switcher slot's live member when it is in one, else itself. */
+  liveSwitcher: (switcher: DeviceRef) => DeviceRef;
+  /** What a switcher shows on program changed (its health said so): tallies follow. */
+  onProgramChanged: (switcher: DeviceRef) => void;
 }
+
+/** A switcher's program as its health last reported it: normalised sources, and M/E 1's. */
+interface OnProgram {
+  sources: Set<string>;
+  main: string;
+}
+
+/**
+ * The sources a switcher's health says are on program (OBS: programScene; ATEM: programInput for
+ * M/E 1, programInputMe.<n> for the others), normalised so a mapping compares by meaning, not text.
+ */
+function onProgramOf(health: DeviceHealth): OnProgram | undefined {
+  if (health.status === 'offline') return undefined;
+  const m = health.metrics;
+  if (typeof m.programScene === 'string') return { sources: new Set([`scene:${m.programScene}`]), main: `scene:${m.programScene}` };
+  if (typeof m.programInput !== 'number') return undefined;
+  const sources = new Set([formatProgramSource({ kind: 'input', me: 1, input: m.programInput })]);
+  for (const [key, value] of Object.entries(m)) {
+    const me = /^programInputMe\.(\d+)$/.exec(key);
+    if (me && typeof value === 'number') sources.add(formatProgramSource({ kind: 'input', me: Number(me[1]), input: value }));
+  }
+  return { sources, main: formatProgramSource({ kind: 'input', me: 1, input: m.programInput }) };
+}
+
+const normalised = (text: string): string => {
+  const source = parseProgramSource(text);
+  return typeof source === 'string' ? text : formatProgramSource(source);
+};
 
 const refName = (r: DeviceRef): string => `${r.agent}/${r.device}`;
 const same = (a: DeviceRef, b: DeviceRef): boolean => a.agent === b.agent && a.device === b.device;
 
 export class ProgramPath {
   private readonly running = new Set<Promise<void>>();
+  /** switcher → what its program shows, from its health (only switchers report a program). */
+  private readonly programs = new Map<string, OnProgram>();
+  /** switcher → its M/E 1 program when last known, kept when it goes offline (its backup takes that). */
+  private readonly lastMain = new Map<string, string>();
 
   constructor(private readonly d: ProgramPathDependencies) {}
+
+  /** Every health message: O(1) unless a switcher's program changed. */
+  noteHealth(agent: string, device: string, health: DeviceHealth): void {
+    if (health.metrics.programScene === undefined && health.metrics.programInput === undefined && health.status !== 'offline') return;
+    const key = `${agent}/${device}`;
+    const now = onProgramOf(health);
+    const before = this.programs.get(key);
+    if (now) this.programs.set(key, now), this.lastMain.set(key, now.main);
+    else this.programs.delete(key);
+    if ((before && [...before.sources].join('|')) !== (now && [...now.sources].join('|'))) this.d.onProgramChanged({ agent, device });
+  }
+
+  /**
+   * Does the program show this member now, by its slot's mapping and its live switcher's last
+   * report? undefined when the slot maps no source for it or the switcher's program is not known.
+   */
+  showsOnProgram(def: SlotDefinition, member: DeviceRef): boolean | undefined {
+    const mapping = ProgramPath.mappingOf(def, member);
+    if (!mapping) return undefined;
+    return this.programs.get(refName(this.d.liveSwitcher(mapping.switcher)))?.sources.has(normalised(mapping.source));
+  }
 
   /** Where a member appears on the program, if the slot says. */
   static mappingOf(def: SlotDefinition, member: DeviceRef): ProgramMapping | undefined {
@@ -45,17 +103,20 @@ export class ProgramPath {
     if (!from) return; // the slot was down: nothing of it can be on program to replace
     const was = ProgramPath.mappingOf(def, from);
     const next = ProgramPath.mappingOf(def, to);
-    if (!was || !next) return;
-    const work = this.take(def, was, next, by, decidedAt);
+    if (was && next) return this.run(this.take(def, was, next, by, decidedAt));
+    // A program switcher replaced by its backup: the backup takes what the failed one had on program.
+    const program = this.lastMain.get(refName(from));
+    if (program && !was && !next) this.run(this.take(def, { member: from, switcher: to, source: program }, { member: to, switcher: to, source: program }, by, decidedAt, false));
+  }
+
+  private run(work: Promise<void>): void {
     this.running.add(work);
     void work.finally(() => this.running.delete(work));
   }
 
   /** A show starting or ending its stream: the stream slot's live encoder starts or stops its output. */
   stream(slot: string, active: DeviceRef | null, on: boolean, by: string): void {
-    const work = this.controlStream(slot, active, on, by);
-    this.running.add(work);
-    void work.finally(() => this.running.delete(work));
+    this.run(this.controlStream(slot, active, on, by));
   }
 
   private async controlStream(slot: string, active: DeviceRef | null, on: boolean, by: string): Promise<void> {
@@ -75,13 +136,14 @@ export class ProgramPath {
     await Promise.allSettled([...this.running]);
   }
 
-  private async take(def: SlotDefinition, was: ProgramMapping, next: ProgramMapping, by: string, decidedAt: number): Promise<void> {
+  /** `onlyIfShowing`: take only while program shows `was` (a member's failover); false: take in any case (a new switcher). */
+  private async take(def: SlotDefinition, was: ProgramMapping, next: ProgramMapping, by: string, decidedAt: number, onlyIfShowing = true): Promise<void> {
     const { clock, log, record } = this.d;
-    const switcher = next.switcher;
+    const switcher = this.d.liveSwitcher(next.switcher);
     const sentAt = clock.now();
     let result: CommandResult;
     try {
-      result = await this.d.command(switcher, 'program-take', { to: next.source, from: was.source }, by);
+      result = await this.d.command(switcher, 'program-take', { to: next.source, ...(onlyIfShowing ? { from: was.source } : {}) }, by);
     } catch (err) {
       result = { id: '-', device: switcher.device, status: 'failed', error: errorMessage(err), ts: clock.now() };
     }

@@ -1,5 +1,6 @@
 /**
- * Tally lamps on GPIO boards: lit while on air for a slot's live member only. Each lamp is told
+ * Tally lamps on GPIO boards: lit while on air for what the program shows — by the switcher's own
+ * report where the slot maps its members to program sources, else for the slot's live member. Each lamp is told
  * only when what it should show changes — and told again when its board's agent is heard from after
  * a (re)connect, since a command sent while it was unreachable was lost.
  */
@@ -8,6 +9,8 @@ import type { SlotDefinition } from '../protocols/registry-operations.ts';
 
 export interface TallyLampsDependencies {
   tally: (board: DeviceRef, tally: string, on: boolean, issuedBy: string) => void;
+  /** Is the member on program by its switcher's report? undefined: not mapped, or not known. */
+  onProgram?: (def: SlotDefinition, member: DeviceRef) => boolean | undefined;
 }
 
 const lampKey = (board: DeviceRef, tally: string): string => `${board.agent}/${board.device}#${tally}`;
@@ -19,11 +22,11 @@ export class TallyLamps {
 
   constructor(private readonly d: TallyLampsDependencies) {}
 
-  /** Lights the live member's lamps while on air, and puts out every other lamp of the slot. */
+  /** Lights the lamps of what is on program while on air, and puts out every other lamp of the slot. */
   sync(def: SlotDefinition, onAir: boolean, active: DeviceRef | null, by: string): void {
     const lamps = this.lampsOf(def.id);
     for (const lamp of def.tallies) {
-      const on = onAir && sameRef(active, lamp.member);
+      const on = onAir && (this.d.onProgram?.(def, lamp.member) ?? sameRef(active, lamp.member));
       const key = lampKey(lamp.board, lamp.tally);
       if (lamps.get(key) === on) continue;
       lamps.set(key, on);
