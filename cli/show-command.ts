@@ -40,6 +40,10 @@ export function formatChecklist(c: Checklist): string {
     }
     if (slot.proposal) lines.push(`      → ${slot.proposal}`);
   }
+  for (const m of c.switchers ?? []) {
+    const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
+    lines.push(`  ${m.ready ? 'go   ' : 'NO-GO'}  program switcher ${m.agent}/${m.device} (in no slot: nothing to fail over to)  ${mark}${m.ready ? '' : ` — ${m.step ? `${m.step}: ` : ''}${m.detail ?? ''}`}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -92,6 +92,14 @@ export class Plan {
         d.onAirChanged(by, reason);
       },
       stream: d.stream,
+      slotsOf: d.slotsOf,
+      isSwitcher: (ref) => {
+        try {
+          return d.catalog.lookup(ref).profile.kind === 'switcher';
+        } catch {
+          return false;
+        }
+      },
       defaultPreShowMinutes: d.settings.preShowMinutes,
       retryDelayMs: d.settings.preShowRetryMs,
     });

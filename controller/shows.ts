@@ -28,6 +28,10 @@ export interface ShowsDependencies {
   onAirChanged: (by: string, reason: string) => void;
   /** Starts or stops the stream of a stream slot's live member (fire-and-forget; it records what happened). */
   stream: (slot: string, on: boolean, by: string) => void;
+  /** Slots a device is a member of. */
+  slotsOf: (ref: DeviceRef) => string[];
+  /** A program switcher: its pre-show test never changes what it airs (no intrusive steps). */
+  isSwitcher: (ref: DeviceRef) => boolean;
   defaultPreShowMinutes: number;
   retryDelayMs: number;
 }
@@ -64,7 +68,8 @@ export class Shows {
     if (existing && existing.state !== 'scheduled') throw new Error(`show ${p.id} is ${existing.state}; give the new show another id`);
     if (p.startStream && !p.stream) throw new Error('--start-stream needs the show\'s stream slot (--stream studio/slot)');
     if (p.stream && !this.d.slot(p.stream)) throw new Error(`no slot ${p.stream}; define the stream slot with onair slot add (its members are encoders)`);
-    const slots = p.stream && !p.slots.includes(p.stream) ? [...p.slots, p.stream] : p.slots;
+    // The stream slot and the slots of the switchers its slots cut on are the show's too: armed on air, checked before.
+    const slots = [...new Set([...p.slots, ...(p.stream ? [p.stream] : []), ...p.slots.flatMap((id) => this.switchers(id).flatMap((sw) => this.d.slotsOf(sw)))])];
     const show: Show = {
       id: p.id,
       studio: p.studio,
@@ -140,16 +145,28 @@ export class Shows {
       const def = this.d.slot(slotId);
       const members = def ? [{ ref: def.primary, role: 'primary' as const }, ...def.backups.map((b) => ({ ref: b, role: 'backup' as const }))] : [];
       checklist.slots.push({ slot: slotId, go: false, members: members.map(({ ref, role }) => ({ ...ref, role, ready: false, result: 'queued' as const, attempts: 0 })) });
-      for (const { ref } of members) {
-        if (queued.has(refName(ref))) continue; // a device in two slots is tested once
-        queued.add(refName(ref));
-        this.d.jobs.enqueue({ kind: 'preshow', ...ref, intrusive: true, show: id, createdAt: now, notBefore: now, startBy: show.startsAt });
-      }
+      for (const { ref } of members) this.queuePreshow(queued, ref, show);
     }
+    const loose = [...new Map(show.slots.flatMap((s) => this.switchers(s)).filter((sw) => this.d.slotsOf(sw).length === 0).map((sw) => [refName(sw), sw])).values()];
+    if (loose.length) checklist.switchers = loose.map((ref) => ({ ...ref, role: 'primary' as const, ready: false, result: 'queued' as const, attempts: 0 }));
+    for (const ref of loose) this.queuePreshow(queued, ref, show);
     this.d.store.saveChecklist(checklist);
     this.d.record({ type: 'preshow.started', ts: now, by, data: { show: id, startsAt: show.startsAt, devices: [...queued] } });
     if (queued.size === 0) this.finalize(checklist);
     return checklist;
+  }
+
+  /** Once per device; a program switcher never intrusively (it may be airing a rehearsal). */
+  private queuePreshow(queued: Set<string>, ref: DeviceRef, show: Show): void {
+    if (queued.has(refName(ref))) return; // a device in two slots is tested once
+    queued.add(refName(ref));
+    const now = this.d.clock.now();
+    this.d.jobs.enqueue({ kind: 'preshow', ...ref, intrusive: !this.d.isSwitcher(ref), show: show.id, createdAt: now, notBefore: now, startBy: show.startsAt });
+  }
+
+  /** The program switchers a slot's members are mapped to. */
+  private switchers(slotId: string): DeviceRef[] {
+    return (this.d.slot(slotId)?.program ?? []).map((m) => m.switcher);
   }
 
   /** Whether the show's pre-show checks have been started (they run once per show unless asked again). */
@@ -164,8 +181,8 @@ export class Shows {
     if (!checklist || checklist.finishedAt !== null) return;
     const retry = (job.state === 'failed' || job.state === 'timed_out') && job.attempt === 1;
     const failedStep = job.report?.steps.find((s) => s.status === 'failed');
-    for (const slot of checklist.slots) {
-      for (const m of slot.members) {
+    for (const members of [...checklist.slots.map((s) => s.members), checklist.switchers ?? []]) {
+      for (const m of members) {
         if (m.agent !== job.agent || m.device !== job.device) continue;
         m.attempts = job.attempt;
         m.result = retry ? 'queued' : job.state;
@@ -186,7 +203,7 @@ export class Shows {
       this.d.jobs.enqueue({ kind: 'preshow', agent: job.agent, device: job.device, intrusive: job.intrusive, show: job.show, createdAt: now, notBefore: Math.round(now + pause), ...(show ? { startBy: show.startsAt } : {}), attempt: 2, retryOf: job.id });
       return;
     }
-    if (checklist.slots.every((s) => s.members.every((m) => FINAL.has(m.result)))) this.finalize(checklist);
+    if ([...checklist.slots.flatMap((s) => s.members), ...(checklist.switchers ?? [])].every((m) => FINAL.has(m.result))) this.finalize(checklist);
   }
 
   private finalize(checklist: Checklist): void {
@@ -207,10 +224,14 @@ export class Shows {
         slot.proposal = 'nothing in this slot passed its self-test: fix or replace the gear before air';
       }
     }
-    checklist.go = checklist.slots.every((s) => s.go);
+    checklist.go = checklist.slots.every((s) => s.go) && (checklist.switchers ?? []).every((m) => m.ready);
     checklist.finishedAt = this.d.clock.now();
     this.d.store.saveChecklist(checklist);
-    const notReady = checklist.slots.flatMap((s) => s.members.filter((m) => !m.ready).map((m) => `${m.agent}/${m.device} (${s.slot}): ${m.step ? `${m.step}: ` : ''}${m.detail ?? m.result}`));
+    const why = (m: Checklist['slots'][number]['members'][number]) => `${m.step ? `${m.step}: ` : ''}${m.detail ?? m.result}`;
+    const notReady = [
+      ...checklist.slots.flatMap((s) => s.members.filter((m) => !m.ready).map((m) => `${m.agent}/${m.device} (${s.slot}): ${why(m)}`)),
+      ...(checklist.switchers ?? []).filter((m) => !m.ready).map((m) => `${m.agent}/${m.device} (program switcher, no backup): ${why(m)}`),
+    ];
     this.d.record({ type: 'preshow.checklist', ts: checklist.finishedAt, by: 'preshow', reason: checklist.go ? 'GO' : 'NO-GO', data: { show: checklist.show, go: checklist.go, notReady, slots: checklist.slots.map((s) => ({ slot: s.slot, go: s.go, ...(s.proposal ? { proposal: s.proposal } : {}), ...(s.swapped ? { swapped: true } : {}) })) } });
     if (!checklist.go || notReady.length > 0) {
       this.d.record({ type: 'alarm', ts: checklist.finishedAt, by: 'preshow', reason: `pre-show check for ${checklist.show}: ${checklist.go ? 'GO with gear not ready' : 'NO-GO'}: ${notReady.join('; ')}`, data: { severity: checklist.go ? 'warning' : 'critical', show: checklist.show } });

@@ -131,6 +131,8 @@ export const Checklist = Type.Object(
     finishedAt: Nullable(Timestamp),
     go: Type.Boolean(),
     slots: Type.Array(ChecklistSlot),
+    /** Program switchers the show's slots cut on that are in no slot of their own: one that is not ready is NO-GO. */
+    switchers: Type.Optional(Type.Array(ChecklistMember)),
   },
   { additionalProperties: false },
 );

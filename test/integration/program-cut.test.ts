@@ -34,7 +34,7 @@ beforeAll(async () => {
   await obs.listen(0);
   atem = new AtemSwitcherSimulator(ATEM_MODELS['mini-pro']);
   await atem.listen(0);
-  controller = await startController({ dataDir: dir, config: { detection: { recoverAfterMs: 300 } } });
+  controller = await startController({ dataDir: dir, config: { detection: { recoverAfterMs: 300 }, plan: { preShowRetryMs: 200 } } });
   agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
   const probe = { intervalMs: 100, timeoutMs: 80 };
   await registerStudio(controller.brokerUrl, {
@@ -135,4 +135,25 @@ describe('a slot that names where its members appear on the program', () => {
     expect(cuts().length).toBe(before);
     expect(obs.requests.slice(requests).filter((r) => r.startsWith('Set') || r.startsWith('Trigger'))).toEqual([]);
   });
+
+  it('a show’s pre-show check covers the switcher its slots cut on, without touching its program; one in no slot that is not ready is NO-GO', async () => {
+    const startsAt = Date.now() + 600_000;
+    const show = (id: string) => ask('show.add', { id, studio: 'studio-a', startsAt, endsAt: startsAt + 60_000, slots: ['studio-a/cam-wide'] });
+    await show('evening');
+    const program = obs.state.program;
+    const requests = obs.requests.length;
+    const ready = await ask('preshow', { show: 'evening', run: true });
+    expect(ready.switchers).toEqual([expect.objectContaining({ agent: 'agent-a', device: 'switcher-1', ready: true, result: 'passed' })]);
+    expect(obs.state.program, 'a pre-show test never changes what a switcher airs').toBe(program);
+    expect(obs.requests.slice(requests).filter((r) => r.startsWith('Set') || r.startsWith('Trigger'))).toEqual([]);
+
+    obs.setFault('render-stall');
+    await show('late');
+    const notReady = await ask('preshow', { show: 'late', run: true });
+    obs.setFault('none');
+    expect(notReady.go).toBe(false);
+    expect(notReady.switchers![0]).toMatchObject({ device: 'switcher-1', ready: false, result: 'failed' });
+    const alarm = controller.events({}).filter((e) => e.type === 'alarm' && e.data.show === 'late').at(-1);
+    expect(alarm?.reason).toMatch(/agent-a\/switcher-1 \(program switcher, no backup\)/);
+  }, 30_000);
 });

@@ -121,4 +121,10 @@ describe('the program switcher in a slot, and tallies from its program', () => {
     await ask('on-air', { onAir: false, reason: 'test' });
     await waitUntil(() => lit().length === 0, 2_000, 'off air: no lamp');
   }, 30_000);
+
+  it('a show whose slots cut on a switcher in a slot has that slot too: armed on air, checked before air', async () => {
+    const startsAt = Date.now() + 600_000;
+    const show = await ask('show.add', { id: 'evening', studio: 'studio-a', startsAt, endsAt: startsAt + 60_000, slots: ['studio-a/cam-wide'] });
+    expect(show.slots).toEqual(['studio-a/cam-wide', 'studio-a/program']);
+  });
 });
