@@ -129,7 +129,7 @@ export class Controller {
       command: (ref, action, params, issuedBy) => this.sendCommand(ref, action, params, issuedBy, config.failover.activateTimeoutMs),
       record: (e) => this.record(e),
       liveSwitcher: (ref) => this.engine.slotsOf(ref).map((id) => this.engine.liveOf(id)).find((live) => live !== null) ?? ref,
-      onProgramChanged: () => this.engine.onProgramChanged(),
+      onProgramChanged: (_switcher, known) => this.engine.onProgramChanged(known),
     });
     this.engine = new FailoverEngine(
       {

@@ -52,7 +52,7 @@ export interface FailoverDependencies {
   saveActive: (slot: string, active: DeviceRef | null) => void;
   activateTimeoutMs: number;
   /** Carries a failover on air to the program switcher (the engine decides; it only cuts). */
-  program?: Pick<ProgramPath, 'follow' | 'showsOnProgram'>;
+  program?: Pick<ProgramPath, 'follow' | 'showsOnProgram' | 'reconcile'>;
 }
 
 export class FailoverRefused extends Error {
@@ -101,7 +101,13 @@ export class FailoverEngine {
     for (const slot of this.slots.values()) {
       this.publish(slot);
       if (this.armed(slot)) this.reactToActive(slot);
+      this.reconcileProgram(slot);
     }
+  }
+
+  /** On air and seeing the fleet: the program must not show a member that failed (see ProgramPath.reconcile). */
+  private reconcileProgram(slot: SlotRuntime): void {
+    if (this.d.fleet() === 'settled' && this.armed(slot) && slot.active && !slot.deciding && slot.def.program?.length) this.d.program?.reconcile(slot.def, slot.active, (m) => isDown(this.d.status(m)));
   }
 
   /**
@@ -116,8 +122,11 @@ export class FailoverEngine {
   }
 
   /** A switcher's program changed (a director's take, or ours): the lamps of slots it airs follow. */
-  onProgramChanged(): void {
-    for (const slot of this.slots.values()) if (slot.def.program?.length && slot.def.tallies.length) this.syncLamps(slot, 'switcher');
+  onProgramChanged(known: boolean): void {
+    for (const slot of this.slots.values()) {
+      if (slot.def.program?.length && slot.def.tallies.length) this.syncLamps(slot, 'switcher');
+      if (known) this.reconcileProgram(slot);
+    }
   }
 
   /** Throws when a slot cannot be changed now: while it is failing over. */

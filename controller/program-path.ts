@@ -25,8 +25,8 @@ export interface ProgramPathDependencies {
   record: (event: FailoverEvent) => void;
   /** The switcher live for `switcher`: its switcher slot's live member when it is in one, else itself. */
   liveSwitcher: (switcher: DeviceRef) => DeviceRef;
-  /** What a switcher shows on program changed (its health said so): tallies follow. */
-  onProgramChanged: (switcher: DeviceRef) => void;
+  /** What a switcher shows on program changed (its health said so): tallies follow; `known`: it was not known before. */
+  onProgramChanged: (switcher: DeviceRef, known: boolean) => void;
 }
 
 /** A switcher's program as its health last reported it: normalised sources, and M/E 1's. */
@@ -66,6 +66,8 @@ export class ProgramPath {
   private readonly programs = new Map<string, OnProgram>();
   /** switcher → its M/E 1 program when last known, kept when it goes offline (its backup takes that). */
   private readonly lastMain = new Map<string, string>();
+  /** Slots with a reconciling take in flight: one at a time. */
+  private readonly reconciling = new Set<string>();
 
   constructor(private readonly d: ProgramPathDependencies) {}
 
@@ -77,7 +79,7 @@ export class ProgramPath {
     const before = this.programs.get(key);
     if (now) this.programs.set(key, now), this.lastMain.set(key, now.main);
     else this.programs.delete(key);
-    if ((before && [...before.sources].join('|')) !== (now && [...now.sources].join('|'))) this.d.onProgramChanged({ agent, device });
+    if ((before && [...before.sources].join('|')) !== (now && [...now.sources].join('|'))) this.d.onProgramChanged({ agent, device }, !before && !!now);
   }
 
   /**
@@ -107,6 +109,24 @@ export class ProgramPath {
     // A program switcher replaced by its backup: the backup takes what the failed one had on program.
     const program = this.lastMain.get(refName(from));
     if (program && !was && !next) this.run(this.take(def, { member: from, switcher: to, source: program }, { member: to, switcher: to, source: program }, by, decidedAt, false));
+  }
+
+  /**
+   * The program must not show a member that failed and was replaced — whatever happened to the take
+   * that should have fixed it (the controller restarted with it pending, the switcher did not answer).
+   * Looked at again when the controller sees the fleet after a (re)start and when a switcher's program
+   * becomes known: if it shows a failed member's source, take the live member's; the take is
+   * conditional on the switcher itself, so a take that did land meanwhile is never made twice.
+   */
+  reconcile(def: SlotDefinition, live: DeviceRef, failed: (ref: DeviceRef) => boolean): void {
+    const next = ProgramPath.mappingOf(def, live);
+    const shown = next && this.programs.get(refName(this.d.liveSwitcher(next.switcher)));
+    if (!next || !shown) return;
+    const stale = def.program?.find((m) => !same(m.member, live) && failed(m.member) && shown.sources.has(normalised(m.source)));
+    if (!stale || this.reconciling.has(def.id)) return;
+    this.reconciling.add(def.id);
+    this.d.log.warn({ slot: def.id, program: stale.source, live: refName(live) }, 'the program still shows a failed member: taking the live one');
+    this.run(this.take(def, stale, next, 'controller', this.d.clock.now()).finally(() => this.reconciling.delete(def.id)));
   }
 
   private run(work: Promise<void>): void {

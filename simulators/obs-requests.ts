@@ -6,6 +6,7 @@
 export type ObsFault =
   | 'none'
   | 'dead' // the socket stays open, nothing answers (OBS hung)
+  | 'slow' // a request that changes something runs and is answered 1.5 s late (OBS overloaded)
   | 'disconnect' // connections drop and none is accepted (OBS crashed)
   | 'refuse' // every request that changes something fails (code 205 GenericError)
   | 'stream-reconnecting' // the ingest is lost: the stream output reconnects
@@ -14,7 +15,7 @@ export type ObsFault =
   | 'skipped-frames' // the encoder drops 5 % of the stream's frames
   | 'render-stall' // the canvas renders nothing (0 fps)
   | 'disk-low'; // 800 MB left on the recording disk
-export const OBS_FAULTS: readonly ObsFault[] = ['none', 'dead', 'disconnect', 'refuse', 'stream-reconnecting', 'stream-stopped', 'congestion', 'skipped-frames', 'render-stall', 'disk-low'];
+export const OBS_FAULTS: readonly ObsFault[] = ['none', 'dead', 'slow', 'disconnect', 'refuse', 'stream-reconnecting', 'stream-stopped', 'congestion', 'skipped-frames', 'render-stall', 'disk-low'];
 
 export interface ObsStudioState {
   scenes: string[];
@@ -47,7 +48,7 @@ const Ui = 1024;
 
 const ok = (data?: Record<string, unknown>): Answer => ({ code: 100, ...(data ? { data } : {}) });
 const uuid = (name: string): string => `00000000-0000-4000-8000-${Buffer.from(name).toString('hex').padEnd(12, '0').slice(0, 12)}`;
-const CHANGES = new Set(['SetCurrentProgramScene', 'SetCurrentPreviewScene', 'TriggerStudioModeTransition', 'SetStudioModeEnabled', 'StartStream', 'StopStream', 'StartRecord', 'StopRecord']);
+export const CHANGES = new Set(['SetCurrentProgramScene', 'SetCurrentPreviewScene', 'TriggerStudioModeTransition', 'SetStudioModeEnabled', 'StartStream', 'StopStream', 'StartRecord', 'StopRecord']);
 
 export function answerRequest(s: ObsStudioState, type: string, data: Record<string, unknown>): Answer {
   if (s.fault === 'refuse' && CHANGES.has(type)) return { code: 205, comment: 'The request failed (simulated refusal).' };

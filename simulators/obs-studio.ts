@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { answerRequest, skippedSince, type ObsFault, type ObsStudioState } from './obs-requests.ts';
+import { CHANGES, answerRequest, skippedSince, type ObsFault, type ObsStudioState } from './obs-requests.ts';
 
 export { OBS_FAULTS, type ObsFault } from './obs-requests.ts';
 
@@ -23,6 +23,9 @@ const Op = { Hello: 0, Identify: 1, Identified: 2, Reidentify: 3, Event: 5, Requ
 const Close = { MessageDecodeError: 4002, MissingDataField: 4003, UnknownOpCode: 4006, NotIdentified: 4007, AlreadyIdentified: 4008, AuthenticationFailed: 4009, UnsupportedRpcVersion: 4010 } as const;
 /** EventSubscription bits [enum EventSubscription]; All = every non-high-volume category. */
 export const Intent = { General: 1, Scenes: 4, Outputs: 64, Ui: 1024, All: 2047 } as const;
+
+/** How late an overloaded OBS (fault `slow`) runs and answers each request. */
+const SLOW_MS = 1_500;
 
 interface Client {
   socket: WebSocket;
@@ -175,6 +178,12 @@ export class ObsStudioSimulator {
   }
 
   private request(client: Client, d: Record<string, unknown>): void {
+    // Overloaded OBS: a change waits for the render thread — it runs, and is answered, late; reads are answered at once.
+    if (this.state.fault === 'slow' && CHANGES.has(String(d.requestType))) return void setTimeout(() => this.handle(client, d), SLOW_MS);
+    this.handle(client, d);
+  }
+
+  private handle(client: Client, d: Record<string, unknown>): void {
     const requestType = typeof d.requestType === 'string' ? d.requestType : '';
     const requestId = typeof d.requestId === 'string' ? d.requestId : '';
     this.requests.push(requestType);

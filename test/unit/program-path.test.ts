@@ -21,8 +21,16 @@ const slot = (switcher: DeviceRef, a: string, b: string): SlotDefinition => ({
 
 function path(live: (s: DeviceRef) => DeviceRef = (s) => s) {
   const changed: string[] = [];
-  const p = new ProgramPath({ clock: new ManualClock(0), log: silentLogger(), command: async () => ({ id: '-', device: '-', status: 'succeeded', ts: 0 }), record: () => undefined, liveSwitcher: live, onProgramChanged: (s) => void changed.push(s.device) });
-  return { p, changed };
+  const sent: Array<{ device: string; params: unknown }> = [];
+  const p = new ProgramPath({
+    clock: new ManualClock(0),
+    log: silentLogger(),
+    command: async (ref, _action, params) => (sent.push({ device: ref.device, params }), { id: '-', device: ref.device, status: 'succeeded', ts: 0, data: { cut: true } }),
+    record: () => undefined,
+    liveSwitcher: live,
+    onProgramChanged: (s) => void changed.push(s.device),
+  });
+  return { p, changed, sent };
 }
 
 describe('program path: what the program shows, from the switcher’s health', () => {
@@ -60,5 +68,23 @@ describe('program path: what the program shows, from the switcher’s health', (
     p.noteHealth('b', 'obs-2', health({ programScene: 'Cam 2' }));
     expect(p.showsOnProgram(def, ref('a', 'cam-2'))).toBe(true);
     expect(p.showsOnProgram(def, ref('a', 'cam-1'))).toBe(false);
+  });
+
+  it('reconciles: takes the live member only while the program shows a failed one, one take at a time', async () => {
+    const { p, sent } = path();
+    const def = slot(ref('a', 'obs'), 'scene:Cam 1', 'scene:Cam 2');
+    const failed = (r: DeviceRef) => r.device === 'cam-1';
+    p.reconcile(def, ref('a', 'cam-2'), failed);
+    expect(sent, 'program not known: nothing').toEqual([]);
+    p.noteHealth('a', 'obs', health({ programScene: 'Slides' }));
+    p.reconcile(def, ref('a', 'cam-2'), failed);
+    expect(sent, 'the director is elsewhere').toEqual([]);
+    p.noteHealth('a', 'obs', health({ programScene: 'Cam 1' }));
+    p.reconcile(def, ref('a', 'cam-2'), () => false);
+    expect(sent, 'cam-1 is not failed').toEqual([]);
+    p.reconcile(def, ref('a', 'cam-2'), failed);
+    p.reconcile(def, ref('a', 'cam-2'), failed);
+    expect(sent).toEqual([{ device: 'obs', params: { to: 'scene:Cam 2', from: 'scene:Cam 1' } }]);
+    await p.settled();
   });
 });
