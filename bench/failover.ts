@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { silentLogger } from '../lib/logger.ts';
-import { Studio, type StudioAgent } from '../cli/demo/studio.ts';
+import { Studio, type StudioAgent } from '../test-support/studio.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export interface FailoverSettings {

@@ -13,7 +13,7 @@ export function registerDemoCommands(program: Command): void {
     .option('--json', 'print only the summary, as one JSON object')
     .option('--in-process', 'use in-process simulated devices instead of the wire-protocol simulators')
     .action(async (o: { scenario: Scenario; json?: boolean; inProcess?: boolean }) => {
-      const { Studio } = await import('./demo/studio.ts');
+      const { Studio } = await import('../test-support/studio.ts');
       const { StudioHardware } = await import('./demo/hardware.ts');
       const { formatSummary, runScenario } = await import('./demo/scenario.ts');
       const { runStreamScenario } = await import('./demo/stream-scenario.ts');

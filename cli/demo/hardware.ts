@@ -13,7 +13,7 @@ import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
 import { shineOnSensor } from '../../simulators/room.ts';
-import { DEMO_SLOTS, type StudioAgent } from './studio.ts';
+import { DEMO_SLOTS, type StudioAgent } from '../../test-support/studio.ts';
 
 const TALLY_PINS = { 'cam-1': 12, 'cam-2': 13 } as const;
 export const STREAM_SLOT = 'studio-a/stream';

@@ -1,6 +1,6 @@
 /** Demo scenarios: go on air, break something, show the failover and measure it. */
 import type { ControllerEvent, DeviceRef } from '../../protocols/schemas.ts';
-import type { Studio } from './studio.ts';
+import type { Studio } from '../../test-support/studio.ts';
 import { formatChecklist } from '../show-command.ts';
 
 /** Breaks and repairs the primary camera for real, when the studio runs on simulated hardware. */

@@ -5,7 +5,7 @@
  */
 import type { ControllerEvent } from '../../protocols/schemas.ts';
 import { waitFor, type DemoSummary } from './scenario.ts';
-import type { Studio } from './studio.ts';
+import type { Studio } from '../../test-support/studio.ts';
 
 export interface StreamHardware {
   breakPrimaryStream(): void;

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { registerStudio } from '../../cli/demo/catalog-setup.ts';
+import { registerStudio } from '../../test-support/catalog-setup.ts';
 import { request, withController } from '../../cli/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import { topic } from '../../protocols/contract.ts';

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registerStudio } from '../../cli/demo/catalog-setup.ts';
+import { registerStudio } from '../../test-support/catalog-setup.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';

@@ -13,7 +13,7 @@ import { Controller } from '../../controller/controller.ts';
 import { Agent } from '../../agent/agent.ts';
 import { parseAgentConfig } from '../../agent/config.ts';
 import { builtInDrivers } from '../../agent/drivers/index.ts';
-import { registerStudio, type SetupSlot } from '../../cli/demo/catalog-setup.ts';
+import { registerStudio, type SetupSlot } from '../../test-support/catalog-setup.ts';
 import { onairBin } from '../../lib/paths.ts';
 import { topic } from '../../protocols/contract.ts';
 

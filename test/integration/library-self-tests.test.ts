@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { registerStudio, type SetupDevice } from '../../cli/demo/catalog-setup.ts';
+import { registerStudio, type SetupDevice } from '../../test-support/catalog-setup.ts';
 import { request, withController } from '../../cli/request-client.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
 import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';

@@ -7,7 +7,7 @@
  *   restarted controller sees the program showing the live camera and leaves it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerStudio } from '../../cli/demo/catalog-setup.ts';
+import { registerStudio } from '../../test-support/catalog-setup.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { agentProcess, controllerProcess, type ControllerProcess, type ManagedProcess } from '../support/processes.ts';
 import { Watcher } from '../support/watcher.ts';

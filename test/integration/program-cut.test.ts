@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
-import { registerStudio } from '../../cli/demo/catalog-setup.ts';
+import { registerStudio } from '../../test-support/catalog-setup.ts';
 import type { OperationName, OperationParams, OperationData } from '../../protocols/contract.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { ATEM_MODELS, AtemSwitcherSimulator } from '../../simulators/atem-switcher.ts';

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryProfile } from '../../cli/demo/catalog-setup.ts';
+import { libraryProfile } from '../../test-support/catalog-setup.ts';
 import { request, withController } from '../../cli/request-client.ts';
 import type { Controller } from '../../controller/controller.ts';
 import type { OperationName, OperationParams } from '../../protocols/contract.ts';

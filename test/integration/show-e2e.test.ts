@@ -125,7 +125,7 @@ describe('a scheduled show, unattended', () => {
   }, 20_000);
 
   it('a wear limit passed is a maintenance-due item, once; a device never tested is due by its interval', async () => {
-    const { libraryProfile } = await import('../../cli/demo/catalog-setup.ts');
+    const { libraryProfile } = await import('../../test-support/catalog-setup.ts');
     const worn = { ...libraryProfile('simulated-light'), version: 2 };
     worn.maintenance = { intervalDays: 180, wearLimits: [{ metric: 'lampHours', max: 1_000, message: 'lamp at {value} h: past its rated 1000 h' }] };
     await ask('profile.add', { profile: worn });

@@ -12,19 +12,19 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { stringify } from 'yaml';
-import { systemClock } from '../../lib/clock.ts';
-import { onairBin } from '../../lib/paths.ts';
-import type { Logger } from '../../lib/logger.ts';
-import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
-import { sleep } from '../../lib/timeout.ts';
-import { codecs } from '../../protocols/codec.ts';
-import { ROOT, topic } from '../../protocols/contract.ts';
-import type { CommandResult, ControllerEvent, DeviceRef, SlotState } from '../../protocols/schemas.ts';
-import { parseControllerConfig } from '../../controller/config.ts';
-import { Controller } from '../../controller/controller.ts';
+import { systemClock } from '../lib/clock.ts';
+import { onairBin } from '../lib/paths.ts';
+import type { Logger } from '../lib/logger.ts';
+import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
+import { sleep } from '../lib/timeout.ts';
+import { codecs } from '../protocols/codec.ts';
+import { ROOT, topic } from '../protocols/contract.ts';
+import type { CommandResult, ControllerEvent, DeviceRef, SlotState } from '../protocols/schemas.ts';
+import { parseControllerConfig } from '../controller/config.ts';
+import { Controller } from '../controller/controller.ts';
 import { registerStudio, type SetupSlot } from './catalog-setup.ts';
-import { request, withController } from '../request-client.ts';
-import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
+import { request, withController } from '../cli/request-client.ts';
+import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
 
 
 export interface StudioDevice {

@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../../lib/paths.ts';
-import { loadProfile } from '../../protocols/profile-loader.ts';
-import type { EquipmentProfile } from '../../protocols/profile.ts';
-import type { ProbeSettings } from '../../protocols/device-config.ts';
-import { request, withController, type RequestOptions } from '../request-client.ts';
+import { packageRoot } from '../lib/paths.ts';
+import { loadProfile } from '../protocols/profile-loader.ts';
+import type { EquipmentProfile } from '../protocols/profile.ts';
+import type { ProbeSettings } from '../protocols/device-config.ts';
+import { request, withController, type RequestOptions } from '../cli/request-client.ts';
 
 export interface SetupDevice {
   agent: string;
