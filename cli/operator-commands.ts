@@ -102,6 +102,13 @@ export function formatStatus(s: StatusData): string {
     const members = slot.members.map((m) => `${m.agent}/${m.device}:${m.status}`).join(' ');
     lines.push(`  ${slot.slot.padEnd(24)} ${slot.state.padEnd(12)} active ${active.padEnd(22)} ${members}${slot.primaryAvailable ? '  (primary available: switch back by hand)' : ''}`);
   }
+  if (s.program?.length) {
+    lines.push('', 'PROGRAM');
+    for (const p of s.program) {
+      const last = p.lastCut ? `  last take ${time(p.lastCut.ts)} ${p.lastCut.slot}: ${p.lastCut.cut ? `cut ${p.lastCut.from} → ${p.lastCut.to}` : `not cut (${p.lastCut.to} ready; program was elsewhere)`}` : '';
+      lines.push(`  ${p.switcher.padEnd(24)} ${p.onProgram ?? 'unknown (not answering)'}${last}`);
+    }
+  }
   lines.push('', 'AGENTS');
   for (const a of s.agents) lines.push(`  ${a.agent.padEnd(24)} ${a.online ? 'online' : 'OFFLINE'}`);
   lines.push('', 'DEVICES');

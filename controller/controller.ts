@@ -250,6 +250,7 @@ export class Controller {
         ...(r.track.detail ? { detail: r.track.detail } : {}),
       })),
       slots: this.engine.states(),
+      program: this.program.summary(),
       counters: { ...this.counters, ...this.storeCounters() },
     };
   }

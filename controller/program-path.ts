@@ -14,7 +14,7 @@ import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { formatProgramSource, parseProgramSource } from '../protocols/program-source.ts';
 import type { ProgramMapping, SlotDefinition } from '../protocols/registry-operations.ts';
-import type { CommandResult, DeviceHealth, DeviceRef, Params } from '../protocols/schemas.ts';
+import type { CommandResult, DeviceHealth, DeviceRef, Params, StatusData } from '../protocols/schemas.ts';
 import type { FailoverEvent } from './failover-engine.ts';
 
 export interface ProgramPathDependencies {
@@ -66,6 +66,8 @@ export class ProgramPath {
   private readonly programs = new Map<string, OnProgram>();
   /** switcher → its M/E 1 program when last known, kept when it goes offline (its backup takes that). */
   private readonly lastMain = new Map<string, string>();
+  /** switcher → the last take made on it, for `onair status`. */
+  private readonly lastCuts = new Map<string, { ts: number; slot: string; from: string; to: string; cut: boolean }>();
   /** Slots with a reconciling take in flight: one at a time. */
   private readonly reconciling = new Set<string>();
 
@@ -90,6 +92,12 @@ export class ProgramPath {
     const mapping = ProgramPath.mappingOf(def, member);
     if (!mapping) return undefined;
     return this.programs.get(refName(this.d.liveSwitcher(mapping.switcher)))?.sources.has(normalised(mapping.source));
+  }
+
+  /** Each switcher known: what its program shows now, and the last take made on it. */
+  summary(): NonNullable<StatusData['program']> {
+    const switchers = new Set([...this.lastMain.keys(), ...this.lastCuts.keys()]);
+    return [...switchers].sort().map((s) => ({ switcher: s, onProgram: this.programs.get(s)?.main ?? null, ...(this.lastCuts.has(s) ? { lastCut: this.lastCuts.get(s)! } : {}) }));
   }
 
   /** Where a member appears on the program, if the slot says. */
@@ -177,6 +185,7 @@ export class ProgramPath {
     }
     const data = result.data ?? {};
     const cut = data.cut === true;
+    this.lastCuts.set(refName(switcher), { ts: at, slot: def.id, from: was.source, to: next.source, cut });
     record({
       ...base,
       type: 'program.cut',

@@ -292,6 +292,19 @@ export const StatusData = Type.Object(
     agents: Type.Array(AgentSummary),
     devices: Type.Array(DeviceSummary),
     slots: Type.Array(SlotState),
+    program: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            switcher: Type.String(),
+            onProgram: Type.Union([Type.String(), Type.Null()], { description: 'M/E 1 program source by its last health (null: not known now, e.g. offline)' }),
+            lastCut: Type.Optional(Type.Object({ ts: Timestamp, slot: SlotId, from: Type.String(), to: Type.String(), cut: Type.Boolean() }, { additionalProperties: false })),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'program switchers: what each shows, and the last take OnAir made on it' },
+      ),
+    ),
     counters: Type.Record(Type.String(), Type.Integer()),
   },
   { additionalProperties: false },

@@ -13,9 +13,10 @@ export type ObsFault =
   | 'stream-stopped' // the stream output stops by itself (OBS gave up reconnecting, or the platform ended it)
   | 'congestion' // the network cannot carry the bitrate
   | 'skipped-frames' // the encoder drops 5 % of the stream's frames
+  | 'skipped-frames-heavy' // the encoder drops 25 % (CPU-starved): viewers see a slideshow
   | 'render-stall' // the canvas renders nothing (0 fps)
   | 'disk-low'; // 800 MB left on the recording disk
-export const OBS_FAULTS: readonly ObsFault[] = ['none', 'dead', 'slow', 'disconnect', 'refuse', 'stream-reconnecting', 'stream-stopped', 'congestion', 'skipped-frames', 'render-stall', 'disk-low'];
+export const OBS_FAULTS: readonly ObsFault[] = ['none', 'dead', 'slow', 'disconnect', 'refuse', 'stream-reconnecting', 'stream-stopped', 'congestion', 'skipped-frames', 'skipped-frames-heavy', 'render-stall', 'disk-low'];
 
 export interface ObsStudioState {
   scenes: string[];
@@ -26,7 +27,7 @@ export interface ObsStudioState {
   studioMode: boolean;
   fault: ObsFault;
   /** skipped: frames dropped before the current skipping spell; skippingSince: start of that spell. */
-  stream: { since: number | undefined; reconnectingSince: number | undefined; skipped: number; skippingSince: number | undefined };
+  stream: { since: number | undefined; reconnectingSince: number | undefined; skipped: number; skippingSince: number | undefined; skipRatio: number };
   record: { since: number | undefined };
   /** The stream destination as OBS's Settings → Stream holds it [GetStreamServiceSettings]. */
   streamService: { type: string; settings: Record<string, string> };
@@ -110,7 +111,8 @@ export function answerRequest(s: ObsStudioState, type: string, data: Record<stri
       if (s.stream.since !== undefined) return { code: 500, comment: 'The stream output is already active.' };
       s.stream.since = now;
       s.stream.skipped = 0;
-      s.stream.skippingSince = s.fault === 'skipped-frames' ? now : undefined;
+      s.stream.skippingSince = skipRatioOf(s.fault) > 0 ? now : undefined;
+      s.stream.skipRatio = skipRatioOf(s.fault);
       s.emit('StreamStateChanged', Outputs, { outputActive: false, outputState: 'OBS_WEBSOCKET_OUTPUT_STARTING' });
       s.emit('StreamStateChanged', Outputs, { outputActive: true, outputState: 'OBS_WEBSOCKET_OUTPUT_STARTED' });
       if (s.fault === 'stream-reconnecting') {
@@ -179,14 +181,17 @@ function streamStatus(s: ObsStudioState, now: number): { outputActive: boolean; 
     outputDuration: ms,
     outputCongestion: since !== undefined && s.fault === 'congestion' ? 0.8 : 0,
     outputBytes: Math.round((Math.max(0, sentMs) * STREAM_KBPS) / 8),
-    outputSkippedFrames: since === undefined ? 0 : s.stream.skipped + skippedSince(s.stream.skippingSince, now),
+    outputSkippedFrames: since === undefined ? 0 : s.stream.skipped + skippedSince(s.stream.skippingSince, now, s.stream.skipRatio),
     outputTotalFrames: total,
   };
 }
 
 /** The encoder drops one frame in twenty while it skips (rounded up: a short spell still shows). */
-export function skippedSince(since: number | undefined, now: number): number {
-  return since === undefined ? 0 : Math.ceil(((now - since) / 1000) * FPS * 0.05);
+/** The share of stream frames a fault drops. */
+export const skipRatioOf = (fault: ObsFault): number => (fault === 'skipped-frames' ? 0.05 : fault === 'skipped-frames-heavy' ? 0.25 : 0);
+
+export function skippedSince(since: number | undefined, now: number, ratio: number): number {
+  return since === undefined ? 0 : Math.floor(((now - since) / 1000) * FPS * ratio); // a frame is dropped once its time has come
 }
 
 function timecode(ms: number): string {

@@ -15,7 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CHANGES, answerRequest, skippedSince, type ObsFault, type ObsStudioState } from './obs-requests.ts';
+import { CHANGES, answerRequest, skipRatioOf, skippedSince, type ObsFault, type ObsStudioState } from './obs-requests.ts';
 
 export { OBS_FAULTS, type ObsFault } from './obs-requests.ts';
 
@@ -60,7 +60,7 @@ export class ObsStudioSimulator {
       preview: scenes[1] ?? scenes[0]!,
       studioMode: o.studioMode ?? false,
       fault: 'none',
-      stream: { since: undefined, reconnectingSince: undefined, skipped: 0, skippingSince: undefined },
+      stream: { since: undefined, reconnectingSince: undefined, skipped: 0, skippingSince: undefined, skipRatio: 0 },
       record: { since: undefined },
       streamService: { type: 'rtmp_custom', settings: { server: o.streamServer ?? 'rtmp://127.0.0.1/live', key: 'simulated-stream-key' } },
       startedAt: Date.now(),
@@ -89,11 +89,13 @@ export class ObsStudioSimulator {
     this.state.fault = fault;
     const now = Date.now();
     const stream = this.state.stream;
-    if (fault !== 'skipped-frames' && stream.skippingSince !== undefined) {
-      stream.skipped += skippedSince(stream.skippingSince, now); // dropped frames stay counted
+    const ratio = skipRatioOf(fault);
+    if (ratio !== stream.skipRatio && stream.skippingSince !== undefined) {
+      stream.skipped += skippedSince(stream.skippingSince, now, stream.skipRatio); // dropped frames stay counted
       stream.skippingSince = undefined;
     }
-    if (fault === 'skipped-frames' && stream.since !== undefined && stream.skippingSince === undefined) stream.skippingSince = now;
+    stream.skipRatio = ratio;
+    if (ratio > 0 && stream.since !== undefined && stream.skippingSince === undefined) stream.skippingSince = now;
     if (fault === 'stream-reconnecting' && this.state.stream.since !== undefined) {
       this.state.stream.reconnectingSince = now;
       // The event reports outputActive false while GetStreamStatus still says active [protocol.md note].

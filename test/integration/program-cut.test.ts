@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
+import { formatStatus } from '../../cli/operator-commands.ts';
 import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
 import { registerStudio } from '../../test-support/catalog-setup.ts';
 import type { OperationName, OperationParams, OperationData } from '../../protocols/contract.ts';
@@ -92,6 +93,10 @@ describe('a slot that names where its members appear on the program', () => {
     await waitUntil(() => cuts().length === before + 1, 2_000, 'program.cut recorded');
     expect(cuts().at(-1)).toMatchObject({ slot: 'studio-a/cam-wide', agent: 'agent-a', device: 'switcher-1', data: { switcher: 'agent-a/switcher-1', from: 'scene:Cam 1', to: 'scene:Cam 2', cut: true, program: 'Cam 2' } });
     expect(programCutMs).toBeLessThan(3_000);
+    // onair status shows what each switcher airs and the last take made on it.
+    await waitUntil(() => controller.status().program?.find((p) => p.switcher === 'agent-a/switcher-1')?.onProgram === 'scene:Cam 2', 2_000, 'status shows the program');
+    expect(controller.status().program?.find((p) => p.switcher === 'agent-a/switcher-1')?.lastCut).toMatchObject({ slot: 'studio-a/cam-wide', from: 'scene:Cam 1', to: 'scene:Cam 2', cut: true });
+    expect(formatStatus(controller.status())).toMatch(/PROGRAM\n {2}agent-a\/switcher-1 +scene:Cam 2 {2}last take .* studio-a\/cam-wide: cut scene:Cam 1 → scene:Cam 2/);
   });
 
   it('on air, a director on another source is not overridden: the preview holding the failed camera moves to the backup', async () => {

@@ -12,7 +12,7 @@ import { readSecret } from '../../../lib/secret.ts';
 import { sleep } from '../../../lib/timeout.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
 import { ObsRequestError, ObsSession } from './session.ts';
-import { RequestStatus, explainRefusal, metricsOf, takeSteps, type ObsReading } from './vocabulary.ts';
+import { RequestStatus, SKIP_WINDOW_MS, explainRefusal, metricsOf, takeSteps, type ObsReading } from './vocabulary.ts';
 
 export type { ObsOptions } from '../../../protocols/drivers/obs.ts';
 
@@ -24,7 +24,8 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
     create({ deviceId, options, log, state }) {
       const password = readSecret({ env: options.passwordEnv, file: options.passwordFile }, 'obs');
       const session = new ObsSession({ url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`, password, requestTimeoutMs: options.requestTimeoutMs });
-      let previous: ObsReading | undefined;
+      /** Readings of the last SKIP_WINDOW_MS, oldest first; the last is the previous probe's. */
+      let recent: ObsReading[] = [];
       /** When the probes first saw the stream reconnecting (a rule judges how long, not that it blinked). */
       let reconnectingSince: number | undefined;
       let version = '';
@@ -80,7 +81,7 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
 
       return {
         async connect(signal) {
-          previous = undefined;
+          recent = [];
           reconnectingSince = undefined;
           await session.connect(signal);
           version = (await session.call('GetVersion', undefined, signal)).obsVersion;
@@ -97,11 +98,12 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
           const streaming = reading.stream.outputActive || reading.stream.outputReconnecting;
           const metrics = {
             obsVersion: version,
-            ...metricsOf(reading, previous),
+            ...metricsOf(reading, recent.at(-1), recent[0]),
             ...(reading.stream.outputActive ? { streamReconnectingMs: reconnectingSince === undefined ? 0 : reading.at - reconnectingSince } : {}),
             streamStopped: streamWanted() && !streaming,
           };
-          previous = reading;
+          recent.push(reading);
+          while (recent.length > 1 && reading.at - recent[0]!.at > SKIP_WINDOW_MS) recent.shift();
           const checks: HealthCheck[] = [{ name: 'connection', status: 'ok', latencyMs }];
           if (reading.stats.activeFps <= 0) checks.push({ name: 'render', status: 'failed', latencyMs: 0, detail: 'OBS renders no frames (0 fps)' });
           return { status: checks.some((c) => c.status === 'failed') ? 'failed' : 'ok', checks, metrics };

@@ -1,6 +1,6 @@
 /**
  * What obs-websocket 5 readings and refusals mean for a studio: metrics over the last probe interval
- * (a health rule judges the present, so dropped frames are a rate since the previous reading, never
+ * (a health rule judges the present, so dropped frames are a rate over the last 5 s of readings, never
  * OBS's lifetime counters), the requests a take is made of, and refusals in a technician's words.
  */
 import type { OBSResponseTypes } from 'obs-websocket-js/json';
@@ -30,14 +30,25 @@ export const RequestStatus = {
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * Skipped frames as a percentage of frames since the previous reading. OBS resets an output's
+ * Skipped frames as a percentage of frames since an earlier reading. OBS resets an output's
  * counters when it starts again, so a count that went down starts a new interval from zero.
+ * Fewer than `minFrames` frames say nothing yet (one dropped frame of six is no 17 % stream): undefined.
  */
-export function skippedPercent(skipped: number, total: number, before?: { skipped: number; total: number }): number {
+export function skippedPercent(skipped: number, total: number, before?: { skipped: number; total: number }, minFrames = 1): number | undefined {
   const reset = !before || total < before.total || skipped < before.skipped;
   const dSkipped = reset ? skipped : skipped - before.skipped;
   const dTotal = reset ? total : total - before.total;
-  return dTotal > 0 ? round((dSkipped / dTotal) * 100, 2) : 0;
+  if (dTotal <= 0) return minFrames > 1 ? undefined : 0;
+  return dTotal >= minFrames ? round((dSkipped / dTotal) * 100, 2) : undefined;
+}
+
+/** A rate is judged over at least a second of video at 30 fps. */
+const MIN_FRAMES = 30;
+
+/** `{ [name]: percent }` when there are frames enough to judge, else nothing. */
+function skipRate(name: string, skipped: number, total: number, before: { skipped: number; total: number } | undefined): Metrics {
+  const percent = skippedPercent(skipped, total, before, MIN_FRAMES);
+  return percent === undefined ? {} : { [name]: percent };
 }
 
 /** Bitrate from two readings of an output's byte counter: Δbytes × 8 / Δms = kbit/s. */
@@ -57,7 +68,14 @@ export function streamConfigured(service: ObsReading['service']): boolean {
   return destination && filled('key');
 }
 
-export function metricsOf(now: ObsReading, before?: ObsReading): Metrics {
+/** Dropped frames are judged over this much time: one frame at 30 fps is 0.7 %, not 17 % of one 200 ms probe. */
+export const SKIP_WINDOW_MS = 5_000;
+
+/**
+ * `before`: the previous reading (bitrate); `windowStart`: the oldest reading within SKIP_WINDOW_MS
+ * (dropped frames as a rate over that window).
+ */
+export function metricsOf(now: ObsReading, before?: ObsReading, windowStart: ObsReading | undefined = before): Metrics {
   const s = now.stats;
   const streaming = now.stream.outputActive || now.stream.outputReconnecting;
   const streamRate = streaming ? kbps(now.stream.outputBytes, now.at, before && { bytes: before.stream.outputBytes, at: before.at }) : undefined;
@@ -69,14 +87,14 @@ export function metricsOf(now: ObsReading, before?: ObsReading): Metrics {
     cpuUsage: round(s.cpuUsage),
     availableDiskGb: round(s.availableDiskSpace / 1024, 2), // GetStats reports MB
     ...(now.record.outputActive ? { recordDiskGb: round(s.availableDiskSpace / 1024, 2) } : {}),
-    renderSkippedPercent: skippedPercent(s.renderSkippedFrames, s.renderTotalFrames, before && { skipped: before.stats.renderSkippedFrames, total: before.stats.renderTotalFrames }),
-    outputSkippedPercent: skippedPercent(s.outputSkippedFrames, s.outputTotalFrames, before && { skipped: before.stats.outputSkippedFrames, total: before.stats.outputTotalFrames }),
+    ...skipRate('renderSkippedPercent', s.renderSkippedFrames, s.renderTotalFrames, windowStart && { skipped: windowStart.stats.renderSkippedFrames, total: windowStart.stats.renderTotalFrames }),
+    ...skipRate('outputSkippedPercent', s.outputSkippedFrames, s.outputTotalFrames, windowStart && { skipped: windowStart.stats.outputSkippedFrames, total: windowStart.stats.outputTotalFrames }),
     streaming,
     streamReconnecting: now.stream.outputReconnecting,
     ...(streaming
       ? {
           streamCongestion: round(now.stream.outputCongestion, 3),
-          streamSkippedPercent: skippedPercent(now.stream.outputSkippedFrames, now.stream.outputTotalFrames, before && { skipped: before.stream.outputSkippedFrames, total: before.stream.outputTotalFrames }),
+          ...skipRate('streamSkippedPercent', now.stream.outputSkippedFrames, now.stream.outputTotalFrames, windowStart && { skipped: windowStart.stream.outputSkippedFrames, total: windowStart.stream.outputTotalFrames }),
         }
       : {}),
     ...(streamRate !== undefined ? { streamKbps: streamRate } : {}),

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { ObsSession } from '../../../agent/drivers/obs/session.ts';
-import { explainRefusal, streamConfigured, kbps, skippedPercent, takeSteps } from '../../../agent/drivers/obs/vocabulary.ts';
+import { explainRefusal, metricsOf, streamConfigured, kbps, skippedPercent, takeSteps, type ObsReading } from '../../../agent/drivers/obs/vocabulary.ts';
 import { formatProgramSource, parseProgramSource } from '../../../protocols/program-source.ts';
 import { obsAuthentication } from '../../../simulators/obs-studio.ts';
 
@@ -78,6 +78,27 @@ describe('obs vocabulary', () => {
     expect(skippedPercent(130, 3_100, { skipped: 30, total: 3_000 })).toBe(100);
     expect(skippedPercent(130, 13_100, { skipped: 130, total: 3_100 })).toBe(0);
     expect(skippedPercent(2, 100, { skipped: 130, total: 13_100 }), 'a new stream restarts the counters').toBe(2);
+  });
+
+  it('judges dropped frames over the window’s oldest reading, and only with a second of frames', () => {
+    expect(skippedPercent(3, 20, undefined, 30), 'under 30 frames: nothing to judge').toBeUndefined();
+    expect(skippedPercent(3, 300, { skipped: 0, total: 0 }, 30)).toBe(1);
+    const reading = (at: number, skipped: number, total: number): ObsReading => ({
+      at,
+      stats: { activeFps: 30, cpuUsage: 1, memoryUsage: 1, availableDiskSpace: 1024, averageFrameRenderTime: 1, renderSkippedFrames: 0, renderTotalFrames: total, outputSkippedFrames: 0, outputTotalFrames: total, webSocketSessionIncomingMessages: 0, webSocketSessionOutgoingMessages: 0 },
+      stream: { outputActive: true, outputReconnecting: false, outputTimecode: '', outputDuration: 0, outputCongestion: 0, outputBytes: 0, outputSkippedFrames: skipped, outputTotalFrames: total },
+      record: { outputActive: false, outputPaused: false, outputTimecode: '', outputDuration: 0, outputBytes: 0 },
+      service: { streamServiceType: 'rtmp_custom', streamServiceSettings: { server: 'rtmp://x', key: 'k' } },
+      program: 'Cam 1',
+      preview: null,
+      studioMode: false,
+    });
+    // 60 frames dropped 5 s ago, none since: over the window it is 60 of 150, since the last probe 0.
+    const oldest = reading(0, 0, 0);
+    const previous = reading(4_800, 60, 144);
+    const now = reading(5_000, 60, 150);
+    expect(metricsOf(now, previous, oldest).streamSkippedPercent).toBe(40);
+    expect(metricsOf(now, previous, previous).streamSkippedPercent, 'six frames since the last probe say nothing').toBeUndefined();
   });
 
   it('bitrate from two byte counts: 750,000 bytes in 1 s is 6000 kbit/s; none from one reading or a reset', () => {
