@@ -370,6 +370,7 @@ export class Controller {
   private recordFailoverEvent(e: FailoverEvent): void {
     if (e.type === 'failover.succeeded') this.counters.failovers! += 1;
     this.record(e);
+    if (e.type === 'failover.succeeded') this.plan.liveChanged(e.slot);
   }
 
   private record(event: NewEvent): void {

@@ -126,6 +126,11 @@ export class Plan {
     this.streams.onHealth(agent, device, health);
   }
 
+  /** A slot's live member changed (a failover): a stream slot's new encoder is judged at once. */
+  liveChanged(slot: string): void {
+    this.streams.liveChanged(slot);
+  }
+
   /** At boot only, for a show still on air: where its stream was when the controller stopped. */
   private lastStreamState(show: string): { condition: StreamCondition | 'starting'; framesDropped: number } | undefined {
     const last = this.d.events(this.d.clock.now()).filter((e) => e.type === 'stream.state' && e.data.show === show).at(-1);

@@ -42,6 +42,8 @@ const conditionOf = (health: DeviceHealth): StreamCondition => {
 
 export class StreamWatch {
   private readonly watches = new Map<string, Watch>();
+  /** Each encoder's last health (devices that report a stream): a backup that becomes live is judged at once. */
+  private readonly seen = new Map<string, DeviceHealth>();
 
   constructor(private readonly d: StreamWatchDependencies) {}
 
@@ -64,26 +66,47 @@ export class StreamWatch {
 
   /** A health message: O(shows on air with a stream), which is a handful. */
   onHealth(agent: string, device: string, health: DeviceHealth): void {
+    const key = `${agent}/${device}`;
+    if (typeof health.metrics.streaming === 'boolean' || (health.status === 'offline' && this.seen.has(key))) this.seen.set(key, health);
     for (const w of this.watches.values()) {
       const live = this.d.live(w.slot);
-      if (!live || live.agent !== agent || live.device !== device) continue;
-      this.count(w, `${agent}/${device}`, health.metrics.streamDroppedFrames);
-      const condition = conditionOf(health);
-      // Before the stream first runs nothing is an outage; a reconnect means it ran (OBS reconnects active outputs only).
-      if (condition === w.condition || (w.condition === 'starting' && condition !== 'streaming' && condition !== 'reconnecting')) continue;
-      const from = w.condition;
-      w.condition = condition;
-      const detail = health.checks.find((c) => c.status !== 'ok')?.detail;
-      this.d.record({
-        type: 'stream.state',
-        ts: this.d.clock.now(),
-        slot: w.slot,
-        agent,
-        device,
-        reason: condition === 'streaming' ? 'the stream runs' : `the stream is ${condition}${detail ? `: ${detail}` : ''}`,
-        data: { show: w.show, condition, from, framesDropped: w.framesDropped },
-      });
+      if (live && live.agent === agent && live.device === device) this.observe(w, agent, device, health);
     }
+  }
+
+  /**
+   * A stream slot's live member changed (a failover): the new one is judged by its last health now —
+   * an encoder already streaming publishes nothing new until its next health interval. Its frames
+   * dropped before it went live were not what viewers saw: its counter starts from there.
+   */
+  liveChanged(slot: string): void {
+    for (const w of this.watches.values()) {
+      const live = w.slot === slot ? this.d.live(slot) : null;
+      const health = live && this.seen.get(`${live.agent}/${live.device}`);
+      if (!live || !health) continue;
+      const dropped = health.metrics.streamDroppedFrames;
+      if (typeof dropped === 'number') w.counters.set(`${live.agent}/${live.device}`, dropped);
+      this.observe(w, live.agent, live.device, health);
+    }
+  }
+
+  private observe(w: Watch, agent: string, device: string, health: DeviceHealth): void {
+    this.count(w, `${agent}/${device}`, health.metrics.streamDroppedFrames);
+    const condition = conditionOf(health);
+    // Before the stream first runs nothing is an outage; a reconnect means it ran (OBS reconnects active outputs only).
+    if (condition === w.condition || (w.condition === 'starting' && condition !== 'streaming' && condition !== 'reconnecting')) return;
+    const from = w.condition;
+    w.condition = condition;
+    const detail = health.checks.find((c) => c.status !== 'ok')?.detail;
+    this.d.record({
+      type: 'stream.state',
+      ts: this.d.clock.now(),
+      slot: w.slot,
+      agent,
+      device,
+      reason: condition === 'streaming' ? 'the stream runs' : `the stream is ${condition}${detail ? `: ${detail}` : ''}`,
+      data: { show: w.show, condition, from, framesDropped: w.framesDropped },
+    });
   }
 
   private count(w: Watch, encoder: string, reading: unknown): void {

@@ -9,27 +9,29 @@ import type { DeviceHealth } from '../../protocols/schemas.ts';
 
 const health = (session: number): DeviceHealth => ({ status: 'ok', checks: [], metrics: {}, consecutiveFailures: 0, ts: 0, seq: 0, session, driver: 'simulated' });
 
-function fleetWith(registered: string[] = []) {
+function fleetWith(registered: string[] = [], bus: Partial<Bus> = { inProcess: true }) {
   const registry = new Registry(DEFAULT_THRESHOLDS);
   const clock = new ManualClock(1_000_000);
   const deleted: string[] = [];
-  const bus = { inProcess: true, connected: true } as unknown as Bus;
+  const events: string[] = [];
+  const statuses: string[] = [];
+  const link = { connected: true, ...bus } as unknown as Bus;
   const fleet = new Fleet({
     registry,
     store: { saveAgent: () => undefined, saveDevice: () => undefined, deleteDevice: (a, d) => void deleted.push(`${a}/${d}`) },
-    record: () => undefined,
+    record: (e) => void events.push(e.type),
     clock,
     log: silentLogger(),
-    decisions: { onDeviceStatus: () => undefined, onAgentReachable: () => undefined, reevaluate: () => undefined },
+    decisions: { onDeviceStatus: (ref, to) => void statuses.push(`${ref.agent}/${ref.device}=${to}`), onAgentReachable: () => undefined, reevaluate: () => undefined },
     catalog: { isRetiring: () => false, isRegistered: (a, d) => registered.includes(`${a}/${d}`) },
     noteHealth: () => undefined,
-    bus: () => bus,
+    bus: () => link,
     counters: { staleMessages: 0, stateChanges: 0 },
     graceMs: 5_000,
     linkCheckMs: 1_000,
   });
   fleet.linkUp();
-  return { fleet, registry, deleted };
+  return { fleet, registry, deleted, clock, events, statuses };
 }
 
 describe('fleet: a device its agent stopped running', () => {
@@ -78,27 +80,7 @@ describe('fleet: a device its agent stopped running', () => {
 
 describe('fleet: a death that comes as the broker goes away', () => {
   function overBroker(answers: { ok: boolean }) {
-    const roundTrip = async () => answers.ok;
-    const registry = new Registry(DEFAULT_THRESHOLDS);
-    const clock = new ManualClock(1_000_000);
-    const events: string[] = [];
-    const statuses: string[] = [];
-    const bus = { inProcess: false, connected: true, roundTrip, reconnect: () => undefined } as unknown as Bus;
-    const fleet = new Fleet({
-      registry,
-      store: { saveAgent: () => undefined, saveDevice: () => undefined, deleteDevice: () => undefined },
-      record: (e) => void events.push(e.type),
-      clock,
-      log: silentLogger(),
-      decisions: { onDeviceStatus: (ref, to) => void statuses.push(`${ref.agent}/${ref.device}=${to}`), onAgentReachable: () => undefined, reevaluate: () => undefined },
-      catalog: { isRetiring: () => false, isRegistered: () => true },
-      noteHealth: () => undefined,
-      bus: () => bus,
-      counters: { staleMessages: 0, stateChanges: 0 },
-      graceMs: 5_000,
-      linkCheckMs: 1_000,
-    });
-    fleet.linkUp();
+    const { fleet, registry, clock, events, statuses } = fleetWith(['a/cam-1'], { inProcess: false, roundTrip: async () => answers.ok, reconnect: () => undefined });
     fleet.onAgentState('a', { online: true, session: 7, ts: 0, devices: ['cam-1'] }, false);
     fleet.onHealth('a', 'cam-1', health(7), false);
     clock.advance(10_000); // the grace is long over: the agent is confirmed and its camera ok

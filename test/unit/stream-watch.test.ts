@@ -48,4 +48,17 @@ describe('stream watch: what viewers of a show went through', () => {
     w.sync([]);
     expect(events.at(-1)!.data).toMatchObject({ condition: 'ended', framesDropped: 45 });
   });
+
+  it('judges a backup that becomes live by its last health at once (it publishes nothing new while it keeps streaming)', () => {
+    const { w, events, states, setLive } = watch();
+    w.onHealth('a', 'enc-1', running(0));
+    w.onHealth('a', 'enc-2', running(7)); // the backup already streams, not live yet
+    w.onHealth('a', 'enc-1', running(0, true));
+    setLive({ agent: 'a', device: 'enc-2' });
+    w.liveChanged('studio-a/stream');
+    expect(states()).toEqual(['streaming', 'reconnecting', 'streaming']);
+    w.onHealth('a', 'enc-2', running(9));
+    w.sync([]);
+    expect(events.at(-1)!.data.framesDropped, 'the backup\'s frames from when it went live').toBe(2);
+  });
 });
