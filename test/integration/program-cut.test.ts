@@ -141,6 +141,24 @@ describe('a slot that names where its members appear on the program', () => {
     expect(obs.requests.slice(requests).filter((r) => r.startsWith('Set') || r.startsWith('Trigger'))).toEqual([]);
   });
 
+  it('on air, a switcher that refuses the take raises a critical alarm and the failover itself stands', async () => {
+    obs.state.program = 'Cam 1';
+    await ask('on-air', { onAir: true, reason: 'test' });
+    obs.setFault('refuse');
+    const alarms = () => controller.events({}).filter((e) => e.type === 'alarm' && /did not take/.test(e.reason ?? ''));
+    const before = alarms().length;
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', { mode: 'dead' });
+    await waitUntil(() => alarms().length > before, 4_000, 'the alarm for the refused take');
+    expect(alarms().at(-1)).toMatchObject({ slot: 'studio-a/cam-wide', data: { severity: 'critical' } });
+    expect(alarms().at(-1)!.reason).toMatch(/agent-a\/switcher-1 did not take scene:Cam 2 for agent-b\/cam-2/);
+    expect(active(), 'the backup camera is live all the same').toBe('cam-2');
+    expect(obs.state.program).toBe('Cam 1');
+    obs.setFault('none');
+    await ask('on-air', { onAir: false, reason: 'test' });
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', 'clear');
+    await waitUntil(() => status('cam-1') === 'ok', 5_000, 'cam-1 back');
+  });
+
   it('a show’s pre-show check covers the switcher its slots cut on, without touching its program; one in no slot that is not ready is NO-GO', async () => {
     const startsAt = Date.now() + 600_000;
     const show = (id: string) => ask('show.add', { id, studio: 'studio-a', startsAt, endsAt: startsAt + 60_000, slots: ['studio-a/cam-wide'] });
