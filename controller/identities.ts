@@ -1,0 +1,131 @@
+/**
+ * Enrolled identities: agents (one credential each, printed once at enrolment) and people (a role
+ * and a password). Only a salted scrypt hash is stored, in the controller's SQLite file. A login is
+ * checked in the libuv thread pool (scrypt is slow by design) and then remembered in memory as a
+ * SHA-256 of the secret, so a fleet reconnecting after a restart costs one scrypt per identity, not
+ * one per connection. Repeated failed logins lock a name out for a while, and each is reported.
+ */
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Clock } from '../lib/clock.ts';
+import { ROLES, type Identity, type Role } from '../protocols/access.ts';
+
+export const IDENTITY_SCHEMA = `
+CREATE TABLE IF NOT EXISTS identities (
+  kind TEXT NOT NULL, name TEXT NOT NULL, role TEXT, salt BLOB NOT NULL, hash BLOB NOT NULL,
+  created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL, revoked_at INTEGER, PRIMARY KEY (kind, name));
+`;
+
+/** scrypt cost: N = 2^14, r = 8 (about 30 ms and 16 MB per check on this machine's class of CPU). */
+const SCRYPT = { N: 16_384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+const KEY_BYTES = 32;
+/** Failed logins of one name within the window that lock it out, and for how long. */
+export const LOCKOUT = { failures: 5, windowMs: 5 * 60_000, lockMs: 5 * 60_000 } as const;
+
+export type IdentityKind = 'agent' | 'user';
+type Row = { kind: IdentityKind; name: string; role: Role | null; salt: Buffer; hash: Buffer; created_at: number; changed_at: number; revoked_at: number | null };
+
+export interface IdentitySummary {
+  kind: IdentityKind;
+  name: string;
+  role?: Role;
+  createdAt: number;
+  changedAt: number;
+  revokedAt: number | null;
+}
+
+const hashOf = (secret: string, salt: Buffer): Promise<Buffer> =>
+  new Promise((resolve, reject) => scrypt(secret, salt, KEY_BYTES, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))));
+const fingerprint = (kind: string, name: string, secret: string): string => createHash('sha256').update(`${kind}\0${name}\0${secret}`).digest('base64');
+/** A new random credential: 32 bytes, base64url (43 characters). */
+export const newCredential = (): string => randomBytes(32).toString('base64url');
+
+export type LoginResult = { ok: true; identity: Identity } | { ok: false; reason: string };
+
+export class Identities {
+  /** Fingerprints of secrets checked this run, per `kind/name`, with the stored hash they were checked against. */
+  private readonly verified = new Map<string, { print: string; hash: Buffer }>();
+  private readonly failures = new Map<string, { count: number; since: number; lockedUntil?: number }>();
+
+  constructor(private readonly o: { db: Database.Database; clock: Clock }) {
+    o.db.exec(IDENTITY_SCHEMA);
+  }
+
+  /** Enrols an agent, or gives an enrolled one a new credential (the old one stops working). Returns the credential, once. */
+  async enrollAgent(id: string): Promise<string> {
+    const credential = newCredential();
+    await this.put('agent', id, null, credential);
+    return credential;
+  }
+
+  async addUser(name: string, role: Role, password: string): Promise<void> {
+    if (!ROLES.includes(role)) throw new Error(`unknown role "${role}" (roles: ${ROLES.join(', ')})`);
+    if (password.length < 12) throw new Error('a password needs at least 12 characters');
+    await this.put('user', name, role, password);
+  }
+
+  /** Revoked identities cannot log in; their row stays for the audit trail. */
+  revoke(kind: IdentityKind, name: string): boolean {
+    this.verified.delete(`${kind}/${name}`);
+    return this.o.db.prepare('UPDATE identities SET revoked_at = ? WHERE kind = ? AND name = ? AND revoked_at IS NULL').run(this.o.clock.now(), kind, name).changes > 0;
+  }
+
+  list(kind?: IdentityKind): IdentitySummary[] {
+    const rows = (kind ? this.o.db.prepare('SELECT * FROM identities WHERE kind = ? ORDER BY name').all(kind) : this.o.db.prepare('SELECT * FROM identities ORDER BY kind, name').all()) as Row[];
+    return rows.map((r) => ({ kind: r.kind, name: r.name, ...(r.role ? { role: r.role } : {}), createdAt: r.created_at, changedAt: r.changed_at, revokedAt: r.revoked_at }));
+  }
+
+  /** Is anyone enrolled at all (the broker requires logins once someone is)? */
+  any(): boolean {
+    return this.o.db.prepare('SELECT 1 FROM identities WHERE revoked_at IS NULL LIMIT 1').get() !== undefined;
+  }
+
+  /**
+   * Checks a login: the MQTT username is `agent:<id>` for an agent, the user's name for a person.
+   * Never says which part was wrong; a locked-out name is refused without checking.
+   */
+  async login(username: string, secret: string): Promise<LoginResult> {
+    const [kind, name] = username.startsWith('agent:') ? (['agent', username.slice('agent:'.length)] as const) : (['user', username] as const);
+    const key = `${kind}/${name}`;
+    const now = this.o.clock.now();
+    const failed = this.failures.get(key);
+    if (failed?.lockedUntil !== undefined && now < failed.lockedUntil) return { ok: false, reason: `locked out after ${LOCKOUT.failures} failed logins until ${new Date(failed.lockedUntil).toISOString()}` };
+    const row = this.o.db.prepare('SELECT * FROM identities WHERE kind = ? AND name = ?').get(kind, name) as Row | undefined;
+    const print = fingerprint(kind, name, secret);
+    let ok = false;
+    if (row && row.revoked_at === null) {
+      // A remembered check counts only while the stored hash is the one it was made against (a rotation
+      // by another process voids it). Both fingerprints are SHA-256 in base64: compared in constant time.
+      const known = this.verified.get(key);
+      ok = known !== undefined && known.hash.equals(row.hash) ? timingSafeEqual(Buffer.from(known.print), Buffer.from(print)) : timingSafeEqual(await hashOf(secret, row.salt), row.hash);
+    } else {
+      await hashOf(secret, randomBytes(16)); // as slow for an unknown name as for a wrong secret
+    }
+    if (!ok) return { ok: false, reason: this.fail(key, now) };
+    this.verified.set(key, { print, hash: row!.hash });
+    this.failures.delete(key);
+    return { ok: true, identity: kind === 'agent' ? { kind: 'agent', id: name } : { kind: 'user', name, role: row!.role ?? 'viewer' } };
+  }
+
+  private fail(key: string, now: number): string {
+    const f = this.failures.get(key);
+    const current = f && now - f.since <= LOCKOUT.windowMs ? { ...f, count: f.count + 1 } : { count: 1, since: now };
+    if (current.count >= LOCKOUT.failures) current.lockedUntil = now + LOCKOUT.lockMs;
+    this.failures.set(key, current);
+    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!); // a flood of names stays bounded
+    return current.lockedUntil !== undefined ? `wrong credential; ${current.count} failures: locked out for ${LOCKOUT.lockMs / 60_000} min` : 'wrong credential';
+  }
+
+  private async put(kind: IdentityKind, name: string, role: Role | null, secret: string): Promise<void> {
+    const salt = randomBytes(16);
+    const hash = await hashOf(secret, salt);
+    const now = this.o.clock.now();
+    this.o.db
+      .prepare(
+        `INSERT INTO identities (kind, name, role, salt, hash, created_at, changed_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+         ON CONFLICT (kind, name) DO UPDATE SET role = excluded.role, salt = excluded.salt, hash = excluded.hash, changed_at = excluded.changed_at, revoked_at = NULL`,
+      )
+      .run(kind, name, role, salt, hash, now, now);
+    this.verified.delete(`${kind}/${name}`);
+  }
+}
