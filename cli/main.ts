@@ -15,6 +15,7 @@ import { registerTestCommands } from './test-command.ts';
 import { registerShowCommands } from './show-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerMaintenanceCommands } from './maintenance-command.ts';
+import { registerIdentityCommands } from './identity-commands.ts';
 
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
@@ -36,6 +37,7 @@ registerTestCommands(program);
 registerShowCommands(program);
 registerMaintenanceCommands(program);
 registerReportCommand(program);
+registerIdentityCommands(program);
 
 try {
   await program.parseAsync(process.argv);

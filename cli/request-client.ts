@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { MqttClient } from 'mqtt';
 import { silentLogger } from '../lib/logger.ts';
-import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
+import { connectMqtt, endMqtt, parseBrokerUrl, waitForConnect } from '../lib/mqtt-connection.ts';
 import { responseCodec } from '../protocols/codec.ts';
-import { requestTopic, responseTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
+import { requestTopic, responseTopic, userRequestTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
 
 export class UserError extends Error {
   override name = 'UserError';
@@ -15,6 +15,9 @@ export interface RequestOptions {
   broker: string;
   timeoutMs: number;
   issuedBy: string;
+  /** A login (else the one in the broker URL, if any): requests then go under users/{user}/. */
+  user?: string;
+  password?: string;
 }
 
 /** Options every command that talks to the controller takes. */
@@ -28,7 +31,13 @@ export interface ClientOpts {
 export const requestOptions = (o: ClientOpts): RequestOptions => ({ broker: o.broker, timeoutMs: o.timeout ?? 5_000, issuedBy: `${os.userInfo().username}@${os.hostname()}` });
 
 export async function withController<T>(options: RequestOptions, work: (client: MqttClient) => Promise<T>): Promise<T> {
-  const client = connectMqtt({ url: options.broker, clientId: `onair-cli-${randomUUID().slice(0, 8)}`, log: silentLogger(), reconnect: { initialMs: 200, maxMs: 1000 } });
+  const client = connectMqtt({
+    url: options.broker,
+    clientId: `onair-cli-${randomUUID().slice(0, 8)}`,
+    ...(options.user !== undefined ? { username: options.user, password: options.password ?? '' } : {}),
+    log: silentLogger(),
+    reconnect: { initialMs: 200, maxMs: 1000 },
+  });
   try {
     await waitForConnect(client, Math.min(options.timeoutMs, 5_000)).catch(() => {
       throw new UserError(`cannot reach the OnAir broker at ${options.broker} (is "onair controller" running? set --broker or ONAIR_BROKER)`);
@@ -60,6 +69,7 @@ export async function request<O extends OperationName>(client: MqttClient, op: O
       else reject(new UserError(response.error ?? 'request failed'));
     };
     client.on('message', onMessage);
-    client.publish(requestTopic(op), JSON.stringify({ transaction, issuedBy: options.issuedBy, params }), { qos: 1 });
+    const user = options.user ?? parseBrokerUrl(options.broker).username;
+    client.publish(user ? userRequestTopic(user, op) : requestTopic(op), JSON.stringify({ transaction, issuedBy: options.issuedBy, params }), { qos: 1 });
   });
 }

@@ -37,9 +37,10 @@ export function registerRuntimeCommands(program: Command): void {
   program
     .command('agent')
     .description('run an agent: drive the devices in its config and report to the controller')
-    .requiredOption('-c, --config <file>', 'agent config (YAML)')
+    .option('-c, --config <file>', 'agent config (YAML); required to run an agent')
     .option('--state <dir>', 'where the last desired config is kept (overrides stateDir in the config)')
-    .action(async (opts: { config: string; state?: string }) => {
+    .action(async (opts: { config?: string; state?: string }) => {
+      if (!opts.config) throw new UserError('onair agent needs --config <file> (its agent config); onair agent add|rotate|revoke|list enrol agents');
       const { loadAgentConfig } = await import('../agent/config.ts');
       const { Agent } = await import('../agent/agent.ts');
       const { fileConfigCache } = await import('../agent/config-cache.ts');

@@ -4,6 +4,7 @@ import type { Logger } from '../lib/logger.ts';
 import { connectMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
 import { encode } from '../protocols/codec.ts';
 import { topic } from '../protocols/contract.ts';
+import type { BrokerAccess } from './broker-access.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { mqttBus, type Bus } from './bus.ts';
 import type { ControllerConfig } from './config.ts';
@@ -18,10 +19,15 @@ export interface BrokerLink {
  * Starts the embedded broker or connects to the external one. `listen` runs before the first
  * connect event (its subscriptions are made there); an external broker must answer within 10 s.
  */
-export async function openBrokerLink(o: { config: ControllerConfig['broker']; password?: string; clock: Clock; log: Logger; listen: (bus: Bus) => void }): Promise<BrokerLink> {
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export async function openBrokerLink(o: { config: ControllerConfig['broker']; password?: string; clock: Clock; log: Logger; login: BrokerAccess['login']; listen: (bus: Bus) => void }): Promise<BrokerLink> {
   const { config, log, clock } = o;
   if (config.embedded) {
-    const broker = await startEmbeddedBroker({ port: config.port, host: config.host, log });
+    const loopback = LOOPBACK.has(config.host);
+    const allowAnonymous = config.allowAnonymous ?? loopback;
+    if (allowAnonymous && !loopback) log.warn({ host: config.host }, 'broker.allowAnonymous is on for a network listener: anyone on the network can connect, fake a failure and command gear');
+    const broker = await startEmbeddedBroker({ port: config.port, host: config.host, log, access: { login: o.login, allowAnonymous } });
     const bus = broker.bus(log);
     o.listen(bus);
     return { bus, url: broker.url, broker };

@@ -7,6 +7,7 @@ import { tuneSocket } from '../lib/socket-tuning.ts';
 import { limitMqttPackets } from '../lib/mqtt-frame-limit.ts';
 import { MAX_PACKET_BYTES } from '../protocols/contract.ts';
 import type { Bus, MessageHandler } from './bus.ts';
+import { accessHooks, type BrokerAccess } from './broker-access.ts';
 import { orderPublishes } from './ordered-publish.ts';
 
 export interface EmbeddedBroker {
@@ -21,25 +22,20 @@ export interface EmbeddedBrokerSettings {
   port: number;
   host: string;
   log: Logger;
-  /** Optional credentials every client must present. */
-  credentials?: { username: string; password: string };
+  /** Logins and topic rules (controller/broker-access.ts); without it every client is accepted with every right. */
+  access?: BrokerAccess;
 }
 
 export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Promise<EmbeddedBroker> {
-  const credentials = settings.credentials;
+  const hooks = settings.access ? accessHooks(settings.access, settings.log) : undefined;
   const broker = await Aedes.createBroker({
     // mqemitter queues messages beyond `concurrency` and drains that queue recursively; under a
     // burst (20k health messages/s into a busy controller) the drain overflowed the stack and
     // killed the process (mcollina/mqemitter#204, still open). Its queue is unbounded anyway and
     // gives publishers no backpressure, so no limit loses nothing and removes the recursion.
     concurrency: 0,
-    // aedes takes replaceable hooks as options; keep its default authenticate without credentials.
-    ...(credentials
-      ? {
-          authenticate: (_client, username, password, done) =>
-            done(null, username === credentials.username && password?.toString() === credentials.password),
-        }
-      : {}),
+    // aedes takes replaceable hooks as options: logins and per-identity topic rules.
+    ...(hooks ? { authenticate: hooks.authenticate, authorizePublish: hooks.authorizePublish, authorizeSubscribe: hooks.authorizeSubscribe } : {}),
   });
   orderPublishes(broker);
   // NODELAY (Nagle + delayed ACK would add ~40 ms to every QoS 1 exchange), with writes batched per tick.

@@ -10,6 +10,11 @@ export const ControllerConfig = Type.Object(
         embedded: Type.Boolean({ default: true }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883 }),
         host: Type.String({ default: '0.0.0.0' }),
+        /**
+         * Clients without a login on the embedded broker. Default: only on a loopback listener
+         * (127.0.0.1, ::1); on any other the controller warns at every start when this is true.
+         */
+        allowAnonymous: Type.Optional(Type.Boolean()),
         /** With embedded: false, the external broker to use (Mosquitto, EMQX). */
         url: Type.Optional(Type.String()),
         username: Type.Optional(Type.String()),

@@ -12,6 +12,7 @@ import { encode } from '../protocols/codec.ts';
 import { TOPICS, controllerSubscriptions, responseTopic, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
 import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import type { EmbeddedBroker } from './broker.ts';
+import type { Identities } from './identities.ts';
 import { openBrokerLink } from './broker-link.ts';
 import type { Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
@@ -65,6 +66,8 @@ export class Controller {
   private stopping = false;
   private connects = 0;
   brokerUrl = '';
+  /** Enrolled agents and people: the broker's logins. */
+  identities!: Identities;
 
   private constructor(private readonly d: ControllerDependencies) {}
 
@@ -202,7 +205,8 @@ export class Controller {
       counters: this.counters,
       ...(this.d.onHealthHandled ? { onHealthHandled: this.d.onHealthHandled } : {}),
     });
-    const link = await openBrokerLink({ config: config.broker, password: this.d.brokerPassword, clock, log, listen: (bus) => this.listen(bus) });
+    this.identities = this.store.identities(clock);
+    const link = await openBrokerLink({ config: config.broker, password: this.d.brokerPassword, clock, log, login: (u, p) => this.identities.login(u, p), listen: (bus) => this.listen(bus) });
     this.broker = link.broker;
     this.brokerUrl = link.url;
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.

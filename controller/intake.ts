@@ -17,7 +17,7 @@ export interface IntakeDependencies {
   fleet: Fleet;
   commands: { onResult(agent: string, result: CommandResult): boolean };
   catalog: { onApplied(agent: string, report: AppliedConfig): void };
-  router: { handle(op: string, payload: Buffer): Promise<void> };
+  router: { handle(op: string, payload: Buffer, user?: string): Promise<void> };
   record: (event: NewEvent) => void;
   clock: Clock;
   log: Logger;
@@ -72,7 +72,7 @@ export class MessageIntake {
       }
       case 'request':
         if (retained) return; // a retained copy of a request was answered when it was made
-        this.d.router.handle(parsed.op, payload).catch((err: Error) => this.d.log.error({ op: parsed.op, err: err.message }, 'a request failed outside its handler'));
+        this.d.router.handle(parsed.op, payload, parsed.user).catch((err: Error) => this.d.log.error({ op: parsed.op, err: err.message }, 'a request failed outside its handler'));
         return;
       default:
         return;

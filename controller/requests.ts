@@ -26,7 +26,8 @@ const KNOWN = Object.keys(OPERATIONS);
 export class RequestRouter {
   constructor(private readonly s: RequestRouterSettings) {}
 
-  async handle(op: string, payload: Buffer): Promise<void> {
+  /** `user`: the logged-in person the topic names (the broker checked it); the payload's issuedBy is only a note then. */
+  async handle(op: string, payload: Buffer, user?: string): Promise<void> {
     if (!isOperation(op)) {
       const near = closest(op, KNOWN);
       const error = `unknown operation "${op}"${near ? ` (did you mean "${near}"?)` : ''}; operations: ${KNOWN.join(', ')}`;
@@ -34,10 +35,10 @@ export class RequestRouter {
       this.answerInvalid(op, payload, error);
       return;
     }
-    await this.run(op, payload);
+    await this.run(op, payload, user);
   }
 
-  private async run<O extends OperationName>(op: O, payload: Buffer): Promise<void> {
+  private async run<O extends OperationName>(op: O, payload: Buffer, user?: string): Promise<void> {
     const decoded = requestCodec(op).decode(payload);
     if (!decoded.ok) {
       this.s.onInvalid(op, decoded.reason);
@@ -48,7 +49,8 @@ export class RequestRouter {
     let response: OperationResponse<O>;
     try {
       const handler = this.s.handlers[op] as (p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>;
-      const data = await handler(params, issuedBy ?? 'mqtt-client');
+      const by = user === undefined ? (issuedBy ?? 'mqtt-client') : issuedBy && issuedBy !== user ? `${user} (via ${issuedBy})` : user;
+      const data = await handler(params, by);
       response = { transaction, status: 'ok', data } as OperationResponse<O>;
     } catch (err) {
       response = { transaction, status: 'error', error: errorMessage(err) } as OperationResponse<O>;

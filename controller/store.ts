@@ -3,6 +3,8 @@
  * slot assignments and the append-only event log. Written on state changes only, never
  * per health message.
  */
+import type { Clock } from '../lib/clock.ts';
+import { Identities } from './identities.ts';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -78,6 +80,11 @@ export class Store {
   readonly catalog: CatalogStore;
   /** Shows, test jobs, schedules and checklists. */
   readonly plan: PlanStore;
+
+  /** Enrolled agents and people, in this database (controller/identities.ts). */
+  identities(clock: Clock): Identities {
+    return new Identities({ db: this.db, clock });
+  }
 
   constructor(dataDir: string, hooks: StoreHooks = {}) {
     this.onCorrupt = hooks.onCorrupt ?? (() => undefined);

@@ -55,6 +55,9 @@ export function connectMqtt(settings: MqttConnectionSettings): MqttClient {
   };
   if (settings.will) options.will = settings.will();
   const endpoint = parseBrokerUrl(settings.url);
+  // Credentials in the URL (mqtt://user:pw@host) count when none are given apart.
+  if (options.username === undefined && endpoint.username !== undefined) options.username = endpoint.username;
+  if (options.password === undefined && endpoint.password !== undefined) options.password = endpoint.password;
   const client = new MqttClient(() => {
     if (endpoint.tls) return tuneSocket(tls.connect({ host: endpoint.host, port: endpoint.port, servername: endpoint.host }));
     return tuneSocket(net.createConnection({ host: endpoint.host, port: endpoint.port }));
@@ -110,6 +113,8 @@ export interface BrokerEndpoint {
   host: string;
   port: number;
   tls: boolean;
+  username?: string;
+  password?: string;
 }
 
 /** mqtt://host[:1883] or mqtts://host[:8883]; credentials in the URL are accepted but better kept in config. */
@@ -123,5 +128,11 @@ export function parseBrokerUrl(url: string): BrokerEndpoint {
   const secure = parsed.protocol === 'mqtts:';
   if (parsed.protocol !== 'mqtt:' && !secure) throw new Error(`broker URL "${url}": only mqtt:// and mqtts:// are supported`);
   const port = parsed.port ? Number(parsed.port) : secure ? 8883 : 1883;
-  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port, tls: secure };
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    tls: secure,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+  };
 }

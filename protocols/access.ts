@@ -5,7 +5,9 @@
  * policies: an agent speaks only under its own `agents/{id}/`, only the controller commands gear or
  * publishes slots and desired configs, and a person asks the controller only for what their role allows.
  */
-import { ROOT, type OperationName } from './contract.ts';
+import { ROOT, controllerSubscriptions, userRequestTopic, type OperationName } from './contract.ts';
+
+export { userRequestTopic };
 
 export const ROLES = ['viewer', 'technician', 'engineer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -44,9 +46,7 @@ export const OPERATION_ROLE: Readonly<Record<OperationName, Role>> = {
 
 export const roleAllows = (role: Role, op: OperationName): boolean => ROLES.indexOf(role) >= ROLES.indexOf(OPERATION_ROLE[op]);
 
-/** Where a person's requests go when the broker authenticates: the name is in the topic, so any broker can check it. */
-export const userRequestTopic = (user: string, op: string): string => `${ROOT}/users/${user}/requests/${op}`;
-export const userRequestFilter = `${ROOT}/users/+/requests/+`;
+export const userRequestFilter = controllerSubscriptions.userRequests;
 
 const levels = (topic: string): string[] => topic.split('/');
 const ROOT_LEVELS = ROOT.split('/').length;

@@ -171,6 +171,12 @@ export type OperationRequest<O extends OperationName> = Static<ReturnType<typeof
 export type OperationResponse<O extends OperationName> = Static<ReturnType<typeof responseSchema<O>>>;
 
 export const requestTopic = (op: OperationName): string => `${ROOT}/controller/requests/${op}`;
+/**
+ * A logged-in person's request: their name is in the topic, so any broker can check it (Mosquitto:
+ * `pattern write onair/v1/users/%u/requests/#`) and the controller records who asked from the
+ * topic, never from the payload. `controller/requests/{op}` serves only where logins are off.
+ */
+export const userRequestTopic = (user: string, op: string): string => `${ROOT}/users/${user}/requests/${op}`;
 /** Also for an unknown operation (an id-shaped one), so its asker hears why. */
 export const responseTopic = (op: OperationName | string): string => `${ROOT}/controller/responses/${op}`;
 
@@ -195,6 +201,7 @@ export const controllerSubscriptions = {
   commandResult: `${ROOT}/agents/+/results`,
   appliedConfig: `${ROOT}/agents/+/config/applied`,
   requests: `${ROOT}/controller/requests/+`,
+  userRequests: `${ROOT}/users/+/requests/+`,
 } as const;
 
 export type ParsedTopic =
@@ -202,7 +209,7 @@ export type ParsedTopic =
   | { name: 'deviceHealth'; agentId: string; deviceId: string }
   | { name: 'slot'; slotId: string }
   | { name: 'controllerState' | 'controllerEvents' }
-  | { name: 'request' | 'response'; op: string }
+  | { name: 'request' | 'response'; op: string; /** a logged-in person's request (users/{user}/requests/{op}) */ user?: string }
   /** An OnAir topic whose ids break the id rule: refused before anything reads, stores or echoes them. */
   | { name: 'invalid'; reason: string };
 
@@ -244,6 +251,10 @@ export function parseTopic(mqttTopic: string): ParsedTopic | undefined {
       const slotId = levels.slice(ROOT_LEVELS + 1).join('/');
       return SLOT_ID.test(slotId) ? { name: 'slot', slotId } : invalidId('slot', slotId);
     }
+    case 'users':
+      if (b !== 'requests' || !c || levels.length !== ROOT_LEVELS + 4) return undefined;
+      if (!ID.test(a ?? '')) return invalidId('user', a ?? '');
+      return ID.test(c) ? { name: 'request', op: c, user: a! } : invalidId('operation', c);
     case 'controller':
       if (a === 'state' && levels.length === ROOT_LEVELS + 2) return { name: 'controllerState' };
       if (a === 'events' && levels.length === ROOT_LEVELS + 2) return { name: 'controllerEvents' };

@@ -57,6 +57,15 @@ export function generateProtocolDocs(): GeneratedFile[] {
     files.push({ path: `docs/schemas/${name}.json`, content: jsonSchema(name, spec.schema) });
   }
   md.push('', '## Requests to the controller', '', 'Publish `{transaction, issuedBy?, params}` to `controller/requests/{op}`; the answer on `controller/responses/{op}` echoes `transaction` with `{status: "ok", data}` or `{status: "error", error}`. Subscribe to the response topic before publishing. Any MQTT client can drive OnAir this way:', '', '```sh', `mosquitto_sub -t '${ROOT}/controller/responses/failover' &`, `mosquitto_pub -t '${ROOT}/controller/requests/failover' -m '{"transaction":"t1","issuedBy":"stream-deck","params":{"slot":"studio-a/cam-wide","reason":"camera 1 smeared"}}'`, '```', '');
+  md.push(
+    'With logins (the embedded broker requires them on a network listener; `broker.allowAnonymous` says otherwise), a person publishes under their own name: `users/{user}/requests/{op}`. The broker lets each user publish only there and only for the operations their role allows (viewer: reading; technician: + profiles, devices, slots, tests, schedules, pre-show; engineer: + failover, on-air, shows; admin: everything), and the controller records the user from the topic — `issuedBy` in the payload is kept only as a note of the client (`eve (via stream-deck)`). With Mosquitto the same rule is `pattern write onair/v1/users/%u/requests/#`. `controller/requests/{op}` serves only where logins are off. Agents log in as `agent:<id>` and may publish only under `agents/{their id}/` and subscribe only to their own `commands` and `config`; a refused publish closes the client and nothing of it is stored (retained or not). The rules: `protocols/access.ts`.',
+    '',
+    '```sh',
+    `mosquitto_sub -u eve -P "$ONAIR_PASSWORD" -t '${ROOT}/controller/responses/failover' &`,
+    `mosquitto_pub -u eve -P "$ONAIR_PASSWORD" -t '${ROOT}/users/eve/requests/failover' -m '{"transaction":"t1","issuedBy":"stream-deck","params":{"slot":"studio-a/cam-wide","reason":"camera 1 smeared"}}'`,
+    '```',
+    '',
+  );
   md.push('| op | params | data | what |', '|---|---|---|---|');
   for (const op of Object.keys(OPERATIONS) as OperationName[]) {
     md.push(`| \`${op}\` | [request](schemas/request.${op}.json) | [response](schemas/response.${op}.json) | ${OPERATIONS[op].description} |`);

@@ -1,0 +1,100 @@
+/**
+ * Enrolling agents and people, run on the controller's machine against its database (as
+ * `mosquitto_passwd` works on its password file): the running controller checks each login against
+ * the database, so an enrolment, a rotation or a revocation counts from the next login. A credential
+ * is printed once and stored only as a salted scrypt hash.
+ */
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { systemClock } from '../lib/clock.ts';
+import { ROLES, type Role } from '../protocols/access.ts';
+import type { Identities } from '../controller/identities.ts';
+import { UserError } from './request-client.ts';
+
+interface StoreOpts {
+  controllerConfig?: string;
+  data?: string;
+}
+
+/** The controller's database, found as `onair controller` finds it (--data, or the config's dataDir). */
+async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities) => Promise<T> | T): Promise<T> {
+  const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
+  const { Store } = await import('../controller/store.ts');
+  const file = opts.controllerConfig;
+  const config = file ? loadControllerConfig(file) : defaultControllerConfig();
+  const dir = opts.data ?? path.resolve(file ? path.dirname(path.resolve(file)) : process.cwd(), config.dataDir);
+  const store = new Store(dir);
+  try {
+    return await work(store.identities(systemClock));
+  } finally {
+    store.close();
+  }
+}
+
+/** ONAIR_PASSWORD, or asked on the terminal without echo. */
+async function password(prompt: string): Promise<string> {
+  if (process.env.ONAIR_PASSWORD) return process.env.ONAIR_PASSWORD;
+  if (!process.stdin.isTTY) throw new UserError('set ONAIR_PASSWORD, or run on a terminal to be asked');
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
+  process.stderr.write(prompt);
+  try {
+    return await new Promise<string>((resolve) => rl.question('', resolve));
+  } finally {
+    rl.close();
+    process.stderr.write('\n');
+  }
+}
+
+const storeOptions = (c: Command): Command => c.option('--controller-config <file>', 'the controller\'s config (YAML): its dataDir').option('--data <dir>', 'the controller\'s data directory');
+
+export function registerIdentityCommands(program: Command): void {
+  // `onair agent` runs an agent; its subcommands enrol agents with the controller's broker.
+  const agent = program.commands.find((c) => c.name() === 'agent') ?? program.command('agent');
+  const enrol = async (id: string, opts: StoreOpts, verb: string) => {
+    const credential = await withIdentities(opts, (ids) => ids.enrollAgent(id));
+    process.stdout.write(
+      `${verb} agent ${id}. Its credential (shown once, stored only as a hash):\n\n  ${credential}\n\n` +
+        `Give it to the agent by reference, never in its config file:\n  broker: { url: mqtt://<controller>:1883, username: "agent:${id}", passwordEnv: ONAIR_AGENT_PASSWORD }\n`,
+    );
+  };
+  storeOptions(agent.command('add <id>').description('enrol an agent and print its credential once')).action((id: string, opts: StoreOpts) => enrol(id, opts, 'Enrolled'));
+  storeOptions(agent.command('rotate <id>').description('give an agent a new credential (the old one stops working)')).action((id: string, opts: StoreOpts) => enrol(id, opts, 'Rotated'));
+  storeOptions(agent.command('revoke <id>').description('stop an agent logging in')).action(async (id: string, opts: StoreOpts) => {
+    if (!(await withIdentities(opts, (ids) => ids.revoke('agent', id)))) throw new UserError(`no enrolled agent ${id} to revoke`);
+    process.stdout.write(`Revoked agent ${id}: it can no longer log in (a connection it has now stays until it drops).\n`);
+  });
+  storeOptions(agent.command('list').description('enrolled agents')).action(async (opts: StoreOpts) => {
+    for (const a of await withIdentities(opts, (ids) => ids.list('agent'))) process.stdout.write(`${a.name.padEnd(24)} ${a.revokedAt ? `revoked ${new Date(a.revokedAt).toISOString()}` : `enrolled, credential from ${new Date(a.changedAt).toISOString()}`}\n`);
+  });
+
+  const user = program.command('user').description('people who log in to OnAir, with a role (run on the controller machine)');
+  storeOptions(user.command('add <name>').description('add a person (password from ONAIR_PASSWORD or asked)').requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)).action(
+    async (name: string, opts: StoreOpts & { role: string }) => {
+      if (!ROLES.includes(opts.role as Role)) throw new UserError(`unknown role "${opts.role}" (roles: ${ROLES.join(', ')})`);
+      const secret = await password(`password for ${name}: `);
+      await withIdentities(opts, (ids) => ids.addUser(name, opts.role as Role, secret)).catch((err: Error) => {
+        throw new UserError(err.message);
+      });
+      process.stdout.write(`Added ${name} (${opts.role}).\n`);
+    },
+  );
+  storeOptions(user.command('passwd <name>').description('set a person\'s password (ONAIR_PASSWORD or asked)')).action(async (name: string, opts: StoreOpts) => {
+    const current = (await withIdentities(opts, (ids) => ids.list('user'))).find((u) => u.name === name && u.revokedAt === null);
+    if (!current?.role) throw new UserError(`no user ${name}`);
+    const secret = await password(`new password for ${name}: `);
+    await withIdentities(opts, (ids) => ids.addUser(name, current.role!, secret)).catch((err: Error) => {
+      throw new UserError(err.message);
+    });
+    process.stdout.write(`Password of ${name} changed.\n`);
+  });
+  storeOptions(user.command('remove <name>').description('stop a person logging in')).action(async (name: string, opts: StoreOpts) => {
+    if (!(await withIdentities(opts, (ids) => ids.revoke('user', name)))) throw new UserError(`no user ${name}`);
+    process.stdout.write(`Removed ${name}.\n`);
+  });
+  storeOptions(user.command('list').description('people and their roles')).action(async (opts: StoreOpts) => {
+    for (const u of await withIdentities(opts, (ids) => ids.list('user'))) process.stdout.write(`${u.name.padEnd(24)} ${(u.role ?? '').padEnd(11)} ${u.revokedAt ? 'removed' : 'active'}\n`);
+  });
+}

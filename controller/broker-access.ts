@@ -1,0 +1,60 @@
+/**
+ * The embedded broker's login and topic checks, as aedes hooks [aedes: authenticate,
+ * authorizePublish, authorizeSubscribe]. A client that logs in gets the rights of its identity
+ * (protocols/access.ts); a client without a login is accepted only where anonymous access is allowed
+ * (a loopback listener, or `broker.allowAnonymous`), and then keeps the open rights OnAir had before
+ * logins. Every refusal is logged with the identity and the topic.
+ */
+import type { AedesOptions, Client } from 'aedes';
+import type { Logger } from '../lib/logger.ts';
+import { mayPublish, maySubscribe, type Identity } from '../protocols/access.ts';
+import type { LoginResult } from './identities.ts';
+
+export interface BrokerAccess {
+  login(username: string, password: string): Promise<LoginResult>;
+  allowAnonymous: boolean;
+}
+
+const describe = (who: Identity | undefined): string => (!who ? 'anonymous' : who.kind === 'agent' ? `agent ${who.id}` : who.kind === 'user' ? `user ${who.name} (${who.role})` : 'controller');
+/** [MQTT-3.2.2-3] CONNACK return codes: 4 bad user name or password, 5 not authorised. */
+const refusal = (message: string, returnCode: 4 | 5): Error & { returnCode: number } => Object.assign(new Error(message), { returnCode });
+
+export function accessHooks(access: BrokerAccess, log: Logger): Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> & { identityOf(client: Client): Identity | undefined } {
+  const identities = new WeakMap<Client, Identity>();
+  return {
+    identityOf: (client) => identities.get(client),
+    authenticate(client, username, password, done) {
+      if (!username) {
+        if (access.allowAnonymous) return done(null, true);
+        log.warn({ client: client.id }, 'refused an anonymous MQTT client: logins are required on this listener');
+        return done(refusal('a login is required', 5), false);
+      }
+      access.login(username, password?.toString('utf8') ?? '').then(
+        (result) => {
+          if (result.ok) {
+            identities.set(client, result.identity);
+            return done(null, true);
+          }
+          log.warn({ client: client.id, username: username.slice(0, 80), reason: result.reason }, 'refused an MQTT login');
+          done(refusal(result.reason, 4), false);
+        },
+        (err: Error) => done(refusal(`the login could not be checked: ${err.message}`, 5), false),
+      );
+    },
+    authorizePublish(client, packet, done) {
+      // A will aedes publishes after its own restart has no client: only where anyone may publish.
+      const who = client ? identities.get(client) : undefined;
+      if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ is reserved')); // aedes' own default check
+      if (!who) return done(client || access.allowAnonymous ? null : new Error('not authorised'));
+      if (mayPublish(who, packet.topic)) return done(null);
+      log.warn({ client: client?.id, identity: describe(who), topic: packet.topic.slice(0, 200), retain: packet.retain }, 'refused a publish the identity may not make (the client is disconnected; nothing is stored)');
+      done(new Error(`${describe(who)} may not publish on ${packet.topic}`));
+    },
+    authorizeSubscribe(client, subscription, done) {
+      const who = identities.get(client);
+      if (!who || maySubscribe(who, subscription.topic)) return done(null, subscription);
+      log.warn({ client: client.id, identity: describe(who), filter: subscription.topic.slice(0, 200) }, 'refused a subscription the identity may not make');
+      done(null, null); // negated: SUBACK 0x80 [MQTT-3.9.3]
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * The embedded broker enforces who may say what (issue 11's forgeries, tried as a plain MQTT client
+ * would): logins required (allowAnonymous: false), agents enrolled with their own credential, people
+ * with a role. Each forgery is refused, changes nothing, and the controller carries on.
+ */
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agent } from '../../agent/agent.ts';
+import type { Controller } from '../../controller/controller.ts';
+import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import { connectMqtt, endMqtt } from '../../lib/mqtt-connection.ts';
+import { topic, userRequestTopic } from '../../protocols/contract.ts';
+import { closeClient, rawClient, registerGear, removeDir, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+
+let dir: string;
+let controller: Controller;
+let agents: Agent[];
+let port: number;
+const SLOT = 'studio-a/cam-wide';
+const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12' };
+const credentials: Record<string, string> = {};
+
+const url = (user?: string, password?: string) => `mqtt://${user ? `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@` : ''}127.0.0.1:${port}`;
+const asUser = (name: keyof typeof PASSWORDS) => url(name, PASSWORDS[name]);
+const asAgent = (id: string) => url(`agent:${id}`, credentials[id]);
+const ask = (broker: string, op: 'failover' | 'status', params: Record<string, unknown>, timeoutMs = 3_000) => {
+  const options: RequestOptions = { broker, timeoutMs, issuedBy: 'stream-deck' };
+  return withController(options, (c) => request(c, op as 'status', params as never, options));
+};
+/** Resolves true if the broker closes the client within `ms` (a refused publish closes it [aedes authorizePublish]). */
+const closedWithin = (client: MqttClient, ms: number) => new Promise<boolean>((resolve) => {
+  const timer = setTimeout(() => resolve(false), ms);
+  client.once('close', () => (clearTimeout(timer), resolve(true)));
+});
+/** The error a refused login gets (mqtt.js reports the CONNACK return code), without retrying. */
+const loginRefusal = (broker: string) =>
+  new Promise<string>((resolve) => {
+    const client = connectMqtt({ url: broker, clientId: `refused-${Date.now()}`, log: silentLogger(), reconnect: { initialMs: 60_000, maxMs: 60_000 } });
+    client.once('error', (err) => {
+      void endMqtt(client, true);
+      resolve(err.message);
+    });
+  });
+const agentOnline = (id: string) => controller.status().agents.find((a) => a.agent === id);
+
+beforeAll(async () => {
+  dir = tempDir();
+  controller = await startController({ dataDir: dir, config: { broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false } } });
+  port = Number(new URL(controller.brokerUrl).port);
+  for (const id of ['agent-a', 'agent-b']) credentials[id] = await controller.identities.enrollAgent(id);
+  await controller.identities.addUser('eve', 'engineer', PASSWORDS.eve);
+  await controller.identities.addUser('vic', 'viewer', PASSWORDS.vic);
+  agents = [await startAgent(asAgent('agent-a'), 'agent-a', []), await startAgent(asAgent('agent-b'), 'agent-b', [])];
+  await registerGear(asUser('eve'), [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+  await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 10_000, 'both cameras ok, over logged-in agents');
+  controller.setOnAir(true, 'test', 'on air for the forgeries');
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all((agents ?? []).map((a) => a.stop()));
+  await controller?.stop();
+  removeDir(dir);
+});
+
+describe('enrolment with the CLI on the controller machine, and the CLI logging in', () => {
+  it('onair agent add prints a credential the running controller accepts at once; onair status logs in with the URL’s credentials', async () => {
+    const enrolled = await runOnair(url(), 'agent', 'add', 'agent-c', '--data', dir);
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    const credential = /^ {2}(\S{43})$/m.exec(enrolled.stdout)?.[1];
+    expect(credential).toBeDefined();
+    const client = await rawClient(url('agent:agent-c', credential));
+    await closeClient(client);
+    const denied = await runOnair(url(), 'status');
+    expect(denied.code).not.toBe(0);
+    const status = await runOnair(asUser('vic'), 'status', '--json');
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ onAir: true });
+    const revoked = await runOnair(url(), 'agent', 'revoke', 'agent-c', '--data', dir);
+    expect(revoked.code).toBe(0);
+    expect(await loginRefusal(url('agent:agent-c', credential))).toMatch(/Bad username or password/i);
+  });
+});
+
+describe('the embedded broker with logins', () => {
+  it('refuses a client without a login, and a wrong password, with the CONNACK code that says so', async () => {
+    expect(await loginRefusal(url())).toMatch(/Not authorized/i); // 5
+    expect(await loginRefusal(url('eve', 'not the password'))).toMatch(/Bad username or password/i); // 4
+    expect(await loginRefusal(url('agent:agent-a', credentials['agent-b']))).toMatch(/Bad username or password/i);
+  });
+
+  it('refuses a forged retained death of another agent: nothing is stored, the agent stays online, no failover', async () => {
+    const session = agentOnline('agent-a')!.session;
+    const forger = await rawClient(asAgent('agent-b'));
+    const closed = closedWithin(forger, 2_000);
+    forger.publish(topic.agentState('agent-a'), JSON.stringify({ online: false, session, ts: Date.now() }), { qos: 1, retain: true });
+    expect(await closed, 'the forger is disconnected').toBe(true);
+    await closeClient(forger);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(agentOnline('agent-a')).toMatchObject({ online: true, session });
+    expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
+    // The retained birth is still the agent's own: a new reader sees it, not the forgery.
+    const reader = await rawClient(asUser('vic'));
+    const retained = new Promise<string>((resolve) => reader.on('message', (_t, p) => resolve(p.toString())));
+    await reader.subscribeAsync(topic.agentState('agent-a'), { qos: 1 });
+    expect(JSON.parse(await retained)).toMatchObject({ online: true, session });
+    await closeClient(reader);
+  });
+
+  it('refuses forged failed health, and a command sent straight to an agent', async () => {
+    const forger = await rawClient(asUser('eve'));
+    const closed = closedWithin(forger, 2_000);
+    forger.publish(topic.deviceHealth('agent-a', 'cam-1'), JSON.stringify({ status: 'failed', checks: [], metrics: {}, consecutiveFailures: 99, ts: Date.now(), seq: 1e6, session: agentOnline('agent-a')!.session }), { qos: 1 });
+    expect(await closed).toBe(true);
+    await closeClient(forger);
+    const commander = await rawClient(asUser('eve'));
+    const closedToo = closedWithin(commander, 2_000);
+    commander.publish(topic.command('agent-a'), JSON.stringify({ id: 'forged-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'eve' }), { qos: 1 });
+    expect(await closedToo).toBe(true);
+    await closeClient(commander);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(controller.status().devices.find((d) => d.device === 'cam-1')?.status).toBe('ok');
+    expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
+  });
+
+  it('lets a viewer read but not fail over; an engineer fails over, recorded as the logged-in user', async () => {
+    await expect(ask(asUser('vic'), 'status', {})).resolves.toMatchObject({ onAir: true });
+    await expect(ask(asUser('vic'), 'failover', { slot: SLOT, reason: 'viewer tries' })).rejects.toThrow();
+    expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
+    const viewer = await rawClient(asUser('vic'));
+    await expect(viewer.subscribeAsync(topic.command('agent-a'), { qos: 1 }), 'SUBACK 0x80: refused').rejects.toThrow(/Subscribe error/);
+    const published = closedWithin(viewer, 2_000);
+    viewer.publish(userRequestTopic('eve', 'failover'), JSON.stringify({ transaction: 'x', issuedBy: 'eve', params: { slot: SLOT } }), { qos: 1 });
+    expect(await published, 'a request in another user’s name').toBe(true);
+    await closeClient(viewer);
+
+    await ask(asUser('eve'), 'failover', { slot: SLOT, reason: 'rehearsal' }, 5_000);
+    expect(controller.status().slots[0]!.active?.device).toBe('cam-2');
+    const started = controller.events({}).filter((e) => e.type === 'failover.started').at(-1);
+    expect(started?.by, 'who did it comes from the login, the client’s claim only as a note').toBe('eve (via stream-deck)');
+  });
+});
