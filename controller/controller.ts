@@ -13,6 +13,7 @@ import { TOPICS, controllerSubscriptions, responseTopic, topic, type PayloadOf, 
 import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import type { EmbeddedBroker } from './broker.ts';
 import type { Identities } from './identities.ts';
+import { RateLimiter } from '../lib/rate-limit.ts';
 import { openBrokerLink } from './broker-link.ts';
 import type { Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
@@ -191,6 +192,7 @@ export class Controller {
       log,
       respond: (op, payload) => this.bus.publish(responseTopic(op), payload, { qos: 1, retain: false }),
       onInvalid: (op, reason) => this.intake.countInvalid(`controller/requests/${op}`, reason),
+      limiter: new RateLimiter({ clock, perSecond: 10, burst: 30 }),
       handlers: this.handlers(),
     });
 

@@ -6,6 +6,7 @@
  * answer included.
  */
 import type { Logger } from '../lib/logger.ts';
+import type { RateLimiter } from '../lib/rate-limit.ts';
 import { closest } from '../lib/yaml-config.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { requestCodec, responseCodec } from '../protocols/codec.ts';
@@ -19,6 +20,8 @@ export interface RequestRouterSettings {
   respond: (op: string, payload: Buffer) => void;
   log: Logger;
   onInvalid: (op: string, reason: string) => void;
+  /** Requests per logged-in user (anonymous ones, possible only on a loopback or explicitly open listener, are not limited). */
+  limiter?: RateLimiter;
 }
 
 const KNOWN = Object.keys(OPERATIONS);
@@ -46,6 +49,12 @@ export class RequestRouter {
       return;
     }
     const { transaction, params, issuedBy } = decoded.value as { transaction: string; params: OperationParams<O>; issuedBy?: string };
+    const limit = user === undefined ? undefined : this.s.limiter?.take(user);
+    if (limit && !limit.allowed) {
+      if (limit.firstRefusal) this.s.log.warn({ user, op, issuedBy }, 'rate limit: refusing requests from this user until they slow down');
+      this.s.respond(op, this.encode(op, transaction, { transaction, status: 'error', error: `too many requests from ${user}: slow down (a stuck button?)` } as OperationResponse<O>));
+      return;
+    }
     let response: OperationResponse<O>;
     try {
       const handler = this.s.handlers[op] as (p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>;

@@ -134,6 +134,17 @@ describe('the embedded broker with logins', () => {
     expect(await published, 'a request in another user’s name').toBe(true);
     await closeClient(viewer);
 
+    // A stuck button: 60 requests at once from one user are answered, the excess with "slow down".
+    const flooder = await rawClient(asUser('vic'));
+    const answers: string[] = [];
+    flooder.on('message', (_t, p) => answers.push((JSON.parse(p.toString()) as { status: string; error?: string }).error ?? 'ok'));
+    await flooder.subscribeAsync('onair/v1/controller/responses/status', { qos: 1 });
+    for (let i = 0; i < 60; i += 1) flooder.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: `flood-${i}`, params: {} }), { qos: 1 });
+    await waitUntil(() => answers.length === 60, 5_000, 'every request answered');
+    expect(answers.filter((a) => a === 'ok').length).toBeGreaterThanOrEqual(30);
+    expect(answers.filter((a) => a.startsWith('too many requests from vic')).length).toBeGreaterThan(0);
+    await closeClient(flooder);
+
     await ask(asUser('eve'), 'failover', { slot: SLOT, reason: 'rehearsal' }, 5_000);
     expect(controller.status().slots[0]!.active?.device).toBe('cam-2');
     const started = controller.events({}).filter((e) => e.type === 'failover.started').at(-1);
