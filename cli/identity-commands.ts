@@ -5,12 +5,11 @@
  * is printed once and stored only as a salted scrypt hash.
  */
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { systemClock } from '../lib/clock.ts';
 import { ROLES, type Role } from '../protocols/access.ts';
 import type { Identities } from '../controller/identities.ts';
+import { askSecret } from './prompt.ts';
 import { UserError } from './request-client.ts';
 
 interface StoreOpts {
@@ -37,15 +36,7 @@ async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities) => Pro
 async function password(prompt: string): Promise<string> {
   if (process.env.ONAIR_PASSWORD) return process.env.ONAIR_PASSWORD;
   if (!process.stdin.isTTY) throw new UserError('set ONAIR_PASSWORD, or run on a terminal to be asked');
-  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
-  process.stderr.write(prompt);
-  try {
-    return await new Promise<string>((resolve) => rl.question('', resolve));
-  } finally {
-    rl.close();
-    process.stderr.write('\n');
-  }
+  return askSecret(prompt);
 }
 
 const storeOptions = (c: Command): Command => c.option('--controller-config <file>', 'the controller\'s config (YAML): its dataDir').option('--data <dir>', 'the controller\'s data directory');

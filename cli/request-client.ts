@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { MqttClient } from 'mqtt';
 import { silentLogger } from '../lib/logger.ts';
+import { askSecret } from './prompt.ts';
 import { connectMqtt, endMqtt, parseBrokerUrl, waitForConnect } from '../lib/mqtt-connection.ts';
 import { responseCodec } from '../protocols/codec.ts';
 import { requestTopic, responseTopic, userRequestTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
@@ -27,10 +28,23 @@ export interface ClientOpts {
   json?: boolean;
 }
 
-/** Who is asking, as recorded in the audit log: user@host. */
-export const requestOptions = (o: ClientOpts): RequestOptions => ({ broker: o.broker, timeoutMs: o.timeout ?? 5_000, issuedBy: `${os.userInfo().username}@${os.hostname()}` });
+/**
+ * Who is asking: the login (ONAIR_USER, or the user in the broker URL) is what the audit log records;
+ * `issuedBy` (user@host) rides along as a note of the client.
+ */
+export const requestOptions = (o: ClientOpts): RequestOptions => ({
+  broker: o.broker,
+  timeoutMs: o.timeout ?? 5_000,
+  issuedBy: `${os.userInfo().username}@${os.hostname()}`,
+  ...(process.env.ONAIR_USER ? { user: process.env.ONAIR_USER } : {}),
+  ...(process.env.ONAIR_PASSWORD !== undefined ? { password: process.env.ONAIR_PASSWORD } : {}),
+});
 
 export async function withController<T>(options: RequestOptions, work: (client: MqttClient) => Promise<T>): Promise<T> {
+  if (options.user !== undefined && options.password === undefined) {
+    if (!process.stdin.isTTY) throw new UserError(`a password for ${options.user}: set ONAIR_PASSWORD, or run on a terminal to be asked`);
+    options = { ...options, password: await askSecret(`password for ${options.user}: `) };
+  }
   const client = connectMqtt({
     url: options.broker,
     clientId: `onair-cli-${randomUUID().slice(0, 8)}`,
@@ -39,7 +53,11 @@ export async function withController<T>(options: RequestOptions, work: (client: 
     reconnect: { initialMs: 200, maxMs: 1000 },
   });
   try {
-    await waitForConnect(client, Math.min(options.timeoutMs, 5_000)).catch(() => {
+    const refused = new Promise<string>((resolve) => client.once('error', (err) => resolve(err.message)));
+    await waitForConnect(client, Math.min(options.timeoutMs, 5_000)).catch(async () => {
+      // A CONNACK refusal is no unreachable broker: say which.
+      const why = await Promise.race([refused, Promise.resolve('')]);
+      if (/not authori[sz]ed|bad user ?name or password/i.test(why)) throw new UserError(`the OnAir broker at ${options.broker} refused the login (${why}): log in with ONAIR_USER and ONAIR_PASSWORD, or mqtt://user:password@host`);
       throw new UserError(`cannot reach the OnAir broker at ${options.broker} (is "onair controller" running? set --broker or ONAIR_BROKER)`);
     });
     return await work(client);
@@ -52,9 +70,15 @@ export async function request<O extends OperationName>(client: MqttClient, op: O
   const transaction = randomUUID();
   const codec = responseCodec(op);
   await client.subscribeAsync(responseTopic(op), { qos: 1 });
+  const user = options.user ?? parseBrokerUrl(options.broker).username;
   return new Promise<OperationData<O>>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const done = (): void => {
+      clearTimeout(timer);
       client.off('message', onMessage);
+      client.off('close', onClose);
+    };
+    const timer = setTimeout(() => {
+      done();
       reject(new UserError(`the controller did not answer "${op}" within ${options.timeoutMs} ms`));
     }, options.timeoutMs);
     const onMessage = (t: string, payload: Buffer): void => {
@@ -63,13 +87,17 @@ export async function request<O extends OperationName>(client: MqttClient, op: O
       if (!decoded.ok) return;
       const response = decoded.value as { transaction: string; status: 'ok' | 'error'; data?: OperationData<O>; error?: string };
       if (response.transaction !== transaction) return;
-      clearTimeout(timer);
-      client.off('message', onMessage);
+      done();
       if (response.status === 'ok') resolve(response.data as OperationData<O>);
       else reject(new UserError(response.error ?? 'request failed'));
     };
+    // The broker closes a client whose publish its login may not make (MQTT 3.1.1 has no refusal code for it).
+    const onClose = (): void => {
+      done();
+      reject(new UserError(`the broker closed the connection when asked "${op}": ${user ? `${user}'s role may not ask it` : 'it requires a login'} (or the broker went away)`));
+    };
     client.on('message', onMessage);
-    const user = options.user ?? parseBrokerUrl(options.broker).username;
+    client.on('close', onClose);
     client.publish(user ? userRequestTopic(user, op) : requestTopic(op), JSON.stringify({ transaction, issuedBy: options.issuedBy, params }), { qos: 1 });
   });
 }

@@ -3,7 +3,9 @@
  * would): logins required (allowAnonymous: false), agents enrolled with their own credential, people
  * with a role. Each forgery is refused, changes nothing, and the controller carries on.
  */
+import { execFile } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
+import { onairBin } from '../../lib/paths.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
@@ -42,6 +44,16 @@ const loginRefusal = (broker: string) =>
       resolve(err.message);
     });
   });
+/** The CLI with extra environment (a login by ONAIR_USER / ONAIR_PASSWORD). */
+const onairAs = (env: Record<string, string>, ...args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const clean = { ...process.env };
+    delete clean.ONAIR_USER;
+    delete clean.ONAIR_PASSWORD;
+    execFile(process.execPath, [onairBin(), ...args], { timeout: 30_000, env: { ...clean, ONAIR_BROKER: url(), ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 const agentOnline = (id: string) => controller.status().agents.find((a) => a.agent === id);
 
 beforeAll(async () => {
@@ -73,6 +85,11 @@ describe('enrolment with the CLI on the controller machine, and the CLI logging 
     await closeClient(client);
     const denied = await runOnair(url(), 'status');
     expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toMatch(/refused the login \(.*Not authorized.*\): log in with ONAIR_USER and ONAIR_PASSWORD/i);
+    const byEnv = await onairAs({ ONAIR_USER: 'vic', ONAIR_PASSWORD: PASSWORDS.vic }, 'status', '--json');
+    expect(byEnv.code, byEnv.stderr).toBe(0);
+    const noPassword = await onairAs({ ONAIR_USER: 'vic' }, 'status');
+    expect(noPassword.stderr).toMatch(/a password for vic: set ONAIR_PASSWORD, or run on a terminal to be asked/);
     const status = await runOnair(asUser('vic'), 'status', '--json');
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ onAir: true });
@@ -125,7 +142,7 @@ describe('the embedded broker with logins', () => {
 
   it('lets a viewer read but not fail over; an engineer fails over, recorded as the logged-in user', async () => {
     await expect(ask(asUser('vic'), 'status', {})).resolves.toMatchObject({ onAir: true });
-    await expect(ask(asUser('vic'), 'failover', { slot: SLOT, reason: 'viewer tries' })).rejects.toThrow();
+    await expect(ask(asUser('vic'), 'failover', { slot: SLOT, reason: 'viewer tries' })).rejects.toThrow(/the broker closed the connection when asked "failover": vic's role may not ask it/);
     expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
     const viewer = await rawClient(asUser('vic'));
     await expect(viewer.subscribeAsync(topic.command('agent-a'), { qos: 1 }), 'SUBACK 0x80: refused').rejects.toThrow(/Subscribe error/);
@@ -141,7 +158,7 @@ describe('the embedded broker with logins', () => {
     await flooder.subscribeAsync('onair/v1/controller/responses/status', { qos: 1 });
     for (let i = 0; i < 60; i += 1) flooder.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: `flood-${i}`, params: {} }), { qos: 1 });
     await waitUntil(() => answers.length === 60, 5_000, 'every request answered');
-    expect(answers.filter((a) => a === 'ok').length).toBeGreaterThanOrEqual(30);
+    expect(answers.filter((a) => a === 'ok').length, 'the burst (less what vic asked just before)').toBeGreaterThanOrEqual(25);
     expect(answers.filter((a) => a.startsWith('too many requests from vic')).length).toBeGreaterThan(0);
     await closeClient(flooder);
 
