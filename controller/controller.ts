@@ -185,7 +185,7 @@ export class Controller {
       onAirChanged: (by, reason) => this.refreshOnAir(by, reason),
       stream: (slot, on, by) => this.program.stream(slot, this.engine.liveOf(slot), on, by),
       live: (slot) => this.engine.liveOf(slot),
-      events: (until) => this.store.eventsUntil(until),
+      eventLog: { until: (until) => this.store.eventsUntil(until), query: (q) => this.store.events(q) },
       settings: config.plan,
     });
     this.router = new RequestRouter({

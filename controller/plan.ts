@@ -10,7 +10,7 @@ import type { OperationData, OperationName, OperationParams } from '../protocols
 import type { Job, Schedule } from '../protocols/plan-schemas.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
-import type { ControllerEvent, DeviceHealth, DeviceRef } from '../protocols/schemas.ts';
+import type { ControllerEvent, DeviceHealth, DeviceRef, EventsParams } from '../protocols/schemas.ts';
 import type { Catalog } from './catalog.ts';
 import { JobRunner } from './jobs.ts';
 import { Maintenance } from './maintenance.ts';
@@ -39,7 +39,8 @@ export interface PlanDependencies {
   stream: (slot: string, on: boolean, by: string) => void;
   /** A slot's live member now. */
   live: (slot: string) => DeviceRef | null;
-  events: (until: number) => ControllerEvent[];
+  /** The event log: all of it up to a time (reports), or a query (a show's stream events at boot). */
+  eventLog: { until: (until: number) => ControllerEvent[]; query: (q: EventsParams) => ControllerEvent[] };
   settings: { preShowMinutes: number; preShowRetryMs: number; concurrency: number };
 }
 
@@ -133,7 +134,10 @@ export class Plan {
 
   /** At boot only, for a show still on air: where its stream was when the controller stopped. */
   private lastStreamState(show: string): { condition: StreamCondition | 'starting'; framesDropped: number } | undefined {
-    const last = this.d.events(this.d.clock.now()).filter((e) => e.type === 'stream.state' && e.data.show === show).at(-1);
+    const on = this.d.store.show(show);
+    if (!on?.stream || on.startedAt === null) return undefined;
+    // That slot's events since the show started, not the whole log: this runs at boot.
+    const last = this.d.eventLog.query({ slot: on.stream, since: on.startedAt, limit: 10_000 }).filter((e) => e.type === 'stream.state' && e.data.show === show).at(-1);
     if (!last) return undefined;
     return { condition: last.data.condition as StreamCondition, framesDropped: Number(last.data.framesDropped ?? 0) };
   }
@@ -224,7 +228,7 @@ export class Plan {
         const until = p.until ?? this.d.clock.now();
         const since = p.since ?? until - 7 * 86_400_000;
         if (since >= until) throw new Error('--since must be before --until');
-        return buildReport(this.d.events(until), { since, until, ...(p.studio ? { studio: p.studio } : {}), ...(p.target ? { target: p.target } : {}) });
+        return buildReport(this.d.eventLog.until(until), { since, until, ...(p.studio ? { studio: p.studio } : {}), ...(p.target ? { target: p.target } : {}) });
       },
     };
   }

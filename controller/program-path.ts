@@ -33,6 +33,8 @@ export interface ProgramPathDependencies {
 interface OnProgram {
   sources: Set<string>;
   main: string;
+  /** The sources as one string, to tell a change at a glance. */
+  key: string;
 }
 
 /**
@@ -42,14 +44,14 @@ interface OnProgram {
 function onProgramOf(health: DeviceHealth): OnProgram | undefined {
   if (health.status === 'offline') return undefined;
   const m = health.metrics;
-  if (typeof m.programScene === 'string') return { sources: new Set([`scene:${m.programScene}`]), main: `scene:${m.programScene}` };
+  if (typeof m.programScene === 'string') return { sources: new Set([`scene:${m.programScene}`]), main: `scene:${m.programScene}`, key: `scene:${m.programScene}` };
   if (typeof m.programInput !== 'number') return undefined;
   const sources = new Set([formatProgramSource({ kind: 'input', me: 1, input: m.programInput })]);
   for (const [key, value] of Object.entries(m)) {
     const me = /^programInputMe\.(\d+)$/.exec(key);
     if (me && typeof value === 'number') sources.add(formatProgramSource({ kind: 'input', me: Number(me[1]), input: value }));
   }
-  return { sources, main: formatProgramSource({ kind: 'input', me: 1, input: m.programInput }) };
+  return { sources, main: formatProgramSource({ kind: 'input', me: 1, input: m.programInput }), key: [...sources].join('|') };
 }
 
 const normalised = (text: string): string => {
@@ -81,7 +83,7 @@ export class ProgramPath {
     const before = this.programs.get(key);
     if (now) this.programs.set(key, now), this.lastMain.set(key, now.main);
     else this.programs.delete(key);
-    if ((before && [...before.sources].join('|')) !== (now && [...now.sources].join('|'))) this.d.onProgramChanged({ agent, device }, !before && !!now);
+    if (before?.key !== now?.key) this.d.onProgramChanged({ agent, device }, !before && !!now);
   }
 
   /**

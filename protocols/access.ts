@@ -90,7 +90,7 @@ export function maySubscribe(who: Identity, filter: string): boolean {
   }
   // People read the fleet picture, events and the answers to requests; never an agent's commands or config.
   const path = rest.join('/');
-  if (path === 'controller/state' || path === 'controller/events' || path === 'controller/responses/+' || path === 'slots/#') return true;
+  if (path === 'controller/state' || path === 'controller/events' || path === 'slots/#') return true;
   if (rest[0] === 'controller' && rest[1] === 'responses' && rest.length === 3 && rest[2] !== '#') return true;
   if (rest[0] === 'slots' && rest.length >= 2 && !rest.includes('#')) return true;
   if (rest[0] === 'agents' && rest.length >= 2) {

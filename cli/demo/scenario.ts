@@ -54,12 +54,7 @@ const name = (r: DeviceRef): string => `${r.agent}/${r.device}`;
 
 export async function runScenario(studio: Studio, scenario: Scenario, say: (line: string) => void, hardware?: CameraFaults): Promise<DemoSummary> {
   const summary: DemoSummary = { scenario, slot: SLOT, failedDevice: name(PRIMARY), activatedDevice: null, detectionMs: null, failoverMs: null, totalMs: null, primaryAvailableAfterRepair: false, ok: false };
-  const t0 = Date.now();
-  const stopNarrating = studio.onEvent((e) => {
-    const line = describe(e);
-    if (line) say(`[${((e.ts - t0) / 1000).toFixed(3).padStart(7)} s] ${line}`);
-  });
-  try {
+  return narrated(studio, say, describe, summary, async (t0) => {
     say('Starting the studio: controller with embedded broker, agent-a (primary gear) and agent-b (backup gear)…');
     const everything = studio.agents().flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id })));
     const count = (type: string) => studio.events.filter((e) => e.type === type).length;
@@ -132,21 +127,41 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
     }
     await new Promise((r) => setTimeout(r, 1_000));
     say('The engineer ends the show. Its report, from the event log (onair report):');
-    await studio.ask('show.stop', { id: SHOW, reason: 'end of the demo show' });
-    const report = await studio.ask('report', { since: t0 - 1_000, until: Date.now() });
-    const show = report.shows.find((s) => s.show === SHOW);
-    summary.failureRate = report.technicalFailureRate;
+    const { report, show } = await endShow(studio, SHOW, t0, summary);
     for (const f of show?.failovers ?? []) say(`  failover ${f.slot}: ${f.from} → ${f.to} by ${f.by}, recovered ${f.recoverMs ?? '?'} ms after the first unanswered probe${f.detectMs === null ? '' : ` (${f.detectMs} ms of it confirming the failure)`}`);
     for (const c of show?.programCuts ?? []) say(`  program ${c.switcher}: ${c.cut ? `cut ${c.from} → ${c.to}` : `left on another source (${c.to} ready on preview if it held ${c.from})`}, ${c.sinceFailoverMs} ms after the failover began`);
     for (const sl of show?.slots ?? []) if (sl.downMs + sl.degradedMs > 0) say(`  ${sl.slot}: down ${sl.downMs} ms, degraded ${sl.degradedMs} ms`);
     say(`  technical failure rate ${((report.technicalFailureRate ?? 0) * 100).toFixed(3)}%: ${report.downOnAirMs} ms with a slot down in ${(report.onAirMs / 1000).toFixed(1)} s on air (the 1% target is judged over a studio's hours of shows)`);
     summary.ok = summary.activatedDevice === BACKUP && summary.primaryAvailableAfterRepair && (!hardware || (summary.tallies?.join() === 'cam-2' && summary.program === 'Cam 2'));
+  });
+}
+
+/**
+ * Runs a scenario's steps with its events narrated as they happen (`describe` picks and words them,
+ * timed from the start); a step that fails ends the scenario with its reason in the summary.
+ */
+export async function narrated(studio: Studio, say: (line: string) => void, describe: (e: ControllerEvent) => string | undefined, summary: DemoSummary, steps: (t0: number) => Promise<void>): Promise<DemoSummary> {
+  const t0 = Date.now();
+  const stopNarrating = studio.onEvent((e) => {
+    const line = describe(e);
+    if (line) say(`[${((e.ts - t0) / 1000).toFixed(3).padStart(7)} s] ${line}`);
+  });
+  try {
+    await steps(t0);
   } catch (err) {
     summary.error = err instanceof Error ? err.message : String(err);
   } finally {
     stopNarrating();
   }
   return summary;
+}
+
+/** The engineer ends the show; its report since the scenario began (the failure rate goes into the summary). */
+export async function endShow(studio: Studio, id: string, since: number, summary: DemoSummary) {
+  await studio.ask('show.stop', { id, reason: 'end of the demo show' });
+  const report = await studio.ask('report', { since: since - 1_000, until: Date.now() });
+  summary.failureRate = report.technicalFailureRate;
+  return { report, show: report.shows.find((s) => s.show === id) };
 }
 
 function describe(e: ControllerEvent): string | undefined {

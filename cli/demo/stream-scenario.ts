@@ -4,7 +4,7 @@
  * and only then is the primary stopped; the report shows the outage.
  */
 import type { ControllerEvent } from '../../protocols/schemas.ts';
-import { waitFor, type DemoSummary } from './scenario.ts';
+import { endShow, narrated, waitFor, type DemoSummary } from './scenario.ts';
 import type { Studio } from '../../test-support/studio.ts';
 
 export interface StreamHardware {
@@ -20,12 +20,7 @@ const SHOW = 'demo-stream';
 
 export async function runStreamScenario(studio: Studio, say: (line: string) => void, hardware: StreamHardware): Promise<DemoSummary> {
   const summary: DemoSummary = { scenario: 'stream-failure', slot: SLOT, failedDevice: 'agent-a/encoder-1', activatedDevice: null, detectionMs: null, failoverMs: null, totalMs: null, primaryAvailableAfterRepair: false, streamOutageMs: null, ok: false };
-  const t0 = Date.now();
-  const stopNarrating = studio.onEvent((e) => {
-    const line = describe(e);
-    if (line) say(`[${((e.ts - t0) / 1000).toFixed(3).padStart(7)} s] ${line}`);
-  });
-  try {
+  return narrated(studio, say, describe, summary, async (t0) => {
     const everything = studio.agents().flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id })));
     await studio.waitForDevices(everything, 20_000);
     const startsAt = Date.now() + 3_000;
@@ -58,22 +53,14 @@ export async function runStreamScenario(studio: Studio, say: (line: string) => v
     await studio.waitForEvent((e) => e.type === 'device.state' && e.device === PRIMARY.device && e.data.to === 'ok', 15_000, 'encoder-1 repaired', beforeRepair);
     summary.primaryAvailableAfterRepair = studio.slots.get(SLOT)?.active?.device === 'encoder-2';
     say('The engineer ends the show (the show stops its stream). Its report:');
-    await studio.ask('show.stop', { id: SHOW, reason: 'end of the demo show' });
-    const report = await studio.ask('report', { since: t0 - 1_000, until: Date.now() });
-    const show = report.shows.find((s) => s.show === SHOW);
-    summary.failureRate = report.technicalFailureRate;
+    const { show } = await endShow(studio, SHOW, t0, summary);
     for (const sl of show?.slots ?? []) say(`  ${sl.slot}: down ${sl.downMs} ms, degraded ${sl.degradedMs} ms (the stream reconnecting before the failover)`);
     const figures = show?.stream;
     if (figures) say(`  stream: ${figures.impairedMs} ms impaired (in the failure rate), ${figures.reconnects} reconnect(s), longest outage ${figures.longestOutageMs} ms, ${figures.framesDropped} frames dropped`);
     summary.streamImpairedMs = figures?.impairedMs ?? null;
     for (const f of show?.failovers ?? []) say(`  failover ${f.slot}: ${f.from} → ${f.to} by ${f.by}`);
     summary.ok = summary.activatedDevice === BACKUP && hardware.streamingSince()[0] === undefined && summary.primaryAvailableAfterRepair;
-  } catch (err) {
-    summary.error = err instanceof Error ? err.message : String(err);
-  } finally {
-    stopNarrating();
-  }
-  return summary;
+  });
 }
 
 function describe(e: ControllerEvent): string | undefined {
