@@ -4,6 +4,7 @@
  * the database, so an enrolment, a rotation or a revocation counts from the next login. A credential
  * is printed once and stored only as a salted scrypt hash.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../lib/clock.ts';
@@ -48,7 +49,7 @@ export function registerIdentityCommands(program: Command): void {
     const credential = await withIdentities(opts, (ids) => ids.enrollAgent(id));
     process.stdout.write(
       `${verb} agent ${id}. Its credential (shown once, stored only as a hash):\n\n  ${credential}\n\n` +
-        `Give it to the agent by reference, never in its config file:\n  broker: { url: mqtt://<controller>:1883, username: "agent:${id}", passwordEnv: ONAIR_AGENT_PASSWORD }\n`,
+        `Give it to the agent by reference, never in its config file:\n  broker: { url: mqtt://<controller>:1883, username: "agent/${id}", passwordEnv: ONAIR_AGENT_PASSWORD }\n`,
     );
   };
   storeOptions(agent.command('add <id>').description('enrol an agent and print its credential once')).action((id: string, opts: StoreOpts) => enrol(id, opts, 'Enrolled'));
@@ -87,5 +88,46 @@ export function registerIdentityCommands(program: Command): void {
   });
   storeOptions(user.command('list').description('people and their roles')).action(async (opts: StoreOpts) => {
     for (const u of await withIdentities(opts, (ids) => ids.list('user'))) process.stdout.write(`${u.name.padEnd(24)} ${(u.role ?? '').padEnd(11)} ${u.revokedAt ? 'removed' : 'active'}\n`);
+  });
+
+  registerBrokerCommands(program);
+}
+
+/** `onair broker …`: what an external Mosquitto needs to enforce OnAir's logins and topic rules. */
+function registerBrokerCommands(program: Command): void {
+  const broker = program.command('broker').description('an external MQTT broker (Mosquitto) with OnAir\'s logins and topic rules');
+  storeOptions(broker.command('controller-login [name]').description('enrol (or rotate) the controller\'s own login for an external broker; prints it once')).action(
+    async (name: string | undefined, opts: StoreOpts) => {
+      const id = name ?? 'main';
+      const credential = await withIdentities(opts, (ids) => ids.enrollController(id));
+      process.stdout.write(
+        `The controller logs in to the broker as controller/${id}. Its credential (shown once, stored only as a hash):\n\n  ${credential}\n\n` +
+          `In the controller's config, by reference:\n  broker: { embedded: false, url: mqtt://<broker>:1883, username: "controller/${id}", passwordEnv: ONAIR_CONTROLLER_PASSWORD }\n` +
+          'Then write the broker\'s files again: onair broker mosquitto-config --out <dir>\n',
+      );
+    },
+  );
+  storeOptions(
+    broker
+      .command('mosquitto-config')
+      .description('write a Mosquitto password file, ACL and conf snippet from the enrolled identities')
+      .requiredOption('--out <dir>', 'where to write onair.passwd (mode 0600), onair.acl and onair.conf'),
+  ).action(async (opts: StoreOpts & { out: string }) => {
+    const { mosquittoFiles } = await import('../controller/mosquitto-files.ts');
+    const out = path.resolve(opts.out);
+    const paths = { passwd: path.join(out, 'onair.passwd'), acl: path.join(out, 'onair.acl') };
+    const { logins, missing } = await withIdentities(opts, (ids) => ids.mosquittoLogins());
+    if (!logins.some((l) => l.kind === 'controller')) throw new UserError('no controller login is enrolled: run `onair broker controller-login` first (the controller must log in to Mosquitto too)');
+    const files = mosquittoFiles(logins, paths);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(paths.passwd, files.passwd, { mode: 0o600 });
+    writeFileSync(paths.acl, files.acl, { mode: 0o644 });
+    writeFileSync(path.join(out, 'onair.conf'), files.conf, { mode: 0o644 });
+    const count = (kind: string) => logins.filter((l) => l.kind === kind).length;
+    process.stdout.write(
+      `Wrote ${paths.passwd}, ${paths.acl} and ${path.join(out, 'onair.conf')}: ${count('agent')} agents, ${count('user')} people, ${count('controller')} controller login(s).\n` +
+        'Include onair.conf in mosquitto.conf, then reload Mosquitto (systemctl reload mosquitto, or SIGHUP) after every enrolment, rotation or revocation.\n' +
+        (missing.length ? `Left out (enrolled before OnAir wrote Mosquitto hashes; rotate or set a new password to include them): ${missing.join(', ')}\n` : ''),
+    );
   });
 }

@@ -79,7 +79,9 @@ export async function request<O extends OperationName>(client: MqttClient, op: O
     };
     const timer = setTimeout(() => {
       done();
-      reject(new UserError(`the controller did not answer "${op}" within ${options.timeoutMs} ms`));
+      // Mosquitto drops a publish its ACL refuses without a word [mosquitto.conf(5) acl_file]: say so.
+      const hint = user ? ` (if ${user}'s role may not ask "${op}", a broker such as Mosquitto drops the request without telling us)` : '';
+      reject(new UserError(`the controller did not answer "${op}" within ${options.timeoutMs} ms${hint}`));
     }, options.timeoutMs);
     const onMessage = (t: string, payload: Buffer): void => {
       if (t !== responseTopic(op)) return;

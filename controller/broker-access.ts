@@ -15,7 +15,7 @@ export interface BrokerAccess {
   allowAnonymous: boolean;
 }
 
-const describe = (who: Identity | undefined): string => (!who ? 'anonymous' : who.kind === 'agent' ? `agent ${who.id}` : who.kind === 'user' ? `user ${who.name} (${who.role})` : 'controller');
+const describe = (who: Identity | undefined): string => (!who ? 'anonymous' : who.kind === 'agent' ? `agent ${who.id}` : who.kind === 'user' ? `user ${who.name} (${who.role})` : `controller${who.name ? ` ${who.name}` : ''}`);
 /** [MQTT-3.2.2-3] CONNACK return codes: 4 bad user name or password, 5 not authorised. */
 const refusal = (message: string, returnCode: 4 | 5): Error & { returnCode: number } => Object.assign(new Error(message), { returnCode });
 

@@ -5,15 +5,16 @@
  * SHA-256 of the secret, so a fleet reconnecting after a restart costs one scrypt per identity, not
  * one per connection. Repeated failed logins lock a name out for a while, and each is reported.
  */
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, pbkdf2, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../lib/clock.ts';
 import { ROLES, type Identity, type Role } from '../protocols/access.ts';
+import { ID_PATTERN } from '../protocols/schemas.ts';
 
 export const IDENTITY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS identities (
   kind TEXT NOT NULL, name TEXT NOT NULL, role TEXT, salt BLOB NOT NULL, hash BLOB NOT NULL,
-  created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL, revoked_at INTEGER, PRIMARY KEY (kind, name));
+  created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL, revoked_at INTEGER, mosquitto_hash TEXT, PRIMARY KEY (kind, name));
 `;
 
 /** scrypt cost: N = 2^14, r = 8 (about 30 ms and 16 MB per check on this machine's class of CPU). */
@@ -22,8 +23,33 @@ const KEY_BYTES = 32;
 /** Failed logins of one name within the window that lock it out, and for how long. */
 export const LOCKOUT = { failures: 5, windowMs: 5 * 60_000, lockMs: 5 * 60_000 } as const;
 
-export type IdentityKind = 'agent' | 'user';
-type Row = { kind: IdentityKind; name: string; role: Role | null; salt: Buffer; hash: Buffer; created_at: number; changed_at: number; revoked_at: number | null };
+/**
+ * PBKDF2-SHA512 iterations of the Mosquitto password-file hash (`$7$`, as mosquitto_passwd writes it;
+ * Mosquitto reads the count from the line). Mosquitto checks every CONNECT on its one thread, with no
+ * cache: 10,000 costs a person's login about 6 ms there; agent and controller credentials are 256
+ * random bits that no stretching makes harder to guess, so they keep Mosquitto's own 101 and a
+ * fleet reconnecting after a broker restart costs next to nothing.
+ */
+export const MOSQUITTO_ITERATIONS = { user: 10_000, agent: 101, controller: 101 } as const;
+
+export type IdentityKind = 'agent' | 'user' | 'controller';
+/**
+ * The MQTT username of an identity: the bare name for a person, `agent/<id>` or `controller/<name>`
+ * for the others. A slash, because no name may hold one and Mosquitto's password file ends a
+ * username at the first colon [mosquitto_passwd(1)].
+ */
+export const loginName = (kind: IdentityKind, name: string): string => (kind === 'user' ? name : `${kind}/${name}`);
+type Row = {
+  kind: IdentityKind;
+  name: string;
+  role: Role | null;
+  salt: Buffer;
+  hash: Buffer;
+  created_at: number;
+  changed_at: number;
+  revoked_at: number | null;
+  mosquitto_hash: string | null;
+};
 
 export interface IdentitySummary {
   kind: IdentityKind;
@@ -36,6 +62,14 @@ export interface IdentitySummary {
 
 const hashOf = (secret: string, salt: Buffer): Promise<Buffer> =>
   new Promise((resolve, reject) => scrypt(secret, salt, KEY_BYTES, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))));
+const mosquittoHash = (kind: IdentityKind, secret: string): Promise<string> => {
+  const salt = randomBytes(12);
+  const iterations = MOSQUITTO_ITERATIONS[kind];
+  return new Promise((resolve, reject) =>
+    pbkdf2(secret, salt, iterations, 64, 'sha512', (err, key) => (err ? reject(err) : resolve(`$7$${iterations}$${salt.toString('base64')}$${key.toString('base64')}`))),
+  );
+};
+const ID = new RegExp(ID_PATTERN);
 const fingerprint = (kind: string, name: string, secret: string): string => createHash('sha256').update(`${kind}\0${name}\0${secret}`).digest('base64');
 /** A new random credential: 32 bytes, base64url (43 characters). */
 export const newCredential = (): string => randomBytes(32).toString('base64url');
@@ -49,6 +83,16 @@ export class Identities {
 
   constructor(private readonly o: { db: Database.Database; clock: Clock }) {
     o.db.exec(IDENTITY_SCHEMA);
+    // Databases enrolled before Mosquitto support lack the column: their identities get a Mosquitto hash at their next rotation.
+    const columns = o.db.prepare('PRAGMA table_info(identities)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'mosquitto_hash')) o.db.exec('ALTER TABLE identities ADD COLUMN mosquitto_hash TEXT');
+  }
+
+  /** The controller's own login, for an external broker (the embedded one needs none). Returns the credential, once. */
+  async enrollController(name = 'main'): Promise<string> {
+    const credential = newCredential();
+    await this.put('controller', name, null, credential);
+    return credential;
   }
 
   /** Enrols an agent, or gives an enrolled one a new credential (the old one stops working). Returns the credential, once. */
@@ -81,11 +125,15 @@ export class Identities {
   }
 
   /**
-   * Checks a login: the MQTT username is `agent:<id>` for an agent, the user's name for a person.
+   * Checks a login: the MQTT username is `agent/<id>` for an agent, the user's name for a person.
    * Never says which part was wrong; a locked-out name is refused without checking.
    */
   async login(username: string, secret: string): Promise<LoginResult> {
-    const [kind, name] = username.startsWith('agent:') ? (['agent', username.slice('agent:'.length)] as const) : (['user', username] as const);
+    const [kind, name] = username.startsWith('agent/')
+      ? (['agent', username.slice('agent/'.length)] as const)
+      : username.startsWith('controller/')
+        ? (['controller', username.slice('controller/'.length)] as const)
+        : (['user', username] as const);
     const key = `${kind}/${name}`;
     const now = this.o.clock.now();
     const failed = this.failures.get(key);
@@ -104,7 +152,8 @@ export class Identities {
     if (!ok) return { ok: false, reason: this.fail(key, now) };
     this.verified.set(key, { print, hash: row!.hash });
     this.failures.delete(key);
-    return { ok: true, identity: kind === 'agent' ? { kind: 'agent', id: name } : { kind: 'user', name, role: row!.role ?? 'viewer' } };
+    const identity: Identity = kind === 'agent' ? { kind: 'agent', id: name } : kind === 'controller' ? { kind: 'controller', name } : { kind: 'user', name, role: row!.role ?? 'viewer' };
+    return { ok: true, identity };
   }
 
   private fail(key: string, now: number): string {
@@ -116,16 +165,29 @@ export class Identities {
     return current.lockedUntil !== undefined ? `wrong credential; ${current.count} failures: locked out for ${LOCKOUT.lockMs / 60_000} min` : 'wrong credential';
   }
 
+  /**
+   * What a Mosquitto password file and ACL need: every identity that may log in, with its Mosquitto
+   * hash; `missing` names those enrolled before OnAir wrote one (rotate them to include them).
+   */
+  mosquittoLogins(): { logins: Array<{ kind: IdentityKind; name: string; role?: Role; username: string; hash: string }>; missing: string[] } {
+    const rows = this.o.db.prepare('SELECT * FROM identities WHERE revoked_at IS NULL ORDER BY kind, name').all() as Row[];
+    const logins = rows.flatMap((r) => (r.mosquitto_hash ? [{ kind: r.kind, name: r.name, ...(r.role ? { role: r.role } : {}), username: loginName(r.kind, r.name), hash: r.mosquitto_hash }] : []));
+    return { logins, missing: rows.filter((r) => !r.mosquitto_hash).map((r) => loginName(r.kind, r.name)) };
+  }
+
   private async put(kind: IdentityKind, name: string, role: Role | null, secret: string): Promise<void> {
+    // Names go into MQTT topics, usernames and Mosquitto's files: letters, digits and _ . - only.
+    if (!ID.test(name) || name.includes(':')) throw new Error(`"${name}" is not a valid name: letters, digits, _ . - (at most 64)`);
     const salt = randomBytes(16);
-    const hash = await hashOf(secret, salt);
+    const [hash, mosquitto] = await Promise.all([hashOf(secret, salt), mosquittoHash(kind, secret)]);
     const now = this.o.clock.now();
     this.o.db
       .prepare(
-        `INSERT INTO identities (kind, name, role, salt, hash, created_at, changed_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
-         ON CONFLICT (kind, name) DO UPDATE SET role = excluded.role, salt = excluded.salt, hash = excluded.hash, changed_at = excluded.changed_at, revoked_at = NULL`,
+        `INSERT INTO identities (kind, name, role, salt, hash, created_at, changed_at, revoked_at, mosquitto_hash) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)
+         ON CONFLICT (kind, name) DO UPDATE SET role = excluded.role, salt = excluded.salt, hash = excluded.hash, changed_at = excluded.changed_at, revoked_at = NULL,
+           mosquitto_hash = excluded.mosquitto_hash`,
       )
-      .run(kind, name, role, salt, hash, now, now);
+      .run(kind, name, role, salt, hash, now, now, mosquitto);
     this.verified.delete(`${kind}/${name}`);
   }
 }

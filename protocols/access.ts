@@ -12,7 +12,7 @@ export { userRequestTopic };
 export const ROLES = ['viewer', 'technician', 'engineer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Identity = { kind: 'controller' } | { kind: 'agent'; id: string } | { kind: 'user'; name: string; role: Role };
+export type Identity = { kind: 'controller'; name?: string } | { kind: 'agent'; id: string } | { kind: 'user'; name: string; role: Role };
 
 /** The least role an operation needs; each role has every right of those before it. */
 export const OPERATION_ROLE: Readonly<Record<OperationName, Role>> = {
@@ -48,57 +48,96 @@ export const roleAllows = (role: Role, op: OperationName): boolean => ROLES.inde
 
 export const userRequestFilter = controllerSubscriptions.userRequests;
 
-const levels = (topic: string): string[] => topic.split('/');
-const ROOT_LEVELS = ROOT.split('/').length;
+/**
+ * An identity's rights as MQTT filters under ROOT: what it may publish to, and what it may read. The
+ * one statement of the rules: the broker hooks match against it and the Mosquitto ACL is written from it.
+ */
+export interface TopicRules {
+  publish: string[];
+  read: string[];
+}
 
-/** Topics an agent publishes, relative to `agents/{id}/` [Sparkplug B: an edge node publishes only its own NBIRTH/NDATA/NDEATH]. */
-function agentMayPublish(id: string, rest: string[]): boolean {
-  const [agent, a, b, c, d] = rest;
-  if (agent !== id) return false;
-  if (rest.length === 2) return a === 'state' || a === 'heartbeat' || a === 'results';
-  if (rest.length === 3) return a === 'config' && b === 'applied';
-  return rest.length === 4 && a === 'devices' && !!b && c === 'health' && d === undefined;
+/** What people read: the fleet picture, events and answers; never an agent's commands or desired config. */
+const PEOPLE_READ = [
+  'controller/state',
+  'controller/events',
+  'controller/responses/+',
+  'slots/#',
+  'agents/+/state',
+  'agents/+/heartbeat',
+  'agents/+/results',
+  'agents/+/config/applied',
+  'agents/+/devices/+/health',
+];
+
+export function topicRules(who: Identity): TopicRules {
+  const under = (filters: string[]) => filters.map((f) => `${ROOT}/${f}`);
+  switch (who.kind) {
+    case 'controller':
+      return { publish: under(['#']), read: under(['#']) };
+    case 'agent': {
+      // [Sparkplug B 3.0 §5.1: an edge node publishes only its own NBIRTH/NDATA/NDEATH]
+      const own = `agents/${who.id}`;
+      return {
+        publish: under([`${own}/state`, `${own}/heartbeat`, `${own}/results`, `${own}/config/applied`, `${own}/devices/+/health`]),
+        // Its own commands and desired config, and the controller's liveness (it waits for the controller's birth).
+        read: under([`${own}/commands`, `${own}/config`, 'controller/state']),
+      };
+    }
+    case 'user':
+      return {
+        publish: under(Object.keys(OPERATION_ROLE).filter((op) => roleAllows(who.role, op as OperationName)).map((op) => `users/${who.name}/requests/${op}`)),
+        read: under(PEOPLE_READ),
+      };
+  }
+}
+
+const levels = (topic: string): string[] => topic.split('/');
+
+/** Rules split into levels once per identity object: the broker checks every publish (the hot path). */
+const compiledRules = new WeakMap<Identity, { publish: string[][]; read: string[][] }>();
+function compiled(who: Identity): { publish: string[][]; read: string[][] } {
+  let rules = compiledRules.get(who);
+  if (!rules) {
+    const { publish, read } = topicRules(who);
+    rules = { publish: publish.map(levels), read: read.map(levels) };
+    compiledRules.set(who, rules);
+  }
+  return rules;
+}
+
+/** Does `filter` match the concrete topic `topicName` [MQTT-4.7.1]? */
+function matches(filter: string[], topicName: string[]): boolean {
+  for (let i = 0; i < filter.length; i += 1) {
+    if (filter[i] === '#') return true;
+    if (i >= topicName.length || (filter[i] !== '+' && filter[i] !== topicName[i])) return false;
+  }
+  return filter.length === topicName.length;
+}
+
+/** Is every topic `wanted` could match also matched by `rule`? (A wildcard must not reach beyond the right.) */
+function covers(rule: string[], wanted: string[]): boolean {
+  for (let i = 0; i < rule.length; i += 1) {
+    if (rule[i] === '#') return true;
+    const w = wanted[i];
+    if (w === undefined || w === '#' || (rule[i] !== '+' && (w === '+' || w !== rule[i]))) return false;
+  }
+  return rule.length === wanted.length;
 }
 
 /**
- * May `who` publish on `topic`? The controller may publish everything (its broker is in its
- * process; with an external one it is the `controller` identity). `retain` does not widen a right:
- * a retained message an identity may not publish is refused like any other, and so never stored.
+ * May `who` publish on `topic`? The controller may publish everything (its broker is in its process;
+ * with an external one it is a `controller/` login). `retain` does not widen a right: a retained
+ * message an identity may not publish is refused like any other, and so never stored.
  */
 export function mayPublish(who: Identity, topic: string): boolean {
-  if (who.kind === 'controller') return true;
   const parts = levels(topic);
-  if (parts.slice(0, ROOT_LEVELS).join('/') !== ROOT || parts.some((p) => p === '+' || p === '#' || p === '')) return false;
-  const [kind, ...rest] = parts.slice(ROOT_LEVELS);
-  if (who.kind === 'agent') return kind === 'agents' && agentMayPublish(who.id, rest);
-  // A person: requests under their own name, for operations their role allows.
-  const [user, requests, op, extra] = rest;
-  if (kind !== 'users' || user !== who.name || requests !== 'requests' || !op || extra !== undefined) return false;
-  return Object.hasOwn(OPERATION_ROLE, op) && roleAllows(who.role, op as OperationName);
+  if (parts.some((p) => p === '+' || p === '#' || p === '')) return false; // [MQTT-3.3.2-2]; no empty ids either
+  return compiled(who).publish.some((rule) => matches(rule, parts));
 }
 
-/** May `who` subscribe to `filter`? Checked on the filter as written: a wildcard must not reach beyond the right. */
+/** May `who` subscribe to `filter`? Checked on the filter as written. */
 export function maySubscribe(who: Identity, filter: string): boolean {
-  if (who.kind === 'controller') return true;
-  const parts = levels(filter);
-  if (parts.slice(0, ROOT_LEVELS).join('/') !== ROOT) return false;
-  const rest = parts.slice(ROOT_LEVELS);
-  if (who.kind === 'agent') {
-    // Its own commands and desired config, and the controller's liveness (it waits for the controller's birth).
-    const own = [`agents/${who.id}/commands`, `agents/${who.id}/config`, 'controller/state'];
-    return own.includes(rest.join('/'));
-  }
-  // People read the fleet picture, events and the answers to requests; never an agent's commands or config.
-  const path = rest.join('/');
-  if (path === 'controller/state' || path === 'controller/events' || path === 'slots/#') return true;
-  if (rest[0] === 'controller' && rest[1] === 'responses' && rest.length === 3 && rest[2] !== '#') return true;
-  if (rest[0] === 'slots' && rest.length >= 2 && !rest.includes('#')) return true;
-  if (rest[0] === 'agents' && rest.length >= 2) {
-    const [, agent, a, b, c] = rest;
-    if (agent === '#') return false;
-    if (rest.length === 3) return a === 'state' || a === 'heartbeat' || a === 'results';
-    if (rest.length === 4) return a === 'config' && b === 'applied';
-    return rest.length === 5 && a === 'devices' && c === 'health';
-  }
-  return false;
+  const wanted = levels(filter);
+  return compiled(who).read.some((rule) => covers(rule, wanted));
 }

@@ -25,7 +25,7 @@ const credentials: Record<string, string> = {};
 
 const url = (user?: string, password?: string) => `mqtt://${user ? `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@` : ''}127.0.0.1:${port}`;
 const asUser = (name: keyof typeof PASSWORDS) => url(name, PASSWORDS[name]);
-const asAgent = (id: string) => url(`agent:${id}`, credentials[id]);
+const asAgent = (id: string) => url(`agent/${id}`, credentials[id]);
 const ask = (broker: string, op: 'failover' | 'status', params: Record<string, unknown>, timeoutMs = 3_000) => {
   const options: RequestOptions = { broker, timeoutMs, issuedBy: 'stream-deck' };
   return withController(options, (c) => request(c, op as 'status', params as never, options));
@@ -81,7 +81,7 @@ describe('enrolment with the CLI on the controller machine, and the CLI logging 
     expect(enrolled.code, enrolled.stderr).toBe(0);
     const credential = /^ {2}(\S{43})$/m.exec(enrolled.stdout)?.[1];
     expect(credential).toBeDefined();
-    const client = await rawClient(url('agent:agent-c', credential));
+    const client = await rawClient(url('agent/agent-c', credential));
     await closeClient(client);
     const denied = await runOnair(url(), 'status');
     expect(denied.code).not.toBe(0);
@@ -95,7 +95,7 @@ describe('enrolment with the CLI on the controller machine, and the CLI logging 
     expect(JSON.parse(status.stdout)).toMatchObject({ onAir: true });
     const revoked = await runOnair(url(), 'agent', 'revoke', 'agent-c', '--data', dir);
     expect(revoked.code).toBe(0);
-    expect(await loginRefusal(url('agent:agent-c', credential))).toMatch(/Bad username or password/i);
+    expect(await loginRefusal(url('agent/agent-c', credential))).toMatch(/Bad username or password/i);
   });
 });
 
@@ -103,7 +103,7 @@ describe('the embedded broker with logins', () => {
   it('refuses a client without a login, and a wrong password, with the CONNACK code that says so', async () => {
     expect(await loginRefusal(url())).toMatch(/Not authorized/i); // 5
     expect(await loginRefusal(url('eve', 'not the password'))).toMatch(/Bad username or password/i); // 4
-    expect(await loginRefusal(url('agent:agent-a', credentials['agent-b']))).toMatch(/Bad username or password/i);
+    expect(await loginRefusal(url('agent/agent-a', credentials['agent-b']))).toMatch(/Bad username or password/i);
   });
 
   it('refuses a forged retained death of another agent: nothing is stored, the agent stays online, no failover', async () => {

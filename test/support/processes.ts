@@ -118,9 +118,10 @@ export interface MosquittoProcess extends ManagedProcess {
 
 /**
  * Debian's Mosquitto 2 on a free loopback port, persisting retained messages in `dir` as a
- * production broker does (so a restart brings back what was retained, wills included).
+ * production broker does (so a restart brings back what was retained, wills included). With
+ * `includeDir`, it loads OnAir's generated logins and topic rules and logs every refusal.
  */
-export async function mosquittoProcess(dir: string): Promise<MosquittoProcess> {
+export async function mosquittoProcess(dir: string, options: { includeDir?: string } = {}): Promise<MosquittoProcess> {
   if (!hasMosquitto()) throw new Error('mosquitto is not installed (apt-get install -y mosquitto; .ci/run does)');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
@@ -129,8 +130,9 @@ export async function mosquittoProcess(dir: string): Promise<MosquittoProcess> {
   writeFileSync(
     conf,
     [
+      // OnAir's generated logins and ACL (onair broker mosquitto-config) come before the listener, as a site would include them.
+      ...(options.includeDir ? [`include_dir ${options.includeDir}`, 'log_type all'] : ['allow_anonymous true']),
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
       'persistence true',
       `persistence_location ${dir}/`,
       'autosave_interval 1',

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pbkdf2Sync } from 'node:crypto';
 import { Identities, LOCKOUT } from '../../controller/identities.ts';
+import { mosquittoFiles } from '../../controller/mosquitto-files.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
 
@@ -28,14 +30,14 @@ describe('enrolled identities', () => {
     const row = db.prepare('SELECT * FROM identities').get() as Record<string, unknown>;
     expect(JSON.stringify(row)).not.toContain(credential);
     expect((row.hash as Buffer).length).toBe(32);
-    expect(await ids.login('agent:agent-a', credential)).toEqual({ ok: true, identity: { kind: 'agent', id: 'agent-a' } });
-    expect(await ids.login('agent:agent-a', credential), 'remembered').toEqual({ ok: true, identity: { kind: 'agent', id: 'agent-a' } });
-    expect((await ids.login('agent:agent-b', credential)).ok).toBe(false);
+    expect(await ids.login('agent/agent-a', credential)).toEqual({ ok: true, identity: { kind: 'agent', id: 'agent-a' } });
+    expect(await ids.login('agent/agent-a', credential), 'remembered').toEqual({ ok: true, identity: { kind: 'agent', id: 'agent-a' } });
+    expect((await ids.login('agent/agent-b', credential)).ok).toBe(false);
     const rotated = await ids.enrollAgent('agent-a');
-    expect((await ids.login('agent:agent-a', credential)).ok, 'the old credential after a rotation').toBe(false);
-    expect((await ids.login('agent:agent-a', rotated)).ok).toBe(true);
+    expect((await ids.login('agent/agent-a', credential)).ok, 'the old credential after a rotation').toBe(false);
+    expect((await ids.login('agent/agent-a', rotated)).ok).toBe(true);
     expect(ids.revoke('agent', 'agent-a')).toBe(true);
-    expect((await ids.login('agent:agent-a', rotated)).ok, 'revoked').toBe(false);
+    expect((await ids.login('agent/agent-a', rotated)).ok, 'revoked').toBe(false);
     expect(ids.list('agent')[0]).toMatchObject({ name: 'agent-a', revokedAt: 1_000_000 });
   });
 
@@ -55,5 +57,58 @@ describe('enrolled identities', () => {
     expect((await ids.login('eve', 'correct horse battery')) as { reason: string }).toMatchObject({ ok: false, reason: expect.stringMatching(/^locked out/) });
     clock.advance(LOCKOUT.lockMs + 1);
     expect((await ids.login('eve', 'correct horse battery')).ok).toBe(true);
+  });
+});
+
+describe('Mosquitto logins from the enrolled identities', () => {
+  /** A mosquitto_passwd line checked as Mosquitto checks it: PBKDF2-SHA512 over the secret with the line's salt and count. */
+  const mosquittoAccepts = (hash: string, secret: string): boolean => {
+    const [, type, iterations, salt, key] = hash.split('$');
+    return type === '7' && pbkdf2Sync(secret, Buffer.from(salt!, 'base64'), Number(iterations), 64, 'sha512').toString('base64') === key;
+  };
+
+  it('keeps a Mosquitto $7$ hash beside the scrypt one, usernames without a colon, and leaves out the revoked', async () => {
+    const { ids } = identities();
+    const agent = await ids.enrollAgent('agent-a');
+    const controller = await ids.enrollController();
+    await ids.addUser('eve', 'engineer', 'engineer password 1');
+    await ids.addUser('gone', 'viewer', 'viewer password 12');
+    ids.revoke('user', 'gone');
+    const { logins, missing } = ids.mosquittoLogins();
+    expect(missing).toEqual([]);
+    expect(logins.map((l) => l.username)).toEqual(['agent/agent-a', 'controller/main', 'eve']);
+    expect(mosquittoAccepts(logins[0]!.hash, agent)).toBe(true);
+    expect(mosquittoAccepts(logins[1]!.hash, controller)).toBe(true);
+    expect(mosquittoAccepts(logins[2]!.hash, 'engineer password 1')).toBe(true);
+    expect(mosquittoAccepts(logins[2]!.hash, 'engineer password 2')).toBe(false);
+    expect(logins[2]!.hash).toMatch(/^\$7\$10000\$/);
+    expect(await ids.login('controller/main', controller)).toEqual({ ok: true, identity: { kind: 'controller', name: 'main' } });
+    await expect(ids.addUser('a:b', 'viewer', 'viewer password 12'), 'a colon would end the username in Mosquitto’s file').rejects.toThrow(/not a valid name/);
+    await expect(ids.enrollAgent('a/b')).rejects.toThrow(/not a valid name/);
+  });
+
+  it('writes an ACL with the same rules as the embedded broker, one block per identity', async () => {
+    const { ids } = identities();
+    await ids.enrollAgent('agent-a');
+    await ids.addUser('vic', 'viewer', 'viewer password 12');
+    const files = mosquittoFiles(ids.mosquittoLogins().logins, { passwd: '/etc/mosquitto/onair.passwd', acl: '/etc/mosquitto/onair.acl' });
+    expect(files.acl).toContain('user agent/agent-a\ntopic write onair/v1/agents/agent-a/state\n');
+    expect(files.acl).toContain('topic read onair/v1/agents/agent-a/commands\n');
+    expect(files.acl).toContain('user vic\ntopic write onair/v1/users/vic/requests/status\n');
+    expect(files.acl).not.toContain('onair/v1/users/vic/requests/failover');
+    expect(files.conf).toMatch(/^allow_anonymous false$/m);
+    expect(files.conf).toMatch(/^password_file \/etc\/mosquitto\/onair.passwd$/m);
+  });
+
+  it('opens a database enrolled before Mosquitto hashes and names what needs a rotation', async () => {
+    dir = tempDir();
+    db = new Database(path.join(dir, 'onair.sqlite'));
+    db.exec(`CREATE TABLE identities (kind TEXT NOT NULL, name TEXT NOT NULL, role TEXT, salt BLOB NOT NULL, hash BLOB NOT NULL,
+      created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL, revoked_at INTEGER, PRIMARY KEY (kind, name));
+      INSERT INTO identities VALUES ('agent', 'old-agent', NULL, x'00', x'00', 1, 1, NULL);`);
+    const ids = new Identities({ db, clock: new ManualClock(1_000_000) });
+    expect(ids.mosquittoLogins()).toEqual({ logins: [], missing: ['agent/old-agent'] });
+    await ids.enrollAgent('old-agent');
+    expect(ids.mosquittoLogins().missing).toEqual([]);
   });
 });
