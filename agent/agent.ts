@@ -18,6 +18,7 @@ import type { HealthReport } from './device-runner.ts';
 import { DeviceSet } from './device-set.ts';
 import type { DriverCatalog } from './driver.ts';
 import { memoryKeptState, type KeptState } from './kept-state.ts';
+import type { BrokerClientSecrets } from '../lib/broker-client.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -26,8 +27,8 @@ export interface AgentDependencies {
   drivers: DriverCatalog;
   clock: Clock;
   log: Logger;
-  /** Password for the broker, resolved by the caller from config.broker.passwordEnv. */
-  brokerPassword?: string;
+  /** The broker password and TLS files the config names, read by the caller (lib/broker-client.ts readBrokerSecrets). */
+  brokerSecrets?: BrokerClientSecrets;
   /** Where the last applied desired config is kept, so a restart without the controller still runs the registered gear. */
   configCache?: DesiredConfigCache;
   /** Outputs the agent has set (DMX levels, relays), kept across restarts; in memory only when not given. */
@@ -101,7 +102,8 @@ export class Agent {
       url: config.broker.url,
       clientId: `onair-agent-${config.agentId}`,
       username: config.broker.username,
-      password: this.d.brokerPassword,
+      password: this.d.brokerSecrets?.password,
+      ...(this.d.brokerSecrets?.tls ? { tls: this.d.brokerSecrets.tls } : {}),
       log,
       writeCache: false, // keeps the agent small: see connectMqtt
       // Retries at least every 3 s (jittered), well inside the controller's restart grace (10 s by

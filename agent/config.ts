@@ -1,18 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, parseYamlConfig, readConfigText, type NestedSchema } from '../lib/yaml-config.ts';
 import { Id } from '../protocols/schemas.ts';
+import { brokerClientProperties } from '../lib/broker-client.ts';
 import { DeviceConfig } from '../protocols/device-config.ts';
 import type { DriverCatalog } from './driver.ts';
 
-export const BrokerSettings = Type.Object(
-  {
-    url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'mqtt://host:port or mqtts://host:port' }),
-    username: Type.Optional(Type.String()),
-    /** Name of an environment variable holding the password, so secrets stay out of config files. */
-    passwordEnv: Type.Optional(Type.String()),
-  },
-  { additionalProperties: false },
-);
+export const BrokerSettings = Type.Object(brokerClientProperties, { additionalProperties: false });
 
 export const AgentConfig = Type.Object(
   {

@@ -4,12 +4,12 @@
  * the database, so an enrolment, a rotation or a revocation counts from the next login. A credential
  * is printed once and stored only as a salted scrypt hash.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../lib/clock.ts';
 import { ROLES, type Role } from '../protocols/access.ts';
-import type { Identities } from '../controller/identities.ts';
+import { newCredential, type Identities } from '../controller/identities.ts';
 import { askSecret } from './prompt.ts';
 import { UserError } from './request-client.ts';
 
@@ -63,24 +63,37 @@ export function registerIdentityCommands(program: Command): void {
   });
 
   const user = program.command('user').description('people who log in to OnAir, with a role (run on the controller machine)');
-  storeOptions(user.command('add <name>').description('add a person (password from ONAIR_PASSWORD or asked)').requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)).action(
-    async (name: string, opts: StoreOpts & { role: string }) => {
-      if (!ROLES.includes(opts.role as Role)) throw new UserError(`unknown role "${opts.role}" (roles: ${ROLES.join(', ')})`);
-      const secret = await password(`password for ${name}: `);
-      await withIdentities(opts, (ids) => ids.addUser(name, opts.role as Role, secret)).catch((err: Error) => {
-        throw new UserError(err.message);
-      });
-      process.stdout.write(`Added ${name} (${opts.role}).\n`);
-    },
-  );
-  storeOptions(user.command('passwd <name>').description('set a person\'s password (ONAIR_PASSWORD or asked)')).action(async (name: string, opts: StoreOpts) => {
-    const current = (await withIdentities(opts, (ids) => ids.list('user'))).find((u) => u.name === name && u.revokedAt === null);
-    if (!current?.role) throw new UserError(`no user ${name}`);
-    const secret = await password(`new password for ${name}: `);
-    await withIdentities(opts, (ids) => ids.addUser(name, current.role!, secret)).catch((err: Error) => {
+  const tokenOption = (c: Command): Command => c.option('--token-file <file>', 'for a tool: generate a random secret and write "name:secret" to this new file (mode 0600), for ONAIR_TOKEN_FILE');
+  /** Sets the secret (asked, or generated into a token file for a tool) and says where it went. */
+  const setSecret = async (name: string, role: Role, opts: StoreOpts & { tokenFile?: string }, prompt: string): Promise<string> => {
+    const secret = opts.tokenFile ? newCredential() : await password(prompt);
+    // The token file first ('wx': never overwrite one, 0600 from the first byte), so a refused file changes no secret.
+    if (opts.tokenFile) {
+      try {
+        writeFileSync(opts.tokenFile, `${name}:${secret}\n`, { mode: 0o600, flag: 'wx' });
+      } catch (err) {
+        throw new UserError(`cannot write the token file ${opts.tokenFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+    }
+    await withIdentities(opts, (ids) => ids.addUser(name, role, secret)).catch((err: Error) => {
+      if (opts.tokenFile) rmSync(opts.tokenFile, { force: true });
       throw new UserError(err.message);
     });
-    process.stdout.write(`Password of ${name} changed.\n`);
+    if (!opts.tokenFile) return '';
+    return ` Its token is in ${path.resolve(opts.tokenFile)} (mode 0600): give the tool ONAIR_TOKEN_FILE=${path.resolve(opts.tokenFile)}.`;
+  };
+  storeOptions(tokenOption(user.command('add <name>').description('add a person or a tool (password from ONAIR_PASSWORD or asked, or --token-file)').requiredOption('--role <role>', `one of ${ROLES.join(', ')}`))).action(
+    async (name: string, opts: StoreOpts & { role: string; tokenFile?: string }) => {
+      if (!ROLES.includes(opts.role as Role)) throw new UserError(`unknown role "${opts.role}" (roles: ${ROLES.join(', ')})`);
+      const where = await setSecret(name, opts.role as Role, opts, `password for ${name}: `);
+      process.stdout.write(`Added ${name} (${opts.role}).${where}\n`);
+    },
+  );
+  storeOptions(tokenOption(user.command('passwd <name>').description('set a person\'s password (ONAIR_PASSWORD or asked), or a tool\'s new token (--token-file)'))).action(async (name: string, opts: StoreOpts & { tokenFile?: string }) => {
+    const current = (await withIdentities(opts, (ids) => ids.list('user'))).find((u) => u.name === name && u.revokedAt === null);
+    if (!current?.role) throw new UserError(`no user ${name}`);
+    const where = await setSecret(name, current.role, opts, `new password for ${name}: `);
+    process.stdout.write(`Password of ${name} changed.${where}\n`);
   });
   storeOptions(user.command('remove <name>').description('stop a person logging in')).action(async (name: string, opts: StoreOpts) => {
     if (!(await withIdentities(opts, (ids) => ids.revoke('user', name)))) throw new UserError(`no user ${name}`);

@@ -4,7 +4,9 @@ import os from 'node:os';
 import type { MqttClient } from 'mqtt';
 import { silentLogger } from '../lib/logger.ts';
 import { askSecret } from './prompt.ts';
-import { connectMqtt, endMqtt, parseBrokerUrl, waitForConnect } from '../lib/mqtt-connection.ts';
+import { connectMqtt, endMqtt, parseBrokerUrl, waitForConnect, type TlsFiles } from '../lib/mqtt-connection.ts';
+import { readBrokerSecrets } from '../lib/broker-client.ts';
+import { readPrivateFile } from '../lib/secret.ts';
 import { responseCodec } from '../protocols/codec.ts';
 import { requestTopic, responseTopic, userRequestTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
 
@@ -19,6 +21,8 @@ export interface RequestOptions {
   /** A login (else the one in the broker URL, if any): requests then go under users/{user}/. */
   user?: string;
   password?: string;
+  /** mqtts: the CA (ONAIR_CA_FILE) and a client certificate (ONAIR_CERT_FILE, ONAIR_KEY_FILE). */
+  tls?: TlsFiles;
 }
 
 /** Options every command that talks to the controller takes. */
@@ -32,13 +36,39 @@ export interface ClientOpts {
  * Who is asking: the login (ONAIR_USER, or the user in the broker URL) is what the audit log records;
  * `issuedBy` (user@host) rides along as a note of the client.
  */
-export const requestOptions = (o: ClientOpts): RequestOptions => ({
+export const requestOptions = (o: ClientOpts, env: NodeJS.ProcessEnv = process.env): RequestOptions => ({
   broker: o.broker,
   timeoutMs: o.timeout ?? 5_000,
   issuedBy: `${os.userInfo().username}@${os.hostname()}`,
-  ...(process.env.ONAIR_USER ? { user: process.env.ONAIR_USER } : {}),
-  ...(process.env.ONAIR_PASSWORD !== undefined ? { password: process.env.ONAIR_PASSWORD } : {}),
+  ...cliLogin(env),
 });
+
+/**
+ * The CLI's login: a token file (ONAIR_TOKEN_FILE, one line `user:secret`, mode 0600: what a tool is
+ * given), else ONAIR_USER with ONAIR_PASSWORD (or asked); and the TLS files for mqtts.
+ */
+function cliLogin(env: NodeJS.ProcessEnv): Pick<RequestOptions, 'user' | 'password' | 'tls'> {
+  let tls: TlsFiles | undefined;
+  let token: { user: string; password: string } | undefined;
+  try {
+    tls = readBrokerSecrets({ caFile: env.ONAIR_CA_FILE, certFile: env.ONAIR_CERT_FILE, keyFile: env.ONAIR_KEY_FILE }, process.cwd()).tls;
+    if (env.ONAIR_TOKEN_FILE) {
+      const line = readPrivateFile(env.ONAIR_TOKEN_FILE, 'ONAIR_TOKEN_FILE:').toString('utf8').trim();
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw new Error(`ONAIR_TOKEN_FILE: ${env.ONAIR_TOKEN_FILE} holds no "user:secret" line`);
+      token = { user: line.slice(0, colon), password: line.slice(colon + 1) };
+    }
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+  return {
+    ...(token ?? {
+      ...(env.ONAIR_USER ? { user: env.ONAIR_USER } : {}),
+      ...(env.ONAIR_PASSWORD !== undefined ? { password: env.ONAIR_PASSWORD } : {}),
+    }),
+    ...(tls ? { tls } : {}),
+  };
+}
 
 export async function withController<T>(options: RequestOptions, work: (client: MqttClient) => Promise<T>): Promise<T> {
   if (options.user !== undefined && options.password === undefined) {
@@ -49,6 +79,7 @@ export async function withController<T>(options: RequestOptions, work: (client: 
     url: options.broker,
     clientId: `onair-cli-${randomUUID().slice(0, 8)}`,
     ...(options.user !== undefined ? { username: options.user, password: options.password ?? '' } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
     log: silentLogger(),
     reconnect: { initialMs: 200, maxMs: 1000 },
   });
@@ -58,6 +89,7 @@ export async function withController<T>(options: RequestOptions, work: (client: 
       // A CONNACK refusal is no unreachable broker: say which.
       const why = await Promise.race([refused, Promise.resolve('')]);
       if (/not authori[sz]ed|bad user ?name or password/i.test(why)) throw new UserError(`the OnAir broker at ${options.broker} refused the login (${why}): log in with ONAIR_USER and ONAIR_PASSWORD, or mqtt://user:password@host`);
+      if (/certificate|self[- ]signed|altnames|handshake|SSL|TLS/i.test(why)) throw new UserError(`the OnAir broker at ${options.broker} failed the TLS check (${why}): set ONAIR_CA_FILE to the CA that signed its certificate`);
       throw new UserError(`cannot reach the OnAir broker at ${options.broker} (is "onair controller" running? set --broker or ONAIR_BROKER)`);
     });
     return await work(client);

@@ -18,6 +18,7 @@ export function registerRuntimeCommands(program: Command): void {
     .action(async (opts: { config?: string; port?: number; data?: string; onAir?: boolean }) => {
       const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
       const { Controller } = await import('../controller/controller.ts');
+      const { readControllerBrokerSecrets } = await import('../controller/broker-link.ts');
       const config = opts.config ? loadControllerConfig(opts.config) : defaultControllerConfig();
       if (opts.port !== undefined) config.broker.port = opts.port;
       if (opts.data) config.dataDir = opts.data;
@@ -28,7 +29,8 @@ export function registerRuntimeCommands(program: Command): void {
         clock: systemClock,
         log,
         baseDir: opts.config && !opts.data ? path.dirname(path.resolve(opts.config)) : process.cwd(),
-        brokerPassword: secret(config.broker.passwordEnv),
+        // Files the broker settings name are taken from the config file's folder.
+        brokerSecrets: readControllerBrokerSecrets(config.broker, opts.config ? path.dirname(path.resolve(opts.config)) : process.cwd()),
       });
       log.info({ broker: controller.brokerUrl, onAir: config.onAir, slots: controller.status().slots.length }, 'controller running');
       await untilSignal(log, () => controller.stop());
@@ -43,6 +45,7 @@ export function registerRuntimeCommands(program: Command): void {
       if (!opts.config) throw new UserError('onair agent needs --config <file> (its agent config); onair agent add|rotate|revoke|list enrol agents');
       const { loadAgentConfig } = await import('../agent/config.ts');
       const { Agent } = await import('../agent/agent.ts');
+      const { readBrokerSecrets } = await import('../lib/broker-client.ts');
       const { fileConfigCache } = await import('../agent/config-cache.ts');
       const { builtInDrivers } = await import('../agent/drivers/index.ts');
       const { fileKeptState } = await import('../agent/kept-state.ts');
@@ -54,18 +57,11 @@ export function registerRuntimeCommands(program: Command): void {
       const stateDir = opts.state ? path.resolve(opts.state) : path.resolve(path.dirname(path.resolve(opts.config)), config.stateDir);
       const configCache = fileConfigCache({ file: path.join(stateDir, `${config.agentId}.desired-config.json`), agentId: config.agentId, log });
       const keptState = fileKeptState({ file: path.join(stateDir, `${config.agentId}.kept-state.json`), log });
-      const agent = new Agent({ config, drivers, clock: systemClock, log, brokerPassword: secret(config.broker.passwordEnv), configCache, keptState });
+      const agent = new Agent({ config, drivers, clock: systemClock, log, brokerSecrets: readBrokerSecrets(config.broker, path.dirname(path.resolve(opts.config))), configCache, keptState });
       await agent.start().catch((err: Error) => log.warn({ err: err.message }, 'broker not reachable yet; still trying in the background'));
       log.info({ devices: config.devices.length, broker: config.broker.url }, 'agent running');
       await untilSignal(log, () => agent.stop());
     });
-}
-
-function secret(envName: string | undefined): string | undefined {
-  if (!envName) return undefined;
-  const value = process.env[envName];
-  if (value === undefined) throw new UserError(`the broker password variable ${envName} is not set`);
-  return value;
 }
 
 export function parsePort(text: string): number {

@@ -2,6 +2,8 @@
 import { Aedes } from 'aedes';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
+import type { ServerTls } from '../lib/broker-client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { tuneSocket } from '../lib/socket-tuning.ts';
 import { limitMqttPackets } from '../lib/mqtt-frame-limit.ts';
@@ -24,6 +26,8 @@ export interface EmbeddedBrokerSettings {
   log: Logger;
   /** Logins and topic rules (controller/broker-access.ts); without it every client is accepted with every right. */
   access?: BrokerAccess;
+  /** Serve mqtts with this certificate; with `ca`, every client must present a certificate it signed. */
+  tls?: ServerTls;
 }
 
 export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Promise<EmbeddedBroker> {
@@ -39,13 +43,19 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
   });
   orderPublishes(broker);
   // NODELAY (Nagle + delayed ACK would add ~40 ms to every QoS 1 exchange), with writes batched per tick.
-  const server = net.createServer((socket) => {
+  const serve = (socket: net.Socket): void => {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     const limited = limitMqttPackets(tuneSocket(socket), MAX_PACKET_BYTES, (bytes) =>
       settings.log.warn({ peer, bytes, limit: MAX_PACKET_BYTES }, 'closed a client that sent an oversized MQTT packet'),
     );
     broker.handle(limited);
-  });
+  };
+  const secure = settings.tls;
+  // TLS 1.2 at least; with a client CA, a client without a certificate it signed fails the handshake and never reaches MQTT.
+  const server = secure
+    ? tls.createServer({ cert: secure.cert, key: secure.key, minVersion: 'TLSv1.2', ...(secure.ca ? { ca: secure.ca, requestCert: true, rejectUnauthorized: true } : {}) }, serve)
+    : net.createServer(serve);
+  if (secure) server.on('tlsClientError', (err, socket) => settings.log.warn({ peer: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message }, 'refused a TLS client'));
   broker.on('clientError', (client, err) => settings.log.debug({ client: client.id, err: err.message }, 'mqtt client error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -56,9 +66,9 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
   });
   const { port } = server.address() as AddressInfo;
   const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
-  settings.log.info({ port, host: settings.host }, 'embedded MQTT broker listening');
+  settings.log.info({ port, host: settings.host, tls: !!secure, clientCertificates: !!secure?.ca }, 'embedded MQTT broker listening');
   return {
-    url: `mqtt://${host}:${port}`,
+    url: `${secure ? 'mqtts' : 'mqtt'}://${host}:${port}`,
     port,
     bus: (log) => inProcessBus(broker, log),
     close: () =>

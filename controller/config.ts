@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, parseYamlConfig, readConfigText } from '../lib/yaml-config.ts';
 import { DEFAULT_THRESHOLDS } from './failure-detector.ts';
+import { brokerClientProperties } from '../lib/broker-client.ts';
+
+const { url: _clientUrl, ...externalLogin } = brokerClientProperties;
 
 export const ControllerConfig = Type.Object(
   {
@@ -15,10 +18,16 @@ export const ControllerConfig = Type.Object(
          * (127.0.0.1, ::1); on any other the controller warns at every start when this is true.
          */
         allowAnonymous: Type.Optional(Type.Boolean()),
-        /** With embedded: false, the external broker to use (Mosquitto, EMQX). */
+        /**
+         * The embedded broker serves mqtts instead of mqtt: its certificate and key (PEM; the key
+         * file 0600) and, to require client certificates, the CA that must have signed them.
+         */
+        tls: Type.Optional(
+          Type.Object({ certFile: Type.String(), keyFile: Type.String(), clientCaFile: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        ),
+        /** With embedded: false, the external broker to use (Mosquitto, EMQX), and the controller's login there (by reference). */
         url: Type.Optional(Type.String()),
-        username: Type.Optional(Type.String()),
-        passwordEnv: Type.Optional(Type.String()),
+        ...externalLogin,
       },
       { additionalProperties: false, default: {} },
     ),

@@ -14,7 +14,7 @@ import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverPa
 import type { EmbeddedBroker } from './broker.ts';
 import type { Identities } from './identities.ts';
 import { RateLimiter } from '../lib/rate-limit.ts';
-import { openBrokerLink } from './broker-link.ts';
+import { openBrokerLink, readControllerBrokerSecrets, type BrokerSecrets } from './broker-link.ts';
 import type { Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
 import type { ControllerConfig } from './config.ts';
@@ -39,7 +39,8 @@ export interface ControllerDependencies {
   log: Logger;
   /** Directory the config file is in: a relative dataDir is resolved against it. */
   baseDir?: string;
-  brokerPassword?: string;
+  /** Read by the caller (readControllerBrokerSecrets); without it, read here from the config. */
+  brokerSecrets?: BrokerSecrets;
   /** Hook for measurements: called after each health message is handled, with its age in ms. */
   onHealthHandled?: (latencyMs: number) => void;
 }
@@ -208,7 +209,8 @@ export class Controller {
       ...(this.d.onHealthHandled ? { onHealthHandled: this.d.onHealthHandled } : {}),
     });
     this.identities = this.store.identities(clock);
-    const link = await openBrokerLink({ config: config.broker, password: this.d.brokerPassword, clock, log, login: (u, p) => this.identities.login(u, p), listen: (bus) => this.listen(bus) });
+    const secrets = this.d.brokerSecrets ?? readControllerBrokerSecrets(config.broker, this.d.baseDir ?? process.cwd());
+    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p) => this.identities.login(u, p), listen: (bus) => this.listen(bus) });
     this.broker = link.broker;
     this.brokerUrl = link.url;
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.

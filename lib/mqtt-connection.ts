@@ -12,11 +12,19 @@ export interface LastWill {
   retain: boolean;
 }
 
+/** For mqtts: the CA the broker's certificate must chain to (the system's CAs without it), and an optional client certificate. */
+export interface TlsFiles {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
 export interface MqttConnectionSettings {
   url: string;
   clientId: string;
   username?: string;
   password?: string;
+  tls?: TlsFiles;
   /** Seconds; the broker closes us and publishes the will after 1.5 × this [MQTT-3.1.2-24]. */
   keepaliveSeconds?: number;
   connectTimeoutMs?: number;
@@ -59,7 +67,11 @@ export function connectMqtt(settings: MqttConnectionSettings): MqttClient {
   if (options.username === undefined && endpoint.username !== undefined) options.username = endpoint.username;
   if (options.password === undefined && endpoint.password !== undefined) options.password = endpoint.password;
   const client = new MqttClient(() => {
-    if (endpoint.tls) return tuneSocket(tls.connect({ host: endpoint.host, port: endpoint.port, servername: endpoint.host }));
+    if (endpoint.tls) {
+      // The broker's certificate is always verified (rejectUnauthorized stays true); SNI only for a host name [RFC 6066 §3].
+      const files = settings.tls ?? {};
+      return tuneSocket(tls.connect({ host: endpoint.host, port: endpoint.port, ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }), ...files }));
+    }
     return tuneSocket(net.createConnection({ host: endpoint.host, port: endpoint.port }));
   }, options);
 

@@ -17,15 +17,18 @@ export function readSecret(ref: SecretReference, what: string, env: NodeJS.Proce
     if (value === undefined) throw new Error(`${what}: the password variable ${ref.env} is not set`);
     return value;
   }
-  if (ref.file) {
-    let mode: number;
-    try {
-      mode = statSync(ref.file).mode;
-    } catch (err) {
-      throw new Error(`${what}: cannot read the password file ${ref.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
-    if ((mode & 0o077) !== 0) throw new Error(`${what}: the password file ${ref.file} is readable by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
-    return readFileSync(ref.file, 'utf8').replace(/\r?\n$/, '');
-  }
+  if (ref.file) return readPrivateFile(ref.file, `${what}: the password file`).toString('utf8').replace(/\r?\n$/, '');
   return undefined;
+}
+
+/** A file only its owner may read (a password, a private key); `what` starts the error ("broker: the key file"). */
+export function readPrivateFile(file: string, what: string): Buffer {
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch (err) {
+    throw new Error(`${what} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if ((mode & 0o077) !== 0) throw new Error(`${what} ${file} is readable by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+  return readFileSync(file);
 }

@@ -3,9 +3,7 @@
  * would): logins required (allowAnonymous: false), agents enrolled with their own credential, people
  * with a role. Each forgery is refused, changes nothing, and the controller carries on.
  */
-import { execFile } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
-import { onairBin } from '../../lib/paths.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
@@ -13,7 +11,7 @@ import { request, withController, type RequestOptions } from '../../cli/request-
 import { silentLogger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt } from '../../lib/mqtt-connection.ts';
 import { topic, userRequestTopic } from '../../protocols/contract.ts';
-import { closeClient, rawClient, registerGear, removeDir, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { closeClient, rawClient, registerGear, removeDir, runOnair, runOnairWith, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 let dir: string;
 let controller: Controller;
@@ -44,16 +42,7 @@ const loginRefusal = (broker: string) =>
       resolve(err.message);
     });
   });
-/** The CLI with extra environment (a login by ONAIR_USER / ONAIR_PASSWORD). */
-const onairAs = (env: Record<string, string>, ...args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const clean = { ...process.env };
-    delete clean.ONAIR_USER;
-    delete clean.ONAIR_PASSWORD;
-    execFile(process.execPath, [onairBin(), ...args], { timeout: 30_000, env: { ...clean, ONAIR_BROKER: url(), ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const onairAs = (env: Record<string, string>, ...args: string[]) => runOnairWith(env, url(), ...args);
 const agentOnline = (id: string) => controller.status().agents.find((a) => a.agent === id);
 
 beforeAll(async () => {

@@ -171,8 +171,15 @@ export interface CliRun {
 
 /** The `onair` binary as users run it, pointed at a broker through ONAIR_BROKER. */
 export function runOnair(broker: string, ...args: string[]): Promise<CliRun> {
+  return runOnairWith({}, broker, ...args);
+}
+
+/** The same with extra environment (a login: ONAIR_USER, ONAIR_PASSWORD, ONAIR_TOKEN_FILE; ONAIR_CA_FILE), none inherited from the test's. */
+export function runOnairWith(env: Record<string, string>, broker: string, ...args: string[]): Promise<CliRun> {
+  const inherited = { ...process.env };
+  for (const name of ['ONAIR_USER', 'ONAIR_PASSWORD', 'ONAIR_TOKEN_FILE', 'ONAIR_CA_FILE', 'ONAIR_CERT_FILE', 'ONAIR_KEY_FILE']) delete inherited[name];
   return new Promise((resolve) => {
-    execFile(process.execPath, [onairBin(), ...args], { timeout: 30_000, env: { ...process.env, ONAIR_BROKER: broker } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [onairBin(), ...args], { timeout: 30_000, env: { ...inherited, ONAIR_BROKER: broker, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

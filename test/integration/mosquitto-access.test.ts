@@ -78,7 +78,7 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     broker.start();
     await waitForPort(broker.port, 5_000);
     const config = parseControllerConfig(JSON.stringify({ broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' }, dataDir: data }), '(test)');
-    controller = await Controller.start({ config, clock: systemClock, log: silentLogger(), brokerPassword: controllerSecret });
+    controller = await Controller.start({ config, clock: systemClock, log: silentLogger(), brokerSecrets: { password: controllerSecret } });
     agents = [await startAgent(asAgent('agent-a'), 'agent-a', []), await startAgent(asAgent('agent-b'), 'agent-b', [])];
     await registerGear(asUser('eve'), [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
     await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 15_000, 'both cameras ok, agents logged in to Mosquitto');
