@@ -4,12 +4,16 @@
  * does it (profiles, devices, slots through the controller's requests); the agents start with
  * no devices and pick theirs up from the controller. By default each agent has a simulated
  * camera, mic and light, forming three slots with a primary on agent-a and its backup on agent-b.
+ *
+ * It runs with logins, as production does: the broker takes no anonymous client; each agent is
+ * enrolled and reads its credential from a 0600 file; requests go in the name of an admin `demo`;
+ * the rig that injects simulated faults (commands straight to gear) logs in as a controller.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { stringify } from 'yaml';
 import { systemClock } from '../lib/clock.ts';
@@ -78,6 +82,8 @@ export class Studio {
   private eventListeners: Array<(e: ControllerEvent) => void> = [];
   readonly dir: string;
   controller!: Controller;
+  /** The logins the studio runs with: its admin (requests, reading) and its fault-injecting rig (a controller login). */
+  private readonly logins = { admin: { user: 'demo', password: randomBytes(18).toString('base64url') }, rig: { user: 'controller/studio-rig', password: '' } };
 
   constructor(private readonly o: StudioOptions) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'onair-studio-'));
@@ -86,25 +92,38 @@ export class Studio {
   async start(): Promise<void> {
     const config = parseControllerConfig(
       stringify({
-        broker: { embedded: true, port: 0, host: '127.0.0.1' },
+        broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false },
         dataDir: this.o.dataDir ?? path.join(this.dir, 'data'),
         ...this.o.controller,
       }),
       '(demo studio)',
     );
     this.controller = await Controller.start({ config, clock: systemClock, log: this.o.log });
-    this.watcher = connectMqtt({ url: this.controller.brokerUrl, clientId: `onair-studio-${randomUUID().slice(0, 6)}`, log: this.o.log });
+    await this.controller.identities.addUser(this.logins.admin.user, 'admin', this.logins.admin.password);
+    this.logins.rig.password = await this.controller.identities.enrollController('studio-rig');
+    this.watcher = connectMqtt({ url: this.rigUrl(), clientId: `onair-studio-${randomUUID().slice(0, 6)}`, log: this.o.log });
     this.watcher.on('message', (t, p) => this.onMessage(t, p));
     await waitForConnect(this.watcher, 5_000);
     await this.watcher.subscribeAsync([`${ROOT}/controller/events`, `${ROOT}/slots/#`, `${ROOT}/agents/+/results`], { qos: 1 });
     await this.register();
+    for (const agent of this.agents()) await this.enrol(agent.id);
     for (const agent of this.agents()) this.spawnAgent(agent);
+  }
+
+  /** Enrols an agent and leaves its credential in a 0600 file its config names. */
+  private async enrol(agentId: string): Promise<void> {
+    const credential = await this.controller.identities.enrollAgent(agentId);
+    writeFileSync(this.passwordFile(agentId), `${credential}\n`, { mode: 0o600 });
+  }
+
+  private passwordFile(agentId: string): string {
+    return path.join(this.dir, `${agentId}.password`);
   }
 
   /** Profiles, devices and slots, as `onair profile|device|slot add` would send them. */
   private register(): Promise<void> {
     const probe = this.o.probe ?? { intervalMs: 250, timeoutMs: 200 };
-    return registerStudio(this.controller.brokerUrl, {
+    return registerStudio(this.brokerUrl(), {
       by: 'demo',
       devices: this.agents().flatMap((a) =>
         a.devices.map((d) => ({ agent: a.id, device: d.id, profile: d.profile ?? `simulated-${d.kind}`, options: d.options ?? {}, probe: d.probe ?? probe, studio: 'studio-a', ...(d.helpers ? { helpers: d.helpers } : {}) })),
@@ -118,8 +137,14 @@ export class Studio {
     return this.o.agents ?? DEMO_AGENTS;
   }
 
+  /** The broker, logged in as the studio's admin (requests, the CLI, reading the fleet). */
   brokerUrl(): string {
-    return this.controller.brokerUrl;
+    return withLogin(this.controller.brokerUrl, this.logins.admin);
+  }
+
+  /** The broker, logged in as the rig: the one login here that may command gear straight (simulated faults). */
+  rigUrl(): string {
+    return withLogin(this.controller.brokerUrl, this.logins.rig);
   }
 
   agentConfigFile(agentId: string): string {
@@ -133,7 +158,7 @@ export class Studio {
       file,
       stringify({
         agentId: agent.id,
-        broker: { url: this.controller.brokerUrl },
+        broker: { url: this.controller.brokerUrl, username: `agent/${agent.id}`, passwordFile: this.passwordFile(agent.id) },
         heartbeatIntervalMs: 500,
       }),
     );
@@ -208,7 +233,7 @@ export class Studio {
 
   /** A request to the controller, as the onair CLI sends it. */
   ask<O extends OperationName>(op: O, params: OperationParams<O>, timeoutMs = 60_000): Promise<OperationData<O>> {
-    const options = { broker: this.controller.brokerUrl, timeoutMs, issuedBy: 'demo' };
+    const options = { broker: this.brokerUrl(), timeoutMs, issuedBy: 'demo' };
     return withController(options, (c) => request(c, op, params, options));
   }
 
@@ -264,3 +289,10 @@ export class Studio {
     }
   }
 }
+
+const withLogin = (url: string, login: { user: string; password: string }): string => {
+  const u = new URL(url);
+  u.username = encodeURIComponent(login.user);
+  u.password = encodeURIComponent(login.password);
+  return u.toString().replace(/\/$/, '');
+};

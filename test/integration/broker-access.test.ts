@@ -7,42 +7,23 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
-import { silentLogger } from '../../lib/logger.ts';
-import { connectMqtt, endMqtt } from '../../lib/mqtt-connection.ts';
 import { topic, userRequestTopic } from '../../protocols/contract.ts';
-import { closeClient, rawClient, registerGear, removeDir, runOnair, runOnairWith, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { closeClient, rawClient, removeDir, runOnair, runOnairWith, startController, tempDir, waitUntil } from './helpers.ts';
+import { PASSWORDS, SLOT, ask, forgeryFleet, loginRefusal, logins } from '../support/forgery.ts';
 
 let dir: string;
 let controller: Controller;
 let agents: Agent[];
 let port: number;
-const SLOT = 'studio-a/cam-wide';
-const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12' };
-const credentials: Record<string, string> = {};
 
-const url = (user?: string, password?: string) => `mqtt://${user ? `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@` : ''}127.0.0.1:${port}`;
-const asUser = (name: keyof typeof PASSWORDS) => url(name, PASSWORDS[name]);
-const asAgent = (id: string) => url(`agent/${id}`, credentials[id]);
-const ask = (broker: string, op: 'failover' | 'status', params: Record<string, unknown>, timeoutMs = 3_000) => {
-  const options: RequestOptions = { broker, timeoutMs, issuedBy: 'stream-deck' };
-  return withController(options, (c) => request(c, op as 'status', params as never, options));
-};
 /** Resolves true if the broker closes the client within `ms` (a refused publish closes it [aedes authorizePublish]). */
 const closedWithin = (client: MqttClient, ms: number) => new Promise<boolean>((resolve) => {
   const timer = setTimeout(() => resolve(false), ms);
   client.once('close', () => (clearTimeout(timer), resolve(true)));
 });
-/** The error a refused login gets (mqtt.js reports the CONNACK return code), without retrying. */
-const loginRefusal = (broker: string) =>
-  new Promise<string>((resolve) => {
-    const client = connectMqtt({ url: broker, clientId: `refused-${Date.now()}`, log: silentLogger(), reconnect: { initialMs: 60_000, maxMs: 60_000 } });
-    client.once('error', (err) => {
-      void endMqtt(client, true);
-      resolve(err.message);
-    });
-  });
 const onairAs = (env: Record<string, string>, ...args: string[]) => runOnairWith(env, url(), ...args);
+const l = logins(() => port);
+const { url, asUser, asAgent, credentials } = l;
 const agentOnline = (id: string) => controller.status().agents.find((a) => a.agent === id);
 
 beforeAll(async () => {
@@ -52,10 +33,7 @@ beforeAll(async () => {
   for (const id of ['agent-a', 'agent-b']) credentials[id] = await controller.identities.enrollAgent(id);
   await controller.identities.addUser('eve', 'engineer', PASSWORDS.eve);
   await controller.identities.addUser('vic', 'viewer', PASSWORDS.vic);
-  agents = [await startAgent(asAgent('agent-a'), 'agent-a', []), await startAgent(asAgent('agent-b'), 'agent-b', [])];
-  await registerGear(asUser('eve'), [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
-  await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 10_000, 'both cameras ok, over logged-in agents');
-  controller.setOnAir(true, 'test', 'on air for the forgeries');
+  agents = await forgeryFleet(controller, l);
 }, 30_000);
 
 afterAll(async () => {

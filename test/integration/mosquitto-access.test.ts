@@ -11,37 +11,20 @@ import type { Agent } from '../../agent/agent.ts';
 import { Controller } from '../../controller/controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { Store } from '../../controller/store.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
-import { connectMqtt, endMqtt } from '../../lib/mqtt-connection.ts';
 import { topic, userRequestTopic } from '../../protocols/contract.ts';
 import { hasMosquitto, mosquittoProcess, waitForPort, type MosquittoProcess } from '../support/processes.ts';
-import { closeClient, rawClient, registerGear, removeDir, runOnair, startAgent, tempDir, waitUntil } from './helpers.ts';
+import { closeClient, rawClient, removeDir, runOnair, tempDir } from './helpers.ts';
+import { PASSWORDS, SLOT, ask, forgeryFleet, loginRefusal, logins } from '../support/forgery.ts';
 
-const SLOT = 'studio-a/cam-wide';
-const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12' };
-const credentials: Record<string, string> = {};
 let dir: string;
 let broker: MosquittoProcess;
 let controller: Controller;
 let agents: Agent[] = [];
 
-const url = (user?: string, password?: string) => `mqtt://${user ? `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@` : ''}127.0.0.1:${broker.port}`;
-const asUser = (name: keyof typeof PASSWORDS) => url(name, PASSWORDS[name]);
-const asAgent = (id: string) => url(`agent/${id}`, credentials[id]);
-const ask = (broker: string, op: 'failover' | 'status', params: Record<string, unknown>, timeoutMs = 3_000) => {
-  const options: RequestOptions = { broker, timeoutMs, issuedBy: 'stream-deck' };
-  return withController(options, (c) => request(c, op as 'status', params as never, options));
-};
-const loginRefusal = (broker: string) =>
-  new Promise<string>((resolve) => {
-    const client = connectMqtt({ url: broker, clientId: `refused-${Date.now()}`, log: silentLogger(), reconnect: { initialMs: 60_000, maxMs: 60_000 } });
-    client.once('error', (err) => {
-      void endMqtt(client, true);
-      resolve(err.message);
-    });
-  });
+const l = logins(() => broker.port);
+const { url, asUser, asAgent, credentials } = l;
 const agentOnline = (id: string) => controller.status().agents.find((a) => a.agent === id);
 const mosquittoLog = () => readFileSync(path.join(dir, 'mosquitto', 'mosquitto.log'), 'utf8');
 /** What a fresh reader of `filter` gets within `ms` (retained messages and anything published meanwhile). */
@@ -79,10 +62,7 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     await waitForPort(broker.port, 5_000);
     const config = parseControllerConfig(JSON.stringify({ broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' }, dataDir: data }), '(test)');
     controller = await Controller.start({ config, clock: systemClock, log: silentLogger(), brokerSecrets: { password: controllerSecret } });
-    agents = [await startAgent(asAgent('agent-a'), 'agent-a', []), await startAgent(asAgent('agent-b'), 'agent-b', [])];
-    await registerGear(asUser('eve'), [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
-    await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 15_000, 'both cameras ok, agents logged in to Mosquitto');
-    controller.setOnAir(true, 'test', 'on air for the forgeries');
+    agents = await forgeryFleet(controller, l);
   }, 60_000);
 
   afterAll(async () => {
