@@ -1,72 +1,62 @@
 /**
- * Enrolling agents and people, run on the controller's machine against its database (as
- * `mosquitto_passwd` works on its password file): the running controller checks each login against
- * the database, so an enrolment, a rotation or a revocation counts from the next login. A credential
- * is printed once and stored only as a salted scrypt hash.
+ * Enrolling agents and people: on the controller's machine against its database, or over MQTT as a
+ * logged-in admin (cli/identity-backend.ts). The running controller checks each login against the
+ * database, so an enrolment, a rotation or a revocation counts from the next login. A credential is
+ * printed once and stored only as a hash.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { systemClock } from '../lib/clock.ts';
 import { ROLES, type Role } from '../protocols/access.ts';
-import { newCredential, type Identities } from '../controller/identities.ts';
+import { newCredential } from '../controller/identities.ts';
 import { askSecret } from './prompt.ts';
-import { UserError } from './request-client.ts';
-
-interface StoreOpts {
-  controllerConfig?: string;
-  data?: string;
-}
-
-/** The controller's database, found as `onair controller` finds it (--data, or the config's dataDir). */
-async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities) => Promise<T> | T): Promise<T> {
-  const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
-  const { Store } = await import('../controller/store.ts');
-  const file = opts.controllerConfig;
-  const config = file ? loadControllerConfig(file) : defaultControllerConfig();
-  const dir = opts.data ?? path.resolve(file ? path.dirname(path.resolve(file)) : process.cwd(), config.dataDir);
-  const store = new Store(dir);
-  try {
-    return await work(store.identities(systemClock));
-  } finally {
-    store.close();
-  }
-}
+import { UserError, type ClientOpts } from './request-client.ts';
+import { brokerOption, timeoutOption } from './operator-commands.ts';
+import { identityBackend, withIdentities, type StoreOpts } from './identity-backend.ts';
 
 /** ONAIR_PASSWORD, or asked on the terminal without echo. */
-async function password(prompt: string): Promise<string> {
-  if (process.env.ONAIR_PASSWORD) return process.env.ONAIR_PASSWORD;
-  if (!process.stdin.isTTY) throw new UserError('set ONAIR_PASSWORD, or run on a terminal to be asked');
+/**
+ * The new password: ONAIR_NEW_PASSWORD, or asked without echo. On the controller machine
+ * ONAIR_PASSWORD serves too; over MQTT it is the admin's own login, never the new one.
+ */
+async function password(prompt: string, opts: StoreOpts): Promise<string> {
+  const local = !!(opts.controllerConfig || opts.data);
+  const given = process.env.ONAIR_NEW_PASSWORD ?? (local ? process.env.ONAIR_PASSWORD : undefined);
+  if (given) return given;
+  if (!process.stdin.isTTY) throw new UserError(`set ONAIR_NEW_PASSWORD${local ? ' (or ONAIR_PASSWORD)' : ''}, or run on a terminal to be asked`);
   return askSecret(prompt);
 }
 
 const storeOptions = (c: Command): Command => c.option('--controller-config <file>', 'the controller\'s config (YAML): its dataDir').option('--data <dir>', 'the controller\'s data directory');
+/** The database (--controller-config, --data) or, without either, the running controller as an admin. */
+const eitherOptions = (c: Command): Command => storeOptions(c).addOption(brokerOption()).addOption(timeoutOption());
+type Opts = StoreOpts & ClientOpts;
 
 export function registerIdentityCommands(program: Command): void {
   // `onair agent` runs an agent; its subcommands enrol agents with the controller's broker.
   const agent = program.commands.find((c) => c.name() === 'agent') ?? program.command('agent');
-  const enrol = async (id: string, opts: StoreOpts, verb: string) => {
-    const credential = await withIdentities(opts, (ids) => ids.enrollAgent(id));
+  const enrol = async (id: string, opts: Opts, verb: string) => {
+    const credential = await identityBackend(opts).enrolAgent(id);
     process.stdout.write(
       `${verb} agent ${id}. Its credential (shown once, stored only as a hash):\n\n  ${credential}\n\n` +
         `Give it to the agent by reference, never in its config file:\n  broker: { url: mqtt://<controller>:1883, username: "agent/${id}", passwordEnv: ONAIR_AGENT_PASSWORD }\n`,
     );
   };
-  storeOptions(agent.command('add <id>').description('enrol an agent and print its credential once')).action((id: string, opts: StoreOpts) => enrol(id, opts, 'Enrolled'));
-  storeOptions(agent.command('rotate <id>').description('give an agent a new credential (the old one stops working)')).action((id: string, opts: StoreOpts) => enrol(id, opts, 'Rotated'));
-  storeOptions(agent.command('revoke <id>').description('stop an agent logging in')).action(async (id: string, opts: StoreOpts) => {
-    if (!(await withIdentities(opts, (ids) => ids.revoke('agent', id)))) throw new UserError(`no enrolled agent ${id} to revoke`);
+  eitherOptions(agent.command('add <id>').description('enrol an agent and print its credential once')).action((id: string, opts: Opts) => enrol(id, opts, 'Enrolled'));
+  eitherOptions(agent.command('rotate <id>').description('give an agent a new credential (the old one stops working)')).action((id: string, opts: Opts) => enrol(id, opts, 'Rotated'));
+  eitherOptions(agent.command('revoke <id>').description('stop an agent logging in')).action(async (id: string, opts: Opts) => {
+    if (!(await identityBackend(opts).revokeAgent(id))) throw new UserError(`no enrolled agent ${id} to revoke`);
     process.stdout.write(`Revoked agent ${id}: it can no longer log in (a connection it has now stays until it drops).\n`);
   });
-  storeOptions(agent.command('list').description('enrolled agents')).action(async (opts: StoreOpts) => {
-    for (const a of await withIdentities(opts, (ids) => ids.list('agent'))) process.stdout.write(`${a.name.padEnd(24)} ${a.revokedAt ? `revoked ${new Date(a.revokedAt).toISOString()}` : `enrolled, credential from ${new Date(a.changedAt).toISOString()}`}\n`);
+  eitherOptions(agent.command('list').description('enrolled agents')).action(async (opts: Opts) => {
+    for (const a of await identityBackend(opts).agents()) process.stdout.write(`${a.id.padEnd(24)} ${a.revokedAt ? `revoked ${new Date(a.revokedAt).toISOString()}` : `enrolled, credential from ${new Date(a.changedAt).toISOString()}`}\n`);
   });
 
-  const user = program.command('user').description('people who log in to OnAir, with a role (run on the controller machine)');
+  const user = program.command('user').description('people and tools who log in to OnAir, with a role (on the controller machine, or as an admin)');
   const tokenOption = (c: Command): Command => c.option('--token-file <file>', 'for a tool: generate a random secret and write "name:secret" to this new file (mode 0600), for ONAIR_TOKEN_FILE');
   /** Sets the secret (asked, or generated into a token file for a tool) and says where it went. */
-  const setSecret = async (name: string, role: Role, opts: StoreOpts & { tokenFile?: string }, prompt: string): Promise<string> => {
-    const secret = opts.tokenFile ? newCredential() : await password(prompt);
+  const setSecret = async (name: string, role: Role, opts: Opts & { tokenFile?: string }, prompt: string): Promise<string> => {
+    const secret = opts.tokenFile ? newCredential() : await password(prompt, opts);
     // The token file first ('wx': never overwrite one, 0600 from the first byte), so a refused file changes no secret.
     if (opts.tokenFile) {
       try {
@@ -75,32 +65,32 @@ export function registerIdentityCommands(program: Command): void {
         throw new UserError(`cannot write the token file ${opts.tokenFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
       }
     }
-    await withIdentities(opts, (ids) => ids.addUser(name, role, secret)).catch((err: Error) => {
+    await identityBackend(opts).setUser(name, role, secret).catch((err: Error) => {
       if (opts.tokenFile) rmSync(opts.tokenFile, { force: true });
-      throw new UserError(err.message);
+      throw err instanceof UserError ? err : new UserError(err.message);
     });
     if (!opts.tokenFile) return '';
     return ` Its token is in ${path.resolve(opts.tokenFile)} (mode 0600): give the tool ONAIR_TOKEN_FILE=${path.resolve(opts.tokenFile)}.`;
   };
-  storeOptions(tokenOption(user.command('add <name>').description('add a person or a tool (password from ONAIR_PASSWORD or asked, or --token-file)').requiredOption('--role <role>', `one of ${ROLES.join(', ')}`))).action(
-    async (name: string, opts: StoreOpts & { role: string; tokenFile?: string }) => {
+  eitherOptions(tokenOption(user.command('add <name>').description('add a person or a tool (password from ONAIR_PASSWORD or asked, or --token-file)').requiredOption('--role <role>', `one of ${ROLES.join(', ')}`))).action(
+    async (name: string, opts: Opts & { role: string; tokenFile?: string }) => {
       if (!ROLES.includes(opts.role as Role)) throw new UserError(`unknown role "${opts.role}" (roles: ${ROLES.join(', ')})`);
       const where = await setSecret(name, opts.role as Role, opts, `password for ${name}: `);
       process.stdout.write(`Added ${name} (${opts.role}).${where}\n`);
     },
   );
-  storeOptions(tokenOption(user.command('passwd <name>').description('set a person\'s password (ONAIR_PASSWORD or asked), or a tool\'s new token (--token-file)'))).action(async (name: string, opts: StoreOpts & { tokenFile?: string }) => {
-    const current = (await withIdentities(opts, (ids) => ids.list('user'))).find((u) => u.name === name && u.revokedAt === null);
+  eitherOptions(tokenOption(user.command('passwd <name>').description('set a person\'s password (ONAIR_PASSWORD or asked), or a tool\'s new token (--token-file)'))).action(async (name: string, opts: Opts & { tokenFile?: string }) => {
+    const current = (await identityBackend(opts).users()).find((u) => u.name === name && u.revokedAt === null);
     if (!current?.role) throw new UserError(`no user ${name}`);
     const where = await setSecret(name, current.role, opts, `new password for ${name}: `);
     process.stdout.write(`Password of ${name} changed.${where}\n`);
   });
-  storeOptions(user.command('remove <name>').description('stop a person logging in')).action(async (name: string, opts: StoreOpts) => {
-    if (!(await withIdentities(opts, (ids) => ids.revoke('user', name)))) throw new UserError(`no user ${name}`);
+  eitherOptions(user.command('remove <name>').description('stop a person logging in')).action(async (name: string, opts: Opts) => {
+    if (!(await identityBackend(opts).removeUser(name))) throw new UserError(`no user ${name}`);
     process.stdout.write(`Removed ${name}.\n`);
   });
-  storeOptions(user.command('list').description('people and their roles')).action(async (opts: StoreOpts) => {
-    for (const u of await withIdentities(opts, (ids) => ids.list('user'))) process.stdout.write(`${u.name.padEnd(24)} ${(u.role ?? '').padEnd(11)} ${u.revokedAt ? 'removed' : 'active'}\n`);
+  eitherOptions(user.command('list').description('people and their roles')).action(async (opts: Opts) => {
+    for (const u of await identityBackend(opts).users()) process.stdout.write(`${u.name.padEnd(24)} ${(u.role ?? '').padEnd(11)} ${u.revokedAt ? 'removed' : 'active'}\n`);
   });
 
   registerBrokerCommands(program);

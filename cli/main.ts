@@ -1,5 +1,5 @@
 /** The `onair` command. User mistakes end in one clear line and a non-zero exit, never a stack trace. */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../lib/yaml-config.ts';
 import { UserError } from './request-client.ts';
 import { registerRuntimeCommands } from './runtime-commands.ts';
@@ -38,11 +38,25 @@ registerShowCommands(program);
 registerMaintenanceCommands(program);
 registerReportCommand(program);
 registerIdentityCommands(program);
+addLoginOption(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   process.exitCode = reportError(err);
+}
+
+/**
+ * `--user <name>` on every command that talks to the controller (those with --broker): the login,
+ * as ONAIR_USER would give it (the password from ONAIR_PASSWORD, or asked without echo).
+ */
+function addLoginOption(root: Command): void {
+  const talking = (c: Command): Command[] => [...(c.options.some((o) => o.long === '--broker') ? [c] : []), ...c.commands.flatMap(talking)];
+  for (const command of talking(root)) command.addOption(new Option('--user <name>', 'log in as this user (or ONAIR_USER; password from ONAIR_PASSWORD or asked)'));
+  root.hook('preAction', (_root, action) => {
+    const user = action.opts<{ user?: string }>().user;
+    if (user) process.env.ONAIR_USER = user;
+  });
 }
 
 function reportError(err: unknown): number {

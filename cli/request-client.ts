@@ -8,7 +8,7 @@ import { connectMqtt, endMqtt, parseBrokerUrl, waitForConnect, type TlsFiles } f
 import { readBrokerSecrets } from '../lib/broker-client.ts';
 import { readPrivateFile } from '../lib/secret.ts';
 import { responseCodec } from '../protocols/codec.ts';
-import { requestTopic, responseTopic, userRequestTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
+import { requestTopic, responseTopic, userRequestTopic, userResponseTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
 
 export class UserError extends Error {
   override name = 'UserError';
@@ -101,8 +101,10 @@ export async function withController<T>(options: RequestOptions, work: (client: 
 export async function request<O extends OperationName>(client: MqttClient, op: O, params: OperationParams<O>, options: RequestOptions): Promise<OperationData<O>> {
   const transaction = randomUUID();
   const codec = responseCodec(op);
-  await client.subscribeAsync(responseTopic(op), { qos: 1 });
   const user = options.user ?? parseBrokerUrl(options.broker).username;
+  // A logged-in asker's answer comes on its own topic (others cannot read it).
+  const answers = user ? userResponseTopic(user, op) : responseTopic(op);
+  await client.subscribeAsync(answers, { qos: 1 });
   return new Promise<OperationData<O>>((resolve, reject) => {
     const done = (): void => {
       clearTimeout(timer);
@@ -116,7 +118,7 @@ export async function request<O extends OperationName>(client: MqttClient, op: O
       reject(new UserError(`the controller did not answer "${op}" within ${options.timeoutMs} ms${hint}`));
     }, options.timeoutMs);
     const onMessage = (t: string, payload: Buffer): void => {
-      if (t !== responseTopic(op)) return;
+      if (t !== answers) return;
       const decoded = codec.decode(payload);
       if (!decoded.ok) return;
       const response = decoded.value as { transaction: string; status: 'ok' | 'error'; data?: OperationData<O>; error?: string };

@@ -9,11 +9,12 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { encode } from '../protocols/codec.ts';
-import { TOPICS, controllerSubscriptions, responseTopic, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
+import { TOPICS, controllerSubscriptions, responseTopic, topic, userResponseTopic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
 import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import type { EmbeddedBroker } from './broker.ts';
 import type { Identities } from './identities.ts';
 import { RateLimiter } from '../lib/rate-limit.ts';
+import { catalogHandlers, identityHandlers } from './request-handlers.ts';
 import { openBrokerLink, readControllerBrokerSecrets, type BrokerSecrets } from './broker-link.ts';
 import type { Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
@@ -191,7 +192,7 @@ export class Controller {
     });
     this.router = new RequestRouter({
       log,
-      respond: (op, payload) => this.bus.publish(responseTopic(op), payload, { qos: 1, retain: false }),
+      respond: (op, payload, user) => this.bus.publish(user === undefined ? responseTopic(op) : userResponseTopic(user, op), payload, { qos: 1, retain: false }),
       onInvalid: (op, reason) => this.intake.countInvalid(`controller/requests/${op}`, reason),
       limiter: new RateLimiter({ clock, perSecond: 10, burst: 30 }),
       handlers: this.handlers(),
@@ -304,17 +305,9 @@ export class Controller {
         this.setOnAir(p.onAir, by, p.reason);
         return { onAir: this.engine.isOnAir() };
       },
-      'profile.add': (p, by) => this.catalog.addProfile(p, by),
-      'profile.list': () => this.catalog.listProfiles(),
-      'profile.show': (p) => this.catalog.showProfile(p),
-      'device.add': (p, by) => this.catalog.addDevice(p, by),
-      'device.list': (p) => this.catalog.listDevices(p),
-      'device.show': (p) => this.catalog.showDevice(p),
-      'device.remove': (p, by) => this.catalog.removeDevice(p, by),
-      'slot.add': (p, by) => this.catalog.defineSlot(p, by),
-      'slot.list': () => this.catalog.listSlots(),
-      'slot.remove': (p, by) => this.catalog.removeSlot(p, by),
+      ...catalogHandlers(this.catalog),
       ...this.plan.handlers(),
+      ...identityHandlers({ identities: () => this.identities, record: (e) => this.record(e), now: () => this.d.clock.now() }),
     };
   }
 

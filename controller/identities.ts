@@ -9,7 +9,7 @@ import { createHash, pbkdf2, randomBytes, scrypt, timingSafeEqual } from 'node:c
 import type Database from 'better-sqlite3';
 import type { Clock } from '../lib/clock.ts';
 import { ROLES, type Identity, type Role } from '../protocols/access.ts';
-import { ID_PATTERN } from '../protocols/schemas.ts';
+import { LOGIN_NAME_PATTERN } from '../protocols/schemas.ts';
 
 export const IDENTITY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS identities (
@@ -69,7 +69,7 @@ const mosquittoHash = (kind: IdentityKind, secret: string): Promise<string> => {
     pbkdf2(secret, salt, iterations, 64, 'sha512', (err, key) => (err ? reject(err) : resolve(`$7$${iterations}$${salt.toString('base64')}$${key.toString('base64')}`))),
   );
 };
-const ID = new RegExp(ID_PATTERN);
+const LOGIN_NAME = new RegExp(LOGIN_NAME_PATTERN);
 const fingerprint = (kind: string, name: string, secret: string): string => createHash('sha256').update(`${kind}\0${name}\0${secret}`).digest('base64');
 /** A new random credential: 32 bytes, base64url (43 characters). */
 export const newCredential = (): string => randomBytes(32).toString('base64url');
@@ -177,7 +177,7 @@ export class Identities {
 
   private async put(kind: IdentityKind, name: string, role: Role | null, secret: string): Promise<void> {
     // Names go into MQTT topics, usernames and Mosquitto's files: letters, digits and _ . - only.
-    if (!ID.test(name) || name.includes(':')) throw new Error(`"${name}" is not a valid name: letters, digits, _ . - (at most 64)`);
+    if (!LOGIN_NAME.test(name)) throw new Error(`"${name}" is not a valid name: letters, digits, _ . - (at most 64)`);
     const salt = randomBytes(16);
     const [hash, mosquitto] = await Promise.all([hashOf(secret, salt), mosquittoHash(kind, secret)]);
     const now = this.o.clock.now();

@@ -1,5 +1,5 @@
 /**
- * controller/requests/{op} → controller/responses/{op}: any MQTT client (mosquitto_pub,
+ * controller/requests/{op} → controller/responses/{op} (users/{user}/requests/{op} → users/{user}/responses/{op} with a login): any MQTT client (mosquitto_pub,
  * Node-RED, a Stream Deck plugin, the onair CLI) can drive OnAir. Every request is
  * validated; every answer echoes its transaction as `{status: ok, data}` or `{status: error, error}`,
  * and a request that can be answered is answered — an unknown operation and a failure to encode the
@@ -10,14 +10,15 @@ import type { RateLimiter } from '../lib/rate-limit.ts';
 import { closest } from '../lib/yaml-config.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { requestCodec, responseCodec } from '../protocols/codec.ts';
+import { OPERATION_ROLE } from '../protocols/access.ts';
 import { OPERATIONS, isOperation, requestMaxBytes, type OperationData, type OperationName, type OperationParams, type OperationResponse } from '../protocols/contract.ts';
 
 export type Handlers = { [O in OperationName]: (params: OperationParams<O>, issuedBy: string) => Promise<OperationData<O>> | OperationData<O> };
 
 export interface RequestRouterSettings {
   handlers: Handlers;
-  /** `op` is an id-shaped topic level (checked by parseTopic), known or not. */
-  respond: (op: string, payload: Buffer) => void;
+  /** `op` is an id-shaped topic level (checked by parseTopic), known or not; a logged-in `user` alone hears the answer. */
+  respond: (op: string, payload: Buffer, user: string | undefined) => void;
   log: Logger;
   onInvalid: (op: string, reason: string) => void;
   /** Requests per logged-in user (anonymous ones, possible only on a loopback or explicitly open listener, are not limited). */
@@ -35,7 +36,7 @@ export class RequestRouter {
       const near = closest(op, KNOWN);
       const error = `unknown operation "${op}"${near ? ` (did you mean "${near}"?)` : ''}; operations: ${KNOWN.join(', ')}`;
       this.s.onInvalid(op, `unknown operation "${op}"`);
-      this.answerInvalid(op, payload, error);
+      this.answerInvalid(op, payload, error, user);
       return;
     }
     await this.run(op, payload, user);
@@ -45,14 +46,19 @@ export class RequestRouter {
     const decoded = requestCodec(op).decode(payload);
     if (!decoded.ok) {
       this.s.onInvalid(op, decoded.reason);
-      this.answerInvalid(op, payload, `invalid request: ${decoded.reason}`);
+      this.answerInvalid(op, payload, `invalid request: ${decoded.reason}`, user);
       return;
     }
     const { transaction, params, issuedBy } = decoded.value as { transaction: string; params: OperationParams<O>; issuedBy?: string };
     const limit = user === undefined ? undefined : this.s.limiter?.take(user);
     if (limit && !limit.allowed) {
       if (limit.firstRefusal) this.s.log.warn({ user, op, issuedBy }, 'rate limit: refusing requests from this user until they slow down');
-      this.s.respond(op, this.encode(op, transaction, { transaction, status: 'error', error: `too many requests from ${user}: slow down (a stuck button?)` } as OperationResponse<O>));
+      this.s.respond(op, this.encode(op, transaction, { transaction, status: 'error', error: `too many requests from ${user}: slow down (a stuck button?)` } as OperationResponse<O>), user);
+      return;
+    }
+    // Enrolment answers carry credentials: never to an anonymous asker, whose answers anyone may read.
+    if (user === undefined && OPERATION_ROLE[op] === 'admin') {
+      this.s.respond(op, this.encode(op, transaction, { transaction, status: 'error', error: `"${op}" needs a login with the admin role` } as OperationResponse<O>), user);
       return;
     }
     let response: OperationResponse<O>;
@@ -64,7 +70,7 @@ export class RequestRouter {
     } catch (err) {
       response = { transaction, status: 'error', error: errorMessage(err) } as OperationResponse<O>;
     }
-    this.s.respond(op, this.encode(op, transaction, response));
+    this.s.respond(op, this.encode(op, transaction, response), user);
   }
 
   /** An answer that breaks the contract (a bug, or bad data from the store) goes out as an error, never as an exception. */
@@ -78,7 +84,7 @@ export class RequestRouter {
   }
 
   /** Answer a broken request when it carries a transaction we can echo; otherwise logging is all we can do. */
-  private answerInvalid(op: string, payload: Buffer, error: string): void {
+  private answerInvalid(op: string, payload: Buffer, error: string, user: string | undefined): void {
     // Only a bounded payload is read for its transaction (the limit applies to unknown operations too).
     if (payload.length > requestMaxBytes('profile.add')) return;
     let transaction: unknown;
@@ -88,7 +94,7 @@ export class RequestRouter {
       transaction = undefined;
     }
     if (typeof transaction === 'string' && transaction.length > 0 && transaction.length <= 128) {
-      this.s.respond(op, Buffer.from(JSON.stringify({ transaction, status: 'error', error })));
+      this.s.respond(op, Buffer.from(JSON.stringify({ transaction, status: 'error', error })), user);
     }
   }
 }

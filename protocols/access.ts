@@ -6,10 +6,11 @@
  * publishes slots and desired configs, and a person asks the controller only for what their role allows.
  */
 import { ROOT, controllerSubscriptions, userRequestTopic, type OperationName } from './contract.ts';
+import { ROLES } from './schemas.ts';
 
 export { userRequestTopic };
 
-export const ROLES = ['viewer', 'technician', 'engineer', 'admin'] as const;
+export { ROLES };
 export type Role = (typeof ROLES)[number];
 
 export type Identity = { kind: 'controller'; name?: string } | { kind: 'agent'; id: string } | { kind: 'user'; name: string; role: Role };
@@ -42,6 +43,12 @@ export const OPERATION_ROLE: Readonly<Record<OperationName, Role>> = {
   'show.add': 'engineer',
   'show.start': 'engineer',
   'show.stop': 'engineer',
+  'user.list': 'admin',
+  'user.add': 'admin',
+  'user.remove': 'admin',
+  'agent.list': 'admin',
+  'agent.enrol': 'admin',
+  'agent.revoke': 'admin',
 };
 
 export const roleAllows = (role: Role, op: OperationName): boolean => ROLES.indexOf(role) >= ROLES.indexOf(OPERATION_ROLE[op]);
@@ -61,7 +68,6 @@ export interface TopicRules {
 const PEOPLE_READ = [
   'controller/state',
   'controller/events',
-  'controller/responses/+',
   'slots/#',
   'agents/+/state',
   'agents/+/heartbeat',
@@ -87,7 +93,8 @@ export function topicRules(who: Identity): TopicRules {
     case 'user':
       return {
         publish: under(Object.keys(OPERATION_ROLE).filter((op) => roleAllows(who.role, op as OperationName)).map((op) => `users/${who.name}/requests/${op}`)),
-        read: under(PEOPLE_READ),
+        // Answers to their own requests only: an admin's carry credentials.
+        read: under([...PEOPLE_READ, `users/${who.name}/responses/+`]),
       };
   }
 }

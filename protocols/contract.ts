@@ -28,6 +28,7 @@ import {
 } from './schemas.ts';
 import { REGISTRY_OPERATIONS } from './registry-operations.ts';
 import { PLAN_OPERATIONS } from './plan-operations.ts';
+import { IDENTITY_OPERATIONS } from './identity-operations.ts';
 import { AppliedConfig, DesiredConfig } from './device-config.ts';
 
 export const ROOT = 'onair/v1';
@@ -152,6 +153,7 @@ export const OPERATIONS = {
   'on-air': { params: OnAirParams, data: OnAirData, description: 'Go on air (arms automatic failover) or off air.' },
   ...REGISTRY_OPERATIONS,
   ...PLAN_OPERATIONS,
+  ...IDENTITY_OPERATIONS,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
@@ -172,11 +174,13 @@ export type OperationResponse<O extends OperationName> = Static<ReturnType<typeo
 
 export const requestTopic = (op: OperationName): string => `${ROOT}/controller/requests/${op}`;
 /**
- * A logged-in person's request: their name is in the topic, so any broker can check it (Mosquitto:
- * `pattern write onair/v1/users/%u/requests/#`) and the controller records who asked from the
+ * A logged-in person's request: their name is in the topic, so any broker can check it (the
+ * Mosquitto ACL grants each user their own operations) and the controller records who asked from the
  * topic, never from the payload. `controller/requests/{op}` serves only where logins are off.
  */
 export const userRequestTopic = (user: string, op: string): string => `${ROOT}/users/${user}/requests/${op}`;
+/** The answer to a logged-in person's request, readable by them alone. */
+export const userResponseTopic = (user: string, op: string): string => `${ROOT}/users/${user}/responses/${op}`;
 /** Also for an unknown operation (an id-shaped one), so its asker hears why. */
 export const responseTopic = (op: OperationName | string): string => `${ROOT}/controller/responses/${op}`;
 

@@ -15,6 +15,12 @@ export const Id = Type.String({ pattern: ID_PATTERN, description: 'letters, digi
 /** A slot id may have one '/' to group by studio: `studio-a/cam-wide`. */
 export const SlotId = Type.String({ pattern: SLOT_ID_PATTERN });
 /** Milliseconds since the Unix epoch. */
+/** viewer < technician < engineer < admin: each role has every right of those before it (protocols/access.ts). */
+export const ROLES = ['viewer', 'technician', 'engineer', 'admin'] as const;
+export const RoleName = Type.Union(ROLES.map((r) => Type.Literal(r)));
+/** A name that logs in: it goes into topics, MQTT usernames (`agent/<id>`) and Mosquitto's files, so no colon or slash. */
+export const LOGIN_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+export const LoginName = Type.String({ pattern: LOGIN_NAME_PATTERN, description: 'letters, digits, _ . - (no colon, no slash); at most 64' });
 export const Timestamp = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'ms since the Unix epoch' });
 /**
  * An agent's connection number (Sparkplug B's bdSeq): the agent takes the time of its connect in ms,
@@ -210,6 +216,7 @@ export const EventType = Type.Union([
   Type.Literal('schedule.added'),
   Type.Literal('schedule.removed'),
   Type.Literal('maintenance.due'),
+  Type.Literal('identity.changed'),
 ]);
 export type EventType = Static<typeof EventType>;
 

@@ -7,8 +7,8 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { topic, userRequestTopic } from '../../protocols/contract.ts';
-import { closeClient, rawClient, removeDir, runOnair, runOnairWith, startController, tempDir, waitUntil } from './helpers.ts';
+import { topic, userRequestTopic, userResponseTopic } from '../../protocols/contract.ts';
+import { closeClient, rawClient, recordingLogger, removeDir, runOnair, runOnairWith, startController, tempDir, waitUntil } from './helpers.ts';
 import { PASSWORDS, SLOT, ask, forgeryFleet, loginRefusal, logins } from '../support/forgery.ts';
 
 let dir: string;
@@ -24,15 +24,17 @@ const closedWithin = (client: MqttClient, ms: number) => new Promise<boolean>((r
 const onairAs = (env: Record<string, string>, ...args: string[]) => runOnairWith(env, url(), ...args);
 const l = logins(() => port);
 const { url, asUser, asAgent, credentials } = l;
+const logged = recordingLogger();
 const agentOnline = (id: string) => controller.status().agents.find((a) => a.agent === id);
 
 beforeAll(async () => {
   dir = tempDir();
-  controller = await startController({ dataDir: dir, config: { broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false } } });
+  controller = await startController({ dataDir: dir, log: logged.log, config: { broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false } } });
   port = Number(new URL(controller.brokerUrl).port);
   for (const id of ['agent-a', 'agent-b']) credentials[id] = await controller.identities.enrollAgent(id);
   await controller.identities.addUser('eve', 'engineer', PASSWORDS.eve);
   await controller.identities.addUser('vic', 'viewer', PASSWORDS.vic);
+  await controller.identities.addUser('ada', 'admin', PASSWORDS.ada);
   agents = await forgeryFleet(controller, l);
 }, 30_000);
 
@@ -55,6 +57,8 @@ describe('enrolment with the CLI on the controller machine, and the CLI logging 
     expect(denied.stderr).toMatch(/refused the login \(.*Not authorized.*\): log in with ONAIR_USER and ONAIR_PASSWORD/i);
     const byEnv = await onairAs({ ONAIR_USER: 'vic', ONAIR_PASSWORD: PASSWORDS.vic }, 'status', '--json');
     expect(byEnv.code, byEnv.stderr).toBe(0);
+    const byOption = await onairAs({ ONAIR_PASSWORD: PASSWORDS.vic }, 'status', '--user', 'vic', '--json');
+    expect(byOption.code, byOption.stderr).toBe(0);
     const noPassword = await onairAs({ ONAIR_USER: 'vic' }, 'status');
     expect(noPassword.stderr).toMatch(/a password for vic: set ONAIR_PASSWORD, or run on a terminal to be asked/);
     const status = await runOnair(asUser('vic'), 'status', '--json');
@@ -66,10 +70,40 @@ describe('enrolment with the CLI on the controller machine, and the CLI logging 
   });
 });
 
+describe('enrolment over MQTT by an admin', () => {
+  it('onair agent add as an admin enrols an agent that logs in at once; a viewer may not; the change is in the event log with who made it', async () => {
+    const added = await onairAs({ ONAIR_PASSWORD: PASSWORDS.ada }, 'agent', 'add', 'agent-d', '--user', 'ada');
+    expect(added.code, added.stderr).toBe(0);
+    const credential = /^ {2}(\S{43})$/m.exec(added.stdout)?.[1];
+    expect(credential).toBeDefined();
+    await closeClient(await rawClient(url('agent/agent-d', credential)));
+    const listed = await onairAs({ ONAIR_USER: 'ada', ONAIR_PASSWORD: PASSWORDS.ada }, 'agent', 'list');
+    expect(listed.stdout).toMatch(/^agent-d +enrolled/m);
+    const byViewer = await onairAs({ ONAIR_USER: 'vic', ONAIR_PASSWORD: PASSWORDS.vic }, 'user', 'list');
+    expect(byViewer.code).not.toBe(0);
+    expect(byViewer.stderr).toMatch(/the broker closed the connection when asked "user.list": vic's role may not ask it/);
+    const anonymous = await onairAs({}, 'agent', 'add', 'agent-e');
+    expect(anonymous.stderr).toMatch(/enrolling over the network needs an admin login/);
+    // A tool's token, made by the admin over MQTT, logs the tool in.
+    const tokenFile = `${dir}/deck.token`;
+    const tool = await onairAs({ ONAIR_USER: 'ada', ONAIR_PASSWORD: PASSWORDS.ada }, 'user', 'add', 'deck', '--role', 'engineer', '--token-file', tokenFile);
+    expect(tool.code, tool.stderr).toBe(0);
+    const asTool = await onairAs({ ONAIR_TOKEN_FILE: tokenFile }, 'status', '--json');
+    expect(asTool.code, asTool.stderr).toBe(0);
+    const changes = controller.events({}).filter((e) => e.type === 'identity.changed');
+    expect(changes.map((e) => [e.by?.split(' ')[0], e.data])).toEqual([
+      ['ada', { kind: 'agent', name: 'agent-d', change: 'enrolled' }],
+      ['ada', { kind: 'user', name: 'deck', change: 'added', role: 'engineer' }],
+    ]);
+    expect(JSON.stringify(controller.events({})), 'no credential in the event log').not.toContain(credential);
+  });
+});
+
 describe('the embedded broker with logins', () => {
   it('refuses a client without a login, and a wrong password, with the CONNACK code that says so', async () => {
     expect(await loginRefusal(url())).toMatch(/Not authorized/i); // 5
     expect(await loginRefusal(url('eve', 'not the password'))).toMatch(/Bad username or password/i); // 4
+    expect(logged.lines).toContainEqual(expect.objectContaining({ username: 'eve', msg: 'refused an MQTT login' }));
     expect(await loginRefusal(url('agent/agent-a', credentials['agent-b']))).toMatch(/Bad username or password/i);
   });
 
@@ -89,6 +123,9 @@ describe('the embedded broker with logins', () => {
     await reader.subscribeAsync(topic.agentState('agent-a'), { qos: 1 });
     expect(JSON.parse(await retained)).toMatchObject({ online: true, session });
     await closeClient(reader);
+    expect(logged.lines, 'the attempt is logged with the identity').toContainEqual(
+      expect.objectContaining({ identity: 'agent agent-b', topic: topic.agentState('agent-a'), retain: true, msg: expect.stringMatching(/^refused a publish the identity may not make/) }),
+    );
   });
 
   it('refuses forged failed health, and a command sent straight to an agent', async () => {
@@ -122,7 +159,7 @@ describe('the embedded broker with logins', () => {
     const flooder = await rawClient(asUser('vic'));
     const answers: string[] = [];
     flooder.on('message', (_t, p) => answers.push((JSON.parse(p.toString()) as { status: string; error?: string }).error ?? 'ok'));
-    await flooder.subscribeAsync('onair/v1/controller/responses/status', { qos: 1 });
+    await flooder.subscribeAsync(userResponseTopic('vic', 'status'), { qos: 1 });
     for (let i = 0; i < 60; i += 1) flooder.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: `flood-${i}`, params: {} }), { qos: 1 });
     await waitUntil(() => answers.length === 60, 5_000, 'every request answered');
     expect(answers.filter((a) => a === 'ok').length, 'the burst (less what vic asked just before)').toBeGreaterThanOrEqual(25);

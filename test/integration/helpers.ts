@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
+import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { systemClock, type Clock } from '../../lib/clock.ts';
-import { silentLogger } from '../../lib/logger.ts';
+import { silentLogger, type Logger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { Controller } from '../../controller/controller.ts';
@@ -20,12 +21,12 @@ import { topic } from '../../protocols/contract.ts';
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
-export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void; clock?: Clock }): Promise<Controller> {
+export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void; clock?: Clock; log?: Logger }): Promise<Controller> {
   const config = parseControllerConfig(
     stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1' }, dataDir: options.dataDir, ...options.config }),
     '(test)',
   );
-  return Controller.start({ config, clock: options.clock ?? systemClock, log: silentLogger(), onHealthHandled: options.onHealthHandled });
+  return Controller.start({ config, clock: options.clock ?? systemClock, log: options.log ?? silentLogger(), onHealthHandled: options.onHealthHandled });
 }
 
 export interface TestDevice {
@@ -183,4 +184,10 @@ export function runOnairWith(env: Record<string, string>, broker: string, ...arg
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** A logger that keeps its JSON lines, parsed, for a test to read what was logged. */
+export function recordingLogger(): { log: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  return { log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }), lines };
 }

@@ -11,7 +11,7 @@ import { connectMqtt, endMqtt } from '../../lib/mqtt-connection.ts';
 import { registerGear, startAgent, waitUntil } from '../integration/helpers.ts';
 
 export const SLOT = 'studio-a/cam-wide';
-export const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12' } as const;
+export const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12', ada: 'admin password 123' } as const;
 
 export interface Logins {
   url(user?: string, password?: string): string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mayPublish, maySubscribe, roleAllows, userRequestTopic, type Identity } from '../../protocols/access.ts';
-import { topic } from '../../protocols/contract.ts';
+import { topic, userResponseTopic } from '../../protocols/contract.ts';
 
 const agentA: Identity = { kind: 'agent', id: 'agent-a' };
 const viewer: Identity = { kind: 'user', name: 'vic', role: 'viewer' };
@@ -44,11 +44,15 @@ describe('access rules', () => {
     expect(mayPublish(engineer, topic.agentState('agent-a'))).toBe(false);
     expect(mayPublish(engineer, topic.command('agent-a')), 'no command straight to gear').toBe(false);
     expect(roleAllows('admin', 'failover')).toBe(true);
+    expect(mayPublish(engineer, userRequestTopic('eve', 'agent.enrol')), 'enrolment is the admin’s').toBe(false);
+    expect(mayPublish({ kind: 'user', name: 'ada', role: 'admin' }, userRequestTopic('ada', 'agent.enrol'))).toBe(true);
   });
 
   it('a person reads the fleet picture, events and responses, never an agent’s commands or desired config', () => {
-    for (const f of ['onair/v1/controller/events', 'onair/v1/controller/state', 'onair/v1/controller/responses/+', 'onair/v1/controller/responses/status', 'onair/v1/slots/#', 'onair/v1/agents/+/state', 'onair/v1/agents/+/devices/+/health']) expect(maySubscribe(viewer, f), f).toBe(true);
+    for (const f of ['onair/v1/controller/events', 'onair/v1/controller/state', userResponseTopic('vic', '+'), userResponseTopic('vic', 'status'), 'onair/v1/slots/#', 'onair/v1/agents/+/state', 'onair/v1/agents/+/devices/+/health']) expect(maySubscribe(viewer, f), f).toBe(true);
     for (const f of ['onair/v1/#', '#', 'onair/v1/agents/#', 'onair/v1/agents/+/commands', topic.desiredConfig('agent-a'), 'onair/v1/users/+/requests/+']) expect(maySubscribe(viewer, f), f).toBe(false);
+    // Answers to others (an admin's carry credentials), and the anonymous answers, are not theirs to read.
+    for (const f of [userResponseTopic('eve', 'agent.enrol'), 'onair/v1/users/+/responses/+', 'onair/v1/controller/responses/+', 'onair/v1/controller/responses/status']) expect(maySubscribe(viewer, f), f).toBe(false);
   });
 
   it('the controller may do everything', () => {

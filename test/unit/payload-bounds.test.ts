@@ -44,10 +44,10 @@ describe('payload bounds', () => {
 });
 
 describe('request router', () => {
-  const router = (handlers: Partial<Handlers>, answers: Array<{ op: string; body: unknown }>) =>
+  const router = (handlers: Partial<Handlers>, answers: Array<{ op: string; body: unknown; user?: string }>) =>
     new RequestRouter({
       handlers: handlers as Handlers,
-      respond: (op, payload) => answers.push({ op, body: JSON.parse(payload.toString()) }),
+      respond: (op, payload, user) => answers.push({ op, body: JSON.parse(payload.toString()), ...(user ? { user } : {}) }),
       log: silentLogger(),
       onInvalid: () => undefined,
     });
@@ -64,5 +64,17 @@ describe('request router', () => {
     const answers: Array<{ op: string; body: unknown }> = [];
     await router({}, answers).handle('faillover', Buffer.from('{"transaction":"t2","params":{}}'));
     expect(answers[0]).toMatchObject({ op: 'faillover', body: { transaction: 't2', status: 'error', error: expect.stringContaining('unknown operation "faillover" (did you mean "failover"?); operations: status, failover') } });
+  });
+
+  it('refuses an enrolment to a client without a login (its answer would be readable by anyone), and answers a login on its own topic', async () => {
+    const answers: Array<{ op: string; body: unknown; user?: string }> = [];
+    let enrolled = 0;
+    const handlers: Partial<Handlers> = { 'agent.enrol': (p) => (enrolled += 1, { id: p.id, username: `agent/${p.id}`, credential: 'x'.repeat(43) }) };
+    await router(handlers, answers).handle('agent.enrol', Buffer.from('{"transaction":"t3","params":{"id":"agent-z"}}'));
+    expect(answers[0]).toEqual({ op: 'agent.enrol', body: { transaction: 't3', status: 'error', error: '"agent.enrol" needs a login with the admin role' } });
+    expect(enrolled).toBe(0);
+    await router(handlers, answers).handle('agent.enrol', Buffer.from('{"transaction":"t4","params":{"id":"agent-z"}}'), 'ada');
+    expect(answers[1]).toMatchObject({ op: 'agent.enrol', user: 'ada', body: { transaction: 't4', status: 'ok', data: { id: 'agent-z' } } });
+    expect(enrolled).toBe(1);
   });
 });

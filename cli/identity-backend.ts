@@ -1,0 +1,71 @@
+/**
+ * Where `onair user|agent` enrols: the controller's database on its own machine (with
+ * --controller-config or --data, as mosquitto_passwd works on its file; how the first admin is made),
+ * or the running controller over MQTT as a logged-in admin (the `user.*` / `agent.*` requests).
+ */
+import path from 'node:path';
+import { systemClock } from '../lib/clock.ts';
+import { parseBrokerUrl } from '../lib/mqtt-connection.ts';
+import type { Role } from '../protocols/access.ts';
+import type { Identities } from '../controller/identities.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+
+export interface StoreOpts {
+  controllerConfig?: string;
+  data?: string;
+}
+
+export interface IdentityBackend {
+  /** Enrols or rotates; returns the credential. */
+  enrolAgent(id: string): Promise<string>;
+  revokeAgent(id: string): Promise<boolean>;
+  agents(): Promise<Array<{ id: string; changedAt: number; revokedAt: number | null }>>;
+  setUser(name: string, role: Role, secret: string): Promise<void>;
+  removeUser(name: string): Promise<boolean>;
+  users(): Promise<Array<{ name: string; role: Role; revokedAt: number | null }>>;
+}
+
+/** The controller's database, found as `onair controller` finds it (--data, or the config's dataDir). */
+export async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities) => Promise<T> | T): Promise<T> {
+  const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
+  const { Store } = await import('../controller/store.ts');
+  const file = opts.controllerConfig;
+  const config = file ? loadControllerConfig(file) : defaultControllerConfig();
+  const dir = opts.data ?? path.resolve(file ? path.dirname(path.resolve(file)) : process.cwd(), config.dataDir);
+  const store = new Store(dir);
+  try {
+    return await work(store.identities(systemClock));
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  } finally {
+    store.close();
+  }
+}
+
+const local = (opts: StoreOpts): IdentityBackend => ({
+  enrolAgent: (id) => withIdentities(opts, (ids) => ids.enrollAgent(id)),
+  revokeAgent: (id) => withIdentities(opts, (ids) => ids.revoke('agent', id)),
+  agents: () => withIdentities(opts, (ids) => ids.list('agent').map((a) => ({ id: a.name, changedAt: a.changedAt, revokedAt: a.revokedAt }))),
+  setUser: (name, role, secret) => withIdentities(opts, (ids) => ids.addUser(name, role, secret)),
+  removeUser: (name) => withIdentities(opts, (ids) => ids.revoke('user', name)),
+  users: () => withIdentities(opts, (ids) => ids.list('user').map((u) => ({ name: u.name, role: u.role ?? 'viewer', revokedAt: u.revokedAt }))),
+});
+
+function remote(o: ClientOpts): IdentityBackend {
+  const options = requestOptions(o);
+  if (options.user === undefined && parseBrokerUrl(o.broker).username === undefined) {
+    throw new UserError('enrolling over the network needs an admin login (ONAIR_USER, --user or ONAIR_TOKEN_FILE); on the controller machine, name its database with --controller-config or --data');
+  }
+  const ask = <T>(work: Parameters<typeof withController<T>>[1]) => withController(options, work);
+  return {
+    enrolAgent: async (id) => (await ask((c) => request(c, 'agent.enrol', { id }, options))).credential,
+    revokeAgent: async (id) => (await ask((c) => request(c, 'agent.revoke', { id }, options))).revoked,
+    agents: async () => (await ask((c) => request(c, 'agent.list', {}, options))).agents,
+    setUser: async (name, role, password) => void (await ask((c) => request(c, 'user.add', { name, role, password }, options))),
+    removeUser: async (name) => (await ask((c) => request(c, 'user.remove', { name }, options))).removed,
+    users: async () => (await ask((c) => request(c, 'user.list', {}, options))).users,
+  };
+}
+
+/** The database when one is named, else the running controller. */
+export const identityBackend = (opts: StoreOpts & ClientOpts): IdentityBackend => (opts.controllerConfig || opts.data ? local(opts) : remote(opts));
