@@ -101,8 +101,10 @@ export async function withController<T>(options: RequestOptions, work: (client: 
 export async function request<O extends OperationName>(client: MqttClient, op: O, params: OperationParams<O>, options: RequestOptions): Promise<OperationData<O>> {
   const transaction = randomUUID();
   const codec = responseCodec(op);
-  const user = options.user ?? parseBrokerUrl(options.broker).username;
-  // A logged-in asker's answer comes on its own topic (others cannot read it).
+  const login = options.user ?? parseBrokerUrl(options.broker).username;
+  // A controller login (a peer of the controller: a standby, a test rig) has every right and asks on
+  // the controller's own topics; a person asks under their name and alone hears the answer.
+  const user = login?.startsWith('controller/') ? undefined : login;
   const answers = user ? userResponseTopic(user, op) : responseTopic(op);
   await client.subscribeAsync(answers, { qos: 1 });
   return new Promise<OperationData<O>>((resolve, reject) => {

@@ -89,8 +89,8 @@ export class Identities {
   }
 
   /** The controller's own login, for an external broker (the embedded one needs none). Returns the credential, once. */
-  async enrollController(name = 'main'): Promise<string> {
-    const credential = newCredential();
+  async enrollController(name = 'main', credential = newCredential()): Promise<string> {
+    if (credential.length < 32) throw new Error('a controller credential needs at least 32 characters');
     await this.put('controller', name, null, credential);
     return credential;
   }

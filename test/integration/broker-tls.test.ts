@@ -59,8 +59,9 @@ async function tlsController(name: string, clientCa?: string): Promise<{ control
     config: { broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false, tls: { certFile: server.cert, keyFile: server.key, ...(clientCa ? { clientCaFile: clientCa } : {}) } } },
   });
   controllers.push(controller);
-  expect(controller.brokerUrl).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
-  return { controller, url: controller.brokerUrl, port: Number(new URL(controller.brokerUrl).port) };
+  expect(controller.brokerUrl, 'the test rig’s login in the URL').toMatch(/^mqtts:\/\/controller%2Ftest-rig:[^@]+@127\.0\.0\.1:\d+$/);
+  const port = Number(new URL(controller.brokerUrl).port);
+  return { controller, url: `mqtts://127.0.0.1:${port}`, port };
 }
 
 describe('the embedded broker serving mqtts', () => {

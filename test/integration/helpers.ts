@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
@@ -21,12 +21,43 @@ import { topic } from '../../protocols/contract.ts';
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
+/**
+ * The controller as production runs it, with logins: its embedded broker refuses anonymous clients.
+ * `controller.brokerUrl` carries the login of a test rig (`controller/test-rig`, every right: raw
+ * clients, the CLI, fault injection), and `startAgent` on that URL enrols the agent and logs it in
+ * as `agent/<id>`. A test that gives its own broker settings gets those.
+ */
 export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void; clock?: Clock; log?: Logger }): Promise<Controller> {
   const config = parseControllerConfig(
-    stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1' }, dataDir: options.dataDir, ...options.config }),
+    stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false }, dataDir: options.dataDir, ...options.config }),
     '(test)',
   );
-  return Controller.start({ config, clock: options.clock ?? systemClock, log: options.log ?? silentLogger(), onHealthHandled: options.onHealthHandled });
+  const controller = await Controller.start({ config, clock: options.clock ?? systemClock, log: options.log ?? silentLogger(), onHealthHandled: options.onHealthHandled });
+  if (config.broker.embedded) {
+    await controller.identities.enrollController('test-rig', TEST_RIG_SECRET);
+    const url = new URL(controller.brokerUrl);
+    controllersByPort.set(Number(url.port), controller);
+    url.username = encodeURIComponent(TEST_RIG);
+    url.password = TEST_RIG_SECRET;
+    controller.brokerUrl = url.toString().replace(/\/$/, '');
+  }
+  return controller;
+}
+
+const TEST_RIG = 'controller/test-rig';
+/** One secret per test process: a controller restarted on the same data keeps accepting the rig's clients. */
+const TEST_RIG_SECRET = randomBytes(32).toString('base64url');
+const controllersByPort = new Map<number, Controller>();
+
+/** An agent on a test controller's rig URL is enrolled and logs in as itself; any other URL is used as given. */
+async function agentLogin(brokerUrl: string, agentId: string): Promise<{ url: string; username?: string; password?: string }> {
+  const url = new URL(brokerUrl);
+  const controller = controllersByPort.get(Number(url.port));
+  if (!controller || decodeURIComponent(url.username) !== TEST_RIG) return { url: brokerUrl };
+  const password = await controller.identities.enrollAgent(agentId);
+  url.username = '';
+  url.password = '';
+  return { url: url.toString().replace(/\/$/, ''), username: `agent/${agentId}`, password };
 }
 
 export interface TestDevice {
@@ -57,7 +88,10 @@ export function agentConfig(brokerUrl: string, agentId: string, devices: TestDev
 }
 
 export async function startAgent(brokerUrl: string, agentId: string, devices: TestDevice[], extra: Record<string, unknown> = {}): Promise<Agent> {
-  const agent = new Agent({ config: agentConfig(brokerUrl, agentId, devices, extra), drivers: builtInDrivers(), clock: systemClock, log: silentLogger() });
+  const login = await agentLogin(brokerUrl, agentId);
+  const config = agentConfig(login.url, agentId, devices, extra);
+  if (login.username) config.broker.username = login.username;
+  const agent = new Agent({ config, drivers: builtInDrivers(), clock: systemClock, log: silentLogger(), ...(login.password ? { brokerSecrets: { password: login.password } } : {}) });
   await agent.start(5_000);
   return agent;
 }
