@@ -44,7 +44,7 @@ export class FleetStudio {
     if (!broker) await waitForPort(controller.port, 10_000);
     await studio.controllerOnline(startedAt);
     for (const id of ['agent-a', 'agent-b', 'agent-c']) {
-      const agent = agentProcess(dir, id, studio.brokerUrl);
+      const agent = await agentProcess(dir, id, studio.brokerUrl);
       agent.start();
       studio.agents.set(id, agent);
     }

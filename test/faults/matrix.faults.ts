@@ -107,7 +107,7 @@ beforeAll(async () => {
   const all = [viscaRig, shureTcpRig, shureSerialRig, dmxRig, firmataRig, onvifRig].filter((make) => !only || only.some((o) => make.name.toLowerCase().includes(o)));
   rigs = await Promise.all(all.map((make) => make(AGENT)));
   controller = await startController({ dataDir: path.join(dir, 'data'), config: { detection: { recoverAfterMs: RECOVER_AFTER_MS } } });
-  agent = agentProcess(dir, AGENT, controller.brokerUrl, { heartbeatIntervalMs: 500 }, { FAULTS_CAMERA_PASSWORD: 'secret' });
+  agent = await agentProcess(dir, AGENT, controller.brokerUrl, { heartbeatIntervalMs: 500 }, { FAULTS_CAMERA_PASSWORD: 'secret' });
   agent.start();
   await registerStudio(controller.brokerUrl, { by: 'fault-matrix', devices: rigs.map((r) => r.device), slots: [] });
   health = await rawClient(controller.brokerUrl);

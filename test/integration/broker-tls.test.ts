@@ -70,7 +70,7 @@ describe('the embedded broker serving mqtts', () => {
     const credential = await controller.identities.enrollAgent('agent-a');
     const passwordFile = path.join(dir, 'agent-a.password');
     writeFileSync(passwordFile, `${credential}\n`, { mode: 0o600 });
-    const agent = agentProcess(path.join(dir, 'agent-a'), 'agent-a', url, { broker: { url, username: 'agent/agent-a', passwordFile, caFile: site.cert } });
+    const agent = await agentProcess(path.join(dir, 'agent-a'), 'agent-a', url, { broker: { url, username: 'agent/agent-a', passwordFile, caFile: site.cert } });
     processes.push(agent);
     agent.start();
     await waitUntil(() => controller.status().agents.find((a) => a.agent === 'agent-a' && a.online), 15_000, 'agent-a online over mqtts');

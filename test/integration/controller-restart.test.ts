@@ -55,7 +55,7 @@ describe('a controller killed with SIGKILL mid-show', () => {
     // wait out their reconnect backoff (up to 10 s) on a slow start, and the setup would time out.
     const watcher = await Watcher.start(controller.url);
     cleanup.push(() => watcher.stop());
-    const agents = new Map(['agent-a', 'agent-b'].map((id) => [id, agentProcess(dir, id, controller.url)]));
+    const agents = new Map(await Promise.all(['agent-a', 'agent-b'].map(async (id) => [id, await agentProcess(dir, id, controller.url)] as const)));
     for (const a of agents.values()) {
       a.start();
       cleanup.push(() => a.stop());

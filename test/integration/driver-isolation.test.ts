@@ -37,7 +37,7 @@ describe('an agent process and a board that sends malformed frames', () => {
     board = new FirmataBoardSimulator(pair.b);
     await board.start();
     controller = await startController({ dataDir: path.join(dir, 'data') });
-    agent = agentProcess(dir, 'agent-a', controller.brokerUrl);
+    agent = await agentProcess(dir, 'agent-a', controller.brokerUrl);
     agent.start();
     const probe = { intervalMs: 250, timeoutMs: 200 };
     await registerStudio(controller.brokerUrl, {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
@@ -17,6 +17,7 @@ import { builtInDrivers } from '../../agent/drivers/index.ts';
 import { registerStudio, type SetupSlot } from '../../test-support/catalog-setup.ts';
 import { onairBin } from '../../lib/paths.ts';
 import { topic } from '../../protocols/contract.ts';
+import { TEST_RIG_SECRET, agentLogin, rigUrl } from '../support/rig.ts';
 
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
@@ -35,29 +36,9 @@ export async function startController(options: { dataDir: string; config?: Recor
   const controller = await Controller.start({ config, clock: options.clock ?? systemClock, log: options.log ?? silentLogger(), onHealthHandled: options.onHealthHandled });
   if (config.broker.embedded) {
     await controller.identities.enrollController('test-rig', TEST_RIG_SECRET);
-    const url = new URL(controller.brokerUrl);
-    controllersByPort.set(Number(url.port), controller);
-    url.username = encodeURIComponent(TEST_RIG);
-    url.password = TEST_RIG_SECRET;
-    controller.brokerUrl = url.toString().replace(/\/$/, '');
+    controller.brokerUrl = rigUrl(controller.brokerUrl, (id) => controller.identities.enrollAgent(id));
   }
   return controller;
-}
-
-const TEST_RIG = 'controller/test-rig';
-/** One secret per test process: a controller restarted on the same data keeps accepting the rig's clients. */
-const TEST_RIG_SECRET = randomBytes(32).toString('base64url');
-const controllersByPort = new Map<number, Controller>();
-
-/** An agent on a test controller's rig URL is enrolled and logs in as itself; any other URL is used as given. */
-async function agentLogin(brokerUrl: string, agentId: string): Promise<{ url: string; username?: string; password?: string }> {
-  const url = new URL(brokerUrl);
-  const controller = controllersByPort.get(Number(url.port));
-  if (!controller || decodeURIComponent(url.username) !== TEST_RIG) return { url: brokerUrl };
-  const password = await controller.identities.enrollAgent(agentId);
-  url.username = '';
-  url.password = '';
-  return { url: url.toString().replace(/\/$/, ''), username: `agent/${agentId}`, password };
 }
 
 export interface TestDevice {

@@ -46,7 +46,7 @@ beforeAll(async () => {
   controller.start();
   watcher = await Watcher.start(controller.url);
   for (const id of ['agent-a', 'agent-b']) {
-    const agent = agentProcess(dir, id, controller.url);
+    const agent = await agentProcess(dir, id, controller.url);
     agent.start();
     agents.push(agent);
   }

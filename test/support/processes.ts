@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { onairBin } from '../../lib/paths.ts';
+import { TEST_RIG_SECRET, agentLogin, inStore, rigUrl } from './rig.ts';
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -96,16 +97,26 @@ export async function controllerProcess(dir: string, config: Record<string, unkn
   const port = await freePort();
   const file = path.join(dir, 'controller.yaml');
   const broker: Record<string, unknown> = { embedded: true, port, host: '127.0.0.1', ...(config.broker as Record<string, unknown> | undefined) };
+  // With its embedded broker it takes logins only: the test rig's, enrolled before it starts, and its agents'.
+  if (broker.embedded) broker.allowAnonymous ??= false;
+  const dataDir = path.join(dir, String(config.dataDir ?? 'data'));
   writeFileSync(file, stringify({ dataDir: 'data', ...config, broker }));
   const proc = new ManagedProcess({ name: 'controller', command: process.execPath, args: [onairBin(), 'controller', '--config', file], logFile: path.join(dir, 'controller.log') });
-  return Object.assign(proc, { url: broker.embedded ? `mqtt://127.0.0.1:${port}` : String(broker.url), port });
+  if (!broker.embedded) return Object.assign(proc, { url: String(broker.url), port });
+  await inStore(dataDir, (ids) => ids.enrollController('test-rig', TEST_RIG_SECRET));
+  return Object.assign(proc, { url: rigUrl(`mqtt://127.0.0.1:${port}`, (id) => inStore(dataDir, (ids) => ids.enrollAgent(id))), port });
 }
 
 /** `onair agent` from a config that names only its broker: its gear comes from the controller. */
-export function agentProcess(dir: string, agentId: string, brokerUrl: string, extra: Record<string, unknown> = {}, env: Record<string, string> = {}): ManagedProcess {
+export async function agentProcess(dir: string, agentId: string, brokerUrl: string, extra: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ManagedProcess> {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${agentId}.yaml`);
-  writeFileSync(file, stringify({ agentId, broker: { url: brokerUrl }, heartbeatIntervalMs: 250, stateDir: `${agentId}-state`, ...extra }));
+  // On a test rig's URL the agent is enrolled and reads its credential from a 0600 file, as in production.
+  const login = await agentLogin(brokerUrl, agentId);
+  const passwordFile = path.join(dir, `${agentId}.password`);
+  if (login.password) writeFileSync(passwordFile, `${login.password}\n`, { mode: 0o600 });
+  const broker = { url: login.url, ...(login.username ? { username: login.username, passwordFile } : {}) };
+  writeFileSync(file, stringify({ agentId, broker, heartbeatIntervalMs: 250, stateDir: `${agentId}-state`, ...extra }));
   return new ManagedProcess({ name: agentId, command: process.execPath, args: [onairBin(), 'agent', '--config', file], logFile: path.join(dir, `${agentId}.log`), env });
 }
 
