@@ -33,7 +33,7 @@ export function registerDemoCommands(program: Command): void {
         if (hardware) say('Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures and a Firmata GPIO board with the camera tallies (serial ptys), OBS Studio as program switcher and two as stream encoders (WebSocket).');
         studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } }, ...(agents ? { agents, agentEnv: hardware!.env, slots: hardware!.slots() } : {}) });
         await studio.start();
-        say(`Logins as in production: the broker refuses anonymous clients; ${studio.agents().map((a) => a.id).join(' and ')} log in with enrolled credentials read from 0600 files; requests are made as the admin "demo".`);
+        say(`Logins as in production: the broker refuses anonymous clients; ${studio.agents().map((a) => a.id).join(' and ')} log in with enrolled credentials read from 0600 files; requests are made as the admin "demo". Prometheus metrics: ${studio.controller.httpUrl ?? '(HTTP off)'}/metrics`);
         summary = o.scenario === 'stream-failure' ? await runStreamScenario(studio, say, hardware!) : await runScenario(studio, o.scenario, say, hardware);
         if (!summary.ok) process.stderr.write(failureReport(story, studio.agentLogTails(40)));
       } catch (err) {

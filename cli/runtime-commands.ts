@@ -13,14 +13,16 @@ export function registerRuntimeCommands(program: Command): void {
     .description('run the controller (with its embedded MQTT broker unless the config names an external one)')
     .option('-c, --config <file>', 'controller config (YAML)')
     .option('--port <port>', 'embedded broker port (overrides the config)', parsePort)
+    .option('--http-port <port>', 'HTTP port for /healthz, /readyz, /metrics (overrides the config)', parsePort)
     .option('--data <dir>', 'data directory (overrides the config)')
     .option('--on-air', 'start on air (arms automatic failover)')
-    .action(async (opts: { config?: string; port?: number; data?: string; onAir?: boolean }) => {
+    .action(async (opts: { config?: string; port?: number; httpPort?: number; data?: string; onAir?: boolean }) => {
       const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
       const { Controller } = await import('../controller/controller.ts');
       const { readControllerBrokerSecrets } = await import('../controller/broker-link.ts');
       const config = opts.config ? loadControllerConfig(opts.config) : defaultControllerConfig();
       if (opts.port !== undefined) config.broker.port = opts.port;
+      if (opts.httpPort !== undefined) config.http.port = opts.httpPort;
       if (opts.data) config.dataDir = opts.data;
       if (opts.onAir) config.onAir = true;
       const log = createLogger({ name: 'controller' });
@@ -32,7 +34,7 @@ export function registerRuntimeCommands(program: Command): void {
         // Files the broker settings name are taken from the config file's folder.
         brokerSecrets: readControllerBrokerSecrets(config.broker, opts.config ? path.dirname(path.resolve(opts.config)) : process.cwd()),
       });
-      log.info({ broker: controller.brokerUrl, onAir: config.onAir, slots: controller.status().slots.length }, 'controller running');
+      log.info({ broker: controller.brokerUrl, http: controller.httpUrl, onAir: config.onAir, slots: controller.status().slots.length }, 'controller running');
       await untilSignal(log, () => controller.stop());
     });
 

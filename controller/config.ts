@@ -31,6 +31,11 @@ export const ControllerConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** The HTTP side: /healthz, /readyz and /metrics (port 0 picks a free one). */
+    http: Type.Object(
+      { enabled: Type.Boolean({ default: true }), port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }), host: Type.String({ default: '0.0.0.0' }) },
+      { additionalProperties: false, default: {} },
+    ),
     dataDir: Type.String({ default: '.onair-data' }),
     onAir: Type.Boolean({ default: false }),
     detection: Type.Object(

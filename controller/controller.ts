@@ -15,6 +15,8 @@ import type { EmbeddedBroker } from './broker.ts';
 import type { Identities } from './identities.ts';
 import { RateLimiter } from '../lib/rate-limit.ts';
 import { catalogHandlers, identityHandlers } from './request-handlers.ts';
+import { ControllerMetrics } from './metrics.ts';
+import { startHttpServer, type HttpServer, type Readiness } from './http-server.ts';
 import { openBrokerLink, readControllerBrokerSecrets, type BrokerSecrets } from './broker-link.ts';
 import type { Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
@@ -31,8 +33,7 @@ import { RequestRouter, type Handlers } from './requests.ts';
 import { Store, type NewEvent } from './store.ts';
 
 export const CONTROLLER_VERSION = '0.1.0';
-/** How often writes the disk refused are tried again. */
-const STORE_RETRY_MS = 1_000;
+const STORE_RETRY_MS = 1_000; // how often writes the disk refused are tried again
 
 export interface ControllerDependencies {
   config: ControllerConfig;
@@ -71,6 +72,8 @@ export class Controller {
   brokerUrl = '';
   /** Enrolled agents and people: the broker's logins. */
   identities!: Identities;
+  readonly metrics = new ControllerMetrics({ status: () => this.status(), counters: this.counters, eventLogSize: () => this.store.eventCount() });
+  private http: HttpServer | undefined;
 
   private constructor(private readonly d: ControllerDependencies) {}
 
@@ -195,6 +198,7 @@ export class Controller {
       respond: (op, payload, user) => this.bus.publish(user === undefined ? responseTopic(op) : userResponseTopic(user, op), payload, { qos: 1, retain: false }),
       onInvalid: (op, reason) => this.intake.countInvalid(`controller/requests/${op}`, reason),
       limiter: new RateLimiter({ clock, perSecond: 10, burst: 30 }),
+      observe: (op, status, ms) => this.metrics.onRequest(op, status, ms),
       handlers: this.handlers(),
     });
 
@@ -222,6 +226,16 @@ export class Controller {
     this.ticker = setInterval(() => this.fleet.tick(), config.detection.tickMs);
     this.flusher = setInterval(() => this.store.flush(), STORE_RETRY_MS);
     this.planTicker = setInterval(() => this.plan.tick(), config.plan.tickMs);
+    if (config.http.enabled) this.http = await startHttpServer({ ...config.http, log, metrics: this.metrics, readiness: () => this.readiness() });
+  }
+
+  /** The HTTP side's address (with `http.enabled`), e.g. http://127.0.0.1:8080. */
+  get httpUrl(): string | undefined { return this.http?.url; }
+
+  /** Ready: the store open and the broker connected (an orchestrator's /readyz). */
+  readiness(): Readiness {
+    const reasons = [...(this.stopping ? ['stopping'] : []), ...(this.bus.connected ? [] : ['the broker is not connected']), ...(this.store.isOpen() ? [] : ['the store is closed'])];
+    return { ready: reasons.length === 0, reasons };
   }
 
   /** Stop deciding; let decisions in flight end without a verdict; then close the link, the broker and the store. */
@@ -239,6 +253,7 @@ export class Controller {
     if (this.bus.connected) this.publish('controllerState', topic.controllerState(), { online: false, ts: this.d.clock.now() });
     await this.bus.close();
     await this.broker?.close();
+    await this.http?.close();
     this.store.close();
   }
 
@@ -246,18 +261,7 @@ export class Controller {
     return {
       onAir: this.engine.isOnAir(),
       showsOnAir: this.plan.shows.onAir().map((s) => s.id),
-      agents: this.registry.allAgents().map((a) => ({ agent: a.id, online: a.online, session: a.session, lastSeenAt: a.lastSeenAt })),
-      devices: this.registry.allDevices().map((r) => ({
-        agent: r.agent,
-        device: r.device,
-        status: r.track.status,
-        since: r.track.since,
-        reported: r.track.reported,
-        lastHealthAt: r.track.lastHealthAt,
-        ...(r.driver ? { driver: r.driver } : {}),
-        ...(r.kind ? { kind: r.kind } : {}),
-        ...(r.track.detail ? { detail: r.track.detail } : {}),
-      })),
+      ...this.registry.summary(),
       slots: this.engine.states(),
       program: this.program.summary(),
       counters: { ...this.counters, ...this.storeCounters() },
@@ -376,6 +380,7 @@ export class Controller {
 
   private record(event: NewEvent): void {
     const stored = this.store.appendEvent(event);
+    this.metrics.onEvent(stored);
     if (this.bus?.connected) this.publish('controllerEvents', topic.controllerEvents(), stored);
   }
 

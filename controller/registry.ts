@@ -8,7 +8,7 @@
  * grace ends — a new birth in the meantime means it was the broker, not the agent. An agent counts
  * as reachable once a live message of its current session arrives; a retained one proves nothing.
  */
-import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat } from '../protocols/schemas.ts';
+import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat, StatusData } from '../protocols/schemas.ts';
 import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type DeviceTrack, type Transition } from './failure-detector.ts';
 
 /** What is stored of an agent. */
@@ -143,6 +143,24 @@ export class Registry {
 
   allDevices(): DeviceRecord[] {
     return [...this.devices.values()];
+  }
+
+  /** Agents and devices as `status` reports them. */
+  summary(): Pick<StatusData, 'agents' | 'devices'> {
+    return {
+      agents: this.allAgents().map((a) => ({ agent: a.id, online: a.online, session: a.session, lastSeenAt: a.lastSeenAt })),
+      devices: this.allDevices().map((r) => ({
+        agent: r.agent,
+        device: r.device,
+        status: r.track.status,
+        since: r.track.since,
+        reported: r.track.reported,
+        lastHealthAt: r.track.lastHealthAt,
+        ...(r.driver ? { driver: r.driver } : {}),
+        ...(r.kind ? { kind: r.kind } : {}),
+        ...(r.track.detail ? { detail: r.track.detail } : {}),
+      })),
+    };
   }
 
   applyAgentState(agentId: string, state: AgentState, at: Arrival): RegistryResult {

@@ -23,6 +23,8 @@ export interface RequestRouterSettings {
   onInvalid: (op: string, reason: string) => void;
   /** Requests per logged-in user (anonymous ones, possible only on a loopback or explicitly open listener, are not limited). */
   limiter?: RateLimiter;
+  /** Told of every answered request (metrics). */
+  observe?: (op: OperationName, status: 'ok' | 'error', ms: number) => void;
 }
 
 const KNOWN = Object.keys(OPERATIONS);
@@ -62,6 +64,7 @@ export class RequestRouter {
       return;
     }
     let response: OperationResponse<O>;
+    const started = performance.now();
     try {
       const handler = this.s.handlers[op] as (p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>;
       const by = user === undefined ? (issuedBy ?? 'mqtt-client') : issuedBy && issuedBy !== user ? `${user} (via ${issuedBy})` : user;
@@ -70,6 +73,7 @@ export class RequestRouter {
     } catch (err) {
       response = { transaction, status: 'error', error: errorMessage(err) } as OperationResponse<O>;
     }
+    this.s.observe?.(op, response.status, performance.now() - started);
     this.s.respond(op, this.encode(op, transaction, response), user);
   }
 

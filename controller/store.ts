@@ -240,6 +240,15 @@ export class Store {
   }
 
   /** Writes what it can of what is held, then closes; later writes are dropped (nothing runs after a stop). */
+  isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Events recorded so far (the log is append-only: the last sequence number). */
+  eventCount(): number {
+    return this.nextSeq - 1;
+  }
+
   close(): void {
     if (this.closed) return;
     this.behind.flush();

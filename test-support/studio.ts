@@ -93,6 +93,7 @@ export class Studio {
     const config = parseControllerConfig(
       stringify({
         broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false },
+        http: { port: 0, host: '127.0.0.1' },
         dataDir: this.o.dataDir ?? path.join(this.dir, 'data'),
         ...this.o.controller,
       }),

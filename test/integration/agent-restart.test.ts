@@ -95,7 +95,7 @@ describe('an agent restarted without its controller', () => {
     // An external broker, so it can go away and come back on the same port with the controller still running.
     broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
     const port = broker.port;
-    const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'controller'), detection: { healthDeadlineMs: 1_000, recoverAfterMs: 300 } }), '(test)');
+    const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'controller'), http: { enabled: false }, detection: { healthDeadlineMs: 1_000, recoverAfterMs: 300 } }), '(test)');
     const c = (controller = await Controller.start({ config, clock: systemClock, log: silentLogger() }));
     spawnAgent(broker.url);
     await registerGear(broker.url, [{ agent: AGENT, devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }]);

@@ -35,7 +35,7 @@ afterEach(async () => {
 
 async function startController(detection: Record<string, number> = {}): Promise<Controller> {
   const config = parseControllerConfig(
-    stringify({ broker: { embedded: false, url: broker!.url }, dataDir: path.join(dir, 'data'), detection: { restartGraceMs: 4_000, recoverAfterMs: 500, ...detection } }),
+    stringify({ broker: { embedded: false, url: broker!.url }, dataDir: path.join(dir, 'data'), http: { enabled: false }, detection: { restartGraceMs: 4_000, recoverAfterMs: 500, ...detection } }),
     '(test)',
   );
   return Controller.start({ config, clock: systemClock, log: silentLogger() });

@@ -30,7 +30,8 @@ export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, f
  */
 export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void; clock?: Clock; log?: Logger }): Promise<Controller> {
   const config = parseControllerConfig(
-    stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false }, dataDir: options.dataDir, ...options.config }),
+    // HTTP off unless a test asks for it (each would start a server and its process metrics).
+    stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false }, http: { enabled: false }, dataDir: options.dataDir, ...options.config }),
     '(test)',
   );
   const controller = await Controller.start({ config, clock: options.clock ?? systemClock, log: options.log ?? silentLogger(), onHealthHandled: options.onHealthHandled });

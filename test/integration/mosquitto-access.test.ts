@@ -60,7 +60,7 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     broker = await mosquittoProcess(path.join(dir, 'mosquitto'), { includeDir: path.join(dir, 'mosquitto-onair') });
     broker.start();
     await waitForPort(broker.port, 5_000);
-    const config = parseControllerConfig(JSON.stringify({ broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' }, dataDir: data }), '(test)');
+    const config = parseControllerConfig(JSON.stringify({ broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' }, dataDir: data, http: { enabled: false } }), '(test)');
     controller = await Controller.start({ config, clock: systemClock, log: silentLogger(), brokerSecrets: { password: controllerSecret } });
     agents = await forgeryFleet(controller, l);
   }, 60_000);

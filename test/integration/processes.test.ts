@@ -66,7 +66,7 @@ describe('an external broker that restarts', () => {
     const dir = tempDir();
     let broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
     const port = broker.port;
-    const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: dir }), '(test)');
+    const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: dir, http: { enabled: false } }), '(test)');
     const controller = await Controller.start({ config, clock: systemClock, log: silentLogger() });
     const agent = await startAgent(broker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]);
     try {

@@ -100,7 +100,7 @@ export async function controllerProcess(dir: string, config: Record<string, unkn
   // With its embedded broker it takes logins only: the test rig's, enrolled before it starts, and its agents'.
   if (broker.embedded) broker.allowAnonymous ??= false;
   const dataDir = path.join(dir, String(config.dataDir ?? 'data'));
-  writeFileSync(file, stringify({ dataDir: 'data', ...config, broker }));
+  writeFileSync(file, stringify({ dataDir: 'data', http: { port: 0, host: '127.0.0.1' }, ...config, broker }));
   const proc = new ManagedProcess({ name: 'controller', command: process.execPath, args: [onairBin(), 'controller', '--config', file], logFile: path.join(dir, 'controller.log') });
   if (!broker.embedded) return Object.assign(proc, { url: String(broker.url), port });
   await inStore(dataDir, (ids) => ids.enrollController('test-rig', TEST_RIG_SECRET));

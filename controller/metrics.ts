@@ -1,0 +1,120 @@
+/**
+ * Prometheus metrics of the controller (prom-client, its own registry: no process-wide singleton).
+ * The fleet picture is read at scrape time from the controller's status (nothing is done per health
+ * message for it); what happens — failovers, detections, requests — is counted as it happens, from
+ * the events the controller records and the requests its router answers.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
+
+export interface MetricsSources {
+  status(): StatusData;
+  /** The controller's own counters (health messages, invalid payloads, …), read at scrape time. */
+  counters: Readonly<Record<string, number>>;
+  eventLogSize(): number;
+}
+
+/** Buckets for detection and failover, in seconds: the targets are 1 s (hung device) and 150 ms (agent crash). */
+const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
+
+export class ControllerMetrics {
+  readonly registry = new Registry();
+  private readonly failovers: Counter<'trigger' | 'outcome'>;
+  private readonly failoverSeconds: Histogram<'trigger'>;
+  private readonly detectionSeconds: Histogram;
+  private readonly requests: Counter<'op' | 'status'>;
+  private readonly requestSeconds: Histogram<'op'>;
+  private readonly preshowGo: Gauge<'show'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'onair_controller_' });
+    const fromStatus = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: StatusData) => void) =>
+      new Gauge<L>({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          fill(this, sources.status());
+        },
+      });
+    fromStatus('onair_agents_online', 'Agents whose birth the controller holds and that are online.', [], (g, s) => g.set(s.agents.filter((a) => a.online).length));
+    fromStatus('onair_devices', 'Registered and heard devices by status.', ['status'], (g, s) => {
+      for (const status of ['ok', 'degraded', 'failed', 'offline', 'unknown']) g.set({ status }, s.devices.filter((d) => d.status === status).length);
+    });
+    fromStatus('onair_slots', 'Slots by condition.', ['condition'], (g, s) => {
+      const byCondition = new Map<string, number>();
+      for (const slot of s.slots) byCondition.set(slot.state, (byCondition.get(slot.state) ?? 0) + 1);
+      for (const [condition, n] of byCondition) g.set({ condition }, n);
+    });
+    fromStatus('onair_on_air', '1 while on air (automatic failover armed).', [], (g, s) => g.set(s.onAir ? 1 : 0));
+    fromStatus('onair_slot_on_air', '1 for each slot on air, with whether its primary is live.', ['slot', 'primary_live'], (g, s) => {
+      for (const slot of s.slots) {
+        if (!slot.onAir) continue;
+        const primaryLive = !!slot.active && slot.active.agent === slot.primary.agent && slot.active.device === slot.primary.device;
+        g.set({ slot: slot.slot, primary_live: String(primaryLive) }, 1);
+      }
+    });
+    const fromCounter = (name: string, help: string, counter: string) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(sources.counters[counter] ?? 0);
+        },
+      });
+    fromCounter('onair_health_messages_total', 'Device health messages handled.', 'healthMessages');
+    fromCounter('onair_invalid_payloads_total', 'MQTT payloads refused as malformed or out of contract.', 'invalidPayloads');
+    fromCounter('onair_stale_messages_total', 'Messages from an older session, or about retired devices, ignored.', 'staleMessages');
+    fromCounter('onair_handler_errors_total', 'Errors caught in the controller’s message handlers.', 'handlerErrors');
+    new Gauge({
+      name: 'onair_event_log_rows',
+      help: 'Events recorded in the append-only event log.',
+      registers,
+      collect() {
+        this.set(sources.eventLogSize());
+      },
+    });
+    this.failovers = new Counter({ name: 'onair_failovers_total', help: 'Failovers by trigger (automatic, manual) and outcome.', labelNames: ['trigger', 'outcome'], registers });
+    this.failoverSeconds = new Histogram({ name: 'onair_failover_seconds', help: 'From the failover decision to the backup confirmed active.', labelNames: ['trigger'], buckets: LATENCY_BUCKETS, registers });
+    this.detectionSeconds = new Histogram({ name: 'onair_detection_seconds', help: 'From a device’s first failed probe to it being declared failed.', buckets: LATENCY_BUCKETS, registers });
+    this.preshowGo = new Gauge({ name: 'onair_preshow_go', help: 'The last pre-show check of each coming show: 1 GO, 0 NO-GO (gone once the show ends).', labelNames: ['show'], registers });
+    this.requests = new Counter({ name: 'onair_requests_total', help: 'Requests answered, by operation and status.', labelNames: ['op', 'status'], registers });
+    this.requestSeconds = new Histogram({ name: 'onair_request_seconds', help: 'Time to answer a request, by operation.', labelNames: ['op'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers });
+  }
+
+  /** Called for every event the controller records: O(1). */
+  onEvent(e: ControllerEvent): void {
+    const trigger = e.by === 'controller' ? 'automatic' : 'manual';
+    if (e.type === 'failover.succeeded') {
+      this.failovers.inc({ trigger, outcome: 'succeeded' });
+      if (typeof e.data.durationMs === 'number') this.failoverSeconds.observe({ trigger }, e.data.durationMs / 1_000);
+    } else if (e.type === 'failover.failed') {
+      this.failovers.inc({ trigger, outcome: 'failed' });
+    } else if (e.type === 'device.state' && e.data.to === 'failed' && typeof e.data.failingSince === 'number') {
+      this.detectionSeconds.observe(Math.max(0, e.ts - e.data.failingSince) / 1_000);
+    } else if (e.type === 'preshow.checklist' && typeof e.data.show === 'string') {
+      this.preshowGo.set({ show: e.data.show }, e.data.go === true ? 1 : 0);
+    } else if ((e.type === 'show.ended' || e.type === 'show.cancelled') && typeof e.data.show === 'string') {
+      this.preshowGo.remove({ show: e.data.show });
+    }
+  }
+
+  /** Called by the request router for every answer. */
+  onRequest(op: string, status: 'ok' | 'error', ms: number): void {
+    this.requests.inc({ op, status });
+    this.requestSeconds.observe({ op }, ms / 1_000);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

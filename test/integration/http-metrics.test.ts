@@ -1,0 +1,94 @@
+/**
+ * The controller's HTTP side (issue 12, first part): /healthz, /readyz and Prometheus /metrics over
+ * real HTTP on loopback, with a real failover behind the numbers.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { Agent } from '../../agent/agent.ts';
+import { Controller } from '../../controller/controller.ts';
+import { parseControllerConfig } from '../../controller/config.ts';
+import { startEmbeddedBroker } from '../../controller/broker.ts';
+import { systemClock } from '../../lib/clock.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import { registerGear, removeDir, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { request, withController } from '../../cli/request-client.ts';
+
+const SLOT = 'studio-a/cam-wide';
+let dir: string;
+let controller: Controller;
+let agents: Agent[] = [];
+
+const get = async (url: string) => {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
+};
+/** The value of one sample line of the exposition format, or undefined when absent. */
+const sample = (text: string, series: string): number | undefined => {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+beforeAll(async () => {
+  dir = tempDir();
+  controller = await startController({ dataDir: path.join(dir, 'data'), config: { http: { port: 0, host: '127.0.0.1' } } });
+  agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
+  await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+  await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 10_000, 'both cameras ok');
+  controller.setOnAir(true, 'test', 'metrics');
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.stop()));
+  await controller?.stop();
+  removeDir(dir);
+});
+
+describe('the controller over HTTP', () => {
+  it('is alive and ready', async () => {
+    expect(controller.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await get(`${controller.httpUrl}/healthz`)).toMatchObject({ status: 200, body: '{"status":"ok"}' });
+    expect(await get(`${controller.httpUrl}/readyz`)).toMatchObject({ status: 200, body: '{"status":"ok"}' });
+  });
+
+  it('exposes the fleet, failovers with their latency, detection and requests to Prometheus', async () => {
+    const before = await get(`${controller.httpUrl}/metrics`);
+    expect(before.status).toBe(200);
+    expect(before.type).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(sample(before.body, 'onair_agents_online')).toBe(2);
+    expect(sample(before.body, 'onair_devices{status="ok"}')).toBe(2);
+    expect(sample(before.body, 'onair_on_air')).toBe(1);
+    expect(sample(before.body, `onair_slot_on_air{slot="${SLOT}",primary_live="true"}`)).toBe(1);
+    expect(sample(before.body, 'onair_controller_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sample(before.body, 'onair_health_messages_total')).toBeGreaterThan(0);
+
+    await simulate(controller.brokerUrl, 'agent-a', 'cam-1', { mode: 'dead' });
+    await waitUntil(() => controller.status().slots[0]?.active?.device === 'cam-2', 5_000, 'the automatic failover');
+    const options = { broker: controller.brokerUrl, timeoutMs: 5_000, issuedBy: 'test' };
+    await withController(options, (c) => request(c, 'status', {}, options));
+    const after = (await get(`${controller.httpUrl}/metrics`)).body;
+    expect(sample(after, 'onair_failovers_total{trigger="automatic",outcome="succeeded"}')).toBe(1);
+    expect(sample(after, 'onair_failover_seconds_count{trigger="automatic"}')).toBe(1);
+    expect(sample(after, 'onair_failover_seconds_bucket{le="1",trigger="automatic"}'), 'confirmed within a second').toBe(1);
+    expect(sample(after, 'onair_detection_seconds_count')).toBe(1);
+    expect(sample(after, 'onair_devices{status="failed"}')).toBe(1);
+    expect(sample(after, `onair_slot_on_air{slot="${SLOT}",primary_live="false"}`)).toBe(1);
+    expect(sample(after, 'onair_requests_total{op="status",status="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'onair_event_log_rows')).toBe(controller.events({ limit: 10_000 }).at(-1)!.seq);
+  });
+
+  it('is not ready while its external broker is away, and says why', async () => {
+    const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
+    const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'external'), http: { port: 0, host: '127.0.0.1' } }), '(test)');
+    const external = await Controller.start({ config, clock: systemClock, log: silentLogger() });
+    try {
+      expect((await get(`${external.httpUrl}/readyz`)).status).toBe(200);
+      await broker.close();
+      await waitUntil(() => !external.readiness().ready, 5_000, 'the link seen down');
+      expect(await get(`${external.httpUrl}/readyz`)).toMatchObject({ status: 503, body: '{"status":"error","error":"the broker is not connected"}' });
+      expect((await get(`${external.httpUrl}/healthz`)).status, 'alive all the same').toBe(200);
+    } finally {
+      await external.stop();
+    }
+  });
+});
