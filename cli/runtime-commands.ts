@@ -23,14 +23,14 @@ export function registerRuntimeCommands(program: Command): void {
       const config = opts.config ? loadControllerConfig(opts.config) : defaultControllerConfig();
       if (opts.port !== undefined) config.broker.port = opts.port;
       if (opts.httpPort !== undefined) config.http.port = opts.httpPort;
-      if (opts.data) config.dataDir = opts.data;
+      if (opts.data) config.dataDir = path.resolve(opts.data); // from here; the config's own paths stay relative to it
       if (opts.onAir) config.onAir = true;
       const log = createLogger({ name: 'controller' });
       const controller = await Controller.start({
         config,
         clock: systemClock,
         log,
-        baseDir: opts.config && !opts.data ? path.dirname(path.resolve(opts.config)) : process.cwd(),
+        baseDir: opts.config ? path.dirname(path.resolve(opts.config)) : process.cwd(),
         // Files the broker settings name are taken from the config file's folder.
         brokerSecrets: readControllerBrokerSecrets(config.broker, opts.config ? path.dirname(path.resolve(opts.config)) : process.cwd()),
       });

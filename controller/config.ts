@@ -31,9 +31,15 @@ export const ControllerConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    /** The HTTP side: /healthz, /readyz and /metrics (port 0 picks a free one). */
+    /** The HTTP side: /healthz, /readyz, /metrics and the API (port 0 picks a free one). */
     http: Type.Object(
-      { enabled: Type.Boolean({ default: true }), port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }), host: Type.String({ default: '0.0.0.0' }) },
+      {
+        enabled: Type.Boolean({ default: true }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        host: Type.String({ default: '0.0.0.0' }),
+        /** HTTPS with this certificate and key (0600): logins to the API must not cross the network in clear. */
+        tls: Type.Optional(Type.Object({ certFile: Type.String(), keyFile: Type.String() }, { additionalProperties: false })),
+      },
       { additionalProperties: false, default: {} },
     ),
     dataDir: Type.String({ default: '.onair-data' }),

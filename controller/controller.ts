@@ -16,7 +16,8 @@ import type { Identities } from './identities.ts';
 import { RateLimiter } from '../lib/rate-limit.ts';
 import { catalogHandlers, identityHandlers } from './request-handlers.ts';
 import { ControllerMetrics } from './metrics.ts';
-import { startHttpServer, type HttpServer, type Readiness } from './http-server.ts';
+import { httpSettings, startHttpServer, type HttpServer, type Readiness } from './http-server.ts';
+import { CONTROLLER_VERSION } from './version.ts';
 import { openBrokerLink, readControllerBrokerSecrets, type BrokerSecrets } from './broker-link.ts';
 import type { Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
@@ -32,7 +33,6 @@ import { Registry } from './registry.ts';
 import { RequestRouter, type Handlers } from './requests.ts';
 import { Store, type NewEvent } from './store.ts';
 
-export const CONTROLLER_VERSION = '0.1.0';
 const STORE_RETRY_MS = 1_000; // how often writes the disk refused are tried again
 
 export interface ControllerDependencies {
@@ -226,13 +226,13 @@ export class Controller {
     this.ticker = setInterval(() => this.fleet.tick(), config.detection.tickMs);
     this.flusher = setInterval(() => this.store.flush(), STORE_RETRY_MS);
     this.planTicker = setInterval(() => this.plan.tick(), config.plan.tickMs);
-    if (config.http.enabled) this.http = await startHttpServer({ ...config.http, log, metrics: this.metrics, readiness: () => this.readiness() });
+    const api = { router: this.router, login: (u: string, p: string) => this.identities.login(u, p) };
+    if (config.http.enabled) this.http = await startHttpServer(httpSettings(config, this.d.baseDir ?? process.cwd(), { log, metrics: this.metrics, readiness: () => this.readiness(), api }));
   }
 
-  /** The HTTP side's address (with `http.enabled`), e.g. http://127.0.0.1:8080. */
-  get httpUrl(): string | undefined { return this.http?.url; }
+  get httpUrl(): string | undefined { return this.http?.url; } // with http.enabled, e.g. http://127.0.0.1:8080
 
-  /** Ready: the store open and the broker connected (an orchestrator's /readyz). */
+  /** Ready: the store open and the broker connected (/readyz). */
   readiness(): Readiness {
     const reasons = [...(this.stopping ? ['stopping'] : []), ...(this.bus.connected ? [] : ['the broker is not connected']), ...(this.store.isOpen() ? [] : ['the store is closed'])];
     return { ready: reasons.length === 0, reasons };

@@ -6,6 +6,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/logger.ts';
 import type { ControllerMetrics } from './metrics.ts';
+import { roleAllows } from '../protocols/access.ts';
+import { isOperation } from '../protocols/contract.ts';
+import type { LoginResult } from './identities.ts';
+import type { Refusal, RequestRouter } from './requests.ts';
+import { openApiDocument } from './openapi.ts';
+import { readServerTls, type ServerTls } from '../lib/broker-client.ts';
+import type { ControllerConfig } from './config.ts';
+import { CONTROLLER_VERSION } from './version.ts';
 
 export interface Readiness {
   ready: boolean;
@@ -16,9 +24,34 @@ export interface Readiness {
 export interface HttpServerSettings {
   port: number;
   host: string;
+  /** HTTPS (the API's logins must not cross the network in clear). */
+  tls?: ServerTls;
   log: Logger;
   metrics: ControllerMetrics;
   readiness(): Readiness;
+  /** The API: logins are the broker's, answers the request router's. */
+  api?: { router: Pick<RequestRouter, 'ask'>; login(username: string, password: string): Promise<LoginResult>; version: string };
+}
+
+const FASTIFY = { logger: false, requestTimeout: 10_000, bodyLimit: 256 * 1024 } as const;
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** The settings from the controller's config: the HTTPS files read, relative to the config's folder. */
+export function httpSettings(config: ControllerConfig, baseDir: string, parts: Omit<HttpServerSettings, 'port' | 'host' | 'tls' | 'api'> & { api: Omit<NonNullable<HttpServerSettings['api']>, 'version'> }): HttpServerSettings {
+  const { port, host, tls } = config.http;
+  return { port, host, ...(tls ? { tls: readServerTls(tls, baseDir) } : {}), ...parts, api: { ...parts.api, version: CONTROLLER_VERSION } };
+}
+
+const STATUS_OF: Record<Refusal, number> = { unknown: 404, invalid: 400, rate: 429, login: 401 };
+
+/** `Authorization: Basic base64(user:password)`, or `Bearer name:secret` (a token file's line). */
+function credentials(header: string | undefined): { user: string; password: string } | undefined {
+  const space = (header ?? '').indexOf(' ');
+  if (space <= 0) return undefined;
+  const [scheme, value] = [header!.slice(0, space), header!.slice(space + 1).trim()];
+  const pair = scheme.toLowerCase() === 'basic' ? Buffer.from(value, 'base64').toString('utf8') : scheme.toLowerCase() === 'bearer' ? value : '';
+  const colon = pair.indexOf(':');
+  return colon > 0 ? { user: pair.slice(0, colon), password: pair.slice(colon + 1) } : undefined;
 }
 
 export interface HttpServer {
@@ -28,7 +61,8 @@ export interface HttpServer {
 
 export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer> {
   // fastify's own request logging stays off: the controller logs what matters, and a scrape every 15 s is not news.
-  const app: FastifyInstance = Fastify({ logger: false, requestTimeout: 10_000, bodyLimit: 64 * 1024 });
+  const app = (s.tls ? Fastify({ https: { cert: s.tls.cert, key: s.tls.key, minVersion: 'TLSv1.2' }, ...FASTIFY }) : Fastify(FASTIFY)) as unknown as FastifyInstance;
+  if (!s.tls && !LOOPBACK.has(s.host)) s.log.warn({ host: s.host }, 'the HTTP API takes logins over plain HTTP on a network listener: set http.tls');
   // Alive: the process answers. Never depends on the broker or the store (a restart would not fix those).
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Ready: the store is open and the broker connected; 503 with the reasons otherwise.
@@ -37,9 +71,38 @@ export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer
     return reply.code(r.ready ? 200 : 503).send(r.ready ? { status: 'ok' } : { status: 'error', error: r.reasons.join('; ') });
   });
   app.get('/metrics', async (_request, reply) => reply.type(s.metrics.contentType).send(await s.metrics.text()));
+  const api = s.api;
+  if (api) {
+    const document = openApiDocument(api.version);
+    app.get('/api/openapi.json', async () => document);
+    // Each operation, as over MQTT: the login's role, the same params schema, limits, audit and answer.
+    app.post<{ Params: { op: string } }>('/api/:op', async (request, reply) => {
+      const refuse = (code: number, error: string) => {
+        if (code === 401) reply.header('www-authenticate', 'Basic realm="OnAir", charset="UTF-8"');
+        return reply.code(code).send({ status: 'error', error });
+      };
+      const login = credentials(request.headers.authorization);
+      if (!login) return refuse(401, 'log in: Authorization Basic (user and password) or Bearer name:secret');
+      const result = await api.login(login.user, login.password);
+      if (!result.ok) {
+        s.log.warn({ username: login.user.slice(0, 80), reason: result.reason, peer: request.ip }, 'refused an HTTP login');
+        return refuse(401, `login refused (${result.reason})`);
+      }
+      if (result.identity.kind !== 'user') return refuse(403, 'only people and tools use the API');
+      const { op } = request.params;
+      const who = result.identity;
+      if (isOperation(op) && !roleAllows(who.role, op)) {
+        s.log.warn({ user: who.name, role: who.role, op }, 'refused an HTTP request the role may not make');
+        return refuse(403, `${who.name}'s role (${who.role}) may not ask "${op}"`);
+      }
+      const client = String(request.headers['x-onair-client'] ?? 'http').slice(0, 64);
+      const { answer, ok, refusal } = await api.router.ask(op, request.body, who.name, client);
+      return reply.code(refusal ? STATUS_OF[refusal] : ok ? 200 : 422).type('application/json').send(answer);
+    });
+  }
   await app.listen({ port: s.port, host: s.host });
   const { port } = app.server.address() as AddressInfo;
   const host = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
-  s.log.info({ port, host: s.host }, 'HTTP listening (/healthz, /readyz, /metrics)');
-  return { url: `http://${host}:${port}`, close: () => app.close() };
+  s.log.info({ port, host: s.host, tls: !!s.tls }, 'HTTP listening (/healthz, /readyz, /metrics, /api)');
+  return { url: `${s.tls ? 'https' : 'http'}://${host}:${port}`, close: () => app.close() };
 }

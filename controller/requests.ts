@@ -28,6 +28,8 @@ export interface RequestRouterSettings {
 }
 
 const KNOWN = Object.keys(OPERATIONS);
+/** Why an answer is an error before any handler ran (an HTTP status picks from it). */
+export type Refusal = 'unknown' | 'invalid' | 'rate' | 'login';
 
 export class RequestRouter {
   constructor(private readonly s: RequestRouterSettings) {}
@@ -52,16 +54,40 @@ export class RequestRouter {
       return;
     }
     const { transaction, params, issuedBy } = decoded.value as { transaction: string; params: OperationParams<O>; issuedBy?: string };
+    const { response } = await this.answer(op, transaction, params, user, issuedBy);
+    this.s.respond(op, this.encode(op, transaction, response), user);
+  }
+
+  /**
+   * The same operation asked over HTTP by a logged-in `user` (the console's API): the same checks,
+   * limits, audit and answer, without a transaction on the wire. `body` is the operation's params.
+   */
+  async ask(op: string, body: unknown, user: string, client: string): Promise<{ answer: Buffer; ok: boolean; refusal?: Refusal }> {
+    if (!isOperation(op)) {
+      const near = closest(op, KNOWN);
+      return { answer: Buffer.from(JSON.stringify({ status: 'error', error: `unknown operation "${op}"${near ? ` (did you mean "${near}"?)` : ''}` })), ok: false, refusal: 'unknown' };
+    }
+    const checked = requestCodec(op).validate({ transaction: 'http', issuedBy: client, params: body ?? {} });
+    if (!checked.ok) {
+      this.s.onInvalid(op, checked.reason);
+      return { answer: Buffer.from(JSON.stringify({ status: 'error', error: `invalid request: ${checked.reason}` })), ok: false, refusal: 'invalid' };
+    }
+    const { response, refusal } = await this.answer(op, 'http', (checked.value as { params: OperationParams<typeof op> }).params, user, client);
+    const answer = this.encode(op, 'http', response);
+    // An answer that could not be encoded went out as an error: judged from what is sent.
+    return { answer, ok: response.status === 'ok' && !answer.subarray(0, 64).includes('"status":"error"'), ...(refusal ? { refusal } : {}) };
+  }
+
+  /** Limits, the admin rule, the handler and its audit name: one answer, never a throw. */
+  private async answer<O extends OperationName>(op: O, transaction: string, params: OperationParams<O>, user: string | undefined, issuedBy: string | undefined): Promise<{ response: OperationResponse<O>; refusal?: Refusal }> {
     const limit = user === undefined ? undefined : this.s.limiter?.take(user);
     if (limit && !limit.allowed) {
       if (limit.firstRefusal) this.s.log.warn({ user, op, issuedBy }, 'rate limit: refusing requests from this user until they slow down');
-      this.s.respond(op, this.encode(op, transaction, { transaction, status: 'error', error: `too many requests from ${user}: slow down (a stuck button?)` } as OperationResponse<O>), user);
-      return;
+      return { response: { transaction, status: 'error', error: `too many requests from ${user}: slow down (a stuck button?)` } as OperationResponse<O>, refusal: 'rate' };
     }
     // Enrolment answers carry credentials: never to an anonymous asker, whose answers anyone may read.
     if (user === undefined && OPERATION_ROLE[op] === 'admin') {
-      this.s.respond(op, this.encode(op, transaction, { transaction, status: 'error', error: `"${op}" needs a login with the admin role` } as OperationResponse<O>), user);
-      return;
+      return { response: { transaction, status: 'error', error: `"${op}" needs a login with the admin role` } as OperationResponse<O>, refusal: 'login' };
     }
     let response: OperationResponse<O>;
     const started = performance.now();
@@ -74,7 +100,7 @@ export class RequestRouter {
       response = { transaction, status: 'error', error: errorMessage(err) } as OperationResponse<O>;
     }
     this.s.observe?.(op, response.status, performance.now() - started);
-    this.s.respond(op, this.encode(op, transaction, response), user);
+    return { response };
   }
 
   /** An answer that breaks the contract (a bug, or bad data from the store) goes out as an error, never as an exception. */

@@ -4,6 +4,7 @@
  * Throwaway CAs and certificates are made for each run (test/support/certs.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Controller } from '../../controller/controller.ts';
@@ -103,6 +104,28 @@ describe('the embedded broker serving mqtts', () => {
     expect(await attempt(url, { tls: files({ ca: site.cert, cert: mine.cert, key: mine.key }), ...login })).toBe('connected');
     expect(await attempt(url, { tls: files({ ca: site.cert, cert: mine.cert, key: mine.key }), username: 'agent/agent-b', password: 'wrong' }), 'the login still counts').toMatch(/Bad username or password/i);
   }, 30_000);
+});
+
+describe('the HTTP API over HTTPS', () => {
+  it('serves the API with the site certificate; a client trusting another CA is refused', async () => {
+    const server = await site.issue('studio-controller', 'https-server', 'server');
+    const controller = await startController({ dataDir: path.join(dir, 'https'), config: { http: { port: 0, host: '127.0.0.1', tls: { certFile: server.cert, keyFile: server.key } } } });
+    controllers.push(controller);
+    await controller.identities.addUser('eve', 'engineer', 'engineer password 1');
+    expect(controller.httpUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const post = (ca: string) =>
+      new Promise<string>((resolve) => {
+        const request = https.request(`${controller.httpUrl}/api/status`, { method: 'POST', ca: readFileSync(ca), auth: 'eve:engineer password 1', headers: { 'content-type': 'application/json' } }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve(`${response.statusCode} ${body.slice(0, 40)}`));
+        });
+        request.on('error', (err) => resolve(err.message));
+        request.end('{}');
+      });
+    expect(await post(site.cert)).toMatch(/^200 \{"transaction":"http","status":"ok"/);
+    expect(await post(stranger.cert)).toMatch(/self[- ]signed|unable to verify|certificate/i);
+  }, 20_000);
 });
 
 describe('broker settings that name files', () => {
