@@ -4,6 +4,7 @@
  * Mosquitto reads these at start and on SIGHUP [mosquitto.conf(5): password_file, acl_file].
  */
 import { topicRules, type Identity } from '../protocols/access.ts';
+import { MAX_PACKET_BYTES } from '../protocols/contract.ts';
 import type { Identities } from './identities.ts';
 
 type Login = ReturnType<Identities['mosquittoLogins']>['logins'][number];
@@ -41,6 +42,8 @@ export function mosquittoFiles(logins: readonly Login[], paths: { passwd: string
     '# Include this file in mosquitto.conf (or put it in an include_dir) and keep your own listener lines.',
     'per_listener_settings false',
     'allow_anonymous false',
+    // The same bound as the embedded broker: a bigger packet closes the client before it is read [mosquitto.conf(5) max_packet_size].
+    `max_packet_size ${MAX_PACKET_BYTES}`,
     `password_file ${paths.passwd}`,
     `acl_file ${paths.acl}`,
     '',

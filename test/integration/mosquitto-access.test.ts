@@ -15,7 +15,7 @@ import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { topic, userRequestTopic } from '../../protocols/contract.ts';
 import { hasMosquitto, mosquittoProcess, waitForPort, type MosquittoProcess } from '../support/processes.ts';
-import { closeClient, rawClient, removeDir, runOnair, tempDir } from './helpers.ts';
+import { closeClient, rawClient, removeDir, runOnair, tempDir, waitUntil } from './helpers.ts';
 import { PASSWORDS, SLOT, ask, forgeryFleet, loginRefusal, logins } from '../support/forgery.ts';
 
 let dir: string;
@@ -85,6 +85,18 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     expect(await loginRefusal(url())).toMatch(/Not authorized/i);
     expect(await loginRefusal(url('eve', 'not the password'))).toMatch(/Not authorized|Bad username or password/i);
     expect(await loginRefusal(url('agent/agent-a', credentials['agent-b']))).toMatch(/Not authorized|Bad username or password/i);
+  });
+
+  it('closes a client that sends a packet over the bound the embedded broker keeps too', async () => {
+    const client = await rawClient(asUser('vic'));
+    const closed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 3_000);
+      client.once('close', () => (clearTimeout(timer), resolve(true)));
+    });
+    client.publish(userRequestTopic('vic', 'status'), Buffer.alloc(1_100_000, 0x20), { qos: 0 });
+    expect(await closed).toBe(true);
+    await closeClient(client);
+    await waitUntil(() => /disconnected due to oversize packet/.test(mosquittoLog()), 3_000, 'Mosquitto logging why it closed the client');
   });
 
   it('drops a forged retained death of another agent: not stored, the agent stays online, no failover', async () => {

@@ -97,6 +97,7 @@ describe('Mosquitto logins from the enrolled identities', () => {
     expect(files.acl).toContain('user vic\ntopic write onair/v1/users/vic/requests/status\n');
     expect(files.acl).not.toContain('onair/v1/users/vic/requests/failover');
     expect(files.conf).toMatch(/^allow_anonymous false$/m);
+    expect(files.conf).toMatch(/^max_packet_size 1052672$/m);
     expect(files.conf).toMatch(/^password_file \/etc\/mosquitto\/onair.passwd$/m);
   });
 
