@@ -14,7 +14,6 @@ import { UserError, type ClientOpts } from './request-client.ts';
 import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { identityBackend, withIdentities, type StoreOpts } from './identity-backend.ts';
 
-/** ONAIR_PASSWORD, or asked on the terminal without echo. */
 /**
  * The new password: ONAIR_NEW_PASSWORD, or asked without echo. On the controller machine
  * ONAIR_PASSWORD serves too; over MQTT it is the admin's own login, never the new one.

@@ -26,8 +26,12 @@ export class ControllerMetrics {
   private readonly requestSeconds: Histogram<'op'>;
   private readonly preshowGo: Gauge<'show'>;
 
+  /** One status per scrape, shared by the gauges that read it (building it walks the whole fleet). */
+  private scrape: StatusData | undefined;
+
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
+    const snapshot = (): StatusData => (this.scrape ??= sources.status());
     collectDefaultMetrics({ register: this.registry, prefix: 'onair_controller_' });
     const fromStatus = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: StatusData) => void) =>
       new Gauge<L>({
@@ -37,7 +41,7 @@ export class ControllerMetrics {
         registers,
         collect() {
           this.reset();
-          fill(this, sources.status());
+          fill(this, snapshot());
         },
       });
     fromStatus('onair_agents_online', 'Agents whose birth the controller holds and that are online.', [], (g, s) => g.set(s.agents.filter((a) => a.online).length));
@@ -110,8 +114,12 @@ export class ControllerMetrics {
     this.requestSeconds.observe({ op }, ms / 1_000);
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  async text(): Promise<string> {
+    try {
+      return await this.registry.metrics();
+    } finally {
+      this.scrape = undefined;
+    }
   }
 
   get contentType(): string {

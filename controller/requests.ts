@@ -28,6 +28,10 @@ export interface RequestRouterSettings {
 }
 
 const KNOWN = Object.keys(OPERATIONS);
+const unknownOperation = (op: string): string => {
+  const near = closest(op, KNOWN);
+  return `unknown operation "${op}"${near ? ` (did you mean "${near}"?)` : ''}`;
+};
 /** Why an answer is an error before any handler ran (an HTTP status picks from it). */
 export type Refusal = 'unknown' | 'invalid' | 'rate' | 'login';
 
@@ -37,10 +41,8 @@ export class RequestRouter {
   /** `user`: the logged-in person the topic names (the broker checked it); the payload's issuedBy is only a note then. */
   async handle(op: string, payload: Buffer, user?: string): Promise<void> {
     if (!isOperation(op)) {
-      const near = closest(op, KNOWN);
-      const error = `unknown operation "${op}"${near ? ` (did you mean "${near}"?)` : ''}; operations: ${KNOWN.join(', ')}`;
       this.s.onInvalid(op, `unknown operation "${op}"`);
-      this.answerInvalid(op, payload, error, user);
+      this.answerInvalid(op, payload, `${unknownOperation(op)}; operations: ${KNOWN.join(', ')}`, user);
       return;
     }
     await this.run(op, payload, user);
@@ -63,19 +65,15 @@ export class RequestRouter {
    * limits, audit and answer, without a transaction on the wire. `body` is the operation's params.
    */
   async ask(op: string, body: unknown, user: string, client: string): Promise<{ answer: Buffer; ok: boolean; refusal?: Refusal }> {
-    if (!isOperation(op)) {
-      const near = closest(op, KNOWN);
-      return { answer: Buffer.from(JSON.stringify({ status: 'error', error: `unknown operation "${op}"${near ? ` (did you mean "${near}"?)` : ''}` })), ok: false, refusal: 'unknown' };
-    }
+    if (!isOperation(op)) return { answer: Buffer.from(JSON.stringify({ status: 'error', error: unknownOperation(op) })), ok: false, refusal: 'unknown' };
     const checked = requestCodec(op).validate({ transaction: 'http', issuedBy: client, params: body ?? {} });
     if (!checked.ok) {
       this.s.onInvalid(op, checked.reason);
       return { answer: Buffer.from(JSON.stringify({ status: 'error', error: `invalid request: ${checked.reason}` })), ok: false, refusal: 'invalid' };
     }
     const { response, refusal } = await this.answer(op, 'http', (checked.value as { params: OperationParams<typeof op> }).params, user, client);
-    const answer = this.encode(op, 'http', response);
-    // An answer that could not be encoded went out as an error: judged from what is sent.
-    return { answer, ok: response.status === 'ok' && !answer.subarray(0, 64).includes('"status":"error"'), ...(refusal ? { refusal } : {}) };
+    const { bytes, sent } = this.encoded(op, 'http', response);
+    return { answer: bytes, ok: sent === 'ok', ...(refusal ? { refusal } : {}) };
   }
 
   /** Limits, the admin rule, the handler and its audit name: one answer, never a throw. */
@@ -105,11 +103,16 @@ export class RequestRouter {
 
   /** An answer that breaks the contract (a bug, or bad data from the store) goes out as an error, never as an exception. */
   private encode<O extends OperationName>(op: O, transaction: string, response: OperationResponse<O>): Buffer {
+    return this.encoded(op, transaction, response).bytes;
+  }
+
+  /** The answer's bytes and the status they carry (an answer that cannot be encoded goes out as an error). */
+  private encoded<O extends OperationName>(op: O, transaction: string, response: OperationResponse<O>): { bytes: Buffer; sent: 'ok' | 'error' } {
     try {
-      return responseCodec(op).encode(response);
+      return { bytes: responseCodec(op).encode(response), sent: response.status };
     } catch (err) {
       this.s.log.error({ op, transaction, err: errorMessage(err) }, 'could not encode the answer to a request; answering with an error');
-      return Buffer.from(JSON.stringify({ transaction, status: 'error', error: `the controller could not encode its answer: ${errorMessage(err)}` }));
+      return { bytes: Buffer.from(JSON.stringify({ transaction, status: 'error', error: `the controller could not encode its answer: ${errorMessage(err)}` })), sent: 'error' };
     }
   }
 

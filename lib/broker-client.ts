@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { readPrivateFile, readSecret } from './secret.ts';
 import { parseBrokerUrl, type TlsFiles } from './mqtt-connection.ts';
 
@@ -31,14 +31,9 @@ export interface BrokerClientSecrets {
   tls?: TlsFiles;
 }
 
-interface Settings {
-  url?: string | undefined;
-  passwordEnv?: string | undefined;
-  passwordFile?: string | undefined;
-  caFile?: string | undefined;
-  certFile?: string | undefined;
-  keyFile?: string | undefined;
-}
+const BrokerClientSettings = Type.Object(brokerClientProperties);
+/** Any of the settings, as a config or the environment gives them. */
+type Settings = { [K in keyof Static<typeof BrokerClientSettings>]?: Static<typeof BrokerClientSettings>[K] | undefined };
 
 function readPublicFile(file: string, what: string): Buffer {
   try {
