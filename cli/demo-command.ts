@@ -14,7 +14,7 @@ export function registerDemoCommands(program: Command): void {
     .option('--in-process', 'use in-process simulated devices instead of the wire-protocol simulators')
     .action(async (o: { scenario: Scenario; json?: boolean; inProcess?: boolean }) => {
       const { Studio } = await import('../test-support/studio.ts');
-      const { StudioHardware } = await import('./demo/hardware.ts');
+      const { StudioHardware } = await import('../test-support/hardware.ts');
       const { formatSummary, runScenario } = await import('./demo/scenario.ts');
       const { runStreamScenario } = await import('./demo/stream-scenario.ts');
       if (o.scenario === 'stream-failure' && o.inProcess) throw new UserError('the stream-failure scenario needs the OBS simulators: run it without --in-process');

@@ -31,7 +31,8 @@ import { Fleet } from './fleet.ts';
 import { MessageIntake } from './intake.ts';
 import { Registry } from './registry.ts';
 import { RequestRouter, type Handlers } from './requests.ts';
-import { Store, type NewEvent } from './store.ts';
+import { Store, storageAlarms, type NewEvent } from './store.ts';
+import { ConsoleHub } from './console-hub.ts';
 
 const STORE_RETRY_MS = 1_000; // how often writes the disk refused are tried again
 
@@ -74,6 +75,8 @@ export class Controller {
   identities!: Identities;
   readonly metrics = new ControllerMetrics({ status: () => this.status(), counters: this.counters, eventLogSize: () => this.store.eventCount() });
   private http: HttpServer | undefined;
+  /** The console's sessions, live feed and health history (controller/console-hub.ts). */
+  console!: ConsoleHub;
 
   private constructor(private readonly d: ControllerDependencies) {}
 
@@ -90,10 +93,10 @@ export class Controller {
         this.counters.corruptRows! += 1;
         log.warn({ table, key: key.slice(0, 100), reason }, 'skipped a stored row that no longer matches its schema');
       },
-      onTrouble: (err) => this.storageTrouble(err),
-      onRecovered: (written) => this.storageRecovered(written),
+      ...storageAlarms({ log, clock, record: (e) => this.record(e) }),
     });
     this.registry = new Registry(config.detection);
+    this.console = new ConsoleHub({ clock, status: () => this.status(), event: (seq) => this.store.event(seq), events: (q) => this.store.events(q), record: (e) => this.record(e) });
     // Agents reconnect with backoff after a restart; give them this long before deadlines apply again.
     this.registry.restore(this.store.loadAgents(), this.store.loadDevices(), clock.now(), config.detection.restartGraceMs);
     this.catalog = new Catalog({
@@ -126,7 +129,7 @@ export class Controller {
       log,
       decisions: { onDeviceStatus: (ref, to) => this.engine.onDeviceStatus(ref, to), onAgentReachable: (agent) => this.engine.onAgentReachable(agent), reevaluate: () => this.engine.reevaluate() },
       catalog: this.catalog,
-      noteHealth: (agent, device, health) => (this.plan.noteHealth(agent, device, health), this.program.noteHealth(agent, device, health)),
+      noteHealth: (agent, device, health) => (this.plan.noteHealth(agent, device, health), this.program.noteHealth(agent, device, health), this.console.noteHealth(agent, device, health)),
       bus: () => this.bus,
       counters: this.counters,
       graceMs: config.detection.restartGraceMs,
@@ -227,7 +230,7 @@ export class Controller {
     this.flusher = setInterval(() => this.store.flush(), STORE_RETRY_MS);
     this.planTicker = setInterval(() => this.plan.tick(), config.plan.tickMs);
     const api = { router: this.router, login: (u: string, p: string) => this.identities.login(u, p) };
-    if (config.http.enabled) this.http = await startHttpServer(httpSettings(config, this.d.baseDir ?? process.cwd(), { log, metrics: this.metrics, readiness: () => this.readiness(), api }));
+    if (config.http.enabled) this.http = await startHttpServer(httpSettings(config, this.d.baseDir ?? process.cwd(), { log, metrics: this.metrics, readiness: () => this.readiness(), api, console: this.console }));
   }
 
   get httpUrl(): string | undefined { return this.http?.url; } // with http.enabled, e.g. http://127.0.0.1:8080
@@ -253,6 +256,7 @@ export class Controller {
     if (this.bus.connected) this.publish('controllerState', topic.controllerState(), { online: false, ts: this.d.clock.now() });
     await this.bus.close();
     await this.broker?.close();
+    this.console.close();
     await this.http?.close();
     this.store.close();
   }
@@ -311,6 +315,7 @@ export class Controller {
       },
       ...catalogHandlers(this.catalog),
       ...this.plan.handlers(),
+      ...this.console.handlers(),
       ...identityHandlers({ identities: () => this.identities, record: (e) => this.record(e), now: () => this.d.clock.now() }),
     };
   }
@@ -355,18 +360,6 @@ export class Controller {
     }
   }
 
-  /** Failover goes on; the alarm says what is at stake (events held in memory until the disk takes them). */
-  private storageTrouble(err: Error): void {
-    this.d.log.error({ err: err.message }, 'the database refused a write: failover continues, state and events are held in memory until it takes them again');
-    const reason = `the controller cannot write to its database (${err.message}): failover continues; state and events are held in memory (up to 50000 events) until it can`;
-    this.record({ type: 'alarm', ts: this.d.clock.now(), reason, data: { severity: 'critical', cause: 'storage' } });
-  }
-
-  private storageRecovered(written: number): void {
-    this.d.log.info({ written }, 'the database takes writes again: everything held has been written');
-    this.record({ type: 'alarm', ts: this.d.clock.now(), reason: `the database takes writes again; ${written} held writes and events were written`, data: { severity: 'cleared', cause: 'storage' } });
-  }
-
   private sendCommand(ref: DeviceRef, action: string, params: Record<string, unknown>, issuedBy: string, timeoutMs: number) {
     this.record({ type: 'command.sent', ts: this.d.clock.now(), agent: ref.agent, device: ref.device, by: issuedBy, data: { action, params } });
     return this.commands.send({ target: ref, action, params, issuedBy, timeoutMs });
@@ -378,10 +371,12 @@ export class Controller {
     if (e.type === 'failover.succeeded') this.plan.liveChanged(e.slot);
   }
 
-  private record(event: NewEvent): void {
+  private record(event: NewEvent): ControllerEvent {
     const stored = this.store.appendEvent(event);
     this.metrics.onEvent(stored);
+    this.console.onEvent(stored);
     if (this.bus?.connected) this.publish('controllerEvents', topic.controllerEvents(), stored);
+    return stored;
   }
 
   /** A payload that breaks our own contract is a bug: logged and counted, never thrown into whoever called. */

@@ -1,8 +1,12 @@
 /**
  * The controller's HTTP side (fastify 5): `/healthz` and `/readyz` for orchestrators and systemd,
- * `/metrics` for Prometheus. The engineer's console and its API will be served here too.
+ * `/metrics` for Prometheus, the API (`POST /api/{op}`) and the engineer's console (`/console/`).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import type { ConsoleHub } from './console-hub.ts';
+import { registerConsole } from './console-routes.ts';
+import { authenticate } from './http-auth.ts';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/logger.ts';
 import type { ControllerMetrics } from './metrics.ts';
@@ -31,6 +35,8 @@ export interface HttpServerSettings {
   readiness(): Readiness;
   /** The API: logins are the broker's, answers the request router's. */
   api?: { router: Pick<RequestRouter, 'ask'>; login(username: string, password: string): Promise<LoginResult>; version: string };
+  /** The engineer's console (needs `api`): the page, its logins and live feed. */
+  console?: ConsoleHub;
 }
 
 const FASTIFY = { logger: false, requestTimeout: 10_000, bodyLimit: 256 * 1024 } as const;
@@ -43,16 +49,6 @@ export function httpSettings(config: ControllerConfig, baseDir: string, parts: O
 }
 
 const STATUS_OF: Record<Refusal, number> = { unknown: 404, invalid: 400, rate: 429, login: 401 };
-
-/** `Authorization: Basic base64(user:password)`, or `Bearer name:secret` (a token file's line). */
-function credentials(header: string | undefined): { user: string; password: string } | undefined {
-  const space = (header ?? '').indexOf(' ');
-  if (space <= 0) return undefined;
-  const [scheme, value] = [header!.slice(0, space), header!.slice(space + 1).trim()];
-  const pair = scheme.toLowerCase() === 'basic' ? Buffer.from(value, 'base64').toString('utf8') : scheme.toLowerCase() === 'bearer' ? value : '';
-  const colon = pair.indexOf(':');
-  return colon > 0 ? { user: pair.slice(0, colon), password: pair.slice(colon + 1) } : undefined;
-}
 
 export interface HttpServer {
   url: string;
@@ -73,6 +69,9 @@ export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer
   app.get('/metrics', async (_request, reply) => reply.type(s.metrics.contentType).send(await s.metrics.text()));
   const api = s.api;
   if (api) {
+    await app.register(fastifyCookie);
+    const auth = { login: api.login, log: s.log, ...(s.console ? { sessions: s.console.sessions } : {}) };
+    if (s.console) await registerConsole(app, { hub: s.console, auth, log: s.log, secure: !!s.tls });
     const document = openApiDocument(api.version);
     app.get('/api/openapi.json', async () => document);
     // Each operation, as over MQTT: the login's role, the same params schema, limits, audit and answer.
@@ -81,28 +80,22 @@ export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer
         if (code === 401) reply.header('www-authenticate', 'Basic realm="OnAir", charset="UTF-8"');
         return reply.code(code).send({ status: 'error', error });
       };
-      const login = credentials(request.headers.authorization);
-      if (!login) return refuse(401, 'log in: Authorization Basic (user and password) or Bearer name:secret');
-      const result = await api.login(login.user, login.password);
-      if (!result.ok) {
-        s.log.warn({ username: login.user.slice(0, 80), reason: result.reason, peer: request.ip }, 'refused an HTTP login');
-        return refuse(401, `login refused (${result.reason})`);
-      }
-      if (result.identity.kind !== 'user') return refuse(403, 'only people and tools use the API');
+      const who = await authenticate(auth, request, true);
+      if (!who.ok) return refuse(who.code, who.error);
       const { op } = request.params;
-      const who = result.identity;
-      if (isOperation(op) && !roleAllows(who.role, op)) {
-        s.log.warn({ user: who.name, role: who.role, op }, 'refused an HTTP request the role may not make');
-        return refuse(403, `${who.name}'s role (${who.role}) may not ask "${op}"`);
+      const { user, role, session } = who.caller;
+      if (isOperation(op) && !roleAllows(role, op)) {
+        s.log.warn({ user, role, op }, 'refused an HTTP request the role may not make');
+        return refuse(403, `${user}'s role (${role}) may not ask "${op}"`);
       }
-      const client = String(request.headers['x-onair-client'] ?? 'http').slice(0, 64);
-      const { answer, ok, refusal } = await api.router.ask(op, request.body, who.name, client);
+      const client = String(request.headers['x-onair-client'] ?? (session ? 'console' : 'http')).slice(0, 64);
+      const { answer, ok, refusal } = await api.router.ask(op, request.body, user, client);
       return reply.code(refusal ? STATUS_OF[refusal] : ok ? 200 : 422).type('application/json').send(answer);
     });
   }
   await app.listen({ port: s.port, host: s.host });
   const { port } = app.server.address() as AddressInfo;
   const host = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
-  s.log.info({ port, host: s.host, tls: !!s.tls }, 'HTTP listening (/healthz, /readyz, /metrics, /api)');
+  s.log.info({ port, host: s.host, tls: !!s.tls }, 'HTTP listening (/console/, /api, /metrics, /healthz, /readyz)');
   return { url: `${s.tls ? 'https' : 'http'}://${host}:${port}`, close: () => app.close() };
 }

@@ -4,6 +4,7 @@
  * per health message.
  */
 import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
 import { Identities } from './identities.ts';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -66,6 +67,21 @@ export interface StoreHooks {
   /** The disk refused a write the decisions depend on: it is held in memory (see WriteBehind). */
   onTrouble?: (err: Error) => void;
   onRecovered?: (written: number) => void;
+}
+
+/** Failover goes on; the alarm says what is at stake (events held in memory until the disk takes them). */
+export function storageAlarms(d: { log: Logger; clock: Clock; record: (e: NewEvent) => void }): Required<Pick<StoreHooks, 'onTrouble' | 'onRecovered'>> {
+  return {
+    onTrouble: (err) => {
+      d.log.error({ err: err.message }, 'the database refused a write: failover continues, state and events are held in memory until it takes them again');
+      const reason = `the controller cannot write to its database (${err.message}): failover continues; state and events are held in memory (up to 50000 events) until it can`;
+      d.record({ type: 'alarm', ts: d.clock.now(), reason, data: { severity: 'critical', cause: 'storage' } });
+    },
+    onRecovered: (written) => {
+      d.log.info({ written }, 'the database takes writes again: everything held has been written');
+      d.record({ type: 'alarm', ts: d.clock.now(), reason: `the database takes writes again; ${written} held writes and events were written`, data: { severity: 'cleared', cause: 'storage' } });
+    },
+  };
 }
 
 export class Store {
@@ -179,11 +195,18 @@ export class Store {
     if (query.since !== undefined) (where.push('ts >= ?'), args.push(query.since));
     if (query.slot) (where.push('slot = ?'), args.push(query.slot));
     if (query.device) (where.push('device = ?'), args.push(query.device));
+    if (query.type) (where.push('type = ?'), args.push(query.type));
     const limit = query.limit ?? 1_000;
     // Newest `limit` rows, returned oldest first.
     const sql = `SELECT * FROM (SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}) ORDER BY seq ASC`;
-    const held = this.behind.heldEvents().filter((e) => (query.since === undefined || e.ts >= query.since) && (!query.slot || e.slot === query.slot) && (!query.device || e.device === query.device));
+    const held = this.behind.heldEvents().filter((e) => (query.since === undefined || e.ts >= query.since) && (!query.slot || e.slot === query.slot) && (!query.device || e.device === query.device) && (!query.type || e.type === query.type));
     return [...this.toEvents(this.db.prepare(sql).all(...args) as EventRow[]), ...held].slice(-limit);
+  }
+
+  /** One event by its number (held in memory or on disk). */
+  event(seq: number): ControllerEvent | undefined {
+    const held = this.behind.heldEvents().find((e) => e.seq === seq);
+    return held ?? this.toEvents(this.db.prepare('SELECT * FROM events WHERE seq = ?').all(seq) as EventRow[])[0];
   }
 
   /** Every event up to `until`, oldest first: reports read the whole history so a past period is reproducible. */

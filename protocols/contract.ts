@@ -29,6 +29,7 @@ import {
 import { REGISTRY_OPERATIONS } from './registry-operations.ts';
 import { PLAN_OPERATIONS } from './plan-operations.ts';
 import { IDENTITY_OPERATIONS } from './identity-operations.ts';
+import { CONSOLE_OPERATIONS } from './console-operations.ts';
 import { AppliedConfig, DesiredConfig } from './device-config.ts';
 
 export const ROOT = 'onair/v1';
@@ -154,6 +155,7 @@ export const OPERATIONS = {
   ...REGISTRY_OPERATIONS,
   ...PLAN_OPERATIONS,
   ...IDENTITY_OPERATIONS,
+  ...CONSOLE_OPERATIONS,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -217,6 +217,7 @@ export const EventType = Type.Union([
   Type.Literal('schedule.removed'),
   Type.Literal('maintenance.due'),
   Type.Literal('identity.changed'),
+  Type.Literal('alarm.acked'),
 ]);
 export type EventType = Static<typeof EventType>;
 
@@ -265,6 +266,7 @@ export const EventsParams = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     slot: Type.Optional(SlotId),
     device: Type.Optional(Id),
+    type: Type.Optional(EventType),
   },
   { additionalProperties: false },
 );

@@ -270,8 +270,9 @@ export class Studio {
           }),
       ),
     );
-    await endMqtt(this.watcher, true);
-    await this.controller.stop();
+    // A studio whose start failed half-way stops what it did start.
+    if (this.watcher) await endMqtt(this.watcher, true);
+    await this.controller?.stop();
     if (!process.env.ONAIR_KEEP_DEMO) rmSync(this.dir, { recursive: true, force: true });
   }
 

@@ -5,15 +5,15 @@
  * encoders.
  * Agents drive them through the real drivers, exactly as they would drive the real devices.
  */
-import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
-import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';
-import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
-import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
-import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
-import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
-import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
-import { shineOnSensor } from '../../simulators/room.ts';
-import { DEMO_SLOTS, type StudioAgent } from '../../test-support/studio.ts';
+import { createPtyPair, type PtyPair } from '../lib/serial/pty-pair.ts';
+import { EnttecWidgetSimulator } from '../simulators/enttec-widget.ts';
+import { FirmataBoardSimulator } from '../simulators/firmata-board.ts';
+import { ObsStudioSimulator } from '../simulators/obs-studio.ts';
+import { OnvifCameraSimulator } from '../simulators/onvif-camera.ts';
+import { ShureReceiverSimulator } from '../simulators/shure-receiver.ts';
+import { ViscaCameraSimulator } from '../simulators/visca-camera.ts';
+import { shineOnSensor } from '../simulators/room.ts';
+import { DEMO_SLOTS, type StudioAgent } from './studio.ts';
 
 const TALLY_PINS = { 'cam-1': 12, 'cam-2': 13 } as const;
 export const STREAM_SLOT = 'studio-a/stream';

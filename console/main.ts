@@ -1,0 +1,119 @@
+/**
+ * The engineer's console: the login, then the studio wall, devices, shows, events and reports, all
+ * fed by the controller's live feed. Routes are the URL's hash (#/wall, #/device/a/d, #/shows,
+ * #/events, #/reports) so a tablet can bookmark a page.
+ */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { SlotDefinition } from '../protocols/registry-operations.ts';
+import type { Job } from '../protocols/plan-schemas.ts';
+import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
+import { ask, fetchSession, live, login, logout, onLoggedOut, type LiveState, type Session } from './api.ts';
+import { Device } from './device.ts';
+import { Events } from './events.ts';
+import { progressOf, type FailoverProgress } from './failover.ts';
+import { html } from './html.ts';
+import { Reports } from './reports.ts';
+import { Shows } from './shows.ts';
+import { Wall, wallContext } from './wall.ts';
+
+const KEEP_EVENTS = 5_000;
+/** Events after which the wall's definitions and self-test results are read again. */
+const CONTEXT_EVENTS = new Set(['slot.defined', 'slot.removed', 'job.finished', 'device.added', 'device.removed']);
+
+function Login(p: { onLogin(s: Session): void }) {
+  const [error, setError] = useState('');
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.target as HTMLFormElement);
+    try {
+      p.onLogin(await login(String(form.get('username') ?? ''), String(form.get('password') ?? '')));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return html`<main class="login"><form onSubmit=${submit} aria-label="log in">
+    <h1>OnAir</h1>
+    <label>User <input name="username" autocomplete="username" required autofocus /></label>
+    <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
+    <button type="submit">Log in</button>
+  </form></main>`;
+}
+
+const route = (): string[] => location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+
+function Console(p: { session: Session }) {
+  const [status, setStatus] = useState<StatusData | undefined>(undefined);
+  const [events, setEvents] = useState<ControllerEvent[]>([]);
+  const [state, setState] = useState<LiveState>('connecting');
+  const [path, setPath] = useState(route());
+  const [context, setContext] = useState<{ definitions: Map<string, SlotDefinition>; lastTests: Map<string, Job> }>({ definitions: new Map(), lastTests: new Map() });
+  const [progress, setProgress] = useState(new Map<string, FailoverProgress>());
+  const [contextStale, setContextStale] = useState(0);
+
+  useEffect(() => {
+    const onHash = () => setPath(route());
+    addEventListener('hashchange', onHash);
+    let lastSeq = 0;
+    const close = live({
+      status: setStatus,
+      state: (s) => {
+        setState(s);
+        // After a gap, what was missed comes from the log (events are numbered, so none twice).
+        if (s === 'live') void ask('events', { limit: 2_000 }).then((r) => setEvents((old) => merge(old, r.events)));
+      },
+      event: (e) => {
+        lastSeq = Math.max(lastSeq, e.seq);
+        setEvents((old) => merge(old, [e]));
+        const pr = progressOf(e);
+        if (pr && e.slot) setProgress((old) => new Map(old).set(e.slot!, pr));
+        if (CONTEXT_EVENTS.has(e.type)) setContextStale((n) => n + 1);
+      },
+    });
+    return () => (close(), removeEventListener('hashchange', onHash));
+  }, []);
+  useEffect(() => void wallContext().then(setContext, () => undefined), [contextStale]);
+
+  const [page = 'wall', ...rest] = path;
+  const nav = (to: string, label: string) => html`<a href=${`#/${to}`} class=${page === to ? 'current' : ''}>${label}</a>`;
+  const onAir = status?.onAir ? html`<span class="badge on-air-badge">ON AIR</span>` : html`<span class="badge">off air</span>`;
+  let body;
+  if (!status) body = html`<p>Connecting to the controller…</p>`;
+  else if (page === 'device' && rest.length >= 2) body = html`<${Device} agent=${rest[0]} device=${rest[1]} status=${status} />`;
+  else if (page === 'shows') body = html`<${Shows} events=${events} />`;
+  else if (page === 'events') body = html`<${Events} events=${events} />`;
+  else if (page === 'reports') body = html`<${Reports} />`;
+  else body = html`<${Wall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`;
+  return html`<div class="console">
+    <nav>
+      <strong class="brand">OnAir</strong> ${onAir}
+      ${nav('wall', 'Wall')} ${nav('shows', 'Shows')} ${nav('events', 'Events')} ${nav('reports', 'Reports')}
+      <span class=${`link link-${state}`} role="status">${state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'RECONNECTING — what you see may be old'}</span>
+      <span class="who">${p.session.user} (${p.session.role})</span>
+      <button class="logout" onClick=${() => void logout()}>Log out</button>
+    </nav>
+    <main>${body}</main>
+  </div>`;
+}
+
+/** Events by number, oldest first, without duplicates, the newest KEEP_EVENTS kept. */
+function merge(old: ControllerEvent[], more: ControllerEvent[]): ControllerEvent[] {
+  if (more.length === 1 && (old.length === 0 || old[old.length - 1]!.seq < more[0]!.seq)) return [...old.slice(1 - KEEP_EVENTS), more[0]!];
+  const bySeq = new Map(old.map((e) => [e.seq, e]));
+  for (const e of more) bySeq.set(e.seq, e);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-KEEP_EVENTS);
+}
+
+function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  useEffect(() => {
+    onLoggedOut(() => setSession(null));
+    void fetchSession().then((s) => setSession(s ?? null), () => setSession(null));
+  }, []);
+  if (session === undefined) return html`<p>Loading…</p>`;
+  if (session === null) return html`<${Login} onLogin=${setSession} />`;
+  return html`<${Console} session=${session} />`;
+}
+
+render(html`<${App} />`, document.getElementById('app')!);

@@ -1,0 +1,98 @@
+/**
+ * The reliability report of `onair report` for a period: the technical failure rate against the
+ * target per show and per week (bar charts with the target line), availability per device, and
+ * both as CSV downloads.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
+import { ask } from './api.ts';
+import { dateTime, duration, html, percent } from './html.ts';
+
+type Bar = { label: string; rate: number | null };
+
+/** Bars of failure rate with the target as a line; the numbers are written beside them too. */
+function RateChart(p: { title: string; bars: Bar[]; target: number }) {
+  const top = Math.max(p.target * 2, ...p.bars.map((b) => b.rate ?? 0));
+  const rowH = 22;
+  const width = 560;
+  const labelW = 200;
+  const scale = (x: number) => labelW + (x / top) * (width - labelW - 70);
+  return html`<figure class="rate-chart"><figcaption>${p.title}</figcaption>
+    <svg width=${width} height=${p.bars.length * rowH + 24} role="img" aria-label=${p.title}>
+      ${p.bars.map((b, i) => html`<g>
+        <text x="0" y=${i * rowH + 15}>${b.label.slice(0, 28)}</text>
+        <rect x=${labelW} y=${i * rowH + 4} width=${Math.max(1, scale(b.rate ?? 0) - labelW)} height="14" class=${b.rate !== null && b.rate > p.target ? 'over' : 'under'} />
+        <text x=${scale(b.rate ?? 0) + 4} y=${i * rowH + 15}>${percent(b.rate)}${b.rate !== null && b.rate > p.target ? ' over target' : ''}</text>
+      </g>`)}
+      <line x1=${scale(p.target)} x2=${scale(p.target)} y1="0" y2=${p.bars.length * rowH + 4} class="target" />
+      <text x=${scale(p.target) + 2} y=${p.bars.length * rowH + 18} class="target-label">target ${percent(p.target, 1)}</text>
+    </svg></figure>`;
+}
+
+/** ISO week of a time, e.g. 2026-W48. */
+function isoWeek(ts: number): string {
+  const d = new Date(ts);
+  d.setUTCHours(0, 0, 0, 0);
+  d.setUTCDate(d.getUTCDate() + 4 - (d.getUTCDay() || 7));
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  return `${d.getUTCFullYear()}-W${String(Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7)).padStart(2, '0')}`;
+}
+
+export function weeklyRates(report: ReliabilityReport): Bar[] {
+  const weeks = new Map<string, { onAir: number; down: number }>();
+  for (const s of report.shows) {
+    const w = weeks.get(isoWeek(s.startedAt)) ?? { onAir: 0, down: 0 };
+    w.onAir += s.onAirMs;
+    w.down += s.downMs;
+    weeks.set(isoWeek(s.startedAt), w);
+  }
+  return [...weeks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, w]) => ({ label, rate: w.onAir > 0 ? w.down / w.onAir : null }));
+}
+
+const csvCell = (v: unknown): string => {
+  const text = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+export const toCsv = (header: string[], rows: unknown[][]): string => [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
+
+export function Reports() {
+  const [days, setDays] = useState(7);
+  const [report, setReport] = useState<ReliabilityReport | undefined>(undefined);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    const until = Date.now();
+    ask('report', { since: until - days * 86_400_000, until }).then(setReport, (err: Error) => setError(err.message));
+  }, [days]);
+  const r = report;
+  return html`<div class="reports">
+    <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
+      <label>Period <select name="days" value=${days} onChange=${(e: Event) => setDays(Number((e.target as HTMLSelectElement).value))}>
+        ${[1, 7, 30, 90].map((d) => html`<option value=${d}>last ${d} day${d > 1 ? 's' : ''}</option>`)}
+      </select></label>
+    </form>
+    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
+    ${r ? html`<section>
+        <h2>${dateTime(r.since)} – ${dateTime(r.until)}</h2>
+        <p class=${`verdict ${r.targetMet === false ? 'over' : ''}`}>Technical failure rate ${percent(r.technicalFailureRate)} against a target of ${percent(r.target, 1)}: ${r.targetMet === null ? 'no on-air time' : r.targetMet ? 'target met' : 'TARGET MISSED'} · on air ${duration(r.onAirMs)}, impaired ${duration(r.downOnAirMs)} · pre-show tests passed ${percent(r.tests.preshow.passRate, 1)}, maintenance ${percent(r.tests.maintenance.passRate, 1)}</p>
+        <${RateChart} title="Failure rate per show" bars=${r.shows.map((s) => ({ label: `${s.title || s.show} ${dateTime(s.startedAt)}`, rate: s.onAirMs > 0 ? s.downMs / s.onAirMs : null }))} target=${r.target} />
+        <${RateChart} title="Failure rate per week" bars=${weeklyRates(r)} target=${r.target} />
+        <p>
+          <button class="csv-shows" onClick=${() => download('onair-shows.csv', toCsv(['show', 'title', 'studio', 'started', 'ended', 'on_air_ms', 'down_ms', 'failure_rate', 'failovers'], r.shows.map((s) => [s.show, s.title, s.studio, new Date(s.startedAt).toISOString(), new Date(s.endedAt).toISOString(), s.onAirMs, s.downMs, s.onAirMs > 0 ? s.downMs / s.onAirMs : null, s.failovers.length])))}>Shows as CSV</button>
+          <button class="csv-devices" onClick=${() => download('onair-devices.csv', toCsv(['agent', 'device', 'observed_ms', 'down_ms', 'availability', 'failures', 'mtbf_ms', 'mttr_ms'], r.devices.map((d) => [d.agent, d.device, d.observedMs, d.downMs, d.availability, d.failures, d.mtbfMs, d.mttrMs])))}>Devices as CSV</button>
+        </p>
+        <h3>Availability per device</h3>
+        <table><thead><tr><th>Device</th><th>Availability</th><th>Down</th><th>Failures</th><th>MTBF</th><th>MTTR</th></tr></thead><tbody>
+          ${r.devices.map((d) => html`<tr><td>${d.agent}/${d.device}</td><td>${percent(d.availability, 3)}</td><td>${duration(d.downMs)}</td><td>${d.failures}</td><td>${d.mtbfMs === null ? '—' : duration(d.mtbfMs)}</td><td>${d.mttrMs === null ? '—' : duration(d.mttrMs)}</td></tr>`)}
+        </tbody></table>
+      </section>` : error ? null : html`<p>Loading…</p>`}
+  </div>`;
+}

@@ -1,0 +1,156 @@
+/**
+ * The engineer's console in a real browser: Debian's chromium driven by playwright-core (no browser
+ * download), against the demo studio on the wire-protocol simulators (a real controller, agent
+ * processes, the ONVIF camera over HTTP/SOAP, the VISCA camera on a pty). Screenshots of the wall and
+ * a device page are kept in .vitest/artifacts.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Studio } from '../../test-support/studio.ts';
+import { StudioHardware } from '../../test-support/hardware.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import { PASSWORDS } from '../support/forgery.ts';
+
+const CHROMIUM = process.env.ONAIR_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = path.resolve('.vitest', 'artifacts');
+const SLOT = 'studio-a/cam-wide';
+// As the machine's notes say: without these, chromium keeps trying to reach Google from a closed network.
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+async function logIn(browser: Browser, url: string, user: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  await page.goto(`${url}/console/`);
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.link-live', { timeout: 10_000 });
+  return page;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
+  let studio: Studio;
+  let hardware: StudioHardware;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    hardware = new StudioHardware();
+    const agents = await hardware.start();
+    studio = new Studio({ log: silentLogger(), agents, agentEnv: hardware.env, slots: hardware.slots() });
+    await studio.start();
+    await studio.controller.identities.addUser('eve', 'engineer', PASSWORDS.eve);
+    await studio.controller.identities.addUser('vic', 'viewer', PASSWORDS.vic);
+    url = studio.controller.httpUrl!;
+    await studio.waitForDevices(studio.agents().flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id }))), 30_000);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await studio?.stop();
+    await hardware?.stop();
+  });
+
+  it('a wrong password is refused on the login page', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${url}/console/`);
+    await page.fill('input[name=username]', 'eve');
+    await page.fill('input[name=password]', 'not her password');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('[role=alert]')).toContain('login refused');
+    await page.context().close();
+  });
+
+  it('the wall turns red when a camera dies, an engineer fails it over from the tile, the events say who', async () => {
+    const page = await logIn(browser, url, 'eve', PASSWORDS.eve);
+    const tile = page.locator(`[data-slot="${SLOT}"]`);
+    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 10_000 }).toBe('ok');
+    expect(await page.locator('[data-studio="studio-a"]').count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-wall.png'), fullPage: true });
+
+    // When did the page show it? A MutationObserver notes the time the tile's state changed.
+    await page.evaluate((slot) => {
+      const w = window as unknown as { redAt?: number };
+      const tileElement = document.querySelector(`[data-slot="${slot}"]`)!.parentElement!;
+      new MutationObserver(() => {
+        const t = document.querySelector(`[data-slot="${slot}"]`);
+        if (w.redAt === undefined && t?.getAttribute('data-state') === 'down') w.redAt = performance.timeOrigin + performance.now();
+      }).observe(tileElement, { subtree: true, attributes: true, childList: true });
+    }, SLOT);
+    // Off air (a rehearsal): nothing fails over by itself, the wall shows the slot DOWN.
+    const mark = studio.mark();
+    hardware.breakPrimaryCamera();
+    const failed = await studio.waitForEvent((e) => e.type === 'device.state' && e.device === 'cam-1' && (e.data.to === 'failed' || e.data.to === 'offline'), 15_000, 'cam-1 failed', mark);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { redAt?: number }).redAt), { timeout: 5_000 }).toBeGreaterThan(0);
+    const redAt = (await page.evaluate(() => (window as unknown as { redAt?: number }).redAt))!;
+    const shownAfterMs = redAt - failed.ts;
+    process.stdout.write(`console: tile red ${Math.round(shownAfterMs)} ms after the controller declared cam-1 failed\n`);
+    expect(shownAfterMs).toBeLessThan(1_000);
+    expect(await tile.locator('.state-word').textContent()).toBe('DOWN');
+    expect(await tile.locator('[data-member="agent-a/cam-1"] .word').textContent()).toMatch(/FAILED|OFFLINE/);
+
+    // One-click failover: backup, reason, confirm; the tile shows it confirmed.
+    await tile.locator('.failover-button').click();
+    await tile.locator('select[name=to]').selectOption('agent-b/cam-2');
+    await tile.locator('input[name=reason]').fill('camera 1 frozen');
+    await tile.locator('.dialog button.danger').click();
+    await tile.locator('.dialog button.confirm').click();
+    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 10_000 }).toBe('ok');
+    await expect.poll(() => tile.locator('[data-progress]').getAttribute('data-progress')).toBe('confirmed');
+    expect(await tile.locator('.live').textContent()).toContain('agent-b/cam-2');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-wall-after-failover.png'), fullPage: true });
+
+    // On air, the backup's agent dies too: nothing healthy is left, the slot is DOWN and an alarm is raised.
+    await studio.ask('on-air', { onAir: true, reason: 'console test' });
+    const beforeKill = studio.mark();
+    studio.agentProcess('agent-b')?.kill('SIGKILL');
+    await studio.waitForEvent((e) => e.type === 'alarm' && e.slot === SLOT, 15_000, 'the slot-down alarm', beforeKill);
+    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 5_000 }).toBe('down');
+
+    // The events page: the failover with the engineer's name, and the slot-down alarm to acknowledge.
+    await page.goto(`${url}/console/#/events`);
+    const failover = page.locator('tr[data-type="failover.succeeded"]').first();
+    await expect.poll(() => failover.locator('.by').textContent(), { timeout: 5_000 }).toBe('eve (via console)');
+    const alarm = page.locator(`tr.alarm-open[data-type="alarm"][data-slot="${SLOT}"]`).first();
+    const seq = await alarm.getAttribute('data-seq');
+    await alarm.locator('button.ack').click();
+    await expect.poll(() => page.locator(`tr[data-seq="${seq}"] .acked`).textContent()).toBe('acknowledged by eve (via console)');
+    expect(studio.events.some((e) => e.type === 'alarm.acked' && e.data.seq === Number(seq) && e.by === 'eve (via console)')).toBe(true);
+
+    // The device page: checks, a trend, and the self-test button for a technician or above.
+    await page.goto(`${url}/console/#/device/agent-a/cam-1`);
+    await page.waitForSelector('.device-page .trend canvas', { timeout: 10_000 });
+    expect(await page.locator('.device-page h2').textContent()).toContain('agent-a/cam-1');
+    expect(await page.locator('.run-test').count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-device.png'), fullPage: true });
+    hardware.repairPrimaryCamera();
+    await page.context().close();
+  }, 90_000);
+
+  it('a viewer sees the wall without a failover button, and a forged POST from the session is refused', async () => {
+    const page = await logIn(browser, url, 'vic', PASSWORDS.vic);
+    await page.waitForSelector(`[data-slot="${SLOT}"]`);
+    expect(await page.locator('.failover-button').count()).toBe(0);
+    const forged = await page.evaluate(async (slot) => {
+      const session = (await (await fetch('/api/session')).json()) as { data: { csrf: string } };
+      const r = await fetch('/api/failover', { method: 'POST', headers: { 'content-type': 'application/json', 'x-onair-csrf': session.data.csrf }, body: JSON.stringify({ slot, reason: 'forged' }) });
+      return { status: r.status, body: (await r.json()) as { error: string } };
+    }, SLOT);
+    expect(forged.status).toBe(403);
+    expect(forged.body.error).toContain("vic's role (viewer) may not ask \"failover\"");
+    // Without the session's CSRF token (a form on another site could send the cookie): refused before the role is looked at.
+    const noToken = await page.evaluate(async () => (await fetch('/api/status', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status);
+    expect(noToken).toBe(403);
+    // From another origin, even with the token.
+    const cookies = await page.context().cookies();
+    const session = (await (await page.context().request.get(`${url}/api/session`)).json()) as { data: { csrf: string } };
+    const other = await page.context().request.post(`${url}/api/status`, { headers: { origin: 'http://evil.example', 'x-onair-csrf': session.data.csrf }, data: {} });
+    expect(other.status()).toBe(403);
+    expect(cookies.find((c) => c.name === 'onair_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(studio.events.some((e) => e.type === 'failover.started' && e.reason === 'forged')).toBe(false);
+    await page.context().close();
+  }, 60_000);
+});
