@@ -4,6 +4,8 @@ import { measureFailover, type FailoverResult } from './failover.ts';
 import { measureProgramCut, type ProgramCutResult } from './program-cut.ts';
 import { measureThroughput, type ThroughputResult } from './throughput.ts';
 import type { Summary } from './stats.ts';
+import { existsSync } from 'node:fs';
+import { CHROMIUM, measureConsolePaint, type ConsolePaintResult } from './console-paint.ts';
 
 export interface BenchSettings {
   agents: number;
@@ -18,6 +20,8 @@ export interface BenchReport {
   throughput: ThroughputResult;
   failover: FailoverResult;
   programCut: ProgramCutResult;
+  /** null without chromium (the console's paint needs a browser). */
+  console: ConsolePaintResult | null;
   targets: Array<{ what: string; target: string; measured: string; met: boolean }>;
 }
 
@@ -29,12 +33,16 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
   const cutSamples = Math.min(s.samples, 15); // each sample waits for a repair: kept short
   progress(`program cut: ${cutSamples} hung cameras and ${cutSamples} agent crashes on air, OBS Studio (simulated) as the program switcher…`);
   const programCut = await measureProgramCut(cutSamples);
+  const hasBrowser = existsSync(CHROMIUM);
+  progress(hasBrowser ? 'console: the wall of 50 studios × 10 slots, first paint in chromium…' : `console: skipped (no chromium at ${CHROMIUM})`);
+  const consolePaint = hasBrowser ? await measureConsolePaint({ studios: 50, slotsPerStudio: 10, runs: 10 }) : null;
   const ms = (x: Summary) => `p50 ${x.p50} ms, p99 ${x.p99} ms (n=${x.n})`;
   return {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version },
     throughput,
     failover,
     programCut,
+    console: consolePaint,
     targets: [
       { what: 'health messages handled per second', target: '≥ 20000', measured: String(throughput.handledPerSecond), met: throughput.handledPerSecond >= 20_000 },
       { what: 'health handling latency p99', target: '< 10 ms', measured: `${throughput.latencyMs.p99} ms`, met: throughput.latencyMs.p99 < 10 },
@@ -44,6 +52,7 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
       { what: 'agent crash → program on the backup', target: 'p99 < 150 ms', measured: ms(programCut.crashToProgramMs), met: programCut.crashToProgramMs.p99 < 150 },
       { what: 'backup confirmed → program cut confirmed', target: 'p99 < 40 ms', measured: ms(programCut.cutMs), met: programCut.cutMs.p99 < 40 },
       { what: `agent RSS with ${failover.agentDevices} devices`, target: '< 80 MB', measured: `${failover.agentRssMb} MB`, met: failover.agentRssMb < 80 },
+      ...(consolePaint ? [{ what: 'console wall 50×10, first paint', target: 'p99 < 1000 ms', measured: ms(consolePaint.firstPaintMs), met: consolePaint.firstPaintMs.p99 < 1_000 }] : []),
     ],
   };
 }
@@ -61,6 +70,9 @@ export function formatReport(r: BenchReport): string {
     `program cut  hung camera → OBS on the backup: p50 ${r.programCut.hungToProgramMs.p50} ms, p99 ${r.programCut.hungToProgramMs.p99} ms; agent crash → OBS on the backup: p50 ${r.programCut.crashToProgramMs.p50} ms, p99 ${r.programCut.crashToProgramMs.p99} ms`,
     `             backup confirmed → cut confirmed: p50 ${r.programCut.cutMs.p50} ms, p99 ${r.programCut.cutMs.p99} ms (n=${r.programCut.cutMs.n})`,
     `agent        RSS ${r.failover.agentRssMb} MB with ${r.failover.agentDevices} devices`,
+    r.console
+      ? `console      ${r.console.tiles} tiles (${r.console.studios} studios × ${r.console.slotsPerStudio} slots), navigation → painted: p50 ${r.console.firstPaintMs.p50} ms, p99 ${r.console.firstPaintMs.p99} ms (n=${r.console.firstPaintMs.n}); first picture ${Math.round(r.console.statusBytes / 1024)} KiB`
+      : 'console      not measured (no chromium)',
     '',
     'targets',
     ...r.targets.map((x) => `  ${x.met ? 'MET ' : 'MISS'}  ${x.what.padEnd(40)} ${x.target.padEnd(14)} ${x.measured}`),

@@ -1,6 +1,7 @@
 /** Commands for engineers and technicians: status, failover, events, on-air. */
 import { Option, type Command } from 'commander';
-import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
+import type { StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
@@ -91,7 +92,7 @@ const time = (ts: number | null | undefined): string => formatTime(ts, 'ms');
 
 export function formatEvent(e: ControllerEvent): string {
   const subject = [e.slot, e.agent && e.device ? `${e.agent}/${e.device}` : e.agent].filter(Boolean).join(' ');
-  const change = e.type === 'device.state' ? ` ${String(e.data.from)} → ${String(e.data.to)}` : '';
+  const change = e.type === 'device.state' ? ` ${e.data.from} → ${e.data.to}` : '';
   return `${time(e.ts)}  ${e.type.padEnd(18)} ${subject}${change}${e.reason ? `  (${e.reason})` : ''}${e.by ? `  by ${e.by}` : ''}`;
 }
 

@@ -4,7 +4,8 @@
  * and answers as MQTT, typed from the one contract), and the live feed (server-sent events).
  */
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
-import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
+import type { StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 
 export interface Session {
   user: string;

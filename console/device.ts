@@ -4,11 +4,12 @@
  * technician runs a self-test from here.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import type { DeviceHealthView } from '../protocols/console-operations.ts';
 import type { Job } from '../protocols/plan-schemas.ts';
 import type { RegisteredDevice } from '../protocols/registry-operations.ts';
-import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
+import type { StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 import { ask, may } from './api.ts';
 import { STATE_WORDS, clock, dateTime, duration, html } from './html.ts';
 
@@ -42,11 +43,16 @@ async function load(agent: string, device: string): Promise<DeviceData> {
 function Trend(p: { trend: DeviceHealthView['trend']; name: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (!box.current) return undefined;
-    const values = p.trend.series[p.name] ?? [];
-    const data: uPlot.AlignedData = [p.trend.t.map((t) => t / 1000), values];
-    const chart = new uPlot({ width: 320, height: 120, legend: { show: false }, series: [{}, { label: p.name, stroke: '#2a7de1', width: 2 }], axes: [{}, { size: 50 }] }, data, box.current);
-    return () => chart.destroy();
+    let chart: uPlot | undefined;
+    let gone = false;
+    // uPlot is loaded with the first device page, not with the wall.
+    void import('uplot').then(({ default: UPlot }) => {
+      if (gone || !box.current) return;
+      const values = p.trend.series[p.name] ?? [];
+      const data: uPlot.AlignedData = [p.trend.t.map((t) => t / 1000), values];
+      chart = new UPlot({ width: 320, height: 120, legend: { show: false }, series: [{}, { label: p.name, stroke: '#2a7de1', width: 2 }], axes: [{}, { size: 50 }] }, data, box.current);
+    });
+    return () => ((gone = true), chart?.destroy());
   }, [p.trend, p.name]);
   return html`<figure class="trend"><figcaption>${p.name}</figcaption><div ref=${box}></div></figure>`;
 }

@@ -4,23 +4,25 @@
  */
 import { useState } from 'preact/hooks';
 import { SEVERITIES, eventSeverity, isAcknowledgeable } from '../protocols/event-severity.ts';
-import type { ControllerEvent } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 import { ask, may } from './api.ts';
 import { clock, html, studioOf } from './html.ts';
 
 const ALL = '';
 
 function summary(e: ControllerEvent): string {
-  const d = e.data;
+  const why = e.reason ? `: ${e.reason}` : '';
   switch (e.type) {
     case 'device.state':
-      return `${String(d.from)} → ${String(d.to)}${e.reason ? `: ${e.reason}` : ''}`;
+      return `${e.data.from} → ${e.data.to}${why}`;
     case 'failover.succeeded':
-      return `${String(d.from)} → ${String(d.to)} in ${String(d.durationMs)} ms${e.reason ? `: ${e.reason}` : ''}`;
+      return `${e.data.from} → ${e.data.to} in ${e.data.durationMs} ms${why}`;
     case 'alarm.acked':
-      return `acknowledged #${String(d.seq)}: ${String(d.alarm)}${e.reason ? ` — ${e.reason}` : ''}`;
+      return `acknowledged #${e.data.seq}: ${e.data.alarm}${e.reason ? ` — ${e.reason}` : ''}`;
     case 'command.sent':
-      return `${String(d.action)}`;
+      return e.data.action;
+    case 'identity.changed':
+      return `${e.data.kind} ${e.data.name}: ${e.data.change}`;
     default:
       return e.reason ?? '';
   }
@@ -29,7 +31,7 @@ function summary(e: ControllerEvent): string {
 /** Which alarms have been acknowledged, and by whom. */
 export function acknowledgements(events: ControllerEvent[]): Map<number, string> {
   const acked = new Map<number, string>();
-  for (const e of events) if (e.type === 'alarm.acked' && typeof e.data.seq === 'number') acked.set(e.data.seq, e.by ?? 'someone');
+  for (const e of events) if (e.type === 'alarm.acked') acked.set(e.data.seq, e.by ?? 'someone');
   return acked;
 }
 

@@ -4,7 +4,8 @@
  * succeeded / failed), so every open page sees a failover, whoever asked for it.
  */
 import { useState } from 'preact/hooks';
-import type { ControllerEvent, DeviceSummary, SlotState } from '../protocols/schemas.ts';
+import type { DeviceSummary, SlotState } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 import { ask } from './api.ts';
 import { STATE_WORDS, html, ref } from './html.ts';
 
@@ -18,7 +19,7 @@ export interface FailoverProgress {
 export function progressOf(e: ControllerEvent): FailoverProgress | undefined {
   const who = e.by ? ` (${e.by})` : '';
   if (e.type === 'failover.started') return { phase: 'started', text: `Failover started${who}: ${e.reason ?? ''}`, ts: e.ts };
-  if (e.type === 'failover.succeeded') return { phase: 'confirmed', text: `Failover confirmed: ${String(e.data.to)} is live (${String(e.data.durationMs)} ms)${who}`, ts: e.ts };
+  if (e.type === 'failover.succeeded') return { phase: 'confirmed', text: `Failover confirmed: ${e.data.to} is live (${e.data.durationMs} ms)${who}`, ts: e.ts };
   if (e.type === 'failover.failed') return { phase: 'failed', text: `Failover FAILED${who}: ${e.reason ?? ''}`, ts: e.ts };
   return undefined;
 }

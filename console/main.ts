@@ -4,11 +4,13 @@
  * #/events, #/reports) so a tablet can bookmark a page.
  */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import type { Job } from '../protocols/plan-schemas.ts';
-import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
-import { ask, fetchSession, live, login, logout, onLoggedOut, type LiveState, type Session } from './api.ts';
+import type { StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
+import { ask, fetchSession, login, logout, onLoggedOut, type LiveState, type Session } from './api.ts';
+import { openFeed, type Feed } from './feed.ts';
 import { Device } from './device.ts';
 import { Events } from './events.ts';
 import { progressOf, type FailoverProgress } from './failover.ts';
@@ -43,7 +45,7 @@ function Login(p: { onLogin(s: Session): void }) {
 
 const route = (): string[] => location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
 
-function Console(p: { session: Session }) {
+function Console(p: { session: Session; feed: Feed }) {
   const [status, setStatus] = useState<StatusData | undefined>(undefined);
   const [events, setEvents] = useState<ControllerEvent[]>([]);
   const [state, setState] = useState<LiveState>('connecting');
@@ -56,7 +58,7 @@ function Console(p: { session: Session }) {
     const onHash = () => setPath(route());
     addEventListener('hashchange', onHash);
     let lastSeq = 0;
-    const close = live({
+    const close = p.feed.subscribe({
       status: setStatus,
       state: (s) => {
         setState(s);
@@ -72,10 +74,17 @@ function Console(p: { session: Session }) {
       },
     });
     return () => (close(), removeEventListener('hashchange', onHash));
-  }, []);
-  useEffect(() => void wallContext().then(setContext, () => undefined), [contextStale]);
+  }, [p.feed]);
+  // After the first picture is painted: the tiles' self-test lines and program tallies can come a frame later.
+  useEffect(() => {
+    if (!status) return undefined;
+    const timer = setTimeout(() => void wallContext().then(setContext, () => undefined), contextStale === 0 ? 100 : 0);
+    return () => clearTimeout(timer);
+  }, [contextStale, status === undefined]);
 
   const [page = 'wall', ...rest] = path;
+  // The same vnode while its inputs are the same: new events alone do not re-render 500 tiles.
+  const wall = useMemo(() => status && html`<${Wall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`, [status, context, progress]);
   const nav = (to: string, label: string) => html`<a href=${`#/${to}`} class=${page === to ? 'current' : ''}>${label}</a>`;
   const onAir = status?.onAir ? html`<span class="badge on-air-badge">ON AIR</span>` : html`<span class="badge">off air</span>`;
   let body;
@@ -84,7 +93,7 @@ function Console(p: { session: Session }) {
   else if (page === 'shows') body = html`<${Shows} events=${events} />`;
   else if (page === 'events') body = html`<${Events} events=${events} />`;
   else if (page === 'reports') body = html`<${Reports} />`;
-  else body = html`<${Wall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`;
+  else body = wall;
   return html`<div class="console">
     <nav>
       <strong class="brand">OnAir</strong> ${onAir}
@@ -107,13 +116,19 @@ function merge(old: ControllerEvent[], more: ControllerEvent[]): ControllerEvent
 
 function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  // Opened at once, beside the login check: a page that is logged in gets its picture sooner.
+  const [feed, setFeed] = useState<Feed | undefined>(() => openFeed());
   useEffect(() => {
     onLoggedOut(() => setSession(null));
     void fetchSession().then((s) => setSession(s ?? null), () => setSession(null));
   }, []);
+  useEffect(() => {
+    if (session === null && feed) (feed.close(), setFeed(undefined));
+    else if (session && !feed) setFeed(openFeed());
+  }, [session]);
   if (session === undefined) return html`<p>Loading…</p>`;
   if (session === null) return html`<${Login} onLogin=${setSession} />`;
-  return html`<${Console} session=${session} />`;
+  return feed ? html`<${Console} session=${session} feed=${feed} />` : html`<p>Connecting…</p>`;
 }
 
 render(html`<${App} />`, document.getElementById('app')!);

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Checklist, Show } from '../protocols/plan-schemas.ts';
-import type { ControllerEvent } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 import { ask, may } from './api.ts';
 import { clock, html } from './html.ts';
 

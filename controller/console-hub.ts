@@ -5,7 +5,9 @@
  */
 import type { Clock } from '../lib/clock.ts';
 import { isAcknowledgeable } from '../protocols/event-severity.ts';
-import type { ControllerEvent, DeviceHealth, StatusData } from '../protocols/schemas.ts';
+import { eventsOf } from '../protocols/events.ts';
+import type { DeviceHealth, StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 import { ConsoleSessions } from './console-sessions.ts';
 import { HealthHistory } from './health-history.ts';
 import { LiveFeed } from './live-feed.ts';
@@ -54,7 +56,7 @@ export class ConsoleHub {
         const alarm = this.d.event(p.seq);
         if (!alarm) throw new Error(`no event #${p.seq}`);
         if (!isAcknowledgeable(alarm)) throw new Error(`event #${p.seq} (${alarm.type}) is not an alarm to acknowledge`);
-        const earlier = this.d.events({ type: 'alarm.acked', limit: 10_000 }).find((e) => e.data.seq === p.seq);
+        const earlier = eventsOf(this.d.events({ type: 'alarm.acked', limit: 10_000 }), 'alarm.acked').find((e) => e.data.seq === p.seq);
         if (earlier) throw new Error(`alarm #${p.seq} was acknowledged by ${earlier.by ?? 'someone'} already`);
         const { slot, device, agent } = alarm;
         const acked = this.d.record({

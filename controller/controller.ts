@@ -10,7 +10,8 @@ import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { encode } from '../protocols/codec.ts';
 import { TOPICS, controllerSubscriptions, responseTopic, topic, userResponseTopic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
-import type { ControllerEvent, DeviceRef, EventsParams, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
+import type { DeviceRef, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent, EventsParams } from '../protocols/events.ts';
 import type { EmbeddedBroker } from './broker.ts';
 import type { Identities } from './identities.ts';
 import { RateLimiter } from '../lib/rate-limit.ts';
@@ -94,6 +95,7 @@ export class Controller {
         log.warn({ table, key: key.slice(0, 100), reason }, 'skipped a stored row that no longer matches its schema');
       },
       ...storageAlarms({ log, clock, record: (e) => this.record(e) }),
+      onMigrated: (r) => log.info({ from: r.from, to: r.to, applied: r.applied }, 'brought the database schema up to date'),
     });
     this.registry = new Registry(config.detection);
     this.console = new ConsoleHub({ clock, status: () => this.status(), event: (seq) => this.store.event(seq), events: (q) => this.store.events(q), record: (e) => this.record(e) });

@@ -10,7 +10,8 @@
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
-import type { CommandResult, DeviceRef, DeviceStatus, EventType, FailoverData, Params, SlotCondition, SlotState } from '../protocols/schemas.ts';
+import type { CommandResult, DeviceRef, DeviceStatus, FailoverData, Params, SlotCondition, SlotState } from '../protocols/schemas.ts';
+import type { NewEvent } from '../protocols/events.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
@@ -18,17 +19,8 @@ import type { ProgramPath } from './program-path.ts';
 
 export type { SlotDefinition } from '../protocols/registry-operations.ts';
 
-export interface FailoverEvent {
-  type: EventType;
-  slot: string;
-  agent?: string;
-  device?: string;
-  by?: string;
-  reason?: string;
-  data: Params;
-  /** When it happened, from the engine's clock: events of one transition share one reading. */
-  ts: number;
-}
+/** What the engine and the program path record: events about a slot, dated on the engine's clock (one transition, one reading). */
+export type FailoverEvent = NewEvent & { slot: string };
 
 /** blind: no broker link; settling: connected, agents still re-announcing; settled: the whole fleet is in view. */
 export type FleetView = 'blind' | 'settling' | 'settled';

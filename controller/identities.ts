@@ -81,12 +81,8 @@ export class Identities {
   private readonly verified = new Map<string, { print: string; hash: Buffer }>();
   private readonly failures = new Map<string, { count: number; since: number; lockedUntil?: number }>();
 
-  constructor(private readonly o: { db: Database.Database; clock: Clock }) {
-    o.db.exec(IDENTITY_SCHEMA);
-    // Databases enrolled before Mosquitto support lack the column: their identities get a Mosquitto hash at their next rotation.
-    const columns = o.db.prepare('PRAGMA table_info(identities)').all() as Array<{ name: string }>;
-    if (!columns.some((c) => c.name === 'mosquitto_hash')) o.db.exec('ALTER TABLE identities ADD COLUMN mosquitto_hash TEXT');
-  }
+  /** `db` has the identities table (controller/migrations.ts). */
+  constructor(private readonly o: { db: Database.Database; clock: Clock }) {}
 
   /** The controller's own login, for an external broker (the embedded one needs none). Returns the credential, once. */
   async enrollController(name = 'main', credential = newCredential()): Promise<string> {

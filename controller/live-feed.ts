@@ -5,7 +5,8 @@
  * writes a raw newline, so one data line per message. A page that stops reading is dropped, never
  * buffered without bound.
  */
-import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
+import type { StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 
 export interface LiveSink {
   /** Writes a chunk; false once the page's buffer is past the bound (it is then dropped). */

@@ -5,7 +5,8 @@
  * the events the controller records and the requests its router answers.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ControllerEvent, StatusData } from '../protocols/schemas.ts';
+import type { StatusData } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 
 export interface MetricsSources {
   status(): StatusData;

@@ -21,9 +21,8 @@ CREATE TABLE IF NOT EXISTS plan_state (key TEXT PRIMARY KEY, value INTEGER NOT N
 export type NewJob = Omit<Job, 'id' | 'state' | 'attempt'> & { attempt?: number };
 
 export class PlanStore {
-  constructor(private readonly db: Database.Database) {
-    db.exec(PLAN_SCHEMA);
-  }
+  /** `db` has the plan's tables (controller/migrations.ts). */
+  constructor(private readonly db: Database.Database) {}
 
   saveShow(show: Show): void {
     this.db.prepare('INSERT INTO shows (id, starts_at, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET starts_at = excluded.starts_at, body = excluded.body').run(show.id, show.startsAt, JSON.stringify(show));

@@ -10,7 +10,8 @@ import type { OperationData, OperationName, OperationParams } from '../protocols
 import type { Job, Schedule } from '../protocols/plan-schemas.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
-import type { ControllerEvent, DeviceHealth, DeviceRef, EventsParams } from '../protocols/schemas.ts';
+import type { DeviceHealth, DeviceRef } from '../protocols/schemas.ts';
+import { eventsOf, type ControllerEvent, type EventsParams } from '../protocols/events.ts';
 import type { Catalog } from './catalog.ts';
 import { JobRunner } from './jobs.ts';
 import { Maintenance } from './maintenance.ts';
@@ -137,9 +138,9 @@ export class Plan {
     const on = this.d.store.show(show);
     if (!on?.stream || on.startedAt === null) return undefined;
     // That slot's events since the show started, not the whole log: this runs at boot.
-    const last = this.d.eventLog.query({ slot: on.stream, since: on.startedAt, limit: 10_000 }).filter((e) => e.type === 'stream.state' && e.data.show === show).at(-1);
+    const last = eventsOf(this.d.eventLog.query({ slot: on.stream, since: on.startedAt, type: 'stream.state', limit: 10_000 }), 'stream.state').filter((e) => e.data.show === show).at(-1);
     if (!last) return undefined;
-    return { condition: last.data.condition as StreamCondition, framesDropped: Number(last.data.framesDropped ?? 0) };
+    return { condition: last.data.condition as StreamCondition, framesDropped: last.data.framesDropped };
   }
 
   /** The controller is stopping: nothing more is started or written. */

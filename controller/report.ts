@@ -9,9 +9,11 @@
  * program was hit before OnAir could be sure), not from the moment it was declared.
  */
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
-import type { ControllerEvent } from '../protocols/schemas.ts';
+import { eventsOf, type ControllerEvent, type EventOf } from '../protocols/events.ts';
 
 type Interval = [number, number];
+/** The events that carry a state change in data.to. */
+type StateEvent = EventOf<'slot.state'> | EventOf<'device.state'>;
 type ShowReport = ReliabilityReport['shows'][number];
 type DeviceReport = ReliabilityReport['devices'][number];
 
@@ -22,8 +24,8 @@ export interface ReportQuery {
   target?: number;
 }
 
-const DOWN_SLOT = new Set(['down', 'failing_over']);
-const DOWN_DEVICE = new Set(['failed', 'offline']);
+const DOWN_SLOT = new Set<string>(['down', 'failing_over']);
+const DOWN_DEVICE = new Set<string>(['failed', 'offline']);
 
 export function buildReport(events: readonly ControllerEvent[], q: ReportQuery): ReliabilityReport {
   const target = q.target ?? 0.01;
@@ -62,12 +64,12 @@ function showIntervals(events: readonly ControllerEvent[], q: ReportQuery): Show
   const open = new Map<string, ShowSpan>();
   for (const e of events) {
     if (e.type === 'show.started') {
-      const d = e.data as { show: string; title?: string; studio: string; slots: Array<{ slot: string; members: string[] }>; stream?: string };
-      const span = { show: d.show, title: d.title ?? d.show, studio: d.studio, from: e.ts, to: q.until, slots: d.slots, ...(d.stream ? { stream: d.stream } : {}) };
+      const d = e.data;
+      const span = { show: d.show, title: d.title || d.show, studio: d.studio, from: e.ts, to: q.until, slots: d.slots, ...(d.stream ? { stream: d.stream } : {}) };
       open.set(d.show, span);
       spans.push(span);
     } else if (e.type === 'show.ended') {
-      const span = open.get(String(e.data.show));
+      const span = open.get(e.data.show);
       if (span) (span.to = Math.min(e.ts, q.until)), open.delete(span.show);
     }
   }
@@ -81,31 +83,31 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
   const members = new Set(s.slots.flatMap((x) => x.members));
   const within = (e: ControllerEvent) => e.ts >= s.from && e.ts <= s.to;
   const slots = s.slots.map(({ slot }) => {
-    const ofSlot = (e: ControllerEvent) => e.type === 'slot.state' && e.slot === slot;
+    const ofSlot = (e: ControllerEvent): e is StateEvent => e.type === 'slot.state' && e.slot === slot;
     const down = conditionIntervals(events, ofSlot, DOWN_SLOT, s.from, s.to, (e, index) => slotHitAt(events, e, index));
     const degraded = conditionIntervals(events, ofSlot, new Set(['degraded']), s.from, s.to);
     return { slot, down, degraded, degradedMs: length(degraded), downMs: length(down) };
   });
   const stream = s.stream === undefined ? undefined : streamFigures(events, s, s.stream, slots.find((x) => x.slot === s.stream)?.degraded ?? []);
-  const failures = events
-    .filter((e) => e.type === 'device.state' && within(e) && DOWN_DEVICE.has(String(e.data.to)) && members.has(`${e.agent}/${e.device}`))
-    .map((e) => ({ ts: e.ts, agent: e.agent ?? '', device: e.device ?? '', to: String(e.data.to), reason: e.reason ?? '' }));
+  const failures = eventsOf(events, 'device.state')
+    .filter((e) => within(e) && DOWN_DEVICE.has(e.data.to) && members.has(`${e.agent}/${e.device}`))
+    .map((e) => ({ ts: e.ts, agent: e.agent ?? '', device: e.device ?? '', to: e.data.to, reason: e.reason ?? '' }));
   const failovers = events
     .map((e, index) => ({ e, index }))
-    .filter(({ e }) => (e.type === 'failover.succeeded' || e.type === 'failover.failed') && within(e) && e.slot !== undefined && slotIds.has(e.slot))
+    .filter((x): x is { e: EventOf<'failover.succeeded' | 'failover.failed'>; index: number } => (x.e.type === 'failover.succeeded' || x.e.type === 'failover.failed') && within(x.e) && x.e.slot !== undefined && slotIds.has(x.e.slot))
     .map(({ e, index }) => ({
       ts: e.ts,
       slot: e.slot!,
-      from: String(e.data.from ?? ''),
-      to: String(e.data.to ?? ''),
+      from: e.data.from,
+      to: e.type === 'failover.succeeded' ? e.data.to : '',
       by: e.by ?? '',
       reason: e.reason ?? '',
       succeeded: e.type === 'failover.succeeded',
       ...recovery(events, index),
     }));
-  const programCuts = events
-    .filter((e) => e.type === 'program.cut' && within(e) && e.slot !== undefined && slotIds.has(e.slot))
-    .map((e) => ({ ts: e.ts, slot: e.slot!, switcher: String(e.data.switcher ?? ''), from: String(e.data.from ?? ''), to: String(e.data.to ?? ''), cut: e.data.cut === true, sinceFailoverMs: Number(e.data.sinceFailoverMs ?? 0) }));
+  const programCuts = eventsOf(events, 'program.cut')
+    .filter((e) => within(e) && e.slot !== undefined && slotIds.has(e.slot))
+    .map((e) => ({ ts: e.ts, slot: e.slot!, switcher: e.data.switcher, from: e.data.from, to: e.data.to, cut: e.data.cut, sinceFailoverMs: e.data.sinceFailoverMs }));
   return {
     show: s.show,
     title: s.title,
@@ -130,11 +132,11 @@ const OUTAGE = new Set(['reconnecting', 'stopped', 'offline']);
  * cause the first event gave, plus the time its slot was degraded (an encoder dropping frames).
  */
 function streamFigures(events: readonly ControllerEvent[], s: ShowSpan, slot: string, degraded: Interval[]): NonNullable<ShowReport['stream']> {
-  const states = events.filter((e) => e.type === 'stream.state' && e.data.show === s.show && e.ts <= s.to);
+  const states = eventsOf(events, 'stream.state').filter((e) => e.data.show === s.show && e.ts <= s.to);
   const outages: Array<{ from: number; to: number; cause: string }> = [];
   let open: { from: number; cause: string } | undefined;
   for (const e of states) {
-    const condition = String(e.data.condition);
+    const condition = e.data.condition;
     if (OUTAGE.has(condition)) open ??= { from: Math.max(e.ts, s.from), cause: e.reason ?? `the stream was ${condition}` };
     else if (open) outages.push({ ...open, to: Math.min(e.ts, s.to) }), (open = undefined);
   }
@@ -146,7 +148,7 @@ function streamFigures(events: readonly ControllerEvent[], s: ShowSpan, slot: st
   const impairments = [...outages, ...degraded.map(([from, to]) => ({ from, to, cause: causeAt(from) }))].filter((i) => i.to > i.from).sort((a, b) => a.from - b.from);
   return {
     slot,
-    framesDropped: Math.max(0, ...states.map((e) => Number(e.data.framesDropped ?? 0))),
+    framesDropped: Math.max(0, ...states.map((e) => e.data.framesDropped)),
     reconnects: states.filter((e) => e.data.condition === 'reconnecting').length,
     longestOutageMs: Math.max(0, ...outages.map((o) => o.to - o.from)),
     impairedMs: length(union(impairments.map((i): Interval => [i.from, i.to]))),
@@ -155,16 +157,18 @@ function streamFigures(events: readonly ControllerEvent[], s: ShowSpan, slot: st
 }
 
 /** When a device's failure began: its first failed probe if the agent measured it, else when it was declared. */
-const failedAt = (e: ControllerEvent): number => (typeof e.data.failingSince === 'number' ? e.data.failingSince : e.ts);
+const failedAt = (e: EventOf<'device.state'>): number => e.data.failingSince ?? e.ts;
 
 /** Index of the device's last failure (a state change to failed or offline) before `before`, or -1. */
-const lastFailure = (events: readonly ControllerEvent[], before: number, device: string): number =>
-  findLast(events, before, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === device && DOWN_DEVICE.has(String(e.data.to)));
+const lastFailure = (events: readonly ControllerEvent[], before: number, device: string): EventOf<'device.state'> | undefined => {
+  const at = findLast(events, before, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === device && DOWN_DEVICE.has(e.data.to));
+  return at < 0 ? undefined : (events[at] as EventOf<'device.state'>);
+};
 
 /** A slot going down was hit when the failure of its live device began. */
-function slotHitAt(events: readonly ControllerEvent[], e: ControllerEvent, index: number): number {
-  const failure = lastFailure(events, index, String(e.data.active ?? ''));
-  return failure < 0 ? e.ts : failedAt(events[failure]!);
+function slotHitAt(events: readonly ControllerEvent[], e: StateEvent, index: number): number {
+  const failure = e.type === 'slot.state' ? lastFailure(events, index, e.data.active) : undefined;
+  return failure ? failedAt(failure) : e.ts;
 }
 
 /**
@@ -179,10 +183,9 @@ function recovery(events: readonly ControllerEvent[], doneAt: number): { recover
   if (startedAt < 0) return none;
   const started = events[startedAt]!;
   if (started.by !== 'controller') return { recoverMs: done.ts - started.ts, detectMs: null };
-  const failureAt = lastFailure(events, startedAt + 1, String(done.data.from ?? ''));
-  if (failureAt < 0) return { recoverMs: done.ts - started.ts, detectMs: null };
-  const failure = events[failureAt]!;
-  return { recoverMs: done.ts - failedAt(failure), detectMs: typeof failure.data.failingSince === 'number' ? failure.ts - failure.data.failingSince : null };
+  const failure = lastFailure(events, startedAt + 1, done.data.from);
+  if (!failure) return { recoverMs: done.ts - started.ts, detectMs: null };
+  return { recoverMs: done.ts - failedAt(failure), detectMs: failure.data.failingSince === undefined ? null : failure.ts - failure.data.failingSince };
 }
 
 /**
@@ -190,13 +193,13 @@ function recovery(events: readonly ControllerEvent[], doneAt: number): { recover
  * `enteredAt` dates the start of each stay (a failure began before it was declared), never before
  * the previous change of the stream.
  */
-function conditionIntervals(
+function conditionIntervals<E extends StateEvent>(
   events: readonly ControllerEvent[],
-  match: (e: ControllerEvent) => boolean,
+  match: (e: ControllerEvent) => e is E,
   states: Set<string>,
   from: number,
   to: number,
-  enteredAt: (e: ControllerEvent, index: number) => number = (e) => e.ts,
+  enteredAt: (e: E, index: number) => number = (e) => e.ts,
 ): Interval[] {
   const out: Interval[] = [];
   let inside = false;
@@ -206,7 +209,7 @@ function conditionIntervals(
     const e = events[i]!;
     if (!match(e)) continue;
     if (e.ts > to) break;
-    const entering = states.has(String(e.data.to));
+    const entering = states.has(e.data.to);
     if (inside && !entering && e.ts > from) out.push([since, e.ts]);
     if (!inside && entering) since = Math.max(from, lastChange, Math.min(e.ts, enteredAt(e, i)));
     inside = entering;
@@ -218,9 +221,9 @@ function conditionIntervals(
 
 function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?: Set<string>): DeviceReport[] {
   // One pass to group each device's state changes, in log order.
-  const streams = new Map<string, ControllerEvent[]>();
-  for (const e of events) {
-    if (e.type !== 'device.state' || e.ts > q.until) continue;
+  const streams = new Map<string, Array<EventOf<'device.state'>>>();
+  for (const e of eventsOf(events, 'device.state')) {
+    if (e.ts > q.until) continue;
     const key = `${e.agent}/${e.device}`;
     if (only && !only.has(key)) continue;
     const stream = streams.get(key);
@@ -232,10 +235,10 @@ function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?
     const first = stream[0]!;
     const observedFrom = Math.max(q.since, first.ts);
     const observedMs = Math.max(0, q.until - observedFrom);
-    const downMs = length(conditionIntervals(stream, () => true, DOWN_DEVICE, observedFrom, q.until, failedAt));
+    const downMs = length(conditionIntervals(stream, (e): e is EventOf<'device.state'> => e.type === 'device.state', DOWN_DEVICE, observedFrom, q.until, failedAt));
     const inPeriod = stream.filter((e) => e.ts > q.since && e.ts <= q.until);
-    const failures = inPeriod.filter((e) => DOWN_DEVICE.has(String(e.data.to)) && !DOWN_DEVICE.has(String(e.data.from))).length;
-    const repairs = inPeriod.filter((e) => !DOWN_DEVICE.has(String(e.data.to)) && DOWN_DEVICE.has(String(e.data.from))).length;
+    const failures = inPeriod.filter((e) => DOWN_DEVICE.has(e.data.to) && !DOWN_DEVICE.has(e.data.from)).length;
+    const repairs = inPeriod.filter((e) => !DOWN_DEVICE.has(e.data.to) && DOWN_DEVICE.has(e.data.from)).length;
     const [agent, device] = key.split('/') as [string, string];
     return {
       agent,
@@ -252,9 +255,10 @@ function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?
 
 /** Final results only: a pre-show test that failed and was retried counts once, by its retry. */
 function passRate(events: readonly ControllerEvent[], q: ReportQuery, kind: 'preshow' | 'maintenance', only?: Set<string>): ReliabilityReport['tests']['preshow'] {
-  const jobs = events.filter((e) => e.type === 'job.finished' && e.data.kind === kind && e.ts > q.since && e.ts <= q.until && (!only || only.has(`${e.agent}/${e.device}`)));
-  const retried = new Set(jobs.filter((e) => Number(e.data.attempt) > 1).map((e) => `${e.agent}/${e.device}/${String(e.data.show ?? e.data.schedule)}`));
-  const final = jobs.filter((e) => !(Number(e.data.attempt) === 1 && e.data.state !== 'passed' && retried.has(`${e.agent}/${e.device}/${String(e.data.show ?? e.data.schedule)}`)));
+  const jobs = eventsOf(events, 'job.finished').filter((e) => e.data.kind === kind && e.ts > q.since && e.ts <= q.until && (!only || only.has(`${e.agent}/${e.device}`)));
+  const runOf = (e: EventOf<'job.finished'>) => `${e.agent}/${e.device}/${e.data.show ?? e.data.schedule ?? ''}`;
+  const retried = new Set(jobs.filter((e) => e.data.attempt > 1).map(runOf));
+  const final = jobs.filter((e) => !(e.data.attempt === 1 && e.data.state !== 'passed' && retried.has(runOf(e))));
   const passed = final.filter((e) => e.data.state === 'passed').length;
   const failed = final.filter((e) => e.data.state === 'failed' || e.data.state === 'timed_out').length;
   const skipped = final.filter((e) => e.data.state === 'skipped').length;

@@ -9,6 +9,7 @@
 import type { NewEvent } from './store.ts';
 import { loginName, newCredential, type Identities } from './identities.ts';
 import type { Handlers } from './requests.ts';
+import type { Role } from '../protocols/access.ts';
 import type { Catalog } from './catalog.ts';
 
 type CatalogOps = 'profile.add' | 'profile.list' | 'profile.show' | 'device.add' | 'device.list' | 'device.show' | 'device.remove' | 'slot.add' | 'slot.list' | 'slot.remove';
@@ -29,7 +30,7 @@ export const catalogHandlers = (catalog: Catalog): Pick<Handlers, CatalogOps> =>
 type IdentityOps = 'user.list' | 'user.add' | 'user.remove' | 'agent.list' | 'agent.enrol' | 'agent.revoke';
 
 export function identityHandlers(d: { identities: () => Identities; record: (e: NewEvent) => void; now: () => number }): Pick<Handlers, IdentityOps> {
-  const changed = (kind: 'user' | 'agent', name: string, change: string, by: string, role?: string) =>
+  const changed = (kind: 'user' | 'agent', name: string, change: string, by: string, role?: Role) =>
     d.record({ type: 'identity.changed', ts: d.now(), by, data: { kind, name, change, ...(role ? { role } : {}) } });
   return {
     'user.list': () => ({ users: d.identities().list('user').map((u) => ({ name: u.name, role: u.role ?? 'viewer', changedAt: u.changedAt, revokedAt: u.revokedAt })) }),

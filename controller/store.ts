@@ -10,14 +10,16 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { ControllerEvent, DeviceStatus, Id, Session, Timestamp, type DeviceRef, type EventsParams } from '../protocols/schemas.ts';
+import { DeviceStatus, Id, Session, Timestamp, type DeviceRef } from '../protocols/schemas.ts';
+import { ControllerEvent, type EventsParams, type NewEvent } from '../protocols/events.ts';
 import type { AgentRecord, DeviceRecord } from './registry.ts';
-import { checkedRows, parseJson, type CorruptRowHandler } from './stored-rows.ts';
+import { checkedEvents, checkedRows, parseJson, type CorruptRowHandler } from './stored-rows.ts';
 import { WriteBehind } from './write-behind.ts';
-import { CatalogStore, CATALOG_SCHEMA } from './catalog-store.ts';
+import { CatalogStore } from './catalog-store.ts';
+import { migrate, type MigrationReport } from './migrations.ts';
 import { PlanStore } from './plan-store.ts';
 
-export type NewEvent = Omit<ControllerEvent, 'seq'>;
+export type { NewEvent } from '../protocols/events.ts';
 
 /** What a row of `agents` must hold to be used again. */
 const StoredAgent = Type.Object({ id: Id, online: Type.Boolean(), session: Session, lastSeenAt: Type.Union([Timestamp, Type.Null()]), heartbeatDeadlineMs: Type.Integer({ minimum: 1 }) });
@@ -34,20 +36,6 @@ const StoredDevice = Type.Object({
 });
 const StoredAssignment = Type.Object({ slot: Type.String({ minLength: 1 }), active: Type.Union([Type.Object({ agent: Id, device: Id }), Type.Null()]) });
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS agents (
-  id TEXT PRIMARY KEY, online INTEGER NOT NULL, session INTEGER NOT NULL,
-  last_seen_at INTEGER, heartbeat_deadline_ms INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS devices (
-  agent TEXT NOT NULL, device TEXT NOT NULL, status TEXT NOT NULL, since INTEGER NOT NULL,
-  reported TEXT NOT NULL, detail TEXT, driver TEXT, kind TEXT, PRIMARY KEY (agent, device));
-CREATE TABLE IF NOT EXISTS slot_assignments (
-  slot TEXT PRIMARY KEY, active_agent TEXT, active_device TEXT, updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, type TEXT NOT NULL,
-  agent TEXT, device TEXT, slot TEXT, by TEXT, reason TEXT, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
-`;
 
 interface EventRow {
   seq: number;
@@ -67,6 +55,8 @@ export interface StoreHooks {
   /** The disk refused a write the decisions depend on: it is held in memory (see WriteBehind). */
   onTrouble?: (err: Error) => void;
   onRecovered?: (written: number) => void;
+  /** The database's schema was brought up to date (an older database after an upgrade). */
+  onMigrated?: (report: MigrationReport) => void;
 }
 
 /** Failover goes on; the alarm says what is at stake (events held in memory until the disk takes them). */
@@ -108,8 +98,7 @@ export class Store {
     this.db = new Database(path.join(dataDir, 'onair.sqlite'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
-    this.db.exec(CATALOG_SCHEMA);
+    migrate(this.db, hooks.onMigrated);
     this.catalog = new CatalogStore(this.db);
     this.plan = new PlanStore(this.db);
     this.statements = {
@@ -216,11 +205,13 @@ export class Store {
   }
 
   private toEvents(rows: EventRow[]): ControllerEvent[] {
-    const values = rows.map((r) => {
+    const values: Array<{ key: string; value: { type?: unknown } }> = [];
+    for (const r of rows) {
       const data = parseJson(r.data);
-      return { key: String(r.seq), value: data.ok ? toEvent(r, data.value) : { unreadable: data.reason } };
-    });
-    return checkedRows(ControllerEvent, 'events', values, this.onCorrupt);
+      if (data.ok) values.push({ key: String(r.seq), value: toEvent(r, data.value) });
+      else this.onCorrupt('events', String(r.seq), data.reason);
+    }
+    return checkedEvents(values, this.onCorrupt);
   }
 
   /** The on-air override an engineer or the config last set by hand (shows aside), from the event log. */

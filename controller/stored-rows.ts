@@ -5,6 +5,7 @@
  */
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { Static, TSchema } from '@sinclair/typebox';
+import { EVENT_SCHEMAS, type ControllerEvent, type EventTypeName } from '../protocols/events.ts';
 
 export type CorruptRowHandler = (table: string, key: string, reason: string) => void;
 
@@ -28,6 +29,24 @@ export function checkedRows<S extends TSchema>(schema: S, table: string, values:
     }
   }
   return kept;
+}
+
+/**
+ * Events read back: each checked against its own type's schema, so the report names the field that
+ * is wrong (a union check would only say "Expected union value"); a type this version does not know
+ * is reported too.
+ */
+export function checkedEvents(values: Array<{ key: string; value: { type?: unknown } }>, onCorrupt: CorruptRowHandler): ControllerEvent[] {
+  const kept: ControllerEvent[] = [];
+  for (const { key, value } of values) {
+    const type = value.type;
+    if (typeof type !== 'string' || !Object.hasOwn(EVENT_SCHEMAS, type)) {
+      onCorrupt('events', key, `unknown event type ${JSON.stringify(type)} (written by a newer version?)`);
+      continue;
+    }
+    kept.push(...checkedRows(EVENT_SCHEMAS[type as EventTypeName], 'events', [{ key, value }], onCorrupt));
+  }
+  return kept as ControllerEvent[];
 }
 
 /** JSON text from a row, or the reason it is not JSON. */

@@ -4,28 +4,8 @@
  * only through this module; docs/protocol.md and docs/schemas/ are generated from it.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
-import {
-  AgentState,
-  Command,
-  CommandResult,
-  ControllerEvent,
-  ControllerState,
-  DeviceHealth,
-  EventsData,
-  EventsParams,
-  FailoverData,
-  FailoverParams,
-  Heartbeat,
-  OnAirData,
-  OnAirParams,
-  RequestEnvelope,
-  ResponseEnvelope,
-  SlotState,
-  StatusData,
-  StatusParams,
-  ID_PATTERN,
-  SLOT_ID_PATTERN,
-} from './schemas.ts';
+import { AgentState, Command, CommandResult, ControllerState, DeviceHealth, FailoverData, FailoverParams, Heartbeat, OnAirData, OnAirParams, RequestEnvelope, ResponseEnvelope, SlotState, StatusData, StatusParams, ID_PATTERN, SLOT_ID_PATTERN } from './schemas.ts';
+import { ControllerEvent, EventsData, EventsParams } from './events.ts';
 import { REGISTRY_OPERATIONS } from './registry-operations.ts';
 import { PLAN_OPERATIONS } from './plan-operations.ts';
 import { IDENTITY_OPERATIONS } from './identity-operations.ts';

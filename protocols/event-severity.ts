@@ -3,17 +3,15 @@
  * an engineer acknowledges. One rule for the page and the controller (which refuses to acknowledge
  * anything else).
  */
-import type { ControllerEvent } from './schemas.ts';
+import type { ControllerEvent } from './events.ts';
 
 export type Severity = 'critical' | 'warning' | 'info' | 'cleared';
 export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info', 'cleared'];
 
-const severityOf = (value: unknown): Severity | undefined => (SEVERITIES as readonly unknown[]).includes(value) ? (value as Severity) : undefined;
-
-export function eventSeverity(e: Pick<ControllerEvent, 'type' | 'data'>): Severity {
+export function eventSeverity(e: ControllerEvent): Severity {
   switch (e.type) {
     case 'alarm':
-      return severityOf(e.data.severity) ?? 'critical';
+      return e.data.severity;
     case 'slot.down':
     case 'failover.failed':
       return 'critical';
@@ -23,11 +21,11 @@ export function eventSeverity(e: Pick<ControllerEvent, 'type' | 'data'>): Severi
     case 'broker.lost':
       return 'warning';
     case 'preshow.checklist':
-      return e.data.go === false ? 'critical' : 'info';
+      return e.data.go ? 'info' : 'critical';
     default:
       return 'info';
   }
 }
 
 /** An alarm waiting for a person: raised by the controller as critical or warning. */
-export const isAcknowledgeable = (e: Pick<ControllerEvent, 'type' | 'data'>): boolean => e.type === 'alarm' && eventSeverity(e) !== 'cleared';
+export const isAcknowledgeable = (e: ControllerEvent): boolean => e.type === 'alarm' && e.data.severity !== 'cleared';

@@ -181,61 +181,6 @@ export const ControllerState = Type.Object(
 );
 export type ControllerState = Static<typeof ControllerState>;
 
-export const EventType = Type.Union([
-  Type.Literal('agent.online'),
-  Type.Literal('agent.offline'),
-  Type.Literal('device.state'),
-  Type.Literal('command.sent'),
-  Type.Literal('command.result'),
-  Type.Literal('failover.started'),
-  Type.Literal('failover.succeeded'),
-  Type.Literal('failover.failed'),
-  Type.Literal('slot.down'),
-  Type.Literal('program.cut'),
-  Type.Literal('stream.changed'),
-  Type.Literal('stream.state'),
-  Type.Literal('alarm'),
-  Type.Literal('onair.changed'),
-  Type.Literal('controller.started'),
-  Type.Literal('broker.lost'),
-  Type.Literal('broker.restored'),
-  Type.Literal('profile.added'),
-  Type.Literal('device.added'),
-  Type.Literal('device.removed'),
-  Type.Literal('slot.defined'),
-  Type.Literal('slot.removed'),
-  Type.Literal('config.applied'),
-  Type.Literal('slot.state'),
-  Type.Literal('show.added'),
-  Type.Literal('show.started'),
-  Type.Literal('show.ended'),
-  Type.Literal('show.cancelled'),
-  Type.Literal('preshow.started'),
-  Type.Literal('preshow.checklist'),
-  Type.Literal('job.finished'),
-  Type.Literal('schedule.added'),
-  Type.Literal('schedule.removed'),
-  Type.Literal('maintenance.due'),
-  Type.Literal('identity.changed'),
-  Type.Literal('alarm.acked'),
-]);
-export type EventType = Static<typeof EventType>;
-
-export const ControllerEvent = Type.Object(
-  {
-    seq: Type.Integer({ minimum: 0 }),
-    ts: Timestamp,
-    type: EventType,
-    agent: Type.Optional(Id),
-    device: Type.Optional(Id),
-    slot: Type.Optional(SlotId),
-    by: Type.Optional(Type.String({ description: 'who or what caused it: controller for automatic decisions, else the user or client' })),
-    reason: Type.Optional(Type.String()),
-    data: Params,
-  },
-  { additionalProperties: false },
-);
-export type ControllerEvent = Static<typeof ControllerEvent>;
 
 // --- controller/requests/{op} → controller/responses/{op} (zigbee2mqtt-style envelope) ---
 
@@ -260,17 +205,6 @@ export const FailoverParams = Type.Object(
   { additionalProperties: false },
 );
 export type FailoverParams = Static<typeof FailoverParams>;
-export const EventsParams = Type.Object(
-  {
-    since: Type.Optional(Timestamp),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
-    slot: Type.Optional(SlotId),
-    device: Type.Optional(Id),
-    type: Type.Optional(EventType),
-  },
-  { additionalProperties: false },
-);
-export type EventsParams = Static<typeof EventsParams>;
 export const OnAirParams = Type.Object({ onAir: Type.Boolean(), reason: Type.Optional(Type.String()) }, { additionalProperties: false });
 export type OnAirParams = Static<typeof OnAirParams>;
 
@@ -324,7 +258,6 @@ export const FailoverData = Type.Object(
   { additionalProperties: false },
 );
 export type FailoverData = Static<typeof FailoverData>;
-export const EventsData = Type.Object({ events: Type.Array(ControllerEvent) }, { additionalProperties: false });
 export const OnAirData = Type.Object({ onAir: Type.Boolean() }, { additionalProperties: false });
 
 export const ResponseEnvelope = <D extends TSchema>(data: D) =>

@@ -23,7 +23,8 @@ import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts'
 import { sleep } from '../lib/timeout.ts';
 import { codecs } from '../protocols/codec.ts';
 import { ROOT, topic } from '../protocols/contract.ts';
-import type { CommandResult, ControllerEvent, DeviceRef, SlotState } from '../protocols/schemas.ts';
+import type { CommandResult, DeviceRef, SlotState } from '../protocols/schemas.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
 import { parseControllerConfig } from '../controller/config.ts';
 import { Controller } from '../controller/controller.ts';
 import { registerStudio, type SetupSlot } from './catalog-setup.ts';

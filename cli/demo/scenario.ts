@@ -1,5 +1,6 @@
 /** Demo scenarios: go on air, break something, show the failover and measure it. */
-import type { ControllerEvent, DeviceRef } from '../../protocols/schemas.ts';
+import type { DeviceRef } from '../../protocols/schemas.ts';
+import type { ControllerEvent } from '../../protocols/events.ts';
 import type { Studio } from '../../test-support/studio.ts';
 import { formatChecklist } from '../show-command.ts';
 
@@ -168,29 +169,29 @@ function describe(e: ControllerEvent): string | undefined {
   const who = e.agent && e.device ? `${e.agent}/${e.device}` : e.agent;
   switch (e.type) {
     case 'device.state':
-      return `${who}: ${String(e.data.from)} → ${String(e.data.to).toUpperCase()}  (${e.reason ?? ''})`;
+      return `${who}: ${e.data.from} → ${e.data.to.toUpperCase()}  (${e.reason ?? ''})`;
     case 'agent.offline':
     case 'agent.online':
       return `${e.agent} ${e.type === 'agent.online' ? 'online' : 'OFFLINE'} (${e.reason ?? ''})`;
     case 'failover.started':
-      return `FAILOVER ${e.slot}: ${e.reason ?? ''}; trying ${(e.data.candidates as string[] | undefined)?.join(', ') ?? ''}`;
+      return `FAILOVER ${e.slot}: ${e.reason ?? ''}; trying ${e.data.candidates.join(', ')}`;
     case 'failover.succeeded':
-      return `FAILOVER ${e.slot}: ${String(e.data.from)} → ${String(e.data.to)} confirmed active in ${String(e.data.durationMs)} ms`;
+      return `FAILOVER ${e.slot}: ${e.data.from} → ${e.data.to} confirmed active in ${e.data.durationMs} ms`;
     case 'failover.failed':
     case 'slot.down':
     case 'alarm':
       return `${e.type.toUpperCase()} ${e.slot ?? ''}: ${e.reason ?? ''}`;
     case 'program.cut':
-      return e.data.cut ? `PROGRAM ${String(e.data.switcher)}: cut ${String(e.data.from)} → ${String(e.data.to)} (${String(e.data.sinceFailoverMs)} ms after the failover began)` : `program ${String(e.data.switcher)} left on ${String(e.data.program)}: ${e.reason ?? ''}`;
+      return e.data.cut ? `PROGRAM ${e.data.switcher}: cut ${e.data.from} → ${e.data.to} (${e.data.sinceFailoverMs} ms after the failover began)` : `program ${e.data.switcher} left on ${e.data.program}: ${e.reason ?? ''}`;
     case 'onair.changed':
       return e.data.onAir ? 'ON AIR: automatic failover armed' : 'off air';
     case 'preshow.started':
-      return `pre-show self-tests for ${String(e.data.show)}: ${(e.data.devices as string[] | undefined)?.length ?? 0} devices`;
+      return `pre-show self-tests for ${e.data.show}: ${e.data.devices.length} devices`;
     case 'show.started':
     case 'show.ended':
-      return `show ${String(e.data.show)} ${e.type === 'show.started' ? 'ON AIR' : 'off air'} (${e.reason ?? ''}, by ${e.by ?? '?'})`;
+      return `show ${e.data.show} ${e.type === 'show.started' ? 'ON AIR' : 'off air'} (${e.reason ?? ''}, by ${e.by ?? '?'})`;
     case 'job.finished':
-      return e.data.state === 'passed' ? undefined : `${who}: ${String(e.data.kind)} test ${String(e.data.state).toUpperCase()}: ${e.reason ?? ''}`;
+      return e.data.state === 'passed' ? undefined : `${who}: ${e.data.kind} test ${e.data.state.toUpperCase()}: ${e.reason ?? ''}`;
     default:
       return undefined;
   }

@@ -3,7 +3,7 @@
  * encoder-2), the live encoder loses its ingest and keeps reconnecting, the backup encoder goes live
  * and only then is the primary stopped; the report shows the outage.
  */
-import type { ControllerEvent } from '../../protocols/schemas.ts';
+import type { ControllerEvent } from '../../protocols/events.ts';
 import { endShow, narrated, waitFor, type DemoSummary } from './scenario.ts';
 import type { Studio } from '../../test-support/studio.ts';
 
@@ -64,9 +64,9 @@ export async function runStreamScenario(studio: Studio, say: (line: string) => v
 }
 
 function describe(e: ControllerEvent): string | undefined {
-  if (e.type === 'device.state' && e.device?.startsWith('encoder')) return `${e.agent}/${e.device}: ${String(e.data.from)} → ${String(e.data.to).toUpperCase()}  (${e.reason ?? ''})`;
-  if (e.type === 'failover.succeeded') return `FAILOVER ${e.slot}: ${String(e.data.from)} → ${String(e.data.to)} streaming, confirmed in ${String(e.data.durationMs)} ms`;
+  if (e.type === 'device.state' && e.device?.startsWith('encoder')) return `${e.agent}/${e.device}: ${e.data.from} → ${e.data.to.toUpperCase()}  (${e.reason ?? ''})`;
+  if (e.type === 'failover.succeeded') return `FAILOVER ${e.slot}: ${e.data.from} → ${e.data.to} streaming, confirmed in ${e.data.durationMs} ms`;
   if (e.type === 'stream.changed') return `stream of ${e.slot} ${e.data.on ? 'started' : 'stopped'} on ${e.agent}/${e.device}${e.data.ok ? '' : ` — FAILED: ${e.reason ?? ''}`}`;
-  if (e.type === 'show.started' || e.type === 'show.ended') return `show ${String(e.data.show)} ${e.type === 'show.started' ? 'ON AIR' : 'off air'}`;
+  if (e.type === 'show.started' || e.type === 'show.ended') return `show ${e.data.show} ${e.type === 'show.started' ? 'ON AIR' : 'off air'}`;
   return undefined;
 }

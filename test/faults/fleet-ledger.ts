@@ -4,7 +4,7 @@
  * followed, and whether every slot.down had no healthy member left. A member that fails because the
  * machine is loaded is as real a failure as one the test caused: the ledger counts what happened.
  */
-import type { ControllerEvent } from '../../protocols/schemas.ts';
+import type { ControllerEvent } from '../../protocols/events.ts';
 
 export interface SlotView {
   id: string;

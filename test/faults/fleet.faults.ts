@@ -10,7 +10,7 @@
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { ControllerEvent } from '../../protocols/schemas.ts';
+import { eventsOf, type ControllerEvent } from '../../protocols/events.ts';
 import { ledger, type Ledger, type SlotView } from './fleet-ledger.ts';
 import { recordResults, RESULTS_DIR } from './results.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
@@ -146,7 +146,7 @@ describe('fleet chaos on air (embedded broker)', () => {
       await studio.allOk(20_000);
       log = await studio.log();
       expect(audit(studio, log, from, start, 'two members of one slot fail at once', 1, 1).failovers).toBe(1);
-      const to = log.find((e) => e.type === 'failover.succeeded' && e.seq > from && e.slot === CAMS)?.data.to;
+      const to = eventsOf(log, 'failover.succeeded').find((e) => e.seq > from && e.slot === CAMS)?.data.to;
       expect(to, 'straight to the member left').toBe(`${order[1]!.agent}/${order[1]!.device}`);
 
       // 5. An engineer's manual failover races the automatic one: one switch, the other refused.

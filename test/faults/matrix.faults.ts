@@ -19,6 +19,7 @@ import { closeClient, rawClient, removeDir, startController, tempDir, waitUntil 
 import { agentProcess, type ManagedProcess } from '../support/processes.ts';
 import { recordResults } from './results.ts';
 import { FAULTS, dmxRig, firmataRig, onvifRig, shureSerialRig, shureTcpRig, viscaRig, type Fault, type FaultKind, type Rig } from './rigs.ts';
+import { eventsOf } from '../../protocols/events.ts';
 
 const AGENT = 'faults-agent';
 /** Stated in README and docs/faults.md. */
@@ -81,11 +82,11 @@ async function run(rig: Rig, kind: FaultKind): Promise<Row> {
   await sleep(fault.ms);
   const endedAt = Date.now();
   await fault.end();
-  const failure = () => controller.events({ device, since: startedAt, limit: 10_000 }).find((e) => e.type === 'device.state' && (e.data.to === 'failed' || e.data.to === 'offline'));
+  const failure = () => eventsOf(controller.events({ device, since: startedAt, limit: 10_000 }), 'device.state').find((e) => e.data.to === 'failed' || e.data.to === 'offline');
   if (fault.expect === 'failure') await waitUntil(() => failure(), 5_000, `${device}: "${kind}" detected`).catch(() => undefined);
   await waitUntil(() => status(device) === 'ok', RECOVER_AFTER_MS + RECOVER_MARGIN_MS + RULE_WINDOW_MS, `${device} ok after "${kind}"`).catch(() => undefined);
   const failed = failure();
-  const after = failed ? controller.events({ device, since: failed.ts, limit: 10_000 }).filter((e) => e.type === 'device.state' && e.ts >= endedAt) : [];
+  const after = failed ? eventsOf(controller.events({ device, since: failed.ts, limit: 10_000 }), 'device.state').filter((e) => e.ts >= endedAt) : [];
   const back = after.find((e) => e.data.to === 'ok' || e.data.to === 'degraded');
   const ok = after.find((e) => e.data.to === 'ok');
   await sleep(300); // outputs settle (a restored frame, a re-set pin)

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { closeClient, eventually, rawClient, removeDir, registerGear, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { eventsOf } from '../../protocols/events.ts';
 
 const onair = (...args: string[]) => runOnair(broker, ...args);
 
@@ -119,7 +120,7 @@ describe('onair profile', () => {
     expect(list[0]!.addedBy).toContain('@');
     const shown = await onair('profile', 'show', 'sony-srg-300h');
     expect(shown.stdout).toMatch(/^# added by .*\nprofile: sony-srg-300h\nversion: 2\n/);
-    expect(controller.events({}).filter((e) => e.type === 'profile.added' && e.by !== 'test').map((e) => e.data.profile)).toEqual(['shure-ulxd4', 'sony-srg-300h']);
+    expect(eventsOf(controller.events({}), 'profile.added').filter((e) => e.by !== 'test').map((e) => e.data.profile)).toEqual(['shure-ulxd4', 'sony-srg-300h']);
 
     const bad = await onair('profile', 'add', path.resolve(import.meta.dirname, '../fixtures/profiles/bad-typos.yaml'));
     expect(bad.code).toBe(1);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request, withController } from '../../cli/request-client.ts';
 import { registerStudio } from '../../test-support/catalog-setup.ts';
-import type { ControllerEvent } from '../../protocols/schemas.ts';
+import type { ControllerEvent } from '../../protocols/events.ts';
 import { Store } from '../../controller/store.ts';
 import { agentProcess, controllerProcess, type ControllerProcess, type ManagedProcess } from '../support/processes.ts';
 import { Watcher } from '../support/watcher.ts';

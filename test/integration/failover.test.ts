@@ -4,7 +4,8 @@ import type { MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { topic } from '../../protocols/contract.ts';
-import type { ControllerEvent, SlotState } from '../../protocols/schemas.ts';
+import type { SlotState } from '../../protocols/schemas.ts';
+import { eventsOf as typedEvents, type ControllerEvent, type EventTypeName } from '../../protocols/events.ts';
 import { closeClient, collect, rawClient, registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 const SLOTS = [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 7 } }];
@@ -16,7 +17,7 @@ let client: MqttClient;
 let events: Array<{ payload: unknown }>;
 
 const slot = (): SlotState => controller.status().slots[0]!;
-const eventsOf = (type: string) => events.map((e) => e.payload as ControllerEvent).filter((e) => e.type === type);
+const eventsOf = <T extends EventTypeName>(type: T) => typedEvents(events.map((e) => e.payload as ControllerEvent), type);
 const inject = (agent: string, device: string, mode: string) =>
   client.publishAsync(topic.command(agent), JSON.stringify({ id: `fault-${Math.random()}`, device, action: 'simulate.fault', params: { mode }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
 

@@ -9,6 +9,7 @@ import type { Controller } from '../../controller/controller.ts';
 import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import { registerGear, removeDir, startController, tempDir, waitUntil } from './helpers.ts';
+import { eventsOf as typedEvents, type EventTypeName } from '../../protocols/events.ts';
 
 const MIN = 60_000;
 let dir: string;
@@ -20,7 +21,7 @@ const ask = <O extends OperationName>(op: O, params: OperationParams<O>): Promis
   const options: RequestOptions = { broker: controller.brokerUrl, timeoutMs: 5_000, issuedBy: 'engineer@test' };
   return withController(options, (c) => request(c, op, params, options));
 };
-const eventsOf = (type: string) => controller.events({}).filter((e) => e.type === type);
+const eventsOf = <T extends EventTypeName>(type: T) => typedEvents(controller.events({}), type);
 /** A few plan ticks of real time, for the controller to act on the moved clock. */
 const ticks = () => new Promise((r) => setTimeout(r, 120));
 

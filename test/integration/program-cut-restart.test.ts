@@ -13,6 +13,7 @@ import { agentProcess, controllerProcess, type ControllerProcess, type ManagedPr
 import { Watcher } from '../support/watcher.ts';
 import { request, withController } from '../../cli/request-client.ts';
 import { eventually, removeDir, simulate, tempDir, waitUntil } from './helpers.ts';
+import { eventsOf } from '../../protocols/events.ts';
 
 const SLOT = 'studio-a/cam-wide';
 let dir: string;
@@ -88,7 +89,7 @@ describe('a controller killed while a program cut is pending', () => {
     const options = { broker: controller.url, timeoutMs: 5_000, issuedBy: 'test' };
     await eventually(async () => {
       const { events } = await withController(options, (c) => request(c, 'events', { limit: 10_000 }, options));
-      return events.filter((e) => e.type === 'program.cut' && e.slot === SLOT).at(-1)?.data.to === 'scene:Cam 2';
+      return eventsOf(events, 'program.cut').filter((e) => e.slot === SLOT).at(-1)?.data.to === 'scene:Cam 2';
     }, 5_000, 'program.cut recorded');
   }, 60_000);
 

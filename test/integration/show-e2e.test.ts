@@ -11,6 +11,7 @@ import { request, withController, type RequestOptions } from '../../cli/request-
 import { topic, type OperationData, type OperationName, type OperationParams } from '../../protocols/contract.ts';
 import type { Checklist, ReliabilityReport } from '../../protocols/plan-schemas.ts';
 import { closeClient, rawClient, registerGear, removeDir, runOnair, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { eventsOf as typedEvents, type EventTypeName } from '../../protocols/events.ts';
 
 let dir: string;
 let controller: Controller;
@@ -21,7 +22,7 @@ const ask = <O extends OperationName>(op: O, params: OperationParams<O>, timeout
   const options: RequestOptions = { broker: controller.brokerUrl, timeoutMs, issuedBy: 'engineer@test' };
   return withController(options, (c) => request(c, op, params, options));
 };
-const eventsOf = (type: string) => controller.events({}).filter((e) => e.type === type);
+const eventsOf = <T extends EventTypeName>(type: T) => typedEvents(controller.events({}), type);
 const onair = (...args: string[]) => runOnair(controller.brokerUrl, ...args);
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import { registerStudio } from '../../test-support/catalog-setup.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { eventsOf as typedEvents, type EventTypeName } from '../../protocols/events.ts';
 
 let dir: string;
 let controller: Controller;
@@ -22,7 +23,7 @@ const ask = <O extends OperationName>(op: O, params: OperationParams<O>): Promis
   const options: RequestOptions = { broker: controller.brokerUrl, timeoutMs: 10_000, issuedBy: 'engineer@test' };
   return withController(options, (c) => request(c, op, params, options));
 };
-const eventsOf = (type: string) => controller.events({}).filter((e) => e.type === type);
+const eventsOf = <T extends EventTypeName>(type: T) => typedEvents(controller.events({}), type);
 const streaming = (i: number) => encoders[i]!.state.stream.since !== undefined;
 
 /** Both encoders healthy again, then a show `id` that starts its stream in 300 ms on the live one. */

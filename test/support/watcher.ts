@@ -10,7 +10,8 @@ import { silentLogger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
 import { codecs } from '../../protocols/codec.ts';
 import { ROOT, topic } from '../../protocols/contract.ts';
-import type { ControllerEvent, SlotState } from '../../protocols/schemas.ts';
+import type { SlotState } from '../../protocols/schemas.ts';
+import { eventsOf, type ControllerEvent, type EventOf, type EventTypeName } from '../../protocols/events.ts';
 
 export class Watcher {
   readonly events: ControllerEvent[] = [];
@@ -37,8 +38,8 @@ export class Watcher {
   }
 
   /** Events of a type (optionally of one slot), in the order seen. */
-  of(type: ControllerEvent['type'], slot?: string): ControllerEvent[] {
-    return this.events.filter((e) => e.type === type && (slot === undefined || e.slot === slot));
+  of<T extends EventTypeName>(type: T, slot?: string): Array<EventOf<T>> {
+    return eventsOf(this.events, type).filter((e) => slot === undefined || e.slot === slot);
   }
 
   /** Sequence numbers seen more than once. */

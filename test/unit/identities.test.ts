@@ -6,6 +6,7 @@ import { Identities, LOCKOUT } from '../../controller/identities.ts';
 import { mosquittoFiles } from '../../controller/mosquitto-files.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
+import { migrate } from '../../controller/migrations.ts';
 
 let dir: string;
 let db: Database.Database;
@@ -17,6 +18,7 @@ afterEach(() => {
 function identities() {
   dir = tempDir();
   db = new Database(path.join(dir, 'onair.sqlite'));
+  migrate(db);
   const clock = new ManualClock(1_000_000);
   return { ids: new Identities({ db, clock }), clock };
 }
@@ -101,12 +103,13 @@ describe('Mosquitto logins from the enrolled identities', () => {
     expect(files.conf).toMatch(/^password_file \/etc\/mosquitto\/onair.passwd$/m);
   });
 
-  it('opens a database enrolled before Mosquitto hashes and names what needs a rotation', async () => {
+  it('migrates a database enrolled before Mosquitto hashes and names what needs a rotation', async () => {
     dir = tempDir();
     db = new Database(path.join(dir, 'onair.sqlite'));
     db.exec(`CREATE TABLE identities (kind TEXT NOT NULL, name TEXT NOT NULL, role TEXT, salt BLOB NOT NULL, hash BLOB NOT NULL,
       created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL, revoked_at INTEGER, PRIMARY KEY (kind, name));
       INSERT INTO identities VALUES ('agent', 'old-agent', NULL, x'00', x'00', 1, 1, NULL);`);
+    expect(migrate(db).applied.map((m) => m.split(':')[0])).toEqual(['1', '2', '3']);
     const ids = new Identities({ db, clock: new ManualClock(1_000_000) });
     expect(ids.mosquittoLogins()).toEqual({ logins: [], missing: ['agent/old-agent'] });
     await ids.enrollAgent('old-agent');

@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../controller/report.ts';
-import type { ControllerEvent } from '../../protocols/schemas.ts';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { EVENT_SCHEMAS, type ControllerEvent, type EventOf, type EventTypeName } from '../../protocols/events.ts';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 26, 18, 0);
 let seq = 0;
-const ev = (ts: number, type: ControllerEvent['type'], over: Partial<ControllerEvent> = {}): ControllerEvent => ({ seq: ++seq, ts: T0 + ts, type, data: {}, ...over });
-const dev = (ts: number, device: string, from: string, to: string): ControllerEvent => ev(ts, 'device.state', { agent: 'a', device, data: { from, to }, reason: `${device} ${to}` });
-const slot = (ts: number, from: string, to: string, id = 'studio-a/cam'): ControllerEvent => ev(ts, 'slot.state', { slot: id, data: { from, to } });
+/** A log entry as the controller writes it: checked against its type's schema, so the fixtures cannot drift from the real events. */
+function ev<T extends EventTypeName>(ts: number, type: T, over: Omit<EventOf<T>, 'seq' | 'ts' | 'type'>): EventOf<T> {
+  const e = { seq: ++seq, ts: T0 + ts, type, ...over } as EventOf<T>;
+  const check = TypeCompiler.Compile(EVENT_SCHEMAS[type]);
+  if (!check.Check(e)) throw new Error(`fixture ${type} is not a valid event: ${[...check.Errors(e)].map((x) => `${x.path} ${x.message}`).join('; ')}`);
+  return e;
+}
+type DeviceStatus = EventOf<'device.state'>['data']['to'];
+type SlotCondition = EventOf<'slot.state'>['data']['to'];
+const dev = (ts: number, device: string, from: DeviceStatus, to: DeviceStatus) => ev(ts, 'device.state', { agent: 'a', device, data: { from, to }, reason: `${device} ${to}` });
+const slot = (ts: number, from: SlotCondition | 'none', to: SlotCondition, id = 'studio-a/cam') => ev(ts, 'slot.state', { slot: id, data: { from, to, active: 'none' } });
 
 /**
  * A known log: a 2-hour show; cam-1 fails at 0:30, the slot is down 9 s, then failing over 1 s,
@@ -22,24 +31,24 @@ const log: ControllerEvent[] = [
   ev(0, 'show.started', { by: 'scheduler', data: { show: 'news', title: 'Evening news', studio: 'studio-a', slots: [{ slot: 'studio-a/cam', members: ['a/cam-1', 'a/cam-2'] }, { slot: 'studio-a/mic', members: ['a/mic-1'] }] } }),
   dev(0.5 * H, 'cam-1', 'ok', 'failed'),
   slot(0.5 * H, 'ok', 'down'),
-  ev(0.5 * H + 9_000, 'failover.started', { slot: 'studio-a/cam', by: 'controller', data: {} }),
+  ev(0.5 * H + 9_000, 'failover.started', { slot: 'studio-a/cam', by: 'controller', data: { from: 'a/cam-1', candidates: ['a/cam-2'] } }),
   slot(0.5 * H + 9_000, 'down', 'failing_over'),
-  ev(0.5 * H + 10_000, 'failover.succeeded', { slot: 'studio-a/cam', by: 'controller', reason: 'a/cam-1 is failed', data: { from: 'a/cam-1', to: 'a/cam-2', durationMs: 1_000 } }),
+  ev(0.5 * H + 10_000, 'failover.succeeded', { slot: 'studio-a/cam', by: 'controller', reason: 'a/cam-1 is failed', data: { from: 'a/cam-1', to: 'a/cam-2', durationMs: 1_000, attempts: [] } }),
   slot(0.5 * H + 10_000, 'failing_over', 'ok'),
   slot(1 * H, 'ok', 'degraded', 'studio-a/mic'),
   slot(1 * H + 600_000, 'degraded', 'ok', 'studio-a/mic'),
   dev(1.5 * H, 'cam-1', 'failed', 'ok'),
-  ev(2 * H, 'show.ended', { data: { show: 'news' } }),
-  ev(3 * H, 'show.started', { data: { show: 'late', studio: 'studio-a', slots: [{ slot: 'studio-a/light', members: ['a/light-1'] }] } }),
+  ev(2 * H, 'show.ended', { data: { show: 'news', studio: 'studio-a', onAirMs: 2 * H } }),
+  ev(3 * H, 'show.started', { data: { show: 'late', title: '', studio: 'studio-a', slots: [{ slot: 'studio-a/light', members: ['a/light-1'] }] } }),
   slot(3 * H, 'none', 'ok', 'studio-a/light'),
   slot(3.5 * H, 'ok', 'down', 'studio-a/light'),
   slot(3.5 * H + 36_000, 'down', 'ok', 'studio-a/light'),
-  ev(4 * H, 'show.ended', { data: { show: 'late' } }),
-  ev(-0.5 * H, 'job.finished', { agent: 'a', device: 'cam-2', data: { kind: 'preshow', state: 'failed', attempt: 1, show: 'news' } }),
-  ev(-0.49 * H, 'job.finished', { agent: 'a', device: 'cam-2', data: { kind: 'preshow', state: 'passed', attempt: 2, show: 'news' } }),
-  ev(-0.5 * H, 'job.finished', { agent: 'a', device: 'cam-1', data: { kind: 'preshow', state: 'passed', attempt: 1, show: 'news' } }),
-  ev(-2 * H, 'job.finished', { agent: 'a', device: 'cam-1', data: { kind: 'maintenance', state: 'skipped', attempt: 1, schedule: 'nightly' } }),
-  ev(-2 * H, 'job.finished', { agent: 'a', device: 'light-1', data: { kind: 'maintenance', state: 'timed_out', attempt: 1, schedule: 'nightly' } }),
+  ev(4 * H, 'show.ended', { data: { show: 'late', studio: 'studio-a', onAirMs: H } }),
+  ev(-0.5 * H, 'job.finished', { agent: 'a', device: 'cam-2', data: { job: 1, kind: 'preshow', state: 'failed', attempt: 1, show: 'news' } }),
+  ev(-0.49 * H, 'job.finished', { agent: 'a', device: 'cam-2', data: { job: 2, kind: 'preshow', state: 'passed', attempt: 2, show: 'news' } }),
+  ev(-0.5 * H, 'job.finished', { agent: 'a', device: 'cam-1', data: { job: 3, kind: 'preshow', state: 'passed', attempt: 1, show: 'news' } }),
+  ev(-2 * H, 'job.finished', { agent: 'a', device: 'cam-1', data: { job: 4, kind: 'maintenance', state: 'skipped', attempt: 1, schedule: 'nightly' } }),
+  ev(-2 * H, 'job.finished', { agent: 'a', device: 'light-1', data: { job: 5, kind: 'maintenance', state: 'timed_out', attempt: 1, schedule: 'nightly' } }),
 ];
 
 describe('the reliability report (from the event log alone)', () => {
@@ -116,13 +125,13 @@ describe('a failure counts from when it began, not from when it was declared', (
 describe('a show’s stream in the report', () => {
   const S = 'studio-a/stream';
   const st = (ts: number, condition: string, framesDropped: number, reason?: string): ControllerEvent =>
-    ev(ts, 'stream.state', { slot: S, agent: 'a', device: condition === 'ended' ? undefined : 'enc-1', ...(reason ? { reason } : {}), data: { show: 'live', condition, framesDropped } });
+    ev(ts, 'stream.state', { slot: S, agent: 'a', ...(condition === 'ended' ? {} : { device: 'enc-1' }), ...(reason ? { reason } : {}), data: { show: 'live', condition, from: 'streaming', framesDropped } });
   // A 1-hour show: streaming from 0:00:05; the ingest lost at 0:10 for 3 s (the encoder degraded for
   // the first 2 s of it, then the backup took over), the backup's stream stopped by itself at 0:40
   // for 4 s; frames dropped along the way; its encoder dropped frames over the limit 0:50–0:51.
   const streamLog: ControllerEvent[] = [
     slot(-H, 'none', 'ok', S),
-    ev(0, 'show.started', { data: { show: 'live', studio: 'studio-a', slots: [{ slot: S, members: ['a/enc-1', 'a/enc-2'] }], stream: S } }),
+    ev(0, 'show.started', { data: { show: 'live', title: 'Live', studio: 'studio-a', slots: [{ slot: S, members: ['a/enc-1', 'a/enc-2'] }], stream: S } }),
     st(5_000, 'streaming', 0),
     slot(600_000, 'ok', 'degraded', S),
     st(600_000, 'reconnecting', 12, 'the stream is reconnecting: the stream lost its ingest'),
@@ -134,7 +143,7 @@ describe('a show’s stream in the report', () => {
     { ...slot(3_000_000, 'ok', 'degraded', S), reason: 'a/enc-2 is degraded: 4% of stream frames dropped' },
     slot(3_060_000, 'degraded', 'ok', S),
     st(3_600_000, 'ended', 910),
-    ev(3_600_000, 'show.ended', { data: { show: 'live' } }),
+    ev(3_600_000, 'show.ended', { data: { show: 'live', studio: 'studio-a', onAirMs: 3_600_000 } }),
   ];
   const live = buildReport(streamLog, { since: T0 - H, until: T0 + 2 * H }).shows[0]!;
 

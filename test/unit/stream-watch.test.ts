@@ -12,7 +12,7 @@ function watch(resumed?: { condition: 'streaming'; framesDropped: number }) {
   let live: DeviceRef | null = { agent: 'a', device: 'enc-1' };
   const w = new StreamWatch({ clock: new ManualClock(1_000), record: (e) => void events.push(e), live: () => live, resumed: () => resumed });
   w.sync([{ id: 'live', stream: 'studio-a/stream' }, { id: 'no-stream' }]);
-  return { w, events, setLive: (r: DeviceRef | null) => (live = r), states: () => events.map((e) => e.data.condition) };
+  return { w, events, setLive: (r: DeviceRef | null) => (live = r), states: () => events.map((e) => (e.type === 'stream.state' ? e.data.condition : undefined)) };
 }
 
 describe('stream watch: what viewers of a show went through', () => {
@@ -59,6 +59,6 @@ describe('stream watch: what viewers of a show went through', () => {
     expect(states()).toEqual(['streaming', 'reconnecting', 'streaming']);
     w.onHealth('a', 'enc-2', running(9));
     w.sync([]);
-    expect(events.at(-1)!.data.framesDropped, 'the backup\'s frames from when it went live').toBe(2);
+    expect(events.at(-1), 'the backup\'s frames from when it went live').toMatchObject({ type: 'stream.state', data: { framesDropped: 2 } });
   });
 });
