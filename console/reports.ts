@@ -7,8 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
 import { ask } from './api.ts';
 import { dateTime, duration, html, percent } from './html.ts';
-
-type Bar = { label: string; rate: number | null };
+import { toCsv, weeklyRates, type Bar } from './report-figures.ts';
 
 /** Bars of failure rate with the target as a line; the numbers are written beside them too. */
 function RateChart(p: { title: string; bars: Bar[]; target: number }) {
@@ -28,32 +27,6 @@ function RateChart(p: { title: string; bars: Bar[]; target: number }) {
       <text x=${scale(p.target) + 2} y=${p.bars.length * rowH + 18} class="target-label">target ${percent(p.target, 1)}</text>
     </svg></figure>`;
 }
-
-/** ISO week of a time, e.g. 2026-W48. */
-function isoWeek(ts: number): string {
-  const d = new Date(ts);
-  d.setUTCHours(0, 0, 0, 0);
-  d.setUTCDate(d.getUTCDate() + 4 - (d.getUTCDay() || 7));
-  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-  return `${d.getUTCFullYear()}-W${String(Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7)).padStart(2, '0')}`;
-}
-
-export function weeklyRates(report: ReliabilityReport): Bar[] {
-  const weeks = new Map<string, { onAir: number; down: number }>();
-  for (const s of report.shows) {
-    const w = weeks.get(isoWeek(s.startedAt)) ?? { onAir: 0, down: 0 };
-    w.onAir += s.onAirMs;
-    w.down += s.downMs;
-    weeks.set(isoWeek(s.startedAt), w);
-  }
-  return [...weeks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, w]) => ({ label, rate: w.onAir > 0 ? w.down / w.onAir : null }));
-}
-
-const csvCell = (v: unknown): string => {
-  const text = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-export const toCsv = (header: string[], rows: unknown[][]): string => [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 
 function download(name: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
