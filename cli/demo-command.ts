@@ -12,7 +12,9 @@ export function registerDemoCommands(program: Command): void {
     .addOption(new Option('--scenario <name>', 'what breaks').choices(SCENARIOS).default('camera-failure'))
     .option('--json', 'print only the summary, as one JSON object')
     .option('--in-process', 'use in-process simulated devices instead of the wire-protocol simulators')
-    .action(async (o: { scenario: Scenario; json?: boolean; inProcess?: boolean }) => {
+    .option('--console', 'keep the studio running after the story, with the engineer console open in a browser, until Ctrl-C')
+    .option('--http-port <n>', 'the console and API port (default: a free one)', wholeNumber(0, 65_535), 0)
+    .action(async (o: { scenario: Scenario; json?: boolean; inProcess?: boolean; console?: boolean; httpPort: number }) => {
       const { Studio } = await import('../test-support/studio.ts');
       const { StudioHardware } = await import('../test-support/hardware.ts');
       const { formatSummary, runScenario } = await import('./demo/scenario.ts');
@@ -31,11 +33,20 @@ export function registerDemoCommands(program: Command): void {
       try {
         const agents = hardware ? await hardware.start() : undefined;
         if (hardware) say('Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures and a Firmata GPIO board with the camera tallies (serial ptys), OBS Studio as program switcher and two as stream encoders (WebSocket).');
-        studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 } }, ...(agents ? { agents, agentEnv: hardware!.env, slots: hardware!.slots() } : {}) });
+        studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 }, http: { port: o.httpPort, host: '127.0.0.1' } }, ...(agents ? { agents, agentEnv: hardware!.env, slots: hardware!.slots() } : {}) });
         await studio.start();
+        const admin = studio.adminLogin();
+        say(`Engineer console: ${studio.controller.httpUrl}/console/ — log in as ${admin.user} / ${admin.password}${o.console ? '' : ' (onair demo --console keeps it open after the story)'}`);
         say(`Logins as in production: the broker refuses anonymous clients; ${studio.agents().map((a) => a.id).join(' and ')} log in with enrolled credentials read from 0600 files; requests are made as the admin "demo". Prometheus metrics: ${studio.controller.httpUrl ?? '(HTTP off)'}/metrics`);
         summary = o.scenario === 'stream-failure' ? await runStreamScenario(studio, say, hardware!) : await runScenario(studio, o.scenario, say, hardware);
         if (!summary.ok) process.stderr.write(failureReport(story, studio.agentLogTails(40)));
+        if (o.console) {
+          process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+          say(`The studio keeps running: ${studio.controller.httpUrl}/console/ (${admin.user} / ${admin.password}). Ctrl-C ends it.`);
+          await untilInterrupted();
+          process.exitCode = summary.ok ? 0 : 1;
+          return;
+        }
       } catch (err) {
         process.stderr.write(failureReport(story, studio?.agentLogTails(40) ?? {}));
         throw err;
@@ -65,6 +76,14 @@ export function registerBenchCommand(program: Command): void {
       });
       process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     });
+}
+
+/** Resolves on Ctrl-C or SIGTERM (the studio is then stopped in order). */
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }
 
 /** When the demo fails, what it saw and what the agents logged, so the failure can be read and not only counted. */

@@ -21,6 +21,12 @@ function summary(e: ControllerEvent): string {
       return `acknowledged #${e.data.seq}: ${e.data.alarm}${e.reason ? ` — ${e.reason}` : ''}`;
     case 'command.sent':
       return e.data.action;
+    case 'command.result':
+      return `${e.data.status}${e.data.error ? `: ${e.data.error}` : ''}`;
+    case 'slot.state':
+      return `${e.data.from} → ${e.data.to}, live ${e.data.active}${why}`;
+    case 'onair.changed':
+      return `${e.data.onAir ? 'ON AIR' : 'off air'}${why}`;
     case 'identity.changed':
       return `${e.data.kind} ${e.data.name}: ${e.data.change}`;
     default:
@@ -82,7 +88,7 @@ export function Events(p: { events: ControllerEvent[] }) {
           const ackedBy = acked.get(e.seq);
           return html`<tr key=${e.seq} class=${`sev-${severity} ${alarm && !ackedBy ? 'alarm-open' : ''}`} data-type=${e.type} data-seq=${e.seq} data-slot=${e.slot ?? ''}>
             <td>${e.seq}</td><td>${clock(e.ts)}</td><td class="severity">${severity.toUpperCase()}</td><td>${e.type}</td>
-            <td>${e.slot ?? (e.device ? `${e.agent}/${e.device}` : e.agent ?? '')}</td><td class="by">${e.by ?? ''}</td><td>${summary(e)}</td>
+            <td class="where">${e.slot ?? (e.device ? `${e.agent}/${e.device}` : e.agent ?? '')}</td><td class="by">${e.by ?? ''}</td><td>${summary(e)}</td>
             <td>${alarm ? (ackedBy ? html`<span class="acked">acknowledged by ${ackedBy}</span>` : may('alarm.ack') ? html`<${AckButton} e=${e} />` : html`<span>open</span>`) : null}</td>
           </tr>`;
         })}

@@ -13,9 +13,9 @@ import { toCsv, weeklyRates, type Bar } from './report-figures.ts';
 function RateChart(p: { title: string; bars: Bar[]; target: number }) {
   const top = Math.max(p.target * 2, ...p.bars.map((b) => b.rate ?? 0));
   const rowH = 22;
-  const width = 560;
+  const width = 680;
   const labelW = 200;
-  const scale = (x: number) => labelW + (x / top) * (width - labelW - 70);
+  const scale = (x: number) => labelW + (x / top) * (width - labelW - 150);
   return html`<figure class="rate-chart"><figcaption>${p.title}</figcaption>
     <svg width=${width} height=${p.bars.length * rowH + 24} role="img" aria-label=${p.title}>
       ${p.bars.map((b, i) => html`<g>

@@ -31,7 +31,7 @@ function Member(p: { r: { agent: string; device: string }; role: string; devices
     <a href=${deviceLink(p.r)}>${ref(p.r)}</a>
     <span class="word">${deviceState(d)}</span>
     ${p.role === 'backup' && !p.live ? test : null}
-    ${d?.kind === 'encoder' && d.detail ? html`<span class="detail">stream: ${d.detail}</span>` : null}
+    ${d?.kind === 'encoder' ? html`<span class="detail">stream ${deviceState(d)}${d.detail ? ` — ${d.detail}` : ''}</span>` : null}
   </li>`;
 }
 

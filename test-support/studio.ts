@@ -139,6 +139,11 @@ export class Studio {
     return this.o.agents ?? DEMO_AGENTS;
   }
 
+  /** The studio admin's login, for the console (`onair demo` prints it). */
+  adminLogin(): { user: string; password: string } {
+    return { ...this.logins.admin };
+  }
+
   /** The broker, logged in as the studio's admin (requests, the CLI, reading the fleet). */
   brokerUrl(): string {
     return withLogin(this.controller.brokerUrl, this.logins.admin);

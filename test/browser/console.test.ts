@@ -21,9 +21,11 @@ const SLOT = 'studio-a/cam-wide';
 const pageErrors: string[] = [];
 
 async function logIn(browser: Browser, url: string, user: string, password: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true })).newPage();
   page.on('pageerror', (err) => pageErrors.push(`${user}: ${err.message}`));
   page.on('response', (r) => void (r.status() === 404 && pageErrors.push(`${user}: 404 ${new URL(r.url()).pathname}`)));
+  // The page works in a studio without internet: it asks nothing of anyone but the controller.
+  page.on('request', (r) => void (!r.url().startsWith(`${url}/`) && !/^(data|blob):/.test(r.url()) && pageErrors.push(`${user}: request outside the controller: ${r.url()}`)));
   await page.goto(`${url}/console/`);
   await page.fill('input[name=username]', user);
   await page.fill('input[name=password]', password);
@@ -133,6 +135,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     expect(await page.locator('.device-page h2').textContent()).toContain('agent-a/cam-1');
     expect(await page.locator('.run-test').count()).toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-device.png'), fullPage: true });
+    // The reports page: the failure-rate charts and the CSV a technician downloads.
+    await page.goto(`${url}/console/#/reports`);
+    await page.waitForSelector('.rate-chart svg', { timeout: 10_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button.csv-devices')]);
+    expect(download.suggestedFilename()).toBe('onair-devices.csv');
+    const csv = await new Promise<string>((resolve, reject) => {
+      void download.createReadStream().then((stream) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+      }, reject);
+    });
+    expect(csv.split('\r\n')[0]).toBe('agent,device,observed_ms,down_ms,availability,failures,mtbf_ms,mttr_ms');
+    const cam1 = csv.split('\r\n').find((line) => line.startsWith('agent-a,cam-1,'))?.split(',');
+    expect(cam1, csv).toBeDefined();
+    expect(Number(cam1![5]), 'its failure counted').toBeGreaterThanOrEqual(1);
     hardware.repairPrimaryCamera();
     await page.context().close();
   }, 90_000);

@@ -4,18 +4,16 @@
  * server-sent events around a real failure, the console's own operations (device.health,
  * alarm.ack) with their roles, and a person's sessions and streams ending when their login changes.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { eventsOf, type ControllerEvent } from '../../protocols/events.ts';
-import { registerGear, removeDir, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { simulate, waitUntil } from './helpers.ts';
+import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';
 
-const SLOT = 'studio-a/cam-wide';
+const SLOT = PAIR_SLOT;
 const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12', ada: 'admin password 123' };
-let dir: string;
+let pair: CameraPair;
 let controller: Controller;
-let agents: Agent[] = [];
 
 interface Login {
   cookie: string;
@@ -70,21 +68,15 @@ async function openLive(who: Login) {
 }
 
 beforeAll(async () => {
-  dir = tempDir();
-  controller = await startController({ dataDir: path.join(dir, 'data'), config: { http: { port: 0, host: '127.0.0.1' } } });
-  await controller.identities.addUser('eve', 'engineer', PASSWORDS.eve);
-  await controller.identities.addUser('vic', 'viewer', PASSWORDS.vic);
-  await controller.identities.addUser('ada', 'admin', PASSWORDS.ada);
-  agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
-  await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
-  await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 10_000, 'both cameras ok');
+  pair = await startCameraPair([
+    { name: 'eve', role: 'engineer', password: PASSWORDS.eve },
+    { name: 'vic', role: 'viewer', password: PASSWORDS.vic },
+    { name: 'ada', role: 'admin', password: PASSWORDS.ada },
+  ]);
+  controller = pair.controller;
 }, 30_000);
 
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.stop()));
-  await controller?.stop();
-  removeDir(dir);
-});
+afterAll(async () => pair?.stop());
 
 describe('the console over HTTP', () => {
   it('serves the page with a strict CSP, its modules, and nothing else from disk', async () => {

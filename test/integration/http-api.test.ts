@@ -3,19 +3,16 @@
  * logins and roles, the same params schemas, the same answers and audit; its OpenAPI document is
  * generated and covers every operation.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { OPERATION_ROLE } from '../../protocols/access.ts';
 import { OPERATIONS } from '../../protocols/contract.ts';
-import { registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';
 
-const SLOT = 'studio-a/cam-wide';
-const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12' };
-let dir: string;
+const SLOT = PAIR_SLOT;
+const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12', ada: 'admin password 123' };
+let pair: CameraPair;
 let controller: Controller;
-let agents: Agent[] = [];
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 async function post(op: string, body: unknown, authorization?: string, client?: string) {
@@ -29,20 +26,15 @@ async function post(op: string, body: unknown, authorization?: string, client?: 
 }
 
 beforeAll(async () => {
-  dir = tempDir();
-  controller = await startController({ dataDir: path.join(dir, 'data'), config: { http: { port: 0, host: '127.0.0.1' } } });
-  await controller.identities.addUser('eve', 'engineer', PASSWORDS.eve);
-  await controller.identities.addUser('vic', 'viewer', PASSWORDS.vic);
-  agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
-  await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
-  await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 10_000, 'both cameras ok');
+  pair = await startCameraPair([
+    { name: 'eve', role: 'engineer', password: PASSWORDS.eve },
+    { name: 'vic', role: 'viewer', password: PASSWORDS.vic },
+    { name: 'ada', role: 'admin', password: PASSWORDS.ada },
+  ]);
+  controller = pair.controller;
 }, 30_000);
 
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.stop()));
-  await controller?.stop();
-  removeDir(dir);
-});
+afterAll(async () => pair?.stop());
 
 describe('the HTTP API', () => {
   it('asks for a login, refuses a wrong one, and answers a right one with the MQTT answer', async () => {
@@ -64,6 +56,15 @@ describe('the HTTP API', () => {
     expect(await post('faillover', {}, basic('eve', PASSWORDS.eve))).toMatchObject({ code: 404, body: { error: 'unknown operation "faillover" (did you mean "failover"?)' } });
     expect(await post('failover', { slot: 'studio-a/no-such', reason: 'x' }, basic('eve', PASSWORDS.eve))).toMatchObject({ code: 422, body: { status: 'error', error: expect.stringContaining('studio-a/no-such') } });
     expect(await post('agent.enrol', { id: 'agent-z' }, basic('eve', PASSWORDS.eve))).toMatchObject({ code: 403 });
+  });
+
+  it('every route: no login is 401, a role below the operation is 403, params that break the schema are 400', async () => {
+    for (const op of Object.keys(OPERATIONS) as Array<keyof typeof OPERATION_ROLE>) {
+      expect((await post(op, {})).code, `${op} without a login`).toBe(401);
+      if (OPERATION_ROLE[op] !== 'viewer') expect(await post(op, {}, basic('vic', PASSWORDS.vic)), `${op} as a viewer`).toMatchObject({ code: 403, body: { error: `vic's role (viewer) may not ask "${op}"` } });
+      const broken = await post(op, 'not an object', basic('ada', PASSWORDS.ada));
+      expect(broken, `${op} with params that are not an object`).toMatchObject({ code: 400, body: { status: 'error', error: expect.stringMatching(/^invalid request: \/params: /) } });
+    }
   });
 
   it('an engineer fails over, audited with the login and the client', async () => {

@@ -5,19 +5,18 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { Agent } from '../../agent/agent.ts';
 import { Controller } from '../../controller/controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { startEmbeddedBroker } from '../../controller/broker.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
-import { registerGear, removeDir, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { removeDir, simulate, tempDir, waitUntil } from './helpers.ts';
 import { request, withController } from '../../cli/request-client.ts';
+import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';
 
-const SLOT = 'studio-a/cam-wide';
-let dir: string;
+const SLOT = PAIR_SLOT;
+let pair: CameraPair;
 let controller: Controller;
-let agents: Agent[] = [];
 
 const get = async (url: string) => {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
@@ -30,19 +29,12 @@ const sample = (text: string, series: string): number | undefined => {
 };
 
 beforeAll(async () => {
-  dir = tempDir();
-  controller = await startController({ dataDir: path.join(dir, 'data'), config: { http: { port: 0, host: '127.0.0.1' } } });
-  agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
-  await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
-  await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 10_000, 'both cameras ok');
+  pair = await startCameraPair();
+  controller = pair.controller;
   controller.setOnAir(true, 'test', 'metrics');
 }, 30_000);
 
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.stop()));
-  await controller?.stop();
-  removeDir(dir);
-});
+afterAll(async () => pair?.stop());
 
 describe('the controller over HTTP', () => {
   it('is alive and ready', async () => {
@@ -79,6 +71,7 @@ describe('the controller over HTTP', () => {
 
   it('is not ready while its external broker is away, and says why', async () => {
     const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
+    const dir = tempDir();
     const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'external'), http: { port: 0, host: '127.0.0.1' } }), '(test)');
     const external = await Controller.start({ config, clock: systemClock, log: silentLogger() });
     try {
@@ -89,6 +82,7 @@ describe('the controller over HTTP', () => {
       expect((await get(`${external.httpUrl}/healthz`)).status, 'alive all the same').toBe(200);
     } finally {
       await external.stop();
+      removeDir(dir);
     }
   });
 });
