@@ -6,6 +6,7 @@ import { measureThroughput, type ThroughputResult } from './throughput.ts';
 import type { Summary } from './stats.ts';
 import { existsSync } from 'node:fs';
 import { CHROMIUM, measureConsolePaint, type ConsolePaintResult } from './console-paint.ts';
+import { measureReconnectStorm, type StormResult } from './reconnect-storm.ts';
 
 export interface BenchSettings {
   agents: number;
@@ -22,6 +23,8 @@ export interface BenchReport {
   programCut: ProgramCutResult;
   /** null without chromium (the console's paint needs a browser). */
   console: ConsolePaintResult | null;
+  /** The controller restarted under a fleet of 500 and of 2,000 agents (5 devices each). */
+  storm: StormResult[];
   targets: Array<{ what: string; target: string; measured: string; met: boolean }>;
 }
 
@@ -33,6 +36,12 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
   const cutSamples = Math.min(s.samples, 15); // each sample waits for a repair: kept short
   progress(`program cut: ${cutSamples} hung cameras and ${cutSamples} agent crashes on air, OBS Studio (simulated) as the program switcher…`);
   const programCut = await measureProgramCut(cutSamples);
+  const storm: StormResult[] = [];
+  for (const agents of [500, 2_000]) {
+    progress(`reconnect storm: ${agents} enrolled agents × 5 devices, the controller (and its broker) restarted…`);
+    storm.push(await measureReconnectStorm({ agents, devicesPerAgent: 5, logins: true }));
+  }
+  const [small, large] = storm as [StormResult, StormResult];
   const hasBrowser = existsSync(CHROMIUM);
   progress(hasBrowser ? 'console: the wall of 50 studios × 10 slots, first paint in chromium…' : `console: skipped (no chromium at ${CHROMIUM})`);
   const consolePaint = hasBrowser ? await measureConsolePaint({ studios: 50, slotsPerStudio: 10, runs: 10 }) : null;
@@ -43,6 +52,7 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
     failover,
     programCut,
     console: consolePaint,
+    storm,
     targets: [
       { what: 'health messages handled per second', target: '≥ 20000', measured: String(throughput.handledPerSecond), met: throughput.handledPerSecond >= 20_000 },
       { what: 'health handling latency p99', target: '< 10 ms', measured: `${throughput.latencyMs.p99} ms`, met: throughput.latencyMs.p99 < 10 },
@@ -52,6 +62,8 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
       { what: 'agent crash → program on the backup', target: 'p99 < 150 ms', measured: ms(programCut.crashToProgramMs), met: programCut.crashToProgramMs.p99 < 150 },
       { what: 'backup confirmed → program cut confirmed', target: 'p99 < 40 ms', measured: ms(programCut.cutMs), met: programCut.cutMs.p99 < 40 },
       { what: `agent RSS with ${failover.agentDevices} devices`, target: '< 80 MB', measured: `${failover.agentRssMb} MB`, met: failover.agentRssMb < 80 },
+      { what: '2,000 agents back after a controller restart', target: '< 30 s, none dropped', measured: `${large.backMs ?? 'not within 60 s'} ms, ${large.failedConnects} dropped`, met: large.backMs !== null && large.backMs < 30_000 && large.failedConnects === 0 },
+      { what: 'controller CPU per reconnecting agent', target: 'flat (2,000 ≤ 1.5 × 500)', measured: `${small.cpuMsPerAgent} ms at 500, ${large.cpuMsPerAgent} ms at 2,000`, met: large.cpuMsPerAgent <= 1.5 * small.cpuMsPerAgent },
       ...(consolePaint ? [{ what: 'console wall 50×10, first paint', target: 'p99 < 1000 ms', measured: ms(consolePaint.firstPaintMs), met: consolePaint.firstPaintMs.p99 < 1_000 }] : []),
     ],
   };
@@ -70,6 +82,7 @@ export function formatReport(r: BenchReport): string {
     `program cut  hung camera → OBS on the backup: p50 ${r.programCut.hungToProgramMs.p50} ms, p99 ${r.programCut.hungToProgramMs.p99} ms; agent crash → OBS on the backup: p50 ${r.programCut.crashToProgramMs.p50} ms, p99 ${r.programCut.crashToProgramMs.p99} ms`,
     `             backup confirmed → cut confirmed: p50 ${r.programCut.cutMs.p50} ms, p99 ${r.programCut.cutMs.p99} ms (n=${r.programCut.cutMs.n})`,
     `agent        RSS ${r.failover.agentRssMb} MB with ${r.failover.agentDevices} devices`,
+    ...r.storm.map((s) => `storm        ${s.agents} agents × ${s.devicesPerAgent} devices back after a controller restart in ${s.backMs ?? '(not within the limit)'} ms, ${s.failedConnects} connections dropped, controller CPU ${s.cpuMsPerAgent} ms per agent`),
     r.console
       ? `console      ${r.console.tiles} tiles (${r.console.studios} studios × ${r.console.slotsPerStudio} slots), navigation → painted: p50 ${r.console.firstPaintMs.p50} ms, p99 ${r.console.firstPaintMs.p99} ms (n=${r.console.firstPaintMs.n}); first picture ${Math.round(r.console.statusBytes / 1024)} KiB`
       : 'console      not measured (no chromium)',

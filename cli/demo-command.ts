@@ -62,7 +62,7 @@ export function registerDemoCommands(program: Command): void {
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
-    .description('measure health throughput, handling latency, failover latency and agent memory')
+    .description("measure health throughput, handling latency, failover latency, agent memory, a fleet reconnect storm and the console's first paint")
     .option('--agents <n>', 'simulated agents for the throughput run', wholeNumber(1, 10_000), 50)
     .option('--devices <n>', 'devices per agent for the throughput run', wholeNumber(1, 1_000), 20)
     .option('--rate <n>', 'health messages per second offered (above the 20,000/s target, so the target can show)', wholeNumber(1, 1_000_000), 22_000)

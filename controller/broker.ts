@@ -11,6 +11,7 @@ import { MAX_PACKET_BYTES } from '../protocols/contract.ts';
 import type { Bus, MessageHandler } from './bus.ts';
 import { accessHooks, type BrokerAccess } from './broker-access.ts';
 import { orderPublishes } from './ordered-publish.ts';
+import { indexedRetainedPersistence } from './retained-index.ts';
 
 export interface EmbeddedBroker {
   url: string;
@@ -38,6 +39,8 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
     // killed the process (mcollina/mqemitter#204, still open). Its queue is unbounded anyway and
     // gives publishers no backpressure, so no limit loses nothing and removes the recursion.
     concurrency: 0,
+    // Retained messages indexed by topic: an agent's exact subscriptions cost O(1), not a scan.
+    persistence: indexedRetainedPersistence(),
     // aedes takes replaceable hooks as options: logins and per-identity topic rules.
     ...(hooks ? { authenticate: hooks.authenticate, authorizePublish: hooks.authorizePublish, authorizeSubscribe: hooks.authorizeSubscribe } : {}),
   });

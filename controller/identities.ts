@@ -17,8 +17,16 @@ CREATE TABLE IF NOT EXISTS identities (
   created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL, revoked_at INTEGER, mosquitto_hash TEXT, PRIMARY KEY (kind, name));
 `;
 
-/** scrypt cost: N = 2^14, r = 8 (about 30 ms and 16 MB per check on this machine's class of CPU). */
-const SCRYPT = { N: 16_384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+/**
+ * scrypt costs, stored with each row (`kdf`, `scrypt:N:r:p`) so they can change without breaking a
+ * login. People: N = 2^14, r = 8 (about 30 ms and 16 MB per check) — a password must resist
+ * guessing. Agents and controllers: N = 2^10 (about 2 ms) — their credentials are 256 random bits
+ * that no stretching makes harder to guess, and after a controller restart the whole fleet logs in
+ * at once: 2,000 agents at 30 ms each on libuv's 4 threads would hold CONNACKs for 15 s, past the
+ * agents' 5 s connect timeout, and every retry would cost another check.
+ */
+export const KDF = { user: 'scrypt:16384:8:1', machine: 'scrypt:1024:8:1' } as const;
+const kdfFor = (kind: IdentityKind): string => (kind === 'user' ? KDF.user : KDF.machine);
 const KEY_BYTES = 32;
 /** Failed logins of one name within the window that lock it out, and for how long. */
 export const LOCKOUT = { failures: 5, windowMs: 5 * 60_000, lockMs: 5 * 60_000 } as const;
@@ -49,6 +57,7 @@ type Row = {
   changed_at: number;
   revoked_at: number | null;
   mosquitto_hash: string | null;
+  kdf: string;
 };
 
 export interface IdentitySummary {
@@ -60,8 +69,12 @@ export interface IdentitySummary {
   revokedAt: number | null;
 }
 
-const hashOf = (secret: string, salt: Buffer): Promise<Buffer> =>
-  new Promise((resolve, reject) => scrypt(secret, salt, KEY_BYTES, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))));
+function hashOf(secret: string, salt: Buffer, kdf: string): Promise<Buffer> {
+  const [name, N, r, p] = kdf.split(':');
+  if (name !== 'scrypt' || !N || !r || !p) return Promise.reject(new Error(`unknown key derivation "${kdf}"`));
+  const cost = { N: Number(N), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 };
+  return new Promise((resolve, reject) => scrypt(secret, salt, KEY_BYTES, cost, (err, key) => (err ? reject(err) : resolve(key))));
+}
 const mosquittoHash = (kind: IdentityKind, secret: string): Promise<string> => {
   const salt = randomBytes(12);
   const iterations = MOSQUITTO_ITERATIONS[kind];
@@ -141,12 +154,14 @@ export class Identities {
       // A remembered check counts only while the stored hash is the one it was made against (a rotation
       // by another process voids it). Both fingerprints are SHA-256 in base64: compared in constant time.
       const known = this.verified.get(key);
-      ok = known !== undefined && known.hash.equals(row.hash) ? timingSafeEqual(Buffer.from(known.print), Buffer.from(print)) : timingSafeEqual(await hashOf(secret, row.salt), row.hash);
+      ok = known !== undefined && known.hash.equals(row.hash) ? timingSafeEqual(Buffer.from(known.print), Buffer.from(print)) : timingSafeEqual(await hashOf(secret, row.salt, row.kdf), row.hash);
     } else {
-      await hashOf(secret, randomBytes(16)); // as slow for an unknown name as for a wrong secret
+      await hashOf(secret, randomBytes(16), kdfFor(kind)); // as slow for an unknown name as for a wrong secret
     }
     if (!ok) return { ok: false, reason: this.fail(key, now) };
-    this.verified.set(key, { print, hash: row!.hash });
+    // A machine credential hashed at a person's cost (enrolled before costs were per kind) is hashed again at its own, once.
+    const hash = row!.kdf === kdfFor(kind) ? row!.hash : await this.rehash(kind, name, secret);
+    this.verified.set(key, { print, hash });
     this.failures.delete(key);
     const identity: Identity = kind === 'agent' ? { kind: 'agent', id: name } : kind === 'controller' ? { kind: 'controller', name } : { kind: 'user', name, role: row!.role ?? 'viewer' };
     return { ok: true, identity };
@@ -175,15 +190,25 @@ export class Identities {
     // Names go into MQTT topics, usernames and Mosquitto's files: letters, digits and _ . - only.
     if (!LOGIN_NAME.test(name)) throw new Error(`"${name}" is not a valid name: letters, digits, _ . - (at most 64)`);
     const salt = randomBytes(16);
-    const [hash, mosquitto] = await Promise.all([hashOf(secret, salt), mosquittoHash(kind, secret)]);
+    const kdf = kdfFor(kind);
+    const [hash, mosquitto] = await Promise.all([hashOf(secret, salt, kdf), mosquittoHash(kind, secret)]);
     const now = this.o.clock.now();
     this.o.db
       .prepare(
-        `INSERT INTO identities (kind, name, role, salt, hash, created_at, changed_at, revoked_at, mosquitto_hash) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)
+        `INSERT INTO identities (kind, name, role, salt, hash, created_at, changed_at, revoked_at, mosquitto_hash, kdf) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
          ON CONFLICT (kind, name) DO UPDATE SET role = excluded.role, salt = excluded.salt, hash = excluded.hash, changed_at = excluded.changed_at, revoked_at = NULL,
-           mosquitto_hash = excluded.mosquitto_hash`,
+           mosquitto_hash = excluded.mosquitto_hash, kdf = excluded.kdf`,
       )
-      .run(kind, name, role, salt, hash, now, now, mosquitto);
+      .run(kind, name, role, salt, hash, now, now, mosquitto, kdf);
     this.verified.delete(`${kind}/${name}`);
+  }
+
+  /** The same secret at its kind's cost (the credential itself and its Mosquitto hash unchanged). */
+  private async rehash(kind: IdentityKind, name: string, secret: string): Promise<Buffer> {
+    const salt = randomBytes(16);
+    const kdf = kdfFor(kind);
+    const hash = await hashOf(secret, salt, kdf);
+    this.o.db.prepare('UPDATE identities SET salt = ?, hash = ?, kdf = ? WHERE kind = ? AND name = ?').run(salt, hash, kdf, kind, name);
+    return hash;
   }
 }

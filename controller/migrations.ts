@@ -54,6 +54,13 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "events by type: the console's filters and alarm acknowledgements read one type without scanning the log",
     up: (db) => db.exec('CREATE INDEX IF NOT EXISTS events_type ON events (type, seq)'),
   },
+  {
+    version: 4,
+    description: "identities.kdf: each hash's scrypt cost (agents' and controllers' credentials are rehashed at a machine's cost at their next login)",
+    up: (db) => {
+      if (!hasColumn(db, 'identities', 'kdf')) db.exec("ALTER TABLE identities ADD COLUMN kdf TEXT NOT NULL DEFAULT 'scrypt:16384:8:1'");
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pbkdf2Sync } from 'node:crypto';
-import { Identities, LOCKOUT } from '../../controller/identities.ts';
+import { pbkdf2Sync, randomBytes, scryptSync } from 'node:crypto';
+import { Identities, KDF, LOCKOUT } from '../../controller/identities.ts';
 import { mosquittoFiles } from '../../controller/mosquitto-files.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
-import { migrate } from '../../controller/migrations.ts';
+import { MIGRATIONS, migrate } from '../../controller/migrations.ts';
 
 let dir: string;
 let db: Database.Database;
@@ -41,6 +41,21 @@ describe('enrolled identities', () => {
     expect(ids.revoke('agent', 'agent-a')).toBe(true);
     expect((await ids.login('agent/agent-a', rotated)).ok, 'revoked').toBe(false);
     expect(ids.list('agent')[0]).toMatchObject({ name: 'agent-a', revokedAt: 1_000_000 });
+  });
+
+  it("hashes a person's password at a person's scrypt cost and a machine's random credential at a machine's; an older agent hash is redone at its first login", async () => {
+    const { ids, clock } = identities();
+    await ids.addUser('eve', 'engineer', 'correct horse battery');
+    const credential = await ids.enrollAgent('agent-a');
+    const kdf = (kind: string, name: string) => (db.prepare('SELECT kdf FROM identities WHERE kind = ? AND name = ?').get(kind, name) as { kdf: string }).kdf;
+    expect([kdf('user', 'eve'), kdf('agent', 'agent-a')]).toEqual([KDF.user, KDF.machine]);
+    // As an agent enrolled before the costs were per kind: its hash at a person's cost.
+    const old = new Identities({ db, clock });
+    db.prepare("UPDATE identities SET kdf = ?, hash = ?, salt = ? WHERE kind = 'agent'").run(KDF.user, ...(await userCostHash(credential)));
+    expect(await old.login('agent/agent-a', credential)).toMatchObject({ ok: true });
+    expect(kdf('agent', 'agent-a')).toBe(KDF.machine);
+    expect(await new Identities({ db, clock }).login('agent/agent-a', credential), 'and logs in with the new hash').toMatchObject({ ok: true });
+    expect((await new Identities({ db, clock }).login('agent/agent-a', 'a'.repeat(43))).ok).toBe(false);
   });
 
   it('a person has a role; a short password or an unknown role is refused', async () => {
@@ -109,10 +124,16 @@ describe('Mosquitto logins from the enrolled identities', () => {
     db.exec(`CREATE TABLE identities (kind TEXT NOT NULL, name TEXT NOT NULL, role TEXT, salt BLOB NOT NULL, hash BLOB NOT NULL,
       created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL, revoked_at INTEGER, PRIMARY KEY (kind, name));
       INSERT INTO identities VALUES ('agent', 'old-agent', NULL, x'00', x'00', 1, 1, NULL);`);
-    expect(migrate(db).applied.map((m) => m.split(':')[0])).toEqual(['1', '2', '3']);
+    expect(migrate(db).applied.map((m) => m.split(':')[0])).toEqual(MIGRATIONS.map((m) => String(m.version)));
     const ids = new Identities({ db, clock: new ManualClock(1_000_000) });
     expect(ids.mosquittoLogins()).toEqual({ logins: [], missing: ['agent/old-agent'] });
     await ids.enrollAgent('old-agent');
     expect(ids.mosquittoLogins().missing).toEqual([]);
   });
 });
+
+/** A credential's hash and salt at a person's scrypt cost, as identities were all stored before. */
+async function userCostHash(secret: string): Promise<[Buffer, Buffer]> {
+  const salt = randomBytes(16);
+  return [scryptSync(secret, salt, 32, { N: 16_384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }), salt];
+}
