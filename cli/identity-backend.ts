@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { systemClock } from '../lib/clock.ts';
-import { parseBrokerUrl } from '../lib/mqtt-connection.ts';
+import { brokerUrls, parseBrokerUrl } from '../lib/mqtt-connection.ts';
 import type { Role } from '../protocols/access.ts';
 import type { Identities } from '../controller/identities.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
@@ -53,7 +53,7 @@ const local = (opts: StoreOpts): IdentityBackend => ({
 
 function remote(o: ClientOpts): IdentityBackend {
   const options = requestOptions(o);
-  if (options.user === undefined && parseBrokerUrl(o.broker).username === undefined) {
+  if (options.user === undefined && parseBrokerUrl(brokerUrls(o.broker)[0]!).username === undefined) {
     throw new UserError('enrolling over the network needs an admin login (ONAIR_USER, --user or ONAIR_TOKEN_FILE); on the controller machine, name its database with --controller-config or --data');
   }
   const ask = <T>(work: Parameters<typeof withController<T>>[1]) => withController(options, work);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { MqttClient } from 'mqtt';
 import { silentLogger } from '../lib/logger.ts';
 import { askSecret } from './prompt.ts';
-import { connectMqtt, endMqtt, parseBrokerUrl, waitForConnect, type TlsFiles } from '../lib/mqtt-connection.ts';
+import { brokerUrls, connectMqtt, endMqtt, parseBrokerUrl, waitForConnect, type TlsFiles } from '../lib/mqtt-connection.ts';
 import { readBrokerSecrets } from '../lib/broker-client.ts';
 import { readPrivateFile } from '../lib/secret.ts';
 import { responseCodec } from '../protocols/codec.ts';
@@ -101,7 +101,7 @@ export async function withController<T>(options: RequestOptions, work: (client: 
 export async function request<O extends OperationName>(client: MqttClient, op: O, params: OperationParams<O>, options: RequestOptions): Promise<OperationData<O>> {
   const transaction = randomUUID();
   const codec = responseCodec(op);
-  const login = options.user ?? parseBrokerUrl(options.broker).username;
+  const login = options.user ?? parseBrokerUrl(brokerUrls(options.broker)[0]!).username;
   // A controller login (a peer of the controller: a standby, a test rig) has every right and asks on
   // the controller's own topics; a person asks under their name and alone hears the answer.
   const user = login?.startsWith('controller/') ? undefined : login;

@@ -1,7 +1,7 @@
 /**
  * Each device's last health report and an hour of its numeric metrics, in memory, for the console's
  * device page. O(metrics) per health message and no disk write: a sample is kept per `sampleMs`
- * (the last report of each interval), in a ring of `windowMs / sampleMs` samples per device.
+ * (each metric's last value in the interval), in a ring of `windowMs / sampleMs` samples per device.
  */
 import type { DeviceHealth } from '../protocols/schemas.ts';
 import type { DeviceHealthView, MetricTrend } from '../protocols/console-operations.ts';
@@ -47,7 +47,10 @@ export class HealthHistory {
     for (const [name, value] of Object.entries(health.metrics)) if (typeof value === 'number' && Number.isFinite(value)) values[name] = value;
     const interval = Math.floor(at / this.sampleMs);
     if (interval === h.interval) {
-      h.ring[(h.next - 1 + this.size) % this.size] = { t: at, values };
+      // The interval's last value of each metric: a report without a metric (a failed probe reports
+      // none) does not erase the values the interval already had.
+      const at_ = (h.next - 1 + this.size) % this.size;
+      h.ring[at_] = { t: at, values: { ...h.ring[at_]?.values, ...values } };
       return;
     }
     h.ring[h.next] = { t: at, values };

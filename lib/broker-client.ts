@@ -7,13 +7,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { readPrivateFile, readSecret } from './secret.ts';
-import { parseBrokerUrl, type TlsFiles } from './mqtt-connection.ts';
+import { brokerUrls, parseBrokerUrl, type TlsFiles } from './mqtt-connection.ts';
 
 export type { TlsFiles };
 
 /** The schema's properties, shared by the agent's and the controller's config. */
 export const brokerClientProperties = {
-  url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'mqtt://host:port or mqtts://host:port' }),
+  url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'mqtt://host:port or mqtts://host:port; a clustered broker as a comma-separated list (mqtt://a:1883,mqtt://b:1883): the client stays on the one it reached and moves to the next when an attempt fails' }),
   username: Type.Optional(Type.String({ description: 'agent/<id> for an agent, controller/<name> for a controller, the name of a person' })),
   /** Name of an environment variable holding the password, so secrets stay out of config files. */
   passwordEnv: Type.Optional(Type.String()),
@@ -56,7 +56,7 @@ export function readBrokerSecrets(settings: Settings, baseDir: string, env: Node
     ...(settings.keyFile ? { key: readPrivateFile(at(settings.keyFile), 'broker: the key file') } : {}),
   };
   const wantsTls = Object.keys(tls).length > 0;
-  if (wantsTls && settings.url && !parseBrokerUrl(settings.url).tls) throw new Error(`broker: caFile/certFile are for mqtts:// but the URL is ${settings.url}`);
+  if (wantsTls && settings.url && brokerUrls(settings.url).some((u) => !parseBrokerUrl(u).tls)) throw new Error(`broker: caFile/certFile are for mqtts:// but the URL is ${settings.url}`);
   return { ...(password !== undefined ? { password } : {}), ...(wantsTls ? { tls } : {}) };
 }
 

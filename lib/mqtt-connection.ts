@@ -68,11 +68,18 @@ export function connectMqtt(settings: MqttConnectionSettings): MqttClient {
     writeCache: settings.writeCache ?? true,
   };
   if (settings.will) options.will = settings.will();
-  const endpoint = parseBrokerUrl(settings.url);
+  const endpoints = brokerUrls(settings.url).map(parseBrokerUrl);
+  const first = endpoints[0]!;
   // Credentials in the URL (mqtt://user:pw@host) count when none are given apart.
-  if (options.username === undefined && endpoint.username !== undefined) options.username = endpoint.username;
-  if (options.password === undefined && endpoint.password !== undefined) options.password = endpoint.password;
+  if (options.username === undefined && first.username !== undefined) options.username = first.username;
+  if (options.password === undefined && first.password !== undefined) options.password = first.password;
+  // A cluster's brokers in turn: the next one after an attempt that did not reach CONNACK.
+  let current = 0;
+  let reachedSinceLastAttempt = true;
   const client = new MqttClient(() => {
+    if (!reachedSinceLastAttempt) current = (current + 1) % endpoints.length;
+    reachedSinceLastAttempt = false;
+    const endpoint = endpoints[current]!;
     if (endpoint.tls) {
       // The broker's certificate is always verified (rejectUnauthorized stays true); SNI only for a host name [RFC 6066 §3].
       const files = settings.tls ?? {};
@@ -87,6 +94,7 @@ export function connectMqtt(settings: MqttConnectionSettings): MqttClient {
     if (settings.will) client.options.will = settings.will();
   });
   client.on('connect', () => {
+    reachedSinceLastAttempt = true;
     backoff.reset();
     client.options.reconnectPeriod = backoff.next();
     settings.log.debug({ url: settings.url, clientId: settings.clientId }, 'mqtt connected');
@@ -136,6 +144,14 @@ export interface BrokerEndpoint {
 }
 
 /** mqtt://host[:1883] or mqtts://host[:8883]; credentials in the URL are accepted but better kept in config. */
+/**
+ * Several brokers of one cluster, written as one setting: `mqtt://a:1883,mqtt://b:1883`. A client
+ * stays on the broker it reached and moves to the next one when an attempt fails.
+ */
+export function brokerUrls(urls: string): string[] {
+  return urls.split(/,(?=\s*mqtts?:\/\/)/).map((u) => u.trim());
+}
+
 export function parseBrokerUrl(url: string): BrokerEndpoint {
   let parsed: URL;
   try {

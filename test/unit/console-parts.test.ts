@@ -81,14 +81,15 @@ describe('the live feed', () => {
 const health = (metrics: DeviceHealth['metrics'], ts = 0): DeviceHealth => ({ status: 'ok', checks: [{ name: 'probe', status: 'ok', latencyMs: 3 }], metrics, consecutiveFailures: 0, ts, seq: 1, session: 1, driver: 'simulated' });
 
 describe('the health history', () => {
-  it('keeps the last report of each interval, numeric metrics only, for the window', () => {
+  it("keeps each metric's last value per interval, numeric metrics only, for the window", () => {
     const h = new HealthHistory({ sampleMs: 10_000, windowMs: 60_000 });
     h.note('a', 'cam', health({ temp: 40, mode: 'auto' }), 1_000);
     h.note('a', 'cam', health({ temp: 41 }), 5_000); // same interval: replaces
     h.note('a', 'cam', health({ temp: 42, frames: 7 }), 12_000);
+    h.note('a', 'cam', health({}), 13_000); // a failed probe reports no metrics: the interval keeps its values
     const view = h.view('a', 'cam', 20_000);
-    expect(view.trend).toEqual({ sampleMs: 10_000, t: [5_000, 12_000], series: { temp: [41, 42], frames: [null, 7] } });
-    expect(view.latest).toMatchObject({ metrics: { temp: 42, frames: 7 }, checks: [{ name: 'probe' }] });
+    expect(view.trend).toEqual({ sampleMs: 10_000, t: [5_000, 13_000], series: { temp: [41, 42], frames: [null, 7] } });
+    expect(view.latest).toMatchObject({ metrics: {}, checks: [{ name: 'probe' }] });
     // An hour later the old samples are out of the window, and the ring never grows past it.
     for (let t = 100_000; t < 400_000; t += 10_000) h.note('a', 'cam', health({ temp: t / 1000 }), t);
     const later = h.view('a', 'cam', 400_000);
