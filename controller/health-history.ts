@@ -49,8 +49,8 @@ export class HealthHistory {
     if (interval === h.interval) {
       // The interval's last value of each metric: a report without a metric (a failed probe reports
       // none) does not erase the values the interval already had.
-      const at_ = (h.next - 1 + this.size) % this.size;
-      h.ring[at_] = { t: at, values: { ...h.ring[at_]?.values, ...values } };
+      const last = (h.next - 1 + this.size) % this.size;
+      h.ring[last] = { t: at, values: { ...h.ring[last]?.values, ...values } };
       return;
     }
     h.ring[h.next] = { t: at, values };

@@ -19,16 +19,18 @@ function checker<S extends TSchema>(schema: S): TypeCheck<S> {
 
 /** The values that match `schema`; each one that does not is reported with its key and the first error. */
 export function checkedRows<S extends TSchema>(schema: S, table: string, values: Iterable<{ key: string; value: unknown }>, onCorrupt: CorruptRowHandler): Array<Static<S>> {
-  const check = checker(schema);
   const kept: Array<Static<S>> = [];
-  for (const { key, value } of values) {
-    if (check.Check(value)) kept.push(value);
-    else {
-      const first = check.Errors(value).First();
-      onCorrupt(table, key, first ? `${first.path || '(root)'}: ${first.message}` : 'does not match its schema');
-    }
-  }
+  for (const { key, value } of values) if (matches(schema, table, key, value, onCorrupt)) kept.push(value);
   return kept;
+}
+
+/** Whether one row matches `schema`; one that does not is reported with its key and the first error. */
+function matches<S extends TSchema>(schema: S, table: string, key: string, value: unknown, onCorrupt: CorruptRowHandler): value is Static<S> {
+  const check = checker(schema);
+  if (check.Check(value)) return true;
+  const first = check.Errors(value).First();
+  onCorrupt(table, key, first ? `${first.path || '(root)'}: ${first.message}` : 'does not match its schema');
+  return false;
 }
 
 /**
@@ -44,9 +46,9 @@ export function checkedEvents(values: Array<{ key: string; value: { type?: unkno
       onCorrupt('events', key, `unknown event type ${JSON.stringify(type)} (written by a newer version?)`);
       continue;
     }
-    kept.push(...checkedRows(EVENT_SCHEMAS[type as EventTypeName], 'events', [{ key, value }], onCorrupt));
+    if (matches(EVENT_SCHEMAS[type as EventTypeName], 'events', key, value, onCorrupt)) kept.push(value as ControllerEvent);
   }
-  return kept as ControllerEvent[];
+  return kept;
 }
 
 /** JSON text from a row, or the reason it is not JSON. */

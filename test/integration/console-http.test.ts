@@ -9,9 +9,9 @@ import type { Controller } from '../../controller/controller.ts';
 import { eventsOf, type ControllerEvent } from '../../protocols/events.ts';
 import { simulate, waitUntil } from './helpers.ts';
 import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';
+import { PASSWORDS, PEOPLE } from '../support/forgery.ts';
 
 const SLOT = PAIR_SLOT;
-const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12', ada: 'admin password 123' };
 let pair: CameraPair;
 let controller: Controller;
 
@@ -68,11 +68,7 @@ async function openLive(who: Login) {
 }
 
 beforeAll(async () => {
-  pair = await startCameraPair([
-    { name: 'eve', role: 'engineer', password: PASSWORDS.eve },
-    { name: 'vic', role: 'viewer', password: PASSWORDS.vic },
-    { name: 'ada', role: 'admin', password: PASSWORDS.ada },
-  ]);
+  pair = await startCameraPair(PEOPLE);
   controller = pair.controller;
 }, 30_000);
 
@@ -96,7 +92,7 @@ describe('the console over HTTP', () => {
       expect(r.headers.get('content-type'), file).toMatch(/javascript|css/);
     }
     // Compiled protocol modules the page does not use, build files and anything outside are not served.
-    for (const file of ['/console/app/protocols/schemas.js', '/console/app/.tsbuildinfo', '/console/vendor/..%2F..%2Fpackage.json', '/console/app/../../package.json', '/console/vendor/typebox.js']) {
+    for (const file of ['/console/app/protocols/schemas.js', '/console/app/.tsbuildinfo', '/console/vendor/..%2F..%2Fpackage.json', '/console/app/../../package.json', '/console/vendor/typebox.js', '/console/vendor/constructor', '/console/vendor/__proto__']) {
       expect((await fetch(url(file))).status, file).toBe(404);
     }
   });

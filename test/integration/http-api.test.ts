@@ -8,9 +8,9 @@ import type { Controller } from '../../controller/controller.ts';
 import { OPERATION_ROLE } from '../../protocols/access.ts';
 import { OPERATIONS } from '../../protocols/contract.ts';
 import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';
+import { PASSWORDS, PEOPLE } from '../support/forgery.ts';
 
 const SLOT = PAIR_SLOT;
-const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12', ada: 'admin password 123' };
 let pair: CameraPair;
 let controller: Controller;
 
@@ -26,11 +26,7 @@ async function post(op: string, body: unknown, authorization?: string, client?: 
 }
 
 beforeAll(async () => {
-  pair = await startCameraPair([
-    { name: 'eve', role: 'engineer', password: PASSWORDS.eve },
-    { name: 'vic', role: 'viewer', password: PASSWORDS.vic },
-    { name: 'ada', role: 'admin', password: PASSWORDS.ada },
-  ]);
+  pair = await startCameraPair(PEOPLE);
   controller = pair.controller;
 }, 30_000);
 

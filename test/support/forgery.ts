@@ -9,9 +9,16 @@ import { request, withController, type RequestOptions } from '../../cli/request-
 import { silentLogger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt } from '../../lib/mqtt-connection.ts';
 import { registerGear, startAgent, waitUntil } from '../integration/helpers.ts';
+import type { Role } from '../../protocols/access.ts';
 
 export const SLOT = 'studio-a/cam-wide';
 export const PASSWORDS = { eve: 'engineer password 1', vic: 'viewer password 12', ada: 'admin password 123' } as const;
+/** The people the tests log in as: an engineer, a viewer and an admin. */
+export const PEOPLE: Array<{ name: keyof typeof PASSWORDS; role: Role; password: string }> = [
+  { name: 'eve', role: 'engineer', password: PASSWORDS.eve },
+  { name: 'vic', role: 'viewer', password: PASSWORDS.vic },
+  { name: 'ada', role: 'admin', password: PASSWORDS.ada },
+];
 
 export interface Logins {
   url(user?: string, password?: string): string;
