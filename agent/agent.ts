@@ -151,7 +151,7 @@ export class Agent {
     // Order matters: listen for commands before announcing anything, so no controller can
     // act on our health before we can hear it; then birth, then the latest health.
     client
-      .subscribeAsync([topic.command(this.id), topic.desiredConfig(this.id)], { qos: 1 })
+      .subscribeAsync([topic.controllerState(), topic.command(this.id), topic.desiredConfig(this.id)], { qos: 1 })
       .then(() => {
         this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
         this.publish('agentState', topic.agentState(this.id), {
@@ -173,6 +173,7 @@ export class Agent {
   }
 
   private onMessage(mqttTopic: string, payload: Buffer): void {
+    if (mqttTopic === topic.controllerState()) return this.onControllerState(payload);
     if (mqttTopic === topic.desiredConfig(this.id)) return this.onDesiredConfig(payload);
     if (mqttTopic !== topic.command(this.id)) return;
     const decoded = codecs.command.decode(payload);
@@ -185,6 +186,13 @@ export class Agent {
     this.executor.handle(decoded.value);
   }
 
+  /** The leader's term, so a controller that lost the lead cannot command us (fencing). */
+  private onControllerState(payload: Buffer): void {
+    if (payload.length === 0) return;
+    const decoded = codecs.controllerState.decode(payload);
+    if (decoded.ok && decoded.value.leader) this.executor.noteLeaderTerm(decoded.value.leader.term);
+  }
+
   private onDesiredConfig(payload: Buffer): void {
     if (payload.length === 0) return; // cleared retained config: keep running what we run
     const decoded = codecs.desiredConfig.decode(payload);
@@ -193,6 +201,11 @@ export class Agent {
       this.d.log.warn({ agent: this.id, reason: decoded.reason }, 'dropped an invalid desired config; keeping the devices running as they are');
       return;
     }
+    if (this.executor.isStale(decoded.value.term)) {
+      this.d.log.warn({ agent: this.id, term: decoded.value.term }, 'ignored a desired config from a controller that no longer leads');
+      return;
+    }
+    if (decoded.value.term !== undefined) this.executor.noteLeaderTerm(decoded.value.term);
     this.applyDesired(decoded.value, true);
   }
 

@@ -40,9 +40,21 @@ export class CommandExecutor {
   /** Cancels that arrived before their command (ids, oldest first). */
   private readonly cancelledAhead = new Map<string, string>();
   private readonly memory: number;
+  /** The newest leader's term seen (controller/state, or a command); 0 with a single controller. */
+  private leaderTerm = 0;
 
   constructor(private readonly s: CommandExecutorSettings) {
     this.memory = s.memory ?? 2_000;
+  }
+
+  /** A newer leader announced itself: commands from older terms are refused from now on. */
+  noteLeaderTerm(term: number): void {
+    if (term > this.leaderTerm) this.leaderTerm = term;
+  }
+
+  /** True when a desired config or command of `term` comes from a controller that no longer leads. */
+  isStale(term: number | undefined): boolean {
+    return term !== undefined && term < this.leaderTerm;
   }
 
   handle(command: Command): void {
@@ -52,6 +64,12 @@ export class CommandExecutor {
       this.s.publish(earlier);
       return;
     }
+    // Fencing: a leader paused while another took over must not move a device when it resumes.
+    if (this.isStale(command.term)) {
+      this.s.log.warn({ agent: this.s.agentId, device: command.device, command: command.id, term: command.term, leaderTerm: this.leaderTerm }, 'refused a command from a controller that no longer leads');
+      return this.finish(command, 'rejected', `from a controller that no longer leads (term ${command.term}; the leader's term is ${this.leaderTerm})`);
+    }
+    if (command.term !== undefined) this.noteLeaderTerm(command.term);
     if (command.action === CANCEL_ACTION) return this.cancel(command);
     const cancelledBy = this.cancelledAhead.get(command.id);
     if (cancelledBy !== undefined) {

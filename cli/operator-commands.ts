@@ -97,7 +97,9 @@ export function formatEvent(e: ControllerEvent): string {
 }
 
 export function formatStatus(s: StatusData): string {
-  const lines = [`${s.onAir ? 'ON AIR' : 'off air'}${s.showsOnAir.length ? ` (show ${s.showsOnAir.join(', ')})` : ''}`, '', 'SLOTS'];
+  const lines = [`${s.onAir ? 'ON AIR' : 'off air'}${s.showsOnAir.length ? ` (show ${s.showsOnAir.join(', ')})` : ''}`];
+  if (s.leader) lines.push(`leader: ${s.leader.name} (term ${s.leader.term}) since ${time(s.leader.since)}`);
+  lines.push('', 'SLOTS');
   for (const slot of s.slots) {
     const active = slot.active ? `${slot.active.agent}/${slot.active.device}` : '—';
     const members = slot.members.map((m) => `${m.agent}/${m.device}:${m.status}`).join(' ');

@@ -26,14 +26,18 @@ export function registerRuntimeCommands(program: Command): void {
       if (opts.data) config.dataDir = path.resolve(opts.data); // from here; the config's own paths stay relative to it
       if (opts.onAir) config.onAir = true;
       const log = createLogger({ name: 'controller' });
-      const controller = await Controller.start({
-        config,
-        clock: systemClock,
-        log,
-        baseDir: opts.config ? path.dirname(path.resolve(opts.config)) : process.cwd(),
-        // Files the broker settings name are taken from the config file's folder.
-        brokerSecrets: readControllerBrokerSecrets(config.broker, opts.config ? path.dirname(path.resolve(opts.config)) : process.cwd()),
-      });
+      const baseDir = opts.config ? path.dirname(path.resolve(opts.config)) : process.cwd();
+      // Files the broker settings name are taken from the config file's folder.
+      const deps = { config, clock: systemClock, log, baseDir, brokerSecrets: readControllerBrokerSecrets(config.broker, baseDir) };
+      if (config.postgres) {
+        // Controllers sharing PostgreSQL: one leads, the others stand by (controller/standby.ts).
+        const { ControllerSeat } = await import('../controller/standby.ts');
+        const seat = ControllerSeat.start(deps);
+        log.info({ name: seat.name, broker: config.broker.url }, 'controller seat running: leads when it holds the lock, stands by otherwise');
+        await untilSignal(log, () => seat.stop());
+        return;
+      }
+      const controller = await Controller.start(deps);
       log.info({ broker: controller.brokerUrl, http: controller.httpUrl, onAir: config.onAir, slots: controller.status().slots.length }, 'controller running');
       await untilSignal(log, () => controller.stop());
     });

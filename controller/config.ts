@@ -43,6 +43,24 @@ export const ControllerConfig = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     dataDir: Type.String({ default: '.onair-data' }),
+    /** This controller's name, as `onair status` names the leader of a pair (default: the host's name). */
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /**
+     * Keep the state in PostgreSQL instead of SQLite in dataDir. Every controller pointed at the same
+     * database competes for the lead: one decides, the others stand by (docs/deployment.md). Needs an
+     * external broker (`broker.embedded: false`), which all of them share.
+     */
+    postgres: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^postgres(ql)?://', description: 'postgresql://user@host:5432/database (the password by reference below, never in the URL)' }),
+          passwordEnv: Type.Optional(Type.String()),
+          /** A file holding the password, readable by its owner only (mode 0600). */
+          passwordFile: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     onAir: Type.Boolean({ default: false }),
     detection: Type.Object(
       {
@@ -83,7 +101,12 @@ export type ControllerConfig = Static<typeof ControllerConfig>;
 /** Slots are not configured here: they are built from registered devices (onair slot add) and kept in the database. */
 export function parseControllerConfig(text: string, file: string): ControllerConfig {
   try {
-    return parseYamlConfig(text, file, ControllerConfig);
+    const config = parseYamlConfig(text, file, ControllerConfig);
+    if (config.postgres && config.broker.embedded) {
+      const line = text.split('\n').findIndex((l) => /^postgres\s*:/.test(l)) + 1;
+      throw new ConfigError([{ file, line: Math.max(1, line), column: 1, path: 'postgres', message: 'controllers sharing PostgreSQL must share an external broker: the embedded one stops with its controller', hint: 'set broker.embedded: false and broker.url (Mosquitto, EMQX)' }]);
+    }
+    return config;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError(err.problems.map((p) => (p.path === 'slots' ? { ...p, hint: 'slots are now built from registered devices: onair slot add studio/slot --primary DEVICE --backup DEVICE' } : p)));

@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
-import { encode } from '../protocols/codec.ts';
-import { TOPICS, controllerSubscriptions, responseTopic, topic, userResponseTopic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
-import type { DeviceRef, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
+import { Announcer } from './announcer.ts';
+import { controllerSubscriptions, responseTopic, topic, userResponseTopic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
+import type { DeviceRef, FailoverData, FailoverParams, LeaderInfo, StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent, EventsParams } from '../protocols/events.ts';
 import type { EmbeddedBroker } from './broker.ts';
 import type { Identities } from './identities.ts';
@@ -32,7 +32,7 @@ import { Fleet } from './fleet.ts';
 import { MessageIntake } from './intake.ts';
 import { Registry } from './registry.ts';
 import { RequestRouter, type Handlers } from './requests.ts';
-import { Store, storageAlarms, type NewEvent } from './store.ts';
+import { Store, storageAlarms, type NewEvent, type StoreHooks } from './store.ts';
 import { ConsoleHub } from './console-hub.ts';
 
 const STORE_RETRY_MS = 1_000; // how often writes the disk refused are tried again
@@ -47,10 +47,14 @@ export interface ControllerDependencies {
   brokerSecrets?: BrokerSecrets;
   /** Hook for measurements: called after each health message is handled, with its age in ms. */
   onHealthHandled?: (latencyMs: number) => void;
+  /** Opens the store (PostgreSQL: controller/store-postgres.ts); without it, SQLite in config.dataDir. */
+  openStore?: (hooks: StoreHooks) => Promise<Store>;
+  /** The leader of controllers sharing a database: its term goes on every command and retained state, and nothing goes out once it is not sure it still leads. */
+  leader?: { info: LeaderInfo; fresh(): boolean };
 }
 
 export class Controller {
-  readonly counters: Record<string, number> = { healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, failovers: 0, handlerErrors: 0, unpublishable: 0, corruptRows: 0 };
+  readonly counters: Record<string, number> = { healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, failovers: 0, handlerErrors: 0, unpublishable: 0, corruptRows: 0, fencedPublishes: 0 };
   private bus!: Bus;
   private broker: EmbeddedBroker | undefined;
   private store!: Store;
@@ -74,12 +78,16 @@ export class Controller {
   brokerUrl = '';
   /** Enrolled agents and people: the broker's logins. */
   identities!: Identities;
+  /** What the controller says on the broker: checked, term-tagged, fenced, events once stored (controller/announcer.ts). */
+  private readonly say: Announcer;
   readonly metrics = new ControllerMetrics({ status: () => this.status(), counters: this.counters, eventLogSize: () => this.store.eventCount() });
   private http: HttpServer | undefined;
   /** The console's sessions, live feed and health history (controller/console-hub.ts). */
   console!: ConsoleHub;
 
-  private constructor(private readonly d: ControllerDependencies) {}
+  private constructor(private readonly d: ControllerDependencies) {
+    this.say = new Announcer({ bus: () => this.bus, log: d.log, counters: this.counters, leader: d.leader, durable: () => this.store.durable() });
+  }
 
   static async start(d: ControllerDependencies): Promise<Controller> {
     const controller = new Controller(d);
@@ -89,14 +97,15 @@ export class Controller {
 
   private async boot(): Promise<void> {
     const { config, clock, log } = this.d;
-    this.store = new Store(path.resolve(this.d.baseDir ?? process.cwd(), config.dataDir), {
+    const hooks: StoreHooks = {
       onCorrupt: (table, key, reason) => {
         this.counters.corruptRows! += 1;
         log.warn({ table, key: key.slice(0, 100), reason }, 'skipped a stored row that no longer matches its schema');
       },
       ...storageAlarms({ log, clock, record: (e) => this.record(e) }),
       onMigrated: (r) => log.info({ from: r.from, to: r.to, applied: r.applied }, 'brought the database schema up to date'),
-    });
+    };
+    this.store = this.d.openStore ? await this.d.openStore(hooks) : new Store(path.resolve(this.d.baseDir ?? process.cwd(), config.dataDir), hooks);
     this.registry = new Registry(config.detection);
     this.console = new ConsoleHub({ clock, status: () => this.status(), event: (seq) => this.store.event(seq), events: (q) => this.store.events(q), record: (e) => this.record(e) });
     // Agents reconnect with backoff after a restart; give them this long before deadlines apply again.
@@ -106,7 +115,7 @@ export class Controller {
       clock,
       log,
       record: (e) => this.record(e),
-      publishDesired: (agent, desired) => this.publish('desiredConfig', topic.desiredConfig(agent), desired),
+      publishDesired: (agent, desired) => this.publish('desiredConfig', topic.desiredConfig(agent), { ...desired, ...this.say.term() }),
       status: (ref) => this.registry.status(ref.agent, ref.device),
       forgetDevice: (ref) => this.fleet.forget(ref.agent, ref.device),
       slots: {
@@ -122,7 +131,7 @@ export class Controller {
         },
       },
     });
-    this.commands = new CommandClient({ clock, send: (agent, command) => this.publish('command', topic.command(agent), command) });
+    this.commands = new CommandClient({ clock, send: (agent, command) => this.publish('command', topic.command(agent), { ...command, ...this.say.term() }) });
     this.fleet = new Fleet({
       registry: this.registry,
       store: this.store,
@@ -136,6 +145,7 @@ export class Controller {
       counters: this.counters,
       graceMs: config.detection.restartGraceMs,
       linkCheckMs: config.detection.linkCheckMs,
+      leading: () => this.say.mayAct(),
     });
     this.program = new ProgramPath({
       clock,
@@ -167,7 +177,7 @@ export class Controller {
           );
         },
         record: (e) => this.recordFailoverEvent(e),
-        publish: (state) => this.publish('slot', topic.slot(state.slot), state),
+        publish: (state) => this.publish('slot', topic.slot(state.slot), { ...state, ...this.say.term() }),
         unpublish: (slotId) => this.bus.publish(topic.slot(slotId), Buffer.alloc(0), { qos: 1, retain: true }),
         saveActive: (slot, active) => this.store.saveSlotActive(slot, active, clock.now()),
         activateTimeoutMs: config.failover.activateTimeoutMs,
@@ -260,13 +270,14 @@ export class Controller {
     await this.broker?.close();
     this.console.close();
     await this.http?.close();
-    this.store.close();
+    await this.store.close();
   }
 
   status(): StatusData {
     return {
       onAir: this.engine.isOnAir(),
       showsOnAir: this.plan.shows.onAir().map((s) => s.id),
+      ...this.say.leader(),
       ...this.registry.summary(),
       slots: this.engine.states(),
       program: this.program.summary(),
@@ -347,7 +358,7 @@ export class Controller {
   }
 
   private publishControllerState(): void {
-    this.publish('controllerState', topic.controllerState(), { online: true, ts: this.d.clock.now(), onAir: this.engine.isOnAir(), version: CONTROLLER_VERSION });
+    this.publish('controllerState', topic.controllerState(), { online: true, ts: this.d.clock.now(), onAir: this.engine.isOnAir(), version: CONTROLLER_VERSION, ...this.say.leader() });
   }
 
   /** Called from inside the broker's delivery: nothing may escape from here into aedes. */
@@ -362,9 +373,12 @@ export class Controller {
     }
   }
 
+  /** The decision is stored before the command goes (PostgreSQL: committed under this leader's term, bounded wait). */
   private sendCommand(ref: DeviceRef, action: string, params: Record<string, unknown>, issuedBy: string, timeoutMs: number) {
     this.record({ type: 'command.sent', ts: this.d.clock.now(), agent: ref.agent, device: ref.device, by: issuedBy, data: { action, params } });
-    return this.commands.send({ target: ref, action, params, issuedBy, timeoutMs });
+    const send = () => this.commands.send({ target: ref, action, params, issuedBy, timeoutMs });
+    const stored = this.store.durable();
+    return stored ? stored.then(send) : send();
   }
 
   private recordFailoverEvent(e: FailoverEvent): void {
@@ -377,21 +391,12 @@ export class Controller {
     const stored = this.store.appendEvent(event);
     this.metrics.onEvent(stored);
     this.console.onEvent(stored);
-    if (this.bus?.connected) this.publish('controllerEvents', topic.controllerEvents(), stored);
+    this.say.event(stored);
     return stored;
   }
 
-  /** A payload that breaks our own contract is a bug: logged and counted, never thrown into whoever called. */
   private publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
-    const spec = TOPICS[name];
-    let bytes: Buffer;
-    try {
-      bytes = encode(name, payload);
-    } catch (err) {
-      this.counters.unpublishable! += 1;
-      this.d.log.error({ topic: mqttTopic, err: errorMessage(err) }, 'refused to publish a payload that breaks the contract');
-      return;
-    }
-    this.bus.publish(mqttTopic, bytes, { qos: spec.qos, retain: spec.retain });
+    this.say.publish(name, mqttTopic, payload);
   }
+
 }

@@ -36,6 +36,8 @@ export interface FleetDependencies {
   graceMs: number;
   /** How long a round trip to an external broker may take before the link counts as dead. */
   linkCheckMs: number;
+  /** False while this controller is not sure it still leads a pair: it sees nothing to decide on. */
+  leading?: () => boolean;
 }
 
 /** Deadlines need proof that the link delivers: a message (or a round trip) no older than this. */
@@ -51,7 +53,7 @@ export class Fleet {
 
   view(): FleetView {
     const { registry, clock } = this.d;
-    if (!registry.connected) return 'blind';
+    if (!registry.connected || this.d.leading?.() === false) return 'blind';
     return registry.settled(clock.now()) ? 'settled' : 'settling';
   }
 

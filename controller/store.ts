@@ -57,6 +57,19 @@ export interface StoreHooks {
   onRecovered?: (written: number) => void;
   /** The database's schema was brought up to date (an older database after an upgrade). */
   onMigrated?: (report: MigrationReport) => void;
+  /** A working copy mirrored to another database (controller/store-postgres.ts). */
+  mirror?: StoreMirror;
+}
+
+/** What the Store needs of a mirror: its backlog, a retry, and a last chance to send at close. */
+export interface StoreMirror {
+  pending(): number;
+  readonly lastError: string | undefined;
+  retry(): void;
+  /** Sends what is left within `timeoutMs`; resolves with the rows left unsent. */
+  settle(timeoutMs: number): Promise<number>;
+  /** Resolves true once every change made so far is committed, false after `timeoutMs`. */
+  durable(timeoutMs: number): Promise<boolean>;
 }
 
 /** Failover goes on; the alarm says what is at stake (events held in memory until the disk takes them). */
@@ -82,6 +95,7 @@ export class Store {
   /** Event numbers are ours, not SQLite's: an event held in memory keeps its place in the log. */
   private nextSeq: number;
   private closed = false;
+  private readonly mirror: StoreMirror | undefined;
   /** Profiles, registered devices, slots and each agent's desired config version. */
   readonly catalog: CatalogStore;
   /** Shows, test jobs, schedules and checklists. */
@@ -92,12 +106,16 @@ export class Store {
     return new Identities({ db: this.db, clock });
   }
 
-  constructor(dataDir: string, hooks: StoreHooks = {}) {
+  /** A data directory for the embedded SQLite file, or a working copy already migrated and loaded (PostgreSQL). */
+  constructor(dataDir: string | Database.Database, hooks: StoreHooks = {}) {
     this.onCorrupt = hooks.onCorrupt ?? (() => undefined);
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'onair.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.mirror = hooks.mirror;
+    if (typeof dataDir === 'string') {
+      mkdirSync(dataDir, { recursive: true });
+      this.db = new Database(path.join(dataDir, 'onair.sqlite'));
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+    } else this.db = dataDir;
     migrate(this.db, hooks.onMigrated);
     this.catalog = new CatalogStore(this.db);
     this.plan = new PlanStore(this.db);
@@ -129,12 +147,21 @@ export class Store {
 
   /** What the disk has not taken yet, and what had to be dropped (events past the bound). */
   backlog(): { events: number; writes: number; droppedEvents: number; error?: string } {
-    return { ...this.behind.pending, droppedEvents: this.behind.dropped, ...(this.behind.lastError ? { error: this.behind.lastError } : {}) };
+    const held = this.behind.pending;
+    const error = this.behind.lastError ?? this.mirror?.lastError;
+    return { events: held.events, writes: held.writes + (this.closed ? 0 : (this.mirror?.pending() ?? 0)), droppedEvents: this.behind.dropped, ...(error ? { error } : {}) };
   }
 
-  /** Writes what the disk refused earlier; true when nothing is held any more. On the controller's timer. */
+  /** Undefined when what was written is already durable (SQLite, written in place); else resolves once it is, or after `timeoutMs`. */
+  durable(timeoutMs = 500): Promise<boolean> | undefined {
+    return this.mirror && !this.closed ? this.mirror.durable(timeoutMs) : undefined;
+  }
+
+  /** Writes what the disk (or the mirror) refused earlier; true when nothing is held here any more. On the controller's timer. */
   flush(): boolean {
-    return this.closed || this.behind.flush();
+    if (this.closed) return true;
+    this.mirror?.retry();
+    return this.behind.flush();
   }
 
   saveAgent(a: AgentRecord): void {
@@ -263,10 +290,12 @@ export class Store {
     return this.nextSeq - 1;
   }
 
-  close(): void {
+  /** Writes what it can of what is held (a mirror gets `settleMs` to take the rest), then closes. */
+  async close(settleMs = 2_000): Promise<void> {
     if (this.closed) return;
     this.behind.flush();
     this.closed = true;
+    if (this.mirror) await this.mirror.settle(settleMs); // SQLite alone closes at once, before this returns
     this.db.close();
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { HealthRule } from './profile.ts';
-import { Id, Timestamp } from './schemas.ts';
+import { Id, LeaderTerm, Timestamp } from './schemas.ts';
 
 export const ProbeSettings = Type.Object(
   {
@@ -41,6 +41,7 @@ export const DesiredConfig = Type.Object(
     version: Type.Integer({ minimum: 1, description: 'grows with every change to this agent\'s registered devices' }),
     ts: Timestamp,
     devices: Type.Array(DeviceConfig),
+    term: Type.Optional(LeaderTerm),
   },
   { additionalProperties: false },
 );

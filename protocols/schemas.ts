@@ -95,6 +95,13 @@ export type Heartbeat = Static<typeof Heartbeat>;
 export const Params = Type.Record(Type.String(), Type.Unknown());
 export type Params = Static<typeof Params>;
 
+/**
+ * The leader's term (controllers sharing PostgreSQL, controller/leadership.ts): grows with every new
+ * leader. Agents keep the newest term they saw and refuse a command from an older one — a leader that
+ * was paused and resumed must not act after another took over. Absent with a single controller.
+ */
+export const LeaderTerm = Type.Integer({ minimum: 1, description: "the leading controller's term; agents refuse commands from a term older than the newest they saw" });
+
 export const Command = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 128, description: 'unique; a repeated id is answered with the earlier result, never run twice' }),
@@ -108,6 +115,7 @@ export const Command = Type.Object(
      */
     ttlMs: Type.Integer({ minimum: 1, maximum: 600_000, description: 'time to live, measured by the agent from receipt: an action not finished by then is abandoned and answered expired' }),
     issuedBy: Type.String({ minLength: 1, description: 'controller for automatic decisions, else the user or client' }),
+    term: Type.Optional(LeaderTerm),
   },
   { additionalProperties: false },
 );
@@ -170,13 +178,18 @@ export const SlotState = Type.Object(
     primaryAvailable: Type.Boolean({ description: 'the primary is healthy again but not active: an engineer may switch back by hand (never automatic)' }),
     reason: Type.Optional(Type.String()),
     ts: Timestamp,
+    term: Type.Optional(LeaderTerm),
   },
   { additionalProperties: false },
 );
 export type SlotState = Static<typeof SlotState>;
 
+/** Who leads a pair of controllers, since when (their clock), under which term. */
+export const LeaderInfo = Type.Object({ term: LeaderTerm, name: Type.String({ minLength: 1 }), since: Timestamp }, { additionalProperties: false });
+export type LeaderInfo = Static<typeof LeaderInfo>;
+
 export const ControllerState = Type.Object(
-  { online: Type.Boolean(), ts: Timestamp, onAir: Type.Optional(Type.Boolean()), version: Type.Optional(Type.String()) },
+  { online: Type.Boolean(), ts: Timestamp, onAir: Type.Optional(Type.Boolean()), version: Type.Optional(Type.String()), leader: Type.Optional(LeaderInfo) },
   { additionalProperties: false },
 );
 export type ControllerState = Static<typeof ControllerState>;
@@ -232,6 +245,7 @@ export const StatusData = Type.Object(
   {
     onAir: Type.Boolean(),
     showsOnAir: Type.Array(Id, { description: 'shows on air now (failover is armed while any is, or by the engineer\'s override)' }),
+    leader: Type.Optional(LeaderInfo),
     agents: Type.Array(AgentSummary),
     devices: Type.Array(DeviceSummary),
     slots: Type.Array(SlotState),

@@ -24,7 +24,24 @@ const PROBE = { intervalMs: 100, timeoutMs: 80 };
 export class FleetStudio {
   readonly agents = new Map<string, ManagedProcess>();
   watcher!: Watcher;
-  private constructor(readonly dir: string, readonly controller: ControllerProcess, readonly brokerUrl: string) {}
+  private constructor(
+    readonly dir: string,
+    readonly controller: ControllerProcess,
+    readonly brokerUrl: string,
+    /** The live member of a slot as the database holds it (`agent/device`, or the primary when no row). */
+    private readonly storedLive: (slot: string) => Promise<string> = (slot) => Promise.resolve(sqliteLive(path.join(dir, 'data', 'onair.sqlite'), slot)),
+  ) {}
+
+  /**
+   * The same studio run by controllers the caller started (a pair on PostgreSQL, sharing `brokerUrl`);
+   * `controller` is the first of them, `storedLive` reads the live member from their database.
+   */
+  static async startWith(dir: string, o: { controller: ControllerProcess; brokerUrl: string; storedLive: (slot: string) => Promise<string> }): Promise<FleetStudio> {
+    const studio = new FleetStudio(dir, o.controller, o.brokerUrl, o.storedLive);
+    await studio.controllerOnline(0);
+    await studio.populate();
+    return studio;
+  }
 
   /** `broker`: an external one (Mosquitto) instead of the controller's embedded broker. */
   static async start(dir: string, broker?: { url: string }): Promise<FleetStudio> {
@@ -44,6 +61,14 @@ export class FleetStudio {
     controller.start();
     if (!broker) await waitForPort(controller.port, 10_000);
     await studio.controllerOnline(startedAt);
+    await studio.populate();
+    return studio;
+  }
+
+  /** Three agents, five devices in two slots, a show on air. */
+  private async populate(): Promise<void> {
+    const studio = this;
+    const dir = this.dir;
     for (const id of ['agent-a', 'agent-b', 'agent-c']) {
       const agent = await agentProcess(dir, id, studio.brokerUrl);
       agent.start();
@@ -68,7 +93,6 @@ export class FleetStudio {
     const startsAt = Date.now() + 1_000;
     await studio.ask('show.add', { id: 'chaos-show', studio: 'studio-a', startsAt, endsAt: startsAt + 6 * 3_600_000, slots: [CAMS, MICS], preShowMinutes: 0 });
     await studio.watcher.waitFor(() => studio.watcher.slots.get(CAMS)?.onAir && studio.watcher.slots.get(MICS)?.onAir, 10_000, 'the show on air');
-    return studio;
   }
 
   /** The controller announces itself (retained controller/state) once it has subscribed: before that, a request reaches no one. */
@@ -114,24 +138,31 @@ export class FleetStudio {
   async liveMember(slot: string): Promise<{ controller: string; retained: string; store: string }> {
     const name = (r: { agent: string; device: string } | null | undefined) => (r ? `${r.agent}/${r.device}` : 'none');
     const status = await this.ask('status', {});
-    const db = new Database(path.join(this.dir, 'data', 'onair.sqlite'), { readonly: true });
-    try {
-      const row = db.prepare('SELECT active_agent AS agent, active_device AS device FROM slot_assignments WHERE slot = ?').get(slot) as { agent: string | null; device: string | null } | undefined;
-      // No assignment row: the slot never switched, and its primary is live (what a restart restores).
-      const definition = JSON.parse((db.prepare('SELECT body FROM slots WHERE id = ?').get(slot) as { body: string }).body) as { primary: { agent: string; device: string } };
-      return {
-        controller: name(status.slots.find((s) => s.slot === slot)?.active),
-        retained: name(this.watcher.slots.get(slot)?.active),
-        store: row ? name(row.agent && row.device ? { agent: row.agent, device: row.device } : null) : name(definition.primary),
-      };
-    } finally {
-      db.close();
-    }
+    return { controller: name(status.slots.find((s) => s.slot === slot)?.active), retained: name(this.watcher.slots.get(slot)?.active), store: await this.storedLive(slot) };
   }
 
   async stop(): Promise<void> {
     await this.watcher?.stop();
     for (const a of this.agents.values()) await a.stop();
     await this.controller.stop();
+  }
+}
+
+type LiveRow = { agent: string | null; device: string | null } | undefined;
+
+/** The live member from a slot's assignment row and definition (either database). No row: the slot never switched, its primary is live. */
+export function liveFromRows(row: LiveRow, definitionBody: string): string {
+  const definition = JSON.parse(definitionBody) as { primary: { agent: string; device: string } };
+  if (!row) return `${definition.primary.agent}/${definition.primary.device}`;
+  return row.agent && row.device ? `${row.agent}/${row.device}` : 'none';
+}
+
+function sqliteLive(file: string, slot: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    const row = db.prepare('SELECT active_agent AS agent, active_device AS device FROM slot_assignments WHERE slot = ?').get(slot) as LiveRow;
+    return liveFromRows(row, (db.prepare('SELECT body FROM slots WHERE id = ?').get(slot) as { body: string }).body);
+  } finally {
+    db.close();
   }
 }

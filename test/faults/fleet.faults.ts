@@ -7,12 +7,12 @@
  * slot topic and the store after every cycle. The counts come from the controller's event log
  * (fleet-ledger.ts). Writes .faults/fleet.json.
  */
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
-import { eventsOf, type ControllerEvent } from '../../protocols/events.ts';
-import { ledger, type Ledger, type SlotView } from './fleet-ledger.ts';
-import { recordResults, RESULTS_DIR } from './results.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventsOf } from '../../protocols/events.ts';
+import { ledger } from './fleet-ledger.ts';
+import { recordResults } from './results.ts';
+import { chaosAudit, consistent, delivery, keepLogsOnFailure, lastSeq, slotsNow } from './fleet-audit.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
 import { hasMosquitto, mosquittoProcess, waitForPort } from '../support/processes.ts';
 import { CAMS, FleetStudio, MICS } from './fleet-studio.ts';
@@ -20,66 +20,13 @@ import { CAMS, FleetStudio, MICS } from './fleet-studio.ts';
 const CYCLES = Number(process.env.CHAOS_CYCLES ?? 30);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const results: Array<Record<string, unknown>> = [];
+const audit = chaosAudit(results);
 const dirs: string[] = [];
 
 recordResults('fleet', () => ({ cycles: CYCLES, phases: results }));
 afterAll(() => {
   for (const d of dirs) removeDir(d);
 });
-
-/** A failed run keeps every process's log in .faults/logs/ (the temp dir goes). */
-function keepLogsOnFailure(dir: string): void {
-  onTestFailed(() => {
-    const to = path.join(RESULTS_DIR, 'logs', path.basename(dir));
-    mkdirSync(to, { recursive: true });
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.log'))) copyFileSync(path.join(dir, file), path.join(to, file));
-    process.stderr.write(`logs of the failed run: ${to}\n`);
-  });
-}
-
-const lastSeq = (events: ControllerEvent[]) => events.at(-1)?.seq ?? 0;
-
-/** The live member agrees in the controller, the retained topic and the store (the topic may lag a moment). */
-async function consistent(studio: FleetStudio, label: string): Promise<void> {
-  for (const slot of [CAMS, MICS]) {
-    let seen = await studio.liveMember(slot);
-    for (let i = 0; i < 40 && !(seen.controller === seen.retained && seen.retained === seen.store); i += 1) {
-      await sleep(50);
-      seen = await studio.liveMember(slot);
-    }
-    expect(seen.retained, `${label}: ${slot} retained`).toBe(seen.controller);
-    expect(seen.store, `${label}: ${slot} stored`).toBe(seen.controller);
-  }
-}
-
-/** The slots as they stand: the ledger's starting point for a phase. */
-async function slotsNow(studio: FleetStudio): Promise<SlotView[]> {
-  const { slots } = await studio.ask('status', {});
-  return slots.map((s) => ({ id: s.slot, members: [s.primary, ...s.backups].map((m) => `${m.agent}/${m.device}`), active: s.active ? `${s.active.agent}/${s.active.device}` : null }));
-}
-
-/**
- * A phase's figures from the event log. `caused`: live-member failures the phase caused on purpose
- * (a restart phase causes none, and then no device may be declared failed at all).
- */
-function audit(studio: FleetStudio, log: ControllerEvent[], from: number, start: SlotView[], phase: string, cycles: number, caused: number | 'either'): Ledger {
-  const l = ledger(log, from, start);
-  results.push({ phase, cycles, caused, ...l, ...delivery(studio, log) });
-  if (caused === 0) {
-    expect(l.realFailures, `${phase}: no live member declared failed`).toBe(0);
-  } else if (caused !== 'either') {
-    expect(l.realFailures, `${phase}: the failures caused`).toBeGreaterThanOrEqual(caused);
-  }
-  expect(l.withoutFailure, `${phase}: failovers without a failure`).toBe(0);
-  expect(l.failovers + l.failuresSwitchedByHand + l.failuresEndedDown, `${phase}: one failover per failure`).toBe(l.realFailures);
-  expect(l.unexplainedDowns, `${phase}: slot down with a healthy member`).toBe(0);
-  return l;
-}
-
-/** Events lost (in the log while the watcher was connected, never received) or received twice. */
-function delivery(studio: FleetStudio, log: ControllerEvent[]): { lost: number; duplicated: number } {
-  return { lost: studio.watcher.missedFrom(log).length, duplicated: studio.watcher.duplicates().length };
-}
 
 describe('fleet chaos on air (embedded broker)', () => {
   it('survives controller kill -9, agent kill -9, flapping, double failures and racing requests', async () => {

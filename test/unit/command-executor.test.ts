@@ -23,6 +23,29 @@ function setup(execute: CommandTarget['execute'] = async () => ({ data: { done: 
 }
 
 describe('command executor', () => {
+  it('refuses a command from an older leader term than the newest it saw, and never runs it', async () => {
+    const s = setup();
+    s.executor.handle(s.command({ id: 'old-ok', term: 2 })); // a single term so far: accepted
+    s.executor.noteLeaderTerm(3); // controller/state: a new leader
+    s.executor.handle(s.command({ id: 'stale', term: 2 }));
+    s.executor.handle(s.command({ id: 'cancel-stale', action: 'cancel', params: { command: 'old-ok' }, term: 2 }));
+    s.executor.handle(s.command({ id: 'new', term: 3 }));
+    s.executor.handle(s.command({ id: 'no-term' })); // a single controller, or a person's tool: no term, no fence
+    await s.flush();
+    const final = new Map(s.results.filter((r) => r.status !== 'accepted').map((r) => [r.id, r]));
+    expect(final.get('stale')).toMatchObject({ status: 'rejected', error: "from a controller that no longer leads (term 2; the leader's term is 3)" });
+    expect(final.get('cancel-stale')?.status).toBe('rejected');
+    expect(final.get('new')?.status).toBe('succeeded');
+    expect(final.get('no-term')?.status).toBe('succeeded');
+    expect(s.runs()).toBe(3);
+    // A newer term seen on a command counts too; an older announcement never lowers it.
+    s.executor.handle(s.command({ id: 'newer', term: 5 }));
+    s.executor.noteLeaderTerm(4);
+    s.executor.handle(s.command({ id: 'four', term: 4 }));
+    await s.flush();
+    expect(s.results.find((r) => r.id === 'four')?.status).toBe('rejected');
+  });
+
   it('answers accepted, then succeeded with the data', async () => {
     const s = setup();
     s.executor.handle(s.command());

@@ -53,4 +53,13 @@ describe('controller config', () => {
       'c.yaml:2:1: slots: unknown field "slots" (slots are now built from registered devices: onair slot add studio/slot --primary DEVICE --backup DEVICE)',
     ]);
   });
+
+  it('refuses PostgreSQL with the embedded broker (the pair must share a broker), naming the line', () => {
+    expect(problems(() => parseControllerConfig('onAir: false\npostgres:\n  url: postgresql://onair@db/onair\n', 'c.yaml'))).toEqual([
+      'c.yaml:2:1: postgres: controllers sharing PostgreSQL must share an external broker: the embedded one stops with its controller (set broker.embedded: false and broker.url (Mosquitto, EMQX))',
+    ]);
+    const ok = parseControllerConfig('name: ctl-a\nbroker: { embedded: false, url: mqtt://broker:1883 }\npostgres: { url: postgresql://onair@db/onair, passwordFile: pg.password }\n', 'c.yaml');
+    expect(ok.postgres).toEqual({ url: 'postgresql://onair@db/onair', passwordFile: 'pg.password' });
+    expect(problems(() => parseControllerConfig('broker: { embedded: false }\npostgres: { url: mysql://x }\n', 'c.yaml'))[0]).toMatch(/^c\.yaml:2:\d+: postgres\.url/);
+  });
 });

@@ -1,0 +1,72 @@
+/**
+ * Everything the controller says on the broker goes through here: checked against the contract,
+ * tagged with the leader's term where the contract has one, silenced while a leader of a pair is not
+ * sure it still leads, and — on PostgreSQL — an event is published only once it is stored, so a
+ * leader killed a moment later never leaves the fleet an event the database does not have (the next
+ * leader numbers on from the database).
+ */
+import type { Logger } from '../lib/logger.ts';
+import { errorMessage } from '../lib/timeout.ts';
+import { encode } from '../protocols/codec.ts';
+import { TOPICS, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
+import type { ControllerEvent } from '../protocols/events.ts';
+import type { LeaderInfo } from '../protocols/schemas.ts';
+import type { Bus } from './bus.ts';
+
+export interface AnnouncerDependencies {
+  bus: () => Bus | undefined;
+  log: Logger;
+  counters: Record<string, number>;
+  /** The leader of controllers sharing a database; absent for a controller alone. */
+  leader?: { info: LeaderInfo; fresh(): boolean } | undefined;
+  /** Resolves once everything stored so far is durable (PostgreSQL); undefined when it already is (SQLite). */
+  durable: () => Promise<boolean> | undefined;
+}
+
+export class Announcer {
+  constructor(private readonly d: AnnouncerDependencies) {}
+
+  /** `{term}` for payloads that carry the leader's term (commands, slot states, desired configs). */
+  term(): { term?: number } {
+    return this.d.leader ? { term: this.d.leader.info.term } : {};
+  }
+
+  /** `{leader}` for the controller's state and status. */
+  leader(): { leader?: LeaderInfo } {
+    return this.d.leader ? { leader: this.d.leader.info } : {};
+  }
+
+  /** Whether this controller may act: alone, always; in a pair, while its lease is fresh. */
+  mayAct(): boolean {
+    return this.d.leader?.fresh() ?? true;
+  }
+
+  /** An event, once it is stored. */
+  event(stored: ControllerEvent): void {
+    const durable = this.d.durable();
+    if (!durable) return this.sendEvent(stored);
+    void durable.then(() => this.sendEvent(stored));
+  }
+
+  private sendEvent(stored: ControllerEvent): void {
+    if (this.d.bus()?.connected) this.publish('controllerEvents', topic.controllerEvents(), stored);
+  }
+
+  /** A payload that breaks our own contract is a bug: logged and counted, never thrown into whoever called. */
+  publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
+    const bus = this.d.bus();
+    if (!bus) return;
+    // A leader not sure it still leads (paused, cut off from PostgreSQL) says nothing: another may lead by now.
+    if (!this.mayAct()) return void (this.d.counters.fencedPublishes! += 1);
+    const spec = TOPICS[name];
+    let bytes: Buffer;
+    try {
+      bytes = encode(name, payload);
+    } catch (err) {
+      this.d.counters.unpublishable! += 1;
+      this.d.log.error({ topic: mqttTopic, err: errorMessage(err) }, 'refused to publish a payload that breaks the contract');
+      return;
+    }
+    bus.publish(mqttTopic, bytes, { qos: spec.qos, retain: spec.retain });
+  }
+}

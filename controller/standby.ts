@@ -1,0 +1,135 @@
+/**
+ * A controller that shares PostgreSQL with others: it stands by until it holds the lead
+ * (controller/leadership.ts), then loads the store from PostgreSQL and runs as the Controller does
+ * alone, with its term on everything it sends. When it loses the lead (its session ended, a newer
+ * term seen, its lease stale after a pause) it stops at once without a word on the broker, and
+ * stands by again.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { errorMessage, sleep } from '../lib/timeout.ts';
+import { readSecret } from '../lib/secret.ts';
+import type { LeaderInfo } from '../protocols/schemas.ts';
+import { Controller, type ControllerDependencies } from './controller.ts';
+import { Leadership, type LeadershipTiming } from './leadership.ts';
+import { openPostgresStore } from './store-postgres.ts';
+import type { Change } from './pg-mirror.ts';
+
+export interface StandbyOptions extends Omit<ControllerDependencies, 'openStore' | 'leader'> {
+  timing?: Partial<LeadershipTiming>;
+  /** Each time this controller starts to lead (tests, measurements). */
+  onLeading?: (info: LeaderInfo & { loadMs: number; rows: number }) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export type SeatState = 'standby' | 'leading' | 'stopped';
+
+/** One controller's seat in a pair (or more) sharing a PostgreSQL database. */
+export class ControllerSeat {
+  private controller: Controller | undefined;
+  private leadership: Leadership | undefined;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+  private unsent: (() => { term: number; changes: Change[] }) | undefined;
+  state: SeatState = 'standby';
+
+  private constructor(private readonly o: StandbyOptions) {}
+
+  static start(o: StandbyOptions): ControllerSeat {
+    const seat = new ControllerSeat(o);
+    seat.loop = seat.run();
+    return seat;
+  }
+
+  /** The running Controller while this seat leads. */
+  get current(): Controller | undefined {
+    return this.controller;
+  }
+
+  get name(): string {
+    return this.o.config.name ?? os.hostname();
+  }
+
+  private async run(): Promise<void> {
+    const { config, log } = this.o;
+    const pgSettings = config.postgres;
+    if (!pgSettings) throw new Error('a controller seat needs postgres in its config');
+    const file = pgSettings.passwordFile && path.resolve(this.o.baseDir ?? process.cwd(), pgSettings.passwordFile);
+    const password = readSecret({ env: pgSettings.passwordEnv, file }, 'postgres', this.o.env ?? process.env);
+    let waitingSaid = '';
+    /** Writes the last term could not send; replayed only if nobody led in between (the next term is ours). */
+    let held: { term: number; changes: Change[] } | undefined;
+    while (!this.abort.signal.aborted) {
+      log.info({ name: this.name }, 'standing by: waiting for the lead');
+      const leadership = await Leadership.acquire({
+        url: pgSettings.url,
+        ...(password !== undefined ? { password } : {}),
+        name: this.name,
+        clock: this.o.clock,
+        log,
+        ...(this.o.timing ? { timing: this.o.timing } : {}),
+        signal: this.abort.signal,
+        onWaiting: (reason) => {
+          if (reason !== waitingSaid) log.info({ reason }, 'standing by');
+          waitingSaid = reason;
+        },
+      }).catch((err: Error) => (this.abort.signal.aborted ? undefined : Promise.reject(err)));
+      if (!leadership) break;
+      waitingSaid = '';
+      this.leadership = leadership;
+      const lost = new Promise<string>((resolve) => leadership.onLost(resolve));
+      try {
+        let loaded = { rows: 0, ms: 0 };
+        const acquiredAt = performance.now();
+        const replay = held && leadership.term === held.term + 1 ? held.changes : [];
+        if (held && replay.length === 0 && held.changes.length > 0) log.error({ lost: held.changes.length, term: held.term }, 'writes of the last term never reached PostgreSQL and another controller led since: they are dropped');
+        held = undefined;
+        this.controller = await Controller.start({
+          ...this.o,
+          leader: leadership,
+          openStore: async (hooks) => {
+            const opened = await openPostgresStore({ client: leadership.client, term: leadership.term, hooks, onFenced: (reason) => leadership.lose(reason), replay });
+            if (replay.length > 0) log.warn({ replayed: replay.length }, 'sent the writes the last term could not');
+            loaded = opened.loaded;
+            this.unsent = () => ({ term: leadership.term, changes: opened.unsent() });
+            return opened.store;
+          },
+        });
+        this.state = 'leading';
+        log.info({ term: leadership.term, loadedRows: loaded.rows, loadMs: loaded.ms, startMs: Math.round(performance.now() - acquiredAt) }, 'leading: deciding from now on');
+        this.o.onLeading?.({ ...leadership.info, loadMs: loaded.ms, rows: loaded.rows });
+        const reason = await Promise.race([lost, new Promise<string>((resolve) => this.abort.signal.addEventListener('abort', () => resolve('stopping'), { once: true }))]);
+        if (reason !== 'stopping') log.warn({ term: leadership.term, reason }, 'lost the lead: stopping without a word, then standing by');
+      } catch (err) {
+        log.error({ err: errorMessage(err) }, 'could not start leading; giving the lead up');
+      }
+      await this.stopLeading();
+      held = this.unsent?.();
+      this.unsent = undefined;
+      if (!this.abort.signal.aborted) this.state = 'standby';
+      await sleep(this.o.timing?.pollMs ?? 200, this.abort.signal).catch(() => undefined);
+    }
+  }
+
+  private async stopLeading(): Promise<void> {
+    const controller = this.controller;
+    this.controller = undefined;
+    await controller?.stop().catch((err: Error) => this.o.log.error({ err: err.message }, 'stopping the controller failed'));
+    await this.leadership?.release();
+    this.leadership = undefined;
+  }
+
+  /** Ends leading (handing the lead to a standby) or standing by. */
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    this.abort.abort();
+    await this.loop?.catch((err: Error) => this.o.log.error({ err: err.message }, 'the controller seat failed'));
+  }
+
+  /** Resolves once the loop ends on its own (a fatal configuration problem). */
+  get done(): Promise<void> {
+    return this.loop ?? Promise.resolve();
+  }
+}

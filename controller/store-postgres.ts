@@ -1,0 +1,146 @@
+/**
+ * Opens the Store on PostgreSQL for the controller that leads (controller/leadership.ts): a working
+ * copy in memory, loaded from PostgreSQL, whose every change is sent back by the leader's own
+ * session in term-checked transactions (controller/pg-mirror.ts).
+ */
+import Database from 'better-sqlite3';
+import type pg from 'pg';
+import { errorMessage } from '../lib/timeout.ts';
+import { migrate } from './migrations.ts';
+import { captureChanges, drainOutbox, FencedError, heldChanges, loadWorkingCopy, mirroredTables, newestPending, outboxSize, sendChanges, syncPostgresSchema, type Change } from './pg-mirror.ts';
+import { Store, type StoreHooks, type StoreMirror } from './store.ts';
+
+export interface PostgresStoreOptions {
+  /** The session holding the leader's lock, and its term. */
+  client: pg.ClientBase;
+  term: number;
+  hooks?: StoreHooks;
+  /** The term was overtaken: PostgreSQL names another leader. */
+  onFenced: (reason: string) => void;
+  /** Writes the previous term of this same controller could not send (its session ended): sent first, before loading. */
+  replay?: Change[];
+}
+
+export interface OpenedPostgresStore {
+  store: Store;
+  /** After the store closed: the writes PostgreSQL never took (to replay if this controller leads again next). */
+  unsent(): Change[];
+  /** Rows copied into the working copy, and how long loading took. */
+  loaded: { rows: number; ms: number };
+}
+
+export async function openPostgresStore(o: PostgresStoreOptions): Promise<OpenedPostgresStore> {
+  const started = performance.now();
+  const db = new Database(':memory:');
+  migrate(db, o.hooks?.onMigrated);
+  const tables = mirroredTables(db);
+  await syncPostgresSchema(o.client, tables);
+  if (o.replay?.length) await sendChanges(o.client, tables, o.term, o.replay);
+  const rows = await loadWorkingCopy(o.client, db, tables);
+  const mirror = new OutboxDrain(db, tables, o);
+  captureChanges(db, tables, () => mirror.kick());
+  const store = new Store(db, { ...o.hooks, mirror });
+  return { store, unsent: () => mirror.unsent, loaded: { rows, ms: Math.round(performance.now() - started) } };
+}
+
+/** Sends the outbox as soon as something lands in it; held while PostgreSQL refuses (the storage alarm says so). */
+class OutboxDrain implements StoreMirror {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private troubled = false;
+  private fenced = false;
+  lastError: string | undefined;
+  /** Filled at close: what never reached PostgreSQL (nothing once fenced: another leader's state stands). */
+  unsent: Change[] = [];
+  private committedId = 0;
+  /** Callers waiting for a change to be committed, oldest first (so events go out in order). */
+  private readonly waiters: Array<{ target: number; resolve: (ok: boolean) => void; timer: NodeJS.Timeout }> = [];
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly tables: ReturnType<typeof mirroredTables>,
+    private readonly o: PostgresStoreOptions,
+  ) {}
+
+  pending(): number {
+    return this.db.open ? outboxSize(this.db) : 0;
+  }
+
+  /** A change landed (from inside a trigger): drain on the next turn, never inside the writer's statement. */
+  kick(): void {
+    if (this.fenced) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = new Promise<void>((resolve) => setImmediate(() => void this.drain().finally(resolve)));
+  }
+
+  durable(timeoutMs: number): Promise<boolean> {
+    const target = this.db.open ? newestPending(this.db) : 0;
+    if (target <= this.committedId) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const waiter = { target, resolve, timer: setTimeout(() => this.release(waiter, false), timeoutMs) };
+      this.waiters.push(waiter);
+      this.kick();
+    });
+  }
+
+  private committed(id: number): void {
+    this.committedId = id;
+    for (const w of [...this.waiters]) if (w.target <= id) this.release(w, true);
+  }
+
+  private release(waiter: (typeof this.waiters)[number], ok: boolean): void {
+    const at = this.waiters.indexOf(waiter);
+    if (at < 0) return;
+    this.waiters.splice(at, 1);
+    clearTimeout(waiter.timer);
+    waiter.resolve(ok);
+  }
+
+  /** The controller's retry timer: try again what PostgreSQL refused. */
+  retry(): void {
+    if (this.troubled) this.kick();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        const sent = await drainOutbox({ db: this.db, tables: this.tables, client: this.o.client, term: this.o.term, onCommitted: (id) => this.committed(id) });
+        if (this.troubled && this.pending() === 0) {
+          this.troubled = false;
+          this.lastError = undefined;
+          this.o.hooks?.onRecovered?.(sent);
+        }
+      } while (this.again && !this.fenced);
+    } catch (err) {
+      if (err instanceof FencedError) {
+        this.fenced = true;
+        this.o.onFenced(err.message);
+      } else {
+        this.lastError = errorMessage(err);
+        if (!this.troubled) {
+          this.troubled = true;
+          this.o.hooks?.onTrouble?.(err instanceof Error ? err : new Error(this.lastError));
+        }
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** What is left goes now, if PostgreSQL takes it within `timeoutMs`. Returns the rows left unsent. */
+  async settle(timeoutMs: number): Promise<number> {
+    const deadline = performance.now() + timeoutMs;
+    while (!this.fenced && this.pending() > 0 && performance.now() < deadline) {
+      this.kick();
+      await Promise.race([this.running, new Promise((r) => setTimeout(r, Math.max(1, deadline - performance.now())))]);
+      if (this.troubled) break;
+    }
+    this.unsent = this.fenced ? [] : heldChanges(this.db);
+    for (const w of [...this.waiters]) this.release(w, false);
+    return this.unsent.length;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * A throwaway PostgreSQL server for integration tests: Debian's `postgresql` package (installed by
+ * .ci/run), a new cluster in a temp dir on a free loopback port, trust logins, no unix socket in
+ * shared places. Run as the `postgres` user when the tests run as root (the server refuses root).
+ * Tests that need it are skipped where no PostgreSQL is installed, as Mosquitto's are.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort } from './processes.ts';
+
+const DEBIAN_ROOT = '/usr/lib/postgresql';
+
+/** The newest installed server's bin directory (Debian keeps each major version apart). */
+export function postgresBin(): string | undefined {
+  if (!existsSync(DEBIAN_ROOT)) return undefined;
+  const versions = readdirSync(DEBIAN_ROOT).filter((v) => existsSync(path.join(DEBIAN_ROOT, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? path.join(DEBIAN_ROOT, versions[0], 'bin') : undefined;
+}
+
+export const hasPostgres = (): boolean => postgresBin() !== undefined;
+
+export interface TestPostgres {
+  /** A new, empty database on the server, as a connection URL. */
+  database(name?: string): Promise<string>;
+  /** The server's port (a proxy in front of it can cut connections). */
+  port: number;
+  /** Stops the server immediately (every connection ends) and, with `restart`, brings it back on the same port. */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** Ends the server and removes its files. */
+  close(): Promise<void>;
+}
+
+let databases = 0;
+
+export async function startPostgres(): Promise<TestPostgres> {
+  const bin = postgresBin();
+  if (!bin) throw new Error('PostgreSQL is not installed (apt-get install -y postgresql)');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-pg-'));
+  chmodSync(dir, 0o777); // the postgres user writes here when the tests run as root
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  const run = (cmd: string, args: string[]): void => {
+    const full = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] as const : [path.join(bin, cmd), args] as const;
+    const r = spawnSync(full[0], full[1], { encoding: 'utf8', timeout: 30_000 });
+    if (r.status !== 0) throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || String(r.error)).slice(0, 2000)}`);
+  };
+  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200`;
+  const start = (): void => run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  start();
+  const admin = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  return {
+    port,
+    async database(name) {
+      databases += 1;
+      const db = name ?? `onair_test_${process.pid}_${databases}`;
+      const client = new pg.Client({ connectionString: admin });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${db}`);
+      } finally {
+        await client.end();
+      }
+      return `postgresql://postgres@127.0.0.1:${port}/${db}`;
+    },
+    async stop() {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    async restart() {
+      start();
+    },
+    async close() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
