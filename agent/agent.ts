@@ -10,7 +10,9 @@ import type { Logger } from '../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
 import { codecs, encode } from '../protocols/codec.ts';
 import { TOPICS, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
-import type { DesiredConfig } from '../protocols/device-config.ts';
+import { LocalDecision, type DesiredConfig } from '../protocols/device-config.ts';
+import { Value } from '@sinclair/typebox/value';
+import { CarryOn } from './carry-on.ts';
 import type { AgentConfig } from './config.ts';
 import { CommandExecutor } from './command-executor.ts';
 import type { DesiredConfigCache } from './config-cache.ts';
@@ -36,6 +38,8 @@ export interface AgentDependencies {
 }
 
 const SESSION_KEY = 'agent:session';
+const DECISIONS_KEY = 'agent:local-decisions';
+const SLOTS_PREFIX = topic.slot('');
 const lastSession = (kept: KeptState): number => {
   const value = kept.read(SESSION_KEY);
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
@@ -50,13 +54,18 @@ export const AGENT_RECONNECT_MAX_MS = 3_000;
 export class Agent {
   private client: MqttClient | undefined;
   private session = 0;
+  /** A report of decisions is retained on the broker (to clear once adopted). */
+  private reportedDecisions = true;
   /** Subscribed to commands and birth published on the current connection. */
   private ready = false;
   private readonly startedAt: number;
   private heartbeat: NodeJS.Timeout | undefined;
+  private aloneCheck: NodeJS.Timeout | undefined;
   private readonly devices: DeviceSet;
   private readonly executor: CommandExecutor;
   private readonly keptState: KeptState;
+  /** Fails over the slots this agent drives alone while the controller is out of reach (agent/carry-on.ts). */
+  private readonly carryOn: CarryOn;
   readonly counters = { invalidPayloads: 0, commands: 0, healthPublished: 0, configsApplied: 0 };
 
   constructor(private readonly d: AgentDependencies) {
@@ -90,6 +99,23 @@ export class Agent {
       },
       publish: (result) => this.publish('commandResult', topic.commandResult(this.id), result),
     });
+    const kept = this.keptState.read(DECISIONS_KEY);
+    this.carryOn = new CarryOn({
+      agentId: d.config.agentId,
+      clock: d.clock,
+      log: d.log,
+      aloneAfterMs: d.config.aloneAfterMs,
+      kept: Array.isArray(kept) ? kept.filter((x): x is LocalDecision => Value.Check(LocalDecision, x)) : [],
+      execute: (deviceId, action, params) => {
+        const device = this.devices.get(deviceId);
+        if (!device) return Promise.reject(new Error(`no device ${deviceId}`));
+        return device.runner.execute(action, params, AbortSignal.timeout(device.config.actionTimeoutMs));
+      },
+      onDecisions: (decisions) => {
+        this.keptState.write(DECISIONS_KEY, decisions);
+        this.publishDecisions();
+      },
+    });
   }
 
   get id(): string {
@@ -120,8 +146,8 @@ export class Agent {
         return { topic: topic.agentState(this.id), payload: encode('agentState', this.death()), qos: 1, retain: true };
       },
     });
-    this.client.on('connect', () => this.onConnect());
-    this.client.on('close', () => (this.ready = false));
+    this.client.on('connect', () => (this.carryOn.onLink(true), this.onConnect()));
+    this.client.on('close', () => ((this.ready = false), this.carryOn.onLink(false)));
     this.client.on('message', (t, payload) => this.onMessage(t, payload));
     this.devices.startLocal(config.devices);
     const cached = this.d.configCache?.load();
@@ -130,11 +156,13 @@ export class Agent {
       this.applyDesired(cached, false);
     }
     this.heartbeat = setInterval(() => this.sendHeartbeat(), config.heartbeatIntervalMs);
+    this.aloneCheck = setInterval(() => this.carryOn.tick(), 250); // acts the moment the controller has been gone long enough
     await waitForConnect(this.client, connectTimeoutMs);
   }
 
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.aloneCheck) clearInterval(this.aloneCheck);
     await this.devices.stopAll();
     this.keptState.flush();
     if (this.client) {
@@ -151,8 +179,10 @@ export class Agent {
     // Order matters: listen for commands before announcing anything, so no controller can
     // act on our health before we can hear it; then birth, then the latest health.
     client
-      .subscribeAsync([topic.controllerState(), topic.command(this.id), topic.desiredConfig(this.id)], { qos: 1 })
+      .subscribeAsync([topic.controllerState(), topic.command(this.id), topic.desiredConfig(this.id), ...this.carryOn.slotIds().map(topic.slot)], { qos: 1 })
       .then(() => {
+        // Failovers made alone go before the birth: the controller adopts them before it sees the failed health.
+        this.publishDecisions();
         this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
         this.publish('agentState', topic.agentState(this.id), {
           online: true,
@@ -174,6 +204,11 @@ export class Agent {
 
   private onMessage(mqttTopic: string, payload: Buffer): void {
     if (mqttTopic === topic.controllerState()) return this.onControllerState(payload);
+    if (mqttTopic.startsWith(SLOTS_PREFIX)) {
+      const state = payload.length > 0 ? codecs.slot.decode(payload) : undefined;
+      if (state?.ok) this.carryOn.onSlotState(state.value);
+      return;
+    }
     if (mqttTopic === topic.desiredConfig(this.id)) return this.onDesiredConfig(payload);
     if (mqttTopic !== topic.command(this.id)) return;
     const decoded = codecs.command.decode(payload);
@@ -190,7 +225,9 @@ export class Agent {
   private onControllerState(payload: Buffer): void {
     if (payload.length === 0) return;
     const decoded = codecs.controllerState.decode(payload);
-    if (decoded.ok && decoded.value.leader) this.executor.noteLeaderTerm(decoded.value.leader.term);
+    if (!decoded.ok) return;
+    if (decoded.value.leader) this.executor.noteLeaderTerm(decoded.value.leader.term);
+    this.carryOn.onControllerState(decoded.value.online);
   }
 
   private onDesiredConfig(payload: Buffer): void {
@@ -211,6 +248,12 @@ export class Agent {
 
   /** Applies a desired config; one from the controller is reported back and cached, one from the cache is only run. */
   private applyDesired(desired: DesiredConfig, fromController: boolean): void {
+    const before = new Set(this.carryOn.slotIds());
+    this.carryOn.setSlots(desired.slots ?? []);
+    const added = this.carryOn.slotIds().filter((id) => !before.has(id));
+    const removed = [...before].filter((id) => !this.carryOn.slotIds().includes(id));
+    if (this.client?.connected && added.length) void this.client.subscribeAsync(added.map(topic.slot), { qos: 1 }).catch(() => undefined);
+    if (this.client?.connected && removed.length) void this.client.unsubscribeAsync(removed.map(topic.slot)).catch(() => undefined);
     this.devices
       .apply(desired)
       .then((applied) => {
@@ -227,7 +270,17 @@ export class Agent {
     return this.devices.ids();
   }
 
+  /** Retained until adopted; an empty retained message clears the topic once nothing is left to report. */
+  private publishDecisions(): void {
+    if (!this.client?.connected) return; // sent at the next connect, before the birth
+    const decisions = this.carryOn.pending();
+    if (decisions.length > 0) this.publish('localDecisions', topic.localDecisions(this.id), { decisions: [...decisions] });
+    else if (this.reportedDecisions) this.client.publish(topic.localDecisions(this.id), '', { qos: 1, retain: true });
+    this.reportedDecisions = decisions.length > 0;
+  }
+
   private publishHealth(deviceId: string, health: HealthReport): void {
+    this.carryOn.onHealth(deviceId, health.status);
     // Not connected (or birth not out yet): keep only the latest, republished on connect.
     if (!this.ready) return;
     this.counters.healthPublished += 1;

@@ -12,6 +12,8 @@ export const AgentConfig = Type.Object(
     agentId: Id,
     broker: Type.Object(BrokerSettings.properties, { additionalProperties: false, default: {} }),
     heartbeatIntervalMs: Type.Integer({ minimum: 50, default: 1_000 }),
+    /** Without the controller (or the broker) this long during a show, the agent fails over the slots it drives alone itself (longer than a standby controller's takeover). */
+    aloneAfterMs: Type.Integer({ minimum: 0, default: 3_000 }),
     /** Health is published on every change and at least this often. */
     healthIntervalMs: Type.Integer({ minimum: 100, default: 5_000 }),
     devices: Type.Array(DeviceConfig, { default: [] }),

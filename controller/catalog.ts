@@ -3,6 +3,7 @@
  * audited with who made it, and — for devices — handed to the device's agent as its retained desired
  * config, which the agent applies live and confirms. Slots are built only from registered devices.
  */
+import { agentsDrivingAlone, localSlotsFor } from './local-slots.ts';
 import { Value } from '@sinclair/typebox/value';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -27,6 +28,8 @@ export interface CatalogDependencies {
   log: Logger;
   record: (event: NewEvent) => void;
   publishDesired: (agent: string, config: DesiredConfig) => void;
+  /** The controller's own rule, handed to agents that fail slots over alone. */
+  failAfterProbes?: number;
   status: (ref: DeviceRef) => DeviceStatus;
   /** The device was unregistered: forget its state (registry and store). */
   forgetDevice: (ref: DeviceRef) => void;
@@ -182,8 +185,10 @@ export class Catalog {
     if (problems.length > 0) throw new Error(`slot ${p.slot} cannot be defined:\n  ${problems.join('\n  ')}`);
     this.d.slots.assertDefinable(slot.id); // refused while the slot is failing over, before anything is stored
     // Stored first, then run: a change the store could not keep must not be live either.
+    const before = this.d.store.slots().find((s) => s.id === slot.id);
     const created = this.d.store.saveSlot(slot, this.d.clock.now());
     this.d.slots.define(slot);
+    for (const agent of agentsDrivingAlone(before, slot)) this.publishAgent(agent); // it fails this slot over alone
     this.d.record({ type: 'slot.defined', ts: this.d.clock.now(), slot: p.slot, by, data: { primary: refName(primary), backups: backups.map(refName), params: slot.params, changed: !created } });
     return { slot, created };
   }
@@ -197,7 +202,9 @@ export class Catalog {
     if (blocked) throw new Error(`slot ${p.slot} cannot be removed: ${blocked}`);
     if (!this.d.slots.exists(p.slot)) throw new Error(`no slot "${p.slot}"`);
     this.d.slots.assertDefinable(p.slot);
+    const removed = this.d.store.slots().find((s) => s.id === p.slot);
     this.d.store.removeSlot(p.slot);
+    for (const agent of agentsDrivingAlone(removed)) this.publishAgent(agent);
     this.d.slots.remove(p.slot);
     this.d.record({ type: 'slot.removed', ts: this.d.clock.now(), slot: p.slot, by, ...(p.reason ? { reason: p.reason } : {}), data: {} });
     return { slot: p.slot };
@@ -320,7 +327,8 @@ export class Catalog {
   }
 
   private desiredFor(agent: string, version: number): DesiredConfig {
-    return { version, ts: this.d.clock.now(), devices: this.d.store.registrations(agent).map((r) => this.deviceConfig(r)) };
+    const slots = localSlotsFor(agent, this.d.store.slots(), (ref, role, params) => this.role(ref, role, params), this.d.failAfterProbes ?? 2);
+    return { version, ts: this.d.clock.now(), devices: this.d.store.registrations(agent).map((r) => this.deviceConfig(r)), ...(slots.length ? { slots } : {}) };
   }
 
   /** Profile defaults under the unit's own settings; driver option defaults are the agent's to fill in. */

@@ -115,6 +115,7 @@ export class Controller {
       clock,
       log,
       record: (e) => this.record(e),
+      failAfterProbes: config.detection.failAfterProbes,
       publishDesired: (agent, desired) => this.publish('desiredConfig', topic.desiredConfig(agent), { ...desired, ...this.say.term() }),
       status: (ref) => this.registry.status(ref.agent, ref.device),
       forgetDevice: (ref) => this.fleet.forget(ref.agent, ref.device),
@@ -218,6 +219,7 @@ export class Controller {
     });
 
     this.intake = new MessageIntake({
+      adoptLocal: (agent, decision) => this.engine.adoptLocal(agent, decision),
       fleet: this.fleet,
       commands: this.commands,
       catalog: this.catalog,

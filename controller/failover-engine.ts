@@ -7,6 +7,7 @@
  * backups whose agent has been heard since the last (re)connect; and no "slot down" while agents may
  * still be coming back (the grace after a restart or reconnect) — the decision waits for the grace.
  */
+import type { LocalDecision } from '../protocols/device-config.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
@@ -106,6 +107,28 @@ export class FailoverEngine {
    * An agent was heard live again: its lamps are told again, and a slot waiting for a reachable member
    * (down, or its live member failed during the grace) may have one now — whatever its status did.
    */
+  /**
+   * An agent failed a slot it drives alone over on its own while it could not reach us: the gear already
+   * switched, so its decision stands and is recorded once, with no command and no second decision.
+   */
+  adoptLocal(agent: string, d: LocalDecision): string {
+    const slot = this.slots.get(d.slot);
+    const to = slot && [slot.def.primary, ...slot.def.backups].find((m) => m.agent === agent && m.device === d.to);
+    if (!slot || !to) return `${agent}/${d.to} is not a member of a slot ${d.slot}`;
+    if (sameRef(slot.active, to)) return 'already live';
+    if (slot.deciding) return 'not adopted: the controller is failing this slot over itself';
+    const from = slot.active;
+    const by = `${agent} (on its own)`;
+    slot.active = to;
+    slot.reason = undefined;
+    this.d.saveActive(slot.def.id, to);
+    this.d.record({ type: 'failover.succeeded', slot: slot.def.id, agent, device: d.to, by, reason: `${d.reason}; failed over by the agent while it could not reach the controller`, data: { from: refName(from), to: refName(to), durationMs: 0, attempts: [] }, ts: this.d.clock.now() });
+    this.publish(slot);
+    this.syncLamps(slot, by);
+    if (this.armed(slot)) this.reactToActive(slot); // the adopted member may have failed since
+    return 'adopted';
+  }
+
   onAgentReachable(agent: string): void {
     this.lamps.resend(agent, [...this.slots.values()].map((s) => s.def));
     for (const slot of this.slots.values()) {

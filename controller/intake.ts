@@ -8,7 +8,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { codecs } from '../protocols/codec.ts';
 import { parseTopic } from '../protocols/contract.ts';
-import type { AppliedConfig } from '../protocols/device-config.ts';
+import type { AppliedConfig, LocalDecision } from '../protocols/device-config.ts';
 import type { CommandResult } from '../protocols/schemas.ts';
 import type { Fleet } from './fleet.ts';
 import type { NewEvent } from './store.ts';
@@ -17,6 +17,8 @@ export interface IntakeDependencies {
   fleet: Fleet;
   commands: { onResult(agent: string, result: CommandResult): boolean };
   catalog: { onApplied(agent: string, report: AppliedConfig): void };
+  /** A failover an agent made alone while cut off: adopted, never decided twice (FailoverEngine.adoptLocal). */
+  adoptLocal: (agent: string, decision: LocalDecision) => string;
   router: { handle(op: string, payload: Buffer, user?: string): Promise<void> };
   record: (event: NewEvent) => void;
   clock: Clock;
@@ -69,6 +71,16 @@ export class MessageIntake {
         const m = codecs.appliedConfig.decode(payload);
         if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
         return this.d.catalog.onApplied(parsed.agentId, m.value);
+      }
+      case 'localDecisions': {
+        if (payload.length === 0) return; // cleared: the agent saw its decisions adopted
+        const m = codecs.localDecisions.decode(payload);
+        if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
+        for (const decision of m.value.decisions) {
+          const outcome = this.d.adoptLocal(parsed.agentId, decision);
+          this.d.log.info({ agent: parsed.agentId, slot: decision.slot, from: decision.from, to: decision.to, outcome }, 'a failover the agent made on its own');
+        }
+        return;
       }
       case 'request':
         if (retained) return; // a retained copy of a request was answered when it was made

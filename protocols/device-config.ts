@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { HealthRule } from './profile.ts';
-import { Id, LeaderTerm, Timestamp } from './schemas.ts';
+import { Id, LeaderTerm, Params, SlotId, Timestamp } from './schemas.ts';
 
 export const ProbeSettings = Type.Object(
   {
@@ -35,12 +35,30 @@ export const DeviceConfig = Type.Object(
 );
 export type DeviceConfig = Static<typeof DeviceConfig>;
 
+const RoleAction = Type.Object({ action: Type.String({ minLength: 1 }), params: Params }, { additionalProperties: false });
+
+/**
+ * A slot every member of which this agent drives: if it loses the controller during a show, the agent
+ * fails it over itself with the controller's rules (docs/deployment.md, "Agents carry on alone").
+ */
+export const LocalSlot = Type.Object(
+  {
+    id: SlotId,
+    /** In failover order, primary first; each with the action that puts it on air and the one that stands it down. */
+    members: Type.Array(Type.Object({ device: Id, activate: RoleAction, standby: RoleAction }, { additionalProperties: false }), { minItems: 2 }),
+    failAfterProbes: Type.Integer({ minimum: 1, description: 'failed probes in a row before the agent acts, as the controller counts them' }),
+  },
+  { additionalProperties: false },
+);
+export type LocalSlot = Static<typeof LocalSlot>;
+
 /** Retained on agents/{agentId}/config: the registered devices this agent must run. */
 export const DesiredConfig = Type.Object(
   {
-    version: Type.Integer({ minimum: 1, description: 'grows with every change to this agent\'s registered devices' }),
+    version: Type.Integer({ minimum: 1, description: 'grows with every change to this agent\'s registered devices or the slots it drives alone' }),
     ts: Timestamp,
     devices: Type.Array(DeviceConfig),
+    slots: Type.Optional(Type.Array(LocalSlot, { description: 'slots whose every member runs on this agent: it fails them over itself while it cannot reach the controller' })),
     term: Type.Optional(LeaderTerm),
   },
   { additionalProperties: false },
@@ -82,3 +100,21 @@ export const DeviceRegistration = Type.Object(
   { additionalProperties: false },
 );
 export type DeviceRegistration = Static<typeof DeviceRegistration>;
+
+/** A failover an agent made on its own while it could not reach the controller. */
+export const LocalDecision = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    slot: SlotId,
+    from: Id,
+    to: Id,
+    at: Timestamp,
+    reason: Type.String({ maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+export type LocalDecision = Static<typeof LocalDecision>;
+
+/** Retained on agents/{agentId}/decisions until the controller's slot state shows them adopted. */
+export const LocalDecisions = Type.Object({ decisions: Type.Array(LocalDecision, { maxItems: 100 }) }, { additionalProperties: false });
+export type LocalDecisions = Static<typeof LocalDecisions>;
