@@ -10,7 +10,8 @@ import type { Logger } from '../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
 import { codecs, encode } from '../protocols/codec.ts';
 import { TOPICS, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
-import { LocalDecision, type DesiredConfig } from '../protocols/device-config.ts';
+import type { DesiredConfig } from '../protocols/device-config.ts';
+import { LocalDecision } from '../protocols/schemas.ts';
 import { Value } from '@sinclair/typebox/value';
 import { CarryOn } from './carry-on.ts';
 import type { AgentConfig } from './config.ts';
@@ -54,8 +55,6 @@ export const AGENT_RECONNECT_MAX_MS = 3_000;
 export class Agent {
   private client: MqttClient | undefined;
   private session = 0;
-  /** A report of decisions is retained on the broker (to clear once adopted). */
-  private reportedDecisions = true;
   /** Subscribed to commands and birth published on the current connection. */
   private ready = false;
   private readonly startedAt: number;
@@ -111,9 +110,10 @@ export class Agent {
         if (!device) return Promise.reject(new Error(`no device ${deviceId}`));
         return device.runner.execute(action, params, AbortSignal.timeout(device.config.actionTimeoutMs));
       },
+      // Kept for a restart; carried by the birth and every heartbeat until the controller shows them adopted.
       onDecisions: (decisions) => {
         this.keptState.write(DECISIONS_KEY, decisions);
-        this.publishDecisions();
+        if (decisions.length > 0) this.sendHeartbeat(); // at once if the controller is there to hear it
       },
     });
   }
@@ -181,8 +181,6 @@ export class Agent {
     client
       .subscribeAsync([topic.controllerState(), topic.command(this.id), topic.desiredConfig(this.id), ...this.carryOn.slotIds().map(topic.slot)], { qos: 1 })
       .then(() => {
-        // Failovers made alone go before the birth: the controller adopts them before it sees the failed health.
-        this.publishDecisions();
         this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
         this.publish('agentState', topic.agentState(this.id), {
           online: true,
@@ -192,6 +190,7 @@ export class Agent {
           hostname: os.hostname(),
           devices: this.devices.ids(),
           heartbeatIntervalMs: this.d.config.heartbeatIntervalMs,
+          ...this.pendingDecisions(),
         });
         this.ready = true;
         for (const [deviceId, device] of this.devices.entries()) {
@@ -270,13 +269,10 @@ export class Agent {
     return this.devices.ids();
   }
 
-  /** Retained until adopted; an empty retained message clears the topic once nothing is left to report. */
-  private publishDecisions(): void {
-    if (!this.client?.connected) return; // sent at the next connect, before the birth
+  /** Failovers made alone that the controller has not shown adopted yet (agent/carry-on.ts). */
+  private pendingDecisions(): { decisions?: LocalDecision[] } {
     const decisions = this.carryOn.pending();
-    if (decisions.length > 0) this.publish('localDecisions', topic.localDecisions(this.id), { decisions: [...decisions] });
-    else if (this.reportedDecisions) this.client.publish(topic.localDecisions(this.id), '', { qos: 1, retain: true });
-    this.reportedDecisions = decisions.length > 0;
+    return decisions.length > 0 ? { decisions: [...decisions] } : {};
   }
 
   private publishHealth(deviceId: string, health: HealthReport): void {
@@ -290,7 +286,7 @@ export class Agent {
   private sendHeartbeat(): void {
     if (!this.client?.connected) return;
     const now = this.d.clock.now();
-    this.publish('heartbeat', topic.heartbeat(this.id), { session: this.session, ts: now, uptimeMs: now - this.startedAt });
+    this.publish('heartbeat', topic.heartbeat(this.id), { session: this.session, ts: now, uptimeMs: now - this.startedAt, ...this.pendingDecisions() });
   }
 
   private death(): PayloadOf<'agentState'> {

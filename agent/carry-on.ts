@@ -3,9 +3,10 @@
  * slots it drives alone — those whose every member runs on it (controller/local-slots.ts). With the
  * controller's own rules: it acts after the same number of failed probes in a row, takes the first
  * healthy member in the slot's order, never switches back to a member that failed, makes one
- * decision per failure. What it did is kept (across restarts) and reported when it reconnects, before
- * its birth, so the controller adopts it instead of deciding again; the report is cleared once the
- * controller's slot state shows it.
+ * decision per failure. What it did is kept (across restarts) and carried by the agent's birth and
+ * every heartbeat — the message that tells the controller the agent is back — so the controller adopts
+ * it before it could act on the failed health behind it; it is dropped once the controller's slot
+ * state shows it.
  *
  * Pure logic with an injected clock: the agent feeds it links, slot states and health, and gives it
  * a way to run an action on a device.
@@ -14,8 +15,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
-import type { LocalDecision, LocalSlot } from '../protocols/device-config.ts';
-import type { DeviceStatus, Params, SlotState } from '../protocols/schemas.ts';
+import type { LocalSlot } from '../protocols/device-config.ts';
+import type { DeviceStatus, LocalDecision, Params, SlotState } from '../protocols/schemas.ts';
 
 export interface CarryOnDependencies {
   agentId: string;
@@ -25,7 +26,7 @@ export interface CarryOnDependencies {
   aloneAfterMs: number;
   /** Runs an action on one of this agent's devices; throws when it did not succeed. */
   execute: (device: string, action: string, params: Params) => Promise<unknown>;
-  /** The decisions the controller has not adopted yet: kept and published (retained) by the agent. */
+  /** The decisions the controller has not adopted yet: kept by the agent and carried by its birth and heartbeats. */
   onDecisions: (decisions: readonly LocalDecision[]) => void;
   /** Decisions kept from before a restart. */
   kept?: readonly LocalDecision[];

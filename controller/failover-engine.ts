@@ -7,7 +7,7 @@
  * backups whose agent has been heard since the last (re)connect; and no "slot down" while agents may
  * still be coming back (the grace after a restart or reconnect) — the decision waits for the grace.
  */
-import type { LocalDecision } from '../protocols/device-config.ts';
+import type { LocalDecision } from '../protocols/schemas.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
@@ -77,6 +77,8 @@ export class FailoverEngine {
   /** The controller is stopping: no new decision starts, and one in flight ends without a verdict. */
   private halted = false;
   private readonly running = new Set<Promise<unknown>>();
+  /** Local decisions already handled (agent/id). */
+  private readonly adopted = new Set<string>();
 
   constructor(private readonly d: FailoverDependencies, definitions: SlotDefinition[], restoredActive: ReadonlyMap<string, DeviceRef | null> = new Map()) {
     this.lamps = new TallyLamps({ tally: d.tally, onProgram: (def, member) => d.program?.showsOnProgram(def, member) });
@@ -112,6 +114,10 @@ export class FailoverEngine {
    * switched, so its decision stands and is recorded once, with no command and no second decision.
    */
   adoptLocal(agent: string, d: LocalDecision): string {
+    // Repeated on every heartbeat until the agent sees the slot state: adopted once, never again (a later failover stands).
+    if (this.adopted.has(`${agent}/${d.id}`)) return 'seen';
+    if (this.adopted.size >= 1_000) this.adopted.clear();
+    this.adopted.add(`${agent}/${d.id}`);
     const slot = this.slots.get(d.slot);
     const to = slot && [slot.def.primary, ...slot.def.backups].find((m) => m.agent === agent && m.device === d.to);
     if (!slot || !to) return `${agent}/${d.to} is not a member of a slot ${d.slot}`;

@@ -8,8 +8,8 @@ import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { codecs } from '../protocols/codec.ts';
 import { parseTopic } from '../protocols/contract.ts';
-import type { AppliedConfig, LocalDecision } from '../protocols/device-config.ts';
-import type { CommandResult } from '../protocols/schemas.ts';
+import type { AppliedConfig } from '../protocols/device-config.ts';
+import type { CommandResult, LocalDecision } from '../protocols/schemas.ts';
 import type { Fleet } from './fleet.ts';
 import type { NewEvent } from './store.ts';
 
@@ -42,11 +42,13 @@ export class MessageIntake {
         if (payload.length === 0) return;
         const m = codecs.agentState.decode(payload);
         if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
+        if (!retained) this.adopt(parsed.agentId, m.value.decisions); // a retained birth's list is from its connect: stale
         return fleet.onAgentState(parsed.agentId, m.value, retained);
       }
       case 'heartbeat': {
         const m = codecs.heartbeat.decode(payload);
         if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
+        this.adopt(parsed.agentId, m.value.decisions); // before the heartbeat counts: no decision on its failed gear first
         return fleet.onHeartbeat(parsed.agentId, m.value);
       }
       case 'deviceHealth': {
@@ -72,22 +74,20 @@ export class MessageIntake {
         if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
         return this.d.catalog.onApplied(parsed.agentId, m.value);
       }
-      case 'localDecisions': {
-        if (payload.length === 0) return; // cleared: the agent saw its decisions adopted
-        const m = codecs.localDecisions.decode(payload);
-        if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
-        for (const decision of m.value.decisions) {
-          const outcome = this.d.adoptLocal(parsed.agentId, decision);
-          this.d.log.info({ agent: parsed.agentId, slot: decision.slot, from: decision.from, to: decision.to, outcome }, 'a failover the agent made on its own');
-        }
-        return;
-      }
       case 'request':
         if (retained) return; // a retained copy of a request was answered when it was made
         this.d.router.handle(parsed.op, payload, parsed.user).catch((err: Error) => this.d.log.error({ op: parsed.op, err: err.message }, 'a request failed outside its handler'));
         return;
       default:
         return;
+    }
+  }
+
+  /** Failovers the agent made alone: adopted, never decided a second time. */
+  private adopt(agent: string, decisions: readonly LocalDecision[] | undefined): void {
+    for (const decision of decisions ?? []) {
+      const outcome = this.d.adoptLocal(agent, decision);
+      if (outcome !== 'seen') this.d.log.info({ agent, slot: decision.slot, from: decision.from, to: decision.to, outcome }, 'a failover the agent made on its own');
     }
   }
 

@@ -76,7 +76,6 @@ const PEOPLE_READ = [
   'agents/+/results',
   'agents/+/config/applied',
   'agents/+/devices/+/health',
-  'agents/+/decisions',
 ];
 
 export function topicRules(who: Identity): TopicRules {
@@ -88,7 +87,7 @@ export function topicRules(who: Identity): TopicRules {
       // [Sparkplug B 3.0 §5.1: an edge node publishes only its own NBIRTH/NDATA/NDEATH]
       const own = `agents/${who.id}`;
       return {
-        publish: under([`${own}/state`, `${own}/heartbeat`, `${own}/results`, `${own}/config/applied`, `${own}/devices/+/health`, `${own}/decisions`]),
+        publish: under([`${own}/state`, `${own}/heartbeat`, `${own}/results`, `${own}/config/applied`, `${own}/devices/+/health`]),
         // Its own commands and desired config, the controller's liveness and term, and the slot states
         // (it fails over the slots it drives alone while it cannot reach the controller).
         read: under([`${own}/commands`, `${own}/config`, 'controller/state', 'slots/#']),

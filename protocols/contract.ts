@@ -10,7 +10,7 @@ import { REGISTRY_OPERATIONS } from './registry-operations.ts';
 import { PLAN_OPERATIONS } from './plan-operations.ts';
 import { IDENTITY_OPERATIONS } from './identity-operations.ts';
 import { CONSOLE_OPERATIONS } from './console-operations.ts';
-import { AppliedConfig, DesiredConfig, LocalDecisions } from './device-config.ts';
+import { AppliedConfig, DesiredConfig } from './device-config.ts';
 
 export const ROOT = 'onair/v1';
 
@@ -46,8 +46,8 @@ export const TOPICS = {
     qos: 0,
     retain: false,
     publisher: 'agent',
-    description: 'Periodic, so a hung agent whose TCP session stays up is still detected.',
-    maxBytes: KiB,
+    description: 'Periodic, so a hung agent whose TCP session stays up is still detected. Carries the failovers it made alone until the controller adopted them.',
+    maxBytes: 64 * KiB,
   }),
   deviceHealth: spec({
     pattern: 'agents/{agentId}/devices/{deviceId}/health',
@@ -75,15 +75,6 @@ export const TOPICS = {
     publisher: 'agent',
     description: '`accepted` as soon as the command is taken, then `succeeded` or `failed`; or directly `rejected` / `expired`.',
     maxBytes: 256 * KiB,
-  }),
-  localDecisions: spec({
-    pattern: 'agents/{agentId}/decisions',
-    schema: LocalDecisions,
-    qos: 1,
-    retain: true,
-    publisher: 'agent',
-    description: 'Failovers the agent made on its own while it could not reach the controller (slots it drives alone). Published before its birth on reconnect; the controller adopts each instead of deciding again, and the agent clears the topic once the slot states show them.',
-    maxBytes: 64 * KiB,
   }),
   slot: spec({
     pattern: 'slots/{slotId}',
@@ -183,7 +174,6 @@ export const topic = {
   commandResult: (agentId: string) => `${ROOT}/agents/${agentId}/results`,
   desiredConfig: (agentId: string) => `${ROOT}/agents/${agentId}/config`,
   appliedConfig: (agentId: string) => `${ROOT}/agents/${agentId}/config/applied`,
-  localDecisions: (agentId: string) => `${ROOT}/agents/${agentId}/decisions`,
   slot: (slotId: string) => `${ROOT}/slots/${slotId}`,
   controllerState: () => `${ROOT}/controller/state`,
   controllerEvents: () => `${ROOT}/controller/events`,
@@ -196,13 +186,12 @@ export const controllerSubscriptions = {
   deviceHealth: `${ROOT}/agents/+/devices/+/health`,
   commandResult: `${ROOT}/agents/+/results`,
   appliedConfig: `${ROOT}/agents/+/config/applied`,
-  localDecisions: `${ROOT}/agents/+/decisions`,
   requests: `${ROOT}/controller/requests/+`,
   userRequests: `${ROOT}/users/+/requests/+`,
 } as const;
 
 export type ParsedTopic =
-  | { name: 'agentState' | 'heartbeat' | 'command' | 'commandResult' | 'desiredConfig' | 'appliedConfig' | 'localDecisions'; agentId: string }
+  | { name: 'agentState' | 'heartbeat' | 'command' | 'commandResult' | 'desiredConfig' | 'appliedConfig'; agentId: string }
   | { name: 'deviceHealth'; agentId: string; deviceId: string }
   | { name: 'slot'; slotId: string }
   | { name: 'controllerState' | 'controllerEvents' }
@@ -235,7 +224,6 @@ export function parseTopic(mqttTopic: string): ParsedTopic | undefined {
         else if (b === 'commands') parsed = { name: 'command', agentId };
         else if (b === 'results') parsed = { name: 'commandResult', agentId };
         else if (b === 'config') parsed = { name: 'desiredConfig', agentId };
-        else if (b === 'decisions') parsed = { name: 'localDecisions', agentId };
       } else if (levels.length === ROOT_LEVELS + 4 && b === 'config' && c === 'applied') parsed = { name: 'appliedConfig', agentId };
       else if (levels.length === ROOT_LEVELS + 5 && b === 'devices' && c !== undefined && d === 'health') {
         if (!ID.test(c)) return ID.test(agentId) ? invalidId('device', c) : invalidId('agent', agentId);

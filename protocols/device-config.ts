@@ -100,21 +100,3 @@ export const DeviceRegistration = Type.Object(
   { additionalProperties: false },
 );
 export type DeviceRegistration = Static<typeof DeviceRegistration>;
-
-/** A failover an agent made on its own while it could not reach the controller. */
-export const LocalDecision = Type.Object(
-  {
-    id: Type.String({ minLength: 1, maxLength: 64 }),
-    slot: SlotId,
-    from: Id,
-    to: Id,
-    at: Timestamp,
-    reason: Type.String({ maxLength: 500 }),
-  },
-  { additionalProperties: false },
-);
-export type LocalDecision = Static<typeof LocalDecision>;
-
-/** Retained on agents/{agentId}/decisions until the controller's slot state shows them adopted. */
-export const LocalDecisions = Type.Object({ decisions: Type.Array(LocalDecision, { maxItems: 100 }) }, { additionalProperties: false });
-export type LocalDecisions = Static<typeof LocalDecisions>;

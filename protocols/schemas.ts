@@ -71,6 +71,27 @@ export type DeviceHealth = Static<typeof DeviceHealth>;
 export const ProbeReport = Type.Pick(DeviceHealth, ['status', 'checks', 'metrics', 'ts']);
 export type ProbeReport = Static<typeof ProbeReport>;
 
+/** A failover an agent made on its own while it could not reach the controller (agent/carry-on.ts). */
+export const LocalDecision = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    slot: SlotId,
+    from: Id,
+    to: Id,
+    at: Timestamp,
+    reason: Type.String({ maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+export type LocalDecision = Static<typeof LocalDecision>;
+
+/**
+ * Carried by the birth and every heartbeat until the controller's slot state shows them: the heartbeat
+ * that proves the agent is back is the one that tells what it did alone, so the controller adopts a
+ * decision before it can act on the failed health behind it.
+ */
+const PendingDecisions = Type.Optional(Type.Array(LocalDecision, { maxItems: 100, description: 'failovers made alone, not yet adopted' }));
+
 export const AgentState = Type.Object(
   {
     online: Type.Boolean(),
@@ -81,13 +102,14 @@ export const AgentState = Type.Object(
     hostname: Type.Optional(Type.String()),
     devices: Type.Optional(Type.Array(Id, { description: 'device ids this agent drives' })),
     heartbeatIntervalMs: Type.Optional(Type.Integer({ minimum: 1, description: 'the controller waits at least 3 of these before declaring the agent lost' })),
+    decisions: PendingDecisions,
   },
   { additionalProperties: false },
 );
 export type AgentState = Static<typeof AgentState>;
 
 export const Heartbeat = Type.Object(
-  { session: Session, ts: Timestamp, uptimeMs: Type.Integer({ minimum: 0 }) },
+  { session: Session, ts: Timestamp, uptimeMs: Type.Integer({ minimum: 0 }), decisions: PendingDecisions },
   { additionalProperties: false },
 );
 export type Heartbeat = Static<typeof Heartbeat>;

@@ -24,6 +24,13 @@ interface Fleet {
   cycles: number;
   phases: Array<{ phase: string; cycles: number; caused: number | 'either'; realFailures: number; failovers: number; manualSwitches: number; withoutFailure: number; slotDowns: number; unexplainedDowns: number; lost: number; duplicated: number }>;
 }
+interface Pair {
+  kills: number;
+  takeover: { n: number; p50: number | null; p99: number | null; max: number | null; all: Array<{ how: string; ms: number }> };
+  failoverAfterKill: { n: number; p50: number | null; p99: number | null };
+  staleCommands: { sent: number; executed: number };
+  phases: Fleet['phases'];
+}
 interface Fuzz {
   runs: number;
   targets: Array<{ target: string; runs: number; ms: number; heapGrowthMb: number | null; refused: number; accepted: number }>;
@@ -58,13 +65,35 @@ function teardown(): void {
     process.stdout.write('\ndocs/faults.md not rewritten: the run failed\n');
     return;
   }
-  writeFileSync('docs/faults.md', render(matrix, fleet, fuzz));
+  // The pair run needs PostgreSQL and Mosquitto; without them its section is left out.
+  const pairFile = '.faults/pair.json';
+  const pair = fresh(pairFile) ? (JSON.parse(readFileSync(pairFile, 'utf8')) as Pair & Outcome) : undefined;
+  if (pair?.failed) {
+    process.stdout.write('\ndocs/faults.md not rewritten: the run failed\n');
+    return;
+  }
+  writeFileSync('docs/faults.md', render(matrix, fleet, fuzz, pair));
   process.stdout.write('\ndocs/faults.md written from this run\n');
 }
 
 const ms = (v: number | null): string => (v === null ? '—' : `${v}`);
 
-function render(matrix: Matrix, fleet: Fleet, fuzz: Fuzz): string {
+function pairSection(pair: Pair | undefined): string[] {
+  if (!pair) return [];
+  const t = pair.takeover;
+  return [
+    '## Two controllers on PostgreSQL',
+    '',
+    `The same show, run by two controllers sharing a PostgreSQL database and Debian's Mosquitto (each controller reaching PostgreSQL through its own TCP proxy, so its link can be cut without a FIN). Takeover: from the kill, pause or cut to the new leader's announcement on \`controller/state\`: p50 ${ms(t.p50)} ms, p99 ${ms(t.p99)} ms, max ${ms(t.max)} ms (n = ${t.n}). The leader and the live camera failing at once → the backup live: p50 ${ms(pair.failoverAfterKill.p50)} ms, p99 ${ms(pair.failoverAfterKill.p99)} ms (n = ${pair.failoverAfterKill.n}). Commands from a controller that no longer led: ${pair.staleCommands.sent} sent, ${pair.staleCommands.executed} carried out.`,
+    '',
+    '| phase | cycles | failures caused | real failures | automatic failovers | failovers without a failure | slot down (with a healthy member) | events lost | events duplicated |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...pair.phases.map((p) => `| ${p.phase} | ${p.cycles} | ${p.caused} | ${p.realFailures} | ${p.failovers} | ${p.withoutFailure} | ${p.slotDowns} (${p.unexplainedDowns}) | ${p.lost} | ${p.duplicated} |`),
+    '',
+  ];
+}
+
+function render(matrix: Matrix, fleet: Fleet, fuzz: Fuzz, pair?: Pair): string {
   const s = matrix.settings;
   const f = matrix.footprint;
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
@@ -95,6 +124,7 @@ function render(matrix: Matrix, fleet: Fleet, fuzz: Fuzz): string {
     '',
     'After every cycle the live member of each slot is the same in the controller, the retained slot topic and the store.',
     '',
+    ...pairSection(pair),
     '## Fuzzing',
     '',
     `fast-check, ${fuzz.runs} inputs per target (\`npm test\` runs a few hundred of each). Properties: no exception escapes; a refused input leaves the state as it was; framers never hold more than one maximal frame; an accepted payload encodes back to itself. Heap growth is measured after a forced GC.`,

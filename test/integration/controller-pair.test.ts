@@ -16,7 +16,7 @@ import { controllerProcess, type ControllerProcess } from '../support/processes.
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { PairWatch } from '../support/pair-watch.ts';
-import { closeClient, registerGear, removeDir, simulate, startAgent, tempDir, waitUntil } from './helpers.ts';
+import { closeClient, registerGear, removeDir, runOnair, simulate, startAgent, tempDir, waitUntil } from './helpers.ts';
 
 const SLOT = 'studio-a/cam-wide';
 let server: TestPostgres;
@@ -84,6 +84,9 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
     const afterKill = Date.now() - killedAt;
     expect(watch.leader()!.term).toBe(firstTerm + 1);
     expect(afterKill).toBeLessThan(2_000);
+    // onair status names the leader, its term and since when.
+    const status = await runOnair(broker.url, 'status');
+    expect(status.stdout).toMatch(new RegExp(`leader: ctl-b \\(term ${firstTerm + 1}\\) since \\d{4}-\\d\\d-\\d\\d`));
 
     // The new leader acts: a real failure is failed over once, by it, with its term.
     await new Promise((r) => setTimeout(r, 1_500)); // its fleet settles (agents heard again)

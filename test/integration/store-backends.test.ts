@@ -12,7 +12,9 @@ import { Store, type StoreHooks } from '../../controller/store.ts';
 import { Leadership } from '../../controller/leadership.ts';
 import { openPostgresStore } from '../../controller/store-postgres.ts';
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.ts';
-import { removeDir, tempDir } from './helpers.ts';
+import { removeDir, tempDir, waitUntil } from './helpers.ts';
+import type { Change } from '../../controller/pg-mirror.ts';
+import pg from 'pg';
 
 interface Backend {
   name: string;
@@ -97,5 +99,89 @@ describe.each(backends)('the store on $name', (backend) => {
     // Numbering goes on where it stopped: no event number is used twice.
     expect(r.appendEvent({ type: 'onair.changed', ts: 9_000, data: { onAir: true, manualOnAir: true, slots: [] } }).seq).toBe(before.count + 1);
     await again.close();
+  }, 30_000);
+});
+
+describe.skipIf(!hasPostgres())('the store on PostgreSQL: fencing, a database that goes away, a schema from an older version', () => {
+  const open = async (url: string, replay?: Change[]) => {
+    const leadership = await Leadership.acquire({ url, name: 'test', clock: systemClock, log: silentLogger() });
+    const fenced: string[] = [];
+    const opened = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: (r) => fenced.push(r), ...(replay ? { replay } : {}) });
+    return { ...opened, leadership, fenced };
+  };
+  const count = async (url: string, sql: string): Promise<number> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
+    } finally {
+      await client.end();
+    }
+  };
+  const exec = async (url: string, sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const onAir = (ts: number) => ({ type: 'onair.changed' as const, ts, data: { onAir: true, manualOnAir: true, slots: [] } });
+
+  it('a write under an overtaken term reaches nothing: the store says it is fenced', async () => {
+    const url = await server!.database();
+    const a = await open(url);
+    a.store.appendEvent(onAir(1));
+    expect(await a.store.durable()).toBe(true);
+    // Another leader's term (as if the lock had passed while this one was cut off).
+    await count(url, 'UPDATE onair_leadership SET term = term + 1 RETURNING 1 AS n');
+    a.store.appendEvent(onAir(2));
+    await waitUntil(() => a.fenced.length > 0, 5_000, 'the fence');
+    expect(a.fenced[0]).toMatch(/names term 2 as the leader's; this controller holds term 1/);
+    expect(await count(url, 'SELECT COUNT(*) AS n FROM events')).toBe(1);
+    await a.store.close(100);
+    expect(a.unsent(), 'fenced writes are not kept for a replay').toEqual([]);
+    await a.leadership.release();
+  }, 30_000);
+
+  it('PostgreSQL stopped past the retry intervals: writes are held, and the same controller leading again sends them first, in order', async () => {
+    const url = await server!.database();
+    const a = await open(url);
+    a.store.appendEvent(onAir(1));
+    expect(await a.store.durable()).toBe(true);
+    await server!.stop();
+    for (let i = 2; i <= 6; i += 1) a.store.appendEvent(onAir(i));
+    a.store.saveSlotActive('studio-a/cam', { agent: 'agent-a', device: 'cam-2' }, 6);
+    await new Promise((r) => setTimeout(r, 3_500)); // longer than the 1 s retry and the 3 s reconnect cap
+    a.store.flush();
+    expect(a.store.backlog().writes).toBeGreaterThan(0);
+    await a.store.close(200);
+    const held = a.unsent();
+    expect(held.length).toBe(6);
+    await a.leadership.release();
+    await server!.restart();
+    const b = await open(url, held); // the next term, nobody led in between
+    expect(b.leadership.term).toBe(a.leadership.term + 1);
+    expect(b.store.events({ limit: 100 }).map((e) => e.ts)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(b.store.loadSlotAssignments().get('studio-a/cam')).toEqual({ agent: 'agent-a', device: 'cam-2' });
+    await b.store.close();
+    await b.leadership.release();
+  }, 60_000);
+
+  it('tables from an older schema get the columns a later migration added; rows keep their defaults', async () => {
+    const url = await server!.database();
+    const a = await open(url);
+    await a.store.identities(systemClock).addUser('eve', 'engineer', 'a long password 1');
+    expect(await a.store.durable()).toBe(true);
+    await a.store.close();
+    await a.leadership.release();
+    await exec(url, 'ALTER TABLE identities DROP COLUMN kdf'); // as an OnAir before migration 4 left it
+    const b = await open(url);
+    expect(await count(url, "SELECT COUNT(*) AS n FROM information_schema.columns WHERE table_name = 'identities' AND column_name = 'kdf'")).toBe(1);
+    const login = await b.store.identities(systemClock).login('eve', 'a long password 1');
+    expect(login.ok, 'the row read back with the default cost of its time').toBe(true);
+    await b.store.close();
+    await b.leadership.release();
   }, 30_000);
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { CarryOn } from '../../agent/carry-on.ts';
-import type { LocalDecision, LocalSlot } from '../../protocols/device-config.ts';
-import type { SlotState } from '../../protocols/schemas.ts';
+import type { LocalSlot } from '../../protocols/device-config.ts';
+import type { LocalDecision, SlotState } from '../../protocols/schemas.ts';
 
 const SLOT: LocalSlot = {
   id: 'studio-a/cam',
