@@ -18,7 +18,8 @@ function setup(execute: CommandTarget['execute'] = async () => ({ data: { done: 
     publish: (r) => results.push(r),
   });
   const command = (over: Partial<Command> = {}): Command => ({ id: 'c1', device: 'cam-1', action: 'activate', params: {}, ttlMs: 2_000, issuedBy: 'test', ...over });
-  const flush = () => new Promise((r) => setTimeout(r, 0));
+  // The action starts on setImmediate and settles in promise jobs: a timer of 0 could fire first on a loaded machine.
+  const flush = () => new Promise((r) => setTimeout(r, 10));
   return { clock, results, executor, command, flush, runs: () => runs, signals };
 }
 

@@ -39,7 +39,7 @@ describe('payload bounds', () => {
   it('refuses a payload that nests too deep or is too large before parsing it', () => {
     const deep = `{"online":true,"session":1,"ts":1,"hostname":${'['.repeat(MAX_NESTING + 1)}${']'.repeat(MAX_NESTING + 1)}}`;
     expect(codecs.agentState.decode(deep)).toEqual({ ok: false, reason: `payload nests deeper than ${MAX_NESTING} levels` });
-    expect(codecs.heartbeat.decode(Buffer.alloc(2_000, 0x20))).toEqual({ ok: false, reason: 'payload of 2000 bytes is over the 1024-byte limit' });
+    expect(codecs.heartbeat.decode(Buffer.alloc(70_000, 0x20))).toEqual({ ok: false, reason: 'payload of 70000 bytes is over the 65536-byte limit' });
   });
 });
 
