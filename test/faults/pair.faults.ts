@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { recordResults } from './results.ts';
 import { chaosAudit, consistent, delivery, keepLogsOnFailure, lastSeq, slotsNow } from './fleet-audit.ts';
 import { CAMS, FleetStudio, liveFromRows } from './fleet-studio.ts';
-import { removeDir, tempDir, waitUntil } from '../integration/helpers.ts';
+import { eventually, removeDir, tempDir, waitUntil } from '../integration/helpers.ts';
 import { controllerProcess, hasMosquitto, mosquittoProcess, waitForPort, type ControllerProcess } from '../support/processes.ts';
 import { hasPostgres, startPostgres } from '../support/postgres.ts';
 import { PairWatch } from '../support/pair-watch.ts';
@@ -50,6 +50,17 @@ recordResults('pair', () => {
 afterAll(() => {
   for (const d of dirs) removeDir(d);
 });
+
+/** A restarted controller has its PostgreSQL session open (it asks for the lock): the next kill has a standby to take over. */
+async function standingBy(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await eventually(async () => Number((await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1', [`onair-controller ${name}`])).rows[0]!.n) > 0, 20_000, `${name} standing by`);
+  } finally {
+    await client.end();
+  }
+}
 
 /** The live member as PostgreSQL holds it. */
 function postgresLive(url: string): (slot: string) => Promise<string> {
@@ -127,6 +138,7 @@ describe.runIf(hasPostgres() && hasMosquitto())('two controllers on PostgreSQL d
           failoversAfterKill.push(Date.now() - killedAt);
         }
         victim.start(); // back, as the standby
+        await standingBy(url, before.name);
         if (live) await studio.fault(live.agent, live.device, 'none');
         await studio.allOk(20_000);
         await consistent(studio, `kill cycle ${cycle}`);
