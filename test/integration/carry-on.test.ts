@@ -7,39 +7,32 @@
  * with simulated cameras driven over MQTT.
  */
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { startEmbeddedBroker } from '../../controller/broker.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { topic } from '../../protocols/contract.ts';
-import { closeClient, collect, rawClient, registerGear, removeDir, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, closeClient, collect, rawClient, registerGear, simulate, startAgent, startController, waitUntil } from './helpers.ts';
 
 const SLOT = 'studio-a/cam-wide';
-let dir: string;
-let cleanup: Array<() => Promise<unknown>> = [];
-
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-  removeDir(dir);
-});
+const cleanup = cleanupAfterEach();
 
 describe('an agent carrying on alone', () => {
   it('fails over the slot it drives alone while the controller is gone; the controller adopts it and decides nothing more', async () => {
-    dir = tempDir();
+    const dir = cleanup.tempDir();
     const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
-    cleanup.push(() => broker.close());
+    cleanup.defer(() => broker.close());
     const start = (): Promise<Controller> =>
       startController({ dataDir: path.join(dir, 'data'), config: { broker: { embedded: false, url: broker.url }, onAir: true, detection: { restartGraceMs: 2_000, recoverAfterMs: 500 } } });
     let controller = await start();
-    cleanup.push(() => controller.stop());
+    cleanup.defer(() => controller.stop());
     const agent = await startAgent(broker.url, 'agent-a', [], { aloneAfterMs: 1_500 });
-    cleanup.push(() => agent.stop());
+    cleanup.defer(() => agent.stop());
     const cams = [{ id: 'cam-1', kind: 'camera' as const }, { id: 'cam-2', kind: 'camera' as const }];
     await registerGear(broker.url, [{ agent: 'agent-a', devices: cams }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: {} }]);
     await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 10_000, 'both cameras ok');
     const watcher = await rawClient(broker.url);
-    cleanup.push(() => closeClient(watcher));
+    cleanup.defer(() => closeClient(watcher));
     const heartbeats = await collect(watcher, topic.heartbeat('agent-a'));
     type Decision = { from: string; to: string; at: number };
     const carried = (m: { payload: unknown } | undefined): Decision[] => (m?.payload as { decisions?: Decision[] } | undefined)?.decisions ?? [];

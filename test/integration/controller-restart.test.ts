@@ -5,29 +5,23 @@
  * is back — never by sending a command to an agent that has not reconnected.
  */
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request, withController } from '../../cli/request-client.ts';
 import { registerStudio } from '../../test-support/catalog-setup.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';
 import { Store } from '../../controller/store.ts';
 import { agentProcess, controllerProcess, type ControllerProcess, type ManagedProcess } from '../support/processes.ts';
 import { Watcher } from '../support/watcher.ts';
-import { closeClient, eventually, rawClient, registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, closeClient, eventually, rawClient, registerGear, startAgent, startController, waitUntil } from './helpers.ts';
 import { topic } from '../../protocols/contract.ts';
 
 const SLOT = 'studio-a/cam-wide';
 let dir: string;
-let cleanup: Array<() => Promise<unknown>> = [];
-
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-  removeDir(dir);
-});
+const cleanup = cleanupAfterEach();
 
 describe('a controller stopped on air', () => {
   it('stops in order while its agents leave at the same moment: no decision after the stop began, no error', async () => {
-    dir = tempDir();
+    dir = cleanup.tempDir();
     for (let round = 0; round < 5; round += 1) {
       const controller = await startController({ dataDir: path.join(dir, `c${round}`) });
       const agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
@@ -47,18 +41,18 @@ describe('a controller stopped on air', () => {
 
 describe('a controller killed with SIGKILL mid-show', () => {
   async function studio(): Promise<{ controller: ControllerProcess; agents: Map<string, ManagedProcess>; watcher: Watcher }> {
-    dir = tempDir();
+    dir = cleanup.tempDir();
     const controller = await controllerProcess(dir, { onAir: true, detection: { restartGraceMs: 4_000, recoverAfterMs: 500 } });
     controller.start();
-    cleanup.push(() => controller.stop());
+    cleanup.defer(() => controller.stop());
     // The watcher connects once the controller's broker listens; agents started before that would
     // wait out their reconnect backoff (up to 10 s) on a slow start, and the setup would time out.
     const watcher = await Watcher.start(controller.url);
-    cleanup.push(() => watcher.stop());
+    cleanup.defer(() => watcher.stop());
     const agents = new Map(await Promise.all(['agent-a', 'agent-b'].map(async (id) => [id, await agentProcess(dir, id, controller.url)] as const)));
     for (const a of agents.values()) {
       a.start();
-      cleanup.push(() => a.stop());
+      cleanup.defer(() => a.stop());
     }
     await registerStudio(controller.url, {
       by: 'test',

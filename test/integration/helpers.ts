@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,25 @@ import { TEST_RIG_SECRET, agentLogin, rigUrl } from '../support/rig.ts';
 
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+/**
+ * Undo after each test, newest first: what a test started (processes, clients, brokers) and the temp
+ * dirs it made; a step that fails is ignored so the rest still runs.
+ */
+export function cleanupAfterEach(): { defer(work: () => Promise<unknown>): void; tempDir(): string } {
+  const work: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const w of work.splice(0).reverse()) await w().catch(() => undefined);
+  });
+  return {
+    defer: (w) => void work.push(w),
+    tempDir: () => {
+      const made = tempDir();
+      work.push(async () => removeDir(made));
+      return made;
+    },
+  };
+}
 
 /**
  * The controller as production runs it, with logins: its embedded broker refuses anonymous clients.
