@@ -12,13 +12,14 @@ import { TOPICS, topic, type PayloadOf, type TopicName } from '../protocols/cont
 import type { ControllerEvent } from '../protocols/events.ts';
 import type { LeaderInfo } from '../protocols/schemas.ts';
 import type { Bus } from './bus.ts';
+import type { LeaderView } from './controller-dependencies.ts';
 
 export interface AnnouncerDependencies {
   bus: () => Bus | undefined;
   log: Logger;
   counters: Record<string, number>;
   /** The leader of controllers sharing a database; absent for a controller alone. */
-  leader?: { info: LeaderInfo; fresh(): boolean } | undefined;
+  leader?: LeaderView | undefined;
   /** Resolves once everything stored so far is durable (PostgreSQL); undefined when it already is (SQLite). */
   durable: () => Promise<boolean> | undefined;
 }

@@ -5,12 +5,10 @@
  * order: stop deciding, let what is in flight end, then close the link, the broker and the store.
  */
 import path from 'node:path';
-import type { Clock } from '../lib/clock.ts';
-import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { Announcer } from './announcer.ts';
 import { controllerSubscriptions, responseTopic, topic, userResponseTopic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
-import type { DeviceRef, FailoverData, FailoverParams, LeaderInfo, StatusData } from '../protocols/schemas.ts';
+import type { DeviceRef, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent, EventsParams } from '../protocols/events.ts';
 import type { EmbeddedBroker } from './broker.ts';
 import type { Identities } from './identities.ts';
@@ -19,10 +17,9 @@ import { catalogHandlers, identityHandlers } from './request-handlers.ts';
 import { ControllerMetrics } from './metrics.ts';
 import { httpSettings, startHttpServer, type HttpServer, type Readiness } from './http-server.ts';
 import { CONTROLLER_VERSION } from './version.ts';
-import { openBrokerLink, readControllerBrokerSecrets, type BrokerSecrets } from './broker-link.ts';
+import { openBrokerLink, readControllerBrokerSecrets } from './broker-link.ts';
 import type { Bus } from './bus.ts';
 import { CommandClient } from './command-client.ts';
-import type { ControllerConfig } from './config.ts';
 import { Catalog } from './catalog.ts';
 import { SelfTestRunner } from './self-test.ts';
 import { Plan } from './plan.ts';
@@ -33,25 +30,12 @@ import { MessageIntake } from './intake.ts';
 import { Registry } from './registry.ts';
 import { RequestRouter, type Handlers } from './requests.ts';
 import { Store, storageAlarms, type NewEvent, type StoreHooks } from './store.ts';
+import type { ControllerDependencies } from './controller-dependencies.ts';
 import { ConsoleHub } from './console-hub.ts';
 
 const STORE_RETRY_MS = 1_000; // how often writes the disk refused are tried again
 
-export interface ControllerDependencies {
-  config: ControllerConfig;
-  clock: Clock;
-  log: Logger;
-  /** Directory the config file is in: a relative dataDir is resolved against it. */
-  baseDir?: string;
-  /** Read by the caller (readControllerBrokerSecrets); without it, read here from the config. */
-  brokerSecrets?: BrokerSecrets;
-  /** Hook for measurements: called after each health message is handled, with its age in ms. */
-  onHealthHandled?: (latencyMs: number) => void;
-  /** Opens the store (PostgreSQL: controller/store-postgres.ts); without it, SQLite in config.dataDir. */
-  openStore?: (hooks: StoreHooks) => Promise<Store>;
-  /** The leader of controllers sharing a database: its term goes on every command and retained state, and nothing goes out once it is not sure it still leads. */
-  leader?: { info: LeaderInfo; fresh(): boolean };
-}
+export type { ControllerDependencies } from './controller-dependencies.ts';
 
 export class Controller {
   readonly counters: Record<string, number> = { healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, failovers: 0, handlerErrors: 0, unpublishable: 0, corruptRows: 0, fencedPublishes: 0 };

@@ -7,46 +7,15 @@
  * backups whose agent has been heard since the last (re)connect; and no "slot down" while agents may
  * still be coming back (the grace after a restart or reconnect) — the decision waits for the grace.
  */
-import type { LocalDecision } from '../protocols/schemas.ts';
-import type { Clock } from '../lib/clock.ts';
-import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
-import type { CommandResult, DeviceRef, DeviceStatus, FailoverData, Params, SlotCondition, SlotState } from '../protocols/schemas.ts';
-import type { NewEvent } from '../protocols/events.ts';
+import type { CommandResult, DeviceRef, DeviceStatus, FailoverData, LocalDecision, SlotCondition, SlotState } from '../protocols/schemas.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
-import type { ProgramPath } from './program-path.ts';
+import type { FailoverDependencies } from './failover-dependencies.ts';
 
 export type { SlotDefinition } from '../protocols/registry-operations.ts';
-
-/** What the engine and the program path record: events about a slot, dated on the engine's clock (one transition, one reading). */
-export type FailoverEvent = NewEvent & { slot: string };
-
-/** blind: no broker link; settling: connected, agents still re-announcing; settled: the whole fleet is in view. */
-export type FleetView = 'blind' | 'settling' | 'settled';
-
-export interface FailoverDependencies {
-  clock: Clock;
-  log: Logger;
-  status: (ref: DeviceRef) => DeviceStatus;
-  /** Its agent has been heard live since the controller last (re)connected: a command can reach it. */
-  reachable: (ref: DeviceRef) => boolean;
-  fleet: () => FleetView;
-  activate: (ref: DeviceRef, params: Params, issuedBy: string, timeoutMs: number) => Promise<CommandResult>;
-  /** Fire-and-forget: put the device that was replaced in standby (mic muted, light dimmed). */
-  standby: (ref: DeviceRef, issuedBy: string) => void;
-  /** Fire-and-forget: switch a tally lamp on a GPIO board. */
-  tally: (board: DeviceRef, tally: string, on: boolean, issuedBy: string) => void;
-  record: (event: FailoverEvent) => void;
-  publish: (state: SlotState) => void;
-  /** A slot was removed: clear its retained state. */
-  unpublish: (slotId: string) => void;
-  saveActive: (slot: string, active: DeviceRef | null) => void;
-  activateTimeoutMs: number;
-  /** Carries a failover on air to the program switcher (the engine decides; it only cuts). */
-  program?: Pick<ProgramPath, 'follow' | 'showsOnProgram' | 'reconcile'>;
-}
+export type { FailoverDependencies, FailoverEvent, FleetView } from './failover-dependencies.ts';
 
 export class FailoverRefused extends Error {
   override name = 'FailoverRefused';

@@ -7,11 +7,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { Clock } from '../lib/clock.ts';
-import type { Logger } from '../lib/logger.ts';
 import { errorMessage, sleep } from '../lib/timeout.ts';
 import { readSecret } from '../lib/secret.ts';
-import type { LeaderInfo } from '../protocols/schemas.ts';
 import { Controller, type ControllerDependencies } from './controller.ts';
 import { Leadership, type LeadershipTiming } from './leadership.ts';
 import { openPostgresStore } from './store-postgres.ts';
@@ -19,12 +16,8 @@ import type { Change } from './pg-mirror.ts';
 
 export interface StandbyOptions extends Omit<ControllerDependencies, 'openStore' | 'leader'> {
   timing?: Partial<LeadershipTiming>;
-  /** Each time this controller starts to lead (tests, measurements). */
-  onLeading?: (info: LeaderInfo & { loadMs: number; rows: number }) => void;
   env?: NodeJS.ProcessEnv;
 }
-
-export type SeatState = 'standby' | 'leading' | 'stopped';
 
 /** One controller's seat in a pair (or more) sharing a PostgreSQL database. */
 export class ControllerSeat {
@@ -33,38 +26,33 @@ export class ControllerSeat {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private unsent: (() => { term: number; changes: Change[] }) | undefined;
-  state: SeatState = 'standby';
 
   private constructor(private readonly o: StandbyOptions) {}
 
+  /** Throws at once on a settings problem (no postgres section, an unreadable password file). */
   static start(o: StandbyOptions): ControllerSeat {
+    const pgSettings = o.config.postgres;
+    if (!pgSettings) throw new Error('a controller seat needs postgres in its config');
+    const file = pgSettings.passwordFile && path.resolve(o.baseDir ?? process.cwd(), pgSettings.passwordFile);
+    const password = readSecret({ env: pgSettings.passwordEnv, file }, 'postgres', o.env ?? process.env);
     const seat = new ControllerSeat(o);
-    seat.loop = seat.run();
+    seat.loop = seat.run(pgSettings.url, password);
     return seat;
-  }
-
-  /** The running Controller while this seat leads. */
-  get current(): Controller | undefined {
-    return this.controller;
   }
 
   get name(): string {
     return this.o.config.name ?? os.hostname();
   }
 
-  private async run(): Promise<void> {
-    const { config, log } = this.o;
-    const pgSettings = config.postgres;
-    if (!pgSettings) throw new Error('a controller seat needs postgres in its config');
-    const file = pgSettings.passwordFile && path.resolve(this.o.baseDir ?? process.cwd(), pgSettings.passwordFile);
-    const password = readSecret({ env: pgSettings.passwordEnv, file }, 'postgres', this.o.env ?? process.env);
+  private async run(url: string, password: string | undefined): Promise<void> {
+    const { log } = this.o;
     let waitingSaid = '';
     /** Writes the last term could not send; replayed only if nobody led in between (the next term is ours). */
     let held: { term: number; changes: Change[] } | undefined;
     while (!this.abort.signal.aborted) {
       log.info({ name: this.name }, 'standing by: waiting for the lead');
       const leadership = await Leadership.acquire({
-        url: pgSettings.url,
+        url,
         ...(password !== undefined ? { password } : {}),
         name: this.name,
         clock: this.o.clock,
@@ -97,9 +85,7 @@ export class ControllerSeat {
             return opened.store;
           },
         });
-        this.state = 'leading';
         log.info({ term: leadership.term, loadedRows: loaded.rows, loadMs: loaded.ms, startMs: Math.round(performance.now() - acquiredAt) }, 'leading: deciding from now on');
-        this.o.onLeading?.({ ...leadership.info, loadMs: loaded.ms, rows: loaded.rows });
         const reason = await Promise.race([lost, new Promise<string>((resolve) => this.abort.signal.addEventListener('abort', () => resolve('stopping'), { once: true }))]);
         if (reason !== 'stopping') log.warn({ term: leadership.term, reason }, 'lost the lead: stopping without a word, then standing by');
       } catch (err) {
@@ -108,7 +94,6 @@ export class ControllerSeat {
       await this.stopLeading();
       held = this.unsent?.();
       this.unsent = undefined;
-      if (!this.abort.signal.aborted) this.state = 'standby';
       await sleep(this.o.timing?.pollMs ?? 200, this.abort.signal).catch(() => undefined);
     }
   }
@@ -123,13 +108,7 @@ export class ControllerSeat {
 
   /** Ends leading (handing the lead to a standby) or standing by. */
   async stop(): Promise<void> {
-    this.state = 'stopped';
     this.abort.abort();
     await this.loop?.catch((err: Error) => this.o.log.error({ err: err.message }, 'the controller seat failed'));
-  }
-
-  /** Resolves once the loop ends on its own (a fatal configuration problem). */
-  get done(): Promise<void> {
-    return this.loop ?? Promise.resolve();
   }
 }

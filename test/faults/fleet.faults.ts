@@ -15,7 +15,7 @@ import { recordResults } from './results.ts';
 import { chaosAudit, consistent, delivery, keepLogsOnFailure, lastSeq, slotsNow } from './fleet-audit.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
 import { hasMosquitto, mosquittoProcess, waitForPort } from '../support/processes.ts';
-import { CAMS, FleetStudio, MICS } from './fleet-studio.ts';
+import { CAMS, FleetStudio } from './fleet-studio.ts';
 
 const CYCLES = Number(process.env.CHAOS_CYCLES ?? 30);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,32 @@
+/**
+ * What a Controller is given (controller/controller.ts): its config, clock and log, and the hooks a
+ * caller may replace — the store it opens (PostgreSQL for a pair) and, when it leads a pair, its lead.
+ */
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { LeaderInfo } from '../protocols/schemas.ts';
+import type { BrokerSecrets } from './broker-link.ts';
+import type { ControllerConfig } from './config.ts';
+import type { Store, StoreHooks } from './store.ts';
+
+/** A controller's lead over a pair (controller/leadership.ts): who, which term, and whether it may still act. */
+export interface LeaderView {
+  info: LeaderInfo;
+  fresh(): boolean;
+}
+
+export interface ControllerDependencies {
+  config: ControllerConfig;
+  clock: Clock;
+  log: Logger;
+  /** Directory the config file is in: a relative dataDir is resolved against it. */
+  baseDir?: string;
+  /** Read by the caller (readControllerBrokerSecrets); without it, read here from the config. */
+  brokerSecrets?: BrokerSecrets;
+  /** Hook for measurements: called after each health message is handled, with its age in ms. */
+  onHealthHandled?: (latencyMs: number) => void;
+  /** Opens the store (PostgreSQL: controller/store-postgres.ts); without it, SQLite in config.dataDir. */
+  openStore?: (hooks: StoreHooks) => Promise<Store>;
+  /** The leader of controllers sharing a database: its term goes on every command and retained state, and nothing goes out once it is not sure it still leads. */
+  leader?: LeaderView;
+}
