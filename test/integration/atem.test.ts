@@ -55,10 +55,13 @@ describe('atem driver', () => {
   });
 
   it('says so when the switcher does not take an input it lacks, or a bus it lacks', async () => {
-    await expect(act('cut', { input: 40 })).rejects.toThrow('the ATEM did not take input 40 to program on M/E 1 (does it have that input?)');
-    await expect(act('cut', { input: 2, me: 2 })).rejects.toThrow('this ATEM has 1 M/E bus; there is no M/E 2');
+    // The driver's own 300 ms deadline must answer; the test's guard is only against a hang (a 2 s guard
+    // once fired first on a loaded CI machine and hid the driver's message).
+    const guard = 10_000;
+    await expect(act('cut', { input: 40 }, guard)).rejects.toThrow('the ATEM did not take input 40 to program on M/E 1 (does it have that input?)');
+    await expect(act('cut', { input: 2, me: 2 }, guard)).rejects.toThrow('this ATEM has 1 M/E bus; there is no M/E 2');
     atem.setFault('ignore-commands');
-    await expect(act('cut', { input: 4 })).rejects.toThrow(/did not take input 4/);
+    await expect(act('cut', { input: 4 }, guard)).rejects.toThrow(/did not take input 4/);
   });
 
   it('takes for a failover only while program shows the failed input; else moves a preview that holds it', async () => {
