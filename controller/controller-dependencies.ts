@@ -8,6 +8,7 @@ import type { LeaderInfo } from '../protocols/schemas.ts';
 import type { BrokerSecrets } from './broker-link.ts';
 import type { ControllerConfig } from './config.ts';
 import type { Store, StoreHooks } from './store.ts';
+import type { StandbyView } from './standby-picture.ts';
 
 /** A controller's lead over a pair (controller/leadership.ts): who, which term, and whether it may still act. */
 export interface LeaderView {
@@ -29,4 +30,6 @@ export interface ControllerDependencies {
   openStore?: (hooks: StoreHooks) => Promise<Store>;
   /** The leader of controllers sharing a database: its term goes on every command and retained state, and nothing goes out once it is not sure it still leads. */
   leader?: LeaderView;
+  /** A hot standby taking the lead: hands over what it saw while standing by (called on the first connect). */
+  standbyView?: () => StandbyView;
 }

@@ -32,6 +32,7 @@ import { RequestRouter, type Handlers } from './requests.ts';
 import { Store, storageAlarms, type NewEvent, type StoreHooks } from './store.ts';
 import type { ControllerDependencies } from './controller-dependencies.ts';
 import { ConsoleHub } from './console-hub.ts';
+import { adoptStandbyView } from './standby-picture.ts';
 
 const STORE_RETRY_MS = 1_000; // how often writes the disk refused are tried again
 
@@ -341,6 +342,8 @@ export class Controller {
     this.publishControllerState();
     this.engine.publishAll();
     this.catalog.publishAllDesired();
+    const view = this.connects === 1 ? this.d.standbyView?.() : undefined;
+    if (view) adoptStandbyView(view, { term: this.d.leader?.info.term, fleet: this.fleet, engine: this.engine, log: this.d.log });
   }
 
   private publishControllerState(): void {

@@ -92,16 +92,36 @@ export class FailoverEngine {
     if (!slot || !to) return `${agent}/${d.to} is not a member of a slot ${d.slot}`;
     if (sameRef(slot.active, to)) return 'already live';
     if (slot.deciding) return 'not adopted: the controller is failing this slot over itself';
+    this.adoptLive(slot, to, `${agent} (on its own)`, `${d.reason}; failed over by the agent while it could not reach the controller`);
+    return 'adopted';
+  }
+
+  /**
+   * At takeover: the last leader's slot states, as a hot standby kept them. One names a new live member
+   * only once it confirmed `activate` and was saved; one the database lacks was committed too late (the
+   * leader died or lost PostgreSQL). The gear switched, so it stands: recorded once, no command.
+   */
+  adoptPublished(states: readonly SlotState[], lastTerm: number, by: string): number {
+    let adopted = 0;
+    for (const state of states) {
+      const slot = this.slots.get(state.slot);
+      const to = slot && state.active && [slot.def.primary, ...slot.def.backups].find((m) => sameRef(m, state.active));
+      if (!slot || !to || state.term !== lastTerm || sameRef(slot.active, to) || slot.deciding) continue;
+      this.adoptLive(slot, to, by, `${by} put it live (its slot state says so) but the decision never reached the database`);
+      adopted += 1;
+    }
+    return adopted;
+  }
+
+  private adoptLive(slot: SlotRuntime, to: DeviceRef, by: string, reason: string): void {
     const from = slot.active;
-    const by = `${agent} (on its own)`;
     slot.active = to;
     slot.reason = undefined;
     this.d.saveActive(slot.def.id, to);
-    this.d.record({ type: 'failover.succeeded', slot: slot.def.id, agent, device: d.to, by, reason: `${d.reason}; failed over by the agent while it could not reach the controller`, data: { from: refName(from), to: refName(to), durationMs: 0, attempts: [] }, ts: this.d.clock.now() });
+    this.d.record({ type: 'failover.succeeded', slot: slot.def.id, agent: to.agent, device: to.device, by, reason, data: { from: refName(from), to: refName(to), durationMs: 0, attempts: [] }, ts: this.d.clock.now() });
     this.publish(slot);
     this.syncLamps(slot, by);
     if (this.armed(slot)) this.reactToActive(slot); // the adopted member may have failed since
-    return 'adopted';
   }
 
   onAgentReachable(agent: string): void {

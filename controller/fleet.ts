@@ -69,6 +69,17 @@ export class Fleet {
     this.wasSettled = false;
   }
 
+  /**
+   * What a hot standby saw while it stood by, taken over once the link is up (Registry.adopt): agents
+   * it heard are reachable at once, and each difference from the stored picture is stored, recorded
+   * and decided on like any other change.
+   */
+  adopt(picture: Registry): void {
+    const results = this.d.registry.adopt(picture, (agent, device) => this.d.catalog.isRegistered(agent, device), this.d.clock.now());
+    for (const result of results) this.apply(result, 'standby picture');
+    this.wasSettled = false; // the next tick re-evaluates every slot if the fleet is in view
+  }
+
   linkDown(): void {
     if (!this.d.registry.connected) return;
     this.d.registry.linkLost();

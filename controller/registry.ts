@@ -87,6 +87,43 @@ export class Registry {
     this.beginGrace(now, graceMs);
   }
 
+  /**
+   * Takes over what a hot standby saw while it stood by (controller/standby-picture.ts) on top of the
+   * stored picture, after the link is up: its agents stay heard (no grace needed for them), and every
+   * difference from what the last leader stored comes back as a change to record and decide on.
+   * `keep` filters the standby's devices (it has no catalog: unregistered ones it took from retained
+   * copies may be ghosts; they enter again from their next live health).
+   */
+  adopt(picture: Registry, keep: (agent: string, device: string) => boolean, now: number): RegistryResult[] {
+    const agentChanges: RegistryResult[] = [];
+    const heard = new Set<string>();
+    for (const seen of picture.agents.values()) {
+      const known = this.agents.get(seen.id);
+      if (known && seen.session < known.session) continue;
+      const confirmed = seen.confirmed && picture.linkUp;
+      if (confirmed) heard.add(seen.id);
+      const lastSeenAt = confirmed || !seen.online ? seen.lastSeenAt : Math.max(seen.lastSeenAt ?? 0, this.graceUntil);
+      this.agents.set(seen.id, { ...seen, confirmed, lastSeenAt });
+      const changed = !known || known.online !== seen.online || known.session !== seen.session;
+      if (changed) agentChanges.push({ deviceChanges: [], agentChange: { agent: seen.id, online: seen.online, session: seen.session, reason: `${seen.online ? 'online' : 'offline'}, as this controller saw it while standing by` } });
+    }
+    const deviceChanges: DeviceChange[] = [];
+    for (const seen of picture.devices.values()) {
+      const key = deviceKey(seen.agent, seen.device);
+      const stored = this.devices.get(key);
+      if (!stored && !keep(seen.agent, seen.device)) continue;
+      const lastHealthAt = heard.has(seen.agent) || seen.track.lastHealthAt === null ? seen.track.lastHealthAt : Math.max(seen.track.lastHealthAt, this.graceUntil);
+      this.putDevice({ ...seen, track: { ...seen.track, lastHealthAt } });
+      const from = stored?.track.status ?? 'unknown';
+      if (from !== seen.track.status) {
+        deviceChanges.push({ agent: seen.agent, device: seen.device, at: seen.track.since, from, to: seen.track.status, reason: `${seen.track.detail ?? seen.track.status}, as this controller saw it while standing by` });
+      }
+    }
+    for (const [key, parked] of picture.parked) this.parked.set(key, parked);
+    // Agents reachable last: the engine must know what failed before it looks at their slots.
+    return [...agentChanges, { deviceChanges }, ...[...heard].map((agent) => ({ deviceChanges: [], confirmed: agent }))];
+  }
+
   /** The controller lost the broker: nothing is known to be reachable, and no deadline runs. */
   linkLost(): void {
     this.linkUp = false;

@@ -13,6 +13,8 @@ import { Controller, type ControllerDependencies } from './controller.ts';
 import { Leadership, type LeadershipTiming } from './leadership.ts';
 import { openPostgresStore } from './store-postgres.ts';
 import type { Change } from './pg-mirror.ts';
+import { readControllerBrokerSecrets } from './broker-link.ts';
+import { StandbyPicture } from './standby-picture.ts';
 
 export interface StandbyOptions extends Omit<ControllerDependencies, 'openStore' | 'leader'> {
   timing?: Partial<LeadershipTiming>;
@@ -26,6 +28,7 @@ export class ControllerSeat {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private unsent: (() => { term: number; changes: Change[] }) | undefined;
+  private picture: StandbyPicture | undefined;
 
   private constructor(private readonly o: StandbyOptions) {}
 
@@ -35,7 +38,9 @@ export class ControllerSeat {
     if (!pgSettings) throw new Error('a controller seat needs postgres in its config');
     const file = pgSettings.passwordFile && path.resolve(o.baseDir ?? process.cwd(), pgSettings.passwordFile);
     const password = readSecret({ env: pgSettings.passwordEnv, file }, 'postgres', o.env ?? process.env);
-    const seat = new ControllerSeat(o);
+    // Read once, here: a bad broker secret fails `onair controller` at once too.
+    const brokerSecrets = o.brokerSecrets ?? readControllerBrokerSecrets(o.config.broker, o.baseDir ?? process.cwd(), o.env ?? process.env);
+    const seat = new ControllerSeat({ ...o, brokerSecrets });
     seat.loop = seat.run(pgSettings.url, password);
     return seat;
   }
@@ -51,6 +56,9 @@ export class ControllerSeat {
     let held: { term: number; changes: Change[] } | undefined;
     while (!this.abort.signal.aborted) {
       log.info({ name: this.name }, 'standing by: waiting for the lead');
+      // Hot: subscribed to the fleet meanwhile, its registry and slot picture current, deciding nothing.
+      const picture = StandbyPicture.start({ config: this.o.config, secrets: this.o.brokerSecrets ?? {}, name: this.name, clock: this.o.clock, log });
+      this.picture = picture;
       const leadership = await Leadership.acquire({
         url,
         ...(password !== undefined ? { password } : {}),
@@ -63,8 +71,15 @@ export class ControllerSeat {
           if (reason !== waitingSaid) log.info({ reason }, 'standing by');
           waitingSaid = reason;
         },
-      }).catch((err: Error) => (this.abort.signal.aborted ? undefined : Promise.reject(err)));
-      if (!leadership) break;
+      }).catch(async (err: Error) => {
+        await picture.close();
+        return this.abort.signal.aborted ? undefined : Promise.reject(err);
+      });
+      this.picture = undefined;
+      if (!leadership) {
+        await picture.close();
+        break;
+      }
       waitingSaid = '';
       this.leadership = leadership;
       const lost = new Promise<string>((resolve) => leadership.onLost(resolve));
@@ -77,6 +92,7 @@ export class ControllerSeat {
         this.controller = await Controller.start({
           ...this.o,
           leader: leadership,
+          standbyView: () => picture.handOver(),
           openStore: async (hooks) => {
             const opened = await openPostgresStore({ client: leadership.client, term: leadership.term, hooks, onFenced: (reason) => leadership.lose(reason), replay });
             if (replay.length > 0) log.warn({ replayed: replay.length }, 'sent the writes the last term could not');
@@ -91,11 +107,17 @@ export class ControllerSeat {
       } catch (err) {
         log.error({ err: errorMessage(err) }, 'could not start leading; giving the lead up');
       }
+      await picture.close(); // handed over on the first connect; closed here if leading never got that far
       await this.stopLeading();
       held = this.unsent?.();
       this.unsent = undefined;
       await sleep(this.o.timing?.pollMs ?? 200, this.abort.signal).catch(() => undefined);
     }
+  }
+
+  /** What this controller sees of the fleet while it stands by (undefined while it leads). */
+  standbyPicture(): ReturnType<StandbyPicture['summary']> | undefined {
+    return this.picture?.summary();
   }
 
   private async stopLeading(): Promise<void> {

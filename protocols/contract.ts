@@ -190,6 +190,19 @@ export const controllerSubscriptions = {
   userRequests: `${ROOT}/users/+/requests/+`,
 } as const;
 
+/**
+ * What a standby controller of a pair listens to: the fleet's births, heartbeats and health (its
+ * registry stays current from the same messages as the leader's) and the leader's retained slot
+ * states and its own state. No requests and no results: the standby answers and decides nothing.
+ */
+export const standbySubscriptions = {
+  agentState: controllerSubscriptions.agentState,
+  heartbeat: controllerSubscriptions.heartbeat,
+  deviceHealth: controllerSubscriptions.deviceHealth,
+  slots: `${ROOT}/slots/#`,
+  controllerState: `${ROOT}/controller/state`,
+} as const;
+
 export type ParsedTopic =
   | { name: 'agentState' | 'heartbeat' | 'command' | 'commandResult' | 'desiredConfig' | 'appliedConfig'; agentId: string }
   | { name: 'deviceHealth'; agentId: string; deviceId: string }
