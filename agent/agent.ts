@@ -57,6 +57,7 @@ export class Agent {
   private session = 0;
   /** Subscribed to commands and birth published on the current connection. */
   private ready = false;
+  private stopping = false;
   private readonly startedAt: number;
   private heartbeat: NodeJS.Timeout | undefined;
   private aloneCheck: NodeJS.Timeout | undefined;
@@ -148,7 +149,7 @@ export class Agent {
     });
     this.client.on('connect', () => (this.carryOn.onLink(true), this.onConnect()));
     this.client.on('close', () => ((this.ready = false), this.carryOn.onLink(false)));
-    this.client.on('message', (t, payload) => this.onMessage(t, payload));
+    this.client.on('message', (t, payload, packet) => this.onMessage(t, payload, packet.retain));
     this.devices.startLocal(config.devices);
     const cached = this.d.configCache?.load();
     if (cached) {
@@ -161,6 +162,7 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true; // our goodbye comes back to us: not a late will
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.aloneCheck) clearInterval(this.aloneCheck);
     await this.devices.stopAll();
@@ -179,19 +181,10 @@ export class Agent {
     // Order matters: listen for commands before announcing anything, so no controller can
     // act on our health before we can hear it; then birth, then the latest health.
     client
-      .subscribeAsync([topic.controllerState(), topic.command(this.id), topic.desiredConfig(this.id), ...this.carryOn.slotIds().map(topic.slot)], { qos: 1 })
+      .subscribeAsync([topic.controllerState(), topic.command(this.id), topic.desiredConfig(this.id), topic.agentState(this.id), ...this.carryOn.slotIds().map(topic.slot)], { qos: 1 })
       .then(() => {
         this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
-        this.publish('agentState', topic.agentState(this.id), {
-          online: true,
-          session: this.session,
-          ts: this.d.clock.now(),
-          version: AGENT_VERSION,
-          hostname: os.hostname(),
-          devices: this.devices.ids(),
-          heartbeatIntervalMs: this.d.config.heartbeatIntervalMs,
-          ...this.pendingDecisions(),
-        });
+        this.publishBirth();
         this.ready = true;
         for (const [deviceId, device] of this.devices.entries()) {
           const health = device.runner.lastHealth();
@@ -201,8 +194,9 @@ export class Agent {
       .catch((err: Error) => this.d.log.warn({ agent: this.id, err: err.message }, 'subscribing to commands failed; will retry on reconnect'));
   }
 
-  private onMessage(mqttTopic: string, payload: Buffer): void {
+  private onMessage(mqttTopic: string, payload: Buffer, retained: boolean): void {
     if (mqttTopic === topic.controllerState()) return this.onControllerState(payload);
+    if (mqttTopic === topic.agentState(this.id)) return this.onOwnState(payload, retained);
     if (mqttTopic.startsWith(SLOTS_PREFIX)) {
       const state = payload.length > 0 ? codecs.slot.decode(payload) : undefined;
       if (state?.ok) this.carryOn.onSlotState(state.value);
@@ -218,6 +212,34 @@ export class Agent {
     }
     this.counters.commands += 1;
     this.executor.handle(decoded.value);
+  }
+
+  private publishBirth(): void {
+    this.publish('agentState', topic.agentState(this.id), {
+      online: true,
+      session: this.session,
+      ts: this.d.clock.now(),
+      version: AGENT_VERSION,
+      hostname: os.hostname(),
+      devices: this.devices.ids(),
+      heartbeatIntervalMs: this.d.config.heartbeatIntervalMs,
+      ...this.pendingDecisions(),
+    });
+  }
+
+  /**
+   * Our own state, published live as offline while we are connected: the will of an earlier
+   * connection, published late — a broker of a cluster publishes the wills of a node that died once
+   * it has missed its heartbeats, after we reconnected elsewhere. It would stand as our retained
+   * state; the birth goes out again on top of it. (The retained copy sent on subscribe is the last
+   * connection's, before our birth: not acted on.)
+   */
+  private onOwnState(payload: Buffer, retained: boolean): void {
+    if (retained || !this.ready || this.stopping || payload.length === 0) return;
+    const decoded = codecs.agentState.decode(payload);
+    if (!decoded.ok || decoded.value.online) return;
+    this.d.log.warn({ agent: this.id, session: this.session, deathOf: decoded.value.session }, 'our own state was published offline while we are connected (a late will): publishing the birth again');
+    this.publishBirth();
   }
 
   /** The leader's term, so a controller that lost the lead cannot command us (fencing). */

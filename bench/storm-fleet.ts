@@ -51,8 +51,9 @@ function startAgent(i: number): void {
       const health = { status: 'ok', checks: [{ name: 'probe', status: 'ok', latencyMs: 1 }], metrics: {}, consecutiveFailures: 0, ts: now, seq, session, driver: 'simulated' };
       client.publish(topic.deviceHealth(agentId, d), JSON.stringify(health), { qos: 1, retain: true });
     }
-    // What a real agent subscribes to: its commands and desired config, and the controller's state (its term, its liveness).
-    client.subscribe([topic.controllerState(), topic.command(agentId), topic.desiredConfig(agentId)], { qos: 1 });
+    // What a real agent subscribes to: its commands and desired config, the controller's state (its term,
+    // its liveness) and its own state (a late will of its last connection is answered with a birth).
+    client.subscribe([topic.controllerState(), topic.command(agentId), topic.desiredConfig(agentId), topic.agentState(agentId)], { qos: 1 });
   });
   client.on('error', (err) => {
     failures += 1;

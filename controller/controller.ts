@@ -214,6 +214,7 @@ export class Controller {
       log,
       counters: this.counters,
       ...(this.d.onHealthHandled ? { onHealthHandled: this.d.onHealthHandled } : {}),
+      onControllerOffline: () => (log.warn('controller/state was published offline while this controller runs (a late will): announcing again'), this.publishControllerState()),
     });
     this.identities = this.store.identities(clock);
     const secrets = this.d.brokerSecrets ?? readControllerBrokerSecrets(config.broker, this.d.baseDir ?? process.cwd());

@@ -26,6 +26,8 @@ export interface IntakeDependencies {
   counters: Record<string, number>;
   /** Measurements: called after each health message is handled, with its age in ms. */
   onHealthHandled?: (latencyMs: number) => void;
+  /** controller/state said offline, live, while this controller runs: a late will (a cluster node's). */
+  onControllerOffline?: () => void;
 }
 
 export class MessageIntake {
@@ -73,6 +75,14 @@ export class MessageIntake {
         const m = codecs.appliedConfig.decode(payload);
         if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
         return this.d.catalog.onApplied(parsed.agentId, m.value);
+      }
+      case 'controllerState': {
+        // Our own announcement comes back; a live "offline" while we run is a will published late.
+        if (retained || payload.length === 0) return;
+        const m = codecs.controllerState.decode(payload);
+        if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
+        if (!m.value.online) this.d.onControllerOffline?.();
+        return;
       }
       case 'request':
         if (retained) return; // a retained copy of a request was answered when it was made

@@ -88,9 +88,10 @@ export function topicRules(who: Identity): TopicRules {
       const own = `agents/${who.id}`;
       return {
         publish: under([`${own}/state`, `${own}/heartbeat`, `${own}/results`, `${own}/config/applied`, `${own}/devices/+/health`]),
-        // Its own commands and desired config, the controller's liveness and term, and the slot states
-        // (it fails over the slots it drives alone while it cannot reach the controller).
-        read: under([`${own}/commands`, `${own}/config`, 'controller/state', 'slots/#']),
+        // Its own commands and desired config, the controller's liveness and term, the slot states
+        // (it fails over the slots it drives alone while it cannot reach the controller), and its own
+        // state (a broker of a cluster may publish the will of its previous connection late).
+        read: under([`${own}/commands`, `${own}/config`, `${own}/state`, 'controller/state', 'slots/#']),
       };
     }
     case 'user':

@@ -188,6 +188,8 @@ export const controllerSubscriptions = {
   appliedConfig: `${ROOT}/agents/+/config/applied`,
   requests: `${ROOT}/controller/requests/+`,
   userRequests: `${ROOT}/users/+/requests/+`,
+  /** Its own state: a broker of a cluster may publish its will late, over the controller that is on. */
+  controllerState: `${ROOT}/controller/state`,
 } as const;
 
 /**
@@ -200,7 +202,7 @@ export const standbySubscriptions = {
   heartbeat: controllerSubscriptions.heartbeat,
   deviceHealth: controllerSubscriptions.deviceHealth,
   slots: `${ROOT}/slots/#`,
-  controllerState: `${ROOT}/controller/state`,
+  controllerState: controllerSubscriptions.controllerState,
 } as const;
 
 export type ParsedTopic =
