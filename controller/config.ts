@@ -102,9 +102,10 @@ export type ControllerConfig = Static<typeof ControllerConfig>;
 export function parseControllerConfig(text: string, file: string): ControllerConfig {
   try {
     const config = parseYamlConfig(text, file, ControllerConfig);
-    if (config.postgres && config.broker.embedded) {
+    if (config.postgres && (config.broker.embedded || !config.broker.url)) {
       const line = text.split('\n').findIndex((l) => /^postgres\s*:/.test(l)) + 1;
-      throw new ConfigError([{ file, line: Math.max(1, line), column: 1, path: 'postgres', message: 'controllers sharing PostgreSQL must share an external broker: the embedded one stops with its controller', hint: 'set broker.embedded: false and broker.url (Mosquitto, EMQX)' }]);
+      const message = config.broker.embedded ? 'controllers sharing PostgreSQL must share an external broker: the embedded one stops with its controller' : 'controllers sharing PostgreSQL need broker.url: the external broker they share';
+      throw new ConfigError([{ file, line: Math.max(1, line), column: 1, path: 'postgres', message, hint: 'set broker.embedded: false and broker.url (Mosquitto, EMQX)' }]);
     }
     return config;
   } catch (err) {

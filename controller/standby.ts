@@ -36,6 +36,7 @@ export class ControllerSeat {
   static start(o: StandbyOptions): ControllerSeat {
     const pgSettings = o.config.postgres;
     if (!pgSettings) throw new Error('a controller seat needs postgres in its config');
+    if (!o.config.broker.url) throw new Error('a controller seat needs broker.url: controllers sharing PostgreSQL share an external broker');
     const file = pgSettings.passwordFile && path.resolve(o.baseDir ?? process.cwd(), pgSettings.passwordFile);
     const password = readSecret({ env: pgSettings.passwordEnv, file }, 'postgres', o.env ?? process.env);
     // Read once, here: a bad broker secret fails `onair controller` at once too.

@@ -9,6 +9,7 @@
  * on the way to a plain MQTT watcher (zero), and the live member the same in the leader, the retained
  * topic and PostgreSQL after every cycle. Writes .faults/pair.json.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ const failoversAfterKill: number[] = [];
 const audit = chaosAudit(results);
 const dirs: string[] = [];
 let stale = { sent: 0, executed: 0 };
+/** Takeovers whose new leader took over a standby picture, and how many of those had heard every agent. */
+let hot = { takeovers: 0, everyAgentHeard: 0 };
 
 const percentile = (values: number[], p: number): number | null => {
   if (values.length === 0) return null;
@@ -44,6 +47,7 @@ recordResults('pair', () => {
     takeover: { n: ms.length, p50: percentile(ms, 50), p99: percentile(ms, 99), max: percentile(ms, 100), killP50: percentile(kills, 50), killP99: percentile(kills, 99), all: takeovers },
     failoverAfterKill: { n: failoversAfterKill.length, p50: percentile(failoversAfterKill, 50), p99: percentile(failoversAfterKill, 99) },
     staleCommands: stale,
+    hotStandby: hot,
     phases: results,
   };
 });
@@ -200,6 +204,12 @@ describe.runIf(hasPostgres() && hasMosquitto())('two controllers on PostgreSQL d
       log = await studio.log();
       audit(studio, log, from, start, 'broker SIGKILL and restart', 2, 0);
 
+      // Each new leader logs the picture it took over from standing by: hot means every agent heard.
+      const pictures = ['ctl-a', 'ctl-b'].flatMap((name) =>
+        readFileSync(path.join(dir, name, 'controller.log'), 'utf8').split('\n').filter((l) => l.includes('took over the fleet as seen while standing by')).map((l) => JSON.parse(l) as { agents: number; agentsHeard: number }),
+      );
+      hot = { takeovers: pictures.length, everyAgentHeard: pictures.filter((p) => p.agents > 0 && p.agentsHeard === p.agents).length };
+      expect(hot.everyAgentHeard, 'takeovers by a standby that had heard every agent').toBeGreaterThanOrEqual(KILLS);
       stale = watch.staleCommands();
       expect(stale, 'commands from a controller that no longer led').toEqual({ sent: 0, executed: 0 });
       expect(delivery(studio, log)).toEqual({ lost: 0, duplicated: 0 });

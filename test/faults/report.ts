@@ -29,6 +29,7 @@ interface Pair {
   takeover: { n: number; p50: number | null; p99: number | null; max: number | null; all: Array<{ how: string; ms: number }> };
   failoverAfterKill: { n: number; p50: number | null; p99: number | null };
   staleCommands: { sent: number; executed: number };
+  hotStandby?: { takeovers: number; everyAgentHeard: number };
   phases: Fleet['phases'];
 }
 interface Fuzz {
@@ -84,7 +85,7 @@ function pairSection(pair: Pair | undefined): string[] {
   return [
     '## Two controllers on PostgreSQL',
     '',
-    `The same show, run by two controllers sharing a PostgreSQL database and Debian's Mosquitto (each controller reaching PostgreSQL through its own TCP proxy, so its link can be cut without a FIN). Takeover: from the kill, pause or cut to the new leader's announcement on \`controller/state\`: p50 ${ms(t.p50)} ms, p99 ${ms(t.p99)} ms, max ${ms(t.max)} ms (n = ${t.n}). The leader and the live camera failing at once → the backup live: p50 ${ms(pair.failoverAfterKill.p50)} ms, p99 ${ms(pair.failoverAfterKill.p99)} ms (n = ${pair.failoverAfterKill.n}). Commands from a controller that no longer led: ${pair.staleCommands.sent} sent, ${pair.staleCommands.executed} carried out.`,
+    `The same show, run by two controllers sharing a PostgreSQL database and Debian's Mosquitto (each controller reaching PostgreSQL through its own TCP proxy, so its link can be cut without a FIN). Takeover: from the kill, pause or cut to the new leader's announcement on \`controller/state\`: p50 ${ms(t.p50)} ms, p99 ${ms(t.p99)} ms, max ${ms(t.max)} ms (n = ${t.n}). The leader and the live camera failing at once → the backup live: p50 ${ms(pair.failoverAfterKill.p50)} ms, p99 ${ms(pair.failoverAfterKill.p99)} ms (n = ${pair.failoverAfterKill.n}). Commands from a controller that no longer led: ${pair.staleCommands.sent} sent, ${pair.staleCommands.executed} carried out.${pair.hotStandby ? ` Hot standby: ${pair.hotStandby.everyAgentHeard} of ${pair.hotStandby.takeovers} new leaders took over a picture in which every agent had been heard (the first leader, started before any agent, counts as not).` : ''}`,
     '',
     '| phase | cycles | failures caused | real failures | automatic failovers | failovers without a failure | slot down (with a healthy member) | events lost | events duplicated |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -61,5 +61,9 @@ describe('controller config', () => {
     const ok = parseControllerConfig('name: ctl-a\nbroker: { embedded: false, url: mqtt://broker:1883 }\npostgres: { url: postgresql://onair@db/onair, passwordFile: pg.password }\n', 'c.yaml');
     expect(ok.postgres).toEqual({ url: 'postgresql://onair@db/onair', passwordFile: 'pg.password' });
     expect(problems(() => parseControllerConfig('broker: { embedded: false }\npostgres: { url: mysql://x }\n', 'c.yaml'))[0]).toMatch(/^c\.yaml:2:\d+: postgres\.url/);
+    // The standby listens on the shared broker too: without its address the pair cannot run.
+    expect(problems(() => parseControllerConfig('broker: { embedded: false }\npostgres: { url: postgresql://onair@db/onair }\n', 'c.yaml'))).toEqual([
+      'c.yaml:2:1: postgres: controllers sharing PostgreSQL need broker.url: the external broker they share (set broker.embedded: false and broker.url (Mosquitto, EMQX))',
+    ]);
   });
 });
