@@ -119,17 +119,9 @@ export class StandbyPicture {
     return new StandbyPicture(o);
   }
 
-  /** What it sees now: for the log and for tests. */
-  summary(): { connected: boolean; agents: number; agentsHeard: number; devices: number; slots: number; leader?: LeaderInfo } {
-    const agents = this.registry.allAgents();
-    return {
-      connected: this.bus.connected,
-      agents: agents.length,
-      agentsHeard: agents.filter((a) => this.registry.reachable(a.id)).length,
-      devices: this.registry.allDevices().length,
-      slots: this.slots.size,
-      ...(this.leader ? { leader: this.leader } : {}),
-    };
+  /** What it sees now, in counts: for tests (the new leader logs the same counts when it takes it over). */
+  summary(): ReturnType<typeof countsOf> & { connected: boolean; leader?: LeaderInfo } {
+    return { connected: this.bus.connected, ...countsOf(this.view()), ...(this.leader ? { leader: this.leader } : {}) };
   }
 
   /** The picture as it stands (the registry itself: read, do not change). */
@@ -189,6 +181,11 @@ export class StandbyPicture {
   }
 }
 
+function countsOf(view: Pick<StandbyView, 'registry' | 'slots'>): { agents: number; agentsHeard: number; devices: number; slots: number } {
+  const agents = view.registry.allAgents();
+  return { agents: agents.length, agentsHeard: agents.filter((a) => view.registry.reachable(a.id)).length, devices: view.registry.allDevices().length, slots: view.slots.length };
+}
+
 /**
  * The new leader's side, on its first connect: the last leader's live members it never stored, then
  * the fleet as the standby saw it (agents heard stay reachable; differences are recorded and decided).
@@ -202,7 +199,7 @@ export function adoptStandbyView(
   const recovered = o.term === undefined ? 0 : o.engine.adoptPublished(view.slots, lastTerm, by);
   // An agent's own failover the last leader had no time to adopt: before any decision on that gear.
   const agentsOwn = view.decisions.filter(({ agent, decision }) => o.engine.adoptLocal(agent, decision) === 'adopted').length;
-  const seen = { agents: view.registry.allAgents().length, agentsHeard: view.registry.allAgents().filter((a) => view.registry.reachable(a.id)).length, devices: view.registry.allDevices().length, slots: view.slots.length };
+  const seen = countsOf(view);
   o.fleet.adopt(view.registry);
   o.log.info({ ...seen, recoveredSlots: recovered, agentsOwn }, 'took over the fleet as seen while standing by');
   if (recovered > 0) o.log.warn({ recovered, by }, 'the last leader put members live that never reached the database: they stand');

@@ -28,7 +28,6 @@ export class ControllerSeat {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private unsent: (() => { term: number; changes: Change[] }) | undefined;
-  private picture: StandbyPicture | undefined;
 
   private constructor(private readonly o: StandbyOptions) {}
 
@@ -59,7 +58,6 @@ export class ControllerSeat {
       log.info({ name: this.name }, 'standing by: waiting for the lead');
       // Hot: subscribed to the fleet meanwhile, its registry and slot picture current, deciding nothing.
       const picture = StandbyPicture.start({ config: this.o.config, secrets: this.o.brokerSecrets ?? {}, name: this.name, clock: this.o.clock, log });
-      this.picture = picture;
       const leadership = await Leadership.acquire({
         url,
         ...(password !== undefined ? { password } : {}),
@@ -76,7 +74,6 @@ export class ControllerSeat {
         await picture.close();
         return this.abort.signal.aborted ? undefined : Promise.reject(err);
       });
-      this.picture = undefined;
       if (!leadership) {
         await picture.close();
         break;
@@ -114,11 +111,6 @@ export class ControllerSeat {
       this.unsent = undefined;
       await sleep(this.o.timing?.pollMs ?? 200, this.abort.signal).catch(() => undefined);
     }
-  }
-
-  /** What this controller sees of the fleet while it stands by (undefined while it leads). */
-  standbyPicture(): ReturnType<StandbyPicture['summary']> | undefined {
-    return this.picture?.summary();
   }
 
   private async stopLeading(): Promise<void> {
