@@ -17,6 +17,9 @@ import { registerReportCommand } from './report-command.ts';
 import { registerMaintenanceCommands } from './maintenance-command.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
 
+/** How long a failed command's leftovers get to close by themselves. */
+const FAILED_EXIT_GRACE_MS = 1_000;
+
 const program = new Command('onair')
   .description('OnAir keeps live shows on air: equipment health, automatic failover, maintenance.')
   .version('0.1.0')
@@ -45,6 +48,10 @@ try {
 } catch (err) {
   process.exitCode = reportError(err);
 }
+// A command that failed may leave sockets, servers or timers open (a controller whose start failed
+// half-way): they must not keep a failed process alive, or a supervisor waits on it for ever instead
+// of restarting it. Unref'd: a process with nothing left open has exited long before.
+if (process.exitCode !== undefined && process.exitCode !== 0) setTimeout(() => process.exit(), FAILED_EXIT_GRACE_MS).unref();
 
 /**
  * `--user <name>` on every command that talks to the controller (those with --broker): the login,

@@ -37,7 +37,8 @@ export function registerRuntimeCommands(program: Command): void {
         await untilSignal(log, () => seat.stop());
         return;
       }
-      const controller = await Controller.start(deps);
+      // Alone, it outlives an external broker that is down at start: alive, not ready, trying with backoff.
+      const controller = await Controller.start({ ...deps, retryBrokerAtStart: true });
       log.info({ broker: controller.brokerUrl, http: controller.httpUrl, onAir: config.onAir, slots: controller.status().slots.length }, 'controller running');
       await untilSignal(log, () => controller.stop());
     });

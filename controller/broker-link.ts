@@ -21,15 +21,22 @@ export interface BrokerLink {
   bus: Bus;
   url: string;
   broker?: EmbeddedBroker;
+  /** Why an external broker is not connected (the last connection error), for /readyz. */
+  problem(): string | undefined;
 }
+
+/** How long an external broker has to answer at start before Controller.start fails (or, retrying, says so). */
+export const FIRST_CONNECT_MS = 10_000;
 
 /**
  * Starts the embedded broker or connects to the external one. `listen` runs before the first
- * connect event (its subscriptions are made there); an external broker must answer within 10 s.
+ * connect event (its subscriptions are made there). An external broker must answer within
+ * FIRST_CONNECT_MS, unless `retry`: then the link is returned at once and keeps trying with
+ * backoff (a lone controller under systemd stays up, alive and not ready, until its broker is).
  */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-export async function openBrokerLink(o: { config: ControllerConfig['broker']; secrets: BrokerSecrets; clock: Clock; log: Logger; login: BrokerAccess['login']; listen: (bus: Bus) => void }): Promise<BrokerLink> {
+export async function openBrokerLink(o: { config: ControllerConfig['broker']; secrets: BrokerSecrets; clock: Clock; log: Logger; login: BrokerAccess['login']; listen: (bus: Bus) => void; retry?: boolean }): Promise<BrokerLink> {
   const { config, log, clock } = o;
   if (config.embedded) {
     const loopback = LOOPBACK.has(config.host);
@@ -39,7 +46,7 @@ export async function openBrokerLink(o: { config: ControllerConfig['broker']; se
     const broker = await startEmbeddedBroker({ port: config.port, host: config.host, log, access: { login: o.login, allowAnonymous }, ...(o.secrets.server ? { tls: o.secrets.server } : {}) });
     const bus = broker.bus(log);
     o.listen(bus);
-    return { bus, url: broker.url, broker };
+    return { bus, url: broker.url, broker, problem: () => undefined };
   }
   if (!config.url) throw new Error('broker.url is required when broker.embedded is false');
   const client = connectMqtt({
@@ -51,8 +58,21 @@ export async function openBrokerLink(o: { config: ControllerConfig['broker']; se
     log,
     will: () => ({ topic: topic.controllerState(), payload: encode('controllerState', { online: false, ts: clock.now() }), qos: 1, retain: true }),
   });
+  let problem: string | undefined;
+  client.on('error', (err) => (problem = err.message));
+  client.on('connect', () => (problem = undefined));
   const bus = mqttBus(client);
   o.listen(bus);
-  await waitForConnect(client, 10_000);
-  return { bus, url: config.url };
+  const link = { bus, url: config.url, problem: () => problem };
+  if (!o.retry) {
+    await waitForConnect(client, FIRST_CONNECT_MS);
+    return link;
+  }
+  // Said once, at the moment a waiting start would have failed; mqtt.js keeps trying meanwhile.
+  const late = setTimeout(() => {
+    if (!client.connected) log.warn({ url: config.url, problem }, `no answer from the MQTT broker within ${FIRST_CONNECT_MS} ms: still trying with backoff; /readyz answers 503 until it does`);
+  }, FIRST_CONNECT_MS);
+  late.unref(); // a controller stopped before its broker answered exits at once
+  client.once('connect', () => (clearTimeout(late), log.info({ url: config.url }, 'connected to the MQTT broker')));
+  return link;
 }

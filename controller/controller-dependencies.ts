@@ -30,6 +30,11 @@ export interface ControllerDependencies {
   openStore?: (hooks: StoreHooks) => Promise<Store>;
   /** The leader of controllers sharing a database: its term goes on every command and retained state, and nothing goes out once it is not sure it still leads. */
   leader?: LeaderView;
+  /**
+   * An external broker that does not answer at start: false (default), Controller.start fails after
+   * 10 s (a seat gives the lead up); true, it starts anyway, not ready, and keeps trying (`onair controller` alone).
+   */
+  retryBrokerAtStart?: boolean;
   /** A hot standby taking the lead: hands over what it saw while standing by (called on the first connect). */
   standbyView?: () => StandbyView;
 }

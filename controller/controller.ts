@@ -61,6 +61,7 @@ export class Controller {
   private stopping = false;
   private connects = 0;
   brokerUrl = '';
+  private brokerProblem: () => string | undefined = () => undefined;
   /** Enrolled agents and people: the broker's logins. */
   identities!: Identities;
   /** What the controller says on the broker: checked, term-tagged, fenced, events once stored (controller/announcer.ts). */
@@ -218,7 +219,10 @@ export class Controller {
     });
     this.identities = this.store.identities(clock);
     const secrets = this.d.brokerSecrets ?? readControllerBrokerSecrets(config.broker, this.d.baseDir ?? process.cwd());
-    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p) => this.identities.login(u, p), listen: (bus) => this.listen(bus) });
+    // Nothing about the fleet is known until the first connect (which begins the agents' grace).
+    if (!config.broker.embedded) this.registry.linkLost();
+    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p) => this.identities.login(u, p), listen: (bus) => this.listen(bus), retry: this.d.retryBrokerAtStart === true });
+    this.brokerProblem = link.problem;
     this.broker = link.broker;
     this.brokerUrl = link.url;
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.
@@ -237,7 +241,9 @@ export class Controller {
 
   /** Ready: the store open and the broker connected (/readyz). */
   readiness(): Readiness {
-    const reasons = [...(this.stopping ? ['stopping'] : []), ...(this.bus.connected ? [] : ['the broker is not connected']), ...(this.store.isOpen() ? [] : ['the store is closed'])];
+    const problem = this.brokerProblem();
+    const broker = this.bus.connected ? [] : [`the broker is not connected${problem ? ` (${problem})` : ''}`];
+    const reasons = [...(this.stopping ? ['stopping'] : []), ...broker, ...(this.store.isOpen() ? [] : ['the store is closed'])];
     return { ready: reasons.length === 0, reasons };
   }
 

@@ -78,7 +78,9 @@ describe('the controller over HTTP', () => {
       expect((await get(`${external.httpUrl}/readyz`)).status).toBe(200);
       await broker.close();
       await waitUntil(() => !external.readiness().ready, 5_000, 'the link seen down');
-      expect(await get(`${external.httpUrl}/readyz`)).toMatchObject({ status: 503, body: '{"status":"error","error":"the broker is not connected"}' });
+      const notReady = await get(`${external.httpUrl}/readyz`);
+      expect(notReady.status).toBe(503);
+      expect(JSON.parse(notReady.body)).toMatchObject({ status: 'error', error: expect.stringMatching(/^the broker is not connected( \(.+\))?$/) });
       expect((await get(`${external.httpUrl}/healthz`)).status, 'alive all the same').toBe(200);
     } finally {
       await external.stop();
