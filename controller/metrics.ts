@@ -5,7 +5,7 @@
  * the events the controller records and the requests its router answers.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { StatusData } from '../protocols/schemas.ts';
+import { DeviceStatus, SlotCondition, type StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 
 export interface MetricsSources {
@@ -14,6 +14,16 @@ export interface MetricsSources {
   counters: Readonly<Record<string, number>>;
   eventLogSize(): number;
 }
+
+/** Every value of a schema's union of literals: each gets a sample (0 when nothing is in it), so a panel shows 0, not "No data". */
+const literals = (union: { anyOf: Array<{ const: string }> }): string[] => union.anyOf.map((l) => l.const);
+const SLOT_CONDITIONS = literals(SlotCondition);
+const DEVICE_STATUSES = literals(DeviceStatus);
+/**
+ * prom-client's default totals of handles, requests and resources are gauges named `_total`, which
+ * `promtool check metrics` flags (the suffix means a counter); the same gauges by `type` stay.
+ */
+const FLAGGED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 /** Buckets for detection and failover, in seconds: the targets are 1 s (hung device) and 150 ms (agent crash). */
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
@@ -34,6 +44,7 @@ export class ControllerMetrics {
     const registers = [this.registry];
     const snapshot = (): StatusData => (this.scrape ??= sources.status());
     collectDefaultMetrics({ register: this.registry, prefix: 'onair_controller_' });
+    for (const name of FLAGGED_DEFAULTS) this.registry.removeSingleMetric(`onair_controller_${name}`);
     const fromStatus = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: StatusData) => void) =>
       new Gauge<L>({
         name,
@@ -47,12 +58,18 @@ export class ControllerMetrics {
       });
     fromStatus('onair_agents_online', 'Agents whose birth the controller holds and that are online.', [], (g, s) => g.set(s.agents.filter((a) => a.online).length));
     fromStatus('onair_devices', 'Registered and heard devices by status.', ['status'], (g, s) => {
-      for (const status of ['ok', 'degraded', 'failed', 'offline', 'unknown']) g.set({ status }, s.devices.filter((d) => d.status === status).length);
+      for (const status of DEVICE_STATUSES) g.set({ status }, s.devices.filter((d) => d.status === status).length);
     });
-    fromStatus('onair_slots', 'Slots by condition.', ['condition'], (g, s) => {
-      const byCondition = new Map<string, number>();
-      for (const slot of s.slots) byCondition.set(slot.state, (byCondition.get(slot.state) ?? 0) + 1);
-      for (const [condition, n] of byCondition) g.set({ condition }, n);
+    fromStatus('onair_slots', 'Slots by condition (every condition, 0 when no slot is in it).', ['condition'], (g, s) => {
+      for (const condition of SLOT_CONDITIONS) g.set({ condition }, s.slots.filter((slot) => slot.state === condition).length);
+    });
+    // One series per slot and per device in the picture (reset at each scrape: gone with the slot or
+    // device), its state a label: an alert names the slot or device. Bounded by the fleet, not by time.
+    fromStatus('onair_slot_condition', "1 for each slot, labelled with its condition (ok, degraded, failing_over, down, unknown).", ['slot', 'condition'], (g, s) => {
+      for (const slot of s.slots) g.set({ slot: slot.slot, condition: slot.state }, 1);
+    });
+    fromStatus('onair_device_status', '1 for each device in the fleet picture, labelled with its status (ok, degraded, failed, offline, unknown).', ['agent', 'device', 'status'], (g, s) => {
+      for (const d of s.devices) g.set({ agent: d.agent, device: d.device, status: d.status }, 1);
     });
     fromStatus('onair_on_air', '1 while on air (automatic failover armed).', [], (g, s) => g.set(s.onAir ? 1 : 0));
     fromStatus('onair_slot_on_air', '1 for each slot on air, with whether its primary is live.', ['slot', 'primary_live'], (g, s) => {

@@ -2,6 +2,7 @@
  * The controller's HTTP side (issue 12, first part): /healthz, /readyz and Prometheus /metrics over
  * real HTTP on loopback, with a real failover behind the numbers.
  */
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -15,6 +16,7 @@ import { request, withController } from '../../cli/request-client.ts';
 import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';
 
 const SLOT = PAIR_SLOT;
+const hasPromtool = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).error === undefined;
 let pair: CameraPair;
 let controller: Controller;
 
@@ -53,6 +55,10 @@ describe('the controller over HTTP', () => {
     expect(sample(before.body, `onair_slot_on_air{slot="${SLOT}",primary_live="true"}`)).toBe(1);
     expect(sample(before.body, 'onair_controller_process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(before.body, 'onair_health_messages_total')).toBeGreaterThan(0);
+    // Every condition has a sample, 0 when no slot is in it ("Slots down" shows 0, not "No data").
+    for (const condition of ['ok', 'degraded', 'failing_over', 'down', 'unknown']) expect(sample(before.body, `onair_slots{condition="${condition}"}`), condition).toBe(condition === 'ok' ? 1 : 0);
+    expect(sample(before.body, `onair_slot_condition{slot="${SLOT}",condition="ok"}`)).toBe(1);
+    expect(sample(before.body, 'onair_device_status{agent="agent-a",device="cam-1",status="ok"}')).toBe(1);
 
     await simulate(controller.brokerUrl, 'agent-a', 'cam-1', { mode: 'dead' });
     await waitUntil(() => controller.status().slots[0]?.active?.device === 'cam-2', 5_000, 'the automatic failover');
@@ -67,6 +73,32 @@ describe('the controller over HTTP', () => {
     expect(sample(after, `onair_slot_on_air{slot="${SLOT}",primary_live="false"}`)).toBe(1);
     expect(sample(after, 'onair_requests_total{op="status",status="ok"}')).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'onair_event_log_rows')).toBe(controller.events({ limit: 10_000 }).at(-1)!.seq);
+    // One series per device: the failed camera's moved to its new status, none left behind.
+    expect(sample(after, 'onair_device_status{agent="agent-a",device="cam-1",status="failed"}')).toBe(1);
+    expect(after.split('\n').filter((l) => l.startsWith('onair_device_status{'))).toHaveLength(2);
+    expect(after.split('\n').filter((l) => l.startsWith('onair_slot_condition{'))).toHaveLength(1);
+  });
+
+  it.skipIf(!hasPromtool)('passes promtool check metrics on a real scrape, with no warning', async () => {
+    const { body } = await get(`${controller.httpUrl}/metrics`);
+    expect(body).toMatch(/^onair_failover_seconds_bucket/m); // a scrape with a failover behind it
+    const checked = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8', timeout: 30_000 });
+    expect(`${checked.stdout}${checked.stderr}`).toBe('');
+    expect(checked.status).toBe(0);
+  });
+
+  it('drops a slot’s and a device’s series when they are unregistered', async () => {
+    controller.setOnAir(false, 'test', 'unregistering');
+    const options = { broker: controller.brokerUrl, timeoutMs: 5_000, issuedBy: 'test' };
+    await withController(options, async (c) => {
+      await request(c, 'slot.remove', { slot: SLOT }, options);
+      await request(c, 'device.remove', { agent: 'agent-a', device: 'cam-1' }, options);
+    });
+    const text = (await get(`${controller.httpUrl}/metrics`)).body;
+    expect(text).not.toMatch(/^onair_slot_condition\{/m);
+    expect(text).not.toMatch(/^onair_device_status\{agent="agent-a"/m);
+    expect(sample(text, 'onair_device_status{agent="agent-b",device="cam-2",status="ok"}')).toBe(1);
+    for (const condition of ['ok', 'degraded', 'failing_over', 'down', 'unknown']) expect(sample(text, `onair_slots{condition="${condition}"}`), condition).toBe(0);
   });
 
   it('is not ready while its external broker is away, and says why', async () => {
