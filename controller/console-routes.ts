@@ -75,6 +75,12 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
   const sendPage = (reply: FastifyReply) => reply.header('content-security-policy', csp).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
   app.get('/', async (_request, reply) => reply.redirect('/console/'));
   app.get('/console/', async (_request, reply) => sendPage(reply));
+  // Typed without the slash, the address would answer 404 JSON: redirect, keeping the query string
+  // (the page's relative paths need the slash). The target is always our own path: no open redirect.
+  app.get('/console', async (request, reply) => {
+    const query = request.url.indexOf('?');
+    return reply.redirect(`/console/${query >= 0 ? request.url.slice(query) : ''}`);
+  });
   app.get<{ Params: { name: string } }>('/console/vendor/:name', async (request, reply) => {
     const name = request.params.name;
     const file = Object.hasOwn(vendor, name) ? vendor[name] : undefined; // never a prototype's property

@@ -78,6 +78,13 @@ describe('the console over HTTP', () => {
   it('serves the page with a strict CSP, its modules, and nothing else from disk', async () => {
     const root = await fetch(url('/'), { redirect: 'manual' });
     expect([root.status, root.headers.get('location')]).toEqual([302, '/console/']);
+    // Without the trailing slash: redirected, the query string kept; followed, the page.
+    for (const [typed, to] of [['/console', '/console/'], ['/console?slot=studio-a%2Fcam-wide&x=1', '/console/?slot=studio-a%2Fcam-wide&x=1'], ['/console?//evil.example', '/console/?//evil.example']]) {
+      const r = await fetch(url(typed!), { redirect: 'manual' });
+      expect([r.status, r.headers.get('location')], typed).toEqual([302, to]);
+    }
+    const followed = await fetch(url('/console?x=1'));
+    expect([followed.status, followed.url, followed.headers.get('content-type')]).toEqual([200, url('/console/?x=1'), 'text/html; charset=utf-8']);
     const page = await fetch(url('/console/'));
     const html = await page.text();
     const csp = page.headers.get('content-security-policy')!;
