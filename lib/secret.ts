@@ -1,6 +1,8 @@
 /**
  * Secrets by reference: a config names an environment variable or a file, never the secret itself.
- * A file must be readable by its owner only (mode 0600 or stricter), as ssh insists for its keys.
+ * A file must be readable by its owner only (mode 0600), as ssh insists for its keys, or also by its
+ * group (0640): Debian's layout for a service's secrets, root-owned and read through the service's own
+ * group (deploy/systemd: root:onair), so the service cannot rewrite them. Others: never; the group: never write.
  */
 import { readFileSync, statSync } from 'node:fs';
 
@@ -29,6 +31,8 @@ export function readPrivateFile(file: string, what: string): Buffer {
   } catch (err) {
     throw new Error(`${what} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  if ((mode & 0o077) !== 0) throw new Error(`${what} ${file} is readable by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+  const octal = (mode & 0o777).toString(8);
+  if ((mode & 0o007) !== 0) throw new Error(`${what} ${file} is readable by others (mode ${octal}); chmod 600 it (or 640, its group the service's own)`);
+  if ((mode & 0o030) !== 0) throw new Error(`${what} ${file} is writable by its group (mode ${octal}); chmod 640 it`);
   return readFileSync(file);
 }

@@ -137,7 +137,8 @@ describe('broker settings that name files', () => {
     expect(() => readBrokerSecrets({ url: 'mqtt://h', caFile: site.cert }, dir)).toThrow(/caFile\/certFile are for mqtts:\/\/ but the URL is mqtt:\/\/h/);
     expect(() => readBrokerSecrets({ url: 'mqtts://h', certFile: site.cert }, dir)).toThrow(/needs both certFile and keyFile/);
     const leaky = path.join(dir, 'leaky.key');
-    writeFileSync(leaky, 'key', { mode: 0o640 });
+    // 0640 is Debian's layout (root:onair, read through the service's group: systemd-units.test.ts); others never.
+    writeFileSync(leaky, 'key', { mode: 0o644 });
     expect(() => readBrokerSecrets({ url: 'mqtts://h', certFile: site.cert, keyFile: leaky }, dir)).toThrow(/the key file .*leaky\.key is readable by others/);
   });
 });
