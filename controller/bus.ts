@@ -71,6 +71,7 @@ export function mqttBus(client: MqttClient): Bus {
       return client.connected;
     },
     inProcess: false,
-    close: () => endMqtt(client),
+    // Not connected (a broker down since the start): nothing in flight to wait for, so no 2 s grace.
+    close: () => endMqtt(client, !client.connected),
   };
 }

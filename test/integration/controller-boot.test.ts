@@ -58,6 +58,21 @@ describe('onair controller at start', () => {
     }
   }, 40_000);
 
+  it('stops cleanly (exit 0) on SIGTERM while its external broker has never answered', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const httpPort = await freePort();
+    const file = path.join(dir, 'controller.yaml');
+    writeFileSync(file, stringify({ dataDir: 'data', broker: { embedded: false, url: `mqtt://127.0.0.1:${await freePort()}` }, http: { port: httpPort, host: '127.0.0.1' } }));
+    const child = spawn(process.execPath, [onairBin(), 'controller', '--config', file], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await eventually(async () => (await get(`http://127.0.0.1:${httpPort}/healthz`)).status === 200, 30_000, '/healthz');
+    expect((await get(`http://127.0.0.1:${httpPort}/readyz`)).status).toBe(503);
+    child.kill('SIGTERM');
+    // Its own forced exit after SIGTERM is 5 s with code 1: 0 means it stopped in order.
+    expect(await exited).toBe(0);
+  }, 40_000);
+
   it.skipIf(!hasMosquitto())('stays alive and not ready while its Mosquitto is down, then connects and works', async () => {
     const dir = tempDir();
     dirs.push(dir);
