@@ -65,10 +65,10 @@ export class ControllerMetrics {
     });
     // One series per slot and per device in the picture (reset at each scrape: gone with the slot or
     // device), its state a label: an alert names the slot or device. Bounded by the fleet, not by time.
-    fromStatus('onair_slot_condition', "1 for each slot, labelled with its condition (ok, degraded, failing_over, down, unknown).", ['slot', 'condition'], (g, s) => {
+    fromStatus('onair_slot_condition', `1 for each slot, labelled with its condition (${SLOT_CONDITIONS.join(', ')}).`, ['slot', 'condition'], (g, s) => {
       for (const slot of s.slots) g.set({ slot: slot.slot, condition: slot.state }, 1);
     });
-    fromStatus('onair_device_status', '1 for each device in the fleet picture, labelled with its status (ok, degraded, failed, offline, unknown).', ['agent', 'device', 'status'], (g, s) => {
+    fromStatus('onair_device_status', `1 for each device in the fleet picture, labelled with its status (${DEVICE_STATUSES.join(', ')}).`, ['agent', 'device', 'status'], (g, s) => {
       for (const d of s.devices) g.set({ agent: d.agent, device: d.device, status: d.status }, 1);
     });
     fromStatus('onair_on_air', '1 while on air (automatic failover armed).', [], (g, s) => g.set(s.onAir ? 1 : 0));
