@@ -110,7 +110,7 @@ describe('embedded broker delivery', () => {
         }
       }
     }
-  }, 150_000);
+  });
 });
 
 /**
@@ -204,5 +204,5 @@ describe('embedded broker delivery of what the controller publishes while handli
       expect(w.seen.map((s) => s.seq), `${label}: in the controller's order, nothing extra`).toEqual(mine);
     }
     expect(broker.publishOrder.overtaken).toBe(0);
-  }, 150_000);
+  });
 });
