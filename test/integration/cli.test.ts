@@ -71,18 +71,18 @@ describe('onair CLI', () => {
   });
 
   it('refuses a numeric option out of range or not a number at once, naming the option', async () => {
+    // Pointed at a port nobody listens on: an option checked only after connecting would say "cannot
+    // reach" instead (no clock involved: a CLI process takes seconds on a loaded machine).
     for (const [args, range] of [
       [['status', '--timeout', '0'], 'from 1 to 3600000 ms'],
       [['status', '--timeout', 'abc'], 'from 1 to 3600000 ms'],
       [['events', '--limit', '-3'], 'from 1 to 10000'],
       [['show', 'add', 'x', '--studio', 's', '--start', '2030-01-01T10:00', '--duration', '30m', '--preshow', 'soon'], 'from 0 to 10080 minutes'],
     ] as const) {
-      const started = Date.now();
-      const run = await onair(...args);
+      const run = await runOnair('mqtt://127.0.0.1:1', ...args);
       expect(run.code, args.join(' ')).not.toBe(0);
       expect(run.stderr, args.join(' ')).toContain(range);
       expect(run.stderr).not.toContain('cannot reach');
-      expect(Date.now() - started).toBeLessThan(5_000);
     }
   });
 

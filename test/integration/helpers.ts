@@ -19,6 +19,7 @@ import { registerStudio, type SetupSlot } from '../../test-support/catalog-setup
 import { onairBin } from '../../lib/paths.ts';
 import { topic } from '../../protocols/contract.ts';
 import { TEST_RIG_SECRET, agentLogin, rigUrl } from '../support/rig.ts';
+import { waitBudget } from '../support/waits.ts';
 
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
@@ -154,18 +155,9 @@ export async function simulate(url: string, agent: string, device: string, fault
   }
 }
 
-/**
- * The shortest time any wait gives its event. A wait's timeout only ends a test that would hang: it
- * is never a latency check (a test that bounds a latency measures it and asserts the figure). On a
- * loaded 2-core machine (load average 10-19, the CI case) a failover, a show going on air or a CLI
- * run takes several times as long as on an idle one, and waits of 2-5 s failed while the event
- * came later (issue 20 point 19). A wait still returns the moment its event happens.
- */
-export const MIN_WAIT_MS = 20_000;
-
 /** Polls a synchronous check (an async one would always look truthy: use `eventually`). */
 export async function waitUntil<T>(probe: () => (T extends PromiseLike<unknown> ? never : T) | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS);
+  timeoutMs = waitBudget(timeoutMs); // test/support/waits.ts: a timeout only ends a hang
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -202,7 +194,7 @@ function matches(filter: string, topic: string): boolean {
 
 /** Like waitUntil, for a check that is itself asynchronous (a probe, a request). */
 export async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS);
+  timeoutMs = waitBudget(timeoutMs); // test/support/waits.ts: a timeout only ends a hang
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
