@@ -316,7 +316,11 @@ export class Agent {
   }
 
   private publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
+    const client = this.client;
+    // A command that ends after stop() closed the client (its stores are gone: mqtt.js would throw
+    // into whatever finished the command) has nobody to tell. Seen on a loaded machine.
+    if (!client || client.disconnecting || client.disconnected) return;
     const spec = TOPICS[name];
-    this.client?.publish(mqttTopic, encode(name, payload), { qos: spec.qos, retain: spec.retain });
+    client.publish(mqttTopic, encode(name, payload), { qos: spec.qos, retain: spec.retain });
   }
 }

@@ -10,12 +10,14 @@ import { limitMqttPackets } from '../lib/mqtt-frame-limit.ts';
 import { MAX_PACKET_BYTES } from '../protocols/contract.ts';
 import type { Bus, MessageHandler } from './bus.ts';
 import { accessHooks, type BrokerAccess } from './broker-access.ts';
-import { orderPublishes } from './ordered-publish.ts';
+import { orderPublishes, type PublishOrder } from './ordered-publish.ts';
 import { indexedRetainedPersistence } from './retained-index.ts';
 
 export interface EmbeddedBroker {
   url: string;
   port: number;
+  /** Messages emitted after a newer one since start (0 unless the ordering is broken). */
+  publishOrder: PublishOrder;
   /** An in-process connection to this broker, for the controller that embeds it. */
   bus(log: Logger): Bus;
   close(): Promise<void>;
@@ -44,7 +46,7 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
     // aedes takes replaceable hooks as options: logins and per-identity topic rules.
     ...(hooks ? { authenticate: hooks.authenticate, authorizePublish: hooks.authorizePublish, authorizeSubscribe: hooks.authorizeSubscribe } : {}),
   });
-  orderPublishes(broker);
+  const publishOrder = orderPublishes(broker, settings.log);
   // NODELAY (Nagle + delayed ACK would add ~40 ms to every QoS 1 exchange), with writes batched per tick.
   const serve = (socket: net.Socket): void => {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
@@ -73,6 +75,7 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
   return {
     url: `${secure ? 'mqtts' : 'mqtt'}://${host}:${port}`,
     port,
+    publishOrder,
     bus: (log) => inProcessBus(broker, log),
     close: () =>
       new Promise<void>((resolve) => {

@@ -12,8 +12,17 @@
  * Here one publish is in flight at a time, from `publish()` until its packet has been emitted to
  * every subscriber's queue (not until their sockets drain: a slow client never holds anyone back),
  * so counters are emitted in increasing order and nothing is dropped or overtaken.
+ *
+ * The emit releases the publish it carries, never whatever is in flight when it returns: a message
+ * heard only by in-process subscribers (the controller hearing an agent's health) completes inside
+ * its own emit, which starts the next publish (a slot state the controller made from it) before
+ * `emit` returns. Releasing "the one in flight" then released that slot state while it was still
+ * being stored, the event queued behind it was emitted first, and a client on slots + events lost
+ * every slot state made that way: half of them during failovers (issue 20 point 17).
+ * An emit that still goes backwards is logged (and counted): aedes drops it for some clients.
  */
 import type { Aedes, Client, PublishPacket } from 'aedes';
+import type { Logger } from '../lib/logger.ts';
 
 type Done = (error?: Error) => void;
 interface Pending {
@@ -22,10 +31,15 @@ interface Pending {
   done: Done | undefined;
 }
 interface Emitter {
-  emit(packet: unknown, cb?: (err?: Error) => void): unknown;
+  emit(packet: { topic: string; brokerCounter?: number }, cb?: (err?: Error) => void): unknown;
 }
 
-export function orderPublishes(broker: Aedes): void {
+export interface PublishOrder {
+  /** Emits whose counter was not above the previous one's (aedes drops those for clients that got the newer one). */
+  readonly overtaken: number;
+}
+
+export function orderPublishes(broker: Aedes, log: Logger): PublishOrder {
   // aedes' types omit the (packet, client, done) form its own protocol handlers use.
   const publish = broker.publish.bind(broker) as unknown as (packet: PublishPacket, client: Client | null, done: Done) => void;
   const mq = (broker as unknown as { mq: Emitter }).mq;
@@ -58,9 +72,21 @@ export function orderPublishes(broker: Aedes): void {
     }
   };
 
+  let lastCounter = 0;
+  const order = { overtaken: 0 };
   mq.emit = (packet, cb) => {
+    const counter = packet.brokerCounter ?? 0;
+    if (counter <= lastCounter) {
+      order.overtaken += 1;
+      // The first, then one line per thousand: a broken order would otherwise log every message.
+      if (order.overtaken % 1_000 === 1) log.warn({ topic: packet.topic, counter, after: lastCounter, overtaken: order.overtaken }, 'an MQTT message was emitted after a newer one: clients that got the newer one will not get it');
+    }
+    lastCounter = Math.max(lastCounter, counter);
+    // Only one publish is in flight, so this emit is its. Its completion may run inside `emit` and
+    // start the next publish: that one must stay in flight until its own emit.
+    const emitting = inFlight;
     const result = emit(packet, cb); // every subscriber's handler has run (mqemitter calls them synchronously)
-    if (inFlight) release(inFlight);
+    if (emitting) release(emitting);
     return result;
   };
 
@@ -69,4 +95,5 @@ export function orderPublishes(broker: Aedes): void {
     queue.push({ packet, client: typeof client === 'function' ? null : client, done: callback });
     drain();
   };
+  return order;
 }

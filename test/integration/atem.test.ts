@@ -93,5 +93,5 @@ describe('atem driver', () => {
       expect((await probe()).status).toBe('ok');
     }
     await expect(act('cut', { input: 4 })).resolves.toEqual({ data: { cut: true, program: 4 } });
-  }, 20_000);
+  });
 });

@@ -27,7 +27,7 @@ const SLOT = 'studio-a/cam-wide';
 const cleanup: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => undefined);
-}, 30_000);
+});
 
 async function agentOn(url: string, agentId: string, device: string): Promise<Agent> {
   const agent = new Agent({ config: agentConfig(url, agentId, [{ id: device, kind: 'camera' }]), drivers: builtInDrivers(), clock: systemClock, log: silentLogger() });
@@ -102,5 +102,5 @@ describe.skipIf(!hasRedis())('OnAir on a clustered broker (two aedes nodes on Re
     await cluster.restart(mq1);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(controller.events({ limit: 1000 }).filter((e) => e.seq > seqBefore && e.type.startsWith('failover.'))).toHaveLength(2); // started + succeeded
-  }, 60_000);
+  });
 });

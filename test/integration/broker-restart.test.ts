@@ -82,7 +82,7 @@ describe('a broker restart during a show', () => {
     await waitUntil(() => active() === 'cam-2', 5_000, 'cam-2 live');
     expect(controller.events().filter((e) => e.type === 'failover.succeeded')).toHaveLength(1);
     await watcher.waitFor(() => watcher!.slots.get(SLOT)?.active?.device === 'cam-2', 3_000, 'the watcher sees cam-2 live');
-  }, 90_000);
+  });
 });
 
 describe('retained messages in any order', () => {
@@ -110,5 +110,5 @@ describe('retained messages in any order', () => {
     controller = await startController({ recoverAfterMs: 300 });
     await waitUntil(() => status('cam-1') === 'ok', 5_000, 'cam-1 ok from the retained health');
     expect(Date.now() - restartedAt).toBeLessThan(5_000);
-  }, 40_000);
+  });
 });

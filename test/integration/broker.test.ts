@@ -34,5 +34,5 @@ describe('embedded broker', () => {
       await Promise.all([subscriber, ...publishers].map(closeClient));
       await broker.close();
     }
-  }, 60_000);
+  });
 });

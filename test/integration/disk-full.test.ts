@@ -96,5 +96,5 @@ describe('a full disk', () => {
     } finally {
       stored.close();
     }
-  }, 40_000);
+  });
 });

@@ -19,6 +19,7 @@ import { registerStudio, type SetupSlot } from '../../test-support/catalog-setup
 import { onairBin } from '../../lib/paths.ts';
 import { topic } from '../../protocols/contract.ts';
 import { TEST_RIG_SECRET, agentLogin, rigUrl } from '../support/rig.ts';
+import { waitBudget } from '../support/waits.ts';
 
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
@@ -156,6 +157,7 @@ export async function simulate(url: string, agent: string, device: string, fault
 
 /** Polls a synchronous check (an async one would always look truthy: use `eventually`). */
 export async function waitUntil<T>(probe: () => (T extends PromiseLike<unknown> ? never : T) | undefined | false, timeoutMs: number, what: string): Promise<T> {
+  timeoutMs = waitBudget(timeoutMs); // test/support/waits.ts: a timeout only ends a hang
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -192,6 +194,7 @@ function matches(filter: string, topic: string): boolean {
 
 /** Like waitUntil, for a check that is itself asynchronous (a probe, a request). */
 export async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  timeoutMs = waitBudget(timeoutMs); // test/support/waits.ts: a timeout only ends a hang
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
@@ -216,7 +219,7 @@ export function runOnairWith(env: Record<string, string>, broker: string, ...arg
   const inherited = { ...process.env };
   for (const name of ['ONAIR_USER', 'ONAIR_PASSWORD', 'ONAIR_TOKEN_FILE', 'ONAIR_CA_FILE', 'ONAIR_CERT_FILE', 'ONAIR_KEY_FILE']) delete inherited[name];
   return new Promise((resolve) => {
-    execFile(process.execPath, [onairBin(), ...args], { timeout: 30_000, env: { ...inherited, ONAIR_BROKER: broker, ...env } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [onairBin(), ...args], { timeout: 120_000, env: { ...inherited, ONAIR_BROKER: broker, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -108,7 +108,7 @@ beforeAll(async () => {
   await waitUntil(() => names.every((n) => controller.status().devices.find((d) => d.device === n)?.status === 'ok'), 20_000, 'every library device ok').catch((err: Error) => {
     throw new Error(`${err.message}: ${controller.status().devices.map((d) => `${d.device}=${d.status} ${d.detail ?? ''}`).join('; ')}`);
   });
-}, 40_000);
+});
 
 afterAll(async () => {
   await agent.stop();

@@ -180,5 +180,5 @@ describe('a controller restart (its embedded broker loses every retained message
       for (const c of restarted) await c.stop();
       removeDir(dataDir);
     }
-  }, 30_000);
+  });
 });

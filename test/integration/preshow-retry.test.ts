@@ -38,5 +38,5 @@ describe('a pre-show test that fails once', () => {
     const final = await withController(options, (c) => request(c, 'preshow', { show: 'soon' }, options));
     expect(final.go, JSON.stringify(final.slots)).toBe(true);
     expect(final.slots[0]!.members[0]).toMatchObject({ ready: true, attempts: 2 });
-  }, 30_000);
+  });
 });

@@ -60,7 +60,7 @@ beforeAll(async () => {
     ],
   });
   await waitUntil(() => ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'switcher-1', 'atem-1'].every((d) => status(d) === 'ok'), 10_000, 'cameras and switchers ok');
-}, 30_000);
+});
 
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.stop()));
@@ -178,5 +178,5 @@ describe('a slot that names where its members appear on the program', () => {
     expect(notReady.switchers![0]).toMatchObject({ device: 'switcher-1', ready: false, result: 'failed' });
     const alarm = controller.events({}).filter((e) => e.type === 'alarm' && e.data.show === 'late').at(-1);
     expect(alarm?.reason).toMatch(/agent-a\/switcher-1 \(program switcher, no backup\)/);
-  }, 30_000);
+  });
 });

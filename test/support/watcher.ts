@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { silentLogger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
+import { waitBudget } from './waits.ts';
 import { codecs } from '../../protocols/codec.ts';
 import { ROOT, topic } from '../../protocols/contract.ts';
 import type { SlotState } from '../../protocols/schemas.ts';
@@ -23,7 +24,7 @@ export class Watcher {
 
   private constructor(private readonly url: string) {}
 
-  static async start(url: string, timeoutMs = 10_000): Promise<Watcher> {
+  static async start(url: string, timeoutMs = 60_000): Promise<Watcher> {
     const w = new Watcher(url);
     w.client = connectMqtt({ url, clientId: `watcher-${randomUUID().slice(0, 8)}`, log: silentLogger(), reconnect: { initialMs: 50, maxMs: 500 } });
     w.client.on('connect', () => w.connectedSpans.push({ from: Date.now() }));
@@ -61,6 +62,7 @@ export class Watcher {
   }
 
   async waitFor<T>(probe: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+    timeoutMs = waitBudget(timeoutMs); // a timeout only ends a hang (waits.ts)
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = probe();
