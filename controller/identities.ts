@@ -8,7 +8,7 @@
 import { createHash, pbkdf2, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../lib/clock.ts';
-import { ROLES, type Identity, type Role } from '../protocols/access.ts';
+import { ROLES, parseLoginName, type Identity, type Role } from '../protocols/access.ts';
 import { LOGIN_NAME_PATTERN } from '../protocols/schemas.ts';
 
 export const IDENTITY_SCHEMA = `
@@ -138,11 +138,8 @@ export class Identities {
    * Never says which part was wrong; a locked-out name is refused without checking.
    */
   async login(username: string, secret: string): Promise<LoginResult> {
-    const [kind, name] = username.startsWith('agent/')
-      ? (['agent', username.slice('agent/'.length)] as const)
-      : username.startsWith('controller/')
-        ? (['controller', username.slice('controller/'.length)] as const)
-        : (['user', username] as const);
+    // `controller/<name>/standby` is the same controller login, for a seat's standby session.
+    const { kind, name } = parseLoginName(username);
     const key = `${kind}/${name}`;
     const now = this.o.clock.now();
     const failed = this.failures.get(key);
