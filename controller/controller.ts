@@ -218,7 +218,7 @@ export class Controller {
     });
     this.identities = this.store.identities(clock);
     const secrets = this.d.brokerSecrets ?? readControllerBrokerSecrets(config.broker, this.d.baseDir ?? process.cwd());
-    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p) => this.identities.login(u, p), listen: (bus) => this.listen(bus) });
+    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p, source) => this.identities.login(u, p, source), listen: (bus) => this.listen(bus) });
     this.broker = link.broker;
     this.brokerUrl = link.url;
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.
@@ -229,7 +229,7 @@ export class Controller {
     this.ticker = setInterval(() => this.fleet.tick(), config.detection.tickMs);
     this.flusher = setInterval(() => this.store.flush(), STORE_RETRY_MS);
     this.planTicker = setInterval(() => this.plan.tick(), config.plan.tickMs);
-    const api = { router: this.router, login: (u: string, p: string) => this.identities.login(u, p) };
+    const api = { router: this.router, login: (u: string, p: string, source?: string) => this.identities.login(u, p, source) };
     if (config.http.enabled) this.http = await startHttpServer(httpSettings(config, this.d.baseDir ?? process.cwd(), { log, metrics: this.metrics, readiness: () => this.readiness(), api, console: this.console }));
   }
 
