@@ -106,3 +106,27 @@ describe('client ids bound to logins (embedded broker)', () => {
     expect(victims[2]!.closed).toBe(false);
   });
 });
+
+describe('anonymous clients, where they are allowed (a loopback listener)', () => {
+  it('may use any id, and take over another anonymous client, but never displace a login', async () => {
+    const openDir = tempDir();
+    const open = await startController({ dataDir: openDir, log: logged.log, config: { broker: { embedded: true, port: 0, host: '127.0.0.1' } } });
+    try {
+      const openPort = Number(new URL(open.brokerUrl).port);
+      const credential = await open.identities.enrollAgent('agent-x');
+      const anonymous = `mqtt://127.0.0.1:${openPort}`;
+      const held = await victim(`mqtt://agent%2Fagent-x:${credential}@127.0.0.1:${openPort}`, 'onair-agent-agent-x', { subscribe: 'onair/v1/agents/agent-x/commands', will: { topic: 'onair/v1/agents/agent-x/heartbeat', payload: 'will:agent-x' } });
+      expect((await attempt(anonymous, 'onair-agent-agent-x')).refused).toMatch(/Not authorized/i);
+      expect(logged.lines).toContainEqual(expect.objectContaining({ msg: 'refused a client id that belongs to another identity', identity: 'anonymous', owner: 'agent agent-x' }));
+      const first = await attempt(anonymous, 'onair-agent-agent-y');
+      const second = await attempt(anonymous, 'onair-agent-agent-y');
+      expect([first.refused, second.refused]).toEqual([false, false]);
+      for (const a of [first, second]) if (a.refused === false) await a.client.endAsync(true);
+      expect(held.closed).toBe(false);
+      await held.client.endAsync(true);
+    } finally {
+      await open.stop();
+      removeDir(openDir);
+    }
+  });
+});
