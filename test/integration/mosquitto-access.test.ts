@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import { Controller } from '../../controller/controller.ts';
+import { StandbyPicture } from '../../controller/standby-picture.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { Store } from '../../controller/store.ts';
 import { systemClock } from '../../lib/clock.ts';
@@ -198,6 +199,21 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     expect(taken.received, 'the taker, connected all along, got none of it').toEqual([]);
     await taken.client.endAsync();
     await closeClient(watcher);
+  });
+
+  it('a controller seat’s standby session, on the same controller login, and its leader session never close each other', async () => {
+    const logFrom = mosquittoLog().length;
+    const config = parseControllerConfig(JSON.stringify({ name: 'ctl-b', broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' }, dataDir: path.join(dir, 'standby'), http: { enabled: false } }), '(test)');
+    const picture = StandbyPicture.start({ config, secrets: { password: controllerSecret }, name: 'ctl-b', clock: systemClock, log: silentLogger() });
+    try {
+      await waitUntil(() => picture.summary().connected && picture.summary().agentsHeard === 2, 10_000, 'the standby to hear both agents, logged in as controller/main/standby');
+      const log = mosquittoLog().slice(logFrom);
+      expect(log).toMatch(/New client connected from \S+ as controller\/main\/standby \(/);
+      expect(log, 'neither session closed the other').not.toMatch(/already connected/);
+      expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
+    } finally {
+      await picture.close();
+    }
   });
 
   it('lets a viewer read but not fail over or read commands; an engineer fails over, recorded as the logged-in user', async () => {
