@@ -35,7 +35,7 @@ function startAgent(i: number): void {
   let session = Date.now() * 1_000 + i;
   const client = connectMqtt({
     url: settings.broker,
-    clientId: `storm-${agentId}`,
+    clientId: `onair-agent-${agentId}`, // the id an agent's login may use (protocols/access.ts)
     log,
     ...(credentials ? { username: `agent/${agentId}`, password: credentials[i]! } : {}),
     keepaliveSeconds: 10,

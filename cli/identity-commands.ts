@@ -113,21 +113,30 @@ function registerBrokerCommands(program: Command): void {
     broker
       .command('mosquitto-config')
       .description('write a Mosquitto password file, ACL and conf snippet from the enrolled identities')
-      .requiredOption('--out <dir>', 'where to write onair.passwd (mode 0600), onair.acl and onair.conf'),
-  ).action(async (opts: StoreOpts & { out: string }) => {
-    const { mosquittoFiles } = await import('../controller/mosquitto-files.ts');
+      .option('--listener <[address:]port>', 'the listener OnAir clients use, written with use_username_as_clientid (a listener option); "none" to add that line to your own listeners', '1883')
+      .requiredOption('--out <dir>', 'where to write onair.passwd and onair.acl (mode 0600, owned by mosquitto when run as root) and onair.conf'),
+  ).action(async (opts: StoreOpts & { out: string; listener: string }) => {
+    const { mosquittoFiles, parseListener, writeMosquittoFiles } = await import('../controller/mosquitto-files.ts');
+    let listener;
+    try {
+      listener = parseListener(opts.listener);
+    } catch (err) {
+      throw new UserError((err as Error).message);
+    }
     const out = path.resolve(opts.out);
     const paths = { passwd: path.join(out, 'onair.passwd'), acl: path.join(out, 'onair.acl') };
     const { logins, missing } = await withIdentities(opts, (ids) => ids.mosquittoLogins());
     if (!logins.some((l) => l.kind === 'controller')) throw new UserError('no controller login is enrolled: run `onair broker controller-login` first (the controller must log in to Mosquitto too)');
-    const files = mosquittoFiles(logins, paths);
+    const files = mosquittoFiles(logins, paths, listener);
     mkdirSync(out, { recursive: true });
-    writeFileSync(paths.passwd, files.passwd, { mode: 0o600 });
-    writeFileSync(paths.acl, files.acl, { mode: 0o644 });
-    writeFileSync(path.join(out, 'onair.conf'), files.conf, { mode: 0o644 });
+    const written = writeMosquittoFiles(out, files);
     const count = (kind: string) => logins.filter((l) => l.kind === kind).length;
     process.stdout.write(
       `Wrote ${paths.passwd}, ${paths.acl} and ${path.join(out, 'onair.conf')}: ${count('agent')} agents, ${count('user')} people, ${count('controller')} controller login(s).\n` +
+        (written.owner
+          ? `The password file and the ACL are ${written.owner}, mode 0600: Mosquitto reads them after dropping to its own user.\n`
+          : `Mosquitto reads the password file and the ACL after dropping to its own user (Debian: mosquitto): run\n  ${written.chown}\n`) +
+        (listener ? `onair.conf defines the listener on ${listener.address ?? 'every address'} port ${listener.port}: remove your own line for it.\n` : 'onair.conf defines no listener: add "use_username_as_clientid true" under each listener line OnAir clients use.\n') +
         'Include onair.conf in mosquitto.conf, then reload Mosquitto (systemctl reload mosquitto, or SIGHUP) after every enrolment, rotation or revocation.\n' +
         (missing.length ? `Left out (enrolled before OnAir wrote Mosquitto hashes; rotate or set a new password to include them): ${missing.join(', ')}\n` : ''),
     );

@@ -7,6 +7,7 @@ import { askSecret } from './prompt.ts';
 import { brokerUrls, connectMqtt, endMqtt, parseBrokerUrl, waitForConnect, type TlsFiles } from '../lib/mqtt-connection.ts';
 import { readBrokerSecrets } from '../lib/broker-client.ts';
 import { readPrivateFile } from '../lib/secret.ts';
+import { clientIdFor } from '../protocols/access.ts';
 import { responseCodec } from '../protocols/codec.ts';
 import { requestTopic, responseTopic, userRequestTopic, userResponseTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
 
@@ -77,7 +78,8 @@ export async function withController<T>(options: RequestOptions, work: (client: 
   }
   const client = connectMqtt({
     url: options.broker,
-    clientId: `onair-cli-${randomUUID().slice(0, 8)}`,
+    // Bound to the login (protocols/access.ts): onair-user-<name>:cli-…, or onair-cli-… without one.
+    clientId: clientIdFor(options.user ?? parseBrokerUrl(brokerUrls(options.broker)[0]!).username, `cli-${randomUUID().slice(0, 8)}`),
     ...(options.user !== undefined ? { username: options.user, password: options.password ?? '' } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
     log: silentLogger(),

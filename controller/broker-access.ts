@@ -4,18 +4,28 @@
  * (protocols/access.ts); a client without a login is accepted only where anonymous access is allowed
  * (a loopback listener, or `broker.allowAnonymous`), and then keeps the open rights OnAir had before
  * logins. Every refusal is logged with the identity and the topic.
+ *
+ * Client ids are bound to logins (protocols/access.ts mayUseClientId). The check is made here, in
+ * `authenticate`: aedes runs it before it registers the client, which is where it closes an older
+ * client of the same id and publishes its will, and before it restores a stored session
+ * (aedes lib/handlers/connect.js: authenticate → fetchSubs/restoreSubs → storeWill → registerClient).
+ * An anonymous client may use any id except one a logged-in client holds right now: anonymous
+ * clients have every right anyway (where they are allowed at all), but never displace a login.
  */
 import type { AedesOptions, Client } from 'aedes';
 import type { Logger } from '../lib/logger.ts';
-import { mayPublish, maySubscribe, type Identity } from '../protocols/access.ts';
+import { clientIdOwner, mayPublish, mayUseClientId, maySubscribe, type Identity } from '../protocols/access.ts';
 import type { LoginResult } from './identities.ts';
 
 export interface BrokerAccess {
-  login(username: string, password: string): Promise<LoginResult>;
+  /** `source`: the client's address, for the lockout of an address that keeps failing (controller/login-lockout.ts). */
+  login(username: string, password: string, source?: string): Promise<LoginResult>;
   allowAnonymous: boolean;
 }
 
 const describe = (who: Identity | undefined): string => (!who ? 'anonymous' : who.kind === 'agent' ? `agent ${who.id}` : who.kind === 'user' ? `user ${who.name} (${who.role})` : `controller${who.name ? ` ${who.name}` : ''}`);
+/** The address a client connected from (a TCP or TLS socket); undefined for an in-process stream. */
+const sourceOf = (client: Client): string | undefined => (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress;
 /** [MQTT-3.2.2-3] CONNACK return codes: 4 bad user name or password, 5 not authorised. */
 const refusal = (message: string, returnCode: 4 | 5): Error & { returnCode: number } => Object.assign(new Error(message), { returnCode });
 
@@ -24,18 +34,37 @@ export function accessHooks(access: BrokerAccess, log: Logger): Pick<AedesOption
   return {
     identityOf: (client) => identities.get(client),
     authenticate(client, username, password, done) {
+      /** The client now holding the id, if another: the one a takeover would close. */
+      const holderOf = () => {
+        const holder = (client as Client & { broker: { clients: Record<string, Client | undefined> } }).broker.clients[client.id];
+        return holder && holder !== client ? holder : undefined;
+      };
       if (!username) {
-        if (access.allowAnonymous) return done(null, true);
-        log.warn({ client: client.id }, 'refused an anonymous MQTT client: logins are required on this listener');
-        return done(refusal('a login is required', 5), false);
+        if (!access.allowAnonymous) {
+          log.warn({ client: client.id }, 'refused an anonymous MQTT client: logins are required on this listener');
+          return done(refusal('a login is required', 5), false);
+        }
+        const holder = holderOf();
+        const held = holder && identities.get(holder);
+        if (!held) return done(null, true);
+        log.warn({ client: client.id.slice(0, 200), identity: 'anonymous', owner: describe(held), source: sourceOf(client) }, 'refused a client id that belongs to another identity');
+        return done(refusal(`client id ${client.id} is in use by a login`, 5), false);
       }
-      access.login(username, password?.toString('utf8') ?? '').then(
+      access.login(username, password?.toString('utf8') ?? '', sourceOf(client)).then(
         (result) => {
+          if (result.ok && !mayUseClientId(result.identity, client.id)) {
+            const holder = holderOf();
+            log.warn(
+              { client: client.id.slice(0, 200), identity: describe(result.identity), owner: clientIdOwner(client.id), ...(holder ? { holder: describe(identities.get(holder)) } : {}), source: sourceOf(client) },
+              'refused a client id that belongs to another identity',
+            );
+            return done(refusal(`${describe(result.identity)} may not use client id ${client.id.slice(0, 200)}`, 5), false);
+          }
           if (result.ok) {
             identities.set(client, result.identity);
             return done(null, true);
           }
-          log.warn({ client: client.id, username: username.slice(0, 80), reason: result.reason }, 'refused an MQTT login');
+          log.warn({ client: client.id, username: username.slice(0, 80), reason: result.reason, source: sourceOf(client) }, 'refused an MQTT login');
           done(refusal(result.reason, 4), false);
         },
         (err: Error) => done(refusal(`the login could not be checked: ${err.message}`, 5), false),

@@ -221,7 +221,7 @@ export class Controller {
     const secrets = this.d.brokerSecrets ?? readControllerBrokerSecrets(config.broker, this.d.baseDir ?? process.cwd());
     // Nothing about the fleet is known until the first connect (which begins the agents' grace).
     if (!config.broker.embedded) this.registry.linkLost();
-    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p) => this.identities.login(u, p), listen: (bus) => this.listen(bus), retry: this.d.retryBrokerAtStart === true });
+    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p, source) => this.identities.login(u, p, source), listen: (bus) => this.listen(bus), retry: this.d.retryBrokerAtStart === true });
     this.brokerProblem = link.problem;
     this.broker = link.broker;
     this.brokerUrl = link.url;
@@ -233,7 +233,7 @@ export class Controller {
     this.ticker = setInterval(() => this.fleet.tick(), config.detection.tickMs);
     this.flusher = setInterval(() => this.store.flush(), STORE_RETRY_MS);
     this.planTicker = setInterval(() => this.plan.tick(), config.plan.tickMs);
-    const api = { router: this.router, login: (u: string, p: string) => this.identities.login(u, p) };
+    const api = { router: this.router, login: (u: string, p: string, source?: string) => this.identities.login(u, p, source) };
     if (config.http.enabled) this.http = await startHttpServer(httpSettings(config, this.d.baseDir ?? process.cwd(), { log, metrics: this.metrics, readiness: () => this.readiness(), api, console: this.console }));
   }
 

@@ -20,7 +20,8 @@ export interface Caller {
 export type Authenticated = { ok: true; caller: Caller } | { ok: false; code: 401 | 403; error: string };
 
 export interface HttpAuthDependencies {
-  login(username: string, password: string): Promise<LoginResult>;
+  /** `source`: the caller's address (a person's login from an address that keeps failing is locked out). */
+  login(username: string, password: string, source?: string): Promise<LoginResult>;
   sessions?: ConsoleSessions;
   log: Logger;
 }
@@ -37,7 +38,7 @@ export function credentials(header: string | undefined): { user: string; passwor
 
 /** A person's login checked as the broker checks it; only people and tools use the HTTP side. */
 export async function checkLogin(d: HttpAuthDependencies, user: string, password: string, peer: string): Promise<Authenticated> {
-  const result = await d.login(user, password);
+  const result = await d.login(user, password, peer);
   if (!result.ok) {
     d.log.warn({ username: user.slice(0, 80), reason: result.reason, peer }, 'refused an HTTP login');
     return { ok: false, code: 401, error: `login refused (${result.reason})` };

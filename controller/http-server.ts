@@ -34,7 +34,7 @@ export interface HttpServerSettings {
   metrics: ControllerMetrics;
   readiness(): Readiness;
   /** The API: logins are the broker's, answers the request router's. */
-  api?: { router: Pick<RequestRouter, 'ask'>; login(username: string, password: string): Promise<LoginResult>; version: string };
+  api?: { router: Pick<RequestRouter, 'ask'>; login(username: string, password: string, source?: string): Promise<LoginResult>; version: string };
   /** The engineer's console (needs `api`): the page, its logins and live feed. */
   console?: ConsoleHub;
 }

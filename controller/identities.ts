@@ -3,12 +3,14 @@
  * and a password). Only a salted scrypt hash is stored, in the controller's SQLite file. A login is
  * checked in the libuv thread pool (scrypt is slow by design) and then remembered in memory as a
  * SHA-256 of the secret, so a fleet reconnecting after a restart costs one scrypt per identity, not
- * one per connection. Repeated failed logins lock a name out for a while, and each is reported.
+ * one per connection. An address whose logins keep failing is locked out of people's logins for a
+ * while (controller/login-lockout.ts); a machine's login is always checked.
  */
 import { createHash, pbkdf2, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../lib/clock.ts';
-import { ROLES, type Identity, type Role } from '../protocols/access.ts';
+import { LOCKOUT, LoginLockout } from './login-lockout.ts';
+import { ROLES, parseLoginName, type Identity, type Role } from '../protocols/access.ts';
 import { LOGIN_NAME_PATTERN } from '../protocols/schemas.ts';
 
 export const IDENTITY_SCHEMA = `
@@ -28,8 +30,7 @@ CREATE TABLE IF NOT EXISTS identities (
 export const KDF = { user: 'scrypt:16384:8:1', machine: 'scrypt:1024:8:1' } as const;
 const kdfFor = (kind: IdentityKind): string => (kind === 'user' ? KDF.user : KDF.machine);
 const KEY_BYTES = 32;
-/** Failed logins of one name within the window that lock it out, and for how long. */
-export const LOCKOUT = { failures: 5, windowMs: 5 * 60_000, lockMs: 5 * 60_000 } as const;
+export { LOCKOUT } from './login-lockout.ts';
 
 /**
  * PBKDF2-SHA512 iterations of the Mosquitto password-file hash (`$7$`, as mosquitto_passwd writes it;
@@ -92,10 +93,12 @@ export type LoginResult = { ok: true; identity: Identity } | { ok: false; reason
 export class Identities {
   /** Fingerprints of secrets checked this run, per `kind/name`, with the stored hash they were checked against. */
   private readonly verified = new Map<string, { print: string; hash: Buffer }>();
-  private readonly failures = new Map<string, { count: number; since: number; lockedUntil?: number }>();
+  private readonly lockout: LoginLockout;
 
   /** `db` has the identities table (controller/migrations.ts). */
-  constructor(private readonly o: { db: Database.Database; clock: Clock }) {}
+  constructor(private readonly o: { db: Database.Database; clock: Clock }) {
+    this.lockout = new LoginLockout(o.clock);
+  }
 
   /** The controller's own login, for an external broker (the embedded one needs none). Returns the credential, once. */
   async enrollController(name = 'main', credential = newCredential()): Promise<string> {
@@ -135,18 +138,15 @@ export class Identities {
 
   /**
    * Checks a login: the MQTT username is `agent/<id>` for an agent, the user's name for a person.
-   * Never says which part was wrong; a locked-out name is refused without checking.
+   * Never says which part was wrong. `source` is the client's address: a person's login from an
+   * address that is locked out is refused without checking; a machine's is always checked.
    */
-  async login(username: string, secret: string): Promise<LoginResult> {
-    const [kind, name] = username.startsWith('agent/')
-      ? (['agent', username.slice('agent/'.length)] as const)
-      : username.startsWith('controller/')
-        ? (['controller', username.slice('controller/'.length)] as const)
-        : (['user', username] as const);
+  async login(username: string, secret: string, source?: string): Promise<LoginResult> {
+    // `controller/<name>/standby` is the same controller login, for a seat's standby session.
+    const { kind, name } = parseLoginName(username);
     const key = `${kind}/${name}`;
-    const now = this.o.clock.now();
-    const failed = this.failures.get(key);
-    if (failed?.lockedUntil !== undefined && now < failed.lockedUntil) return { ok: false, reason: `locked out after ${LOCKOUT.failures} failed logins until ${new Date(failed.lockedUntil).toISOString()}` };
+    const lockedUntil = kind === 'user' ? this.lockout.lockedUntil(source) : undefined;
+    if (lockedUntil !== undefined) return { ok: false, reason: `locked out: too many failed logins from ${source ?? 'this address'} until ${new Date(lockedUntil).toISOString()}` };
     const row = this.o.db.prepare('SELECT * FROM identities WHERE kind = ? AND name = ?').get(kind, name) as Row | undefined;
     const print = fingerprint(kind, name, secret);
     let ok = false;
@@ -158,22 +158,15 @@ export class Identities {
     } else {
       await hashOf(secret, randomBytes(16), kdfFor(kind)); // as slow for an unknown name as for a wrong secret
     }
-    if (!ok) return { ok: false, reason: this.fail(key, now) };
+    if (!ok) {
+      const failed = this.lockout.failed(source);
+      return { ok: false, reason: failed.lockedUntil !== undefined ? `wrong credential; ${failed.count} failures from ${source ?? 'this address'}: people's logins from it locked out for ${LOCKOUT.lockMs / 60_000} min` : 'wrong credential' };
+    }
     // A machine credential hashed at a person's cost (enrolled before costs were per kind) is hashed again at its own, once.
     const hash = row!.kdf === kdfFor(kind) ? row!.hash : await this.rehash(kind, name, secret);
     this.verified.set(key, { print, hash });
-    this.failures.delete(key);
     const identity: Identity = kind === 'agent' ? { kind: 'agent', id: name } : kind === 'controller' ? { kind: 'controller', name } : { kind: 'user', name, role: row!.role ?? 'viewer' };
     return { ok: true, identity };
-  }
-
-  private fail(key: string, now: number): string {
-    const f = this.failures.get(key);
-    const current = f && now - f.since <= LOCKOUT.windowMs ? { ...f, count: f.count + 1 } : { count: 1, since: now };
-    if (current.count >= LOCKOUT.failures) current.lockedUntil = now + LOCKOUT.lockMs;
-    this.failures.set(key, current);
-    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!); // a flood of names stays bounded
-    return current.lockedUntil !== undefined ? `wrong credential; ${current.count} failures: locked out for ${LOCKOUT.lockMs / 60_000} min` : 'wrong credential';
   }
 
   /**

@@ -16,6 +16,7 @@ import type { Logger } from '../lib/logger.ts';
 import { connectMqtt } from '../lib/mqtt-connection.ts';
 import { codecs } from '../protocols/codec.ts';
 import { parseTopic, standbySubscriptions } from '../protocols/contract.ts';
+import { clientIdFor, standbyUsername } from '../protocols/access.ts';
 import type { LeaderInfo, LocalDecision, SlotState } from '../protocols/schemas.ts';
 import type { BrokerSecrets } from './broker-link.ts';
 import { mqttBus, type Bus } from './bus.ts';
@@ -67,8 +68,11 @@ export class StandbyPicture {
     this.registry = new Registry(config.detection);
     const client = connectMqtt({
       url: config.broker.url,
-      clientId: `onair-standby-${o.name}-${randomUUID().slice(0, 8)}`.slice(0, 64),
-      username: config.broker.username,
+      // Its own client id and, for an OnAir controller login, its own username (`controller/<name>/standby`,
+      // same credential): under Mosquitto's use_username_as_clientid the leader's session would
+      // otherwise close this one, or the reverse (protocols/access.ts clientIdFor).
+      clientId: clientIdFor(config.broker.username, `standby-${o.name}-${randomUUID().slice(0, 8)}`).slice(0, 100),
+      username: standbyUsername(config.broker.username),
       password: o.secrets.password,
       ...(o.secrets.tls ? { tls: o.secrets.tls } : {}),
       log: o.log,

@@ -152,3 +152,61 @@ export function maySubscribe(who: Identity, filter: string): boolean {
   const wanted = levels(filter);
   return compiled(who).read.some((rule) => covers(rule, wanted));
 }
+
+/**
+ * A login name as the broker receives it: `agent/<id>`, `controller/<name>` (a controller seat's
+ * standby session: `controller/<name>/standby`, so it never shares a Mosquitto client id with its
+ * leader session, see clientIdFor), or a person's or tool's bare name.
+ */
+export type LoginKind = 'agent' | 'controller' | 'user';
+export const STANDBY_LOGIN_SUFFIX = '/standby';
+export function parseLoginName(username: string): { kind: LoginKind; name: string } {
+  if (username.startsWith('agent/')) return { kind: 'agent', name: username.slice('agent/'.length) };
+  if (username.startsWith('controller/')) {
+    const rest = username.slice('controller/'.length);
+    return { kind: 'controller', name: rest.endsWith(STANDBY_LOGIN_SUFFIX) ? rest.slice(0, -STANDBY_LOGIN_SUFFIX.length) : rest };
+  }
+  return { kind: 'user', name: username };
+}
+
+/**
+ * Client ids [MQTT-3.1.3] are bound to identities, so that no login can take another's session
+ * (a broker closes the older client of an id and publishes its will [MQTT-3.1.4-2]):
+ * - agent `<id>`: `onair-agent-<id>` (the agent's own connection), or `onair-agent-<id>:<anything>`;
+ * - person or tool `<name>`: `onair-user-<name>`, or `onair-user-<name>:<anything>` for more than one
+ *   connection (the CLI's is `onair-user-<name>:cli-<random>`);
+ *   the id must equal the base or continue with a colon, and login names hold no colon, so `agent-b`
+ *   never owns `onair-agent-agent-b2`, nor `agent-b2` `onair-agent-agent-b`;
+ * - a controller login: `onair-controller` (the leader's session) or `onair-controller:<anything>`
+ *   (a seat's standby session). Controllers of a pair share these: they have every right anyway.
+ * Anonymous clients (only where allowed) are handled by the broker (controller/broker-access.ts).
+ */
+export const CLIENT_ID_BASE = { agent: 'onair-agent-', user: 'onair-user-', controller: 'onair-controller' } as const;
+
+function clientIdBase(who: Identity): string {
+  return who.kind === 'agent' ? `${CLIENT_ID_BASE.agent}${who.id}` : who.kind === 'user' ? `${CLIENT_ID_BASE.user}${who.name}` : CLIENT_ID_BASE.controller;
+}
+
+export function mayUseClientId(who: Identity, clientId: string): boolean {
+  const base = clientIdBase(who);
+  return clientId === base || clientId.startsWith(`${base}:`);
+}
+
+/** The client id a process logged in as `username` uses besides an agent's own connection (`suffix` tells them apart). */
+export function clientIdFor(username: string | undefined, suffix: string): string {
+  if (username === undefined || username === '') return `onair-${suffix}`;
+  const { kind, name } = parseLoginName(username);
+  return `${kind === 'controller' ? CLIENT_ID_BASE.controller : `${CLIENT_ID_BASE[kind]}${name}`}:${suffix}`;
+}
+
+/** Whose is a client id, for the log of a refused takeover ("nobody's" for an id outside OnAir's namespaces). */
+export function clientIdOwner(clientId: string): string {
+  if (clientId === CLIENT_ID_BASE.controller || clientId.startsWith(`${CLIENT_ID_BASE.controller}:`)) return 'controller';
+  if (clientId.startsWith(CLIENT_ID_BASE.agent)) return `agent ${clientId.slice(CLIENT_ID_BASE.agent.length).split(':')[0]}`;
+  if (clientId.startsWith(CLIENT_ID_BASE.user)) return `user ${clientId.slice(CLIENT_ID_BASE.user.length).split(':')[0]}`;
+  return 'nobody';
+}
+
+/** The username a controller seat's standby session logs in with: `controller/<name>/standby` for an OnAir controller login (same credential), else the seat's own. */
+export const standbyUsername = (username: string | undefined): string | undefined =>
+  username?.startsWith('controller/') && !username.endsWith(STANDBY_LOGIN_SUFFIX) ? `${username}${STANDBY_LOGIN_SUFFIX}` : username;

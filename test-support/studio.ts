@@ -23,6 +23,7 @@ import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts'
 import { sleep } from '../lib/timeout.ts';
 import { codecs } from '../protocols/codec.ts';
 import { ROOT, topic } from '../protocols/contract.ts';
+import { clientIdFor } from '../protocols/access.ts';
 import type { CommandResult, DeviceRef, SlotState } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { parseControllerConfig } from '../controller/config.ts';
@@ -103,7 +104,7 @@ export class Studio {
     this.controller = await Controller.start({ config, clock: systemClock, log: this.o.log });
     await this.controller.identities.addUser(this.logins.admin.user, 'admin', this.logins.admin.password);
     this.logins.rig.password = await this.controller.identities.enrollController('studio-rig');
-    this.watcher = connectMqtt({ url: this.rigUrl(), clientId: `onair-studio-${randomUUID().slice(0, 6)}`, log: this.o.log });
+    this.watcher = connectMqtt({ url: this.rigUrl(), clientId: clientIdFor(this.logins.rig.user, `studio-${randomUUID().slice(0, 6)}`), log: this.o.log });
     this.watcher.on('message', (t, p) => this.onMessage(t, p));
     await waitForConnect(this.watcher, 5_000);
     await this.watcher.subscribeAsync([`${ROOT}/controller/events`, `${ROOT}/slots/#`, `${ROOT}/agents/+/results`], { qos: 1 });

@@ -8,6 +8,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Controller } from '../../controller/controller.ts';
+import { clientIdFor } from '../../protocols/access.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt, type TlsFiles } from '../../lib/mqtt-connection.ts';
 import { readBrokerSecrets } from '../../lib/broker-client.ts';
@@ -24,7 +25,7 @@ const processes: ManagedProcess[] = [];
 /** How a connection attempt ends: 'connected', or the error that ended it (no retries). */
 const attempt = (url: string, o: { tls?: TlsFiles; username?: string; password?: string }) =>
   new Promise<string>((resolve) => {
-    const client = connectMqtt({ url, clientId: `tls-${Date.now()}`, log: silentLogger(), reconnect: { initialMs: 60_000, maxMs: 60_000 }, ...o });
+    const client = connectMqtt({ url, clientId: clientIdFor(o.username, `tls-${Date.now()}`), log: silentLogger(), reconnect: { initialMs: 60_000, maxMs: 60_000 }, ...o });
     let first: string | undefined; // the first event decides; closing the client emits more
     const end = (outcome: string) => {
       if (first !== undefined) return;

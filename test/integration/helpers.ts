@@ -18,8 +18,9 @@ import { builtInDrivers } from '../../agent/drivers/index.ts';
 import { registerStudio, type SetupSlot } from '../../test-support/catalog-setup.ts';
 import { onairBin } from '../../lib/paths.ts';
 import { topic } from '../../protocols/contract.ts';
-import { TEST_RIG_SECRET, agentLogin, rigUrl } from '../support/rig.ts';
+import { TEST_RIG_SECRET, agentLogin, rigUrl, testClientId } from '../support/rig.ts';
 import { waitBudget } from '../support/waits.ts';
+export { testClientId };
 
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'onair-test-'));
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
@@ -118,7 +119,7 @@ export async function registerGear(brokerUrl: string, gear: Array<{ agent: strin
 
 /** A plain MQTT client, as a third-party tool (or a misbehaving one) would connect. */
 export async function rawClient(url: string): Promise<MqttClient> {
-  const client = connectMqtt({ url, clientId: `test-${randomUUID().slice(0, 8)}`, log: silentLogger() });
+  const client = connectMqtt({ url, clientId: testClientId(url, 'test'), log: silentLogger() });
   await waitForConnect(client, 5_000);
   return client;
 }

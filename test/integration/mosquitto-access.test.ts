@@ -5,23 +5,33 @@
  * logs it; nothing of it is delivered or retained, and the controller changes nothing.
  */
 import { readFileSync, statSync } from 'node:fs';
+import type { MqttClient } from 'mqtt';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import { Controller } from '../../controller/controller.ts';
+import { StandbyPicture } from '../../controller/standby-picture.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { Store } from '../../controller/store.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
-import { topic, userRequestTopic } from '../../protocols/contract.ts';
-import { hasMosquitto, mosquittoProcess, waitForPort, type MosquittoProcess } from '../support/processes.ts';
+import { topic, userRequestTopic, userResponseTopic } from '../../protocols/contract.ts';
+import { freePort, hasMosquitto, mosquittoProcess, waitForPort, type MosquittoProcess } from '../support/processes.ts';
 import { closeClient, rawClient, removeDir, runOnair, tempDir, waitUntil } from './helpers.ts';
 import { PASSWORDS, SLOT, ask, forgeryFleet, loginRefusal, logins } from '../support/forgery.ts';
+import { TAKEOVER_IDS, attempt, victim, type Victim } from '../support/takeover.ts';
+import { systemUser } from '../../controller/mosquitto-files.ts';
+
+/** Logins that take part only as takers (under use_username_as_clientid a taker that is also a victim would replace its own session). */
+const TAKERS = { viewer: 'val', tool: 'tok', agent: 'agent-t' } as const;
+const SECRET = 'a long test password 1';
 
 let dir: string;
 let broker: MosquittoProcess;
 let controller: Controller;
 let agents: Agent[] = [];
+let controllerSecret: string;
+const victims: Victim[] = [];
 
 const l = logins(() => broker.port);
 const { url, asUser, asAgent, credentials } = l;
@@ -46,18 +56,24 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     // Enrolment as on the controller machine: the controller's own login by the CLI, agents and people by the same store.
     const login = await runOnair('mqtt://127.0.0.1:1', 'broker', 'controller-login', '--data', data);
     expect(login.code, login.stderr).toBe(0);
-    const controllerSecret = /^ {2}(\S{43})$/m.exec(login.stdout)![1]!;
+    controllerSecret = /^ {2}(\S{43})$/m.exec(login.stdout)![1]!;
     const store = new Store(data);
     const ids = store.identities(systemClock);
-    for (const id of ['agent-a', 'agent-b']) credentials[id] = await ids.enrollAgent(id);
+    for (const id of ['agent-a', 'agent-b', 'agent-b2', TAKERS.agent]) credentials[id] = await ids.enrollAgent(id);
     await ids.addUser('eve', 'engineer', PASSWORDS.eve);
     await ids.addUser('vic', 'viewer', PASSWORDS.vic);
+    await ids.addUser('deck', 'engineer', SECRET);
+    await ids.addUser(TAKERS.viewer, 'viewer', SECRET);
+    await ids.addUser(TAKERS.tool, 'engineer', SECRET);
     store.close();
-    const written = await runOnair('mqtt://127.0.0.1:1', 'broker', 'mosquitto-config', '--data', data, '--out', path.join(dir, 'mosquitto-onair'));
+    const port = await freePort();
+    const written = await runOnair('mqtt://127.0.0.1:1', 'broker', 'mosquitto-config', '--data', data, '--out', path.join(dir, 'mosquitto-onair'), '--listener', `127.0.0.1:${port}`);
     expect(written.code, written.stderr).toBe(0);
-    expect(written.stdout).toMatch(/2 agents, 2 people, 1 controller login/);
+    expect(written.stdout).toMatch(/4 agents, 5 people, 1 controller login/);
+    expect(written.stdout).toMatch(/are mosquitto:mosquitto, mode 0600/);
 
-    broker = await mosquittoProcess(path.join(dir, 'mosquitto'), { includeDir: path.join(dir, 'mosquitto-onair') });
+    // As Debian's packaged Mosquitto runs: started as root, reading the files as user mosquitto.
+    broker = await mosquittoProcess(path.join(dir, 'mosquitto'), { includeDir: path.join(dir, 'mosquitto-onair'), ownUser: true, port, listenerIncluded: true });
     broker.start();
     await waitForPort(broker.port, 5_000);
     const config = parseControllerConfig(JSON.stringify({ broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' }, dataDir: data, http: { enabled: false } }), '(test)');
@@ -66,15 +82,22 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
   }, 60_000);
 
   afterAll(async () => {
+    await Promise.all(victims.map((v) => v.client.endAsync(true)));
     await Promise.all(agents.map((a) => a.stop()));
     await controller?.stop();
     await broker?.kill();
     if (!process.env.KEEP_TEST_DIR) removeDir(dir);
   });
 
-  it('keeps the password file private and holds no secret in clear', () => {
+  it('keeps the password file private to the broker’s user and holds no secret in clear', () => {
     const passwd = path.join(dir, 'mosquitto-onair', 'onair.passwd');
     expect(statSync(passwd).mode & 0o077, 'no access for group or others').toBe(0);
+    const mosquitto = systemUser('mosquitto')!;
+    for (const file of [passwd, path.join(dir, 'mosquitto-onair', 'onair.acl')]) expect([statSync(file).uid, statSync(file).gid, statSync(file).mode & 0o777]).toEqual([mosquitto.uid, mosquitto.gid, 0o600]);
+    expect(mosquittoLog()).not.toMatch(/Unable to open pwfile|Error opening/);
+    // The broker runs as mosquitto, not root.
+    const pid = readFileSync(`/proc/${broker.pid}/status`, 'utf8');
+    expect(/^Uid:\s+(\d+)/m.exec(pid)?.[1]).toBe(String(mosquitto.uid));
     const text = readFileSync(passwd, 'utf8');
     expect(text).toMatch(/^agent\/agent-a:\$7\$101\$/m);
     expect(text).toMatch(/^eve:\$7\$10000\$/m);
@@ -101,7 +124,8 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
 
   it('drops a forged retained death of another agent: not stored, the agent stays online, no failover', async () => {
     const session = agentOnline('agent-a')!.session;
-    const forger = await rawClient(asAgent('agent-b'));
+    // Another agent's login (Mosquitto gives one connection per login: agent-b's would replace agent-b itself).
+    const forger = await rawClient(asAgent('agent-b2'));
     await forger.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session, ts: Date.now() }), { qos: 1, retain: true });
     await closeClient(forger);
     await new Promise((r) => setTimeout(r, 700));
@@ -122,6 +146,74 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     expect(controller.status().devices.find((d) => d.device === 'cam-1')?.status).toBe('ok');
     expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
     expect(mosquittoLog()).toMatch(/Denied PUBLISH from \S+ \(d0, q1, r0, m\d+, 'onair\/v1\/agents\/agent-a\/commands'/);
+  });
+
+  it('binds client ids to logins (use_username_as_clientid): a viewer, an agent and a tool with every other identity’s id close nobody and resume no session', async () => {
+    // The controller's standby login (same credential) watches everything and plays the controller's part.
+    const standby = url('controller/main/standby', controllerSecret);
+    const watcher: MqttClient = await rawClient(standby);
+    const heardAll: string[] = [];
+    watcher.on('message', (t, p) => heardAll.push(`${t} ${p.toString()}`));
+    await watcher.subscribeAsync('onair/v1/#', { qos: 1 });
+    victims.push(
+      await victim(asAgent('agent-b2'), TAKEOVER_IDS['agent agent-b2'], { subscribe: 'onair/v1/agents/agent-b2/state', will: { topic: 'onair/v1/agents/agent-b2/heartbeat', payload: 'will:agent-b2' } }),
+      await victim(asUser('vic'), TAKEOVER_IDS['user vic'], { subscribe: userResponseTopic('vic', 'status'), will: { topic: userRequestTopic('vic', 'status'), payload: 'will:vic' } }),
+      await victim(url('deck', SECRET), TAKEOVER_IDS['user deck'], { subscribe: userResponseTopic('deck', 'status'), will: { topic: userRequestTopic('deck', 'status'), payload: 'will:deck' } }),
+    );
+    const sessions = Object.fromEntries(['agent-a', 'agent-b'].map((id) => [id, agentOnline(id)!.session]));
+    const logFrom = mosquittoLog().length;
+    const takers = [url(TAKERS.viewer, SECRET), url(TAKERS.tool, SECRET), asAgent(TAKERS.agent)];
+    for (const taker of takers) {
+      for (const [n, id] of Object.values(TAKEOVER_IDS).entries()) {
+        const outcome = await attempt(taker, id);
+        expect(outcome.refused, `${taker.split('@')[0]} as ${id}: Mosquitto gives it its username as id`).toBe(false);
+        if (outcome.refused !== false) continue;
+        // Its first connection finds no stored session (later ones may find the taker's own, under its username).
+        if (n === 0) expect(outcome.sessionPresent, `${id}: no stored session resumed`).toBe(false);
+        await outcome.client.endAsync();
+      }
+    }
+    const log = mosquittoLog().slice(logFrom);
+    // Every taker's connection had its username for id [mosquitto.conf(5) use_username_as_clientid], none a victim's id.
+    const ids = [...log.matchAll(/New client connected from \S+ as (\S+) \(/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThanOrEqual(3 * Object.keys(TAKEOVER_IDS).length);
+    expect(new Set(ids)).toEqual(new Set([TAKERS.viewer, TAKERS.tool, `agent/${TAKERS.agent}`]));
+    // Nobody was closed: no victim's id taken over in Mosquitto's log, every victim connected, no will, nothing failed over.
+    expect(log).not.toMatch(/Client (agent\/agent-a|agent\/agent-b2?|vic|deck|controller\/main) already connected/);
+    await watcher.publishAsync(userResponseTopic('vic', 'status'), 'still-there', { qos: 1 });
+    await waitUntil(() => victims[1]!.received.some((m) => m.endsWith('still-there')), 5_000, 'vic’s panel still subscribed on its own session');
+    expect(victims.filter((v) => v.closed).map((v) => v.id)).toEqual([]);
+    expect(heardAll.filter((m) => / will:/.test(m) || /"online":false/.test(m)), 'no will published').toEqual([]);
+    for (const id of ['agent-a', 'agent-b']) expect(agentOnline(id)).toMatchObject({ online: true, session: sessions[id] });
+    expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
+
+    // A persistent session left by its owner: another login with its id gets a fresh session; the queued answer waits for the owner.
+    await victims[1]!.client.endAsync();
+    await watcher.publishAsync(userResponseTopic('vic', 'status'), 'queued-for-vic', { qos: 1 });
+    const taken = await attempt(asAgent(TAKERS.agent), TAKEOVER_IDS['user vic']);
+    if (taken.refused !== false) throw new Error(`refused: ${taken.refused}`);
+    // The owner's session is keyed by its username under use_username_as_clientid: vic comes back to it.
+    const back = await victim(asUser('vic'), 'any-id-mosquitto-replaces', { subscribe: userResponseTopic('vic', 'status'), will: { topic: userRequestTopic('vic', 'status'), payload: 'will:vic' } });
+    victims[1] = back;
+    await waitUntil(() => back.received.some((m) => m.endsWith('queued-for-vic')), 5_000, 'the owner’s queued answer');
+    expect(taken.received, 'the taker, connected all along, got none of it').toEqual([]);
+    await taken.client.endAsync();
+    await closeClient(watcher);
+  });
+
+  it('a controller seat’s standby session, on the same controller login, and its leader session never close each other', async () => {
+    const logFrom = mosquittoLog().length;
+    const config = parseControllerConfig(JSON.stringify({ name: 'ctl-b', broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' }, dataDir: path.join(dir, 'standby'), http: { enabled: false } }), '(test)');
+    const picture = StandbyPicture.start({ config, secrets: { password: controllerSecret }, name: 'ctl-b', clock: systemClock, log: silentLogger() });
+    try {
+      await waitUntil(() => picture.summary().connected && picture.summary().agentsHeard === 2, 10_000, 'the standby to hear both agents, logged in as controller/main/standby');
+      const log = mosquittoLog().slice(logFrom);
+      expect(log).toMatch(/New client connected from \S+ as controller\/main\/standby \(/);
+      expect(log, 'neither session closed the other').not.toMatch(/already connected/);
+      expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
+    } finally {
+      await picture.close();
+    }
   });
 
   it('lets a viewer read but not fail over or read commands; an engineer fails over, recorded as the logged-in user', async () => {

@@ -8,7 +8,7 @@ import type { Controller } from '../../controller/controller.ts';
 import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt } from '../../lib/mqtt-connection.ts';
-import { registerGear, startAgent, waitUntil } from '../integration/helpers.ts';
+import { registerGear, startAgent, testClientId, waitUntil } from '../integration/helpers.ts';
 import type { Role } from '../../protocols/access.ts';
 
 export const SLOT = 'studio-a/cam-wide';
@@ -43,7 +43,7 @@ export const ask = (broker: string, op: 'failover' | 'status', params: Record<st
 /** The error a refused login gets (mqtt.js reports the CONNACK return code), without retrying. */
 export const loginRefusal = (broker: string) =>
   new Promise<string>((resolve) => {
-    const client = connectMqtt({ url: broker, clientId: `refused-${Date.now()}`, log: silentLogger(), reconnect: { initialMs: 60_000, maxMs: 60_000 } });
+    const client = connectMqtt({ url: broker, clientId: testClientId(broker, 'refused'), log: silentLogger(), reconnect: { initialMs: 60_000, maxMs: 60_000 } });
     client.once('error', (err) => {
       void endMqtt(client, true);
       resolve(err.message);

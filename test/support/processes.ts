@@ -4,11 +4,13 @@
  * start and kept across restarts (a restarted broker comes back where its clients look for it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { onairBin } from '../../lib/paths.ts';
+import { MOSQUITTO_USER, systemUser } from '../../controller/mosquitto-files.ts';
 import { TEST_RIG_SECRET, agentLogin, inStore, rigUrl } from './rig.ts';
 
 export async function freePort(): Promise<number> {
@@ -132,23 +134,35 @@ export interface MosquittoProcess extends ManagedProcess {
  * production broker does (so a restart brings back what was retained, wills included). With
  * `includeDir`, it loads OnAir's generated logins and topic rules and logs every refusal.
  */
-export async function mosquittoProcess(dir: string, options: { includeDir?: string } = {}): Promise<MosquittoProcess> {
+/**
+ * `ownUser`: as Debian's packaged service runs it, started as root and dropping to user `mosquitto`
+ * after reading its config (mosquitto.conf(5) "user"): its data dir is given to that user, and the
+ * dirs above it (ours, 0700 from mkdtemp) are opened for traversal only.
+ */
+export async function mosquittoProcess(dir: string, options: { includeDir?: string; ownUser?: boolean; port?: number; listenerIncluded?: boolean } = {}): Promise<MosquittoProcess> {
   if (!hasMosquitto()) throw new Error('mosquitto is not installed (apt-get install -y mosquitto; .ci/run does)');
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const conf = path.join(dir, 'mosquitto.conf');
   const asRoot = process.getuid?.() === 0;
+  if (options.ownUser) {
+    const user = systemUser(MOSQUITTO_USER);
+    if (!asRoot || !user) throw new Error('running Mosquitto as its own user needs root and the mosquitto user (Debian\'s package makes it)');
+    chownSync(dir, user.uid, user.gid);
+    for (let up = path.dirname(dir); up !== path.dirname(up) && up !== os.tmpdir(); up = path.dirname(up)) chmodSync(up, statSync(up).mode | 0o011);
+  }
   writeFileSync(
     conf,
     [
       // OnAir's generated logins and ACL (onair broker mosquitto-config) come before the listener, as a site would include them.
       ...(options.includeDir ? [`include_dir ${options.includeDir}`, 'log_type all'] : ['allow_anonymous true']),
-      `listener ${port} 127.0.0.1`,
+      // The generated onair.conf may bring the listener itself (with its listener options).
+      ...(options.listenerIncluded ? [] : [`listener ${port} 127.0.0.1`]),
       'persistence true',
       `persistence_location ${dir}/`,
       'autosave_interval 1',
       // As root, Mosquitto drops to user "mosquitto", which cannot write our temp dir.
-      ...(asRoot ? ['user root'] : []),
+      ...(asRoot ? [options.ownUser ? `user ${MOSQUITTO_USER}` : 'user root'] : []),
     ].join('\n') + '\n',
   );
   const proc = new ManagedProcess({ name: 'mosquitto', command: 'mosquitto', args: ['-c', conf], logFile: path.join(dir, 'mosquitto.log') });

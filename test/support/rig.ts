@@ -4,7 +4,8 @@
  * clients, the CLI and fault injection), and an agent started on that URL is enrolled and logs in as
  * `agent/<id>`. Each controller registers how its agents are enrolled, by broker port.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { clientIdFor } from '../../protocols/access.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { Store } from '../../controller/store.ts';
 
@@ -42,4 +43,10 @@ export async function agentLogin(brokerUrl: string, agentId: string): Promise<{ 
   url.username = '';
   url.password = '';
   return { url: url.toString().replace(/\/$/, ''), username: `agent/${agentId}`, password };
+}
+
+/** A client id the URL's login may use (protocols/access.ts clientIdFor), told apart by a random suffix. */
+export function testClientId(url: string, purpose: string): string {
+  const user = new URL(url.split(',')[0]!).username;
+  return clientIdFor(user ? decodeURIComponent(user) : undefined, `${purpose}-${randomUUID().slice(0, 8)}`);
 }

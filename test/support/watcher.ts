@@ -4,7 +4,7 @@
  * restarts, and keeps what it saw so a test can count failovers, find lost or duplicated events,
  * and compare the live member it saw with the controller's and the store's.
  */
-import { randomUUID } from 'node:crypto';
+import { testClientId } from './rig.ts';
 import type { MqttClient } from 'mqtt';
 import { silentLogger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
@@ -26,7 +26,7 @@ export class Watcher {
 
   static async start(url: string, timeoutMs = 60_000): Promise<Watcher> {
     const w = new Watcher(url);
-    w.client = connectMqtt({ url, clientId: `watcher-${randomUUID().slice(0, 8)}`, log: silentLogger(), reconnect: { initialMs: 50, maxMs: 500 } });
+    w.client = connectMqtt({ url, clientId: testClientId(url, 'watcher'), log: silentLogger(), reconnect: { initialMs: 50, maxMs: 500 } });
     w.client.on('connect', () => w.connectedSpans.push({ from: Date.now() }));
     w.client.on('close', () => {
       const open = w.connectedSpans.at(-1);

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pbkdf2Sync, randomBytes, scryptSync } from 'node:crypto';
-import { Identities, KDF, LOCKOUT } from '../../controller/identities.ts';
+import { Identities, KDF } from '../../controller/identities.ts';
+import { LOCKOUT, LoginLockout } from '../../controller/login-lockout.ts';
 import { mosquittoFiles } from '../../controller/mosquitto-files.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
@@ -66,14 +67,33 @@ describe('enrolled identities', () => {
     await expect(ids.addUser('bob', 'root' as never, 'long enough password')).rejects.toThrow('unknown role "root"');
   });
 
-  it('locks a name out after repeated failed logins, even for the right password, until the lock ends', async () => {
+  it('locks out the address that keeps failing, for people’s logins, never a name: the right person elsewhere and machines anywhere still log in', async () => {
     const { ids, clock } = identities();
     await ids.addUser('eve', 'engineer', 'correct horse battery');
-    for (let i = 0; i < LOCKOUT.failures - 1; i += 1) expect(await ids.login('eve', 'guess')).toEqual({ ok: false, reason: 'wrong credential' });
-    expect((await ids.login('eve', 'guess')) as { reason: string }).toMatchObject({ ok: false, reason: expect.stringMatching(/locked out/) });
-    expect((await ids.login('eve', 'correct horse battery')) as { reason: string }).toMatchObject({ ok: false, reason: expect.stringMatching(/^locked out/) });
+    const agent = await ids.enrollAgent('agent-lock');
+    for (let i = 0; i < LOCKOUT.failures - 1; i += 1) expect(await ids.login('agent/agent-lock', 'guess', '10.0.0.66')).toEqual({ ok: false, reason: 'wrong credential' });
+    expect((await ids.login('eve', 'guess', '10.0.0.66')) as { reason: string }).toMatchObject({ ok: false, reason: expect.stringMatching(/locked out/) });
+    // The hammered names work from their own addresses; the machine's unguessable credential even from the locked one.
+    expect((await ids.login('agent/agent-lock', agent, '10.0.0.5')).ok).toBe(true);
+    expect((await ids.login('agent/agent-lock', agent, '10.0.0.66')).ok).toBe(true);
+    expect((await ids.login('eve', 'correct horse battery', '10.0.0.7')).ok).toBe(true);
+    // A person from the locked address is refused unchecked, even with the right password, until the lock ends.
+    expect((await ids.login('eve', 'correct horse battery', '10.0.0.66')) as { reason: string }).toMatchObject({ ok: false, reason: expect.stringMatching(/^locked out/) });
+    expect((await ids.login('eve', 'correct horse battery', '::ffff:10.0.0.66')).ok, 'the same address written as IPv4-mapped').toBe(false);
     clock.advance(LOCKOUT.lockMs + 1);
-    expect((await ids.login('eve', 'correct horse battery')).ok).toBe(true);
+    expect((await ids.login('eve', 'correct horse battery', '10.0.0.66')).ok).toBe(true);
+  });
+});
+
+describe('the lockout table', () => {
+  it('stays bounded (least recently failed forgotten first) and counts an IPv6 /64 as one source', () => {
+    const clock = new ManualClock(0);
+    const table = new LoginLockout(clock, { ...LOCKOUT, sources: 3 });
+    for (let i = 0; i < LOCKOUT.failures; i += 1) table.failed('2001:db8:1:2::' + i.toString(16));
+    expect(table.lockedUntil('2001:db8:1:2:ffff::1')).toBe(LOCKOUT.lockMs);
+    for (const a of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) table.failed(a);
+    expect(table.size).toBe(3);
+    expect(table.lockedUntil('2001:db8:1:2::1'), 'the oldest entry went first').toBeUndefined();
   });
 });
 
