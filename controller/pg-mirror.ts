@@ -5,7 +5,10 @@
  *
  * - The PostgreSQL tables are derived from the migrated SQLite schema (same tables, columns and keys;
  *   a column a later migration adds is added there too), so the two can never drift apart.
- * - At start (and at every takeover) the working copy is loaded from PostgreSQL.
+ * - At start (and at every takeover) the working copy is loaded from PostgreSQL: current state only.
+ *   History (HISTORY_TABLES: the event log, which only grows) is never loaded: it is read where it
+ *   lives, bounded (controller/history-postgres.ts). An event the leader writes is sent like any
+ *   change and leaves the working copy once PostgreSQL committed it (its delete is not mirrored).
  * - Triggers on every table append each change to an outbox in the working copy; a drain sends the
  *   outbox to PostgreSQL in one transaction per batch that first checks the leader's term
  *   (controller/leadership.ts): a controller that lost the lead cannot write a single row.
@@ -28,6 +31,8 @@ export interface MirroredTable {
 }
 
 const OUTBOX = '_onair_outbox';
+/** Append-only tables that stay in PostgreSQL: not loaded at takeover, a local delete not mirrored. */
+export const HISTORY_TABLES: ReadonlySet<string> = new Set(['events']);
 const q = (id: string): string => `"${id.replaceAll('"', '""')}"`;
 
 function affinityOf(declared: string): Affinity {
@@ -80,14 +85,19 @@ export async function syncPostgresSchema(client: pg.ClientBase, tables: Mirrored
   }
 }
 
-/** Copies PostgreSQL's rows into the (empty, migrated) working copy. Returns the rows copied. */
-export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[]): Promise<number> {
+/**
+ * Copies PostgreSQL's current state (every table but HISTORY_TABLES) into the (empty, migrated)
+ * working copy. Returns the rows copied and the last event number (numbering goes on from there).
+ */
+export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[]): Promise<{ rows: number; lastSeq: number }> {
   let copied = 0;
+  let lastSeq = 0;
   const snapshot: Array<{ t: MirroredTable; rows: Array<Record<string, unknown>> }> = [];
   // One snapshot of every table: a leader writing meanwhile cannot leave the copy half old, half new.
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    for (const t of tables) snapshot.push({ t, rows: (await client.query<Record<string, unknown>>(`SELECT * FROM ${q(t.name)}`)).rows });
+    for (const t of tables) if (!HISTORY_TABLES.has(t.name)) snapshot.push({ t, rows: (await client.query<Record<string, unknown>>(`SELECT * FROM ${q(t.name)}`)).rows });
+    lastSeq = Number((await client.query<{ seq: string | null }>('SELECT MAX(seq) AS seq FROM events')).rows[0]?.seq ?? 0);
   } finally {
     await client.query('COMMIT');
   }
@@ -105,7 +115,7 @@ export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Databa
       }
     }
   })();
-  return copied;
+  return { rows: copied, lastSeq };
 }
 
 function toSqlite(value: unknown, affinity: Affinity): unknown {
@@ -128,7 +138,9 @@ export function captureChanges(db: Database.Database, tables: MirroredTable[], o
     const keyMoved = t.key.map((k) => `OLD.${q(k)} IS NOT NEW.${q(k)}`).join(' OR ');
     db.exec(`
       CREATE TRIGGER ${q(`_onair_ins_${t.name}`)} AFTER INSERT ON ${q(t.name)} BEGIN ${upsert} END;
-      CREATE TRIGGER ${q(`_onair_upd_${t.name}`)} AFTER UPDATE ON ${q(t.name)} BEGIN ${upsert} END;
+      CREATE TRIGGER ${q(`_onair_upd_${t.name}`)} AFTER UPDATE ON ${q(t.name)} BEGIN ${upsert} END;`);
+    if (HISTORY_TABLES.has(t.name)) continue; // a sent event leaves the working copy; PostgreSQL keeps it
+    db.exec(`
       CREATE TRIGGER ${q(`_onair_key_${t.name}`)} AFTER UPDATE ON ${q(t.name)} WHEN ${keyMoved} BEGIN ${remove} END;
       CREATE TRIGGER ${q(`_onair_del_${t.name}`)} AFTER DELETE ON ${q(t.name)} BEGIN ${remove} END;`);
   }
@@ -155,8 +167,8 @@ export interface DrainDependencies {
   term: number;
   /** Rows per transaction. */
   batch?: number;
-  /** After each commit: the last outbox id it covered. */
-  onCommitted?: (lastId: number) => void;
+  /** After each commit: the last outbox id it covered, and the changes it sent. */
+  onCommitted?: (lastId: number, sent: readonly Change[]) => void;
 }
 
 /**
@@ -173,7 +185,7 @@ export async function drainOutbox(d: DrainDependencies): Promise<number> {
     if (rows.length === 0) return sent;
     await sendChanges(d.client, d.tables, d.term, rows);
     done.run(rows.at(-1)!.id);
-    d.onCommitted?.(rows.at(-1)!.id);
+    d.onCommitted?.(rows.at(-1)!.id, rows);
     sent += rows.length;
   }
 }
