@@ -85,14 +85,13 @@ export async function syncPostgresSchema(client: pg.ClientBase, tables: Mirrored
   }
 }
 
-/**
- * Copies PostgreSQL's current state (every table but HISTORY_TABLES) into the (empty, migrated)
- * working copy. Returns the rows copied and the last event number (numbering goes on from there).
- */
-export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[]): Promise<{ rows: number; lastSeq: number }> {
-  let copied = 0;
+/** Rows read from PostgreSQL in one snapshot, to copy into a working copy. */
+export type Snapshot = Array<{ t: MirroredTable; rows: Array<Record<string, unknown>> }>;
+
+/** Reads `tables` (never HISTORY_TABLES) in one snapshot, and the last event number. */
+export async function readSnapshot(client: pg.ClientBase, tables: MirroredTable[]): Promise<{ snapshot: Snapshot; lastSeq: number }> {
+  const snapshot: Snapshot = [];
   let lastSeq = 0;
-  const snapshot: Array<{ t: MirroredTable; rows: Array<Record<string, unknown>> }> = [];
   // One snapshot of every table: a leader writing meanwhile cannot leave the copy half old, half new.
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
@@ -101,21 +100,34 @@ export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Databa
   } finally {
     await client.query('COMMIT');
   }
+  return { snapshot, lastSeq };
+}
+
+/** Writes a snapshot's rows into the working copy (synchronous, inside the caller's transaction if any). Returns the rows. */
+export function applySnapshot(db: Database.Database, snapshot: Snapshot): number {
+  let copied = 0;
   const statements = new Map<string, Database.Statement>();
-  db.transaction(() => {
-    for (const { t, rows } of snapshot) {
-      for (const row of rows) {
-        // Columns PostgreSQL holds as NULL where SQLite has a default (a column a migration added) keep SQLite's default.
-        const cols = t.columns.filter((c) => row[c.name] !== null && row[c.name] !== undefined);
-        const sql = `INSERT OR REPLACE INTO ${q(t.name)} (${cols.map((c) => q(c.name)).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
-        let statement = statements.get(sql);
-        if (!statement) statements.set(sql, (statement = db.prepare(sql)));
-        statement.run(...cols.map((c) => toSqlite(row[c.name], c.affinity)));
-        copied += 1;
-      }
+  for (const { t, rows } of snapshot) {
+    for (const row of rows) {
+      // Columns PostgreSQL holds as NULL where SQLite has a default (a column a migration added) keep SQLite's default.
+      const cols = t.columns.filter((c) => row[c.name] !== null && row[c.name] !== undefined);
+      const sql = `INSERT OR REPLACE INTO ${q(t.name)} (${cols.map((c) => q(c.name)).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+      let statement = statements.get(sql);
+      if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+      statement.run(...cols.map((c) => toSqlite(row[c.name], c.affinity)));
+      copied += 1;
     }
-  })();
-  return { rows: copied, lastSeq };
+  }
+  return copied;
+}
+
+/**
+ * Copies PostgreSQL's current state (every table but HISTORY_TABLES) into the (empty, migrated)
+ * working copy. Returns the rows copied and the last event number (numbering goes on from there).
+ */
+export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[]): Promise<{ rows: number; lastSeq: number }> {
+  const { snapshot, lastSeq } = await readSnapshot(client, tables);
+  return { rows: db.transaction(() => applySnapshot(db, snapshot))(), lastSeq };
 }
 
 function toSqlite(value: unknown, affinity: Affinity): unknown {
@@ -195,8 +207,12 @@ export function heldChanges(db: Database.Database): Change[] {
   return db.prepare(`SELECT tbl, op, row FROM ${OUTBOX} ORDER BY id`).all() as Change[];
 }
 
-/** Writes `changes` in one transaction, after checking that PostgreSQL still names `term` as the leader's. */
-export async function sendChanges(client: pg.ClientBase, tables: MirroredTable[], term: number, changes: Change[]): Promise<void> {
+/**
+ * Writes `changes` in one transaction, after checking that PostgreSQL still names `term` as the
+ * leader's (`null`: no term, an administrator's write from the command line, as mosquitto_passwd
+ * writes its file; `notify` is then sent on commit so the leader reads the table again).
+ */
+export async function sendChanges(client: pg.ClientBase, tables: MirroredTable[], term: number | null, changes: Change[], notify?: string): Promise<void> {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const last = new Map<string, Change>();
   for (const r of changes) {
@@ -209,10 +225,13 @@ export async function sendChanges(client: pg.ClientBase, tables: MirroredTable[]
   }
   await client.query('BEGIN');
   try {
-    const held = await client.query<{ term: string }>('SELECT term FROM onair_leadership WHERE id = 1 FOR SHARE');
-    const current = Number(held.rows[0]?.term ?? NaN);
-    if (current !== term) throw new FencedError(`PostgreSQL names term ${current} as the leader's; this controller holds term ${term}: nothing is written`);
+    if (term !== null) {
+      const held = await client.query<{ term: string }>('SELECT term FROM onair_leadership WHERE id = 1 FOR SHARE');
+      const current = Number(held.rows[0]?.term ?? NaN);
+      if (current !== term) throw new FencedError(`PostgreSQL names term ${current} as the leader's; this controller holds term ${term}: nothing is written`);
+    }
     for (const t of tables) await writeTable(client, t, [...last.values()].filter((r) => r.tbl === t.name));
+    if (notify) await client.query(`NOTIFY ${q(notify)}`);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -235,6 +254,11 @@ async function writeTable(client: pg.ClientBase, t: MirroredTable, changes: Chan
     const onConflict = others.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${others.map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`).join(', ')}`;
     await client.query(`INSERT INTO ${q(t.name)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${q(t.name)}, $1::json) ON CONFLICT (${keyList}) ${onConflict}`, [JSON.stringify(upserts)]);
   }
+}
+
+/** Forgets what the outbox holds after `id` (changes a working copy took from PostgreSQL itself: nothing to send back). */
+export function forgetChangesAfter(db: Database.Database, id: number): void {
+  db.prepare(`DELETE FROM ${OUTBOX} WHERE id > ?`).run(id);
 }
 
 /** The newest change waiting in the outbox (0 when it is empty). */

@@ -10,6 +10,7 @@ import { migrate } from './migrations.ts';
 import { captureChanges, drainOutbox, FencedError, heldChanges, HISTORY_TABLES, loadWorkingCopy, mirroredTables, newestPending, outboxSize, sendChanges, syncPostgresSchema, type Change } from './pg-mirror.ts';
 import { Store, type StoreHooks, type StoreMirror } from './store.ts';
 import { PostgresHistory } from './history-postgres.ts';
+import { followIdentities } from './pg-identities.ts';
 import type { HeldEvents } from './history.ts';
 import type { PostgresConnection } from './pg-connection.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -49,6 +50,7 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Opened
   const onCorrupt = o.hooks?.onCorrupt ?? (() => undefined);
   const history = { lastSeq, open: (held: HeldEvents) => new PostgresHistory(o.connection, held, onCorrupt, o.log) };
   const store = new Store(db, { ...o.hooks, mirror, history });
+  await followIdentities(o.client, db, tables, o.log);
   return { store, unsent: () => mirror.unsent, loaded: { rows, ms: Math.round(performance.now() - started) } };
 }
 
