@@ -4,18 +4,27 @@
  * (controller/pg-mirror.ts) holds no history: an event written by the leader stays there only until
  * PostgreSQL committed it, and reads merge those in (`held`).
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
+import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
+import { buildReport, type ReportQuery } from './report.ts';
+import type { ReportJob } from './report-worker.ts';
 import type { ControllerEvent, EventsParams } from '../protocols/events.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { clientConfig, type PostgresConnection } from './pg-connection.ts';
 import type { CorruptRowHandler } from './stored-rows.ts';
-import { eventsFilter, matches, merged, onAirFlag, PAGE, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
+import { CONTEXT_TYPES, eventsFilter, matches, merged, onAirFlag, PAGE, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
 
 /** The indexes history reads need (the mirrored tables get their primary keys only). */
 const INDEXES = { onair_events_ts: '(ts, seq)', onair_events_type: '(type, seq)' } as const;
 /** A history read that takes longer is cancelled by the server (a report asks again with a shorter period). */
 const STATEMENT_TIMEOUT_MS = 30_000;
+
+/** Events in a report's period up to which it is computed in-process (beyond, in a worker thread). */
+const IN_PROCESS_MAX = 20_000;
 
 /** `?` placeholders as PostgreSQL's `$n`. */
 const numbered = (sql: string): string => {
@@ -27,17 +36,23 @@ export class PostgresHistory implements History {
   private readonly pool: pg.Pool;
   private readonly indexed: Promise<void>;
   /** Its own session, without the reads' statement timeout: an index on a long history takes a while. */
-  private readonly indexer: pg.Client;
+  private readonly indexer: pg.Client | undefined;
   private closed = false;
 
   constructor(
-    connection: PostgresConnection,
+    private readonly connection: PostgresConnection,
     private readonly held: HeldEvents,
     private readonly onCorrupt: CorruptRowHandler,
     log?: Logger,
+    options: { indexes?: boolean } = {},
   ) {
     this.pool = new pg.Pool({ ...clientConfig(connection, 'onair-controller history'), max: 2, idleTimeoutMillis: 30_000, statement_timeout: STATEMENT_TIMEOUT_MS });
     this.pool.on('error', () => undefined); // an idle client's failure: the next query opens another
+    if (options.indexes === false) {
+      this.indexer = undefined;
+      this.indexed = Promise.resolve();
+      return;
+    }
     // Built once, in the background, without blocking writes: a takeover never waits for it.
     const indexer = new pg.Client(clientConfig(connection, 'onair-controller history indexes'));
     indexer.on('error', () => undefined);
@@ -82,22 +97,44 @@ export class PostgresHistory implements History {
   }
 
   async reportEvents(since: number, until: number): Promise<ControllerEvent[]> {
-    const context = await this.rows(
-      `SELECT c.* FROM unnest(?::text[]) AS t(type) CROSS JOIN LATERAL (SELECT * FROM events e WHERE e.type = t.type AND e.ts < ? ORDER BY e.seq DESC LIMIT ${REPORT_CONTEXT}) c`,
-      [['show.started', 'show.ended', 'slot.state', 'device.state', 'stream.state', 'failover.started'], since],
-    );
-    const rows: EventRow[] = [...context];
-    const first = Number((await this.pool.query<{ seq: string | null }>('SELECT MIN(seq) AS seq FROM events WHERE ts >= $1', [since])).rows[0]?.seq ?? NaN);
-    if (Number.isFinite(first)) {
-      for (let from = first; ; ) {
-        const batch = await this.rows(`SELECT * FROM events WHERE seq >= ? AND ts >= ? AND ts <= ? AND type = ANY(?::text[]) ORDER BY seq LIMIT ${PAGE}`, [from, since, until, REPORT_TYPES]);
-        rows.push(...batch);
-        if (batch.length < PAGE) break;
-        from = Number(batch.at(-1)!.seq) + 1;
-      }
+    // Each page checked as it comes; the event loop is free while PostgreSQL answers the next.
+    const events: ControllerEvent[] = [];
+    for (const type of CONTEXT_TYPES) {
+      // type DESC, seq DESC: the (type, seq) index read backwards, stopping after REPORT_CONTEXT rows.
+      events.push(...rowsToEvents(await this.rows(`SELECT * FROM events WHERE type = ? AND ts < ? ORDER BY type DESC, seq DESC LIMIT ${REPORT_CONTEXT}`, [type, since]), this.onCorrupt));
+    }
+    // The period by (ts, seq), the index's order: a keyset, so each page starts where the last ended.
+    for (let after: [number, number] = [since, -1]; ; ) {
+      const batch = await this.rows(`SELECT * FROM events WHERE (ts, seq) > (?, ?) AND ts <= ? AND type = ANY(?::text[]) ORDER BY ts, seq LIMIT ${PAGE}`, [...after, until, REPORT_TYPES]);
+      events.push(...rowsToEvents(batch, this.onCorrupt));
+      if (batch.length < PAGE) break;
+      after = [Number(batch.at(-1)!.ts), Number(batch.at(-1)!.seq)];
     }
     const wanted = new Set<string>(REPORT_TYPES);
-    return merged(rowsToEvents(rows, this.onCorrupt), this.held().filter((e) => wanted.has(e.type) && e.ts <= until));
+    return merged(events, this.held().filter((e) => wanted.has(e.type) && e.ts <= until));
+  }
+
+  /**
+   * A report in a worker thread (controller/report-worker.ts) when the controller runs from its
+   * build; in-process when it runs from its sources (tests), where no compiled worker exists.
+   */
+  async report(query: ReportQuery): Promise<ReliabilityReport> {
+    const worker = new URL('./report-worker.js', import.meta.url);
+    const wanted = new Set<string>(REPORT_TYPES);
+    const held = this.held().filter((e) => wanted.has(e.type) && e.ts <= query.until);
+    // A short period in-process (a worker's start costs more than it saves); a long one, or sources without a build, as said.
+    const inPeriod = await this.pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE ts >= $1 AND ts <= $2 LIMIT ${IN_PROCESS_MAX + 1}) p`, [query.since, query.until]);
+    if (Number(inPeriod.rows[0]?.n ?? 0) <= IN_PROCESS_MAX || !existsSync(fileURLToPath(worker))) return buildReport(await this.reportEvents(query.since, query.until), query);
+    const job: ReportJob = { connection: this.connection, query, held };
+    const answer = await new Promise<{ report?: ReliabilityReport; corrupt?: Array<[string, string, string]>; error?: string }>((resolve, reject) => {
+      const w = new Worker(worker, { workerData: job });
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.once('exit', (code) => reject(new Error(`the report's worker ended (${code}) without an answer`)));
+    });
+    for (const [table, key, reason] of answer.corrupt ?? []) this.onCorrupt(table, key, reason);
+    if (!answer.report) throw new Error(answer.error ?? 'the report could not be computed');
+    return answer.report;
   }
 
   async prune(before: number, batch = PRUNE_BATCH): Promise<number> {
@@ -108,7 +145,7 @@ export class PostgresHistory implements History {
   /** Ends the pool; an index still being built goes on server-side (its session ends with it). */
   async close(): Promise<void> {
     this.closed = true;
-    await this.indexer.end().catch(() => undefined);
+    await this.indexer?.end().catch(() => undefined);
     await Promise.race([this.pool.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
   }
 }

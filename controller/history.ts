@@ -9,11 +9,13 @@
 import type Database from 'better-sqlite3';
 import type { ControllerEvent, EventsParams, EventTypeName } from '../protocols/events.ts';
 import { checkedEvents, parseJson, type CorruptRowHandler } from './stored-rows.ts';
+import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
+import { buildReport, type ReportQuery } from './report.ts';
 
 /** The event types a reliability report reads (controller/report.ts). */
 export const REPORT_TYPES: readonly EventTypeName[] = ['show.started', 'show.ended', 'slot.state', 'device.state', 'stream.state', 'failover.started', 'failover.succeeded', 'failover.failed', 'program.cut', 'job.finished'];
 /** Types whose last events before a report's period say where things stood when it began. */
-const CONTEXT_TYPES: readonly EventTypeName[] = ['show.started', 'show.ended', 'slot.state', 'device.state', 'stream.state', 'failover.started'];
+export const CONTEXT_TYPES: readonly EventTypeName[] = ['show.started', 'show.ended', 'slot.state', 'device.state', 'stream.state', 'failover.started'];
 /** Events of each context type read before a report's period (its newest ones). */
 export const REPORT_CONTEXT = 5_000;
 /** Rows per page when a report reads its period. */
@@ -34,6 +36,8 @@ export interface History {
    * on air, down or failed when the period began).
    */
   reportEvents(since: number, until: number): Promise<ControllerEvent[]>;
+  /** The reliability report of a period (controller/report.ts), from reportEvents; off the event loop where it can be. */
+  report(query: ReportQuery): Promise<ReliabilityReport>;
   /** Deletes up to `batch` events older than `before`; returns how many it deleted. */
   prune(before: number, batch?: number): Promise<number>;
   close(): Promise<void>;
@@ -145,23 +149,28 @@ export class SqliteHistory implements History {
   }
 
   async reportEvents(since: number, until: number): Promise<ControllerEvent[]> {
-    const rows: EventRow[] = [];
+    // Each page checked as it comes, the event loop free in between.
+    const events: ControllerEvent[] = [];
     const context = this.db.prepare(`SELECT * FROM events WHERE type = ? AND ts < ? ORDER BY seq DESC LIMIT ${REPORT_CONTEXT}`);
     for (const type of CONTEXT_TYPES) {
-      rows.push(...(context.all(type, since) as EventRow[]));
+      events.push(...rowsToEvents(context.all(type, since) as EventRow[], this.onCorrupt));
       await yieldToLoop();
     }
-    const first = (this.db.prepare('SELECT MIN(seq) FROM events WHERE ts >= ?').pluck().get(since) as number | null) ?? Number.MAX_SAFE_INTEGER;
-    const page = this.db.prepare(`SELECT * FROM events WHERE seq >= ? AND ts >= ? AND ts <= ? AND type IN (${inList(REPORT_TYPES)}) ORDER BY seq LIMIT ${PAGE}`);
-    for (let from = first; ; ) {
-      const batch = page.all(from, since, until) as EventRow[];
-      rows.push(...batch);
+    // The period by (ts, seq), the order of the ts index (which holds the rowid): a keyset, page by page.
+    const page = this.db.prepare(`SELECT * FROM events WHERE (ts, seq) > (?, ?) AND ts <= ? AND type IN (${inList(REPORT_TYPES)}) ORDER BY ts, seq LIMIT ${PAGE}`);
+    for (let after: [number, number] = [since, -1]; ; ) {
+      const batch = page.all(...after, until) as EventRow[];
+      events.push(...rowsToEvents(batch, this.onCorrupt));
       if (batch.length < PAGE) break;
-      from = Number(batch.at(-1)!.seq) + 1;
+      after = [Number(batch.at(-1)!.ts), Number(batch.at(-1)!.seq)];
       await yieldToLoop();
     }
     const wanted = new Set<string>(REPORT_TYPES);
-    return merged(rowsToEvents(rows, this.onCorrupt), this.held().filter((e) => wanted.has(e.type) && e.ts <= until));
+    return merged(events, this.held().filter((e) => wanted.has(e.type) && e.ts <= until));
+  }
+
+  async report(query: ReportQuery): Promise<ReliabilityReport> {
+    return buildReport(await this.reportEvents(query.since, query.until), query);
   }
 
   async prune(before: number, batch = PRUNE_BATCH): Promise<number> {

@@ -17,7 +17,6 @@ import type { Catalog } from './catalog.ts';
 import { JobRunner } from './jobs.ts';
 import { Maintenance } from './maintenance.ts';
 import type { PlanStore } from './plan-store.ts';
-import { buildReport } from './report.ts';
 import { dueWork } from './scheduler.ts';
 import type { SelfTestRunner } from './self-test.ts';
 import { Shows } from './shows.ts';
@@ -43,7 +42,7 @@ export interface PlanDependencies {
   live: (slot: string) => DeviceRef | null;
   /** The event log: all of it up to a time (reports), or a query (a show's stream events at boot). */
   /** The event log read back (bounded, asynchronous: controller/history.ts). */
-  history: Pick<History, 'events' | 'reportEvents'>;
+  history: Pick<History, 'events' | 'report'>;
   settings: { preShowMinutes: number; preShowRetryMs: number; concurrency: number };
 }
 
@@ -240,7 +239,7 @@ export class Plan {
         const since = p.since ?? until - 7 * 86_400_000;
         if (since >= until) throw new Error('--since must be before --until');
         // The period and a bounded context before it, read in pages: never the whole history.
-        return buildReport(await this.d.history.reportEvents(since, until), { since, until, ...(p.studio ? { studio: p.studio } : {}), ...(p.target ? { target: p.target } : {}) });
+        return this.d.history.report({ since, until, ...(p.studio ? { studio: p.studio } : {}), ...(p.target ? { target: p.target } : {}) });
       },
     };
   }
