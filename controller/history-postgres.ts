@@ -48,6 +48,8 @@ export class PostgresHistory implements History {
   ) {
     this.pool = new pg.Pool({ ...clientConfig(connection, 'onair-controller history'), max: 2, idleTimeoutMillis: 30_000, statement_timeout: STATEMENT_TIMEOUT_MS });
     this.pool.on('error', () => undefined); // an idle client's failure: the next query opens another
+    // One connection opened now, while the takeover loads the state: the first read (lastOnAir at start) does not wait for it.
+    this.pool.connect().then((c) => c.release(), () => undefined);
     if (options.indexes === false) {
       this.indexer = undefined;
       this.indexed = Promise.resolve();
@@ -81,12 +83,15 @@ export class PostgresHistory implements History {
   async events(q: EventsParams): Promise<ControllerEvent[]> {
     const limit = q.limit ?? 1_000;
     const { where, args } = eventsFilter(q);
+    // Held first: an event committed (and so dropped from the working copy) after this is in PostgreSQL's answer.
+    const held = this.held().filter(matches(q));
     const rows = await this.rows(`SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ${limit}`, args);
-    return merged(rowsToEvents(rows.reverse(), this.onCorrupt), this.held().filter(matches(q))).slice(-limit);
+    return merged(rowsToEvents(rows.reverse(), this.onCorrupt), held).slice(-limit);
   }
 
   async event(seq: number): Promise<ControllerEvent | undefined> {
-    return this.held().find((e) => e.seq === seq) ?? rowsToEvents(await this.rows('SELECT * FROM events WHERE seq = ?', [seq]), this.onCorrupt)[0];
+    const held = this.held().find((e) => e.seq === seq);
+    return held ?? rowsToEvents(await this.rows('SELECT * FROM events WHERE seq = ?', [seq]), this.onCorrupt)[0];
   }
 
   async lastOnAir(): Promise<boolean | undefined> {
@@ -97,6 +102,8 @@ export class PostgresHistory implements History {
   }
 
   async reportEvents(since: number, until: number): Promise<ControllerEvent[]> {
+    const wanted = new Set<string>(REPORT_TYPES);
+    const held = this.held().filter((e) => wanted.has(e.type) && e.ts <= until);
     // Each page checked as it comes; the event loop is free while PostgreSQL answers the next.
     const events: ControllerEvent[] = [];
     for (const type of CONTEXT_TYPES) {
@@ -104,14 +111,16 @@ export class PostgresHistory implements History {
       events.push(...rowsToEvents(await this.rows(`SELECT * FROM events WHERE type = ? AND ts < ? ORDER BY type DESC, seq DESC LIMIT ${REPORT_CONTEXT}`, [type, since]), this.onCorrupt));
     }
     // The period by (ts, seq), the index's order: a keyset, so each page starts where the last ended.
-    for (let after: [number, number] = [since, -1]; ; ) {
-      const batch = await this.rows(`SELECT * FROM events WHERE (ts, seq) > (?, ?) AND ts <= ? AND type = ANY(?::text[]) ORDER BY ts, seq LIMIT ${PAGE}`, [...after, until, REPORT_TYPES]);
+    // The next page is asked for before this one is checked: PostgreSQL reads while this thread parses.
+    const page = (after: [number, number]) => this.rows(`SELECT * FROM events WHERE (ts, seq) > (?, ?) AND ts <= ? AND type = ANY(?::text[]) ORDER BY ts, seq LIMIT ${PAGE}`, [...after, until, REPORT_TYPES]);
+    for (let next = page([since, -1]); ; ) {
+      const batch = await next;
+      const full = batch.length === PAGE;
+      if (full) next = page([Number(batch.at(-1)!.ts), Number(batch.at(-1)!.seq)]);
       events.push(...rowsToEvents(batch, this.onCorrupt));
-      if (batch.length < PAGE) break;
-      after = [Number(batch.at(-1)!.ts), Number(batch.at(-1)!.seq)];
+      if (!full) break;
     }
-    const wanted = new Set<string>(REPORT_TYPES);
-    return merged(events, this.held().filter((e) => wanted.has(e.type) && e.ts <= until));
+    return merged(events, held);
   }
 
   /**
