@@ -19,7 +19,7 @@ import type { CorruptRowHandler } from './stored-rows.ts';
 import { CONTEXT_TYPES, eventsFilter, matches, merged, onAirFlag, PAGE, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
 
 /** The indexes history reads need (the mirrored tables get their primary keys only). */
-const INDEXES = { onair_events_ts: '(ts, seq)', onair_events_type: '(type, seq)' } as const;
+const INDEXES = { onair_events_ts: '(ts, seq)', onair_events_type: '(type, seq)', onair_events_slot: '(slot, seq)', onair_events_device: '(device, seq)' } as const;
 /** A history read that takes longer is cancelled by the server (a report asks again with a shorter period). */
 const STATEMENT_TIMEOUT_MS = 30_000;
 
