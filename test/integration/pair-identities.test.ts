@@ -2,7 +2,8 @@
  * Identities of a pair live in its shared PostgreSQL database (issue 20, point 8): `onair user add`
  * and `onair agent add` given one controller's config write there, the other controller — leading
  * at the time — knows the new logins at once (no restart), its own config's `mosquitto-config` lists
- * them, and after a takeover the first controller knows them too.
+ * them (an agent logs in with its credential to a Mosquitto given those files), and after a takeover
+ * the first controller knows them too.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
-import { controllerProcess, freePort, waitForPort, type ControllerProcess } from '../support/processes.ts';
+import { controllerProcess, freePort, hasMosquitto, mosquittoProcess, waitForPort, type ControllerProcess } from '../support/processes.ts';
+import { connectMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { PairWatch } from '../support/pair-watch.ts';
 import { closeClient, removeDir, runOnair, runOnairWith, tempDir, waitUntil } from './helpers.ts';
@@ -84,6 +86,17 @@ describe.skipIf(!hasPostgres())('identities of a pair', () => {
     const written = await runOnair(broker.url, 'broker', 'mosquitto-config', '--controller-config', b.file, '--out', path.join(dir, 'mosquitto'));
     expect(written.code, written.stderr).toBe(0);
     expect(written.stdout).toMatch(/1 agents, 1 people, 1 controller login/);
+    if (hasMosquitto()) {
+      // The agent logs in with its credential to a Mosquitto given the files ctl-b's config wrote.
+      const mosquitto = await mosquittoProcess(path.join(dir, 'mosquitto-run'), { includeDir: path.join(dir, 'mosquitto') });
+      cleanup.push(() => mosquitto.kill());
+      mosquitto.start();
+      await waitForPort(mosquitto.port, 10_000);
+      const credential = /^ {2}(\S{43})$/m.exec(agent.stdout)![1]!;
+      const login = connectMqtt({ url: `mqtt://${encodeURIComponent('agent/agent-x')}:${encodeURIComponent(credential)}@127.0.0.1:${mosquitto.port}`, clientId: 'onair-agent-agent-x-login', log: silentLogger() });
+      await waitForConnect(login, 10_000);
+      await closeClient(login);
+    }
 
     // A takeover: ctl-a leads and knows them too.
     a.proc.start();
