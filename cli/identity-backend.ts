@@ -31,7 +31,20 @@ export async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities)
   const { Store } = await import('../controller/store.ts');
   const file = opts.controllerConfig;
   const config = file ? loadControllerConfig(file) : defaultControllerConfig();
-  const dir = opts.data ?? path.resolve(file ? path.dirname(path.resolve(file)) : process.cwd(), config.dataDir);
+  const baseDir = file ? path.dirname(path.resolve(file)) : process.cwd();
+  if (config.postgres && !opts.data) {
+    // A pair's identities are in its shared database: every controller of the pair knows them.
+    const { withPostgresIdentities } = await import('../controller/pg-identities.ts');
+    const { readSecret } = await import('../lib/secret.ts');
+    const pgSettings = config.postgres;
+    try {
+      const password = readSecret({ env: pgSettings.passwordEnv, file: pgSettings.passwordFile && path.resolve(baseDir, pgSettings.passwordFile) }, 'postgres');
+      return await withPostgresIdentities({ url: pgSettings.url, ...(password !== undefined ? { password } : {}) }, systemClock, work);
+    } catch (err) {
+      throw new UserError(`the pair's database (${pgSettings.url}): ${(err as Error).message}`);
+    }
+  }
+  const dir = opts.data ?? path.resolve(baseDir, config.dataDir);
   const store = new Store(dir);
   try {
     return await work(store.identities(systemClock));

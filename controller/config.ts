@@ -80,6 +80,13 @@ export const ControllerConfig = Type.Object(
       { activateTimeoutMs: Type.Integer({ minimum: 10, default: 1_000 }) },
       { additionalProperties: false, default: {} },
     ),
+    history: Type.Object(
+      {
+        /** Events older than this many days are deleted from the database, in bounded batches (reports cannot look further back). */
+        retentionDays: Type.Integer({ minimum: 1, default: 365 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     plan: Type.Object(
       {
         /** Pre-show self-tests start this long before a show (a show may set its own). */

@@ -13,12 +13,13 @@ import { HealthHistory } from './health-history.ts';
 import { LiveFeed } from './live-feed.ts';
 import type { Handlers } from './requests.ts';
 import type { NewEvent } from './store.ts';
+import type { History } from './history.ts';
 
 export interface ConsoleHubDependencies {
   clock: Clock;
   status(): StatusData;
-  event(seq: number): ControllerEvent | undefined;
-  events(query: { type: 'alarm.acked'; limit: number }): ControllerEvent[];
+  /** The event log read back (bounded, asynchronous). */
+  history: Pick<History, 'event' | 'events'>;
   record(event: NewEvent): ControllerEvent;
 }
 
@@ -52,11 +53,11 @@ export class ConsoleHub {
   handlers(): Pick<Handlers, 'device.health' | 'alarm.ack'> {
     return {
       'device.health': (p) => this.history.view(p.agent, p.device, this.d.clock.now()),
-      'alarm.ack': (p, by) => {
-        const alarm = this.d.event(p.seq);
+      'alarm.ack': async (p, by) => {
+        const alarm = await this.d.history.event(p.seq);
         if (!alarm) throw new Error(`no event #${p.seq}`);
         if (!isAcknowledgeable(alarm)) throw new Error(`event #${p.seq} (${alarm.type}) is not an alarm to acknowledge`);
-        const earlier = eventsOf(this.d.events({ type: 'alarm.acked', limit: 10_000 }), 'alarm.acked').find((e) => e.data.seq === p.seq);
+        const earlier = eventsOf(await this.d.history.events({ type: 'alarm.acked', limit: 10_000 }), 'alarm.acked').find((e) => e.data.seq === p.seq);
         if (earlier) throw new Error(`alarm #${p.seq} was acknowledged by ${earlier.by ?? 'someone'} already`);
         const { slot, device, agent } = alarm;
         const acked = this.d.record({

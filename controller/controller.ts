@@ -33,6 +33,8 @@ import { Store, storageAlarms, type NewEvent, type StoreHooks } from './store.ts
 import type { ControllerDependencies } from './controller-dependencies.ts';
 import { ConsoleHub } from './console-hub.ts';
 import { adoptStandbyView } from './standby-picture.ts';
+import { SqliteHistory } from './history.ts';
+import { Retention } from './retention.ts';
 
 const STORE_RETRY_MS = 1_000; // how often writes the disk refused are tried again
 
@@ -56,6 +58,7 @@ export class Controller {
   private ticker: NodeJS.Timeout | undefined;
   private planTicker: NodeJS.Timeout | undefined;
   private flusher: NodeJS.Timeout | undefined;
+  private retention: Retention | undefined;
   /** The engineer's on-air override; shows on air arm failover too. */
   private manualOnAir = false;
   private stopping = false;
@@ -93,7 +96,7 @@ export class Controller {
     };
     this.store = this.d.openStore ? await this.d.openStore(hooks) : new Store(path.resolve(this.d.baseDir ?? process.cwd(), config.dataDir), hooks);
     this.registry = new Registry(config.detection);
-    this.console = new ConsoleHub({ clock, status: () => this.status(), event: (seq) => this.store.event(seq), events: (q) => this.store.events(q), record: (e) => this.record(e) });
+    this.console = new ConsoleHub({ clock, status: () => this.status(), history: this.store.history, record: (e) => this.record(e) });
     // Agents reconnect with backoff after a restart; give them this long before deadlines apply again.
     this.registry.restore(this.store.loadAgents(), this.store.loadDevices(), clock.now(), config.detection.restartGraceMs);
     this.catalog = new Catalog({
@@ -192,7 +195,7 @@ export class Controller {
       onAirChanged: (by, reason) => this.refreshOnAir(by, reason),
       stream: (slot, on, by) => this.program.stream(slot, this.engine.liveOf(slot), on, by),
       live: (slot) => this.engine.liveOf(slot),
-      eventLog: { until: (until) => this.store.eventsUntil(until), query: (q) => this.store.events(q) },
+      history: this.store.history,
       settings: config.plan,
     });
     this.router = new RequestRouter({
@@ -226,13 +229,14 @@ export class Controller {
     this.broker = link.broker;
     this.brokerUrl = link.url;
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.
-    const wasOnAir = this.store.lastOnAir() === true;
+    const wasOnAir = (await this.store.history.lastOnAir()) === true;
     this.record({ type: 'controller.started', ts: clock.now(), data: { version: CONTROLLER_VERSION, broker: this.brokerUrl, resumedOnAir: wasOnAir } });
-    this.plan.recover();
+    await this.plan.recover();
     this.setOnAir(config.onAir || wasOnAir, 'controller', wasOnAir ? 'resumed after restart' : 'config');
     this.ticker = setInterval(() => this.fleet.tick(), config.detection.tickMs);
     this.flusher = setInterval(() => this.store.flush(), STORE_RETRY_MS);
     this.planTicker = setInterval(() => this.plan.tick(), config.plan.tickMs);
+    this.retention = new Retention({ history: this.store.history, clock, log, days: config.history.retentionDays });
     const api = { router: this.router, login: (u: string, p: string, source?: string) => this.identities.login(u, p, source) };
     if (config.http.enabled) this.http = await startHttpServer(httpSettings(config, this.d.baseDir ?? process.cwd(), { log, metrics: this.metrics, readiness: () => this.readiness(), api, console: this.console }));
   }
@@ -254,6 +258,7 @@ export class Controller {
     clearInterval(this.ticker);
     clearInterval(this.planTicker);
     clearInterval(this.flusher);
+    await this.retention?.stop();
     this.plan.stop(); // jobs still running stay "running" in the database: the next start re-queues them
     const halted = this.engine.halt();
     this.commands.cancelAll('controller stopping');
@@ -289,8 +294,11 @@ export class Controller {
     return this.engine.requestFailover(request.slot, request.to, request.reason, by);
   }
 
+  /** In-process reads of the embedded (SQLite) log, bounded by `limit` (tests, diagnostics); requests read the history asynchronously. */
   events(query: EventsParams = {}): ControllerEvent[] {
-    return this.store.events(query);
+    const history = this.store.history;
+    if (!(history instanceof SqliteHistory)) throw new Error('the event log in PostgreSQL is read with the events request');
+    return history.read(query);
   }
 
   /** The engineer's override (`onair on-air`); failover stays armed while any show is on air regardless. */
@@ -315,7 +323,7 @@ export class Controller {
     return {
       status: () => this.status(),
       failover: (p, by) => this.failover(p, by),
-      events: (p) => ({ events: this.events(p) }),
+      events: async (p) => ({ events: await this.store.history.events(p) }),
       'on-air': (p, by) => {
         this.setOnAir(p.onAir, by, p.reason);
         return { onAir: this.engine.isOnAir() };

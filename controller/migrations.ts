@@ -61,6 +61,11 @@ export const MIGRATIONS: readonly Migration[] = [
       if (!hasColumn(db, 'identities', 'kdf')) db.exec("ALTER TABLE identities ADD COLUMN kdf TEXT NOT NULL DEFAULT 'scrypt:16384:8:1'");
     },
   },
+  {
+    version: 5,
+    description: 'events by slot and by device: an events request for one slot or device reads its newest rows without scanning the log',
+    up: (db) => db.exec('CREATE INDEX IF NOT EXISTS events_slot ON events (slot, seq); CREATE INDEX IF NOT EXISTS events_device ON events (device, seq)'),
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -5,7 +5,10 @@
  *
  * - The PostgreSQL tables are derived from the migrated SQLite schema (same tables, columns and keys;
  *   a column a later migration adds is added there too), so the two can never drift apart.
- * - At start (and at every takeover) the working copy is loaded from PostgreSQL.
+ * - At start (and at every takeover) the working copy is loaded from PostgreSQL: current state only.
+ *   History (HISTORY_TABLES: the event log, which only grows) is never loaded: it is read where it
+ *   lives, bounded (controller/history-postgres.ts). An event the leader writes is sent like any
+ *   change and leaves the working copy once PostgreSQL committed it (its delete is not mirrored).
  * - Triggers on every table append each change to an outbox in the working copy; a drain sends the
  *   outbox to PostgreSQL in one transaction per batch that first checks the leader's term
  *   (controller/leadership.ts): a controller that lost the lead cannot write a single row.
@@ -28,6 +31,8 @@ export interface MirroredTable {
 }
 
 const OUTBOX = '_onair_outbox';
+/** Append-only tables that stay in PostgreSQL: not loaded at takeover, a local delete not mirrored. */
+export const HISTORY_TABLES: ReadonlySet<string> = new Set(['events']);
 const q = (id: string): string => `"${id.replaceAll('"', '""')}"`;
 
 function affinityOf(declared: string): Affinity {
@@ -80,32 +85,49 @@ export async function syncPostgresSchema(client: pg.ClientBase, tables: Mirrored
   }
 }
 
-/** Copies PostgreSQL's rows into the (empty, migrated) working copy. Returns the rows copied. */
-export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[]): Promise<number> {
-  let copied = 0;
-  const snapshot: Array<{ t: MirroredTable; rows: Array<Record<string, unknown>> }> = [];
+/** Rows read from PostgreSQL in one snapshot, to copy into a working copy. */
+export type Snapshot = Array<{ t: MirroredTable; rows: Array<Record<string, unknown>> }>;
+
+/** Reads `tables` (never HISTORY_TABLES) in one snapshot, and the last event number. */
+export async function readSnapshot(client: pg.ClientBase, tables: MirroredTable[]): Promise<{ snapshot: Snapshot; lastSeq: number }> {
+  const snapshot: Snapshot = [];
+  let lastSeq = 0;
   // One snapshot of every table: a leader writing meanwhile cannot leave the copy half old, half new.
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    for (const t of tables) snapshot.push({ t, rows: (await client.query<Record<string, unknown>>(`SELECT * FROM ${q(t.name)}`)).rows });
+    for (const t of tables) if (!HISTORY_TABLES.has(t.name)) snapshot.push({ t, rows: (await client.query<Record<string, unknown>>(`SELECT * FROM ${q(t.name)}`)).rows });
+    lastSeq = Number((await client.query<{ seq: string | null }>('SELECT MAX(seq) AS seq FROM events')).rows[0]?.seq ?? 0);
   } finally {
     await client.query('COMMIT');
   }
+  return { snapshot, lastSeq };
+}
+
+/** Writes a snapshot's rows into the working copy (synchronous, inside the caller's transaction if any). Returns the rows. */
+export function applySnapshot(db: Database.Database, snapshot: Snapshot): number {
+  let copied = 0;
   const statements = new Map<string, Database.Statement>();
-  db.transaction(() => {
-    for (const { t, rows } of snapshot) {
-      for (const row of rows) {
-        // Columns PostgreSQL holds as NULL where SQLite has a default (a column a migration added) keep SQLite's default.
-        const cols = t.columns.filter((c) => row[c.name] !== null && row[c.name] !== undefined);
-        const sql = `INSERT OR REPLACE INTO ${q(t.name)} (${cols.map((c) => q(c.name)).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
-        let statement = statements.get(sql);
-        if (!statement) statements.set(sql, (statement = db.prepare(sql)));
-        statement.run(...cols.map((c) => toSqlite(row[c.name], c.affinity)));
-        copied += 1;
-      }
+  for (const { t, rows } of snapshot) {
+    for (const row of rows) {
+      // Columns PostgreSQL holds as NULL where SQLite has a default (a column a migration added) keep SQLite's default.
+      const cols = t.columns.filter((c) => row[c.name] !== null && row[c.name] !== undefined);
+      const sql = `INSERT OR REPLACE INTO ${q(t.name)} (${cols.map((c) => q(c.name)).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+      let statement = statements.get(sql);
+      if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+      statement.run(...cols.map((c) => toSqlite(row[c.name], c.affinity)));
+      copied += 1;
     }
-  })();
+  }
   return copied;
+}
+
+/**
+ * Copies PostgreSQL's current state (every table but HISTORY_TABLES) into the (empty, migrated)
+ * working copy. Returns the rows copied and the last event number (numbering goes on from there).
+ */
+export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[]): Promise<{ rows: number; lastSeq: number }> {
+  const { snapshot, lastSeq } = await readSnapshot(client, tables);
+  return { rows: db.transaction(() => applySnapshot(db, snapshot))(), lastSeq };
 }
 
 function toSqlite(value: unknown, affinity: Affinity): unknown {
@@ -128,7 +150,9 @@ export function captureChanges(db: Database.Database, tables: MirroredTable[], o
     const keyMoved = t.key.map((k) => `OLD.${q(k)} IS NOT NEW.${q(k)}`).join(' OR ');
     db.exec(`
       CREATE TRIGGER ${q(`_onair_ins_${t.name}`)} AFTER INSERT ON ${q(t.name)} BEGIN ${upsert} END;
-      CREATE TRIGGER ${q(`_onair_upd_${t.name}`)} AFTER UPDATE ON ${q(t.name)} BEGIN ${upsert} END;
+      CREATE TRIGGER ${q(`_onair_upd_${t.name}`)} AFTER UPDATE ON ${q(t.name)} BEGIN ${upsert} END;`);
+    if (HISTORY_TABLES.has(t.name)) continue; // a sent event leaves the working copy; PostgreSQL keeps it
+    db.exec(`
       CREATE TRIGGER ${q(`_onair_key_${t.name}`)} AFTER UPDATE ON ${q(t.name)} WHEN ${keyMoved} BEGIN ${remove} END;
       CREATE TRIGGER ${q(`_onair_del_${t.name}`)} AFTER DELETE ON ${q(t.name)} BEGIN ${remove} END;`);
   }
@@ -155,8 +179,8 @@ export interface DrainDependencies {
   term: number;
   /** Rows per transaction. */
   batch?: number;
-  /** After each commit: the last outbox id it covered. */
-  onCommitted?: (lastId: number) => void;
+  /** After each commit: the last outbox id it covered, and the changes it sent. */
+  onCommitted?: (lastId: number, sent: readonly Change[]) => void;
 }
 
 /**
@@ -173,7 +197,7 @@ export async function drainOutbox(d: DrainDependencies): Promise<number> {
     if (rows.length === 0) return sent;
     await sendChanges(d.client, d.tables, d.term, rows);
     done.run(rows.at(-1)!.id);
-    d.onCommitted?.(rows.at(-1)!.id);
+    d.onCommitted?.(rows.at(-1)!.id, rows);
     sent += rows.length;
   }
 }
@@ -183,8 +207,12 @@ export function heldChanges(db: Database.Database): Change[] {
   return db.prepare(`SELECT tbl, op, row FROM ${OUTBOX} ORDER BY id`).all() as Change[];
 }
 
-/** Writes `changes` in one transaction, after checking that PostgreSQL still names `term` as the leader's. */
-export async function sendChanges(client: pg.ClientBase, tables: MirroredTable[], term: number, changes: Change[]): Promise<void> {
+/**
+ * Writes `changes` in one transaction, after checking that PostgreSQL still names `term` as the
+ * leader's (`null`: no term, an administrator's write from the command line, as mosquitto_passwd
+ * writes its file; `notify` is then sent on commit so the leader reads the table again).
+ */
+export async function sendChanges(client: pg.ClientBase, tables: MirroredTable[], term: number | null, changes: Change[], notify?: string): Promise<void> {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const last = new Map<string, Change>();
   for (const r of changes) {
@@ -197,10 +225,13 @@ export async function sendChanges(client: pg.ClientBase, tables: MirroredTable[]
   }
   await client.query('BEGIN');
   try {
-    const held = await client.query<{ term: string }>('SELECT term FROM onair_leadership WHERE id = 1 FOR SHARE');
-    const current = Number(held.rows[0]?.term ?? NaN);
-    if (current !== term) throw new FencedError(`PostgreSQL names term ${current} as the leader's; this controller holds term ${term}: nothing is written`);
+    if (term !== null) {
+      const held = await client.query<{ term: string }>('SELECT term FROM onair_leadership WHERE id = 1 FOR SHARE');
+      const current = Number(held.rows[0]?.term ?? NaN);
+      if (current !== term) throw new FencedError(`PostgreSQL names term ${current} as the leader's; this controller holds term ${term}: nothing is written`);
+    }
     for (const t of tables) await writeTable(client, t, [...last.values()].filter((r) => r.tbl === t.name));
+    if (notify) await client.query(`NOTIFY ${q(notify)}`);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -223,6 +254,11 @@ async function writeTable(client: pg.ClientBase, t: MirroredTable, changes: Chan
     const onConflict = others.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${others.map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`).join(', ')}`;
     await client.query(`INSERT INTO ${q(t.name)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${q(t.name)}, $1::json) ON CONFLICT (${keyList}) ${onConflict}`, [JSON.stringify(upserts)]);
   }
+}
+
+/** Forgets what the outbox holds after `id` (changes a working copy took from PostgreSQL itself: nothing to send back). */
+export function forgetChangesAfter(db: Database.Database, id: number): void {
+  db.prepare(`DELETE FROM ${OUTBOX} WHERE id > ?`).run(id);
 }
 
 /** The newest change waiting in the outbox (0 when it is empty). */

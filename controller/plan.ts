@@ -11,12 +11,12 @@ import type { Job, Schedule } from '../protocols/plan-schemas.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import type { DeviceHealth, DeviceRef } from '../protocols/schemas.ts';
-import { eventsOf, type ControllerEvent, type EventsParams } from '../protocols/events.ts';
+import { eventsOf } from '../protocols/events.ts';
+import type { History } from './history.ts';
 import type { Catalog } from './catalog.ts';
 import { JobRunner } from './jobs.ts';
 import { Maintenance } from './maintenance.ts';
 import type { PlanStore } from './plan-store.ts';
-import { buildReport } from './report.ts';
 import { dueWork } from './scheduler.ts';
 import type { SelfTestRunner } from './self-test.ts';
 import { Shows } from './shows.ts';
@@ -41,7 +41,8 @@ export interface PlanDependencies {
   /** A slot's live member now. */
   live: (slot: string) => DeviceRef | null;
   /** The event log: all of it up to a time (reports), or a query (a show's stream events at boot). */
-  eventLog: { until: (until: number) => ControllerEvent[]; query: (q: EventsParams) => ControllerEvent[] };
+  /** The event log read back (bounded, asynchronous: controller/history.ts). */
+  history: Pick<History, 'events' | 'report'>;
   settings: { preShowMinutes: number; preShowRetryMs: number; concurrency: number };
 }
 
@@ -64,6 +65,8 @@ export class Plan {
   /** When the previous run of the controller last checked the plan, if it was down for a while. */
   private readonly downSince: number | undefined;
   private readonly reported = new Set<string>();
+  /** Filled at boot for shows on air (where their stream was), read by StreamWatch's first sync. */
+  private readonly resumedStreams = new Map<string, { condition: StreamCondition | 'starting'; framesDropped: number }>();
 
   constructor(private readonly d: PlanDependencies) {
     const now = d.clock.now();
@@ -105,7 +108,7 @@ export class Plan {
       defaultPreShowMinutes: d.settings.preShowMinutes,
       retryDelayMs: d.settings.preShowRetryMs,
     });
-    this.streams = new StreamWatch({ clock: d.clock, record: d.record, live: d.live, resumed: (show) => this.lastStreamState(show) });
+    this.streams = new StreamWatch({ clock: d.clock, record: d.record, live: d.live, resumed: (show) => this.resumedStreams.get(show) });
     this.maintenance = new Maintenance({
       store: d.store,
       clock: d.clock,
@@ -117,9 +120,15 @@ export class Plan {
   }
 
   /** At boot, before the first tick. */
-  recover(): void {
+  /** At boot: jobs left running are queued again, and streams of shows still on air are watched from where they were. */
+  async recover(): Promise<void> {
+    for (const show of this.shows.onAir()) {
+      const before = await this.lastStreamState(show.id).catch((err: Error) => void this.d.log.warn({ show: show.id, err: err.message }, 'could not read where the stream of a show on air was'));
+      if (before) this.resumedStreams.set(show.id, before);
+    }
     this.jobs.recover();
     this.streams.sync(this.shows.onAir());
+    this.resumedStreams.clear();
   }
 
   /** Every health message the controller takes (O(1) work here: no query, no write unless a state changes). */
@@ -134,11 +143,11 @@ export class Plan {
   }
 
   /** At boot only, for a show still on air: where its stream was when the controller stopped. */
-  private lastStreamState(show: string): { condition: StreamCondition | 'starting'; framesDropped: number } | undefined {
+  private async lastStreamState(show: string): Promise<{ condition: StreamCondition | 'starting'; framesDropped: number } | undefined> {
     const on = this.d.store.show(show);
     if (!on?.stream || on.startedAt === null) return undefined;
     // That slot's events since the show started, not the whole log: this runs at boot.
-    const last = eventsOf(this.d.eventLog.query({ slot: on.stream, since: on.startedAt, type: 'stream.state', limit: 10_000 }), 'stream.state').filter((e) => e.data.show === show).at(-1);
+    const last = eventsOf(await this.d.history.events({ slot: on.stream, since: on.startedAt, type: 'stream.state', limit: 10_000 }), 'stream.state').filter((e) => e.data.show === show).at(-1);
     if (!last) return undefined;
     return { condition: last.data.condition as StreamCondition, framesDropped: last.data.framesDropped };
   }
@@ -225,11 +234,12 @@ export class Plan {
       'schedule.list': () => this.maintenance.list(),
       'schedule.remove': (p, by) => this.maintenance.remove(p, by),
       'maintenance.due': () => this.maintenance.due(),
-      report: (p) => {
+      report: async (p) => {
         const until = p.until ?? this.d.clock.now();
         const since = p.since ?? until - 7 * 86_400_000;
         if (since >= until) throw new Error('--since must be before --until');
-        return buildReport(this.d.eventLog.until(until), { since, until, ...(p.studio ? { studio: p.studio } : {}), ...(p.target ? { target: p.target } : {}) });
+        // The period and a bounded context before it, read in pages: never the whole history.
+        return this.d.history.report({ since, until, ...(p.studio ? { studio: p.studio } : {}), ...(p.target ? { target: p.target } : {}) });
       },
     };
   }

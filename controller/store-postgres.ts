@@ -7,8 +7,13 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { errorMessage } from '../lib/timeout.ts';
 import { migrate } from './migrations.ts';
-import { captureChanges, drainOutbox, FencedError, heldChanges, loadWorkingCopy, mirroredTables, newestPending, outboxSize, sendChanges, syncPostgresSchema, type Change } from './pg-mirror.ts';
+import { captureChanges, drainOutbox, FencedError, heldChanges, HISTORY_TABLES, loadWorkingCopy, mirroredTables, newestPending, outboxSize, sendChanges, syncPostgresSchema, type Change } from './pg-mirror.ts';
 import { Store, type StoreHooks, type StoreMirror } from './store.ts';
+import { PostgresHistory } from './history-postgres.ts';
+import { followIdentities } from './pg-identities.ts';
+import type { HeldEvents } from './history.ts';
+import type { PostgresConnection } from './pg-connection.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export interface PostgresStoreOptions {
   /** The session holding the leader's lock, and its term. */
@@ -19,6 +24,9 @@ export interface PostgresStoreOptions {
   onFenced: (reason: string) => void;
   /** Writes the previous term of this same controller could not send (its session ended): sent first, before loading. */
   replay?: Change[];
+  /** How to open history's own connections (reads of the event log never use the leader's session). */
+  connection: PostgresConnection;
+  log?: Logger;
 }
 
 export interface OpenedPostgresStore {
@@ -36,10 +44,13 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Opened
   const tables = mirroredTables(db);
   await syncPostgresSchema(o.client, tables);
   if (o.replay?.length) await sendChanges(o.client, tables, o.term, o.replay);
-  const rows = await loadWorkingCopy(o.client, db, tables);
+  const { rows, lastSeq } = await loadWorkingCopy(o.client, db, tables);
   const mirror = new OutboxDrain(db, tables, o);
   captureChanges(db, tables, () => mirror.kick());
-  const store = new Store(db, { ...o.hooks, mirror });
+  const onCorrupt = o.hooks?.onCorrupt ?? (() => undefined);
+  const history = { lastSeq, open: (held: HeldEvents) => new PostgresHistory(o.connection, held, onCorrupt, o.log) };
+  const store = new Store(db, { ...o.hooks, mirror, history });
+  await followIdentities(o.client, db, tables, o.log);
   return { store, unsent: () => mirror.unsent, loaded: { rows, ms: Math.round(performance.now() - started) } };
 }
 
@@ -86,8 +97,12 @@ class OutboxDrain implements StoreMirror {
     });
   }
 
-  private committed(id: number): void {
+  private committed(id: number, sent: readonly Change[]): void {
     this.committedId = id;
+    // Sent events leave the working copy (PostgreSQL keeps them; the delete is not mirrored).
+    let lastEvent = 0;
+    for (const c of sent) if (HISTORY_TABLES.has(c.tbl) && c.op === 'upsert') lastEvent = Math.max(lastEvent, Number((JSON.parse(c.row) as { seq?: unknown }).seq) || 0);
+    if (lastEvent > 0 && this.db.open) this.db.prepare('DELETE FROM events WHERE seq <= ?').run(lastEvent);
     for (const w of [...this.waiters]) if (w.target <= id) this.release(w, true);
   }
 
@@ -108,7 +123,7 @@ class OutboxDrain implements StoreMirror {
     try {
       do {
         this.again = false;
-        const sent = await drainOutbox({ db: this.db, tables: this.tables, client: this.o.client, term: this.o.term, onCommitted: (id) => this.committed(id) });
+        const sent = await drainOutbox({ db: this.db, tables: this.tables, client: this.o.client, term: this.o.term, onCommitted: (id, sent) => this.committed(id, sent) });
         if (this.troubled && this.pending() === 0) {
           this.troubled = false;
           this.lastError = undefined;

@@ -11,9 +11,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { DeviceStatus, Id, Session, Timestamp, type DeviceRef } from '../protocols/schemas.ts';
-import { ControllerEvent, type EventsParams, type NewEvent } from '../protocols/events.ts';
+import type { ControllerEvent, NewEvent } from '../protocols/events.ts';
 import type { AgentRecord, DeviceRecord } from './registry.ts';
-import { checkedEvents, checkedRows, parseJson, type CorruptRowHandler } from './stored-rows.ts';
+import { checkedRows, type CorruptRowHandler } from './stored-rows.ts';
+import { rowsToEvents, SqliteHistory, type EventRow, type HeldEvents, type History } from './history.ts';
 import { WriteBehind } from './write-behind.ts';
 import { CatalogStore } from './catalog-store.ts';
 import { migrate, type MigrationReport } from './migrations.ts';
@@ -37,17 +38,6 @@ const StoredDevice = Type.Object({
 const StoredAssignment = Type.Object({ slot: Type.String({ minLength: 1 }), active: Type.Union([Type.Object({ agent: Id, device: Id }), Type.Null()]) });
 
 
-interface EventRow {
-  seq: number;
-  ts: number;
-  type: ControllerEvent['type'];
-  agent: string | null;
-  device: string | null;
-  slot: string | null;
-  by: string | null;
-  reason: string | null;
-  data: string;
-}
 
 export interface StoreHooks {
   /** A stored row that no longer matches its schema (it is skipped). */
@@ -59,6 +49,11 @@ export interface StoreHooks {
   onMigrated?: (report: MigrationReport) => void;
   /** A working copy mirrored to another database (controller/store-postgres.ts). */
   mirror?: StoreMirror;
+  /**
+   * Where history lives when it is not in this database (PostgreSQL), given the events written here
+   * and not yet there; and the last event number it holds.
+   */
+  history?: { open: (held: HeldEvents) => History; lastSeq: number };
 }
 
 /** What the Store needs of a mirror: its backlog, a retry, and a last chance to send at close. */
@@ -87,6 +82,9 @@ export function storageAlarms(d: { log: Logger; clock: Clock; record: (e: NewEve
   };
 }
 
+/** Unsent events read with the history (the newest ones; a request reads at most 10,000). */
+const UNSENT_READ = 10_000;
+
 export class Store {
   private readonly db: Database.Database;
   private readonly statements;
@@ -100,6 +98,11 @@ export class Store {
   readonly catalog: CatalogStore;
   /** Shows, test jobs, schedules and checklists. */
   readonly plan: PlanStore;
+  /**
+   * The event log read back: bounded, asynchronous (controller/history.ts). Kept apart from the
+   * state above so that nothing loads history by accident; writes go through appendEvent.
+   */
+  readonly history: History;
 
   /** Enrolled agents and people, in this database (controller/identities.ts). */
   identities(clock: Clock): Identities {
@@ -137,12 +140,19 @@ export class Store {
       ),
       deleteDevice: this.db.prepare('DELETE FROM devices WHERE agent = ? AND device = ?'),
     };
-    this.nextSeq = ((this.db.prepare('SELECT MAX(seq) AS seq FROM events').get() as { seq: number | null }).seq ?? 0) + 1;
+    const localSeq = (this.db.prepare('SELECT MAX(seq) AS seq FROM events').get() as { seq: number | null }).seq ?? 0;
+    this.nextSeq = Math.max(localSeq, hooks.history?.lastSeq ?? 0) + 1;
     this.behind = new WriteBehind<ControllerEvent>(
       (e) => this.statements.appendEvent.run({ ...e, agent: e.agent ?? null, device: e.device ?? null, slot: e.slot ?? null, by: e.by ?? null, reason: e.reason ?? null, data: JSON.stringify(e.data) }),
       (work) => this.db.transaction(work)(),
       { onTrouble: hooks.onTrouble ?? (() => undefined), onRecovered: hooks.onRecovered ?? (() => undefined) },
     );
+    if (hooks.history) {
+      // Events written here stay only until the mirror sent them (a bounded remainder): read with the rest.
+      const unsent = this.db.prepare(`SELECT * FROM events ORDER BY seq DESC LIMIT ${UNSENT_READ}`);
+      const held = (): ControllerEvent[] => (this.closed ? [] : [...rowsToEvents((unsent.all() as EventRow[]).reverse(), this.onCorrupt), ...this.behind.heldEvents()]);
+      this.history = hooks.history.open(held);
+    } else this.history = new SqliteHistory(this.db, () => this.behind.heldEvents(), this.onCorrupt);
   }
 
   /** What the disk has not taken yet, and what had to be dropped (events past the bound). */
@@ -205,52 +215,6 @@ export class Store {
     if (!this.closed) this.behind.write(key, work);
   }
 
-  events(query: EventsParams = {}): ControllerEvent[] {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    if (query.since !== undefined) (where.push('ts >= ?'), args.push(query.since));
-    if (query.slot) (where.push('slot = ?'), args.push(query.slot));
-    if (query.device) (where.push('device = ?'), args.push(query.device));
-    if (query.type) (where.push('type = ?'), args.push(query.type));
-    const limit = query.limit ?? 1_000;
-    // Newest `limit` rows, returned oldest first.
-    const sql = `SELECT * FROM (SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${limit}) ORDER BY seq ASC`;
-    const held = this.behind.heldEvents().filter((e) => (query.since === undefined || e.ts >= query.since) && (!query.slot || e.slot === query.slot) && (!query.device || e.device === query.device) && (!query.type || e.type === query.type));
-    return [...this.toEvents(this.db.prepare(sql).all(...args) as EventRow[]), ...held].slice(-limit);
-  }
-
-  /** One event by its number (held in memory or on disk). */
-  event(seq: number): ControllerEvent | undefined {
-    const held = this.behind.heldEvents().find((e) => e.seq === seq);
-    return held ?? this.toEvents(this.db.prepare('SELECT * FROM events WHERE seq = ?').all(seq) as EventRow[])[0];
-  }
-
-  /** Every event up to `until`, oldest first: reports read the whole history so a past period is reproducible. */
-  eventsUntil(until: number): ControllerEvent[] {
-    const held = this.behind.heldEvents().filter((e) => e.ts <= until);
-    return [...this.toEvents(this.db.prepare('SELECT * FROM events WHERE ts <= ? ORDER BY seq ASC').all(until) as EventRow[]), ...held];
-  }
-
-  private toEvents(rows: EventRow[]): ControllerEvent[] {
-    const values: Array<{ key: string; value: { type?: unknown } }> = [];
-    for (const r of rows) {
-      const data = parseJson(r.data);
-      if (data.ok) values.push({ key: String(r.seq), value: toEvent(r, data.value) });
-      else this.onCorrupt('events', String(r.seq), data.reason);
-    }
-    return checkedEvents(values, this.onCorrupt);
-  }
-
-  /** The on-air override an engineer or the config last set by hand (shows aside), from the event log. */
-  lastOnAir(): boolean | undefined {
-    const row = this.db.prepare("SELECT data FROM events WHERE type = 'onair.changed' ORDER BY seq DESC LIMIT 1").get() as { data: string } | undefined;
-    if (!row) return undefined;
-    const parsed = parseJson(row.data);
-    const data = (parsed.ok ? parsed.value : {}) as { onAir?: unknown; manualOnAir?: unknown };
-    const flag = data.manualOnAir ?? data.onAir;
-    return typeof flag === 'boolean' ? flag : undefined;
-  }
-
   loadAgents(): AgentRecord[] {
     type Row = { id: string; online: number; session: number; last_seen_at: number | null; heartbeat_deadline_ms: number };
     const rows = (this.db.prepare('SELECT * FROM agents').all() as Row[]).map((r) => ({
@@ -297,19 +261,6 @@ export class Store {
     this.closed = true;
     if (this.mirror) await this.mirror.settle(settleMs); // SQLite alone closes at once, before this returns
     this.db.close();
+    await this.history.close();
   }
-}
-
-function toEvent(r: EventRow, data: unknown): Record<string, unknown> {
-  return {
-    seq: r.seq,
-    ts: r.ts,
-    type: r.type,
-    ...(r.agent ? { agent: r.agent } : {}),
-    ...(r.device ? { device: r.device } : {}),
-    ...(r.slot ? { slot: r.slot } : {}),
-    ...(r.by ? { by: r.by } : {}),
-    ...(r.reason ? { reason: r.reason } : {}),
-    data,
-  };
 }

@@ -32,7 +32,7 @@ describe('a controller stopped on air', () => {
       // SIGTERM reaches the controller and the agents at once (a machine shutting down).
       await Promise.all([controller.stop(), ...agents.map((a) => a.stop())]);
       const stored = new Store(path.join(dir, `c${round}`));
-      const after = stored.events({ limit: 10_000 }).filter((e) => e.ts >= stopping && ['failover.started', 'failover.failed', 'slot.down', 'alarm'].includes(e.type));
+      const after = (await stored.history.events({ limit: 10_000 })).filter((e) => e.ts >= stopping && ['failover.started', 'failover.failed', 'slot.down', 'alarm'].includes(e.type));
       stored.close();
       expect(after, `round ${round}`).toEqual([]);
     }

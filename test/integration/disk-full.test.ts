@@ -87,7 +87,7 @@ describe('a full disk', () => {
     controller = undefined;
     const stored = new Store(data);
     try {
-      const log = stored.events({ limit: 10_000 });
+      const log = await stored.history.events({ limit: 10_000 });
       const seqs = log.map((e) => e.seq);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       expect(new Set(seqs).size).toBe(seqs.length);

@@ -43,7 +43,7 @@ const postgres: Backend = {
     const url = await server!.database();
     return async (hooks) => {
       const leadership = await Leadership.acquire({ url, name: 'test', clock: systemClock, log: silentLogger() });
-      const { store } = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: (r) => leadership.lose(r), ...(hooks ? { hooks } : {}) });
+      const { store } = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: (r) => leadership.lose(r), connection: { url }, ...(hooks ? { hooks } : {}) });
       return { store, close: async () => (await store.close(), await leadership.release()) };
     };
   },
@@ -79,7 +79,7 @@ describe.each(backends)('the store on $name', (backend) => {
     s.plan.saveCheckedUntil(12_345);
     const identities = s.identities(systemClock);
     const secret = await identities.enrollAgent('agent-a');
-    const before = { events: s.events({ limit: 10_000 }), count: s.eventCount() };
+    const before = { events: await s.history.events({ limit: 10_000 }), count: s.eventCount() };
     await first.close();
 
     const again = await open();
@@ -87,10 +87,10 @@ describe.each(backends)('the store on $name', (backend) => {
     expect(r.loadAgents()).toEqual([{ id: 'agent-a', online: true, session: 7, lastSeenAt: 1_000, heartbeatDeadlineMs: 3_000 }]);
     expect(r.loadDevices()).toEqual([{ agent: 'agent-a', device: 'cam-1', driver: 'visca', kind: 'camera', track: { status: 'failed', since: 900, reported: 'failed', lastHealthAt: null, pending: null, detail: 'no reply' } }]);
     expect(r.loadSlotAssignments()).toEqual(new Map([['studio-a/cam', { agent: 'agent-a', device: 'cam-1' }], ['studio-a/mic', null]]));
-    expect(r.events({ limit: 10_000 })).toEqual(before.events);
+    expect(await r.history.events({ limit: 10_000 })).toEqual(before.events);
     expect(r.eventCount()).toBe(before.count);
-    expect(r.events({ limit: 5, type: 'onair.changed' }).map((e) => e.ts)).toEqual([2_245, 2_246, 2_247, 2_248, 2_249]);
-    expect(r.lastOnAir()).toBe(false);
+    expect((await r.history.events({ limit: 5, type: 'onair.changed' })).map((e) => e.ts)).toEqual([2_245, 2_246, 2_247, 2_248, 2_249]);
+    expect(await r.history.lastOnAir()).toBe(false);
     expect(r.catalog.slots().map((x) => x.id)).toEqual(['studio-a/cam']);
     expect(r.catalog.configVersions().get('agent-a')).toBe(2);
     expect(r.plan.checkedUntil()).toBe(12_345);
@@ -106,7 +106,7 @@ describe.skipIf(!hasPostgres())('the store on PostgreSQL: fencing, a database th
   const open = async (url: string, replay?: Change[]) => {
     const leadership = await Leadership.acquire({ url, name: 'test', clock: systemClock, log: silentLogger() });
     const fenced: string[] = [];
-    const opened = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: (r) => fenced.push(r), ...(replay ? { replay } : {}) });
+    const opened = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: (r) => fenced.push(r), connection: { url }, ...(replay ? { replay } : {}) });
     return { ...opened, leadership, fenced };
   };
   const count = async (url: string, sql: string): Promise<number> => {
@@ -163,7 +163,7 @@ describe.skipIf(!hasPostgres())('the store on PostgreSQL: fencing, a database th
     await server!.restart();
     const b = await open(url, held); // the next term, nobody led in between
     expect(b.leadership.term).toBe(a.leadership.term + 1);
-    expect(b.store.events({ limit: 100 }).map((e) => e.ts)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await b.store.history.events({ limit: 100 })).map((e) => e.ts)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(b.store.loadSlotAssignments().get('studio-a/cam')).toEqual({ agent: 'agent-a', device: 'cam-2' });
     await b.store.close();
     await b.leadership.release();

@@ -32,7 +32,7 @@ function legacyDatabase(file: string): void {
 }
 
 describe('the database schema and its migrations', () => {
-  it('opens a database from before versioning: migrated, its valid events read back typed, the others reported', () => {
+  it('opens a database from before versioning: migrated, its valid events read back typed, the others reported', async () => {
     dir = tempDir();
     legacyDatabase(path.join(dir, 'onair.sqlite'));
     const corrupt: string[] = [];
@@ -40,7 +40,7 @@ describe('the database schema and its migrations', () => {
     const store = new Store(dir, { onCorrupt: (table, key, reason) => corrupt.push(`${table}#${key}: ${reason}`), onMigrated: (r) => migrated.push(r.applied) });
     try {
       expect(migrated).toEqual([MIGRATIONS.map((m) => `${m.version}: ${m.description}`)]);
-      const events = store.events({ limit: 100 });
+      const events = await store.history.events({ limit: 100 });
       expect(events.map((e) => e.seq)).toEqual([1, 2]);
       const first = events[0]!;
       expect(first.type === 'device.state' && first.data.failingSince).toBe(900);

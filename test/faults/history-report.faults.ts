@@ -1,0 +1,63 @@
+/**
+ * `node test/run.mjs --config vitest.faults.config.ts test/faults/history-report.faults.ts` after
+ * `npm run -s build`. Where a report's time goes on a long history (issue 20, point 0): a throwaway PostgreSQL with
+ * HISTORY_EVENTS (default 1,000,000) device.state events over a year, cloned with generate_series;
+ * then the report of the last day and of the last 90 days, in-process and in the worker, timed, with
+ * the longest stall of this process's event loop while each ran.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pg from 'pg';
+import { systemClock } from '../../lib/clock.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import { Leadership } from '../../controller/leadership.ts';
+import { openPostgresStore } from '../../controller/store-postgres.ts';
+import { it } from 'vitest';
+import { startPostgres } from '../support/postgres.ts';
+
+const N = Number(process.env.HISTORY_EVENTS ?? 1_000_000);
+const DAY = 86_400_000;
+
+it('times the reports of a day and of 90 days over a long history, in-process and in the worker', async () => {
+const server = await startPostgres();
+try {
+  const url = await server.database();
+  const leadership = await Leadership.acquire({ url, name: 'bench', clock: systemClock, log: silentLogger() });
+  const opened = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: () => undefined, connection: { url } });
+  opened.store.appendEvent({ type: 'device.state', ts: Date.now(), agent: 'agent-a', device: 'cam-1', reason: 'no reply', data: { from: 'ok', to: 'failed' } });
+  await opened.store.durable(5_000);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const now = Date.now();
+  let t = performance.now();
+  await client.query(
+    `INSERT INTO events (seq, ts, type, agent, device, slot, by, reason, data) SELECT e.seq + g, $2::bigint - $3::bigint + g * ($3::bigint / $1::bigint), e.type, e.agent, 'cam-' || (g % 50), e.slot, e.by, e.reason, e.data FROM events e, generate_series(1, $1::bigint) g WHERE e.seq = 1`,
+    [N, now, 365 * DAY],
+  );
+  await client.query('ANALYZE events');
+  console.log(`inserted ${N} events in ${Math.round(performance.now() - t)} ms`);
+  // From the build: the worker thread exists only there.
+  const { PostgresHistory } = (await import('../../dist/controller/history-postgres.js' as string)) as typeof import('../../controller/history-postgres.ts');
+  const history = new PostgresHistory({ url }, () => [], () => undefined);
+  await history.ready();
+  for (const days of [1, 90]) {
+    for (const how of ['events', 'in-process', 'worker'] as const) {
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      t = performance.now();
+      const q = { since: now - days * DAY, until: now };
+      const n = how === 'events' ? (await history.reportEvents(q.since, q.until)).length : how === 'worker' ? (await history.report(q)).devices.length : -1;
+      if (how === 'in-process') {
+        const { buildReport } = await import('../../controller/report.ts');
+        buildReport(await history.reportEvents(q.since, q.until), q);
+      }
+      delay.disable();
+      console.log(`${days}d ${how}: ${Math.round(performance.now() - t)} ms (${n}), longest event-loop stall ${Math.round(delay.max / 1e6)} ms`);
+    }
+  }
+  await client.end();
+  await opened.store.close();
+  await leadership.release();
+} finally {
+  await server.close();
+}
+}, 600_000);
