@@ -10,6 +10,7 @@
 import { errorMessage } from '../lib/timeout.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, FailoverData, LocalDecision, SlotCondition, SlotState } from '../protocols/schemas.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
+import { candidatesOf, canGoLive, isDown } from '../protocols/failover-rule.ts';
 import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
 import type { FailoverDependencies } from './failover-dependencies.ts';
@@ -29,11 +30,16 @@ interface SlotRuntime {
   lastPublished?: string;
   /** The condition last published: a change is an event, so reports can tell how long a slot was down. */
   lastCondition?: SlotCondition;
+  /**
+   * Nothing live and nothing to take, but a member's agent has not been heard since we (re)connected
+   * and was not declared lost either: the slot is unknown, not down (why, in words), until that agent
+   * re-announces (then it is decided on) or is declared lost (then the slot is down).
+   */
+  awaiting?: string;
 }
 
 const sameRef = (a: DeviceRef | null, b: DeviceRef | null): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
 const refName = (r: DeviceRef | null): string => (r ? `${r.agent}/${r.device}` : 'none');
-const isDown = (s: DeviceStatus): boolean => s === 'failed' || s === 'offline';
 
 export class FailoverEngine {
   private readonly slots = new Map<string, SlotRuntime>();
@@ -249,8 +255,13 @@ export class FailoverEngine {
   onDeviceStatus(ref: DeviceRef, to: DeviceStatus): void {
     for (const slot of this.slotsByDevice.get(refName(ref)) ?? []) {
       this.publish(slot);
-      if (sameRef(slot.active, ref) && isDown(to)) this.reactToActive(slot);
-      else if (slot.active === null && to === 'ok') this.reactToActive(slot); // a member came back while the slot was down
+      if (sameRef(slot.active, ref)) {
+        if (isDown(to)) this.reactToActive(slot);
+      } else if (this.nothingLive(slot) && (canGoLive(to) || isDown(to))) {
+        // Nothing live: a member it could go live on now (degraded included: some gear is degraded as its
+        // normal state), or one more member known down (a slot waiting on an unheard agent may be down now).
+        this.reactToActive(slot);
+      }
     }
   }
 
@@ -277,27 +288,46 @@ export class FailoverEngine {
   }
 
   private reactToActive(slot: SlotRuntime): void {
-    if (!this.armed(slot) || slot.deciding || this.halted) return; // a running decision re-checks when it ends
+    if (!this.armed(slot)) return this.await(slot, undefined);
+    if (slot.deciding || this.halted) return; // a running decision re-checks when it ends
     const fleet = this.d.fleet();
     if (fleet === 'blind') return; // cut off from the broker: nothing to decide on, and no way to act
     const activeStatus = slot.active ? this.d.status(slot.active) : 'offline';
-    if (slot.active && !isDown(activeStatus)) return;
+    if (slot.active && !isDown(activeStatus)) return this.await(slot, undefined);
     const candidates = this.candidates(slot);
     const reason = slot.active ? `${refName(slot.active)} is ${activeStatus}` : 'slot is down';
     if (candidates.length === 0) {
       if (fleet === 'settling') return; // agents are still re-announcing: decide once the grace is over
+      const unheard = this.unheard(slot);
+      if (unheard.length > 0) return this.await(slot, `${reason}; waiting for ${unheard.map(refName).join(', ')}: not heard since the controller (re)connected, not known down either`);
+      slot.awaiting = undefined;
       if (slot.active !== null || slot.reason === undefined) this.markDown(slot, `${reason} and no backup is healthy`, 'controller');
       return;
     }
+    slot.awaiting = undefined;
     void this.decide(slot, candidates, reason, 'controller');
   }
 
-  /** Healthy members other than the active one, that a command can reach, in slot order; degraded ones only as a last resort. */
+  private await(slot: SlotRuntime, why: string | undefined): void {
+    if (slot.awaiting === why) return;
+    slot.awaiting = why;
+    this.publish(slot);
+  }
+
+  /** No member on air: the slot is down, or its live member failed and nothing has taken over yet. */
+  private nothingLive(slot: SlotRuntime): boolean {
+    return slot.active === null || isDown(this.d.status(slot.active));
+  }
+
+  /** Members other than the active one that a command can reach and that can go live (protocols/failover-rule.ts). */
   private candidates(slot: SlotRuntime): DeviceRef[] {
     const members = [slot.def.primary, ...slot.def.backups].filter((m) => !sameRef(m, slot.active) && this.d.reachable(m));
-    const ok = members.filter((m) => this.d.status(m) === 'ok');
-    const degraded = members.filter((m) => this.d.status(m) === 'degraded');
-    return [...ok, ...degraded];
+    return candidatesOf(members, this.d.status);
+  }
+
+  /** Members whose agent has not been heard since the (re)connect and that are not known down: their state is unknown. */
+  private unheard(slot: SlotRuntime): DeviceRef[] {
+    return [slot.def.primary, ...slot.def.backups].filter((m) => !sameRef(m, slot.active) && !this.d.reachable(m) && !isDown(this.d.status(m)));
   }
 
   private decide(slot: SlotRuntime, candidates: DeviceRef[], reason: string, by: string): Promise<FailoverData | undefined> {
