@@ -370,6 +370,8 @@ export class FailoverEngine {
           this.publish(slot, false, confirmedAt);
           this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
           if (this.armed(slot)) this.d.program?.follow(slot.def, from, candidate, by, started);
+          // Back from down: nothing to replace, but the program must not stay on a member that failed meanwhile.
+          if (from === null) this.reconcileProgram(slot);
           // To standby even when failed, if reachable: an encoder that lost its ingest still streams.
           if (from && this.d.reachable(from)) this.d.standby(from, by);
           this.syncLamps(slot, by);
