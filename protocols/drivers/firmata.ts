@@ -43,5 +43,6 @@ export const firmataSpec = driverSpec({
     light: 'light sensor raw reading 0-1023',
     bright: 'light sensor above brightAbove',
     garbledFramesPerMin: 'frames from the board that could not be parsed (dropped), last 60 s',
+    garbageBytesPerMin: 'bytes from the board that belong to no Firmata message (skipped), last 60 s',
   },
 });
