@@ -18,9 +18,7 @@ import type { FailoverDependencies } from './failover-dependencies.ts';
 export type { SlotDefinition } from '../protocols/registry-operations.ts';
 export type { FailoverDependencies, FailoverEvent, FleetView } from './failover-dependencies.ts';
 
-export class FailoverRefused extends Error {
-  override name = 'FailoverRefused';
-}
+export { FailoverRefused } from './slot-members.ts';
 
 interface SlotRuntime {
   def: SlotDefinition;
@@ -38,8 +36,7 @@ interface SlotRuntime {
   awaiting?: string;
 }
 
-const sameRef = (a: DeviceRef | null, b: DeviceRef | null): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
-const refName = (r: DeviceRef | null): string => (r ? `${r.agent}/${r.device}` : 'none');
+import { FailoverRefused, refName, resolveMember, sameRef } from './slot-members.ts';
 
 export class FailoverEngine {
   private readonly slots = new Map<string, SlotRuntime>();
@@ -80,10 +77,6 @@ export class FailoverEngine {
     if (this.d.fleet() === 'settled' && this.armed(slot) && slot.active && !slot.deciding && slot.def.program?.length) this.d.program?.reconcile(slot.def, slot.active, (m) => isDown(this.d.status(m)));
   }
 
-  /**
-   * An agent was heard live again: its lamps are told again, and a slot waiting for a reachable member
-   * (down, or its live member failed during the grace) may have one now — whatever its status did.
-   */
   /**
    * An agent failed a slot it drives alone over on its own while it could not reach us: the gear already
    * switched, so its decision stands and is recorded once, with no command and no second decision.
@@ -130,6 +123,7 @@ export class FailoverEngine {
     if (this.armed(slot)) this.reactToActive(slot); // the adopted member may have failed since
   }
 
+  /** An agent was heard live again: its lamps are told again, and a slot with nothing live may have a member now. */
   onAgentReachable(agent: string): void {
     this.lamps.resend(agent, [...this.slots.values()].map((s) => s.def));
     for (const slot of this.slots.values()) {
@@ -274,7 +268,7 @@ export class FailoverEngine {
     if (slot.deciding) throw new FailoverRefused(`slot ${slotId} is already failing over; try again when it has finished`);
     let candidates: DeviceRef[];
     if (to) {
-      const target = this.resolveMember(slot, to);
+      const target = resolveMember(slot.def, to);
       if (sameRef(target, slot.active)) throw new FailoverRefused(`${refName(target)} is already active in ${slotId}`);
       if (!this.d.reachable(target)) throw new FailoverRefused(`agent ${target.agent} has not been heard since the controller (re)connected; a command could not reach ${refName(target)} yet`);
       candidates = [target];
@@ -407,14 +401,6 @@ export class FailoverEngine {
   /** Tally = on program: while on air, what the switcher shows (when known), else the live member. */
   private syncLamps(slot: SlotRuntime, by: string): void {
     this.lamps.sync(slot.def, this.armed(slot), slot.active, by);
-  }
-
-  private resolveMember(slot: SlotRuntime, name: string): DeviceRef {
-    const members = [slot.def.primary, ...slot.def.backups];
-    const matches = members.filter((m) => refName(m) === name || m.device === name);
-    if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) throw new FailoverRefused(`"${name}" is ambiguous in ${slot.def.id}; use agent/device: ${matches.map(refName).join(', ')}`);
-    throw new FailoverRefused(`"${name}" is not a member of ${slot.def.id}; members: ${members.map(refName).join(', ')}`);
   }
 
   /** Publishes only when something other than the timestamp changed. */

@@ -150,10 +150,11 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
             // deadline [Firmata: REPORT_VERSION query] — a heartbeat, as every other driver has.
             b.port.write(Buffer.from([0xf9]));
             try {
-              await nextBytes(b.port, signal);
+              // Our own deadline, inside the probe's (protocols/probe-deadline.ts): the reason is ours to give.
+              await nextBytes(b.port, AbortSignal.any([signal, AbortSignal.timeout(options.answerTimeoutMs)]));
             } catch {
               if (silentMs > options.staleAfterMs) b.port.close(); // long silent: reopen it
-              throw new Error(`board did not answer a version query (no bytes for ${Date.now() - b.heardAt} ms)`);
+              throw new Error(`board did not answer a version query within ${options.answerTimeoutMs} ms (no bytes for ${Date.now() - b.heardAt} ms)`);
             }
           }
           const checks: HealthCheck[] = [{ name: 'board', status: 'ok', latencyMs: Math.round((performance.now() - started) * 10) / 10 }];
