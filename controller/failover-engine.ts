@@ -291,7 +291,7 @@ export class FailoverEngine {
     const candidates = this.candidates(slot);
     const reason = slot.active ? `${refName(slot.active)} is ${activeStatus}` : 'slot is down';
     if (candidates.length === 0) {
-      if (fleet === 'settling') return; // agents are still re-announcing: decide once the grace is over
+      if (fleet === 'settling') return this.await(slot, `${reason}; agents are still re-announcing after the controller (re)connected`); // decided once the grace is over
       const unheard = this.unheard(slot);
       if (unheard.length > 0) return this.await(slot, `${reason}; waiting for ${unheard.map(refName).join(', ')}: not heard since the controller (re)connected, not known down either`);
       slot.awaiting = undefined;
