@@ -30,9 +30,12 @@ export function formatShow(s: Show): string {
 }
 
 export function formatChecklist(c: Checklist): string {
-  const lines = [`${c.show} (${c.studio}, on air ${time(c.startsAt)}): ${c.finishedAt === null ? 'RUNNING' : c.go ? 'GO' : 'NO-GO'}`];
+  const noBackup = c.slots.filter((s) => s.verdict === 'go-no-backup').length;
+  const overall = c.finishedAt === null ? 'RUNNING' : c.go ? (noBackup ? `GO — ${noBackup} slot${noBackup > 1 ? 's' : ''} with no backup` : 'GO') : 'NO-GO';
+  const lines = [`${c.show} (${c.studio}, on air ${time(c.startsAt)}): ${overall}`];
   for (const slot of c.slots) {
-    lines.push(`  ${slot.go ? 'go   ' : 'NO-GO'}  ${slot.slot}${slot.swapped ? '  (backup put in place)' : ''}`);
+    const verdict = slot.verdict === 'go-no-backup' ? 'GO — no backup' : slot.go ? 'go' : 'NO-GO';
+    lines.push(`  ${verdict.padEnd(5)}  ${slot.slot}${slot.swapped ? '  (backup put in place)' : ''}`);
     for (const m of slot.members) {
       const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
       const why = m.ready ? '' : m.step ? ` — ${m.step}: ${m.detail ?? ''}` : m.detail ? ` — ${m.detail}` : '';
