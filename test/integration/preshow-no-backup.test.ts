@@ -9,6 +9,7 @@ import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
+import type { ControllerEvent } from '../../protocols/events.ts';
 import { registerStudio } from '../../test-support/catalog-setup.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { removeDir, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
@@ -59,7 +60,8 @@ async function checked(show: string, withoutBackup?: 'go' | 'no-go') {
   const startsAt = Date.now() + 3_600_000;
   await ask('show.add', { id: show, studio: 'studio-a', startsAt, endsAt: startsAt + 3_600_000, slots: [SLOT], ...(withoutBackup ? { withoutBackup } : {}) });
   await ask('preshow', { show, run: true });
-  return waitUntil(() => controller.events({}).find((e) => e.type === 'preshow.checklist' && e.data.show === show), 30_000, `checklist of ${show}`);
+  const isChecklist = (e: ControllerEvent): boolean => e.type === 'preshow.checklist' && e.data.show === show;
+  return waitUntil<ControllerEvent>(() => controller.events({}).find(isChecklist), 30_000, `checklist of ${show}`);
 }
 
 describe('a pre-show check whose every backup failed its self-test', () => {
@@ -69,7 +71,7 @@ describe('a pre-show check whose every backup failed its self-test', () => {
     const checklist = await ask('preshow', { show: 'news' });
     expect(checklist.slots[0]!.members.find((m) => m.device === 'cam-2')).toMatchObject({ ready: false, detail: expect.stringContaining('no preset "1"') });
     const alarm = controller.events({}).find((e) => e.type === 'alarm' && e.data.show === 'news');
-    expect(alarm?.data.severity).toBe('critical');
+    expect(alarm).toMatchObject({ data: { severity: 'critical' } });
     const cli = await runOnair(controller.brokerUrl, 'preshow', 'news');
     expect(cli.code, cli.stderr).toBe(3);
     expect(cli.stdout).toMatch(/news .*: NO-GO/);
@@ -81,7 +83,7 @@ describe('a pre-show check whose every backup failed its self-test', () => {
     const event = await checked('rehearsal', 'go');
     expect(event).toMatchObject({ reason: 'GO — 1 slot(s) with no backup', data: { go: true, slots: [{ slot: SLOT, go: true, verdict: 'go-no-backup' }] } });
     const alarm = controller.events({}).find((e) => e.type === 'alarm' && e.data.show === 'rehearsal');
-    expect(alarm?.data.severity).toBe('warning');
+    expect(alarm).toMatchObject({ data: { severity: 'warning' } });
     const cli = await runOnair(controller.brokerUrl, 'preshow', 'rehearsal');
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stdout).toMatch(/rehearsal .*: GO — 1 slot with no backup/);
