@@ -40,8 +40,10 @@ describe('an agent carrying on alone', () => {
     await new Promise((r) => setTimeout(r, 500));
 
     // The controller goes (its goodbye on controller/state); the live camera dies 0.5 s later.
-    await controller.stop();
+    // Read before the stop: the agent hears the goodbye while stop() is still running (once 26 ms before it
+    // returned, on a loaded machine), and its aloneAfterMs counts from then.
     const stoppedAt = Date.now();
+    await controller.stop();
     await new Promise((r) => setTimeout(r, 500));
     await simulate(broker.url, 'agent-a', 'cam-1', { mode: 'dead' });
     await waitUntil(() => heartbeats.find((m) => carried(m).length > 0), 5_000, 'the agent to fail over on its own');
