@@ -9,6 +9,7 @@ import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
 import { registerStudio } from '../../test-support/catalog-setup.ts';
+import { request, withController } from '../../cli/request-client.ts';
 import { ATEM_MODELS, AtemSwitcherSimulator } from '../../simulators/atem-switcher.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
@@ -19,13 +20,15 @@ let controller: Controller;
 let agent: Agent;
 let pair: PtyPair;
 let board: FirmataBoardSimulator;
+let obsPort: number;
 const obs = new ObsStudioSimulator();
 const atem = new AtemSwitcherSimulator(ATEM_MODELS['mini-pro']);
 const device = (id: string) => controller.status().devices.find((d) => d.device === id);
 
 beforeAll(async () => {
   dir = tempDir();
-  const [obsPort, atemPort] = [await obs.listen(0), await atem.listen(0)];
+  let atemPort: number;
+  [obsPort, atemPort] = [await obs.listen(0), await atem.listen(0)];
   pair = await createPtyPair();
   board = new FirmataBoardSimulator(pair.b);
   await board.start();
@@ -57,6 +60,16 @@ afterAll(async () => {
 });
 
 describe("a dead device is reported with its driver's own reason", () => {
+  it('the registration answers that the 200 ms deadline was raised over the driver’s own, naming both fields', async () => {
+    const options = { broker: controller.brokerUrl, timeoutMs: 10_000, issuedBy: 'technician' };
+    const answer = await withController(options, async (c) => {
+      const version = (await request(c, 'profile.list', {}, options)).profiles.find((p) => p.profile === 'obs-studio-30-switcher')!.version;
+      const registration = { agent: 'agent-a', device: 'obs-1', profile: 'obs-studio-30-switcher', profileVersion: version, options: { host: '127.0.0.1', port: obsPort }, probe: { intervalMs: 250, timeoutMs: 200 } };
+      return request(c, 'device.add', { registration }, options);
+    });
+    expect(answer.notes).toEqual([expect.stringContaining("probe.timeoutMs (200 ms) is not longer than the obs driver's own request deadline, options.requestTimeoutMs (1000 ms): raised to 1250 ms")]);
+  });
+
   it.each([
     ['obs-1', () => obs.setFault('dead'), /timed out after 1000 ms/],
     // Its own deadline, or the session it saw end (atem-connection's own keepalive), whichever it met first.
