@@ -5,7 +5,8 @@
  *
  * It decides only on what it can see: nothing while the controller is cut off from the broker; only
  * backups whose agent has been heard since the last (re)connect; and no "slot down" while agents may
- * still be coming back (the grace after a restart or reconnect) — the decision waits for the grace.
+ * still be coming back (the grace after a restart or reconnect) — the decision waits for the grace — nor
+ * while a member's agent is unheard since and not declared lost either: such a slot is unknown, not down.
  */
 import { errorMessage } from '../lib/timeout.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, FailoverData, LocalDecision, SlotCondition, SlotState } from '../protocols/schemas.ts';
@@ -13,6 +14,7 @@ import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import { candidatesOf, canGoLive, isDown } from '../protocols/failover-rule.ts';
 import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
+import { FailoverRefused, refName, resolveMember, sameRef } from './slot-members.ts';
 import type { FailoverDependencies } from './failover-dependencies.ts';
 
 export type { SlotDefinition } from '../protocols/registry-operations.ts';
@@ -36,7 +38,6 @@ interface SlotRuntime {
   awaiting?: string;
 }
 
-import { FailoverRefused, refName, resolveMember, sameRef } from './slot-members.ts';
 
 export class FailoverEngine {
   private readonly slots = new Map<string, SlotRuntime>();
