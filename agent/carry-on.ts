@@ -1,9 +1,10 @@
 /**
  * An agent that loses the controller (or the broker) during a show keeps the show on air for the
  * slots it drives alone — those whose every member runs on it (controller/local-slots.ts). With the
- * controller's own rules: it acts after the same number of failed probes in a row, takes the first
- * healthy member in the slot's order, never switches back to a member that failed, makes one
- * decision per failure. What it did is kept (across restarts) and carried by the agent's birth and
+ * controller's own rules: it acts after the same number of failed probes in a row, takes the member
+ * the controller would (protocols/failover-rule.ts: ok before degraded, slot order), goes back to a
+ * member that failed while alone only when no other can go live, looks again the moment a member of a
+ * slot nothing could take over can go live (degraded included), makes one decision per failure. What it did is kept (across restarts) and carried by the agent's birth and
  * every heartbeat — the message that tells the controller the agent is back — so the controller adopts
  * it before it could act on the failed health behind it; it is dropped once the controller's slot
  * state shows it.
@@ -17,6 +18,7 @@ import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import type { LocalSlot } from '../protocols/device-config.ts';
 import type { DeviceStatus, LocalDecision, Params, SlotState } from '../protocols/schemas.ts';
+import { candidatesOf, canGoLive, isDown } from '../protocols/failover-rule.ts';
 
 export interface CarryOnDependencies {
   agentId: string;
@@ -32,7 +34,6 @@ export interface CarryOnDependencies {
   kept?: readonly LocalDecision[];
 }
 
-const isDown = (s: DeviceStatus): boolean => s === 'failed' || s === 'offline';
 
 export class CarryOn {
   private slots: LocalSlot[] = [];
@@ -95,6 +96,8 @@ export class CarryOn {
   onHealth(device: string, status: DeviceStatus): void {
     const before = this.health.get(device);
     this.health.set(device, { status, downInRow: isDown(status) ? (before?.downInRow ?? 0) + 1 : 0 });
+    // A slot no member could take over looks again as soon as one could go live (degraded included), not in 5 s.
+    if (canGoLive(status) && !canGoLive(before?.status)) for (const slot of this.slots) if (slot.members.some((m) => m.device === device)) this.retryAt.delete(slot.id);
     this.evaluate();
   }
 
@@ -131,8 +134,12 @@ export class CarryOn {
     const failed = this.failedAlone.get(slot.id) ?? new Set<string>();
     this.failedAlone.set(slot.id, failed.add(from));
     for (const x of this.decisions) if (x.slot === slot.id) failed.add(x.from); // left before a restart: not taken back either
-    const rank = (m: LocalSlot['members'][number]) => (this.health.get(m.device)?.status === 'ok' ? 0 : 1);
-    const candidates = slot.members.filter((m) => !failed.has(m.device) && ['ok', 'degraded'].includes(this.health.get(m.device)?.status ?? 'unknown')).sort((a, b) => rank(a) - rank(b));
+    // The controller's rule (protocols/failover-rule.ts); members that failed while alone only when nothing else can go live.
+    const candidates = candidatesOf(
+      slot.members.filter((m) => m.device !== from),
+      (m) => this.health.get(m.device)?.status,
+      (m) => failed.has(m.device),
+    );
     const reason = `${from} ${status} (${this.health.get(from)?.downInRow ?? 0} probes in a row)`;
     try {
       for (const member of candidates) {

@@ -48,6 +48,8 @@ export class DeviceRunner {
   private connecting = false;
   private nextConnectAt = 0;
   private probeInFlight = false;
+  /** When the probe in flight passes its deadline (then a tick finding it still running is a failure). */
+  private probeDeadlineAt = 0;
   private consecutiveFailures = 0;
   /** Failed probes since the driver last connected: a streak outlives reconnects, this does not. */
   private failuresOnConnection = 0;
@@ -150,6 +152,9 @@ export class DeviceRunner {
       return;
     }
     if (this.probeInFlight) {
+      // Within its deadline, a probe slower than the interval is not a failure: the driver may still
+      // answer, or give its own reason (a tick counting it failed would hide that reason).
+      if (this.s.clock.now() < this.probeDeadlineAt) return;
       // The previous probe outlived its deadline and the driver still has not returned.
       this.record(failedProbe('probe', 'failed', 'previous probe still has no answer (device hung)'), 0, this.s.clock.now());
       return;
@@ -185,6 +190,7 @@ export class DeviceRunner {
     this.probeInFlight = true;
     const generation = ++this.probeGeneration;
     const started = this.s.clock.now();
+    this.probeDeadlineAt = started + this.s.probeTimeoutMs;
     withTimeout(`probe of ${this.s.deviceId}`, this.s.probeTimeoutMs, (signal) => {
       const call = this.call(() => Promise.resolve().then(() => this.s.driver.probe(signal)));
       // In flight until the driver itself returns, not until our deadline: a driver that

@@ -5,6 +5,7 @@
  * every other device keeps running untouched. A device the agent cannot run is refused with a
  * reason while its previous form, if any, keeps running: a typo never takes working gear away.
  */
+import { probeDeadline } from '../protocols/probe-deadline.ts';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
@@ -145,6 +146,9 @@ export class DeviceSet {
     const definition = this.d.drivers.get(config.driver);
     if (!definition) throw new Error(`unknown driver "${config.driver}" for device ${config.id}`);
     const log = this.d.log.child({ agent: this.d.agentId, device: config.id });
+    // Never shorter than the driver's own request deadline, so a failed probe carries the driver's reason.
+    const deadline = probeDeadline(definition, config.options, config.probe.timeoutMs);
+    if (deadline.raised) log.warn({ probeTimeoutMs: deadline.ms }, deadline.raised);
     const runner = new DeviceRunner({
       agentId: this.d.agentId,
       deviceId: config.id,
@@ -152,7 +156,7 @@ export class DeviceSet {
       kind: config.kind,
       driver: definition.create({ deviceId: config.id, options: config.options, log, state: this.d.keptState }),
       probeIntervalMs: config.probe.intervalMs,
-      probeTimeoutMs: config.probe.timeoutMs,
+      probeTimeoutMs: deadline.ms,
       connectTimeoutMs: config.connectTimeoutMs,
       actionTimeoutMs: config.actionTimeoutMs,
       healthIntervalMs: this.d.healthIntervalMs,

@@ -89,6 +89,7 @@ export function registerDeviceCommands(program: Command): void {
         const registration = { ...ref, profile: profile.profile, profileVersion: profile.version, ...(o.studio ? { studio: o.studio } : {}), options: settings, ...(o.testParam.length ? { testParams } : {}), ...(o.helper.length ? { helpers } : {}) };
         const result = await request(client, 'device.add', { registration }, options);
         process.stdout.write(`${result.created ? 'registered' : 'changed'}  ${result.agent}/${result.device}  (${profile.profile} v${profile.version})\n`);
+        for (const note of result.notes ?? []) process.stdout.write(`  note: ${note}\n`);
       });
     });
 

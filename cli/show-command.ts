@@ -30,9 +30,12 @@ export function formatShow(s: Show): string {
 }
 
 export function formatChecklist(c: Checklist): string {
-  const lines = [`${c.show} (${c.studio}, on air ${time(c.startsAt)}): ${c.finishedAt === null ? 'RUNNING' : c.go ? 'GO' : 'NO-GO'}`];
+  const noBackup = c.slots.filter((s) => s.verdict === 'go-no-backup').length;
+  const overall = c.finishedAt === null ? 'RUNNING' : c.go ? (noBackup ? `GO — ${noBackup} slot${noBackup > 1 ? 's' : ''} with no backup` : 'GO') : 'NO-GO';
+  const lines = [`${c.show} (${c.studio}, on air ${time(c.startsAt)}): ${overall}`];
   for (const slot of c.slots) {
-    lines.push(`  ${slot.go ? 'go   ' : 'NO-GO'}  ${slot.slot}${slot.swapped ? '  (backup put in place)' : ''}`);
+    const verdict = slot.verdict === 'go-no-backup' ? 'GO — no backup' : slot.go ? 'go' : 'NO-GO';
+    lines.push(`  ${verdict.padEnd(5)}  ${slot.slot}${slot.swapped ? '  (backup put in place)' : ''}`);
     for (const m of slot.members) {
       const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
       const why = m.ready ? '' : m.step ? ` — ${m.step}: ${m.detail ?? ''}` : m.detail ? ` — ${m.detail}` : '';
@@ -63,15 +66,16 @@ export function registerShowCommands(program: Command): void {
     .option('--stream <slot>', 'the stream slot (its members are encoders): failed over with the show, counted in its report')
     .option('--start-stream', 'start the stream at air time and stop it at the end')
     .option('--preshow <minutes>', 'pre-show tests this many minutes before (default: the controller\'s, 30)', numberIn(0, 10_080, ' minutes'))
+    .addOption(new Option('--without-backup <verdict>', 'a slot whose every backup failed its pre-show test: GO with no backup, or NO-GO (default: the profile\'s, else NO-GO for cameras and mics)').choices(['go', 'no-go']))
     .addOption(brokerOption())
-    .action(async (id: string, o: ClientOpts & { studio: string; start: string; end?: string; duration?: string; slot: string[]; title?: string; stream?: string; startStream?: boolean; preshow?: number }) => {
+    .action(async (id: string, o: ClientOpts & { studio: string; start: string; end?: string; duration?: string; slot: string[]; title?: string; stream?: string; startStream?: boolean; preshow?: number; withoutBackup?: 'go' | 'no-go' }) => {
       const now = Date.now();
       const startsAt = parseWhen(o.start, now, '--start');
       if (!o.end && !o.duration) throw new UserError('give --end or --duration');
       const endsAt = o.end ? parseWhen(o.end, now, '--end') : startsAt + parseDuration(o.duration!, '--duration');
       const options = requestOptions(o);
       const added = await withController(options, (c) =>
-        request(c, 'show.add', { id, studio: o.studio, startsAt, endsAt, slots: o.slot, ...(o.title ? { title: o.title } : {}), ...(o.stream ? { stream: o.stream } : {}), ...(o.startStream ? { startStream: true } : {}), ...(o.preshow !== undefined ? { preShowMinutes: o.preshow } : {}) }, options),
+        request(c, 'show.add', { id, studio: o.studio, startsAt, endsAt, slots: o.slot, ...(o.title ? { title: o.title } : {}), ...(o.stream ? { stream: o.stream } : {}), ...(o.startStream ? { startStream: true } : {}), ...(o.preshow !== undefined ? { preShowMinutes: o.preshow } : {}), ...(o.withoutBackup ? { withoutBackup: o.withoutBackup } : {}) }, options),
       );
       process.stdout.write(formatShow(added));
     });

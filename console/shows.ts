@@ -17,9 +17,9 @@ const startOfDay = (now: number): number => {
 function ChecklistView(p: { checklist: Checklist }) {
   const c = p.checklist;
   return html`<div class=${`checklist ${c.go ? 'go' : 'no-go'}`} data-go=${String(c.go)}>
-    <strong>${c.finishedAt === null ? 'CHECKING…' : c.go ? 'GO' : 'NO-GO'}</strong> <span class="muted">checked ${clock(c.startedAt)}</span>
+    <strong>${c.finishedAt === null ? 'CHECKING…' : c.go ? (c.slots.some((s) => s.verdict === 'go-no-backup') ? 'GO — with no backup' : 'GO') : 'NO-GO'}</strong> <span class="muted">checked ${clock(c.startedAt)}</span>
     <ul>${c.slots.map(
-      (s) => html`<li class=${s.go ? 'go' : 'no-go'}>${s.go ? 'GO' : 'NO-GO'} ${s.slot}${s.swapped ? ' (backup swapped in)' : ''}
+      (s) => html`<li class=${s.verdict === 'go-no-backup' ? 'go no-backup' : s.go ? 'go' : 'no-go'} data-verdict=${s.verdict ?? (s.go ? 'go' : 'no-go')}>${s.verdict === 'go-no-backup' ? 'GO — no backup' : s.go ? 'GO' : 'NO-GO'} ${s.slot}${s.swapped ? ' (backup swapped in)' : ''}
         <ul>${s.members.filter((m) => !m.ready).map((m) => html`<li>${m.role} ${m.agent}/${m.device}: ${m.result.replace('_', ' ')}${m.step ? ` at step “${m.step}”` : ''}${m.detail ? ` — ${m.detail}` : ''}</li>`)}</ul>
         ${s.proposal ? html`<div class="proposal">Proposed: ${s.proposal}</div>` : null}
       </li>`,

@@ -5,6 +5,7 @@
  */
 import { agentsDrivingAlone, localSlotsFor } from './local-slots.ts';
 import { Value } from '@sinclair/typebox/value';
+import { probeDeadline } from '../protocols/probe-deadline.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { profileRules } from '../protocols/health-rules.ts';
@@ -117,13 +118,15 @@ export class Catalog {
     if (!stored) throw new Error(`no profile "${r.profile}" version ${r.profileVersion}; add it with onair profile add`);
     // Checked here as the CLI checks it: any MQTT client can register gear.
     const spec = this.driver(stored.profile.driver);
-    const problems = unitProblems(spec, stored.profile, mergeSettings(stored.profile.connection, r.options), r.testParams);
+    const options = mergeSettings(stored.profile.connection, r.options);
+    const problems = unitProblems(spec, stored.profile, options, r.testParams);
     if (problems.length > 0) throw new Error(`${r.agent}/${r.device} (${spec.name}) cannot be registered:\n  ${problems.join('\n  ')}`);
+    const raised = probeDeadline(spec, options, r.probe?.timeoutMs).raised; // the agent raises it too, and logs it
     const created = this.d.store.saveRegistration(r, this.d.clock.now());
     this.retiring.delete(key(r.agent, r.device)); // registered again before its agent confirmed the removal
     const configVersion = this.publishAgent(r.agent);
     this.d.record({ type: 'device.added', ts: this.d.clock.now(), agent: r.agent, device: r.device, by, data: { profile: r.profile, version: r.profileVersion, changed: !created, configVersion } });
-    return { agent: r.agent, device: r.device, created, configVersion };
+    return { agent: r.agent, device: r.device, created, configVersion, ...(raised ? { notes: [raised] } : {}) };
   }
 
   listDevices(p: OperationParams<'device.list'>): OperationData<'device.list'> {

@@ -5,21 +5,22 @@
  *
  * It decides only on what it can see: nothing while the controller is cut off from the broker; only
  * backups whose agent has been heard since the last (re)connect; and no "slot down" while agents may
- * still be coming back (the grace after a restart or reconnect) — the decision waits for the grace.
+ * still be coming back (the grace after a restart or reconnect) — the decision waits for the grace — nor
+ * while a member's agent is unheard since and not declared lost either: such a slot is unknown, not down.
  */
 import { errorMessage } from '../lib/timeout.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, FailoverData, LocalDecision, SlotCondition, SlotState } from '../protocols/schemas.ts';
 import type { SlotDefinition } from '../protocols/registry-operations.ts';
+import { candidatesOf, canGoLive, isDown } from '../protocols/failover-rule.ts';
 import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
+import { FailoverRefused, refName, resolveMember, sameRef } from './slot-members.ts';
 import type { FailoverDependencies } from './failover-dependencies.ts';
 
 export type { SlotDefinition } from '../protocols/registry-operations.ts';
 export type { FailoverDependencies, FailoverEvent, FleetView } from './failover-dependencies.ts';
 
-export class FailoverRefused extends Error {
-  override name = 'FailoverRefused';
-}
+export { FailoverRefused } from './slot-members.ts';
 
 interface SlotRuntime {
   def: SlotDefinition;
@@ -29,11 +30,14 @@ interface SlotRuntime {
   lastPublished?: string;
   /** The condition last published: a change is an event, so reports can tell how long a slot was down. */
   lastCondition?: SlotCondition;
+  /**
+   * Nothing live and nothing to take, but a member's agent has not been heard since we (re)connected
+   * and was not declared lost either: the slot is unknown, not down (why, in words), until that agent
+   * re-announces (then it is decided on) or is declared lost (then the slot is down).
+   */
+  awaiting?: string;
 }
 
-const sameRef = (a: DeviceRef | null, b: DeviceRef | null): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
-const refName = (r: DeviceRef | null): string => (r ? `${r.agent}/${r.device}` : 'none');
-const isDown = (s: DeviceStatus): boolean => s === 'failed' || s === 'offline';
 
 export class FailoverEngine {
   private readonly slots = new Map<string, SlotRuntime>();
@@ -74,10 +78,6 @@ export class FailoverEngine {
     if (this.d.fleet() === 'settled' && this.armed(slot) && slot.active && !slot.deciding && slot.def.program?.length) this.d.program?.reconcile(slot.def, slot.active, (m) => isDown(this.d.status(m)));
   }
 
-  /**
-   * An agent was heard live again: its lamps are told again, and a slot waiting for a reachable member
-   * (down, or its live member failed during the grace) may have one now — whatever its status did.
-   */
   /**
    * An agent failed a slot it drives alone over on its own while it could not reach us: the gear already
    * switched, so its decision stands and is recorded once, with no command and no second decision.
@@ -124,6 +124,7 @@ export class FailoverEngine {
     if (this.armed(slot)) this.reactToActive(slot); // the adopted member may have failed since
   }
 
+  /** An agent was heard live again: its lamps are told again, and a slot with nothing live may have a member now. */
   onAgentReachable(agent: string): void {
     this.lamps.resend(agent, [...this.slots.values()].map((s) => s.def));
     for (const slot of this.slots.values()) {
@@ -249,8 +250,13 @@ export class FailoverEngine {
   onDeviceStatus(ref: DeviceRef, to: DeviceStatus): void {
     for (const slot of this.slotsByDevice.get(refName(ref)) ?? []) {
       this.publish(slot);
-      if (sameRef(slot.active, ref) && isDown(to)) this.reactToActive(slot);
-      else if (slot.active === null && to === 'ok') this.reactToActive(slot); // a member came back while the slot was down
+      if (sameRef(slot.active, ref)) {
+        if (isDown(to)) this.reactToActive(slot);
+      } else if (this.nothingLive(slot) && (canGoLive(to) || isDown(to))) {
+        // Nothing live: a member it could go live on now (degraded included: some gear is degraded as its
+        // normal state), or one more member known down (a slot waiting on an unheard agent may be down now).
+        this.reactToActive(slot);
+      }
     }
   }
 
@@ -263,7 +269,7 @@ export class FailoverEngine {
     if (slot.deciding) throw new FailoverRefused(`slot ${slotId} is already failing over; try again when it has finished`);
     let candidates: DeviceRef[];
     if (to) {
-      const target = this.resolveMember(slot, to);
+      const target = resolveMember(slot.def, to);
       if (sameRef(target, slot.active)) throw new FailoverRefused(`${refName(target)} is already active in ${slotId}`);
       if (!this.d.reachable(target)) throw new FailoverRefused(`agent ${target.agent} has not been heard since the controller (re)connected; a command could not reach ${refName(target)} yet`);
       candidates = [target];
@@ -277,27 +283,46 @@ export class FailoverEngine {
   }
 
   private reactToActive(slot: SlotRuntime): void {
-    if (!this.armed(slot) || slot.deciding || this.halted) return; // a running decision re-checks when it ends
+    if (!this.armed(slot)) return this.await(slot, undefined);
+    if (slot.deciding || this.halted) return; // a running decision re-checks when it ends
     const fleet = this.d.fleet();
     if (fleet === 'blind') return; // cut off from the broker: nothing to decide on, and no way to act
     const activeStatus = slot.active ? this.d.status(slot.active) : 'offline';
-    if (slot.active && !isDown(activeStatus)) return;
+    if (slot.active && !isDown(activeStatus)) return this.await(slot, undefined);
     const candidates = this.candidates(slot);
     const reason = slot.active ? `${refName(slot.active)} is ${activeStatus}` : 'slot is down';
     if (candidates.length === 0) {
-      if (fleet === 'settling') return; // agents are still re-announcing: decide once the grace is over
+      if (fleet === 'settling') return this.await(slot, `${reason}; agents are still re-announcing after the controller (re)connected`); // decided once the grace is over
+      const unheard = this.unheard(slot);
+      if (unheard.length > 0) return this.await(slot, `${reason}; waiting for ${unheard.map(refName).join(', ')}: not heard since the controller (re)connected, not known down either`);
+      slot.awaiting = undefined;
       if (slot.active !== null || slot.reason === undefined) this.markDown(slot, `${reason} and no backup is healthy`, 'controller');
       return;
     }
+    slot.awaiting = undefined;
     void this.decide(slot, candidates, reason, 'controller');
   }
 
-  /** Healthy members other than the active one, that a command can reach, in slot order; degraded ones only as a last resort. */
+  private await(slot: SlotRuntime, why: string | undefined): void {
+    if (slot.awaiting === why) return;
+    slot.awaiting = why;
+    this.publish(slot);
+  }
+
+  /** No member on air: the slot is down, or its live member failed and nothing has taken over yet. */
+  private nothingLive(slot: SlotRuntime): boolean {
+    return slot.active === null || isDown(this.d.status(slot.active));
+  }
+
+  /** Members other than the active one that a command can reach and that can go live (protocols/failover-rule.ts). */
   private candidates(slot: SlotRuntime): DeviceRef[] {
     const members = [slot.def.primary, ...slot.def.backups].filter((m) => !sameRef(m, slot.active) && this.d.reachable(m));
-    const ok = members.filter((m) => this.d.status(m) === 'ok');
-    const degraded = members.filter((m) => this.d.status(m) === 'degraded');
-    return [...ok, ...degraded];
+    return candidatesOf(members, this.d.status);
+  }
+
+  /** Members whose agent has not been heard since the (re)connect and that are not known down: their state is unknown. */
+  private unheard(slot: SlotRuntime): DeviceRef[] {
+    return [slot.def.primary, ...slot.def.backups].filter((m) => !sameRef(m, slot.active) && !this.d.reachable(m) && !isDown(this.d.status(m)));
   }
 
   private decide(slot: SlotRuntime, candidates: DeviceRef[], reason: string, by: string): Promise<FailoverData | undefined> {
@@ -340,6 +365,8 @@ export class FailoverEngine {
           this.publish(slot, false, confirmedAt);
           this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
           if (this.armed(slot)) this.d.program?.follow(slot.def, from, candidate, by, started);
+          // Back from down: nothing to replace, but the program must not stay on a member that failed meanwhile.
+          if (from === null) this.reconcileProgram(slot);
           // To standby even when failed, if reachable: an encoder that lost its ingest still streams.
           if (from && this.d.reachable(from)) this.d.standby(from, by);
           this.syncLamps(slot, by);
@@ -375,14 +402,6 @@ export class FailoverEngine {
   /** Tally = on program: while on air, what the switcher shows (when known), else the live member. */
   private syncLamps(slot: SlotRuntime, by: string): void {
     this.lamps.sync(slot.def, this.armed(slot), slot.active, by);
-  }
-
-  private resolveMember(slot: SlotRuntime, name: string): DeviceRef {
-    const members = [slot.def.primary, ...slot.def.backups];
-    const matches = members.filter((m) => refName(m) === name || m.device === name);
-    if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) throw new FailoverRefused(`"${name}" is ambiguous in ${slot.def.id}; use agent/device: ${matches.map(refName).join(', ')}`);
-    throw new FailoverRefused(`"${name}" is not a member of ${slot.def.id}; members: ${members.map(refName).join(', ')}`);
   }
 
   /** Publishes only when something other than the timestamp changed. */

@@ -98,6 +98,13 @@ export class Plan {
       },
       stream: d.stream,
       slotsOf: d.slotsOf,
+      profileOf: (ref) => {
+        try {
+          return d.catalog.lookup(ref).profile;
+        } catch {
+          return undefined; // not registered (a hand-configured device): the default for unknown gear
+        }
+      },
       isSwitcher: (ref) => {
         try {
           return d.catalog.lookup(ref).profile.kind === 'switcher';

@@ -4,6 +4,7 @@
  * (backups included), a failed test is retried once, and the result is a go/no-go checklist that can
  * put a ready backup in place before air when the slot's policy says so.
  */
+import type { EquipmentProfile, WithoutBackup } from '../protocols/profile.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { OperationData, OperationParams } from '../protocols/contract.ts';
@@ -32,6 +33,8 @@ export interface ShowsDependencies {
   slotsOf: (ref: DeviceRef) => string[];
   /** A program switcher: its pre-show test never changes what it airs (no intrusive steps). */
   isSwitcher: (ref: DeviceRef) => boolean;
+  /** A registered device's profile: its kind and its `withoutBackup` policy. */
+  profileOf: (ref: DeviceRef) => Pick<EquipmentProfile, 'kind' | 'withoutBackup'> | undefined;
   defaultPreShowMinutes: number;
   retryDelayMs: number;
 }
@@ -79,6 +82,7 @@ export class Shows {
       slots,
       ...(p.stream ? { stream: p.stream, ...(p.startStream ? { startStream: true } : {}) } : {}),
       preShowMinutes: p.preShowMinutes ?? this.d.defaultPreShowMinutes,
+      ...(p.withoutBackup ? { withoutBackup: p.withoutBackup } : {}),
       state: 'scheduled',
       startedAt: null,
       endedAt: null,
@@ -211,6 +215,16 @@ export class Shows {
       const primary = slot.members.find((m) => m.role === 'primary');
       const readyBackup = slot.members.find((m) => m.role === 'backup' && m.ready);
       slot.go = !!primary?.ready || !!readyBackup;
+      slot.verdict = slot.go ? 'go' : 'no-go';
+      const backups = slot.members.filter((m) => m.role === 'backup');
+      if (primary?.ready && backups.length > 0 && !readyBackup) {
+        // On air with nothing to fail over to: acceptable only if the show or the gear's profile says so.
+        const policy = this.withoutBackup(checklist.show, primary);
+        slot.go = policy.verdict === 'go';
+        slot.verdict = slot.go ? 'go-no-backup' : 'no-go';
+        slot.proposal = `every backup failed its self-test (${backups.map((b) => `${b.agent}/${b.device}`).join(', ')}): ${slot.go ? 'GO with no backup' : 'NO-GO'} (${policy.why}); fix or replace a backup before air`;
+        continue;
+      }
       if (primary && !primary.ready && readyBackup) {
         const policy = this.d.slot(slot.slot)?.preshow ?? 'propose';
         slot.proposal = `put ${readyBackup.agent}/${readyBackup.device} in place of ${primary.agent}/${primary.device} before air: onair failover ${slot.slot} --to ${readyBackup.agent}/${readyBackup.device} --reason "pre-show check"`;
@@ -232,10 +246,21 @@ export class Shows {
       ...checklist.slots.flatMap((s) => s.members.filter((m) => !m.ready).map((m) => `${m.agent}/${m.device} (${s.slot}): ${why(m)}`)),
       ...(checklist.switchers ?? []).filter((m) => !m.ready).map((m) => `${m.agent}/${m.device} (program switcher, no backup): ${why(m)}`),
     ];
-    this.d.record({ type: 'preshow.checklist', ts: checklist.finishedAt, by: 'preshow', reason: checklist.go ? 'GO' : 'NO-GO', data: { show: checklist.show, go: checklist.go, notReady, slots: checklist.slots.map((s) => ({ slot: s.slot, go: s.go, ...(s.proposal ? { proposal: s.proposal } : {}), ...(s.swapped ? { swapped: true } : {}) })) } });
+    const noBackup = checklist.slots.filter((s) => s.verdict === 'go-no-backup').length;
+    this.d.record({ type: 'preshow.checklist', ts: checklist.finishedAt, by: 'preshow', reason: checklist.go ? (noBackup ? `GO — ${noBackup} slot(s) with no backup` : 'GO') : 'NO-GO', data: { show: checklist.show, go: checklist.go, notReady, slots: checklist.slots.map((s) => ({ slot: s.slot, go: s.go, ...(s.verdict ? { verdict: s.verdict } : {}), ...(s.proposal ? { proposal: s.proposal } : {}), ...(s.swapped ? { swapped: true } : {}) })) } });
     if (!checklist.go || notReady.length > 0) {
       this.d.record({ type: 'alarm', ts: checklist.finishedAt, by: 'preshow', reason: `pre-show check for ${checklist.show}: ${checklist.go ? 'GO with gear not ready' : 'NO-GO'}: ${notReady.join('; ')}`, data: { severity: checklist.go ? 'warning' : 'critical', show: checklist.show } });
     }
+  }
+
+  /** What a slot with no ready backup counts as: the show's setting, else the primary's profile's, else NO-GO for a camera or a mic. */
+  private withoutBackup(showId: string, primary: DeviceRef): { verdict: WithoutBackup; why: string } {
+    const show = this.d.store.show(showId);
+    if (show?.withoutBackup) return { verdict: show.withoutBackup, why: `show ${showId} says ${show.withoutBackup}` };
+    const profile = this.d.profileOf(primary);
+    if (profile?.withoutBackup) return { verdict: profile.withoutBackup, why: `the profile of ${refName(primary)} says ${profile.withoutBackup}` };
+    const critical = profile?.kind === 'camera' || profile?.kind === 'microphone-receiver';
+    return { verdict: critical ? 'no-go' : 'go', why: critical ? `a ${profile.kind} slot is NO-GO without a backup unless the show or the profile says go` : 'the default for this kind of gear' };
   }
 
   private members(slotId: string): DeviceRef[] {

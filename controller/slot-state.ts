@@ -7,12 +7,14 @@ const sameRef = (a: DeviceRef | null, b: DeviceRef): boolean => !!a && a.agent =
 /** A slot's condition from its live member's status (null: no live member). */
 export const conditionOf = (s: DeviceStatus | null): SlotCondition => (s === 'ok' || s === 'degraded' || s === 'unknown' ? s : 'down');
 
-export function slotState(o: { def: SlotDefinition; active: DeviceRef | null; deciding: boolean; reason?: string; onAir: boolean; status: (ref: DeviceRef) => DeviceStatus; at: number }): SlotState {
+/** `awaiting`: nothing live, but a member's agent is not heard yet and not known lost: unknown, not down (why). */
+export function slotState(o: { def: SlotDefinition; active: DeviceRef | null; deciding: boolean; reason?: string; awaiting?: string; onAir: boolean; status: (ref: DeviceRef) => DeviceStatus; at: number }): SlotState {
+  const reason = o.awaiting ?? o.reason;
   const { def } = o;
   const primaryStatus = o.status(def.primary);
   return {
     slot: def.id,
-    state: o.deciding ? 'failing_over' : conditionOf(o.active && o.status(o.active)),
+    state: o.deciding ? 'failing_over' : o.awaiting ? 'unknown' : conditionOf(o.active && o.status(o.active)),
     active: o.active,
     primary: def.primary,
     backups: def.backups,
@@ -20,7 +22,7 @@ export function slotState(o: { def: SlotDefinition; active: DeviceRef | null; de
     params: def.params,
     onAir: o.onAir,
     primaryAvailable: !sameRef(o.active, def.primary) && primaryStatus === 'ok',
-    ...(o.reason ? { reason: o.reason } : {}),
+    ...(reason ? { reason } : {}),
     ts: o.at,
   };
 }

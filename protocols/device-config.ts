@@ -10,7 +10,12 @@ import { Id, LeaderTerm, Params, SlotId, Timestamp } from './schemas.ts';
 export const ProbeSettings = Type.Object(
   {
     intervalMs: Type.Integer({ minimum: 20, default: 250, description: 'start-to-start period of health probes' }),
-    timeoutMs: Type.Integer({ minimum: 10, default: 200, description: 'a probe with no answer by then counts as failed' }),
+    timeoutMs: Type.Optional(
+      Type.Integer({
+        minimum: 10,
+        description: "a probe with no answer by then counts as failed. Default: the driver's own request deadline + 250 ms, at least 1000 ms; a given value not longer than the driver's own deadline is raised to that default (protocols/probe-deadline.ts)",
+      }),
+    ),
   },
   { additionalProperties: false, default: {} },
 );

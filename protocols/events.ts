@@ -63,7 +63,7 @@ export const EVENT_DATA = {
     show: Id,
     go: Type.Boolean(),
     notReady: Type.Array(Type.String()),
-    slots: Type.Array(Strict({ slot: SlotId, go: Type.Boolean(), proposal: Type.Optional(Type.String()), swapped: Type.Optional(Type.Boolean()) })),
+    slots: Type.Array(Strict({ slot: SlotId, go: Type.Boolean(), verdict: Type.Optional(Type.Union([Type.Literal('go'), Type.Literal('go-no-backup'), Type.Literal('no-go')])), proposal: Type.Optional(Type.String()), swapped: Type.Optional(Type.Boolean()) })),
   }),
   'job.finished': Strict({ job: Type.Integer({ minimum: 1 }), kind: JobKind, state: JobState, attempt: Type.Integer({ minimum: 1 }), show: Type.Optional(Id), schedule: Type.Optional(Id), durationMs: Type.Optional(Count) }),
   'schedule.added': Strict({ schedule: Id, cron: Type.String(), target: ScheduleTarget, intrusive: Type.Boolean(), devices: Type.Array(Member) }),

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SelfTestReport } from './registry-operations.ts';
 import { Id, SlotId, Timestamp } from './schemas.ts';
+import { WithoutBackup } from './profile.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.Integer>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -25,6 +26,8 @@ export const Show = Type.Object(
     /** The show starts its stream at air time and stops it at its end. */
     startStream: Type.Optional(Type.Boolean()),
     preShowMinutes: Type.Number({ minimum: 0, description: 'pre-show self-tests start this long before startsAt' }),
+    /** For every slot of the show, over the primaries' profiles. */
+    withoutBackup: Type.Optional(WithoutBackup),
     state: ShowState,
     startedAt: Nullable(Timestamp),
     endedAt: Nullable(Timestamp),
@@ -114,7 +117,12 @@ export const ChecklistMember = Type.Object(
 export const ChecklistSlot = Type.Object(
   {
     slot: SlotId,
-    go: Type.Boolean({ description: 'something ready to put on air: the primary, or a backup' }),
+    go: Type.Boolean({ description: 'something ready to put on air (the primary, or a backup) and, if every backup failed, the show or profile accepts that' }),
+    verdict: Type.Optional(
+      Type.Union([Type.Literal('go'), Type.Literal('go-no-backup'), Type.Literal('no-go')], {
+        description: 'go-no-backup: the primary is ready, every backup failed its self-test, and the policy (show, profile, kind) accepts that; the same case is no-go otherwise',
+      }),
+    ),
     members: Type.Array(ChecklistMember),
     proposal: Type.Optional(Type.String({ description: 'what an engineer should do before air' })),
     swapped: Type.Optional(Type.Boolean({ description: "the slot's policy put the ready backup in place" })),

@@ -12,6 +12,16 @@ export const ProfileKind = Type.Union(
   { description: 'what the equipment is' },
 );
 
+/**
+ * A slot whose backups all failed their pre-show self-test (its primary passed): GO with no backup,
+ * or NO-GO. Said by the show, else by the primary's profile, else by its kind: NO-GO for a camera or a
+ * microphone, GO otherwise (controller/shows.ts).
+ */
+export const WithoutBackup = Type.Union([Type.Literal('go'), Type.Literal('no-go')], {
+  description: 'a slot whose every backup failed its pre-show self-test: GO with no backup, or NO-GO (default: NO-GO for a camera or a microphone, GO otherwise)',
+});
+export type WithoutBackup = Static<typeof WithoutBackup>;
+
 /** The drivers OnAir ships (protocols/drivers/), so a new driver is a profile's driver with no second list to keep. */
 export const ProfileDriver = Type.Union(DRIVER_NAMES.map((d) => Type.Literal(d)));
 
@@ -78,6 +88,8 @@ export const EquipmentProfile = Type.Object(
     health: Type.Object({ rules: Type.Array(HealthRule, { default: [] }) }, { additionalProperties: false, default: {} }),
     selfTest: Type.Array(SelfTestStep, { default: [] }),
     roles: Type.Object({ activate: Type.Optional(RoleAction), standby: Type.Optional(RoleAction) }, { additionalProperties: false, default: {} }),
+    /** A slot this gear is the primary of, whose every backup failed its pre-show self-test (a show's own setting wins). */
+    withoutBackup: Type.Optional(WithoutBackup),
     maintenance: Type.Object(
       {
         intervalDays: Type.Optional(Type.Integer({ minimum: 1 })),

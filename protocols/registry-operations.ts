@@ -108,7 +108,16 @@ export const REGISTRY_OPERATIONS = {
   },
   'device.add': {
     params: Type.Object({ registration: DeviceRegistration }, { additionalProperties: false }),
-    data: Type.Object({ agent: Type.String(), device: Type.String(), created: Type.Boolean(), configVersion: Type.Integer({ description: "the agent's desired config version that carries this change" }) }, { additionalProperties: false }),
+    data: Type.Object(
+      {
+        agent: Type.String(),
+        device: Type.String(),
+        created: Type.Boolean(),
+        configVersion: Type.Integer({ description: "the agent's desired config version that carries this change" }),
+        notes: Type.Optional(Type.Array(Type.String(), { description: "what the agent will do differently from what was asked: a probe deadline raised over the driver's own request deadline" })),
+      },
+      { additionalProperties: false },
+    ),
     description: "Register a device (a profile version plus its connection, studio and agent), or change one; its agent picks it up live.",
   },
   'device.list': {

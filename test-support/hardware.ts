@@ -61,7 +61,7 @@ export class StudioHardware {
     this.gpio = new FirmataBoardSimulator(gpioPair.b);
     await this.gpio.start();
     this.stopRoom = shineOnSensor({ widget: this.widgets[0]!, address: 1, board: this.gpio });
-    const probe = { intervalMs: 250, timeoutMs: 200 };
+    const probe = { intervalMs: 250 }; // the deadline follows each driver's own (protocols/probe-deadline.ts)
     const light = (path: string, uid: string) => ({ path, address: 1, uid }); // footprint and scenes come from the fixture's profile
     return [
       {

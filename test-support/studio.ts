@@ -42,7 +42,7 @@ export interface StudioDevice {
   options?: Record<string, unknown>;
   /** Devices that watch this one in its self-test, by role (`light-sensor: agent-b/gpio-1`). */
   helpers?: Record<string, string>;
-  probe?: { intervalMs: number; timeoutMs: number };
+  probe?: { intervalMs: number; timeoutMs?: number };
 }
 
 export interface StudioAgent {
@@ -70,7 +70,7 @@ export interface StudioOptions {
   /** Extra controller config (YAML object), merged over the demo defaults. */
   controller?: Record<string, unknown>;
   dataDir?: string;
-  probe?: { intervalMs: number; timeoutMs: number };
+  probe?: { intervalMs: number; timeoutMs?: number };
   /** Extra environment for agent processes (secrets such as camera passwords). */
   agentEnv?: Record<string, string>;
 }

@@ -23,6 +23,7 @@ export const DMX_ACTIONS = ['activate', 'standby', 'set-scene', 'blackout', 'set
 
 export const dmxSpec = driverSpec({
   name: 'dmx',
+  requestDeadline: (o) => ({ field: 'answerTimeoutMs', ms: Number(o.answerTimeoutMs) }),
   optionsSchema: DmxOptions,
   actions: DMX_ACTIONS,
   actionParams: {

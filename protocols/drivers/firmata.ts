@@ -13,6 +13,8 @@ export const FirmataOptions = Type.Object(
     lightSensor: Type.Optional(Type.Object({ pin: Pin, brightAbove: Type.Integer({ minimum: 0, maximum: 1023, default: 600 }) }, { additionalProperties: false })),
     /** How long johnny-five may take to bring the board up (StandardFirmata answers in under a second). */
     readyTimeoutMs: Type.Integer({ minimum: 500, default: 5_000 }),
+    /** How long a probe waits for the board to answer a version query (a board with nothing else to say is asked). */
+    answerTimeoutMs: Type.Integer({ minimum: 20, default: 300 }),
     /** A board silent this long (and not answering a version query) has its port closed and opened again. */
     staleAfterMs: Type.Integer({ minimum: 100, default: 1_500 }),
   },
@@ -24,6 +26,7 @@ export const FIRMATA_ACTIONS = ['relay-on', 'relay-off', 'power-cycle', 'tally-o
 
 export const firmataSpec = driverSpec({
   name: 'firmata',
+  requestDeadline: (o) => ({ field: 'answerTimeoutMs', ms: Number(o.answerTimeoutMs) }),
   optionsSchema: FirmataOptions,
   actions: FIRMATA_ACTIONS,
   actionParams: {
@@ -43,5 +46,6 @@ export const firmataSpec = driverSpec({
     light: 'light sensor raw reading 0-1023',
     bright: 'light sensor above brightAbove',
     garbledFramesPerMin: 'frames from the board that could not be parsed (dropped), last 60 s',
+    garbageBytesPerMin: 'bytes from the board that belong to no Firmata message (skipped), last 60 s',
   },
 });

@@ -25,6 +25,7 @@ export const ONVIF_ACTIONS = ['activate', 'standby', 'goto-preset', 'recall-pres
 
 export const onvifSpec = driverSpec({
   name: 'onvif',
+  requestDeadline: (o) => ({ field: 'requestTimeoutMs', ms: Number(o.requestTimeoutMs) }),
   optionsSchema: OnvifOptions,
   actions: ONVIF_ACTIONS,
   actionParams: {

@@ -28,6 +28,7 @@ export const SHURE_ACTIONS = ['activate', 'standby', 'mute', 'unmute', 'set-gain
 
 export const shureSpec = driverSpec({
   name: 'shure',
+  requestDeadline: (o) => ({ field: 'answerTimeoutMs', ms: Number(o.answerTimeoutMs) }),
   optionsSchema: ShureOptions,
   actions: SHURE_ACTIONS,
   actionParams: {

@@ -31,6 +31,18 @@ export interface DriverSpec<S extends TSchema = TSchema> {
    * is published at the probe that saw it, not at the next health interval. Families as in `metrics`.
    */
   stateMetrics?: readonly string[];
+  /**
+   * The longest one request of a probe waits before the driver gives up with its own reason ("the ATEM
+   * did not acknowledge within 500 ms"), from the device's options (their defaults filled in). The
+   * probe's deadline is derived from it and must be longer (protocols/probe-deadline.ts).
+   */
+  requestDeadline?: (options: Readonly<Record<string, unknown>>) => RequestDeadline;
+}
+
+/** A driver's own deadline and the option that sets it. */
+export interface RequestDeadline {
+  field: string;
+  ms: number;
 }
 
 export const driverSpec = <S extends TSchema>(spec: DriverSpec<S>): DriverSpec<S> => spec;

@@ -25,6 +25,7 @@ export const VISCA_ACTIONS = ['activate', 'standby', 'recall-preset', 'set-prese
 
 export const viscaSpec = driverSpec({
   name: 'visca',
+  requestDeadline: (o) => ({ field: 'answerTimeoutMs', ms: Number(o.answerTimeoutMs) }),
   optionsSchema: ViscaOptions,
   actions: VISCA_ACTIONS,
   actionParams: {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Studio } from '../../test-support/studio.ts';
-import { StudioHardware } from '../../test-support/hardware.ts';
+import { STREAM_SLOT, StudioHardware } from '../../test-support/hardware.ts';
+import { request, withController } from '../../cli/request-client.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { PASSWORDS } from '../support/forgery.ts';
 import { CHROMIUM, CHROMIUM_ARGS, measureConsolePaint } from '../../bench/console-paint.ts';
@@ -153,6 +154,27 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     hardware.repairPrimaryCamera();
     await page.context().close();
   }, 90_000);
+
+  it('a show whose stream slot lost its only backup in the pre-show check reads "GO — no backup" (issue 20, point 16)', async () => {
+    const options = { broker: studio.brokerUrl(), timeoutMs: 30_000, issuedBy: 'eve' };
+    hardware.encoders[1]!.setFault('dead'); // encoder-2, the stream slot's backup, hangs: its self-test fails
+    try {
+      // Its pre-show check starts in about 6 s; the failed test's retry comes within half the time left (about 12 s).
+      const startsAt = Date.now() + 30_000;
+      await withController(options, (c) => request(c, 'show.add', { id: 'late-news', studio: 'studio-a', startsAt, endsAt: startsAt + 3_600_000, slots: [STREAM_SLOT], preShowMinutes: 0.4 }, options));
+      await studio.waitForEvent((e) => e.type === 'preshow.checklist' && e.data.show === 'late-news', 90_000, 'the checklist');
+      const page = await logIn(browser, url, 'eve', PASSWORDS.eve);
+      await page.goto(`${url}/console/#/shows`);
+      // An encoder slot is GO without a backup by default (NO-GO is the default for cameras and mics only).
+      const slot = page.locator(`.checklist li[data-verdict="go-no-backup"]`, { hasText: STREAM_SLOT });
+      await slot.waitFor({ timeout: 15_000 });
+      expect(await slot.textContent()).toContain(`GO — no backup ${STREAM_SLOT}`);
+      expect(await page.locator('.checklist > strong', { hasText: 'GO — with no backup' }).count()).toBeGreaterThan(0);
+      await page.context().close();
+    } finally {
+      hardware.encoders[1]!.setFault('none');
+    }
+  }, 120_000);
 
   it('a viewer sees the wall without a failover button, and a forged POST from the session is refused', async () => {
     const page = await logIn(browser, url, 'vic', PASSWORDS.vic);

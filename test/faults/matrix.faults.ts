@@ -54,7 +54,7 @@ const baseline = new Map<string, string>();
 let footprint: Record<string, unknown> = {};
 
 recordResults('matrix', () => ({
-  settings: { recoverAfterMs: RECOVER_AFTER_MS, detectBoundMs: DETECT_BOUND_MS, recoverMarginMs: RECOVER_MARGIN_MS, probe: '250 ms interval, 200 ms deadline', repetitions: REPETITIONS },
+  settings: { recoverAfterMs: RECOVER_AFTER_MS, detectBoundMs: DETECT_BOUND_MS, recoverMarginMs: RECOVER_MARGIN_MS, probe: "250 ms interval; deadline the driver's own request deadline + 250 ms, at least 1 s", repetitions: REPETITIONS },
   rows: [...rows].sort((a, b) => a.driver.localeCompare(b.driver) || FAULTS.indexOf(a.fault) - FAULTS.indexOf(b.fault)),
   footprint,
 }));

@@ -41,7 +41,7 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-const PROBE = { intervalMs: 250, timeoutMs: 200 };
+const PROBE = { intervalMs: 250 }; // the deadline: each driver's own request deadline + 250 ms, at least 1 s (protocols/probe-deadline.ts)
 const silent = (ms: number, set: (fault: 'dead' | 'none') => void): Fault => ({ begin: () => set('dead'), end: () => set('none'), ms, expect: ms < 1_000 ? 'either' : 'failure' });
 /** The device stops answering for 0.5 s, 3 s and 30 s: shorter, about as long as, and far longer than the retry intervals. */
 const silences = (set: (fault: 'dead' | 'none') => void) => ({ 'silent 0.5 s': silent(500, set), 'silent 3 s': silent(3_000, set), 'silent 30 s': silent(30_000, set) });
@@ -203,7 +203,7 @@ export async function onvifRig(agent: string): Promise<Rig & { passwordEnv: Reco
   return {
     name: 'onvif (http)',
     passwordEnv: { FAULTS_CAMERA_PASSWORD: 'secret' },
-    device: { agent, device: 'cam-ip', profile: 'ptzoptics-20x-sdi-g2', options: { host: '127.0.0.1', port, username: 'admin', passwordEnv: 'FAULTS_CAMERA_PASSWORD', snapshot: true, requestTimeoutMs: 1_000 }, probe: PROBE },
+    device: { agent, device: 'cam-ip', profile: 'ptzoptics-20x-sdi-g2', options: { host: '127.0.0.1', port, username: 'admin', passwordEnv: 'FAULTS_CAMERA_PASSWORD', snapshot: true, requestTimeoutMs: 500 }, probe: PROBE },
     outputs: [{ action: 'goto-preset', params: { preset: 2 } }],
     snapshot: () => `position ${JSON.stringify(camera.position)}, moves ${moves()}`,
     faults: {

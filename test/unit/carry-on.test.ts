@@ -98,18 +98,37 @@ describe('an agent carrying on alone', () => {
     expect(s.ran).toEqual(['cam-2:recall-preset', 'cam-1:standby']);
   });
 
-  it('never switches back to a member that failed while alone, and tries the next when a backup refuses', async () => {
+  it('goes back to a member that failed while alone only when no other can go live, and tries the next when a backup refuses', async () => {
     const s = setup({ refuse: ['cam-2'] });
     s.carryOn.onLink(false);
     s.clock.advance(3_000);
     s.carryOn.onHealth('cam-1', 'offline');
     await s.flush();
     expect(s.ran).toEqual(['cam-2:recall-preset', 'cam-3:recall-preset', 'cam-1:standby']);
-    s.carryOn.onHealth('cam-1', 'ok'); // the primary is back: no switch back
+    s.carryOn.onHealth('cam-1', 'ok'); // the primary is back: no switch back while cam-3 is live
+    await s.flush();
+    expect(s.ran).toHaveLength(3);
     s.carryOn.onHealth('cam-3', 'offline');
     await s.flush();
-    expect(s.ran.slice(3)).toEqual(['cam-2:recall-preset']);
-    expect(s.ran, 'cam-1 failed while alone: not taken again').not.toContain('cam-1:recall-preset');
+    expect(s.ran.slice(3), 'cam-1 failed while alone: tried after cam-2, before staying on a dead camera').toEqual(['cam-2:recall-preset', 'cam-1:recall-preset', 'cam-3:standby']);
+  });
+
+  it('a slot nothing could take over takes a member the moment it comes back degraded', async () => {
+    const s = setup();
+    s.carryOn.onLink(false);
+    s.clock.advance(3_000);
+    s.carryOn.onHealth('cam-3', 'offline');
+    s.carryOn.onHealth('cam-1', 'offline'); // the primary dies: cam-2 goes live…
+    await s.flush();
+    expect(s.ran).toEqual(['cam-2:recall-preset', 'cam-1:standby']);
+    s.carryOn.onHealth('cam-2', 'offline'); // …and hangs: nothing left (retried in 5 s)
+    await s.flush();
+    expect(s.ran).toHaveLength(2);
+    s.clock.advance(100);
+    s.carryOn.onHealth('cam-1', 'degraded'); // the primary answers again, degraded: taken now, not in 5 s
+    await s.flush();
+    expect(s.ran.slice(2)).toEqual(['cam-1:recall-preset', 'cam-2:standby']);
+    expect(s.reported.at(-1)?.at(-1)).toMatchObject({ from: 'cam-2', to: 'cam-1' });
   });
 
   it('keeps its view until the controller shows the decision adopted, then clears the report', async () => {

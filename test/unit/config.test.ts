@@ -20,7 +20,7 @@ describe('agent config', () => {
   it('fills in defaults', () => {
     const config = parseAgentConfig('agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulated\n    options: { kind: camera }\n', 'a.yaml', drivers);
     expect(config.broker.url).toBe('mqtt://127.0.0.1:1883');
-    expect(config.devices[0]!.probe).toEqual({ intervalMs: 250, timeoutMs: 200 });
+    expect(config.devices[0]!.probe, 'the deadline is derived from the driver when the device starts (protocols/probe-deadline.ts)').toEqual({ intervalMs: 250 });
   });
 
   it('reports a misspelt field with file, line, column, path and the closest valid name', () => {

@@ -7,7 +7,7 @@ import type { HealthRule } from '../../protocols/profile.ts';
 
 const healthy: ProbeResult = { status: 'ok', checks: [{ name: 'ping', status: 'ok', latencyMs: 1 }], metrics: {} };
 
-function runner(driver: Partial<Driver>, rules: HealthRule[] = [], stateMetrics?: string[]) {
+function runner(driver: Partial<Driver>, rules: HealthRule[] = [], stateMetrics?: string[], probeTimeoutMs = 50) {
   const published: HealthReport[] = [];
   const full: Driver = {
     connect: async () => {},
@@ -21,7 +21,7 @@ function runner(driver: Partial<Driver>, rules: HealthRule[] = [], stateMetrics?
     driverName: 'test',
     driver: full,
     probeIntervalMs: 100,
-    probeTimeoutMs: 50,
+    probeTimeoutMs,
     connectTimeoutMs: 50,
     actionTimeoutMs: 50,
     healthIntervalMs: 1_000,
@@ -83,6 +83,18 @@ describe('device runner', () => {
     expect(published[1]!.checks[0]!.detail).toBe('previous probe still has no answer (device hung)');
     // Dated from the hung probe's start, as a duration (the controller's clock may differ from ours).
     expect(published.map((h) => h.failingForMs)).toEqual([50, 100, 200, 300]);
+    await r.stop();
+  });
+
+  it("a probe slower than the interval but within its deadline is not counted failed: the driver's own reason is what the engineer reads", async () => {
+    // The driver gives up after 250 ms with its own reason (an ATEM's unacknowledged time request), ignoring the signal.
+    const own = () => new Promise<ProbeResult>((_, reject) => setTimeout(() => reject(new Error('time request: the ATEM did not acknowledge within 250 ms')), 250));
+    const { r, published } = runner({ probe: own }, [], undefined, 500);
+    r.start();
+    await vi.advanceTimersByTimeAsync(560);
+    expect(published[0]!.checks[0]!.detail).toBe('time request: the ATEM did not acknowledge within 250 ms');
+    expect(published.map((h) => h.checks[0]!.detail)).not.toContain('previous probe still has no answer (device hung)');
+    expect(published.map((h) => h.consecutiveFailures)).toEqual([1, 2]);
     await r.stop();
   });
 

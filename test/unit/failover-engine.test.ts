@@ -62,6 +62,48 @@ describe('failover engine: automatic', () => {
     expect(lastState(h)).toMatchObject({ state: 'ok', active: ref('c', 'cam-3') });
   });
 
+  it('a down slot takes a member that comes back degraded (some gear is degraded as its normal state)', async () => {
+    const h = harness();
+    h.statuses.set('c/cam-3', 'offline');
+    h.engine.setOnAir(true);
+    h.fail('a/cam-1'); // the primary dies: the backup goes live…
+    await h.settle();
+    expect(lastState(h)).toMatchObject({ active: ref('b', 'cam-2') });
+    h.fail('b/cam-2'); // …and hangs: nothing left
+    await h.settle();
+    expect(lastState(h)).toMatchObject({ state: 'down', active: null });
+    h.statuses.set('b/cam-2', 'degraded'); // it answers again, degraded (its clock is 1 h off)
+    h.engine.onDeviceStatus(ref('b', 'cam-2'), 'degraded');
+    await h.settle();
+    expect(lastState(h)).toMatchObject({ state: 'degraded', active: ref('b', 'cam-2') });
+    expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2', 'b/cam-2']);
+  });
+
+  it('a backup whose agent is not heard again after a restart makes the slot unknown, not down, until it is heard or lost', async () => {
+    for (const outcome of ['heard', 'lost'] as const) {
+      const h = harness();
+      h.statuses.set('c/cam-3', 'offline');
+      h.unreachable.add('b'); // restored as ok, its agent not heard since the restart, the grace over
+      h.engine.setOnAir(true);
+      h.fail('a/cam-1');
+      await h.settle();
+      expect(types(h), outcome).toEqual([]);
+      expect(lastState(h)).toMatchObject({ state: 'unknown', active: ref('a', 'cam-1'), reason: expect.stringContaining('waiting for b/cam-2') });
+      if (outcome === 'heard') {
+        h.unreachable.delete('b');
+        h.engine.onAgentReachable('b');
+        await h.settle();
+        expect(types(h)).toEqual(['failover.started', 'failover.succeeded']);
+        expect(lastState(h)).toMatchObject({ state: 'ok', active: ref('b', 'cam-2') });
+      } else {
+        h.fail('b/cam-2', 'offline'); // its agent missed the heartbeat deadline: declared lost
+        await h.settle();
+        expect(types(h)).toEqual(['slot.down', 'alarm']);
+        expect(lastState(h)).toMatchObject({ state: 'down', active: null });
+      }
+    }
+  });
+
   it('off air, records the failure but does not fail over', async () => {
     const h = harness();
     h.fail('a/cam-1');

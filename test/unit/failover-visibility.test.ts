@@ -39,7 +39,7 @@ describe('failover engine: what the controller can see', () => {
     expect(h.activations.map((a) => a.device)).toEqual(['c/cam-3']);
   });
 
-  it('declares the slot down only once the grace is over with nothing reachable, and brings it back when a member’s agent returns', async () => {
+  it('after the grace, a slot whose backups’ agents are unheard is unknown, not down; down once they are declared lost; back when one returns', async () => {
     const h = harness();
     h.engine.setOnAir(true);
     h.view.fleet = 'settling';
@@ -49,11 +49,20 @@ describe('failover engine: what the controller can see', () => {
     h.view.fleet = 'settled';
     h.engine.reevaluate();
     await h.settle();
-    expect(types(h)).toContain('slot.down');
+    expect(types(h), 'their cameras were ok when last heard: unknown, not down').toEqual([]);
+    expect(lastState(h)).toMatchObject({ state: 'unknown', reason: expect.stringContaining('waiting for b/cam-2, c/cam-3') });
+    // Their agents miss the heartbeat deadline: declared lost, the slot is down.
+    h.fail('b/cam-2', 'offline');
+    await h.settle();
+    expect(types(h)).toEqual([]);
+    h.fail('c/cam-3', 'offline');
+    await h.settle();
+    expect(types(h)).toEqual(['slot.down', 'alarm']);
     expect(lastState(h).state).toBe('down');
-    // Its backup was ok all along; its agent is heard again: the slot comes back without any status change.
+    // Agent b is heard again and its camera reports ok: the slot comes back.
     h.unreachable.delete('b');
     h.engine.onAgentReachable('b');
+    h.fail('b/cam-2', 'ok');
     await h.settle();
     expect(h.activations.map((a) => a.device)).toEqual(['b/cam-2']);
     expect(lastState(h)).toMatchObject({ state: 'ok', active: { agent: 'b', device: 'cam-2' } });

@@ -11,6 +11,7 @@ import { SerialPort } from 'serialport';
 import { RetryTimer } from '../../../lib/retry-timer.ts';
 import { perMinute } from '../../../lib/recent-count.ts';
 import { guardedFirmata } from './guarded-transport.ts';
+import { FirmataJunkCounter } from './junk-counter.ts';
 import { sleep } from '../../../lib/timeout.ts';
 import type { HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
@@ -35,7 +36,9 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
       let live: Connected | undefined;
       /** Frames the board sent that firmata-io could not parse (it threw on them). */
       let garbledFrames = 0;
-      const recent = perMinute<'garbledFrames'>();
+      /** Bytes that belong to no Firmata message (firmata-io skips them without a word). */
+      const junk = new FirmataJunkCounter();
+      const recent = perMinute<'garbledFrames' | 'garbageBytes'>();
       // What the agent has switched, by part: set again after every reconnect (a replugged or reset
       // Uno starts with every pin low) and after an agent restart. Parts never switched are left alone.
       const outputsKey = `firmata-outputs:${options.path}`;
@@ -62,6 +65,8 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
           // Wire firmata-io and the Board to the port before opening it: firmata-io reports "connect"
           // on the port's "open" event, and johnny-five waits for that as well as "ready".
           // serialport flushes input on open, so the Uno's own REPORT_VERSION is lost: ask after 300 ms.
+          junk.restart();
+          port.on('data', (chunk: Buffer) => junk.feed(chunk));
           const io = guardedFirmata(
             port,
             (reason) => {
@@ -145,14 +150,15 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
             // deadline [Firmata: REPORT_VERSION query] — a heartbeat, as every other driver has.
             b.port.write(Buffer.from([0xf9]));
             try {
-              await nextBytes(b.port, signal);
+              // Our own deadline, inside the probe's (protocols/probe-deadline.ts): the reason is ours to give.
+              await nextBytes(b.port, AbortSignal.any([signal, AbortSignal.timeout(options.answerTimeoutMs)]));
             } catch {
               if (silentMs > options.staleAfterMs) b.port.close(); // long silent: reopen it
-              throw new Error(`board did not answer a version query (no bytes for ${Date.now() - b.heardAt} ms)`);
+              throw new Error(`board did not answer a version query within ${options.answerTimeoutMs} ms (no bytes for ${Date.now() - b.heardAt} ms)`);
             }
           }
           const checks: HealthCheck[] = [{ name: 'board', status: 'ok', latencyMs: Math.round((performance.now() - started) * 10) / 10 }];
-          const metrics: Record<string, string | number | boolean> = { firmware: b.firmware, ...recent({ garbledFrames }) };
+          const metrics: Record<string, string | number | boolean> = { firmware: b.firmware, ...recent({ garbledFrames, garbageBytes: junk.junk }) };
           // johnny-five leaves isOn undefined until a part is first switched: that is "off".
           for (const [name, relay] of b.relays) metrics[`relay.${name}`] = relay.isOn === true;
           for (const [name, led] of b.tallies) metrics[`tally.${name}`] = led.isOn === true;

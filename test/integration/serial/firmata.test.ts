@@ -23,7 +23,7 @@ beforeEach(async () => {
     state: memoryKeptState(),
     deviceId: 'gpio-1',
     log: silentLogger(),
-    options: { path: pair.a, baudRate: 57600, relays: { 'cam-1-power': 7 }, tallies: { 'cam-1': 12, 'cam-2': 13 }, lightSensor: { pin: 'A0', brightAbove: 600 }, readyTimeoutMs: 5_000, staleAfterMs: 600 },
+    options: { path: pair.a, baudRate: 57600, relays: { 'cam-1-power': 7 }, tallies: { 'cam-1': 12, 'cam-2': 13 }, lightSensor: { pin: 'A0', brightAbove: 600 }, readyTimeoutMs: 5_000, staleAfterMs: 600, answerTimeoutMs: 300 },
   });
   await withTimeout('connect', 6_000, (signal) => driver.connect(signal));
 });
@@ -63,7 +63,7 @@ describe('firmata driver over a pty', () => {
   it('a board that garbles its capability report fails to connect, with the reason', async () => {
     await driver.close();
     board.setFault('protocol-error');
-    driver = createFirmataDriver().create({ state: memoryKeptState(), deviceId: 'gpio-2', log: silentLogger(), options: { path: pair.a, baudRate: 57600, relays: {}, tallies: {}, readyTimeoutMs: 1_000, staleAfterMs: 600 } });
+    driver = createFirmataDriver().create({ state: memoryKeptState(), deviceId: 'gpio-2', log: silentLogger(), options: { path: pair.a, baudRate: 57600, relays: {}, tallies: {}, readyTimeoutMs: 1_000, staleAfterMs: 600, answerTimeoutMs: 300 } });
     await expect(withTimeout('connect', 3_000, (signal) => driver.connect(signal))).rejects.toThrow(/not ready within 1000 ms/);
     board.setFault('none');
   });
