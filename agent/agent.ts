@@ -161,6 +161,9 @@ export class Agent {
     await waitForConnect(this.client, connectTimeoutMs);
   }
 
+  /** stop() closed the client for good. */
+  private closed = false;
+
   async stop(): Promise<void> {
     this.stopping = true; // our goodbye comes back to us: not a late will
     if (this.heartbeat) clearInterval(this.heartbeat);
@@ -171,6 +174,7 @@ export class Agent {
       // A clean DISCONNECT discards the will [MQTT-3.1.2-10], so say goodbye explicitly.
       if (this.client.connected) this.publish('agentState', topic.agentState(this.id), this.death());
       await endMqtt(this.client);
+      this.closed = true;
     }
   }
 
@@ -317,6 +321,8 @@ export class Agent {
 
   private publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
     const spec = TOPICS[name];
-    this.client?.publish(mqttTopic, encode(name, payload), { qos: spec.qos, retain: spec.retain });
+    // A command that ends after stop() closed the client (its result) has nobody to tell: mqtt.js throws on a closed client.
+    if (!this.client || this.closed || this.client.disconnecting) return;
+    this.client.publish(mqttTopic, encode(name, payload), { qos: spec.qos, retain: spec.retain });
   }
 }

@@ -25,7 +25,17 @@ export interface AnnouncerDependencies {
 }
 
 export class Announcer {
-  constructor(private readonly d: AnnouncerDependencies) {}
+  /**
+   * Retained states not published while the lead was not proven, the newest per topic. Their writers
+   * (the failover engine, the catalog) publish only what changed, so a state dropped here would never
+   * be sent again: a slot's `failing_over` stayed retained after its failover succeeded (issue 20.7).
+   * They go out, in order, the moment the lead is proven again; a lost lead takes them with it.
+   */
+  private readonly held = new Map<string, { name: TopicName; payload: unknown }>();
+
+  constructor(private readonly d: AnnouncerDependencies) {
+    d.leader?.onFresh?.(() => this.sendHeld());
+  }
 
   /** `{term}` for payloads that carry the leader's term (commands, slot states, desired configs). */
   term(): { term?: number } {
@@ -57,9 +67,15 @@ export class Announcer {
   publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
     const bus = this.d.bus();
     if (!bus) return;
-    // A leader not sure it still leads (paused, cut off from PostgreSQL) says nothing: another may lead by now.
-    if (!this.mayAct()) return void (this.d.counters.fencedPublishes! += 1);
     const spec = TOPICS[name];
+    // A leader not sure it still leads (paused, cut off from PostgreSQL) says nothing: another may lead by now.
+    if (!this.mayAct()) {
+      this.d.counters.fencedPublishes! += 1;
+      if (spec.retain) this.held.set(mqttTopic, { name, payload });
+      return;
+    }
+    // Newer than anything held for this topic: the held one must not follow it (nor go out before it).
+    this.held.delete(mqttTopic);
     let bytes: Buffer;
     try {
       bytes = encode(name, payload);
@@ -69,5 +85,13 @@ export class Announcer {
       return;
     }
     bus.publish(mqttTopic, bytes, { qos: spec.qos, retain: spec.retain });
+  }
+
+  /** The lead is proven again: each retained state held back goes out (still this term's newest for its topic). */
+  sendHeld(): void {
+    if (!this.d.bus()?.connected || !this.mayAct()) return;
+    const held = [...this.held];
+    this.held.clear();
+    for (const [mqttTopic, h] of held) this.publish(h.name, mqttTopic, h.payload as PayloadOf<typeof h.name>);
   }
 }

@@ -217,12 +217,17 @@ export class Controller {
       onControllerOffline: () => (log.warn('controller/state was published offline while this controller runs (a late will): announcing again'), this.publishControllerState()),
     });
     this.identities = this.store.identities(clock);
+    // On air BEFORE the broker link opens: its first connect publishes controller/state and every slot
+    // state at once, and a leader taking over a show on air announced `onAir: false` for the moment
+    // until setOnAir below ran (issue 20.5). Nothing is recorded or published here (no bus yet, the
+    // fleet blind); setOnAir below records the change as before.
+    const wasOnAir = this.store.lastOnAir() === true;
+    this.engine.setOnAir(config.onAir || wasOnAir, new Set(this.plan.shows.onAir().flatMap((show) => show.slots)));
     const secrets = this.d.brokerSecrets ?? readControllerBrokerSecrets(config.broker, this.d.baseDir ?? process.cwd());
     const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p) => this.identities.login(u, p), listen: (bus) => this.listen(bus) });
     this.broker = link.broker;
     this.brokerUrl = link.url;
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.
-    const wasOnAir = this.store.lastOnAir() === true;
     this.record({ type: 'controller.started', ts: clock.now(), data: { version: CONTROLLER_VERSION, broker: this.brokerUrl, resumedOnAir: wasOnAir } });
     this.plan.recover();
     this.setOnAir(config.onAir || wasOnAir, 'controller', wasOnAir ? 'resumed after restart' : 'config');

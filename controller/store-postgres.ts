@@ -13,6 +13,8 @@ import { Store, type StoreHooks, type StoreMirror } from './store.ts';
 export interface PostgresStoreOptions {
   /** The session holding the leader's lock, and its term. */
   client: pg.ClientBase;
+  /** The session to send writes on from now on (a leader that lived through an outage has a new one); `client` without it. */
+  session?: () => pg.ClientBase;
   term: number;
   hooks?: StoreHooks;
   /** The term was overtaken: PostgreSQL names another leader. */
@@ -108,7 +110,7 @@ class OutboxDrain implements StoreMirror {
     try {
       do {
         this.again = false;
-        const sent = await drainOutbox({ db: this.db, tables: this.tables, client: this.o.client, term: this.o.term, onCommitted: (id) => this.committed(id) });
+        const sent = await drainOutbox({ db: this.db, tables: this.tables, client: this.o.session?.() ?? this.o.client, term: this.o.term, onCommitted: (id) => this.committed(id) });
         if (this.troubled && this.pending() === 0) {
           this.troubled = false;
           this.lastError = undefined;

@@ -97,7 +97,7 @@ describe.runIf(hasPostgres() && hasMosquitto())('two controllers on PostgreSQL d
         const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
         const proc = await controllerProcess(path.join(dir, name), {
           name,
-          postgres: { url: url.replace(`:${server.port}/`, `:${proxy.port}/`) },
+          postgres: server.login(url.replace(`:${server.port}/`, `:${proxy.port}/`), dir),
           broker: { embedded: false, url: broker.url },
           http: { enabled: false },
           detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 },
