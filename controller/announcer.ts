@@ -24,6 +24,9 @@ export interface AnnouncerDependencies {
   durable: () => Promise<boolean> | undefined;
 }
 
+/** Events kept for the live feed while the lead is unproven; beyond this the oldest are left to the event log. */
+const MAX_HELD_EVENTS = 1_000;
+
 export class Announcer {
   /**
    * Retained states not published while the lead was not proven, the newest per topic. Their writers
@@ -32,6 +35,8 @@ export class Announcer {
    * They go out, in order, the moment the lead is proven again; a lost lead takes them with it.
    */
   private readonly held = new Map<string, { name: TopicName; payload: unknown }>();
+  /** Events stored while the lead was not proven, oldest first (bounded: the event log has them all). */
+  private readonly heldEvents: ControllerEvent[] = [];
 
   constructor(private readonly d: AnnouncerDependencies) {
     d.leader?.onFresh?.(() => this.sendHeld());
@@ -60,7 +65,13 @@ export class Announcer {
   }
 
   private sendEvent(stored: ControllerEvent): void {
-    if (this.d.bus()?.connected) this.publish('controllerEvents', topic.controllerEvents(), stored);
+    if (!this.d.bus()?.connected) return;
+    // Stored, but the lead not proven this moment (a late renewal, PostgreSQL being reached again): sent, in order, once it is.
+    if (!this.mayAct() && this.d.leader?.onFresh) {
+      if (this.heldEvents.push(stored) > MAX_HELD_EVENTS) this.heldEvents.shift();
+      return;
+    }
+    this.publish('controllerEvents', topic.controllerEvents(), stored);
   }
 
   /** A payload that breaks our own contract is a bug: logged and counted, never thrown into whoever called. */
@@ -93,5 +104,6 @@ export class Announcer {
     const held = [...this.held];
     this.held.clear();
     for (const [mqttTopic, h] of held) this.publish(h.name, mqttTopic, h.payload as PayloadOf<typeof h.name>);
+    for (const e of this.heldEvents.splice(0)) this.publish('controllerEvents', topic.controllerEvents(), e);
   }
 }

@@ -283,11 +283,13 @@ export class Leadership {
     this.suspended = reason;
     clearTimeout(this.renewer);
     this.o.log.warn({ term: this.info.term, reason }, 'the lead is not proven: acting on nothing until the same term is taken up again');
+    // Its backend may outlive the socket a moment (or, cut off, until the server's idle timeout): known by pid below.
+    const oldPid = (this.session as pg.Client & { processID?: number | null }).processID ?? undefined;
     void this.session.end().catch(() => undefined);
-    void this.resume(reason);
+    void this.resume(reason, oldPid);
   }
 
-  private async resume(reason: string): Promise<void> {
+  private async resume(reason: string, oldPid: number | undefined): Promise<void> {
     const deadline = performance.now() + this.timing.resumeMs;
     while (this.lost === undefined) {
       if (performance.now() > deadline) return this.lose(`${reason}, and no new session proved the lead within ${this.timing.resumeMs} ms`);
@@ -295,8 +297,7 @@ export class Leadership {
       try {
         client = await openSession(this.o, this.timing);
         const sentAt = performance.now();
-        const held = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY]);
-        if (!held.rows[0]?.ok) {
+        if (!(await Leadership.retake(client, oldPid))) {
           await client.end().catch(() => undefined);
           return this.lose(`${reason}, and another controller holds the lock now`);
         }
@@ -322,6 +323,24 @@ export class Leadership {
         await sleep(this.timing.renewMs);
       }
     }
+  }
+
+  /**
+   * The lock on a new session. Held by our own old session (its backend not gone yet after the socket
+   * closed): that backend is ended and the lock asked for again at once, before a standby's poll.
+   */
+  private static async retake(client: pg.Client, oldPid: number | undefined): Promise<boolean> {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const held = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY]);
+      if (held.rows[0]?.ok) return true;
+      const holder = await client.query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = $1", [LEADER_LOCK_KEY]);
+      const pid = holder.rows[0]?.pid;
+      if (pid === undefined) continue; // freed between the two queries
+      if (oldPid === undefined || pid !== oldPid) return false;
+      await client.query('SELECT pg_terminate_backend($1)', [oldPid]).catch(() => undefined);
+      await sleep(10);
+    }
+    return false;
   }
 
   /** Gives the lead up (a clean stop): the standby takes it at its next poll. */
