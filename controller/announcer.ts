@@ -100,7 +100,9 @@ export class Announcer {
 
   /** The lead is proven again: each retained state held back goes out (still this term's newest for its topic). */
   sendHeld(): void {
-    if (!this.d.bus()?.connected || !this.mayAct()) return;
+    if (!this.mayAct()) return;
+    // Off the broker: its next connect republishes every retained state anyway, and events go out only live.
+    if (!this.d.bus()?.connected) return void this.heldEvents.splice(0);
     const held = [...this.held];
     this.held.clear();
     for (const [mqttTopic, h] of held) this.publish(h.name, mqttTopic, h.payload as PayloadOf<typeof h.name>);
