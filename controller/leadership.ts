@@ -80,6 +80,9 @@ export interface LeadershipOptions {
   onWaiting?: (reason: string) => void;
 }
 
+/** How the server names a controller's sessions (pg_stat_activity; also how a resumed leader knows its own old backend). */
+const appName = (name: string): string => `onair-controller ${name}`.slice(0, 63);
+
 /** Opens a session with the server-side timeouts that make the lease hold even when the network does not. */
 async function openSession(o: LeadershipOptions, timing: LeadershipTiming): Promise<pg.Client> {
   const client = new pg.Client(pgClientConfig({ url: o.url, password: o.password }, {
@@ -87,7 +90,7 @@ async function openSession(o: LeadershipOptions, timing: LeadershipTiming): Prom
     // A query unanswered for a lease: the server has ended a session that sent nothing for that long anyway.
     query_timeout: timing.leaseMs,
     keepAlive: true,
-    application_name: `onair-controller ${o.name}`.slice(0, 63),
+    application_name: appName(o.name),
   }));
   client.on('error', () => undefined); // reported through the leader's renewals or the next attempt
   await client.connect();
@@ -297,7 +300,7 @@ export class Leadership {
       try {
         client = await openSession(this.o, this.timing);
         const sentAt = performance.now();
-        if (!(await Leadership.retake(client, oldPid))) {
+        if (!(await Leadership.retake(client, oldPid, this.o.name))) {
           await client.end().catch(() => undefined);
           return this.lose(`${reason}, and another controller holds the lock now`);
         }
@@ -329,14 +332,19 @@ export class Leadership {
    * The lock on a new session. Held by our own old session (its backend not gone yet after the socket
    * closed): that backend is ended and the lock asked for again at once, before a standby's poll.
    */
-  private static async retake(client: pg.Client, oldPid: number | undefined): Promise<boolean> {
+  private static async retake(client: pg.Client, oldPid: number | undefined, name: string): Promise<boolean> {
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const held = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY]);
       if (held.rows[0]?.ok) return true;
-      const holder = await client.query<{ pid: number }>("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = $1", [LEADER_LOCK_KEY]);
-      const pid = holder.rows[0]?.pid;
-      if (pid === undefined) continue; // freed between the two queries
-      if (oldPid === undefined || pid !== oldPid) return false;
+      const holder = await client.query<{ pid: number; app: string | null }>(
+        `SELECT l.pid, a.application_name AS app FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = $1`,
+        [LEADER_LOCK_KEY],
+      );
+      const row = holder.rows[0];
+      if (!row) continue; // freed between the two queries: ask again
+      // Ours by pid AND by name (a pid alone could be another backend's after a server restart); anyone else's: lost.
+      if (oldPid === undefined || row.pid !== oldPid || row.app !== appName(name)) return false;
       await client.query('SELECT pg_terminate_backend($1)', [oldPid]).catch(() => undefined);
       await sleep(10);
     }
