@@ -161,6 +161,9 @@ export class Agent {
     await waitForConnect(this.client, connectTimeoutMs);
   }
 
+  /** stop() closed the client for good. */
+  private closed = false;
+
   async stop(): Promise<void> {
     this.stopping = true; // our goodbye comes back to us: not a late will
     if (this.heartbeat) clearInterval(this.heartbeat);
@@ -171,6 +174,7 @@ export class Agent {
       // A clean DISCONNECT discards the will [MQTT-3.1.2-10], so say goodbye explicitly.
       if (this.client.connected) this.publish('agentState', topic.agentState(this.id), this.death());
       await endMqtt(this.client);
+      this.closed = true;
     }
   }
 
@@ -319,7 +323,7 @@ export class Agent {
     const client = this.client;
     // A command that ends after stop() closed the client (its stores are gone: mqtt.js would throw
     // into whatever finished the command) has nobody to tell. Seen on a loaded machine.
-    if (!client || client.disconnecting || client.disconnected) return;
+    if (!client || this.closed || client.disconnecting || client.disconnected) return;
     const spec = TOPICS[name];
     client.publish(mqttTopic, encode(name, payload), { qos: spec.qos, retain: spec.retain });
   }

@@ -24,8 +24,23 @@ export interface AnnouncerDependencies {
   durable: () => Promise<boolean> | undefined;
 }
 
+/** Events kept for the live feed while the lead is unproven; beyond this the oldest are left to the event log. */
+const MAX_HELD_EVENTS = 1_000;
+
 export class Announcer {
-  constructor(private readonly d: AnnouncerDependencies) {}
+  /**
+   * Retained states not published while the lead was not proven, the newest per topic. Their writers
+   * (the failover engine, the catalog) publish only what changed, so a state dropped here would never
+   * be sent again: a slot's `failing_over` stayed retained after its failover succeeded (issue 20.7).
+   * They go out, in order, the moment the lead is proven again; a lost lead takes them with it.
+   */
+  private readonly held = new Map<string, { name: TopicName; payload: unknown }>();
+  /** Events stored while the lead was not proven, oldest first (bounded: the event log has them all). */
+  private readonly heldEvents: ControllerEvent[] = [];
+
+  constructor(private readonly d: AnnouncerDependencies) {
+    d.leader?.onFresh?.(() => this.sendHeld());
+  }
 
   /** `{term}` for payloads that carry the leader's term (commands, slot states, desired configs). */
   term(): { term?: number } {
@@ -50,16 +65,28 @@ export class Announcer {
   }
 
   private sendEvent(stored: ControllerEvent): void {
-    if (this.d.bus()?.connected) this.publish('controllerEvents', topic.controllerEvents(), stored);
+    if (!this.d.bus()?.connected) return;
+    // Stored, but the lead not proven this moment (a late renewal, PostgreSQL being reached again): sent, in order, once it is.
+    if (!this.mayAct() && this.d.leader?.onFresh) {
+      if (this.heldEvents.push(stored) > MAX_HELD_EVENTS) this.heldEvents.shift();
+      return;
+    }
+    this.publish('controllerEvents', topic.controllerEvents(), stored);
   }
 
   /** A payload that breaks our own contract is a bug: logged and counted, never thrown into whoever called. */
   publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
     const bus = this.d.bus();
     if (!bus) return;
-    // A leader not sure it still leads (paused, cut off from PostgreSQL) says nothing: another may lead by now.
-    if (!this.mayAct()) return void (this.d.counters.fencedPublishes! += 1);
     const spec = TOPICS[name];
+    // A leader not sure it still leads (paused, cut off from PostgreSQL) says nothing: another may lead by now.
+    if (!this.mayAct()) {
+      this.d.counters.fencedPublishes! += 1;
+      if (spec.retain) this.held.set(mqttTopic, { name, payload });
+      return;
+    }
+    // Newer than anything held for this topic: the held one must not follow it (nor go out before it).
+    this.held.delete(mqttTopic);
     let bytes: Buffer;
     try {
       bytes = encode(name, payload);
@@ -69,5 +96,16 @@ export class Announcer {
       return;
     }
     bus.publish(mqttTopic, bytes, { qos: spec.qos, retain: spec.retain });
+  }
+
+  /** The lead is proven again: each retained state held back goes out (still this term's newest for its topic). */
+  sendHeld(): void {
+    if (!this.mayAct()) return;
+    // Off the broker: its next connect republishes every retained state anyway, and events go out only live.
+    if (!this.d.bus()?.connected) return void this.heldEvents.splice(0);
+    const held = [...this.held];
+    this.held.clear();
+    for (const [mqttTopic, h] of held) this.publish(h.name, mqttTopic, h.payload as PayloadOf<typeof h.name>);
+    for (const e of this.heldEvents.splice(0)) this.publish('controllerEvents', topic.controllerEvents(), e);
   }
 }

@@ -14,6 +14,8 @@ import type { StandbyView } from './standby-picture.ts';
 export interface LeaderView {
   info: LeaderInfo;
   fresh(): boolean;
+  /** Called each time the lead is proven again after a moment it was not (what was held back may go out). */
+  onFresh?(listener: () => void): void;
 }
 
 export interface ControllerDependencies {

@@ -221,6 +221,12 @@ export class Controller {
       onControllerOffline: () => (log.warn('controller/state was published offline while this controller runs (a late will): announcing again'), this.publishControllerState()),
     });
     this.identities = this.store.identities(clock);
+    // On air BEFORE the broker link opens: its first connect publishes controller/state and every slot
+    // state at once, and a leader taking over a show on air announced `onAir: false` for the moment
+    // until setOnAir below ran (issue 20.5). Nothing is recorded or published here (no bus yet, the
+    // fleet blind); setOnAir below records the change as before.
+    const wasOnAir = (await this.store.history.lastOnAir()) === true;
+    this.engine.setOnAir(config.onAir || wasOnAir, new Set(this.plan.shows.onAir().flatMap((show) => show.slots)));
     const secrets = this.d.brokerSecrets ?? readControllerBrokerSecrets(config.broker, this.d.baseDir ?? process.cwd());
     // Nothing about the fleet is known until the first connect (which begins the agents' grace).
     if (!config.broker.embedded) this.registry.linkLost();
@@ -229,7 +235,6 @@ export class Controller {
     this.broker = link.broker;
     this.brokerUrl = link.url;
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.
-    const wasOnAir = (await this.store.history.lastOnAir()) === true;
     this.record({ type: 'controller.started', ts: clock.now(), data: { version: CONTROLLER_VERSION, broker: this.brokerUrl, resumedOnAir: wasOnAir } });
     await this.plan.recover();
     this.setOnAir(config.onAir || wasOnAir, 'controller', wasOnAir ? 'resumed after restart' : 'config');

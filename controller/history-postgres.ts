@@ -14,7 +14,7 @@ import type { ReportJob } from './report-worker.ts';
 import type { ControllerEvent, EventsParams } from '../protocols/events.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
-import { clientConfig, type PostgresConnection } from './pg-connection.ts';
+import { pgClientConfig, type PgConnectionSettings } from './pg-connection.ts';
 import type { CorruptRowHandler } from './stored-rows.ts';
 import { CONTEXT_TYPES, eventsFilter, matches, merged, onAirFlag, PAGE, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
 
@@ -40,13 +40,13 @@ export class PostgresHistory implements History {
   private closed = false;
 
   constructor(
-    private readonly connection: PostgresConnection,
+    private readonly connection: PgConnectionSettings,
     private readonly held: HeldEvents,
     private readonly onCorrupt: CorruptRowHandler,
     log?: Logger,
     options: { indexes?: boolean } = {},
   ) {
-    this.pool = new pg.Pool({ ...clientConfig(connection, 'onair-controller history'), max: 2, idleTimeoutMillis: 30_000, statement_timeout: STATEMENT_TIMEOUT_MS });
+    this.pool = new pg.Pool({ ...pgClientConfig(connection, { application_name: 'onair-controller history' }), max: 2, idleTimeoutMillis: 30_000, statement_timeout: STATEMENT_TIMEOUT_MS });
     this.pool.on('error', () => undefined); // an idle client's failure: the next query opens another
     // One connection opened now, while the takeover loads the state: the first read (lastOnAir at start) does not wait for it.
     this.pool.connect().then((c) => c.release(), () => undefined);
@@ -56,7 +56,7 @@ export class PostgresHistory implements History {
       return;
     }
     // Built once, in the background, without blocking writes: a takeover never waits for it.
-    const indexer = new pg.Client(clientConfig(connection, 'onair-controller history indexes'));
+    const indexer = new pg.Client(pgClientConfig(connection, { application_name: 'onair-controller history indexes' }));
     indexer.on('error', () => undefined);
     this.indexer = indexer;
     const pool = { query: <R extends pg.QueryResultRow>(sql: string, args?: unknown[]) => indexer.query<R>(sql, args) };

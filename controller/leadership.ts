@@ -3,22 +3,33 @@
  * (no home-made consensus; the database already serialises it). The lock lives as long as the
  * session that took it:
  *
- * - kill -9 or a crash closes the socket: PostgreSQL ends the session and frees the lock at once;
+ * - kill -9 or a crash closes the socket: PostgreSQL ends the session and frees the lock at once, so
+ *   a kill is never waited out: the standby takes the lock at its next poll (pollMs);
  * - a paused process (SIGSTOP), a frozen VM or a cut network stops the leader's renewals, and the
  *   server's own `idle_session_timeout` / `idle_in_transaction_session_timeout` end its session
  *   after LEASE_MS whatever the network does, freeing the lock for the standby.
  *
  * Each new leader increments a term in `onair_leadership`. Fencing: the leader trusts itself only
- * while its last renewal is younger than the lease (a process resumed after a pause knows at once
- * that it may no longer lead), every write it sends checks the term in the same transaction
- * (controller/pg-mirror.ts), and agents refuse commands from an older term than the newest they saw.
+ * while its last renewal was SENT less than a lease (minus a margin) ago — the server restarted its
+ * idle clock after that moment, so it cannot have ended the session before — which a process resumed
+ * after a pause or starved by a loaded machine checks against the monotonic clock, not against its
+ * timers; every write it sends checks the term in the same transaction (controller/pg-mirror.ts), and
+ * agents refuse commands from an older term than the newest they saw.
+ *
+ * Its session lost (PostgreSQL restarted, a connection reset), the leader does not give up at once:
+ * it stops acting, opens a new session, takes the lock again and reads the term. If the lock is free
+ * and `onair_leadership` still names its own term, nobody led in between (a new leader always
+ * increments the term under the lock), so it carries on in the same term: the writes held meanwhile
+ * go out on the new session, the retained states it could not publish go out (controller/announcer.ts).
+ * Anything else — the lock held, another term, no database within resumeMs — and it has lost.
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { errorMessage, sleep } from '../lib/timeout.ts';
 import type { LeaderInfo } from '../protocols/schemas.ts';
+import { pgClientConfig } from './pg-connection.ts';
 
 /** The advisory lock's key: "onair" in ASCII; any process using the same database competes for it. */
 export const LEADER_LOCK_KEY = 0x6f6e616972;
@@ -30,18 +41,34 @@ export interface LeadershipTiming {
   renewMs: number;
   /** A standby asks for the lock this often. */
   pollMs: number;
+  /** A leader whose session ended tries this long to take the same term up again on a new one. */
+  resumeMs: number;
+  /**
+   * A standby that could not reach PostgreSQL waits this long once it can again before asking for the
+   * lock: a leader that lived through the same outage (retrying every renewMs) takes its term up again
+   * first, and the pair does not change leader for a database restart.
+   */
+  afterOutageMs: number;
 }
 
 /**
- * A paused or cut-off leader is replaced after lease + poll + loading (about 1.4–1.6 s); it stops
- * trusting itself at lease − renew after its last renewal, before the server can free the lock.
+ * Chosen for a loaded 2-core machine (load average 8–19 measured, docs/deployment.md):
+ * - leaseMs 3 s: a process starved for a second or more (seen: renewals 1.2–1.6 s apart at load 7–19)
+ *   keeps its session; a kill does not wait for it at all (the socket closes), a pause or a cut is
+ *   noticed by the server after it: standby leads after about lease + poll + start ≈ 3.5 s (goal 5 s);
+ * - renewMs 250: twelve chances per lease; a renewal costs one primary-key read;
+ * - pollMs 150: a killed leader is replaced within a poll plus the start (goal: p99 ≤ 1 s);
+ * - the leader stops trusting itself FENCE_MARGIN_MS before the server may end its session.
  */
-export const DEFAULT_LEADERSHIP_TIMING: LeadershipTiming = { leaseMs: 1_200, renewMs: 200, pollMs: 150 };
+export const DEFAULT_LEADERSHIP_TIMING: LeadershipTiming = { leaseMs: 3_000, renewMs: 250, pollMs: 150, resumeMs: 30_000, afterOutageMs: 1_000 };
+
+/** How long before the server may end its session the leader stops acting: what it sends must arrive before another can lead. */
+const FENCE_MARGIN_MS = 500;
 
 export interface LeadershipOptions {
   /** postgresql://user@host:port/database */
   url: string;
-  password?: string;
+  password?: string | undefined;
   /** This controller's name, as `onair status` shows the leader. */
   name: string;
   clock: Clock;
@@ -53,17 +80,18 @@ export interface LeadershipOptions {
   onWaiting?: (reason: string) => void;
 }
 
+/** How the server names a controller's sessions (pg_stat_activity; also how a resumed leader knows its own old backend). */
+const appName = (name: string): string => `onair-controller ${name}`.slice(0, 63);
 
 /** Opens a session with the server-side timeouts that make the lease hold even when the network does not. */
 async function openSession(o: LeadershipOptions, timing: LeadershipTiming): Promise<pg.Client> {
-  const client = new pg.Client({
-    connectionString: o.url,
-    ...(o.password !== undefined ? { password: o.password } : {}),
+  const client = new pg.Client(pgClientConfig({ url: o.url, password: o.password }, {
     connectionTimeoutMillis: 2_000,
+    // A query unanswered for a lease: the server has ended a session that sent nothing for that long anyway.
     query_timeout: timing.leaseMs,
     keepAlive: true,
-    application_name: `onair-controller ${o.name}`.slice(0, 63),
-  });
+    application_name: appName(o.name),
+  }));
   client.on('error', () => undefined); // reported through the leader's renewals or the next attempt
   await client.connect();
   try {
@@ -75,22 +103,46 @@ async function openSession(o: LeadershipOptions, timing: LeadershipTiming): Prom
   return client;
 }
 
+async function readTerm(client: pg.Client): Promise<{ term: number; holder: string }> {
+  const r = await client.query<{ term: string; holder: string }>('SELECT term, holder FROM onair_leadership WHERE id = 1');
+  return { term: Number(r.rows[0]?.term ?? NaN), holder: r.rows[0]?.holder ?? '?' };
+}
+
 export class Leadership {
-  private lastRenewedAt = performance.now();
+  /** Until when (performance.now()) this controller may act: the send time of its last proven renewal + lease − margin. */
+  private provenUntil: number;
   private lost: string | undefined;
+  /** Why the session was lost while a new one is sought; undefined while the session is fine. */
+  private suspended: string | undefined;
+  private renewing = false;
+  private renewer: NodeJS.Timeout | undefined;
+  private nextRenewalAt: number;
+  private session: pg.Client;
   private readonly lostListeners: Array<(reason: string) => void> = [];
-  private readonly renewer: NodeJS.Timeout;
+  private readonly freshListeners: Array<() => void> = [];
+  /** The event loop's delay, reported with a late renewal (a starved loop is why a lead is lost without a pause). */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  /** Renewals that fired more than a renewal interval late, and the latest gap between two proven renewals. */
+  readonly stats = { lateRenewals: 0, worstGapMs: 0, resumed: 0 };
 
   private constructor(
     private readonly o: LeadershipOptions,
     private readonly timing: LeadershipTiming,
-    /** The session holding the lock: every write of the leader goes through it. */
-    readonly client: pg.Client,
+    client: pg.Client,
     readonly info: LeaderInfo,
+    provenAt: number,
   ) {
-    client.on('end', () => this.lose('its database session ended'));
-    client.on('error', (err) => this.lose(`its database session failed: ${err.message}`));
-    this.renewer = setInterval(() => void this.renew(), timing.renewMs);
+    this.session = client;
+    this.provenUntil = provenAt + timing.leaseMs - FENCE_MARGIN_MS;
+    this.nextRenewalAt = performance.now() + timing.renewMs;
+    this.watch(client);
+    this.loopDelay.enable();
+    this.schedule();
+  }
+
+  /** The session holding the lock: every write of the leader goes through it (a new one after a resumed outage). */
+  get client(): pg.Client {
+    return this.session;
   }
 
   /** Waits until this controller holds the lock (a standby until then); resolves as the leader with a new term. */
@@ -98,14 +150,24 @@ export class Leadership {
     const timing = { ...DEFAULT_LEADERSHIP_TIMING, ...o.timing };
     let client: pg.Client | undefined;
     let backoffMs = timing.pollMs;
+    let outage = false;
     for (;;) {
       if (o.signal?.aborted) throw new Error('stopped while waiting to lead');
       try {
-        client ??= await openSession(o, timing);
+        if (!client) {
+          client = await openSession(o, timing);
+          if (outage) {
+            // The leader may have lived through the same outage: its term first (see afterOutageMs).
+            outage = false;
+            await sleep(timing.afterOutageMs, o.signal).catch(() => undefined);
+            continue;
+          }
+        }
+        const sentAt = performance.now();
         const held = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY]);
         if (held.rows[0]?.ok) {
           const info = await Leadership.newTerm(client, o);
-          return new Leadership(o, timing, client, info);
+          return new Leadership(o, timing, client, info, sentAt);
         }
         o.onWaiting?.('another controller holds the lock');
         backoffMs = timing.pollMs;
@@ -113,21 +175,33 @@ export class Leadership {
         o.onWaiting?.(`cannot reach PostgreSQL: ${errorMessage(err)}`);
         await client?.end().catch(() => undefined);
         client = undefined;
+        outage = true;
         backoffMs = Math.min(backoffMs * 2, 5_000);
       }
       await sleep(backoffMs, o.signal).catch(() => undefined);
     }
   }
 
+  /**
+   * The next term, in one round trip (one simple-protocol query of five statements): on a loaded
+   * machine each round trip to the server is a wait for two processes' turns, and this is on the path
+   * from a kill to the new leader's announcement.
+   */
   private static async newTerm(client: pg.Client, o: LeadershipOptions): Promise<LeaderInfo> {
-    const since = o.clock.now();
-    await client.query('BEGIN');
+    const since = Math.round(o.clock.now());
     try {
-      await client.query('CREATE TABLE IF NOT EXISTS onair_leadership (id INTEGER PRIMARY KEY CHECK (id = 1), term BIGINT NOT NULL, holder TEXT NOT NULL, since BIGINT NOT NULL)');
-      await client.query("INSERT INTO onair_leadership (id, term, holder, since) VALUES (1, 0, '', 0) ON CONFLICT (id) DO NOTHING");
-      const r = await client.query<{ term: string }>('UPDATE onair_leadership SET term = term + 1, holder = $1, since = $2 WHERE id = 1 RETURNING term', [o.name, since]);
-      await client.query('COMMIT');
-      return { term: Number(r.rows[0]!.term), name: o.name, since };
+      const results = (await client.query(
+        [
+          'BEGIN',
+          'CREATE TABLE IF NOT EXISTS onair_leadership (id INTEGER PRIMARY KEY CHECK (id = 1), term BIGINT NOT NULL, holder TEXT NOT NULL, since BIGINT NOT NULL)',
+          "INSERT INTO onair_leadership (id, term, holder, since) VALUES (1, 0, '', 0) ON CONFLICT (id) DO NOTHING",
+          `UPDATE onair_leadership SET term = term + 1, holder = ${client.escapeLiteral(o.name)}, since = ${since} WHERE id = 1 RETURNING term`,
+          'COMMIT',
+        ].join('; '),
+      )) as unknown as Array<pg.QueryResult<{ term: string }>>;
+      const term = Number(results[3]?.rows[0]?.term ?? NaN);
+      if (!Number.isSafeInteger(term)) throw new Error('onair_leadership gave no term');
+      return { term, name: o.name, since };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -138,9 +212,9 @@ export class Leadership {
     return this.info.term;
   }
 
-  /** True while this controller may act: the lock still held, proven less than a lease ago (minus a renewal's margin). */
+  /** True while this controller may act: the lock held on a live session, proven by a renewal sent less than a lease (minus a margin) ago. */
   fresh(): boolean {
-    return this.lost === undefined && performance.now() - this.lastRenewedAt < this.timing.leaseMs - this.timing.renewMs;
+    return this.lost === undefined && this.suspended === undefined && performance.now() < this.provenUntil;
   }
 
   /** Why it no longer leads, once it does not. */
@@ -153,37 +227,149 @@ export class Leadership {
     else this.lostListeners.push(listener);
   }
 
+  /** Called each time the lead is proven again after it was not (a late renewal, a resumed session): what was held may go out. */
+  onFresh(listener: () => void): void {
+    this.freshListeners.push(listener);
+  }
+
   /** Lost for a reason found elsewhere (a write fenced by a newer term). */
   lose(reason: string): void {
     if (this.lost !== undefined) return;
     this.lost = reason;
-    clearInterval(this.renewer);
+    clearTimeout(this.renewer);
+    this.loopDelay.disable();
     this.o.log.error({ term: this.info.term, reason }, 'this controller no longer leads: it stops deciding');
-    void this.client.end().catch(() => undefined);
+    void this.session.end().catch(() => undefined);
     for (const l of this.lostListeners.splice(0)) l(reason);
   }
 
+  private watch(client: pg.Client): void {
+    client.on('end', () => client === this.session && this.suspend('its database session ended'));
+    client.on('error', (err) => client === this.session && this.suspend(`its database session failed: ${err.message}`));
+  }
+
+  /** Renewals on their own timer, one at a time; the next is due renewMs after the last was due, not after it answered. */
+  private schedule(): void {
+    clearTimeout(this.renewer); // one timer at most, whoever schedules
+    if (this.lost !== undefined || this.suspended !== undefined) return;
+    const now = performance.now();
+    this.renewer = setTimeout(() => void this.renew(), Math.max(0, this.nextRenewalAt - now));
+  }
+
   private async renew(): Promise<void> {
-    if (this.lost !== undefined) return;
-    // After a pause, the time since the last renewal says the session may be gone: stop trusting ourselves first.
-    if (performance.now() - this.lastRenewedAt >= this.timing.leaseMs) return this.lose(`no renewal for ${Math.round(performance.now() - this.lastRenewedAt)} ms (paused or cut off): the lease is over`);
-    try {
-      const r = await this.client.query<{ term: string; holder: string }>('SELECT term, holder FROM onair_leadership WHERE id = 1');
-      const term = Number(r.rows[0]?.term ?? NaN);
-      if (term !== this.info.term) return this.lose(`PostgreSQL names term ${term} (${r.rows[0]?.holder ?? '?'}) as the leader's`);
-      this.lastRenewedAt = performance.now();
-    } catch (err) {
-      this.lose(`renewing the lease failed: ${errorMessage(err)}`);
+    if (this.lost !== undefined || this.suspended !== undefined) return;
+    const firedAt = performance.now();
+    const late = firedAt - this.nextRenewalAt;
+    this.nextRenewalAt = Math.max(this.nextRenewalAt + this.timing.renewMs, firedAt);
+    if (late > this.timing.renewMs) {
+      this.stats.lateRenewals += 1;
+      this.o.log.warn({ term: this.info.term, lateMs: Math.round(late), loopDelayP99Ms: Math.round(this.loopDelay.percentile(99) / 1e6), loopDelayMaxMs: Math.round(this.loopDelay.max / 1e6) }, 'a lease renewal ran late: the event loop was starved');
+      this.loopDelay.reset();
     }
+    if (this.renewing) return this.schedule(); // the last one is still out: its answer proves as much
+    this.renewing = true;
+    const sentAt = performance.now();
+    const client = this.session;
+    try {
+      const { term, holder } = await readTerm(client);
+      if (client !== this.session || this.lost !== undefined) return;
+      if (term !== this.info.term) return this.lose(`PostgreSQL names term ${term} (${holder}) as the leader's`);
+      this.proven(sentAt);
+    } catch (err) {
+      if (client === this.session) this.suspend(`renewing the lease failed: ${errorMessage(err)}`);
+    } finally {
+      this.renewing = false;
+      this.schedule();
+    }
+  }
+
+  private proven(sentAt: number): void {
+    const wasFresh = performance.now() < this.provenUntil;
+    const gap = sentAt + this.timing.leaseMs - FENCE_MARGIN_MS - this.provenUntil;
+    this.stats.worstGapMs = Math.max(this.stats.worstGapMs, Math.round(gap));
+    this.provenUntil = Math.max(this.provenUntil, sentAt + this.timing.leaseMs - FENCE_MARGIN_MS);
+    if (!wasFresh && this.fresh()) for (const l of this.freshListeners) l();
+  }
+
+  /** The session is gone or unusable: stop acting, and try to take the same term up again on a new one. */
+  private suspend(reason: string): void {
+    if (this.lost !== undefined || this.suspended !== undefined) return;
+    this.suspended = reason;
+    clearTimeout(this.renewer);
+    this.o.log.warn({ term: this.info.term, reason }, 'the lead is not proven: acting on nothing until the same term is taken up again');
+    // Its backend may outlive the socket a moment (or, cut off, until the server's idle timeout): known by pid below.
+    const oldPid = (this.session as pg.Client & { processID?: number | null }).processID ?? undefined;
+    void this.session.end().catch(() => undefined);
+    void this.resume(reason, oldPid);
+  }
+
+  private async resume(reason: string, oldPid: number | undefined): Promise<void> {
+    const deadline = performance.now() + this.timing.resumeMs;
+    while (this.lost === undefined) {
+      if (performance.now() > deadline) return this.lose(`${reason}, and no new session proved the lead within ${this.timing.resumeMs} ms`);
+      let client: pg.Client | undefined;
+      try {
+        client = await openSession(this.o, this.timing);
+        const sentAt = performance.now();
+        if (!(await Leadership.retake(client, oldPid, this.o.name))) {
+          await client.end().catch(() => undefined);
+          return this.lose(`${reason}, and another controller holds the lock now`);
+        }
+        const { term, holder } = await readTerm(client);
+        if (term !== this.info.term) {
+          await client.end().catch(() => undefined);
+          return this.lose(`${reason}, and PostgreSQL names term ${term} (${holder}) as the leader's now`);
+        }
+        if (this.lost !== undefined) return void (await client.end().catch(() => undefined));
+        // The lock taken again and the term still ours: nobody led in between. Same term, new session.
+        this.session = client;
+        this.watch(client);
+        this.suspended = undefined;
+        this.stats.resumed += 1;
+        this.o.log.warn({ term: this.info.term, after: reason }, 'took the same term up again on a new database session: still leading');
+        this.nextRenewalAt = performance.now() + this.timing.renewMs;
+        this.provenUntil = 0;
+        this.proven(sentAt);
+        this.schedule();
+        return;
+      } catch {
+        await client?.end().catch(() => undefined);
+        await sleep(this.timing.renewMs);
+      }
+    }
+  }
+
+  /**
+   * The lock on a new session. Held by our own old session (its backend not gone yet after the socket
+   * closed): that backend is ended and the lock asked for again at once, before a standby's poll.
+   */
+  private static async retake(client: pg.Client, oldPid: number | undefined, name: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const held = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY]);
+      if (held.rows[0]?.ok) return true;
+      const holder = await client.query<{ pid: number; app: string | null }>(
+        `SELECT l.pid, a.application_name AS app FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = $1`,
+        [LEADER_LOCK_KEY],
+      );
+      const row = holder.rows[0];
+      if (!row) continue; // freed between the two queries: ask again
+      // Ours by pid AND by name (a pid alone could be another backend's after a server restart); anyone else's: lost.
+      if (oldPid === undefined || row.pid !== oldPid || row.app !== appName(name)) return false;
+      await client.query('SELECT pg_terminate_backend($1)', [oldPid]).catch(() => undefined);
+      await sleep(10);
+    }
+    return false;
   }
 
   /** Gives the lead up (a clean stop): the standby takes it at its next poll. */
   async release(): Promise<void> {
     if (this.lost === undefined) {
       this.lost = 'released';
-      clearInterval(this.renewer);
-      await this.client.query('SELECT pg_advisory_unlock($1)', [LEADER_LOCK_KEY]).catch(() => undefined);
+      clearTimeout(this.renewer);
+      this.loopDelay.disable();
+      await this.session.query('SELECT pg_advisory_unlock($1)', [LEADER_LOCK_KEY]).catch(() => undefined);
     }
-    await this.client.end().catch(() => undefined);
+    await this.session.end().catch(() => undefined);
   }
 }

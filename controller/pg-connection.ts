@@ -1,25 +1,36 @@
 /**
- * A PostgreSQL connection's settings from the config's URL and a password read by reference. The
- * password is set explicitly next to the URL's parts: node-postgres lets a connection string without
- * a password override the `password` option, so `connectionString` is only used when there is none.
+ * The one place a controller's PostgreSQL connection settings are built (every session it opens goes
+ * through here). node-postgres merges what it parses from `connectionString` over the other options,
+ * so a password-less URL (`postgresql://onair@db/onair`, as the config asks: the password by
+ * reference, never in the URL) would reset a `password` option to undefined, and a server requiring
+ * scram-sha-256 then fails with "client password must be a string". The password read from
+ * postgres.passwordFile / passwordEnv is therefore written into the URL itself, which node-postgres
+ * decodes again: it wins over whatever the URL says.
  */
 import type pg from 'pg';
 
-export interface PostgresConnection {
+export interface PgConnectionSettings {
+  /** postgresql://user@host:port/database (query parameters such as sslmode kept). */
   url: string;
-  password?: string;
+  /** From postgres.passwordFile / passwordEnv; undefined for a server that needs none (peer, trust, .pgpass). */
+  password?: string | undefined;
 }
 
-export function clientConfig(c: PostgresConnection, name: string): pg.ClientConfig {
-  const application_name = name.slice(0, 63);
-  if (c.password === undefined) return { connectionString: c.url, application_name };
-  const u = new URL(c.url);
-  return {
-    host: decodeURIComponent(u.hostname),
-    port: u.port ? Number(u.port) : 5432,
-    user: decodeURIComponent(u.username),
-    database: decodeURIComponent(u.pathname.slice(1)),
-    password: c.password,
-    application_name,
-  };
+/** `url` with `password` in its user info (percent-encoded), or unchanged without a password. */
+export function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`postgres.url is not a URL: ${url.replace(/:[^:@/]*@/, ':***@')}`);
+  }
+  if (!parsed.username) throw new Error('postgres.url names no user (postgresql://user@host/database): a password needs one');
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
+/** node-postgres client settings for `settings` plus `extra` (timeouts, application name); the password always applies. */
+export function pgClientConfig(settings: PgConnectionSettings, extra: Omit<pg.ClientConfig, 'connectionString' | 'password'> = {}): pg.ClientConfig {
+  return { ...extra, connectionString: withPassword(settings.url, settings.password) };
 }

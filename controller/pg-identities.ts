@@ -11,7 +11,7 @@ import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { Identities } from './identities.ts';
 import { migrate } from './migrations.ts';
-import { clientConfig, type PostgresConnection } from './pg-connection.ts';
+import { pgClientConfig, type PgConnectionSettings } from './pg-connection.ts';
 import { applySnapshot, captureChanges, forgetChangesAfter, heldChanges, loadWorkingCopy, mirroredTables, newestPending, sendChanges, syncPostgresSchema, type MirroredTable } from './pg-mirror.ts';
 
 /** The channel a change to the identities is announced on. */
@@ -19,8 +19,8 @@ export const IDENTITIES_CHANNEL = 'onair_identities';
 const identitiesOf = (tables: MirroredTable[]): MirroredTable[] => tables.filter((t) => t.name === 'identities');
 
 /** Runs `work` on the pair's identities, then writes what it changed to PostgreSQL in one transaction. */
-export async function withPostgresIdentities<T>(connection: PostgresConnection, clock: Clock, work: (ids: Identities) => Promise<T> | T): Promise<T> {
-  const client = new pg.Client({ ...clientConfig(connection, 'onair identities'), connectionTimeoutMillis: 10_000 });
+export async function withPostgresIdentities<T>(connection: PgConnectionSettings, clock: Clock, work: (ids: Identities) => Promise<T> | T): Promise<T> {
+  const client = new pg.Client({ ...pgClientConfig(connection, { application_name: 'onair identities' }), connectionTimeoutMillis: 10_000 });
   await client.connect();
   const db = new Database(':memory:');
   try {

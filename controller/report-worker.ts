@@ -8,11 +8,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { PostgresHistory } from './history-postgres.ts';
-import type { PostgresConnection } from './pg-connection.ts';
+import type { PgConnectionSettings } from './pg-connection.ts';
 import { buildReport, type ReportQuery } from './report.ts';
 
 export interface ReportJob {
-  connection: PostgresConnection;
+  connection: PgConnectionSettings;
   query: ReportQuery;
   /** Events written but not yet in PostgreSQL (of the types a report reads). */
   held: ControllerEvent[];

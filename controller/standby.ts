@@ -92,7 +92,7 @@ export class ControllerSeat {
           leader: leadership,
           standbyView: () => picture.handOver(),
           openStore: async (hooks) => {
-            const opened = await openPostgresStore({ client: leadership.client, term: leadership.term, hooks, onFenced: (reason) => leadership.lose(reason), replay, connection: { url, ...(password !== undefined ? { password } : {}) }, log });
+            const opened = await openPostgresStore({ client: leadership.client, session: () => leadership.client, term: leadership.term, hooks, onFenced: (reason) => leadership.lose(reason), replay, connection: { url, ...(password !== undefined ? { password } : {}) }, log });
             if (replay.length > 0) log.warn({ replayed: replay.length }, 'sent the writes the last term could not');
             loaded = opened.loaded;
             this.unsent = () => ({ term: leadership.term, changes: opened.unsent() });

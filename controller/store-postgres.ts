@@ -12,12 +12,14 @@ import { Store, type StoreHooks, type StoreMirror } from './store.ts';
 import { PostgresHistory } from './history-postgres.ts';
 import { followIdentities } from './pg-identities.ts';
 import type { HeldEvents } from './history.ts';
-import type { PostgresConnection } from './pg-connection.ts';
+import type { PgConnectionSettings } from './pg-connection.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface PostgresStoreOptions {
   /** The session holding the leader's lock, and its term. */
   client: pg.ClientBase;
+  /** The session to send writes on from now on (a leader that lived through an outage has a new one); `client` without it. */
+  session?: () => pg.ClientBase;
   term: number;
   hooks?: StoreHooks;
   /** The term was overtaken: PostgreSQL names another leader. */
@@ -25,7 +27,7 @@ export interface PostgresStoreOptions {
   /** Writes the previous term of this same controller could not send (its session ended): sent first, before loading. */
   replay?: Change[];
   /** How to open history's own connections (reads of the event log never use the leader's session). */
-  connection: PostgresConnection;
+  connection: PgConnectionSettings;
   log?: Logger;
 }
 
@@ -123,7 +125,7 @@ class OutboxDrain implements StoreMirror {
     try {
       do {
         this.again = false;
-        const sent = await drainOutbox({ db: this.db, tables: this.tables, client: this.o.client, term: this.o.term, onCommitted: (id, sent) => this.committed(id, sent) });
+        const sent = await drainOutbox({ db: this.db, tables: this.tables, client: this.o.session?.() ?? this.o.client, term: this.o.term, onCommitted: (id, sent) => this.committed(id, sent) });
         if (this.troubled && this.pending() === 0) {
           this.troubled = false;
           this.lastError = undefined;

@@ -97,7 +97,7 @@ describe.runIf(hasPostgres() && hasMosquitto())('two controllers on PostgreSQL d
         const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
         const proc = await controllerProcess(path.join(dir, name), {
           name,
-          postgres: { url: url.replace(`:${server.port}/`, `:${proxy.port}/`) },
+          postgres: server.login(url.replace(`:${server.port}/`, `:${proxy.port}/`), dir),
           broker: { embedded: false, url: broker.url },
           http: { enabled: false },
           detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 },
@@ -215,7 +215,8 @@ describe.runIf(hasPostgres() && hasMosquitto())('two controllers on PostgreSQL d
       expect(delivery(studio, log)).toEqual({ lost: 0, duplicated: 0 });
       const kills = takeovers.filter((t) => t.how === 'kill').map((t) => t.ms);
       expect(percentile(kills, 100), 'every takeover after a kill within 2 s').toBeLessThan(2_000);
-      expect(percentile(takeovers.map((t) => t.ms), 100), 'every takeover within 2 s').toBeLessThan(2_000);
+      // A pause or a cut waits out the 3 s lease (controller/leadership.ts): within 5 s (issue 20.6).
+      expect(percentile(takeovers.filter((t) => t.how !== 'kill').map((t) => t.ms), 100), 'every takeover after a pause or a cut within 5 s').toBeLessThanOrEqual(5_000);
       process.stdout.write(`takeover p50 ${percentile(takeovers.map((t) => t.ms), 50)} ms, p99 ${percentile(takeovers.map((t) => t.ms), 99)} ms; kill+failure → backup live p50 ${percentile(failoversAfterKill, 50)} ms\n`);
     } finally {
       for (const c of cleanup) await c().catch(() => undefined);

@@ -9,7 +9,7 @@ import { afterAll, beforeEach } from 'vitest';
 
 export const RESULTS_DIR = '.faults';
 
-export function recordResults(name: 'matrix' | 'fleet' | 'fuzz' | 'pair' | 'history', figures: () => object): void {
+export function recordResults(name: 'matrix' | 'fleet' | 'fuzz' | 'pair' | 'history' | 'lease', figures: () => object): void {
   let failed = false;
   beforeEach((ctx) => ctx.onTestFailed(() => void (failed = true)));
   afterAll(() => {

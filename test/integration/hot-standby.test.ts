@@ -50,7 +50,7 @@ async function pair(label: string, agentSettings: Record<string, unknown>, resta
   const member = async (name: string): Promise<ControllerProcess> => {
     const proc = await controllerProcess(path.join(dir, `${label}-${name}`), {
       name,
-      postgres: { url },
+      postgres: server.login(url, dir),
       broker: { embedded: false, url: broker.url },
       http: { enabled: false },
       onAir: true,

@@ -15,7 +15,9 @@ export class PairWatch {
   readonly leaders: Array<{ at: number; term: number; name: string }> = [];
   readonly commands: Array<{ at: number; agent: string; command: Command }> = [];
   readonly results: Array<{ id: string; status: string; error?: string }> = [];
-  readonly slotStates: Array<{ at: number; term: number | undefined }> = [];
+  readonly slotStates: Array<{ at: number; term: number | undefined; slot: string; state: string; onAir: boolean; active: string | null }> = [];
+  /** Every controller/state seen, retained ones included. */
+  readonly states: Array<{ at: number; online: boolean; onAir: boolean | undefined; term: number | undefined }> = [];
 
   private constructor(readonly client: MqttClient) {
     client.on('message', (t, p) => this.onMessage(t, p));
@@ -34,10 +36,11 @@ export class PairWatch {
       const d = codecs.controllerState.decode(p);
       if (!d.ok) return;
       this.state = d.value;
+      this.states.push({ at, online: d.value.online, onAir: d.value.onAir, term: d.value.leader?.term });
       if (d.value.online && d.value.leader) this.leaders.push({ at, term: d.value.leader.term, name: d.value.leader.name });
     } else if (t.startsWith(topic.slot(''))) {
       const d = codecs.slot.decode(p);
-      if (d.ok) this.slotStates.push({ at, term: d.value.term });
+      if (d.ok) this.slotStates.push({ at, term: d.value.term, slot: d.value.slot, state: d.value.state, onAir: d.value.onAir, active: d.value.active ? `${d.value.active.agent}/${d.value.active.device}` : null });
     } else if (t.endsWith('/commands')) {
       const d = codecs.command.decode(p);
       if (d.ok) this.commands.push({ at, agent: t.split('/')[3] ?? '', command: d.value });
