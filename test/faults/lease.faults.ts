@@ -4,7 +4,7 @@
  * Debian's Mosquitto, two agents; the machine loaded with LEASE_LOAD `yes > /dev/null` processes
  * (nice 0) on top of whatever else runs. Measured, in order:
  *   1. LEASE_QUIET_MS (10 min) with no fault at all: leader changes (goal 0), late renewals;
- *   2. LEASE_KILLS SIGKILLs of the leader: kill → new leader announced (goal p99 ≤ 1 s);
+ *   2. LEASE_KILLS SIGKILLs of the leader: kill → new leader announced (goal p99 ≤ 1 s, LEASE_KILL_P99_MS);
  *   3. LEASE_PAUSES SIGSTOPs and as many cuts of the leader's database link: → new leader (goal ≤ 5 s).
  * The load average is sampled every 10 s. Writes .faults/lease.json.
  */
@@ -25,6 +25,8 @@ const QUIET_MS = Number(process.env.LEASE_QUIET_MS ?? 600_000);
 const KILLS = Number(process.env.LEASE_KILLS ?? 30);
 const PAUSES = Number(process.env.LEASE_PAUSES ?? 3);
 const LOAD = Number(process.env.LEASE_LOAD ?? 8);
+/** The issue's goal; CI runs a shorter, lighter round with a regression bound instead (.ci/run). */
+const KILL_P99_MS = Number(process.env.LEASE_KILL_P99_MS ?? 1_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (values: number[], p: number): number | null => {
   if (values.length === 0) return null;
@@ -135,7 +137,7 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
       console.log(JSON.stringify({ loadSamples, ...figures }, null, 2));
 
       expect(changes).toBe(0);
-      expect(percentile(kills, 99)!).toBeLessThanOrEqual(1_000);
+      expect(percentile(kills, 99)!).toBeLessThanOrEqual(KILL_P99_MS);
       expect(Math.max(...pauses, ...cuts)).toBeLessThanOrEqual(5_000);
       expect(figures.staleCommands).toEqual({ sent: 0, executed: 0 });
     } finally {
