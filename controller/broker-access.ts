@@ -14,6 +14,7 @@
  */
 import type { AedesOptions, Client } from 'aedes';
 import type { Logger } from '../lib/logger.ts';
+import { payloadBound } from '../protocols/contract.ts';
 import { clientIdOwner, mayPublish, mayUseClientId, maySubscribe, type Identity } from '../protocols/access.ts';
 import type { LoginResult } from './identities.ts';
 
@@ -74,6 +75,12 @@ export function accessHooks(access: BrokerAccess, log: Logger): Pick<AedesOption
       // A will aedes publishes after its own restart has no client: only where anyone may publish.
       const who = client ? identities.get(client) : undefined;
       if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ is reserved')); // aedes' own default check
+      // Over the contract's bound for its topic: refused before aedes stores (retained) or forwards it.
+      const bound = payloadBound(packet.topic);
+      if (bound !== undefined && packet.payload.length > bound) {
+        log.warn({ client: client?.id, identity: describe(who), topic: packet.topic.slice(0, 200), bytes: packet.payload.length, bound, retain: packet.retain }, 'refused a publish over its topic’s payload bound (the client is disconnected; nothing is stored)');
+        return done(new Error(`${packet.payload.length} bytes on ${packet.topic} is over its bound of ${bound}`));
+      }
       if (!who) return done(client || access.allowAnonymous ? null : new Error('not authorised'));
       if (mayPublish(who, packet.topic)) return done(null);
       log.warn({ client: client?.id, identity: describe(who), topic: packet.topic.slice(0, 200), retain: packet.retain }, 'refused a publish the identity may not make (the client is disconnected; nothing is stored)');

@@ -268,6 +268,21 @@ export function parseTopic(mqttTopic: string): ParsedTopic | undefined {
   }
 }
 
+/**
+ * The largest payload `mqttTopic` may carry, or undefined for a topic outside the contract (the
+ * access rules decide those). The broker refuses a larger publish before it is stored or forwarded:
+ * the controller drops an oversized message unread, but a retained one would otherwise stay in the
+ * broker's memory for good (an enrolled agent publishing 900 KB "health" on made-up devices grew the
+ * controller by 1.3 GB).
+ */
+export function payloadBound(mqttTopic: string): number | undefined {
+  const parsed = parseTopic(mqttTopic);
+  if (!parsed || parsed.name === 'invalid') return undefined;
+  if (parsed.name === 'request') return isOperation(parsed.op) ? requestMaxBytes(parsed.op) : 64 * KiB;
+  if (parsed.name === 'response') return RESPONSE_MAX_BYTES;
+  return TOPICS[parsed.name].maxBytes;
+}
+
 export function isOperation(op: string): op is OperationName {
   return Object.hasOwn(OPERATIONS, op);
 }

@@ -18,6 +18,7 @@ import { request, withController } from '../../cli/request-client.ts';
 import { topic } from '../../protocols/contract.ts';
 import type { DesiredConfig } from '../../protocols/device-config.ts';
 import type { AgentState, DeviceHealth } from '../../protocols/schemas.ts';
+import { agentLogin } from '../support/rig.ts';
 import { closeClient, collect, rawClient, registerGear, removeDir, startController, tempDir, waitUntil } from './helpers.ts';
 
 const AGENT = 'agent-r';
@@ -31,9 +32,14 @@ const cacheFile = () => path.join(dir, 'state', `${AGENT}.desired-config.json`);
 const cached = (): DesiredConfig => JSON.parse(readFileSync(cacheFile(), 'utf8')) as DesiredConfig;
 
 /** `onair agent` as a studio machine runs it: its file names only the broker; its gear comes from the controller. */
-function spawnAgent(brokerUrl: string): ChildProcess {
+async function spawnAgent(brokerUrl: string): Promise<ChildProcess> {
   const file = path.join(dir, `${AGENT}.yaml`);
-  writeFileSync(file, stringify({ agentId: AGENT, broker: { url: brokerUrl }, heartbeatIntervalMs: 200, stateDir: 'state' }));
+  // It logs in as itself (an agent's client id is refused to any other login), its credential in a file.
+  const login = await agentLogin(brokerUrl, AGENT);
+  const passwordFile = path.join(dir, `${AGENT}.password`);
+  if (login.password) writeFileSync(passwordFile, `${login.password}\n`, { mode: 0o600 });
+  const broker = { url: login.url, ...(login.username ? { username: login.username } : {}), ...(login.password ? { passwordFile } : {}) };
+  writeFileSync(file, stringify({ agentId: AGENT, broker, heartbeatIntervalMs: 200, stateDir: 'state' }));
   const log = openSync(path.join(dir, `${AGENT}.log`), 'a');
   const child = spawn(process.execPath, [onairBin(), 'agent', '--config', file], { stdio: ['ignore', log, log] });
   agentProcess = child;
@@ -60,7 +66,7 @@ describe('an agent restarted without its controller', () => {
   it('runs its registered gear from the config it cached, then follows the controller again', async () => {
     dir = tempDir();
     controller = await startController({ dataDir: path.join(dir, 'controller') });
-    spawnAgent(controller.brokerUrl);
+    await spawnAgent(controller.brokerUrl);
     await registerGear(controller.brokerUrl, [{ agent: AGENT, devices: [{ id: 'cam-1', kind: 'camera' }] }]);
     await waitUntil(() => controller!.status().devices.find((d) => d.device === 'cam-1')?.status === 'ok', 10_000, 'cam-1 ok through the controller');
     await waitUntil(() => existsSync(cacheFile()), 5_000, 'the desired config cached');
@@ -77,7 +83,7 @@ describe('an agent restarted without its controller', () => {
     client = await rawClient(broker.url);
     const health = await collect(client, topic.deviceHealth(AGENT, '+'));
     const applied = await collect(client, topic.appliedConfig(AGENT));
-    spawnAgent(broker.url);
+    await spawnAgent(broker.url);
     await waitUntil(() => health.some((h) => (h.payload as DeviceHealth).status === 'ok' && h.topic === topic.deviceHealth(AGENT, 'cam-1')), 10_000, 'cam-1 monitored from the cache');
     expect(applied).toEqual([]); // nothing to confirm: no controller asked for anything
 
@@ -97,7 +103,7 @@ describe('an agent restarted without its controller', () => {
     const port = broker.port;
     const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'controller'), http: { enabled: false }, detection: { healthDeadlineMs: 1_000, recoverAfterMs: 300 } }), '(test)');
     const c = (controller = await Controller.start({ config, clock: systemClock, log: silentLogger() }));
-    spawnAgent(broker.url);
+    await spawnAgent(broker.url);
     await registerGear(broker.url, [{ agent: AGENT, devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }]);
     const status = (device: string) => c.status().devices.find((d) => d.device === device)?.status;
     await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok', 10_000, 'both cameras ok');
@@ -111,7 +117,7 @@ describe('an agent restarted without its controller', () => {
     // The machine room loses power: the broker restarts, and the agent comes up before it, from its cache (cam-1 included).
     await broker.close();
     const restartedAt = Date.now();
-    spawnAgent(`mqtt://127.0.0.1:${port}`);
+    await spawnAgent(`mqtt://127.0.0.1:${port}`);
     await new Promise((r) => setTimeout(r, 1_000)); // it probes its cached gear meanwhile
     broker = await startEmbeddedBroker({ port, host: '127.0.0.1', log: silentLogger() });
 
@@ -133,7 +139,7 @@ describe('an agent restarted without its controller', () => {
     const states = await collect(client, topic.agentState(AGENT));
     mkdirSync(path.dirname(cacheFile()), { recursive: true });
     writeFileSync(cacheFile(), '{"version": 3, "devices": [{"id": "cam-1"'); // cut off mid-write by an old crash
-    spawnAgent(broker.url);
+    await spawnAgent(broker.url);
     await waitUntil(() => states.some((s) => (s.payload as AgentState).online), 10_000, 'agent birth');
     expect(states.find((s) => (s.payload as AgentState).online)!.payload).toMatchObject({ online: true, devices: [] });
     const log = readFileSync(path.join(dir, `${AGENT}.log`), 'utf8');

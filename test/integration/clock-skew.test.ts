@@ -11,6 +11,7 @@ import { memoryKeptState, type KeptState } from '../../agent/kept-state.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Controller } from '../../controller/controller.ts';
+import { agentLogin } from '../support/rig.ts';
 import { agentConfig, closeClient, rawClient, registerGear, removeDir, simulate, startController, tempDir, waitUntil } from './helpers.ts';
 import { topic } from '../../protocols/contract.ts';
 
@@ -30,7 +31,11 @@ afterEach(async () => {
 const skewed = (offsetMs: number): Clock => ({ now: () => Date.now() + offsetMs });
 
 async function agentWithClock(url: string, id: string, clock: Clock, keptState: KeptState): Promise<Agent> {
-  const agent = new Agent({ config: agentConfig(url, id, []), drivers: builtInDrivers(), clock, log: silentLogger(), keptState });
+  // The agent logs in as itself: a client id of an agent's form is refused to any other login.
+  const login = await agentLogin(url, id);
+  const config = agentConfig(login.url, id, []);
+  if (login.username) config.broker.username = login.username;
+  const agent = new Agent({ config, drivers: builtInDrivers(), clock, log: silentLogger(), keptState, ...(login.password ? { brokerSecrets: { password: login.password } } : {}) });
   await agent.start(5_000);
   agents.push(agent);
   return agent;

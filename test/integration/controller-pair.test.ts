@@ -167,7 +167,10 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
     await waitUntil(() => /lost the lead: stopping without a word/.test(readFileSync(path.join(dir, 'ctl-c', 'controller.log'), 'utf8')), 20_000, 'ctl-c to give the lead up');
 
     expect(watch.commands.filter((x) => x.at >= cutAt && x.command.term === oldTerm)).toEqual([]);
-    expect(watch.commands.filter((x) => x.command.action === 'activate').map((x) => x.command.term)).toEqual([oldTerm + 1]);
+    // Every activate from the new term (a loaded machine may make the leader send it again after a timeout).
+    const activates = watch.commands.filter((x) => x.command.action === 'activate').map((x) => x.command.term);
+    expect(activates.length).toBeGreaterThan(0);
+    expect(new Set(activates)).toEqual(new Set([oldTerm + 1]));
     // Its broker session's will (controller/state offline) may come as it stops: the leader answers it with its own announcement.
     await waitUntil(() => watch.leader()?.name === 'ctl-d', 10_000, 'ctl-d still named the leader');
     expect(watch.leader()).toMatchObject({ name: 'ctl-d', term: oldTerm + 1 });

@@ -188,14 +188,18 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
 
     // A persistent session left by its owner: another login with its id gets a fresh session; the queued answer waits for the owner.
+    const goneFrom = mosquittoLog().length;
     await victims[1]!.client.endAsync();
+    // Mosquitto reads each socket in its own time: publish only once it has seen vic go, or the
+    // answer may reach vic's old connection instead of being queued (seen on a loaded machine).
+    await waitUntil(() => /Client vic disconnected/.test(mosquittoLog().slice(goneFrom)), 5_000, 'Mosquitto to see vic disconnect');
     await watcher.publishAsync(userResponseTopic('vic', 'status'), 'queued-for-vic', { qos: 1 });
     const taken = await attempt(asAgent(TAKERS.agent), TAKEOVER_IDS['user vic']);
     if (taken.refused !== false) throw new Error(`refused: ${taken.refused}`);
     // The owner's session is keyed by its username under use_username_as_clientid: vic comes back to it.
     const back = await victim(asUser('vic'), 'any-id-mosquitto-replaces', { subscribe: userResponseTopic('vic', 'status'), will: { topic: userRequestTopic('vic', 'status'), payload: 'will:vic' } });
     victims[1] = back;
-    await waitUntil(() => back.received.some((m) => m.endsWith('queued-for-vic')), 5_000, 'the owner’s queued answer');
+    await waitUntil(() => back.received.some((m) => m.endsWith('queued-for-vic')), 5_000, 'the owner’s queued answer').catch((e) => { console.log('DEBUGLOG', mosquittoLog().slice(goneFrom)); throw e; });
     expect(taken.received, 'the taker, connected all along, got none of it').toEqual([]);
     await taken.client.endAsync();
     await closeClient(watcher);

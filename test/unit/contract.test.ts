@@ -58,3 +58,15 @@ describe('published contract', () => {
     }
   });
 });
+
+describe('payloadBound', () => {
+  it('is the topic’s bound from the contract, the operation’s for requests, none outside the contract', async () => {
+    const { payloadBound, TOPICS, requestMaxBytes } = await import('../../protocols/contract.ts');
+    expect(payloadBound('onair/v1/agents/agent-a/devices/cam-1/health')).toBe(TOPICS.deviceHealth.maxBytes);
+    expect(payloadBound('onair/v1/agents/agent-a/state')).toBe(TOPICS.agentState.maxBytes);
+    expect(payloadBound('onair/v1/agents/agent-a/config')).toBe(TOPICS.desiredConfig.maxBytes);
+    expect(payloadBound('onair/v1/users/eve/requests/profile.add')).toBe(requestMaxBytes('profile.add'));
+    expect(payloadBound('onair/v1/controller/requests/status')).toBe(requestMaxBytes('status'));
+    expect(payloadBound('elsewhere/topic')).toBeUndefined();
+  });
+});

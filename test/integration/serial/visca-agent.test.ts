@@ -11,6 +11,7 @@ import { builtInDrivers } from '../../../agent/drivers/index.ts';
 import type { Controller } from '../../../controller/controller.ts';
 import { topic } from '../../../protocols/contract.ts';
 import { ViscaCameraSimulator } from '../../../simulators/visca-camera.ts';
+import { agentLogin } from '../../support/rig.ts';
 import { closeClient, collect, rawClient, removeDir, startController, tempDir, waitUntil } from '../helpers.ts';
 
 let dir: string;
@@ -26,12 +27,14 @@ beforeAll(async () => {
   camera = new ViscaCameraSimulator({ path: pair.b, moveMs: 50 });
   await camera.start();
   controller = await startController({ dataDir: dir });
+  // The agent logs in as itself: a client id of an agent's form is refused to any other login.
+  const login = await agentLogin(controller.brokerUrl, 'ptz-agent');
   const config = parseAgentConfig(
-    stringify({ agentId: 'ptz-agent', broker: { url: controller.brokerUrl }, devices: [{ id: 'ptz-1', driver: 'visca', kind: 'camera', options: { path: pair.a } }] }),
+    stringify({ agentId: 'ptz-agent', broker: { url: login.url, ...(login.username ? { username: login.username } : {}) }, devices: [{ id: 'ptz-1', driver: 'visca', kind: 'camera', options: { path: pair.a } }] }),
     'ptz-agent.yaml',
     builtInDrivers(),
   );
-  agent = new Agent({ config, drivers: builtInDrivers(), clock: systemClock, log: silentLogger() });
+  agent = new Agent({ config, drivers: builtInDrivers(), clock: systemClock, log: silentLogger(), ...(login.password ? { brokerSecrets: { password: login.password } } : {}) });
   await agent.start(5_000);
   client = await rawClient(controller.brokerUrl);
 });
