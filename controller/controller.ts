@@ -203,6 +203,7 @@ export class Controller {
       respond: (op, payload, user) => this.bus.publish(user === undefined ? responseTopic(op) : userResponseTopic(user, op), payload, { qos: 1, retain: false }),
       onInvalid: (op, reason) => this.intake.countInvalid(`controller/requests/${op}`, reason),
       limiter: new RateLimiter({ clock, perSecond: 10, burst: 30 }),
+      refusalAnswers: new RateLimiter({ clock, perSecond: 1, burst: 1 }),
       observe: (op, status, ms) => this.metrics.onRequest(op, status, ms),
       handlers: this.handlers(),
     });

@@ -23,6 +23,13 @@ export interface RequestRouterSettings {
   onInvalid: (op: string, reason: string) => void;
   /** Requests per logged-in user (anonymous ones, possible only on a loopback or explicitly open listener, are not limited). */
   limiter?: RateLimiter;
+  /**
+   * How often a user over `limiter` is told so over MQTT (per user). The rest of their requests are
+   * dropped unread and unanswered: each answer goes to every connection the user has subscribed, so
+   * answering a flood multiplied it (one viewer, 8 connections, ~27,000 requests/s: agents' heartbeats
+   * starved and a camera failed over with nothing wrong; found by an independent attack run).
+   */
+  refusalAnswers?: RateLimiter;
   /** Told of every answered request (metrics). */
   observe?: (op: OperationName, status: 'ok' | 'error', ms: number) => void;
 }
@@ -35,11 +42,21 @@ const unknownOperation = (op: string): string => {
 /** Why an answer is an error before any handler ran (an HTTP status picks from it). */
 export type Refusal = 'unknown' | 'invalid' | 'rate' | 'login';
 
+const tooMany = (user: string): string => `too many requests from ${user}: slow down (a stuck button?)`;
+
 export class RequestRouter {
   constructor(private readonly s: RequestRouterSettings) {}
 
   /** `user`: the logged-in person the topic names (the broker checked it); the payload's issuedBy is only a note then. */
   async handle(op: string, payload: Buffer, user?: string): Promise<void> {
+    // Over the limit: decided before anything is parsed, so a flood costs a map lookup per message.
+    const limit = user === undefined ? undefined : this.s.limiter?.take(user);
+    if (limit && !limit.allowed) {
+      if (limit.firstRefusal) this.s.log.warn({ user, op }, 'rate limit: refusing requests from this user until they slow down');
+      if (this.s.refusalAnswers && !this.s.refusalAnswers.take(user!).allowed) return;
+      this.answerInvalid(op, payload, tooMany(user!), user);
+      return;
+    }
     if (!isOperation(op)) {
       this.s.onInvalid(op, `unknown operation "${op}"`);
       this.answerInvalid(op, payload, `${unknownOperation(op)}; operations: ${KNOWN.join(', ')}`, user);
@@ -71,18 +88,18 @@ export class RequestRouter {
       this.s.onInvalid(op, checked.reason);
       return { answer: Buffer.from(JSON.stringify({ status: 'error', error: `invalid request: ${checked.reason}` })), ok: false, refusal: 'invalid' };
     }
+    const limit = this.s.limiter?.take(user);
+    if (limit && !limit.allowed) {
+      if (limit.firstRefusal) this.s.log.warn({ user, op, issuedBy: client }, 'rate limit: refusing requests from this user until they slow down');
+      return { answer: Buffer.from(JSON.stringify({ status: 'error', error: tooMany(user) })), ok: false, refusal: 'rate' };
+    }
     const { response, refusal } = await this.answer(op, 'http', (checked.value as { params: OperationParams<typeof op> }).params, user, client);
     const { bytes, sent } = this.encoded(op, 'http', response);
     return { answer: bytes, ok: sent === 'ok', ...(refusal ? { refusal } : {}) };
   }
 
-  /** Limits, the admin rule, the handler and its audit name: one answer, never a throw. */
+  /** The admin rule, the handler and its audit name: one answer, never a throw (the rate limit is checked before). */
   private async answer<O extends OperationName>(op: O, transaction: string, params: OperationParams<O>, user: string | undefined, issuedBy: string | undefined): Promise<{ response: OperationResponse<O>; refusal?: Refusal }> {
-    const limit = user === undefined ? undefined : this.s.limiter?.take(user);
-    if (limit && !limit.allowed) {
-      if (limit.firstRefusal) this.s.log.warn({ user, op, issuedBy }, 'rate limit: refusing requests from this user until they slow down');
-      return { response: { transaction, status: 'error', error: `too many requests from ${user}: slow down (a stuck button?)` } as OperationResponse<O>, refusal: 'rate' };
-    }
     // Enrolment answers carry credentials: never to an anonymous asker, whose answers anyone may read.
     if (user === undefined && OPERATION_ROLE[op] === 'admin') {
       return { response: { transaction, status: 'error', error: `"${op}" needs a login with the admin role` } as OperationResponse<O>, refusal: 'login' };

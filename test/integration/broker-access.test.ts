@@ -155,16 +155,44 @@ describe('the embedded broker with logins', () => {
     expect(await published, 'a request in another user’s name').toBe(true);
     await closeClient(viewer);
 
-    // A stuck button: 60 requests at once from one user are answered, the excess with "slow down".
+    // A stuck button: 60 requests at once from one user; the burst is answered, the excess told
+    // "slow down" at most once a second and otherwise dropped unanswered (each answer goes to every
+    // connection the user subscribed: answering a flood multiplied it).
     const flooder = await rawClient(asUser('vic'));
     const answers: string[] = [];
     flooder.on('message', (_t, p) => answers.push((JSON.parse(p.toString()) as { status: string; error?: string }).error ?? 'ok'));
     await flooder.subscribeAsync(userResponseTopic('vic', 'status'), { qos: 1 });
+    const sentAt = Date.now();
     for (let i = 0; i < 60; i += 1) flooder.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: `flood-${i}`, params: {} }), { qos: 1 });
-    await waitUntil(() => answers.length === 60, 5_000, 'every request answered');
+    await waitUntil(() => answers.some((a) => a.startsWith('too many requests from vic')), 5_000, 'the excess told to slow down');
+    // The last request's echo: a request sent after the flood is answered (or refused) in order.
+    flooder.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: 'after', params: {} }), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    const seconds = Math.ceil((Date.now() - sentAt) / 1000);
     expect(answers.filter((a) => a === 'ok').length, 'the burst (less what vic asked just before)').toBeGreaterThanOrEqual(25);
-    expect(answers.filter((a) => a.startsWith('too many requests from vic')).length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.startsWith('too many requests from vic')).length, 'refusals answered at most once a second').toBeLessThanOrEqual(seconds + 1);
     await closeClient(flooder);
+
+    // The same flood from 8 connections of one login, each subscribed to its answers: each connection
+    // hears the burst and a refusal a second, not one answer per request (it starved the agents'
+    // heartbeats and failed a camera over in an independent attack run).
+    const fleet = await Promise.all(Array.from({ length: 8 }, () => rawClient(asUser('vic'))));
+    const heard = fleet.map(() => 0);
+    await Promise.all(fleet.map(async (c, i) => {
+      c.on('message', () => (heard[i]! += 1));
+      await c.subscribeAsync(userResponseTopic('vic', 'status'), { qos: 0 });
+    }));
+    await new Promise((r) => setTimeout(r, 3_000)); // the bucket refills: the burst is vic's again
+    const floodFrom = Date.now();
+    for (let round = 0; round < 10; round += 1) {
+      for (const c of fleet) for (let i = 0; i < 100; i += 1) c.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: `f-${round}-${i}`, params: {} }), { qos: 0 });
+      await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    const floodSeconds = Math.ceil((Date.now() - floodFrom) / 1000);
+    for (const n of heard) expect(n, '8,000 requests: the burst plus a refusal a second, per connection').toBeLessThanOrEqual(30 + 10 * floodSeconds + floodSeconds + 1);
+    for (const c of fleet) await closeClient(c);
+    expect(controller.status().slots[0]!.active?.device, 'nothing failed over').toBe('cam-1');
 
     await ask(asUser('eve'), 'failover', { slot: SLOT, reason: 'rehearsal' }, 5_000);
     expect(controller.status().slots[0]!.active?.device).toBe('cam-2');
