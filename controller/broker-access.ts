@@ -24,6 +24,7 @@ export interface BrokerAccess {
   allowAnonymous: boolean;
 }
 
+const REQUEST_TOPIC = /^onair\/v1\/(?:users\/[^/]+|controller)\/requests\//;
 const describe = (who: Identity | undefined): string => (!who ? 'anonymous' : who.kind === 'agent' ? `agent ${who.id}` : who.kind === 'user' ? `user ${who.name} (${who.role})` : `controller${who.name ? ` ${who.name}` : ''}`);
 /** The address a client connected from (a TCP or TLS socket); undefined for an in-process stream. */
 const sourceOf = (client: Client): string | undefined => (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress;
@@ -76,7 +77,9 @@ export function accessHooks(access: BrokerAccess, log: Logger): Pick<AedesOption
       const who = client ? identities.get(client) : undefined;
       if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ is reserved')); // aedes' own default check
       // Over the contract's bound for its topic: refused before aedes stores (retained) or forwards it.
-      const bound = payloadBound(packet.topic);
+      // A live request is left to the controller, which answers one too big with the reason (the
+      // frame limit still bounds it); a retained one would be stored, so it is bounded like the rest.
+      const bound = !packet.retain && REQUEST_TOPIC.test(packet.topic) ? undefined : payloadBound(packet.topic);
       if (bound !== undefined && packet.payload.length > bound) {
         log.warn({ client: client?.id, identity: describe(who), topic: packet.topic.slice(0, 200), bytes: packet.payload.length, bound, retain: packet.retain }, 'refused a publish over its topic’s payload bound (the client is disconnected; nothing is stored)');
         return done(new Error(`${packet.payload.length} bytes on ${packet.topic} is over its bound of ${bound}`));

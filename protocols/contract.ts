@@ -278,7 +278,9 @@ export function parseTopic(mqttTopic: string): ParsedTopic | undefined {
 export function payloadBound(mqttTopic: string): number | undefined {
   const parsed = parseTopic(mqttTopic);
   if (!parsed || parsed.name === 'invalid') return undefined;
-  if (parsed.name === 'request') return isOperation(parsed.op) ? requestMaxBytes(parsed.op) : 64 * KiB;
+  // Requests: the largest any operation takes; the controller answers one too big for its own
+  // operation with the reason, which a disconnect would not tell.
+  if (parsed.name === 'request') return requestMaxBytes('profile.add');
   if (parsed.name === 'response') return RESPONSE_MAX_BYTES;
   return TOPICS[parsed.name].maxBytes;
 }
