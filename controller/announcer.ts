@@ -24,8 +24,6 @@ export interface AnnouncerDependencies {
   durable: () => Promise<boolean> | undefined;
 }
 
-/** Events kept for the live feed while the lead is unproven; beyond this the oldest are left to the event log. */
-const MAX_HELD_EVENTS = 1_000;
 
 export class Announcer {
   /**
@@ -35,8 +33,6 @@ export class Announcer {
    * They go out, in order, the moment the lead is proven again; a lost lead takes them with it.
    */
   private readonly held = new Map<string, { name: TopicName; payload: unknown }>();
-  /** Events stored while the lead was not proven, oldest first (bounded: the event log has them all). */
-  private readonly heldEvents: ControllerEvent[] = [];
 
   constructor(private readonly d: AnnouncerDependencies) {
     d.leader?.onFresh?.(() => this.sendHeld());
@@ -65,13 +61,22 @@ export class Announcer {
   }
 
   private sendEvent(stored: ControllerEvent): void {
-    if (!this.d.bus()?.connected) return;
-    // Stored, but the lead not proven this moment (a late renewal, PostgreSQL being reached again): sent, in order, once it is.
-    if (!this.mayAct() && this.d.leader?.onFresh) {
-      if (this.heldEvents.push(stored) > MAX_HELD_EVENTS) this.heldEvents.shift();
+    const bus = this.d.bus();
+    if (!bus?.connected) return;
+    // Committed under a term that held the lead (the write checked it in its own transaction): a
+    // fact, so it goes out whatever the lead is now. Fencing is for what acts or claims the present
+    // (commands, retained states); holding a committed event back while the lead was unproven and
+    // dropping it with a lost lead left it in the database and never on the live feed (the chaos
+    // run's cut database link: 11 such events).
+    let bytes: Buffer;
+    try {
+      bytes = encode('controllerEvents', stored);
+    } catch (err) {
+      this.d.counters.unpublishable! += 1;
+      this.d.log.error({ topic: topic.controllerEvents(), err: errorMessage(err) }, 'refused to publish a payload that breaks the contract');
       return;
     }
-    this.publish('controllerEvents', topic.controllerEvents(), stored);
+    bus.publish(topic.controllerEvents(), bytes, { qos: TOPICS.controllerEvents.qos, retain: TOPICS.controllerEvents.retain });
   }
 
   /** A payload that breaks our own contract is a bug: logged and counted, never thrown into whoever called. */
@@ -102,10 +107,9 @@ export class Announcer {
   sendHeld(): void {
     if (!this.mayAct()) return;
     // Off the broker: its next connect republishes every retained state anyway, and events go out only live.
-    if (!this.d.bus()?.connected) return void this.heldEvents.splice(0);
+    if (!this.d.bus()?.connected) return;
     const held = [...this.held];
     this.held.clear();
     for (const [mqttTopic, h] of held) this.publish(h.name, mqttTopic, h.payload as PayloadOf<typeof h.name>);
-    for (const e of this.heldEvents.splice(0)) this.publish('controllerEvents', topic.controllerEvents(), e);
   }
 }
