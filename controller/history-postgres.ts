@@ -155,13 +155,12 @@ export class PostgresHistory implements History {
       parts.push([`SELECT seq, ts, type, agent, device, slot, by, reason, data FROM history_transitions WHERE ${inRanges(plan.summarized)}`, []]);
       parts.push([`SELECT seq, ts, type, agent, device, slot, by, reason, data FROM events WHERE seq > $1 AND (${inRanges(plan.summarized)}) AND type = ANY($2::text[])`, [plan.upto, states]]);
     }
-    for (const [sql, args] of parts) events.push(...(await this.cursor(sql, args)));
+    for (const [sql, args] of parts) await this.cursor(sql, args, events);
     return merged(events, held);
   }
 
-  /** The rows of one statement as events, fetched through a cursor in pages of CURSOR_PAGE. */
-  private async cursor(sql: string, args: unknown[]): Promise<ControllerEvent[]> {
-    const events: ControllerEvent[] = [];
+  /** The rows of one statement as events appended to `events`, fetched through a cursor in pages of CURSOR_PAGE. */
+  private async cursor(sql: string, args: unknown[], events: ControllerEvent[]): Promise<void> {
     const client = await this.pool.connect();
     let failed = false;
     try {
@@ -182,7 +181,6 @@ export class PostgresHistory implements History {
       // A session whose transaction failed is not given back to the pool as it is.
       client.release(failed);
     }
-    return events;
   }
 
   /**
