@@ -5,8 +5,8 @@
  * ones, so this is bookkeeping, not a rule) are copied once into `history_transitions`, and the day
  * is recorded in `history_days` with the last event number it saw. A report then reads whole past
  * days from there, and only the edges of its period (and anything written into a summarized day
- * afterwards) from `events`. Both seats may summarize: a day is claimed in the statement that
- * copies it, so it is copied once.
+ * afterwards) from `events`. Two leaders may overlap (a takeover while the old one still runs): a
+ * day is claimed in the statement that copies it, so it is copied once.
  */
 import type pg from 'pg';
 import { STATE_TYPES } from './report.ts';

@@ -78,7 +78,7 @@ export class PostgresHistory implements History {
       await pool.query(SUMMARY_TABLES);
       await summarizeDays(indexer, () => this.closed);
     })()
-      .catch((err: unknown) => void (this.closed || log?.warn({ err: errorMessage(err) }, 'could not create the indexes of the event history; reads stay correct but slower')))
+      .catch((err: unknown) => void (this.closed || log?.warn({ err: errorMessage(err) }, 'could not create the indexes or the day summaries of the event history; reads stay correct but slower')))
       .finally(() => indexer.end().catch(() => undefined));
     // Then each day once it is over; on a client of its own, so reports keep the pool.
     this.summarizer = setInterval(() => void this.summarize(log), SUMMARIZE_EVERY_MS);
