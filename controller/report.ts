@@ -27,7 +27,8 @@ export interface ReportQuery {
 const DOWN_SLOT = new Set<string>(['down', 'failing_over']);
 const DOWN_DEVICE = new Set<string>(['failed', 'offline']);
 
-export function buildReport(events: readonly ControllerEvent[], q: ReportQuery): ReliabilityReport {
+export function buildReport(log: readonly ControllerEvent[], q: ReportQuery): ReliabilityReport {
+  const events = withoutRepeats(log);
   const target = q.target ?? 0.01;
   const shows = showIntervals(events, q).map((s) => showReport(events, s));
   const onAirMs = sum(shows.map((s) => s.onAirMs));
@@ -47,6 +48,32 @@ export function buildReport(events: readonly ControllerEvent[], q: ReportQuery):
     devices: deviceReports(events, q, members),
     tests: { preshow: passRate(events, q, 'preshow', members), maintenance: passRate(events, q, 'maintenance', members) },
   };
+}
+
+/** The state streams: one per device and one per slot (controller/history-postgres.ts collapses their repeats the same way). */
+export const STATE_TYPES = ['device.state', 'slot.state'] as const;
+
+/**
+ * The log without repeats: a state event that says word for word what the previous event of its
+ * stream said (same type, agent, device, slot, by, reason and data; only its time differs) is no
+ * change — the device or slot was already there — so it counts as no second failure, lists no
+ * second entry and does not move when a stay began. Its stream's first event stays. A reader may
+ * drop repeats before they get here (PostgreSQL does, so a long history of repeats does not
+ * travel); dropping them again here is then a no-op.
+ */
+export function withoutRepeats(events: readonly ControllerEvent[]): ControllerEvent[] {
+  const last = new Map<string, string>();
+  const kept: ControllerEvent[] = [];
+  for (const e of events) {
+    if (e.type === 'device.state' || e.type === 'slot.state') {
+      const stream = `${e.type}\u0000${e.agent ?? ''}\u0000${e.device ?? ''}\u0000${e.slot ?? ''}`;
+      const said = JSON.stringify([e.by ?? '', e.reason ?? '', e.data]);
+      if (last.get(stream) === said) continue;
+      last.set(stream, said);
+    }
+    kept.push(e);
+  }
+  return kept;
 }
 
 interface ShowSpan {

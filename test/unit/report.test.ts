@@ -167,3 +167,17 @@ describe('a show’s stream in the report', () => {
     expect(buildReport(log, { since: T0 - 4 * H, until: T0 + 5 * H }).shows[0]!.stream).toBeUndefined();
   });
 });
+
+describe('repeats in the log', () => {
+  it('counts a state event that repeats the previous one of its stream word for word as no change', () => {
+    const at = (ts: number) => T0 + ts;
+    const same = [dev(-H, 'cam-9', 'unknown', 'ok'), dev(0, 'cam-9', 'ok', 'failed'), dev(60_000, 'cam-9', 'ok', 'failed'), dev(120_000, 'cam-9', 'ok', 'failed'), dev(H, 'cam-9', 'failed', 'ok')];
+    // The same words but from another reason: a change of what was said, kept.
+    const other = { ...dev(180_000, 'cam-9', 'ok', 'failed'), reason: 'another reason' };
+    const q = { since: at(-2 * H), until: at(2 * H) };
+    const device = (events: ControllerEvent[]) => buildReport(events, q).devices.find((d) => d.device === 'cam-9')!;
+    expect(device(same)).toMatchObject({ failures: 1, downMs: H, mttrMs: H });
+    const withOther = [...same.slice(0, 4), other, same[4]!];
+    expect(device(withOther).failures).toBe(2);
+  });
+});
