@@ -16,7 +16,7 @@ import type { Logger } from '../lib/logger.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { pgClientConfig, type PgConnectionSettings } from './pg-connection.ts';
 import type { CorruptRowHandler } from './stored-rows.ts';
-import { CONTEXT_TYPES, eventsFilter, matches, merged, onAirFlag, PAGE, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
+import { LAST_ON_AIR_SQL, CONTEXT_TYPES, eventsFilter, matches, merged, onAirFlag, PAGE, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
 
 /** The indexes history reads need (the mirrored tables get their primary keys only). */
 const INDEXES = { onair_events_ts: '(ts, seq)', onair_events_type: '(type, seq)', onair_events_slot: '(slot, seq)', onair_events_device: '(device, seq)' } as const;
@@ -38,14 +38,21 @@ export class PostgresHistory implements History {
   /** Its own session, without the reads' statement timeout: an index on a long history takes a while. */
   private readonly indexer: pg.Client | undefined;
   private closed = false;
+  /**
+   * The last on-air change as the takeover's snapshot read it (null: none), for the first lastOnAir
+   * only: the controller asks once at start, and a new leader must not wait for this pool's first
+   * connection (a new backend and a SCRAM login) to know whether a show is on air.
+   */
+  private lastOnAirAtOpen: string | null | undefined;
 
   constructor(
     private readonly connection: PgConnectionSettings,
     private readonly held: HeldEvents,
     private readonly onCorrupt: CorruptRowHandler,
     log?: Logger,
-    options: { indexes?: boolean } = {},
+    options: { indexes?: boolean; lastOnAirAtOpen?: string | null } = {},
   ) {
+    this.lastOnAirAtOpen = options.lastOnAirAtOpen;
     this.pool = new pg.Pool({ ...pgClientConfig(connection, { application_name: 'onair-controller history' }), max: 2, idleTimeoutMillis: 30_000, statement_timeout: STATEMENT_TIMEOUT_MS });
     this.pool.on('error', () => undefined); // an idle client's failure: the next query opens another
     // One connection opened now, while the takeover loads the state: the first read (lastOnAir at start) does not wait for it.
@@ -97,7 +104,10 @@ export class PostgresHistory implements History {
   async lastOnAir(): Promise<boolean | undefined> {
     const held = this.held().filter((e) => e.type === 'onair.changed').at(-1);
     if (held) return onAirFlag(JSON.stringify(held.data));
-    const rows = await this.rows("SELECT data FROM events WHERE type = 'onair.changed' ORDER BY seq DESC LIMIT 1", []);
+    const atOpen = this.lastOnAirAtOpen;
+    this.lastOnAirAtOpen = undefined; // once: later changes are the leader's own (held, then committed)
+    if (atOpen !== undefined) return onAirFlag(atOpen ?? undefined);
+    const rows = await this.rows(LAST_ON_AIR_SQL, []);
     return onAirFlag(rows[0]?.data);
   }
 
