@@ -377,7 +377,10 @@ export class Leadership {
 
   /**
    * The lock on a new session. Held by our own old session (its backend not gone yet after the socket
-   * closed): that backend is ended and the lock asked for again at once, before a standby's poll.
+   * closed): that backend is ended and the lock asked for again at once. A standby queued for the
+   * lock (waitForLock) is granted it first when that backend ends: a leader whose own session alone
+   * was lost while PostgreSQL stayed up loses the lead to it (a new term, fenced as ever); after an
+   * outage of PostgreSQL itself the standby's session is gone too and it waits afterOutageMs.
    */
   private static async retake(client: pg.Client, oldPid: number | undefined, name: string): Promise<boolean> {
     for (let attempt = 0; attempt < 50; attempt += 1) {
@@ -398,7 +401,7 @@ export class Leadership {
     return false;
   }
 
-  /** Gives the lead up (a clean stop): the standby takes it at its next poll. */
+  /** Gives the lead up (a clean stop): the standby queued for the lock gets it at once. */
   async release(): Promise<void> {
     if (this.lost === undefined) {
       this.lost = 'released';
