@@ -39,20 +39,20 @@ export class PostgresHistory implements History {
   private readonly indexer: pg.Client | undefined;
   private closed = false;
   /**
-   * The last on-air change as the takeover's snapshot read it (null: none), for the first lastOnAir
-   * only: the controller asks once at start, and a new leader must not wait for this pool's first
-   * connection (a new backend and a SCRAM login) to know whether a show is on air.
+   * The last on-air change as the takeover's snapshot read it (null: none; undefined once an event
+   * of this leader reached PostgreSQL): a new leader must not wait for this pool's first connection
+   * (a new backend and a SCRAM login) to know whether a show is on air.
    */
-  private lastOnAirAtOpen: string | null | undefined;
+  private readonly lastOnAirAtOpen: () => string | null | undefined;
 
   constructor(
     private readonly connection: PgConnectionSettings,
     private readonly held: HeldEvents,
     private readonly onCorrupt: CorruptRowHandler,
     log?: Logger,
-    options: { indexes?: boolean; lastOnAirAtOpen?: string | null } = {},
+    options: { indexes?: boolean; lastOnAirAtOpen?: () => string | null | undefined } = {},
   ) {
-    this.lastOnAirAtOpen = options.lastOnAirAtOpen;
+    this.lastOnAirAtOpen = options.lastOnAirAtOpen ?? (() => undefined);
     this.pool = new pg.Pool({ ...pgClientConfig(connection, { application_name: 'onair-controller history' }), max: 2, idleTimeoutMillis: 30_000, statement_timeout: STATEMENT_TIMEOUT_MS });
     this.pool.on('error', () => undefined); // an idle client's failure: the next query opens another
     // One connection opened now, while the takeover loads the state: the first read (lastOnAir at start) does not wait for it.
@@ -104,8 +104,7 @@ export class PostgresHistory implements History {
   async lastOnAir(): Promise<boolean | undefined> {
     const held = this.held().filter((e) => e.type === 'onair.changed').at(-1);
     if (held) return onAirFlag(JSON.stringify(held.data));
-    const atOpen = this.lastOnAirAtOpen;
-    this.lastOnAirAtOpen = undefined; // once: later changes are the leader's own (held, then committed)
+    const atOpen = this.lastOnAirAtOpen();
     if (atOpen !== undefined) return onAirFlag(atOpen ?? undefined);
     const rows = await this.rows(LAST_ON_AIR_SQL, []);
     return onAirFlag(rows[0]?.data);

@@ -74,7 +74,9 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Opened
   captureChanges(db, tables, () => mirror.kick());
   identities.start();
   const onCorrupt = o.hooks?.onCorrupt ?? (() => undefined);
-  const lastOnAirAtOpen = (results[0]?.[0] as { data?: string } | undefined)?.data ?? null;
+  const lastOnAir = (results[0]?.[0] as { data?: string } | undefined)?.data ?? null;
+  // The snapshot's answer holds until an event of this leader reaches PostgreSQL (one not yet sent is read from the working copy).
+  const lastOnAirAtOpen = (): string | null | undefined => (mirror.eventsCommitted === 0 ? lastOnAir : undefined);
   const history = { lastSeq, open: (held: HeldEvents) => new PostgresHistory(o.connection, held, onCorrupt, o.log, { lastOnAirAtOpen }) };
   const store = new Store(db, { ...o.hooks, mirror, history });
   return { store, unsent: () => mirror.unsent, loaded: { rows, ms: Math.round(performance.now() - started) } };
@@ -90,6 +92,8 @@ class OutboxDrain implements StoreMirror {
   /** Filled at close: what never reached PostgreSQL (nothing once fenced: another leader's state stands). */
   unsent: Change[] = [];
   private committedId = 0;
+  /** Events this leader's commits carried to PostgreSQL (its history is no longer the takeover's snapshot once there is one). */
+  eventsCommitted = 0;
   /** Callers waiting for a change to be committed, oldest first (so events go out in order). */
   private readonly waiters: Array<{ target: number; resolve: (ok: boolean) => void; timer: NodeJS.Timeout }> = [];
 
@@ -128,6 +132,7 @@ class OutboxDrain implements StoreMirror {
     // Sent events leave the working copy (PostgreSQL keeps them; the delete is not mirrored).
     let lastEvent = 0;
     for (const c of sent) if (HISTORY_TABLES.has(c.tbl) && c.op === 'upsert') lastEvent = Math.max(lastEvent, Number((JSON.parse(c.row) as { seq?: unknown }).seq) || 0);
+    if (lastEvent > 0) this.eventsCommitted += 1;
     if (lastEvent > 0 && this.db.open) this.db.prepare('DELETE FROM events WHERE seq <= ?').run(lastEvent);
     for (const w of [...this.waiters]) if (w.target <= id) this.release(w, true);
   }
