@@ -9,6 +9,7 @@ import type { BrokerSecrets } from './broker-link.ts';
 import type { ControllerConfig } from './config.ts';
 import type { Store, StoreHooks } from './store.ts';
 import type { StandbyView } from './standby-picture.ts';
+import type { TakeoverTimeline } from './takeover-timeline.ts';
 
 /** A controller's lead over a pair (controller/leadership.ts): who, which term, and whether it may still act. */
 export interface LeaderView {
@@ -39,4 +40,6 @@ export interface ControllerDependencies {
   retryBrokerAtStart?: boolean;
   /** A hot standby taking the lead: hands over what it saw while standing by (called on the first connect). */
   standbyView?: () => StandbyView;
+  /** A takeover's steps, from the lock to the first announcement (logged as `takeover timeline`). */
+  takeover?: TakeoverTimeline;
 }

@@ -95,6 +95,7 @@ export class Controller {
       onMigrated: (r) => log.info({ from: r.from, to: r.to, applied: r.applied }, 'brought the database schema up to date'),
     };
     this.store = this.d.openStore ? await this.d.openStore(hooks) : new Store(path.resolve(this.d.baseDir ?? process.cwd(), config.dataDir), hooks);
+    this.d.takeover?.mark('storeOpened');
     this.registry = new Registry(config.detection);
     this.console = new ConsoleHub({ clock, status: () => this.status(), history: this.store.history, record: (e) => this.record(e) });
     // Agents reconnect with backoff after a restart; give them this long before deadlines apply again.
@@ -226,11 +227,14 @@ export class Controller {
     // state at once, and a leader taking over a show on air announced `onAir: false` for the moment
     // until setOnAir below ran (issue 20.5). Nothing is recorded or published here (no bus yet, the
     // fleet blind); setOnAir below records the change as before.
+    this.d.takeover?.mark('partsBuilt');
     const wasOnAir = (await this.store.history.lastOnAir()) === true;
+    this.d.takeover?.mark('onAirRead');
     this.engine.setOnAir(config.onAir || wasOnAir, new Set(this.plan.shows.onAir().flatMap((show) => show.slots)));
     const secrets = this.d.brokerSecrets ?? readControllerBrokerSecrets(config.broker, this.d.baseDir ?? process.cwd());
     // Nothing about the fleet is known until the first connect (which begins the agents' grace).
     if (!config.broker.embedded) this.registry.linkLost();
+    this.d.takeover?.mark('brokerConnecting');
     const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p, source) => this.identities.login(u, p, source), listen: (bus) => this.listen(bus), retry: this.d.retryBrokerAtStart === true });
     this.brokerProblem = link.problem;
     this.broker = link.broker;
@@ -353,6 +357,7 @@ export class Controller {
     if (this.stopping) return;
     this.connects += 1;
     this.fleet.linkUp();
+    if (this.connects === 1) this.d.takeover?.mark('brokerConnected');
     if (this.connects > 1) this.record({ type: 'broker.restored', ts: this.d.clock.now(), reason: 'the controller reconnected to its broker; agents get their grace to re-announce', data: {} });
     const { deviceHealth, ...events } = controllerSubscriptions;
     // Health is retained state, not an event: the agent's QoS 1 publish already secures it at the
@@ -361,6 +366,7 @@ export class Controller {
     bus.subscribe([deviceHealth], 0);
     bus.subscribe(Object.values(events), 1);
     this.publishControllerState();
+    if (this.d.leader) this.d.takeover?.announced(this.d.leader.info.term);
     this.engine.publishAll();
     this.catalog.publishAllDesired();
     const view = this.connects === 1 ? this.d.standbyView?.() : undefined;

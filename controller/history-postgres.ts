@@ -17,7 +17,7 @@ import { errorMessage } from '../lib/timeout.ts';
 import { collapsedStates, DAY_MS, inRanges, planPeriod, SUMMARY_TABLES, summarizeDays } from './history-days.ts';
 import { pgClientConfig, type PgConnectionSettings } from './pg-connection.ts';
 import type { CorruptRowHandler } from './stored-rows.ts';
-import { CONTEXT_TYPES, eventsFilter, matches, merged, onAirFlag, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
+import { LAST_ON_AIR_SQL, CONTEXT_TYPES, eventsFilter, matches, merged, onAirFlag, PAGE, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
 
 /** The indexes history reads need (the mirrored tables get their primary keys only). */
 const INDEXES = { onair_events_ts: '(ts, seq)', onair_events_type: '(type, seq)', onair_events_slot: '(slot, seq)', onair_events_device: '(device, seq)' } as const;
@@ -47,14 +47,21 @@ export class PostgresHistory implements History {
   private readonly indexer: pg.Client | undefined;
   private summarizer: NodeJS.Timeout | undefined;
   private closed = false;
+  /**
+   * The last on-air change as the takeover's snapshot read it (null: none; undefined once an event
+   * of this leader reached PostgreSQL): a new leader must not wait for this pool's first connection
+   * (a new backend and a SCRAM login) to know whether a show is on air.
+   */
+  private readonly lastOnAirAtOpen: () => string | null | undefined;
 
   constructor(
     private readonly connection: PgConnectionSettings,
     private readonly held: HeldEvents,
     private readonly onCorrupt: CorruptRowHandler,
     log?: Logger,
-    options: { indexes?: boolean } = {},
+    options: { indexes?: boolean; lastOnAirAtOpen?: () => string | null | undefined } = {},
   ) {
+    this.lastOnAirAtOpen = options.lastOnAirAtOpen ?? (() => undefined);
     this.pool = new pg.Pool({ ...pgClientConfig(connection, { application_name: 'onair-controller history' }), max: 2, idleTimeoutMillis: 30_000, statement_timeout: STATEMENT_TIMEOUT_MS });
     this.pool.on('error', () => undefined); // an idle client's failure: the next query opens another
     // One connection opened now, while the takeover loads the state: the first read (lastOnAir at start) does not wait for it.
@@ -127,7 +134,9 @@ export class PostgresHistory implements History {
   async lastOnAir(): Promise<boolean | undefined> {
     const held = this.held().filter((e) => e.type === 'onair.changed').at(-1);
     if (held) return onAirFlag(JSON.stringify(held.data));
-    const rows = await this.rows("SELECT data FROM events WHERE type = 'onair.changed' ORDER BY seq DESC LIMIT 1", []);
+    const atOpen = this.lastOnAirAtOpen();
+    if (atOpen !== undefined) return onAirFlag(atOpen ?? undefined);
+    const rows = await this.rows(LAST_ON_AIR_SQL, []);
     return onAirFlag(rows[0]?.data);
   }
 

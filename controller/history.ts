@@ -96,6 +96,9 @@ export function merged(stored: readonly ControllerEvent[], held: readonly Contro
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/** The last on-air change's data (SQLite and PostgreSQL alike). */
+export const LAST_ON_AIR_SQL = "SELECT data FROM events WHERE type = 'onair.changed' ORDER BY seq DESC LIMIT 1";
+
 export function onAirFlag(data: string | undefined): boolean | undefined {
   if (data === undefined) return undefined;
   const parsed = parseJson(data);
@@ -145,7 +148,7 @@ export class SqliteHistory implements History {
   async lastOnAir(): Promise<boolean | undefined> {
     const held = this.held().filter((e) => e.type === 'onair.changed').at(-1);
     if (held) return onAirFlag(JSON.stringify(held.data));
-    return onAirFlag((this.db.prepare("SELECT data FROM events WHERE type = 'onair.changed' ORDER BY seq DESC LIMIT 1").get() as { data: string } | undefined)?.data);
+    return onAirFlag((this.db.prepare(LAST_ON_AIR_SQL).get() as { data: string } | undefined)?.data);
   }
 
   async reportEvents(since: number, until: number): Promise<ControllerEvent[]> {

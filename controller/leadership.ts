@@ -4,7 +4,7 @@
  * session that took it:
  *
  * - kill -9 or a crash closes the socket: PostgreSQL ends the session and frees the lock at once, so
- *   a kill is never waited out: the standby takes the lock at its next poll (pollMs);
+ *   a kill is never waited out: the standby, queued for the lock on the server, is granted it then;
  * - a paused process (SIGSTOP), a frozen VM or a cut network stops the leader's renewals, and the
  *   server's own `idle_session_timeout` / `idle_in_transaction_session_timeout` end its session
  *   after LEASE_MS whatever the network does, freeing the lock for the standby.
@@ -39,7 +39,7 @@ export interface LeadershipTiming {
   leaseMs: number;
   /** The leader proves it is alive this often. */
   renewMs: number;
-  /** A standby asks for the lock this often. */
+  /** The first wait before asking PostgreSQL again after it could not be reached (doubling up to 5 s). */
   pollMs: number;
   /** A leader whose session ended tries this long to take the same term up again on a new one. */
   resumeMs: number;
@@ -57,10 +57,14 @@ export interface LeadershipTiming {
  *   keeps its session; a kill does not wait for it at all (the socket closes), a pause or a cut is
  *   noticed by the server after it: standby leads after about lease + poll + start ≈ 3.5 s (goal 5 s);
  * - renewMs 250: twelve chances per lease; a renewal costs one primary-key read;
- * - pollMs 150: a killed leader is replaced within a poll plus the start (goal: p99 ≤ 1 s);
+ * - a standby queues for the lock on the server (Leadership.waitForLock): a killed leader is replaced
+ *   as soon as PostgreSQL ends its session, plus the new leader's start (goal: p99 ≤ 1 s);
  * - the leader stops trusting itself FENCE_MARGIN_MS before the server may end its session.
  */
 export const DEFAULT_LEADERSHIP_TIMING: LeadershipTiming = { leaseMs: 3_000, renewMs: 250, pollMs: 150, resumeMs: 30_000, afterOutageMs: 1_000 };
+
+/** A standby queues for the lock this long per query (see Leadership.waitForLock). */
+const LOCK_WAIT_MS = 1_000;
 
 /** How long before the server may end its session the leader stops acting: what it sends must arrive before another can lead. */
 const FENCE_MARGIN_MS = 500;
@@ -124,6 +128,8 @@ export class Leadership {
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
   /** Renewals that fired more than a renewal interval late, and the latest gap between two proven renewals. */
   readonly stats = { lateRenewals: 0, worstGapMs: 0, resumed: 0 };
+  /** When the lock was granted (performance.now()) and how long that query took: where a takeover's timeline starts. */
+  acquired = { lockedAt: 0, lockQueryMs: 0 };
 
   private constructor(
     private readonly o: LeadershipOptions,
@@ -148,37 +154,66 @@ export class Leadership {
   /** Waits until this controller holds the lock (a standby until then); resolves as the leader with a new term. */
   static async acquire(o: LeadershipOptions): Promise<Leadership> {
     const timing = { ...DEFAULT_LEADERSHIP_TIMING, ...o.timing };
-    let client: pg.Client | undefined;
+    const held: { client?: pg.Client | undefined } = {};
+    // A stop while queued for the lock: ending the session ends the wait (its query fails).
+    const onAbort = (): void => void held.client?.end().catch(() => undefined);
+    o.signal?.addEventListener('abort', onAbort, { once: true });
     let backoffMs = timing.pollMs;
     let outage = false;
-    for (;;) {
-      if (o.signal?.aborted) throw new Error('stopped while waiting to lead');
-      try {
-        if (!client) {
-          client = await openSession(o, timing);
-          if (outage) {
-            // The leader may have lived through the same outage: its term first (see afterOutageMs).
-            outage = false;
-            await sleep(timing.afterOutageMs, o.signal).catch(() => undefined);
-            continue;
+    try {
+      for (;;) {
+        if (o.signal?.aborted) throw new Error('stopped while waiting to lead');
+        try {
+          if (!held.client) {
+            held.client = await openSession(o, timing);
+            if (outage) {
+              // The leader may have lived through the same outage: its term first (see afterOutageMs).
+              outage = false;
+              await sleep(timing.afterOutageMs, o.signal).catch(() => undefined);
+              continue;
+            }
           }
+          const client = held.client;
+          const sentAt = performance.now();
+          if (await Leadership.waitForLock(client, timing)) {
+            const lockedAt = performance.now();
+            const info = await Leadership.newTerm(client, o);
+            const leadership = new Leadership(o, timing, client, info, sentAt);
+            leadership.acquired = { lockedAt, lockQueryMs: lockedAt - sentAt };
+            return leadership;
+          }
+          o.onWaiting?.('another controller holds the lock');
+          backoffMs = timing.pollMs;
+          continue; // the wait itself was the pause: queue for the lock again at once
+        } catch (err) {
+          if (o.signal?.aborted) throw new Error('stopped while waiting to lead');
+          o.onWaiting?.(`cannot reach PostgreSQL: ${errorMessage(err)}`);
+          await held.client?.end().catch(() => undefined);
+          held.client = undefined;
+          outage = true;
+          backoffMs = Math.min(backoffMs * 2, 5_000);
         }
-        const sentAt = performance.now();
-        const held = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY]);
-        if (held.rows[0]?.ok) {
-          const info = await Leadership.newTerm(client, o);
-          return new Leadership(o, timing, client, info, sentAt);
-        }
-        o.onWaiting?.('another controller holds the lock');
-        backoffMs = timing.pollMs;
-      } catch (err) {
-        o.onWaiting?.(`cannot reach PostgreSQL: ${errorMessage(err)}`);
-        await client?.end().catch(() => undefined);
-        client = undefined;
-        outage = true;
-        backoffMs = Math.min(backoffMs * 2, 5_000);
+        await sleep(backoffMs, o.signal).catch(() => undefined);
       }
-      await sleep(backoffMs, o.signal).catch(() => undefined);
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Queues for the lock on the server for at most LOCK_WAIT_MS (lock_timeout): PostgreSQL grants it
+   * the moment the holder's session ends — a killed leader's, at once — instead of at a standby's
+   * next poll, which on a loaded machine came late (kill → lock p99 456 ms with a 150 ms poll, load
+   * 6–13). Bounded, so a standby cut off from the server does not hold a granted lock past
+   * LOCK_WAIT_MS + the idle timeout. False: another controller still holds it.
+   */
+  private static async waitForLock(client: pg.Client, timing: LeadershipTiming): Promise<boolean> {
+    try {
+      await client.query(`SET lock_timeout = ${Math.min(LOCK_WAIT_MS, timing.leaseMs)}; SELECT pg_advisory_lock(${LEADER_LOCK_KEY})`);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === '55P03') return false; // lock_not_available: the wait timed out
+      throw err;
     }
   }
 
@@ -192,6 +227,7 @@ export class Leadership {
     try {
       const results = (await client.query(
         [
+          'SET lock_timeout = 0', // the wait's bound is for the wait only: the leader's own statements wait as they always did
           'BEGIN',
           'CREATE TABLE IF NOT EXISTS onair_leadership (id INTEGER PRIMARY KEY CHECK (id = 1), term BIGINT NOT NULL, holder TEXT NOT NULL, since BIGINT NOT NULL)',
           "INSERT INTO onair_leadership (id, term, holder, since) VALUES (1, 0, '', 0) ON CONFLICT (id) DO NOTHING",
@@ -199,7 +235,7 @@ export class Leadership {
           'COMMIT',
         ].join('; '),
       )) as unknown as Array<pg.QueryResult<{ term: string }>>;
-      const term = Number(results[3]?.rows[0]?.term ?? NaN);
+      const term = Number(results[4]?.rows[0]?.term ?? NaN);
       if (!Number.isSafeInteger(term)) throw new Error('onair_leadership gave no term');
       return { term, name: o.name, since };
     } catch (err) {
@@ -341,7 +377,10 @@ export class Leadership {
 
   /**
    * The lock on a new session. Held by our own old session (its backend not gone yet after the socket
-   * closed): that backend is ended and the lock asked for again at once, before a standby's poll.
+   * closed): that backend is ended and the lock asked for again at once. A standby queued for the
+   * lock (waitForLock) is granted it first when that backend ends: a leader whose own session alone
+   * was lost while PostgreSQL stayed up loses the lead to it (a new term, fenced as ever); after an
+   * outage of PostgreSQL itself the standby's session is gone too and it waits afterOutageMs.
    */
   private static async retake(client: pg.Client, oldPid: number | undefined, name: string): Promise<boolean> {
     for (let attempt = 0; attempt < 50; attempt += 1) {
@@ -362,7 +401,7 @@ export class Leadership {
     return false;
   }
 
-  /** Gives the lead up (a clean stop): the standby takes it at its next poll. */
+  /** Gives the lead up (a clean stop): the standby queued for the lock gets it at once. */
   async release(): Promise<void> {
     if (this.lost === undefined) {
       this.lost = 'released';

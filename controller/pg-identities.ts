@@ -40,17 +40,27 @@ export async function withPostgresIdentities<T>(connection: PgConnectionSettings
   }
 }
 
+/** The statement that makes a session hear identity changes (sent by the takeover's load, controller/store-postgres.ts). */
+export const LISTEN_IDENTITIES = `LISTEN ${IDENTITIES_CHANNEL}`;
+
 /**
  * The leader: whenever the identities change in PostgreSQL (IDENTITIES_CHANNEL), its working copy's
  * are replaced by PostgreSQL's. One statement on the leader's session (a few hundred rows, no
  * transaction of its own that could interleave with the mirror's); nothing is sent back.
+ *
+ * Called before the session LISTENs (the takeover's one-round-trip load does that), so no
+ * notification can come before the handler; one that comes before `start` (the working copy not yet
+ * loaded and captured) is acted on at `start`.
  */
-export async function followIdentities(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[], log?: Logger): Promise<void> {
+export function followIdentities(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[], log?: Logger): { start(): void } {
   const [table] = identitiesOf(tables);
-  if (!table) return;
+  if (!table) return { start: () => undefined };
   let running = false;
   let again = false;
+  let started = false;
+  let missed = false;
   const refresh = async (): Promise<void> => {
+    if (!started) return void (missed = true);
     if (running) return void (again = true);
     running = true;
     try {
@@ -75,5 +85,10 @@ export async function followIdentities(client: pg.ClientBase, db: Database.Datab
   client.on('notification', (m) => {
     if (m.channel === IDENTITIES_CHANNEL) void refresh();
   });
-  await client.query(`LISTEN ${IDENTITIES_CHANNEL}`);
+  return {
+    start: () => {
+      started = true;
+      if (missed) void refresh();
+    },
+  };
 }

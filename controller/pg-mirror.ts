@@ -62,14 +62,19 @@ export function postgresTable(t: MirroredTable): string {
   return `CREATE TABLE IF NOT EXISTS ${q(t.name)} (${cols.join(', ')}, PRIMARY KEY (${t.key.map(q).join(', ')}))`;
 }
 
+/** Every column of every table PostgreSQL has in the current schema: what syncPostgresSchema compares with. */
+const CATALOGUE = `SELECT c.relname AS table_name, a.attname AS column_name FROM pg_attribute a JOIN pg_class c ON a.attrelid = c.oid JOIN pg_namespace n ON c.relnamespace = n.oid
+       WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`;
+
 /** Creates what is missing in PostgreSQL (tables, and columns a later migration added), from one catalogue query. */
 export async function syncPostgresSchema(client: pg.ClientBase, tables: MirroredTable[]): Promise<void> {
-  const rows = (
-    await client.query<{ table_name: string; column_name: string }>(
-      `SELECT c.relname AS table_name, a.attname AS column_name FROM pg_attribute a JOIN pg_class c ON a.attrelid = c.oid JOIN pg_namespace n ON c.relnamespace = n.oid
-       WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`,
-    )
-  ).rows;
+  await addMissing(client, tables, (await client.query<CatalogueRow>(CATALOGUE)).rows);
+}
+
+type CatalogueRow = { table_name: string; column_name: string };
+
+/** The DDL for what the catalogue lacks; nothing is sent when nothing is missing (the usual case). */
+async function addMissing(client: pg.ClientBase, tables: MirroredTable[], rows: CatalogueRow[]): Promise<void> {
   const existing = new Map<string, Set<string>>();
   for (const r of rows) existing.set(r.table_name, (existing.get(r.table_name) ?? new Set()).add(r.column_name));
   for (const t of tables) {
@@ -128,6 +133,48 @@ export function applySnapshot(db: Database.Database, snapshot: Snapshot): number
 export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[]): Promise<{ rows: number; lastSeq: number }> {
   const { snapshot, lastSeq } = await readSnapshot(client, tables);
   return { rows: db.transaction(() => applySnapshot(db, snapshot))(), lastSeq };
+}
+
+/** What a takeover reads besides the state tables, in the same round trip. */
+export interface TakeoverReads {
+  /** Read inside the snapshot (one row or a few: it runs on the leader's session). */
+  inSnapshot?: string[];
+  /** Sent after the snapshot's COMMIT (LISTEN takes effect only then). */
+  after?: string[];
+}
+
+/**
+ * A takeover's load in ONE round trip (one simple-protocol query): the schema's catalogue, every
+ * state table in one REPEATABLE READ snapshot, the last event number, then `reads`. On a loaded
+ * machine each round trip waits for two processes' turns (measured at load 8: tens to hundreds of
+ * ms each), and a round trip per table was most of a kill's takeover. What the catalogue shows
+ * missing (a column a newer migration added) is added after; a table missing altogether (a first
+ * start) fails the query, and the load falls back to creating the schema, then reading it.
+ * Returns the rows copied, the last event number and the results of `reads` (in order).
+ */
+export async function loadTakeoverState(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[], reads: TakeoverReads = {}): Promise<{ rows: number; lastSeq: number; results: Array<Array<Record<string, unknown>>> }> {
+  const state = tables.filter((t) => !HISTORY_TABLES.has(t.name));
+  const inSnapshot = reads.inSnapshot ?? [];
+  const after = reads.after ?? [];
+  // The catalogue inside the snapshot: a multi-statement query is one implicit transaction, whose isolation level is set before any read.
+  const sql = ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', CATALOGUE, ...state.map((t) => `SELECT * FROM ${q(t.name)}`), 'SELECT MAX(seq) AS seq FROM events', ...inSnapshot, 'COMMIT', ...after];
+  let answers: Array<pg.QueryResult<Record<string, unknown>>>;
+  try {
+    answers = (await client.query(sql.join(';\n'))) as unknown as Array<pg.QueryResult<Record<string, unknown>>>;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if ((err as { code?: string }).code !== '42P01') throw err; // undefined_table: a first start; anything else is a real failure
+    await syncPostgresSchema(client, tables);
+    const { snapshot, lastSeq } = await readSnapshot(client, tables);
+    const results: Array<Array<Record<string, unknown>>> = [];
+    for (const statement of [...inSnapshot, ...after]) results.push((await client.query<Record<string, unknown>>(statement)).rows);
+    return { rows: db.transaction(() => applySnapshot(db, snapshot))(), lastSeq, results };
+  }
+  await addMissing(client, tables, answers[1]!.rows as CatalogueRow[]);
+  const snapshot: Snapshot = state.map((t, i) => ({ t, rows: answers[2 + i]!.rows }));
+  const lastSeq = Number(answers[2 + state.length]!.rows[0]?.seq ?? 0);
+  const results = [...inSnapshot.map((_, i) => answers[3 + state.length + i]!.rows), ...after.map((_, i) => answers[4 + state.length + inSnapshot.length + i]!.rows)];
+  return { rows: db.transaction(() => applySnapshot(db, snapshot))(), lastSeq, results };
 }
 
 function toSqlite(value: unknown, affinity: Affinity): unknown {

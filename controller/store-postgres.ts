@@ -7,10 +7,11 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { errorMessage } from '../lib/timeout.ts';
 import { migrate } from './migrations.ts';
-import { captureChanges, drainOutbox, FencedError, heldChanges, HISTORY_TABLES, loadWorkingCopy, mirroredTables, newestPending, outboxSize, sendChanges, syncPostgresSchema, type Change } from './pg-mirror.ts';
+import { captureChanges, drainOutbox, FencedError, heldChanges, HISTORY_TABLES, loadTakeoverState, mirroredTables, newestPending, outboxSize, sendChanges, syncPostgresSchema, type Change, type MirroredTable } from './pg-mirror.ts';
 import { Store, type StoreHooks, type StoreMirror } from './store.ts';
 import { PostgresHistory } from './history-postgres.ts';
-import { followIdentities } from './pg-identities.ts';
+import { followIdentities, LISTEN_IDENTITIES } from './pg-identities.ts';
+import { LAST_ON_AIR_SQL } from './history.ts';
 import type { HeldEvents } from './history.ts';
 import type { PgConnectionSettings } from './pg-connection.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -29,6 +30,10 @@ export interface PostgresStoreOptions {
   /** How to open history's own connections (reads of the event log never use the leader's session). */
   connection: PgConnectionSettings;
   log?: Logger;
+  /** A working copy migrated while standing by (prepareWorkingCopy): the takeover does not wait for it. */
+  prepared?: PreparedCopy;
+  /** A takeover's timeline: each step of opening, in ms since the lock. */
+  mark?: (step: string) => void;
 }
 
 export interface OpenedPostgresStore {
@@ -39,20 +44,41 @@ export interface OpenedPostgresStore {
   loaded: { rows: number; ms: number };
 }
 
+/** An empty working copy, migrated, and its tables: nothing in it needs the lock, so a standby makes it while it waits. */
+export interface PreparedCopy {
+  db: Database.Database;
+  tables: MirroredTable[];
+}
+
+export function prepareWorkingCopy(onMigrated?: StoreHooks['onMigrated']): PreparedCopy {
+  const db = new Database(':memory:');
+  migrate(db, onMigrated);
+  return { db, tables: mirroredTables(db) };
+}
+
 export async function openPostgresStore(o: PostgresStoreOptions): Promise<OpenedPostgresStore> {
   const started = performance.now();
-  const db = new Database(':memory:');
-  migrate(db, o.hooks?.onMigrated);
-  const tables = mirroredTables(db);
-  await syncPostgresSchema(o.client, tables);
-  if (o.replay?.length) await sendChanges(o.client, tables, o.term, o.replay);
-  const { rows, lastSeq } = await loadWorkingCopy(o.client, db, tables);
+  const { db, tables } = o.prepared ?? prepareWorkingCopy(o.hooks?.onMigrated);
+  o.mark?.('migrated');
+  if (o.replay?.length) {
+    // Only after an outage of this same leader (rare): the schema is there, its writes go first.
+    await syncPostgresSchema(o.client, tables);
+    await sendChanges(o.client, tables, o.term, o.replay);
+  }
+  // Before the LISTEN goes out: no notification can come before its handler.
+  const identities = followIdentities(o.client, db, tables, o.log);
+  // One round trip: schema check, state tables, last event number, the last on-air change, LISTEN.
+  const { rows, lastSeq, results } = await loadTakeoverState(o.client, db, tables, { inSnapshot: [LAST_ON_AIR_SQL], after: [LISTEN_IDENTITIES] });
+  o.mark?.('loaded');
   const mirror = new OutboxDrain(db, tables, o);
   captureChanges(db, tables, () => mirror.kick());
+  identities.start();
   const onCorrupt = o.hooks?.onCorrupt ?? (() => undefined);
-  const history = { lastSeq, open: (held: HeldEvents) => new PostgresHistory(o.connection, held, onCorrupt, o.log) };
+  const lastOnAir = (results[0]?.[0] as { data?: string } | undefined)?.data ?? null;
+  // The snapshot's answer holds until an event of this leader reaches PostgreSQL (one not yet sent is read from the working copy).
+  const lastOnAirAtOpen = (): string | null | undefined => (mirror.eventsCommitted === 0 ? lastOnAir : undefined);
+  const history = { lastSeq, open: (held: HeldEvents) => new PostgresHistory(o.connection, held, onCorrupt, o.log, { lastOnAirAtOpen }) };
   const store = new Store(db, { ...o.hooks, mirror, history });
-  await followIdentities(o.client, db, tables, o.log);
   return { store, unsent: () => mirror.unsent, loaded: { rows, ms: Math.round(performance.now() - started) } };
 }
 
@@ -66,6 +92,8 @@ class OutboxDrain implements StoreMirror {
   /** Filled at close: what never reached PostgreSQL (nothing once fenced: another leader's state stands). */
   unsent: Change[] = [];
   private committedId = 0;
+  /** Events this leader's commits carried to PostgreSQL (its history is no longer the takeover's snapshot once there is one). */
+  eventsCommitted = 0;
   /** Callers waiting for a change to be committed, oldest first (so events go out in order). */
   private readonly waiters: Array<{ target: number; resolve: (ok: boolean) => void; timer: NodeJS.Timeout }> = [];
 
@@ -104,6 +132,7 @@ class OutboxDrain implements StoreMirror {
     // Sent events leave the working copy (PostgreSQL keeps them; the delete is not mirrored).
     let lastEvent = 0;
     for (const c of sent) if (HISTORY_TABLES.has(c.tbl) && c.op === 'upsert') lastEvent = Math.max(lastEvent, Number((JSON.parse(c.row) as { seq?: unknown }).seq) || 0);
+    if (lastEvent > 0) this.eventsCommitted += 1;
     if (lastEvent > 0 && this.db.open) this.db.prepare('DELETE FROM events WHERE seq <= ?').run(lastEvent);
     for (const w of [...this.waiters]) if (w.target <= id) this.release(w, true);
   }

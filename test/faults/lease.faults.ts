@@ -98,11 +98,15 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
       figures.quiet = { ms: QUIET_MS, leaderChanges: changes, lateRenewals: count(/a lease renewal ran late/g) - lateBefore, notProven: count(/the lead is not proven/g), loadDuring: [...loadSamples] };
 
       // 2. Kills: the socket closes, the lock is free at once; the standby takes it at its next poll.
+      const timelines = () => ['ctl-a', 'ctl-b'].flatMap((name) => logOf(name).split('\n').filter((l) => l.includes('"takeover timeline"')).map((l) => JSON.parse(l) as { term: number; lockedAtWall: number; steps: Record<string, number> }));
+      const timelinesBefore = timelines().length;
       const kills: number[] = [];
+      const killedAtOf = new Map<number, number>(); // the new term → when its predecessor was killed
       for (let i = 0; i < KILLS; i += 1) {
         const before = watch.leader()!;
         const victim = members.get(before.name)!.proc;
         const killedAt = Date.now();
+        killedAtOf.set(before.term + 1, killedAt);
         await victim.kill();
         await waitUntil(() => watch.leader()?.term === before.term + 1 && watch.leader()?.name === other(before.name), 15_000, 'a new leader after the kill');
         kills.push(watch.leaders.find((l) => l.term === before.term + 1)!.at - killedAt);
@@ -111,6 +115,10 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
         await sleep(1_000);
       }
       figures.kill = { n: kills.length, p50: percentile(kills, 50), p99: percentile(kills, 99), max: percentile(kills, 100), all: kills };
+      // Where the new leaders' time went, lock → announced (controller/takeover-timeline.ts): p50 / p99 of each step.
+      const steps = timelines().slice(timelinesBefore).map((t) => ({ killToLock: t.lockedAtWall - (killedAtOf.get(t.term) ?? NaN), ...t.steps }));
+      const names = [...new Set(steps.flatMap((s) => Object.keys(s)))];
+      figures.killSteps = Object.fromEntries(names.map((n) => { const v = steps.map((s) => (s as Record<string, number>)[n]).filter((x): x is number => x !== undefined && !Number.isNaN(x)); return [n, { p50: percentile(v, 50), p99: percentile(v, 99), max: percentile(v, 100) }]; }));
 
       // 3. Pauses and cuts: only the server's idle timeout frees the lock.
       const pauses: number[] = [];

@@ -169,6 +169,48 @@ describe.skipIf(!hasPostgres())('the store on PostgreSQL: fencing, a database th
     await b.leadership.release();
   }, 60_000);
 
+  it('a takeover reads the state in one round trip on the leader\'s session (schema, every state table, the last on-air change, LISTEN)', async () => {
+    const url = await server!.database();
+    const a = await open(url);
+    a.store.appendEvent(onAir(1));
+    a.store.saveSlotActive('studio-a/cam', { agent: 'agent-a', device: 'cam-2' }, 1);
+    await a.store.identities(systemClock).addUser('eve', 'engineer', 'a long password 1');
+    expect(await a.store.durable()).toBe(true);
+    await a.store.close();
+    await a.leadership.release();
+    // On a loaded machine every round trip waits for two processes' turns: one per table was most of a kill's takeover.
+    const leadership = await Leadership.acquire({ url, name: 'test', clock: systemClock, log: silentLogger() });
+    const sent: string[] = [];
+    const query = leadership.client.query.bind(leadership.client) as (...args: unknown[]) => unknown;
+    (leadership.client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => (sent.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text).slice(0, 60)), query(...args));
+    const b = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: () => undefined, connection: { url } });
+    expect(sent, 'round trips on the leader\'s session while opening').toHaveLength(1);
+    expect(b.store.loadSlotAssignments().get('studio-a/cam')).toEqual({ agent: 'agent-a', device: 'cam-2' });
+    expect((await b.store.identities(systemClock).login('eve', 'a long password 1')).ok).toBe(true);
+    expect(await b.store.history.lastOnAir(), 'read in the same snapshot').toBe(true);
+    // The LISTEN went out in that round trip: an administrator's identity change reaches the working copy.
+    await exec(url, "CREATE TEMP TABLE t AS SELECT * FROM identities WHERE name = 'eve'; UPDATE t SET name = 'frank'; INSERT INTO identities SELECT * FROM t; NOTIFY onair_identities");
+    await waitUntil(() => b.store.identities(systemClock).list().some((i) => i.name === 'frank'), 10_000, 'the identities read again');
+    await b.store.close();
+    await leadership.release();
+  }, 30_000);
+
+  it('a standby queued for the lock gets it the moment the leader\'s session ends, not at its next poll', async () => {
+    const url = await server!.database();
+    const leader = await Leadership.acquire({ url, name: 'a', clock: systemClock, log: silentLogger() });
+    let waited = 0;
+    // A poll of a minute: only a wait on the server can make this standby lead within the test's time.
+    const standby = Leadership.acquire({ url, name: 'b', clock: systemClock, log: silentLogger(), timing: { pollMs: 60_000 }, onWaiting: () => (waited += 1) });
+    await waitUntil(() => waited > 0, 10_000, 'the standby to find the lock held');
+    const endedAt = performance.now();
+    await leader.client.end(); // as a kill -9 does: the session ends without unlocking
+    const b = await Promise.race([standby, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the standby did not get the lock within 15 s')), 15_000))]);
+    expect(b.term).toBe(leader.term + 1);
+    expect(performance.now() - endedAt).toBeLessThan(15_000);
+    await b.release();
+    await leader.release();
+  }, 40_000);
+
   it('tables from an older schema get the columns a later migration added; rows keep their defaults', async () => {
     const url = await server!.database();
     const a = await open(url);
