@@ -10,6 +10,9 @@ import { errorMessage } from '../lib/timeout.ts';
 import { encode } from '../protocols/codec.ts';
 import { TOPICS, topic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
+
+/** Events kept for the live feed while the lead is unproven; beyond this the oldest are left to the event log. */
+const MAX_HELD_EVENTS = 1_000;
 import type { LeaderInfo } from '../protocols/schemas.ts';
 import type { Bus } from './bus.ts';
 import type { LeaderView } from './controller-dependencies.ts';
@@ -34,6 +37,12 @@ export class Announcer {
    */
   private readonly held = new Map<string, { name: TopicName; payload: unknown }>();
 
+  private everConnected = false;
+  /** Events stored before the first connect, oldest first (bounded). */
+  private readonly beforeFirstConnect: ControllerEvent[] = [];
+  /** Events not yet committed while the lead was not proven, oldest first (bounded: the event log has them all). */
+  private readonly heldEvents: ControllerEvent[] = [];
+
   constructor(private readonly d: AnnouncerDependencies) {
     d.leader?.onFresh?.(() => this.sendHeld());
   }
@@ -57,17 +66,33 @@ export class Announcer {
   event(stored: ControllerEvent): void {
     const durable = this.d.durable();
     if (!durable) return this.sendEvent(stored);
-    void durable.then(() => this.sendEvent(stored));
+    void durable.then((committed) => this.sendEvent(stored, committed));
   }
 
-  private sendEvent(stored: ControllerEvent): void {
+  private sendEvent(stored: ControllerEvent, committed = true): void {
     const bus = this.d.bus();
-    if (!bus?.connected) return;
+    if (!bus?.connected) {
+      // Before the first connect (a new leader takes its on-air state before its link opens): sent on
+      // that connect. After it, events go out only live: the event log has what a broker outage hid.
+      if (!this.everConnected && this.beforeFirstConnect.push(stored) > MAX_HELD_EVENTS) this.beforeFirstConnect.shift();
+      return;
+    }
+    // Not committed in time, and the lead not proven this moment (a late renewal, PostgreSQL being
+    // reached again): it goes out once the lead is proven (its term's writes are then taken up), and
+    // is dropped with a lost lead (so are they: the next leader numbers its own events from there).
+    if (!committed && !this.mayAct() && this.d.leader?.onFresh) {
+      if (this.heldEvents.push(stored) > MAX_HELD_EVENTS) this.heldEvents.shift();
+      return;
+    }
     // Committed under a term that held the lead (the write checked it in its own transaction): a
     // fact, so it goes out whatever the lead is now. Fencing is for what acts or claims the present
     // (commands, retained states); holding a committed event back while the lead was unproven and
     // dropping it with a lost lead left it in the database and never on the live feed (the chaos
     // run's cut database link: 11 such events).
+    this.sendNow(bus, stored);
+  }
+
+  private sendNow(bus: NonNullable<ReturnType<AnnouncerDependencies['bus']>>, stored: ControllerEvent): void {
     let bytes: Buffer;
     try {
       bytes = encode('controllerEvents', stored);
@@ -103,13 +128,23 @@ export class Announcer {
     bus.publish(mqttTopic, bytes, { qos: spec.qos, retain: spec.retain });
   }
 
+  /** The broker link is up: the events stored before the first connect go out (the chaos run heard none of a new leader's first slot states). */
+  connected(): void {
+    const bus = this.d.bus();
+    if (this.everConnected || !bus?.connected) return;
+    this.everConnected = true;
+    for (const e of this.beforeFirstConnect.splice(0)) this.sendEvent(e);
+  }
+
   /** The lead is proven again: each retained state held back goes out (still this term's newest for its topic). */
   sendHeld(): void {
     if (!this.mayAct()) return;
     // Off the broker: its next connect republishes every retained state anyway, and events go out only live.
-    if (!this.d.bus()?.connected) return;
+    const bus = this.d.bus();
+    if (!bus?.connected) return void this.heldEvents.splice(0);
     const held = [...this.held];
     this.held.clear();
     for (const [mqttTopic, h] of held) this.publish(h.name, mqttTopic, h.payload as PayloadOf<typeof h.name>);
+    for (const e of this.heldEvents.splice(0)) this.sendNow(bus, e);
   }
 }

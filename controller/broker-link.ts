@@ -36,7 +36,7 @@ export const FIRST_CONNECT_MS = 10_000;
  */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-export async function openBrokerLink(o: { config: ControllerConfig['broker']; secrets: BrokerSecrets; clock: Clock; log: Logger; login: BrokerAccess['login']; listen: (bus: Bus) => void; retry?: boolean }): Promise<BrokerLink> {
+export async function openBrokerLink(o: { config: ControllerConfig['broker']; secrets: BrokerSecrets; clock: Clock; log: Logger; login: BrokerAccess['login']; listen: (bus: Bus) => void; retry?: boolean; /** This seat's name in a pair. */ name?: string }): Promise<BrokerLink> {
   const { config, log, clock } = o;
   if (config.embedded) {
     const loopback = LOOPBACK.has(config.host);
@@ -51,7 +51,10 @@ export async function openBrokerLink(o: { config: ControllerConfig['broker']; se
   if (!config.url) throw new Error('broker.url is required when broker.embedded is false');
   const client = connectMqtt({
     url: config.url,
-    clientId: 'onair-controller',
+    // A seat of a pair has an id of its own: a leader that lost its lead keeps its connection while it
+    // tries to take its term up again, and two seats on one id threw each other off the broker in a
+    // loop (each reconnect a takeover of the other's session: the chaos run's "lost the broker").
+    clientId: o.name ? `onair-controller:${o.name}` : 'onair-controller',
     username: config.username,
     password: o.secrets.password,
     ...(o.secrets.tls ? { tls: o.secrets.tls } : {}),

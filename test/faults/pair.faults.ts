@@ -212,7 +212,8 @@ describe.runIf(hasPostgres() && hasMosquitto())('two controllers on PostgreSQL d
       expect(hot.everyAgentHeard, 'takeovers by a standby that had heard every agent').toBeGreaterThanOrEqual(KILLS);
       stale = watch.staleCommands();
       expect(stale, 'commands from a controller that no longer led').toEqual({ sent: 0, executed: 0 });
-      const missed = studio.watcher.missedFrom(log).map((e) => `${e.seq} ${e.type} ${new Date(e.ts).toISOString()}`);
+      const twice = new Set(studio.watcher.duplicates());
+      const missed = [...studio.watcher.missedFrom(log), ...log.filter((e) => twice.has(e.seq)).map((e) => ({ ...e, type: `${e.type} (heard twice)` }))].map((e) => `${e.seq} ${e.type} ${e.by ?? ''} ${new Date(e.ts).toISOString()}`);
       expect(delivery(studio, log), `events stored but never heard live: ${missed.join('; ')}`).toEqual({ lost: 0, duplicated: 0 });
       const kills = takeovers.filter((t) => t.how === 'kill').map((t) => t.ms);
       expect(percentile(kills, 100), 'every takeover after a kill within 2 s').toBeLessThan(2_000);
