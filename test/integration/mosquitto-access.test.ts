@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { MqttClient } from 'mqtt';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import { Controller } from '../../controller/controller.ts';
 import { StandbyPicture } from '../../controller/standby-picture.ts';
@@ -152,6 +152,8 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     // The controller's standby login (same credential) watches everything and plays the controller's part.
     const standby = url('controller/main/standby', controllerSecret);
     const watcher: MqttClient = await rawClient(standby);
+    // Closed whatever happens: left connected, it would hold the standby's login for the next test.
+    onTestFinished(() => closeClient(watcher));
     const heardAll: string[] = [];
     watcher.on('message', (t, p) => heardAll.push(`${t} ${p.toString()}`));
     await watcher.subscribeAsync('onair/v1/#', { qos: 1 });
@@ -199,7 +201,7 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     // The owner's session is keyed by its username under use_username_as_clientid: vic comes back to it.
     const back = await victim(asUser('vic'), 'any-id-mosquitto-replaces', { subscribe: userResponseTopic('vic', 'status'), will: { topic: userRequestTopic('vic', 'status'), payload: 'will:vic' } });
     victims[1] = back;
-    await waitUntil(() => back.received.some((m) => m.endsWith('queued-for-vic')), 5_000, 'the owner’s queued answer').catch((e) => { console.log('DEBUGLOG', mosquittoLog().slice(goneFrom)); throw e; });
+    await waitUntil(() => back.received.some((m) => m.endsWith('queued-for-vic')), 5_000, 'the owner’s queued answer');
     expect(taken.received, 'the taker, connected all along, got none of it').toEqual([]);
     await taken.client.endAsync();
     await closeClient(watcher);

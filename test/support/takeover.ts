@@ -4,7 +4,7 @@
  * broker let it in, whether it got the victim's session, and whether the victim was closed.
  */
 import net from 'node:net';
-import { MqttClient, connectAsync, type IClientOptions } from 'mqtt';
+import { MqttClient, connect, type IClientOptions } from 'mqtt';
 
 /** A connection from a chosen local address (127.0.0.2 is loopback too on Linux): another source for the broker. */
 export function clientFrom(localAddress: string, port: number, options: IClientOptions): Promise<MqttClient> {
@@ -25,10 +25,17 @@ export interface Victim {
 }
 
 export async function victim(url: string, id: string, o: { subscribe: string; will: { topic: string; payload: string } }): Promise<Victim> {
-  const client = await connectAsync(url, { clientId: id, clean: false, reconnectPeriod: 0, protocolVersion: 4, will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: false } });
+  // Listeners first: a resumed session's queued messages come right after the CONNACK, before a
+  // connectAsync's continuation could attach them (a queued answer was missed 1 run in 3).
+  const client = connect(url, { clientId: id, clean: false, reconnectPeriod: 0, protocolVersion: 4, will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: false } });
   const v: Victim = { id, client, closed: false, received: [] };
-  client.on('close', () => (v.closed = true));
   client.on('message', (t, p) => v.received.push(`${t} ${p.toString()}`));
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+    client.once('close', () => reject(new Error(`${id}: closed before its CONNACK`)));
+  });
+  client.on('close', () => (v.closed = true));
   await client.subscribeAsync(o.subscribe, { qos: 1 });
   return v;
 }
@@ -38,9 +45,16 @@ export type Attempt = { refused: string } | { refused: false; sessionPresent: bo
 /** One takeover try: `url` carries the taker's login; the client id is the victim's; clean: false. */
 export async function attempt(url: string, clientId: string): Promise<Attempt> {
   try {
-    const client = await connectAsync(url, { clientId, clean: false, reconnectPeriod: 0, protocolVersion: 4, connectTimeout: 10_000 });
+    // Listening before the CONNACK: a stored session's queued messages follow it at once, and a taker
+    // that got any must be seen to.
+    const client = connect(url, { clientId, clean: false, reconnectPeriod: 0, protocolVersion: 4, connectTimeout: 10_000 });
     const received: string[] = [];
     client.on('message', (t, p) => received.push(`${t} ${p.toString()}`));
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', (err) => (client.end(true), reject(err)));
+      client.once('close', () => reject(new Error('connection closed before its CONNACK')));
+    });
     // The CONNACK's session-present flag [MQTT-3.2.2-2]: set only if the broker resumed a stored session.
     const sessionPresent = (client as unknown as { connackPacket?: { sessionPresent?: boolean } }).connackPacket?.sessionPresent === true;
     return { refused: false, sessionPresent, client, received };
