@@ -18,7 +18,7 @@ export function registerRuntimeCommands(program: Command): void {
     .option('--on-air', 'start on air (arms automatic failover)')
     .action(async (opts: { config?: string; port?: number; httpPort?: number; data?: string; onAir?: boolean }) => {
       const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
-      const { Controller } = await import('../controller/controller.ts');
+      const { attachHttpSide, startControllerWithHttp } = await import('./controller-process.ts');
       const { readControllerBrokerSecrets } = await import('../controller/broker/broker-link.ts');
       const config = opts.config ? loadControllerConfig(opts.config) : defaultControllerConfig();
       if (opts.port !== undefined) config.broker.port = opts.port;
@@ -32,13 +32,14 @@ export function registerRuntimeCommands(program: Command): void {
       if (config.postgres) {
         // Controllers sharing PostgreSQL: one leads, the others stand by (controller/pair/standby.ts).
         const { ControllerSeat } = await import('../controller/pair/standby.ts');
-        const seat = ControllerSeat.start(deps);
+        // The HTTP side runs while the seat leads: started on each controller it runs (cli/controller-process.ts).
+        const seat = ControllerSeat.start({ ...deps, onLeading: (controller) => attachHttpSide(controller, deps) });
         log.info({ name: seat.name, broker: config.broker.url }, 'controller seat running: leads when it holds the lock, stands by otherwise');
         await untilSignal(log, () => seat.stop());
         return;
       }
       // Alone, it outlives an external broker that is down at start: alive, not ready, trying with backoff.
-      const controller = await Controller.start({ ...deps, retryBrokerAtStart: true });
+      const controller = await startControllerWithHttp({ ...deps, retryBrokerAtStart: true });
       log.info({ broker: controller.brokerUrl, http: controller.httpUrl, onAir: config.onAir, slots: controller.status().slots.length }, 'controller running');
       await untilSignal(log, () => controller.stop());
     });

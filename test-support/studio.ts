@@ -27,7 +27,7 @@ import { clientIdFor } from '../protocols/access.ts';
 import type { CommandResult, DeviceRef, SlotState } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { parseControllerConfig } from '../controller/config.ts';
-import { Controller } from '../controller/controller.ts';
+import { startControllerWithHttp, type ControllerWithHttp } from '../cli/controller-process.ts';
 import { registerStudio, type SetupSlot } from './catalog-setup.ts';
 import { request, withController } from '../cli/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
@@ -83,7 +83,7 @@ export class Studio {
   private readonly results = new Map<string, (r: CommandResult) => void>();
   private eventListeners: Array<(e: ControllerEvent) => void> = [];
   readonly dir: string;
-  controller!: Controller;
+  controller!: ControllerWithHttp;
   /** The logins the studio runs with: its admin (requests, reading) and its fault-injecting rig (a controller login). */
   private readonly logins = { admin: { user: 'demo', password: randomBytes(18).toString('base64url') }, rig: { user: 'controller/studio-rig', password: '' } };
 
@@ -101,7 +101,7 @@ export class Studio {
       }),
       '(demo studio)',
     );
-    this.controller = await Controller.start({ config, clock: systemClock, log: this.o.log });
+    this.controller = await startControllerWithHttp({ config, clock: systemClock, log: this.o.log });
     await this.controller.identities.addUser(this.logins.admin.user, 'admin', this.logins.admin.password);
     this.logins.rig.password = await this.controller.identities.enrollController('studio-rig');
     this.watcher = connectMqtt({ url: this.rigUrl(), clientId: clientIdFor(this.logins.rig.user, `studio-${randomUUID().slice(0, 6)}`), log: this.o.log });

@@ -17,10 +17,16 @@ import type { LeaderInfo } from '../../protocols/schemas.ts';
 import type { Bus } from './bus.ts';
 import type { LeaderView } from '../controller-dependencies.ts';
 
+/** What the announcer counts: what it could not say, and what it held back for want of a proven lead. */
+export interface AnnouncerCounters {
+  unpublishable: number;
+  fencedPublishes: number;
+}
+
 export interface AnnouncerDependencies {
   bus: () => Bus | undefined;
   log: Logger;
-  counters: Record<string, number>;
+  counters: AnnouncerCounters;
   /** The leader of controllers sharing a database; absent for a controller alone. */
   leader?: LeaderView | undefined;
   /** Resolves once everything stored so far is durable (PostgreSQL); undefined when it already is (SQLite). */
@@ -97,7 +103,7 @@ export class Announcer {
     try {
       bytes = encode('controllerEvents', stored);
     } catch (err) {
-      this.d.counters.unpublishable! += 1;
+      this.d.counters.unpublishable += 1;
       this.d.log.error({ topic: topic.controllerEvents(), err: errorMessage(err) }, 'refused to publish a payload that breaks the contract');
       return;
     }
@@ -111,7 +117,7 @@ export class Announcer {
     const spec = TOPICS[name];
     // A leader not sure it still leads (paused, cut off from PostgreSQL) says nothing: another may lead by now.
     if (!this.mayAct()) {
-      this.d.counters.fencedPublishes! += 1;
+      this.d.counters.fencedPublishes += 1;
       if (spec.retain) this.held.set(mqttTopic, { name, payload });
       return;
     }
@@ -121,7 +127,7 @@ export class Announcer {
     try {
       bytes = encode(name, payload);
     } catch (err) {
-      this.d.counters.unpublishable! += 1;
+      this.d.counters.unpublishable += 1;
       this.d.log.error({ topic: mqttTopic, err: errorMessage(err) }, 'refused to publish a payload that breaks the contract');
       return;
     }

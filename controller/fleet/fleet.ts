@@ -22,18 +22,32 @@ import type { AgentRecord, DeviceRecord } from './registry.ts';
 export type FleetView = 'blind' | 'settling' | 'settled';
 import type { NewEvent } from '../../protocols/events.ts';
 
+/** What the fleet tells the one that decides (declared here, by the fleet: the engine implements it, the fleet imports nothing of it). */
+export interface FleetDecisions {
+  onDeviceStatus(ref: DeviceRef, to: DeviceRecord['track']['status']): void;
+  onAgentReachable(agent: string): void;
+  reevaluate(): void;
+}
+
+/** What the fleet counts (read by the controller's status and metrics). */
+export interface FleetCounters {
+  /** Messages from an older session, or about retired devices, ignored. */
+  staleMessages: number;
+  stateChanges: number;
+}
+
 export interface FleetDependencies {
   registry: Registry;
   store: { saveAgent(a: AgentRecord): void; saveDevice(d: DeviceRecord): void; deleteDevice(agent: string, device: string): void };
   record: (event: NewEvent) => void;
   clock: Clock;
   log: Logger;
-  /** The failover engine's side: it is told about every status change and every agent heard again. */
-  decisions: { onDeviceStatus(ref: DeviceRef, to: DeviceRecord['track']['status']): void; onAgentReachable(agent: string): void; reevaluate(): void };
+  /** The failover engine's side (FailoverEngine implements it): told about every status change and every agent heard again. */
+  decisions: FleetDecisions;
   catalog: { isRetiring(agent: string, device: string): boolean; isRegistered(agent: string, device: string): boolean };
   noteHealth: (agent: string, device: string, health: DeviceHealth) => void;
   bus: () => Bus;
-  counters: Record<string, number>;
+  counters: FleetCounters;
   /** After a start or a reconnect, how long agents get to re-announce. */
   graceMs: number;
   /** How long a round trip to an external broker may take before the link counts as dead. */
@@ -115,12 +129,12 @@ export class Fleet {
   }
 
   onHealth(agent: string, device: string, health: DeviceHealth, retained: boolean): void {
-    if (this.d.catalog.isRetiring(agent, device)) return void (this.d.counters.staleMessages! += 1);
+    if (this.d.catalog.isRetiring(agent, device)) return void (this.d.counters.staleMessages += 1);
     // A broker may deliver a retained copy after the live clear that deleted it (aedes streams
     // retained messages while live ones already flow to a new subscription): an unregistered device
     // (one from an agent's own file) enters the picture only from its live health, never a ghost.
     if (retained && this.d.registry.device(agent, device) === undefined && !this.d.catalog.isRegistered(agent, device)) {
-      return void (this.d.counters.staleMessages! += 1);
+      return void (this.d.counters.staleMessages += 1);
     }
     this.apply(this.d.registry.applyHealth(agent, device, health, { now: this.d.clock.now(), live: !retained }), 'health');
     this.d.noteHealth(agent, device, health);
@@ -186,7 +200,7 @@ export class Fleet {
   private apply(result: RegistryResult, source: string): void {
     const { store, record, log, clock, registry, decisions } = this.d;
     if (result.ignored) {
-      this.d.counters.staleMessages! += 1;
+      this.d.counters.staleMessages += 1;
       log.debug({ source, reason: result.ignored }, 'ignored a message');
       return;
     }
@@ -199,7 +213,7 @@ export class Fleet {
       log[c.online ? 'info' : 'warn']({ agent: c.agent, session: c.session, reason: c.reason }, c.online ? 'agent online' : 'agent offline');
     }
     for (const change of result.deviceChanges) {
-      this.d.counters.stateChanges! += 1;
+      this.d.counters.stateChanges += 1;
       const device = registry.device(change.agent, change.device);
       if (device) store.saveDevice(device);
       record({ type: 'device.state', ts: change.at, agent: change.agent, device: change.device, reason: change.reason, data: { from: change.from, to: change.to, ...(change.failingSince !== undefined ? { failingSince: change.failingSince } : {}) } });

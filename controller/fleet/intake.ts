@@ -13,6 +13,13 @@ import type { CommandResult, LocalDecision } from '../../protocols/schemas.ts';
 import type { Fleet } from './fleet.ts';
 import type { NewEvent } from '../../protocols/events.ts';
 
+/** What the intake counts. */
+export interface IntakeCounters {
+  healthMessages: number;
+  /** Payloads refused as malformed or out of contract. */
+  invalidPayloads: number;
+}
+
 export interface IntakeDependencies {
   fleet: Fleet;
   commands: { onResult(agent: string, result: CommandResult): boolean };
@@ -23,7 +30,7 @@ export interface IntakeDependencies {
   record: (event: NewEvent) => void;
   clock: Clock;
   log: Logger;
-  counters: Record<string, number>;
+  counters: IntakeCounters;
   /** Measurements: called after each health message is handled, with its age in ms. */
   onHealthHandled?: (latencyMs: number) => void;
   /** controller/state said offline, live, while this controller runs: a late will (a cluster node's). */
@@ -57,7 +64,7 @@ export class MessageIntake {
         if (payload.length === 0) return fleet.onHealthCleared(parsed.agentId, parsed.deviceId);
         const m = codecs.deviceHealth.decode(payload);
         if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
-        counters.healthMessages! += 1;
+        counters.healthMessages += 1;
         fleet.onHealth(parsed.agentId, parsed.deviceId, m.value, retained);
         this.d.onHealthHandled?.(this.d.clock.now() - m.value.ts);
         return;
@@ -102,7 +109,7 @@ export class MessageIntake {
   }
 
   countInvalid(mqttTopic: string, reason: string): void {
-    this.d.counters.invalidPayloads! += 1;
+    this.d.counters.invalidPayloads += 1;
     this.d.log.warn({ topic: mqttTopic.length > 200 ? `${mqttTopic.slice(0, 200)}…` : mqttTopic, reason, count: this.d.counters.invalidPayloads }, 'dropped an invalid payload');
   }
 }

@@ -17,19 +17,16 @@ import type { Refusal, RequestRouter } from '../requests.ts';
 import { openApiDocument } from './openapi.ts';
 import { readServerTls, type ServerTls } from '../../lib/broker-client.ts';
 import type { ControllerConfig } from '../config.ts';
-import { CONTROLLER_VERSION } from '../version.ts';
+import type { Readiness } from '../controller-face.ts';
 
-export interface Readiness {
-  ready: boolean;
-  /** Why not, in words (empty when ready). */
-  reasons: string[];
-}
-
-export interface HttpServerSettings {
+export interface HttpListener {
   port: number;
   host: string;
   /** HTTPS (the API's logins must not cross the network in clear). */
   tls?: ServerTls;
+}
+
+export interface HttpServerSettings extends HttpListener {
   log: Logger;
   metrics: ControllerMetrics;
   readiness(): Readiness;
@@ -42,10 +39,11 @@ export interface HttpServerSettings {
 const FASTIFY = { logger: false, requestTimeout: 10_000, bodyLimit: 256 * 1024 } as const;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** The settings from the controller's config: the HTTPS files read, relative to the config's folder. */
-export function httpSettings(config: ControllerConfig, baseDir: string, parts: Omit<HttpServerSettings, 'port' | 'host' | 'tls' | 'api'> & { api: Omit<NonNullable<HttpServerSettings['api']>, 'version'> }): HttpServerSettings {
+/** Where the HTTP side listens, from the controller's config (the HTTPS files read, relative to the config's folder); undefined with http.enabled false. */
+export function httpListener(config: ControllerConfig, baseDir: string): HttpListener | undefined {
+  if (!config.http.enabled) return undefined;
   const { port, host, tls } = config.http;
-  return { port, host, ...(tls ? { tls: readServerTls(tls, baseDir) } : {}), ...parts, api: { ...parts.api, version: CONTROLLER_VERSION } };
+  return { port, host, ...(tls ? { tls: readServerTls(tls, baseDir) } : {}) };
 }
 
 const STATUS_OF: Record<Refusal, number> = { unknown: 404, invalid: 400, rate: 429, login: 401 };

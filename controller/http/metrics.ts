@@ -7,11 +7,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DeviceStatus, SlotCondition, type StatusData } from '../../protocols/schemas.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';
+import type { ControllerCounters } from '../controller-face.ts';
 
 export interface MetricsSources {
   status(): StatusData;
   /** The controller's own counters (health messages, invalid payloads, …), read at scrape time. */
-  counters: Readonly<Record<string, number>>;
+  counters: Readonly<ControllerCounters>;
   eventLogSize(): number;
 }
 
@@ -79,14 +80,14 @@ export class ControllerMetrics {
         g.set({ slot: slot.slot, primary_live: String(primaryLive) }, 1);
       }
     });
-    const fromCounter = (name: string, help: string, counter: string) =>
+    const fromCounter = (name: string, help: string, counter: keyof ControllerCounters) =>
       new Counter({
         name,
         help,
         registers,
         collect() {
           this.reset();
-          this.inc(sources.counters[counter] ?? 0);
+          this.inc(sources.counters[counter]);
         },
       });
     fromCounter('onair_health_messages_total', 'Device health messages handled.', 'healthMessages');

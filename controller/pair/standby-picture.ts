@@ -21,8 +21,8 @@ import type { LeaderInfo, LocalDecision, SlotState } from '../../protocols/schem
 import type { BrokerSecrets } from '../broker/broker-link.ts';
 import { mqttBus, type Bus } from '../broker/bus.ts';
 import type { ControllerConfig } from '../config.ts';
-import { Fleet } from '../fleet/fleet.ts';
-import { MessageIntake } from '../fleet/intake.ts';
+import { Fleet, type FleetCounters } from '../fleet/fleet.ts';
+import { MessageIntake, type IntakeCounters } from '../fleet/intake.ts';
 import { Registry } from '../fleet/registry.ts';
 
 export interface StandbyPictureOptions {
@@ -48,7 +48,7 @@ export interface StandbyView {
 const nothing = (): void => undefined;
 
 export class StandbyPicture {
-  readonly counters: Record<string, number> = { healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, slotStates: 0 };
+  readonly counters: FleetCounters & IntakeCounters & { slotStates: number } = { healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, slotStates: 0 };
   private readonly registry: Registry;
   private readonly fleet: Fleet;
   private readonly intake: MessageIntake;
@@ -167,7 +167,7 @@ export class StandbyPicture {
     if (payload.length === 0) return void this.slots.delete(slotId); // the slot was removed
     const m = codecs.slot.decode(payload);
     if (!m.ok) return this.intake.countInvalid(`slots/${slotId}`, m.reason);
-    this.counters.slotStates! += 1;
+    this.counters.slotStates += 1;
     this.slots.set(slotId, m.value);
     const live = m.value.active;
     // Adopted (the slot shows it): the agent stops reporting it, and so do we.

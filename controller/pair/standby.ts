@@ -20,6 +20,11 @@ import { TakeoverTimeline } from './takeover-timeline.ts';
 export interface StandbyOptions extends Omit<ControllerDependencies, 'openStore' | 'leader'> {
   timing?: Partial<LeadershipTiming>;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Called with each controller the seat runs, once it leads (the command starts the controller's HTTP
+   * side here: cli/controller-process.ts); a failure gives the lead up, as a failed start does.
+   */
+  onLeading?: (controller: Controller) => Promise<unknown>;
 }
 
 /** One controller's seat in a pair (or more) sharing a PostgreSQL database. */
@@ -107,6 +112,7 @@ export class ControllerSeat {
             return opened.store;
           },
         });
+        await this.o.onLeading?.(this.controller);
         log.info({ term: leadership.term, loadedRows: loaded.rows, loadMs: loaded.ms, startMs: Math.round(performance.now() - acquiredAt) }, 'leading: deciding from now on');
         const reason = await Promise.race([lost, new Promise<string>((resolve) => this.abort.signal.addEventListener('abort', () => resolve('stopping'), { once: true }))]);
         if (reason !== 'stopping') log.warn({ term: leadership.term, reason }, 'lost the lead: stopping without a word, then standing by');

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { Controller } from '../../controller/controller.ts';
+import { startControllerWithHttp, type ControllerWithHttp as Controller } from '../../cli/controller-process.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
 import { systemClock } from '../../lib/clock.ts';
@@ -105,7 +105,7 @@ describe('the controller over HTTP', () => {
     const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
     const dir = tempDir();
     const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'external'), http: { port: 0, host: '127.0.0.1' } }), '(test)');
-    const external = await Controller.start({ config, clock: systemClock, log: silentLogger() });
+    const external = await startControllerWithHttp({ config, clock: systemClock, log: silentLogger() });
     try {
       expect((await get(`${external.httpUrl}/readyz`)).status).toBe(200);
       await broker.close();
