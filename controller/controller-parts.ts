@@ -1,15 +1,16 @@
 /**
  * Builds the controller's parts (controller/controller.ts runs them), one small `create…` function a
  * part, in the order they need each other. What a part needs of one built before it is passed as
- * that object (the engine is the fleet's FleetDecisions, the program path the engine's ProgramSwitch);
- * one-to-many signals go through the controller's typed emitter (`healthNoted`, `requestServed`).
+ * that object: the engine is the fleet's FleetDecisions, the catalog's CatalogSlots and the plan's
+ * PlanSlots; the program path is the engine's ProgramSwitch. One-to-many signals go through the
+ * controller's typed emitter (`healthNoted`, `requestServed`).
  *
  * The run-time cycles are the parts' own (a slot's removal asks the plan, the plan swaps through the
  * engine): a part built before the one it reaches reads it through `parts` when called, never while
  * being built. They are, all of them:
- * - catalog → engine (slot definitions), plan (a show needs the slot), fleet (forget a device);
+ * - engine → catalog (a device's activate and standby actions), fleet (reachable, fleet view);
+ * - catalog → plan (a show needs the slot), fleet (forget a device);
  * - program path → engine (which switcher is live, program changed);
- * - engine → fleet (reachable, fleet view);
  * - self-tests → plan (a device on air is protected);
  * - router → intake (invalid requests are counted with the invalid payloads).
  */
@@ -79,10 +80,10 @@ export interface PartsSettings {
 export function createParts(core: Core, store: Store, s: PartsSettings): ControllerParts {
   // Filled in the order below; a part only reads a later one when called (the cycles named above).
   const parts = { store, registry: createRegistry(core, store) } as ControllerParts;
-  parts.catalog = createCatalog(core, parts);
   parts.commands = new CommandClient({ clock: core.clock, send: (agent, command) => core.say.publish('command', topic.command(agent), { ...command, ...core.say.term() }) });
   parts.program = createProgramPath(core, parts);
   parts.engine = createEngine(core, parts);
+  parts.catalog = createCatalog(core, parts);
   parts.fleet = createFleet(core, parts);
   parts.selfTests = new SelfTestRunner({
     clock: core.clock,
@@ -116,17 +117,11 @@ function createCatalog(core: Core, parts: ControllerParts): Catalog {
     publishDesired: (agent, desired) => core.say.publish('desiredConfig', topic.desiredConfig(agent), { ...desired, ...core.say.term() }),
     status: (ref) => parts.registry.status(ref.agent, ref.device),
     forgetDevice: (ref) => parts.fleet.forget(ref.agent, ref.device),
-    slots: {
-      assertDefinable: (id) => parts.engine.assertDefinable(id),
-      exists: (id) => parts.engine.definition(id) !== undefined,
-      define: (slot) => parts.engine.defineSlot(slot),
-      remove: (id) => parts.engine.removeSlot(id),
-      membership: (ref) => parts.engine.slotsOf(ref),
-      removalBlocked: (id) => {
-        if (parts.engine.isSlotOnAir(id)) return 'it is on air';
-        const show = parts.plan.shows.list({}).shows.find((s) => (s.state === 'scheduled' || s.state === 'on_air') && s.slots.includes(id));
-        return show ? `show ${show.id} (${show.state}) needs it` : undefined;
-      },
+    slots: parts.engine,
+    removalBlocked: (id) => {
+      if (parts.engine.isSlotOnAir(id)) return 'it is on air';
+      const show = parts.plan.shows.list({}).shows.find((s) => (s.state === 'scheduled' || s.state === 'on_air') && s.slots.includes(id));
+      return show ? `show ${show.id} (${show.state}) needs it` : undefined;
     },
   });
 }
@@ -173,7 +168,7 @@ function createEngine(core: Core, parts: ControllerParts): FailoverEngine {
       activateTimeoutMs: config.failover.activateTimeoutMs,
       program: parts.program,
     },
-    parts.catalog.slotDefinitions(),
+    parts.store.catalog.slots(), // the catalog's slot definitions (the catalog is built after the engine, which it is given)
     parts.store.loadSlotAssignments(),
   );
 }
@@ -205,13 +200,10 @@ function createPlan(core: Core, parts: ControllerParts, onAir: OnAirSwitch): Pla
     record: core.record,
     catalog: parts.catalog,
     selfTests: parts.selfTests,
-    slot: (id) => engine.definition(id),
-    swap: (slot, to, reason) => engine.requestFailover(slot, `${to.agent}/${to.device}`, reason, 'preshow'),
+    slots: engine,
     manualOnAir: () => onAir.manualOnAir(),
-    slotsOf: (ref) => engine.slotsOf(ref),
     onAirChanged: (by, reason) => onAir.refreshOnAir(by, reason),
     stream: (slot, on, by) => program.stream(slot, engine.liveOf(slot), on, by),
-    live: (slot) => engine.liveOf(slot),
     history: parts.store.history,
     settings: core.config.plan,
   });
@@ -247,7 +239,7 @@ function createIntake(core: Core, parts: ControllerParts, s: PartsSettings): Mes
 }
 
 /** The decision is stored before the command goes (PostgreSQL: committed under this leader's term, bounded wait). */
-export function sendCommand(core: Core, parts: ControllerParts, ref: DeviceRef, action: string, params: Params, issuedBy: string, timeoutMs: number): Promise<CommandResult> {
+function sendCommand(core: Core, parts: ControllerParts, ref: DeviceRef, action: string, params: Params, issuedBy: string, timeoutMs: number): Promise<CommandResult> {
   core.record({ type: 'command.sent', ts: core.clock.now(), agent: ref.agent, device: ref.device, by: issuedBy, data: { action, params } });
   const send = () => parts.commands.send({ target: ref, action, params, issuedBy, timeoutMs });
   const stored = parts.store.durable();

@@ -34,16 +34,20 @@ export interface CatalogDependencies {
   status: (ref: DeviceRef) => DeviceStatus;
   /** The device was unregistered: forget its state (registry and store). */
   forgetDevice: (ref: DeviceRef) => void;
-  slots: {
-    /** Throws why the slot cannot be changed now (it is failing over). */
-    assertDefinable: (id: string) => void;
-    exists: (id: string) => boolean;
-    define: (slot: SlotDefinition) => void;
-    remove: (id: string) => boolean;
-    membership: (ref: DeviceRef) => string[];
-    /** Why this slot may not be removed now (on air, or a show needs it), or undefined. */
-    removalBlocked: (id: string) => string | undefined;
-  };
+  /** The slots as they run (the failover engine). */
+  slots: CatalogSlots;
+  /** Why this slot may not be removed now (on air, or a show needs it), or undefined. */
+  removalBlocked: (id: string) => string | undefined;
+}
+
+/** What the catalog asks of the slots as they run: declared here, by the catalog; the failover engine implements it. */
+export interface CatalogSlots {
+  /** Throws why the slot cannot be changed now (it is failing over). */
+  assertDefinable(id: string): void;
+  definition(id: string): SlotDefinition | undefined;
+  defineSlot(slot: SlotDefinition): void;
+  removeSlot(id: string): boolean;
+  slotsOf(ref: DeviceRef): string[];
 }
 
 const refName = (r: DeviceRef): string => `${r.agent}/${r.device}`;
@@ -154,7 +158,7 @@ export class Catalog {
   removeDevice(p: OperationParams<'device.remove'>, by: string): OperationData<'device.remove'> {
     const ref = { agent: p.agent, device: p.device };
     if (!this.d.store.registration(p.agent, p.device)) throw new Error(`no registered device ${refName(ref)}`);
-    const slots = this.d.slots.membership(ref);
+    const slots = this.d.slots.slotsOf(ref);
     if (slots.length > 0) throw new Error(`${refName(ref)} is in slot ${slots.join(', ')}; take it out of the slot first (onair slot add to redefine, or onair slot remove)`);
     const watched = this.d.store.registrations().filter((r) => Object.values(r.helpers ?? {}).includes(refName(ref)));
     if (watched.length > 0) throw new Error(`${refName(ref)} is the helper of ${watched.map((r) => `${r.agent}/${r.device}`).join(', ')}; change their --helper first`);
@@ -190,7 +194,7 @@ export class Catalog {
     // Stored first, then run: a change the store could not keep must not be live either.
     const before = this.d.store.slots().find((s) => s.id === slot.id);
     const created = this.d.store.saveSlot(slot, this.d.clock.now());
-    this.d.slots.define(slot);
+    this.d.slots.defineSlot(slot);
     for (const agent of agentsDrivingAlone(before, slot)) this.publishAgent(agent); // it fails this slot over alone
     this.d.record({ type: 'slot.defined', ts: this.d.clock.now(), slot: p.slot, by, data: { primary: refName(primary), backups: backups.map(refName), params: slot.params, changed: !created } });
     return { slot, created };
@@ -201,14 +205,14 @@ export class Catalog {
   }
 
   removeSlot(p: OperationParams<'slot.remove'>, by: string): OperationData<'slot.remove'> {
-    const blocked = this.d.slots.removalBlocked(p.slot);
+    const blocked = this.d.removalBlocked(p.slot);
     if (blocked) throw new Error(`slot ${p.slot} cannot be removed: ${blocked}`);
-    if (!this.d.slots.exists(p.slot)) throw new Error(`no slot "${p.slot}"`);
+    if (this.d.slots.definition(p.slot) === undefined) throw new Error(`no slot "${p.slot}"`);
     this.d.slots.assertDefinable(p.slot);
     const removed = this.d.store.slots().find((s) => s.id === p.slot);
     this.d.store.removeSlot(p.slot);
     for (const agent of agentsDrivingAlone(removed)) this.publishAgent(agent);
-    this.d.slots.remove(p.slot);
+    this.d.slots.removeSlot(p.slot);
     this.d.record({ type: 'slot.removed', ts: this.d.clock.now(), slot: p.slot, by, ...(p.reason ? { reason: p.reason } : {}), data: {} });
     return { slot: p.slot };
   }
@@ -355,6 +359,6 @@ export class Catalog {
     const problem = applied?.problems.find((p) => p.device === r.device)?.error;
     const deployment = applied && applied.version === current ? (problem ? 'refused' : applied.running.includes(r.device) ? 'running' : 'pending') : 'pending';
     const ref = { agent: r.agent, device: r.device };
-    return { ...r, deployment, ...(problem ? { problem } : {}), status: this.d.status(ref), slots: this.d.slots.membership(ref) };
+    return { ...r, deployment, ...(problem ? { problem } : {}), status: this.d.status(ref), slots: this.d.slots.slotsOf(ref) };
   }
 }

@@ -23,6 +23,16 @@ import { Shows } from './shows.ts';
 import { StreamWatch, type StreamCondition } from '../failover/stream-watch.ts';
 import type { NewEvent } from '../../protocols/events.ts';
 
+/** What the plan asks of the slots as they run: declared here, by the plan; the failover engine implements it. */
+export interface PlanSlots {
+  definition(id: string): SlotDefinition | undefined;
+  slotsOf(ref: DeviceRef): string[];
+  /** A slot's live member now. */
+  liveOf(slot: string): DeviceRef | null;
+  /** A manual-style failover: the pre-show check puts a ready backup in place (`to`: agent/device). */
+  requestFailover(slot: string, to: string | undefined, reason: string, by: string): Promise<unknown>;
+}
+
 export interface PlanDependencies {
   store: PlanStore;
   clock: Clock;
@@ -30,16 +40,13 @@ export interface PlanDependencies {
   record: (event: NewEvent) => void;
   catalog: Catalog;
   selfTests: SelfTestRunner;
-  slot: (id: string) => SlotDefinition | undefined;
-  swap: (slot: string, to: DeviceRef, reason: string) => Promise<unknown>;
+  /** The slots as they run (the failover engine). */
+  slots: PlanSlots;
   /** The engineer's on-air override (`onair on-air on`): every slot member counts as on air. */
   manualOnAir: () => boolean;
-  slotsOf: (ref: DeviceRef) => string[];
   onAirChanged: (by: string, reason: string) => void;
   /** Starts or stops the stream of a stream slot's live member. */
   stream: (slot: string, on: boolean, by: string) => void;
-  /** A slot's live member now. */
-  live: (slot: string) => DeviceRef | null;
   /** The event log: all of it up to a time (reports), or a query (a show's stream events at boot). */
   /** The event log read back (bounded, asynchronous: controller/store/history.ts). */
   history: Pick<History, 'events' | 'report'>;
@@ -90,14 +97,14 @@ export class Plan {
       log: d.log,
       record: d.record,
       jobs: this.jobs,
-      slot: d.slot,
-      swap: d.swap,
+      slot: (id) => d.slots.definition(id),
+      swap: (slot, to, reason) => d.slots.requestFailover(slot, `${to.agent}/${to.device}`, reason, 'preshow'),
       onAirChanged: (by, reason) => {
         this.streams.sync(this.shows.onAir());
         d.onAirChanged(by, reason);
       },
       stream: d.stream,
-      slotsOf: d.slotsOf,
+      slotsOf: (ref) => d.slots.slotsOf(ref),
       profileOf: (ref) => {
         try {
           return d.catalog.lookup(ref).profile;
@@ -115,7 +122,7 @@ export class Plan {
       defaultPreShowMinutes: d.settings.preShowMinutes,
       retryDelayMs: d.settings.preShowRetryMs,
     });
-    this.streams = new StreamWatch({ clock: d.clock, record: d.record, live: d.live, resumed: (show) => this.resumedStreams.get(show) });
+    this.streams = new StreamWatch({ clock: d.clock, record: d.record, live: (slot) => d.slots.liveOf(slot), resumed: (show) => this.resumedStreams.get(show) });
     this.maintenance = new Maintenance({
       store: d.store,
       clock: d.clock,
@@ -173,7 +180,7 @@ export class Plan {
   onAirReason(ref: DeviceRef): string | undefined {
     const fromShow = this.shows.protection(ref, false);
     if (fromShow) return fromShow;
-    const slots = this.d.slotsOf(ref);
+    const slots = this.d.slots.slotsOf(ref);
     return this.d.manualOnAir() && slots.length > 0 ? `on air: serves slot ${slots.join(', ')}` : undefined;
   }
 
