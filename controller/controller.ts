@@ -35,6 +35,7 @@ import { ConsoleHub } from './http/console-hub.ts';
 import { adoptStandbyView } from './pair/standby-picture.ts';
 import { SqliteHistory } from './store/history.ts';
 import { Retention } from './store/retention.ts';
+import { refName } from '../protocols/device-ref.ts';
 
 const STORE_RETRY_MS = 1_000; // how often writes the disk refused are tried again
 
@@ -190,7 +191,7 @@ export class Controller {
       catalog: this.catalog,
       selfTests: this.selfTests,
       slot: (id) => this.engine.definition(id),
-      swap: (slot, to, reason) => this.engine.requestFailover(slot, `${to.agent}/${to.device}`, reason, 'preshow'),
+      swap: (slot, to, reason) => this.engine.requestFailover(slot, refName(to), reason, 'preshow'),
       manualOnAir: () => this.manualOnAir,
       slotsOf: (ref) => this.engine.slotsOf(ref),
       onAirChanged: (by, reason) => this.refreshOnAir(by, reason),
@@ -415,5 +416,4 @@ export class Controller {
   private publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
     this.say.publish(name, mqttTopic, payload);
   }
-
 }

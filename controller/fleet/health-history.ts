@@ -5,6 +5,7 @@
  */
 import type { DeviceHealth } from '../../protocols/schemas.ts';
 import type { DeviceHealthView, MetricTrend } from '../../protocols/console-operations.ts';
+import { deviceKey } from '../../protocols/device-ref.ts';
 
 interface Sample {
   t: number;
@@ -38,7 +39,7 @@ export class HealthHistory {
 
   /** `at`: the controller's clock when the report arrived (an agent's clock may be off). */
   note(agent: string, device: string, health: DeviceHealth, at: number): void {
-    const key = `${agent}/${device}`;
+    const key = deviceKey(agent, device);
     let h = this.devices.get(key);
     const latest = { status: health.status, checks: health.checks, metrics: health.metrics, ts: health.ts, driver: health.driver };
     if (!h) this.devices.set(key, (h = { latest, ring: new Array<Sample | undefined>(this.size), next: 0, interval: -1 }));
@@ -59,11 +60,11 @@ export class HealthHistory {
   }
 
   forget(agent: string, device: string): void {
-    this.devices.delete(`${agent}/${device}`);
+    this.devices.delete(deviceKey(agent, device));
   }
 
   view(agent: string, device: string, now: number): DeviceHealthView {
-    const h = this.devices.get(`${agent}/${device}`);
+    const h = this.devices.get(deviceKey(agent, device));
     const trend: MetricTrend = { sampleMs: this.sampleMs, t: [], series: {} };
     if (!h) return { agent, device, latest: null, trend };
     const samples: Sample[] = [];
