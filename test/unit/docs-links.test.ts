@@ -17,16 +17,17 @@ function markdownUnder(dir: string): string[] {
   });
 }
 
-/** The text outside fenced code blocks and inline code, where a link is a link. */
-function prose(text: string): string {
-  return text.replace(/^```[^\n]*\n[\s\S]*?^```[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
-}
+/** The text outside fenced code blocks, where a heading is a heading. */
+const withoutFences = (text: string): string => text.replace(/^```[^\n]*\n[\s\S]*?^```[^\n]*$/gm, '');
+
+/** The text outside code blocks and inline code, where a link is a link. */
+const prose = (text: string): string => withoutFences(text).replace(/`[^`\n]*`/g, '');
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens; repeats get -1, -2. */
-export function headingAnchors(text: string): Set<string> {
+function headingAnchors(text: string): Set<string> {
   const seen = new Map<string, number>();
   const anchors = new Set<string>();
-  for (const [, heading] of prose(text).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+  for (const [, heading] of withoutFences(text).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
     const base = heading!
       .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
       .toLowerCase()
@@ -40,7 +41,7 @@ export function headingAnchors(text: string): Set<string> {
 }
 
 /** Every broken relative link of one Markdown file, as `file: target (why)`. */
-export function brokenLinks(file: string, read: (f: string) => string = (f) => readFileSync(f, 'utf8')): string[] {
+function brokenLinks(file: string, read: (f: string) => string = (f) => readFileSync(f, 'utf8')): string[] {
   const text = read(file);
   const targets = [...prose(text).matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]!);
   return targets.flatMap((target) => {
@@ -56,8 +57,9 @@ export function brokenLinks(file: string, read: (f: string) => string = (f) => r
 
 describe('documentation links', () => {
   it('makes anchors as GitHub does', () => {
-    expect([...headingAnchors('# The controller\'s rooms\n## Two controllers on PostgreSQL\n### History: kept, read bounded\n## Two controllers on PostgreSQL\n```\n# not a heading\n```\n')]).toEqual([
+    expect([...headingAnchors('# The controller\'s rooms\n## The `onair` command\n## Two controllers on PostgreSQL\n### History: kept, read bounded\n## Two controllers on PostgreSQL\n```\n# not a heading\n```\n')]).toEqual([
       'the-controllers-rooms',
+      'the-onair-command',
       'two-controllers-on-postgresql',
       'history-kept-read-bounded',
       'two-controllers-on-postgresql-1',
