@@ -1,6 +1,6 @@
 /**
  * An agent that loses the controller (or the broker) during a show keeps the show on air for the
- * slots it drives alone — those whose every member runs on it (controller/local-slots.ts). With the
+ * slots it drives alone — those whose every member runs on it (controller/failover/local-slots.ts). With the
  * controller's own rules: it acts after the same number of failed probes in a row, takes the member
  * the controller would (protocols/failover-rule.ts: ok before degraded, slot order), goes back to a
  * member that failed while alone only when no other can go live, looks again the moment a member of a

@@ -19,7 +19,7 @@ export function registerRuntimeCommands(program: Command): void {
     .action(async (opts: { config?: string; port?: number; httpPort?: number; data?: string; onAir?: boolean }) => {
       const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
       const { Controller } = await import('../controller/controller.ts');
-      const { readControllerBrokerSecrets } = await import('../controller/broker-link.ts');
+      const { readControllerBrokerSecrets } = await import('../controller/broker/broker-link.ts');
       const config = opts.config ? loadControllerConfig(opts.config) : defaultControllerConfig();
       if (opts.port !== undefined) config.broker.port = opts.port;
       if (opts.httpPort !== undefined) config.http.port = opts.httpPort;
@@ -30,8 +30,8 @@ export function registerRuntimeCommands(program: Command): void {
       // Files the broker settings name are taken from the config file's folder.
       const deps = { config, clock: systemClock, log, baseDir, brokerSecrets: readControllerBrokerSecrets(config.broker, baseDir) };
       if (config.postgres) {
-        // Controllers sharing PostgreSQL: one leads, the others stand by (controller/standby.ts).
-        const { ControllerSeat } = await import('../controller/standby.ts');
+        // Controllers sharing PostgreSQL: one leads, the others stand by (controller/pair/standby.ts).
+        const { ControllerSeat } = await import('../controller/pair/standby.ts');
         const seat = ControllerSeat.start(deps);
         log.info({ name: seat.name, broker: config.broker.url }, 'controller seat running: leads when it holds the lock, stands by otherwise');
         await untilSignal(log, () => seat.stop());

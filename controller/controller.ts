@@ -6,35 +6,36 @@
  */
 import path from 'node:path';
 import { errorMessage } from '../lib/timeout.ts';
-import { Announcer } from './announcer.ts';
+import { Announcer } from './broker/announcer.ts';
 import { controllerSubscriptions, responseTopic, topic, userResponseTopic, type PayloadOf, type TopicName } from '../protocols/contract.ts';
 import type { DeviceRef, FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
-import type { ControllerEvent, EventsParams } from '../protocols/events.ts';
-import type { EmbeddedBroker } from './broker.ts';
-import type { Identities } from './identities.ts';
+import type { ControllerEvent, EventsParams, NewEvent } from '../protocols/events.ts';
+import type { EmbeddedBroker } from './broker/broker.ts';
+import type { Identities } from './identity/identities.ts';
 import { RateLimiter } from '../lib/rate-limit.ts';
 import { catalogHandlers, identityHandlers } from './request-handlers.ts';
-import { ControllerMetrics } from './metrics.ts';
-import { httpSettings, startHttpServer, type HttpServer, type Readiness } from './http-server.ts';
+import { ControllerMetrics } from './http/metrics.ts';
+import { httpSettings, startHttpServer, type HttpServer, type Readiness } from './http/http-server.ts';
 import { CONTROLLER_VERSION } from './version.ts';
-import { openBrokerLink, readControllerBrokerSecrets } from './broker-link.ts';
-import type { Bus } from './bus.ts';
-import { CommandClient } from './command-client.ts';
-import { Catalog } from './catalog.ts';
-import { SelfTestRunner } from './self-test.ts';
-import { Plan } from './plan.ts';
-import { ProgramPath } from './program-path.ts';
-import { FailoverEngine, type FailoverEvent } from './failover-engine.ts';
-import { Fleet } from './fleet.ts';
-import { MessageIntake } from './intake.ts';
-import { Registry } from './registry.ts';
+import { openBrokerLink, readControllerBrokerSecrets } from './broker/broker-link.ts';
+import type { Bus } from './broker/bus.ts';
+import { CommandClient } from './fleet/command-client.ts';
+import { Catalog } from './fleet/catalog.ts';
+import { SelfTestRunner } from './plan/self-test.ts';
+import { Plan } from './plan/plan.ts';
+import { ProgramPath } from './failover/program-path.ts';
+import { FailoverEngine, type FailoverEvent } from './failover/failover-engine.ts';
+import { Fleet } from './fleet/fleet.ts';
+import { MessageIntake } from './fleet/intake.ts';
+import { Registry } from './fleet/registry.ts';
 import { RequestRouter, type Handlers } from './requests.ts';
-import { Store, storageAlarms, type NewEvent, type StoreHooks } from './store.ts';
+import { Store, storageAlarms, type StoreHooks } from './store/store.ts';
 import type { ControllerDependencies } from './controller-dependencies.ts';
-import { ConsoleHub } from './console-hub.ts';
-import { adoptStandbyView } from './standby-picture.ts';
-import { SqliteHistory } from './history.ts';
-import { Retention } from './retention.ts';
+import { ConsoleHub } from './http/console-hub.ts';
+import { adoptStandbyView } from './pair/standby-picture.ts';
+import { SqliteHistory } from './store/history.ts';
+import { Retention } from './store/retention.ts';
+import { refName } from '../protocols/device-ref.ts';
 
 const STORE_RETRY_MS = 1_000; // how often writes the disk refused are tried again
 
@@ -67,11 +68,11 @@ export class Controller {
   private brokerProblem: () => string | undefined = () => undefined;
   /** Enrolled agents and people: the broker's logins. */
   identities!: Identities;
-  /** What the controller says on the broker: checked, term-tagged, fenced, events once stored (controller/announcer.ts). */
+  /** What the controller says on the broker: checked, term-tagged, fenced, events once stored (controller/broker/announcer.ts). */
   private readonly say: Announcer;
   readonly metrics = new ControllerMetrics({ status: () => this.status(), counters: this.counters, eventLogSize: () => this.store.eventCount() });
   private http: HttpServer | undefined;
-  /** The console's sessions, live feed and health history (controller/console-hub.ts). */
+  /** The console's sessions, live feed and health history (controller/http/console-hub.ts). */
   console!: ConsoleHub;
 
   private constructor(private readonly d: ControllerDependencies) {
@@ -190,7 +191,7 @@ export class Controller {
       catalog: this.catalog,
       selfTests: this.selfTests,
       slot: (id) => this.engine.definition(id),
-      swap: (slot, to, reason) => this.engine.requestFailover(slot, `${to.agent}/${to.device}`, reason, 'preshow'),
+      swap: (slot, to, reason) => this.engine.requestFailover(slot, refName(to), reason, 'preshow'),
       manualOnAir: () => this.manualOnAir,
       slotsOf: (ref) => this.engine.slotsOf(ref),
       onAirChanged: (by, reason) => this.refreshOnAir(by, reason),
@@ -415,5 +416,4 @@ export class Controller {
   private publish<N extends TopicName>(name: N, mqttTopic: string, payload: PayloadOf<N>): void {
     this.say.publish(name, mqttTopic, payload);
   }
-
 }

@@ -288,3 +288,10 @@ export function payloadBound(mqttTopic: string): number | undefined {
 export function isOperation(op: string): op is OperationName {
   return Object.hasOwn(OPERATIONS, op);
 }
+
+/**
+ * The answer to a request refused for its rate (controller/requests.ts): the request was not run, so a
+ * client asking one request at a time may wait a second and ask again (cli/request-client.ts does).
+ */
+export const tooManyRequests = (user: string): string => `too many requests from ${user}: slow down (a stuck button?)`;
+export const isRateRefusal = (error: string | undefined): boolean => !!error && /^too many requests from \S+: slow down/.test(error);

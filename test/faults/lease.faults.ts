@@ -115,7 +115,7 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
         await sleep(1_000);
       }
       figures.kill = { n: kills.length, p50: percentile(kills, 50), p99: percentile(kills, 99), max: percentile(kills, 100), all: kills };
-      // Where the new leaders' time went, lock → announced (controller/takeover-timeline.ts): p50 / p99 of each step.
+      // Where the new leaders' time went, lock → announced (controller/pair/takeover-timeline.ts): p50 / p99 of each step.
       const steps = timelines().slice(timelinesBefore).map((t) => ({ killToLock: t.lockedAtWall - (killedAtOf.get(t.term) ?? NaN), ...t.steps }));
       const names = [...new Set(steps.flatMap((s) => Object.keys(s)))];
       figures.killSteps = Object.fromEntries(names.map((n) => { const v = steps.map((s) => (s as Record<string, number>)[n]).filter((x): x is number => x !== undefined && !Number.isNaN(x)); return [n, { p50: percentile(v, 50), p99: percentile(v, 99), max: percentile(v, 100) }]; }));

@@ -217,7 +217,7 @@ describe.runIf(hasPostgres() && hasMosquitto())('two controllers on PostgreSQL d
       expect(delivery(studio, log), `events stored but never heard live: ${missed.join('; ')}`).toEqual({ lost: 0, duplicated: 0 });
       const kills = takeovers.filter((t) => t.how === 'kill').map((t) => t.ms);
       expect(percentile(kills, 100), 'every takeover after a kill within 2 s').toBeLessThan(2_000);
-      // A pause or a cut waits out the 3 s lease (controller/leadership.ts): within 5 s (issue 20.6).
+      // A pause or a cut waits out the 3 s lease (controller/pair/leadership.ts): within 5 s (issue 20.6).
       expect(percentile(takeovers.filter((t) => t.how !== 'kill').map((t) => t.ms), 100), 'every takeover after a pause or a cut within 5 s').toBeLessThanOrEqual(5_000);
       process.stdout.write(`takeover p50 ${percentile(takeovers.map((t) => t.ms), 50)} ms, p99 ${percentile(takeovers.map((t) => t.ms), 99)} ms; kill+failure → backup live p50 ${percentile(failoversAfterKill, 50)} ms\n`);
     } finally {

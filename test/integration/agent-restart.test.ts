@@ -10,7 +10,7 @@ import type { MqttClient } from 'mqtt';
 import { stringify } from 'yaml';
 import { silentLogger } from '../../lib/logger.ts';
 import { onairBin } from '../../lib/paths.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
 import { Controller } from '../../controller/controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { systemClock } from '../../lib/clock.ts';

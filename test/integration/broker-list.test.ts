@@ -6,7 +6,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
 import { brokerUrls, connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { waitUntil } from './helpers.ts';

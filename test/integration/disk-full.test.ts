@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { Store } from '../../controller/store.ts';
+import { Store } from '../../controller/store/store.ts';
 import { Watcher } from '../support/watcher.ts';
 import { closeClient, rawClient, registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 import { topic } from '../../protocols/contract.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { Controller } from '../../controller/controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { startEmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { removeDir, simulate, tempDir, waitUntil } from './helpers.ts';

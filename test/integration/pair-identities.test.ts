@@ -10,7 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
 import { controllerProcess, freePort, hasMosquitto, mosquittoProcess, waitForPort, type ControllerProcess } from '../support/processes.ts';
 import { connectMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.ts';

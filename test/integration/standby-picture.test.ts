@@ -1,5 +1,5 @@
 /**
- * A hot standby's picture of the fleet (controller/standby-picture.ts) against a real aedes broker
+ * A hot standby's picture of the fleet (controller/pair/standby-picture.ts) against a real aedes broker
  * on an ephemeral port and a real agent: it stays current from the fleet's own messages, through a
  * broker restart longer than the reconnect intervals, and it says nothing on the broker — no command,
  * no slot state, no controller state: only its link checks, which nobody subscribes to.
@@ -13,9 +13,9 @@ import { silentLogger } from '../../lib/logger.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { encode } from '../../protocols/codec.ts';
 import { topic } from '../../protocols/contract.ts';
-import { LINK_CHECK_TOPIC } from '../../controller/bus.ts';
+import { LINK_CHECK_TOPIC } from '../../controller/broker/bus.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { StandbyPicture } from '../../controller/standby-picture.ts';
+import { StandbyPicture } from '../../controller/pair/standby-picture.ts';
 import { closeClient, rawClient, simulate, startAgent, waitUntil } from './helpers.ts';
 
 const SLOT = 'studio-a/cam-wide';

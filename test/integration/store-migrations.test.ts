@@ -6,8 +6,8 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion } from '../../controller/migrations.ts';
-import { Store } from '../../controller/store.ts';
+import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion } from '../../controller/store/migrations.ts';
+import { Store } from '../../controller/store/store.ts';
 import { removeDir, tempDir } from './helpers.ts';
 
 let dir: string;

@@ -45,12 +45,33 @@ describe('architecture', () => {
     ['test-support', 'cli/demo'],
     ['test', 'cli/demo'],
     ['bench', 'cli/demo'],
+    // The controller's rooms (docs/architecture.md): the decision-making core never reaches the HTTP side,
+    // and the store keeps rows without knowing the fleet's logic.
+    ['controller/fleet', 'controller/http'],
+    ['controller/failover', 'controller/http'],
+    ['controller/store', 'controller/failover'],
+    ['controller/store', 'controller/http'],
+    ['controller/broker', 'controller/http'],
+    ['controller/plan', 'controller/http'],
+    ['controller/pair', 'controller/http'],
+    ['controller/identity', 'controller/http'],
   ])('%s/ never imports %s/', (from, forbidden) => {
     const offenders = sources(path.join(root, from)).flatMap((file) =>
       importsOf(file)
         .filter((target) => target.startsWith(path.join(root, forbidden) + path.sep))
         .map((target) => `${path.relative(root, file)} → ${path.relative(root, target)}`),
     );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the controller in rooms: only the wiring at its root, and only the wiring reaches http/', () => {
+    const controller = path.join(root, 'controller');
+    const rooms = readdirSync(controller).filter((name) => statSync(path.join(controller, name)).isDirectory());
+    expect(rooms.sort()).toEqual(['broker', 'failover', 'fleet', 'http', 'identity', 'pair', 'plan', 'store']);
+    const http = path.join(controller, 'http') + path.sep;
+    const offenders = sources(controller)
+      .filter((file) => path.dirname(file) !== controller && !file.startsWith(http))
+      .flatMap((file) => importsOf(file).filter((t) => t.startsWith(http)).map((t) => `${path.relative(root, file)} → ${path.relative(root, t)}`));
     expect(offenders).toEqual([]);
   });
 

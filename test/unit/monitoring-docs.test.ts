@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ControllerMetrics } from '../../controller/metrics.ts';
+import { ControllerMetrics } from '../../controller/http/metrics.ts';
 import type { StatusData } from '../../protocols/schemas.ts';
 
 const empty: StatusData = { onAir: false, showsOnAir: [], agents: [], devices: [], slots: [], program: [], counters: {} } as unknown as StatusData;
