@@ -9,7 +9,7 @@ import { readBrokerSecrets } from '../lib/broker-client.ts';
 import { readPrivateFile } from '../lib/secret.ts';
 import { clientIdFor } from '../protocols/access.ts';
 import { responseCodec } from '../protocols/codec.ts';
-import { requestTopic, responseTopic, userRequestTopic, userResponseTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
+import { isRateRefusal, requestTopic, responseTopic, userRequestTopic, userResponseTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
 
 export class UserError extends Error {
   override name = 'UserError';
@@ -100,7 +100,25 @@ export async function withController<T>(options: RequestOptions, work: (client: 
   }
 }
 
+/** Waited after a refusal for rate before asking again: the controller's bucket refills 10 requests a second. */
+const RATE_RETRY_MS = 1_000;
+
+/**
+ * Asks the controller and resolves with its answer's data. A refusal for rate (the request was not run)
+ * is waited out and asked again within the same deadline, so a script registering a studio one request
+ * at a time is slowed down, not failed.
+ */
 export async function request<O extends OperationName>(client: MqttClient, op: O, params: OperationParams<O>, options: RequestOptions): Promise<OperationData<O>> {
+  const deadline = performance.now() + options.timeoutMs;
+  for (;;) {
+    const response = await askOnce(client, op, params, { ...options, timeoutMs: Math.max(1, Math.round(deadline - performance.now())) }, options.timeoutMs);
+    if (response.status === 'ok') return response.data as OperationData<O>;
+    if (!isRateRefusal(response.error) || deadline - performance.now() <= RATE_RETRY_MS) throw new UserError(response.error ?? 'request failed');
+    await new Promise((resolve) => setTimeout(resolve, RATE_RETRY_MS));
+  }
+}
+
+async function askOnce<O extends OperationName>(client: MqttClient, op: O, params: OperationParams<O>, options: RequestOptions, wholeTimeoutMs: number): Promise<{ status: 'ok' | 'error'; data?: OperationData<O>; error?: string }> {
   const transaction = randomUUID();
   const codec = responseCodec(op);
   const login = options.user ?? parseBrokerUrl(brokerUrls(options.broker)[0]!).username;
@@ -109,7 +127,7 @@ export async function request<O extends OperationName>(client: MqttClient, op: O
   const user = login?.startsWith('controller/') ? undefined : login;
   const answers = user ? userResponseTopic(user, op) : responseTopic(op);
   await client.subscribeAsync(answers, { qos: 1 });
-  return new Promise<OperationData<O>>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const done = (): void => {
       clearTimeout(timer);
       client.off('message', onMessage);
@@ -119,7 +137,7 @@ export async function request<O extends OperationName>(client: MqttClient, op: O
       done();
       // Mosquitto drops a publish its ACL refuses without a word [mosquitto.conf(5) acl_file]: say so.
       const hint = user ? ` (if ${user}'s role may not ask "${op}", a broker such as Mosquitto drops the request without telling us)` : '';
-      reject(new UserError(`the controller did not answer "${op}" within ${options.timeoutMs} ms${hint}`));
+      reject(new UserError(`the controller did not answer "${op}" within ${wholeTimeoutMs} ms${hint}`));
     }, options.timeoutMs);
     const onMessage = (t: string, payload: Buffer): void => {
       if (t !== answers) return;
@@ -128,8 +146,7 @@ export async function request<O extends OperationName>(client: MqttClient, op: O
       const response = decoded.value as { transaction: string; status: 'ok' | 'error'; data?: OperationData<O>; error?: string };
       if (response.transaction !== transaction) return;
       done();
-      if (response.status === 'ok') resolve(response.data as OperationData<O>);
-      else reject(new UserError(response.error ?? 'request failed'));
+      resolve(response);
     };
     // The broker closes a client whose publish its login may not make (MQTT 3.1.1 has no refusal code for it).
     const onClose = (): void => {

@@ -11,7 +11,7 @@ import { closest } from '../lib/yaml-config.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { requestCodec, responseCodec } from '../protocols/codec.ts';
 import { OPERATION_ROLE } from '../protocols/access.ts';
-import { OPERATIONS, isOperation, requestMaxBytes, type OperationData, type OperationName, type OperationParams, type OperationResponse } from '../protocols/contract.ts';
+import { OPERATIONS, isOperation, requestMaxBytes, tooManyRequests, type OperationData, type OperationName, type OperationParams, type OperationResponse } from '../protocols/contract.ts';
 
 export type Handlers = { [O in OperationName]: (params: OperationParams<O>, issuedBy: string) => Promise<OperationData<O>> | OperationData<O> };
 
@@ -53,7 +53,7 @@ const unknownOperation = (op: string): string => {
 /** Why an answer is an error before any handler ran (an HTTP status picks from it). */
 export type Refusal = 'unknown' | 'invalid' | 'rate' | 'login';
 
-const tooMany = (user: string): string => `too many requests from ${user}: slow down (a stuck button?)`;
+const tooMany = tooManyRequests;
 
 export class RequestRouter {
   private later: Partial<Pick<Handlers, LaterOperation>> = {};

@@ -9,6 +9,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { mqttBus, type Bus } from './bus.ts';
 import type { ControllerConfig } from '../config.ts';
 import { readBrokerSecrets, readServerTls, type BrokerClientSecrets, type ServerTls } from '../../lib/broker-client.ts';
+import { isLoopbackHost } from '../../lib/net/loopback.ts';
 
 /** What the controller's broker settings name, read from files and variables: its login on an external broker, and the embedded broker's certificate. */
 export type BrokerSecrets = BrokerClientSecrets & { server?: ServerTls };
@@ -34,12 +35,11 @@ export const FIRST_CONNECT_MS = 10_000;
  * FIRST_CONNECT_MS, unless `retry`: then the link is returned at once and keeps trying with
  * backoff (a lone controller under systemd stays up, alive and not ready, until its broker is).
  */
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export async function openBrokerLink(o: { config: ControllerConfig['broker']; secrets: BrokerSecrets; clock: Clock; log: Logger; login: BrokerAccess['login']; listen: (bus: Bus) => void; retry?: boolean; /** This seat's name in a pair. */ name?: string }): Promise<BrokerLink> {
   const { config, log, clock } = o;
   if (config.embedded) {
-    const loopback = LOOPBACK.has(config.host);
+    const loopback = isLoopbackHost(config.host);
     const allowAnonymous = config.allowAnonymous ?? loopback;
     if (allowAnonymous && !loopback) log.warn({ host: config.host }, 'broker.allowAnonymous is on for a network listener: anyone on the network can connect, fake a failure and command gear');
     if (config.tls && !o.secrets.server) throw new Error('broker.tls is set but its certificate was not read');

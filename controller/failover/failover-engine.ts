@@ -14,12 +14,12 @@ import type { SlotDefinition } from '../../protocols/registry-operations.ts';
 import { candidatesOf, canGoLive, isDown } from '../../protocols/failover-rule.ts';
 import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
-import { FailoverRefused, refName, resolveMember, sameRef } from './slot-members.ts';
+import { FailoverRefused, resolveMember } from './slot-members.ts';
+import { refName, sameRef } from '../../protocols/device-ref.ts';
 import type { FailoverDependencies } from './failover-dependencies.ts';
 
 export type { SlotDefinition } from '../../protocols/registry-operations.ts';
 export type { FailoverDependencies, FailoverEvent } from './failover-dependencies.ts';
-
 export { FailoverRefused } from './slot-members.ts';
 
 interface SlotRuntime {

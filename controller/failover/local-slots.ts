@@ -6,6 +6,7 @@
 import type { LocalSlot } from '../../protocols/device-config.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
 import type { DeviceRef, Params } from '../../protocols/schemas.ts';
+import { refName } from '../../protocols/device-ref.ts';
 
 export type RoleOf = (ref: DeviceRef, role: 'activate' | 'standby', slotParams: Params) => { action: string; params: Params };
 
@@ -17,7 +18,7 @@ export function localSlotsFor(agent: string, slots: readonly SlotDefinition[], r
       failAfterProbes,
       members: [s.primary, ...s.backups].map((m) => ({
         device: m.device,
-        activate: roleOf(m, 'activate', { ...s.params, ...s.memberParams?.[`${m.agent}/${m.device}`] }),
+        activate: roleOf(m, 'activate', { ...s.params, ...s.memberParams?.[refName(m)] }),
         standby: roleOf(m, 'standby', {}),
       })),
     }));

@@ -16,6 +16,7 @@ import { formatProgramSource, parseProgramSource } from '../../protocols/program
 import type { ProgramMapping, SlotDefinition } from '../../protocols/registry-operations.ts';
 import type { CommandResult, DeviceHealth, DeviceRef, Params, StatusData } from '../../protocols/schemas.ts';
 import type { FailoverEvent, ProgramSwitch } from './failover-dependencies.ts';
+import { deviceKey, refName } from '../../protocols/device-ref.ts';
 
 export interface ProgramPathDependencies {
   clock: Clock;
@@ -59,7 +60,6 @@ const normalised = (text: string): string => {
   return typeof source === 'string' ? text : formatProgramSource(source);
 };
 
-const refName = (r: DeviceRef): string => `${r.agent}/${r.device}`;
 const same = (a: DeviceRef, b: DeviceRef): boolean => a.agent === b.agent && a.device === b.device;
 
 export class ProgramPath implements ProgramSwitch {
@@ -78,7 +78,7 @@ export class ProgramPath implements ProgramSwitch {
   /** Every health message: O(1) unless a switcher's program changed. */
   noteHealth(agent: string, device: string, health: DeviceHealth): void {
     if (health.metrics.programScene === undefined && health.metrics.programInput === undefined && health.status !== 'offline') return;
-    const key = `${agent}/${device}`;
+    const key = deviceKey(agent, device);
     const now = onProgramOf(health);
     const before = this.programs.get(key);
     if (now) this.programs.set(key, now), this.lastMain.set(key, now.main);

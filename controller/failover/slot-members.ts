@@ -1,14 +1,12 @@
 /** A slot's members by name, for the failover engine (controller/failover/failover-engine.ts). */
 import type { DeviceRef } from '../../protocols/schemas.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
+import { refName } from '../../protocols/device-ref.ts';
 
 /** A failover that cannot be done now, with the reason for whoever asked. */
 export class FailoverRefused extends Error {
   override name = 'FailoverRefused';
 }
-
-export const sameRef = (a: DeviceRef | null, b: DeviceRef | null): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
-export const refName = (r: DeviceRef | null): string => (r ? `${r.agent}/${r.device}` : 'none');
 
 /** The member a person named (`agent/device`, or a device id that is unique in the slot). */
 export function resolveMember(def: SlotDefinition, name: string): DeviceRef {

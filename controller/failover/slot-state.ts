@@ -1,8 +1,8 @@
 /** A slot's published state: pure, from its definition, its live member and the members' status. */
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
 import type { DeviceRef, DeviceStatus, SlotCondition, SlotState } from '../../protocols/schemas.ts';
+import { sameRef } from '../../protocols/device-ref.ts';
 
-const sameRef = (a: DeviceRef | null, b: DeviceRef): boolean => !!a && a.agent === b.agent && a.device === b.device;
 
 /** A slot's condition from its live member's status (null: no live member). */
 export const conditionOf = (s: DeviceStatus | null): SlotCondition => (s === 'ok' || s === 'degraded' || s === 'unknown' ? s : 'down');

@@ -11,6 +11,7 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { DeviceHealth, DeviceRef } from '../../protocols/schemas.ts';
 import type { NewEvent } from '../../protocols/events.ts';
+import { deviceKey, refName } from '../../protocols/device-ref.ts';
 
 export type StreamCondition = 'streaming' | 'reconnecting' | 'stopped' | 'offline';
 
@@ -66,7 +67,7 @@ export class StreamWatch {
 
   /** A health message: O(shows on air with a stream), which is a handful. */
   onHealth(agent: string, device: string, health: DeviceHealth): void {
-    const key = `${agent}/${device}`;
+    const key = deviceKey(agent, device);
     if (typeof health.metrics.streaming === 'boolean' || (health.status === 'offline' && this.seen.has(key))) this.seen.set(key, health);
     for (const w of this.watches.values()) {
       const live = this.d.live(w.slot);
@@ -82,16 +83,16 @@ export class StreamWatch {
   liveChanged(slot: string): void {
     for (const w of this.watches.values()) {
       const live = w.slot === slot ? this.d.live(slot) : null;
-      const health = live && this.seen.get(`${live.agent}/${live.device}`);
+      const health = live && this.seen.get(refName(live));
       if (!live || !health) continue;
       const dropped = health.metrics.streamDroppedFrames;
-      if (typeof dropped === 'number') w.counters.set(`${live.agent}/${live.device}`, dropped);
+      if (typeof dropped === 'number') w.counters.set(refName(live), dropped);
       this.observe(w, live.agent, live.device, health);
     }
   }
 
   private observe(w: Watch, agent: string, device: string, health: DeviceHealth): void {
-    this.count(w, `${agent}/${device}`, health.metrics.streamDroppedFrames);
+    this.count(w, deviceKey(agent, device), health.metrics.streamDroppedFrames);
     const condition = conditionOf(health);
     // Before the stream first runs nothing is an outage; a reconnect means it ran (OBS reconnects active outputs only).
     if (condition === w.condition || (w.condition === 'starting' && condition !== 'streaming' && condition !== 'reconnecting')) return;

@@ -6,6 +6,7 @@
  */
 import type { DeviceRef } from '../../protocols/schemas.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
+import { sameRef } from '../../protocols/device-ref.ts';
 
 export interface TallyLampsDependencies {
   tally: (board: DeviceRef, tally: string, on: boolean, issuedBy: string) => void;
@@ -14,7 +15,6 @@ export interface TallyLampsDependencies {
 }
 
 const lampKey = (board: DeviceRef, tally: string): string => `${board.agent}/${board.device}#${tally}`;
-const sameRef = (a: DeviceRef | null, b: DeviceRef): boolean => !!a && a.agent === b.agent && a.device === b.device;
 
 export class TallyLamps {
   /** slot id → lamp key → what the lamp was last told. */

@@ -22,6 +22,7 @@ import { ConfigError } from '../../lib/yaml-config.ts';
 import { actionProblems, unitProblems } from '../../protocols/drivers/checks.ts';
 import type { DriverSpec } from '../../protocols/drivers/spec.ts';
 import type { NewEvent } from '../../protocols/events.ts';
+import { deviceKey, refName } from '../../protocols/device-ref.ts';
 
 export interface CatalogDependencies {
   store: CatalogStore;
@@ -50,8 +51,7 @@ export interface CatalogSlots {
   slotsOf(ref: DeviceRef): string[];
 }
 
-const refName = (r: DeviceRef): string => `${r.agent}/${r.device}`;
-const key = (agent: string, device: string): string => `${agent}/${device}`;
+const key = (agent: string, device: string): string => deviceKey(agent, device);
 
 export class Catalog {
   /** Latest report from each agent about its desired config. */
@@ -161,7 +161,7 @@ export class Catalog {
     const slots = this.d.slots.slotsOf(ref);
     if (slots.length > 0) throw new Error(`${refName(ref)} is in slot ${slots.join(', ')}; take it out of the slot first (onair slot add to redefine, or onair slot remove)`);
     const watched = this.d.store.registrations().filter((r) => Object.values(r.helpers ?? {}).includes(refName(ref)));
-    if (watched.length > 0) throw new Error(`${refName(ref)} is the helper of ${watched.map((r) => `${r.agent}/${r.device}`).join(', ')}; change their --helper first`);
+    if (watched.length > 0) throw new Error(`${refName(ref)} is the helper of ${watched.map((r) => refName(r)).join(', ')}; change their --helper first`);
     this.d.store.removeRegistration(p.agent, p.device);
     const configVersion = this.publishAgent(p.agent);
     this.retiring.set(key(p.agent, p.device), { agent: p.agent, untilVersion: configVersion });
@@ -255,7 +255,7 @@ export class Catalog {
     }
     const matches = this.d.store.registrations().filter((r) => r.device === name);
     if (matches.length === 1) return { agent: matches[0]!.agent, device: name };
-    if (matches.length > 1) throw new Error(`"${name}" is registered on several agents; say which: ${matches.map((m) => `${m.agent}/${m.device}`).join(', ')}`);
+    if (matches.length > 1) throw new Error(`"${name}" is registered on several agents; say which: ${matches.map((m) => refName(m)).join(', ')}`);
     throw new Error(`"${name}" is not a registered device; register it first with onair device add`);
   }
 

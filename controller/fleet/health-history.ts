@@ -5,6 +5,7 @@
  */
 import type { DeviceHealth } from '../../protocols/schemas.ts';
 import type { DeviceHealthView, MetricTrend } from '../../protocols/console-operations.ts';
+import { deviceKey } from '../../protocols/device-ref.ts';
 
 interface Sample {
   t: number;
@@ -38,32 +39,35 @@ export class HealthHistory {
 
   /** `at`: the controller's clock when the report arrived (an agent's clock may be off). */
   note(agent: string, device: string, health: DeviceHealth, at: number): void {
-    const key = `${agent}/${device}`;
+    const key = deviceKey(agent, device);
     let h = this.devices.get(key);
     const latest = { status: health.status, checks: health.checks, metrics: health.metrics, ts: health.ts, driver: health.driver };
     if (!h) this.devices.set(key, (h = { latest, ring: new Array<Sample | undefined>(this.size), next: 0, interval: -1 }));
     h.latest = latest;
-    const values: Record<string, number> = {};
-    for (const [name, value] of Object.entries(health.metrics)) if (typeof value === 'number' && Number.isFinite(value)) values[name] = value;
     const interval = Math.floor(at / this.sampleMs);
-    if (interval === h.interval) {
-      // The interval's last value of each metric: a report without a metric (a failed probe reports
-      // none) does not erase the values the interval already had.
-      const last = (h.next - 1 + this.size) % this.size;
-      h.ring[last] = { t: at, values: { ...h.ring[last]?.values, ...values } };
-      return;
+    // The interval's last value of each metric, written into the interval's own sample (no copy per
+    // message: this runs for every health message): a report without a metric (a failed probe reports
+    // none) does not erase the values the interval already had.
+    let sample = h.ring[(h.next - 1 + this.size) % this.size];
+    if (interval !== h.interval || !sample) {
+      sample = { t: at, values: {} };
+      h.ring[h.next] = sample;
+      h.next = (h.next + 1) % this.size;
+      h.interval = interval;
     }
-    h.ring[h.next] = { t: at, values };
-    h.next = (h.next + 1) % this.size;
-    h.interval = interval;
+    sample.t = at;
+    for (const name in health.metrics) {
+      const value = health.metrics[name];
+      if (typeof value === 'number' && Number.isFinite(value)) sample.values[name] = value;
+    }
   }
 
   forget(agent: string, device: string): void {
-    this.devices.delete(`${agent}/${device}`);
+    this.devices.delete(deviceKey(agent, device));
   }
 
   view(agent: string, device: string, now: number): DeviceHealthView {
-    const h = this.devices.get(`${agent}/${device}`);
+    const h = this.devices.get(deviceKey(agent, device));
     const trend: MetricTrend = { sampleMs: this.sampleMs, t: [], series: {} };
     if (!h) return { agent, device, latest: null, trend };
     const samples: Sample[] = [];

@@ -10,6 +10,7 @@
  */
 import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat, StatusData } from '../../protocols/schemas.ts';
 import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type DeviceTrack, type Transition } from './failure-detector.ts';
+import { deviceKey } from '../../protocols/device-ref.ts';
 
 /** What is stored of an agent. */
 export interface AgentRecord {
@@ -63,7 +64,6 @@ export interface Arrival {
   live: boolean;
 }
 
-export const deviceKey = (agent: string, device: string): string => `${agent}/${device}`;
 
 /** Health of a session whose birth has not arrived yet is kept (the latest per device) until it does. */
 const MAX_PARKED = 10_000;

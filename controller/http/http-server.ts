@@ -18,6 +18,7 @@ import { openApiDocument } from './openapi.ts';
 import { readServerTls, type ServerTls } from '../../lib/broker-client.ts';
 import type { ControllerConfig } from '../config.ts';
 import type { Readiness } from '../controller-face.ts';
+import { isLoopbackHost } from '../../lib/net/loopback.ts';
 
 export interface HttpListener {
   port: number;
@@ -37,7 +38,6 @@ export interface HttpServerSettings extends HttpListener {
 }
 
 const FASTIFY = { logger: false, requestTimeout: 10_000, bodyLimit: 256 * 1024 } as const;
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Where the HTTP side listens, from the controller's config (the HTTPS files read, relative to the config's folder); undefined with http.enabled false. */
 export function httpListener(config: ControllerConfig, baseDir: string): HttpListener | undefined {
@@ -56,7 +56,7 @@ export interface HttpServer {
 export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer> {
   // fastify's own request logging stays off: the controller logs what matters, and a scrape every 15 s is not news.
   const app = (s.tls ? Fastify({ https: { cert: s.tls.cert, key: s.tls.key, minVersion: 'TLSv1.2' }, ...FASTIFY }) : Fastify(FASTIFY)) as unknown as FastifyInstance;
-  if (!s.tls && !LOOPBACK.has(s.host)) s.log.warn({ host: s.host }, 'the HTTP API takes logins over plain HTTP on a network listener: set http.tls');
+  if (!s.tls && !isLoopbackHost(s.host)) s.log.warn({ host: s.host }, 'the HTTP API takes logins over plain HTTP on a network listener: set http.tls');
   // Alive: the process answers. Never depends on the broker or the store (a restart would not fix those).
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Ready: the store is open and the broker connected; 503 with the reasons otherwise.

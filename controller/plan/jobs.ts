@@ -6,11 +6,12 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { TimeoutError, errorMessage, withTimeout } from '../../lib/timeout.ts';
-import type { Job } from '../../protocols/plan-schemas.ts';
+import { FINISHED_JOB_STATES, type Job } from '../../protocols/plan-schemas.ts';
 import type { SelfTestReport } from '../../protocols/registry-operations.ts';
 import type { DeviceRef } from '../../protocols/schemas.ts';
 import type { NewJob, PlanStore } from '../store/plan-store.ts';
 import type { NewEvent } from '../../protocols/events.ts';
+import { refName } from '../../protocols/device-ref.ts';
 
 export interface JobRunnerDependencies {
   store: PlanStore;
@@ -27,8 +28,7 @@ export interface JobRunnerDependencies {
   concurrency?: number;
 }
 
-const FINAL = new Set<Job['state']>(['passed', 'failed', 'timed_out', 'skipped']);
-const key = (j: { agent: string; device: string }): string => `${j.agent}/${j.device}`;
+const key = (j: { agent: string; device: string }): string => refName(j);
 
 export class JobRunner {
   private readonly busyDevices = new Set<string>();
@@ -111,7 +111,7 @@ export class JobRunner {
 
   private finish(job: Job, state: Job['state'], reason?: string): void {
     if (this.stopped) return; // its store may already be closed; the next start re-queues it
-    if (!FINAL.has(state)) throw new Error(`not a final state: ${state}`);
+    if (!FINISHED_JOB_STATES.has(state)) throw new Error(`not a final state: ${state}`);
     const done: Job = { ...job, state, finishedAt: this.d.clock.now(), ...(reason ? { reason } : {}) };
     this.d.store.updateJob(done);
     this.d.record({

@@ -13,6 +13,7 @@ import type { JobRunner } from './jobs.ts';
 import type { PlanStore } from '../store/plan-store.ts';
 import { checkCron, nextRuns } from './scheduler.ts';
 import type { NewEvent } from '../../protocols/events.ts';
+import { deviceKey, refName } from '../../protocols/device-ref.ts';
 
 export interface MaintenanceDependencies {
   store: PlanStore;
@@ -37,7 +38,7 @@ export class Maintenance {
    */
   noteHealth(agent: string, device: string, health: Pick<DeviceHealth, 'status' | 'checks'>): void {
     if (health.status === 'ok' && this.worn.size === 0) return; // the common case: nothing to look up
-    const key = `${agent}/${device}`;
+    const key = deviceKey(agent, device);
     const before = this.worn.get(key);
     if (health.status === 'ok' && !before) return;
     const now = new Map<string, string>();
@@ -54,7 +55,7 @@ export class Maintenance {
     if (Object.keys(p.target).length === 0) throw new Error('a schedule needs a target: a device, profile, kind or studio');
     const now = this.d.clock.now();
     const schedule: Schedule = { id: p.id, cron: p.cron, ...(p.timezone ? { timezone: p.timezone } : {}), target: p.target, intrusive: p.intrusive ?? false, windowMinutes: p.windowMinutes ?? 60, createdAt: now, createdBy: by };
-    const devices = this.targets(schedule).map((r) => `${r.agent}/${r.device}`);
+    const devices = this.targets(schedule).map((r) => refName(r));
     if (devices.length === 0) throw new Error(`no registered device matches ${JSON.stringify(p.target)}`);
     this.d.store.saveSchedule(schedule);
     this.d.record({ type: 'schedule.added', ts: now, by, data: { schedule: schedule.id, cron: schedule.cron, target: schedule.target, intrusive: schedule.intrusive, devices } });
@@ -90,7 +91,7 @@ export class Maintenance {
     for (const { registration: r, profile } of this.d.registrations()) {
       const ref = { agent: r.agent, device: r.device };
       const profileName = `${profile.profile}@${profile.version}`;
-      for (const reason of this.worn.get(`${r.agent}/${r.device}`)?.values() ?? []) items.push({ ...ref, profile: profileName, reason, since: null });
+      for (const reason of this.worn.get(refName(r))?.values() ?? []) items.push({ ...ref, profile: profileName, reason, since: null });
       const days = profile.maintenance.intervalDays;
       if (days === undefined) continue;
       const last = this.d.store.lastPassed(r.agent, r.device);

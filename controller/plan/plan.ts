@@ -12,6 +12,7 @@ import type { EquipmentProfile } from '../../protocols/profile.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
 import type { DeviceHealth, DeviceRef } from '../../protocols/schemas.ts';
 import { eventsOf } from '../../protocols/events.ts';
+import { refName } from '../../protocols/device-ref.ts';
 import type { History } from '../store/history.ts';
 import type { Catalog } from '../fleet/catalog.ts';
 import { JobRunner } from './jobs.ts';
@@ -98,7 +99,7 @@ export class Plan {
       record: d.record,
       jobs: this.jobs,
       slot: (id) => d.slots.definition(id),
-      swap: (slot, to, reason) => d.slots.requestFailover(slot, `${to.agent}/${to.device}`, reason, 'preshow'),
+      swap: (slot, to, reason) => d.slots.requestFailover(slot, refName(to), reason, 'preshow'),
       onAirChanged: (by, reason) => {
         this.streams.sync(this.shows.onAir());
         d.onAirChanged(by, reason);

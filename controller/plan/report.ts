@@ -10,6 +10,7 @@
  */
 import type { ReliabilityReport } from '../../protocols/plan-schemas.ts';
 import { eventsOf, type ControllerEvent, type EventOf } from '../../protocols/events.ts';
+import { deviceKey } from '../../protocols/device-ref.ts';
 
 type Interval = [number, number];
 /** The events that carry a state change in data.to. */
@@ -117,7 +118,7 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
   });
   const stream = s.stream === undefined ? undefined : streamFigures(events, s, s.stream, slots.find((x) => x.slot === s.stream)?.degraded ?? []);
   const failures = eventsOf(events, 'device.state')
-    .filter((e) => within(e) && DOWN_DEVICE.has(e.data.to) && members.has(`${e.agent}/${e.device}`))
+    .filter((e) => within(e) && DOWN_DEVICE.has(e.data.to) && members.has(deviceKey(e.agent ?? '', e.device ?? '')))
     .map((e) => ({ ts: e.ts, agent: e.agent ?? '', device: e.device ?? '', to: e.data.to, reason: e.reason ?? '' }));
   const failovers = events
     .map((e, index) => ({ e, index }))
@@ -188,7 +189,7 @@ const failedAt = (e: EventOf<'device.state'>): number => e.data.failingSince ?? 
 
 /** Index of the device's last failure (a state change to failed or offline) before `before`, or -1. */
 const lastFailure = (events: readonly ControllerEvent[], before: number, device: string): EventOf<'device.state'> | undefined => {
-  const at = findLast(events, before, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === device && DOWN_DEVICE.has(e.data.to));
+  const at = findLast(events, before, (e) => e.type === 'device.state' && deviceKey(e.agent ?? '', e.device ?? '') === device && DOWN_DEVICE.has(e.data.to));
   return at < 0 ? undefined : (events[at] as EventOf<'device.state'>);
 };
 
@@ -251,7 +252,7 @@ function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?
   const streams = new Map<string, Array<EventOf<'device.state'>>>();
   for (const e of eventsOf(events, 'device.state')) {
     if (e.ts > q.until) continue;
-    const key = `${e.agent}/${e.device}`;
+    const key = deviceKey(e.agent ?? '', e.device ?? '');
     if (only && !only.has(key)) continue;
     const stream = streams.get(key);
     if (stream) stream.push(e);
@@ -282,7 +283,7 @@ function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?
 
 /** Final results only: a pre-show test that failed and was retried counts once, by its retry. */
 function passRate(events: readonly ControllerEvent[], q: ReportQuery, kind: 'preshow' | 'maintenance', only?: Set<string>): ReliabilityReport['tests']['preshow'] {
-  const jobs = eventsOf(events, 'job.finished').filter((e) => e.data.kind === kind && e.ts > q.since && e.ts <= q.until && (!only || only.has(`${e.agent}/${e.device}`)));
+  const jobs = eventsOf(events, 'job.finished').filter((e) => e.data.kind === kind && e.ts > q.since && e.ts <= q.until && (!only || only.has(deviceKey(e.agent ?? '', e.device ?? ''))));
   const runOf = (e: EventOf<'job.finished'>) => `${e.agent}/${e.device}/${e.data.show ?? e.data.schedule ?? ''}`;
   const retried = new Set(jobs.filter((e) => e.data.attempt > 1).map(runOf));
   const final = jobs.filter((e) => !(e.data.attempt === 1 && e.data.state !== 'passed' && retried.has(runOf(e))));

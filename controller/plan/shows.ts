@@ -8,13 +8,14 @@ import type { EquipmentProfile, WithoutBackup } from '../../protocols/profile.ts
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { OperationData, OperationParams } from '../../protocols/contract.ts';
-import type { Checklist, Job, Show } from '../../protocols/plan-schemas.ts';
+import { FINISHED_JOB_STATES, type Checklist, type Job, type Show } from '../../protocols/plan-schemas.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
 import type { DeviceRef } from '../../protocols/schemas.ts';
 import type { JobRunner } from './jobs.ts';
 import type { PlanStore } from '../store/plan-store.ts';
 import { preShowAt } from './scheduler.ts';
 import type { NewEvent } from '../../protocols/events.ts';
+import { refName } from '../../protocols/device-ref.ts';
 
 export interface ShowsDependencies {
   store: PlanStore;
@@ -39,8 +40,6 @@ export interface ShowsDependencies {
   retryDelayMs: number;
 }
 
-const refName = (r: DeviceRef): string => `${r.agent}/${r.device}`;
-const FINAL = new Set(['passed', 'failed', 'timed_out', 'skipped']);
 
 export class Shows {
   constructor(private readonly d: ShowsDependencies) {}
@@ -207,7 +206,7 @@ export class Shows {
       this.d.jobs.enqueue({ kind: 'preshow', agent: job.agent, device: job.device, intrusive: job.intrusive, show: job.show, createdAt: now, notBefore: Math.round(now + pause), ...(show ? { startBy: show.startsAt } : {}), attempt: 2, retryOf: job.id });
       return;
     }
-    if ([...checklist.slots.flatMap((s) => s.members), ...(checklist.switchers ?? [])].every((m) => FINAL.has(m.result))) this.finalize(checklist);
+    if ([...checklist.slots.flatMap((s) => s.members), ...(checklist.switchers ?? [])].every((m) => FINISHED_JOB_STATES.has(m.result))) this.finalize(checklist);
   }
 
   private finalize(checklist: Checklist): void {
@@ -222,7 +221,7 @@ export class Shows {
         const policy = this.withoutBackup(checklist.show, primary);
         slot.go = policy.verdict === 'go';
         slot.verdict = slot.go ? 'go-no-backup' : 'no-go';
-        slot.proposal = `every backup failed its self-test (${backups.map((b) => `${b.agent}/${b.device}`).join(', ')}): ${slot.go ? 'GO with no backup' : 'NO-GO'} (${policy.why}); fix or replace a backup before air`;
+        slot.proposal = `every backup failed its self-test (${backups.map((b) => refName(b)).join(', ')}): ${slot.go ? 'GO with no backup' : 'NO-GO'} (${policy.why}); fix or replace a backup before air`;
         continue;
       }
       if (primary && !primary.ready && readyBackup) {

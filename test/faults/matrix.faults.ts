@@ -22,7 +22,7 @@ import { FAULTS, dmxRig, firmataRig, onvifRig, shureSerialRig, shureTcpRig, visc
 import { eventsOf } from '../../protocols/events.ts';
 
 const AGENT = 'faults-agent';
-/** Stated in README and docs/faults.md. */
+/** Stated in docs/testing.md and docs/faults.md. */
 export const RECOVER_AFTER_MS = 2_000;
 export const DETECT_BOUND_MS = 1_500;
 export const RECOVER_MARGIN_MS = 8_000;

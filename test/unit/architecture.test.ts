@@ -17,7 +17,7 @@ function importsOf(file: string): string[] {
 }
 
 describe('architecture', () => {
-  // Every rule the README's code layout states: agent and controller apart; the contract, the
+  // Every rule docs/architecture.md ("Layering rules") states: agent and controller apart; the contract, the
   // libraries and the simulators beneath them; no production code loading simulators, CLI or tests.
   it.each([
     ['agent', 'controller'],
