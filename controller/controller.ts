@@ -106,7 +106,7 @@ export class Controller {
       clock,
       log,
       record: (e) => this.record(e),
-      failAfterProbes: config.detection.failAfterProbes,
+      detection: config.detection,
       publishDesired: (agent, desired) => this.publish('desiredConfig', topic.desiredConfig(agent), { ...desired, ...this.say.term() }),
       status: (ref) => this.registry.status(ref.agent, ref.device),
       forgetDevice: (ref) => this.fleet.forget(ref.agent, ref.device),
