@@ -113,7 +113,7 @@ function createCatalog(core: Core, parts: ControllerParts): Catalog {
     clock,
     log,
     record: core.record,
-    failAfterProbes: config.detection.failAfterProbes,
+    detection: config.detection,
     publishDesired: (agent, desired) => core.say.publish('desiredConfig', topic.desiredConfig(agent), { ...desired, ...core.say.term() }),
     status: (ref) => parts.registry.status(ref.agent, ref.device),
     forgetDevice: (ref) => parts.fleet.forget(ref.agent, ref.device),

@@ -6,7 +6,7 @@
  * Agents drive them through the real drivers, exactly as they would drive the real devices.
  */
 import { createPtyPair, type PtyPair } from '../lib/serial/pty-pair.ts';
-import { EnttecWidgetSimulator } from '../simulators/enttec-widget.ts';
+import { EnttecWidgetSimulator } from '../simulators/dmx-widget.ts';
 import { FirmataBoardSimulator } from '../simulators/firmata-board.ts';
 import { ObsStudioSimulator } from '../simulators/obs-studio.ts';
 import { OnvifCameraSimulator } from '../simulators/onvif-camera.ts';

@@ -1,7 +1,8 @@
 /**
- * The only place that picks a backup. One decision per slot at a time: failure reports
- * that arrive while a slot is deciding are folded into that decision, and a manual request
- * that races it is refused with a clear reason instead of causing a second switch.
+ * The controller's decider. The failover rule (protocols/failover-rule.ts) decides when a live member
+ * is down and which member goes live; both deciders use it: this engine and an agent carrying on alone
+ * (agent/carry-on.ts). One decision per slot at a time: failure reports arriving while a slot decides
+ * are folded into that decision; a manual request racing it is refused with a reason, not a 2nd switch.
  *
  * It decides only on what it can see: nothing while the controller is cut off from the broker; only
  * backups whose agent has been heard since the last (re)connect; and no "slot down" while agents may
@@ -11,7 +12,7 @@
 import { errorMessage } from '../../lib/timeout.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, FailoverData, LocalDecision, SlotCondition, SlotState } from '../../protocols/schemas.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
-import { candidatesOf, canGoLive, isDown } from '../../protocols/failover-rule.ts';
+import { canGoLive, isDown, rankCandidates } from '../../protocols/failover-rule.ts';
 import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
 import { FailoverRefused, resolveMember } from './slot-members.ts';
@@ -316,8 +317,7 @@ export class FailoverEngine {
 
   /** Members other than the active one that a command can reach and that can go live (protocols/failover-rule.ts). */
   private candidates(slot: SlotRuntime): DeviceRef[] {
-    const members = [slot.def.primary, ...slot.def.backups].filter((m) => !sameRef(m, slot.active) && this.d.reachable(m));
-    return candidatesOf(members, this.d.status);
+    return rankCandidates([slot.def.primary, ...slot.def.backups], this.d.status, { exclude: (m) => sameRef(m, slot.active) || !this.d.reachable(m) });
   }
 
   /** Members whose agent has not been heard since the (re)connect and that are not known down: their state is unknown. */

@@ -9,6 +9,7 @@ import { probeDeadline } from '../../protocols/probe-deadline.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { profileRules } from '../../protocols/health-rules.ts';
+import { DEFAULT_TRACKING, type TrackingThresholds } from '../../protocols/failure-detection.ts';
 import { DeviceConfig, type AppliedConfig, type DesiredConfig, type DeviceRegistration } from '../../protocols/device-config.ts';
 import type { OperationData, OperationParams } from '../../protocols/contract.ts';
 import { mergeSettings, type EquipmentProfile } from '../../protocols/profile.ts';
@@ -30,8 +31,8 @@ export interface CatalogDependencies {
   log: Logger;
   record: (event: NewEvent) => void;
   publishDesired: (agent: string, config: DesiredConfig) => void;
-  /** The controller's own rule, handed to agents that fail slots over alone. */
-  failAfterProbes?: number;
+  /** The controller's own detection thresholds, handed to agents that fail slots over alone. */
+  detection?: TrackingThresholds;
   status: (ref: DeviceRef) => DeviceStatus;
   /** The device was unregistered: forget its state (registry and store). */
   forgetDevice: (ref: DeviceRef) => void;
@@ -334,7 +335,7 @@ export class Catalog {
   }
 
   private desiredFor(agent: string, version: number): DesiredConfig {
-    const slots = localSlotsFor(agent, this.d.store.slots(), (ref, role, params) => this.role(ref, role, params), this.d.failAfterProbes ?? 2);
+    const slots = localSlotsFor(agent, this.d.store.slots(), (ref, role, params) => this.role(ref, role, params), this.d.detection ?? DEFAULT_TRACKING);
     return { version, ts: this.d.clock.now(), devices: this.d.store.registrations(agent).map((r) => this.deviceConfig(r)), ...(slots.length ? { slots } : {}) };
   }
 

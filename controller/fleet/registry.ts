@@ -11,15 +11,10 @@
 import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat, StatusData } from '../../protocols/schemas.ts';
 import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type DeviceTrack, type Transition } from './failure-detector.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
+import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 
-/** What is stored of an agent. */
-export interface AgentRecord {
-  id: string;
-  online: boolean;
-  session: number;
-  lastSeenAt: number | null;
-  heartbeatDeadlineMs: number;
-}
+export type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
+
 
 interface AgentRuntime extends AgentRecord {
   /** Heard live in its current session since the controller last (re)connected. */
@@ -28,13 +23,6 @@ interface AgentRuntime extends AgentRecord {
   heldDeath?: number;
 }
 
-export interface DeviceRecord {
-  agent: string;
-  device: string;
-  driver?: string;
-  kind?: string;
-  track: DeviceTrack;
-}
 
 export interface DeviceChange extends Transition {
   agent: string;

@@ -10,6 +10,7 @@
  */
 import type { ReliabilityReport } from '../../protocols/plan-schemas.ts';
 import { eventsOf, type ControllerEvent, type EventOf } from '../../protocols/events.ts';
+import { isDown } from '../../protocols/failover-rule.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
 
 type Interval = [number, number];
@@ -26,7 +27,6 @@ export interface ReportQuery {
 }
 
 const DOWN_SLOT = new Set<string>(['down', 'failing_over']);
-const DOWN_DEVICE = new Set<string>(['failed', 'offline']);
 
 export function buildReport(log: readonly ControllerEvent[], q: ReportQuery): ReliabilityReport {
   const events = withoutRepeats(log);
@@ -112,13 +112,13 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
   const within = (e: ControllerEvent) => e.ts >= s.from && e.ts <= s.to;
   const slots = s.slots.map(({ slot }) => {
     const ofSlot = (e: ControllerEvent): e is StateEvent => e.type === 'slot.state' && e.slot === slot;
-    const down = conditionIntervals(events, ofSlot, DOWN_SLOT, s.from, s.to, (e, index) => slotHitAt(events, e, index));
-    const degraded = conditionIntervals(events, ofSlot, new Set(['degraded']), s.from, s.to);
+    const down = conditionIntervals(events, ofSlot, (c) => DOWN_SLOT.has(c), s.from, s.to, (e, index) => slotHitAt(events, e, index));
+    const degraded = conditionIntervals(events, ofSlot, (c) => c === 'degraded', s.from, s.to);
     return { slot, down, degraded, degradedMs: length(degraded), downMs: length(down) };
   });
   const stream = s.stream === undefined ? undefined : streamFigures(events, s, s.stream, slots.find((x) => x.slot === s.stream)?.degraded ?? []);
   const failures = eventsOf(events, 'device.state')
-    .filter((e) => within(e) && DOWN_DEVICE.has(e.data.to) && members.has(deviceKey(e.agent ?? '', e.device ?? '')))
+    .filter((e) => within(e) && isDown(e.data.to) && members.has(`${e.agent}/${e.device}`))
     .map((e) => ({ ts: e.ts, agent: e.agent ?? '', device: e.device ?? '', to: e.data.to, reason: e.reason ?? '' }));
   const failovers = events
     .map((e, index) => ({ e, index }))
@@ -189,7 +189,7 @@ const failedAt = (e: EventOf<'device.state'>): number => e.data.failingSince ?? 
 
 /** Index of the device's last failure (a state change to failed or offline) before `before`, or -1. */
 const lastFailure = (events: readonly ControllerEvent[], before: number, device: string): EventOf<'device.state'> | undefined => {
-  const at = findLast(events, before, (e) => e.type === 'device.state' && deviceKey(e.agent ?? '', e.device ?? '') === device && DOWN_DEVICE.has(e.data.to));
+  const at = findLast(events, before, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === device && isDown(e.data.to));
   return at < 0 ? undefined : (events[at] as EventOf<'device.state'>);
 };
 
@@ -224,7 +224,7 @@ function recovery(events: readonly ControllerEvent[], doneAt: number): { recover
 function conditionIntervals<E extends StateEvent>(
   events: readonly ControllerEvent[],
   match: (e: ControllerEvent) => e is E,
-  states: Set<string>,
+  inState: (condition: string) => boolean,
   from: number,
   to: number,
   enteredAt: (e: E, index: number) => number = (e) => e.ts,
@@ -237,7 +237,7 @@ function conditionIntervals<E extends StateEvent>(
     const e = events[i]!;
     if (!match(e)) continue;
     if (e.ts > to) break;
-    const entering = states.has(e.data.to);
+    const entering = inState(e.data.to);
     if (inside && !entering && e.ts > from) out.push([since, e.ts]);
     if (!inside && entering) since = Math.max(from, lastChange, Math.min(e.ts, enteredAt(e, i)));
     inside = entering;
@@ -263,10 +263,10 @@ function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?
     const first = stream[0]!;
     const observedFrom = Math.max(q.since, first.ts);
     const observedMs = Math.max(0, q.until - observedFrom);
-    const downMs = length(conditionIntervals(stream, (e): e is EventOf<'device.state'> => e.type === 'device.state', DOWN_DEVICE, observedFrom, q.until, failedAt));
+    const downMs = length(conditionIntervals(stream, (e): e is EventOf<'device.state'> => e.type === 'device.state', isDown, observedFrom, q.until, failedAt));
     const inPeriod = stream.filter((e) => e.ts > q.since && e.ts <= q.until);
-    const failures = inPeriod.filter((e) => DOWN_DEVICE.has(e.data.to) && !DOWN_DEVICE.has(e.data.from)).length;
-    const repairs = inPeriod.filter((e) => !DOWN_DEVICE.has(e.data.to) && DOWN_DEVICE.has(e.data.from)).length;
+    const failures = inPeriod.filter((e) => isDown(e.data.to) && !isDown(e.data.from)).length;
+    const repairs = inPeriod.filter((e) => !isDown(e.data.to) && isDown(e.data.from)).length;
     const [agent, device] = key.split('/') as [string, string];
     return {
       agent,

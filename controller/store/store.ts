@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { DeviceStatus, Id, Session, Timestamp, type DeviceRef } from '../../protocols/schemas.ts';
 import type { ControllerEvent, NewEvent } from '../../protocols/events.ts';
-import type { AgentRecord, DeviceRecord } from '../fleet/registry.ts';
+import type { AgentRecord, DeviceRecord } from './fleet-rows.ts';
 import { checkedRows, type CorruptRowHandler } from './stored-rows.ts';
 import { rowsToEvents, SqliteHistory, type EventRow, type HeldEvents, type History } from './history.ts';
 import { WriteBehind } from './write-behind.ts';

@@ -5,7 +5,7 @@
  */
 import type { SetupDevice } from '../../test-support/catalog-setup.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
-import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';
+import { EnttecWidgetSimulator } from '../../simulators/dmx-widget.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';

@@ -11,7 +11,7 @@ import type { Controller } from '../../controller/controller.ts';
 import { registerStudio, type SetupDevice } from '../../test-support/catalog-setup.ts';
 import { request, withController } from '../../cli/request-client.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
-import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';
+import { EnttecWidgetSimulator } from '../../simulators/dmx-widget.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { ATEM_MODELS, AtemSwitcherSimulator } from '../../simulators/atem-switcher.ts';

@@ -49,6 +49,7 @@ describe('architecture', () => {
     // and the store keeps rows without knowing the fleet's logic.
     ['controller/fleet', 'controller/http'],
     ['controller/failover', 'controller/http'],
+    ['controller/store', 'controller/fleet'],
     ['controller/store', 'controller/failover'],
     ['controller/store', 'controller/http'],
     ['controller/broker', 'controller/http'],

@@ -10,9 +10,9 @@ import { systemClock } from '../../../lib/clock.ts';
 import { silentLogger } from '../../../lib/logger.ts';
 import { createPtyPair, type PtyPair } from '../../../lib/serial/pty-pair.ts';
 import { DeviceRunner } from '../../../agent/device-runner.ts';
-import { createDmxDriver } from '../../../agent/drivers/enttec/driver.ts';
+import { createDmxDriver } from '../../../agent/drivers/dmx/driver.ts';
 import { fileKeptState, type KeptState } from '../../../agent/kept-state.ts';
-import { EnttecWidgetSimulator } from '../../../simulators/enttec-widget.ts';
+import { EnttecWidgetSimulator } from '../../../simulators/dmx-widget.ts';
 import { removeDir, tempDir, waitUntil } from '../helpers.ts';
 
 const KEY = [255, 200, 100, 0];

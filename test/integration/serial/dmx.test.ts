@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../lib/logger.ts';
 import { withTimeout } from '../../../lib/timeout.ts';
 import { createPtyPair, type PtyPair } from '../../../lib/serial/pty-pair.ts';
-import { createDmxDriver, type DmxOptions } from '../../../agent/drivers/enttec/driver.ts';
+import { createDmxDriver, type DmxOptions } from '../../../agent/drivers/dmx/driver.ts';
 import type { Driver } from '../../../agent/driver.ts';
-import { EnttecWidgetSimulator } from '../../../simulators/enttec-widget.ts';
+import { EnttecWidgetSimulator } from '../../../simulators/dmx-widget.ts';
 import { eventually } from '../helpers.ts';
 import { memoryKeptState, type KeptState } from '../../../agent/kept-state.ts';
 

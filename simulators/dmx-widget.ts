@@ -6,6 +6,7 @@
  */
 import type { SerialPort } from 'serialport';
 import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
+import { onPtyPair, type SimulatorLaunch } from './launch.ts';
 
 /** truncated: sends half of its next message, then nothing (a widget that hangs mid-reply). */
 export type WidgetFault = 'none' | 'dead' | 'garbage' | 'bad-end-byte' | 'truncated';
@@ -167,3 +168,14 @@ export class EnttecWidgetSimulator {
 const u16 = (n: number) => [(n >> 8) & 0xff, n & 0xff];
 const u32 = (n: number) => [(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
 const hex = (bytes: number[]) => Buffer.from(bytes).toString('hex');
+
+/** `onair simulate dmx`: a widget on a pty pair with one RDM fixture at address 1. */
+export const launch: SimulatorLaunch = async () =>
+  onPtyPair(
+    async (path) => {
+      const widget = new EnttecWidgetSimulator(path, [{ uid: '7ff0:00000101', startAddress: 1, footprint: 4 }]);
+      await widget.start();
+      return widget;
+    },
+    (path, method) => `Enttec DMX USB Pro with RDM fixture 7ff0:00000101 at address 1 on a ${method} pty pair. Agent config:\n  - { id: light-1, driver: dmx, kind: light, options: { path: ${path}, address: 1, footprint: 4, uid: "7ff0:00000101", scenes: { key: [255, 255, 200, 0] } } }`,
+  );

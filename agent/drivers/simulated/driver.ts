@@ -3,12 +3,12 @@
  * Layers as in the real drivers: the VirtualDevice is the device (and its vocabulary);
  * this file is the driver — probes turn readings into checks, actions pass through.
  */
-import type { DriverDefinition, ProbeResult } from '../driver.ts';
-import type { DeviceStatus, HealthCheck } from '../../protocols/schemas.ts';
-import { worstOf } from '../../protocols/health-rules.ts';
+import type { DriverDefinition, ProbeResult } from '../../driver.ts';
+import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
+import { worstOf } from '../../../protocols/health-rules.ts';
 import { VirtualDevice, type VirtualKind } from './virtual-device.ts';
-import { FAULT_MODES, simulatedSpec, type FaultMode, type SimulatedOptions } from '../../protocols/drivers/simulated.ts';
-import { systemClock, type Clock } from '../../lib/clock.ts';
+import { FAULT_MODES, simulatedSpec, type FaultMode, type SimulatedOptions } from '../../../protocols/drivers/simulated.ts';
+import { systemClock, type Clock } from '../../../lib/clock.ts';
 
 
 /** Thresholds until equipment profiles (issue 4) supply them per model. */

@@ -3,14 +3,14 @@
  * faults. It backs the `simulated` driver used by the demo, the tests and the benchmark, so it
  * lives with the drivers: an agent never loads the wire-protocol simulators in `simulators/`.
  */
-import type { Clock } from '../../lib/clock.ts';
-import { sleep } from '../../lib/timeout.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import { sleep } from '../../../lib/timeout.ts';
 
 export type VirtualKind = 'camera' | 'mic' | 'light';
 
-import type { FaultMode } from '../../protocols/drivers/simulated.ts';
+import type { FaultMode } from '../../../protocols/drivers/simulated.ts';
 
-export { FAULT_MODES, type FaultMode } from '../../protocols/drivers/simulated.ts';
+export { FAULT_MODES, type FaultMode } from '../../../protocols/drivers/simulated.ts';
 
 export interface Fault {
   mode: FaultMode;
