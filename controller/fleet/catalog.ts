@@ -71,10 +71,6 @@ export class Catalog {
     return this.d.store.registration(agent, device) !== undefined;
   }
 
-  slotDefinitions(): SlotDefinition[] {
-    return this.d.store.slots();
-  }
-
   /** After every (re)connect to the broker: a restarted broker may have lost retained configs. */
   publishAllDesired(): void {
     for (const [agent, version] of this.d.store.configVersions()) this.d.publishDesired(agent, this.desiredFor(agent, version));
