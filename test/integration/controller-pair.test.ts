@@ -15,7 +15,6 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
-import type { Agent } from '../../agent/agent.ts';
 import type { ControllerProcess } from '../support/processes.ts';
 import { hasPostgres, hasSession } from '../support/postgres.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
@@ -28,6 +27,15 @@ const { defer } = fixture;
 
 function pairMember(name: string, url: string, brokerUrl?: string): Promise<ControllerProcess> {
   return fixture.seat(name, { postgres: fixture.server.login(url, fixture.dir), http: { enabled: false }, onAir: true, detection: { restartGraceMs: 3_000, recoverAfterMs: 500 } }, brokerUrl);
+}
+
+/** agent-a with cam-1, the slot's primary, and agent-b with cam-2, its backup, on `brokerUrl`. */
+async function twoCameras(brokerUrl: string): Promise<void> {
+  for (const [agent, device] of [['agent-a', 'cam-1'], ['agent-b', 'cam-2']] as const) {
+    const started = await startAgent(brokerUrl, agent, [{ id: device, kind: 'camera' }]);
+    defer(() => started.stop());
+  }
+  await registerGear(brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
 }
 
 async function eventsInDatabase(url: string): Promise<Array<{ seq: number; type: string; slot: string | null; by: string | null }>> {
@@ -50,9 +58,7 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
     await waitUntil(() => watch.leader()?.name === 'ctl-a', 20_000, 'ctl-a to lead');
     const b = await pairMember('ctl-b', url);
     b.start();
-    const agents: Agent[] = [await startAgent(broker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]), await startAgent(broker.url, 'agent-b', [{ id: 'cam-2', kind: 'camera' }])];
-    for (const ag of agents) defer(() => ag.stop());
-    await registerGear(broker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await twoCameras(broker.url);
     await eventually(() => hasSession(url, 'ctl-b'), 30_000, 'ctl-b standing by');
     const firstTerm = watch.leader()!.term;
 
@@ -121,9 +127,7 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
     await waitUntil(() => watch.leader()?.name === 'ctl-c', 20_000, 'ctl-c to lead');
     const d = await pairMember('ctl-d', url, ownBroker.url);
     d.start();
-    const agents: Agent[] = [await startAgent(ownBroker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]), await startAgent(ownBroker.url, 'agent-b', [{ id: 'cam-2', kind: 'camera' }])];
-    for (const ag of agents) defer(() => ag.stop());
-    await registerGear(ownBroker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await twoCameras(ownBroker.url);
     await eventually(() => hasSession(url, 'ctl-d'), 30_000, 'ctl-d standing by');
     const oldTerm = watch.leader()!.term;
 
@@ -171,9 +175,7 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
     await waitUntil(() => watch.leader()?.name === 'ctl-e', 20_000, 'ctl-e to lead');
     const f = await pairMember('ctl-f', url, ownBroker.url);
     f.start();
-    const agents: Agent[] = [await startAgent(ownBroker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]), await startAgent(ownBroker.url, 'agent-b', [{ id: 'cam-2', kind: 'camera' }])];
-    for (const ag of agents) defer(() => ag.stop());
-    await registerGear(ownBroker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await twoCameras(ownBroker.url);
     await eventually(() => hasSession(url, 'ctl-f'), 30_000, 'ctl-f standing by');
     await waitUntil(() => watch.slotStates.find((x) => x.slot === SLOT && x.state === 'ok' && x.onAir), 10_000, 'the slot on air');
     const term = watch.leader()!.term;
