@@ -118,8 +118,10 @@ describe('a scheduled show, unattended', () => {
     await ask('failover', { slot: 'studio-a/cam-wide', to: 'agent-a/cam-1', reason: 'back to the primary for the next show' });
     await waitUntil(() => controller.status().slots[0]!.active?.device === 'cam-1', 3_000, 'primary back on the slot');
     const before = eventsOf('preshow.checklist').length;
-    const startsAt = Date.now() + 5_000;
-    await ask('show.add', { id: 'late-news', studio: 'studio-a', startsAt, endsAt: startsAt + 1_000, slots: ['studio-a/cam-wide'], preShowMinutes: 4.5 / 60 });
+    // Air a minute away, its pre-show half a second away: the swap must be seen before air, and on a
+    // loaded machine a show 5 s away had gone on air before the assertion (seen at load average 27).
+    const startsAt = Date.now() + 60_000;
+    await ask('show.add', { id: 'late-news', studio: 'studio-a', startsAt, endsAt: startsAt + 1_000, slots: ['studio-a/cam-wide'], preShowMinutes: 59.5 / 60 });
     await waitUntil(() => eventsOf('preshow.checklist').length > before, 6_000, 'pre-show checklist');
     const checklist = await ask('preshow', { show: 'late-news' });
     expect(checklist.slots[0]).toMatchObject({ go: true, swapped: true, proposal: expect.stringContaining('put agent-b/cam-3 in place of agent-a/cam-1 before air') });

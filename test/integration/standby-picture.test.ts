@@ -55,7 +55,8 @@ describe('a hot standby keeps its picture of the fleet', () => {
     const picture = StandbyPicture.start({ config, secrets: {}, name: 'ctl-b', clock: systemClock, log: silentLogger() });
     cleanup.defer(() => picture.close());
     const status = () => picture.view().registry.status('agent-a', 'cam-1');
-    await waitUntil(() => picture.summary().agentsHeard === 1 && status() === 'ok', 10_000, 'the standby to hear the agent and its camera');
+    // The leader's retained state comes on its own subscription, in no order with the agent's messages.
+    await waitUntil(() => picture.summary().agentsHeard === 1 && status() === 'ok' && picture.summary().leader !== undefined, 10_000, 'the standby to hear the agent, its camera and the leader');
     expect(picture.summary()).toMatchObject({ connected: true, agents: 1, agentsHeard: 1, devices: 1, slots: 1, leader: { name: 'ctl-a', term: 4 } });
 
     // A failure while it stands by: in its picture as in the leader's.
