@@ -10,11 +10,11 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { stringify } from 'yaml';
-import { startControllerWithHttp } from '../cli/controller-process.ts';
+import { startControllerWithHttp } from '../controller/http/attach.ts';
 import { parseControllerConfig } from '../controller/config.ts';
 import { systemClock } from '../lib/clock.ts';
 import { silentLogger } from '../lib/logger.ts';
-import { registerStudio, type SetupDevice, type SetupSlot } from '../test-support/catalog-setup.ts';
+import { registerStudio, type SetupDevice, type SetupSlot } from '../studio-harness/catalog-setup.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export const CHROMIUM = process.env.ONAIR_CHROMIUM ?? '/usr/bin/chromium';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { silentLogger } from '../lib/logger.ts';
-import { Studio, type StudioAgent } from '../test-support/studio.ts';
+import { Studio, type StudioAgent } from '../studio-harness/studio.ts';
 import { summarize, type Summary } from './stats.ts';
 import { refName } from '../protocols/device-ref.ts';
 

@@ -14,10 +14,10 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { systemClock } from '../lib/clock.ts';
 import { silentLogger } from '../lib/logger.ts';
-import { startControllerWithHttp } from '../cli/controller-process.ts';
+import { startControllerWithHttp } from '../controller/http/attach.ts';
 import { parseControllerConfig } from '../controller/config.ts';
 import { startEmbeddedBroker } from '../controller/broker/broker.ts';
-import { request, withController } from '../cli/request-client.ts';
+import { request, withController } from '../client/request-client.ts';
 import { controllerSubscriptions } from '../protocols/contract.ts';
 import { summarize, type Summary } from './stats.ts';
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../lib/clock.ts';
 import { silentLogger } from '../lib/logger.ts';
-import { startControllerWithHttp } from '../cli/controller-process.ts';
+import { startControllerWithHttp } from '../controller/http/attach.ts';
 import { parseControllerConfig } from '../controller/config.ts';
 import { LatencyRecorder, summarize, type Summary } from './stats.ts';
 

@@ -1,7 +1,7 @@
 /** `onair device add|list|show|remove`: register physical units of a profile with the controller. */
 import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { mergeSettings } from '../protocols/profile.ts';
 import { DRIVER_SPECS } from '../protocols/drivers/index.ts';
 import { unitProblems } from '../protocols/drivers/checks.ts';

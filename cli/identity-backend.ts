@@ -8,7 +8,7 @@ import { systemClock } from '../lib/clock.ts';
 import { brokerUrls, parseBrokerUrl } from '../lib/mqtt-connection.ts';
 import type { Role } from '../protocols/access.ts';
 import type { Identities } from '../controller/identity/identities.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 
 export interface StoreOpts {
   controllerConfig?: string;

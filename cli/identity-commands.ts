@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ROLES, type Role } from '../protocols/access.ts';
 import { newCredential } from '../controller/identity/identities.ts';
-import { askSecret } from './prompt.ts';
-import { UserError, type ClientOpts } from './request-client.ts';
+import { askSecret } from '../client/prompt.ts';
+import { UserError, type ClientOpts } from '../client/request-client.ts';
 import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { identityBackend, withIdentities, type StoreOpts } from './identity-backend.ts';
 

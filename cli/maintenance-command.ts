@@ -1,7 +1,7 @@
 /** `onair schedule add|list|remove` and `onair maintenance due`: maintenance tests on a cron schedule, and what is due. */
 import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { refName } from '../protocols/device-ref.ts';

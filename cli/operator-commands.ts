@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { deviceKey, refName } from '../protocols/device-ref.ts';

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
 import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
-import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { refName } from '../protocols/device-ref.ts';
 

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Checklist, Show } from '../protocols/plan-schemas.ts';
 import { brokerOption, timeoutOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { numberIn } from './numbers.ts';
 import { refName } from '../protocols/device-ref.ts';

@@ -1,6 +1,6 @@
 /** `onair simulate <driver>`: run one simulated device on a real transport, for trying drivers by hand. */
 import type { Command } from 'commander';
-import { UserError } from './request-client.ts';
+import { UserError } from '../client/request-client.ts';
 import { wholeNumber } from './numbers.ts';
 import { DRIVERS_WITH_SIMULATOR, simulatorOf, type RunningSimulator, type SimulateOptions } from '../simulators/index.ts';
 import { UnknownChoice } from '../simulators/launch.ts';

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
 import { settingValue } from './device-command.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { refName } from '../protocols/device-ref.ts';
 
 const ref = (r: { agent: string; device: string }): string => refName(r);

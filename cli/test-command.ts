@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { Job } from '../protocols/plan-schemas.ts';
 import type { SelfTestReport } from '../protocols/registry-operations.ts';
 import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
-import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { refName } from '../protocols/device-ref.ts';

@@ -308,7 +308,7 @@ export function isOperation(op: string): op is OperationName {
 
 /**
  * The answer to a request refused for its rate (controller/requests.ts): the request was not run, so a
- * client asking one request at a time may wait a second and ask again (cli/request-client.ts does).
+ * client asking one request at a time may wait a second and ask again (client/request-client.ts does).
  */
 export const tooManyRequests = (user: string): string => `too many requests from ${user}: slow down (a stuck button?)`;
 export const isRateRefusal = (error: string | undefined): boolean => !!error && /^too many requests from \S+: slow down/.test(error);

@@ -1,7 +1,7 @@
 /** Demo scenarios: go on air, break something, show the failover and measure it. */
 import type { DeviceRef } from '../../protocols/schemas.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';
-import type { Studio } from '../../test-support/studio.ts';
+import type { Studio } from '../../studio-harness/studio.ts';
 import { formatChecklist } from '../show-command.ts';
 
 /** Breaks and repairs the primary camera for real, when the studio runs on simulated hardware. */

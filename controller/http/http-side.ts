@@ -1,6 +1,6 @@
 /**
  * The controller's HTTP side, started on a running controller's face by the command that starts the
- * controller (cli/controller-process.ts), never by the controller itself: the engineer's console
+ * controller (controller/http/attach.ts), never by the controller itself: the engineer's console
  * (sessions, live feed, each device's health history, and its two operations, which MQTT clients may
  * ask too) and, with http.enabled, the Prometheus metrics and the fastify server (/healthz, /readyz,
  * /metrics, /api, /console/). It hears the controller only through its events and asks it only what

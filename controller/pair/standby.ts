@@ -22,7 +22,7 @@ export interface StandbyOptions extends Omit<ControllerDependencies, 'openStore'
   env?: NodeJS.ProcessEnv;
   /**
    * Called with each controller the seat runs, once it leads (the command starts the controller's HTTP
-   * side here: cli/controller-process.ts); a failure gives the lead up, as a failed start does.
+   * side here: controller/http/attach.ts); a failure gives the lead up, as a failed start does.
    */
   onLeading?: (controller: Controller) => Promise<unknown>;
 }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryProfile, registerStudio } from '../../test-support/catalog-setup.ts';
+import { libraryProfile, registerStudio } from '../../studio-harness/catalog-setup.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { DRIVER_SPECS } from '../../protocols/drivers/index.ts';
 import { declaresMetric } from '../../protocols/drivers/spec.ts';

@@ -13,7 +13,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broke
 import { Controller } from '../../controller/controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { systemClock } from '../../lib/clock.ts';
-import { request, withController } from '../../cli/request-client.ts';
+import { request, withController } from '../../client/request-client.ts';
 import { topic } from '../../protocols/contract.ts';
 import type { DesiredConfig } from '../../protocols/device-config.ts';
 import type { AgentState, DeviceHealth } from '../../protocols/schemas.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { topic, userRequestTopic, userResponseTopic } from '../../protocols/contract.ts';
-import { request, withController } from '../../cli/request-client.ts';
+import { request, withController } from '../../client/request-client.ts';
 import { closeClient, rawClient, recordingLogger, removeDir, runOnair, runOnairWith, startController, tempDir, waitUntil } from './helpers.ts';
 import { PASSWORDS, SLOT, ask, forgeryFleet, loginRefusal, logins } from '../support/forgery.ts';
 

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import { createPtyPair } from '../../lib/serial/pty-pair.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { agentProcess } from '../support/processes.ts';

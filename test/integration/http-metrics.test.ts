@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { startControllerWithHttp, type ControllerWithHttp as Controller } from '../../cli/controller-process.ts';
+import { startControllerWithHttp, type ControllerWithHttp as Controller } from '../../controller/http/attach.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { removeDir, simulate, tempDir, waitUntil } from './helpers.ts';
-import { request, withController } from '../../cli/request-client.ts';
+import { request, withController } from '../../client/request-client.ts';
 import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';
 
 const SLOT = PAIR_SLOT;

@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import { cleanupAfterEach, registerGear, startController, waitUntil } from './helpers.ts';
 import { eventsOf as typedEvents, type EventTypeName } from '../../protocols/events.ts';

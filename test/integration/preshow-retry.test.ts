@@ -4,7 +4,7 @@
  * checklist ready only after the show went on air (and the demo, waiting 30 s for it, failed).
  */
 import { describe, expect, it } from 'vitest';
-import { request, withController } from '../../cli/request-client.ts';
+import { request, withController } from '../../client/request-client.ts';
 import { cleanupAfterEach, registerGear, simulate, startAgent, startController, waitUntil } from './helpers.ts';
 
 const cleanup = cleanupAfterEach();

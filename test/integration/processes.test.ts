@@ -6,7 +6,7 @@ import { systemClock } from '../../lib/clock.ts';
 import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
 import { Controller } from '../../controller/controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { Studio } from '../../test-support/studio.ts';
+import { Studio } from '../../studio-harness/studio.ts';
 import { registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 describe('an agent process killed with SIGKILL', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import { topic, type OperationData, type OperationName, type OperationParams } from '../../protocols/contract.ts';
 import type { Checklist, ReliabilityReport } from '../../protocols/plan-schemas.ts';
 import { closeClient, rawClient, registerGear, removeDir, runOnair, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
@@ -131,7 +131,7 @@ describe('a scheduled show, unattended', () => {
   });
 
   it('a wear limit passed is a maintenance-due item, once; a device never tested is due by its interval', async () => {
-    const { libraryProfile } = await import('../../test-support/catalog-setup.ts');
+    const { libraryProfile } = await import('../../studio-harness/catalog-setup.ts');
     const worn = { ...libraryProfile('simulated-light'), version: 2 };
     worn.maintenance = { intervalDays: 180, wearLimits: [{ metric: 'lampHours', max: 1_000, message: 'lamp at {value} h: past its rated 1000 h' }] };
     await ask('profile.add', { profile: worn });

@@ -38,11 +38,16 @@ describe('architecture', () => {
     ['simulators', 'agent'],
     ['simulators', 'controller'],
     ['simulators', 'cli'],
-    ...['agent', 'controller', 'protocols', 'lib', 'simulators', 'cli', 'test-support'].map((d) => [d, 'test']),
+    // The CLI is a front end: only bin/ (and the tests of the CLI itself) load it. The contract's client
+    // (client/) is what the CLI, the harness, the bench and the tests share.
+    ...['client', 'studio-harness', 'bench'].map((d) => [d, 'cli']),
+    ['client', 'controller'],
+    ['client', 'agent'],
+    ...['agent', 'controller', 'protocols', 'lib', 'simulators', 'cli', 'client', 'studio-harness'].map((d) => [d, 'test']),
     // The harness the demo, the tests and the bench share: no product code loads it, and it does not
     // load the demo, so the demo is free to change.
-    ...['agent', 'controller', 'protocols', 'lib', 'simulators'].map((d) => [d, 'test-support']),
-    ['test-support', 'cli/demo'],
+    ...['agent', 'controller', 'protocols', 'lib', 'simulators', 'client'].map((d) => [d, 'studio-harness']),
+    ['studio-harness', 'cli/demo'],
     ['test', 'cli/demo'],
     ['bench', 'cli/demo'],
     // The controller's rooms (docs/architecture.md): the decision-making core never reaches the HTTP side,
@@ -65,7 +70,7 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('keeps the controller in rooms, its wiring at its root, and nothing of it reaches http/ (the HTTP side starts on its face: cli/controller-process.ts)', () => {
+  it('keeps the controller in rooms, its wiring at its root, and nothing of it reaches http/ (the HTTP side starts on its face: controller/http/attach.ts)', () => {
     const controller = path.join(root, 'controller');
     const rooms = readdirSync(controller).filter((name) => statSync(path.join(controller, name)).isDirectory());
     expect(rooms.sort()).toEqual(['broker', 'failover', 'fleet', 'http', 'identity', 'pair', 'plan', 'store']);
@@ -77,7 +82,7 @@ describe('architecture', () => {
   });
 
   it('keeps source files under ~400 lines', () => {
-    const long = ['agent', 'controller', 'protocols', 'lib', 'cli', 'simulators', 'test-support', 'bench']
+    const long = ['agent', 'controller', 'protocols', 'lib', 'cli', 'client', 'simulators', 'studio-harness', 'bench']
       .flatMap((d) => sources(path.join(root, d)))
       .map((f) => [path.relative(root, f), readFileSync(f, 'utf8').split('\n').length] as const)
       .filter(([, lines]) => lines > 420);

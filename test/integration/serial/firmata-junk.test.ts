@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPtyPair } from '../../../lib/serial/pty-pair.ts';
 import { topic } from '../../../protocols/contract.ts';
-import { registerStudio } from '../../../test-support/catalog-setup.ts';
+import { registerStudio } from '../../../studio-harness/catalog-setup.ts';
 import { FirmataBoardSimulator } from '../../../simulators/firmata-board.ts';
 import { cleanupAfterEach, closeClient, rawClient, startAgent, startController, waitUntil } from '../helpers.ts';
 

@@ -9,7 +9,7 @@ import { packageRoot } from '../lib/paths.ts';
 import { loadProfile } from '../protocols/profile-loader.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import type { ProbeSettings } from '../protocols/device-config.ts';
-import { request, withController, type RequestOptions } from '../cli/request-client.ts';
+import { request, withController, type RequestOptions } from '../client/request-client.ts';
 
 export interface SetupDevice {
   agent: string;

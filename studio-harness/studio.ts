@@ -27,9 +27,9 @@ import { clientIdFor } from '../protocols/access.ts';
 import type { CommandResult, DeviceRef, SlotState } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { parseControllerConfig } from '../controller/config.ts';
-import { startControllerWithHttp, type ControllerWithHttp } from '../cli/controller-process.ts';
+import { startControllerWithHttp, type ControllerWithHttp } from '../controller/http/attach.ts';
 import { registerStudio, type SetupSlot } from './catalog-setup.ts';
-import { request, withController } from '../cli/request-client.ts';
+import { request, withController } from '../client/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
 
 

@@ -1,12 +1,12 @@
 /**
- * Where HTTP is wired to the controller: the controller's core (controller/) never starts or imports
- * its HTTP side; the command that starts a controller (`onair controller`, a pair's seat when it
- * leads, the studio harness, the tests' startController) starts it here, on the controller's face,
- * and the controller closes it first when it stops (Controller.attach).
+ * Where HTTP is wired to the controller: the controller's core (everything in controller/ outside
+ * http/) never starts or imports its HTTP side; the command that starts a controller (`onair
+ * controller`, a pair's seat when it leads, the studio harness, the tests' startController) starts it
+ * with these, on the controller's face, and the controller closes it first when it stops (Controller.attach).
  */
-import { Controller, type ControllerDependencies } from '../controller/controller.ts';
-import { startHttpSide } from '../controller/http/http-side.ts';
-import { httpListener } from '../controller/http/http-server.ts';
+import { Controller, type ControllerDependencies } from '../controller.ts';
+import { startHttpSide } from './http-side.ts';
+import { httpListener } from './http-server.ts';
 
 /** A controller with its HTTP side: `httpUrl` with http.enabled, e.g. http://127.0.0.1:8080. */
 export type ControllerWithHttp = Controller & { readonly httpUrl: string | undefined };
