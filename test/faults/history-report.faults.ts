@@ -100,4 +100,4 @@ try {
 } finally {
   await server.close();
 }
-}, 600_000);
+}, Number(process.env.HISTORY_TIMEOUT_MS ?? 600_000));
