@@ -10,14 +10,16 @@
  */
 import type { ReliabilityReport } from '../../protocols/plan-schemas.ts';
 import { eventsOf, type ControllerEvent, type EventOf } from '../../protocols/events.ts';
+import { deviceReports, failedAt, type DeviceDays } from './report-devices.ts';
 import { isDown } from '../../protocols/failover-rule.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
+
+export { summarizeDeviceDay, type DeviceDay, type DeviceDays } from './report-devices.ts';
 
 type Interval = [number, number];
 /** The events that carry a state change in data.to. */
 type StateEvent = EventOf<'slot.state'> | EventOf<'device.state'>;
 type ShowReport = ReliabilityReport['shows'][number];
-type DeviceReport = ReliabilityReport['devices'][number];
 
 export interface ReportQuery {
   since: number;
@@ -28,7 +30,19 @@ export interface ReportQuery {
 
 const DOWN_SLOT = new Set<string>(['down', 'failing_over']);
 
-export function buildReport(log: readonly ControllerEvent[], q: ReportQuery): ReliabilityReport {
+/**
+ * What a report is computed from: the log of its period (and the context before it), and for the
+ * whole days `devices` covers, each device's day summaries instead of its changes (a long history
+ * on PostgreSQL: controller/store/history-days.ts). In those days the log need only hold the changes of
+ * the devices a show's figures read (`showDevices`).
+ */
+export interface ReportInput {
+  events: readonly ControllerEvent[];
+  devices?: DeviceDays;
+}
+
+export function buildReport(input: readonly ControllerEvent[] | ReportInput, q: ReportQuery): ReliabilityReport {
+  const { events: log, devices: summaries } = 'events' in input ? input : { events: input, devices: undefined };
   const events = withoutRepeats(log);
   const target = q.target ?? 0.01;
   const shows = showIntervals(events, q).map((s) => showReport(events, s));
@@ -46,13 +60,28 @@ export function buildReport(log: readonly ControllerEvent[], q: ReportQuery): Re
     technicalFailureRate: rate,
     targetMet: rate === null ? null : rate < target,
     shows: shows.map(({ members: _m, ...s }) => s),
-    devices: deviceReports(events, q, members),
+    devices: deviceReports(log, q, members, summaries),
     tests: { preshow: passRate(events, q, 'preshow', members), maintenance: passRate(events, q, 'maintenance', members) },
   };
 }
 
 /** The state streams: one per device and one per slot (controller/store/history-postgres.ts collapses their repeats the same way). */
 export const STATE_TYPES = ['device.state', 'slot.state'] as const;
+
+/**
+ * The devices whose state changes a show's figures read (its failures, when a slot was hit, a
+ * failover's recovery): the shows' members, the slots' live devices, the devices failed over from.
+ * Every other device's changes matter to its device figures only, which day summaries can give.
+ */
+export function showDevices(events: readonly ControllerEvent[]): Set<string> {
+  const devices = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'show.started') for (const s of e.data.slots) for (const m of s.members) devices.add(m);
+    else if (e.type === 'slot.state') devices.add(e.data.active);
+    else if (e.type === 'failover.started' || e.type === 'failover.succeeded' || e.type === 'failover.failed') devices.add(e.data.from);
+  }
+  return devices;
+}
 
 /**
  * The log without repeats: a state event that says word for word what the previous event of its
@@ -184,9 +213,6 @@ function streamFigures(events: readonly ControllerEvent[], s: ShowSpan, slot: st
   };
 }
 
-/** When a device's failure began: its first failed probe if the agent measured it, else when it was declared. */
-const failedAt = (e: EventOf<'device.state'>): number => e.data.failingSince ?? e.ts;
-
 /** Index of the device's last failure (a state change to failed or offline) before `before`, or -1. */
 const lastFailure = (events: readonly ControllerEvent[], before: number, device: string): EventOf<'device.state'> | undefined => {
   const at = findLast(events, before, (e) => e.type === 'device.state' && `${e.agent}/${e.device}` === device && isDown(e.data.to));
@@ -245,40 +271,6 @@ function conditionIntervals<E extends StateEvent>(
   }
   if (inside) out.push([since, to]);
   return out.filter(([a, b]) => b > a);
-}
-
-function deviceReports(events: readonly ControllerEvent[], q: ReportQuery, only?: Set<string>): DeviceReport[] {
-  // One pass to group each device's state changes, in log order.
-  const streams = new Map<string, Array<EventOf<'device.state'>>>();
-  for (const e of eventsOf(events, 'device.state')) {
-    if (e.ts > q.until) continue;
-    const key = deviceKey(e.agent ?? '', e.device ?? '');
-    if (only && !only.has(key)) continue;
-    const stream = streams.get(key);
-    if (stream) stream.push(e);
-    else streams.set(key, [e]);
-  }
-  return [...streams.keys()].sort().map((key) => {
-    const stream = streams.get(key)!;
-    const first = stream[0]!;
-    const observedFrom = Math.max(q.since, first.ts);
-    const observedMs = Math.max(0, q.until - observedFrom);
-    const downMs = length(conditionIntervals(stream, (e): e is EventOf<'device.state'> => e.type === 'device.state', isDown, observedFrom, q.until, failedAt));
-    const inPeriod = stream.filter((e) => e.ts > q.since && e.ts <= q.until);
-    const failures = inPeriod.filter((e) => isDown(e.data.to) && !isDown(e.data.from)).length;
-    const repairs = inPeriod.filter((e) => !isDown(e.data.to) && isDown(e.data.from)).length;
-    const [agent, device] = key.split('/') as [string, string];
-    return {
-      agent,
-      device,
-      observedMs,
-      downMs,
-      availability: observedMs > 0 ? 1 - downMs / observedMs : null,
-      failures,
-      mtbfMs: failures > 0 ? Math.round((observedMs - downMs) / failures) : null,
-      mttrMs: repairs > 0 ? Math.round(downMs / repairs) : null,
-    };
-  });
 }
 
 /** Final results only: a pre-show test that failed and was retried counts once, by its retry. */

@@ -9,12 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import type { ReliabilityReport } from '../../protocols/plan-schemas.ts';
-import { buildReport, STATE_TYPES, type ReportQuery } from '../plan/report.ts';
+import { buildReport, showDevices, STATE_TYPES, type DeviceDay, type ReportInput, type ReportQuery } from '../plan/report.ts';
 import type { ReportJob } from '../plan/report-worker.ts';
 import type { ControllerEvent, EventsParams } from '../../protocols/events.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { errorMessage } from '../../lib/timeout.ts';
-import { collapsedStates, DAY_MS, inRanges, planPeriod, SUMMARY_TABLES, summarizeDays } from './history-days.ts';
+import { collapsedStates, currentDays, DAY_MS, dayRanges, deviceDaysOf, inRanges, planPeriod, SUMMARY_TABLES, summarizeDays, type SummarizedDay } from './history-days.ts';
 import { pgClientConfig, type PgConnectionSettings } from './pg-connection.ts';
 import type { CorruptRowHandler } from './stored-rows.ts';
 import { LAST_ON_AIR_SQL, CONTEXT_TYPES, eventsFilter, matches, merged, onAirFlag, PAGE, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
@@ -140,7 +140,7 @@ export class PostgresHistory implements History {
     return onAirFlag(rows[0]?.data);
   }
 
-  async reportEvents(since: number, until: number): Promise<ControllerEvent[]> {
+  async reportEvents(since: number, until: number): Promise<ReportInput> {
     const wanted = new Set<string>(REPORT_TYPES);
     const held = this.held().filter((e) => wanted.has(e.type) && e.ts <= until);
     // Each page checked as it comes; the event loop is free while PostgreSQL answers the next.
@@ -150,22 +150,49 @@ export class PostgresHistory implements History {
       events.push(...rowsToEvents(await this.rows(`SELECT * FROM events WHERE type = ? AND ts < ? ORDER BY type DESC, seq DESC LIMIT ${REPORT_CONTEXT}`, [type, since]), this.onCorrupt));
     }
     // The period: its other types as they are; its state events from the day summaries where a
-    // whole day is summarized, and elsewhere (its edges, a day not yet summarized, an event written
-    // into a summarized day later) from `events`, PostgreSQL collapsing the repeats of each stream
-    // as the summaries do. Each part is one statement read through a cursor, in large pages.
-    const days = (await this.pool.query<{ day: string; upto: string }>('SELECT day, upto FROM history_days WHERE day >= $1 AND day <= $2', [Math.floor(since / DAY_MS), Math.floor(until / DAY_MS)]).catch(() => ({ rows: [] }))).rows;
-    const plan = planPeriod(since, until, days.map((d) => ({ day: Number(d.day), upto: Number(d.upto) })));
-    const states = [...STATE_TYPES];
+    // whole day is summarized (and nothing was written into it since), and elsewhere (its edges, a
+    // day not yet summarized) from `events`, PostgreSQL collapsing the repeats of each stream as
+    // the summaries do. Each part is one statement read through a cursor, in large pages.
+    const days = await this.summarizedDays(since, until, held);
+    const plan = planPeriod(since, until, days);
+    const whole = days.filter(({ day }) => plan.summarized.some(([a, b]) => day * DAY_MS >= a && day * DAY_MS < b));
+    const transitions = 'SELECT seq, ts, type, agent, device, slot, by, reason, data FROM history_transitions WHERE';
     const parts: Array<[string, unknown[]]> = [
       ['SELECT seq, ts, type, agent, device, slot, by, reason, data FROM events WHERE ts >= $1 AND ts <= $2 AND type = ANY($3::text[])', [since, until, REPORT_TYPES.filter((t) => !STATE_SET.has(t))]],
-      [collapsedStates(inRanges(plan.raw)), [states]],
+      [collapsedStates(inRanges(plan.raw)), [[...STATE_TYPES]]],
     ];
-    if (plan.summarized.length) {
-      parts.push([`SELECT seq, ts, type, agent, device, slot, by, reason, data FROM history_transitions WHERE ${inRanges(plan.summarized)}`, []]);
-      parts.push([`SELECT seq, ts, type, agent, device, slot, by, reason, data FROM events WHERE seq > $1 AND (${inRanges(plan.summarized)}) AND type = ANY($2::text[])`, [plan.upto, states]]);
-    }
+    if (whole.length) parts.push([`${transitions} type = 'slot.state' AND (${inRanges(plan.summarized)})`, []]);
     for (const [sql, args] of parts) await this.cursor(sql, args, events);
-    return merged(events, held);
+    // Device changes in summarized days: each device's figures from its DeviceDays where the days
+    // have them; the changes themselves only of the devices a show reads, and of days without.
+    const covered = deviceDaysOf(since, until, whole);
+    const uncovered = whole.map(({ day }) => day).filter((day) => !covered.includes(day));
+    if (uncovered.length) await this.cursor(`${transitions} type = 'device.state' AND (${inRanges(dayRanges(uncovered))})`, [], events);
+    const read = [...showDevices([...events, ...held])];
+    if (covered.length && read.length) {
+      const devices = read.map((d) => d.slice(d.indexOf('/') + 1));
+      await this.cursor(`${transitions} type = 'device.state' AND device = ANY($1::text[]) AND agent || '/' || device = ANY($2::text[]) AND (${inRanges(dayRanges(covered))})`, [devices, read], events);
+    }
+    const summaries = covered.length ? (await this.pool.query<{ summary: string }>('SELECT summary FROM history_device_days WHERE day = ANY($1::bigint[])', [covered])).rows.map((r) => JSON.parse(r.summary) as DeviceDay) : [];
+    return { events: merged(events, held), devices: { covered: dayRanges(covered), days: summaries } };
+  }
+
+  /**
+   * The summarized days of a period still as summarized (controller/store/history-days.ts): without
+   * those a state change was written into since, committed after the last check or still held.
+   */
+  private async summarizedDays(since: number, until: number, held: readonly ControllerEvent[]): Promise<SummarizedDay[]> {
+    const first = Math.floor(since / DAY_MS);
+    const last = Math.floor(until / DAY_MS);
+    const found = await this.pool
+      .query<{ day: string; upto: string; devices: boolean; mark: string | null }>('SELECT day, upto, devices, (SELECT seq FROM history_watermark) AS mark FROM history_days WHERE day >= $1 AND day <= $2', [first, last])
+      .catch(() => ({ rows: [] }));
+    const days = found.rows.map((d) => ({ day: Number(d.day), upto: Number(d.upto), devices: d.devices }));
+    if (!days.length) return days;
+    const mark = found.rows[0]!.mark === null ? Math.min(...days.map((d) => d.upto)) : Number(found.rows[0]!.mark);
+    const after = await this.rows(`SELECT seq, ts FROM events WHERE seq > ? AND ts >= ? AND ts < ? AND type = ANY(?::text[])`, [mark, first * DAY_MS, (last + 1) * DAY_MS, [...STATE_TYPES]]);
+    const late = [...after.map((e) => ({ seq: Number(e.seq), ts: Number(e.ts) })), ...held.filter((e) => STATE_SET.has(e.type))];
+    return currentDays(days, late);
   }
 
   /** The rows of one statement as events appended to `events`, fetched through a cursor in pages of CURSOR_PAGE. */
@@ -220,6 +247,12 @@ export class PostgresHistory implements History {
     const r = await this.pool.query(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE ts < $1 ORDER BY seq LIMIT ${limit})`, [before]);
     // The summaries' copies too (never more of them than of events, so they are gone when the events are).
     await this.pool.query(`DELETE FROM history_transitions WHERE seq IN (SELECT seq FROM history_transitions WHERE ts < $1 ORDER BY seq LIMIT ${limit})`, [before]).catch(() => undefined);
+    // A day pruned, even in part, is no longer what its summary says: read from what is left, and summarized again if anything is.
+    if (r.rowCount) {
+      const day = Math.floor(before / DAY_MS);
+      await this.pool.query('DELETE FROM history_device_days WHERE day <= $1', [day]).catch(() => undefined);
+      await this.pool.query('DELETE FROM history_days WHERE day <= $1', [day]).catch(() => undefined);
+    }
     return r.rowCount ?? 0;
   }
 

@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import type { ControllerEvent, EventsParams, EventTypeName } from '../../protocols/events.ts';
 import { checkedEvents, parseJson, type CorruptRowHandler } from './stored-rows.ts';
 import type { ReliabilityReport } from '../../protocols/plan-schemas.ts';
-import { buildReport, type ReportQuery } from '../plan/report.ts';
+import { buildReport, type ReportInput, type ReportQuery } from '../plan/report.ts';
 
 /** The event types a reliability report reads (controller/plan/report.ts). */
 export const REPORT_TYPES: readonly EventTypeName[] = ['show.started', 'show.ended', 'slot.state', 'device.state', 'stream.state', 'failover.started', 'failover.succeeded', 'failover.failed', 'program.cut', 'job.finished'];
@@ -33,9 +33,10 @@ export interface History {
   /**
    * What a report of (since, until] needs, oldest first: the report's event types in the period,
    * read in pages, and the newest REPORT_CONTEXT events of each context type before it (what was
-   * on air, down or failed when the period began).
+   * on air, down or failed when the period began). On PostgreSQL, whole past days may come as
+   * device day summaries instead of their device changes (controller/plan/report.ts ReportInput).
    */
-  reportEvents(since: number, until: number): Promise<ControllerEvent[]>;
+  reportEvents(since: number, until: number): Promise<ReportInput>;
   /** The reliability report of a period (controller/plan/report.ts), from reportEvents; off the event loop where it can be. */
   report(query: ReportQuery): Promise<ReliabilityReport>;
   /** Deletes up to `batch` events older than `before`; returns how many it deleted. */
@@ -151,7 +152,7 @@ export class SqliteHistory implements History {
     return onAirFlag((this.db.prepare(LAST_ON_AIR_SQL).get() as { data: string } | undefined)?.data);
   }
 
-  async reportEvents(since: number, until: number): Promise<ControllerEvent[]> {
+  async reportEvents(since: number, until: number): Promise<ReportInput> {
     // Each page checked as it comes, the event loop free in between.
     const events: ControllerEvent[] = [];
     const context = this.db.prepare(`SELECT * FROM events WHERE type = ? AND ts < ? ORDER BY seq DESC LIMIT ${REPORT_CONTEXT}`);
@@ -169,7 +170,7 @@ export class SqliteHistory implements History {
       await yieldToLoop();
     }
     const wanted = new Set<string>(REPORT_TYPES);
-    return merged(events, this.held().filter((e) => wanted.has(e.type) && e.ts <= until));
+    return { events: merged(events, this.held().filter((e) => wanted.has(e.type) && e.ts <= until)) };
   }
 
   async report(query: ReportQuery): Promise<ReliabilityReport> {

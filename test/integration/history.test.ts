@@ -113,7 +113,7 @@ describe.each(backends)('history on $name', (backend) => {
     for (const since of [t0 + 3 * DAY, t0 + 5 * DAY + 15, t0 - DAY]) {
       const q = { since, until };
       const read = await o.store.history.reportEvents(since, until);
-      expect(read.length, 'the noise the report does not read is not read').toBeLessThan(20);
+      expect(read.events.length, 'the noise the report does not read is not read').toBeLessThan(20);
       expect(buildReport(read, q), `since ${since - t0}`).toEqual(buildReport(whole, q));
     }
     const report = buildReport(await o.store.history.reportEvents(t0 + 3 * DAY, until), { since: t0 + 3 * DAY, until });
@@ -145,7 +145,7 @@ describe.each(backends)('history on $name', (backend) => {
     for (const since of [t0 + 3 * DAY, t0 + 2 * DAY + 15, t0 - DAY]) {
       const q = { since, until };
       const read = await o.store.history.reportEvents(since, until);
-      if (history.summarize) expect(read.length, 'repeats do not travel').toBeLessThan(30);
+      if (history.summarize) expect(read.events.length, 'repeats do not travel').toBeLessThan(30);
       expect(buildReport(read, q), `since ${since - t0}`).toEqual(buildReport(whole, q));
     }
     const cam2 = buildReport(whole, { since: t0 + 2 * DAY, until }).devices.find((d) => d.device === 'cam-2')!;
