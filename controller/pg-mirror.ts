@@ -141,6 +141,8 @@ export interface TakeoverReads {
   inSnapshot?: string[];
   /** Sent after the snapshot's COMMIT (LISTEN takes effect only then). */
   after?: string[];
+  /** A takeover's timeline: marks `answered` when PostgreSQL's answer is in, before it is copied. */
+  mark?: (step: string) => void;
 }
 
 /**
@@ -161,6 +163,7 @@ export async function loadTakeoverState(client: pg.ClientBase, db: Database.Data
   let answers: Array<pg.QueryResult<Record<string, unknown>>>;
   try {
     answers = (await client.query(sql.join(';\n'))) as unknown as Array<pg.QueryResult<Record<string, unknown>>>;
+    reads.mark?.('answered');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     if ((err as { code?: string }).code !== '42P01') throw err; // undefined_table: a first start; anything else is a real failure

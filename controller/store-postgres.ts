@@ -68,10 +68,11 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Opened
   // Before the LISTEN goes out: no notification can come before its handler.
   const identities = followIdentities(o.client, db, tables, o.log);
   // One round trip: schema check, state tables, last event number, the last on-air change, LISTEN.
-  const { rows, lastSeq, results } = await loadTakeoverState(o.client, db, tables, { inSnapshot: [LAST_ON_AIR_SQL], after: [LISTEN_IDENTITIES] });
+  const { rows, lastSeq, results } = await loadTakeoverState(o.client, db, tables, { inSnapshot: [LAST_ON_AIR_SQL], after: [LISTEN_IDENTITIES], ...(o.mark ? { mark: o.mark } : {}) });
   o.mark?.('loaded');
   const mirror = new OutboxDrain(db, tables, o);
   captureChanges(db, tables, () => mirror.kick());
+  o.mark?.('captured');
   identities.start();
   const onCorrupt = o.hooks?.onCorrupt ?? (() => undefined);
   const lastOnAir = (results[0]?.[0] as { data?: string } | undefined)?.data ?? null;
