@@ -49,7 +49,7 @@ interface DialSettings {
 /** An external broker's connection, dialled before the controller that uses it is built. */
 export interface DialedBroker {
   /** Taken by the controller's broker link (once): from then on it is the link's to close. */
-  claim(): { client: MqttClient; problem: () => string | undefined };
+  claim(): { client: MqttClient; problem: () => string | undefined; connected: () => boolean };
   /** Closes it unless a link claimed it (leading ended before the controller got that far). */
   close(): Promise<void>;
 }
@@ -76,13 +76,16 @@ export function dialBroker(o: DialSettings): DialedBroker {
     will: () => ({ topic: topic.controllerState(), payload: encode('controllerState', { online: false, ts: clock.now() }), qos: 1, retain: true }),
   });
   let problem: string | undefined;
+  // From the connect event on, not from mqtt.js's `connected` (set before it emits the event, a store flush earlier).
+  let up = false;
   client.on('error', (err) => (problem = err.message));
-  client.on('connect', () => (problem = undefined));
+  client.on('connect', () => ((problem = undefined), (up = true)));
+  client.on('close', () => (up = false));
   let claimed = false;
   return {
     claim: () => {
       claimed = true;
-      return { client, problem: () => problem };
+      return { client, problem: () => problem, connected: () => up && client.connected };
     },
     close: () => (claimed ? Promise.resolve() : endMqtt(client, !client.connected)),
   };
@@ -101,13 +104,14 @@ export async function openBrokerLink(o: DialSettings & { login: BrokerAccess['lo
     return { bus, url: broker.url, broker, problem: () => undefined };
   }
   if (!config.url) throw new Error('broker.url is required when broker.embedded is false');
-  const { client, problem } = (o.dialed ?? dialBroker(o)).claim();
+  const { client, problem, connected } = (o.dialed ?? dialBroker(o)).claim();
   // Dialled ahead and already connected: the controller's connect handlers run now (in order, before this returns).
-  const bus = mqttBus(client, { connectedAlready: client.connected });
+  const early = connected();
+  const bus = mqttBus(client, { connectedAlready: early });
   o.listen(bus);
   const link = { bus, url: config.url, problem };
   if (!o.retry) {
-    await waitForConnect(client, FIRST_CONNECT_MS);
+    if (!early) await waitForConnect(client, FIRST_CONNECT_MS, connected);
     return link;
   }
   // Said once, at the moment a waiting start would have failed; mqtt.js keeps trying meanwhile.
