@@ -20,7 +20,7 @@ describe('mqttBus on a client connected before its handlers were given', () => {
     expect(calls).toEqual([]); // not inside the registration: the caller finishes wiring first
     await Promise.resolve();
     expect(calls).toEqual(['subscribe', 'announce']);
-    client.emit('connect', {});
+    client.emit('connect', { cmd: 'connack', sessionPresent: false });
     expect(calls).toEqual(['subscribe', 'announce', 'subscribe', 'announce']);
   });
 
