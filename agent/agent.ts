@@ -302,7 +302,7 @@ export class Agent {
   }
 
   private publishHealth(deviceId: string, health: HealthReport): void {
-    this.carryOn.onHealth(deviceId, health.status);
+    this.carryOn.onHealth(deviceId, health);
     // Not connected (or birth not out yet): keep only the latest, republished on connect.
     if (!this.ready) return;
     this.counters.healthPublished += 1;

@@ -11,6 +11,7 @@ import { errorMessage, withTimeout } from '../lib/timeout.ts';
 import type { DeviceHealth, DeviceStatus, HealthCheck, Params } from '../protocols/schemas.ts';
 import type { HealthRule } from '../protocols/profile.ts';
 import { evaluateHealthRules, worstOf } from '../protocols/health-rules.ts';
+import { isDown } from '../protocols/failover-rule.ts';
 import type { ActionOutcome, Driver, ProbeResult } from './driver.ts';
 import { inDeviceScope, type DeviceScope } from './fault-isolation.ts';
 
@@ -209,7 +210,7 @@ export class DeviceRunner {
   private record(probed: ProbeResult, generation: number, sentAt: number): void {
     if (this.stopped) return;
     const result = this.withRules({ ...probed, metrics: cleanMetrics(probed.metrics) });
-    const failing = result.status === 'failed' || result.status === 'offline';
+    const failing = isDown(result.status);
     if (failing && this.consecutiveFailures === 0) this.failingSince = sentAt;
     this.consecutiveFailures = failing ? this.consecutiveFailures + 1 : 0;
     this.failuresOnConnection = failing ? this.failuresOnConnection + 1 : 0;

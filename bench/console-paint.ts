@@ -10,11 +10,11 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { stringify } from 'yaml';
-import { Controller } from '../controller/controller.ts';
+import { startControllerWithHttp } from '../controller/http/attach.ts';
 import { parseControllerConfig } from '../controller/config.ts';
 import { systemClock } from '../lib/clock.ts';
 import { silentLogger } from '../lib/logger.ts';
-import { registerStudio, type SetupDevice, type SetupSlot } from '../test-support/catalog-setup.ts';
+import { registerStudio, type SetupDevice, type SetupSlot } from '../studio-harness/catalog-setup.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export const CHROMIUM = process.env.ONAIR_CHROMIUM ?? '/usr/bin/chromium';
@@ -34,7 +34,7 @@ export interface ConsolePaintResult {
 export async function measureConsolePaint(o: { studios: number; slotsPerStudio: number; runs: number }): Promise<ConsolePaintResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-console-bench-'));
   const config = parseControllerConfig(stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false }, http: { port: 0, host: '127.0.0.1' }, dataDir: path.join(dir, 'data') }), '(console bench)');
-  const controller = await Controller.start({ config, clock: systemClock, log: silentLogger() });
+  const controller = await startControllerWithHttp({ config, clock: systemClock, log: silentLogger() });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   try {
     // Registration goes as a controller peer (no per-user rate limit); the page logs in as a person.

@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { silentLogger } from '../lib/logger.ts';
-import { Studio, type StudioAgent } from '../test-support/studio.ts';
+import { Studio, type StudioAgent } from '../studio-harness/studio.ts';
 import { summarize, type Summary } from './stats.ts';
+import { refName } from '../protocols/device-ref.ts';
 
 export interface FailoverSettings {
   crashSamples: number;
@@ -35,7 +36,7 @@ export async function measureFailover(s: FailoverSettings): Promise<FailoverResu
     { id: 'backups', devices: [...hungCams.map((c) => ({ id: `backup-${c.device}`, kind: 'camera' as const })), ...crashAgents.map((id) => ({ id: `backup-${id}`, kind: 'camera' as const }))] },
   ];
   const slots = [
-    ...hungCams.map((c) => ({ id: `hung/${c.device}`, primary: `${c.agent}/${c.device}`, backups: [`backups/backup-${c.device}`], params: { preset: 1 } })),
+    ...hungCams.map((c) => ({ id: `hung/${c.device}`, primary: refName(c), backups: [`backups/backup-${c.device}`], params: { preset: 1 } })),
     ...crashAgents.map((id) => ({ id: `crash/${id}`, primary: `${id}/cam`, backups: [`backups/backup-${id}`], params: { preset: 1 } })),
   ];
   const studio = new Studio({ log: silentLogger(), agents, slots, controller: { onAir: true } });

@@ -1,6 +1,8 @@
 /**
  * A separate process that plays N agents × M devices publishing health (QoS 1, retained,
- * as real agents do) at a fixed total rate. Usage: node load-generator.js <json settings>
+ * as real agents do) at a fixed total rate, or — with `window` — as fast as the broker acknowledges, each
+ * agent keeping `window` messages in flight (a closed loop: what a broker can sustain, without an open
+ * loop's backlog growing until the generator itself collapses). Usage: node load-generator.js <json settings>
  */
 import { connectMqtt, endMqtt, waitForConnect } from '../lib/mqtt-connection.ts';
 import { silentLogger } from '../lib/logger.ts';
@@ -13,6 +15,8 @@ interface Settings {
   ratePerSecond: number;
   durationMs: number;
   prefix: string;
+  /** Closed loop: messages in flight per agent; the rate is then whatever the broker sustains. */
+  window?: number;
 }
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as Settings;
@@ -36,6 +40,42 @@ const heartbeat = setInterval(() => {
 process.send?.({ ready: true });
 await new Promise<void>((resolve) => process.once('message', () => resolve()));
 
+const healthOf = (n: number): string =>
+  `{"status":"ok","checks":[{"name":"reachable","status":"ok","latencyMs":1}],"metrics":{"temperatureC":44},"consecutiveFailures":0,"ts":${Date.now()},"seq":${n},"session":${session},"driver":"simulated"}`;
+
+if (settings.window) {
+  const window = settings.window;
+  let sent = 0;
+  const started = Date.now();
+  await Promise.all(
+    agents.map(
+      (agent) =>
+        new Promise<void>((resolve) => {
+          let next = 0;
+          let open = 0;
+          const send = (): void => {
+            if (Date.now() - started >= settings.durationMs) {
+              if (open === 0) resolve();
+              return;
+            }
+            open += 1;
+            sent += 1;
+            const device = next++ % agent.topics.length;
+            agent.client.publish(agent.topics[device]!, healthOf(sent), { qos: 1, retain: true }, () => {
+              open -= 1;
+              send();
+            });
+          };
+          for (let k = 0; k < window; k += 1) send();
+        }),
+    ),
+  );
+  clearInterval(heartbeat);
+  process.send?.({ sent, elapsedMs: Date.now() - started });
+  await Promise.all(agents.map((a) => endMqtt(a.client)));
+  process.exit(0);
+}
+
 const tickMs = 5;
 const perTick = (settings.ratePerSecond * tickMs) / 1_000;
 let owed = 0;
@@ -53,8 +93,7 @@ await new Promise<void>((resolve) => {
       const device = Math.floor(cursor / settings.agents) % settings.devicesPerAgent;
       cursor = (cursor + 1) % totalDevices;
       seq += 1;
-      const health = `{"status":"ok","checks":[{"name":"reachable","status":"ok","latencyMs":1}],"metrics":{"temperatureC":44},"consecutiveFailures":0,"ts":${Date.now()},"seq":${seq},"session":${session},"driver":"simulated"}`;
-      agent.client.publish(agent.topics[device]!, health, { qos: 1, retain: true });
+      agent.client.publish(agent.topics[device]!, healthOf(seq), { qos: 1, retain: true });
       sent += 1;
     }
     if (Date.now() - started >= settings.durationMs) {

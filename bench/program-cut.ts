@@ -7,7 +7,7 @@
  * Each sample swaps the roles back: the failed member is repaired (or its agent restarted) first.
  */
 import { silentLogger } from '../lib/logger.ts';
-import { Studio, type StudioAgent } from '../test-support/studio.ts';
+import { Studio, type StudioAgent } from '../studio-harness/studio.ts';
 import { ObsStudioSimulator } from '../simulators/obs-studio.ts';
 import type { DeviceRef } from '../protocols/schemas.ts';
 import { summarize, type Summary } from './stats.ts';

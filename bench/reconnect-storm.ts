@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { Controller } from '../controller/controller.ts';
+import type { Controller } from '../controller/controller.ts';
+import { startControllerWithHttp } from '../controller/http/attach.ts';
 import { parseControllerConfig } from '../controller/config.ts';
 import { systemClock } from '../lib/clock.ts';
 import { silentLogger } from '../lib/logger.ts';
@@ -39,7 +40,7 @@ export async function measureReconnectStorm(o: { agents: number; devicesPerAgent
   const limitMs = o.limitMs ?? 60_000;
   const configFor = (port: number) =>
     parseControllerConfig(stringify({ broker: { port, host: '127.0.0.1', allowAnonymous: !o.logins }, dataDir: dir, http: { enabled: false }, detection: { restartGraceMs: 5_000 } }), '(storm bench)');
-  let controller = await Controller.start({ config: configFor(0), clock: systemClock, log: silentLogger() });
+  let controller = await startControllerWithHttp({ config: configFor(0), clock: systemClock, log: silentLogger() });
   const port = Number(new URL(controller.brokerUrl).port);
   let credentialsFile: string | undefined;
   if (o.logins) {
@@ -73,7 +74,7 @@ export async function measureReconnectStorm(o: { agents: number; devicesPerAgent
     await controller.stop();
     const cpuBefore = process.cpuUsage();
     const restartedAt = Date.now();
-    controller = await Controller.start({ config: configFor(port), clock: systemClock, log: silentLogger() });
+    controller = await startControllerWithHttp({ config: configFor(port), clock: systemClock, log: silentLogger() });
     const listeningAt = performance.now();
     const before = await ask();
     let backMs: number | null = null;

@@ -7,6 +7,7 @@ import type { Summary } from './stats.ts';
 import { existsSync } from 'node:fs';
 import { CHROMIUM, measureConsolePaint, type ConsolePaintResult } from './console-paint.ts';
 import { measureReconnectStorm, type StormResult } from './reconnect-storm.ts';
+import { measureHotPath, type HotPathResult } from './hot-path.ts';
 
 export interface BenchSettings {
   agents: number;
@@ -19,6 +20,8 @@ export interface BenchSettings {
 export interface BenchReport {
   machine: { cpus: number; model: string; node: string };
   throughput: ThroughputResult;
+  /** Saturation against the bare broker, and a status request's round trip with ~1,000 devices. */
+  hotPath: HotPathResult;
   failover: FailoverResult;
   programCut: ProgramCutResult;
   /** null without chromium (the console's paint needs a browser). */
@@ -31,6 +34,8 @@ export interface BenchReport {
 export async function runBench(s: BenchSettings, progress: (line: string) => void): Promise<BenchReport> {
   progress(`throughput: ${s.agents} agents × ${s.devicesPerAgent} devices, ${s.rate} health messages/s offered for ${s.seconds} s…`);
   const throughput = await measureThroughput({ agents: s.agents, devicesPerAgent: s.devicesPerAgent, ratePerSecond: s.rate, warmupMs: 2_000, measureMs: s.seconds * 1_000 });
+  progress(`hot path: the bare broker and the controller saturated by ${s.agents} agents × ${s.devicesPerAgent} devices; status requests with the fleet in view…`);
+  const hotPath = await measureHotPath();
   progress(`failover: ${s.samples} agent crashes and ${s.samples} hung devices, real agent processes, default probe settings…`);
   const failover = await measureFailover({ crashSamples: s.samples, hungSamples: s.samples, devicesOnMeasuredAgent: 20 });
   const cutSamples = Math.min(s.samples, 15); // each sample waits for a repair: kept short
@@ -49,6 +54,7 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
   return {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version },
     throughput,
+    hotPath,
     failover,
     programCut,
     console: consolePaint,
@@ -56,6 +62,8 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
     targets: [
       { what: 'health messages handled per second', target: '≥ 20000', measured: String(throughput.handledPerSecond), met: throughput.handledPerSecond >= 20_000 },
       { what: 'health handling latency p99', target: '< 10 ms', measured: `${throughput.latencyMs.p99} ms`, met: throughput.latencyMs.p99 < 10 },
+      { what: 'saturation: controller ÷ bare broker', target: '≥ 0.8', measured: `${hotPath.controllerPerSecond}/s ÷ ${hotPath.bareBrokerPerSecond}/s = ${hotPath.ratio}`, met: hotPath.ratio >= 0.8 },
+      { what: `status request, ${hotPath.statusDevices} devices`, target: 'p99 ≤ 10 ms', measured: ms(hotPath.statusMs), met: hotPath.statusMs.p99 <= 10 },
       { what: 'agent crash → backup confirmed active', target: 'p99 < 100 ms', measured: ms(failover.crashToActiveMs), met: failover.crashToActiveMs.p99 < 100 },
       { what: 'hung device → backup confirmed active', target: 'p99 < 1000 ms', measured: ms(failover.hungToActiveMs), met: failover.hungToActiveMs.p99 < 1_000 },
       { what: 'hung camera → program on the backup', target: 'p99 < 1000 ms', measured: ms(programCut.hungToProgramMs), met: programCut.hungToProgramMs.p99 < 1_000 },
@@ -76,6 +84,7 @@ export function formatReport(r: BenchReport): string {
     `OnAir benchmark — ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}`,
     '',
     `throughput   offered ${t.offeredPerSecond}/s, handled ${t.handledPerSecond}/s; latency p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms, max ${t.latencyMs.max} ms (n=${t.latencyMs.n})`,
+    `saturation   bare broker ${r.hotPath.bareBrokerPerSecond}/s, controller ${r.hotPath.controllerPerSecond}/s (${r.hotPath.ratio} × bare); status with ${r.hotPath.statusDevices} devices p50 ${r.hotPath.statusMs.p50} ms, p99 ${r.hotPath.statusMs.p99} ms`,
     `controller   CPU ${t.controllerCpuPercent}% of one core, RSS ${t.controllerRssMb} MB (controller + embedded broker, one process)`,
     `failover     agent crash → backup active: p50 ${r.failover.crashToActiveMs.p50} ms, p99 ${r.failover.crashToActiveMs.p99} ms, max ${r.failover.crashToActiveMs.max} ms (n=${r.failover.crashToActiveMs.n})`,
     `             hung device → declared failed: p50 ${r.failover.hungDetectionMs.p50} ms, p99 ${r.failover.hungDetectionMs.p99} ms; → backup active: p50 ${r.failover.hungToActiveMs.p50} ms, p99 ${r.failover.hungToActiveMs.p99} ms (n=${r.failover.hungToActiveMs.n})`,

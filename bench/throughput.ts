@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../lib/clock.ts';
 import { silentLogger } from '../lib/logger.ts';
-import { Controller } from '../controller/controller.ts';
+import { startControllerWithHttp } from '../controller/http/attach.ts';
 import { parseControllerConfig } from '../controller/config.ts';
 import { LatencyRecorder, summarize, type Summary } from './stats.ts';
 
@@ -33,7 +33,7 @@ export async function measureThroughput(s: ThroughputSettings): Promise<Throughp
   const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-bench-'));
   const latencies = new LatencyRecorder(2_000_000);
   const config = parseControllerConfig(stringify({ broker: { port: 0, host: '127.0.0.1' }, dataDir: dir, http: { enabled: false } }), '(bench)');
-  const controller = await Controller.start({ config, clock: systemClock, log: silentLogger(), onHealthHandled: (ms) => latencies.record(ms) });
+  const controller = await startControllerWithHttp({ config, clock: systemClock, log: silentLogger(), onHealthHandled: (ms) => latencies.record(ms) });
   const generator = fork(generatorPath, [JSON.stringify({ broker: controller.brokerUrl, agents: s.agents, devicesPerAgent: s.devicesPerAgent, ratePerSecond: s.ratePerSecond, durationMs: s.warmupMs + s.measureMs, prefix: 'bench' })], { stdio: 'inherit' });
   try {
     await nextMessage(generator);

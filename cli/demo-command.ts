@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { createLogger } from '../lib/logger.ts';
 import { SCENARIOS, type Scenario } from './demo/scenarios.ts';
 import { wholeNumber } from './numbers.ts';
-import { UserError } from './request-client.ts';
+import { UserError } from '../client/request-client.ts';
 
 export function registerDemoCommands(program: Command): void {
   program
@@ -15,8 +15,8 @@ export function registerDemoCommands(program: Command): void {
     .option('--console', 'keep the studio running after the story, with the engineer console open in a browser, until Ctrl-C')
     .option('--http-port <n>', 'the console and API port (default: a free one)', wholeNumber(0, 65_535), 0)
     .action(async (o: { scenario: Scenario; json?: boolean; inProcess?: boolean; console?: boolean; httpPort: number }) => {
-      const { Studio } = await import('../test-support/studio.ts');
-      const { StudioHardware } = await import('../test-support/hardware.ts');
+      const { Studio } = await import('../studio-harness/studio.ts');
+      const { StudioHardware } = await import('../studio-harness/hardware.ts');
       const { formatSummary, runScenario } = await import('./demo/scenario.ts');
       const { runStreamScenario } = await import('./demo/stream-scenario.ts');
       if (o.scenario === 'stream-failure' && o.inProcess) throw new UserError('the stream-failure scenario needs the OBS simulators: run it without --in-process');

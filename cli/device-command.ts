@@ -1,10 +1,11 @@
 /** `onair device add|list|show|remove`: register physical units of a profile with the controller. */
 import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { mergeSettings } from '../protocols/profile.ts';
 import { DRIVER_SPECS } from '../protocols/drivers/index.ts';
 import { unitProblems } from '../protocols/drivers/checks.ts';
+import { refName } from '../protocols/device-ref.ts';
 
 function parseRef(text: string): { agent: string; device: string } {
   const m = /^([A-Za-z0-9][A-Za-z0-9_.:-]*)\/([A-Za-z0-9][A-Za-z0-9_.:-]*)$/.exec(text);
@@ -105,7 +106,7 @@ export function registerDeviceCommands(program: Command): void {
       const { devices } = await withController(options, (c) => request(c, 'device.list', { ...(o.agent ? { agent: o.agent } : {}), ...(o.studio ? { studio: o.studio } : {}) }, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
       for (const d of devices) {
-        const where = `${d.agent}/${d.device}`.padEnd(28);
+        const where = refName(d).padEnd(28);
         process.stdout.write(`${where} ${`${d.profile} v${d.profileVersion}`.padEnd(30)} ${(d.studio ?? '-').padEnd(12)} ${d.deployment.padEnd(8)} ${d.status.padEnd(9)}${d.slots.join(', ')}${d.problem ? `  (${d.problem})` : ''}\n`);
       }
     });

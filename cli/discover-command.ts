@@ -1,6 +1,6 @@
 /** `onair discover`: find ONVIF cameras with WS-Discovery. */
 import type { Command } from 'commander';
-import { UserError } from './request-client.ts';
+import { UserError } from '../client/request-client.ts';
 import { wholeNumber } from './numbers.ts';
 
 export function registerDiscoverCommand(program: Command): void {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { systemClock } from '../lib/clock.ts';
 import { brokerUrls, parseBrokerUrl } from '../lib/mqtt-connection.ts';
 import type { Role } from '../protocols/access.ts';
-import type { Identities } from '../controller/identities.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import type { Identities } from '../controller/identity/identities.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 
 export interface StoreOpts {
   controllerConfig?: string;
@@ -28,13 +28,13 @@ export interface IdentityBackend {
 /** The controller's database, found as `onair controller` finds it (--data, or the config's dataDir). */
 export async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities) => Promise<T> | T): Promise<T> {
   const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
-  const { Store } = await import('../controller/store.ts');
+  const { Store } = await import('../controller/store/store.ts');
   const file = opts.controllerConfig;
   const config = file ? loadControllerConfig(file) : defaultControllerConfig();
   const baseDir = file ? path.dirname(path.resolve(file)) : process.cwd();
   if (config.postgres && !opts.data) {
     // A pair's identities are in its shared database: every controller of the pair knows them.
-    const { withPostgresIdentities } = await import('../controller/pg-identities.ts');
+    const { withPostgresIdentities } = await import('../controller/identity/pg-identities.ts');
     const { readSecret } = await import('../lib/secret.ts');
     const pgSettings = config.postgres;
     try {

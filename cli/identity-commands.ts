@@ -8,9 +8,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ROLES, type Role } from '../protocols/access.ts';
-import { newCredential } from '../controller/identities.ts';
-import { askSecret } from './prompt.ts';
-import { UserError, type ClientOpts } from './request-client.ts';
+import { newCredential } from '../controller/identity/identities.ts';
+import { askSecret } from '../client/prompt.ts';
+import { UserError, type ClientOpts } from '../client/request-client.ts';
 import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { identityBackend, withIdentities, type StoreOpts } from './identity-backend.ts';
 
@@ -116,7 +116,7 @@ function registerBrokerCommands(program: Command): void {
       .option('--listener <[address:]port>', 'the listener OnAir clients use, written with use_username_as_clientid (a listener option); "none" to add that line to your own listeners', '1883')
       .requiredOption('--out <dir>', 'where to write onair.passwd and onair.acl (mode 0600, owned by mosquitto when run as root) and onair.conf'),
   ).action(async (opts: StoreOpts & { out: string; listener: string }) => {
-    const { mosquittoFiles, parseListener, writeMosquittoFiles } = await import('../controller/mosquitto-files.ts');
+    const { mosquittoFiles, parseListener, writeMosquittoFiles } = await import('../controller/broker/mosquitto-files.ts');
     let listener;
     try {
       listener = parseListener(opts.listener);

@@ -1,7 +1,7 @@
 /** The `onair` command. User mistakes end in one clear line and a non-zero exit, never a stack trace. */
 import { CommanderError } from 'commander';
 import { ConfigError } from '../lib/yaml-config.ts';
-import { UserError } from './request-client.ts';
+import { UserError } from '../client/request-client.ts';
 import { buildProgram } from './program.ts';
 
 /** How long a failed command's leftovers get to close by themselves. */

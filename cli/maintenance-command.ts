@@ -1,9 +1,10 @@
 /** `onair schedule add|list|remove` and `onair maintenance due`: maintenance tests on a cron schedule, and what is due. */
 import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
+import { refName } from '../protocols/device-ref.ts';
 
 const time = (ts: number | null | undefined): string => formatTime(ts, 'minute');
 
@@ -68,6 +69,6 @@ export function registerMaintenanceCommands(program: Command): void {
       const { items } = await withController(options, (c) => request(c, 'maintenance.due', {}, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       if (items.length === 0) return void process.stdout.write('nothing due\n');
-      for (const i of items) process.stdout.write(`${`${i.agent}/${i.device}`.padEnd(28)} ${i.profile.padEnd(30)} ${i.reason}\n`);
+      for (const i of items) process.stdout.write(`${refName(i).padEnd(28)} ${i.profile.padEnd(30)} ${i.reason}\n`);
     });
 }

@@ -2,9 +2,10 @@
 import { Option, type Command } from 'commander';
 import type { StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
+import { deviceKey, refName } from '../protocols/device-ref.ts';
 
 export const brokerOption = (): Option =>
   new Option('--broker <url>', 'MQTT broker of the controller').env('ONAIR_BROKER').default('mqtt://127.0.0.1:1883');
@@ -38,8 +39,7 @@ export function registerOperatorCommands(program: Command): void {
     .action(async (slot: string, o: ClientOpts & { to?: string; reason: string }) => {
       const options = requestOptions(o);
       const outcome = await withController(options, (c) => request(c, 'failover', { slot, reason: o.reason, ...(o.to ? { to: o.to } : {}) }, options));
-      const name = (r: { agent: string; device: string } | null) => (r ? `${r.agent}/${r.device}` : 'none');
-      process.stdout.write(o.json ? `${JSON.stringify(outcome)}\n` : `${outcome.slot}: ${name(outcome.from)} → ${name(outcome.to)} in ${outcome.durationMs} ms\n`);
+            process.stdout.write(o.json ? `${JSON.stringify(outcome)}\n` : `${outcome.slot}: ${refName(outcome.from)} → ${refName(outcome.to)} in ${outcome.durationMs} ms\n`);
     });
 
   program
@@ -91,7 +91,7 @@ export function parseSince(text: string, now: number): number {
 const time = (ts: number | null | undefined): string => formatTime(ts, 'ms');
 
 export function formatEvent(e: ControllerEvent): string {
-  const subject = [e.slot, e.agent && e.device ? `${e.agent}/${e.device}` : e.agent].filter(Boolean).join(' ');
+  const subject = [e.slot, e.agent && e.device ? deviceKey(e.agent, e.device) : e.agent].filter(Boolean).join(' ');
   const change = e.type === 'device.state' ? ` ${e.data.from} → ${e.data.to}` : '';
   return `${time(e.ts)}  ${e.type.padEnd(18)} ${subject}${change}${e.reason ? `  (${e.reason})` : ''}${e.by ? `  by ${e.by}` : ''}`;
 }
@@ -101,7 +101,7 @@ export function formatStatus(s: StatusData): string {
   if (s.leader) lines.push(`leader: ${s.leader.name} (term ${s.leader.term}) since ${time(s.leader.since)}`);
   lines.push('', 'SLOTS');
   for (const slot of s.slots) {
-    const active = slot.active ? `${slot.active.agent}/${slot.active.device}` : '—';
+    const active = slot.active ? refName(slot.active) : '—';
     const members = slot.members.map((m) => `${m.agent}/${m.device}:${m.status}`).join(' ');
     lines.push(`  ${slot.slot.padEnd(24)} ${slot.state.padEnd(12)} active ${active.padEnd(22)} ${members}${slot.primaryAvailable ? '  (primary available: switch back by hand)' : ''}`);
   }
@@ -115,6 +115,6 @@ export function formatStatus(s: StatusData): string {
   lines.push('', 'AGENTS');
   for (const a of s.agents) lines.push(`  ${a.agent.padEnd(24)} ${a.online ? 'online' : 'OFFLINE'}`);
   lines.push('', 'DEVICES');
-  for (const d of s.devices) lines.push(`  ${`${d.agent}/${d.device}`.padEnd(32)} ${d.status.padEnd(9)} ${d.kind ?? ''}${d.detail ? `  ${d.detail}` : ''}`);
+  for (const d of s.devices) lines.push(`  ${refName(d).padEnd(32)} ${d.status.padEnd(9)} ${d.kind ?? ''}${d.detail ? `  ${d.detail}` : ''}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 /** `onair profile validate FILE...`: check equipment profiles before they reach the studio. */
 import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { wholeNumber } from './numbers.ts';
 
 

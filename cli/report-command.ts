@@ -2,8 +2,9 @@
 import { Option, type Command } from 'commander';
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
 import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
-import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
+import { refName } from '../protocols/device-ref.ts';
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(3)}%`);
 const dur = (ms: number | null): string => {
@@ -73,7 +74,7 @@ export function reportCsv(r: ReliabilityReport): string {
     }
   }
   for (const d of r.devices) {
-    const id = `${d.agent}/${d.device}`;
+    const id = refName(d);
     rows.push(['device', id, 'availability', d.availability], ['device', id, 'failures', d.failures], ['device', id, 'mtbfMs', d.mtbfMs], ['device', id, 'mttrMs', d.mttrMs]);
   }
   for (const [kind, t] of Object.entries(r.tests)) rows.push(['tests', kind, 'passed', t.passed], ['tests', kind, 'failed', t.failed], ['tests', kind, 'skipped', t.skipped], ['tests', kind, 'passRate', t.passRate]);

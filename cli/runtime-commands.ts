@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../lib/clock.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
-import { UserError } from './request-client.ts';
+import { UserError } from '../client/request-client.ts';
 
 // Each command loads only its own side: an agent process never loads the broker or SQLite.
 
@@ -18,8 +18,8 @@ export function registerRuntimeCommands(program: Command): void {
     .option('--on-air', 'start on air (arms automatic failover)')
     .action(async (opts: { config?: string; port?: number; httpPort?: number; data?: string; onAir?: boolean }) => {
       const { defaultControllerConfig, loadControllerConfig } = await import('../controller/config.ts');
-      const { Controller } = await import('../controller/controller.ts');
-      const { readControllerBrokerSecrets } = await import('../controller/broker-link.ts');
+      const { attachHttpSide, startControllerWithHttp } = await import('../controller/http/attach.ts');
+      const { readControllerBrokerSecrets } = await import('../controller/broker/broker-link.ts');
       const config = opts.config ? loadControllerConfig(opts.config) : defaultControllerConfig();
       if (opts.port !== undefined) config.broker.port = opts.port;
       if (opts.httpPort !== undefined) config.http.port = opts.httpPort;
@@ -30,15 +30,16 @@ export function registerRuntimeCommands(program: Command): void {
       // Files the broker settings name are taken from the config file's folder.
       const deps = { config, clock: systemClock, log, baseDir, brokerSecrets: readControllerBrokerSecrets(config.broker, baseDir) };
       if (config.postgres) {
-        // Controllers sharing PostgreSQL: one leads, the others stand by (controller/standby.ts).
-        const { ControllerSeat } = await import('../controller/standby.ts');
-        const seat = ControllerSeat.start(deps);
+        // Controllers sharing PostgreSQL: one leads, the others stand by (controller/pair/standby.ts).
+        const { ControllerSeat } = await import('../controller/pair/standby.ts');
+        // The HTTP side runs while the seat leads: started on each controller it runs (controller/http/attach.ts).
+        const seat = ControllerSeat.start({ ...deps, onLeading: (controller) => attachHttpSide(controller, deps) });
         log.info({ name: seat.name, broker: config.broker.url }, 'controller seat running: leads when it holds the lock, stands by otherwise');
         await untilSignal(log, () => seat.stop());
         return;
       }
       // Alone, it outlives an external broker that is down at start: alive, not ready, trying with backoff.
-      const controller = await Controller.start({ ...deps, retryBrokerAtStart: true });
+      const controller = await startControllerWithHttp({ ...deps, retryBrokerAtStart: true });
       log.info({ broker: controller.brokerUrl, http: controller.httpUrl, onAir: config.onAir, slots: controller.status().slots.length }, 'controller running');
       await untilSignal(log, () => controller.stop());
     });

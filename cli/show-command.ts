@@ -2,9 +2,10 @@
 import { Option, type Command } from 'commander';
 import type { Checklist, Show } from '../protocols/plan-schemas.ts';
 import { brokerOption, timeoutOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { numberIn } from './numbers.ts';
+import { refName } from '../protocols/device-ref.ts';
 
 const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -39,7 +40,7 @@ export function formatChecklist(c: Checklist): string {
     for (const m of slot.members) {
       const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
       const why = m.ready ? '' : m.step ? ` — ${m.step}: ${m.detail ?? ''}` : m.detail ? ` — ${m.detail}` : '';
-      lines.push(`      ${m.role.padEnd(8)} ${`${m.agent}/${m.device}`.padEnd(24)} ${mark}${m.attempts > 1 ? ` (after ${m.attempts} attempts)` : ''}${why}`);
+      lines.push(`      ${m.role.padEnd(8)} ${refName(m).padEnd(24)} ${mark}${m.attempts > 1 ? ` (after ${m.attempts} attempts)` : ''}${why}`);
     }
     if (slot.proposal) lines.push(`      → ${slot.proposal}`);
   }

@@ -2,9 +2,10 @@
 import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
 import { settingValue } from './device-command.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
+import { refName } from '../protocols/device-ref.ts';
 
-const ref = (r: { agent: string; device: string }): string => `${r.agent}/${r.device}`;
+const ref = (r: { agent: string; device: string }): string => refName(r);
 
 /** `member=board#tally` → [member, board#tally] */
 function parseTally(text: string): [string, string] {

@@ -3,9 +3,10 @@ import { Option, type Command } from 'commander';
 import type { Job } from '../protocols/plan-schemas.ts';
 import type { SelfTestReport } from '../protocols/registry-operations.ts';
 import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
-import { request, requestOptions, withController, type ClientOpts } from './request-client.ts';
+import { request, requestOptions, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
+import { refName } from '../protocols/device-ref.ts';
 
 export function formatSelfTest(r: SelfTestReport): string {
   const lines = [`${r.agent}/${r.device} (${r.profile}): ${r.result.toUpperCase()} in ${r.durationMs} ms`];
@@ -20,7 +21,7 @@ const time = (ts: number | null | undefined): string => formatTime(ts, 'second')
 
 export function formatJob(j: Job): string {
   const context = j.show ? ` show ${j.show}` : j.schedule ? ` schedule ${j.schedule}` : '';
-  return `${String(j.id).padStart(5)}  ${time(j.finishedAt ?? j.startedAt ?? j.notBefore)}  ${j.kind.padEnd(11)} ${`${j.agent}/${j.device}`.padEnd(24)} ${j.state.padEnd(9)}${context}${j.attempt > 1 ? ` (attempt ${j.attempt})` : ''}${j.reason ? `  ${j.reason}` : ''}\n`;
+  return `${String(j.id).padStart(5)}  ${time(j.finishedAt ?? j.startedAt ?? j.notBefore)}  ${j.kind.padEnd(11)} ${refName(j).padEnd(24)} ${j.state.padEnd(9)}${context}${j.attempt > 1 ? ` (attempt ${j.attempt})` : ''}${j.reason ? `  ${j.reason}` : ''}\n`;
 }
 
 export function registerTestCommands(program: Command): void {
@@ -38,10 +39,10 @@ export function registerTestCommands(program: Command): void {
       const reports = await withController(options, async (c) => {
         const { slots } = await request(c, 'slot.list', {}, options);
         const slot = slots.find((s) => s.id === target);
-        let devices = slot ? [slot.primary, ...slot.backups].map((r) => `${r.agent}/${r.device}`) : [];
+        let devices = slot ? [slot.primary, ...slot.backups].map((r) => refName(r)) : [];
         if (!slot) {
           const inStudio = (await request(c, 'device.list', { studio: target }, options)).devices;
-          devices = inStudio.length > 0 ? inStudio.map((d) => `${d.agent}/${d.device}`) : [target];
+          devices = inStudio.length > 0 ? inStudio.map((d) => refName(d)) : [target];
         }
         // In parallel: the controller runs one test per device at a time, a few devices at once.
         return Promise.all(devices.map((device) => request(c, 'test.run', { device, intrusive: o.intrusive }, options)));

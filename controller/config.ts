@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, parseYamlConfig, readConfigText } from '../lib/yaml-config.ts';
-import { DEFAULT_THRESHOLDS } from './failure-detector.ts';
+import { DEFAULT_THRESHOLDS } from './fleet/failure-detector.ts';
 import { brokerClientProperties } from '../lib/broker-client.ts';
 
 const { url: _clientUrl, ...externalLogin } = brokerClientProperties;

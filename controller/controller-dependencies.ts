@@ -5,13 +5,13 @@
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { LeaderInfo } from '../protocols/schemas.ts';
-import type { BrokerSecrets, DialedBroker } from './broker-link.ts';
+import type { BrokerSecrets, DialedBroker } from './broker/broker-link.ts';
 import type { ControllerConfig } from './config.ts';
-import type { Store, StoreHooks } from './store.ts';
-import type { StandbyView } from './standby-picture.ts';
-import type { TakeoverTimeline } from './takeover-timeline.ts';
+import type { Store, StoreHooks } from './store/store.ts';
+import type { StandbyView } from './pair/standby-picture.ts';
+import type { TakeoverTimeline } from './pair/takeover-timeline.ts';
 
-/** A controller's lead over a pair (controller/leadership.ts): who, which term, and whether it may still act. */
+/** A controller's lead over a pair (controller/pair/leadership.ts): who, which term, and whether it may still act. */
 export interface LeaderView {
   info: LeaderInfo;
   fresh(): boolean;
@@ -29,7 +29,7 @@ export interface ControllerDependencies {
   brokerSecrets?: BrokerSecrets;
   /** Hook for measurements: called after each health message is handled, with its age in ms. */
   onHealthHandled?: (latencyMs: number) => void;
-  /** Opens the store (PostgreSQL: controller/store-postgres.ts); without it, SQLite in config.dataDir. */
+  /** Opens the store (PostgreSQL: controller/store/store-postgres.ts); without it, SQLite in config.dataDir. */
   openStore?: (hooks: StoreHooks) => Promise<Store>;
   /** The leader of controllers sharing a database: its term goes on every command and retained state, and nothing goes out once it is not sure it still leads. */
   leader?: LeaderView;
@@ -42,6 +42,6 @@ export interface ControllerDependencies {
   standbyView?: () => StandbyView;
   /** A takeover's steps, from the lock to the first announcement (logged as `takeover timeline`). */
   takeover?: TakeoverTimeline;
-  /** The external broker, dialled by a new leader at its term (controller/broker-link.ts dialBroker). */
+  /** The external broker, dialled by a new leader at its term (controller/broker/broker-link.ts dialBroker). */
   dialedBroker?: DialedBroker;
 }

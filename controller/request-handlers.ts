@@ -6,11 +6,11 @@
  * the controller machine. Every change is recorded in the event log with who made it; a credential
  * is returned once, in the answer only the asking admin can read.
  */
-import type { NewEvent } from './store.ts';
-import { loginName, newCredential, type Identities } from './identities.ts';
+import type { NewEvent } from '../protocols/events.ts';
+import { loginName, newCredential, type Identities } from './identity/identities.ts';
 import type { Handlers } from './requests.ts';
 import type { Role } from '../protocols/access.ts';
-import type { Catalog } from './catalog.ts';
+import type { Catalog } from './fleet/catalog.ts';
 
 type CatalogOps = 'profile.add' | 'profile.list' | 'profile.show' | 'device.add' | 'device.list' | 'device.show' | 'device.remove' | 'slot.add' | 'slot.list' | 'slot.remove';
 

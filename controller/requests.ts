@@ -11,12 +11,23 @@ import { closest } from '../lib/yaml-config.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { requestCodec, responseCodec } from '../protocols/codec.ts';
 import { OPERATION_ROLE } from '../protocols/access.ts';
-import { OPERATIONS, isOperation, requestMaxBytes, type OperationData, type OperationName, type OperationParams, type OperationResponse } from '../protocols/contract.ts';
+import { OPERATIONS, isOperation, requestMaxBytes, tooManyRequests, type OperationData, type OperationName, type OperationParams, type OperationResponse } from '../protocols/contract.ts';
 
 export type Handlers = { [O in OperationName]: (params: OperationParams<O>, issuedBy: string) => Promise<OperationData<O>> | OperationData<O> };
 
+/**
+ * The operations of a part that starts after the controller and outside its core: the console side
+ * (controller/http/http-side.ts: a device's health history, acknowledging an alarm). The core cannot
+ * build their handlers without reaching into that part, so the router starts without them and the
+ * part hands them over with `serve` when it starts (and takes them back when it stops); until then,
+ * or without that part, they are answered with an error that says so. The rest are given at once,
+ * so the type still proves every operation has exactly one handler.
+ */
+export type LaterOperation = 'device.health' | 'alarm.ack';
+export type CoreHandlers = Omit<Handlers, LaterOperation>;
+
 export interface RequestRouterSettings {
-  handlers: Handlers;
+  handlers: CoreHandlers;
   /** `op` is an id-shaped topic level (checked by parseTopic), known or not; a logged-in `user` alone hears the answer. */
   respond: (op: string, payload: Buffer, user: string | undefined) => void;
   log: Logger;
@@ -42,10 +53,27 @@ const unknownOperation = (op: string): string => {
 /** Why an answer is an error before any handler ran (an HTTP status picks from it). */
 export type Refusal = 'unknown' | 'invalid' | 'rate' | 'login';
 
-const tooMany = (user: string): string => `too many requests from ${user}: slow down (a stuck button?)`;
+const tooMany = tooManyRequests;
 
 export class RequestRouter {
+  private later: Partial<Pick<Handlers, LaterOperation>> = {};
+
   constructor(private readonly s: RequestRouterSettings) {}
+
+  /** A part started later serves its operations from now on; the returned function takes them back. */
+  serve(handlers: Pick<Handlers, LaterOperation>): () => void {
+    this.later = handlers;
+    return () => {
+      if (this.later === handlers) this.later = {};
+    };
+  }
+
+  private handler<O extends OperationName>(op: O): ((p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>) {
+    const handler = (op in this.s.handlers ? this.s.handlers[op as keyof CoreHandlers] : this.later[op as LaterOperation]) as ((p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>) | undefined;
+    return handler ?? (() => {
+      throw new Error(`"${op}" is served by the controller's console side, which is not running here`);
+    });
+  }
 
   /** `user`: the logged-in person the topic names (the broker checked it); the payload's issuedBy is only a note then. */
   async handle(op: string, payload: Buffer, user?: string): Promise<void> {
@@ -107,7 +135,7 @@ export class RequestRouter {
     let response: OperationResponse<O>;
     const started = performance.now();
     try {
-      const handler = this.s.handlers[op] as (p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>;
+      const handler = this.handler(op);
       const by = user === undefined ? (issuedBy ?? 'mqtt-client') : issuedBy && issuedBy !== user ? `${user} (via ${issuedBy})` : user;
       const data = await handler(params, by);
       response = { transaction, status: 'ok', data } as OperationResponse<O>;

@@ -179,7 +179,7 @@ export function parseLoginName(username: string): { kind: LoginKind; name: strin
  *   never owns `onair-agent-agent-b2`, nor `agent-b2` `onair-agent-agent-b`;
  * - a controller login: `onair-controller` (the leader's session) or `onair-controller:<anything>`
  *   (a seat's standby session). Controllers of a pair share these: they have every right anyway.
- * Anonymous clients (only where allowed) are handled by the broker (controller/broker-access.ts).
+ * Anonymous clients (only where allowed) are handled by the broker (controller/broker/broker-access.ts).
  */
 export const CLIENT_ID_BASE = { agent: 'onair-agent-', user: 'onair-user-', controller: 'onair-controller' } as const;
 

@@ -221,10 +221,27 @@ const shown = (id: string): string => JSON.stringify(id.length > 40 ? `${id.slic
 const invalidId = (what: string, id: string): ParsedTopic => ({ name: 'invalid', reason: `${what} ${shown(id)} in the topic is not a valid id (letters, digits, _ . : -; at most 64)` });
 
 /**
+ * Topics seen recently, parsed: the same ~1,000 health topics arrive again and again, and each message
+ * is classified twice (the broker's payload bound, then the controller's intake). Bounded: emptied when
+ * full, so made-up topics cost memory for a moment, never for good. Results are frozen (shared).
+ */
+const PARSED_CACHE_MAX = 20_000;
+const parsedCache = new Map<string, ParsedTopic | undefined>();
+
+/**
  * O(1) topic classification: a split and a switch, no regex scan over every pattern. Ids in the
  * topic are checked with the same rule as ids in payloads: a topic level is input like any other.
  */
 export function parseTopic(mqttTopic: string): ParsedTopic | undefined {
+  const cached = parsedCache.get(mqttTopic);
+  if (cached !== undefined || parsedCache.has(mqttTopic)) return cached;
+  if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
+  const parsed = classifyTopic(mqttTopic);
+  parsedCache.set(mqttTopic, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function classifyTopic(mqttTopic: string): ParsedTopic | undefined {
   const levels = mqttTopic.split('/');
   if (levels.length <= ROOT_LEVELS || levels[0] !== 'onair' || levels[1] !== 'v1') return undefined;
   const [kind, a, b, c, d] = levels.slice(ROOT_LEVELS);
@@ -288,3 +305,10 @@ export function payloadBound(mqttTopic: string): number | undefined {
 export function isOperation(op: string): op is OperationName {
   return Object.hasOwn(OPERATIONS, op);
 }
+
+/**
+ * The answer to a request refused for its rate (controller/requests.ts): the request was not run, so a
+ * client asking one request at a time may wait a second and ask again (client/request-client.ts does).
+ */
+export const tooManyRequests = (user: string): string => `too many requests from ${user}: slow down (a stuck button?)`;
+export const isRateRefusal = (error: string | undefined): boolean => !!error && /^too many requests from \S+: slow down/.test(error);

@@ -52,6 +52,8 @@ export const LocalSlot = Type.Object(
     /** In failover order, primary first; each with the action that puts it on air and the one that stands it down. */
     members: Type.Array(Type.Object({ device: Id, activate: RoleAction, standby: RoleAction }, { additionalProperties: false }), { minItems: 2 }),
     failAfterProbes: Type.Integer({ minimum: 1, description: 'failed probes in a row before the agent acts, as the controller counts them' }),
+    recoverAfterMs: Type.Optional(Type.Integer({ minimum: 0, description: "how long a member that failed must stay healthy before it counts again, as the controller's (default 10000)" })),
+    healthDeadlineMs: Type.Optional(Type.Integer({ minimum: 100, description: "no health of a member for this long: it is failed, as the controller's (default 15000)" })),
   },
   { additionalProperties: false },
 );

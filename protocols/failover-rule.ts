@@ -1,29 +1,40 @@
 /**
- * Which member of a slot may go live, shared by the controller's failover engine and an agent
- * carrying on alone (agent/carry-on.ts): one rule, so the two never choose differently.
+ * The failover rule: it decides when a live member is down and which member goes live instead. Both
+ * deciders use it, and nothing else: the controller's failover engine (controller/failover/failover-engine.ts,
+ * fed by controller/fleet/failure-detector.ts) and an agent carrying on alone (agent/carry-on.ts), so the two
+ * never choose differently (test/unit/failover-rule-table.test.ts feeds both the same cases).
  *
+ * - A member is down when it failed or is offline (`isDown`), and it becomes so only after
+ *   failAfterProbes failed probes in a row (`failedEnough`, on the runner's count) or a mute health
+ *   deadline; it counts as up again only after recoverAfterMs healthy: the tracking step of
+ *   protocols/failure-detection.ts, which both deciders run on every health report.
  * - A member can go live when it is ok or degraded: a degraded picture (a camera whose clock is off,
  *   a mic with a weak battery) beats nothing on air, so it is taken, but only after every ok member.
+ * - A member that failed before and has recovered (healthy for recoverAfterMs) is a member like the
+ *   others, in slot order: the recovery time is the guard against a flapping device, for both deciders.
  * - A slot with nothing live (down, or its live member failed and nothing could take over) looks again
  *   whenever a member's status becomes one it could go live on — degraded included: some gear is
  *   degraded as its normal state and would otherwise never be taken back.
  */
 import type { DeviceStatus } from './schemas.ts';
 
-export const isDown = (s: DeviceStatus | undefined): boolean => s === 'failed' || s === 'offline';
+export { failedEnough, isDown } from './failure-detection.ts';
 
 /** Can a member in this status go live (and should a slot with nothing live look again when a member reaches it)? */
 export const canGoLive = (s: DeviceStatus | undefined): boolean => s === 'ok' || s === 'degraded';
 
-/**
- * The members to try, in order: ok before degraded, slot order otherwise; members that cannot go live
- * are left out. `avoid` marks members to take only when no other can go live (they come last, but they
- * do come: a slot takes a member that failed before rather than stay down).
- */
-export function candidatesOf<T>(members: readonly T[], status: (m: T) => DeviceStatus | undefined, avoid: (m: T) => boolean = () => false): T[] {
-  const rank = (m: T): number => (avoid(m) ? 2 : 0) + (status(m) === 'ok' ? 0 : 1);
+export interface RankOptions<T> {
+  /** Members not to consider at all (the live one, one no command can reach). */
+  exclude?: (m: T) => boolean;
+  /** Members to take only when no other can go live: they come last, but they do come (better than staying down). */
+  avoid?: (m: T) => boolean;
+}
+
+/** The members to try, in order: ok before degraded, slot order otherwise; members that cannot go live are left out. */
+export function rankCandidates<T>(members: readonly T[], statusOf: (m: T) => DeviceStatus | undefined, o: RankOptions<T> = {}): T[] {
+  const rank = (m: T): number => (o.avoid?.(m) ? 2 : 0) + (statusOf(m) === 'ok' ? 0 : 1);
   return members
-    .filter((m) => canGoLive(status(m)))
+    .filter((m) => !o.exclude?.(m) && canGoLive(statusOf(m)))
     .map((m, i) => ({ m, i, r: rank(m) }))
     .sort((a, b) => a.r - b.r || a.i - b.i)
     .map((x) => x.m);

@@ -42,6 +42,9 @@ export const JobState = Type.Union(
 );
 export type JobState = Static<typeof JobState>;
 
+/** The states a job ends in: nothing changes it after one of these. */
+export const FINISHED_JOB_STATES: ReadonlySet<JobState> = new Set<JobState>(['passed', 'failed', 'timed_out', 'skipped']);
+
 export const JobKind = Type.Union([Type.Literal('maintenance'), Type.Literal('preshow'), Type.Literal('manual')]);
 export type JobKind = Static<typeof JobKind>;
 

@@ -4,10 +4,14 @@
  * (an input on a mix effect bus, M/E 1 by default). Parsed the same way by the controller (which
  * checks it against the switcher's driver) and by the switcher's driver (which takes it).
  */
+import { DRIVER_SPECS } from './drivers/index.ts';
+
 export type ProgramSource = { kind: 'scene'; scene: string } | { kind: 'input'; me: number; input: number };
 
-/** Which driver understands which kind of program source. */
-export const PROGRAM_SOURCE_KINDS: Readonly<Record<string, ProgramSource['kind']>> = { obs: 'scene', atem: 'input' };
+/** Which driver understands which kind of program source: the switchers' own declaration (protocols/drivers). */
+export const PROGRAM_SOURCE_KINDS: Readonly<Record<string, ProgramSource['kind']>> = Object.fromEntries(
+  [...DRIVER_SPECS].flatMap(([name, spec]) => (spec.programSource ? [[name, spec.programSource]] : [])),
+);
 
 export function parseProgramSource(text: string): ProgramSource | string {
   const scene = /^scene:(.+)$/.exec(text);

@@ -118,7 +118,7 @@ export const Params = Type.Record(Type.String(), Type.Unknown());
 export type Params = Static<typeof Params>;
 
 /**
- * The leader's term (controllers sharing PostgreSQL, controller/leadership.ts): grows with every new
+ * The leader's term (controllers sharing PostgreSQL, controller/pair/leadership.ts): grows with every new
  * leader. Agents keep the newest term they saw and refuse a command from an older one — a leader that
  * was paused and resumed must not act after another took over. Absent with a single controller.
  */

@@ -15,6 +15,7 @@
  *   request — each acknowledged; a program input the switcher does not have is ignored, as on the unit.
  */
 import dgram from 'node:dgram';
+import { chosen, type SimulatorLaunch } from './launch.ts';
 
 export type AtemFault = 'none' | 'dead' | 'power-supply' | 'ignore-commands';
 export const ATEM_FAULTS: readonly AtemFault[] = ['none', 'dead', 'power-supply', 'ignore-commands'];
@@ -302,3 +303,16 @@ function timeData(): Buffer {
   const now = new Date();
   return Buffer.from([now.getUTCHours(), now.getUTCMinutes(), now.getUTCSeconds(), 0, 0, 0, 0, 0]);
 }
+
+/** `onair simulate atem`: the `--model` switcher on udp `--port`, with `--fault`. */
+export const launch: SimulatorLaunch = async (o) => {
+  const model = chosen('ATEM model', o.model, Object.keys(ATEM_MODELS) as Array<keyof typeof ATEM_MODELS>);
+  const fault = chosen('fault', o.fault, ATEM_FAULTS);
+  const atem = new AtemSwitcherSimulator(ATEM_MODELS[model]);
+  const port = await atem.listen(o.port);
+  atem.setFault(fault);
+  return {
+    stop: () => atem.stop(),
+    description: `${atem.model.name} on udp 127.0.0.1:${port} (${atem.model.inputs} inputs, ${atem.model.mixEffects} M/E). Agent config:\n  - { id: atem-1, driver: atem, kind: switcher, options: { host: 127.0.0.1, port: ${port} } }`,
+  };
+};

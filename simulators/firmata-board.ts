@@ -6,6 +6,7 @@
  */
 import type { SerialPort } from 'serialport';
 import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
+import { onPtyPair, type SimulatorLaunch } from './launch.ts';
 
 /**
  * - dead: silent; - slow: every message 300 ms late; - garbage: stray data bytes between messages;
@@ -221,3 +222,14 @@ export class FirmataBoardSimulator {
 function sevenBitString(text: string): number[] {
   return [...text].flatMap((c) => [c.charCodeAt(0) & 0x7f, (c.charCodeAt(0) >> 7) & 0x7f]);
 }
+
+/** `onair simulate firmata`: an Uno on a pty pair, a light sensor on A0. */
+export const launch: SimulatorLaunch = async () =>
+  onPtyPair(
+    async (path) => {
+      const board = new FirmataBoardSimulator(path);
+      await board.start();
+      return board;
+    },
+    (path, method) => `Arduino Uno with StandardFirmata 2.5 on a ${method} pty pair (light sensor on A0). Agent config:\n  - { id: gpio-1, driver: firmata, kind: gpio, options: { path: ${path}, relays: { cam-1-power: 7 }, tallies: { cam-1: 12, cam-2: 13 }, lightSensor: { pin: A0 } } }`,
+  );

@@ -15,7 +15,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CHANGES, answerRequest, skipRatioOf, skippedSince, type ObsFault, type ObsStudioState } from './obs-requests.ts';
+import { CHANGES, OBS_FAULTS, answerRequest, skipRatioOf, skippedSince, type ObsFault, type ObsStudioState } from './obs-requests.ts';
+import { chosen, type SimulatorLaunch } from './launch.ts';
 
 export { OBS_FAULTS, type ObsFault } from './obs-requests.ts';
 
@@ -204,3 +205,15 @@ export class ObsStudioSimulator {
     if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify({ op, d }));
   }
 }
+
+/** `onair simulate obs`: OBS Studio on `--port`, password "secret", with `--fault`. */
+export const launch: SimulatorLaunch = async (o) => {
+  const fault = chosen('fault', o.fault, OBS_FAULTS);
+  const obs = new ObsStudioSimulator({ password: 'secret' });
+  const port = await obs.listen(o.port);
+  obs.setFault(fault);
+  return {
+    stop: () => obs.stop(),
+    description: `OBS Studio 30 (obs-websocket 5.5) at ${obs.url}, password "secret", scenes: ${obs.state.scenes.join(', ')}. Agent config:\n  - { id: switcher-1, driver: obs, kind: switcher, options: { host: 127.0.0.1, port: ${port}, passwordEnv: OBS_PASSWORD } }`,
+  };
+};

@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SimulatorLaunch } from './launch.ts';
 
 /**
  * no-encoder: its media profile has no video encoder configured yet (valid ONVIF: profiles are built
@@ -285,3 +286,14 @@ export class OnvifCameraSimulator {
     }
   }
 }
+
+/** `onair simulate onvif`: a camera on `--port` with its WS-Discovery responder. */
+export const launch: SimulatorLaunch = async (o) => {
+  const camera = new OnvifCameraSimulator();
+  const port = await camera.listen(o.port);
+  const probes = await camera.listenForProbes();
+  return {
+    stop: () => camera.stop(),
+    description: `ONVIF camera at ${camera.url} (user admin, password "secret"); WS-Discovery on udp 127.0.0.1:${probes} (onair discover --target 127.0.0.1:${probes}). Agent config:\n  - { id: cam-ip-1, driver: onvif, kind: camera, options: { host: 127.0.0.1, port: ${port}, username: admin, passwordEnv: CAM_PASSWORD } }`,
+  };
+};

@@ -3,7 +3,7 @@
  * a self-test check what a fixture really did (the sensor reads bright at full, dark when off), as
  * it would on a real stage, with the DMX level the widget put on the wire as the fixture's output.
  */
-import type { EnttecWidgetSimulator } from './enttec-widget.ts';
+import type { EnttecWidgetSimulator } from './dmx-widget.ts';
 import type { FirmataBoardSimulator } from './firmata-board.ts';
 
 export interface LightPath {

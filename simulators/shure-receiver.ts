@@ -8,6 +8,7 @@
 import net from 'node:net';
 import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
 import type { SerialPort } from 'serialport';
+import type { SimulatorLaunch } from './launch.ts';
 
 /** truncated: sends half of its next message (no closing `>`), then nothing (a receiver that hangs mid-reply). */
 export type ShureFault = 'none' | 'dead' | 'protocol-error' | 'slow' | 'garbage' | 'truncated';
@@ -256,4 +257,14 @@ const PROPERTY_OF: Partial<Record<keyof ShureChannel, string>> = {
   muted: 'AUDIO_MUTE',
   gainRaw: 'AUDIO_GAIN',
   interference: 'RF_INT_DET',
+};
+
+/** `onair simulate shure`: a two-channel ULXD4D on `--port`. */
+export const launch: SimulatorLaunch = async (o) => {
+  const receiver = new ShureReceiverSimulator({ channels: 2 });
+  const port = await receiver.listen(o.port);
+  return {
+    stop: () => receiver.stop(),
+    description: `Shure ULXD4D receiver on tcp 127.0.0.1:${port}. Agent config:\n  - { id: mic-1, driver: shure, kind: mic, options: { host: 127.0.0.1, port: ${port}, channel: 1 } }`,
+  };
 };

@@ -6,6 +6,7 @@
 import type { SerialPort } from 'serialport';
 import { closeDeviceEnd, openDeviceEnd } from './device-port.ts';
 import type { Logger } from '../lib/logger.ts';
+import { chosen, onPtyPair, type SimulatorLaunch } from './launch.ts';
 
 export type ViscaFault = 'none' | 'dead' | 'protocol-error' | 'slow' | 'garbage' | 'hang-mid-reply';
 export const VISCA_FAULTS: readonly ViscaFault[] = ['none', 'dead', 'protocol-error', 'slow', 'garbage', 'hang-mid-reply'];
@@ -188,3 +189,17 @@ export class ViscaCameraSimulator {
 }
 
 const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** `onair simulate visca`: a camera at `--address` on a pty pair, with `--fault`. */
+export const launch: SimulatorLaunch = async (o) => {
+  const fault = chosen('fault', o.fault, VISCA_FAULTS);
+  return onPtyPair(
+    async (path) => {
+      const camera = new ViscaCameraSimulator({ path, address: o.address });
+      await camera.start();
+      camera.setFault(fault);
+      return camera;
+    },
+    (path, method) => `VISCA camera (address ${o.address}) on a ${method} pty pair. Agent config:\n  - { id: ptz-1, driver: visca, kind: camera, options: { path: ${path}, address: ${o.address} } }`,
+  );
+};

@@ -1,23 +1,27 @@
-import { catalogEntry, driverCatalog, lazyCatalogEntry, type DriverCatalog } from '../driver.ts';
-import { atemSpec } from '../../protocols/drivers/atem.ts';
-import { dmxSpec } from '../../protocols/drivers/dmx.ts';
-import { firmataSpec } from '../../protocols/drivers/firmata.ts';
-import { obsSpec } from '../../protocols/drivers/obs.ts';
-import { onvifSpec } from '../../protocols/drivers/onvif.ts';
-import { shureSpec } from '../../protocols/drivers/shure.ts';
-import { viscaSpec } from '../../protocols/drivers/visca.ts';
-import { createSimulatedDriver } from './simulated.ts';
+/**
+ * Every driver the agent ships with, filed under its name (the keys of protocols/drivers/index.ts:
+ * the compiler names a driver left out). Each real driver is `agent/drivers/<name>/driver.ts` and
+ * loads when the first device using it connects, so an agent carries only the libraries it uses.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { catalogEntry, driverCatalog, lazyCatalogEntry, type CatalogDriver, type DriverCatalog, type DriverDefinition } from '../driver.ts';
+import { driverSpecs, type DriverName } from '../../protocols/drivers/index.ts';
+import type { DriverSpec } from '../../protocols/drivers/spec.ts';
+import { createSimulatedDriver } from './simulated/driver.ts';
 
-/** Every driver the agent ships with; the real ones load on first use. */
+/** A driver loaded on first use; its code must take the options its spec declares. */
+const onFirstUse = <S extends TSchema>(spec: DriverSpec<S>, load: () => Promise<DriverDefinition<S>>): CatalogDriver => lazyCatalogEntry({ ...spec, load });
+
 export function builtInDrivers(): DriverCatalog {
-  return driverCatalog([
-    catalogEntry(createSimulatedDriver()),
-    lazyCatalogEntry({ ...viscaSpec, load: async () => (await import('./visca/driver.ts')).createViscaDriver() }),
-    lazyCatalogEntry({ ...shureSpec, load: async () => (await import('./shure/driver.ts')).createShureDriver() }),
-    lazyCatalogEntry({ ...dmxSpec, load: async () => (await import('./enttec/driver.ts')).createDmxDriver() }),
-    lazyCatalogEntry({ ...onvifSpec, load: async () => (await import('./onvif/driver.ts')).createOnvifDriver() }),
-    lazyCatalogEntry({ ...firmataSpec, load: async () => (await import('./firmata/driver.ts')).createFirmataDriver() }),
-    lazyCatalogEntry({ ...obsSpec, load: async () => (await import('./obs/driver.ts')).createObsDriver() }),
-    lazyCatalogEntry({ ...atemSpec, load: async () => (await import('./atem/driver.ts')).createAtemDriver() }),
-  ]);
+  const drivers = {
+    simulated: catalogEntry(createSimulatedDriver()),
+    visca: onFirstUse(driverSpecs.visca, async () => (await import('./visca/driver.ts')).createViscaDriver()),
+    shure: onFirstUse(driverSpecs.shure, async () => (await import('./shure/driver.ts')).createShureDriver()),
+    dmx: onFirstUse(driverSpecs.dmx, async () => (await import('./dmx/driver.ts')).createDmxDriver()),
+    onvif: onFirstUse(driverSpecs.onvif, async () => (await import('./onvif/driver.ts')).createOnvifDriver()),
+    firmata: onFirstUse(driverSpecs.firmata, async () => (await import('./firmata/driver.ts')).createFirmataDriver()),
+    obs: onFirstUse(driverSpecs.obs, async () => (await import('./obs/driver.ts')).createObsDriver()),
+    atem: onFirstUse(driverSpecs.atem, async () => (await import('./atem/driver.ts')).createAtemDriver()),
+  } satisfies Record<DriverName, CatalogDriver>;
+  return driverCatalog(Object.values(drivers));
 }

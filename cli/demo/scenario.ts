@@ -1,7 +1,7 @@
 /** Demo scenarios: go on air, break something, show the failover and measure it. */
 import type { DeviceRef } from '../../protocols/schemas.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';
-import type { Studio } from '../../test-support/studio.ts';
+import type { Studio } from '../../studio-harness/studio.ts';
 import { formatChecklist } from '../show-command.ts';
 
 /** Breaks and repairs the primary camera for real, when the studio runs on simulated hardware. */
@@ -14,6 +14,7 @@ export interface CameraFaults {
 }
 
 import type { Scenario } from './scenarios.ts';
+import { deviceKey, refName } from '../../protocols/device-ref.ts';
 
 export interface DemoSummary {
   scenario: Scenario;
@@ -51,7 +52,7 @@ const SLOT = 'studio-a/cam-wide';
 const PRIMARY: DeviceRef = { agent: 'agent-a', device: 'cam-1' };
 const BACKUP = 'agent-b/cam-2';
 const SHOW = 'demo-show';
-const name = (r: DeviceRef): string => `${r.agent}/${r.device}`;
+const name = (r: DeviceRef): string => refName(r);
 
 export async function runScenario(studio: Studio, scenario: Scenario, say: (line: string) => void, hardware?: CameraFaults): Promise<DemoSummary> {
   const summary: DemoSummary = { scenario, slot: SLOT, failedDevice: name(PRIMARY), activatedDevice: null, detectionMs: null, failoverMs: null, totalMs: null, primaryAvailableAfterRepair: false, ok: false };
@@ -69,7 +70,7 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
     await studio.waitForEvent((e) => e.type === 'preshow.checklist', 30_000, 'the pre-show checklist', showStart);
     const checklist = await studio.ask('preshow', { show: SHOW });
     summary.preshowGo = checklist.go;
-    const backup = checklist.slots.flatMap((s) => s.members).find((m) => `${m.agent}/${m.device}` === BACKUP);
+    const backup = checklist.slots.flatMap((s) => s.members).find((m) => refName(m) === BACKUP);
     if (backup) summary.backupSelfTest = backup.ready ? 'passed' : 'failed';
     say(formatChecklist(checklist).trimEnd());
     await studio.waitForEvent((e) => e.type === 'show.started', 10_000, 'the show going on air', showStart);
@@ -166,7 +167,7 @@ export async function endShow(studio: Studio, id: string, since: number, summary
 }
 
 function describe(e: ControllerEvent): string | undefined {
-  const who = e.agent && e.device ? `${e.agent}/${e.device}` : e.agent;
+  const who = e.agent && e.device ? deviceKey(e.agent, e.device) : e.agent;
   switch (e.type) {
     case 'device.state':
       return `${who}: ${e.data.from} → ${e.data.to.toUpperCase()}  (${e.reason ?? ''})`;

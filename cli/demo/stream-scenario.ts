@@ -5,7 +5,7 @@
  */
 import type { ControllerEvent } from '../../protocols/events.ts';
 import { endShow, narrated, waitFor, type DemoSummary } from './scenario.ts';
-import type { Studio } from '../../test-support/studio.ts';
+import type { Studio } from '../../studio-harness/studio.ts';
 
 export interface StreamHardware {
   breakPrimaryStream(): void;

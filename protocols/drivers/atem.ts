@@ -28,6 +28,7 @@ const me = Type.Optional(Type.Integer({ minimum: 1, maximum: 8, description: 'mi
 
 export const atemSpec = driverSpec({
   name: 'atem',
+  programSource: 'input',
   requestDeadline: (o) => ({ field: 'requestTimeoutMs', ms: Number(o.requestTimeoutMs) }),
   optionsSchema: AtemOptions,
   actions: ATEM_ACTIONS,

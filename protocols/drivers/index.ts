@@ -1,4 +1,9 @@
-/** Every driver OnAir ships, as facts: what each accepts and reports (no driver code loads from here). */
+/**
+ * Every driver OnAir ships, as facts: what each accepts and reports (no driver code loads from here).
+ * This table is the one list of drivers: `DriverName` is its keys, and the agent's drivers
+ * (agent/drivers/index.ts) and the simulators (simulators/index.ts) are tables keyed by it, so the
+ * compiler names a driver missing from either. Adding a driver: docs/drivers.md.
+ */
 import type { TSchema } from '@sinclair/typebox';
 import { atemSpec } from './atem.ts';
 import { dmxSpec } from './dmx.ts';
@@ -10,8 +15,22 @@ import { simulatedSpec } from './simulated.ts';
 import type { DriverSpec } from './spec.ts';
 import { viscaSpec } from './visca.ts';
 
-export const DRIVER_SPECS: ReadonlyMap<string, DriverSpec<TSchema>> = new Map(
-  [simulatedSpec, viscaSpec, shureSpec, dmxSpec, onvifSpec, firmataSpec, obsSpec, atemSpec].map((s) => [s.name, s as DriverSpec<TSchema>]),
-);
+/** Each entry filed under its own name: a spec under another driver's key does not compile. */
+const byName = <T extends { [N in keyof T]: DriverSpec<TSchema> & { name: N } }>(table: T): T => table;
 
-export const DRIVER_NAMES = [...DRIVER_SPECS.keys()];
+export const driverSpecs = byName({
+  simulated: simulatedSpec,
+  visca: viscaSpec,
+  shure: shureSpec,
+  dmx: dmxSpec,
+  onvif: onvifSpec,
+  firmata: firmataSpec,
+  obs: obsSpec,
+  atem: atemSpec,
+});
+
+export type DriverName = keyof typeof driverSpecs;
+
+export const DRIVER_SPECS: ReadonlyMap<string, DriverSpec<TSchema>> = new Map(Object.entries(driverSpecs).map(([name, spec]) => [name, spec as DriverSpec<TSchema>]));
+
+export const DRIVER_NAMES = Object.keys(driverSpecs) as DriverName[];

@@ -31,6 +31,7 @@ export const OBS_ACTIONS = ['activate', 'standby', 'cut', 'program-take', 'start
 
 export const obsSpec = driverSpec({
   name: 'obs',
+  programSource: 'scene',
   requestDeadline: (o) => ({ field: 'requestTimeoutMs', ms: Number(o.requestTimeoutMs) }),
   optionsSchema: ObsOptions,
   actions: OBS_ACTIONS,

@@ -4,6 +4,7 @@
  * without importing a driver) and the CLI (which validates profiles before they reach the studio).
  */
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
+import type { ProgramSource } from '../program-source.ts';
 
 /** What an action takes. */
 export interface ActionSpec {
@@ -32,6 +33,12 @@ export interface DriverSpec<S extends TSchema = TSchema> {
    */
   stateMetrics?: readonly string[];
   /**
+   * A program switcher's kind of program source (protocols/program-source.ts): `scene` for OBS,
+   * `input` for an ATEM. Only a driver that declares one can be a slot's `--program` switcher, and
+   * it must then understand the failover engine's `program-take`.
+   */
+  programSource?: ProgramSource['kind'];
+  /**
    * The longest one request of a probe waits before the driver gives up with its own reason ("the ATEM
    * did not acknowledge within 500 ms"), from the device's options (their defaults filled in). The
    * probe's deadline is derived from it and must be longer (protocols/probe-deadline.ts).
@@ -45,7 +52,8 @@ export interface RequestDeadline {
   ms: number;
 }
 
-export const driverSpec = <S extends TSchema>(spec: DriverSpec<S>): DriverSpec<S> => spec;
+/** A driver's facts, its name kept as a literal so the driver table can check each entry is filed under its own name. */
+export const driverSpec = <S extends TSchema, N extends string>(spec: DriverSpec<S> & { name: N }): DriverSpec<S> & { name: N } => spec;
 
 /** An action's parameters as an object schema: closed, so a misspelt parameter is caught. */
 export const takes = (properties: Parameters<typeof Type.Object>[0], namedIn?: Record<string, string>): ActionSpec => ({

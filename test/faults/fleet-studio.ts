@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
-import { request, withController } from '../../cli/request-client.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
+import { request, withController } from '../../client/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import { topic } from '../../protocols/contract.ts';
 import type { ControllerState } from '../../protocols/schemas.ts';

@@ -10,8 +10,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
-import { Leadership } from '../../controller/leadership.ts';
-import { openPostgresStore } from '../../controller/store-postgres.ts';
+import { Leadership } from '../../controller/pair/leadership.ts';
+import { openPostgresStore } from '../../controller/store/store-postgres.ts';
 import { it } from 'vitest';
 import { startPostgres } from '../support/postgres.ts';
 
@@ -51,18 +51,18 @@ try {
   }
   console.log(`inserted ${N} events (${CHANGES ? 'changes' : 'repeats'}) in ${Math.round(performance.now() - t)} ms`);
   // From the build: the worker thread exists only there.
-  const { PostgresHistory } = (await import('../../dist/controller/history-postgres.js' as string)) as typeof import('../../controller/history-postgres.ts');
+  const { PostgresHistory } = (await import('../../dist/controller/store/history-postgres.js' as string)) as typeof import('../../controller/store/history-postgres.ts');
   const history = new PostgresHistory({ url }, () => [], () => undefined);
   t = performance.now();
-  await history.ready(); // its indexes, then the summaries of the days that are over (controller/history-days.ts)
+  await history.ready(); // its indexes, then the summaries of the days that are over (controller/store/history-days.ts)
   console.log(`indexes and day summaries ready in ${Math.round(performance.now() - t)} ms`);
   // Where the time of a 90-day report would go reading every row of its period (what reports did before the day summaries): PostgreSQL's scan and the rows' transfer, making events of them (JSON, schema), the report's own work.
   {
-    const { REPORT_TYPES, rowsToEvents } = await import('../../controller/history.ts');
-    const { buildReport } = await import('../../controller/report.ts');
+    const { REPORT_TYPES, rowsToEvents } = await import('../../controller/store/history.ts');
+    const { buildReport } = await import('../../controller/plan/report.ts');
     const q = { since: now - 90 * DAY, until: now };
     t = performance.now();
-    const rows: Array<import('../../controller/history.ts').EventRow> = [];
+    const rows: Array<import('../../controller/store/history.ts').EventRow> = [];
     for (let after = [q.since, -1]; ; ) {
       const page = (await client.query(`SELECT * FROM events WHERE (ts, seq) > ($1, $2) AND ts <= $3 AND type = ANY($4::text[]) ORDER BY ts, seq LIMIT 50000`, [...after, q.until, REPORT_TYPES])).rows;
       rows.push(...page);
@@ -85,7 +85,7 @@ try {
       const q = { since: now - days * DAY, until: now };
       const n = how === 'events' ? (await history.reportEvents(q.since, q.until)).length : how === 'worker' ? (await history.report(q)).devices.length : -1;
       if (how === 'in-process') {
-        const { buildReport } = await import('../../controller/report.ts');
+        const { buildReport } = await import('../../controller/plan/report.ts');
         buildReport(await history.reportEvents(q.since, q.until), q);
       }
       delay.disable();

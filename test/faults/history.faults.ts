@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
 import type { Agent } from '../../agent/agent.ts';
 import { recordResults } from './results.ts';
 import { closeClient, registerGear, removeDir, runOnair, startAgent, tempDir, waitUntil } from '../integration/helpers.ts';

@@ -16,10 +16,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { recordResults } from './results.ts';
 import { eventually, registerGear, removeDir, startAgent, tempDir, waitUntil } from '../integration/helpers.ts';
 import type { Agent } from '../../agent/agent.ts';
-import { controllerProcess, hasMosquitto, mosquittoProcess, waitForPort, type ControllerProcess } from '../support/processes.ts';
-import { hasPostgres, hasSession, startPostgres } from '../support/postgres.ts';
-import { PairWatch } from '../support/pair-watch.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { hasMosquitto } from '../support/processes.ts';
+import { hasPostgres, hasSession } from '../support/postgres.ts';
+import { startProxiedPair } from '../support/proxied-pair.ts';
 
 const QUIET_MS = Number(process.env.LEASE_QUIET_MS ?? 600_000);
 const KILLS = Number(process.env.LEASE_KILLS ?? 30);
@@ -54,37 +53,11 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
     dirs.push(dir);
     const burners: ChildProcess[] = [];
     const sampler = setInterval(() => loadSamples.push(Math.round(os.loadavg()[0]! * 10) / 10), 10_000);
-    // Ended whatever fails, even the server's start.
     const cleanup: Array<() => Promise<unknown>> = [async () => burners.forEach((b) => b.kill('SIGKILL')), async () => clearInterval(sampler)];
     try {
-      const server = await startPostgres();
-      cleanup.unshift(() => server.close());
-      // The load once the cluster exists: its initdb is not what is measured, and it timed out (30 s) at load average ~28.
+      const { broker, url, seats: members, watch } = await startProxiedPair(dir, (work) => cleanup.unshift(work), { controller: { http: { enabled: false }, onAir: true, detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 } }, leadWithinMs: 30_000 });
+      // The load once the pair runs: its cluster's initdb and first start are not what is measured (initdb timed out, 30 s, at load average ~28).
       burners.push(...Array.from({ length: LOAD }, () => spawn('sh', ['-c', 'exec yes > /dev/null'], { stdio: 'ignore' })));
-      const broker = await mosquittoProcess(path.join(dir, 'mosquitto'));
-      cleanup.unshift(() => broker.stop());
-      const url = await server.database();
-      broker.start();
-      await waitForPort(broker.port, 5_000);
-      const members = new Map<string, { proc: ControllerProcess; proxy: TcpProxy }>();
-      for (const name of ['ctl-a', 'ctl-b']) {
-        const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-        const proc = await controllerProcess(path.join(dir, name), {
-          name,
-          postgres: server.login(url.replace(`:${server.port}/`, `:${proxy.port}/`), dir),
-          broker: { embedded: false, url: broker.url },
-          http: { enabled: false },
-          onAir: true,
-          detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 },
-        });
-        members.set(name, { proc, proxy });
-        cleanup.unshift(() => proc.stop(), () => proxy.close());
-      }
-      const watch = await PairWatch.start(broker.url);
-      cleanup.unshift(() => watch.stop());
-      members.get('ctl-a')!.proc.start();
-      await waitUntil(() => watch.leader()?.name === 'ctl-a', 30_000, 'ctl-a to lead');
-      members.get('ctl-b')!.proc.start();
       const agents: Agent[] = [await startAgent(broker.url, 'agent-a', []), await startAgent(broker.url, 'agent-b', [])];
       cleanup.unshift(...agents.map((a) => () => a.stop()));
       await registerGear(broker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
@@ -120,7 +93,7 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
         await sleep(1_000);
       }
       figures.kill = { n: kills.length, p50: percentile(kills, 50), p99: percentile(kills, 99), max: percentile(kills, 100), all: kills };
-      // Where the new leaders' time went, lock → announced (controller/takeover-timeline.ts): p50 / p99 of each step.
+      // Where the new leaders' time went, lock → announced (controller/pair/takeover-timeline.ts): p50 / p99 of each step.
       const steps = timelines().slice(timelinesBefore).map((t) => ({ killToLock: t.lockedAtWall - (killedAtOf.get(t.term) ?? NaN), ...t.steps }));
       const names = [...new Set(steps.flatMap((s) => Object.keys(s)))];
       figures.killTimelines = steps;

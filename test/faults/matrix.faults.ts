@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryProfile, registerStudio } from '../../test-support/catalog-setup.ts';
+import { libraryProfile, registerStudio } from '../../studio-harness/catalog-setup.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { DRIVER_SPECS } from '../../protocols/drivers/index.ts';
 import { declaresMetric } from '../../protocols/drivers/spec.ts';
@@ -22,7 +22,7 @@ import { FAULTS, dmxRig, firmataRig, onvifRig, shureSerialRig, shureTcpRig, visc
 import { eventsOf } from '../../protocols/events.ts';
 
 const AGENT = 'faults-agent';
-/** Stated in README and docs/faults.md. */
+/** Stated in docs/testing.md and docs/faults.md. */
 export const RECOVER_AFTER_MS = 2_000;
 export const DETECT_BOUND_MS = 1_500;
 export const RECOVER_MARGIN_MS = 8_000;

@@ -17,10 +17,9 @@ import { recordResults } from './results.ts';
 import { chaosAudit, consistent, delivery, keepLogsOnFailure, lastSeq, slotsNow } from './fleet-audit.ts';
 import { CAMS, FleetStudio, liveFromRows } from './fleet-studio.ts';
 import { eventually, removeDir, tempDir, waitUntil } from '../integration/helpers.ts';
-import { controllerProcess, hasMosquitto, mosquittoProcess, waitForPort, type ControllerProcess } from '../support/processes.ts';
-import { hasPostgres, startPostgres } from '../support/postgres.ts';
-import { PairWatch } from '../support/pair-watch.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { hasMosquitto, waitForPort } from '../support/processes.ts';
+import { hasPostgres } from '../support/postgres.ts';
+import { startProxiedPair } from '../support/proxied-pair.ts';
 
 const KILLS = Number(process.env.PAIR_KILLS ?? 20);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -85,33 +84,10 @@ describe.runIf(hasPostgres() && hasMosquitto())('two controllers on PostgreSQL d
   it(`the standby takes over from ${KILLS} kills, a pause, a cut database link and a broker restart: one failover per failure, no stale command, no event lost`, async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const server = await startPostgres();
-    const broker = await mosquittoProcess(path.join(dir, 'mosquitto'));
-    const cleanup: Array<() => Promise<unknown>> = [() => server.close(), () => broker.stop()];
+    const cleanup: Array<() => Promise<unknown>> = [];
     try {
-      const url = await server.database();
-      broker.start();
-      await waitForPort(broker.port, 5_000);
-      const members = new Map<string, { proc: ControllerProcess; proxy: TcpProxy }>();
-      for (const name of ['ctl-a', 'ctl-b']) {
-        const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-        const proc = await controllerProcess(path.join(dir, name), {
-          name,
-          postgres: server.login(url.replace(`:${server.port}/`, `:${proxy.port}/`), dir),
-          broker: { embedded: false, url: broker.url },
-          http: { enabled: false },
-          detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 },
-        });
-        keepLogsOnFailure(path.join(dir, name));
-        members.set(name, { proc, proxy });
-        cleanup.unshift(() => proc.stop(), () => proxy.close());
-      }
       keepLogsOnFailure(dir);
-      const watch = await PairWatch.start(broker.url);
-      cleanup.unshift(() => watch.stop());
-      members.get('ctl-a')!.proc.start();
-      await waitUntil(() => watch.leader()?.name === 'ctl-a', 20_000, 'ctl-a to lead');
-      members.get('ctl-b')!.proc.start();
+      const { broker, url, seats: members, watch } = await startProxiedPair(dir, (work) => cleanup.unshift(work), { controller: { http: { enabled: false }, detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 } }, leadWithinMs: 20_000, eachSeat: keepLogsOnFailure });
       const studio = await FleetStudio.startWith(dir, { controller: members.get('ctl-a')!.proc, brokerUrl: broker.url, storedLive: postgresLive(url) });
       cleanup.unshift(() => studio.stop());
       await sleep(1_000); // ctl-b standing by
@@ -217,7 +193,7 @@ describe.runIf(hasPostgres() && hasMosquitto())('two controllers on PostgreSQL d
       expect(delivery(studio, log), `events stored but never heard live: ${missed.join('; ')}`).toEqual({ lost: 0, duplicated: 0 });
       const kills = takeovers.filter((t) => t.how === 'kill').map((t) => t.ms);
       expect(percentile(kills, 100), 'every takeover after a kill within 2 s').toBeLessThan(2_000);
-      // A pause or a cut waits out the 3 s lease (controller/leadership.ts): within 5 s (issue 20.6).
+      // A pause or a cut waits out the 3 s lease (controller/pair/leadership.ts): within 5 s (issue 20.6).
       expect(percentile(takeovers.filter((t) => t.how !== 'kill').map((t) => t.ms), 100), 'every takeover after a pause or a cut within 5 s').toBeLessThanOrEqual(5_000);
       process.stdout.write(`takeover p50 ${percentile(takeovers.map((t) => t.ms), 50)} ms, p99 ${percentile(takeovers.map((t) => t.ms), 99)} ms; kill+failure → backup live p50 ${percentile(failoversAfterKill, 50)} ms\n`);
     } finally {

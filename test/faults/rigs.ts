@@ -3,9 +3,9 @@
  * the matrix injects and a snapshot of the outputs OnAir set on the device — which must be the same
  * after the fault as before it (no levels, mute, presets or tallies nobody asked for).
  */
-import type { SetupDevice } from '../../test-support/catalog-setup.ts';
+import type { SetupDevice } from '../../studio-harness/catalog-setup.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
-import { EnttecWidgetSimulator } from '../../simulators/enttec-widget.ts';
+import { EnttecWidgetSimulator } from '../../simulators/dmx-widget.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import type { MqttClient } from 'mqtt';
 import { expect } from 'vitest';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { responseCodec } from '../../protocols/codec.ts';

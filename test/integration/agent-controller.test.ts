@@ -1,12 +1,12 @@
 /** Agent ↔ controller over a real aedes broker on an ephemeral port. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { topic } from '../../protocols/contract.ts';
-import { closeClient, collect, rawClient, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, closeClient, collect, rawClient, startAgent, startController, waitUntil } from './helpers.ts';
 
-let dir: string;
+const cleanup = cleanupAfterEach();
 let controller: Controller;
 let agent: Agent;
 let client: MqttClient;
@@ -14,18 +14,13 @@ let client: MqttClient;
 const deviceStatus = (device: string) => controller.status().devices.find((d) => d.device === device)?.status;
 
 beforeEach(async () => {
-  dir = tempDir();
-  controller = await startController({ dataDir: dir });
+  controller = await startController({ dataDir: cleanup.tempDir() });
+  cleanup.defer(() => controller.stop());
   agent = await startAgent(controller.brokerUrl, 'agent-a', [{ id: 'cam-1', kind: 'camera' }, { id: 'mic-1', kind: 'mic' }]);
+  cleanup.defer(() => agent.stop());
   client = await rawClient(controller.brokerUrl);
+  cleanup.defer(() => closeClient(client));
   await waitUntil(() => deviceStatus('cam-1') === 'ok' && deviceStatus('mic-1') === 'ok', 5_000, 'devices ok');
-});
-
-afterEach(async () => {
-  await closeClient(client);
-  await agent.stop();
-  await controller.stop();
-  removeDir(dir);
 });
 
 describe('birth, death and the session rule', () => {
@@ -53,18 +48,15 @@ describe('commands and results', () => {
       client.publish(topic.command('agent-late'), JSON.stringify({ id: 'on-birth', device: 'cam-9', action: 'standby', params: {}, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
     });
     const late = await startAgent(controller.brokerUrl, 'agent-late', [{ id: 'cam-9', kind: 'camera' }]);
-    try {
-      await waitUntil(() => results.some((r) => (r.payload as { status: string }).status === 'succeeded'), 3_000, 'result of the command sent on birth');
-      // Health probed before the connection was up must not overtake the birth: the controller
-      // would act on devices of an agent that cannot hear commands yet.
-      await waitUntil(() => wire.some((m) => m.topic.endsWith('/health')), 2_000, 'health');
-      const firstHealth = wire.findIndex((m) => m.topic.endsWith('/health'));
-      const birth = wire.findIndex((m) => m.topic.endsWith('/state') && (m.payload as { online: boolean }).online);
-      expect(birth).toBeGreaterThanOrEqual(0);
-      expect(birth).toBeLessThan(firstHealth);
-    } finally {
-      await late.stop();
-    }
+    cleanup.defer(() => late.stop());
+    await waitUntil(() => results.some((r) => (r.payload as { status: string }).status === 'succeeded'), 3_000, 'result of the command sent on birth');
+    // Health probed before the connection was up must not overtake the birth: the controller
+    // would act on devices of an agent that cannot hear commands yet.
+    await waitUntil(() => wire.some((m) => m.topic.endsWith('/health')), 2_000, 'health');
+    const firstHealth = wire.findIndex((m) => m.topic.endsWith('/health'));
+    const birth = wire.findIndex((m) => m.topic.endsWith('/state') && (m.payload as { online: boolean }).online);
+    expect(birth).toBeGreaterThanOrEqual(0);
+    expect(birth).toBeLessThan(firstHealth);
   });
 
   it('runs a command once, repeats its result for a repeated id, and abandons one that outlives its time to live', async () => {

@@ -5,28 +5,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { silentLogger } from '../../lib/logger.ts';
 import { onairBin } from '../../lib/paths.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
 import { Controller } from '../../controller/controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
 import { systemClock } from '../../lib/clock.ts';
-import { request, withController } from '../../cli/request-client.ts';
+import { request, withController } from '../../client/request-client.ts';
 import { topic } from '../../protocols/contract.ts';
 import type { DesiredConfig } from '../../protocols/device-config.ts';
 import type { AgentState, DeviceHealth } from '../../protocols/schemas.ts';
 import { agentLogin } from '../support/rig.ts';
-import { closeClient, collect, rawClient, registerGear, removeDir, startController, tempDir, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, closeClient, collect, rawClient, registerGear, startController, waitUntil } from './helpers.ts';
 
 const AGENT = 'agent-r';
+const cleanup = cleanupAfterEach();
 let dir: string;
 let agentProcess: ChildProcess | undefined;
-let controller: Controller | undefined;
-let broker: EmbeddedBroker | undefined;
-let client: MqttClient | undefined;
 
 const cacheFile = () => path.join(dir, 'state', `${AGENT}.desired-config.json`);
 const cached = (): DesiredConfig => JSON.parse(readFileSync(cacheFile(), 'utf8')) as DesiredConfig;
@@ -42,33 +39,33 @@ async function spawnAgent(brokerUrl: string): Promise<ChildProcess> {
   writeFileSync(file, stringify({ agentId: AGENT, broker, heartbeatIntervalMs: 200, stateDir: 'state' }));
   const log = openSync(path.join(dir, `${AGENT}.log`), 'a');
   const child = spawn(process.execPath, [onairBin(), 'agent', '--config', file], { stdio: ['ignore', log, log] });
+  cleanup.defer(() => kill(child));
   agentProcess = child;
   return child;
 }
 
 async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return; // gone already (killed earlier in the test)
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
 }
 
-afterEach(async () => {
-  if (client) await closeClient(client);
-  if (agentProcess) await kill(agentProcess);
-  await controller?.stop();
-  await broker?.close();
-  removeDir(dir);
-  client = agentProcess = controller = broker = undefined;
-});
+/** A broker outside the controller, closed after the test. */
+async function startBroker(): Promise<EmbeddedBroker> {
+  const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
+  cleanup.defer(() => broker.close());
+  return broker;
+}
 
 describe('an agent restarted without its controller', () => {
   it('runs its registered gear from the config it cached, then follows the controller again', async () => {
-    dir = tempDir();
-    controller = await startController({ dataDir: path.join(dir, 'controller') });
+    dir = cleanup.tempDir();
+    const controller = await startController({ dataDir: path.join(dir, 'controller') });
+    cleanup.defer(() => controller.stop());
     await spawnAgent(controller.brokerUrl);
     await registerGear(controller.brokerUrl, [{ agent: AGENT, devices: [{ id: 'cam-1', kind: 'camera' }] }]);
-    await waitUntil(() => controller!.status().devices.find((d) => d.device === 'cam-1')?.status === 'ok', 10_000, 'cam-1 ok through the controller');
+    await waitUntil(() => controller.status().devices.find((d) => d.device === 'cam-1')?.status === 'ok', 10_000, 'cam-1 ok through the controller');
     await waitUntil(() => existsSync(cacheFile()), 5_000, 'the desired config cached');
     expect(cached().devices.map((d) => d.id)).toEqual(['cam-1']);
     const version = cached().version;
@@ -76,11 +73,11 @@ describe('an agent restarted without its controller', () => {
     // Power cut: the agent dies, the controller and its broker are gone too.
     await kill(agentProcess!);
     await controller.stop();
-    controller = undefined;
 
     // The machine comes back on a network with a broker but no controller (and no retained config).
-    broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
-    client = await rawClient(broker.url);
+    const broker = await startBroker();
+    const client = await rawClient(broker.url);
+    cleanup.defer(() => closeClient(client));
     const health = await collect(client, topic.deviceHealth(AGENT, '+'));
     const applied = await collect(client, topic.appliedConfig(AGENT));
     await spawnAgent(broker.url);
@@ -97,12 +94,14 @@ describe('an agent restarted without its controller', () => {
   });
 
   it('a device unregistered while its agent was down runs only until the agent hears from the controller, and leaves no ghost', async () => {
-    dir = tempDir();
+    dir = cleanup.tempDir();
     // An external broker, so it can go away and come back on the same port with the controller still running.
-    broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
+    let broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
+    cleanup.defer(() => broker.close()); // the one running at the end: it restarts on its port
     const port = broker.port;
     const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'controller'), http: { enabled: false }, detection: { healthDeadlineMs: 1_000, recoverAfterMs: 300 } }), '(test)');
-    const c = (controller = await Controller.start({ config, clock: systemClock, log: silentLogger() }));
+    const c = await Controller.start({ config, clock: systemClock, log: silentLogger() });
+    cleanup.defer(() => c.stop());
     await spawnAgent(broker.url);
     await registerGear(broker.url, [{ agent: AGENT, devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }]);
     const status = (device: string) => c.status().devices.find((d) => d.device === device)?.status;
@@ -133,9 +132,10 @@ describe('an agent restarted without its controller', () => {
   });
 
   it('starts with no registered gear, and says why, when its cache is unreadable', async () => {
-    dir = tempDir();
-    broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
-    client = await rawClient(broker.url);
+    dir = cleanup.tempDir();
+    const broker = await startBroker();
+    const client = await rawClient(broker.url);
+    cleanup.defer(() => closeClient(client));
     const states = await collect(client, topic.agentState(AGENT));
     mkdirSync(path.dirname(cacheFile()), { recursive: true });
     writeFileSync(cacheFile(), '{"version": 3, "devices": [{"id": "cam-1"'); // cut off mid-write by an old crash

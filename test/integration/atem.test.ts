@@ -1,13 +1,14 @@
 /** The atem driver against the simulated ATEM, over UDP on loopback. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { withTimeout } from '../../lib/timeout.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { createAtemDriver, type AtemOptions } from '../../agent/drivers/atem/driver.ts';
 import type { Driver } from '../../agent/driver.ts';
 import { memoryKeptState } from '../../agent/kept-state.ts';
 import { ATEM_MODELS, AtemSwitcherSimulator } from '../../simulators/atem-switcher.ts';
-import { eventually } from './helpers.ts';
+import { cleanupAfterEach, eventually } from './helpers.ts';
 
+const cleanup = cleanupAfterEach();
 let atem: AtemSwitcherSimulator;
 let driver: Driver;
 const probe = (ms = 1_000) => withTimeout('probe', ms, (signal) => driver.probe(signal));
@@ -19,12 +20,10 @@ describe('atem driver', () => {
   beforeEach(async () => {
     atem = new AtemSwitcherSimulator(ATEM_MODELS['tvs-hd8']);
     await atem.listen(0);
+    cleanup.defer(() => atem.stop());
     driver = make();
+    cleanup.defer(() => driver.close());
     await driver.connect(AbortSignal.timeout(3_000));
-  });
-  afterEach(async () => {
-    await driver.close();
-    await atem.stop();
   });
 
   it('connects once the switcher has sent its whole state, and reports model, protocol, program and preview', async () => {
@@ -38,15 +37,12 @@ describe('atem driver', () => {
     await expect(act('cut', { input: 3 })).resolves.toEqual({ data: { cut: true, program: 3 } });
     expect(atem.program[0]).toBe(3);
     const panel = make({ cutWith: 'preview-cut' });
+    cleanup.defer(() => panel.close());
     await panel.connect(AbortSignal.timeout(3_000));
-    try {
-      const before = atem.commands.length;
-      await expect(withTimeout('cut', 2_000, (s) => panel.execute('cut', { input: 5 }, s))).resolves.toEqual({ data: { cut: true, program: 5 } });
-      expect(atem.commands.slice(before)).toEqual(['CPvI', 'DCut']);
-      expect(atem.preview[0]).toBe(3); // the old program input waits on preview, as after a panel cut
-    } finally {
-      await panel.close();
-    }
+    const before = atem.commands.length;
+    await expect(withTimeout('cut', 2_000, (s) => panel.execute('cut', { input: 5 }, s))).resolves.toEqual({ data: { cut: true, program: 5 } });
+    expect(atem.commands.slice(before)).toEqual(['CPvI', 'DCut']);
+    expect(atem.preview[0]).toBe(3); // the old program input waits on preview, as after a panel cut
   });
 
   it('runs an auto transition to what is on preview', async () => {

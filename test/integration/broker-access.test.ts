@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { topic, userRequestTopic, userResponseTopic } from '../../protocols/contract.ts';
+import { request, withController } from '../../client/request-client.ts';
 import { closeClient, rawClient, recordingLogger, removeDir, runOnair, runOnairWith, startController, tempDir, waitUntil } from './helpers.ts';
 import { PASSWORDS, SLOT, ask, forgeryFleet, loginRefusal, logins } from '../support/forgery.ts';
 
@@ -199,4 +200,18 @@ describe('the embedded broker with logins', () => {
     const started = controller.events({}).filter((e) => e.type === 'failover.started').at(-1);
     expect(started?.by, 'who did it comes from the login, the client’s claim only as a note').toBe('eve (via stream-deck)');
   });
+
+  it('slows a script that asks one request at a time past the burst instead of failing it (the client waits out a refusal for rate)', async () => {
+    // A technician's script registering a studio asks sequentially: 45 requests in a row exceed the
+    // burst of 30; each refusal (the request was not run) is waited out and asked again.
+    const options = { broker: asUser('vic'), timeoutMs: 20_000, issuedBy: 'script' };
+    const started = Date.now();
+    const onAir = await withController(options, async (c) => {
+      const seen: boolean[] = [];
+      for (let i = 0; i < 45; i += 1) seen.push((await request(c, 'status', {}, options)).onAir);
+      return seen;
+    });
+    expect(onAir).toHaveLength(45);
+    expect(Date.now() - started, 'it was slowed down: the refill, not the burst, paced it').toBeGreaterThanOrEqual(900);
+  }, 30_000);
 });

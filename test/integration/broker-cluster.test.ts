@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { Agent } from '../../agent/agent.ts';
@@ -21,18 +21,15 @@ import { parseControllerConfig } from '../../controller/config.ts';
 import { codecs } from '../../protocols/codec.ts';
 import { topic } from '../../protocols/contract.ts';
 import { hasRedis, startCluster, type TestCluster } from '../support/broker-cluster.ts';
-import { agentConfig, closeClient, rawClient, registerGear, removeDir, simulate, tempDir, waitUntil } from './helpers.ts';
+import { agentConfig, cleanupAfterEach, closeClient, rawClient, registerGear, simulate, waitUntil } from './helpers.ts';
 
 const SLOT = 'studio-a/cam-wide';
-const cleanup: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-});
+const cleanup = cleanupAfterEach();
 
 async function agentOn(url: string, agentId: string, device: string): Promise<Agent> {
   const agent = new Agent({ config: agentConfig(url, agentId, [{ id: device, kind: 'camera' }]), drivers: builtInDrivers(), clock: systemClock, log: silentLogger() });
   await agent.start(10_000);
-  cleanup.push(() => agent.stop());
+  cleanup.defer(() => agent.stop());
   return agent;
 }
 
@@ -54,17 +51,16 @@ async function retained<T>(url: string, mqttTopic: string, decode: (p: Buffer) =
 describe.skipIf(!hasRedis())('OnAir on a clustered broker (two aedes nodes on Redis)', () => {
   it('runs across the nodes, loses one for 5 s without a false decision or a stale will left standing, and fails over through the survivor', async () => {
     const cluster: TestCluster = await startCluster(2);
-    cleanup.push(() => cluster.close());
+    cleanup.defer(() => cluster.close());
     const [mq1, mq2] = cluster.nodes as [TestCluster['nodes'][number], TestCluster['nodes'][number]];
-    const dir = tempDir();
-    cleanup.push(async () => removeDir(dir));
+    const dir = cleanup.tempDir();
     // The controller and agent-b start on mq1, agent-a on mq2 (each list in its own order).
     const config = parseControllerConfig(
       stringify({ broker: { embedded: false, url: `${mq1.url},${mq2.url}` }, dataDir: path.join(dir, 'data'), http: { enabled: false }, onAir: true, detection: { restartGraceMs: 3_000, recoverAfterMs: 500 } }),
       '(test)',
     );
     const controller = await Controller.start({ config, clock: systemClock, log: silentLogger() });
-    cleanup.push(() => controller.stop());
+    cleanup.defer(() => controller.stop());
     await agentOn(`${mq2.url},${mq1.url}`, 'agent-a', 'cam-1');
     const agentB = await agentOn(`${mq1.url},${mq2.url}`, 'agent-b', 'cam-2');
     // A technician's request through mq2 reaches the controller on mq1.

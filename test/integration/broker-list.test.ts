@@ -5,11 +5,11 @@
  */
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
+import { describe, expect, it } from 'vitest';
+import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
 import { brokerUrls, connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
 import { silentLogger } from '../../lib/logger.ts';
-import { waitUntil } from './helpers.ts';
+import { cleanupAfterEach, waitUntil } from './helpers.ts';
 
 /** A port nothing listens on (taken from the OS, then released). */
 async function freePort(): Promise<number> {
@@ -20,10 +20,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const brokers: EmbeddedBroker[] = [];
-afterEach(async () => {
-  for (const b of brokers.splice(0)) await b.close().catch(() => undefined);
-});
+const cleanup = cleanupAfterEach();
 
 describe('a list of broker URLs', () => {
   it('splits a cluster written as one setting, keeping credentials and mqtts', () => {
@@ -34,25 +31,22 @@ describe('a list of broker URLs', () => {
   it('connects past a broker that is down, and moves to the other broker when its own goes away', async () => {
     const firstPort = await freePort();
     const second = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
-    brokers.push(second);
+    cleanup.defer(() => second.close());
     const client = connectMqtt({ url: `mqtt://127.0.0.1:${firstPort},${second.url}`, clientId: 'list-test', log: silentLogger(), reconnect: { initialMs: 50, maxMs: 200 } });
-    try {
-      await waitForConnect(client, 5_000);
-      const reached = () => (client.stream as net.Socket | undefined)?.remotePort;
-      expect(reached()).toBe(second.port);
-      // The first address's broker comes up, the second goes away: the client finds the first.
-      const first = await startEmbeddedBroker({ port: firstPort, host: '127.0.0.1', log: silentLogger() });
-      brokers.push(first);
-      await second.close();
-      await waitUntil(() => client.connected && reached() === firstPort, 10_000, 'connected to the first broker');
-      // Messages flow there.
-      const got: string[] = [];
-      client.on('message', (t) => got.push(t));
-      await client.subscribeAsync('cluster/test', { qos: 1 });
-      await client.publishAsync('cluster/test', 'x', { qos: 1 });
-      await waitUntil(() => got.length === 1, 2_000, 'the message back');
-    } finally {
-      await endMqtt(client, true);
-    }
+    cleanup.defer(() => endMqtt(client, true));
+    await waitForConnect(client, 5_000);
+    const reached = () => (client.stream as net.Socket | undefined)?.remotePort;
+    expect(reached()).toBe(second.port);
+    // The first address's broker comes up, the second goes away: the client finds the first.
+    const first = await startEmbeddedBroker({ port: firstPort, host: '127.0.0.1', log: silentLogger() });
+    cleanup.defer(() => first.close());
+    await second.close();
+    await waitUntil(() => client.connected && reached() === firstPort, 10_000, 'connected to the first broker');
+    // Messages flow there.
+    const got: string[] = [];
+    client.on('message', (t) => got.push(t));
+    await client.subscribeAsync('cluster/test', { qos: 1 });
+    await client.publishAsync('cluster/test', 'x', { qos: 1 });
+    await waitUntil(() => got.length === 1, 2_000, 'the message back');
   });
 });

@@ -10,8 +10,8 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
-import type { Bus } from '../../controller/bus.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
+import type { Bus } from '../../controller/broker/bus.ts';
 import { ROOT } from '../../protocols/contract.ts';
 import { closeClient, rawClient, waitUntil } from './helpers.ts';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { silentLogger } from '../../lib/logger.ts';
-import { startEmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
 import { closeClient, rawClient, waitUntil } from './helpers.ts';
 
 describe('embedded broker', () => {

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
-import { startEmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { topic } from '../../protocols/contract.ts';
 import { cleanupAfterEach, closeClient, collect, rawClient, registerGear, simulate, startAgent, startController, waitUntil } from './helpers.ts';

@@ -5,7 +5,7 @@
  * alarm.ack) with their roles, and a person's sessions and streams ending when their login changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Controller } from '../../controller/controller.ts';
+import type { ControllerWithHttp as Controller } from '../../controller/http/attach.ts';
 import { eventsOf, type ControllerEvent } from '../../protocols/events.ts';
 import { simulate, waitUntil } from './helpers.ts';
 import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';

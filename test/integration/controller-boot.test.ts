@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { Store } from '../../controller/store.ts';
+import { Store } from '../../controller/store/store.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { onairBin } from '../../lib/paths.ts';
 import { agentProcess, freePort, hasMosquitto, ManagedProcess, mosquittoProcess, waitForPort } from '../support/processes.ts';

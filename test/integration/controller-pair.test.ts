@@ -12,33 +12,30 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
-import type { Agent } from '../../agent/agent.ts';
-import { controllerProcess, type ControllerProcess } from '../support/processes.ts';
-import { hasPostgres, hasSession, startPostgres, type TestPostgres } from '../support/postgres.ts';
+import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
+import type { ControllerProcess } from '../support/processes.ts';
+import { hasPostgres, hasSession } from '../support/postgres.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
-import { PairWatch } from '../support/pair-watch.ts';
-import { closeClient, eventually, registerGear, removeDir, runOnair, simulate, startAgent, tempDir, waitUntil } from './helpers.ts';
+import { pairOnPostgres } from '../support/pair-on-postgres.ts';
+import { eventually, registerGear, runOnair, simulate, startAgent, waitUntil } from './helpers.ts';
 
 const SLOT = 'studio-a/cam-wide';
-let server: TestPostgres;
-let broker: EmbeddedBroker;
-let dir: string;
-const cleanup: Array<() => Promise<unknown>> = [];
+const fixture = pairOnPostgres();
+const { defer } = fixture;
 
-async function pairMember(name: string, url: string, brokerUrl = broker.url): Promise<ControllerProcess> {
-  const proc = await controllerProcess(path.join(dir, name), {
-    name,
-    postgres: server.login(url, dir),
-    broker: { embedded: false, url: brokerUrl },
-    http: { enabled: false },
-    onAir: true,
-    detection: { restartGraceMs: 3_000, recoverAfterMs: 500 },
-  });
-  cleanup.push(() => proc.stop());
-  return proc;
+function pairMember(name: string, url: string, brokerUrl?: string): Promise<ControllerProcess> {
+  return fixture.seat(name, { postgres: fixture.server.login(url, fixture.dir), http: { enabled: false }, onAir: true, detection: { restartGraceMs: 3_000, recoverAfterMs: 500 } }, brokerUrl);
+}
+
+/** agent-a with cam-1, the slot's primary, and agent-b with cam-2, its backup, on `brokerUrl`. */
+async function twoCameras(brokerUrl: string): Promise<void> {
+  for (const [agent, device] of [['agent-a', 'cam-1'], ['agent-b', 'cam-2']] as const) {
+    const started = await startAgent(brokerUrl, agent, [{ id: device, kind: 'camera' }]);
+    defer(() => started.stop());
+  }
+  await registerGear(brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
 }
 
 async function eventsInDatabase(url: string): Promise<Array<{ seq: number; type: string; slot: string | null; by: string | null }>> {
@@ -51,33 +48,17 @@ async function eventsInDatabase(url: string): Promise<Array<{ seq: number; type:
   }
 }
 
-beforeAll(async () => {
-  if (!hasPostgres()) return;
-  server = await startPostgres();
-  broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
-  dir = tempDir();
-}, 60_000);
-
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  await broker?.close();
-  await server?.close();
-  if (dir) removeDir(dir);
-}, 60_000);
-
 describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', () => {
   it('the standby leads within 2 s of a SIGKILL and of a SIGSTOP; a leader resumed with SIGCONT does not act', async () => {
+    const { server, broker, dir } = fixture;
     const url = await server.database();
-    const watch = await PairWatch.start(broker.url);
-    cleanup.push(() => closeClient(watch.client));
+    const watch = await fixture.watch();
     const a = await pairMember('ctl-a', url);
     a.start();
     await waitUntil(() => watch.leader()?.name === 'ctl-a', 20_000, 'ctl-a to lead');
     const b = await pairMember('ctl-b', url);
     b.start();
-    const agents: Agent[] = [await startAgent(broker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]), await startAgent(broker.url, 'agent-b', [{ id: 'cam-2', kind: 'camera' }])];
-    cleanup.push(...agents.map((ag) => () => ag.stop()));
-    await registerGear(broker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await twoCameras(broker.url);
     await eventually(() => hasSession(url, 'ctl-b'), 30_000, 'ctl-b standing by');
     const firstTerm = watch.leader()!.term;
 
@@ -133,22 +114,20 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
   }, 90_000);
 
   it('a leader cut off from PostgreSQL for 5 s (no FIN, no RST) stops acting before the standby takes over, and stands by once the link is back', async () => {
+    const { server, dir } = fixture;
     const url = await server.database();
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: server.port });
-    cleanup.push(() => proxy.close());
+    defer(() => proxy.close());
     const ownBroker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
-    cleanup.push(() => ownBroker.close());
-    const watch = await PairWatch.start(ownBroker.url);
-    cleanup.push(() => closeClient(watch.client));
+    defer(() => ownBroker.close());
+    const watch = await fixture.watch(ownBroker.url);
     const viaProxy = url.replace(`:${server.port}/`, `:${proxy.port}/`);
     const c = await pairMember('ctl-c', viaProxy, ownBroker.url);
     c.start();
     await waitUntil(() => watch.leader()?.name === 'ctl-c', 20_000, 'ctl-c to lead');
     const d = await pairMember('ctl-d', url, ownBroker.url);
     d.start();
-    const agents: Agent[] = [await startAgent(ownBroker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]), await startAgent(ownBroker.url, 'agent-b', [{ id: 'cam-2', kind: 'camera' }])];
-    cleanup.push(...agents.map((ag) => () => ag.stop()));
-    await registerGear(ownBroker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await twoCameras(ownBroker.url);
     await eventually(() => hasSession(url, 'ctl-d'), 30_000, 'ctl-d standing by');
     const oldTerm = watch.leader()!.term;
 
@@ -186,19 +165,17 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
   }, 90_000);
 
   it('PostgreSQL stopped for 6 s mid-show: the leader takes its own term up again, nothing is announced off air, the writes held are written', async () => {
+    const { server, dir } = fixture;
     const url = await server.database();
     const ownBroker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
-    cleanup.push(() => ownBroker.close());
-    const watch = await PairWatch.start(ownBroker.url);
-    cleanup.push(() => closeClient(watch.client));
+    defer(() => ownBroker.close());
+    const watch = await fixture.watch(ownBroker.url);
     const e = await pairMember('ctl-e', url, ownBroker.url);
     e.start();
     await waitUntil(() => watch.leader()?.name === 'ctl-e', 20_000, 'ctl-e to lead');
     const f = await pairMember('ctl-f', url, ownBroker.url);
     f.start();
-    const agents: Agent[] = [await startAgent(ownBroker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]), await startAgent(ownBroker.url, 'agent-b', [{ id: 'cam-2', kind: 'camera' }])];
-    cleanup.push(...agents.map((ag) => () => ag.stop()));
-    await registerGear(ownBroker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await twoCameras(ownBroker.url);
     await eventually(() => hasSession(url, 'ctl-f'), 30_000, 'ctl-f standing by');
     await waitUntil(() => watch.slotStates.find((x) => x.slot === SLOT && x.state === 'ok' && x.onAir), 10_000, 'the slot on air');
     const term = watch.leader()!.term;

@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { request, withController } from '../../cli/request-client.ts';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
+import { request, withController } from '../../client/request-client.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';
-import { Store } from '../../controller/store.ts';
+import { Store } from '../../controller/store/store.ts';
 import { agentProcess, controllerProcess, type ControllerProcess, type ManagedProcess } from '../support/processes.ts';
 import { Watcher } from '../support/watcher.ts';
 import { cleanupAfterEach, closeClient, eventually, rawClient, registerGear, startAgent, startController, waitUntil } from './helpers.ts';

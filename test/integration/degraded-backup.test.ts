@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';

@@ -7,37 +7,28 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
-import type { Controller } from '../../controller/controller.ts';
-import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
+import { describe, expect, it } from 'vitest';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
+import { createPtyPair } from '../../lib/serial/pty-pair.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';
-import { agentProcess, type ManagedProcess } from '../support/processes.ts';
-import { removeDir, startController, tempDir, waitUntil } from './helpers.ts';
+import { agentProcess } from '../support/processes.ts';
+import { cleanupAfterEach, startController, waitUntil } from './helpers.ts';
 
+const cleanup = cleanupAfterEach();
 let dir: string;
-let controller: Controller | undefined;
-let agent: ManagedProcess | undefined;
-let board: FirmataBoardSimulator | undefined;
-let pair: PtyPair | undefined;
-
-afterEach(async () => {
-  await agent?.stop();
-  await controller?.stop();
-  await board?.stop();
-  await pair?.close();
-  removeDir(dir);
-  controller = agent = board = pair = undefined;
-});
 
 describe('an agent process and a board that sends malformed frames', () => {
   it('drops the frames: the agent, the board and the other devices carry on', async () => {
-    dir = tempDir();
-    pair = await createPtyPair();
-    board = new FirmataBoardSimulator(pair.b);
+    dir = cleanup.tempDir();
+    const pair = await createPtyPair();
+    cleanup.defer(() => pair.close());
+    const board = new FirmataBoardSimulator(pair.b);
+    cleanup.defer(() => board.stop());
     await board.start();
-    controller = await startController({ dataDir: path.join(dir, 'data') });
-    agent = await agentProcess(dir, 'agent-a', controller.brokerUrl);
+    const controller = await startController({ dataDir: path.join(dir, 'data') });
+    cleanup.defer(() => controller.stop());
+    const agent = await agentProcess(dir, 'agent-a', controller.brokerUrl);
+    cleanup.defer(() => agent.stop());
     agent.start();
     const probe = { intervalMs: 250, timeoutMs: 200 };
     await registerStudio(controller.brokerUrl, {
@@ -48,7 +39,7 @@ describe('an agent process and a board that sends malformed frames', () => {
       ],
       slots: [],
     });
-    const device = (id: string) => controller!.status().devices.find((d) => d.device === id);
+    const device = (id: string) => controller.status().devices.find((d) => d.device === id);
     await waitUntil(() => device('cam-sim')?.status === 'ok' && device('gpio-1')?.status === 'ok', 15_000, 'both ok');
     const session = controller.status().agents[0]!.session;
     for (let i = 0; i < 20; i += 1) board.sendRaw([0xf0, 0x79, 0xf7, 0xf0, 0x6c, 0xf7, 0xf0, 0x6e, 0xf7]);
@@ -83,7 +74,7 @@ describe('the agent process’s last line of defence', () => {
   `;
 
   it('charges an exception thrown from a library callback to the device whose call set it up, and carries on', async () => {
-    dir = tempDir();
+    dir = cleanup.tempDir();
     const { code, out } = await run(`${prelude}
       const faults = [];
       inDeviceScope({ agent: 'a', device: 'cam-1', fault: (err) => faults.push('cam-1: ' + err.message) }, () => {
@@ -98,7 +89,7 @@ describe('the agent process’s last line of defence', () => {
   });
 
   it('exits (for the service manager to restart it) on an exception from outside any driver', async () => {
-    dir = tempDir();
+    dir = cleanup.tempDir();
     const { code } = await run(`${prelude}
       setTimeout(() => { throw new Error('agent bug'); }, 10);
       await new Promise((r) => setTimeout(r, 2_000));

@@ -1,18 +1,16 @@
 /** Slots and failover over a real broker: two agents, primary on one and backup on the other. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { topic } from '../../protocols/contract.ts';
 import type { SlotState } from '../../protocols/schemas.ts';
 import { eventsOf as typedEvents, type ControllerEvent, type EventTypeName } from '../../protocols/events.ts';
-import { closeClient, collect, rawClient, registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, closeClient, collect, rawClient, registerGear, startAgent, startController, waitUntil } from './helpers.ts';
 
 const SLOTS = [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 7 } }];
 
-let dir: string;
+const cleanup = cleanupAfterEach();
 let controller: Controller;
-let agents: Agent[];
 let client: MqttClient;
 let events: Array<{ payload: unknown }>;
 
@@ -22,21 +20,18 @@ const inject = (agent: string, device: string, mode: string) =>
   client.publishAsync(topic.command(agent), JSON.stringify({ id: `fault-${Math.random()}`, device, action: 'simulate.fault', params: { mode }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
 
 async function setup(onAir: boolean): Promise<void> {
-  dir = tempDir();
-  controller = await startController({ dataDir: dir, config: { onAir, detection: { recoverAfterMs: 300 } } });
-  agents = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
+  controller = await startController({ dataDir: cleanup.tempDir(), config: { onAir, detection: { recoverAfterMs: 300 } } });
+  cleanup.defer(() => controller.stop());
+  for (const id of ['agent-a', 'agent-b']) {
+    const agent = await startAgent(controller.brokerUrl, id, []);
+    cleanup.defer(() => agent.stop());
+  }
   await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], SLOTS);
   client = await rawClient(controller.brokerUrl);
+  cleanup.defer(() => closeClient(client));
   events = await collect(client, topic.controllerEvents());
   await waitUntil(() => slot().members.every((m) => m.status === 'ok'), 5_000, 'slot members ok');
 }
-
-afterEach(async () => {
-  await closeClient(client);
-  await Promise.all(agents.map((a) => a.stop()));
-  await controller.stop();
-  removeDir(dir);
-});
 
 describe('on air', () => {
   beforeEach(() => setup(true));

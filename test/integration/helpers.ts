@@ -11,12 +11,12 @@ import { systemClock, type Clock } from '../../lib/clock.ts';
 import { silentLogger, type Logger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { Controller } from '../../controller/controller.ts';
+import { startControllerWithHttp, type ControllerWithHttp } from '../../controller/http/attach.ts';
 import type { LeaderView } from '../../controller/controller-dependencies.ts';
 import { Agent } from '../../agent/agent.ts';
 import { parseAgentConfig } from '../../agent/config.ts';
 import { builtInDrivers } from '../../agent/drivers/index.ts';
-import { registerStudio, type SetupSlot } from '../../test-support/catalog-setup.ts';
+import { registerStudio, type SetupSlot } from '../../studio-harness/catalog-setup.ts';
 import { onairBin } from '../../lib/paths.ts';
 import { topic } from '../../protocols/contract.ts';
 import { TEST_RIG_SECRET, agentLogin, rigUrl, testClientId } from '../support/rig.ts';
@@ -51,13 +51,13 @@ export function cleanupAfterEach(): { defer(work: () => Promise<unknown>): void;
  * clients, the CLI, fault injection), and `startAgent` on that URL enrols the agent and logs it in
  * as `agent/<id>`. A test that gives its own broker settings gets those.
  */
-export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void; clock?: Clock; log?: Logger; leader?: LeaderView }): Promise<Controller> {
+export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void; clock?: Clock; log?: Logger; leader?: LeaderView }): Promise<ControllerWithHttp> {
   const config = parseControllerConfig(
     // HTTP off unless a test asks for it (each would start a server and its process metrics).
     stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false }, http: { enabled: false }, dataDir: options.dataDir, ...options.config }),
     '(test)',
   );
-  const controller = await Controller.start({ config, clock: options.clock ?? systemClock, log: options.log ?? silentLogger(), onHealthHandled: options.onHealthHandled, ...(options.leader ? { leader: options.leader } : {}) });
+  const controller = await startControllerWithHttp({ config, clock: options.clock ?? systemClock, log: options.log ?? silentLogger(), onHealthHandled: options.onHealthHandled, ...(options.leader ? { leader: options.leader } : {}) });
   if (config.broker.embedded) {
     await controller.identities.enrollController('test-rig', TEST_RIG_SECRET);
     controller.brokerUrl = rigUrl(controller.brokerUrl, (id) => controller.identities.enrollAgent(id));

@@ -6,29 +6,23 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { MqttClient } from 'mqtt';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Agent } from '../../agent/agent.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Controller } from '../../controller/controller.ts';
 import { ROOT, topic } from '../../protocols/contract.ts';
-import { closeClient, collect, rawClient, registerGear, removeDir, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, closeClient, collect, rawClient, registerGear, runOnair, startAgent, startController, waitUntil } from './helpers.ts';
 
+const cleanup = cleanupAfterEach();
 let dir: string;
 let controller: Controller;
-let agent: Agent | undefined;
 let client: MqttClient;
 
 beforeEach(async () => {
-  dir = tempDir();
+  dir = cleanup.tempDir();
   controller = await startController({ dataDir: dir });
+  // The controller and client running at the end: tests restart them.
+  cleanup.defer(() => controller.stop());
   client = await rawClient(controller.brokerUrl);
-});
-
-afterEach(async () => {
-  await closeClient(client);
-  await agent?.stop();
-  agent = undefined;
-  await controller.stop();
-  removeDir(dir);
+  cleanup.defer(() => closeClient(client));
 });
 
 /** A request as any MQTT client sends it; resolves with the response carrying its transaction. */
@@ -93,7 +87,8 @@ describe('what is already stored', () => {
 
 describe('payload size and nesting', () => {
   it('a request nested 5,000 levels deep is refused before it is parsed, and changes nothing', async () => {
-    agent = await startAgent(controller.brokerUrl, 'agent-a', []);
+    const agent = await startAgent(controller.brokerUrl, 'agent-a', []);
+    cleanup.defer(() => agent.stop());
     await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }]);
     const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
     const payload = `{"transaction":"deep","params":{"slot":"studio-a/cam-wide","primary":"cam-1","backups":["cam-2"],"params":{"preset":${deep}}}}`;
@@ -143,7 +138,8 @@ describe('operations', () => {
 
 describe('sessions', () => {
   it('a session number out of range is refused, and a death counts only for the current session', async () => {
-    agent = await startAgent(controller.brokerUrl, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]);
+    const agent = await startAgent(controller.brokerUrl, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]);
+    cleanup.defer(() => agent.stop());
     const ok = () => controller.status().devices.find((d) => d.device === 'cam-1')?.status === 'ok';
     await waitUntil(ok, 5_000, 'cam-1 ok');
     const session = controller.status().agents[0]!.session;

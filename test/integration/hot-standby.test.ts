@@ -14,7 +14,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
 import type { Agent } from '../../agent/agent.ts';
 import { controllerProcess, type ControllerProcess } from '../support/processes.ts';
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.ts';

@@ -4,7 +4,7 @@
  * generated and covers every operation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Controller } from '../../controller/controller.ts';
+import type { ControllerWithHttp as Controller } from '../../controller/http/attach.ts';
 import { OPERATION_ROLE } from '../../protocols/access.ts';
 import { OPERATIONS } from '../../protocols/contract.ts';
 import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';

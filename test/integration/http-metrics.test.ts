@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { Controller } from '../../controller/controller.ts';
+import { startControllerWithHttp, type ControllerWithHttp as Controller } from '../../controller/http/attach.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { startEmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { removeDir, simulate, tempDir, waitUntil } from './helpers.ts';
-import { request, withController } from '../../cli/request-client.ts';
+import { request, withController } from '../../client/request-client.ts';
 import { PAIR_SLOT, startCameraPair, type CameraPair } from '../support/camera-pair.ts';
 
 const SLOT = PAIR_SLOT;
@@ -105,7 +105,7 @@ describe('the controller over HTTP', () => {
     const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
     const dir = tempDir();
     const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'external'), http: { port: 0, host: '127.0.0.1' } }), '(test)');
-    const external = await Controller.start({ config, clock: systemClock, log: silentLogger() });
+    const external = await startControllerWithHttp({ config, clock: systemClock, log: silentLogger() });
     try {
       expect((await get(`${external.httpUrl}/readyz`)).status).toBe(200);
       await broker.close();

@@ -4,13 +4,13 @@
  * device keeps failing. A stale timer handle once stopped every later reconnect for good.
  */
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { TcpLink } from '../../lib/net/tcp-link.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
 import { SerialLink } from '../../lib/serial/serial-link.ts';
 import { openDeviceEnd, closeDeviceEnd } from '../../simulators/device-port.ts';
-import { waitUntil } from './helpers.ts';
+import { cleanupAfterEach, waitUntil } from './helpers.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,19 +38,15 @@ class FlakyServer {
   }
 }
 
-let cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
+const cleanup = cleanupAfterEach();
 
 describe('TCP link', () => {
   it('reconnects by itself after being closed and reopened while its reconnect timer was pending', async () => {
     const server = new FlakyServer();
     await server.up();
-    cleanup.push(() => server.down());
+    cleanup.defer(() => server.down());
     const link = new TcpLink({ host: '127.0.0.1', port: server.port, log: silentLogger(), reconnect: { initialMs: 100, maxMs: 400 }, connectTimeoutMs: 500 });
-    cleanup.push(() => link.close());
+    cleanup.defer(() => link.close());
     await link.open();
 
     for (let cycle = 0; cycle < 5; cycle += 1) {
@@ -69,11 +65,11 @@ describe('TCP link', () => {
 describe('serial link', () => {
   it('reopens by itself after being closed and reopened while its reopen timer was pending', async () => {
     const pair: PtyPair = await createPtyPair();
-    cleanup.push(() => pair.close());
+    cleanup.defer(() => pair.close());
     let device = await openDeviceEnd(pair.b, 9600, () => undefined);
-    cleanup.push(() => closeDeviceEnd(device));
+    cleanup.defer(() => closeDeviceEnd(device));
     const link = new SerialLink({ path: pair.a, baudRate: 9600, log: silentLogger(), reopen: { initialMs: 100, maxMs: 400 } });
-    cleanup.push(() => link.close());
+    cleanup.defer(() => link.close());
     await link.open();
 
     for (let cycle = 0; cycle < 3; cycle += 1) {

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { libraryProfile } from '../../test-support/catalog-setup.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { libraryProfile } from '../../studio-harness/catalog-setup.ts';
+import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import { topic, type OperationData, type OperationName, type OperationParams } from '../../protocols/contract.ts';
 import type { DeviceHealth } from '../../protocols/schemas.ts';
 import type { AppliedConfig } from '../../protocols/device-config.ts';
@@ -160,7 +160,7 @@ describe('a controller restart (its embedded broker loses every retained message
     const restarted: Controller[] = [];
     try {
       const options = { broker: first.brokerUrl, timeoutMs: 5_000, issuedBy: 'technician@test' };
-      const { registerStudio } = await import('../../test-support/catalog-setup.ts');
+      const { registerStudio } = await import('../../studio-harness/catalog-setup.ts');
       await registerStudio(first.brokerUrl, { devices: [{ agent: 'agent-r', device: 'mic-r', profile: 'simulated-mic', probe: { intervalMs: 100, timeoutMs: 80 } }], slots: [], by: 'test' });
       await waitUntil(() => first!.status().devices.find((d) => d.device === 'mic-r')?.status === 'ok', 5_000, 'mic-r ok');
       const applied = rig.counters.configsApplied;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { LOCKOUT } from '../../controller/login-lockout.ts';
+import { LOCKOUT } from '../../controller/identity/login-lockout.ts';
 import { closeClient, rawClient, recordingLogger, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 import { PASSWORDS } from '../support/forgery.ts';
 import { clientFrom } from '../support/takeover.ts';

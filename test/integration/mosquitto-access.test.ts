@@ -10,9 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import { Controller } from '../../controller/controller.ts';
-import { StandbyPicture } from '../../controller/standby-picture.ts';
+import { StandbyPicture } from '../../controller/pair/standby-picture.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { Store } from '../../controller/store.ts';
+import { Store } from '../../controller/store/store.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { topic, userRequestTopic, userResponseTopic } from '../../protocols/contract.ts';
@@ -20,7 +20,7 @@ import { freePort, hasMosquitto, mosquittoProcess, waitForPort, type MosquittoPr
 import { closeClient, rawClient, removeDir, runOnair, tempDir, waitUntil } from './helpers.ts';
 import { PASSWORDS, SLOT, ask, forgeryFleet, loginRefusal, logins } from '../support/forgery.ts';
 import { TAKEOVER_IDS, attempt, victim, type Victim } from '../support/takeover.ts';
-import { systemUser } from '../../controller/mosquitto-files.ts';
+import { systemUser } from '../../controller/broker/mosquitto-files.ts';
 
 /** Logins that take part only as takers (under use_username_as_clientid a taker that is also a victim would replace its own session). */
 const TAKERS = { viewer: 'val', tool: 'tok', agent: 'agent-t' } as const;

@@ -1,5 +1,5 @@
 /** The obs driver against the simulated OBS Studio, over a real WebSocket on loopback. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { silentLogger } from '../../lib/logger.ts';
@@ -8,8 +8,9 @@ import { createObsDriver, type ObsOptions } from '../../agent/drivers/obs/driver
 import type { Driver } from '../../agent/driver.ts';
 import { memoryKeptState } from '../../agent/kept-state.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
-import { eventually, removeDir, tempDir } from './helpers.ts';
+import { cleanupAfterEach, eventually } from './helpers.ts';
 
+const cleanup = cleanupAfterEach();
 let obs: ObsStudioSimulator;
 let driver: Driver;
 const probe = (ms = 1_000) => withTimeout('probe', ms, (signal) => driver.probe(signal));
@@ -21,13 +22,11 @@ describe('obs driver', () => {
   beforeEach(async () => {
     obs = new ObsStudioSimulator({ password: 'supersecretpassword' });
     await obs.listen(0);
+    cleanup.defer(() => obs.stop());
     process.env.OBS_TEST_PASSWORD = 'supersecretpassword';
     driver = make({ passwordEnv: 'OBS_TEST_PASSWORD' });
+    cleanup.defer(() => driver.close());
     await driver.connect(AbortSignal.timeout(2_000));
-  });
-  afterEach(async () => {
-    await driver.close();
-    await obs.stop();
   });
 
   it('logs in with the SHA-256 challenge, and reports program, fps, disk and outputs', async () => {
@@ -46,19 +45,14 @@ describe('obs driver', () => {
   });
 
   it('reads the password from a file only when no one else can read it', async () => {
-    const dir = tempDir();
-    try {
-      const file = path.join(dir, 'obs-password');
-      writeFileSync(file, 'supersecretpassword\n');
-      chmodSync(file, 0o644);
-      expect(() => make({ passwordFile: file })).toThrow(/readable by others \(mode 644\); chmod 600 it/);
-      chmodSync(file, 0o600);
-      const fromFile = make({ passwordFile: file });
-      await fromFile.connect(AbortSignal.timeout(2_000));
-      await fromFile.close();
-    } finally {
-      removeDir(dir);
-    }
+    const file = path.join(cleanup.tempDir(), 'obs-password');
+    writeFileSync(file, 'supersecretpassword\n');
+    chmodSync(file, 0o644);
+    expect(() => make({ passwordFile: file })).toThrow(/readable by others \(mode 644\); chmod 600 it/);
+    chmodSync(file, 0o600);
+    const fromFile = make({ passwordFile: file });
+    cleanup.defer(() => fromFile.close());
+    await fromFile.connect(AbortSignal.timeout(2_000));
   });
 
   it('cuts by setting the program scene, and explains a scene OBS does not have', async () => {
@@ -69,17 +63,14 @@ describe('obs driver', () => {
 
   it('in studio mode takes through preview and the transition; says so when OBS is not in studio mode', async () => {
     const studio = make({ passwordEnv: 'OBS_TEST_PASSWORD', cutWith: 'studio-transition' });
+    cleanup.defer(() => studio.close());
     await studio.connect(AbortSignal.timeout(2_000));
-    try {
-      const run = (action: string, params: Record<string, unknown>) => withTimeout(action, 2_000, (signal) => studio.execute(action, params, signal));
-      await expect(run('cut', { scene: 'Wide' })).rejects.toThrow(/OBS is not in studio mode/);
-      obs.state.studioMode = true;
-      const before = obs.requests.length;
-      await expect(run('cut', { scene: 'Wide' })).resolves.toEqual({ data: { cut: true, program: 'Wide' } });
-      expect(obs.requests.slice(before)).toEqual(['SetCurrentPreviewScene', 'TriggerStudioModeTransition', 'GetCurrentProgramScene']);
-    } finally {
-      await studio.close();
-    }
+    const run = (action: string, params: Record<string, unknown>) => withTimeout(action, 2_000, (signal) => studio.execute(action, params, signal));
+    await expect(run('cut', { scene: 'Wide' })).rejects.toThrow(/OBS is not in studio mode/);
+    obs.state.studioMode = true;
+    const before = obs.requests.length;
+    await expect(run('cut', { scene: 'Wide' })).resolves.toEqual({ data: { cut: true, program: 'Wide' } });
+    expect(obs.requests.slice(before)).toEqual(['SetCurrentPreviewScene', 'TriggerStudioModeTransition', 'GetCurrentProgramScene']);
   });
 
   it('takes for a failover only while program shows the failed source; otherwise moves a preview that holds it', async () => {

@@ -1,19 +1,21 @@
 /** The onvif driver (the real `onvif` package) against the ONVIF camera simulator over HTTP/SOAP on loopback. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { withTimeout } from '../../lib/timeout.ts';
 import { createOnvifDriver, type OnvifOptions } from '../../agent/drivers/onvif/driver.ts';
 import type { Driver } from '../../agent/driver.ts';
 import { OnvifCameraSimulator, type OnvifCameraOptions } from '../../simulators/onvif-camera.ts';
-import { eventually } from './helpers.ts';
+import { cleanupAfterEach, eventually } from './helpers.ts';
 import { memoryKeptState } from '../../agent/kept-state.ts';
 
+const cleanup = cleanupAfterEach();
 let camera: OnvifCameraSimulator;
 let driver: Driver;
 const env = { CAM_PASSWORD: 'secret' };
 
 async function start(cam: OnvifCameraOptions = {}, over: Partial<OnvifOptions> = {}): Promise<void> {
   camera = new OnvifCameraSimulator(cam);
+  cleanup.defer(() => camera.stop());
   const port = await camera.listen();
   driver = createOnvifDriver(env).create({
     state: memoryKeptState(),
@@ -21,15 +23,11 @@ async function start(cam: OnvifCameraOptions = {}, over: Partial<OnvifOptions> =
     log: silentLogger(),
     options: { host: '127.0.0.1', port, username: 'admin', passwordEnv: 'CAM_PASSWORD', auth: 'ws-security', maxClockOffsetMs: 5_000, snapshot: true, requestTimeoutMs: 500, ...over },
   });
+  cleanup.defer(() => driver.close());
 }
 const connect = () => withTimeout('connect', 3_000, (signal) => driver.connect(signal));
 const probe = (ms = 2_000) => withTimeout('probe', ms, (signal) => driver.probe(signal));
 const act = (action: string, params: Record<string, unknown> = {}) => withTimeout(action, 2_000, (signal) => driver.execute(action, params, signal));
-
-afterEach(async () => {
-  await driver?.close();
-  await camera?.stop();
-});
 
 describe('onvif driver', () => {
   it('reports reachability, device information, stream, snapshot and PTZ status', async () => {

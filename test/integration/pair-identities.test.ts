@@ -8,26 +8,21 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
-import { controllerProcess, freePort, hasMosquitto, mosquittoProcess, waitForPort, type ControllerProcess } from '../support/processes.ts';
+import { freePort, hasMosquitto, mosquittoProcess, waitForPort, type ControllerProcess } from '../support/processes.ts';
 import { connectMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
-import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.ts';
-import { PairWatch } from '../support/pair-watch.ts';
-import { closeClient, removeDir, runOnair, runOnairWith, tempDir, waitUntil } from './helpers.ts';
+import { hasPostgres } from '../support/postgres.ts';
+import { pairOnPostgres } from '../support/pair-on-postgres.ts';
+import { closeClient, runOnair, runOnairWith, waitUntil } from './helpers.ts';
 
-let server: TestPostgres;
-let broker: EmbeddedBroker;
-let dir: string;
-const cleanup: Array<() => Promise<unknown>> = [];
+const fixture = pairOnPostgres();
 const EVE = 'a long password for eve';
 
 async function seat(name: string, url: string): Promise<{ proc: ControllerProcess; file: string; http: string }> {
   const port = await freePort();
-  const proc = await controllerProcess(path.join(dir, name), { name, postgres: { url }, broker: { embedded: false, url: broker.url }, http: { enabled: true, host: '127.0.0.1', port } });
-  cleanup.push(() => proc.stop());
-  return { proc, file: path.join(dir, name, 'controller.yaml'), http: `http://127.0.0.1:${port}` };
+  const proc = await fixture.seat(name, { postgres: { url }, http: { enabled: true, host: '127.0.0.1', port } });
+  return { proc, file: path.join(fixture.dir, name, 'controller.yaml'), http: `http://127.0.0.1:${port}` };
 }
 
 /** A request to a controller's HTTP API as eve; the status code and the answer. */
@@ -36,25 +31,11 @@ async function asEve(http: string, op: string): Promise<{ status: number; body: 
   return { status: res.status, body: (await res.json()) as { data?: { agents?: Array<{ id: string }> } } };
 }
 
-beforeAll(async () => {
-  if (!hasPostgres()) return;
-  server = await startPostgres();
-  broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
-  dir = tempDir();
-}, 60_000);
-
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  await broker?.close();
-  await server?.close();
-  if (dir) removeDir(dir);
-}, 60_000);
-
 describe.skipIf(!hasPostgres())('identities of a pair', () => {
   it('enrolled with one controller\'s config, known at once by the other one leading, and by the first after a takeover', async () => {
+    const { server, broker, dir } = fixture;
     const url = await server.database();
-    const watch = await PairWatch.start(broker.url);
-    cleanup.push(() => closeClient(watch.client));
+    const watch = await fixture.watch();
     const a = await seat('ctl-a', url);
     const b = await seat('ctl-b', url);
     b.proc.start();
@@ -89,7 +70,7 @@ describe.skipIf(!hasPostgres())('identities of a pair', () => {
     if (hasMosquitto()) {
       // The agent logs in with its credential to a Mosquitto given the files ctl-b's config wrote.
       const mosquitto = await mosquittoProcess(path.join(dir, 'mosquitto-run'), { includeDir: path.join(dir, 'mosquitto') });
-      cleanup.push(() => mosquitto.kill());
+      fixture.defer(() => mosquitto.kill());
       mosquitto.start();
       await waitForPort(mosquitto.port, 10_000);
       const credential = /^ {2}(\S{43})$/m.exec(agent.stdout)![1]!;

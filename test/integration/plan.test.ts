@@ -3,15 +3,16 @@
  * under test): shows on and off air at their times, pre-show checks at T-minus, an intrusive
  * maintenance test skipped on gear that is on air, and a job cut short by a restart queued again.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
-import { registerGear, removeDir, startController, tempDir, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, registerGear, startController, waitUntil } from './helpers.ts';
 import { eventsOf as typedEvents, type EventTypeName } from '../../protocols/events.ts';
 
 const MIN = 60_000;
+const cleanup = cleanupAfterEach();
 let dir: string;
 let clock: ManualClock;
 let controller: Controller;
@@ -26,15 +27,11 @@ const eventsOf = <T extends EventTypeName>(type: T) => typedEvents(controller.ev
 const ticks = () => new Promise((r) => setTimeout(r, 120));
 
 beforeEach(async () => {
-  dir = tempDir();
+  dir = cleanup.tempDir();
   clock = new ManualClock(Date.UTC(2026, 10, 26, 17, 0));
   controller = await startController({ dataDir: dir, clock, config });
+  cleanup.defer(() => controller.stop()); // the one running at the end: tests restart it
   await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }], [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: { preset: 1 } }]);
-});
-
-afterEach(async () => {
-  await controller.stop();
-  removeDir(dir);
 });
 
 describe('shows on the clock', () => {

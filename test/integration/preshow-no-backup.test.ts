@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { removeDir, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 

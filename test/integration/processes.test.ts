@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { silentLogger } from '../../lib/logger.ts';
 import { systemClock } from '../../lib/clock.ts';
-import { startEmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker } from '../../controller/broker/broker.ts';
 import { Controller } from '../../controller/controller.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { Studio } from '../../test-support/studio.ts';
+import { Studio } from '../../studio-harness/studio.ts';
 import { registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 describe('an agent process killed with SIGKILL', () => {

@@ -7,11 +7,11 @@
  *   restarted controller sees the program showing the live camera and leaves it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { agentProcess, controllerProcess, type ControllerProcess, type ManagedProcess } from '../support/processes.ts';
 import { Watcher } from '../support/watcher.ts';
-import { request, withController } from '../../cli/request-client.ts';
+import { request, withController } from '../../client/request-client.ts';
 import { eventually, removeDir, simulate, tempDir, waitUntil } from './helpers.ts';
 import { eventsOf } from '../../protocols/events.ts';
 

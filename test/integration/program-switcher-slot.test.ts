@@ -10,8 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
+import { request, withController, type RequestOptions } from '../../client/request-client.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import { createPtyPair, type PtyPair } from '../../lib/serial/pty-pair.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import { FirmataBoardSimulator } from '../../simulators/firmata-board.ts';

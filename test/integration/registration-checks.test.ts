@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraryProfile } from '../../test-support/catalog-setup.ts';
-import { request, withController } from '../../cli/request-client.ts';
+import { libraryProfile } from '../../studio-harness/catalog-setup.ts';
+import { request, withController } from '../../client/request-client.ts';
 import type { Controller } from '../../controller/controller.ts';
 import type { OperationName, OperationParams } from '../../protocols/contract.ts';
 import { removeDir, runOnair, startController, tempDir } from './helpers.ts';

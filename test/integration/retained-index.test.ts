@@ -1,12 +1,12 @@
 /**
- * The embedded broker's retained messages, indexed by topic (controller/retained-index.ts), over a
+ * The embedded broker's retained messages, indexed by topic (controller/broker/retained-index.ts), over a
  * real aedes broker and real MQTT clients on loopback: a new subscription gets exactly the retained
  * messages an MQTT broker must send [MQTT-3.3.1-6], by exact topic and by wildcard, and a retained
  * message cleared by an empty payload is gone from both [MQTT-3.3.1-10, -11].
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { closeClient, rawClient, waitUntil } from './helpers.ts';
 

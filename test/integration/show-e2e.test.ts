@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import { topic, type OperationData, type OperationName, type OperationParams } from '../../protocols/contract.ts';
 import type { Checklist, ReliabilityReport } from '../../protocols/plan-schemas.ts';
 import { closeClient, rawClient, registerGear, removeDir, runOnair, simulate, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
@@ -118,8 +118,10 @@ describe('a scheduled show, unattended', () => {
     await ask('failover', { slot: 'studio-a/cam-wide', to: 'agent-a/cam-1', reason: 'back to the primary for the next show' });
     await waitUntil(() => controller.status().slots[0]!.active?.device === 'cam-1', 3_000, 'primary back on the slot');
     const before = eventsOf('preshow.checklist').length;
-    const startsAt = Date.now() + 5_000;
-    await ask('show.add', { id: 'late-news', studio: 'studio-a', startsAt, endsAt: startsAt + 1_000, slots: ['studio-a/cam-wide'], preShowMinutes: 4.5 / 60 });
+    // Air a minute away, its pre-show half a second away: the swap must be seen before air, and on a
+    // loaded machine a show 5 s away had gone on air before the assertion (seen at load average 27).
+    const startsAt = Date.now() + 60_000;
+    await ask('show.add', { id: 'late-news', studio: 'studio-a', startsAt, endsAt: startsAt + 1_000, slots: ['studio-a/cam-wide'], preShowMinutes: 59.5 / 60 });
     await waitUntil(() => eventsOf('preshow.checklist').length > before, 6_000, 'pre-show checklist');
     const checklist = await ask('preshow', { show: 'late-news' });
     expect(checklist.slots[0]).toMatchObject({ go: true, swapped: true, proposal: expect.stringContaining('put agent-b/cam-3 in place of agent-a/cam-1 before air') });
@@ -129,7 +131,7 @@ describe('a scheduled show, unattended', () => {
   });
 
   it('a wear limit passed is a maintenance-due item, once; a device never tested is due by its interval', async () => {
-    const { libraryProfile } = await import('../../test-support/catalog-setup.ts');
+    const { libraryProfile } = await import('../../studio-harness/catalog-setup.ts');
     const worn = { ...libraryProfile('simulated-light'), version: 2 };
     worn.maintenance = { intervalDays: 180, wearLimits: [{ metric: 'lampHours', max: 1_000, message: 'lamp at {value} h: past its rated 1000 h' }] };
     await ask('profile.add', { profile: worn });

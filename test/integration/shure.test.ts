@@ -1,18 +1,19 @@
 /** The shure driver against the ULX-D receiver simulator, over TCP on loopback and over a pty. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { withTimeout } from '../../lib/timeout.ts';
 import { createPtyPair } from '../../lib/serial/pty-pair.ts';
 import { createShureDriver, type ShureOptions } from '../../agent/drivers/shure/driver.ts';
 import type { Driver } from '../../agent/driver.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
-import { eventually } from './helpers.ts';
+import { cleanupAfterEach, eventually } from './helpers.ts';
 import { memoryKeptState } from '../../agent/kept-state.ts';
 
 const defaults: Omit<ShureOptions, 'host' | 'path'> = {
   port: 2202, baudRate: 9600, channel: 1, answerTimeoutMs: 150, meterRateMs: 100, reconnectAfterMissed: 3, lowBatteryBars: 1, lowRunTimeMinutes: 30, weakRfDbm: -85, muteControl: true,
 };
 
+const cleanup = cleanupAfterEach();
 let receiver: ShureReceiverSimulator;
 let driver: Driver;
 const probe = (ms = 500) => withTimeout('probe', ms, (signal) => driver.probe(signal));
@@ -22,12 +23,10 @@ describe('shure driver over TCP', () => {
   beforeEach(async () => {
     receiver = new ShureReceiverSimulator({ channels: 2 });
     const port = await receiver.listen(0);
+    cleanup.defer(() => receiver.stop());
     driver = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-1', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port, channel: 2 } });
+    cleanup.defer(() => driver.close());
     await driver.connect(AbortSignal.timeout(2_000));
-  });
-  afterEach(async () => {
-    await driver.close();
-    await receiver.stop();
   });
 
   it('reports transmitter, battery, gain and metered RF for its channel', async () => {
@@ -90,18 +89,15 @@ describe('shure driver over TCP', () => {
 describe('shure driver over a serial line', () => {
   it('works the same over RS-232 (a pty pair)', async () => {
     const pair = await createPtyPair();
+    cleanup.defer(() => pair.close());
     receiver = new ShureReceiverSimulator();
+    cleanup.defer(() => receiver.stop());
     await receiver.openSerial(pair.b);
     driver = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-1', log: silentLogger(), options: { ...defaults, path: pair.a } });
-    try {
-      await driver.connect(AbortSignal.timeout(2_000));
-      await eventually(async () => (await probe()).metrics.transmitter === 'ULXD2', 2_000, 'state over serial');
-      await expect(act('mute')).resolves.toEqual({ data: { muted: true } });
-    } finally {
-      await driver.close();
-      await receiver.stop();
-      await pair.close();
-    }
+    cleanup.defer(() => driver.close());
+    await driver.connect(AbortSignal.timeout(2_000));
+    await eventually(async () => (await probe()).metrics.transmitter === 'ULXD2', 2_000, 'state over serial');
+    await expect(act('mute')).resolves.toEqual({ data: { muted: true } });
   });
 });
 
@@ -109,12 +105,10 @@ describe('shure driver with a QLX-D (no AUDIO_MUTE)', () => {
   beforeEach(async () => {
     receiver = new ShureReceiverSimulator({ model: 'QLXD4' });
     const port = await receiver.listen(0);
+    cleanup.defer(() => receiver.stop());
     driver = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-q', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port, muteControl: false } });
+    cleanup.defer(() => driver.close());
     await driver.connect(AbortSignal.timeout(2_000));
-  });
-  afterEach(async () => {
-    await driver.close();
-    await receiver.stop();
   });
 
   it('as a backup it is ready when it answers; mute is refused with the reason, never sent', async () => {
@@ -126,11 +120,8 @@ describe('shure driver with a QLX-D (no AUDIO_MUTE)', () => {
 
   it('a driver that assumed mute control gets the receiver\'s REP ERR, as from the real QLX-D', async () => {
     const assuming = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-q2', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port: receiver.port, muteControl: true } });
+    cleanup.defer(() => assuming.close());
     await assuming.connect(AbortSignal.timeout(2_000));
-    try {
-      await expect(withTimeout('activate', 1_000, (signal) => assuming.execute('activate', {}, signal))).rejects.toThrow(/REP ERR/);
-    } finally {
-      await assuming.close();
-    }
+    await expect(withTimeout('activate', 1_000, (signal) => assuming.execute('activate', {}, signal))).rejects.toThrow(/REP ERR/);
   });
 });

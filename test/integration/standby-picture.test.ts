@@ -1,5 +1,5 @@
 /**
- * A hot standby's picture of the fleet (controller/standby-picture.ts) against a real aedes broker
+ * A hot standby's picture of the fleet (controller/pair/standby-picture.ts) against a real aedes broker
  * on an ephemeral port and a real agent: it stays current from the fleet's own messages, through a
  * broker restart longer than the reconnect intervals, and it says nothing on the broker — no command,
  * no slot state, no controller state: only its link checks, which nobody subscribes to.
@@ -8,15 +8,15 @@ import { Aedes } from 'aedes';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { stringify } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { encode } from '../../protocols/codec.ts';
 import { topic } from '../../protocols/contract.ts';
-import { LINK_CHECK_TOPIC } from '../../controller/bus.ts';
+import { LINK_CHECK_TOPIC } from '../../controller/broker/bus.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { StandbyPicture } from '../../controller/standby-picture.ts';
-import { closeClient, rawClient, simulate, startAgent, waitUntil } from './helpers.ts';
+import { StandbyPicture } from '../../controller/pair/standby-picture.ts';
+import { cleanupAfterEach, closeClient, rawClient, simulate, startAgent, waitUntil } from './helpers.ts';
 
 const SLOT = 'studio-a/cam-wide';
 
@@ -35,19 +35,17 @@ async function broker(port = 0) {
   return { url: `mqtt://127.0.0.1:${bound}`, port: bound, published, clients, close: () => new Promise<void>((resolve) => aedes.close(() => server.close(() => resolve()))) };
 }
 
-const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanup.splice(0).reverse()) await c().catch(() => undefined);
-});
+const cleanup = cleanupAfterEach();
 
 describe('a hot standby keeps its picture of the fleet', () => {
   it('stays current from the same messages the leader hears, through a 3.5 s broker restart, and publishes nothing to the fleet', async () => {
     let b = await broker();
-    cleanup.push(() => b.close());
+    cleanup.defer(() => b.close());
     const agent = await startAgent(b.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]);
-    cleanup.push(() => agent.stop());
+    cleanup.defer(() => agent.stop());
     // What a leader (term 4) has said: who leads, and the slot's retained state.
     const leaderSays = await rawClient(b.url);
+    cleanup.defer(() => closeClient(leaderSays));
     await leaderSays.publishAsync(topic.controllerState(), encode('controllerState', { online: true, ts: Date.now(), leader: { name: 'ctl-a', term: 4, since: Date.now() } }), { qos: 1, retain: true });
     const members = { primary: { agent: 'agent-a', device: 'cam-1' }, backups: [{ agent: 'agent-b', device: 'cam-2' }] };
     await leaderSays.publishAsync(topic.slot(SLOT), encode('slot', { slot: SLOT, state: 'ok', active: members.primary, ...members, members: [], params: {}, onAir: true, primaryAvailable: false, ts: Date.now(), term: 4 }), { qos: 1, retain: true });
@@ -55,9 +53,10 @@ describe('a hot standby keeps its picture of the fleet', () => {
 
     const config = parseControllerConfig(stringify({ name: 'ctl-b', broker: { embedded: false, url: b.url }, http: { enabled: false }, detection: { recoverAfterMs: 300 } }), '(test)');
     const picture = StandbyPicture.start({ config, secrets: {}, name: 'ctl-b', clock: systemClock, log: silentLogger() });
-    cleanup.push(() => picture.close());
+    cleanup.defer(() => picture.close());
     const status = () => picture.view().registry.status('agent-a', 'cam-1');
-    await waitUntil(() => picture.summary().agentsHeard === 1 && status() === 'ok', 10_000, 'the standby to hear the agent and its camera');
+    // The leader's retained state comes on its own subscription, in no order with the agent's messages.
+    await waitUntil(() => picture.summary().agentsHeard === 1 && status() === 'ok' && picture.summary().leader !== undefined, 10_000, 'the standby to hear the agent, its camera and the leader');
     expect(picture.summary()).toMatchObject({ connected: true, agents: 1, agentsHeard: 1, devices: 1, slots: 1, leader: { name: 'ctl-a', term: 4 } });
 
     // A failure while it stands by: in its picture as in the leader's.
@@ -91,14 +90,14 @@ describe('a hot standby keeps its picture of the fleet', () => {
 
   it("keeps a failover an agent made alone until a slot state shows it adopted, for a takeover to adopt", async () => {
     const b = await broker();
-    cleanup.push(() => b.close());
+    cleanup.defer(() => b.close());
     const config = parseControllerConfig(stringify({ name: 'ctl-b', broker: { embedded: false, url: b.url }, http: { enabled: false } }), '(test)');
     const picture = StandbyPicture.start({ config, secrets: {}, name: 'ctl-b', clock: systemClock, log: silentLogger() });
-    cleanup.push(() => picture.close());
+    cleanup.defer(() => picture.close());
     await waitUntil(() => picture.summary().connected, 5_000, 'the standby to connect');
     // An agent back from being cut off reports what it did alone, in its heartbeat, as on the wire.
     const agent = await rawClient(b.url);
-    cleanup.push(() => closeClient(agent));
+    cleanup.defer(() => closeClient(agent));
     const decision = { id: 'd-1', slot: SLOT, from: 'cam-1', to: 'cam-2', at: Date.now(), reason: 'cam-1 failed' };
     await agent.publishAsync(topic.agentState('agent-a'), encode('agentState', { online: true, session: 2, ts: Date.now(), devices: ['cam-1', 'cam-2'] }), { qos: 1, retain: true });
     await agent.publishAsync(topic.heartbeat('agent-a'), encode('heartbeat', { session: 2, ts: Date.now(), uptimeMs: 5, decisions: [decision] }), { qos: 1, retain: false });

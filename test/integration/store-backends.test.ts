@@ -8,12 +8,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { systemClock } from '../../lib/clock.ts';
-import { Store, type StoreHooks } from '../../controller/store.ts';
-import { Leadership } from '../../controller/leadership.ts';
-import { openPostgresStore } from '../../controller/store-postgres.ts';
+import { Store, type StoreHooks } from '../../controller/store/store.ts';
+import { Leadership } from '../../controller/pair/leadership.ts';
+import { openPostgresStore } from '../../controller/store/store-postgres.ts';
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { removeDir, tempDir, waitUntil } from './helpers.ts';
-import type { Change } from '../../controller/pg-mirror.ts';
+import type { Change } from '../../controller/store/pg-mirror.ts';
 import pg from 'pg';
 
 interface Backend {

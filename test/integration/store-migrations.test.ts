@@ -5,13 +5,12 @@
  */
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion } from '../../controller/migrations.ts';
-import { Store } from '../../controller/store.ts';
-import { removeDir, tempDir } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion } from '../../controller/store/migrations.ts';
+import { Store } from '../../controller/store/store.ts';
+import { cleanupAfterEach } from './helpers.ts';
 
-let dir: string;
-afterEach(() => removeDir(dir));
+const cleanup = cleanupAfterEach();
 
 /** The tables as OnAir 0.1 created them, before versioning (no events_type index, no mosquitto_hash). */
 function legacyDatabase(file: string): void {
@@ -33,7 +32,7 @@ function legacyDatabase(file: string): void {
 
 describe('the database schema and its migrations', () => {
   it('opens a database from before versioning: migrated, its valid events read back typed, the others reported', async () => {
-    dir = tempDir();
+    const dir = cleanup.tempDir();
     legacyDatabase(path.join(dir, 'onair.sqlite'));
     const corrupt: string[] = [];
     const migrated: string[][] = [];
@@ -66,7 +65,7 @@ describe('the database schema and its migrations', () => {
   });
 
   it('refuses a database from a newer OnAir without touching it', () => {
-    dir = tempDir();
+    const dir = cleanup.tempDir();
     const file = path.join(dir, 'onair.sqlite');
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
@@ -78,7 +77,7 @@ describe('the database schema and its migrations', () => {
   });
 
   it('a migration that fails leaves the database at the last version that completed', () => {
-    dir = tempDir();
+    const dir = cleanup.tempDir();
     const db = new Database(path.join(dir, 'onair.sqlite'));
     const failing = [MIGRATIONS[0]!, { version: 2, description: 'breaks half-way', up: (d: Database.Database) => (d.exec('CREATE TABLE half (x)'), d.exec('SELECT nonsense FROM nowhere')) }];
     expect(() => migrate(db, undefined, failing)).toThrow(/no such table: nowhere/);

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
-import { registerStudio } from '../../test-support/catalog-setup.ts';
+import { request, withController, type RequestOptions } from '../../client/request-client.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';

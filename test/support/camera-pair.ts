@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Agent } from '../../agent/agent.ts';
-import type { Controller } from '../../controller/controller.ts';
+import type { ControllerWithHttp as Controller } from '../../controller/http/attach.ts';
 import type { Role } from '../../protocols/access.ts';
 import { registerGear, removeDir, startAgent, startController, tempDir, waitUntil } from '../integration/helpers.ts';
 

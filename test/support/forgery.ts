@@ -5,7 +5,7 @@
  */
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { request, withController, type RequestOptions } from '../../cli/request-client.ts';
+import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { connectMqtt, endMqtt } from '../../lib/mqtt-connection.ts';
 import { registerGear, startAgent, testClientId, waitUntil } from '../integration/helpers.ts';

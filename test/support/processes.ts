@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { onairBin } from '../../lib/paths.ts';
-import { MOSQUITTO_USER, systemUser } from '../../controller/mosquitto-files.ts';
+import { MOSQUITTO_USER, systemUser } from '../../controller/broker/mosquitto-files.ts';
 import { TEST_RIG_SECRET, agentLogin, inStore, rigUrl } from './rig.ts';
 
 export async function freePort(): Promise<number> {

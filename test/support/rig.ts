@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { clientIdFor } from '../../protocols/access.ts';
 import { systemClock } from '../../lib/clock.ts';
-import { Store } from '../../controller/store.ts';
+import { Store } from '../../controller/store/store.ts';
 
 export const TEST_RIG = 'controller/test-rig';
 /** One secret per test process: a controller restarted on the same data keeps accepting the rig's clients. */

@@ -17,7 +17,7 @@ function importsOf(file: string): string[] {
 }
 
 describe('architecture', () => {
-  // Every rule the README's code layout states: agent and controller apart; the contract, the
+  // Every rule docs/architecture.md ("Layering rules") states: agent and controller apart; the contract, the
   // libraries and the simulators beneath them; no production code loading simulators, CLI or tests.
   it.each([
     ['agent', 'controller'],
@@ -38,13 +38,29 @@ describe('architecture', () => {
     ['simulators', 'agent'],
     ['simulators', 'controller'],
     ['simulators', 'cli'],
-    ...['agent', 'controller', 'protocols', 'lib', 'simulators', 'cli', 'test-support'].map((d) => [d, 'test']),
+    // The CLI is a front end: only bin/ (and the tests of the CLI itself) load it. The contract's client
+    // (client/) is what the CLI, the harness, the bench and the tests share.
+    ...['client', 'studio-harness', 'bench'].map((d) => [d, 'cli']),
+    ['client', 'controller'],
+    ['client', 'agent'],
+    ...['agent', 'controller', 'protocols', 'lib', 'simulators', 'cli', 'client', 'studio-harness'].map((d) => [d, 'test']),
     // The harness the demo, the tests and the bench share: no product code loads it, and it does not
     // load the demo, so the demo is free to change.
-    ...['agent', 'controller', 'protocols', 'lib', 'simulators'].map((d) => [d, 'test-support']),
-    ['test-support', 'cli/demo'],
+    ...['agent', 'controller', 'protocols', 'lib', 'simulators', 'client'].map((d) => [d, 'studio-harness']),
+    ['studio-harness', 'cli/demo'],
     ['test', 'cli/demo'],
     ['bench', 'cli/demo'],
+    // The controller's rooms (docs/architecture.md): the decision-making core never reaches the HTTP side,
+    // and the store keeps rows without knowing the fleet's logic.
+    ['controller/fleet', 'controller/http'],
+    ['controller/failover', 'controller/http'],
+    ['controller/store', 'controller/fleet'],
+    ['controller/store', 'controller/failover'],
+    ['controller/store', 'controller/http'],
+    ['controller/broker', 'controller/http'],
+    ['controller/plan', 'controller/http'],
+    ['controller/pair', 'controller/http'],
+    ['controller/identity', 'controller/http'],
   ])('%s/ never imports %s/', (from, forbidden) => {
     const offenders = sources(path.join(root, from)).flatMap((file) =>
       importsOf(file)
@@ -54,8 +70,19 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps the controller in rooms, its wiring at its root, and nothing of it reaches http/ (the HTTP side starts on its face: controller/http/attach.ts)', () => {
+    const controller = path.join(root, 'controller');
+    const rooms = readdirSync(controller).filter((name) => statSync(path.join(controller, name)).isDirectory());
+    expect(rooms.sort()).toEqual(['broker', 'failover', 'fleet', 'http', 'identity', 'pair', 'plan', 'store']);
+    const http = path.join(controller, 'http') + path.sep;
+    const offenders = sources(controller)
+      .filter((file) => !file.startsWith(http))
+      .flatMap((file) => importsOf(file).filter((t) => t.startsWith(http)).map((t) => `${path.relative(root, file)} → ${path.relative(root, t)}`));
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps source files under ~400 lines', () => {
-    const long = ['agent', 'controller', 'protocols', 'lib', 'cli', 'simulators', 'test-support', 'bench']
+    const long = ['agent', 'controller', 'protocols', 'lib', 'cli', 'client', 'simulators', 'studio-harness', 'bench']
       .flatMap((d) => sources(path.join(root, d)))
       .map((f) => [path.relative(root, f), readFileSync(f, 'utf8').split('\n').length] as const)
       .filter(([, lines]) => lines > 420);

@@ -1,12 +1,12 @@
 /**
- * A broker connection dialled ahead (controller/broker-link.ts dialBroker: a new leader dials at its
+ * A broker connection dialled ahead (controller/broker/broker-link.ts dialBroker: a new leader dials at its
  * term, while it loads its state) is connected before the controller gives its connect handlers:
  * they must still run once for that connect, or the new leader would never announce itself.
  */
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { mqttBus } from '../../controller/bus.ts';
+import { mqttBus } from '../../controller/broker/bus.ts';
 
 const fakeClient = (connected: boolean): MqttClient & { connected: boolean } => Object.assign(new EventEmitter(), { connected }) as unknown as MqttClient & { connected: boolean };
 

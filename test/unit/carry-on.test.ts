@@ -3,11 +3,13 @@ import { ManualClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { CarryOn } from '../../agent/carry-on.ts';
 import type { LocalSlot } from '../../protocols/device-config.ts';
-import type { LocalDecision, SlotState } from '../../protocols/schemas.ts';
+import type { DeviceStatus, LocalDecision, SlotState } from '../../protocols/schemas.ts';
 
 const SLOT: LocalSlot = {
   id: 'studio-a/cam',
   failAfterProbes: 2,
+  recoverAfterMs: 10_000,
+  healthDeadlineMs: 15_000,
   members: ['cam-1', 'cam-2', 'cam-3'].map((device) => ({ device, activate: { action: 'recall-preset', params: { preset: 1 } }, standby: { action: 'standby', params: {} } })),
 };
 
@@ -26,6 +28,9 @@ function slotState(active: string | null, onAir = true): SlotState {
     ts: 0,
   };
 }
+
+/** A runner's health report: `failures` failed probes in a row (the runner's count). */
+const report = (status: DeviceStatus, failures = 0) => ({ status, consecutiveFailures: failures, checks: [{ name: 'probe', status, latencyMs: 1 }] });
 
 function setup(o: { refuse?: string[]; kept?: LocalDecision[] } = {}) {
   const clock = new ManualClock(1_000);
@@ -47,15 +52,19 @@ function setup(o: { refuse?: string[]; kept?: LocalDecision[] } = {}) {
   carryOn.onLink(true);
   carryOn.onControllerState(true);
   carryOn.onSlotState(slotState('cam-1'));
-  for (const cam of ['cam-1', 'cam-2', 'cam-3']) carryOn.onHealth(cam, 'ok');
+  for (const cam of ['cam-1', 'cam-2', 'cam-3']) carryOn.onHealth(cam, report('ok'));
   const flush = () => new Promise((r) => setTimeout(r, 0));
-  return { clock, carryOn, ran, reported, flush };
+  /** `n` failed probes in a row, as the runner reports them. */
+  const down = (cam: string, n = 2, status: DeviceStatus = 'offline') => {
+    for (let i = 1; i <= n; i += 1) carryOn.onHealth(cam, report(status, i));
+  };
+  return { clock, carryOn, ran, reported, flush, down };
 }
 
 describe('an agent carrying on alone', () => {
   it('does nothing while the controller is in reach, however the gear fails', async () => {
     const s = setup();
-    for (let i = 0; i < 5; i += 1) s.carryOn.onHealth('cam-1', 'failed');
+    s.down('cam-1', 5, 'failed');
     s.clock.advance(60_000);
     s.carryOn.tick();
     await s.flush();
@@ -66,30 +75,33 @@ describe('an agent carrying on alone', () => {
     const s = setup();
     s.carryOn.onLink(false);
     s.clock.advance(2_999);
-    s.carryOn.onHealth('cam-1', 'failed');
-    s.carryOn.onHealth('cam-1', 'failed');
+    s.down('cam-1', 2, 'failed');
     await s.flush();
     expect(s.ran, 'not alone yet: a standby controller may be taking over').toEqual([]);
     s.clock.advance(1);
     s.carryOn.tick();
     await s.flush();
     expect(s.ran).toEqual(['cam-2:recall-preset', 'cam-1:standby']);
-    expect(s.reported.at(-1)).toMatchObject([{ slot: SLOT.id, from: 'cam-1', to: 'cam-2', reason: 'cam-1 failed (2 probes in a row)' }]);
-    s.carryOn.onHealth('cam-1', 'failed');
+    expect(s.reported.at(-1)).toMatchObject([{ slot: SLOT.id, from: 'cam-1', to: 'cam-2', reason: 'cam-1 failed (2 failed probes in a row: probe: failed)' }]);
+    s.carryOn.onHealth('cam-1', report('failed', 3));
     s.carryOn.tick();
     await s.flush();
     expect(s.ran, 'one decision per failure').toHaveLength(2);
   });
 
-  it('waits for failAfterProbes, acts on offline at once, skips a slot not on air', async () => {
+  it('waits for failAfterProbes, offline included (a reconnecting driver says offline once), skips a slot not on air', async () => {
     const s = setup();
     s.carryOn.onControllerState(false); // the controller's will
     s.clock.advance(5_000);
-    s.carryOn.onHealth('cam-1', 'failed');
+    s.carryOn.onHealth('cam-1', report('offline', 1));
     await s.flush();
-    expect(s.ran).toEqual([]);
+    expect(s.ran, 'one offline report: a suspicion, as for the controller').toEqual([]);
+    s.carryOn.onHealth('cam-1', report('ok'));
+    s.carryOn.onHealth('cam-1', report('failed', 1));
+    await s.flush();
+    expect(s.ran, 'the count starts again after a good probe').toEqual([]);
     s.carryOn.onSlotState(slotState('cam-1', false));
-    s.carryOn.onHealth('cam-1', 'offline');
+    s.carryOn.onHealth('cam-1', report('offline', 2));
     await s.flush();
     expect(s.ran, 'not on air: nothing to keep on air').toEqual([]);
     s.carryOn.onSlotState(slotState('cam-1', true));
@@ -98,34 +110,44 @@ describe('an agent carrying on alone', () => {
     expect(s.ran).toEqual(['cam-2:recall-preset', 'cam-1:standby']);
   });
 
-  it('goes back to a member that failed while alone only when no other can go live, and tries the next when a backup refuses', async () => {
+  it('takes a member that failed again only after recoverAfterMs healthy, then in slot order, as the controller; tries the next when a backup refuses', async () => {
     const s = setup({ refuse: ['cam-2'] });
     s.carryOn.onLink(false);
     s.clock.advance(3_000);
-    s.carryOn.onHealth('cam-1', 'offline');
+    s.down('cam-1');
     await s.flush();
     expect(s.ran).toEqual(['cam-2:recall-preset', 'cam-3:recall-preset', 'cam-1:standby']);
-    s.carryOn.onHealth('cam-1', 'ok'); // the primary is back: no switch back while cam-3 is live
+    s.carryOn.onHealth('cam-1', report('ok')); // the primary answers again: not trusted yet, and no switch back while cam-3 is live
     await s.flush();
     expect(s.ran).toHaveLength(3);
-    s.carryOn.onHealth('cam-3', 'offline');
+    s.down('cam-3');
     await s.flush();
-    expect(s.ran.slice(3), 'cam-1 failed while alone: tried after cam-2, before staying on a dead camera').toEqual(['cam-2:recall-preset', 'cam-1:recall-preset', 'cam-3:standby']);
+    expect(s.ran.slice(3), 'cam-1 has not been healthy for recoverAfterMs: only cam-2 is tried').toEqual(['cam-2:recall-preset']);
+    s.clock.advance(9_999);
+    s.carryOn.tick(); // (cam-2 is tried again every 5 s)
+    await s.flush();
+    expect(s.ran.filter((x) => x.startsWith('cam-1:recall')), 'cam-1 still waiting out recoverAfterMs').toEqual([]);
+    s.clock.advance(1);
+    s.carryOn.tick(); // cam-1 healthy for 10 s: it counts again, and the slot takes it at once
+    await s.flush();
+    expect(s.ran.slice(-2)).toEqual(['cam-1:recall-preset', 'cam-3:standby']);
   });
 
-  it('a slot nothing could take over takes a member the moment it comes back degraded', async () => {
+  it('a slot nothing could take over takes a member the moment it counts again, degraded included', async () => {
     const s = setup();
     s.carryOn.onLink(false);
     s.clock.advance(3_000);
-    s.carryOn.onHealth('cam-3', 'offline');
-    s.carryOn.onHealth('cam-1', 'offline'); // the primary dies: cam-2 goes live…
+    s.down('cam-3');
+    s.down('cam-1'); // the primary dies: cam-2 goes live…
     await s.flush();
     expect(s.ran).toEqual(['cam-2:recall-preset', 'cam-1:standby']);
-    s.carryOn.onHealth('cam-2', 'offline'); // …and hangs: nothing left (retried in 5 s)
+    s.down('cam-2'); // …and hangs: nothing left (retried in 5 s)
     await s.flush();
     expect(s.ran).toHaveLength(2);
-    s.clock.advance(100);
-    s.carryOn.onHealth('cam-1', 'degraded'); // the primary answers again, degraded: taken now, not in 5 s
+    s.clock.advance(2_000);
+    s.carryOn.onHealth('cam-1', report('degraded')); // the primary answers again, degraded: taken once it held for recoverAfterMs
+    s.clock.advance(10_000);
+    s.carryOn.tick();
     await s.flush();
     expect(s.ran.slice(2)).toEqual(['cam-1:recall-preset', 'cam-2:standby']);
     expect(s.reported.at(-1)?.at(-1)).toMatchObject({ from: 'cam-2', to: 'cam-1' });
@@ -135,7 +157,7 @@ describe('an agent carrying on alone', () => {
     const s = setup();
     s.carryOn.onLink(false);
     s.clock.advance(3_000);
-    s.carryOn.onHealth('cam-1', 'offline');
+    s.down('cam-1');
     await s.flush();
     expect(s.carryOn.pending()).toHaveLength(1);
     s.carryOn.onLink(true);
@@ -152,8 +174,8 @@ describe('an agent carrying on alone', () => {
     expect(s.carryOn.pending()).toEqual(kept);
     s.carryOn.onLink(false);
     s.clock.advance(3_000);
-    s.carryOn.onHealth('cam-2', 'offline');
+    s.down('cam-2');
     await s.flush();
-    expect(s.ran[0]).toBe('cam-3:recall-preset');
+    expect(s.ran[0], 'cam-1 failed before the restart: it must prove itself healthy first').toBe('cam-3:recall-preset');
   });
 });

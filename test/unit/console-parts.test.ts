@@ -1,8 +1,8 @@
 /** The console's pure parts, with an injected clock: sessions, the live feed, the health history, severities, report figures. */
 import { describe, expect, it } from 'vitest';
-import { ConsoleSessions } from '../../controller/console-sessions.ts';
-import { HealthHistory } from '../../controller/health-history.ts';
-import { LiveFeed, type LiveSink } from '../../controller/live-feed.ts';
+import { ConsoleSessions } from '../../controller/http/console-sessions.ts';
+import { HealthHistory } from '../../controller/fleet/health-history.ts';
+import { LiveFeed, type LiveSink } from '../../controller/http/live-feed.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { eventSeverity, isAcknowledgeable } from '../../protocols/event-severity.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';

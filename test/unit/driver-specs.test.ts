@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtInDrivers } from '../../agent/drivers/index.ts';
-import { DRIVER_SPECS } from '../../protocols/drivers/index.ts';
+import { DRIVER_NAMES, DRIVER_SPECS } from '../../protocols/drivers/index.ts';
 import { actionProblems, stepParams } from '../../protocols/drivers/checks.ts';
 
 describe('driver facts (protocols/drivers)', () => {
@@ -15,6 +15,16 @@ describe('driver facts (protocols/drivers)', () => {
       expect(entry.actions).toBe(spec.actions);
       expect(entry.metrics).toBe(spec.metrics);
     }
+  });
+
+  it('are run by the agent under their own names, every one', () => {
+    expect([...builtInDrivers().keys()].sort()).toEqual([...DRIVER_NAMES].sort());
+  });
+
+  it('make a driver a program switcher only with the failover engine’s take', () => {
+    const switchers = [...DRIVER_SPECS.values()].filter((s) => s.programSource);
+    expect(switchers.map((s) => s.name).sort()).toEqual(['atem', 'obs']);
+    for (const spec of switchers) expect(spec.actions, spec.name).toContain('program-take');
   });
 
   it('check a name against the device’s options, and a misspelt parameter against the known ones', () => {

@@ -1,7 +1,8 @@
 /** The failover engine with fakes around it: every dependency recorded, the fleet view and answers under the test's control. */
 import { ManualClock, type Clock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
-import { FailoverEngine, type FailoverEvent, type FleetView, type SlotDefinition } from '../../controller/failover-engine.ts';
+import { FailoverEngine, type FailoverEvent, type SlotDefinition } from '../../controller/failover/failover-engine.ts';
+import type { FleetView } from '../../controller/fleet/fleet.ts';
 import type { CommandResult, DeviceRef, DeviceStatus, SlotState } from '../../protocols/schemas.ts';
 
 export const ref = (agent: string, device: string): DeviceRef => ({ agent, device });

@@ -1,6 +1,6 @@
 /** The engine decides only on what the controller can see, and stops cleanly. */
 import { describe, expect, it } from 'vitest';
-import { FailoverRefused } from '../../controller/failover-engine.ts';
+import { FailoverRefused } from '../../controller/failover/failover-engine.ts';
 import { CAM, harness, lastState, types } from './failover-harness.ts';
 
 describe('failover engine: what the controller can see', () => {

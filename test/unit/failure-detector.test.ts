@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type DeviceTrack } from '../../controller/failure-detector.ts';
+import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type DeviceTrack } from '../../controller/fleet/failure-detector.ts';
 import type { DeviceStatus } from '../../protocols/schemas.ts';
 
 const T: DetectionThresholds = { failAfterProbes: 3, recoverAfterMs: 5_000, healthDeadlineMs: 2_000, heartbeatDeadlineMs: 1_000 };

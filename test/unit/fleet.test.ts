@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Fleet } from '../../controller/fleet.ts';
-import type { Bus } from '../../controller/bus.ts';
-import { DEFAULT_THRESHOLDS } from '../../controller/failure-detector.ts';
-import { Registry } from '../../controller/registry.ts';
+import { Fleet } from '../../controller/fleet/fleet.ts';
+import type { Bus } from '../../controller/broker/bus.ts';
+import { DEFAULT_THRESHOLDS } from '../../controller/fleet/failure-detector.ts';
+import { Registry } from '../../controller/fleet/registry.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import type { DeviceHealth } from '../../protocols/schemas.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, inRanges, planPeriod } from '../../controller/history-days.ts';
+import { DAY_MS, inRanges, planPeriod } from '../../controller/store/history-days.ts';
 
 const D = DAY_MS;
 describe('a report period split into summarized days and the rest', () => {

@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pbkdf2Sync, randomBytes, scryptSync } from 'node:crypto';
-import { Identities, KDF } from '../../controller/identities.ts';
-import { LOCKOUT, LoginLockout } from '../../controller/login-lockout.ts';
-import { mosquittoFiles } from '../../controller/mosquitto-files.ts';
+import { Identities, KDF } from '../../controller/identity/identities.ts';
+import { LOCKOUT, LoginLockout } from '../../controller/identity/login-lockout.ts';
+import { mosquittoFiles } from '../../controller/broker/mosquitto-files.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
-import { MIGRATIONS, migrate } from '../../controller/migrations.ts';
+import { MIGRATIONS, migrate } from '../../controller/store/migrations.ts';
 
 let dir: string;
 let db: Database.Database;

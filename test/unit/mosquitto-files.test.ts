@@ -2,7 +2,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mosquittoFiles, parseListener, writeMosquittoFiles } from '../../controller/mosquitto-files.ts';
+import { mosquittoFiles, parseListener, writeMosquittoFiles } from '../../controller/broker/mosquitto-files.ts';
 import { removeDir, tempDir } from '../integration/helpers.ts';
 
 let dir = '';

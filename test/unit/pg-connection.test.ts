@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { pgClientConfig, withPassword } from '../../controller/pg-connection.ts';
+import { pgClientConfig, withPassword } from '../../controller/store/pg-connection.ts';
 
 describe('PostgreSQL connection settings', () => {
   it('a password read from passwordFile/passwordEnv applies to a password-less URL (node-postgres lets the URL override the option)', () => {

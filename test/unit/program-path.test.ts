@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProgramPath } from '../../controller/program-path.ts';
+import { ProgramPath } from '../../controller/failover/program-path.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Registry } from '../../controller/registry.ts';
-import { DEFAULT_THRESHOLDS } from '../../controller/failure-detector.ts';
+import { Registry } from '../../controller/fleet/registry.ts';
+import { DEFAULT_THRESHOLDS } from '../../controller/fleet/failure-detector.ts';
 import type { DeviceHealth } from '../../protocols/schemas.ts';
 
 const live = (now: number) => ({ now, live: true });

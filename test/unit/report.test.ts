@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../controller/report.ts';
+import { buildReport } from '../../controller/plan/report.ts';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { EVENT_SCHEMAS, type ControllerEvent, type EventOf, type EventTypeName } from '../../protocols/events.ts';
 

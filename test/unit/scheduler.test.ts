@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueWork, occurrences } from '../../controller/scheduler.ts';
+import { dueWork, occurrences } from '../../controller/plan/scheduler.ts';
 import type { Schedule, Show } from '../../protocols/plan-schemas.ts';
 
 const T = Date.UTC(2026, 10, 26, 19, 0); // a show at 19:00 UTC

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../lib/clock.ts';
-import { SelfTestRunner, judge } from '../../controller/self-test.ts';
+import { SelfTestRunner, judge } from '../../controller/plan/self-test.ts';
 import type { EquipmentProfile } from '../../protocols/profile.ts';
 import type { CommandResult, DeviceRef, Params } from '../../protocols/schemas.ts';
 

@@ -3,8 +3,8 @@
  * standby kept (Registry.adopt) and the last leader's published slot states (FailoverEngine.adoptPublished).
  */
 import { describe, expect, it } from 'vitest';
-import { Registry } from '../../controller/registry.ts';
-import { DEFAULT_THRESHOLDS } from '../../controller/failure-detector.ts';
+import { Registry } from '../../controller/fleet/registry.ts';
+import { DEFAULT_THRESHOLDS } from '../../controller/fleet/failure-detector.ts';
 import type { DeviceHealth, SlotState } from '../../protocols/schemas.ts';
 import { CAM, harness, ref, types } from './failover-harness.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StreamWatch } from '../../controller/stream-watch.ts';
-import type { NewEvent } from '../../controller/store.ts';
+import { StreamWatch } from '../../controller/failover/stream-watch.ts';
+import type { NewEvent } from '../../protocols/events.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import type { DeviceHealth, DeviceRef } from '../../protocols/schemas.ts';
 

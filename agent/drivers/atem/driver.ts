@@ -7,6 +7,7 @@
 import { atemSpec } from '../../../protocols/drivers/atem.ts';
 import type { HealthCheck, Params } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
+import { decideProgramTake } from '../program-take.ts';
 import { AtemSession } from './session.ts';
 import { checkMixEffect, inputOf, metricsOf } from './vocabulary.ts';
 
@@ -80,20 +81,17 @@ export function createAtemDriver(): DriverDefinition<typeof atemSpec.optionsSche
         close: () => session.close(),
       };
 
-      /** The failover's take: only while program shows `from`; else a preview holding `from` moves to `to`. */
+      /** The failover's take (see program-take.ts): `from` and `to` on one M/E. */
       async function programTake(toText: string, fromText: string | undefined, signal: AbortSignal): Promise<Params> {
         const to = inputOf(toText);
         const from = fromText === undefined ? undefined : inputOf(fromText);
         if (from && from.me !== to.me) throw new Error(`${fromText} and ${toText} are on different M/E buses`);
         checkMixEffect(session.state, to.me);
         const now = program(to.me);
-        if (!from || now === from.input) return { cut: true, from: `input:${now}`, program: `input:${await take(to.me, to.input, signal)}` };
-        let previewMoved = false;
-        if (preview(to.me) === from.input) {
-          await session.send('change preview', (a) => a.changePreviewInput(to.input, to.me), signal);
-          previewMoved = true;
-        }
-        return { cut: false, program: `input:${now}`, previewMoved };
+        const decision = decideProgramTake({ program: now, preview: preview(to.me) }, from?.input);
+        if (decision.cut) return { cut: true, from: `input:${now}`, program: `input:${await take(to.me, to.input, signal)}` };
+        if (decision.movePreview) await session.send('change preview', (a) => a.changePreviewInput(to.input, to.me), signal);
+        return { cut: false, program: `input:${now}`, previewMoved: decision.movePreview };
       }
     },
   };

@@ -11,6 +11,7 @@ import type { HealthCheck, Params } from '../../../protocols/schemas.ts';
 import { readSecret } from '../../../lib/secret.ts';
 import { sleep } from '../../../lib/timeout.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
+import { decideProgramTake } from '../program-take.ts';
 import { ObsRequestError, ObsSession } from './session.ts';
 import { RequestStatus, SKIP_WINDOW_MS, explainRefusal, metricsOf, takeSteps, type ObsReading } from './vocabulary.ts';
 
@@ -141,27 +142,23 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
         close: () => session.close(),
       };
 
-      /**
-       * The failover engine's take: cut to `to` only while program shows `from` (the failed member);
-       * if the director is elsewhere, nothing airs, and a preview holding `from` is moved to `to`.
-       */
+      /** The failover engine's take (see program-take.ts): scenes by name. */
       async function programTake(toText: string, fromText: string | undefined, signal: AbortSignal): Promise<Params> {
         const to = sceneOf(toText);
         const from = fromText === undefined ? undefined : sceneOf(fromText);
         const scenes = await session.call('GetSceneList', undefined, signal);
         const studio = (await session.call('GetStudioModeEnabled', undefined, signal)).studioModeEnabled;
         const program = scenes.currentProgramSceneName;
-        if (from === undefined || program === from) return { cut: true, from: program, program: await take(to, signal) };
-        let previewMoved = false;
-        if (studio && scenes.currentPreviewSceneName === from) {
+        const decision = decideProgramTake({ program, preview: studio ? scenes.currentPreviewSceneName : undefined }, from);
+        if (decision.cut) return { cut: true, from: program, program: await take(to, signal) };
+        if (decision.movePreview) {
           try {
             await session.call('SetCurrentPreviewScene', { sceneName: to }, signal);
           } catch (err) {
             throw explained(err, { scene: to });
           }
-          previewMoved = true;
         }
-        return { cut: false, program, previewMoved };
+        return { cut: false, program, previewMoved: decision.movePreview };
       }
     },
   };

@@ -5,15 +5,15 @@
  * widget once went to black 150 ms after it answered again.
  */
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../lib/clock.ts';
 import { silentLogger } from '../../../lib/logger.ts';
 import { createPtyPair, type PtyPair } from '../../../lib/serial/pty-pair.ts';
 import { DeviceRunner } from '../../../agent/device-runner.ts';
-import { createDmxDriver } from '../../../agent/drivers/enttec/driver.ts';
+import { createDmxDriver } from '../../../agent/drivers/dmx/driver.ts';
 import { fileKeptState, type KeptState } from '../../../agent/kept-state.ts';
-import { EnttecWidgetSimulator } from '../../../simulators/enttec-widget.ts';
-import { removeDir, tempDir, waitUntil } from '../helpers.ts';
+import { EnttecWidgetSimulator } from '../../../simulators/dmx-widget.ts';
+import { cleanupAfterEach, waitUntil } from '../helpers.ts';
 
 const KEY = [255, 200, 100, 0];
 const FILL = [64, 64, 64, 64];
@@ -22,18 +22,14 @@ let widget: EnttecWidgetSimulator;
 let dir: string;
 let runners: DeviceRunner[] = [];
 
-afterEach(async () => {
-  for (const r of runners) await r.stop();
-  runners = [];
-  await widget.stop();
-  await pair.close();
-  removeDir(dir);
-});
+const cleanup = cleanupAfterEach();
 
 async function rig(): Promise<void> {
-  dir = tempDir();
+  dir = cleanup.tempDir();
   pair = await createPtyPair();
+  cleanup.defer(() => pair.close());
   widget = new EnttecWidgetSimulator(pair.b, [{ uid: '7ff0:00000101', startAddress: 1, footprint: 4 }, { uid: '7ff0:00000102', startAddress: 9, footprint: 4 }]);
+  cleanup.defer(() => widget.stop());
   await widget.start();
 }
 
@@ -54,7 +50,10 @@ function fixtures(state: KeptState): DeviceRunner[] {
       publish: () => undefined,
     });
   runners = [make('key-1', 1, '7ff0:00000101'), make('fill-1', 9, '7ff0:00000102')];
-  for (const r of runners) r.start();
+  for (const r of runners) {
+    r.start();
+    cleanup.defer(() => r.stop());
+  }
   return runners;
 }
 

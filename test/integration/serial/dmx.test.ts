@@ -1,14 +1,15 @@
 /** The dmx driver against the Enttec widget simulator with RDM fixtures, over a real pty pair. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../lib/logger.ts';
 import { withTimeout } from '../../../lib/timeout.ts';
 import { createPtyPair, type PtyPair } from '../../../lib/serial/pty-pair.ts';
-import { createDmxDriver, type DmxOptions } from '../../../agent/drivers/enttec/driver.ts';
+import { createDmxDriver, type DmxOptions } from '../../../agent/drivers/dmx/driver.ts';
 import type { Driver } from '../../../agent/driver.ts';
-import { EnttecWidgetSimulator } from '../../../simulators/enttec-widget.ts';
-import { eventually } from '../helpers.ts';
+import { EnttecWidgetSimulator } from '../../../simulators/dmx-widget.ts';
+import { cleanupAfterEach, eventually } from '../helpers.ts';
 import { memoryKeptState, type KeptState } from '../../../agent/kept-state.ts';
 
+const cleanup = cleanupAfterEach();
 let pair: PtyPair;
 let widget: EnttecWidgetSimulator;
 let key: Driver;
@@ -24,23 +25,20 @@ const act = (d: Driver, action: string, params: Record<string, unknown> = {}) =>
 
 beforeEach(async () => {
   pair = await createPtyPair();
+  cleanup.defer(() => pair.close());
   widget = new EnttecWidgetSimulator(pair.b, [
     { uid: '7ff0:00000101', startAddress: 1, footprint: 4, lampHours: 2_100 },
     { uid: '7ff0:00000102', startAddress: 9, footprint: 4 },
   ]);
+  cleanup.defer(() => widget.stop());
   await widget.start();
   state = memoryKeptState();
   key = createDmxDriver().create({ state, deviceId: 'key-1', log: silentLogger(), options: options({ uid: '7ff0:00000101', lampRatedHours: 2_000 }) });
   fill = createDmxDriver().create({ state, deviceId: 'fill-1', log: silentLogger(), options: options({ uid: '7ff0:00000102', address: 9 }) });
+  cleanup.defer(() => fill.close());
+  cleanup.defer(() => key.close());
   await key.connect(AbortSignal.timeout(2_000));
   await fill.connect(AbortSignal.timeout(2_000));
-});
-
-afterEach(async () => {
-  await key.close();
-  await fill.close();
-  await widget.stop();
-  await pair.close();
 });
 
 describe('dmx driver over a pty', () => {

@@ -1,14 +1,15 @@
 /** The firmata driver (johnny-five + firmata-io over serialport 13) against the Firmata board simulator over a pty. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../lib/logger.ts';
 import { withTimeout } from '../../../lib/timeout.ts';
 import { createPtyPair, type PtyPair } from '../../../lib/serial/pty-pair.ts';
 import { createFirmataDriver } from '../../../agent/drivers/firmata/driver.ts';
 import type { Driver } from '../../../agent/driver.ts';
 import { FirmataBoardSimulator } from '../../../simulators/firmata-board.ts';
-import { eventually } from '../helpers.ts';
+import { cleanupAfterEach, eventually } from '../helpers.ts';
 import { memoryKeptState } from '../../../agent/kept-state.ts';
 
+const cleanup = cleanupAfterEach();
 let pair: PtyPair;
 let board: FirmataBoardSimulator;
 let driver: Driver;
@@ -17,7 +18,9 @@ const act = (action: string, params: Record<string, unknown> = {}) => withTimeou
 
 beforeEach(async () => {
   pair = await createPtyPair();
+  cleanup.defer(() => pair.close());
   board = new FirmataBoardSimulator(pair.b);
+  cleanup.defer(() => board.stop());
   await board.start();
   driver = createFirmataDriver().create({
     state: memoryKeptState(),
@@ -25,13 +28,8 @@ beforeEach(async () => {
     log: silentLogger(),
     options: { path: pair.a, baudRate: 57600, relays: { 'cam-1-power': 7 }, tallies: { 'cam-1': 12, 'cam-2': 13 }, lightSensor: { pin: 'A0', brightAbove: 600 }, readyTimeoutMs: 5_000, staleAfterMs: 600, answerTimeoutMs: 300 },
   });
+  cleanup.defer(() => driver.close());
   await withTimeout('connect', 6_000, (signal) => driver.connect(signal));
-});
-
-afterEach(async () => {
-  await driver.close();
-  await board.stop();
-  await pair.close();
 });
 
 describe('firmata driver over a pty', () => {

@@ -1,14 +1,15 @@
 /** The visca driver against the VISCA camera simulator over a real pty pair. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../lib/logger.ts';
 import { withTimeout } from '../../../lib/timeout.ts';
 import { createPtyPair, type PtyPair } from '../../../lib/serial/pty-pair.ts';
 import { createViscaDriver } from '../../../agent/drivers/visca/driver.ts';
 import type { Driver } from '../../../agent/driver.ts';
 import { ViscaCameraSimulator } from '../../../simulators/visca-camera.ts';
-import { eventually } from '../helpers.ts';
+import { cleanupAfterEach, eventually } from '../helpers.ts';
 import { memoryKeptState } from '../../../agent/kept-state.ts';
 
+const cleanup = cleanupAfterEach();
 let pair: PtyPair;
 let camera: ViscaCameraSimulator;
 let driver: Driver;
@@ -18,7 +19,9 @@ const act = (action: string, params: Record<string, unknown> = {}, ms = 3_000) =
 
 beforeEach(async () => {
   pair = await createPtyPair();
+  cleanup.defer(() => pair.close());
   camera = new ViscaCameraSimulator({ path: pair.b, moveMs: 100, powerOnMs: 150 });
+  cleanup.defer(() => camera.stop());
   await camera.start();
   driver = createViscaDriver().create({
     state: memoryKeptState(),
@@ -26,13 +29,8 @@ beforeEach(async () => {
     log: silentLogger(),
     options: { path: pair.a, baudRate: 9600, address: 1, answerTimeoutMs: 150, moveTimeoutMs: 2_000, powerTimeoutMs: 2_000 },
   });
+  cleanup.defer(() => driver.close());
   await driver.connect(AbortSignal.timeout(2_000));
-});
-
-afterEach(async () => {
-  await driver.close();
-  await camera.stop();
-  await pair.close();
 });
 
 describe('visca driver over a pty', () => {

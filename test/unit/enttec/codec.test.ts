@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Label, WidgetFramer, decodeParameters, decodeSerialNumber, encodeDmx, encodeMessage } from '../../../agent/drivers/enttec/widget-codec.ts';
-import { CommandClass, Pid, decodeDeviceInfo, decodePacket, decodeSensorValue, decodeStatusMessages, encodeRequest, formatUid, parseUid } from '../../../agent/drivers/enttec/rdm.ts';
+import { Label, WidgetFramer, decodeParameters, decodeSerialNumber, encodeDmx, encodeMessage } from '../../../agent/drivers/dmx/widget-codec.ts';
+import { CommandClass, Pid, decodeDeviceInfo, decodePacket, decodeSensorValue, decodeStatusMessages, encodeRequest, formatUid, parseUid } from '../../../agent/drivers/dmx/rdm.ts';
 
 const bytes = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 

@@ -1,0 +1,83 @@
+/**
+ * Each device's last health report and an hour of its numeric metrics, in memory, for the console's
+ * device page. O(metrics) per health message and no disk write: a sample is kept per `sampleMs`
+ * (each metric's last value in the interval), in a ring of `windowMs / sampleMs` samples per device.
+ */
+import type { DeviceHealth } from '../../protocols/schemas.ts';
+import type { DeviceHealthView, MetricTrend } from '../../protocols/console-operations.ts';
+import { deviceKey } from '../../protocols/device-ref.ts';
+
+interface Sample {
+  t: number;
+  values: Record<string, number>;
+}
+
+interface DeviceHistory {
+  latest: NonNullable<DeviceHealthView['latest']>;
+  ring: Array<Sample | undefined>;
+  /** Where the next interval's sample goes. */
+  next: number;
+  /** The interval the sample at next - 1 belongs to. */
+  interval: number;
+}
+
+export class HealthHistory {
+  private readonly devices = new Map<string, DeviceHistory>();
+  private readonly size: number;
+
+  constructor(private readonly o: { sampleMs?: number; windowMs?: number } = {}) {
+    this.size = Math.max(1, Math.ceil(this.windowMs / this.sampleMs));
+  }
+
+  get sampleMs(): number {
+    return this.o.sampleMs ?? 10_000;
+  }
+
+  get windowMs(): number {
+    return this.o.windowMs ?? 3_600_000;
+  }
+
+  /** `at`: the controller's clock when the report arrived (an agent's clock may be off). */
+  note(agent: string, device: string, health: DeviceHealth, at: number): void {
+    const key = deviceKey(agent, device);
+    let h = this.devices.get(key);
+    const latest = { status: health.status, checks: health.checks, metrics: health.metrics, ts: health.ts, driver: health.driver };
+    if (!h) this.devices.set(key, (h = { latest, ring: new Array<Sample | undefined>(this.size), next: 0, interval: -1 }));
+    h.latest = latest;
+    const interval = Math.floor(at / this.sampleMs);
+    // The interval's last value of each metric, written into the interval's own sample (no copy per
+    // message: this runs for every health message): a report without a metric (a failed probe reports
+    // none) does not erase the values the interval already had.
+    let sample = h.ring[(h.next - 1 + this.size) % this.size];
+    if (interval !== h.interval || !sample) {
+      sample = { t: at, values: {} };
+      h.ring[h.next] = sample;
+      h.next = (h.next + 1) % this.size;
+      h.interval = interval;
+    }
+    sample.t = at;
+    for (const name in health.metrics) {
+      const value = health.metrics[name];
+      if (typeof value === 'number' && Number.isFinite(value)) sample.values[name] = value;
+    }
+  }
+
+  forget(agent: string, device: string): void {
+    this.devices.delete(deviceKey(agent, device));
+  }
+
+  view(agent: string, device: string, now: number): DeviceHealthView {
+    const h = this.devices.get(deviceKey(agent, device));
+    const trend: MetricTrend = { sampleMs: this.sampleMs, t: [], series: {} };
+    if (!h) return { agent, device, latest: null, trend };
+    const samples: Sample[] = [];
+    for (let i = 0; i < this.size; i += 1) {
+      const s = h.ring[(h.next + i) % this.size];
+      if (s && s.t > now - this.windowMs) samples.push(s);
+    }
+    const names = new Set(samples.flatMap((s) => Object.keys(s.values)));
+    for (const name of names) trend.series[name] = samples.map((s) => s.values[name] ?? null);
+    trend.t = samples.map((s) => s.t);
+    return { agent, device, latest: h.latest, trend };
+  }
+}
