@@ -5,7 +5,7 @@
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { LeaderInfo } from '../protocols/schemas.ts';
-import type { BrokerSecrets } from './broker/broker-link.ts';
+import type { BrokerSecrets, DialedBroker } from './broker/broker-link.ts';
 import type { ControllerConfig } from './config.ts';
 import type { Store, StoreHooks } from './store/store.ts';
 import type { StandbyView } from './pair/standby-picture.ts';
@@ -42,4 +42,6 @@ export interface ControllerDependencies {
   standbyView?: () => StandbyView;
   /** A takeover's steps, from the lock to the first announcement (logged as `takeover timeline`). */
   takeover?: TakeoverTimeline;
+  /** The external broker, dialled by a new leader at its term (controller/broker/broker-link.ts dialBroker). */
+  dialedBroker?: DialedBroker;
 }

@@ -95,7 +95,7 @@ export class Controller implements ControllerFace {
     // Nothing about the fleet is known until the first connect (which begins the agents' grace).
     if (!config.broker.embedded) registry.linkLost();
     this.d.takeover?.mark('brokerConnecting');
-    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p, source) => this.login(u, p, source), listen: (bus) => this.listen(bus), retry: this.d.retryBrokerAtStart === true, ...(config.name ? { name: config.name } : {}) });
+    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p, source) => this.login(u, p, source), listen: (bus) => this.listen(bus), retry: this.d.retryBrokerAtStart === true, dialed: this.d.dialedBroker, ...(config.name ? { name: config.name } : {}) });
     this.brokerProblem = link.problem;
     this.broker = link.broker;
     this.brokerUrl = link.url;

@@ -105,9 +105,12 @@ export function connectMqtt(settings: MqttConnectionSettings): MqttClient {
   return client;
 }
 
-/** Resolves once connected, rejects after `ms`. Later reconnects are handled by the client. */
-export function waitForConnect(client: MqttClient, ms: number): Promise<void> {
-  if (client.connected) return Promise.resolve();
+/**
+ * Resolves once connected, rejects after `ms`. Later reconnects are handled by the client.
+ * `connected`: whether the connect event was emitted already (mqtt.js sets `client.connected` a store flush before it).
+ */
+export function waitForConnect(client: MqttClient, ms: number, connected: () => boolean = () => client.connected): Promise<void> {
+  if (connected()) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.off('connect', onConnect);

@@ -1,7 +1,8 @@
 /** The controller's broker: the embedded aedes (default), or an external one reached with mqtt.js. */
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { connectMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
+import { connectMqtt, endMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
+import type { MqttClient } from 'mqtt';
 import { encode } from '../../protocols/codec.ts';
 import { topic } from '../../protocols/contract.ts';
 import type { BrokerAccess } from './broker-access.ts';
@@ -36,7 +37,61 @@ export const FIRST_CONNECT_MS = 10_000;
  * backoff (a lone controller under systemd stays up, alive and not ready, until its broker is).
  */
 
-export async function openBrokerLink(o: { config: ControllerConfig['broker']; secrets: BrokerSecrets; clock: Clock; log: Logger; login: BrokerAccess['login']; listen: (bus: Bus) => void; retry?: boolean; /** This seat's name in a pair. */ name?: string }): Promise<BrokerLink> {
+interface DialSettings {
+  config: ControllerConfig['broker'];
+  secrets: BrokerSecrets;
+  clock: Clock;
+  log: Logger;
+  /** This seat's name in a pair. */
+  name?: string | undefined;
+}
+
+/** An external broker's connection, dialled before the controller that uses it is built. */
+export interface DialedBroker {
+  /** Taken by the controller's broker link (once): from then on it is the link's to close. */
+  claim(): { client: MqttClient; problem: () => string | undefined; connected: () => boolean };
+  /** Closes it unless a link claimed it (leading ended before the controller got that far). */
+  close(): Promise<void>;
+}
+
+/**
+ * Dials the external broker as this controller, with its will. A new leader of a pair dials at its
+ * term, before it loads its state: the TCP connect and the CONNACK's round trip (tens to hundreds
+ * of ms on a loaded machine) overlap the load's, and the link finds it connected. Nothing is
+ * subscribed or published on it until the controller's link takes it.
+ */
+export function dialBroker(o: DialSettings): DialedBroker {
+  const { config, clock } = o;
+  if (!config.url) throw new Error('broker.url is required when broker.embedded is false');
+  const client = connectMqtt({
+    url: config.url,
+    // A seat of a pair has an id of its own: a leader that lost its lead keeps its connection while it
+    // tries to take its term up again, and two seats on one id threw each other off the broker in a
+    // loop (each reconnect a takeover of the other's session: the chaos run's "lost the broker").
+    clientId: o.name ? `onair-controller:${o.name}` : 'onair-controller',
+    username: config.username,
+    password: o.secrets.password,
+    ...(o.secrets.tls ? { tls: o.secrets.tls } : {}),
+    log: o.log,
+    will: () => ({ topic: topic.controllerState(), payload: encode('controllerState', { online: false, ts: clock.now() }), qos: 1, retain: true }),
+  });
+  let problem: string | undefined;
+  // From the connect event on, not from mqtt.js's `connected` (set before it emits the event, a store flush earlier).
+  let up = false;
+  client.on('error', (err) => (problem = err.message));
+  client.on('connect', () => ((problem = undefined), (up = true)));
+  client.on('close', () => (up = false));
+  let claimed = false;
+  return {
+    claim: () => {
+      claimed = true;
+      return { client, problem: () => problem, connected: () => up && client.connected };
+    },
+    close: () => (claimed ? Promise.resolve() : endMqtt(client, !client.connected)),
+  };
+}
+
+export async function openBrokerLink(o: DialSettings & { login: BrokerAccess['login']; listen: (bus: Bus) => void; retry?: boolean; /** Dialled ahead by a new leader (dialBroker): used instead of a new connection. */ dialed?: DialedBroker | undefined }): Promise<BrokerLink> {
   const { config, log, clock } = o;
   if (config.embedded) {
     const loopback = isLoopbackHost(config.host);
@@ -49,26 +104,14 @@ export async function openBrokerLink(o: { config: ControllerConfig['broker']; se
     return { bus, url: broker.url, broker, problem: () => undefined };
   }
   if (!config.url) throw new Error('broker.url is required when broker.embedded is false');
-  const client = connectMqtt({
-    url: config.url,
-    // A seat of a pair has an id of its own: a leader that lost its lead keeps its connection while it
-    // tries to take its term up again, and two seats on one id threw each other off the broker in a
-    // loop (each reconnect a takeover of the other's session: the chaos run's "lost the broker").
-    clientId: o.name ? `onair-controller:${o.name}` : 'onair-controller',
-    username: config.username,
-    password: o.secrets.password,
-    ...(o.secrets.tls ? { tls: o.secrets.tls } : {}),
-    log,
-    will: () => ({ topic: topic.controllerState(), payload: encode('controllerState', { online: false, ts: clock.now() }), qos: 1, retain: true }),
-  });
-  let problem: string | undefined;
-  client.on('error', (err) => (problem = err.message));
-  client.on('connect', () => (problem = undefined));
-  const bus = mqttBus(client);
+  const { client, problem, connected } = (o.dialed ?? dialBroker(o)).claim();
+  // Dialled ahead and already connected: the controller's connect handlers run now (in order, before this returns).
+  const early = connected();
+  const bus = mqttBus(client, { connectedAlready: early });
   o.listen(bus);
-  const link = { bus, url: config.url, problem: () => problem };
+  const link = { bus, url: config.url, problem };
   if (!o.retry) {
-    await waitForConnect(client, FIRST_CONNECT_MS);
+    if (!early) await waitForConnect(client, FIRST_CONNECT_MS, connected);
     return link;
   }
   // Said once, at the moment a waiting start would have failed; mqtt.js keeps trying meanwhile.

@@ -41,7 +41,12 @@ export interface Bus {
 /** A topic nobody subscribes to: the controller's round trips to its broker. */
 export const LINK_CHECK_TOPIC = `${ROOT}/controller/link-check`;
 
-export function mqttBus(client: MqttClient): Bus {
+/**
+ * `connectedAlready`: the client connected before its handlers were given (dialled ahead,
+ * controller/broker/broker-link.ts dialBroker): each connect handler also runs once now, on a microtask, as
+ * it would have on that connect.
+ */
+export function mqttBus(client: MqttClient, o: { connectedAlready?: boolean } = {}): Bus {
   return {
     publish: (topic, payload, options) => {
       // mqtt.js would queue it and send it after a reconnect: a command late by seconds is worse than none.
@@ -49,7 +54,10 @@ export function mqttBus(client: MqttClient): Bus {
     },
     subscribe: (filters, qos) => void client.subscribe(filters, { qos }),
     onMessage: (handler) => void client.on('message', (topic, payload, packet) => handler(topic, payload, packet.retain)),
-    onConnect: (handler) => void client.on('connect', handler),
+    onConnect: (handler) => {
+      client.on('connect', handler);
+      if (o.connectedAlready) queueMicrotask(() => client.connected && handler());
+    },
     onDisconnect: (handler) => void client.on('close', handler),
     roundTrip: (timeoutMs) =>
       new Promise<boolean>((resolve) => {

@@ -57,13 +57,13 @@ export interface LeadershipTiming {
  *   keeps its session; a kill does not wait for it at all (the socket closes), a pause or a cut is
  *   noticed by the server after it: standby leads after about lease + poll + start ≈ 3.5 s (goal 5 s);
  * - renewMs 250: twelve chances per lease; a renewal costs one primary-key read;
- * - a standby queues for the lock on the server (Leadership.waitForLock): a killed leader is replaced
+ * - a standby queues for the lock on the server (Leadership.lockAndTakeTerm): a killed leader is replaced
  *   as soon as PostgreSQL ends its session, plus the new leader's start (goal: p99 ≤ 1 s);
  * - the leader stops trusting itself FENCE_MARGIN_MS before the server may end its session.
  */
 export const DEFAULT_LEADERSHIP_TIMING: LeadershipTiming = { leaseMs: 3_000, renewMs: 250, pollMs: 150, resumeMs: 30_000, afterOutageMs: 1_000 };
 
-/** A standby queues for the lock this long per query (see Leadership.waitForLock). */
+/** A standby queues for the lock this long per query (see Leadership.lockAndTakeTerm). */
 const LOCK_WAIT_MS = 1_000;
 
 /** How long before the server may end its session the leader stops acting: what it sends must arrive before another can lead. */
@@ -175,9 +175,10 @@ export class Leadership {
           }
           const client = held.client;
           const sentAt = performance.now();
-          if (await Leadership.waitForLock(client, timing)) {
+          const term = await Leadership.lockAndTakeTerm(client, timing, o.name);
+          if (term !== undefined) {
             const lockedAt = performance.now();
-            const info = await Leadership.newTerm(client, o);
+            const info: LeaderInfo = { term, name: o.name, since: Math.round(o.clock.now()) };
             const leadership = new Leadership(o, timing, client, info, sentAt);
             leadership.acquired = { lockedAt, lockQueryMs: lockedAt - sentAt };
             return leadership;
@@ -205,43 +206,33 @@ export class Leadership {
    * the moment the holder's session ends — a killed leader's, at once — instead of at a standby's
    * next poll, which on a loaded machine came late (kill → lock p99 456 ms with a 150 ms poll, load
    * 6–13). Bounded, so a standby cut off from the server does not hold a granted lock past
-   * LOCK_WAIT_MS + the idle timeout. False: another controller still holds it.
+   * LOCK_WAIT_MS + the idle timeout. The next term is taken in the same query, right behind the
+   * grant (until 2026-12-06 a round trip of its own: on a loaded machine each is a wait for two
+   * processes' turns, and it is on the path from a kill to the new leader's announcement). The row's
+   * `since` is the server's clock at the grant. Undefined: another controller still holds the lock.
    */
-  private static async waitForLock(client: pg.Client, timing: LeadershipTiming): Promise<boolean> {
+  private static async lockAndTakeTerm(client: pg.Client, timing: LeadershipTiming, name: string): Promise<number | undefined> {
+    const statements = [
+      `SET lock_timeout = ${Math.min(LOCK_WAIT_MS, timing.leaseMs)}`,
+      `SELECT pg_advisory_lock(${LEADER_LOCK_KEY})`,
+      'SET lock_timeout = 0', // the wait's bound is for the wait only: the leader's own statements wait as they always did
+      'BEGIN',
+      'CREATE TABLE IF NOT EXISTS onair_leadership (id INTEGER PRIMARY KEY CHECK (id = 1), term BIGINT NOT NULL, holder TEXT NOT NULL, since BIGINT NOT NULL)',
+      "INSERT INTO onair_leadership (id, term, holder, since) VALUES (1, 0, '', 0) ON CONFLICT (id) DO NOTHING",
+      `UPDATE onair_leadership SET term = term + 1, holder = ${client.escapeLiteral(name)}, since = (extract(epoch FROM clock_timestamp()) * 1000)::bigint WHERE id = 1 RETURNING term`,
+      'COMMIT',
+    ];
+    let results: Array<pg.QueryResult<{ term?: string }>>;
     try {
-      await client.query(`SET lock_timeout = ${Math.min(LOCK_WAIT_MS, timing.leaseMs)}; SELECT pg_advisory_lock(${LEADER_LOCK_KEY})`);
-      return true;
+      results = (await client.query(statements.join('; '))) as unknown as Array<pg.QueryResult<{ term?: string }>>;
     } catch (err) {
-      if ((err as { code?: string }).code === '55P03') return false; // lock_not_available: the wait timed out
-      throw err;
-    }
-  }
-
-  /**
-   * The next term, in one round trip (one simple-protocol query of five statements): on a loaded
-   * machine each round trip to the server is a wait for two processes' turns, and this is on the path
-   * from a kill to the new leader's announcement.
-   */
-  private static async newTerm(client: pg.Client, o: LeadershipOptions): Promise<LeaderInfo> {
-    const since = Math.round(o.clock.now());
-    try {
-      const results = (await client.query(
-        [
-          'SET lock_timeout = 0', // the wait's bound is for the wait only: the leader's own statements wait as they always did
-          'BEGIN',
-          'CREATE TABLE IF NOT EXISTS onair_leadership (id INTEGER PRIMARY KEY CHECK (id = 1), term BIGINT NOT NULL, holder TEXT NOT NULL, since BIGINT NOT NULL)',
-          "INSERT INTO onair_leadership (id, term, holder, since) VALUES (1, 0, '', 0) ON CONFLICT (id) DO NOTHING",
-          `UPDATE onair_leadership SET term = term + 1, holder = ${client.escapeLiteral(o.name)}, since = ${since} WHERE id = 1 RETURNING term`,
-          'COMMIT',
-        ].join('; '),
-      )) as unknown as Array<pg.QueryResult<{ term: string }>>;
-      const term = Number(results[4]?.rows[0]?.term ?? NaN);
-      if (!Number.isSafeInteger(term)) throw new Error('onair_leadership gave no term');
-      return { term, name: o.name, since };
-    } catch (err) {
+      if ((err as { code?: string }).code === '55P03') return undefined; // lock_not_available: the wait timed out, before the term's transaction began
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
+    const term = Number(results[6]?.rows[0]?.term ?? NaN);
+    if (!Number.isSafeInteger(term)) throw new Error('onair_leadership gave no term');
+    return term;
   }
 
   get term(): number {
@@ -378,7 +369,7 @@ export class Leadership {
   /**
    * The lock on a new session. Held by our own old session (its backend not gone yet after the socket
    * closed): that backend is ended and the lock asked for again at once. A standby queued for the
-   * lock (waitForLock) is granted it first when that backend ends: a leader whose own session alone
+   * lock (lockAndTakeTerm) is granted it first when that backend ends: a leader whose own session alone
    * was lost while PostgreSQL stayed up loses the lead to it (a new term, fenced as ever); after an
    * outage of PostgreSQL itself the standby's session is gone too and it waits afterOutageMs.
    */

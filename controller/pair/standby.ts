@@ -13,7 +13,7 @@ import { Controller, type ControllerDependencies } from '../controller.ts';
 import { Leadership, type LeadershipTiming } from './leadership.ts';
 import { openPostgresStore, prepareWorkingCopy } from '../store/store-postgres.ts';
 import type { Change } from '../store/pg-mirror.ts';
-import { readControllerBrokerSecrets } from '../broker/broker-link.ts';
+import { dialBroker, readControllerBrokerSecrets, type DialedBroker } from '../broker/broker-link.ts';
 import { StandbyPicture } from './standby-picture.ts';
 import { TakeoverTimeline } from './takeover-timeline.ts';
 
@@ -91,17 +91,21 @@ export class ControllerSeat {
       waitingSaid = '';
       this.leadership = leadership;
       const lost = new Promise<string>((resolve) => leadership.onLost(resolve));
+      let dialed: DialedBroker | undefined;
       try {
         let loaded = { rows: 0, ms: 0 };
         const acquiredAt = performance.now();
         const takeover = new TakeoverTimeline(log, leadership.acquired.lockedAt, leadership.acquired.lockQueryMs);
         takeover.mark('term');
+        // The term is ours: dial the broker now, so its connect overlaps the state's load (it waits, silent, for the controller's link).
+        dialed = dialBroker({ config: this.o.config.broker, secrets: this.o.brokerSecrets ?? {}, clock: this.o.clock, log, name: this.name });
         const replay = held && leadership.term === held.term + 1 ? held.changes : [];
         if (held && replay.length === 0 && held.changes.length > 0) log.error({ lost: held.changes.length, term: held.term }, 'writes of the last term never reached PostgreSQL and another controller led since: they are dropped');
         held = undefined;
         this.controller = await Controller.start({
           ...this.o,
           leader: leadership,
+          dialedBroker: dialed,
           standbyView: () => picture.handOver(),
           takeover,
           openStore: async (hooks) => {
@@ -121,6 +125,7 @@ export class ControllerSeat {
       }
       await picture.close(); // handed over on the first connect; closed here if leading never got that far
       await this.stopLeading();
+      await dialed?.close(); // the controller's link took it, unless leading never got that far
       if (prepared.db.open) prepared.db.close(); // the store never opened on it (it closes its own)
       held = this.unsent?.();
       this.unsent = undefined;

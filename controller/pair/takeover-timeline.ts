@@ -8,6 +8,9 @@ import type { Logger } from '../../lib/logger.ts';
 
 export class TakeoverTimeline {
   private readonly steps: Record<string, number> = {};
+  /** The process's CPU (user + system, ms) since the lock at each step: on a loaded machine each slice of it costs a wait for the others' turns. */
+  private readonly cpu: Record<string, number> = {};
+  private readonly cpuAtLock = process.cpuUsage();
   private said = false;
 
   constructor(
@@ -21,7 +24,10 @@ export class TakeoverTimeline {
   }
 
   mark(step: string): void {
-    if (!this.said) this.steps[step] = Math.round(performance.now() - this.lockedAt);
+    if (this.said) return;
+    this.steps[step] = Math.round(performance.now() - this.lockedAt);
+    const used = process.cpuUsage(this.cpuAtLock);
+    this.cpu[step] = Math.round((used.user + used.system) / 1_000);
   }
 
   /** The announcement went out: log the steps once. */
@@ -31,6 +37,6 @@ export class TakeoverTimeline {
     this.said = true;
     // The lock's moment on the wall clock too: a fault run compares it with the moment it killed the last leader.
     const lockedAtWall = Math.round(Date.now() - (performance.now() - this.lockedAt));
-    this.log.info({ term, lockedAtWall, steps: this.steps }, 'takeover timeline');
+    this.log.info({ term, lockedAtWall, steps: this.steps, cpu: this.cpu }, 'takeover timeline');
   }
 }

@@ -59,13 +59,20 @@ export class PostgresHistory implements History {
     private readonly held: HeldEvents,
     private readonly onCorrupt: CorruptRowHandler,
     log?: Logger,
-    options: { indexes?: boolean; lastOnAirAtOpen?: () => string | null | undefined } = {},
+    options: { indexes?: boolean; lastOnAirAtOpen?: () => string | null | undefined; backgroundAfterMs?: number } = {},
   ) {
     this.lastOnAirAtOpen = options.lastOnAirAtOpen ?? (() => undefined);
     this.pool = new pg.Pool({ ...pgClientConfig(connection, { application_name: 'onair-controller history' }), max: 2, idleTimeoutMillis: 30_000, statement_timeout: STATEMENT_TIMEOUT_MS });
     this.pool.on('error', () => undefined); // an idle client's failure: the next query opens another
-    // One connection opened now, while the takeover loads the state: the first read (lastOnAir at start) does not wait for it.
-    this.pool.connect().then((c) => c.release(), () => undefined);
+    // Its connections (each a new backend and a SCRAM login) and the index work are nothing a new
+    // leader waits for, but on a loaded 2-core machine they took CPU from its takeover: a takeover
+    // starts them once it had time to announce itself (backgroundAfterMs).
+    const later = (work: () => void): void => {
+      if (!options.backgroundAfterMs) return work();
+      setTimeout(work, options.backgroundAfterMs).unref(); // closed meanwhile: each piece of work checks
+    };
+    // One connection opened ahead: the first console or report read does not wait for it.
+    later(() => void (this.closed || this.pool.connect().then((c) => c.release(), () => undefined)));
     if (options.indexes === false) {
       this.indexer = undefined;
       this.indexed = Promise.resolve();
@@ -77,6 +84,8 @@ export class PostgresHistory implements History {
     this.indexer = indexer;
     const pool = { query: <R extends pg.QueryResultRow>(sql: string, args?: unknown[]) => indexer.query<R>(sql, args) };
     this.indexed = (async () => {
+      if (options.backgroundAfterMs) await new Promise<void>((resolve) => later(resolve));
+      if (this.closed) return;
       await indexer.connect();
       // A build cut short (its session ended) leaves an invalid index that IF NOT EXISTS would keep for ever.
       const invalid = await pool.query<{ name: string }>('SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = ANY($1::text[])', [Object.keys(INDEXES)]);

@@ -141,6 +141,17 @@ export interface TakeoverReads {
   inSnapshot?: string[];
   /** Sent after the snapshot's COMMIT (LISTEN takes effect only then). */
   after?: string[];
+  /** A takeover's timeline: marks `answered` when PostgreSQL's answer is in, before it is copied. */
+  mark?: (step: string) => void;
+}
+
+/** PostgreSQL's own rows into a working copy whose changes are captured already: nothing of them goes back to it. */
+function copyIn(db: Database.Database, snapshot: Snapshot): number {
+  return db.transaction(() => {
+    const rows = applySnapshot(db, snapshot);
+    forgetChangesAfter(db, 0);
+    return rows;
+  })();
 }
 
 /**
@@ -150,7 +161,8 @@ export interface TakeoverReads {
  * ms each), and a round trip per table was most of a kill's takeover. What the catalogue shows
  * missing (a column a newer migration added) is added after; a table missing altogether (a first
  * start) fails the query, and the load falls back to creating the schema, then reading it.
- * Returns the rows copied, the last event number and the results of `reads` (in order).
+ * Returns the rows copied, the last event number and the results of `reads` (in order). The working copy's changes
+ * are captured already (captureChanges, made while standing by): the rows loaded are not sent back.
  */
 export async function loadTakeoverState(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[], reads: TakeoverReads = {}): Promise<{ rows: number; lastSeq: number; results: Array<Array<Record<string, unknown>>> }> {
   const state = tables.filter((t) => !HISTORY_TABLES.has(t.name));
@@ -161,6 +173,7 @@ export async function loadTakeoverState(client: pg.ClientBase, db: Database.Data
   let answers: Array<pg.QueryResult<Record<string, unknown>>>;
   try {
     answers = (await client.query(sql.join(';\n'))) as unknown as Array<pg.QueryResult<Record<string, unknown>>>;
+    reads.mark?.('answered');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     if ((err as { code?: string }).code !== '42P01') throw err; // undefined_table: a first start; anything else is a real failure
@@ -168,13 +181,13 @@ export async function loadTakeoverState(client: pg.ClientBase, db: Database.Data
     const { snapshot, lastSeq } = await readSnapshot(client, tables);
     const results: Array<Array<Record<string, unknown>>> = [];
     for (const statement of [...inSnapshot, ...after]) results.push((await client.query<Record<string, unknown>>(statement)).rows);
-    return { rows: db.transaction(() => applySnapshot(db, snapshot))(), lastSeq, results };
+    return { rows: copyIn(db, snapshot), lastSeq, results };
   }
   await addMissing(client, tables, answers[1]!.rows as CatalogueRow[]);
   const snapshot: Snapshot = state.map((t, i) => ({ t, rows: answers[2 + i]!.rows }));
   const lastSeq = Number(answers[2 + state.length]!.rows[0]?.seq ?? 0);
   const results = [...inSnapshot.map((_, i) => answers[3 + state.length + i]!.rows), ...after.map((_, i) => answers[4 + state.length + inSnapshot.length + i]!.rows)];
-  return { rows: db.transaction(() => applySnapshot(db, snapshot))(), lastSeq, results };
+  return { rows: copyIn(db, snapshot), lastSeq, results };
 }
 
 function toSqlite(value: unknown, affinity: Affinity): unknown {

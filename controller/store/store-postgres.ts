@@ -44,21 +44,34 @@ export interface OpenedPostgresStore {
   loaded: { rows: number; ms: number };
 }
 
-/** An empty working copy, migrated, and its tables: nothing in it needs the lock, so a standby makes it while it waits. */
+/**
+ * An empty working copy, migrated, its changes captured into the outbox, and its tables: nothing in
+ * it needs the lock, so a standby makes it while it waits.
+ */
 export interface PreparedCopy {
   db: Database.Database;
   tables: MirroredTable[];
+  /** Who is told of a change in the outbox: nobody until the store's drain is (the load's own rows are forgotten). */
+  changed: { to: () => void };
 }
 
 export function prepareWorkingCopy(onMigrated?: StoreHooks['onMigrated']): PreparedCopy {
   const db = new Database(':memory:');
   migrate(db, onMigrated);
-  return { db, tables: mirroredTables(db) };
+  const tables = mirroredTables(db);
+  const changed = { to: (): void => undefined };
+  // The triggers too: four per table, each a schema change SQLite parses again, were ~10% of a
+  // takeover's time from the lock on a loaded machine (the timeline's `captured` step until 2026-12-06).
+  captureChanges(db, tables, () => changed.to());
+  return { db, tables, changed };
 }
+
+/** A takeover's history connections and index work wait this long: its CPU goes to announcing first. */
+const TAKEOVER_BACKGROUND_AFTER_MS = 3_000;
 
 export async function openPostgresStore(o: PostgresStoreOptions): Promise<OpenedPostgresStore> {
   const started = performance.now();
-  const { db, tables } = o.prepared ?? prepareWorkingCopy(o.hooks?.onMigrated);
+  const { db, tables, changed } = o.prepared ?? prepareWorkingCopy(o.hooks?.onMigrated);
   o.mark?.('migrated');
   if (o.replay?.length) {
     // Only after an outage of this same leader (rare): the schema is there, its writes go first.
@@ -68,16 +81,16 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Opened
   // Before the LISTEN goes out: no notification can come before its handler.
   const identities = followIdentities(o.client, db, tables, o.log);
   // One round trip: schema check, state tables, last event number, the last on-air change, LISTEN.
-  const { rows, lastSeq, results } = await loadTakeoverState(o.client, db, tables, { inSnapshot: [LAST_ON_AIR_SQL], after: [LISTEN_IDENTITIES] });
+  const { rows, lastSeq, results } = await loadTakeoverState(o.client, db, tables, { inSnapshot: [LAST_ON_AIR_SQL], after: [LISTEN_IDENTITIES], ...(o.mark ? { mark: o.mark } : {}) });
   o.mark?.('loaded');
   const mirror = new OutboxDrain(db, tables, o);
-  captureChanges(db, tables, () => mirror.kick());
+  changed.to = () => mirror.kick();
   identities.start();
   const onCorrupt = o.hooks?.onCorrupt ?? (() => undefined);
   const lastOnAir = (results[0]?.[0] as { data?: string } | undefined)?.data ?? null;
   // The snapshot's answer holds until an event of this leader reaches PostgreSQL (one not yet sent is read from the working copy).
   const lastOnAirAtOpen = (): string | null | undefined => (mirror.eventsCommitted === 0 ? lastOnAir : undefined);
-  const history = { lastSeq, open: (held: HeldEvents) => new PostgresHistory(o.connection, held, onCorrupt, o.log, { lastOnAirAtOpen }) };
+  const history = { lastSeq, open: (held: HeldEvents) => new PostgresHistory(o.connection, held, onCorrupt, o.log, { lastOnAirAtOpen, ...(o.prepared ? { backgroundAfterMs: TAKEOVER_BACKGROUND_AFTER_MS } : {}) }) };
   const store = new Store(db, { ...o.hooks, mirror, history });
   return { store, unsent: () => mirror.unsent, loaded: { rows, ms: Math.round(performance.now() - started) } };
 }
