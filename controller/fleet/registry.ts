@@ -82,7 +82,7 @@ export class Registry {
    * `keep` filters the standby's devices (it has no catalog: unregistered ones it took from retained
    * copies may be ghosts; they enter again from their next live health).
    */
-  adopt(picture: Registry, keep: (agent: string, device: string) => boolean, now: number): RegistryResult[] {
+  adopt(picture: Registry, keep: (agent: string, device: string) => boolean): RegistryResult[] {
     const agentChanges: RegistryResult[] = [];
     const heard = new Set<string>();
     for (const seen of picture.agents.values()) {
