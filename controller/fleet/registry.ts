@@ -9,7 +9,7 @@
  * as reachable once a live message of its current session arrives; a retained one proves nothing.
  */
 import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat, StatusData } from '../../protocols/schemas.ts';
-import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type DeviceTrack, type Transition } from './failure-detector.ts';
+import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type Transition } from './failure-detector.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
 import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 
