@@ -90,7 +90,10 @@ export class CommandExecutor {
     // Started on the next turn of the event loop: a stalled link delivers a late command and its cancel
     // in one read, and the cancel must stop it before anything reaches the device.
     const started = new Promise<ActionOutcome>((resolve, reject) =>
-      setImmediate(() => (abort.signal.aborted ? reject(abort.signal.reason) : target.execute(command.action, command.params, abort.signal).then(resolve, reject))),
+      setImmediate(() => {
+        if (abort.signal.aborted) reject(abort.signal.reason);
+        else target.execute(command.action, command.params, abort.signal).then(resolve, reject);
+      }),
     );
     Promise.race([started, abandoned])
       .then(

@@ -51,7 +51,7 @@ export async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities)
   } catch (err) {
     throw new UserError((err as Error).message);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -84,7 +84,13 @@ function untilSignal(log: Logger, stop: () => Promise<void>): Promise<void> {
       log.info({ signal }, 'stopping');
       const force = setTimeout(() => process.exit(1), 5_000);
       force.unref();
-      stop().finally(() => resolve());
+      // A stop that fails is logged and fails the command: unhandled, its rejection ended the process with a bare stack trace.
+      stop()
+        .catch((err: Error) => {
+          log.error({ err: err.message }, 'stop failed');
+          process.exitCode = 1;
+        })
+        .finally(resolve);
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

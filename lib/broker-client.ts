@@ -39,7 +39,7 @@ function readPublicFile(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new Error(`${what} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(`${what} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
 }
 

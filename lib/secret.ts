@@ -29,7 +29,7 @@ export function readPrivateFile(file: string, what: string): Buffer {
   try {
     mode = statSync(file).mode;
   } catch (err) {
-    throw new Error(`${what} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(`${what} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   const octal = (mode & 0o777).toString(8);
   if ((mode & 0o007) !== 0) throw new Error(`${what} ${file} is readable by others (mode ${octal}); chmod 600 it (or 640, its group the service's own)`);

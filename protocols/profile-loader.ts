@@ -44,7 +44,7 @@ export function parseProfile(text: string, file: string, drivers: DriverFacts = 
       const stepParams = takes(step?.action);
       if (stepParams && step?.params !== undefined) parts.push({ path: ['selfTest', String(i), 'params'], schema: stepParams });
       // An observed step reads a helper's metrics: which driver that is, only the registered unit knows.
-      if (step?.observe === undefined) list(step?.expect).forEach((e, j) => parts.push({ path: ['selfTest', String(i), 'expect', String(j), 'metric'], schema: metric }));
+      if (step?.observe === undefined) list(step?.expect).forEach((_, j) => parts.push({ path: ['selfTest', String(i), 'expect', String(j), 'metric'], schema: metric }));
     });
     for (const role of ['activate', 'standby'] as const) {
       if (typeof p.roles?.[role]?.action === 'string') parts.push({ path: ['roles', role, 'action'], schema: action });

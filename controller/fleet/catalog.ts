@@ -93,7 +93,7 @@ export class Catalog {
     try {
       parseProfile(JSON.stringify(p.profile, null, 2), `profile ${p.profile.profile}`);
     } catch (err) {
-      if (err instanceof ConfigError) throw new Error(`profile ${p.profile.profile} v${p.profile.version} is not valid for its driver:\n  ${err.problems.map((x) => `${x.path}: ${x.message}${x.hint ? ` (${x.hint})` : ''}`).join('\n  ')}`);
+      if (err instanceof ConfigError) throw new Error(`profile ${p.profile.profile} v${p.profile.version} is not valid for its driver:\n  ${err.problems.map((x) => `${x.path}: ${x.message}${x.hint ? ` (${x.hint})` : ''}`).join('\n  ')}`, { cause: err });
       throw err;
     }
     const created = this.d.store.addProfile(p.profile, this.d.clock.now(), by);

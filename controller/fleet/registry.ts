@@ -9,7 +9,7 @@
  * as reachable once a live message of its current session arrives; a retained one proves nothing.
  */
 import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat, StatusData } from '../../protocols/schemas.ts';
-import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type DeviceTrack, type Transition } from './failure-detector.ts';
+import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type Transition } from './failure-detector.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
 import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 
@@ -82,7 +82,7 @@ export class Registry {
    * `keep` filters the standby's devices (it has no catalog: unregistered ones it took from retained
    * copies may be ghosts; they enter again from their next live health).
    */
-  adopt(picture: Registry, keep: (agent: string, device: string) => boolean, now: number): RegistryResult[] {
+  adopt(picture: Registry, keep: (agent: string, device: string) => boolean): RegistryResult[] {
     const agentChanges: RegistryResult[] = [];
     const heard = new Set<string>();
     for (const seen of picture.agents.values()) {

@@ -87,7 +87,8 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     if (!file) return reply.code(404).send({ status: 'error', error: 'no such file' });
     return reply.header('cache-control', 'public, max-age=86400').type(file.type).send(file.bytes);
   });
-  await app.register(fastifyStatic, { root: path.join(packageRoot(), 'dist', 'web'), prefix: '/console/app/', decorateReply: false, cacheControl: false, allowedPath: (p) => /^\/?(console\/[\w-]+|protocols\/event-severity)\.js(\.map)?$/.test(p), setHeaders: (res) => res.setHeader('cache-control', 'no-cache') });
+  // `void` on setHeaders: its typings return the reply (a thenable), but it only sets a header; nothing to await.
+  await app.register(fastifyStatic, { root: path.join(packageRoot(), 'dist', 'web'), prefix: '/console/app/', decorateReply: false, cacheControl: false, allowedPath: (p) => /^\/?(console\/[\w-]+|protocols\/event-severity)\.js(\.map)?$/.test(p), setHeaders: (res) => void res.setHeader('cache-control', 'no-cache') });
   await app.register(fastifyStatic, { root: path.join(packageRoot(), 'console', 'static'), prefix: '/console/static/', decorateReply: false });
 
   const cookie = (value: string, maxAgeS: number) => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${s.secure ? '; Secure' : ''}`;

@@ -187,7 +187,7 @@ export class Leadership {
           backoffMs = timing.pollMs;
           continue; // the wait itself was the pause: queue for the lock again at once
         } catch (err) {
-          if (o.signal?.aborted) throw new Error('stopped while waiting to lead');
+          if (o.signal?.aborted) throw new Error('stopped while waiting to lead', { cause: err });
           o.onWaiting?.(`cannot reach PostgreSQL: ${errorMessage(err)}`);
           await held.client?.end().catch(() => undefined);
           held.client = undefined;

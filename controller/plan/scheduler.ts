@@ -69,7 +69,7 @@ export function checkCron(schedule: Pick<Schedule, 'cron' | 'timezone'>): void {
   try {
     cronOf(schedule).nextRun(new Date());
   } catch (err) {
-    throw new Error(`cron "${schedule.cron}"${schedule.timezone ? ` (${schedule.timezone})` : ''} is not valid: ${(err as Error).message}`);
+    throw new Error(`cron "${schedule.cron}"${schedule.timezone ? ` (${schedule.timezone})` : ''} is not valid: ${(err as Error).message}`, { cause: err });
   }
 }
 

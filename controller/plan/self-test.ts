@@ -86,7 +86,7 @@ export class SelfTestRunner {
       if (result.status !== 'succeeded') return done('failed', `${step.action}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
     }
     // Then the device must show the expected health: readings until it does or the step's time is up.
-    let last = 'no reading';
+    let last: string;
     do {
       const remaining = deadline - this.d.clock.now();
       const answer = await this.d.command(observed, 'probe', {}, Math.max(remaining, 100)).catch((err: unknown) => errorResult(observed, err, this.d.clock.now()));

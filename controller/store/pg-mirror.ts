@@ -96,7 +96,7 @@ export type Snapshot = Array<{ t: MirroredTable; rows: Array<Record<string, unkn
 /** Reads `tables` (never HISTORY_TABLES) in one snapshot, and the last event number. */
 export async function readSnapshot(client: pg.ClientBase, tables: MirroredTable[]): Promise<{ snapshot: Snapshot; lastSeq: number }> {
   const snapshot: Snapshot = [];
-  let lastSeq = 0;
+  let lastSeq: number;
   // One snapshot of every table: a leader writing meanwhile cannot leave the copy half old, half new.
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {

@@ -49,7 +49,7 @@ export class FleetStudio {
       return await FleetStudio.startIn(dir, broker);
     } catch (err) {
       const tail = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-60).join('\n') : '(none)');
-      throw new Error(`${(err as Error).message}\ncontroller log:\n${tail(path.join(dir, 'controller.log'))}`);
+      throw new Error(`${(err as Error).message}\ncontroller log:\n${tail(path.join(dir, 'controller.log'))}`, { cause: err });
     }
   }
 
@@ -67,15 +67,14 @@ export class FleetStudio {
 
   /** Three agents, five devices in two slots, a show on air. */
   private async populate(): Promise<void> {
-    const studio = this;
     const dir = this.dir;
     for (const id of ['agent-a', 'agent-b', 'agent-c']) {
-      const agent = await agentProcess(dir, id, studio.brokerUrl);
+      const agent = await agentProcess(dir, id, this.brokerUrl);
       agent.start();
-      studio.agents.set(id, agent);
+      this.agents.set(id, agent);
     }
-    studio.watcher = await Watcher.start(studio.brokerUrl);
-    await registerStudio(studio.brokerUrl, {
+    this.watcher = await Watcher.start(this.brokerUrl);
+    await registerStudio(this.brokerUrl, {
       by: 'chaos',
       devices: [
         { agent: 'agent-a', device: 'cam-1', profile: 'simulated-camera', probe: PROBE },
@@ -89,10 +88,10 @@ export class FleetStudio {
         { id: MICS, primary: 'agent-a/mic-1', backups: ['agent-b/mic-2'], params: {} },
       ],
     });
-    await studio.allOk(30_000);
+    await this.allOk(30_000);
     const startsAt = Date.now() + 1_000;
-    await studio.ask('show.add', { id: 'chaos-show', studio: 'studio-a', startsAt, endsAt: startsAt + 6 * 3_600_000, slots: [CAMS, MICS], preShowMinutes: 0 });
-    await studio.watcher.waitFor(() => studio.watcher.slots.get(CAMS)?.onAir && studio.watcher.slots.get(MICS)?.onAir, 10_000, 'the show on air');
+    await this.ask('show.add', { id: 'chaos-show', studio: 'studio-a', startsAt, endsAt: startsAt + 6 * 3_600_000, slots: [CAMS, MICS], preShowMinutes: 0 });
+    await this.watcher.waitFor(() => this.watcher.slots.get(CAMS)?.onAir && this.watcher.slots.get(MICS)?.onAir, 10_000, 'the show on air');
   }
 
   /** The controller announces itself (retained controller/state) once it has subscribed: before that, a request reaches no one. */

@@ -15,7 +15,7 @@ import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { responseCodec } from '../../protocols/codec.ts';
-import { OPERATIONS, ROOT, requestMaxBytes, requestSchema, requestTopic, responseTopic, type OperationName } from '../../protocols/contract.ts';
+import { OPERATIONS, ROOT, requestMaxBytes, requestSchema, requestTopic, type OperationName } from '../../protocols/contract.ts';
 import { closeClient, rawClient, startController } from '../integration/helpers.ts';
 import { payloadBytes, shapedLike, type Hints } from './arbitraries.ts';
 import type { FuzzTarget, Verdict } from './target.ts';

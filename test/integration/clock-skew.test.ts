@@ -36,7 +36,7 @@ describe('agents whose clocks are off', () => {
     cleanup.defer(() => controller.stop());
     const keptB = memoryKeptState();
     await agentWithClock(controller.brokerUrl, 'agent-a', skewed(30_000), memoryKeptState());
-    let b = await agentWithClock(controller.brokerUrl, 'agent-b', skewed(-30_000), keptB);
+    const b = await agentWithClock(controller.brokerUrl, 'agent-b', skewed(-30_000), keptB);
     await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 2 } }]);
     const status = (device: string) => controller.status().devices.find((d) => d.device === device)?.status;
     await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok', 5_000, 'cameras ok');
@@ -57,7 +57,7 @@ describe('agents whose clocks are off', () => {
     // agent-b restarts after its clock stepped back another 30 s: its birth must not look older than the last.
     const before = controller.status().agents.find((a) => a.agent === 'agent-b')!.session;
     await b.stop();
-    b = await agentWithClock(controller.brokerUrl, 'agent-b', skewed(-60_000), keptB);
+    await agentWithClock(controller.brokerUrl, 'agent-b', skewed(-60_000), keptB);
     await waitUntil(() => (controller.status().agents.find((a) => a.agent === 'agent-b')?.session ?? 0) > before && status('cam-2') === 'ok', 5_000, 'agent-b online again');
   });
 });

@@ -84,7 +84,7 @@ describe('onair controller at start', () => {
     const ids = store.identities(systemClock);
     const agentSecret = await ids.enrollAgent('agent-a');
     await ids.addUser('eve', 'engineer', PASSWORDS.eve);
-    store.close();
+    await store.close();
     const written = await runOnair('mqtt://127.0.0.1:1', 'broker', 'mosquitto-config', '--data', data, '--out', path.join(dir, 'mosquitto-onair'));
     expect(written.code, written.stderr).toBe(0);
     // Its port is chosen now; it starts later.

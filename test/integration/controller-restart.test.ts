@@ -33,7 +33,7 @@ describe('a controller stopped on air', () => {
       await Promise.all([controller.stop(), ...agents.map((a) => a.stop())]);
       const stored = new Store(path.join(dir, `c${round}`));
       const after = (await stored.history.events({ limit: 10_000 })).filter((e) => e.ts >= stopping && ['failover.started', 'failover.failed', 'slot.down', 'alarm'].includes(e.type));
-      stored.close();
+      await stored.close();
       expect(after, `round ${round}`).toEqual([]);
     }
   }, 60_000);

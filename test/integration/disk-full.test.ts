@@ -82,7 +82,7 @@ describe('a full disk', () => {
       for (const e of watcher.events) expect(log.find((s) => s.seq === e.seq)?.type, `event ${e.seq}`).toBe(e.type);
       expect(stored.loadSlotAssignments().get(SLOT)).toEqual({ agent: 'agent-b', device: 'cam-2' });
     } finally {
-      stored.close();
+      await stored.close();
     }
   });
 });

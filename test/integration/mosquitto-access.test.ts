@@ -65,7 +65,7 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     await ids.addUser('deck', 'engineer', SECRET);
     await ids.addUser(TAKERS.viewer, 'viewer', SECRET);
     await ids.addUser(TAKERS.tool, 'engineer', SECRET);
-    store.close();
+    await store.close();
     const port = await freePort();
     const written = await runOnair('mqtt://127.0.0.1:1', 'broker', 'mosquitto-config', '--data', data, '--out', path.join(dir, 'mosquitto-onair'), '--listener', `127.0.0.1:${port}`);
     expect(written.code, written.stderr).toBe(0);

@@ -52,7 +52,7 @@ describe('the database schema and its migrations', () => {
       // The new numbering continues after the old log's.
       expect(store.appendEvent({ type: 'broker.restored', ts: 2000, data: {} }).seq).toBe(6);
     } finally {
-      store.close();
+      await store.close();
     }
     const db = new Database(path.join(dir, 'onair.sqlite'), { readonly: true });
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
@@ -60,7 +60,7 @@ describe('the database schema and its migrations', () => {
     db.close();
     // Opened again: nothing left to migrate.
     const again: unknown[] = [];
-    new Store(dir, { onMigrated: (r) => again.push(r) }).close();
+    await new Store(dir, { onMigrated: (r) => again.push(r) }).close();
     expect(again).toEqual([]);
   });
 

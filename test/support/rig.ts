@@ -30,7 +30,7 @@ export async function inStore<T>(dataDir: string, work: (ids: ReturnType<Store['
   try {
     return await work(store.identities(systemClock));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

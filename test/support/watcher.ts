@@ -22,10 +22,10 @@ export class Watcher {
   readonly connectedSpans: Array<{ from: number; to?: number }> = [];
   private client!: MqttClient;
 
-  private constructor(private readonly url: string) {}
+  private constructor() {}
 
   static async start(url: string, timeoutMs = 60_000): Promise<Watcher> {
-    const w = new Watcher(url);
+    const w = new Watcher();
     w.client = connectMqtt({ url, clientId: testClientId(url, 'watcher'), log: silentLogger(), reconnect: { initialMs: 50, maxMs: 500 } });
     w.client.on('connect', () => w.connectedSpans.push({ from: Date.now() }));
     w.client.on('close', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../lib/clock.ts';
-import { FailoverRefused, type SlotDefinition } from '../../controller/failover/failover-engine.ts';
+import { FailoverRefused } from '../../controller/failover/failover-engine.ts';
 import { CAM, harness, lastState, ref, types } from './failover-harness.ts';
 
 describe('failover engine: automatic', () => {

@@ -62,7 +62,7 @@ export class AtemSession {
     } catch (err) {
       if (this.atem === atem) this.atem = undefined;
       await destroy(atem);
-      throw new Error(`cannot connect to the ATEM at ${this.o.host}:${this.o.port}: ${errorMessage(err)}`);
+      throw new Error(`cannot connect to the ATEM at ${this.o.host}:${this.o.port}: ${errorMessage(err)}`, { cause: err });
     }
   }
 

@@ -73,8 +73,8 @@ export class ObsSession {
     } catch (err) {
       if (this.socket === socket) this.socket = undefined;
       void socket.disconnect().catch(() => undefined);
-      if (err instanceof OBSWebSocketError && CLOSE_REASONS[err.code]) throw new Error(`OBS refused the connection: ${CLOSE_REASONS[err.code]}`);
-      throw new Error(`cannot connect to OBS at ${this.o.url}: ${describe(err)}`);
+      if (err instanceof OBSWebSocketError && CLOSE_REASONS[err.code]) throw new Error(`OBS refused the connection: ${CLOSE_REASONS[err.code]}`, { cause: err });
+      throw new Error(`cannot connect to OBS at ${this.o.url}: ${describe(err)}`, { cause: err });
     }
     this.open = true;
     this.closedReason = undefined;
