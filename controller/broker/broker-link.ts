@@ -92,7 +92,7 @@ export function dialBroker(o: DialSettings): DialedBroker {
 }
 
 export async function openBrokerLink(o: DialSettings & { login: BrokerAccess['login']; listen: (bus: Bus) => void; retry?: boolean; /** Dialled ahead by a new leader (dialBroker): used instead of a new connection. */ dialed?: DialedBroker | undefined }): Promise<BrokerLink> {
-  const { config, log, clock } = o;
+  const { config, log } = o;
   if (config.embedded) {
     const loopback = isLoopbackHost(config.host);
     const allowAnonymous = config.allowAnonymous ?? loopback;
