@@ -42,7 +42,9 @@ export default tseslint.config(
     // Scripts outside both TypeScript projects: linted without types.
     files: ['**/*.js', '**/*.mjs', 'vitest.browser.config.ts'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
   },
   prettier,
 );

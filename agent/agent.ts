@@ -153,7 +153,10 @@ export class Agent {
     this.devices.startLocal(config.devices);
     const cached = this.d.configCache?.load();
     if (cached) {
-      log.info({ agent: this.id, configVersion: cached.version, devices: cached.devices.length }, 'running the cached desired config until the controller sends its own');
+      log.info(
+        { agent: this.id, configVersion: cached.version, devices: cached.devices.length },
+        'running the cached desired config until the controller sends its own',
+      );
       this.applyDesired(cached, false);
     }
     this.heartbeat = setInterval(() => this.sendHeartbeat(), config.heartbeatIntervalMs);
@@ -185,7 +188,16 @@ export class Agent {
     // Order matters: listen for commands before announcing anything, so no controller can
     // act on our health before we can hear it; then birth, then the latest health.
     client
-      .subscribeAsync([topic.controllerState(), topic.command(this.id), topic.desiredConfig(this.id), topic.agentState(this.id), ...this.carryOn.slotIds().map(topic.slot)], { qos: 1 })
+      .subscribeAsync(
+        [
+          topic.controllerState(),
+          topic.command(this.id),
+          topic.desiredConfig(this.id),
+          topic.agentState(this.id),
+          ...this.carryOn.slotIds().map(topic.slot),
+        ],
+        { qos: 1 },
+      )
       .then(() => {
         this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
         this.publishBirth();
@@ -195,7 +207,9 @@ export class Agent {
           if (health) this.publishHealth(deviceId, health);
         }
       })
-      .catch((err: Error) => this.d.log.warn({ agent: this.id, err: err.message }, 'subscribing to commands failed; will retry on reconnect'));
+      .catch((err: Error) =>
+        this.d.log.warn({ agent: this.id, err: err.message }, 'subscribing to commands failed; will retry on reconnect'),
+      );
   }
 
   private onMessage(mqttTopic: string, payload: Buffer, retained: boolean): void {
@@ -211,7 +225,10 @@ export class Agent {
     const decoded = codecs.command.decode(payload);
     if (!decoded.ok) {
       this.counters.invalidPayloads += 1;
-      this.d.log.warn({ agent: this.id, topic: mqttTopic, reason: decoded.reason, count: this.counters.invalidPayloads }, 'dropped an invalid command payload');
+      this.d.log.warn(
+        { agent: this.id, topic: mqttTopic, reason: decoded.reason, count: this.counters.invalidPayloads },
+        'dropped an invalid command payload',
+      );
       return;
     }
     this.counters.commands += 1;
@@ -242,7 +259,10 @@ export class Agent {
     if (retained || !this.ready || this.stopping || payload.length === 0) return;
     const decoded = codecs.agentState.decode(payload);
     if (!decoded.ok || decoded.value.online) return;
-    this.d.log.warn({ agent: this.id, session: this.session, deathOf: decoded.value.session }, 'our own state was published offline while we are connected (a late will): publishing the birth again');
+    this.d.log.warn(
+      { agent: this.id, session: this.session, deathOf: decoded.value.session },
+      'our own state was published offline while we are connected (a late will): publishing the birth again',
+    );
     this.publishBirth();
   }
 
@@ -260,7 +280,10 @@ export class Agent {
     const decoded = codecs.desiredConfig.decode(payload);
     if (!decoded.ok) {
       this.counters.invalidPayloads += 1;
-      this.d.log.warn({ agent: this.id, reason: decoded.reason }, 'dropped an invalid desired config; keeping the devices running as they are');
+      this.d.log.warn(
+        { agent: this.id, reason: decoded.reason },
+        'dropped an invalid desired config; keeping the devices running as they are',
+      );
       return;
     }
     if (this.executor.isStale(decoded.value.term)) {
@@ -287,7 +310,9 @@ export class Agent {
         this.publish('appliedConfig', topic.appliedConfig(this.id), applied);
         this.d.configCache?.save(desired);
       })
-      .catch((err: Error) => this.d.log.error({ agent: this.id, configVersion: desired.version, err: err.message }, 'applying the desired config failed'));
+      .catch((err: Error) =>
+        this.d.log.error({ agent: this.id, configVersion: desired.version, err: err.message }, 'applying the desired config failed'),
+      );
   }
 
   /** Ids of the devices running now (tests, diagnostics). */
@@ -312,7 +337,12 @@ export class Agent {
   private sendHeartbeat(): void {
     if (!this.client?.connected) return;
     const now = this.d.clock.now();
-    this.publish('heartbeat', topic.heartbeat(this.id), { session: this.session, ts: now, uptimeMs: now - this.startedAt, ...this.pendingDecisions() });
+    this.publish('heartbeat', topic.heartbeat(this.id), {
+      session: this.session,
+      ts: now,
+      uptimeMs: now - this.startedAt,
+      ...this.pendingDecisions(),
+    });
   }
 
   private death(): PayloadOf<'agentState'> {

@@ -38,7 +38,16 @@ import { errorMessage } from '../lib/timeout.ts';
 import type { LocalSlot } from '../protocols/device-config.ts';
 import type { DeviceStatus, LocalDecision, Params, SlotState } from '../protocols/schemas.ts';
 import { canGoLive, isDown, rankCandidates } from '../protocols/failover-rule.ts';
-import { DEFAULT_TRACKING, newTrack, onHealth, onTick, type DeviceTrack, type HealthReading, type Step, type TrackingThresholds } from '../protocols/failure-detection.ts';
+import {
+  DEFAULT_TRACKING,
+  newTrack,
+  onHealth,
+  onTick,
+  type DeviceTrack,
+  type HealthReading,
+  type Step,
+  type TrackingThresholds,
+} from '../protocols/failure-detection.ts';
 
 export interface CarryOnDependencies {
   agentId: string;
@@ -144,14 +153,19 @@ export class CarryOn {
     const why = step.transition && isDown(step.transition.to) ? step.transition.reason : this.tracks.get(device)?.why;
     this.tracks.set(device, { track: step.track, ...(why !== undefined ? { why } : {}) });
     // A slot no member could take over looks again as soon as one could go live (degraded included), not in 5 s.
-    if (step.transition && canGoLive(step.transition.to)) for (const slot of this.slots) if (slot.members.some((m) => m.device === device)) this.retryAt.delete(slot.id);
+    if (step.transition && canGoLive(step.transition.to))
+      for (const slot of this.slots) if (slot.members.some((m) => m.device === device)) this.retryAt.delete(slot.id);
   }
 
   /** The controller's thresholds, as it handed them with the slots (the same for every slot it hands). */
   private thresholdsOf(device: string): TrackingThresholds {
     const slot = this.slots.find((s) => s.members.some((m) => m.device === device)) ?? this.slots[0];
     if (!slot) return DEFAULT_TRACKING;
-    return { failAfterProbes: slot.failAfterProbes, recoverAfterMs: slot.recoverAfterMs ?? DEFAULT_TRACKING.recoverAfterMs, healthDeadlineMs: slot.healthDeadlineMs ?? DEFAULT_TRACKING.healthDeadlineMs };
+    return {
+      failAfterProbes: slot.failAfterProbes,
+      recoverAfterMs: slot.recoverAfterMs ?? DEFAULT_TRACKING.recoverAfterMs,
+      healthDeadlineMs: slot.healthDeadlineMs ?? DEFAULT_TRACKING.healthDeadlineMs,
+    };
   }
 
   alone(): boolean {
@@ -161,7 +175,8 @@ export class CarryOn {
   private updateReach(): void {
     const inReach = this.linkUp && this.controllerOnline;
     if (inReach) {
-      if (this.cutOffSince !== undefined && this.alone()) this.d.log.info({ agent: this.d.agentId, decisions: this.decisions.length }, 'the controller is back: it decides again');
+      if (this.cutOffSince !== undefined && this.alone())
+        this.d.log.info({ agent: this.d.agentId, decisions: this.decisions.length }, 'the controller is back: it decides again');
       this.cutOffSince = undefined;
     } else this.cutOffSince ??= this.d.clock.now();
   }
@@ -186,18 +201,34 @@ export class CarryOn {
         try {
           await this.d.execute(member.device, member.activate.action, member.activate.params);
         } catch (err) {
-          this.d.log.warn({ agent: this.d.agentId, slot: slot.id, device: member.device, err: errorMessage(err) }, 'alone: a backup did not activate; trying the next');
+          this.d.log.warn(
+            { agent: this.d.agentId, slot: slot.id, device: member.device, err: errorMessage(err) },
+            'alone: a backup did not activate; trying the next',
+          );
           continue;
         }
         this.view.set(slot.id, { active: member.device, onAir: true });
-        const decision: LocalDecision = { id: randomUUID(), slot: slot.id, from, to: member.device, at: this.d.clock.now(), reason: reason.slice(0, 500) };
+        const decision: LocalDecision = {
+          id: randomUUID(),
+          slot: slot.id,
+          from,
+          to: member.device,
+          at: this.d.clock.now(),
+          reason: reason.slice(0, 500),
+        };
         this.setDecisions([...this.decisions, decision].slice(-100));
-        this.d.log.warn({ agent: this.d.agentId, slot: slot.id, from, to: member.device, reason }, 'failed over on its own: the controller is out of reach');
+        this.d.log.warn(
+          { agent: this.d.agentId, slot: slot.id, from, to: member.device, reason },
+          'failed over on its own: the controller is out of reach',
+        );
         const standby = slot.members.find((m) => m.device === from)?.standby;
         if (standby) void this.d.execute(from, standby.action, standby.params).catch(() => undefined);
         return;
       }
-      this.d.log.error({ agent: this.d.agentId, slot: slot.id, from, reason }, 'alone: no member of the slot could take over; trying again in 5 s');
+      this.d.log.error(
+        { agent: this.d.agentId, slot: slot.id, from, reason },
+        'alone: no member of the slot could take over; trying again in 5 s',
+      );
       this.retryAt.set(slot.id, this.d.clock.now() + 5_000);
     } finally {
       this.busy.delete(slot.id);

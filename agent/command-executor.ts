@@ -29,7 +29,10 @@ export interface CommandExecutorSettings {
 }
 
 class Abandoned extends Error {
-  constructor(readonly status: 'expired' | 'cancelled', message: string) {
+  constructor(
+    readonly status: 'expired' | 'cancelled',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -66,8 +69,15 @@ export class CommandExecutor {
     }
     // Fencing: a leader paused while another took over must not move a device when it resumes.
     if (this.isStale(command.term)) {
-      this.s.log.warn({ agent: this.s.agentId, device: command.device, command: command.id, term: command.term, leaderTerm: this.leaderTerm }, 'refused a command from a controller that no longer leads');
-      return this.finish(command, 'rejected', `from a controller that no longer leads (term ${command.term}; the leader's term is ${this.leaderTerm})`);
+      this.s.log.warn(
+        { agent: this.s.agentId, device: command.device, command: command.id, term: command.term, leaderTerm: this.leaderTerm },
+        'refused a command from a controller that no longer leads',
+      );
+      return this.finish(
+        command,
+        'rejected',
+        `from a controller that no longer leads (term ${command.term}; the leader's term is ${this.leaderTerm})`,
+      );
     }
     if (command.term !== undefined) this.noteLeaderTerm(command.term);
     if (command.action === CANCEL_ACTION) return this.cancel(command);
@@ -79,14 +89,23 @@ export class CommandExecutor {
     const target = this.s.target(command.device);
     if (!target) return this.finish(command, 'rejected', `no device "${command.device}" on agent ${this.s.agentId}`);
     if (!target.actions.includes(command.action)) {
-      return this.finish(command, 'rejected', `device "${command.device}" has no action "${command.action}"; it has: ${target.actions.join(', ')}`);
+      return this.finish(
+        command,
+        'rejected',
+        `device "${command.device}" has no action "${command.action}"; it has: ${target.actions.join(', ')}`,
+      );
     }
     this.finish(command, 'accepted');
     const abort = new AbortController();
     this.running.set(command.id, abort);
-    const ttl = setTimeout(() => abort.abort(new Abandoned('expired', `not done within its time to live of ${command.ttlMs} ms`)), command.ttlMs);
+    const ttl = setTimeout(
+      () => abort.abort(new Abandoned('expired', `not done within its time to live of ${command.ttlMs} ms`)),
+      command.ttlMs,
+    );
     const log = { agent: this.s.agentId, device: command.device, command: command.id, action: command.action, by: command.issuedBy };
-    const abandoned = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }));
+    const abandoned = new Promise<never>((_, reject) =>
+      abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }),
+    );
     // Started on the next turn of the event loop: a stalled link delivers a late command and its cancel
     // in one read, and the cancel must stop it before anything reaches the device.
     const started = new Promise<ActionOutcome>((resolve, reject) =>

@@ -19,7 +19,8 @@ export interface DesiredConfigCache {
 }
 
 /** What makes two desired configs the same: everything but the publish time. */
-const sameContent = (a: DesiredConfig, b: DesiredConfig): boolean => a.version === b.version && JSON.stringify(a.devices) === JSON.stringify(b.devices);
+const sameContent = (a: DesiredConfig, b: DesiredConfig): boolean =>
+  a.version === b.version && JSON.stringify(a.devices) === JSON.stringify(b.devices);
 
 export function fileConfigCache(options: { file: string; agentId: string; log: Logger }): DesiredConfigCache {
   const { file, agentId, log } = options;
@@ -30,12 +31,19 @@ export function fileConfigCache(options: { file: string; agentId: string; log: L
       try {
         bytes = readFileSync(file);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ agent: agentId, file, err: (err as Error).message }, 'cannot read the cached desired config; waiting for the controller');
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+          log.warn(
+            { agent: agentId, file, err: (err as Error).message },
+            'cannot read the cached desired config; waiting for the controller',
+          );
         return undefined;
       }
       const decoded = codecs.desiredConfig.decode(bytes);
       if (!decoded.ok) {
-        log.warn({ agent: agentId, file, reason: decoded.reason }, 'ignoring an unusable cached desired config; waiting for the controller');
+        log.warn(
+          { agent: agentId, file, reason: decoded.reason },
+          'ignoring an unusable cached desired config; waiting for the controller',
+        );
         return undefined;
       }
       kept = decoded.value;
@@ -50,7 +58,10 @@ export function fileConfigCache(options: { file: string; agentId: string; log: L
         renameSync(temp, file);
         kept = config;
       } catch (err) {
-        log.warn({ agent: agentId, file, configVersion: config.version, err: (err as Error).message }, 'could not cache the desired config; a restart without the controller would start without its registered devices');
+        log.warn(
+          { agent: agentId, file, configVersion: config.version, err: (err as Error).message },
+          'could not cache the desired config; a restart without the controller would start without its registered devices',
+        );
       }
     },
   };

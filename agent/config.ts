@@ -18,7 +18,12 @@ export const AgentConfig = Type.Object(
     healthIntervalMs: Type.Integer({ minimum: 100, default: 5_000 }),
     devices: Type.Array(DeviceConfig, { default: [] }),
     /** Relative paths are taken from the config file's folder. */
-    stateDir: Type.String({ minLength: 1, default: '.onair-agent', description: 'where the agent keeps the last desired config it applied, so it runs its registered gear after a restart without the controller' }),
+    stateDir: Type.String({
+      minLength: 1,
+      default: '.onair-agent',
+      description:
+        'where the agent keeps the last desired config it applied, so it runs its registered gear after a restart without the controller',
+    }),
   },
   { additionalProperties: false },
 );
@@ -39,7 +44,8 @@ function driverParts(drivers: DriverCatalog) {
 function rejectDuplicateIds(config: AgentConfig, file: string): AgentConfig {
   const seen = new Set<string>();
   for (const device of config.devices) {
-    if (seen.has(device.id)) throw new ConfigError([{ file, line: 0, column: 0, path: 'devices', message: `device id "${device.id}" appears twice` }]);
+    if (seen.has(device.id))
+      throw new ConfigError([{ file, line: 0, column: 0, path: 'devices', message: `device id "${device.id}" appears twice` }]);
     seen.add(device.id);
   }
   return config;

@@ -118,8 +118,8 @@ export class DeviceRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.call(() => this.s.driver.close())).catch((err: unknown) =>
-      this.s.log.warn({ err: errorMessage(err) }, 'driver close failed'),
+    await withTimeout(`closing ${this.s.deviceId}`, this.s.connectTimeoutMs, () => this.call(() => this.s.driver.close())).catch(
+      (err: unknown) => this.s.log.warn({ err: errorMessage(err) }, 'driver close failed'),
     );
   }
 
@@ -203,7 +203,9 @@ export class DeviceRunner {
       return call;
     })
       .then((result) => this.record(result, generation, started))
-      .catch((err: unknown) => this.record(failedProbe('probe', 'failed', errorMessage(err), this.s.clock.now() - started), generation, started));
+      .catch((err: unknown) =>
+        this.record(failedProbe('probe', 'failed', errorMessage(err), this.s.clock.now() - started), generation, started),
+      );
   }
 
   /** `sentAt`: when the probe (or connect attempt) behind this result began. */
@@ -281,7 +283,8 @@ export class DeviceRunner {
 function cleanMetrics(metrics: ProbeResult['metrics']): ProbeResult['metrics'] {
   const clean: ProbeResult['metrics'] = {};
   for (const [key, value] of Object.entries(metrics ?? {})) {
-    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) clean[key] = value;
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
+      clean[key] = value;
   }
   return clean;
 }

@@ -115,8 +115,15 @@ export class DeviceSet {
     await Promise.all(toStop.map((id) => this.stop(id, !wanted.has(id))));
     for (const config of toStart) this.start(config, true);
 
-    for (const p of problems) log.warn({ agent: agentId, device: p.device, configVersion: desired.version, err: p.error }, 'refused a registered device; its previous form (if any) keeps running');
-    log.info({ agent: agentId, configVersion: desired.version, started: toStart.map((c) => c.id), stopped: toStop, refused: [...refused] }, 'applied desired config');
+    for (const p of problems)
+      log.warn(
+        { agent: agentId, device: p.device, configVersion: desired.version, err: p.error },
+        'refused a registered device; its previous form (if any) keeps running',
+      );
+    log.info(
+      { agent: agentId, configVersion: desired.version, started: toStart.map((c) => c.id), stopped: toStop, refused: [...refused] },
+      'applied desired config',
+    );
     this.applied = {
       version: desired.version,
       ts: this.d.clock.now(),

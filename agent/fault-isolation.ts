@@ -32,7 +32,10 @@ export function isolateDriverFaults(log: Logger, exit: (code: number) => void = 
     const err = asError(value);
     const scope = scopes.getStore();
     if (scope) {
-      log.error({ agent: scope.agent, device: scope.device, err: err.message, stack: err.stack }, `a driver library ${what}; the device is failed and reconnected, the agent carries on`);
+      log.error(
+        { agent: scope.agent, device: scope.device, err: err.message, stack: err.stack },
+        `a driver library ${what}; the device is failed and reconnected, the agent carries on`,
+      );
       scope.fault(err);
       return;
     }

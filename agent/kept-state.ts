@@ -47,7 +47,10 @@ export function fileKeptState(o: { file: string; log: Logger; delayMs?: number }
       writeFileSync(temp, JSON.stringify(values), { mode: 0o600 });
       renameSync(temp, o.file);
     } catch (err) {
-      o.log.warn({ file: o.file, err: (err as Error).message }, 'could not keep driver state (outputs set by the agent); a restart would not restore them');
+      o.log.warn(
+        { file: o.file, err: (err as Error).message },
+        'could not keep driver state (outputs set by the agent); a restart would not restore them',
+      );
     }
   };
   return {
@@ -71,7 +74,8 @@ function load(file: string, log: Logger): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ file, err: (err as Error).message }, 'cannot read the driver state; starting without it');
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      log.warn({ file, err: (err as Error).message }, 'cannot read the driver state; starting without it');
     return {};
   }
   try {

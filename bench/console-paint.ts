@@ -19,7 +19,15 @@ import { summarize, type Summary } from './stats.ts';
 
 export const CHROMIUM = process.env.ONAIR_CHROMIUM ?? '/usr/bin/chromium';
 /** Without these chromium keeps reaching for Google's services from a machine with no internet. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface ConsolePaintResult {
   studios: number;
@@ -33,7 +41,14 @@ export interface ConsolePaintResult {
 
 export async function measureConsolePaint(o: { studios: number; slotsPerStudio: number; runs: number }): Promise<ConsolePaintResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-console-bench-'));
-  const config = parseControllerConfig(stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false }, http: { port: 0, host: '127.0.0.1' }, dataDir: path.join(dir, 'data') }), '(console bench)');
+  const config = parseControllerConfig(
+    stringify({
+      broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false },
+      http: { port: 0, host: '127.0.0.1' },
+      dataDir: path.join(dir, 'data'),
+    }),
+    '(console bench)',
+  );
   const controller = await startControllerWithHttp({ config, clock: systemClock, log: silentLogger() });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   try {
@@ -49,8 +64,16 @@ export async function measureConsolePaint(o: { studios: number; slotsPerStudio: 
       const studio = `studio-${String(s).padStart(2, '0')}`;
       for (let n = 1; n <= o.slotsPerStudio; n += 1) {
         const [primary, backup] = [`cam-${s}-${n}-a`, `cam-${s}-${n}-b`];
-        devices.push({ agent: `agent-${s}a`, device: primary, profile: 'simulated-camera', studio }, { agent: `agent-${s}b`, device: backup, profile: 'simulated-camera', studio });
-        slots.push({ id: `${studio}/cam-${n}`, primary: `agent-${s}a/${primary}`, backups: [`agent-${s}b/${backup}`], params: { preset: n } });
+        devices.push(
+          { agent: `agent-${s}a`, device: primary, profile: 'simulated-camera', studio },
+          { agent: `agent-${s}b`, device: backup, profile: 'simulated-camera', studio },
+        );
+        slots.push({
+          id: `${studio}/cam-${n}`,
+          primary: `agent-${s}a/${primary}`,
+          backups: [`agent-${s}b/${backup}`],
+          params: { preset: n },
+        });
       }
     }
     await registerStudio(rig.toString(), { devices, slots, by: 'bench', timeoutMs: 30_000 });

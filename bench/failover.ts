@@ -27,16 +27,33 @@ export interface FailoverResult {
 
 export async function measureFailover(s: FailoverSettings): Promise<FailoverResult> {
   const perAgent = s.devicesOnMeasuredAgent;
-  const hungCams = Array.from({ length: Math.max(s.hungSamples, perAgent) }, (_, i) => ({ agent: `primaries-${Math.floor(i / perAgent)}`, device: `hung-cam-${i}` }));
+  const hungCams = Array.from({ length: Math.max(s.hungSamples, perAgent) }, (_, i) => ({
+    agent: `primaries-${Math.floor(i / perAgent)}`,
+    device: `hung-cam-${i}`,
+  }));
   const crashAgents = Array.from({ length: s.crashSamples }, (_, i) => `crash-agent-${i}`);
   const primaryAgents = [...new Set(hungCams.map((c) => c.agent))];
   const agents: StudioAgent[] = [
-    ...primaryAgents.map((id) => ({ id, devices: hungCams.filter((c) => c.agent === id).map((c) => ({ id: c.device, kind: 'camera' as const })) })),
+    ...primaryAgents.map((id) => ({
+      id,
+      devices: hungCams.filter((c) => c.agent === id).map((c) => ({ id: c.device, kind: 'camera' as const })),
+    })),
     ...crashAgents.map((id) => ({ id, devices: [{ id: 'cam', kind: 'camera' as const }] })),
-    { id: 'backups', devices: [...hungCams.map((c) => ({ id: `backup-${c.device}`, kind: 'camera' as const })), ...crashAgents.map((id) => ({ id: `backup-${id}`, kind: 'camera' as const }))] },
+    {
+      id: 'backups',
+      devices: [
+        ...hungCams.map((c) => ({ id: `backup-${c.device}`, kind: 'camera' as const })),
+        ...crashAgents.map((id) => ({ id: `backup-${id}`, kind: 'camera' as const })),
+      ],
+    },
   ];
   const slots = [
-    ...hungCams.map((c) => ({ id: `hung/${c.device}`, primary: refName(c), backups: [`backups/backup-${c.device}`], params: { preset: 1 } })),
+    ...hungCams.map((c) => ({
+      id: `hung/${c.device}`,
+      primary: refName(c),
+      backups: [`backups/backup-${c.device}`],
+      params: { preset: 1 },
+    })),
     ...crashAgents.map((id) => ({ id: `crash/${id}`, primary: `${id}/cam`, backups: [`backups/backup-${id}`], params: { preset: 1 } })),
   ];
   const studio = new Studio({ log: silentLogger(), agents, slots, controller: { onAir: true } });
@@ -53,7 +70,12 @@ export async function measureFailover(s: FailoverSettings): Promise<FailoverResu
       const mark = studio.mark();
       const killedAt = Date.now();
       studio.agentProcess(agentId)!.kill('SIGKILL');
-      const done = await studio.waitForEvent((e) => e.type === 'failover.succeeded' && e.slot === `crash/${agentId}`, 5_000, `failover of crash/${agentId}`, mark);
+      const done = await studio.waitForEvent(
+        (e) => e.type === 'failover.succeeded' && e.slot === `crash/${agentId}`,
+        5_000,
+        `failover of crash/${agentId}`,
+        mark,
+      );
       crash.push(done.ts - killedAt);
       await pause();
     }
@@ -63,15 +85,31 @@ export async function measureFailover(s: FailoverSettings): Promise<FailoverResu
     for (const cam of hungCams.slice(0, s.hungSamples)) {
       const mark = studio.mark();
       const injected = await studio.command(cam, 'simulate.fault', { mode: 'dead' });
-      const failed = await studio.waitForEvent((e) => e.type === 'device.state' && e.device === cam.device && e.data.to === 'failed', 5_000, `failure of ${cam.device}`, mark);
-      const done = await studio.waitForEvent((e) => e.type === 'failover.succeeded' && e.slot === `hung/${cam.device}`, 5_000, `failover of hung/${cam.device}`, mark);
+      const failed = await studio.waitForEvent(
+        (e) => e.type === 'device.state' && e.device === cam.device && e.data.to === 'failed',
+        5_000,
+        `failure of ${cam.device}`,
+        mark,
+      );
+      const done = await studio.waitForEvent(
+        (e) => e.type === 'failover.succeeded' && e.slot === `hung/${cam.device}`,
+        5_000,
+        `failover of hung/${cam.device}`,
+        mark,
+      );
       detection.push(failed.ts - injected.ts);
       hung.push(done.ts - injected.ts);
       await pause();
     }
     // The larger of two samples: after start-up, and after the run (its devices hung one by one).
     const agentRssMb = Math.max(rssAtStart, rssMb(measuredPid));
-    return { crashToActiveMs: summarize(crash), hungToActiveMs: summarize(hung), hungDetectionMs: summarize(detection), agentRssMb, agentDevices: perAgent };
+    return {
+      crashToActiveMs: summarize(crash),
+      hungToActiveMs: summarize(hung),
+      hungDetectionMs: summarize(detection),
+      agentRssMb,
+      agentDevices: perAgent,
+    };
   } finally {
     await studio.stop();
   }

@@ -32,16 +32,32 @@ export interface HotPathResult {
 const generatorPath = fileURLToPath(new URL('./load-generator.js', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function startGenerator(broker: string, agents: number, devicesPerAgent: number, ratePerSecond: number, durationMs: number, window?: number) {
-  const child = fork(generatorPath, [JSON.stringify({ broker, agents, devicesPerAgent, ratePerSecond, durationMs, prefix: 'hot', ...(window ? { window } : {}) })], { stdio: 'inherit' });
-  const next = () => new Promise<unknown>((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
-  });
+function startGenerator(
+  broker: string,
+  agents: number,
+  devicesPerAgent: number,
+  ratePerSecond: number,
+  durationMs: number,
+  window?: number,
+) {
+  const child = fork(
+    generatorPath,
+    [JSON.stringify({ broker, agents, devicesPerAgent, ratePerSecond, durationMs, prefix: 'hot', ...(window ? { window } : {}) })],
+    { stdio: 'inherit' },
+  );
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
+    });
   return { child, next };
 }
 
-async function saturate(url: string, count: () => number, s: { agents: number; devicesPerAgent: number; window: number; warmupMs: number; measureMs: number }): Promise<number> {
+async function saturate(
+  url: string,
+  count: () => number,
+  s: { agents: number; devicesPerAgent: number; window: number; warmupMs: number; measureMs: number },
+): Promise<number> {
   const g = startGenerator(url, s.agents, s.devicesPerAgent, 0, s.warmupMs + s.measureMs, s.window);
   try {
     await g.next();
@@ -56,7 +72,9 @@ async function saturate(url: string, count: () => number, s: { agents: number; d
   }
 }
 
-export async function measureHotPath(s = { agents: 50, devicesPerAgent: 20, window: 20, warmupMs: 2_000, measureMs: 5_000, statusSamples: 300, statusBackgroundRate: 5_000 }): Promise<HotPathResult> {
+export async function measureHotPath(
+  s = { agents: 50, devicesPerAgent: 20, window: 20, warmupMs: 2_000, measureMs: 5_000, statusSamples: 300, statusBackgroundRate: 5_000 },
+): Promise<HotPathResult> {
   const log = silentLogger();
   // The bare broker: the same aedes, persistence and socket tuning, nobody subscribed.
   const bare = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log });
@@ -70,7 +88,10 @@ export async function measureHotPath(s = { agents: 50, devicesPerAgent: 20, wind
   await bare.close();
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-hot-'));
-  const config = parseControllerConfig(stringify({ broker: { port: 0, host: '127.0.0.1' }, dataDir: dir, http: { enabled: false } }), '(bench)');
+  const config = parseControllerConfig(
+    stringify({ broker: { port: 0, host: '127.0.0.1' }, dataDir: dir, http: { enabled: false } }),
+    '(bench)',
+  );
   const controller = await startControllerWithHttp({ config, clock: systemClock, log }); // with its console side: the health history is part of the hot path
   try {
     const controllerPerSecond = await saturate(controller.brokerUrl, () => controller.counters.healthMessages!, s);
@@ -92,7 +113,13 @@ export async function measureHotPath(s = { agents: 50, devicesPerAgent: 20, wind
       }
     });
     g.child.kill();
-    return { bareBrokerPerSecond, controllerPerSecond, ratio: Math.round((controllerPerSecond / Math.max(1, bareBrokerPerSecond)) * 100) / 100, statusDevices: devices, statusMs: summarize(samples.slice(20)) };
+    return {
+      bareBrokerPerSecond,
+      controllerPerSecond,
+      ratio: Math.round((controllerPerSecond / Math.max(1, bareBrokerPerSecond)) * 100) / 100,
+      statusDevices: devices,
+      statusMs: summarize(samples.slice(20)),
+    };
   } finally {
     await controller.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -29,12 +29,17 @@ const agents = await Promise.all(
     const client = connectMqtt({ url: settings.broker, clientId: `bench-${agentId}`, log });
     await waitForConnect(client, 10_000);
     const devices = Array.from({ length: settings.devicesPerAgent }, (_, d) => `dev-${d}`);
-    client.publish(topic.agentState(agentId), JSON.stringify({ online: true, session, ts: Date.now(), devices, heartbeatIntervalMs: 1_000 }), { qos: 1, retain: true });
+    client.publish(
+      topic.agentState(agentId),
+      JSON.stringify({ online: true, session, ts: Date.now(), devices, heartbeatIntervalMs: 1_000 }),
+      { qos: 1, retain: true },
+    );
     return { agentId, client, topics: devices.map((d) => topic.deviceHealth(agentId, d)) };
   }),
 );
 const heartbeat = setInterval(() => {
-  for (const a of agents) a.client.publish(topic.heartbeat(a.agentId), JSON.stringify({ session, ts: Date.now(), uptimeMs: 0 }), { qos: 0 });
+  for (const a of agents)
+    a.client.publish(topic.heartbeat(a.agentId), JSON.stringify({ session, ts: Date.now(), uptimeMs: 0 }), { qos: 0 });
 }, 1_000);
 
 process.send?.({ ready: true });

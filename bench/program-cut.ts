@@ -30,7 +30,10 @@ export async function measureProgramCut(samples: number): Promise<ProgramCutResu
   const port = await obs.listen(0);
   const agents: StudioAgent[] = [
     ...MEMBERS.map((m) => ({ id: m.agent, devices: [{ id: m.device, kind: 'camera' as const }] })),
-    { id: 'switcher-agent', devices: [{ id: 'obs', kind: 'switcher' as const, profile: 'obs-studio-30-switcher', options: { host: '127.0.0.1', port } }] },
+    {
+      id: 'switcher-agent',
+      devices: [{ id: 'obs', kind: 'switcher' as const, profile: 'obs-studio-30-switcher', options: { host: '127.0.0.1', port } }],
+    },
   ];
   const slots = [
     {
@@ -60,9 +63,20 @@ export async function measureProgramCut(samples: number): Promise<ProgramCutResu
       let injectedAt = Date.now();
       if (byCrash) studio.agentProcess(victim.agent)!.kill('SIGKILL');
       else injectedAt = (await studio.command(victim, 'simulate.fault', { mode: 'dead' })).ts; // when the camera hung
-      const done = await studio.waitForEvent((e) => e.type === 'failover.succeeded' && e.slot === SLOT, 5_000, `failover from ${victim.device}`, mark);
-      const taken = await studio.waitForEvent((e) => e.type === 'program.cut' && e.slot === SLOT, 5_000, `program cut to ${backup.device}`, mark);
-      if (obs.state.program !== SCENE[backup.device]) throw new Error(`OBS shows ${obs.state.program}, not the backup's scene ${SCENE[backup.device]}`);
+      const done = await studio.waitForEvent(
+        (e) => e.type === 'failover.succeeded' && e.slot === SLOT,
+        5_000,
+        `failover from ${victim.device}`,
+        mark,
+      );
+      const taken = await studio.waitForEvent(
+        (e) => e.type === 'program.cut' && e.slot === SLOT,
+        5_000,
+        `program cut to ${backup.device}`,
+        mark,
+      );
+      if (obs.state.program !== SCENE[backup.device])
+        throw new Error(`OBS shows ${obs.state.program}, not the backup's scene ${SCENE[backup.device]}`);
       (byCrash ? crash : hung).push(obs.state.programChangedAt - injectedAt);
       cut.push(taken.ts - done.ts);
       // Repair the victim and wait until it is ready to be the backup again.

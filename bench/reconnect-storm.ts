@@ -35,22 +35,52 @@ const fleetPath = fileURLToPath(new URL('./storm-fleet.js', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `logins`: every agent enrolled and logging in as itself (as in production), the broker refusing anonymous clients. */
-export async function measureReconnectStorm(o: { agents: number; devicesPerAgent: number; limitMs?: number; logins?: boolean }): Promise<StormResult> {
+export async function measureReconnectStorm(o: {
+  agents: number;
+  devicesPerAgent: number;
+  limitMs?: number;
+  logins?: boolean;
+}): Promise<StormResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-storm-'));
   const limitMs = o.limitMs ?? 60_000;
   const configFor = (port: number) =>
-    parseControllerConfig(stringify({ broker: { port, host: '127.0.0.1', allowAnonymous: !o.logins }, dataDir: dir, http: { enabled: false }, detection: { restartGraceMs: 5_000 } }), '(storm bench)');
+    parseControllerConfig(
+      stringify({
+        broker: { port, host: '127.0.0.1', allowAnonymous: !o.logins },
+        dataDir: dir,
+        http: { enabled: false },
+        detection: { restartGraceMs: 5_000 },
+      }),
+      '(storm bench)',
+    );
   let controller = await startControllerWithHttp({ config: configFor(0), clock: systemClock, log: silentLogger() });
   const port = Number(new URL(controller.brokerUrl).port);
   let credentialsFile: string | undefined;
   if (o.logins) {
     // Enrolled as `onair agent add` does; the credentials reach the fleet process in a 0600 file.
     const credentials: string[] = [];
-    for (let i = 0; i < o.agents; i += 50) credentials.push(...(await Promise.all(Array.from({ length: Math.min(50, o.agents - i) }, (_, k) => controller.identities.enrollAgent(`storm-${i + k}`)))));
+    for (let i = 0; i < o.agents; i += 50)
+      credentials.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, o.agents - i) }, (_, k) => controller.identities.enrollAgent(`storm-${i + k}`)),
+        )),
+      );
     credentialsFile = path.join(dir, 'credentials.json');
     writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
   }
-  const fleet = fork(fleetPath, [JSON.stringify({ broker: controller.brokerUrl, agents: o.agents, devicesPerAgent: o.devicesPerAgent, startRatePerSecond: 500, ...(credentialsFile ? { credentialsFile } : {}) })], { stdio: 'inherit' });
+  const fleet = fork(
+    fleetPath,
+    [
+      JSON.stringify({
+        broker: controller.brokerUrl,
+        agents: o.agents,
+        devicesPerAgent: o.devicesPerAgent,
+        startRatePerSecond: 500,
+        ...(credentialsFile ? { credentialsFile } : {}),
+      }),
+    ],
+    { stdio: 'inherit' },
+  );
   const ask = (): Promise<{ connects: number; failures: number; failureReasons: Record<string, number> }> =>
     new Promise((resolve) => {
       fleet.once('message', (m) => resolve(m as { connects: number; failures: number; failureReasons: Record<string, number> }));
@@ -69,7 +99,8 @@ export async function measureReconnectStorm(o: { agents: number; devicesPerAgent
   };
   try {
     await new Promise((resolve) => fleet.once('message', resolve));
-    for (const deadline = Date.now() + limitMs; !allBack(controller); await sleep(100)) if (Date.now() > deadline) throw new Error(`the fleet did not come up within ${limitMs} ms`);
+    for (const deadline = Date.now() + limitMs; !allBack(controller); await sleep(100))
+      if (Date.now() > deadline) throw new Error(`the fleet did not come up within ${limitMs} ms`);
     const sessions = new Map(controller.status().agents.map((a) => [a.agent, a.session]));
     await controller.stop();
     const cpuBefore = process.cpuUsage();
@@ -88,7 +119,8 @@ export async function measureReconnectStorm(o: { agents: number; devicesPerAgent
     const cpu = process.cpuUsage(cpuBefore);
     const after = await ask();
     const failureReasons: Record<string, number> = {};
-    for (const [reason, n] of Object.entries(after.failureReasons)) if (n > (before.failureReasons[reason] ?? 0)) failureReasons[reason] = n - (before.failureReasons[reason] ?? 0);
+    for (const [reason, n] of Object.entries(after.failureReasons))
+      if (n > (before.failureReasons[reason] ?? 0)) failureReasons[reason] = n - (before.failureReasons[reason] ?? 0);
     const refusedLate = Object.entries(failureReasons).reduce((sum, [reason, n]) => sum + (reason.includes('ECONNREFUSED') ? n : 0), 0);
     return {
       agents: o.agents,

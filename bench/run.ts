@@ -33,13 +33,23 @@ export interface BenchReport {
 
 export async function runBench(s: BenchSettings, progress: (line: string) => void): Promise<BenchReport> {
   progress(`throughput: ${s.agents} agents × ${s.devicesPerAgent} devices, ${s.rate} health messages/s offered for ${s.seconds} s…`);
-  const throughput = await measureThroughput({ agents: s.agents, devicesPerAgent: s.devicesPerAgent, ratePerSecond: s.rate, warmupMs: 2_000, measureMs: s.seconds * 1_000 });
-  progress(`hot path: the bare broker and the controller saturated by ${s.agents} agents × ${s.devicesPerAgent} devices; status requests with the fleet in view…`);
+  const throughput = await measureThroughput({
+    agents: s.agents,
+    devicesPerAgent: s.devicesPerAgent,
+    ratePerSecond: s.rate,
+    warmupMs: 2_000,
+    measureMs: s.seconds * 1_000,
+  });
+  progress(
+    `hot path: the bare broker and the controller saturated by ${s.agents} agents × ${s.devicesPerAgent} devices; status requests with the fleet in view…`,
+  );
   const hotPath = await measureHotPath();
   progress(`failover: ${s.samples} agent crashes and ${s.samples} hung devices, real agent processes, default probe settings…`);
   const failover = await measureFailover({ crashSamples: s.samples, hungSamples: s.samples, devicesOnMeasuredAgent: 20 });
   const cutSamples = Math.min(s.samples, 15); // each sample waits for a repair: kept short
-  progress(`program cut: ${cutSamples} hung cameras and ${cutSamples} agent crashes on air, OBS Studio (simulated) as the program switcher…`);
+  progress(
+    `program cut: ${cutSamples} hung cameras and ${cutSamples} agent crashes on air, OBS Studio (simulated) as the program switcher…`,
+  );
   const programCut = await measureProgramCut(cutSamples);
   const storm: StormResult[] = [];
   for (const agents of [500, 2_000]) {
@@ -48,7 +58,9 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
   }
   const [small, large] = storm as [StormResult, StormResult];
   const hasBrowser = existsSync(CHROMIUM);
-  progress(hasBrowser ? 'console: the wall of 50 studios × 10 slots, first paint in chromium…' : `console: skipped (no chromium at ${CHROMIUM})`);
+  progress(
+    hasBrowser ? 'console: the wall of 50 studios × 10 slots, first paint in chromium…' : `console: skipped (no chromium at ${CHROMIUM})`,
+  );
   const consolePaint = hasBrowser ? await measureConsolePaint({ studios: 50, slotsPerStudio: 10, runs: 10 }) : null;
   const ms = (x: Summary) => `p50 ${x.p50} ms, p99 ${x.p99} ms (n=${x.n})`;
   return {
@@ -60,19 +72,88 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
     console: consolePaint,
     storm,
     targets: [
-      { what: 'health messages handled per second', target: '≥ 20000', measured: String(throughput.handledPerSecond), met: throughput.handledPerSecond >= 20_000 },
-      { what: 'health handling latency p99', target: '< 10 ms', measured: `${throughput.latencyMs.p99} ms`, met: throughput.latencyMs.p99 < 10 },
-      { what: 'saturation: controller ÷ bare broker', target: '≥ 0.8', measured: `${hotPath.controllerPerSecond}/s ÷ ${hotPath.bareBrokerPerSecond}/s = ${hotPath.ratio}`, met: hotPath.ratio >= 0.8 },
-      { what: `status request, ${hotPath.statusDevices} devices`, target: 'p99 ≤ 10 ms', measured: ms(hotPath.statusMs), met: hotPath.statusMs.p99 <= 10 },
-      { what: 'agent crash → backup confirmed active', target: 'p99 < 100 ms', measured: ms(failover.crashToActiveMs), met: failover.crashToActiveMs.p99 < 100 },
-      { what: 'hung device → backup confirmed active', target: 'p99 < 1000 ms', measured: ms(failover.hungToActiveMs), met: failover.hungToActiveMs.p99 < 1_000 },
-      { what: 'hung camera → program on the backup', target: 'p99 < 1000 ms', measured: ms(programCut.hungToProgramMs), met: programCut.hungToProgramMs.p99 < 1_000 },
-      { what: 'agent crash → program on the backup', target: 'p99 < 150 ms', measured: ms(programCut.crashToProgramMs), met: programCut.crashToProgramMs.p99 < 150 },
-      { what: 'backup confirmed → program cut confirmed', target: 'p99 < 40 ms', measured: ms(programCut.cutMs), met: programCut.cutMs.p99 < 40 },
-      { what: `agent RSS with ${failover.agentDevices} devices`, target: '< 80 MB', measured: `${failover.agentRssMb} MB`, met: failover.agentRssMb < 80 },
-      { what: '2,000 agents back after a controller restart', target: '< 30 s, none dropped', measured: `${large.backMs ?? 'not within 60 s'} ms, ${large.failedConnects} dropped`, met: large.backMs !== null && large.backMs < 30_000 && large.failedConnects === 0 },
-      { what: 'controller CPU per reconnecting agent', target: 'flat (2,000 ≤ 1.5 × 500)', measured: `${small.cpuMsPerAgent} ms at 500, ${large.cpuMsPerAgent} ms at 2,000`, met: large.cpuMsPerAgent <= 1.5 * small.cpuMsPerAgent },
-      ...(consolePaint ? [{ what: 'console wall 50×10, first paint', target: 'p99 < 1000 ms', measured: ms(consolePaint.firstPaintMs), met: consolePaint.firstPaintMs.p99 < 1_000 }] : []),
+      {
+        what: 'health messages handled per second',
+        target: '≥ 20000',
+        measured: String(throughput.handledPerSecond),
+        met: throughput.handledPerSecond >= 20_000,
+      },
+      {
+        what: 'health handling latency p99',
+        target: '< 10 ms',
+        measured: `${throughput.latencyMs.p99} ms`,
+        met: throughput.latencyMs.p99 < 10,
+      },
+      {
+        what: 'saturation: controller ÷ bare broker',
+        target: '≥ 0.8',
+        measured: `${hotPath.controllerPerSecond}/s ÷ ${hotPath.bareBrokerPerSecond}/s = ${hotPath.ratio}`,
+        met: hotPath.ratio >= 0.8,
+      },
+      {
+        what: `status request, ${hotPath.statusDevices} devices`,
+        target: 'p99 ≤ 10 ms',
+        measured: ms(hotPath.statusMs),
+        met: hotPath.statusMs.p99 <= 10,
+      },
+      {
+        what: 'agent crash → backup confirmed active',
+        target: 'p99 < 100 ms',
+        measured: ms(failover.crashToActiveMs),
+        met: failover.crashToActiveMs.p99 < 100,
+      },
+      {
+        what: 'hung device → backup confirmed active',
+        target: 'p99 < 1000 ms',
+        measured: ms(failover.hungToActiveMs),
+        met: failover.hungToActiveMs.p99 < 1_000,
+      },
+      {
+        what: 'hung camera → program on the backup',
+        target: 'p99 < 1000 ms',
+        measured: ms(programCut.hungToProgramMs),
+        met: programCut.hungToProgramMs.p99 < 1_000,
+      },
+      {
+        what: 'agent crash → program on the backup',
+        target: 'p99 < 150 ms',
+        measured: ms(programCut.crashToProgramMs),
+        met: programCut.crashToProgramMs.p99 < 150,
+      },
+      {
+        what: 'backup confirmed → program cut confirmed',
+        target: 'p99 < 40 ms',
+        measured: ms(programCut.cutMs),
+        met: programCut.cutMs.p99 < 40,
+      },
+      {
+        what: `agent RSS with ${failover.agentDevices} devices`,
+        target: '< 80 MB',
+        measured: `${failover.agentRssMb} MB`,
+        met: failover.agentRssMb < 80,
+      },
+      {
+        what: '2,000 agents back after a controller restart',
+        target: '< 30 s, none dropped',
+        measured: `${large.backMs ?? 'not within 60 s'} ms, ${large.failedConnects} dropped`,
+        met: large.backMs !== null && large.backMs < 30_000 && large.failedConnects === 0,
+      },
+      {
+        what: 'controller CPU per reconnecting agent',
+        target: 'flat (2,000 ≤ 1.5 × 500)',
+        measured: `${small.cpuMsPerAgent} ms at 500, ${large.cpuMsPerAgent} ms at 2,000`,
+        met: large.cpuMsPerAgent <= 1.5 * small.cpuMsPerAgent,
+      },
+      ...(consolePaint
+        ? [
+            {
+              what: 'console wall 50×10, first paint',
+              target: 'p99 < 1000 ms',
+              measured: ms(consolePaint.firstPaintMs),
+              met: consolePaint.firstPaintMs.p99 < 1_000,
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -91,7 +172,10 @@ export function formatReport(r: BenchReport): string {
     `program cut  hung camera → OBS on the backup: p50 ${r.programCut.hungToProgramMs.p50} ms, p99 ${r.programCut.hungToProgramMs.p99} ms; agent crash → OBS on the backup: p50 ${r.programCut.crashToProgramMs.p50} ms, p99 ${r.programCut.crashToProgramMs.p99} ms`,
     `             backup confirmed → cut confirmed: p50 ${r.programCut.cutMs.p50} ms, p99 ${r.programCut.cutMs.p99} ms (n=${r.programCut.cutMs.n})`,
     `agent        RSS ${r.failover.agentRssMb} MB with ${r.failover.agentDevices} devices`,
-    ...r.storm.map((s) => `storm        ${s.agents} agents × ${s.devicesPerAgent} devices back after a controller restart in ${s.backMs ?? '(not within the limit)'} ms, ${s.failedConnects} connections dropped, controller CPU ${s.cpuMsPerAgent} ms per agent`),
+    ...r.storm.map(
+      (s) =>
+        `storm        ${s.agents} agents × ${s.devicesPerAgent} devices back after a controller restart in ${s.backMs ?? '(not within the limit)'} ms, ${s.failedConnects} connections dropped, controller CPU ${s.cpuMsPerAgent} ms per agent`,
+    ),
     r.console
       ? `console      ${r.console.tiles} tiles (${r.console.studios} studios × ${r.console.slotsPerStudio} slots), navigation → painted: p50 ${r.console.firstPaintMs.p50} ms, p99 ${r.console.firstPaintMs.p99} ms (n=${r.console.firstPaintMs.n}); first picture ${Math.round(r.console.statusBytes / 1024)} KiB`
       : 'console      not measured (no chromium)',

@@ -40,20 +40,39 @@ function startAgent(i: number): void {
     ...(credentials ? { username: `agent/${agentId}`, password: credentials[i]! } : {}),
     keepaliveSeconds: 10,
     // The agent's own: a new session per attempt, so a will from an older connection never counts.
-    will: () => ({ topic: topic.agentState(agentId), payload: Buffer.from(JSON.stringify({ online: false, session: (session += 1), ts: Date.now() })), qos: 1, retain: true }),
+    will: () => ({
+      topic: topic.agentState(agentId),
+      payload: Buffer.from(JSON.stringify({ online: false, session: (session += 1), ts: Date.now() })),
+      qos: 1,
+      retain: true,
+    }),
   });
   clients.push(client);
   client.on('connect', () => {
     connects += 1;
     const now = Date.now();
-    client.publish(topic.agentState(agentId), JSON.stringify({ online: true, session, ts: now, devices, heartbeatIntervalMs: 2_000 }), { qos: 1, retain: true });
+    client.publish(topic.agentState(agentId), JSON.stringify({ online: true, session, ts: now, devices, heartbeatIntervalMs: 2_000 }), {
+      qos: 1,
+      retain: true,
+    });
     for (const [seq, d] of devices.entries()) {
-      const health = { status: 'ok', checks: [{ name: 'probe', status: 'ok', latencyMs: 1 }], metrics: {}, consecutiveFailures: 0, ts: now, seq, session, driver: 'simulated' };
+      const health = {
+        status: 'ok',
+        checks: [{ name: 'probe', status: 'ok', latencyMs: 1 }],
+        metrics: {},
+        consecutiveFailures: 0,
+        ts: now,
+        seq,
+        session,
+        driver: 'simulated',
+      };
       client.publish(topic.deviceHealth(agentId, d), JSON.stringify(health), { qos: 1, retain: true });
     }
     // What a real agent subscribes to: its commands and desired config, the controller's state (its term,
     // its liveness) and its own state (a late will of its last connection is answered with a birth).
-    client.subscribe([topic.controllerState(), topic.command(agentId), topic.desiredConfig(agentId), topic.agentState(agentId)], { qos: 1 });
+    client.subscribe([topic.controllerState(), topic.command(agentId), topic.desiredConfig(agentId), topic.agentState(agentId)], {
+      qos: 1,
+    });
   });
   client.on('error', (err) => {
     failures += 1;

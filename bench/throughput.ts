@@ -32,9 +32,30 @@ const generatorPath = fileURLToPath(new URL('./load-generator.js', import.meta.u
 export async function measureThroughput(s: ThroughputSettings): Promise<ThroughputResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'onair-bench-'));
   const latencies = new LatencyRecorder(2_000_000);
-  const config = parseControllerConfig(stringify({ broker: { port: 0, host: '127.0.0.1' }, dataDir: dir, http: { enabled: false } }), '(bench)');
-  const controller = await startControllerWithHttp({ config, clock: systemClock, log: silentLogger(), onHealthHandled: (ms) => latencies.record(ms) });
-  const generator = fork(generatorPath, [JSON.stringify({ broker: controller.brokerUrl, agents: s.agents, devicesPerAgent: s.devicesPerAgent, ratePerSecond: s.ratePerSecond, durationMs: s.warmupMs + s.measureMs, prefix: 'bench' })], { stdio: 'inherit' });
+  const config = parseControllerConfig(
+    stringify({ broker: { port: 0, host: '127.0.0.1' }, dataDir: dir, http: { enabled: false } }),
+    '(bench)',
+  );
+  const controller = await startControllerWithHttp({
+    config,
+    clock: systemClock,
+    log: silentLogger(),
+    onHealthHandled: (ms) => latencies.record(ms),
+  });
+  const generator = fork(
+    generatorPath,
+    [
+      JSON.stringify({
+        broker: controller.brokerUrl,
+        agents: s.agents,
+        devicesPerAgent: s.devicesPerAgent,
+        ratePerSecond: s.ratePerSecond,
+        durationMs: s.warmupMs + s.measureMs,
+        prefix: 'bench',
+      }),
+    ],
+    { stdio: 'inherit' },
+  );
   try {
     await nextMessage(generator);
     generator.send('go');

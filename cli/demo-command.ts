@@ -19,7 +19,8 @@ export function registerDemoCommands(program: Command): void {
       const { StudioHardware } = await import('../studio-harness/hardware.ts');
       const { formatSummary, runScenario } = await import('./demo/scenario.ts');
       const { runStreamScenario } = await import('./demo/stream-scenario.ts');
-      if (o.scenario === 'stream-failure' && o.inProcess) throw new UserError('the stream-failure scenario needs the OBS simulators: run it without --in-process');
+      if (o.scenario === 'stream-failure' && o.inProcess)
+        throw new UserError('the stream-failure scenario needs the OBS simulators: run it without --in-process');
       // Component logs go to stderr (quiet unless ONAIR_LOG_LEVEL says otherwise); the story goes to stdout.
       const log = createLogger({ level: process.env.ONAIR_LOG_LEVEL ?? 'silent', fd: 2 });
       const story: string[] = [];
@@ -32,13 +33,32 @@ export function registerDemoCommands(program: Command): void {
       let summary;
       try {
         const agents = hardware ? await hardware.start() : undefined;
-        if (hardware) say('Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures and a Firmata GPIO board with the camera tallies (serial ptys), OBS Studio as program switcher and two as stream encoders (WebSocket).');
-        studio = new Studio({ log, controller: { detection: { recoverAfterMs: 3_000 }, http: { port: o.httpPort, host: '127.0.0.1' } }, ...(agents ? { agents, agentEnv: hardware!.env, slots: hardware!.slots() } : {}) });
+        if (hardware)
+          say(
+            'Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures and a Firmata GPIO board with the camera tallies (serial ptys), OBS Studio as program switcher and two as stream encoders (WebSocket).',
+          );
+        studio = new Studio({
+          log,
+          controller: { detection: { recoverAfterMs: 3_000 }, http: { port: o.httpPort, host: '127.0.0.1' } },
+          ...(agents ? { agents, agentEnv: hardware!.env, slots: hardware!.slots() } : {}),
+        });
         await studio.start();
         const admin = studio.adminLogin();
-        say(`Engineer console: ${studio.controller.httpUrl}/console/ — log in as ${admin.user} / ${admin.password}${o.console ? '' : ' (onair demo --console keeps it open after the story)'}`);
-        say(`Logins as in production: the broker refuses anonymous clients; ${studio.agents().map((a) => a.id).join(' and ')} log in with enrolled credentials read from 0600 files; requests are made as the admin "demo". Prometheus metrics: ${studio.controller.httpUrl ?? '(HTTP off)'}/metrics`);
-        summary = o.scenario === 'stream-failure' ? await runStreamScenario(studio, say, hardware!) : await runScenario(studio, o.scenario, say, hardware);
+        say(
+          `Engineer console: ${studio.controller.httpUrl}/console/ — log in as ${admin.user} / ${admin.password}${o.console ? '' : ' (onair demo --console keeps it open after the story)'}`,
+        );
+        say(
+          `Logins as in production: the broker refuses anonymous clients; ${studio
+            .agents()
+            .map((a) => a.id)
+            .join(
+              ' and ',
+            )} log in with enrolled credentials read from 0600 files; requests are made as the admin "demo". Prometheus metrics: ${studio.controller.httpUrl ?? '(HTTP off)'}/metrics`,
+        );
+        summary =
+          o.scenario === 'stream-failure'
+            ? await runStreamScenario(studio, say, hardware!)
+            : await runScenario(studio, o.scenario, say, hardware);
         if (!summary.ok) process.stderr.write(failureReport(story, studio.agentLogTails(40)));
         if (o.console) {
           process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
@@ -62,18 +82,28 @@ export function registerDemoCommands(program: Command): void {
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
-    .description("measure health throughput, handling latency, failover latency, agent memory, a fleet reconnect storm and the console's first paint")
+    .description(
+      "measure health throughput, handling latency, failover latency, agent memory, a fleet reconnect storm and the console's first paint",
+    )
     .option('--agents <n>', 'simulated agents for the throughput run', wholeNumber(1, 10_000), 50)
     .option('--devices <n>', 'devices per agent for the throughput run', wholeNumber(1, 1_000), 20)
-    .option('--rate <n>', 'health messages per second offered (above the 20,000/s target, so the target can show)', wholeNumber(1, 1_000_000), 22_000)
+    .option(
+      '--rate <n>',
+      'health messages per second offered (above the 20,000/s target, so the target can show)',
+      wholeNumber(1, 1_000_000),
+      22_000,
+    )
     .option('--seconds <n>', 'measured seconds of the throughput run', wholeNumber(1, 3_600), 10)
     .option('--samples <n>', 'failovers measured per kind (crash, hung)', wholeNumber(1, 1_000), 30)
     .option('--json', 'print the report as JSON')
     .action(async (o: { agents: number; devices: number; rate: number; seconds: number; samples: number; json?: boolean }) => {
       const { runBench, formatReport } = await import('../bench/run.ts');
-      const report = await runBench({ agents: o.agents, devicesPerAgent: o.devices, rate: o.rate, seconds: o.seconds, samples: o.samples }, (line) => {
-        if (!o.json) process.stderr.write(`${line}\n`);
-      });
+      const report = await runBench(
+        { agents: o.agents, devicesPerAgent: o.devices, rate: o.rate, seconds: o.seconds, samples: o.samples },
+        (line) => {
+          if (!o.json) process.stderr.write(`${line}\n`);
+        },
+      );
       process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     });
 }

@@ -26,9 +26,13 @@ export function parseSettings(pairs: string[]): Record<string, unknown> {
     const key = pair.slice(0, eq);
     const path = key.split('.');
     if (path.some((p) => p === '')) throw new UserError(`--set ${key}: empty part in the key`);
-    if (/pass(word)?$/i.test(path.at(-1)!)) throw new UserError(`--set ${key}: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead`);
+    if (/pass(word)?$/i.test(path.at(-1)!))
+      throw new UserError(`--set ${key}: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead`);
     const value = settingValue(key, pair.slice(eq + 1));
-    out = mergeSettings(out, path.reduceRight<Record<string, unknown>>((inner, part, i) => ({ [part]: i === path.length - 1 ? value : inner }), {}));
+    out = mergeSettings(
+      out,
+      path.reduceRight<Record<string, unknown>>((inner, part, i) => ({ [part]: i === path.length - 1 ? value : inner }), {}),
+    );
   }
   return out;
 }
@@ -65,34 +69,60 @@ export function registerDeviceCommands(program: Command): void {
     .requiredOption('--profile <id[@version]>', 'profile id, optionally @version (default: the newest)')
     .option('--studio <studio>', 'where it is')
     .option('--set <key=value...>', 'connection options over the profile defaults (path=/dev/…, host=…, passwordEnv=CAM_PASSWORD)', [])
-    .option('--helper <role=device...>', "devices that watch this one in its self-test, e.g. light-sensor=agent-b/gpio-1", [])
-    .option('--test-param <key=value...>', "this unit's values for its profile's self-test parameters, e.g. preset=p1 (a preset token this camera has)", [])
+    .option('--helper <role=device...>', 'devices that watch this one in its self-test, e.g. light-sensor=agent-b/gpio-1', [])
+    .option(
+      '--test-param <key=value...>',
+      "this unit's values for its profile's self-test parameters, e.g. preset=p1 (a preset token this camera has)",
+      [],
+    )
     .addOption(brokerOption())
-    .action(async (refText: string, o: ClientOpts & { profile: string; studio?: string; set: string[]; helper: string[]; testParam: string[] }) => {
-      const ref = parseRef(refText);
-      const [profileId, versionText] = o.profile.split('@') as [string, string | undefined];
-      const settings = parseSettings(o.set);
-      const helpers = Object.fromEntries(
-        o.helper.map((h) => {
-          const m = /^([a-z][a-z0-9-]*)=(.+)$/.exec(h);
-          if (!m) throw new UserError(`--helper "${h}" is not role=device (for example light-sensor=agent-b/gpio-1)`);
-          return [m[1]!, m[2]!];
-        }),
-      );
-      const options = requestOptions(o);
-      await withController(options, async (client) => {
-        const { profile } = await request(client, 'profile.show', { profile: profileId, ...(versionText ? { version: Number(versionText) } : {}) }, options);
-        const spec = DRIVER_SPECS.get(profile.driver);
-        if (!spec) throw new UserError(`${refText}: profile ${profile.profile} names driver "${profile.driver}", which this onair does not have`);
-        const testParams = parseParams(o.testParam, '--test-param');
-        const problems = unitProblems(spec, profile, mergeSettings(profile.connection, settings), testParams);
-        if (problems.length > 0) throw new UserError(`${refText}: not valid for its ${profile.driver} driver:\n  ${problems.join('\n  ')}`);
-        const registration = { ...ref, profile: profile.profile, profileVersion: profile.version, ...(o.studio ? { studio: o.studio } : {}), options: settings, ...(o.testParam.length ? { testParams } : {}), ...(o.helper.length ? { helpers } : {}) };
-        const result = await request(client, 'device.add', { registration }, options);
-        process.stdout.write(`${result.created ? 'registered' : 'changed'}  ${result.agent}/${result.device}  (${profile.profile} v${profile.version})\n`);
-        for (const note of result.notes ?? []) process.stdout.write(`  note: ${note}\n`);
-      });
-    });
+    .action(
+      async (
+        refText: string,
+        o: ClientOpts & { profile: string; studio?: string; set: string[]; helper: string[]; testParam: string[] },
+      ) => {
+        const ref = parseRef(refText);
+        const [profileId, versionText] = o.profile.split('@') as [string, string | undefined];
+        const settings = parseSettings(o.set);
+        const helpers = Object.fromEntries(
+          o.helper.map((h) => {
+            const m = /^([a-z][a-z0-9-]*)=(.+)$/.exec(h);
+            if (!m) throw new UserError(`--helper "${h}" is not role=device (for example light-sensor=agent-b/gpio-1)`);
+            return [m[1]!, m[2]!];
+          }),
+        );
+        const options = requestOptions(o);
+        await withController(options, async (client) => {
+          const { profile } = await request(
+            client,
+            'profile.show',
+            { profile: profileId, ...(versionText ? { version: Number(versionText) } : {}) },
+            options,
+          );
+          const spec = DRIVER_SPECS.get(profile.driver);
+          if (!spec)
+            throw new UserError(`${refText}: profile ${profile.profile} names driver "${profile.driver}", which this onair does not have`);
+          const testParams = parseParams(o.testParam, '--test-param');
+          const problems = unitProblems(spec, profile, mergeSettings(profile.connection, settings), testParams);
+          if (problems.length > 0)
+            throw new UserError(`${refText}: not valid for its ${profile.driver} driver:\n  ${problems.join('\n  ')}`);
+          const registration = {
+            ...ref,
+            profile: profile.profile,
+            profileVersion: profile.version,
+            ...(o.studio ? { studio: o.studio } : {}),
+            options: settings,
+            ...(o.testParam.length ? { testParams } : {}),
+            ...(o.helper.length ? { helpers } : {}),
+          };
+          const result = await request(client, 'device.add', { registration }, options);
+          process.stdout.write(
+            `${result.created ? 'registered' : 'changed'}  ${result.agent}/${result.device}  (${profile.profile} v${profile.version})\n`,
+          );
+          for (const note of result.notes ?? []) process.stdout.write(`  note: ${note}\n`);
+        });
+      },
+    );
 
   device
     .command('list')
@@ -103,11 +133,15 @@ export function registerDeviceCommands(program: Command): void {
     .addOption(brokerOption())
     .action(async (o: ClientOpts & { agent?: string; studio?: string }) => {
       const options = requestOptions(o);
-      const { devices } = await withController(options, (c) => request(c, 'device.list', { ...(o.agent ? { agent: o.agent } : {}), ...(o.studio ? { studio: o.studio } : {}) }, options));
+      const { devices } = await withController(options, (c) =>
+        request(c, 'device.list', { ...(o.agent ? { agent: o.agent } : {}), ...(o.studio ? { studio: o.studio } : {}) }, options),
+      );
       if (o.json) return void process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
       for (const d of devices) {
         const where = refName(d).padEnd(28);
-        process.stdout.write(`${where} ${`${d.profile} v${d.profileVersion}`.padEnd(30)} ${(d.studio ?? '-').padEnd(12)} ${d.deployment.padEnd(8)} ${d.status.padEnd(9)}${d.slots.join(', ')}${d.problem ? `  (${d.problem})` : ''}\n`);
+        process.stdout.write(
+          `${where} ${`${d.profile} v${d.profileVersion}`.padEnd(30)} ${(d.studio ?? '-').padEnd(12)} ${d.deployment.padEnd(8)} ${d.status.padEnd(9)}${d.slots.join(', ')}${d.problem ? `  (${d.problem})` : ''}\n`,
+        );
       }
     });
 
@@ -130,7 +164,9 @@ export function registerDeviceCommands(program: Command): void {
     .addOption(brokerOption())
     .action(async (refText: string, o: ClientOpts & { reason: string }) => {
       const options = requestOptions(o);
-      const removed = await withController(options, (c) => request(c, 'device.remove', { ...parseRef(refText), reason: o.reason }, options));
+      const removed = await withController(options, (c) =>
+        request(c, 'device.remove', { ...parseRef(refText), reason: o.reason }, options),
+      );
       process.stdout.write(`removed  ${removed.agent}/${removed.device}\n`);
     });
 }

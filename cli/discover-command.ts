@@ -20,6 +20,9 @@ export function registerDiscoverCommand(program: Command): void {
       const found = await discover({ timeoutMs: o.timeout, ...(targets.length ? { targets } : {}) });
       if (o.json) return void process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
       if (found.length === 0) return void process.stdout.write('no ONVIF cameras answered\n');
-      for (const d of found) process.stdout.write(`${d.xaddrs.join(' ')}  ${d.scopes.filter((s) => s.includes('/name/') || s.includes('/hardware/')).join(' ')}\n`);
+      for (const d of found)
+        process.stdout.write(
+          `${d.xaddrs.join(' ')}  ${d.scopes.filter((s) => s.includes('/name/') || s.includes('/hardware/')).join(' ')}\n`,
+        );
     });
 }

@@ -38,7 +38,10 @@ export async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities)
     const { readSecret } = await import('../lib/secret.ts');
     const pgSettings = config.postgres;
     try {
-      const password = readSecret({ env: pgSettings.passwordEnv, file: pgSettings.passwordFile && path.resolve(baseDir, pgSettings.passwordFile) }, 'postgres');
+      const password = readSecret(
+        { env: pgSettings.passwordEnv, file: pgSettings.passwordFile && path.resolve(baseDir, pgSettings.passwordFile) },
+        'postgres',
+      );
       return await withPostgresIdentities({ url: pgSettings.url, ...(password !== undefined ? { password } : {}) }, systemClock, work);
     } catch (err) {
       throw new UserError(`the pair's database (${pgSettings.url}): ${(err as Error).message}`);
@@ -58,16 +61,20 @@ export async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities)
 const local = (opts: StoreOpts): IdentityBackend => ({
   enrolAgent: (id) => withIdentities(opts, (ids) => ids.enrollAgent(id)),
   revokeAgent: (id) => withIdentities(opts, (ids) => ids.revoke('agent', id)),
-  agents: () => withIdentities(opts, (ids) => ids.list('agent').map((a) => ({ id: a.name, changedAt: a.changedAt, revokedAt: a.revokedAt }))),
+  agents: () =>
+    withIdentities(opts, (ids) => ids.list('agent').map((a) => ({ id: a.name, changedAt: a.changedAt, revokedAt: a.revokedAt }))),
   setUser: (name, role, secret) => withIdentities(opts, (ids) => ids.addUser(name, role, secret)),
   removeUser: (name) => withIdentities(opts, (ids) => ids.revoke('user', name)),
-  users: () => withIdentities(opts, (ids) => ids.list('user').map((u) => ({ name: u.name, role: u.role ?? 'viewer', revokedAt: u.revokedAt }))),
+  users: () =>
+    withIdentities(opts, (ids) => ids.list('user').map((u) => ({ name: u.name, role: u.role ?? 'viewer', revokedAt: u.revokedAt }))),
 });
 
 function remote(o: ClientOpts): IdentityBackend {
   const options = requestOptions(o);
   if (options.user === undefined && parseBrokerUrl(brokerUrls(o.broker)[0]!).username === undefined) {
-    throw new UserError('enrolling over the network needs an admin login (ONAIR_USER, --user or ONAIR_TOKEN_FILE); on the controller machine, name its database with --controller-config or --data');
+    throw new UserError(
+      'enrolling over the network needs an admin login (ONAIR_USER, --user or ONAIR_TOKEN_FILE); on the controller machine, name its database with --controller-config or --data',
+    );
   }
   const ask = <T>(work: Parameters<typeof withController<T>>[1]) => withController(options, work);
   return {
@@ -81,4 +88,5 @@ function remote(o: ClientOpts): IdentityBackend {
 }
 
 /** The database when one is named, else the running controller. */
-export const identityBackend = (opts: StoreOpts & ClientOpts): IdentityBackend => (opts.controllerConfig || opts.data ? local(opts) : remote(opts));
+export const identityBackend = (opts: StoreOpts & ClientOpts): IdentityBackend =>
+  opts.controllerConfig || opts.data ? local(opts) : remote(opts);

@@ -13,7 +13,9 @@ export function registerMaintenanceCommands(program: Command): void {
 
   schedule
     .command('add')
-    .description("queue the self-tests of matching devices at each cron time; a test not started within the window is skipped; intrusive tests never touch gear on air or about to be")
+    .description(
+      'queue the self-tests of matching devices at each cron time; a test not started within the window is skipped; intrusive tests never touch gear on air or about to be',
+    )
     .argument('<id>')
     .requiredOption('--cron <pattern>', 'e.g. "0 3 * * 1" (Mondays 03:00); 5 or 6 fields')
     .option('--device <device>', 'one device (agent/device or its id)')
@@ -24,15 +26,41 @@ export function registerMaintenanceCommands(program: Command): void {
     .addOption(new Option('--window <minutes>', 'how long the window stays open').default(60).argParser(wholeNumber(1, 1_440, ' minutes')))
     .option('--timezone <zone>', "IANA zone, e.g. Europe/Berlin (default: the controller machine's)")
     .addOption(brokerOption())
-    .action(async (id: string, o: ClientOpts & { cron: string; device?: string; profile?: string; kind?: string; studio?: string; intrusive: boolean; window: number; timezone?: string }) => {
-      const target = { ...(o.device ? { device: o.device } : {}), ...(o.profile ? { profile: o.profile } : {}), ...(o.kind ? { kind: o.kind } : {}), ...(o.studio ? { studio: o.studio } : {}) };
-      if (Object.keys(target).length === 0) throw new UserError('say which devices: --device, --profile, --kind and/or --studio');
-      const options = requestOptions(o);
-      const added = await withController(options, (c) =>
-        request(c, 'schedule.add', { id, cron: o.cron, target, intrusive: o.intrusive, windowMinutes: o.window, ...(o.timezone ? { timezone: o.timezone } : {}) }, options),
-      );
-      process.stdout.write(`scheduled  ${id}: ${added.devices.length} devices (${added.devices.join(', ')}); next ${added.nextRuns.map((t) => time(t)).join(', ')}\n`);
-    });
+    .action(
+      async (
+        id: string,
+        o: ClientOpts & {
+          cron: string;
+          device?: string;
+          profile?: string;
+          kind?: string;
+          studio?: string;
+          intrusive: boolean;
+          window: number;
+          timezone?: string;
+        },
+      ) => {
+        const target = {
+          ...(o.device ? { device: o.device } : {}),
+          ...(o.profile ? { profile: o.profile } : {}),
+          ...(o.kind ? { kind: o.kind } : {}),
+          ...(o.studio ? { studio: o.studio } : {}),
+        };
+        if (Object.keys(target).length === 0) throw new UserError('say which devices: --device, --profile, --kind and/or --studio');
+        const options = requestOptions(o);
+        const added = await withController(options, (c) =>
+          request(
+            c,
+            'schedule.add',
+            { id, cron: o.cron, target, intrusive: o.intrusive, windowMinutes: o.window, ...(o.timezone ? { timezone: o.timezone } : {}) },
+            options,
+          ),
+        );
+        process.stdout.write(
+          `scheduled  ${id}: ${added.devices.length} devices (${added.devices.join(', ')}); next ${added.nextRuns.map((t) => time(t)).join(', ')}\n`,
+        );
+      },
+    );
 
   schedule
     .command('list')
@@ -43,7 +71,10 @@ export function registerMaintenanceCommands(program: Command): void {
       const options = requestOptions(o);
       const { schedules } = await withController(options, (c) => request(c, 'schedule.list', {}, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(schedules, null, 2)}\n`);
-      for (const s of schedules) process.stdout.write(`${s.id.padEnd(20)} ${s.cron.padEnd(16)} next ${time(s.nextRun)}  ${JSON.stringify(s.target)}${s.intrusive ? '  intrusive' : ''}  window ${s.windowMinutes} min\n`);
+      for (const s of schedules)
+        process.stdout.write(
+          `${s.id.padEnd(20)} ${s.cron.padEnd(16)} next ${time(s.nextRun)}  ${JSON.stringify(s.target)}${s.intrusive ? '  intrusive' : ''}  window ${s.windowMinutes} min\n`,
+        );
     });
 
   schedule
@@ -59,7 +90,9 @@ export function registerMaintenanceCommands(program: Command): void {
 
   program
     .command('maintenance')
-    .description('maintenance-due items: wear limits passed (lamp hours, battery run time) and profile intervals since the last passed test')
+    .description(
+      'maintenance-due items: wear limits passed (lamp hours, battery run time) and profile intervals since the last passed test',
+    )
     .argument('[what]', 'due', 'due')
     .option('--json', 'print as JSON')
     .addOption(brokerOption())

@@ -8,7 +8,8 @@ import { InvalidArgumentError } from 'commander';
 export function wholeNumber(min: number, max: number, unit = ''): (text: string) => number {
   return (text) => {
     const n = Number(text);
-    if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`"${text}" is not a whole number from ${min} to ${max}${unit}.`);
+    if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`"${text}" is not a whole number from ${min} to ${max}${unit}.`);
     return n;
   };
 }
@@ -17,7 +18,8 @@ export function wholeNumber(min: number, max: number, unit = ''): (text: string)
 export function numberIn(min: number, max: number, unit = ''): (text: string) => number {
   return (text) => {
     const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`"${text}" is not a number from ${min} to ${max}${unit}.`);
+    if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`"${text}" is not a number from ${min} to ${max}${unit}.`);
     return n;
   };
 }

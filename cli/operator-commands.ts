@@ -10,9 +10,8 @@ import { deviceKey, refName } from '../protocols/device-ref.ts';
 export const brokerOption = (): Option =>
   new Option('--broker <url>', 'MQTT broker of the controller').env('ONAIR_BROKER').default('mqtt://127.0.0.1:1883');
 /** `--timeout`: how long a command waits for the controller (longer for commands that wait for tests). */
-export const timeoutOption = (defaultMs = 5_000, what = 'how long to wait for the controller'): Option => new Option('--timeout <ms>', what).default(defaultMs).argParser(wholeNumber(1, 3_600_000, ' ms'));
-
-
+export const timeoutOption = (defaultMs = 5_000, what = 'how long to wait for the controller'): Option =>
+  new Option('--timeout <ms>', what).default(defaultMs).argParser(wholeNumber(1, 3_600_000, ' ms'));
 
 export function registerOperatorCommands(program: Command): void {
   program
@@ -38,8 +37,14 @@ export function registerOperatorCommands(program: Command): void {
     .addOption(timeoutOption())
     .action(async (slot: string, o: ClientOpts & { to?: string; reason: string }) => {
       const options = requestOptions(o);
-      const outcome = await withController(options, (c) => request(c, 'failover', { slot, reason: o.reason, ...(o.to ? { to: o.to } : {}) }, options));
-            process.stdout.write(o.json ? `${JSON.stringify(outcome)}\n` : `${outcome.slot}: ${refName(outcome.from)} → ${refName(outcome.to)} in ${outcome.durationMs} ms\n`);
+      const outcome = await withController(options, (c) =>
+        request(c, 'failover', { slot, reason: o.reason, ...(o.to ? { to: o.to } : {}) }, options),
+      );
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify(outcome)}\n`
+          : `${outcome.slot}: ${refName(outcome.from)} → ${refName(outcome.to)} in ${outcome.durationMs} ms\n`,
+      );
     });
 
   program
@@ -74,9 +79,14 @@ export function registerOperatorCommands(program: Command): void {
     .action(async (state: string, o: ClientOpts & { reason?: string }) => {
       if (state !== 'on' && state !== 'off') throw new UserError(`on-air takes "on" or "off", not "${state}"`);
       const options = requestOptions(o);
-      const result = await withController(options, (c) => request(c, 'on-air', { onAir: state === 'on', ...(o.reason ? { reason: o.reason } : {}) }, options));
+      const result = await withController(options, (c) =>
+        request(c, 'on-air', { onAir: state === 'on', ...(o.reason ? { reason: o.reason } : {}) }, options),
+      );
       if (state === 'off' && result.onAir) process.stdout.write('still ON AIR: a show is on air (onair show list; onair show stop ID)\n');
-      else process.stdout.write(result.onAir ? 'ON AIR: automatic failover armed\n' : 'off air: failures are recorded, no automatic failover\n');
+      else
+        process.stdout.write(
+          result.onAir ? 'ON AIR: automatic failover armed\n' : 'off air: failures are recorded, no automatic failover\n',
+        );
     });
 }
 
@@ -103,18 +113,23 @@ export function formatStatus(s: StatusData): string {
   for (const slot of s.slots) {
     const active = slot.active ? refName(slot.active) : '—';
     const members = slot.members.map((m) => `${m.agent}/${m.device}:${m.status}`).join(' ');
-    lines.push(`  ${slot.slot.padEnd(24)} ${slot.state.padEnd(12)} active ${active.padEnd(22)} ${members}${slot.primaryAvailable ? '  (primary available: switch back by hand)' : ''}`);
+    lines.push(
+      `  ${slot.slot.padEnd(24)} ${slot.state.padEnd(12)} active ${active.padEnd(22)} ${members}${slot.primaryAvailable ? '  (primary available: switch back by hand)' : ''}`,
+    );
   }
   if (s.program?.length) {
     lines.push('', 'PROGRAM');
     for (const p of s.program) {
-      const last = p.lastCut ? `  last take ${time(p.lastCut.ts)} ${p.lastCut.slot}: ${p.lastCut.cut ? `cut ${p.lastCut.from} → ${p.lastCut.to}` : `not cut (${p.lastCut.to} ready; program was elsewhere)`}` : '';
+      const last = p.lastCut
+        ? `  last take ${time(p.lastCut.ts)} ${p.lastCut.slot}: ${p.lastCut.cut ? `cut ${p.lastCut.from} → ${p.lastCut.to}` : `not cut (${p.lastCut.to} ready; program was elsewhere)`}`
+        : '';
       lines.push(`  ${p.switcher.padEnd(24)} ${p.onProgram ?? 'unknown (not answering)'}${last}`);
     }
   }
   lines.push('', 'AGENTS');
   for (const a of s.agents) lines.push(`  ${a.agent.padEnd(24)} ${a.online ? 'online' : 'OFFLINE'}`);
   lines.push('', 'DEVICES');
-  for (const d of s.devices) lines.push(`  ${refName(d).padEnd(32)} ${d.status.padEnd(9)} ${d.kind ?? ''}${d.detail ? `  ${d.detail}` : ''}`);
+  for (const d of s.devices)
+    lines.push(`  ${refName(d).padEnd(32)} ${d.status.padEnd(9)} ${d.kind ?? ''}${d.detail ? `  ${d.detail}` : ''}`);
   return `${lines.join('\n')}\n`;
 }

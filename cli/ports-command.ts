@@ -12,6 +12,7 @@ export function registerPortsCommand(program: Command): void {
       if (o.json) return void process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
       if (listing.warning) process.stderr.write(`onair: ${listing.warning}\n`);
       if (listing.ports.length === 0) return void process.stdout.write('no serial ports found\n');
-      for (const p of listing.ports) process.stdout.write(`${p.byId ?? p.path}${p.byId ? `  (${p.path})` : ''}${p.manufacturer ? `  ${p.manufacturer}` : ''}\n`);
+      for (const p of listing.ports)
+        process.stdout.write(`${p.byId ?? p.path}${p.byId ? `  (${p.path})` : ''}${p.manufacturer ? `  ${p.manufacturer}` : ''}\n`);
     });
 }

@@ -4,8 +4,6 @@ import { brokerOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { wholeNumber } from './numbers.ts';
 
-
-
 export function registerProfileCommands(program: Command): void {
   const profile = program.command('profile').description('equipment profiles (hardware-profiles/*.yaml)');
   profile
@@ -53,7 +51,10 @@ export function registerProfileCommands(program: Command): void {
       const options = requestOptions(o);
       const { profiles } = await withController(options, (c) => request(c, 'profile.list', {}, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(profiles, null, 2)}\n`);
-      for (const p of profiles) process.stdout.write(`${`${p.profile} v${p.version}`.padEnd(32)} ${p.kind.padEnd(20)} ${p.driver.padEnd(8)} ${p.manufacturer} ${p.model}  (added by ${p.addedBy})\n`);
+      for (const p of profiles)
+        process.stdout.write(
+          `${`${p.profile} v${p.version}`.padEnd(32)} ${p.kind.padEnd(20)} ${p.driver.padEnd(8)} ${p.manufacturer} ${p.model}  (added by ${p.addedBy})\n`,
+        );
     });
 
   profile
@@ -65,7 +66,9 @@ export function registerProfileCommands(program: Command): void {
     .addOption(brokerOption())
     .action(async (id: string, o: ClientOpts & { version?: number }) => {
       const options = requestOptions(o);
-      const found = await withController(options, (c) => request(c, 'profile.show', { profile: id, ...(o.version ? { version: o.version } : {}) }, options));
+      const found = await withController(options, (c) =>
+        request(c, 'profile.show', { profile: id, ...(o.version ? { version: o.version } : {}) }, options),
+      );
       if (o.json) return void process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
       const { stringify } = await import('yaml');
       process.stdout.write(`# added by ${found.addedBy} at ${new Date(found.addedAt).toISOString()}\n${stringify(found.profile)}`);

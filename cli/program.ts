@@ -47,10 +47,10 @@ export function buildProgram(): Command {
  */
 function addLoginOption(root: Command): void {
   const talking = (c: Command): Command[] => [...(c.options.some((o) => o.long === '--broker') ? [c] : []), ...c.commands.flatMap(talking)];
-  for (const command of talking(root)) command.addOption(new Option('--user <name>', 'log in as this user (or ONAIR_USER; password from ONAIR_PASSWORD or asked)'));
+  for (const command of talking(root))
+    command.addOption(new Option('--user <name>', 'log in as this user (or ONAIR_USER; password from ONAIR_PASSWORD or asked)'));
   root.hook('preAction', (_root, action) => {
     const user = action.opts<{ user?: string }>().user;
     if (user) process.env.ONAIR_USER = user;
   });
 }
-

@@ -29,27 +29,50 @@ export function reportMarkdown(r: ReliabilityReport): string {
   ];
   if (r.shows.length === 0) out.push('No show was on air in this period.', '');
   for (const s of r.shows) {
-    out.push(`### ${s.title} (${s.show}, ${s.studio})`, '', `${time(s.startedAt)} → ${time(s.endedAt)}: ${dur(s.onAirMs)} on air, ${dur(s.downMs)} with a slot down or the stream impaired (${pct(s.onAirMs > 0 ? s.downMs / s.onAirMs : null)}).`, '');
-    out.push('| slot | degraded | down |', '|---|---|---|', ...s.slots.map((x) => `| ${x.slot} | ${dur(x.degradedMs)} | ${dur(x.downMs)} |`), '');
-    if (s.failures.length) out.push('Failures:', '', ...s.failures.map((f) => `- ${time(f.ts)} ${f.agent}/${f.device} → ${f.to}: ${f.reason}`), '');
+    out.push(
+      `### ${s.title} (${s.show}, ${s.studio})`,
+      '',
+      `${time(s.startedAt)} → ${time(s.endedAt)}: ${dur(s.onAirMs)} on air, ${dur(s.downMs)} with a slot down or the stream impaired (${pct(s.onAirMs > 0 ? s.downMs / s.onAirMs : null)}).`,
+      '',
+    );
+    out.push(
+      '| slot | degraded | down |',
+      '|---|---|---|',
+      ...s.slots.map((x) => `| ${x.slot} | ${dur(x.degradedMs)} | ${dur(x.downMs)} |`),
+      '',
+    );
+    if (s.failures.length)
+      out.push('Failures:', '', ...s.failures.map((f) => `- ${time(f.ts)} ${f.agent}/${f.device} → ${f.to}: ${f.reason}`), '');
     if (s.failovers.length) {
       out.push('| failover | slot | from → to | by | why | detected in | recovered in |', '|---|---|---|---|---|---|---|');
-      for (const f of s.failovers) out.push(`| ${time(f.ts)} ${f.succeeded ? '' : '(FAILED)'} | ${f.slot} | ${f.from} → ${f.to} | ${f.by} | ${f.reason} | ${dur(f.detectMs)} | ${dur(f.recoverMs)} |`);
+      for (const f of s.failovers)
+        out.push(
+          `| ${time(f.ts)} ${f.succeeded ? '' : '(FAILED)'} | ${f.slot} | ${f.from} → ${f.to} | ${f.by} | ${f.reason} | ${dur(f.detectMs)} | ${dur(f.recoverMs)} |`,
+        );
       out.push('');
     }
     if (s.stream) {
       const st = s.stream;
-      out.push(`Stream (${st.slot}): ${dur(st.impairedMs)} down or degraded (counted above), ${st.reconnects} reconnect(s), longest outage ${dur(st.longestOutageMs)}, ${st.framesDropped} frames dropped.`, '');
+      out.push(
+        `Stream (${st.slot}): ${dur(st.impairedMs)} down or degraded (counted above), ${st.reconnects} reconnect(s), longest outage ${dur(st.longestOutageMs)}, ${st.framesDropped} frames dropped.`,
+        '',
+      );
       if (st.impairments.length) out.push(...st.impairments.map((i) => `- ${time(i.from)} for ${dur(i.to - i.from)}: ${i.cause}`), '');
     }
     if (s.programCuts.length) {
       out.push('| program | slot | switcher | from → to | taken | after the failover began |', '|---|---|---|---|---|---|');
-      for (const c of s.programCuts) out.push(`| ${time(c.ts)} | ${c.slot} | ${c.switcher} | ${c.from} → ${c.to} | ${c.cut ? 'cut' : 'not cut: another source was on program'} | ${dur(c.sinceFailoverMs)} |`);
+      for (const c of s.programCuts)
+        out.push(
+          `| ${time(c.ts)} | ${c.slot} | ${c.switcher} | ${c.from} → ${c.to} | ${c.cut ? 'cut' : 'not cut: another source was on program'} | ${dur(c.sinceFailoverMs)} |`,
+        );
       out.push('');
     }
   }
   out.push('## Devices', '', '| device | availability | failures | MTBF | MTTR | down |', '|---|---|---|---|---|---|');
-  for (const d of r.devices) out.push(`| ${d.agent}/${d.device} | ${pct(d.availability)} | ${d.failures} | ${dur(d.mtbfMs)} | ${dur(d.mttrMs)} | ${dur(d.downMs)} |`);
+  for (const d of r.devices)
+    out.push(
+      `| ${d.agent}/${d.device} | ${pct(d.availability)} | ${d.failures} | ${dur(d.mtbfMs)} | ${dur(d.mttrMs)} | ${dur(d.downMs)} |`,
+    );
   out.push('', '## Tests', '', '| kind | passed | failed | skipped | pass rate |', '|---|---|---|---|---|');
   for (const [kind, t] of Object.entries(r.tests)) out.push(`| ${kind} | ${t.passed} | ${t.failed} | ${t.skipped} | ${pct(t.passRate)} |`);
   return `${out.join('\n')}\n`;
@@ -66,26 +89,52 @@ export function reportCsv(r: ReliabilityReport): string {
     ['studio', r.studio ?? '', 'downOnAirMs', r.downOnAirMs],
   ];
   for (const s of r.shows) {
-    rows.push(['show', s.show, 'onAirMs', s.onAirMs], ['show', s.show, 'downMs', s.downMs], ['show', s.show, 'failures', s.failures.length], ['show', s.show, 'failovers', s.failovers.length], ['show', s.show, 'programCuts', s.programCuts.filter((c) => c.cut).length]);
-    for (const x of s.slots) rows.push(['slot', `${s.show}:${x.slot}`, 'degradedMs', x.degradedMs], ['slot', `${s.show}:${x.slot}`, 'downMs', x.downMs]);
+    rows.push(
+      ['show', s.show, 'onAirMs', s.onAirMs],
+      ['show', s.show, 'downMs', s.downMs],
+      ['show', s.show, 'failures', s.failures.length],
+      ['show', s.show, 'failovers', s.failovers.length],
+      ['show', s.show, 'programCuts', s.programCuts.filter((c) => c.cut).length],
+    );
+    for (const x of s.slots)
+      rows.push(['slot', `${s.show}:${x.slot}`, 'degradedMs', x.degradedMs], ['slot', `${s.show}:${x.slot}`, 'downMs', x.downMs]);
     if (s.stream) {
       const id = `${s.show}:${s.stream.slot}`;
-      rows.push(['stream', id, 'impairedMs', s.stream.impairedMs], ['stream', id, 'reconnects', s.stream.reconnects], ['stream', id, 'longestOutageMs', s.stream.longestOutageMs], ['stream', id, 'framesDropped', s.stream.framesDropped]);
+      rows.push(
+        ['stream', id, 'impairedMs', s.stream.impairedMs],
+        ['stream', id, 'reconnects', s.stream.reconnects],
+        ['stream', id, 'longestOutageMs', s.stream.longestOutageMs],
+        ['stream', id, 'framesDropped', s.stream.framesDropped],
+      );
     }
   }
   for (const d of r.devices) {
     const id = refName(d);
-    rows.push(['device', id, 'availability', d.availability], ['device', id, 'failures', d.failures], ['device', id, 'mtbfMs', d.mtbfMs], ['device', id, 'mttrMs', d.mttrMs]);
+    rows.push(
+      ['device', id, 'availability', d.availability],
+      ['device', id, 'failures', d.failures],
+      ['device', id, 'mtbfMs', d.mtbfMs],
+      ['device', id, 'mttrMs', d.mttrMs],
+    );
   }
-  for (const [kind, t] of Object.entries(r.tests)) rows.push(['tests', kind, 'passed', t.passed], ['tests', kind, 'failed', t.failed], ['tests', kind, 'skipped', t.skipped], ['tests', kind, 'passRate', t.passRate]);
-  const cell = (v: string | number | null): string => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  for (const [kind, t] of Object.entries(r.tests))
+    rows.push(
+      ['tests', kind, 'passed', t.passed],
+      ['tests', kind, 'failed', t.failed],
+      ['tests', kind, 'skipped', t.skipped],
+      ['tests', kind, 'passRate', t.passRate],
+    );
+  const cell = (v: string | number | null): string =>
+    v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
   return `${['section,subject,metric,value', ...rows.map((row) => row.map(cell).join(','))].join('\n')}\n`;
 }
 
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description('reliability from the event log: per show failures, failovers and down time; the technical failure rate against the 1% target; per device availability, MTBF, MTTR; test pass rates')
+    .description(
+      'reliability from the event log: per show failures, failovers and down time; the technical failure rate against the 1% target; per device availability, MTBF, MTTR; test pass rates',
+    )
     .option('--since <when>', 'ISO time or an age like 7d (default 7d)')
     .option('--until <when>', 'ISO time or an age (default now)')
     .option('--studio <studio>', 'only this studio')
@@ -95,8 +144,14 @@ export function registerReportCommand(program: Command): void {
     .action(async (o: ClientOpts & { since?: string; until?: string; studio?: string; format: 'md' | 'json' | 'csv' }) => {
       const now = Date.now();
       const options = requestOptions(o);
-      const params = { ...(o.since ? { since: parseSince(o.since, now) } : {}), ...(o.until ? { until: parseSince(o.until, now) } : {}), ...(o.studio ? { studio: o.studio } : {}) };
+      const params = {
+        ...(o.since ? { since: parseSince(o.since, now) } : {}),
+        ...(o.until ? { until: parseSince(o.until, now) } : {}),
+        ...(o.studio ? { studio: o.studio } : {}),
+      };
       const report = await withController(options, (c) => request(c, 'report', params, options));
-      process.stdout.write(o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : o.format === 'csv' ? reportCsv(report) : reportMarkdown(report));
+      process.stdout.write(
+        o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : o.format === 'csv' ? reportCsv(report) : reportMarkdown(report),
+      );
     });
 }

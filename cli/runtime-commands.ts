@@ -34,13 +34,19 @@ export function registerRuntimeCommands(program: Command): void {
         const { ControllerSeat } = await import('../controller/pair/standby.ts');
         // The HTTP side runs while the seat leads: started on each controller it runs (controller/http/attach.ts).
         const seat = ControllerSeat.start({ ...deps, onLeading: (controller) => attachHttpSide(controller, deps) });
-        log.info({ name: seat.name, broker: config.broker.url }, 'controller seat running: leads when it holds the lock, stands by otherwise');
+        log.info(
+          { name: seat.name, broker: config.broker.url },
+          'controller seat running: leads when it holds the lock, stands by otherwise',
+        );
         await untilSignal(log, () => seat.stop());
         return;
       }
       // Alone, it outlives an external broker that is down at start: alive, not ready, trying with backoff.
       const controller = await startControllerWithHttp({ ...deps, retryBrokerAtStart: true });
-      log.info({ broker: controller.brokerUrl, http: controller.httpUrl, onAir: config.onAir, slots: controller.status().slots.length }, 'controller running');
+      log.info(
+        { broker: controller.brokerUrl, http: controller.httpUrl, onAir: config.onAir, slots: controller.status().slots.length },
+        'controller running',
+      );
       await untilSignal(log, () => controller.stop());
     });
 
@@ -50,7 +56,8 @@ export function registerRuntimeCommands(program: Command): void {
     .option('-c, --config <file>', 'agent config (YAML); required to run an agent')
     .option('--state <dir>', 'where the last desired config is kept (overrides stateDir in the config)')
     .action(async (opts: { config?: string; state?: string }) => {
-      if (!opts.config) throw new UserError('onair agent needs --config <file> (its agent config); onair agent add|rotate|revoke|list enrol agents');
+      if (!opts.config)
+        throw new UserError('onair agent needs --config <file> (its agent config); onair agent add|rotate|revoke|list enrol agents');
       const { loadAgentConfig } = await import('../agent/config.ts');
       const { Agent } = await import('../agent/agent.ts');
       const { readBrokerSecrets } = await import('../lib/broker-client.ts');
@@ -63,9 +70,21 @@ export function registerRuntimeCommands(program: Command): void {
       const log = createLogger({ name: 'agent' }); // the agent names itself and its devices on every line
       isolateDriverFaults(log);
       const stateDir = opts.state ? path.resolve(opts.state) : path.resolve(path.dirname(path.resolve(opts.config)), config.stateDir);
-      const configCache = fileConfigCache({ file: path.join(stateDir, `${config.agentId}.desired-config.json`), agentId: config.agentId, log });
+      const configCache = fileConfigCache({
+        file: path.join(stateDir, `${config.agentId}.desired-config.json`),
+        agentId: config.agentId,
+        log,
+      });
       const keptState = fileKeptState({ file: path.join(stateDir, `${config.agentId}.kept-state.json`), log });
-      const agent = new Agent({ config, drivers, clock: systemClock, log, brokerSecrets: readBrokerSecrets(config.broker, path.dirname(path.resolve(opts.config))), configCache, keptState });
+      const agent = new Agent({
+        config,
+        drivers,
+        clock: systemClock,
+        log,
+        brokerSecrets: readBrokerSecrets(config.broker, path.dirname(path.resolve(opts.config))),
+        configCache,
+        keptState,
+      });
       await agent.start().catch((err: Error) => log.warn({ err: err.message }, 'broker not reachable yet; still trying in the background'));
       log.info({ devices: config.devices.length, broker: config.broker.url }, 'agent running');
       await untilSignal(log, () => agent.stop());

@@ -32,7 +32,14 @@ export function formatShow(s: Show): string {
 
 export function formatChecklist(c: Checklist): string {
   const noBackup = c.slots.filter((s) => s.verdict === 'go-no-backup').length;
-  const overall = c.finishedAt === null ? 'RUNNING' : c.go ? (noBackup ? `GO — ${noBackup} slot${noBackup > 1 ? 's' : ''} with no backup` : 'GO') : 'NO-GO';
+  const overall =
+    c.finishedAt === null
+      ? 'RUNNING'
+      : c.go
+        ? noBackup
+          ? `GO — ${noBackup} slot${noBackup > 1 ? 's' : ''} with no backup`
+          : 'GO'
+        : 'NO-GO';
   const lines = [`${c.show} (${c.studio}, on air ${time(c.startsAt)}): ${overall}`];
   for (const slot of c.slots) {
     const verdict = slot.verdict === 'go-no-backup' ? 'GO — no backup' : slot.go ? 'go' : 'NO-GO';
@@ -40,13 +47,17 @@ export function formatChecklist(c: Checklist): string {
     for (const m of slot.members) {
       const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
       const why = m.ready ? '' : m.step ? ` — ${m.step}: ${m.detail ?? ''}` : m.detail ? ` — ${m.detail}` : '';
-      lines.push(`      ${m.role.padEnd(8)} ${refName(m).padEnd(24)} ${mark}${m.attempts > 1 ? ` (after ${m.attempts} attempts)` : ''}${why}`);
+      lines.push(
+        `      ${m.role.padEnd(8)} ${refName(m).padEnd(24)} ${mark}${m.attempts > 1 ? ` (after ${m.attempts} attempts)` : ''}${why}`,
+      );
     }
     if (slot.proposal) lines.push(`      → ${slot.proposal}`);
   }
   for (const m of c.switchers ?? []) {
     const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
-    lines.push(`  ${m.ready ? 'go   ' : 'NO-GO'}  program switcher ${m.agent}/${m.device} (in no slot: nothing to fail over to)  ${mark}${m.ready ? '' : ` — ${m.step ? `${m.step}: ` : ''}${m.detail ?? ''}`}`);
+    lines.push(
+      `  ${m.ready ? 'go   ' : 'NO-GO'}  program switcher ${m.agent}/${m.device} (in no slot: nothing to fail over to)  ${mark}${m.ready ? '' : ` — ${m.step ? `${m.step}: ` : ''}${m.detail ?? ''}`}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -66,20 +77,61 @@ export function registerShowCommands(program: Command): void {
     .option('--title <text>', 'shown in reports')
     .option('--stream <slot>', 'the stream slot (its members are encoders): failed over with the show, counted in its report')
     .option('--start-stream', 'start the stream at air time and stop it at the end')
-    .option('--preshow <minutes>', 'pre-show tests this many minutes before (default: the controller\'s, 30)', numberIn(0, 10_080, ' minutes'))
-    .addOption(new Option('--without-backup <verdict>', 'a slot whose every backup failed its pre-show test: GO with no backup, or NO-GO (default: the profile\'s, else NO-GO for cameras and mics)').choices(['go', 'no-go']))
+    .option(
+      '--preshow <minutes>',
+      "pre-show tests this many minutes before (default: the controller's, 30)",
+      numberIn(0, 10_080, ' minutes'),
+    )
+    .addOption(
+      new Option(
+        '--without-backup <verdict>',
+        "a slot whose every backup failed its pre-show test: GO with no backup, or NO-GO (default: the profile's, else NO-GO for cameras and mics)",
+      ).choices(['go', 'no-go']),
+    )
     .addOption(brokerOption())
-    .action(async (id: string, o: ClientOpts & { studio: string; start: string; end?: string; duration?: string; slot: string[]; title?: string; stream?: string; startStream?: boolean; preshow?: number; withoutBackup?: 'go' | 'no-go' }) => {
-      const now = Date.now();
-      const startsAt = parseWhen(o.start, now, '--start');
-      if (!o.end && !o.duration) throw new UserError('give --end or --duration');
-      const endsAt = o.end ? parseWhen(o.end, now, '--end') : startsAt + parseDuration(o.duration!, '--duration');
-      const options = requestOptions(o);
-      const added = await withController(options, (c) =>
-        request(c, 'show.add', { id, studio: o.studio, startsAt, endsAt, slots: o.slot, ...(o.title ? { title: o.title } : {}), ...(o.stream ? { stream: o.stream } : {}), ...(o.startStream ? { startStream: true } : {}), ...(o.preshow !== undefined ? { preShowMinutes: o.preshow } : {}), ...(o.withoutBackup ? { withoutBackup: o.withoutBackup } : {}) }, options),
-      );
-      process.stdout.write(formatShow(added));
-    });
+    .action(
+      async (
+        id: string,
+        o: ClientOpts & {
+          studio: string;
+          start: string;
+          end?: string;
+          duration?: string;
+          slot: string[];
+          title?: string;
+          stream?: string;
+          startStream?: boolean;
+          preshow?: number;
+          withoutBackup?: 'go' | 'no-go';
+        },
+      ) => {
+        const now = Date.now();
+        const startsAt = parseWhen(o.start, now, '--start');
+        if (!o.end && !o.duration) throw new UserError('give --end or --duration');
+        const endsAt = o.end ? parseWhen(o.end, now, '--end') : startsAt + parseDuration(o.duration!, '--duration');
+        const options = requestOptions(o);
+        const added = await withController(options, (c) =>
+          request(
+            c,
+            'show.add',
+            {
+              id,
+              studio: o.studio,
+              startsAt,
+              endsAt,
+              slots: o.slot,
+              ...(o.title ? { title: o.title } : {}),
+              ...(o.stream ? { stream: o.stream } : {}),
+              ...(o.startStream ? { startStream: true } : {}),
+              ...(o.preshow !== undefined ? { preShowMinutes: o.preshow } : {}),
+              ...(o.withoutBackup ? { withoutBackup: o.withoutBackup } : {}),
+            },
+            options,
+          ),
+        );
+        process.stdout.write(formatShow(added));
+      },
+    );
 
   show
     .command('list')

@@ -13,7 +13,11 @@ export function registerSimulateCommand(program: Command): void {
     .option('--address <n>', 'VISCA camera address (1-7)', wholeNumber(1, 7), 1)
     .option('--port <n>', 'TCP/HTTP/WebSocket/UDP port for onvif, shure, obs and atem (default: a free one)', wholeNumber(0, 65_535), 0)
     .option('--model <model>', 'atem only: mini-pro, tvs-hd8 or 2me', 'mini-pro')
-    .option('--fault <fault>', 'visca: none, dead, protocol-error, slow, garbage or hang-mid-reply; obs: none, dead, disconnect, refuse, stream-reconnecting, congestion, skipped-frames, render-stall or disk-low; atem: none, dead, power-supply or ignore-commands', 'none')
+    .option(
+      '--fault <fault>',
+      'visca: none, dead, protocol-error, slow, garbage or hang-mid-reply; obs: none, dead, disconnect, refuse, stream-reconnecting, congestion, skipped-frames, render-stall or disk-low; atem: none, dead, power-supply or ignore-commands',
+      'none',
+    )
     .action(async (kind: string, o: SimulateOptions) => {
       const load = simulatorOf(kind);
       if (!load) throw new UserError(`no simulator "${kind}"; available: ${DRIVERS_WITH_SIMULATOR.join(', ')}`);

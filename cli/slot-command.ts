@@ -17,7 +17,10 @@ function parseTally(text: string): [string, string] {
 /** `member=switcher#source` → [member, switcher#source]; the source may hold spaces (`scene:Cam 1`). */
 function parseProgram(text: string): [string, string] {
   const m = /^([^=#]+)=([^#=]+#.+)$/.exec(text);
-  if (!m) throw new UserError(`--program "${text}" is not member=switcher#source (for example cam-1=switcher-1#scene:Cam 1, or cam-1=atem-1#input:1)`);
+  if (!m)
+    throw new UserError(
+      `--program "${text}" is not member=switcher#source (for example cam-1=switcher-1#scene:Cam 1, or cam-1=atem-1#input:1)`,
+    );
   return [m[1]!, m[2]!];
 }
 
@@ -25,7 +28,10 @@ function parseProgram(text: string): [string, string] {
  * `--param key=value` for every member, `--param member.key=value` for one: the member is everything
  * before the last dot (`agent-b/cam-2.preset=2`, or `cam-2.preset=2` when cam-2 is unique in the slot).
  */
-export function parseSlotParams(pairs: string[]): { params: Record<string, unknown>; memberParams: Record<string, Record<string, unknown>> } {
+export function parseSlotParams(pairs: string[]): {
+  params: Record<string, unknown>;
+  memberParams: Record<string, Record<string, unknown>>;
+} {
   const params: Record<string, unknown> = {};
   const memberParams: Record<string, Record<string, unknown>> = {};
   for (const pair of pairs) {
@@ -50,21 +56,64 @@ export function registerSlotCommands(program: Command): void {
     .argument('<slot>', 'studio/slot, e.g. studio-a/cam-wide')
     .requiredOption('--primary <device>', 'agent/device, or a device id registered only once')
     .addOption(new Option('--backup <device...>', 'backups, in the order they are tried').default([]))
-    .addOption(new Option('--param <[member.]key=value...>', 'sent with activate: preset=1 for every member, cam-2.preset=p2 for one (an ONVIF token beside a VISCA number)').default([]))
+    .addOption(
+      new Option(
+        '--param <[member.]key=value...>',
+        'sent with activate: preset=1 for every member, cam-2.preset=p2 for one (an ONVIF token beside a VISCA number)',
+      ).default([]),
+    )
     .addOption(new Option('--tally <member=board#tally...>', 'a tally lamp on a GPIO board for a member').default([]))
-    .addOption(new Option('--program <member=switcher#source...>', 'where a member appears on the program: a failover on air cuts to it (scene:<name> for OBS, input:<n> or me:<m>/input:<n> for an ATEM)').default([]))
-    .addOption(new Option('--preshow <policy>', 'when the pre-show check fails the primary and passes a backup: propose the swap, or make it').choices(['propose', 'swap']))
+    .addOption(
+      new Option(
+        '--program <member=switcher#source...>',
+        'where a member appears on the program: a failover on air cuts to it (scene:<name> for OBS, input:<n> or me:<m>/input:<n> for an ATEM)',
+      ).default([]),
+    )
+    .addOption(
+      new Option(
+        '--preshow <policy>',
+        'when the pre-show check fails the primary and passes a backup: propose the swap, or make it',
+      ).choices(['propose', 'swap']),
+    )
     .addOption(brokerOption())
-    .action(async (slotId: string, o: ClientOpts & { primary: string; backup: string[]; param: string[]; tally: string[]; program: string[]; preshow?: 'propose' | 'swap' }) => {
-      const options = requestOptions(o);
-      const { params, memberParams } = parseSlotParams(o.param);
-      const tallies = Object.fromEntries(o.tally.map(parseTally));
-      const programSources = Object.fromEntries(o.program.map(parseProgram));
-      const { slot: defined, created } = await withController(options, (c) =>
-        request(c, 'slot.add', { slot: slotId, primary: o.primary, backups: o.backup, params, ...(Object.keys(memberParams).length ? { memberParams } : {}), ...(o.tally.length ? { tallies } : {}), ...(o.program.length ? { program: programSources } : {}), ...(o.preshow ? { preshow: o.preshow } : {}) }, options),
-      );
-      process.stdout.write(`${created ? 'defined' : 'changed'}  ${defined.id}: ${ref(defined.primary)}${defined.backups.map((b) => ` → ${ref(b)}`).join('')}\n`);
-    });
+    .action(
+      async (
+        slotId: string,
+        o: ClientOpts & {
+          primary: string;
+          backup: string[];
+          param: string[];
+          tally: string[];
+          program: string[];
+          preshow?: 'propose' | 'swap';
+        },
+      ) => {
+        const options = requestOptions(o);
+        const { params, memberParams } = parseSlotParams(o.param);
+        const tallies = Object.fromEntries(o.tally.map(parseTally));
+        const programSources = Object.fromEntries(o.program.map(parseProgram));
+        const { slot: defined, created } = await withController(options, (c) =>
+          request(
+            c,
+            'slot.add',
+            {
+              slot: slotId,
+              primary: o.primary,
+              backups: o.backup,
+              params,
+              ...(Object.keys(memberParams).length ? { memberParams } : {}),
+              ...(o.tally.length ? { tallies } : {}),
+              ...(o.program.length ? { program: programSources } : {}),
+              ...(o.preshow ? { preshow: o.preshow } : {}),
+            },
+            options,
+          ),
+        );
+        process.stdout.write(
+          `${created ? 'defined' : 'changed'}  ${defined.id}: ${ref(defined.primary)}${defined.backups.map((b) => ` → ${ref(b)}`).join('')}\n`,
+        );
+      },
+    );
 
   slot
     .command('list')
@@ -76,8 +125,12 @@ export function registerSlotCommands(program: Command): void {
       const { slots } = await withController(options, (c) => request(c, 'slot.list', {}, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(slots, null, 2)}\n`);
       for (const s of slots) {
-        const params = Object.entries(s.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-        process.stdout.write(`${s.id.padEnd(24)} ${ref(s.primary)}${s.backups.map((b) => ` → ${ref(b)}`).join('')}${params ? `  (${params})` : ''}\n`);
+        const params = Object.entries(s.params)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' ');
+        process.stdout.write(
+          `${s.id.padEnd(24)} ${ref(s.primary)}${s.backups.map((b) => ` → ${ref(b)}`).join('')}${params ? `  (${params})` : ''}\n`,
+        );
       }
     });
 

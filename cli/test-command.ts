@@ -12,7 +12,9 @@ export function formatSelfTest(r: SelfTestReport): string {
   const lines = [`${r.agent}/${r.device} (${r.profile}): ${r.result.toUpperCase()} in ${r.durationMs} ms`];
   for (const s of r.steps) {
     const mark = s.status === 'passed' ? 'pass' : s.status === 'failed' ? 'FAIL' : 'skip';
-    lines.push(`  ${mark}  ${s.name}${s.intrusive ? ' [intrusive]' : ''}${s.status === 'skipped' ? '' : ` ${s.durationMs} ms`}${s.detail ? ` — ${s.detail}` : ''}`);
+    lines.push(
+      `  ${mark}  ${s.name}${s.intrusive ? ' [intrusive]' : ''}${s.status === 'skipped' ? '' : ` ${s.durationMs} ms`}${s.detail ? ` — ${s.detail}` : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -28,7 +30,9 @@ export function registerTestCommands(program: Command): void {
   const test = program.command('test').description("self-tests from the devices' equipment profiles");
   test
     .command('run')
-    .description("run self-tests now — a device, every member of a slot, or every device of a studio; exits 3 if one fails. Intrusive steps (moves, mutes, light changes) never run on gear that is on air")
+    .description(
+      'run self-tests now — a device, every member of a slot, or every device of a studio; exits 3 if one fails. Intrusive steps (moves, mutes, light changes) never run on gear that is on air',
+    )
     .argument('<target>', 'agent/device, a device id registered once, a slot (studio-a/cam-wide), or a studio')
     .option('--no-intrusive', 'skip intrusive steps even off air')
     .option('--json', 'print the reports as JSON')
@@ -47,7 +51,9 @@ export function registerTestCommands(program: Command): void {
         // In parallel: the controller runs one test per device at a time, a few devices at once.
         return Promise.all(devices.map((device) => request(c, 'test.run', { device, intrusive: o.intrusive }, options)));
       });
-      process.stdout.write(o.json ? `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n` : reports.map(formatSelfTest).join(''));
+      process.stdout.write(
+        o.json ? `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n` : reports.map(formatSelfTest).join(''),
+      );
       if (reports.some((r) => r.result === 'failed')) process.exitCode = 3;
     });
 
@@ -63,7 +69,13 @@ export function registerTestCommands(program: Command): void {
     .addOption(brokerOption())
     .action(async (o: ClientOpts & { device?: string; kind?: Job['kind']; state?: Job['state']; since?: string; limit?: number }) => {
       const options = requestOptions(o);
-      const params = { ...(o.device ? { device: o.device } : {}), ...(o.kind ? { kind: o.kind } : {}), ...(o.state ? { state: o.state } : {}), ...(o.since ? { since: parseSince(o.since, Date.now()) } : {}), ...(o.limit ? { limit: o.limit } : {}) };
+      const params = {
+        ...(o.device ? { device: o.device } : {}),
+        ...(o.kind ? { kind: o.kind } : {}),
+        ...(o.state ? { state: o.state } : {}),
+        ...(o.since ? { since: parseSince(o.since, Date.now()) } : {}),
+        ...(o.limit ? { limit: o.limit } : {}),
+      };
       const { jobs } = await withController(options, (c) => request(c, 'test.history', params, options));
       process.stdout.write(o.json ? `${JSON.stringify(jobs, null, 2)}\n` : jobs.map(formatJob).join(''));
     });

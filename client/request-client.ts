@@ -9,7 +9,16 @@ import { readBrokerSecrets } from '../lib/broker-client.ts';
 import { readPrivateFile } from '../lib/secret.ts';
 import { clientIdFor } from '../protocols/access.ts';
 import { responseCodec } from '../protocols/codec.ts';
-import { isRateRefusal, requestTopic, responseTopic, userRequestTopic, userResponseTopic, type OperationData, type OperationName, type OperationParams } from '../protocols/contract.ts';
+import {
+  isRateRefusal,
+  requestTopic,
+  responseTopic,
+  userRequestTopic,
+  userResponseTopic,
+  type OperationData,
+  type OperationName,
+  type OperationParams,
+} from '../protocols/contract.ts';
 
 export class UserError extends Error {
   override name = 'UserError';
@@ -90,9 +99,17 @@ export async function withController<T>(options: RequestOptions, work: (client: 
     await waitForConnect(client, Math.min(options.timeoutMs, 5_000)).catch(async () => {
       // A CONNACK refusal is no unreachable broker: say which.
       const why = await Promise.race([refused, Promise.resolve('')]);
-      if (/not authori[sz]ed|bad user ?name or password/i.test(why)) throw new UserError(`the OnAir broker at ${options.broker} refused the login (${why}): log in with ONAIR_USER and ONAIR_PASSWORD, or mqtt://user:password@host`);
-      if (/certificate|self[- ]signed|altnames|handshake|SSL|TLS/i.test(why)) throw new UserError(`the OnAir broker at ${options.broker} failed the TLS check (${why}): set ONAIR_CA_FILE to the CA that signed its certificate`);
-      throw new UserError(`cannot reach the OnAir broker at ${options.broker} (is "onair controller" running? set --broker or ONAIR_BROKER)`);
+      if (/not authori[sz]ed|bad user ?name or password/i.test(why))
+        throw new UserError(
+          `the OnAir broker at ${options.broker} refused the login (${why}): log in with ONAIR_USER and ONAIR_PASSWORD, or mqtt://user:password@host`,
+        );
+      if (/certificate|self[- ]signed|altnames|handshake|SSL|TLS/i.test(why))
+        throw new UserError(
+          `the OnAir broker at ${options.broker} failed the TLS check (${why}): set ONAIR_CA_FILE to the CA that signed its certificate`,
+        );
+      throw new UserError(
+        `cannot reach the OnAir broker at ${options.broker} (is "onair controller" running? set --broker or ONAIR_BROKER)`,
+      );
     });
     return await work(client);
   } finally {
@@ -108,17 +125,35 @@ const RATE_RETRY_MS = 1_000;
  * is waited out and asked again within the same deadline, so a script registering a studio one request
  * at a time is slowed down, not failed.
  */
-export async function request<O extends OperationName>(client: MqttClient, op: O, params: OperationParams<O>, options: RequestOptions): Promise<OperationData<O>> {
+export async function request<O extends OperationName>(
+  client: MqttClient,
+  op: O,
+  params: OperationParams<O>,
+  options: RequestOptions,
+): Promise<OperationData<O>> {
   const deadline = performance.now() + options.timeoutMs;
   for (;;) {
-    const response = await askOnce(client, op, params, { ...options, timeoutMs: Math.max(1, Math.round(deadline - performance.now())) }, options.timeoutMs);
+    const response = await askOnce(
+      client,
+      op,
+      params,
+      { ...options, timeoutMs: Math.max(1, Math.round(deadline - performance.now())) },
+      options.timeoutMs,
+    );
     if (response.status === 'ok') return response.data as OperationData<O>;
-    if (!isRateRefusal(response.error) || deadline - performance.now() <= RATE_RETRY_MS) throw new UserError(response.error ?? 'request failed');
+    if (!isRateRefusal(response.error) || deadline - performance.now() <= RATE_RETRY_MS)
+      throw new UserError(response.error ?? 'request failed');
     await new Promise((resolve) => setTimeout(resolve, RATE_RETRY_MS));
   }
 }
 
-async function askOnce<O extends OperationName>(client: MqttClient, op: O, params: OperationParams<O>, options: RequestOptions, wholeTimeoutMs: number): Promise<{ status: 'ok' | 'error'; data?: OperationData<O>; error?: string }> {
+async function askOnce<O extends OperationName>(
+  client: MqttClient,
+  op: O,
+  params: OperationParams<O>,
+  options: RequestOptions,
+  wholeTimeoutMs: number,
+): Promise<{ status: 'ok' | 'error'; data?: OperationData<O>; error?: string }> {
   const transaction = randomUUID();
   const codec = responseCodec(op);
   const login = options.user ?? parseBrokerUrl(brokerUrls(options.broker)[0]!).username;
@@ -151,10 +186,18 @@ async function askOnce<O extends OperationName>(client: MqttClient, op: O, param
     // The broker closes a client whose publish its login may not make (MQTT 3.1.1 has no refusal code for it).
     const onClose = (): void => {
       done();
-      reject(new UserError(`the broker closed the connection when asked "${op}": ${user ? `${user}'s role may not ask it` : 'it requires a login'} (or the broker went away)`));
+      reject(
+        new UserError(
+          `the broker closed the connection when asked "${op}": ${user ? `${user}'s role may not ask it` : 'it requires a login'} (or the broker went away)`,
+        ),
+      );
     };
     client.on('message', onMessage);
     client.on('close', onClose);
-    client.publish(user ? userRequestTopic(user, op) : requestTopic(op), JSON.stringify({ transaction, issuedBy: options.issuedBy, params }), { qos: 1 });
+    client.publish(
+      user ? userRequestTopic(user, op) : requestTopic(op),
+      JSON.stringify({ transaction, issuedBy: options.issuedBy, params }),
+      { qos: 1 },
+    );
   });
 }

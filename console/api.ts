@@ -45,7 +45,12 @@ export async function fetchSession(): Promise<Session | undefined> {
 }
 
 export async function login(username: string, password: string): Promise<Session> {
-  const response = await fetch('/api/login', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const response = await fetch('/api/login', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   const answer = await body(response);
   if (!response.ok || answer.status !== 'ok') throw new AskError(answer.error ?? `login failed (${response.status})`, response.status);
   return (current = answer.data as Session);

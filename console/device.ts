@@ -34,7 +34,10 @@ async function load(agent: string, device: string): Promise<DeviceData> {
     health,
     ...(registered ? { registered } : {}),
     jobs: history.jobs,
-    events: events.events.filter((e) => e.agent === agent).reverse().slice(0, 50),
+    events: events.events
+      .filter((e) => e.agent === agent)
+      .reverse()
+      .slice(0, 50),
     maintenance: due.items.filter((i) => i.agent === agent && i.device === device).map((i) => i.reason),
   };
 }
@@ -50,11 +53,24 @@ function Trend(p: { trend: DeviceHealthView['trend']; name: string }) {
       if (gone || !box.current) return;
       const values = p.trend.series[p.name] ?? [];
       const data: uPlot.AlignedData = [p.trend.t.map((t) => t / 1000), values];
-      chart = new UPlot({ width: 320, height: 120, legend: { show: false }, series: [{}, { label: p.name, stroke: '#2a7de1', width: 2 }], axes: [{}, { size: 50 }] }, data, box.current);
+      chart = new UPlot(
+        {
+          width: 320,
+          height: 120,
+          legend: { show: false },
+          series: [{}, { label: p.name, stroke: '#2a7de1', width: 2 }],
+          axes: [{}, { size: 50 }],
+        },
+        data,
+        box.current,
+      );
     });
     return () => ((gone = true), chart?.destroy());
   }, [p.trend, p.name]);
-  return html`<figure class="trend"><figcaption>${p.name}</figcaption><div ref=${box}></div></figure>`;
+  return html`<figure class="trend">
+    <figcaption>${p.name}</figcaption>
+    <div ref=${box}></div>
+  </figure>`;
 }
 
 export function Device(p: { agent: string; device: string; status: StatusData }) {
@@ -70,7 +86,9 @@ export function Device(p: { agent: string; device: string; status: StatusData })
     try {
       const report = await ask('test.run', { device: `${p.agent}/${p.device}` });
       const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.name);
-      setTesting(`self-test ${report.result.toUpperCase()}${failed.length ? `: ${failed.join(', ')}` : ''} (${duration(report.durationMs)})`);
+      setTesting(
+        `self-test ${report.result.toUpperCase()}${failed.length ? `: ${failed.join(', ')}` : ''} (${duration(report.durationMs)})`,
+      );
       void refresh();
     } catch (err) {
       setTesting(`self-test refused: ${(err as Error).message}`);
@@ -79,25 +97,121 @@ export function Device(p: { agent: string; device: string; status: StatusData })
   const slots = p.status.slots.filter((s) => s.members.some((m) => m.agent === p.agent && m.device === p.device));
   const latest = data?.health.latest;
   return html`<div class="device-page" data-device=${`${p.agent}/${p.device}`}>
-    <h2>${p.agent}/${p.device} <span class=${`badge status-${summary?.status ?? 'unknown'}`}>${STATE_WORDS[summary?.status ?? 'unknown']}</span></h2>
-    <p>${summary?.kind ?? ''} ${summary?.driver ? `· driver ${summary.driver}` : ''} ${data?.registered ? `· profile ${data.registered.profile} v${data.registered.profileVersion} · ${data.registered.deployment}` : ''} ${summary ? `· since ${dateTime(summary.since)}` : ''}</p>
+    <h2>
+      ${p.agent}/${p.device}
+      <span class=${`badge status-${summary?.status ?? 'unknown'}`}>${STATE_WORDS[summary?.status ?? 'unknown']}</span>
+    </h2>
+    <p>
+      ${summary?.kind ?? ''} ${summary?.driver ? `· driver ${summary.driver}` : ''}
+      ${data?.registered ? `· profile ${data.registered.profile} v${data.registered.profileVersion} · ${data.registered.deployment}` : ''}
+      ${summary ? `· since ${dateTime(summary.since)}` : ''}
+    </p>
     ${summary?.detail ? html`<p class="detail">${summary.detail}</p>` : null}
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
     ${may('test.run') ? html`<p><button class="run-test" onClick=${runTest} disabled=${testing === 'running…'}>Run self-test</button> <span class="test-result" role="status">${testing}</span></p>` : null}
-    <section><h3>Health checks</h3>
-      ${latest ? html`<table><thead><tr><th>Check</th><th>State</th><th>Latency</th><th>Detail</th></tr></thead><tbody>
-        ${latest.checks.map((c) => html`<tr class=${`status-${c.status}`}><td>${c.name}</td><td>${STATE_WORDS[c.status]}</td><td>${c.latencyMs} ms</td><td>${c.detail ?? ''}</td></tr>`)}
-      </tbody></table><p class="muted">reported ${clock(latest.ts)}</p>` : html`<p class="muted">no health report since the controller started</p>`}
+    <section>
+      <h3>Health checks</h3>
+      ${
+        latest
+          ? html`<table>
+                <thead>
+                  <tr>
+                    <th>Check</th>
+                    <th>State</th>
+                    <th>Latency</th>
+                    <th>Detail</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${latest.checks.map(
+                    (c) =>
+                      html`<tr class=${`status-${c.status}`}>
+                        <td>${c.name}</td>
+                        <td>${STATE_WORDS[c.status]}</td>
+                        <td>${c.latencyMs} ms</td>
+                        <td>${c.detail ?? ''}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+              <p class="muted">reported ${clock(latest.ts)}</p>`
+          : html`<p class="muted">no health report since the controller started</p>`
+      }
     </section>
-    <section><h3>Metrics</h3>
-      ${latest ? html`<dl class="metrics">${Object.entries(latest.metrics).map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl>` : null}
-      <div class="trends">${data ? Object.keys(data.health.trend.series).map((name) => html`<${Trend} key=${name} trend=${data.health.trend} name=${name} />`) : null}</div>
+    <section>
+      <h3>Metrics</h3>
+      ${
+        latest
+          ? html`<dl class="metrics">
+              ${Object.entries(latest.metrics).map(
+                ([k, v]) =>
+                  html`<dt>${k}</dt>
+                    <dd>${String(v)}</dd>`,
+              )}
+            </dl>`
+          : null
+      }
+      <div class="trends">
+        ${data ? Object.keys(data.health.trend.series).map((name) => html`<${Trend} key=${name} trend=${data.health.trend} name=${name} />`) : null}
+      </div>
     </section>
-    <section><h3>Slots</h3><ul>${slots.map((s) => html`<li>${s.slot} — ${STATE_WORDS[s.state]}${s.active && s.active.agent === p.agent && s.active.device === p.device ? ' (live here)' : ''}</li>`)}</ul>${slots.length === 0 ? html`<p class="muted">serves no slot</p>` : null}</section>
-    <section><h3>Maintenance due</h3>${data?.maintenance.length ? html`<ul>${data.maintenance.map((m) => html`<li>${m}</li>`)}</ul>` : html`<p class="muted">nothing due</p>`}</section>
-    <section><h3>Self-tests</h3><table><thead><tr><th>When</th><th>Kind</th><th>Result</th><th>Took</th><th>Failed steps</th></tr></thead><tbody>
-      ${data?.jobs.map((j) => html`<tr class=${`job-${j.state}`}><td>${dateTime(j.createdAt)}</td><td>${j.kind}</td><td>${j.state.replace('_', ' ')}</td><td>${j.startedAt && j.finishedAt ? duration(j.finishedAt - j.startedAt) : ''}</td><td>${j.report?.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.detail ?? ''}`).join('; ') ?? j.reason ?? ''}</td></tr>`)}
-    </tbody></table></section>
-    <section><h3>Recent events</h3><ul class="device-events">${data?.events.map((e) => html`<li>${clock(e.ts)} ${e.type} ${e.reason ?? ''}</li>`)}</ul></section>
+    <section>
+      <h3>Slots</h3>
+      <ul>
+        ${slots.map((s) => html`<li>${s.slot} — ${STATE_WORDS[s.state]}${s.active && s.active.agent === p.agent && s.active.device === p.device ? ' (live here)' : ''}</li>`)}
+      </ul>
+      ${slots.length === 0 ? html`<p class="muted">serves no slot</p>` : null}
+    </section>
+    <section>
+      <h3>Maintenance due</h3>
+      ${
+        data?.maintenance.length
+          ? html`<ul>
+              ${data.maintenance.map((m) => html`<li>${m}</li>`)}
+            </ul>`
+          : html`<p class="muted">nothing due</p>`
+      }
+    </section>
+    <section>
+      <h3>Self-tests</h3>
+      <table>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Kind</th>
+            <th>Result</th>
+            <th>Took</th>
+            <th>Failed steps</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${data?.jobs.map(
+            (j) =>
+              html`<tr class=${`job-${j.state}`}>
+                <td>${dateTime(j.createdAt)}</td>
+                <td>${j.kind}</td>
+                <td>${j.state.replace('_', ' ')}</td>
+                <td>${j.startedAt && j.finishedAt ? duration(j.finishedAt - j.startedAt) : ''}</td>
+                <td>
+                  ${
+                    j.report?.steps
+                      .filter((s) => s.status === 'failed')
+                      .map((s) => `${s.name}: ${s.detail ?? ''}`)
+                      .join('; ') ??
+                    j.reason ??
+                    ''
+                  }
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </section>
+    <section>
+      <h3>Recent events</h3>
+      <ul class="device-events">
+        ${data?.events.map((e) => html`<li>${clock(e.ts)} ${e.type} ${e.reason ?? ''}</li>`)}
+      </ul>
+    </section>
   </div>`;
 }

@@ -54,12 +54,18 @@ function AckButton(p: { e: ControllerEvent }) {
       setBusy(false);
     }
   };
-  return html`<button class="ack" disabled=${busy} onClick=${ack}>Acknowledge</button>${error ? html`<span class="error">${error}</span>` : null}`;
+  return html`<button class="ack" disabled=${busy} onClick=${ack}>Acknowledge</button
+    >${error ? html`<span class="error">${error}</span>` : null}`;
 }
 
 export function Events(p: { events: ControllerEvent[] }) {
   const [f, setF] = useState({ studio: ALL, slot: ALL, device: ALL, type: ALL, severity: ALL, alarmsOnly: false });
-  const set = (key: keyof typeof f) => (e: Event) => setF({ ...f, [key]: (e.target as HTMLInputElement).type === 'checkbox' ? (e.target as HTMLInputElement).checked : (e.target as HTMLSelectElement).value });
+  const set = (key: keyof typeof f) => (e: Event) =>
+    setF({
+      ...f,
+      [key]:
+        (e.target as HTMLInputElement).type === 'checkbox' ? (e.target as HTMLInputElement).checked : (e.target as HTMLSelectElement).value,
+    });
   const acked = acknowledgements(p.events);
   const options = (values: Iterable<string | undefined>) => [...new Set([...values].filter((v): v is string => !!v))].sort();
   const shown = p.events
@@ -69,27 +75,55 @@ export function Events(p: { events: ControllerEvent[] }) {
     .slice(-500)
     .reverse();
   const select = (key: keyof typeof f, label: string, values: string[]) =>
-    html`<label>${label}<select name=${key} value=${f[key] as string} onChange=${set(key)}><option value="">all</option>${values.map((v) => html`<option value=${v}>${v}</option>`)}</select></label>`;
+    html`<label
+      >${label}<select name=${key} value=${f[key] as string} onChange=${set(key)}>
+        <option value="">all</option>
+        ${values.map((v) => html`<option value=${v}>${v}</option>`)}
+      </select></label
+    >`;
   return html`<div class="events">
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       ${select('studio', 'Studio', options(p.events.map((e) => (e.slot ? studioOf(e.slot) : undefined))))}
       ${select('slot', 'Slot', options(p.events.map((e) => e.slot)))}
       ${select('device', 'Device', options(p.events.map((e) => (e.device ? `${e.agent}/${e.device}` : undefined))))}
-      ${select('type', 'Type', options(p.events.map((e) => e.type)))}
-      ${select('severity', 'Severity', [...SEVERITIES])}
+      ${select('type', 'Type', options(p.events.map((e) => e.type)))} ${select('severity', 'Severity', [...SEVERITIES])}
       <label><input type="checkbox" name="alarmsOnly" checked=${f.alarmsOnly} onChange=${set('alarmsOnly')} /> alarms only</label>
     </form>
     <table class="event-table">
-      <thead><tr><th>#</th><th>Time</th><th>Severity</th><th>Type</th><th>Where</th><th>By</th><th>What</th><th></th></tr></thead>
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>Time</th>
+          <th>Severity</th>
+          <th>Type</th>
+          <th>Where</th>
+          <th>By</th>
+          <th>What</th>
+          <th></th>
+        </tr>
+      </thead>
       <tbody>
         ${shown.map((e) => {
           const severity = eventSeverity(e);
           const alarm = isAcknowledgeable(e);
           const ackedBy = acked.get(e.seq);
-          return html`<tr key=${e.seq} class=${`sev-${severity} ${alarm && !ackedBy ? 'alarm-open' : ''}`} data-type=${e.type} data-seq=${e.seq} data-slot=${e.slot ?? ''}>
-            <td>${e.seq}</td><td>${clock(e.ts)}</td><td class="severity">${severity.toUpperCase()}</td><td>${e.type}</td>
-            <td class="where">${e.slot ?? (e.device ? `${e.agent}/${e.device}` : e.agent ?? '')}</td><td class="by">${e.by ?? ''}</td><td>${summary(e)}</td>
-            <td>${alarm ? (ackedBy ? html`<span class="acked">acknowledged by ${ackedBy}</span>` : may('alarm.ack') ? html`<${AckButton} e=${e} />` : html`<span>open</span>`) : null}</td>
+          return html`<tr
+            key=${e.seq}
+            class=${`sev-${severity} ${alarm && !ackedBy ? 'alarm-open' : ''}`}
+            data-type=${e.type}
+            data-seq=${e.seq}
+            data-slot=${e.slot ?? ''}
+          >
+            <td>${e.seq}</td>
+            <td>${clock(e.ts)}</td>
+            <td class="severity">${severity.toUpperCase()}</td>
+            <td>${e.type}</td>
+            <td class="where">${e.slot ?? (e.device ? `${e.agent}/${e.device}` : (e.agent ?? ''))}</td>
+            <td class="by">${e.by ?? ''}</td>
+            <td>${summary(e)}</td>
+            <td>
+              ${alarm ? (ackedBy ? html`<span class="acked">acknowledged by ${ackedBy}</span>` : may('alarm.ack') ? html`<${AckButton} e=${e} />` : html`<span>open</span>`) : null}
+            </td>
           </tr>`;
         })}
       </tbody>

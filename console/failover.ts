@@ -19,7 +19,8 @@ export interface FailoverProgress {
 export function progressOf(e: ControllerEvent): FailoverProgress | undefined {
   const who = e.by ? ` (${e.by})` : '';
   if (e.type === 'failover.started') return { phase: 'started', text: `Failover started${who}: ${e.reason ?? ''}`, ts: e.ts };
-  if (e.type === 'failover.succeeded') return { phase: 'confirmed', text: `Failover confirmed: ${e.data.to} is live (${e.data.durationMs} ms)${who}`, ts: e.ts };
+  if (e.type === 'failover.succeeded')
+    return { phase: 'confirmed', text: `Failover confirmed: ${e.data.to} is live (${e.data.durationMs} ms)${who}`, ts: e.ts };
   if (e.type === 'failover.failed') return { phase: 'failed', text: `Failover FAILED${who}: ${e.reason ?? ''}`, ts: e.ts };
   return undefined;
 }
@@ -46,14 +47,23 @@ export function FailoverDialog(p: { slot: SlotState; devices: Map<string, Device
   };
   return html`<div class="dialog" role="dialog" aria-modal="true" aria-label=${`Fail over ${p.slot.slot}`}>
     <h4>Fail over ${p.slot.slot}</h4>
-    <label>To
+    <label
+      >To
       <select name="to" value=${to} onChange=${(e: Event) => setTo((e.target as HTMLSelectElement).value)}>
         <option value="">first healthy backup</option>
         ${backups.map((m) => html`<option value=${ref(m)}>${ref(m)} — ${STATE_WORDS[p.devices.get(ref(m))?.status ?? 'unknown']}</option>`)}
       </select>
     </label>
-    <label>Reason
-      <input name="reason" required maxlength="500" placeholder="what you saw" value=${reason} onInput=${(e: Event) => setReason((e.target as HTMLInputElement).value)} />
+    <label
+      >Reason
+      <input
+        name="reason"
+        required
+        maxlength="500"
+        placeholder="what you saw"
+        value=${reason}
+        onInput=${(e: Event) => setReason((e.target as HTMLInputElement).value)}
+      />
     </label>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
     ${

@@ -26,7 +26,8 @@ export function duration(ms: number): string {
 export const percent = (x: number | null, digits = 2): string => (x === null ? '—' : `${(x * 100).toFixed(digits)}%`);
 export const ref = (r: { agent: string; device: string }): string => `${r.agent}/${r.device}`;
 export const studioOf = (slot: string): string => (slot.includes('/') ? slot.slice(0, slot.indexOf('/')) : '(no studio)');
-export const deviceLink = (r: { agent: string; device: string }): string => `#/device/${encodeURIComponent(r.agent)}/${encodeURIComponent(r.device)}`;
+export const deviceLink = (r: { agent: string; device: string }): string =>
+  `#/device/${encodeURIComponent(r.agent)}/${encodeURIComponent(r.device)}`;
 
 /** The words for a state: colour is never the only carrier. */
 export const STATE_WORDS: Record<string, string> = {

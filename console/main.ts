@@ -34,13 +34,15 @@ function Login(p: { onLogin(s: Session): void }) {
       setError((err as Error).message);
     }
   };
-  return html`<main class="login"><form onSubmit=${submit} aria-label="log in">
-    <h1>OnAir</h1>
-    <label>User <input name="username" autocomplete="username" required autofocus /></label>
-    <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
-    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
-    <button type="submit">Log in</button>
-  </form></main>`;
+  return html`<main class="login">
+    <form onSubmit=${submit} aria-label="log in">
+      <h1>OnAir</h1>
+      <label>User <input name="username" autocomplete="username" required autofocus /></label>
+      <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+      ${error ? html`<p class="error" role="alert">${error}</p>` : null}
+      <button type="submit">Log in</button>
+    </form>
+  </main>`;
 }
 
 const route = (): string[] => location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -50,7 +52,10 @@ function Console(p: { session: Session; feed: Feed }) {
   const [events, setEvents] = useState<ControllerEvent[]>([]);
   const [state, setState] = useState<LiveState>('connecting');
   const [path, setPath] = useState(route());
-  const [context, setContext] = useState<{ definitions: Map<string, SlotDefinition>; lastTests: Map<string, Job> }>({ definitions: new Map(), lastTests: new Map() });
+  const [context, setContext] = useState<{ definitions: Map<string, SlotDefinition>; lastTests: Map<string, Job> }>({
+    definitions: new Map(),
+    lastTests: new Map(),
+  });
   const [progress, setProgress] = useState(new Map<string, FailoverProgress>());
   const [contextStale, setContextStale] = useState(0);
 
@@ -84,7 +89,11 @@ function Console(p: { session: Session; feed: Feed }) {
 
   const [page = 'wall', ...rest] = path;
   // The same vnode while its inputs are the same: new events alone do not re-render 500 tiles.
-  const wall = useMemo(() => status && html`<${Wall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`, [status, context, progress]);
+  const wall = useMemo(
+    () =>
+      status && html`<${Wall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
+    [status, context, progress],
+  );
   const nav = (to: string, label: string) => html`<a href=${`#/${to}`} class=${page === to ? 'current' : ''}>${label}</a>`;
   const onAir = status?.onAir ? html`<span class="badge on-air-badge">ON AIR</span>` : html`<span class="badge">off air</span>`;
   let body;
@@ -96,9 +105,11 @@ function Console(p: { session: Session; feed: Feed }) {
   else body = wall;
   return html`<div class="console">
     <nav>
-      <strong class="brand">OnAir</strong> ${onAir}
-      ${nav('wall', 'Wall')} ${nav('shows', 'Shows')} ${nav('events', 'Events')} ${nav('reports', 'Reports')}
-      <span class=${`link link-${state}`} role="status">${state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'RECONNECTING — what you see may be old'}</span>
+      <strong class="brand">OnAir</strong> ${onAir} ${nav('wall', 'Wall')} ${nav('shows', 'Shows')} ${nav('events', 'Events')}
+      ${nav('reports', 'Reports')}
+      <span class=${`link link-${state}`} role="status"
+        >${state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'RECONNECTING — what you see may be old'}</span
+      >
       <span class="who">${p.session.user} (${p.session.role})</span>
       <button class="logout" onClick=${() => void logout()}>Log out</button>
     </nav>
@@ -120,7 +131,10 @@ function App() {
   const [feed, setFeed] = useState<Feed | undefined>(() => openFeed());
   useEffect(() => {
     onLoggedOut(() => setSession(null));
-    void fetchSession().then((s) => setSession(s ?? null), () => setSession(null));
+    void fetchSession().then(
+      (s) => setSession(s ?? null),
+      () => setSession(null),
+    );
   }, []);
   useEffect(() => {
     if (session === null && feed) (feed.close(), setFeed(undefined));

@@ -20,7 +20,9 @@ export function weeklyRates(report: ReliabilityReport): Bar[] {
     w.down += s.downMs;
     weeks.set(isoWeek(s.startedAt), w);
   }
-  return [...weeks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, w]) => ({ label, rate: w.onAir > 0 ? w.down / w.onAir : null }));
+  return [...weeks.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([label, w]) => ({ label, rate: w.onAir > 0 ? w.down / w.onAir : null }));
 }
 
 /**
@@ -33,5 +35,5 @@ const csvCell = (v: unknown): string => {
   if (typeof v === 'string' && /^[=+\-@\t\r]/.test(text) && Number.isNaN(Number(text))) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
-export const toCsv = (header: string[], rows: unknown[][]): string => [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-
+export const toCsv = (header: string[], rows: unknown[][]): string =>
+  [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';

@@ -16,16 +16,29 @@ function RateChart(p: { title: string; bars: Bar[]; target: number }) {
   const width = 680;
   const labelW = 200;
   const scale = (x: number) => labelW + (x / top) * (width - labelW - 150);
-  return html`<figure class="rate-chart"><figcaption>${p.title}</figcaption>
+  return html`<figure class="rate-chart">
+    <figcaption>${p.title}</figcaption>
     <svg width=${width} height=${p.bars.length * rowH + 24} role="img" aria-label=${p.title}>
-      ${p.bars.map((b, i) => html`<g>
-        <text x="0" y=${i * rowH + 15}>${b.label.slice(0, 28)}</text>
-        <rect x=${labelW} y=${i * rowH + 4} width=${Math.max(1, scale(b.rate ?? 0) - labelW)} height="14" class=${b.rate !== null && b.rate > p.target ? 'over' : 'under'} />
-        <text x=${scale(b.rate ?? 0) + 4} y=${i * rowH + 15}>${percent(b.rate)}${b.rate !== null && b.rate > p.target ? ' over target' : ''}</text>
-      </g>`)}
+      ${p.bars.map(
+        (b, i) =>
+          html`<g>
+            <text x="0" y=${i * rowH + 15}>${b.label.slice(0, 28)}</text>
+            <rect
+              x=${labelW}
+              y=${i * rowH + 4}
+              width=${Math.max(1, scale(b.rate ?? 0) - labelW)}
+              height="14"
+              class=${b.rate !== null && b.rate > p.target ? 'over' : 'under'}
+            />
+            <text x=${scale(b.rate ?? 0) + 4} y=${i * rowH + 15}
+              >${percent(b.rate)}${b.rate !== null && b.rate > p.target ? ' over target' : ''}</text
+            >
+          </g>`,
+      )}
       <line x1=${scale(p.target)} x2=${scale(p.target)} y1="0" y2=${p.bars.length * rowH + 4} class="target" />
       <text x=${scale(p.target) + 2} y=${p.bars.length * rowH + 18} class="target-label">target ${percent(p.target, 1)}</text>
-    </svg></figure>`;
+    </svg>
+  </figure>`;
 }
 
 function download(name: string, text: string): void {
@@ -48,24 +61,98 @@ export function Reports() {
   const r = report;
   return html`<div class="reports">
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
-      <label>Period <select name="days" value=${days} onChange=${(e: Event) => setDays(Number((e.target as HTMLSelectElement).value))}>
-        ${[1, 7, 30, 90].map((d) => html`<option value=${d}>last ${d} day${d > 1 ? 's' : ''}</option>`)}
-      </select></label>
+      <label
+        >Period
+        <select name="days" value=${days} onChange=${(e: Event) => setDays(Number((e.target as HTMLSelectElement).value))}>
+          ${[1, 7, 30, 90].map((d) => html`<option value=${d}>last ${d} day${d > 1 ? 's' : ''}</option>`)}
+        </select></label
+      >
     </form>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
-    ${r ? html`<section>
-        <h2>${dateTime(r.since)} – ${dateTime(r.until)}</h2>
-        <p class=${`verdict ${r.targetMet === false ? 'over' : ''}`}>Technical failure rate ${percent(r.technicalFailureRate)} against a target of ${percent(r.target, 1)}: ${r.targetMet === null ? 'no on-air time' : r.targetMet ? 'target met' : 'TARGET MISSED'} · on air ${duration(r.onAirMs)}, impaired ${duration(r.downOnAirMs)} · pre-show tests passed ${percent(r.tests.preshow.passRate, 1)}, maintenance ${percent(r.tests.maintenance.passRate, 1)}</p>
-        <${RateChart} title="Failure rate per show" bars=${r.shows.map((s) => ({ label: `${s.title || s.show} ${dateTime(s.startedAt)}`, rate: s.onAirMs > 0 ? s.downMs / s.onAirMs : null }))} target=${r.target} />
-        <${RateChart} title="Failure rate per week" bars=${weeklyRates(r)} target=${r.target} />
-        <p>
-          <button class="csv-shows" onClick=${() => download('onair-shows.csv', toCsv(['show', 'title', 'studio', 'started', 'ended', 'on_air_ms', 'down_ms', 'failure_rate', 'failovers'], r.shows.map((s) => [s.show, s.title, s.studio, new Date(s.startedAt).toISOString(), new Date(s.endedAt).toISOString(), s.onAirMs, s.downMs, s.onAirMs > 0 ? s.downMs / s.onAirMs : null, s.failovers.length])))}>Shows as CSV</button>
-          <button class="csv-devices" onClick=${() => download('onair-devices.csv', toCsv(['agent', 'device', 'observed_ms', 'down_ms', 'availability', 'failures', 'mtbf_ms', 'mttr_ms'], r.devices.map((d) => [d.agent, d.device, d.observedMs, d.downMs, d.availability, d.failures, d.mtbfMs, d.mttrMs])))}>Devices as CSV</button>
-        </p>
-        <h3>Availability per device</h3>
-        <table><thead><tr><th>Device</th><th>Availability</th><th>Down</th><th>Failures</th><th>MTBF</th><th>MTTR</th></tr></thead><tbody>
-          ${r.devices.map((d) => html`<tr><td>${d.agent}/${d.device}</td><td>${percent(d.availability, 3)}</td><td>${duration(d.downMs)}</td><td>${d.failures}</td><td>${d.mtbfMs === null ? '—' : duration(d.mtbfMs)}</td><td>${d.mttrMs === null ? '—' : duration(d.mttrMs)}</td></tr>`)}
-        </tbody></table>
-      </section>` : error ? null : html`<p>Loading…</p>`}
+    ${
+      r
+        ? html`<section>
+            <h2>${dateTime(r.since)} – ${dateTime(r.until)}</h2>
+            <p class=${`verdict ${r.targetMet === false ? 'over' : ''}`}>
+              Technical failure rate ${percent(r.technicalFailureRate)} against a target of ${percent(r.target, 1)}:
+              ${r.targetMet === null ? 'no on-air time' : r.targetMet ? 'target met' : 'TARGET MISSED'} · on air ${duration(r.onAirMs)},
+              impaired ${duration(r.downOnAirMs)} · pre-show tests passed ${percent(r.tests.preshow.passRate, 1)}, maintenance
+              ${percent(r.tests.maintenance.passRate, 1)}
+            </p>
+            <${RateChart}
+              title="Failure rate per show"
+              bars=${r.shows.map((s) => ({ label: `${s.title || s.show} ${dateTime(s.startedAt)}`, rate: s.onAirMs > 0 ? s.downMs / s.onAirMs : null }))}
+              target=${r.target}
+            />
+            <${RateChart} title="Failure rate per week" bars=${weeklyRates(r)} target=${r.target} />
+            <p>
+              <button
+                class="csv-shows"
+                onClick=${() =>
+                  download(
+                    'onair-shows.csv',
+                    toCsv(
+                      ['show', 'title', 'studio', 'started', 'ended', 'on_air_ms', 'down_ms', 'failure_rate', 'failovers'],
+                      r.shows.map((s) => [
+                        s.show,
+                        s.title,
+                        s.studio,
+                        new Date(s.startedAt).toISOString(),
+                        new Date(s.endedAt).toISOString(),
+                        s.onAirMs,
+                        s.downMs,
+                        s.onAirMs > 0 ? s.downMs / s.onAirMs : null,
+                        s.failovers.length,
+                      ]),
+                    ),
+                  )}
+              >
+                Shows as CSV
+              </button>
+              <button
+                class="csv-devices"
+                onClick=${() =>
+                  download(
+                    'onair-devices.csv',
+                    toCsv(
+                      ['agent', 'device', 'observed_ms', 'down_ms', 'availability', 'failures', 'mtbf_ms', 'mttr_ms'],
+                      r.devices.map((d) => [d.agent, d.device, d.observedMs, d.downMs, d.availability, d.failures, d.mtbfMs, d.mttrMs]),
+                    ),
+                  )}
+              >
+                Devices as CSV
+              </button>
+            </p>
+            <h3>Availability per device</h3>
+            <table>
+              <thead>
+                <tr>
+                  <th>Device</th>
+                  <th>Availability</th>
+                  <th>Down</th>
+                  <th>Failures</th>
+                  <th>MTBF</th>
+                  <th>MTTR</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${r.devices.map(
+                  (d) =>
+                    html`<tr>
+                      <td>${d.agent}/${d.device}</td>
+                      <td>${percent(d.availability, 3)}</td>
+                      <td>${duration(d.downMs)}</td>
+                      <td>${d.failures}</td>
+                      <td>${d.mtbfMs === null ? '—' : duration(d.mtbfMs)}</td>
+                      <td>${d.mttrMs === null ? '—' : duration(d.mttrMs)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </section>`
+        : error
+          ? null
+          : html`<p>Loading…</p>`
+    }
   </div>`;
 }

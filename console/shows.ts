@@ -17,13 +17,25 @@ const startOfDay = (now: number): number => {
 function ChecklistView(p: { checklist: Checklist }) {
   const c = p.checklist;
   return html`<div class=${`checklist ${c.go ? 'go' : 'no-go'}`} data-go=${String(c.go)}>
-    <strong>${c.finishedAt === null ? 'CHECKING…' : c.go ? (c.slots.some((s) => s.verdict === 'go-no-backup') ? 'GO — with no backup' : 'GO') : 'NO-GO'}</strong> <span class="muted">checked ${clock(c.startedAt)}</span>
-    <ul>${c.slots.map(
-      (s) => html`<li class=${s.verdict === 'go-no-backup' ? 'go no-backup' : s.go ? 'go' : 'no-go'} data-verdict=${s.verdict ?? (s.go ? 'go' : 'no-go')}>${s.verdict === 'go-no-backup' ? 'GO — no backup' : s.go ? 'GO' : 'NO-GO'} ${s.slot}${s.swapped ? ' (backup swapped in)' : ''}
-        <ul>${s.members.filter((m) => !m.ready).map((m) => html`<li>${m.role} ${m.agent}/${m.device}: ${m.result.replace('_', ' ')}${m.step ? ` at step “${m.step}”` : ''}${m.detail ? ` — ${m.detail}` : ''}</li>`)}</ul>
-        ${s.proposal ? html`<div class="proposal">Proposed: ${s.proposal}</div>` : null}
-      </li>`,
-    )}</ul>
+    <strong
+      >${c.finishedAt === null ? 'CHECKING…' : c.go ? (c.slots.some((s) => s.verdict === 'go-no-backup') ? 'GO — with no backup' : 'GO') : 'NO-GO'}</strong
+    >
+    <span class="muted">checked ${clock(c.startedAt)}</span>
+    <ul>
+      ${c.slots.map(
+        (s) =>
+          html`<li
+            class=${s.verdict === 'go-no-backup' ? 'go no-backup' : s.go ? 'go' : 'no-go'}
+            data-verdict=${s.verdict ?? (s.go ? 'go' : 'no-go')}
+          >
+            ${s.verdict === 'go-no-backup' ? 'GO — no backup' : s.go ? 'GO' : 'NO-GO'} ${s.slot}${s.swapped ? ' (backup swapped in)' : ''}
+            <ul>
+              ${s.members.filter((m) => !m.ready).map((m) => html`<li>${m.role} ${m.agent}/${m.device}: ${m.result.replace('_', ' ')}${m.step ? ` at step “${m.step}”` : ''}${m.detail ? ` — ${m.detail}` : ''}</li>`)}
+            </ul>
+            ${s.proposal ? html`<div class="proposal">Proposed: ${s.proposal}</div>` : null}
+          </li>`,
+      )}
+    </ul>
   </div>`;
 }
 
@@ -43,12 +55,17 @@ function ShowRow(p: { show: Show; now: number; dayStart: number; checklist?: Che
     }
   };
   return html`<li class=${`show show-${show.state}`} data-show=${show.id}>
-    <div class="show-head"><strong>${show.title || show.id}</strong> · ${show.studio} · ${clock(show.startsAt)}–${clock(show.endsAt)} · <span class="show-state">${show.state.replace('_', ' ').toUpperCase()}</span>
+    <div class="show-head">
+      <strong>${show.title || show.id}</strong> · ${show.studio} · ${clock(show.startsAt)}–${clock(show.endsAt)} ·
+      <span class="show-state">${show.state.replace('_', ' ').toUpperCase()}</span>
       ${may('show.start') && show.state === 'scheduled' ? html`<button onClick=${() => act('show.start')}>Start now</button>` : null}
       ${may('show.stop') && (show.state === 'on_air' || show.state === 'scheduled') ? html`<button class="danger" onClick=${() => act('show.stop')}>${show.state === 'on_air' ? 'Stop' : 'Cancel'}</button>` : null}
       ${error ? html`<span class="error" role="alert">${error}</span>` : null}
     </div>
-    <div class="timeline"><div class="bar" style=${`left:${left}%;width:${width}%`}></div><div class="now" style=${`left:${((p.now - p.dayStart) / day) * 100}%`}></div></div>
+    <div class="timeline">
+      <div class="bar" style=${`left:${left}%;width:${width}%`}></div>
+      <div class="now" style=${`left:${((p.now - p.dayStart) / day) * 100}%`}></div>
+    </div>
     ${p.checklist ? html`<${ChecklistView} checklist=${p.checklist} />` : html`<p class="muted">no pre-show check yet</p>`}
   </li>`;
 }
@@ -65,7 +82,14 @@ export function Shows(p: { events: ControllerEvent[] }) {
       const list = (await ask('show.list', { since: dayStart })).shows.filter((s) => s.startsAt < dayStart + 24 * 3_600_000);
       setShows(list);
       if (!may('preshow')) return;
-      const found = await Promise.all(list.map((s) => ask('preshow', { show: s.id }).then((c) => [s.id, c] as const, () => undefined)));
+      const found = await Promise.all(
+        list.map((s) =>
+          ask('preshow', { show: s.id }).then(
+            (c) => [s.id, c] as const,
+            () => undefined,
+          ),
+        ),
+      );
       setChecklists(new Map(found.filter((x): x is readonly [string, Checklist] => x !== undefined)));
     } catch (err) {
       setError((err as Error).message);
@@ -76,6 +100,8 @@ export function Shows(p: { events: ControllerEvent[] }) {
     <h2>Today</h2>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
     ${shows.length === 0 ? html`<p class="empty">No shows today: schedule one with <code>onair show add</code>.</p>` : null}
-    <ul class="show-list">${shows.map((s) => html`<${ShowRow} key=${s.id} show=${s} now=${now} dayStart=${dayStart} checklist=${checklists.get(s.id)} onChanged=${load} />`)}</ul>
+    <ul class="show-list">
+      ${shows.map((s) => html`<${ShowRow} key=${s.id} show=${s} now=${now} dayStart=${dayStart} checklist=${checklists.get(s.id)} onChanged=${load} />`)}
+    </ul>
   </div>`;
 }

@@ -25,7 +25,11 @@ const deviceState = (d: DeviceSummary | undefined): string => STATE_WORDS[d?.sta
 
 function Member(p: { r: { agent: string; device: string }; role: string; devices: Map<string, DeviceSummary>; test?: Job; live: boolean }) {
   const d = p.devices.get(ref(p.r));
-  const test = p.test ? html`<span class="test test-${p.test.state}">self-test ${p.test.state.replace('_', ' ')} ${clock(p.test.finishedAt ?? p.test.createdAt)}</span>` : html`<span class="test">no self-test yet</span>`;
+  const test = p.test
+    ? html`<span class="test test-${p.test.state}"
+        >self-test ${p.test.state.replace('_', ' ')} ${clock(p.test.finishedAt ?? p.test.createdAt)}</span
+      >`
+    : html`<span class="test">no self-test yet</span>`;
   return html`<li class=${`member status-${d?.status ?? 'unknown'}`} data-member=${ref(p.r)}>
     <span class="role">${p.live ? 'LIVE' : p.role}</span>
     <a href=${deviceLink(p.r)}>${ref(p.r)}</a>
@@ -44,7 +48,9 @@ function programLine(slot: SlotState, def: SlotDefinition | undefined, status: S
       const pgm = status.program?.find((p) => p.switcher === ref(m.switcher));
       const onProgram = pgm?.onProgram ?? null;
       const tally = onProgram === m.source;
-      return html`<div class=${`program ${tally ? 'tally-on' : ''}`}>${tally ? 'ON PROGRAM' : 'not on program'} · ${ref(m.switcher)} shows ${onProgram ?? 'unknown'} (this: ${m.source})</div>`;
+      return html`<div class=${`program ${tally ? 'tally-on' : ''}`}>
+        ${tally ? 'ON PROGRAM' : 'not on program'} · ${ref(m.switcher)} shows ${onProgram ?? 'unknown'} (this: ${m.source})
+      </div>`;
     });
 }
 
@@ -55,13 +61,20 @@ function Tile(p: WallProps & { slot: SlotState; devices: Map<string, DeviceSumma
   const live = slot.active;
   const liveIsPrimary = live !== null && ref(live) === ref(slot.primary);
   const title = slot.slot.slice(slot.slot.indexOf('/') + 1);
-  return html`<section class=${`tile state-${slot.state} ${slot.onAir ? 'on-air' : ''}`} data-slot=${slot.slot} data-state=${slot.state} aria-label=${`slot ${slot.slot}: ${STATE_WORDS[slot.state]}`}>
+  return html`<section
+    class=${`tile state-${slot.state} ${slot.onAir ? 'on-air' : ''}`}
+    data-slot=${slot.slot}
+    data-state=${slot.state}
+    aria-label=${`slot ${slot.slot}: ${STATE_WORDS[slot.state]}`}
+  >
     <header>
       <h3>${title}</h3>
       <span class="state-word">${STATE_WORDS[slot.state]}</span>
       ${slot.onAir ? html`<span class="badge on-air-badge">ON AIR</span>` : html`<span class="badge">off air</span>`}
     </header>
-    <div class="live">${live ? html`Live: <a href=${deviceLink(live)}>${ref(live)}</a> ${liveIsPrimary ? '(primary)' : html`<strong>(backup)</strong>`}` : html`<strong>Nothing live</strong>`}</div>
+    <div class="live">
+      ${live ? html`Live: <a href=${deviceLink(live)}>${ref(live)}</a> ${liveIsPrimary ? '(primary)' : html`<strong>(backup)</strong>`}` : html`<strong>Nothing live</strong>`}
+    </div>
     ${slot.primaryAvailable ? html`<div class="hint">primary healthy again: switch back by hand</div>` : null}
     ${slot.reason && slot.state !== 'ok' ? html`<div class="reason">${slot.reason}</div>` : null}
     ${programLine(slot, p.definitions.get(slot.slot), p.status)}
@@ -83,12 +96,21 @@ export function Wall(p: WallProps) {
   }
   if (studios.size === 0) return html`<p class="empty">No slots yet: define one with <code>onair slot add</code>.</p>`;
   return html`<div class="wall">
-    ${[...studios.entries()].sort(([a], [b]) => a.localeCompare(b)).map(
-      ([studio, slots]) => html`<section class="studio" data-studio=${studio}>
-        <h2>${studio} <small>${slots.filter((s) => s.state === 'down').length} down · ${slots.filter((s) => s.state !== 'ok').length} not OK · ${slots.length} slots</small></h2>
-        <div class="tiles">${slots.map((slot) => html`<${Tile} key=${slot.slot} ...${p} slot=${slot} devices=${devices} />`)}</div>
-      </section>`,
-    )}
+    ${[...studios.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([studio, slots]) =>
+          html`<section class="studio" data-studio=${studio}>
+            <h2>
+              ${studio}
+              <small
+                >${slots.filter((s) => s.state === 'down').length} down · ${slots.filter((s) => s.state !== 'ok').length} not OK ·
+                ${slots.length} slots</small
+              >
+            </h2>
+            <div class="tiles">${slots.map((slot) => html`<${Tile} key=${slot.slot} ...${p} slot=${slot} devices=${devices} />`)}</div>
+          </section>`,
+      )}
   </div>`;
 }
 
@@ -96,6 +118,7 @@ export function Wall(p: WallProps) {
 export async function wallContext(): Promise<{ definitions: Map<string, SlotDefinition>; lastTests: Map<string, Job> }> {
   const [slots, tests] = await Promise.all([ask('slot.list', {}), ask('test.history', { limit: 2_000 })]);
   const lastTests = new Map<string, Job>();
-  for (const job of tests.jobs) if (!lastTests.has(ref(job)) && job.state !== 'queued' && job.state !== 'running') lastTests.set(ref(job), job);
+  for (const job of tests.jobs)
+    if (!lastTests.has(ref(job)) && job.state !== 'queued' && job.state !== 'running') lastTests.set(ref(job), job);
   return { definitions: new Map(slots.slots.map((s) => [s.id, s])), lastTests };
 }

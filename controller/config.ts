@@ -23,7 +23,10 @@ export const ControllerConfig = Type.Object(
          * file 0600) and, to require client certificates, the CA that must have signed them.
          */
         tls: Type.Optional(
-          Type.Object({ certFile: Type.String(), keyFile: Type.String(), clientCaFile: Type.Optional(Type.String()) }, { additionalProperties: false }),
+          Type.Object(
+            { certFile: Type.String(), keyFile: Type.String(), clientCaFile: Type.Optional(Type.String()) },
+            { additionalProperties: false },
+          ),
         ),
         /** With embedded: false, the external broker to use (Mosquitto, EMQX), and the controller's login there (by reference). */
         url: Type.Optional(Type.String()),
@@ -53,7 +56,10 @@ export const ControllerConfig = Type.Object(
     postgres: Type.Optional(
       Type.Object(
         {
-          url: Type.String({ pattern: '^postgres(ql)?://', description: 'postgresql://user@host:5432/database (the password by reference below, never in the URL)' }),
+          url: Type.String({
+            pattern: '^postgres(ql)?://',
+            description: 'postgresql://user@host:5432/database (the password by reference below, never in the URL)',
+          }),
           passwordEnv: Type.Optional(Type.String()),
           /** A file holding the password, readable by its owner only (mode 0600). */
           passwordFile: Type.Optional(Type.String()),
@@ -111,13 +117,30 @@ export function parseControllerConfig(text: string, file: string): ControllerCon
     const config = parseYamlConfig(text, file, ControllerConfig);
     if (config.postgres && (config.broker.embedded || !config.broker.url)) {
       const line = text.split('\n').findIndex((l) => /^postgres\s*:/.test(l)) + 1;
-      const message = config.broker.embedded ? 'controllers sharing PostgreSQL must share an external broker: the embedded one stops with its controller' : 'controllers sharing PostgreSQL need broker.url: the external broker they share';
-      throw new ConfigError([{ file, line: Math.max(1, line), column: 1, path: 'postgres', message, hint: 'set broker.embedded: false and broker.url (Mosquitto, EMQX)' }]);
+      const message = config.broker.embedded
+        ? 'controllers sharing PostgreSQL must share an external broker: the embedded one stops with its controller'
+        : 'controllers sharing PostgreSQL need broker.url: the external broker they share';
+      throw new ConfigError([
+        {
+          file,
+          line: Math.max(1, line),
+          column: 1,
+          path: 'postgres',
+          message,
+          hint: 'set broker.embedded: false and broker.url (Mosquitto, EMQX)',
+        },
+      ]);
     }
     return config;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    throw new ConfigError(err.problems.map((p) => (p.path === 'slots' ? { ...p, hint: 'slots are now built from registered devices: onair slot add studio/slot --primary DEVICE --backup DEVICE' } : p)));
+    throw new ConfigError(
+      err.problems.map((p) =>
+        p.path === 'slots'
+          ? { ...p, hint: 'slots are now built from registered devices: onair slot add studio/slot --primary DEVICE --backup DEVICE' }
+          : p,
+      ),
+    );
   }
 }
 

@@ -24,7 +24,17 @@ export interface ControllerCounters extends FleetCounters, IntakeCounters, Annou
   corruptRows: number;
 }
 
-export const noCounts = (): ControllerCounters => ({ healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, failovers: 0, handlerErrors: 0, unpublishable: 0, corruptRows: 0, fencedPublishes: 0 });
+export const noCounts = (): ControllerCounters => ({
+  healthMessages: 0,
+  invalidPayloads: 0,
+  staleMessages: 0,
+  stateChanges: 0,
+  failovers: 0,
+  handlerErrors: 0,
+  unpublishable: 0,
+  corruptRows: 0,
+  fencedPublishes: 0,
+});
 
 /** One-to-many signals: the part that emits does not know who listens. Listeners run synchronously, in subscription order. */
 export interface ControllerEvents {

@@ -80,7 +80,10 @@ export interface PartsSettings {
 export function createParts(core: Core, store: Store, s: PartsSettings): ControllerParts {
   // Filled in the order below; a part only reads a later one when called (the cycles named above).
   const parts = { store, registry: createRegistry(core, store) } as ControllerParts;
-  parts.commands = new CommandClient({ clock: core.clock, send: (agent, command) => core.say.publish('command', topic.command(agent), { ...command, ...core.say.term() }) });
+  parts.commands = new CommandClient({
+    clock: core.clock,
+    send: (agent, command) => core.say.publish('command', topic.command(agent), { ...command, ...core.say.term() }),
+  });
   parts.program = createProgramPath(core, parts);
   parts.engine = createEngine(core, parts);
   parts.catalog = createCatalog(core, parts);
@@ -130,16 +133,22 @@ function createProgramPath(core: Core, parts: ControllerParts): ProgramPath {
   return new ProgramPath({
     clock: core.clock,
     log: core.log,
-    command: (ref, action, params, issuedBy) => sendCommand(core, parts, ref, action, params, issuedBy, core.config.failover.activateTimeoutMs),
+    command: (ref, action, params, issuedBy) =>
+      sendCommand(core, parts, ref, action, params, issuedBy, core.config.failover.activateTimeoutMs),
     record: core.record,
-    liveSwitcher: (ref) => parts.engine.slotsOf(ref).map((id) => parts.engine.liveOf(id)).find((live) => live !== null) ?? ref,
+    liveSwitcher: (ref) =>
+      parts.engine
+        .slotsOf(ref)
+        .map((id) => parts.engine.liveOf(id))
+        .find((live) => live !== null) ?? ref,
     onProgramChanged: (_switcher, known) => parts.engine.onProgramChanged(known),
   });
 }
 
 function createEngine(core: Core, parts: ControllerParts): FailoverEngine {
   const { clock, log, config } = core;
-  const send = (ref: DeviceRef, action: string, params: Params, issuedBy: string, timeoutMs: number) => sendCommand(core, parts, ref, action, params, issuedBy, timeoutMs);
+  const send = (ref: DeviceRef, action: string, params: Params, issuedBy: string, timeoutMs: number) =>
+    sendCommand(core, parts, ref, action, params, issuedBy, timeoutMs);
   return new FailoverEngine(
     {
       clock,
@@ -213,7 +222,8 @@ function createRouter(core: Core, parts: ControllerParts, handlers: CoreHandlers
   const { clock } = core;
   return new RequestRouter({
     log: core.log,
-    respond: (op, payload, user) => core.bus().publish(user === undefined ? responseTopic(op) : userResponseTopic(user, op), payload, { qos: 1, retain: false }),
+    respond: (op, payload, user) =>
+      core.bus().publish(user === undefined ? responseTopic(op) : userResponseTopic(user, op), payload, { qos: 1, retain: false }),
     onInvalid: (op, reason) => parts.intake.countInvalid(`controller/requests/${op}`, reason),
     limiter: new RateLimiter({ clock, perSecond: 10, burst: 30 }),
     refusalAnswers: new RateLimiter({ clock, perSecond: 1, burst: 1 }),
@@ -239,7 +249,15 @@ function createIntake(core: Core, parts: ControllerParts, s: PartsSettings): Mes
 }
 
 /** The decision is stored before the command goes (PostgreSQL: committed under this leader's term, bounded wait). */
-function sendCommand(core: Core, parts: ControllerParts, ref: DeviceRef, action: string, params: Params, issuedBy: string, timeoutMs: number): Promise<CommandResult> {
+function sendCommand(
+  core: Core,
+  parts: ControllerParts,
+  ref: DeviceRef,
+  action: string,
+  params: Params,
+  issuedBy: string,
+  timeoutMs: number,
+): Promise<CommandResult> {
   core.record({ type: 'command.sent', ts: core.clock.now(), agent: ref.agent, device: ref.device, by: issuedBy, data: { action, params } });
   const send = () => parts.commands.send({ target: ref, action, params, issuedBy, timeoutMs });
   const stored = parts.store.durable();

@@ -60,7 +60,13 @@ export class Controller implements ControllerFace {
   private readonly say: Announcer;
 
   private constructor(private readonly d: ControllerDependencies) {
-    this.say = new Announcer({ bus: () => this.bus, log: d.log, counters: this.counters, leader: d.leader, durable: () => this.parts.store.durable() });
+    this.say = new Announcer({
+      bus: () => this.bus,
+      log: d.log,
+      counters: this.counters,
+      leader: d.leader,
+      durable: () => this.parts.store.durable(),
+    });
     this.emitter.on('eventStored', (stored) => this.say.event(stored));
   }
 
@@ -74,12 +80,24 @@ export class Controller implements ControllerFace {
     const { config, clock, log } = this.d;
     const store = await this.openStore();
     this.d.takeover?.mark('storeOpened');
-    const core: Core = { config, clock, log, counters: this.counters, emitter: this.emitter, say: this.say, bus: () => this.bus, record: (e) => this.record(e) };
+    const core: Core = {
+      config,
+      clock,
+      log,
+      counters: this.counters,
+      emitter: this.emitter,
+      say: this.say,
+      bus: () => this.bus,
+      record: (e) => this.record(e),
+    };
     this.parts = createParts(core, store, {
       onAir: { manualOnAir: () => this.manualOnAir, refreshOnAir: (by, reason) => this.refreshOnAir(by, reason) },
       handlers: (parts) => this.handlers(parts),
       ...(this.d.onHealthHandled ? { onHealthHandled: this.d.onHealthHandled } : {}),
-      onControllerOffline: () => (log.warn('controller/state was published offline while this controller runs (a late will): announcing again'), this.publishControllerState()),
+      onControllerOffline: () => (
+        log.warn('controller/state was published offline while this controller runs (a late will): announcing again'),
+        this.publishControllerState()
+      ),
     });
     const { registry, engine, plan, fleet } = this.parts;
     this.identities = store.identities(clock);
@@ -95,12 +113,26 @@ export class Controller implements ControllerFace {
     // Nothing about the fleet is known until the first connect (which begins the agents' grace).
     if (!config.broker.embedded) registry.linkLost();
     this.d.takeover?.mark('brokerConnecting');
-    const link = await openBrokerLink({ config: config.broker, secrets, clock, log, login: (u, p, source) => this.login(u, p, source), listen: (bus) => this.listen(bus), retry: this.d.retryBrokerAtStart === true, dialed: this.d.dialedBroker, ...(config.name ? { name: config.name } : {}) });
+    const link = await openBrokerLink({
+      config: config.broker,
+      secrets,
+      clock,
+      log,
+      login: (u, p, source) => this.login(u, p, source),
+      listen: (bus) => this.listen(bus),
+      retry: this.d.retryBrokerAtStart === true,
+      dialed: this.d.dialedBroker,
+      ...(config.name ? { name: config.name } : {}),
+    });
     this.brokerProblem = link.problem;
     this.broker = link.broker;
     this.brokerUrl = link.url;
     // A controller that restarts mid-show must come back on air: a crash must not disarm failover.
-    this.record({ type: 'controller.started', ts: clock.now(), data: { version: CONTROLLER_VERSION, broker: this.brokerUrl, resumedOnAir: wasOnAir } });
+    this.record({
+      type: 'controller.started',
+      ts: clock.now(),
+      data: { version: CONTROLLER_VERSION, broker: this.brokerUrl, resumedOnAir: wasOnAir },
+    });
     await plan.recover();
     this.setOnAir(config.onAir || wasOnAir, 'controller', wasOnAir ? 'resumed after restart' : 'config');
     this.ticker = setInterval(() => fleet.tick(), config.detection.tickMs);
@@ -214,7 +246,13 @@ export class Controller implements ControllerFace {
     engine.setOnAir(this.manualOnAir, showSlots);
     const onAir = engine.isOnAir();
     if (wasOnAir !== onAir || manualChanged) {
-      this.record({ type: 'onair.changed', ts: this.d.clock.now(), by, ...(reason ? { reason } : {}), data: { onAir, manualOnAir: this.manualOnAir, slots: [...showSlots] } });
+      this.record({
+        type: 'onair.changed',
+        ts: this.d.clock.now(),
+        by,
+        ...(reason ? { reason } : {}),
+        data: { onAir, manualOnAir: this.manualOnAir, slots: [...showSlots] },
+      });
     }
     this.publishControllerState();
   }
@@ -249,7 +287,13 @@ export class Controller implements ControllerFace {
     this.connects += 1;
     fleet.linkUp();
     if (this.connects === 1) this.d.takeover?.mark('brokerConnected');
-    if (this.connects > 1) this.record({ type: 'broker.restored', ts: this.d.clock.now(), reason: 'the controller reconnected to its broker; agents get their grace to re-announce', data: {} });
+    if (this.connects > 1)
+      this.record({
+        type: 'broker.restored',
+        ts: this.d.clock.now(),
+        reason: 'the controller reconnected to its broker; agents get their grace to re-announce',
+        data: {},
+      });
     const { deviceHealth, ...events } = controllerSubscriptions;
     // Health is retained state, not an event: the agent's QoS 1 publish already secures it at the
     // broker, and a resubscribe redelivers the latest value. Taking it at QoS 0 halves the packets per
@@ -266,7 +310,13 @@ export class Controller implements ControllerFace {
   }
 
   private publishControllerState(): void {
-    this.say.publish('controllerState', topic.controllerState(), { online: true, ts: this.d.clock.now(), onAir: this.parts.engine.isOnAir(), version: CONTROLLER_VERSION, ...this.say.leader() });
+    this.say.publish('controllerState', topic.controllerState(), {
+      online: true,
+      ts: this.d.clock.now(),
+      onAir: this.parts.engine.isOnAir(),
+      version: CONTROLLER_VERSION,
+      ...this.say.leader(),
+    });
   }
 
   /** Called from inside the broker's delivery: nothing may escape from here into aedes. */
@@ -277,7 +327,10 @@ export class Controller implements ControllerFace {
       this.parts.intake.handle(mqttTopic, payload, retained);
     } catch (err) {
       this.counters.handlerErrors += 1;
-      this.d.log.error({ topic: mqttTopic.slice(0, 200), err: errorMessage(err), stack: (err as Error).stack }, 'handling a message failed; the message is dropped, the controller carries on');
+      this.d.log.error(
+        { topic: mqttTopic.slice(0, 200), err: errorMessage(err), stack: (err as Error).stack },
+        'handling a message failed; the message is dropped, the controller carries on',
+      );
     }
   }
 

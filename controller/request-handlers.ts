@@ -12,7 +12,17 @@ import type { Handlers } from './requests.ts';
 import type { Role } from '../protocols/access.ts';
 import type { Catalog } from './fleet/catalog.ts';
 
-type CatalogOps = 'profile.add' | 'profile.list' | 'profile.show' | 'device.add' | 'device.list' | 'device.show' | 'device.remove' | 'slot.add' | 'slot.list' | 'slot.remove';
+type CatalogOps =
+  | 'profile.add'
+  | 'profile.list'
+  | 'profile.show'
+  | 'device.add'
+  | 'device.list'
+  | 'device.show'
+  | 'device.remove'
+  | 'slot.add'
+  | 'slot.list'
+  | 'slot.remove';
 
 export const catalogHandlers = (catalog: Catalog): Pick<Handlers, CatalogOps> => ({
   'profile.add': (p, by) => catalog.addProfile(p, by),
@@ -29,14 +39,26 @@ export const catalogHandlers = (catalog: Catalog): Pick<Handlers, CatalogOps> =>
 
 type IdentityOps = 'user.list' | 'user.add' | 'user.remove' | 'agent.list' | 'agent.enrol' | 'agent.revoke';
 
-export function identityHandlers(d: { identities: () => Identities; record: (e: NewEvent) => void; now: () => number }): Pick<Handlers, IdentityOps> {
+export function identityHandlers(d: {
+  identities: () => Identities;
+  record: (e: NewEvent) => void;
+  now: () => number;
+}): Pick<Handlers, IdentityOps> {
   const changed = (kind: 'user' | 'agent', name: string, change: string, by: string, role?: Role) =>
     d.record({ type: 'identity.changed', ts: d.now(), by, data: { kind, name, change, ...(role ? { role } : {}) } });
   return {
-    'user.list': () => ({ users: d.identities().list('user').map((u) => ({ name: u.name, role: u.role ?? 'viewer', changedAt: u.changedAt, revokedAt: u.revokedAt })) }),
+    'user.list': () => ({
+      users: d
+        .identities()
+        .list('user')
+        .map((u) => ({ name: u.name, role: u.role ?? 'viewer', changedAt: u.changedAt, revokedAt: u.revokedAt })),
+    }),
     'user.add': async (p, by) => {
       const token = p.password === undefined ? newCredential() : undefined;
-      const existed = d.identities().list('user').some((u) => u.name === p.name && u.revokedAt === null);
+      const existed = d
+        .identities()
+        .list('user')
+        .some((u) => u.name === p.name && u.revokedAt === null);
       await d.identities().addUser(p.name, p.role, p.password ?? token!);
       changed('user', p.name, existed ? 'secret and role set' : 'added', by, p.role);
       return { name: p.name, role: p.role, ...(token ? { token } : {}) };
@@ -46,9 +68,17 @@ export function identityHandlers(d: { identities: () => Identities; record: (e: 
       if (removed) changed('user', p.name, 'removed', by);
       return { removed };
     },
-    'agent.list': () => ({ agents: d.identities().list('agent').map((a) => ({ id: a.name, changedAt: a.changedAt, revokedAt: a.revokedAt })) }),
+    'agent.list': () => ({
+      agents: d
+        .identities()
+        .list('agent')
+        .map((a) => ({ id: a.name, changedAt: a.changedAt, revokedAt: a.revokedAt })),
+    }),
     'agent.enrol': async (p, by) => {
-      const existed = d.identities().list('agent').some((a) => a.name === p.id && a.revokedAt === null);
+      const existed = d
+        .identities()
+        .list('agent')
+        .some((a) => a.name === p.id && a.revokedAt === null);
       const credential = await d.identities().enrollAgent(p.id);
       changed('agent', p.id, existed ? 'credential rotated' : 'enrolled', by);
       return { id: p.id, username: loginName('agent', p.id), credential };

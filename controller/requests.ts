@@ -11,9 +11,20 @@ import { closest } from '../lib/yaml-config.ts';
 import { errorMessage } from '../lib/timeout.ts';
 import { requestCodec, responseCodec } from '../protocols/codec.ts';
 import { OPERATION_ROLE } from '../protocols/access.ts';
-import { OPERATIONS, isOperation, requestMaxBytes, tooManyRequests, type OperationData, type OperationName, type OperationParams, type OperationResponse } from '../protocols/contract.ts';
+import {
+  OPERATIONS,
+  isOperation,
+  requestMaxBytes,
+  tooManyRequests,
+  type OperationData,
+  type OperationName,
+  type OperationParams,
+  type OperationResponse,
+} from '../protocols/contract.ts';
 
-export type Handlers = { [O in OperationName]: (params: OperationParams<O>, issuedBy: string) => Promise<OperationData<O>> | OperationData<O> };
+export type Handlers = {
+  [O in OperationName]: (params: OperationParams<O>, issuedBy: string) => Promise<OperationData<O>> | OperationData<O>;
+};
 
 /**
  * The operations of a part that starts after the controller and outside its core: the console side
@@ -68,11 +79,15 @@ export class RequestRouter {
     };
   }
 
-  private handler<O extends OperationName>(op: O): ((p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>) {
-    const handler = (op in this.s.handlers ? this.s.handlers[op as keyof CoreHandlers] : this.later[op as LaterOperation]) as ((p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>) | undefined;
-    return handler ?? (() => {
-      throw new Error(`"${op}" is served by the controller's console side, which is not running here`);
-    });
+  private handler<O extends OperationName>(op: O): (p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O> {
+    const handler = (op in this.s.handlers ? this.s.handlers[op as keyof CoreHandlers] : this.later[op as LaterOperation]) as
+      ((p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>) | undefined;
+    return (
+      handler ??
+      (() => {
+        throw new Error(`"${op}" is served by the controller's console side, which is not running here`);
+      })
+    );
   }
 
   /** `user`: the logged-in person the topic names (the broker checked it); the payload's issuedBy is only a note then. */
@@ -110,27 +125,48 @@ export class RequestRouter {
    * limits, audit and answer, without a transaction on the wire. `body` is the operation's params.
    */
   async ask(op: string, body: unknown, user: string, client: string): Promise<{ answer: Buffer; ok: boolean; refusal?: Refusal }> {
-    if (!isOperation(op)) return { answer: Buffer.from(JSON.stringify({ status: 'error', error: unknownOperation(op) })), ok: false, refusal: 'unknown' };
+    if (!isOperation(op))
+      return { answer: Buffer.from(JSON.stringify({ status: 'error', error: unknownOperation(op) })), ok: false, refusal: 'unknown' };
     const checked = requestCodec(op).validate({ transaction: 'http', issuedBy: client, params: body ?? {} });
     if (!checked.ok) {
       this.s.onInvalid(op, checked.reason);
-      return { answer: Buffer.from(JSON.stringify({ status: 'error', error: `invalid request: ${checked.reason}` })), ok: false, refusal: 'invalid' };
+      return {
+        answer: Buffer.from(JSON.stringify({ status: 'error', error: `invalid request: ${checked.reason}` })),
+        ok: false,
+        refusal: 'invalid',
+      };
     }
     const limit = this.s.limiter?.take(user);
     if (limit && !limit.allowed) {
-      if (limit.firstRefusal) this.s.log.warn({ user, op, issuedBy: client }, 'rate limit: refusing requests from this user until they slow down');
+      if (limit.firstRefusal)
+        this.s.log.warn({ user, op, issuedBy: client }, 'rate limit: refusing requests from this user until they slow down');
       return { answer: Buffer.from(JSON.stringify({ status: 'error', error: tooMany(user) })), ok: false, refusal: 'rate' };
     }
-    const { response, refusal } = await this.answer(op, 'http', (checked.value as { params: OperationParams<typeof op> }).params, user, client);
+    const { response, refusal } = await this.answer(
+      op,
+      'http',
+      (checked.value as { params: OperationParams<typeof op> }).params,
+      user,
+      client,
+    );
     const { bytes, sent } = this.encoded(op, 'http', response);
     return { answer: bytes, ok: sent === 'ok', ...(refusal ? { refusal } : {}) };
   }
 
   /** The admin rule, the handler and its audit name: one answer, never a throw (the rate limit is checked before). */
-  private async answer<O extends OperationName>(op: O, transaction: string, params: OperationParams<O>, user: string | undefined, issuedBy: string | undefined): Promise<{ response: OperationResponse<O>; refusal?: Refusal }> {
+  private async answer<O extends OperationName>(
+    op: O,
+    transaction: string,
+    params: OperationParams<O>,
+    user: string | undefined,
+    issuedBy: string | undefined,
+  ): Promise<{ response: OperationResponse<O>; refusal?: Refusal }> {
     // Enrolment answers carry credentials: never to an anonymous asker, whose answers anyone may read.
     if (user === undefined && OPERATION_ROLE[op] === 'admin') {
-      return { response: { transaction, status: 'error', error: `"${op}" needs a login with the admin role` } as OperationResponse<O>, refusal: 'login' };
+      return {
+        response: { transaction, status: 'error', error: `"${op}" needs a login with the admin role` } as OperationResponse<O>,
+        refusal: 'login',
+      };
     }
     let response: OperationResponse<O>;
     const started = performance.now();
@@ -152,12 +188,21 @@ export class RequestRouter {
   }
 
   /** The answer's bytes and the status they carry (an answer that cannot be encoded goes out as an error). */
-  private encoded<O extends OperationName>(op: O, transaction: string, response: OperationResponse<O>): { bytes: Buffer; sent: 'ok' | 'error' } {
+  private encoded<O extends OperationName>(
+    op: O,
+    transaction: string,
+    response: OperationResponse<O>,
+  ): { bytes: Buffer; sent: 'ok' | 'error' } {
     try {
       return { bytes: responseCodec(op).encode(response), sent: response.status };
     } catch (err) {
       this.s.log.error({ op, transaction, err: errorMessage(err) }, 'could not encode the answer to a request; answering with an error');
-      return { bytes: Buffer.from(JSON.stringify({ transaction, status: 'error', error: `the controller could not encode its answer: ${errorMessage(err)}` })), sent: 'error' };
+      return {
+        bytes: Buffer.from(
+          JSON.stringify({ transaction, status: 'error', error: `the controller could not encode its answer: ${errorMessage(err)}` }),
+        ),
+        sent: 'error',
+      };
     }
   }
 

@@ -7,7 +7,10 @@ export interface BackoffSettings {
 /** Exponential backoff with full jitter on the upper half, so a fleet does not reconnect in lockstep. */
 export class Backoff {
   private attempt = 0;
-  constructor(private readonly settings: BackoffSettings, private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly settings: BackoffSettings,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   next(): number {
     const factor = this.settings.factor ?? 2;

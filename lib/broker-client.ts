@@ -13,8 +13,14 @@ export type { TlsFiles };
 
 /** The schema's properties, shared by the agent's and the controller's config. */
 export const brokerClientProperties = {
-  url: Type.String({ default: 'mqtt://127.0.0.1:1883', description: 'mqtt://host:port or mqtts://host:port; a clustered broker as a comma-separated list (mqtt://a:1883,mqtt://b:1883): the client stays on the one it reached and moves to the next when an attempt fails' }),
-  username: Type.Optional(Type.String({ description: 'agent/<id> for an agent, controller/<name> for a controller, the name of a person' })),
+  url: Type.String({
+    default: 'mqtt://127.0.0.1:1883',
+    description:
+      'mqtt://host:port or mqtts://host:port; a clustered broker as a comma-separated list (mqtt://a:1883,mqtt://b:1883): the client stays on the one it reached and moves to the next when an attempt fails',
+  }),
+  username: Type.Optional(
+    Type.String({ description: 'agent/<id> for an agent, controller/<name> for a controller, the name of a person' }),
+  ),
   /** Name of an environment variable holding the password, so secrets stay out of config files. */
   passwordEnv: Type.Optional(Type.String()),
   /** A file holding the password, readable by its owner only (mode 0600). */
@@ -56,7 +62,8 @@ export function readBrokerSecrets(settings: Settings, baseDir: string, env: Node
     ...(settings.keyFile ? { key: readPrivateFile(at(settings.keyFile), 'broker: the key file') } : {}),
   };
   const wantsTls = Object.keys(tls).length > 0;
-  if (wantsTls && settings.url && brokerUrls(settings.url).some((u) => !parseBrokerUrl(u).tls)) throw new Error(`broker: caFile/certFile are for mqtts:// but the URL is ${settings.url}`);
+  if (wantsTls && settings.url && brokerUrls(settings.url).some((u) => !parseBrokerUrl(u).tls))
+    throw new Error(`broker: caFile/certFile are for mqtts:// but the URL is ${settings.url}`);
   return { ...(password !== undefined ? { password } : {}), ...(wantsTls ? { tls } : {}) };
 }
 
@@ -67,7 +74,10 @@ export interface ServerTls {
   ca?: Buffer;
 }
 
-export function readServerTls(settings: { certFile: string; keyFile: string; clientCaFile?: string | undefined }, baseDir: string): ServerTls {
+export function readServerTls(
+  settings: { certFile: string; keyFile: string; clientCaFile?: string | undefined },
+  baseDir: string,
+): ServerTls {
   const at = (file: string) => path.resolve(baseDir, file);
   const read = (file: string, what: string) => readPublicFile(at(file), `broker.tls: the ${what}`);
   return {

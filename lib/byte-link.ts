@@ -22,7 +22,10 @@ export function deliverData(link: ByteLink, log: Logger, chunk: Buffer): void {
   try {
     link.emit('data', chunk);
   } catch (err) {
-    log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'the driver failed on data from its device; starting the connection over');
+    log.error(
+      { err: (err as Error).message, stack: (err as Error).stack },
+      'the driver failed on data from its device; starting the connection over',
+    );
     link.restart(`driver failed on data: ${(err as Error).message}`);
   }
 }

@@ -83,7 +83,14 @@ export function connectMqtt(settings: MqttConnectionSettings): MqttClient {
     if (endpoint.tls) {
       // The broker's certificate is always verified (rejectUnauthorized stays true); SNI only for a host name [RFC 6066 §3].
       const files = settings.tls ?? {};
-      return tuneSocket(tls.connect({ host: endpoint.host, port: endpoint.port, ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }), ...files }));
+      return tuneSocket(
+        tls.connect({
+          host: endpoint.host,
+          port: endpoint.port,
+          ...(net.isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+          ...files,
+        }),
+      );
     }
     return tuneSocket(net.createConnection({ host: endpoint.host, port: endpoint.port }));
   }, options);
@@ -99,7 +106,9 @@ export function connectMqtt(settings: MqttConnectionSettings): MqttClient {
     client.options.reconnectPeriod = backoff.next();
     settings.log.debug({ url: settings.url, clientId: settings.clientId }, 'mqtt connected');
   });
-  client.on('offline', () => settings.log.warn({ url: settings.url, clientId: settings.clientId }, 'mqtt connection lost; reconnecting with backoff'));
+  client.on('offline', () =>
+    settings.log.warn({ url: settings.url, clientId: settings.clientId }, 'mqtt connection lost; reconnecting with backoff'),
+  );
   client.on('error', (err) => settings.log.warn({ url: settings.url, clientId: settings.clientId, err: err.message }, 'mqtt error'));
   client.connect();
   return client;

@@ -9,7 +9,10 @@ export class RetryTimer {
   private timer: NodeJS.Timeout | undefined;
   private readonly backoff: Backoff;
 
-  constructor(settings: BackoffSettings, private readonly attempt: () => void) {
+  constructor(
+    settings: BackoffSettings,
+    private readonly attempt: () => void,
+  ) {
     this.backoff = new Backoff(settings);
   }
 

@@ -19,7 +19,10 @@ export function readSecret(ref: SecretReference, what: string, env: NodeJS.Proce
     if (value === undefined) throw new Error(`${what}: the password variable ${ref.env} is not set`);
     return value;
   }
-  if (ref.file) return readPrivateFile(ref.file, `${what}: the password file`).toString('utf8').replace(/\r?\n$/, '');
+  if (ref.file)
+    return readPrivateFile(ref.file, `${what}: the password file`)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   return undefined;
 }
 
@@ -32,7 +35,8 @@ export function readPrivateFile(file: string, what: string): Buffer {
     throw new Error(`${what} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   const octal = (mode & 0o777).toString(8);
-  if ((mode & 0o007) !== 0) throw new Error(`${what} ${file} is readable by others (mode ${octal}); chmod 600 it (or 640, its group the service's own)`);
+  if ((mode & 0o007) !== 0)
+    throw new Error(`${what} ${file} is readable by others (mode ${octal}); chmod 600 it (or 640, its group the service's own)`);
   if ((mode & 0o030) !== 0) throw new Error(`${what} ${file} is writable by its group (mode ${octal}); chmod 640 it`);
   return readFileSync(file);
 }

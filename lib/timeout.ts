@@ -1,6 +1,9 @@
 /** Raised when a wait runs past its deadline. */
 export class TimeoutError extends Error {
-  constructor(what: string, readonly ms: number) {
+  constructor(
+    what: string,
+    readonly ms: number,
+  ) {
     super(`${what} timed out after ${ms} ms`);
     this.name = 'TimeoutError';
   }

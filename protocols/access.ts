@@ -96,7 +96,11 @@ export function topicRules(who: Identity): TopicRules {
     }
     case 'user':
       return {
-        publish: under(Object.keys(OPERATION_ROLE).filter((op) => roleAllows(who.role, op as OperationName)).map((op) => `users/${who.name}/requests/${op}`)),
+        publish: under(
+          Object.keys(OPERATION_ROLE)
+            .filter((op) => roleAllows(who.role, op as OperationName))
+            .map((op) => `users/${who.name}/requests/${op}`),
+        ),
         // Answers to their own requests only: an admin's carry credentials.
         read: under([...PEOPLE_READ, `users/${who.name}/responses/+`]),
       };
@@ -184,7 +188,11 @@ export function parseLoginName(username: string): { kind: LoginKind; name: strin
 export const CLIENT_ID_BASE = { agent: 'onair-agent-', user: 'onair-user-', controller: 'onair-controller' } as const;
 
 function clientIdBase(who: Identity): string {
-  return who.kind === 'agent' ? `${CLIENT_ID_BASE.agent}${who.id}` : who.kind === 'user' ? `${CLIENT_ID_BASE.user}${who.name}` : CLIENT_ID_BASE.controller;
+  return who.kind === 'agent'
+    ? `${CLIENT_ID_BASE.agent}${who.id}`
+    : who.kind === 'user'
+      ? `${CLIENT_ID_BASE.user}${who.name}`
+      : CLIENT_ID_BASE.controller;
 }
 
 export function mayUseClientId(who: Identity, clientId: string): boolean {

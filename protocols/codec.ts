@@ -3,7 +3,16 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { ValueError } from '@sinclair/typebox/errors';
-import { RESPONSE_MAX_BYTES, TOPICS, requestMaxBytes, requestSchema, responseSchema, type OperationName, type PayloadOf, type TopicName } from './contract.ts';
+import {
+  RESPONSE_MAX_BYTES,
+  TOPICS,
+  requestMaxBytes,
+  requestSchema,
+  responseSchema,
+  type OperationName,
+  type PayloadOf,
+  type TopicName,
+} from './contract.ts';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -18,7 +27,8 @@ export function nestingDepth(bytes: Buffer, limit = MAX_NESTING): number {
   for (let i = 0; i < bytes.length; i += 1) {
     const b = bytes[i]!;
     if (inString) {
-      if (b === 0x5c) i += 1; // backslash: skip the escaped byte
+      if (b === 0x5c)
+        i += 1; // backslash: skip the escaped byte
       else if (b === 0x22) inString = false;
     } else if (b === 0x22) inString = true;
     else if (b === 0x7b || b === 0x5b) {
@@ -43,7 +53,8 @@ export class PayloadCodec<S extends TSchema> {
   /** Bounds size and nesting before parsing, then validates: never throws, whatever arrives. */
   decode(payload: Buffer | string): Decoded<Static<S>> {
     const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    if (bytes.length > this.maxBytes) return { ok: false, reason: `payload of ${bytes.length} bytes is over the ${this.maxBytes}-byte limit` };
+    if (bytes.length > this.maxBytes)
+      return { ok: false, reason: `payload of ${bytes.length} bytes is over the ${this.maxBytes}-byte limit` };
     if (nestingDepth(bytes) > MAX_NESTING) return { ok: false, reason: `payload nests deeper than ${MAX_NESTING} levels` };
     let value: unknown;
     try {

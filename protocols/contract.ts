@@ -4,7 +4,25 @@
  * only through this module; docs/protocol.md and docs/schemas/ are generated from it.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
-import { AgentState, Command, CommandResult, ControllerState, DeviceHealth, FailoverData, FailoverParams, Heartbeat, OnAirData, OnAirParams, RequestEnvelope, ResponseEnvelope, SlotState, StatusData, StatusParams, ID_PATTERN, SLOT_ID_PATTERN } from './schemas.ts';
+import {
+  AgentState,
+  Command,
+  CommandResult,
+  ControllerState,
+  DeviceHealth,
+  FailoverData,
+  FailoverParams,
+  Heartbeat,
+  OnAirData,
+  OnAirParams,
+  RequestEnvelope,
+  ResponseEnvelope,
+  SlotState,
+  StatusData,
+  StatusParams,
+  ID_PATTERN,
+  SLOT_ID_PATTERN,
+} from './schemas.ts';
 import { ControllerEvent, EventsData, EventsParams } from './events.ts';
 import { REGISTRY_OPERATIONS } from './registry-operations.ts';
 import { PLAN_OPERATIONS } from './plan-operations.ts';
@@ -37,7 +55,8 @@ export const TOPICS = {
     qos: 1,
     retain: true,
     publisher: 'agent',
-    description: 'Birth `{online: true, session}` on every connect; the last will `{online: false, session}` is published by the broker when the agent vanishes. A death whose session is older than the current birth is ignored.',
+    description:
+      'Birth `{online: true, session}` on every connect; the last will `{online: false, session}` is published by the broker when the agent vanishes. A death whose session is older than the current birth is ignored.',
     maxBytes: 16 * KiB,
   }),
   heartbeat: spec({
@@ -46,7 +65,8 @@ export const TOPICS = {
     qos: 0,
     retain: false,
     publisher: 'agent',
-    description: 'Periodic, so a hung agent whose TCP session stays up is still detected. Carries the failovers it made alone until the controller adopted them.',
+    description:
+      'Periodic, so a hung agent whose TCP session stays up is still detected. Carries the failovers it made alone until the controller adopted them.',
     maxBytes: 64 * KiB,
   }),
   deviceHealth: spec({
@@ -64,7 +84,8 @@ export const TOPICS = {
     qos: 1,
     retain: false,
     publisher: 'controller',
-    description: 'An action for one device. Expired commands are answered `expired`; a repeated id gets the earlier result again, never a second execution.',
+    description:
+      'An action for one device. Expired commands are answered `expired`; a repeated id gets the earlier result again, never a second execution.',
     maxBytes: 64 * KiB,
   }),
   commandResult: spec({
@@ -91,7 +112,8 @@ export const TOPICS = {
     qos: 1,
     retain: true,
     publisher: 'controller',
-    description: "The registered devices this agent must run, with their profiles' health rules. Republished on every change and whenever the controller (re)connects. The agent applies it live and answers on config/applied. Secrets are only named (passwordEnv): the agent reads them from its own environment.",
+    description:
+      "The registered devices this agent must run, with their profiles' health rules. Republished on every change and whenever the controller (re)connects. The agent applies it live and answers on config/applied. Secrets are only named (passwordEnv): the agent reads them from its own environment.",
     maxBytes: MiB,
   }),
   appliedConfig: spec({
@@ -129,7 +151,11 @@ export type PayloadOf<N extends TopicName> = Static<(typeof TOPICS)[N]['schema']
 /** Request/response operations on controller/requests/{op} → controller/responses/{op}. */
 export const OPERATIONS = {
   status: { params: StatusParams, data: StatusData, description: 'Fleet picture: agents, devices, slots, on-air flag, counters.' },
-  failover: { params: FailoverParams, data: FailoverData, description: 'Manual failover of a slot, to a named device or the first healthy backup.' },
+  failover: {
+    params: FailoverParams,
+    data: FailoverData,
+    description: 'Manual failover of a slot, to a named device or the first healthy backup.',
+  },
   events: { params: EventsParams, data: EventsData, description: 'Event log entries, oldest first.' },
   'on-air': { params: OnAirParams, data: OnAirData, description: 'Go on air (arms automatic failover) or off air.' },
   ...REGISTRY_OPERATIONS,
@@ -218,7 +244,10 @@ const ROOT_LEVELS = ROOT.split('/').length;
 const ID = new RegExp(ID_PATTERN);
 const SLOT_ID = new RegExp(SLOT_ID_PATTERN);
 const shown = (id: string): string => JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id);
-const invalidId = (what: string, id: string): ParsedTopic => ({ name: 'invalid', reason: `${what} ${shown(id)} in the topic is not a valid id (letters, digits, _ . : -; at most 64)` });
+const invalidId = (what: string, id: string): ParsedTopic => ({
+  name: 'invalid',
+  reason: `${what} ${shown(id)} in the topic is not a valid id (letters, digits, _ . : -; at most 64)`,
+});
 
 /**
  * Topics seen recently, parsed: the same ~1,000 health topics arrive again and again, and each message

@@ -13,7 +13,8 @@ export const ProbeSettings = Type.Object(
     timeoutMs: Type.Optional(
       Type.Integer({
         minimum: 10,
-        description: "a probe with no answer by then counts as failed. Default: the driver's own request deadline + 250 ms, at least 1000 ms; a given value not longer than the driver's own deadline is raised to that default (protocols/probe-deadline.ts)",
+        description:
+          "a probe with no answer by then counts as failed. Default: the driver's own request deadline + 250 ms, at least 1000 ms; a given value not longer than the driver's own deadline is raised to that default (protocols/probe-deadline.ts)",
       }),
     ),
   },
@@ -50,10 +51,22 @@ export const LocalSlot = Type.Object(
   {
     id: SlotId,
     /** In failover order, primary first; each with the action that puts it on air and the one that stands it down. */
-    members: Type.Array(Type.Object({ device: Id, activate: RoleAction, standby: RoleAction }, { additionalProperties: false }), { minItems: 2 }),
-    failAfterProbes: Type.Integer({ minimum: 1, description: 'failed probes in a row before the agent acts, as the controller counts them' }),
-    recoverAfterMs: Type.Optional(Type.Integer({ minimum: 0, description: "how long a member that failed must stay healthy before it counts again, as the controller's (default 10000)" })),
-    healthDeadlineMs: Type.Optional(Type.Integer({ minimum: 100, description: "no health of a member for this long: it is failed, as the controller's (default 15000)" })),
+    members: Type.Array(Type.Object({ device: Id, activate: RoleAction, standby: RoleAction }, { additionalProperties: false }), {
+      minItems: 2,
+    }),
+    failAfterProbes: Type.Integer({
+      minimum: 1,
+      description: 'failed probes in a row before the agent acts, as the controller counts them',
+    }),
+    recoverAfterMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: "how long a member that failed must stay healthy before it counts again, as the controller's (default 10000)",
+      }),
+    ),
+    healthDeadlineMs: Type.Optional(
+      Type.Integer({ minimum: 100, description: "no health of a member for this long: it is failed, as the controller's (default 15000)" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -62,10 +75,17 @@ export type LocalSlot = Static<typeof LocalSlot>;
 /** Retained on agents/{agentId}/config: the registered devices this agent must run. */
 export const DesiredConfig = Type.Object(
   {
-    version: Type.Integer({ minimum: 1, description: 'grows with every change to this agent\'s registered devices or the slots it drives alone' }),
+    version: Type.Integer({
+      minimum: 1,
+      description: "grows with every change to this agent's registered devices or the slots it drives alone",
+    }),
     ts: Timestamp,
     devices: Type.Array(DeviceConfig),
-    slots: Type.Optional(Type.Array(LocalSlot, { description: 'slots whose every member runs on this agent: it fails them over itself while it cannot reach the controller' })),
+    slots: Type.Optional(
+      Type.Array(LocalSlot, {
+        description: 'slots whose every member runs on this agent: it fails them over itself while it cannot reach the controller',
+      }),
+    ),
     term: Type.Optional(LeaderTerm),
   },
   { additionalProperties: false },
@@ -102,7 +122,12 @@ export const DeviceRegistration = Type.Object(
     /** This unit's values for its profile's self-test parameters (a preset token its camera has): they replace the step's of the same name. */
     testParams: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Unknown())),
     /** Devices that watch this one for its self-test, by role: `{ light-sensor: agent-b/gpio-1 }`. */
-    helpers: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$' }), Type.String({ minLength: 1, description: 'agent/device (a device id registered once is accepted and stored as agent/device)' }))),
+    helpers: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$' }),
+        Type.String({ minLength: 1, description: 'agent/device (a device id registered once is accepted and stored as agent/device)' }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );

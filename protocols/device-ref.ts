@@ -11,4 +11,5 @@ export const deviceKey = (agent: string, device: string): string => `${agent}/${
 /** `agent/device`, or `none` for a slot with nothing live. */
 export const refName = (r: Ref | null | undefined): string => (r ? deviceKey(r.agent, r.device) : 'none');
 
-export const sameRef = (a: Ref | null | undefined, b: Ref | null | undefined): boolean => !!a && !!b && a.agent === b.agent && a.device === b.device;
+export const sameRef = (a: Ref | null | undefined, b: Ref | null | undefined): boolean =>
+  !!a && !!b && a.agent === b.agent && a.device === b.device;

@@ -9,7 +9,8 @@ import { ConfigProblem } from './device-config.ts';
 import { JobKind, JobState, ScheduleTarget } from './plan-schemas.ts';
 import { CommandStatus, DeviceStatus, Id, Params, RoleName, SlotCondition, SlotId, Timestamp } from './schemas.ts';
 
-const Strict = <P extends TProperties>(properties: P, description?: string): TObject<P> => Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
+const Strict = <P extends TProperties>(properties: P, description?: string): TObject<P> =>
+  Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
 const Nothing = Strict({});
 /** `agent/device`, or `none` where a slot had no live member. */
 const Member = Type.String({ minLength: 1, description: 'agent/device (none: no live member)' });
@@ -19,9 +20,19 @@ const Count = Type.Integer({ minimum: 0 });
 export const EVENT_DATA = {
   'agent.online': Strict({ session: Type.Integer() }),
   'agent.offline': Strict({ session: Type.Integer() }),
-  'device.state': Strict({ from: DeviceStatus, to: DeviceStatus, failingSince: Type.Optional(Timestamp) }, 'failingSince: when the agent saw the first failed probe of the streak'),
+  'device.state': Strict(
+    { from: DeviceStatus, to: DeviceStatus, failingSince: Type.Optional(Timestamp) },
+    'failingSince: when the agent saw the first failed probe of the streak',
+  ),
   'command.sent': Strict({ action: Type.String(), params: Params }),
-  'command.result': Strict({ id: Type.String(), device: Id, status: CommandStatus, error: Type.Optional(Type.String()), data: Type.Optional(Params), ts: Timestamp }),
+  'command.result': Strict({
+    id: Type.String(),
+    device: Id,
+    status: CommandStatus,
+    error: Type.Optional(Type.String()),
+    data: Type.Optional(Params),
+    ts: Timestamp,
+  }),
   'failover.started': Strict({ from: Member, candidates: Type.Array(Member) }),
   'failover.succeeded': Strict({ from: Member, to: Member, durationMs: Type.Number({ minimum: 0 }), attempts: Type.Array(Type.String()) }),
   'failover.failed': Strict({ from: Member, attempts: Type.Array(Type.String()) }),
@@ -38,7 +49,11 @@ export const EVENT_DATA = {
   }),
   'stream.changed': Strict({ on: Type.Boolean(), ok: Type.Boolean() }),
   'stream.state': Strict({ show: Id, condition: Type.String(), from: Type.String(), framesDropped: Count }),
-  alarm: Strict({ severity: Type.Union([Type.Literal('critical'), Type.Literal('warning'), Type.Literal('cleared')]), cause: Type.Optional(Type.String()), show: Type.Optional(Id) }),
+  alarm: Strict({
+    severity: Type.Union([Type.Literal('critical'), Type.Literal('warning'), Type.Literal('cleared')]),
+    cause: Type.Optional(Type.String()),
+    show: Type.Optional(Id),
+  }),
   'alarm.acked': Strict({ seq: Type.Integer({ minimum: 1, description: 'the alarm acknowledged' }), alarm: Type.String() }),
   'onair.changed': Strict({ onAir: Type.Boolean(), manualOnAir: Type.Boolean(), slots: Type.Array(SlotId) }),
   'controller.started': Strict({ version: Type.String(), broker: Type.String(), resumedOnAir: Type.Boolean() }),
@@ -51,9 +66,22 @@ export const EVENT_DATA = {
   'slot.removed': Nothing,
   'config.applied': Strict({ version: Count, running: Count, problems: Type.Array(ConfigProblem) }),
   'slot.state': Strict({ from: Type.Union([SlotCondition, Type.Literal('none')]), to: SlotCondition, active: Member }),
-  'show.added': Strict({ show: Id, studio: Type.String(), startsAt: Timestamp, endsAt: Timestamp, slots: Type.Array(SlotId), changed: Type.Boolean() }),
+  'show.added': Strict({
+    show: Id,
+    studio: Type.String(),
+    startsAt: Timestamp,
+    endsAt: Timestamp,
+    slots: Type.Array(SlotId),
+    changed: Type.Boolean(),
+  }),
   'show.started': Strict(
-    { show: Id, title: Type.String(), studio: Type.String(), slots: Type.Array(Strict({ slot: SlotId, members: Type.Array(Member) })), stream: Type.Optional(SlotId) },
+    {
+      show: Id,
+      title: Type.String(),
+      studio: Type.String(),
+      slots: Type.Array(Strict({ slot: SlotId, members: Type.Array(Member) })),
+      stream: Type.Optional(SlotId),
+    },
     'the slots and their members as they were, so a report of the show is reproducible later',
   ),
   'show.ended': Strict({ show: Id, studio: Type.String(), onAirMs: Count }),
@@ -63,18 +91,47 @@ export const EVENT_DATA = {
     show: Id,
     go: Type.Boolean(),
     notReady: Type.Array(Type.String()),
-    slots: Type.Array(Strict({ slot: SlotId, go: Type.Boolean(), verdict: Type.Optional(Type.Union([Type.Literal('go'), Type.Literal('go-no-backup'), Type.Literal('no-go')])), proposal: Type.Optional(Type.String()), swapped: Type.Optional(Type.Boolean()) })),
+    slots: Type.Array(
+      Strict({
+        slot: SlotId,
+        go: Type.Boolean(),
+        verdict: Type.Optional(Type.Union([Type.Literal('go'), Type.Literal('go-no-backup'), Type.Literal('no-go')])),
+        proposal: Type.Optional(Type.String()),
+        swapped: Type.Optional(Type.Boolean()),
+      }),
+    ),
   }),
-  'job.finished': Strict({ job: Type.Integer({ minimum: 1 }), kind: JobKind, state: JobState, attempt: Type.Integer({ minimum: 1 }), show: Type.Optional(Id), schedule: Type.Optional(Id), durationMs: Type.Optional(Count) }),
-  'schedule.added': Strict({ schedule: Id, cron: Type.String(), target: ScheduleTarget, intrusive: Type.Boolean(), devices: Type.Array(Member) }),
+  'job.finished': Strict({
+    job: Type.Integer({ minimum: 1 }),
+    kind: JobKind,
+    state: JobState,
+    attempt: Type.Integer({ minimum: 1 }),
+    show: Type.Optional(Id),
+    schedule: Type.Optional(Id),
+    durationMs: Type.Optional(Count),
+  }),
+  'schedule.added': Strict({
+    schedule: Id,
+    cron: Type.String(),
+    target: ScheduleTarget,
+    intrusive: Type.Boolean(),
+    devices: Type.Array(Member),
+  }),
   'schedule.removed': Strict({ schedule: Id }),
   'maintenance.due': Strict({ check: Type.String() }),
-  'identity.changed': Strict({ kind: Type.Union([Type.Literal('user'), Type.Literal('agent')]), name: Type.String(), change: Type.String(), role: Type.Optional(RoleName) }),
+  'identity.changed': Strict({
+    kind: Type.Union([Type.Literal('user'), Type.Literal('agent')]),
+    name: Type.String(),
+    change: Type.String(),
+    role: Type.Optional(RoleName),
+  }),
 } as const;
 
 export type EventTypeName = keyof typeof EVENT_DATA;
 export const EVENT_TYPES = Object.keys(EVENT_DATA) as EventTypeName[];
-export const EventType = Type.Union(EVENT_TYPES.map((t) => Type.Literal(t)) as { [K in EventTypeName]: ReturnType<typeof Type.Literal<K>> }[EventTypeName][]);
+export const EventType = Type.Union(
+  EVENT_TYPES.map((t) => Type.Literal(t)) as { [K in EventTypeName]: ReturnType<typeof Type.Literal<K>> }[EventTypeName][],
+);
 
 /** What every event has besides its type and data. */
 const envelope = {
@@ -94,7 +151,9 @@ type EventSchemaOf<T extends EventTypeName> = ReturnType<typeof eventOf<T>>;
 export const EVENT_SCHEMAS = Object.fromEntries(EVENT_TYPES.map((t) => [t, eventOf(t)])) as { [T in EventTypeName]: EventSchemaOf<T> };
 
 type AnyEventSchema = { [T in EventTypeName]: EventSchemaOf<T> }[EventTypeName];
-export const ControllerEvent = Type.Union(Object.values(EVENT_SCHEMAS) as AnyEventSchema[], { description: 'one entry of the event log; data depends on type' });
+export const ControllerEvent = Type.Union(Object.values(EVENT_SCHEMAS) as AnyEventSchema[], {
+  description: 'one entry of the event log; data depends on type',
+});
 export type ControllerEvent = Static<typeof ControllerEvent>;
 /** One type's events, e.g. `EventOf<'device.state'>`. */
 export type EventOf<T extends EventTypeName> = Extract<ControllerEvent, { type: T }>;
@@ -117,4 +176,5 @@ export const EventsData = Type.Object({ events: Type.Array(ControllerEvent) }, {
 /** Narrows an event to one type (usable in `.filter`). */
 export const isEvent = <T extends EventTypeName>(e: ControllerEvent, type: T): e is EventOf<T> => e.type === type;
 /** The events of one type, typed. */
-export const eventsOf = <T extends EventTypeName>(events: readonly ControllerEvent[], type: T): Array<EventOf<T>> => events.filter((e): e is EventOf<T> => e.type === type);
+export const eventsOf = <T extends EventTypeName>(events: readonly ControllerEvent[], type: T): Array<EventOf<T>> =>
+  events.filter((e): e is EventOf<T> => e.type === type);

@@ -77,7 +77,13 @@ export function onHealth(track: DeviceTrack, health: HealthReading, now: number,
   if (isDown(health.status)) {
     if (!failedEnough(health, t.failAfterProbes)) return { track: { ...seen, pending: null } }; // suspect, not failed yet
     if (isDown(track.status)) return { track: { ...seen, pending: null, detail } };
-    const step = moveTo(seen, health.status, now, `${health.consecutiveFailures} failed probes in a row${detail ? `: ${detail}` : ''}`, detail);
+    const step = moveTo(
+      seen,
+      health.status,
+      now,
+      `${health.consecutiveFailures} failed probes in a row${detail ? `: ${detail}` : ''}`,
+      detail,
+    );
     if (step.transition && health.failingForMs !== undefined) step.transition.failingSince = now - health.failingForMs;
     return step;
   }

@@ -26,7 +26,12 @@ export function evaluateHealthRules(rules: readonly HealthRule[], metrics: Metri
       (rule.above !== undefined || rule.below !== undefined || rule.equals !== undefined);
     if (!matches) continue;
     decided.add(rule.metric);
-    checks.push({ name: rule.kind === 'maintenance' ? `maintenance: ${rule.metric}` : rule.metric, status: rule.status, latencyMs: 0, detail: rule.message.replace('{value}', String(value)) });
+    checks.push({
+      name: rule.kind === 'maintenance' ? `maintenance: ${rule.metric}` : rule.metric,
+      status: rule.status,
+      latencyMs: 0,
+      detail: rule.message.replace('{value}', String(value)),
+    });
   }
   return checks;
 }
@@ -39,8 +44,12 @@ export function worstOf(statuses: Iterable<DeviceStatus>): DeviceStatus {
 
 /** A profile's health rules followed by its wear limits, which read as "maintenance due" once passed. */
 export function profileRules(profile: EquipmentProfile): HealthRule[] {
-  const wear = profile.maintenance.wearLimits.map(
-    (limit): HealthRule => ({ metric: limit.metric, above: limit.max, status: 'degraded', kind: 'maintenance', message: limit.message }),
-  );
+  const wear = profile.maintenance.wearLimits.map((limit): HealthRule => ({
+    metric: limit.metric,
+    above: limit.max,
+    status: 'degraded',
+    kind: 'maintenance',
+    message: limit.message,
+  }));
   return [...profile.health.rules, ...wear];
 }

@@ -54,13 +54,22 @@ export const PLAN_OPERATIONS = {
     description: 'Take a show off air now, or cancel one that has not started.',
   },
   preshow: {
-    params: Type.Object({ show: Id, run: Type.Optional(Type.Boolean({ description: 'run the checks now and answer when done' })) }, { additionalProperties: false }),
+    params: Type.Object(
+      { show: Id, run: Type.Optional(Type.Boolean({ description: 'run the checks now and answer when done' })) },
+      { additionalProperties: false },
+    ),
     data: Checklist,
     description: "A show's go/no-go checklist: per slot, whether the primary and each backup passed its self-test.",
   },
   'test.history': {
     params: Type.Object(
-      { device: Type.Optional(Type.String()), kind: Type.Optional(JobKind), state: Type.Optional(JobState), since: Type.Optional(Timestamp), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) },
+      {
+        device: Type.Optional(Type.String()),
+        kind: Type.Optional(JobKind),
+        state: Type.Optional(JobState),
+        since: Type.Optional(Timestamp),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+      },
       { additionalProperties: false },
     ),
     data: Type.Object({ jobs: Type.Array(Job) }, { additionalProperties: false }),
@@ -78,12 +87,19 @@ export const PLAN_OPERATIONS = {
       },
       { additionalProperties: false },
     ),
-    data: Type.Object({ schedule: Schedule, nextRuns: Type.Array(Timestamp), devices: Type.Array(Type.String()) }, { additionalProperties: false }),
-    description: 'A maintenance test schedule in cron syntax for a device, profile, kind or studio; each occurrence is a maintenance window.',
+    data: Type.Object(
+      { schedule: Schedule, nextRuns: Type.Array(Timestamp), devices: Type.Array(Type.String()) },
+      { additionalProperties: false },
+    ),
+    description:
+      'A maintenance test schedule in cron syntax for a device, profile, kind or studio; each occurrence is a maintenance window.',
   },
   'schedule.list': {
     params: Empty,
-    data: Type.Object({ schedules: Type.Array(Type.Composite([Schedule, Type.Object({ nextRun: Type.Union([Timestamp, Type.Null()]) })])) }, { additionalProperties: false }),
+    data: Type.Object(
+      { schedules: Type.Array(Type.Composite([Schedule, Type.Object({ nextRun: Type.Union([Timestamp, Type.Null()]) })])) },
+      { additionalProperties: false },
+    ),
     description: 'Maintenance schedules with their next run.',
   },
   'schedule.remove': {
@@ -94,14 +110,21 @@ export const PLAN_OPERATIONS = {
   'maintenance.due': {
     params: Empty,
     data: Type.Object({ items: Type.Array(MaintenanceItem) }, { additionalProperties: false }),
-    description: 'Maintenance-due items: wear limits passed (lamp hours, battery run time) and profile intervals since the last passed test.',
+    description:
+      'Maintenance-due items: wear limits passed (lamp hours, battery run time) and profile intervals since the last passed test.',
   },
   report: {
     params: Type.Object(
-      { since: Type.Optional(Timestamp), until: Type.Optional(Timestamp), studio: Type.Optional(Type.String()), target: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })) },
+      {
+        since: Type.Optional(Timestamp),
+        until: Type.Optional(Timestamp),
+        studio: Type.Optional(Type.String()),
+        target: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+      },
       { additionalProperties: false },
     ),
     data: ReliabilityReport,
-    description: 'Reliability over a period, from the event log only (so a past period is reproducible): per show, the technical failure rate, per device, test pass rates.',
+    description:
+      'Reliability over a period, from the event log only (so a past period is reproducible): per show, the technical failure rate, per device, test pass rates.',
   },
 } as const;

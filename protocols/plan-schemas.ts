@@ -37,7 +37,14 @@ export const Show = Type.Object(
 export type Show = Static<typeof Show>;
 
 export const JobState = Type.Union(
-  [Type.Literal('queued'), Type.Literal('running'), Type.Literal('passed'), Type.Literal('failed'), Type.Literal('timed_out'), Type.Literal('skipped')],
+  [
+    Type.Literal('queued'),
+    Type.Literal('running'),
+    Type.Literal('passed'),
+    Type.Literal('failed'),
+    Type.Literal('timed_out'),
+    Type.Literal('skipped'),
+  ],
   { description: 'queued → running → passed | failed | timed_out; or skipped (with the reason)' },
 );
 export type JobState = Static<typeof JobState>;
@@ -92,7 +99,7 @@ export const Schedule = Type.Object(
     id: Id,
     /** Cron syntax (croner: 5 or 6 fields); each occurrence opens a maintenance window. */
     cron: Type.String({ minLength: 1 }),
-    timezone: Type.Optional(Type.String({ description: 'IANA zone, e.g. Europe/Berlin; default the controller machine\'s' })),
+    timezone: Type.Optional(Type.String({ description: "IANA zone, e.g. Europe/Berlin; default the controller machine's" })),
     target: ScheduleTarget,
     intrusive: Type.Boolean(),
     windowMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60, description: 'a job not started within the window is skipped' }),
@@ -120,10 +127,13 @@ export const ChecklistMember = Type.Object(
 export const ChecklistSlot = Type.Object(
   {
     slot: SlotId,
-    go: Type.Boolean({ description: 'something ready to put on air (the primary, or a backup) and, if every backup failed, the show or profile accepts that' }),
+    go: Type.Boolean({
+      description: 'something ready to put on air (the primary, or a backup) and, if every backup failed, the show or profile accepts that',
+    }),
     verdict: Type.Optional(
       Type.Union([Type.Literal('go'), Type.Literal('go-no-backup'), Type.Literal('no-go')], {
-        description: 'go-no-backup: the primary is ready, every backup failed its self-test, and the policy (show, profile, kind) accepts that; the same case is no-go otherwise',
+        description:
+          'go-no-backup: the primary is ready, every backup failed its self-test, and the policy (show, profile, kind) accepts that; the same case is no-go otherwise',
       }),
     ),
     members: Type.Array(ChecklistMember),
@@ -166,7 +176,7 @@ export const ReliabilityReport = Type.Object(
     studio: Type.Optional(Type.String()),
     target: Type.Number({ description: 'the technical failure rate the studio plans for (0.01 = 1%)' }),
     onAirMs: Type.Integer(),
-    downOnAirMs: Type.Integer({ description: 'on-air time with at least one of the show\'s slots down' }),
+    downOnAirMs: Type.Integer({ description: "on-air time with at least one of the show's slots down" }),
     technicalFailureRate: Type.Union([Type.Number(), Type.Null()], { description: 'downOnAirMs / onAirMs; null without on-air time' }),
     targetMet: Type.Union([Type.Boolean(), Type.Null()]),
     shows: Type.Array(
@@ -179,7 +189,12 @@ export const ReliabilityReport = Type.Object(
           endedAt: Timestamp,
           onAirMs: Type.Integer(),
           downMs: Type.Integer(),
-          failures: Type.Array(Type.Object({ ts: Timestamp, agent: Type.String(), device: Type.String(), to: Type.String(), reason: Type.String() }, { additionalProperties: false })),
+          failures: Type.Array(
+            Type.Object(
+              { ts: Timestamp, agent: Type.String(), device: Type.String(), to: Type.String(), reason: Type.String() },
+              { additionalProperties: false },
+            ),
+          ),
           failovers: Type.Array(
             Type.Object(
               {
@@ -190,13 +205,20 @@ export const ReliabilityReport = Type.Object(
                 by: Type.String(),
                 reason: Type.String(),
                 succeeded: Type.Boolean(),
-                recoverMs: Type.Union([Type.Integer(), Type.Null()], { description: 'from the failure (its first failed probe, when the agent saw it) or the request, to the backup confirmed active' }),
-                detectMs: Type.Union([Type.Integer(), Type.Null()], { description: 'from the first failed probe to the failure declared (null: not measured, e.g. a manual failover)' }),
+                recoverMs: Type.Union([Type.Integer(), Type.Null()], {
+                  description:
+                    'from the failure (its first failed probe, when the agent saw it) or the request, to the backup confirmed active',
+                }),
+                detectMs: Type.Union([Type.Integer(), Type.Null()], {
+                  description: 'from the first failed probe to the failure declared (null: not measured, e.g. a manual failover)',
+                }),
               },
               { additionalProperties: false },
             ),
           ),
-          slots: Type.Array(Type.Object({ slot: SlotId, degradedMs: Type.Integer(), downMs: Type.Integer() }, { additionalProperties: false })),
+          slots: Type.Array(
+            Type.Object({ slot: SlotId, degradedMs: Type.Integer(), downMs: Type.Integer() }, { additionalProperties: false }),
+          ),
           stream: Type.Optional(
             Type.Object(
               {
@@ -205,7 +227,9 @@ export const ReliabilityReport = Type.Object(
                 reconnects: Type.Integer({ description: 'times the stream lost its ingest and reconnected' }),
                 longestOutageMs: Type.Integer({ description: 'longest time the stream was reconnecting, stopped or offline' }),
                 impairedMs: Type.Integer({ description: 'time the stream was down or degraded (counted in the technical failure rate)' }),
-                impairments: Type.Array(Type.Object({ from: Timestamp, to: Timestamp, cause: Type.String() }, { additionalProperties: false })),
+                impairments: Type.Array(
+                  Type.Object({ from: Timestamp, to: Timestamp, cause: Type.String() }, { additionalProperties: false }),
+                ),
               },
               { additionalProperties: false, description: "the show's stream, when it names a stream slot" },
             ),
@@ -216,7 +240,7 @@ export const ReliabilityReport = Type.Object(
                 ts: Timestamp,
                 slot: SlotId,
                 switcher: Type.String(),
-                from: Type.String({ description: 'the failed member\'s program source' }),
+                from: Type.String({ description: "the failed member's program source" }),
                 to: Type.String(),
                 cut: Type.Boolean({ description: 'false: the program showed another source and was left alone' }),
                 sinceFailoverMs: Type.Integer({ description: 'from the failover decision to the switcher confirming the take' }),

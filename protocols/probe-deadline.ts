@@ -29,7 +29,11 @@ export interface ProbeDeadline {
 }
 
 /** `options` as the device has them (the profile's connection under the unit's own); `given`: probe.timeoutMs if set. */
-export function probeDeadline(spec: Pick<DriverSpec, 'name' | 'optionsSchema' | 'requestDeadline'>, options: Readonly<Record<string, unknown>>, given: number | undefined): ProbeDeadline {
+export function probeDeadline(
+  spec: Pick<DriverSpec, 'name' | 'optionsSchema' | 'requestDeadline'>,
+  options: Readonly<Record<string, unknown>>,
+  given: number | undefined,
+): ProbeDeadline {
   const own = spec.requestDeadline?.(Value.Default(spec.optionsSchema, structuredClone(options)) as Record<string, unknown>);
   if (!own || !Number.isFinite(own.ms)) return { ms: given ?? DEFAULT_PROBE_TIMEOUT_MS };
   const derived = { ms: Math.max(DEFAULT_PROBE_TIMEOUT_MS, own.ms + REASON_MARGIN_MS), derivedFrom: `options.${own.field}` };

@@ -21,7 +21,10 @@ function metricSchema(driver: string, metrics: Readonly<Record<string, string>>)
   if (families.length === 0) return oneOf(names);
   const exact = names.filter((n) => !n.endsWith('.*')).map(escapeRegExp);
   const prefixes = families.map((f) => `${escapeRegExp(f.slice(0, -1))}.+`);
-  return Type.String({ pattern: `^(${[...exact, ...prefixes].join('|')})$`, description: `a metric the ${driver} driver reports: ${names.join(', ')}` });
+  return Type.String({
+    pattern: `^(${[...exact, ...prefixes].join('|')})$`,
+    description: `a metric the ${driver} driver reports: ${names.join(', ')}`,
+  });
 }
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -44,16 +47,20 @@ export function parseProfile(text: string, file: string, drivers: DriverFacts = 
       const stepParams = takes(step?.action);
       if (stepParams && step?.params !== undefined) parts.push({ path: ['selfTest', String(i), 'params'], schema: stepParams });
       // An observed step reads a helper's metrics: which driver that is, only the registered unit knows.
-      if (step?.observe === undefined) list(step?.expect).forEach((_, j) => parts.push({ path: ['selfTest', String(i), 'expect', String(j), 'metric'], schema: metric }));
+      if (step?.observe === undefined)
+        list(step?.expect).forEach((_, j) => parts.push({ path: ['selfTest', String(i), 'expect', String(j), 'metric'], schema: metric }));
     });
     for (const role of ['activate', 'standby'] as const) {
       if (typeof p.roles?.[role]?.action === 'string') parts.push({ path: ['roles', role, 'action'], schema: action });
       // A role may leave parameters to the slot (a camera's preset): what it gives must fit.
       const roleParams = takes(p.roles?.[role]?.action);
-      if (roleParams && p.roles?.[role]?.params !== undefined) parts.push({ path: ['roles', role, 'params'], schema: Type.Partial(roleParams) });
+      if (roleParams && p.roles?.[role]?.params !== undefined)
+        parts.push({ path: ['roles', role, 'params'], schema: Type.Partial(roleParams) });
     }
     list(p.health?.rules).forEach((_, i) => parts.push({ path: ['health', 'rules', String(i), 'metric'], schema: metric }));
-    list(p.maintenance?.wearLimits).forEach((_, i) => parts.push({ path: ['maintenance', 'wearLimits', String(i), 'metric'], schema: metric }));
+    list(p.maintenance?.wearLimits).forEach((_, i) =>
+      parts.push({ path: ['maintenance', 'wearLimits', String(i), 'metric'], schema: metric }),
+    );
     return parts;
   });
 }
@@ -63,7 +70,10 @@ export function loadProfile(file: string, drivers: DriverFacts = DRIVER_SPECS): 
 }
 
 /** Loads every file and collects every problem, so one run shows them all. */
-export function validateProfiles(files: string[], drivers: DriverFacts = DRIVER_SPECS): { profiles: EquipmentProfile[]; errors: ConfigError[] } {
+export function validateProfiles(
+  files: string[],
+  drivers: DriverFacts = DRIVER_SPECS,
+): { profiles: EquipmentProfile[]; errors: ConfigError[] } {
   const profiles: EquipmentProfile[] = [];
   const errors: ConfigError[] = [];
   for (const file of files) {

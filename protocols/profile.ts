@@ -18,7 +18,8 @@ export const ProfileKind = Type.Union(
  * microphone, GO otherwise (controller/plan/shows.ts).
  */
 export const WithoutBackup = Type.Union([Type.Literal('go'), Type.Literal('no-go')], {
-  description: 'a slot whose every backup failed its pre-show self-test: GO with no backup, or NO-GO (default: NO-GO for a camera or a microphone, GO otherwise)',
+  description:
+    'a slot whose every backup failed its pre-show self-test: GO with no backup, or NO-GO (default: NO-GO for a camera or a microphone, GO otherwise)',
 });
 export type WithoutBackup = Static<typeof WithoutBackup>;
 
@@ -73,7 +74,10 @@ export const SelfTestStep = Type.Object(
   { additionalProperties: false },
 );
 
-export const RoleAction = Type.Object({ action: Type.String({ minLength: 1 }), params: Type.Optional(Params) }, { additionalProperties: false });
+export const RoleAction = Type.Object(
+  { action: Type.String({ minLength: 1 }), params: Type.Optional(Params) },
+  { additionalProperties: false },
+);
 
 export const EquipmentProfile = Type.Object(
   {
@@ -87,13 +91,22 @@ export const EquipmentProfile = Type.Object(
     connection: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
     health: Type.Object({ rules: Type.Array(HealthRule, { default: [] }) }, { additionalProperties: false, default: {} }),
     selfTest: Type.Array(SelfTestStep, { default: [] }),
-    roles: Type.Object({ activate: Type.Optional(RoleAction), standby: Type.Optional(RoleAction) }, { additionalProperties: false, default: {} }),
+    roles: Type.Object(
+      { activate: Type.Optional(RoleAction), standby: Type.Optional(RoleAction) },
+      { additionalProperties: false, default: {} },
+    ),
     /** A slot this gear is the primary of, whose every backup failed its pre-show self-test (a show's own setting wins). */
     withoutBackup: Type.Optional(WithoutBackup),
     maintenance: Type.Object(
       {
         intervalDays: Type.Optional(Type.Integer({ minimum: 1 })),
-        wearLimits: Type.Array(Type.Object({ metric: Type.String({ minLength: 1 }), max: Type.Number(), message: Type.String({ minLength: 1 }) }, { additionalProperties: false }), { default: [] }),
+        wearLimits: Type.Array(
+          Type.Object(
+            { metric: Type.String({ minLength: 1 }), max: Type.Number(), message: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -106,7 +119,10 @@ export type EquipmentProfile = Static<typeof EquipmentProfile>;
  * A unit's connection settings over its profile's defaults, key by key at every depth: a unit that
  * adds a DMX scene keeps the profile's scenes. Arrays and plain values are replaced whole.
  */
-export function mergeSettings(defaults: Readonly<Record<string, unknown>>, unit: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function mergeSettings(
+  defaults: Readonly<Record<string, unknown>>,
+  unit: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(unit)) {
     const base = merged[key];

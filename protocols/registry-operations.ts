@@ -8,7 +8,16 @@ import { EquipmentProfile } from './profile.ts';
 import { DeviceRef, DeviceStatus, Params, SlotId, Timestamp } from './schemas.ts';
 
 const ProfileSummary = Type.Object(
-  { profile: Type.String(), version: Type.Integer(), manufacturer: Type.String(), model: Type.String(), kind: Type.String(), driver: Type.String(), addedAt: Type.Integer(), addedBy: Type.String() },
+  {
+    profile: Type.String(),
+    version: Type.Integer(),
+    manufacturer: Type.String(),
+    model: Type.String(),
+    kind: Type.String(),
+    driver: Type.String(),
+    addedAt: Type.Integer(),
+    addedBy: Type.String(),
+  },
   { additionalProperties: false },
 );
 
@@ -17,7 +26,8 @@ export const RegisteredDevice = Type.Composite([
   DeviceRegistration,
   Type.Object({
     deployment: Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('refused')], {
-      description: 'pending: its agent has not yet confirmed the config version that has it; refused: the agent could not run it (see problem)',
+      description:
+        'pending: its agent has not yet confirmed the config version that has it; refused: the agent could not run it (see problem)',
     }),
     problem: Type.Optional(Type.String()),
     status: DeviceStatus,
@@ -79,7 +89,9 @@ export const SelfTestReport = Type.Object(
     agent: Type.String(),
     device: Type.String(),
     profile: Type.String({ description: 'id@version' }),
-    result: Type.Union([Type.Literal('passed'), Type.Literal('failed')], { description: 'failed if any step failed; skipped steps do not fail a test' }),
+    result: Type.Union([Type.Literal('passed'), Type.Literal('failed')], {
+      description: 'failed if any step failed; skipped steps do not fail a test',
+    }),
     steps: Type.Array(SelfTestStepResult),
     startedAt: Timestamp,
     durationMs: Type.Integer({ minimum: 0 }),
@@ -102,7 +114,10 @@ export const REGISTRY_OPERATIONS = {
     description: 'Every stored profile version.',
   },
   'profile.show': {
-    params: Type.Object({ profile: Type.String({ minLength: 1 }), version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+    params: Type.Object(
+      { profile: Type.String({ minLength: 1 }), version: Type.Optional(Type.Integer({ minimum: 1 })) },
+      { additionalProperties: false },
+    ),
     data: Type.Object({ profile: EquipmentProfile, addedAt: Type.Integer(), addedBy: Type.String() }, { additionalProperties: false }),
     description: 'One profile (the newest version unless one is named).',
   },
@@ -114,11 +129,16 @@ export const REGISTRY_OPERATIONS = {
         device: Type.String(),
         created: Type.Boolean(),
         configVersion: Type.Integer({ description: "the agent's desired config version that carries this change" }),
-        notes: Type.Optional(Type.Array(Type.String(), { description: "what the agent will do differently from what was asked: a probe deadline raised over the driver's own request deadline" })),
+        notes: Type.Optional(
+          Type.Array(Type.String(), {
+            description:
+              "what the agent will do differently from what was asked: a probe deadline raised over the driver's own request deadline",
+          }),
+        ),
       },
       { additionalProperties: false },
     ),
-    description: "Register a device (a profile version plus its connection, studio and agent), or change one; its agent picks it up live.",
+    description: 'Register a device (a profile version plus its connection, studio and agent), or change one; its agent picks it up live.',
   },
   'device.list': {
     params: Type.Object({ agent: Type.Optional(Type.String()), studio: Type.Optional(Type.String()) }, { additionalProperties: false }),
@@ -131,7 +151,10 @@ export const REGISTRY_OPERATIONS = {
     description: 'One registered device.',
   },
   'device.remove': {
-    params: Type.Object({ agent: Type.String(), device: Type.String(), reason: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    params: Type.Object(
+      { agent: Type.String(), device: Type.String(), reason: Type.Optional(Type.String()) },
+      { additionalProperties: false },
+    ),
     data: Type.Object({ agent: Type.String(), device: Type.String(), configVersion: Type.Integer() }, { additionalProperties: false }),
     description: 'Unregister a device; its agent stops it live. Refused while a slot uses it.',
   },
@@ -153,7 +176,8 @@ export const REGISTRY_OPERATIONS = {
       { additionalProperties: false },
     ),
     data: Type.Object({ slot: SlotDefinition, created: Type.Boolean() }, { additionalProperties: false }),
-    description: "Define a slot from registered devices, or redefine one (refused while it is failing over). Unregistered devices are refused, and so are parameters a member's activate does not take.",
+    description:
+      "Define a slot from registered devices, or redefine one (refused while it is failing over). Unregistered devices are refused, and so are parameters a member's activate does not take.",
   },
   'slot.list': {
     params: Type.Object({}, { additionalProperties: false }),
@@ -175,6 +199,7 @@ export const REGISTRY_OPERATIONS = {
       { additionalProperties: false },
     ),
     data: SelfTestReport,
-    description: "Run a registered device's self-test from its profile now; intrusive steps are skipped while the device serves a slot on air.",
+    description:
+      "Run a registered device's self-test from its profile now; intrusive steps are skipped while the device serves a slot on air.",
   },
 } as const;

@@ -20,13 +20,20 @@ export const ROLES = ['viewer', 'technician', 'engineer', 'admin'] as const;
 export const RoleName = Type.Union(ROLES.map((r) => Type.Literal(r)));
 /** A name that logs in: it goes into topics, MQTT usernames (`agent/<id>`) and Mosquitto's files, so no colon or slash. */
 export const LOGIN_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
-export const LoginName = Type.String({ pattern: LOGIN_NAME_PATTERN, description: 'letters, digits, _ . - (no colon, no slash); at most 64' });
+export const LoginName = Type.String({
+  pattern: LOGIN_NAME_PATTERN,
+  description: 'letters, digits, _ . - (no colon, no slash); at most 64',
+});
 export const Timestamp = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'ms since the Unix epoch' });
 /**
  * An agent's connection number (Sparkplug B's bdSeq): the agent takes the time of its connect in ms,
  * or the previous session + 1 if that is larger, so it grows with every connect.
  */
-export const Session = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "the agent's session: grows with every connect (0 to 2^53-1); only the current session's death counts" });
+export const Session = Type.Integer({
+  minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description: "the agent's session: grows with every connect (0 to 2^53-1); only the current session's death counts",
+});
 
 export const DeviceStatus = Type.Union(
   [Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('failed'), Type.Literal('offline'), Type.Literal('unknown')],
@@ -54,9 +61,14 @@ export const DeviceHealth = Type.Object(
     status: DeviceStatus,
     checks: Type.Array(HealthCheck),
     metrics: Metrics,
-    consecutiveFailures: Type.Integer({ minimum: 0, description: "failed probes in a row; the controller's fail-fast threshold counts these" }),
+    consecutiveFailures: Type.Integer({
+      minimum: 0,
+      description: "failed probes in a row; the controller's fail-fast threshold counts these",
+    }),
     /** A duration, not a time: the controller dates the failure on its own clock, whatever the agent's says. */
-    failingForMs: Type.Optional(Type.Integer({ minimum: 0, description: 'while failing: how long since the first failed probe of this streak was sent' })),
+    failingForMs: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'while failing: how long since the first failed probe of this streak was sent' }),
+    ),
     ts: Timestamp,
     seq: Type.Integer({ minimum: 0, description: 'grows with every health message of this device from this agent process' }),
     session: Session,
@@ -101,7 +113,9 @@ export const AgentState = Type.Object(
     version: Type.Optional(Type.String()),
     hostname: Type.Optional(Type.String()),
     devices: Type.Optional(Type.Array(Id, { description: 'device ids this agent drives' })),
-    heartbeatIntervalMs: Type.Optional(Type.Integer({ minimum: 1, description: 'the controller waits at least 3 of these before declaring the agent lost' })),
+    heartbeatIntervalMs: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'the controller waits at least 3 of these before declaring the agent lost' }),
+    ),
     decisions: PendingDecisions,
   },
   { additionalProperties: false },
@@ -122,20 +136,35 @@ export type Params = Static<typeof Params>;
  * leader. Agents keep the newest term they saw and refuse a command from an older one — a leader that
  * was paused and resumed must not act after another took over. Absent with a single controller.
  */
-export const LeaderTerm = Type.Integer({ minimum: 1, description: "the leading controller's term; agents refuse commands from a term older than the newest they saw" });
+export const LeaderTerm = Type.Integer({
+  minimum: 1,
+  description: "the leading controller's term; agents refuse commands from a term older than the newest they saw",
+});
 
 export const Command = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 128, description: 'unique; a repeated id is answered with the earlier result, never run twice' }),
+    id: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: 'unique; a repeated id is answered with the earlier result, never run twice',
+    }),
     device: Id,
-    action: Type.String({ minLength: 1, maxLength: 64, description: 'activate, standby, recall-preset, set-scene, mute, ... (per driver)' }),
+    action: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'activate, standby, recall-preset, set-scene, mute, ... (per driver)',
+    }),
     params: Params,
     /**
      * A duration, measured by the agent from when the command reached it — never a time on the
      * controller's clock compared with the agent's (an agent 1 s ahead once answered every failover
      * "expired"). The action is abandoned if it has not finished by then.
      */
-    ttlMs: Type.Integer({ minimum: 1, maximum: 600_000, description: 'time to live, measured by the agent from receipt: an action not finished by then is abandoned and answered expired' }),
+    ttlMs: Type.Integer({
+      minimum: 1,
+      maximum: 600_000,
+      description: 'time to live, measured by the agent from receipt: an action not finished by then is abandoned and answered expired',
+    }),
     issuedBy: Type.String({ minLength: 1, description: 'controller for automatic decisions, else the user or client' }),
     term: Type.Optional(LeaderTerm),
   },
@@ -177,7 +206,9 @@ export type DeviceRef = Static<typeof DeviceRef>;
 
 export const SlotCondition = Type.Union(
   [Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('failing_over'), Type.Literal('down'), Type.Literal('unknown')],
-  { description: 'ok: active device healthy; degraded: active degraded; failing_over: a decision is running; down: nothing healthy on air' },
+  {
+    description: 'ok: active device healthy; degraded: active degraded; failing_over: a decision is running; down: nothing healthy on air',
+  },
 );
 export type SlotCondition = Static<typeof SlotCondition>;
 
@@ -195,9 +226,13 @@ export const SlotState = Type.Object(
     primary: DeviceRef,
     backups: Type.Array(DeviceRef),
     members: Type.Array(SlotMember),
-    params: Type.Record(Type.String(), Type.Unknown(), { description: "role parameters sent with activate: a camera's preset, a light's scene, a mic's channel" }),
+    params: Type.Record(Type.String(), Type.Unknown(), {
+      description: "role parameters sent with activate: a camera's preset, a light's scene, a mic's channel",
+    }),
     onAir: Type.Boolean(),
-    primaryAvailable: Type.Boolean({ description: 'the primary is healthy again but not active: an engineer may switch back by hand (never automatic)' }),
+    primaryAvailable: Type.Boolean({
+      description: 'the primary is healthy again but not active: an engineer may switch back by hand (never automatic)',
+    }),
     reason: Type.Optional(Type.String()),
     ts: Timestamp,
     term: Type.Optional(LeaderTerm),
@@ -207,15 +242,23 @@ export const SlotState = Type.Object(
 export type SlotState = Static<typeof SlotState>;
 
 /** Who leads a pair of controllers, since when (their clock), under which term. */
-export const LeaderInfo = Type.Object({ term: LeaderTerm, name: Type.String({ minLength: 1 }), since: Timestamp }, { additionalProperties: false });
+export const LeaderInfo = Type.Object(
+  { term: LeaderTerm, name: Type.String({ minLength: 1 }), since: Timestamp },
+  { additionalProperties: false },
+);
 export type LeaderInfo = Static<typeof LeaderInfo>;
 
 export const ControllerState = Type.Object(
-  { online: Type.Boolean(), ts: Timestamp, onAir: Type.Optional(Type.Boolean()), version: Type.Optional(Type.String()), leader: Type.Optional(LeaderInfo) },
+  {
+    online: Type.Boolean(),
+    ts: Timestamp,
+    onAir: Type.Optional(Type.Boolean()),
+    version: Type.Optional(Type.String()),
+    leader: Type.Optional(LeaderInfo),
+  },
   { additionalProperties: false },
 );
 export type ControllerState = Static<typeof ControllerState>;
-
 
 // --- controller/requests/{op} → controller/responses/{op} (zigbee2mqtt-style envelope) ---
 
@@ -266,7 +309,7 @@ export type AgentSummary = Static<typeof AgentSummary>;
 export const StatusData = Type.Object(
   {
     onAir: Type.Boolean(),
-    showsOnAir: Type.Array(Id, { description: 'shows on air now (failover is armed while any is, or by the engineer\'s override)' }),
+    showsOnAir: Type.Array(Id, { description: "shows on air now (failover is armed while any is, or by the engineer's override)" }),
     leader: Type.Optional(LeaderInfo),
     agents: Type.Array(AgentSummary),
     devices: Type.Array(DeviceSummary),
@@ -276,8 +319,15 @@ export const StatusData = Type.Object(
         Type.Object(
           {
             switcher: Type.String(),
-            onProgram: Type.Union([Type.String(), Type.Null()], { description: 'M/E 1 program source by its last health (null: not known now, e.g. offline)' }),
-            lastCut: Type.Optional(Type.Object({ ts: Timestamp, slot: SlotId, from: Type.String(), to: Type.String(), cut: Type.Boolean() }, { additionalProperties: false })),
+            onProgram: Type.Union([Type.String(), Type.Null()], {
+              description: 'M/E 1 program source by its last health (null: not known now, e.g. offline)',
+            }),
+            lastCut: Type.Optional(
+              Type.Object(
+                { ts: Timestamp, slot: SlotId, from: Type.String(), to: Type.String(), cut: Type.Boolean() },
+                { additionalProperties: false },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),

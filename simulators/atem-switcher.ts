@@ -163,7 +163,7 @@ export class AtemSwitcherSimulator {
     for (const b of blocks) {
       if (size + b.length > MAX_PAYLOAD) {
         this.send(client, Flag.Reliable, Buffer.concat(batch));
-        (batch = []), (size = 0);
+        ((batch = []), (size = 0));
       }
       batch.push(b);
       size += b.length;
@@ -172,7 +172,7 @@ export class AtemSwitcherSimulator {
   }
 
   private execute(client: Client, payload: Buffer): void {
-    for (let at = 0; at + 8 <= payload.length; ) {
+    for (let at = 0; at + 8 <= payload.length;) {
       const length = payload.readUInt16BE(at);
       if (length < 8 || at + length > payload.length) return; // a malformed block ends the packet
       const name = payload.toString('latin1', at + 4, at + 8);
@@ -185,7 +185,8 @@ export class AtemSwitcherSimulator {
       if (name === 'CPgI' && data.length >= 4) this.setProgram(me, data.readUInt16BE(2));
       else if (name === 'CPvI' && data.length >= 4) this.setPreview(me, data.readUInt16BE(2));
       else if (name === 'DCut') this.swap(me);
-      else if (name === 'DAut') setTimeout(() => this.swap(me), 100); // a short mix: program changes at its end
+      else if (name === 'DAut')
+        setTimeout(() => this.swap(me), 100); // a short mix: program changes at its end
       else if (name === 'TiRq') this.send(client, Flag.Reliable, block('Time', timeData()));
     }
   }
@@ -237,7 +238,8 @@ export class AtemSwitcherSimulator {
   private ping(): void {
     const now = Date.now();
     for (const [key, c] of this.clients) {
-      if (now - c.lastAckAt > FORGET_AFTER_MS) this.clients.delete(key); // the client is gone
+      if (now - c.lastAckAt > FORGET_AFTER_MS)
+        this.clients.delete(key); // the client is gone
       else if (this.fault !== 'dead') this.send(c, Flag.Reliable, Buffer.alloc(0));
     }
   }

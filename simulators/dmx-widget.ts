@@ -34,8 +34,20 @@ export class EnttecWidgetSimulator {
   private inbox: number[] = [];
   private fault: WidgetFault = 'none';
 
-  constructor(private readonly path: string, fixtures: Array<Partial<SimulatedFixture> & { uid: string }>, private readonly serial = '12345678') {
-    this.fixtures = fixtures.map((f, i) => ({ modelId: 0x0101, startAddress: 1 + i * 8, footprint: 8, temperatureC: 45, deviceHours: 900, fault: 'none', ...f }));
+  constructor(
+    private readonly path: string,
+    fixtures: Array<Partial<SimulatedFixture> & { uid: string }>,
+    private readonly serial = '12345678',
+  ) {
+    this.fixtures = fixtures.map((f, i) => ({
+      modelId: 0x0101,
+      startAddress: 1 + i * 8,
+      footprint: 8,
+      temperatureC: 45,
+      deviceHours: 900,
+      fault: 'none',
+      ...f,
+    }));
   }
 
   async start(): Promise<void> {
@@ -125,7 +137,19 @@ export class EnttecWidgetSimulator {
   private answer(f: SimulatedFixture, pid: number, pd: number[]): number[] | 'unknown-pid' | 'format' {
     switch (pid) {
       case 0x0060: // DEVICE_INFO [E1.20 §10.5.1]
-        return [0x01, 0x00, ...u16(f.modelId), ...u16(0x0101), ...u32(0x01020304), ...u16(f.footprint), 1, 1, ...u16(f.startAddress), ...u16(0), 1];
+        return [
+          0x01,
+          0x00,
+          ...u16(f.modelId),
+          ...u16(0x0101),
+          ...u32(0x01020304),
+          ...u16(f.footprint),
+          1,
+          1,
+          ...u16(f.startAddress),
+          ...u16(0),
+          1,
+        ];
       case 0x0201: {
         // SENSOR_VALUE [E1.20 §10.7.2]: sensor 0 is the temperature
         if (pd.length !== 1) return 'format';
@@ -146,7 +170,23 @@ export class EnttecWidgetSimulator {
   }
 
   private respond(request: number[], f: SimulatedFixture, responseType: number, pd: number[]): void {
-    const body = [0xcc, 0x01, 24 + pd.length, ...request.slice(9, 15), ...Buffer.from(f.uid.replace(':', ''), 'hex'), request[15]!, responseType, 0, request[18]!, request[19]!, request[20]! + 1, request[21]!, request[22]!, pd.length, ...pd];
+    const body = [
+      0xcc,
+      0x01,
+      24 + pd.length,
+      ...request.slice(9, 15),
+      ...Buffer.from(f.uid.replace(':', ''), 'hex'),
+      request[15]!,
+      responseType,
+      0,
+      request[18]!,
+      request[19]!,
+      request[20]! + 1,
+      request[21]!,
+      request[22]!,
+      pd.length,
+      ...pd,
+    ];
     const sum = body.reduce((a, b) => (a + b) & 0xffff, 0);
     const reply = () => this.send(5, [0x00, ...body, sum >> 8, sum & 0xff]); // label 5: status byte 0, then the packet
     if (f.fault === 'slow') setTimeout(reply, 250);
@@ -177,5 +217,6 @@ export const launch: SimulatorLaunch = async () =>
       await widget.start();
       return widget;
     },
-    (path, method) => `Enttec DMX USB Pro with RDM fixture 7ff0:00000101 at address 1 on a ${method} pty pair. Agent config:\n  - { id: light-1, driver: dmx, kind: light, options: { path: ${path}, address: 1, footprint: 4, uid: "7ff0:00000101", scenes: { key: [255, 255, 200, 0] } } }`,
+    (path, method) =>
+      `Enttec DMX USB Pro with RDM fixture 7ff0:00000101 at address 1 on a ${method} pty pair. Agent config:\n  - { id: light-1, driver: dmx, kind: light, options: { path: ${path}, address: 1, footprint: 4, uid: "7ff0:00000101", scenes: { key: [255, 255, 200, 0] } } }`,
   );

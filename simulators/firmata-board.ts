@@ -183,7 +183,12 @@ export class FirmataBoardSimulator {
         return this.send([START_SYSEX, CAPABILITY_RESPONSE, ...pins, END_SYSEX]);
       }
       case ANALOG_MAPPING_QUERY:
-        return this.send([START_SYSEX, ANALOG_MAPPING_RESPONSE, ...Array.from({ length: PIN_COUNT }, (_, pin) => (pin >= 14 ? pin - 14 : 0x7f)), END_SYSEX]);
+        return this.send([
+          START_SYSEX,
+          ANALOG_MAPPING_RESPONSE,
+          ...Array.from({ length: PIN_COUNT }, (_, pin) => (pin >= 14 ? pin - 14 : 0x7f)),
+          END_SYSEX,
+        ]);
       case PIN_STATE_QUERY: {
         const pin = body[1]!;
         return this.send([START_SYSEX, PIN_STATE_RESPONSE, pin, this.modes[pin] ?? 0, this.values[pin] ?? 0, END_SYSEX]);
@@ -231,5 +236,6 @@ export const launch: SimulatorLaunch = async () =>
       await board.start();
       return board;
     },
-    (path, method) => `Arduino Uno with StandardFirmata 2.5 on a ${method} pty pair (light sensor on A0). Agent config:\n  - { id: gpio-1, driver: firmata, kind: gpio, options: { path: ${path}, relays: { cam-1-power: 7 }, tallies: { cam-1: 12, cam-2: 13 }, lightSensor: { pin: A0 } } }`,
+    (path, method) =>
+      `Arduino Uno with StandardFirmata 2.5 on a ${method} pty pair (light sensor on A0). Agent config:\n  - { id: gpio-1, driver: firmata, kind: gpio, options: { path: ${path}, relays: { cam-1-power: 7 }, tallies: { cam-1: 12, cam-2: 13 }, lightSensor: { pin: A0 } } }`,
   );

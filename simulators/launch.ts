@@ -35,7 +35,10 @@ export function chosen<T extends string>(what: string, value: string, choices: r
 }
 
 /** A serial device on a new pty pair: the device opens one end, the agent config names the other. */
-export async function onPtyPair(open: (devicePath: string) => Promise<{ stop(): Promise<void> }>, describe: (agentPath: string, method: PtyPair['method']) => string): Promise<RunningSimulator> {
+export async function onPtyPair(
+  open: (devicePath: string) => Promise<{ stop(): Promise<void> }>,
+  describe: (agentPath: string, method: PtyPair['method']) => string,
+): Promise<RunningSimulator> {
   const { createPtyPair } = await import('../lib/serial/pty-pair.ts'); // loaded by the serial simulators only
   const pair = await createPtyPair();
   const device = await open(pair.b);

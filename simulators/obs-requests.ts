@@ -16,7 +16,20 @@ export type ObsFault =
   | 'skipped-frames-heavy' // the encoder drops 25 % (CPU-starved): viewers see a slideshow
   | 'render-stall' // the canvas renders nothing (0 fps)
   | 'disk-low'; // 800 MB left on the recording disk
-export const OBS_FAULTS: readonly ObsFault[] = ['none', 'dead', 'slow', 'disconnect', 'refuse', 'stream-reconnecting', 'stream-stopped', 'congestion', 'skipped-frames', 'skipped-frames-heavy', 'render-stall', 'disk-low'];
+export const OBS_FAULTS: readonly ObsFault[] = [
+  'none',
+  'dead',
+  'slow',
+  'disconnect',
+  'refuse',
+  'stream-reconnecting',
+  'stream-stopped',
+  'congestion',
+  'skipped-frames',
+  'skipped-frames-heavy',
+  'render-stall',
+  'disk-low',
+];
 
 export interface ObsStudioState {
   scenes: string[];
@@ -27,7 +40,13 @@ export interface ObsStudioState {
   studioMode: boolean;
   fault: ObsFault;
   /** skipped: frames dropped before the current skipping spell; skippingSince: start of that spell. */
-  stream: { since: number | undefined; reconnectingSince: number | undefined; skipped: number; skippingSince: number | undefined; skipRatio: number };
+  stream: {
+    since: number | undefined;
+    reconnectingSince: number | undefined;
+    skipped: number;
+    skippingSince: number | undefined;
+    skipRatio: number;
+  };
   record: { since: number | undefined };
   /** The stream destination as OBS's Settings → Stream holds it [GetStreamServiceSettings]. */
   streamService: { type: string; settings: Record<string, string> };
@@ -49,21 +68,44 @@ const Ui = 1024;
 
 const ok = (data?: Record<string, unknown>): Answer => ({ code: 100, ...(data ? { data } : {}) });
 const uuid = (name: string): string => `00000000-0000-4000-8000-${Buffer.from(name).toString('hex').padEnd(12, '0').slice(0, 12)}`;
-export const CHANGES = new Set(['SetCurrentProgramScene', 'SetCurrentPreviewScene', 'TriggerStudioModeTransition', 'SetStudioModeEnabled', 'StartStream', 'StopStream', 'StartRecord', 'StopRecord']);
+export const CHANGES = new Set([
+  'SetCurrentProgramScene',
+  'SetCurrentPreviewScene',
+  'TriggerStudioModeTransition',
+  'SetStudioModeEnabled',
+  'StartStream',
+  'StopStream',
+  'StartRecord',
+  'StopRecord',
+]);
 
 export function answerRequest(s: ObsStudioState, type: string, data: Record<string, unknown>): Answer {
   if (s.fault === 'refuse' && CHANGES.has(type)) return { code: 205, comment: 'The request failed (simulated refusal).' };
   const now = Date.now();
   switch (type) {
     case 'GetVersion':
-      return ok({ obsVersion: '30.2.3', obsWebSocketVersion: '5.5.2', rpcVersion: 1, availableRequests: [...HANDLED], supportedImageFormats: ['png', 'jpg'], platform: 'ubuntu', platformDescription: 'Ubuntu 24.04 LTS' });
+      return ok({
+        obsVersion: '30.2.3',
+        obsWebSocketVersion: '5.5.2',
+        rpcVersion: 1,
+        availableRequests: [...HANDLED],
+        supportedImageFormats: ['png', 'jpg'],
+        platform: 'ubuntu',
+        platformDescription: 'Ubuntu 24.04 LTS',
+      });
     case 'GetStats':
       return ok(stats(s, now));
     case 'GetStreamStatus':
       return ok(streamStatus(s, now));
     case 'GetRecordStatus': {
       const ms = s.record.since === undefined ? 0 : now - s.record.since;
-      return ok({ outputActive: s.record.since !== undefined, outputPaused: false, outputTimecode: timecode(ms), outputDuration: ms, outputBytes: Math.round((ms * STREAM_KBPS) / 8) });
+      return ok({
+        outputActive: s.record.since !== undefined,
+        outputPaused: false,
+        outputTimecode: timecode(ms),
+        outputDuration: ms,
+        outputBytes: Math.round((ms * STREAM_KBPS) / 8),
+      });
     }
     case 'GetStreamServiceSettings':
       return ok({ streamServiceType: s.streamService.type, streamServiceSettings: { ...s.streamService.settings } });
@@ -77,14 +119,25 @@ export function answerRequest(s: ObsStudioState, type: string, data: Record<stri
         scenes: [...s.scenes].reverse().map((name, i) => ({ sceneIndex: i, sceneName: name, sceneUuid: uuid(name) })),
       });
     case 'GetCurrentProgramScene':
-      return ok({ sceneName: s.program, sceneUuid: uuid(s.program), currentProgramSceneName: s.program, currentProgramSceneUuid: uuid(s.program) });
+      return ok({
+        sceneName: s.program,
+        sceneUuid: uuid(s.program),
+        currentProgramSceneName: s.program,
+        currentProgramSceneUuid: uuid(s.program),
+      });
     case 'GetCurrentPreviewScene':
       if (!s.studioMode) return { code: 506, comment: 'Studio mode is not enabled.' };
-      return ok({ sceneName: s.preview, sceneUuid: uuid(s.preview), currentPreviewSceneName: s.preview, currentPreviewSceneUuid: uuid(s.preview) });
+      return ok({
+        sceneName: s.preview,
+        sceneUuid: uuid(s.preview),
+        currentPreviewSceneName: s.preview,
+        currentPreviewSceneUuid: uuid(s.preview),
+      });
     case 'GetStudioModeEnabled':
       return ok({ studioModeEnabled: s.studioMode });
     case 'SetStudioModeEnabled': {
-      if (typeof data.studioModeEnabled !== 'boolean') return { code: 300, comment: 'Your request is missing the `studioModeEnabled` field.' };
+      if (typeof data.studioModeEnabled !== 'boolean')
+        return { code: 300, comment: 'Your request is missing the `studioModeEnabled` field.' };
       if (s.studioMode !== data.studioModeEnabled) {
         s.studioMode = data.studioModeEnabled;
         s.emit('StudioModeStateChanged', Ui, { studioModeEnabled: s.studioMode });
@@ -134,14 +187,31 @@ export function answerRequest(s: ObsStudioState, type: string, data: Record<stri
     case 'StopRecord':
       if (s.record.since === undefined) return { code: 501, comment: 'The record output is not active.' };
       s.record.since = undefined;
-      s.emit('RecordStateChanged', Outputs, { outputActive: false, outputState: 'OBS_WEBSOCKET_OUTPUT_STOPPED', outputPath: '/home/obs/Videos/recording.mkv' });
+      s.emit('RecordStateChanged', Outputs, {
+        outputActive: false,
+        outputState: 'OBS_WEBSOCKET_OUTPUT_STOPPED',
+        outputPath: '/home/obs/Videos/recording.mkv',
+      });
       return ok({ outputPath: '/home/obs/Videos/recording.mkv' });
     default:
-      return type ? { code: 204, comment: `Your request type (${type}) is not valid.` } : { code: 203, comment: 'Your request is missing a `requestType`.' };
+      return type
+        ? { code: 204, comment: `Your request type (${type}) is not valid.` }
+        : { code: 203, comment: 'Your request is missing a `requestType`.' };
   }
 }
 
-const HANDLED = ['GetVersion', 'GetStats', 'GetStreamStatus', 'GetStreamServiceSettings', 'GetRecordStatus', 'GetSceneList', 'GetCurrentProgramScene', 'GetCurrentPreviewScene', 'GetStudioModeEnabled', ...CHANGES];
+const HANDLED = [
+  'GetVersion',
+  'GetStats',
+  'GetStreamStatus',
+  'GetStreamServiceSettings',
+  'GetRecordStatus',
+  'GetSceneList',
+  'GetCurrentProgramScene',
+  'GetCurrentPreviewScene',
+  'GetStudioModeEnabled',
+  ...CHANGES,
+];
 
 function setProgram(s: ObsStudioState, name: string): void {
   if (s.program === name) return;
@@ -168,7 +238,19 @@ function stats(s: ObsStudioState, now: number): Record<string, unknown> {
   };
 }
 
-function streamStatus(s: ObsStudioState, now: number): { outputActive: boolean; outputReconnecting: boolean; outputTimecode: string; outputDuration: number; outputCongestion: number; outputBytes: number; outputSkippedFrames: number; outputTotalFrames: number } {
+function streamStatus(
+  s: ObsStudioState,
+  now: number,
+): {
+  outputActive: boolean;
+  outputReconnecting: boolean;
+  outputTimecode: string;
+  outputDuration: number;
+  outputCongestion: number;
+  outputBytes: number;
+  outputSkippedFrames: number;
+  outputTotalFrames: number;
+} {
   const since = s.stream.since;
   const ms = since === undefined ? 0 : now - since;
   // While reconnecting nothing reaches the ingest: bytes stop where the connection was lost.

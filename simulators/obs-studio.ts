@@ -21,7 +21,15 @@ import { chosen, type SimulatorLaunch } from './launch.ts';
 export { OBS_FAULTS, type ObsFault } from './obs-requests.ts';
 
 const Op = { Hello: 0, Identify: 1, Identified: 2, Reidentify: 3, Event: 5, Request: 6, RequestResponse: 7 } as const;
-const Close = { MessageDecodeError: 4002, MissingDataField: 4003, UnknownOpCode: 4006, NotIdentified: 4007, AlreadyIdentified: 4008, AuthenticationFailed: 4009, UnsupportedRpcVersion: 4010 } as const;
+const Close = {
+  MessageDecodeError: 4002,
+  MissingDataField: 4003,
+  UnknownOpCode: 4006,
+  NotIdentified: 4007,
+  AlreadyIdentified: 4008,
+  AuthenticationFailed: 4009,
+  UnsupportedRpcVersion: 4010,
+} as const;
 /** EventSubscription bits [enum EventSubscription]; All = every non-high-volume category. */
 export const Intent = { General: 1, Scenes: 4, Outputs: 64, Ui: 1024, All: 2047 } as const;
 
@@ -37,8 +45,12 @@ interface Client {
 
 /** The obs-websocket authentication string [Creating an authentication string]. */
 export function obsAuthentication(password: string, salt: string, challenge: string): string {
-  const secret = createHash('sha256').update(password + salt).digest('base64');
-  return createHash('sha256').update(secret + challenge).digest('base64');
+  const secret = createHash('sha256')
+    .update(password + salt)
+    .digest('base64');
+  return createHash('sha256')
+    .update(secret + challenge)
+    .digest('base64');
 }
 
 export class ObsStudioSimulator {
@@ -74,7 +86,11 @@ export class ObsStudioSimulator {
   }
 
   async listen(port = this.port, host = '127.0.0.1'): Promise<number> {
-    const server = new WebSocketServer({ port, host, handleProtocols: (protocols) => (protocols.has('obswebsocket.json') ? 'obswebsocket.json' : false) });
+    const server = new WebSocketServer({
+      port,
+      host,
+      handleProtocols: (protocols) => (protocols.has('obswebsocket.json') ? 'obswebsocket.json' : false),
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
@@ -142,19 +158,22 @@ export class ObsStudioSimulator {
 
   private receive(client: Client, text: string, isBinary: boolean): void {
     if (this.state.fault === 'dead') return; // OBS hung: the socket stays open, nothing answers
-    if (isBinary) return client.socket.close(Close.MessageDecodeError, 'Your session encoding is set to Json, but a binary message was received.');
+    if (isBinary)
+      return client.socket.close(Close.MessageDecodeError, 'Your session encoding is set to Json, but a binary message was received.');
     let message: unknown;
     try {
       message = JSON.parse(text);
     } catch (err) {
       return client.socket.close(Close.MessageDecodeError, `Unable to decode Json: ${(err as Error).message}`.slice(0, 120));
     }
-    if (typeof message !== 'object' || message === null || Array.isArray(message)) return client.socket.close(Close.MessageDecodeError, 'You sent a non-object payload.');
+    if (typeof message !== 'object' || message === null || Array.isArray(message))
+      return client.socket.close(Close.MessageDecodeError, 'You sent a non-object payload.');
     const { op, d } = message as { op?: unknown; d?: unknown };
     if (typeof op !== 'number') return client.socket.close(Close.UnknownOpCode, 'Your request is missing an `op`.');
     if (typeof d !== 'object' || d === null) return client.socket.close(Close.MissingDataField, 'Your request is missing a `d`.');
     const data = d as Record<string, unknown>;
-    if (!client.identified && op !== Op.Identify) return client.socket.close(Close.NotIdentified, 'You attempted to send a non-Identify message while not identified.');
+    if (!client.identified && op !== Op.Identify)
+      return client.socket.close(Close.NotIdentified, 'You attempted to send a non-Identify message while not identified.');
     switch (op) {
       case Op.Identify:
         return this.identify(client, data);
@@ -170,7 +189,11 @@ export class ObsStudioSimulator {
 
   private identify(client: Client, d: Record<string, unknown>): void {
     if (client.identified) return client.socket.close(Close.AlreadyIdentified, 'You are already Identified with the obs-websocket server.');
-    if (d.rpcVersion !== 1) return client.socket.close(Close.UnsupportedRpcVersion, `Your requested RPC version (${String(d.rpcVersion)}) is not supported by this server.`);
+    if (d.rpcVersion !== 1)
+      return client.socket.close(
+        Close.UnsupportedRpcVersion,
+        `Your requested RPC version (${String(d.rpcVersion)}) is not supported by this server.`,
+      );
     if (this.o.password !== undefined) {
       const expected = obsAuthentication(this.o.password, this.salt, client.challenge!);
       if (d.authentication !== expected) return client.socket.close(Close.AuthenticationFailed, 'Authentication failed.');

@@ -44,7 +44,9 @@ const ENVELOPE = (body: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tptz="http://www.onvif.org/ver20/ptz/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:ter="http://www.onvif.org/ver10/error"><SOAP-ENV:Body>${body}</SOAP-ENV:Body></SOAP-ENV:Envelope>`;
 
 const FAULT = (subcode: string, reason: string) =>
-  ENVELOPE(`<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>${subcode}</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">${reason}</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>`);
+  ENVELOPE(
+    `<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:Sender</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>${subcode}</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">${reason}</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>`,
+  );
 
 /** A tiny but valid baseline JPEG (SOI … EOI): what a camera with its lens covered might send. */
 export const TINY_JPEG = Buffer.from(
@@ -67,7 +69,9 @@ export const SNAPSHOT = Buffer.concat([
 
 /** [Core §5.12.2.1] PasswordDigest = Base64(SHA-1(nonce ‖ Created ‖ password)), nonce as raw bytes. */
 export function passwordDigest(nonceBase64: string, created: string, password: string): string {
-  return createHash('sha1').update(Buffer.concat([Buffer.from(nonceBase64, 'base64'), Buffer.from(created), Buffer.from(password)])).digest('base64');
+  return createHash('sha1')
+    .update(Buffer.concat([Buffer.from(nonceBase64, 'base64'), Buffer.from(created), Buffer.from(password)]))
+    .digest('base64');
 }
 
 export class OnvifCameraSimulator {
@@ -90,7 +94,16 @@ export class OnvifCameraSimulator {
   port = 0;
 
   constructor(options: OnvifCameraOptions = {}) {
-    this.o = { username: 'admin', password: 'secret', auth: 'ws-security', clockOffsetMs: 0, maxSkewMs: 5_000, moveMs: 150, slowMs: 1_000, ...options };
+    this.o = {
+      username: 'admin',
+      password: 'secret',
+      auth: 'ws-security',
+      clockOffsetMs: 0,
+      maxSkewMs: 5_000,
+      moveMs: 150,
+      slowMs: 1_000,
+      ...options,
+    };
   }
 
   get url(): string {
@@ -191,7 +204,8 @@ export class OnvifCameraSimulator {
     }
     // [Media §5.x / PTZ] an unknown ProfileToken is a fault, as on a real camera.
     const token = /<(?:[\w-]+:)?ProfileToken>([^<]*)</.exec(body)?.[1];
-    if (token !== undefined && token !== 'main') return send(400, 'application/soap+xml', FAULT('ter:InvalidArgVal', `ter:NoProfile: no profile "${token}"`));
+    if (token !== undefined && token !== 'main')
+      return send(400, 'application/soap+xml', FAULT('ter:InvalidArgVal', `ter:NoProfile: no profile "${token}"`));
     const answer = this.answer(operation, body);
     if (answer === undefined) return send(400, 'application/soap+xml', FAULT('ter:ActionNotSupported', `${operation} is not supported`));
     send(200, 'application/soap+xml', ENVELOPE(answer));
@@ -244,11 +258,17 @@ export class OnvifCameraSimulator {
           ['http://www.onvif.org/ver10/device/wsdl', '/onvif/device_service'],
           ['http://www.onvif.org/ver10/media/wsdl', '/onvif/media_service'],
           ['http://www.onvif.org/ver20/ptz/wsdl', '/onvif/ptz_service'],
-        ].map(([ns, path]) => `<tds:Service><tds:Namespace>${ns}</tds:Namespace><tds:XAddr>${base}${path}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>`).join('')}</tds:GetServicesResponse>`;
+        ]
+          .map(
+            ([ns, path]) =>
+              `<tds:Service><tds:Namespace>${ns}</tds:Namespace><tds:XAddr>${base}${path}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>`,
+          )
+          .join('')}</tds:GetServicesResponse>`;
       case 'GetDeviceInformation':
         return '<tds:GetDeviceInformationResponse><tds:Manufacturer>OnAir Labs</tds:Manufacturer><tds:Model>SimPTZ-20X</tds:Model><tds:FirmwareVersion>6.3.34</tds:FirmwareVersion><tds:SerialNumber>SIM0001</tds:SerialNumber><tds:HardwareId>1.0</tds:HardwareId></tds:GetDeviceInformationResponse>';
       case 'GetProfiles':
-        if (this.fault === 'no-encoder') return '<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vsc</tt:Name><tt:UseCount>1</tt:UseCount><tt:SourceToken>vs</tt:SourceToken><tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration></trt:Profiles></trt:GetProfilesResponse>';
+        if (this.fault === 'no-encoder')
+          return '<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vsc</tt:Name><tt:UseCount>1</tt:UseCount><tt:SourceToken>vs</tt:SourceToken><tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration></trt:Profiles></trt:GetProfilesResponse>';
         return '<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vsc</tt:Name><tt:UseCount>1</tt:UseCount><tt:SourceToken>vs</tt:SourceToken><tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration><tt:VideoEncoderConfiguration token="vec"><tt:Name>vec</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>1920</tt:Width><tt:Height>1080</tt:Height></tt:Resolution><tt:Quality>5</tt:Quality><tt:RateControl><tt:FrameRateLimit>50</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>8000</tt:BitrateLimit></tt:RateControl></tt:VideoEncoderConfiguration><tt:PTZConfiguration token="ptz"><tt:Name>ptz</tt:Name><tt:UseCount>1</tt:UseCount><tt:NodeToken>node</tt:NodeToken></tt:PTZConfiguration></trt:Profiles></trt:GetProfilesResponse>';
       case 'GetVideoSources':
         return '<trt:GetVideoSourcesResponse><trt:VideoSources token="vs"><tt:Framerate>50</tt:Framerate><tt:Resolution><tt:Width>1920</tt:Width><tt:Height>1080</tt:Height></tt:Resolution></trt:VideoSources></trt:GetVideoSourcesResponse>';

@@ -132,7 +132,13 @@ export class ShureReceiverSimulator {
       if (start < 0) return '';
       const end = rest.indexOf('>', start);
       if (end < 0) return rest.slice(start).length > 512 ? '' : rest.slice(start);
-      this.handle(rest.slice(start + 1, end).trim().split(/\s+/), peer);
+      this.handle(
+        rest
+          .slice(start + 1, end)
+          .trim()
+          .split(/\s+/),
+        peer,
+      );
       rest = rest.slice(end + 1);
     }
   }
@@ -146,13 +152,16 @@ export class ShureReceiverSimulator {
     const [prop, ...valueTokens] = hasChannel ? rest.slice(1) : rest;
     if (!prop || (verb !== 'GET' && verb !== 'SET')) return this.reply(peer, '< REP ERR >');
     if (this.deviceProps[prop] !== undefined) {
-      return verb === 'GET' && !hasChannel ? this.reply(peer, `< REP ${prop} ${this.deviceProps[prop]} >`) : this.reply(peer, '< REP ERR >');
+      return verb === 'GET' && !hasChannel
+        ? this.reply(peer, `< REP ${prop} ${this.deviceProps[prop]} >`)
+        : this.reply(peer, '< REP ERR >');
     }
     if (x === undefined || x > this.channels.length) return this.reply(peer, '< REP ERR >');
     const targets = x === 0 ? this.channels.map((_, i) => i + 1) : [x];
     if (verb === 'GET' && prop === 'ALL') {
       for (const [p, v] of Object.entries(this.deviceProps)) this.reply(peer, `< REP ${p} ${v} >`);
-      for (const c of targets) for (const p of this.channelProps) this.reply(peer, `< REP ${c} ${p} ${this.value(this.channels[c - 1]!, p)} >`);
+      for (const c of targets)
+        for (const p of this.channelProps) this.reply(peer, `< REP ${c} ${p} ${this.value(this.channels[c - 1]!, p)} >`);
       return;
     }
     if (!this.channelProps.includes(prop)) return this.reply(peer, '< REP ERR >');
@@ -249,7 +258,17 @@ export class ShureReceiverSimulator {
 }
 
 const DEVICE_PROPS: Record<string, string> = { MODEL: '{ULXD4           }', FW_VER: '{2.3.41}', DEVICE_ID: '{ULXD4-A }' };
-const CHANNEL_PROPS = ['CHAN_NAME', 'TX_TYPE', 'BATT_BARS', 'BATT_RUN_TIME', 'AUDIO_MUTE', 'AUDIO_GAIN', 'RF_INT_DET', 'FREQUENCY', 'METER_RATE'];
+const CHANNEL_PROPS = [
+  'CHAN_NAME',
+  'TX_TYPE',
+  'BATT_BARS',
+  'BATT_RUN_TIME',
+  'AUDIO_MUTE',
+  'AUDIO_GAIN',
+  'RF_INT_DET',
+  'FREQUENCY',
+  'METER_RATE',
+];
 const PROPERTY_OF: Partial<Record<keyof ShureChannel, string>> = {
   txType: 'TX_TYPE',
   batteryBars: 'BATT_BARS',

@@ -200,6 +200,7 @@ export const launch: SimulatorLaunch = async (o) => {
       camera.setFault(fault);
       return camera;
     },
-    (path, method) => `VISCA camera (address ${o.address}) on a ${method} pty pair. Agent config:\n  - { id: ptz-1, driver: visca, kind: camera, options: { path: ${path}, address: ${o.address} } }`,
+    (path, method) =>
+      `VISCA camera (address ${o.address}) on a ${method} pty pair. Agent config:\n  - { id: ptz-1, driver: visca, kind: camera, options: { path: ${path}, address: ${o.address} } }`,
   );
 };

@@ -46,10 +46,14 @@ export function libraryProfile(id: string): EquipmentProfile {
   throw new Error(`no library profile "${id}" in ${PROFILE_DIRS.join(' or ')}`);
 }
 
-export async function registerStudio(broker: string, setup: { devices: SetupDevice[]; slots: SetupSlot[]; by?: string; timeoutMs?: number }): Promise<void> {
+export async function registerStudio(
+  broker: string,
+  setup: { devices: SetupDevice[]; slots: SetupSlot[]; by?: string; timeoutMs?: number },
+): Promise<void> {
   const options: RequestOptions = { broker, timeoutMs: setup.timeoutMs ?? 10_000, issuedBy: setup.by ?? 'demo' };
   await withController(options, async (client) => {
-    for (const id of new Set(setup.devices.map((d) => d.profile))) await request(client, 'profile.add', { profile: libraryProfile(id) }, options);
+    for (const id of new Set(setup.devices.map((d) => d.profile)))
+      await request(client, 'profile.add', { profile: libraryProfile(id) }, options);
     const versions = new Map((await request(client, 'profile.list', {}, options)).profiles.map((p) => [p.profile, p.version]));
     // A helper must be registered before the device it watches.
     const ordered = [...setup.devices.filter((d) => !d.helpers), ...setup.devices.filter((d) => d.helpers)];
@@ -74,7 +78,19 @@ export async function registerStudio(broker: string, setup: { devices: SetupDevi
     }
     for (const s of setup.slots) {
       const tallies = Object.fromEntries(Object.entries(s.tallies ?? {}).map(([member, lamp]) => [member, `${lamp.board}#${lamp.tally}`]));
-      await request(client, 'slot.add', { slot: s.id, primary: s.primary, backups: s.backups, params: s.params, ...(s.tallies ? { tallies } : {}), ...(s.program ? { program: s.program } : {}) }, options);
+      await request(
+        client,
+        'slot.add',
+        {
+          slot: s.id,
+          primary: s.primary,
+          backups: s.backups,
+          params: s.params,
+          ...(s.tallies ? { tallies } : {}),
+          ...(s.program ? { program: s.program } : {}),
+        },
+        options,
+      );
     }
   });
 }

@@ -67,12 +67,38 @@ export class StudioHardware {
       {
         id: 'agent-a',
         devices: [
-          { id: 'cam-1', kind: 'camera', profile: 'ptzoptics-20x-sdi-g2', probe, options: { host: '127.0.0.1', port: onvifPort, username: 'admin', passwordEnv: CAMERA_PASSWORD_ENV, snapshot: true, requestTimeoutMs: 1_000 } },
+          {
+            id: 'cam-1',
+            kind: 'camera',
+            profile: 'ptzoptics-20x-sdi-g2',
+            probe,
+            options: {
+              host: '127.0.0.1',
+              port: onvifPort,
+              username: 'admin',
+              passwordEnv: CAMERA_PASSWORD_ENV,
+              snapshot: true,
+              requestTimeoutMs: 1_000,
+            },
+          },
           { id: 'mic-1', kind: 'mic', profile: 'shure-ulxd4', probe, options: { host: '127.0.0.1', port: mic1, channel: 1 } },
-          { id: 'switcher-1', kind: 'switcher', profile: 'obs-studio-30-switcher', probe, options: { host: '127.0.0.1', port: obsPort, passwordEnv: OBS_PASSWORD_ENV } },
+          {
+            id: 'switcher-1',
+            kind: 'switcher',
+            profile: 'obs-studio-30-switcher',
+            probe,
+            options: { host: '127.0.0.1', port: obsPort, passwordEnv: OBS_PASSWORD_ENV },
+          },
           { id: 'encoder-1', kind: 'encoder', profile: 'obs-studio-30-encoder', probe, options: encoder(encoder1) },
           // The board's light sensor sees light-1's beam: its self-test checks the stage really lights up.
-          { id: 'light-1', kind: 'light', profile: 'chauvet-ovation-e-260ww', probe, options: light(widgetPaths[0]!, '7ff0:00000101'), helpers: { 'light-sensor': 'agent-b/gpio-1' } },
+          {
+            id: 'light-1',
+            kind: 'light',
+            profile: 'chauvet-ovation-e-260ww',
+            probe,
+            options: light(widgetPaths[0]!, '7ff0:00000101'),
+            helpers: { 'light-sensor': 'agent-b/gpio-1' },
+          },
         ],
       },
       {
@@ -82,7 +108,13 @@ export class StudioHardware {
           { id: 'mic-2', kind: 'mic', profile: 'shure-ulxd4', probe, options: { host: '127.0.0.1', port: mic2, channel: 1 } },
           { id: 'encoder-2', kind: 'encoder', profile: 'obs-studio-30-encoder', probe, options: encoder(encoder2) },
           { id: 'light-2', kind: 'light', profile: 'chauvet-ovation-e-260ww', probe, options: light(widgetPaths[1]!, '7ff0:00000201') },
-          { id: 'gpio-1', kind: 'gpio', profile: 'arduino-uno-relay-tally', probe, options: { path: gpioPair.a, tallies: TALLY_PINS, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } } },
+          {
+            id: 'gpio-1',
+            kind: 'gpio',
+            profile: 'arduino-uno-relay-tally',
+            probe,
+            options: { path: gpioPair.a, tallies: TALLY_PINS, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } },
+          },
         ],
       },
     ];
@@ -95,7 +127,10 @@ export class StudioHardware {
       slot.id === 'studio-a/cam-wide'
         ? {
             ...slot,
-            tallies: { 'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' }, 'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' } },
+            tallies: {
+              'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' },
+              'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' },
+            },
             program: { 'agent-a/cam-1': 'agent-a/switcher-1#scene:Cam 1', 'agent-b/cam-2': 'agent-a/switcher-1#scene:Cam 2' },
           }
         : slot,
@@ -104,7 +139,9 @@ export class StudioHardware {
 
   /** Which camera tallies are lit, read off the board's pins. */
   litTallies(): string[] {
-    return Object.entries(TALLY_PINS).filter(([, pin]) => this.gpio.digital(pin) === 1).map(([name]) => name);
+    return Object.entries(TALLY_PINS)
+      .filter(([, pin]) => this.gpio.digital(pin) === 1)
+      .map(([name]) => name);
   }
 
   /** What the program (OBS) shows, and since when. */

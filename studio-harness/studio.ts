@@ -32,7 +32,6 @@ import { registerStudio, type SetupSlot } from './catalog-setup.ts';
 import { request, withController } from '../client/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
 
-
 export interface StudioDevice {
   id: string;
   kind: 'camera' | 'mic' | 'light' | 'gpio' | 'switcher' | 'encoder';
@@ -51,8 +50,22 @@ export interface StudioAgent {
 }
 
 export const DEMO_AGENTS: StudioAgent[] = [
-  { id: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'mic-1', kind: 'mic' }, { id: 'light-1', kind: 'light' }] },
-  { id: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }, { id: 'mic-2', kind: 'mic' }, { id: 'light-2', kind: 'light' }] },
+  {
+    id: 'agent-a',
+    devices: [
+      { id: 'cam-1', kind: 'camera' },
+      { id: 'mic-1', kind: 'mic' },
+      { id: 'light-1', kind: 'light' },
+    ],
+  },
+  {
+    id: 'agent-b',
+    devices: [
+      { id: 'cam-2', kind: 'camera' },
+      { id: 'mic-2', kind: 'mic' },
+      { id: 'light-2', kind: 'light' },
+    ],
+  },
 ];
 
 export type StudioSlot = SetupSlot;
@@ -85,7 +98,10 @@ export class Studio {
   readonly dir: string;
   controller!: ControllerWithHttp;
   /** The logins the studio runs with: its admin (requests, reading) and its fault-injecting rig (a controller login). */
-  private readonly logins = { admin: { user: 'demo', password: randomBytes(18).toString('base64url') }, rig: { user: 'controller/studio-rig', password: '' } };
+  private readonly logins = {
+    admin: { user: 'demo', password: randomBytes(18).toString('base64url') },
+    rig: { user: 'controller/studio-rig', password: '' },
+  };
 
   constructor(private readonly o: StudioOptions) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'onair-studio-'));
@@ -104,7 +120,11 @@ export class Studio {
     this.controller = await startControllerWithHttp({ config, clock: systemClock, log: this.o.log });
     await this.controller.identities.addUser(this.logins.admin.user, 'admin', this.logins.admin.password);
     this.logins.rig.password = await this.controller.identities.enrollController('studio-rig');
-    this.watcher = connectMqtt({ url: this.rigUrl(), clientId: clientIdFor(this.logins.rig.user, `studio-${randomUUID().slice(0, 6)}`), log: this.o.log });
+    this.watcher = connectMqtt({
+      url: this.rigUrl(),
+      clientId: clientIdFor(this.logins.rig.user, `studio-${randomUUID().slice(0, 6)}`),
+      log: this.o.log,
+    });
     this.watcher.on('message', (t, p) => this.onMessage(t, p));
     await waitForConnect(this.watcher, 5_000);
     await this.watcher.subscribeAsync([`${ROOT}/controller/events`, `${ROOT}/slots/#`, `${ROOT}/agents/+/results`], { qos: 1 });
@@ -129,7 +149,15 @@ export class Studio {
     return registerStudio(this.brokerUrl(), {
       by: 'demo',
       devices: this.agents().flatMap((a) =>
-        a.devices.map((d) => ({ agent: a.id, device: d.id, profile: d.profile ?? `simulated-${d.kind}`, options: d.options ?? {}, probe: d.probe ?? probe, studio: 'studio-a', ...(d.helpers ? { helpers: d.helpers } : {}) })),
+        a.devices.map((d) => ({
+          agent: a.id,
+          device: d.id,
+          profile: d.profile ?? `simulated-${d.kind}`,
+          options: d.options ?? {},
+          probe: d.probe ?? probe,
+          studio: 'studio-a',
+          ...(d.helpers ? { helpers: d.helpers } : {}),
+        })),
       ),
       slots: this.o.slots ?? DEMO_SLOTS,
     });
@@ -184,7 +212,13 @@ export class Studio {
     return Object.fromEntries(
       this.agents().map((a) => {
         try {
-          return [a.id, readFileSync(path.join(this.dir, `${a.id}.log`), 'utf8').trimEnd().split('\n').slice(-lines)];
+          return [
+            a.id,
+            readFileSync(path.join(this.dir, `${a.id}.log`), 'utf8')
+              .trimEnd()
+              .split('\n')
+              .slice(-lines),
+          ];
         } catch {
           return [a.id, ['(no log)']];
         }
@@ -212,7 +246,10 @@ export class Studio {
       if (refs.every((r) => devices.some((d) => d.agent === r.agent && d.device === r.device && d.status === 'ok'))) return;
       await sleep(50);
     }
-    const states = this.controller.status().devices.map((d) => `${d.agent}/${d.device}=${d.status}`).join(', ');
+    const states = this.controller
+      .status()
+      .devices.map((d) => `${d.agent}/${d.device}=${d.status}`)
+      .join(', ');
     throw new Error(`devices not all ok within ${timeoutMs} ms: ${states || 'none seen'}`);
   }
 

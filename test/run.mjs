@@ -5,13 +5,19 @@ import { mkdirSync, readFileSync } from 'node:fs';
 
 mkdirSync('.vitest', { recursive: true });
 const report = '.vitest/report.json';
-const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+const child = spawn(
+  process.execPath,
+  ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
 child.on('exit', (code, signal) => {
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     const skipped = r.numPendingTests + r.numTodoTests;
     // A suite that fails outside its tests (a beforeAll, an import) fails no single test: count it too.
-    const brokenSuites = r.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed')).length;
+    const brokenSuites = r.testResults.filter(
+      (f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed'),
+    ).length;
     process.stdout.write(`\n${r.numPassedTests} passed, ${r.numFailedTests + brokenSuites} failed, ${skipped} skipped\n`);
     if (brokenSuites > 0 && !code) process.exitCode = 1;
     if (r.numTotalTests === 0) process.exitCode = 1;

@@ -10,7 +10,8 @@ import type { DriverSpec } from '../../protocols/drivers/spec.ts';
 import { createSimulatedDriver } from './simulated/driver.ts';
 
 /** A driver loaded on first use; its code must take the options its spec declares. */
-const onFirstUse = <S extends TSchema>(spec: DriverSpec<S>, load: () => Promise<DriverDefinition<S>>): CatalogDriver => lazyCatalogEntry({ ...spec, load });
+const onFirstUse = <S extends TSchema>(spec: DriverSpec<S>, load: () => Promise<DriverDefinition<S>>): CatalogDriver =>
+  lazyCatalogEntry({ ...spec, load });
 
 export function builtInDrivers(): DriverCatalog {
   const drivers = {

@@ -13,7 +13,10 @@ export interface SwitcherShows<Source> {
 }
 
 /** `failed` undefined: the engine names no failed source, so the take is unconditional. */
-export function decideProgramTake<Source extends string | number>(shows: SwitcherShows<Source>, failed: Source | undefined): ProgramTakeDecision {
+export function decideProgramTake<Source extends string | number>(
+  shows: SwitcherShows<Source>,
+  failed: Source | undefined,
+): ProgramTakeDecision {
   if (failed === undefined || shows.program === failed) return { cut: true };
   return { cut: false, movePreview: shows.preview === failed };
 }

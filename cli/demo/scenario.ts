@@ -54,19 +54,46 @@ const BACKUP = 'agent-b/cam-2';
 const SHOW = 'demo-show';
 const name = (r: DeviceRef): string => refName(r);
 
-export async function runScenario(studio: Studio, scenario: Scenario, say: (line: string) => void, hardware?: CameraFaults): Promise<DemoSummary> {
-  const summary: DemoSummary = { scenario, slot: SLOT, failedDevice: name(PRIMARY), activatedDevice: null, detectionMs: null, failoverMs: null, totalMs: null, primaryAvailableAfterRepair: false, ok: false };
+export async function runScenario(
+  studio: Studio,
+  scenario: Scenario,
+  say: (line: string) => void,
+  hardware?: CameraFaults,
+): Promise<DemoSummary> {
+  const summary: DemoSummary = {
+    scenario,
+    slot: SLOT,
+    failedDevice: name(PRIMARY),
+    activatedDevice: null,
+    detectionMs: null,
+    failoverMs: null,
+    totalMs: null,
+    primaryAvailableAfterRepair: false,
+    ok: false,
+  };
   return narrated(studio, say, describe, summary, async (t0) => {
     say('Starting the studio: controller with embedded broker, agent-a (primary gear) and agent-b (backup gear)…');
     const everything = studio.agents().flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id })));
     const count = (type: string) => studio.events.filter((e) => e.type === type).length;
-    say(`Registered ${count('profile.added')} equipment profiles, ${count('device.added')} devices and ${count('slot.defined')} slots with the controller (what onair profile|device|slot add send); the agents started with no devices and picked theirs up from it.`);
+    say(
+      `Registered ${count('profile.added')} equipment profiles, ${count('device.added')} devices and ${count('slot.defined')} slots with the controller (what onair profile|device|slot add send); the agents started with no devices and picked theirs up from it.`,
+    );
     await studio.waitForDevices(everything, 20_000);
     const slots = [...new Set((await studio.ask('slot.list', {})).slots.map((s) => s.id))];
     const startsAt = Date.now() + 4_000;
-    say(`All ${everything.length} devices healthy. Scheduling show ${SHOW} in studio-a with slots ${slots.join(', ')}: pre-show self-tests in 1 s, on air in 4 s, by itself.`);
+    say(
+      `All ${everything.length} devices healthy. Scheduling show ${SHOW} in studio-a with slots ${slots.join(', ')}: pre-show self-tests in 1 s, on air in 4 s, by itself.`,
+    );
     const showStart = studio.mark();
-    await studio.ask('show.add', { id: SHOW, studio: 'studio-a', title: 'OnAir demo show', startsAt, endsAt: startsAt + 10 * 60_000, slots, preShowMinutes: 3 / 60 });
+    await studio.ask('show.add', {
+      id: SHOW,
+      studio: 'studio-a',
+      title: 'OnAir demo show',
+      startsAt,
+      endsAt: startsAt + 10 * 60_000,
+      slots,
+      preShowMinutes: 3 / 60,
+    });
     await studio.waitForEvent((e) => e.type === 'preshow.checklist', 30_000, 'the pre-show checklist', showStart);
     const checklist = await studio.ask('preshow', { show: SHOW });
     summary.preshowGo = checklist.go;
@@ -95,9 +122,23 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
       child?.kill('SIGKILL');
     }
 
-    const failed = await studio.waitForEvent((e) => e.type === 'device.state' && e.agent === PRIMARY.agent && e.device === PRIMARY.device && (e.data.to === 'failed' || e.data.to === 'offline'), 10_000, `failure of ${name(PRIMARY)}`, beforeFault);
+    const failed = await studio.waitForEvent(
+      (e) =>
+        e.type === 'device.state' &&
+        e.agent === PRIMARY.agent &&
+        e.device === PRIMARY.device &&
+        (e.data.to === 'failed' || e.data.to === 'offline'),
+      10_000,
+      `failure of ${name(PRIMARY)}`,
+      beforeFault,
+    );
     summary.detectionMs = Math.max(0, failed.ts - injectedAt);
-    const switched = await studio.waitForEvent((e) => (e.type === 'failover.succeeded' || e.type === 'failover.failed') && e.slot === SLOT, 10_000, `failover of ${SLOT}`, beforeFault);
+    const switched = await studio.waitForEvent(
+      (e) => (e.type === 'failover.succeeded' || e.type === 'failover.failed') && e.slot === SLOT,
+      10_000,
+      `failover of ${SLOT}`,
+      beforeFault,
+    );
     if (switched.type === 'failover.succeeded') {
       summary.activatedDevice = String(switched.data.to);
       summary.failoverMs = Math.max(0, switched.ts - failed.ts);
@@ -119,22 +160,41 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
       const beforeRepair = studio.mark();
       if (hardware) hardware.repairPrimaryCamera();
       else await studio.command(PRIMARY, 'simulate.clear', {});
-      await studio.waitForEvent((e) => e.type === 'device.state' && e.agent === PRIMARY.agent && e.device === PRIMARY.device && e.data.to === 'ok', 15_000, `recovery of ${name(PRIMARY)}`, beforeRepair);
+      await studio.waitForEvent(
+        (e) => e.type === 'device.state' && e.agent === PRIMARY.agent && e.device === PRIMARY.device && e.data.to === 'ok',
+        15_000,
+        `recovery of ${name(PRIMARY)}`,
+        beforeRepair,
+      );
       await waitFor(() => studio.slots.get(SLOT)?.primaryAvailable === true, 2_000);
       const slot = studio.slots.get(SLOT);
       summary.primaryAvailableAfterRepair = slot?.primaryAvailable === true && slot.active?.device !== PRIMARY.device;
-      say(`Slot ${SLOT}: active ${slot?.active ? name(slot.active) : 'none'}, primary available — switch back with: onair failover ${SLOT} --to ${name(PRIMARY)} --reason "..."`);
+      say(
+        `Slot ${SLOT}: active ${slot?.active ? name(slot.active) : 'none'}, primary available — switch back with: onair failover ${SLOT} --to ${name(PRIMARY)} --reason "..."`,
+      );
     } else {
       summary.primaryAvailableAfterRepair = true; // nothing to repair in this scenario
     }
     await new Promise((r) => setTimeout(r, 1_000));
     say('The engineer ends the show. Its report, from the event log (onair report):');
     const { report, show } = await endShow(studio, SHOW, t0, summary);
-    for (const f of show?.failovers ?? []) say(`  failover ${f.slot}: ${f.from} → ${f.to} by ${f.by}, recovered ${f.recoverMs ?? '?'} ms after the first unanswered probe${f.detectMs === null ? '' : ` (${f.detectMs} ms of it confirming the failure)`}`);
-    for (const c of show?.programCuts ?? []) say(`  program ${c.switcher}: ${c.cut ? `cut ${c.from} → ${c.to}` : `left on another source (${c.to} ready on preview if it held ${c.from})`}, ${c.sinceFailoverMs} ms after the failover began`);
-    for (const sl of show?.slots ?? []) if (sl.downMs + sl.degradedMs > 0) say(`  ${sl.slot}: down ${sl.downMs} ms, degraded ${sl.degradedMs} ms`);
-    say(`  technical failure rate ${((report.technicalFailureRate ?? 0) * 100).toFixed(3)}%: ${report.downOnAirMs} ms with a slot down in ${(report.onAirMs / 1000).toFixed(1)} s on air (the 1% target is judged over a studio's hours of shows)`);
-    summary.ok = summary.activatedDevice === BACKUP && summary.primaryAvailableAfterRepair && (!hardware || (summary.tallies?.join() === 'cam-2' && summary.program === 'Cam 2'));
+    for (const f of show?.failovers ?? [])
+      say(
+        `  failover ${f.slot}: ${f.from} → ${f.to} by ${f.by}, recovered ${f.recoverMs ?? '?'} ms after the first unanswered probe${f.detectMs === null ? '' : ` (${f.detectMs} ms of it confirming the failure)`}`,
+      );
+    for (const c of show?.programCuts ?? [])
+      say(
+        `  program ${c.switcher}: ${c.cut ? `cut ${c.from} → ${c.to}` : `left on another source (${c.to} ready on preview if it held ${c.from})`}, ${c.sinceFailoverMs} ms after the failover began`,
+      );
+    for (const sl of show?.slots ?? [])
+      if (sl.downMs + sl.degradedMs > 0) say(`  ${sl.slot}: down ${sl.downMs} ms, degraded ${sl.degradedMs} ms`);
+    say(
+      `  technical failure rate ${((report.technicalFailureRate ?? 0) * 100).toFixed(3)}%: ${report.downOnAirMs} ms with a slot down in ${(report.onAirMs / 1000).toFixed(1)} s on air (the 1% target is judged over a studio's hours of shows)`,
+    );
+    summary.ok =
+      summary.activatedDevice === BACKUP &&
+      summary.primaryAvailableAfterRepair &&
+      (!hardware || (summary.tallies?.join() === 'cam-2' && summary.program === 'Cam 2'));
   });
 }
 
@@ -142,7 +202,13 @@ export async function runScenario(studio: Studio, scenario: Scenario, say: (line
  * Runs a scenario's steps with its events narrated as they happen (`describe` picks and words them,
  * timed from the start); a step that fails ends the scenario with its reason in the summary.
  */
-export async function narrated(studio: Studio, say: (line: string) => void, describe: (e: ControllerEvent) => string | undefined, summary: DemoSummary, steps: (t0: number) => Promise<void>): Promise<DemoSummary> {
+export async function narrated(
+  studio: Studio,
+  say: (line: string) => void,
+  describe: (e: ControllerEvent) => string | undefined,
+  summary: DemoSummary,
+  steps: (t0: number) => Promise<void>,
+): Promise<DemoSummary> {
   const t0 = Date.now();
   const stopNarrating = studio.onEvent((e) => {
     const line = describe(e);
@@ -183,7 +249,9 @@ function describe(e: ControllerEvent): string | undefined {
     case 'alarm':
       return `${e.type.toUpperCase()} ${e.slot ?? ''}: ${e.reason ?? ''}`;
     case 'program.cut':
-      return e.data.cut ? `PROGRAM ${e.data.switcher}: cut ${e.data.from} → ${e.data.to} (${e.data.sinceFailoverMs} ms after the failover began)` : `program ${e.data.switcher} left on ${e.data.program}: ${e.reason ?? ''}`;
+      return e.data.cut
+        ? `PROGRAM ${e.data.switcher}: cut ${e.data.from} → ${e.data.to} (${e.data.sinceFailoverMs} ms after the failover began)`
+        : `program ${e.data.switcher} left on ${e.data.program}: ${e.reason ?? ''}`;
     case 'onair.changed':
       return e.data.onAir ? 'ON AIR: automatic failover armed' : 'off air';
     case 'preshow.started':
@@ -214,9 +282,17 @@ export function formatSummary(s: DemoSummary): string {
     `  detection          ${ms(s.detectionMs)}  (fault → device declared failed)`,
     `  failover           ${ms(s.failoverMs)}  (declared failed → backup confirmed active)`,
     `  total              ${ms(s.totalMs)}`,
-    ...(s.preshowGo !== undefined ? [`  pre-show check     ${s.preshowGo ? 'GO' : 'NO-GO'} (backup camera self-test ${s.backupSelfTest ?? '?'})`] : []),
-    ...(s.failureRate !== undefined && s.failureRate !== null ? [`  failure rate       ${(s.failureRate * 100).toFixed(3)}% of the show's on-air time`] : []),
-    ...(s.program !== undefined ? [`  program            ${s.program}${s.programCutMs === null || s.programCutMs === undefined ? '' : ` (${s.programCutMs} ms from the fault)`}`] : []),
+    ...(s.preshowGo !== undefined
+      ? [`  pre-show check     ${s.preshowGo ? 'GO' : 'NO-GO'} (backup camera self-test ${s.backupSelfTest ?? '?'})`]
+      : []),
+    ...(s.failureRate !== undefined && s.failureRate !== null
+      ? [`  failure rate       ${(s.failureRate * 100).toFixed(3)}% of the show's on-air time`]
+      : []),
+    ...(s.program !== undefined
+      ? [
+          `  program            ${s.program}${s.programCutMs === null || s.programCutMs === undefined ? '' : ` (${s.programCutMs} ms from the fault)`}`,
+        ]
+      : []),
     ...(s.streamOutageMs !== undefined ? [`  stream outage      ${ms(s.streamOutageMs)}  (ingest lost → backup encoder streaming)`] : []),
     ...(s.tallies ? [`  tally lit          ${s.tallies.join(', ') || 'none'}`] : []),
     ...(s.error ? [`  error              ${s.error}`] : []),

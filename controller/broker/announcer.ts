@@ -33,7 +33,6 @@ export interface AnnouncerDependencies {
   durable: () => Promise<boolean> | undefined;
 }
 
-
 export class Announcer {
   /**
    * Retained states not published while the lead was not proven, the newest per topic. Their writers
@@ -104,7 +103,10 @@ export class Announcer {
       bytes = encode('controllerEvents', stored);
     } catch (err) {
       this.d.counters.unpublishable += 1;
-      this.d.log.error({ topic: topic.controllerEvents(), err: errorMessage(err) }, 'refused to publish a payload that breaks the contract');
+      this.d.log.error(
+        { topic: topic.controllerEvents(), err: errorMessage(err) },
+        'refused to publish a payload that breaks the contract',
+      );
       return;
     }
     bus.publish(topic.controllerEvents(), bytes, { qos: TOPICS.controllerEvents.qos, retain: TOPICS.controllerEvents.retain });

@@ -25,13 +25,23 @@ export interface BrokerAccess {
 }
 
 const REQUEST_TOPIC = /^onair\/v1\/(?:users\/[^/]+|controller)\/requests\//;
-const describe = (who: Identity | undefined): string => (!who ? 'anonymous' : who.kind === 'agent' ? `agent ${who.id}` : who.kind === 'user' ? `user ${who.name} (${who.role})` : `controller${who.name ? ` ${who.name}` : ''}`);
+const describe = (who: Identity | undefined): string =>
+  !who
+    ? 'anonymous'
+    : who.kind === 'agent'
+      ? `agent ${who.id}`
+      : who.kind === 'user'
+        ? `user ${who.name} (${who.role})`
+        : `controller${who.name ? ` ${who.name}` : ''}`;
 /** The address a client connected from (a TCP or TLS socket); undefined for an in-process stream. */
 const sourceOf = (client: Client): string | undefined => (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress;
 /** [MQTT-3.2.2-3] CONNACK return codes: 4 bad user name or password, 5 not authorised. */
 const refusal = (message: string, returnCode: 4 | 5): Error & { returnCode: number } => Object.assign(new Error(message), { returnCode });
 
-export function accessHooks(access: BrokerAccess, log: Logger): Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> & { identityOf(client: Client): Identity | undefined } {
+export function accessHooks(
+  access: BrokerAccess,
+  log: Logger,
+): Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'> & { identityOf(client: Client): Identity | undefined } {
   const identities = new WeakMap<Client, Identity>();
   return {
     identityOf: (client) => identities.get(client),
@@ -49,7 +59,10 @@ export function accessHooks(access: BrokerAccess, log: Logger): Pick<AedesOption
         const holder = holderOf();
         const held = holder && identities.get(holder);
         if (!held) return done(null, true);
-        log.warn({ client: client.id.slice(0, 200), identity: 'anonymous', owner: describe(held), source: sourceOf(client) }, 'refused a client id that belongs to another identity');
+        log.warn(
+          { client: client.id.slice(0, 200), identity: 'anonymous', owner: describe(held), source: sourceOf(client) },
+          'refused a client id that belongs to another identity',
+        );
         return done(refusal(`client id ${client.id} is in use by a login`, 5), false);
       }
       access.login(username, password?.toString('utf8') ?? '', sourceOf(client)).then(
@@ -57,7 +70,13 @@ export function accessHooks(access: BrokerAccess, log: Logger): Pick<AedesOption
           if (result.ok && !mayUseClientId(result.identity, client.id)) {
             const holder = holderOf();
             log.warn(
-              { client: client.id.slice(0, 200), identity: describe(result.identity), owner: clientIdOwner(client.id), ...(holder ? { holder: describe(identities.get(holder)) } : {}), source: sourceOf(client) },
+              {
+                client: client.id.slice(0, 200),
+                identity: describe(result.identity),
+                owner: clientIdOwner(client.id),
+                ...(holder ? { holder: describe(identities.get(holder)) } : {}),
+                source: sourceOf(client),
+              },
               'refused a client id that belongs to another identity',
             );
             return done(refusal(`${describe(result.identity)} may not use client id ${client.id.slice(0, 200)}`, 5), false);
@@ -66,7 +85,10 @@ export function accessHooks(access: BrokerAccess, log: Logger): Pick<AedesOption
             identities.set(client, result.identity);
             return done(null, true);
           }
-          log.warn({ client: client.id, username: username.slice(0, 80), reason: result.reason, source: sourceOf(client) }, 'refused an MQTT login');
+          log.warn(
+            { client: client.id, username: username.slice(0, 80), reason: result.reason, source: sourceOf(client) },
+            'refused an MQTT login',
+          );
           done(refusal(result.reason, 4), false);
         },
         (err: Error) => done(refusal(`the login could not be checked: ${err.message}`, 5), false),
@@ -81,18 +103,34 @@ export function accessHooks(access: BrokerAccess, log: Logger): Pick<AedesOption
       // frame limit still bounds it); a retained one would be stored, so it is bounded like the rest.
       const bound = !packet.retain && REQUEST_TOPIC.test(packet.topic) ? undefined : payloadBound(packet.topic);
       if (bound !== undefined && packet.payload.length > bound) {
-        log.warn({ client: client?.id, identity: describe(who), topic: packet.topic.slice(0, 200), bytes: packet.payload.length, bound, retain: packet.retain }, 'refused a publish over its topic’s payload bound (the client is disconnected; nothing is stored)');
+        log.warn(
+          {
+            client: client?.id,
+            identity: describe(who),
+            topic: packet.topic.slice(0, 200),
+            bytes: packet.payload.length,
+            bound,
+            retain: packet.retain,
+          },
+          'refused a publish over its topic’s payload bound (the client is disconnected; nothing is stored)',
+        );
         return done(new Error(`${packet.payload.length} bytes on ${packet.topic} is over its bound of ${bound}`));
       }
       if (!who) return done(client || access.allowAnonymous ? null : new Error('not authorised'));
       if (mayPublish(who, packet.topic)) return done(null);
-      log.warn({ client: client?.id, identity: describe(who), topic: packet.topic.slice(0, 200), retain: packet.retain }, 'refused a publish the identity may not make (the client is disconnected; nothing is stored)');
+      log.warn(
+        { client: client?.id, identity: describe(who), topic: packet.topic.slice(0, 200), retain: packet.retain },
+        'refused a publish the identity may not make (the client is disconnected; nothing is stored)',
+      );
       done(new Error(`${describe(who)} may not publish on ${packet.topic}`));
     },
     authorizeSubscribe(client, subscription, done) {
       const who = identities.get(client);
       if (!who || maySubscribe(who, subscription.topic)) return done(null, subscription);
-      log.warn({ client: client.id, identity: describe(who), filter: subscription.topic.slice(0, 200) }, 'refused a subscription the identity may not make');
+      log.warn(
+        { client: client.id, identity: describe(who), filter: subscription.topic.slice(0, 200) },
+        'refused a subscription the identity may not make',
+      );
       done(null, null); // negated: SUBACK 0x80 [MQTT-3.9.3]
     },
   };

@@ -15,7 +15,11 @@ import { isLoopbackHost } from '../../lib/net/loopback.ts';
 /** What the controller's broker settings name, read from files and variables: its login on an external broker, and the embedded broker's certificate. */
 export type BrokerSecrets = BrokerClientSecrets & { server?: ServerTls };
 
-export function readControllerBrokerSecrets(config: ControllerConfig['broker'], baseDir: string, env: NodeJS.ProcessEnv = process.env): BrokerSecrets {
+export function readControllerBrokerSecrets(
+  config: ControllerConfig['broker'],
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): BrokerSecrets {
   return { ...readBrokerSecrets(config, baseDir, env), ...(config.tls ? { server: readServerTls(config.tls, baseDir) } : {}) };
 }
 
@@ -73,7 +77,12 @@ export function dialBroker(o: DialSettings): DialedBroker {
     password: o.secrets.password,
     ...(o.secrets.tls ? { tls: o.secrets.tls } : {}),
     log: o.log,
-    will: () => ({ topic: topic.controllerState(), payload: encode('controllerState', { online: false, ts: clock.now() }), qos: 1, retain: true }),
+    will: () => ({
+      topic: topic.controllerState(),
+      payload: encode('controllerState', { online: false, ts: clock.now() }),
+      qos: 1,
+      retain: true,
+    }),
   });
   let problem: string | undefined;
   // From the connect event on, not from mqtt.js's `connected` (set before it emits the event, a store flush earlier).
@@ -91,14 +100,31 @@ export function dialBroker(o: DialSettings): DialedBroker {
   };
 }
 
-export async function openBrokerLink(o: DialSettings & { login: BrokerAccess['login']; listen: (bus: Bus) => void; retry?: boolean; /** Dialled ahead by a new leader (dialBroker): used instead of a new connection. */ dialed?: DialedBroker | undefined }): Promise<BrokerLink> {
+export async function openBrokerLink(
+  o: DialSettings & {
+    login: BrokerAccess['login'];
+    listen: (bus: Bus) => void;
+    retry?: boolean;
+    /** Dialled ahead by a new leader (dialBroker): used instead of a new connection. */ dialed?: DialedBroker | undefined;
+  },
+): Promise<BrokerLink> {
   const { config, log } = o;
   if (config.embedded) {
     const loopback = isLoopbackHost(config.host);
     const allowAnonymous = config.allowAnonymous ?? loopback;
-    if (allowAnonymous && !loopback) log.warn({ host: config.host }, 'broker.allowAnonymous is on for a network listener: anyone on the network can connect, fake a failure and command gear');
+    if (allowAnonymous && !loopback)
+      log.warn(
+        { host: config.host },
+        'broker.allowAnonymous is on for a network listener: anyone on the network can connect, fake a failure and command gear',
+      );
     if (config.tls && !o.secrets.server) throw new Error('broker.tls is set but its certificate was not read');
-    const broker = await startEmbeddedBroker({ port: config.port, host: config.host, log, access: { login: o.login, allowAnonymous }, ...(o.secrets.server ? { tls: o.secrets.server } : {}) });
+    const broker = await startEmbeddedBroker({
+      port: config.port,
+      host: config.host,
+      log,
+      access: { login: o.login, allowAnonymous },
+      ...(o.secrets.server ? { tls: o.secrets.server } : {}),
+    });
     const bus = broker.bus(log);
     o.listen(bus);
     return { bus, url: broker.url, broker, problem: () => undefined };
@@ -116,7 +142,11 @@ export async function openBrokerLink(o: DialSettings & { login: BrokerAccess['lo
   }
   // Said once, at the moment a waiting start would have failed; mqtt.js keeps trying meanwhile.
   const late = setTimeout(() => {
-    if (!client.connected) log.warn({ url: config.url, problem }, `no answer from the MQTT broker within ${FIRST_CONNECT_MS} ms: still trying with backoff; /readyz answers 503 until it does`);
+    if (!client.connected)
+      log.warn(
+        { url: config.url, problem },
+        `no answer from the MQTT broker within ${FIRST_CONNECT_MS} ms: still trying with backoff; /readyz answers 503 until it does`,
+      );
   }, FIRST_CONNECT_MS);
   late.unref(); // a controller stopped before its broker answered exits at once
   client.once('connect', () => (clearTimeout(late), log.info({ url: config.url }, 'connected to the MQTT broker')));

@@ -44,7 +44,9 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
     // Retained messages indexed by topic: an agent's exact subscriptions cost O(1), not a scan.
     persistence: indexedRetainedPersistence(),
     // aedes takes replaceable hooks as options: logins and per-identity topic rules.
-    ...(hooks ? { authenticate: hooks.authenticate, authorizePublish: hooks.authorizePublish, authorizeSubscribe: hooks.authorizeSubscribe } : {}),
+    ...(hooks
+      ? { authenticate: hooks.authenticate, authorizePublish: hooks.authorizePublish, authorizeSubscribe: hooks.authorizeSubscribe }
+      : {}),
   });
   const publishOrder = orderPublishes(broker, settings.log);
   // NODELAY (Nagle + delayed ACK would add ~40 ms to every QoS 1 exchange), with writes batched per tick.
@@ -58,9 +60,20 @@ export async function startEmbeddedBroker(settings: EmbeddedBrokerSettings): Pro
   const secure = settings.tls;
   // TLS 1.2 at least; with a client CA, a client without a certificate it signed fails the handshake and never reaches MQTT.
   const server = secure
-    ? tls.createServer({ cert: secure.cert, key: secure.key, minVersion: 'TLSv1.2', ...(secure.ca ? { ca: secure.ca, requestCert: true, rejectUnauthorized: true } : {}) }, serve)
+    ? tls.createServer(
+        {
+          cert: secure.cert,
+          key: secure.key,
+          minVersion: 'TLSv1.2',
+          ...(secure.ca ? { ca: secure.ca, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        serve,
+      )
     : net.createServer(serve);
-  if (secure) server.on('tlsClientError', (err, socket) => settings.log.warn({ peer: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message }, 'refused a TLS client'));
+  if (secure)
+    server.on('tlsClientError', (err, socket) =>
+      settings.log.warn({ peer: `${socket.remoteAddress}:${socket.remotePort}`, err: err.message }, 'refused a TLS client'),
+    );
   broker.on('clientError', (client, err) => settings.log.debug({ client: client.id, err: err.message }, 'mqtt client error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

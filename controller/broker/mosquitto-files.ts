@@ -28,7 +28,11 @@ export interface MosquittoFiles {
 }
 
 const identityOf = (login: Login): Identity =>
-  login.kind === 'agent' ? { kind: 'agent', id: login.name } : login.kind === 'controller' ? { kind: 'controller', name: login.name } : { kind: 'user', name: login.name, role: login.role ?? 'viewer' };
+  login.kind === 'agent'
+    ? { kind: 'agent', id: login.name }
+    : login.kind === 'controller'
+      ? { kind: 'controller', name: login.name }
+      : { kind: 'user', name: login.name, role: login.role ?? 'viewer' };
 
 /** The listener OnAir's clients use: `use_username_as_clientid` is a listener option, so it follows this listener's line. */
 export interface MosquittoListener {
@@ -41,11 +45,16 @@ export function parseListener(text: string): MosquittoListener | undefined {
   if (text === 'none') return undefined;
   const match = /^(?:(.+):)?(\d{1,5})$/.exec(text);
   const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65535) throw new Error(`--listener "${text}": give [address:]port (for example 1883 or 127.0.0.1:1883), or none`);
+  if (!match || port < 1 || port > 65535)
+    throw new Error(`--listener "${text}": give [address:]port (for example 1883 or 127.0.0.1:1883), or none`);
   return { port, ...(match[1] ? { address: match[1] } : {}) };
 }
 
-export function mosquittoFiles(given: readonly Login[], paths: { passwd: string; acl: string }, listener?: MosquittoListener): MosquittoFiles {
+export function mosquittoFiles(
+  given: readonly Login[],
+  paths: { passwd: string; acl: string },
+  listener?: MosquittoListener,
+): MosquittoFiles {
   // Each controller login twice: its leader session and its standby session (same credential).
   const logins = given.flatMap((l) => (l.kind === 'controller' ? [l, { ...l, username: `${l.username}${STANDBY_LOGIN_SUFFIX}` }] : [l]));
   const passwd = logins.map((l) => `${l.username}:${l.hash}\n`).join('');
@@ -78,7 +87,10 @@ export function mosquittoFiles(given: readonly Login[], paths: { passwd: string;
     // listener OnAir's clients use needs it.
     ...(listener
       ? [`listener ${listener.port}${listener.address ? ` ${listener.address}` : ''}`, 'use_username_as_clientid true']
-      : ['# Add under each of your listener lines OnAir clients use (it applies to the listener above it):', '#   use_username_as_clientid true']),
+      : [
+          '# Add under each of your listener lines OnAir clients use (it applies to the listener above it):',
+          '#   use_username_as_clientid true',
+        ]),
     '',
   ].join('\n');
   return { passwd, acl, conf };
@@ -89,7 +101,9 @@ export const MOSQUITTO_USER = 'mosquitto';
 
 /** uid and primary gid of a system user, from /etc/passwd; undefined if there is none. */
 export function systemUser(name: string, passwdFile = '/etc/passwd'): { uid: number; gid: number } | undefined {
-  const line = readFileSync(passwdFile, 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  const line = readFileSync(passwdFile, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`));
   const [, , uid, gid] = line?.split(':') ?? [];
   return uid !== undefined && gid !== undefined ? { uid: Number(uid), gid: Number(gid) } : undefined;
 }
@@ -101,7 +115,11 @@ export function systemUser(name: string, passwdFile = '/etc/passwd'): { uid: num
  * 2.0.16 on); otherwise they stay ours and `chown` says what a root must run. onair.conf is read as
  * root, before the broker drops privileges: 0644.
  */
-export function writeMosquittoFiles(out: string, files: MosquittoFiles, o: { brokerUser?: string; isRoot?: boolean; passwdFile?: string } = {}): { owner?: string; chown?: string } {
+export function writeMosquittoFiles(
+  out: string,
+  files: MosquittoFiles,
+  o: { brokerUser?: string; isRoot?: boolean; passwdFile?: string } = {},
+): { owner?: string; chown?: string } {
   const user = o.brokerUser ?? MOSQUITTO_USER;
   const ids = systemUser(user, o.passwdFile);
   const asRoot = o.isRoot ?? process.getuid?.() === 0;

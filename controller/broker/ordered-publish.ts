@@ -79,7 +79,11 @@ export function orderPublishes(broker: Aedes, log: Logger): PublishOrder {
     if (counter <= lastCounter) {
       order.overtaken += 1;
       // The first, then one line per thousand: a broken order would otherwise log every message.
-      if (order.overtaken % 1_000 === 1) log.warn({ topic: packet.topic, counter, after: lastCounter, overtaken: order.overtaken }, 'an MQTT message was emitted after a newer one: clients that got the newer one will not get it');
+      if (order.overtaken % 1_000 === 1)
+        log.warn(
+          { topic: packet.topic, counter, after: lastCounter, overtaken: order.overtaken },
+          'an MQTT message was emitted after a newer one: clients that got the newer one will not get it',
+        );
     }
     lastCounter = Math.max(lastCounter, counter);
     // Only one publish is in flight, so this emit is its. Its completion may run inside `emit` and
@@ -90,7 +94,11 @@ export function orderPublishes(broker: Aedes, log: Logger): PublishOrder {
     return result;
   };
 
-  (broker as unknown as { publish: (packet: PublishPacket, client: Client | Done | null, done?: Done) => void }).publish = (packet, client, done) => {
+  (broker as unknown as { publish: (packet: PublishPacket, client: Client | Done | null, done?: Done) => void }).publish = (
+    packet,
+    client,
+    done,
+  ) => {
     const callback = typeof client === 'function' ? client : done;
     queue.push({ packet, client: typeof client === 'function' ? null : client, done: callback });
     drain();

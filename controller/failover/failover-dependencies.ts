@@ -12,7 +12,6 @@ import type { FleetView } from '../fleet/fleet.ts';
 /** What the engine and the program path record: events about a slot, dated on the engine's clock (one transition, one reading). */
 export type FailoverEvent = NewEvent & { slot: string };
 
-
 /**
  * What the engine asks of the program path (failover/program-path.ts): declared here, by the consumer, so
  * the engine and the program path do not import each other.

@@ -10,7 +10,15 @@
  * while a member's agent is unheard since and not declared lost either: such a slot is unknown, not down.
  */
 import { errorMessage } from '../../lib/timeout.ts';
-import type { CommandResult, DeviceRef, DeviceStatus, FailoverData, LocalDecision, SlotCondition, SlotState } from '../../protocols/schemas.ts';
+import type {
+  CommandResult,
+  DeviceRef,
+  DeviceStatus,
+  FailoverData,
+  LocalDecision,
+  SlotCondition,
+  SlotState,
+} from '../../protocols/schemas.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
 import { canGoLive, isDown, rankCandidates } from '../../protocols/failover-rule.ts';
 import { slotState } from './slot-state.ts';
@@ -39,7 +47,6 @@ interface SlotRuntime {
   awaiting?: string;
 }
 
-
 export class FailoverEngine {
   private readonly slots = new Map<string, SlotRuntime>();
   private readonly slotsByDevice = new Map<string, SlotRuntime[]>();
@@ -54,7 +61,11 @@ export class FailoverEngine {
   /** Local decisions already handled (agent/id). */
   private readonly adopted = new Set<string>();
 
-  constructor(private readonly d: FailoverDependencies, definitions: SlotDefinition[], restoredActive: ReadonlyMap<string, DeviceRef | null> = new Map()) {
+  constructor(
+    private readonly d: FailoverDependencies,
+    definitions: SlotDefinition[],
+    restoredActive: ReadonlyMap<string, DeviceRef | null> = new Map(),
+  ) {
     this.lamps = new TallyLamps({ tally: d.tally, onProgram: (def, member) => d.program?.showsOnProgram(def, member) });
     for (const def of definitions) this.install(def, restoredActive.get(def.id));
   }
@@ -76,7 +87,8 @@ export class FailoverEngine {
 
   /** On air and seeing the fleet: the program must not show a member that failed (see ProgramPath.reconcile). */
   private reconcileProgram(slot: SlotRuntime): void {
-    if (this.d.fleet() === 'settled' && this.armed(slot) && slot.active && !slot.deciding && slot.def.program?.length) this.d.program?.reconcile(slot.def, slot.active, (m) => isDown(this.d.status(m)));
+    if (this.d.fleet() === 'settled' && this.armed(slot) && slot.active && !slot.deciding && slot.def.program?.length)
+      this.d.program?.reconcile(slot.def, slot.active, (m) => isDown(this.d.status(m)));
   }
 
   /**
@@ -119,7 +131,16 @@ export class FailoverEngine {
     slot.active = to;
     slot.reason = undefined;
     this.d.saveActive(slot.def.id, to);
-    this.d.record({ type: 'failover.succeeded', slot: slot.def.id, agent: to.agent, device: to.device, by, reason, data: { from: refName(from), to: refName(to), durationMs: 0, attempts: [] }, ts: this.d.clock.now() });
+    this.d.record({
+      type: 'failover.succeeded',
+      slot: slot.def.id,
+      agent: to.agent,
+      device: to.device,
+      by,
+      reason,
+      data: { from: refName(from), to: refName(to), durationMs: 0, attempts: [] },
+      ts: this.d.clock.now(),
+    });
     this.publish(slot);
     this.syncLamps(slot, by);
     if (this.armed(slot)) this.reactToActive(slot); // the adopted member may have failed since
@@ -127,7 +148,10 @@ export class FailoverEngine {
 
   /** An agent was heard live again: its lamps are told again, and a slot with nothing live may have a member now. */
   onAgentReachable(agent: string): void {
-    this.lamps.resend(agent, [...this.slots.values()].map((s) => s.def));
+    this.lamps.resend(
+      agent,
+      [...this.slots.values()].map((s) => s.def),
+    );
     for (const slot of this.slots.values()) {
       if ([slot.def.primary, ...slot.def.backups].some((m) => m.agent === agent)) this.reactToActive(slot);
     }
@@ -266,13 +290,17 @@ export class FailoverEngine {
     const slot = this.slots.get(slotId);
     if (!slot) throw new FailoverRefused(`no slot "${slotId}"; slots: ${[...this.slots.keys()].join(', ') || 'none'}`);
     if (this.halted) throw new FailoverRefused('the controller is stopping');
-    if (this.d.fleet() === 'blind') throw new FailoverRefused('the controller cannot reach the broker, so no command can reach an agent; try again when it is back');
+    if (this.d.fleet() === 'blind')
+      throw new FailoverRefused('the controller cannot reach the broker, so no command can reach an agent; try again when it is back');
     if (slot.deciding) throw new FailoverRefused(`slot ${slotId} is already failing over; try again when it has finished`);
     let candidates: DeviceRef[];
     if (to) {
       const target = resolveMember(slot.def, to);
       if (sameRef(target, slot.active)) throw new FailoverRefused(`${refName(target)} is already active in ${slotId}`);
-      if (!this.d.reachable(target)) throw new FailoverRefused(`agent ${target.agent} has not been heard since the controller (re)connected; a command could not reach ${refName(target)} yet`);
+      if (!this.d.reachable(target))
+        throw new FailoverRefused(
+          `agent ${target.agent} has not been heard since the controller (re)connected; a command could not reach ${refName(target)} yet`,
+        );
       candidates = [target];
     } else {
       candidates = this.candidates(slot);
@@ -295,7 +323,11 @@ export class FailoverEngine {
     if (candidates.length === 0) {
       if (fleet === 'settling') return this.await(slot, `${reason}; agents are still re-announcing after the controller (re)connected`); // decided once the grace is over
       const unheard = this.unheard(slot);
-      if (unheard.length > 0) return this.await(slot, `${reason}; waiting for ${unheard.map(refName).join(', ')}: not heard since the controller (re)connected, not known down either`);
+      if (unheard.length > 0)
+        return this.await(
+          slot,
+          `${reason}; waiting for ${unheard.map(refName).join(', ')}: not heard since the controller (re)connected, not known down either`,
+        );
       slot.awaiting = undefined;
       if (slot.active !== null || slot.reason === undefined) this.markDown(slot, `${reason} and no backup is healthy`, 'controller');
       return;
@@ -317,12 +349,16 @@ export class FailoverEngine {
 
   /** Members other than the active one that a command can reach and that can go live (protocols/failover-rule.ts). */
   private candidates(slot: SlotRuntime): DeviceRef[] {
-    return rankCandidates([slot.def.primary, ...slot.def.backups], this.d.status, { exclude: (m) => sameRef(m, slot.active) || !this.d.reachable(m) });
+    return rankCandidates([slot.def.primary, ...slot.def.backups], this.d.status, {
+      exclude: (m) => sameRef(m, slot.active) || !this.d.reachable(m),
+    });
   }
 
   /** Members whose agent has not been heard since the (re)connect and that are not known down: their state is unknown. */
   private unheard(slot: SlotRuntime): DeviceRef[] {
-    return [slot.def.primary, ...slot.def.backups].filter((m) => !sameRef(m, slot.active) && !this.d.reachable(m) && !isDown(this.d.status(m)));
+    return [slot.def.primary, ...slot.def.backups].filter(
+      (m) => !sameRef(m, slot.active) && !this.d.reachable(m) && !isDown(this.d.status(m)),
+    );
   }
 
   private decide(slot: SlotRuntime, candidates: DeviceRef[], reason: string, by: string): Promise<FailoverData | undefined> {
@@ -337,16 +373,27 @@ export class FailoverEngine {
     slot.deciding = true;
     const started = this.d.clock.now();
     const from = slot.active;
-    this.d.record({ type: 'failover.started', slot: slot.def.id, by, reason, data: { from: refName(from), candidates: candidates.map(refName) }, ts: started });
+    this.d.record({
+      type: 'failover.started',
+      slot: slot.def.id,
+      by,
+      reason,
+      data: { from: refName(from), candidates: candidates.map(refName) },
+      ts: started,
+    });
     this.publish(slot, false, started);
     let outcome: FailoverData | undefined;
     const attempts: string[] = [];
     try {
       for (const candidate of candidates) {
         const params = { ...slot.def.params, ...slot.def.memberParams?.[refName(candidate)] };
-        const result = await this.d.activate(candidate, params, by, this.d.activateTimeoutMs).catch(
-          (err: unknown): CommandResult => ({ id: '-', device: candidate.device, status: 'failed', error: errorMessage(err), ts: this.d.clock.now() }),
-        );
+        const result = await this.d.activate(candidate, params, by, this.d.activateTimeoutMs).catch((err: unknown): CommandResult => ({
+          id: '-',
+          device: candidate.device,
+          status: 'failed',
+          error: errorMessage(err),
+          ts: this.d.clock.now(),
+        }));
         if (this.halted && result.status !== 'succeeded') {
           // Stopping: hand the slot back as it was (the next start looks at it again), no verdict recorded.
           this.d.log.warn({ slot: slot.def.id, from: refName(from) }, 'failover abandoned: the controller is stopping');
@@ -359,11 +406,23 @@ export class FailoverEngine {
           const confirmedAt = this.d.clock.now();
           const durationMs = confirmedAt - started;
           outcome = { slot: slot.def.id, from, to: candidate, durationMs };
-          this.d.record({ type: 'failover.succeeded', slot: slot.def.id, agent: candidate.agent, device: candidate.device, by, reason, data: { from: refName(from), to: refName(candidate), durationMs, attempts }, ts: confirmedAt });
+          this.d.record({
+            type: 'failover.succeeded',
+            slot: slot.def.id,
+            agent: candidate.agent,
+            device: candidate.device,
+            by,
+            reason,
+            data: { from: refName(from), to: refName(candidate), durationMs, attempts },
+            ts: confirmedAt,
+          });
           // The slot is back the moment the backup confirmed, not after the bookkeeping below.
           slot.deciding = false;
           this.publish(slot, false, confirmedAt);
-          this.d.log.info({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by }, 'failover succeeded');
+          this.d.log.info(
+            { slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by },
+            'failover succeeded',
+          );
           if (this.armed(slot)) this.d.program?.follow(slot.def, from, candidate, by, started);
           // Back from down: nothing to replace, but the program must not stay on a member that failed meanwhile.
           if (from === null) this.reconcileProgram(slot);
@@ -373,9 +432,19 @@ export class FailoverEngine {
           return outcome;
         }
         attempts.push(`${refName(candidate)}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
-        this.d.log.warn({ slot: slot.def.id, agent: candidate.agent, device: candidate.device, status: result.status, err: result.error }, 'backup did not activate; trying the next');
+        this.d.log.warn(
+          { slot: slot.def.id, agent: candidate.agent, device: candidate.device, status: result.status, err: result.error },
+          'backup did not activate; trying the next',
+        );
       }
-      this.d.record({ type: 'failover.failed', slot: slot.def.id, by, reason, data: { from: refName(from), attempts }, ts: this.d.clock.now() });
+      this.d.record({
+        type: 'failover.failed',
+        slot: slot.def.id,
+        by,
+        reason,
+        data: { from: refName(from), attempts },
+        ts: this.d.clock.now(),
+      });
       slot.reason = `no device confirmed activate: ${attempts.join('; ')}`;
       if (from === null || isDown(this.d.status(from))) this.markDown(slot, slot.reason, by);
       return undefined;
@@ -393,7 +462,14 @@ export class FailoverEngine {
     this.d.saveActive(slot.def.id, null);
     const at = this.d.clock.now();
     this.d.record({ type: 'slot.down', slot: slot.def.id, by, reason, data: {}, ts: at });
-    this.d.record({ type: 'alarm', slot: slot.def.id, by, reason: `slot ${slot.def.id} is DOWN: ${reason}`, data: { severity: 'critical' }, ts: at });
+    this.d.record({
+      type: 'alarm',
+      slot: slot.def.id,
+      by,
+      reason: `slot ${slot.def.id} is DOWN: ${reason}`,
+      data: { severity: 'critical' },
+      ts: at,
+    });
     this.d.log.error({ slot: slot.def.id, reason }, 'slot is down: nothing healthy to put on air');
     this.publish(slot);
     this.syncLamps(slot, by);
@@ -408,7 +484,13 @@ export class FailoverEngine {
   private publish(slot: SlotRuntime, force = false, at = this.d.clock.now()): void {
     const state = slotState({ ...slot, onAir: this.armed(slot), status: this.d.status, at });
     if (state.state !== slot.lastCondition) {
-      this.d.record({ type: 'slot.state', slot: slot.def.id, ...(slot.reason ? { reason: slot.reason } : {}), data: { from: slot.lastCondition ?? 'none', to: state.state, active: refName(slot.active) }, ts: at });
+      this.d.record({
+        type: 'slot.state',
+        slot: slot.def.id,
+        ...(slot.reason ? { reason: slot.reason } : {}),
+        data: { from: slot.lastCondition ?? 'none', to: state.state, active: refName(slot.active) },
+        ts: at,
+      });
       slot.lastCondition = state.state;
     }
     const key = JSON.stringify({ ...state, ts: 0 });

@@ -45,7 +45,8 @@ interface OnProgram {
 function onProgramOf(health: DeviceHealth): OnProgram | undefined {
   if (health.status === 'offline') return undefined;
   const m = health.metrics;
-  if (typeof m.programScene === 'string') return { sources: new Set([`scene:${m.programScene}`]), main: `scene:${m.programScene}`, key: `scene:${m.programScene}` };
+  if (typeof m.programScene === 'string')
+    return { sources: new Set([`scene:${m.programScene}`]), main: `scene:${m.programScene}`, key: `scene:${m.programScene}` };
   if (typeof m.programInput !== 'number') return undefined;
   const sources = new Set([formatProgramSource({ kind: 'input', me: 1, input: m.programInput })]);
   for (const [key, value] of Object.entries(m)) {
@@ -81,7 +82,7 @@ export class ProgramPath implements ProgramSwitch {
     const key = deviceKey(agent, device);
     const now = onProgramOf(health);
     const before = this.programs.get(key);
-    if (now) this.programs.set(key, now), this.lastMain.set(key, now.main);
+    if (now) (this.programs.set(key, now), this.lastMain.set(key, now.main));
     else this.programs.delete(key);
     if (before?.key !== now?.key) this.d.onProgramChanged({ agent, device }, !before && !!now);
   }
@@ -99,7 +100,11 @@ export class ProgramPath implements ProgramSwitch {
   /** Each switcher known: what its program shows now, and the last take made on it. */
   summary(): NonNullable<StatusData['program']> {
     const switchers = new Set([...this.lastMain.keys(), ...this.lastCuts.keys()]);
-    return [...switchers].sort().map((s) => ({ switcher: s, onProgram: this.programs.get(s)?.main ?? null, ...(this.lastCuts.has(s) ? { lastCut: this.lastCuts.get(s)! } : {}) }));
+    return [...switchers].sort().map((s) => ({
+      switcher: s,
+      onProgram: this.programs.get(s)?.main ?? null,
+      ...(this.lastCuts.has(s) ? { lastCut: this.lastCuts.get(s)! } : {}),
+    }));
   }
 
   /** Where a member appears on the program, if the slot says. */
@@ -118,7 +123,17 @@ export class ProgramPath implements ProgramSwitch {
     if (was && next) return this.run(this.take(def, was, next, by, decidedAt));
     // A program switcher replaced by its backup: the backup takes what the failed one had on program.
     const program = this.lastMain.get(refName(from));
-    if (program && !was && !next) this.run(this.take(def, { member: from, switcher: to, source: program }, { member: to, switcher: to, source: program }, by, decidedAt, false));
+    if (program && !was && !next)
+      this.run(
+        this.take(
+          def,
+          { member: from, switcher: to, source: program },
+          { member: to, switcher: to, source: program },
+          by,
+          decidedAt,
+          false,
+        ),
+      );
   }
 
   /**
@@ -135,7 +150,10 @@ export class ProgramPath implements ProgramSwitch {
     const stale = def.program?.find((m) => !same(m.member, live) && failed(m.member) && shown.sources.has(normalised(m.source)));
     if (!stale || this.reconciling.has(def.id)) return;
     this.reconciling.add(def.id);
-    this.d.log.warn({ slot: def.id, program: stale.source, live: refName(live) }, 'the program still shows a failed member: taking the live one');
+    this.d.log.warn(
+      { slot: def.id, program: stale.source, live: refName(live) },
+      'the program still shows a failed member: taking the live one',
+    );
     this.run(this.take(def, stale, next, 'controller', this.d.clock.now()).finally(() => this.reconciling.delete(def.id)));
   }
 
@@ -153,12 +171,27 @@ export class ProgramPath implements ProgramSwitch {
     const { clock, record } = this.d;
     const base = { type: 'stream.changed' as const, slot, by };
     if (!active) return record({ ...base, ts: clock.now(), reason: `stream slot ${slot} has no live encoder`, data: { on, ok: false } });
-    const result = await this.d.command(active, on ? 'start-stream' : 'stop-stream', {}, by).catch(
-      (err: Error): CommandResult => ({ id: '-', device: active.device, status: 'failed', error: err.message, ts: clock.now() }),
-    );
+    const result = await this.d
+      .command(active, on ? 'start-stream' : 'stop-stream', {}, by)
+      .catch((err: Error): CommandResult => ({ id: '-', device: active.device, status: 'failed', error: err.message, ts: clock.now() }));
     const ok = result.status === 'succeeded';
-    record({ ...base, agent: active.agent, device: active.device, ts: clock.now(), ...(ok ? {} : { reason: result.error ?? result.status }), data: { on, ok } });
-    if (!ok && on) record({ type: 'alarm', slot, by, ts: clock.now(), reason: `the stream of ${slot} did not start on ${refName(active)}: ${result.error ?? result.status}`, data: { severity: 'critical' } });
+    record({
+      ...base,
+      agent: active.agent,
+      device: active.device,
+      ts: clock.now(),
+      ...(ok ? {} : { reason: result.error ?? result.status }),
+      data: { on, ok },
+    });
+    if (!ok && on)
+      record({
+        type: 'alarm',
+        slot,
+        by,
+        ts: clock.now(),
+        reason: `the stream of ${slot} did not start on ${refName(active)}: ${result.error ?? result.status}`,
+        data: { severity: 'critical' },
+      });
   }
 
   /** Resolves when every take in flight has ended (for an orderly stop). */
@@ -167,7 +200,14 @@ export class ProgramPath implements ProgramSwitch {
   }
 
   /** `onlyIfShowing`: take only while program shows `was` (a member's failover); false: take in any case (a new switcher). */
-  private async take(def: SlotDefinition, was: ProgramMapping, next: ProgramMapping, by: string, decidedAt: number, onlyIfShowing = true): Promise<void> {
+  private async take(
+    def: SlotDefinition,
+    was: ProgramMapping,
+    next: ProgramMapping,
+    by: string,
+    decidedAt: number,
+    onlyIfShowing = true,
+  ): Promise<void> {
     const { clock, log, record } = this.d;
     const switcher = this.d.liveSwitcher(next.switcher);
     const sentAt = clock.now();
@@ -182,7 +222,10 @@ export class ProgramPath implements ProgramSwitch {
     if (result.status !== 'succeeded') {
       const reason = `program switcher ${refName(switcher)} did not take ${next.source} for ${refName(next.member)}: ${result.error ?? result.status}`;
       record({ ...base, type: 'alarm', reason, data: { severity: 'critical' } });
-      log.error({ slot: def.id, switcher: refName(switcher), to: next.source, err: result.error ?? result.status }, 'program cut failed: the program may still show the failed source');
+      log.error(
+        { slot: def.id, switcher: refName(switcher), to: next.source, err: result.error ?? result.status },
+        'program cut failed: the program may still show the failed source',
+      );
       return;
     }
     const data = result.data ?? {};
@@ -191,9 +234,23 @@ export class ProgramPath implements ProgramSwitch {
     record({
       ...base,
       type: 'program.cut',
-      reason: cut ? `program showed ${was.source} (${refName(was.member)})` : `program showed ${String(data.program ?? 'another source')}: not cut`,
-      data: { switcher: refName(switcher), from: was.source, to: next.source, cut, program: String(data.program ?? ''), ...(data.previewMoved === true ? { previewMoved: true } : {}), commandMs: at - sentAt, sinceFailoverMs: at - decidedAt },
+      reason: cut
+        ? `program showed ${was.source} (${refName(was.member)})`
+        : `program showed ${String(data.program ?? 'another source')}: not cut`,
+      data: {
+        switcher: refName(switcher),
+        from: was.source,
+        to: next.source,
+        cut,
+        program: String(data.program ?? ''),
+        ...(data.previewMoved === true ? { previewMoved: true } : {}),
+        commandMs: at - sentAt,
+        sinceFailoverMs: at - decidedAt,
+      },
     });
-    log.info({ slot: def.id, switcher: refName(switcher), from: was.source, to: next.source, cut, sinceFailoverMs: at - decidedAt }, cut ? 'program cut to the backup' : 'program left as it was: the director is on another source');
+    log.info(
+      { slot: def.id, switcher: refName(switcher), from: was.source, to: next.source, cut, sinceFailoverMs: at - decidedAt },
+      cut ? 'program cut to the backup' : 'program left as it was: the director is on another source',
+    );
   }
 }

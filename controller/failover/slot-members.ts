@@ -13,6 +13,7 @@ export function resolveMember(def: SlotDefinition, name: string): DeviceRef {
   const members = [def.primary, ...def.backups];
   const matches = members.filter((m) => refName(m) === name || m.device === name);
   if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) throw new FailoverRefused(`"${name}" is ambiguous in ${def.id}; use agent/device: ${matches.map(refName).join(', ')}`);
+  if (matches.length > 1)
+    throw new FailoverRefused(`"${name}" is ambiguous in ${def.id}; use agent/device: ${matches.map(refName).join(', ')}`);
   throw new FailoverRefused(`"${name}" is not a member of ${def.id}; members: ${members.map(refName).join(', ')}`);
 }

@@ -56,12 +56,25 @@ export class StreamWatch {
       current.add(show.id);
       if (this.watches.has(show.id)) continue;
       const before = this.d.resumed(show.id);
-      this.watches.set(show.id, { show: show.id, slot: show.stream, condition: before?.condition ?? 'starting', framesDropped: before?.framesDropped ?? 0, counters: new Map(), resumed: before !== undefined });
+      this.watches.set(show.id, {
+        show: show.id,
+        slot: show.stream,
+        condition: before?.condition ?? 'starting',
+        framesDropped: before?.framesDropped ?? 0,
+        counters: new Map(),
+        resumed: before !== undefined,
+      });
     }
     for (const [id, w] of this.watches) {
       if (current.has(id)) continue;
       this.watches.delete(id);
-      this.d.record({ type: 'stream.state', ts: this.d.clock.now(), slot: w.slot, reason: `show ${id} ended`, data: { show: id, condition: 'ended', from: w.condition, framesDropped: w.framesDropped } });
+      this.d.record({
+        type: 'stream.state',
+        ts: this.d.clock.now(),
+        slot: w.slot,
+        reason: `show ${id} ended`,
+        data: { show: id, condition: 'ended', from: w.condition, framesDropped: w.framesDropped },
+      });
     }
   }
 

@@ -84,8 +84,14 @@ export class Catalog {
     }
     const sameProblems = JSON.stringify(previous?.problems) === JSON.stringify(report.problems);
     if (previous?.version === report.version && sameProblems) return; // a repeat after a reconnect
-    this.d.record({ type: 'config.applied', ts: this.d.clock.now(), agent, data: { version: report.version, running: report.running.length, problems: report.problems } });
-    for (const p of report.problems) this.d.log.warn({ agent, device: p.device, configVersion: report.version, err: p.error }, 'agent refused a registered device');
+    this.d.record({
+      type: 'config.applied',
+      ts: this.d.clock.now(),
+      agent,
+      data: { version: report.version, running: report.running.length, problems: report.problems },
+    });
+    for (const p of report.problems)
+      this.d.log.warn({ agent, device: p.device, configVersion: report.version, err: p.error }, 'agent refused a registered device');
   }
 
   addProfile(p: OperationParams<'profile.add'>, by: string): OperationData<'profile.add'> {
@@ -93,17 +99,36 @@ export class Catalog {
     try {
       parseProfile(JSON.stringify(p.profile, null, 2), `profile ${p.profile.profile}`);
     } catch (err) {
-      if (err instanceof ConfigError) throw new Error(`profile ${p.profile.profile} v${p.profile.version} is not valid for its driver:\n  ${err.problems.map((x) => `${x.path}: ${x.message}${x.hint ? ` (${x.hint})` : ''}`).join('\n  ')}`, { cause: err });
+      if (err instanceof ConfigError)
+        throw new Error(
+          `profile ${p.profile.profile} v${p.profile.version} is not valid for its driver:\n  ${err.problems.map((x) => `${x.path}: ${x.message}${x.hint ? ` (${x.hint})` : ''}`).join('\n  ')}`,
+          { cause: err },
+        );
       throw err;
     }
     const created = this.d.store.addProfile(p.profile, this.d.clock.now(), by);
-    if (created) this.d.record({ type: 'profile.added', ts: this.d.clock.now(), by, data: { profile: p.profile.profile, version: p.profile.version } });
+    if (created)
+      this.d.record({
+        type: 'profile.added',
+        ts: this.d.clock.now(),
+        by,
+        data: { profile: p.profile.profile, version: p.profile.version },
+      });
     return { profile: p.profile.profile, version: p.profile.version, created };
   }
 
   listProfiles(): OperationData<'profile.list'> {
     return {
-      profiles: this.d.store.profiles().map(({ profile: p, addedAt, addedBy }) => ({ profile: p.profile, version: p.version, manufacturer: p.manufacturer, model: p.model, kind: p.kind, driver: p.driver, addedAt, addedBy })),
+      profiles: this.d.store.profiles().map(({ profile: p, addedAt, addedBy }) => ({
+        profile: p.profile,
+        version: p.version,
+        manufacturer: p.manufacturer,
+        model: p.model,
+        kind: p.kind,
+        driver: p.driver,
+        addedAt,
+        addedBy,
+      })),
     };
   }
 
@@ -126,13 +151,25 @@ export class Catalog {
     const created = this.d.store.saveRegistration(r, this.d.clock.now());
     this.retiring.delete(key(r.agent, r.device)); // registered again before its agent confirmed the removal
     const configVersion = this.publishAgent(r.agent);
-    this.d.record({ type: 'device.added', ts: this.d.clock.now(), agent: r.agent, device: r.device, by, data: { profile: r.profile, version: r.profileVersion, changed: !created, configVersion } });
+    this.d.record({
+      type: 'device.added',
+      ts: this.d.clock.now(),
+      agent: r.agent,
+      device: r.device,
+      by,
+      data: { profile: r.profile, version: r.profileVersion, changed: !created, configVersion },
+    });
     return { agent: r.agent, device: r.device, created, configVersion, ...(raised ? { notes: [raised] } : {}) };
   }
 
   listDevices(p: OperationParams<'device.list'>): OperationData<'device.list'> {
     const versions = this.d.store.configVersions();
-    return { devices: this.d.store.registrations(p.agent).filter((r) => !p.studio || r.studio === p.studio).map((r) => this.describe(r, versions)) };
+    return {
+      devices: this.d.store
+        .registrations(p.agent)
+        .filter((r) => !p.studio || r.studio === p.studio)
+        .map((r) => this.describe(r, versions)),
+    };
   }
 
   /** Every registered device with its profile, read once: what maintenance schedules and due items look at. */
@@ -156,14 +193,26 @@ export class Catalog {
     const ref = { agent: p.agent, device: p.device };
     if (!this.d.store.registration(p.agent, p.device)) throw new Error(`no registered device ${refName(ref)}`);
     const slots = this.d.slots.slotsOf(ref);
-    if (slots.length > 0) throw new Error(`${refName(ref)} is in slot ${slots.join(', ')}; take it out of the slot first (onair slot add to redefine, or onair slot remove)`);
+    if (slots.length > 0)
+      throw new Error(
+        `${refName(ref)} is in slot ${slots.join(', ')}; take it out of the slot first (onair slot add to redefine, or onair slot remove)`,
+      );
     const watched = this.d.store.registrations().filter((r) => Object.values(r.helpers ?? {}).includes(refName(ref)));
-    if (watched.length > 0) throw new Error(`${refName(ref)} is the helper of ${watched.map((r) => refName(r)).join(', ')}; change their --helper first`);
+    if (watched.length > 0)
+      throw new Error(`${refName(ref)} is the helper of ${watched.map((r) => refName(r)).join(', ')}; change their --helper first`);
     this.d.store.removeRegistration(p.agent, p.device);
     const configVersion = this.publishAgent(p.agent);
     this.retiring.set(key(p.agent, p.device), { agent: p.agent, untilVersion: configVersion });
     this.d.forgetDevice(ref);
-    this.d.record({ type: 'device.removed', ts: this.d.clock.now(), agent: p.agent, device: p.device, by, ...(p.reason ? { reason: p.reason } : {}), data: { configVersion } });
+    this.d.record({
+      type: 'device.removed',
+      ts: this.d.clock.now(),
+      agent: p.agent,
+      device: p.device,
+      by,
+      ...(p.reason ? { reason: p.reason } : {}),
+      data: { configVersion },
+    });
     return { agent: p.agent, device: p.device, configVersion };
   }
 
@@ -176,7 +225,8 @@ export class Catalog {
     if (twice) throw new Error(`${twice} is named twice in slot ${p.slot}`);
     const tallies = Object.entries(p.tallies ?? {}).map(([memberName, lamp]) => {
       const member = this.resolve(memberName);
-      if (!names.includes(refName(member))) throw new Error(`tally for ${memberName}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
+      if (!names.includes(refName(member)))
+        throw new Error(`tally for ${memberName}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
       const [boardName, tally] = lamp.split('#') as [string, string];
       const board = this.resolve(boardName);
       this.checkTally(board, tally);
@@ -184,7 +234,16 @@ export class Catalog {
     });
     const program = this.programMappings(p, names);
     const memberParams = this.memberParams(p, members);
-    const slot: SlotDefinition = { id: p.slot, primary, backups, params: p.params ?? {}, ...(memberParams ? { memberParams } : {}), tallies, ...(program.length ? { program } : {}), ...(p.preshow ? { preshow: p.preshow } : {}) };
+    const slot: SlotDefinition = {
+      id: p.slot,
+      primary,
+      backups,
+      params: p.params ?? {},
+      ...(memberParams ? { memberParams } : {}),
+      tallies,
+      ...(program.length ? { program } : {}),
+      ...(p.preshow ? { preshow: p.preshow } : {}),
+    };
     const problems = members.flatMap((m) => this.memberProblems(m, slot));
     if (problems.length > 0) throw new Error(`slot ${p.slot} cannot be defined:\n  ${problems.join('\n  ')}`);
     this.d.slots.assertDefinable(slot.id); // refused while the slot is failing over, before anything is stored
@@ -193,7 +252,13 @@ export class Catalog {
     const created = this.d.store.saveSlot(slot, this.d.clock.now());
     this.d.slots.defineSlot(slot);
     for (const agent of agentsDrivingAlone(before, slot)) this.publishAgent(agent); // it fails this slot over alone
-    this.d.record({ type: 'slot.defined', ts: this.d.clock.now(), slot: p.slot, by, data: { primary: refName(primary), backups: backups.map(refName), params: slot.params, changed: !created } });
+    this.d.record({
+      type: 'slot.defined',
+      ts: this.d.clock.now(),
+      slot: p.slot,
+      by,
+      data: { primary: refName(primary), backups: backups.map(refName), params: slot.params, changed: !created },
+    });
     return { slot, created };
   }
 
@@ -221,7 +286,8 @@ export class Catalog {
     return Object.fromEntries(
       Object.entries(p.memberParams).map(([name, params]) => {
         const member = this.resolve(name);
-        if (!names.includes(refName(member))) throw new Error(`parameters for ${name}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
+        if (!names.includes(refName(member)))
+          throw new Error(`parameters for ${name}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
         return [refName(member), params];
       }),
     );
@@ -233,7 +299,9 @@ export class Catalog {
     const spec = this.driver(config.driver);
     const activate = this.role(member, 'activate', { ...slot.params, ...slot.memberParams?.[refName(member)] });
     const standby = this.role(member, 'standby', {});
-    return [activate, standby].flatMap((r) => actionProblems(spec, r.action, r.params, config.options)).map((p) => `${refName(member)} (${spec.name}): ${p}`);
+    return [activate, standby]
+      .flatMap((r) => actionProblems(spec, r.action, r.params, config.options))
+      .map((p) => `${refName(member)} (${spec.name}): ${p}`);
   }
 
   private driver(name: string): DriverSpec {
@@ -247,12 +315,14 @@ export class Catalog {
     const slash = name.indexOf('/');
     if (slash > 0) {
       const ref = { agent: name.slice(0, slash), device: name.slice(slash + 1) };
-      if (!this.d.store.registration(ref.agent, ref.device)) throw new Error(`${name} is not a registered device; register it first with onair device add`);
+      if (!this.d.store.registration(ref.agent, ref.device))
+        throw new Error(`${name} is not a registered device; register it first with onair device add`);
       return ref;
     }
     const matches = this.d.store.registrations().filter((r) => r.device === name);
     if (matches.length === 1) return { agent: matches[0]!.agent, device: name };
-    if (matches.length > 1) throw new Error(`"${name}" is registered on several agents; say which: ${matches.map((m) => refName(m)).join(', ')}`);
+    if (matches.length > 1)
+      throw new Error(`"${name}" is registered on several agents; say which: ${matches.map((m) => refName(m)).join(', ')}`);
     throw new Error(`"${name}" is not a registered device; register it first with onair device add`);
   }
 
@@ -290,36 +360,47 @@ export class Catalog {
   /** The helpers of a registered device, by role. */
   helpers(ref: DeviceRef): Record<string, DeviceRef> {
     const helpers = this.d.store.registration(ref.agent, ref.device)?.helpers ?? {};
-    return Object.fromEntries(Object.entries(helpers).map(([role, name]) => {
-      const [agent, device] = name.split('/') as [string, string];
-      return [role, { agent, device }];
-    }));
+    return Object.fromEntries(
+      Object.entries(helpers).map(([role, name]) => {
+        const [agent, device] = name.split('/') as [string, string];
+        return [role, { agent, device }];
+      }),
+    );
   }
 
   /** `member=switcher#source`, checked against the switcher's driver like a tally against its board. */
   private programMappings(p: OperationParams<'slot.add'>, names: string[]): ProgramMapping[] {
     const mappings = Object.entries(p.program ?? {}).map(([memberName, target]): ProgramMapping => {
       const member = this.resolve(memberName);
-      if (!names.includes(refName(member))) throw new Error(`program for ${memberName}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
+      if (!names.includes(refName(member)))
+        throw new Error(`program for ${memberName}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
       const hash = target.indexOf('#');
       const switcher = this.resolve(target.slice(0, hash));
       const source = target.slice(hash + 1);
       const { config } = this.lookup(switcher);
       const kind = PROGRAM_SOURCE_KINDS[config.driver];
-      if (!kind) throw new Error(`program for ${memberName}: ${refName(switcher)} is no program switcher (its driver is ${config.driver}; switchers: ${Object.keys(PROGRAM_SOURCE_KINDS).join(', ')})`);
+      if (!kind)
+        throw new Error(
+          `program for ${memberName}: ${refName(switcher)} is no program switcher (its driver is ${config.driver}; switchers: ${Object.keys(PROGRAM_SOURCE_KINDS).join(', ')})`,
+        );
       const parsed = parseProgramSource(source);
       if (typeof parsed === 'string') throw new Error(`program for ${memberName}: ${parsed}`);
-      if (parsed.kind !== kind) throw new Error(`program for ${memberName}: ${refName(switcher)} (${config.driver}) takes ${kind === 'scene' ? 'scene:<name>' : 'input:<n>'}, not "${source}"`);
+      if (parsed.kind !== kind)
+        throw new Error(
+          `program for ${memberName}: ${refName(switcher)} (${config.driver}) takes ${kind === 'scene' ? 'scene:<name>' : 'input:<n>'}, not "${source}"`,
+        );
       return { member, switcher, source: formatProgramSource(parsed) };
     });
     const switchers = new Set(mappings.map((m) => refName(m.switcher)));
-    if (switchers.size > 1) throw new Error(`slot ${p.slot}: its members appear on ${[...switchers].join(' and ')}; one slot feeds one program switcher`);
+    if (switchers.size > 1)
+      throw new Error(`slot ${p.slot}: its members appear on ${[...switchers].join(' and ')}; one slot feeds one program switcher`);
     return mappings;
   }
 
   private checkTally(board: DeviceRef, tally: string): void {
     const { config } = this.lookup(board);
-    if (config.driver !== 'firmata') throw new Error(`${refName(board)} drives no tally lamps (its driver is ${config.driver}, not firmata)`);
+    if (config.driver !== 'firmata')
+      throw new Error(`${refName(board)} drives no tally lamps (its driver is ${config.driver}, not firmata)`);
     const tallies = Object.keys((config.options.tallies as Record<string, unknown> | undefined) ?? {});
     if (!tallies.includes(tally)) throw new Error(`${refName(board)} has no tally "${tally}"; it has: ${tallies.join(', ') || 'none'}`);
   }
@@ -331,8 +412,18 @@ export class Catalog {
   }
 
   private desiredFor(agent: string, version: number): DesiredConfig {
-    const slots = localSlotsFor(agent, this.d.store.slots(), (ref, role, params) => this.role(ref, role, params), this.d.detection ?? DEFAULT_TRACKING);
-    return { version, ts: this.d.clock.now(), devices: this.d.store.registrations(agent).map((r) => this.deviceConfig(r)), ...(slots.length ? { slots } : {}) };
+    const slots = localSlotsFor(
+      agent,
+      this.d.store.slots(),
+      (ref, role, params) => this.role(ref, role, params),
+      this.d.detection ?? DEFAULT_TRACKING,
+    );
+    return {
+      version,
+      ts: this.d.clock.now(),
+      devices: this.d.store.registrations(agent).map((r) => this.deviceConfig(r)),
+      ...(slots.length ? { slots } : {}),
+    };
   }
 
   /** Profile defaults under the unit's own settings; driver option defaults are the agent's to fill in. */
@@ -354,7 +445,14 @@ export class Catalog {
     const applied = this.applied.get(r.agent);
     const current = versions.get(r.agent);
     const problem = applied?.problems.find((p) => p.device === r.device)?.error;
-    const deployment = applied && applied.version === current ? (problem ? 'refused' : applied.running.includes(r.device) ? 'running' : 'pending') : 'pending';
+    const deployment =
+      applied && applied.version === current
+        ? problem
+          ? 'refused'
+          : applied.running.includes(r.device)
+            ? 'running'
+            : 'pending'
+        : 'pending';
     const ref = { agent: r.agent, device: r.device };
     return { ...r, deployment, ...(problem ? { problem } : {}), status: this.d.status(ref), slots: this.d.slots.slotsOf(ref) };
   }

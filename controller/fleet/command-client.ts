@@ -59,7 +59,14 @@ export class CommandClient {
   }
 
   private cancel(agent: string, device: string, id: string): void {
-    this.deps.send(agent, { id: randomUUID(), device, action: CANCEL_ACTION, params: { command: id }, ttlMs: 5_000, issuedBy: 'controller' });
+    this.deps.send(agent, {
+      id: randomUUID(),
+      device,
+      action: CANCEL_ACTION,
+      params: { command: id },
+      ttlMs: 5_000,
+      issuedBy: 'controller',
+    });
   }
 
   /** Feed every result from agents/+/results here. Returns false for results nobody waits for. */

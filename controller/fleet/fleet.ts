@@ -114,7 +114,10 @@ export class Fleet {
     if (state.online && retained && state.devices) {
       // A replayed birth can arrive after the live clear of a device it lists (see onHealth): from a
       // retained copy only registered devices enter the picture; an agent's own appear when heard.
-      state = { ...state, devices: state.devices.filter((d) => this.d.registry.device(agent, d) !== undefined || this.d.catalog.isRegistered(agent, d)) };
+      state = {
+        ...state,
+        devices: state.devices.filter((d) => this.d.registry.device(agent, d) !== undefined || this.d.catalog.isRegistered(agent, d)),
+      };
     }
     if (!state.online && !retained && !this.d.bus().inProcess) {
       this.deathsToConfirm.push({ agent, state });
@@ -185,14 +188,18 @@ export class Fleet {
       .then((ok) => {
         this.checking = false;
         if (!ok) {
-          this.d.log.warn({ deaths: deaths.length }, 'the broker did not answer a round trip: reconnecting; held deaths wait for the grace');
+          this.d.log.warn(
+            { deaths: deaths.length },
+            'the broker did not answer a round trip: reconnecting; held deaths wait for the grace',
+          );
           this.linkDown();
           for (const { agent, state } of deaths) this.d.registry.holdDeath(agent, state);
           this.d.bus().reconnect();
           return;
         }
         this.heard();
-        for (const { agent, state } of deaths) this.apply(this.d.registry.applyAgentState(agent, state, { now: this.d.clock.now(), live: true }), 'agent state');
+        for (const { agent, state } of deaths)
+          this.apply(this.d.registry.applyAgentState(agent, state, { now: this.d.clock.now(), live: true }), 'agent state');
         if (this.deathsToConfirm.length > 0) this.confirmLink();
       });
   }
@@ -209,15 +216,34 @@ export class Fleet {
       const c = result.agentChange;
       const agent = registry.agent(c.agent);
       if (agent) store.saveAgent(agent);
-      record({ type: c.online ? 'agent.online' : 'agent.offline', ts: now, agent: c.agent, reason: c.reason, data: { session: c.session } });
-      log[c.online ? 'info' : 'warn']({ agent: c.agent, session: c.session, reason: c.reason }, c.online ? 'agent online' : 'agent offline');
+      record({
+        type: c.online ? 'agent.online' : 'agent.offline',
+        ts: now,
+        agent: c.agent,
+        reason: c.reason,
+        data: { session: c.session },
+      });
+      log[c.online ? 'info' : 'warn'](
+        { agent: c.agent, session: c.session, reason: c.reason },
+        c.online ? 'agent online' : 'agent offline',
+      );
     }
     for (const change of result.deviceChanges) {
       this.d.counters.stateChanges += 1;
       const device = registry.device(change.agent, change.device);
       if (device) store.saveDevice(device);
-      record({ type: 'device.state', ts: change.at, agent: change.agent, device: change.device, reason: change.reason, data: { from: change.from, to: change.to, ...(change.failingSince !== undefined ? { failingSince: change.failingSince } : {}) } });
-      log[change.to === 'ok' ? 'info' : 'warn']({ agent: change.agent, device: change.device, from: change.from, to: change.to, reason: change.reason }, 'device state changed');
+      record({
+        type: 'device.state',
+        ts: change.at,
+        agent: change.agent,
+        device: change.device,
+        reason: change.reason,
+        data: { from: change.from, to: change.to, ...(change.failingSince !== undefined ? { failingSince: change.failingSince } : {}) },
+      });
+      log[change.to === 'ok' ? 'info' : 'warn'](
+        { agent: change.agent, device: change.device, from: change.from, to: change.to, reason: change.reason },
+        'device state changed',
+      );
       decisions.onDeviceStatus({ agent: change.agent, device: change.device }, change.to);
     }
     if (result.confirmed) decisions.onAgentReachable(result.confirmed);

@@ -73,7 +73,13 @@ export class MessageIntake {
         const m = codecs.commandResult.decode(payload);
         if (!m.ok) return this.countInvalid(mqttTopic, m.reason);
         if (this.d.commands.onResult(parsed.agentId, m.value) && m.value.status !== 'accepted') {
-          this.d.record({ type: 'command.result', ts: this.d.clock.now(), agent: parsed.agentId, device: m.value.device, data: { ...m.value } });
+          this.d.record({
+            type: 'command.result',
+            ts: this.d.clock.now(),
+            agent: parsed.agentId,
+            device: m.value.device,
+            data: { ...m.value },
+          });
         }
         return;
       }
@@ -93,7 +99,9 @@ export class MessageIntake {
       }
       case 'request':
         if (retained) return; // a retained copy of a request was answered when it was made
-        this.d.router.handle(parsed.op, payload, parsed.user).catch((err: Error) => this.d.log.error({ op: parsed.op, err: err.message }, 'a request failed outside its handler'));
+        this.d.router
+          .handle(parsed.op, payload, parsed.user)
+          .catch((err: Error) => this.d.log.error({ op: parsed.op, err: err.message }, 'a request failed outside its handler'));
         return;
       default:
         return;
@@ -104,12 +112,19 @@ export class MessageIntake {
   private adopt(agent: string, decisions: readonly LocalDecision[] | undefined): void {
     for (const decision of decisions ?? []) {
       const outcome = this.d.adoptLocal(agent, decision);
-      if (outcome !== 'seen') this.d.log.info({ agent, slot: decision.slot, from: decision.from, to: decision.to, outcome }, 'a failover the agent made on its own');
+      if (outcome !== 'seen')
+        this.d.log.info(
+          { agent, slot: decision.slot, from: decision.from, to: decision.to, outcome },
+          'a failover the agent made on its own',
+        );
     }
   }
 
   countInvalid(mqttTopic: string, reason: string): void {
     this.d.counters.invalidPayloads += 1;
-    this.d.log.warn({ topic: mqttTopic.length > 200 ? `${mqttTopic.slice(0, 200)}…` : mqttTopic, reason, count: this.d.counters.invalidPayloads }, 'dropped an invalid payload');
+    this.d.log.warn(
+      { topic: mqttTopic.length > 200 ? `${mqttTopic.slice(0, 200)}…` : mqttTopic, reason, count: this.d.counters.invalidPayloads },
+      'dropped an invalid payload',
+    );
   }
 }

@@ -15,14 +15,12 @@ import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 
 export type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 
-
 interface AgentRuntime extends AgentRecord {
   /** Heard live in its current session since the controller last (re)connected. */
   confirmed: boolean;
   /** A death of this session that arrived before the agent was heard live again: applied when the grace ends. */
   heldDeath?: number;
 }
-
 
 export interface DeviceChange extends Transition {
   agent: string;
@@ -51,7 +49,6 @@ export interface Arrival {
   now: number;
   live: boolean;
 }
-
 
 /** Health of a session whose birth has not arrived yet is kept (the latest per device) until it does. */
 const MAX_PARKED = 10_000;
@@ -93,18 +90,37 @@ export class Registry {
       const lastSeenAt = confirmed || !seen.online ? seen.lastSeenAt : Math.max(seen.lastSeenAt ?? 0, this.graceUntil);
       this.agents.set(seen.id, { ...seen, confirmed, lastSeenAt });
       const changed = !known || known.online !== seen.online || known.session !== seen.session;
-      if (changed) agentChanges.push({ deviceChanges: [], agentChange: { agent: seen.id, online: seen.online, session: seen.session, reason: `${seen.online ? 'online' : 'offline'}, as this controller saw it while standing by` } });
+      if (changed)
+        agentChanges.push({
+          deviceChanges: [],
+          agentChange: {
+            agent: seen.id,
+            online: seen.online,
+            session: seen.session,
+            reason: `${seen.online ? 'online' : 'offline'}, as this controller saw it while standing by`,
+          },
+        });
     }
     const deviceChanges: DeviceChange[] = [];
     for (const seen of picture.devices.values()) {
       const key = deviceKey(seen.agent, seen.device);
       const stored = this.devices.get(key);
       if (!stored && !keep(seen.agent, seen.device)) continue;
-      const lastHealthAt = heard.has(seen.agent) || seen.track.lastHealthAt === null ? seen.track.lastHealthAt : Math.max(seen.track.lastHealthAt, this.graceUntil);
+      const lastHealthAt =
+        heard.has(seen.agent) || seen.track.lastHealthAt === null
+          ? seen.track.lastHealthAt
+          : Math.max(seen.track.lastHealthAt, this.graceUntil);
       this.putDevice({ ...seen, track: { ...seen.track, lastHealthAt } });
       const from = stored?.track.status ?? 'unknown';
       if (from !== seen.track.status) {
-        deviceChanges.push({ agent: seen.agent, device: seen.device, at: seen.track.since, from, to: seen.track.status, reason: `${seen.track.detail ?? seen.track.status}, as this controller saw it while standing by` });
+        deviceChanges.push({
+          agent: seen.agent,
+          device: seen.device,
+          at: seen.track.since,
+          from,
+          to: seen.track.status,
+          reason: `${seen.track.detail ?? seen.track.status}, as this controller saw it while standing by`,
+        });
       }
     }
     for (const [key, parked] of picture.parked) this.parked.set(key, parked);
@@ -129,7 +145,8 @@ export class Registry {
       a.confirmed = false;
       if (a.online) a.lastSeenAt = Math.max(a.lastSeenAt ?? 0, this.graceUntil);
     }
-    for (const d of this.devices.values()) d.track = { ...d.track, lastHealthAt: d.track.lastHealthAt === null ? null : Math.max(d.track.lastHealthAt, this.graceUntil) };
+    for (const d of this.devices.values())
+      d.track = { ...d.track, lastHealthAt: d.track.lastHealthAt === null ? null : Math.max(d.track.lastHealthAt, this.graceUntil) };
   }
 
   /** Can the controller see the fleet: connected, and every agent that was online heard again (or the grace over)? */
@@ -195,10 +212,19 @@ export class Registry {
       return { deviceChanges: [], ignored: `session ${state.session} is older than current session ${known.session}` };
     }
     if (!state.online) return this.applyDeath(agentId, known, state, at.now);
-    const heartbeatDeadlineMs = state.heartbeatIntervalMs ? Math.max(this.thresholds.heartbeatDeadlineMs, 3 * state.heartbeatIntervalMs) : (known?.heartbeatDeadlineMs ?? this.thresholds.heartbeatDeadlineMs);
+    const heartbeatDeadlineMs = state.heartbeatIntervalMs
+      ? Math.max(this.thresholds.heartbeatDeadlineMs, 3 * state.heartbeatIntervalMs)
+      : (known?.heartbeatDeadlineMs ?? this.thresholds.heartbeatDeadlineMs);
     const changed = !known || !known.online || known.session !== state.session;
     const confirmed = at.live || (!!known?.confirmed && known.session === state.session);
-    const record: AgentRuntime = { id: agentId, online: true, session: state.session, lastSeenAt: Math.max(at.now, known?.lastSeenAt ?? 0), heartbeatDeadlineMs, confirmed };
+    const record: AgentRuntime = {
+      id: agentId,
+      online: true,
+      session: state.session,
+      lastSeenAt: Math.max(at.now, known?.lastSeenAt ?? 0),
+      heartbeatDeadlineMs,
+      confirmed,
+    };
     this.agents.set(agentId, record);
     for (const deviceId of state.devices ?? []) {
       if (!this.devices.has(deviceKey(agentId, deviceId))) this.putDevice({ agent: agentId, device: deviceId, track: newTrack(at.now) });
@@ -213,7 +239,14 @@ export class Registry {
 
   private applyDeath(agentId: string, known: AgentRuntime | undefined, state: AgentState, now: number): RegistryResult {
     if (!known) {
-      this.agents.set(agentId, { id: agentId, online: false, session: state.session, lastSeenAt: now, heartbeatDeadlineMs: this.thresholds.heartbeatDeadlineMs, confirmed: false });
+      this.agents.set(agentId, {
+        id: agentId,
+        online: false,
+        session: state.session,
+        lastSeenAt: now,
+        heartbeatDeadlineMs: this.thresholds.heartbeatDeadlineMs,
+        confirmed: false,
+      });
       return NOTHING;
     }
     if (state.session !== known.session) {
@@ -250,7 +283,11 @@ export class Registry {
     known.heldDeath = undefined;
     if (!known.online) {
       known.online = true;
-      return { agentChange: { agent: agentId, online: true, session: known.session, reason: 'heartbeats resumed' }, deviceChanges: [], confirmed: agentId };
+      return {
+        agentChange: { agent: agentId, online: true, session: known.session, reason: 'heartbeats resumed' },
+        deviceChanges: [],
+        confirmed: agentId,
+      };
     }
     return firstLive ? { deviceChanges: [], confirmed: agentId } : NOTHING;
   }
@@ -312,7 +349,8 @@ export class Registry {
       if (agent.heldDeath !== undefined && now >= this.graceUntil) {
         const held = agent.heldDeath;
         agent.heldDeath = undefined;
-        if (agent.online && !agent.confirmed && held === agent.session) results.push(this.loseAgent(agent, now, 'agent offline: its last will stood, and it did not reconnect within the grace'));
+        if (agent.online && !agent.confirmed && held === agent.session)
+          results.push(this.loseAgent(agent, now, 'agent offline: its last will stood, and it did not reconnect within the grace'));
       }
       if (agent.online && agent.lastSeenAt !== null && now - agent.lastSeenAt > agent.heartbeatDeadlineMs) {
         results.push(this.loseAgent(agent, now, `no heartbeat for ${now - agent.lastSeenAt} ms`));

@@ -12,7 +12,10 @@ import { httpListener } from './http-server.ts';
 export type ControllerWithHttp = Controller & { readonly httpUrl: string | undefined };
 
 /** Starts the HTTP side (the console always, the server with http.enabled) on a running controller. */
-export async function attachHttpSide(controller: Controller, d: Pick<ControllerDependencies, 'config' | 'clock' | 'log' | 'baseDir'>): Promise<ControllerWithHttp> {
+export async function attachHttpSide(
+  controller: Controller,
+  d: Pick<ControllerDependencies, 'config' | 'clock' | 'log' | 'baseDir'>,
+): Promise<ControllerWithHttp> {
   const side = await startHttpSide(controller, { clock: d.clock, log: d.log, listen: httpListener(d.config, d.baseDir ?? process.cwd()) });
   controller.attach(side);
   return Object.assign(controller, { httpUrl: side.url });

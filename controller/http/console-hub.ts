@@ -56,7 +56,9 @@ export class ConsoleHub {
         const alarm = await this.d.history.event(p.seq);
         if (!alarm) throw new Error(`no event #${p.seq}`);
         if (!isAcknowledgeable(alarm)) throw new Error(`event #${p.seq} (${alarm.type}) is not an alarm to acknowledge`);
-        const earlier = eventsOf(await this.d.history.events({ type: 'alarm.acked', limit: 10_000 }), 'alarm.acked').find((e) => e.data.seq === p.seq);
+        const earlier = eventsOf(await this.d.history.events({ type: 'alarm.acked', limit: 10_000 }), 'alarm.acked').find(
+          (e) => e.data.seq === p.seq,
+        );
         if (earlier) throw new Error(`alarm #${p.seq} was acknowledged by ${earlier.by ?? 'someone'} already`);
         const { slot, device, agent } = alarm;
         const acked = this.d.record({

@@ -20,7 +20,9 @@ import type { ConsoleHub } from './console-hub.ts';
 import { SESSION_COOKIE } from './console-sessions.ts';
 import { authenticate, checkLogin, type HttpAuthDependencies } from './http-auth.ts';
 
-const LoginBody = TypeCompiler.Compile(Type.Object({ username: LoginName, password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }));
+const LoginBody = TypeCompiler.Compile(
+  Type.Object({ username: LoginName, password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+);
 
 /** Third-party browser modules, served from node_modules by a fixed list (never a path from the request). */
 function vendorFiles(): Record<string, { bytes: Buffer; type: string }> {
@@ -44,20 +46,36 @@ function vendorFiles(): Record<string, { bytes: Buffer; type: string }> {
 }
 
 const IMPORT_MAP = JSON.stringify({
-  imports: { preact: '/console/vendor/preact.js', 'preact/hooks': '/console/vendor/preact-hooks.js', htm: '/console/vendor/htm.js', uplot: '/console/vendor/uplot.js' },
+  imports: {
+    preact: '/console/vendor/preact.js',
+    'preact/hooks': '/console/vendor/preact-hooks.js',
+    htm: '/console/vendor/htm.js',
+    uplot: '/console/vendor/uplot.js',
+  },
 });
 
 /** Every module the wall needs, announced up front so the browser fetches them at once instead of level by level. */
 function preloads(): string {
-  const app = readdirSync(path.join(packageRoot(), 'dist', 'web', 'console')).filter((f) => f.endsWith('.js')).map((f) => `/console/app/console/${f}`);
-  const modules = [...app, '/console/app/protocols/event-severity.js', '/console/vendor/preact.js', '/console/vendor/preact-hooks.js', '/console/vendor/htm.js'];
+  const app = readdirSync(path.join(packageRoot(), 'dist', 'web', 'console'))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `/console/app/console/${f}`);
+  const modules = [
+    ...app,
+    '/console/app/protocols/event-severity.js',
+    '/console/vendor/preact.js',
+    '/console/vendor/preact-hooks.js',
+    '/console/vendor/htm.js',
+  ];
   return modules.map((m) => `<link rel="modulepreload" href="${m}">`).join('\n  ');
 }
 
 /** The page: its one inline script is the import map, allowed by its hash in the CSP. */
 function page(): { html: string; csp: string } {
   const hash = createHash('sha256').update(IMPORT_MAP).digest('base64');
-  const html = readFileSync(path.join(packageRoot(), 'console', 'index.html'), 'utf8').replace('<!--import-map-->', `<script type="importmap">${IMPORT_MAP}</script>\n  ${preloads()}`);
+  const html = readFileSync(path.join(packageRoot(), 'console', 'index.html'), 'utf8').replace(
+    '<!--import-map-->',
+    `<script type="importmap">${IMPORT_MAP}</script>\n  ${preloads()}`,
+  );
   const csp = `default-src 'self'; script-src 'self' 'sha256-${hash}'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
   return { html, csp };
 }
@@ -72,7 +90,8 @@ export interface ConsoleRoutesSettings {
 export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSettings): Promise<void> {
   const { html, csp } = page();
   const vendor = vendorFiles();
-  const sendPage = (reply: FastifyReply) => reply.header('content-security-policy', csp).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+  const sendPage = (reply: FastifyReply) =>
+    reply.header('content-security-policy', csp).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
   app.get('/', async (_request, reply) => reply.redirect('/console/'));
   app.get('/console/', async (_request, reply) => sendPage(reply));
   // Typed without the slash, the address would answer 404 JSON: redirect, keeping the query string
@@ -88,10 +107,22 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     return reply.header('cache-control', 'public, max-age=86400').type(file.type).send(file.bytes);
   });
   // `void` on setHeaders: its typings return the reply (a thenable), but it only sets a header; nothing to await.
-  await app.register(fastifyStatic, { root: path.join(packageRoot(), 'dist', 'web'), prefix: '/console/app/', decorateReply: false, cacheControl: false, allowedPath: (p) => /^\/?(console\/[\w-]+|protocols\/event-severity)\.js(\.map)?$/.test(p), setHeaders: (res) => void res.setHeader('cache-control', 'no-cache') });
-  await app.register(fastifyStatic, { root: path.join(packageRoot(), 'console', 'static'), prefix: '/console/static/', decorateReply: false });
+  await app.register(fastifyStatic, {
+    root: path.join(packageRoot(), 'dist', 'web'),
+    prefix: '/console/app/',
+    decorateReply: false,
+    cacheControl: false,
+    allowedPath: (p) => /^\/?(console\/[\w-]+|protocols\/event-severity)\.js(\.map)?$/.test(p),
+    setHeaders: (res) => void res.setHeader('cache-control', 'no-cache'),
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(packageRoot(), 'console', 'static'),
+    prefix: '/console/static/',
+    decorateReply: false,
+  });
 
-  const cookie = (value: string, maxAgeS: number) => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${s.secure ? '; Secure' : ''}`;
+  const cookie = (value: string, maxAgeS: number) =>
+    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${s.secure ? '; Secure' : ''}`;
   app.post('/api/login', async (request, reply) => {
     if (!LoginBody.Check(request.body)) return reply.code(400).send({ status: 'error', error: 'send {"username", "password"}' });
     const checked = await checkLogin(s.auth, request.body.username, request.body.password, request.ip);
@@ -99,7 +130,9 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     const { id, session } = s.hub.sessions.open(checked.caller.user, checked.caller.role);
     s.log.info({ user: session.user, role: session.role, peer: request.ip }, 'console login');
     const may = (Object.keys(OPERATIONS) as OperationName[]).filter((op) => roleAllows(session.role, op));
-    return reply.header('set-cookie', cookie(id, Math.round(s.hub.sessions.idleMs / 1000))).send({ status: 'ok', data: { user: session.user, role: session.role, may, csrf: session.csrf } });
+    return reply
+      .header('set-cookie', cookie(id, Math.round(s.hub.sessions.idleMs / 1000)))
+      .send({ status: 'ok', data: { user: session.user, role: session.role, may, csrf: session.csrf } });
   });
   app.post('/api/logout', async (request, reply) => {
     s.hub.sessions.close(request.cookies[SESSION_COOKIE]);
@@ -110,7 +143,9 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     if (!who.ok) return reply.code(who.code).send({ status: 'error', error: who.error });
     const { user, role, session } = who.caller;
     const may = (Object.keys(OPERATIONS) as OperationName[]).filter((op) => roleAllows(role, op));
-    return reply.header('cache-control', 'no-store').send({ status: 'ok', data: { user, role, may, ...(session ? { csrf: session.csrf } : {}) } });
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ status: 'ok', data: { user, role, may, ...(session ? { csrf: session.csrf } : {}) } });
   });
   // The live feed: the picture at once, then every event and each new picture as it happens.
   app.get('/api/live', async (request, reply) => {
@@ -118,11 +153,20 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     if (!who.ok) return reply.code(who.code).send({ status: 'error', error: who.error });
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.socket?.setNoDelay(true);
     res.write('retry: 1000\n\n');
     const MAX_BUFFERED = 8 * 1024 * 1024;
-    const remove = s.hub.feed.add({ user: who.caller.user, write: (chunk) => res.write(chunk) || res.writableLength < MAX_BUFFERED, end: () => res.end() });
+    const remove = s.hub.feed.add({
+      user: who.caller.user,
+      write: (chunk) => res.write(chunk) || res.writableLength < MAX_BUFFERED,
+      end: () => res.end(),
+    });
     request.raw.on('close', remove);
   });
 }

@@ -31,7 +31,8 @@ export function credentials(header: string | undefined): { user: string; passwor
   const space = (header ?? '').indexOf(' ');
   if (space <= 0) return undefined;
   const [scheme, value] = [header!.slice(0, space), header!.slice(space + 1).trim()];
-  const pair = scheme.toLowerCase() === 'basic' ? Buffer.from(value, 'base64').toString('utf8') : scheme.toLowerCase() === 'bearer' ? value : '';
+  const pair =
+    scheme.toLowerCase() === 'basic' ? Buffer.from(value, 'base64').toString('utf8') : scheme.toLowerCase() === 'bearer' ? value : '';
   const colon = pair.indexOf(':');
   return colon > 0 ? { user: pair.slice(0, colon), password: pair.slice(colon + 1) } : undefined;
 }
@@ -58,9 +59,13 @@ export async function authenticate(d: HttpAuthDependencies, request: FastifyRequ
   const login = credentials(request.headers.authorization);
   if (login) return checkLogin(d, login.user, login.password, request.ip);
   const session = d.sessions?.find(request.cookies?.[SESSION_COOKIE]);
-  if (!session) return { ok: false, code: 401, error: 'log in: the console, Authorization Basic (user and password) or Bearer name:secret' };
+  if (!session)
+    return { ok: false, code: 401, error: 'log in: the console, Authorization Basic (user and password) or Bearer name:secret' };
   if (write && (!ConsoleSessions.csrfMatches(session, request.headers[CSRF_HEADER]) || !sameOrigin(request))) {
-    d.log.warn({ user: session.user, peer: request.ip, origin: request.headers.origin }, 'refused a console write without its CSRF token or from another origin');
+    d.log.warn(
+      { user: session.user, peer: request.ip, origin: request.headers.origin },
+      'refused a console write without its CSRF token or from another origin',
+    );
     return { ok: false, code: 403, error: 'refused: a console write must come from the console page (CSRF token missing or wrong)' };
   }
   return { ok: true, caller: { user: session.user, role: session.role, session } };

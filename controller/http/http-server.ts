@@ -32,7 +32,11 @@ export interface HttpServerSettings extends HttpListener {
   metrics: ControllerMetrics;
   readiness(): Readiness;
   /** The API: logins are the broker's, answers the request router's. */
-  api?: { router: Pick<RequestRouter, 'ask'>; login(username: string, password: string, source?: string): Promise<LoginResult>; version: string };
+  api?: {
+    router: Pick<RequestRouter, 'ask'>;
+    login(username: string, password: string, source?: string): Promise<LoginResult>;
+    version: string;
+  };
   /** The engineer's console (needs `api`): the page, its logins and live feed. */
   console?: ConsoleHub;
 }
@@ -55,8 +59,11 @@ export interface HttpServer {
 
 export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer> {
   // fastify's own request logging stays off: the controller logs what matters, and a scrape every 15 s is not news.
-  const app = (s.tls ? Fastify({ https: { cert: s.tls.cert, key: s.tls.key, minVersion: 'TLSv1.2' }, ...FASTIFY }) : Fastify(FASTIFY)) as unknown as FastifyInstance;
-  if (!s.tls && !isLoopbackHost(s.host)) s.log.warn({ host: s.host }, 'the HTTP API takes logins over plain HTTP on a network listener: set http.tls');
+  const app = (s.tls
+    ? Fastify({ https: { cert: s.tls.cert, key: s.tls.key, minVersion: 'TLSv1.2' }, ...FASTIFY })
+    : Fastify(FASTIFY)) as unknown as FastifyInstance;
+  if (!s.tls && !isLoopbackHost(s.host))
+    s.log.warn({ host: s.host }, 'the HTTP API takes logins over plain HTTP on a network listener: set http.tls');
   // Alive: the process answers. Never depends on the broker or the store (a restart would not fix those).
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Ready: the store is open and the broker connected; 503 with the reasons otherwise.
@@ -88,7 +95,10 @@ export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer
       }
       const client = String(request.headers['x-onair-client'] ?? (session ? 'console' : 'http')).slice(0, 64);
       const { answer, ok, refusal } = await api.router.ask(op, request.body, user, client);
-      return reply.code(refusal ? STATUS_OF[refusal] : ok ? 200 : 422).type('application/json').send(answer);
+      return reply
+        .code(refusal ? STATUS_OF[refusal] : ok ? 200 : 422)
+        .type('application/json')
+        .send(answer);
     });
   }
   await app.listen({ port: s.port, host: s.host });

@@ -42,16 +42,26 @@ export async function startHttpSide(face: ControllerFace, s: HttpSideSettings): 
   let server: HttpServer | undefined;
   if (s.listen) {
     // Built only to be scraped: without a listener nobody could read them (and the process metrics cost a timer).
-    const metrics = new ControllerMetrics({ status: () => face.status(), counters: face.counters, eventLogSize: () => face.eventLogSize() });
+    const metrics = new ControllerMetrics({
+      status: () => face.status(),
+      counters: face.counters,
+      eventLogSize: () => face.eventLogSize(),
+    });
     undo.push(
       face.emitter.on('eventStored', (event) => metrics.onEvent(event)),
       face.emitter.on('requestServed', (op, status, ms) => metrics.onRequest(op, status, ms)),
     );
-    const api = { router: face.requests, login: (u: string, p: string, source?: string) => face.login(u, p, source), version: CONTROLLER_VERSION };
-    server = await startHttpServer({ ...s.listen, log: s.log, metrics, readiness: () => face.readiness(), api, console: hub }).catch((err: unknown) => {
-      stopListening();
-      throw err;
-    });
+    const api = {
+      router: face.requests,
+      login: (u: string, p: string, source?: string) => face.login(u, p, source),
+      version: CONTROLLER_VERSION,
+    };
+    server = await startHttpServer({ ...s.listen, log: s.log, metrics, readiness: () => face.readiness(), api, console: hub }).catch(
+      (err: unknown) => {
+        stopListening();
+        throw err;
+      },
+    );
   }
   return {
     url: server?.url,

@@ -46,7 +46,12 @@ export class ControllerMetrics {
     const snapshot = (): StatusData => (this.scrape ??= sources.status());
     collectDefaultMetrics({ register: this.registry, prefix: 'onair_controller_' });
     for (const name of FLAGGED_DEFAULTS) this.registry.removeSingleMetric(`onair_controller_${name}`);
-    const fromStatus = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: StatusData) => void) =>
+    const fromStatus = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+      fill: (g: Gauge<L>, s: StatusData) => void,
+    ) =>
       new Gauge<L>({
         name,
         help,
@@ -57,7 +62,9 @@ export class ControllerMetrics {
           fill(this, snapshot());
         },
       });
-    fromStatus('onair_agents_online', 'Agents whose birth the controller holds and that are online.', [], (g, s) => g.set(s.agents.filter((a) => a.online).length));
+    fromStatus('onair_agents_online', 'Agents whose birth the controller holds and that are online.', [], (g, s) =>
+      g.set(s.agents.filter((a) => a.online).length),
+    );
     fromStatus('onair_devices', 'Registered and heard devices by status.', ['status'], (g, s) => {
       for (const status of DEVICE_STATUSES) g.set({ status }, s.devices.filter((d) => d.status === status).length);
     });
@@ -66,12 +73,22 @@ export class ControllerMetrics {
     });
     // One series per slot and per device in the picture (reset at each scrape: gone with the slot or
     // device), its state a label: an alert names the slot or device. Bounded by the fleet, not by time.
-    fromStatus('onair_slot_condition', `1 for each slot, labelled with its condition (${SLOT_CONDITIONS.join(', ')}).`, ['slot', 'condition'], (g, s) => {
-      for (const slot of s.slots) g.set({ slot: slot.slot, condition: slot.state }, 1);
-    });
-    fromStatus('onair_device_status', `1 for each device in the fleet picture, labelled with its status (${DEVICE_STATUSES.join(', ')}).`, ['agent', 'device', 'status'], (g, s) => {
-      for (const d of s.devices) g.set({ agent: d.agent, device: d.device, status: d.status }, 1);
-    });
+    fromStatus(
+      'onair_slot_condition',
+      `1 for each slot, labelled with its condition (${SLOT_CONDITIONS.join(', ')}).`,
+      ['slot', 'condition'],
+      (g, s) => {
+        for (const slot of s.slots) g.set({ slot: slot.slot, condition: slot.state }, 1);
+      },
+    );
+    fromStatus(
+      'onair_device_status',
+      `1 for each device in the fleet picture, labelled with its status (${DEVICE_STATUSES.join(', ')}).`,
+      ['agent', 'device', 'status'],
+      (g, s) => {
+        for (const d of s.devices) g.set({ agent: d.agent, device: d.device, status: d.status }, 1);
+      },
+    );
     fromStatus('onair_on_air', '1 while on air (automatic failover armed).', [], (g, s) => g.set(s.onAir ? 1 : 0));
     fromStatus('onair_slot_on_air', '1 for each slot on air, with whether its primary is live.', ['slot', 'primary_live'], (g, s) => {
       for (const slot of s.slots) {
@@ -102,12 +119,44 @@ export class ControllerMetrics {
         this.set(sources.eventLogSize());
       },
     });
-    this.failovers = new Counter({ name: 'onair_failovers_total', help: 'Failovers by trigger (automatic, manual) and outcome.', labelNames: ['trigger', 'outcome'], registers });
-    this.failoverSeconds = new Histogram({ name: 'onair_failover_seconds', help: 'From the failover decision to the backup confirmed active.', labelNames: ['trigger'], buckets: LATENCY_BUCKETS, registers });
-    this.detectionSeconds = new Histogram({ name: 'onair_detection_seconds', help: 'From a device’s first failed probe to it being declared failed.', buckets: LATENCY_BUCKETS, registers });
-    this.preshowGo = new Gauge({ name: 'onair_preshow_go', help: 'The last pre-show check of each coming show: 1 GO, 0 NO-GO (gone once the show ends).', labelNames: ['show'], registers });
-    this.requests = new Counter({ name: 'onair_requests_total', help: 'Requests answered, by operation and status.', labelNames: ['op', 'status'], registers });
-    this.requestSeconds = new Histogram({ name: 'onair_request_seconds', help: 'Time to answer a request, by operation.', labelNames: ['op'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers });
+    this.failovers = new Counter({
+      name: 'onair_failovers_total',
+      help: 'Failovers by trigger (automatic, manual) and outcome.',
+      labelNames: ['trigger', 'outcome'],
+      registers,
+    });
+    this.failoverSeconds = new Histogram({
+      name: 'onair_failover_seconds',
+      help: 'From the failover decision to the backup confirmed active.',
+      labelNames: ['trigger'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.detectionSeconds = new Histogram({
+      name: 'onair_detection_seconds',
+      help: 'From a device’s first failed probe to it being declared failed.',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.preshowGo = new Gauge({
+      name: 'onair_preshow_go',
+      help: 'The last pre-show check of each coming show: 1 GO, 0 NO-GO (gone once the show ends).',
+      labelNames: ['show'],
+      registers,
+    });
+    this.requests = new Counter({
+      name: 'onair_requests_total',
+      help: 'Requests answered, by operation and status.',
+      labelNames: ['op', 'status'],
+      registers,
+    });
+    this.requestSeconds = new Histogram({
+      name: 'onair_request_seconds',
+      help: 'Time to answer a request, by operation.',
+      labelNames: ['op'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers,
+    });
   }
 
   /** Called for every event the controller records: O(1). */

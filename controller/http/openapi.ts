@@ -6,7 +6,11 @@ import { OPERATION_ROLE } from '../../protocols/access.ts';
 import { OPERATIONS, responseSchema, type OperationName } from '../../protocols/contract.ts';
 
 const json = (schema: unknown) => ({ 'application/json': { schema } });
-const ErrorAnswer = { type: 'object', required: ['status', 'error'], properties: { status: { const: 'error' }, error: { type: 'string' } } };
+const ErrorAnswer = {
+  type: 'object',
+  required: ['status', 'error'],
+  properties: { status: { const: 'error' }, error: { type: 'string' } },
+};
 /** TypeBox schemas are JSON Schema; their Symbol keys do not survive JSON, which is what is wanted. */
 const plain = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema));
 
@@ -33,7 +37,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'OnAir controller API', version, description: 'Every MQTT operation of OnAir over HTTP, with the same schemas, roles and audit.' },
+    info: {
+      title: 'OnAir controller API',
+      version,
+      description: 'Every MQTT operation of OnAir over HTTP, with the same schemas, roles and audit.',
+    },
     components: {
       securitySchemes: {
         basic: { type: 'http', scheme: 'basic', description: 'a user and password (or a tool’s token secret)' },

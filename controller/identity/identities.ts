@@ -80,11 +80,14 @@ const mosquittoHash = (kind: IdentityKind, secret: string): Promise<string> => {
   const salt = randomBytes(12);
   const iterations = MOSQUITTO_ITERATIONS[kind];
   return new Promise((resolve, reject) =>
-    pbkdf2(secret, salt, iterations, 64, 'sha512', (err, key) => (err ? reject(err) : resolve(`$7$${iterations}$${salt.toString('base64')}$${key.toString('base64')}`))),
+    pbkdf2(secret, salt, iterations, 64, 'sha512', (err, key) =>
+      err ? reject(err) : resolve(`$7$${iterations}$${salt.toString('base64')}$${key.toString('base64')}`),
+    ),
   );
 };
 const LOGIN_NAME = new RegExp(LOGIN_NAME_PATTERN);
-const fingerprint = (kind: string, name: string, secret: string): string => createHash('sha256').update(`${kind}\0${name}\0${secret}`).digest('base64');
+const fingerprint = (kind: string, name: string, secret: string): string =>
+  createHash('sha256').update(`${kind}\0${name}\0${secret}`).digest('base64');
 /** A new random credential: 32 bytes, base64url (43 characters). */
 export const newCredential = (): string => randomBytes(32).toString('base64url');
 
@@ -123,12 +126,27 @@ export class Identities {
   /** Revoked identities cannot log in; their row stays for the audit trail. */
   revoke(kind: IdentityKind, name: string): boolean {
     this.verified.delete(`${kind}/${name}`);
-    return this.o.db.prepare('UPDATE identities SET revoked_at = ? WHERE kind = ? AND name = ? AND revoked_at IS NULL').run(this.o.clock.now(), kind, name).changes > 0;
+    return (
+      this.o.db
+        .prepare('UPDATE identities SET revoked_at = ? WHERE kind = ? AND name = ? AND revoked_at IS NULL')
+        .run(this.o.clock.now(), kind, name).changes > 0
+    );
   }
 
   list(kind?: IdentityKind): IdentitySummary[] {
-    const rows = (kind ? this.o.db.prepare('SELECT * FROM identities WHERE kind = ? ORDER BY name').all(kind) : this.o.db.prepare('SELECT * FROM identities ORDER BY kind, name').all()) as Row[];
-    return rows.map((r) => ({ kind: r.kind, name: r.name, ...(r.role ? { role: r.role } : {}), createdAt: r.created_at, changedAt: r.changed_at, revokedAt: r.revoked_at }));
+    const rows = (
+      kind
+        ? this.o.db.prepare('SELECT * FROM identities WHERE kind = ? ORDER BY name').all(kind)
+        : this.o.db.prepare('SELECT * FROM identities ORDER BY kind, name').all()
+    ) as Row[];
+    return rows.map((r) => ({
+      kind: r.kind,
+      name: r.name,
+      ...(r.role ? { role: r.role } : {}),
+      createdAt: r.created_at,
+      changedAt: r.changed_at,
+      revokedAt: r.revoked_at,
+    }));
   }
 
   /** Is anyone enrolled at all (the broker requires logins once someone is)? */
@@ -146,7 +164,11 @@ export class Identities {
     const { kind, name } = parseLoginName(username);
     const key = `${kind}/${name}`;
     const lockedUntil = kind === 'user' ? this.lockout.lockedUntil(source) : undefined;
-    if (lockedUntil !== undefined) return { ok: false, reason: `locked out: too many failed logins from ${source ?? 'this address'} until ${new Date(lockedUntil).toISOString()}` };
+    if (lockedUntil !== undefined)
+      return {
+        ok: false,
+        reason: `locked out: too many failed logins from ${source ?? 'this address'} until ${new Date(lockedUntil).toISOString()}`,
+      };
     const row = this.o.db.prepare('SELECT * FROM identities WHERE kind = ? AND name = ?').get(kind, name) as Row | undefined;
     const print = fingerprint(kind, name, secret);
     let ok = false;
@@ -154,18 +176,32 @@ export class Identities {
       // A remembered check counts only while the stored hash is the one it was made against (a rotation
       // by another process voids it). Both fingerprints are SHA-256 in base64: compared in constant time.
       const known = this.verified.get(key);
-      ok = known !== undefined && known.hash.equals(row.hash) ? timingSafeEqual(Buffer.from(known.print), Buffer.from(print)) : timingSafeEqual(await hashOf(secret, row.salt, row.kdf), row.hash);
+      ok =
+        known !== undefined && known.hash.equals(row.hash)
+          ? timingSafeEqual(Buffer.from(known.print), Buffer.from(print))
+          : timingSafeEqual(await hashOf(secret, row.salt, row.kdf), row.hash);
     } else {
       await hashOf(secret, randomBytes(16), kdfFor(kind)); // as slow for an unknown name as for a wrong secret
     }
     if (!ok) {
       const failed = this.lockout.failed(source);
-      return { ok: false, reason: failed.lockedUntil !== undefined ? `wrong credential; ${failed.count} failures from ${source ?? 'this address'}: people's logins from it locked out for ${LOCKOUT.lockMs / 60_000} min` : 'wrong credential' };
+      return {
+        ok: false,
+        reason:
+          failed.lockedUntil !== undefined
+            ? `wrong credential; ${failed.count} failures from ${source ?? 'this address'}: people's logins from it locked out for ${LOCKOUT.lockMs / 60_000} min`
+            : 'wrong credential',
+      };
     }
     // A machine credential hashed at a person's cost (enrolled before costs were per kind) is hashed again at its own, once.
     const hash = row!.kdf === kdfFor(kind) ? row!.hash : await this.rehash(kind, name, secret);
     this.verified.set(key, { print, hash });
-    const identity: Identity = kind === 'agent' ? { kind: 'agent', id: name } : kind === 'controller' ? { kind: 'controller', name } : { kind: 'user', name, role: row!.role ?? 'viewer' };
+    const identity: Identity =
+      kind === 'agent'
+        ? { kind: 'agent', id: name }
+        : kind === 'controller'
+          ? { kind: 'controller', name }
+          : { kind: 'user', name, role: row!.role ?? 'viewer' };
     return { ok: true, identity };
   }
 
@@ -173,9 +209,16 @@ export class Identities {
    * What a Mosquitto password file and ACL need: every identity that may log in, with its Mosquitto
    * hash; `missing` names those enrolled before OnAir wrote one (rotate them to include them).
    */
-  mosquittoLogins(): { logins: Array<{ kind: IdentityKind; name: string; role?: Role; username: string; hash: string }>; missing: string[] } {
+  mosquittoLogins(): {
+    logins: Array<{ kind: IdentityKind; name: string; role?: Role; username: string; hash: string }>;
+    missing: string[];
+  } {
     const rows = this.o.db.prepare('SELECT * FROM identities WHERE revoked_at IS NULL ORDER BY kind, name').all() as Row[];
-    const logins = rows.flatMap((r) => (r.mosquitto_hash ? [{ kind: r.kind, name: r.name, ...(r.role ? { role: r.role } : {}), username: loginName(r.kind, r.name), hash: r.mosquitto_hash }] : []));
+    const logins = rows.flatMap((r) =>
+      r.mosquitto_hash
+        ? [{ kind: r.kind, name: r.name, ...(r.role ? { role: r.role } : {}), username: loginName(r.kind, r.name), hash: r.mosquitto_hash }]
+        : [],
+    );
     return { logins, missing: rows.filter((r) => !r.mosquitto_hash).map((r) => loginName(r.kind, r.name)) };
   }
 

@@ -30,7 +30,10 @@ export function sourceKey(address: string | undefined): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 export class LoginLockout {
@@ -57,7 +60,8 @@ export class LoginLockout {
     const now = this.clock.now();
     const f = this.table.get(key);
     const current = f && now - f.since <= this.limits.windowMs ? { ...f, count: f.count + 1 } : { count: 1, since: now };
-    if (current.count >= this.limits.failures && (current.lockedUntil === undefined || now >= current.lockedUntil)) current.lockedUntil = now + this.limits.lockMs;
+    if (current.count >= this.limits.failures && (current.lockedUntil === undefined || now >= current.lockedUntil))
+      current.lockedUntil = now + this.limits.lockMs;
     this.table.delete(key); // re-inserted last: the Map's order is least recently failed first
     this.table.set(key, current);
     while (this.table.size > this.limits.sources) this.table.delete(this.table.keys().next().value!);

@@ -12,15 +12,33 @@ import { errorMessage } from '../../lib/timeout.ts';
 import { Identities } from './identities.ts';
 import { migrate } from '../store/migrations.ts';
 import { pgClientConfig, type PgConnectionSettings } from '../store/pg-connection.ts';
-import { applySnapshot, captureChanges, forgetChangesAfter, heldChanges, loadWorkingCopy, mirroredTables, newestPending, sendChanges, syncPostgresSchema, type MirroredTable } from '../store/pg-mirror.ts';
+import {
+  applySnapshot,
+  captureChanges,
+  forgetChangesAfter,
+  heldChanges,
+  loadWorkingCopy,
+  mirroredTables,
+  newestPending,
+  sendChanges,
+  syncPostgresSchema,
+  type MirroredTable,
+} from '../store/pg-mirror.ts';
 
 /** The channel a change to the identities is announced on. */
 export const IDENTITIES_CHANNEL = 'onair_identities';
 const identitiesOf = (tables: MirroredTable[]): MirroredTable[] => tables.filter((t) => t.name === 'identities');
 
 /** Runs `work` on the pair's identities, then writes what it changed to PostgreSQL in one transaction. */
-export async function withPostgresIdentities<T>(connection: PgConnectionSettings, clock: Clock, work: (ids: Identities) => Promise<T> | T): Promise<T> {
-  const client = new pg.Client({ ...pgClientConfig(connection, { application_name: 'onair identities' }), connectionTimeoutMillis: 10_000 });
+export async function withPostgresIdentities<T>(
+  connection: PgConnectionSettings,
+  clock: Clock,
+  work: (ids: Identities) => Promise<T> | T,
+): Promise<T> {
+  const client = new pg.Client({
+    ...pgClientConfig(connection, { application_name: 'onair identities' }),
+    connectionTimeoutMillis: 10_000,
+  });
   await client.connect();
   const db = new Database(':memory:');
   try {

@@ -61,7 +61,13 @@ export interface LeadershipTiming {
  *   as soon as PostgreSQL ends its session, plus the new leader's start (goal: p99 ≤ 1 s);
  * - the leader stops trusting itself FENCE_MARGIN_MS before the server may end its session.
  */
-export const DEFAULT_LEADERSHIP_TIMING: LeadershipTiming = { leaseMs: 3_000, renewMs: 250, pollMs: 150, resumeMs: 30_000, afterOutageMs: 1_000 };
+export const DEFAULT_LEADERSHIP_TIMING: LeadershipTiming = {
+  leaseMs: 3_000,
+  renewMs: 250,
+  pollMs: 150,
+  resumeMs: 30_000,
+  afterOutageMs: 1_000,
+};
 
 /** A standby queues for the lock this long per query (see Leadership.lockAndTakeTerm). */
 const LOCK_WAIT_MS = 1_000;
@@ -89,13 +95,18 @@ const appName = (name: string): string => `onair-controller ${name}`.slice(0, 63
 
 /** Opens a session with the server-side timeouts that make the lease hold even when the network does not. */
 async function openSession(o: LeadershipOptions, timing: LeadershipTiming): Promise<pg.Client> {
-  const client = new pg.Client(pgClientConfig({ url: o.url, password: o.password }, {
-    connectionTimeoutMillis: 2_000,
-    // A query unanswered for a lease: the server has ended a session that sent nothing for that long anyway.
-    query_timeout: timing.leaseMs,
-    keepAlive: true,
-    application_name: appName(o.name),
-  }));
+  const client = new pg.Client(
+    pgClientConfig(
+      { url: o.url, password: o.password },
+      {
+        connectionTimeoutMillis: 2_000,
+        // A query unanswered for a lease: the server has ended a session that sent nothing for that long anyway.
+        query_timeout: timing.leaseMs,
+        keepAlive: true,
+        application_name: appName(o.name),
+      },
+    ),
+  );
   client.on('error', () => undefined); // reported through the leader's renewals or the next attempt
   await client.connect();
   try {
@@ -290,7 +301,15 @@ export class Leadership {
     this.nextRenewalAt = Math.max(this.nextRenewalAt + this.timing.renewMs, firedAt);
     if (late > this.timing.renewMs) {
       this.stats.lateRenewals += 1;
-      this.o.log.warn({ term: this.info.term, lateMs: Math.round(late), loopDelayP99Ms: Math.round(this.loopDelay.percentile(99) / 1e6), loopDelayMaxMs: Math.round(this.loopDelay.max / 1e6) }, 'a lease renewal ran late: the event loop was starved');
+      this.o.log.warn(
+        {
+          term: this.info.term,
+          lateMs: Math.round(late),
+          loopDelayP99Ms: Math.round(this.loopDelay.percentile(99) / 1e6),
+          loopDelayMaxMs: Math.round(this.loopDelay.max / 1e6),
+        },
+        'a lease renewal ran late: the event loop was starved',
+      );
       this.loopDelay.reset();
     }
     if (this.renewing) return this.schedule(); // the last one is still out: its answer proves as much

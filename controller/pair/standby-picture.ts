@@ -48,7 +48,13 @@ export interface StandbyView {
 const nothing = (): void => undefined;
 
 export class StandbyPicture {
-  readonly counters: FleetCounters & IntakeCounters & { slotStates: number } = { healthMessages: 0, invalidPayloads: 0, staleMessages: 0, stateChanges: 0, slotStates: 0 };
+  readonly counters: FleetCounters & IntakeCounters & { slotStates: number } = {
+    healthMessages: 0,
+    invalidPayloads: 0,
+    staleMessages: 0,
+    stateChanges: 0,
+    slotStates: 0,
+  };
   private readonly registry: Registry;
   private readonly fleet: Fleet;
   private readonly intake: MessageIntake;
@@ -111,7 +117,10 @@ export class StandbyPicture {
       if (this.handedOver) return;
       this.fleet.linkUp();
       this.bus.subscribe([standbySubscriptions.deviceHealth], 0); // as the leader takes health: retained state, QoS 0
-      this.bus.subscribe([standbySubscriptions.agentState, standbySubscriptions.heartbeat, standbySubscriptions.slots, standbySubscriptions.controllerState], 1);
+      this.bus.subscribe(
+        [standbySubscriptions.agentState, standbySubscriptions.heartbeat, standbySubscriptions.slots, standbySubscriptions.controllerState],
+        1,
+      );
       o.log.info({ broker: config.broker.url }, 'standing by: listening to the fleet');
     });
     this.bus.onDisconnect(() => this.fleet.linkDown());
@@ -130,7 +139,13 @@ export class StandbyPicture {
 
   /** The picture as it stands (the registry itself: read, do not change). */
   view(): StandbyView {
-    return { registry: this.registry, slots: [...this.slots.values()], leader: this.leader, connected: this.bus.connected, decisions: [...this.decisions.values()] };
+    return {
+      registry: this.registry,
+      slots: [...this.slots.values()],
+      leader: this.leader,
+      connected: this.bus.connected,
+      decisions: [...this.decisions.values()],
+    };
   }
 
   /** Stops listening and hands the picture over: from now on it is the new leader's, and this connection closes. */
@@ -159,7 +174,10 @@ export class StandbyPicture {
       if (parsed?.name === 'controllerState') return this.onControllerState(payload);
       this.intake.handle(mqttTopic, payload, retained);
     } catch (err) {
-      this.o.log.error({ topic: mqttTopic.slice(0, 200), err: (err as Error).message }, 'the standby could not take a message in; it carries on');
+      this.o.log.error(
+        { topic: mqttTopic.slice(0, 200), err: (err as Error).message },
+        'the standby could not take a message in; it carries on',
+      );
     }
   }
 
@@ -171,7 +189,8 @@ export class StandbyPicture {
     this.slots.set(slotId, m.value);
     const live = m.value.active;
     // Adopted (the slot shows it): the agent stops reporting it, and so do we.
-    for (const [key, { agent, decision }] of this.decisions) if (decision.slot === slotId && live?.agent === agent && live.device === decision.to) this.decisions.delete(key);
+    for (const [key, { agent, decision }] of this.decisions)
+      if (decision.slot === slotId && live?.agent === agent && live.device === decision.to) this.decisions.delete(key);
   }
 
   private onControllerState(payload: Buffer): void {
@@ -180,14 +199,20 @@ export class StandbyPicture {
     if (!m.ok) return this.intake.countInvalid('controller/state', m.reason);
     const leader = m.value.leader;
     if (!leader || (this.leader && leader.term < this.leader.term)) return;
-    if (leader.term !== this.leader?.term) this.o.log.info({ leader: leader.name, term: leader.term }, 'standing by: the pair has a leader');
+    if (leader.term !== this.leader?.term)
+      this.o.log.info({ leader: leader.name, term: leader.term }, 'standing by: the pair has a leader');
     this.leader = leader;
   }
 }
 
 function countsOf(view: Pick<StandbyView, 'registry' | 'slots'>): { agents: number; agentsHeard: number; devices: number; slots: number } {
   const agents = view.registry.allAgents();
-  return { agents: agents.length, agentsHeard: agents.filter((a) => view.registry.reachable(a.id)).length, devices: view.registry.allDevices().length, slots: view.slots.length };
+  return {
+    agents: agents.length,
+    agentsHeard: agents.filter((a) => view.registry.reachable(a.id)).length,
+    devices: view.registry.allDevices().length,
+    slots: view.slots.length,
+  };
 }
 
 /**
@@ -196,7 +221,15 @@ function countsOf(view: Pick<StandbyView, 'registry' | 'slots'>): { agents: numb
  */
 export function adoptStandbyView(
   view: StandbyView,
-  o: { term: number | undefined; fleet: Pick<Fleet, 'adopt'>; engine: { adoptPublished(states: readonly SlotState[], lastTerm: number, by: string): number; adoptLocal(agent: string, decision: LocalDecision): string }; log: Logger },
+  o: {
+    term: number | undefined;
+    fleet: Pick<Fleet, 'adopt'>;
+    engine: {
+      adoptPublished(states: readonly SlotState[], lastTerm: number, by: string): number;
+      adoptLocal(agent: string, decision: LocalDecision): string;
+    };
+    log: Logger;
+  },
 ): void {
   const lastTerm = (o.term ?? 0) - 1;
   const by = view.leader?.term === lastTerm ? `${view.leader.name} (term ${lastTerm})` : `the leader of term ${lastTerm}`;

@@ -41,7 +41,8 @@ export class ControllerSeat {
   static start(o: StandbyOptions): ControllerSeat {
     const pgSettings = o.config.postgres;
     if (!pgSettings) throw new Error('a controller seat needs postgres in its config');
-    if (!o.config.broker.url) throw new Error('a controller seat needs broker.url: controllers sharing PostgreSQL share an external broker');
+    if (!o.config.broker.url)
+      throw new Error('a controller seat needs broker.url: controllers sharing PostgreSQL share an external broker');
     const file = pgSettings.passwordFile && path.resolve(o.baseDir ?? process.cwd(), pgSettings.passwordFile);
     const password = readSecret({ env: pgSettings.passwordEnv, file }, 'postgres', o.env ?? process.env);
     // Read once, here: a bad broker secret fails `onair controller` at once too.
@@ -63,7 +64,13 @@ export class ControllerSeat {
     while (!this.abort.signal.aborted) {
       log.info({ name: this.name }, 'standing by: waiting for the lead');
       // Hot: subscribed to the fleet meanwhile, its registry and slot picture current, deciding nothing.
-      const picture = StandbyPicture.start({ config: this.o.config, secrets: this.o.brokerSecrets ?? {}, name: this.name, clock: this.o.clock, log });
+      const picture = StandbyPicture.start({
+        config: this.o.config,
+        secrets: this.o.brokerSecrets ?? {},
+        name: this.name,
+        clock: this.o.clock,
+        log,
+      });
       // Made now, not after the lock: an empty working copy, migrated (tens of ms of CPU, hundreds on a loaded machine).
       const prepared = prepareWorkingCopy();
       const leadership = await Leadership.acquire({
@@ -98,9 +105,19 @@ export class ControllerSeat {
         const takeover = new TakeoverTimeline(log, leadership.acquired.lockedAt, leadership.acquired.lockQueryMs);
         takeover.mark('term');
         // The term is ours: dial the broker now, so its connect overlaps the state's load (it waits, silent, for the controller's link).
-        dialed = dialBroker({ config: this.o.config.broker, secrets: this.o.brokerSecrets ?? {}, clock: this.o.clock, log, name: this.name });
+        dialed = dialBroker({
+          config: this.o.config.broker,
+          secrets: this.o.brokerSecrets ?? {},
+          clock: this.o.clock,
+          log,
+          name: this.name,
+        });
         const replay = held && leadership.term === held.term + 1 ? held.changes : [];
-        if (held && replay.length === 0 && held.changes.length > 0) log.error({ lost: held.changes.length, term: held.term }, 'writes of the last term never reached PostgreSQL and another controller led since: they are dropped');
+        if (held && replay.length === 0 && held.changes.length > 0)
+          log.error(
+            { lost: held.changes.length, term: held.term },
+            'writes of the last term never reached PostgreSQL and another controller led since: they are dropped',
+          );
         held = undefined;
         this.controller = await Controller.start({
           ...this.o,
@@ -109,7 +126,18 @@ export class ControllerSeat {
           standbyView: () => picture.handOver(),
           takeover,
           openStore: async (hooks) => {
-            const opened = await openPostgresStore({ client: leadership.client, session: () => leadership.client, term: leadership.term, hooks, onFenced: (reason) => leadership.lose(reason), replay, prepared, mark: (step) => takeover.mark(step), connection: { url, ...(password !== undefined ? { password } : {}) }, log });
+            const opened = await openPostgresStore({
+              client: leadership.client,
+              session: () => leadership.client,
+              term: leadership.term,
+              hooks,
+              onFenced: (reason) => leadership.lose(reason),
+              replay,
+              prepared,
+              mark: (step) => takeover.mark(step),
+              connection: { url, ...(password !== undefined ? { password } : {}) },
+              log,
+            });
             if (replay.length > 0) log.warn({ replayed: replay.length }, 'sent the writes the last term could not');
             loaded = opened.loaded;
             this.unsent = () => ({ term: leadership.term, changes: opened.unsent() });
@@ -117,8 +145,14 @@ export class ControllerSeat {
           },
         });
         await this.o.onLeading?.(this.controller);
-        log.info({ term: leadership.term, loadedRows: loaded.rows, loadMs: loaded.ms, startMs: Math.round(performance.now() - acquiredAt) }, 'leading: deciding from now on');
-        const reason = await Promise.race([lost, new Promise<string>((resolve) => this.abort.signal.addEventListener('abort', () => resolve('stopping'), { once: true }))]);
+        log.info(
+          { term: leadership.term, loadedRows: loaded.rows, loadMs: loaded.ms, startMs: Math.round(performance.now() - acquiredAt) },
+          'leading: deciding from now on',
+        );
+        const reason = await Promise.race([
+          lost,
+          new Promise<string>((resolve) => this.abort.signal.addEventListener('abort', () => resolve('stopping'), { once: true })),
+        ]);
         if (reason !== 'stopping') log.warn({ term: leadership.term, reason }, 'lost the lead: stopping without a word, then standing by');
       } catch (err) {
         log.error({ err: errorMessage(err) }, 'could not start leading; giving the lead up');

@@ -41,7 +41,13 @@ export class JobRunner {
   recover(): void {
     for (const job of this.d.store.jobsIn('running')) {
       this.finish(job, 'failed', 'interrupted by a controller restart; queued again');
-      this.enqueue({ ...withoutRun(job), notBefore: this.d.clock.now(), createdAt: this.d.clock.now(), attempt: job.attempt + 1, retryOf: job.id });
+      this.enqueue({
+        ...withoutRun(job),
+        notBefore: this.d.clock.now(),
+        createdAt: this.d.clock.now(),
+        attempt: job.attempt + 1,
+        retryOf: job.id,
+      });
     }
   }
 
@@ -87,7 +93,8 @@ export class JobRunner {
   }
 
   private skipReason(job: Job, now: number): string | undefined {
-    if (job.startBy !== undefined && now > job.startBy) return job.kind === 'maintenance' ? 'the maintenance window closed before it could start' : 'too late to start';
+    if (job.startBy !== undefined && now > job.startBy)
+      return job.kind === 'maintenance' ? 'the maintenance window closed before it could start' : 'too late to start';
     const busy = job.kind === 'maintenance' && job.intrusive ? this.d.busyReason({ agent: job.agent, device: job.device }) : undefined;
     return busy ? `intrusive test not run: ${busy}` : undefined;
   }
@@ -121,9 +128,20 @@ export class JobRunner {
       device: job.device,
       by: job.requestedBy ?? 'scheduler',
       ...(reason ? { reason } : {}),
-      data: { job: job.id, kind: job.kind, state, attempt: job.attempt, ...(job.show ? { show: job.show } : {}), ...(job.schedule ? { schedule: job.schedule } : {}), ...(job.report ? { durationMs: job.report.durationMs } : {}) },
+      data: {
+        job: job.id,
+        kind: job.kind,
+        state,
+        attempt: job.attempt,
+        ...(job.show ? { show: job.show } : {}),
+        ...(job.schedule ? { schedule: job.schedule } : {}),
+        ...(job.report ? { durationMs: job.report.durationMs } : {}),
+      },
     });
-    this.d.log[state === 'passed' ? 'info' : 'warn']({ agent: job.agent, device: job.device, job: job.id, kind: job.kind, state, reason }, 'test job finished');
+    this.d.log[state === 'passed' ? 'info' : 'warn'](
+      { agent: job.agent, device: job.device, job: job.id, kind: job.kind, state, reason },
+      'test job finished',
+    );
     this.d.onFinished(done);
     for (const resolve of this.waiters.get(job.id) ?? []) resolve(done);
     this.waiters.delete(job.id);

@@ -44,7 +44,8 @@ export class Maintenance {
     const now = new Map<string, string>();
     if (health.status !== 'ok') for (const c of health.checks) if (c.name.startsWith('maintenance: ')) now.set(c.name, c.detail ?? c.name);
     for (const [name, detail] of now) {
-      if (!before?.has(name)) this.d.record({ type: 'maintenance.due', ts: this.d.clock.now(), agent, device, reason: detail, data: { check: name } });
+      if (!before?.has(name))
+        this.d.record({ type: 'maintenance.due', ts: this.d.clock.now(), agent, device, reason: detail, data: { check: name } });
     }
     if (now.size > 0) this.worn.set(key, now);
     else this.worn.delete(key);
@@ -54,11 +55,25 @@ export class Maintenance {
     checkCron(p);
     if (Object.keys(p.target).length === 0) throw new Error('a schedule needs a target: a device, profile, kind or studio');
     const now = this.d.clock.now();
-    const schedule: Schedule = { id: p.id, cron: p.cron, ...(p.timezone ? { timezone: p.timezone } : {}), target: p.target, intrusive: p.intrusive ?? false, windowMinutes: p.windowMinutes ?? 60, createdAt: now, createdBy: by };
+    const schedule: Schedule = {
+      id: p.id,
+      cron: p.cron,
+      ...(p.timezone ? { timezone: p.timezone } : {}),
+      target: p.target,
+      intrusive: p.intrusive ?? false,
+      windowMinutes: p.windowMinutes ?? 60,
+      createdAt: now,
+      createdBy: by,
+    };
     const devices = this.targets(schedule).map((r) => refName(r));
     if (devices.length === 0) throw new Error(`no registered device matches ${JSON.stringify(p.target)}`);
     this.d.store.saveSchedule(schedule);
-    this.d.record({ type: 'schedule.added', ts: now, by, data: { schedule: schedule.id, cron: schedule.cron, target: schedule.target, intrusive: schedule.intrusive, devices } });
+    this.d.record({
+      type: 'schedule.added',
+      ts: now,
+      by,
+      data: { schedule: schedule.id, cron: schedule.cron, target: schedule.target, intrusive: schedule.intrusive, devices },
+    });
     return { schedule, nextRuns: nextRuns(schedule, now, 3), devices };
   }
 
@@ -80,7 +95,15 @@ export class Maintenance {
    */
   openWindow(schedule: Schedule, opensAt: number, closesAt: number, missed?: string): void {
     for (const ref of this.targets(schedule)) {
-      const job = this.d.jobs.enqueue({ kind: 'maintenance', ...ref, intrusive: schedule.intrusive, schedule: schedule.id, createdAt: this.d.clock.now(), notBefore: opensAt, startBy: closesAt });
+      const job = this.d.jobs.enqueue({
+        kind: 'maintenance',
+        ...ref,
+        intrusive: schedule.intrusive,
+        schedule: schedule.id,
+        createdAt: this.d.clock.now(),
+        notBefore: opensAt,
+        startBy: closesAt,
+      });
       if (missed) this.d.jobs.skip(job, missed);
     }
   }
@@ -95,8 +118,15 @@ export class Maintenance {
       const days = profile.maintenance.intervalDays;
       if (days === undefined) continue;
       const last = this.d.store.lastPassed(r.agent, r.device);
-      if (last === undefined) items.push({ ...ref, profile: profileName, reason: `no passed test on record (interval ${days} days)`, since: null });
-      else if (now - last > days * DAY_MS) items.push({ ...ref, profile: profileName, reason: `last passed test ${Math.floor((now - last) / DAY_MS)} days ago (interval ${days} days)`, since: last });
+      if (last === undefined)
+        items.push({ ...ref, profile: profileName, reason: `no passed test on record (interval ${days} days)`, since: null });
+      else if (now - last > days * DAY_MS)
+        items.push({
+          ...ref,
+          profile: profileName,
+          reason: `last passed test ${Math.floor((now - last) / DAY_MS)} days ago (interval ${days} days)`,
+          since: last,
+        });
     }
     return { items };
   }
@@ -106,7 +136,13 @@ export class Maintenance {
     const named = t.device ? this.d.resolve(t.device) : undefined;
     return this.d
       .registrations()
-      .filter(({ registration: r, profile: p }) => (!named || (r.agent === named.agent && r.device === named.device)) && (!t.profile || p.profile === t.profile) && (!t.kind || p.kind === t.kind) && (!t.studio || r.studio === t.studio))
+      .filter(
+        ({ registration: r, profile: p }) =>
+          (!named || (r.agent === named.agent && r.device === named.device)) &&
+          (!t.profile || p.profile === t.profile) &&
+          (!t.kind || p.kind === t.kind) &&
+          (!t.studio || r.studio === t.studio),
+      )
       .map(({ registration: r }) => ({ agent: r.agent, device: r.device }));
   }
 }

@@ -54,7 +54,25 @@ export interface PlanDependencies {
   settings: { preShowMinutes: number; preShowRetryMs: number; concurrency: number };
 }
 
-type PlanHandlers = { [O in Extract<OperationName, 'show.add' | 'show.list' | 'show.start' | 'show.stop' | 'preshow' | 'test.run' | 'test.history' | 'schedule.add' | 'schedule.list' | 'schedule.remove' | 'maintenance.due' | 'report'>]: (p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O> };
+type PlanHandlers = {
+  [
+    O in Extract<
+      OperationName,
+      | 'show.add'
+      | 'show.list'
+      | 'show.start'
+      | 'show.stop'
+      | 'preshow'
+      | 'test.run'
+      | 'test.history'
+      | 'schedule.add'
+      | 'schedule.list'
+      | 'schedule.remove'
+      | 'maintenance.due'
+      | 'report'
+    >
+  ]: (p: OperationParams<O>, by: string) => Promise<OperationData<O>> | OperationData<O>;
+};
 
 /** Slack on top of the profile's step timeouts before a whole test job counts as timed out. */
 const JOB_SLACK_MS = 5_000;
@@ -123,7 +141,12 @@ export class Plan {
       defaultPreShowMinutes: d.settings.preShowMinutes,
       retryDelayMs: d.settings.preShowRetryMs,
     });
-    this.streams = new StreamWatch({ clock: d.clock, record: d.record, live: (slot) => d.slots.liveOf(slot), resumed: (show) => this.resumedStreams.get(show) });
+    this.streams = new StreamWatch({
+      clock: d.clock,
+      record: d.record,
+      live: (slot) => d.slots.liveOf(slot),
+      resumed: (show) => this.resumedStreams.get(show),
+    });
     this.maintenance = new Maintenance({
       store: d.store,
       clock: d.clock,
@@ -138,7 +161,9 @@ export class Plan {
   /** At boot: jobs left running are queued again, and streams of shows still on air are watched from where they were. */
   async recover(): Promise<void> {
     for (const show of this.shows.onAir()) {
-      const before = await this.lastStreamState(show.id).catch((err: Error) => void this.d.log.warn({ show: show.id, err: err.message }, 'could not read where the stream of a show on air was'));
+      const before = await this.lastStreamState(show.id).catch(
+        (err: Error) => void this.d.log.warn({ show: show.id, err: err.message }, 'could not read where the stream of a show on air was'),
+      );
       if (before) this.resumedStreams.set(show.id, before);
     }
     this.jobs.recover();
@@ -162,7 +187,12 @@ export class Plan {
     const on = this.d.store.show(show);
     if (!on?.stream || on.startedAt === null) return undefined;
     // That slot's events since the show started, not the whole log: this runs at boot.
-    const last = eventsOf(await this.d.history.events({ slot: on.stream, since: on.startedAt, type: 'stream.state', limit: 10_000 }), 'stream.state').filter((e) => e.data.show === show).at(-1);
+    const last = eventsOf(
+      await this.d.history.events({ slot: on.stream, since: on.startedAt, type: 'stream.state', limit: 10_000 }),
+      'stream.state',
+    )
+      .filter((e) => e.data.show === show)
+      .at(-1);
     if (!last) return undefined;
     return { condition: last.data.condition as StreamCondition, framesDropped: last.data.framesDropped };
   }
@@ -193,7 +223,11 @@ export class Plan {
 
   private tickNow(): void {
     const now = this.d.clock.now();
-    const due = dueWork({ shows: this.d.store.activeShows(), schedules: this.d.store.schedules(), preshowDone: (id) => this.shows.preshowStarted(id) }, this.lastTick, now);
+    const due = dueWork(
+      { shows: this.d.store.activeShows(), schedules: this.d.store.schedules(), preshowDone: (id) => this.shows.preshowStarted(id) },
+      this.lastTick,
+      now,
+    );
     this.lastTick = now;
     for (const show of due.end) this.guard(() => this.shows.stop(show.id, 'scheduler', 'ended at its scheduled time'));
     for (const show of due.preshow) this.guard(() => this.shows.runPreshow(show.id, 'scheduler'));
@@ -204,7 +238,8 @@ export class Plan {
       this.reported.add(p.schedule);
       this.d.log.error({ schedule: p.schedule, err: p.error }, 'maintenance schedule cannot be computed; fix or remove it');
     }
-    if (now - this.savedAt >= SAVE_CHECKED_MS || due.windows.length > 0) this.guard(() => (this.d.store.saveCheckedUntil(now), (this.savedAt = now)));
+    if (now - this.savedAt >= SAVE_CHECKED_MS || due.windows.length > 0)
+      this.guard(() => (this.d.store.saveCheckedUntil(now), (this.savedAt = now)));
     this.jobs.pump();
   }
 
@@ -214,7 +249,12 @@ export class Plan {
     if (w.closesAt > now) return this.maintenance.openWindow(w.schedule, w.opensAt, w.closesAt);
     const since = this.downSince === undefined ? '' : ` (down from ${new Date(this.downSince).toISOString()})`;
     this.d.log.warn({ schedule: w.schedule.id, opensAt: w.opensAt }, 'maintenance window missed while the controller was down');
-    this.maintenance.openWindow(w.schedule, w.opensAt, w.closesAt, `missed: the controller was not running during this maintenance window${since}`);
+    this.maintenance.openWindow(
+      w.schedule,
+      w.opensAt,
+      w.closesAt,
+      `missed: the controller was not running during this maintenance window${since}`,
+    );
   }
 
   handlers(): PlanHandlers {
@@ -227,14 +267,29 @@ export class Plan {
         if (!p.run) return this.shows.checklist(p.show);
         this.shows.runPreshow(p.show, by);
         const jobs = () => this.d.store.jobsOfShow(p.show);
-        await Promise.all(jobs().filter((j) => j.state === 'queued' || j.state === 'running').map((j) => this.jobs.whenFinished(j)));
+        await Promise.all(
+          jobs()
+            .filter((j) => j.state === 'queued' || j.state === 'running')
+            .map((j) => this.jobs.whenFinished(j)),
+        );
         // Retries are queued as the first attempts finish: wait for those too.
-        await Promise.all(jobs().filter((j) => j.state === 'queued' || j.state === 'running').map((j) => this.jobs.whenFinished(j)));
+        await Promise.all(
+          jobs()
+            .filter((j) => j.state === 'queued' || j.state === 'running')
+            .map((j) => this.jobs.whenFinished(j)),
+        );
         return this.shows.checklist(p.show);
       },
       'test.run': async (p, by) => {
         const ref = this.d.catalog.resolve(p.device);
-        const job = this.jobs.enqueue({ kind: 'manual', ...ref, intrusive: p.intrusive ?? true, requestedBy: by, createdAt: this.d.clock.now(), notBefore: this.d.clock.now() });
+        const job = this.jobs.enqueue({
+          kind: 'manual',
+          ...ref,
+          intrusive: p.intrusive ?? true,
+          requestedBy: by,
+          createdAt: this.d.clock.now(),
+          notBefore: this.d.clock.now(),
+        });
         const finished = this.jobs.whenFinished(job);
         this.jobs.pump();
         const done: Job = await finished;
@@ -243,7 +298,15 @@ export class Plan {
       },
       'test.history': (p) => {
         const ref = p.device ? this.d.catalog.resolve(p.device) : undefined;
-        return { jobs: this.d.store.history({ ...(ref ? { agent: ref.agent, device: ref.device } : {}), ...(p.kind ? { kind: p.kind } : {}), ...(p.state ? { state: p.state } : {}), ...(p.since !== undefined ? { since: p.since } : {}), ...(p.limit ? { limit: p.limit } : {}) }) };
+        return {
+          jobs: this.d.store.history({
+            ...(ref ? { agent: ref.agent, device: ref.device } : {}),
+            ...(p.kind ? { kind: p.kind } : {}),
+            ...(p.state ? { state: p.state } : {}),
+            ...(p.since !== undefined ? { since: p.since } : {}),
+            ...(p.limit ? { limit: p.limit } : {}),
+          }),
+        };
       },
       'schedule.add': (p, by) => this.maintenance.add(p, by),
       'schedule.list': () => this.maintenance.list(),
@@ -254,7 +317,12 @@ export class Plan {
         const since = p.since ?? until - 7 * 86_400_000;
         if (since >= until) throw new Error('--since must be before --until');
         // The period and a bounded context before it, read in pages: never the whole history.
-        return this.d.history.report({ since, until, ...(p.studio ? { studio: p.studio } : {}), ...(p.target ? { target: p.target } : {}) });
+        return this.d.history.report({
+          since,
+          until,
+          ...(p.studio ? { studio: p.studio } : {}),
+          ...(p.target ? { target: p.target } : {}),
+        });
       },
     };
   }
@@ -270,7 +338,11 @@ export class Plan {
       return undefined;
     }
     const budgetMs = profile.selfTest.reduce((total, s) => total + s.timeoutMs, 0) + JOB_SLACK_MS;
-    return { budgetMs, run: () => this.d.selfTests.run(ref, profile, { intrusive, helpers: this.d.catalog.helpers(ref), ...(testParams ? { testParams } : {}) }) };
+    return {
+      budgetMs,
+      run: () =>
+        this.d.selfTests.run(ref, profile, { intrusive, helpers: this.d.catalog.helpers(ref), ...(testParams ? { testParams } : {}) }),
+    };
   }
 
   /** One bad show or schedule must not stop the others from being handled. */

@@ -45,10 +45,18 @@ interface Walk {
   repairs: number;
 }
 
-const newWalk = (): Walk => ({ inside: false, since: 0, headStay: false, lastChange: Number.NEGATIVE_INFINITY, downMs: 0, failures: 0, repairs: 0 });
+const newWalk = (): Walk => ({
+  inside: false,
+  since: 0,
+  headStay: false,
+  lastChange: Number.NEGATIVE_INFINITY,
+  downMs: 0,
+  failures: 0,
+  repairs: 0,
+});
 
 function close(w: Walk, at: number): void {
-  if (w.headStay) (w.headClosedAt = at), (w.headStay = false);
+  if (w.headStay) ((w.headClosedAt = at), (w.headStay = false));
   else if (at > w.since) w.downMs += at - w.since;
 }
 
@@ -63,7 +71,7 @@ function step(w: Walk, e: DeviceEvent, from: number, periodSince: number): void 
   w.said = said;
   const entering = isDown(e.data.to);
   if (w.inside && !entering) close(w, e.ts);
-  if (!w.inside && entering) (w.since = Math.max(from, w.lastChange, Math.min(e.ts, failedAt(e)))), (w.headStay = false);
+  if (!w.inside && entering) ((w.since = Math.max(from, w.lastChange, Math.min(e.ts, failedAt(e)))), (w.headStay = false));
   w.inside = entering;
   w.lastChange = e.ts;
   if (e.ts > periodSince && entering && !isDown(e.data.from)) w.failures += 1;
@@ -163,7 +171,12 @@ export interface DeviceDays {
  * period's end) and, for the days `summaries` covers, from their `DeviceDay`s (the log's device
  * changes in those days are then not read here). A covered day must lie wholly after q.since.
  */
-export function deviceReports(log: readonly ControllerEvent[], q: { since: number; until: number }, only?: Set<string>, summaries?: DeviceDays): DeviceReport[] {
+export function deviceReports(
+  log: readonly ControllerEvent[],
+  q: { since: number; until: number },
+  only?: Set<string>,
+  summaries?: DeviceDays,
+): DeviceReport[] {
   const isCovered = (ts: number): boolean => summaries?.covered.some(([a, b]) => ts >= a && ts < b) ?? false;
   type Item = { change: DeviceEvent } | { day: DeviceDay };
   const timelines = new Map<string, Item[]>();

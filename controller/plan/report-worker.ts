@@ -20,7 +20,13 @@ export interface ReportJob {
 
 const job = workerData as ReportJob;
 const corrupt: Array<[string, string, string]> = [];
-const history = new PostgresHistory(job.connection, () => job.held, (table, key, reason) => corrupt.push([table, key, reason]), undefined, { indexes: false });
+const history = new PostgresHistory(
+  job.connection,
+  () => job.held,
+  (table, key, reason) => corrupt.push([table, key, reason]),
+  undefined,
+  { indexes: false },
+);
 try {
   const report = buildReport(await history.reportEvents(job.query.since, job.query.until), job.query);
   parentPort!.postMessage({ report, corrupt });

@@ -122,12 +122,20 @@ function showIntervals(events: readonly ControllerEvent[], q: ReportQuery): Show
   for (const e of events) {
     if (e.type === 'show.started') {
       const d = e.data;
-      const span = { show: d.show, title: d.title || d.show, studio: d.studio, from: e.ts, to: q.until, slots: d.slots, ...(d.stream ? { stream: d.stream } : {}) };
+      const span = {
+        show: d.show,
+        title: d.title || d.show,
+        studio: d.studio,
+        from: e.ts,
+        to: q.until,
+        slots: d.slots,
+        ...(d.stream ? { stream: d.stream } : {}),
+      };
       open.set(d.show, span);
       spans.push(span);
     } else if (e.type === 'show.ended') {
       const span = open.get(e.data.show);
-      if (span) (span.to = Math.min(e.ts, q.until)), open.delete(span.show);
+      if (span) ((span.to = Math.min(e.ts, q.until)), open.delete(span.show));
     }
   }
   return spans
@@ -141,17 +149,31 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
   const within = (e: ControllerEvent) => e.ts >= s.from && e.ts <= s.to;
   const slots = s.slots.map(({ slot }) => {
     const ofSlot = (e: ControllerEvent): e is StateEvent => e.type === 'slot.state' && e.slot === slot;
-    const down = conditionIntervals(events, ofSlot, (c) => DOWN_SLOT.has(c), s.from, s.to, (e, index) => slotHitAt(events, e, index));
+    const down = conditionIntervals(
+      events,
+      ofSlot,
+      (c) => DOWN_SLOT.has(c),
+      s.from,
+      s.to,
+      (e, index) => slotHitAt(events, e, index),
+    );
     const degraded = conditionIntervals(events, ofSlot, (c) => c === 'degraded', s.from, s.to);
     return { slot, down, degraded, degradedMs: length(degraded), downMs: length(down) };
   });
-  const stream = s.stream === undefined ? undefined : streamFigures(events, s, s.stream, slots.find((x) => x.slot === s.stream)?.degraded ?? []);
+  const stream =
+    s.stream === undefined ? undefined : streamFigures(events, s, s.stream, slots.find((x) => x.slot === s.stream)?.degraded ?? []);
   const failures = eventsOf(events, 'device.state')
     .filter((e) => within(e) && isDown(e.data.to) && members.has(`${e.agent}/${e.device}`))
     .map((e) => ({ ts: e.ts, agent: e.agent ?? '', device: e.device ?? '', to: e.data.to, reason: e.reason ?? '' }));
   const failovers = events
     .map((e, index) => ({ e, index }))
-    .filter((x): x is { e: EventOf<'failover.succeeded' | 'failover.failed'>; index: number } => (x.e.type === 'failover.succeeded' || x.e.type === 'failover.failed') && within(x.e) && x.e.slot !== undefined && slotIds.has(x.e.slot))
+    .filter(
+      (x): x is { e: EventOf<'failover.succeeded' | 'failover.failed'>; index: number } =>
+        (x.e.type === 'failover.succeeded' || x.e.type === 'failover.failed') &&
+        within(x.e) &&
+        x.e.slot !== undefined &&
+        slotIds.has(x.e.slot),
+    )
     .map(({ e, index }) => ({
       ts: e.ts,
       slot: e.slot!,
@@ -164,7 +186,15 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
     }));
   const programCuts = eventsOf(events, 'program.cut')
     .filter((e) => within(e) && e.slot !== undefined && slotIds.has(e.slot))
-    .map((e) => ({ ts: e.ts, slot: e.slot!, switcher: e.data.switcher, from: e.data.from, to: e.data.to, cut: e.data.cut, sinceFailoverMs: e.data.sinceFailoverMs }));
+    .map((e) => ({
+      ts: e.ts,
+      slot: e.slot!,
+      switcher: e.data.switcher,
+      from: e.data.from,
+      to: e.data.to,
+      cut: e.data.cut,
+      sinceFailoverMs: e.data.sinceFailoverMs,
+    }));
   return {
     show: s.show,
     title: s.title,
@@ -188,21 +218,28 @@ const OUTAGE = new Set(['reconnecting', 'stopped', 'offline']);
  * A show's stream from its stream.state events: outages (reconnecting, stopped, offline) with the
  * cause the first event gave, plus the time its slot was degraded (an encoder dropping frames).
  */
-function streamFigures(events: readonly ControllerEvent[], s: ShowSpan, slot: string, degraded: Interval[]): NonNullable<ShowReport['stream']> {
+function streamFigures(
+  events: readonly ControllerEvent[],
+  s: ShowSpan,
+  slot: string,
+  degraded: Interval[],
+): NonNullable<ShowReport['stream']> {
   const states = eventsOf(events, 'stream.state').filter((e) => e.data.show === s.show && e.ts <= s.to);
   const outages: Array<{ from: number; to: number; cause: string }> = [];
   let open: { from: number; cause: string } | undefined;
   for (const e of states) {
     const condition = e.data.condition;
     if (OUTAGE.has(condition)) open ??= { from: Math.max(e.ts, s.from), cause: e.reason ?? `the stream was ${condition}` };
-    else if (open) outages.push({ ...open, to: Math.min(e.ts, s.to) }), (open = undefined);
+    else if (open) (outages.push({ ...open, to: Math.min(e.ts, s.to) }), (open = undefined));
   }
   if (open) outages.push({ ...open, to: s.to });
   const causeAt = (at: number): string => {
     const change = findLast(events, events.length, (e) => e.type === 'slot.state' && e.slot === slot && e.ts <= at);
     return `the stream's encoder was degraded${change >= 0 && events[change]!.reason ? `: ${events[change]!.reason}` : ''}`;
   };
-  const impairments = [...outages, ...degraded.map(([from, to]) => ({ from, to, cause: causeAt(from) }))].filter((i) => i.to > i.from).sort((a, b) => a.from - b.from);
+  const impairments = [...outages, ...degraded.map(([from, to]) => ({ from, to, cause: causeAt(from) }))]
+    .filter((i) => i.to > i.from)
+    .sort((a, b) => a.from - b.from);
   return {
     slot,
     framesDropped: Math.max(0, ...states.map((e) => e.data.framesDropped)),
@@ -239,7 +276,10 @@ function recovery(events: readonly ControllerEvent[], doneAt: number): { recover
   if (started.by !== 'controller') return { recoverMs: done.ts - started.ts, detectMs: null };
   const failure = lastFailure(events, startedAt + 1, done.data.from);
   if (!failure) return { recoverMs: done.ts - started.ts, detectMs: null };
-  return { recoverMs: done.ts - failedAt(failure), detectMs: failure.data.failingSince === undefined ? null : failure.ts - failure.data.failingSince };
+  return {
+    recoverMs: done.ts - failedAt(failure),
+    detectMs: failure.data.failingSince === undefined ? null : failure.ts - failure.data.failingSince,
+  };
 }
 
 /**
@@ -274,8 +314,15 @@ function conditionIntervals<E extends StateEvent>(
 }
 
 /** Final results only: a pre-show test that failed and was retried counts once, by its retry. */
-function passRate(events: readonly ControllerEvent[], q: ReportQuery, kind: 'preshow' | 'maintenance', only?: Set<string>): ReliabilityReport['tests']['preshow'] {
-  const jobs = eventsOf(events, 'job.finished').filter((e) => e.data.kind === kind && e.ts > q.since && e.ts <= q.until && (!only || only.has(deviceKey(e.agent ?? '', e.device ?? ''))));
+function passRate(
+  events: readonly ControllerEvent[],
+  q: ReportQuery,
+  kind: 'preshow' | 'maintenance',
+  only?: Set<string>,
+): ReliabilityReport['tests']['preshow'] {
+  const jobs = eventsOf(events, 'job.finished').filter(
+    (e) => e.data.kind === kind && e.ts > q.since && e.ts <= q.until && (!only || only.has(deviceKey(e.agent ?? '', e.device ?? ''))),
+  );
   const runOf = (e: EventOf<'job.finished'>) => `${e.agent}/${e.device}/${e.data.show ?? e.data.schedule ?? ''}`;
   const retried = new Set(jobs.filter((e) => e.data.attempt > 1).map(runOf));
   const final = jobs.filter((e) => !(e.data.attempt === 1 && e.data.state !== 'passed' && retried.has(runOf(e))));

@@ -25,7 +25,11 @@ export const preShowAt = (show: Show): number => show.startsAt - Math.round(show
  * Work due in the span (from, to]. Shows are judged by their state, not only by the span, so a show
  * whose start passed while the controller was down still goes on air if it has not ended.
  */
-export function dueWork(plan: { shows: Show[]; schedules: Schedule[]; preshowDone: (show: string) => boolean }, from: number, to: number): DueWork {
+export function dueWork(
+  plan: { shows: Show[]; schedules: Schedule[]; preshowDone: (show: string) => boolean },
+  from: number,
+  to: number,
+): DueWork {
   const work: DueWork = { start: [], end: [], preshow: [], windows: [], problems: [] };
   for (const show of plan.shows) {
     if (show.state === 'scheduled') {
@@ -61,7 +65,9 @@ export function occurrences(schedule: Pick<Schedule, 'cron' | 'timezone'>, from:
 }
 
 export function nextRuns(schedule: Pick<Schedule, 'cron' | 'timezone'>, after: number, count: number): number[] {
-  return cronOf(schedule).nextRuns(count, new Date(after)).map((d) => d.getTime());
+  return cronOf(schedule)
+    .nextRuns(count, new Date(after))
+    .map((d) => d.getTime());
 }
 
 /** Throws a clear error for a pattern or time zone croner does not accept (a zone fails only when a time is computed). */
@@ -69,7 +75,10 @@ export function checkCron(schedule: Pick<Schedule, 'cron' | 'timezone'>): void {
   try {
     cronOf(schedule).nextRun(new Date());
   } catch (err) {
-    throw new Error(`cron "${schedule.cron}"${schedule.timezone ? ` (${schedule.timezone})` : ''} is not valid: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `cron "${schedule.cron}"${schedule.timezone ? ` (${schedule.timezone})` : ''} is not valid: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 

@@ -33,7 +33,11 @@ const probeReport = new PayloadCodec(ProbeReport, TOPICS.commandResult.maxBytes)
 export class SelfTestRunner {
   constructor(private readonly d: SelfTestDependencies) {}
 
-  async run(ref: DeviceRef, profile: EquipmentProfile, options: { intrusive: boolean; helpers?: Readonly<Record<string, DeviceRef>>; testParams?: Params }): Promise<SelfTestReport> {
+  async run(
+    ref: DeviceRef,
+    profile: EquipmentProfile,
+    options: { intrusive: boolean; helpers?: Readonly<Record<string, DeviceRef>>; testParams?: Params },
+  ): Promise<SelfTestReport> {
     const startedAt = this.d.clock.now();
     const steps: StepResult[] = [];
     let failed = false;
@@ -82,14 +86,19 @@ export class SelfTestRunner {
       durationMs: this.d.clock.now() - started,
     });
     if (step.action) {
-      const result = await this.d.command(ref, step.action, step.params ?? {}, step.timeoutMs).catch((err: unknown) => errorResult(ref, err, this.d.clock.now()));
-      if (result.status !== 'succeeded') return done('failed', `${step.action}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
+      const result = await this.d
+        .command(ref, step.action, step.params ?? {}, step.timeoutMs)
+        .catch((err: unknown) => errorResult(ref, err, this.d.clock.now()));
+      if (result.status !== 'succeeded')
+        return done('failed', `${step.action}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
     }
     // Then the device must show the expected health: readings until it does or the step's time is up.
     let last: string;
     do {
       const remaining = deadline - this.d.clock.now();
-      const answer = await this.d.command(observed, 'probe', {}, Math.max(remaining, 100)).catch((err: unknown) => errorResult(observed, err, this.d.clock.now()));
+      const answer = await this.d
+        .command(observed, 'probe', {}, Math.max(remaining, 100))
+        .catch((err: unknown) => errorResult(observed, err, this.d.clock.now()));
       if (answer.status === 'succeeded') {
         const reading = probeReport.validate(answer.data);
         if (!reading.ok) return done('failed', `the agent's probe answer is malformed: ${reading.reason}`);
@@ -107,7 +116,12 @@ export class SelfTestRunner {
 }
 
 /** Undefined when the reading meets the step; otherwise what is wrong, in a technician's words. */
-export function judge(step: Pick<Step, 'expectStatus' | 'expect'>, status: DeviceStatus, metrics: Metrics, checks: Array<{ name: string; status: DeviceStatus; detail?: string }>): string | undefined {
+export function judge(
+  step: Pick<Step, 'expectStatus' | 'expect'>,
+  status: DeviceStatus,
+  metrics: Metrics,
+  checks: Array<{ name: string; status: DeviceStatus; detail?: string }>,
+): string | undefined {
   const wanted = step.expectStatus ?? 'ok';
   if (SEVERITY[status] > SEVERITY[wanted]) {
     const bad = checks.find((c) => c.status !== 'ok');

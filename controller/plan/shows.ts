@@ -40,7 +40,6 @@ export interface ShowsDependencies {
   retryDelayMs: number;
 }
 
-
 export class Shows {
   constructor(private readonly d: ShowsDependencies) {}
 
@@ -68,10 +67,17 @@ export class Shows {
     if (missing.length) throw new Error(`no slot ${missing.join(', ')}; define slots with onair slot add`);
     const existing = this.d.store.show(p.id);
     if (existing && existing.state !== 'scheduled') throw new Error(`show ${p.id} is ${existing.state}; give the new show another id`);
-    if (p.startStream && !p.stream) throw new Error('--start-stream needs the show\'s stream slot (--stream studio/slot)');
-    if (p.stream && !this.d.slot(p.stream)) throw new Error(`no slot ${p.stream}; define the stream slot with onair slot add (its members are encoders)`);
+    if (p.startStream && !p.stream) throw new Error("--start-stream needs the show's stream slot (--stream studio/slot)");
+    if (p.stream && !this.d.slot(p.stream))
+      throw new Error(`no slot ${p.stream}; define the stream slot with onair slot add (its members are encoders)`);
     // The stream slot and the slots of the switchers its slots cut on are the show's too: armed on air, checked before.
-    const slots = [...new Set([...p.slots, ...(p.stream ? [p.stream] : []), ...p.slots.flatMap((id) => this.switchers(id).flatMap((sw) => this.d.slotsOf(sw)))])];
+    const slots = [
+      ...new Set([
+        ...p.slots,
+        ...(p.stream ? [p.stream] : []),
+        ...p.slots.flatMap((id) => this.switchers(id).flatMap((sw) => this.d.slotsOf(sw))),
+      ]),
+    ];
     const show: Show = {
       id: p.id,
       studio: p.studio,
@@ -87,12 +93,19 @@ export class Shows {
       endedAt: null,
     };
     this.d.store.saveShow(show);
-    this.d.record({ type: 'show.added', ts: this.d.clock.now(), by, data: { show: show.id, studio: show.studio, startsAt: show.startsAt, endsAt: show.endsAt, slots: show.slots, changed: !!existing } });
+    this.d.record({
+      type: 'show.added',
+      ts: this.d.clock.now(),
+      by,
+      data: { show: show.id, studio: show.studio, startsAt: show.startsAt, endsAt: show.endsAt, slots: show.slots, changed: !!existing },
+    });
     return show;
   }
 
   list(p: OperationParams<'show.list'>): OperationData<'show.list'> {
-    return { shows: this.d.store.shows().filter((s) => (!p.studio || s.studio === p.studio) && (p.since === undefined || s.endsAt >= p.since)) };
+    return {
+      shows: this.d.store.shows().filter((s) => (!p.studio || s.studio === p.studio) && (p.since === undefined || s.endsAt >= p.since)),
+    };
   }
 
   start(id: string, by: string, reason: string): Show {
@@ -103,7 +116,13 @@ export class Shows {
     this.d.store.saveShow(started);
     // The slots and their members as they were, so a report of this show is reproducible later.
     const slots = show.slots.map((s) => ({ slot: s, members: this.members(s).map(refName) }));
-    this.d.record({ type: 'show.started', ts: now, by, reason, data: { show: id, title: show.title, studio: show.studio, slots, ...(show.stream ? { stream: show.stream } : {}) } });
+    this.d.record({
+      type: 'show.started',
+      ts: now,
+      by,
+      reason,
+      data: { show: id, title: show.title, studio: show.studio, slots, ...(show.stream ? { stream: show.stream } : {}) },
+    });
     this.d.log.info({ show: id, by, reason }, 'show on air');
     this.d.onAirChanged(by, `show ${id} ${reason}`);
     if (show.stream && show.startStream) this.d.stream(show.stream, true, by);
@@ -126,7 +145,13 @@ export class Shows {
     const ended: Show = { ...show, state: 'ended', endedAt };
     if (show.stream && show.startStream) this.d.stream(show.stream, false, by);
     this.d.store.saveShow(ended);
-    this.d.record({ type: 'show.ended', ts: endedAt, by, reason, data: { show: id, studio: show.studio, onAirMs: endedAt - (show.startedAt ?? endedAt) } });
+    this.d.record({
+      type: 'show.ended',
+      ts: endedAt,
+      by,
+      reason,
+      data: { show: id, studio: show.studio, onAirMs: endedAt - (show.startedAt ?? endedAt) },
+    });
     this.d.log.info({ show: id, by, reason }, 'show off air');
     this.d.onAirChanged(by, `show ${id} ${reason}`);
     return ended;
@@ -134,7 +159,10 @@ export class Shows {
 
   checklist(id: string): Checklist {
     const found = this.d.store.checklist(id);
-    if (!found) throw new Error(`no pre-show checklist for ${id} yet; it runs ${this.get(id).preShowMinutes} min before the show (or: onair preshow ${id} --run)`);
+    if (!found)
+      throw new Error(
+        `no pre-show checklist for ${id} yet; it runs ${this.get(id).preShowMinutes} min before the show (or: onair preshow ${id} --run)`,
+      );
     return found;
   }
 
@@ -142,16 +170,44 @@ export class Shows {
   runPreshow(id: string, by: string): Checklist {
     const show = this.get(id);
     const now = this.d.clock.now();
-    const checklist: Checklist = { show: id, studio: show.studio, startsAt: show.startsAt, startedAt: now, finishedAt: null, go: false, slots: [] };
+    const checklist: Checklist = {
+      show: id,
+      studio: show.studio,
+      startsAt: show.startsAt,
+      startedAt: now,
+      finishedAt: null,
+      go: false,
+      slots: [],
+    };
     const queued = new Set<string>();
     for (const slotId of show.slots) {
       const def = this.d.slot(slotId);
-      const members = def ? [{ ref: def.primary, role: 'primary' as const }, ...def.backups.map((b) => ({ ref: b, role: 'backup' as const }))] : [];
-      checklist.slots.push({ slot: slotId, go: false, members: members.map(({ ref, role }) => ({ ...ref, role, ready: false, result: 'queued' as const, attempts: 0 })) });
+      const members = def
+        ? [{ ref: def.primary, role: 'primary' as const }, ...def.backups.map((b) => ({ ref: b, role: 'backup' as const }))]
+        : [];
+      checklist.slots.push({
+        slot: slotId,
+        go: false,
+        members: members.map(({ ref, role }) => ({ ...ref, role, ready: false, result: 'queued' as const, attempts: 0 })),
+      });
       for (const { ref } of members) this.queuePreshow(queued, ref, show);
     }
-    const loose = [...new Map(show.slots.flatMap((s) => this.switchers(s)).filter((sw) => this.d.slotsOf(sw).length === 0).map((sw) => [refName(sw), sw])).values()];
-    if (loose.length) checklist.switchers = loose.map((ref) => ({ ...ref, role: 'primary' as const, ready: false, result: 'queued' as const, attempts: 0 }));
+    const loose = [
+      ...new Map(
+        show.slots
+          .flatMap((s) => this.switchers(s))
+          .filter((sw) => this.d.slotsOf(sw).length === 0)
+          .map((sw) => [refName(sw), sw]),
+      ).values(),
+    ];
+    if (loose.length)
+      checklist.switchers = loose.map((ref) => ({
+        ...ref,
+        role: 'primary' as const,
+        ready: false,
+        result: 'queued' as const,
+        attempts: 0,
+      }));
     for (const ref of loose) this.queuePreshow(queued, ref, show);
     this.d.store.saveChecklist(checklist);
     this.d.record({ type: 'preshow.started', ts: now, by, data: { show: id, startsAt: show.startsAt, devices: [...queued] } });
@@ -164,7 +220,15 @@ export class Shows {
     if (queued.has(refName(ref))) return; // a device in two slots is tested once
     queued.add(refName(ref));
     const now = this.d.clock.now();
-    this.d.jobs.enqueue({ kind: 'preshow', ...ref, intrusive: !this.d.isSwitcher(ref), show: show.id, createdAt: now, notBefore: now, startBy: show.startsAt });
+    this.d.jobs.enqueue({
+      kind: 'preshow',
+      ...ref,
+      intrusive: !this.d.isSwitcher(ref),
+      show: show.id,
+      createdAt: now,
+      notBefore: now,
+      startBy: show.startsAt,
+    });
   }
 
   /** The program switchers a slot's members are mapped to. */
@@ -190,9 +254,9 @@ export class Shows {
         m.attempts = job.attempt;
         m.result = retry ? 'queued' : job.state;
         m.ready = job.state === 'passed';
-        if (failedStep) (m.step = failedStep.name), (m.detail = failedStep.detail ?? 'failed');
-        else if (job.state !== 'passed' && job.reason) (m.step = undefined), (m.detail = job.reason);
-        else (m.step = undefined), (m.detail = undefined);
+        if (failedStep) ((m.step = failedStep.name), (m.detail = failedStep.detail ?? 'failed'));
+        else if (job.state !== 'passed' && job.reason) ((m.step = undefined), (m.detail = job.reason));
+        else ((m.step = undefined), (m.detail = undefined));
       }
     }
     this.d.store.saveChecklist(checklist);
@@ -203,10 +267,22 @@ export class Shows {
       const now = this.d.clock.now();
       const show = this.d.store.show(job.show);
       const pause = Math.max(0, Math.min(this.d.retryDelayMs, show ? (show.startsAt - now) / 2 : Infinity));
-      this.d.jobs.enqueue({ kind: 'preshow', agent: job.agent, device: job.device, intrusive: job.intrusive, show: job.show, createdAt: now, notBefore: Math.round(now + pause), ...(show ? { startBy: show.startsAt } : {}), attempt: 2, retryOf: job.id });
+      this.d.jobs.enqueue({
+        kind: 'preshow',
+        agent: job.agent,
+        device: job.device,
+        intrusive: job.intrusive,
+        show: job.show,
+        createdAt: now,
+        notBefore: Math.round(now + pause),
+        ...(show ? { startBy: show.startsAt } : {}),
+        attempt: 2,
+        retryOf: job.id,
+      });
       return;
     }
-    if ([...checklist.slots.flatMap((s) => s.members), ...(checklist.switchers ?? [])].every((m) => FINISHED_JOB_STATES.has(m.result))) this.finalize(checklist);
+    if ([...checklist.slots.flatMap((s) => s.members), ...(checklist.switchers ?? [])].every((m) => FINISHED_JOB_STATES.has(m.result)))
+      this.finalize(checklist);
   }
 
   private finalize(checklist: Checklist): void {
@@ -229,9 +305,11 @@ export class Shows {
         slot.proposal = `put ${readyBackup.agent}/${readyBackup.device} in place of ${primary.agent}/${primary.device} before air: onair failover ${slot.slot} --to ${readyBackup.agent}/${readyBackup.device} --reason "pre-show check"`;
         if (policy === 'swap') {
           slot.swapped = true;
-          void this.d.swap(slot.slot, readyBackup, `pre-show check: ${primary.agent}/${primary.device} failed ${primary.step ?? 'its self-test'}`).catch((err: Error) => {
-            this.d.log.error({ slot: slot.slot, err: err.message }, 'pre-show swap failed');
-          });
+          void this.d
+            .swap(slot.slot, readyBackup, `pre-show check: ${primary.agent}/${primary.device} failed ${primary.step ?? 'its self-test'}`)
+            .catch((err: Error) => {
+              this.d.log.error({ slot: slot.slot, err: err.message }, 'pre-show swap failed');
+            });
         }
       } else if (!slot.go) {
         slot.proposal = 'nothing in this slot passed its self-test: fix or replace the gear before air';
@@ -246,9 +324,32 @@ export class Shows {
       ...(checklist.switchers ?? []).filter((m) => !m.ready).map((m) => `${m.agent}/${m.device} (program switcher, no backup): ${why(m)}`),
     ];
     const noBackup = checklist.slots.filter((s) => s.verdict === 'go-no-backup').length;
-    this.d.record({ type: 'preshow.checklist', ts: checklist.finishedAt, by: 'preshow', reason: checklist.go ? (noBackup ? `GO — ${noBackup} slot(s) with no backup` : 'GO') : 'NO-GO', data: { show: checklist.show, go: checklist.go, notReady, slots: checklist.slots.map((s) => ({ slot: s.slot, go: s.go, ...(s.verdict ? { verdict: s.verdict } : {}), ...(s.proposal ? { proposal: s.proposal } : {}), ...(s.swapped ? { swapped: true } : {}) })) } });
+    this.d.record({
+      type: 'preshow.checklist',
+      ts: checklist.finishedAt,
+      by: 'preshow',
+      reason: checklist.go ? (noBackup ? `GO — ${noBackup} slot(s) with no backup` : 'GO') : 'NO-GO',
+      data: {
+        show: checklist.show,
+        go: checklist.go,
+        notReady,
+        slots: checklist.slots.map((s) => ({
+          slot: s.slot,
+          go: s.go,
+          ...(s.verdict ? { verdict: s.verdict } : {}),
+          ...(s.proposal ? { proposal: s.proposal } : {}),
+          ...(s.swapped ? { swapped: true } : {}),
+        })),
+      },
+    });
     if (!checklist.go || notReady.length > 0) {
-      this.d.record({ type: 'alarm', ts: checklist.finishedAt, by: 'preshow', reason: `pre-show check for ${checklist.show}: ${checklist.go ? 'GO with gear not ready' : 'NO-GO'}: ${notReady.join('; ')}`, data: { severity: checklist.go ? 'warning' : 'critical', show: checklist.show } });
+      this.d.record({
+        type: 'alarm',
+        ts: checklist.finishedAt,
+        by: 'preshow',
+        reason: `pre-show check for ${checklist.show}: ${checklist.go ? 'GO with gear not ready' : 'NO-GO'}: ${notReady.join('; ')}`,
+        data: { severity: checklist.go ? 'warning' : 'critical', show: checklist.show },
+      });
     }
   }
 
@@ -257,9 +358,15 @@ export class Shows {
     const show = this.d.store.show(showId);
     if (show?.withoutBackup) return { verdict: show.withoutBackup, why: `show ${showId} says ${show.withoutBackup}` };
     const profile = this.d.profileOf(primary);
-    if (profile?.withoutBackup) return { verdict: profile.withoutBackup, why: `the profile of ${refName(primary)} says ${profile.withoutBackup}` };
+    if (profile?.withoutBackup)
+      return { verdict: profile.withoutBackup, why: `the profile of ${refName(primary)} says ${profile.withoutBackup}` };
     const critical = profile?.kind === 'camera' || profile?.kind === 'microphone-receiver';
-    return { verdict: critical ? 'no-go' : 'go', why: critical ? `a ${profile.kind} slot is NO-GO without a backup unless the show or the profile says go` : 'the default for this kind of gear' };
+    return {
+      verdict: critical ? 'no-go' : 'go',
+      why: critical
+        ? `a ${profile.kind} slot is NO-GO without a backup unless the show or the profile says go`
+        : 'the default for this kind of gear',
+    };
   }
 
   private members(slotId: string): DeviceRef[] {

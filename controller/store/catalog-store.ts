@@ -25,7 +25,11 @@ export interface StoredProfile {
 }
 
 type ProfileRow = { body: string; added_at: number; added_by: string };
-const toProfile = (r: ProfileRow): StoredProfile => ({ profile: JSON.parse(r.body) as EquipmentProfile, addedAt: r.added_at, addedBy: r.added_by });
+const toProfile = (r: ProfileRow): StoredProfile => ({
+  profile: JSON.parse(r.body) as EquipmentProfile,
+  addedAt: r.added_at,
+  addedBy: r.added_by,
+});
 
 export class CatalogStore {
   constructor(private readonly db: Database.Database) {}
@@ -33,12 +37,17 @@ export class CatalogStore {
   /** Stores a profile version; false if that exact version is already stored. Throws if it differs. */
   addProfile(profile: EquipmentProfile, at: number, by: string): boolean {
     const body = JSON.stringify(profile);
-    const existing = this.db.prepare('SELECT body FROM profiles WHERE id = ? AND version = ?').get(profile.profile, profile.version) as { body: string } | undefined;
+    const existing = this.db.prepare('SELECT body FROM profiles WHERE id = ? AND version = ?').get(profile.profile, profile.version) as
+      { body: string } | undefined;
     if (existing) {
       if (existing.body === body) return false;
-      throw new Error(`profile ${profile.profile} version ${profile.version} is already stored with other content; give the change a new version`);
+      throw new Error(
+        `profile ${profile.profile} version ${profile.version} is already stored with other content; give the change a new version`,
+      );
     }
-    this.db.prepare('INSERT INTO profiles (id, version, body, added_at, added_by) VALUES (?, ?, ?, ?, ?)').run(profile.profile, profile.version, body, at, by);
+    this.db
+      .prepare('INSERT INTO profiles (id, version, body, added_at, added_by) VALUES (?, ?, ?, ?, ?)')
+      .run(profile.profile, profile.version, body, at, by);
     return true;
   }
 
@@ -48,9 +57,11 @@ export class CatalogStore {
 
   /** One version, or the newest when none is named. */
   profile(id: string, version?: number): StoredProfile | undefined {
-    const row = (version === undefined
-      ? this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? ORDER BY version DESC LIMIT 1').get(id)
-      : this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? AND version = ?').get(id, version)) as ProfileRow | undefined;
+    const row = (
+      version === undefined
+        ? this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? ORDER BY version DESC LIMIT 1').get(id)
+        : this.db.prepare('SELECT body, added_at, added_by FROM profiles WHERE id = ? AND version = ?').get(id, version)
+    ) as ProfileRow | undefined;
     return row && toProfile(row);
   }
 
@@ -58,20 +69,25 @@ export class CatalogStore {
   saveRegistration(r: DeviceRegistration, at: number): boolean {
     const existed = this.registration(r.agent, r.device) !== undefined;
     this.db
-      .prepare('INSERT INTO registrations (agent, device, body, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(agent, device) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO registrations (agent, device, body, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(agent, device) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
+      )
       .run(r.agent, r.device, JSON.stringify(r), at);
     return !existed;
   }
 
   registration(agent: string, device: string): DeviceRegistration | undefined {
-    const row = this.db.prepare('SELECT body FROM registrations WHERE agent = ? AND device = ?').get(agent, device) as { body: string } | undefined;
+    const row = this.db.prepare('SELECT body FROM registrations WHERE agent = ? AND device = ?').get(agent, device) as
+      { body: string } | undefined;
     return row && (JSON.parse(row.body) as DeviceRegistration);
   }
 
   registrations(agent?: string): DeviceRegistration[] {
-    const rows = (agent === undefined
-      ? this.db.prepare('SELECT body FROM registrations ORDER BY agent, device').all()
-      : this.db.prepare('SELECT body FROM registrations WHERE agent = ? ORDER BY device').all(agent)) as Array<{ body: string }>;
+    const rows = (
+      agent === undefined
+        ? this.db.prepare('SELECT body FROM registrations ORDER BY agent, device').all()
+        : this.db.prepare('SELECT body FROM registrations WHERE agent = ? ORDER BY device').all(agent)
+    ) as Array<{ body: string }>;
     return rows.map((r) => JSON.parse(r.body) as DeviceRegistration);
   }
 
@@ -81,12 +97,18 @@ export class CatalogStore {
 
   saveSlot(slot: SlotDefinition, at: number): boolean {
     const existed = this.db.prepare('SELECT 1 FROM slots WHERE id = ?').get(slot.id) !== undefined;
-    this.db.prepare('INSERT INTO slots (id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at').run(slot.id, JSON.stringify(slot), at);
+    this.db
+      .prepare(
+        'INSERT INTO slots (id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
+      )
+      .run(slot.id, JSON.stringify(slot), at);
     return !existed;
   }
 
   slots(): SlotDefinition[] {
-    return (this.db.prepare('SELECT body FROM slots ORDER BY id').all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as SlotDefinition);
+    return (this.db.prepare('SELECT body FROM slots ORDER BY id').all() as Array<{ body: string }>).map(
+      (r) => JSON.parse(r.body) as SlotDefinition,
+    );
   }
 
   removeSlot(id: string): boolean {
@@ -96,7 +118,9 @@ export class CatalogStore {
   /** Bumps an agent's desired config version (its registered devices changed) and returns it. */
   nextConfigVersion(agent: string, at: number): number {
     const row = this.db
-      .prepare('INSERT INTO agent_configs (agent, version, updated_at) VALUES (?, 1, ?) ON CONFLICT(agent) DO UPDATE SET version = version + 1, updated_at = excluded.updated_at RETURNING version')
+      .prepare(
+        'INSERT INTO agent_configs (agent, version, updated_at) VALUES (?, 1, ?) ON CONFLICT(agent) DO UPDATE SET version = version + 1, updated_at = excluded.updated_at RETURNING version',
+      )
       .get(agent, at) as { version: number };
     return row.version;
   }

@@ -60,7 +60,12 @@ export async function summarizeDays(db: Pick<pg.ClientBase, 'query'>, stop: () =
   const first = bounds.rows[0]?.first;
   if (first === null || first === undefined) return 0;
   await forgetLateDays(db);
-  const done = new Map((await db.query<{ day: string; devices: boolean }>('SELECT day, devices FROM history_days')).rows.map((r) => [Number(r.day), r.devices]));
+  const done = new Map(
+    (await db.query<{ day: string; devices: boolean }>('SELECT day, devices FROM history_days')).rows.map((r) => [
+      Number(r.day),
+      r.devices,
+    ]),
+  );
   let made = 0;
   for (let day = Math.floor(Number(first) / DAY_MS); day < Number(bounds.rows[0]!.last) && !stop(); day += 1) {
     if (done.get(day) === true) continue;
@@ -92,7 +97,12 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
 
 /** Each device's DeviceDay of a claimed day, from the day's copied state changes. */
 async function summarizeDevices(db: Pick<pg.ClientBase, 'query'>, day: number): Promise<void> {
-  const rows = (await db.query<EventRow>("SELECT * FROM history_transitions WHERE ts >= $1 AND ts < $2 AND type = 'device.state' ORDER BY seq", [day * DAY_MS, (day + 1) * DAY_MS])).rows;
+  const rows = (
+    await db.query<EventRow>("SELECT * FROM history_transitions WHERE ts >= $1 AND ts < $2 AND type = 'device.state' ORDER BY seq", [
+      day * DAY_MS,
+      (day + 1) * DAY_MS,
+    ])
+  ).rows;
   const events = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
     // A corrupt row is left out here as a report leaves it out (and names it there).
@@ -132,7 +142,9 @@ async function forgetLateDays(db: Pick<pg.ClientBase, 'query'>): Promise<void> {
   await db.query('BEGIN');
   try {
     const mark = await db.query<{ seq: string }>('SELECT seq FROM history_watermark FOR UPDATE');
-    const bounds = await db.query<{ newest: string; oldest: string | null }>('SELECT COALESCE((SELECT MAX(seq) FROM events), 0) AS newest, (SELECT MIN(upto) FROM history_days) AS oldest');
+    const bounds = await db.query<{ newest: string; oldest: string | null }>(
+      'SELECT COALESCE((SELECT MAX(seq) FROM events), 0) AS newest, (SELECT MIN(upto) FROM history_days) AS oldest',
+    );
     const newest = Number(bounds.rows[0]!.newest);
     const from = mark.rows[0] ? Number(mark.rows[0].seq) : Number(bounds.rows[0]!.oldest ?? newest);
     await db.query(
@@ -141,7 +153,10 @@ async function forgetLateDays(db: Pick<pg.ClientBase, 'query'>): Promise<void> {
        DELETE FROM history_days WHERE day IN (SELECT day FROM late)`,
       [from, newest, [...STATE_TYPES]],
     );
-    await db.query('INSERT INTO history_watermark (one, seq) VALUES (true, $1) ON CONFLICT (one) DO UPDATE SET seq = GREATEST(history_watermark.seq, EXCLUDED.seq)', [newest]);
+    await db.query(
+      'INSERT INTO history_watermark (one, seq) VALUES (true, $1) ON CONFLICT (one) DO UPDATE SET seq = GREATEST(history_watermark.seq, EXCLUDED.seq)',
+      [newest],
+    );
     await db.query('COMMIT');
   } catch (err) {
     await db.query('ROLLBACK').catch(() => undefined);

@@ -14,13 +14,43 @@ import type { ReportJob } from '../plan/report-worker.ts';
 import type { ControllerEvent, EventsParams } from '../../protocols/events.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { errorMessage } from '../../lib/timeout.ts';
-import { collapsedStates, currentDays, DAY_MS, dayRanges, deviceDaysOf, inRanges, planPeriod, SUMMARY_TABLES, summarizeDays, type SummarizedDay } from './history-days.ts';
+import {
+  collapsedStates,
+  currentDays,
+  DAY_MS,
+  dayRanges,
+  deviceDaysOf,
+  inRanges,
+  planPeriod,
+  SUMMARY_TABLES,
+  summarizeDays,
+  type SummarizedDay,
+} from './history-days.ts';
 import { pgClientConfig, type PgConnectionSettings } from './pg-connection.ts';
 import type { CorruptRowHandler } from './stored-rows.ts';
-import { LAST_ON_AIR_SQL, CONTEXT_TYPES, eventsFilter, matches, merged, onAirFlag, PRUNE_BATCH, REPORT_CONTEXT, REPORT_TYPES, rowsToEvents, type EventRow, type HeldEvents, type History } from './history.ts';
+import {
+  LAST_ON_AIR_SQL,
+  CONTEXT_TYPES,
+  eventsFilter,
+  matches,
+  merged,
+  onAirFlag,
+  PRUNE_BATCH,
+  REPORT_CONTEXT,
+  REPORT_TYPES,
+  rowsToEvents,
+  type EventRow,
+  type HeldEvents,
+  type History,
+} from './history.ts';
 
 /** The indexes history reads need (the mirrored tables get their primary keys only). */
-const INDEXES = { onair_events_ts: '(ts, seq)', onair_events_type: '(type, seq)', onair_events_slot: '(slot, seq)', onair_events_device: '(device, seq)' } as const;
+const INDEXES = {
+  onair_events_ts: '(ts, seq)',
+  onair_events_type: '(type, seq)',
+  onair_events_slot: '(slot, seq)',
+  onair_events_device: '(device, seq)',
+} as const;
 /** A history read that takes longer is cancelled by the server (a report asks again with a shorter period). */
 const STATEMENT_TIMEOUT_MS = 30_000;
 
@@ -62,7 +92,12 @@ export class PostgresHistory implements History {
     options: { indexes?: boolean; lastOnAirAtOpen?: () => string | null | undefined; backgroundAfterMs?: number } = {},
   ) {
     this.lastOnAirAtOpen = options.lastOnAirAtOpen ?? (() => undefined);
-    this.pool = new pg.Pool({ ...pgClientConfig(connection, { application_name: 'onair-controller history' }), max: 2, idleTimeoutMillis: 30_000, statement_timeout: STATEMENT_TIMEOUT_MS });
+    this.pool = new pg.Pool({
+      ...pgClientConfig(connection, { application_name: 'onair-controller history' }),
+      max: 2,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+    });
     this.pool.on('error', () => undefined); // an idle client's failure: the next query opens another
     // Its connections (each a new backend and a SCRAM login) and the index work are nothing a new
     // leader waits for, but on a loaded 2-core machine they took CPU from its takeover: a takeover
@@ -72,7 +107,16 @@ export class PostgresHistory implements History {
       setTimeout(work, options.backgroundAfterMs).unref(); // closed meanwhile: each piece of work checks
     };
     // One connection opened ahead: the first console or report read does not wait for it.
-    later(() => void (this.closed || this.pool.connect().then((c) => c.release(), () => undefined)));
+    later(
+      () =>
+        void (
+          this.closed ||
+          this.pool.connect().then(
+            (c) => c.release(),
+            () => undefined,
+          )
+        ),
+    );
     if (options.indexes === false) {
       this.indexer = undefined;
       this.indexed = Promise.resolve();
@@ -88,13 +132,26 @@ export class PostgresHistory implements History {
       if (this.closed) return;
       await indexer.connect();
       // A build cut short (its session ended) leaves an invalid index that IF NOT EXISTS would keep for ever.
-      const invalid = await pool.query<{ name: string }>('SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = ANY($1::text[])', [Object.keys(INDEXES)]);
+      const invalid = await pool.query<{ name: string }>(
+        'SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname = ANY($1::text[])',
+        [Object.keys(INDEXES)],
+      );
       for (const { name } of invalid.rows) await pool.query(`DROP INDEX CONCURRENTLY IF EXISTS ${name}`);
-      for (const [name, columns] of Object.entries(INDEXES)) await pool.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON events ${columns}`);
+      for (const [name, columns] of Object.entries(INDEXES))
+        await pool.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON events ${columns}`);
       await pool.query(SUMMARY_TABLES);
       await summarizeDays(indexer, () => this.closed);
     })()
-      .catch((err: unknown) => void (this.closed || log?.warn({ err: errorMessage(err) }, 'could not create the indexes or the day summaries of the event history; reads stay correct but slower')))
+      .catch(
+        (err: unknown) =>
+          void (
+            this.closed ||
+            log?.warn(
+              { err: errorMessage(err) },
+              'could not create the indexes or the day summaries of the event history; reads stay correct but slower',
+            )
+          ),
+      )
       .finally(() => indexer.end().catch(() => undefined));
     // Then each day once it is over; on a client of its own, so reports keep the pool.
     this.summarizer = setInterval(() => void this.summarize(log), SUMMARIZE_EVERY_MS);
@@ -110,7 +167,8 @@ export class PostgresHistory implements History {
       await client.query(SUMMARY_TABLES);
       return await summarizeDays(client, () => this.closed);
     } catch (err) {
-      if (!this.closed) log?.warn({ err: errorMessage(err) }, 'could not summarize the days of the event history; reports stay correct but slower');
+      if (!this.closed)
+        log?.warn({ err: errorMessage(err) }, 'could not summarize the days of the event history; reports stay correct but slower');
       return 0;
     } finally {
       await client.end().catch(() => undefined);
@@ -141,7 +199,9 @@ export class PostgresHistory implements History {
   }
 
   async lastOnAir(): Promise<boolean | undefined> {
-    const held = this.held().filter((e) => e.type === 'onair.changed').at(-1);
+    const held = this.held()
+      .filter((e) => e.type === 'onair.changed')
+      .at(-1);
     if (held) return onAirFlag(JSON.stringify(held.data));
     const atOpen = this.lastOnAirAtOpen();
     if (atOpen !== undefined) return onAirFlag(atOpen ?? undefined);
@@ -156,7 +216,15 @@ export class PostgresHistory implements History {
     const events: ControllerEvent[] = [];
     for (const type of CONTEXT_TYPES) {
       // type DESC, seq DESC: the (type, seq) index read backwards, stopping after REPORT_CONTEXT rows.
-      events.push(...rowsToEvents(await this.rows(`SELECT * FROM events WHERE type = ? AND ts < ? ORDER BY type DESC, seq DESC LIMIT ${REPORT_CONTEXT}`, [type, since]), this.onCorrupt));
+      events.push(
+        ...rowsToEvents(
+          await this.rows(`SELECT * FROM events WHERE type = ? AND ts < ? ORDER BY type DESC, seq DESC LIMIT ${REPORT_CONTEXT}`, [
+            type,
+            since,
+          ]),
+          this.onCorrupt,
+        ),
+      );
     }
     // The period: its other types as they are; its state events from the day summaries where a
     // whole day is summarized (and nothing was written into it since), and elsewhere (its edges, a
@@ -167,7 +235,10 @@ export class PostgresHistory implements History {
     const whole = days.filter(({ day }) => plan.summarized.some(([a, b]) => day * DAY_MS >= a && day * DAY_MS < b));
     const transitions = 'SELECT seq, ts, type, agent, device, slot, by, reason, data FROM history_transitions WHERE';
     const parts: Array<[string, unknown[]]> = [
-      ['SELECT seq, ts, type, agent, device, slot, by, reason, data FROM events WHERE ts >= $1 AND ts <= $2 AND type = ANY($3::text[])', [since, until, REPORT_TYPES.filter((t) => !STATE_SET.has(t))]],
+      [
+        'SELECT seq, ts, type, agent, device, slot, by, reason, data FROM events WHERE ts >= $1 AND ts <= $2 AND type = ANY($3::text[])',
+        [since, until, REPORT_TYPES.filter((t) => !STATE_SET.has(t))],
+      ],
       [collapsedStates(inRanges(plan.raw)), [[...STATE_TYPES]]],
     ];
     if (whole.length) parts.push([`${transitions} type = 'slot.state' AND (${inRanges(plan.summarized)})`, []]);
@@ -180,9 +251,17 @@ export class PostgresHistory implements History {
     const read = [...showDevices([...events, ...held])];
     if (covered.length && read.length) {
       const devices = read.map((d) => d.slice(d.indexOf('/') + 1));
-      await this.cursor(`${transitions} type = 'device.state' AND device = ANY($1::text[]) AND agent || '/' || device = ANY($2::text[]) AND (${inRanges(dayRanges(covered))})`, [devices, read], events);
+      await this.cursor(
+        `${transitions} type = 'device.state' AND device = ANY($1::text[]) AND agent || '/' || device = ANY($2::text[]) AND (${inRanges(dayRanges(covered))})`,
+        [devices, read],
+        events,
+      );
     }
-    const summaries = covered.length ? (await this.pool.query<{ summary: string }>('SELECT summary FROM history_device_days WHERE day = ANY($1::bigint[])', [covered])).rows.map((r) => JSON.parse(r.summary) as DeviceDay) : [];
+    const summaries = covered.length
+      ? (
+          await this.pool.query<{ summary: string }>('SELECT summary FROM history_device_days WHERE day = ANY($1::bigint[])', [covered])
+        ).rows.map((r) => JSON.parse(r.summary) as DeviceDay)
+      : [];
     return { events: merged(events, held), devices: { covered: dayRanges(covered), days: summaries } };
   }
 
@@ -194,12 +273,20 @@ export class PostgresHistory implements History {
     const first = Math.floor(since / DAY_MS);
     const last = Math.floor(until / DAY_MS);
     const found = await this.pool
-      .query<{ day: string; upto: string; devices: boolean; mark: string | null }>('SELECT day, upto, devices, (SELECT seq FROM history_watermark) AS mark FROM history_days WHERE day >= $1 AND day <= $2', [first, last])
+      .query<{ day: string; upto: string; devices: boolean; mark: string | null }>(
+        'SELECT day, upto, devices, (SELECT seq FROM history_watermark) AS mark FROM history_days WHERE day >= $1 AND day <= $2',
+        [first, last],
+      )
       .catch(() => ({ rows: [] }));
     const days = found.rows.map((d) => ({ day: Number(d.day), upto: Number(d.upto), devices: d.devices }));
     if (!days.length) return days;
     const mark = found.rows[0]!.mark === null ? Math.min(...days.map((d) => d.upto)) : Number(found.rows[0]!.mark);
-    const after = await this.rows(`SELECT seq, ts FROM events WHERE seq > ? AND ts >= ? AND ts < ? AND type = ANY(?::text[])`, [mark, first * DAY_MS, (last + 1) * DAY_MS, [...STATE_TYPES]]);
+    const after = await this.rows(`SELECT seq, ts FROM events WHERE seq > ? AND ts >= ? AND ts < ? AND type = ANY(?::text[])`, [
+      mark,
+      first * DAY_MS,
+      (last + 1) * DAY_MS,
+      [...STATE_TYPES],
+    ]);
     const late = [...after.map((e) => ({ seq: Number(e.seq), ts: Number(e.ts) })), ...held.filter((e) => STATE_SET.has(e.type))];
     return currentDays(days, late);
   }
@@ -237,15 +324,21 @@ export class PostgresHistory implements History {
     const wanted = new Set<string>(REPORT_TYPES);
     const held = this.held().filter((e) => wanted.has(e.type) && e.ts <= query.until);
     // A short period in-process (a worker's start costs more than it saves); a long one, or sources without a build, as said.
-    const inPeriod = await this.pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE ts >= $1 AND ts <= $2 LIMIT ${IN_PROCESS_MAX + 1}) p`, [query.since, query.until]);
-    if (Number(inPeriod.rows[0]?.n ?? 0) <= IN_PROCESS_MAX || !existsSync(fileURLToPath(worker))) return buildReport(await this.reportEvents(query.since, query.until), query);
+    const inPeriod = await this.pool.query<{ n: string }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE ts >= $1 AND ts <= $2 LIMIT ${IN_PROCESS_MAX + 1}) p`,
+      [query.since, query.until],
+    );
+    if (Number(inPeriod.rows[0]?.n ?? 0) <= IN_PROCESS_MAX || !existsSync(fileURLToPath(worker)))
+      return buildReport(await this.reportEvents(query.since, query.until), query);
     const job: ReportJob = { connection: this.connection, query, held };
-    const answer = await new Promise<{ report?: ReliabilityReport; corrupt?: Array<[string, string, string]>; error?: string }>((resolve, reject) => {
-      const w = new Worker(worker, { workerData: job });
-      w.once('message', resolve);
-      w.once('error', reject);
-      w.once('exit', (code) => reject(new Error(`the report's worker ended (${code}) without an answer`)));
-    });
+    const answer = await new Promise<{ report?: ReliabilityReport; corrupt?: Array<[string, string, string]>; error?: string }>(
+      (resolve, reject) => {
+        const w = new Worker(worker, { workerData: job });
+        w.once('message', resolve);
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`the report's worker ended (${code}) without an answer`)));
+      },
+    );
     for (const [table, key, reason] of answer.corrupt ?? []) this.onCorrupt(table, key, reason);
     if (!answer.report) throw new Error(answer.error ?? 'the report could not be computed');
     return answer.report;
@@ -253,9 +346,16 @@ export class PostgresHistory implements History {
 
   async prune(before: number, batch = PRUNE_BATCH): Promise<number> {
     const limit = Math.max(1, Math.floor(batch));
-    const r = await this.pool.query(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE ts < $1 ORDER BY seq LIMIT ${limit})`, [before]);
+    const r = await this.pool.query(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE ts < $1 ORDER BY seq LIMIT ${limit})`, [
+      before,
+    ]);
     // The summaries' copies too (never more of them than of events, so they are gone when the events are).
-    await this.pool.query(`DELETE FROM history_transitions WHERE seq IN (SELECT seq FROM history_transitions WHERE ts < $1 ORDER BY seq LIMIT ${limit})`, [before]).catch(() => undefined);
+    await this.pool
+      .query(
+        `DELETE FROM history_transitions WHERE seq IN (SELECT seq FROM history_transitions WHERE ts < $1 ORDER BY seq LIMIT ${limit})`,
+        [before],
+      )
+      .catch(() => undefined);
     // A day pruned, even in part, is no longer what its summary says: read from what is left, and summarized again if anything is.
     if (r.rowCount) {
       const day = Math.floor(before / DAY_MS);

@@ -13,9 +13,27 @@ import type { ReliabilityReport } from '../../protocols/plan-schemas.ts';
 import { buildReport, type ReportInput, type ReportQuery } from '../plan/report.ts';
 
 /** The event types a reliability report reads (controller/plan/report.ts). */
-export const REPORT_TYPES: readonly EventTypeName[] = ['show.started', 'show.ended', 'slot.state', 'device.state', 'stream.state', 'failover.started', 'failover.succeeded', 'failover.failed', 'program.cut', 'job.finished'];
+export const REPORT_TYPES: readonly EventTypeName[] = [
+  'show.started',
+  'show.ended',
+  'slot.state',
+  'device.state',
+  'stream.state',
+  'failover.started',
+  'failover.succeeded',
+  'failover.failed',
+  'program.cut',
+  'job.finished',
+];
 /** Types whose last events before a report's period say where things stood when it began. */
-export const CONTEXT_TYPES: readonly EventTypeName[] = ['show.started', 'show.ended', 'slot.state', 'device.state', 'stream.state', 'failover.started'];
+export const CONTEXT_TYPES: readonly EventTypeName[] = [
+  'show.started',
+  'show.ended',
+  'slot.state',
+  'device.state',
+  'stream.state',
+  'failover.started',
+];
 /** Events of each context type read before a report's period (its newest ones). */
 export const REPORT_CONTEXT = 5_000;
 /** Rows per page when a report reads its period. */
@@ -86,8 +104,13 @@ export function rowsToEvents(rows: EventRow[], onCorrupt: CorruptRowHandler): Co
   return checkedEvents(values, onCorrupt);
 }
 
-export const matches = (q: EventsParams) => (e: ControllerEvent): boolean =>
-  (q.since === undefined || e.ts >= q.since) && (!q.slot || e.slot === q.slot) && (!q.device || e.device === q.device) && (!q.type || e.type === q.type);
+export const matches =
+  (q: EventsParams) =>
+  (e: ControllerEvent): boolean =>
+    (q.since === undefined || e.ts >= q.since) &&
+    (!q.slot || e.slot === q.slot) &&
+    (!q.device || e.device === q.device) &&
+    (!q.type || e.type === q.type);
 
 /** Stored and held events together, by number, each once. */
 export function merged(stored: readonly ControllerEvent[], held: readonly ControllerEvent[]): ControllerEvent[] {
@@ -134,7 +157,9 @@ export class SqliteHistory implements History {
   read(q: EventsParams = {}): ControllerEvent[] {
     const limit = q.limit ?? 1_000;
     const { where, args } = eventsFilter(q);
-    const rows = this.db.prepare(`SELECT * FROM (SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ${limit}) ORDER BY seq ASC`).all(...args) as EventRow[];
+    const rows = this.db
+      .prepare(`SELECT * FROM (SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ${limit}) ORDER BY seq ASC`)
+      .all(...args) as EventRow[];
     return merged(rowsToEvents(rows, this.onCorrupt), this.held().filter(matches(q))).slice(-limit);
   }
 
@@ -143,11 +168,16 @@ export class SqliteHistory implements History {
   }
 
   async event(seq: number): Promise<ControllerEvent | undefined> {
-    return this.held().find((e) => e.seq === seq) ?? rowsToEvents(this.db.prepare('SELECT * FROM events WHERE seq = ?').all(seq) as EventRow[], this.onCorrupt)[0];
+    return (
+      this.held().find((e) => e.seq === seq) ??
+      rowsToEvents(this.db.prepare('SELECT * FROM events WHERE seq = ?').all(seq) as EventRow[], this.onCorrupt)[0]
+    );
   }
 
   async lastOnAir(): Promise<boolean | undefined> {
-    const held = this.held().filter((e) => e.type === 'onair.changed').at(-1);
+    const held = this.held()
+      .filter((e) => e.type === 'onair.changed')
+      .at(-1);
     if (held) return onAirFlag(JSON.stringify(held.data));
     return onAirFlag((this.db.prepare(LAST_ON_AIR_SQL).get() as { data: string } | undefined)?.data);
   }
@@ -161,8 +191,10 @@ export class SqliteHistory implements History {
       await yieldToLoop();
     }
     // The period by (ts, seq), the order of the ts index (which holds the rowid): a keyset, page by page.
-    const page = this.db.prepare(`SELECT * FROM events WHERE (ts, seq) > (?, ?) AND ts <= ? AND type IN (${inList(REPORT_TYPES)}) ORDER BY ts, seq LIMIT ${PAGE}`);
-    for (let after: [number, number] = [since, -1]; ; ) {
+    const page = this.db.prepare(
+      `SELECT * FROM events WHERE (ts, seq) > (?, ?) AND ts <= ? AND type IN (${inList(REPORT_TYPES)}) ORDER BY ts, seq LIMIT ${PAGE}`,
+    );
+    for (let after: [number, number] = [since, -1]; ;) {
       const batch = page.all(...after, until) as EventRow[];
       events.push(...rowsToEvents(batch, this.onCorrupt));
       if (batch.length < PAGE) break;
@@ -170,7 +202,12 @@ export class SqliteHistory implements History {
       await yieldToLoop();
     }
     const wanted = new Set<string>(REPORT_TYPES);
-    return { events: merged(events, this.held().filter((e) => wanted.has(e.type) && e.ts <= until)) };
+    return {
+      events: merged(
+        events,
+        this.held().filter((e) => wanted.has(e.type) && e.ts <= until),
+      ),
+    };
   }
 
   async report(query: ReportQuery): Promise<ReliabilityReport> {
@@ -178,7 +215,9 @@ export class SqliteHistory implements History {
   }
 
   async prune(before: number, batch = PRUNE_BATCH): Promise<number> {
-    return this.db.prepare(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE ts < ? ORDER BY seq LIMIT ${Math.max(1, Math.floor(batch))})`).run(before).changes;
+    return this.db
+      .prepare(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE ts < ? ORDER BY seq LIMIT ${Math.max(1, Math.floor(batch))})`)
+      .run(before).changes;
   }
 
   async close(): Promise<void> {}

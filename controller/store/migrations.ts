@@ -44,7 +44,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    description: "identities.mosquitto_hash: each login's Mosquitto password-file hash (identities enrolled before get one at their next rotation)",
+    description:
+      "identities.mosquitto_hash: each login's Mosquitto password-file hash (identities enrolled before get one at their next rotation)",
     up: (db) => {
       if (!hasColumn(db, 'identities', 'mosquitto_hash')) db.exec('ALTER TABLE identities ADD COLUMN mosquitto_hash TEXT');
     },
@@ -56,7 +57,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    description: "identities.kdf: each hash's scrypt cost (agents' and controllers' credentials are rehashed at a machine's cost at their next login)",
+    description:
+      "identities.kdf: each hash's scrypt cost (agents' and controllers' credentials are rehashed at a machine's cost at their next login)",
     up: (db) => {
       if (!hasColumn(db, 'identities', 'kdf')) db.exec("ALTER TABLE identities ADD COLUMN kdf TEXT NOT NULL DEFAULT 'scrypt:16384:8:1'");
     },
@@ -64,7 +66,10 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 5,
     description: 'events by slot and by device: an events request for one slot or device reads its newest rows without scanning the log',
-    up: (db) => db.exec('CREATE INDEX IF NOT EXISTS events_slot ON events (slot, seq); CREATE INDEX IF NOT EXISTS events_device ON events (device, seq)'),
+    up: (db) =>
+      db.exec(
+        'CREATE INDEX IF NOT EXISTS events_slot ON events (slot, seq); CREATE INDEX IF NOT EXISTS events_device ON events (device, seq)',
+      ),
   },
 ];
 
@@ -81,10 +86,17 @@ export function schemaVersion(db: Database.Database): number {
 }
 
 /** Brings `db` to SCHEMA_VERSION; throws (changing nothing) on a database from a newer OnAir. */
-export function migrate(db: Database.Database, onMigrated?: (report: MigrationReport) => void, migrations: readonly Migration[] = MIGRATIONS): MigrationReport {
+export function migrate(
+  db: Database.Database,
+  onMigrated?: (report: MigrationReport) => void,
+  migrations: readonly Migration[] = MIGRATIONS,
+): MigrationReport {
   const from = schemaVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
-  if (from > latest) throw new Error(`the database's schema is version ${from}, newer than this controller knows (${latest}): run the OnAir version that wrote it, or restore a backup`);
+  if (from > latest)
+    throw new Error(
+      `the database's schema is version ${from}, newer than this controller knows (${latest}): run the OnAir version that wrote it, or restore a backup`,
+    );
   const applied: string[] = [];
   for (const m of migrations) {
     if (m.version <= from) continue;

@@ -31,6 +31,9 @@ export function withPassword(url: string, password: string | undefined): string 
 }
 
 /** node-postgres client settings for `settings` plus `extra` (timeouts, application name); the password always applies. */
-export function pgClientConfig(settings: PgConnectionSettings, extra: Omit<pg.ClientConfig, 'connectionString' | 'password'> = {}): pg.ClientConfig {
+export function pgClientConfig(
+  settings: PgConnectionSettings,
+  extra: Omit<pg.ClientConfig, 'connectionString' | 'password'> = {},
+): pg.ClientConfig {
   return { ...extra, connectionString: withPassword(settings.url, settings.password) };
 }

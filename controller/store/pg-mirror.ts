@@ -45,10 +45,16 @@ function affinityOf(declared: string): Affinity {
 
 /** Every table of the working copy (not SQLite's own, not the outbox), with its columns and key. */
 export function mirroredTables(db: Database.Database): MirroredTable[] {
-  const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != ? ORDER BY name").pluck().all(OUTBOX) as string[];
+  const names = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != ? ORDER BY name")
+    .pluck()
+    .all(OUTBOX) as string[];
   return names.map((name) => {
     const info = db.prepare(`PRAGMA table_info(${q(name)})`).all() as Array<{ name: string; type: string; notnull: number; pk: number }>;
-    const key = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+    const key = info
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
     if (key.length === 0) throw new Error(`table ${name} has no primary key: it cannot be mirrored`);
     return { name, key, columns: info.map((c) => ({ name: c.name, affinity: affinityOf(c.type), notNull: c.notnull === 1 || c.pk > 0 })) };
   });
@@ -100,7 +106,9 @@ export async function readSnapshot(client: pg.ClientBase, tables: MirroredTable[
   // One snapshot of every table: a leader writing meanwhile cannot leave the copy half old, half new.
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    for (const t of tables) if (!HISTORY_TABLES.has(t.name)) snapshot.push({ t, rows: (await client.query<Record<string, unknown>>(`SELECT * FROM ${q(t.name)}`)).rows });
+    for (const t of tables)
+      if (!HISTORY_TABLES.has(t.name))
+        snapshot.push({ t, rows: (await client.query<Record<string, unknown>>(`SELECT * FROM ${q(t.name)}`)).rows });
     lastSeq = Number((await client.query<{ seq: string | null }>('SELECT MAX(seq) AS seq FROM events')).rows[0]?.seq ?? 0);
   } finally {
     await client.query('COMMIT');
@@ -130,7 +138,11 @@ export function applySnapshot(db: Database.Database, snapshot: Snapshot): number
  * Copies PostgreSQL's current state (every table but HISTORY_TABLES) into the (empty, migrated)
  * working copy. Returns the rows copied and the last event number (numbering goes on from there).
  */
-export async function loadWorkingCopy(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[]): Promise<{ rows: number; lastSeq: number }> {
+export async function loadWorkingCopy(
+  client: pg.ClientBase,
+  db: Database.Database,
+  tables: MirroredTable[],
+): Promise<{ rows: number; lastSeq: number }> {
   const { snapshot, lastSeq } = await readSnapshot(client, tables);
   return { rows: db.transaction(() => applySnapshot(db, snapshot))(), lastSeq };
 }
@@ -164,12 +176,25 @@ function copyIn(db: Database.Database, snapshot: Snapshot): number {
  * Returns the rows copied, the last event number and the results of `reads` (in order). The working copy's changes
  * are captured already (captureChanges, made while standing by): the rows loaded are not sent back.
  */
-export async function loadTakeoverState(client: pg.ClientBase, db: Database.Database, tables: MirroredTable[], reads: TakeoverReads = {}): Promise<{ rows: number; lastSeq: number; results: Array<Array<Record<string, unknown>>> }> {
+export async function loadTakeoverState(
+  client: pg.ClientBase,
+  db: Database.Database,
+  tables: MirroredTable[],
+  reads: TakeoverReads = {},
+): Promise<{ rows: number; lastSeq: number; results: Array<Array<Record<string, unknown>>> }> {
   const state = tables.filter((t) => !HISTORY_TABLES.has(t.name));
   const inSnapshot = reads.inSnapshot ?? [];
   const after = reads.after ?? [];
   // The catalogue inside the snapshot: a multi-statement query is one implicit transaction, whose isolation level is set before any read.
-  const sql = ['BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', CATALOGUE, ...state.map((t) => `SELECT * FROM ${q(t.name)}`), 'SELECT MAX(seq) AS seq FROM events', ...inSnapshot, 'COMMIT', ...after];
+  const sql = [
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    CATALOGUE,
+    ...state.map((t) => `SELECT * FROM ${q(t.name)}`),
+    'SELECT MAX(seq) AS seq FROM events',
+    ...inSnapshot,
+    'COMMIT',
+    ...after,
+  ];
   let answers: Array<pg.QueryResult<Record<string, unknown>>>;
   try {
     answers = (await client.query(sql.join(';\n'))) as unknown as Array<pg.QueryResult<Record<string, unknown>>>;
@@ -186,7 +211,10 @@ export async function loadTakeoverState(client: pg.ClientBase, db: Database.Data
   await addMissing(client, tables, answers[1]!.rows as CatalogueRow[]);
   const snapshot: Snapshot = state.map((t, i) => ({ t, rows: answers[2 + i]!.rows }));
   const lastSeq = Number(answers[2 + state.length]!.rows[0]?.seq ?? 0);
-  const results = [...inSnapshot.map((_, i) => answers[3 + state.length + i]!.rows), ...after.map((_, i) => answers[4 + state.length + inSnapshot.length + i]!.rows)];
+  const results = [
+    ...inSnapshot.map((_, i) => answers[3 + state.length + i]!.rows),
+    ...after.map((_, i) => answers[4 + state.length + inSnapshot.length + i]!.rows),
+  ];
   return { rows: copyIn(db, snapshot), lastSeq, results };
 }
 
@@ -196,12 +224,16 @@ function toSqlite(value: unknown, affinity: Affinity): unknown {
 }
 
 /** A column's value in the outbox's JSON: a BLOB as bytea's hex text, which PostgreSQL's JSON→row conversion reads. */
-const jsonValue = (c: Column, row: 'NEW' | 'OLD'): string => (c.affinity === 'blob' ? `'\\x' || hex(${row}.${q(c.name)})` : `${row}.${q(c.name)}`);
-const jsonObject = (cols: Column[], row: 'NEW' | 'OLD'): string => `json_object(${cols.map((c) => `'${c.name}', ${jsonValue(c, row)}`).join(', ')})`;
+const jsonValue = (c: Column, row: 'NEW' | 'OLD'): string =>
+  c.affinity === 'blob' ? `'\\x' || hex(${row}.${q(c.name)})` : `${row}.${q(c.name)}`;
+const jsonObject = (cols: Column[], row: 'NEW' | 'OLD'): string =>
+  `json_object(${cols.map((c) => `'${c.name}', ${jsonValue(c, row)}`).join(', ')})`;
 
 /** Puts every change to every table into the outbox, and tells `onChange` (the drain) at once. */
 export function captureChanges(db: Database.Database, tables: MirroredTable[], onChange: () => void): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS ${OUTBOX} (id INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op TEXT NOT NULL, row TEXT NOT NULL)`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${OUTBOX} (id INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op TEXT NOT NULL, row TEXT NOT NULL)`,
+  );
   db.function('onair_changed', () => (onChange(), null));
   for (const t of tables) {
     const keyCols = t.columns.filter((c) => t.key.includes(c.name));
@@ -272,7 +304,13 @@ export function heldChanges(db: Database.Database): Change[] {
  * leader's (`null`: no term, an administrator's write from the command line, as mosquitto_passwd
  * writes its file; `notify` is then sent on commit so the leader reads the table again).
  */
-export async function sendChanges(client: pg.ClientBase, tables: MirroredTable[], term: number | null, changes: Change[], notify?: string): Promise<void> {
+export async function sendChanges(
+  client: pg.ClientBase,
+  tables: MirroredTable[],
+  term: number | null,
+  changes: Change[],
+  notify?: string,
+): Promise<void> {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const last = new Map<string, Change>();
   for (const r of changes) {
@@ -288,9 +326,15 @@ export async function sendChanges(client: pg.ClientBase, tables: MirroredTable[]
     if (term !== null) {
       const held = await client.query<{ term: string }>('SELECT term FROM onair_leadership WHERE id = 1 FOR SHARE');
       const current = Number(held.rows[0]?.term ?? NaN);
-      if (current !== term) throw new FencedError(`PostgreSQL names term ${current} as the leader's; this controller holds term ${term}: nothing is written`);
+      if (current !== term)
+        throw new FencedError(`PostgreSQL names term ${current} as the leader's; this controller holds term ${term}: nothing is written`);
     }
-    for (const t of tables) await writeTable(client, t, [...last.values()].filter((r) => r.tbl === t.name));
+    for (const t of tables)
+      await writeTable(
+        client,
+        t,
+        [...last.values()].filter((r) => r.tbl === t.name),
+      );
     if (notify) await client.query(`NOTIFY ${q(notify)}`);
     await client.query('COMMIT');
   } catch (err) {
@@ -306,13 +350,19 @@ async function writeTable(client: pg.ClientBase, t: MirroredTable, changes: Chan
   const keyList = t.key.map(q).join(', ');
   if (deletes.length > 0) {
     const match = t.key.map((k) => `${q(t.name)}.${q(k)} = d.${q(k)}`).join(' AND ');
-    await client.query(`DELETE FROM ${q(t.name)} USING json_populate_recordset(NULL::${q(t.name)}, $1::json) d WHERE ${match}`, [JSON.stringify(deletes)]);
+    await client.query(`DELETE FROM ${q(t.name)} USING json_populate_recordset(NULL::${q(t.name)}, $1::json) d WHERE ${match}`, [
+      JSON.stringify(deletes),
+    ]);
   }
   if (upserts.length > 0) {
     const cols = t.columns.map((c) => q(c.name)).join(', ');
     const others = t.columns.filter((c) => !t.key.includes(c.name));
-    const onConflict = others.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${others.map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`).join(', ')}`;
-    await client.query(`INSERT INTO ${q(t.name)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${q(t.name)}, $1::json) ON CONFLICT (${keyList}) ${onConflict}`, [JSON.stringify(upserts)]);
+    const onConflict =
+      others.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${others.map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`).join(', ')}`;
+    await client.query(
+      `INSERT INTO ${q(t.name)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${q(t.name)}, $1::json) ON CONFLICT (${keyList}) ${onConflict}`,
+      [JSON.stringify(upserts)],
+    );
   }
 }
 

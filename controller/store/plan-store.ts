@@ -25,7 +25,11 @@ export class PlanStore {
   constructor(private readonly db: Database.Database) {}
 
   saveShow(show: Show): void {
-    this.db.prepare('INSERT INTO shows (id, starts_at, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET starts_at = excluded.starts_at, body = excluded.body').run(show.id, show.startsAt, JSON.stringify(show));
+    this.db
+      .prepare(
+        'INSERT INTO shows (id, starts_at, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET starts_at = excluded.starts_at, body = excluded.body',
+      )
+      .run(show.id, show.startsAt, JSON.stringify(show));
   }
 
   show(id: string): Show | undefined {
@@ -35,12 +39,16 @@ export class PlanStore {
 
   /** Shows still to come or on air: what the scheduler and the protection rules look at every tick. */
   activeShows(): Show[] {
-    const rows = this.db.prepare("SELECT body FROM shows WHERE json_extract(body, '$.state') IN ('scheduled', 'on_air') ORDER BY starts_at, id").all() as Array<{ body: string }>;
+    const rows = this.db
+      .prepare("SELECT body FROM shows WHERE json_extract(body, '$.state') IN ('scheduled', 'on_air') ORDER BY starts_at, id")
+      .all() as Array<{ body: string }>;
     return rows.map((r) => JSON.parse(r.body) as Show);
   }
 
   shows(): Show[] {
-    return (this.db.prepare('SELECT body FROM shows ORDER BY starts_at, id').all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Show);
+    return (this.db.prepare('SELECT body FROM shows ORDER BY starts_at, id').all() as Array<{ body: string }>).map(
+      (r) => JSON.parse(r.body) as Show,
+    );
   }
 
   addJob(job: NewJob): Job {
@@ -54,15 +62,21 @@ export class PlanStore {
   }
 
   updateJob(job: Job): void {
-    this.db.prepare('UPDATE jobs SET state = ?, not_before = ?, body = ? WHERE id = ?').run(job.state, job.notBefore, JSON.stringify(job), job.id);
+    this.db
+      .prepare('UPDATE jobs SET state = ?, not_before = ?, body = ? WHERE id = ?')
+      .run(job.state, job.notBefore, JSON.stringify(job), job.id);
   }
 
   jobsIn(state: JobState): Job[] {
-    return (this.db.prepare('SELECT body FROM jobs WHERE state = ? ORDER BY not_before, id').all(state) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Job);
+    return (this.db.prepare('SELECT body FROM jobs WHERE state = ? ORDER BY not_before, id').all(state) as Array<{ body: string }>).map(
+      (r) => JSON.parse(r.body) as Job,
+    );
   }
 
   jobsOfShow(show: string): Job[] {
-    return (this.db.prepare('SELECT body FROM jobs WHERE show = ? ORDER BY id').all(show) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Job);
+    return (this.db.prepare('SELECT body FROM jobs WHERE show = ? ORDER BY id').all(show) as Array<{ body: string }>).map(
+      (r) => JSON.parse(r.body) as Job,
+    );
   }
 
   history(q: { agent?: string; device?: string; kind?: JobKind; state?: JobState; since?: number; limit?: number }): Job[] {
@@ -79,16 +93,22 @@ export class PlanStore {
 
   /** When a device last passed a test (for maintenance intervals). */
   lastPassed(agent: string, device: string): number | undefined {
-    const row = this.db.prepare("SELECT body FROM jobs WHERE agent = ? AND device = ? AND state = 'passed' ORDER BY id DESC LIMIT 1").get(agent, device) as { body: string } | undefined;
+    const row = this.db
+      .prepare("SELECT body FROM jobs WHERE agent = ? AND device = ? AND state = 'passed' ORDER BY id DESC LIMIT 1")
+      .get(agent, device) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as Job).finishedAt : undefined;
   }
 
   saveSchedule(s: Schedule): void {
-    this.db.prepare('INSERT INTO schedules (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body').run(s.id, JSON.stringify(s));
+    this.db
+      .prepare('INSERT INTO schedules (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body')
+      .run(s.id, JSON.stringify(s));
   }
 
   schedules(): Schedule[] {
-    return (this.db.prepare('SELECT body FROM schedules ORDER BY id').all() as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Schedule);
+    return (this.db.prepare('SELECT body FROM schedules ORDER BY id').all() as Array<{ body: string }>).map(
+      (r) => JSON.parse(r.body) as Schedule,
+    );
   }
 
   removeSchedule(id: string): boolean {
@@ -96,7 +116,9 @@ export class PlanStore {
   }
 
   saveChecklist(c: Checklist): void {
-    this.db.prepare('INSERT INTO checklists (show, body) VALUES (?, ?) ON CONFLICT(show) DO UPDATE SET body = excluded.body').run(c.show, JSON.stringify(c));
+    this.db
+      .prepare('INSERT INTO checklists (show, body) VALUES (?, ?) ON CONFLICT(show) DO UPDATE SET body = excluded.body')
+      .run(c.show, JSON.stringify(c));
   }
 
   checklist(show: string): Checklist | undefined {
@@ -111,11 +133,17 @@ export class PlanStore {
   }
 
   saveCheckedUntil(ts: number): void {
-    this.db.prepare("INSERT INTO plan_state (key, value) VALUES ('checked_until', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(ts);
+    this.db
+      .prepare("INSERT INTO plan_state (key, value) VALUES ('checked_until', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .run(ts);
   }
 
   /** Whether this occurrence of a schedule already has its jobs (a window is opened once, even across restarts). */
   windowOpened(schedule: string, opensAt: number): boolean {
-    return this.db.prepare("SELECT 1 FROM jobs WHERE kind = 'maintenance' AND not_before = ? AND json_extract(body, '$.schedule') = ? LIMIT 1").get(opensAt, schedule) !== undefined;
+    return (
+      this.db
+        .prepare("SELECT 1 FROM jobs WHERE kind = 'maintenance' AND not_before = ? AND json_extract(body, '$.schedule') = ? LIMIT 1")
+        .get(opensAt, schedule) !== undefined
+    );
   }
 }

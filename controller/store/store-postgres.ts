@@ -7,7 +7,21 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { errorMessage } from '../../lib/timeout.ts';
 import { migrate } from './migrations.ts';
-import { captureChanges, drainOutbox, FencedError, heldChanges, HISTORY_TABLES, loadTakeoverState, mirroredTables, newestPending, outboxSize, sendChanges, syncPostgresSchema, type Change, type MirroredTable } from './pg-mirror.ts';
+import {
+  captureChanges,
+  drainOutbox,
+  FencedError,
+  heldChanges,
+  HISTORY_TABLES,
+  loadTakeoverState,
+  mirroredTables,
+  newestPending,
+  outboxSize,
+  sendChanges,
+  syncPostgresSchema,
+  type Change,
+  type MirroredTable,
+} from './pg-mirror.ts';
 import { Store, type StoreHooks, type StoreMirror } from './store.ts';
 import { PostgresHistory } from './history-postgres.ts';
 import { followIdentities, LISTEN_IDENTITIES } from '../identity/pg-identities.ts';
@@ -81,7 +95,11 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Opened
   // Before the LISTEN goes out: no notification can come before its handler.
   const identities = followIdentities(o.client, db, tables, o.log);
   // One round trip: schema check, state tables, last event number, the last on-air change, LISTEN.
-  const { rows, lastSeq, results } = await loadTakeoverState(o.client, db, tables, { inSnapshot: [LAST_ON_AIR_SQL], after: [LISTEN_IDENTITIES], ...(o.mark ? { mark: o.mark } : {}) });
+  const { rows, lastSeq, results } = await loadTakeoverState(o.client, db, tables, {
+    inSnapshot: [LAST_ON_AIR_SQL],
+    after: [LISTEN_IDENTITIES],
+    ...(o.mark ? { mark: o.mark } : {}),
+  });
   o.mark?.('loaded');
   const mirror = new OutboxDrain(db, tables, o);
   changed.to = () => mirror.kick();
@@ -90,7 +108,14 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Opened
   const lastOnAir = (results[0]?.[0] as { data?: string } | undefined)?.data ?? null;
   // The snapshot's answer holds until an event of this leader reaches PostgreSQL (one not yet sent is read from the working copy).
   const lastOnAirAtOpen = (): string | null | undefined => (mirror.eventsCommitted === 0 ? lastOnAir : undefined);
-  const history = { lastSeq, open: (held: HeldEvents) => new PostgresHistory(o.connection, held, onCorrupt, o.log, { lastOnAirAtOpen, ...(o.prepared ? { backgroundAfterMs: TAKEOVER_BACKGROUND_AFTER_MS } : {}) }) };
+  const history = {
+    lastSeq,
+    open: (held: HeldEvents) =>
+      new PostgresHistory(o.connection, held, onCorrupt, o.log, {
+        lastOnAirAtOpen,
+        ...(o.prepared ? { backgroundAfterMs: TAKEOVER_BACKGROUND_AFTER_MS } : {}),
+      }),
+  };
   const store = new Store(db, { ...o.hooks, mirror, history });
   return { store, unsent: () => mirror.unsent, loaded: { rows, ms: Math.round(performance.now() - started) } };
 }
@@ -144,7 +169,9 @@ class OutboxDrain implements StoreMirror {
     this.committedId = id;
     // Sent events leave the working copy (PostgreSQL keeps them; the delete is not mirrored).
     let lastEvent = 0;
-    for (const c of sent) if (HISTORY_TABLES.has(c.tbl) && c.op === 'upsert') lastEvent = Math.max(lastEvent, Number((JSON.parse(c.row) as { seq?: unknown }).seq) || 0);
+    for (const c of sent)
+      if (HISTORY_TABLES.has(c.tbl) && c.op === 'upsert')
+        lastEvent = Math.max(lastEvent, Number((JSON.parse(c.row) as { seq?: unknown }).seq) || 0);
     if (lastEvent > 0) this.eventsCommitted += 1;
     if (lastEvent > 0 && this.db.open) this.db.prepare('DELETE FROM events WHERE seq <= ?').run(lastEvent);
     for (const w of [...this.waiters]) if (w.target <= id) this.release(w, true);
@@ -167,7 +194,13 @@ class OutboxDrain implements StoreMirror {
     try {
       do {
         this.again = false;
-        const sent = await drainOutbox({ db: this.db, tables: this.tables, client: this.o.session?.() ?? this.o.client, term: this.o.term, onCommitted: (id, sent) => this.committed(id, sent) });
+        const sent = await drainOutbox({
+          db: this.db,
+          tables: this.tables,
+          client: this.o.session?.() ?? this.o.client,
+          term: this.o.term,
+          onCommitted: (id, sent) => this.committed(id, sent),
+        });
         if (this.troubled && this.pending() === 0) {
           this.troubled = false;
           this.lastError = undefined;

@@ -20,9 +20,14 @@ import { CatalogStore } from './catalog-store.ts';
 import { migrate, type MigrationReport } from './migrations.ts';
 import { PlanStore } from './plan-store.ts';
 
-
 /** What a row of `agents` must hold to be used again. */
-const StoredAgent = Type.Object({ id: Id, online: Type.Boolean(), session: Session, lastSeenAt: Type.Union([Timestamp, Type.Null()]), heartbeatDeadlineMs: Type.Integer({ minimum: 1 }) });
+const StoredAgent = Type.Object({
+  id: Id,
+  online: Type.Boolean(),
+  session: Session,
+  lastSeenAt: Type.Union([Timestamp, Type.Null()]),
+  heartbeatDeadlineMs: Type.Integer({ minimum: 1 }),
+});
 /** What a row of `devices` must hold to be used again. */
 const StoredDevice = Type.Object({
   agent: Id,
@@ -34,9 +39,10 @@ const StoredDevice = Type.Object({
   driver: Type.Union([Type.String(), Type.Null()]),
   kind: Type.Union([Type.String(), Type.Null()]),
 });
-const StoredAssignment = Type.Object({ slot: Type.String({ minLength: 1 }), active: Type.Union([Type.Object({ agent: Id, device: Id }), Type.Null()]) });
-
-
+const StoredAssignment = Type.Object({
+  slot: Type.String({ minLength: 1 }),
+  active: Type.Union([Type.Object({ agent: Id, device: Id }), Type.Null()]),
+});
 
 export interface StoreHooks {
   /** A stored row that no longer matches its schema (it is skipped). */
@@ -67,16 +73,28 @@ export interface StoreMirror {
 }
 
 /** Failover goes on; the alarm says what is at stake (events held in memory until the disk takes them). */
-export function storageAlarms(d: { log: Logger; clock: Clock; record: (e: NewEvent) => void }): Required<Pick<StoreHooks, 'onTrouble' | 'onRecovered'>> {
+export function storageAlarms(d: {
+  log: Logger;
+  clock: Clock;
+  record: (e: NewEvent) => void;
+}): Required<Pick<StoreHooks, 'onTrouble' | 'onRecovered'>> {
   return {
     onTrouble: (err) => {
-      d.log.error({ err: err.message }, 'the database refused a write: failover continues, state and events are held in memory until it takes them again');
+      d.log.error(
+        { err: err.message },
+        'the database refused a write: failover continues, state and events are held in memory until it takes them again',
+      );
       const reason = `the controller cannot write to its database (${err.message}): failover continues; state and events are held in memory (up to 50000 events) until it can`;
       d.record({ type: 'alarm', ts: d.clock.now(), reason, data: { severity: 'critical', cause: 'storage' } });
     },
     onRecovered: (written) => {
       d.log.info({ written }, 'the database takes writes again: everything held has been written');
-      d.record({ type: 'alarm', ts: d.clock.now(), reason: `the database takes writes again; ${written} held writes and events were written`, data: { severity: 'cleared', cause: 'storage' } });
+      d.record({
+        type: 'alarm',
+        ts: d.clock.now(),
+        reason: `the database takes writes again; ${written} held writes and events were written`,
+        data: { severity: 'cleared', cause: 'storage' },
+      });
     },
   };
 }
@@ -142,14 +160,24 @@ export class Store {
     const localSeq = (this.db.prepare('SELECT MAX(seq) AS seq FROM events').get() as { seq: number | null }).seq ?? 0;
     this.nextSeq = Math.max(localSeq, hooks.history?.lastSeq ?? 0) + 1;
     this.behind = new WriteBehind<ControllerEvent>(
-      (e) => this.statements.appendEvent.run({ ...e, agent: e.agent ?? null, device: e.device ?? null, slot: e.slot ?? null, by: e.by ?? null, reason: e.reason ?? null, data: JSON.stringify(e.data) }),
+      (e) =>
+        this.statements.appendEvent.run({
+          ...e,
+          agent: e.agent ?? null,
+          device: e.device ?? null,
+          slot: e.slot ?? null,
+          by: e.by ?? null,
+          reason: e.reason ?? null,
+          data: JSON.stringify(e.data),
+        }),
       (work) => this.db.transaction(work)(),
       { onTrouble: hooks.onTrouble ?? (() => undefined), onRecovered: hooks.onRecovered ?? (() => undefined) },
     );
     if (hooks.history) {
       // Events written here stay only until the mirror sent them (a bounded remainder): read with the rest.
       const unsent = this.db.prepare(`SELECT * FROM events ORDER BY seq DESC LIMIT ${UNSENT_READ}`);
-      const held = (): ControllerEvent[] => (this.closed ? [] : [...rowsToEvents((unsent.all() as EventRow[]).reverse(), this.onCorrupt), ...this.behind.heldEvents()]);
+      const held = (): ControllerEvent[] =>
+        this.closed ? [] : [...rowsToEvents((unsent.all() as EventRow[]).reverse(), this.onCorrupt), ...this.behind.heldEvents()];
       this.history = hooks.history.open(held);
     } else this.history = new SqliteHistory(this.db, () => this.behind.heldEvents(), this.onCorrupt);
   }
@@ -158,7 +186,12 @@ export class Store {
   backlog(): { events: number; writes: number; droppedEvents: number; error?: string } {
     const held = this.behind.pending;
     const error = this.behind.lastError ?? this.mirror?.lastError;
-    return { events: held.events, writes: held.writes + (this.closed ? 0 : (this.mirror?.pending() ?? 0)), droppedEvents: this.behind.dropped, ...(error ? { error } : {}) };
+    return {
+      events: held.events,
+      writes: held.writes + (this.closed ? 0 : (this.mirror?.pending() ?? 0)),
+      droppedEvents: this.behind.dropped,
+      ...(error ? { error } : {}),
+    };
   }
 
   /** Undefined when what was written is already durable (SQLite, written in place); else resolves once it is, or after `timeoutMs`. */
@@ -175,7 +208,13 @@ export class Store {
 
   saveAgent(a: AgentRecord): void {
     this.rowWrite(`agent:${a.id}`, () =>
-      this.statements.saveAgent.run({ id: a.id, online: a.online ? 1 : 0, session: a.session, lastSeenAt: a.lastSeenAt, heartbeatDeadlineMs: a.heartbeatDeadlineMs }),
+      this.statements.saveAgent.run({
+        id: a.id,
+        online: a.online ? 1 : 0,
+        session: a.session,
+        lastSeenAt: a.lastSeenAt,
+        heartbeatDeadlineMs: a.heartbeatDeadlineMs,
+      }),
     );
   }
 
@@ -218,19 +257,35 @@ export class Store {
     type Row = { id: string; online: number; session: number; last_seen_at: number | null; heartbeat_deadline_ms: number };
     const rows = (this.db.prepare('SELECT * FROM agents').all() as Row[]).map((r) => ({
       key: r.id,
-      value: { id: r.id, online: r.online === 1, session: r.session, lastSeenAt: r.last_seen_at, heartbeatDeadlineMs: r.heartbeat_deadline_ms },
+      value: {
+        id: r.id,
+        online: r.online === 1,
+        session: r.session,
+        lastSeenAt: r.last_seen_at,
+        heartbeatDeadlineMs: r.heartbeat_deadline_ms,
+      },
     }));
     return checkedRows(StoredAgent, 'agents', rows, this.onCorrupt);
   }
 
   loadDevices(): DeviceRecord[] {
-    const rows = (this.db.prepare('SELECT * FROM devices').all() as Array<Record<string, unknown>>).map((r) => ({ key: `${String(r.agent)}/${String(r.device)}`, value: r }));
+    const rows = (this.db.prepare('SELECT * FROM devices').all() as Array<Record<string, unknown>>).map((r) => ({
+      key: `${String(r.agent)}/${String(r.device)}`,
+      value: r,
+    }));
     return checkedRows(StoredDevice, 'devices', rows, this.onCorrupt).map((r) => ({
       agent: r.agent,
       device: r.device,
       ...(r.driver ? { driver: r.driver } : {}),
       ...(r.kind ? { kind: r.kind } : {}),
-      track: { status: r.status, since: r.since, reported: r.reported, lastHealthAt: null, pending: null, ...(r.detail ? { detail: r.detail } : {}) },
+      track: {
+        status: r.status,
+        since: r.since,
+        reported: r.reported,
+        lastHealthAt: null,
+        pending: null,
+        ...(r.detail ? { detail: r.detail } : {}),
+      },
     }));
   }
 
@@ -238,7 +293,10 @@ export class Store {
     type Row = { slot: string; active_agent: string | null; active_device: string | null };
     const rows = (this.db.prepare('SELECT slot, active_agent, active_device FROM slot_assignments').all() as Row[]).map((r) => ({
       key: r.slot,
-      value: { slot: r.slot, active: r.active_agent !== null || r.active_device !== null ? { agent: r.active_agent, device: r.active_device } : null },
+      value: {
+        slot: r.slot,
+        active: r.active_agent !== null || r.active_device !== null ? { agent: r.active_agent, device: r.active_device } : null,
+      },
     }));
     return new Map(checkedRows(StoredAssignment, 'slot_assignments', rows, this.onCorrupt).map((r) => [r.slot, r.active]));
   }

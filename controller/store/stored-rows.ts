@@ -18,14 +18,25 @@ function checker<S extends TSchema>(schema: S): TypeCheck<S> {
 }
 
 /** The values that match `schema`; each one that does not is reported with its key and the first error. */
-export function checkedRows<S extends TSchema>(schema: S, table: string, values: Iterable<{ key: string; value: unknown }>, onCorrupt: CorruptRowHandler): Array<Static<S>> {
+export function checkedRows<S extends TSchema>(
+  schema: S,
+  table: string,
+  values: Iterable<{ key: string; value: unknown }>,
+  onCorrupt: CorruptRowHandler,
+): Array<Static<S>> {
   const kept: Array<Static<S>> = [];
   for (const { key, value } of values) if (matches(schema, table, key, value, onCorrupt)) kept.push(value);
   return kept;
 }
 
 /** Whether one row matches `schema`; one that does not is reported with its key and the first error. */
-function matches<S extends TSchema>(schema: S, table: string, key: string, value: unknown, onCorrupt: CorruptRowHandler): value is Static<S> {
+function matches<S extends TSchema>(
+  schema: S,
+  table: string,
+  key: string,
+  value: unknown,
+  onCorrupt: CorruptRowHandler,
+): value is Static<S> {
   const check = checker(schema);
   if (check.Check(value)) return true;
   const first = check.Errors(value).First();

@@ -59,7 +59,10 @@ export class TcpLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
   private connect(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const socket = net.createConnection({ host: this.s.host, port: this.s.port, noDelay: true });
-      const timeout = setTimeout(() => socket.destroy(new Error(`connecting to ${this.s.host}:${this.s.port} timed out`)), this.s.connectTimeoutMs ?? 3_000);
+      const timeout = setTimeout(
+        () => socket.destroy(new Error(`connecting to ${this.s.host}:${this.s.port} timed out`)),
+        this.s.connectTimeoutMs ?? 3_000,
+      );
       socket.once('connect', () => {
         clearTimeout(timeout);
         if (!this.wanted) {

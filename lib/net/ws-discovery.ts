@@ -27,7 +27,8 @@ export function probeMessage(messageId: string): string {
   );
 }
 
-const text = (xml: string, tag: string): string | undefined => new RegExp(`<(?:[\\w-]+:)?${tag}[^>]*>([\\s\\S]*?)</(?:[\\w-]+:)?${tag}>`).exec(xml)?.[1]?.trim();
+const text = (xml: string, tag: string): string | undefined =>
+  new RegExp(`<(?:[\\w-]+:)?${tag}[^>]*>([\\s\\S]*?)</(?:[\\w-]+:)?${tag}>`).exec(xml)?.[1]?.trim();
 
 /** Reads a ProbeMatches reply; undefined when it is not one, or answers someone else's probe. */
 export function parseProbeMatch(xml: string, messageId: string): Omit<DiscoveredDevice, 'from'> | undefined {

@@ -29,7 +29,11 @@ export async function listSerialPorts(list: () => Promise<ListedPort[]> = () => 
   try {
     return { ports: await list(), source: 'serialport' };
   } catch (err) {
-    return { ports: scanDev(devDir), source: 'dev-scan', warning: `serialport could not list ports (${(err as Error).message}); scanned ${devDir} instead` };
+    return {
+      ports: scanDev(devDir),
+      source: 'dev-scan',
+      warning: `serialport could not list ports (${(err as Error).message}); scanned ${devDir} instead`,
+    };
   }
 }
 

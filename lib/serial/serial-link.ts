@@ -66,7 +66,11 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
   private async tryOpen(): Promise<void> {
     const port = new SerialPort({ path: this.s.path, baudRate: this.s.baudRate, autoOpen: false });
     try {
-      await withTimeout(`opening ${this.s.path}`, this.s.openTimeoutMs ?? 3_000, () => new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve()))));
+      await withTimeout(
+        `opening ${this.s.path}`,
+        this.s.openTimeoutMs ?? 3_000,
+        () => new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve()))),
+      );
     } catch (err) {
       if (port.isOpen) port.close();
       this.scheduleReopen();

@@ -43,7 +43,12 @@ export function optionProblems(spec: Pick<DriverSpec, 'optionsSchema'>, options:
 }
 
 /** What an action would be sent, against what it takes — and, for a name, against the device's options. */
-export function actionProblems(spec: Pick<DriverSpec, 'name' | 'actions' | 'actionParams' | 'optionsSchema'>, action: string, params: Record<string, unknown>, options: Record<string, unknown>): string[] {
+export function actionProblems(
+  spec: Pick<DriverSpec, 'name' | 'actions' | 'actionParams' | 'optionsSchema'>,
+  action: string,
+  params: Record<string, unknown>,
+  options: Record<string, unknown>,
+): string[] {
   if (!spec.actions.includes(action)) return [`the ${spec.name} driver has no action "${action}"`];
   const taken = spec.actionParams[action];
   if (!taken?.params) return [];
@@ -53,7 +58,8 @@ export function actionProblems(spec: Pick<DriverSpec, 'name' | 'actions' | 'acti
     const value = params[param];
     if (value === undefined) continue;
     const names = Object.keys((filled[optionKey] as Record<string, unknown> | undefined) ?? {});
-    if (!names.includes(String(value))) found.push(`${action}: ${param} "${String(value)}" is not one of its ${optionKey}: ${names.join(', ') || 'none configured'}`);
+    if (!names.includes(String(value)))
+      found.push(`${action}: ${param} "${String(value)}" is not one of its ${optionKey}: ${names.join(', ') || 'none configured'}`);
   }
   return found;
 }
@@ -66,15 +72,24 @@ export function stepParams(step: Pick<Step, 'params'>, testParams: Params = {}):
 }
 
 /** A unit of a profile: its options, and every self-test step with the unit's test parameters. */
-export function unitProblems(spec: DriverSpec, profile: Pick<EquipmentProfile, 'selfTest'>, options: Params, testParams: Params = {}): string[] {
+export function unitProblems(
+  spec: DriverSpec,
+  profile: Pick<EquipmentProfile, 'selfTest'>,
+  options: Params,
+  testParams: Params = {},
+): string[] {
   const found = optionProblems(spec, options);
   const used = new Set<string>();
   for (const step of profile.selfTest) {
     for (const key of Object.keys(step.params ?? {})) used.add(key);
-    if (step.action !== undefined) found.push(...actionProblems(spec, step.action, stepParams(step, testParams), options).map((p) => `self-test step "${step.name}": ${p}`));
+    if (step.action !== undefined)
+      found.push(
+        ...actionProblems(spec, step.action, stepParams(step, testParams), options).map((p) => `self-test step "${step.name}": ${p}`),
+      );
   }
   for (const key of Object.keys(testParams)) {
-    if (!used.has(key)) found.push(`test parameter "${key}" is used by no self-test step (they take: ${[...used].join(', ') || 'nothing'})`);
+    if (!used.has(key))
+      found.push(`test parameter "${key}" is used by no self-test step (they take: ${[...used].join(', ') || 'nothing'})`);
   }
   return found;
 }

@@ -7,7 +7,12 @@ export const DmxOptions = Type.Object(
     path: Type.String({ minLength: 1, description: 'the widget, e.g. /dev/serial/by-id/usb-ENTTEC_DMX_USB_PRO_…' }),
     address: Type.Integer({ minimum: 1, maximum: 512, description: 'DMX start address of the fixture' }),
     footprint: Type.Integer({ minimum: 1, maximum: 512, default: 1 }),
-    uid: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{8}$', description: 'RDM UID mmmm:dddddddd; without it only the widget is checked' })),
+    uid: Type.Optional(
+      Type.String({
+        pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{8}$',
+        description: 'RDM UID mmmm:dddddddd; without it only the widget is checked',
+      }),
+    ),
     /** Named scenes: the fixture's channel levels (0-255) in footprint order. */
     scenes: Type.Record(Type.String(), Type.Array(Type.Integer({ minimum: 0, maximum: 255 })), { default: {} }),
     temperatureSensor: Type.Integer({ minimum: 0, maximum: 254, default: 0 }),
@@ -27,9 +32,18 @@ export const dmxSpec = driverSpec({
   optionsSchema: DmxOptions,
   actions: DMX_ACTIONS,
   actionParams: {
-    activate: takes({ scene: Type.String({ minLength: 1 }), level: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'percent of the scene' })) }, { scene: 'scenes' }),
+    activate: takes(
+      {
+        scene: Type.String({ minLength: 1 }),
+        level: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'percent of the scene' })),
+      },
+      { scene: 'scenes' },
+    ),
     standby: NO_PARAMS,
-    'set-scene': takes({ scene: Type.String({ minLength: 1 }), level: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })) }, { scene: 'scenes' }),
+    'set-scene': takes(
+      { scene: Type.String({ minLength: 1 }), level: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })) },
+      { scene: 'scenes' },
+    ),
     blackout: NO_PARAMS,
     'set-levels': takes({ levels: Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { maxItems: 512 }) }),
   },
@@ -37,7 +51,7 @@ export const dmxSpec = driverSpec({
     firmware: 'widget firmware (label 3)',
     widgetSerial: 'widget serial number (label 10)',
     dmxAddress: 'configured start address',
-    levels: 'the fixture\'s channel levels as sent, comma-separated',
+    levels: "the fixture's channel levels as sent, comma-separated",
     modelId: 'RDM DEVICE_INFO model id',
     footprint: 'RDM DEVICE_INFO DMX footprint',
     rdmStartAddress: 'RDM DEVICE_INFO start address',

@@ -10,7 +10,9 @@ export const FirmataOptions = Type.Object(
     baudRate: Type.Integer({ default: 57600 }),
     relays: Type.Record(Type.String(), Pin, { default: {} }),
     tallies: Type.Record(Type.String(), Pin, { default: {} }),
-    lightSensor: Type.Optional(Type.Object({ pin: Pin, brightAbove: Type.Integer({ minimum: 0, maximum: 1023, default: 600 }) }, { additionalProperties: false })),
+    lightSensor: Type.Optional(
+      Type.Object({ pin: Pin, brightAbove: Type.Integer({ minimum: 0, maximum: 1023, default: 600 }) }, { additionalProperties: false }),
+    ),
     /** How long johnny-five may take to bring the board up (StandardFirmata answers in under a second). */
     readyTimeoutMs: Type.Integer({ minimum: 500, default: 5_000 }),
     /** How long a probe waits for the board to answer a version query (a board with nothing else to say is asked). */
@@ -22,7 +24,16 @@ export const FirmataOptions = Type.Object(
 );
 export type FirmataOptions = Static<typeof FirmataOptions>;
 
-export const FIRMATA_ACTIONS = ['relay-on', 'relay-off', 'power-cycle', 'tally-on', 'tally-off', 'activate', 'standby', 'read-light'] as const;
+export const FIRMATA_ACTIONS = [
+  'relay-on',
+  'relay-off',
+  'power-cycle',
+  'tally-on',
+  'tally-off',
+  'activate',
+  'standby',
+  'read-light',
+] as const;
 
 export const firmataSpec = driverSpec({
   name: 'firmata',
@@ -32,7 +43,10 @@ export const firmataSpec = driverSpec({
   actionParams: {
     'relay-on': takes({ relay: Type.String({ minLength: 1 }) }, { relay: 'relays' }),
     'relay-off': takes({ relay: Type.String({ minLength: 1 }) }, { relay: 'relays' }),
-    'power-cycle': takes({ relay: Type.String({ minLength: 1 }), offMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })) }, { relay: 'relays' }),
+    'power-cycle': takes(
+      { relay: Type.String({ minLength: 1 }), offMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000 })) },
+      { relay: 'relays' },
+    ),
     'tally-on': takes({ tally: Type.String({ minLength: 1 }) }, { tally: 'tallies' }),
     'tally-off': takes({ tally: Type.String({ minLength: 1 }) }, { tally: 'tallies' }),
     activate: takes({ tally: Type.Optional(Type.String({ minLength: 1 })) }, { tally: 'tallies' }),

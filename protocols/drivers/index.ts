@@ -31,6 +31,8 @@ export const driverSpecs = byName({
 
 export type DriverName = keyof typeof driverSpecs;
 
-export const DRIVER_SPECS: ReadonlyMap<string, DriverSpec<TSchema>> = new Map(Object.entries(driverSpecs).map(([name, spec]) => [name, spec as DriverSpec<TSchema>]));
+export const DRIVER_SPECS: ReadonlyMap<string, DriverSpec<TSchema>> = new Map(
+  Object.entries(driverSpecs).map(([name, spec]) => [name, spec as DriverSpec<TSchema>]),
+);
 
 export const DRIVER_NAMES = Object.keys(driverSpecs) as DriverName[];

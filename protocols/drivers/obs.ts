@@ -11,7 +11,9 @@ export const ObsOptions = Type.Object(
     /** obs-websocket 5 listens on 4455 (4.x used 4444 and another protocol). */
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 4455 }),
     /** The server password, by reference: the name of an environment variable of the agent… */
-    passwordEnv: Type.Optional(Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$', description: 'environment variable holding the obs-websocket password' })),
+    passwordEnv: Type.Optional(
+      Type.String({ pattern: '^[A-Z_][A-Z0-9_]*$', description: 'environment variable holding the obs-websocket password' }),
+    ),
     /** …or a file readable by the agent's user only (mode 0600). Never the password itself. */
     passwordFile: Type.Optional(Type.String({ minLength: 1, description: 'file (mode 0600) holding the obs-websocket password' })),
     /** Deadline of one obs-websocket request (the probe and every action have their own, longer ones). */
@@ -27,7 +29,16 @@ export const ObsOptions = Type.Object(
 );
 export type ObsOptions = Static<typeof ObsOptions>;
 
-export const OBS_ACTIONS = ['activate', 'standby', 'cut', 'program-take', 'start-stream', 'stop-stream', 'start-record', 'stop-record'] as const;
+export const OBS_ACTIONS = [
+  'activate',
+  'standby',
+  'cut',
+  'program-take',
+  'start-stream',
+  'stop-stream',
+  'start-record',
+  'stop-record',
+] as const;
 
 export const obsSpec = driverSpec({
   name: 'obs',

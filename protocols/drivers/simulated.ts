@@ -52,7 +52,12 @@ export const simulatedSpec = driverSpec({
   ],
   actionParams: {
     // One action serves the camera, the mic and the light it can be: what each kind reads.
-    activate: takes({ preset: Type.Optional(Preset), scene: Type.Optional(Type.String({ minLength: 1 })), level: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })), channel: Type.Optional(Type.Integer({ minimum: 1 })) }),
+    activate: takes({
+      preset: Type.Optional(Preset),
+      scene: Type.Optional(Type.String({ minLength: 1 })),
+      level: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+      channel: Type.Optional(Type.Integer({ minimum: 1 })),
+    }),
     standby: NO_PARAMS,
     'power-on': NO_PARAMS,
     'power-standby': NO_PARAMS,
@@ -63,7 +68,10 @@ export const simulatedSpec = driverSpec({
     mute: NO_PARAMS,
     unmute: NO_PARAMS,
     'set-gain': takes({ gain: Type.Number({ minimum: -18, maximum: 42 }) }),
-    'simulate.fault': takes({ mode: Type.Union(FAULT_MODES.map((m) => Type.Literal(m))), delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })) }),
+    'simulate.fault': takes({
+      mode: Type.Union(FAULT_MODES.map((m) => Type.Literal(m))),
+      delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+    }),
     'simulate.clear': NO_PARAMS,
   },
   metrics: {

@@ -26,7 +26,15 @@ async function logIn(browser: Browser, url: string, user: string, password: stri
   page.on('pageerror', (err) => pageErrors.push(`${user}: ${err.message}`));
   page.on('response', (r) => void (r.status() === 404 && pageErrors.push(`${user}: 404 ${new URL(r.url()).pathname}`)));
   // The page works in a studio without internet: it asks nothing of anyone but the controller.
-  page.on('request', (r) => void (!r.url().startsWith(`${url}/`) && !/^(data|blob):/.test(r.url()) && pageErrors.push(`${user}: request outside the controller: ${r.url()}`)));
+  page.on(
+    'request',
+    (r) =>
+      void (
+        !r.url().startsWith(`${url}/`) &&
+        !/^(data|blob):/.test(r.url()) &&
+        pageErrors.push(`${user}: request outside the controller: ${r.url()}`)
+      ),
+  );
   await page.goto(`${url}/console/`);
   await page.fill('input[name=username]', user);
   await page.fill('input[name=password]', password);
@@ -50,7 +58,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     await studio.controller.identities.addUser('eve', 'engineer', PASSWORDS.eve);
     await studio.controller.identities.addUser('vic', 'viewer', PASSWORDS.vic);
     url = studio.controller.httpUrl!;
-    await studio.waitForDevices(studio.agents().flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id }))), 30_000);
+    await studio.waitForDevices(
+      studio.agents().flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id }))),
+      30_000,
+    );
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 90_000);
 
@@ -93,7 +104,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     // Off air (a rehearsal): nothing fails over by itself, the wall shows the slot DOWN.
     const mark = studio.mark();
     hardware.breakPrimaryCamera();
-    const failed = await studio.waitForEvent((e) => e.type === 'device.state' && e.device === 'cam-1' && (e.data.to === 'failed' || e.data.to === 'offline'), 15_000, 'cam-1 failed', mark);
+    const failed = await studio.waitForEvent(
+      (e) => e.type === 'device.state' && e.device === 'cam-1' && (e.data.to === 'failed' || e.data.to === 'offline'),
+      15_000,
+      'cam-1 failed',
+      mark,
+    );
     await expect.poll(() => page.evaluate(() => (window as unknown as { redAt?: number }).redAt), { timeout: 5_000 }).toBeGreaterThan(0);
     const redAt = (await page.evaluate(() => (window as unknown as { redAt?: number }).redAt))!;
     const shownAfterMs = redAt - failed.ts;
@@ -144,11 +160,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     const csv = await new Promise<string>((resolve, reject) => {
       void download.createReadStream().then((stream) => {
         const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+        stream
+          .on('data', (c: Buffer) => chunks.push(c))
+          .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+          .on('error', reject);
       }, reject);
     });
     expect(csv.split('\r\n')[0]).toBe('agent,device,observed_ms,down_ms,availability,failures,mtbf_ms,mttr_ms');
-    const cam1 = csv.split('\r\n').find((line) => line.startsWith('agent-a,cam-1,'))?.split(',');
+    const cam1 = csv
+      .split('\r\n')
+      .find((line) => line.startsWith('agent-a,cam-1,'))
+      ?.split(',');
     expect(cam1, csv).toBeDefined();
     expect(Number(cam1![5]), 'its failure counted').toBeGreaterThanOrEqual(1);
     hardware.repairPrimaryCamera();
@@ -161,7 +183,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     try {
       // Its pre-show check starts in about 6 s; the failed test's retry comes within half the time left (about 12 s).
       const startsAt = Date.now() + 30_000;
-      await withController(options, (c) => request(c, 'show.add', { id: 'late-news', studio: 'studio-a', startsAt, endsAt: startsAt + 3_600_000, slots: [STREAM_SLOT], preShowMinutes: 0.4 }, options));
+      await withController(options, (c) =>
+        request(
+          c,
+          'show.add',
+          { id: 'late-news', studio: 'studio-a', startsAt, endsAt: startsAt + 3_600_000, slots: [STREAM_SLOT], preShowMinutes: 0.4 },
+          options,
+        ),
+      );
       await studio.waitForEvent((e) => e.type === 'preshow.checklist' && e.data.show === 'late-news', 90_000, 'the checklist');
       const page = await logIn(browser, url, 'eve', PASSWORDS.eve);
       await page.goto(`${url}/console/#/shows`);
@@ -182,18 +211,26 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     expect(await page.locator('.failover-button').count()).toBe(0);
     const forged = await page.evaluate(async (slot) => {
       const session = (await (await fetch('/api/session')).json()) as { data: { csrf: string } };
-      const r = await fetch('/api/failover', { method: 'POST', headers: { 'content-type': 'application/json', 'x-onair-csrf': session.data.csrf }, body: JSON.stringify({ slot, reason: 'forged' }) });
+      const r = await fetch('/api/failover', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-onair-csrf': session.data.csrf },
+        body: JSON.stringify({ slot, reason: 'forged' }),
+      });
       return { status: r.status, body: (await r.json()) as { error: string } };
     }, SLOT);
     expect(forged.status).toBe(403);
-    expect(forged.body.error).toContain("vic's role (viewer) may not ask \"failover\"");
+    expect(forged.body.error).toContain('vic\'s role (viewer) may not ask "failover"');
     // Without the session's CSRF token (a form on another site could send the cookie): refused before the role is looked at.
-    const noToken = await page.evaluate(async () => (await fetch('/api/status', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status);
+    const noToken = await page.evaluate(
+      async () => (await fetch('/api/status', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+    );
     expect(noToken).toBe(403);
     // From another origin, even with the token.
     const cookies = await page.context().cookies();
     const session = (await (await page.context().request.get(`${url}/api/session`)).json()) as { data: { csrf: string } };
-    const other = await page.context().request.post(`${url}/api/status`, { headers: { origin: 'http://evil.example', 'x-onair-csrf': session.data.csrf }, data: {} });
+    const other = await page
+      .context()
+      .request.post(`${url}/api/status`, { headers: { origin: 'http://evil.example', 'x-onair-csrf': session.data.csrf }, data: {} });
     expect(other.status()).toBe(403);
     expect(cookies.find((c) => c.name === 'onair_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     expect(studio.events.some((e) => e.type === 'failover.started' && e.reason === 'forged')).toBe(false);
@@ -204,7 +241,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
 describe.skipIf(!existsSync(CHROMIUM))('the console at scale', () => {
   it('draws a wall of 50 studios × 10 slots, every tile (its first paint is measured by npm run bench)', async () => {
     const r = await measureConsolePaint({ studios: 50, slotsPerStudio: 10, runs: 1 });
-    process.stdout.write(`console: 500 tiles painted ${r.firstPaintMs.p50} ms after navigation (${Math.round(r.statusBytes / 1024)} KiB picture)\n`);
+    process.stdout.write(
+      `console: 500 tiles painted ${r.firstPaintMs.p50} ms after navigation (${Math.round(r.statusBytes / 1024)} KiB picture)\n`,
+    );
     expect(r.tiles).toBe(500);
     expect(r.firstPaintMs.n).toBe(1);
   }, 120_000);

@@ -41,7 +41,11 @@ export async function consistent(studio: FleetStudio, label: string): Promise<vo
 /** The slots as they stand: the ledger's starting point for a phase. */
 export async function slotsNow(studio: FleetStudio): Promise<SlotView[]> {
   const { slots } = await studio.ask('status', {});
-  return slots.map((s) => ({ id: s.slot, members: [s.primary, ...s.backups].map((m) => `${m.agent}/${m.device}`), active: s.active ? `${s.active.agent}/${s.active.device}` : null }));
+  return slots.map((s) => ({
+    id: s.slot,
+    members: [s.primary, ...s.backups].map((m) => `${m.agent}/${m.device}`),
+    active: s.active ? `${s.active.agent}/${s.active.device}` : null,
+  }));
 }
 
 /** Events lost (in the log while the watcher was connected, never received) or received twice. */
@@ -54,7 +58,15 @@ export function delivery(studio: FleetStudio, log: ControllerEvent[]): { lost: n
  * (a restart phase causes none, and then no device may be declared failed at all).
  */
 export function chaosAudit(results: Array<Record<string, unknown>>) {
-  return function audit(studio: FleetStudio, log: ControllerEvent[], from: number, start: SlotView[], phase: string, cycles: number, caused: number | 'either'): Ledger {
+  return function audit(
+    studio: FleetStudio,
+    log: ControllerEvent[],
+    from: number,
+    start: SlotView[],
+    phase: string,
+    cycles: number,
+    caused: number | 'either',
+  ): Ledger {
     const l = ledger(log, from, start);
     results.push({ phase, cycles, caused, ...l, ...delivery(studio, log) });
     if (caused === 0) {

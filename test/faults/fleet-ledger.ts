@@ -36,7 +36,16 @@ export function ledger(events: ControllerEvent[], fromSeq: number, slots: SlotVi
   const active = new Map(slots.map((s) => [s.id, s.active]));
   const failing = new Map(slots.map((s) => [s.id, false]));
   const status = new Map<string, string>();
-  const out: Ledger = { realFailures: 0, failovers: 0, manualSwitches: 0, failuresSwitchedByHand: 0, withoutFailure: 0, slotDowns: 0, failuresEndedDown: 0, unexplainedDowns: 0 };
+  const out: Ledger = {
+    realFailures: 0,
+    failovers: 0,
+    manualSwitches: 0,
+    failuresSwitchedByHand: 0,
+    withoutFailure: 0,
+    slotDowns: 0,
+    failuresEndedDown: 0,
+    unexplainedDowns: 0,
+  };
   for (const e of events) {
     if (e.seq <= fromSeq) continue;
     if (e.type === 'device.state') {

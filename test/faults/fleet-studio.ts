@@ -29,14 +29,18 @@ export class FleetStudio {
     readonly controller: ControllerProcess,
     readonly brokerUrl: string,
     /** The live member of a slot as the database holds it (`agent/device`, or the primary when no row). */
-    private readonly storedLive: (slot: string) => Promise<string> = (slot) => Promise.resolve(sqliteLive(path.join(dir, 'data', 'onair.sqlite'), slot)),
+    private readonly storedLive: (slot: string) => Promise<string> = (slot) =>
+      Promise.resolve(sqliteLive(path.join(dir, 'data', 'onair.sqlite'), slot)),
   ) {}
 
   /**
    * The same studio run by controllers the caller started (a pair on PostgreSQL, sharing `brokerUrl`);
    * `controller` is the first of them, `storedLive` reads the live member from their database.
    */
-  static async startWith(dir: string, o: { controller: ControllerProcess; brokerUrl: string; storedLive: (slot: string) => Promise<string> }): Promise<FleetStudio> {
+  static async startWith(
+    dir: string,
+    o: { controller: ControllerProcess; brokerUrl: string; storedLive: (slot: string) => Promise<string> },
+  ): Promise<FleetStudio> {
     const studio = new FleetStudio(dir, o.controller, o.brokerUrl, o.storedLive);
     await studio.controllerOnline(0);
     await studio.populate();
@@ -54,7 +58,10 @@ export class FleetStudio {
   }
 
   private static async startIn(dir: string, broker?: { url: string }): Promise<FleetStudio> {
-    const config = { detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 }, ...(broker ? { broker: { embedded: false, url: broker.url } } : {}) };
+    const config = {
+      detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 },
+      ...(broker ? { broker: { embedded: false, url: broker.url } } : {}),
+    };
     const controller = await controllerProcess(dir, config);
     const studio = new FleetStudio(dir, controller, broker?.url ?? controller.url);
     const startedAt = Date.now();
@@ -90,7 +97,14 @@ export class FleetStudio {
     });
     await this.allOk(30_000);
     const startsAt = Date.now() + 1_000;
-    await this.ask('show.add', { id: 'chaos-show', studio: 'studio-a', startsAt, endsAt: startsAt + 6 * 3_600_000, slots: [CAMS, MICS], preShowMinutes: 0 });
+    await this.ask('show.add', {
+      id: 'chaos-show',
+      studio: 'studio-a',
+      startsAt,
+      endsAt: startsAt + 6 * 3_600_000,
+      slots: [CAMS, MICS],
+      preShowMinutes: 0,
+    });
     await this.watcher.waitFor(() => this.watcher.slots.get(CAMS)?.onAir && this.watcher.slots.get(MICS)?.onAir, 10_000, 'the show on air');
   }
 
@@ -118,7 +132,11 @@ export class FleetStudio {
 
   /** Every member of every slot ok, as the retained slot topics say. */
   allOk(timeoutMs: number): Promise<unknown> {
-    return this.watcher.waitFor(() => [CAMS, MICS].every((id) => this.watcher.slots.get(id)?.members.every((m) => m.status === 'ok')), timeoutMs, 'every member ok');
+    return this.watcher.waitFor(
+      () => [CAMS, MICS].every((id) => this.watcher.slots.get(id)?.members.every((m) => m.status === 'ok')),
+      timeoutMs,
+      'every member ok',
+    );
   }
 
   /**
@@ -137,7 +155,11 @@ export class FleetStudio {
   async liveMember(slot: string): Promise<{ controller: string; retained: string; store: string }> {
     const name = (r: { agent: string; device: string } | null | undefined) => (r ? `${r.agent}/${r.device}` : 'none');
     const status = await this.ask('status', {});
-    return { controller: name(status.slots.find((s) => s.slot === slot)?.active), retained: name(this.watcher.slots.get(slot)?.active), store: await this.storedLive(slot) };
+    return {
+      controller: name(status.slots.find((s) => s.slot === slot)?.active),
+      retained: name(this.watcher.slots.get(slot)?.active),
+      store: await this.storedLive(slot),
+    };
   }
 
   async stop(): Promise<void> {
@@ -159,7 +181,9 @@ export function liveFromRows(row: LiveRow, definitionBody: string): string {
 function sqliteLive(file: string, slot: string): string {
   const db = new Database(file, { readonly: true });
   try {
-    const row = db.prepare('SELECT active_agent AS agent, active_device AS device FROM slot_assignments WHERE slot = ?').get(slot) as LiveRow;
+    const row = db
+      .prepare('SELECT active_agent AS agent, active_device AS device FROM slot_assignments WHERE slot = ?')
+      .get(slot) as LiveRow;
     return liveFromRows(row, (db.prepare('SELECT body FROM slots WHERE id = ?').get(slot) as { body: string }).body);
   } finally {
     db.close();

@@ -29,13 +29,17 @@ const figures: Array<Record<string, unknown>> = [];
 recordResults('history', () => ({ date: new Date().toISOString(), sizes: figures }));
 
 const median = (xs: number[]): number | null => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]! : null);
-const rssMb = (pid: number): number => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 102.4) / 10;
+const rssMb = (pid: number): number =>
+  Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 102.4) / 10;
 /** The new leader's own figures, from its last "leading" log line. */
 function leadingLine(dir: string): { loadedRows?: number; loadMs?: number; startMs?: number } {
-  const lines = readFileSync(path.join(dir, 'controller.log'), 'utf8').split('\n').filter((l) => l.includes('leading: deciding from now on'));
+  const lines = readFileSync(path.join(dir, 'controller.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('leading: deciding from now on'));
   return lines.length ? (JSON.parse(lines.at(-1)!) as { loadedRows?: number; loadMs?: number; startMs?: number }) : {};
 }
-const renewalsMissed = (dir: string): number => (readFileSync(path.join(dir, 'controller.log'), 'utf8').match(/no renewal for|lost the lead/g) ?? []).length;
+const renewalsMissed = (dir: string): number =>
+  (readFileSync(path.join(dir, 'controller.log'), 'utf8').match(/no renewal for|lost the lead/g) ?? []).length;
 
 let server: TestPostgres | undefined;
 let broker: EmbeddedBroker | undefined;
@@ -67,15 +71,32 @@ describe.skipIf(!hasPostgres())('a pair with a long history', () => {
     cleanup.push(() => closeClient(watch.client));
     const seats: Record<string, ControllerProcess> = {};
     for (const name of ['ctl-a', 'ctl-b']) {
-      seats[name] = await controllerProcess(path.join(dir, name), { name, postgres: { url }, broker: { embedded: false, url: broker.url }, http: { enabled: false }, onAir: true, detection: { restartGraceMs: 3_000 } });
+      seats[name] = await controllerProcess(path.join(dir, name), {
+        name,
+        postgres: { url },
+        broker: { embedded: false, url: broker.url },
+        http: { enabled: false },
+        onAir: true,
+        detection: { restartGraceMs: 3_000 },
+      });
       cleanup.push(() => seats[name]!.stop());
     }
     seats['ctl-a']!.start();
     await waitUntil(() => watch.leader()?.name === 'ctl-a', 30_000, 'ctl-a to lead');
     seats['ctl-b']!.start();
-    const agents: Agent[] = [await startAgent(broker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]), await startAgent(broker.url, 'agent-b', [{ id: 'cam-2', kind: 'camera' }])];
+    const agents: Agent[] = [
+      await startAgent(broker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]),
+      await startAgent(broker.url, 'agent-b', [{ id: 'cam-2', kind: 'camera' }]),
+    ];
     cleanup.push(...agents.map((a) => () => a.stop()));
-    await registerGear(broker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await registerGear(
+      broker.url,
+      [
+        { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+        { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+      ],
+      [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }],
+    );
     await sleep(3_000);
 
     for (const size of SIZES) {
@@ -103,7 +124,11 @@ describe.skipIf(!hasPostgres())('a pair with a long history', () => {
         const seen = watch.leaders.length;
         const killedAt = Date.now();
         await seats[leader.name]!.kill();
-        const announced = await waitUntil(() => watch.leaders.slice(seen).find((l) => l.name === next && l.term > leader.term), 30_000, `${next} to lead`);
+        const announced = await waitUntil(
+          () => watch.leaders.slice(seen).find((l) => l.name === next && l.term > leader.term),
+          30_000,
+          `${next} to lead`,
+        );
         await sleep(2_000);
         takeovers.push({ ms: announced.at - killedAt, ...leadingLine(path.join(dir, next)), rssMb: rssMb(seats[next]!.pid!) });
         seats[leader.name]!.start();
@@ -124,7 +149,14 @@ describe.skipIf(!hasPostgres())('a pair with a long history', () => {
           const started = performance.now();
           const r = await runOnair(broker.url, 'report', '--since', since, '--format', 'json', '--timeout', '60000');
           reports[since]!.push(Math.round(performance.now() - started));
-          if (r.code !== 0) process.stdout.write(`report --since ${since} failed: ${r.stdout}${r.stderr}\n${readFileSync(path.join(dir, leaderName, 'controller.log'), 'utf8').split('\n').filter((l) => /"level":(40|50)/.test(l)).slice(-5).join('\n')}\n`);
+          if (r.code !== 0)
+            process.stdout.write(
+              `report --since ${since} failed: ${r.stdout}${r.stderr}\n${readFileSync(path.join(dir, leaderName, 'controller.log'), 'utf8')
+                .split('\n')
+                .filter((l) => /"level":(40|50)/.test(l))
+                .slice(-5)
+                .join('\n')}\n`,
+            );
           expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
         }
       }

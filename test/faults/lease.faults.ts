@@ -40,7 +40,12 @@ recordResults('lease', () => ({
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   at: new Date().toISOString(),
   extraLoad: LOAD,
-  loadAverage: { min: Math.min(...loadSamples), median: percentile(loadSamples, 50), max: Math.max(...loadSamples), samples: loadSamples.length },
+  loadAverage: {
+    min: Math.min(...loadSamples),
+    median: percentile(loadSamples, 50),
+    max: Math.max(...loadSamples),
+    samples: loadSamples.length,
+  },
   ...figures,
 }));
 afterAll(() => {
@@ -53,14 +58,32 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
     dirs.push(dir);
     const burners: ChildProcess[] = [];
     const sampler = setInterval(() => loadSamples.push(Math.round(os.loadavg()[0]! * 10) / 10), 10_000);
-    const cleanup: Array<() => Promise<unknown>> = [async () => burners.forEach((b) => b.kill('SIGKILL')), async () => clearInterval(sampler)];
+    const cleanup: Array<() => Promise<unknown>> = [
+      async () => burners.forEach((b) => b.kill('SIGKILL')),
+      async () => clearInterval(sampler),
+    ];
     try {
-      const { broker, url, seats: members, watch } = await startProxiedPair(dir, (work) => cleanup.unshift(work), { controller: { http: { enabled: false }, onAir: true, detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 } }, leadWithinMs: 30_000 });
+      const {
+        broker,
+        url,
+        seats: members,
+        watch,
+      } = await startProxiedPair(dir, (work) => cleanup.unshift(work), {
+        controller: { http: { enabled: false }, onAir: true, detection: { recoverAfterMs: 1_000, restartGraceMs: 5_000 } },
+        leadWithinMs: 30_000,
+      });
       // The load once the pair runs: its cluster's initdb and first start are not what is measured (initdb timed out, 30 s, at load average ~28).
       burners.push(...Array.from({ length: LOAD }, () => spawn('sh', ['-c', 'exec yes > /dev/null'], { stdio: 'ignore' })));
       const agents: Agent[] = [await startAgent(broker.url, 'agent-a', []), await startAgent(broker.url, 'agent-b', [])];
       cleanup.unshift(...agents.map((a) => () => a.stop()));
-      await registerGear(broker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+      await registerGear(
+        broker.url,
+        [
+          { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+          { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+        ],
+        [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }],
+      );
       const standingBy = (name: string) => eventually(() => hasSession(url, name), 30_000, `${name} standing by`);
       await standingBy('ctl-b');
       const other = (name: string) => (name === 'ctl-a' ? 'ctl-b' : 'ctl-a');
@@ -72,11 +95,27 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
       const lateBefore = count(/a lease renewal ran late/g);
       const quietStart = Date.now();
       await sleep(QUIET_MS);
-      const changes = new Set(watch.leaders.filter((l) => l.at >= quietStart).map((l) => l.term)).size - (watch.leaders.some((l) => l.at >= quietStart && l.term === quietFrom.term) ? 1 : 0);
-      figures.quiet = { ms: QUIET_MS, leaderChanges: changes, lateRenewals: count(/a lease renewal ran late/g) - lateBefore, notProven: count(/the lead is not proven/g), loadDuring: [...loadSamples] };
+      const changes =
+        new Set(watch.leaders.filter((l) => l.at >= quietStart).map((l) => l.term)).size -
+        (watch.leaders.some((l) => l.at >= quietStart && l.term === quietFrom.term) ? 1 : 0);
+      figures.quiet = {
+        ms: QUIET_MS,
+        leaderChanges: changes,
+        lateRenewals: count(/a lease renewal ran late/g) - lateBefore,
+        notProven: count(/the lead is not proven/g),
+        loadDuring: [...loadSamples],
+      };
 
       // 2. Kills: the socket closes, the lock is free at once; the standby takes it at its next poll.
-      const timelines = () => ['ctl-a', 'ctl-b'].flatMap((name) => logOf(name).split('\n').filter((l) => l.includes('"takeover timeline"')).map((l) => JSON.parse(l) as { term: number; lockedAtWall: number; steps: Record<string, number>; cpu?: Record<string, number> }));
+      const timelines = () =>
+        ['ctl-a', 'ctl-b'].flatMap((name) =>
+          logOf(name)
+            .split('\n')
+            .filter((l) => l.includes('"takeover timeline"'))
+            .map(
+              (l) => JSON.parse(l) as { term: number; lockedAtWall: number; steps: Record<string, number>; cpu?: Record<string, number> },
+            ),
+        );
       const timelinesBefore = timelines().length;
       const kills: number[] = [];
       const killedAtOf = new Map<number, number>(); // the new term → when its predecessor was killed
@@ -86,7 +125,11 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
         const killedAt = Date.now();
         killedAtOf.set(before.term + 1, killedAt);
         await victim.kill();
-        await waitUntil(() => watch.leader()?.term === before.term + 1 && watch.leader()?.name === other(before.name), 15_000, 'a new leader after the kill');
+        await waitUntil(
+          () => watch.leader()?.term === before.term + 1 && watch.leader()?.name === other(before.name),
+          15_000,
+          'a new leader after the kill',
+        );
         kills.push(watch.leaders.find((l) => l.term === before.term + 1)!.at - killedAt);
         victim.start();
         await standingBy(before.name);
@@ -94,13 +137,27 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
       }
       figures.kill = { n: kills.length, p50: percentile(kills, 50), p99: percentile(kills, 99), max: percentile(kills, 100), all: kills };
       // Where the new leaders' time went, lock → announced (controller/pair/takeover-timeline.ts): p50 / p99 of each step.
-      const steps = timelines().slice(timelinesBefore).map((t) => ({ killToLock: t.lockedAtWall - (killedAtOf.get(t.term) ?? NaN), ...t.steps }));
+      const steps = timelines()
+        .slice(timelinesBefore)
+        .map((t) => ({ killToLock: t.lockedAtWall - (killedAtOf.get(t.term) ?? NaN), ...t.steps }));
       const names = [...new Set(steps.flatMap((s) => Object.keys(s)))];
       figures.killTimelines = steps;
       // The new leader's CPU from the lock to each step (ms of user + system time).
-      const cpu = timelines().slice(timelinesBefore).map((t) => t.cpu ?? {});
-      figures.killCpu = Object.fromEntries([...new Set(cpu.flatMap((c) => Object.keys(c)))].map((n) => { const v = cpu.map((c) => c[n]).filter((x): x is number => x !== undefined); return [n, { p50: percentile(v, 50), p99: percentile(v, 99) }]; }));
-      figures.killSteps = Object.fromEntries(names.map((n) => { const v = steps.map((s) => (s as Record<string, number>)[n]).filter((x): x is number => x !== undefined && !Number.isNaN(x)); return [n, { p50: percentile(v, 50), p99: percentile(v, 99), max: percentile(v, 100) }]; }));
+      const cpu = timelines()
+        .slice(timelinesBefore)
+        .map((t) => t.cpu ?? {});
+      figures.killCpu = Object.fromEntries(
+        [...new Set(cpu.flatMap((c) => Object.keys(c)))].map((n) => {
+          const v = cpu.map((c) => c[n]).filter((x): x is number => x !== undefined);
+          return [n, { p50: percentile(v, 50), p99: percentile(v, 99) }];
+        }),
+      );
+      figures.killSteps = Object.fromEntries(
+        names.map((n) => {
+          const v = steps.map((s) => (s as Record<string, number>)[n]).filter((x): x is number => x !== undefined && !Number.isNaN(x));
+          return [n, { p50: percentile(v, 50), p99: percentile(v, 99), max: percentile(v, 100) }];
+        }),
+      );
 
       // 3. Pauses and cuts: only the server's idle timeout frees the lock.
       const pauses: number[] = [];
@@ -117,7 +174,11 @@ describe.runIf(hasPostgres() && hasMosquitto())('the lease on a loaded machine',
         await sleep(1_000);
         if (i % 2 === 0) await member.proc.signal('SIGCONT');
         else member.proxy.restore();
-        await waitUntil(() => (logOf(before.name).match(/lost the lead: stopping without a word/g)?.length ?? 0) > lostBefore, 30_000, `${before.name} to stand by`);
+        await waitUntil(
+          () => (logOf(before.name).match(/lost the lead: stopping without a word/g)?.length ?? 0) > lostBefore,
+          30_000,
+          `${before.name} to stand by`,
+        );
         await standingBy(before.name);
         await sleep(1_000);
       }

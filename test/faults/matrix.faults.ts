@@ -18,7 +18,18 @@ import type { DeviceHealth } from '../../protocols/schemas.ts';
 import { closeClient, rawClient, removeDir, startController, tempDir, waitUntil } from '../integration/helpers.ts';
 import { agentProcess, type ManagedProcess } from '../support/processes.ts';
 import { recordResults } from './results.ts';
-import { FAULTS, dmxRig, firmataRig, onvifRig, shureSerialRig, shureTcpRig, viscaRig, type Fault, type FaultKind, type Rig } from './rigs.ts';
+import {
+  FAULTS,
+  dmxRig,
+  firmataRig,
+  onvifRig,
+  shureSerialRig,
+  shureTcpRig,
+  viscaRig,
+  type Fault,
+  type FaultKind,
+  type Rig,
+} from './rigs.ts';
 import { eventsOf } from '../../protocols/events.ts';
 
 const AGENT = 'faults-agent';
@@ -54,7 +65,13 @@ const baseline = new Map<string, string>();
 let footprint: Record<string, unknown> = {};
 
 recordResults('matrix', () => ({
-  settings: { recoverAfterMs: RECOVER_AFTER_MS, detectBoundMs: DETECT_BOUND_MS, recoverMarginMs: RECOVER_MARGIN_MS, probe: "250 ms interval; deadline the driver's own request deadline + 250 ms, at least 1 s", repetitions: REPETITIONS },
+  settings: {
+    recoverAfterMs: RECOVER_AFTER_MS,
+    detectBoundMs: DETECT_BOUND_MS,
+    recoverMarginMs: RECOVER_MARGIN_MS,
+    probe: "250 ms interval; deadline the driver's own request deadline + 250 ms, at least 1 s",
+    repetitions: REPETITIONS,
+  },
   rows: [...rows].sort((a, b) => a.driver.localeCompare(b.driver) || FAULTS.indexOf(a.fault) - FAULTS.indexOf(b.fault)),
   footprint,
 }));
@@ -63,7 +80,11 @@ const status = (device: string) => controller.status().devices.find((d) => d.dev
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function command(client: MqttClient, device: string, action: string, params: Record<string, unknown>): Promise<void> {
-  await client.publishAsync(topic.command(AGENT), JSON.stringify({ id: `${device}-${action}-${Date.now()}`, device, action, params, ttlMs: 5_000, issuedBy: 'fault-matrix' }), { qos: 1 });
+  await client.publishAsync(
+    topic.command(AGENT),
+    JSON.stringify({ id: `${device}-${action}-${Date.now()}`, device, action, params, ttlMs: 5_000, issuedBy: 'fault-matrix' }),
+    { qos: 1 },
+  );
 }
 
 function usage(pid: number): { rssMb: number; fds: number } {
@@ -82,11 +103,20 @@ async function run(rig: Rig, kind: FaultKind): Promise<Row> {
   await sleep(fault.ms);
   const endedAt = Date.now();
   await fault.end();
-  const failure = () => eventsOf(controller.events({ device, since: startedAt, limit: 10_000 }), 'device.state').find((e) => e.data.to === 'failed' || e.data.to === 'offline');
+  const failure = () =>
+    eventsOf(controller.events({ device, since: startedAt, limit: 10_000 }), 'device.state').find(
+      (e) => e.data.to === 'failed' || e.data.to === 'offline',
+    );
   if (fault.expect === 'failure') await waitUntil(() => failure(), 5_000, `${device}: "${kind}" detected`).catch(() => undefined);
-  await waitUntil(() => status(device) === 'ok', RECOVER_AFTER_MS + RECOVER_MARGIN_MS + RULE_WINDOW_MS, `${device} ok after "${kind}"`).catch(() => undefined);
+  await waitUntil(
+    () => status(device) === 'ok',
+    RECOVER_AFTER_MS + RECOVER_MARGIN_MS + RULE_WINDOW_MS,
+    `${device} ok after "${kind}"`,
+  ).catch(() => undefined);
   const failed = failure();
-  const after = failed ? eventsOf(controller.events({ device, since: failed.ts, limit: 10_000 }), 'device.state').filter((e) => e.ts >= endedAt) : [];
+  const after = failed
+    ? eventsOf(controller.events({ device, since: failed.ts, limit: 10_000 }), 'device.state').filter((e) => e.ts >= endedAt)
+    : [];
   const back = after.find((e) => e.data.to === 'ok' || e.data.to === 'degraded');
   const ok = after.find((e) => e.data.to === 'ok');
   await sleep(300); // outputs settle (a restored frame, a re-set pin)
@@ -105,7 +135,9 @@ async function run(rig: Rig, kind: FaultKind): Promise<Row> {
 beforeAll(async () => {
   dir = tempDir();
   const only = process.env.FAULT_RIGS?.split(','); // e.g. FAULT_RIGS=firmata,onvif while working on those drivers
-  const all = [viscaRig, shureTcpRig, shureSerialRig, dmxRig, firmataRig, onvifRig].filter((make) => !only || only.some((o) => make.name.toLowerCase().includes(o)));
+  const all = [viscaRig, shureTcpRig, shureSerialRig, dmxRig, firmataRig, onvifRig].filter(
+    (make) => !only || only.some((o) => make.name.toLowerCase().includes(o)),
+  );
   rigs = await Promise.all(all.map((make) => make(AGENT)));
   controller = await startController({ dataDir: path.join(dir, 'data'), config: { detection: { recoverAfterMs: RECOVER_AFTER_MS } } });
   agent = await agentProcess(dir, AGENT, controller.brokerUrl, { heartbeatIntervalMs: 500 }, { FAULTS_CAMERA_PASSWORD: 'secret' });
@@ -136,17 +168,23 @@ afterAll(async () => {
 
 describe('driver fault matrix', () => {
   it('every driver × fault: detected within the bound, recovered by itself, outputs unchanged', async () => {
-    await Promise.all(rigs.map(async (rig) => {
-      for (const kind of FAULTS) rows.push(await run(rig, kind));
-      await waitUntil(() => status(rig.device.device) === 'ok', RULE_WINDOW_MS + 10_000, `${rig.device.device} ok after the matrix`);
-    }));
+    await Promise.all(
+      rigs.map(async (rig) => {
+        for (const kind of FAULTS) rows.push(await run(rig, kind));
+        await waitUntil(() => status(rig.device.device) === 'ok', RULE_WINDOW_MS + 10_000, `${rig.device.device} ok after the matrix`);
+      }),
+    );
     for (const row of rows.filter((r) => r.expect !== 'n/a')) {
       const label = `${row.driver}: ${row.fault}`;
       if (row.expect === 'failure') expect(row.detectedMs, `${label}: detected`).not.toBeNull();
-      if (row.expect === 'failure') expect(row.detectedMs!, `${label}: detected within ${DETECT_BOUND_MS} ms`).toBeLessThanOrEqual(DETECT_BOUND_MS);
+      if (row.expect === 'failure')
+        expect(row.detectedMs!, `${label}: detected within ${DETECT_BOUND_MS} ms`).toBeLessThanOrEqual(DETECT_BOUND_MS);
       if (row.expect === 'none') expect(row.detectedMs, `${label}: no false failure`).toBeNull();
       if (row.detectedMs !== null) expect(row.recoveredMs, `${label}: recovered by itself`).not.toBeNull();
-      if (row.recoveredMs !== null) expect(row.recoveredMs, `${label}: recovered within recoverAfterMs + ${RECOVER_MARGIN_MS} ms`).toBeLessThanOrEqual(RECOVER_AFTER_MS + RECOVER_MARGIN_MS);
+      if (row.recoveredMs !== null)
+        expect(row.recoveredMs, `${label}: recovered within recoverAfterMs + ${RECOVER_MARGIN_MS} ms`).toBeLessThanOrEqual(
+          RECOVER_AFTER_MS + RECOVER_MARGIN_MS,
+        );
       if (row.detectedMs !== null) expect(row.okMs, `${label}: ok again within the rule window`).not.toBeNull();
       expect(row.outputs, `${label}: outputs`).toBe('unchanged');
     }
@@ -168,21 +206,29 @@ describe('driver fault matrix', () => {
       return usage(pid);
     };
     const cycles = async (from: number, to: number) =>
-      Promise.all(rigs.map(async (rig) => {
-        for (let rep = from; rep < to; rep += 1) {
-          const blip = rig.blip(rep);
-          await blip.begin();
-          await sleep(blip.ms);
-          await blip.end();
-          await sleep(600);
-        }
-      }));
+      Promise.all(
+        rigs.map(async (rig) => {
+          for (let rep = from; rep < to; rep += 1) {
+            const blip = rig.blip(rep);
+            await blip.begin();
+            await sleep(blip.ms);
+            await blip.end();
+            await sleep(600);
+          }
+        }),
+      );
     const warm = Math.min(10, REPETITIONS);
     await cycles(0, warm);
     const after10 = await measure();
     await cycles(warm, REPETITIONS);
     const afterAll = await measure();
-    footprint = { repetitions: REPETITIONS, after10, afterAll, rssGrowthMb: Math.round((afterAll.rssMb - after10.rssMb) * 10) / 10, fdGrowth: afterAll.fds - after10.fds };
+    footprint = {
+      repetitions: REPETITIONS,
+      after10,
+      afterAll,
+      rssGrowthMb: Math.round((afterAll.rssMb - after10.rssMb) * 10) / 10,
+      fdGrowth: afterAll.fds - after10.fds,
+    };
     expect(afterAll.fds - after10.fds, 'file descriptors').toBeLessThanOrEqual(2);
     expect(afterAll.rssMb - after10.rssMb, 'resident memory (MB)').toBeLessThan(15);
     for (const rig of rigs) expect(rig.snapshot(), `${rig.name}: outputs after ${REPETITIONS} faults`).toBe(baseline.get(rig.name));

@@ -18,11 +18,29 @@ interface MatrixRow {
 interface Matrix {
   settings: { recoverAfterMs: number; detectBoundMs: number; recoverMarginMs: number; probe: string; repetitions: number };
   rows: MatrixRow[];
-  footprint: { repetitions?: number; after10?: { rssMb: number; fds: number }; afterAll?: { rssMb: number; fds: number }; rssGrowthMb?: number; fdGrowth?: number };
+  footprint: {
+    repetitions?: number;
+    after10?: { rssMb: number; fds: number };
+    afterAll?: { rssMb: number; fds: number };
+    rssGrowthMb?: number;
+    fdGrowth?: number;
+  };
 }
 interface Fleet {
   cycles: number;
-  phases: Array<{ phase: string; cycles: number; caused: number | 'either'; realFailures: number; failovers: number; manualSwitches: number; withoutFailure: number; slotDowns: number; unexplainedDowns: number; lost: number; duplicated: number }>;
+  phases: Array<{
+    phase: string;
+    cycles: number;
+    caused: number | 'either';
+    realFailures: number;
+    failovers: number;
+    manualSwitches: number;
+    withoutFailure: number;
+    slotDowns: number;
+    unexplainedDowns: number;
+    lost: number;
+    duplicated: number;
+  }>;
 }
 interface Pair {
   kills: number;
@@ -56,7 +74,9 @@ function fresh(file: string): boolean {
 function teardown(): void {
   const missing = Object.values(FILES).filter((f) => !fresh(f));
   if (missing.length > 0 || process.env.FAULT_RIGS) {
-    process.stdout.write(`\ndocs/faults.md not rewritten: a partial run (${missing.length > 0 ? `no fresh ${missing.join(', ')}` : 'FAULT_RIGS'})\n`);
+    process.stdout.write(
+      `\ndocs/faults.md not rewritten: a partial run (${missing.length > 0 ? `no fresh ${missing.join(', ')}` : 'FAULT_RIGS'})\n`,
+    );
     return;
   }
   const matrix = JSON.parse(readFileSync(FILES.matrix, 'utf8')) as Matrix & Outcome;
@@ -89,7 +109,10 @@ function pairSection(pair: Pair | undefined): string[] {
     '',
     '| phase | cycles | failures caused | real failures | automatic failovers | failovers without a failure | slot down (with a healthy member) | events lost | events duplicated |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...pair.phases.map((p) => `| ${p.phase} | ${p.cycles} | ${p.caused} | ${p.realFailures} | ${p.failovers} | ${p.withoutFailure} | ${p.slotDowns} (${p.unexplainedDowns}) | ${p.lost} | ${p.duplicated} |`),
+    ...pair.phases.map(
+      (p) =>
+        `| ${p.phase} | ${p.cycles} | ${p.caused} | ${p.realFailures} | ${p.failovers} | ${p.withoutFailure} | ${p.slotDowns} (${p.unexplainedDowns}) | ${p.lost} | ${p.duplicated} |`,
+    ),
     '',
   ];
 }
@@ -111,7 +134,9 @@ function render(matrix: Matrix, fleet: Fleet, fuzz: Fuzz, pair?: Pair): string {
     '',
     '| driver | fault | expect | detected (ms) | recovered (ms) | ok (ms) | outputs |',
     '|---|---|---|---:|---:|---:|---|',
-    ...matrix.rows.map((r) => `| ${r.driver} | ${r.fault} | ${r.expect} | ${ms(r.detectedMs)} | ${ms(r.recoveredMs)} | ${ms(r.okMs)} | ${r.outputs} |`),
+    ...matrix.rows.map(
+      (r) => `| ${r.driver} | ${r.fault} | ${r.expect} | ${ms(r.detectedMs)} | ${ms(r.recoveredMs)} | ${ms(r.okMs)} | ${r.outputs} |`,
+    ),
     '',
     `Footprint over ${f.repetitions ?? s.repetitions} short faults per driver (all drivers at once, one agent): resident memory ${f.after10?.rssMb ?? '—'} MB after 10 → ${f.afterAll?.rssMb ?? '—'} MB after all (${f.rssGrowthMb ?? '—'} MB), file descriptors ${f.after10?.fds ?? '—'} → ${f.afterAll?.fds ?? '—'} (${f.fdGrowth ?? '—'}); outputs unchanged after the last.`,
     '',
@@ -121,7 +146,10 @@ function render(matrix: Matrix, fleet: Fleet, fuzz: Fuzz, pair?: Pair): string {
     '',
     '| phase | cycles | failures caused | real failures | automatic failovers | failovers without a failure | manual switches | slot down (with a healthy member) | events lost | events duplicated |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...fleet.phases.map((p) => `| ${p.phase} | ${p.cycles} | ${p.caused} | ${p.realFailures} | ${p.failovers} | ${p.withoutFailure} | ${p.manualSwitches} | ${p.slotDowns} (${p.unexplainedDowns}) | ${p.lost} | ${p.duplicated} |`),
+    ...fleet.phases.map(
+      (p) =>
+        `| ${p.phase} | ${p.cycles} | ${p.caused} | ${p.realFailures} | ${p.failovers} | ${p.withoutFailure} | ${p.manualSwitches} | ${p.slotDowns} (${p.unexplainedDowns}) | ${p.lost} | ${p.duplicated} |`,
+    ),
     '',
     'After every cycle the live member of each slot is the same in the controller, the retained slot topic and the store.',
     '',
@@ -132,7 +160,9 @@ function render(matrix: Matrix, fleet: Fleet, fuzz: Fuzz, pair?: Pair): string {
     '',
     '| target | inputs | refused | accepted | time (s) | heap growth (MB) |',
     '|---|---:|---:|---:|---:|---:|',
-    ...fuzz.targets.map((t) => `| ${t.target} | ${t.runs} | ${t.refused} | ${t.accepted} | ${(t.ms / 1000).toFixed(1)} | ${t.heapGrowthMb ?? '—'} |`),
+    ...fuzz.targets.map(
+      (t) => `| ${t.target} | ${t.runs} | ${t.refused} | ${t.accepted} | ${(t.ms / 1000).toFixed(1)} | ${t.heapGrowthMb ?? '—'} |`,
+    ),
     '',
   ];
   return lines.join('\n');

@@ -11,7 +11,16 @@ import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
 
-export const FAULTS = ['silent 0.5 s', 'silent 3 s', 'silent 30 s', 'protocol errors', 'connection refused', 'unplugged and back', 'garbage between frames', 'truncated frame'] as const;
+export const FAULTS = [
+  'silent 0.5 s',
+  'silent 3 s',
+  'silent 30 s',
+  'protocol errors',
+  'connection refused',
+  'unplugged and back',
+  'garbage between frames',
+  'truncated frame',
+] as const;
 export type FaultKind = (typeof FAULTS)[number];
 
 export interface Fault {
@@ -42,10 +51,24 @@ export interface Rig {
 }
 
 const PROBE = { intervalMs: 250 }; // the deadline: each driver's own request deadline + 250 ms, at least 1 s (protocols/probe-deadline.ts)
-const silent = (ms: number, set: (fault: 'dead' | 'none') => void): Fault => ({ begin: () => set('dead'), end: () => set('none'), ms, expect: ms < 1_000 ? 'either' : 'failure' });
+const silent = (ms: number, set: (fault: 'dead' | 'none') => void): Fault => ({
+  begin: () => set('dead'),
+  end: () => set('none'),
+  ms,
+  expect: ms < 1_000 ? 'either' : 'failure',
+});
 /** The device stops answering for 0.5 s, 3 s and 30 s: shorter, about as long as, and far longer than the retry intervals. */
-const silences = (set: (fault: 'dead' | 'none') => void) => ({ 'silent 0.5 s': silent(500, set), 'silent 3 s': silent(3_000, set), 'silent 30 s': silent(30_000, set) });
-const steady = <F extends string>(set: (fault: F) => void, fault: F, expect: Fault['expect'], ms = 3_000): Fault => ({ begin: () => set(fault), end: () => set('none' as F), ms, expect });
+const silences = (set: (fault: 'dead' | 'none') => void) => ({
+  'silent 0.5 s': silent(500, set),
+  'silent 3 s': silent(3_000, set),
+  'silent 30 s': silent(30_000, set),
+});
+const steady = <F extends string>(set: (fault: F) => void, fault: F, expect: Fault['expect'], ms = 3_000): Fault => ({
+  begin: () => set(fault),
+  end: () => set('none' as F),
+  ms,
+  expect,
+});
 
 /** A serial device on a pty: unplugging takes the device end away, and both ends come back. */
 function unplug(pair: PtyPair, device: { start(): Promise<void>; stop(): Promise<void> }, ms = 3_000): Fault {
@@ -92,8 +115,18 @@ export async function shureTcpRig(agent: string): Promise<Rig> {
   const receiver = new ShureReceiverSimulator();
   const port = await receiver.listen();
   const set = (f: Parameters<ShureReceiverSimulator['setFault']>[0]) => receiver.setFault(f);
-  const refuse = (ms: number): Fault => ({ begin: () => receiver.disconnect(ms + 60_000), end: () => receiver.disconnect(0), ms, expect: 'failure' });
-  const powerCycle = (ms: number): Fault => ({ begin: () => receiver.stop(), end: () => receiver.listen(port).then(() => undefined), ms, expect: 'failure' });
+  const refuse = (ms: number): Fault => ({
+    begin: () => receiver.disconnect(ms + 60_000),
+    end: () => receiver.disconnect(0),
+    ms,
+    expect: 'failure',
+  });
+  const powerCycle = (ms: number): Fault => ({
+    begin: () => receiver.stop(),
+    end: () => receiver.listen(port).then(() => undefined),
+    ms,
+    expect: 'failure',
+  });
   return {
     name: 'shure (tcp)',
     device: { agent, device: 'mic-tcp', profile: 'shure-ulxd4', options: { host: '127.0.0.1', port, channel: 1 }, probe: PROBE },
@@ -146,10 +179,17 @@ export async function dmxRig(agent: string): Promise<Rig & { widget: EnttecWidge
   return {
     name: 'dmx (serial)',
     widget,
-    device: { agent, device: 'light-1', profile: 'chauvet-ovation-e-260ww', options: { path: pair.a, address: 1, uid: '7ff0:00000301' }, probe: PROBE },
+    device: {
+      agent,
+      device: 'light-1',
+      profile: 'chauvet-ovation-e-260ww',
+      options: { path: pair.a, address: 1, uid: '7ff0:00000301' },
+      probe: PROBE,
+    },
     outputs: [{ action: 'set-scene', params: { scene: 'key' } }],
     // What the line carries, and every frame the widget received since the scene: none other than the scene.
-    snapshot: () => `levels ${[...widget.universe.subarray(0, 4)].join(',')}, frames other than the scene ${widget.frames.filter((f) => f.slice(0, 4).join() !== '220,0,0,0').length}`,
+    snapshot: () =>
+      `levels ${[...widget.universe.subarray(0, 4)].join(',')}, frames other than the scene ${widget.frames.filter((f) => f.slice(0, 4).join() !== '220,0,0,0').length}`,
     faults: {
       ...silences(set),
       'protocol errors': steady(set, 'bad-end-byte', 'failure'),
@@ -172,7 +212,13 @@ export async function firmataRig(agent: string): Promise<Rig> {
   const set = (f: Parameters<FirmataBoardSimulator['setFault']>[0]) => board.setFault(f);
   return {
     name: 'firmata (serial)',
-    device: { agent, device: 'gpio-1', profile: 'arduino-uno-relay-tally', options: { path: pair.a, relays: { power: 7 }, tallies: { 'cam-1': 12, 'cam-2': 13 } }, probe: PROBE },
+    device: {
+      agent,
+      device: 'gpio-1',
+      profile: 'arduino-uno-relay-tally',
+      options: { path: pair.a, relays: { power: 7 }, tallies: { 'cam-1': 12, 'cam-2': 13 } },
+      probe: PROBE,
+    },
     outputs: [
       { action: 'relay-on', params: { relay: 'power' } },
       { action: 'tally-on', params: { tally: 'cam-1' } },
@@ -181,7 +227,12 @@ export async function firmataRig(agent: string): Promise<Rig> {
     faults: {
       ...silences(set),
       // Malformed sysex on the line (F0 79 F7 once killed the agent): dropped, the board still answers.
-      'protocol errors': { begin: () => board.sendRaw([0xf0, 0x79, 0xf7, 0xf0, 0x6c, 0xf7, 0xf0, 0x6e, 0xf7]), end: () => undefined, ms: 3_000, expect: 'none' },
+      'protocol errors': {
+        begin: () => board.sendRaw([0xf0, 0x79, 0xf7, 0xf0, 0x6c, 0xf7, 0xf0, 0x6e, 0xf7]),
+        end: () => undefined,
+        ms: 3_000,
+        expect: 'none',
+      },
       'unplugged and back': unplug(pair, board),
       'garbage between frames': steady(set, 'garbage', 'none'),
       'truncated frame': steady(set, 'truncated', 'failure'),
@@ -198,12 +249,23 @@ export async function onvifRig(agent: string): Promise<Rig & { passwordEnv: Reco
   const camera = new OnvifCameraSimulator({ moveMs: 50 });
   const port = await camera.listen();
   const set = (f: Parameters<OnvifCameraSimulator['setFault']>[0]) => camera.setFault(f);
-  const away = (ms: number): Fault => ({ begin: () => camera.stop(), end: () => camera.listen(port).then(() => undefined), ms, expect: 'failure' });
+  const away = (ms: number): Fault => ({
+    begin: () => camera.stop(),
+    end: () => camera.listen(port).then(() => undefined),
+    ms,
+    expect: 'failure',
+  });
   const moves = () => camera.requests.filter((r) => r === 'GotoPreset').length;
   return {
     name: 'onvif (http)',
     passwordEnv: { FAULTS_CAMERA_PASSWORD: 'secret' },
-    device: { agent, device: 'cam-ip', profile: 'ptzoptics-20x-sdi-g2', options: { host: '127.0.0.1', port, username: 'admin', passwordEnv: 'FAULTS_CAMERA_PASSWORD', snapshot: true, requestTimeoutMs: 500 }, probe: PROBE },
+    device: {
+      agent,
+      device: 'cam-ip',
+      profile: 'ptzoptics-20x-sdi-g2',
+      options: { host: '127.0.0.1', port, username: 'admin', passwordEnv: 'FAULTS_CAMERA_PASSWORD', snapshot: true, requestTimeoutMs: 500 },
+      probe: PROBE,
+    },
     outputs: [{ action: 'goto-preset', params: { preset: 2 } }],
     snapshot: () => `position ${JSON.stringify(camera.position)}, moves ${moves()}`,
     faults: {

@@ -40,7 +40,24 @@ const STUDIO = {
     { id: 'studio-a/mic-host', primary: 'agent-a/mic-1', backups: ['agent-b/mic-2'], params: {} },
   ],
 };
-const IDS = ['agent-a', 'agent-b', 'cam-1', 'cam-2', 'mic-1', 'mic-2', 'studio-a', 'studio-a/cam-wide', 'studio-a/mic-host', 'cam-wide', 'agent-a/cam-1', 'agent-b/cam-2', 'simulated-camera', 'simulated-mic', 'show-1', 'nightly'];
+const IDS = [
+  'agent-a',
+  'agent-b',
+  'cam-1',
+  'cam-2',
+  'mic-1',
+  'mic-2',
+  'studio-a',
+  'studio-a/cam-wide',
+  'studio-a/mic-host',
+  'cam-wide',
+  'agent-a/cam-1',
+  'agent-b/cam-2',
+  'simulated-camera',
+  'simulated-mic',
+  'show-1',
+  'nightly',
+];
 
 /**
  * The transaction a request's asker will wait on, if the payload carries one it can be answered on:
@@ -107,17 +124,31 @@ export async function controllerTarget(dir: string): Promise<ControllerFuzz> {
         resolve(got);
         return true;
       };
-      const timer = setTimeout(() => (waiting.delete(transaction), reject(new Error(`no answer to transaction ${JSON.stringify(transaction)} within ${ANSWER_TIMEOUT_MS} ms`))), ANSWER_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => (
+          waiting.delete(transaction),
+          reject(new Error(`no answer to transaction ${JSON.stringify(transaction)} within ${ANSWER_TIMEOUT_MS} ms`))
+        ),
+        ANSWER_TIMEOUT_MS,
+      );
       if (!take()) waiting.set(transaction, () => void take());
     });
 
   let probes = 0;
   const hints: Hints = { ids: IDS, now: clock.now() };
-  const known = fc.constantFrom(...OPS).chain((op) => payloadBytes(requestSchema(op), hints).map((payload) => ({ op: op as string, payload })));
+  const known = fc
+    .constantFrom(...OPS)
+    .chain((op) => payloadBytes(requestSchema(op), hints).map((payload) => ({ op: op as string, payload })));
   // Whole, well-formed requests as the CLI sends them: without this arm only ~3% of inputs got past
   // the decoder and the handlers' own checks, and a run could end without one accepted request.
-  const wellFormed = fc.constantFrom(...OPS).chain((op) => shapedLike(requestSchema(op), hints).map((value) => ({ op: op as string, payload: Buffer.from(JSON.stringify(value)) })));
-  const unknown = fc.tuple(fc.constantFrom('stauts', 'device.delete', 'x', 'a'.repeat(64)), payloadBytes(requestSchema('status'), hints)).map(([op, payload]) => ({ op, payload }));
+  const wellFormed = fc
+    .constantFrom(...OPS)
+    .chain((op) =>
+      shapedLike(requestSchema(op), hints).map((value) => ({ op: op as string, payload: Buffer.from(JSON.stringify(value)) })),
+    );
+  const unknown = fc
+    .tuple(fc.constantFrom('stauts', 'device.delete', 'x', 'a'.repeat(64)), payloadBytes(requestSchema('status'), hints))
+    .map(([op, payload]) => ({ op, payload }));
 
   const target: FuzzTarget<RequestInput> = {
     name: 'controller request handlers',

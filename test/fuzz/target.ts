@@ -40,9 +40,15 @@ export async function runTarget<T>(target: FuzzTarget<T>, runs: number, seed?: n
   const started = performance.now();
   const options = { numRuns: runs, endOnFailure: false, ...(seed === undefined ? {} : { seed }) };
   if (target.async) {
-    await fc.assert(fc.asyncProperty(target.input, async (input) => tally(await target.check(input))), options);
+    await fc.assert(
+      fc.asyncProperty(target.input, async (input) => tally(await target.check(input))),
+      options,
+    );
   } else {
-    fc.assert(fc.property(target.input, (input) => tally(target.check(input) as Verdict)), options);
+    fc.assert(
+      fc.property(target.input, (input) => tally(target.check(input) as Verdict)),
+      options,
+    );
   }
   const ms = Math.round(performance.now() - started);
   const heapAfter = collect();

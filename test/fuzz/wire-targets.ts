@@ -14,8 +14,24 @@ import { ViscaSession } from '../../agent/drivers/visca/session.ts';
 import { MAX_MESSAGE } from '../../agent/drivers/shure/codec.ts';
 import { ShureSession } from '../../agent/drivers/shure/session.ts';
 import { Props } from '../../agent/drivers/shure/vocabulary.ts';
-import { Label, MAX_DATA, WidgetFramer, decodeParameters, decodeSerialNumber, encodeMessage, type WidgetMessage } from '../../agent/drivers/dmx/widget-codec.ts';
-import { Pid, checksum, decodeDeviceInfo, decodeHours, decodePacket, decodeSensorValue, decodeStatusMessages } from '../../agent/drivers/dmx/rdm.ts';
+import {
+  Label,
+  MAX_DATA,
+  WidgetFramer,
+  decodeParameters,
+  decodeSerialNumber,
+  encodeMessage,
+  type WidgetMessage,
+} from '../../agent/drivers/dmx/widget-codec.ts';
+import {
+  Pid,
+  checksum,
+  decodeDeviceInfo,
+  decodeHours,
+  decodePacket,
+  decodeSensorValue,
+  decodeStatusMessages,
+} from '../../agent/drivers/dmx/rdm.ts';
 import { FakeLink } from '../support/fake-link.ts';
 import { byteStream } from './arbitraries.ts';
 import type { FuzzTarget, Verdict } from './target.ts';
@@ -29,15 +45,38 @@ async function settledNow(promises: Promise<unknown>[]): Promise<boolean> {
   await new Promise((r) => setImmediate(r));
   return settled;
 }
-const outcome = (p: Promise<unknown>): Promise<string> => p.then(() => 'resolved', () => 'rejected');
+const outcome = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'resolved',
+    () => 'rejected',
+  );
 /** Timers alive in this process: a session that settled everything must leave none behind. */
 const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 /** [VISCA Command/Acknowledge Protocol, SRG-300H manual]: ACK, completion, errors, inquiry answers, network change, broadcasts. */
-const VISCA_REPLIES = ['90 41 FF', '90 42 FF', '90 51 FF', '90 52 FF', '90 60 02 FF', '90 60 03 FF', '90 61 04 FF', '90 62 05 FF', '90 61 41 FF', '90 50 02 FF', '90 50 03 FF', '90 50 00 04 00 00 FF', '90 38 FF', '88 01 00 01 FF', '88 30 02 FF', 'A0 41 FF'].map(hexBytes);
+const VISCA_REPLIES = [
+  '90 41 FF',
+  '90 42 FF',
+  '90 51 FF',
+  '90 52 FF',
+  '90 60 02 FF',
+  '90 60 03 FF',
+  '90 61 04 FF',
+  '90 62 05 FF',
+  '90 61 41 FF',
+  '90 50 02 FF',
+  '90 50 03 FF',
+  '90 50 00 04 00 00 FF',
+  '90 38 FF',
+  '88 01 00 01 FF',
+  '88 30 02 FF',
+  'A0 41 FF',
+].map(hexBytes);
 const viscaFrame = fc.oneof(
   fc.constantFrom(...VISCA_REPLIES),
-  fc.tuple(fc.integer({ min: 0x80, max: 0xfe }), fc.uint8Array({ max: 0x7f, maxLength: 16 })).map(([header, body]) => Uint8Array.of(header, ...body, 0xff)),
+  fc
+    .tuple(fc.integer({ min: 0x80, max: 0xfe }), fc.uint8Array({ max: 0x7f, maxLength: 16 }))
+    .map(([header, body]) => Uint8Array.of(header, ...body, 0xff)),
 );
 
 export const viscaTarget: FuzzTarget<Buffer[]> = {
@@ -49,13 +88,17 @@ export const viscaTarget: FuzzTarget<Buffer[]> = {
     const frames: Buffer[] = [];
     const framer = new ViscaFramer((f) => frames.push(f));
     const session = new ViscaSession({ address: 1, write: async () => undefined, firstAnswerTimeoutMs: 60_000 });
-    const command = (preset: number) => outcome(session.command([0x01, 0x04, 0x3f, 0x02, preset], { priority: 'action', completionTimeoutMs: 60_000 }));
+    const command = (preset: number) =>
+      outcome(session.command([0x01, 0x04, 0x3f, 0x02, preset], { priority: 'action', completionTimeoutMs: 60_000 }));
     const requests = [command(1), command(2), outcome(session.inquiry([0x09, 0x04, 0x00], { priority: 'probe' }))];
     for (const chunk of chunks) {
       framer.push(chunk);
       expect(framer.held).toBeLessThan(MAX_PACKET);
     }
-    expect(frames.reduce((n, f) => n + f.length, 0) + framer.counters.garbageBytes + framer.held, 'every byte framed, dropped or held').toBe(total(chunks));
+    expect(
+      frames.reduce((n, f) => n + f.length, 0) + framer.counters.garbageBytes + framer.held,
+      'every byte framed, dropped or held',
+    ).toBe(total(chunks));
     let understood = 0;
     for (const frame of frames) {
       expect(frame.length).toBeLessThanOrEqual(MAX_PACKET);
@@ -74,10 +117,26 @@ export const viscaTarget: FuzzTarget<Buffer[]> = {
 };
 
 /** [Shure ULX-D command strings]: REPs, REP ERR, SAMPLE. */
-const SHURE_MESSAGES = ['< REP 1 BATT_BARS 005 >', '< REP 1 BATT_BARS 255 >', '< REP ERR >', '< SAMPLE 1 ALL AX 102 045 >', '< REP 1 AUDIO_MUTE ON >', '< REP 1 TX_TYPE ULXD2 >', '< REP 1 AUDIO_GAIN 030 >', '< REP 1 BATT_RUN_TIME 65535 >', '< REP 1 RF_INT_DET CRITICAL >', '< REP DEVICE_ID {ulxd4          } >'];
+const SHURE_MESSAGES = [
+  '< REP 1 BATT_BARS 005 >',
+  '< REP 1 BATT_BARS 255 >',
+  '< REP ERR >',
+  '< SAMPLE 1 ALL AX 102 045 >',
+  '< REP 1 AUDIO_MUTE ON >',
+  '< REP 1 TX_TYPE ULXD2 >',
+  '< REP 1 AUDIO_GAIN 030 >',
+  '< REP 1 BATT_RUN_TIME 65535 >',
+  '< REP 1 RF_INT_DET CRITICAL >',
+  '< REP DEVICE_ID {ulxd4          } >',
+];
 const shureFrame = fc.oneof(
   fc.constantFrom(...SHURE_MESSAGES).map((m) => Buffer.from(m, 'latin1')),
-  fc.tuple(fc.constantFrom('REP', 'REP 1', 'REP 0', 'REP 9', 'SAMPLE 1 ALL', 'GET', 'SET', 'REP ERR', ''), fc.string({ maxLength: 30, unit: 'binary' })).map(([verb, rest]) => Buffer.from(`< ${verb} ${rest} >`, 'latin1')),
+  fc
+    .tuple(
+      fc.constantFrom('REP', 'REP 1', 'REP 0', 'REP 9', 'SAMPLE 1 ALL', 'GET', 'SET', 'REP ERR', ''),
+      fc.string({ maxLength: 30, unit: 'binary' }),
+    )
+    .map(([verb, rest]) => Buffer.from(`< ${verb} ${rest} >`, 'latin1')),
   fc.string({ maxLength: 12, unit: fc.constantFrom('A', 'Z', '_', '0', ' ') }).map((name) => Buffer.from(`< REP 1 ${name} 1 >`, 'latin1')),
 );
 
@@ -89,7 +148,10 @@ export const shureTarget: FuzzTarget<Buffer[]> = {
     const timersBefore = timers();
     const link = new FakeLink();
     const session = new ShureSession({ link, channel: 1, answerTimeoutMs: 60_000, now: () => 0 });
-    const requests = [outcome(session.get(Props.batteryBars, { priority: 'probe' })), outcome(session.set(Props.audioMute, 'ON', { priority: 'action' }))];
+    const requests = [
+      outcome(session.get(Props.batteryBars, { priority: 'probe' })),
+      outcome(session.set(Props.audioMute, 'ON', { priority: 'action' })),
+    ];
     for (const chunk of chunks) {
       link.receive(chunk);
       expect(session.framer.held).toBeLessThanOrEqual(MAX_MESSAGE + 1);
@@ -104,23 +166,42 @@ export const shureTarget: FuzzTarget<Buffer[]> = {
 };
 
 /** An RDM response [E1.20 §6.2] with a correct checksum, for the widget to carry in label 5. */
-const rdmResponse = fc.record({ pid: fc.constantFrom(Pid.deviceInfo, Pid.sensorValue, Pid.deviceHours, Pid.lampHours, Pid.statusMessages, 0x1234), data: fc.uint8Array({ maxLength: 40 }), tx: fc.nat(255), responseType: fc.nat(3) }).map(({ pid, data, tx, responseType }) => {
-  const body = Buffer.alloc(24 + data.length);
-  body.set([0xcc, 0x01, 24 + data.length, 0x7f, 0xf0, 0, 0, 0, 1, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, tx, responseType, 0, 0, 0, 0x21], 0);
-  body.writeUInt16BE(pid, 21);
-  body[23] = data.length;
-  body.set(data, 24);
-  const sum = Buffer.alloc(2);
-  sum.writeUInt16BE(checksum(body));
-  return Uint8Array.from(encodeMessage(Label.receivedPacket, Buffer.concat([Buffer.from([0]), body, sum])));
-});
+const rdmResponse = fc
+  .record({
+    pid: fc.constantFrom(Pid.deviceInfo, Pid.sensorValue, Pid.deviceHours, Pid.lampHours, Pid.statusMessages, 0x1234),
+    data: fc.uint8Array({ maxLength: 40 }),
+    tx: fc.nat(255),
+    responseType: fc.nat(3),
+  })
+  .map(({ pid, data, tx, responseType }) => {
+    const body = Buffer.alloc(24 + data.length);
+    body.set(
+      [0xcc, 0x01, 24 + data.length, 0x7f, 0xf0, 0, 0, 0, 1, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, tx, responseType, 0, 0, 0, 0x21],
+      0,
+    );
+    body.writeUInt16BE(pid, 21);
+    body[23] = data.length;
+    body.set(data, 24);
+    const sum = Buffer.alloc(2);
+    sum.writeUInt16BE(checksum(body));
+    return Uint8Array.from(encodeMessage(Label.receivedPacket, Buffer.concat([Buffer.from([0]), body, sum])));
+  });
 /** [Enttec DMX USB Pro API]: parameters reply (label 3), serial number (label 10), RDM timeout (label 12); [OLA] a DISC_MUTE reply. */
-const WIDGET_MESSAGES = ['7E 03 05 00 2C 01 09 01 28 E7', '7E 0A 04 00 78 56 34 12 E7', '7E 0C 00 00 E7', '7E 05 1B 00 00 cc 01 18 7a 70 00 00 00 00 7a 70 12 34 56 78 00 00 00 00 00 10 00 02 00 03 df E7'].map(hexBytes);
+const WIDGET_MESSAGES = [
+  '7E 03 05 00 2C 01 09 01 28 E7',
+  '7E 0A 04 00 78 56 34 12 E7',
+  '7E 0C 00 00 E7',
+  '7E 05 1B 00 00 cc 01 18 7a 70 00 00 00 00 7a 70 12 34 56 78 00 00 00 00 00 10 00 02 00 03 df E7',
+].map(hexBytes);
 const widgetFrame = fc.oneof(
   fc.constantFrom(...WIDGET_MESSAGES),
   rdmResponse,
-  fc.tuple(fc.constantFrom(3, 5, 10, 12, 0, 255), fc.uint8Array({ maxLength: 64 })).map(([label, data]) => Uint8Array.from(encodeMessage(label, data))),
-  fc.tuple(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 64 })).map(([head, rest]) => Uint8Array.of(0x7e, ...head, ...rest)),
+  fc
+    .tuple(fc.constantFrom(3, 5, 10, 12, 0, 255), fc.uint8Array({ maxLength: 64 }))
+    .map(([label, data]) => Uint8Array.from(encodeMessage(label, data))),
+  fc
+    .tuple(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 64 }))
+    .map(([head, rest]) => Uint8Array.of(0x7e, ...head, ...rest)),
 );
 
 /** A decoder that refuses bytes by throwing an Error (its caller turns that into a failed probe). */
@@ -144,7 +225,10 @@ export const enttecTarget: FuzzTarget<Buffer[]> = {
       framer.push(chunk);
       expect(framer.held).toBeLessThan(MAX_DATA + 5);
     }
-    expect(messages.reduce((n, m) => n + m.data.length + 5, 0) + framer.counters.garbageBytes + framer.held, 'every byte framed, dropped or held').toBe(total(chunks));
+    expect(
+      messages.reduce((n, m) => n + m.data.length + 5, 0) + framer.counters.garbageBytes + framer.held,
+      'every byte framed, dropped or held',
+    ).toBe(total(chunks));
     let understood = 0;
     for (const m of messages) {
       if (m.label === Label.getParameters && refusesCleanly(() => decodeParameters(m.data))) understood += 1;
@@ -153,7 +237,13 @@ export const enttecTarget: FuzzTarget<Buffer[]> = {
       const packet = decodePacket(m.data.subarray(1));
       if ('invalid' in packet) continue;
       understood += 1;
-      const decoder = { [Pid.deviceInfo]: decodeDeviceInfo, [Pid.sensorValue]: decodeSensorValue, [Pid.deviceHours]: decodeHours, [Pid.lampHours]: decodeHours, [Pid.statusMessages]: decodeStatusMessages }[packet.pid];
+      const decoder = {
+        [Pid.deviceInfo]: decodeDeviceInfo,
+        [Pid.sensorValue]: decodeSensorValue,
+        [Pid.deviceHours]: decodeHours,
+        [Pid.lampHours]: decodeHours,
+        [Pid.statusMessages]: decodeStatusMessages,
+      }[packet.pid];
       if (decoder) refusesCleanly(() => decoder(packet.data));
     }
     return understood > 0 ? 'accepted' : 'refused';
@@ -169,8 +259,24 @@ class BoardLine extends EventEmitter {
 }
 
 /** [Firmata protocol]: REPORT_VERSION, analog and digital messages, the firmware report, a capability response; and F0 79 F7, which once killed the agent. */
-const FIRMATA_FRAMES = ['F9 02 05', 'E0 7F 07', 'E1 00 00', '90 01 00', 'F0 79 02 05 53 00 74 00 F7', 'F0 6C 00 01 01 01 7F 00 01 01 01 03 08 7F F7', 'F0 6E 02 01 01 F7', 'F0 79 F7', 'F0 6A 7F 7F F7', 'F0 71 41 00 F7'].map(hexBytes);
-const firmataFrame = fc.oneof(fc.constantFrom(...FIRMATA_FRAMES), fc.tuple(fc.integer({ min: 0x60, max: 0x7f }), fc.uint8Array({ max: 0x7f, maxLength: 30 })).map(([command, data]) => Uint8Array.of(0xf0, command, ...data, 0xf7)));
+const FIRMATA_FRAMES = [
+  'F9 02 05',
+  'E0 7F 07',
+  'E1 00 00',
+  '90 01 00',
+  'F0 79 02 05 53 00 74 00 F7',
+  'F0 6C 00 01 01 01 7F 00 01 01 01 03 08 7F F7',
+  'F0 6E 02 01 01 F7',
+  'F0 79 F7',
+  'F0 6A 7F 7F F7',
+  'F0 71 41 00 F7',
+].map(hexBytes);
+const firmataFrame = fc.oneof(
+  fc.constantFrom(...FIRMATA_FRAMES),
+  fc
+    .tuple(fc.integer({ min: 0x60, max: 0x7f }), fc.uint8Array({ max: 0x7f, maxLength: 30 }))
+    .map(([command, data]) => Uint8Array.of(0xf0, command, ...data, 0xf7)),
+);
 
 /** One board line for the whole run, as a real one lives across many frames (firmata-io keeps state between them). */
 export function firmataTarget(): FuzzTarget<Buffer[]> {

@@ -16,7 +16,10 @@ const deviceStatus = (device: string) => controller.status().devices.find((d) =>
 beforeEach(async () => {
   controller = await startController({ dataDir: cleanup.tempDir() });
   cleanup.defer(() => controller.stop());
-  agent = await startAgent(controller.brokerUrl, 'agent-a', [{ id: 'cam-1', kind: 'camera' }, { id: 'mic-1', kind: 'mic' }]);
+  agent = await startAgent(controller.brokerUrl, 'agent-a', [
+    { id: 'cam-1', kind: 'camera' },
+    { id: 'mic-1', kind: 'mic' },
+  ]);
   cleanup.defer(() => agent.stop());
   client = await rawClient(controller.brokerUrl);
   cleanup.defer(() => closeClient(client));
@@ -28,7 +31,9 @@ describe('birth, death and the session rule', () => {
     const session = controller.status().agents.find((a) => a.agent === 'agent-a')!.session;
     expect(session).toBeGreaterThan(0);
     const stale = controller.counters.staleMessages!;
-    await client.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session: session - 1, ts: Date.now() }), { qos: 1 });
+    await client.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session: session - 1, ts: Date.now() }), {
+      qos: 1,
+    });
     await waitUntil(() => controller.counters.staleMessages! > stale, 2_000, 'stale death counted');
     expect(controller.status().agents[0]!.online).toBe(true);
     expect(deviceStatus('cam-1')).toBe('ok');
@@ -45,11 +50,19 @@ describe('commands and results', () => {
     const results = await collect(client, topic.commandResult('agent-late'));
     client.on('message', (t, p) => {
       if (t !== topic.agentState('agent-late') || !(JSON.parse(p.toString()) as { online: boolean }).online) return;
-      client.publish(topic.command('agent-late'), JSON.stringify({ id: 'on-birth', device: 'cam-9', action: 'standby', params: {}, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
+      client.publish(
+        topic.command('agent-late'),
+        JSON.stringify({ id: 'on-birth', device: 'cam-9', action: 'standby', params: {}, ttlMs: 5_000, issuedBy: 'test' }),
+        { qos: 1 },
+      );
     });
     const late = await startAgent(controller.brokerUrl, 'agent-late', [{ id: 'cam-9', kind: 'camera' }]);
     cleanup.defer(() => late.stop());
-    await waitUntil(() => results.some((r) => (r.payload as { status: string }).status === 'succeeded'), 3_000, 'result of the command sent on birth');
+    await waitUntil(
+      () => results.some((r) => (r.payload as { status: string }).status === 'succeeded'),
+      3_000,
+      'result of the command sent on birth',
+    );
     // Health probed before the connection was up must not overtake the birth: the controller
     // would act on devices of an agent that cannot hear commands yet.
     await waitUntil(() => wire.some((m) => m.topic.endsWith('/health')), 2_000, 'health');
@@ -72,10 +85,25 @@ describe('commands and results', () => {
     expect(results[2]!.payload).toEqual(results[1]!.payload);
 
     // The camera now answers after 1 s; this command may live 200 ms, measured by the agent.
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ ...command, id: 'slow', action: 'simulate.fault', params: { mode: 'slow', delayMs: 1_000 } }), { qos: 1 });
+    await client.publishAsync(
+      topic.command('agent-a'),
+      JSON.stringify({ ...command, id: 'slow', action: 'simulate.fault', params: { mode: 'slow', delayMs: 1_000 } }),
+      { qos: 1 },
+    );
     await client.publishAsync(topic.command('agent-a'), JSON.stringify({ ...command, id: 'cmd-2', ttlMs: 200 }), { qos: 1 });
-    await waitUntil(() => results.some((r) => (r.payload as { id: string; status: string }).id === 'cmd-2' && (r.payload as { status: string }).status !== 'accepted'), 2_000, 'expired result');
-    expect(results.find((r) => (r.payload as { id: string; status: string }).id === 'cmd-2' && (r.payload as { status: string }).status !== 'accepted')!.payload).toMatchObject({ status: 'expired', error: 'not done within its time to live of 200 ms' });
+    await waitUntil(
+      () =>
+        results.some(
+          (r) => (r.payload as { id: string; status: string }).id === 'cmd-2' && (r.payload as { status: string }).status !== 'accepted',
+        ),
+      2_000,
+      'expired result',
+    );
+    expect(
+      results.find(
+        (r) => (r.payload as { id: string; status: string }).id === 'cmd-2' && (r.payload as { status: string }).status !== 'accepted',
+      )!.payload,
+    ).toMatchObject({ status: 'expired', error: 'not done within its time to live of 200 ms' });
   });
 });
 
@@ -85,12 +113,22 @@ describe('malformed payloads', () => {
     await client.publishAsync(topic.deviceHealth('agent-a', 'cam-1'), 'not json at all', { qos: 1 });
     await client.publishAsync(topic.agentState('agent-b'), JSON.stringify({ online: 'yes' }), { qos: 1 });
     await client.publishAsync(topic.heartbeat('agent-a'), Buffer.from([0xff, 0x00, 0x13]), { qos: 1 });
-    await client.publishAsync('onair/v1/controller/requests/failover', JSON.stringify({ transaction: 't-1', params: { slot: 42 } }), { qos: 1 });
+    await client.publishAsync('onair/v1/controller/requests/failover', JSON.stringify({ transaction: 't-1', params: { slot: 42 } }), {
+      qos: 1,
+    });
     await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'x', device: 'cam-1' }), { qos: 1 });
-    await waitUntil(() => controller.counters.invalidPayloads! >= before + 4 && agent.counters.invalidPayloads >= 1, 2_000, 'invalid payloads counted');
+    await waitUntil(
+      () => controller.counters.invalidPayloads! >= before + 4 && agent.counters.invalidPayloads >= 1,
+      2_000,
+      'invalid payloads counted',
+    );
     // Still alive: health flows and commands run.
     const results = await collect(client, topic.commandResult('agent-a'));
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'ok-1', device: 'mic-1', action: 'mute', params: {}, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(
+      topic.command('agent-a'),
+      JSON.stringify({ id: 'ok-1', device: 'mic-1', action: 'mute', params: {}, ttlMs: 5_000, issuedBy: 'test' }),
+      { qos: 1 },
+    );
     await waitUntil(() => results.some((r) => (r.payload as { status: string }).status === 'succeeded'), 2_000, 'command after garbage');
     expect(deviceStatus('cam-1')).toBe('ok');
     // The invalid birth did not invent an agent.
@@ -99,23 +137,54 @@ describe('malformed payloads', () => {
 
   it('answers a broken request with an error that echoes its transaction', async () => {
     const responses = await collect(client, 'onair/v1/controller/responses/failover');
-    await client.publishAsync('onair/v1/controller/requests/failover', JSON.stringify({ transaction: 't-9', params: { slot: 'studio-a/x' } }), { qos: 1 });
+    await client.publishAsync(
+      'onair/v1/controller/requests/failover',
+      JSON.stringify({ transaction: 't-9', params: { slot: 'studio-a/x' } }),
+      { qos: 1 },
+    );
     await waitUntil(() => responses.length > 0, 2_000, 'error response');
-    expect(responses[0]!.payload).toEqual({ transaction: 't-9', status: 'error', error: expect.stringMatching(/^invalid request: .*reason/) });
+    expect(responses[0]!.payload).toEqual({
+      transaction: 't-9',
+      status: 'error',
+      error: expect.stringMatching(/^invalid request: .*reason/),
+    });
   });
 });
 
 describe('a device that hangs', () => {
   it('is failed within the detection deadline while the agent keeps serving the others', async () => {
     const results = await collect(client, topic.commandResult('agent-a'));
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'f-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(
+      topic.command('agent-a'),
+      JSON.stringify({ id: 'f-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'test' }),
+      { qos: 1 },
+    );
     await waitUntil(() => deviceStatus('cam-1') === 'failed', 2_000, 'cam-1 failed');
     expect(deviceStatus('mic-1')).toBe('ok');
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'm-1', device: 'mic-1', action: 'set-gain', params: { gain: 12 }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
-    await waitUntil(() => results.some((r) => (r.payload as { id: string; status: string }).id === 'm-1' && (r.payload as { status: string }).status === 'succeeded'), 2_000, 'mic command');
+    await client.publishAsync(
+      topic.command('agent-a'),
+      JSON.stringify({ id: 'm-1', device: 'mic-1', action: 'set-gain', params: { gain: 12 }, ttlMs: 5_000, issuedBy: 'test' }),
+      { qos: 1 },
+    );
+    await waitUntil(
+      () =>
+        results.some(
+          (r) => (r.payload as { id: string; status: string }).id === 'm-1' && (r.payload as { status: string }).status === 'succeeded',
+        ),
+      2_000,
+      'mic command',
+    );
     // An action on the hung device fails by its deadline instead of hanging.
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'c-2', device: 'cam-1', action: 'recall-preset', params: { preset: 1 }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
-    const failed = await waitUntil(() => results.find((r) => (r.payload as { id: string }).id === 'c-2' && (r.payload as { status: string }).status === 'failed'), 2_000, 'hung action fails');
+    await client.publishAsync(
+      topic.command('agent-a'),
+      JSON.stringify({ id: 'c-2', device: 'cam-1', action: 'recall-preset', params: { preset: 1 }, ttlMs: 5_000, issuedBy: 'test' }),
+      { qos: 1 },
+    );
+    const failed = await waitUntil(
+      () => results.find((r) => (r.payload as { id: string }).id === 'c-2' && (r.payload as { status: string }).status === 'failed'),
+      2_000,
+      'hung action fails',
+    );
     expect((failed.payload as { error: string }).error).toBe('recall-preset on cam-1 timed out after 500 ms');
   });
 });

@@ -65,7 +65,11 @@ describe('an agent restarted without its controller', () => {
     cleanup.defer(() => controller.stop());
     await spawnAgent(controller.brokerUrl);
     await registerGear(controller.brokerUrl, [{ agent: AGENT, devices: [{ id: 'cam-1', kind: 'camera' }] }]);
-    await waitUntil(() => controller.status().devices.find((d) => d.device === 'cam-1')?.status === 'ok', 10_000, 'cam-1 ok through the controller');
+    await waitUntil(
+      () => controller.status().devices.find((d) => d.device === 'cam-1')?.status === 'ok',
+      10_000,
+      'cam-1 ok through the controller',
+    );
     await waitUntil(() => existsSync(cacheFile()), 5_000, 'the desired config cached');
     expect(cached().devices.map((d) => d.id)).toEqual(['cam-1']);
     const version = cached().version;
@@ -81,13 +85,21 @@ describe('an agent restarted without its controller', () => {
     const health = await collect(client, topic.deviceHealth(AGENT, '+'));
     const applied = await collect(client, topic.appliedConfig(AGENT));
     await spawnAgent(broker.url);
-    await waitUntil(() => health.some((h) => (h.payload as DeviceHealth).status === 'ok' && h.topic === topic.deviceHealth(AGENT, 'cam-1')), 10_000, 'cam-1 monitored from the cache');
+    await waitUntil(
+      () => health.some((h) => (h.payload as DeviceHealth).status === 'ok' && h.topic === topic.deviceHealth(AGENT, 'cam-1')),
+      10_000,
+      'cam-1 monitored from the cache',
+    );
     expect(applied).toEqual([]); // nothing to confirm: no controller asked for anything
 
     // The controller's config arrives (here: cam-1 was unregistered meanwhile): the agent follows it and caches it.
     const next: DesiredConfig = { version: version + 1, ts: Date.now(), devices: [] };
     await client.publishAsync(topic.desiredConfig(AGENT), JSON.stringify(next), { qos: 1, retain: true });
-    await waitUntil(() => applied.some((a) => (a.payload as { version: number }).version === version + 1), 5_000, 'the new version applied');
+    await waitUntil(
+      () => applied.some((a) => (a.payload as { version: number }).version === version + 1),
+      5_000,
+      'the new version applied',
+    );
     expect(applied.at(-1)!.payload).toMatchObject({ version: version + 1, running: [], problems: [] });
     await waitUntil(() => cached().version === version + 1, 2_000, 'the new version cached');
     expect(cached().devices).toEqual([]);
@@ -99,11 +111,27 @@ describe('an agent restarted without its controller', () => {
     let broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
     cleanup.defer(() => broker.close()); // the one running at the end: it restarts on its port
     const port = broker.port;
-    const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'controller'), http: { enabled: false }, detection: { healthDeadlineMs: 1_000, recoverAfterMs: 300 } }), '(test)');
+    const config = parseControllerConfig(
+      stringify({
+        broker: { embedded: false, url: broker.url },
+        dataDir: path.join(dir, 'controller'),
+        http: { enabled: false },
+        detection: { healthDeadlineMs: 1_000, recoverAfterMs: 300 },
+      }),
+      '(test)',
+    );
     const c = await Controller.start({ config, clock: systemClock, log: silentLogger() });
     cleanup.defer(() => c.stop());
     await spawnAgent(broker.url);
-    await registerGear(broker.url, [{ agent: AGENT, devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }]);
+    await registerGear(broker.url, [
+      {
+        agent: AGENT,
+        devices: [
+          { id: 'cam-1', kind: 'camera' },
+          { id: 'cam-2', kind: 'camera' },
+        ],
+      },
+    ]);
     const status = (device: string) => c.status().devices.find((d) => d.device === device)?.status;
     await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok', 10_000, 'both cameras ok');
     await waitUntil(() => existsSync(cacheFile()) && cached().devices.length === 2, 5_000, 'both cached');
@@ -111,7 +139,9 @@ describe('an agent restarted without its controller', () => {
     await kill(agentProcess!);
     await waitUntil(() => status('cam-1') === 'offline', 5_000, 'the agent lost');
     const options = { broker: broker.url, timeoutMs: 5_000, issuedBy: 'technician@test' };
-    await withController(options, (client) => request(client, 'device.remove', { agent: AGENT, device: 'cam-1', reason: 'sent for repair' }, options));
+    await withController(options, (client) =>
+      request(client, 'device.remove', { agent: AGENT, device: 'cam-1', reason: 'sent for repair' }, options),
+    );
 
     // The machine room loses power: the broker restarts, and the agent comes up before it, from its cache (cam-1 included).
     await broker.close();
@@ -120,15 +150,23 @@ describe('an agent restarted without its controller', () => {
     await new Promise((r) => setTimeout(r, 1_000)); // it probes its cached gear meanwhile
     broker = await startEmbeddedBroker({ port, host: '127.0.0.1', log: silentLogger() });
 
-    await waitUntil(() => status('cam-2') === 'ok' && (c.status().devices.find((d) => d.device === 'cam-2')?.lastHealthAt ?? 0) > restartedAt, 15_000, 'cam-2 back');
+    await waitUntil(
+      () => status('cam-2') === 'ok' && (c.status().devices.find((d) => d.device === 'cam-2')?.lastHealthAt ?? 0) > restartedAt,
+      15_000,
+      'cam-2 back',
+    );
     await waitUntil(() => cached().devices.length === 1, 5_000, 'the current config cached');
     expect(cached().devices.map((d) => d.id)).toEqual(['cam-2']);
     await waitUntil(() => status('cam-1') === undefined, 5_000, 'cam-1 not in the fleet picture').catch((err: Error) => {
-      throw new Error(`${err.message}: ${JSON.stringify(c.status().devices.find((d) => d.device === 'cam-1'))}; events: ${JSON.stringify(c.events({ device: 'cam-1' }).slice(-6))}`);
+      throw new Error(
+        `${err.message}: ${JSON.stringify(c.status().devices.find((d) => d.device === 'cam-1'))}; events: ${JSON.stringify(c.events({ device: 'cam-1' }).slice(-6))}`,
+      );
     });
     await new Promise((r) => setTimeout(r, 1_500)); // past the health deadline: a ghost would turn failed now
     expect(status('cam-1')).toBeUndefined();
-    expect(c.events({ device: 'cam-1' }).filter((e) => e.type === 'device.state' && e.ts > restartedAt && e.data.to === 'failed')).toEqual([]);
+    expect(c.events({ device: 'cam-1' }).filter((e) => e.type === 'device.state' && e.ts > restartedAt && e.data.to === 'failed')).toEqual(
+      [],
+    );
   });
 
   it('starts with no registered gear, and says why, when its cache is unreadable', async () => {

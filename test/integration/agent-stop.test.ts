@@ -33,7 +33,11 @@ describe('agent stop', () => {
       const results: Array<{ status: string }> = [];
       client.on('message', (_t, p) => void results.push(JSON.parse(p.toString()) as { status: string }));
       await client.subscribeAsync(topic.commandResult('agent-s'), { qos: 1 });
-      await client.publishAsync(topic.command('agent-s'), JSON.stringify({ id: 'slow-1', device: 'cam-1', action: 'activate', params: {}, ttlMs: 10_000, issuedBy: 'test' }), { qos: 1 });
+      await client.publishAsync(
+        topic.command('agent-s'),
+        JSON.stringify({ id: 'slow-1', device: 'cam-1', action: 'activate', params: {}, ttlMs: 10_000, issuedBy: 'test' }),
+        { qos: 1 },
+      );
       await waitUntil(() => results.some((r) => r.status === 'accepted'), 10_000, 'the command accepted');
       await agent.stop();
       await closeClient(client);

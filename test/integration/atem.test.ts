@@ -12,9 +12,15 @@ const cleanup = cleanupAfterEach();
 let atem: AtemSwitcherSimulator;
 let driver: Driver;
 const probe = (ms = 1_000) => withTimeout('probe', ms, (signal) => driver.probe(signal));
-const act = (action: string, params: Record<string, unknown> = {}, ms = 2_000) => withTimeout(action, ms, (signal) => driver.execute(action, params, signal));
+const act = (action: string, params: Record<string, unknown> = {}, ms = 2_000) =>
+  withTimeout(action, ms, (signal) => driver.execute(action, params, signal));
 const make = (options: Partial<AtemOptions> = {}) =>
-  createAtemDriver().create({ state: memoryKeptState(), deviceId: 'atem-1', log: silentLogger(), options: { host: '127.0.0.1', port: atem.port, requestTimeoutMs: 300, cutWith: 'program-input', ...options } });
+  createAtemDriver().create({
+    state: memoryKeptState(),
+    deviceId: 'atem-1',
+    log: silentLogger(),
+    options: { host: '127.0.0.1', port: atem.port, requestTimeoutMs: 300, cutWith: 'program-input', ...options },
+  });
 
 describe('atem driver', () => {
   beforeEach(async () => {
@@ -29,7 +35,14 @@ describe('atem driver', () => {
   it('connects once the switcher has sent its whole state, and reports model, protocol, program and preview', async () => {
     const health = await probe();
     expect(health.status).toBe('ok');
-    expect(health.metrics).toEqual({ model: 'ATEM Television Studio HD8', protocolVersion: '2.30', powerSupplies: 1, powerSuppliesFailed: 0, programInput: 1, previewInput: 2 });
+    expect(health.metrics).toEqual({
+      model: 'ATEM Television Studio HD8',
+      protocolVersion: '2.30',
+      powerSupplies: 1,
+      powerSuppliesFailed: 0,
+      programInput: 1,
+      previewInput: 2,
+    });
     expect(atem.commands).toContain('TiRq');
   });
 
@@ -40,7 +53,9 @@ describe('atem driver', () => {
     cleanup.defer(() => panel.close());
     await panel.connect(AbortSignal.timeout(3_000));
     const before = atem.commands.length;
-    await expect(withTimeout('cut', 2_000, (s) => panel.execute('cut', { input: 5 }, s))).resolves.toEqual({ data: { cut: true, program: 5 } });
+    await expect(withTimeout('cut', 2_000, (s) => panel.execute('cut', { input: 5 }, s))).resolves.toEqual({
+      data: { cut: true, program: 5 },
+    });
     expect(atem.commands.slice(before)).toEqual(['CPvI', 'DCut']);
     expect(atem.preview[0]).toBe(3); // the old program input waits on preview, as after a panel cut
   });
@@ -54,18 +69,24 @@ describe('atem driver', () => {
     // The driver's own 300 ms deadline must answer; the test's guard is only against a hang (a 2 s guard
     // once fired first on a loaded CI machine and hid the driver's message).
     const guard = 10_000;
-    await expect(act('cut', { input: 40 }, guard)).rejects.toThrow('the ATEM did not take input 40 to program on M/E 1 (does it have that input?)');
+    await expect(act('cut', { input: 40 }, guard)).rejects.toThrow(
+      'the ATEM did not take input 40 to program on M/E 1 (does it have that input?)',
+    );
     await expect(act('cut', { input: 2, me: 2 }, guard)).rejects.toThrow('this ATEM has 1 M/E bus; there is no M/E 2');
     atem.setFault('ignore-commands');
     await expect(act('cut', { input: 4 }, guard)).rejects.toThrow(/did not take input 4/);
   });
 
   it('takes for a failover only while program shows the failed input; else moves a preview that holds it', async () => {
-    await expect(act('program-take', { to: 'input:2', from: 'input:1' })).resolves.toEqual({ data: { cut: true, from: 'input:1', program: 'input:2' } });
+    await expect(act('program-take', { to: 'input:2', from: 'input:1' })).resolves.toEqual({
+      data: { cut: true, from: 'input:1', program: 'input:2' },
+    });
     atem.takeOnPanel(6); // the director goes to another camera, with the failed one ready on preview
     atem.previewOnPanel(1);
     await eventually(async () => (await probe()).metrics.previewInput === 1, 1_000, 'preview on 1');
-    await expect(act('program-take', { to: 'input:2', from: 'input:1' })).resolves.toEqual({ data: { cut: false, program: 'input:6', previewMoved: true } });
+    await expect(act('program-take', { to: 'input:2', from: 'input:1' })).resolves.toEqual({
+      data: { cut: false, program: 'input:6', previewMoved: true },
+    });
     expect([atem.program[0], atem.preview[0]]).toEqual([6, 2]);
     await expect(act('program-take', { to: 'scene:Cam 2' })).rejects.toThrow('"scene:Cam 2" is an OBS scene; an ATEM takes inputs');
   });
@@ -73,7 +94,9 @@ describe('atem driver', () => {
   it('reports a power supply that fails as degraded', async () => {
     atem.setFault('power-supply');
     await eventually(async () => (await probe()).status === 'degraded', 1_000, 'degraded');
-    expect((await probe()).checks).toContainEqual(expect.objectContaining({ name: 'power', detail: '1 of 1 power supplies report no power' }));
+    expect((await probe()).checks).toContainEqual(
+      expect.objectContaining({ name: 'power', detail: '1 of 1 power supplies report no power' }),
+    );
   });
 
   it('a hung switcher fails the probe at its deadline; a session lost is offline; reconnecting finds it back, cycle after cycle', async () => {

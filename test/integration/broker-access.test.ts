@@ -9,7 +9,17 @@ import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { topic, userRequestTopic, userResponseTopic } from '../../protocols/contract.ts';
 import { request, withController } from '../../client/request-client.ts';
-import { closeClient, rawClient, recordingLogger, removeDir, runOnair, runOnairWith, startController, tempDir, waitUntil } from './helpers.ts';
+import {
+  closeClient,
+  rawClient,
+  recordingLogger,
+  removeDir,
+  runOnair,
+  runOnairWith,
+  startController,
+  tempDir,
+  waitUntil,
+} from './helpers.ts';
 import { PASSWORDS, SLOT, ask, forgeryFleet, loginRefusal, logins } from '../support/forgery.ts';
 
 let dir: string;
@@ -18,10 +28,11 @@ let agents: Agent[];
 let port: number;
 
 /** Resolves true if the broker closes the client within `ms` (a refused publish closes it [aedes authorizePublish]). */
-const closedWithin = (client: MqttClient, ms: number) => new Promise<boolean>((resolve) => {
-  const timer = setTimeout(() => resolve(false), ms);
-  client.once('close', () => (clearTimeout(timer), resolve(true)));
-});
+const closedWithin = (client: MqttClient, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    client.once('close', () => (clearTimeout(timer), resolve(true)));
+  });
 const onairAs = (env: Record<string, string>, ...args: string[]) => runOnairWith(env, url(), ...args);
 const l = logins(() => port);
 const { url, asUser, asAgent, credentials } = l;
@@ -30,7 +41,11 @@ const agentOnline = (id: string) => controller.status().agents.find((a) => a.age
 
 beforeAll(async () => {
   dir = tempDir();
-  controller = await startController({ dataDir: dir, log: logged.log, config: { broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false } } });
+  controller = await startController({
+    dataDir: dir,
+    log: logged.log,
+    config: { broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false } },
+  });
   port = Number(new URL(controller.brokerUrl).port);
   for (const id of ['agent-a', 'agent-b']) credentials[id] = await controller.identities.enrollAgent(id);
   await controller.identities.addUser('eve', 'engineer', PASSWORDS.eve);
@@ -87,7 +102,16 @@ describe('enrolment over MQTT by an admin', () => {
     expect(anonymous.stderr).toMatch(/enrolling over the network needs an admin login/);
     // A tool's token, made by the admin over MQTT, logs the tool in.
     const tokenFile = `${dir}/deck.token`;
-    const tool = await onairAs({ ONAIR_USER: 'ada', ONAIR_PASSWORD: PASSWORDS.ada }, 'user', 'add', 'deck', '--role', 'engineer', '--token-file', tokenFile);
+    const tool = await onairAs(
+      { ONAIR_USER: 'ada', ONAIR_PASSWORD: PASSWORDS.ada },
+      'user',
+      'add',
+      'deck',
+      '--role',
+      'engineer',
+      '--token-file',
+      tokenFile,
+    );
     expect(tool.code, tool.stderr).toBe(0);
     const asTool = await onairAs({ ONAIR_TOKEN_FILE: tokenFile }, 'status', '--json');
     expect(asTool.code, asTool.stderr).toBe(0);
@@ -125,19 +149,47 @@ describe('the embedded broker with logins', () => {
     expect(JSON.parse(await retained)).toMatchObject({ online: true, session });
     await closeClient(reader);
     expect(logged.lines, 'the attempt is logged with the identity').toContainEqual(
-      expect.objectContaining({ identity: 'agent agent-b', topic: topic.agentState('agent-a'), retain: true, msg: expect.stringMatching(/^refused a publish the identity may not make/) }),
+      expect.objectContaining({
+        identity: 'agent agent-b',
+        topic: topic.agentState('agent-a'),
+        retain: true,
+        msg: expect.stringMatching(/^refused a publish the identity may not make/),
+      }),
     );
   });
 
   it('refuses forged failed health, and a command sent straight to an agent', async () => {
     const forger = await rawClient(asUser('eve'));
     const closed = closedWithin(forger, 2_000);
-    forger.publish(topic.deviceHealth('agent-a', 'cam-1'), JSON.stringify({ status: 'failed', checks: [], metrics: {}, consecutiveFailures: 99, ts: Date.now(), seq: 1e6, session: agentOnline('agent-a')!.session }), { qos: 1 });
+    forger.publish(
+      topic.deviceHealth('agent-a', 'cam-1'),
+      JSON.stringify({
+        status: 'failed',
+        checks: [],
+        metrics: {},
+        consecutiveFailures: 99,
+        ts: Date.now(),
+        seq: 1e6,
+        session: agentOnline('agent-a')!.session,
+      }),
+      { qos: 1 },
+    );
     expect(await closed).toBe(true);
     await closeClient(forger);
     const commander = await rawClient(asUser('eve'));
     const closedToo = closedWithin(commander, 2_000);
-    commander.publish(topic.command('agent-a'), JSON.stringify({ id: 'forged-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'eve' }), { qos: 1 });
+    commander.publish(
+      topic.command('agent-a'),
+      JSON.stringify({
+        id: 'forged-1',
+        device: 'cam-1',
+        action: 'simulate.fault',
+        params: { mode: 'dead' },
+        ttlMs: 5_000,
+        issuedBy: 'eve',
+      }),
+      { qos: 1 },
+    );
     expect(await closedToo).toBe(true);
     await closeClient(commander);
     await new Promise((r) => setTimeout(r, 700));
@@ -147,12 +199,16 @@ describe('the embedded broker with logins', () => {
 
   it('lets a viewer read but not fail over; an engineer fails over, recorded as the logged-in user', async () => {
     await expect(ask(asUser('vic'), 'status', {})).resolves.toMatchObject({ onAir: true });
-    await expect(ask(asUser('vic'), 'failover', { slot: SLOT, reason: 'viewer tries' })).rejects.toThrow(/the broker closed the connection when asked "failover": vic's role may not ask it/);
+    await expect(ask(asUser('vic'), 'failover', { slot: SLOT, reason: 'viewer tries' })).rejects.toThrow(
+      /the broker closed the connection when asked "failover": vic's role may not ask it/,
+    );
     expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
     const viewer = await rawClient(asUser('vic'));
     await expect(viewer.subscribeAsync(topic.command('agent-a'), { qos: 1 }), 'SUBACK 0x80: refused').rejects.toThrow(/Subscribe error/);
     const published = closedWithin(viewer, 2_000);
-    viewer.publish(userRequestTopic('eve', 'failover'), JSON.stringify({ transaction: 'x', issuedBy: 'eve', params: { slot: SLOT } }), { qos: 1 });
+    viewer.publish(userRequestTopic('eve', 'failover'), JSON.stringify({ transaction: 'x', issuedBy: 'eve', params: { slot: SLOT } }), {
+      qos: 1,
+    });
     expect(await published, 'a request in another user’s name').toBe(true);
     await closeClient(viewer);
 
@@ -164,14 +220,18 @@ describe('the embedded broker with logins', () => {
     flooder.on('message', (_t, p) => answers.push((JSON.parse(p.toString()) as { status: string; error?: string }).error ?? 'ok'));
     await flooder.subscribeAsync(userResponseTopic('vic', 'status'), { qos: 1 });
     const sentAt = Date.now();
-    for (let i = 0; i < 60; i += 1) flooder.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: `flood-${i}`, params: {} }), { qos: 1 });
+    for (let i = 0; i < 60; i += 1)
+      flooder.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: `flood-${i}`, params: {} }), { qos: 1 });
     await waitUntil(() => answers.some((a) => a.startsWith('too many requests from vic')), 5_000, 'the excess told to slow down');
     // The last request's echo: a request sent after the flood is answered (or refused) in order.
     flooder.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: 'after', params: {} }), { qos: 1 });
     await new Promise((r) => setTimeout(r, 500));
     const seconds = Math.ceil((Date.now() - sentAt) / 1000);
     expect(answers.filter((a) => a === 'ok').length, 'the burst (less what vic asked just before)').toBeGreaterThanOrEqual(25);
-    expect(answers.filter((a) => a.startsWith('too many requests from vic')).length, 'refusals answered at most once a second').toBeLessThanOrEqual(seconds + 1);
+    expect(
+      answers.filter((a) => a.startsWith('too many requests from vic')).length,
+      'refusals answered at most once a second',
+    ).toBeLessThanOrEqual(seconds + 1);
     await closeClient(flooder);
 
     // The same flood from 8 connections of one login, each subscribed to its answers: each connection
@@ -179,25 +239,35 @@ describe('the embedded broker with logins', () => {
     // heartbeats and failed a camera over in an independent attack run).
     const fleet = await Promise.all(Array.from({ length: 8 }, () => rawClient(asUser('vic'))));
     const heard = fleet.map(() => 0);
-    await Promise.all(fleet.map(async (c, i) => {
-      c.on('message', () => (heard[i]! += 1));
-      await c.subscribeAsync(userResponseTopic('vic', 'status'), { qos: 0 });
-    }));
+    await Promise.all(
+      fleet.map(async (c, i) => {
+        c.on('message', () => (heard[i]! += 1));
+        await c.subscribeAsync(userResponseTopic('vic', 'status'), { qos: 0 });
+      }),
+    );
     await new Promise((r) => setTimeout(r, 3_000)); // the bucket refills: the burst is vic's again
     const floodFrom = Date.now();
     for (let round = 0; round < 10; round += 1) {
-      for (const c of fleet) for (let i = 0; i < 100; i += 1) c.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: `f-${round}-${i}`, params: {} }), { qos: 0 });
+      for (const c of fleet)
+        for (let i = 0; i < 100; i += 1)
+          c.publish(userRequestTopic('vic', 'status'), JSON.stringify({ transaction: `f-${round}-${i}`, params: {} }), { qos: 0 });
       await new Promise((r) => setImmediate(r));
     }
     await new Promise((r) => setTimeout(r, 1_000));
     const floodSeconds = Math.ceil((Date.now() - floodFrom) / 1000);
-    for (const n of heard) expect(n, '8,000 requests: the burst plus a refusal a second, per connection').toBeLessThanOrEqual(30 + 10 * floodSeconds + floodSeconds + 1);
+    for (const n of heard)
+      expect(n, '8,000 requests: the burst plus a refusal a second, per connection').toBeLessThanOrEqual(
+        30 + 10 * floodSeconds + floodSeconds + 1,
+      );
     for (const c of fleet) await closeClient(c);
     expect(controller.status().slots[0]!.active?.device, 'nothing failed over').toBe('cam-1');
 
     await ask(asUser('eve'), 'failover', { slot: SLOT, reason: 'rehearsal' }, 5_000);
     expect(controller.status().slots[0]!.active?.device).toBe('cam-2');
-    const started = controller.events({}).filter((e) => e.type === 'failover.started').at(-1);
+    const started = controller
+      .events({})
+      .filter((e) => e.type === 'failover.started')
+      .at(-1);
     expect(started?.by, 'who did it comes from the login, the client’s claim only as a note').toBe('eve (via stream-deck)');
   });
 

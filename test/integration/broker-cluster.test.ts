@@ -27,7 +27,12 @@ const SLOT = 'studio-a/cam-wide';
 const cleanup = cleanupAfterEach();
 
 async function agentOn(url: string, agentId: string, device: string): Promise<Agent> {
-  const agent = new Agent({ config: agentConfig(url, agentId, [{ id: device, kind: 'camera' }]), drivers: builtInDrivers(), clock: systemClock, log: silentLogger() });
+  const agent = new Agent({
+    config: agentConfig(url, agentId, [{ id: device, kind: 'camera' }]),
+    drivers: builtInDrivers(),
+    clock: systemClock,
+    log: silentLogger(),
+  });
   await agent.start(10_000);
   cleanup.defer(() => agent.stop());
   return agent;
@@ -56,7 +61,13 @@ describe.skipIf(!hasRedis())('OnAir on a clustered broker (two aedes nodes on Re
     const dir = cleanup.tempDir();
     // The controller and agent-b start on mq1, agent-a on mq2 (each list in its own order).
     const config = parseControllerConfig(
-      stringify({ broker: { embedded: false, url: `${mq1.url},${mq2.url}` }, dataDir: path.join(dir, 'data'), http: { enabled: false }, onAir: true, detection: { restartGraceMs: 3_000, recoverAfterMs: 500 } }),
+      stringify({
+        broker: { embedded: false, url: `${mq1.url},${mq2.url}` },
+        dataDir: path.join(dir, 'data'),
+        http: { enabled: false },
+        onAir: true,
+        detection: { restartGraceMs: 3_000, recoverAfterMs: 500 },
+      }),
       '(test)',
     );
     const controller = await Controller.start({ config, clock: systemClock, log: silentLogger() });
@@ -64,11 +75,21 @@ describe.skipIf(!hasRedis())('OnAir on a clustered broker (two aedes nodes on Re
     await agentOn(`${mq2.url},${mq1.url}`, 'agent-a', 'cam-1');
     const agentB = await agentOn(`${mq1.url},${mq2.url}`, 'agent-b', 'cam-2');
     // A technician's request through mq2 reaches the controller on mq1.
-    await registerGear(mq2.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await registerGear(
+      mq2.url,
+      [
+        { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+        { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+      ],
+      [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }],
+    );
     const status = (device: string) => controller.status().devices.find((d) => d.device === device)?.status;
     await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok', 10_000, 'both cameras ok across the nodes');
     // Retained state is the cluster's: a client on mq2 reads the slot state the controller published on mq1.
-    const slotOnMq2 = await retained(mq2.url, topic.slot(SLOT), (p) => { const d = codecs.slot.decode(p); return d.ok ? d.value : undefined; });
+    const slotOnMq2 = await retained(mq2.url, topic.slot(SLOT), (p) => {
+      const d = codecs.slot.decode(p);
+      return d.ok ? d.value : undefined;
+    });
     expect(slotOnMq2?.active).toEqual({ agent: 'agent-a', device: 'cam-1' });
     const seqBefore = Math.max(0, ...controller.events({ limit: 1000 }).map((e) => e.seq));
 
@@ -76,14 +97,24 @@ describe.skipIf(!hasRedis())('OnAir on a clustered broker (two aedes nodes on Re
     // intervals and past the 1.5-2 s after which mq2 publishes the wills of mq1's clients.
     await mq1.kill();
     await new Promise((r) => setTimeout(r, 5_000));
-    await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok' && controller.status().agents.every((a) => a.online), 10_000, 'the fleet in view again through mq2');
+    await waitUntil(
+      () => status('cam-1') === 'ok' && status('cam-2') === 'ok' && controller.status().agents.every((a) => a.online),
+      10_000,
+      'the fleet in view again through mq2',
+    );
     const during = controller.events({ limit: 1000 }).filter((e) => e.seq > seqBefore);
     expect(during.filter((e) => e.type.startsWith('failover.') || e.type === 'slot.down')).toEqual([]);
     expect(during.filter((e) => e.type === 'device.state' && (e.data.to === 'failed' || e.data.to === 'offline'))).toEqual([]);
     expect(during.filter((e) => e.type === 'agent.offline')).toEqual([]);
     // The late wills did not stay as retained state: a client connecting now reads both alive.
-    const decodeState = (p: Buffer) => { const d = codecs.agentState.decode(p); return d.ok ? d.value : undefined; };
-    const controllerState = await retained(mq2.url, topic.controllerState(), (p) => { const d = codecs.controllerState.decode(p); return d.ok ? d.value : undefined; });
+    const decodeState = (p: Buffer) => {
+      const d = codecs.agentState.decode(p);
+      return d.ok ? d.value : undefined;
+    };
+    const controllerState = await retained(mq2.url, topic.controllerState(), (p) => {
+      const d = codecs.controllerState.decode(p);
+      return d.ok ? d.value : undefined;
+    });
     expect(controllerState?.online).toBe(true);
     expect((await retained(mq2.url, topic.agentState('agent-b'), decodeState))?.online).toBe(true);
     expect((await retained(mq2.url, topic.agentState('agent-a'), decodeState))?.online).toBe(true);

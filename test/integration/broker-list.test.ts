@@ -32,7 +32,12 @@ describe('a list of broker URLs', () => {
     const firstPort = await freePort();
     const second = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
     cleanup.defer(() => second.close());
-    const client = connectMqtt({ url: `mqtt://127.0.0.1:${firstPort},${second.url}`, clientId: 'list-test', log: silentLogger(), reconnect: { initialMs: 50, maxMs: 200 } });
+    const client = connectMqtt({
+      url: `mqtt://127.0.0.1:${firstPort},${second.url}`,
+      clientId: 'list-test',
+      log: silentLogger(),
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
     cleanup.defer(() => endMqtt(client, true));
     await waitForConnect(client, 5_000);
     const reached = () => (client.stream as net.Socket | undefined)?.remotePort;

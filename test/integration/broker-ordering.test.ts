@@ -54,10 +54,19 @@ describe('embedded broker delivery', () => {
       client.on('message', (topic, payload) => {
         if (payload.length === 0) return;
         const body = JSON.parse(payload.toString()) as { seq: number; cause?: number };
-        const kind = topic.startsWith(`${ROOT}/slots/`) ? 'slots' : topic.endsWith('/events') ? 'events' : topic.endsWith('/health') ? 'health' : 'heartbeat';
+        const kind = topic.startsWith(`${ROOT}/slots/`)
+          ? 'slots'
+          : topic.endsWith('/events')
+            ? 'events'
+            : topic.endsWith('/health')
+              ? 'health'
+              : 'heartbeat';
         seen.push({ kind, seq: body.seq, ...(body.cause === undefined ? {} : { cause: body.cause }) });
       });
-      await client.subscribeAsync(filters.map((f) => FILTERS[f]), { qos: 1 });
+      await client.subscribeAsync(
+        filters.map((f) => FILTERS[f]),
+        { qos: 1 },
+      );
       watchers.push({ filters, client, seen });
     }
   });
@@ -72,7 +81,10 @@ describe('embedded broker delivery', () => {
   it('delivers every message to every combination of subscriptions, in publish order, under load', async () => {
     let seq = 0; // the controller's one publish order
     const publishEvent = (cause?: number) =>
-      bus.publish(FILTERS.events, Buffer.from(JSON.stringify({ seq: ++seq, ...(cause === undefined ? {} : { cause }) })), { qos: 0, retain: false });
+      bus.publish(FILTERS.events, Buffer.from(JSON.stringify({ seq: ++seq, ...(cause === undefined ? {} : { cause }) })), {
+        qos: 0,
+        retain: false,
+      });
     // The controller reacts to each health message from inside the broker's delivery, as it does for a state change.
     bus.onMessage((_topic, payload) => publishEvent((JSON.parse(payload.toString()) as { seq: number }).seq));
     bus.subscribe([FILTERS.health], 0);
@@ -106,7 +118,9 @@ describe('embedded broker delivery', () => {
       if (w.filters.includes('health') && w.filters.includes('events')) {
         const position = new Map(w.seen.map((s, i) => [`${s.kind}:${s.seq}`, i]));
         for (const s of w.seen.filter((x) => x.kind === 'events' && x.cause !== undefined)) {
-          expect(position.get(`health:${s.cause}`)!, `${label}: health ${s.cause} before its event`).toBeLessThan(position.get(`events:${s.seq}`)!);
+          expect(position.get(`health:${s.cause}`)!, `${label}: health ${s.cause} before its event`).toBeLessThan(
+            position.get(`events:${s.seq}`)!,
+          );
         }
       }
     }
@@ -139,7 +153,11 @@ describe('embedded broker delivery of what the controller publishes while handli
         const client = await rawClient(broker.url);
         const seen: Array<{ kind: Kind; seq: number }> = [];
         client.on('message', (topic, payload) => {
-          if (payload.length > 0) seen.push({ kind: topic.startsWith(`${ROOT}/slots/`) ? 'slots' : 'events', seq: (JSON.parse(payload.toString()) as { seq: number }).seq });
+          if (payload.length > 0)
+            seen.push({
+              kind: topic.startsWith(`${ROOT}/slots/`) ? 'slots' : 'events',
+              seq: (JSON.parse(payload.toString()) as { seq: number }).seq,
+            });
         });
         // One SUBSCRIBE with a QoS per filter, as a dashboard asks for them [MQTT-3.8.3-1]: the
         // broker grants each and delivers at most at that QoS [MQTT-3.9.3-1], [MQTT-3.3.5-1].
@@ -165,7 +183,8 @@ describe('embedded broker delivery of what the controller publishes while handli
     const publish = (kind: Kind, n: number): void => {
       seq += 1;
       published[kind].push(seq);
-      if (kind === 'slots') bus.publish(`${ROOT}/slots/studio-a/cam-${n % 3}`, Buffer.from(JSON.stringify({ seq })), { qos: 1, retain: true });
+      if (kind === 'slots')
+        bus.publish(`${ROOT}/slots/studio-a/cam-${n % 3}`, Buffer.from(JSON.stringify({ seq })), { qos: 1, retain: true });
       else bus.publish(FILTERS.events, Buffer.from(JSON.stringify({ seq })), { qos: 0, retain: false });
     };
     // As a failover does: a health message turns into a slot state and an event, published from
@@ -183,7 +202,11 @@ describe('embedded broker delivery of what the controller publishes while handli
     // A flood of retained QoS 1 health over TCP from four agents, as agents publish it.
     const HEALTH = 3_000;
     for (let i = 0; i < HEALTH; i += 1) {
-      agents[i % agents.length]!.publish(`${ROOT}/agents/a${i % agents.length}/devices/d${i % 7}/health`, JSON.stringify({ status: 'ok', i }), { qos: 1, retain: true });
+      agents[i % agents.length]!.publish(
+        `${ROOT}/agents/a${i % agents.length}/devices/d${i % 7}/health`,
+        JSON.stringify({ status: 'ok', i }),
+        { qos: 1, retain: true },
+      );
       if (i % 100 === 99) await new Promise((r) => setImmediate(r));
     }
     await waitUntil(() => heard === HEALTH, 60_000, 'the controller heard every health message');
@@ -193,15 +216,30 @@ describe('embedded broker delivery of what the controller publishes while handli
     publish('events', 0);
     const last = { slots: published.slots.at(-1)!, events: published.events.at(-1)! };
     const kinds = (w: (typeof watchers)[number]): Kind[] => (['slots', 'events'] as const).filter((k) => w.qos[k] !== undefined);
-    await waitUntil(() => watchers.every((w) => kinds(w).every((k) => w.seen.some((s) => s.kind === k && s.seq === last[k]))), 60_000, 'every watcher has the last slot state and event');
+    await waitUntil(
+      () => watchers.every((w) => kinds(w).every((k) => w.seen.some((s) => s.kind === k && s.seq === last[k]))),
+      60_000,
+      'every watcher has the last slot state and event',
+    );
 
     expect(published.slots.length).toBe(HEALTH / 3 + 1);
     for (const w of watchers) {
-      const label = kinds(w).map((k) => `${k}@QoS${w.qos[k]}`).join('+');
-      for (const k of kinds(w)) expect(w.seen.filter((s) => s.kind === k).map((s) => s.seq), `${label}: every ${k} message`).toEqual(published[k]);
+      const label = kinds(w)
+        .map((k) => `${k}@QoS${w.qos[k]}`)
+        .join('+');
+      for (const k of kinds(w))
+        expect(
+          w.seen.filter((s) => s.kind === k).map((s) => s.seq),
+          `${label}: every ${k} message`,
+        ).toEqual(published[k]);
       // One order across both topics: the controller's [MQTT-4.6.0-6] is per topic; OnAir needs it across.
-      const mine = kinds(w).flatMap((k) => published[k]).sort((a, b) => a - b);
-      expect(w.seen.map((s) => s.seq), `${label}: in the controller's order, nothing extra`).toEqual(mine);
+      const mine = kinds(w)
+        .flatMap((k) => published[k])
+        .sort((a, b) => a - b);
+      expect(
+        w.seen.map((s) => s.seq),
+        `${label}: in the controller's order, nothing extra`,
+      ).toEqual(mine);
     }
     expect(broker.publishOrder.overtaken).toBe(0);
   });

@@ -32,7 +32,12 @@ async function mosquitto(): Promise<MosquittoProcess> {
 /** Stopped after the test: the one running then (tests restart it). */
 async function startController(detection: Record<string, number> = {}): Promise<Controller> {
   const config = parseControllerConfig(
-    stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'data'), http: { enabled: false }, detection: { restartGraceMs: 4_000, recoverAfterMs: 500, ...detection } }),
+    stringify({
+      broker: { embedded: false, url: broker.url },
+      dataDir: path.join(dir, 'data'),
+      http: { enabled: false },
+      detection: { restartGraceMs: 4_000, recoverAfterMs: 500, ...detection },
+    }),
     '(test)',
   );
   const started = await Controller.start({ config, clock: systemClock, log: silentLogger() });
@@ -55,7 +60,14 @@ describe('a broker restart during a show', () => {
     controller = await startController();
     const agents = [await startAgent(broker.url, 'agent-a', []), await startAgent(broker.url, 'agent-b', [])];
     for (const agent of agents) cleanup.defer(() => agent.stop());
-    await registerGear(broker.url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await registerGear(
+      broker.url,
+      [
+        { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+        { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+      ],
+      [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }],
+    );
     await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok', 10_000, 'both cameras ok');
     controller.setOnAir(true, 'engineer', 'evening show');
     const watcher = await Watcher.start(broker.url);
@@ -68,9 +80,16 @@ describe('a broker restart during a show', () => {
       await broker.signal(how);
       await new Promise((r) => setTimeout(r, how === 'SIGKILL' ? 4_000 : 1_000));
       await startBroker();
-      await waitUntil(() => sessions().every((s, i) => s > before[i]!) && status('cam-1') === 'ok' && status('cam-2') === 'ok', 20_000, `agents back after ${how}`);
+      await waitUntil(
+        () => sessions().every((s, i) => s > before[i]!) && status('cam-1') === 'ok' && status('cam-2') === 'ok',
+        20_000,
+        `agents back after ${how}`,
+      );
       await new Promise((r) => setTimeout(r, 5_000)); // past the grace: a held death would stand now
-      expect(controller.events().filter((e) => ['failover.started', 'slot.down'].includes(e.type)), `after ${how}`).toEqual([]);
+      expect(
+        controller.events().filter((e) => ['failover.started', 'slot.down'].includes(e.type)),
+        `after ${how}`,
+      ).toEqual([]);
       expect(active()).toBe('cam-1');
     }
     expect(controller.events().map((e) => e.type)).toEqual(expect.arrayContaining(['broker.lost', 'broker.restored']));

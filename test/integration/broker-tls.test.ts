@@ -25,7 +25,13 @@ const processes: ManagedProcess[] = [];
 /** How a connection attempt ends: 'connected', or the error that ended it (no retries). */
 const attempt = (url: string, o: { tls?: TlsFiles; username?: string; password?: string }) =>
   new Promise<string>((resolve) => {
-    const client = connectMqtt({ url, clientId: clientIdFor(o.username, `tls-${Date.now()}`), log: silentLogger(), reconnect: { initialMs: 60_000, maxMs: 60_000 }, ...o });
+    const client = connectMqtt({
+      url,
+      clientId: clientIdFor(o.username, `tls-${Date.now()}`),
+      log: silentLogger(),
+      reconnect: { initialMs: 60_000, maxMs: 60_000 },
+      ...o,
+    });
     let first: string | undefined; // the first event decides; closing the client emits more
     const end = (outcome: string) => {
       if (first !== undefined) return;
@@ -58,7 +64,15 @@ async function tlsController(name: string, clientCa?: string): Promise<{ control
   const server = await site.issue('studio-controller', `${name}-server`, 'server');
   const controller = await startController({
     dataDir: path.join(dir, name),
-    config: { broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false, tls: { certFile: server.cert, keyFile: server.key, ...(clientCa ? { clientCaFile: clientCa } : {}) } } },
+    config: {
+      broker: {
+        embedded: true,
+        port: 0,
+        host: '127.0.0.1',
+        allowAnonymous: false,
+        tls: { certFile: server.cert, keyFile: server.key, ...(clientCa ? { clientCaFile: clientCa } : {}) },
+      },
+    },
   });
   controllers.push(controller);
   expect(controller.brokerUrl, 'the test rig’s login in the URL').toMatch(/^mqtts:\/\/controller%2Ftest-rig:[^@]+@127\.0\.0\.1:\d+$/);
@@ -72,19 +86,40 @@ describe('the embedded broker serving mqtts', () => {
     const credential = await controller.identities.enrollAgent('agent-a');
     const passwordFile = path.join(dir, 'agent-a.password');
     writeFileSync(passwordFile, `${credential}\n`, { mode: 0o600 });
-    const agent = await agentProcess(path.join(dir, 'agent-a'), 'agent-a', url, { broker: { url, username: 'agent/agent-a', passwordFile, caFile: site.cert } });
+    const agent = await agentProcess(path.join(dir, 'agent-a'), 'agent-a', url, {
+      broker: { url, username: 'agent/agent-a', passwordFile, caFile: site.cert },
+    });
     processes.push(agent);
     agent.start();
     await waitUntil(() => controller.status().agents.find((a) => a.agent === 'agent-a' && a.online), 15_000, 'agent-a online over mqtts');
 
-    expect(await attempt(url, { tls: files({ ca: stranger.cert }), username: 'agent/agent-a', password: credential })).toMatch(/self[- ]signed|unable to verify|certificate/i);
-    expect(await attempt(url, { username: 'agent/agent-a', password: credential }), 'no CA: the system CAs do not know the site CA').toMatch(/self[- ]signed|unable to verify|certificate/i);
-    expect(await attempt(`mqtt://127.0.0.1:${port}`, { username: 'agent/agent-a', password: credential }), 'plain MQTT on the TLS port').not.toBe('connected');
+    expect(await attempt(url, { tls: files({ ca: stranger.cert }), username: 'agent/agent-a', password: credential })).toMatch(
+      /self[- ]signed|unable to verify|certificate/i,
+    );
+    expect(
+      await attempt(url, { username: 'agent/agent-a', password: credential }),
+      'no CA: the system CAs do not know the site CA',
+    ).toMatch(/self[- ]signed|unable to verify|certificate/i);
+    expect(
+      await attempt(`mqtt://127.0.0.1:${port}`, { username: 'agent/agent-a', password: credential }),
+      'plain MQTT on the TLS port',
+    ).not.toBe('connected');
     expect(await attempt(url, { tls: files({ ca: site.cert }), username: 'agent/agent-a', password: credential })).toBe('connected');
 
     // The CLI: a tool's token file and the site CA; the wrong CA is reported as a TLS failure, not an unreachable broker.
     const tokenFile = path.join(dir, 'stream-deck.token');
-    const added = await runOnair(url, 'user', 'add', 'stream-deck', '--role', 'viewer', '--token-file', tokenFile, '--data', path.join(dir, 'tls'));
+    const added = await runOnair(
+      url,
+      'user',
+      'add',
+      'stream-deck',
+      '--role',
+      'viewer',
+      '--token-file',
+      tokenFile,
+      '--data',
+      path.join(dir, 'tls'),
+    );
     expect(added.code, added.stderr).toBe(0);
     const status = await runOnairWith({ ONAIR_TOKEN_FILE: tokenFile, ONAIR_CA_FILE: site.cert }, url, 'status', '--json');
     expect(status.code, status.stderr).toBe(0);
@@ -101,26 +136,39 @@ describe('the embedded broker serving mqtts', () => {
     const mine = await site.issue('agent-b', 'agent-b-client', 'client');
     const foreign = await stranger.issue('agent-b', 'agent-b-foreign', 'client');
     expect(await attempt(url, { tls: files({ ca: site.cert }), ...login }), 'no client certificate').not.toBe('connected');
-    expect(await attempt(url, { tls: files({ ca: site.cert, cert: foreign.cert, key: foreign.key }), ...login }), 'a certificate from another CA').not.toBe('connected');
+    expect(
+      await attempt(url, { tls: files({ ca: site.cert, cert: foreign.cert, key: foreign.key }), ...login }),
+      'a certificate from another CA',
+    ).not.toBe('connected');
     expect(await attempt(url, { tls: files({ ca: site.cert, cert: mine.cert, key: mine.key }), ...login })).toBe('connected');
-    expect(await attempt(url, { tls: files({ ca: site.cert, cert: mine.cert, key: mine.key }), username: 'agent/agent-b', password: 'wrong' }), 'the login still counts').toMatch(/Bad username or password/i);
+    expect(
+      await attempt(url, { tls: files({ ca: site.cert, cert: mine.cert, key: mine.key }), username: 'agent/agent-b', password: 'wrong' }),
+      'the login still counts',
+    ).toMatch(/Bad username or password/i);
   }, 30_000);
 });
 
 describe('the HTTP API over HTTPS', () => {
   it('serves the API with the site certificate; a client trusting another CA is refused', async () => {
     const server = await site.issue('studio-controller', 'https-server', 'server');
-    const controller = await startController({ dataDir: path.join(dir, 'https'), config: { http: { port: 0, host: '127.0.0.1', tls: { certFile: server.cert, keyFile: server.key } } } });
+    const controller = await startController({
+      dataDir: path.join(dir, 'https'),
+      config: { http: { port: 0, host: '127.0.0.1', tls: { certFile: server.cert, keyFile: server.key } } },
+    });
     controllers.push(controller);
     await controller.identities.addUser('eve', 'engineer', 'engineer password 1');
     expect(controller.httpUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const post = (ca: string) =>
       new Promise<string>((resolve) => {
-        const request = https.request(`${controller.httpUrl}/api/status`, { method: 'POST', ca: readFileSync(ca), auth: 'eve:engineer password 1', headers: { 'content-type': 'application/json' } }, (response) => {
-          let body = '';
-          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          response.on('end', () => resolve(`${response.statusCode} ${body.slice(0, 40)}`));
-        });
+        const request = https.request(
+          `${controller.httpUrl}/api/status`,
+          { method: 'POST', ca: readFileSync(ca), auth: 'eve:engineer password 1', headers: { 'content-type': 'application/json' } },
+          (response) => {
+            let body = '';
+            response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            response.on('end', () => resolve(`${response.statusCode} ${body.slice(0, 40)}`));
+          },
+        );
         request.on('error', (err) => resolve(err.message));
         request.end('{}');
       });
@@ -133,13 +181,21 @@ describe('broker settings that name files', () => {
   it('refuses a password or key file others can read, a missing file, and a CA with a plain mqtt URL, each with the reason', () => {
     const open = path.join(dir, 'open.password');
     writeFileSync(open, 'secret\n', { mode: 0o644 });
-    expect(() => readBrokerSecrets({ url: 'mqtts://h', passwordFile: open }, dir)).toThrow(/the password file .*open\.password is readable by others \(mode 644\); chmod 600 it/);
-    expect(() => readBrokerSecrets({ url: 'mqtts://h', caFile: 'nope.crt' }, dir)).toThrow(/the CA file .*nope\.crt cannot be read: ENOENT/);
-    expect(() => readBrokerSecrets({ url: 'mqtt://h', caFile: site.cert }, dir)).toThrow(/caFile\/certFile are for mqtts:\/\/ but the URL is mqtt:\/\/h/);
+    expect(() => readBrokerSecrets({ url: 'mqtts://h', passwordFile: open }, dir)).toThrow(
+      /the password file .*open\.password is readable by others \(mode 644\); chmod 600 it/,
+    );
+    expect(() => readBrokerSecrets({ url: 'mqtts://h', caFile: 'nope.crt' }, dir)).toThrow(
+      /the CA file .*nope\.crt cannot be read: ENOENT/,
+    );
+    expect(() => readBrokerSecrets({ url: 'mqtt://h', caFile: site.cert }, dir)).toThrow(
+      /caFile\/certFile are for mqtts:\/\/ but the URL is mqtt:\/\/h/,
+    );
     expect(() => readBrokerSecrets({ url: 'mqtts://h', certFile: site.cert }, dir)).toThrow(/needs both certFile and keyFile/);
     const leaky = path.join(dir, 'leaky.key');
     // 0640 is Debian's layout (root:onair, read through the service's group: systemd-units.test.ts); others never.
     writeFileSync(leaky, 'key', { mode: 0o644 });
-    expect(() => readBrokerSecrets({ url: 'mqtts://h', certFile: site.cert, keyFile: leaky }, dir)).toThrow(/the key file .*leaky\.key is readable by others/);
+    expect(() => readBrokerSecrets({ url: 'mqtts://h', certFile: site.cert, keyFile: leaky }, dir)).toThrow(
+      /the key file .*leaky\.key is readable by others/,
+    );
   });
 });

@@ -27,7 +27,8 @@ describe('embedded broker', () => {
       await subscriber.subscribeAsync('onair/v1/agents/+/devices/+/health', { qos: 1 });
       for (let i = 0; i < 20; i += 1) publishers.push(await rawClient(broker.url));
       const burst = 60_000;
-      for (let i = 0; i < burst; i += 1) publishers[i % 20]!.publish(`onair/v1/agents/a${i % 20}/devices/d${i % 7}/health`, String(i), { qos: 1, retain: true });
+      for (let i = 0; i < burst; i += 1)
+        publishers[i % 20]!.publish(`onair/v1/agents/a${i % 20}/devices/d${i % 7}/health`, String(i), { qos: 1, retain: true });
       await waitUntil(() => received >= burst, 40_000, `${burst} messages`);
       expect(outOfOrder).toBe(0);
     } finally {

@@ -6,7 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/program.ts';
 import type { Agent } from '../../agent/agent.ts';
 import type { Controller } from '../../controller/controller.ts';
-import { closeClient, eventually, rawClient, removeDir, registerGear, runOnair, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
+import {
+  closeClient,
+  eventually,
+  rawClient,
+  removeDir,
+  registerGear,
+  runOnair,
+  startAgent,
+  startController,
+  tempDir,
+  waitUntil,
+} from './helpers.ts';
 import { eventsOf } from '../../protocols/events.ts';
 
 const onair = (...args: string[]) => runOnair(broker, ...args);
@@ -21,8 +32,15 @@ beforeAll(async () => {
   controller = await startController({ dataDir: dir });
   broker = controller.brokerUrl;
   agent = await startAgent(broker, 'agent-a', []);
-  const cams = [{ id: 'cam-1', kind: 'camera' as const }, { id: 'cam-2', kind: 'camera' as const }];
-  await registerGear(broker, [{ agent: 'agent-a', devices: cams }], [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: { preset: 1 } }]);
+  const cams = [
+    { id: 'cam-1', kind: 'camera' as const },
+    { id: 'cam-2', kind: 'camera' as const },
+  ];
+  await registerGear(
+    broker,
+    [{ agent: 'agent-a', devices: cams }],
+    [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: { preset: 1 } }],
+  );
   await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 5_000, 'devices ok');
 });
 
@@ -46,8 +64,13 @@ describe('onair CLI', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^studio-a\/cam-wide: agent-a\/cam-1 → agent-a\/cam-2 in \d+ ms\n$/);
     const events = await onair('events', '--json', '--slot', 'studio-a/cam-wide');
-    const lines = events.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; reason?: string; by?: string });
-    expect(lines).toContainEqual(expect.objectContaining({ type: 'failover.succeeded', reason: 'lens smear', by: expect.stringContaining('@') }));
+    const lines = events.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; reason?: string; by?: string });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ type: 'failover.succeeded', reason: 'lens smear', by: expect.stringContaining('@') }),
+    );
     const human = await onair('events', '--since', '5m');
     expect(human.stdout).toMatch(/failover\.succeeded\s+studio-a\/cam-wide agent-a\/cam-2 {2}\(lens smear\)/);
   });
@@ -77,7 +100,10 @@ describe('onair CLI', () => {
       [['status', '--timeout', '0'], 'from 1 to 3600000 ms'],
       [['status', '--timeout', 'abc'], 'from 1 to 3600000 ms'],
       [['events', '--limit', '-3'], 'from 1 to 10000'],
-      [['show', 'add', 'x', '--studio', 's', '--start', '2030-01-01T10:00', '--duration', '30m', '--preshow', 'soon'], 'from 0 to 10080 minutes'],
+      [
+        ['show', 'add', 'x', '--studio', 's', '--start', '2030-01-01T10:00', '--duration', '30m', '--preshow', 'soon'],
+        'from 0 to 10080 minutes',
+      ],
     ] as const) {
       const run = await runOnair('mqtt://127.0.0.1:1', ...args);
       expect(run.code, args.join(' ')).not.toBe(0);
@@ -88,7 +114,10 @@ describe('onair CLI', () => {
 
   it('a config typo names the file, line and field', async () => {
     const file = path.join(dir, 'agent.yaml');
-    writeFileSync(file, 'agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulated\n    prob:\n      intervalMs: 100\n    options: { kind: camera }\n');
+    writeFileSync(
+      file,
+      'agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulated\n    prob:\n      intervalMs: 100\n    options: { kind: camera }\n',
+    );
     const run = await onair('agent', '--config', file);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`onair: invalid config:\n${file}:5:5: devices.0.prob: unknown field "prob" (did you mean "probe"?)\n`);
@@ -103,7 +132,32 @@ describe('onair CLI', () => {
         return [[name.join(' '), sub] as [string, Command], ...tree(sub, name)];
       });
     const commands = tree(buildProgram(), []);
-    expect(commands.map(([name]) => name)).toEqual(expect.arrayContaining(['controller', 'agent', 'status', 'failover', 'events', 'on-air', 'demo', 'bench', 'simulate', 'discover', 'ports', 'profile', 'device', 'slot', 'test', 'show', 'preshow', 'schedule', 'maintenance', 'report', 'user', 'broker']));
+    expect(commands.map(([name]) => name)).toEqual(
+      expect.arrayContaining([
+        'controller',
+        'agent',
+        'status',
+        'failover',
+        'events',
+        'on-air',
+        'demo',
+        'bench',
+        'simulate',
+        'discover',
+        'ports',
+        'profile',
+        'device',
+        'slot',
+        'test',
+        'show',
+        'preshow',
+        'schedule',
+        'maintenance',
+        'report',
+        'user',
+        'broker',
+      ]),
+    );
     for (const [name, command] of commands) {
       expect(command.helpInformation(), name).toMatch(new RegExp(`^Usage: onair ${name}( |$)`));
       expect(command.description(), `${name} says what it does`).not.toBe('');
@@ -124,21 +178,32 @@ describe('onair profile', () => {
     expect((await onair('profile', 'add', `${library}/shure-ulxd4.yaml`)).stdout).toBe('unchanged  shure-ulxd4 v1\n');
 
     const changed = path.join(dir, 'shure-ulxd4.yaml');
-    writeFileSync(changed, (await import('node:fs')).readFileSync(`${library}/shure-ulxd4.yaml`, 'utf8').replace('model: ULXD4', 'model: ULXD4 rev B'));
+    writeFileSync(
+      changed,
+      (await import('node:fs')).readFileSync(`${library}/shure-ulxd4.yaml`, 'utf8').replace('model: ULXD4', 'model: ULXD4 rev B'),
+    );
     const refused = await onair('profile', 'add', changed);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe('onair: profile shure-ulxd4 version 1 is already stored with other content; give the change a new version\n');
+    expect(refused.stderr).toBe(
+      'onair: profile shure-ulxd4 version 1 is already stored with other content; give the change a new version\n',
+    );
 
     const list = JSON.parse((await onair('profile', 'list', '--json')).stdout) as Array<{ profile: string; addedBy: string }>;
     expect(list.map((p) => p.profile)).toEqual(['shure-ulxd4', 'simulated-camera', 'sony-srg-300h']); // simulated-camera: the test rig's own gear
     expect(list[0]!.addedBy).toContain('@');
     const shown = await onair('profile', 'show', 'sony-srg-300h');
     expect(shown.stdout).toMatch(/^# added by .*\nprofile: sony-srg-300h\nversion: 2\n/);
-    expect(eventsOf(controller.events({}), 'profile.added').filter((e) => e.by !== 'test').map((e) => e.data.profile)).toEqual(['shure-ulxd4', 'sony-srg-300h']);
+    expect(
+      eventsOf(controller.events({}), 'profile.added')
+        .filter((e) => e.by !== 'test')
+        .map((e) => e.data.profile),
+    ).toEqual(['shure-ulxd4', 'sony-srg-300h']);
 
     const bad = await onair('profile', 'add', path.resolve(import.meta.dirname, '../fixtures/profiles/bad-typos.yaml'));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/bad-typos\.yaml:5:1: kind: must be one of [^\n]*\n[^\n]*bad-typos\.yaml:10:41: health\.rules\.0\.status[^\n]*\n[^\n]*bad-typos\.yaml:7:15: connection\.baudrate[^\n]*\n[^\n]*bad-typos\.yaml:12:21: selfTest\.0\.action[^\n]*\nonair: 1 of 1 profiles have errors; nothing was added\n$/);
+    expect(bad.stderr).toMatch(
+      /bad-typos\.yaml:5:1: kind: must be one of [^\n]*\n[^\n]*bad-typos\.yaml:10:41: health\.rules\.0\.status[^\n]*\n[^\n]*bad-typos\.yaml:7:15: connection\.baudrate[^\n]*\n[^\n]*bad-typos\.yaml:12:21: selfTest\.0\.action[^\n]*\nonair: 1 of 1 profiles have errors; nothing was added\n$/,
+    );
   });
 });
 
@@ -146,10 +211,23 @@ describe('onair device', () => {
   it('registers, lists, shows, changes and removes devices, checking connections against the driver', async () => {
     const library = path.resolve(import.meta.dirname, '../../hardware-profiles');
     await onair('profile', 'add', `${library}/sony-srg-300h.yaml`);
-    const add = await onair('device', 'add', 'agent-a/ptz-1', '--profile', 'sony-srg-300h', '--studio', 'studio-a', '--set', 'path=/dev/serial/by-id/usb-FTDI-1', 'address=2');
+    const add = await onair(
+      'device',
+      'add',
+      'agent-a/ptz-1',
+      '--profile',
+      'sony-srg-300h',
+      '--studio',
+      'studio-a',
+      '--set',
+      'path=/dev/serial/by-id/usb-FTDI-1',
+      'address=2',
+    );
     expect(add.stderr).toBe('');
     expect(add.stdout).toBe('registered  agent-a/ptz-1  (sony-srg-300h v2)\n');
-    expect((await onair('device', 'add', 'agent-a/ptz-1', '--profile', 'sony-srg-300h@2', '--set', 'path=/dev/ttyUSB3')).stdout).toBe('changed  agent-a/ptz-1  (sony-srg-300h v2)\n');
+    expect((await onair('device', 'add', 'agent-a/ptz-1', '--profile', 'sony-srg-300h@2', '--set', 'path=/dev/ttyUSB3')).stdout).toBe(
+      'changed  agent-a/ptz-1  (sony-srg-300h v2)\n',
+    );
 
     const typo = await onair('device', 'add', 'agent-a/ptz-2', '--profile', 'sony-srg-300h', '--set', 'path=/dev/ttyUSB4', 'adress=2');
     expect(typo.code).toBe(1);
@@ -157,23 +235,39 @@ describe('onair device', () => {
     const missing = await onair('device', 'add', 'agent-a/ptz-3', '--profile', 'sony-srg-300h');
     expect(missing.stderr).toBe('onair: agent-a/ptz-3: not valid for its visca driver:\n  path: is required\n');
     const secret = await onair('device', 'add', 'agent-a/cam-9', '--profile', 'sony-srg-300h', '--set', 'password=hunter2');
-    expect(secret.stderr).toBe("onair: --set password: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead\n");
+    expect(secret.stderr).toBe(
+      "onair: --set password: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead\n",
+    );
     const noProfile = await onair('device', 'add', 'agent-a/x', '--profile', 'nope');
     expect(noProfile.stderr).toBe('onair: no profile "nope"\n');
 
     const list = JSON.parse((await onair('device', 'list', '--json', '--studio', 'studio-a')).stdout) as unknown[];
     expect(list).toEqual([]); // the change above dropped the studio: a change replaces the registration
     const shown = JSON.parse((await onair('device', 'show', 'agent-a/ptz-1')).stdout) as Record<string, unknown>;
-    expect(shown).toMatchObject({ agent: 'agent-a', device: 'ptz-1', profile: 'sony-srg-300h', profileVersion: 2, options: { path: '/dev/ttyUSB3' } });
+    expect(shown).toMatchObject({
+      agent: 'agent-a',
+      device: 'ptz-1',
+      profile: 'sony-srg-300h',
+      profileVersion: 2,
+      options: { path: '/dev/ttyUSB3' },
+    });
     // The agent picked it up live: it runs it (no camera is on that port, so the device is offline).
-    await eventually(async () => JSON.parse((await onair('device', 'show', 'agent-a/ptz-1')).stdout).deployment === 'running', 5_000, 'agent runs ptz-1');
+    await eventually(
+      async () => JSON.parse((await onair('device', 'show', 'agent-a/ptz-1')).stdout).deployment === 'running',
+      5_000,
+      'agent runs ptz-1',
+    );
     expect(agent.deviceIds()).toContain('ptz-1');
 
     expect((await onair('device', 'remove', 'agent-a/ptz-1', '--reason', 'sent for repair')).stdout).toBe('removed  agent-a/ptz-1\n');
     expect((await onair('device', 'show', 'agent-a/ptz-1')).stderr).toBe('onair: no registered device agent-a/ptz-1\n');
     await waitUntil(() => !agent.deviceIds().includes('ptz-1'), 5_000, 'agent stopped ptz-1');
     const audit = controller.events({}).filter((e) => (e.type === 'device.added' || e.type === 'device.removed') && e.device === 'ptz-1');
-    expect(audit.map((e) => `${e.type} ${e.device} ${e.reason ?? ''}`.trim())).toEqual(['device.added ptz-1', 'device.added ptz-1', 'device.removed ptz-1 sent for repair']);
+    expect(audit.map((e) => `${e.type} ${e.device} ${e.reason ?? ''}`.trim())).toEqual([
+      'device.added ptz-1',
+      'device.added ptz-1',
+      'device.removed ptz-1 sent for repair',
+    ]);
     expect(audit.every((e) => e.by?.includes('@'))).toBe(true);
   });
 });
@@ -189,14 +283,20 @@ describe('onair slot and onair test', () => {
     expect(add.stdout).toBe('defined  studio-a/cam-tight: agent-a/cam-1 → agent-a/cam-2\n');
     expect((await onair('slot', 'list')).stdout).toContain('studio-a/cam-tight       agent-a/cam-1 → agent-a/cam-2  (preset=3)\n');
     await waitUntil(() => controller.status().slots.find((s) => s.slot === 'studio-a/cam-tight')?.state === 'ok', 3_000, 'new slot live');
-    expect((await onair('device', 'list', '--agent', 'agent-a')).stdout).toMatch(/^agent-a\/cam-1 +simulated-camera v1 +- +running +ok +studio-a\/cam-wide, studio-a\/cam-tight\n/m);
+    expect((await onair('device', 'list', '--agent', 'agent-a')).stdout).toMatch(
+      /^agent-a\/cam-1 +simulated-camera v1 +- +running +ok +studio-a\/cam-wide, studio-a\/cam-tight\n/m,
+    );
     const failover = await onair('failover', 'studio-a/cam-tight', '--reason', 'check the new slot');
     expect(failover.stdout).toMatch(/^studio-a\/cam-tight: agent-a\/cam-1 → agent-a\/cam-2 in \d+ ms\n$/);
 
     const inUse = await onair('device', 'remove', 'agent-a/cam-1', '--reason', 'x');
-    expect(inUse.stderr).toBe('onair: agent-a/cam-1 is in slot studio-a/cam-wide, studio-a/cam-tight; take it out of the slot first (onair slot add to redefine, or onair slot remove)\n');
+    expect(inUse.stderr).toBe(
+      'onair: agent-a/cam-1 is in slot studio-a/cam-wide, studio-a/cam-tight; take it out of the slot first (onair slot add to redefine, or onair slot remove)\n',
+    );
 
-    expect((await onair('slot', 'remove', 'studio-a/cam-tight', '--reason', 'rehearsal over')).stdout).toBe('removed  studio-a/cam-tight\n');
+    expect((await onair('slot', 'remove', 'studio-a/cam-tight', '--reason', 'rehearsal over')).stdout).toBe(
+      'removed  studio-a/cam-tight\n',
+    );
     expect(controller.status().slots.map((s) => s.slot)).toEqual(['studio-a/cam-wide']);
     const audit = controller.events({ slot: 'studio-a/cam-tight' }).filter((e) => e.type === 'slot.defined' || e.type === 'slot.removed');
     expect(audit.map((e) => `${e.type} ${e.reason ?? ''}`.trim())).toEqual(['slot.defined', 'slot.removed rehearsal over']);
@@ -206,11 +306,16 @@ describe('onair slot and onair test', () => {
   it("runs a device's self-test from its profile, and never an intrusive step on gear that is on air", async () => {
     const offAir = await onair('test', 'run', 'cam-2');
     expect(offAir.stderr).toBe('');
-    expect(offAir.stdout).toMatch(/^agent-a\/cam-2 \(simulated-camera@1\): PASSED in \d+ ms\n {2}pass {2}answers \d+ ms\n {2}pass {2}recall preset 1 \[intrusive\] \d+ ms\n$/);
+    expect(offAir.stdout).toMatch(
+      /^agent-a\/cam-2 \(simulated-camera@1\): PASSED in \d+ ms\n {2}pass {2}answers \d+ ms\n {2}pass {2}recall preset 1 \[intrusive\] \d+ ms\n$/,
+    );
 
     expect((await onair('on-air', 'on', '--reason', 'rehearsal')).code).toBe(0);
     try {
-      const onAir = JSON.parse((await onair('test', 'run', 'agent-a/cam-2', '--json')).stdout) as { result: string; steps: Array<{ name: string; status: string; detail?: string }> };
+      const onAir = JSON.parse((await onair('test', 'run', 'agent-a/cam-2', '--json')).stdout) as {
+        result: string;
+        steps: Array<{ name: string; status: string; detail?: string }>;
+      };
       expect(onAir.result).toBe('passed');
       expect(onAir.steps).toEqual([
         expect.objectContaining({ name: 'answers', status: 'passed' }),
@@ -230,12 +335,29 @@ describe('onair slot and onair test', () => {
     expect(broken.stdout).toContain('skip  recall preset 1 [intrusive] — intrusive steps were not allowed for this run');
     const client = await rawClient(broker);
     try {
-      await client.publishAsync('onair/v1/agents/agent-a/commands', JSON.stringify({ id: 'f1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'degraded' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
+      await client.publishAsync(
+        'onair/v1/agents/agent-a/commands',
+        JSON.stringify({
+          id: 'f1',
+          device: 'cam-1',
+          action: 'simulate.fault',
+          params: { mode: 'degraded' },
+          ttlMs: 5_000,
+          issuedBy: 'test',
+        }),
+        { qos: 1 },
+      );
       const failed = await onair('test', 'run', 'cam-1', '--no-intrusive');
       expect(failed.code).toBe(3);
-      expect(failed.stdout).toMatch(/FAIL {2}answers \d+ ms — health is degraded, expected ok: temperature: 78 °C is over 70 °C \(after \d+ ms\)/);
+      expect(failed.stdout).toMatch(
+        /FAIL {2}answers \d+ ms — health is degraded, expected ok: temperature: 78 °C is over 70 °C \(after \d+ ms\)/,
+      );
     } finally {
-      await client.publishAsync('onair/v1/agents/agent-a/commands', JSON.stringify({ id: 'f2', device: 'cam-1', action: 'simulate.clear', params: {}, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
+      await client.publishAsync(
+        'onair/v1/agents/agent-a/commands',
+        JSON.stringify({ id: 'f2', device: 'cam-1', action: 'simulate.clear', params: {}, ttlMs: 5_000, issuedBy: 'test' }),
+        { qos: 1 },
+      );
       await closeClient(client);
     }
   });

@@ -26,7 +26,11 @@ const url = (p: string) => `${controller.httpUrl}${p}`;
 const json = { 'content-type': 'application/json' };
 
 async function login(user: keyof typeof PASSWORDS): Promise<Login> {
-  const r = await fetch(url('/api/login'), { method: 'POST', headers: json, body: JSON.stringify({ username: user, password: PASSWORDS[user] }) });
+  const r = await fetch(url('/api/login'), {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ username: user, password: PASSWORDS[user] }),
+  });
   expect(r.status).toBe(200);
   const setCookie = r.headers.get('set-cookie')!;
   const body = (await r.json()) as { data: { csrf: string; may: string[] } };
@@ -34,7 +38,11 @@ async function login(user: keyof typeof PASSWORDS): Promise<Login> {
 }
 
 async function ask(who: Login, op: string, params: unknown, extra: Record<string, string> = {}) {
-  const r = await fetch(url(`/api/${op}`), { method: 'POST', headers: { ...json, cookie: who.cookie, 'x-onair-csrf': who.csrf, ...extra }, body: JSON.stringify(params) });
+  const r = await fetch(url(`/api/${op}`), {
+    method: 'POST',
+    headers: { ...json, cookie: who.cookie, 'x-onair-csrf': who.csrf, ...extra },
+    body: JSON.stringify(params),
+  });
   return { code: r.status, body: (await r.json()) as { status: string; data?: Record<string, unknown>; error?: string } };
 }
 
@@ -79,12 +87,20 @@ describe('the console over HTTP', () => {
     const root = await fetch(url('/'), { redirect: 'manual' });
     expect([root.status, root.headers.get('location')]).toEqual([302, '/console/']);
     // Without the trailing slash: redirected, the query string kept; followed, the page.
-    for (const [typed, to] of [['/console', '/console/'], ['/console?slot=studio-a%2Fcam-wide&x=1', '/console/?slot=studio-a%2Fcam-wide&x=1'], ['/console?//evil.example', '/console/?//evil.example']]) {
+    for (const [typed, to] of [
+      ['/console', '/console/'],
+      ['/console?slot=studio-a%2Fcam-wide&x=1', '/console/?slot=studio-a%2Fcam-wide&x=1'],
+      ['/console?//evil.example', '/console/?//evil.example'],
+    ]) {
       const r = await fetch(url(typed!), { redirect: 'manual' });
       expect([r.status, r.headers.get('location')], typed).toEqual([302, to]);
     }
     const followed = await fetch(url('/console?x=1'));
-    expect([followed.status, followed.url, followed.headers.get('content-type')]).toEqual([200, url('/console/?x=1'), 'text/html; charset=utf-8']);
+    expect([followed.status, followed.url, followed.headers.get('content-type')]).toEqual([
+      200,
+      url('/console/?x=1'),
+      'text/html; charset=utf-8',
+    ]);
     const page = await fetch(url('/console/'));
     const html = await page.text();
     const csp = page.headers.get('content-security-policy')!;
@@ -93,19 +109,37 @@ describe('the console over HTTP', () => {
     expect(html).toContain('<script type="importmap">');
     expect(html).toContain('<link rel="modulepreload" href="/console/app/console/main.js">');
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/); // nothing from outside the controller
-    for (const file of ['/console/app/console/main.js', '/console/app/protocols/event-severity.js', '/console/vendor/preact.js', '/console/vendor/uplot.js', '/console/static/console.css']) {
+    for (const file of [
+      '/console/app/console/main.js',
+      '/console/app/protocols/event-severity.js',
+      '/console/vendor/preact.js',
+      '/console/vendor/uplot.js',
+      '/console/static/console.css',
+    ]) {
       const r = await fetch(url(file));
       expect(r.status, file).toBe(200);
       expect(r.headers.get('content-type'), file).toMatch(/javascript|css/);
     }
     // Compiled protocol modules the page does not use, build files and anything outside are not served.
-    for (const file of ['/console/app/protocols/schemas.js', '/console/app/.tsbuildinfo', '/console/vendor/..%2F..%2Fpackage.json', '/console/app/../../package.json', '/console/vendor/typebox.js', '/console/vendor/constructor', '/console/vendor/__proto__']) {
+    for (const file of [
+      '/console/app/protocols/schemas.js',
+      '/console/app/.tsbuildinfo',
+      '/console/vendor/..%2F..%2Fpackage.json',
+      '/console/app/../../package.json',
+      '/console/vendor/typebox.js',
+      '/console/vendor/constructor',
+      '/console/vendor/__proto__',
+    ]) {
       expect((await fetch(url(file))).status, file).toBe(404);
     }
   });
 
   it('logs in with an HttpOnly SameSite=Strict cookie, says what the role may do, and logs out', async () => {
-    const bad = await fetch(url('/api/login'), { method: 'POST', headers: json, body: JSON.stringify({ username: 'eve', password: 'not it at all' }) });
+    const bad = await fetch(url('/api/login'), {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ username: 'eve', password: 'not it at all' }),
+    });
     expect([bad.status, ((await bad.json()) as { error: string }).error]).toEqual([401, 'login refused (wrong credential)']);
     const malformed = await fetch(url('/api/login'), { method: 'POST', headers: json, body: JSON.stringify({ username: 'eve' }) });
     expect(malformed.status).toBe(400);
@@ -127,7 +161,11 @@ describe('the console over HTTP', () => {
     expect((await ask(eve, 'status', {}, { 'x-onair-csrf': 'guess' })).code).toBe(403);
     expect((await ask(eve, 'status', {}, { origin: 'http://evil.example' })).code).toBe(403);
     expect((await ask(eve, 'status', {}, { origin: controller.httpUrl! })).code).toBe(200);
-    const tool = await fetch(url('/api/status'), { method: 'POST', headers: { ...json, authorization: `Bearer eve:${PASSWORDS.eve}` }, body: '{}' });
+    const tool = await fetch(url('/api/status'), {
+      method: 'POST',
+      headers: { ...json, authorization: `Bearer eve:${PASSWORDS.eve}` },
+      body: '{}',
+    });
     expect(tool.status).toBe(200);
   });
 
@@ -141,14 +179,25 @@ describe('the console over HTTP', () => {
       const before = live.messages.length;
       await simulate(controller.brokerUrl, 'agent-a', 'cam-1', { mode: 'dead' });
       const failed = await waitUntil(
-        () => live.messages.slice(before).find((m) => m.event === 'event' && (m.data as ControllerEvent).type === 'device.state' && (m.data as { data: { to: string } }).data.to === 'failed'),
+        () =>
+          live.messages
+            .slice(before)
+            .find(
+              (m) =>
+                m.event === 'event' &&
+                (m.data as ControllerEvent).type === 'device.state' &&
+                (m.data as { data: { to: string } }).data.to === 'failed',
+            ),
         10_000,
         'cam-1 failed, pushed',
       );
       const pushedAfterMs = failed.at - (failed.data as ControllerEvent).ts;
       process.stdout.write(`console: device.state pushed ${pushedAfterMs} ms after the controller recorded it\n`);
       const picture = await waitUntil(
-        () => live.messages.slice(before).find((m) => m.event === 'status' && (m.data as { slots: Array<{ state: string }> }).slots[0]!.state === 'down'),
+        () =>
+          live.messages
+            .slice(before)
+            .find((m) => m.event === 'status' && (m.data as { slots: Array<{ state: string }> }).slots[0]!.state === 'down'),
         5_000,
         'the new picture: the slot down',
       );
@@ -163,14 +212,23 @@ describe('the console over HTTP', () => {
     const vic = await login('vic');
     const r = await ask(vic, 'device.health', { agent: 'agent-b', device: 'cam-2' });
     expect(r.code).toBe(200);
-    const view = r.body.data as { latest: { status: string; checks: Array<{ name: string }> }; trend: { sampleMs: number; t: number[]; series: Record<string, unknown[]> } };
+    const view = r.body.data as {
+      latest: { status: string; checks: Array<{ name: string }> };
+      trend: { sampleMs: number; t: number[]; series: Record<string, unknown[]> };
+    };
     expect(view.latest.status).toBe('ok');
     expect(view.latest.checks.length).toBeGreaterThan(0);
     expect(view.trend.sampleMs).toBe(10_000);
     expect(view.trend.t.length).toBeGreaterThan(0);
     for (const values of Object.values(view.trend.series)) expect(values).toHaveLength(view.trend.t.length);
-    expect(await ask(vic, 'device.health', { agent: 'agent-b' })).toMatchObject({ code: 400, body: { error: expect.stringContaining('device') } });
-    expect((await ask(vic, 'device.health', { agent: 'nobody', device: 'nothing' })).body.data).toMatchObject({ latest: null, trend: { t: [] } });
+    expect(await ask(vic, 'device.health', { agent: 'agent-b' })).toMatchObject({
+      code: 400,
+      body: { error: expect.stringContaining('device') },
+    });
+    expect((await ask(vic, 'device.health', { agent: 'nobody', device: 'nothing' })).body.data).toMatchObject({
+      latest: null,
+      trend: { t: [] },
+    });
   });
 
   it('alarm.ack: an alarm is acknowledged once, by a technician or above, and the acknowledgement is audited', async () => {
@@ -179,15 +237,34 @@ describe('the console over HTTP', () => {
     await simulate(controller.brokerUrl, 'agent-a', 'cam-1', { mode: 'dead' });
     await simulate(controller.brokerUrl, 'agent-b', 'cam-2', { mode: 'dead' });
     try {
-      const alarm = await waitUntil(() => eventsOf(controller.events({ type: 'alarm', slot: SLOT }), 'alarm').at(-1), 10_000, 'the slot-down alarm');
-      expect(await ask(vic, 'alarm.ack', { seq: alarm.seq })).toMatchObject({ code: 403, body: { error: "vic's role (viewer) may not ask \"alarm.ack\"" } });
+      const alarm = await waitUntil(
+        () => eventsOf(controller.events({ type: 'alarm', slot: SLOT }), 'alarm').at(-1),
+        10_000,
+        'the slot-down alarm',
+      );
+      expect(await ask(vic, 'alarm.ack', { seq: alarm.seq })).toMatchObject({
+        code: 403,
+        body: { error: 'vic\'s role (viewer) may not ask "alarm.ack"' },
+      });
       const acked = await ask(eve, 'alarm.ack', { seq: alarm.seq, note: 'cameras being swapped' });
       expect(acked).toMatchObject({ code: 200, body: { data: { seq: alarm.seq } } });
       const record = controller.events({ type: 'alarm.acked' }).at(-1)!;
-      expect(record).toMatchObject({ seq: acked.body.data!.ackSeq, by: 'eve (via console)', slot: SLOT, reason: 'cameras being swapped', data: { seq: alarm.seq } });
-      expect(await ask(eve, 'alarm.ack', { seq: alarm.seq })).toMatchObject({ code: 422, body: { error: `alarm #${alarm.seq} was acknowledged by eve (via console) already` } });
+      expect(record).toMatchObject({
+        seq: acked.body.data!.ackSeq,
+        by: 'eve (via console)',
+        slot: SLOT,
+        reason: 'cameras being swapped',
+        data: { seq: alarm.seq },
+      });
+      expect(await ask(eve, 'alarm.ack', { seq: alarm.seq })).toMatchObject({
+        code: 422,
+        body: { error: `alarm #${alarm.seq} was acknowledged by eve (via console) already` },
+      });
       const notAlarm = controller.events({ type: 'device.state' }).at(-1)!;
-      expect(await ask(eve, 'alarm.ack', { seq: notAlarm.seq })).toMatchObject({ code: 422, body: { error: `event #${notAlarm.seq} (device.state) is not an alarm to acknowledge` } });
+      expect(await ask(eve, 'alarm.ack', { seq: notAlarm.seq })).toMatchObject({
+        code: 422,
+        body: { error: `event #${notAlarm.seq} (device.state) is not an alarm to acknowledge` },
+      });
       expect(await ask(eve, 'alarm.ack', { seq: 999_999 })).toMatchObject({ code: 422, body: { error: 'no event #999999' } });
     } finally {
       await ask(eve, 'on-air', { onAir: false, reason: 'ack test over' });
@@ -196,7 +273,7 @@ describe('the console over HTTP', () => {
     }
   });
 
-  it("a person removed by an admin loses their sessions and their live pages at once", async () => {
+  it('a person removed by an admin loses their sessions and their live pages at once', async () => {
     const [ada, vic] = [await login('ada'), await login('vic')];
     const live = await openLive(vic);
     try {

@@ -28,7 +28,12 @@ afterAll(async () => {
 
 const get = async (url: string, headers: Record<string, string> = {}, body?: unknown) => {
   try {
-    const response = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }), signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(url, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(5_000),
+    });
     return { status: response.status, body: await response.text() };
   } catch (err) {
     return { status: 0, body: (err as Error).message };
@@ -44,7 +49,11 @@ describe('onair controller at start', () => {
     const { port } = taken.address() as net.AddressInfo;
     try {
       // The embedded broker listens and the timers run before the HTTP port turns out to be taken.
-      const child = spawn(process.execPath, [onairBin(), 'controller', '--port', '0', '--http-port', String(port), '--data', path.join(dir, 'data')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [onairBin(), 'controller', '--port', '0', '--http-port', String(port), '--data', path.join(dir, 'data')],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -63,7 +72,14 @@ describe('onair controller at start', () => {
     dirs.push(dir);
     const httpPort = await freePort();
     const file = path.join(dir, 'controller.yaml');
-    writeFileSync(file, stringify({ dataDir: 'data', broker: { embedded: false, url: `mqtt://127.0.0.1:${await freePort()}` }, http: { port: httpPort, host: '127.0.0.1' } }));
+    writeFileSync(
+      file,
+      stringify({
+        dataDir: 'data',
+        broker: { embedded: false, url: `mqtt://127.0.0.1:${await freePort()}` },
+        http: { port: httpPort, host: '127.0.0.1' },
+      }),
+    );
     const child = spawn(process.execPath, [onairBin(), 'controller', '--config', file], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await eventually(async () => (await get(`http://127.0.0.1:${httpPort}/healthz`)).status === 200, 30_000, '/healthz');
@@ -73,66 +89,109 @@ describe('onair controller at start', () => {
     expect(await exited).toBe(0);
   }, 40_000);
 
-  it.skipIf(!hasMosquitto())('stays alive and not ready while its Mosquitto is down, then connects and works', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const data = path.join(dir, 'data');
-    const login = await runOnair('mqtt://127.0.0.1:1', 'broker', 'controller-login', '--data', data);
-    expect(login.code, login.stderr).toBe(0);
-    writeFileSync(path.join(dir, 'controller.password'), `${/^ {2}(\S{43})$/m.exec(login.stdout)![1]!}\n`, { mode: 0o600 });
-    const store = new Store(data);
-    const ids = store.identities(systemClock);
-    const agentSecret = await ids.enrollAgent('agent-a');
-    await ids.addUser('eve', 'engineer', PASSWORDS.eve);
-    await store.close();
-    const written = await runOnair('mqtt://127.0.0.1:1', 'broker', 'mosquitto-config', '--data', data, '--out', path.join(dir, 'mosquitto-onair'));
-    expect(written.code, written.stderr).toBe(0);
-    // Its port is chosen now; it starts later.
-    const mosquitto = await mosquittoProcess(path.join(dir, 'mosquitto'), { includeDir: path.join(dir, 'mosquitto-onair') });
-    processes.push(mosquitto);
+  it.skipIf(!hasMosquitto())(
+    'stays alive and not ready while its Mosquitto is down, then connects and works',
+    async () => {
+      const dir = tempDir();
+      dirs.push(dir);
+      const data = path.join(dir, 'data');
+      const login = await runOnair('mqtt://127.0.0.1:1', 'broker', 'controller-login', '--data', data);
+      expect(login.code, login.stderr).toBe(0);
+      writeFileSync(path.join(dir, 'controller.password'), `${/^ {2}(\S{43})$/m.exec(login.stdout)![1]!}\n`, { mode: 0o600 });
+      const store = new Store(data);
+      const ids = store.identities(systemClock);
+      const agentSecret = await ids.enrollAgent('agent-a');
+      await ids.addUser('eve', 'engineer', PASSWORDS.eve);
+      await store.close();
+      const written = await runOnair(
+        'mqtt://127.0.0.1:1',
+        'broker',
+        'mosquitto-config',
+        '--data',
+        data,
+        '--out',
+        path.join(dir, 'mosquitto-onair'),
+      );
+      expect(written.code, written.stderr).toBe(0);
+      // Its port is chosen now; it starts later.
+      const mosquitto = await mosquittoProcess(path.join(dir, 'mosquitto'), { includeDir: path.join(dir, 'mosquitto-onair') });
+      processes.push(mosquitto);
 
-    const httpPort = await freePort();
-    const file = path.join(dir, 'controller.yaml');
-    writeFileSync(file, stringify({ dataDir: 'data', broker: { embedded: false, url: mosquitto.url, username: 'controller/main', passwordFile: 'controller.password' }, http: { port: httpPort, host: '127.0.0.1' } }));
-    const logFile = path.join(dir, 'controller.log');
-    const controller = new ManagedProcess({ name: 'controller', command: process.execPath, args: [onairBin(), 'controller', '--config', file], logFile });
-    processes.push(controller);
-    controller.start();
-    const http = `http://127.0.0.1:${httpPort}`;
-    await eventually(async () => (await get(`${http}/healthz`)).status === 200, 30_000, 'the controller answering /healthz without its broker');
-    const notReady = await get(`${http}/readyz`);
-    expect(notReady.status).toBe(503);
-    expect(JSON.parse(notReady.body)).toMatchObject({ status: 'error', error: expect.stringMatching(/^the broker is not connected \(.*ECONNREFUSED/) });
+      const httpPort = await freePort();
+      const file = path.join(dir, 'controller.yaml');
+      writeFileSync(
+        file,
+        stringify({
+          dataDir: 'data',
+          broker: { embedded: false, url: mosquitto.url, username: 'controller/main', passwordFile: 'controller.password' },
+          http: { port: httpPort, host: '127.0.0.1' },
+        }),
+      );
+      const logFile = path.join(dir, 'controller.log');
+      const controller = new ManagedProcess({
+        name: 'controller',
+        command: process.execPath,
+        args: [onairBin(), 'controller', '--config', file],
+        logFile,
+      });
+      processes.push(controller);
+      controller.start();
+      const http = `http://127.0.0.1:${httpPort}`;
+      await eventually(
+        async () => (await get(`${http}/healthz`)).status === 200,
+        30_000,
+        'the controller answering /healthz without its broker',
+      );
+      const notReady = await get(`${http}/readyz`);
+      expect(notReady.status).toBe(503);
+      expect(JSON.parse(notReady.body)).toMatchObject({
+        status: 'error',
+        error: expect.stringMatching(/^the broker is not connected \(.*ECONNREFUSED/),
+      });
 
-    // Past the moment a waiting start gave up (and past the longest reconnect backoff, 10 s).
-    await eventually(async () => readFileSync(logFile, 'utf8').includes('no answer from the MQTT broker within 10000 ms'), 30_000, 'the controller saying it is still trying');
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(controller.running, 'still running').toBe(true);
-    expect((await get(`${http}/healthz`)).status).toBe(200);
-    expect((await get(`${http}/readyz`)).status).toBe(503);
+      // Past the moment a waiting start gave up (and past the longest reconnect backoff, 10 s).
+      await eventually(
+        async () => readFileSync(logFile, 'utf8').includes('no answer from the MQTT broker within 10000 ms'),
+        30_000,
+        'the controller saying it is still trying',
+      );
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(controller.running, 'still running').toBe(true);
+      expect((await get(`${http}/healthz`)).status).toBe(200);
+      expect((await get(`${http}/readyz`)).status).toBe(503);
 
-    // The agent is started before the broker too, as at a studio's power-up.
-    const agent = await agentProcess(dir, 'agent-a', `mqtt://${encodeURIComponent('agent/agent-a')}:${encodeURIComponent(agentSecret)}@127.0.0.1:${mosquitto.port}`, {
-      devices: [{ id: 'cam-1', driver: 'simulated', kind: 'camera', probe: { intervalMs: 100, timeoutMs: 80 }, options: { kind: 'camera' } }],
-    });
-    processes.push(agent);
-    agent.start();
-    mosquitto.start();
-    await waitForPort(mosquitto.port, 10_000);
-    await eventually(async () => (await get(`${http}/readyz`)).status === 200, 30_000, 'the controller ready once Mosquitto is up');
-    const auth = { authorization: `Basic ${Buffer.from(`eve:${PASSWORDS.eve}`).toString('base64')}` };
-    await eventually(
-      async () => {
-        const status = await get(`${http}/api/status`, auth, {});
-        if (status.status !== 200) return false;
-        const devices = (JSON.parse(status.body) as { data: { devices: Array<{ agent: string; device: string; status: string }> } }).data.devices;
-        return devices.some((d) => d.agent === 'agent-a' && d.device === 'cam-1' && d.status === 'ok');
-      },
-      30_000,
-      "agent-a's camera ok in the controller's status",
-    );
-    expect(readFileSync(logFile, 'utf8')).toMatch(/connected to the MQTT broker/);
-    await controller.stop();
-    expect(controller.running).toBe(false);
-  }, 120_000);
+      // The agent is started before the broker too, as at a studio's power-up.
+      const agent = await agentProcess(
+        dir,
+        'agent-a',
+        `mqtt://${encodeURIComponent('agent/agent-a')}:${encodeURIComponent(agentSecret)}@127.0.0.1:${mosquitto.port}`,
+        {
+          devices: [
+            { id: 'cam-1', driver: 'simulated', kind: 'camera', probe: { intervalMs: 100, timeoutMs: 80 }, options: { kind: 'camera' } },
+          ],
+        },
+      );
+      processes.push(agent);
+      agent.start();
+      mosquitto.start();
+      await waitForPort(mosquitto.port, 10_000);
+      await eventually(async () => (await get(`${http}/readyz`)).status === 200, 30_000, 'the controller ready once Mosquitto is up');
+      const auth = { authorization: `Basic ${Buffer.from(`eve:${PASSWORDS.eve}`).toString('base64')}` };
+      await eventually(
+        async () => {
+          const status = await get(`${http}/api/status`, auth, {});
+          if (status.status !== 200) return false;
+          const devices = (JSON.parse(status.body) as { data: { devices: Array<{ agent: string; device: string; status: string }> } }).data
+            .devices;
+          return devices.some((d) => d.agent === 'agent-a' && d.device === 'cam-1' && d.status === 'ok');
+        },
+        30_000,
+        "agent-a's camera ok in the controller's status",
+      );
+      expect(readFileSync(logFile, 'utf8')).toMatch(/connected to the MQTT broker/);
+      await controller.stop();
+      expect(controller.running).toBe(false);
+    },
+    120_000,
+  );
 });

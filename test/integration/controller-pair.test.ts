@@ -26,23 +26,46 @@ const fixture = pairOnPostgres();
 const { defer } = fixture;
 
 function pairMember(name: string, url: string, brokerUrl?: string): Promise<ControllerProcess> {
-  return fixture.seat(name, { postgres: fixture.server.login(url, fixture.dir), http: { enabled: false }, onAir: true, detection: { restartGraceMs: 3_000, recoverAfterMs: 500 } }, brokerUrl);
+  return fixture.seat(
+    name,
+    {
+      postgres: fixture.server.login(url, fixture.dir),
+      http: { enabled: false },
+      onAir: true,
+      detection: { restartGraceMs: 3_000, recoverAfterMs: 500 },
+    },
+    brokerUrl,
+  );
 }
 
 /** agent-a with cam-1, the slot's primary, and agent-b with cam-2, its backup, on `brokerUrl`. */
 async function twoCameras(brokerUrl: string): Promise<void> {
-  for (const [agent, device] of [['agent-a', 'cam-1'], ['agent-b', 'cam-2']] as const) {
+  for (const [agent, device] of [
+    ['agent-a', 'cam-1'],
+    ['agent-b', 'cam-2'],
+  ] as const) {
     const started = await startAgent(brokerUrl, agent, [{ id: device, kind: 'camera' }]);
     defer(() => started.stop());
   }
-  await registerGear(brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+  await registerGear(
+    brokerUrl,
+    [
+      { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+      { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+    ],
+    [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }],
+  );
 }
 
 async function eventsInDatabase(url: string): Promise<Array<{ seq: number; type: string; slot: string | null; by: string | null }>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query<{ seq: string; type: string; slot: string | null; by: string | null }>('SELECT seq, type, slot, by FROM events ORDER BY seq')).rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+    return (
+      await client.query<{ seq: string; type: string; slot: string | null; by: string | null }>(
+        'SELECT seq, type, slot, by FROM events ORDER BY seq',
+      )
+    ).rows.map((r) => ({ ...r, seq: Number(r.seq) }));
   } finally {
     await client.end();
   }
@@ -76,7 +99,11 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
     // The new leader acts: a real failure is failed over once, by it, with its term.
     await new Promise((r) => setTimeout(r, 1_500)); // its fleet settles (agents heard again)
     await simulate(broker.url, 'agent-a', 'cam-1', { mode: 'dead' });
-    await waitUntil(() => watch.commands.find((c) => c.agent === 'agent-b' && c.command.action === 'activate'), 5_000, 'ctl-b to activate the backup');
+    await waitUntil(
+      () => watch.commands.find((c) => c.agent === 'agent-b' && c.command.action === 'activate'),
+      5_000,
+      'ctl-b to activate the backup',
+    );
     const activate = watch.commands.find((c) => c.agent === 'agent-b' && c.command.action === 'activate')!;
     expect(activate.command.term).toBe(firstTerm + 1);
 
@@ -139,11 +166,19 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
     await new Promise((r) => setTimeout(r, 1_500)); // the new leader's fleet settles
     // ctl-c still hears the broker: the failure tempts it, and only its own lease stops it.
     await simulate(ownBroker.url, 'agent-a', 'cam-1', { mode: 'dead' });
-    await waitUntil(() => watch.commands.find((x) => x.agent === 'agent-b' && x.command.action === 'activate'), 5_000, 'ctl-d to activate the backup');
+    await waitUntil(
+      () => watch.commands.find((x) => x.agent === 'agent-b' && x.command.action === 'activate'),
+      5_000,
+      'ctl-d to activate the backup',
+    );
     await new Promise((r) => setTimeout(r, Math.max(0, 6_000 - (Date.now() - cutAt))));
     proxy.restore();
     // Back on the link, it finds the lock taken: it stands by again (its session open, asking for the lock).
-    await waitUntil(() => /lost the lead: stopping without a word/.test(readFileSync(path.join(dir, 'ctl-c', 'controller.log'), 'utf8')), 20_000, 'ctl-c to give the lead up');
+    await waitUntil(
+      () => /lost the lead: stopping without a word/.test(readFileSync(path.join(dir, 'ctl-c', 'controller.log'), 'utf8')),
+      20_000,
+      'ctl-c to give the lead up',
+    );
 
     expect(watch.commands.filter((x) => x.at >= cutAt && x.command.term === oldTerm)).toEqual([]);
     // Every activate from the new term (a loaded machine may make the leader send it again after a timeout).
@@ -190,7 +225,11 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
 
     // Still the leader, still on air; and it acts: a real failure after the outage is failed over by it, in its term.
     await simulate(ownBroker.url, 'agent-a', 'cam-1', { mode: 'dead' });
-    await waitUntil(() => watch.slotStates.find((x) => x.at > stoppedAt && x.slot === SLOT && x.state === 'ok' && x.active === 'agent-b/cam-2'), 10_000, 'the backup live');
+    await waitUntil(
+      () => watch.slotStates.find((x) => x.at > stoppedAt && x.slot === SLOT && x.state === 'ok' && x.active === 'agent-b/cam-2'),
+      10_000,
+      'the backup live',
+    );
     expect(watch.commands.filter((x) => x.command.action === 'activate').map((x) => x.command.term)).toEqual([term]);
     expect(watch.leaders.filter((l) => l.at > stoppedAt).every((l) => l.term === term && l.name === 'ctl-e')).toBe(true);
     expect(watch.leader()).toMatchObject({ name: 'ctl-e', term });
@@ -198,7 +237,11 @@ describe.skipIf(!hasPostgres())('two controllers on one PostgreSQL database', ()
     expect(watch.states.filter((x) => !x.online || x.onAir !== true)).toEqual([]);
     expect(watch.slotStates.filter((x) => !x.onAir)).toEqual([]);
     // What the leader wrote while PostgreSQL was away (its storage alarm) was held and written afterwards, in order, with the failover.
-    await eventually(async () => (await eventsInDatabase(url)).some((x) => x.type === 'failover.succeeded' && x.slot === SLOT), 10_000, 'the failover stored');
+    await eventually(
+      async () => (await eventsInDatabase(url)).some((x) => x.type === 'failover.succeeded' && x.slot === SLOT),
+      10_000,
+      'the failover stored',
+    );
     const events = await eventsInDatabase(url);
     expect(new Set(events.map((x) => x.seq)).size).toBe(events.length);
     expect(events.filter((x) => x.type === 'alarm').length).toBeGreaterThanOrEqual(2); // raised during the outage, cleared after

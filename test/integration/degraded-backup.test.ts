@@ -29,7 +29,10 @@ let board: FirmataBoardSimulator;
 
 const slot = () => controller.status().slots.find((s) => s.slot === SLOT)!;
 const device = (id: string) => controller.status().devices.find((d) => d.device === id);
-const lit = () => Object.entries(PINS).filter(([, pin]) => board.digital(pin) === 1).map(([name]) => name);
+const lit = () =>
+  Object.entries(PINS)
+    .filter(([, pin]) => board.digital(pin) === 1)
+    .map(([name]) => name);
 
 beforeAll(async () => {
   process.env[PASSWORD_ENV] = 'cam-secret';
@@ -57,13 +60,29 @@ beforeAll(async () => {
         primary: 'agent-a/cam-1',
         backups: ['agent-b/cam-2'],
         params: { preset: 1 },
-        tallies: { 'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' }, 'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' } },
+        tallies: {
+          'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' },
+          'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' },
+        },
         program: { 'agent-a/cam-1': 'agent-a/switcher-1#scene:Cam 1', 'agent-b/cam-2': 'agent-a/switcher-1#scene:Cam 2' },
       },
     ],
   });
-  await waitUntil(() => device('cam-1')?.status === 'ok' && device('cam-2')?.status === 'degraded' && device('switcher-1')?.status === 'ok' && device('gpio-1')?.status === 'ok', 20_000, 'gear up, the backup degraded').catch((err: Error) => {
-    throw new Error(`${err.message}: ${controller.status().devices.map((d) => `${d.device}=${d.status} ${d.detail ?? ''}`).join('; ')}`);
+  await waitUntil(
+    () =>
+      device('cam-1')?.status === 'ok' &&
+      device('cam-2')?.status === 'degraded' &&
+      device('switcher-1')?.status === 'ok' &&
+      device('gpio-1')?.status === 'ok',
+    20_000,
+    'gear up, the backup degraded',
+  ).catch((err: Error) => {
+    throw new Error(
+      `${err.message}: ${controller
+        .status()
+        .devices.map((d) => `${d.device}=${d.status} ${d.detail ?? ''}`)
+        .join('; ')}`,
+    );
   });
 }, 40_000);
 
@@ -92,12 +111,17 @@ describe('a down slot and a backup that is degraded as its normal state', () => 
     await waitUntil(() => slot().state === 'down', 15_000, 'slot down');
     obs.state.program = 'Cam 1'; // the director tries the primary, still dead; the lamps show what is on program
     await waitUntil(() => lit().join() === 'cam-1', 10_000, 'cam-1 lamp lit: it is on program');
-    const downAt = controller.events({}).filter((e) => e.type === 'slot.down').at(-1)!.seq;
+    const downAt = controller
+      .events({})
+      .filter((e) => e.type === 'slot.down')
+      .at(-1)!.seq;
 
     backup.setFault('none'); // it answers again, still 1 h off: degraded
-    await waitUntil(() => slot().active?.device === 'cam-2' && slot().state === 'degraded', 15_000, 'cam-2 live again, degraded').catch((err: Error) => {
-      throw new Error(`${err.message}: slot ${JSON.stringify(slot())}`);
-    });
+    await waitUntil(() => slot().active?.device === 'cam-2' && slot().state === 'degraded', 15_000, 'cam-2 live again, degraded').catch(
+      (err: Error) => {
+        throw new Error(`${err.message}: slot ${JSON.stringify(slot())}`);
+      },
+    );
     await waitUntil(() => lit().join() === 'cam-2', 10_000, 'its lamp lit again');
     await waitUntil(() => obs.state.program === 'Cam 2', 10_000, 'the program off the dead primary, on cam-2');
     const after = controller.events({}).filter((e) => e.seq > downAt);

@@ -48,7 +48,14 @@ describe('a full disk', () => {
       const agent = await startAgent(controller.brokerUrl, id, []);
       cleanup.defer(() => agent.stop());
     }
-    await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+    await registerGear(
+      controller.brokerUrl,
+      [
+        { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+        { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+      ],
+      [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }],
+    );
     const status = (device: string) => controller.status().devices.find((d) => d.device === device)?.status;
     await waitUntil(() => status('cam-1') === 'ok' && status('cam-2') === 'ok', 5_000, 'cameras ok');
     controller.setOnAir(true, 'engineer', 'show');
@@ -58,11 +65,19 @@ describe('a full disk', () => {
     fill(path.join(data, 'filler'));
     const client = await rawClient(controller.brokerUrl);
     cleanup.defer(() => closeClient(client));
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'hang', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(
+      topic.command('agent-a'),
+      JSON.stringify({ id: 'hang', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'test' }),
+      { qos: 1 },
+    );
     await closeClient(client);
 
     await waitUntil(() => controller.status().slots[0]?.active?.device === 'cam-2', 5_000, 'failed over with a full disk');
-    const alarm = await watcher.waitFor(() => watcher.events.find((e) => e.type === 'alarm' && e.data.cause === 'storage'), 3_000, 'the storage alarm, live');
+    const alarm = await watcher.waitFor(
+      () => watcher.events.find((e) => e.type === 'alarm' && e.data.cause === 'storage'),
+      3_000,
+      'the storage alarm, live',
+    );
     expect(alarm).toMatchObject({ data: { severity: 'critical' }, reason: expect.stringContaining('database or disk is full') });
     expect(controller.status().counters.heldEvents).toBeGreaterThan(0);
     await watcher.waitFor(() => watcher.events.some((e) => e.type === 'failover.succeeded'), 3_000, 'the failover, live');
@@ -70,8 +85,16 @@ describe('a full disk', () => {
     expect(controller.events({ limit: 10_000 }).some((e) => e.type === 'failover.succeeded')).toBe(true);
 
     rmSync(path.join(data, 'filler')); // space again
-    await waitUntil(() => controller.status().counters.heldEvents === 0 && controller.status().counters.heldWrites === 0, 5_000, 'everything written');
-    await watcher.waitFor(() => watcher.events.find((e) => e.type === 'alarm' && e.data.severity === 'cleared'), 3_000, 'the alarm cleared');
+    await waitUntil(
+      () => controller.status().counters.heldEvents === 0 && controller.status().counters.heldWrites === 0,
+      5_000,
+      'everything written',
+    );
+    await watcher.waitFor(
+      () => watcher.events.find((e) => e.type === 'alarm' && e.data.severity === 'cleared'),
+      3_000,
+      'the alarm cleared',
+    );
     await controller.stop();
     const stored = new Store(data);
     try {

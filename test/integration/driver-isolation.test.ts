@@ -34,7 +34,13 @@ describe('an agent process and a board that sends malformed frames', () => {
     await registerStudio(controller.brokerUrl, {
       by: 'test',
       devices: [
-        { agent: 'agent-a', device: 'gpio-1', profile: 'arduino-uno-relay-tally', probe, options: { path: pair.a, tallies: { 'cam-1': 12 }, relays: {}, lightSensor: { pin: 'A0', brightAbove: 600 } } },
+        {
+          agent: 'agent-a',
+          device: 'gpio-1',
+          profile: 'arduino-uno-relay-tally',
+          probe,
+          options: { path: pair.a, tallies: { 'cam-1': 12 }, relays: {}, lightSensor: { pin: 'A0', brightAbove: 600 } },
+        },
         { agent: 'agent-a', device: 'cam-sim', profile: 'simulated-camera', probe },
       ],
       slots: [],

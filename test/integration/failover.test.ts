@@ -15,9 +15,17 @@ let client: MqttClient;
 let events: Array<{ payload: unknown }>;
 
 const slot = (): SlotState => controller.status().slots[0]!;
-const eventsOf = <T extends EventTypeName>(type: T) => typedEvents(events.map((e) => e.payload as ControllerEvent), type);
+const eventsOf = <T extends EventTypeName>(type: T) =>
+  typedEvents(
+    events.map((e) => e.payload as ControllerEvent),
+    type,
+  );
 const inject = (agent: string, device: string, mode: string) =>
-  client.publishAsync(topic.command(agent), JSON.stringify({ id: `fault-${Math.random()}`, device, action: 'simulate.fault', params: { mode }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
+  client.publishAsync(
+    topic.command(agent),
+    JSON.stringify({ id: `fault-${Math.random()}`, device, action: 'simulate.fault', params: { mode }, ttlMs: 5_000, issuedBy: 'test' }),
+    { qos: 1 },
+  );
 
 async function setup(onAir: boolean): Promise<void> {
   controller = await startController({ dataDir: cleanup.tempDir(), config: { onAir, detection: { recoverAfterMs: 300 } } });
@@ -26,7 +34,14 @@ async function setup(onAir: boolean): Promise<void> {
     const agent = await startAgent(controller.brokerUrl, id, []);
     cleanup.defer(() => agent.stop());
   }
-  await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], SLOTS);
+  await registerGear(
+    controller.brokerUrl,
+    [
+      { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+      { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+    ],
+    SLOTS,
+  );
   client = await rawClient(controller.brokerUrl);
   cleanup.defer(() => closeClient(client));
   events = await collect(client, topic.controllerEvents());
@@ -41,9 +56,17 @@ describe('on air', () => {
     await inject('agent-a', 'cam-1', 'dead');
     await waitUntil(() => slot().active?.device === 'cam-2' && slot().state === 'ok', 3_000, 'backup active');
     await waitUntil(() => commands.length > 0, 1_000, 'our copy of the command');
-    expect(commands.map((c) => c.payload)).toEqual([expect.objectContaining({ device: 'cam-2', action: 'activate', params: { preset: 7 }, issuedBy: 'controller' })]);
+    expect(commands.map((c) => c.payload)).toEqual([
+      expect.objectContaining({ device: 'cam-2', action: 'activate', params: { preset: 7 }, issuedBy: 'controller' }),
+    ]);
     await waitUntil(() => eventsOf('failover.succeeded').length > 0, 1_000, 'failover event');
-    expect(eventsOf('failover.succeeded')).toEqual([expect.objectContaining({ slot: 'studio-a/cam-wide', by: 'controller', data: expect.objectContaining({ from: 'agent-a/cam-1', to: 'agent-b/cam-2' }) })]);
+    expect(eventsOf('failover.succeeded')).toEqual([
+      expect.objectContaining({
+        slot: 'studio-a/cam-wide',
+        by: 'controller',
+        data: expect.objectContaining({ from: 'agent-a/cam-1', to: 'agent-b/cam-2' }),
+      }),
+    ]);
 
     // No automatic switch-back: the repaired primary is shown as available.
     await inject('agent-a', 'cam-1', 'none');
@@ -53,9 +76,21 @@ describe('on air', () => {
 
   it('answers a manual failover request over MQTT, and records who and why', async () => {
     const responses = await collect(client, 'onair/v1/controller/responses/failover');
-    await client.publishAsync('onair/v1/controller/requests/failover', JSON.stringify({ transaction: 'tx-42', issuedBy: 'stream-deck', params: { slot: 'studio-a/cam-wide', to: 'cam-2', reason: 'smear on lens' } }), { qos: 1 });
+    await client.publishAsync(
+      'onair/v1/controller/requests/failover',
+      JSON.stringify({
+        transaction: 'tx-42',
+        issuedBy: 'stream-deck',
+        params: { slot: 'studio-a/cam-wide', to: 'cam-2', reason: 'smear on lens' },
+      }),
+      { qos: 1 },
+    );
     await waitUntil(() => responses.length > 0, 3_000, 'response');
-    expect(responses[0]!.payload).toMatchObject({ transaction: 'tx-42', status: 'ok', data: { slot: 'studio-a/cam-wide', to: { agent: 'agent-b', device: 'cam-2' } } });
+    expect(responses[0]!.payload).toMatchObject({
+      transaction: 'tx-42',
+      status: 'ok',
+      data: { slot: 'studio-a/cam-wide', to: { agent: 'agent-b', device: 'cam-2' } },
+    });
     expect(slot().active?.device).toBe('cam-2');
     await waitUntil(() => eventsOf('failover.succeeded').length > 0, 1_000, 'event');
     expect(eventsOf('failover.succeeded')[0]).toMatchObject({ by: 'stream-deck', reason: 'smear on lens' });
@@ -64,12 +99,25 @@ describe('on air', () => {
   it('gives one failover for simultaneous failure reports about the same device', async () => {
     const commands = await collect(client, topic.command('agent-b'));
     const session = controller.status().agents.find((a) => a.agent === 'agent-a')!.session;
-    const failed = (n: number) => JSON.stringify({ status: 'failed', checks: [{ name: 'probe', status: 'failed', latencyMs: 80 }], metrics: {}, consecutiveFailures: n, ts: Date.now(), seq: 1000 + n, session, driver: 'simulated' });
+    const failed = (n: number) =>
+      JSON.stringify({
+        status: 'failed',
+        checks: [{ name: 'probe', status: 'failed', latencyMs: 80 }],
+        metrics: {},
+        consecutiveFailures: n,
+        ts: Date.now(),
+        seq: 1000 + n,
+        session,
+        driver: 'simulated',
+      });
     // Three reports in one burst: two failed-health messages and the agent's death.
     await Promise.all([
       client.publishAsync(topic.deviceHealth('agent-a', 'cam-1'), failed(2), { qos: 1 }),
       client.publishAsync(topic.deviceHealth('agent-a', 'cam-1'), failed(3), { qos: 1 }),
-      client.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session, ts: Date.now() }), { qos: 1, retain: true }),
+      client.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session, ts: Date.now() }), {
+        qos: 1,
+        retain: true,
+      }),
     ]);
     await waitUntil(() => slot().active?.device === 'cam-2', 3_000, 'backup active');
     await new Promise((r) => setTimeout(r, 300)); // room for a wrong second decision to show up

@@ -51,13 +51,31 @@ export function cleanupAfterEach(): { defer(work: () => Promise<unknown>): void;
  * clients, the CLI, fault injection), and `startAgent` on that URL enrols the agent and logs it in
  * as `agent/<id>`. A test that gives its own broker settings gets those.
  */
-export async function startController(options: { dataDir: string; config?: Record<string, unknown>; onHealthHandled?: (ms: number) => void; clock?: Clock; log?: Logger; leader?: LeaderView }): Promise<ControllerWithHttp> {
+export async function startController(options: {
+  dataDir: string;
+  config?: Record<string, unknown>;
+  onHealthHandled?: (ms: number) => void;
+  clock?: Clock;
+  log?: Logger;
+  leader?: LeaderView;
+}): Promise<ControllerWithHttp> {
   const config = parseControllerConfig(
     // HTTP off unless a test asks for it (each would start a server and its process metrics).
-    stringify({ broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false }, http: { enabled: false }, dataDir: options.dataDir, ...options.config }),
+    stringify({
+      broker: { embedded: true, port: 0, host: '127.0.0.1', allowAnonymous: false },
+      http: { enabled: false },
+      dataDir: options.dataDir,
+      ...options.config,
+    }),
     '(test)',
   );
-  const controller = await startControllerWithHttp({ config, clock: options.clock ?? systemClock, log: options.log ?? silentLogger(), onHealthHandled: options.onHealthHandled, ...(options.leader ? { leader: options.leader } : {}) });
+  const controller = await startControllerWithHttp({
+    config,
+    clock: options.clock ?? systemClock,
+    log: options.log ?? silentLogger(),
+    onHealthHandled: options.onHealthHandled,
+    ...(options.leader ? { leader: options.leader } : {}),
+  });
   if (config.broker.embedded) {
     await controller.identities.enrollController('test-rig', TEST_RIG_SECRET);
     controller.brokerUrl = rigUrl(controller.brokerUrl, (id) => controller.identities.enrollAgent(id));
@@ -92,11 +110,22 @@ export function agentConfig(brokerUrl: string, agentId: string, devices: TestDev
   );
 }
 
-export async function startAgent(brokerUrl: string, agentId: string, devices: TestDevice[], extra: Record<string, unknown> = {}): Promise<Agent> {
+export async function startAgent(
+  brokerUrl: string,
+  agentId: string,
+  devices: TestDevice[],
+  extra: Record<string, unknown> = {},
+): Promise<Agent> {
   const login = await agentLogin(brokerUrl, agentId);
   const config = agentConfig(login.url, agentId, devices, extra);
   if (login.username) config.broker.username = login.username;
-  const agent = new Agent({ config, drivers: builtInDrivers(), clock: systemClock, log: silentLogger(), ...(login.password ? { brokerSecrets: { password: login.password } } : {}) });
+  const agent = new Agent({
+    config,
+    drivers: builtInDrivers(),
+    clock: systemClock,
+    log: silentLogger(),
+    ...(login.password ? { brokerSecrets: { password: login.password } } : {}),
+  });
   await agent.start(5_000);
   return agent;
 }
@@ -105,7 +134,11 @@ export async function startAgent(brokerUrl: string, agentId: string, devices: Te
  * Registers simulated gear and slots with the controller, as a technician would with the CLI; the
  * agents (started with no devices of their own) pick the devices up from the controller.
  */
-export async function registerGear(brokerUrl: string, gear: Array<{ agent: string; devices: TestDevice[] }>, slots: SetupSlot[] = []): Promise<void> {
+export async function registerGear(
+  brokerUrl: string,
+  gear: Array<{ agent: string; devices: TestDevice[] }>,
+  slots: SetupSlot[] = [],
+): Promise<void> {
   const devices = gear.flatMap((g) =>
     g.devices.map((d) => ({
       agent: g.agent,
@@ -132,7 +165,13 @@ export const closeClient = (client: MqttClient): Promise<void> => endMqtt(client
  * again until the agent answers `succeeded`: a device waiting out its reconnect pause answers "not
  * connected" (and tries to connect at once), as a real one would be unreachable until it is back.
  */
-export async function simulate(url: string, agent: string, device: string, fault: { mode: string; delayMs?: number } | 'clear', timeoutMs = 5_000): Promise<void> {
+export async function simulate(
+  url: string,
+  agent: string,
+  device: string,
+  fault: { mode: string; delayMs?: number } | 'clear',
+  timeoutMs = 5_000,
+): Promise<void> {
   const client = await rawClient(url);
   try {
     const results = new Map<string, string>();
@@ -145,7 +184,11 @@ export async function simulate(url: string, agent: string, device: string, fault
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const id = `${device}-${action}-${randomUUID()}`;
-      await client.publishAsync(topic.command(agent), JSON.stringify({ id, device, action, params: fault === 'clear' ? {} : fault, ttlMs: 2_000, issuedBy: 'test' }), { qos: 1 });
+      await client.publishAsync(
+        topic.command(agent),
+        JSON.stringify({ id, device, action, params: fault === 'clear' ? {} : fault, ttlMs: 2_000, issuedBy: 'test' }),
+        { qos: 1 },
+      );
       const answered = Date.now() + 2_500;
       while (!results.has(id) && Date.now() < answered) await new Promise((r) => setTimeout(r, 10));
       if (results.get(id) === 'succeeded') return;
@@ -158,7 +201,11 @@ export async function simulate(url: string, agent: string, device: string, fault
 }
 
 /** Polls a synchronous check (an async one would always look truthy: use `eventually`). */
-export async function waitUntil<T>(probe: () => (T extends PromiseLike<unknown> ? never : T) | undefined | false, timeoutMs: number, what: string): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => (T extends PromiseLike<unknown> ? never : T) | undefined | false,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   timeoutMs = waitBudget(timeoutMs); // test/support/waits.ts: a timeout only ends a hang
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -219,11 +266,17 @@ export function runOnair(broker: string, ...args: string[]): Promise<CliRun> {
 /** The same with extra environment (a login: ONAIR_USER, ONAIR_PASSWORD, ONAIR_TOKEN_FILE; ONAIR_CA_FILE), none inherited from the test's. */
 export function runOnairWith(env: Record<string, string>, broker: string, ...args: string[]): Promise<CliRun> {
   const inherited = { ...process.env };
-  for (const name of ['ONAIR_USER', 'ONAIR_PASSWORD', 'ONAIR_TOKEN_FILE', 'ONAIR_CA_FILE', 'ONAIR_CERT_FILE', 'ONAIR_KEY_FILE']) delete inherited[name];
+  for (const name of ['ONAIR_USER', 'ONAIR_PASSWORD', 'ONAIR_TOKEN_FILE', 'ONAIR_CA_FILE', 'ONAIR_CERT_FILE', 'ONAIR_KEY_FILE'])
+    delete inherited[name];
   return new Promise((resolve) => {
-    execFile(process.execPath, [onairBin(), ...args], { timeout: 120_000, env: { ...inherited, ONAIR_BROKER: broker, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [onairBin(), ...args],
+      { timeout: 120_000, env: { ...inherited, ONAIR_BROKER: broker, ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -54,8 +54,17 @@ const postgres: Backend = {
     return {
       open: async () => {
         const leadership = await Leadership.acquire({ url, name: 'test', clock: systemClock, log: silentLogger() });
-        const opened = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: (r) => leadership.lose(r), connection: { url } });
-        return { store: opened.store, loadedRows: opened.loaded.rows, close: async () => (await opened.store.close(), await leadership.release()) };
+        const opened = await openPostgresStore({
+          client: leadership.client,
+          term: leadership.term,
+          onFenced: (r) => leadership.lose(r),
+          connection: { url },
+        });
+        return {
+          store: opened.store,
+          loadedRows: opened.loaded.rows,
+          close: async () => (await opened.store.close(), await leadership.release()),
+        };
       },
       sql: async (text) => {
         const client = new pg.Client({ connectionString: url });
@@ -87,13 +96,27 @@ function studioWeek(t0: number): NewEvent[] {
     { type: 'show.started', ts: t0 + 2 * DAY, data: show },
   ];
   // Noise the report does not read, between.
-  for (let i = 0; i < 300; i += 1) events.push({ type: 'onair.changed', ts: t0 + 2 * DAY + 1_000 + i, data: { onAir: true, manualOnAir: true, slots: [] } });
+  for (let i = 0; i < 300; i += 1)
+    events.push({ type: 'onair.changed', ts: t0 + 2 * DAY + 1_000 + i, data: { onAir: true, manualOnAir: true, slots: [] } });
   const f = t0 + 5 * DAY;
   events.push(
-    { type: 'device.state', ts: f, agent: 'agent-a', device: 'cam-1', reason: 'no reply', data: { from: 'ok', to: 'failed', failingSince: f - 400 } },
+    {
+      type: 'device.state',
+      ts: f,
+      agent: 'agent-a',
+      device: 'cam-1',
+      reason: 'no reply',
+      data: { from: 'ok', to: 'failed', failingSince: f - 400 },
+    },
     { type: 'slot.state', ts: f + 10, slot: 'studio-a/cam', data: { from: 'ok', to: 'failing_over', active: member } },
     { type: 'failover.started', ts: f + 20, slot: 'studio-a/cam', by: 'controller', data: { from: member, candidates: ['agent-b/cam-2'] } },
-    { type: 'failover.succeeded', ts: f + 300, slot: 'studio-a/cam', by: 'controller', data: { from: member, to: 'agent-b/cam-2', durationMs: 280, attempts: ['agent-b/cam-2'] } },
+    {
+      type: 'failover.succeeded',
+      ts: f + 300,
+      slot: 'studio-a/cam',
+      by: 'controller',
+      data: { from: member, to: 'agent-b/cam-2', durationMs: 280, attempts: ['agent-b/cam-2'] },
+    },
     { type: 'slot.state', ts: f + 301, slot: 'studio-a/cam', data: { from: 'failing_over', to: 'ok', active: 'agent-b/cam-2' } },
     { type: 'device.state', ts: f + 60_000, agent: 'agent-a', device: 'cam-1', data: { from: 'failed', to: 'ok' } },
     { type: 'show.ended', ts: t0 + 6 * DAY, data: { show: 'news', studio: 'studio-a', onAirMs: 4 * DAY } },
@@ -128,8 +151,23 @@ describe.each(backends)('history on $name', (backend) => {
     const t0 = Math.floor(1_700_000_000_000 / DAY) * DAY; // midnight UTC: whole days
     for (const e of studioWeek(t0)) o.store.appendEvent(e);
     // cam-2 reports the same failure 400 times over two days (a repeat: no new failure), then once for another reason (in the same day).
-    for (let i = 0; i < 400; i += 1) o.store.appendEvent({ type: 'device.state', ts: t0 + 3 * DAY + i * 400_000, agent: 'agent-b', device: 'cam-2', reason: 'no reply', data: { from: 'ok', to: 'failed' } });
-    o.store.appendEvent({ type: 'device.state', ts: t0 + 4 * DAY + 5, agent: 'agent-b', device: 'cam-2', reason: 'no video', data: { from: 'ok', to: 'failed' } });
+    for (let i = 0; i < 400; i += 1)
+      o.store.appendEvent({
+        type: 'device.state',
+        ts: t0 + 3 * DAY + i * 400_000,
+        agent: 'agent-b',
+        device: 'cam-2',
+        reason: 'no reply',
+        data: { from: 'ok', to: 'failed' },
+      });
+    o.store.appendEvent({
+      type: 'device.state',
+      ts: t0 + 4 * DAY + 5,
+      agent: 'agent-b',
+      device: 'cam-2',
+      reason: 'no video',
+      data: { from: 'ok', to: 'failed' },
+    });
     await o.store.durable(10_000);
     const history = o.store.history as { summarize?: () => Promise<number>; ready?: () => Promise<void> };
     // PostgreSQL's day summaries of what is over (the events are in 2023); SQLite reads the log as it is.
@@ -138,7 +176,14 @@ describe.each(backends)('history on $name', (backend) => {
     await sql?.('DELETE FROM history_transitions; DELETE FROM history_days');
     if (history.summarize) expect(await history.summarize()).toBeGreaterThan(5);
     // Written into a summarized day afterwards: read from the log all the same.
-    o.store.appendEvent({ type: 'device.state', ts: t0 + 4 * DAY + 7, agent: 'agent-b', device: 'cam-2', reason: 'late', data: { from: 'failed', to: 'ok' } });
+    o.store.appendEvent({
+      type: 'device.state',
+      ts: t0 + 4 * DAY + 7,
+      agent: 'agent-b',
+      device: 'cam-2',
+      reason: 'late',
+      data: { from: 'failed', to: 'ok' },
+    });
     await o.store.durable(10_000);
     const whole = await o.store.history.events({ limit: 10_000 });
     const until = t0 + 7 * DAY;
@@ -158,8 +203,10 @@ describe.each(backends)('history on $name', (backend) => {
     const o = await open();
     const now = 1_800_000_000_000;
     const old = PRUNE_BATCH * 2 + 17;
-    for (let i = 0; i < old; i += 1) o.store.appendEvent({ type: 'onair.changed', ts: now - 400 * DAY + i, data: { onAir: false, manualOnAir: false, slots: [] } });
-    for (let i = 0; i < 5; i += 1) o.store.appendEvent({ type: 'onair.changed', ts: now - DAY + i, data: { onAir: true, manualOnAir: true, slots: [] } });
+    for (let i = 0; i < old; i += 1)
+      o.store.appendEvent({ type: 'onair.changed', ts: now - 400 * DAY + i, data: { onAir: false, manualOnAir: false, slots: [] } });
+    for (let i = 0; i < 5; i += 1)
+      o.store.appendEvent({ type: 'onair.changed', ts: now - DAY + i, data: { onAir: true, manualOnAir: true, slots: [] } });
     expect(await o.store.durable(20_000)).not.toBe(false);
     expect(await o.store.history.prune(now - 365 * DAY, 100), 'one batch at a time').toBe(100);
     const clock: Clock = { now: () => now, monotonic: () => performance.now() } as Clock;
@@ -176,18 +223,32 @@ describe.skipIf(!hasPostgres())('a takeover with a long history', () => {
     const { open, sql } = await postgres.fresh();
     const first = await open();
     first.store.saveSlotActive('studio-a/cam', { agent: 'agent-a', device: 'cam-1' }, 1);
-    first.store.appendEvent({ type: 'device.state', ts: 1_000, agent: 'agent-a', device: 'cam-1', reason: 'no reply', data: { from: 'ok', to: 'failed' } });
+    first.store.appendEvent({
+      type: 'device.state',
+      ts: 1_000,
+      agent: 'agent-a',
+      device: 'cam-1',
+      reason: 'no reply',
+      data: { from: 'ok', to: 'failed' },
+    });
     expect(await first.store.durable(5_000)).toBe(true);
     await first.close();
     // 200,000 more, cloned in PostgreSQL from the real one.
-    await sql!("INSERT INTO events (seq, ts, type, agent, device, slot, by, reason, data) SELECT e.seq + g, e.ts + g, e.type, e.agent, e.device, e.slot, e.by, e.reason, e.data FROM events e, generate_series(1, 200000) g WHERE e.seq = 1");
+    await sql!(
+      'INSERT INTO events (seq, ts, type, agent, device, slot, by, reason, data) SELECT e.seq + g, e.ts + g, e.type, e.agent, e.device, e.slot, e.by, e.reason, e.data FROM events e, generate_series(1, 200000) g WHERE e.seq = 1',
+    );
     const again = await open();
     expect(again.loadedRows, 'the working copy holds current state only').toBeLessThan(20);
     expect(again.store.loadSlotAssignments().get('studio-a/cam')).toEqual({ agent: 'agent-a', device: 'cam-1' });
     const newest = await again.store.history.events({ limit: 3, device: 'cam-1' });
     expect(newest.map((e) => e.seq)).toEqual([199_999, 200_000, 200_001]);
-    expect(again.store.appendEvent({ type: 'onair.changed', ts: 300_000, data: { onAir: true, manualOnAir: true, slots: [] } }).seq).toBe(200_002);
-    expect((await again.store.history.events({ limit: 2 })).map((e) => e.seq), 'an event not yet in PostgreSQL is read too').toEqual([200_001, 200_002]);
+    expect(again.store.appendEvent({ type: 'onair.changed', ts: 300_000, data: { onAir: true, manualOnAir: true, slots: [] } }).seq).toBe(
+      200_002,
+    );
+    expect(
+      (await again.store.history.events({ limit: 2 })).map((e) => e.seq),
+      'an event not yet in PostgreSQL is read too',
+    ).toEqual([200_001, 200_002]);
     expect(await again.store.durable(5_000)).toBe(true);
     expect((await again.store.history.events({ limit: 1 }))[0]?.seq).toBe(200_002);
     expect(await again.store.history.lastOnAir()).toBe(true);

@@ -9,7 +9,17 @@ import type { MqttClient } from 'mqtt';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Controller } from '../../controller/controller.ts';
 import { ROOT, topic } from '../../protocols/contract.ts';
-import { cleanupAfterEach, closeClient, collect, rawClient, registerGear, runOnair, startAgent, startController, waitUntil } from './helpers.ts';
+import {
+  cleanupAfterEach,
+  closeClient,
+  collect,
+  rawClient,
+  registerGear,
+  runOnair,
+  startAgent,
+  startController,
+  waitUntil,
+} from './helpers.ts';
 
 const cleanup = cleanupAfterEach();
 let dir: string;
@@ -29,7 +39,15 @@ beforeEach(async () => {
 async function ask(op: string, payload: string | Buffer, transaction: string): Promise<{ status: string; error?: string; data?: unknown }> {
   const responses = await collect(client, `${ROOT}/controller/responses/${op}`);
   await client.publishAsync(`${ROOT}/controller/requests/${op}`, payload, { qos: 1 });
-  return waitUntil(() => responses.find((r) => (r.payload as { transaction?: string }).transaction === transaction)?.payload as { status: string; error?: string }, 3_000, `the answer to ${op}`);
+  return waitUntil(
+    () =>
+      responses.find((r) => (r.payload as { transaction?: string }).transaction === transaction)?.payload as {
+        status: string;
+        error?: string;
+      },
+    3_000,
+    `the answer to ${op}`,
+  );
 }
 
 async function restart(): Promise<void> {
@@ -45,9 +63,20 @@ describe('ids in topics', () => {
   it('a topic level that is not a valid id is refused before anything is stored, and the controller survives restarts', async () => {
     const invalid = controller.counters.invalidPayloads!;
     for (const id of BAD_IDS) {
-      await client.publishAsync(`${ROOT}/agents/${id}/state`, JSON.stringify({ online: true, session: 1, ts: 1 }), { qos: 1, retain: true });
-      await client.publishAsync(`${ROOT}/agents/${id}/devices/cam-1/health`, JSON.stringify({ status: 'ok', checks: [], metrics: {}, consecutiveFailures: 0, ts: 1, seq: 0, session: 1, driver: 'x' }), { qos: 1 });
-      await client.publishAsync(`${ROOT}/agents/agent-a/devices/${id}/health`, JSON.stringify({ status: 'ok', checks: [], metrics: {}, consecutiveFailures: 0, ts: 1, seq: 0, session: 1, driver: 'x' }), { qos: 1 });
+      await client.publishAsync(`${ROOT}/agents/${id}/state`, JSON.stringify({ online: true, session: 1, ts: 1 }), {
+        qos: 1,
+        retain: true,
+      });
+      await client.publishAsync(
+        `${ROOT}/agents/${id}/devices/cam-1/health`,
+        JSON.stringify({ status: 'ok', checks: [], metrics: {}, consecutiveFailures: 0, ts: 1, seq: 0, session: 1, driver: 'x' }),
+        { qos: 1 },
+      );
+      await client.publishAsync(
+        `${ROOT}/agents/agent-a/devices/${id}/health`,
+        JSON.stringify({ status: 'ok', checks: [], metrics: {}, consecutiveFailures: 0, ts: 1, seq: 0, session: 1, driver: 'x' }),
+        { qos: 1 },
+      );
     }
     await waitUntil(() => controller.counters.invalidPayloads! >= invalid + BAD_IDS.length * 3, 3_000, 'every bad topic counted');
     expect(controller.status().agents).toEqual([]);
@@ -71,7 +100,7 @@ describe('what is already stored', () => {
     db.prepare("INSERT INTO devices (agent, device, status, since, reported) VALUES ('a b', 'cam-1', 'ok', 1, 'ok')").run();
     db.prepare("INSERT INTO events (ts, type, agent, data) VALUES (1, 'agent.online', '..', '{}')").run();
     db.prepare("INSERT INTO events (ts, type, data) VALUES (2, 'alarm', '{not json')").run();
-    db.prepare("INSERT INTO events (ts, type, data) VALUES (3, 'alarm', '{\"severity\":\"warning\"}')").run();
+    db.prepare('INSERT INTO events (ts, type, data) VALUES (3, \'alarm\', \'{"severity":"warning"}\')').run();
     db.prepare("INSERT INTO events (ts, type, data) VALUES (4, 'alarm', '{}')").run(); // an alarm without its severity
     db.close();
     controller = await startController({ dataDir: dir });
@@ -89,7 +118,15 @@ describe('payload size and nesting', () => {
   it('a request nested 5,000 levels deep is refused before it is parsed, and changes nothing', async () => {
     const agent = await startAgent(controller.brokerUrl, 'agent-a', []);
     cleanup.defer(() => agent.stop());
-    await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }]);
+    await registerGear(controller.brokerUrl, [
+      {
+        agent: 'agent-a',
+        devices: [
+          { id: 'cam-1', kind: 'camera' },
+          { id: 'cam-2', kind: 'camera' },
+        ],
+      },
+    ]);
     const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
     const payload = `{"transaction":"deep","params":{"slot":"studio-a/cam-wide","primary":"cam-1","backups":["cam-2"],"params":{"preset":${deep}}}}`;
     expect(payload.length).toBeLessThan(40_000);
@@ -107,7 +144,11 @@ describe('payload size and nesting', () => {
     const sender = await rawClient(controller.brokerUrl);
     let dropped = false;
     sender.on('close', () => (dropped = true));
-    sender.publish(`${ROOT}/controller/requests/slot.add`, JSON.stringify({ transaction: 'big', params: { blob: 'x'.repeat(2_000_000) } }), { qos: 0 });
+    sender.publish(
+      `${ROOT}/controller/requests/slot.add`,
+      JSON.stringify({ transaction: 'big', params: { blob: 'x'.repeat(2_000_000) } }),
+      { qos: 0 },
+    );
     await waitUntil(() => dropped, 3_000, 'the sender disconnected by the broker');
     await closeClient(sender);
     // Under it but over what the topic allows (a retained birth of 200 KB, bound 16 KiB): the broker
@@ -117,7 +158,10 @@ describe('payload size and nesting', () => {
     const oversized = await rawClient(controller.brokerUrl);
     let closed = false;
     oversized.on('close', () => (closed = true));
-    oversized.publish(topic.agentState('agent-z'), JSON.stringify({ online: true, session: 1, ts: 1, hostname: 'h'.repeat(200_000) }), { qos: 1, retain: true });
+    oversized.publish(topic.agentState('agent-z'), JSON.stringify({ online: true, session: 1, ts: 1, hostname: 'h'.repeat(200_000) }), {
+      qos: 1,
+      retain: true,
+    });
     await waitUntil(() => closed, 3_000, 'the sender of an oversized birth disconnected by the broker');
     await closeClient(oversized);
     const retained = await collect(client, topic.agentState('agent-z'));
@@ -147,7 +191,9 @@ describe('sessions', () => {
     await client.publishAsync(topic.agentState('agent-a'), '{"online":false,"session":1e308,"ts":1}', { qos: 1, retain: true });
     await waitUntil(() => controller.counters.invalidPayloads! > invalid, 2_000, 'the absurd session refused');
     const stale = controller.counters.staleMessages!;
-    await client.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session: session + 1, ts: Date.now() }), { qos: 1 });
+    await client.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session: session + 1, ts: Date.now() }), {
+      qos: 1,
+    });
     await waitUntil(() => controller.counters.staleMessages! > stale, 2_000, 'a death for a session that is not current ignored');
     await new Promise((r) => setTimeout(r, 1_000)); // heartbeats keep coming and keep counting
     expect(controller.status().agents[0]).toMatchObject({ online: true, session });

@@ -96,7 +96,11 @@ describe.skipIf(!hasPostgres())('a hot standby', () => {
 
     const killedAt = Date.now();
     await Promise.all([a.kill(), simulate(broker.url, 'agent-a', 'cam-1', { mode: 'dead' })]);
-    await waitUntil(() => watch.commands.find((c) => c.agent === 'agent-b' && c.command.action === 'activate'), 12_000, 'ctl-b to activate the backup');
+    await waitUntil(
+      () => watch.commands.find((c) => c.agent === 'agent-b' && c.command.action === 'activate'),
+      12_000,
+      'ctl-b to activate the backup',
+    );
     const activate = watch.commands.find((c) => c.agent === 'agent-b' && c.command.action === 'activate')!;
     const backupAfter = activate.at - killedAt;
     expect(activate.command.term).toBe(term + 1);
@@ -106,8 +110,14 @@ describe.skipIf(!hasPostgres())('a hot standby', () => {
     const tookOver = bLog.split('\n').find((l) => l.includes('took over the fleet as seen while standing by'));
     expect(tookOver, 'ctl-b logs the picture it took over').toBeDefined();
     expect(JSON.parse(tookOver!)).toMatchObject({ agents: 2, agentsHeard: 2, devices: 2, slots: 1 });
-    await eventually(async () => (await query<{ n: string }>(url, "SELECT count(*) AS n FROM events WHERE type = 'failover.succeeded'"))[0]!.n === '1', 5_000, 'the failover in the database');
-    console.log(`hot standby: backup activated ${backupAfter} ms after the leader and the live camera died together (agents heard every 10 s)`);
+    await eventually(
+      async () => (await query<{ n: string }>(url, "SELECT count(*) AS n FROM events WHERE type = 'failover.succeeded'"))[0]!.n === '1',
+      5_000,
+      'the failover in the database',
+    );
+    console.log(
+      `hot standby: backup activated ${backupAfter} ms after the leader and the live camera died together (agents heard every 10 s)`,
+    );
   }, 90_000);
 
   it('a member the last leader put live but never stored stands: recorded once, no second failover', async () => {
@@ -115,7 +125,13 @@ describe.skipIf(!hasPostgres())('a hot standby', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     const term = watch.leader()!.term;
     await simulate(broker.url, 'agent-a', 'cam-1', { mode: 'dead' });
-    await eventually(async () => (await query<{ active_device: string }>(url, 'SELECT active_device FROM slot_assignments WHERE slot = $1', [SLOT]))[0]?.active_device === 'cam-2', 5_000, 'ctl-a to fail over to cam-2');
+    await eventually(
+      async () =>
+        (await query<{ active_device: string }>(url, 'SELECT active_device FROM slot_assignments WHERE slot = $1', [SLOT]))[0]
+          ?.active_device === 'cam-2',
+      5_000,
+      'ctl-a to fail over to cam-2',
+    );
 
     // ctl-a freezes; what it wrote from the failover on is lost, as if it died before the commit.
     await a.signal('SIGSTOP');
@@ -126,9 +142,18 @@ describe.skipIf(!hasPostgres())('a hot standby', () => {
     await new Promise((r) => setTimeout(r, 2_500)); // its fleet settles: a decision on cam-1 would be made by now
     await a.kill();
 
-    expect(watch.commands.filter((c) => c.at >= lostAt && c.command.term === term + 1 && c.command.action !== 'tally-on' && c.command.action !== 'tally-off')).toEqual([]);
-    expect((await query<{ active_device: string }>(url, 'SELECT active_device FROM slot_assignments WHERE slot = $1', [SLOT]))[0]?.active_device).toBe('cam-2');
-    const failovers = await query<{ by: string; reason: string; data: string }>(url, "SELECT by, reason, data FROM events WHERE type = 'failover.succeeded'");
+    expect(
+      watch.commands.filter(
+        (c) => c.at >= lostAt && c.command.term === term + 1 && c.command.action !== 'tally-on' && c.command.action !== 'tally-off',
+      ),
+    ).toEqual([]);
+    expect(
+      (await query<{ active_device: string }>(url, 'SELECT active_device FROM slot_assignments WHERE slot = $1', [SLOT]))[0]?.active_device,
+    ).toBe('cam-2');
+    const failovers = await query<{ by: string; reason: string; data: string }>(
+      url,
+      "SELECT by, reason, data FROM events WHERE type = 'failover.succeeded'",
+    );
     expect(failovers).toHaveLength(1);
     expect(failovers[0]!.by).toBe(`ctl-a (term ${term})`);
     expect(failovers[0]!.reason).toMatch(/never reached the database/);

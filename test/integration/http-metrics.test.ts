@@ -56,7 +56,8 @@ describe('the controller over HTTP', () => {
     expect(sample(before.body, 'onair_controller_process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(before.body, 'onair_health_messages_total')).toBeGreaterThan(0);
     // Every condition has a sample, 0 when no slot is in it ("Slots down" shows 0, not "No data").
-    for (const condition of ['ok', 'degraded', 'failing_over', 'down', 'unknown']) expect(sample(before.body, `onair_slots{condition="${condition}"}`), condition).toBe(condition === 'ok' ? 1 : 0);
+    for (const condition of ['ok', 'degraded', 'failing_over', 'down', 'unknown'])
+      expect(sample(before.body, `onair_slots{condition="${condition}"}`), condition).toBe(condition === 'ok' ? 1 : 0);
     expect(sample(before.body, `onair_slot_condition{slot="${SLOT}",condition="ok"}`)).toBe(1);
     expect(sample(before.body, 'onair_device_status{agent="agent-a",device="cam-1",status="ok"}')).toBe(1);
 
@@ -98,13 +99,21 @@ describe('the controller over HTTP', () => {
     expect(text).not.toMatch(/^onair_slot_condition\{/m);
     expect(text).not.toMatch(/^onair_device_status\{agent="agent-a"/m);
     expect(sample(text, 'onair_device_status{agent="agent-b",device="cam-2",status="ok"}')).toBe(1);
-    for (const condition of ['ok', 'degraded', 'failing_over', 'down', 'unknown']) expect(sample(text, `onair_slots{condition="${condition}"}`), condition).toBe(0);
+    for (const condition of ['ok', 'degraded', 'failing_over', 'down', 'unknown'])
+      expect(sample(text, `onair_slots{condition="${condition}"}`), condition).toBe(0);
   });
 
   it('is not ready while its external broker is away, and says why', async () => {
     const broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
     const dir = tempDir();
-    const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: path.join(dir, 'external'), http: { port: 0, host: '127.0.0.1' } }), '(test)');
+    const config = parseControllerConfig(
+      stringify({
+        broker: { embedded: false, url: broker.url },
+        dataDir: path.join(dir, 'external'),
+        http: { port: 0, host: '127.0.0.1' },
+      }),
+      '(test)',
+    );
     const external = await startControllerWithHttp({ config, clock: systemClock, log: silentLogger() });
     try {
       expect((await get(`${external.httpUrl}/readyz`)).status).toBe(200);
@@ -112,7 +121,10 @@ describe('the controller over HTTP', () => {
       await waitUntil(() => !external.readiness().ready, 5_000, 'the link seen down');
       const notReady = await get(`${external.httpUrl}/readyz`);
       expect(notReady.status).toBe(503);
-      expect(JSON.parse(notReady.body)).toMatchObject({ status: 'error', error: expect.stringMatching(/^the broker is not connected( \(.+\))?$/) });
+      expect(JSON.parse(notReady.body)).toMatchObject({
+        status: 'error',
+        error: expect.stringMatching(/^the broker is not connected( \(.+\))?$/),
+      });
       expect((await get(`${external.httpUrl}/healthz`)).status, 'alive all the same').toBe(200);
     } finally {
       await external.stop();

@@ -23,7 +23,9 @@ import { loadProfile } from '../../protocols/profile-loader.ts';
 import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 const PASSWORD_ENV = 'ONAIR_TEST_CAMERA_PASSWORD';
-const library = readdirSync(path.resolve(import.meta.dirname, '../../hardware-profiles')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+const library = readdirSync(path.resolve(import.meta.dirname, '../../hardware-profiles'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''));
 
 let dir: string;
 let controller: Controller;
@@ -45,7 +47,10 @@ async function startGear(): Promise<void> {
   const ptz = camera('ws-security');
   const fixed = camera('digest');
   const [ptzPort, fixedPort] = [await ptz.listen(), await fixed.listen()];
-  stops.push(() => ptz.stop(), () => fixed.stop());
+  stops.push(
+    () => ptz.stop(),
+    () => fixed.stop(),
+  );
   const onvif = (port: number) => ({ host: '127.0.0.1', port, username: 'admin', passwordEnv: PASSWORD_ENV, requestTimeoutMs: 1_000 });
 
   const viscaPair = await pty();
@@ -74,12 +79,22 @@ async function startGear(): Promise<void> {
   const switcher = new ObsStudioSimulator();
   const encoder = new ObsStudioSimulator({ password: 'rack-secret' });
   const [switcherPort, encoderPort] = [await switcher.listen(0), await encoder.listen(0)];
-  stops.push(() => switcher.stop(), () => encoder.stop());
+  stops.push(
+    () => switcher.stop(),
+    () => encoder.stop(),
+  );
   const atems = [new AtemSwitcherSimulator(ATEM_MODELS['mini-pro']), new AtemSwitcherSimulator(ATEM_MODELS['tvs-hd8'])];
   const [miniPort, hd8Port] = [await atems[0]!.listen(0), await atems[1]!.listen(0)];
   stops.push(...atems.map((a) => () => a.stop()));
 
-  const unit = (device: string, profile: string, options: Record<string, unknown>): SetupDevice => ({ agent: 'rack', device, profile, options, studio: 'studio-b', probe: { intervalMs: 250, timeoutMs: 200 } });
+  const unit = (device: string, profile: string, options: Record<string, unknown>): SetupDevice => ({
+    agent: 'rack',
+    device,
+    profile,
+    options,
+    studio: 'studio-b',
+    probe: { intervalMs: 250, timeoutMs: 200 },
+  });
   devices.push(
     unit('ptz-onvif', 'ptzoptics-20x-sdi-g2', onvif(ptzPort)),
     unit('fixed-cam', 'axis-p1448-le', onvif(fixedPort)),
@@ -89,12 +104,25 @@ async function startGear(): Promise<void> {
     // The widget and the fixture on its line share one serial port, as on a real rig.
     unit('dmx-widget', 'enttec-dmx-usb-pro', { path: widgetPair.a, address: 1 }),
     // Its own scene is added to the profile's (the self-test needs the profile's "full" and "off").
-    { ...unit('key-fixture', 'chauvet-ovation-e-260ww', { path: widgetPair.a, address: 10, uid: '6574:00000042', scenes: { interview: [180, 0, 0, 0] } }), helpers: { 'light-sensor': 'gpio-board' } },
+    {
+      ...unit('key-fixture', 'chauvet-ovation-e-260ww', {
+        path: widgetPair.a,
+        address: 10,
+        uid: '6574:00000042',
+        scenes: { interview: [180, 0, 0, 0] },
+      }),
+      helpers: { 'light-sensor': 'gpio-board' },
+    },
     unit('atem-mini', 'blackmagic-atem-mini-pro', { host: '127.0.0.1', port: miniPort }),
     unit('atem-hd8', 'blackmagic-atem-television-studio-hd8', { host: '127.0.0.1', port: hd8Port }),
     unit('obs-program', 'obs-studio-30-switcher', { host: '127.0.0.1', port: switcherPort }),
     unit('obs-stream', 'obs-studio-30-encoder', { host: '127.0.0.1', port: encoderPort, passwordEnv: PASSWORD_ENV }),
-    unit('gpio-board', 'arduino-uno-relay-tally', { path: gpioPair.a, tallies: { 'cam-1': 12 }, relays: { 'cam-1-power': 7 }, lightSensor: { pin: 'A0', brightAbove: 600 } }),
+    unit('gpio-board', 'arduino-uno-relay-tally', {
+      path: gpioPair.a,
+      tallies: { 'cam-1': 12 },
+      relays: { 'cam-1-power': 7 },
+      lightSensor: { pin: 'A0', brightAbove: 600 },
+    }),
   );
 }
 
@@ -105,8 +133,17 @@ beforeAll(async () => {
   await startGear();
   await registerStudio(controller.brokerUrl, { devices, slots: [], by: 'technician' });
   const names = devices.map((d) => d.device);
-  await waitUntil(() => names.every((n) => controller.status().devices.find((d) => d.device === n)?.status === 'ok'), 20_000, 'every library device ok').catch((err: Error) => {
-    throw new Error(`${err.message}: ${controller.status().devices.map((d) => `${d.device}=${d.status} ${d.detail ?? ''}`).join('; ')}`);
+  await waitUntil(
+    () => names.every((n) => controller.status().devices.find((d) => d.device === n)?.status === 'ok'),
+    20_000,
+    'every library device ok',
+  ).catch((err: Error) => {
+    throw new Error(
+      `${err.message}: ${controller
+        .status()
+        .devices.map((d) => `${d.device}=${d.status} ${d.detail ?? ''}`)
+        .join('; ')}`,
+    );
   });
 });
 
@@ -128,7 +165,10 @@ describe('the profile library against the simulators', () => {
     const unit = devices.find((d) => d.profile === profile)!;
     const options = { broker: controller.brokerUrl, timeoutMs: 60_000, issuedBy: 'technician' };
     const report = await withController(options, (c) => request(c, 'test.run', { device: `rack/${unit.device}` }, options));
-    expect(report.steps.filter((s) => s.status !== 'passed'), JSON.stringify(report.steps)).toEqual([]);
+    expect(
+      report.steps.filter((s) => s.status !== 'passed'),
+      JSON.stringify(report.steps),
+    ).toEqual([]);
     const { version } = loadProfile(path.resolve(import.meta.dirname, '../../hardware-profiles', `${profile}.yaml`));
     expect(report).toMatchObject({ result: 'passed', profile: `${profile}@${version}` });
     const listed = await withController(options, (c) => request(c, 'device.show', { agent: 'rack', device: unit.device }, options));

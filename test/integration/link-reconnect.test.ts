@@ -45,7 +45,13 @@ describe('TCP link', () => {
     const server = new FlakyServer();
     await server.up();
     cleanup.defer(() => server.down());
-    const link = new TcpLink({ host: '127.0.0.1', port: server.port, log: silentLogger(), reconnect: { initialMs: 100, maxMs: 400 }, connectTimeoutMs: 500 });
+    const link = new TcpLink({
+      host: '127.0.0.1',
+      port: server.port,
+      log: silentLogger(),
+      reconnect: { initialMs: 100, maxMs: 400 },
+      connectTimeoutMs: 500,
+    });
     cleanup.defer(() => link.close());
     await link.open();
 
@@ -76,7 +82,9 @@ describe('serial link', () => {
       await pair.unplug();
       // Linux usually reports the hang-up at once; under load it may not, and then the agent's own
       // failure handling restarts the link — which leaves the same reopen timer pending.
-      await waitUntil(() => !link.isOpen, 2_000, 'the link notices the unplug').catch(() => link.restart('the OS did not report the unplug'));
+      await waitUntil(() => !link.isOpen, 2_000, 'the link notices the unplug').catch(() =>
+        link.restart('the OS did not report the unplug'),
+      );
       await waitUntil(() => !link.isOpen, 2_000, 'the link closed');
       await closeDeviceEnd(device);
       await link.close();

@@ -22,11 +22,24 @@ let applied: Array<{ topic: string; payload: unknown }>;
 let options: RequestOptions;
 
 const ask = <O extends OperationName>(op: O, params: OperationParams<O>): Promise<OperationData<O>> => request(client, op, params, options);
-const healthOf = (device: string): DeviceHealth[] => health.filter((h) => h.topic === topic.deviceHealth('agent-a', device) && typeof h.payload === 'object').map((h) => h.payload as DeviceHealth);
+const healthOf = (device: string): DeviceHealth[] =>
+  health
+    .filter((h) => h.topic === topic.deviceHealth('agent-a', device) && typeof h.payload === 'object')
+    .map((h) => h.payload as DeviceHealth);
 const lastApplied = (): AppliedConfig | undefined => applied.at(-1)?.payload as AppliedConfig | undefined;
 const device = (id: string) => controller.status().devices.find((d) => d.device === id);
 const register = (id: string, profileVersion: number, extra: Record<string, unknown> = {}) =>
-  ask('device.add', { registration: { agent: 'agent-a', device: id, profile: id.startsWith('mic') ? 'simulated-mic' : 'simulated-camera', profileVersion, options: {}, probe: { intervalMs: 100, timeoutMs: 80 }, ...extra } });
+  ask('device.add', {
+    registration: {
+      agent: 'agent-a',
+      device: id,
+      profile: id.startsWith('mic') ? 'simulated-mic' : 'simulated-camera',
+      profileVersion,
+      options: {},
+      probe: { intervalMs: 100, timeoutMs: 80 },
+      ...extra,
+    },
+  });
 
 /** No runner was restarted: seq only ever grows (a new runner starts again from 0). */
 const neverRestarted = (id: string): boolean => healthOf(id).every((h, i, all) => i === 0 || h.seq > all[i - 1]!.seq);
@@ -72,26 +85,47 @@ describe('a running agent', () => {
     const changed = await register('cam-2', 1, { options: { fault: { mode: 'degraded' } } });
     await waitUntil(() => lastApplied()?.version === changed.configVersion, 5_000, 'change applied');
     await waitUntil(() => device('cam-2')?.status === 'degraded', 5_000, 'cam-2 degraded by its profile rule');
-    expect(healthOf('cam-2').at(-1)!.checks).toContainEqual(expect.objectContaining({ name: 'temperatureC', status: 'degraded', detail: 'running hot: 78 °C' }));
+    expect(healthOf('cam-2').at(-1)!.checks).toContainEqual(
+      expect.objectContaining({ name: 'temperatureC', status: 'degraded', detail: 'running hot: 78 °C' }),
+    );
 
     const removed = await ask('device.remove', { agent: 'agent-a', device: 'cam-2', reason: 'returned to the rental house' });
     await waitUntil(() => lastApplied()?.version === removed.configVersion, 5_000, 'removal applied');
     expect(lastApplied()!.running).toEqual(['mic-1']);
     expect(agent.deviceIds().sort()).toEqual(['cam-local', 'mic-1']);
-    await waitUntil(() => health.some((h) => h.topic === topic.deviceHealth('agent-a', 'cam-2') && h.payload === ''), 3_000, 'retained health cleared');
+    await waitUntil(
+      () => health.some((h) => h.topic === topic.deviceHealth('agent-a', 'cam-2') && h.payload === ''),
+      3_000,
+      'retained health cleared',
+    );
     expect(device('cam-2')).toBeUndefined();
 
     // Meanwhile mic-1 kept publishing from the same runner, and never left ok.
     await waitUntil(() => healthOf('mic-1').length >= micBefore + 3, 3_000, 'mic-1 still publishing');
     expect(neverRestarted('mic-1')).toBe(true);
     expect(healthOf('mic-1').every((h) => h.status === 'ok')).toBe(true);
-    expect(controller.events({ device: 'cam-2' }).map((e) => e.type)).toEqual(expect.arrayContaining(['device.added', 'device.removed', 'device.state']));
-    expect(controller.events({ device: 'cam-2' }).find((e) => e.type === 'device.removed')).toMatchObject({ by: 'technician@test', reason: 'returned to the rental house' });
+    expect(controller.events({ device: 'cam-2' }).map((e) => e.type)).toEqual(
+      expect.arrayContaining(['device.added', 'device.removed', 'device.state']),
+    );
+    expect(controller.events({ device: 'cam-2' }).find((e) => e.type === 'device.removed')).toMatchObject({
+      by: 'technician@test',
+      reason: 'returned to the rental house',
+    });
   });
 
   it('applies a profile change that only touches health rules without reconnecting the device', async () => {
     const v2 = { ...libraryProfile('simulated-mic'), version: 2 };
-    v2.health = { rules: [{ metric: 'batteryBars', below: 6, status: 'degraded', kind: 'fault', message: 'battery at {value} of 5 bars: charge before the show' }] };
+    v2.health = {
+      rules: [
+        {
+          metric: 'batteryBars',
+          below: 6,
+          status: 'degraded',
+          kind: 'fault',
+          message: 'battery at {value} of 5 bars: charge before the show',
+        },
+      ],
+    };
     await ask('profile.add', { profile: v2 });
     const { configVersion } = await register('mic-1', 2);
     await waitUntil(() => lastApplied()?.version === configVersion, 5_000, 'profile v2 applied');
@@ -103,31 +137,55 @@ describe('a running agent', () => {
 
   it('refuses what it cannot run with a reason, and keeps its own devices', async () => {
     // Options its driver refuses never get that far: the controller checks them as the CLI does.
-    await expect(ask('device.add', { registration: { agent: 'agent-a', device: 'cam-bad', profile: 'simulated-camera', profileVersion: 1, options: { kind: 'toaster' } } })).rejects.toThrow(
-      /^agent-a\/cam-bad \(simulated\) cannot be registered:\n {2}kind: /,
-    );
+    await expect(
+      ask('device.add', {
+        registration: { agent: 'agent-a', device: 'cam-bad', profile: 'simulated-camera', profileVersion: 1, options: { kind: 'toaster' } },
+      }),
+    ).rejects.toThrow(/^agent-a\/cam-bad \(simulated\) cannot be registered:\n {2}kind: /);
     // What only the agent can know — an id its own file already uses — the agent refuses, and says why.
-    const clash = await ask('device.add', { registration: { agent: 'agent-a', device: 'cam-local', profile: 'simulated-camera', profileVersion: 1, options: {} } });
+    const clash = await ask('device.add', {
+      registration: { agent: 'agent-a', device: 'cam-local', profile: 'simulated-camera', profileVersion: 1, options: {} },
+    });
     await waitUntil(() => lastApplied()?.version === clash.configVersion, 5_000, 'config applied');
-    expect(lastApplied()!.problems).toEqual([{ device: 'cam-local', error: 'device id "cam-local" is already used by this agent\'s own config file' }]);
+    expect(lastApplied()!.problems).toEqual([
+      { device: 'cam-local', error: 'device id "cam-local" is already used by this agent\'s own config file' },
+    ]);
     const listed = (await ask('device.list', { agent: 'agent-a' })).devices;
-    expect(listed.find((d) => d.device === 'cam-local')).toMatchObject({ deployment: 'refused', problem: expect.stringContaining('own config file') });
+    expect(listed.find((d) => d.device === 'cam-local')).toMatchObject({
+      deployment: 'refused',
+      problem: expect.stringContaining('own config file'),
+    });
     expect(listed.find((d) => d.device === 'cam-bad')).toBeUndefined();
     expect(agent.deviceIds().sort()).toEqual(['cam-local', 'mic-1']);
-    expect(controller.events({}).filter((e) => e.type === 'config.applied').at(-1)!.data.problems).toHaveLength(1);
+    expect(
+      controller
+        .events({})
+        .filter((e) => e.type === 'config.applied')
+        .at(-1)!.data.problems,
+    ).toHaveLength(1);
   });
 
   it("fails over with the profile's roles: a receiver's activate is an unmute, its standby a mute", async () => {
     // An unmute takes no parameters: a profile that gives it one is refused (as onair profile validate refuses it).
-    const wrong = { ...libraryProfile('simulated-mic'), version: 3, roles: { activate: { action: 'unmute', params: { gain: 0 } }, standby: { action: 'mute' } } };
+    const wrong = {
+      ...libraryProfile('simulated-mic'),
+      version: 3,
+      roles: { activate: { action: 'unmute', params: { gain: 0 } }, standby: { action: 'mute' } },
+    };
     await expect(ask('profile.add', { profile: wrong })).rejects.toThrow('roles.activate.params.gain: unknown field "gain"');
-    const withRoles = { ...libraryProfile('simulated-mic'), version: 3, roles: { activate: { action: 'unmute' }, standby: { action: 'mute' } } };
+    const withRoles = {
+      ...libraryProfile('simulated-mic'),
+      version: 3,
+      roles: { activate: { action: 'unmute' }, standby: { action: 'mute' } },
+    };
     await ask('profile.add', { profile: withRoles });
     await register('mic-1', 3);
     const { configVersion } = await register('mic-2', 3);
     await waitUntil(() => lastApplied()?.version === configVersion, 5_000, 'mic-2 applied');
     await waitUntil(() => device('mic-2')?.status === 'ok', 5_000, 'mic-2 ok');
-    await expect(ask('slot.add', { slot: 'studio-a/mic-host', primary: 'mic-1', backups: ['mic-2'], params: { channel: 2 } })).rejects.toThrow('agent-a/mic-1 (simulated): unmute: channel: unknown parameter (it takes none)');
+    await expect(
+      ask('slot.add', { slot: 'studio-a/mic-host', primary: 'mic-1', backups: ['mic-2'], params: { channel: 2 } }),
+    ).rejects.toThrow('agent-a/mic-1 (simulated): unmute: channel: unknown parameter (it takes none)');
     await ask('slot.add', { slot: 'studio-a/mic-host', primary: 'mic-1', backups: ['mic-2'], params: {} });
     const commands = await collect(client, topic.command('agent-a'));
     await ask('failover', { slot: 'studio-a/mic-host', to: 'mic-2', reason: 'crackling' });
@@ -161,18 +219,31 @@ describe('a controller restart (its embedded broker loses every retained message
     try {
       const options = { broker: first.brokerUrl, timeoutMs: 5_000, issuedBy: 'technician@test' };
       const { registerStudio } = await import('../../studio-harness/catalog-setup.ts');
-      await registerStudio(first.brokerUrl, { devices: [{ agent: 'agent-r', device: 'mic-r', profile: 'simulated-mic', probe: { intervalMs: 100, timeoutMs: 80 } }], slots: [], by: 'test' });
+      await registerStudio(first.brokerUrl, {
+        devices: [{ agent: 'agent-r', device: 'mic-r', profile: 'simulated-mic', probe: { intervalMs: 100, timeoutMs: 80 } }],
+        slots: [],
+        by: 'test',
+      });
       await waitUntil(() => first!.status().devices.find((d) => d.device === 'mic-r')?.status === 'ok', 5_000, 'mic-r ok');
       const applied = rig.counters.configsApplied;
       await first.stop();
       first = undefined;
 
-      const second = await startController({ dataDir, config: { broker: { embedded: true, port, host: '127.0.0.1' }, detection: { restartGraceMs: 2_000 } } });
+      const second = await startController({
+        dataDir,
+        config: { broker: { embedded: true, port, host: '127.0.0.1' }, detection: { restartGraceMs: 2_000 } },
+      });
       restarted.push(second);
       await waitUntil(() => rig.counters.configsApplied > applied, 10_000, 'desired config received again after the restart');
       expect(rig.deviceIds()).toEqual(['mic-r']);
-      await waitUntil(() => second.status().devices.find((d) => d.device === 'mic-r')?.status === 'ok', 5_000, 'mic-r ok under the new controller');
-      const shown = await withController({ ...options, broker: second.brokerUrl }, (c) => request(c, 'device.show', { agent: 'agent-r', device: 'mic-r' }, options));
+      await waitUntil(
+        () => second.status().devices.find((d) => d.device === 'mic-r')?.status === 'ok',
+        5_000,
+        'mic-r ok under the new controller',
+      );
+      const shown = await withController({ ...options, broker: second.brokerUrl }, (c) =>
+        request(c, 'device.show', { agent: 'agent-r', device: 'mic-r' }, options),
+      );
       expect(shown.deployment).toBe('running');
     } finally {
       await rig.stop();

@@ -17,13 +17,22 @@ let controller: Controller;
 let port: number;
 const agents: Agent[] = [];
 const logged = recordingLogger();
-const start = (p = 0) => startController({ dataDir: dir, log: logged.log, config: { broker: { embedded: true, port: p, host: '127.0.0.1', allowAnonymous: false } } });
+const start = (p = 0) =>
+  startController({
+    dataDir: dir,
+    log: logged.log,
+    config: { broker: { embedded: true, port: p, host: '127.0.0.1', allowAnonymous: false } },
+  });
 
 /** Wrong credentials for `username` from 127.0.0.2: each one refused. */
 async function hammer(username: string, times: number): Promise<string[]> {
   const reasons: string[] = [];
   for (let i = 0; i < times; i += 1) {
-    await clientFrom('127.0.0.2', port, { username, password: `guess ${i}`, clientId: `onair-agent-${username.split('/')[1] ?? username}` }).then(
+    await clientFrom('127.0.0.2', port, {
+      username,
+      password: `guess ${i}`,
+      clientId: `onair-agent-${username.split('/')[1] ?? username}`,
+    }).then(
       (c) => (c.end(true), reasons.push('connected')),
       (err: Error) => reasons.push(err.message),
     );
@@ -51,8 +60,12 @@ describe('a login lockout that a stranger cannot turn against machines', () => {
     agents.push(await startAgent(controller.brokerUrl, 'agent-lock', [{ id: 'cam-1', kind: 'camera' }]));
     await waitUntil(() => controller.status().agents.some((a) => a.agent === 'agent-lock' && a.online), 10_000, 'agent-lock online');
     // People from the hammering address: refused unchecked; from their own address: in.
-    await expect(clientFrom('127.0.0.2', port, { username: 'vic', password: PASSWORDS.vic, clientId: 'onair-user-vic:x' })).rejects.toThrow(/Bad username or password/i);
-    expect(logged.lines).toContainEqual(expect.objectContaining({ msg: 'refused an MQTT login', source: '127.0.0.2', reason: expect.stringMatching(/^locked out/) }));
+    await expect(clientFrom('127.0.0.2', port, { username: 'vic', password: PASSWORDS.vic, clientId: 'onair-user-vic:x' })).rejects.toThrow(
+      /Bad username or password/i,
+    );
+    expect(logged.lines).toContainEqual(
+      expect.objectContaining({ msg: 'refused an MQTT login', source: '127.0.0.2', reason: expect.stringMatching(/^locked out/) }),
+    );
     await closeClient(await rawClient(`mqtt://vic:${encodeURIComponent(PASSWORDS.vic)}@127.0.0.1:${port}`));
 
     // A restart of the controller and its broker, the hammering going on before the agent is back.
@@ -61,6 +74,10 @@ describe('a login lockout that a stranger cannot turn against machines', () => {
     controller = await start(port);
     await hammer('agent/agent-lock', tries);
     agents.push(await startAgent(controller.brokerUrl, 'agent-lock', [{ id: 'cam-1', kind: 'camera' }]));
-    await waitUntil(() => controller.status().agents.some((a) => a.agent === 'agent-lock' && a.online), 10_000, 'agent-lock online after the restart');
+    await waitUntil(
+      () => controller.status().agents.some((a) => a.agent === 'agent-lock' && a.online),
+      10_000,
+      'agent-lock online after the restart',
+    );
   });
 });

@@ -67,16 +67,38 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     await ids.addUser(TAKERS.tool, 'engineer', SECRET);
     await store.close();
     const port = await freePort();
-    const written = await runOnair('mqtt://127.0.0.1:1', 'broker', 'mosquitto-config', '--data', data, '--out', path.join(dir, 'mosquitto-onair'), '--listener', `127.0.0.1:${port}`);
+    const written = await runOnair(
+      'mqtt://127.0.0.1:1',
+      'broker',
+      'mosquitto-config',
+      '--data',
+      data,
+      '--out',
+      path.join(dir, 'mosquitto-onair'),
+      '--listener',
+      `127.0.0.1:${port}`,
+    );
     expect(written.code, written.stderr).toBe(0);
     expect(written.stdout).toMatch(/4 agents, 5 people, 1 controller login/);
     expect(written.stdout).toMatch(/are mosquitto:mosquitto, mode 0600/);
 
     // As Debian's packaged Mosquitto runs: started as root, reading the files as user mosquitto.
-    broker = await mosquittoProcess(path.join(dir, 'mosquitto'), { includeDir: path.join(dir, 'mosquitto-onair'), ownUser: true, port, listenerIncluded: true });
+    broker = await mosquittoProcess(path.join(dir, 'mosquitto'), {
+      includeDir: path.join(dir, 'mosquitto-onair'),
+      ownUser: true,
+      port,
+      listenerIncluded: true,
+    });
     broker.start();
     await waitForPort(broker.port, 5_000);
-    const config = parseControllerConfig(JSON.stringify({ broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' }, dataDir: data, http: { enabled: false } }), '(test)');
+    const config = parseControllerConfig(
+      JSON.stringify({
+        broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' },
+        dataDir: data,
+        http: { enabled: false },
+      }),
+      '(test)',
+    );
     controller = await Controller.start({ config, clock: systemClock, log: silentLogger(), brokerSecrets: { password: controllerSecret } });
     agents = await forgeryFleet(controller, l);
   }, 60_000);
@@ -93,7 +115,8 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     const passwd = path.join(dir, 'mosquitto-onair', 'onair.passwd');
     expect(statSync(passwd).mode & 0o077, 'no access for group or others').toBe(0);
     const mosquitto = systemUser('mosquitto')!;
-    for (const file of [passwd, path.join(dir, 'mosquitto-onair', 'onair.acl')]) expect([statSync(file).uid, statSync(file).gid, statSync(file).mode & 0o777]).toEqual([mosquitto.uid, mosquitto.gid, 0o600]);
+    for (const file of [passwd, path.join(dir, 'mosquitto-onair', 'onair.acl')])
+      expect([statSync(file).uid, statSync(file).gid, statSync(file).mode & 0o777]).toEqual([mosquitto.uid, mosquitto.gid, 0o600]);
     expect(mosquittoLog()).not.toMatch(/Unable to open pwfile|Error opening/);
     // The broker runs as mosquitto, not root.
     const pid = readFileSync(`/proc/${broker.pid}/status`, 'utf8');
@@ -126,7 +149,10 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     const session = agentOnline('agent-a')!.session;
     // Another agent's login (Mosquitto gives one connection per login: agent-b's would replace agent-b itself).
     const forger = await rawClient(asAgent('agent-b2'));
-    await forger.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session, ts: Date.now() }), { qos: 1, retain: true });
+    await forger.publishAsync(topic.agentState('agent-a'), JSON.stringify({ online: false, session, ts: Date.now() }), {
+      qos: 1,
+      retain: true,
+    });
     await closeClient(forger);
     await new Promise((r) => setTimeout(r, 700));
     expect(agentOnline('agent-a')).toMatchObject({ online: true, session });
@@ -139,8 +165,31 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
 
   it('drops forged failed health and a command sent straight to an agent', async () => {
     const forger = await rawClient(asUser('eve'));
-    await forger.publishAsync(topic.deviceHealth('agent-a', 'cam-1'), JSON.stringify({ status: 'failed', checks: [], metrics: {}, consecutiveFailures: 99, ts: Date.now(), seq: 1e6, session: agentOnline('agent-a')!.session }), { qos: 1 });
-    await forger.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'forged-1', device: 'cam-1', action: 'simulate.fault', params: { mode: 'dead' }, ttlMs: 5_000, issuedBy: 'eve' }), { qos: 1 });
+    await forger.publishAsync(
+      topic.deviceHealth('agent-a', 'cam-1'),
+      JSON.stringify({
+        status: 'failed',
+        checks: [],
+        metrics: {},
+        consecutiveFailures: 99,
+        ts: Date.now(),
+        seq: 1e6,
+        session: agentOnline('agent-a')!.session,
+      }),
+      { qos: 1 },
+    );
+    await forger.publishAsync(
+      topic.command('agent-a'),
+      JSON.stringify({
+        id: 'forged-1',
+        device: 'cam-1',
+        action: 'simulate.fault',
+        params: { mode: 'dead' },
+        ttlMs: 5_000,
+        issuedBy: 'eve',
+      }),
+      { qos: 1 },
+    );
     await closeClient(forger);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(controller.status().devices.find((d) => d.device === 'cam-1')?.status).toBe('ok');
@@ -158,9 +207,18 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     watcher.on('message', (t, p) => heardAll.push(`${t} ${p.toString()}`));
     await watcher.subscribeAsync('onair/v1/#', { qos: 1 });
     victims.push(
-      await victim(asAgent('agent-b2'), TAKEOVER_IDS['agent agent-b2'], { subscribe: 'onair/v1/agents/agent-b2/state', will: { topic: 'onair/v1/agents/agent-b2/heartbeat', payload: 'will:agent-b2' } }),
-      await victim(asUser('vic'), TAKEOVER_IDS['user vic'], { subscribe: userResponseTopic('vic', 'status'), will: { topic: userRequestTopic('vic', 'status'), payload: 'will:vic' } }),
-      await victim(url('deck', SECRET), TAKEOVER_IDS['user deck'], { subscribe: userResponseTopic('deck', 'status'), will: { topic: userRequestTopic('deck', 'status'), payload: 'will:deck' } }),
+      await victim(asAgent('agent-b2'), TAKEOVER_IDS['agent agent-b2'], {
+        subscribe: 'onair/v1/agents/agent-b2/state',
+        will: { topic: 'onair/v1/agents/agent-b2/heartbeat', payload: 'will:agent-b2' },
+      }),
+      await victim(asUser('vic'), TAKEOVER_IDS['user vic'], {
+        subscribe: userResponseTopic('vic', 'status'),
+        will: { topic: userRequestTopic('vic', 'status'), payload: 'will:vic' },
+      }),
+      await victim(url('deck', SECRET), TAKEOVER_IDS['user deck'], {
+        subscribe: userResponseTopic('deck', 'status'),
+        will: { topic: userRequestTopic('deck', 'status'), payload: 'will:deck' },
+      }),
     );
     const sessions = Object.fromEntries(['agent-a', 'agent-b'].map((id) => [id, agentOnline(id)!.session]));
     const logFrom = mosquittoLog().length;
@@ -183,9 +241,16 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     // Nobody was closed: no victim's id taken over in Mosquitto's log, every victim connected, no will, nothing failed over.
     expect(log).not.toMatch(/Client (agent\/agent-a|agent\/agent-b2?|vic|deck|controller\/main) already connected/);
     await watcher.publishAsync(userResponseTopic('vic', 'status'), 'still-there', { qos: 1 });
-    await waitUntil(() => victims[1]!.received.some((m) => m.endsWith('still-there')), 5_000, 'vic’s panel still subscribed on its own session');
+    await waitUntil(
+      () => victims[1]!.received.some((m) => m.endsWith('still-there')),
+      5_000,
+      'vic’s panel still subscribed on its own session',
+    );
     expect(victims.filter((v) => v.closed).map((v) => v.id)).toEqual([]);
-    expect(heardAll.filter((m) => / will:/.test(m) || /"online":false/.test(m)), 'no will published').toEqual([]);
+    expect(
+      heardAll.filter((m) => / will:/.test(m) || /"online":false/.test(m)),
+      'no will published',
+    ).toEqual([]);
     for (const id of ['agent-a', 'agent-b']) expect(agentOnline(id)).toMatchObject({ online: true, session: sessions[id] });
     expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
 
@@ -199,7 +264,10 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
     const taken = await attempt(asAgent(TAKERS.agent), TAKEOVER_IDS['user vic']);
     if (taken.refused !== false) throw new Error(`refused: ${taken.refused}`);
     // The owner's session is keyed by its username under use_username_as_clientid: vic comes back to it.
-    const back = await victim(asUser('vic'), 'any-id-mosquitto-replaces', { subscribe: userResponseTopic('vic', 'status'), will: { topic: userRequestTopic('vic', 'status'), payload: 'will:vic' } });
+    const back = await victim(asUser('vic'), 'any-id-mosquitto-replaces', {
+      subscribe: userResponseTopic('vic', 'status'),
+      will: { topic: userRequestTopic('vic', 'status'), payload: 'will:vic' },
+    });
     victims[1] = back;
     await waitUntil(() => back.received.some((m) => m.endsWith('queued-for-vic')), 5_000, 'the owner’s queued answer');
     expect(taken.received, 'the taker, connected all along, got none of it').toEqual([]);
@@ -209,10 +277,28 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
 
   it('a controller seat’s standby session, on the same controller login, and its leader session never close each other', async () => {
     const logFrom = mosquittoLog().length;
-    const config = parseControllerConfig(JSON.stringify({ name: 'ctl-b', broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' }, dataDir: path.join(dir, 'standby'), http: { enabled: false } }), '(test)');
-    const picture = StandbyPicture.start({ config, secrets: { password: controllerSecret }, name: 'ctl-b', clock: systemClock, log: silentLogger() });
+    const config = parseControllerConfig(
+      JSON.stringify({
+        name: 'ctl-b',
+        broker: { embedded: false, url: url(), username: 'controller/main', passwordEnv: 'UNUSED' },
+        dataDir: path.join(dir, 'standby'),
+        http: { enabled: false },
+      }),
+      '(test)',
+    );
+    const picture = StandbyPicture.start({
+      config,
+      secrets: { password: controllerSecret },
+      name: 'ctl-b',
+      clock: systemClock,
+      log: silentLogger(),
+    });
     try {
-      await waitUntil(() => picture.summary().connected && picture.summary().agentsHeard === 2, 10_000, 'the standby to hear both agents, logged in as controller/main/standby');
+      await waitUntil(
+        () => picture.summary().connected && picture.summary().agentsHeard === 2,
+        10_000,
+        'the standby to hear both agents, logged in as controller/main/standby',
+      );
       const log = mosquittoLog().slice(logFrom);
       expect(log).toMatch(/New client connected from \S+ as controller\/main\/standby \(/);
       expect(log, 'neither session closed the other').not.toMatch(/already connected/);
@@ -224,7 +310,9 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
 
   it('lets a viewer read but not fail over or read commands; an engineer fails over, recorded as the logged-in user', async () => {
     await expect(ask(asUser('vic'), 'status', {})).resolves.toMatchObject({ onAir: true });
-    await expect(ask(asUser('vic'), 'failover', { slot: SLOT, reason: 'viewer tries' }, 1_500)).rejects.toThrow(/did not answer "failover" within 1500 ms \(if vic's role may not ask "failover", a broker such as Mosquitto drops the request/);
+    await expect(ask(asUser('vic'), 'failover', { slot: SLOT, reason: 'viewer tries' }, 1_500)).rejects.toThrow(
+      /did not answer "failover" within 1500 ms \(if vic's role may not ask "failover", a broker such as Mosquitto drops the request/,
+    );
     expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
     // A viewer listening on every topic hears the fleet, never a command or a request.
     const everything = await heard(asUser('vic'), 'onair/v1/#', 1_500, async () => {
@@ -232,17 +320,30 @@ describe.skipIf(!hasMosquitto())('Mosquitto with the files onair broker mosquitt
       await eve.publishAsync(userRequestTopic('eve', 'status'), JSON.stringify({ transaction: 'seen?', params: {} }), { qos: 1 });
       await closeClient(eve);
     });
-    expect(everything.some((m) => m.startsWith('onair/v1/agents/agent-a/state ')), 'the fleet picture').toBe(true);
-    expect(everything.filter((m) => /\/commands |\/config |\/requests\/|\/users\/eve\/responses\//.test(m)), 'no command, request or answer to another').toEqual([]);
+    expect(
+      everything.some((m) => m.startsWith('onair/v1/agents/agent-a/state ')),
+      'the fleet picture',
+    ).toBe(true);
+    expect(
+      everything.filter((m) => /\/commands |\/config |\/requests\/|\/users\/eve\/responses\//.test(m)),
+      'no command, request or answer to another',
+    ).toEqual([]);
     const impostor = await rawClient(asUser('vic'));
-    await impostor.publishAsync(userRequestTopic('eve', 'failover'), JSON.stringify({ transaction: 'x', params: { slot: SLOT, reason: 'in eve’s name' } }), { qos: 1 });
+    await impostor.publishAsync(
+      userRequestTopic('eve', 'failover'),
+      JSON.stringify({ transaction: 'x', params: { slot: SLOT, reason: 'in eve’s name' } }),
+      { qos: 1 },
+    );
     await closeClient(impostor);
     await new Promise((r) => setTimeout(r, 700));
     expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
 
     await ask(asUser('eve'), 'failover', { slot: SLOT, reason: 'rehearsal' }, 5_000);
     expect(controller.status().slots[0]!.active?.device).toBe('cam-2');
-    const started = controller.events({}).filter((e) => e.type === 'failover.started').at(-1);
+    const started = controller
+      .events({})
+      .filter((e) => e.type === 'failover.started')
+      .at(-1);
     expect(started?.by).toBe('eve (via stream-deck)');
   });
 });

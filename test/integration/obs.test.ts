@@ -14,9 +14,15 @@ const cleanup = cleanupAfterEach();
 let obs: ObsStudioSimulator;
 let driver: Driver;
 const probe = (ms = 1_000) => withTimeout('probe', ms, (signal) => driver.probe(signal));
-const act = (action: string, params: Record<string, unknown> = {}, ms = 2_000) => withTimeout(action, ms, (signal) => driver.execute(action, params, signal));
+const act = (action: string, params: Record<string, unknown> = {}, ms = 2_000) =>
+  withTimeout(action, ms, (signal) => driver.execute(action, params, signal));
 const make = (options: Partial<ObsOptions>) =>
-  createObsDriver().create({ state: memoryKeptState(), deviceId: 'switcher-1', log: silentLogger(), options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 300, cutWith: 'program-scene', ...options } });
+  createObsDriver().create({
+    state: memoryKeptState(),
+    deviceId: 'switcher-1',
+    log: silentLogger(),
+    options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 300, cutWith: 'program-scene', ...options },
+  });
 
 describe('obs driver', () => {
   beforeEach(async () => {
@@ -32,7 +38,16 @@ describe('obs driver', () => {
   it('logs in with the SHA-256 challenge, and reports program, fps, disk and outputs', async () => {
     const first = await probe();
     expect(first.status).toBe('ok');
-    expect(first.metrics).toMatchObject({ obsVersion: '30.2.3', programScene: 'Cam 1', studioMode: false, activeFps: 30, streaming: false, streamReconnecting: false, recording: false, availableDiskGb: 244.14 });
+    expect(first.metrics).toMatchObject({
+      obsVersion: '30.2.3',
+      programScene: 'Cam 1',
+      studioMode: false,
+      activeFps: 30,
+      streaming: false,
+      streamReconnecting: false,
+      recording: false,
+      availableDiskGb: 244.14,
+    });
     expect(first.metrics.previewScene).toBeUndefined();
   });
 
@@ -65,7 +80,8 @@ describe('obs driver', () => {
     const studio = make({ passwordEnv: 'OBS_TEST_PASSWORD', cutWith: 'studio-transition' });
     cleanup.defer(() => studio.close());
     await studio.connect(AbortSignal.timeout(2_000));
-    const run = (action: string, params: Record<string, unknown>) => withTimeout(action, 2_000, (signal) => studio.execute(action, params, signal));
+    const run = (action: string, params: Record<string, unknown>) =>
+      withTimeout(action, 2_000, (signal) => studio.execute(action, params, signal));
     await expect(run('cut', { scene: 'Wide' })).rejects.toThrow(/OBS is not in studio mode/);
     obs.state.studioMode = true;
     const before = obs.requests.length;
@@ -74,11 +90,15 @@ describe('obs driver', () => {
   });
 
   it('takes for a failover only while program shows the failed source; otherwise moves a preview that holds it', async () => {
-    await expect(act('program-take', { to: 'scene:Cam 2', from: 'scene:Cam 1' })).resolves.toEqual({ data: { cut: true, from: 'Cam 1', program: 'Cam 2' } });
+    await expect(act('program-take', { to: 'scene:Cam 2', from: 'scene:Cam 1' })).resolves.toEqual({
+      data: { cut: true, from: 'Cam 1', program: 'Cam 2' },
+    });
     obs.state.program = 'Wide';
     obs.state.studioMode = true;
     obs.state.preview = 'Cam 1';
-    await expect(act('program-take', { to: 'scene:Cam 2', from: 'scene:Cam 1' })).resolves.toEqual({ data: { cut: false, program: 'Wide', previewMoved: true } });
+    await expect(act('program-take', { to: 'scene:Cam 2', from: 'scene:Cam 1' })).resolves.toEqual({
+      data: { cut: false, program: 'Wide', previewMoved: true },
+    });
     expect(obs.state).toMatchObject({ program: 'Wide', preview: 'Cam 2' });
     await expect(act('program-take', { to: 'input:2' })).rejects.toThrow('"input:2" is an ATEM input; OBS takes scenes (scene:<name>)');
   });
@@ -108,7 +128,9 @@ describe('obs driver', () => {
     expect(heavy).toBeGreaterThan(15); // 25 % of the frames since the skipping began, over the window
     obs.setFault('none');
     await new Promise((r) => setTimeout(r, 1_000));
-    expect((await probe()).metrics.streamSkippedPercent as number, 'a rate over the window, falling: not the lifetime count').toBeLessThan(heavy);
+    expect((await probe()).metrics.streamSkippedPercent as number, 'a rate over the window, falling: not the lifetime count').toBeLessThan(
+      heavy,
+    );
     obs.setFault('stream-reconnecting');
     expect((await probe()).metrics).toMatchObject({ streaming: true, streamReconnecting: true });
     obs.setFault('congestion');
@@ -123,7 +145,12 @@ describe('obs driver', () => {
 
   it('a stream it started that stops by itself is streamStopped, also for the next agent run; one it was told to stop is not', async () => {
     const state = memoryKeptState();
-    const encoder = createObsDriver().create({ state, deviceId: 'encoder-1', log: silentLogger(), options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 300, cutWith: 'program-scene', passwordEnv: 'OBS_TEST_PASSWORD' } });
+    const encoder = createObsDriver().create({
+      state,
+      deviceId: 'encoder-1',
+      log: silentLogger(),
+      options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 300, cutWith: 'program-scene', passwordEnv: 'OBS_TEST_PASSWORD' },
+    });
     await encoder.connect(AbortSignal.timeout(2_000));
     const look = () => withTimeout('probe', 1_000, (signal) => encoder.probe(signal));
     expect((await look()).metrics).toMatchObject({ streaming: false, streamStopped: false, streamConfigured: true });
@@ -133,19 +160,32 @@ describe('obs driver', () => {
     expect((await look()).metrics).toMatchObject({ streaming: false, streamStopped: true });
     await encoder.close();
     // The agent restarts: what it was asked to do is kept, so the stopped stream is still seen.
-    const again = createObsDriver().create({ state, deviceId: 'encoder-1', log: silentLogger(), options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 300, cutWith: 'program-scene', passwordEnv: 'OBS_TEST_PASSWORD' } });
+    const again = createObsDriver().create({
+      state,
+      deviceId: 'encoder-1',
+      log: silentLogger(),
+      options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 300, cutWith: 'program-scene', passwordEnv: 'OBS_TEST_PASSWORD' },
+    });
     await again.connect(AbortSignal.timeout(2_000));
     expect((await withTimeout('probe', 1_000, (signal) => again.probe(signal))).metrics.streamStopped).toBe(true);
     await withTimeout('start', 2_000, (signal) => again.execute('start-stream', {}, signal));
     await withTimeout('stop', 2_000, (signal) => again.execute('stop-stream', {}, signal));
-    expect((await withTimeout('probe', 1_000, (signal) => again.probe(signal))).metrics).toMatchObject({ streaming: false, streamStopped: false });
+    expect((await withTimeout('probe', 1_000, (signal) => again.probe(signal))).metrics).toMatchObject({
+      streaming: false,
+      streamStopped: false,
+    });
     await again.close();
   });
 
   it('reports an OBS whose stream destination was never set up as not configured', async () => {
     const bare = new ObsStudioSimulator({ streamServer: '' });
     await bare.listen(0);
-    const d = createObsDriver().create({ state: memoryKeptState(), deviceId: 'encoder-2', log: silentLogger(), options: { host: '127.0.0.1', port: bare.port, requestTimeoutMs: 300, cutWith: 'program-scene' } });
+    const d = createObsDriver().create({
+      state: memoryKeptState(),
+      deviceId: 'encoder-2',
+      log: silentLogger(),
+      options: { host: '127.0.0.1', port: bare.port, requestTimeoutMs: 300, cutWith: 'program-scene' },
+    });
     await d.connect(AbortSignal.timeout(2_000));
     expect((await withTimeout('probe', 1_000, (signal) => d.probe(signal))).metrics.streamConfigured).toBe(false);
     await d.close();
@@ -154,7 +194,9 @@ describe('obs driver', () => {
 
   it('passes on a refusal from OBS with its code', async () => {
     obs.setFault('refuse');
-    await expect(act('cut', { scene: 'Cam 2' })).rejects.toThrow('SetCurrentProgramScene refused by OBS (code 205: The request failed (simulated refusal).)');
+    await expect(act('cut', { scene: 'Cam 2' })).rejects.toThrow(
+      'SetCurrentProgramScene refused by OBS (code 205: The request failed (simulated refusal).)',
+    );
   });
 
   it('a hung OBS fails the probe at its deadline; a crashed one is offline at once, and a reconnect finds it back', async () => {

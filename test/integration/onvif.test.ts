@@ -21,13 +21,24 @@ async function start(cam: OnvifCameraOptions = {}, over: Partial<OnvifOptions> =
     state: memoryKeptState(),
     deviceId: 'cam-ip-1',
     log: silentLogger(),
-    options: { host: '127.0.0.1', port, username: 'admin', passwordEnv: 'CAM_PASSWORD', auth: 'ws-security', maxClockOffsetMs: 5_000, snapshot: true, requestTimeoutMs: 500, ...over },
+    options: {
+      host: '127.0.0.1',
+      port,
+      username: 'admin',
+      passwordEnv: 'CAM_PASSWORD',
+      auth: 'ws-security',
+      maxClockOffsetMs: 5_000,
+      snapshot: true,
+      requestTimeoutMs: 500,
+      ...over,
+    },
   });
   cleanup.defer(() => driver.close());
 }
 const connect = () => withTimeout('connect', 3_000, (signal) => driver.connect(signal));
 const probe = (ms = 2_000) => withTimeout('probe', ms, (signal) => driver.probe(signal));
-const act = (action: string, params: Record<string, unknown> = {}) => withTimeout(action, 2_000, (signal) => driver.execute(action, params, signal));
+const act = (action: string, params: Record<string, unknown> = {}) =>
+  withTimeout(action, 2_000, (signal) => driver.execute(action, params, signal));
 
 describe('onvif driver', () => {
   it('reports reachability, device information, stream, snapshot and PTZ status', async () => {
@@ -36,7 +47,13 @@ describe('onvif driver', () => {
     const health = await probe();
     expect(health.status).toBe('ok');
     expect(health.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['clock:ok', 'stream:ok', 'snapshot:ok', 'ptz:ok']);
-    expect(health.metrics).toMatchObject({ manufacturer: 'OnAir Labs', model: 'SimPTZ-20X', firmware: '6.3.34', clockOffsetMs: 0, moveStatus: 'IDLE' });
+    expect(health.metrics).toMatchObject({
+      manufacturer: 'OnAir Labs',
+      model: 'SimPTZ-20X',
+      firmware: '6.3.34',
+      clockOffsetMs: 0,
+      moveStatus: 'IDLE',
+    });
     expect(camera.authFailures).toBe(0);
   });
 
@@ -78,7 +95,10 @@ describe('onvif driver', () => {
     await start();
     await connect();
     camera.setFault('no-snapshot');
-    expect((await probe()).checks.find((c) => c.name === 'snapshot')).toMatchObject({ status: 'degraded', detail: 'snapshot is not a JPEG (0 bytes)' });
+    expect((await probe()).checks.find((c) => c.name === 'snapshot')).toMatchObject({
+      status: 'degraded',
+      detail: 'snapshot is not a JPEG (0 bytes)',
+    });
     camera.setFault('protocol-error');
     await expect(probe()).rejects.toThrow();
     camera.setFault('dead');
@@ -103,9 +123,12 @@ describe('WS-Discovery (unicast to 127.0.0.1 only)', () => {
 
   it('ignores a ProbeMatches that answers someone else’s probe', async () => {
     const { parseProbeMatch } = await import('../../lib/net/ws-discovery.ts');
-    const xml = '<e:Envelope><e:Header><a:RelatesTo>urn:uuid:other</a:RelatesTo></e:Header><e:Body><d:ProbeMatches><d:ProbeMatch><d:XAddrs>http://x/onvif/device_service</d:XAddrs></d:ProbeMatch></d:ProbeMatches></e:Body></e:Envelope>';
+    const xml =
+      '<e:Envelope><e:Header><a:RelatesTo>urn:uuid:other</a:RelatesTo></e:Header><e:Body><d:ProbeMatches><d:ProbeMatch><d:XAddrs>http://x/onvif/device_service</d:XAddrs></d:ProbeMatch></d:ProbeMatches></e:Body></e:Envelope>';
     expect(parseProbeMatch(xml, 'mine')).toBeUndefined();
-    expect(parseProbeMatch(xml.replace('urn:uuid:other', 'urn:uuid:mine'), 'mine')).toMatchObject({ xaddrs: ['http://x/onvif/device_service'] });
+    expect(parseProbeMatch(xml.replace('urn:uuid:other', 'urn:uuid:mine'), 'mine')).toMatchObject({
+      xaddrs: ['http://x/onvif/device_service'],
+    });
   });
 });
 
@@ -113,11 +136,15 @@ describe('ONVIF camera simulator', () => {
   it('refuses what a real camera refuses: no credentials, an unknown profile token', async () => {
     const { passwordDigest } = await import('../../simulators/onvif-camera.ts');
     await start();
-    const post = (body: string) => fetch(`${camera.url}/onvif/media_service`, { method: 'POST', headers: { 'Content-Type': 'application/soap+xml' }, body }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    const post = (body: string) =>
+      fetch(`${camera.url}/onvif/media_service`, { method: 'POST', headers: { 'Content-Type': 'application/soap+xml' }, body }).then(
+        async (r) => ({ status: r.status, text: await r.text() }),
+      );
     const created = new Date().toISOString();
     const nonce = Buffer.from('0123456789abcdef').toString('base64');
     const security = `<Security><UsernameToken><Username>admin</Username><Password>${passwordDigest(nonce, created, 'secret')}</Password><Nonce>${nonce}</Nonce><Created>${created}</Created></UsernameToken></Security>`;
-    const envelope = (header: string, op: string) => `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header>${header}</s:Header><s:Body>${op}</s:Body></s:Envelope>`;
+    const envelope = (header: string, op: string) =>
+      `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header>${header}</s:Header><s:Body>${op}</s:Body></s:Envelope>`;
     const unauthenticated = await post(envelope('', '<GetStreamUri><ProfileToken>main</ProfileToken></GetStreamUri>'));
     expect(unauthenticated.status).toBe(400);
     expect(unauthenticated.text).toContain('Sender not Authorized: no UsernameToken');

@@ -27,12 +27,16 @@ async function seat(name: string, url: string): Promise<{ proc: ControllerProces
 
 /** A request to a controller's HTTP API as eve; the status code and the answer. */
 async function asEve(http: string, op: string): Promise<{ status: number; body: { data?: { agents?: Array<{ id: string }> } } }> {
-  const res = await fetch(`${http}/api/${op}`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`eve:${EVE}`).toString('base64')}`, 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${http}/api/${op}`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`eve:${EVE}`).toString('base64')}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
   return { status: res.status, body: (await res.json()) as { data?: { agents?: Array<{ id: string }> } } };
 }
 
 describe.skipIf(!hasPostgres())('identities of a pair', () => {
-  it('enrolled with one controller\'s config, known at once by the other one leading, and by the first after a takeover', async () => {
+  it("enrolled with one controller's config, known at once by the other one leading, and by the first after a takeover", async () => {
     const { server, broker, dir } = fixture;
     const url = await server.database();
     const watch = await fixture.watch();
@@ -44,27 +48,49 @@ describe.skipIf(!hasPostgres())('identities of a pair', () => {
     expect((await asEve(b.http, 'status')).status, 'nobody is enrolled yet').toBe(401);
 
     // Enrolled with ctl-a's config while ctl-b leads.
-    const user = await runOnairWith({ ONAIR_PASSWORD: EVE }, broker.url, 'user', 'add', 'eve', '--role', 'admin', '--controller-config', a.file);
+    const user = await runOnairWith(
+      { ONAIR_PASSWORD: EVE },
+      broker.url,
+      'user',
+      'add',
+      'eve',
+      '--role',
+      'admin',
+      '--controller-config',
+      a.file,
+    );
     expect(user.code, user.stderr).toBe(0);
     const agent = await runOnair(broker.url, 'agent', 'add', 'agent-x', '--controller-config', a.file);
     expect(agent.code, agent.stderr).toBe(0);
-    expect(existsSync(path.join(dir, 'ctl-a', 'data', 'onair.sqlite')), 'nothing written to ctl-a\'s own data directory').toBe(false);
+    expect(existsSync(path.join(dir, 'ctl-a', 'data', 'onair.sqlite')), "nothing written to ctl-a's own data directory").toBe(false);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const rows = (await client.query<{ kind: string; name: string }>('SELECT kind, name FROM identities ORDER BY kind, name')).rows;
     await client.end();
-    expect(rows).toEqual([{ kind: 'agent', name: 'agent-x' }, { kind: 'user', name: 'eve' }]);
+    expect(rows).toEqual([
+      { kind: 'agent', name: 'agent-x' },
+      { kind: 'user', name: 'eve' },
+    ]);
 
     // The leader knows them without a restart: eve logs in to its API and it lists the agent.
     let answer = await asEve(b.http, 'agent.list');
-    for (const deadline = Date.now() + 5_000; answer.status !== 200 && Date.now() < deadline; answer = await asEve(b.http, 'agent.list')) await new Promise((r) => setTimeout(r, 50));
+    for (const deadline = Date.now() + 5_000; answer.status !== 200 && Date.now() < deadline; answer = await asEve(b.http, 'agent.list'))
+      await new Promise((r) => setTimeout(r, 50));
     expect(answer.status, 'eve logs in to the leading controller').toBe(200);
     expect(answer.body.data?.agents?.map((x) => x.id)).toEqual(['agent-x']);
 
     // ctl-b's config reads the same logins for its broker's files.
     const files = await runOnair(broker.url, 'broker', 'controller-login', 'ctl', '--controller-config', b.file);
     expect(files.code, files.stderr).toBe(0);
-    const written = await runOnair(broker.url, 'broker', 'mosquitto-config', '--controller-config', b.file, '--out', path.join(dir, 'mosquitto'));
+    const written = await runOnair(
+      broker.url,
+      'broker',
+      'mosquitto-config',
+      '--controller-config',
+      b.file,
+      '--out',
+      path.join(dir, 'mosquitto'),
+    );
     expect(written.code, written.stderr).toBe(0);
     expect(written.stdout).toMatch(/1 agents, 1 people, 1 controller login/);
     if (hasMosquitto()) {
@@ -74,7 +100,11 @@ describe.skipIf(!hasPostgres())('identities of a pair', () => {
       mosquitto.start();
       await waitForPort(mosquitto.port, 10_000);
       const credential = /^ {2}(\S{43})$/m.exec(agent.stdout)![1]!;
-      const login = connectMqtt({ url: `mqtt://${encodeURIComponent('agent/agent-x')}:${encodeURIComponent(credential)}@127.0.0.1:${mosquitto.port}`, clientId: 'onair-agent-agent-x-login', log: silentLogger() });
+      const login = connectMqtt({
+        url: `mqtt://${encodeURIComponent('agent/agent-x')}:${encodeURIComponent(credential)}@127.0.0.1:${mosquitto.port}`,
+        clientId: 'onair-agent-agent-x-login',
+        log: silentLogger(),
+      });
       await waitForConnect(login, 10_000);
       await closeClient(login);
     }

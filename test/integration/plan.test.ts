@@ -31,20 +31,43 @@ beforeEach(async () => {
   clock = new ManualClock(Date.UTC(2026, 10, 26, 17, 0));
   controller = await startController({ dataDir: dir, clock, config });
   cleanup.defer(() => controller.stop()); // the one running at the end: tests restart it
-  await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }], [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: { preset: 1 } }]);
+  await registerGear(
+    controller.brokerUrl,
+    [
+      {
+        agent: 'agent-a',
+        devices: [
+          { id: 'cam-1', kind: 'camera' },
+          { id: 'cam-2', kind: 'camera' },
+        ],
+      },
+    ],
+    [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: { preset: 1 } }],
+  );
 });
 
 describe('shows on the clock', () => {
   it('runs pre-show checks at T-30 min, goes on air at the start and off at the end, by itself', async () => {
     const start = clock.now() + 60 * MIN;
-    await ask('show.add', { id: 'news', studio: 'studio-a', title: 'Evening news', startsAt: start, endsAt: start + 30 * MIN, slots: ['studio-a/cam-wide'] });
+    await ask('show.add', {
+      id: 'news',
+      studio: 'studio-a',
+      title: 'Evening news',
+      startsAt: start,
+      endsAt: start + 30 * MIN,
+      slots: ['studio-a/cam-wide'],
+    });
 
     clock.set(start - 31 * MIN);
     await ticks();
     expect(eventsOf('preshow.started')).toEqual([]);
     clock.set(start - 29 * MIN);
     await waitUntil(() => eventsOf('preshow.started').length === 1, 2_000, 'pre-show checks started');
-    expect(eventsOf('preshow.started')[0]).toMatchObject({ ts: start - 29 * MIN, by: 'scheduler', data: { show: 'news', devices: ['agent-a/cam-1', 'agent-a/cam-2'] } });
+    expect(eventsOf('preshow.started')[0]).toMatchObject({
+      ts: start - 29 * MIN,
+      by: 'scheduler',
+      data: { show: 'news', devices: ['agent-a/cam-1', 'agent-a/cam-2'] },
+    });
     const preshowJobs = (await ask('test.history', { kind: 'preshow' })).jobs;
     expect(preshowJobs.map((j) => `${j.device} ${j.show}`).sort()).toEqual(['cam-1 news', 'cam-2 news']);
     expect(controller.status().onAir).toBe(false);
@@ -52,7 +75,11 @@ describe('shows on the clock', () => {
     clock.set(start);
     await waitUntil(() => controller.status().onAir, 2_000, 'on air at the start');
     expect(controller.status().showsOnAir).toEqual(['news']);
-    expect(eventsOf('show.started')[0]).toMatchObject({ ts: start, by: 'scheduler', data: { show: 'news', slots: [{ slot: 'studio-a/cam-wide', members: ['agent-a/cam-1', 'agent-a/cam-2'] }] } });
+    expect(eventsOf('show.started')[0]).toMatchObject({
+      ts: start,
+      by: 'scheduler',
+      data: { show: 'news', slots: [{ slot: 'studio-a/cam-wide', members: ['agent-a/cam-1', 'agent-a/cam-2'] }] },
+    });
     expect((await ask('show.list', {})).shows[0]).toMatchObject({ state: 'on_air', startedAt: start });
 
     clock.set(start + 30 * MIN);
@@ -63,7 +90,14 @@ describe('shows on the clock', () => {
 
   it('a controller restarted mid-show comes back on air; a show that ended while it was down ends at its scheduled time', async () => {
     const start = clock.now();
-    await ask('show.add', { id: 'marathon', studio: 'studio-a', startsAt: start, endsAt: start + 60 * MIN, slots: ['studio-a/cam-wide'], preShowMinutes: 0 });
+    await ask('show.add', {
+      id: 'marathon',
+      studio: 'studio-a',
+      startsAt: start,
+      endsAt: start + 60 * MIN,
+      slots: ['studio-a/cam-wide'],
+      preShowMinutes: 0,
+    });
     await waitUntil(() => controller.status().onAir, 2_000, 'on air');
     await controller.stop();
     controller = await startController({ dataDir: dir, clock, config });
@@ -79,9 +113,20 @@ describe('shows on the clock', () => {
 
   it('an engineer starts a show early and stops it by hand; a manual off-air does not disarm a show', async () => {
     const start = clock.now() + 10 * MIN;
-    await ask('show.add', { id: 'talk', studio: 'studio-a', startsAt: start, endsAt: start + 10 * MIN, slots: ['studio-a/cam-wide'], preShowMinutes: 0 });
-    await expect(ask('show.add', { id: 'bad', studio: 'studio-a', startsAt: start, endsAt: start + 1, slots: ['studio-z/none'] })).rejects.toThrow('no slot studio-z/none; define slots with onair slot add');
-    await expect(ask('slot.remove', { slot: 'studio-a/cam-wide', reason: 'x' })).rejects.toThrow('slot studio-a/cam-wide cannot be removed: show talk (scheduled) needs it');
+    await ask('show.add', {
+      id: 'talk',
+      studio: 'studio-a',
+      startsAt: start,
+      endsAt: start + 10 * MIN,
+      slots: ['studio-a/cam-wide'],
+      preShowMinutes: 0,
+    });
+    await expect(
+      ask('show.add', { id: 'bad', studio: 'studio-a', startsAt: start, endsAt: start + 1, slots: ['studio-z/none'] }),
+    ).rejects.toThrow('no slot studio-z/none; define slots with onair slot add');
+    await expect(ask('slot.remove', { slot: 'studio-a/cam-wide', reason: 'x' })).rejects.toThrow(
+      'slot studio-a/cam-wide cannot be removed: show talk (scheduled) needs it',
+    );
     await ask('show.start', { id: 'talk', reason: 'guest arrived early' });
     expect(controller.status().onAir).toBe(true);
     await ask('on-air', { onAir: false, reason: 'test' });
@@ -95,11 +140,21 @@ describe('shows on the clock', () => {
 describe('mistakes in the plan', () => {
   it('are refused with a clear reason', async () => {
     const now = clock.now();
-    await expect(ask('schedule.add', { id: 'typo', cron: '0 3 * * mon-frix', target: { device: 'cam-1' } })).rejects.toThrow(/^cron "0 3 \* \* mon-frix" is not valid: /);
-    await expect(ask('schedule.add', { id: 'tz', cron: '0 3 * * *', timezone: 'Europe/Atlantis', target: { device: 'cam-1' } })).rejects.toThrow(/^cron "0 3 \* \* \*" \(Europe\/Atlantis\) is not valid: /);
-    await expect(ask('schedule.add', { id: 'none', cron: '0 3 * * *', target: { kind: 'light' } })).rejects.toThrow('no registered device matches {"kind":"light"}');
-    await expect(ask('schedule.add', { id: 'ghost', cron: '0 3 * * *', target: { device: 'cam-9' } })).rejects.toThrow('"cam-9" is not a registered device; register it first with onair device add');
-    await expect(ask('show.add', { id: 'past', studio: 'studio-a', startsAt: now - 60 * MIN, endsAt: now - 30 * MIN, slots: ['studio-a/cam-wide'] })).rejects.toThrow(/^show past would end in the past/);
+    await expect(ask('schedule.add', { id: 'typo', cron: '0 3 * * mon-frix', target: { device: 'cam-1' } })).rejects.toThrow(
+      /^cron "0 3 \* \* mon-frix" is not valid: /,
+    );
+    await expect(
+      ask('schedule.add', { id: 'tz', cron: '0 3 * * *', timezone: 'Europe/Atlantis', target: { device: 'cam-1' } }),
+    ).rejects.toThrow(/^cron "0 3 \* \* \*" \(Europe\/Atlantis\) is not valid: /);
+    await expect(ask('schedule.add', { id: 'none', cron: '0 3 * * *', target: { kind: 'light' } })).rejects.toThrow(
+      'no registered device matches {"kind":"light"}',
+    );
+    await expect(ask('schedule.add', { id: 'ghost', cron: '0 3 * * *', target: { device: 'cam-9' } })).rejects.toThrow(
+      '"cam-9" is not a registered device; register it first with onair device add',
+    );
+    await expect(
+      ask('show.add', { id: 'past', studio: 'studio-a', startsAt: now - 60 * MIN, endsAt: now - 30 * MIN, slots: ['studio-a/cam-wide'] }),
+    ).rejects.toThrow(/^show past would end in the past/);
     await expect(ask('show.start', { id: 'nope' })).rejects.toThrow('no show "nope"');
     await expect(ask('preshow', { show: 'nope' })).rejects.toThrow('no show "nope"');
     expect((await ask('schedule.list', {})).schedules).toEqual([]);
@@ -110,13 +165,24 @@ describe('maintenance on the clock', () => {
   it('skips an intrusive maintenance test on a device that is on air, and runs a non-intrusive one', async () => {
     await ask('schedule.add', { id: 'cam-1-moves', cron: '* * * * *', target: { device: 'cam-1' }, intrusive: true, windowMinutes: 5 });
     await ask('schedule.add', { id: 'cam-2-looks', cron: '* * * * *', target: { device: 'agent-a/cam-2' }, windowMinutes: 5 });
-    await ask('show.add', { id: 'live', studio: 'studio-a', startsAt: clock.now(), endsAt: clock.now() + 60 * MIN, slots: ['studio-a/cam-wide'], preShowMinutes: 0 });
+    await ask('show.add', {
+      id: 'live',
+      studio: 'studio-a',
+      startsAt: clock.now(),
+      endsAt: clock.now() + 60 * MIN,
+      slots: ['studio-a/cam-wide'],
+      preShowMinutes: 0,
+    });
     await waitUntil(() => controller.status().onAir, 2_000, 'show on air');
 
     clock.advance(MIN);
     await waitUntil(() => eventsOf('job.finished').some((e) => e.device === 'cam-1'), 2_000, 'cam-1 job decided');
     const [cam1] = (await ask('test.history', { device: 'cam-1', kind: 'maintenance' })).jobs;
-    expect(cam1).toMatchObject({ state: 'skipped', schedule: 'cam-1-moves', reason: 'intrusive test not run: agent-a/cam-1 serves slot studio-a/cam-wide of show live, which is on air' });
+    expect(cam1).toMatchObject({
+      state: 'skipped',
+      schedule: 'cam-1-moves',
+      reason: 'intrusive test not run: agent-a/cam-1 serves slot studio-a/cam-wide of show live, which is on air',
+    });
     const [cam2] = (await ask('test.history', { device: 'cam-2', kind: 'maintenance' })).jobs;
     expect(cam2!.state).not.toBe('skipped'); // a non-intrusive test may run on gear on air (it is running against an absent agent)
   });
@@ -124,10 +190,20 @@ describe('maintenance on the clock', () => {
   it('keeps intrusive maintenance off gear whose show is about to start (its pre-show window has begun)', async () => {
     const start = clock.now() + 20 * MIN;
     await ask('show.add', { id: 'soon', studio: 'studio-a', startsAt: start, endsAt: start + 30 * MIN, slots: ['studio-a/cam-wide'] }); // pre-show at T-30: now
-    await ask('schedule.add', { id: 'nightly-moves', cron: '* * * * *', target: { profile: 'simulated-camera' }, intrusive: true, windowMinutes: 1 });
+    await ask('schedule.add', {
+      id: 'nightly-moves',
+      cron: '* * * * *',
+      target: { profile: 'simulated-camera' },
+      intrusive: true,
+      windowMinutes: 1,
+    });
     expect(controller.status().onAir).toBe(false);
     clock.advance(MIN);
-    await waitUntil(() => eventsOf('job.finished').filter((e) => e.data.kind === 'maintenance').length === 2, 2_000, 'both maintenance jobs decided');
+    await waitUntil(
+      () => eventsOf('job.finished').filter((e) => e.data.kind === 'maintenance').length === 2,
+      2_000,
+      'both maintenance jobs decided',
+    );
     const jobs = (await ask('test.history', { kind: 'maintenance' })).jobs;
     expect(jobs.map((j) => `${j.device} ${j.state}: ${j.reason}`).sort()).toEqual([
       'cam-1 skipped: intrusive test not run: agent-a/cam-1 serves slot studio-a/cam-wide of show soon, which is about to start',
@@ -142,9 +218,17 @@ describe('maintenance on the clock', () => {
     clock.set(Date.UTC(2026, 10, 28, 2, 30));
     controller = await startController({ dataDir: dir, clock, config });
     await waitUntil(() => eventsOf('job.finished').some((e) => e.data.schedule === 'nightly'), 2_000, 'the missed window on record');
-    const nightly = async () => (await ask('test.history', { kind: 'maintenance' })).jobs.filter((j) => j.retryOf === undefined).sort((a, b) => a.notBefore - b.notBefore);
+    const nightly = async () =>
+      (await ask('test.history', { kind: 'maintenance' })).jobs
+        .filter((j) => j.retryOf === undefined)
+        .sort((a, b) => a.notBefore - b.notBefore);
     const [missed, tonight] = await nightly();
-    expect(missed).toMatchObject({ device: 'cam-1', notBefore: Date.UTC(2026, 10, 27, 2), state: 'skipped', reason: 'missed: the controller was not running during this maintenance window (down from 2026-11-26T17:00:00.000Z)' });
+    expect(missed).toMatchObject({
+      device: 'cam-1',
+      notBefore: Date.UTC(2026, 10, 27, 2),
+      state: 'skipped',
+      reason: 'missed: the controller was not running during this maintenance window (down from 2026-11-26T17:00:00.000Z)',
+    });
     expect(tonight).toMatchObject({ device: 'cam-1', notBefore: Date.UTC(2026, 10, 28, 2), startBy: Date.UTC(2026, 10, 28, 3) });
     expect(['queued', 'running']).toContain(tonight!.state);
 

@@ -58,7 +58,14 @@ afterAll(async () => {
 
 async function checked(show: string, withoutBackup?: 'go' | 'no-go') {
   const startsAt = Date.now() + 3_600_000;
-  await ask('show.add', { id: show, studio: 'studio-a', startsAt, endsAt: startsAt + 3_600_000, slots: [SLOT], ...(withoutBackup ? { withoutBackup } : {}) });
+  await ask('show.add', {
+    id: show,
+    studio: 'studio-a',
+    startsAt,
+    endsAt: startsAt + 3_600_000,
+    slots: [SLOT],
+    ...(withoutBackup ? { withoutBackup } : {}),
+  });
   await ask('preshow', { show, run: true });
   const isChecklist = (e: ControllerEvent): boolean => e.type === 'preshow.checklist' && e.data.show === show;
   return waitUntil<ControllerEvent>(() => controller.events({}).find(isChecklist), 30_000, `checklist of ${show}`);
@@ -69,7 +76,10 @@ describe('a pre-show check whose every backup failed its self-test', () => {
     const event = await checked('news');
     expect(event).toMatchObject({ reason: 'NO-GO', data: { go: false, slots: [{ slot: SLOT, go: false, verdict: 'no-go' }] } });
     const checklist = await ask('preshow', { show: 'news' });
-    expect(checklist.slots[0]!.members.find((m) => m.device === 'cam-2')).toMatchObject({ ready: false, detail: expect.stringContaining('no preset "1"') });
+    expect(checklist.slots[0]!.members.find((m) => m.device === 'cam-2')).toMatchObject({
+      ready: false,
+      detail: expect.stringContaining('no preset "1"'),
+    });
     const alarm = controller.events({}).find((e) => e.type === 'alarm' && e.data.show === 'news');
     expect(alarm).toMatchObject({ data: { severity: 'critical' } });
     const cli = await runOnair(controller.brokerUrl, 'preshow', 'news');
@@ -81,7 +91,10 @@ describe('a pre-show check whose every backup failed its self-test', () => {
 
   it('a show that accepts it is "GO — no backup", shown as such, with a warning', async () => {
     const event = await checked('rehearsal', 'go');
-    expect(event).toMatchObject({ reason: 'GO — 1 slot(s) with no backup', data: { go: true, slots: [{ slot: SLOT, go: true, verdict: 'go-no-backup' }] } });
+    expect(event).toMatchObject({
+      reason: 'GO — 1 slot(s) with no backup',
+      data: { go: true, slots: [{ slot: SLOT, go: true, verdict: 'go-no-backup' }] },
+    });
     const alarm = controller.events({}).find((e) => e.type === 'alarm' && e.data.show === 'rehearsal');
     expect(alarm).toMatchObject({ data: { severity: 'warning' } });
     const cli = await runOnair(controller.brokerUrl, 'preshow', 'rehearsal');

@@ -40,12 +40,23 @@ beforeAll(async () => {
     devices: [
       { agent: 'agent-a', device: 'obs-1', profile: 'obs-studio-30-switcher', probe, options: { host: '127.0.0.1', port: obsPort } },
       { agent: 'agent-a', device: 'atem-1', profile: 'blackmagic-atem-mini-pro', probe, options: { host: '127.0.0.1', port: atemPort } },
-      { agent: 'agent-a', device: 'gpio-1', profile: 'arduino-uno-relay-tally', probe, options: { path: pair.a, tallies: { 'cam-1': 12 } } },
+      {
+        agent: 'agent-a',
+        device: 'gpio-1',
+        profile: 'arduino-uno-relay-tally',
+        probe,
+        options: { path: pair.a, tallies: { 'cam-1': 12 } },
+      },
     ],
     slots: [],
   });
   await waitUntil(() => ['obs-1', 'atem-1', 'gpio-1'].every((d) => device(d)?.status === 'ok'), 20_000, 'gear ok').catch((err: Error) => {
-    throw new Error(`${err.message}: ${controller.status().devices.map((d) => `${d.device}=${d.status} ${d.detail ?? ''}`).join('; ')}`);
+    throw new Error(
+      `${err.message}: ${controller
+        .status()
+        .devices.map((d) => `${d.device}=${d.status} ${d.detail ?? ''}`)
+        .join('; ')}`,
+    );
   });
 }, 40_000);
 
@@ -64,10 +75,21 @@ describe("a dead device is reported with its driver's own reason", () => {
     const options = { broker: controller.brokerUrl, timeoutMs: 10_000, issuedBy: 'technician' };
     const answer = await withController(options, async (c) => {
       const version = (await request(c, 'profile.list', {}, options)).profiles.find((p) => p.profile === 'obs-studio-30-switcher')!.version;
-      const registration = { agent: 'agent-a', device: 'obs-1', profile: 'obs-studio-30-switcher', profileVersion: version, options: { host: '127.0.0.1', port: obsPort }, probe: { intervalMs: 250, timeoutMs: 200 } };
+      const registration = {
+        agent: 'agent-a',
+        device: 'obs-1',
+        profile: 'obs-studio-30-switcher',
+        profileVersion: version,
+        options: { host: '127.0.0.1', port: obsPort },
+        probe: { intervalMs: 250, timeoutMs: 200 },
+      };
       return request(c, 'device.add', { registration }, options);
     });
-    expect(answer.notes).toEqual([expect.stringContaining("probe.timeoutMs (200 ms) is not longer than the obs driver's own request deadline, options.requestTimeoutMs (1000 ms): raised to 1250 ms")]);
+    expect(answer.notes).toEqual([
+      expect.stringContaining(
+        "probe.timeoutMs (200 ms) is not longer than the obs driver's own request deadline, options.requestTimeoutMs (1000 ms): raised to 1250 ms",
+      ),
+    ]);
   });
 
   it.each([
@@ -75,15 +97,23 @@ describe("a dead device is reported with its driver's own reason", () => {
     // Its own deadline, or the session it saw end (atem-connection's own keepalive), whichever it met
     // first; on a loaded machine the keepalive can end the session before a probe starts, and the probe
     // then reports the connection's own state (seen under two `yes` processes on 2 cores).
-    ['atem-1', () => atem.setFault('dead'), /the ATEM did not acknowledge within 500 ms|the ATEM session ended during the probe|the switcher stopped answering \(session lost\)/],
+    [
+      'atem-1',
+      () => atem.setFault('dead'),
+      /the ATEM did not acknowledge within 500 ms|the ATEM session ended during the probe|the switcher stopped answering \(session lost\)/,
+    ],
     ['gpio-1', () => board.setFault('dead'), /board did not answer a version query within 300 ms/],
-  ])('%s', async (id, kill, reason) => {
-    kill();
-    await waitUntil(() => device(id)?.status === 'failed', 15_000, `${id} failed`);
-    const detail = device(id)?.detail ?? "";
-    expect(detail).toMatch(reason);
-    expect(detail).not.toMatch(/probe of/);
-    const failures = controller.events({}).filter((e) => e.type === 'device.state' && e.device === id && e.data.to === 'failed');
-    expect(failures.map((e) => e.reason).join(' | ')).toMatch(reason);
-  }, 30_000);
+  ])(
+    '%s',
+    async (id, kill, reason) => {
+      kill();
+      await waitUntil(() => device(id)?.status === 'failed', 15_000, `${id} failed`);
+      const detail = device(id)?.detail ?? '';
+      expect(detail).toMatch(reason);
+      expect(detail).not.toMatch(/probe of/);
+      const failures = controller.events({}).filter((e) => e.type === 'device.state' && e.device === id && e.data.to === 'failed');
+      expect(failures.map((e) => e.reason).join(' | ')).toMatch(reason);
+    },
+    30_000,
+  );
 });

@@ -18,7 +18,15 @@ describe('an agent process killed with SIGKILL', () => {
       await studio.waitForDevices([...all, { agent: 'agent-b', device: 'cam-2' }], 20_000);
       const killedAt = Date.now();
       studio.agentProcess('agent-a')!.kill('SIGKILL');
-      await waitUntil(() => studio.controller.status().devices.filter((d) => d.agent === 'agent-a').every((d) => d.status === 'offline'), 3_000, 'agent-a devices offline');
+      await waitUntil(
+        () =>
+          studio.controller
+            .status()
+            .devices.filter((d) => d.agent === 'agent-a')
+            .every((d) => d.status === 'offline'),
+        3_000,
+        'agent-a devices offline',
+      );
       const detectedIn = Date.now() - killedAt;
       expect(detectedIn).toBeLessThan(3_000); // the heartbeat deadline; the will usually lands in a few ms
       await waitUntil(() => studio.slots.get('studio-a/cam-wide')?.active?.device === 'cam-2', 3_000, 'cam-2 active');
@@ -36,7 +44,19 @@ describe('a controller restart', () => {
     let controller = await startController({ dataDir: dir, config });
     const agent = await startAgent(controller.brokerUrl, 'agent-a', []);
     try {
-      await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }, { id: 'cam-2', kind: 'camera' }] }], slots);
+      await registerGear(
+        controller.brokerUrl,
+        [
+          {
+            agent: 'agent-a',
+            devices: [
+              { id: 'cam-1', kind: 'camera' },
+              { id: 'cam-2', kind: 'camera' },
+            ],
+          },
+        ],
+        slots,
+      );
       await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 5_000, 'devices ok');
       expect(controller.status().slots[0]!.active?.device).toBe('cam-1');
       await controller.failover({ slot: 'studio-a/cam-wide', to: 'cam-2', reason: 'test restart' }, 'tester');
@@ -66,7 +86,10 @@ describe('an external broker that restarts', () => {
     const dir = tempDir();
     let broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
     const port = broker.port;
-    const config = parseControllerConfig(stringify({ broker: { embedded: false, url: broker.url }, dataDir: dir, http: { enabled: false } }), '(test)');
+    const config = parseControllerConfig(
+      stringify({ broker: { embedded: false, url: broker.url }, dataDir: dir, http: { enabled: false } }),
+      '(test)',
+    );
     const controller = await Controller.start({ config, clock: systemClock, log: silentLogger() });
     const agent = await startAgent(broker.url, 'agent-a', [{ id: 'cam-1', kind: 'camera' }]);
     try {
@@ -76,10 +99,14 @@ describe('an external broker that restarts', () => {
       await broker.close();
       broker = await startEmbeddedBroker({ port, host: '127.0.0.1', log: silentLogger() });
       // The fresh broker has no retained state: what the controller sees now was republished after reconnecting.
-      await waitUntil(() => {
-        const a = controller.status().agents[0];
-        return a && a.online && a.session > firstSession;
-      }, 10_000, 'agent back with a new session');
+      await waitUntil(
+        () => {
+          const a = controller.status().agents[0];
+          return a && a.online && a.session > firstSession;
+        },
+        10_000,
+        'agent back with a new session',
+      );
       await waitUntil(() => (controller.status().devices[0]?.lastHealthAt ?? 0) > restartedAt, 5_000, 'health republished after reconnect');
       expect(controller.status().devices[0]).toMatchObject({ device: 'cam-1', status: 'ok' });
     } finally {

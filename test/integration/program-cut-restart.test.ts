@@ -28,7 +28,15 @@ const liveCamera = () => watcher.slots.get(SLOT)?.active?.device;
 /** kill -9 as soon as the failover to `to` is confirmed: the program take is in flight. */
 async function killAfterFailoverTo(to: string): Promise<void> {
   const seen = watcher.of('failover.succeeded', SLOT).length;
-  await watcher.waitFor(() => watcher.of('failover.succeeded', SLOT).slice(seen).some((e) => e.data.to === `agent-b/${to}` || e.data.to === `agent-a/${to}`), 8_000, `failover to ${to}`);
+  await watcher.waitFor(
+    () =>
+      watcher
+        .of('failover.succeeded', SLOT)
+        .slice(seen)
+        .some((e) => e.data.to === `agent-b/${to}` || e.data.to === `agent-a/${to}`),
+    8_000,
+    `failover to ${to}`,
+  );
   await controller.kill();
 }
 
@@ -56,9 +64,23 @@ beforeAll(async () => {
     devices: [
       { agent: 'agent-a', device: 'cam-1', profile: 'simulated-camera', probe: { intervalMs: 100, timeoutMs: 80 } },
       { agent: 'agent-b', device: 'cam-2', profile: 'simulated-camera', probe: { intervalMs: 100, timeoutMs: 80 } },
-      { agent: 'agent-b', device: 'switcher-1', profile: 'obs-studio-30-switcher', options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 1_000 }, probe: { intervalMs: 200, timeoutMs: 150 } },
+      {
+        agent: 'agent-b',
+        device: 'switcher-1',
+        profile: 'obs-studio-30-switcher',
+        options: { host: '127.0.0.1', port: obs.port, requestTimeoutMs: 1_000 },
+        probe: { intervalMs: 200, timeoutMs: 150 },
+      },
     ],
-    slots: [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {}, program: { 'agent-a/cam-1': 'switcher-1#scene:Cam 1', 'agent-b/cam-2': 'switcher-1#scene:Cam 2' } }],
+    slots: [
+      {
+        id: SLOT,
+        primary: 'agent-a/cam-1',
+        backups: ['agent-b/cam-2'],
+        params: {},
+        program: { 'agent-a/cam-1': 'switcher-1#scene:Cam 1', 'agent-b/cam-2': 'switcher-1#scene:Cam 2' },
+      },
+    ],
   });
   await watcher.waitFor(() => watcher.slots.get(SLOT)?.members.every((m) => m.status === 'ok'), 15_000, 'cameras ok');
 });
@@ -87,10 +109,18 @@ describe('a controller killed while a program cut is pending', () => {
     expect(takes() - before, 'one take').toBe(1);
     // From the event log (the watcher may still be reconnecting when the event went out).
     const options = { broker: controller.url, timeoutMs: 5_000, issuedBy: 'test' };
-    await eventually(async () => {
-      const { events } = await withController(options, (c) => request(c, 'events', { limit: 10_000 }, options));
-      return eventsOf(events, 'program.cut').filter((e) => e.slot === SLOT).at(-1)?.data.to === 'scene:Cam 2';
-    }, 5_000, 'program.cut recorded');
+    await eventually(
+      async () => {
+        const { events } = await withController(options, (c) => request(c, 'events', { limit: 10_000 }, options));
+        return (
+          eventsOf(events, 'program.cut')
+            .filter((e) => e.slot === SLOT)
+            .at(-1)?.data.to === 'scene:Cam 2'
+        );
+      },
+      5_000,
+      'program.cut recorded',
+    );
   });
 
   it('does not cut twice: a take that landed while the controller was down is left alone', async () => {

@@ -43,10 +43,22 @@ beforeAll(async () => {
     devices: [
       { agent: 'agent-a', device: 'cam-1', profile: 'simulated-camera', probe },
       { agent: 'agent-b', device: 'cam-2', profile: 'simulated-camera', probe },
-      { agent: 'agent-a', device: 'switcher-1', profile: 'obs-studio-30-switcher', options: { host: '127.0.0.1', port: obs.port }, probe: { intervalMs: 250, timeoutMs: 200 } },
+      {
+        agent: 'agent-a',
+        device: 'switcher-1',
+        profile: 'obs-studio-30-switcher',
+        options: { host: '127.0.0.1', port: obs.port },
+        probe: { intervalMs: 250, timeoutMs: 200 },
+      },
       { agent: 'agent-a', device: 'cam-3', profile: 'simulated-camera', probe },
       { agent: 'agent-b', device: 'cam-4', profile: 'simulated-camera', probe },
-      { agent: 'agent-b', device: 'atem-1', profile: 'blackmagic-atem-mini-pro', options: { host: '127.0.0.1', port: atem.port }, probe: { intervalMs: 250, timeoutMs: 200 } },
+      {
+        agent: 'agent-b',
+        device: 'atem-1',
+        profile: 'blackmagic-atem-mini-pro',
+        options: { host: '127.0.0.1', port: atem.port },
+        probe: { intervalMs: 250, timeoutMs: 200 },
+      },
     ],
     slots: [
       {
@@ -56,10 +68,20 @@ beforeAll(async () => {
         params: { preset: 1 },
         program: { 'agent-a/cam-1': 'switcher-1#scene:Cam 1', 'agent-b/cam-2': 'switcher-1#scene:Cam 2' },
       },
-      { id: 'studio-a/close-up', primary: 'agent-a/cam-3', backups: ['agent-b/cam-4'], params: { preset: 2 }, program: { 'agent-a/cam-3': 'atem-1#input:3', 'agent-b/cam-4': 'atem-1#input:4' } },
+      {
+        id: 'studio-a/close-up',
+        primary: 'agent-a/cam-3',
+        backups: ['agent-b/cam-4'],
+        params: { preset: 2 },
+        program: { 'agent-a/cam-3': 'atem-1#input:3', 'agent-b/cam-4': 'atem-1#input:4' },
+      },
     ],
   });
-  await waitUntil(() => ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'switcher-1', 'atem-1'].every((d) => status(d) === 'ok'), 10_000, 'cameras and switchers ok');
+  await waitUntil(
+    () => ['cam-1', 'cam-2', 'cam-3', 'cam-4', 'switcher-1', 'atem-1'].every((d) => status(d) === 'ok'),
+    10_000,
+    'cameras and switchers ok',
+  );
 });
 
 afterAll(async () => {
@@ -73,12 +95,27 @@ afterAll(async () => {
 describe('a slot that names where its members appear on the program', () => {
   it('is checked against the switcher at registration', async () => {
     const base = { slot: 'studio-a/cam-x', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: { preset: 1 } };
-    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'cam-2#scene:Cam 1' } })).rejects.toThrow('agent-b/cam-2 is no program switcher (its driver is simulated; switchers: obs, atem)');
-    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'switcher-1#input:1' } })).rejects.toThrow('agent-a/switcher-1 (obs) takes scene:<name>, not "input:1"');
-    await expect(ask('slot.add', { ...base, program: { 'switcher-1': 'switcher-1#scene:Cam 1' } })).rejects.toThrow(/it is not a member of slot studio-a\/cam-x/);
-    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'atem-1#scene:Cam 1' } })).rejects.toThrow('agent-b/atem-1 (atem) takes input:<n>, not "scene:Cam 1"');
-    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'switcher-1#scene:Cam 1', 'cam-2': 'atem-1#input:2' } })).rejects.toThrow(/one slot feeds one program switcher/);
-    expect(controller.status().slots.map((s) => s.slot).sort()).toEqual(['studio-a/cam-wide', 'studio-a/close-up']);
+    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'cam-2#scene:Cam 1' } })).rejects.toThrow(
+      'agent-b/cam-2 is no program switcher (its driver is simulated; switchers: obs, atem)',
+    );
+    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'switcher-1#input:1' } })).rejects.toThrow(
+      'agent-a/switcher-1 (obs) takes scene:<name>, not "input:1"',
+    );
+    await expect(ask('slot.add', { ...base, program: { 'switcher-1': 'switcher-1#scene:Cam 1' } })).rejects.toThrow(
+      /it is not a member of slot studio-a\/cam-x/,
+    );
+    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'atem-1#scene:Cam 1' } })).rejects.toThrow(
+      'agent-b/atem-1 (atem) takes input:<n>, not "scene:Cam 1"',
+    );
+    await expect(ask('slot.add', { ...base, program: { 'cam-1': 'switcher-1#scene:Cam 1', 'cam-2': 'atem-1#input:2' } })).rejects.toThrow(
+      /one slot feeds one program switcher/,
+    );
+    expect(
+      controller
+        .status()
+        .slots.map((s) => s.slot)
+        .sort(),
+    ).toEqual(['studio-a/cam-wide', 'studio-a/close-up']);
   });
 
   it('on air, the program cuts to the backup when it showed the camera that failed', async () => {
@@ -91,12 +128,28 @@ describe('a slot that names where its members appear on the program', () => {
     const programCutMs = Date.now() - hungAt;
     expect(active()).toBe('cam-2');
     await waitUntil(() => cuts().length === before + 1, 2_000, 'program.cut recorded');
-    expect(cuts().at(-1)).toMatchObject({ slot: 'studio-a/cam-wide', agent: 'agent-a', device: 'switcher-1', data: { switcher: 'agent-a/switcher-1', from: 'scene:Cam 1', to: 'scene:Cam 2', cut: true, program: 'Cam 2' } });
+    expect(cuts().at(-1)).toMatchObject({
+      slot: 'studio-a/cam-wide',
+      agent: 'agent-a',
+      device: 'switcher-1',
+      data: { switcher: 'agent-a/switcher-1', from: 'scene:Cam 1', to: 'scene:Cam 2', cut: true, program: 'Cam 2' },
+    });
     expect(programCutMs).toBeLessThan(3_000);
     // onair status shows what each switcher airs and the last take made on it.
-    await waitUntil(() => controller.status().program?.find((p) => p.switcher === 'agent-a/switcher-1')?.onProgram === 'scene:Cam 2', 2_000, 'status shows the program');
-    expect(controller.status().program?.find((p) => p.switcher === 'agent-a/switcher-1')?.lastCut).toMatchObject({ slot: 'studio-a/cam-wide', from: 'scene:Cam 1', to: 'scene:Cam 2', cut: true });
-    expect(formatStatus(controller.status())).toMatch(/PROGRAM\n {2}agent-a\/switcher-1 +scene:Cam 2 {2}last take .* studio-a\/cam-wide: cut scene:Cam 1 → scene:Cam 2/);
+    await waitUntil(
+      () => controller.status().program?.find((p) => p.switcher === 'agent-a/switcher-1')?.onProgram === 'scene:Cam 2',
+      2_000,
+      'status shows the program',
+    );
+    expect(controller.status().program?.find((p) => p.switcher === 'agent-a/switcher-1')?.lastCut).toMatchObject({
+      slot: 'studio-a/cam-wide',
+      from: 'scene:Cam 1',
+      to: 'scene:Cam 2',
+      cut: true,
+    });
+    expect(formatStatus(controller.status())).toMatch(
+      /PROGRAM\n {2}agent-a\/switcher-1 +scene:Cam 2 {2}last take .* studio-a\/cam-wide: cut scene:Cam 1 → scene:Cam 2/,
+    );
   });
 
   it('on air, a director on another source is not overridden: the preview holding the failed camera moves to the backup', async () => {
@@ -116,14 +169,29 @@ describe('a slot that names where its members appear on the program', () => {
     expect(active()).toBe('cam-2');
   });
 
-  it('on air, an ATEM cuts to the backup camera\'s input when program showed the failed one', async () => {
+  it("on air, an ATEM cuts to the backup camera's input when program showed the failed one", async () => {
     await ask('on-air', { onAir: true, reason: 'test' });
     atem.takeOnPanel(3);
     const before = cuts().length;
     await simulate(controller.brokerUrl, 'agent-a', 'cam-3', { mode: 'dead' });
     await waitUntil(() => atem.program[0] === 4, 3_000, 'ATEM program on input 4');
-    await waitUntil(() => cuts().slice(before).some((e) => e.slot === 'studio-a/close-up'), 2_000, 'program.cut recorded');
-    expect(cuts().slice(before).find((e) => e.slot === 'studio-a/close-up')).toMatchObject({ slot: 'studio-a/close-up', device: 'atem-1', data: { switcher: 'agent-b/atem-1', from: 'input:3', to: 'input:4', cut: true, program: 'input:4' } });
+    await waitUntil(
+      () =>
+        cuts()
+          .slice(before)
+          .some((e) => e.slot === 'studio-a/close-up'),
+      2_000,
+      'program.cut recorded',
+    );
+    expect(
+      cuts()
+        .slice(before)
+        .find((e) => e.slot === 'studio-a/close-up'),
+    ).toMatchObject({
+      slot: 'studio-a/close-up',
+      device: 'atem-1',
+      data: { switcher: 'agent-b/atem-1', from: 'input:3', to: 'input:4', cut: true, program: 'input:4' },
+    });
   });
 
   it('off air, a failover never touches the program', async () => {
@@ -161,7 +229,8 @@ describe('a slot that names where its members appear on the program', () => {
 
   it('a show’s pre-show check covers the switcher its slots cut on, without touching its program; one in no slot that is not ready is NO-GO', async () => {
     const startsAt = Date.now() + 600_000;
-    const show = (id: string) => ask('show.add', { id, studio: 'studio-a', startsAt, endsAt: startsAt + 60_000, slots: ['studio-a/cam-wide'] });
+    const show = (id: string) =>
+      ask('show.add', { id, studio: 'studio-a', startsAt, endsAt: startsAt + 60_000, slots: ['studio-a/cam-wide'] });
     await show('evening');
     const program = obs.state.program;
     const requests = obs.requests.length;
@@ -176,7 +245,10 @@ describe('a slot that names where its members appear on the program', () => {
     obs.setFault('none');
     expect(notReady.go).toBe(false);
     expect(notReady.switchers![0]).toMatchObject({ device: 'switcher-1', ready: false, result: 'failed' });
-    const alarm = controller.events({}).filter((e) => e.type === 'alarm' && e.data.show === 'late').at(-1);
+    const alarm = controller
+      .events({})
+      .filter((e) => e.type === 'alarm' && e.data.show === 'late')
+      .at(-1);
     expect(alarm?.reason).toMatch(/agent-a\/switcher-1 \(program switcher, no backup\)/);
   });
 });

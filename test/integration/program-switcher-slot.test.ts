@@ -30,7 +30,10 @@ const ask = <O extends OperationName>(op: O, params: OperationParams<O>): Promis
   const options: RequestOptions = { broker: controller.brokerUrl, timeoutMs: 10_000, issuedBy: 'engineer@test' };
   return withController(options, (c) => request(c, op, params, options));
 };
-const lit = () => Object.entries(PINS).filter(([, pin]) => board.digital(pin) === 1).map(([name]) => name);
+const lit = () =>
+  Object.entries(PINS)
+    .filter(([, pin]) => board.digital(pin) === 1)
+    .map(([name]) => name);
 const live = (slot: string) => controller.status().slots.find((s) => s.slot === slot)!.active?.device;
 const status = (device: string) => controller.status().devices.find((d) => d.device === device)?.status;
 const cuts = () => controller.events({}).filter((e) => e.type === 'program.cut');
@@ -59,9 +62,27 @@ beforeAll(async () => {
     devices: [
       { agent: 'agent-a', device: 'cam-1', profile: 'simulated-camera', probe },
       { agent: 'agent-b', device: 'cam-2', profile: 'simulated-camera', probe },
-      { agent: 'agent-a', device: 'switcher-1', profile: 'obs-studio-30-switcher', options: { host: '127.0.0.1', port: switchers[0]!.port }, probe: obsProbe },
-      { agent: 'agent-b', device: 'switcher-2', profile: 'obs-studio-30-switcher', options: { host: '127.0.0.1', port: switchers[1]!.port }, probe: obsProbe },
-      { agent: 'agent-b', device: 'gpio-1', profile: 'arduino-uno-relay-tally', probe: { intervalMs: 200, timeoutMs: 150 }, options: { path: pair.a, tallies: PINS, relays: {}, lightSensor: { pin: 'A0', brightAbove: 600 } } },
+      {
+        agent: 'agent-a',
+        device: 'switcher-1',
+        profile: 'obs-studio-30-switcher',
+        options: { host: '127.0.0.1', port: switchers[0]!.port },
+        probe: obsProbe,
+      },
+      {
+        agent: 'agent-b',
+        device: 'switcher-2',
+        profile: 'obs-studio-30-switcher',
+        options: { host: '127.0.0.1', port: switchers[1]!.port },
+        probe: obsProbe,
+      },
+      {
+        agent: 'agent-b',
+        device: 'gpio-1',
+        profile: 'arduino-uno-relay-tally',
+        probe: { intervalMs: 200, timeoutMs: 150 },
+        options: { path: pair.a, tallies: PINS, relays: {}, lightSensor: { pin: 'A0', brightAbove: 600 } },
+      },
     ],
     slots: [
       {
@@ -70,12 +91,19 @@ beforeAll(async () => {
         backups: ['agent-b/cam-2'],
         params: { preset: 1 },
         program: { 'agent-a/cam-1': 'switcher-1#scene:Cam 1', 'agent-b/cam-2': 'switcher-1#scene:Cam 2' },
-        tallies: { 'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' }, 'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' } },
+        tallies: {
+          'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' },
+          'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' },
+        },
       },
       { id: 'studio-a/program', primary: 'agent-a/switcher-1', backups: ['agent-b/switcher-2'], params: {} },
     ],
   });
-  await waitUntil(() => ['cam-1', 'cam-2', 'switcher-1', 'switcher-2', 'gpio-1'].every((d) => status(d) === 'ok'), 15_000, 'cameras, switchers and board ok');
+  await waitUntil(
+    () => ['cam-1', 'cam-2', 'switcher-1', 'switcher-2', 'gpio-1'].every((d) => status(d) === 'ok'),
+    15_000,
+    'cameras, switchers and board ok',
+  );
 });
 
 afterAll(async () => {
@@ -108,14 +136,22 @@ describe('the program switcher in a slot, and tallies from its program', () => {
     await waitUntil(() => live('studio-a/program') === 'switcher-2', 5_000, 'the backup switcher is live');
     await waitUntil(() => switchers[1]!.state.program === 'Cam 1', 3_000, 'the backup switcher shows what the failed one had on program');
     await waitUntil(() => cuts().length > before, 2_000, 'the take is recorded');
-    expect(cuts().slice(before)[0]).toMatchObject({ slot: 'studio-a/program', device: 'switcher-2', data: { to: 'scene:Cam 1', cut: true } });
+    expect(cuts().slice(before)[0]).toMatchObject({
+      slot: 'studio-a/program',
+      device: 'switcher-2',
+      data: { to: 'scene:Cam 1', cut: true },
+    });
     // Tallies now follow the backup switcher's program.
     await waitUntil(() => lit().join() === 'cam-1', 2_000, 'cam-1 still lit, by switcher-2');
 
     await simulate(controller.brokerUrl, 'agent-a', 'cam-1', { mode: 'dead' });
     await waitUntil(() => switchers[1]!.state.program === 'Cam 2', 4_000, 'switcher-2 cut to the backup camera');
     expect(live('studio-a/cam-wide')).toBe('cam-2');
-    await waitUntil(() => cuts().some((e) => e.slot === 'studio-a/cam-wide' && e.device === 'switcher-2'), 2_000, 'the cut is recorded on switcher-2');
+    await waitUntil(
+      () => cuts().some((e) => e.slot === 'studio-a/cam-wide' && e.device === 'switcher-2'),
+      2_000,
+      'the cut is recorded on switcher-2',
+    );
     await waitUntil(() => lit().join() === 'cam-2', 2_000, 'cam-2 lit');
     await simulate(controller.brokerUrl, 'agent-a', 'cam-1', 'clear');
     await ask('on-air', { onAir: false, reason: 'test' });
@@ -124,7 +160,13 @@ describe('the program switcher in a slot, and tallies from its program', () => {
 
   it('a show whose slots cut on a switcher in a slot has that slot too: armed on air, checked before air', async () => {
     const startsAt = Date.now() + 600_000;
-    const show = await ask('show.add', { id: 'evening', studio: 'studio-a', startsAt, endsAt: startsAt + 60_000, slots: ['studio-a/cam-wide'] });
+    const show = await ask('show.add', {
+      id: 'evening',
+      studio: 'studio-a',
+      startsAt,
+      endsAt: startsAt + 60_000,
+      slots: ['studio-a/cam-wide'],
+    });
     expect(show.slots).toEqual(['studio-a/cam-wide', 'studio-a/program']);
   });
 });

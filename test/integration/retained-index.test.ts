@@ -31,7 +31,13 @@ async function retainedFor(filters: string[], expected: number): Promise<Record<
 beforeAll(async () => {
   broker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
   publisher = await rawClient(broker.url);
-  for (const [t, p] of [['site/a/state', 'a'], ['site/b/state', 'b'], ['site/b/health', 'bh'], ['other/x', 'x']]) await publisher.publishAsync(t!, p!, { qos: 1, retain: true });
+  for (const [t, p] of [
+    ['site/a/state', 'a'],
+    ['site/b/state', 'b'],
+    ['site/b/health', 'bh'],
+    ['other/x', 'x'],
+  ])
+    await publisher.publishAsync(t!, p!, { qos: 1, retain: true });
   await publisher.publishAsync('site/c/state', 'c', { qos: 1, retain: true });
   await publisher.publishAsync('site/c/state', '', { qos: 1, retain: true }); // cleared
   await publisher.publishAsync('site/b/state', 'b2', { qos: 1, retain: true }); // replaced

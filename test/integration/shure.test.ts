@@ -10,21 +10,36 @@ import { cleanupAfterEach, eventually } from './helpers.ts';
 import { memoryKeptState } from '../../agent/kept-state.ts';
 
 const defaults: Omit<ShureOptions, 'host' | 'path'> = {
-  port: 2202, baudRate: 9600, channel: 1, answerTimeoutMs: 150, meterRateMs: 100, reconnectAfterMissed: 3, lowBatteryBars: 1, lowRunTimeMinutes: 30, weakRfDbm: -85, muteControl: true,
+  port: 2202,
+  baudRate: 9600,
+  channel: 1,
+  answerTimeoutMs: 150,
+  meterRateMs: 100,
+  reconnectAfterMissed: 3,
+  lowBatteryBars: 1,
+  lowRunTimeMinutes: 30,
+  weakRfDbm: -85,
+  muteControl: true,
 };
 
 const cleanup = cleanupAfterEach();
 let receiver: ShureReceiverSimulator;
 let driver: Driver;
 const probe = (ms = 500) => withTimeout('probe', ms, (signal) => driver.probe(signal));
-const act = (action: string, params: Record<string, unknown> = {}) => withTimeout(action, 1_000, (signal) => driver.execute(action, params, signal));
+const act = (action: string, params: Record<string, unknown> = {}) =>
+  withTimeout(action, 1_000, (signal) => driver.execute(action, params, signal));
 
 describe('shure driver over TCP', () => {
   beforeEach(async () => {
     receiver = new ShureReceiverSimulator({ channels: 2 });
     const port = await receiver.listen(0);
     cleanup.defer(() => receiver.stop());
-    driver = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-1', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port, channel: 2 } });
+    driver = createShureDriver().create({
+      state: memoryKeptState(),
+      deviceId: 'mic-1',
+      log: silentLogger(),
+      options: { ...defaults, host: '127.0.0.1', port, channel: 2 },
+    });
     cleanup.defer(() => driver.close());
     await driver.connect(AbortSignal.timeout(2_000));
   });
@@ -33,7 +48,16 @@ describe('shure driver over TCP', () => {
     await eventually(async () => (await probe()).metrics.rfDbm !== undefined, 2_000, 'a SAMPLE');
     const health = await probe();
     expect(health.status).toBe('ok');
-    expect(health.metrics).toMatchObject({ transmitter: 'ULXD2', batteryBars: 5, batteryMinutes: 480, muted: false, gainDb: 0, interference: 'NONE', rfDbm: -55, audioDbfs: -20 });
+    expect(health.metrics).toMatchObject({
+      transmitter: 'ULXD2',
+      batteryBars: 5,
+      batteryMinutes: 480,
+      muted: false,
+      gainDb: 0,
+      interference: 'NONE',
+      rfDbm: -55,
+      audioDbfs: -20,
+    });
   });
 
   it('turns what the receiver pushes into health: low battery, interference, weak RF, no transmitter', async () => {
@@ -93,7 +117,12 @@ describe('shure driver over a serial line', () => {
     receiver = new ShureReceiverSimulator();
     cleanup.defer(() => receiver.stop());
     await receiver.openSerial(pair.b);
-    driver = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-1', log: silentLogger(), options: { ...defaults, path: pair.a } });
+    driver = createShureDriver().create({
+      state: memoryKeptState(),
+      deviceId: 'mic-1',
+      log: silentLogger(),
+      options: { ...defaults, path: pair.a },
+    });
     cleanup.defer(() => driver.close());
     await driver.connect(AbortSignal.timeout(2_000));
     await eventually(async () => (await probe()).metrics.transmitter === 'ULXD2', 2_000, 'state over serial');
@@ -106,7 +135,12 @@ describe('shure driver with a QLX-D (no AUDIO_MUTE)', () => {
     receiver = new ShureReceiverSimulator({ model: 'QLXD4' });
     const port = await receiver.listen(0);
     cleanup.defer(() => receiver.stop());
-    driver = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-q', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port, muteControl: false } });
+    driver = createShureDriver().create({
+      state: memoryKeptState(),
+      deviceId: 'mic-q',
+      log: silentLogger(),
+      options: { ...defaults, host: '127.0.0.1', port, muteControl: false },
+    });
     cleanup.defer(() => driver.close());
     await driver.connect(AbortSignal.timeout(2_000));
   });
@@ -118,8 +152,13 @@ describe('shure driver with a QLX-D (no AUDIO_MUTE)', () => {
     await expect(act('mute')).rejects.toThrow('this receiver has no mute control (muteControl: false, e.g. QLX-D): mute it at the mixer');
   });
 
-  it('a driver that assumed mute control gets the receiver\'s REP ERR, as from the real QLX-D', async () => {
-    const assuming = createShureDriver().create({ state: memoryKeptState(), deviceId: 'mic-q2', log: silentLogger(), options: { ...defaults, host: '127.0.0.1', port: receiver.port, muteControl: true } });
+  it("a driver that assumed mute control gets the receiver's REP ERR, as from the real QLX-D", async () => {
+    const assuming = createShureDriver().create({
+      state: memoryKeptState(),
+      deviceId: 'mic-q2',
+      log: silentLogger(),
+      options: { ...defaults, host: '127.0.0.1', port: receiver.port, muteControl: true },
+    });
     cleanup.defer(() => assuming.close());
     await assuming.connect(AbortSignal.timeout(2_000));
     await expect(withTimeout('activate', 1_000, (signal) => assuming.execute('activate', {}, signal))).rejects.toThrow(/REP ERR/);

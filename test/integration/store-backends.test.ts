@@ -43,7 +43,13 @@ const postgres: Backend = {
     const url = await server!.database();
     return async (hooks) => {
       const leadership = await Leadership.acquire({ url, name: 'test', clock: systemClock, log: silentLogger() });
-      const { store } = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: (r) => leadership.lose(r), connection: { url }, ...(hooks ? { hooks } : {}) });
+      const { store } = await openPostgresStore({
+        client: leadership.client,
+        term: leadership.term,
+        onFenced: (r) => leadership.lose(r),
+        connection: { url },
+        ...(hooks ? { hooks } : {}),
+      });
       return { store, close: async () => (await store.close(), await leadership.release()) };
     };
   },
@@ -66,13 +72,31 @@ describe.each(backends)('the store on $name', (backend) => {
     const first = await open();
     const s = first.store;
     s.saveAgent({ id: 'agent-a', online: true, session: 7, lastSeenAt: 1_000, heartbeatDeadlineMs: 3_000 });
-    s.saveDevice({ agent: 'agent-a', device: 'cam-1', driver: 'visca', kind: 'camera', track: { status: 'failed', since: 900, reported: 'failed', lastHealthAt: null, pending: null, detail: 'no reply' } });
-    s.saveDevice({ agent: 'agent-a', device: 'cam-gone', track: { status: 'ok', since: 1, reported: 'ok', lastHealthAt: null, pending: null } });
+    s.saveDevice({
+      agent: 'agent-a',
+      device: 'cam-1',
+      driver: 'visca',
+      kind: 'camera',
+      track: { status: 'failed', since: 900, reported: 'failed', lastHealthAt: null, pending: null, detail: 'no reply' },
+    });
+    s.saveDevice({
+      agent: 'agent-a',
+      device: 'cam-gone',
+      track: { status: 'ok', since: 1, reported: 'ok', lastHealthAt: null, pending: null },
+    });
     s.deleteDevice('agent-a', 'cam-gone');
     s.saveSlotActive('studio-a/cam', { agent: 'agent-a', device: 'cam-1' }, 1_000);
     s.saveSlotActive('studio-a/mic', null, 1_001);
-    for (let i = 0; i < 250; i += 1) s.appendEvent({ type: 'onair.changed', ts: 2_000 + i, by: 'eve', data: { onAir: i % 2 === 0, manualOnAir: i % 2 === 0, slots: [] } });
-    s.appendEvent({ type: 'device.state', ts: 3_000, agent: 'agent-a', device: 'cam-1', reason: 'no reply', data: { from: 'ok', to: 'failed' } } as never);
+    for (let i = 0; i < 250; i += 1)
+      s.appendEvent({ type: 'onair.changed', ts: 2_000 + i, by: 'eve', data: { onAir: i % 2 === 0, manualOnAir: i % 2 === 0, slots: [] } });
+    s.appendEvent({
+      type: 'device.state',
+      ts: 3_000,
+      agent: 'agent-a',
+      device: 'cam-1',
+      reason: 'no reply',
+      data: { from: 'ok', to: 'failed' },
+    } as never);
     s.catalog.saveSlot({ id: 'studio-a/cam', primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} } as never, 1_000);
     s.catalog.nextConfigVersion('agent-a', 1_000);
     s.catalog.nextConfigVersion('agent-a', 1_001);
@@ -87,8 +111,21 @@ describe.each(backends)('the store on $name', (backend) => {
     // What a reopen (a takeover) read is not written back: nothing waits to be sent.
     expect(r.backlog().writes).toBe(0);
     expect(r.loadAgents()).toEqual([{ id: 'agent-a', online: true, session: 7, lastSeenAt: 1_000, heartbeatDeadlineMs: 3_000 }]);
-    expect(r.loadDevices()).toEqual([{ agent: 'agent-a', device: 'cam-1', driver: 'visca', kind: 'camera', track: { status: 'failed', since: 900, reported: 'failed', lastHealthAt: null, pending: null, detail: 'no reply' } }]);
-    expect(r.loadSlotAssignments()).toEqual(new Map([['studio-a/cam', { agent: 'agent-a', device: 'cam-1' }], ['studio-a/mic', null]]));
+    expect(r.loadDevices()).toEqual([
+      {
+        agent: 'agent-a',
+        device: 'cam-1',
+        driver: 'visca',
+        kind: 'camera',
+        track: { status: 'failed', since: 900, reported: 'failed', lastHealthAt: null, pending: null, detail: 'no reply' },
+      },
+    ]);
+    expect(r.loadSlotAssignments()).toEqual(
+      new Map([
+        ['studio-a/cam', { agent: 'agent-a', device: 'cam-1' }],
+        ['studio-a/mic', null],
+      ]),
+    );
     expect(await r.history.events({ limit: 10_000 })).toEqual(before.events);
     expect(r.eventCount()).toBe(before.count);
     expect((await r.history.events({ limit: 5, type: 'onair.changed' })).map((e) => e.ts)).toEqual([2_245, 2_246, 2_247, 2_248, 2_249]);
@@ -99,7 +136,9 @@ describe.each(backends)('the store on $name', (backend) => {
     const login = await r.identities(systemClock).login('agent/agent-a', secret);
     expect(login.ok).toBe(true);
     // Numbering goes on where it stopped: no event number is used twice.
-    expect(r.appendEvent({ type: 'onair.changed', ts: 9_000, data: { onAir: true, manualOnAir: true, slots: [] } }).seq).toBe(before.count + 1);
+    expect(r.appendEvent({ type: 'onair.changed', ts: 9_000, data: { onAir: true, manualOnAir: true, slots: [] } }).seq).toBe(
+      before.count + 1,
+    );
     await again.close();
   }, 30_000);
 });
@@ -108,7 +147,13 @@ describe.skipIf(!hasPostgres())('the store on PostgreSQL: fencing, a database th
   const open = async (url: string, replay?: Change[]) => {
     const leadership = await Leadership.acquire({ url, name: 'test', clock: systemClock, log: silentLogger() });
     const fenced: string[] = [];
-    const opened = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: (r) => fenced.push(r), connection: { url }, ...(replay ? { replay } : {}) });
+    const opened = await openPostgresStore({
+      client: leadership.client,
+      term: leadership.term,
+      onFenced: (r) => fenced.push(r),
+      connection: { url },
+      ...(replay ? { replay } : {}),
+    });
     return { ...opened, leadership, fenced };
   };
   const count = async (url: string, sql: string): Promise<number> => {
@@ -171,7 +216,7 @@ describe.skipIf(!hasPostgres())('the store on PostgreSQL: fencing, a database th
     await b.leadership.release();
   }, 60_000);
 
-  it('a takeover reads the state in one round trip on the leader\'s session (schema, every state table, the last on-air change, LISTEN)', async () => {
+  it("a takeover reads the state in one round trip on the leader's session (schema, every state table, the last on-air change, LISTEN)", async () => {
     const url = await server!.database();
     const a = await open(url);
     a.store.appendEvent(onAir(1));
@@ -184,29 +229,53 @@ describe.skipIf(!hasPostgres())('the store on PostgreSQL: fencing, a database th
     const leadership = await Leadership.acquire({ url, name: 'test', clock: systemClock, log: silentLogger() });
     const sent: string[] = [];
     const query = leadership.client.query.bind(leadership.client) as (...args: unknown[]) => unknown;
-    (leadership.client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => (sent.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text).slice(0, 60)), query(...args));
+    (leadership.client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => (
+      sent.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text).slice(0, 60)),
+      query(...args)
+    );
     const b = await openPostgresStore({ client: leadership.client, term: leadership.term, onFenced: () => undefined, connection: { url } });
-    expect(sent, 'round trips on the leader\'s session while opening').toHaveLength(1);
+    expect(sent, "round trips on the leader's session while opening").toHaveLength(1);
     expect(b.store.loadSlotAssignments().get('studio-a/cam')).toEqual({ agent: 'agent-a', device: 'cam-2' });
     expect((await b.store.identities(systemClock).login('eve', 'a long password 1')).ok).toBe(true);
     expect(await b.store.history.lastOnAir(), 'read in the same snapshot').toBe(true);
     // The LISTEN went out in that round trip: an administrator's identity change reaches the working copy.
-    await exec(url, "CREATE TEMP TABLE t AS SELECT * FROM identities WHERE name = 'eve'; UPDATE t SET name = 'frank'; INSERT INTO identities SELECT * FROM t; NOTIFY onair_identities");
-    await waitUntil(() => b.store.identities(systemClock).list().some((i) => i.name === 'frank'), 10_000, 'the identities read again');
+    await exec(
+      url,
+      "CREATE TEMP TABLE t AS SELECT * FROM identities WHERE name = 'eve'; UPDATE t SET name = 'frank'; INSERT INTO identities SELECT * FROM t; NOTIFY onair_identities",
+    );
+    await waitUntil(
+      () =>
+        b.store
+          .identities(systemClock)
+          .list()
+          .some((i) => i.name === 'frank'),
+      10_000,
+      'the identities read again',
+    );
     await b.store.close();
     await leadership.release();
   }, 30_000);
 
-  it('a standby queued for the lock gets it the moment the leader\'s session ends, not at its next poll', async () => {
+  it("a standby queued for the lock gets it the moment the leader's session ends, not at its next poll", async () => {
     const url = await server!.database();
     const leader = await Leadership.acquire({ url, name: 'a', clock: systemClock, log: silentLogger() });
     let waited = 0;
     // A poll of a minute: only a wait on the server can make this standby lead within the test's time.
-    const standby = Leadership.acquire({ url, name: 'b', clock: systemClock, log: silentLogger(), timing: { pollMs: 60_000 }, onWaiting: () => (waited += 1) });
+    const standby = Leadership.acquire({
+      url,
+      name: 'b',
+      clock: systemClock,
+      log: silentLogger(),
+      timing: { pollMs: 60_000 },
+      onWaiting: () => (waited += 1),
+    });
     await waitUntil(() => waited > 0, 10_000, 'the standby to find the lock held');
     const endedAt = performance.now();
     await leader.client.end(); // as a kill -9 does: the session ends without unlocking
-    const b = await Promise.race([standby, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the standby did not get the lock within 15 s')), 15_000))]);
+    const b = await Promise.race([
+      standby,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the standby did not get the lock within 15 s')), 15_000)),
+    ]);
     expect(b.term).toBe(leader.term + 1);
     expect(performance.now() - endedAt).toBeLessThan(15_000);
     await b.release();
@@ -222,7 +291,9 @@ describe.skipIf(!hasPostgres())('the store on PostgreSQL: fencing, a database th
     await a.leadership.release();
     await exec(url, 'ALTER TABLE identities DROP COLUMN kdf'); // as an OnAir before migration 4 left it
     const b = await open(url);
-    expect(await count(url, "SELECT COUNT(*) AS n FROM information_schema.columns WHERE table_name = 'identities' AND column_name = 'kdf'")).toBe(1);
+    expect(
+      await count(url, "SELECT COUNT(*) AS n FROM information_schema.columns WHERE table_name = 'identities' AND column_name = 'kdf'"),
+    ).toBe(1);
     const login = await b.store.identities(systemClock).login('eve', 'a long password 1');
     expect(login.ok, 'the row read back with the default cost of its time').toBe(true);
     await b.store.close();

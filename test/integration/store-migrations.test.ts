@@ -36,7 +36,10 @@ describe('the database schema and its migrations', () => {
     legacyDatabase(path.join(dir, 'onair.sqlite'));
     const corrupt: string[] = [];
     const migrated: string[][] = [];
-    const store = new Store(dir, { onCorrupt: (table, key, reason) => corrupt.push(`${table}#${key}: ${reason}`), onMigrated: (r) => migrated.push(r.applied) });
+    const store = new Store(dir, {
+      onCorrupt: (table, key, reason) => corrupt.push(`${table}#${key}: ${reason}`),
+      onMigrated: (r) => migrated.push(r.applied),
+    });
     try {
       expect(migrated).toEqual([MIGRATIONS.map((m) => `${m.version}: ${m.description}`)]);
       const events = await store.history.events({ limit: 100 });
@@ -56,7 +59,9 @@ describe('the database schema and its migrations', () => {
     }
     const db = new Database(path.join(dir, 'onair.sqlite'), { readonly: true });
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'events_type'").get()).toEqual({ name: 'events_type' });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'events_type'").get()).toEqual({
+      name: 'events_type',
+    });
     db.close();
     // Opened again: nothing left to migrate.
     const again: unknown[] = [];
@@ -70,7 +75,9 @@ describe('the database schema and its migrations', () => {
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => new Store(dir)).toThrow(`the database's schema is version ${SCHEMA_VERSION + 1}, newer than this controller knows (${SCHEMA_VERSION})`);
+    expect(() => new Store(dir)).toThrow(
+      `the database's schema is version ${SCHEMA_VERSION + 1}, newer than this controller knows (${SCHEMA_VERSION})`,
+    );
     const after = new Database(file, { readonly: true });
     expect(after.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
     after.close();
@@ -79,7 +86,14 @@ describe('the database schema and its migrations', () => {
   it('a migration that fails leaves the database at the last version that completed', () => {
     const dir = cleanup.tempDir();
     const db = new Database(path.join(dir, 'onair.sqlite'));
-    const failing = [MIGRATIONS[0]!, { version: 2, description: 'breaks half-way', up: (d: Database.Database) => (d.exec('CREATE TABLE half (x)'), d.exec('SELECT nonsense FROM nowhere')) }];
+    const failing = [
+      MIGRATIONS[0]!,
+      {
+        version: 2,
+        description: 'breaks half-way',
+        up: (d: Database.Database) => (d.exec('CREATE TABLE half (x)'), d.exec('SELECT nonsense FROM nowhere')),
+      },
+    ];
     expect(() => migrate(db, undefined, failing)).toThrow(/no such table: nowhere/);
     expect(schemaVersion(db)).toBe(1);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();

@@ -33,7 +33,16 @@ async function streamingShow(id: string) {
   const live = controller.status().slots.find((s) => s.slot === SLOT)!.active!.device;
   const [liveSim, otherSim] = live === 'encoder-1' ? [encoders[0]!, encoders[1]!] : [encoders[1]!, encoders[0]!];
   const startsAt = Date.now() + 300;
-  await ask('show.add', { id, studio: 'studio-a', startsAt, endsAt: startsAt + 8_000, slots: [SLOT], stream: SLOT, startStream: true, preShowMinutes: 2 / 60 });
+  await ask('show.add', {
+    id,
+    studio: 'studio-a',
+    startsAt,
+    endsAt: startsAt + 8_000,
+    slots: [SLOT],
+    stream: SLOT,
+    startStream: true,
+    preShowMinutes: 2 / 60,
+  });
   await waitUntil(() => liveSim.state.stream.since !== undefined, 5_000, `${live} streaming at air time`);
   return { live, liveSim, otherSim, startsAt };
 }
@@ -71,13 +80,24 @@ afterAll(async () => {
 describe('a show with a stream slot', () => {
   it('refuses --start-stream without a stream slot, and a stream slot that does not exist', async () => {
     const show = { id: 'x', studio: 'studio-a', startsAt: Date.now() + 60_000, endsAt: Date.now() + 120_000, slots: [SLOT] };
-    await expect(ask('show.add', { ...show, startStream: true })).rejects.toThrow("--start-stream needs the show's stream slot (--stream studio/slot)");
+    await expect(ask('show.add', { ...show, startStream: true })).rejects.toThrow(
+      "--start-stream needs the show's stream slot (--stream studio/slot)",
+    );
     await expect(ask('show.add', { ...show, stream: 'studio-a/nope' })).rejects.toThrow('no slot studio-a/nope');
   });
 
   it('starts the stream at air time, fails over to the backup encoder when the ingest stays lost, and stops it at the end', async () => {
     const startsAt = Date.now() + 2_500;
-    const added = await ask('show.add', { id: 'live', studio: 'studio-a', startsAt, endsAt: startsAt + 8_000, slots: [SLOT], stream: SLOT, startStream: true, preShowMinutes: 2 / 60 });
+    const added = await ask('show.add', {
+      id: 'live',
+      studio: 'studio-a',
+      startsAt,
+      endsAt: startsAt + 8_000,
+      slots: [SLOT],
+      stream: SLOT,
+      startStream: true,
+      preShowMinutes: 2 / 60,
+    });
     expect(added).toMatchObject({ stream: SLOT, startStream: true, slots: [SLOT] });
     await waitUntil(() => eventsOf('preshow.checklist').length === 1, 5_000, 'pre-show checklist');
     expect((await ask('preshow', { show: 'live' })).go).toBe(true); // connected, rendering, not already streaming
@@ -90,7 +110,11 @@ describe('a show with a stream slot', () => {
     // A short reconnect (under the profile's 2 s) degrades; a long one fails over.
     const lostAt = Date.now();
     encoders[0]!.setFault('stream-reconnecting');
-    await waitUntil(() => controller.status().devices.find((d) => d.device === 'encoder-1')?.status === 'degraded', 2_000, 'degraded at once');
+    await waitUntil(
+      () => controller.status().devices.find((d) => d.device === 'encoder-1')?.status === 'degraded',
+      2_000,
+      'degraded at once',
+    );
     await waitUntil(() => streaming(1), 6_000, 'encoder-2 live');
     const outageMs = encoders[1]!.state.stream.since! - lostAt;
     expect(outageMs).toBeGreaterThan(2_000);
@@ -99,7 +123,14 @@ describe('a show with a stream slot', () => {
     const succeeded = eventsOf('failover.succeeded').at(-1)!;
     expect(succeeded).toMatchObject({ slot: SLOT, data: { from: 'agent-a/encoder-1', to: 'agent-b/encoder-2' } });
     // The primary was told to stop only after the backup confirmed it streams.
-    await waitUntil(() => controller.events({}).some((e) => e.type === 'command.result' && e.device === 'encoder-1' && e.seq > succeeded.seq && e.data.status === 'succeeded'), 3_000, 'encoder-1 stop-stream confirmed after the failover');
+    await waitUntil(
+      () =>
+        controller
+          .events({})
+          .some((e) => e.type === 'command.result' && e.device === 'encoder-1' && e.seq > succeeded.seq && e.data.status === 'succeeded'),
+      3_000,
+      'encoder-1 stop-stream confirmed after the failover',
+    );
 
     await waitUntil(() => eventsOf('show.ended').length === 1, 10_000, 'show ended');
     await waitUntil(() => !streaming(1), 3_000, 'the stream stopped at the end');
@@ -123,8 +154,17 @@ describe('a show with a stream slot', () => {
     const from = `agent-${live === 'encoder-1' ? 'a' : 'b'}/${live}`;
     const failovers = eventsOf('failover.succeeded').length;
     await waitUntil(() => otherSim.state.stream.since !== undefined, 4_000, 'the backup encoder streams');
-    await waitUntil(() => eventsOf('failover.succeeded').slice(failovers).some((e) => e.data.from === from), 3_000, 'the failover from the encoder whose stream stopped');
-    expect(eventsOf('device.state').some((e) => e.device === live && e.data.to === 'failed' && /stopped by itself/.test(e.reason ?? ''))).toBe(true);
+    await waitUntil(
+      () =>
+        eventsOf('failover.succeeded')
+          .slice(failovers)
+          .some((e) => e.data.from === from),
+      3_000,
+      'the failover from the encoder whose stream stopped',
+    );
+    expect(
+      eventsOf('device.state').some((e) => e.device === live && e.data.to === 'failed' && /stopped by itself/.test(e.reason ?? '')),
+    ).toBe(true);
     await waitUntil(() => eventsOf('show.ended').length === 2, 10_000, 'show ended');
     const report = await ask('report', { since: startsAt - 5_000, until: Date.now() });
     const figures = report.shows.find((s) => s.show === 'late')!.stream!;
@@ -135,11 +175,17 @@ describe('a show with a stream slot', () => {
   it('fails over when the live encoder drops frames past the profile’s limit; a few dropped frames only degrade it', async () => {
     const { live, liveSim, otherSim } = await streamingShow('heavy');
     liveSim.setFault('skipped-frames'); // 5 %: degraded, still live
-    await waitUntil(() => controller.status().devices.find((d) => d.device === live)?.status === 'degraded', 3_000, 'degraded by dropped frames');
+    await waitUntil(
+      () => controller.status().devices.find((d) => d.device === live)?.status === 'degraded',
+      3_000,
+      'degraded by dropped frames',
+    );
     expect(otherSim.state.stream.since).toBeUndefined();
     liveSim.setFault('skipped-frames-heavy'); // 25 %
     await waitUntil(() => otherSim.state.stream.since !== undefined, 4_000, 'the backup encoder streams');
-    expect(eventsOf('device.state').some((e) => e.device === live && e.data.to === 'failed' && /frames dropped/.test(e.reason ?? ''))).toBe(true);
+    expect(eventsOf('device.state').some((e) => e.device === live && e.data.to === 'failed' && /frames dropped/.test(e.reason ?? ''))).toBe(
+      true,
+    );
     liveSim.setFault('none');
     await waitUntil(() => eventsOf('show.ended').length === 3, 10_000, 'show ended');
   });

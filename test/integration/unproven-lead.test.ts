@@ -40,7 +40,12 @@ async function retainedSlot(url: string): Promise<{ state: string; active: strin
     let seen: { state: string; active: string | null; term?: number | undefined } | undefined;
     client.on('message', (_t, p) => {
       const d = codecs.slot.decode(p);
-      if (d.ok) seen = { state: d.value.state, active: d.value.active ? `${d.value.active.agent}/${d.value.active.device}` : null, term: d.value.term };
+      if (d.ok)
+        seen = {
+          state: d.value.state,
+          active: d.value.active ? `${d.value.active.agent}/${d.value.active.device}` : null,
+          term: d.value.term,
+        };
     });
     await client.subscribeAsync(topic.slot(SLOT), { qos: 1 });
     await new Promise((r) => setTimeout(r, 200)); // the retained message comes with the subscription's answer
@@ -53,15 +58,30 @@ async function retainedSlot(url: string): Promise<{ state: string; active: strin
 describe('a lead not proven for a moment', () => {
   it('a slot state dropped while the lead was not proven goes out once it is: the retained state never stays failing_over after a failover succeeded', async () => {
     const lead = new DrivenLead();
-    const controller = await startController({ dataDir: t.tempDir(), config: { onAir: true, detection: { restartGraceMs: 1_000, recoverAfterMs: 500 } }, leader: lead });
+    const controller = await startController({
+      dataDir: t.tempDir(),
+      config: { onAir: true, detection: { restartGraceMs: 1_000, recoverAfterMs: 500 } },
+      leader: lead,
+    });
     t.defer(() => controller.stop());
     const url = controller.brokerUrl;
     for (const agent of ['agent-a', 'agent-b']) {
       const a = await startAgent(url, agent, []);
       t.defer(() => a.stop());
     }
-    await registerGear(url, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
-    await waitUntil(() => controller.status().slots.find((s) => s.slot === SLOT && s.state === 'ok' && s.members.every((m) => m.status === 'ok')), 10_000, 'the slot ok with both cameras ok');
+    await registerGear(
+      url,
+      [
+        { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+        { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+      ],
+      [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }],
+    );
+    await waitUntil(
+      () => controller.status().slots.find((s) => s.slot === SLOT && s.state === 'ok' && s.members.every((m) => m.status === 'ok')),
+      10_000,
+      'the slot ok with both cameras ok',
+    );
 
     // The lead stops being proven the moment the activate goes out: the backup's confirmation lands while it is not.
     const watch = await rawClient(url);
@@ -73,7 +93,11 @@ describe('a lead not proven for a moment', () => {
     });
     await watch.subscribeAsync(topic.command('agent-b'), { qos: 1 });
     await simulate(url, 'agent-a', 'cam-1', { mode: 'dead' });
-    await waitUntil(() => controller.status().slots.find((s) => s.slot === SLOT && s.state === 'ok' && s.active?.agent === 'agent-b'), 10_000, 'the controller to know the backup live');
+    await waitUntil(
+      () => controller.status().slots.find((s) => s.slot === SLOT && s.state === 'ok' && s.active?.agent === 'agent-b'),
+      10_000,
+      'the controller to know the backup live',
+    );
     expect(lead.proven).toBe(false);
     expect(controller.counters.fencedPublishes).toBeGreaterThan(0);
     // Not proven: the retained state is still the last one sent (failing over), nothing newer went out.

@@ -40,7 +40,12 @@ export async function startCluster(nodeCount: number): Promise<TestCluster> {
   const nodes: ClusterNode[] = [];
   for (let i = 1; i <= nodeCount; i += 1) {
     const port = await freePort();
-    const node = new ManagedProcess({ name: `mq${i}`, command: process.execPath, args: [script, String(port), String(redisPort), `mq${i}`], logFile: path.join(dir, `mq${i}.log`) });
+    const node = new ManagedProcess({
+      name: `mq${i}`,
+      command: process.execPath,
+      args: [script, String(port), String(redisPort), `mq${i}`],
+      logFile: path.join(dir, `mq${i}.log`),
+    });
     node.start();
     await waitForPort(port, 10_000);
     nodes.push(Object.assign(node, { url: `mqtt://127.0.0.1:${port}`, port }));

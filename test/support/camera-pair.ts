@@ -21,7 +21,14 @@ export async function startCameraPair(people: Array<{ name: string; role: Role; 
   const controller = await startController({ dataDir: path.join(dir, 'data'), config: { http: { port: 0, host: '127.0.0.1' } } });
   for (const p of people) await controller.identities.addUser(p.name, p.role, p.password);
   const agents: Agent[] = [await startAgent(controller.brokerUrl, 'agent-a', []), await startAgent(controller.brokerUrl, 'agent-b', [])];
-  await registerGear(controller.brokerUrl, [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: PAIR_SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+  await registerGear(
+    controller.brokerUrl,
+    [
+      { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+      { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+    ],
+    [{ id: PAIR_SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }],
+  );
   await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 10_000, 'both cameras ok');
   return {
     controller,

@@ -30,7 +30,8 @@ export interface Logins {
 
 export function logins(port: () => number): Logins {
   const credentials: Record<string, string> = {};
-  const url = (user?: string, password?: string) => `mqtt://${user ? `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@` : ''}127.0.0.1:${port()}`;
+  const url = (user?: string, password?: string) =>
+    `mqtt://${user ? `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@` : ''}127.0.0.1:${port()}`;
   return { url, credentials, asUser: (name) => url(name, PASSWORDS[name]), asAgent: (id) => url(`agent/${id}`, credentials[id]) };
 }
 
@@ -43,7 +44,12 @@ export const ask = (broker: string, op: 'failover' | 'status', params: Record<st
 /** The error a refused login gets (mqtt.js reports the CONNACK return code), without retrying. */
 export const loginRefusal = (broker: string) =>
   new Promise<string>((resolve) => {
-    const client = connectMqtt({ url: broker, clientId: testClientId(broker, 'refused'), log: silentLogger(), reconnect: { initialMs: 60_000, maxMs: 60_000 } });
+    const client = connectMqtt({
+      url: broker,
+      clientId: testClientId(broker, 'refused'),
+      log: silentLogger(),
+      reconnect: { initialMs: 60_000, maxMs: 60_000 },
+    });
     client.once('error', (err) => {
       void endMqtt(client, true);
       resolve(err.message);
@@ -53,8 +59,19 @@ export const loginRefusal = (broker: string) =>
 /** agent-a (cam-1, the primary) and agent-b (cam-2, its backup) logged in, both cameras ok, on air. */
 export async function forgeryFleet(controller: Controller, l: Logins): Promise<Agent[]> {
   const agents = [await startAgent(l.asAgent('agent-a'), 'agent-a', []), await startAgent(l.asAgent('agent-b'), 'agent-b', [])];
-  await registerGear(l.asUser('eve'), [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] }, { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] }], [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
-  await waitUntil(() => controller.status().devices.filter((d) => d.status === 'ok').length === 2, 15_000, 'both cameras ok, over logged-in agents');
+  await registerGear(
+    l.asUser('eve'),
+    [
+      { agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' }] },
+      { agent: 'agent-b', devices: [{ id: 'cam-2', kind: 'camera' }] },
+    ],
+    [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }],
+  );
+  await waitUntil(
+    () => controller.status().devices.filter((d) => d.status === 'ok').length === 2,
+    15_000,
+    'both cameras ok, over logged-in agents',
+  );
   controller.setOnAir(true, 'test', 'on air for the forgeries');
   return agents;
 }

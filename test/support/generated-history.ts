@@ -39,7 +39,14 @@ export function history(seed: number): ControllerEvent[] {
         const to = pick(STATUSES.filter((s) => s !== status));
         // Failures whose first failed probe reaches back (over midnight too).
         const reachBack = (to === 'failed' || to === 'offline') && rnd() < 0.6 ? { failingSince: at - Math.floor(rnd() * 3 * H) } : {};
-        last = { type: 'device.state', ts: at, agent: 'agent-a', device, reason: `${device} ${to}`, data: { from: status, to, ...reachBack } } as Omit<ControllerEvent, 'seq'>;
+        last = {
+          type: 'device.state',
+          ts: at,
+          agent: 'agent-a',
+          device,
+          reason: `${device} ${to}`,
+          data: { from: status, to, ...reachBack },
+        } as Omit<ControllerEvent, 'seq'>;
         raw.push(last);
         status = to;
       }
@@ -53,14 +60,26 @@ export function history(seed: number): ControllerEvent[] {
   raw.push(
     { type: 'slot.state', ts: D0 + 1 * DAY, slot: 'studio-a/cam', data: { from: 'none', to: 'ok', active: member } },
     { type: 'show.started', ts: D0 + DAY + 22 * H, data: show },
-    { type: 'device.state', ts: f, agent: 'agent-a', device: 'cam-1', reason: 'no reply', data: { from: 'ok', to: 'failed', failingSince: f - 5_000 } },
+    {
+      type: 'device.state',
+      ts: f,
+      agent: 'agent-a',
+      device: 'cam-1',
+      reason: 'no reply',
+      data: { from: 'ok', to: 'failed', failingSince: f - 5_000 },
+    },
     { type: 'slot.state', ts: f + 10, slot: 'studio-a/cam', data: { from: 'ok', to: 'failing_over', active: member } },
     { type: 'failover.started', ts: f + 20, slot: 'studio-a/cam', by: 'controller', data: { from: member, candidates: ['agent-a/cam-2'] } },
-    { type: 'failover.succeeded', ts: f + 300, slot: 'studio-a/cam', by: 'controller', data: { from: member, to: 'agent-a/cam-2', durationMs: 280, attempts: ['agent-a/cam-2'] } },
+    {
+      type: 'failover.succeeded',
+      ts: f + 300,
+      slot: 'studio-a/cam',
+      by: 'controller',
+      data: { from: member, to: 'agent-a/cam-2', durationMs: 280, attempts: ['agent-a/cam-2'] },
+    },
     { type: 'slot.state', ts: f + 301, slot: 'studio-a/cam', data: { from: 'failing_over', to: 'ok', active: 'agent-a/cam-2' } },
     { type: 'show.ended', ts: D0 + 2 * DAY + 2 * H, data: { show: 'night', studio: 'studio-a', onAirMs: 4 * H } },
   );
   // Log order is time order (seq as the controller numbers them).
   return raw.sort((a, b) => a.ts - b.ts).map((e, i) => ({ ...e, seq: i + 1 }) as ControllerEvent);
 }
-

@@ -56,7 +56,11 @@ export function pairOnPostgres(): PairOnPostgres {
     },
     defer: (work) => void undo.push(work),
     async seat(name, settings, brokerUrl = fixture.broker.url) {
-      const proc = await controllerProcess(path.join(fixture.dir, name), { name, broker: { embedded: false, url: brokerUrl }, ...settings });
+      const proc = await controllerProcess(path.join(fixture.dir, name), {
+        name,
+        broker: { embedded: false, url: brokerUrl },
+        ...settings,
+      });
       fixture.defer(() => proc.stop());
       return proc;
     },

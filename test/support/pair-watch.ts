@@ -15,7 +15,8 @@ export class PairWatch {
   readonly leaders: Array<{ at: number; term: number; name: string }> = [];
   readonly commands: Array<{ at: number; agent: string; command: Command }> = [];
   readonly results: Array<{ id: string; status: string; error?: string }> = [];
-  readonly slotStates: Array<{ at: number; term: number | undefined; slot: string; state: string; onAir: boolean; active: string | null }> = [];
+  readonly slotStates: Array<{ at: number; term: number | undefined; slot: string; state: string; onAir: boolean; active: string | null }> =
+    [];
   /** Every controller/state seen, retained ones included. */
   readonly states: Array<{ at: number; online: boolean; onAir: boolean | undefined; term: number | undefined }> = [];
 
@@ -40,7 +41,15 @@ export class PairWatch {
       if (d.value.online && d.value.leader) this.leaders.push({ at, term: d.value.leader.term, name: d.value.leader.name });
     } else if (t.startsWith(topic.slot(''))) {
       const d = codecs.slot.decode(p);
-      if (d.ok) this.slotStates.push({ at, term: d.value.term, slot: d.value.slot, state: d.value.state, onAir: d.value.onAir, active: d.value.active ? `${d.value.active.agent}/${d.value.active.device}` : null });
+      if (d.ok)
+        this.slotStates.push({
+          at,
+          term: d.value.term,
+          slot: d.value.slot,
+          state: d.value.state,
+          onAir: d.value.onAir,
+          active: d.value.active ? `${d.value.active.agent}/${d.value.active.device}` : null,
+        });
     } else if (t.endsWith('/commands')) {
       const d = codecs.command.decode(p);
       if (d.ok) this.commands.push({ at, agent: t.split('/')[3] ?? '', command: d.value });

@@ -20,7 +20,9 @@ const DEBIAN_ROOT = '/usr/lib/postgresql';
 /** The newest installed server's bin directory (Debian keeps each major version apart). */
 export function postgresBin(): string | undefined {
   if (!existsSync(DEBIAN_ROOT)) return undefined;
-  const versions = readdirSync(DEBIAN_ROOT).filter((v) => existsSync(path.join(DEBIAN_ROOT, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(DEBIAN_ROOT)
+    .filter((v) => existsSync(path.join(DEBIAN_ROOT, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(DEBIAN_ROOT, versions[0], 'bin') : undefined;
 }
 
@@ -54,9 +56,12 @@ export async function startPostgres(): Promise<TestPostgres> {
   const port = await freePort();
   const asRoot = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]): void => {
-    const full = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] as const : [path.join(bin, cmd), args] as const;
+    const full = asRoot
+      ? (['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] as const)
+      : ([path.join(bin, cmd), args] as const);
     const r = spawnSync(full[0], full[1], { encoding: 'utf8', timeout: 30_000 });
-    if (r.status !== 0) throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || String(r.error)).slice(0, 2000)}`);
+    if (r.status !== 0)
+      throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout || String(r.error)).slice(0, 2000)}`);
   };
   const adminPassword = randomBytes(18).toString('base64url');
   const onairPassword = `${randomBytes(12).toString('base64url')}:@/%`; // characters a URL must encode
@@ -116,7 +121,15 @@ export async function hasSession(url: string, name: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return Number((await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1', [`onair-controller ${name}`])).rows[0]!.n) > 0;
+    return (
+      Number(
+        (
+          await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = $1', [
+            `onair-controller ${name}`,
+          ])
+        ).rows[0]!.n,
+      ) > 0
+    );
   } finally {
     await client.end();
   }

@@ -98,19 +98,35 @@ export async function controllerProcess(dir: string, config: Record<string, unkn
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const file = path.join(dir, 'controller.yaml');
-  const broker: Record<string, unknown> = { embedded: true, port, host: '127.0.0.1', ...(config.broker as Record<string, unknown> | undefined) };
+  const broker: Record<string, unknown> = {
+    embedded: true,
+    port,
+    host: '127.0.0.1',
+    ...(config.broker as Record<string, unknown> | undefined),
+  };
   // With its embedded broker it takes logins only: the test rig's, enrolled before it starts, and its agents'.
   if (broker.embedded) broker.allowAnonymous ??= false;
   const dataDir = path.join(dir, String(config.dataDir ?? 'data'));
   writeFileSync(file, stringify({ dataDir: 'data', http: { port: 0, host: '127.0.0.1' }, ...config, broker }));
-  const proc = new ManagedProcess({ name: 'controller', command: process.execPath, args: [onairBin(), 'controller', '--config', file], logFile: path.join(dir, 'controller.log') });
+  const proc = new ManagedProcess({
+    name: 'controller',
+    command: process.execPath,
+    args: [onairBin(), 'controller', '--config', file],
+    logFile: path.join(dir, 'controller.log'),
+  });
   if (!broker.embedded) return Object.assign(proc, { url: String(broker.url), port });
   await inStore(dataDir, (ids) => ids.enrollController('test-rig', TEST_RIG_SECRET));
   return Object.assign(proc, { url: rigUrl(`mqtt://127.0.0.1:${port}`, (id) => inStore(dataDir, (ids) => ids.enrollAgent(id))), port });
 }
 
 /** `onair agent` from a config that names only its broker: its gear comes from the controller. */
-export async function agentProcess(dir: string, agentId: string, brokerUrl: string, extra: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<ManagedProcess> {
+export async function agentProcess(
+  dir: string,
+  agentId: string,
+  brokerUrl: string,
+  extra: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+): Promise<ManagedProcess> {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${agentId}.yaml`);
   // On a test rig's URL the agent is enrolled and reads its credential from a 0600 file, as in production.
@@ -119,7 +135,13 @@ export async function agentProcess(dir: string, agentId: string, brokerUrl: stri
   if (login.password) writeFileSync(passwordFile, `${login.password}\n`, { mode: 0o600 });
   const broker = { url: login.url, ...(login.username ? { username: login.username, passwordFile } : {}) };
   writeFileSync(file, stringify({ agentId, broker, heartbeatIntervalMs: 250, stateDir: `${agentId}-state`, ...extra }));
-  return new ManagedProcess({ name: agentId, command: process.execPath, args: [onairBin(), 'agent', '--config', file], logFile: path.join(dir, `${agentId}.log`), env });
+  return new ManagedProcess({
+    name: agentId,
+    command: process.execPath,
+    args: [onairBin(), 'agent', '--config', file],
+    logFile: path.join(dir, `${agentId}.log`),
+    env,
+  });
 }
 
 export const hasMosquitto = (): boolean => spawnSync('mosquitto', ['-h'], { stdio: 'ignore' }).error === undefined;
@@ -139,7 +161,10 @@ export interface MosquittoProcess extends ManagedProcess {
  * after reading its config (mosquitto.conf(5) "user"): its data dir is given to that user, and the
  * dirs above it (ours, 0700 from mkdtemp) are opened for traversal only.
  */
-export async function mosquittoProcess(dir: string, options: { includeDir?: string; ownUser?: boolean; port?: number; listenerIncluded?: boolean } = {}): Promise<MosquittoProcess> {
+export async function mosquittoProcess(
+  dir: string,
+  options: { includeDir?: string; ownUser?: boolean; port?: number; listenerIncluded?: boolean } = {},
+): Promise<MosquittoProcess> {
   if (!hasMosquitto()) throw new Error('mosquitto is not installed (apt-get install -y mosquitto; .ci/run does)');
   mkdirSync(dir, { recursive: true });
   const port = options.port ?? (await freePort());
@@ -147,9 +172,11 @@ export async function mosquittoProcess(dir: string, options: { includeDir?: stri
   const asRoot = process.getuid?.() === 0;
   if (options.ownUser) {
     const user = systemUser(MOSQUITTO_USER);
-    if (!asRoot || !user) throw new Error('running Mosquitto as its own user needs root and the mosquitto user (Debian\'s package makes it)');
+    if (!asRoot || !user)
+      throw new Error("running Mosquitto as its own user needs root and the mosquitto user (Debian's package makes it)");
     chownSync(dir, user.uid, user.gid);
-    for (let up = path.dirname(dir); up !== path.dirname(up) && up !== os.tmpdir(); up = path.dirname(up)) chmodSync(up, statSync(up).mode | 0o011);
+    for (let up = path.dirname(dir); up !== path.dirname(up) && up !== os.tmpdir(); up = path.dirname(up))
+      chmodSync(up, statSync(up).mode | 0o011);
   }
   writeFileSync(
     conf,
@@ -165,6 +192,11 @@ export async function mosquittoProcess(dir: string, options: { includeDir?: stri
       ...(asRoot ? [options.ownUser ? `user ${MOSQUITTO_USER}` : 'user root'] : []),
     ].join('\n') + '\n',
   );
-  const proc = new ManagedProcess({ name: 'mosquitto', command: 'mosquitto', args: ['-c', conf], logFile: path.join(dir, 'mosquitto.log') });
+  const proc = new ManagedProcess({
+    name: 'mosquitto',
+    command: 'mosquitto',
+    args: ['-c', conf],
+    logFile: path.join(dir, 'mosquitto.log'),
+  });
   return Object.assign(proc, { url: `mqtt://127.0.0.1:${port}`, port });
 }

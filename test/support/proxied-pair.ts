@@ -33,7 +33,11 @@ export interface ProxiedPairOptions {
  * Starts the pair in `dir`; `undo` is handed each thing to undo as it is started, to run before
  * whatever was handed earlier (so a start that fails halfway still ends what it started).
  */
-export async function startProxiedPair(dir: string, undo: (work: () => Promise<unknown>) => void, options: ProxiedPairOptions): Promise<ProxiedPair> {
+export async function startProxiedPair(
+  dir: string,
+  undo: (work: () => Promise<unknown>) => void,
+  options: ProxiedPairOptions,
+): Promise<ProxiedPair> {
   const server = await startPostgres();
   undo(() => server.close());
   const broker = await mosquittoProcess(path.join(dir, 'mosquitto'));

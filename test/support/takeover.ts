@@ -9,7 +9,12 @@ import { MqttClient, connect, type IClientOptions } from 'mqtt';
 /** A connection from a chosen local address (127.0.0.2 is loopback too on Linux): another source for the broker. */
 export function clientFrom(localAddress: string, port: number, options: IClientOptions): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const client = new MqttClient(() => net.createConnection({ host: '127.0.0.1', port, localAddress }), { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
+    const client = new MqttClient(() => net.createConnection({ host: '127.0.0.1', port, localAddress }), {
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      ...options,
+    });
     client.once('connect', () => resolve(client));
     client.once('error', (err) => (client.end(true), reject(err)));
     client.once('close', () => reject(new Error('closed before CONNACK')));
@@ -27,7 +32,13 @@ export interface Victim {
 export async function victim(url: string, id: string, o: { subscribe: string; will: { topic: string; payload: string } }): Promise<Victim> {
   // Listeners first: a resumed session's queued messages come right after the CONNACK, before a
   // connectAsync's continuation could attach them (a queued answer was missed 1 run in 3).
-  const client = connect(url, { clientId: id, clean: false, reconnectPeriod: 0, protocolVersion: 4, will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: false } });
+  const client = connect(url, {
+    clientId: id,
+    clean: false,
+    reconnectPeriod: 0,
+    protocolVersion: 4,
+    will: { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: 1, retain: false },
+  });
   const v: Victim = { id, client, closed: false, received: [] };
   client.on('message', (t, p) => v.received.push(`${t} ${p.toString()}`));
   await new Promise<void>((resolve, reject) => {
@@ -79,7 +90,9 @@ export type Owner = keyof typeof TAKEOVER_IDS;
 export function takeoverMatrix(): Array<{ taker: 'vic' | 'agent-b' | 'deck' | 'agent-b2'; owner: Owner; id: string }> {
   const self = { vic: 'user vic', 'agent-b': 'agent agent-b', deck: 'user deck' } as const;
   const rows = (['vic', 'agent-b', 'deck'] as const).flatMap((taker) =>
-    (Object.entries(TAKEOVER_IDS) as Array<[Owner, string]>).filter(([owner]) => owner !== self[taker]).map(([owner, id]) => ({ taker, owner, id })),
+    (Object.entries(TAKEOVER_IDS) as Array<[Owner, string]>)
+      .filter(([owner]) => owner !== self[taker])
+      .map(([owner, id]) => ({ taker, owner, id })),
   );
   return [...rows, { taker: 'agent-b2', owner: 'agent agent-b', id: TAKEOVER_IDS['agent agent-b'] }];
 }

@@ -12,7 +12,10 @@ export class TcpProxy {
   /** Bytes held during a cut, in the order they were sent. */
   private readonly waiting: Array<{ to: net.Socket; chunk: Buffer }> = [];
 
-  private constructor(private readonly server: net.Server, readonly port: number) {}
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+  ) {}
 
   static async start(target: { host: string; port: number }): Promise<TcpProxy> {
     let proxy!: TcpProxy;

@@ -9,7 +9,14 @@ const engineer: Identity = { kind: 'user', name: 'eve', role: 'engineer' };
 
 describe('access rules', () => {
   it('an agent publishes only under its own agents/{id}/: state, heartbeat, its devices’ health, results, applied config', () => {
-    for (const t of [topic.agentState('agent-a'), topic.heartbeat('agent-a'), topic.deviceHealth('agent-a', 'cam-1'), topic.commandResult('agent-a'), topic.appliedConfig('agent-a')]) expect(mayPublish(agentA, t), t).toBe(true);
+    for (const t of [
+      topic.agentState('agent-a'),
+      topic.heartbeat('agent-a'),
+      topic.deviceHealth('agent-a', 'cam-1'),
+      topic.commandResult('agent-a'),
+      topic.appliedConfig('agent-a'),
+    ])
+      expect(mayPublish(agentA, t), t).toBe(true);
     for (const t of [
       topic.agentState('agent-b'), // another agent's death or birth
       topic.deviceHealth('agent-b', 'cam-2'),
@@ -24,12 +31,22 @@ describe('access rules', () => {
       'elsewhere/agents/agent-a/state',
       'onair/v1/agents/agent-a/devices/cam-1/health/extra',
       'onair/v1/agents/+/state',
-    ]) expect(mayPublish(agentA, t), t).toBe(false);
+    ])
+      expect(mayPublish(agentA, t), t).toBe(false);
   });
 
   it('an agent subscribes to its own commands and config and the controller’s state, never with a wildcard', () => {
-    for (const f of [topic.command('agent-a'), topic.desiredConfig('agent-a'), topic.controllerState()]) expect(maySubscribe(agentA, f), f).toBe(true);
-    for (const f of [topic.command('agent-b'), 'onair/v1/agents/+/commands', 'onair/v1/#', '#', 'onair/v1/agents/agent-a/#', topic.controllerEvents()]) expect(maySubscribe(agentA, f), f).toBe(false);
+    for (const f of [topic.command('agent-a'), topic.desiredConfig('agent-a'), topic.controllerState()])
+      expect(maySubscribe(agentA, f), f).toBe(true);
+    for (const f of [
+      topic.command('agent-b'),
+      'onair/v1/agents/+/commands',
+      'onair/v1/#',
+      '#',
+      'onair/v1/agents/agent-a/#',
+      topic.controllerEvents(),
+    ])
+      expect(maySubscribe(agentA, f), f).toBe(false);
   });
 
   it('a person asks under their own name, for what their role allows; roles include those below them', () => {
@@ -49,10 +66,33 @@ describe('access rules', () => {
   });
 
   it('a person reads the fleet picture, events and responses, never an agent’s commands or desired config', () => {
-    for (const f of ['onair/v1/controller/events', 'onair/v1/controller/state', userResponseTopic('vic', '+'), userResponseTopic('vic', 'status'), 'onair/v1/slots/#', 'onair/v1/agents/+/state', 'onair/v1/agents/+/devices/+/health']) expect(maySubscribe(viewer, f), f).toBe(true);
-    for (const f of ['onair/v1/#', '#', 'onair/v1/agents/#', 'onair/v1/agents/+/commands', topic.desiredConfig('agent-a'), 'onair/v1/users/+/requests/+']) expect(maySubscribe(viewer, f), f).toBe(false);
+    for (const f of [
+      'onair/v1/controller/events',
+      'onair/v1/controller/state',
+      userResponseTopic('vic', '+'),
+      userResponseTopic('vic', 'status'),
+      'onair/v1/slots/#',
+      'onair/v1/agents/+/state',
+      'onair/v1/agents/+/devices/+/health',
+    ])
+      expect(maySubscribe(viewer, f), f).toBe(true);
+    for (const f of [
+      'onair/v1/#',
+      '#',
+      'onair/v1/agents/#',
+      'onair/v1/agents/+/commands',
+      topic.desiredConfig('agent-a'),
+      'onair/v1/users/+/requests/+',
+    ])
+      expect(maySubscribe(viewer, f), f).toBe(false);
     // Answers to others (an admin's carry credentials), and the anonymous answers, are not theirs to read.
-    for (const f of [userResponseTopic('eve', 'agent.enrol'), 'onair/v1/users/+/responses/+', 'onair/v1/controller/responses/+', 'onair/v1/controller/responses/status']) expect(maySubscribe(viewer, f), f).toBe(false);
+    for (const f of [
+      userResponseTopic('eve', 'agent.enrol'),
+      'onair/v1/users/+/responses/+',
+      'onair/v1/controller/responses/+',
+      'onair/v1/controller/responses/status',
+    ])
+      expect(maySubscribe(viewer, f), f).toBe(false);
   });
 
   it('the controller may do everything', () => {

@@ -77,7 +77,11 @@ describe('architecture', () => {
     const http = path.join(controller, 'http') + path.sep;
     const offenders = sources(controller)
       .filter((file) => !file.startsWith(http))
-      .flatMap((file) => importsOf(file).filter((t) => t.startsWith(http)).map((t) => `${path.relative(root, file)} → ${path.relative(root, t)}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((t) => t.startsWith(http))
+          .map((t) => `${path.relative(root, file)} → ${path.relative(root, t)}`),
+      );
     expect(offenders).toEqual([]);
   });
 

@@ -8,7 +8,8 @@ import type { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { mqttBus } from '../../controller/broker/bus.ts';
 
-const fakeClient = (connected: boolean): MqttClient & { connected: boolean } => Object.assign(new EventEmitter(), { connected }) as unknown as MqttClient & { connected: boolean };
+const fakeClient = (connected: boolean): MqttClient & { connected: boolean } =>
+  Object.assign(new EventEmitter(), { connected }) as unknown as MqttClient & { connected: boolean };
 
 describe('mqttBus on a client connected before its handlers were given', () => {
   it('runs each connect handler once for that connect, after the registrations, then on every later connect', async () => {

@@ -10,7 +10,11 @@ const SLOT: LocalSlot = {
   failAfterProbes: 2,
   recoverAfterMs: 10_000,
   healthDeadlineMs: 15_000,
-  members: ['cam-1', 'cam-2', 'cam-3'].map((device) => ({ device, activate: { action: 'recall-preset', params: { preset: 1 } }, standby: { action: 'standby', params: {} } })),
+  members: ['cam-1', 'cam-2', 'cam-3'].map((device) => ({
+    device,
+    activate: { action: 'recall-preset', params: { preset: 1 } },
+    standby: { action: 'standby', params: {} },
+  })),
 };
 
 function slotState(active: string | null, onAir = true): SlotState {
@@ -30,7 +34,11 @@ function slotState(active: string | null, onAir = true): SlotState {
 }
 
 /** A runner's health report: `failures` failed probes in a row (the runner's count). */
-const report = (status: DeviceStatus, failures = 0) => ({ status, consecutiveFailures: failures, checks: [{ name: 'probe', status, latencyMs: 1 }] });
+const report = (status: DeviceStatus, failures = 0) => ({
+  status,
+  consecutiveFailures: failures,
+  checks: [{ name: 'probe', status, latencyMs: 1 }],
+});
 
 function setup(o: { refuse?: string[]; kept?: LocalDecision[] } = {}) {
   const clock = new ManualClock(1_000);
@@ -82,7 +90,9 @@ describe('an agent carrying on alone', () => {
     s.carryOn.tick();
     await s.flush();
     expect(s.ran).toEqual(['cam-2:recall-preset', 'cam-1:standby']);
-    expect(s.reported.at(-1)).toMatchObject([{ slot: SLOT.id, from: 'cam-1', to: 'cam-2', reason: 'cam-1 failed (2 failed probes in a row: probe: failed)' }]);
+    expect(s.reported.at(-1)).toMatchObject([
+      { slot: SLOT.id, from: 'cam-1', to: 'cam-2', reason: 'cam-1 failed (2 failed probes in a row: probe: failed)' },
+    ]);
     s.carryOn.onHealth('cam-1', report('failed', 3));
     s.carryOn.tick();
     await s.flush();
@@ -126,7 +136,10 @@ describe('an agent carrying on alone', () => {
     s.clock.advance(9_999);
     s.carryOn.tick(); // (cam-2 is tried again every 5 s)
     await s.flush();
-    expect(s.ran.filter((x) => x.startsWith('cam-1:recall')), 'cam-1 still waiting out recoverAfterMs').toEqual([]);
+    expect(
+      s.ran.filter((x) => x.startsWith('cam-1:recall')),
+      'cam-1 still waiting out recoverAfterMs',
+    ).toEqual([]);
     s.clock.advance(1);
     s.carryOn.tick(); // cam-1 healthy for 10 s: it counts again, and the slot takes it at once
     await s.flush();

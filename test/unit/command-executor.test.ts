@@ -14,10 +14,21 @@ function setup(execute: CommandTarget['execute'] = async () => ({ data: { done: 
     clock,
     log: silentLogger(),
     memory: 3,
-    target: (id) => (id === 'cam-1' ? { actions: ['activate', 'standby'], execute: (a, p, signal) => (runs++, signals.push(signal), execute(a, p, signal)) } : undefined),
+    target: (id) =>
+      id === 'cam-1'
+        ? { actions: ['activate', 'standby'], execute: (a, p, signal) => (runs++, signals.push(signal), execute(a, p, signal)) }
+        : undefined,
     publish: (r) => results.push(r),
   });
-  const command = (over: Partial<Command> = {}): Command => ({ id: 'c1', device: 'cam-1', action: 'activate', params: {}, ttlMs: 2_000, issuedBy: 'test', ...over });
+  const command = (over: Partial<Command> = {}): Command => ({
+    id: 'c1',
+    device: 'cam-1',
+    action: 'activate',
+    params: {},
+    ttlMs: 2_000,
+    issuedBy: 'test',
+    ...over,
+  });
   // The action starts on setImmediate and settles in promise jobs: a timer of 0 could fire first on a loaded machine.
   const flush = () => new Promise((r) => setTimeout(r, 10));
   return { clock, results, executor, command, flush, runs: () => runs, signals };
@@ -34,7 +45,10 @@ describe('command executor', () => {
     s.executor.handle(s.command({ id: 'no-term' })); // a single controller, or a person's tool: no term, no fence
     await s.flush();
     const final = new Map(s.results.filter((r) => r.status !== 'accepted').map((r) => [r.id, r]));
-    expect(final.get('stale')).toMatchObject({ status: 'rejected', error: "from a controller that no longer leads (term 2; the leader's term is 3)" });
+    expect(final.get('stale')).toMatchObject({
+      status: 'rejected',
+      error: "from a controller that no longer leads (term 2; the leader's term is 3)",
+    });
     expect(final.get('cancel-stale')?.status).toBe('rejected');
     expect(final.get('new')?.status).toBe('succeeded');
     expect(final.get('no-term')?.status).toBe('succeeded');

@@ -40,19 +40,24 @@ describe('console sessions', () => {
 });
 
 const picture = (onAir: boolean): StatusData => ({ onAir, showsOnAir: [], agents: [], devices: [], slots: [], counters: {} });
-const event = (seq: number, type: ControllerEvent['type'] = 'broker.lost'): ControllerEvent => ({ seq, ts: seq, type, data: {} }) as ControllerEvent;
+const event = (seq: number, type: ControllerEvent['type'] = 'broker.lost'): ControllerEvent =>
+  ({ seq, ts: seq, type, data: {} }) as ControllerEvent;
 
 function sink(capacity = Infinity, user?: string) {
   const chunks: string[] = [];
   let ended = false;
-  const s: LiveSink = { write: (c) => (chunks.push(c), chunks.length < capacity), end: () => void (ended = true), ...(user ? { user } : {}) };
+  const s: LiveSink = {
+    write: (c) => (chunks.push(c), chunks.length < capacity),
+    end: () => void (ended = true),
+    ...(user ? { user } : {}),
+  };
   return { s, chunks, ended: () => ended };
 }
 
 describe('the live feed', () => {
   it('sends the picture at once, each event as it comes, and one picture for a burst of changes', async () => {
     let computed = 0;
-    const feed = new LiveFeed({ status: () => (computed += 1, picture(computed > 1)), coalesceMs: 20 });
+    const feed = new LiveFeed({ status: () => ((computed += 1), picture(computed > 1)), coalesceMs: 20 });
     const page = sink();
     feed.add(page.s);
     expect(page.chunks).toEqual([`event: status\ndata: ${JSON.stringify(picture(false))}\n\n`]);
@@ -78,7 +83,16 @@ describe('the live feed', () => {
   });
 });
 
-const health = (metrics: DeviceHealth['metrics'], ts = 0): DeviceHealth => ({ status: 'ok', checks: [{ name: 'probe', status: 'ok', latencyMs: 3 }], metrics, consecutiveFailures: 0, ts, seq: 1, session: 1, driver: 'simulated' });
+const health = (metrics: DeviceHealth['metrics'], ts = 0): DeviceHealth => ({
+  status: 'ok',
+  checks: [{ name: 'probe', status: 'ok', latencyMs: 3 }],
+  metrics,
+  consecutiveFailures: 0,
+  ts,
+  seq: 1,
+  session: 1,
+  driver: 'simulated',
+});
 
 describe('the health history', () => {
   it("keeps each metric's last value per interval, numeric metrics only, for the window", () => {
@@ -118,13 +132,26 @@ describe('report figures', () => {
     expect(isoWeek(Date.UTC(2026, 10, 30))).toBe('2026-W49');
     expect(isoWeek(Date.UTC(2027, 0, 1))).toBe('2026-W53');
     const show = (startedAt: number, onAirMs: number, downMs: number) => ({ startedAt, onAirMs, downMs });
-    const r = { shows: [show(Date.UTC(2026, 10, 30), 1_000, 10), show(Date.UTC(2026, 11, 2), 3_000, 30), show(Date.UTC(2026, 11, 8), 0, 0)] } as unknown as ReliabilityReport;
-    expect(weeklyRates(r)).toEqual([{ label: '2026-W49', rate: 0.01 }, { label: '2026-W50', rate: null }]);
+    const r = {
+      shows: [show(Date.UTC(2026, 10, 30), 1_000, 10), show(Date.UTC(2026, 11, 2), 3_000, 30), show(Date.UTC(2026, 11, 8), 0, 0)],
+    } as unknown as ReliabilityReport;
+    expect(weeklyRates(r)).toEqual([
+      { label: '2026-W49', rate: 0.01 },
+      { label: '2026-W50', rate: null },
+    ]);
   });
 
   it('CSV per RFC 4180, and a cell a spreadsheet would run as a formula is defused', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [null, -5], ['=HYPERLINK("evil")', '-2.5'], ['line\nbreak', '@SUM(A1)']])).toBe(
-      'a,b\r\n"x,y","say ""hi"""\r\n,-5\r\n"\'=HYPERLINK(""evil"")",-2.5\r\n"line\nbreak",\'@SUM(A1)\r\n',
-    );
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          [null, -5],
+          ['=HYPERLINK("evil")', '-2.5'],
+          ['line\nbreak', '@SUM(A1)'],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n,-5\r\n"\'=HYPERLINK(""evil"")",-2.5\r\n"line\nbreak",\'@SUM(A1)\r\n');
   });
 });

@@ -20,14 +20,29 @@ describe('topics', () => {
   });
 
   it('rejects topics outside the contract', () => {
-    for (const t of ['onair/v2/agents/a/state', 'onair/v1/agents/a', 'onair/v1/agents/a/devices/b/health/x', 'other/v1/agents/a/state', 'onair/v1/controller/requests']) {
+    for (const t of [
+      'onair/v2/agents/a/state',
+      'onair/v1/agents/a',
+      'onair/v1/agents/a/devices/b/health/x',
+      'other/v1/agents/a/state',
+      'onair/v1/controller/requests',
+    ]) {
       expect(parseTopic(t)).toBeUndefined();
     }
   });
 });
 
 describe('payload validation', () => {
-  const health = { status: 'ok', checks: [{ name: 'ping', status: 'ok', latencyMs: 1 }], metrics: { t: 40 }, consecutiveFailures: 0, ts: 1, seq: 0, session: 1, driver: 'simulated' };
+  const health = {
+    status: 'ok',
+    checks: [{ name: 'ping', status: 'ok', latencyMs: 1 }],
+    metrics: { t: 40 },
+    consecutiveFailures: 0,
+    ts: 1,
+    seq: 0,
+    session: 1,
+    driver: 'simulated',
+  };
 
   it('accepts a valid payload', () => {
     expect(codecs.deviceHealth.decode(Buffer.from(JSON.stringify(health)))).toEqual({ ok: true, value: health });
@@ -35,15 +50,23 @@ describe('payload validation', () => {
 
   it('explains what is wrong with an invalid payload', () => {
     expect(codecs.deviceHealth.decode('{not json')).toMatchObject({ ok: false, reason: expect.stringMatching(/^not JSON/) });
-    expect(codecs.deviceHealth.decode(JSON.stringify({ ...health, status: 'great' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^\/status/) });
+    expect(codecs.deviceHealth.decode(JSON.stringify({ ...health, status: 'great' }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^\/status/),
+    });
     expect(codecs.deviceHealth.decode(JSON.stringify({ ...health, extra: 1 }))).toMatchObject({ ok: false });
-    expect(codecs.command.decode(JSON.stringify({ id: 'c', device: 'bad/id', action: 'x', params: {}, ttlMs: 1, issuedBy: 'me' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/^\/device/) });
+    expect(
+      codecs.command.decode(JSON.stringify({ id: 'c', device: 'bad/id', action: 'x', params: {}, ttlMs: 1, issuedBy: 'me' })),
+    ).toMatchObject({ ok: false, reason: expect.stringMatching(/^\/device/) });
   });
 
   it('validates request envelopes per operation', () => {
     const failover = requestCodec('failover');
     expect(failover.decode(JSON.stringify({ transaction: 't', params: { slot: 'studio-a/cam', reason: 'test' } })).ok).toBe(true);
-    expect(failover.decode(JSON.stringify({ transaction: 't', params: { slot: 'studio-a/cam' } }))).toMatchObject({ ok: false, reason: expect.stringMatching(/reason/) });
+    expect(failover.decode(JSON.stringify({ transaction: 't', params: { slot: 'studio-a/cam' } }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/reason/),
+    });
   });
 
   it('refuses to encode a payload that breaks the contract', () => {
@@ -66,7 +89,10 @@ describe('payloadBound', () => {
     expect(payloadBound('onair/v1/agents/agent-a/state')).toBe(TOPICS.agentState.maxBytes);
     expect(payloadBound('onair/v1/agents/agent-a/config')).toBe(TOPICS.desiredConfig.maxBytes);
     expect(payloadBound('onair/v1/users/eve/requests/profile.add')).toBe(requestMaxBytes('profile.add'));
-    expect(payloadBound('onair/v1/controller/requests/status'), 'the largest request: the controller answers one too big for its operation').toBe(requestMaxBytes('profile.add'));
+    expect(
+      payloadBound('onair/v1/controller/requests/status'),
+      'the largest request: the controller answers one too big for its operation',
+    ).toBe(requestMaxBytes('profile.add'));
     expect(payloadBound('elsewhere/topic')).toBeUndefined();
   });
 });

@@ -48,13 +48,25 @@ describe('typed emitter', () => {
 });
 
 describe('request router: operations served later', () => {
-  const ask = async (router: RequestRouter) => JSON.parse((await router.ask('alarm.ack', { seq: 5 }, 'eve', 'test')).answer.toString()) as { status: string; data?: unknown; error?: string };
-  const router = () => new RequestRouter({ handlers: {} as CoreHandlers, respond: () => undefined, log: silentLogger(), onInvalid: () => undefined });
+  const ask = async (router: RequestRouter) =>
+    JSON.parse((await router.ask('alarm.ack', { seq: 5 }, 'eve', 'test')).answer.toString()) as {
+      status: string;
+      data?: unknown;
+      error?: string;
+    };
+  const router = () =>
+    new RequestRouter({ handlers: {} as CoreHandlers, respond: () => undefined, log: silentLogger(), onInvalid: () => undefined });
 
   it('answers the console side’s operations with an error until it serves them, and again once it takes them back', async () => {
     const r = router();
-    expect(await ask(r)).toMatchObject({ status: 'error', error: '"alarm.ack" is served by the controller\'s console side, which is not running here' });
-    const takeBack = r.serve({ 'device.health': () => Promise.reject(new Error('not asked')), 'alarm.ack': (p) => ({ seq: p.seq, ackSeq: 6 }) });
+    expect(await ask(r)).toMatchObject({
+      status: 'error',
+      error: '"alarm.ack" is served by the controller\'s console side, which is not running here',
+    });
+    const takeBack = r.serve({
+      'device.health': () => Promise.reject(new Error('not asked')),
+      'alarm.ack': (p) => ({ seq: p.seq, ackSeq: 6 }),
+    });
     expect(await ask(r)).toMatchObject({ status: 'ok', data: { seq: 5, ackSeq: 6 } });
     takeBack();
     expect((await ask(r)).status).toBe('error');

@@ -53,7 +53,11 @@ describe('device runner', () => {
   it('publishes a change of a state metric at the probe that saw it; other metrics wait for the interval', async () => {
     let program = 'Cam 1';
     let fps = 30;
-    const { r, published } = runner({ probe: async () => ({ ...healthy, metrics: { programScene: program, activeFps: fps, 'programInputMe.2': 1 } }) }, [], ['programScene', 'programInputMe.*']);
+    const { r, published } = runner(
+      { probe: async () => ({ ...healthy, metrics: { programScene: program, activeFps: fps, 'programInputMe.2': 1 } }) },
+      [],
+      ['programScene', 'programInputMe.*'],
+    );
     r.start();
     await vi.advanceTimersByTimeAsync(150);
     expect(published).toHaveLength(1);
@@ -88,7 +92,10 @@ describe('device runner', () => {
 
   it("a probe slower than the interval but within its deadline is not counted failed: the driver's own reason is what the engineer reads", async () => {
     // The driver gives up after 250 ms with its own reason (an ATEM's unacknowledged time request), ignoring the signal.
-    const own = () => new Promise<ProbeResult>((_, reject) => setTimeout(() => reject(new Error('time request: the ATEM did not acknowledge within 250 ms')), 250));
+    const own = () =>
+      new Promise<ProbeResult>((_, reject) =>
+        setTimeout(() => reject(new Error('time request: the ATEM did not acknowledge within 250 ms')), 250),
+      );
     const { r, published } = runner({ probe: own }, [], undefined, 500);
     r.start();
     await vi.advanceTimersByTimeAsync(560);
@@ -99,7 +106,9 @@ describe('device runner', () => {
   });
 
   it('drops metrics a driver got wrong instead of refusing the whole report', async () => {
-    const { r, published } = runner({ probe: async () => ({ ...healthy, metrics: { ok: 1, missing: undefined as unknown as number, nan: Number.NaN, text: 'x' } }) });
+    const { r, published } = runner({
+      probe: async () => ({ ...healthy, metrics: { ok: 1, missing: undefined as unknown as number, nan: Number.NaN, text: 'x' } }),
+    });
     r.start();
     await vi.advanceTimersByTimeAsync(10);
     expect(published[0]!.metrics).toEqual({ ok: 1, text: 'x' });
@@ -137,7 +146,11 @@ describe('device runner', () => {
   it('keeps reconnecting a device that accepts the connection but stays hung, with backoff', async () => {
     let connects = 0;
     let closes = 0;
-    const { r } = runner({ connect: async () => void (connects += 1), close: async () => void (closes += 1), probe: () => Promise.reject(new Error('no answer')) });
+    const { r } = runner({
+      connect: async () => void (connects += 1),
+      close: async () => void (closes += 1),
+      probe: () => Promise.reject(new Error('no answer')),
+    });
     r.start();
     await vi.advanceTimersByTimeAsync(60_000);
     // 8 failed probes (0.8 s) then a reconnect, again and again: not once and then never again.
@@ -164,7 +177,11 @@ describe('device runner', () => {
     let broken = true;
     let connects = 0;
     let closes = 0;
-    const { r } = runner({ connect: async () => void (connects += 1), close: async () => void (closes += 1), probe: () => (broken ? Promise.reject(new Error('no answer')) : Promise.resolve(healthy)) });
+    const { r } = runner({
+      connect: async () => void (connects += 1),
+      close: async () => void (closes += 1),
+      probe: () => (broken ? Promise.reject(new Error('no answer')) : Promise.resolve(healthy)),
+    });
     r.start();
     await vi.advanceTimersByTimeAsync(20_000); // reconnected several times: its pause between attempts has grown to seconds
     const closed = closes;
@@ -192,10 +209,16 @@ describe('device runner', () => {
     let bars = 1;
     let connects = 0;
     const hot: HealthRule = { metric: 'batteryBars', below: 2, status: 'degraded', kind: 'fault', message: 'battery at {value} of 5 bars' };
-    const { r, published } = runner({ connect: async () => void (connects += 1), probe: async () => ({ ...healthy, metrics: { batteryBars: bars } }) }, [hot]);
+    const { r, published } = runner(
+      { connect: async () => void (connects += 1), probe: async () => ({ ...healthy, metrics: { batteryBars: bars } }) },
+      [hot],
+    );
     r.start();
     await vi.advanceTimersByTimeAsync(10);
-    expect(published.at(-1)).toMatchObject({ status: 'degraded', checks: [{ name: 'ping' }, { name: 'batteryBars', status: 'degraded', detail: 'battery at 1 of 5 bars' }] });
+    expect(published.at(-1)).toMatchObject({
+      status: 'degraded',
+      checks: [{ name: 'ping' }, { name: 'batteryBars', status: 'degraded', detail: 'battery at 1 of 5 bars' }],
+    });
     bars = 4;
     await vi.advanceTimersByTimeAsync(100);
     expect(published.at(-1)).toMatchObject({ status: 'ok', checks: [{ name: 'ping' }] });

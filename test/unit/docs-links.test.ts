@@ -57,7 +57,11 @@ function brokenLinks(file: string, read: (f: string) => string = (f) => readFile
 
 describe('documentation links', () => {
   it('makes anchors as GitHub does', () => {
-    expect([...headingAnchors('# The controller\'s rooms\n## The `onair` command\n## Two controllers on PostgreSQL\n### History: kept, read bounded\n## Two controllers on PostgreSQL\n```\n# not a heading\n```\n')]).toEqual([
+    expect([
+      ...headingAnchors(
+        "# The controller's rooms\n## The `onair` command\n## Two controllers on PostgreSQL\n### History: kept, read bounded\n## Two controllers on PostgreSQL\n```\n# not a heading\n```\n",
+      ),
+    ]).toEqual([
       'the-controllers-rooms',
       'the-onair-command',
       'two-controllers-on-postgresql',
@@ -68,14 +72,20 @@ describe('documentation links', () => {
 
   it('finds a missing file and a missing heading, and leaves code and web links alone', () => {
     const files: Record<string, string> = {
-      [path.join(root, 'a.md')]: '[ok](README.md) [gone](nowhere.md) [bad anchor](README.md#no-such-part) `[code](x.md)` [web](https://example.com/x.md)\n',
+      [path.join(root, 'a.md')]:
+        '[ok](README.md) [gone](nowhere.md) [bad anchor](README.md#no-such-part) `[code](x.md)` [web](https://example.com/x.md)\n',
     };
     const read = (f: string) => files[f] ?? readFileSync(f, 'utf8');
-    expect(brokenLinks(path.join(root, 'a.md'), read)).toEqual(['a.md: nowhere.md (no such file)', 'a.md: README.md#no-such-part (no such heading)']);
+    expect(brokenLinks(path.join(root, 'a.md'), read)).toEqual([
+      'a.md: nowhere.md (no such file)',
+      'a.md: README.md#no-such-part (no such heading)',
+    ]);
   });
 
   it('has no broken relative link in README.md, CHANGELOG.md or docs/', () => {
-    const files = [path.join(root, 'README.md'), path.join(root, 'CHANGELOG.md'), ...markdownUnder(path.join(root, 'docs'))].filter((f) => existsSync(f));
+    const files = [path.join(root, 'README.md'), path.join(root, 'CHANGELOG.md'), ...markdownUnder(path.join(root, 'docs'))].filter((f) =>
+      existsSync(f),
+    );
     expect(files.flatMap((f) => brokenLinks(f))).toEqual([]);
   });
 });

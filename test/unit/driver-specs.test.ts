@@ -29,7 +29,9 @@ describe('driver facts (protocols/drivers)', () => {
 
   it('check a name against the device’s options, and a misspelt parameter against the known ones', () => {
     const firmata = DRIVER_SPECS.get('firmata')!;
-    expect(actionProblems(firmata, 'tally-on', { tally: 'cam-3' }, { path: '/dev/x', tallies: { 'cam-1': 12 } })).toEqual(['tally-on: tally "cam-3" is not one of its tallies: cam-1']);
+    expect(actionProblems(firmata, 'tally-on', { tally: 'cam-3' }, { path: '/dev/x', tallies: { 'cam-1': 12 } })).toEqual([
+      'tally-on: tally "cam-3" is not one of its tallies: cam-1',
+    ]);
     expect(actionProblems(firmata, 'tally-on', { taly: 'cam-1' }, { path: '/dev/x', tallies: { 'cam-1': 12 } }).sort()).toEqual([
       'tally-on: tally: is required',
       'tally-on: taly: unknown parameter (did you mean "tally"?)',

@@ -87,7 +87,11 @@ describe('failover engine: automatic', () => {
       h.fail('a/cam-1');
       await h.settle();
       expect(types(h), outcome).toEqual([]);
-      expect(lastState(h)).toMatchObject({ state: 'unknown', active: ref('a', 'cam-1'), reason: expect.stringContaining('waiting for b/cam-2') });
+      expect(lastState(h)).toMatchObject({
+        state: 'unknown',
+        active: ref('a', 'cam-1'),
+        reason: expect.stringContaining('waiting for b/cam-2'),
+      });
       if (outcome === 'heard') {
         h.unreachable.delete('b');
         h.engine.onAgentReachable('b');
@@ -187,7 +191,11 @@ describe('failover engine: manual', () => {
     const outcome = await h.engine.requestFailover('studio-a/cam-wide', 'cam-3', 'reframing', 'eve');
     expect(outcome).toMatchObject({ from: ref('a', 'cam-1'), to: ref('c', 'cam-3') });
     expect(h.standbys).toEqual(['a/cam-1']);
-    expect(h.events.filter((e) => e.type !== 'slot.state').at(-1)).toMatchObject({ type: 'failover.succeeded', by: 'eve', reason: 'reframing' });
+    expect(h.events.filter((e) => e.type !== 'slot.state').at(-1)).toMatchObject({
+      type: 'failover.succeeded',
+      by: 'eve',
+      reason: 'reframing',
+    });
   });
 
   it('switches back to the primary by hand', async () => {
@@ -214,7 +222,9 @@ describe('failover engine: manual', () => {
   it('explains unknown slots, unknown members and the active device', async () => {
     const h = harness();
     await expect(h.engine.requestFailover('nope', undefined, 'x', 'eve')).rejects.toThrow(FailoverRefused);
-    await expect(h.engine.requestFailover('studio-a/cam-wide', 'cam-9', 'x', 'eve')).rejects.toThrow(/not a member.*members: a\/cam-1, b\/cam-2, c\/cam-3/);
+    await expect(h.engine.requestFailover('studio-a/cam-wide', 'cam-9', 'x', 'eve')).rejects.toThrow(
+      /not a member.*members: a\/cam-1, b\/cam-2, c\/cam-3/,
+    );
     await expect(h.engine.requestFailover('studio-a/cam-wide', 'cam-1', 'x', 'eve')).rejects.toThrow(/already active/);
   });
 
@@ -284,7 +294,15 @@ describe('failover engine: slot condition history', () => {
     await h.settle();
     const history = h.events.filter((e) => e.type === 'slot.state').map((e) => `${String(e.data.from)}→${String(e.data.to)}`);
     // The active device's failure shows as down until the decision starts: the program is hit from that moment.
-    expect(history).toEqual(['none→ok', 'ok→down', 'down→failing_over', 'failing_over→ok', 'ok→down', 'down→failing_over', 'failing_over→down']);
+    expect(history).toEqual([
+      'none→ok',
+      'ok→down',
+      'down→failing_over',
+      'failing_over→ok',
+      'ok→down',
+      'down→failing_over',
+      'failing_over→down',
+    ]);
   });
 
   it('marks the slot recovered at the instant the backup confirmed, so its time down never exceeds the time to recover', async () => {
@@ -294,7 +312,8 @@ describe('failover engine: slot condition history', () => {
     h.engine.setOnAir(true);
     h.fail('a/cam-1');
     await h.settle();
-    const at = (type: string, to?: string) => h.events.find((e) => e.type === type && (to === undefined || ('to' in e.data && e.data.to === to)))!.ts;
+    const at = (type: string, to?: string) =>
+      h.events.find((e) => e.type === type && (to === undefined || ('to' in e.data && e.data.to === to)))!.ts;
     expect(at('slot.state', 'ok')).toBeLessThan(at('slot.state', 'down'));
     const recoveredAt = h.events.filter((e) => e.type === 'slot.state' && e.data.to === 'ok').at(-1)!.ts;
     expect(recoveredAt).toBe(at('failover.succeeded'));

@@ -39,8 +39,23 @@ export interface Harness {
 }
 
 export function harness(restored?: Map<string, DeviceRef | null>, clock: Clock = new ManualClock()): Harness {
-  const statuses = new Map<string, DeviceStatus>([['a/cam-1', 'ok'], ['b/cam-2', 'ok'], ['c/cam-3', 'ok']]);
-  const h: Omit<Harness, 'engine' | 'fail' | 'settle' | 'hold'> = { statuses, activations: [], standbys: [], tallies: [], events: [], published: [], saved: [], answers: new Map(), unreachable: new Set(), view: { fleet: 'settled' } };
+  const statuses = new Map<string, DeviceStatus>([
+    ['a/cam-1', 'ok'],
+    ['b/cam-2', 'ok'],
+    ['c/cam-3', 'ok'],
+  ]);
+  const h: Omit<Harness, 'engine' | 'fail' | 'settle' | 'hold'> = {
+    statuses,
+    activations: [],
+    standbys: [],
+    tallies: [],
+    events: [],
+    published: [],
+    saved: [],
+    answers: new Map(),
+    unreachable: new Set(),
+    view: { fleet: 'settled' },
+  };
   const engine = new FailoverEngine(
     {
       clock,
@@ -80,4 +95,3 @@ export function harness(restored?: Map<string, DeviceRef | null>, clock: Clock =
 
 export const types = (h: Harness) => h.events.map((e) => e.type).filter((t) => t !== 'slot.state');
 export const lastState = (h: Harness) => h.published.at(-1)!;
-

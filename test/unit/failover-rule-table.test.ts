@@ -35,21 +35,67 @@ interface Case {
   live: Cam | null;
 }
 
-const down = (at: number, cam: Cam, status: DeviceStatus = 'failed', n = 2): Step[] => Array.from({ length: n }, (_, i): Step => [at, cam, status, i + 1]);
+const down = (at: number, cam: Cam, status: DeviceStatus = 'failed', n = 2): Step[] =>
+  Array.from({ length: n }, (_, i): Step => [at, cam, status, i + 1]);
 const ok = (at: number, ...cams: Cam[]): Step[] => cams.map((cam): Step => [at, cam, 'ok']);
 
 const CASES: Case[] = [
-  { name: 'a single offline report of the live member (a driver reconnecting) fails nothing over', steps: [[100, 'cam-1', 'offline', 1], [200]], activated: [], live: 'cam-1' },
-  { name: 'a single failed report of the live member fails nothing over', steps: [[100, 'cam-1', 'failed', 1], [200]], activated: [], live: 'cam-1' },
+  {
+    name: 'a single offline report of the live member (a driver reconnecting) fails nothing over',
+    steps: [[100, 'cam-1', 'offline', 1], [200]],
+    activated: [],
+    live: 'cam-1',
+  },
+  {
+    name: 'a single failed report of the live member fails nothing over',
+    steps: [[100, 'cam-1', 'failed', 1], [200]],
+    activated: [],
+    live: 'cam-1',
+  },
   { name: 'failAfterProbes failed probes in a row: the first ok backup', steps: down(100, 'cam-1'), activated: ['cam-2'], live: 'cam-2' },
   { name: 'offline probes in a row count like failed ones', steps: down(100, 'cam-1', 'offline'), activated: ['cam-2'], live: 'cam-2' },
-  { name: 'failed probes not in a row (a good one between) fail nothing over', steps: [[100, 'cam-1', 'failed', 1], [200, 'cam-1', 'ok'], [300, 'cam-1', 'failed', 1]], activated: [], live: 'cam-1' },
+  {
+    name: 'failed probes not in a row (a good one between) fail nothing over',
+    steps: [
+      [100, 'cam-1', 'failed', 1],
+      [200, 'cam-1', 'ok'],
+      [300, 'cam-1', 'failed', 1],
+    ],
+    activated: [],
+    live: 'cam-1',
+  },
   { name: 'a degraded live member is not a failure', steps: [[100, 'cam-1', 'degraded'], [200]], activated: [], live: 'cam-1' },
-  { name: 'ok before degraded, whatever the slot order', steps: [[50, 'cam-2', 'degraded'], ...down(100, 'cam-1')], activated: ['cam-3'], live: 'cam-3' },
-  { name: 'a degraded-only backup is taken rather than nothing', steps: [[50, 'cam-2', 'degraded'], ...down(50, 'cam-3', 'offline'), ...down(100, 'cam-1')], activated: ['cam-2'], live: 'cam-2' },
-  { name: 'no member can go live: none, the slot is down', steps: [...down(50, 'cam-2'), ...down(50, 'cam-3', 'offline'), ...down(100, 'cam-1')], activated: [], live: null },
-  { name: 'a backup that refuses activate: the next one', steps: down(100, 'cam-1'), refuse: ['cam-2'], activated: ['cam-2', 'cam-3'], live: 'cam-3' },
-  { name: 'a backup suspected on one offline report is still a candidate', steps: [[50, 'cam-2', 'offline', 1], ...down(100, 'cam-1')], activated: ['cam-2'], live: 'cam-2' },
+  {
+    name: 'ok before degraded, whatever the slot order',
+    steps: [[50, 'cam-2', 'degraded'], ...down(100, 'cam-1')],
+    activated: ['cam-3'],
+    live: 'cam-3',
+  },
+  {
+    name: 'a degraded-only backup is taken rather than nothing',
+    steps: [[50, 'cam-2', 'degraded'], ...down(50, 'cam-3', 'offline'), ...down(100, 'cam-1')],
+    activated: ['cam-2'],
+    live: 'cam-2',
+  },
+  {
+    name: 'no member can go live: none, the slot is down',
+    steps: [...down(50, 'cam-2'), ...down(50, 'cam-3', 'offline'), ...down(100, 'cam-1')],
+    activated: [],
+    live: null,
+  },
+  {
+    name: 'a backup that refuses activate: the next one',
+    steps: down(100, 'cam-1'),
+    refuse: ['cam-2'],
+    activated: ['cam-2', 'cam-3'],
+    live: 'cam-3',
+  },
+  {
+    name: 'a backup suspected on one offline report is still a candidate',
+    steps: [[50, 'cam-2', 'offline', 1], ...down(100, 'cam-1')],
+    activated: ['cam-2'],
+    live: 'cam-2',
+  },
   {
     name: 'a backup that failed and answers again, but not for recoverAfterMs yet, is passed over',
     steps: [...down(50, 'cam-2'), ...ok(1_000, 'cam-2'), ...down(6_000, 'cam-1')],
@@ -70,7 +116,15 @@ const CASES: Case[] = [
   },
   {
     name: '…and takes the member back the moment it has been healthy for recoverAfterMs',
-    steps: [...down(50, 'cam-3', 'offline'), ...down(100, 'cam-1'), ...ok(1_000, 'cam-1'), ...down(5_000, 'cam-2'), ...ok(9_000, 'cam-1'), [10_999], [11_000]],
+    steps: [
+      ...down(50, 'cam-3', 'offline'),
+      ...down(100, 'cam-1'),
+      ...ok(1_000, 'cam-1'),
+      ...down(5_000, 'cam-2'),
+      ...ok(9_000, 'cam-1'),
+      [10_999],
+      [11_000],
+    ],
     activated: ['cam-2', 'cam-1'],
     live: 'cam-1',
   },
@@ -141,7 +195,8 @@ async function controllerDecides(c: Case): Promise<{ activated: string[]; live: 
   for (const [at, cam, status, failures] of c.steps) {
     clock.set(START + at);
     apply(registry.tick(clock.now()));
-    if (cam && status) apply([registry.applyHealth(AGENT, cam, health(status, failures ?? 0, clock.now(), seq++), { now: clock.now(), live: true })]);
+    if (cam && status)
+      apply([registry.applyHealth(AGENT, cam, health(status, failures ?? 0, clock.now(), seq++), { now: clock.now(), live: true })]);
     await flush();
   }
   const live = engine.liveOf(def.id);
@@ -173,7 +228,18 @@ async function agentDecides(c: Case): Promise<{ activated: string[]; live: strin
   });
   carryOn.setSlots([slot]);
   const ref = (device: string) => ({ agent: AGENT, device });
-  carryOn.onSlotState({ slot: slot.id, state: 'ok', active: ref('cam-1'), primary: ref('cam-1'), backups: [ref('cam-2'), ref('cam-3')], members: [], params: {}, onAir: true, primaryAvailable: false, ts: START });
+  carryOn.onSlotState({
+    slot: slot.id,
+    state: 'ok',
+    active: ref('cam-1'),
+    primary: ref('cam-1'),
+    backups: [ref('cam-2'), ref('cam-3')],
+    members: [],
+    params: {},
+    onAir: true,
+    primaryAvailable: false,
+    ts: START,
+  });
   let seq = 0;
   for (const cam of CAMS) carryOn.onHealth(cam, health('ok', 0, START, seq++));
   for (const [at, cam, status, failures] of c.steps) {

@@ -72,7 +72,9 @@ describe('failover engine: what the controller can see', () => {
     const h = harness();
     h.unreachable.add('b');
     await expect(h.engine.requestFailover(CAM.id, 'b/cam-2', 'test', 'eng')).rejects.toThrow(FailoverRefused);
-    await expect(h.engine.requestFailover(CAM.id, 'b/cam-2', 'test', 'eng')).rejects.toThrow('agent b has not been heard since the controller (re)connected');
+    await expect(h.engine.requestFailover(CAM.id, 'b/cam-2', 'test', 'eng')).rejects.toThrow(
+      'agent b has not been heard since the controller (re)connected',
+    );
   });
 
   it('tells a board’s lamps again when its agent is heard after a reconnect', async () => {

@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type DeviceTrack } from '../../controller/fleet/failure-detector.ts';
+import {
+  newTrack,
+  onAgentLost,
+  onHealth,
+  onTick,
+  type DetectionThresholds,
+  type DeviceTrack,
+} from '../../controller/fleet/failure-detector.ts';
 import type { DeviceStatus } from '../../protocols/schemas.ts';
 
 const T: DetectionThresholds = { failAfterProbes: 3, recoverAfterMs: 5_000, healthDeadlineMs: 2_000, heartbeatDeadlineMs: 1_000 };
-const report = (status: DeviceStatus, consecutiveFailures = 0) => ({ status, consecutiveFailures, checks: [{ name: 'probe', status, latencyMs: 1, detail: `said ${status}` }] });
+const report = (status: DeviceStatus, consecutiveFailures = 0) => ({
+  status,
+  consecutiveFailures,
+  checks: [{ name: 'probe', status, latencyMs: 1, detail: `said ${status}` }],
+});
 
 function feed(track: DeviceTrack, steps: Array<[number, DeviceStatus, number?]>): { track: DeviceTrack; transitions: string[] } {
   const transitions: string[] = [];
@@ -79,7 +90,11 @@ describe('failure detector: fail fast', () => {
 });
 
 describe('failure detector: recover slowly', () => {
-  const failed = () => feed(newTrack(0), [[0, 'ok'], [100, 'failed', 3]]).track;
+  const failed = () =>
+    feed(newTrack(0), [
+      [0, 'ok'],
+      [100, 'failed', 3],
+    ]).track;
 
   it('recovers only after staying healthy for recoverAfterMs', () => {
     let track = failed();

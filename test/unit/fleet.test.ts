@@ -7,7 +7,16 @@ import { ManualClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import type { DeviceHealth } from '../../protocols/schemas.ts';
 
-const health = (session: number): DeviceHealth => ({ status: 'ok', checks: [], metrics: {}, consecutiveFailures: 0, ts: 0, seq: 0, session, driver: 'simulated' });
+const health = (session: number): DeviceHealth => ({
+  status: 'ok',
+  checks: [],
+  metrics: {},
+  consecutiveFailures: 0,
+  ts: 0,
+  seq: 0,
+  session,
+  driver: 'simulated',
+});
 
 function fleetWith(registered: string[] = [], bus: Partial<Bus> = { inProcess: true }) {
   const registry = new Registry(DEFAULT_THRESHOLDS);
@@ -22,7 +31,11 @@ function fleetWith(registered: string[] = [], bus: Partial<Bus> = { inProcess: t
     record: (e) => void events.push(e.type),
     clock,
     log: silentLogger(),
-    decisions: { onDeviceStatus: (ref, to) => void statuses.push(`${ref.agent}/${ref.device}=${to}`), onAgentReachable: () => undefined, reevaluate: () => undefined },
+    decisions: {
+      onDeviceStatus: (ref, to) => void statuses.push(`${ref.agent}/${ref.device}=${to}`),
+      onAgentReachable: () => undefined,
+      reevaluate: () => undefined,
+    },
     catalog: { isRetiring: () => false, isRegistered: (a, d) => registered.includes(`${a}/${d}`) },
     noteHealth: () => undefined,
     bus: () => link,
@@ -80,7 +93,11 @@ describe('fleet: a device its agent stopped running', () => {
 
 describe('fleet: a death that comes as the broker goes away', () => {
   function overBroker(answers: { ok: boolean }) {
-    const { fleet, registry, clock, events, statuses } = fleetWith(['a/cam-1'], { inProcess: false, roundTrip: async () => answers.ok, reconnect: () => undefined });
+    const { fleet, registry, clock, events, statuses } = fleetWith(['a/cam-1'], {
+      inProcess: false,
+      roundTrip: async () => answers.ok,
+      reconnect: () => undefined,
+    });
     fleet.onAgentState('a', { online: true, session: 7, ts: 0, devices: ['cam-1'] }, false);
     fleet.onHealth('a', 'cam-1', health(7), false);
     clock.advance(10_000); // the grace is long over: the agent is confirmed and its camera ok

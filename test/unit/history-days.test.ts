@@ -7,8 +7,15 @@ describe('a report period split into summarized days and the rest', () => {
     const days = [10, 11, 13, 14, 20].map((day, i) => ({ day, upto: 100 + i }));
     // Period: from the middle of day 10 to the middle of day 15 (ts inclusive).
     const plan = planPeriod(10 * D + 5, 15 * D + 7, days);
-    expect(plan.summarized).toEqual([[11 * D, 12 * D], [13 * D, 15 * D]]);
-    expect(plan.raw).toEqual([[10 * D + 5, 11 * D], [12 * D, 13 * D], [15 * D, 15 * D + 8]]);
+    expect(plan.summarized).toEqual([
+      [11 * D, 12 * D],
+      [13 * D, 15 * D],
+    ]);
+    expect(plan.raw).toEqual([
+      [10 * D + 5, 11 * D],
+      [12 * D, 13 * D],
+      [15 * D, 15 * D + 8],
+    ]);
     expect(plan.upto).toBe(101); // day 10 is not whole in the period, day 20 is outside
   });
 

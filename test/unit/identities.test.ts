@@ -48,21 +48,27 @@ describe('enrolled identities', () => {
     const { ids, clock } = identities();
     await ids.addUser('eve', 'engineer', 'correct horse battery');
     const credential = await ids.enrollAgent('agent-a');
-    const kdf = (kind: string, name: string) => (db.prepare('SELECT kdf FROM identities WHERE kind = ? AND name = ?').get(kind, name) as { kdf: string }).kdf;
+    const kdf = (kind: string, name: string) =>
+      (db.prepare('SELECT kdf FROM identities WHERE kind = ? AND name = ?').get(kind, name) as { kdf: string }).kdf;
     expect([kdf('user', 'eve'), kdf('agent', 'agent-a')]).toEqual([KDF.user, KDF.machine]);
     // As an agent enrolled before the costs were per kind: its hash at a person's cost.
     const old = new Identities({ db, clock });
     db.prepare("UPDATE identities SET kdf = ?, hash = ?, salt = ? WHERE kind = 'agent'").run(KDF.user, ...(await userCostHash(credential)));
     expect(await old.login('agent/agent-a', credential)).toMatchObject({ ok: true });
     expect(kdf('agent', 'agent-a')).toBe(KDF.machine);
-    expect(await new Identities({ db, clock }).login('agent/agent-a', credential), 'and logs in with the new hash').toMatchObject({ ok: true });
+    expect(await new Identities({ db, clock }).login('agent/agent-a', credential), 'and logs in with the new hash').toMatchObject({
+      ok: true,
+    });
     expect((await new Identities({ db, clock }).login('agent/agent-a', 'a'.repeat(43))).ok).toBe(false);
   });
 
   it('a person has a role; a short password or an unknown role is refused', async () => {
     const { ids } = identities();
     await ids.addUser('eve', 'engineer', 'correct horse battery');
-    expect(await ids.login('eve', 'correct horse battery')).toEqual({ ok: true, identity: { kind: 'user', name: 'eve', role: 'engineer' } });
+    expect(await ids.login('eve', 'correct horse battery')).toEqual({
+      ok: true,
+      identity: { kind: 'user', name: 'eve', role: 'engineer' },
+    });
     await expect(ids.addUser('bob', 'engineer', 'short')).rejects.toThrow('at least 12 characters');
     await expect(ids.addUser('bob', 'root' as never, 'long enough password')).rejects.toThrow('unknown role "root"');
   });
@@ -71,14 +77,21 @@ describe('enrolled identities', () => {
     const { ids, clock } = identities();
     await ids.addUser('eve', 'engineer', 'correct horse battery');
     const agent = await ids.enrollAgent('agent-lock');
-    for (let i = 0; i < LOCKOUT.failures - 1; i += 1) expect(await ids.login('agent/agent-lock', 'guess', '10.0.0.66')).toEqual({ ok: false, reason: 'wrong credential' });
-    expect((await ids.login('eve', 'guess', '10.0.0.66')) as { reason: string }).toMatchObject({ ok: false, reason: expect.stringMatching(/locked out/) });
+    for (let i = 0; i < LOCKOUT.failures - 1; i += 1)
+      expect(await ids.login('agent/agent-lock', 'guess', '10.0.0.66')).toEqual({ ok: false, reason: 'wrong credential' });
+    expect((await ids.login('eve', 'guess', '10.0.0.66')) as { reason: string }).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/locked out/),
+    });
     // The hammered names work from their own addresses; the machine's unguessable credential even from the locked one.
     expect((await ids.login('agent/agent-lock', agent, '10.0.0.5')).ok).toBe(true);
     expect((await ids.login('agent/agent-lock', agent, '10.0.0.66')).ok).toBe(true);
     expect((await ids.login('eve', 'correct horse battery', '10.0.0.7')).ok).toBe(true);
     // A person from the locked address is refused unchecked, even with the right password, until the lock ends.
-    expect((await ids.login('eve', 'correct horse battery', '10.0.0.66')) as { reason: string }).toMatchObject({ ok: false, reason: expect.stringMatching(/^locked out/) });
+    expect((await ids.login('eve', 'correct horse battery', '10.0.0.66')) as { reason: string }).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^locked out/),
+    });
     expect((await ids.login('eve', 'correct horse battery', '::ffff:10.0.0.66')).ok, 'the same address written as IPv4-mapped').toBe(false);
     clock.advance(LOCKOUT.lockMs + 1);
     expect((await ids.login('eve', 'correct horse battery', '10.0.0.66')).ok).toBe(true);
@@ -120,7 +133,9 @@ describe('Mosquitto logins from the enrolled identities', () => {
     expect(mosquittoAccepts(logins[2]!.hash, 'engineer password 2')).toBe(false);
     expect(logins[2]!.hash).toMatch(/^\$7\$10000\$/);
     expect(await ids.login('controller/main', controller)).toEqual({ ok: true, identity: { kind: 'controller', name: 'main' } });
-    await expect(ids.addUser('a:b', 'viewer', 'viewer password 12'), 'a colon would end the username in Mosquitto’s file').rejects.toThrow(/not a valid name/);
+    await expect(ids.addUser('a:b', 'viewer', 'viewer password 12'), 'a colon would end the username in Mosquitto’s file').rejects.toThrow(
+      /not a valid name/,
+    );
     await expect(ids.enrollAgent('a/b')).rejects.toThrow(/not a valid name/);
   });
 

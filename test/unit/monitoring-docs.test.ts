@@ -10,7 +10,15 @@ import { noCounts } from '../../controller/controller-face.ts';
 import { ControllerMetrics } from '../../controller/http/metrics.ts';
 import type { StatusData } from '../../protocols/schemas.ts';
 
-const empty: StatusData = { onAir: false, showsOnAir: [], agents: [], devices: [], slots: [], program: [], counters: {} } as unknown as StatusData;
+const empty: StatusData = {
+  onAir: false,
+  showsOnAir: [],
+  agents: [],
+  devices: [],
+  slots: [],
+  program: [],
+  counters: {},
+} as unknown as StatusData;
 const RULES = 'docs/monitoring/onair-alerts.yml';
 const RULE_TESTS = 'docs/monitoring/onair-alerts.test.yml';
 const hasPromtool = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).error === undefined;
@@ -22,11 +30,18 @@ const promtool = (...args: string[]) => {
 describe('monitoring docs', () => {
   it('name no metric the controller does not expose', async () => {
     const metrics = new ControllerMetrics({ status: () => empty, counters: noCounts(), eventLogSize: () => 0 });
-    const exposed = new Set((await metrics.registry.getMetricsAsJSON()).flatMap((m) => (String(m.type) === 'histogram' ? [`${m.name}_bucket`, `${m.name}_count`, `${m.name}_sum`] : [m.name])));
+    const exposed = new Set(
+      (await metrics.registry.getMetricsAsJSON()).flatMap((m) =>
+        String(m.type) === 'histogram' ? [`${m.name}_bucket`, `${m.name}_count`, `${m.name}_sum`] : [m.name],
+      ),
+    );
     for (const file of ['docs/monitoring/grafana-onair.json', RULES, RULE_TESTS]) {
       const named = new Set(readFileSync(file, 'utf8').match(/\bonair_[a-z_]+/g) ?? []);
       expect(named.size, file).toBeGreaterThan(2);
-      expect([...named].filter((n) => !exposed.has(n)), file).toEqual([]);
+      expect(
+        [...named].filter((n) => !exposed.has(n)),
+        file,
+      ).toEqual([]);
     }
   });
 

@@ -31,12 +31,16 @@ describe('the Mosquitto files', () => {
     const files = mosquittoFiles(logins, { passwd: path.join(dir, 'onair.passwd'), acl: path.join(dir, 'onair.acl') });
     writeFileSync(path.join(dir, 'onair.acl'), 'old', { mode: 0o644 }); // an older file's mode does not stay
     const result = writeMosquittoFiles(dir, files, { isRoot: false });
-    expect(result.chown).toBe(`chown mosquitto:mosquitto ${path.join(dir, 'onair.passwd')} ${path.join(dir, 'onair.acl')}  # as root; keep mode 0600`);
+    expect(result.chown).toBe(
+      `chown mosquitto:mosquitto ${path.join(dir, 'onair.passwd')} ${path.join(dir, 'onair.acl')}  # as root; keep mode 0600`,
+    );
     for (const f of ['onair.passwd', 'onair.acl']) expect(statSync(path.join(dir, f)).mode & 0o777).toBe(0o600);
     expect(statSync(path.join(dir, 'onair.conf')).mode & 0o777).toBe(0o644);
     expect(readFileSync(path.join(dir, 'onair.acl'), 'utf8')).toBe(files.acl);
     const passwd = path.join(dir, 'passwd');
     writeFileSync(passwd, 'root:x:0:0::/root:/bin/sh\n');
-    expect(writeMosquittoFiles(dir, files, { isRoot: true, passwdFile: passwd }).chown, 'as root, but no mosquitto user').toMatch(/^chown mosquitto:mosquitto/);
+    expect(writeMosquittoFiles(dir, files, { isRoot: true, passwdFile: passwd }).chown, 'as root, but no mosquitto user').toMatch(
+      /^chown mosquitto:mosquitto/,
+    );
   });
 });

@@ -39,7 +39,10 @@ describe('payload bounds', () => {
   it('refuses a payload that nests too deep or is too large before parsing it', () => {
     const deep = `{"online":true,"session":1,"ts":1,"hostname":${'['.repeat(MAX_NESTING + 1)}${']'.repeat(MAX_NESTING + 1)}}`;
     expect(codecs.agentState.decode(deep)).toEqual({ ok: false, reason: `payload nests deeper than ${MAX_NESTING} levels` });
-    expect(codecs.heartbeat.decode(Buffer.alloc(70_000, 0x20))).toEqual({ ok: false, reason: 'payload of 70000 bytes is over the 65536-byte limit' });
+    expect(codecs.heartbeat.decode(Buffer.alloc(70_000, 0x20))).toEqual({
+      ok: false,
+      reason: 'payload of 70000 bytes is over the 65536-byte limit',
+    });
   });
 });
 
@@ -55,26 +58,58 @@ describe('request router', () => {
   it('answers with an error when its own answer breaks the contract, instead of throwing', async () => {
     const answers: Array<{ op: string; body: unknown }> = [];
     // A status whose agent id came from a bad stored row: it cannot be encoded.
-    const bad = { onAir: false, showsOnAir: [], agents: [{ agent: 'é', online: true, session: 1, lastSeenAt: null }], devices: [], slots: [], counters: {} };
+    const bad = {
+      onAir: false,
+      showsOnAir: [],
+      agents: [{ agent: 'é', online: true, session: 1, lastSeenAt: null }],
+      devices: [],
+      slots: [],
+      counters: {},
+    };
     await router({ status: () => bad }, answers).handle('status', Buffer.from('{"transaction":"t","params":{}}'));
-    expect(answers).toEqual([{ op: 'status', body: { transaction: 't', status: 'error', error: expect.stringMatching(/^the controller could not encode its answer: .*\/data\/agents\/0\/agent: /) } }]);
+    expect(answers).toEqual([
+      {
+        op: 'status',
+        body: {
+          transaction: 't',
+          status: 'error',
+          error: expect.stringMatching(/^the controller could not encode its answer: .*\/data\/agents\/0\/agent: /),
+        },
+      },
+    ]);
   });
 
   it('answers an unknown operation on its own response topic, naming the known ones', async () => {
     const answers: Array<{ op: string; body: unknown }> = [];
     await router({}, answers).handle('faillover', Buffer.from('{"transaction":"t2","params":{}}'));
-    expect(answers[0]).toMatchObject({ op: 'faillover', body: { transaction: 't2', status: 'error', error: expect.stringContaining('unknown operation "faillover" (did you mean "failover"?); operations: status, failover') } });
+    expect(answers[0]).toMatchObject({
+      op: 'faillover',
+      body: {
+        transaction: 't2',
+        status: 'error',
+        error: expect.stringContaining('unknown operation "faillover" (did you mean "failover"?); operations: status, failover'),
+      },
+    });
   });
 
   it('refuses an enrolment to a client without a login (its answer would be readable by anyone), and answers a login on its own topic', async () => {
     const answers: Array<{ op: string; body: unknown; user?: string }> = [];
     let enrolled = 0;
-    const handlers: Partial<Handlers> = { 'agent.enrol': (p) => (enrolled += 1, { id: p.id, username: `agent/${p.id}`, credential: 'x'.repeat(43) }) };
+    const handlers: Partial<Handlers> = {
+      'agent.enrol': (p) => ((enrolled += 1), { id: p.id, username: `agent/${p.id}`, credential: 'x'.repeat(43) }),
+    };
     await router(handlers, answers).handle('agent.enrol', Buffer.from('{"transaction":"t3","params":{"id":"agent-z"}}'));
-    expect(answers[0]).toEqual({ op: 'agent.enrol', body: { transaction: 't3', status: 'error', error: '"agent.enrol" needs a login with the admin role' } });
+    expect(answers[0]).toEqual({
+      op: 'agent.enrol',
+      body: { transaction: 't3', status: 'error', error: '"agent.enrol" needs a login with the admin role' },
+    });
     expect(enrolled).toBe(0);
     await router(handlers, answers).handle('agent.enrol', Buffer.from('{"transaction":"t4","params":{"id":"agent-z"}}'), 'ada');
-    expect(answers[1]).toMatchObject({ op: 'agent.enrol', user: 'ada', body: { transaction: 't4', status: 'ok', data: { id: 'agent-z' } } });
+    expect(answers[1]).toMatchObject({
+      op: 'agent.enrol',
+      user: 'ada',
+      body: { transaction: 't4', status: 'ok', data: { id: 'agent-z' } },
+    });
     expect(enrolled).toBe(1);
   });
 });

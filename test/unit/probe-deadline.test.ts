@@ -11,7 +11,10 @@ describe('the probe deadline', () => {
     expect(probeDeadline(spec('obs'), { host: 'h' }, undefined)).toEqual({ ms: 1_250, derivedFrom: 'options.requestTimeoutMs' });
     expect(probeDeadline(spec('onvif'), { host: 'h', username: 'u' }, undefined)).toMatchObject({ ms: 2_250 });
     expect(probeDeadline(spec('atem'), { host: 'h' }, undefined)).toEqual({ ms: 1_000, derivedFrom: 'options.requestTimeoutMs' });
-    expect(probeDeadline(spec('firmata'), { path: '/dev/x', answerTimeoutMs: 900 }, undefined)).toEqual({ ms: 1_150, derivedFrom: 'options.answerTimeoutMs' });
+    expect(probeDeadline(spec('firmata'), { path: '/dev/x', answerTimeoutMs: 900 }, undefined)).toEqual({
+      ms: 1_150,
+      derivedFrom: 'options.answerTimeoutMs',
+    });
     expect(probeDeadline(spec('simulated'), { kind: 'camera' }, undefined)).toEqual({ ms: 1_000 });
   });
 
@@ -19,7 +22,9 @@ describe('the probe deadline', () => {
     expect(probeDeadline(spec('obs'), { host: 'h' }, 200)).toEqual({
       ms: 1_250,
       derivedFrom: 'options.requestTimeoutMs',
-      raised: expect.stringContaining("probe.timeoutMs (200 ms) is not longer than the obs driver's own request deadline, options.requestTimeoutMs (1000 ms): raised to 1250 ms"),
+      raised: expect.stringContaining(
+        "probe.timeoutMs (200 ms) is not longer than the obs driver's own request deadline, options.requestTimeoutMs (1000 ms): raised to 1250 ms",
+      ),
     });
     expect(probeDeadline(spec('obs'), { host: 'h', requestTimeoutMs: 150 }, 200)).toEqual({ ms: 200 });
     expect(probeDeadline(spec('simulated'), { kind: 'camera' }, 80)).toEqual({ ms: 80 });

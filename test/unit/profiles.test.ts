@@ -9,7 +9,9 @@ import { DRIVER_NAMES } from '../../protocols/drivers/index.ts';
 import { ConfigError } from '../../lib/yaml-config.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const library = readdirSync(path.join(root, 'hardware-profiles')).filter((f) => f.endsWith('.yaml')).map((f) => path.join(root, 'hardware-profiles', f));
+const library = readdirSync(path.join(root, 'hardware-profiles'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => path.join(root, 'hardware-profiles', f));
 const fixture = (name: string) => path.join(root, 'test/fixtures/profiles', name);
 
 describe('the profile library', () => {
@@ -51,15 +53,19 @@ describe('profile validation errors', () => {
   });
 
   it('refuses a rule on a metric its driver does not report, such as a lifetime counter that is gone', () => {
-    const text = 'profile: sony-srg-300h\nversion: 1\nmanufacturer: Sony\nmodel: SRG-300H\nkind: camera\ndriver: visca\nhealth:\n  rules:\n    - { metric: cameraErrors, above: 10, status: degraded, message: refused }\n';
+    const text =
+      'profile: sony-srg-300h\nversion: 1\nmanufacturer: Sony\nmodel: SRG-300H\nkind: camera\ndriver: visca\nhealth:\n  rules:\n    - { metric: cameraErrors, above: 10, status: degraded, message: refused }\n';
     const file = writeTemp(text);
     const [problem, ...rest] = problems(file).map((l) => l.replace(file, 'p.yaml'));
     expect(rest).toEqual([]);
-    expect(problem).toMatch(/^p\.yaml:9:9: health\.rules\.0\.metric: must be one of "power", .*"cameraErrorsPerMin" \(did you mean "cameraErrorsPerMin"\?\)$/);
+    expect(problem).toMatch(
+      /^p\.yaml:9:9: health\.rules\.0\.metric: must be one of "power", .*"cameraErrorsPerMin" \(did you mean "cameraErrorsPerMin"\?\)$/,
+    );
   });
 
   it('checks connection defaults and self-test actions against the driver', () => {
-    const text = 'profile: sony-srg-300h\nversion: 1\nmanufacturer: Sony\nmodel: SRG-300H\nkind: camera\ndriver: visca\nconnection: { baudrate: 9600 }\nselfTest:\n  - { name: recall, action: recal-preset, intrusive: true }\n';
+    const text =
+      'profile: sony-srg-300h\nversion: 1\nmanufacturer: Sony\nmodel: SRG-300H\nkind: camera\ndriver: visca\nconnection: { baudrate: 9600 }\nselfTest:\n  - { name: recall, action: recal-preset, intrusive: true }\n';
     const file = writeTemp(text);
     expect(problems(file).map((l) => l.replace(file, 'p.yaml'))).toEqual([
       'p.yaml:7:15: connection.baudrate: unknown field "baudrate" (did you mean "baudRate"?)',
@@ -81,8 +87,12 @@ describe('health rules', () => {
   const rules = loadProfile(path.join(root, 'hardware-profiles/chauvet-ovation-e-260ww.yaml')).health.rules;
 
   it('turns metrics into statuses, the first matching rule per metric deciding', () => {
-    expect(evaluateHealthRules(rules, { temperatureC: 90 })).toEqual([{ name: 'temperatureC', status: 'failed', latencyMs: 0, detail: 'fixture at 90 °C is over its limit' }]);
-    expect(evaluateHealthRules(rules, { temperatureC: 80 })).toEqual([{ name: 'temperatureC', status: 'degraded', latencyMs: 0, detail: 'fixture running hot: 80 °C' }]);
+    expect(evaluateHealthRules(rules, { temperatureC: 90 })).toEqual([
+      { name: 'temperatureC', status: 'failed', latencyMs: 0, detail: 'fixture at 90 °C is over its limit' },
+    ]);
+    expect(evaluateHealthRules(rules, { temperatureC: 80 })).toEqual([
+      { name: 'temperatureC', status: 'degraded', latencyMs: 0, detail: 'fixture running hot: 80 °C' },
+    ]);
     expect(evaluateHealthRules(rules, { temperatureC: 50, deviceHours: 51_000 })).toEqual([
       { name: 'maintenance: deviceHours', status: 'degraded', latencyMs: 0, detail: 'LED engine at 51000 h of its 50000 h life' },
     ]);
@@ -91,7 +101,9 @@ describe('health rules', () => {
 
   it('matches equality on strings (a Shure receiver reporting interference)', () => {
     const shure = loadProfile(path.join(root, 'hardware-profiles/shure-ulxd4.yaml')).health.rules;
-    expect(evaluateHealthRules(shure, { interference: 'CRITICAL', batteryBars: 4 }).map((c) => c.detail)).toEqual(['RF interference detected']);
+    expect(evaluateHealthRules(shure, { interference: 'CRITICAL', batteryBars: 4 }).map((c) => c.detail)).toEqual([
+      'RF interference detected',
+    ]);
     expect(evaluateHealthRules(shure, { interference: 'NONE', batteryBars: 1 }).map((c) => c.detail)).toEqual(['battery at 1 of 5 bars']);
   });
 });

@@ -6,7 +6,16 @@ import type { SlotDefinition } from '../../protocols/registry-operations.ts';
 import type { DeviceHealth, DeviceRef } from '../../protocols/schemas.ts';
 
 const ref = (agent: string, device: string): DeviceRef => ({ agent, device });
-const health = (metrics: DeviceHealth['metrics'], status: DeviceHealth['status'] = 'ok'): DeviceHealth => ({ status, checks: [], metrics, consecutiveFailures: 0, ts: 0, seq: 0, session: 1, driver: 'x' });
+const health = (metrics: DeviceHealth['metrics'], status: DeviceHealth['status'] = 'ok'): DeviceHealth => ({
+  status,
+  checks: [],
+  metrics,
+  consecutiveFailures: 0,
+  ts: 0,
+  seq: 0,
+  session: 1,
+  driver: 'x',
+});
 const slot = (switcher: DeviceRef, a: string, b: string): SlotDefinition => ({
   id: 'studio-a/cam',
   primary: ref('a', 'cam-1'),
@@ -25,7 +34,10 @@ function path(live: (s: DeviceRef) => DeviceRef = (s) => s) {
   const p = new ProgramPath({
     clock: new ManualClock(0),
     log: silentLogger(),
-    command: async (ref, _action, params) => (sent.push({ device: ref.device, params }), { id: '-', device: ref.device, status: 'succeeded', ts: 0, data: { cut: true } }),
+    command: async (ref, _action, params) => (
+      sent.push({ device: ref.device, params }),
+      { id: '-', device: ref.device, status: 'succeeded', ts: 0, data: { cut: true } }
+    ),
     record: () => undefined,
     liveSwitcher: live,
     onProgramChanged: (s) => void changed.push(s.device),

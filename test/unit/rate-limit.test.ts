@@ -14,7 +14,10 @@ describe('rate limits per identity', () => {
     expect(limiter.take('eve').allowed).toBe(true);
     expect(limiter.take('eve')).toEqual({ allowed: false, firstRefusal: true });
     clock.advance(60_000);
-    expect([1, 2, 3, 4].map(() => limiter.take('eve').allowed), 'refilled to the burst, no more').toEqual([true, true, true, false]);
+    expect(
+      [1, 2, 3, 4].map(() => limiter.take('eve').allowed),
+      'refilled to the burst, no more',
+    ).toEqual([true, true, true, false]);
   });
 
   it('keeps a bounded number of buckets', () => {

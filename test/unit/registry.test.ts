@@ -6,7 +6,15 @@ import type { DeviceHealth } from '../../protocols/schemas.ts';
 const live = (now: number) => ({ now, live: true });
 const replayed = (now: number) => ({ now, live: false });
 const health = (session: number, over: Partial<DeviceHealth> = {}): DeviceHealth => ({
-  status: 'ok', checks: [], metrics: {}, consecutiveFailures: 0, ts: 0, seq: 0, session, driver: 'simulated', ...over,
+  status: 'ok',
+  checks: [],
+  metrics: {},
+  consecutiveFailures: 0,
+  ts: 0,
+  seq: 0,
+  session,
+  driver: 'simulated',
+  ...over,
 });
 
 describe('registry: the session rule (Sparkplug B bdSeq)', () => {
@@ -60,7 +68,12 @@ describe('registry: restored after a controller restart', () => {
   it('gives agents a grace period, then declares lost the ones that never came back', () => {
     const r = new Registry({ ...DEFAULT_THRESHOLDS, heartbeatDeadlineMs: 1_000 });
     const track = { status: 'ok' as const, since: 0, reported: 'ok' as const, lastHealthAt: null, pending: null };
-    r.restore([{ id: 'a', online: true, session: 3, lastSeenAt: 0, heartbeatDeadlineMs: 1_000 }], [{ agent: 'a', device: 'cam-1', track }], 100_000, 5_000);
+    r.restore(
+      [{ id: 'a', online: true, session: 3, lastSeenAt: 0, heartbeatDeadlineMs: 1_000 }],
+      [{ agent: 'a', device: 'cam-1', track }],
+      100_000,
+      5_000,
+    );
     expect(r.tick(105_900)).toEqual([]);
     const [lost] = r.tick(106_001);
     expect(lost!.agentChange).toMatchObject({ agent: 'a', online: false });
@@ -119,7 +132,10 @@ describe('registry: what the controller can see', () => {
     r.applyAgentState('a', { online: false, session: 5, ts: 0 }, replayed(10_010));
     expect(r.tick(14_999)).toEqual([]);
     const [lost] = r.tick(15_000);
-    expect(lost!.agentChange).toMatchObject({ online: false, reason: 'agent offline: its last will stood, and it did not reconnect within the grace' });
+    expect(lost!.agentChange).toMatchObject({
+      online: false,
+      reason: 'agent offline: its last will stood, and it did not reconnect within the grace',
+    });
     expect(r.status('a', 'cam-1')).toBe('offline');
   });
 

@@ -39,7 +39,12 @@ describe('a report from device day summaries', () => {
         const q = { since, until };
         const input = summarized(log, since, until);
         covered += input.devices.days.length;
-        expect(buildReport(input, q), `seed ${seed}, period ${since - D0} .. ${until - D0}`).toEqual(buildReport(log.filter((e) => e.ts <= until), q));
+        expect(buildReport(input, q), `seed ${seed}, period ${since - D0} .. ${until - D0}`).toEqual(
+          buildReport(
+            log.filter((e) => e.ts <= until),
+            q,
+          ),
+        );
       }
     }
     expect(covered, 'summaries were used').toBeGreaterThan(500);

@@ -10,13 +10,16 @@ let seq = 0;
 function ev<T extends EventTypeName>(ts: number, type: T, over: Omit<EventOf<T>, 'seq' | 'ts' | 'type'>): EventOf<T> {
   const e = { seq: ++seq, ts: T0 + ts, type, ...over } as EventOf<T>;
   const check = TypeCompiler.Compile(EVENT_SCHEMAS[type]);
-  if (!check.Check(e)) throw new Error(`fixture ${type} is not a valid event: ${[...check.Errors(e)].map((x) => `${x.path} ${x.message}`).join('; ')}`);
+  if (!check.Check(e))
+    throw new Error(`fixture ${type} is not a valid event: ${[...check.Errors(e)].map((x) => `${x.path} ${x.message}`).join('; ')}`);
   return e;
 }
 type DeviceStatus = EventOf<'device.state'>['data']['to'];
 type SlotCondition = EventOf<'slot.state'>['data']['to'];
-const dev = (ts: number, device: string, from: DeviceStatus, to: DeviceStatus) => ev(ts, 'device.state', { agent: 'a', device, data: { from, to }, reason: `${device} ${to}` });
-const slot = (ts: number, from: SlotCondition | 'none', to: SlotCondition, id = 'studio-a/cam') => ev(ts, 'slot.state', { slot: id, data: { from, to, active: 'none' } });
+const dev = (ts: number, device: string, from: DeviceStatus, to: DeviceStatus) =>
+  ev(ts, 'device.state', { agent: 'a', device, data: { from, to }, reason: `${device} ${to}` });
+const slot = (ts: number, from: SlotCondition | 'none', to: SlotCondition, id = 'studio-a/cam') =>
+  ev(ts, 'slot.state', { slot: id, data: { from, to, active: 'none' } });
 
 /**
  * A known log: a 2-hour show; cam-1 fails at 0:30, the slot is down 9 s, then failing over 1 s,
@@ -28,27 +31,65 @@ const log: ControllerEvent[] = [
   dev(-H, 'cam-2', 'unknown', 'ok'),
   slot(-H, 'none', 'ok'),
   slot(-H, 'none', 'ok', 'studio-a/mic'),
-  ev(0, 'show.started', { by: 'scheduler', data: { show: 'news', title: 'Evening news', studio: 'studio-a', slots: [{ slot: 'studio-a/cam', members: ['a/cam-1', 'a/cam-2'] }, { slot: 'studio-a/mic', members: ['a/mic-1'] }] } }),
+  ev(0, 'show.started', {
+    by: 'scheduler',
+    data: {
+      show: 'news',
+      title: 'Evening news',
+      studio: 'studio-a',
+      slots: [
+        { slot: 'studio-a/cam', members: ['a/cam-1', 'a/cam-2'] },
+        { slot: 'studio-a/mic', members: ['a/mic-1'] },
+      ],
+    },
+  }),
   dev(0.5 * H, 'cam-1', 'ok', 'failed'),
   slot(0.5 * H, 'ok', 'down'),
   ev(0.5 * H + 9_000, 'failover.started', { slot: 'studio-a/cam', by: 'controller', data: { from: 'a/cam-1', candidates: ['a/cam-2'] } }),
   slot(0.5 * H + 9_000, 'down', 'failing_over'),
-  ev(0.5 * H + 10_000, 'failover.succeeded', { slot: 'studio-a/cam', by: 'controller', reason: 'a/cam-1 is failed', data: { from: 'a/cam-1', to: 'a/cam-2', durationMs: 1_000, attempts: [] } }),
+  ev(0.5 * H + 10_000, 'failover.succeeded', {
+    slot: 'studio-a/cam',
+    by: 'controller',
+    reason: 'a/cam-1 is failed',
+    data: { from: 'a/cam-1', to: 'a/cam-2', durationMs: 1_000, attempts: [] },
+  }),
   slot(0.5 * H + 10_000, 'failing_over', 'ok'),
   slot(1 * H, 'ok', 'degraded', 'studio-a/mic'),
   slot(1 * H + 600_000, 'degraded', 'ok', 'studio-a/mic'),
   dev(1.5 * H, 'cam-1', 'failed', 'ok'),
   ev(2 * H, 'show.ended', { data: { show: 'news', studio: 'studio-a', onAirMs: 2 * H } }),
-  ev(3 * H, 'show.started', { data: { show: 'late', title: '', studio: 'studio-a', slots: [{ slot: 'studio-a/light', members: ['a/light-1'] }] } }),
+  ev(3 * H, 'show.started', {
+    data: { show: 'late', title: '', studio: 'studio-a', slots: [{ slot: 'studio-a/light', members: ['a/light-1'] }] },
+  }),
   slot(3 * H, 'none', 'ok', 'studio-a/light'),
   slot(3.5 * H, 'ok', 'down', 'studio-a/light'),
   slot(3.5 * H + 36_000, 'down', 'ok', 'studio-a/light'),
   ev(4 * H, 'show.ended', { data: { show: 'late', studio: 'studio-a', onAirMs: H } }),
-  ev(-0.5 * H, 'job.finished', { agent: 'a', device: 'cam-2', data: { job: 1, kind: 'preshow', state: 'failed', attempt: 1, show: 'news' } }),
-  ev(-0.49 * H, 'job.finished', { agent: 'a', device: 'cam-2', data: { job: 2, kind: 'preshow', state: 'passed', attempt: 2, show: 'news' } }),
-  ev(-0.5 * H, 'job.finished', { agent: 'a', device: 'cam-1', data: { job: 3, kind: 'preshow', state: 'passed', attempt: 1, show: 'news' } }),
-  ev(-2 * H, 'job.finished', { agent: 'a', device: 'cam-1', data: { job: 4, kind: 'maintenance', state: 'skipped', attempt: 1, schedule: 'nightly' } }),
-  ev(-2 * H, 'job.finished', { agent: 'a', device: 'light-1', data: { job: 5, kind: 'maintenance', state: 'timed_out', attempt: 1, schedule: 'nightly' } }),
+  ev(-0.5 * H, 'job.finished', {
+    agent: 'a',
+    device: 'cam-2',
+    data: { job: 1, kind: 'preshow', state: 'failed', attempt: 1, show: 'news' },
+  }),
+  ev(-0.49 * H, 'job.finished', {
+    agent: 'a',
+    device: 'cam-2',
+    data: { job: 2, kind: 'preshow', state: 'passed', attempt: 2, show: 'news' },
+  }),
+  ev(-0.5 * H, 'job.finished', {
+    agent: 'a',
+    device: 'cam-1',
+    data: { job: 3, kind: 'preshow', state: 'passed', attempt: 1, show: 'news' },
+  }),
+  ev(-2 * H, 'job.finished', {
+    agent: 'a',
+    device: 'cam-1',
+    data: { job: 4, kind: 'maintenance', state: 'skipped', attempt: 1, schedule: 'nightly' },
+  }),
+  ev(-2 * H, 'job.finished', {
+    agent: 'a',
+    device: 'light-1',
+    data: { job: 5, kind: 'maintenance', state: 'timed_out', attempt: 1, schedule: 'nightly' },
+  }),
 ];
 
 describe('the reliability report (from the event log alone)', () => {
@@ -66,7 +107,19 @@ describe('the reliability report (from the event log alone)', () => {
     const news = report.shows.find((s) => s.show === 'news')!;
     expect(news).toMatchObject({ title: 'Evening news', onAirMs: 2 * H, downMs: 10_000 });
     expect(news.failures).toEqual([{ ts: T0 + 0.5 * H, agent: 'a', device: 'cam-1', to: 'failed', reason: 'cam-1 failed' }]);
-    expect(news.failovers).toEqual([{ ts: T0 + 0.5 * H + 10_000, slot: 'studio-a/cam', from: 'a/cam-1', to: 'a/cam-2', by: 'controller', reason: 'a/cam-1 is failed', succeeded: true, recoverMs: 10_000, detectMs: null }]);
+    expect(news.failovers).toEqual([
+      {
+        ts: T0 + 0.5 * H + 10_000,
+        slot: 'studio-a/cam',
+        from: 'a/cam-1',
+        to: 'a/cam-2',
+        by: 'controller',
+        reason: 'a/cam-1 is failed',
+        succeeded: true,
+        recoverMs: 10_000,
+        detectMs: null,
+      },
+    ]);
     expect(news.slots).toEqual([
       { slot: 'studio-a/cam', degradedMs: 0, downMs: 10_000 },
       { slot: 'studio-a/mic', degradedMs: 600_000, downMs: 0 },
@@ -90,7 +143,11 @@ describe('the reliability report (from the event log alone)', () => {
     const firstHour = buildReport(log, { since: T0, until: T0 + H });
     expect(firstHour.onAirMs).toBe(H);
     expect(firstHour.downOnAirMs).toBe(10_000);
-    expect(buildReport(log, { since: T0 + 5 * H, until: T0 + 6 * H })).toMatchObject({ onAirMs: 0, technicalFailureRate: null, targetMet: null });
+    expect(buildReport(log, { since: T0 + 5 * H, until: T0 + 6 * H })).toMatchObject({
+      onAirMs: 0,
+      technicalFailureRate: null,
+      targetMet: null,
+    });
     expect(buildReport(log, { since: T0 - 4 * H, until: T0 + 5 * H, studio: 'studio-b' }).shows).toEqual([]);
   });
 });
@@ -98,8 +155,10 @@ describe('the reliability report (from the event log alone)', () => {
 describe('a failure counts from when it began, not from when it was declared', () => {
   // The agent's first failed probe went out 400 ms before the controller declared cam-1 failed.
   const measured = log.map((e) => {
-    if (e.type === 'device.state' && e.device === 'cam-1' && e.data.to === 'failed') return { ...e, data: { ...e.data, failingSince: e.ts - 400 } };
-    if (e.type === 'slot.state' && e.slot === 'studio-a/cam' && e.data.to === 'down') return { ...e, data: { ...e.data, active: 'a/cam-1' } };
+    if (e.type === 'device.state' && e.device === 'cam-1' && e.data.to === 'failed')
+      return { ...e, data: { ...e.data, failingSince: e.ts - 400 } };
+    if (e.type === 'slot.state' && e.slot === 'studio-a/cam' && e.data.to === 'down')
+      return { ...e, data: { ...e.data, active: 'a/cam-1' } };
     return e;
   });
   const report = buildReport(measured, { since: T0 - 4 * H, until: T0 + 5 * H });
@@ -113,7 +172,11 @@ describe('a failure counts from when it began, not from when it was declared', (
   });
 
   it('never before the stream changed last, nor before the show started', () => {
-    const early = measured.map((e) => (e.type === 'device.state' && e.device === 'cam-1' && e.data.to === 'failed' ? { ...e, data: { ...e.data, failingSince: T0 - 10 * H } } : e));
+    const early = measured.map((e) =>
+      e.type === 'device.state' && e.device === 'cam-1' && e.data.to === 'failed'
+        ? { ...e, data: { ...e.data, failingSince: T0 - 10 * H } }
+        : e,
+    );
     const r = buildReport(early, { since: T0 - 4 * H, until: T0 + 5 * H });
     // The slot was ok from -1 h and the show began at 0: down from the show's start at the earliest.
     expect(r.shows.find((s) => s.show === 'news')!.slots[0]!.downMs).toBe(0.5 * H + 10_000);
@@ -125,13 +188,21 @@ describe('a failure counts from when it began, not from when it was declared', (
 describe('a show’s stream in the report', () => {
   const S = 'studio-a/stream';
   const st = (ts: number, condition: string, framesDropped: number, reason?: string): ControllerEvent =>
-    ev(ts, 'stream.state', { slot: S, agent: 'a', ...(condition === 'ended' ? {} : { device: 'enc-1' }), ...(reason ? { reason } : {}), data: { show: 'live', condition, from: 'streaming', framesDropped } });
+    ev(ts, 'stream.state', {
+      slot: S,
+      agent: 'a',
+      ...(condition === 'ended' ? {} : { device: 'enc-1' }),
+      ...(reason ? { reason } : {}),
+      data: { show: 'live', condition, from: 'streaming', framesDropped },
+    });
   // A 1-hour show: streaming from 0:00:05; the ingest lost at 0:10 for 3 s (the encoder degraded for
   // the first 2 s of it, then the backup took over), the backup's stream stopped by itself at 0:40
   // for 4 s; frames dropped along the way; its encoder dropped frames over the limit 0:50–0:51.
   const streamLog: ControllerEvent[] = [
     slot(-H, 'none', 'ok', S),
-    ev(0, 'show.started', { data: { show: 'live', title: 'Live', studio: 'studio-a', slots: [{ slot: S, members: ['a/enc-1', 'a/enc-2'] }], stream: S } }),
+    ev(0, 'show.started', {
+      data: { show: 'live', title: 'Live', studio: 'studio-a', slots: [{ slot: S, members: ['a/enc-1', 'a/enc-2'] }], stream: S },
+    }),
     st(5_000, 'streaming', 0),
     slot(600_000, 'ok', 'degraded', S),
     st(600_000, 'reconnecting', 12, 'the stream is reconnecting: the stream lost its ingest'),
@@ -156,7 +227,11 @@ describe('a show’s stream in the report', () => {
       { from: T0 + 600_000, to: T0 + 603_000, cause: 'the stream is reconnecting: the stream lost its ingest' },
       { from: T0 + 600_000, to: T0 + 602_000, cause: "the stream's encoder was degraded" },
       { from: T0 + 2_400_000, to: T0 + 2_404_000, cause: 'the stream is stopped: the stream stopped by itself' },
-      { from: T0 + 3_000_000, to: T0 + 3_060_000, cause: "the stream's encoder was degraded: a/enc-2 is degraded: 4% of stream frames dropped" },
+      {
+        from: T0 + 3_000_000,
+        to: T0 + 3_060_000,
+        cause: "the stream's encoder was degraded: a/enc-2 is degraded: 4% of stream frames dropped",
+      },
     ]);
     expect(live.stream!.impairedMs).toBe(3_000 + 4_000 + 60_000);
     // The slot itself was down (failing over) 1 s, inside the reconnect: counted once.
@@ -171,7 +246,13 @@ describe('a show’s stream in the report', () => {
 describe('repeats in the log', () => {
   it('counts a state event that repeats the previous one of its stream word for word as no change', () => {
     const at = (ts: number) => T0 + ts;
-    const same = [dev(-H, 'cam-9', 'unknown', 'ok'), dev(0, 'cam-9', 'ok', 'failed'), dev(60_000, 'cam-9', 'ok', 'failed'), dev(120_000, 'cam-9', 'ok', 'failed'), dev(H, 'cam-9', 'failed', 'ok')];
+    const same = [
+      dev(-H, 'cam-9', 'unknown', 'ok'),
+      dev(0, 'cam-9', 'ok', 'failed'),
+      dev(60_000, 'cam-9', 'ok', 'failed'),
+      dev(120_000, 'cam-9', 'ok', 'failed'),
+      dev(H, 'cam-9', 'failed', 'ok'),
+    ];
     // The same words but from another reason: a change of what was said, kept.
     const other = { ...dev(180_000, 'cam-9', 'ok', 'failed'), reason: 'another reason' };
     const q = { since: at(-2 * H), until: at(2 * H) };

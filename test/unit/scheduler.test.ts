@@ -4,9 +4,34 @@ import type { Schedule, Show } from '../../protocols/plan-schemas.ts';
 
 const T = Date.UTC(2026, 10, 26, 19, 0); // a show at 19:00 UTC
 const MIN = 60_000;
-const show = (over: Partial<Show> = {}): Show => ({ id: 'news', studio: 'studio-a', title: 'News', startsAt: T, endsAt: T + 30 * MIN, slots: ['studio-a/cam'], preShowMinutes: 30, state: 'scheduled', startedAt: null, endedAt: null, ...over });
-const nightly: Schedule = { id: 'nightly', cron: '0 3 * * *', timezone: 'UTC', target: { studio: 'studio-a' }, intrusive: true, windowMinutes: 60, createdAt: 0, createdBy: 't' };
-const plan = (shows: Show[], schedules: Schedule[] = [], done = new Set<string>()) => ({ shows, schedules, preshowDone: (id: string) => done.has(id) });
+const show = (over: Partial<Show> = {}): Show => ({
+  id: 'news',
+  studio: 'studio-a',
+  title: 'News',
+  startsAt: T,
+  endsAt: T + 30 * MIN,
+  slots: ['studio-a/cam'],
+  preShowMinutes: 30,
+  state: 'scheduled',
+  startedAt: null,
+  endedAt: null,
+  ...over,
+});
+const nightly: Schedule = {
+  id: 'nightly',
+  cron: '0 3 * * *',
+  timezone: 'UTC',
+  target: { studio: 'studio-a' },
+  intrusive: true,
+  windowMinutes: 60,
+  createdAt: 0,
+  createdBy: 't',
+};
+const plan = (shows: Show[], schedules: Schedule[] = [], done = new Set<string>()) => ({
+  shows,
+  schedules,
+  preshowDone: (id: string) => done.has(id),
+});
 
 describe('the scheduler (pure: plan + time span → due work)', () => {
   it('pre-show checks fall due at T-minus, once', () => {

@@ -10,7 +10,15 @@ import { CAM, harness, ref, types } from './failover-harness.ts';
 
 const GRACE = 10_000;
 const health = (session: number, over: Partial<DeviceHealth> = {}): DeviceHealth => ({
-  status: 'ok', checks: [], metrics: {}, consecutiveFailures: 0, ts: 0, seq: 0, session, driver: 'simulated', ...over,
+  status: 'ok',
+  checks: [],
+  metrics: {},
+  consecutiveFailures: 0,
+  ts: 0,
+  seq: 0,
+  session,
+  driver: 'simulated',
+  ...over,
 });
 const everything = () => true;
 
@@ -101,7 +109,18 @@ describe('a new leader takes over its standby picture (Registry.adopt)', () => {
 });
 
 const published = (over: Partial<SlotState>): SlotState => ({
-  slot: CAM.id, state: 'ok', active: ref('b', 'cam-2'), primary: CAM.primary, backups: CAM.backups, members: [], params: {}, onAir: true, primaryAvailable: false, ts: 1, term: 6, ...over,
+  slot: CAM.id,
+  state: 'ok',
+  active: ref('b', 'cam-2'),
+  primary: CAM.primary,
+  backups: CAM.backups,
+  members: [],
+  params: {},
+  onAir: true,
+  primaryAvailable: false,
+  ts: 1,
+  term: 6,
+  ...over,
 });
 
 describe("a new leader takes over the last leader's published slot states (FailoverEngine.adoptPublished)", () => {

@@ -4,15 +4,35 @@ import type { NewEvent } from '../../protocols/events.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import type { DeviceHealth, DeviceRef } from '../../protocols/schemas.ts';
 
-const health = (metrics: DeviceHealth['metrics'], status: DeviceHealth['status'] = 'ok'): DeviceHealth => ({ status, checks: status === 'ok' ? [] : [{ name: 'stream', status, latencyMs: 0, detail: 'the stream lost its ingest' }], metrics, consecutiveFailures: 0, ts: 0, seq: 0, session: 1, driver: 'obs' });
-const running = (dropped: number, reconnecting = false) => health({ streaming: true, streamReconnecting: reconnecting, streamDroppedFrames: dropped });
+const health = (metrics: DeviceHealth['metrics'], status: DeviceHealth['status'] = 'ok'): DeviceHealth => ({
+  status,
+  checks: status === 'ok' ? [] : [{ name: 'stream', status, latencyMs: 0, detail: 'the stream lost its ingest' }],
+  metrics,
+  consecutiveFailures: 0,
+  ts: 0,
+  seq: 0,
+  session: 1,
+  driver: 'obs',
+});
+const running = (dropped: number, reconnecting = false) =>
+  health({ streaming: true, streamReconnecting: reconnecting, streamDroppedFrames: dropped });
 
 function watch(resumed?: { condition: 'streaming'; framesDropped: number }) {
   const events: NewEvent[] = [];
   let live: DeviceRef | null = { agent: 'a', device: 'enc-1' };
-  const w = new StreamWatch({ clock: new ManualClock(1_000), record: (e) => void events.push(e), live: () => live, resumed: () => resumed });
+  const w = new StreamWatch({
+    clock: new ManualClock(1_000),
+    record: (e) => void events.push(e),
+    live: () => live,
+    resumed: () => resumed,
+  });
   w.sync([{ id: 'live', stream: 'studio-a/stream' }, { id: 'no-stream' }]);
-  return { w, events, setLive: (r: DeviceRef | null) => (live = r), states: () => events.map((e) => (e.type === 'stream.state' ? e.data.condition : undefined)) };
+  return {
+    w,
+    events,
+    setLive: (r: DeviceRef | null) => (live = r),
+    states: () => events.map((e) => (e.type === 'stream.state' ? e.data.condition : undefined)),
+  };
 }
 
 describe('stream watch: what viewers of a show went through', () => {
@@ -59,6 +79,6 @@ describe('stream watch: what viewers of a show went through', () => {
     expect(states()).toEqual(['streaming', 'reconnecting', 'streaming']);
     w.onHealth('a', 'enc-2', running(9));
     w.sync([]);
-    expect(events.at(-1), 'the backup\'s frames from when it went live').toMatchObject({ type: 'stream.state', data: { framesDropped: 2 } });
+    expect(events.at(-1), "the backup's frames from when it went live").toMatchObject({ type: 'stream.state', data: { framesDropped: 2 } });
   });
 });

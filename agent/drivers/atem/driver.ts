@@ -26,12 +26,20 @@ export function createAtemDriver(): DriverDefinition<typeof atemSpec.optionsSche
         checkMixEffect(session.state, me);
         if (options.cutWith === 'preview-cut' && program(me) !== input) {
           await session.send('change preview', (a) => a.changePreviewInput(input, me), signal);
-          await session.until((s) => s.video.mixEffects[me]?.previewInput === input, `the ATEM did not put input ${input} on preview of M/E ${me + 1} (does it have that input?)`, signal);
+          await session.until(
+            (s) => s.video.mixEffects[me]?.previewInput === input,
+            `the ATEM did not put input ${input} on preview of M/E ${me + 1} (does it have that input?)`,
+            signal,
+          );
           await session.send('cut', (a) => a.cut(me), signal);
         } else {
           await session.send('change program', (a) => a.changeProgramInput(input, me), signal);
         }
-        await session.until((s) => s.video.mixEffects[me]?.programInput === input, `the ATEM did not take input ${input} to program on M/E ${me + 1} (does it have that input?)`, signal);
+        await session.until(
+          (s) => s.video.mixEffects[me]?.programInput === input,
+          `the ATEM did not take input ${input} to program on M/E ${me + 1} (does it have that input?)`,
+          signal,
+        );
         return input;
       };
 
@@ -40,7 +48,18 @@ export function createAtemDriver(): DriverDefinition<typeof atemSpec.optionsSche
 
         async probe(signal): Promise<ProbeResult> {
           if (!session.isConnected) {
-            return { status: 'offline', checks: [{ name: 'connection', status: 'offline', latencyMs: 0, detail: `not connected${session.lastLoss ? `: ${session.lastLoss}` : ''} (reconnecting)` }], metrics: {} };
+            return {
+              status: 'offline',
+              checks: [
+                {
+                  name: 'connection',
+                  status: 'offline',
+                  latencyMs: 0,
+                  detail: `not connected${session.lastLoss ? `: ${session.lastLoss}` : ''} (reconnecting)`,
+                },
+              ],
+              metrics: {},
+            };
           }
           const started = performance.now();
           await session.send('time request', (a) => a.requestTime(), signal);
@@ -50,7 +69,13 @@ export function createAtemDriver(): DriverDefinition<typeof atemSpec.optionsSche
           const metrics = metricsOf(state);
           const checks: HealthCheck[] = [{ name: 'connection', status: 'ok', latencyMs }];
           const failed = Number(metrics.powerSuppliesFailed);
-          if (failed > 0) checks.push({ name: 'power', status: 'degraded', latencyMs: 0, detail: `${failed} of ${String(metrics.powerSupplies)} power supplies report no power` });
+          if (failed > 0)
+            checks.push({
+              name: 'power',
+              status: 'degraded',
+              latencyMs: 0,
+              detail: `${failed} of ${String(metrics.powerSupplies)} power supplies report no power`,
+            });
           return { status: checks.some((c) => c.status === 'degraded') ? 'degraded' : 'ok', checks, metrics };
         },
 
@@ -68,7 +93,12 @@ export function createAtemDriver(): DriverDefinition<typeof atemSpec.optionsSche
               checkMixEffect(session.state, me);
               const next = preview(me);
               await session.send('auto transition', (a) => a.autoTransition(me), signal);
-              if (next !== undefined) await session.until((s) => s.video.mixEffects[me]?.programInput === next, `the ATEM did not finish the transition to input ${next}`, signal);
+              if (next !== undefined)
+                await session.until(
+                  (s) => s.video.mixEffects[me]?.programInput === next,
+                  `the ATEM did not finish the transition to input ${next}`,
+                  signal,
+                );
               return { data: { program: program(me) ?? null } };
             }
             case 'program-take':

@@ -102,7 +102,8 @@ async function destroy(atem: Atem): Promise<void> {
 /** `work` or a rejection when `signal` aborts, whichever comes first; `work` is never left unhandled. */
 function bounded<T>(work: Promise<T>, signal: AbortSignal, timeoutMessage: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason instanceof Error && signal.reason.name !== 'TimeoutError' ? signal.reason : new Error(timeoutMessage));
+    const onAbort = (): void =>
+      reject(signal.reason instanceof Error && signal.reason.name !== 'TimeoutError' ? signal.reason : new Error(timeoutMessage));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(

@@ -7,11 +7,28 @@
 import { dmxSpec } from '../../../protocols/drivers/dmx.ts';
 import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
-import { CommandClass, NACK_REASONS, Pid, ResponseType, StatusType, decodeDeviceInfo, decodeHours, decodeSensorValue, decodeStatusMessages, parseUid, type RdmResponse } from './rdm.ts';
+import {
+  CommandClass,
+  NACK_REASONS,
+  Pid,
+  ResponseType,
+  StatusType,
+  decodeDeviceInfo,
+  decodeHours,
+  decodeSensorValue,
+  decodeStatusMessages,
+  parseUid,
+  type RdmResponse,
+} from './rdm.ts';
 import { EnttecWidget } from './widget.ts';
 import { perMinute } from '../../../lib/recent-count.ts';
 
-const check = (name: string, status: DeviceStatus, detail?: string, latencyMs = 0): HealthCheck => ({ name, status, latencyMs, ...(detail ? { detail } : {}) });
+const check = (name: string, status: DeviceStatus, detail?: string, latencyMs = 0): HealthCheck => ({
+  name,
+  status,
+  latencyMs,
+  ...(detail ? { detail } : {}),
+});
 
 export type { DmxOptions } from '../../../protocols/drivers/dmx.ts';
 
@@ -19,7 +36,8 @@ export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema
   return {
     ...dmxSpec,
     create({ options, log, state }) {
-      if (options.address + options.footprint - 1 > 512) throw new Error(`dmx: address ${options.address} + footprint ${options.footprint} runs past slot 512`);
+      if (options.address + options.footprint - 1 > 512)
+        throw new Error(`dmx: address ${options.address} + footprint ${options.footprint} runs past slot 512`);
       const uid = options.uid ? parseUid(options.uid) : undefined;
       let widget: EnttecWidget | undefined;
       let serialNumber: string | undefined;
@@ -43,7 +61,8 @@ export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema
       const scene = (name: unknown): number[] => {
         const levels = typeof name === 'string' ? options.scenes[name] : undefined;
         if (!levels) throw new Error(`no scene "${String(name)}"; scenes: ${Object.keys(options.scenes).join(', ') || 'none configured'}`);
-        if (levels.length > options.footprint) throw new Error(`scene "${String(name)}" has ${levels.length} levels for a ${options.footprint}-channel fixture`);
+        if (levels.length > options.footprint)
+          throw new Error(`scene "${String(name)}" has ${levels.length} levels for a ${options.footprint}-channel fixture`);
         return levels;
       };
       const master = (value: unknown): number => {
@@ -66,14 +85,28 @@ export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema
 
         async probe(): Promise<ProbeResult> {
           const w = theWidget();
-          if (!w.link.isOpen) return { status: 'offline', checks: [check('widget', 'offline', `${options.path} is not open (reopening)`)], metrics: {} };
+          if (!w.link.isOpen)
+            return { status: 'offline', checks: [check('widget', 'offline', `${options.path} is not open (reopening)`)], metrics: {} };
           const started = performance.now();
           const params = await w.parameters();
           const checks: HealthCheck[] = [check('widget', 'ok', undefined, Math.round((performance.now() - started) * 10) / 10)];
-          const metrics: Record<string, number | string | boolean> = { firmware: params.firmware, dmxAddress: options.address, levels: w.channels(options.address, options.footprint).join(','), ...(serialNumber ? { widgetSerial: serialNumber } : {}) };
+          const metrics: Record<string, number | string | boolean> = {
+            firmware: params.firmware,
+            dmxAddress: options.address,
+            levels: w.channels(options.address, options.footprint).join(','),
+            ...(serialNumber ? { widgetSerial: serialNumber } : {}),
+          };
           if (uid) await probeFixture(checks, metrics);
-          const worst = checks.some((c) => c.status === 'failed') ? 'failed' : checks.some((c) => c.status === 'degraded') ? 'degraded' : 'ok';
-          return { status: worst, checks, metrics: { ...metrics, ...recent({ rdmTimeouts: w.counters.rdmTimeouts, garbageBytes: w.framer.counters.garbageBytes }) } };
+          const worst = checks.some((c) => c.status === 'failed')
+            ? 'failed'
+            : checks.some((c) => c.status === 'degraded')
+              ? 'degraded'
+              : 'ok';
+          return {
+            status: worst,
+            checks,
+            metrics: { ...metrics, ...recent({ rdmTimeouts: w.counters.rdmTimeouts, garbageBytes: w.framer.counters.garbageBytes }) },
+          };
         },
 
         async execute(action, params) {
@@ -88,7 +121,11 @@ export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema
               return output(new Array<number>(options.footprint).fill(0));
             case 'set-levels': {
               const levels = params.levels;
-              if (!Array.isArray(levels) || levels.length > options.footprint || !levels.every((l) => Number.isInteger(l) && l >= 0 && l <= 255)) {
+              if (
+                !Array.isArray(levels) ||
+                levels.length > options.footprint ||
+                !levels.every((l) => Number.isInteger(l) && l >= 0 && l <= 255)
+              ) {
                 throw new Error(`levels must be up to ${options.footprint} integers from 0 to 255`);
               }
               return output(levels as number[]);
@@ -115,24 +152,36 @@ export function createDmxDriver(): DriverDefinition<typeof dmxSpec.optionsSchema
         }
         checks.push(check('rdm', 'ok', undefined, Math.round((performance.now() - started) * 10) / 10));
         Object.assign(metrics, { modelId: info.modelId, footprint: info.footprint, rdmStartAddress: info.startAddress });
-        if (info.startAddress !== options.address) checks.push(check('patch', 'degraded', `fixture is addressed at ${info.startAddress}, config says ${options.address}`));
+        if (info.startAddress !== options.address)
+          checks.push(check('patch', 'degraded', `fixture is addressed at ${info.startAddress}, config says ${options.address}`));
         if (info.sensors > options.temperatureSensor) {
           const temperature = decodeSensorValue((await get(Pid.sensorValue, Uint8Array.of(options.temperatureSensor)))!).present;
           metrics.temperatureC = temperature;
-          checks.push(temperature > options.maxTemperatureC ? check('temperature', 'failed', `${temperature} °C is over the ${options.maxTemperatureC} °C limit`) : check('temperature', 'ok'));
+          checks.push(
+            temperature > options.maxTemperatureC
+              ? check('temperature', 'failed', `${temperature} °C is over the ${options.maxTemperatureC} °C limit`)
+              : check('temperature', 'ok'),
+          );
         }
         const lamp = await get(Pid.lampHours);
         if (lamp) {
           const hours = decodeHours(lamp);
           metrics.lampHours = hours;
-          if (options.lampRatedHours && hours > options.lampRatedHours) checks.push(check('lamp', 'degraded', `lamp at ${hours} h is past its rated ${options.lampRatedHours} h: maintenance due`));
+          if (options.lampRatedHours && hours > options.lampRatedHours)
+            checks.push(check('lamp', 'degraded', `lamp at ${hours} h is past its rated ${options.lampRatedHours} h: maintenance due`));
         }
         const deviceHours = await get(Pid.deviceHours);
         if (deviceHours) metrics.deviceHours = decodeHours(deviceHours);
         const status = await get(Pid.statusMessages, Uint8Array.of(StatusType.warning));
         for (const m of decodeStatusMessages(status ?? Buffer.alloc(0))) {
           if (m.type === StatusType.error || m.type === StatusType.warning) {
-            checks.push(check('status', m.type === StatusType.error ? 'failed' : 'degraded', `status message 0x${m.messageId.toString(16).padStart(4, '0')} (${m.value1}, ${m.value2})`));
+            checks.push(
+              check(
+                'status',
+                m.type === StatusType.error ? 'failed' : 'degraded',
+                `status message 0x${m.messageId.toString(16).padStart(4, '0')} (${m.value1}, ${m.value2})`,
+              ),
+            );
           }
         }
       }

@@ -8,7 +8,14 @@
 export const SC_RDM = 0xcc;
 export const SC_SUB_MESSAGE = 0x01;
 
-export const CommandClass = { get: 0x20, getResponse: 0x21, set: 0x30, setResponse: 0x31, discovery: 0x10, discoveryResponse: 0x11 } as const;
+export const CommandClass = {
+  get: 0x20,
+  getResponse: 0x21,
+  set: 0x30,
+  setResponse: 0x31,
+  discovery: 0x10,
+  discoveryResponse: 0x11,
+} as const;
 /** [E1.20 Table A-2] */
 export const ResponseType = { ack: 0x00, ackTimer: 0x01, nackReason: 0x02, ackOverflow: 0x03 } as const;
 /** [E1.20 Table A-3] */
@@ -48,7 +55,8 @@ export function parseUid(text: UidText): Buffer {
   return Buffer.from(m[1]! + m[2]!, 'hex');
 }
 
-export const formatUid = (uid: Uint8Array): UidText => `${Buffer.from(uid.subarray(0, 2)).toString('hex')}:${Buffer.from(uid.subarray(2, 6)).toString('hex')}`;
+export const formatUid = (uid: Uint8Array): UidText =>
+  `${Buffer.from(uid.subarray(0, 2)).toString('hex')}:${Buffer.from(uid.subarray(2, 6)).toString('hex')}`;
 
 export interface RdmRequest {
   destination: Buffer;
@@ -181,7 +189,13 @@ export function decodeStatusMessages(d: Buffer): StatusMessage[] {
   if (d.length % 9 !== 0) throw new Error(`STATUS_MESSAGES length ${d.length} is not a multiple of 9`);
   const out: StatusMessage[] = [];
   for (let i = 0; i < d.length; i += 9) {
-    out.push({ subDevice: d.readUInt16BE(i), type: d[i + 2]!, messageId: d.readUInt16BE(i + 3), value1: d.readInt16BE(i + 5), value2: d.readInt16BE(i + 7) });
+    out.push({
+      subDevice: d.readUInt16BE(i),
+      type: d[i + 2]!,
+      messageId: d.readUInt16BE(i + 3),
+      value1: d.readInt16BE(i + 5),
+      value2: d.readInt16BE(i + 7),
+    });
   }
   return out;
 }

@@ -16,7 +16,10 @@ export class UniverseLevels {
   private known = false;
   private readonly key: string;
 
-  constructor(private readonly state: KeptState, widgetPath: string) {
+  constructor(
+    private readonly state: KeptState,
+    widgetPath: string,
+  ) {
     this.key = `dmx-levels:${widgetPath}`;
     const saved = state.read(this.key);
     if (Array.isArray(saved) && saved.length <= UNIVERSE_SLOTS && saved.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {

@@ -121,5 +121,8 @@ export function decodeParameters(data: Buffer): WidgetParameters {
 /** [Label 10 reply] four bytes of BCD, least significant first: 0x78 0x56 0x34 0x12 → "12345678". */
 export function decodeSerialNumber(data: Buffer): string {
   if (data.length !== 4) throw new Error(`serial number reply has ${data.length} bytes, expected 4`);
-  return [...data].reverse().map((b) => b.toString(16).padStart(2, '0')).join('');
+  return [...data]
+    .reverse()
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
 }

@@ -10,7 +10,16 @@ import type { Logger } from '../../../lib/logger.ts';
 import { SerialLink } from '../../../lib/serial/serial-link.ts';
 import type { KeptState } from '../../kept-state.ts';
 import { UniverseLevels } from './universe.ts';
-import { Label, WidgetFramer, decodeParameters, decodeSerialNumber, encodeDmx, encodeMessage, type WidgetMessage, type WidgetParameters } from './widget-codec.ts';
+import {
+  Label,
+  WidgetFramer,
+  decodeParameters,
+  decodeSerialNumber,
+  encodeDmx,
+  encodeMessage,
+  type WidgetMessage,
+  type WidgetParameters,
+} from './widget-codec.ts';
 import { decodePacket, encodeRequest, formatUid, type RdmResponse } from './rdm.ts';
 
 /** Our RDM controller UID, from ESTA's prototype range 7FF0-7FFF. */
@@ -57,7 +66,12 @@ export class EnttecWidget {
   private rdmInFlight: (RdmJob & { transaction: number; timer: NodeJS.Timeout }) | undefined;
   private transaction = 0;
 
-  private constructor(readonly path: string, private readonly log: Logger, private readonly answerTimeoutMs: number, private readonly universe: UniverseLevels) {
+  private constructor(
+    readonly path: string,
+    private readonly log: Logger,
+    private readonly answerTimeoutMs: number,
+    private readonly universe: UniverseLevels,
+  ) {
     // A USB device: the baud rate is not used on the wire, but the FTDI driver wants one.
     this.link = new SerialLink({ path, baudRate: 57600, log });
     this.framer = new WidgetFramer((m) => this.onMessage(m));
@@ -103,7 +117,10 @@ export class EnttecWidget {
 
   private flushDmx(): void {
     this.dmxScheduled = false;
-    if (this.link.isOpen && this.universe.hasLevels) this.link.write(encodeDmx(this.universe.slots)).catch((err: Error) => this.log.warn({ port: this.path, err: err.message }, 'sending DMX failed'));
+    if (this.link.isOpen && this.universe.hasLevels)
+      this.link
+        .write(encodeDmx(this.universe.slots))
+        .catch((err: Error) => this.log.warn({ port: this.path, err: err.message }, 'sending DMX failed'));
   }
 
   /** Label 3 and 10 carry no arguments that differ between askers, so one answer serves everyone waiting. */
@@ -132,9 +149,20 @@ export class EnttecWidget {
     if (!job) return;
     this.transaction = (this.transaction + 1) & 0xff;
     const transaction = this.transaction;
-    const timer = setTimeout(() => this.finishRdm(new Error(`widget gave neither an RDM reply nor a timeout within ${this.answerTimeoutMs} ms`)), this.answerTimeoutMs);
+    const timer = setTimeout(
+      () => this.finishRdm(new Error(`widget gave neither an RDM reply nor a timeout within ${this.answerTimeoutMs} ms`)),
+      this.answerTimeoutMs,
+    );
     this.rdmInFlight = { ...job, transaction, timer };
-    const packet = encodeRequest({ destination: job.destination, source: CONTROLLER_UID, transaction, port: 1, commandClass: job.commandClass, pid: job.pid, ...(job.data ? { data: job.data } : {}) });
+    const packet = encodeRequest({
+      destination: job.destination,
+      source: CONTROLLER_UID,
+      transaction,
+      port: 1,
+      commandClass: job.commandClass,
+      pid: job.pid,
+      ...(job.data ? { data: job.data } : {}),
+    });
     this.link.write(encodeMessage(Label.sendRdm, packet)).catch((err: Error) => this.finishRdm(err));
   }
 
@@ -176,7 +204,13 @@ export class EnttecWidget {
       this.counters.rdmInvalid += 1;
       return this.finishRdm(new Error(`invalid RDM reply: ${decoded.invalid}`));
     }
-    if (decoded.transaction !== job.transaction || !decoded.source.equals(job.destination) || !decoded.destination.equals(CONTROLLER_UID) || decoded.pid !== job.pid || decoded.commandClass !== job.commandClass + 1) {
+    if (
+      decoded.transaction !== job.transaction ||
+      !decoded.source.equals(job.destination) ||
+      !decoded.destination.equals(CONTROLLER_UID) ||
+      decoded.pid !== job.pid ||
+      decoded.commandClass !== job.commandClass + 1
+    ) {
       this.counters.rdmInvalid += 1;
       return; // not the answer to our request; keep waiting
     }
@@ -194,4 +228,3 @@ export class EnttecWidget {
     for (const job of this.rdmQueue.splice(0)) job.reject(new Error(reason));
   }
 }
-

@@ -75,10 +75,19 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
             },
             { reportVersionTimeout: 300 },
           );
-          const boardOptions: five.BoardOption & { sigint: boolean } = { io, repl: false, debug: false, timeout: options.readyTimeoutMs, sigint: false };
+          const boardOptions: five.BoardOption & { sigint: boolean } = {
+            io,
+            repl: false,
+            debug: false,
+            timeout: options.readyTimeoutMs,
+            sigint: false,
+          };
           const board = new five.Board(boardOptions); // sigint: false, or johnny-five exits the agent on Ctrl-C
           const ready = new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`board on ${options.path} not ready within ${options.readyTimeoutMs} ms`)), options.readyTimeoutMs);
+            const timer = setTimeout(
+              () => reject(new Error(`board on ${options.path} not ready within ${options.readyTimeoutMs} ms`)),
+              options.readyTimeoutMs,
+            );
             board.on('ready', () => (clearTimeout(timer), resolve()));
             board.on('error' as 'ready', ((err: Error) => (clearTimeout(timer), reject(err))) as () => void);
             port.once('close', () => (clearTimeout(timer), reject(new Error(`port ${options.path} closed while the board was coming up`))));
@@ -93,7 +102,14 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
           if (!wanted) throw new Error('closed while connecting');
           const relays = new Map(Object.entries(options.relays).map(([name, pin]) => [name, new five.Relay({ pin, board })]));
           const tallies = new Map(Object.entries(options.tallies).map(([name, pin]) => [name, new five.Led({ pin, board })]));
-          const connected: Connected = { port, board, firmware: `${io.firmware.name ?? '?'} ${io.firmware.version?.major ?? '?'}.${io.firmware.version?.minor ?? '?'}`, relays, tallies, heardAt: Date.now() };
+          const connected: Connected = {
+            port,
+            board,
+            firmware: `${io.firmware.name ?? '?'} ${io.firmware.version?.major ?? '?'}.${io.firmware.version?.minor ?? '?'}`,
+            relays,
+            tallies,
+            heardAt: Date.now(),
+          };
           port.on('data', () => (connected.heardAt = Date.now()));
           if (options.lightSensor) connected.sensor = new five.Sensor({ pin: options.lightSensor.pin, board, freq: 100 });
           port.on('close', () => {
@@ -141,7 +157,12 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
         },
 
         async probe(signal): Promise<ProbeResult> {
-          if (!live) return { status: 'offline', checks: [{ name: 'board', status: 'offline', latencyMs: 0, detail: `${options.path} not connected (reconnecting)` }], metrics: {} };
+          if (!live)
+            return {
+              status: 'offline',
+              checks: [{ name: 'board', status: 'offline', latencyMs: 0, detail: `${options.path} not connected (reconnecting)` }],
+              metrics: {},
+            };
           const b = live;
           const started = performance.now();
           const silentMs = Date.now() - b.heardAt;
@@ -154,11 +175,16 @@ export function createFirmataDriver(): DriverDefinition<typeof firmataSpec.optio
               await nextBytes(b.port, AbortSignal.any([signal, AbortSignal.timeout(options.answerTimeoutMs)]));
             } catch {
               if (silentMs > options.staleAfterMs) b.port.close(); // long silent: reopen it
-              throw new Error(`board did not answer a version query within ${options.answerTimeoutMs} ms (no bytes for ${Date.now() - b.heardAt} ms)`);
+              throw new Error(
+                `board did not answer a version query within ${options.answerTimeoutMs} ms (no bytes for ${Date.now() - b.heardAt} ms)`,
+              );
             }
           }
           const checks: HealthCheck[] = [{ name: 'board', status: 'ok', latencyMs: Math.round((performance.now() - started) * 10) / 10 }];
-          const metrics: Record<string, string | number | boolean> = { firmware: b.firmware, ...recent({ garbledFrames, garbageBytes: junk.junk }) };
+          const metrics: Record<string, string | number | boolean> = {
+            firmware: b.firmware,
+            ...recent({ garbledFrames, garbageBytes: junk.junk }),
+          };
           // johnny-five leaves isOn undefined until a part is first switched: that is "off".
           for (const [name, relay] of b.relays) metrics[`relay.${name}`] = relay.isOn === true;
           for (const [name, led] of b.tallies) metrics[`tally.${name}`] = led.isOn === true;
@@ -234,7 +260,9 @@ interface Outputs {
 /** What a previous run stored; anything unreadable is nothing (outputs are then left as the board has them). */
 function readOutputs(saved: unknown): Outputs {
   const part = (value: unknown): Record<string, boolean> =>
-    typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).filter((e): e is [string, boolean] => typeof e[1] === 'boolean')) : {};
+    typeof value === 'object' && value !== null
+      ? Object.fromEntries(Object.entries(value).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'))
+      : {};
   const o = (typeof saved === 'object' && saved !== null ? saved : {}) as Record<string, unknown>;
   return { relays: part(o.relays), tallies: part(o.tallies) };
 }

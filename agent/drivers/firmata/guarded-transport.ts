@@ -27,7 +27,10 @@ export interface GuardedTransportHooks {
 }
 
 export class GuardedTransport extends EventEmitter {
-  constructor(private readonly port: FirmataPort, hooks: GuardedTransportHooks) {
+  constructor(
+    private readonly port: FirmataPort,
+    hooks: GuardedTransportHooks,
+  ) {
     super();
     for (const event of ['open', 'close', 'error', 'data'] as const) {
       port.on(event, (...args: unknown[]) => {

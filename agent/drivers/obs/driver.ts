@@ -24,7 +24,11 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
     ...obsSpec,
     create({ deviceId, options, log, state }) {
       const password = readSecret({ env: options.passwordEnv, file: options.passwordFile }, 'obs');
-      const session = new ObsSession({ url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`, password, requestTimeoutMs: options.requestTimeoutMs });
+      const session = new ObsSession({
+        url: `ws://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`,
+        password,
+        requestTimeoutMs: options.requestTimeoutMs,
+      });
       /** Readings of the last SKIP_WINDOW_MS, oldest first; the last is the previous probe's. */
       let recent: ObsReading[] = [];
       /** When the probes first saw the stream reconnecting (a rule judges how long, not that it blinked). */
@@ -47,7 +51,16 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
           session.call('GetSceneList', undefined, signal),
           session.call('GetStudioModeEnabled', undefined, signal),
         ]);
-        return { at: Date.now(), stats, stream, record, service, program: scenes.currentProgramSceneName, preview: studio.studioModeEnabled ? scenes.currentPreviewSceneName : null, studioMode: studio.studioModeEnabled };
+        return {
+          at: Date.now(),
+          stats,
+          stream,
+          record,
+          service,
+          program: scenes.currentProgramSceneName,
+          preview: studio.studioModeEnabled ? scenes.currentPreviewSceneName : null,
+          studioMode: studio.studioModeEnabled,
+        };
       };
 
       /** Takes `scene` to program the way the profile says; resolves with what program shows after. */
@@ -70,7 +83,8 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
           if (output === 'stream') await session.call(on ? 'StartStream' : 'StopStream', undefined, signal);
           else await session.call(on ? 'StartRecord' : 'StopRecord', undefined, signal);
         } catch (err) {
-          const already = err instanceof ObsRequestError && err.code === (on ? RequestStatus.OutputRunning : RequestStatus.OutputNotRunning);
+          const already =
+            err instanceof ObsRequestError && err.code === (on ? RequestStatus.OutputRunning : RequestStatus.OutputNotRunning);
           if (!already) throw err;
         }
         for (;;) {
@@ -90,7 +104,18 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
 
         async probe(signal): Promise<ProbeResult> {
           if (!session.isOpen) {
-            return { status: 'offline', checks: [{ name: 'connection', status: 'offline', latencyMs: 0, detail: `not connected${session.lastCloseReason ? `: ${session.lastCloseReason}` : ''} (reconnecting)` }], metrics: {} };
+            return {
+              status: 'offline',
+              checks: [
+                {
+                  name: 'connection',
+                  status: 'offline',
+                  latencyMs: 0,
+                  detail: `not connected${session.lastCloseReason ? `: ${session.lastCloseReason}` : ''} (reconnecting)`,
+                },
+              ],
+              metrics: {},
+            };
           }
           const started = performance.now();
           const reading = await read(signal);
@@ -100,13 +125,16 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
           const metrics = {
             obsVersion: version,
             ...metricsOf(reading, recent.at(-1), recent[0]),
-            ...(reading.stream.outputActive ? { streamReconnectingMs: reconnectingSince === undefined ? 0 : reading.at - reconnectingSince } : {}),
+            ...(reading.stream.outputActive
+              ? { streamReconnectingMs: reconnectingSince === undefined ? 0 : reading.at - reconnectingSince }
+              : {}),
             streamStopped: streamWanted() && !streaming,
           };
           recent.push(reading);
           while (recent.length > 1 && reading.at - recent[0]!.at > SKIP_WINDOW_MS) recent.shift();
           const checks: HealthCheck[] = [{ name: 'connection', status: 'ok', latencyMs }];
-          if (reading.stats.activeFps <= 0) checks.push({ name: 'render', status: 'failed', latencyMs: 0, detail: 'OBS renders no frames (0 fps)' });
+          if (reading.stats.activeFps <= 0)
+            checks.push({ name: 'render', status: 'failed', latencyMs: 0, detail: 'OBS renders no frames (0 fps)' });
           return { status: checks.some((c) => c.status === 'failed') ? 'failed' : 'ok', checks, metrics };
         },
 

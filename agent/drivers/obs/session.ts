@@ -10,7 +10,14 @@
  */
 // The JSON flavour (subprotocol obswebsocket.json, text frames): the package's default import in
 // Node is MessagePack, which OBS also speaks but which no capture or log shows readably.
-import { EventSubscription, OBSWebSocket, OBSWebSocketError, type OBSEventTypes, type OBSRequestTypes, type OBSResponseTypes } from 'obs-websocket-js/json';
+import {
+  EventSubscription,
+  OBSWebSocket,
+  OBSWebSocketError,
+  type OBSEventTypes,
+  type OBSRequestTypes,
+  type OBSResponseTypes,
+} from 'obs-websocket-js/json';
 import { TimeoutError, errorMessage } from '../../../lib/timeout.ts';
 
 /** Close codes of obs-websocket 5 (WebSocketCloseCode enum) a technician needs explained. */
@@ -64,16 +71,22 @@ export class ObsSession {
     socket.on('ConnectionClosed', (err) => {
       if (this.socket !== socket) return;
       this.open = false;
-      this.closedReason = CLOSE_REASONS[err.code] ?? `connection closed${err.code > 0 ? ` (${err.code}${err.message ? `: ${err.message}` : ''})` : ''}`;
+      this.closedReason =
+        CLOSE_REASONS[err.code] ?? `connection closed${err.code > 0 ? ` (${err.code}${err.message ? `: ${err.message}` : ''})` : ''}`;
       this.failPending(new Error(`OBS ${this.closedReason}`));
     });
     socket.on('ConnectionError', () => undefined); // followed by ConnectionClosed, which tells it
     try {
-      await this.bounded('connecting to OBS', signal, socket.connect(this.o.url, this.o.password, { rpcVersion: 1, eventSubscriptions: EVENT_SUBSCRIPTIONS }));
+      await this.bounded(
+        'connecting to OBS',
+        signal,
+        socket.connect(this.o.url, this.o.password, { rpcVersion: 1, eventSubscriptions: EVENT_SUBSCRIPTIONS }),
+      );
     } catch (err) {
       if (this.socket === socket) this.socket = undefined;
       void socket.disconnect().catch(() => undefined);
-      if (err instanceof OBSWebSocketError && CLOSE_REASONS[err.code]) throw new Error(`OBS refused the connection: ${CLOSE_REASONS[err.code]}`, { cause: err });
+      if (err instanceof OBSWebSocketError && CLOSE_REASONS[err.code])
+        throw new Error(`OBS refused the connection: ${CLOSE_REASONS[err.code]}`, { cause: err });
       throw new Error(`cannot connect to OBS at ${this.o.url}: ${describe(err)}`, { cause: err });
     }
     this.open = true;
@@ -81,7 +94,11 @@ export class ObsSession {
   }
 
   /** One request with its deadline (the shorter of requestTimeoutMs and `signal`); a refusal carries obs-websocket's status code. */
-  async call<T extends keyof OBSRequestTypes>(type: T, data: OBSRequestTypes[T] | undefined, signal: AbortSignal): Promise<OBSResponseTypes[T]> {
+  async call<T extends keyof OBSRequestTypes>(
+    type: T,
+    data: OBSRequestTypes[T] | undefined,
+    signal: AbortSignal,
+  ): Promise<OBSResponseTypes[T]> {
     const socket = this.socket;
     if (!socket || !this.open) throw new Error(`OBS is not connected${this.closedReason ? `: ${this.closedReason}` : ''}`);
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.o.requestTimeoutMs)]);
@@ -104,7 +121,11 @@ export class ObsSession {
         reject(err);
       };
       const onAbort = (): void => {
-        fail(signal.reason instanceof Error && signal.reason.name !== 'TimeoutError' ? signal.reason : new TimeoutError(what, this.o.requestTimeoutMs));
+        fail(
+          signal.reason instanceof Error && signal.reason.name !== 'TimeoutError'
+            ? signal.reason
+            : new TimeoutError(what, this.o.requestTimeoutMs),
+        );
       };
       const cleanup = (): void => {
         signal.removeEventListener('abort', onAbort);
@@ -115,7 +136,8 @@ export class ObsSession {
       this.pending.add(fail);
       work.then(
         (value) => (cleanup(), resolve(value)),
-        (err: unknown) => fail(err instanceof OBSWebSocketError ? new ObsRequestError(what, err.code, err.message) : new Error(describe(err))),
+        (err: unknown) =>
+          fail(err instanceof OBSWebSocketError ? new ObsRequestError(what, err.code, err.message) : new Error(describe(err))),
       );
     });
   }
@@ -127,7 +149,11 @@ export class ObsSession {
 
 /** obs-websocket refused a request: its RequestStatus code (e.g. 501 OutputNotRunning) and comment. */
 export class ObsRequestError extends Error {
-  constructor(readonly request: string, readonly code: number, comment: string) {
+  constructor(
+    readonly request: string,
+    readonly code: number,
+    comment: string,
+  ) {
     super(`${request} refused by OBS (code ${code}${comment ? `: ${comment}` : ''})`);
     this.name = 'ObsRequestError';
   }

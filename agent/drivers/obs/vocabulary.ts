@@ -34,7 +34,12 @@ const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 
  * counters when it starts again, so a count that went down starts a new interval from zero.
  * Fewer than `minFrames` frames say nothing yet (one dropped frame of six is no 17 % stream): undefined.
  */
-export function skippedPercent(skipped: number, total: number, before?: { skipped: number; total: number }, minFrames = 1): number | undefined {
+export function skippedPercent(
+  skipped: number,
+  total: number,
+  before?: { skipped: number; total: number },
+  minFrames = 1,
+): number | undefined {
   const reset = !before || total < before.total || skipped < before.skipped;
   const dSkipped = reset ? skipped : skipped - before.skipped;
   const dTotal = reset ? total : total - before.total;
@@ -78,7 +83,9 @@ export const SKIP_WINDOW_MS = 5_000;
 export function metricsOf(now: ObsReading, before?: ObsReading, windowStart: ObsReading | undefined = before): Metrics {
   const s = now.stats;
   const streaming = now.stream.outputActive || now.stream.outputReconnecting;
-  const streamRate = streaming ? kbps(now.stream.outputBytes, now.at, before && { bytes: before.stream.outputBytes, at: before.at }) : undefined;
+  const streamRate = streaming
+    ? kbps(now.stream.outputBytes, now.at, before && { bytes: before.stream.outputBytes, at: before.at })
+    : undefined;
   return {
     programScene: now.program,
     ...(now.preview !== null ? { previewScene: now.preview } : {}),
@@ -87,14 +94,29 @@ export function metricsOf(now: ObsReading, before?: ObsReading, windowStart: Obs
     cpuUsage: round(s.cpuUsage),
     availableDiskGb: round(s.availableDiskSpace / 1024, 2), // GetStats reports MB
     ...(now.record.outputActive ? { recordDiskGb: round(s.availableDiskSpace / 1024, 2) } : {}),
-    ...skipRate('renderSkippedPercent', s.renderSkippedFrames, s.renderTotalFrames, windowStart && { skipped: windowStart.stats.renderSkippedFrames, total: windowStart.stats.renderTotalFrames }),
-    ...skipRate('outputSkippedPercent', s.outputSkippedFrames, s.outputTotalFrames, windowStart && { skipped: windowStart.stats.outputSkippedFrames, total: windowStart.stats.outputTotalFrames }),
+    ...skipRate(
+      'renderSkippedPercent',
+      s.renderSkippedFrames,
+      s.renderTotalFrames,
+      windowStart && { skipped: windowStart.stats.renderSkippedFrames, total: windowStart.stats.renderTotalFrames },
+    ),
+    ...skipRate(
+      'outputSkippedPercent',
+      s.outputSkippedFrames,
+      s.outputTotalFrames,
+      windowStart && { skipped: windowStart.stats.outputSkippedFrames, total: windowStart.stats.outputTotalFrames },
+    ),
     streaming,
     streamReconnecting: now.stream.outputReconnecting,
     ...(streaming
       ? {
           streamCongestion: round(now.stream.outputCongestion, 3),
-          ...skipRate('streamSkippedPercent', now.stream.outputSkippedFrames, now.stream.outputTotalFrames, windowStart && { skipped: windowStart.stream.outputSkippedFrames, total: windowStart.stream.outputTotalFrames }),
+          ...skipRate(
+            'streamSkippedPercent',
+            now.stream.outputSkippedFrames,
+            now.stream.outputTotalFrames,
+            windowStart && { skipped: windowStart.stream.outputSkippedFrames, total: windowStart.stream.outputTotalFrames },
+          ),
         }
       : {}),
     ...(streamRate !== undefined ? { streamKbps: streamRate } : {}),
@@ -104,7 +126,8 @@ export function metricsOf(now: ObsReading, before?: ObsReading, windowStart: Obs
   };
 }
 
-export type TakeStep = { request: 'SetCurrentProgramScene' | 'SetCurrentPreviewScene'; sceneName: string } | { request: 'TriggerStudioModeTransition' };
+export type TakeStep =
+  { request: 'SetCurrentProgramScene' | 'SetCurrentPreviewScene'; sceneName: string } | { request: 'TriggerStudioModeTransition' };
 
 /** The requests that take `scene` to program, by the profile's choice. */
 export function takeSteps(scene: string, cutWith: ObsOptions['cutWith']): TakeStep[] {
@@ -116,6 +139,7 @@ export function takeSteps(scene: string, cutWith: ObsOptions['cutWith']): TakeSt
 /** A refusal in a technician's words, by RequestStatus code. */
 export function explainRefusal(code: number, context: { scene?: string; cutWith?: ObsOptions['cutWith'] }): string | undefined {
   if (code === RequestStatus.ResourceNotFound && context.scene) return `OBS has no scene "${context.scene}"`;
-  if (code === RequestStatus.StudioModeNotActive) return 'OBS is not in studio mode, which cutWith: studio-transition needs (switch studio mode on, or use cutWith: program-scene)';
+  if (code === RequestStatus.StudioModeNotActive)
+    return 'OBS is not in studio mode, which cutWith: studio-transition needs (switch studio mode on, or use cutWith: program-scene)';
   return undefined;
 }

@@ -17,7 +17,12 @@ type Presets = Record<string, { $?: { token?: string | number } }>;
 function call<T>(run: (done: (err: Error | null, value?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value as T))));
 }
-const check = (name: string, status: DeviceStatus, latencyMs: number, detail?: string): HealthCheck => ({ name, status, latencyMs, ...(detail ? { detail } : {}) });
+const check = (name: string, status: DeviceStatus, latencyMs: number, detail?: string): HealthCheck => ({
+  name,
+  status,
+  latencyMs,
+  ...(detail ? { detail } : {}),
+});
 const elapsed = (since: number) => Math.round(performance.now() - since);
 
 export type { OnvifOptions } from '../../../protocols/drivers/onvif.ts';
@@ -79,19 +84,34 @@ export function createOnvifDriver(env: NodeJS.ProcessEnv = process.env): DriverD
           const offset = clockOffsetMs(cameraTime, Date.now());
           metrics.clockOffsetMs = offset;
           const skewed = Math.abs(offset) > options.maxClockOffsetMs;
-          checks.push(check('clock', skewed ? 'degraded' : 'ok', elapsed(t), skewed ? `camera clock is ${offset / 1000} s off (limit ${options.maxClockOffsetMs / 1000} s)` : undefined));
+          checks.push(
+            check(
+              'clock',
+              skewed ? 'degraded' : 'ok',
+              elapsed(t),
+              skewed ? `camera clock is ${offset / 1000} s off (limit ${options.maxClockOffsetMs / 1000} s)` : undefined,
+            ),
+          );
 
           t = performance.now();
           const stream = await call<{ uri?: string }>((done) => c.getStreamUri({ protocol: 'RTSP', profileToken: profileToken() }, done));
-          checks.push(stream.uri ? check('stream', 'ok', elapsed(t)) : check('stream', 'failed', elapsed(t), 'GetStreamUri returned no URI'));
+          checks.push(
+            stream.uri ? check('stream', 'ok', elapsed(t)) : check('stream', 'failed', elapsed(t), 'GetStreamUri returned no URI'),
+          );
 
           if (options.snapshot) {
             t = performance.now();
             try {
-              snapshotUri ??= String((await call<{ uri?: string }>((done) => c.getSnapshotUri({ profileToken: profileToken() }, done))).uri ?? '');
+              snapshotUri ??= String(
+                (await call<{ uri?: string }>((done) => c.getSnapshotUri({ profileToken: profileToken() }, done))).uri ?? '',
+              );
               const jpeg = await fetchBytes(snapshotUri, { username: options.username, password, timeoutMs: options.requestTimeoutMs });
               metrics.snapshotBytes = jpeg.length;
-              checks.push(isJpeg(jpeg) ? check('snapshot', 'ok', elapsed(t)) : check('snapshot', 'degraded', elapsed(t), `snapshot is not a JPEG (${jpeg.length} bytes)`));
+              checks.push(
+                isJpeg(jpeg)
+                  ? check('snapshot', 'ok', elapsed(t))
+                  : check('snapshot', 'degraded', elapsed(t), `snapshot is not a JPEG (${jpeg.length} bytes)`),
+              );
             } catch (err) {
               checks.push(check('snapshot', 'degraded', elapsed(t), (err as Error).message));
             }
@@ -99,12 +119,23 @@ export function createOnvifDriver(env: NodeJS.ProcessEnv = process.env): DriverD
 
           if (hasPtz()) {
             t = performance.now();
-            const status = await call<{ position?: { x?: number; y?: number; zoom?: number }; moveStatus?: { panTilt?: string } }>((done) => c.getStatus({ profileToken: profileToken() }, done));
+            const status = await call<{ position?: { x?: number; y?: number; zoom?: number }; moveStatus?: { panTilt?: string } }>((done) =>
+              c.getStatus({ profileToken: profileToken() }, done),
+            );
             metrics.moveStatus = String(status.moveStatus?.panTilt ?? 'UNKNOWN');
-            if (status.position) Object.assign(metrics, { pan: Number(status.position.x ?? 0), tilt: Number(status.position.y ?? 0), zoom: Number(status.position.zoom ?? 0) });
+            if (status.position)
+              Object.assign(metrics, {
+                pan: Number(status.position.x ?? 0),
+                tilt: Number(status.position.y ?? 0),
+                zoom: Number(status.position.zoom ?? 0),
+              });
             checks.push(check('ptz', 'ok', elapsed(t)));
           }
-          const worst = checks.some((x) => x.status === 'failed') ? 'failed' : checks.some((x) => x.status === 'degraded') ? 'degraded' : 'ok';
+          const worst = checks.some((x) => x.status === 'failed')
+            ? 'failed'
+            : checks.some((x) => x.status === 'degraded')
+              ? 'degraded'
+              : 'ok';
           return { status: worst, checks, metrics };
         },
 
@@ -120,7 +151,9 @@ export function createOnvifDriver(env: NodeJS.ProcessEnv = process.env): DriverD
               return { data: {} };
             case 'set-preset': {
               if (typeof params.name !== 'string' || params.name.length === 0) throw new Error('set-preset needs a name');
-              const reply = await call<unknown>((done) => camera().setPreset({ profileToken: profileToken(), presetName: params.name as string }, done));
+              const reply = await call<unknown>((done) =>
+                camera().setPreset({ profileToken: profileToken(), presetName: params.name as string }, done),
+              );
               const token = /"presetToken":\["?([^"\]]+)/.exec(JSON.stringify(reply))?.[1];
               return { data: { name: params.name, ...(token ? { token } : {}) } };
             }

@@ -24,7 +24,11 @@ function check(r: { status: number; body: Buffer }, url: string): Buffer {
   return r.body;
 }
 
-function get(url: string, authorization: string | undefined, timeoutMs: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function get(
+  url: string,
+  authorization: string | undefined,
+  timeoutMs: number,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers: authorization ? { Authorization: authorization } : {}, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];

@@ -36,13 +36,19 @@ export function createShureDriver(): DriverDefinition<typeof shureSpec.optionsSc
         if (options.meterRateMs > 0) session.send(encodeSet(Props.meterRate, String(options.meterRateMs), ch));
       });
 
-      const setAndConfirm = async (property: string, value: string, signal: AbortSignal) => session.set(property, value, { priority: 'action', signal });
+      const setAndConfirm = async (property: string, value: string, signal: AbortSignal) =>
+        session.set(property, value, { priority: 'action', signal });
 
       return {
         connect: () => link.open(),
 
         async probe(signal): Promise<ProbeResult> {
-          if (!link.isOpen) return { status: 'offline', checks: [{ name: 'connection', status: 'offline', latencyMs: 0, detail: 'not connected (reconnecting)' }], metrics: {} };
+          if (!link.isOpen)
+            return {
+              status: 'offline',
+              checks: [{ name: 'connection', status: 'offline', latencyMs: 0, detail: 'not connected (reconnecting)' }],
+              metrics: {},
+            };
           const started = performance.now();
           try {
             await session.get(Props.batteryBars, { priority: 'probe', signal });
@@ -52,7 +58,12 @@ export function createShureDriver(): DriverDefinition<typeof shureSpec.optionsSc
             if (missed >= options.reconnectAfterMissed) link.restart(`${missed} heartbeats without an answer`);
             throw err;
           }
-          return evaluate(session, options, Math.round((performance.now() - started) * 10) / 10, recent({ garbageBytes: session.framer.counters.garbageBytes, errReplies: session.counters.errReplies }));
+          return evaluate(
+            session,
+            options,
+            Math.round((performance.now() - started) * 10) / 10,
+            recent({ garbageBytes: session.framer.counters.garbageBytes, errReplies: session.counters.errReplies }),
+          );
         },
 
         async execute(action, params, signal) {
@@ -62,7 +73,8 @@ export function createShureDriver(): DriverDefinition<typeof shureSpec.optionsSc
               await session.get(Props.batteryBars, { priority: 'action', signal });
               return { data: { ready: true } };
             }
-            if (action === 'mute' || action === 'unmute') throw new Error('this receiver has no mute control (muteControl: false, e.g. QLX-D): mute it at the mixer');
+            if (action === 'mute' || action === 'unmute')
+              throw new Error('this receiver has no mute control (muteControl: false, e.g. QLX-D): mute it at the mixer');
           }
           switch (action) {
             case 'mute':
@@ -95,17 +107,32 @@ function evaluate(session: ShureSession, o: ShureOptions, latencyMs: number, rec
   const minutes = decodeRunTime(v.get(Props.batteryRunTime) ?? '65535');
   const interference = v.get(Props.interference) ?? 'NONE';
   const sample = session.state.sample;
-  const check = (name: string, status: DeviceStatus, detail?: string): HealthCheck => ({ name, status, latencyMs: 0, ...(detail ? { detail } : {}) });
+  const check = (name: string, status: DeviceStatus, detail?: string): HealthCheck => ({
+    name,
+    status,
+    latencyMs: 0,
+    ...(detail ? { detail } : {}),
+  });
   const checks: HealthCheck[] = [
     { name: 'heartbeat', status: 'ok', latencyMs },
     present ? check('transmitter', 'ok') : check('transmitter', 'failed', 'no transmitter (switched off or out of range)'),
   ];
   if (present && bars !== undefined) {
-    checks.push(bars === 0 ? check('battery', 'failed', 'battery empty') : bars <= o.lowBatteryBars ? check('battery', 'degraded', `battery at ${bars} of 5 bars`) : check('battery', 'ok'));
+    checks.push(
+      bars === 0
+        ? check('battery', 'failed', 'battery empty')
+        : bars <= o.lowBatteryBars
+          ? check('battery', 'degraded', `battery at ${bars} of 5 bars`)
+          : check('battery', 'ok'),
+    );
   }
-  if (present && minutes !== undefined && minutes < o.lowRunTimeMinutes) checks.push(check('run time', 'degraded', `${minutes} min of battery left`));
-  checks.push(interference === 'NONE' ? check('interference', 'ok') : check('interference', 'degraded', `RF interference: ${interference}`));
-  if (present && sample && sample.rfDbm < o.weakRfDbm) checks.push(check('rf', 'degraded', `RF at ${sample.rfDbm} dBm (below ${o.weakRfDbm} dBm)`));
+  if (present && minutes !== undefined && minutes < o.lowRunTimeMinutes)
+    checks.push(check('run time', 'degraded', `${minutes} min of battery left`));
+  checks.push(
+    interference === 'NONE' ? check('interference', 'ok') : check('interference', 'degraded', `RF interference: ${interference}`),
+  );
+  if (present && sample && sample.rfDbm < o.weakRfDbm)
+    checks.push(check('rf', 'degraded', `RF at ${sample.rfDbm} dBm (below ${o.weakRfDbm} dBm)`));
   const worst = checks.some((c) => c.status === 'failed') ? 'failed' : checks.some((c) => c.status === 'degraded') ? 'degraded' : 'ok';
   return {
     status: worst,

@@ -68,12 +68,24 @@ export class ShureSession {
   private request(text: string, property: string, o: { priority: Priority; signal?: AbortSignal; expect?: string }): Promise<string> {
     return new Promise((resolve, reject) => {
       if (o.signal?.aborted) return reject(o.signal.reason);
-      const r: Request = { text, property, priority: o.priority, resolve, reject, settled: false, ...(o.expect === undefined ? {} : { expect: o.expect }) };
-      o.signal?.addEventListener('abort', () => {
-        const i = this.queue.indexOf(r);
-        if (i >= 0) this.queue.splice(i, 1);
-        this.settle(r, o.signal!.reason instanceof Error ? o.signal!.reason : new Error('aborted'));
-      }, { once: true });
+      const r: Request = {
+        text,
+        property,
+        priority: o.priority,
+        resolve,
+        reject,
+        settled: false,
+        ...(o.expect === undefined ? {} : { expect: o.expect }),
+      };
+      o.signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.queue.indexOf(r);
+          if (i >= 0) this.queue.splice(i, 1);
+          this.settle(r, o.signal!.reason instanceof Error ? o.signal!.reason : new Error('aborted'));
+        },
+        { once: true },
+      );
       const firstProbe = o.priority === 'action' ? this.queue.findIndex((q) => q.priority === 'probe') : -1;
       if (firstProbe >= 0) this.queue.splice(firstProbe, 0, r);
       else this.queue.push(r);

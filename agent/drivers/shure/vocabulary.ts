@@ -21,7 +21,8 @@ export const GAIN_MIN_DB = -18;
 export const GAIN_MAX_DB = 42;
 
 export function encodeGain(db: number): string {
-  if (!Number.isInteger(db) || db < GAIN_MIN_DB || db > GAIN_MAX_DB) throw new RangeError(`gain must be a whole number of dB from ${GAIN_MIN_DB} to ${GAIN_MAX_DB}`);
+  if (!Number.isInteger(db) || db < GAIN_MIN_DB || db > GAIN_MAX_DB)
+    throw new RangeError(`gain must be a whole number of dB from ${GAIN_MIN_DB} to ${GAIN_MAX_DB}`);
   return String(db + GAIN_OFFSET_DB).padStart(3, '0');
 }
 

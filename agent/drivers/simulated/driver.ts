@@ -10,7 +10,6 @@ import { VirtualDevice, type VirtualKind } from './virtual-device.ts';
 import { FAULT_MODES, simulatedSpec, type FaultMode, type SimulatedOptions } from '../../../protocols/drivers/simulated.ts';
 import { systemClock, type Clock } from '../../../lib/clock.ts';
 
-
 /** Thresholds until equipment profiles (issue 4) supply them per model. */
 function readingChecks(kind: VirtualKind, metrics: Record<string, unknown>): HealthCheck[] {
   const check = (name: string, bad: boolean, status: DeviceStatus, detail: string): HealthCheck => ({
@@ -49,7 +48,12 @@ export function createSimulatedDriver(clock: Clock = systemClock): DriverDefinit
           const reading = await device.read(signal);
           const checks: HealthCheck[] = [
             { name: 'reachable', status: 'ok', latencyMs: clock.now() - started },
-            { name: 'power', status: reading.power === 'on' ? 'ok' : 'degraded', latencyMs: 0, ...(reading.power === 'on' ? {} : { detail: 'in standby' }) },
+            {
+              name: 'power',
+              status: reading.power === 'on' ? 'ok' : 'degraded',
+              latencyMs: 0,
+              ...(reading.power === 'on' ? {} : { detail: 'in standby' }),
+            },
             ...readingChecks(options.kind, reading.metrics),
           ];
           return { status: worstOf(checks.map((c) => c.status)), checks, metrics: { ...reading.metrics, live: reading.live } };

@@ -39,7 +39,10 @@ export class VirtualDevice {
   private gainDb = 0;
   private readonly bootedAt: number;
 
-  constructor(readonly kind: VirtualKind, private readonly clock: Clock) {
+  constructor(
+    readonly kind: VirtualKind,
+    private readonly clock: Clock,
+  ) {
     this.bootedAt = clock.now();
   }
 

@@ -13,7 +13,8 @@ export const BROADCAST_HEADER = 0x88;
 export function encodePacket(address: number, body: readonly number[]): Buffer {
   if (!Number.isInteger(address) || address < 1 || address > 7) throw new RangeError(`VISCA address must be 1-7, not ${address}`);
   if (body.length < 1 || body.length > MAX_PACKET - 2) throw new RangeError(`VISCA body must be 1-14 bytes, not ${body.length}`);
-  for (const b of body) if (!Number.isInteger(b) || b < 0 || b >= TERMINATOR) throw new RangeError(`VISCA body byte ${b} is out of range 00-FE`);
+  for (const b of body)
+    if (!Number.isInteger(b) || b < 0 || b >= TERMINATOR) throw new RangeError(`VISCA body byte ${b} is out of range 00-FE`);
   return Buffer.from([0x80 | address, ...body, TERMINATOR]);
 }
 
@@ -51,9 +52,13 @@ export function decodeReply(frame: Buffer): ViscaReply {
     case 0x50:
       return { kind: 'completion', from, socket, data: frame.subarray(2, -1) };
     case 0x60:
-      return frame.length === 4 ? { kind: 'error', from, socket, code: frame[2]! } : { kind: 'invalid', reason: 'error reply is not 4 bytes' };
+      return frame.length === 4
+        ? { kind: 'error', from, socket, code: frame[2]! }
+        : { kind: 'invalid', reason: 'error reply is not 4 bytes' };
     case 0x30:
-      return type === 0x38 && frame.length === 3 ? { kind: 'network-change', from } : { kind: 'invalid', reason: `unknown reply type ${hex(type)}` };
+      return type === 0x38 && frame.length === 3
+        ? { kind: 'network-change', from }
+        : { kind: 'invalid', reason: `unknown reply type ${hex(type)}` };
     default:
       return { kind: 'invalid', reason: `unknown reply type ${hex(type)}` };
   }

@@ -18,7 +18,11 @@ export function createViscaDriver(): DriverDefinition<typeof viscaSpec.optionsSc
     ...viscaSpec,
     create({ options, log }) {
       const link = new SerialLink({ path: options.path, baudRate: options.baudRate, log });
-      const session = new ViscaSession({ address: options.address, firstAnswerTimeoutMs: options.answerTimeoutMs, write: (p) => link.write(p) });
+      const session = new ViscaSession({
+        address: options.address,
+        firstAnswerTimeoutMs: options.answerTimeoutMs,
+        write: (p) => link.write(p),
+      });
       const framer = new ViscaFramer((frame) => session.onFrame(frame));
       let version: VersionInfo | undefined;
       const recent = perMinute<'garbageBytes' | 'oversizedFrames' | 'unmatchedReplies' | 'cameraErrors'>();
@@ -29,17 +33,27 @@ export function createViscaDriver(): DriverDefinition<typeof viscaSpec.optionsSc
         version = undefined; // it may be another camera when it comes back
       });
 
-      const powerState = async (signal: AbortSignal, priority: 'action' | 'probe') => parsePower(await session.inquiry(Inquiries.power, { priority, signal }));
-      const move = (body: readonly number[], signal: AbortSignal) => session.command(body, { priority: 'action', completionTimeoutMs: options.moveTimeoutMs, signal });
+      const powerState = async (signal: AbortSignal, priority: 'action' | 'probe') =>
+        parsePower(await session.inquiry(Inquiries.power, { priority, signal }));
+      const move = (body: readonly number[], signal: AbortSignal) =>
+        session.command(body, { priority: 'action', completionTimeoutMs: options.moveTimeoutMs, signal });
       const switchPower = (on: boolean, signal: AbortSignal) =>
-        session.command(on ? Commands.powerOn : Commands.powerStandby, { priority: 'action', completionTimeoutMs: options.powerTimeoutMs, signal });
+        session.command(on ? Commands.powerOn : Commands.powerStandby, {
+          priority: 'action',
+          completionTimeoutMs: options.powerTimeoutMs,
+          signal,
+        });
 
       return {
         connect: () => link.open(), // the link reopens by itself after an unplug
 
         async probe(signal): Promise<ProbeResult> {
           if (!link.isOpen) {
-            return { status: 'offline', checks: [{ name: 'serial', status: 'offline', latencyMs: 0, detail: `${options.path} is not open (reopening)` }], metrics: {} };
+            return {
+              status: 'offline',
+              checks: [{ name: 'serial', status: 'offline', latencyMs: 0, detail: `${options.path} is not open (reopening)` }],
+              metrics: {},
+            };
           }
           const started = performance.now();
           const power = await powerState(signal, 'probe');
@@ -50,7 +64,12 @@ export function createViscaDriver(): DriverDefinition<typeof viscaSpec.optionsSc
             status: standby ? 'degraded' : 'ok',
             checks: [
               { name: 'CAM_PowerInq', status: 'ok', latencyMs },
-              { name: 'power', status: standby ? 'degraded' : 'ok', latencyMs: 0, ...(standby ? { detail: 'in standby: activate powers it on, which takes seconds' } : {}) },
+              {
+                name: 'power',
+                status: standby ? 'degraded' : 'ok',
+                latencyMs: 0,
+                ...(standby ? { detail: 'in standby: activate powers it on, which takes seconds' } : {}),
+              },
             ],
             metrics: {
               power,
@@ -101,7 +120,8 @@ export function createViscaDriver(): DriverDefinition<typeof viscaSpec.optionsSc
 
 function preset(value: unknown): number {
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_PRESET) throw new Error(`preset must be an integer from 0 to ${MAX_PRESET}, not ${JSON.stringify(value)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_PRESET)
+    throw new Error(`preset must be an integer from 0 to ${MAX_PRESET}, not ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -21,7 +21,10 @@ export interface SessionSettings {
 }
 
 export class ViscaError extends Error {
-  constructor(message: string, readonly code?: number) {
+  constructor(
+    message: string,
+    readonly code?: number,
+  ) {
     super(message);
     this.name = 'ViscaError';
   }
@@ -94,9 +97,21 @@ export class ViscaSession {
     return { queued: this.queue.length, executing: this.executing.size };
   }
 
-  private enqueue(body: readonly number[], isInquiry: boolean, o: { priority: Priority; completionTimeoutMs: number; signal?: AbortSignal }): Promise<Buffer> {
+  private enqueue(
+    body: readonly number[],
+    isInquiry: boolean,
+    o: { priority: Priority; completionTimeoutMs: number; signal?: AbortSignal },
+  ): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
-      const message: Message = { body, isInquiry, priority: o.priority, completionTimeoutMs: o.completionTimeoutMs, resolve, reject, settled: false };
+      const message: Message = {
+        body,
+        isInquiry,
+        priority: o.priority,
+        completionTimeoutMs: o.completionTimeoutMs,
+        resolve,
+        reject,
+        settled: false,
+      };
       if (o.signal?.aborted) return reject(o.signal.reason);
       o.signal?.addEventListener(
         'abort',

@@ -41,7 +41,8 @@ export const errorText = (code: number): string => ERRORS[code] ?? `error 0x${co
 export const MAX_PRESET = 254;
 
 function checkPreset(preset: number): number {
-  if (!Number.isInteger(preset) || preset < 0 || preset > MAX_PRESET) throw new RangeError(`preset must be an integer from 0 to ${MAX_PRESET}`);
+  if (!Number.isInteger(preset) || preset < 0 || preset > MAX_PRESET)
+    throw new RangeError(`preset must be an integer from 0 to ${MAX_PRESET}`);
   return preset;
 }
 

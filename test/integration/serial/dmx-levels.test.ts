@@ -28,7 +28,10 @@ async function rig(): Promise<void> {
   dir = cleanup.tempDir();
   pair = await createPtyPair();
   cleanup.defer(() => pair.close());
-  widget = new EnttecWidgetSimulator(pair.b, [{ uid: '7ff0:00000101', startAddress: 1, footprint: 4 }, { uid: '7ff0:00000102', startAddress: 9, footprint: 4 }]);
+  widget = new EnttecWidgetSimulator(pair.b, [
+    { uid: '7ff0:00000101', startAddress: 1, footprint: 4 },
+    { uid: '7ff0:00000102', startAddress: 9, footprint: 4 },
+  ]);
   cleanup.defer(() => widget.stop());
   await widget.start();
 }
@@ -39,7 +42,21 @@ function fixtures(state: KeptState): DeviceRunner[] {
     new DeviceRunner({
       deviceId: id,
       driverName: 'dmx',
-      driver: createDmxDriver().create({ deviceId: id, log: silentLogger(), state, options: { path: pair.a, address, uid, footprint: 4, scenes: { key: KEY, half: [128, 128, 128, 128] }, temperatureSensor: 0, maxTemperatureC: 85, answerTimeoutMs: 150 } }),
+      driver: createDmxDriver().create({
+        deviceId: id,
+        log: silentLogger(),
+        state,
+        options: {
+          path: pair.a,
+          address,
+          uid,
+          footprint: 4,
+          scenes: { key: KEY, half: [128, 128, 128, 128] },
+          temperatureSensor: 0,
+          maxTemperatureC: 85,
+          answerTimeoutMs: 150,
+        },
+      }),
       probeIntervalMs: 100,
       probeTimeoutMs: 80,
       connectTimeoutMs: 1_000,

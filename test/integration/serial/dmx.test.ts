@@ -18,10 +18,18 @@ let fill: Driver;
 let state: KeptState;
 
 const options = (over: Partial<DmxOptions>): DmxOptions => ({
-  path: pair.a, address: 1, footprint: 4, scenes: { key: [255, 200, 100, 0], half: [128, 128, 128, 128] }, temperatureSensor: 0, maxTemperatureC: 85, answerTimeoutMs: 200, ...over,
+  path: pair.a,
+  address: 1,
+  footprint: 4,
+  scenes: { key: [255, 200, 100, 0], half: [128, 128, 128, 128] },
+  temperatureSensor: 0,
+  maxTemperatureC: 85,
+  answerTimeoutMs: 200,
+  ...over,
 });
 const probe = (d: Driver) => withTimeout('probe', 1_000, (signal) => d.probe(signal));
-const act = (d: Driver, action: string, params: Record<string, unknown> = {}) => withTimeout(action, 1_000, (signal) => d.execute(action, params, signal));
+const act = (d: Driver, action: string, params: Record<string, unknown> = {}) =>
+  withTimeout(action, 1_000, (signal) => d.execute(action, params, signal));
 
 beforeEach(async () => {
   pair = await createPtyPair();
@@ -33,8 +41,18 @@ beforeEach(async () => {
   cleanup.defer(() => widget.stop());
   await widget.start();
   state = memoryKeptState();
-  key = createDmxDriver().create({ state, deviceId: 'key-1', log: silentLogger(), options: options({ uid: '7ff0:00000101', lampRatedHours: 2_000 }) });
-  fill = createDmxDriver().create({ state, deviceId: 'fill-1', log: silentLogger(), options: options({ uid: '7ff0:00000102', address: 9 }) });
+  key = createDmxDriver().create({
+    state,
+    deviceId: 'key-1',
+    log: silentLogger(),
+    options: options({ uid: '7ff0:00000101', lampRatedHours: 2_000 }),
+  });
+  fill = createDmxDriver().create({
+    state,
+    deviceId: 'fill-1',
+    log: silentLogger(),
+    options: options({ uid: '7ff0:00000102', address: 9 }),
+  });
   cleanup.defer(() => fill.close());
   cleanup.defer(() => key.close());
   await key.connect(AbortSignal.timeout(2_000));
@@ -44,7 +62,15 @@ beforeEach(async () => {
 describe('dmx driver over a pty', () => {
   it('reports widget and fixture health over RDM: temperature, lamp hours, patch', async () => {
     const health = await probe(key);
-    expect(health.metrics).toMatchObject({ firmware: '1.44', widgetSerial: '12345678', temperatureC: 45, lampHours: 2_100, deviceHours: 900, rdmStartAddress: 1, modelId: 0x0101 });
+    expect(health.metrics).toMatchObject({
+      firmware: '1.44',
+      widgetSerial: '12345678',
+      temperatureC: 45,
+      lampHours: 2_100,
+      deviceHours: 900,
+      rdmStartAddress: 1,
+      modelId: 0x0101,
+    });
     expect(health.status).toBe('degraded'); // lamp past its rated hours: maintenance due
     expect(health.checks.find((c) => c.name === 'lamp')?.detail).toBe('lamp at 2100 h is past its rated 2000 h: maintenance due');
     const led = await probe(fill); // an LED fixture: LAMP_HOURS is an unknown PID, which is not a fault
@@ -52,7 +78,7 @@ describe('dmx driver over a pty', () => {
     expect(led.metrics.lampHours).toBeUndefined();
   });
 
-  it('fixtures sharing a widget can probe at the same moment: they share the widget\'s answer', async () => {
+  it("fixtures sharing a widget can probe at the same moment: they share the widget's answer", async () => {
     // Their probe timers are independent and do line up; neither may fail because the other asked first.
     for (let i = 0; i < 5; i += 1) {
       const [a, b] = await Promise.all([probe(key), probe(fill)]);
@@ -63,9 +89,15 @@ describe('dmx driver over a pty', () => {
 
   it('a fixture that overheats or reports an error status is failed', async () => {
     widget.fixture('7ff0:00000102').fault = 'overheat';
-    expect((await probe(fill)).checks.find((c) => c.name === 'temperature')).toMatchObject({ status: 'failed', detail: '97 °C is over the 85 °C limit' });
+    expect((await probe(fill)).checks.find((c) => c.name === 'temperature')).toMatchObject({
+      status: 'failed',
+      detail: '97 °C is over the 85 °C limit',
+    });
     widget.fixture('7ff0:00000102').fault = 'error-status';
-    expect((await probe(fill)).checks.find((c) => c.name === 'status')).toMatchObject({ status: 'failed', detail: 'status message 0x0003 (0, 0)' });
+    expect((await probe(fill)).checks.find((c) => c.name === 'status')).toMatchObject({
+      status: 'failed',
+      detail: 'status message 0x0003 (0, 0)',
+    });
   });
 
   it('a fixture that does not answer (label 12) is failed; the widget and the other fixture stay healthy', async () => {

@@ -30,7 +30,15 @@ describe('a Firmata board whose link spews junk', () => {
     cleanup.defer(() => agent.stop());
     await registerStudio(controller.brokerUrl, {
       by: 'technician',
-      devices: [{ agent: 'agent-a', device: 'gpio-1', profile: 'arduino-uno-relay-tally', probe: { intervalMs: 200, timeoutMs: 1_000 }, options: { path: pair.a, tallies: { 'cam-1': 12 } } }],
+      devices: [
+        {
+          agent: 'agent-a',
+          device: 'gpio-1',
+          profile: 'arduino-uno-relay-tally',
+          probe: { intervalMs: 200, timeoutMs: 1_000 },
+          options: { path: pair.a, tallies: { 'cam-1': 12 } },
+        },
+      ],
       slots: [],
     });
     const gpio = () => controller.status().devices.find((d) => d.device === 'gpio-1');
@@ -46,7 +54,11 @@ describe('a Firmata board whose link spews junk', () => {
 
     const client = await rawClient(controller.brokerUrl);
     cleanup.defer(() => closeClient(client));
-    await client.publishAsync(topic.command('agent-a'), JSON.stringify({ id: 'lamp-1', device: 'gpio-1', action: 'tally-on', params: { tally: 'cam-1' }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(
+      topic.command('agent-a'),
+      JSON.stringify({ id: 'lamp-1', device: 'gpio-1', action: 'tally-on', params: { tally: 'cam-1' }, ttlMs: 5_000, issuedBy: 'test' }),
+      { qos: 1 },
+    );
     await closeClient(client);
     await waitUntil(() => board.digital(12) === 1, 5_000, 'the lamp lit through the junk');
     clearInterval(spew);

@@ -14,7 +14,8 @@ let pair: PtyPair;
 let board: FirmataBoardSimulator;
 let driver: Driver;
 const probe = () => withTimeout('probe', 1_000, (signal) => driver.probe(signal));
-const act = (action: string, params: Record<string, unknown> = {}) => withTimeout(action, 3_000, (signal) => driver.execute(action, params, signal));
+const act = (action: string, params: Record<string, unknown> = {}) =>
+  withTimeout(action, 3_000, (signal) => driver.execute(action, params, signal));
 
 beforeEach(async () => {
   pair = await createPtyPair();
@@ -26,7 +27,16 @@ beforeEach(async () => {
     state: memoryKeptState(),
     deviceId: 'gpio-1',
     log: silentLogger(),
-    options: { path: pair.a, baudRate: 57600, relays: { 'cam-1-power': 7 }, tallies: { 'cam-1': 12, 'cam-2': 13 }, lightSensor: { pin: 'A0', brightAbove: 600 }, readyTimeoutMs: 5_000, staleAfterMs: 600, answerTimeoutMs: 300 },
+    options: {
+      path: pair.a,
+      baudRate: 57600,
+      relays: { 'cam-1-power': 7 },
+      tallies: { 'cam-1': 12, 'cam-2': 13 },
+      lightSensor: { pin: 'A0', brightAbove: 600 },
+      readyTimeoutMs: 5_000,
+      staleAfterMs: 600,
+      answerTimeoutMs: 300,
+    },
   });
   cleanup.defer(() => driver.close());
   await withTimeout('connect', 6_000, (signal) => driver.connect(signal));
@@ -61,7 +71,12 @@ describe('firmata driver over a pty', () => {
   it('a board that garbles its capability report fails to connect, with the reason', async () => {
     await driver.close();
     board.setFault('protocol-error');
-    driver = createFirmataDriver().create({ state: memoryKeptState(), deviceId: 'gpio-2', log: silentLogger(), options: { path: pair.a, baudRate: 57600, relays: {}, tallies: {}, readyTimeoutMs: 1_000, staleAfterMs: 600, answerTimeoutMs: 300 } });
+    driver = createFirmataDriver().create({
+      state: memoryKeptState(),
+      deviceId: 'gpio-2',
+      log: silentLogger(),
+      options: { path: pair.a, baudRate: 57600, relays: {}, tallies: {}, readyTimeoutMs: 1_000, staleAfterMs: 600, answerTimeoutMs: 300 },
+    });
     await expect(withTimeout('connect', 3_000, (signal) => driver.connect(signal))).rejects.toThrow(/not ready within 1000 ms/);
     board.setFault('none');
   });
@@ -81,7 +96,15 @@ describe('firmata driver over a pty', () => {
     await eventually(async () => (await probe()).status === 'ok', 2_000, 'ok');
     board.setFault('dead');
     // Asked for its version, a hung board does not answer before the probe's deadline.
-    await eventually(() => probe().then(() => false, (err: Error) => /board did not answer a version query|timed out/.test(err.message)), 3_000, 'hung board failed');
+    await eventually(
+      () =>
+        probe().then(
+          () => false,
+          (err: Error) => /board did not answer a version query|timed out/.test(err.message),
+        ),
+      3_000,
+      'hung board failed',
+    );
     board.setFault('none');
     await board.stop();
     await pair.unplug();
@@ -126,7 +149,11 @@ describe('firmata driver over a pty', () => {
       await board.start(); // a replugged Uno starts with every pin low
       expect(board.digital(7)).toBe(0);
       await eventually(async () => (await probe()).status === 'ok', 8_000, 'back');
-      await eventually(async () => board.digital(7) === 1 && board.digital(13) === 1, 2_000, `cycle ${cycle}: the relay and the tally set again`);
+      await eventually(
+        async () => board.digital(7) === 1 && board.digital(13) === 1,
+        2_000,
+        `cycle ${cycle}: the relay and the tally set again`,
+      );
       expect(board.digital(12)).toBe(0); // never switched on: left alone
     }
   }, 40_000);

@@ -30,11 +30,21 @@ beforeAll(async () => {
   // The agent logs in as itself: a client id of an agent's form is refused to any other login.
   const login = await agentLogin(controller.brokerUrl, 'ptz-agent');
   const config = parseAgentConfig(
-    stringify({ agentId: 'ptz-agent', broker: { url: login.url, ...(login.username ? { username: login.username } : {}) }, devices: [{ id: 'ptz-1', driver: 'visca', kind: 'camera', options: { path: pair.a } }] }),
+    stringify({
+      agentId: 'ptz-agent',
+      broker: { url: login.url, ...(login.username ? { username: login.username } : {}) },
+      devices: [{ id: 'ptz-1', driver: 'visca', kind: 'camera', options: { path: pair.a } }],
+    }),
     'ptz-agent.yaml',
     builtInDrivers(),
   );
-  agent = new Agent({ config, drivers: builtInDrivers(), clock: systemClock, log: silentLogger(), ...(login.password ? { brokerSecrets: { password: login.password } } : {}) });
+  agent = new Agent({
+    config,
+    drivers: builtInDrivers(),
+    clock: systemClock,
+    log: silentLogger(),
+    ...(login.password ? { brokerSecrets: { password: login.password } } : {}),
+  });
   await agent.start(5_000);
   client = await rawClient(controller.brokerUrl);
 });
@@ -52,13 +62,19 @@ describe('visca through the agent', () => {
   it('is monitored by the controller and moved by an MQTT command', async () => {
     await waitUntil(() => controller.status().devices.find((d) => d.device === 'ptz-1')?.status === 'ok', 5_000, 'ptz-1 ok');
     const results = await collect(client, topic.commandResult('ptz-agent'));
-    await client.publishAsync(topic.command('ptz-agent'), JSON.stringify({ id: 'p-1', device: 'ptz-1', action: 'recall-preset', params: { preset: 12 }, ttlMs: 5_000, issuedBy: 'test' }), { qos: 1 });
+    await client.publishAsync(
+      topic.command('ptz-agent'),
+      JSON.stringify({ id: 'p-1', device: 'ptz-1', action: 'recall-preset', params: { preset: 12 }, ttlMs: 5_000, issuedBy: 'test' }),
+      { qos: 1 },
+    );
     await waitUntil(() => results.find((r) => (r.payload as { status: string }).status === 'succeeded'), 3_000, 'recall succeeded');
     expect(camera.lastPreset).toBe(12);
   });
 
   it('a config with a bad VISCA option names the line and field', () => {
     const text = 'agentId: a\ndevices:\n  - id: ptz-1\n    driver: visca\n    options:\n      path: /dev/ttyUSB0\n      adress: 2\n';
-    expect(() => parseAgentConfig(text, 'a.yaml', builtInDrivers())).toThrow('a.yaml:7:7: devices.0.options.adress: unknown field "adress" (did you mean "address"?)');
+    expect(() => parseAgentConfig(text, 'a.yaml', builtInDrivers())).toThrow(
+      'a.yaml:7:7: devices.0.options.adress: unknown field "adress" (did you mean "address"?)',
+    );
   });
 });

@@ -15,7 +15,8 @@ let camera: ViscaCameraSimulator;
 let driver: Driver;
 
 const probe = (ms = 500) => withTimeout('probe', ms, (signal) => driver.probe(signal));
-const act = (action: string, params: Record<string, unknown> = {}, ms = 3_000) => withTimeout(action, ms, (signal) => driver.execute(action, params, signal));
+const act = (action: string, params: Record<string, unknown> = {}, ms = 3_000) =>
+  withTimeout(action, ms, (signal) => driver.execute(action, params, signal));
 
 beforeEach(async () => {
   pair = await createPtyPair();

@@ -68,7 +68,12 @@ describe('ATEM wire format', () => {
     const session = new AtemSession({ host: '127.0.0.1', port: socket.address().port, requestTimeoutMs: 500 });
     try {
       await session.connect(AbortSignal.timeout(3_000));
-      expect(metricsOf(session.state!)).toMatchObject({ model: 'ATEM Mini Pro', protocolVersion: '2.30', programInput: 1, previewInput: 2 });
+      expect(metricsOf(session.state!)).toMatchObject({
+        model: 'ATEM Mini Pro',
+        protocolVersion: '2.30',
+        programInput: 1,
+        previewInput: 2,
+      });
       await session.send('change program', (a) => a.changeProgramInput(3, 0), AbortSignal.timeout(1_000));
       await new Promise((r) => setTimeout(r, 30)); // acks are gathered for up to 5 ms
       // Hello: flags 0x02, length 20, session 0x53ab; payload starts 0x01 (connect).
@@ -78,8 +83,13 @@ describe('ATEM wire format', () => {
       expect(hello[12]).toBe(0x01);
       // Acks (flag 0x10, 12 bytes): of the hello answer on its session, then of the state packet
       // (id 1) on the new session.
-      const acks = received.filter((p) => p[0]! >> 3 === 0x10).map((p) => [p.readUInt16BE(0) & 0x7ff, p.readUInt16BE(2), p.readUInt16BE(4)]);
-      expect(acks.slice(0, 2)).toEqual([[12, 0x53ab, 0], [12, 0x8001, 1]]);
+      const acks = received
+        .filter((p) => p[0]! >> 3 === 0x10)
+        .map((p) => [p.readUInt16BE(0) & 0x7ff, p.readUInt16BE(2), p.readUInt16BE(4)]);
+      expect(acks.slice(0, 2)).toEqual([
+        [12, 0x53ab, 0],
+        [12, 0x8001, 1],
+      ]);
       // The take: reliable, session 0x8001, one CPgI block for M/E 0, input 3.
       const take = received.find((p) => p[0]! >> 3 === 0x01 && p.length > 12)!;
       expect(take.readUInt16BE(2)).toBe(0x8001);

@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { Label, WidgetFramer, decodeParameters, decodeSerialNumber, encodeDmx, encodeMessage } from '../../../agent/drivers/dmx/widget-codec.ts';
-import { CommandClass, Pid, decodeDeviceInfo, decodePacket, decodeSensorValue, decodeStatusMessages, encodeRequest, formatUid, parseUid } from '../../../agent/drivers/dmx/rdm.ts';
+import {
+  Label,
+  WidgetFramer,
+  decodeParameters,
+  decodeSerialNumber,
+  encodeDmx,
+  encodeMessage,
+} from '../../../agent/drivers/dmx/widget-codec.ts';
+import {
+  CommandClass,
+  Pid,
+  decodeDeviceInfo,
+  decodePacket,
+  decodeSensorValue,
+  decodeStatusMessages,
+  encodeRequest,
+  formatUid,
+  parseUid,
+} from '../../../agent/drivers/dmx/rdm.ts';
 
 const bytes = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
@@ -56,12 +73,25 @@ describe('RDM packets (ANSI E1.20)', () => {
   });
 
   it('encodes GET DEVICE_INFO byte for byte (checksum summed by hand: 0x0540)', () => {
-    const packet = encodeRequest({ destination: parseUid('1234:56789abc'), source: parseUid('7ff0:00000001'), transaction: 0, port: 1, commandClass: CommandClass.get, pid: Pid.deviceInfo });
+    const packet = encodeRequest({
+      destination: parseUid('1234:56789abc'),
+      source: parseUid('7ff0:00000001'),
+      transaction: 0,
+      port: 1,
+      commandClass: CommandClass.get,
+      pid: Pid.deviceInfo,
+    });
     expect(packet).toEqual(bytes('cc 01 18 12 34 56 78 9a bc 7f f0 00 00 00 01 00 01 00 00 00 20 00 60 00 05 40'));
   });
 
   it('reads DEVICE_INFO, SENSOR_VALUE and STATUS_MESSAGES fields', () => {
-    expect(decodeDeviceInfo(bytes('0100 0101 0101 01020304 0008 01 01 0011 0000 01'))).toMatchObject({ rdmVersion: 0x0100, modelId: 0x0101, footprint: 8, startAddress: 17, sensors: 1 });
+    expect(decodeDeviceInfo(bytes('0100 0101 0101 01020304 0008 01 01 0011 0000 01'))).toMatchObject({
+      rdmVersion: 0x0100,
+      modelId: 0x0101,
+      footprint: 8,
+      startAddress: 17,
+      sensors: 1,
+    });
     expect(decodeSensorValue(bytes('00 002d 0014 003c 0000'))).toEqual({ sensor: 0, present: 45, lowest: 20, highest: 60 });
     expect(decodeSensorValue(bytes('00 fff6 fff6 0000 0000')).present).toBe(-10);
     expect(decodeStatusMessages(bytes('0000 04 0003 0000 0000'))).toEqual([{ subDevice: 0, type: 4, messageId: 3, value1: 0, value2: 0 }]);

@@ -7,13 +7,28 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { ObsSession } from '../../../agent/drivers/obs/session.ts';
-import { explainRefusal, metricsOf, streamConfigured, kbps, skippedPercent, takeSteps, type ObsReading } from '../../../agent/drivers/obs/vocabulary.ts';
+import {
+  explainRefusal,
+  metricsOf,
+  streamConfigured,
+  kbps,
+  skippedPercent,
+  takeSteps,
+  type ObsReading,
+} from '../../../agent/drivers/obs/vocabulary.ts';
 import { formatProgramSource, parseProgramSource } from '../../../protocols/program-source.ts';
 import { obsAuthentication } from '../../../simulators/obs-studio.ts';
 
 // [Creating an authentication string] and [Hello (OpCode 0)] examples.
 const PASSWORD = 'supersecretpassword';
-const HELLO = { op: 0, d: { obsWebSocketVersion: '5.1.0', rpcVersion: 1, authentication: { challenge: '+IxH4CnCiqpX1rM9scsNynZzbOe4KhDeYcTNS3PDaeY=', salt: 'lM1GncleQOaCu9lT1yeUZhFYnqhsLLP1G5lAGo3ixaI=' } } };
+const HELLO = {
+  op: 0,
+  d: {
+    obsWebSocketVersion: '5.1.0',
+    rpcVersion: 1,
+    authentication: { challenge: '+IxH4CnCiqpX1rM9scsNynZzbOe4KhDeYcTNS3PDaeY=', salt: 'lM1GncleQOaCu9lT1yeUZhFYnqhsLLP1G5lAGo3ixaI=' },
+  },
+};
 // base64(sha256(base64(sha256(password + salt)) + challenge)), by python3 hashlib.
 const AUTHENTICATION = '1Ct943GAT+6YQUUX47Ia/ncufilbe6+oD6lY+5kaCu4=';
 
@@ -30,7 +45,11 @@ describe('obs-websocket 5 handshake', () => {
   });
 
   it('the driver answers the documented Hello with that string, rpcVersion 1 and its event subscriptions, in a JSON text frame', async () => {
-    server = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (p) => (p.has('obswebsocket.json') ? 'obswebsocket.json' : false) });
+    server = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      handleProtocols: (p) => (p.has('obswebsocket.json') ? 'obswebsocket.json' : false),
+    });
     await new Promise((r) => server!.once('listening', r));
     const identify = new Promise<{ text: string; binary: boolean }>((resolve) => {
       server!.on('connection', (socket) => {
@@ -41,12 +60,19 @@ describe('obs-websocket 5 handshake', () => {
         });
       });
     });
-    const session = new ObsSession({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, password: PASSWORD, requestTimeoutMs: 500 });
+    const session = new ObsSession({
+      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      password: PASSWORD,
+      requestTimeoutMs: 500,
+    });
     await session.connect(AbortSignal.timeout(2_000));
     const sent = await identify;
     expect(sent.binary).toBe(false);
     // General 1 | Scenes 4 | Outputs 64 | Ui 1024 [enum EventSubscription]
-    expect(JSON.parse(sent.text)).toEqual({ op: 1, d: { rpcVersion: 1, authentication: AUTHENTICATION, eventSubscriptions: 1 + 4 + 64 + 1024 } });
+    expect(JSON.parse(sent.text)).toEqual({
+      op: 1,
+      d: { rpcVersion: 1, authentication: AUTHENTICATION, eventSubscriptions: 1 + 4 + 64 + 1024 },
+    });
     await session.close();
   });
 
@@ -61,7 +87,11 @@ describe('obs-websocket 5 handshake', () => {
         if (m.d.requestType === 'GetStats') setTimeout(() => socket.terminate(), 50); // crashes mid-request
       });
     });
-    const session = new ObsSession({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, password: undefined, requestTimeoutMs: 200 });
+    const session = new ObsSession({
+      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      password: undefined,
+      requestTimeoutMs: 200,
+    });
     await session.connect(AbortSignal.timeout(2_000));
     await expect(session.call('GetVersion', undefined, AbortSignal.timeout(5_000))).rejects.toThrow('GetVersion timed out after 200 ms');
     const started = Date.now();
@@ -85,8 +115,29 @@ describe('obs vocabulary', () => {
     expect(skippedPercent(3, 300, { skipped: 0, total: 0 }, 30)).toBe(1);
     const reading = (at: number, skipped: number, total: number): ObsReading => ({
       at,
-      stats: { activeFps: 30, cpuUsage: 1, memoryUsage: 1, availableDiskSpace: 1024, averageFrameRenderTime: 1, renderSkippedFrames: 0, renderTotalFrames: total, outputSkippedFrames: 0, outputTotalFrames: total, webSocketSessionIncomingMessages: 0, webSocketSessionOutgoingMessages: 0 },
-      stream: { outputActive: true, outputReconnecting: false, outputTimecode: '', outputDuration: 0, outputCongestion: 0, outputBytes: 0, outputSkippedFrames: skipped, outputTotalFrames: total },
+      stats: {
+        activeFps: 30,
+        cpuUsage: 1,
+        memoryUsage: 1,
+        availableDiskSpace: 1024,
+        averageFrameRenderTime: 1,
+        renderSkippedFrames: 0,
+        renderTotalFrames: total,
+        outputSkippedFrames: 0,
+        outputTotalFrames: total,
+        webSocketSessionIncomingMessages: 0,
+        webSocketSessionOutgoingMessages: 0,
+      },
+      stream: {
+        outputActive: true,
+        outputReconnecting: false,
+        outputTimecode: '',
+        outputDuration: 0,
+        outputCongestion: 0,
+        outputBytes: 0,
+        outputSkippedFrames: skipped,
+        outputTotalFrames: total,
+      },
       record: { outputActive: false, outputPaused: false, outputTimecode: '', outputDuration: 0, outputBytes: 0 },
       service: { streamServiceType: 'rtmp_custom', streamServiceSettings: { server: 'rtmp://x', key: 'k' } },
       program: 'Cam 1',
@@ -108,16 +159,29 @@ describe('obs vocabulary', () => {
   });
 
   it('a stream destination is configured with a server or a named service, and a key (GetStreamServiceSettings shapes)', () => {
-    expect(streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: { server: 'rtmp://ingest.example/live', key: 'abc' } })).toBe(true);
-    expect(streamConfigured({ streamServiceType: 'rtmp_common', streamServiceSettings: { service: 'YouTube - RTMPS', server: 'auto', key: 'abc' } })).toBe(true);
-    expect(streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: { server: 'rtmp://ingest.example/live', key: '' } }), 'no key').toBe(false);
+    expect(
+      streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: { server: 'rtmp://ingest.example/live', key: 'abc' } }),
+    ).toBe(true);
+    expect(
+      streamConfigured({
+        streamServiceType: 'rtmp_common',
+        streamServiceSettings: { service: 'YouTube - RTMPS', server: 'auto', key: 'abc' },
+      }),
+    ).toBe(true);
+    expect(
+      streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: { server: 'rtmp://ingest.example/live', key: '' } }),
+      'no key',
+    ).toBe(false);
     expect(streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: { server: ' ' } })).toBe(false);
     expect(streamConfigured({ streamServiceType: 'rtmp_custom', streamServiceSettings: {} })).toBe(false);
   });
 
   it('a take is one request, or preview and transition in studio mode', () => {
     expect(takeSteps('Cam 2', 'program-scene')).toEqual([{ request: 'SetCurrentProgramScene', sceneName: 'Cam 2' }]);
-    expect(takeSteps('Cam 2', 'studio-transition')).toEqual([{ request: 'SetCurrentPreviewScene', sceneName: 'Cam 2' }, { request: 'TriggerStudioModeTransition' }]);
+    expect(takeSteps('Cam 2', 'studio-transition')).toEqual([
+      { request: 'SetCurrentPreviewScene', sceneName: 'Cam 2' },
+      { request: 'TriggerStudioModeTransition' },
+    ]);
   });
 
   it('explains RequestStatus 600 and 506 and leaves the others to OBS’s comment', () => {

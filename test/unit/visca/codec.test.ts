@@ -50,7 +50,12 @@ describe('VISCA replies (spec vectors)', () => {
     expect(standby.kind === 'completion' && parsePower(standby.data)).toBe('standby');
     // FCB-EV7500: vendor 0020 (Sony), model 0467, ROM revision, 2 sockets.
     const version = decodeReply(bytes('90 50 00 20 04 67 01 10 02 FF'));
-    expect(version.kind === 'completion' && parseVersion(version.data)).toEqual({ vendorId: 0x0020, modelId: 0x0467, romRevision: 0x0110, maxSockets: 2 });
+    expect(version.kind === 'completion' && parseVersion(version.data)).toEqual({
+      vendorId: 0x0020,
+      modelId: 0x0467,
+      romRevision: 0x0110,
+      maxSockets: 2,
+    });
   });
 
   it('rejects frames that are not replies', () => {
