@@ -9,43 +9,20 @@
  * still be coming back (the grace after a restart or reconnect) — the decision waits for the grace — nor
  * while a member's agent is unheard since and not declared lost either: such a slot is unknown, not down.
  */
-import { errorMessage } from '../../lib/timeout.ts';
-import type {
-  CommandResult,
-  DeviceRef,
-  DeviceStatus,
-  FailoverData,
-  LocalDecision,
-  SlotCondition,
-  SlotState,
-} from '../../protocols/schemas.ts';
+import type { DeviceRef, DeviceStatus, FailoverData, LocalDecision, SlotState } from '../../protocols/schemas.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
 import { canGoLive, isDown, rankCandidates } from '../../protocols/failover-rule.ts';
 import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
 import { FailoverRefused, resolveMember } from './slot-members.ts';
+import { runDecision, type DecisionContext } from './decision.ts';
+import type { SlotRuntime } from './slot-runtime.ts';
 import { refName, sameRef } from '../../protocols/device-ref.ts';
 import type { FailoverDependencies } from './failover-dependencies.ts';
 
 export type { SlotDefinition } from '../../protocols/registry-operations.ts';
 export type { FailoverDependencies, FailoverEvent } from './failover-dependencies.ts';
 export { FailoverRefused } from './slot-members.ts';
-
-interface SlotRuntime {
-  def: SlotDefinition;
-  active: DeviceRef | null;
-  deciding: boolean;
-  reason?: string;
-  lastPublished?: string;
-  /** The condition last published: a change is an event, so reports can tell how long a slot was down. */
-  lastCondition?: SlotCondition;
-  /**
-   * Nothing live and nothing to take, but a member's agent has not been heard since we (re)connected
-   * and was not declared lost either: the slot is unknown, not down (why, in words), until that agent
-   * re-announces (then it is decided on) or is declared lost (then the slot is down).
-   */
-  awaiting?: string;
-}
 
 export class FailoverEngine {
   private readonly slots = new Map<string, SlotRuntime>();
@@ -60,6 +37,8 @@ export class FailoverEngine {
   private readonly running = new Set<Promise<unknown>>();
   /** Local decisions already handled (agent/id). */
   private readonly adopted = new Set<string>();
+  /** The engine's own steps, for a decision that runs (failover/decision.ts). */
+  private readonly decision: DecisionContext;
 
   constructor(
     private readonly d: FailoverDependencies,
@@ -67,6 +46,16 @@ export class FailoverEngine {
     restoredActive: ReadonlyMap<string, DeviceRef | null> = new Map(),
   ) {
     this.lamps = new TallyLamps({ tally: d.tally, onProgram: (def, member) => d.program?.showsOnProgram(def, member) });
+    this.decision = {
+      d: this.d,
+      halted: () => this.halted,
+      armed: (slot) => this.armed(slot),
+      publish: (slot, force, at) => this.publish(slot, force, at),
+      reconcileProgram: (slot) => this.reconcileProgram(slot),
+      syncLamps: (slot, by) => this.syncLamps(slot, by),
+      markDown: (slot, reason, by) => this.markDown(slot, reason, by),
+      reactToActive: (slot) => this.reactToActive(slot),
+    };
     for (const def of definitions) this.install(def, restoredActive.get(def.id));
   }
 
@@ -369,91 +358,8 @@ export class FailoverEngine {
     return decision;
   }
 
-  private async decideNow(slot: SlotRuntime, candidates: DeviceRef[], reason: string, by: string): Promise<FailoverData | undefined> {
-    slot.deciding = true;
-    const started = this.d.clock.now();
-    const from = slot.active;
-    this.d.record({
-      type: 'failover.started',
-      slot: slot.def.id,
-      by,
-      reason,
-      data: { from: refName(from), candidates: candidates.map(refName) },
-      ts: started,
-    });
-    this.publish(slot, false, started);
-    let outcome: FailoverData | undefined;
-    const attempts: string[] = [];
-    try {
-      for (const candidate of candidates) {
-        const params = { ...slot.def.params, ...slot.def.memberParams?.[refName(candidate)] };
-        const result = await this.d.activate(candidate, params, by, this.d.activateTimeoutMs).catch((err: unknown): CommandResult => ({
-          id: '-',
-          device: candidate.device,
-          status: 'failed',
-          error: errorMessage(err),
-          ts: this.d.clock.now(),
-        }));
-        if (this.halted && result.status !== 'succeeded') {
-          // Stopping: hand the slot back as it was (the next start looks at it again), no verdict recorded.
-          this.d.log.warn({ slot: slot.def.id, from: refName(from) }, 'failover abandoned: the controller is stopping');
-          return undefined;
-        }
-        if (result.status === 'succeeded') {
-          slot.active = candidate;
-          slot.reason = undefined;
-          this.d.saveActive(slot.def.id, candidate);
-          const confirmedAt = this.d.clock.now();
-          const durationMs = confirmedAt - started;
-          outcome = { slot: slot.def.id, from, to: candidate, durationMs };
-          this.d.record({
-            type: 'failover.succeeded',
-            slot: slot.def.id,
-            agent: candidate.agent,
-            device: candidate.device,
-            by,
-            reason,
-            data: { from: refName(from), to: refName(candidate), durationMs, attempts },
-            ts: confirmedAt,
-          });
-          // The slot is back the moment the backup confirmed, not after the bookkeeping below.
-          slot.deciding = false;
-          this.publish(slot, false, confirmedAt);
-          this.d.log.info(
-            { slot: slot.def.id, agent: candidate.agent, device: candidate.device, from: refName(from), durationMs, by },
-            'failover succeeded',
-          );
-          if (this.armed(slot)) this.d.program?.follow(slot.def, from, candidate, by, started);
-          // Back from down: nothing to replace, but the program must not stay on a member that failed meanwhile.
-          if (from === null) this.reconcileProgram(slot);
-          // To standby even when failed, if reachable: an encoder that lost its ingest still streams.
-          if (from && this.d.reachable(from)) this.d.standby(from, by);
-          this.syncLamps(slot, by);
-          return outcome;
-        }
-        attempts.push(`${refName(candidate)}: ${result.status}${result.error ? ` (${result.error})` : ''}`);
-        this.d.log.warn(
-          { slot: slot.def.id, agent: candidate.agent, device: candidate.device, status: result.status, err: result.error },
-          'backup did not activate; trying the next',
-        );
-      }
-      this.d.record({
-        type: 'failover.failed',
-        slot: slot.def.id,
-        by,
-        reason,
-        data: { from: refName(from), attempts },
-        ts: this.d.clock.now(),
-      });
-      slot.reason = `no device confirmed activate: ${attempts.join('; ')}`;
-      if (from === null || isDown(this.d.status(from))) this.markDown(slot, slot.reason, by);
-      return undefined;
-    } finally {
-      slot.deciding = false;
-      this.publish(slot);
-      // Something may have failed while we were deciding (the new device, or the old one came back).
-      if (outcome) this.reactToActive(slot);
-    }
+  private decideNow(slot: SlotRuntime, candidates: DeviceRef[], reason: string, by: string): Promise<FailoverData | undefined> {
+    return runDecision(this.decision, slot, candidates, reason, by);
   }
 
   private markDown(slot: SlotRuntime, reason: string, by: string): void {

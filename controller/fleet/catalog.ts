@@ -13,17 +13,15 @@ import { DEFAULT_TRACKING, type TrackingThresholds } from '../../protocols/failu
 import { DeviceConfig, type AppliedConfig, type DesiredConfig, type DeviceRegistration } from '../../protocols/device-config.ts';
 import type { OperationData, OperationParams } from '../../protocols/contract.ts';
 import { mergeSettings, type EquipmentProfile } from '../../protocols/profile.ts';
-import type { ProgramMapping, RegisteredDevice, SlotDefinition } from '../../protocols/registry-operations.ts';
-import { PROGRAM_SOURCE_KINDS, formatProgramSource, parseProgramSource } from '../../protocols/program-source.ts';
+import type { RegisteredDevice, SlotDefinition } from '../../protocols/registry-operations.ts';
 import type { DeviceRef, DeviceStatus, Params } from '../../protocols/schemas.ts';
 import type { CatalogStore } from '../store/catalog-store.ts';
-import { DRIVER_SPECS } from '../../protocols/drivers/index.ts';
 import { parseProfile } from '../../protocols/profile-loader.ts';
 import { ConfigError } from '../../lib/yaml-config.ts';
-import { actionProblems, unitProblems } from '../../protocols/drivers/checks.ts';
-import type { DriverSpec } from '../../protocols/drivers/spec.ts';
+import { unitProblems } from '../../protocols/drivers/checks.ts';
 import type { NewEvent } from '../../protocols/events.ts';
 import { deviceKey, refName } from '../../protocols/device-ref.ts';
+import { checkTally, driverSpec, memberParams as paramsOfMembers, memberProblems, programMappings } from './slot-checks.ts';
 
 export interface CatalogDependencies {
   store: CatalogStore;
@@ -143,7 +141,7 @@ export class Catalog {
     const stored = this.d.store.profile(r.profile, r.profileVersion);
     if (!stored) throw new Error(`no profile "${r.profile}" version ${r.profileVersion}; add it with onair profile add`);
     // Checked here as the CLI checks it: any MQTT client can register gear.
-    const spec = this.driver(stored.profile.driver);
+    const spec = driverSpec(stored.profile.driver);
     const options = mergeSettings(stored.profile.connection, r.options);
     const problems = unitProblems(spec, stored.profile, options, r.testParams);
     if (problems.length > 0) throw new Error(`${r.agent}/${r.device} (${spec.name}) cannot be registered:\n  ${problems.join('\n  ')}`);
@@ -229,11 +227,11 @@ export class Catalog {
         throw new Error(`tally for ${memberName}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
       const [boardName, tally] = lamp.split('#') as [string, string];
       const board = this.resolve(boardName);
-      this.checkTally(board, tally);
+      checkTally(this, board, tally);
       return { member, board, tally };
     });
-    const program = this.programMappings(p, names);
-    const memberParams = this.memberParams(p, members);
+    const program = programMappings(this, p, names);
+    const memberParams = paramsOfMembers(this, p, members);
     const slot: SlotDefinition = {
       id: p.slot,
       primary,
@@ -244,7 +242,7 @@ export class Catalog {
       ...(program.length ? { program } : {}),
       ...(p.preshow ? { preshow: p.preshow } : {}),
     };
-    const problems = members.flatMap((m) => this.memberProblems(m, slot));
+    const problems = members.flatMap((m) => memberProblems(this, m, slot));
     if (problems.length > 0) throw new Error(`slot ${p.slot} cannot be defined:\n  ${problems.join('\n  ')}`);
     this.d.slots.assertDefinable(slot.id); // refused while the slot is failing over, before anything is stored
     // Stored first, then run: a change the store could not keep must not be live either.
@@ -280,36 +278,6 @@ export class Catalog {
   }
 
   /** Per-member parameters, keyed by the member's agent/device. */
-  private memberParams(p: OperationParams<'slot.add'>, members: DeviceRef[]): Record<string, Params> | undefined {
-    if (!p.memberParams) return undefined;
-    const names = members.map(refName);
-    return Object.fromEntries(
-      Object.entries(p.memberParams).map(([name, params]) => {
-        const member = this.resolve(name);
-        if (!names.includes(refName(member)))
-          throw new Error(`parameters for ${name}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
-        return [refName(member), params];
-      }),
-    );
-  }
-
-  /** What this member's activate and standby would be sent, against what its driver's actions take. */
-  private memberProblems(member: DeviceRef, slot: SlotDefinition): string[] {
-    const { config } = this.lookup(member);
-    const spec = this.driver(config.driver);
-    const activate = this.role(member, 'activate', { ...slot.params, ...slot.memberParams?.[refName(member)] });
-    const standby = this.role(member, 'standby', {});
-    return [activate, standby]
-      .flatMap((r) => actionProblems(spec, r.action, r.params, config.options))
-      .map((p) => `${refName(member)} (${spec.name}): ${p}`);
-  }
-
-  private driver(name: string): DriverSpec {
-    const spec = DRIVER_SPECS.get(name);
-    if (!spec) throw new Error(`no driver "${name}" (drivers: ${[...DRIVER_SPECS.keys()].join(', ')})`);
-    return spec;
-  }
-
   /** `agent/device`, or a device id only one registration has. */
   resolve(name: string): DeviceRef {
     const slash = name.indexOf('/');
@@ -369,42 +337,6 @@ export class Catalog {
   }
 
   /** `member=switcher#source`, checked against the switcher's driver like a tally against its board. */
-  private programMappings(p: OperationParams<'slot.add'>, names: string[]): ProgramMapping[] {
-    const mappings = Object.entries(p.program ?? {}).map(([memberName, target]): ProgramMapping => {
-      const member = this.resolve(memberName);
-      if (!names.includes(refName(member)))
-        throw new Error(`program for ${memberName}: it is not a member of slot ${p.slot} (members: ${names.join(', ')})`);
-      const hash = target.indexOf('#');
-      const switcher = this.resolve(target.slice(0, hash));
-      const source = target.slice(hash + 1);
-      const { config } = this.lookup(switcher);
-      const kind = PROGRAM_SOURCE_KINDS[config.driver];
-      if (!kind)
-        throw new Error(
-          `program for ${memberName}: ${refName(switcher)} is no program switcher (its driver is ${config.driver}; switchers: ${Object.keys(PROGRAM_SOURCE_KINDS).join(', ')})`,
-        );
-      const parsed = parseProgramSource(source);
-      if (typeof parsed === 'string') throw new Error(`program for ${memberName}: ${parsed}`);
-      if (parsed.kind !== kind)
-        throw new Error(
-          `program for ${memberName}: ${refName(switcher)} (${config.driver}) takes ${kind === 'scene' ? 'scene:<name>' : 'input:<n>'}, not "${source}"`,
-        );
-      return { member, switcher, source: formatProgramSource(parsed) };
-    });
-    const switchers = new Set(mappings.map((m) => refName(m.switcher)));
-    if (switchers.size > 1)
-      throw new Error(`slot ${p.slot}: its members appear on ${[...switchers].join(' and ')}; one slot feeds one program switcher`);
-    return mappings;
-  }
-
-  private checkTally(board: DeviceRef, tally: string): void {
-    const { config } = this.lookup(board);
-    if (config.driver !== 'firmata')
-      throw new Error(`${refName(board)} drives no tally lamps (its driver is ${config.driver}, not firmata)`);
-    const tallies = Object.keys((config.options.tallies as Record<string, unknown> | undefined) ?? {});
-    if (!tallies.includes(tally)) throw new Error(`${refName(board)} has no tally "${tally}"; it has: ${tallies.join(', ') || 'none'}`);
-  }
-
   private publishAgent(agent: string): number {
     const version = this.d.store.nextConfigVersion(agent, this.d.clock.now());
     this.d.publishDesired(agent, this.desiredFor(agent, version));

@@ -14,7 +14,9 @@ let pair: PtyPair;
 let camera: ViscaCameraSimulator;
 let driver: Driver;
 
-const probe = (ms = 500) => withTimeout('probe', ms, (signal) => driver.probe(signal));
+// The camera's answer deadline is a real camera's (it ACKs within ~10 ms) with room for a loaded machine:
+// at 150 ms the garbage test's probe missed it once with the suite sharing 2 cores.
+const probe = (ms = 1_500) => withTimeout('probe', ms, (signal) => driver.probe(signal));
 const act = (action: string, params: Record<string, unknown> = {}, ms = 3_000) =>
   withTimeout(action, ms, (signal) => driver.execute(action, params, signal));
 
@@ -28,7 +30,7 @@ beforeEach(async () => {
     state: memoryKeptState(),
     deviceId: 'ptz-1',
     log: silentLogger(),
-    options: { path: pair.a, baudRate: 9600, address: 1, answerTimeoutMs: 150, moveTimeoutMs: 2_000, powerTimeoutMs: 2_000 },
+    options: { path: pair.a, baudRate: 9600, address: 1, answerTimeoutMs: 400, moveTimeoutMs: 2_000, powerTimeoutMs: 2_000 },
   });
   cleanup.defer(() => driver.close());
   await driver.connect(AbortSignal.timeout(2_000));
