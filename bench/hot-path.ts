@@ -25,6 +25,12 @@ export interface HotPathResult {
   bareBrokerPerSecond: number;
   controllerPerSecond: number;
   ratio: number;
+  /**
+   * This process's CPU (% of one core) while each was measured: the broker's JavaScript runs on one
+   * thread, so under ~90% the load generator, not the broker, set the rate and the ratio says little.
+   */
+  bareCpuPercent: number;
+  controllerCpuPercent: number;
   statusDevices: number;
   statusMs: Summary;
 }
@@ -57,16 +63,22 @@ async function saturate(
   url: string,
   count: () => number,
   s: { agents: number; devicesPerAgent: number; window: number; warmupMs: number; measureMs: number },
-): Promise<number> {
+): Promise<{ perSecond: number; cpuPercent: number }> {
   const g = startGenerator(url, s.agents, s.devicesPerAgent, 0, s.warmupMs + s.measureMs, s.window);
   try {
     await g.next();
     g.child.send('go');
     await sleep(s.warmupMs);
     const before = count();
+    const cpu = process.cpuUsage();
     const t0 = performance.now();
     await sleep(s.measureMs);
-    return Math.round(((count() - before) / (performance.now() - t0)) * 1_000);
+    const elapsed = performance.now() - t0;
+    const used = process.cpuUsage(cpu);
+    return {
+      perSecond: Math.round(((count() - before) / elapsed) * 1_000),
+      cpuPercent: Math.round(((used.user + used.system) / 1_000 / elapsed) * 100),
+    };
   } finally {
     g.child.kill();
   }
@@ -83,7 +95,7 @@ export async function measureHotPath(
   let received = 0;
   bus.onMessage(() => void (received += 1));
   bus.subscribe([controllerSubscriptions.deviceHealth], 0);
-  const bareBrokerPerSecond = await saturate(bare.url, () => received, s);
+  const bareRun = await saturate(bare.url, () => received, s);
   await bus.close();
   await bare.close();
 
@@ -94,7 +106,7 @@ export async function measureHotPath(
   );
   const controller = await startControllerWithHttp({ config, clock: systemClock, log }); // with its console side: the health history is part of the hot path
   try {
-    const controllerPerSecond = await saturate(controller.brokerUrl, () => controller.counters.healthMessages!, s);
+    const controllerRun = await saturate(controller.brokerUrl, () => controller.counters.healthMessages!, s);
     // Status with the fleet in view and health still arriving at a moderate rate.
     const g = startGenerator(controller.brokerUrl, s.agents, s.devicesPerAgent, s.statusBackgroundRate, 600_000);
     await g.next();
@@ -114,9 +126,11 @@ export async function measureHotPath(
     });
     g.child.kill();
     return {
-      bareBrokerPerSecond,
-      controllerPerSecond,
-      ratio: Math.round((controllerPerSecond / Math.max(1, bareBrokerPerSecond)) * 100) / 100,
+      bareBrokerPerSecond: bareRun.perSecond,
+      controllerPerSecond: controllerRun.perSecond,
+      ratio: Math.round((controllerRun.perSecond / Math.max(1, bareRun.perSecond)) * 100) / 100,
+      bareCpuPercent: bareRun.cpuPercent,
+      controllerCpuPercent: controllerRun.cpuPercent,
       statusDevices: devices,
       statusMs: summarize(samples.slice(20)),
     };

@@ -31,6 +31,9 @@ export interface BenchReport {
   targets: Array<{ what: string; target: string; measured: string; met: boolean }>;
 }
 
+/** One decimal: latencies measured with performance.now() print as 5.956708000001527 otherwise. */
+const round = (x: number): number => Math.round(x * 10) / 10;
+
 export async function runBench(s: BenchSettings, progress: (line: string) => void): Promise<BenchReport> {
   progress(`throughput: ${s.agents} agents × ${s.devicesPerAgent} devices, ${s.rate} health messages/s offered for ${s.seconds} s…`);
   const throughput = await measureThroughput({
@@ -62,7 +65,7 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
     hasBrowser ? 'console: the wall of 50 studios × 10 slots, first paint in chromium…' : `console: skipped (no chromium at ${CHROMIUM})`,
   );
   const consolePaint = hasBrowser ? await measureConsolePaint({ studios: 50, slotsPerStudio: 10, runs: 10 }) : null;
-  const ms = (x: Summary) => `p50 ${x.p50} ms, p99 ${x.p99} ms (n=${x.n})`;
+  const ms = (x: Summary) => `p50 ${round(x.p50)} ms, p99 ${round(x.p99)} ms (n=${x.n})`;
   return {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version },
     throughput,
@@ -87,8 +90,8 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
       {
         what: 'saturation: controller ÷ bare broker',
         target: '≥ 0.8',
-        measured: `${hotPath.controllerPerSecond}/s ÷ ${hotPath.bareBrokerPerSecond}/s = ${hotPath.ratio}`,
-        met: hotPath.ratio >= 0.8,
+        measured: `${hotPath.controllerPerSecond}/s ÷ ${hotPath.bareBrokerPerSecond}/s = ${hotPath.ratio}${hotPath.bareCpuPercent < 90 ? ` (the bare broker at ${hotPath.bareCpuPercent}% of a core: the generator set the rate)` : ''}`,
+        met: hotPath.ratio >= 0.8 && hotPath.bareCpuPercent >= 90,
       },
       {
         what: `status request, ${hotPath.statusDevices} devices`,
@@ -165,7 +168,7 @@ export function formatReport(r: BenchReport): string {
     `OnAir benchmark — ${r.machine.cpus} × ${r.machine.model}, Node ${r.machine.node}`,
     '',
     `throughput   offered ${t.offeredPerSecond}/s, handled ${t.handledPerSecond}/s; latency p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms, max ${t.latencyMs.max} ms (n=${t.latencyMs.n})`,
-    `saturation   bare broker ${r.hotPath.bareBrokerPerSecond}/s, controller ${r.hotPath.controllerPerSecond}/s (${r.hotPath.ratio} × bare); status with ${r.hotPath.statusDevices} devices p50 ${r.hotPath.statusMs.p50} ms, p99 ${r.hotPath.statusMs.p99} ms`,
+    `saturation   bare broker ${r.hotPath.bareBrokerPerSecond}/s, controller ${r.hotPath.controllerPerSecond}/s (${r.hotPath.ratio} × bare; this process at ${r.hotPath.bareCpuPercent}% / ${r.hotPath.controllerCpuPercent}% of a core); status with ${r.hotPath.statusDevices} devices p50 ${round(r.hotPath.statusMs.p50)} ms, p99 ${round(r.hotPath.statusMs.p99)} ms`,
     `controller   CPU ${t.controllerCpuPercent}% of one core, RSS ${t.controllerRssMb} MB (controller + embedded broker, one process)`,
     `failover     agent crash → backup active: p50 ${r.failover.crashToActiveMs.p50} ms, p99 ${r.failover.crashToActiveMs.p99} ms, max ${r.failover.crashToActiveMs.max} ms (n=${r.failover.crashToActiveMs.n})`,
     `             hung device → declared failed: p50 ${r.failover.hungDetectionMs.p50} ms, p99 ${r.failover.hungDetectionMs.p99} ms; → backup active: p50 ${r.failover.hungToActiveMs.p50} ms, p99 ${r.failover.hungToActiveMs.p99} ms (n=${r.failover.hungToActiveMs.n})`,
