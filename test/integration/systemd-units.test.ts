@@ -23,6 +23,14 @@ const UNITS = path.join(DEPLOY, 'systemd');
 const has = (tool: string) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).error === undefined;
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534; // Debian's nobody:nogroup, the stand-in for the onair user on a test machine
+/**
+ * The agent runs from this checkout as nobody: it must be able to read it, as an installed OnAir under
+ * /usr/lib or /opt is readable. A checkout inside a 0700 directory (mktemp -d) is not.
+ */
+const checkoutReadableByNobody =
+  isRoot &&
+  spawnSync(process.execPath, ['-e', 'require("node:fs").accessSync(process.argv[1])', onairBin()], { uid: NOBODY, gid: NOBODY, cwd: '/' })
+    .status === 0;
 const dirs: string[] = [];
 afterAll(() => void (process.env.KEEP_TEST_DIR || dirs.forEach(removeDir)));
 const scratch = (): string => {
@@ -151,8 +159,8 @@ describe('deploy/systemd', () => {
     }
   });
 
-  it.skipIf(!isRoot)(
-    'runs an agent from the layout as a user of its own, its credential root-owned and read through its group (needs root to switch users)',
+  it.skipIf(!checkoutReadableByNobody)(
+    'runs an agent from the layout as a user of its own, its credential root-owned and read through its group (needs root to switch users, and a checkout others may read)',
     async () => {
       const controller = await startController({ dataDir: path.join(scratch(), 'data') });
       const secret = await controller.identities.enrollAgent('agent-a');
