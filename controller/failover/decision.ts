@@ -1,5 +1,5 @@
 /**
- * A failover decision carried out: the members are asked to activate in the order the rule ranked them,
+ * A failover decision carried out (and one adopted from elsewhere): the members are asked to activate in the order the rule ranked them,
  * the first that confirms goes live, and every step is recorded (started, succeeded with its attempts, or
  * failed and the slot down when nothing is live). When to decide, and on what, is the engine's
  * (failover/failover-engine.ts); this is how one decision runs, with the engine's own steps passed in.
@@ -116,4 +116,28 @@ export async function runDecision(
     // Something may have failed while we were deciding (the new device, or the old one came back).
     if (outcome) x.reactToActive(slot);
   }
+}
+
+/**
+ * A member someone else put live (an agent alone, or the last leader whose decision never reached the
+ * database): the gear switched, so it stands — recorded as a failover, no command sent.
+ */
+export function adoptLive(x: DecisionContext, slot: SlotRuntime, to: DeviceRef, by: string, reason: string): void {
+  const from = slot.active;
+  slot.active = to;
+  slot.reason = undefined;
+  x.d.saveActive(slot.def.id, to);
+  x.d.record({
+    type: 'failover.succeeded',
+    slot: slot.def.id,
+    agent: to.agent,
+    device: to.device,
+    by,
+    reason,
+    data: { from: refName(from), to: refName(to), durationMs: 0, attempts: [] },
+    ts: x.d.clock.now(),
+  });
+  x.publish(slot);
+  x.syncLamps(slot, by);
+  if (x.armed(slot)) x.reactToActive(slot); // the adopted member may have failed since
 }

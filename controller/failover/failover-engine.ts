@@ -15,7 +15,7 @@ import { canGoLive, isDown, rankCandidates } from '../../protocols/failover-rule
 import { slotState } from './slot-state.ts';
 import { TallyLamps } from './tally-lamps.ts';
 import { FailoverRefused, resolveMember } from './slot-members.ts';
-import { runDecision, type DecisionContext } from './decision.ts';
+import { adoptLive, runDecision, type DecisionContext } from './decision.ts';
 import type { SlotRuntime } from './slot-runtime.ts';
 import { refName, sameRef } from '../../protocols/device-ref.ts';
 import type { FailoverDependencies } from './failover-dependencies.ts';
@@ -94,7 +94,13 @@ export class FailoverEngine {
     if (!slot || !to) return `${agent}/${d.to} is not a member of a slot ${d.slot}`;
     if (sameRef(slot.active, to)) return 'already live';
     if (slot.deciding) return 'not adopted: the controller is failing this slot over itself';
-    this.adoptLive(slot, to, `${agent} (on its own)`, `${d.reason}; failed over by the agent while it could not reach the controller`);
+    adoptLive(
+      this.decision,
+      slot,
+      to,
+      `${agent} (on its own)`,
+      `${d.reason}; failed over by the agent while it could not reach the controller`,
+    );
     return 'adopted';
   }
 
@@ -109,30 +115,10 @@ export class FailoverEngine {
       const slot = this.slots.get(state.slot);
       const to = slot && state.active && [slot.def.primary, ...slot.def.backups].find((m) => sameRef(m, state.active));
       if (!slot || !to || state.term !== lastTerm || sameRef(slot.active, to) || slot.deciding) continue;
-      this.adoptLive(slot, to, by, `${by} put it live (its slot state says so) but the decision never reached the database`);
+      adoptLive(this.decision, slot, to, by, `${by} put it live (its slot state says so) but the decision never reached the database`);
       adopted += 1;
     }
     return adopted;
-  }
-
-  private adoptLive(slot: SlotRuntime, to: DeviceRef, by: string, reason: string): void {
-    const from = slot.active;
-    slot.active = to;
-    slot.reason = undefined;
-    this.d.saveActive(slot.def.id, to);
-    this.d.record({
-      type: 'failover.succeeded',
-      slot: slot.def.id,
-      agent: to.agent,
-      device: to.device,
-      by,
-      reason,
-      data: { from: refName(from), to: refName(to), durationMs: 0, attempts: [] },
-      ts: this.d.clock.now(),
-    });
-    this.publish(slot);
-    this.syncLamps(slot, by);
-    if (this.armed(slot)) this.reactToActive(slot); // the adopted member may have failed since
   }
 
   /** An agent was heard live again: its lamps are told again, and a slot with nothing live may have a member now. */

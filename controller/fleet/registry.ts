@@ -9,45 +9,19 @@
  * as reachable once a live message of its current session arrives; a retained one proves nothing.
  */
 import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat, StatusData } from '../../protocols/schemas.ts';
-import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds, type Transition } from './failure-detector.ts';
+import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds } from './failure-detector.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
 import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
+import type { Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
 
 export type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
+export type { AgentChange, Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
 
 interface AgentRuntime extends AgentRecord {
   /** Heard live in its current session since the controller last (re)connected. */
   confirmed: boolean;
   /** A death of this session that arrived before the agent was heard live again: applied when the grace ends. */
   heldDeath?: number;
-}
-
-export interface DeviceChange extends Transition {
-  agent: string;
-  device: string;
-  at: number;
-}
-
-export interface AgentChange {
-  agent: string;
-  online: boolean;
-  session: number;
-  reason: string;
-}
-
-export interface RegistryResult {
-  agentChange?: AgentChange;
-  deviceChanges: DeviceChange[];
-  /** The message was stale (older session) and ignored. */
-  ignored?: string;
-  /** This agent was just heard live: commands can reach it. */
-  confirmed?: string;
-}
-
-/** Where a message came from: a live publish, or a retained copy replayed by the broker. */
-export interface Arrival {
-  now: number;
-  live: boolean;
 }
 
 /** Health of a session whose birth has not arrived yet is kept (the latest per device) until it does. */

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../../controller/fleet/registry.ts';
 import { DEFAULT_THRESHOLDS } from '../../controller/fleet/failure-detector.ts';
-import type { DeviceHealth } from '../../protocols/schemas.ts';
+import { healthReport } from '../support/health-report.ts';
 
 const live = (now: number) => ({ now, live: true });
 const replayed = (now: number) => ({ now, live: false });
-const health = (session: number, over: Partial<DeviceHealth> = {}): DeviceHealth => ({
-  status: 'ok',
-  checks: [],
-  metrics: {},
-  consecutiveFailures: 0,
-  ts: 0,
-  seq: 0,
-  session,
-  driver: 'simulated',
-  ...over,
-});
+const health = healthReport;
 
 describe('registry: the session rule (Sparkplug B bdSeq)', () => {
   it('ignores a death older than the current birth', () => {

@@ -5,21 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../../controller/fleet/registry.ts';
 import { DEFAULT_THRESHOLDS } from '../../controller/fleet/failure-detector.ts';
-import type { DeviceHealth, SlotState } from '../../protocols/schemas.ts';
+import type { SlotState } from '../../protocols/schemas.ts';
 import { CAM, harness, ref, types } from './failover-harness.ts';
+import { healthReport } from '../support/health-report.ts';
 
 const GRACE = 10_000;
-const health = (session: number, over: Partial<DeviceHealth> = {}): DeviceHealth => ({
-  status: 'ok',
-  checks: [],
-  metrics: {},
-  consecutiveFailures: 0,
-  ts: 0,
-  seq: 0,
-  session,
-  driver: 'simulated',
-  ...over,
-});
+const health = healthReport;
 const everything = () => true;
 
 /** The leader's registry as a restart leaves it: restored from the store, linked, in its grace. */
