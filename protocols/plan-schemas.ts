@@ -7,6 +7,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { SelfTestReport } from './registry-operations.ts';
 import { Id, SlotId, Timestamp } from './schemas.ts';
 import { WithoutBackup } from './profile.ts';
+import { QuietWindow } from './content-policy.ts';
+import { ContentFault } from './media.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.Integer>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -28,6 +30,8 @@ export const Show = Type.Object(
     preShowMinutes: Type.Number({ minimum: 0, description: 'pre-show self-tests start this long before startsAt' }),
     /** For every slot of the show, over the primaries' profiles. */
     withoutBackup: Type.Optional(WithoutBackup),
+    /** Planned dark scenes and silences: their faults fail nothing over (protocols/content-policy.ts). */
+    quiet: Type.Optional(Type.Array(QuietWindow)),
     state: ShowState,
     startedAt: Nullable(Timestamp),
     endedAt: Nullable(Timestamp),
@@ -233,6 +237,28 @@ export const ReliabilityReport = Type.Object(
               },
               { additionalProperties: false, description: "the show's stream, when it names a stream slot" },
             ),
+          ),
+          content: Type.Object(
+            {
+              blackMs: Type.Integer({ description: 'black program or playback (no signal counts as black), counted in downMs' }),
+              frozenMs: Type.Integer({ description: 'frozen program or playback, counted in downMs' }),
+              silentMs: Type.Integer({ description: 'silent program or playback, counted in downMs' }),
+              stalledMs: Type.Integer({ description: 'stalled playback, counted in downMs' }),
+              faults: Type.Array(
+                Type.Object(
+                  {
+                    from: Timestamp,
+                    to: Timestamp,
+                    agent: Type.String(),
+                    device: Type.String(),
+                    role: Type.Union([Type.Literal('program'), Type.Literal('playback')]),
+                    fault: ContentFault,
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+            },
+            { additionalProperties: false, description: "what viewers saw: the program's and the playback's content faults on air" },
           ),
           programCuts: Type.Array(
             Type.Object(
