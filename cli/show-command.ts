@@ -6,6 +6,7 @@ import { request, requestOptions, UserError, withController, type ClientOpts } f
 import { formatTime } from './format.ts';
 import { numberIn } from './numbers.ts';
 import { refName } from '../protocols/device-ref.ts';
+import { registerQuietCommand } from './quiet-command.ts';
 
 const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -161,6 +162,8 @@ export function registerShowCommands(program: Command): void {
         process.stdout.write(formatShow(result));
       });
   }
+
+  registerQuietCommand(show, parseWhen, parseDuration);
 
   program
     .command('preshow')

@@ -11,6 +11,8 @@
 import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat, StatusData } from '../../protocols/schemas.ts';
 import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds } from './failure-detector.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
+import { contentOnlyFailure } from '../../protocols/failure-detection.ts';
+import type { ContentTolerance } from '../../protocols/content-policy.ts';
 import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 import type { Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
 
@@ -36,7 +38,15 @@ export class Registry {
   private linkUp = true;
   private graceUntil = 0;
 
+  /** What a device's slots allow of a content fault now (controller/failover/content-policy.ts); set once the slots are known. */
+  private contentTolerance?: (agent: string, device: string) => ContentTolerance | undefined;
+
   constructor(private readonly thresholds: DetectionThresholds) {}
+
+  /** The slots' content rule, for the tracking step (protocols/failure-detection.ts judgeContent). */
+  judgeContentWith(tolerance: (agent: string, device: string) => ContentTolerance | undefined): void {
+    this.contentTolerance = tolerance;
+  }
 
   /** State from before a restart; then a grace, as after any reconnect. */
   restore(agents: AgentRecord[], devices: DeviceRecord[], now: number, graceMs: number): void {
@@ -293,7 +303,9 @@ export class Registry {
     }
     record.driver = health.driver;
     if (health.kind) record.kind = health.kind;
-    const step = onHealth(record.track, health, now, this.thresholds);
+    // What its slots allow of a content fault, asked only when content is all that failed (rare).
+    const content = this.contentTolerance && contentOnlyFailure(health) ? this.contentTolerance(agentId, deviceId) : undefined;
+    const step = onHealth(record.track, health, now, content ? { ...this.thresholds, content } : this.thresholds);
     record.track = step.track;
     return { deviceChanges: step.transition ? [{ agent: agentId, device: deviceId, at: now, ...step.transition }] : [] };
   }

@@ -62,6 +62,7 @@ type PlanHandlers = {
       | 'show.list'
       | 'show.start'
       | 'show.stop'
+      | 'show.quiet'
       | 'preshow'
       | 'test.run'
       | 'test.history'
@@ -263,6 +264,7 @@ export class Plan {
       'show.list': (p) => this.shows.list(p),
       'show.start': (p, by) => this.shows.start(p.id, by, p.reason ?? 'started by hand'),
       'show.stop': (p, by) => this.shows.stop(p.id, by, p.reason ?? 'stopped by hand'),
+      'show.quiet': (p) => this.shows.quiet(p),
       preshow: async (p, by) => {
         if (!p.run) return this.shows.checklist(p.show);
         this.shows.runPreshow(p.show, by);

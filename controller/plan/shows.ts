@@ -16,6 +16,7 @@ import type { PlanStore } from '../store/plan-store.ts';
 import { preShowAt } from './scheduler.ts';
 import type { NewEvent } from '../../protocols/events.ts';
 import { refName } from '../../protocols/device-ref.ts';
+import { checkedQuiet, withQuietWindow } from './quiet-windows.ts';
 
 export interface ShowsDependencies {
   store: PlanStore;
@@ -88,6 +89,7 @@ export class Shows {
       ...(p.stream ? { stream: p.stream, ...(p.startStream ? { startStream: true } : {}) } : {}),
       preShowMinutes: p.preShowMinutes ?? this.d.defaultPreShowMinutes,
       ...(p.withoutBackup ? { withoutBackup: p.withoutBackup } : {}),
+      ...(p.quiet?.length ? { quiet: checkedQuiet(p.quiet, { id: p.id, slots }) } : {}),
       state: 'scheduled',
       startedAt: null,
       endedAt: null,
@@ -106,6 +108,14 @@ export class Shows {
     return {
       shows: this.d.store.shows().filter((s) => (!p.studio || s.studio === p.studio) && (p.since === undefined || s.endsAt >= p.since)),
     };
+  }
+
+  /** A dark scene or a silence planned in a show (the window is stored with it). */
+  quiet(p: OperationParams<'show.quiet'>): Show {
+    const { show: id, ...window } = p;
+    const show = withQuietWindow(this.get(id), window, this.d.clock.now());
+    this.d.store.saveShow(show);
+    return show;
   }
 
   start(id: string, by: string, reason: string): Show {
