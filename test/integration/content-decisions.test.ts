@@ -18,6 +18,7 @@ import type { Controller } from '../../controller/controller.ts';
 import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import type { OperationParams } from '../../protocols/contract.ts';
+import type { QuietWindow } from '../../protocols/content-policy.ts';
 import { healthReport } from '../support/health-report.ts';
 import { agentLogin } from '../support/rig.ts';
 import { cleanupAfterEach, closeClient, collect, rawClient, startController, waitUntil } from './helpers.ts';
@@ -143,6 +144,17 @@ async function rig(slot: SlotContent = {}, extra: Array<Record<string, unknown>>
   return { controller, client, events, agent, ask };
 }
 
+/** The show 'news' with the slot, put on air now (before its pre-show tests would start), with a quiet window if given. */
+async function showOnAir(r: Rig, quiet?: QuietWindow): Promise<void> {
+  const now = Date.now();
+  await withController(r.ask, async (c) => {
+    const show = { id: 'news', studio: 'studio-a', startsAt: now + 60_000, endsAt: now + 3_600_000, slots: [SLOT], preShowMinutes: 0 };
+    await request(c, 'show.add', show, r.ask);
+    if (quiet) await request(c, 'show.quiet', { show: 'news', ...quiet }, r.ask);
+    await request(c, 'show.start', { id: 'news' }, r.ask);
+  });
+}
+
 const active = (r: Rig) => r.controller.status().slots[0]!.active?.device;
 const alarms = (r: Rig) => r.events().filter((e) => e.type === 'alarm');
 
@@ -171,16 +183,7 @@ describe('content faults on air, decided by the controller', () => {
   it("a show's quiet window tolerates black: a warning, no failover", async () => {
     const r = await rig();
     const now = Date.now();
-    await withController(r.ask, async (c) => {
-      await request(
-        c,
-        'show.add',
-        { id: 'news', studio: 'studio-a', startsAt: now + 60_000, endsAt: now + 3_600_000, slots: [SLOT], preShowMinutes: 0 },
-        r.ask,
-      );
-      await request(c, 'show.quiet', { show: 'news', from: now - 1_000, to: now + 600_000, faults: ['black'], note: 'night scene' }, r.ask);
-      await request(c, 'show.start', { id: 'news' }, r.ask);
-    });
+    await showOnAir(r, { from: now - 1_000, to: now + 600_000, faults: ['black'], note: 'night scene' });
     r.agent.set('cam-1', { picture: 'black' });
     const alarm = await waitUntil(() => alarms(r).find((e) => e.device === 'cam-1'), 5_000, 'the warning');
     expect(alarm).toMatchObject({ data: { severity: 'warning' }, reason: expect.stringContaining("inside the show's quiet window") });
@@ -214,15 +217,7 @@ describe.runIf(registrationTakesMedia)('the program: what viewers see', () => {
     };
     const r = await rig({}, [program]);
     const now = Date.now();
-    await withController(r.ask, async (c) => {
-      await request(
-        c,
-        'show.add',
-        { id: 'news', studio: 'studio-a', startsAt: now + 60_000, endsAt: now + 3_600_000, slots: [SLOT], preShowMinutes: 0 },
-        r.ask,
-      );
-      await request(c, 'show.start', { id: 'news' }, r.ask);
-    });
+    await showOnAir(r);
     r.agent.set('program-1', { picture: 'black' });
     const alarm = await waitUntil(() => alarms(r).find((e) => e.device === 'program-1'), 5_000, 'the alarm');
     expect(alarm).toMatchObject({ data: { severity: 'critical', cause: 'content' } });

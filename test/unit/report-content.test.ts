@@ -5,20 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { buildReport } from '../../controller/plan/report.ts';
-import { EVENT_SCHEMAS, type ControllerEvent, type EventOf, type EventTypeName } from '../../protocols/events.ts';
+import type { ControllerEvent, EventOf } from '../../protocols/events.ts';
+import { eventFixtures } from '../support/event-fixtures.ts';
 import { ReliabilityReport } from '../../protocols/plan-schemas.ts';
 import { reportCsv, reportMarkdown } from '../../cli/report-command.ts';
 
 const H = 3_600_000;
 const M = 60_000;
 const T0 = Date.UTC(2026, 11, 7, 19, 0);
-let seq = 0;
-function ev<T extends EventTypeName>(ts: number, type: T, over: Omit<EventOf<T>, 'seq' | 'ts' | 'type'>): EventOf<T> {
-  const e = { seq: ++seq, ts: T0 + ts, type, ...over } as EventOf<T>;
-  const check = TypeCompiler.Compile(EVENT_SCHEMAS[type]);
-  if (!check.Check(e)) throw new Error(`fixture ${type}: ${[...check.Errors(e)].map((x) => `${x.path} ${x.message}`).join('; ')}`);
-  return e;
-}
+const ev = eventFixtures(T0);
 type Data = EventOf<'content.fault'>['data'];
 const fault = (ts: number, device: string, data: Omit<Data, 'phase'> & { phase?: Data['phase'] }) =>
   ev(ts, 'content.fault', { agent: 'a', device, by: 'controller', data: { phase: 'started', ...data } });
