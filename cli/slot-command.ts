@@ -142,8 +142,14 @@ export function registerSlotCommands(program: Command): void {
         const params = Object.entries(s.params)
           .map(([k, v]) => `${k}=${String(v)}`)
           .join(' ');
+        // How it takes a content fault, when not as any failure (docs/media.md).
+        const content = [
+          ...(s.onContentFault === 'alarm' ? ['alarm on content faults'] : []),
+          ...(s.mayBeDark ? ['may be dark'] : []),
+          ...(s.maySilence ? ['may be silent'] : []),
+        ];
         process.stdout.write(
-          `${s.id.padEnd(24)} ${ref(s.primary)}${s.backups.map((b) => ` → ${ref(b)}`).join('')}${params ? `  (${params})` : ''}\n`,
+          `${s.id.padEnd(24)} ${ref(s.primary)}${s.backups.map((b) => ` → ${ref(b)}`).join('')}${params ? `  (${params})` : ''}${content.length ? `  [${content.join(', ')}]` : ''}\n`,
         );
       }
     });

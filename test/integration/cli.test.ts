@@ -319,6 +319,7 @@ describe('onair slot and onair test', () => {
       { id: 'studio-a/cam-host', mayBeDark: undefined, onContentFault: 'alarm' },
       { id: 'studio-a/cam-night', mayBeDark: true, onContentFault: undefined },
     ]);
+    expect((await onair('slot', 'list')).stdout).toContain('studio-a/cam-host        agent-a/cam-2  [alarm on content faults]\n');
     await onair('show', 'add', 'night', '--studio', 'studio-a', '--start', '+1h', '--duration', '1h', '--slot', 'studio-a/cam-night');
     const quiet = await onair(
       'show',
