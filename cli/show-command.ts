@@ -55,7 +55,7 @@ export function formatChecklist(c: Checklist): string {
       );
     }
     for (const v of slot.endurance ?? [])
-      lines.push(`      lasts?   ${v.outcome === 'short' ? 'SHORT  ' : v.outcome.padEnd(7)} ${v.message}${v.rough ? ' (rough)' : ''}`);
+      lines.push(`      lasts?   ${v.outcome === 'short' ? 'SHORT  ' : v.outcome.padEnd(7)} ${v.message}`); // a rough one says so itself ("… bars, roughly")
     if (slot.proposal) lines.push(`      → ${slot.proposal}`);
   }
   for (const m of c.switchers ?? []) {

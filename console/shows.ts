@@ -39,7 +39,7 @@ function ChecklistView(p: { checklist: Checklist }) {
                     ${s.endurance.map(
                       (v) =>
                         html`<li class=${v.outcome} data-outcome=${v.outcome}>
-                          ${v.outcome === 'short' ? 'WILL NOT LAST' : v.outcome}: ${v.message}${v.rough ? ' (rough)' : ''}
+                          ${v.outcome === 'short' ? 'WILL NOT LAST' : v.outcome}: ${v.message}
                         </li>`,
                     )}
                   </ul>`

@@ -37,7 +37,8 @@ export function applyEndurance(checklist: Checklist, show: Show, checks: Enduran
     const instead = backup
       ? `, or put ${refName(backup)} in place: onair failover ${slot.slot} --to ${refName(backup)} --reason "will not last the show"`
       : '';
-    const line = `${why.map((v) => v.message).join('; ')} → swap before air${instead}`;
+    const runs = `the show runs ${Math.round((show.endsAt - show.startsAt) / 60_000)} min`;
+    const line = `${why.map((v) => v.message).join('; ')}; ${runs} → swap before air${instead}`;
     slot.proposal = slot.proposal ? `${slot.proposal}; ${line}` : line;
     shortfalls.push(`${slot.slot}: ${line} (${policy === 'no-go' ? 'NO-GO' : 'warning'})`);
   }

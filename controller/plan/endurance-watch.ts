@@ -175,19 +175,16 @@ export class EnduranceWatch implements EnduranceChecks {
       ? `; backup: ${refName(backup)} (onair failover ${s.slot} --to ${refName(backup)} --reason "will not last the show")`
       : '; no backup ready in this slot';
     this.d.log.warn({ agent: s.ref.agent, device: s.ref.device, slot: s.slot, show: s.show }, 'will not last the show');
-    this.d.record({
-      type: 'alarm',
-      ts: this.d.clock.now(),
-      agent: s.ref.agent,
-      device: s.ref.device,
-      slot: s.slot,
-      by: 'endurance',
-      reason: `${s.verdict.message}${proposal}`,
-      data: { severity: 'warning', cause: 'endurance', show: s.show },
-    });
+    this.alarm(s, 'warning', `${s.verdict.message}${proposal}`);
   }
 
   private clear(s: Shortfall, why: string): void {
+    this.d.log.info({ agent: s.ref.agent, device: s.ref.device, slot: s.slot, show: s.show, why }, 'lasts the show again');
+    this.alarm(s, 'cleared', `cleared: ${why}`);
+  }
+
+  /** Through the existing alarm path: an `alarm` event (the console's alarms, acknowledgements, notifications). */
+  private alarm(s: Shortfall, severity: 'warning' | 'cleared', reason: string): void {
     this.d.record({
       type: 'alarm',
       ts: this.d.clock.now(),
@@ -195,8 +192,8 @@ export class EnduranceWatch implements EnduranceChecks {
       device: s.ref.device,
       slot: s.slot,
       by: 'endurance',
-      reason: `cleared: ${why}`,
-      data: { severity: 'cleared', cause: 'endurance', show: s.show },
+      reason,
+      data: { severity, cause: 'endurance', show: s.show },
     });
   }
 

@@ -85,7 +85,7 @@ describe('will it last the show', () => {
     expect(cli.stdout).toMatch(/news .*: GO — 1 slot will not last the show/);
     expect(cli.stdout).toMatch(/go\s+studio-a\/mic-host\s+\(will not last the show: warning\)/);
     expect(cli.stdout).toMatch(/SHORT\s+agent-a\/mic-1's battery ends at/);
-    expect(cli.stdout).toMatch(/→ .*swap before air/);
+    expect(cli.stdout).toMatch(/→ .*42 min left.*; the show runs 90 min → swap before air/);
   }, 60_000);
 
   it('before air: NO-GO when the show says so (exit 3)', async () => {
