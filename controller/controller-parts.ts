@@ -217,6 +217,7 @@ function createPlan(core: Core, parts: ControllerParts, onAir: OnAirSwitch): Pla
     onAirChanged: (by, reason) => onAir.refreshOnAir(by, reason),
     stream: (slot, on, by) => program.stream(slot, engine.liveOf(slot), on, by),
     history: parts.store.history,
+    status: (ref) => parts.registry.status(ref.agent, ref.device),
     settings: core.config.plan,
   });
 }
