@@ -15,6 +15,7 @@ import { contentOnlyFailure } from '../../protocols/failure-detection.ts';
 import type { ContentTolerance } from '../../protocols/content-policy.ts';
 import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 import type { Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
+import { DeviceSummaries } from './device-summaries.ts';
 
 export type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 export type { AgentChange, Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
@@ -37,6 +38,7 @@ export class Registry {
   private readonly parked = new Map<string, { agent: string; device: string; health: DeviceHealth }>();
   private linkUp = true;
   private graceUntil = 0;
+  private readonly summaries = new DeviceSummaries();
 
   /** What a device's slots allow of a content fault now (controller/failover/content-policy.ts); set once the slots are known. */
   private contentTolerance?: (agent: string, device: string) => ContentTolerance | undefined;
@@ -171,22 +173,19 @@ export class Registry {
     return [...this.devices.values()];
   }
 
-  /** Agents and devices as `status` reports them. */
+  /** Agents and devices as `status` reports them (each device's entry kept until it changes: device-summaries.ts). */
   summary(): Pick<StatusData, 'agents' | 'devices'> {
+    const devices: StatusData['devices'] = [];
+    for (const r of this.devices.values()) devices.push(this.summaries.of(r).entry);
     return {
       agents: this.allAgents().map((a) => ({ agent: a.id, online: a.online, session: a.session, lastSeenAt: a.lastSeenAt })),
-      devices: this.allDevices().map((r) => ({
-        agent: r.agent,
-        device: r.device,
-        status: r.track.status,
-        since: r.track.since,
-        reported: r.track.reported,
-        lastHealthAt: r.track.lastHealthAt,
-        ...(r.driver ? { driver: r.driver } : {}),
-        ...(r.kind ? { kind: r.kind } : {}),
-        ...(r.track.detail ? { detail: r.track.detail } : {}),
-      })),
+      devices,
     };
+  }
+
+  /** The devices of `summary()` as one JSON array, serialised only where an entry changed. */
+  devicesJson(): string {
+    return this.summaries.json(this.devices.values());
   }
 
   applyAgentState(agentId: string, state: AgentState, at: Arrival): RegistryResult {
