@@ -291,7 +291,7 @@ export class Plan {
       'show.list': (p) => this.shows.list(p),
       'show.start': (p, by) => this.shows.start(p.id, by, p.reason ?? 'started by hand'),
       'show.stop': (p, by) => this.shows.stop(p.id, by, p.reason ?? 'stopped by hand'),
-      'show.quiet': (p) => this.shows.quiet(p),
+      'show.quiet': (p, by) => this.shows.quiet(p, by),
       preshow: async (p, by) => {
         if (!p.run) return this.shows.checklist(p.show);
         this.shows.runPreshow(p.show, by);

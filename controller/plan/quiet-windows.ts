@@ -4,6 +4,7 @@
  * (protocols/failure-detection.ts judgeContent), through controller/failover/content-policy.ts.
  */
 import type { QuietWindow } from '../../protocols/content-policy.ts';
+import type { NewEvent } from '../../protocols/events.ts';
 import type { Show } from '../../protocols/plan-schemas.ts';
 
 /** The windows as stored: each ends after it starts and names only the show's slots. */
@@ -22,4 +23,16 @@ export function withQuietWindow(show: Show, window: QuietWindow, now: number): S
   if (show.state === 'ended' || show.state === 'cancelled') throw new Error(`show ${show.id} is ${show.state}`);
   if (window.to <= now) throw new Error(`the quiet window would end in the past (${new Date(window.to).toISOString()})`);
   return { ...show, quiet: [...(show.quiet ?? []), ...checkedQuiet([window], show)] };
+}
+
+/** The show changed: a window planned, recorded with who planned it and what it allows (the audit log). */
+export function quietWindowAdded(show: Show, w: QuietWindow, by: string, now: number): NewEvent {
+  const span = `${new Date(w.from).toISOString()} to ${new Date(w.to).toISOString()}`;
+  return {
+    type: 'show.added',
+    ts: now,
+    by,
+    reason: `quiet window ${span} for ${w.faults?.join(', ') ?? 'every content fault'} of ${w.slots?.join(', ') ?? 'every slot'}${w.note ? ` (${w.note})` : ''}`,
+    data: { show: show.id, studio: show.studio, startsAt: show.startsAt, endsAt: show.endsAt, slots: show.slots, changed: true },
+  };
 }

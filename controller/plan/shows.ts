@@ -17,7 +17,7 @@ import { preShowAt } from './scheduler.ts';
 import type { NewEvent } from '../../protocols/events.ts';
 import { refName } from '../../protocols/device-ref.ts';
 import { applyEndurance, type EnduranceChecks } from './endurance-checklist.ts';
-import { checkedQuiet, withQuietWindow } from './quiet-windows.ts';
+import { checkedQuiet, quietWindowAdded, withQuietWindow } from './quiet-windows.ts';
 
 export interface ShowsDependencies {
   store: PlanStore;
@@ -115,11 +115,12 @@ export class Shows {
     };
   }
 
-  /** A dark scene or a silence planned in a show (the window is stored with it). */
-  quiet(p: OperationParams<'show.quiet'>): Show {
+  /** A dark scene or a silence planned in a show (the window is stored with it, and who planned it is in the log). */
+  quiet(p: OperationParams<'show.quiet'>, by: string): Show {
     const { show: id, ...window } = p;
     const show = withQuietWindow(this.get(id), window, this.d.clock.now());
     this.d.store.saveShow(show);
+    this.d.record(quietWindowAdded(show, window, by, this.d.clock.now()));
     return show;
   }
 

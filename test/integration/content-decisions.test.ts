@@ -197,6 +197,10 @@ describe('content faults on air, decided by the controller', () => {
       'more black reports of cam-1',
     );
     expect(cam1.status).toBe('ok');
+    expect(r.events().find((e) => e.type === 'show.added' && e.data.changed)).toMatchObject({
+      by: 'test',
+      reason: expect.stringMatching(/^quiet window .+ for black of every slot \(night scene\)$/),
+    });
     expect(active(r)).toBe('cam-1');
     expect(r.events().some((e) => e.type === 'failover.started')).toBe(false);
   });
