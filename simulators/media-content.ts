@@ -92,9 +92,10 @@ export function commandsBetween(from: ContentState, to: ContentState): FilterCom
 export const commandLine = (c: FilterCommand): string => `c${c.target} -1 ${c.command} ${c.arg}\n`;
 
 export type StreamSize = 'substream' | 'main';
-export const FRAME_SIZE: Readonly<Record<StreamSize, { width: number; height: number }>> = {
-  substream: { width: 640, height: 360 },
-  main: { width: 1920, height: 1080 },
+/** Sizes, and the constant quantiser each needs for a still picture to stay still (see encoderArgs). */
+export const FRAME_SIZE: Readonly<Record<StreamSize, { width: number; height: number; qp: number }>> = {
+  substream: { width: 640, height: 360, qp: 20 },
+  main: { width: 1920, height: 1080, qp: 23 },
 };
 export const FRAME_RATE = 25;
 
@@ -102,13 +103,16 @@ export const FRAME_RATE = 25;
  * ffmpeg's input and encoding arguments for `state` (the output's muxer and URL are the transport's).
  * The graph starts in `state`, so a restarted encoder shows what it showed before without a command.
  * A keyframe every second (-g 25, no scene cuts) so a watcher joining mid-stream and an HLS segmenter
- * cutting 1 s segments both find one soon. A constant quantiser (-qp 23, ~0.7 Mb/s at 640x360), not
- * a bitrate: with rate control x264 re-codes a still picture at each keyframe and refines it between,
- * and freezedetect's −60 dB read those as movement (a freeze switched on at 2.5 s "ended" at 3.0 and
- * 3.6 s); at a constant quantiser the still decodes to the same frame throughout (measured 2026-12-07).
+ * cutting 1 s segments both find one soon. A constant quantiser, not a bitrate: with rate control
+ * (600 kb/s) x264 re-codes a still picture at each keyframe and refines it between, and freezedetect
+ * at −60 dB read that as movement (a freeze switched on at 2.5 s "ended" at 3.0 and 3.6 s). At a
+ * constant quantiser only the first keyframe after the switch can differ from the frames before it:
+ * at qp 20 (640x360) and 23 (1920x1080) it did not, analysed at full size or at 320x180; at 640x360
+ * qp 23 and 26 did, at full size (measured 2026-12-07, ffmpeg 5.1.9). The price: testsrc2 costs ~2.0 Mb/s at 640x360 and ~13 Mb/s
+ * at 1920x1080 (real cameras: ~0.5-1 and 4-8 Mb/s).
  */
 export function encoderArgs(size: StreamSize, state: ContentState): string[] {
-  const { width, height } = FRAME_SIZE[size];
+  const { width, height, qp } = FRAME_SIZE[size];
   const on = (yes: boolean) => (yes ? 1 : 0);
   const graph = [
     '[0:v]split[live][first]',
@@ -148,7 +152,7 @@ export function encoderArgs(size: StreamSize, state: ContentState): string[] {
     '-sc_threshold',
     '0',
     '-qp',
-    '23',
+    String(qp),
     '-c:a',
     'aac',
     '-b:a',

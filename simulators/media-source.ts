@@ -246,7 +246,7 @@ export class MediaSourceSimulator extends TypedEmitter<MediaSourceEvents> {
 }
 
 /** A UDP port free on loopback now (SRT runs over UDP): bound, read, released. */
-async function freeUdpPort(): Promise<number> {
+export async function freeUdpPort(): Promise<number> {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const { port } = socket.address();

@@ -4,9 +4,8 @@
  * loopback, switched while the stream runs; the platform's playlist stalls, falls behind and serves
  * late; no ffmpeg is left behind. Waits are on log lines and frame counts, each with a timeout.
  */
-import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { MediaSourceSimulator, type MediaTransport } from '../../simulators/media-source.ts';
+import { MediaSourceSimulator, freeUdpPort, type MediaTransport } from '../../simulators/media-source.ts';
 import { parseMediaPlaylist, programDateMs } from '../../simulators/hls-playlist.ts';
 import { withTimeout } from '../../lib/timeout.ts';
 import { OnvifCameraSimulator, passwordDigest } from '../../simulators/onvif-camera.ts';
@@ -16,14 +15,6 @@ import { cleanupAfterEach, eventually } from './helpers.ts';
 const cleanup = cleanupAfterEach();
 /** Any wait for something the stream shows: start-up, a 1 s detection window, a loaded machine. */
 const SEE_MS = 20_000;
-
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  const { port } = socket.address();
-  await new Promise<void>((r) => socket.close(() => r()));
-  return port;
-}
 
 async function startSource(transport: MediaTransport, extra: { startDelayMs?: number } = {}): Promise<MediaSourceSimulator> {
   const source = new MediaSourceSimulator({ transport, ...extra });
@@ -103,16 +94,16 @@ describe.runIf(hasFfmpeg())('media source simulator', () => {
     // Loudness: from normal (≈ −23 LUFS) the short-term loudness climbs for too-loud, falls for too-quiet.
     from = reader.mark();
     await source.setContent('normal');
-    const normal = await shortTermUntil(reader, (s) => Math.abs(s + 23) <= 1.5, 'normal loudness', from);
+    const normal = await shortTermUntil(reader, (s) => Math.abs(s + 23) <= 0.5, 'normal loudness (−23 LUFS)', from);
     from = reader.mark();
     await source.setContent('too-loud');
-    const loud = await shortTermUntil(reader, (s) => s >= -13, 'too-loud loudness', from);
+    const loud = await shortTermUntil(reader, (s) => s >= -12, 'too-loud loudness (−11 LUFS)', from);
     from = reader.mark();
     await source.setContent('too-quiet');
-    const quiet = await shortTermUntil(reader, (s) => s <= -40, 'too-quiet loudness', from);
+    const quiet = await shortTermUntil(reader, (s) => s <= -40, 'too-quiet loudness (−46 LUFS)', from);
     expect(reader.matches(SEEN.silenceStart, from)).toEqual([]); // quiet, not silent
-    expect(loud - normal).toBeGreaterThan(9);
-    expect(normal - quiet).toBeGreaterThan(17);
+    expect(loud - normal).toBeGreaterThan(10);
+    expect(normal - quiet).toBeGreaterThan(16);
 
     const pid = source.pid!;
     await source.setContent('no-signal');
