@@ -20,7 +20,8 @@ import { RateLimiter } from '../lib/rate-limit.ts';
 import type { TypedEmitter } from '../lib/typed-emitter.ts';
 import { responseTopic, topic, userResponseTopic } from '../protocols/contract.ts';
 import type { ControllerEvent, NewEvent } from '../protocols/events.ts';
-import type { CommandResult, DeviceRef, Params } from '../protocols/schemas.ts';
+import type { CommandResult, DeviceRef, Params, StatusData } from '../protocols/schemas.ts';
+import { encodeStatusAnswer } from './status-answer.ts';
 import type { Announcer } from './broker/announcer.ts';
 import type { Bus } from './broker/bus.ts';
 import type { ControllerConfig } from './config.ts';
@@ -73,6 +74,8 @@ export interface ControllerParts {
 export interface PartsSettings {
   onAir: OnAirSwitch;
   handlers: (parts: ControllerParts) => CoreHandlers;
+  /** The `status` picture (its answer is encoded around the devices' kept JSON: controller/status-answer.ts). */
+  status: () => StatusData;
   onHealthHandled?: (latencyMs: number) => void;
   onControllerOffline: () => void;
 }
@@ -94,7 +97,7 @@ export function createParts(core: Core, store: Store, s: PartsSettings): Control
     protectedReason: (ref) => parts.plan.onAirReason(ref),
   });
   parts.plan = createPlan(core, parts, s.onAir);
-  parts.router = createRouter(core, parts, s.handlers(parts));
+  parts.router = createRouter(core, parts, s.handlers(parts), s.status);
   parts.intake = createIntake(core, parts, s);
   // Health the fleet took in, to those that keep an eye on it (the console's history subscribes when it starts).
   core.emitter.on('healthNoted', (agent, device, health) => parts.plan.noteHealth(agent, device, health));
@@ -214,11 +217,12 @@ function createPlan(core: Core, parts: ControllerParts, onAir: OnAirSwitch): Pla
     onAirChanged: (by, reason) => onAir.refreshOnAir(by, reason),
     stream: (slot, on, by) => program.stream(slot, engine.liveOf(slot), on, by),
     history: parts.store.history,
+    status: (ref) => parts.registry.status(ref.agent, ref.device),
     settings: core.config.plan,
   });
 }
 
-function createRouter(core: Core, parts: ControllerParts, handlers: CoreHandlers): RequestRouter {
+function createRouter(core: Core, parts: ControllerParts, handlers: CoreHandlers, status: () => StatusData): RequestRouter {
   const { clock } = core;
   return new RequestRouter({
     log: core.log,
@@ -229,6 +233,7 @@ function createRouter(core: Core, parts: ControllerParts, handlers: CoreHandlers
     refusalAnswers: new RateLimiter({ clock, perSecond: 1, burst: 1 }),
     observe: (op, status, ms) => core.emitter.emit('requestServed', op, status, ms),
     handlers,
+    preEncoded: { status: (transaction) => encodeStatusAnswer(transaction, status(), parts.registry.devicesJson()) },
   });
 }
 

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { Checklist, Job, JobKind, JobState, ReliabilityReport, Schedule, ScheduleTarget, Show } from './plan-schemas.ts';
 import { Id, SlotId, Timestamp } from './schemas.ts';
-import { WithoutBackup } from './profile.ts';
+import { EnduranceShortfall, WithoutBackup } from './profile.ts';
 
 const Empty = Type.Object({}, { additionalProperties: false });
 
@@ -32,6 +32,8 @@ export const PLAN_OPERATIONS = {
         startStream: Type.Optional(Type.Boolean({ description: 'start the stream slot live member at air time, stop it at the end' })),
         preShowMinutes: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 60 })),
         withoutBackup: Type.Optional(WithoutBackup),
+        enduranceShortfall: Type.Optional(EnduranceShortfall),
+        enduranceLeadMinutes: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 60 })),
       },
       { additionalProperties: false },
     ),

@@ -13,6 +13,7 @@ import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds } fro
 import { deviceKey } from '../../protocols/device-ref.ts';
 import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 import type { Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
+import { DeviceSummaries } from './device-summaries.ts';
 
 export type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 export type { AgentChange, Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
@@ -35,6 +36,7 @@ export class Registry {
   private readonly parked = new Map<string, { agent: string; device: string; health: DeviceHealth }>();
   private linkUp = true;
   private graceUntil = 0;
+  private readonly summaries = new DeviceSummaries();
 
   constructor(private readonly thresholds: DetectionThresholds) {}
 
@@ -161,22 +163,19 @@ export class Registry {
     return [...this.devices.values()];
   }
 
-  /** Agents and devices as `status` reports them. */
+  /** Agents and devices as `status` reports them (each device's entry kept until it changes: device-summaries.ts). */
   summary(): Pick<StatusData, 'agents' | 'devices'> {
+    const devices: StatusData['devices'] = [];
+    for (const r of this.devices.values()) devices.push(this.summaries.of(r).entry);
     return {
       agents: this.allAgents().map((a) => ({ agent: a.id, online: a.online, session: a.session, lastSeenAt: a.lastSeenAt })),
-      devices: this.allDevices().map((r) => ({
-        agent: r.agent,
-        device: r.device,
-        status: r.track.status,
-        since: r.track.since,
-        reported: r.track.reported,
-        lastHealthAt: r.track.lastHealthAt,
-        ...(r.driver ? { driver: r.driver } : {}),
-        ...(r.kind ? { kind: r.kind } : {}),
-        ...(r.track.detail ? { detail: r.track.detail } : {}),
-      })),
+      devices,
     };
+  }
+
+  /** The devices of `summary()` as one JSON array, serialised only where an entry changed. */
+  devicesJson(): string {
+    return this.summaries.json(this.devices.values());
   }
 
   applyAgentState(agentId: string, state: AgentState, at: Arrival): RegistryResult {
