@@ -196,3 +196,87 @@ describe('line splitting', () => {
     expect(split.push('\n')).toEqual([]);
   });
 });
+
+describe('captured from real runs of ffmpeg 5.1.9 (Debian 12) on this machine, 2026-12-07, the watch’s own filter chains', () => {
+  it('black, live: fd 3 of `-re -f lavfi -i testsrc2=s=320x180:r=10:d=6 -filter:v drawbox=…between(t,2,4),blackdetect=d=1,metadata=mode=print:direct=1:file=…` — black_start came at t≈2, not at the end', () => {
+    const fixture = `frame:20   pts:20      pts_time:2
+lavfi.black_start=2
+frame:41   pts:41      pts_time:4.1
+lavfi.black_end=4.1`;
+    expect(readAll(new MetadataReader('video'), fixture).filter((e) => (e as { kind: string }).kind === 'detect')).toEqual([
+      { kind: 'detect', detector: 'black', edge: 'start', since: 2, seenAt: 2 },
+      { kind: 'detect', detector: 'black', edge: 'end', since: 4.1, seenAt: 4.1 },
+    ]);
+  });
+
+  it('silence in AAC from an MPEG-TS stream: fd 4 of `ebur128=metadata=1,silencedetect=n=-60dB:d=1,astats=…,ametadata=…` (volume=0 from t=2 to 5)', () => {
+    // ebur128 prints M=-160.779 for digital silence and astats Peak_level=-inf.
+    const fixture = `frame:30   pts:144000  pts_time:3
+lavfi.r128.M=-160.779
+lavfi.r128.S=-22.984
+lavfi.r128.I=-21.370
+lavfi.r128.LRA=20.090
+lavfi.r128.LRA.low=-42.900
+lavfi.r128.LRA.high=-22.810
+lavfi.silence_start=2.02873
+lavfi.astats.Overall.Peak_level=-inf
+frame:50   pts:240000  pts_time:5
+lavfi.r128.M=-28.939
+lavfi.r128.S=-37.690
+lavfi.r128.I=-21.544
+lavfi.r128.LRA=14.710
+lavfi.r128.LRA.low=-37.700
+lavfi.r128.LRA.high=-22.990
+lavfi.silence_end=5.03437
+lavfi.silence_duration=3.00565
+lavfi.astats.Overall.Peak_level=-18.029476`;
+    expect(readAll(new MetadataReader('audio'), fixture)).toEqual([
+      { kind: 'frame', medium: 'audio', time: 3 },
+      { kind: 'loudness', measure: 'momentary', lufs: undefined },
+      { kind: 'loudness', measure: 'short-term', lufs: -22.984 },
+      { kind: 'loudness', measure: 'integrated', lufs: -21.37 },
+      { kind: 'detect', detector: 'silence', edge: 'start', since: 2.02873, seenAt: 3 },
+      { kind: 'peak', measure: 'window', dbfs: -Infinity },
+      { kind: 'frame', medium: 'audio', time: 5 },
+      { kind: 'loudness', measure: 'momentary', lufs: -28.939 },
+      { kind: 'loudness', measure: 'short-term', lufs: -37.69 },
+      { kind: 'loudness', measure: 'integrated', lufs: -21.544 },
+      { kind: 'detect', detector: 'silence', edge: 'end', since: 5.03437, seenAt: 5.03437 },
+      { kind: 'peak', measure: 'window', dbfs: -18.029476 },
+    ]);
+  });
+
+  it('clipping in float: `volume=24dB` on a −18 dBFS sine peaks above full scale instead of flattening', () => {
+    const fixture = `frame:0    pts:0       pts_time:0
+lavfi.r128.M=-120.691
+lavfi.r128.LRA=0.000
+lavfi.astats.Overall.Peak_level=5.936080`;
+    expect(readAll(new MetadataReader('audio'), fixture).slice(1)).toEqual([
+      { kind: 'loudness', measure: 'momentary', lufs: undefined },
+      { kind: 'peak', measure: 'window', dbfs: 5.93608 },
+    ]);
+  });
+
+  it('pictures piped in (image2pipe, arrival times): the same picture three times is a freeze at once with d=1', () => {
+    expect(readAll(new MetadataReader('video'), 'frame:2    pts:44      pts_time:1.76\nlavfi.freezedetect.freeze_start=0')).toEqual([
+      { kind: 'frame', medium: 'video', time: 1.76 },
+      { kind: 'detect', detector: 'freeze', edge: 'start', since: 0, seenAt: 1.76 },
+    ]);
+  });
+
+  it('the last -progress block of a run with `-map 0:a:0?` on an input without audio: video counted, no error', () => {
+    const fixture = `frame=20
+fps=0.00
+stream_0_0_q=-0.0
+bitrate=N/A
+total_size=N/A
+out_time_us=2000000
+out_time_ms=2000000
+out_time=00:00:02.000000
+dup_frames=0
+drop_frames=0
+speed=39.1x
+progress=end`;
+    expect(readAll(new ProgressReader(), fixture)).toEqual([{ kind: 'progress', frame: 20, outTimeUs: 2_000_000, ended: true }]);
+  });
+});
