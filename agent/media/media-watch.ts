@@ -9,6 +9,7 @@ import { withDefaults } from './config-defaults.ts';
 import { ffmpegArgs } from './ffmpeg-args.ts';
 import { MetadataReader, ProgressReader, type MediaEvent } from './ffmpeg-output.ts';
 import { FfmpegProcess, type FfmpegOutput } from './ffmpeg-process.ts';
+import { padToBlock } from './image-framing.ts';
 import type { ContentReading, MediaWatch, MediaWatchDeps } from './types.ts';
 
 /** Beyond the no-signal duration, how long ffmpeg may stay without a progress block before it counts as hung. */
@@ -67,7 +68,8 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
       analyser.start();
       if (feed.kind === 'images') {
         stopFeed = feed.subscribe(
-          (bytes) => analyser.write(bytes),
+          // Whole 4 KiB blocks: image2pipe decodes a picture only once the block it ends in is full.
+          (bytes) => analyser.write(padToBlock(bytes, feed.format)),
           (peakDb, magnitudeDb) => tracker.noteLevels(peakDb, magnitudeDb),
         );
       }

@@ -5,13 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import dgram from 'node:dgram';
 import { systemClock } from '../../lib/clock.ts';
 import { createMediaWatch } from '../../agent/media/media-watch.ts';
-import type { MediaWatch } from '../../agent/media/types.ts';
+import type { ImageFeed, MediaWatch } from '../../agent/media/types.ts';
 import type { ContentFault, MediaWatchConfig } from '../../protocols/media.ts';
 import { hasFfmpeg } from '../support/processes.ts';
-import { cleanupAfterEach, recordingLogger, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, recordingLogger, tempDir, waitUntil } from './helpers.ts';
 
 const cleanup = cleanupAfterEach();
 
@@ -184,5 +186,64 @@ describe.runIf(hasFfmpeg())('media watch over real media (ffmpeg, loopback UDP M
     await waitUntil(() => analyserPids(port).length === 1, 20_000, 'a new analyser');
     await until(w, [], 'the picture back');
     expect(lines.some((l) => l.msg === 'media analysis hung (ffmpeg: no progress); killing it' && l.pid === hung)).toBe(true);
+  });
+});
+
+/** One PNG made by ffmpeg from a lavfi source (a testsrc2 moment, or black). */
+function picture(dir: string, name: string, source: string): Buffer {
+  const file = path.join(dir, `${name}.png`);
+  execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', source, '-frames:v', '1', '-y', file]);
+  return readFileSync(file);
+}
+
+describe.runIf(hasFfmpeg())('media watch over pictures and levels a driver takes (OBS screenshots and meters)', () => {
+  it('pipes the pictures to ffmpeg: black once it lasted its duration; levels below the silence level are silent', async () => {
+    const dir = tempDir();
+    const moving = [picture(dir, 'a', 'testsrc2=s=320x180:d=1'), picture(dir, 'b', 'testsrc2=s=320x180:d=2,trim=start=1')];
+    const black = picture(dir, 'black', 'color=c=black:s=320x180');
+    let showBlack = false;
+    let peakDb = -12;
+    // A driver that takes five pictures a second and reads the meters as often.
+    const feed: ImageFeed = {
+      kind: 'images',
+      format: 'png',
+      subscribe(onImage, onLevels) {
+        let n = 0;
+        const timer = setInterval(() => {
+          onImage(showBlack ? black : moving[(n += 1) % 2]!);
+          onLevels(peakDb, peakDb - 6);
+        }, 200);
+        return () => clearInterval(timer);
+      },
+    };
+    const { log } = recordingLogger();
+    const w = createMediaWatch({
+      deviceId: 'program',
+      config: {
+        source: { fromDriver: 'screenshots' },
+        role: 'program',
+        picture: { blackForMs: 1_000, frozenForMs: 1_000, noSignalForMs: 1_500 } as never,
+        sound: { silentForMs: 1_000 } as never,
+        analysis: {} as never,
+      },
+      feed,
+      clock: systemClock,
+      log,
+    });
+    cleanup.defer(() => w.stop());
+    w.start();
+    await until(w, [], 'the program moving, with sound');
+    showBlack = true;
+    const blackAt = Date.now();
+    await until(w, ['black'], 'a black program');
+    expect(Date.now() - blackAt).toBeGreaterThanOrEqual(1_000);
+    showBlack = false;
+    await until(w, [], 'the program back');
+    peakDb = -70;
+    await until(w, ['silent'], 'a silent program');
+    expect(w.reading().checks.map((c) => [c.name, c.status])).toEqual([
+      ['picture', 'ok'],
+      ['sound', 'failed'],
+    ]);
   });
 });

@@ -82,6 +82,10 @@ describe('ffmpeg argv for a watched feed', () => {
   it('pictures from a driver: image2pipe on stdin, stamped on arrival, no audio, no fps filter', () => {
     const args = ffmpegArgs(images, config());
     expect(args.slice(COMMON.length)).toEqual([
+      '-probesize',
+      '32',
+      '-analyzeduration',
+      '0',
       '-threads',
       '1',
       '-use_wallclock_as_timestamps',
