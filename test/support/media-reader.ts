@@ -9,11 +9,11 @@
  * - ebur128's 10 Hz line with the short-term loudness `S:` (§1.5);
  * - its `-progress` frame count on stdout, to see frames flow and stop.
  */
-import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
-export const hasFfmpeg = (): boolean => spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).error === undefined;
+export { hasFfmpeg } from './processes.ts';
 
 const ANALYSIS = [
   '[0:v]fps=5,scale=320:180,blackdetect=d=0.4:pix_th=0.10,freezedetect=n=-60dB:d=0.4,metadata=mode=print[v]',
