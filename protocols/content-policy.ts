@@ -9,8 +9,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ContentFault, type MediaRole } from './media.ts';
 import { SlotId, Timestamp } from './schemas.ts';
 
-/** The faults a media watch names (protocols/media.ts ContentFault), for the CLI's choices. */
-export const CONTENT_FAULTS = ['black', 'frozen', 'no-signal', 'silent', 'clipping', 'too-loud', 'too-quiet', 'stalled', 'behind'] as const;
+/** The faults a media watch names, for the CLI's choices. */
+export { CONTENT_FAULTS } from './media.ts';
 
 /** failover (default): a content fault of a live member is a failure like any other; alarm: a person decides. */
 export const OnContentFault = Type.Union([Type.Literal('failover'), Type.Literal('alarm')], {
