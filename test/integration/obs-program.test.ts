@@ -3,7 +3,7 @@
  * simulated OBS's GetSourceScreenshot and InputVolumeMeters, and the obs driver's ImageFeed on them.
  * Pictures are encoded (simulator) and decoded (here, to check them) by Debian's ffmpeg.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { sleep } from '../../lib/timeout.ts';
@@ -15,9 +15,9 @@ import type { MediaCapableDriver, MediaFeed } from '../../agent/media/types.ts';
 import { memoryKeptState } from '../../agent/kept-state.ts';
 import { ObsStudioSimulator } from '../../simulators/obs-studio.ts';
 import { frameAt } from '../../simulators/obs-program.ts';
+import { hasFfmpeg } from '../support/processes.ts';
 import { cleanupAfterEach, eventually, waitUntil } from './helpers.ts';
 
-const hasFfmpeg = (): boolean => spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).error === undefined;
 const cleanup = cleanupAfterEach();
 
 /** Mean luma (0-255) of an encoded picture, decoded by ffmpeg; and its size from the decoder. */
