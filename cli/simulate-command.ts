@@ -15,7 +15,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--model <model>', 'atem only: mini-pro, tvs-hd8 or 2me', 'mini-pro')
     .option(
       '--fault <fault>',
-      'visca: none, dead, protocol-error, slow, garbage or hang-mid-reply; obs: none, dead, disconnect, refuse, stream-reconnecting, congestion, skipped-frames, render-stall or disk-low; atem: none, dead, power-supply or ignore-commands',
+      'visca: none, dead, protocol-error, slow, garbage or hang-mid-reply; obs: none, dead, disconnect, refuse, stream-reconnecting, congestion, skipped-frames, render-stall, disk-low, program-black, program-frozen, program-silent or program-clipping; atem: none, dead, power-supply or ignore-commands',
       'none',
     )
     .action(async (kind: string, o: SimulateOptions) => {

@@ -3,6 +3,8 @@
  * with the RequestStatus codes real OBS gives. Counters are computed from the clock (30 fps canvas,
  * a 6000 kbit/s stream), so readings move between probes exactly as OBS's do.
  */
+import type { AudioInput, SceneState } from './obs-program.ts';
+
 export type ObsFault =
   | 'none'
   | 'dead' // the socket stays open, nothing answers (OBS hung)
@@ -15,7 +17,11 @@ export type ObsFault =
   | 'skipped-frames' // the encoder drops 5 % of the stream's frames
   | 'skipped-frames-heavy' // the encoder drops 25 % (CPU-starved): viewers see a slideshow
   | 'render-stall' // the canvas renders nothing (0 fps)
-  | 'disk-low'; // 800 MB left on the recording disk
+  | 'disk-low' // 800 MB left on the recording disk
+  | 'program-black' // the program shows black whatever the scene (a source lost, a wrong layer on top)
+  | 'program-frozen' // the program shows one frame whatever the scene (a capture card stuck)
+  | 'program-silent' // every audio input meters 0.0 (a dead interface, everything muted)
+  | 'program-clipping'; // every audio input meters full scale (a gain stage far too hot)
 export const OBS_FAULTS: readonly ObsFault[] = [
   'none',
   'dead',
@@ -29,6 +35,10 @@ export const OBS_FAULTS: readonly ObsFault[] = [
   'skipped-frames-heavy',
   'render-stall',
   'disk-low',
+  'program-black',
+  'program-frozen',
+  'program-silent',
+  'program-clipping',
 ];
 
 export interface ObsStudioState {
@@ -51,6 +61,9 @@ export interface ObsStudioState {
   /** The stream destination as OBS's Settings → Stream holds it [GetStreamServiceSettings]. */
   streamService: { type: string; settings: Record<string, string> };
   startedAt: number;
+  /** What each scene shows (GetSourceScreenshot), and the audio inputs that meter (InputVolumeMeters). */
+  pictures: Map<string, SceneState>;
+  audio: AudioInput[];
   emit: (eventType: string, eventIntent: number, data: Record<string, unknown>) => void;
 }
 
@@ -210,6 +223,7 @@ const HANDLED = [
   'GetCurrentProgramScene',
   'GetCurrentPreviewScene',
   'GetStudioModeEnabled',
+  'GetSourceScreenshot', // answered by obs-program.ts: it encodes, which takes a moment
   ...CHANGES,
 ];
 

@@ -9,16 +9,29 @@
  * - Request (op 6) → RequestResponse (op 7) with requestStatus {result, code, comment}: 100 success,
  *   204 unknown type, 300 missing field, 500/501 output (not) running, 506 studio mode not active,
  *   600 resource not found [enum RequestStatus];
- * - Event (op 5) only for the categories in the client's eventSubscriptions bit mask [EventSubscription].
+ * - Event (op 5) only for the categories in the client's eventSubscriptions bit mask [EventSubscription];
+ *   InputVolumeMeters every 50 ms to a client that asked for that high-volume bit (1 << 16) only;
+ * - GetSourceScreenshot answers a real picture of a scene (see obs-program.ts).
  * Frame and byte counters advance with the clock while the canvas renders and the outputs run.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CHANGES, OBS_FAULTS, answerRequest, skipRatioOf, skippedSince, type ObsFault, type ObsStudioState } from './obs-requests.ts';
+import {
+  CHANGES,
+  OBS_FAULTS,
+  answerRequest,
+  skipRatioOf,
+  skippedSince,
+  type Answer,
+  type ObsFault,
+  type ObsStudioState,
+} from './obs-requests.ts';
+import { answerScreenshot, frameAt, meterEventData, type AudioLevel, type SceneContent } from './obs-program.ts';
 import { chosen, type SimulatorLaunch } from './launch.ts';
 
 export { OBS_FAULTS, type ObsFault } from './obs-requests.ts';
+export { AUDIO_LEVELS, SCENE_CONTENTS, type AudioLevel, type SceneContent } from './obs-program.ts';
 
 const Op = { Hello: 0, Identify: 1, Identified: 2, Reidentify: 3, Event: 5, Request: 6, RequestResponse: 7 } as const;
 const Close = {
@@ -31,7 +44,9 @@ const Close = {
   UnsupportedRpcVersion: 4010,
 } as const;
 /** EventSubscription bits [enum EventSubscription]; All = every non-high-volume category. */
-export const Intent = { General: 1, Scenes: 4, Outputs: 64, Ui: 1024, All: 2047 } as const;
+export const Intent = { General: 1, Scenes: 4, Outputs: 64, Ui: 1024, All: 2047, InputVolumeMeters: 1 << 16 } as const;
+/** How often OBS sends InputVolumeMeters [Obs_VolumeMeter.h updatePeriod]. */
+const METER_PERIOD_MS = 50;
 
 /** How late an overloaded OBS (fault `slow`) runs and answers each request. */
 const SLOW_MS = 1_500;
@@ -62,9 +77,25 @@ export class ObsStudioSimulator {
   connections = 0;
   /** Every request type received, in order (tests read it to check what a driver asked). */
   readonly requests: string[] = [];
+  private meters: NodeJS.Timeout | undefined;
+  private meterTick = 0;
+  /** The frame a program-frozen fault froze on. */
+  private faultFrame = 0;
 
-  /** `streamServer: ''` is an OBS whose stream destination was never set up. */
-  constructor(private readonly o: { password?: string; scenes?: string[]; studioMode?: boolean; streamServer?: string } = {}) {
+  /**
+   * `streamServer: ''` is an OBS whose stream destination was never set up; `audioInputs` are the
+   * inputs that meter (OBS's defaults: "Mic/Aux" and "Desktop Audio"); `ffmpegPath` encodes screenshots.
+   */
+  constructor(
+    private readonly o: {
+      password?: string;
+      scenes?: string[];
+      studioMode?: boolean;
+      streamServer?: string;
+      audioInputs?: string[];
+      ffmpegPath?: string;
+    } = {},
+  ) {
     const scenes = o.scenes ?? ['Cam 1', 'Cam 2', 'Wide', 'Slides'];
     this.state = {
       scenes,
@@ -77,6 +108,12 @@ export class ObsStudioSimulator {
       record: { since: undefined },
       streamService: { type: 'rtmp_custom', settings: { server: o.streamServer ?? 'rtmp://127.0.0.1/live', key: 'simulated-stream-key' } },
       startedAt: Date.now(),
+      pictures: new Map(scenes.map((scene) => [scene, { content: 'normal', frozenFrame: 0 }])),
+      audio: (o.audioInputs ?? ['Mic/Aux', 'Desktop Audio']).map((inputName, i) => ({
+        inputName,
+        inputUuid: `00000000-0000-4000-a000-${String(i + 1).padStart(12, '0')}`,
+        level: 'normal',
+      })),
       emit: (type, intent, data) => this.emit(type, intent, data),
     };
   }
@@ -98,13 +135,32 @@ export class ObsStudioSimulator {
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
     server.on('connection', (socket) => this.accept(socket));
+    this.meters ??= setInterval(() => this.sendMeters(), METER_PERIOD_MS);
+    this.meters.unref();
     return this.port;
+  }
+
+  /** What a scene shows from now on: `frozen` keeps the frame showing now. */
+  setSceneContent(scene: string, content: SceneContent): void {
+    const picture = this.state.pictures.get(scene);
+    if (!picture) throw new Error(`the simulated OBS has no scene "${scene}" (${this.state.scenes.join(', ')})`);
+    if (content === 'frozen' && picture.content !== 'frozen') picture.frozenFrame = frameAt(Date.now());
+    picture.content = content;
+  }
+
+  /** How an audio input meters from now on. */
+  setAudioLevel(inputName: string, level: AudioLevel): void {
+    const input = this.state.audio.find((a) => a.inputName === inputName);
+    if (!input)
+      throw new Error(`the simulated OBS has no audio input "${inputName}" (${this.state.audio.map((a) => a.inputName).join(', ')})`);
+    input.level = level;
   }
 
   setFault(fault: ObsFault): void {
     const before = this.state.fault;
     this.state.fault = fault;
     const now = Date.now();
+    if (fault === 'program-frozen' && before !== fault) this.faultFrame = frameAt(now);
     const stream = this.state.stream;
     const ratio = skipRatioOf(fault);
     if (ratio !== stream.skipRatio && stream.skippingSince !== undefined) {
@@ -133,6 +189,8 @@ export class ObsStudioSimulator {
 
   /** OBS crashed or quit: every connection drops and none is accepted until `listen` again. */
   async stop(): Promise<void> {
+    clearInterval(this.meters);
+    this.meters = undefined;
     for (const c of this.clients) c.socket.terminate();
     this.clients.clear();
     const server = this.server;
@@ -213,9 +271,40 @@ export class ObsStudioSimulator {
     const requestType = typeof d.requestType === 'string' ? d.requestType : '';
     const requestId = typeof d.requestId === 'string' ? d.requestId : '';
     this.requests.push(requestType);
-    const answer = answerRequest(this.state, requestType, (d.requestData ?? {}) as Record<string, unknown>);
-    const requestStatus = { result: answer.code === 100, code: answer.code, ...(answer.comment ? { comment: answer.comment } : {}) };
-    this.send(client, Op.RequestResponse, { requestType, requestId, requestStatus, ...(answer.data ? { responseData: answer.data } : {}) });
+    const data = (d.requestData ?? {}) as Record<string, unknown>;
+    const respond = (answer: Answer): void => {
+      const requestStatus = { result: answer.code === 100, code: answer.code, ...(answer.comment ? { comment: answer.comment } : {}) };
+      this.send(client, Op.RequestResponse, {
+        requestType,
+        requestId,
+        requestStatus,
+        ...(answer.data ? { responseData: answer.data } : {}),
+      });
+    };
+    if (requestType === 'GetSourceScreenshot') void this.screenshot(data).then(respond);
+    else respond(answerRequest(this.state, requestType, data));
+  }
+
+  private screenshot(data: Record<string, unknown>): Promise<Answer> {
+    const fault = this.state.fault;
+    const override =
+      fault === 'program-black'
+        ? { content: 'black' as const, frozenFrame: 0 }
+        : fault === 'program-frozen'
+          ? { content: 'frozen' as const, frozenFrame: this.faultFrame }
+          : undefined;
+    const source = { scenes: this.state.scenes, scene: this.state.pictures, audio: this.state.audio, override };
+    return answerScreenshot(source, data, Date.now(), this.o.ffmpegPath);
+  }
+
+  /** One InputVolumeMeters event to the clients that asked for meters (none asked: nothing is computed). */
+  private sendMeters(): void {
+    this.meterTick += 1;
+    const fault = this.state.fault;
+    if (fault === 'dead' || fault === 'disconnect') return;
+    if (![...this.clients].some((c) => c.identified && (c.subscriptions & Intent.InputVolumeMeters) !== 0)) return;
+    const override = fault === 'program-silent' ? 'silent' : fault === 'program-clipping' ? 'clipping' : undefined;
+    this.emit('InputVolumeMeters', Intent.InputVolumeMeters, meterEventData(this.state.audio, override, this.meterTick));
   }
 
   private emit(eventType: string, eventIntent: number, eventData: Record<string, unknown>): void {
@@ -237,6 +326,6 @@ export const launch: SimulatorLaunch = async (o) => {
   obs.setFault(fault);
   return {
     stop: () => obs.stop(),
-    description: `OBS Studio 30 (obs-websocket 5.5) at ${obs.url}, password "secret", scenes: ${obs.state.scenes.join(', ')}. Agent config:\n  - { id: switcher-1, driver: obs, kind: switcher, options: { host: 127.0.0.1, port: ${port}, passwordEnv: OBS_PASSWORD } }`,
+    description: `OBS Studio 30 (obs-websocket 5.5) at ${obs.url}, password "secret", scenes: ${obs.state.scenes.join(', ')}, audio inputs: ${obs.state.audio.map((a) => a.inputName).join(', ')}. Agent config:\n  - { id: switcher-1, driver: obs, kind: switcher, options: { host: 127.0.0.1, port: ${port}, passwordEnv: OBS_PASSWORD } }`,
   };
 };

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { ContentFault, MediaSource, MediaWatchConfig } from '../../protocols/media.ts';
+import type { AnalysisSettings, ContentFault, MediaSource, MediaWatchConfig } from '../../protocols/media.ts';
 import type { HealthCheck, Metrics } from '../../protocols/schemas.ts';
 
 /** The content now, as the device's next health message carries it. */
@@ -30,7 +30,15 @@ export type MediaFeed = { kind: 'url'; url: string } | ImageFeed;
 
 /** A driver that can say where its device's media is (optional on the Driver interface). */
 export interface MediaCapableDriver {
-  mediaFeed(source: Exclude<MediaSource, { url: string }>, signal: AbortSignal): Promise<MediaFeed>;
+  /**
+   * `analysis`: the watch's analysis size, for a driver that takes pictures itself at a size it
+   * chooses (OBS's screenshots); without it the driver uses AnalysisSettings' defaults.
+   */
+  mediaFeed(
+    source: Exclude<MediaSource, { url: string }>,
+    signal: AbortSignal,
+    analysis?: Pick<AnalysisSettings, 'width' | 'height'>,
+  ): Promise<MediaFeed>;
 }
 
 export interface MediaWatchDeps {

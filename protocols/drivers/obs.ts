@@ -24,6 +24,17 @@ export const ObsOptions = Type.Object(
      * studio mode), which is how a director working in studio mode expects a take.
      */
     cutWith: Type.Union([Type.Literal('program-scene'), Type.Literal('studio-transition')], { default: 'program-scene' }),
+    /**
+     * The audio inputs that make the program's sound, for a media watch of the program (issue 22):
+     * obs-websocket meters each input, never the master mix, so the program's level is the loudest
+     * of these. Absent: every active audio input.
+     */
+    programAudioInputs: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: 'input names whose InputVolumeMeters make the program sound (default: every active audio input, the loudest)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

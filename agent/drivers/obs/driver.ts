@@ -4,13 +4,19 @@
  * skipped frames), GetStreamStatus and GetRecordStatus (output state, congestion, dropped frames,
  * bitrate) and what program and preview show. Actions: takes, stream and record start/stop, and the
  * slot roles. A closed socket is seen at once and reported offline; the device runner reconnects.
+ * Media (issue 22): `mediaFeed({ fromDriver: 'screenshots' })`, the program's pictures and sound
+ * (program-feed.ts).
  */
 import { obsSpec } from '../../../protocols/drivers/obs.ts';
 import { parseProgramSource } from '../../../protocols/program-source.ts';
 import type { HealthCheck, Params } from '../../../protocols/schemas.ts';
+import { AnalysisSettings, type MediaSource } from '../../../protocols/media.ts';
+import { systemClock } from '../../../lib/clock.ts';
 import { readSecret } from '../../../lib/secret.ts';
 import { sleep } from '../../../lib/timeout.ts';
-import type { DriverDefinition, ProbeResult } from '../../driver.ts';
+import type { Driver, DriverDefinition, ProbeResult } from '../../driver.ts';
+import type { MediaCapableDriver, MediaFeed } from '../../media/types.ts';
+import { createProgramFeed } from './program-feed.ts';
 import { decideProgramTake } from '../program-take.ts';
 import { ObsRequestError, ObsSession } from './session.ts';
 import { RequestStatus, SKIP_WINDOW_MS, explainRefusal, metricsOf, takeSteps, type ObsReading } from './vocabulary.ts';
@@ -94,7 +100,7 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
         }
       };
 
-      return {
+      const driver: Driver & MediaCapableDriver = {
         async connect(signal) {
           recent = [];
           reconnectingSince = undefined;
@@ -168,7 +174,26 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
         },
 
         close: () => session.close(),
+
+        /** The program scene's screenshots and the meters (a watch starts it once; it follows reconnects). */
+        async mediaFeed(
+          source: Exclude<MediaSource, { url: string }>,
+          _signal: AbortSignal,
+          size = DEFAULT_ANALYSIS_SIZE,
+        ): Promise<MediaFeed> {
+          if (source.fromDriver !== 'screenshots')
+            throw new Error(`obs takes the program's screenshots (source: { fromDriver: screenshots }); it has no "${source.fromDriver}"`);
+          return createProgramFeed({
+            session,
+            log,
+            clock: systemClock,
+            size: { width: size.width, height: size.height },
+            programAudioInputs: options.programAudioInputs,
+            requestTimeoutMs: 2 * options.requestTimeoutMs, // two requests, and OBS encodes
+          });
+        },
       };
+      return driver;
 
       /** The failover engine's take (see program-take.ts): scenes by name. */
       async function programTake(toText: string, fromText: string | undefined, signal: AbortSignal): Promise<Params> {
@@ -191,6 +216,9 @@ export function createObsDriver(): DriverDefinition<typeof obsSpec.optionsSchema
     },
   };
 }
+
+/** The analysis size a watch uses unless its config says otherwise (AnalysisSettings' defaults). */
+const DEFAULT_ANALYSIS_SIZE = { width: AnalysisSettings.properties.width.default, height: AnalysisSettings.properties.height.default };
 
 function sceneOf(text: string): string {
   const source = parseProgramSource(text);

@@ -29,6 +29,7 @@ const CLOSE_REASONS: Readonly<Record<number, string>> = {
 
 /** Events OnAir listens to: scenes (program/preview), outputs (stream/record state), UI (studio mode). */
 export const EVENT_SUBSCRIPTIONS = EventSubscription.General | EventSubscription.Scenes | EventSubscription.Outputs | EventSubscription.Ui;
+export { EventSubscription };
 
 export interface ObsSessionOptions {
   url: string;
@@ -44,6 +45,10 @@ export class ObsSession {
   private closedReason: string | undefined;
   private readonly pending = new Set<(err: Error) => void>();
   private readonly listeners: Array<{ event: EventName; handler: (data: never) => void }> = [];
+  /** High-volume event bits (InputVolumeMeters) asked for, and by how many: OBS runs its meters only while someone asks. */
+  private readonly wanted = new Map<number, number>();
+  /** The subscriptions this connection identified with. */
+  private identifiedWith = EVENT_SUBSCRIPTIONS;
 
   constructor(private readonly o: ObsSessionOptions) {}
 
@@ -62,6 +67,50 @@ export class ObsSession {
     this.socket?.on(event, handler as never);
   }
 
+  off<E extends EventName>(event: E, handler: (data: OBSEventTypes[E]) => void): void {
+    const at = this.listeners.findIndex((l) => l.event === event && l.handler === (handler as (data: never) => void));
+    if (at >= 0) this.listeners.splice(at, 1);
+    this.socket?.off(event, handler as never);
+  }
+
+  /** What this session subscribes to: OnAir's categories and the high-volume events someone wants now. */
+  get eventSubscriptions(): number {
+    let bits = EVENT_SUBSCRIPTIONS;
+    for (const [bit, count] of this.wanted) if (count > 0) bits |= bit;
+    return bits;
+  }
+
+  /**
+   * Asks for a high-volume event (e.g. EventSubscription.InputVolumeMeters) until `release`. A live
+   * session re-identifies at once (op 3, Reidentify) and every later connection identifies with it,
+   * so meters survive a reconnect; nobody asking means OBS need not run its meter thread nor send 20
+   * messages a second. `ready` settles when OBS has confirmed (at once when no session is up: the
+   * next connect asks) and rejects when the re-identify failed.
+   */
+  want(bit: number, signal: AbortSignal): { ready: Promise<void>; release: () => Promise<void> } {
+    this.wanted.set(bit, (this.wanted.get(bit) ?? 0) + 1);
+    let released = false;
+    return {
+      ready: this.resubscribe(signal),
+      release: async () => {
+        if (released) return;
+        released = true;
+        this.wanted.set(bit, (this.wanted.get(bit) ?? 1) - 1);
+        await this.resubscribe(AbortSignal.timeout(this.o.requestTimeoutMs));
+      },
+    };
+  }
+
+  /** Re-identifies when what is wanted differs from what this connection identified with. */
+  private async resubscribe(signal: AbortSignal): Promise<void> {
+    const socket = this.socket;
+    const bits = this.eventSubscriptions;
+    if (!socket || !this.open || bits === this.identifiedWith) return;
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.o.requestTimeoutMs)]);
+    await this.bounded('Reidentify', deadline, socket.reidentify({ eventSubscriptions: bits }));
+    if (this.socket === socket) this.identifiedWith = bits;
+  }
+
   /** Connects and identifies; `onClose` learns of every later loss. Throws with the server's reason. */
   async connect(signal: AbortSignal): Promise<void> {
     await this.close();
@@ -76,11 +125,12 @@ export class ObsSession {
       this.failPending(new Error(`OBS ${this.closedReason}`));
     });
     socket.on('ConnectionError', () => undefined); // followed by ConnectionClosed, which tells it
+    const subscriptions = this.eventSubscriptions;
     try {
       await this.bounded(
         'connecting to OBS',
         signal,
-        socket.connect(this.o.url, this.o.password, { rpcVersion: 1, eventSubscriptions: EVENT_SUBSCRIPTIONS }),
+        socket.connect(this.o.url, this.o.password, { rpcVersion: 1, eventSubscriptions: subscriptions }),
       );
     } catch (err) {
       if (this.socket === socket) this.socket = undefined;
@@ -91,6 +141,8 @@ export class ObsSession {
     }
     this.open = true;
     this.closedReason = undefined;
+    this.identifiedWith = subscriptions;
+    await this.resubscribe(signal); // someone asked while this connection was being made
   }
 
   /** One request with its deadline (the shorter of requestTimeoutMs and `signal`); a refusal carries obs-websocket's status code. */
