@@ -42,7 +42,7 @@ describe('agent config', () => {
     const text =
       'agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulatd\n  - id: cam-2\n    driver: simulated\n    options:\n      kind: projector\n';
     expect(problems(() => parseAgentConfig(text, 'agent.yaml', drivers))).toEqual([
-      'agent.yaml:4:5: devices.0.driver: must be one of "simulated", "visca", "shure", "dmx", "onvif", "firmata", "obs", "atem" (did you mean "simulated"?)',
+      'agent.yaml:4:5: devices.0.driver: must be one of "simulated", "visca", "shure", "dmx", "onvif", "firmata", "obs", "atem", "stream" (did you mean "simulated"?)',
       'agent.yaml:8:7: devices.1.options.kind: must be one of "camera", "mic", "light"',
     ]);
   });
