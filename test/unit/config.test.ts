@@ -2,19 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../agent/config.ts';
 import { builtInDrivers } from '../../agent/drivers/index.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { ConfigError } from '../../lib/yaml-config.ts';
+import { configProblems } from '../support/config-problems.ts';
 
 const drivers = builtInDrivers();
 
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message.split('\n');
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('agent config', () => {
   it('fills in defaults', () => {

@@ -10,21 +10,13 @@ import { Value } from '@sinclair/typebox/value';
 import { parseAgentConfig } from '../../agent/config.ts';
 import { builtInDrivers } from '../../agent/drivers/index.ts';
 import { mediaSettings } from '../../cli/device-command.ts';
-import { ConfigError } from '../../lib/yaml-config.ts';
+import { configProblems } from '../support/config-problems.ts';
 import { MediaSettings, unitMediaConfig } from '../../protocols/media-config.ts';
 import { loadProfile } from '../../protocols/profile-loader.ts';
 
 const drivers = builtInDrivers();
 
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message.split('\n');
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = configProblems;
 
 const DEFAULT_ANALYSIS = { width: 320, height: 180, fps: 5, keyframesOnly: false, ffmpegPath: 'ffmpeg' };
 
