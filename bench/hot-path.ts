@@ -30,6 +30,13 @@ export interface HotPathResult {
    */
   bareCpuPercent: number;
   controllerCpuPercent: number;
+  /**
+   * The same comparison by CPU per message (bare ÷ controller): what each would handle with a whole
+   * core. Read this when the bare broker stayed under ~90% of a core; it assumes a message costs the
+   * same at full load (batching at saturation would make the bare broker cheaper, and this ratio
+   * flattering).
+   */
+  costRatio: number;
   statusDevices: number;
   statusMs: Summary;
 }
@@ -127,6 +134,10 @@ export async function measureHotPath(
       ratio: Math.round((controllerRun.perSecond / Math.max(1, bareRun.perSecond)) * 100) / 100,
       bareCpuPercent: bareRun.cpuPercent,
       controllerCpuPercent: controllerRun.cpuPercent,
+      costRatio:
+        Math.round(
+          (bareRun.cpuPercent / Math.max(1, bareRun.perSecond) / (controllerRun.cpuPercent / Math.max(1, controllerRun.perSecond))) * 100,
+        ) / 100,
       statusDevices: devices,
       statusMs: summarize(samples.slice(20)),
     };

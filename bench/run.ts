@@ -90,8 +90,8 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
       {
         what: 'saturation: controller ÷ bare broker',
         target: '≥ 0.8',
-        measured: `${hotPath.controllerPerSecond}/s ÷ ${hotPath.bareBrokerPerSecond}/s = ${hotPath.ratio}${hotPath.bareCpuPercent < 90 ? ` (the bare broker at ${hotPath.bareCpuPercent}% of a core: the generator set the rate)` : ''}`,
-        met: hotPath.ratio >= 0.8 && hotPath.bareCpuPercent >= 90,
+        measured: `${hotPath.controllerPerSecond}/s ÷ ${hotPath.bareBrokerPerSecond}/s = ${hotPath.ratio}${hotPath.bareCpuPercent < 90 ? ` (the bare broker at ${hotPath.bareCpuPercent}% of a core: the generator set the rate; by CPU per message ${hotPath.costRatio})` : ''}`,
+        met: hotPath.bareCpuPercent >= 90 ? hotPath.ratio >= 0.8 : hotPath.costRatio >= 0.8,
       },
       {
         what: `status request, ${hotPath.statusDevices} devices`,

@@ -22,7 +22,7 @@ export function reportMarkdown(r: ReliabilityReport): string {
     '',
     `${time(r.since)} → ${time(r.until)} (UTC)`,
     '',
-    `**Technical failure rate: ${pct(r.technicalFailureRate)}** (target < ${pct(r.target)}: ${r.targetMet === null ? 'no on-air time' : r.targetMet ? 'MET' : 'MISSED'}) — ${dur(r.downOnAirMs)} with a slot down or the stream impaired in ${dur(r.onAirMs)} on air.`,
+    `**Technical failure rate: ${pct(r.technicalFailureRate)}** (target < ${pct(r.target)}: ${r.targetMet === null ? 'no on-air time' : r.targetMet ? 'MET' : 'MISSED'}) — ${dur(r.downOnAirMs)} with a slot down, the stream impaired or the program faulty in ${dur(r.onAirMs)} on air.`,
     '',
     '## Shows',
     '',
@@ -32,9 +32,20 @@ export function reportMarkdown(r: ReliabilityReport): string {
     out.push(
       `### ${s.title} (${s.show}, ${s.studio})`,
       '',
-      `${time(s.startedAt)} → ${time(s.endedAt)}: ${dur(s.onAirMs)} on air, ${dur(s.downMs)} with a slot down or the stream impaired (${pct(s.onAirMs > 0 ? s.downMs / s.onAirMs : null)}).`,
+      `${time(s.startedAt)} → ${time(s.endedAt)}: ${dur(s.onAirMs)} on air, ${dur(s.downMs)} with a slot down, the stream impaired or the program faulty (${pct(s.onAirMs > 0 ? s.downMs / s.onAirMs : null)}).`,
       '',
     );
+    const c = s.content;
+    out.push(
+      'What viewers saw (counted above):',
+      '',
+      '| black | frozen | silent | stalled playback |',
+      '|---|---|---|---|',
+      `| ${dur(c.blackMs)} | ${dur(c.frozenMs)} | ${dur(c.silentMs)} | ${dur(c.stalledMs)} |`,
+      '',
+    );
+    if (c.faults.length)
+      out.push(...c.faults.map((f) => `- ${time(f.from)} for ${dur(f.to - f.from)}: ${f.fault} ${f.role} on ${f.agent}/${f.device}`), '');
     out.push(
       '| slot | degraded | down |',
       '|---|---|---|',
@@ -95,6 +106,10 @@ export function reportCsv(r: ReliabilityReport): string {
       ['show', s.show, 'failures', s.failures.length],
       ['show', s.show, 'failovers', s.failovers.length],
       ['show', s.show, 'programCuts', s.programCuts.filter((c) => c.cut).length],
+      ['show', s.show, 'blackMs', s.content.blackMs],
+      ['show', s.show, 'frozenMs', s.content.frozenMs],
+      ['show', s.show, 'silentMs', s.content.silentMs],
+      ['show', s.show, 'stalledMs', s.content.stalledMs],
     );
     for (const x of s.slots)
       rows.push(['slot', `${s.show}:${x.slot}`, 'degradedMs', x.degradedMs], ['slot', `${s.show}:${x.slot}`, 'downMs', x.downMs]);

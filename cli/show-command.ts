@@ -6,6 +6,7 @@ import { request, requestOptions, UserError, withController, type ClientOpts } f
 import { formatTime } from './format.ts';
 import { numberIn } from './numbers.ts';
 import { refName } from '../protocols/device-ref.ts';
+import { registerQuietCommand } from './quiet-command.ts';
 
 const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -30,20 +31,23 @@ export function formatShow(s: Show): string {
   return `${s.id.padEnd(20)} ${s.state.padEnd(9)} ${time(s.startsAt)} → ${time(s.endsAt)}  ${s.studio}  ${s.slots.join(', ')}${s.title !== s.id ? `  "${s.title}"` : ''}\n`;
 }
 
+const plural = (n: number, what: string): string => `${n} slot${n > 1 ? 's' : ''} ${what}`;
+
 export function formatChecklist(c: Checklist): string {
   const noBackup = c.slots.filter((s) => s.verdict === 'go-no-backup').length;
-  const overall =
-    c.finishedAt === null
-      ? 'RUNNING'
-      : c.go
-        ? noBackup
-          ? `GO — ${noBackup} slot${noBackup > 1 ? 's' : ''} with no backup`
-          : 'GO'
-        : 'NO-GO';
+  const wontLast = c.slots.filter((s) => s.enduranceShortfall === 'warning').length;
+  const caveats = [
+    ...(noBackup ? [plural(noBackup, 'with no backup')] : []),
+    ...(wontLast ? [plural(wontLast, 'will not last the show')] : []),
+  ];
+  const overall = c.finishedAt === null ? 'RUNNING' : c.go ? ['GO', ...caveats].join(' — ') : 'NO-GO';
   const lines = [`${c.show} (${c.studio}, on air ${time(c.startsAt)}): ${overall}`];
   for (const slot of c.slots) {
     const verdict = slot.verdict === 'go-no-backup' ? 'GO — no backup' : slot.go ? 'go' : 'NO-GO';
-    lines.push(`  ${verdict.padEnd(5)}  ${slot.slot}${slot.swapped ? '  (backup put in place)' : ''}`);
+    const shortfall = slot.enduranceShortfall
+      ? `  (will not last the show: ${slot.enduranceShortfall === 'no-go' ? 'NO-GO' : 'warning'})`
+      : '';
+    lines.push(`  ${verdict.padEnd(5)}  ${slot.slot}${slot.swapped ? '  (backup put in place)' : ''}${shortfall}`);
     for (const m of slot.members) {
       const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
       const why = m.ready ? '' : m.step ? ` — ${m.step}: ${m.detail ?? ''}` : m.detail ? ` — ${m.detail}` : '';
@@ -51,6 +55,8 @@ export function formatChecklist(c: Checklist): string {
         `      ${m.role.padEnd(8)} ${refName(m).padEnd(24)} ${mark}${m.attempts > 1 ? ` (after ${m.attempts} attempts)` : ''}${why}`,
       );
     }
+    for (const v of slot.endurance ?? [])
+      lines.push(`      lasts?   ${v.outcome === 'short' ? 'SHORT  ' : v.outcome.padEnd(7)} ${v.message}`); // a rough one says so itself ("… bars, roughly")
     if (slot.proposal) lines.push(`      → ${slot.proposal}`);
   }
   for (const m of c.switchers ?? []) {
@@ -88,6 +94,13 @@ export function registerShowCommands(program: Command): void {
         "a slot whose every backup failed its pre-show test: GO with no backup, or NO-GO (default: the profile's, else NO-GO for cameras and mics)",
       ).choices(['go', 'no-go']),
     )
+    .addOption(
+      new Option(
+        '--endurance-shortfall <verdict>',
+        "gear forecast to run out before the show ends: NO-GO for its slot, or a warning (default: the profile's, else warning)",
+      ).choices(['no-go', 'warning']),
+    )
+    .option('--endurance-lead <minutes>', 'on air, warn this long before gear runs out (default 10)', numberIn(0, 1_440, ' minutes'))
     .addOption(brokerOption())
     .action(
       async (
@@ -103,6 +116,8 @@ export function registerShowCommands(program: Command): void {
           startStream?: boolean;
           preshow?: number;
           withoutBackup?: 'go' | 'no-go';
+          enduranceShortfall?: 'no-go' | 'warning';
+          enduranceLead?: number;
         },
       ) => {
         const now = Date.now();
@@ -125,6 +140,8 @@ export function registerShowCommands(program: Command): void {
               ...(o.startStream ? { startStream: true } : {}),
               ...(o.preshow !== undefined ? { preShowMinutes: o.preshow } : {}),
               ...(o.withoutBackup ? { withoutBackup: o.withoutBackup } : {}),
+              ...(o.enduranceShortfall ? { enduranceShortfall: o.enduranceShortfall } : {}),
+              ...(o.enduranceLead !== undefined ? { enduranceLeadMinutes: o.enduranceLead } : {}),
             },
             options,
           ),
@@ -161,6 +178,8 @@ export function registerShowCommands(program: Command): void {
         process.stdout.write(formatShow(result));
       });
   }
+
+  registerQuietCommand(show, parseWhen, parseDuration);
 
   program
     .command('preshow')

@@ -75,6 +75,14 @@ export function registerSlotCommands(program: Command): void {
         'when the pre-show check fails the primary and passes a backup: propose the swap, or make it',
       ).choices(['propose', 'swap']),
     )
+    .addOption(
+      new Option(
+        '--on-content-fault <choice>',
+        'a live member whose only failure is its picture, sound or playback: fail it over (default), or alarm and keep it',
+      ).choices(['failover', 'alarm']),
+    )
+    .option('--may-be-dark', 'a dark picture is legitimate in this slot (a night scene): black fails no member over')
+    .option('--may-silence', 'silence is legitimate in this slot (a planned pause): silent fails no member over')
     .addOption(brokerOption())
     .action(
       async (
@@ -86,6 +94,9 @@ export function registerSlotCommands(program: Command): void {
           tally: string[];
           program: string[];
           preshow?: 'propose' | 'swap';
+          onContentFault?: 'failover' | 'alarm';
+          mayBeDark?: boolean;
+          maySilence?: boolean;
         },
       ) => {
         const options = requestOptions(o);
@@ -105,6 +116,9 @@ export function registerSlotCommands(program: Command): void {
               ...(o.tally.length ? { tallies } : {}),
               ...(o.program.length ? { program: programSources } : {}),
               ...(o.preshow ? { preshow: o.preshow } : {}),
+              ...(o.onContentFault ? { onContentFault: o.onContentFault } : {}),
+              ...(o.mayBeDark ? { mayBeDark: true } : {}),
+              ...(o.maySilence ? { maySilence: true } : {}),
             },
             options,
           ),
@@ -128,8 +142,14 @@ export function registerSlotCommands(program: Command): void {
         const params = Object.entries(s.params)
           .map(([k, v]) => `${k}=${String(v)}`)
           .join(' ');
+        // How it takes a content fault, when not as any failure (docs/media.md).
+        const content = [
+          ...(s.onContentFault === 'alarm' ? ['alarm on content faults'] : []),
+          ...(s.mayBeDark ? ['may be dark'] : []),
+          ...(s.maySilence ? ['may be silent'] : []),
+        ];
         process.stdout.write(
-          `${s.id.padEnd(24)} ${ref(s.primary)}${s.backups.map((b) => ` → ${ref(b)}`).join('')}${params ? `  (${params})` : ''}\n`,
+          `${s.id.padEnd(24)} ${ref(s.primary)}${s.backups.map((b) => ` → ${ref(b)}`).join('')}${params ? `  (${params})` : ''}${content.length ? `  [${content.join(', ')}]` : ''}\n`,
         );
       }
     });

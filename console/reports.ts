@@ -92,7 +92,21 @@ export function Reports() {
                   download(
                     'onair-shows.csv',
                     toCsv(
-                      ['show', 'title', 'studio', 'started', 'ended', 'on_air_ms', 'down_ms', 'failure_rate', 'failovers'],
+                      [
+                        'show',
+                        'title',
+                        'studio',
+                        'started',
+                        'ended',
+                        'on_air_ms',
+                        'down_ms',
+                        'failure_rate',
+                        'failovers',
+                        'black_ms',
+                        'frozen_ms',
+                        'silent_ms',
+                        'stalled_ms',
+                      ],
                       r.shows.map((s) => [
                         s.show,
                         s.title,
@@ -103,6 +117,10 @@ export function Reports() {
                         s.downMs,
                         s.onAirMs > 0 ? s.downMs / s.onAirMs : null,
                         s.failovers.length,
+                        s.content.blackMs,
+                        s.content.frozenMs,
+                        s.content.silentMs,
+                        s.content.stalledMs,
                       ]),
                     ),
                   )}
@@ -123,6 +141,33 @@ export function Reports() {
                 Devices as CSV
               </button>
             </p>
+            <h3>What viewers saw per show</h3>
+            <p>Black, frozen or silent program and stalled playback count in each show's failure time, whatever the gear said.</p>
+            <table class="show-content">
+              <thead>
+                <tr>
+                  <th>Show</th>
+                  <th>Down in all</th>
+                  <th>Black</th>
+                  <th>Frozen</th>
+                  <th>Silent</th>
+                  <th>Stalled playback</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${r.shows.map(
+                  (s) =>
+                    html`<tr>
+                      <td>${s.title || s.show} ${dateTime(s.startedAt)}</td>
+                      <td>${duration(s.downMs)}</td>
+                      <td>${duration(s.content.blackMs)}</td>
+                      <td>${duration(s.content.frozenMs)}</td>
+                      <td>${duration(s.content.silentMs)}</td>
+                      <td>${duration(s.content.stalledMs)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
             <h3>Availability per device</h3>
             <table>
               <thead>

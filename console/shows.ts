@@ -28,10 +28,23 @@ function ChecklistView(p: { checklist: Checklist }) {
             class=${s.verdict === 'go-no-backup' ? 'go no-backup' : s.go ? 'go' : 'no-go'}
             data-verdict=${s.verdict ?? (s.go ? 'go' : 'no-go')}
           >
-            ${s.verdict === 'go-no-backup' ? 'GO — no backup' : s.go ? 'GO' : 'NO-GO'} ${s.slot}${s.swapped ? ' (backup swapped in)' : ''}
+            ${s.verdict === 'go-no-backup' ? 'GO — no backup' : s.go ? 'GO' : 'NO-GO'}
+            ${s.slot}${s.swapped ? ' (backup swapped in)' : ''}${s.enduranceShortfall ? ` (will not last the show: ${s.enduranceShortfall === 'no-go' ? 'NO-GO' : 'warning'})` : ''}
             <ul>
               ${s.members.filter((m) => !m.ready).map((m) => html`<li>${m.role} ${m.agent}/${m.device}: ${m.result.replace('_', ' ')}${m.step ? ` at step “${m.step}”` : ''}${m.detail ? ` — ${m.detail}` : ''}</li>`)}
             </ul>
+            ${
+              s.endurance?.length
+                ? html`<ul class="endurance">
+                    ${s.endurance.map(
+                      (v) =>
+                        html`<li class=${v.outcome} data-outcome=${v.outcome}>
+                          ${v.outcome === 'short' ? 'WILL NOT LAST' : v.outcome}: ${v.message}
+                        </li>`,
+                    )}
+                  </ul>`
+                : null
+            }
             ${s.proposal ? html`<div class="proposal">Proposed: ${s.proposal}</div>` : null}
           </li>`,
       )}

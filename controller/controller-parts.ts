@@ -12,7 +12,9 @@
  * - catalog → plan (a show needs the slot), fleet (forget a device);
  * - program path → engine (which switcher is live, program changed);
  * - self-tests → plan (a device on air is protected);
- * - router → intake (invalid requests are counted with the invalid payloads).
+ * - router → intake (invalid requests are counted with the invalid payloads);
+ * - registry → engine and the plan's shows (what a member's slots allow of a content fault: the
+ *   content watch wires it, controller/failover/content-policy.ts).
  */
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -20,13 +22,18 @@ import { RateLimiter } from '../lib/rate-limit.ts';
 import type { TypedEmitter } from '../lib/typed-emitter.ts';
 import { responseTopic, topic, userResponseTopic } from '../protocols/contract.ts';
 import type { ControllerEvent, NewEvent } from '../protocols/events.ts';
-import type { CommandResult, DeviceRef, Params } from '../protocols/schemas.ts';
+import type { CommandResult, DeviceRef, Params, StatusData } from '../protocols/schemas.ts';
+import { encodeStatusAnswer } from './status-answer.ts';
 import type { Announcer } from './broker/announcer.ts';
 import type { Bus } from './broker/bus.ts';
 import type { ControllerConfig } from './config.ts';
 import type { ControllerCounters, ControllerEvents } from './controller-face.ts';
 import { FailoverEngine, type FailoverEvent } from './failover/failover-engine.ts';
 import { ProgramPath } from './failover/program-path.ts';
+import { ContentWatch } from './failover/content-watch.ts';
+import { toleranceOf } from './failover/content-policy.ts';
+import type { MediaRole } from '../protocols/media.ts';
+import { sameRef } from '../protocols/device-ref.ts';
 import { Catalog } from './fleet/catalog.ts';
 import { CommandClient } from './fleet/command-client.ts';
 import { Fleet } from './fleet/fleet.ts';
@@ -68,11 +75,14 @@ export interface ControllerParts {
   plan: Plan;
   router: RequestRouter;
   intake: MessageIntake;
+  content: ContentWatch;
 }
 
 export interface PartsSettings {
   onAir: OnAirSwitch;
   handlers: (parts: ControllerParts) => CoreHandlers;
+  /** The `status` picture (its answer is encoded around the devices' kept JSON: controller/status-answer.ts). */
+  status: () => StatusData;
   onHealthHandled?: (latencyMs: number) => void;
   onControllerOffline: () => void;
 }
@@ -94,12 +104,54 @@ export function createParts(core: Core, store: Store, s: PartsSettings): Control
     protectedReason: (ref) => parts.plan.onAirReason(ref),
   });
   parts.plan = createPlan(core, parts, s.onAir);
-  parts.router = createRouter(core, parts, s.handlers(parts));
+  parts.router = createRouter(core, parts, s.handlers(parts), s.status);
   parts.intake = createIntake(core, parts, s);
+  parts.content = createContentWatch(core, parts);
   // Health the fleet took in, to those that keep an eye on it (the console's history subscribes when it starts).
   core.emitter.on('healthNoted', (agent, device, health) => parts.plan.noteHealth(agent, device, health));
   core.emitter.on('healthNoted', (agent, device, health) => parts.program.noteHealth(agent, device, health));
+  core.emitter.on('healthNoted', (agent, device, health) => parts.content.noteHealth(agent, device, health));
   return parts;
+}
+
+/** What a device's slots allow of a content fault now: its slot definitions and the quiet windows of the shows not over. */
+function contentTolerance(parts: ControllerParts, ref: DeviceRef) {
+  const slots = parts.engine.slotsOf(ref).flatMap((id) => parts.engine.definition(id) ?? []);
+  return slots.length ? toleranceOf(slots, parts.store.plan.activeShows()) : undefined;
+}
+
+/** A device config's media role, with or without a media block (a source when it has none). */
+const mediaRoleOf = (config: { id: string; media?: { role?: MediaRole } }): MediaRole => config.media?.role ?? 'source';
+
+function createContentWatch(core: Core, parts: ControllerParts): ContentWatch {
+  const { engine } = parts;
+  parts.registry.judgeContentWith((agent, device) => contentTolerance(parts, { agent, device }));
+  // Asked only when a fault begins or ends. A device from an agent's own file (or whose profile is gone) has no registration.
+  const registered = (ref: DeviceRef) => {
+    try {
+      return parts.catalog.isRegistered(ref.agent, ref.device) ? parts.catalog.lookup(ref) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return new ContentWatch({
+    clock: core.clock,
+    log: core.log,
+    record: core.record,
+    roleOf: (ref) => {
+      const found = registered(ref);
+      return found ? mediaRoleOf(found.config) : 'source';
+    },
+    studioOf: (ref) => registered(ref)?.registration.studio,
+    onAir: () => engine.isOnAir(),
+    liveIn: (ref) => engine.slotsOf(ref).filter((id) => engine.isSlotOnAir(id) && sameRef(engine.liveOf(id), ref)),
+    tolerance: (ref) => contentTolerance(parts, ref),
+    sources: () =>
+      engine
+        .states()
+        .filter((s) => s.onAir && s.active)
+        .map((s) => ({ ref: s.active!, status: parts.registry.status(s.active!.agent, s.active!.device) })),
+  });
 }
 
 function createRegistry(core: Core, store: Store): Registry {
@@ -214,11 +266,12 @@ function createPlan(core: Core, parts: ControllerParts, onAir: OnAirSwitch): Pla
     onAirChanged: (by, reason) => onAir.refreshOnAir(by, reason),
     stream: (slot, on, by) => program.stream(slot, engine.liveOf(slot), on, by),
     history: parts.store.history,
+    status: (ref) => parts.registry.status(ref.agent, ref.device),
     settings: core.config.plan,
   });
 }
 
-function createRouter(core: Core, parts: ControllerParts, handlers: CoreHandlers): RequestRouter {
+function createRouter(core: Core, parts: ControllerParts, handlers: CoreHandlers, status: () => StatusData): RequestRouter {
   const { clock } = core;
   return new RequestRouter({
     log: core.log,
@@ -229,6 +282,7 @@ function createRouter(core: Core, parts: ControllerParts, handlers: CoreHandlers
     refusalAnswers: new RateLimiter({ clock, perSecond: 1, burst: 1 }),
     observe: (op, status, ms) => core.emitter.emit('requestServed', op, status, ms),
     handlers,
+    preEncoded: { status: (transaction) => encodeStatusAnswer(transaction, status(), parts.registry.devicesJson()) },
   });
 }
 

@@ -93,6 +93,7 @@ export class Controller implements ControllerFace {
     this.parts = createParts(core, store, {
       onAir: { manualOnAir: () => this.manualOnAir, refreshOnAir: (by, reason) => this.refreshOnAir(by, reason) },
       handlers: (parts) => this.handlers(parts),
+      status: () => this.status(),
       ...(this.d.onHealthHandled ? { onHealthHandled: this.d.onHealthHandled } : {}),
       onControllerOffline: () => (
         log.warn('controller/state was published offline while this controller runs (a late will): announcing again'),

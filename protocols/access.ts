@@ -45,6 +45,7 @@ export const OPERATION_ROLE: Readonly<Record<OperationName, Role>> = {
   'show.add': 'engineer',
   'show.start': 'engineer',
   'show.stop': 'engineer',
+  'show.quiet': 'engineer',
   'user.list': 'admin',
   'user.add': 'admin',
   'user.remove': 'admin',

@@ -7,6 +7,7 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { ConfigProblem } from './device-config.ts';
 import { JobKind, JobState, ScheduleTarget } from './plan-schemas.ts';
+import { ContentFault, MediaRole } from './media.ts';
 import { CommandStatus, DeviceStatus, Id, Params, RoleName, SlotCondition, SlotId, Timestamp } from './schemas.ts';
 
 const Strict = <P extends TProperties>(properties: P, description?: string): TObject<P> =>
@@ -49,6 +50,16 @@ export const EVENT_DATA = {
   }),
   'stream.changed': Strict({ on: Type.Boolean(), ok: Type.Boolean() }),
   'stream.state': Strict({ show: Id, condition: Type.String(), from: Type.String(), framesDropped: Count }),
+  'content.fault': Strict(
+    {
+      fault: ContentFault,
+      role: MediaRole,
+      phase: Type.Union([Type.Literal('started'), Type.Literal('ended')]),
+      studio: Type.Optional(Type.String()),
+      forMs: Type.Optional(Count),
+    },
+    "a device's picture, sound or playback fault began or ended (its check failed, or passed again); the report counts the program's and the playback's",
+  ),
   alarm: Strict({
     severity: Type.Union([Type.Literal('critical'), Type.Literal('warning'), Type.Literal('cleared')]),
     cause: Type.Optional(Type.String()),

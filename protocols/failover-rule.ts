@@ -15,10 +15,15 @@
  * - A slot with nothing live (down, or its live member failed and nothing could take over) looks again
  *   whenever a member's status becomes one it could go live on — degraded included: some gear is
  *   degraded as its normal state and would otherwise never be taken back.
+ * - A content fault (picture, sound, playback: protocols/media.ts) fails a member like any other
+ *   failure, unless its failure is ONLY content and its slot tolerates it (`judgeContent`, applied in
+ *   the tracking step): `onContentFault: alarm` keeps it live as degraded and the controller alarms;
+ *   a fault the slot allows (mayBeDark: black, maySilence: silent) or a show's quiet window covers
+ *   leaves it as healthy as its gear. A gear failure beside a content fault is a gear failure.
  */
 import type { DeviceStatus } from './schemas.ts';
 
-export { failedEnough, isDown } from './failure-detection.ts';
+export { contentOnlyFailure, failedEnough, isDown, judgeContent, type ContentVerdict } from './failure-detection.ts';
 
 /** Can a member in this status go live (and should a slot with nothing live look again when a member reaches it)? */
 export const canGoLive = (s: DeviceStatus | undefined): boolean => s === 'ok' || s === 'degraded';

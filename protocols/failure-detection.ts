@@ -10,6 +10,8 @@
  * reconnects reports offline once, and switching a show's camera for that is worse than waiting a probe.
  */
 import type { DeviceHealth, DeviceStatus } from './schemas.ts';
+import { FAULT_CHECK, isContentCheck, MEDIA_METRICS, type ContentFault } from './media.ts';
+import type { ContentTolerance } from './content-policy.ts';
 
 /** A member that cannot go live: it failed, or it (or its agent) is gone (a string: event logs carry statuses as text too). */
 export const isDown = (s: string | undefined): boolean => s === 'failed' || s === 'offline';
@@ -25,6 +27,8 @@ export interface TrackingThresholds {
   recoverAfterMs: number;
   /** No health message for this long: the device is failed (its agent is alive but mute). */
   healthDeadlineMs: number;
+  /** What the member's slots allow of a content fault now (absent: a content fault fails it like any other). */
+  content?: ContentTolerance;
 }
 
 export const DEFAULT_TRACKING: TrackingThresholds = { failAfterProbes: 2, recoverAfterMs: 10_000, healthDeadlineMs: 15_000 };
@@ -54,7 +58,8 @@ export interface Step {
 }
 
 /** What a tracking step reads of a health message. */
-export type HealthReading = Pick<DeviceHealth, 'status' | 'consecutiveFailures' | 'failingForMs' | 'checks'>;
+export type HealthReading = Pick<DeviceHealth, 'status' | 'consecutiveFailures' | 'failingForMs' | 'checks'> &
+  Partial<Pick<DeviceHealth, 'metrics'>>;
 
 const SEVERITY: Record<DeviceStatus, number> = { unknown: -1, ok: 0, degraded: 1, failed: 2, offline: 2 };
 
@@ -70,7 +75,8 @@ export function moveTo(track: DeviceTrack, to: DeviceStatus, now: number, reason
   };
 }
 
-export function onHealth(track: DeviceTrack, health: HealthReading, now: number, t: TrackingThresholds): Step {
+export function onHealth(track: DeviceTrack, reported: HealthReading, now: number, t: TrackingThresholds): Step {
+  const health = t.content ? judgeContent(reported, t.content, now).reading : reported;
   const seen: DeviceTrack = { ...track, reported: health.status, lastHealthAt: now };
   const detail = problemDetail(health.checks);
   if (health.status === 'unknown') return { track: seen };
@@ -116,4 +122,55 @@ export function onTick(track: DeviceTrack, now: number, t: TrackingThresholds): 
 function problemDetail(checks: DeviceHealth['checks']): string | undefined {
   const bad = checks.find((c) => c.status !== 'ok');
   return bad ? `${bad.name}: ${bad.detail ?? bad.status}` : undefined;
+}
+
+/**
+ * The content faults of a health report that fail it: those of the `contentFaults` metric whose check
+ * (picture, sound, playback) is down; 'unknown' for a check down that the metric does not explain.
+ */
+export function failingContentFaults(health: HealthReading): Array<ContentFault | 'unknown'> {
+  const downChecks = new Set(health.checks.filter((c) => isDown(c.status) && isContentCheck(c.name)).map((c) => c.name));
+  if (downChecks.size === 0) return [];
+  const listed = health.metrics?.[MEDIA_METRICS.contentFaults];
+  const faults = (typeof listed === 'string' ? listed.split(',') : [])
+    .map((f) => f.trim())
+    .filter((f): f is ContentFault => f in FAULT_CHECK && downChecks.has(FAULT_CHECK[f]!));
+  const explained = new Set(faults.map((f) => FAULT_CHECK[f]));
+  return [...new Set(faults), ...([...downChecks].some((c) => !explained.has(c as never)) ? (['unknown'] as const) : [])];
+}
+
+/** A failure that is only content: the device is down, and every check that is down is a content check. */
+export function contentOnlyFailure(health: HealthReading): { faults: Array<ContentFault | 'unknown'> } | undefined {
+  if (!isDown(health.status)) return undefined;
+  const down = health.checks.filter((c) => isDown(c.status));
+  if (down.length === 0 || !down.every((c) => isContentCheck(c.name))) return undefined;
+  return { faults: failingContentFaults(health) };
+}
+
+export type ContentVerdict =
+  /** Not a content-only failure, or one the slots do not tolerate: the reading stands (a failure fails over). */
+  | { tolerated: false; reading: HealthReading }
+  /** Tolerated: the member is not down; `why` says by what (the controller alarms with it). */
+  | { tolerated: true; reading: HealthReading; faults: Array<ContentFault | 'unknown'>; why: 'alarm' | 'allowed' | 'quiet window' };
+
+/**
+ * The content rule of the failover rule (protocols/failover-rule.ts), one step before the tracking: a
+ * member whose failure is only content counts as not down when its slot says `onContentFault: alarm`
+ * (it stays live as degraded: it is taken after every healthy member), or when every fault is allowed
+ * (mayBeDark, maySilence) or inside a quiet window (it is as healthy as its gear). A gear failure is
+ * never tolerated, with or without content faults beside it.
+ */
+export function judgeContent(health: HealthReading, tolerance: ContentTolerance, now: number): ContentVerdict {
+  const only = contentOnlyFailure(health);
+  if (!only) return { tolerated: false, reading: health };
+  const quiet = tolerance.windows.filter((w) => now >= w.from && now < w.to);
+  const allowed = (f: ContentFault | 'unknown'): boolean =>
+    (f !== 'unknown' && tolerance.allowed.includes(f)) || quiet.some((w) => !w.faults || (f !== 'unknown' && w.faults.includes(f)));
+  const gear = health.checks.filter((c) => !isContentCheck(c.name));
+  const gearStatus: DeviceStatus = gear.some((c) => c.status === 'degraded') ? 'degraded' : 'ok';
+  const asIf = (status: DeviceStatus): HealthReading => ({ ...health, status, consecutiveFailures: 0 });
+  if (only.faults.every(allowed))
+    return { tolerated: true, reading: asIf(gearStatus), faults: only.faults, why: quiet.length ? 'quiet window' : 'allowed' };
+  if (tolerance.onContentFault === 'alarm') return { tolerated: true, reading: asIf('degraded'), faults: only.faults, why: 'alarm' };
+  return { tolerated: false, reading: health };
 }

@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import { Checklist, Job, JobKind, JobState, ReliabilityReport, Schedule, ScheduleTarget, Show } from './plan-schemas.ts';
 import { Id, SlotId, Timestamp } from './schemas.ts';
-import { WithoutBackup } from './profile.ts';
+import { EnduranceShortfall, WithoutBackup } from './profile.ts';
+import { QuietWindow } from './content-policy.ts';
 
 const Empty = Type.Object({}, { additionalProperties: false });
 
@@ -32,11 +33,20 @@ export const PLAN_OPERATIONS = {
         startStream: Type.Optional(Type.Boolean({ description: 'start the stream slot live member at air time, stop it at the end' })),
         preShowMinutes: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 60 })),
         withoutBackup: Type.Optional(WithoutBackup),
+        enduranceShortfall: Type.Optional(EnduranceShortfall),
+        enduranceLeadMinutes: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 60 })),
+        quiet: Type.Optional(Type.Array(QuietWindow, { maxItems: 100, description: 'planned dark scenes and silences' })),
       },
       { additionalProperties: false },
     ),
     data: Show,
     description: 'Schedule a show: it goes on air at its start and off at its end by itself; its slots get pre-show self-tests before.',
+  },
+  'show.quiet': {
+    params: Type.Composite([Type.Object({ show: Id }), QuietWindow], { additionalProperties: false }),
+    data: Show,
+    description:
+      "Plan a dark scene or a silence in a show (scheduled or on air): inside the window, these content faults of its slots' members (all by default) fail nothing over.",
   },
   'show.list': {
     params: Type.Object({ studio: Type.Optional(Type.String()), since: Type.Optional(Timestamp) }, { additionalProperties: false }),

@@ -6,7 +6,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SelfTestReport } from './registry-operations.ts';
 import { Id, SlotId, Timestamp } from './schemas.ts';
-import { WithoutBackup } from './profile.ts';
+import { EnduranceShortfall, WithoutBackup } from './profile.ts';
+import { QuietWindow } from './content-policy.ts';
+import { ContentFault } from './media.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.Integer>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -28,6 +30,12 @@ export const Show = Type.Object(
     preShowMinutes: Type.Number({ minimum: 0, description: 'pre-show self-tests start this long before startsAt' }),
     /** For every slot of the show, over the primaries' profiles. */
     withoutBackup: Type.Optional(WithoutBackup),
+    /** Gear forecast to run out before the end: NO-GO or a warning (over the primaries' profiles; default warning). */
+    enduranceShortfall: Type.Optional(EnduranceShortfall),
+    /** On air, a forecast shortfall is raised this long before the gear runs out (default 10). */
+    enduranceLeadMinutes: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 60 })),
+    /** Planned dark scenes and silences: their faults fail nothing over (protocols/content-policy.ts). */
+    quiet: Type.Optional(Type.Array(QuietWindow)),
     state: ShowState,
     startedAt: Nullable(Timestamp),
     endedAt: Nullable(Timestamp),
@@ -124,6 +132,26 @@ export const ChecklistMember = Type.Object(
   { additionalProperties: false },
 );
 
+/** Will a device last the show: one forecast (controller/plan/endurance.ts). */
+export const EnduranceVerdict = Type.Object(
+  {
+    agent: Id,
+    device: Id,
+    runsOut: Type.String({ description: 'what runs out: battery, lamp life, or a metric reaching its limit' }),
+    metric: Type.String(),
+    outcome: Type.Union([Type.Literal('lasts'), Type.Literal('short'), Type.Literal('unknown')], {
+      description: 'short: runs out before the show ends; unknown: no usable reading',
+    }),
+    endsAt: Type.Union([Timestamp, Type.Null()], { description: 'when it runs out (null: unknown, or not heading to its limit)' }),
+    showEndsAt: Timestamp,
+    marginMs: Type.Union([Type.Integer(), Type.Null()], { description: 'endsAt - showEndsAt: negative is short' }),
+    rough: Type.Optional(Type.Boolean({ description: 'an estimate from a coarse reading (battery bars)' })),
+    message: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type EnduranceVerdict = Static<typeof EnduranceVerdict>;
+
 export const ChecklistSlot = Type.Object(
   {
     slot: SlotId,
@@ -139,6 +167,12 @@ export const ChecklistSlot = Type.Object(
     members: Type.Array(ChecklistMember),
     proposal: Type.Optional(Type.String({ description: 'what an engineer should do before air' })),
     swapped: Type.Optional(Type.Boolean({ description: "the slot's policy put the ready backup in place" })),
+    endurance: Type.Optional(Type.Array(EnduranceVerdict, { description: 'will the members last the show: their forecasts' })),
+    enduranceShortfall: Type.Optional(
+      Type.Union([Type.Literal('no-go'), Type.Literal('warning')], {
+        description: 'the member going on air is forecast to run out before the show ends, counted as the policy says',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -233,6 +267,28 @@ export const ReliabilityReport = Type.Object(
               },
               { additionalProperties: false, description: "the show's stream, when it names a stream slot" },
             ),
+          ),
+          content: Type.Object(
+            {
+              blackMs: Type.Integer({ description: 'black program or playback (no signal counts as black), counted in downMs' }),
+              frozenMs: Type.Integer({ description: 'frozen program or playback, counted in downMs' }),
+              silentMs: Type.Integer({ description: 'silent program or playback, counted in downMs' }),
+              stalledMs: Type.Integer({ description: 'stalled playback, counted in downMs' }),
+              faults: Type.Array(
+                Type.Object(
+                  {
+                    from: Timestamp,
+                    to: Timestamp,
+                    agent: Type.String(),
+                    device: Type.String(),
+                    role: Type.Union([Type.Literal('program'), Type.Literal('playback')]),
+                    fault: ContentFault,
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+            },
+            { additionalProperties: false, description: "what viewers saw: the program's and the playback's content faults on air" },
           ),
           programCuts: Type.Array(
             Type.Object(

@@ -64,6 +64,12 @@ export function parseProfile(text: string, file: string, drivers: DriverFacts = 
     list(p.maintenance?.wearLimits).forEach((_, i) =>
       parts.push({ path: ['maintenance', 'wearLimits', String(i), 'metric'], schema: metric }),
     );
+    // Forecasts read metrics too: a misspelt one would forecast nothing, silently.
+    const e = p.endurance;
+    if (typeof e?.lampHoursMetric === 'string') parts.push({ path: ['endurance', 'lampHoursMetric'], schema: metric });
+    for (const key of ['minutesMetric', 'barsMetric'] as const)
+      if (typeof e?.battery?.[key] === 'string') parts.push({ path: ['endurance', 'battery', key], schema: metric });
+    list(e?.trends).forEach((_, i) => parts.push({ path: ['endurance', 'trends', String(i), 'metric'], schema: metric }));
     return parts;
   });
 }

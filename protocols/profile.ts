@@ -27,6 +27,63 @@ export const WithoutBackup = Type.Union([Type.Literal('go'), Type.Literal('no-go
 });
 export type WithoutBackup = Static<typeof WithoutBackup>;
 
+/**
+ * What a forecast that gear will not last the show counts as (controller/plan/endurance.ts): a warning on
+ * the pre-show checklist (the default), or NO-GO for the slot. Said by the show, else by the profile.
+ */
+export const EnduranceShortfall = Type.Union([Type.Literal('no-go'), Type.Literal('warning')], {
+  description: 'gear forecast to run out before the show ends: NO-GO for its slot, or a warning (default: warning)',
+});
+export type EnduranceShortfall = Static<typeof EnduranceShortfall>;
+
+/**
+ * Will it last the show: what the controller forecasts from this gear's metrics (docs/media.md,
+ * "Will it last the show"). Every field is optional; a metric the device does not report is "unknown".
+ */
+export const EnduranceRules = Type.Object(
+  {
+    battery: Type.Optional(
+      Type.Object(
+        {
+          minutesMetric: Type.Optional(Type.String({ minLength: 1, description: 'run time left in minutes (default batteryMinutes)' })),
+          barsMetric: Type.Optional(
+            Type.String({ minLength: 1, description: 'fallback while the run time is unknown (default batteryBars)' }),
+          ),
+          minutesPerBar: Type.Optional(
+            Type.Number({ exclusiveMinimum: 0, description: 'rough minutes a bar lasts, for the fallback (default 60)' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    ratedLampHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "the lamp's (or LED engine's) rated life in hours" })),
+    lampHoursMetric: Type.Optional(Type.String({ minLength: 1, description: 'hours used so far (default lampHours)' })),
+    trends: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            metric: Type.String({ minLength: 1, description: 'e.g. temperatureC, clockOffsetMs' }),
+            above: Type.Optional(
+              Type.Number({ description: "the limit going up (default: the lowest `above` of the metric's health rules)" }),
+            ),
+            below: Type.Optional(
+              Type.Number({ description: "the limit going down (default: the highest `below` of the metric's health rules)" }),
+            ),
+            minSpanMinutes: Type.Optional(
+              Type.Number({ exclusiveMinimum: 0, description: 'readings over at least this long before a trend counts (default 5)' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'metrics whose least-squares trend over recent readings must not reach their limit before the show ends' },
+      ),
+    ),
+    shortfall: Type.Optional(EnduranceShortfall),
+  },
+  { additionalProperties: false },
+);
+export type EnduranceRules = Static<typeof EnduranceRules>;
+
 /** The drivers OnAir ships (protocols/drivers/), so a new driver is a profile's driver with no second list to keep. */
 export const ProfileDriver = Type.Union(DRIVER_NAMES.map((d) => Type.Literal(d)));
 
@@ -107,6 +164,8 @@ export const EquipmentProfile = Type.Object(
     media: Type.Optional(MediaSettings),
     /** A slot this gear is the primary of, whose every backup failed its pre-show self-test (a show's own setting wins). */
     withoutBackup: Type.Optional(WithoutBackup),
+    /** Will it last the show: battery, lamp life, trends (controller/plan/endurance.ts). */
+    endurance: Type.Optional(EnduranceRules),
     maintenance: Type.Object(
       {
         intervalDays: Type.Optional(Type.Integer({ minimum: 1 })),

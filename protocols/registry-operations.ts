@@ -6,6 +6,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DeviceRegistration } from './device-config.ts';
 import { EquipmentProfile } from './profile.ts';
 import { DeviceRef, DeviceStatus, Params, SlotId, Timestamp } from './schemas.ts';
+import { OnContentFault } from './content-policy.ts';
+
+/** How a slot takes its members' content faults (protocols/content-policy.ts; the rule: protocols/failover-rule.ts). */
+const SlotContent = {
+  onContentFault: Type.Optional(OnContentFault),
+  mayBeDark: Type.Optional(Type.Boolean({ description: 'a dark picture is legitimate here (a night scene): black fails no member over' })),
+  maySilence: Type.Optional(Type.Boolean({ description: 'silence is legitimate here (a planned pause): silent fails no member over' })),
+};
 
 const ProfileSummary = Type.Object(
   {
@@ -65,6 +73,7 @@ export const SlotDefinition = Type.Object(
     program: Type.Optional(Type.Array(ProgramMapping)),
     /** When the pre-show check finds the primary not ready and a backup ready: propose the swap, or make it. */
     preshow: Type.Optional(Type.Union([Type.Literal('propose'), Type.Literal('swap')], { description: 'default propose' })),
+    ...SlotContent,
   },
   { additionalProperties: false },
 );
@@ -172,6 +181,7 @@ export const REGISTRY_OPERATIONS = {
         /** member name → `switcher-name#source` (scene:<name>, input:<n>, me:<m>/input:<n>) */
         program: Type.Optional(Type.Record(Type.String(), Type.String({ pattern: '^[^#]+#.+$' }))),
         preshow: Type.Optional(Type.Union([Type.Literal('propose'), Type.Literal('swap')])),
+        ...SlotContent,
       },
       { additionalProperties: false },
     ),

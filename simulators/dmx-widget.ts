@@ -21,6 +21,8 @@ export interface SimulatedFixture {
   lampHours?: number; // undefined: an LED fixture, LAMP_HOURS is an unknown PID
   deviceHours: number;
   fault: FixtureFault;
+  /** Warming (or cooling) at a steady rate from a temperature at a time: what a trend forecast reads. */
+  warming?: { fromC: number; at: number; perMinute: number };
 }
 
 export class EnttecWidgetSimulator {
@@ -67,6 +69,12 @@ export class EnttecWidgetSimulator {
   /** Unpowered and back: the held frame is gone (the line carries nothing until the host sends one). */
   powerCycle(): void {
     this.universe.fill(0);
+  }
+
+  /** The fixture's temperature climbs (or falls) by `perMinute` °C a minute from now, from where it is. */
+  warm(uid: string, perMinute: number): void {
+    const f = this.fixture(uid);
+    f.warming = { fromC: temperatureOf(f), at: Date.now(), perMinute };
   }
 
   fixture(uid: string): SimulatedFixture {
@@ -154,7 +162,7 @@ export class EnttecWidgetSimulator {
         // SENSOR_VALUE [E1.20 §10.7.2]: sensor 0 is the temperature
         if (pd.length !== 1) return 'format';
         if (pd[0] !== 0) return 'format';
-        const t = f.fault === 'overheat' ? 97 : f.temperatureC;
+        const t = f.fault === 'overheat' ? 97 : temperatureOf(f);
         return [0, ...u16(t), ...u16(20), ...u16(Math.max(t, 60)), ...u16(0)];
       }
       case 0x0401: // LAMP_HOURS
@@ -220,3 +228,9 @@ export const launch: SimulatorLaunch = async () =>
     (path, method) =>
       `Enttec DMX USB Pro with RDM fixture 7ff0:00000101 at address 1 on a ${method} pty pair. Agent config:\n  - { id: light-1, driver: dmx, kind: light, options: { path: ${path}, address: 1, footprint: 4, uid: "7ff0:00000101", scenes: { key: [255, 255, 200, 0] } } }`,
   );
+
+/** Whole degrees, as SENSOR_VALUE carries them: the set temperature, or where the warming has got to. */
+function temperatureOf(f: SimulatedFixture): number {
+  if (!f.warming) return f.temperatureC;
+  return Math.round(f.warming.fromC + (f.warming.perMinute * (Date.now() - f.warming.at)) / 60_000);
+}

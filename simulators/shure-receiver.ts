@@ -18,7 +18,7 @@ export interface ShureChannel {
   name: string;
   txType: string; // ULXD2 … or UNKN
   batteryBars: number; // 0-5, 255 unknown
-  runTimeMinutes: number; // 65535 unknown
+  runTimeMinutes: number; // 65535 unknown, 65534 calculating
   muted: boolean;
   gainRaw: number; // 0-60 (= -18 … +42 dB)
   interference: 'NONE' | 'CRITICAL';
@@ -44,12 +44,22 @@ export class ShureReceiverSimulator {
   private readonly meters = new Map<number, NodeJS.Timeout>();
   private fault: ShureFault = 'none';
   private refuseUntil = 0;
+  /** Per channel: when its battery runs out on the simulator's clock, and until when it is still being calculated. */
+  private readonly batteries = new Map<number, { endsAt: number; calculatingUntil: number }>();
+  private batteryTimer: NodeJS.Timeout | undefined;
+  private readonly calculating = new Set<NodeJS.Timeout>();
   port = 0;
 
   private readonly deviceProps: Record<string, string>;
   private readonly channelProps: readonly string[];
 
-  constructor(private readonly o: { channels?: number; slowMs?: number; model?: 'ULXD4' | 'QLXD4' } = {}) {
+  /**
+   * runTimeStepMs: how often the receiver re-estimates BATT_RUN_TIME (default 2 min), so the minutes
+   * fall in steps as a real receiver's do; minuteMs: how long a minute of battery lasts (tests shorten it).
+   */
+  constructor(
+    private readonly o: { channels?: number; slowMs?: number; model?: 'ULXD4' | 'QLXD4'; runTimeStepMs?: number; minuteMs?: number } = {},
+  ) {
     const qlxd = o.model === 'QLXD4';
     this.deviceProps = qlxd ? { MODEL: '{QLXD4           }', FW_VER: '{2.5.2}', DEVICE_ID: '{QLXD4-A }' } : DEVICE_PROPS;
     // QLX-D has no AUDIO_MUTE: a GET or SET of it is answered REP ERR, as any unknown property.
@@ -67,9 +77,49 @@ export class ShureReceiverSimulator {
       audioDbfs: -20,
       meterRateMs: 0,
     }));
+    const now = Date.now();
+    this.channels.forEach((ch, i) => this.batteries.set(i + 1, { endsAt: now + ch.runTimeMinutes * this.minuteMs, calculatingUntil: 0 }));
+  }
+
+  private get minuteMs(): number {
+    return this.o.minuteMs ?? 60_000;
+  }
+
+  /**
+   * A transmitter with this many minutes of battery (a fresh or a tired one), counting down in real
+   * time from now. With `calculatingMs`, the receiver first reports 65534 ("calculating", as after a
+   * battery is inserted) for that long; `bars` sets BATT_BARS too (left alone otherwise).
+   */
+  setBattery(channel: number, minutes: number, o: { calculatingMs?: number; bars?: number } = {}): void {
+    const now = Date.now();
+    const calculatingUntil = o.calculatingMs ? now + o.calculatingMs : 0;
+    this.batteries.set(channel, { endsAt: now + minutes * this.minuteMs, calculatingUntil });
+    this.update(channel, { runTimeMinutes: calculatingUntil ? 65534 : minutes, ...(o.bars !== undefined ? { batteryBars: o.bars } : {}) });
+    if (calculatingUntil) {
+      const t = setTimeout(() => (this.calculating.delete(t), this.reestimate()), o.calculatingMs);
+      this.calculating.add(t);
+    }
+  }
+
+  /** The receiver's new estimate of each channel's run time: pushed when the minutes changed. */
+  private reestimate(): void {
+    const now = Date.now();
+    for (const [channel, b] of this.batteries) {
+      const ch = this.channels[channel - 1];
+      if (!ch || ch.txType === 'UNKN' || now < b.calculatingUntil) continue;
+      const minutes = Math.max(0, Math.floor((b.endsAt - now) / this.minuteMs));
+      if (minutes === ch.runTimeMinutes) continue;
+      ch.runTimeMinutes = minutes;
+      this.broadcast(`< REP ${channel} BATT_RUN_TIME ${this.value(ch, 'BATT_RUN_TIME')} >`);
+    }
+  }
+
+  private startBatteryClock(): void {
+    this.batteryTimer ??= setInterval(() => this.reestimate(), this.o.runTimeStepMs ?? 120_000);
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    this.startBatteryClock();
     this.server = net.createServer((socket) => {
       if (Date.now() < this.refuseUntil) return socket.destroy();
       this.connections += 1;
@@ -87,6 +137,7 @@ export class ShureReceiverSimulator {
   }
 
   async openSerial(path: string, baudRate = 9600): Promise<void> {
+    this.startBatteryClock();
     let inbox = '';
     const port = await openDeviceEnd(path, baudRate, (chunk) => (inbox = this.receive(inbox + chunk.toString('latin1'), peer)));
     const peer: Peer = { write: (t) => void port.write(Buffer.from(t, 'latin1')), close: () => port.close() };
@@ -97,6 +148,10 @@ export class ShureReceiverSimulator {
   async stop(): Promise<void> {
     for (const t of this.meters.values()) clearInterval(t);
     this.meters.clear();
+    clearInterval(this.batteryTimer);
+    this.batteryTimer = undefined;
+    for (const t of this.calculating) clearTimeout(t);
+    this.calculating.clear();
     for (const p of this.peers) p.close();
     this.peers.clear();
     await closeDeviceEnd(this.serial);
@@ -117,6 +172,9 @@ export class ShureReceiverSimulator {
   update(channel: number, change: Partial<ShureChannel>): void {
     const ch = this.channels[channel - 1]!;
     Object.assign(ch, change);
+    // A run time set by hand counts down from now (65533 and up are states, not minutes).
+    if (change.runTimeMinutes !== undefined && change.runTimeMinutes < 65533)
+      this.batteries.set(channel, { endsAt: Date.now() + change.runTimeMinutes * this.minuteMs, calculatingUntil: 0 });
     // A transmitter switched off also takes its battery readings with it.
     const keys = Object.keys(change).concat('txType' in change ? ['batteryBars', 'runTimeMinutes'] : []);
     for (const key of new Set(keys)) {

@@ -242,6 +242,9 @@ export class Catalog {
       tallies,
       ...(program.length ? { program } : {}),
       ...(p.preshow ? { preshow: p.preshow } : {}),
+      ...(p.onContentFault ? { onContentFault: p.onContentFault } : {}),
+      ...(p.mayBeDark ? { mayBeDark: true } : {}),
+      ...(p.maySilence ? { maySilence: true } : {}),
     };
     const problems = members.flatMap((m) => memberProblems(this, m, slot));
     if (problems.length > 0) throw new Error(`slot ${p.slot} cannot be defined:\n  ${problems.join('\n  ')}`);

@@ -11,8 +11,11 @@
 import type { AgentState, DeviceHealth, DeviceStatus, Heartbeat, StatusData } from '../../protocols/schemas.ts';
 import { newTrack, onAgentLost, onHealth, onTick, type DetectionThresholds } from './failure-detector.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
+import { contentOnlyFailure } from '../../protocols/failure-detection.ts';
+import type { ContentTolerance } from '../../protocols/content-policy.ts';
 import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 import type { Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
+import { DeviceSummaries } from './device-summaries.ts';
 
 export type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 export type { AgentChange, Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
@@ -35,8 +38,17 @@ export class Registry {
   private readonly parked = new Map<string, { agent: string; device: string; health: DeviceHealth }>();
   private linkUp = true;
   private graceUntil = 0;
+  private readonly summaries = new DeviceSummaries();
+
+  /** What a device's slots allow of a content fault now (controller/failover/content-policy.ts); set once the slots are known. */
+  private contentTolerance?: (agent: string, device: string) => ContentTolerance | undefined;
 
   constructor(private readonly thresholds: DetectionThresholds) {}
+
+  /** The slots' content rule, for the tracking step (protocols/failure-detection.ts judgeContent). */
+  judgeContentWith(tolerance: (agent: string, device: string) => ContentTolerance | undefined): void {
+    this.contentTolerance = tolerance;
+  }
 
   /** State from before a restart; then a grace, as after any reconnect. */
   restore(agents: AgentRecord[], devices: DeviceRecord[], now: number, graceMs: number): void {
@@ -161,22 +173,19 @@ export class Registry {
     return [...this.devices.values()];
   }
 
-  /** Agents and devices as `status` reports them. */
+  /** Agents and devices as `status` reports them (each device's entry kept until it changes: device-summaries.ts). */
   summary(): Pick<StatusData, 'agents' | 'devices'> {
+    const devices: StatusData['devices'] = [];
+    for (const r of this.devices.values()) devices.push(this.summaries.of(r).entry);
     return {
       agents: this.allAgents().map((a) => ({ agent: a.id, online: a.online, session: a.session, lastSeenAt: a.lastSeenAt })),
-      devices: this.allDevices().map((r) => ({
-        agent: r.agent,
-        device: r.device,
-        status: r.track.status,
-        since: r.track.since,
-        reported: r.track.reported,
-        lastHealthAt: r.track.lastHealthAt,
-        ...(r.driver ? { driver: r.driver } : {}),
-        ...(r.kind ? { kind: r.kind } : {}),
-        ...(r.track.detail ? { detail: r.track.detail } : {}),
-      })),
+      devices,
     };
+  }
+
+  /** The devices of `summary()` as one JSON array, serialised only where an entry changed. */
+  devicesJson(): string {
+    return this.summaries.json(this.devices.values());
   }
 
   applyAgentState(agentId: string, state: AgentState, at: Arrival): RegistryResult {
@@ -293,7 +302,9 @@ export class Registry {
     }
     record.driver = health.driver;
     if (health.kind) record.kind = health.kind;
-    const step = onHealth(record.track, health, now, this.thresholds);
+    // What its slots allow of a content fault, asked only when content is all that failed (rare).
+    const content = this.contentTolerance && contentOnlyFailure(health) ? this.contentTolerance(agentId, deviceId) : undefined;
+    const step = onHealth(record.track, health, now, content ? { ...this.thresholds, content } : this.thresholds);
     record.track = step.track;
     return { deviceChanges: step.transition ? [{ agent: agentId, device: deviceId, at: now, ...step.transition }] : [] };
   }

@@ -10,7 +10,7 @@ import type { OperationData, OperationName, OperationParams } from '../../protoc
 import type { Job, Schedule } from '../../protocols/plan-schemas.ts';
 import type { EquipmentProfile } from '../../protocols/profile.ts';
 import type { SlotDefinition } from '../../protocols/registry-operations.ts';
-import type { DeviceHealth, DeviceRef } from '../../protocols/schemas.ts';
+import type { DeviceHealth, DeviceRef, DeviceStatus } from '../../protocols/schemas.ts';
 import { eventsOf } from '../../protocols/events.ts';
 import { refName } from '../../protocols/device-ref.ts';
 import type { History } from '../store/history.ts';
@@ -23,6 +23,8 @@ import type { SelfTestRunner } from './self-test.ts';
 import { Shows } from './shows.ts';
 import { StreamWatch, type StreamCondition } from '../failover/stream-watch.ts';
 import type { NewEvent } from '../../protocols/events.ts';
+import { EnduranceWatch } from './endurance-watch.ts';
+import { forecastRules } from './endurance.ts';
 
 /** What the plan asks of the slots as they run: declared here, by the plan; the failover engine implements it. */
 export interface PlanSlots {
@@ -51,6 +53,8 @@ export interface PlanDependencies {
   /** The event log: all of it up to a time (reports), or a query (a show's stream events at boot). */
   /** The event log read back (bounded, asynchronous: controller/store/history.ts). */
   history: Pick<History, 'events' | 'report'>;
+  /** A device's health status now (the backup an endurance alarm proposes is the one the failover rules would pick). */
+  status: (ref: DeviceRef) => DeviceStatus | undefined;
   settings: { preShowMinutes: number; preShowRetryMs: number; concurrency: number };
 }
 
@@ -62,6 +66,7 @@ type PlanHandlers = {
       | 'show.list'
       | 'show.start'
       | 'show.stop'
+      | 'show.quiet'
       | 'preshow'
       | 'test.run'
       | 'test.history'
@@ -86,6 +91,8 @@ export class Plan {
   readonly shows: Shows;
   readonly maintenance: Maintenance;
   private readonly streams: StreamWatch;
+  /** Will the gear last the show: forecasts for the checklist, alarms on air. */
+  readonly endurance: EnduranceWatch;
   private lastTick: number;
   private savedAt = 0;
   /** When the previous run of the controller last checked the plan, if it was down for a while. */
@@ -110,6 +117,21 @@ export class Plan {
       record: d.record,
       onFinished: (job) => this.shows.onJobFinished(job),
     });
+    this.endurance = new EnduranceWatch({
+      clock: d.clock,
+      log: d.log,
+      record: d.record,
+      rulesOf: (ref) => {
+        try {
+          const { profile } = d.catalog.lookup(ref);
+          return { rules: forecastRules(profile), ...(profile.endurance?.shortfall ? { shortfall: profile.endurance.shortfall } : {}) };
+        } catch {
+          return undefined; // not registered: no profile, no forecast
+        }
+      },
+      slots: d.slots,
+      status: d.status,
+    });
     this.shows = new Shows({
       store: d.store,
       clock: d.clock,
@@ -120,6 +142,7 @@ export class Plan {
       swap: (slot, to, reason) => d.slots.requestFailover(slot, refName(to), reason, 'preshow'),
       onAirChanged: (by, reason) => {
         this.streams.sync(this.shows.onAir());
+        this.endurance.sync(this.shows.onAir());
         d.onAirChanged(by, reason);
       },
       stream: d.stream,
@@ -138,6 +161,7 @@ export class Plan {
           return false;
         }
       },
+      endurance: this.endurance,
       defaultPreShowMinutes: d.settings.preShowMinutes,
       retryDelayMs: d.settings.preShowRetryMs,
     });
@@ -168,6 +192,7 @@ export class Plan {
     }
     this.jobs.recover();
     this.streams.sync(this.shows.onAir());
+    this.endurance.sync(this.shows.onAir());
     this.resumedStreams.clear();
   }
 
@@ -175,11 +200,13 @@ export class Plan {
   noteHealth(agent: string, device: string, health: DeviceHealth): void {
     this.maintenance.noteHealth(agent, device, health);
     this.streams.onHealth(agent, device, health);
+    this.endurance.noteHealth(agent, device, health);
   }
 
   /** A slot's live member changed (a failover): a stream slot's new encoder is judged at once. */
   liveChanged(slot: string): void {
     this.streams.liveChanged(slot);
+    this.endurance.liveChanged(slot);
   }
 
   /** At boot only, for a show still on air: where its stream was when the controller stopped. */
@@ -240,6 +267,7 @@ export class Plan {
     }
     if (now - this.savedAt >= SAVE_CHECKED_MS || due.windows.length > 0)
       this.guard(() => (this.d.store.saveCheckedUntil(now), (this.savedAt = now)));
+    this.endurance.tick();
     this.jobs.pump();
   }
 
@@ -263,6 +291,7 @@ export class Plan {
       'show.list': (p) => this.shows.list(p),
       'show.start': (p, by) => this.shows.start(p.id, by, p.reason ?? 'started by hand'),
       'show.stop': (p, by) => this.shows.stop(p.id, by, p.reason ?? 'stopped by hand'),
+      'show.quiet': (p, by) => this.shows.quiet(p, by),
       preshow: async (p, by) => {
         if (!p.run) return this.shows.checklist(p.show);
         this.shows.runPreshow(p.show, by);

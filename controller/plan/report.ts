@@ -5,7 +5,8 @@
  * The technical failure rate the studio plans for is on-air time with at least one of the show's
  * slots down (or failing over: the program is hit until the backup is confirmed), or its stream
  * impaired (reconnecting, stopped, offline, or its encoder degraded: dropped frames over the
- * profile's limit), divided by on-air time, against a 1% target. A failure counts from the agent's first failed probe (the
+ * profile's limit), or what viewers saw faulty (black, frozen or silent program, stalled playback:
+ * controller/plan/report-content.ts), divided by on-air time, against a 1% target. A failure counts from the agent's first failed probe (the
  * program was hit before OnAir could be sure), not from the moment it was declared.
  */
 import type { ReliabilityReport } from '../../protocols/plan-schemas.ts';
@@ -13,6 +14,7 @@ import { eventsOf, type ControllerEvent, type EventOf } from '../../protocols/ev
 import { deviceReports, failedAt, type DeviceDays } from './report-devices.ts';
 import { isDown } from '../../protocols/failover-rule.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
+import { contentIntervals, showContent } from './report-content.ts';
 
 export { summarizeDeviceDay, type DeviceDay, type DeviceDays } from './report-devices.ts';
 
@@ -184,6 +186,7 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
       succeeded: e.type === 'failover.succeeded',
       ...recovery(events, index),
     }));
+  const content = showContent(events, { from: s.from, to: s.to, studio: s.studio, members });
   const programCuts = eventsOf(events, 'program.cut')
     .filter((e) => within(e) && e.slot !== undefined && slotIds.has(e.slot))
     .map((e) => ({
@@ -202,11 +205,18 @@ function showReport(events: readonly ControllerEvent[], s: ShowSpan): ShowReport
     startedAt: s.from,
     endedAt: s.to,
     onAirMs: s.to - s.from,
-    downMs: length(union([...slots.flatMap((x) => x.down), ...(stream?.impairments.map((i): Interval => [i.from, i.to]) ?? [])])),
+    downMs: length(
+      union([
+        ...slots.flatMap((x) => x.down),
+        ...(stream?.impairments.map((i): Interval => [i.from, i.to]) ?? []),
+        ...contentIntervals(content),
+      ]),
+    ),
     failures,
     failovers,
     slots: slots.map(({ slot, degradedMs, downMs }) => ({ slot, degradedMs, downMs })),
     ...(stream ? { stream } : {}),
+    content,
     programCuts,
     members: [...members],
   };

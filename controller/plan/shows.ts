@@ -16,6 +16,8 @@ import type { PlanStore } from '../store/plan-store.ts';
 import { preShowAt } from './scheduler.ts';
 import type { NewEvent } from '../../protocols/events.ts';
 import { refName } from '../../protocols/device-ref.ts';
+import { applyEndurance, type EnduranceChecks } from './endurance-checklist.ts';
+import { checkedQuiet, quietWindowAdded, withQuietWindow } from './quiet-windows.ts';
 
 export interface ShowsDependencies {
   store: PlanStore;
@@ -36,6 +38,8 @@ export interface ShowsDependencies {
   isSwitcher: (ref: DeviceRef) => boolean;
   /** A registered device's profile: its kind and its `withoutBackup` policy. */
   profileOf: (ref: DeviceRef) => Pick<EquipmentProfile, 'kind' | 'withoutBackup'> | undefined;
+  /** Will the gear last the show: forecasts per device (endurance-watch.ts). */
+  endurance: EnduranceChecks;
   defaultPreShowMinutes: number;
   retryDelayMs: number;
 }
@@ -88,6 +92,9 @@ export class Shows {
       ...(p.stream ? { stream: p.stream, ...(p.startStream ? { startStream: true } : {}) } : {}),
       preShowMinutes: p.preShowMinutes ?? this.d.defaultPreShowMinutes,
       ...(p.withoutBackup ? { withoutBackup: p.withoutBackup } : {}),
+      ...(p.enduranceShortfall ? { enduranceShortfall: p.enduranceShortfall } : {}),
+      ...(p.enduranceLeadMinutes !== undefined ? { enduranceLeadMinutes: p.enduranceLeadMinutes } : {}),
+      ...(p.quiet?.length ? { quiet: checkedQuiet(p.quiet, { id: p.id, slots }) } : {}),
       state: 'scheduled',
       startedAt: null,
       endedAt: null,
@@ -106,6 +113,15 @@ export class Shows {
     return {
       shows: this.d.store.shows().filter((s) => (!p.studio || s.studio === p.studio) && (p.since === undefined || s.endsAt >= p.since)),
     };
+  }
+
+  /** A dark scene or a silence planned in a show (the window is stored with it, and who planned it is in the log). */
+  quiet(p: OperationParams<'show.quiet'>, by: string): Show {
+    const { show: id, ...window } = p;
+    const show = withQuietWindow(this.get(id), window, this.d.clock.now());
+    this.d.store.saveShow(show);
+    this.d.record(quietWindowAdded(show, window, by, this.d.clock.now()));
+    return show;
   }
 
   start(id: string, by: string, reason: string): Show {
@@ -315,6 +331,8 @@ export class Shows {
         slot.proposal = 'nothing in this slot passed its self-test: fix or replace the gear before air';
       }
     }
+    const show = this.d.store.show(checklist.show);
+    const shortfalls = show ? applyEndurance(checklist, show, this.d.endurance) : [];
     checklist.go = checklist.slots.every((s) => s.go) && (checklist.switchers ?? []).every((m) => m.ready);
     checklist.finishedAt = this.d.clock.now();
     this.d.store.saveChecklist(checklist);
@@ -342,12 +360,13 @@ export class Shows {
         })),
       },
     });
-    if (!checklist.go || notReady.length > 0) {
+    if (!checklist.go || notReady.length > 0 || shortfalls.length > 0) {
+      const problems = [...notReady, ...shortfalls.map((s) => `will not last the show: ${s}`)];
       this.d.record({
         type: 'alarm',
         ts: checklist.finishedAt,
         by: 'preshow',
-        reason: `pre-show check for ${checklist.show}: ${checklist.go ? 'GO with gear not ready' : 'NO-GO'}: ${notReady.join('; ')}`,
+        reason: `pre-show check for ${checklist.show}: ${checklist.go ? (notReady.length ? 'GO with gear not ready' : 'GO with gear that will not last') : 'NO-GO'}: ${problems.join('; ')}`,
         data: { severity: checklist.go ? 'warning' : 'critical', show: checklist.show },
       });
     }

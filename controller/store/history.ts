@@ -24,6 +24,7 @@ export const REPORT_TYPES: readonly EventTypeName[] = [
   'failover.failed',
   'program.cut',
   'job.finished',
+  'content.fault',
 ];
 /** Types whose last events before a report's period say where things stood when it began. */
 export const CONTEXT_TYPES: readonly EventTypeName[] = [
@@ -33,6 +34,7 @@ export const CONTEXT_TYPES: readonly EventTypeName[] = [
   'device.state',
   'stream.state',
   'failover.started',
+  'content.fault',
 ];
 /** Events of each context type read before a report's period (its newest ones). */
 export const REPORT_CONTEXT = 5_000;

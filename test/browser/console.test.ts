@@ -155,6 +155,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     // The reports page: the failure-rate charts and the CSV a technician downloads.
     await page.goto(`${url}/console/#/reports`);
     await page.waitForSelector('.rate-chart svg', { timeout: 10_000 });
+    // What viewers saw, in its own columns (issue 22).
+    expect(await page.locator('table.show-content th').allTextContents()).toEqual([
+      'Show',
+      'Down in all',
+      'Black',
+      'Frozen',
+      'Silent',
+      'Stalled playback',
+    ]);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button.csv-devices')]);
     expect(download.suggestedFilename()).toBe('onair-devices.csv');
     const csv = await new Promise<string>((resolve, reject) => {

@@ -303,6 +303,48 @@ describe('onair slot and onair test', () => {
     expect(audit.every((e) => e.by?.includes('@'))).toBe(true);
   });
 
+  it("sets a slot's content rule and plans a quiet window in a show (issue 22)", async () => {
+    const add = await onair('slot', 'add', 'studio-a/cam-night', '--primary', 'cam-1', '--backup', 'agent-a/cam-2', '--may-be-dark');
+    expect(add.stderr).toBe('');
+    const strict = await onair('slot', 'add', 'studio-a/cam-host', '--primary', 'cam-2', '--on-content-fault', 'alarm');
+    expect(strict.stderr).toBe('');
+    const slots = JSON.parse((await onair('slot', 'list', '--json')).stdout) as Array<{
+      id: string;
+      mayBeDark?: boolean;
+      onContentFault?: string;
+    }>;
+    expect(
+      slots.filter((x) => x.id !== 'studio-a/cam-wide').map(({ id, mayBeDark, onContentFault }) => ({ id, mayBeDark, onContentFault })),
+    ).toEqual([
+      { id: 'studio-a/cam-host', mayBeDark: undefined, onContentFault: 'alarm' },
+      { id: 'studio-a/cam-night', mayBeDark: true, onContentFault: undefined },
+    ]);
+    expect((await onair('slot', 'list')).stdout).toContain('studio-a/cam-host        agent-a/cam-2  [alarm on content faults]\n');
+    await onair('show', 'add', 'night', '--studio', 'studio-a', '--start', '+1h', '--duration', '1h', '--slot', 'studio-a/cam-night');
+    const quiet = await onair(
+      'show',
+      'quiet',
+      'night',
+      '--from',
+      '+70m',
+      '--for',
+      '2m',
+      '--fault',
+      'black',
+      'silent',
+      '--note',
+      'blackout scene',
+    );
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toMatch(/^night: quiet .+ → .+ for black, silent of every slot\n$/);
+    const elsewhere = await onair('show', 'quiet', 'night', '--from', '+70m', '--for', '2m', '--slot', 'studio-a/cam-wide');
+    expect(elsewhere.stderr).toBe('onair: quiet window: studio-a/cam-wide is no slot of show night (its slots: studio-a/cam-night)\n');
+    const shows = JSON.parse((await onair('show', 'list', '--json')).stdout) as Array<{ id: string; quiet?: Array<{ faults?: string[] }> }>;
+    expect(shows.find((x) => x.id === 'night')?.quiet?.map((w) => w.faults)).toEqual([['black', 'silent']]);
+    await onair('show', 'stop', 'night');
+    for (const id of ['studio-a/cam-night', 'studio-a/cam-host']) await onair('slot', 'remove', id, '--reason', 'done');
+  });
+
   it("runs a device's self-test from its profile, and never an intrusive step on gear that is on air", async () => {
     const offAir = await onair('test', 'run', 'cam-2');
     expect(offAir.stderr).toBe('');

@@ -80,6 +80,22 @@ export function history(seed: number): ControllerEvent[] {
     { type: 'slot.state', ts: f + 301, slot: 'studio-a/cam', data: { from: 'failing_over', to: 'ok', active: 'agent-a/cam-2' } },
     { type: 'show.ended', ts: D0 + 2 * DAY + 2 * H, data: { show: 'night', studio: 'studio-a', onAirMs: 4 * H } },
   );
+  // The program (obs-1): silent from before the show into it, and black across the midnight (issue 22: what viewers saw).
+  const program = (ts: number, fault: 'black' | 'silent', phase: 'started' | 'ended', forMs?: number) =>
+    ({
+      type: 'content.fault',
+      ts,
+      agent: 'agent-a',
+      device: 'obs-1',
+      by: 'controller',
+      data: { fault, role: 'program', phase, studio: 'studio-a', ...(forMs ? { forMs } : {}) },
+    }) as Omit<ControllerEvent, 'seq'>;
+  raw.push(
+    program(D0 + DAY + 21 * H + 50 * 60_000, 'silent', 'started'),
+    program(D0 + DAY + 22 * H + 10 * 60_000, 'silent', 'ended', 20 * 60_000),
+    program(D0 + 2 * DAY - 5 * 60_000, 'black', 'started'),
+    program(D0 + 2 * DAY + 3 * 60_000, 'black', 'ended', 8 * 60_000),
+  );
   // Log order is time order (seq as the controller numbers them).
   return raw.sort((a, b) => a.ts - b.ts).map((e, i) => ({ ...e, seq: i + 1 }) as ControllerEvent);
 }

@@ -21,6 +21,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+let ffmpegFound: boolean | undefined;
+/**
+ * Debian's ffmpeg on the PATH. Tests of real media run with `describe.runIf(hasFfmpeg())` and skip,
+ * saying so, where it is absent; CI installs it, so they run there.
+ */
+export function hasFfmpeg(): boolean {
+  ffmpegFound ??= spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+  if (!ffmpegFound) console.warn('ffmpeg is not installed (apt-get install ffmpeg): the real-media tests are skipped');
+  return ffmpegFound;
+}
+
 /** Resolves once something accepts TCP connections on the port. */
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

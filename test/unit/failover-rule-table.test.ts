@@ -15,6 +15,9 @@ import type { DetectionThresholds } from '../../controller/fleet/failure-detecto
 import { isDown } from '../../protocols/failover-rule.ts';
 import type { LocalSlot } from '../../protocols/device-config.ts';
 import type { DeviceStatus } from '../../protocols/schemas.ts';
+import type { QuietWindow, SlotContentFlags } from '../../protocols/content-policy.ts';
+import type { Show } from '../../protocols/plan-schemas.ts';
+import { toleranceOf } from '../../controller/failover/content-policy.ts';
 
 const AGENT = 'agent-a';
 const CAMS = ['cam-1', 'cam-2', 'cam-3'] as const;
@@ -22,8 +25,14 @@ type Cam = (typeof CAMS)[number];
 const T: DetectionThresholds = { failAfterProbes: 2, recoverAfterMs: 10_000, healthDeadlineMs: 15_000, heartbeatDeadlineMs: 1e9 };
 const START = 1_000_000;
 
-/** [ms since start, device, status reported, failed probes in a row] — or [ms] alone: time passes (both tick). */
-type Step = [at: number, device?: Cam, status?: DeviceStatus, failures?: number];
+/**
+ * What a device's runner reports: a status of its gear, or a content fault (issue 22) — `black`,
+ * `silent`: the picture or sound check failed while the gear's probe is fine (the device is failed:
+ * the worse of the two); `black+gear`: both failed.
+ */
+type Reported = DeviceStatus | 'black' | 'silent' | 'black+gear';
+/** [ms since start, device, what is reported, failed probes in a row] — or [ms] alone: time passes (both tick). */
+type Step = [at: number, device?: Cam, status?: Reported, failures?: number];
 
 interface Case {
   name: string;
@@ -33,10 +42,12 @@ interface Case {
   /** Members that got a successful or failed `activate`, in order, and the member live at the end (null: none). */
   activated: Cam[];
   live: Cam | null;
+  /** The slot's content rule and its show's quiet windows (times from the start); none: the default, failover. */
+  slot?: SlotContentFlags & { quiet?: Array<Omit<QuietWindow, 'from' | 'to'> & { from: number; to: number }> };
 }
 
-const down = (at: number, cam: Cam, status: DeviceStatus = 'failed', n = 2): Step[] =>
-  Array.from({ length: n }, (_, i): Step => [at, cam, status, i + 1]);
+const down = (at: number, cam: Cam, status: Reported = 'failed', n = 2, from = 1): Step[] =>
+  Array.from({ length: n }, (_, i): Step => [at, cam, status, from + i]);
 const ok = (at: number, ...cams: Cam[]): Step[] => cams.map((cam): Step => [at, cam, 'ok']);
 
 const CASES: Case[] = [
@@ -142,16 +153,23 @@ const CASES: Case[] = [
   },
 ];
 
-const health = (status: DeviceStatus, failures: number, at: number, seq: number) => ({
-  status,
-  checks: [{ name: 'probe', status, latencyMs: 1 }],
-  metrics: {},
-  consecutiveFailures: failures,
-  ts: at,
-  seq,
-  session: 1,
-  driver: 'simulated',
-});
+const health = (reported: Reported, failures: number, at: number, seq: number) => {
+  const gear: DeviceStatus = reported === 'black+gear' ? 'failed' : reported === 'black' || reported === 'silent' ? 'ok' : reported;
+  const fault = reported === 'silent' ? 'silent' : reported.startsWith('black') ? 'black' : undefined;
+  const content = fault
+    ? [{ name: fault === 'black' ? 'picture' : 'sound', status: 'failed' as const, latencyMs: 0, detail: `${fault} for 3.0 s` }]
+    : [];
+  return {
+    status: fault ? ('failed' as const) : gear,
+    checks: [{ name: 'probe', status: gear, latencyMs: 1 }, ...content],
+    metrics: { contentFaults: fault ?? '' },
+    consecutiveFailures: failures,
+    ts: at,
+    seq,
+    session: 1,
+    driver: 'simulated',
+  };
+};
 
 const flush = async (): Promise<void> => {
   for (let i = 0; i < 3; i += 1) await new Promise((r) => setTimeout(r, 0));
@@ -163,7 +181,30 @@ async function controllerDecides(c: Case): Promise<{ activated: string[]; live: 
   const registry = new Registry(T);
   const activated: string[] = [];
   const ref = (device: string) => ({ agent: AGENT, device });
-  const def: SlotDefinition = { id: 'studio-a/cam', primary: ref('cam-1'), backups: [ref('cam-2'), ref('cam-3')], params: {}, tallies: [] };
+  const { quiet, ...flags }: NonNullable<Case['slot']> = c.slot ?? {};
+  const def: SlotDefinition = {
+    id: 'studio-a/cam',
+    primary: ref('cam-1'),
+    backups: [ref('cam-2'), ref('cam-3')],
+    params: {},
+    tallies: [],
+    ...flags,
+  };
+  const show: Show = {
+    id: 'news',
+    studio: 'studio-a',
+    title: 'news',
+    startsAt: START,
+    endsAt: START + 3_600_000,
+    slots: [def.id],
+    preShowMinutes: 0,
+    quiet: (quiet ?? []).map((w) => ({ ...w, from: START + w.from, to: START + w.to })),
+    state: 'on_air',
+    startedAt: START,
+    endedAt: null,
+  };
+  // As the controller wires it (controller/controller-parts.ts): the slots' rule and the shows' quiet windows.
+  registry.judgeContentWith(() => toleranceOf([def], [show]));
   const engine = new FailoverEngine(
     {
       clock,
@@ -261,4 +302,90 @@ describe('one failover rule: the controller and an agent alone choose the same m
       expect(await agentDecides(c), 'the agent alone').toEqual(expected);
     });
   }
+});
+
+/** Content faults (issue 22): the same rule, with the slot's content rule in front of the tracking step. */
+const CONTENT_CASES: Case[] = [
+  {
+    name: 'a content fault alone (black, the gear answering) fails the live member over like any failure',
+    steps: down(100, 'cam-1', 'black'),
+    activated: ['cam-2'],
+    live: 'cam-2',
+  },
+  {
+    name: 'onContentFault alarm: a black live member stays on air (the controller alarms instead)',
+    slot: { onContentFault: 'alarm' },
+    steps: [...down(100, 'cam-1', 'black', 3), [2_000]],
+    activated: [],
+    live: 'cam-1',
+  },
+  {
+    name: 'onContentFault alarm: a gear failure beside the black picture still fails over',
+    slot: { onContentFault: 'alarm' },
+    steps: down(100, 'cam-1', 'black+gear'),
+    activated: ['cam-2'],
+    live: 'cam-2',
+  },
+  {
+    name: 'onContentFault alarm: a black backup is taken after every healthy one',
+    slot: { onContentFault: 'alarm' },
+    steps: [...down(50, 'cam-2', 'black'), ...down(100, 'cam-1')],
+    activated: ['cam-3'],
+    live: 'cam-3',
+  },
+  {
+    name: 'mayBeDark: black fails nothing over…',
+    slot: { mayBeDark: true },
+    steps: down(100, 'cam-1', 'black', 3),
+    activated: [],
+    live: 'cam-1',
+  },
+  {
+    name: '…but silence does (only black is allowed)',
+    slot: { mayBeDark: true },
+    steps: down(100, 'cam-1', 'silent'),
+    activated: ['cam-2'],
+    live: 'cam-2',
+  },
+  {
+    name: 'onContentFault alarm: a black backup is taken rather than nothing',
+    slot: { onContentFault: 'alarm' },
+    steps: [...down(50, 'cam-2', 'black'), ...down(50, 'cam-3'), ...down(100, 'cam-1')],
+    activated: ['cam-2'],
+    live: 'cam-2',
+  },
+  {
+    name: "inside the show's quiet window black fails nothing over; still black after it ends, it does",
+    slot: { quiet: [{ from: 0, to: 5_000, faults: ['black'] }] },
+    // cam-2 fails meanwhile: cam-1, black through the window, is failed over to cam-3 only once the window ended.
+    steps: [...down(100, 'cam-1', 'black', 3), ...down(1_000, 'cam-2'), [4_999], ...down(5_000, 'cam-1', 'black', 1, 4)],
+    activated: ['cam-3'],
+    live: 'cam-3',
+  },
+  {
+    name: 'a quiet window for black only: a silent member fails over inside it',
+    slot: { quiet: [{ from: 0, to: 5_000, faults: ['black'] }] },
+    steps: down(100, 'cam-1', 'silent'),
+    activated: ['cam-2'],
+    live: 'cam-2',
+  },
+  {
+    name: 'a quiet window for another slot changes nothing here',
+    slot: { quiet: [{ from: 0, to: 5_000, slots: ['studio-a/other'] }] },
+    steps: down(100, 'cam-1', 'black'),
+    activated: ['cam-2'],
+    live: 'cam-2',
+  },
+];
+
+describe('the failover rule on content faults', () => {
+  for (const c of CONTENT_CASES) {
+    it(c.name, async () => {
+      const expected = { activated: c.activated, live: c.live };
+      expect(await controllerDecides(c), 'the controller').toEqual(expected);
+      // An agent alone gets no slot content rule (LocalSlot has none): it decides the default cases only.
+      if (!c.slot) expect(await agentDecides(c), 'the agent alone').toEqual(expected);
+    });
+  }
+  it.todo("an agent alone applies the slot's content rule too (LocalSlot carrying it, agent/carry-on.ts handing it to the tracking step)");
 });

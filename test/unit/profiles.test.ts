@@ -63,6 +63,15 @@ describe('profile validation errors', () => {
     );
   });
 
+  it('checks the metrics an endurance forecast reads against the driver: a misspelt one would forecast nothing', () => {
+    const text =
+      'profile: shure-x\nversion: 1\nmanufacturer: Shure\nmodel: X\nkind: microphone-receiver\ndriver: shure\nendurance:\n  battery: { minutesMetric: batteryMinute }\n  trends: [{ metric: rfDbm }]\n';
+    const file = writeTemp(text);
+    const lines = problems(file).map((l) => l.replace(file, 'p.yaml'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^p\.yaml:8:14: endurance\.battery\.minutesMetric: must be one of .* \(did you mean "batteryMinutes"\?\)$/);
+  });
+
   it('checks connection defaults and self-test actions against the driver', () => {
     const text =
       'profile: sony-srg-300h\nversion: 1\nmanufacturer: Sony\nmodel: SRG-300H\nkind: camera\ndriver: visca\nconnection: { baudrate: 9600 }\nselfTest:\n  - { name: recall, action: recal-preset, intrusive: true }\n';

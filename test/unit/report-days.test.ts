@@ -55,6 +55,8 @@ describe('a report from device day summaries', () => {
     const q = { since: D0 + 12 * H, until: D0 + 4 * DAY };
     const report = buildReport(summarized(log, q.since, q.until), q);
     expect(report.shows.map((s) => [s.show, s.failovers.length, s.failovers[0]?.recoverMs])).toEqual([['night', 1, 5_300]]);
+    // The program's faults, read as they are: silent 10 min into the show, black 8 min across the midnight.
+    expect(report.shows.map((s) => [s.content.silentMs, s.content.blackMs])).toEqual([[10 * 60_000, 8 * 60_000]]);
     expect(report.devices.map((d) => d.device)).toEqual(['cam-1', 'cam-2', 'cam-3', 'late-1', 'mic-1']);
   });
 });

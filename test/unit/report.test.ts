@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../controller/plan/report.ts';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { EVENT_SCHEMAS, type ControllerEvent, type EventOf, type EventTypeName } from '../../protocols/events.ts';
+import type { ControllerEvent, EventOf } from '../../protocols/events.ts';
+import { eventFixtures } from '../support/event-fixtures.ts';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 26, 18, 0);
-let seq = 0;
-/** A log entry as the controller writes it: checked against its type's schema, so the fixtures cannot drift from the real events. */
-function ev<T extends EventTypeName>(ts: number, type: T, over: Omit<EventOf<T>, 'seq' | 'ts' | 'type'>): EventOf<T> {
-  const e = { seq: ++seq, ts: T0 + ts, type, ...over } as EventOf<T>;
-  const check = TypeCompiler.Compile(EVENT_SCHEMAS[type]);
-  if (!check.Check(e))
-    throw new Error(`fixture ${type} is not a valid event: ${[...check.Errors(e)].map((x) => `${x.path} ${x.message}`).join('; ')}`);
-  return e;
-}
+/** A log entry as the controller writes it (checked against its type's schema). */
+const ev = eventFixtures(T0);
 type DeviceStatus = EventOf<'device.state'>['data']['to'];
 type SlotCondition = EventOf<'slot.state'>['data']['to'];
 const dev = (ts: number, device: string, from: DeviceStatus, to: DeviceStatus) =>

@@ -87,6 +87,13 @@ describe('dmx driver over a pty', () => {
     }
   });
 
+  it('a warming fixture’s temperature climbs in real time (what the controller’s trend forecast reads)', async () => {
+    widget.warm('7ff0:00000102', 600); // 10 °C a second
+    await eventually(async () => Number((await probe(fill)).metrics.temperatureC) >= 50, 3_000, 'the temperature climbing');
+    const first = Number((await probe(fill)).metrics.temperatureC);
+    await eventually(async () => Number((await probe(fill)).metrics.temperatureC) > first, 3_000, 'still climbing');
+  });
+
   it('a fixture that overheats or reports an error status is failed', async () => {
     widget.fixture('7ff0:00000102').fault = 'overheat';
     expect((await probe(fill)).checks.find((c) => c.name === 'temperature')).toMatchObject({
