@@ -165,6 +165,7 @@ export class CarryOn {
       failAfterProbes: slot.failAfterProbes,
       recoverAfterMs: slot.recoverAfterMs ?? DEFAULT_TRACKING.recoverAfterMs,
       healthDeadlineMs: slot.healthDeadlineMs ?? DEFAULT_TRACKING.healthDeadlineMs,
+      ...(slot.content ? { content: slot.content } : {}),
     };
   }
 

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { CONTENT_FAULTS } from '../protocols/content-policy.ts';
+import type { ContentFault } from '../protocols/media.ts';
 import { formatTime } from './format.ts';
 import type { Show } from '../protocols/plan-schemas.ts';
 
@@ -25,7 +26,10 @@ export function registerQuietCommand(show: Command, parseWhen: When, parseDurati
     .option('--note <text>', 'why (a night scene, a minute of silence)')
     .addOption(brokerOption())
     .action(
-      async (id: string, o: ClientOpts & { from: string; to?: string; for?: string; fault?: string[]; slot?: string[]; note?: string }) => {
+      async (
+        id: string,
+        o: ClientOpts & { from: string; to?: string; for?: string; fault?: ContentFault[]; slot?: string[]; note?: string },
+      ) => {
         const now = Date.now();
         const from = parseWhen(o.from, now, '--from');
         if (!o.to && !o.for) throw new UserError('give --to or --for');

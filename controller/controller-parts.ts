@@ -111,6 +111,11 @@ export function createParts(core: Core, store: Store, s: PartsSettings): Control
   core.emitter.on('healthNoted', (agent, device, health) => parts.plan.noteHealth(agent, device, health));
   core.emitter.on('healthNoted', (agent, device, health) => parts.program.noteHealth(agent, device, health));
   core.emitter.on('healthNoted', (agent, device, health) => parts.content.noteHealth(agent, device, health));
+  // A show added or changed (a quiet window is recorded as show.added, changed), ended or cancelled: the
+  // tolerance agents that fail over alone hold changes with it.
+  core.emitter.on('eventStored', (e) => {
+    if (e.type === 'show.added' || e.type === 'show.ended' || e.type === 'show.cancelled') parts.catalog.refreshAgentsDrivingAlone();
+  });
   return parts;
 }
 
@@ -169,6 +174,7 @@ function createCatalog(core: Core, parts: ControllerParts): Catalog {
     log,
     record: core.record,
     detection: config.detection,
+    activeShows: () => parts.store.plan.activeShows(),
     publishDesired: (agent, desired) => core.say.publish('desiredConfig', topic.desiredConfig(agent), { ...desired, ...core.say.term() }),
     status: (ref) => parts.registry.status(ref.agent, ref.device),
     forgetDevice: (ref) => parts.fleet.forget(ref.agent, ref.device),

@@ -9,8 +9,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ContentFault, type MediaRole } from './media.ts';
 import { SlotId, Timestamp } from './schemas.ts';
 
-/** The faults a media watch names (protocols/media.ts ContentFault), for the CLI's choices. */
-export const CONTENT_FAULTS = ['black', 'frozen', 'no-signal', 'silent', 'clipping', 'too-loud', 'too-quiet', 'stalled', 'behind'] as const;
+/** The faults a media watch names, for the CLI's choices. */
+export { CONTENT_FAULTS } from './media.ts';
 
 /** failover (default): a content fault of a live member is a failure like any other; alarm: a person decides. */
 export const OnContentFault = Type.Union([Type.Literal('failover'), Type.Literal('alarm')], {
@@ -33,15 +33,25 @@ export type QuietWindow = Static<typeof QuietWindow>;
 
 /**
  * What one member's slots allow now, as the tracking step reads it: built by the controller from the
- * slot definitions and the shows' quiet windows (controller/failover/content-policy.ts).
+ * slot definitions and the shows' quiet windows (controller/failover/content-policy.ts), and sent to an
+ * agent with each slot it fails over alone (LocalSlot.content), so its carry-on judges as the controller does.
  */
-export interface ContentTolerance {
-  onContentFault: OnContentFault;
-  /** Faults allowed whatever the time: black with mayBeDark, silent with maySilence. */
-  allowed: readonly ContentFault[];
-  /** Faults allowed inside a window (its faults, or all of them). */
-  windows: ReadonlyArray<Pick<QuietWindow, 'from' | 'to' | 'faults'>>;
-}
+export const ContentTolerance = Type.Object(
+  {
+    onContentFault: OnContentFault,
+    /** Faults allowed whatever the time: black with mayBeDark, silent with maySilence. */
+    allowed: Type.Array(ContentFault),
+    /** Faults allowed inside a window (its faults, or all of them). */
+    windows: Type.Array(
+      Type.Object(
+        { from: Timestamp, to: Timestamp, faults: Type.Optional(Type.Array(ContentFault, { minItems: 1 })) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ContentTolerance = Static<typeof ContentTolerance>;
 
 /** The flags of a slot definition this rule reads. */
 export interface SlotContentFlags {

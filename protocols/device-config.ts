@@ -7,6 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MediaWatchConfig } from './media.ts';
 import { MediaSettings } from './media-config.ts';
 import { HealthRule } from './profile.ts';
+import { ContentTolerance } from './content-policy.ts';
 import { Id, LeaderTerm, Params, SlotId, Timestamp } from './schemas.ts';
 
 export const ProbeSettings = Type.Object(
@@ -71,6 +72,8 @@ export const LocalSlot = Type.Object(
     healthDeadlineMs: Type.Optional(
       Type.Integer({ minimum: 100, description: "no health of a member for this long: it is failed, as the controller's (default 15000)" }),
     ),
+    /** What the slot allows of a content fault (alarm instead of failover, a dark scene, quiet windows), as the controller's. */
+    content: Type.Optional(ContentTolerance),
   },
   { additionalProperties: false },
 );

@@ -10,7 +10,7 @@
  * reconnects reports offline once, and switching a show's camera for that is worse than waiting a probe.
  */
 import type { DeviceHealth, DeviceStatus } from './schemas.ts';
-import { FAULT_CHECK, isContentCheck, MEDIA_METRICS, type ContentFault } from './media.ts';
+import { FAULT_CHECK, isContentCheck, isContentFault, MEDIA_METRICS, type ContentFault } from './media.ts';
 import type { ContentTolerance } from './content-policy.ts';
 
 /** A member that cannot go live: it failed, or it (or its agent) is gone (a string: event logs carry statuses as text too). */
@@ -134,7 +134,7 @@ export function failingContentFaults(health: HealthReading): Array<ContentFault 
   const listed = health.metrics?.[MEDIA_METRICS.contentFaults];
   const faults = (typeof listed === 'string' ? listed.split(',') : [])
     .map((f) => f.trim())
-    .filter((f): f is ContentFault => f in FAULT_CHECK && downChecks.has(FAULT_CHECK[f]!));
+    .filter((f): f is ContentFault => isContentFault(f) && downChecks.has(FAULT_CHECK[f]));
   const explained = new Set(faults.map((f) => FAULT_CHECK[f]));
   return [...new Set(faults), ...([...downChecks].some((c) => !explained.has(c as never)) ? (['unknown'] as const) : [])];
 }

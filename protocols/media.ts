@@ -22,11 +22,14 @@ export type ContentCheckName = (typeof CONTENT_CHECKS)[number];
 export const isContentCheck = (name: string): name is ContentCheckName => (CONTENT_CHECKS as readonly string[]).includes(name);
 
 /** What is wrong with the content, in the words an alarm, a check's detail and the report use. */
+export const CONTENT_FAULTS = ['black', 'frozen', 'no-signal', 'silent', 'clipping', 'too-loud', 'too-quiet', 'stalled', 'behind'] as const;
+/** Each literal keeps its own type (a plain string array would make ContentFault just `string`). */
 export const ContentFault = Type.Union(
-  ['black', 'frozen', 'no-signal', 'silent', 'clipping', 'too-loud', 'too-quiet', 'stalled', 'behind'].map((k) => Type.Literal(k)),
+  CONTENT_FAULTS.map((k) => Type.Literal(k)),
   { description: 'what is wrong with a picture, a sound or a playback' },
 );
 export type ContentFault = Static<typeof ContentFault>;
+export const isContentFault = (name: string): name is ContentFault => (CONTENT_FAULTS as readonly string[]).includes(name);
 
 /** Which check each fault belongs to. */
 export const FAULT_CHECK: Readonly<Record<ContentFault, ContentCheckName>> = {

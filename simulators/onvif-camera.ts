@@ -5,12 +5,23 @@
  * password)) whose Created is close to the camera's own clock, else a NotAuthorized fault [Core
  * §5.12.2]; or, with auth 'digest', HTTP Digest (RFC 2617). The camera's clock can be offset to test
  * clock-skew handling. Parses requests with its own code, sharing nothing with the driver.
+ *
+ * Two media profiles, as cameras ship them: a main stream (1920x1080) and a low-resolution substream
+ * (640x360), with vendor-style tokens (`Profile_1`, `Profile_2`; a client must not assume any name).
+ * With `media`, GetStreamUri answers the URL of a real stream the camera owns (MediaSourceSimulator:
+ * ffmpeg's test pattern and tone, switchable to black, frozen, silent… by `setContent`). A real
+ * camera answers rtsp://; no maintained RTSP server that serves a viewer is packaged in Debian 12 or
+ * on npm, so the simulator answers srt:// (an SRT listener) or http:// (HLS) instead. Without `media`
+ * (the default: no ffmpeg needed), it answers an rtsp:// URL where nothing listens.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SimulatorLaunch } from './launch.ts';
+import { spawnSync } from 'node:child_process';
+import { chosen, type SimulatorLaunch } from './launch.ts';
+import { SOURCE_CONTENTS, type SourceContent } from './media-content.ts';
+import { CameraStreams, type CameraStreamOptions } from './camera-streams.ts';
 
 /**
  * no-encoder: its media profile has no video encoder configured yet (valid ONVIF: profiles are built
@@ -18,7 +29,8 @@ import type { SimulatorLaunch } from './launch.ts';
  * own callback.
  */
 /** truncated: answers with the headers and half the body, then never finishes (a camera that hangs mid-reply). */
-export type OnvifFault = 'none' | 'dead' | 'slow' | 'protocol-error' | 'no-snapshot' | 'no-encoder' | 'truncated';
+export const ONVIF_FAULTS = ['none', 'dead', 'slow', 'protocol-error', 'no-snapshot', 'no-encoder', 'truncated'] as const;
+export type OnvifFault = (typeof ONVIF_FAULTS)[number];
 
 export interface OnvifCameraOptions {
   username?: string;
@@ -30,7 +42,22 @@ export interface OnvifCameraOptions {
   maxSkewMs?: number;
   moveMs?: number;
   slowMs?: number;
+  /** The camera's streams behind GetStreamUri (needs ffmpeg); without, it answers an rtsp:// URL where nothing listens. */
+  media?: CameraStreamOptions;
 }
+
+/** The media profiles [Media §5.2]: tokens as a vendor names them, the substream last. */
+const PROFILES = [
+  { token: 'Profile_1', name: 'MainStream', encoder: 'VideoEncoderToken_1', width: 1920, height: 1080, fps: 25, kbps: 4096 },
+  { token: 'Profile_2', name: 'SubStream', encoder: 'VideoEncoderToken_2', width: 640, height: 360, fps: 25, kbps: 512 },
+] as const;
+export type ProfileToken = (typeof PROFILES)[number]['token'];
+const isProfileToken = (token: string): token is ProfileToken => PROFILES.some((p) => p.token === token);
+/** The profile a request names (the route has refused unknown ones), the main one when it names none. */
+const profileOf = (body: string): ProfileToken => {
+  const token = /<(?:[\w-]+:)?ProfileToken>([^<]*)</.exec(body)?.[1];
+  return token && isProfileToken(token) ? token : 'Profile_1';
+};
 
 interface Preset {
   token: string;
@@ -89,7 +116,9 @@ export class OnvifCameraSimulator {
   /** Probes to ignore, as a lossy network would: proves the prober resends. */
   loseProbes = 0;
   private fault: OnvifFault = 'none';
-  private readonly o: Required<OnvifCameraOptions>;
+  private readonly o: Required<Omit<OnvifCameraOptions, 'media'>>;
+  /** The camera's own streams, with `media`: Profile_1's is `main`, Profile_2's `sub`. */
+  readonly streams: CameraStreams | undefined;
   private readonly digestNonces = new Set<string>();
   port = 0;
 
@@ -104,6 +133,18 @@ export class OnvifCameraSimulator {
       slowMs: 1_000,
       ...options,
     };
+    this.streams = options.media && new CameraStreams({ name: 'onvif', ...options.media });
+  }
+
+  /** The camera's picture and sound on every stream (black: a lens cap, frozen: a hung sensor…). */
+  async setContent(content: SourceContent): Promise<void> {
+    await this.streams?.setContent(content);
+  }
+
+  /** What GetStreamUri answers for a profile. */
+  streamUri(token: ProfileToken): string {
+    if (!this.streams) return `rtsp://127.0.0.1:554/${token}`;
+    return (token === 'Profile_1' ? this.streams.main : this.streams.sub).url;
   }
 
   get url(): string {
@@ -126,6 +167,7 @@ export class OnvifCameraSimulator {
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
+    await this.streams?.start();
     return this.port;
   }
 
@@ -159,6 +201,7 @@ export class OnvifCameraSimulator {
   }
 
   async stop(): Promise<void> {
+    await this.streams?.stop();
     this.discovery?.close();
     this.discovery = undefined;
     this.server?.closeAllConnections();
@@ -204,7 +247,7 @@ export class OnvifCameraSimulator {
     }
     // [Media §5.x / PTZ] an unknown ProfileToken is a fault, as on a real camera.
     const token = /<(?:[\w-]+:)?ProfileToken>([^<]*)</.exec(body)?.[1];
-    if (token !== undefined && token !== 'main')
+    if (token !== undefined && !isProfileToken(token))
       return send(400, 'application/soap+xml', FAULT('ter:InvalidArgVal', `ter:NoProfile: no profile "${token}"`));
     const answer = this.answer(operation, body);
     if (answer === undefined) return send(400, 'application/soap+xml', FAULT('ter:ActionNotSupported', `${operation} is not supported`));
@@ -247,6 +290,17 @@ export class OnvifCameraSimulator {
     return expected === p.response;
   }
 
+  /** One media profile [Media §5.2]; with the `no-encoder` fault, none has its video encoder configured yet. */
+  private profileXml(p: (typeof PROFILES)[number]): string {
+    const encoder =
+      this.fault === 'no-encoder'
+        ? ''
+        : `<tt:VideoEncoderConfiguration token="${p.encoder}"><tt:Name>${p.encoder}</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>${p.width}</tt:Width><tt:Height>${p.height}</tt:Height></tt:Resolution><tt:Quality>5</tt:Quality><tt:RateControl><tt:FrameRateLimit>${p.fps}</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>${p.kbps}</tt:BitrateLimit></tt:RateControl></tt:VideoEncoderConfiguration>`;
+    const ptz =
+      '<tt:PTZConfiguration token="ptz"><tt:Name>ptz</tt:Name><tt:UseCount>2</tt:UseCount><tt:NodeToken>node</tt:NodeToken></tt:PTZConfiguration>';
+    return `<trt:Profiles token="${p.token}" fixed="true"><tt:Name>${p.name}</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vsc</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>vs</tt:SourceToken><tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration>${encoder}${this.fault === 'no-encoder' ? '' : ptz}</trt:Profiles>`;
+  }
+
   private answer(operation: string, body: string): string | undefined {
     const t = this.cameraNow();
     const base = this.url;
@@ -267,13 +321,11 @@ export class OnvifCameraSimulator {
       case 'GetDeviceInformation':
         return '<tds:GetDeviceInformationResponse><tds:Manufacturer>OnAir Labs</tds:Manufacturer><tds:Model>SimPTZ-20X</tds:Model><tds:FirmwareVersion>6.3.34</tds:FirmwareVersion><tds:SerialNumber>SIM0001</tds:SerialNumber><tds:HardwareId>1.0</tds:HardwareId></tds:GetDeviceInformationResponse>';
       case 'GetProfiles':
-        if (this.fault === 'no-encoder')
-          return '<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vsc</tt:Name><tt:UseCount>1</tt:UseCount><tt:SourceToken>vs</tt:SourceToken><tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration></trt:Profiles></trt:GetProfilesResponse>';
-        return '<trt:GetProfilesResponse><trt:Profiles token="main" fixed="true"><tt:Name>MainStream</tt:Name><tt:VideoSourceConfiguration token="vsc"><tt:Name>vsc</tt:Name><tt:UseCount>1</tt:UseCount><tt:SourceToken>vs</tt:SourceToken><tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration><tt:VideoEncoderConfiguration token="vec"><tt:Name>vec</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>1920</tt:Width><tt:Height>1080</tt:Height></tt:Resolution><tt:Quality>5</tt:Quality><tt:RateControl><tt:FrameRateLimit>50</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>8000</tt:BitrateLimit></tt:RateControl></tt:VideoEncoderConfiguration><tt:PTZConfiguration token="ptz"><tt:Name>ptz</tt:Name><tt:UseCount>1</tt:UseCount><tt:NodeToken>node</tt:NodeToken></tt:PTZConfiguration></trt:Profiles></trt:GetProfilesResponse>';
+        return `<trt:GetProfilesResponse>${PROFILES.map((p) => this.profileXml(p)).join('')}</trt:GetProfilesResponse>`;
       case 'GetVideoSources':
-        return '<trt:GetVideoSourcesResponse><trt:VideoSources token="vs"><tt:Framerate>50</tt:Framerate><tt:Resolution><tt:Width>1920</tt:Width><tt:Height>1080</tt:Height></tt:Resolution></trt:VideoSources></trt:GetVideoSourcesResponse>';
+        return '<trt:GetVideoSourcesResponse><trt:VideoSources token="vs"><tt:Framerate>25</tt:Framerate><tt:Resolution><tt:Width>1920</tt:Width><tt:Height>1080</tt:Height></tt:Resolution></trt:VideoSources></trt:GetVideoSourcesResponse>';
       case 'GetStreamUri':
-        return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>rtsp://127.0.0.1:554/main</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+        return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${this.streamUri(profileOf(body))}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
       case 'GetSnapshotUri':
         return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${base}/snapshot.jpg</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
       case 'GetPresets':
@@ -307,13 +359,25 @@ export class OnvifCameraSimulator {
   }
 }
 
-/** `onair simulate onvif`: a camera on `--port` with its WS-Discovery responder. */
+const hasFfmpeg = (): boolean => spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).error === undefined;
+
+/**
+ * `onair simulate onvif`: a camera on `--port` with its WS-Discovery responder and, where ffmpeg is
+ * installed, its streams over SRT. `--fault` takes a control fault (dead, slow…) or the picture and
+ * sound it starts with (black, frozen, no-signal, silent, clipping, too-loud, too-quiet).
+ */
 export const launch: SimulatorLaunch = async (o) => {
-  const camera = new OnvifCameraSimulator();
+  const fault = chosen('fault', o.fault, [...ONVIF_FAULTS, ...SOURCE_CONTENTS.filter((c) => c !== 'normal')]);
+  const content = (SOURCE_CONTENTS as readonly string[]).includes(fault) ? (fault as SourceContent) : 'normal';
+  const camera = new OnvifCameraSimulator(hasFfmpeg() ? { media: { transport: 'srt', content } } : {});
+  if ((ONVIF_FAULTS as readonly string[]).includes(fault)) camera.setFault(fault as OnvifFault);
   const port = await camera.listen(o.port);
   const probes = await camera.listenForProbes();
+  const streams = camera.streams
+    ? `stream (both profiles, 640x360, ${content}): ${camera.streamUri('Profile_2')}`
+    : 'no stream: ffmpeg is not installed';
   return {
     stop: () => camera.stop(),
-    description: `ONVIF camera at ${camera.url} (user admin, password "secret"); WS-Discovery on udp 127.0.0.1:${probes} (onair discover --target 127.0.0.1:${probes}). Agent config:\n  - { id: cam-ip-1, driver: onvif, kind: camera, options: { host: 127.0.0.1, port: ${port}, username: admin, passwordEnv: CAM_PASSWORD } }`,
+    description: `ONVIF camera at ${camera.url} (user admin, password "secret"); ${streams}; WS-Discovery on udp 127.0.0.1:${probes} (onair discover --target 127.0.0.1:${probes}). Agent config:\n  - { id: cam-ip-1, driver: onvif, kind: camera, options: { host: 127.0.0.1, port: ${port}, username: admin, passwordEnv: CAM_PASSWORD } }`,
   };
 };

@@ -3,7 +3,7 @@
  * audited with who made it, and — for devices — handed to the device's agent as its retained desired
  * config, which the agent applies live and confirms. Slots are built only from registered devices.
  */
-import { agentsDrivingAlone, localSlotsFor } from '../failover/local-slots.ts';
+import { agentsDrivingAlone, allAgentsDrivingAlone, localSlotsFor } from '../failover/local-slots.ts';
 import { Value } from '@sinclair/typebox/value';
 import { probeDeadline } from '../../protocols/probe-deadline.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -15,6 +15,7 @@ import type { OperationData, OperationParams } from '../../protocols/contract.ts
 import { mergeSettings, type EquipmentProfile } from '../../protocols/profile.ts';
 import { unitMediaConfig } from '../../protocols/media-config.ts';
 import type { RegisteredDevice, SlotDefinition } from '../../protocols/registry-operations.ts';
+import type { Show } from '../../protocols/plan-schemas.ts';
 import type { DeviceRef, DeviceStatus, Params } from '../../protocols/schemas.ts';
 import type { CatalogStore } from '../store/catalog-store.ts';
 import { parseProfile } from '../../protocols/profile-loader.ts';
@@ -32,6 +33,8 @@ export interface CatalogDependencies {
   publishDesired: (agent: string, config: DesiredConfig) => void;
   /** The controller's own detection thresholds, handed to agents that fail slots over alone. */
   detection?: TrackingThresholds;
+  /** Shows not over: their quiet windows go to agents that fail slots over alone (LocalSlot.content). */
+  activeShows?: () => readonly Show[];
   status: (ref: DeviceRef) => DeviceStatus;
   /** The device was unregistered: forget its state (registry and store). */
   forgetDevice: (ref: DeviceRef) => void;
@@ -68,6 +71,11 @@ export class Catalog {
 
   isRegistered(agent: string, device: string): boolean {
     return this.d.store.registration(agent, device) !== undefined;
+  }
+
+  /** A show's quiet windows changed, or a show ended: agents that fail slots over alone get their new tolerance. */
+  refreshAgentsDrivingAlone(): void {
+    for (const agent of allAgentsDrivingAlone(this.d.store.slots())) this.publishAgent(agent);
   }
 
   /** After every (re)connect to the broker: a restarted broker may have lost retained configs. */
@@ -353,6 +361,7 @@ export class Catalog {
       this.d.store.slots(),
       (ref, role, params) => this.role(ref, role, params),
       this.d.detection ?? DEFAULT_TRACKING,
+      this.d.activeShows?.() ?? [],
     );
     return {
       version,

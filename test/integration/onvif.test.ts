@@ -145,12 +145,12 @@ describe('ONVIF camera simulator', () => {
     const security = `<Security><UsernameToken><Username>admin</Username><Password>${passwordDigest(nonce, created, 'secret')}</Password><Nonce>${nonce}</Nonce><Created>${created}</Created></UsernameToken></Security>`;
     const envelope = (header: string, op: string) =>
       `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header>${header}</s:Header><s:Body>${op}</s:Body></s:Envelope>`;
-    const unauthenticated = await post(envelope('', '<GetStreamUri><ProfileToken>main</ProfileToken></GetStreamUri>'));
+    const unauthenticated = await post(envelope('', '<GetStreamUri><ProfileToken>Profile_1</ProfileToken></GetStreamUri>'));
     expect(unauthenticated.status).toBe(400);
     expect(unauthenticated.text).toContain('Sender not Authorized: no UsernameToken');
     const wrongProfile = await post(envelope(security, '<GetStreamUri><ProfileToken>nope</ProfileToken></GetStreamUri>'));
     expect(wrongProfile.text).toContain('ter:NoProfile');
-    const ok = await post(envelope(security, '<GetStreamUri><ProfileToken>main</ProfileToken></GetStreamUri>'));
+    const ok = await post(envelope(security, '<GetStreamUri><ProfileToken>Profile_1</ProfileToken></GetStreamUri>'));
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('rtsp://');
   });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toleranceOf } from '../../controller/failover/content-policy.ts';
+import type { ContentTolerance } from '../../protocols/content-policy.ts';
 import { checkedQuiet, withQuietWindow } from '../../controller/plan/quiet-windows.ts';
 import { judgeContent } from '../../protocols/failover-rule.ts';
 import type { Show } from '../../protocols/plan-schemas.ts';
@@ -50,7 +51,7 @@ describe("a member's content tolerance", () => {
   it("takes a show's windows for its slots (all, or those named), not those of shows over", () => {
     const quiet = [
       { from: 10, to: 20 },
-      { from: 30, to: 40, faults: ['silent'], slots: ['s/b'] },
+      { from: 30, to: 40, faults: ['silent' as const], slots: ['s/b'] },
     ];
     expect(toleranceOf([slot('s/a')], [show({ quiet }), show({ state: 'ended', quiet: [{ from: 50, to: 60 }] })])?.windows).toEqual([
       { from: 10, to: 20 },
@@ -71,7 +72,7 @@ describe("a member's content tolerance", () => {
       ],
       metrics: { contentFaults: 'black' },
     };
-    const dark = { onContentFault: 'failover' as const, allowed: ['black'], windows: [] };
+    const dark: ContentTolerance = { onContentFault: 'failover', allowed: ['black'], windows: [] };
     expect(judgeContent(black, dark, 0)).toMatchObject({
       tolerated: true,
       why: 'allowed',

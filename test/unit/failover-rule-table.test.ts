@@ -13,7 +13,7 @@ import { FailoverEngine, type SlotDefinition } from '../../controller/failover/f
 import { Registry, type RegistryResult } from '../../controller/fleet/registry.ts';
 import type { DetectionThresholds } from '../../controller/fleet/failure-detector.ts';
 import { isDown } from '../../protocols/failover-rule.ts';
-import type { LocalSlot } from '../../protocols/device-config.ts';
+import { localSlotsFor } from '../../controller/failover/local-slots.ts';
 import type { DeviceStatus } from '../../protocols/schemas.ts';
 import type { QuietWindow, SlotContentFlags } from '../../protocols/content-policy.ts';
 import type { Show } from '../../protocols/plan-schemas.ts';
@@ -175,11 +175,8 @@ const flush = async (): Promise<void> => {
   for (let i = 0; i < 3; i += 1) await new Promise((r) => setTimeout(r, 0));
 };
 
-/** The controller: registry tracking in front of the engine, as controller/fleet/fleet.ts wires them. */
-async function controllerDecides(c: Case): Promise<{ activated: string[]; live: string | null }> {
-  const clock = new ManualClock(START);
-  const registry = new Registry(T);
-  const activated: string[] = [];
+/** The case's slot and its show (with the case's quiet windows), as both deciders get them from the controller. */
+function slotAndShow(c: Case): { def: SlotDefinition; show: Show } {
   const ref = (device: string) => ({ agent: AGENT, device });
   const { quiet, ...flags }: NonNullable<Case['slot']> = c.slot ?? {};
   const def: SlotDefinition = {
@@ -203,6 +200,16 @@ async function controllerDecides(c: Case): Promise<{ activated: string[]; live: 
     startedAt: START,
     endedAt: null,
   };
+  return { def, show };
+}
+
+/** The controller: registry tracking in front of the engine, as controller/fleet/fleet.ts wires them. */
+async function controllerDecides(c: Case): Promise<{ activated: string[]; live: string | null }> {
+  const clock = new ManualClock(START);
+  const registry = new Registry(T);
+  const activated: string[] = [];
+  const ref = (device: string) => ({ agent: AGENT, device });
+  const { def, show } = slotAndShow(c);
   // As the controller wires it (controller/controller-parts.ts): the slots' rule and the shows' quiet windows.
   registry.judgeContentWith(() => toleranceOf([def], [show]));
   const engine = new FailoverEngine(
@@ -248,13 +255,10 @@ async function controllerDecides(c: Case): Promise<{ activated: string[]; live: 
 async function agentDecides(c: Case): Promise<{ activated: string[]; live: string | null }> {
   const clock = new ManualClock(START);
   const activated: string[] = [];
-  const slot: LocalSlot = {
-    id: 'studio-a/cam',
-    failAfterProbes: T.failAfterProbes,
-    recoverAfterMs: T.recoverAfterMs,
-    healthDeadlineMs: T.healthDeadlineMs,
-    members: CAMS.map((device) => ({ device, activate: { action: 'activate', params: {} }, standby: { action: 'standby', params: {} } })),
-  };
+  // As the controller sends it in the agent's desired config (controller/fleet/catalog.ts): its thresholds, the slot's content rule and the show's quiet windows.
+  const { def, show } = slotAndShow(c);
+  const [slot] = localSlotsFor(AGENT, [def], (_ref, role) => ({ action: role, params: {} }), T, [show]);
+  if (!slot) throw new Error('the slot is not one the agent fails over alone');
   const carryOn = new CarryOn({
     agentId: AGENT,
     clock,
@@ -383,9 +387,7 @@ describe('the failover rule on content faults', () => {
     it(c.name, async () => {
       const expected = { activated: c.activated, live: c.live };
       expect(await controllerDecides(c), 'the controller').toEqual(expected);
-      // An agent alone gets no slot content rule (LocalSlot has none): it decides the default cases only.
-      if (!c.slot) expect(await agentDecides(c), 'the agent alone').toEqual(expected);
+      expect(await agentDecides(c), 'the agent alone').toEqual(expected);
     });
   }
-  it.todo("an agent alone applies the slot's content rule too (LocalSlot carrying it, agent/carry-on.ts handing it to the tracking step)");
 });
