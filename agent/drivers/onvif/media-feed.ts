@@ -47,10 +47,15 @@ function describe(profiles: readonly ParsedMediaProfile[]): string {
     .join(', ');
 }
 
-/** The stream URI with the camera's account in it, unless the camera already put one there. */
+/**
+ * An RTSP URI with the camera's account in it, unless the camera already put one there. Other
+ * schemes (a camera or simulator answering srt:// or an HLS URL) are left as answered: their
+ * userinfo is not the RTSP server's login.
+ */
 export function withCredentials(uri: string, username: string | undefined, password: string | undefined): string {
   if (!username) return uri;
   const url = new URL(uri);
+  if (url.protocol !== 'rtsp:' && url.protocol !== 'rtsps:') return uri;
   if (url.username || url.password) return uri;
   // The URL setters percent-encode what a userinfo cannot hold (':' '@' '/' in a password).
   url.username = username;

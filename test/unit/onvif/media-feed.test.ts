@@ -101,12 +101,13 @@ describe('the media profile to watch', () => {
 });
 
 describe("the stream URI's credentials", () => {
-  it("puts the camera's account into a URI without one, encoded, and leaves a URI that has one alone", () => {
+  it("puts the camera's account into an RTSP URI without one, encoded, and leaves a URI that has one, or another scheme, alone", () => {
     expect(withCredentials('rtsp://10.1.2.3:554/Streaming/Channels/102', 'admin', 'p@ss:w/rd')).toBe(
       'rtsp://admin:p%40ss%3Aw%2Frd@10.1.2.3:554/Streaming/Channels/102',
     );
     expect(withCredentials('rtsp://viewer:abc@10.1.2.3/live', 'admin', 'x')).toBe('rtsp://viewer:abc@10.1.2.3/live');
     expect(withCredentials('rtsp://10.1.2.3/live', undefined, 'x')).toBe('rtsp://10.1.2.3/live');
+    expect(withCredentials('srt://10.1.2.3:9000?mode=caller', 'admin', 'x'), 'not an RTSP login').toBe('srt://10.1.2.3:9000?mode=caller');
   });
 });
 
