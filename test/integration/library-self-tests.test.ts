@@ -21,7 +21,7 @@ import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
 import { shineOnSensor } from '../../simulators/room.ts';
 import { loadProfile } from '../../protocols/profile-loader.ts';
 import { hasFfmpeg } from '../support/processes.ts';
-import { startTestStream } from '../support/test-stream.ts';
+import { MediaSourceSimulator, freeUdpPort } from '../../simulators/media-source.ts';
 import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 const PASSWORD_ENV = 'ONAIR_TEST_CAMERA_PASSWORD';
@@ -93,8 +93,11 @@ async function startGear(): Promise<void> {
   stops.push(...atems.map((a) => () => a.stop()));
 
   // The stream probe watches an encoder's output: here a moving picture with a tone, from ffmpeg.
-  const program = hasFfmpeg() ? await startTestStream('bars') : undefined;
-  if (program) stops.push(() => program.stop());
+  const program = hasFfmpeg() ? new MediaSourceSimulator({ transport: { kind: 'udp', port: await freeUdpPort() } }) : undefined;
+  if (program) {
+    await program.start();
+    stops.push(() => program.stop());
+  }
 
   const unit = (device: string, profile: string, options: Record<string, unknown>): SetupDevice => ({
     agent: 'rack',

@@ -16,8 +16,9 @@ import type { DesiredConfig } from '../../protocols/device-config.ts';
 import type { DeviceHealth } from '../../protocols/schemas.ts';
 import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import { OnvifCameraSimulator } from '../../simulators/onvif-camera.ts';
+import { MediaSourceSimulator, freeUdpPort } from '../../simulators/media-source.ts';
+import type { SourceContent } from '../../simulators/media-content.ts';
 import { hasFfmpeg } from '../support/processes.ts';
-import { startTestStream, type TestStream } from '../support/test-stream.ts';
 import { closeClient, collect, rawClient, removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 const AGENT = 'rack';
@@ -29,14 +30,20 @@ describe.runIf(hasFfmpeg())('a stream device watched by its agent (needs Debianâ
   let client: MqttClient;
   let health: Array<{ topic: string; payload: unknown }>;
   let desired: Array<{ topic: string; payload: unknown }>;
-  const streams: TestStream[] = [];
+  const streams: MediaSourceSimulator[] = [];
+  /** A live stream over UDP on loopback with this content (640x360 H.264 + AAC, from ffmpeg). */
+  const udpStream = async (content: SourceContent) => {
+    const stream = new MediaSourceSimulator({ transport: { kind: 'udp', port: await freeUdpPort() }, content });
+    streams.push(stream);
+    await stream.start();
+    return stream;
+  };
   const camera = new OnvifCameraSimulator({ password: 'rack-secret', media: { transport: 'srt' } });
 
   beforeAll(async () => {
     dir = tempDir();
     controller = await startController({ dataDir: dir });
-    const [black, bars] = [await startTestStream('black'), await startTestStream('bars')];
-    streams.push(black, bars);
+    const [black, bars] = [await udpStream('black'), await udpStream('normal')];
     const cameraPort = await camera.listen();
     process.env.ONAIR_TEST_CAMERA_PASSWORD = 'rack-secret';
     client = await rawClient(controller.brokerUrl);
