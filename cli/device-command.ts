@@ -106,9 +106,12 @@ export function registerDeviceCommands(program: Command): void {
     .option('--media-url <url>', "watch this unit's picture and sound at this URL (rtsp://, srt://, rtmp://, udp://, an HLS playlist)")
     .option(
       '--media-stream [media-profile]',
-      "watch the stream its driver finds (ONVIF GetStreamUri), optionally of this media profile token (default: the lowest resolution)",
+      'watch the stream its driver finds (ONVIF GetStreamUri), optionally of this media profile token (default: the lowest resolution)',
     )
-    .option('--media-role <role>', 'what its media is to the show: source, program (what the switcher sends) or playback (what viewers get)')
+    .option(
+      '--media-role <role>',
+      'what its media is to the show: source, program (what the switcher sends) or playback (what viewers get)',
+    )
     .addOption(brokerOption())
     .action(
       async (

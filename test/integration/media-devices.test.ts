@@ -68,7 +68,9 @@ describe.runIf(hasFfmpeg())('a stream device watched by its agent (needs Debianâ
       ],
     });
     await registerStudio(controller.brokerUrl, {
-      devices: [{ agent: AGENT, device: 'viewers', profile: 'generic-stream-probe', options: { url: bars.url }, probe: { intervalMs: 250 } }],
+      devices: [
+        { agent: AGENT, device: 'viewers', profile: 'generic-stream-probe', options: { url: bars.url }, probe: { intervalMs: 250 } },
+      ],
       slots: [],
       by: 'technician',
     });
@@ -112,7 +114,11 @@ describe.runIf(hasFfmpeg())('a stream device watched by its agent (needs Debianâ
     );
     const config = (desired.at(-1)!.payload as DesiredConfig).devices.find((c) => c.id === 'viewers')!;
     expect(config.media).toMatchObject({ source: { fromDriver: 'stream' }, role: 'program', analysis: { width: 320, height: 180 } });
-    await waitUntil(() => picture('viewers')?.status === 'ok' && latest('viewers')!.metrics.frameAgeMs !== undefined, 20_000, 'viewers picture ok');
+    await waitUntil(
+      () => picture('viewers')?.status === 'ok' && latest('viewers')!.metrics.frameAgeMs !== undefined,
+      20_000,
+      'viewers picture ok',
+    );
     expect(latest('program-out')!.status, 'still black').toBe('failed');
   });
 
@@ -122,7 +128,13 @@ describe.runIf(hasFfmpeg())('a stream device watched by its agent (needs Debianâ
     await waitUntil(() => picture('cam-ip')?.status === 'failed' && /black/.test(picture('cam-ip')?.detail ?? ''), 20_000, 'cam-ip black');
     const report = latest('cam-ip')!;
     expect(report.status).toBe('failed');
-    expect(report.checks.filter((c) => c.name !== 'picture').every((c) => c.status !== 'failed'), 'ONVIF itself still answers').toBe(true);
-    expect(report.checks.map((c) => c.name), 'a source is watched for its picture only').not.toContain('sound');
+    expect(
+      report.checks.filter((c) => c.name !== 'picture').every((c) => c.status !== 'failed'),
+      'ONVIF itself still answers',
+    ).toBe(true);
+    expect(
+      report.checks.map((c) => c.name),
+      'a source is watched for its picture only',
+    ).not.toContain('sound');
   });
 });

@@ -38,14 +38,23 @@ afterAll(async () => {
 });
 
 function stream(url: string, requestTimeoutMs = 1_000) {
-  return createStreamDriver().create({ deviceId: 'program-out', options: { url, requestTimeoutMs }, log: silentLogger(), state: memoryKeptState() });
+  return createStreamDriver().create({
+    deviceId: 'program-out',
+    options: { url, requestTimeoutMs },
+    log: silentLogger(),
+    state: memoryKeptState(),
+  });
 }
 const signal = () => AbortSignal.timeout(5_000);
 
 describe('the stream driver', () => {
   it('fetches an HLS playlist: ok when it is one, failed with the reason when it is not there or not a playlist', async () => {
     const ok = await stream(`http://127.0.0.1:${webPort}/live/index.m3u8`).probe(signal());
-    expect(ok).toMatchObject({ status: 'ok', checks: [{ name: 'endpoint', status: 'ok' }], metrics: { scheme: 'http', playlistBytes: PLAYLIST.length } });
+    expect(ok).toMatchObject({
+      status: 'ok',
+      checks: [{ name: 'endpoint', status: 'ok' }],
+      metrics: { scheme: 'http', playlistBytes: PLAYLIST.length },
+    });
 
     const missing = await stream(`http://127.0.0.1:${webPort}/live/gone.m3u8`).probe(signal());
     expect(missing.checks[0]).toMatchObject({ status: 'failed', detail: `http://127.0.0.1:${webPort}/live/gone.m3u8: HTTP 404` });
@@ -75,7 +84,9 @@ describe('the stream driver', () => {
     const driver = stream('srt://127.0.0.1:9000?mode=caller');
     await driver.connect(signal());
     expect(await driver.mediaFeed!({ fromDriver: 'stream' }, signal())).toEqual({ kind: 'url', url: 'srt://127.0.0.1:9000?mode=caller' });
-    await expect(driver.mediaFeed!({ fromDriver: 'screenshots' }, signal())).rejects.toThrow('the stream driver gives its stream, not screenshots');
+    await expect(driver.mediaFeed!({ fromDriver: 'screenshots' }, signal())).rejects.toThrow(
+      'the stream driver gives its stream, not screenshots',
+    );
     await expect(driver.execute('activate', {}, signal())).rejects.toThrow('the stream driver has no action "activate"');
   });
 });

@@ -34,7 +34,10 @@ describe("a unit's media over its profile's (unitMediaConfig)", () => {
   });
 
   it("takes the unit's source with the profile's checks, key by key, and fills the contract's defaults once", () => {
-    const merged = unitMediaConfig(camera, { source: { fromDriver: 'stream', mediaProfile: 'prof_sub_2' }, picture: { blackForMs: 5_000 } });
+    const merged = unitMediaConfig(camera, {
+      source: { fromDriver: 'stream', mediaProfile: 'prof_sub_2' },
+      picture: { blackForMs: 5_000 },
+    });
     expect(merged).toMatchObject({
       source: { fromDriver: 'stream', mediaProfile: 'prof_sub_2' },
       role: 'source',
@@ -70,11 +73,23 @@ describe('media in the agent config file', () => {
   });
 
   it('fills an aspect it names, and leaves out the ones it does not (a camera without sound is never "silent")', () => {
-    const config = parseAgentConfig(device('      source: { url: "udp://127.0.0.1:5000" }\n      picture: { mayBeDark: true }\n'), 'a.yaml', drivers);
+    const config = parseAgentConfig(
+      device('      source: { url: "udp://127.0.0.1:5000" }\n      picture: { mayBeDark: true }\n'),
+      'a.yaml',
+      drivers,
+    );
     expect(config.devices[0]!.media).toEqual({
       source: { url: 'udp://127.0.0.1:5000' },
       role: 'source',
-      picture: { blackForMs: 2_000, blackPixelThreshold: 0.1, blackPictureRatio: 0.98, frozenForMs: 2_000, freezeNoiseDb: -60, noSignalForMs: 2_000, mayBeDark: true },
+      picture: {
+        blackForMs: 2_000,
+        blackPixelThreshold: 0.1,
+        blackPictureRatio: 0.98,
+        frozenForMs: 2_000,
+        freezeNoiseDb: -60,
+        noSignalForMs: 2_000,
+        mayBeDark: true,
+      },
       analysis: DEFAULT_ANALYSIS,
     });
   });

@@ -130,14 +130,20 @@ describe('a device with media (withMedia)', () => {
 
     expect((await d.probe(signal)).status).toBe('ok');
     watches[0]!.now = content('failed', 'black for 2.0 s');
-    expect(await d.probe(signal)).toMatchObject({ status: 'failed', checks: [{ name: 'clock' }, { name: 'picture', detail: 'black for 2.0 s' }] });
+    expect(await d.probe(signal)).toMatchObject({
+      status: 'failed',
+      checks: [{ name: 'clock' }, { name: 'picture', detail: 'black for 2.0 s' }],
+    });
     expect(await d.execute('activate', {}, signal)).toEqual({ data: { done: true } });
 
     await d.close();
     expect(watches[0]!.stopped).toBe(1);
     await d.connect(signal);
     await settled();
-    expect(watches.map((w) => [w.started, w.stopped]), 'a new watch for the new connection').toEqual([
+    expect(
+      watches.map((w) => [w.started, w.stopped]),
+      'a new watch for the new connection',
+    ).toEqual([
       [1, 1],
       [1, 0],
     ]);
