@@ -21,6 +21,8 @@ import type { HealthReport } from './device-runner.ts';
 import { DeviceSet } from './device-set.ts';
 import type { DriverCatalog } from './driver.ts';
 import { memoryKeptState, type KeptState } from './kept-state.ts';
+import { createMediaWatch } from './media/media-watch.ts';
+import type { MediaWatchFactory } from './media/with-media.ts';
 import type { BrokerClientSecrets } from '../lib/broker-client.ts';
 
 export const AGENT_VERSION = '0.1.0';
@@ -36,6 +38,8 @@ export interface AgentDependencies {
   configCache?: DesiredConfigCache;
   /** Outputs the agent has set (DMX levels, relays), kept across restarts; in memory only when not given. */
   keptState?: KeptState;
+  /** The media watch of a device with `media` in its config: ffmpeg's (agent/media/media-watch.ts) unless given. */
+  mediaWatches?: MediaWatchFactory;
 }
 
 const SESSION_KEY = 'agent:session';
@@ -78,6 +82,7 @@ export class Agent {
       log: d.log,
       healthIntervalMs: d.config.healthIntervalMs,
       keptState: this.keptState,
+      mediaWatches: d.mediaWatches ?? createMediaWatch,
       publishHealth: (deviceId, health) => this.publishHealth(deviceId, health),
       forget: (deviceId) => this.client?.publish(topic.deviceHealth(this.id, deviceId), '', { qos: 1, retain: true }),
     });

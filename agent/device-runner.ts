@@ -12,6 +12,7 @@ import type { DeviceHealth, DeviceStatus, HealthCheck, Params } from '../protoco
 import type { HealthRule } from '../protocols/profile.ts';
 import { evaluateHealthRules, worstOf } from '../protocols/health-rules.ts';
 import { isDown } from '../protocols/failover-rule.ts';
+import { isContentCheck } from '../protocols/media.ts';
 import type { ActionOutcome, Driver, ProbeResult } from './driver.ts';
 import { inDeviceScope, type DeviceScope } from './fault-isolation.ts';
 
@@ -215,7 +216,9 @@ export class DeviceRunner {
     const failing = isDown(result.status);
     if (failing && this.consecutiveFailures === 0) this.failingSince = sentAt;
     this.consecutiveFailures = failing ? this.consecutiveFailures + 1 : 0;
-    this.failuresOnConnection = failing ? this.failuresOnConnection + 1 : 0;
+    // A reconnect cannot mend a black picture or a silent mic, and would restart the device's media
+    // watch (its durations from zero): only the gear's own failures count towards one.
+    this.failuresOnConnection = failing && !contentOnly(result.checks) ? this.failuresOnConnection + 1 : 0;
     if (!failing) this.reconnectBackoff.reset();
     if (this.failuresOnConnection >= RECONNECT_AFTER_FAILURES && this.connected) this.reconnect();
     const now = this.s.clock.now();
@@ -291,6 +294,12 @@ function cleanMetrics(metrics: ProbeResult['metrics']): ProbeResult['metrics'] {
 
 function failedProbe(check: string, status: DeviceStatus, detail: string, latencyMs = 0): ProbeResult {
   return { status, checks: [{ name: check, status, latencyMs, detail }], metrics: {} };
+}
+
+/** Every check that is down is a content check (picture, sound, playback): the gear itself answers. */
+function contentOnly(checks: HealthCheck[]): boolean {
+  const down = checks.filter((c) => isDown(c.status));
+  return down.length > 0 && down.every((c) => isContentCheck(c.name));
 }
 
 function problemKey(checks: HealthCheck[]): string {

@@ -15,6 +15,7 @@ import type { AppliedConfig, DesiredConfig, DeviceConfig } from '../protocols/de
 import { DeviceRunner, type HealthReport } from './device-runner.ts';
 import type { CatalogDriver, DriverCatalog } from './driver.ts';
 import type { KeptState } from './kept-state.ts';
+import { withMedia, type MediaWatchFactory } from './media/with-media.ts';
 
 export interface RunningDevice {
   config: DeviceConfig;
@@ -32,14 +33,16 @@ export interface DeviceSetDependencies {
   healthIntervalMs: number;
   /** Shared objects and outputs kept across restarts, for every driver of this agent. */
   keptState: KeptState;
+  /** The media watch of a device whose config has `media` (its picture and sound in its health). */
+  mediaWatches: MediaWatchFactory;
   publishHealth: (deviceId: string, health: HealthReport) => void;
   /** A device was removed: clear its retained health so nobody keeps reading a ghost. */
   forget: (deviceId: string) => void;
 }
 
-/** What decides how a device connects: a change here means reconnect; rules alone change in place. */
+/** What decides how a device connects (its media watch included): a change here means reconnect; rules alone change in place. */
 const connectionKey = (c: DeviceConfig): string =>
-  JSON.stringify([c.driver, c.kind ?? null, c.probe, c.connectTimeoutMs, c.actionTimeoutMs, c.options]);
+  JSON.stringify([c.driver, c.kind ?? null, c.probe, c.connectTimeoutMs, c.actionTimeoutMs, c.options, c.media ?? null]);
 
 export class DeviceSet {
   private readonly devices = new Map<string, RunningDevice>();
@@ -156,12 +159,25 @@ export class DeviceSet {
     // Never shorter than the driver's own request deadline, so a failed probe carries the driver's reason.
     const deadline = probeDeadline(definition, config.options, config.probe.timeoutMs);
     if (deadline.raised) log.warn({ probeTimeoutMs: deadline.ms }, deadline.raised);
+    const own = definition.create({ deviceId: config.id, options: config.options, log, state: this.d.keptState });
+    const driver = config.media
+      ? withMedia({
+          deviceId: config.id,
+          driverName: config.driver,
+          config: config.media,
+          driver: own,
+          watches: this.d.mediaWatches,
+          feedTimeoutMs: config.connectTimeoutMs,
+          clock: this.d.clock,
+          log,
+        })
+      : own;
     const runner = new DeviceRunner({
       agentId: this.d.agentId,
       deviceId: config.id,
       driverName: config.driver,
       kind: config.kind,
-      driver: definition.create({ deviceId: config.id, options: config.options, log, state: this.d.keptState }),
+      driver,
       probeIntervalMs: config.probe.intervalMs,
       probeTimeoutMs: deadline.ms,
       connectTimeoutMs: config.connectTimeoutMs,

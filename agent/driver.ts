@@ -8,6 +8,7 @@ import type { DeviceStatus, HealthCheck, Metrics, Params } from '../protocols/sc
 import type { Logger } from '../lib/logger.ts';
 import type { DriverSpec } from '../protocols/drivers/spec.ts';
 import type { KeptState } from './kept-state.ts';
+import type { MediaCapableDriver } from './media/types.ts';
 
 export interface ProbeResult {
   status: DeviceStatus;
@@ -27,6 +28,12 @@ export interface Driver {
   /** Run one action; resolve on success, throw with a clear message on failure. */
   execute(action: string, params: Params, signal: AbortSignal): Promise<ActionOutcome>;
   close(): Promise<void>;
+  /**
+   * Where the device's own media is (ONVIF: GetStreamUri; OBS: its program's screenshots), for a
+   * device whose `media.source` says `fromDriver`. Called after connect. Optional: a driver without
+   * it gives no media, and the agent says so in the device's health (agent/media/with-media.ts).
+   */
+  mediaFeed?: MediaCapableDriver['mediaFeed'];
 }
 
 export interface DriverContext<Options> {
@@ -78,7 +85,24 @@ export function lazyCatalogEntry<S extends TSchema>(spec: DriverSpec<S> & { load
         probe: async (signal) => (await get()).probe(signal),
         execute: async (action, params, signal) => (await get()).execute(action, params, signal),
         close: async () => driver?.close(),
+        // Known only once the code is loaded (after connect, when the media watch asks): a driver
+        // without it answers as one with no media would, through the same message.
+        mediaFeed: async (source, signal) => {
+          const loaded = await get();
+          if (!loaded.mediaFeed) throw new NoMediaFeedError(context.deviceId, facts.name);
+          return loaded.mediaFeed(source, signal);
+        },
       };
     },
   };
+}
+
+/** A device told to take its media from a driver that cannot give any. */
+export class NoMediaFeedError extends Error {
+  constructor(deviceId: string, driverName: string) {
+    super(
+      `${deviceId}: the ${driverName} driver cannot give this device's media (it has no mediaFeed); give the media source as a url instead`,
+    );
+    this.name = 'NoMediaFeedError';
+  }
 }

@@ -6,6 +6,9 @@ import { mergeSettings } from '../protocols/profile.ts';
 import { DRIVER_SPECS } from '../protocols/drivers/index.ts';
 import { unitProblems } from '../protocols/drivers/checks.ts';
 import { refName } from '../protocols/device-ref.ts';
+import { MediaRole } from '../protocols/media.ts';
+import type { MediaSettings } from '../protocols/media-config.ts';
+import { Value } from '@sinclair/typebox/value';
 
 function parseRef(text: string): { agent: string; device: string } {
   const m = /^([A-Za-z0-9][A-Za-z0-9_.:-]*)\/([A-Za-z0-9][A-Za-z0-9_.:-]*)$/.exec(text);
@@ -59,6 +62,31 @@ export function settingValue(key: string, raw: string): unknown {
   }
 }
 
+type MediaFlags = { mediaUrl?: string; mediaStream?: string | true; mediaRole?: string };
+
+/**
+ * A unit's media from its flags: `--media-url` or `--media-stream [token]` (not both), `--media-role`.
+ * A role alone needs a source from the profile: without one nothing would be watched, silently.
+ */
+export function mediaSettings(o: MediaFlags, fromProfile: MediaSettings | undefined): MediaSettings | undefined {
+  if (o.mediaUrl !== undefined && o.mediaStream !== undefined) throw new UserError('give --media-url or --media-stream, not both');
+  const source: MediaSettings['source'] =
+    o.mediaUrl !== undefined
+      ? { url: o.mediaUrl }
+      : o.mediaStream !== undefined
+        ? { fromDriver: 'stream', ...(typeof o.mediaStream === 'string' ? { mediaProfile: o.mediaStream } : {}) }
+        : undefined;
+  let role: MediaRole | undefined;
+  if (o.mediaRole !== undefined) {
+    if (!Value.Check(MediaRole, o.mediaRole)) throw new UserError(`--media-role ${o.mediaRole}: must be source, program or playback`);
+    role = o.mediaRole;
+  }
+  if (!source && !role) return undefined;
+  if (!source && !fromProfile?.source)
+    throw new UserError('--media-role needs a source: give --media-url URL or --media-stream (its profile names none)');
+  return { ...(source ? { source } : {}), ...(role ? { role } : {}) };
+}
+
 export function registerDeviceCommands(program: Command): void {
   const device = program.command('device').description('registered devices (a profile plus its connection, studio and agent)');
 
@@ -75,11 +103,20 @@ export function registerDeviceCommands(program: Command): void {
       "this unit's values for its profile's self-test parameters, e.g. preset=p1 (a preset token this camera has)",
       [],
     )
+    .option('--media-url <url>', "watch this unit's picture and sound at this URL (rtsp://, srt://, rtmp://, udp://, an HLS playlist)")
+    .option(
+      '--media-stream [media-profile]',
+      'watch the stream its driver finds (ONVIF GetStreamUri), optionally of this media profile token (default: the lowest resolution)',
+    )
+    .option(
+      '--media-role <role>',
+      'what its media is to the show: source, program (what the switcher sends) or playback (what viewers get)',
+    )
     .addOption(brokerOption())
     .action(
       async (
         refText: string,
-        o: ClientOpts & { profile: string; studio?: string; set: string[]; helper: string[]; testParam: string[] },
+        o: ClientOpts & { profile: string; studio?: string; set: string[]; helper: string[]; testParam: string[] } & MediaFlags,
       ) => {
         const ref = parseRef(refText);
         const [profileId, versionText] = o.profile.split('@') as [string, string | undefined];
@@ -103,6 +140,7 @@ export function registerDeviceCommands(program: Command): void {
           if (!spec)
             throw new UserError(`${refText}: profile ${profile.profile} names driver "${profile.driver}", which this onair does not have`);
           const testParams = parseParams(o.testParam, '--test-param');
+          const media = mediaSettings(o, profile.media);
           const problems = unitProblems(spec, profile, mergeSettings(profile.connection, settings), testParams);
           if (problems.length > 0)
             throw new UserError(`${refText}: not valid for its ${profile.driver} driver:\n  ${problems.join('\n  ')}`);
@@ -114,6 +152,7 @@ export function registerDeviceCommands(program: Command): void {
             options: settings,
             ...(o.testParam.length ? { testParams } : {}),
             ...(o.helper.length ? { helpers } : {}),
+            ...(media ? { media } : {}),
           };
           const result = await request(client, 'device.add', { registration }, options);
           process.stdout.write(

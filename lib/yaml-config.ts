@@ -124,10 +124,13 @@ function toProblem(error: ValueError, prefix: string[], doc: Document, lines: Li
     message = `${JSON.stringify(error.value)} is not valid: ${error.schema.description}`;
   } else if (error.type === ValueErrorType.Union || error.type === ValueErrorType.Literal) {
     const options = literalOptions(error.schema);
+    const shapes = objectShapes(error.schema);
     if (options.length > 0) {
       message = `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}`;
       const near = typeof error.value === 'string' ? closest(error.value, options.map(String)) : undefined;
       if (near) hint = `did you mean "${near}"?`;
+    } else if (shapes.length > 0) {
+      message = `must be one of ${shapes.join(', ')}`;
     }
   }
   const pos = positionOf(doc, lines, nodePath);
@@ -174,6 +177,20 @@ function literalOptions(schema: TSchema): Array<string | number | boolean> {
   const anyOf = (schema as { anyOf?: TSchema[] }).anyOf;
   if (!anyOf) return [];
   return anyOf.every((s) => s[Kind] === 'Literal') ? anyOf.map((s) => s.const as string) : [];
+}
+
+/** A union of objects, as a technician reads its choices: `{ url }, { fromDriver: "stream", mediaProfile? }`. */
+function objectShapes(schema: TSchema): string[] {
+  const anyOf = (schema as { anyOf?: TSchema[] }).anyOf;
+  if (!anyOf?.length || !anyOf.every((s) => s[Kind] === 'Object')) return [];
+  return anyOf.map((variant) => {
+    const required = new Set((variant as TObject).required ?? []);
+    const fields = Object.entries((variant as TObject).properties).map(([name, field]) => {
+      if (field[Kind] === 'Literal') return `${name}: ${JSON.stringify(field.const)}`;
+      return required.has(name) ? name : `${name}?`;
+    });
+    return `{ ${fields.join(', ')} }`;
+  });
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

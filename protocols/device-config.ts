@@ -4,6 +4,8 @@
  * One schema for both, so a registered device and a hand-configured one behave the same.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { MediaWatchConfig } from './media.ts';
+import { MediaSettings } from './media-config.ts';
 import { HealthRule } from './profile.ts';
 import { ContentTolerance } from './content-policy.ts';
 import { Id, LeaderTerm, Params, SlotId, Timestamp } from './schemas.ts';
@@ -37,6 +39,8 @@ export const DeviceConfig = Type.Object(
     profile: Type.Optional(Type.String({ description: 'profile id@version' })),
     /** Health rules from the profile, applied by the agent to every probe's metrics. */
     rules: Type.Array(HealthRule, { default: [] }),
+    /** Its picture and sound, watched by the agent and judged in its health (agent/media/with-media.ts). */
+    media: Type.Optional(MediaWatchConfig),
   },
   { additionalProperties: false },
 );
@@ -124,6 +128,8 @@ export const DeviceRegistration = Type.Object(
     probe: Type.Optional(ProbeSettings),
     /** This unit's values for its profile's self-test parameters (a preset token its camera has): they replace the step's of the same name. */
     testParams: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Unknown())),
+    /** This unit's media over its profile's: where its stream is (a URL, or its driver's stream and media profile), its role. */
+    media: Type.Optional(MediaSettings),
     /** Devices that watch this one for its self-test, by role: `{ light-sensor: agent-b/gpio-1 }`. */
     helpers: Type.Optional(
       Type.Record(

@@ -94,7 +94,7 @@ export const PictureChecks = Type.Object(
     noSignalForMs: durationMs(2_000, 'no decoded frame for this long (the input stalled or ended) is a fault'),
     mayBeDark: Type.Boolean({ default: false, description: 'a dark scene is legitimate here: black is reported, never a fault' }),
   },
-  { additionalProperties: false, default: {} },
+  { additionalProperties: false },
 );
 export type PictureChecks = Static<typeof PictureChecks>;
 
@@ -116,7 +116,7 @@ export const SoundChecks = Type.Object(
     loudness: Type.Optional(Loudness),
     maySilence: Type.Boolean({ default: false, description: 'a planned silence: silence is reported, never a fault' }),
   },
-  { additionalProperties: false, default: {} },
+  { additionalProperties: false },
 );
 export type SoundChecks = Static<typeof SoundChecks>;
 
@@ -125,7 +125,7 @@ export const PlaybackChecks = Type.Object(
     stalledForMs: durationMs(10_000, 'the playlist has not advanced, or no segment arrived, for this long'),
     behindMs: Type.Optional(Type.Integer({ minimum: 0, description: 'end-to-end delay from program to playback above this is a fault' })),
   },
-  { additionalProperties: false, default: {} },
+  { additionalProperties: false },
 );
 export type PlaybackChecks = Static<typeof PlaybackChecks>;
 
@@ -148,7 +148,12 @@ export const AnalysisSettings = Type.Object(
 );
 export type AnalysisSettings = Static<typeof AnalysisSettings>;
 
-/** A device's media watch: in its config (agent YAML or registration), with defaults from its profile. */
+/**
+ * A device's media watch: in its config (agent YAML or registration), with defaults from its profile.
+ * An aspect (picture, sound, playback) is checked when the config names it — `picture: {}` is its
+ * defaults — so a camera without audio is never "silent"; the aspects have no object default for
+ * that reason. A config that names none is watched for what its role implies (agent/media/with-media.ts).
+ */
 export const MediaWatchConfig = Type.Object(
   {
     source: MediaSource,

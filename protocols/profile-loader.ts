@@ -8,6 +8,7 @@ import { ConfigError, parseYamlConfig, readConfigText, type NestedSchema } from 
 import { EquipmentProfile } from './profile.ts';
 import { DRIVER_SPECS } from './drivers/index.ts';
 import type { DriverSpec } from './drivers/spec.ts';
+import { MEDIA_METRICS } from './media.ts';
 
 /** What the loader needs to know about drivers: by default the ones OnAir ships (tests pass their own). */
 export type DriverFacts = ReadonlyMap<string, Pick<DriverSpec<TSchema>, 'optionsSchema' | 'actions' | 'actionParams' | 'metrics'>>;
@@ -39,7 +40,9 @@ export function parseProfile(text: string, file: string, drivers: DriverFacts = 
     if (!spec) return [];
     const parts: NestedSchema[] = [{ path: ['connection'], schema: Type.Partial(spec.optionsSchema as ReturnType<typeof Type.Object>) }];
     const action = oneOf(spec.actions);
-    const metric = metricSchema(p.driver, spec.metrics);
+    // A watched model's rules and self-test may read what its media watch adds (shortTermLufs, frameAgeMs…).
+    const watched = p.media ? Object.fromEntries(Object.values(MEDIA_METRICS).map((m) => [m, 'its media watch'])) : {};
+    const metric = metricSchema(p.driver, { ...spec.metrics, ...watched });
     const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
     const takes = (a: unknown) => (typeof a === 'string' ? spec.actionParams[a]?.params : undefined);
     list(p.selfTest).forEach((step, i) => {

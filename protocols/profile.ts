@@ -5,7 +5,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { DRIVER_NAMES } from './drivers/index.ts';
+import { MediaSettings } from './media-config.ts';
 import { DeviceStatus, MetricValue, Params } from './schemas.ts';
+
+/** Profiles name `mergeSettings` as theirs: a unit's connection over its profile's. */
+export { mergeSettings } from './settings-merge.ts';
 
 export const ProfileKind = Type.Union(
   ['camera', 'microphone-receiver', 'light', 'lighting-interface', 'gpio-board', 'switcher', 'stream-encoder'].map((k) => Type.Literal(k)),
@@ -152,6 +156,12 @@ export const EquipmentProfile = Type.Object(
       { activate: Type.Optional(RoleAction), standby: Type.Optional(RoleAction) },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * How the model's picture and sound are watched (issue 22): checks, analysis size, role, and for
+     * gear whose driver finds its own stream (ONVIF, the stream driver) `source: { fromDriver: stream }`.
+     * A unit's registration adds or overrides its part (its URL, its media profile token).
+     */
+    media: Type.Optional(MediaSettings),
     /** A slot this gear is the primary of, whose every backup failed its pre-show self-test (a show's own setting wins). */
     withoutBackup: Type.Optional(WithoutBackup),
     /** Will it last the show: battery, lamp life, trends (controller/plan/endurance.ts). */
@@ -173,21 +183,3 @@ export const EquipmentProfile = Type.Object(
   { additionalProperties: false },
 );
 export type EquipmentProfile = Static<typeof EquipmentProfile>;
-
-/**
- * A unit's connection settings over its profile's defaults, key by key at every depth: a unit that
- * adds a DMX scene keeps the profile's scenes. Arrays and plain values are replaced whole.
- */
-export function mergeSettings(
-  defaults: Readonly<Record<string, unknown>>,
-  unit: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...defaults };
-  for (const [key, value] of Object.entries(unit)) {
-    const base = merged[key];
-    merged[key] = isPlainObject(base) && isPlainObject(value) ? mergeSettings(base, value) : value;
-  }
-  return merged;
-}
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -20,6 +20,9 @@ export const simulators = {
   atem: () => import('./atem-switcher.ts'),
   // The simulated driver's devices run inside the agent (agent/drivers/simulated/): no wire to play.
   simulated: null,
+  // A stream is played by the media source simulator (simulators/media-source.ts, issue 22), started by the
+  // tests and the demo with the content they need; `onair simulate stream` has no device of its own to play.
+  stream: null,
 } satisfies Record<DriverName, SimulatorModule | null>;
 
 /** The drivers `onair simulate` can play, in the table's order. */

@@ -9,6 +9,7 @@ import { packageRoot } from '../lib/paths.ts';
 import { loadProfile } from '../protocols/profile-loader.ts';
 import type { EquipmentProfile } from '../protocols/profile.ts';
 import type { ProbeSettings } from '../protocols/device-config.ts';
+import type { MediaSettings } from '../protocols/media-config.ts';
 import { request, withController, type RequestOptions } from '../client/request-client.ts';
 
 export interface SetupDevice {
@@ -21,6 +22,8 @@ export interface SetupDevice {
   studio?: string;
   /** Devices that watch this one in its self-test, by role. */
   helpers?: Record<string, string>;
+  /** Its media over its profile's (a URL, its driver's stream, its role), as `--media-url` / `--media-stream` give it. */
+  media?: MediaSettings;
 }
 
 export interface SetupSlot {
@@ -71,6 +74,7 @@ export async function registerStudio(
             ...(d.studio ? { studio: d.studio } : {}),
             ...(d.probe ? { probe: d.probe } : {}),
             ...(d.helpers ? { helpers: d.helpers } : {}),
+            ...(d.media ? { media: d.media } : {}),
           },
         },
         options,

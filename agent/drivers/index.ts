@@ -23,6 +23,7 @@ export function builtInDrivers(): DriverCatalog {
     firmata: onFirstUse(driverSpecs.firmata, async () => (await import('./firmata/driver.ts')).createFirmataDriver()),
     obs: onFirstUse(driverSpecs.obs, async () => (await import('./obs/driver.ts')).createObsDriver()),
     atem: onFirstUse(driverSpecs.atem, async () => (await import('./atem/driver.ts')).createAtemDriver()),
+    stream: onFirstUse(driverSpecs.stream, async () => (await import('./stream/driver.ts')).createStreamDriver()),
   } satisfies Record<DriverName, CatalogDriver>;
   return driverCatalog(Object.values(drivers));
 }

@@ -13,6 +13,7 @@ import { DEFAULT_TRACKING, type TrackingThresholds } from '../../protocols/failu
 import { DeviceConfig, type AppliedConfig, type DesiredConfig, type DeviceRegistration } from '../../protocols/device-config.ts';
 import type { OperationData, OperationParams } from '../../protocols/contract.ts';
 import { mergeSettings, type EquipmentProfile } from '../../protocols/profile.ts';
+import { unitMediaConfig } from '../../protocols/media-config.ts';
 import type { RegisteredDevice, SlotDefinition } from '../../protocols/registry-operations.ts';
 import type { Show } from '../../protocols/plan-schemas.ts';
 import type { DeviceRef, DeviceStatus, Params } from '../../protocols/schemas.ts';
@@ -374,6 +375,7 @@ export class Catalog {
   private deviceConfig(r: DeviceRegistration): DeviceConfig {
     const p = this.d.store.profile(r.profile, r.profileVersion)?.profile;
     if (!p) throw new Error(`profile ${r.profile} v${r.profileVersion} of ${r.agent}/${r.device} is missing`);
+    const media = unitMediaConfig(p.media, r.media);
     return Value.Default(DeviceConfig, {
       id: r.device,
       driver: p.driver,
@@ -382,6 +384,7 @@ export class Catalog {
       profile: `${p.profile}@${p.version}`,
       rules: profileRules(p),
       ...(r.probe ? { probe: r.probe } : {}),
+      ...(media ? { media } : {}),
     }) as DeviceConfig;
   }
 

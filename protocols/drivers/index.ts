@@ -13,6 +13,7 @@ import { onvifSpec } from './onvif.ts';
 import { shureSpec } from './shure.ts';
 import { simulatedSpec } from './simulated.ts';
 import type { DriverSpec } from './spec.ts';
+import { streamSpec } from './stream.ts';
 import { viscaSpec } from './visca.ts';
 
 /** Each entry filed under its own name: a spec under another driver's key does not compile. */
@@ -27,6 +28,7 @@ export const driverSpecs = byName({
   firmata: firmataSpec,
   obs: obsSpec,
   atem: atemSpec,
+  stream: streamSpec,
 });
 
 export type DriverName = keyof typeof driverSpecs;

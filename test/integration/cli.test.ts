@@ -240,6 +240,26 @@ describe('onair device', () => {
     );
     const noProfile = await onair('device', 'add', 'agent-a/x', '--profile', 'nope');
     expect(noProfile.stderr).toBe('onair: no profile "nope"\n');
+    const roleAlone = await onair(
+      'device',
+      'add',
+      'agent-a/x',
+      '--profile',
+      'sony-srg-300h',
+      '--set',
+      'path=/dev/ttyUSB5',
+      '--media-role',
+      'program',
+    );
+    expect(roleAlone.stderr).toBe('onair: --media-role needs a source: give --media-url URL or --media-stream (its profile names none)\n');
+    const watched = ['agent-a/ptz-m', '--profile', 'sony-srg-300h', '--set', 'path=/dev/ttyUSB5', '--media-url', 'srt://10.0.20.9:9000'];
+    expect((await onair('device', 'add', ...watched, '--media-role', 'program')).stdout).toBe(
+      'registered  agent-a/ptz-m  (sony-srg-300h v2)\n',
+    );
+    expect(JSON.parse((await onair('device', 'show', 'agent-a/ptz-m')).stdout)).toMatchObject({
+      media: { source: { url: 'srt://10.0.20.9:9000' }, role: 'program' },
+    });
+    await onair('device', 'remove', 'agent-a/ptz-m');
 
     const list = JSON.parse((await onair('device', 'list', '--json', '--studio', 'studio-a')).stdout) as unknown[];
     expect(list).toEqual([]); // the change above dropped the studio: a change replaces the registration

@@ -20,12 +20,17 @@ import { ShureReceiverSimulator } from '../../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../../simulators/visca-camera.ts';
 import { shineOnSensor } from '../../simulators/room.ts';
 import { loadProfile } from '../../protocols/profile-loader.ts';
+import { hasFfmpeg } from '../support/processes.ts';
+import { MediaSourceSimulator, freeUdpPort } from '../../simulators/media-source.ts';
 import { removeDir, startAgent, startController, tempDir, waitUntil } from './helpers.ts';
 
 const PASSWORD_ENV = 'ONAIR_TEST_CAMERA_PASSWORD';
+/** Profiles whose media is watched as registered: their self-test needs Debian's ffmpeg (CI installs it). */
+const WATCHED = new Set(['generic-stream-probe']);
 const library = readdirSync(path.resolve(import.meta.dirname, '../../hardware-profiles'))
   .filter((f) => f.endsWith('.yaml'))
-  .map((f) => f.replace(/\.yaml$/, ''));
+  .map((f) => f.replace(/\.yaml$/, ''))
+  .filter((profile) => hasFfmpeg() || !WATCHED.has(profile));
 
 let dir: string;
 let controller: Controller;
@@ -87,6 +92,13 @@ async function startGear(): Promise<void> {
   const [miniPort, hd8Port] = [await atems[0]!.listen(0), await atems[1]!.listen(0)];
   stops.push(...atems.map((a) => () => a.stop()));
 
+  // The stream probe watches an encoder's output: here a moving picture with a tone, from ffmpeg.
+  const program = hasFfmpeg() ? new MediaSourceSimulator({ transport: { kind: 'udp', port: await freeUdpPort() } }) : undefined;
+  if (program) {
+    await program.start();
+    stops.push(() => program.stop());
+  }
+
   const unit = (device: string, profile: string, options: Record<string, unknown>): SetupDevice => ({
     agent: 'rack',
     device,
@@ -123,6 +135,7 @@ async function startGear(): Promise<void> {
       relays: { 'cam-1-power': 7 },
       lightSensor: { pin: 'A0', brightAbove: 600 },
     }),
+    ...(program ? [unit('program-out', 'generic-stream-probe', { url: program.url })] : []),
   );
 }
 

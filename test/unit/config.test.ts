@@ -2,19 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../agent/config.ts';
 import { builtInDrivers } from '../../agent/drivers/index.ts';
 import { parseControllerConfig } from '../../controller/config.ts';
-import { ConfigError } from '../../lib/yaml-config.ts';
+import { configProblems } from '../support/config-problems.ts';
 
 const drivers = builtInDrivers();
 
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message.split('\n');
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = configProblems;
 
 describe('agent config', () => {
   it('fills in defaults', () => {
@@ -42,7 +34,7 @@ describe('agent config', () => {
     const text =
       'agentId: a1\ndevices:\n  - id: cam-1\n    driver: simulatd\n  - id: cam-2\n    driver: simulated\n    options:\n      kind: projector\n';
     expect(problems(() => parseAgentConfig(text, 'agent.yaml', drivers))).toEqual([
-      'agent.yaml:4:5: devices.0.driver: must be one of "simulated", "visca", "shure", "dmx", "onvif", "firmata", "obs", "atem" (did you mean "simulated"?)',
+      'agent.yaml:4:5: devices.0.driver: must be one of "simulated", "visca", "shure", "dmx", "onvif", "firmata", "obs", "atem", "stream" (did you mean "simulated"?)',
       'agent.yaml:8:7: devices.1.options.kind: must be one of "camera", "mic", "light"',
     ]);
   });

@@ -162,6 +162,27 @@ describe('device runner', () => {
     await r.stop();
   });
 
+  it('does not reconnect a device whose gear answers while its content fails (a reconnect cannot mend black, and would restart its watch)', async () => {
+    let closes = 0;
+    let picture: 'failed' | 'ok' = 'failed';
+    const { r, published } = runner({
+      close: async () => void (closes += 1),
+      probe: async () => ({
+        status: picture,
+        checks: [...healthy.checks, { name: 'picture', status: picture, latencyMs: 0, detail: 'black for 2.4 s' }],
+        metrics: {},
+      }),
+    });
+    r.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(closes, 'fifty failed probes, all of them content').toBe(0);
+    expect(published.at(-1)).toMatchObject({ status: 'failed', consecutiveFailures: 50 });
+    picture = 'ok';
+    await vi.advanceTimersByTimeAsync(200);
+    expect(published.at(-1)!.status).toBe('ok');
+    await r.stop();
+  });
+
   it('bounds an action that hangs with its deadline', async () => {
     const { r } = runner({ execute: () => new Promise(() => {}) });
     r.start();

@@ -3,20 +3,19 @@
  * Health: unauthenticated GetSystemDateAndTime (reachability, clock offset), GetStreamUri, a
  * snapshot that must be a real JPEG, PTZ GetStatus. Auth: WS-UsernameToken with the measured clock
  * offset applied (by the library), or HTTP Digest. Actions: presets by name or token, set-preset.
+ * Media: the camera's own stream for its media watch (media-feed.ts: its substream by default).
  */
 import { onvifSpec } from '../../../protocols/drivers/onvif.ts';
 import { Cam } from 'onvif';
 import type { DeviceStatus, HealthCheck } from '../../../protocols/schemas.ts';
 import type { DriverDefinition, ProbeResult } from '../../driver.ts';
+import { call } from './callback.ts';
 import { fetchBytes } from './http-fetch.ts';
+import { cameraStream } from './media-feed.ts';
 import { clockOffsetMs, isJpeg, resolvePreset } from './vocabulary.ts';
 
 type Presets = Record<string, { $?: { token?: string | number } }>;
 
-/** The library's callback API is fully typed (its promise wrapper's generated types drop arguments). */
-function call<T>(run: (done: (err: Error | null, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value as T))));
-}
 const check = (name: string, status: DeviceStatus, latencyMs: number, detail?: string): HealthCheck => ({
   name,
   status,
@@ -165,6 +164,8 @@ export function createOnvifDriver(env: NodeJS.ProcessEnv = process.env): DriverD
         async close() {
           cam = undefined;
         },
+
+        mediaFeed: async (source) => cameraStream(camera(), source, { username: options.username, password }),
       };
     },
   };
