@@ -87,10 +87,10 @@ export function lazyCatalogEntry<S extends TSchema>(spec: DriverSpec<S> & { load
         close: async () => driver?.close(),
         // Known only once the code is loaded (after connect, when the media watch asks): a driver
         // without it answers as one with no media would, through the same message.
-        mediaFeed: async (source, signal) => {
+        mediaFeed: async (source, signal, analysis) => {
           const loaded = await get();
           if (!loaded.mediaFeed) throw new NoMediaFeedError(context.deviceId, facts.name);
-          return loaded.mediaFeed(source, signal);
+          return loaded.mediaFeed(source, signal, analysis);
         },
       };
     },

@@ -94,7 +94,7 @@ export function withMedia(s: MediaDeviceSettings): Driver {
     const source = s.config.source;
     if ('url' in source) return { kind: 'url', url: source.url };
     if (!s.driver.mediaFeed) throw new NoMediaFeedError(s.deviceId, s.driverName);
-    return s.driver.mediaFeed(source, signal);
+    return s.driver.mediaFeed(source, signal, s.config.analysis);
   };
 
   const startWatch = (): void => {
