@@ -1,7 +1,8 @@
 /** `onair demo` (the main job, on simulated gear) and `onair bench`. */
 import { Option, type Command } from 'commander';
 import { createLogger } from '../lib/logger.ts';
-import { SCENARIOS, type Scenario } from './demo/scenarios.ts';
+import { spawnSync } from 'node:child_process';
+import { isMediaScenario, SCENARIOS, type Scenario } from './demo/scenarios.ts';
 import { wholeNumber } from './numbers.ts';
 import { UserError } from '../client/request-client.ts';
 
@@ -19,8 +20,12 @@ export function registerDemoCommands(program: Command): void {
       const { StudioHardware } = await import('../studio-harness/hardware.ts');
       const { formatSummary, runScenario } = await import('./demo/scenario.ts');
       const { runStreamScenario } = await import('./demo/stream-scenario.ts');
-      if (o.scenario === 'stream-failure' && o.inProcess)
-        throw new UserError('the stream-failure scenario needs the OBS simulators: run it without --in-process');
+      const { runMediaScenario } = await import('./demo/media-scenarios.ts');
+      const media = isMediaScenario(o.scenario);
+      if ((o.scenario === 'stream-failure' || media) && o.inProcess)
+        throw new UserError(`the ${o.scenario} scenario needs the wire-protocol simulators: run it without --in-process`);
+      if (media && o.scenario !== 'battery' && !ffmpegInstalled())
+        throw new UserError(`the ${o.scenario} scenario needs real picture and sound: ffmpeg is not installed (apt-get install ffmpeg)`);
       // Component logs go to stderr (quiet unless ONAIR_LOG_LEVEL says otherwise); the story goes to stdout.
       const log = createLogger({ level: process.env.ONAIR_LOG_LEVEL ?? 'silent', fd: 2 });
       const story: string[] = [];
@@ -28,7 +33,8 @@ export function registerDemoCommands(program: Command): void {
         story.push(line);
         if (!o.json) process.stdout.write(`${line}\n`);
       };
-      const hardware = o.inProcess ? undefined : new StudioHardware();
+      // Real media (ffmpeg streams and their watches) only where the scenario needs it: it costs CPU.
+      const hardware = o.inProcess ? undefined : new StudioHardware({ media: media && o.scenario !== 'battery' });
       let studio: InstanceType<typeof Studio> | undefined;
       let summary;
       try {
@@ -36,6 +42,10 @@ export function registerDemoCommands(program: Command): void {
         if (hardware)
           say(
             'Studio gear: ONVIF camera (HTTP/SOAP), VISCA camera (serial pty), 2 Shure receivers (TCP), 2 Enttec DMX widgets with RDM fixtures and a Firmata GPIO board with the camera tallies (serial ptys), OBS Studio as program switcher and two as stream encoders (WebSocket).',
+          );
+        if (hardware && media && o.scenario !== 'battery')
+          say(
+            "Real media (ffmpeg): the ONVIF camera serves its substream over SRT (GetStreamUri) and agent-a watches cam-1's picture; each mic's sound comes as an MPEG-TS feed over UDP, watched by its agent.",
           );
         studio = new Studio({
           log,
@@ -55,8 +65,9 @@ export function registerDemoCommands(program: Command): void {
               ' and ',
             )} log in with enrolled credentials read from 0600 files; requests are made as the admin "demo". Prometheus metrics: ${studio.controller.httpUrl ?? '(HTTP off)'}/metrics`,
         );
-        summary =
-          o.scenario === 'stream-failure'
+        summary = isMediaScenario(o.scenario)
+          ? await runMediaScenario(studio, o.scenario, say, hardware!)
+          : o.scenario === 'stream-failure'
             ? await runStreamScenario(studio, say, hardware!)
             : await runScenario(studio, o.scenario, say, hardware);
         if (!summary.ok) process.stderr.write(failureReport(story, studio.agentLogTails(40)));
@@ -106,6 +117,11 @@ export function registerBenchCommand(program: Command): void {
       );
       process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     });
+}
+
+/** Debian's ffmpeg on the PATH (the agents' media watches and the simulators' streams run it). */
+function ffmpegInstalled(): boolean {
+  return spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** Resolves on Ctrl-C or SIGTERM (the studio is then stopped in order). */

@@ -13,6 +13,8 @@ import { OnvifCameraSimulator } from '../simulators/onvif-camera.ts';
 import { ShureReceiverSimulator } from '../simulators/shure-receiver.ts';
 import { ViscaCameraSimulator } from '../simulators/visca-camera.ts';
 import { shineOnSensor } from '../simulators/room.ts';
+import { freeUdpPort, MediaSourceSimulator } from '../simulators/media-source.ts';
+import type { MediaSettings } from '../protocols/media-config.ts';
 import { DEMO_SLOTS, type StudioAgent } from './studio.ts';
 
 const TALLY_PINS = { 'cam-1': 12, 'cam-2': 13 } as const;
@@ -24,8 +26,17 @@ export const OBS_PASSWORD_ENV = 'ONAIR_DEMO_OBS_PASSWORD';
 const OBS_PASSWORD = 'demo-obs-secret';
 
 /** Also a Firmata GPIO board (pty) carrying the cameras' tally lamps, a relay and a light sensor. */
+export interface StudioHardwareOptions {
+  /**
+   * Real picture and sound (ffmpeg): the ONVIF camera serves its stream over SRT and cam-1 watches its
+   * picture; each mic has an audio feed (UDP MPEG-TS) whose sound its receiver's device watches. Off by
+   * default: three encoders and their watches cost CPU the other scenarios do not need.
+   */
+  media?: boolean;
+}
+
 export class StudioHardware {
-  readonly onvif = new OnvifCameraSimulator({ password: CAMERA_PASSWORD, moveMs: 100 });
+  readonly onvif: OnvifCameraSimulator;
   /** OBS Studio as the program switcher: scene "Cam 1" shows cam-1, "Cam 2" cam-2. */
   readonly obs = new ObsStudioSimulator({ password: OBS_PASSWORD });
   /** Two more OBS machines as the stream encoders: encoder-1 live, encoder-2 its backup. */
@@ -36,6 +47,16 @@ export class StudioHardware {
   private readonly widgets: EnttecWidgetSimulator[] = [];
   private gpio!: FirmataBoardSimulator;
   private stopRoom: (() => void) | undefined;
+  /** With `media`: the sound each mic picks up, mic-1's and mic-2's, sent where their watches listen. */
+  private readonly micFeeds: MediaSourceSimulator[] = [];
+
+  constructor(private readonly o: StudioHardwareOptions = {}) {
+    this.onvif = new OnvifCameraSimulator({
+      password: CAMERA_PASSWORD,
+      moveMs: 100,
+      ...(o.media ? { media: { transport: 'srt' as const } } : {}),
+    });
+  }
 
   /** Password for the ONVIF camera, passed to agents through their environment (never in config files). */
   readonly env: Record<string, string> = { [CAMERA_PASSWORD_ENV]: CAMERA_PASSWORD, [OBS_PASSWORD_ENV]: OBS_PASSWORD };
@@ -61,6 +82,7 @@ export class StudioHardware {
     this.gpio = new FirmataBoardSimulator(gpioPair.b);
     await this.gpio.start();
     this.stopRoom = shineOnSensor({ widget: this.widgets[0]!, address: 1, board: this.gpio });
+    const [micSound1, micSound2] = this.o.media ? await this.startMicFeeds() : [];
     const probe = { intervalMs: 250 }; // the deadline follows each driver's own (protocols/probe-deadline.ts)
     const light = (path: string, uid: string) => ({ path, address: 1, uid }); // footprint and scenes come from the fixture's profile
     return [
@@ -80,8 +102,17 @@ export class StudioHardware {
               snapshot: true,
               requestTimeoutMs: 1_000,
             },
+            // Its own stream, found by GetStreamUri (the substream), checked for black, freeze and no signal.
+            ...(this.o.media ? { media: { source: { fromDriver: 'stream' }, picture: {} } satisfies MediaSettings } : {}),
           },
-          { id: 'mic-1', kind: 'mic', profile: 'shure-ulxd4', probe, options: { host: '127.0.0.1', port: mic1, channel: 1 } },
+          {
+            id: 'mic-1',
+            kind: 'mic',
+            profile: 'shure-ulxd4',
+            probe,
+            options: { host: '127.0.0.1', port: mic1, channel: 1 },
+            ...(micSound1 ? { media: micSound1 } : {}),
+          },
           {
             id: 'switcher-1',
             kind: 'switcher',
@@ -105,7 +136,14 @@ export class StudioHardware {
         id: 'agent-b',
         devices: [
           { id: 'cam-2', kind: 'camera', profile: 'sony-srg-300h', probe, options: { path: viscaPair.a, address: 1 } },
-          { id: 'mic-2', kind: 'mic', profile: 'shure-ulxd4', probe, options: { host: '127.0.0.1', port: mic2, channel: 1 } },
+          {
+            id: 'mic-2',
+            kind: 'mic',
+            profile: 'shure-ulxd4',
+            probe,
+            options: { host: '127.0.0.1', port: mic2, channel: 1 },
+            ...(micSound2 ? { media: micSound2 } : {}),
+          },
           { id: 'encoder-2', kind: 'encoder', profile: 'obs-studio-30-encoder', probe, options: encoder(encoder2) },
           { id: 'light-2', kind: 'light', profile: 'chauvet-ovation-e-260ww', probe, options: light(widgetPaths[1]!, '7ff0:00000201') },
           {
@@ -163,6 +201,29 @@ export class StudioHardware {
     return this.encoders.map((e) => e.state.stream.since);
   }
 
+  /** The primary camera keeps answering ONVIF, but its picture goes black (resolves once the encoder shows it). */
+  blackOutPrimaryCamera(): Promise<void> {
+    return this.onvif.setContent('black');
+  }
+
+  /** The host's mic picks up nothing (digital silence) while its receiver reports the transmitter fine. */
+  silenceHostMic(): Promise<void> {
+    return this.requireMicFeed(0).setContent('silent');
+  }
+
+  restorePrimaryCamera(): Promise<void> {
+    return this.onvif.setContent('normal');
+  }
+
+  restoreHostMic(): Promise<void> {
+    return this.requireMicFeed(0).setContent('normal');
+  }
+
+  /** A transmitter on mic `index` (0: mic-1) with this many minutes of battery left, counting down. */
+  setMicBattery(index: number, minutes: number): void {
+    this.receivers[index]!.setBattery(1, minutes);
+  }
+
   /** The primary camera hangs: its HTTP server accepts requests and never answers. */
   breakPrimaryCamera(): void {
     this.onvif.setFault('dead');
@@ -180,6 +241,7 @@ export class StudioHardware {
   async stop(): Promise<void> {
     this.stopRoom?.();
     await this.onvif.stop();
+    await Promise.all(this.micFeeds.map((f) => f.stop()));
     await this.obs.stop();
     await Promise.all(this.encoders.map((e) => e.stop()));
     await this.visca?.stop();
@@ -187,6 +249,24 @@ export class StudioHardware {
     await Promise.all(this.widgets.map((w) => w.stop()));
     await this.gpio?.stop();
     await Promise.all(this.pairs.map((p) => p.close()));
+  }
+
+  /** An audio feed per mic, sent over UDP where its device's watch listens: sound checks, as a source. */
+  private async startMicFeeds(): Promise<MediaSettings[]> {
+    const settings: MediaSettings[] = [];
+    for (const name of ['mic-1', 'mic-2']) {
+      const feed = new MediaSourceSimulator({ transport: { kind: 'udp', port: await freeUdpPort() }, name });
+      await feed.start();
+      this.micFeeds.push(feed);
+      settings.push({ source: { url: feed.url }, role: 'source', sound: {} });
+    }
+    return settings;
+  }
+
+  private requireMicFeed(index: number): MediaSourceSimulator {
+    const feed = this.micFeeds[index];
+    if (!feed) throw new Error('the mics have no audio feed: start the studio hardware with { media: true }');
+    return feed;
   }
 
   private async pair(): Promise<PtyPair> {

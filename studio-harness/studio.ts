@@ -29,6 +29,7 @@ import type { ControllerEvent } from '../protocols/events.ts';
 import { parseControllerConfig } from '../controller/config.ts';
 import { startControllerWithHttp, type ControllerWithHttp } from '../controller/http/attach.ts';
 import { registerStudio, type SetupSlot } from './catalog-setup.ts';
+import type { MediaSettings } from '../protocols/media-config.ts';
 import { request, withController } from '../client/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
 
@@ -42,6 +43,8 @@ export interface StudioDevice {
   /** Devices that watch this one in its self-test, by role (`light-sensor: agent-b/gpio-1`). */
   helpers?: Record<string, string>;
   probe?: { intervalMs: number; timeoutMs?: number };
+  /** Its media watch over its profile's (where its picture or sound is, what is checked). */
+  media?: MediaSettings;
 }
 
 export interface StudioAgent {
@@ -157,6 +160,7 @@ export class Studio {
           probe: d.probe ?? probe,
           studio: 'studio-a',
           ...(d.helpers ? { helpers: d.helpers } : {}),
+          ...(d.media ? { media: d.media } : {}),
         })),
       ),
       slots: this.o.slots ?? DEMO_SLOTS,

@@ -42,6 +42,10 @@ export interface DemoSummary {
   streamOutageMs?: number | null;
   /** Time the stream was down or degraded, as the report counts it. */
   streamImpairedMs?: number | null;
+  /** picture-black, sound-silent: the content fault put on the primary while its gear kept answering. */
+  contentFault?: 'black' | 'silent';
+  /** battery: what the pre-show checklist said of the mic that will not last the show (absent: nothing flagged). */
+  enduranceShortfall?: string;
   /** Camera tally lamps lit after the failover (on simulated hardware). */
   tallies?: string[];
   ok: boolean;
@@ -60,18 +64,8 @@ export async function runScenario(
   say: (line: string) => void,
   hardware?: CameraFaults,
 ): Promise<DemoSummary> {
-  const summary: DemoSummary = {
-    scenario,
-    slot: SLOT,
-    failedDevice: name(PRIMARY),
-    activatedDevice: null,
-    detectionMs: null,
-    failoverMs: null,
-    totalMs: null,
-    primaryAvailableAfterRepair: false,
-    ok: false,
-  };
-  return narrated(studio, say, describe, summary, async (t0) => {
+  const summary = newSummary(scenario, SLOT, name(PRIMARY));
+  return narrated(studio, say, describeEvent, summary, async (t0) => {
     say('Starting the studio: controller with embedded broker, agent-a (primary gear) and agent-b (backup gear)…');
     const everything = studio.agents().flatMap((a) => a.devices.map((d) => ({ agent: a.id, device: d.id })));
     const count = (type: string) => studio.events.filter((e) => e.type === type).length;
@@ -85,15 +79,7 @@ export async function runScenario(
       `All ${everything.length} devices healthy. Scheduling show ${SHOW} in studio-a with slots ${slots.join(', ')}: pre-show self-tests in 1 s, on air in 4 s, by itself.`,
     );
     const showStart = studio.mark();
-    await studio.ask('show.add', {
-      id: SHOW,
-      studio: 'studio-a',
-      title: 'OnAir demo show',
-      startsAt,
-      endsAt: startsAt + 10 * 60_000,
-      slots,
-      preShowMinutes: 3 / 60,
-    });
+    await scheduleShow(studio, { id: SHOW, title: 'OnAir demo show', startsAt, slots });
     await studio.waitForEvent((e) => e.type === 'preshow.checklist', 30_000, 'the pre-show checklist', showStart);
     const checklist = await studio.ask('preshow', { show: SHOW });
     summary.preshowGo = checklist.go;
@@ -198,6 +184,31 @@ export async function runScenario(
   });
 }
 
+/** A ten-minute show in studio-a, its pre-show self-tests 3 s before it goes on air by itself. */
+export async function scheduleShow(studio: Studio, show: { id: string; title: string; startsAt: number; slots: string[] }): Promise<void> {
+  await studio.ask('show.add', {
+    ...show,
+    studio: 'studio-a',
+    endsAt: show.startsAt + 10 * 60_000,
+    preShowMinutes: 3 / 60,
+  });
+}
+
+/** A scenario's summary before anything happened: nothing failed over yet, not ok. */
+export function newSummary(scenario: Scenario, slot: string, failedDevice: string): DemoSummary {
+  return {
+    scenario,
+    slot,
+    failedDevice,
+    activatedDevice: null,
+    detectionMs: null,
+    failoverMs: null,
+    totalMs: null,
+    primaryAvailableAfterRepair: false,
+    ok: false,
+  };
+}
+
 /**
  * Runs a scenario's steps with its events narrated as they happen (`describe` picks and words them,
  * timed from the start); a step that fails ends the scenario with its reason in the summary.
@@ -232,7 +243,8 @@ export async function endShow(studio: Studio, id: string, since: number, summary
   return { report, show: report.shows.find((s) => s.show === id) };
 }
 
-function describe(e: ControllerEvent): string | undefined {
+/** The failover story's events in words (the other scenarios add their own before these). */
+export function describeEvent(e: ControllerEvent): string | undefined {
   const who = e.agent && e.device ? deviceKey(e.agent, e.device) : e.agent;
   switch (e.type) {
     case 'device.state':
@@ -275,15 +287,20 @@ export function formatSummary(s: DemoSummary): string {
   const ms = (v: number | null): string => (v === null ? '—' : `${v} ms`);
   return [
     '',
-    `Summary (${s.scenario}) — ${s.ok ? 'FAILOVER OK' : 'FAILOVER FAILED'}`,
+    `Summary (${s.scenario}) — ${s.scenario === 'battery' ? (s.ok ? 'FLAGGED BEFORE AIR' : 'NOT FLAGGED') : s.ok ? 'FAILOVER OK' : 'FAILOVER FAILED'}`,
     `  slot               ${s.slot}`,
     `  failed device      ${s.failedDevice}`,
-    `  activated device   ${s.activatedDevice ?? '—'}`,
-    `  detection          ${ms(s.detectionMs)}  (fault → device declared failed)`,
-    `  failover           ${ms(s.failoverMs)}  (declared failed → backup confirmed active)`,
-    `  total              ${ms(s.totalMs)}`,
+    // battery: nothing fails over, the checklist flags the mic before air.
+    ...(s.scenario === 'battery'
+      ? []
+      : [
+          `  activated device   ${s.activatedDevice ?? '—'}`,
+          `  detection          ${ms(s.detectionMs)}  (fault → device declared failed)`,
+          `  failover           ${ms(s.failoverMs)}  (declared failed → backup confirmed active)`,
+          `  total              ${ms(s.totalMs)}`,
+        ]),
     ...(s.preshowGo !== undefined
-      ? [`  pre-show check     ${s.preshowGo ? 'GO' : 'NO-GO'} (backup camera self-test ${s.backupSelfTest ?? '?'})`]
+      ? [`  pre-show check     ${s.preshowGo ? 'GO' : 'NO-GO'}${s.backupSelfTest ? ` (backup camera self-test ${s.backupSelfTest})` : ''}`]
       : []),
     ...(s.failureRate !== undefined && s.failureRate !== null
       ? [`  failure rate       ${(s.failureRate * 100).toFixed(3)}% of the show's on-air time`]
@@ -294,6 +311,8 @@ export function formatSummary(s: DemoSummary): string {
         ]
       : []),
     ...(s.streamOutageMs !== undefined ? [`  stream outage      ${ms(s.streamOutageMs)}  (ingest lost → backup encoder streaming)`] : []),
+    ...(s.contentFault ? [`  content fault      ${s.contentFault} (the gear kept answering its control protocol)`] : []),
+    ...(s.enduranceShortfall ? [`  will not last      ${s.enduranceShortfall}`] : []),
     ...(s.tallies ? [`  tally lit          ${s.tallies.join(', ') || 'none'}`] : []),
     ...(s.error ? [`  error              ${s.error}`] : []),
     '',
