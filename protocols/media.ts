@@ -177,4 +177,6 @@ export const MEDIA_METRICS = {
   peakDbfs: 'peakDbfs',
   /** Playback: end-to-end delay from program to playback, where it can be measured. */
   playbackDelayMs: 'playbackDelayMs',
+  /** Playback: how much longer than its own duration the newest segment took to download (0: in time). */
+  segmentLateMs: 'segmentLateMs',
 } as const;

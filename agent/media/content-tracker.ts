@@ -60,6 +60,9 @@ export class ContentTracker {
   private shortTermLufs: number | undefined;
   private peakDbfs: number | undefined;
   private playbackDelayMs: number | undefined;
+  /** When the watched HLS playlist last advanced with a segment that arrived; undefined while it is not polled. */
+  private playlistAdvancedAt: number | undefined;
+  private segmentLateMs: number | undefined;
   private unavailable: string | undefined;
 
   constructor(
@@ -143,6 +146,20 @@ export class ContentTracker {
     else this.behind = undefined;
   }
 
+  /**
+   * A poll of the playback's playlist (agent/media/hls-playback.ts): advanced with a new segment that
+   * arrived, or not. The first poll starts its stall clock, so a playlist that never advances stalls too.
+   */
+  notePlaylist(advanced: boolean): void {
+    const now = this.clock.now();
+    if (advanced || this.playlistAdvancedAt === undefined) this.playlistAdvancedAt = now;
+  }
+
+  /** How much longer than its duration the newest playback segment took to arrive (0: in time). */
+  noteSegmentLate(lateMs: number): void {
+    this.segmentLateMs = lateMs;
+  }
+
   reading(): ContentReading {
     const now = this.clock.now();
     const checks: HealthCheck[] = [];
@@ -221,7 +238,11 @@ export class ContentTracker {
   private playbackFindings(now: number): Finding[] {
     const b = this.playback!;
     const found: Finding[] = [];
-    if (now - this.lastDataAt > 0) found.push({ fault: 'stalled', since: this.lastDataAt, forMs: b.stalledForMs });
+    // Stalled is no data decoded, or (where the playlist is polled) no new segment to get, whichever began first.
+    const playlistFirst = this.playlistAdvancedAt !== undefined && this.playlistAdvancedAt < this.lastDataAt;
+    const stillSince = playlistFirst ? this.playlistAdvancedAt! : this.lastDataAt;
+    if (now - stillSince > 0)
+      found.push({ fault: 'stalled', since: stillSince, forMs: b.stalledForMs, ...(playlistFirst ? { words: 'playlist stalled' } : {}) });
     if (this.behind !== undefined)
       found.push({ fault: 'behind', since: this.behind, forMs: 0, words: `behind by ${forSeconds(this.playbackDelayMs ?? 0)}` });
     // A stall under its duration is the time between two progress blocks: not worth a word.
@@ -249,6 +270,7 @@ export class ContentTracker {
     if (this.shortTermLufs !== undefined) m[MEDIA_METRICS.shortTermLufs] = round1(this.shortTermLufs);
     if (this.peakDbfs !== undefined && Number.isFinite(this.peakDbfs)) m[MEDIA_METRICS.peakDbfs] = round1(this.peakDbfs);
     if (this.playbackDelayMs !== undefined) m[MEDIA_METRICS.playbackDelayMs] = this.playbackDelayMs;
+    if (this.segmentLateMs !== undefined) m[MEDIA_METRICS.segmentLateMs] = this.segmentLateMs;
     return m;
   }
 }

@@ -10,6 +10,7 @@ import { ffmpegArgs } from './ffmpeg-args.ts';
 import { MetadataReader, ProgressReader, type MediaEvent } from './ffmpeg-output.ts';
 import { FfmpegProcess, type FfmpegOutput } from './ffmpeg-process.ts';
 import { padToBlock } from './image-framing.ts';
+import { HlsPlaybackPoller, isHttpPlaylist } from './hls-playback.ts';
 import type { ContentReading, MediaWatch, MediaWatchDeps } from './types.ts';
 
 /** Beyond the no-signal duration, how long ffmpeg may stay without a progress block before it counts as hung. */
@@ -35,6 +36,10 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
   const observe = (events: MediaEvent[]): void => {
     for (const event of events) tracker.observe(event);
   };
+
+  // What viewers get over HLS: the playlist itself is polled, besides ffmpeg decoding it.
+  const pollsPlaylist = config.playback !== undefined && feed.kind === 'url' && isHttpPlaylist(feed.url);
+  let poller: HlsPlaybackPoller | undefined;
 
   const analyser = new FfmpegProcess({
     ffmpegPath: config.analysis.ffmpegPath,
@@ -66,6 +71,10 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
       tracker = new ContentTracker(config, clock); // signal age counts from this start
       log.info({ source: describeFeed(feed), role: config.role }, 'media watch starting');
       analyser.start();
+      if (pollsPlaylist && feed.kind === 'url') {
+        poller = new HlsPlaybackPoller({ url: feed.url, clock, fetch: globalThis.fetch, sink: tracker, log });
+        poller.start();
+      }
       if (feed.kind === 'images') {
         stopFeed = feed.subscribe(
           // Whole 4 KiB blocks: image2pipe decodes a picture only once the block it ends in is full.
@@ -82,7 +91,8 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
       running = false;
       stopFeed?.();
       stopFeed = undefined;
-      await analyser.stop();
+      await Promise.all([analyser.stop(), poller?.stop()]);
+      poller = undefined;
       log.info('media watch stopped');
     },
   };
