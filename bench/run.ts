@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { CHROMIUM, measureConsolePaint, type ConsolePaintResult } from './console-paint.ts';
 import { measureReconnectStorm, type StormResult } from './reconnect-storm.ts';
 import { measureHotPath, type HotPathResult } from './hot-path.ts';
-import { formatMedia, measureMedia, mediaTargets, type MediaBenchResult } from './media.ts';
+import { DEFAULT_FEEDS_AT_ONCE, formatMedia, measureMedia, mediaTargets, type MediaBenchResult } from './media.ts';
 import { targetLine, type Target } from './stats.ts';
 import { spawnSync } from 'node:child_process';
 
@@ -77,7 +77,9 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
   const consolePaint = hasBrowser ? await measureConsolePaint({ studios: 50, slotsPerStudio: 10, runs: 10 }) : null;
   const hasFfmpeg = hasFfmpegOnPath();
   if (!hasFfmpeg) progress('media: skipped (no ffmpeg on the PATH: apt-get install ffmpeg)');
-  const media = hasFfmpeg ? await measureMedia({ trials: s.mediaTrials, costWindowMs: 10_000 }, progress) : null;
+  const media = hasFfmpeg
+    ? await measureMedia({ trials: s.mediaTrials, costWindowMs: 10_000, feedsAtOnce: DEFAULT_FEEDS_AT_ONCE }, progress)
+    : null;
   const ms = (x: Summary) => `p50 ${round(x.p50)} ms, p99 ${round(x.p99)} ms (n=${x.n})`;
   return {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version },
