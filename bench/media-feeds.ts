@@ -46,7 +46,8 @@ export async function measureFeedsAtOnce(feeds: number, windowMs: number): Promi
     await source.start();
     await source.whenRunning(20_000);
     for (const w of watches) w.start();
-    await until(() => watches.every(healthy), 60_000, `${feeds} 1080p feeds watched without fault`);
+    // Measured whether or not all came up: feeds that never keep up are the answer, not an error.
+    await until(() => watches.every((w) => healthy(w)), 30_000, `${feeds} 1080p feeds watched without fault`).catch(() => undefined);
     const encoder = source.pid!;
     const analysers = outPorts.map((port) => {
       const [pid] = childPids(['-progress', `127.0.0.1:${port}`]).filter((p) => p !== encoder);
