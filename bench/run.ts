@@ -8,6 +8,9 @@ import { existsSync } from 'node:fs';
 import { CHROMIUM, measureConsolePaint, type ConsolePaintResult } from './console-paint.ts';
 import { measureReconnectStorm, type StormResult } from './reconnect-storm.ts';
 import { measureHotPath, type HotPathResult } from './hot-path.ts';
+import { DEFAULT_FEEDS_AT_ONCE, formatMedia, measureMedia, mediaTargets, type MediaBenchResult } from './media.ts';
+import { targetLine, type Target } from './stats.ts';
+import { spawnSync } from 'node:child_process';
 
 export interface BenchSettings {
   agents: number;
@@ -15,6 +18,8 @@ export interface BenchSettings {
   rate: number;
   seconds: number;
   samples: number;
+  /** Trials per content fault (black, frozen, silent) of the media bench. */
+  mediaTrials: number;
 }
 
 export interface BenchReport {
@@ -28,8 +33,13 @@ export interface BenchReport {
   console: ConsolePaintResult | null;
   /** The controller restarted under a fleet of 500 and of 2,000 agents (5 devices each). */
   storm: StormResult[];
-  targets: Array<{ what: string; target: string; measured: string; met: boolean }>;
+  /** Issue 22's picture and sound figures; null without ffmpeg. */
+  media: MediaBenchResult | null;
+  targets: Target[];
 }
+
+/** Debian's ffmpeg on the PATH: the media bench needs it (CI and this machine have it). */
+const hasFfmpegOnPath = (): boolean => spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
 
 /** One decimal: latencies measured with performance.now() print as 5.956708000001527 otherwise. */
 const round = (x: number): number => Math.round(x * 10) / 10;
@@ -65,6 +75,11 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
     hasBrowser ? 'console: the wall of 50 studios × 10 slots, first paint in chromium…' : `console: skipped (no chromium at ${CHROMIUM})`,
   );
   const consolePaint = hasBrowser ? await measureConsolePaint({ studios: 50, slotsPerStudio: 10, runs: 10 }) : null;
+  const hasFfmpeg = hasFfmpegOnPath();
+  if (!hasFfmpeg) progress('media: skipped (no ffmpeg on the PATH: apt-get install ffmpeg)');
+  const media = hasFfmpeg
+    ? await measureMedia({ trials: s.mediaTrials, costWindowMs: 10_000, feedsAtOnce: DEFAULT_FEEDS_AT_ONCE }, progress)
+    : null;
   const ms = (x: Summary) => `p50 ${round(x.p50)} ms, p99 ${round(x.p99)} ms (n=${x.n})`;
   return {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version },
@@ -74,6 +89,7 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
     programCut,
     console: consolePaint,
     storm,
+    media,
     targets: [
       {
         what: 'health messages handled per second',
@@ -157,6 +173,7 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
             },
           ]
         : []),
+      ...(media ? mediaTargets(media) : []),
     ],
   };
 }
@@ -182,9 +199,10 @@ export function formatReport(r: BenchReport): string {
     r.console
       ? `console      ${r.console.tiles} tiles (${r.console.studios} studios × ${r.console.slotsPerStudio} slots), navigation → painted: p50 ${r.console.firstPaintMs.p50} ms, p99 ${r.console.firstPaintMs.p99} ms (n=${r.console.firstPaintMs.n}); first picture ${Math.round(r.console.statusBytes / 1024)} KiB`
       : 'console      not measured (no chromium)',
+    ...(r.media ? formatMedia(r.media) : ['media        not measured (no ffmpeg)']),
     '',
     'targets',
-    ...r.targets.map((x) => `  ${x.met ? 'MET ' : 'MISS'}  ${x.what.padEnd(40)} ${x.target.padEnd(14)} ${x.measured}`),
+    ...r.targets.map(targetLine),
     '',
   ];
   return lines.join('\n');

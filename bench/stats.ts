@@ -35,3 +35,13 @@ export class LatencyRecorder {
     this.count = 0;
   }
 }
+
+/** One goal of the bench: what, its target, what was measured, and whether it was met. */
+export interface Target {
+  what: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export const targetLine = (x: Target): string => `  ${x.met ? 'MET ' : 'MISS'}  ${x.what.padEnd(40)} ${x.target.padEnd(14)} ${x.measured}`;

@@ -94,7 +94,7 @@ export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
     .description(
-      "measure health throughput, handling latency, failover latency, agent memory, a fleet reconnect storm and the console's first paint",
+      "measure health throughput, handling latency, failover latency, agent memory, a fleet reconnect storm, the console's first paint, and picture and sound faults' detection and cost",
     )
     .option('--agents <n>', 'simulated agents for the throughput run', wholeNumber(1, 10_000), 50)
     .option('--devices <n>', 'devices per agent for the throughput run', wholeNumber(1, 1_000), 20)
@@ -106,17 +106,35 @@ export function registerBenchCommand(program: Command): void {
     )
     .option('--seconds <n>', 'measured seconds of the throughput run', wholeNumber(1, 3_600), 10)
     .option('--samples <n>', 'failovers measured per kind (crash, hung)', wholeNumber(1, 1_000), 30)
+    .option('--media-trials <n>', 'trials per content fault (black, frozen, silent) of the media bench', wholeNumber(1, 1_000), 20)
     .option('--json', 'print the report as JSON')
-    .action(async (o: { agents: number; devices: number; rate: number; seconds: number; samples: number; json?: boolean }) => {
-      const { runBench, formatReport } = await import('../bench/run.ts');
-      const report = await runBench(
-        { agents: o.agents, devicesPerAgent: o.devices, rate: o.rate, seconds: o.seconds, samples: o.samples },
-        (line) => {
-          if (!o.json) process.stderr.write(`${line}\n`);
-        },
-      );
-      process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-    });
+    .action(
+      async (o: {
+        agents: number;
+        devices: number;
+        rate: number;
+        seconds: number;
+        samples: number;
+        mediaTrials: number;
+        json?: boolean;
+      }) => {
+        const { runBench, formatReport } = await import('../bench/run.ts');
+        const report = await runBench(
+          {
+            agents: o.agents,
+            devicesPerAgent: o.devices,
+            rate: o.rate,
+            seconds: o.seconds,
+            samples: o.samples,
+            mediaTrials: o.mediaTrials,
+          },
+          (line) => {
+            if (!o.json) process.stderr.write(`${line}\n`);
+          },
+        );
+        process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      },
+    );
 }
 
 /** Debian's ffmpeg on the PATH (the agents' media watches and the simulators' streams run it). */
