@@ -14,6 +14,14 @@ const startOfDay = (now: number): number => {
   return d.getTime();
 };
 
+/** One text, so the page's formatter cannot split it across lines (htm drops whitespace that holds a line break). */
+function slotHeadline(s: Checklist['slots'][number]): string {
+  const verdict = s.verdict === 'go-no-backup' ? 'GO — no backup' : s.go ? 'GO' : 'NO-GO';
+  const swapped = s.swapped ? ' (backup swapped in)' : '';
+  const lasting = s.enduranceShortfall ? ` (will not last the show: ${s.enduranceShortfall === 'no-go' ? 'NO-GO' : 'warning'})` : '';
+  return `${verdict} ${s.slot}${swapped}${lasting}`;
+}
+
 function ChecklistView(p: { checklist: Checklist }) {
   const c = p.checklist;
   return html`<div class=${`checklist ${c.go ? 'go' : 'no-go'}`} data-go=${String(c.go)}>
@@ -28,8 +36,7 @@ function ChecklistView(p: { checklist: Checklist }) {
             class=${s.verdict === 'go-no-backup' ? 'go no-backup' : s.go ? 'go' : 'no-go'}
             data-verdict=${s.verdict ?? (s.go ? 'go' : 'no-go')}
           >
-            ${s.verdict === 'go-no-backup' ? 'GO — no backup' : s.go ? 'GO' : 'NO-GO'}
-            ${s.slot}${s.swapped ? ' (backup swapped in)' : ''}${s.enduranceShortfall ? ` (will not last the show: ${s.enduranceShortfall === 'no-go' ? 'NO-GO' : 'warning'})` : ''}
+            ${slotHeadline(s)}
             <ul>
               ${s.members.filter((m) => !m.ready).map((m) => html`<li>${m.role} ${m.agent}/${m.device}: ${m.result.replace('_', ' ')}${m.step ? ` at step “${m.step}”` : ''}${m.detail ? ` — ${m.detail}` : ''}</li>`)}
             </ul>
