@@ -5,18 +5,9 @@ import { DEFAULT_THRESHOLDS } from '../../controller/fleet/failure-detector.ts';
 import { Registry } from '../../controller/fleet/registry.ts';
 import { ManualClock } from '../../lib/clock.ts';
 import { silentLogger } from '../../lib/logger.ts';
-import type { DeviceHealth } from '../../protocols/schemas.ts';
+import { healthReport } from '../support/health-report.ts';
 
-const health = (session: number): DeviceHealth => ({
-  status: 'ok',
-  checks: [],
-  metrics: {},
-  consecutiveFailures: 0,
-  ts: 0,
-  seq: 0,
-  session,
-  driver: 'simulated',
-});
+const health = healthReport;
 
 function fleetWith(registered: string[] = [], bus: Partial<Bus> = { inProcess: true }) {
   const registry = new Registry(DEFAULT_THRESHOLDS);
