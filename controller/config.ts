@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError, parseYamlConfig, readConfigText } from '../lib/yaml-config.ts';
 import { DEFAULT_THRESHOLDS } from './fleet/failure-detector.ts';
 import { brokerClientProperties } from '../lib/broker-client.ts';
+import { AlertingSettings } from '../protocols/alerting.ts';
 
 const { url: _clientUrl, ...externalLogin } = brokerClientProperties;
 
@@ -106,6 +107,8 @@ export const ControllerConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Who is told about a fault, how, and when it escalates (protocols/alerting.ts; docs/alerting.md). */
+    alerting: AlertingSettings,
   },
   { additionalProperties: false },
 );

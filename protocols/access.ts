@@ -52,6 +52,34 @@ export const OPERATION_ROLE: Readonly<Record<OperationName, Role>> = {
   'agent.list': 'admin',
   'agent.enrol': 'admin',
   'agent.revoke': 'admin',
+  // Emergency response (issue 23): anyone may read who is on call and what is open; a technician
+  // acknowledges and writes notes and runbooks; an engineer runs the rota and closes incidents; an
+  // admin names people, studios and where they are reached.
+  'person.list': 'viewer',
+  'studio.list': 'viewer',
+  'contact.list': 'viewer',
+  'duty.list': 'viewer',
+  'duty.now': 'viewer',
+  'alert.list': 'viewer',
+  'incident.list': 'viewer',
+  'incident.show': 'viewer',
+  'incident.report': 'viewer',
+  'runbook.list': 'viewer',
+  'runbook.show': 'viewer',
+  'report.month': 'viewer',
+  'alert.ack': 'technician',
+  'incident.note': 'technician',
+  'runbook.add': 'technician',
+  'duty.add': 'engineer',
+  'duty.remove': 'engineer',
+  'contact.test': 'engineer',
+  'incident.resolve': 'engineer',
+  'incident.review': 'engineer',
+  'person.add': 'admin',
+  'person.remove': 'admin',
+  'studio.set': 'admin',
+  'contact.add': 'admin',
+  'contact.remove': 'admin',
 };
 
 export const roleAllows = (role: Role, op: OperationName): boolean => ROLES.indexOf(role) >= ROLES.indexOf(OPERATION_ROLE[op]);

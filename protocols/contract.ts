@@ -28,6 +28,7 @@ import { REGISTRY_OPERATIONS } from './registry-operations.ts';
 import { PLAN_OPERATIONS } from './plan-operations.ts';
 import { IDENTITY_OPERATIONS } from './identity-operations.ts';
 import { CONSOLE_OPERATIONS } from './console-operations.ts';
+import { ALERTING_OPERATIONS } from './alerting-operations.ts';
 import { AppliedConfig, DesiredConfig } from './device-config.ts';
 
 export const ROOT = 'onair/v1';
@@ -162,6 +163,7 @@ export const OPERATIONS = {
   ...PLAN_OPERATIONS,
   ...IDENTITY_OPERATIONS,
   ...CONSOLE_OPERATIONS,
+  ...ALERTING_OPERATIONS,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

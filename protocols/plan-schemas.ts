@@ -36,6 +36,10 @@ export const Show = Type.Object(
     enduranceLeadMinutes: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 60 })),
     /** Planned dark scenes and silences: their faults fail nothing over (protocols/content-policy.ts). */
     quiet: Type.Optional(Type.Array(QuietWindow)),
+    /** Its responsible engineer, told first about its faults while it runs or is in pre-show (protocols/alerting.ts). */
+    owner: Type.Optional(Id),
+    /** Its emergency lead: told when the owner does not acknowledge in time. */
+    emergencyLead: Type.Optional(Id),
     state: ShowState,
     startedAt: Nullable(Timestamp),
     endedAt: Nullable(Timestamp),
@@ -87,6 +91,9 @@ export const Job = Type.Object(
     startedAt: Type.Optional(Timestamp),
     finishedAt: Type.Optional(Timestamp),
     report: Type.Optional(SelfTestReport),
+    /** Who answers for it (a maintenance job: its schedule's owner) and by when it must have passed. */
+    owner: Type.Optional(Id),
+    dueAt: Type.Optional(Timestamp),
   },
   { additionalProperties: false },
 );
@@ -113,6 +120,8 @@ export const Schedule = Type.Object(
     windowMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60, description: 'a job not started within the window is skipped' }),
     createdAt: Timestamp,
     createdBy: Type.String(),
+    /** The person (protocols/alerting.ts) who answers for these inspections: the monthly report names them when overdue. */
+    owner: Type.Optional(Id),
   },
   { additionalProperties: false },
 );

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import { CATALOG_SCHEMA } from './catalog-store.ts';
 import { IDENTITY_SCHEMA } from '../identity/identities.ts';
 import { PLAN_SCHEMA } from './plan-store.ts';
+import { ALERTING_SCHEMA } from '../alerting/alerting-schema.ts';
 
 const REGISTRY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS agents (
@@ -70,6 +71,12 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(
         'CREATE INDEX IF NOT EXISTS events_slot ON events (slot, seq); CREATE INDEX IF NOT EXISTS events_device ON events (device, seq)',
       ),
+  },
+  {
+    version: 6,
+    description:
+      'emergency response: people, studios, contact points, the duty rota, runbooks, alerts, incidents and the notification queue',
+    up: (db) => db.exec(ALERTING_SCHEMA),
   },
 ];
 

@@ -126,6 +126,14 @@ export class Store {
     return new Identities({ db: this.db, clock });
   }
 
+  /**
+   * The database emergency response keeps its tables in (controller/alerting/alerting-schema.ts):
+   * its parts own their queries, as the identities do; mirrored to PostgreSQL like every table.
+   */
+  alertingDatabase(): Database.Database {
+    return this.db;
+  }
+
   /** A data directory for the embedded SQLite file, or a working copy already migrated and loaded (PostgreSQL). */
   constructor(dataDir: string | Database.Database, hooks: StoreHooks = {}) {
     this.onCorrupt = hooks.onCorrupt ?? (() => undefined);
