@@ -159,6 +159,26 @@ export interface AlertMessage {
   digest?: string[];
 }
 
+/** What the words of one notification are made from (controller/alerting/channels/ composes them). */
+export interface MessageInput {
+  reason: NotificationReason;
+  locale: Locale;
+  alert?: Alert;
+  incident?: Incident;
+  runbook?: Runbook;
+  /** Who else is told (names), and who acknowledged. */
+  people?: string[];
+  /** For a digest: the alerts a storm bound held back. */
+  heldBack?: Alert[];
+  ackUrl?: string;
+  consoleUrl?: string;
+}
+
+/** The words of a notification, in the person's or the contact point's language (user-facing text lives with it). */
+export interface MessageComposer {
+  compose(input: MessageInput): AlertMessage;
+}
+
 /** A channel's answer: delivered, or why not and whether trying again can help. */
 export type DeliveryReceipt =
   { ok: true; ms: number; detail?: string } | { ok: false; ms: number; error: string; retryable: boolean; retryAfterMs?: number };
