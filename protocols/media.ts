@@ -137,7 +137,8 @@ export const AnalysisSettings = Type.Object(
   {
     width: Type.Integer({ minimum: 16, default: 320 }),
     height: Type.Integer({ minimum: 16, default: 180 }),
-    fps: Type.Number({ exclusiveMinimum: 0, maximum: 30, default: 5 }),
+    /** 10: a fault's first frame is seen within 100 ms; decoding, not these filters, is the cost (docs/media.md). */
+    fps: Type.Number({ exclusiveMinimum: 0, maximum: 30, default: 10 }),
     keyframesOnly: Type.Boolean({
       default: false,
       description: 'decode keyframes only (-skip_frame nokey): cheap, but a freeze is seen late',

@@ -117,6 +117,9 @@ function videoChain(feed: MediaFeed, config: MediaWatchConfig): string {
     filters.push(
       `blackdetect=d=${seconds(p.blackForMs)}:pic_th=${p.blackPictureRatio}:pix_th=${p.blackPixelThreshold}`,
       `freezedetect=n=${p.freezeNoiseDb}dB:d=${seconds(p.frozenForMs)}`,
+      // A key on every frame, so the print filter tells each analysed frame's time, not only the
+      // detectors' edges: the watch maps stream time to the wall clock with them (stream-clock.ts).
+      'metadata=mode=add:key=onair.frame:value=1',
       `metadata=mode=print:${printTo(OUTPUT_FDS.videoMetadata)}`,
     );
   }

@@ -4,7 +4,7 @@ import { ContentTracker } from '../../../agent/media/content-tracker.ts';
 import type { MediaEvent } from '../../../agent/media/ffmpeg-output.ts';
 import type { MediaWatchConfig } from '../../../protocols/media.ts';
 
-const analysis = { width: 320, height: 180, fps: 5, keyframesOnly: false, ffmpegPath: 'ffmpeg' };
+const analysis = { width: 320, height: 180, fps: 10, keyframesOnly: false, ffmpegPath: 'ffmpeg' };
 const config = (parts: Partial<MediaWatchConfig>): MediaWatchConfig => ({
   source: { url: 'udp://127.0.0.1:9' },
   role: 'source',
@@ -35,6 +35,8 @@ function rig(parts: Partial<MediaWatchConfig> = { picture: {} as never, sound: {
     feed,
     live,
     check,
+    /** The stream time of the latest frame fed (seconds). */
+    streamTime: () => frame / 10,
     silenceAudio: () => void (audio = false),
     stopVideo: () => void (video = false),
     resumeVideo: () => void (video = true),
@@ -65,7 +67,7 @@ describe('content tracker: a fault counts once it has lasted its duration, exact
   ] as const)('%s: the %s check says %s from exactly %i ms on (%s), ok 1 ms before', (detector, name, fault, forMs, status) => {
     const r = rig();
     r.live(500);
-    r.feed(start(detector));
+    r.feed(start(detector, r.streamTime()));
     r.live(forMs - 1);
     expect(r.check(name)).toMatchObject({ status: 'ok', detail: expect.stringContaining(`${fault} for`) as unknown });
     expect(r.tracker.reading().faults).toEqual([]);
@@ -84,6 +86,44 @@ describe('content tracker: a fault counts once it has lasted its duration, exact
     expect(r.check('picture')?.status).toBe('ok');
     r.live(100);
     expect(r.check('picture')).toMatchObject({ status: 'failed', detail: 'frozen for 2.0 s' });
+  });
+
+  it('dates a fault from the stream time when the frame that told came late (a busy moment, audio packed in bursts)', () => {
+    const r = rig();
+    r.live(2_000); // frames on time: stream 2.0 s arrives at wall +2,000 ms
+    r.clock.advance(500); // the analyser was held up: the first black frame (stream 2.1 s, due at +2,100) arrives at +2,500
+    r.feed({ kind: 'frame', medium: 'video', time: 2.1 });
+    r.feed(start('black', 2.1));
+    r.live(1_599);
+    expect(r.check('picture')?.status).toBe('ok');
+    r.live(1); // +4,100: 2 s after the black began, not after it was told
+    expect(r.check('picture')).toMatchObject({ status: 'failed', detail: 'black for 2.0 s' });
+  });
+
+  it('never dates a fault more than 500 ms before the frame that told arrived', () => {
+    const r = rig();
+    r.live(2_000);
+    r.clock.advance(1_200); // 1,100 ms late
+    r.feed({ kind: 'frame', medium: 'video', time: 2.1 });
+    r.feed(start('black', 2.1));
+    r.live(1_499);
+    expect(r.check('picture')?.status).toBe('ok');
+    r.live(1);
+    expect(r.check('picture')?.status).toBe('failed');
+  });
+
+  it("starts the stream clock again when the stream's timestamps jump (its encoder restarted)", () => {
+    const r = rig();
+    r.live(10_000); // stream 10.0 s at wall +10,000
+    r.feed({ kind: 'frame', medium: 'video', time: 0 }); // a restarted encoder counts from 0: not 10 s of lateness
+    r.clock.advance(100);
+    r.feed({ kind: 'frame', medium: 'video', time: 0.1 });
+    r.feed(start('black', 0.1));
+    r.clock.advance(1_999);
+    r.feed({ kind: 'progress', frame: 1_000, outTimeUs: 1, ended: false });
+    expect(r.check('picture')?.status).toBe('ok'); // dated from the new timeline, not 500 ms early by the old one
+    r.clock.advance(1);
+    expect(r.check('picture')?.status).toBe('failed');
   });
 
   it('keeps the first start of a fault when a detector repeats it', () => {
