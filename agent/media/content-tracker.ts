@@ -113,6 +113,8 @@ export class ContentTracker {
       case 'frame':
         this.streamClock.note(event.time, now);
         if (event.medium === 'audio') this.lastSoundAt = this.lastDataAt = now;
+        // Each analysed picture is printed (ffmpeg-args.ts): a picture's age to within one frame, not one progress block (0.5 s).
+        else this.lastPictureAt = this.lastDataAt = now;
         return;
       case 'detect': {
         // The fault began this long before the frame that told (stream time), and that frame may have

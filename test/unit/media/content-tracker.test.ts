@@ -126,6 +126,19 @@ describe('content tracker: a fault counts once it has lasted its duration, exact
     expect(r.check('picture')?.status).toBe('failed');
   });
 
+  it("an analysed picture's own frame keeps the signal alive between progress blocks", () => {
+    const r = rig();
+    r.live(1_000);
+    r.stopVideo(); // no progress blocks from here on
+    for (let i = 0; i < 30; i += 1) {
+      r.clock.advance(100);
+      r.feed({ kind: 'frame', medium: 'video', time: 1 + i / 10 });
+    }
+    expect(r.check('picture')?.status).toBe('ok');
+    r.clock.advance(2_000);
+    expect(r.check('picture')).toMatchObject({ status: 'failed', detail: 'no signal for 2.0 s' });
+  });
+
   it('keeps the first start of a fault when a detector repeats it', () => {
     const r = rig();
     r.feed(start('black'));
