@@ -111,7 +111,7 @@ export class ContentTracker {
         }
         return;
       case 'frame':
-        this.streamClock.note(event.time, now);
+        this.streamClock.note(event.time, now, event.medium);
         if (event.medium === 'audio') this.lastSoundAt = this.lastDataAt = now;
         // Each analysed picture is printed (ffmpeg-args.ts): a picture's age to within one frame, not one progress block (0.5 s).
         else this.lastPictureAt = this.lastDataAt = now;

@@ -16,8 +16,13 @@
 export const WINDOW_MS = 10_000;
 /** A sample this far from the minimum is a timestamp jump, not lateness: the window starts again. */
 export const JUMP_MS = 5_000;
-/** A fault is never dated earlier than this before the frame that told arrived (a bound on a wrong estimate). */
-export const MAX_EARLIER_MS = 500;
+/**
+ * A fault is never dated earlier than this before the frame that told arrived: a bound on an estimate
+ * gone wrong (a clock drifting within the window). Timestamps that step back start the window again,
+ * so a restarted encoder cannot date a fault early; a stall of the analyser longer than this (seen:
+ * 1.3 s at load average 18 on 2 cores) still delays a declaration by the rest.
+ */
+export const MAX_EARLIER_MS = 1_000;
 
 interface Sample {
   arrival: number;
@@ -28,13 +33,17 @@ export class StreamClock {
   /** Increasing offsets, increasing arrivals: the head is the window's minimum. */
   private readonly queue: Sample[] = [];
   private head = 0;
+  private lastPts: { video?: number; audio?: number } = {};
 
-  /** A frame of stream time `pts` (seconds) reached us at `arrivalMs`. */
-  note(pts: number, arrivalMs: number): void {
+  /** A frame of stream time `pts` (seconds), of one medium, reached us at `arrivalMs`. */
+  note(pts: number, arrivalMs: number, medium: 'video' | 'audio'): void {
     if (!Number.isFinite(pts)) return;
     const offset = arrivalMs - pts * 1000;
     const min = this.minimum();
-    if (min !== undefined && Math.abs(offset - min) > JUMP_MS) this.reset();
+    // A medium's frames come in stream order: one earlier than the last is a new timeline, however small the step.
+    const stepsBack = pts < (this.lastPts[medium] ?? -Infinity);
+    this.lastPts[medium] = pts;
+    if (stepsBack || (min !== undefined && Math.abs(offset - min) > JUMP_MS)) this.clear();
     // Samples at least as late as this one can never be a minimum again while this one is in the window.
     while (this.queue.length > this.head && this.queue[this.queue.length - 1]!.offset >= offset) this.queue.pop();
     this.queue.push({ arrival: arrivalMs, offset });
@@ -56,6 +65,11 @@ export class StreamClock {
 
   /** A new analyser: its stream times begin again. */
   reset(): void {
+    this.clear();
+    this.lastPts = {};
+  }
+
+  private clear(): void {
     this.queue.length = 0;
     this.head = 0;
   }
