@@ -252,6 +252,7 @@ export class Catalog {
       ...(p.preshow ? { preshow: p.preshow } : {}),
       ...(p.onContentFault ? { onContentFault: p.onContentFault } : {}),
       ...(p.mayBeDark ? { mayBeDark: true } : {}),
+      ...(p.mayBeStill ? { mayBeStill: true } : {}),
       ...(p.maySilence ? { maySilence: true } : {}),
     };
     const problems = members.flatMap((m) => memberProblems(this, m, slot));

@@ -328,18 +328,26 @@ describe('onair slot and onair test', () => {
     expect(add.stderr).toBe('');
     const strict = await onair('slot', 'add', 'studio-a/cam-host', '--primary', 'cam-2', '--on-content-fault', 'alarm');
     expect(strict.stderr).toBe('');
+    const slides = await onair('slot', 'add', 'studio-a/slides', '--primary', 'cam-2', '--may-be-still');
+    expect(slides.stderr).toBe('');
     const slots = JSON.parse((await onair('slot', 'list', '--json')).stdout) as Array<{
       id: string;
       mayBeDark?: boolean;
+      mayBeStill?: boolean;
       onContentFault?: string;
     }>;
     expect(
-      slots.filter((x) => x.id !== 'studio-a/cam-wide').map(({ id, mayBeDark, onContentFault }) => ({ id, mayBeDark, onContentFault })),
+      slots
+        .filter((x) => x.id !== 'studio-a/cam-wide')
+        .map(({ id, mayBeDark, mayBeStill, onContentFault }) => ({ id, mayBeDark, mayBeStill, onContentFault })),
     ).toEqual([
-      { id: 'studio-a/cam-host', mayBeDark: undefined, onContentFault: 'alarm' },
-      { id: 'studio-a/cam-night', mayBeDark: true, onContentFault: undefined },
+      { id: 'studio-a/cam-host', mayBeDark: undefined, mayBeStill: undefined, onContentFault: 'alarm' },
+      { id: 'studio-a/cam-night', mayBeDark: true, mayBeStill: undefined, onContentFault: undefined },
+      { id: 'studio-a/slides', mayBeDark: undefined, mayBeStill: true, onContentFault: undefined },
     ]);
-    expect((await onair('slot', 'list')).stdout).toContain('studio-a/cam-host        agent-a/cam-2  [alarm on content faults]\n');
+    const listed = (await onair('slot', 'list')).stdout;
+    expect(listed).toContain('studio-a/cam-host        agent-a/cam-2  [alarm on content faults]\n');
+    expect(listed).toContain('studio-a/slides          agent-a/cam-2  [may be still]\n');
     await onair('show', 'add', 'night', '--studio', 'studio-a', '--start', '+1h', '--duration', '1h', '--slot', 'studio-a/cam-night');
     const quiet = await onair(
       'show',
@@ -362,7 +370,7 @@ describe('onair slot and onair test', () => {
     const shows = JSON.parse((await onair('show', 'list', '--json')).stdout) as Array<{ id: string; quiet?: Array<{ faults?: string[] }> }>;
     expect(shows.find((x) => x.id === 'night')?.quiet?.map((w) => w.faults)).toEqual([['black', 'silent']]);
     await onair('show', 'stop', 'night');
-    for (const id of ['studio-a/cam-night', 'studio-a/cam-host']) await onair('slot', 'remove', id, '--reason', 'done');
+    for (const id of ['studio-a/cam-night', 'studio-a/cam-host', 'studio-a/slides']) await onair('slot', 'remove', id, '--reason', 'done');
   });
 
   it("runs a device's self-test from its profile, and never an intrusive step on gear that is on air", async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toleranceOf } from '../../controller/failover/content-policy.ts';
-import type { ContentTolerance } from '../../protocols/content-policy.ts';
+import { allowedBy, type ContentTolerance } from '../../protocols/content-policy.ts';
 import { checkedQuiet, withQuietWindow } from '../../controller/plan/quiet-windows.ts';
 import { judgeContent } from '../../protocols/failover-rule.ts';
 import type { Show } from '../../protocols/plan-schemas.ts';
@@ -48,6 +48,13 @@ describe("a member's content tolerance", () => {
     });
   });
 
+  it('allows a frozen picture where the slot may be still, and only there', () => {
+    const slides = slot('s/a', { mayBeStill: true });
+    expect(toleranceOf([slides], [])).toEqual({ onContentFault: 'failover', allowed: ['frozen'], windows: [] });
+    expect(toleranceOf([slides, slot('s/b', { mayBeDark: true, mayBeStill: true })], [])?.allowed).toEqual(['frozen']);
+    expect(toleranceOf([slides, slot('s/b', { mayBeDark: true })], [])).toBeUndefined();
+  });
+
   it("takes a show's windows for its slots (all, or those named), not those of shows over", () => {
     const quiet = [
       { from: 10, to: 20 },
@@ -84,6 +91,21 @@ describe("a member's content tolerance", () => {
     const unexplained = { ...black, metrics: {} };
     expect(judgeContent(unexplained, dark, 0).tolerated).toBe(false);
     expect(judgeContent(unexplained, { ...dark, windows: [{ from: 0, to: 5 }] }, 0).tolerated).toBe(true);
+  });
+
+  it('a still picture allowed is as healthy as its gear; black beside it is not allowed by it', () => {
+    const frozen = {
+      status: 'failed' as const,
+      consecutiveFailures: 3,
+      checks: [
+        { name: 'probe', status: 'ok' as const, latencyMs: 1 },
+        { name: 'picture', status: 'failed' as const, latencyMs: 0 },
+      ],
+      metrics: { contentFaults: 'frozen' },
+    };
+    const still: ContentTolerance = { onContentFault: 'failover', allowed: allowedBy({ mayBeStill: true }), windows: [] };
+    expect(judgeContent(frozen, still, 0)).toMatchObject({ tolerated: true, why: 'allowed', reading: { status: 'ok' } });
+    expect(judgeContent({ ...frozen, metrics: { contentFaults: 'black' } }, still, 0).tolerated).toBe(false);
   });
 });
 

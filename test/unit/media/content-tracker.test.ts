@@ -229,6 +229,14 @@ describe('content tracker: what is allowed and what is said once', () => {
     expect(r.tracker.reading().faults).toEqual([]);
   });
 
+  it('mayBeStill: a still picture (slides, a caption card) is reported in the detail, status ok, no fault', () => {
+    const r = rig({ picture: { mayBeStill: true } as never });
+    r.feed(start('freeze'));
+    r.live(5_000);
+    expect(r.check('picture')).toEqual({ name: 'picture', status: 'ok', latencyMs: 0, detail: 'still for 5.0 s (allowed here)' });
+    expect(r.tracker.reading().faults).toEqual([]);
+  });
+
   it('maySilence: a planned silence is reported, status ok, no fault', () => {
     const r = rig({ sound: { maySilence: true } as never });
     r.feed(start('silence'));
