@@ -255,7 +255,7 @@ async function controllerDecides(c: Case): Promise<{ activated: string[]; live: 
 async function agentDecides(c: Case): Promise<{ activated: string[]; live: string | null }> {
   const clock = new ManualClock(START);
   const activated: string[] = [];
-  // As the controller sends it in the agent's desired config (controller/fleet/catalog.ts): its thresholds, the slot's content rule and the show's quiet windows.
+  // As the controller sends it in the agent's desired config (controller/fleet/catalog/agent-configs.ts): its thresholds, the slot's content rule and the show's quiet windows.
   const { def, show } = slotAndShow(c);
   const [slot] = localSlotsFor(AGENT, [def], (_ref, role) => ({ action: role, params: {} }), T, [show]);
   if (!slot) throw new Error('the slot is not one the agent fails over alone');
