@@ -218,7 +218,13 @@ export class ContentTracker {
       found.push({ fault: 'black', since: this.black, forMs: p.blackForMs, allowed: p.mayBeDark, words: p.mayBeDark ? 'dark' : undefined });
     // A black picture is also a still one: black names it (reference §1.3), frozen only a picture with content.
     if (this.frozen !== undefined && this.black === undefined)
-      found.push({ fault: 'frozen', since: this.frozen, forMs: p.frozenForMs, allowed: p.mayBeStill, words: p.mayBeStill ? 'still' : undefined });
+      found.push({
+        fault: 'frozen',
+        since: this.frozen,
+        forMs: p.frozenForMs,
+        allowed: p.mayBeStill,
+        words: p.mayBeStill ? 'still' : undefined,
+      });
     return found;
   }
 

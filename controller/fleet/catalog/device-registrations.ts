@@ -14,7 +14,10 @@ import type { AgentConfigs } from './agent-configs.ts';
 import type { CatalogDependencies } from './catalog-dependencies.ts';
 import { driverSpec, type CatalogLookup } from './slot-checks.ts';
 
-export type DeviceRegistrationsDependencies = Pick<CatalogDependencies, 'store' | 'clock' | 'record' | 'status' | 'forgetDevice' | 'slots'> & {
+export type DeviceRegistrationsDependencies = Pick<
+  CatalogDependencies,
+  'store' | 'clock' | 'record' | 'status' | 'forgetDevice' | 'slots'
+> & {
   configs: AgentConfigs;
   catalog: Pick<CatalogLookup, 'resolve'>;
 };

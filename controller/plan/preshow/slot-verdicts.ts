@@ -60,7 +60,8 @@ export function judgeSlots(checklist: Checklist, inputs: VerdictInputs): Preshow
 function withoutBackup(showId: string, primary: DeviceRef, inputs: VerdictInputs): { verdict: WithoutBackup; why: string } {
   if (inputs.showWithoutBackup) return { verdict: inputs.showWithoutBackup, why: `show ${showId} says ${inputs.showWithoutBackup}` };
   const profile = inputs.profileOf(primary);
-  if (profile?.withoutBackup) return { verdict: profile.withoutBackup, why: `the profile of ${refName(primary)} says ${profile.withoutBackup}` };
+  if (profile?.withoutBackup)
+    return { verdict: profile.withoutBackup, why: `the profile of ${refName(primary)} says ${profile.withoutBackup}` };
   const critical = profile?.kind === 'camera' || profile?.kind === 'microphone-receiver';
   return {
     verdict: critical ? 'no-go' : 'go',
