@@ -33,6 +33,17 @@ const show = (over: Partial<Show> = {}): Show => ({
   ...over,
 });
 
+/** A member whose picture check failed with this fault while its gear's probe answers. */
+const pictureFailed = (fault: 'black' | 'frozen') => ({
+  status: 'failed' as const,
+  consecutiveFailures: 3,
+  checks: [
+    { name: 'probe', status: 'ok' as const, latencyMs: 1 },
+    { name: 'picture', status: 'failed' as const, latencyMs: 0 },
+  ],
+  metrics: { contentFaults: fault },
+});
+
 describe("a member's content tolerance", () => {
   it('none for the default: nothing to judge, the tracking step sees the report as it is', () => {
     expect(toleranceOf([slot('s/a')], [show()])).toBeUndefined();
@@ -70,15 +81,7 @@ describe("a member's content tolerance", () => {
   });
 
   it('judges only a failure that is content alone', () => {
-    const black = {
-      status: 'failed' as const,
-      consecutiveFailures: 3,
-      checks: [
-        { name: 'probe', status: 'ok' as const, latencyMs: 1 },
-        { name: 'picture', status: 'failed' as const, latencyMs: 0 },
-      ],
-      metrics: { contentFaults: 'black' },
-    };
+    const black = pictureFailed('black');
     const dark: ContentTolerance = { onContentFault: 'failover', allowed: ['black'], windows: [] };
     expect(judgeContent(black, dark, 0)).toMatchObject({
       tolerated: true,
@@ -94,18 +97,9 @@ describe("a member's content tolerance", () => {
   });
 
   it('a still picture allowed is as healthy as its gear; black beside it is not allowed by it', () => {
-    const frozen = {
-      status: 'failed' as const,
-      consecutiveFailures: 3,
-      checks: [
-        { name: 'probe', status: 'ok' as const, latencyMs: 1 },
-        { name: 'picture', status: 'failed' as const, latencyMs: 0 },
-      ],
-      metrics: { contentFaults: 'frozen' },
-    };
     const still: ContentTolerance = { onContentFault: 'failover', allowed: allowedBy({ mayBeStill: true }), windows: [] };
-    expect(judgeContent(frozen, still, 0)).toMatchObject({ tolerated: true, why: 'allowed', reading: { status: 'ok' } });
-    expect(judgeContent({ ...frozen, metrics: { contentFaults: 'black' } }, still, 0).tolerated).toBe(false);
+    expect(judgeContent(pictureFailed('frozen'), still, 0)).toMatchObject({ tolerated: true, why: 'allowed', reading: { status: 'ok' } });
+    expect(judgeContent(pictureFailed('black'), still, 0).tolerated).toBe(false);
   });
 });
 
