@@ -34,7 +34,7 @@ import { ContentWatch } from './failover/content-watch.ts';
 import { toleranceOf } from './failover/content-policy.ts';
 import type { MediaRole } from '../protocols/media.ts';
 import { sameRef } from '../protocols/device-ref.ts';
-import { Catalog } from './fleet/catalog.ts';
+import { Catalog } from './fleet/catalog/catalog.ts';
 import { CommandClient } from './fleet/command-client.ts';
 import { Fleet } from './fleet/fleet.ts';
 import { MessageIntake } from './fleet/intake.ts';

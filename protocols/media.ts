@@ -93,6 +93,10 @@ export const PictureChecks = Type.Object(
     freezeNoiseDb: Type.Number({ maximum: 0, default: -60 }),
     noSignalForMs: durationMs(2_000, 'no decoded frame for this long (the input stalled or ended) is a fault'),
     mayBeDark: Type.Boolean({ default: false, description: 'a dark scene is legitimate here: black is reported, never a fault' }),
+    mayBeStill: Type.Boolean({
+      default: false,
+      description: 'a still picture is legitimate here (slides, a caption card, a paused scene): frozen is reported, never a fault',
+    }),
   },
   { additionalProperties: false },
 );

@@ -34,7 +34,7 @@ interface Finding {
   fault: ContentFault;
   since: number;
   forMs: number;
-  /** Allowed here (mayBeDark, maySilence): reported, never a fault. */
+  /** Allowed here (mayBeDark, mayBeStill, maySilence): reported, never a fault. */
   allowed?: boolean;
   /** Words for the detail when they are not the fault's own name. */
   words?: string;
@@ -219,7 +219,14 @@ export class ContentTracker {
     if (this.black !== undefined)
       found.push({ fault: 'black', since: this.black, forMs: p.blackForMs, allowed: p.mayBeDark, words: p.mayBeDark ? 'dark' : undefined });
     // A black picture is also a still one: black names it (reference §1.3), frozen only a picture with content.
-    if (this.frozen !== undefined && this.black === undefined) found.push({ fault: 'frozen', since: this.frozen, forMs: p.frozenForMs });
+    if (this.frozen !== undefined && this.black === undefined)
+      found.push({
+        fault: 'frozen',
+        since: this.frozen,
+        forMs: p.frozenForMs,
+        allowed: p.mayBeStill,
+        words: p.mayBeStill ? 'still' : undefined,
+      });
     return found;
   }
 

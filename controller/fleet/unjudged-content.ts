@@ -1,7 +1,7 @@
 /**
  * Content faults a hot standby could not judge. The content rule (protocols/failure-detection.ts
- * judgeContent) needs the slots' tolerance (onContentFault, mayBeDark/maySilence, the shows' quiet
- * windows), and a standby has neither catalog nor plan while it stands by: it reads them from
+ * judgeContent) needs the slots' tolerance (onContentFault, mayBeDark/mayBeStill/maySilence, the
+ * shows' quiet windows), and a standby has neither catalog nor plan while it stands by: it reads them from
  * PostgreSQL only once it leads, and the broker carries no slot definitions. So its registry tracks a
  * content-only failure as any failure (a black member kept on air on purpose is failed in its picture),
  * and keeps each such device's latest raw health here; at adoption the new leader, its catalog and plan

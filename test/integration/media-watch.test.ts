@@ -68,6 +68,7 @@ const config = (port: number, ffmpegPath = 'ffmpeg'): MediaWatchConfig => ({
     freezeNoiseDb: -60,
     noSignalForMs: 1_500,
     mayBeDark: false,
+    mayBeStill: false,
   },
   sound: { silenceBelowDb: -60, silentForMs: 1_000, clippingForMs: 1_000, maySilence: false },
   analysis: { width: 160, height: 90, fps: 5, keyframesOnly: false, ffmpegPath },

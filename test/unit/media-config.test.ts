@@ -89,6 +89,7 @@ describe('media in the agent config file', () => {
         freezeNoiseDb: -60,
         noSignalForMs: 2_000,
         mayBeDark: true,
+        mayBeStill: false,
       },
       analysis: DEFAULT_ANALYSIS,
     });

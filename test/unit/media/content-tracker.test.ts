@@ -250,19 +250,23 @@ describe('content tracker: no signal', () => {
 });
 
 describe('content tracker: what is allowed and what is said once', () => {
-  it('mayBeDark: a dark picture is reported in the detail, status ok, no fault', () => {
-    const r = rig({ picture: { mayBeDark: true } as never });
-    r.feed(start('black'));
-    r.live(5_000);
-    expect(r.check('picture')).toEqual({ name: 'picture', status: 'ok', latencyMs: 0, detail: 'dark for 5.0 s (allowed here)' });
-    expect(r.tracker.reading().faults).toEqual([]);
-  });
-
-  it('maySilence: a planned silence is reported, status ok, no fault', () => {
-    const r = rig({ sound: { maySilence: true } as never });
-    r.feed(start('silence'));
-    r.live(4_000);
-    expect(r.check('sound')).toEqual({ name: 'sound', status: 'ok', latencyMs: 0, detail: 'silent for 4.0 s (allowed here)' });
+  it.each([
+    // what the watch allows, the detector that tells the fault, the check, how long, the detail's words
+    ['mayBeDark: a dark picture', { picture: { mayBeDark: true } }, 'black', 'picture', 5_000, 'dark for 5.0 s'],
+    [
+      'mayBeStill: a still picture (slides, a caption card)',
+      { picture: { mayBeStill: true } },
+      'freeze',
+      'picture',
+      5_000,
+      'still for 5.0 s',
+    ],
+    ['maySilence: a planned silence', { sound: { maySilence: true } }, 'silence', 'sound', 4_000, 'silent for 4.0 s'],
+  ] as const)('%s is reported in the detail, status ok, no fault', (_, allows, detector, name, forMs, words) => {
+    const r = rig(allows as never);
+    r.feed(start(detector));
+    r.live(forMs);
+    expect(r.check(name)).toEqual({ name, status: 'ok', latencyMs: 0, detail: `${words} (allowed here)` });
     expect(r.tracker.reading().faults).toEqual([]);
   });
 
