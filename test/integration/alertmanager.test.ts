@@ -174,6 +174,28 @@ describe.runIf(hasAlertmanager())('OnAir alerts through Debian’s Alertmanager'
     await eventually(async () => (await am.silences()).every((s) => s.status.state === 'expired'), 10_000, 'the silence expired');
   });
 
+  it('leaves alone a silence a person expired in Alertmanager', async () => {
+    const { am, hook, bus, sink, counters } = await setUp();
+    sink.start();
+    const lost = alert();
+    bus.emit('alertChanged', lost);
+    await waitUntil(() => about(hook, lost.id).length > 0, 10_000, 'the firing webhook');
+    const acked = { ...lost, state: 'acknowledged' as const, ackedAt: Date.now(), ackedBy: 'wang' };
+    bus.emit('alertChanged', acked);
+    await eventually(async () => (await am.silences()).some((s) => s.status.state === 'active'), 10_000, 'the silence');
+    const [silence] = await am.silences();
+    const expired = await fetch(`${am.url}/api/v2/silence/${silence!.id}`, { method: 'DELETE' });
+    expect(expired.status).toBe(200);
+    // Two re-sends check the silence: it is not made again.
+    const sent = counters.alertmanagerAlertsSent;
+    await waitUntil(() => counters.alertmanagerAlertsSent >= sent + 2, 10_000, 'two re-sends');
+    expect((await am.silences()).map((s) => s.status.state)).toEqual(['expired']);
+    const endsAt = Date.now();
+    bus.emit('alertChanged', { ...acked, state: 'resolved', endsAt, updatedAt: endsAt });
+    await waitUntil(() => about(hook, lost.id).some((a) => a.status === 'resolved'), 10_000, 'the resolved webhook');
+    expect(counters.alertmanagerSilenceFailures).toBe(0);
+  });
+
   it('posts again what Alertmanager lost in a restart, and what changed while it was down', async () => {
     let leading = false;
     const { am, hook, bus, sink, counters } = await setUp({ leading: () => leading });

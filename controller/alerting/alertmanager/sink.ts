@@ -69,8 +69,11 @@ export class AlertmanagerSink {
   private readonly outbox = new AlertmanagerOutbox(MAX_WAITING);
   /** Open alerts as last heard, re-mapped and posted on each re-send. */
   private readonly open = new Map<number, Alert>();
-  /** The silence standing for each acknowledged alert (its id in Alertmanager, and when it ends). */
-  private readonly silences = new Map<number, { id: string; until: number }>();
+  /**
+   * The silence standing for each acknowledged alert: its id in Alertmanager, and `released` once a
+   * person expired it there by hand (not made again: they want to hear of the alert).
+   */
+  private readonly silences = new Map<number, { id: string; released?: true }>();
   private readonly silenceWork = new Map<number, SilenceWork>();
   private readonly ackUrls = new Map<number, { url: string; issuedAt: number }>();
   private readonly backoff: Backoff;
@@ -131,7 +134,9 @@ export class AlertmanagerSink {
     if (resolved) this.open.delete(alert.id);
     else this.open.set(alert.id, alert);
     this.outbox.changed(alert.id, toPostableAlert(alert, this.links(alert, now), this.locale), resolved, now);
-    if (alert.state === 'acknowledged') this.silenceWork.set(alert.id, { alert, want: 'held' });
+    if (alert.state === 'acknowledged') {
+      if (!this.silences.get(alert.id)?.released) this.silenceWork.set(alert.id, { alert, want: 'held' });
+    }
     // Expired also for an alert acknowledged before a restart: its silence is found by its label.
     else if (this.silences.has(alert.id) || alert.ackedAt !== undefined) this.silenceWork.set(alert.id, { alert, want: 'expired' });
     if (resolved) this.ackUrls.delete(alert.id);
@@ -139,11 +144,14 @@ export class AlertmanagerSink {
   }
 
   private resend(): void {
+    // A standby posts nothing; what changed meanwhile waits in the outbox, and the first tick as leader sends all.
+    if (!this.canSend) return;
     const now = this.core.clock.now();
     for (const alert of this.open.values()) {
       this.outbox.changed(alert.id, toPostableAlert(alert, this.links(alert, now), this.locale), false, now);
       // Checked each time: a silence lost with Alertmanager's storage comes back, one near its end is renewed.
-      if (alert.state === 'acknowledged' && !this.silenceWork.has(alert.id)) this.silenceWork.set(alert.id, { alert, want: 'held' });
+      const held = alert.state === 'acknowledged' && !this.silences.get(alert.id)?.released;
+      if (held && !this.silenceWork.has(alert.id)) this.silenceWork.set(alert.id, { alert, want: 'held' });
     }
     this.kick();
   }
@@ -206,6 +214,7 @@ export class AlertmanagerSink {
         this.deps.counters.alertmanagerAlertsSent += batch.length;
       } catch (err) {
         this.outbox.failed(batch);
+        if (signal.aborted) return; // stopped: posted by whoever leads next
         this.deps.counters.alertmanagerSendFailures += 1;
         this.core.log.warn(
           { alertmanager: this.settings.url, alerts: batch.length, err: errorMessage(err) },
@@ -221,6 +230,7 @@ export class AlertmanagerSink {
         await (work.want === 'held' ? this.hold(work.alert, signal) : this.expire(work.alert, signal));
       } catch (err) {
         if (!this.silenceWork.has(id)) this.silenceWork.set(id, work);
+        if (signal.aborted) return;
         this.deps.counters.alertmanagerSilenceFailures += 1;
         this.core.log.warn(
           { alertmanager: this.settings.url, alert: id, want: work.want, err: errorMessage(err) },
@@ -233,33 +243,42 @@ export class AlertmanagerSink {
     this.backoff.reset();
   }
 
-  /** The acknowledgement's silence exists, active, with at least half its span left. */
+  /**
+   * The acknowledgement's silence exists, active, with at least half its span left: made when there is
+   * none (or Alertmanager lost it with its storage), renewed near its end, left alone once a person
+   * expired it in Alertmanager.
+   */
   private async hold(alert: Alert, signal: AbortSignal): Promise<void> {
     const now = this.core.clock.now();
     const known = this.silences.get(alert.id);
     const current = known ? await this.client.getSilence(known.id, signal) : (await this.ours(alert.id, signal))[0];
-    const live = current && current.status.state !== 'expired' ? current : undefined;
-    if (live && Date.parse(live.endsAt) - now > SILENCE_SPAN_MS / 2) {
-      this.silences.set(alert.id, { id: live.id, until: Date.parse(live.endsAt) });
+    if (current?.status.state === 'expired') {
+      this.silences.set(alert.id, { id: current.id, released: true });
+      this.core.log.info({ alert: alert.id, silence: current.id }, 'Alertmanager silence expired by hand: not made again');
       return;
     }
-    const until = now + SILENCE_SPAN_MS;
-    const id = await this.client.postSilence(acknowledgementSilence(alert, now, until, this.locale, live?.id), signal);
-    this.silences.set(alert.id, { id, until });
+    if (current && Date.parse(current.endsAt) - now > SILENCE_SPAN_MS / 2) {
+      this.silences.set(alert.id, { id: current.id });
+      return;
+    }
+    const silence = acknowledgementSilence(alert, now, now + SILENCE_SPAN_MS, this.locale, current?.id);
+    const id = await this.client.postSilence(silence, signal);
+    this.silences.set(alert.id, { id });
     this.core.log.info(
       { alert: alert.id, silence: id, by: alert.ackedBy },
-      live ? 'Alertmanager silence renewed' : 'acknowledged: Alertmanager silence created',
+      current ? 'Alertmanager silence renewed' : 'acknowledged: Alertmanager silence created',
     );
   }
 
-  /** Every live silence this sink made for the alert is expired (found by its label: also one made before a restart). */
+  /**
+   * Every live silence of the alert's shape is expired, found by its label (also one made before a
+   * restart, or one whose id changed when it was renewed).
+   */
   private async expire(alert: Alert, signal: AbortSignal): Promise<void> {
-    const known = this.silences.get(alert.id);
-    const ids = new Set((await this.ours(alert.id, signal)).map((s) => s.id));
-    if (known) ids.add(known.id);
+    const ids = (await this.ours(alert.id, signal)).map((s) => s.id);
     for (const id of ids) await this.client.expireSilence(id, signal);
     this.silences.delete(alert.id);
-    if (ids.size) this.core.log.info({ alert: alert.id, silences: [...ids] }, 'Alertmanager silence expired');
+    if (ids.length) this.core.log.info({ alert: alert.id, silences: [...ids] }, 'Alertmanager silence expired');
   }
 
   /** Live silences of the shape an acknowledgement makes: the one matcher onair_alert="<id>". */
