@@ -1,6 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { ALERT_KINDS, Alert } from '../../../protocols/alerting.ts';
+import { ALERT_KINDS, type Alert } from '../../../protocols/alerting.ts';
+import { agentLostAlert } from '../../support/alert-fixture.ts';
 import { AlertmanagerOutbox } from '../../../controller/alerting/alertmanager/outbox.ts';
 import {
   ALERT_NAMES,
@@ -13,28 +14,17 @@ import { PostableAlert, PostableSilence } from '../../../controller/alerting/ale
 
 const STARTS = Date.parse('2026-12-07T01:00:00.000Z');
 
-/** An agent-lost alert as the engine raises it (checked against the schema, so the fixture cannot drift). */
-function agentLost(over: Partial<Alert> = {}): Alert {
-  const alert: Alert = {
+/** An agent-lost alert as the engine raises it, in studio-a during the evening news. */
+const agentLost = (over: Partial<Alert> = {}): Alert =>
+  agentLostAlert({
     id: 7,
-    key: 'agent-lost:agent-a',
-    kind: 'agent-lost',
-    severity: 'critical',
-    state: 'firing',
-    labels: { studio: 'studio-a', show: 'evening-news', agent: 'agent-a' },
-    summary: 'agent-a lost: 4 devices, 2 slots affected, all failed over',
     startsAt: STARTS,
-    updatedAt: STARTS,
-    count: 1,
+    labels: { studio: 'studio-a', show: 'evening-news', agent: 'agent-a' },
     inhibits: ['device:agent-a/cam-1'],
     events: [41],
-    level: 0,
     incident: 3,
     ...over,
-  };
-  expect(Value.Errors(Alert, alert).First()?.message).toBeUndefined();
-  return alert;
-}
+  });
 
 const links = {
   consoleUrl: consoleAlertUrl('https://onair.studio.example/', 7),
