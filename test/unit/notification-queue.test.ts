@@ -9,6 +9,7 @@ import { ManualClock } from '../../lib/clock.ts';
 import { DurableNotificationQueue, type WakeTimer } from '../../controller/alerting/delivery/notification-queue.ts';
 import type { ContactSender, DeliveryReceipt, AlertMessage } from '../../controller/alerting/types.ts';
 import type { Alert, ContactPoint, Notification } from '../../protocols/alerting.ts';
+import { SignedAckLinks } from '../../controller/alerting/delivery/ack-links.ts';
 import { alert, alertingCore, alertingDb, contact, plainComposer, type RecordedCore } from '../support/delivery-rig.ts';
 
 const T0 = 1_800_000_000_000;
@@ -178,6 +179,26 @@ describe('the notification queue', () => {
     expect(rows().filter((r) => r.reason === 'digest')).toHaveLength(1);
   });
 
+  it('a controller that starts after a restart or a takeover adds the storm to the digest the old one left waiting', async () => {
+    for (let id = 1; id <= 21; id++) queue.enqueue({ alert: id, contact: 'ops-ding', reason: 'firing' });
+    await queue.pump();
+    await queue.stop();
+    const digest = rows().find((r) => r.reason === 'digest')!;
+    const next = new DurableNotificationQueue({
+      core,
+      db,
+      sender,
+      composer: plainComposer,
+      directory: { person: () => undefined, contact: (id) => contacts.get(id) },
+      alert: (id) => alerts.get(id),
+      wake,
+    });
+    next.start();
+    next.enqueue({ alert: 22, contact: 'ops-ding', reason: 'firing' });
+    expect(rows().at(-1)).toMatchObject({ alert: 22, state: 'dropped', digest: digest.id });
+    await next.stop();
+  });
+
   it("a contact point's own maxPerMinute replaces its kind's", async () => {
     contacts.set('wang-mail', contact('wang-mail', 'email', 'wang@studio.example', { maxPerMinute: 2 }));
     for (let id = 1; id <= 5; id++) queue.enqueue({ alert: id, contact: 'wang-mail', reason: 'firing' });
@@ -233,5 +254,29 @@ describe('the notification queue', () => {
     await queue.pump();
     expect(rows()[0]).toMatchObject({ state: 'dropped', droppedBecause: 'contact point removed' });
     expect(sender.sent).toHaveLength(0);
+  });
+
+  it('a firing or escalated notice carries a signed link to acknowledge the alert; a resolved notice does not', async () => {
+    const links = new SignedAckLinks(db, 3_600_000);
+    const withLinks = new DurableNotificationQueue({
+      core: { ...alertingCore(clock, {}, 'https://onair.example/'), record: core.record },
+      db,
+      sender,
+      composer: plainComposer,
+      directory: { person: () => undefined, contact: (id) => contacts.get(id) },
+      alert: (id) => alerts.get(id),
+      ackLinks: links,
+      wake,
+    });
+    await queue.stop();
+    withLinks.start();
+    withLinks.enqueue({ alert: 1, contact: 'wang-mail', person: 'wang', reason: 'escalated' });
+    withLinks.enqueue({ alert: 2, contact: 'ops-slack', reason: 'resolved' });
+    await withLinks.pump();
+    const [escalated, resolved] = sender.sent;
+    const token = /^https:\/\/onair\.example\/ack\/([\w-]+\.[\w-]+)$/.exec(escalated!.message.ackUrl ?? '')?.[1];
+    expect(token).toBeDefined();
+    expect(links.redeem(token!, clock.now())).toEqual({ ok: true, alert: 1, person: 'wang' });
+    expect(resolved!.message.ackUrl).toBeUndefined();
   });
 });

@@ -71,6 +71,11 @@ export class DurableNotificationQueue implements NotificationQueue {
   /** Rows being sent, by id, and the contact points they go to. */
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly busyContacts = new Set<string>();
+  /**
+   * Each contact point's digest waiting for its window (not tried yet), by contact point: read from
+   * the store at start (a takeover inherits the old leader's), kept here after (only the leader writes).
+   */
+  private readonly pendingDigests = new Map<string, number>();
   private running = false;
   private cancelWake: (() => void) | undefined;
 
@@ -86,10 +91,10 @@ export class DurableNotificationQueue implements NotificationQueue {
     const now = this.d.core.clock.now();
     const fields: Omit<Notification, 'id'> = { ...request, state: 'queued', attempts: 0, createdAt: now, nextAttemptAt: now };
     // A digest waiting for this contact point's window means the window is full: the storm joins it.
-    const digest = MERGEABLE.has(request.reason) ? this.rows.pendingDigest(request.contact) : undefined;
-    const row = this.rows.insert(digest ? { ...fields, state: 'dropped', digest: digest.id } : fields);
+    const digest = MERGEABLE.has(request.reason) ? this.pendingDigests.get(request.contact) : undefined;
+    const row = this.rows.insert(digest ? { ...fields, state: 'dropped', digest } : fields);
     this.d.core.log.info(
-      { notification: row.id, alert: row.alert, contact: row.contact, person: row.person, reason: row.reason, digest: digest?.id },
+      { notification: row.id, alert: row.alert, contact: row.contact, person: row.person, reason: row.reason, digest },
       digest ? 'notification held back for the digest (storm bound)' : 'notification queued',
     );
     if (!digest) this.kick();
@@ -108,6 +113,8 @@ export class DurableNotificationQueue implements NotificationQueue {
   }
 
   start(): void {
+    this.pendingDigests.clear();
+    for (const digest of this.rows.pendingDigests()) this.pendingDigests.set(digest.contact, digest.id);
     this.running = true;
     this.kick();
   }
@@ -176,6 +183,7 @@ export class DurableNotificationQueue implements NotificationQueue {
   private send(row: Notification, contact: ContactPoint, now: number): void {
     this.storm.note(contact.id, now);
     this.busyContacts.add(contact.id);
+    this.digestLeft(row);
     const attempt = row.attempts + 1;
     const sending = (async () => {
       let receipt: DeliveryReceipt;
@@ -249,18 +257,25 @@ export class DurableNotificationQueue implements NotificationQueue {
     const now = this.d.core.clock.now();
     const digest = this.rows.together(() => {
       const carrier =
-        this.rows.pendingDigest(contact.id) ??
-        this.rows.insert({ contact: contact.id, reason: 'digest', state: 'queued', attempts: 0, createdAt: now, nextAttemptAt: at });
-      for (const row of held) this.rows.save({ ...row, state: 'dropped', digest: carrier.id });
+        this.pendingDigests.get(contact.id) ??
+        this.rows.insert({ contact: contact.id, reason: 'digest', state: 'queued', attempts: 0, createdAt: now, nextAttemptAt: at }).id;
+      for (const row of held) this.rows.save({ ...row, state: 'dropped', digest: carrier });
       return carrier;
     });
+    this.pendingDigests.set(contact.id, digest);
     this.d.core.log.warn(
-      { contact: contact.id, channel: contact.kind, digest: digest.id, heldBack: held.length, at },
+      { contact: contact.id, channel: contact.kind, digest, heldBack: held.length, at },
       'storm bound reached: held back into a digest',
     );
   }
 
+  /** A digest being sent or dropped takes no more: the storm's next overflow starts a new one. */
+  private digestLeft(row: Notification): void {
+    if (this.pendingDigests.get(row.contact) === row.id) this.pendingDigests.delete(row.contact);
+  }
+
   private drop(row: Notification, because: string): void {
+    this.digestLeft(row);
     this.rows.save({ ...row, state: 'dropped', droppedBecause: because });
     this.d.core.log.warn({ notification: row.id, contact: row.contact, alert: row.alert }, `notification dropped: ${because}`);
   }

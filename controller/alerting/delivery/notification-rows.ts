@@ -28,9 +28,9 @@ export class NotificationRows {
       ),
       queuedOfContact: db.prepare(`SELECT id, body FROM notifications WHERE state = 'queued' AND contact = ? ORDER BY id`),
       queuedOfAlert: db.prepare(`SELECT id, body FROM notifications WHERE state = 'queued' AND alert = ? ORDER BY id`),
-      pendingDigest: db.prepare(
-        `SELECT id, body FROM notifications WHERE state = 'queued' AND contact = ?
-           AND json_extract(body, '$.reason') = 'digest' AND json_extract(body, '$.attempts') = 0 ORDER BY id DESC LIMIT 1`,
+      pendingDigests: db.prepare(
+        `SELECT id, body FROM notifications WHERE state = 'queued'
+           AND json_extract(body, '$.reason') = 'digest' AND json_extract(body, '$.attempts') = 0 ORDER BY id`,
       ),
       heldBy: db.prepare(`SELECT id, body FROM notifications WHERE state = 'dropped' AND json_extract(body, '$.digest') = ? ORDER BY id`),
     };
@@ -69,9 +69,9 @@ export class NotificationRows {
     return this.read(this.sql.queuedOfAlert.all(alert) as Row[]).filter((n) => reasons.includes(n.reason));
   }
 
-  /** A digest of this contact point waiting for its window (not tried yet): what a storm adds to. */
-  pendingDigest(contact: string): Notification | undefined {
-    return this.read(this.sql.pendingDigest.all(contact) as Row[])[0];
+  /** The digests waiting for their contact point's window (not tried yet): what a storm adds to. */
+  pendingDigests(): Notification[] {
+    return this.read(this.sql.pendingDigests.all() as Row[]);
   }
 
   /** The rows a digest carries. */
