@@ -6,7 +6,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { ManualClock } from '../../lib/clock.ts';
-import { DurableNotificationQueue, type WakeTimer } from '../../controller/alerting/delivery/notification-queue.ts';
+import {
+  DurableNotificationQueue,
+  type NotificationQueueDependencies,
+  type WakeTimer,
+} from '../../controller/alerting/delivery/notification-queue.ts';
 import type { ContactSender, DeliveryReceipt, AlertMessage } from '../../controller/alerting/types.ts';
 import type { Alert, ContactPoint, Notification } from '../../protocols/alerting.ts';
 import { SignedAckLinks } from '../../controller/alerting/delivery/ack-links.ts';
@@ -65,7 +69,13 @@ beforeEach(() => {
     ].map((c) => [c.id, c]),
   );
   alerts = new Map(Array.from({ length: 40 }, (_, i) => [i + 1, alert(i + 1, T0 - 1_000)]));
-  queue = new DurableNotificationQueue({
+  queue = newQueue();
+  queue.start();
+});
+
+/** A queue on this test's store, contact points and alerts (another one: a controller after a restart). */
+function newQueue(over: Partial<NotificationQueueDependencies> = {}): DurableNotificationQueue {
+  return new DurableNotificationQueue({
     core,
     db,
     sender,
@@ -74,9 +84,9 @@ beforeEach(() => {
     alert: (id) => alerts.get(id),
     wake,
     tuning: { backoff: { initialMs: 5_000, maxMs: 60_000 }, random: () => 1 },
+    ...over,
   });
-  queue.start();
-});
+}
 
 /** Moves the clock to the scheduler's wake-up and runs the pass it asked for. */
 async function wakeUp(): Promise<void> {
@@ -184,15 +194,7 @@ describe('the notification queue', () => {
     await queue.pump();
     await queue.stop();
     const digest = rows().find((r) => r.reason === 'digest')!;
-    const next = new DurableNotificationQueue({
-      core,
-      db,
-      sender,
-      composer: plainComposer,
-      directory: { person: () => undefined, contact: (id) => contacts.get(id) },
-      alert: (id) => alerts.get(id),
-      wake,
-    });
+    const next = newQueue();
     next.start();
     next.enqueue({ alert: 22, contact: 'ops-ding', reason: 'firing' });
     expect(rows().at(-1)).toMatchObject({ alert: 22, state: 'dropped', digest: digest.id });
@@ -258,16 +260,7 @@ describe('the notification queue', () => {
 
   it('a firing or escalated notice carries a signed link to acknowledge the alert; a resolved notice does not', async () => {
     const links = new SignedAckLinks(db, 3_600_000);
-    const withLinks = new DurableNotificationQueue({
-      core: { ...alertingCore(clock, {}, 'https://onair.example/'), record: core.record },
-      db,
-      sender,
-      composer: plainComposer,
-      directory: { person: () => undefined, contact: (id) => contacts.get(id) },
-      alert: (id) => alerts.get(id),
-      ackLinks: links,
-      wake,
-    });
+    const withLinks = newQueue({ core: { ...alertingCore(clock, {}, 'https://onair.example/'), record: core.record }, ackLinks: links });
     await queue.stop();
     withLinks.start();
     withLinks.enqueue({ alert: 1, contact: 'wang-mail', person: 'wang', reason: 'escalated' });
