@@ -14,6 +14,7 @@ import type { IntakeCounters } from './fleet/intake.ts';
 import type { LoginResult } from './identity/identities.ts';
 import type { RequestRouter } from './requests.ts';
 import type { History } from './store/history.ts';
+import type { AckLinkDesk } from './alerting/delivery/ack-route.ts';
 
 /** The controller's own counters: each part counts what it declares (fleet, intake, announcer), the wiring the rest. */
 export interface ControllerCounters extends FleetCounters, IntakeCounters, AnnouncerCounters {
@@ -67,4 +68,6 @@ export interface ControllerFace {
   /** Records an event as the controller's own (an acknowledged alarm): stored, announced, heard by every listener. */
   record(event: NewEvent): ControllerEvent;
   eventLogSize(): number;
+  /** With emergency response running: the signed acknowledgement links the HTTP side serves at /ack/{token}. */
+  readonly ackLinks?: AckLinkDesk;
 }

@@ -207,6 +207,10 @@ export const Notification = Strict({
   nextAttemptAt: Timestamp,
   sentAt: Type.Optional(Timestamp),
   lastError: Type.Optional(Type.String({ maxLength: 1000 })),
+  /** dropped because a storm bound held it back: the digest notification that carries it instead. */
+  digest: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** dropped: why ("alert 12 acknowledged", "contact point removed"). */
+  droppedBecause: Type.Optional(Type.String({ maxLength: 300 })),
 });
 export type Notification = Static<typeof Notification>;
 
