@@ -273,6 +273,7 @@ export class Controller implements ControllerFace {
       record: (e) => this.record(e),
       shows: () => store.plan.activeShows(),
     });
+    const planHandlers = plan.handlers();
     return {
       status: () => this.status(),
       failover: (p, by) => this.failover(p, by),
@@ -282,7 +283,8 @@ export class Controller implements ControllerFace {
         return { onAir: engine.isOnAir() };
       },
       ...catalogHandlers(catalog),
-      ...plan.handlers(),
+      ...planHandlers,
+      ...this.people.vetOwners(planHandlers),
       ...identityHandlers({ identities: () => this.identities, record: (e) => this.record(e), now: () => this.d.clock.now() }),
       ...alertingHandlers(this.people),
     };

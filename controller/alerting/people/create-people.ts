@@ -12,11 +12,14 @@ import { PeopleDirectory } from './directory.ts';
 import { HandoverWatch } from './handovers.ts';
 import { peopleHandlers } from './people-handlers.ts';
 import { PeopleStore } from './people-store.ts';
+import { vetOwners, type OwnedOps } from './owners.ts';
 
 export interface PeoplePart {
   directory: Directory;
   handlers: Pick<Handlers, PeopleOps>;
   handovers: HandoverWatch;
+  /** The plan's show.add and schedule.add, refusing owners and leads nobody stored. */
+  vetOwners(plan: Pick<Handlers, OwnedOps>): Pick<Handlers, OwnedOps>;
 }
 
 export function createPeople(d: {
@@ -32,5 +35,6 @@ export function createPeople(d: {
     directory: new PeopleDirectory({ store, shows: d.shows }),
     handlers: peopleHandlers({ store, clock: d.clock, record: d.record, shows: d.shows }),
     handovers: new HandoverWatch({ store, clock: d.clock, record: d.record }),
+    vetOwners: (plan) => vetOwners(store, plan),
   };
 }
