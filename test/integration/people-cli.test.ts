@@ -25,7 +25,7 @@ beforeAll(async () => {
   await registerGear(
     broker,
     [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' as const }] }],
-    [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: [] }],
+    [{ id: 'studio-a/cam-wide', primary: 'agent-a/cam-1', backups: [], params: {} }],
   );
 });
 
