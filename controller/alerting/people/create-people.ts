@@ -7,16 +7,16 @@ import type { Clock } from '../../../lib/clock.ts';
 import type { NewEvent } from '../../../protocols/events.ts';
 import type { Show } from '../../../protocols/plan-schemas.ts';
 import type { Handlers } from '../../requests.ts';
-import type { Directory, PeopleOps } from '../types.ts';
+import type { Directory } from '../types.ts';
 import { PeopleDirectory } from './directory.ts';
 import { HandoverWatch } from './handovers.ts';
-import { peopleHandlers } from './people-handlers.ts';
+import { peopleHandlers, type PeopleHandlers } from './people-handlers.ts';
 import { PeopleStore } from './people-store.ts';
 import { vetOwners, type OwnedOps } from './owners.ts';
 
 export interface PeoplePart {
   directory: Directory;
-  handlers: Pick<Handlers, PeopleOps>;
+  handlers: PeopleHandlers;
   handovers: HandoverWatch;
   /** The plan's show.add and schedule.add, refusing owners and leads nobody stored. */
   vetOwners(plan: Pick<Handlers, OwnedOps>): Pick<Handlers, OwnedOps>;

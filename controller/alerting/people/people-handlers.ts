@@ -7,7 +7,7 @@ import type { Clock } from '../../../lib/clock.ts';
 import type { ContactPoint, ContactPointView, DutyShift, Person } from '../../../protocols/alerting.ts';
 import type { NewEvent } from '../../../protocols/events.ts';
 import type { Show } from '../../../protocols/plan-schemas.ts';
-import type { Handlers } from '../../requests.ts';
+import type { OperationData, OperationParams } from '../../../protocols/contract.ts';
 import type { PeopleOps } from '../types.ts';
 import { PeopleRefusal } from './messages.ts';
 import type { PeopleStore } from './people-store.ts';
@@ -20,6 +20,9 @@ export interface PeopleDependencies {
   /** Shows scheduled or on air (the plan store's activeShows): a person a show names is not removed. */
   shows: () => readonly Show[];
 }
+
+/** The people operations answer at once (SQLite is synchronous): a Pick<Handlers, PeopleOps> that never returns a promise. */
+export type PeopleHandlers = { [O in PeopleOps]: (params: OperationParams<O>, by: string) => OperationData<O> };
 
 const iso = (ts: number): string => new Date(ts).toISOString();
 
@@ -69,7 +72,7 @@ function requirePerson(d: PeopleDependencies, id: string | undefined): void {
   if (id !== undefined && !d.store.person(id)) throw new PeopleRefusal('unknownPerson', { id });
 }
 
-export function peopleHandlers(d: PeopleDependencies): Pick<Handlers, PeopleOps> {
+export function peopleHandlers(d: PeopleDependencies): PeopleHandlers {
   const changed = (what: 'person' | 'studio' | 'contact', id: string, change: 'added' | 'updated' | 'removed', by: string) =>
     d.record({ type: 'people.changed', ts: d.clock.now(), by, data: { what, id, change } });
   const dutyChanged = (change: 'added' | 'removed', shift: DutyShift, by: string) =>
