@@ -3,7 +3,7 @@
  * id: one table, so issue 24's catalogue can take it over. The language: ONAIR_LOCALE, else LANG
  * (zh… → zh-CN), else English. `{name}` marks where a value goes.
  */
-const TEXT = {
+export const PEOPLE_TEXT = {
   personSaved: { en: 'person {id}: {name}; contacts {contacts}', 'zh-CN': '人员 {id}：{name}；联系方式 {contacts}' },
   studioSaved: {
     en: 'studio {id}: responsible {responsible}, emergency lead {lead}, manager {manager}',
@@ -34,7 +34,7 @@ const TEXT = {
   badLocale: { en: '--locale is zh-CN or en, not "{locale}"', 'zh-CN': '--locale 只能是 zh-CN 或 en，不能是“{locale}”' },
 } as const;
 
-export type TextId = keyof typeof TEXT;
+export type TextId = keyof typeof PEOPLE_TEXT;
 
 export function cliLocale(env: NodeJS.ProcessEnv = process.env): 'zh-CN' | 'en' {
   const chosen = env.ONAIR_LOCALE ?? env.LC_ALL ?? env.LANG ?? '';
@@ -42,7 +42,7 @@ export function cliLocale(env: NodeJS.ProcessEnv = process.env): 'zh-CN' | 'en' 
 }
 
 export function say(id: TextId, values: Record<string, string | number | undefined> = {}): string {
-  return TEXT[id][cliLocale()].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name] ?? TEXT.nobody[cliLocale()]) : whole,
+  return PEOPLE_TEXT[id][cliLocale()].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name] ?? PEOPLE_TEXT.nobody[cliLocale()]) : whole,
   );
 }
