@@ -15,6 +15,7 @@ import type { EmbeddedBroker } from './broker/broker.ts';
 import type { Identities, LoginResult } from './identity/identities.ts';
 import { catalogHandlers, identityHandlers } from './request-handlers.ts';
 import { alertingHandlers } from './alerting/create-alerting.ts';
+import { createPeople, type PeoplePart } from './alerting/people/create-people.ts';
 import { CONTROLLER_VERSION } from './version.ts';
 import { openBrokerLink, readControllerBrokerSecrets } from './broker/broker-link.ts';
 import type { Bus } from './broker/bus.ts';
@@ -46,6 +47,8 @@ export class Controller implements ControllerFace {
   private parts!: ControllerParts;
   private ticker: NodeJS.Timeout | undefined;
   private planTicker: NodeJS.Timeout | undefined;
+  /** People, studios, contact points and the duty rota (issue 23): built with the handlers. */
+  private people!: PeoplePart;
   private flusher: NodeJS.Timeout | undefined;
   private retention: Retention | undefined;
   private readonly attached: Attached[] = [];
@@ -139,7 +142,10 @@ export class Controller implements ControllerFace {
     this.setOnAir(config.onAir || wasOnAir, 'controller', wasOnAir ? 'resumed after restart' : 'config');
     this.ticker = setInterval(() => fleet.tick(), config.detection.tickMs);
     this.flusher = setInterval(() => store.flush(), STORE_RETRY_MS);
-    this.planTicker = setInterval(() => plan.tick(), config.plan.tickMs);
+    this.planTicker = setInterval(() => {
+      plan.tick();
+      this.people.handovers.tick();
+    }, config.plan.tickMs);
     this.retention = new Retention({ history: store.history, clock, log, days: config.history.retentionDays });
   }
 
@@ -261,6 +267,13 @@ export class Controller implements ControllerFace {
 
   /** The operations the core answers (the console side serves its own: controller/requests.ts LaterOperation). */
   private handlers({ store, engine, catalog, plan }: ControllerParts): CoreHandlers {
+    this.people = createPeople({
+      db: store.alertingDatabase(),
+      clock: this.d.clock,
+      record: (e) => this.record(e),
+      shows: () => store.plan.activeShows(),
+    });
+    const planHandlers = plan.handlers();
     return {
       status: () => this.status(),
       failover: (p, by) => this.failover(p, by),
@@ -270,9 +283,10 @@ export class Controller implements ControllerFace {
         return { onAir: engine.isOnAir() };
       },
       ...catalogHandlers(catalog),
-      ...plan.handlers(),
+      ...planHandlers,
+      ...this.people.vetOwners(planHandlers),
       ...identityHandlers({ identities: () => this.identities, record: (e) => this.record(e), now: () => this.d.clock.now() }),
-      ...alertingHandlers(),
+      ...alertingHandlers(this.people),
     };
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Handlers } from '../requests.ts';
 import type { AlertOps, ChannelOps, IncidentOps, PeopleOps, RunbookOps } from './types.ts';
+import type { PeoplePart } from './people/create-people.ts';
 
 type AlertingOps = PeopleOps | ChannelOps | AlertOps | IncidentOps | RunbookOps;
 
@@ -15,18 +16,6 @@ const notYet = (op: string) => () => {
 const pending = Object.fromEntries(
   (
     [
-      'person.add',
-      'person.list',
-      'person.remove',
-      'studio.set',
-      'studio.list',
-      'contact.add',
-      'contact.list',
-      'contact.remove',
-      'duty.add',
-      'duty.list',
-      'duty.remove',
-      'duty.now',
       'contact.test',
       'alert.list',
       'alert.ack',
@@ -40,11 +29,11 @@ const pending = Object.fromEntries(
       'runbook.add',
       'runbook.list',
       'runbook.show',
-    ] satisfies AlertingOps[]
+    ] satisfies Exclude<AlertingOps, PeopleOps>[]
   ).map((op) => [op, notYet(op)]),
-) as unknown as Pick<Handlers, AlertingOps>;
+) as unknown as Pick<Handlers, Exclude<AlertingOps, PeopleOps>>;
 
 /** The operations emergency response answers. */
-export function alertingHandlers(): Pick<Handlers, AlertingOps> {
-  return pending;
+export function alertingHandlers(people: PeoplePart): Pick<Handlers, AlertingOps> {
+  return { ...pending, ...people.handlers };
 }

@@ -74,6 +74,8 @@ export class Shows {
       ...(p.enduranceShortfall ? { enduranceShortfall: p.enduranceShortfall } : {}),
       ...(p.enduranceLeadMinutes !== undefined ? { enduranceLeadMinutes: p.enduranceLeadMinutes } : {}),
       ...(p.quiet?.length ? { quiet: checkedQuiet(p.quiet, { id: p.id, slots }) } : {}),
+      ...(p.owner ? { owner: p.owner } : {}),
+      ...(p.emergencyLead ? { emergencyLead: p.emergencyLead } : {}), // vetted by the people part
       state: 'scheduled',
       startedAt: null,
       endedAt: null,

@@ -116,6 +116,10 @@ describe('onair CLI', () => {
         'report',
         'user',
         'broker',
+        'person',
+        'studio',
+        'contact',
+        'duty',
       ]),
     );
     for (const [name, command] of commands) {
