@@ -4,7 +4,8 @@
  * its own handlers as it lands.
  */
 import type { Handlers } from '../requests.ts';
-import type { AlertOps, ChannelOps, IncidentOps, PeopleOps, RunbookOps } from './types.ts';
+import type { AlertOps, ChannelOps, ContactSender, Directory, IncidentOps, PeopleOps, RunbookOps } from './types.ts';
+import { contactTestHandler } from './channels/contact-test.ts';
 
 type AlertingOps = PeopleOps | ChannelOps | AlertOps | IncidentOps | RunbookOps;
 
@@ -44,7 +45,15 @@ const pending = Object.fromEntries(
   ).map((op) => [op, notYet(op)]),
 ) as unknown as Pick<Handlers, AlertingOps>;
 
+/** The parts built so far; an operation whose part is not given stays "not available yet". */
+export interface AlertingHandlerParts {
+  channels?: { directory: Pick<Directory, 'contact'>; sender: ContactSender };
+}
+
 /** The operations emergency response answers. */
-export function alertingHandlers(): Pick<Handlers, AlertingOps> {
-  return pending;
+export function alertingHandlers(parts: AlertingHandlerParts = {}): Pick<Handlers, AlertingOps> {
+  return {
+    ...pending,
+    ...(parts.channels && contactTestHandler(parts.channels.directory, parts.channels.sender)),
+  };
 }
