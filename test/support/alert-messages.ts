@@ -1,5 +1,6 @@
 /** An alert, a runbook and an incident as the alerting parts hand them to the channels (tests of channels/). */
-import type { Alert, Incident, Runbook } from '../../protocols/alerting.ts';
+import { Value } from '@sinclair/typebox/value';
+import { AlertingSettings, type Alert, type Incident, type Runbook } from '../../protocols/alerting.ts';
 
 /** 2023-11-14 22:13:20 UTC. */
 export const T0 = 1_700_000_000_000;
@@ -48,3 +49,8 @@ export const cameraIncident: Incident = {
   notes: [],
   impactMs: 0,
 };
+
+/** The controller's alerting settings with their defaults, and `parts` over them. */
+export function alertingSettings(parts: Partial<AlertingSettings> = {}): AlertingSettings {
+  return { ...Value.Create(AlertingSettings), ...parts };
+}
