@@ -100,6 +100,12 @@ describe('chat and webhook contact points against a vendor-like receiver', () =>
       retryable: false,
       error: 'HTTP 404: no_service',
     });
+    // A contact point its format cannot use is a receipt too, not an exception.
+    expect(await sender.send(point('sms', '/sms'), message)).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: expect.stringMatching(/no phone/),
+    });
   });
 
   it('gives up on a receiver that hangs after its deadline, and on one that is not there, both to be retried', async () => {
