@@ -61,10 +61,15 @@ export class TeamsRequest implements HttpRequestBuilder {
   }
 }
 
-/** WeCom answers 200 with `{errcode, errmsg}`: 0 is delivered, anything else is its refusal (errmsg kept; e.g. 40058 content too long). */
+/**
+ * WeCom answers 200 with `{errcode, errmsg}`: 0 is delivered, anything else is its refusal (errmsg kept;
+ * e.g. 40058 content too long), except 45009 "api freq out of limit" (its robots take 20 a minute):
+ * tried again after a minute.
+ */
+const WECOM_THROTTLED = { 45009: 60_000 };
 export class WecomRequest implements HttpRequestBuilder {
   request(contact: ContactPoint, message: AlertMessage): PostJson {
-    return { url: contact.to, body: json(wecomBody(message, contact)), check: jsonCode('WeCom', ['errcode'], ['errmsg']) };
+    return { url: contact.to, body: json(wecomBody(message, contact)), check: jsonCode('WeCom', ['errcode'], ['errmsg'], WECOM_THROTTLED) };
   }
 }
 

@@ -79,7 +79,13 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
  * A vendor whose 2xx answer carries a JSON code, 0 meaning success: DingTalk `{errcode, errmsg}`,
  * WeCom `{errcode, errmsg}`, Feishu `{code, msg}` (older Feishu answers `{StatusCode, StatusMessage}`).
  */
-export function jsonCode(vendor: string, codeFields: readonly string[], messageFields: readonly string[]): VendorCheck {
+export function jsonCode(
+  vendor: string,
+  codeFields: readonly string[],
+  messageFields: readonly string[],
+  /** Codes that mean "too many, try later" (a rate limit answered with 200), and after how long. */
+  throttled: Readonly<Record<number, number>> = {},
+): VendorCheck {
   return (body) => {
     let answer: Record<string, unknown>;
     try {
@@ -92,7 +98,9 @@ export function jsonCode(vendor: string, codeFields: readonly string[], messageF
       return { ok: false, error: `${vendor} answered no ${codeFields.join('/')}: ${body.slice(0, ERROR_BODY_CHARS)}` };
     if (answer[field] === 0) return { ok: true };
     const message = messageFields.map((f) => answer[f]).find((m) => typeof m === 'string') ?? '';
-    return { ok: false, error: `${vendor} ${field} ${String(answer[field])}: ${String(message)}` };
+    const error = `${vendor} ${field} ${String(answer[field])}: ${String(message)}`;
+    const wait = throttled[answer[field] as number];
+    return wait === undefined ? { ok: false, error } : { ok: false, error, retryable: true, retryAfterMs: wait };
   };
 }
 

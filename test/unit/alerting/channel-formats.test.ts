@@ -178,6 +178,13 @@ describe('receipts', () => {
     const feishu = jsonCode('Feishu', ['code', 'StatusCode'], ['msg', 'StatusMessage']);
     expect(judgeAnswer(200, null, '{"StatusCode":0,"StatusMessage":"success"}', feishu, now).ok).toBe(true);
     expect(judgeAnswer(200, null, '<html>', feishu, now)).toMatchObject({ ok: false, retryable: false });
+    const wecom = jsonCode('WeCom', ['errcode'], ['errmsg'], { 45009: 60_000 });
+    expect(judgeAnswer(200, null, '{"errcode":45009,"errmsg":"api freq out of limit"}', wecom, now)).toEqual({
+      ok: false,
+      error: 'WeCom errcode 45009: api freq out of limit',
+      retryable: true,
+      retryAfterMs: 60_000,
+    });
   });
 
   it('429 is retried after its Retry-After (seconds or a date); 5xx and 408 are retried; other 4xx are not', () => {
