@@ -100,6 +100,11 @@ describe('chat and webhook contact points against a vendor-like receiver', () =>
       retryable: false,
       error: 'HTTP 404: no_service',
     });
+    expect(await sender.send({ ...point('slack', '/slack'), to: 'hooks.slack.com/services/x' }, message)).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: 'contact point slack-point: "to" is not an http(s) URL',
+    });
     // A contact point its format cannot use is a receipt too, not an exception.
     expect(await sender.send(point('sms', '/sms'), message)).toMatchObject({
       ok: false,

@@ -31,7 +31,10 @@ export class HttpChannel implements ChannelSender {
     private readonly builder: HttpRequestBuilder,
   ) {}
 
-  send(contact: ContactPoint, message: AlertMessage, signal?: AbortSignal): Promise<DeliveryReceipt> {
+  async send(contact: ContactPoint, message: AlertMessage, signal?: AbortSignal): Promise<DeliveryReceipt> {
+    // A URL that cannot work stays wrong: said once, not retried as a network error would be.
+    if (!/^https?:\/\/[^/]/i.test(contact.to) || !URL.canParse(contact.to))
+      return { ok: false, ms: 0, retryable: false, error: `contact point ${contact.id}: "to" is not an http(s) URL` };
     const request = this.builder.request(contact, message, this.context.clock.now());
     return postJson(request, { clock: this.context.clock, timeoutMs: this.context.timeoutMs, signal });
   }
