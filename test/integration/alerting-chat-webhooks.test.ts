@@ -10,7 +10,7 @@ import { createMessageComposer } from '../../controller/alerting/channels/compos
 import { createContactSender } from '../../controller/alerting/channels/contact-sender.ts';
 import { contactTestHandler } from '../../controller/alerting/channels/contact-test.ts';
 import type { ContactPoint } from '../../protocols/alerting.ts';
-import { alertingSettings, cameraAlert, cameraIncident, cameraRunbook } from '../support/alert-messages.ts';
+import { alertingSettings, cameraAlert, cameraIncident, cameraRunbook } from '../support/alert-fixture.ts';
 import { startChatReceiver, type ReceiverSecrets } from '../support/chat-receiver.ts';
 import { cleanupAfterEach } from './helpers.ts';
 

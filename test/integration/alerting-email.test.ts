@@ -12,7 +12,7 @@ import { silentLogger } from '../../lib/logger.ts';
 import { createContactSender } from '../../controller/alerting/channels/contact-sender.ts';
 import { createMessageComposer } from '../../controller/alerting/channels/compose.ts';
 import type { AlertingSettings, ContactPoint } from '../../protocols/alerting.ts';
-import { alertingSettings, cameraAlert, cameraRunbook } from '../support/alert-messages.ts';
+import { alertingSettings, cameraAlert, cameraRunbook } from '../support/alert-fixture.ts';
 import { testCa } from '../support/certs.ts';
 import { cleanupAfterEach, waitUntil } from './helpers.ts';
 

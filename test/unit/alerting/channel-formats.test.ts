@@ -16,7 +16,7 @@ import { WebhookNotification, webhookJsonSchema, webhookPayload } from '../../..
 import { emailHtml, judgeSmtpError } from '../../../controller/alerting/channels/email.ts';
 import type { ContactPoint } from '../../../protocols/alerting.ts';
 import type { AlertMessage } from '../../../controller/alerting/types.ts';
-import { T0, cameraAlert } from '../../support/alert-messages.ts';
+import { T0, cameraAlert } from '../../support/alert-fixture.ts';
 
 const message: AlertMessage = {
   reason: 'firing',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMessageComposer } from '../../../controller/alerting/channels/compose.ts';
 import { MESSAGES, durationWords } from '../../../controller/alerting/channels/messages.ts';
 import type { MessageInput } from '../../../controller/alerting/types.ts';
-import { T0, cameraAlert, cameraIncident, cameraRunbook } from '../../support/alert-messages.ts';
+import { T0, cameraAlert, cameraIncident, cameraRunbook } from '../../support/alert-fixture.ts';
 
 const composer = createMessageComposer({ timeZone: 'Asia/Shanghai' });
 const links = { ackUrl: 'https://onair.example/ack/tok', consoleUrl: 'https://onair.example/alerts/7' };
