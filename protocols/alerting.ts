@@ -309,6 +309,8 @@ export const AlertingSettings = Type.Object(
           user: Type.Optional(Type.String()),
           /** The password, by reference (a 0600 file), never in the config. */
           passwordFile: Type.Optional(Type.String()),
+          /** PEM file of the CA that signed the relay's certificate, when it is the site's own (default: the system's CAs). */
+          caFile: Type.Optional(Type.String()),
           from: Type.String({ description: 'e.g. "OnAir <onair@studio.example>"' }),
         },
         { additionalProperties: false },

@@ -4,8 +4,9 @@
  * its own handlers as it lands.
  */
 import type { Handlers } from '../requests.ts';
-import type { AlertOps, ChannelOps, IncidentOps, PeopleOps, RunbookOps } from './types.ts';
+import type { AlertOps, ChannelOps, ContactSender, Directory, IncidentOps, PeopleOps, RunbookOps } from './types.ts';
 import type { PeoplePart } from './people/create-people.ts';
+import { contactTestHandler } from './channels/contact-test.ts';
 
 type AlertingOps = PeopleOps | ChannelOps | AlertOps | IncidentOps | RunbookOps;
 
@@ -33,7 +34,17 @@ const pending = Object.fromEntries(
   ).map((op) => [op, notYet(op)]),
 ) as unknown as Pick<Handlers, Exclude<AlertingOps, PeopleOps>>;
 
+/** The parts built so far; an operation whose part is not given stays "not available yet". */
+export interface AlertingHandlerParts {
+  channels?: { directory: Pick<Directory, 'contact'>; sender: ContactSender };
+}
+
 /** The operations emergency response answers. */
-export function alertingHandlers(people: PeoplePart): Pick<Handlers, AlertingOps> {
-  return { ...pending, ...people.handlers };
+export function alertingHandlers(people: PeoplePart, parts: AlertingHandlerParts = {}): Pick<Handlers, AlertingOps> {
+  return {
+    ...pending,
+    ...people.handlers,
+    ...(parts.channels && contactTestHandler(parts.channels.directory, parts.channels.sender)),
+  };
+
 }
