@@ -272,7 +272,7 @@ export class Controller implements ControllerFace {
       ...catalogHandlers(catalog),
       ...plan.handlers(),
       ...identityHandlers({ identities: () => this.identities, record: (e) => this.record(e), now: () => this.d.clock.now() }),
-      ...alertingHandlers(),
+      ...alertingHandlers({ store, clock: this.d.clock, log: this.d.log, record: (e) => this.record(e) }),
     };
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Handlers } from '../requests.ts';
 import type { AlertOps, ChannelOps, IncidentOps, PeopleOps, RunbookOps } from './types.ts';
+import { createIncidentParts, type IncidentPartsDeps } from './incidents/create-incidents.ts';
 
 type AlertingOps = PeopleOps | ChannelOps | AlertOps | IncidentOps | RunbookOps;
 
@@ -30,21 +31,11 @@ const pending = Object.fromEntries(
       'contact.test',
       'alert.list',
       'alert.ack',
-      'incident.list',
-      'incident.show',
-      'incident.note',
-      'incident.resolve',
-      'incident.review',
-      'incident.report',
-      'report.month',
-      'runbook.add',
-      'runbook.list',
-      'runbook.show',
-    ] satisfies AlertingOps[]
+    ] satisfies Exclude<AlertingOps, IncidentOps | RunbookOps>[]
   ).map((op) => [op, notYet(op)]),
-) as unknown as Pick<Handlers, AlertingOps>;
+) as unknown as Pick<Handlers, Exclude<AlertingOps, IncidentOps | RunbookOps>>;
 
 /** The operations emergency response answers. */
-export function alertingHandlers(): Pick<Handlers, AlertingOps> {
-  return pending;
+export function alertingHandlers(deps: IncidentPartsDeps): Pick<Handlers, AlertingOps> {
+  return { ...pending, ...createIncidentParts(deps).handlers };
 }
