@@ -14,6 +14,8 @@ import { registerShowCommands } from './show-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerMaintenanceCommands } from './maintenance-command.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
+import { registerIncidentCommands } from './incident-command.ts';
+import { registerRunbookCommands } from './runbook-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('onair')
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerMaintenanceCommands(program);
   registerReportCommand(program);
   registerIdentityCommands(program);
+  registerIncidentCommands(program);
+  registerRunbookCommands(program);
   addLoginOption(program);
   return program;
 }

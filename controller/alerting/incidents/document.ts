@@ -29,7 +29,12 @@ export function toMarkdown(doc: ReportDocument): string {
     else if (b.kind === 'text') out.push(b.text, '');
     else if (b.kind === 'list') out.push(...b.items.map((i) => `- ${i.replace(/\n/g, ' ')}`), '');
     else if (b.kind === 'table')
-      out.push(`| ${b.head.map(cellMd).join(' | ')} |`, `|${b.head.map(() => '---').join('|')}|`, ...b.rows.map((r) => `| ${r.map(cellMd).join(' | ')} |`), '');
+      out.push(
+        `| ${b.head.map(cellMd).join(' | ')} |`,
+        `|${b.head.map(() => '---').join('|')}|`,
+        ...b.rows.map((r) => `| ${r.map(cellMd).join(' | ')} |`),
+        '',
+      );
   }
   out.push(`_${doc.footer}_`);
   return `${out.join('\n')}\n`;

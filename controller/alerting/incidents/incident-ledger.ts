@@ -153,7 +153,9 @@ export class IncidentLedger implements IncidentBook {
   }
 
   private save(i: Incident): void {
-    this.d.db.prepare('UPDATE incidents SET state = ?, opened_at = ?, body = ? WHERE id = ?').run(i.state, i.openedAt, JSON.stringify(i), i.id);
+    this.d.db
+      .prepare('UPDATE incidents SET state = ?, opened_at = ?, body = ? WHERE id = ?')
+      .run(i.state, i.openedAt, JSON.stringify(i), i.id);
   }
 
   private openSince(since: number): Incident[] {
@@ -169,7 +171,9 @@ export class IncidentLedger implements IncidentBook {
     const known = this.agentOf.get(i.id);
     if (known !== undefined) return known;
     const row = this.d.db
-      .prepare("SELECT json_extract(body, '$.labels.agent') AS agent FROM alerts WHERE incident = ? AND json_extract(body, '$.labels.agent') IS NOT NULL LIMIT 1")
+      .prepare(
+        "SELECT json_extract(body, '$.labels.agent') AS agent FROM alerts WHERE incident = ? AND json_extract(body, '$.labels.agent') IS NOT NULL LIMIT 1",
+      )
       .get(i.id) as { agent: string } | undefined;
     if (row) this.agentOf.set(i.id, row.agent);
     return row?.agent;

@@ -86,7 +86,12 @@ function aboutIncident(i: Incident, alertIds: ReadonlySet<number>): (e: Controll
 }
 
 /** The incident's events between its opening and its end (or now), oldest first. */
-export async function incidentTimeline(history: IncidentHistory, i: Incident, alerts: readonly Alert[], until: number): Promise<ControllerEvent[]> {
+export async function incidentTimeline(
+  history: IncidentHistory,
+  i: Incident,
+  alerts: readonly Alert[],
+  until: number,
+): Promise<ControllerEvent[]> {
   const within = (e: ControllerEvent) => e.ts >= i.openedAt && e.ts <= until;
   const gear = await history.reportEvents(i.openedAt, until);
   const studioSlots = new Set<string>();

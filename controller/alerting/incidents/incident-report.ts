@@ -61,7 +61,13 @@ export function incidentDocument(r: IncidentRecord, locale: Locale, now: number)
         t('report.resolveTime', { duration: end === undefined ? t('report.notYet') : duration(end - i.openedAt) }),
         t('report.involved', { people: i.people.length ? i.people.join(', ') : none }),
         ...r.notifications.map((n) =>
-          t('report.told', { at: utc(n.sentAt ?? n.createdAt), person: n.person ?? none, contact: n.contact, reason: n.reason, state: n.state }),
+          t('report.told', {
+            at: utc(n.sentAt ?? n.createdAt),
+            person: n.person ?? none,
+            contact: n.contact,
+            reason: n.reason,
+            state: n.state,
+          }),
         ),
         ...r.alerts
           .filter((a) => a.ackedAt !== undefined)
@@ -70,7 +76,10 @@ export function incidentDocument(r: IncidentRecord, locale: Locale, now: number)
     },
     { kind: 'heading', text: t('report.alerts') },
     r.alerts.length
-      ? { kind: 'list', items: r.alerts.map((a) => `#${a.id} ${a.severity} ${a.kind}: ${a.summary} (${utc(a.startsAt)} → ${utc(a.endsAt)})`) }
+      ? {
+          kind: 'list',
+          items: r.alerts.map((a) => `#${a.id} ${a.severity} ${a.kind}: ${a.summary} (${utc(a.startsAt)} → ${utc(a.endsAt)})`),
+        }
       : { kind: 'text', text: none },
     { kind: 'heading', text: t('report.notes') },
     i.notes.length ? { kind: 'list', items: i.notes.map((n) => `${utc(n.at)} ${n.by}: ${n.text}`) } : { kind: 'text', text: none },

@@ -20,7 +20,12 @@ export function monthDocument(m: MonthReview, locale: Locale, now: number): Repo
     { kind: 'heading', text: t('month.rate') },
     {
       kind: 'text',
-      text: t('month.rateLine', { rate: pct(m.total.rate), down: duration(m.total.downOnAirMs), onAir: duration(m.total.onAirMs), verdict }),
+      text: t('month.rateLine', {
+        rate: pct(m.total.rate),
+        down: duration(m.total.downOnAirMs),
+        onAir: duration(m.total.onAirMs),
+        verdict,
+      }),
     },
     {
       kind: 'svg',
@@ -60,10 +65,17 @@ export function monthDocument(m: MonthReview, locale: Locale, now: number): Repo
         }
       : { kind: 'text', text: t('month.nothing') },
     ...(m.overdue.length
-      ? [{ kind: 'list' as const, items: m.overdue.map((o) => `${t('month.overdue')}: ${o.device} (${owner(o.owner)}) ${utc(o.dueAt)} · ${o.state}`) }]
+      ? [
+          {
+            kind: 'list' as const,
+            items: m.overdue.map((o) => `${t('month.overdue')}: ${o.device} (${owner(o.owner)}) ${utc(o.dueAt)} · ${o.state}`),
+          },
+        ]
       : []),
     { kind: 'heading', text: t('month.gear') },
-    ...(m.gear.some((g) => g.failures > 0) ? [{ kind: 'svg' as const, alt: t('month.gear'), svg: gearChart(m.gear, t('month.gear')) }] : []),
+    ...(m.gear.some((g) => g.failures > 0)
+      ? [{ kind: 'svg' as const, alt: t('month.gear'), svg: gearChart(m.gear, t('month.gear')) }]
+      : []),
     m.gear.length
       ? {
           kind: 'table',

@@ -69,7 +69,11 @@ export async function gatherMonth(src: MonthSources, q: { month: string; studio?
     weeks.push({ week: i + 1, since: from, until: to, onAirMs: r.onAirMs, downOnAirMs: r.downOnAirMs, rate: r.technicalFailureRate });
     for (const d of r.devices) {
       const g = gear.get(`${d.agent}/${d.device}`) ?? { failures: 0, downMs: 0, observedMs: 0 };
-      gear.set(`${d.agent}/${d.device}`, { failures: g.failures + d.failures, downMs: g.downMs + d.downMs, observedMs: g.observedMs + d.observedMs });
+      gear.set(`${d.agent}/${d.device}`, {
+        failures: g.failures + d.failures,
+        downMs: g.downMs + d.downMs,
+        observedMs: g.observedMs + d.observedMs,
+      });
     }
   }
   const onAirMs = weeks.reduce((s, w) => s + w.onAirMs, 0);
@@ -99,7 +103,12 @@ export async function gatherMonth(src: MonthSources, q: { month: string; studio?
       })),
     ...maintenanceByOwner(src, since, monthEnd, q.now),
     gear: [...gear.entries()]
-      .map(([device, g]) => ({ device, failures: g.failures, downMs: g.downMs, availability: g.observedMs > 0 ? 1 - g.downMs / g.observedMs : null }))
+      .map(([device, g]) => ({
+        device,
+        failures: g.failures,
+        downMs: g.downMs,
+        availability: g.observedMs > 0 ? 1 - g.downMs / g.observedMs : null,
+      }))
       .sort((a, b) => b.failures - a.failures || b.downMs - a.downMs || a.device.localeCompare(b.device)),
   };
 }
@@ -126,7 +135,9 @@ function maintenanceByOwner(src: MonthSources, since: number, until: number, now
     owners.set(owner, o);
   }
   return {
-    maintenance: [...owners.entries()].map(([owner, o]) => ({ owner, ...o })).sort((a, b) => b.overdue - a.overdue || a.owner.localeCompare(b.owner)),
+    maintenance: [...owners.entries()]
+      .map(([owner, o]) => ({ owner, ...o }))
+      .sort((a, b) => b.overdue - a.overdue || a.owner.localeCompare(b.owner)),
     overdue: overdue.sort((a, b) => a.dueAt - b.dueAt),
   };
 }

@@ -52,7 +52,9 @@ export class RunbookShelf implements RunbookLibrary {
   all(): Runbook[] {
     const byId = new Map(this.repository);
     for (const r of this.stored()) byId.set(r.id, r);
-    return [...byId.values()].sort((a, b) => a.kind.localeCompare(b.kind) || (a.role ?? '').localeCompare(b.role ?? '') || a.id.localeCompare(b.id));
+    return [...byId.values()].sort(
+      (a, b) => a.kind.localeCompare(b.kind) || (a.role ?? '').localeCompare(b.role ?? '') || a.id.localeCompare(b.id),
+    );
   }
 
   get(id: string): Runbook | undefined {
@@ -69,7 +71,9 @@ export class RunbookShelf implements RunbookLibrary {
     const existed = this.get(file.id) !== undefined;
     const runbook: Runbook = { ...file, source: 'store', updatedAt: this.d.clock.now(), updatedBy: by };
     this.d.db
-      .prepare('INSERT INTO runbooks (id, kind, role, body) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, role=excluded.role, body=excluded.body')
+      .prepare(
+        'INSERT INTO runbooks (id, kind, role, body) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, role=excluded.role, body=excluded.body',
+      )
       .run(runbook.id, runbook.kind, runbook.role ?? null, JSON.stringify(runbook));
     this.d.record({
       type: 'people.changed',
