@@ -64,11 +64,18 @@ export async function measureImpact(history: IncidentHistory, i: Incident, until
   return report.downOnAirMs;
 }
 
-/** Gear events concern the incident when they are about its alerts' devices or slots, or its studio's slots and shows. */
-function concerns(i: Incident, alerts: readonly Alert[], studioSlots: ReadonlySet<string>): (e: ControllerEvent) => boolean {
-  const devices = new Set(alerts.flatMap((a) => (a.labels.agent && a.labels.device ? [`${a.labels.agent}/${a.labels.device}`] : [])));
+/** Gear events concern the incident when they are about its alerts' devices or slots, or its studio's shows, their slots and members. */
+function concerns(
+  i: Incident,
+  alerts: readonly Alert[],
+  studio: { slots: ReadonlySet<string>; members: ReadonlySet<string> },
+): (e: ControllerEvent) => boolean {
+  const devices = new Set([
+    ...studio.members,
+    ...alerts.flatMap((a) => (a.labels.agent && a.labels.device ? [`${a.labels.agent}/${a.labels.device}`] : [])),
+  ]);
   const agents = new Set(alerts.flatMap((a) => (a.labels.agent && !a.labels.device ? [a.labels.agent] : [])));
-  const slots = new Set([...studioSlots, ...alerts.flatMap((a) => (a.labels.slot ? [a.labels.slot] : []))]);
+  const slots = new Set([...studio.slots, ...alerts.flatMap((a) => (a.labels.slot ? [a.labels.slot] : []))]);
   return (e) => {
     if (e.slot !== undefined && slots.has(e.slot)) return true;
     if (e.agent !== undefined && (agents.has(e.agent) || devices.has(`${e.agent}/${e.device ?? ''}`))) return true;
@@ -94,14 +101,15 @@ export async function incidentTimeline(
 ): Promise<ControllerEvent[]> {
   const within = (e: ControllerEvent) => e.ts >= i.openedAt && e.ts <= until;
   const gear = await history.reportEvents(i.openedAt, until);
-  const studioSlots = new Set<string>();
+  const studio = { slots: new Set<string>(), members: new Set<string>() };
   for (const e of gear.events)
-    if (e.type === 'show.started' && e.data.studio === i.studio) for (const s of e.data.slots) studioSlots.add(s.slot);
+    if (e.type === 'show.started' && e.data.studio === i.studio)
+      for (const s of e.data.slots) (studio.slots.add(s.slot), s.members.forEach((m) => studio.members.add(m)));
   const alertIds = new Set([...i.alerts, ...alerts.map((a) => a.id)]);
   const ours = aboutIncident(i, alertIds);
   const alerting = await Promise.all(ALERTING_TYPES.map((type) => history.events({ type, since: i.openedAt, limit: TIMELINE_READ })));
   const bySeq = new Map<number, ControllerEvent>();
-  for (const e of gear.events.filter(within).filter(concerns(i, alerts, studioSlots))) bySeq.set(e.seq, e);
+  for (const e of gear.events.filter(within).filter(concerns(i, alerts, studio))) bySeq.set(e.seq, e);
   for (const e of alerting.flat().filter(within).filter(ours)) bySeq.set(e.seq, e);
   const all = [...bySeq.values()].sort((a, b) => a.ts - b.ts || a.seq - b.seq);
   return all.length <= TIMELINE_MAX ? all : [...all.slice(0, TIMELINE_MAX / 2), ...all.slice(-TIMELINE_MAX / 2)];

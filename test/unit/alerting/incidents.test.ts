@@ -34,7 +34,9 @@ describe('IncidentLedger.attach', () => {
     const { book, recorded } = ledger();
     const first = book.attach(alert(1, { studio: 'studio-a', agent: 'agent-a', device: 'cam-1' }, T0, 'cam-1 failed'));
     expect(first).toMatchObject({ id: 1, title: 'cam-1 failed', studio: 'studio-a', state: 'open', openedAt: T0, alerts: [1] });
-    expect(recorded).toEqual([expect.objectContaining({ type: 'incident.opened', data: { incident: 1, title: 'cam-1 failed', alert: 1 } })]);
+    expect(recorded).toEqual([
+      expect.objectContaining({ type: 'incident.opened', data: { incident: 1, title: 'cam-1 failed', alert: 1 } }),
+    ]);
 
     expect(book.attach(alert(2, { studio: 'studio-a', agent: 'agent-b' }, T0 + 59 * MIN)).id).toBe(1);
     expect(book.get(1)!.alerts).toEqual([1, 2]);
@@ -67,7 +69,12 @@ describe('IncidentLedger.attach', () => {
       level: 0,
       incident: 1,
     };
-    db.prepare('INSERT INTO alerts (id, key, state, incident, starts_at, body) VALUES (1, ?, ?, 1, ?, ?)').run(stored.key, 'firing', T0, JSON.stringify(stored));
+    db.prepare('INSERT INTO alerts (id, key, state, incident, starts_at, body) VALUES (1, ?, ?, 1, ?, ?)').run(
+      stored.key,
+      'firing',
+      T0,
+      JSON.stringify(stored),
+    );
     const restarted = new IncidentLedger({ db, clock, record: () => undefined });
     expect(restarted.attach(alert(2, { agent: 'agent-a' }, T0 + MIN)).id).toBe(1);
   });
@@ -81,7 +88,11 @@ describe('IncidentLedger.attach', () => {
     book.acknowledged(1, T0 + 200_000);
     clock.set(T0 + 5 * MIN);
     const noted = book.note(1, 'swapped the SDI cable', 'li');
-    expect(noted).toMatchObject({ people: ['wang', 'li'], ackedAt: T0 + 90_000, notes: [{ at: T0 + 5 * MIN, by: 'li', text: 'swapped the SDI cable' }] });
+    expect(noted).toMatchObject({
+      people: ['wang', 'li'],
+      ackedAt: T0 + 90_000,
+      notes: [{ at: T0 + 5 * MIN, by: 'li', text: 'swapped the SDI cable' }],
+    });
     expect(recorded.at(-1)).toMatchObject({ type: 'incident.noted', by: 'li', data: { incident: 1, text: 'swapped the SDI cable' } });
     expect(() => book.note(9, 'x', 'li')).toThrow('no incident 9');
   });

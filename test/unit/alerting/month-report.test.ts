@@ -23,10 +23,31 @@ function weekReport(q: ReportQuery, index: number): ReliabilityReport {
     targetMet: down / (10 * HOUR) < 0.01,
     shows: [],
     devices: [
-      { agent: 'agent-a', device: 'cam-1', observedMs: q.until - q.since, downMs: down, availability: null, failures: index === 1 ? 3 : 0, mtbfMs: null, mttrMs: null },
-      { agent: 'agent-a', device: 'mic-1', observedMs: q.until - q.since, downMs: 0, availability: null, failures: 1, mtbfMs: null, mttrMs: null },
+      {
+        agent: 'agent-a',
+        device: 'cam-1',
+        observedMs: q.until - q.since,
+        downMs: down,
+        availability: null,
+        failures: index === 1 ? 3 : 0,
+        mtbfMs: null,
+        mttrMs: null,
+      },
+      {
+        agent: 'agent-a',
+        device: 'mic-1',
+        observedMs: q.until - q.since,
+        downMs: 0,
+        availability: null,
+        failures: 1,
+        mtbfMs: null,
+        mttrMs: null,
+      },
     ],
-    tests: { preshow: { passed: 0, failed: 0, skipped: 0, passRate: null }, maintenance: { passed: 0, failed: 0, skipped: 0, passRate: null } },
+    tests: {
+      preshow: { passed: 0, failed: 0, skipped: 0, passRate: null },
+      maintenance: { passed: 0, failed: 0, skipped: 0, passRate: null },
+    },
   };
 }
 
@@ -69,7 +90,9 @@ function sources(since: number): MonthSources & { asked: ReportQuery[] } {
       job(2, { createdAt: since + DAY, state: 'failed', finishedAt: since + DAY, schedule: 'weekly', dueAt: since + 3 * DAY }),
       job(3, { createdAt: since + 2 * DAY, state: 'queued', dueAt: since + 40 * DAY }),
     ],
-    schedules: () => [{ id: 'weekly', cron: '0 3 * * 1', target: {}, intrusive: false, windowMinutes: 60, createdAt: 0, createdBy: 'x', owner: 'li' }],
+    schedules: () => [
+      { id: 'weekly', cron: '0 3 * * 1', target: {}, intrusive: false, windowMinutes: 60, createdAt: 0, createdBy: 'x', owner: 'li' },
+    ],
   };
 }
 
@@ -90,7 +113,13 @@ describe('monthly review', () => {
 
   it('adds up the weeks against 1%, ranks the gear, counts maintenance by owner', async () => {
     const m = await gatherMonth(sources(since), { month, now: until + DAY });
-    expect(m.weeks.map((w) => w.rate)).toEqual([60_000 / (10 * HOUR), 0.015, 60_000 / (10 * HOUR), 60_000 / (10 * HOUR), 60_000 / (10 * HOUR)]);
+    expect(m.weeks.map((w) => w.rate)).toEqual([
+      60_000 / (10 * HOUR),
+      0.015,
+      60_000 / (10 * HOUR),
+      60_000 / (10 * HOUR),
+      60_000 / (10 * HOUR),
+    ]);
     expect(m.total).toEqual({ onAirMs: 50 * HOUR, downOnAirMs: 13 * 60_000, rate: (13 * 60_000) / (50 * HOUR), targetMet: true });
     expect(m.gear.map((g) => [g.device, g.failures])).toEqual([
       ['agent-a/mic-1', 5],
@@ -108,7 +137,10 @@ describe('monthly review', () => {
 
   it('CSV: one table a section, each with its documented header', async () => {
     const csv = monthCsv(await gatherMonth(sources(since), { month, now: until }));
-    const tables = csv.trimEnd().split('\n\n').map((t) => t.split('\n'));
+    const tables = csv
+      .trimEnd()
+      .split('\n\n')
+      .map((t) => t.split('\n'));
     expect(tables.map((t) => t[0])).toEqual(Object.values(MONTH_CSV_HEADERS).map((h) => h.join(',')));
     expect(tables[0]![0]).toBe('section,week,since,until,onAirMs,downOnAirMs,failureRate,target');
     expect(tables[0]![2]).toBe(`weeks,2,${since + 7 * DAY},${since + 14 * DAY},36000000,540000,0.015,0.01`);

@@ -48,12 +48,20 @@ describe('runbooks', () => {
   it("a technician's runbook is stored, wins over the repository's of the same id, and is recorded", async () => {
     const { shelf: s, recorded } = shelf();
     const h = runbookHandlers(s);
-    const mine = { id: 'camera-failed', kind: 'device' as const, role: 'camera', title: 'Studio A camera', markdown: 'Spare in cabinet 7.' };
+    const mine = {
+      id: 'camera-failed',
+      kind: 'device' as const,
+      role: 'camera',
+      title: 'Studio A camera',
+      markdown: 'Spare in cabinet 7.',
+    };
     expect(await h['runbook.add'](mine, 'li')).toMatchObject({ ...mine, source: 'store', updatedBy: 'li' });
     expect(s.forAlert('device', 'camera')).toMatchObject({ title: 'Studio A camera', source: 'store' });
     expect((await h['runbook.list']({}, 'li')).runbooks.filter((r) => r.id === 'camera-failed')).toHaveLength(1);
     expect(await h['runbook.show']({ kind: 'device', role: 'camera' }, 'li')).toMatchObject({ markdown: 'Spare in cabinet 7.' });
-    expect(recorded).toEqual([expect.objectContaining({ type: 'people.changed', data: { what: 'runbook', id: 'camera-failed', change: 'updated' } })]);
+    expect(recorded).toEqual([
+      expect.objectContaining({ type: 'people.changed', data: { what: 'runbook', id: 'camera-failed', change: 'updated' } }),
+    ]);
     await expect(async () => h['runbook.show']({ id: 'nope' }, 'li')).rejects.toThrow('no runbook "nope"');
   });
 
@@ -64,7 +72,11 @@ describe('runbooks', () => {
     try {
       writeFileSync(path.join(dir, 'bad.md'), 'no front matter');
       writeFileSync(path.join(dir, 'ok.md'), '---\nid: ok\nkind: controller\ntitle: Controller trouble\n---\nCheck the disk.\n');
-      expect(shelf(dir).shelf.all().map((r) => r.id)).toEqual(['ok']);
+      expect(
+        shelf(dir)
+          .shelf.all()
+          .map((r) => r.id),
+      ).toEqual(['ok']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
