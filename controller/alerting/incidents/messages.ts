@@ -55,6 +55,7 @@ export const INCIDENT_MESSAGES = {
   'month.incidents': { 'zh-CN': '事故', en: 'Incidents' },
   'month.incident': { 'zh-CN': '事故', en: 'incident' },
   'month.opened': { 'zh-CN': '开始', en: 'opened' },
+  'month.cause': { 'zh-CN': '原因', en: 'cause' },
   'month.ack': { 'zh-CN': '确认用时', en: 'to acknowledge' },
   'month.resolve': { 'zh-CN': '解决用时', en: 'to resolve' },
   'month.impact': { 'zh-CN': '影响', en: 'impact' },

@@ -45,7 +45,7 @@ export function monthDocument(m: MonthReview, locale: Locale, now: number): Repo
     m.incidents.length
       ? {
           kind: 'table',
-          head: [t('month.incident'), t('month.opened'), t('report.cause'), t('month.ack'), t('month.resolve'), t('month.impact')],
+          head: [t('month.incident'), t('month.opened'), t('month.cause'), t('month.ack'), t('month.resolve'), t('month.impact')],
           rows: m.incidents.map((i) => [
             `#${i.id} ${i.title}`,
             utc(i.openedAt),
