@@ -9,9 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../lib/clock.ts';
 import type { Controller } from '../../controller/controller.ts';
-import type { Incident } from '../../protocols/alerting.ts';
+import type { Alert, Incident } from '../../protocols/alerting.ts';
 import type { ControllerEvent, NewEvent } from '../../protocols/events.ts';
 import { IncidentLedger } from '../../controller/alerting/incidents/incident-ledger.ts';
+import { utc } from '../../controller/alerting/incidents/messages.ts';
 import { monthBounds, type MonthReview } from '../../controller/alerting/incidents/month-review.ts';
 import { removeDir, runOnair, startController, tempDir } from './helpers.ts';
 
@@ -106,6 +107,33 @@ describe('onair incident', () => {
     ]);
     expect(shown.incident.impactMs, 'an open incident shows its impact so far').toBe(301);
 
+    // The alert engine's row of its alert: while nobody has acknowledged it, the incident stays open.
+    const alert: Alert = {
+      id: 1,
+      key: 'device:agent-a/cam-1',
+      kind: 'device',
+      severity: 'warning',
+      state: 'firing',
+      labels: { studio: 'studio-a', agent: 'agent-a', device: 'cam-1', slot: SLOT, role: 'camera' },
+      summary: opened.title,
+      startsAt: f,
+      updatedAt: f,
+      count: 1,
+      inhibits: [],
+      events: [],
+      level: 0,
+      incident: 1,
+    };
+    const saveAlert = (a: Alert) =>
+      db
+        .prepare('INSERT OR REPLACE INTO alerts (id, key, state, incident, starts_at, body) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(a.id, a.key, a.state, a.incident, a.startsAt, JSON.stringify(a));
+    saveAlert(alert);
+    const early = await runOnair(broker, 'incident', 'resolve', '1');
+    expect(early.code).not.toBe(0);
+    expect(early.stderr).toContain('incident 1 has alerts nobody acknowledged: #1');
+    saveAlert({ ...alert, state: 'acknowledged', ackedAt: f + 90_000, ackedBy: 'wang' });
+
     expect(await onair('incident', 'resolve', '1')).toMatch(/^#1 +resolved/);
     const resolved = controller.events({ type: 'incident.resolved' });
     expect(resolved.map((e) => e.data)).toEqual([{ incident: 1, impactMs: 301 }]); // from the alert's start to the backup confirmed
@@ -132,6 +160,7 @@ describe('onair incident', () => {
     expect(md).toContain('a loose SDI connector');
     expect(md).toContain('| replace the SDI cable | wang | 2026-12-20 |  |');
     expect(md).toContain('- Time to acknowledge: 90 s');
+    expect(md).toContain(`- ${utc(f + 90_000)} wang acknowledged alert #1`);
     expect(md.some((l) => l.includes('failover.succeeded') && l.includes(SLOT))).toBe(true);
     const file = path.join(dir, 'incident-1.html');
     await onair('incident', 'report', '1', '--format', 'html', '-o', file);

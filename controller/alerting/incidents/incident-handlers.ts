@@ -63,6 +63,12 @@ export function incidentHandlers(d: IncidentHandlerDeps): Pick<Handlers, Inciden
     'incident.resolve': async (p, by) => {
       const incident = d.ledger.must(p.id);
       if (incident.state === 'resolved') throw new Error(`incident ${p.id} is resolved already`);
+      // Closing it while an alert still waits for someone would stop nobody's escalation and hide it from the review.
+      const firing = incidentAlerts(d.db, p.id).filter((a) => a.state === 'firing');
+      if (firing.length)
+        throw new Error(
+          `incident ${p.id} has alerts nobody acknowledged: ${firing.map((a) => `#${a.id}`).join(', ')} (acknowledge them first: onair alarm ack <id>)`,
+        );
       if (p.note) d.ledger.note(p.id, p.note, by);
       const at = Math.max(d.clock.now(), incident.openedAt);
       return d.ledger.resolve(p.id, by, await measureImpact(d.history, incident, at), at);
