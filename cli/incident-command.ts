@@ -6,10 +6,13 @@ import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts'
 import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { timelineLine } from '../controller/alerting/incidents/incident-report.ts';
-import { duration } from '../controller/alerting/incidents/messages.ts';
+import { duration, say } from '../controller/alerting/incidents/messages.ts';
+import type { Locale } from '../protocols/alerting.ts';
 
-type Locale = 'zh-CN' | 'en';
-const localeOption = (): Option => new Option('--locale <locale>', 'language of the report').choices(['zh-CN', 'en']);
+const localeOption = (): Option =>
+  new Option('--locale <locale>', 'language (default: zh-CN when LANG is Chinese, else en)').choices(['zh-CN', 'en']);
+/** The language the CLI answers in: --locale, else the terminal's. */
+export const cliLocale = (asked: Locale | undefined): Locale => asked ?? (process.env.LANG?.startsWith('zh') ? 'zh-CN' : 'en');
 const time = (ts: number | undefined): string => formatTime(ts, 'second');
 const idArg = (text: string): number => {
   const id = Number(text.replace(/^#/, ''));
@@ -17,10 +20,19 @@ const idArg = (text: string): number => {
   return id;
 };
 
-export function formatIncident(i: Incident): string {
+export function formatIncident(i: Incident, locale: Locale): string {
   const ack = i.ackedAt === undefined ? '—' : duration(i.ackedAt - i.openedAt);
   const fixed = i.resolvedAt === undefined ? '—' : duration(i.resolvedAt - i.openedAt);
-  return `#${String(i.id).padEnd(5)} ${i.state.padEnd(8)} ${time(i.openedAt)}  ${(i.studio ?? '-').padEnd(12)} ack ${ack.padEnd(8)} resolved ${fixed.padEnd(8)} on air ${duration(i.impactMs).padEnd(8)} ${i.title}\n`;
+  return `${say(locale, 'cli.row', {
+    id: String(i.id).padEnd(4),
+    state: i.state.padEnd(8),
+    opened: time(i.openedAt),
+    studio: (i.studio ?? '-').padEnd(12),
+    ack: ack.padEnd(8),
+    resolved: fixed.padEnd(8),
+    impact: duration(i.impactMs).padEnd(8),
+    title: i.title,
+  })}\n`;
 }
 
 /** "what;owner;YYYY-MM-DD" → a follow-up (due at the start of that day, local time). */
@@ -36,7 +48,9 @@ export function registerIncidentCommands(program: Command): void {
   const incident = program
     .command('incident')
     .description('incidents: one cause, its alerts, who was told, notes, the on-air impact; the post-incident report');
-  const client = (cmd: Command, timeoutMs = 10_000) => cmd.addOption(timeoutOption(timeoutMs)).addOption(brokerOption());
+  const client = (cmd: Command, timeoutMs = 10_000) =>
+    cmd.addOption(localeOption()).addOption(timeoutOption(timeoutMs)).addOption(brokerOption());
+  type Opts = ClientOpts & { locale?: Locale };
 
   client(
     incident
@@ -46,7 +60,7 @@ export function registerIncidentCommands(program: Command): void {
       .option('--since <when>', 'ISO time or an age like 30d')
       .option('--limit <n>', 'at most this many', (v) => Number(v))
       .option('--json', 'print JSON'),
-  ).action(async (o: ClientOpts & { state?: 'open' | 'resolved'; since?: string; limit?: number; json?: boolean }) => {
+  ).action(async (o: Opts & { state?: 'open' | 'resolved'; since?: string; limit?: number; json?: boolean }) => {
     const options = requestOptions(o);
     const params = {
       ...(o.state ? { state: o.state } : {}),
@@ -54,7 +68,11 @@ export function registerIncidentCommands(program: Command): void {
       ...(o.limit ? { limit: o.limit } : {}),
     };
     const { incidents } = await withController(options, (c) => request(c, 'incident.list', params, options));
-    process.stdout.write(o.json ? `${JSON.stringify(incidents, null, 2)}\n` : incidents.map(formatIncident).join('') || 'no incidents\n');
+    process.stdout.write(
+      o.json
+        ? `${JSON.stringify(incidents, null, 2)}\n`
+        : incidents.map((i) => formatIncident(i, cliLocale(o.locale))).join('') || `${say(cliLocale(o.locale), 'cli.noIncidents')}\n`,
+    );
   });
 
   client(
@@ -63,27 +81,36 @@ export function registerIncidentCommands(program: Command): void {
       .description('one incident: its alerts, notifications and timeline')
       .argument('<id>')
       .option('--json', 'print JSON'),
-  ).action(async (id: string, o: ClientOpts & { json?: boolean }) => {
+  ).action(async (id: string, o: Opts & { json?: boolean }) => {
     const options = requestOptions(o);
     const shown = await withController(options, (c) => request(c, 'incident.show', { id: idArg(id) }, options));
     if (o.json) return void process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-    const out = [formatIncident(shown.incident).trimEnd(), `people: ${shown.incident.people.join(', ') || '—'}`, '', 'alerts:'];
+    const l = cliLocale(o.locale);
+    const out = [
+      formatIncident(shown.incident, l).trimEnd(),
+      say(l, 'cli.people', { people: shown.incident.people.join(', ') || '—' }),
+      '',
+      say(l, 'cli.alerts'),
+    ];
     out.push(...shown.alerts.map((a) => `  #${a.id} ${a.severity} ${a.state} ${a.kind}: ${a.summary}`));
     out.push(
       '',
-      'notifications:',
-      ...shown.notifications.map((n) => `  ${time(n.sentAt ?? n.createdAt)} ${n.person ?? '-'} via ${n.contact}: ${n.reason} ${n.state}`),
+      say(l, 'cli.notifications'),
+      ...shown.notifications.map(
+        (n) =>
+          `  ${say(l, 'cli.notification', { at: time(n.sentAt ?? n.createdAt), person: n.person ?? '-', contact: n.contact, reason: n.reason, state: n.state })}`,
+      ),
     );
-    out.push('', 'timeline:', ...shown.timeline.map((e) => `  ${timelineLine(e)}`));
-    out.push('', 'notes:', ...shown.incident.notes.map((n) => `  ${time(n.at)} ${n.by}: ${n.text}`));
+    out.push('', say(l, 'cli.timeline'), ...shown.timeline.map((e) => `  ${timelineLine(e)}`));
+    out.push('', say(l, 'cli.notes'), ...shown.incident.notes.map((n) => `  ${time(n.at)} ${n.by}: ${n.text}`));
     process.stdout.write(`${out.join('\n')}\n`);
   });
 
   client(incident.command('note').description('add a note: what was checked, what was done').argument('<id>').argument('<text>')).action(
-    async (id: string, text: string, o: ClientOpts) => {
+    async (id: string, text: string, o: Opts) => {
       const options = requestOptions(o);
       const done = await withController(options, (c) => request(c, 'incident.note', { id: idArg(id), text }, options));
-      process.stdout.write(formatIncident(done));
+      process.stdout.write(formatIncident(done, cliLocale(o.locale)));
     },
   );
 
@@ -94,12 +121,12 @@ export function registerIncidentCommands(program: Command): void {
       .argument('<id>')
       .option('--note <text>', 'a closing note'),
     30_000,
-  ).action(async (id: string, o: ClientOpts & { note?: string }) => {
+  ).action(async (id: string, o: Opts & { note?: string }) => {
     const options = requestOptions(o);
     const done = await withController(options, (c) =>
       request(c, 'incident.resolve', { id: idArg(id), ...(o.note ? { note: o.note } : {}) }, options),
     );
-    process.stdout.write(formatIncident(done));
+    process.stdout.write(formatIncident(done, cliLocale(o.locale)));
   });
 
   client(
@@ -114,7 +141,7 @@ export function registerIncidentCommands(program: Command): void {
         'a follow-up action (repeat for several; replaces the list)',
         (v, all: string[] = []) => [...all, v],
       ),
-  ).action(async (id: string, o: ClientOpts & { cause?: string; fix?: string; followUp?: string[] }) => {
+  ).action(async (id: string, o: Opts & { cause?: string; fix?: string; followUp?: string[] }) => {
     const options = requestOptions(o);
     const params = {
       id: idArg(id),
@@ -123,7 +150,7 @@ export function registerIncidentCommands(program: Command): void {
       ...(o.followUp ? { followUps: o.followUp.map(parseFollowUp) } : {}),
     };
     const done = await withController(options, (c) => request(c, 'incident.review', params, options));
-    process.stdout.write(formatIncident(done));
+    process.stdout.write(formatIncident(done, cliLocale(o.locale)));
   });
 
   client(
@@ -132,12 +159,11 @@ export function registerIncidentCommands(program: Command): void {
       .description('the post-incident report: markdown, or a self-contained printable HTML page')
       .argument('<id>')
       .addOption(new Option('--format <f>', 'output').choices(['markdown', 'html']).default('markdown'))
-      .addOption(localeOption())
       .option('-o, --output <file>', 'write it to a file instead of printing it'),
     30_000,
-  ).action(async (id: string, o: ClientOpts & { format: 'markdown' | 'html'; locale?: Locale; output?: string }) => {
+  ).action(async (id: string, o: Opts & { format: 'markdown' | 'html'; output?: string }) => {
     const options = requestOptions(o);
-    const params = { id: idArg(id), format: o.format, ...(o.locale ? { locale: o.locale } : {}) };
+    const params = { id: idArg(id), format: o.format, ...(o.locale ? { locale: o.locale } : {}) }; // the server's default language unless asked
     const doc = await withController(options, (c) => request(c, 'incident.report', params, options));
     if (o.output) writeFileSync(o.output, doc.content);
     else process.stdout.write(doc.content);

@@ -6,6 +6,8 @@ import { ALERT_KINDS, type AlertKind, type Runbook } from '../protocols/alerting
 import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { parseRunbookFile } from '../controller/alerting/runbooks/front-matter.ts';
+import { say } from '../controller/alerting/incidents/messages.ts';
+import { cliLocale } from './incident-command.ts';
 
 const line = (r: Runbook): string =>
   `${r.id.padEnd(20)} ${r.kind.padEnd(11)} ${(r.role ?? '*').padEnd(10)} ${r.source.padEnd(10)} ${r.title}\n`;
@@ -35,7 +37,11 @@ export function registerRunbookCommands(program: Command): void {
     async (o: ClientOpts & { json?: boolean }) => {
       const options = requestOptions(o);
       const { runbooks } = await withController(options, (c) => request(c, 'runbook.list', {}, options));
-      process.stdout.write(o.json ? `${JSON.stringify(runbooks, null, 2)}\n` : runbooks.map(line).join('') || 'no runbooks\n');
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify(runbooks, null, 2)}\n`
+          : runbooks.map(line).join('') || `${say(cliLocale(undefined), 'cli.noRunbooks')}\n`,
+      );
     },
   );
 

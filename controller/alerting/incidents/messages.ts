@@ -70,6 +70,18 @@ export const INCIDENT_MESSAGES = {
   'month.failures': { 'zh-CN': '故障次数', en: 'failures' },
   'month.availability': { 'zh-CN': '可用率', en: 'availability' },
   'month.nothing': { 'zh-CN': '无', en: 'none this month' },
+  'cli.noIncidents': { 'zh-CN': '没有事故', en: 'no incidents' },
+  'cli.row': {
+    'zh-CN': '#{id} {state} {opened}  {studio} 确认 {ack} 解决 {resolved} 播出影响 {impact} {title}',
+    en: '#{id} {state} {opened}  {studio} ack {ack} resolved {resolved} on air {impact} {title}',
+  },
+  'cli.people': { 'zh-CN': '相关人员：{people}', en: 'people: {people}' },
+  'cli.alerts': { 'zh-CN': '告警：', en: 'alerts:' },
+  'cli.notifications': { 'zh-CN': '通知：', en: 'notifications:' },
+  'cli.notification': { 'zh-CN': '{at} {person} 经 {contact}：{reason} {state}', en: '{at} {person} via {contact}: {reason} {state}' },
+  'cli.timeline': { 'zh-CN': '时间线：', en: 'timeline:' },
+  'cli.notes': { 'zh-CN': '记录：', en: 'notes:' },
+  'cli.noRunbooks': { 'zh-CN': '没有预案', en: 'no runbooks' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type IncidentMessageId = keyof typeof INCIDENT_MESSAGES;
