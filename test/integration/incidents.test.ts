@@ -141,6 +141,13 @@ describe('onair incident', () => {
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('incident 1 is resolved already');
 
+    const nobody = await runOnair(broker, 'incident', 'review', '1', '--follow-up', 'replace the SDI cable;wang;2026-12-20');
+    expect(nobody.stderr).toContain('no person wang: add them first');
+    db.prepare('INSERT INTO people (id, login, body) VALUES (?, ?, ?)').run(
+      'wang',
+      null,
+      JSON.stringify({ id: 'wang', name: '王工', contacts: [] }),
+    );
     await onair(
       'incident',
       'review',
@@ -186,7 +193,34 @@ describe('onair report --month', () => {
       data: { from: 'failed', to: 'ok' },
     });
 
+    const ledger = new IncidentLedger({ db, clock: systemClock, record: (e) => controller.record(e) });
+    const f = start + 60 * MIN;
+    const { id } = ledger.attach({
+      id: 2,
+      kind: 'device',
+      severity: 'critical',
+      labels: { studio: 'studio-a' },
+      summary: 'cam-1 failed',
+      startsAt: f,
+    });
+    ledger.acknowledged(id, f + 30_000);
+    ledger.resolve(id, 'wang', 3 * MIN, f + 20 * MIN);
+    ledger.review(id, { cause: 'a loose SDI connector' });
+
     const review = JSON.parse(await onair('report', '--month', month, '--format', 'json')) as MonthReview;
+    expect(review.incidents).toEqual([
+      {
+        id,
+        title: 'cam-1 failed',
+        studio: 'studio-a',
+        state: 'resolved',
+        openedAt: f,
+        cause: 'a loose SDI connector',
+        ackMs: 30_000,
+        resolveMs: 20 * MIN,
+        impactMs: 3 * MIN,
+      },
+    ]);
     const down = 3 * MIN + 400;
     expect(review.weeks.map((w) => w.rate)).toEqual([null, down / (600 * MIN), null, null, null]);
     expect(review.total).toEqual({ onAirMs: 600 * MIN, downOnAirMs: down, rate: down / (600 * MIN), targetMet: true });

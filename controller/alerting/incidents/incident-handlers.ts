@@ -73,12 +73,18 @@ export function incidentHandlers(d: IncidentHandlerDeps): Pick<Handlers, Inciden
       const at = Math.max(d.clock.now(), incident.openedAt);
       return d.ledger.resolve(p.id, by, await measureImpact(d.history, incident, at), at);
     },
-    'incident.review': (p) =>
-      d.ledger.review(p.id, {
+    'incident.review': (p) => {
+      // A follow-up names someone who answers for it: a person the directory knows (onair person add).
+      const unknown = (p.followUps ?? [])
+        .map((f) => f.owner)
+        .filter((owner) => !d.db.prepare('SELECT 1 FROM people WHERE id = ?').get(owner));
+      if (unknown.length) throw new Error(`no person ${[...new Set(unknown)].join(', ')}: add them first (onair person add)`);
+      return d.ledger.review(p.id, {
         ...(p.cause !== undefined ? { cause: p.cause } : {}),
         ...(p.fix !== undefined ? { fix: p.fix } : {}),
         ...(p.followUps !== undefined ? { followUps: p.followUps } : {}),
-      }),
+      });
+    },
     'incident.report': async (p) => {
       const doc = incidentDocument(await record(p.id), p.locale ?? DEFAULT_LOCALE, d.clock.now());
       return { format: p.format, content: p.format === 'html' ? toHtml(doc) : toMarkdown(doc) };
