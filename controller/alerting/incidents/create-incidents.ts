@@ -31,19 +31,22 @@ export interface IncidentParts {
 
 export function createIncidentParts(d: IncidentPartsDeps): IncidentParts {
   const db = d.store.alertingDatabase();
-  const incidents = new IncidentLedger({ db, clock: d.clock, record: d.record });
+  const onCorrupt = (table: string, key: string, reason: string) =>
+    d.log.warn({ table, key, reason }, 'a stored row no longer matches its schema: skipped');
+  const incidents = new IncidentLedger({ db, clock: d.clock, record: d.record, onCorrupt });
   const runbooks = new RunbookShelf({
     db,
     clock: d.clock,
     log: d.log,
     record: d.record,
     dir: d.runbookDir ?? path.join(packageRoot(), 'runbooks'),
+    onCorrupt,
   });
   return {
     incidents,
     runbooks,
     handlers: {
-      ...incidentHandlers({ ledger: incidents, db, history: d.store.history, plan: d.store.plan, clock: d.clock }),
+      ...incidentHandlers({ ledger: incidents, db, history: d.store.history, plan: d.store.plan, clock: d.clock, onCorrupt }),
       ...runbookHandlers(runbooks),
     },
   };

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Locale } from '../../../protocols/alerting.ts';
 import type { PlanStore } from '../../store/plan-store.ts';
+import type { CorruptRowHandler } from '../../store/stored-rows.ts';
 import type { Handlers } from '../../requests.ts';
 import type { IncidentOps } from '../types.ts';
 import { toHtml, toMarkdown } from './document.ts';
@@ -29,6 +30,7 @@ export interface IncidentHandlerDeps {
   history: IncidentHistory;
   plan: Pick<PlanStore, 'history' | 'schedules'>;
   clock: Clock;
+  onCorrupt: CorruptRowHandler;
 }
 
 /** Reports speak the studio plan's language unless asked otherwise. */
@@ -40,13 +42,13 @@ export function incidentHandlers(d: IncidentHandlerDeps): Pick<Handlers, Inciden
   const record = async (id: number): Promise<IncidentRecord> => {
     const incident = d.ledger.must(id);
     const until = windowEnd(incident, d.clock.now());
-    const alerts = incidentAlerts(d.db, id);
+    const alerts = incidentAlerts(d.db, id, d.onCorrupt);
     // An open incident's impact so far; a resolved one keeps the figure it was closed with.
     if (incident.state === 'open') incident.impactMs = await measureImpact(d.history, incident, until);
     return {
       incident,
       alerts,
-      notifications: incidentNotifications(d.db, id, incident.alerts),
+      notifications: incidentNotifications(d.db, id, incident.alerts, d.onCorrupt),
       timeline: await incidentTimeline(d.history, incident, alerts, until),
     };
   };
@@ -64,7 +66,7 @@ export function incidentHandlers(d: IncidentHandlerDeps): Pick<Handlers, Inciden
       const incident = d.ledger.must(p.id);
       if (incident.state === 'resolved') throw new Error(`incident ${p.id} is resolved already`);
       // Closing it while an alert still waits for someone would stop nobody's escalation and hide it from the review.
-      const firing = incidentAlerts(d.db, p.id).filter((a) => a.state === 'firing');
+      const firing = incidentAlerts(d.db, p.id, d.onCorrupt).filter((a) => a.state === 'firing');
       if (firing.length)
         throw new Error(
           `incident ${p.id} has alerts nobody acknowledged: ${firing.map((a) => `#${a.id}`).join(', ')} (acknowledge them first: onair alarm ack <id>)`,

@@ -5,7 +5,9 @@
  * and complete records through the same ledger. Synchronous, like the store it writes to.
  */
 import type Database from 'better-sqlite3';
-import type { Alert, Incident, IncidentReview } from '../../../protocols/alerting.ts';
+import { Incident, type Alert, type IncidentReview } from '../../../protocols/alerting.ts';
+import type { CorruptRowHandler } from '../../store/stored-rows.ts';
+import { storedBodies } from './stored-bodies.ts';
 import type { NewEvent } from '../../../protocols/events.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { IncidentBook } from '../types.ts';
@@ -19,9 +21,12 @@ export interface IncidentLedgerDeps {
   db: Database.Database;
   clock: Clock;
   record: (event: NewEvent) => unknown;
+  /** A stored incident that no longer matches its schema (it is skipped). */
+  onCorrupt?: CorruptRowHandler;
 }
 
 interface Row {
+  key: number;
   body: string;
 }
 
@@ -30,6 +35,10 @@ export class IncidentLedger implements IncidentBook {
   private readonly agentOf = new Map<number, string>();
 
   constructor(private readonly d: IncidentLedgerDeps) {}
+
+  private rows(rows: unknown[]): Incident[] {
+    return storedBodies(Incident, 'incidents', rows as Row[], this.d.onCorrupt ?? (() => undefined));
+  }
 
   attach(alert: AttachedAlert): Incident {
     const { studio, agent, show } = alert.labels;
@@ -54,11 +63,14 @@ export class IncidentLedger implements IncidentBook {
       notes: [],
       impactMs: 0,
     };
-    const { lastInsertRowid } = this.d.db
-      .prepare('INSERT INTO incidents (state, opened_at, body) VALUES (?, ?, ?)')
-      .run('open', incident.openedAt, '{}');
-    incident.id = Number(lastInsertRowid);
-    this.save(incident);
+    // Numbered by the table, written whole in one transaction (the mirror never sees a half-made row).
+    this.d.db.transaction(() => {
+      const { lastInsertRowid } = this.d.db
+        .prepare('INSERT INTO incidents (state, opened_at, body) VALUES (?, ?, ?)')
+        .run('open', incident.openedAt, '{}');
+      incident.id = Number(lastInsertRowid);
+      this.save(incident);
+    })();
     if (studio === undefined && agent !== undefined) this.agentOf.set(incident.id, agent);
     this.d.record({
       type: 'incident.opened',
@@ -82,8 +94,7 @@ export class IncidentLedger implements IncidentBook {
   }
 
   get(id: number): Incident | undefined {
-    const row = this.d.db.prepare('SELECT body FROM incidents WHERE id = ?').get(id) as Row | undefined;
-    return row ? (JSON.parse(row.body) as Incident) : undefined;
+    return this.rows(this.d.db.prepare('SELECT id AS key, body FROM incidents WHERE id = ?').all(id))[0];
   }
 
   /** Newest first. */
@@ -92,17 +103,17 @@ export class IncidentLedger implements IncidentBook {
     const args: Array<string | number> = [];
     if (q.state) (where.push('state = ?'), args.push(q.state));
     if (q.since !== undefined) (where.push('opened_at >= ?'), args.push(q.since));
-    const sql = `SELECT body FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT ${q.limit ?? 100}`;
-    return (this.d.db.prepare(sql).all(...args) as Row[]).map((r) => JSON.parse(r.body) as Incident);
+    const sql = `SELECT id AS key, body FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT ${q.limit ?? 100}`;
+    return this.rows(this.d.db.prepare(sql).all(...args));
   }
 
   /** Incidents opened in [since, until), oldest first (a month's review: bounded by the period). */
   openedIn(since: number, until: number, limit = 5_000): Incident[] {
-    return (
+    return this.rows(
       this.d.db
-        .prepare(`SELECT body FROM incidents WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id LIMIT ${limit}`)
-        .all(since, until) as Row[]
-    ).map((r) => JSON.parse(r.body) as Incident);
+        .prepare(`SELECT id AS key, body FROM incidents WHERE opened_at >= ? AND opened_at < ? ORDER BY opened_at, id LIMIT ${limit}`)
+        .all(since, until),
+    );
   }
 
   note(id: number, text: string, by: string): Incident {
@@ -159,11 +170,11 @@ export class IncidentLedger implements IncidentBook {
   }
 
   private openSince(since: number): Incident[] {
-    return (
+    return this.rows(
       this.d.db
-        .prepare("SELECT body FROM incidents WHERE state = 'open' AND opened_at >= ? ORDER BY opened_at DESC, id DESC LIMIT 100")
-        .all(since) as Row[]
-    ).map((r) => JSON.parse(r.body) as Incident);
+        .prepare("SELECT id AS key, body FROM incidents WHERE state = 'open' AND opened_at >= ? ORDER BY opened_at DESC, id DESC LIMIT 100")
+        .all(since),
+    );
   }
 
   /** The agent of an incident without a studio: remembered at its opening, else from its stored alerts' labels. */

@@ -6,7 +6,9 @@
  * incident's opening with a limit — never the whole log.
  */
 import type Database from 'better-sqlite3';
-import type { Alert, Incident, Notification } from '../../../protocols/alerting.ts';
+import { Alert, Notification, type Incident } from '../../../protocols/alerting.ts';
+import type { CorruptRowHandler } from '../../store/stored-rows.ts';
+import { storedBodies } from './stored-bodies.ts';
 import type { ControllerEvent, EventTypeName } from '../../../protocols/events.ts';
 import type { History } from '../../store/history.ts';
 
@@ -40,21 +42,26 @@ const ALERTING_TYPES = [
 /** Where an incident's window ends: its resolution, else now. */
 export const windowEnd = (i: Incident, now: number): number => i.resolvedAt ?? Math.max(now, i.openedAt);
 
-export function incidentAlerts(db: Database.Database, incident: number): Alert[] {
-  return (db.prepare('SELECT body FROM alerts WHERE incident = ? ORDER BY id LIMIT 1000').all(incident) as Array<{ body: string }>).map(
-    (r) => JSON.parse(r.body) as Alert,
-  );
+type Rows = Array<{ key: number; body: string }>;
+
+export function incidentAlerts(db: Database.Database, incident: number, onCorrupt: CorruptRowHandler): Alert[] {
+  const rows = db.prepare('SELECT id AS key, body FROM alerts WHERE incident = ? ORDER BY id LIMIT 1000').all(incident) as Rows;
+  return storedBodies(Alert, 'alerts', rows, onCorrupt);
 }
 
-export function incidentNotifications(db: Database.Database, incident: number, alerts: readonly number[]): Notification[] {
+export function incidentNotifications(
+  db: Database.Database,
+  incident: number,
+  alerts: readonly number[],
+  onCorrupt: CorruptRowHandler,
+): Notification[] {
   const ids = alerts.length ? alerts : [-1];
-  return (
-    db
-      .prepare(
-        `SELECT body FROM notifications WHERE json_extract(body, '$.incident') = ? OR alert IN (${ids.map(() => '?').join(',')}) ORDER BY id LIMIT 2000`,
-      )
-      .all(incident, ...ids) as Array<{ body: string }>
-  ).map((r) => JSON.parse(r.body) as Notification);
+  const rows = db
+    .prepare(
+      `SELECT id AS key, body FROM notifications WHERE json_extract(body, '$.incident') = ? OR alert IN (${ids.map(() => '?').join(',')}) ORDER BY id LIMIT 2000`,
+    )
+    .all(incident, ...ids) as Rows;
+  return storedBodies(Notification, 'notifications', rows, onCorrupt);
 }
 
 /** Seconds viewers lost in its window, by the same rule as the 1% rate (controller/plan/report.ts). */

@@ -6,7 +6,9 @@
 import type Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AlertKind, Runbook } from '../../../protocols/alerting.ts';
+import { Runbook, type AlertKind } from '../../../protocols/alerting.ts';
+import type { CorruptRowHandler } from '../../store/stored-rows.ts';
+import { storedBodies } from '../incidents/stored-bodies.ts';
 import type { NewEvent } from '../../../protocols/events.ts';
 import type { Clock } from '../../../lib/clock.ts';
 import type { Logger } from '../../../lib/logger.ts';
@@ -21,6 +23,8 @@ export interface RunbookShelfDeps {
   record: (event: NewEvent) => unknown;
   /** The repository's runbooks folder (runbooks/ in the package). */
   dir: string;
+  /** A stored runbook that no longer matches its schema (it is skipped). */
+  onCorrupt?: CorruptRowHandler;
 }
 
 /** The repository's runbooks; a file that is not a runbook is logged and skipped, never fatal. */
@@ -58,8 +62,7 @@ export class RunbookShelf implements RunbookLibrary {
   }
 
   get(id: string): Runbook | undefined {
-    const row = this.d.db.prepare('SELECT body FROM runbooks WHERE id = ?').get(id) as { body: string } | undefined;
-    return row ? (JSON.parse(row.body) as Runbook) : this.repository.get(id);
+    return this.read(this.d.db.prepare('SELECT id AS key, body FROM runbooks WHERE id = ?').all(id))[0] ?? this.repository.get(id);
   }
 
   forAlert(kind: AlertKind, role: string | undefined): Runbook | undefined {
@@ -85,9 +88,11 @@ export class RunbookShelf implements RunbookLibrary {
   }
 
   private stored(): Runbook[] {
-    return (this.d.db.prepare('SELECT body FROM runbooks ORDER BY id LIMIT 1000').all() as Array<{ body: string }>).map(
-      (r) => JSON.parse(r.body) as Runbook,
-    );
+    return this.read(this.d.db.prepare('SELECT id AS key, body FROM runbooks ORDER BY id LIMIT 1000').all());
+  }
+
+  private read(rows: unknown[]): Runbook[] {
+    return storedBodies(Runbook, 'runbooks', rows as Array<{ key: string; body: string }>, this.d.onCorrupt ?? (() => undefined));
   }
 }
 

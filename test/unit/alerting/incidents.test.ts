@@ -98,6 +98,25 @@ describe('IncidentLedger.attach', () => {
   });
 });
 
+describe('IncidentLedger reads', () => {
+  it('skips and reports a stored incident that no longer matches its schema', () => {
+    const { db, clock } = ledger();
+    const corrupt: string[] = [];
+    const book = new IncidentLedger({
+      db,
+      clock,
+      record: () => undefined,
+      onCorrupt: (table, key, reason) => corrupt.push(`${table} ${key} ${reason}`),
+    });
+    book.attach(alert(1, { studio: 'studio-a' }, T0));
+    book.attach(alert(2, { studio: 'studio-b' }, T0));
+    db.prepare('UPDATE incidents SET body = ? WHERE id = 1').run('{"id":1}');
+    expect(book.list().map((i) => i.id)).toEqual([2]);
+    expect(book.get(1)).toBeUndefined();
+    expect(corrupt[0]).toMatch(/^incidents 1 /);
+  });
+});
+
 const incident: Incident = {
   id: 7,
   title: 'agent-a lost: 4 devices, 2 slots affected, all failed over',
