@@ -82,7 +82,9 @@ describe('onair incident', () => {
     const now = Date.now();
     const f = now - 10 * MIN;
     for (const e of cameraFailure(now - 30 * MIN, f, 301)) controller.record(e);
+    controller.record({ type: 'agent.offline', ts: f + 2, agent: 'agent-a', data: { session: 1 } });
     // Another studio's trouble at the same time is not this incident's.
+    controller.record({ type: 'agent.offline', ts: f + 3, agent: 'agent-c', data: { session: 1 } });
     controller.record({ type: 'slot.state', ts: f + 5, slot: 'studio-b/cam', data: { from: 'ok', to: 'down', active: 'agent-c/cam-9' } });
     controller.record({ type: 'device.state', ts: f + 6, agent: 'agent-c', device: 'cam-9', data: { from: 'ok', to: 'failed' } });
     const ledger = new IncidentLedger({ db, clock: systemClock, record: (e) => controller.record(e) });
@@ -101,6 +103,7 @@ describe('onair incident', () => {
     const shown = JSON.parse(await onair('incident', 'show', '1', '--json')) as { incident: Incident; timeline: ControllerEvent[] };
     expect(shown.timeline.map((e) => e.type)).toEqual([
       'device.state',
+      'agent.offline',
       'slot.state',
       'failover.started',
       'failover.succeeded',

@@ -39,6 +39,15 @@ const ALERTING_TYPES = [
   'incident.resolved',
 ] as const satisfies readonly EventTypeName[];
 
+/** Gear and action events the report reader does not carry: agents lost and back, slots down, commands (swaps, presets) to its gear. */
+const ACTION_TYPES = [
+  'agent.offline',
+  'agent.online',
+  'slot.down',
+  'command.sent',
+  'command.result',
+] as const satisfies readonly EventTypeName[];
+
 /** Where an incident's window ends: its resolution, else now. */
 export const windowEnd = (i: Incident, now: number): number => i.resolvedAt ?? Math.max(now, i.openedAt);
 
@@ -83,8 +92,10 @@ function concerns(
   ]);
   const agents = new Set(alerts.flatMap((a) => (a.labels.agent && !a.labels.device ? [a.labels.agent] : [])));
   const slots = new Set([...studio.slots, ...alerts.flatMap((a) => (a.labels.slot ? [a.labels.slot] : []))]);
+  const gearAgents = new Set([...agents, ...[...devices].map((d) => d.split('/')[0]!)]);
   return (e) => {
     if (e.slot !== undefined && slots.has(e.slot)) return true;
+    if ((e.type === 'agent.offline' || e.type === 'agent.online') && e.agent !== undefined) return gearAgents.has(e.agent);
     if (e.agent !== undefined && (agents.has(e.agent) || devices.has(`${e.agent}/${e.device ?? ''}`))) return true;
     if (e.type === 'show.started' || e.type === 'show.ended') return i.studio !== undefined && e.data.studio === i.studio;
     if (e.type === 'content.fault') return i.studio !== undefined && e.data.studio === i.studio;
@@ -114,10 +125,13 @@ export async function incidentTimeline(
       for (const s of e.data.slots) (studio.slots.add(s.slot), s.members.forEach((m) => studio.members.add(m)));
   const alertIds = new Set([...i.alerts, ...alerts.map((a) => a.id)]);
   const ours = aboutIncident(i, alertIds);
-  const alerting = await Promise.all(ALERTING_TYPES.map((type) => history.events({ type, since: i.openedAt, limit: TIMELINE_READ })));
+  const read = (types: readonly EventTypeName[]) =>
+    Promise.all(types.map((type) => history.events({ type, since: i.openedAt, limit: TIMELINE_READ }))).then((r) => r.flat());
+  const [alerting, actions] = await Promise.all([read(ALERTING_TYPES), read(ACTION_TYPES)]);
+  const ofGear = concerns(i, alerts, studio);
   const bySeq = new Map<number, ControllerEvent>();
-  for (const e of gear.events.filter(within).filter(concerns(i, alerts, studio))) bySeq.set(e.seq, e);
-  for (const e of alerting.flat().filter(within).filter(ours)) bySeq.set(e.seq, e);
+  for (const e of [...gear.events, ...actions].filter(within).filter(ofGear)) bySeq.set(e.seq, e);
+  for (const e of alerting.filter(within).filter(ours)) bySeq.set(e.seq, e);
   const all = [...bySeq.values()].sort((a, b) => a.ts - b.ts || a.seq - b.seq);
   return all.length <= TIMELINE_MAX ? all : [...all.slice(0, TIMELINE_MAX / 2), ...all.slice(-TIMELINE_MAX / 2)];
 }
