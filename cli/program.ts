@@ -16,6 +16,8 @@ import { registerMaintenanceCommands } from './maintenance-command.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
 import { registerPeopleCommands } from './people-commands.ts';
 import { registerDutyCommands } from './duty-command.ts';
+import { registerIncidentCommands } from './incident-command.ts';
+import { registerRunbookCommands } from './runbook-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('onair')
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   registerIdentityCommands(program);
   registerPeopleCommands(program);
   registerDutyCommands(program);
+  registerIncidentCommands(program);
+  registerRunbookCommands(program);
   addLoginOption(program);
   return program;
 }
