@@ -4,7 +4,8 @@
  * its own handlers as it lands.
  */
 import type { Handlers } from '../requests.ts';
-import type { AlertOps, ChannelOps, IncidentOps, PeopleOps, RunbookOps } from './types.ts';
+import type { AlertBook, AlertOps, ChannelOps, IncidentOps, PeopleOps, RunbookOps } from './types.ts';
+import { alertHandlers } from './alerts/alert-handlers.ts';
 
 type AlertingOps = PeopleOps | ChannelOps | AlertOps | IncidentOps | RunbookOps;
 
@@ -44,7 +45,12 @@ const pending = Object.fromEntries(
   ).map((op) => [op, notYet(op)]),
 ) as unknown as Pick<Handlers, AlertingOps>;
 
+/** The parts built so far (the lead wires them in controller-parts.ts); an operation of a part not given stays "not yet". */
+export interface AlertingParts {
+  alerts?: AlertBook;
+}
+
 /** The operations emergency response answers. */
-export function alertingHandlers(): Pick<Handlers, AlertingOps> {
-  return pending;
+export function alertingHandlers(parts: AlertingParts = {}): Pick<Handlers, AlertingOps> {
+  return { ...pending, ...(parts.alerts ? alertHandlers(parts.alerts) : {}) };
 }
