@@ -14,6 +14,7 @@ import { registerShowCommands } from './show-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerMaintenanceCommands } from './maintenance-command.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
+import { registerAlarmCommands } from './alarm-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('onair')
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerMaintenanceCommands(program);
   registerReportCommand(program);
   registerIdentityCommands(program);
+  registerAlarmCommands(program);
   addLoginOption(program);
   return program;
 }

@@ -24,6 +24,7 @@ import { correlate, type AlertAction, type CorrelationState, type OpenAlertView 
 import { escalationPeriod, escalationStep, firstLevel, rescheduled } from './escalation.ts';
 import { isMoreSevere } from './severity.ts';
 import { AlertNotices } from './alert-notices.ts';
+import { applyMarks, eventLabels, marksFrom, view, withEvent, type OpenAlert } from './open-alerts.ts';
 
 export interface AlertEngineDependencies {
   core: AlertingCore;
@@ -37,17 +38,12 @@ export interface AlertEngineDependencies {
 }
 
 type Via = 'console' | 'cli' | 'link' | 'api';
-interface OpenAlert {
-  alert: Alert;
-  marks: Map<string, string>;
-}
 interface Ended {
   alert: Alert;
   /** A flapping alert's `resolved` notice waits until it has stayed away for the flap window. */
   noticePending: boolean;
 }
 
-const MAX_EVENTS = 200;
 const MAX_INHIBITS = 1_000;
 const LEVEL_NAMES = ESCALATION_LEVELS;
 
@@ -184,7 +180,9 @@ export class AlertEngine implements AlertBook, CorrelationState {
     const severity = a.severity ?? before.severity;
     const summary = a.summary ?? before.summary;
     const inhibits =
-      a.inhibit && !before.inhibits.includes(a.inhibit) && before.inhibits.length < MAX_INHIBITS ? [...before.inhibits, a.inhibit] : before.inhibits;
+      a.inhibit && !before.inhibits.includes(a.inhibit) && before.inhibits.length < MAX_INHIBITS
+        ? [...before.inhibits, a.inhibit]
+        : before.inhibits;
     const rose = isMoreSevere(severity, before.severity);
     const alert: Alert = {
       ...before,
@@ -195,12 +193,18 @@ export class AlertEngine implements AlertBook, CorrelationState {
       events: withEvent(before.events, a.seq),
       ...(a.detail ? { detail: a.detail.slice(0, 4000) } : {}),
       ...(a.noBackupLeft !== undefined ? { noBackupLeft: a.noBackupLeft } : {}),
-      ...(rose && before.state === 'firing' ? { nextEscalationAt: rescheduled(before.nextEscalationAt, severity, now, this.d.core.settings) } : {}),
+      ...(rose && before.state === 'firing'
+        ? { nextEscalationAt: rescheduled(before.nextEscalationAt, severity, now, this.d.core.settings) }
+        : {}),
     };
     open.alert = alert;
     applyMarks(open.marks, a.marks);
     this.bySeq.set(a.seq, a.key);
-    const visible = severity !== before.severity || summary !== before.summary || inhibits !== before.inhibits || alert.noBackupLeft !== before.noBackupLeft;
+    const visible =
+      severity !== before.severity ||
+      summary !== before.summary ||
+      inhibits !== before.inhibits ||
+      alert.noBackupLeft !== before.noBackupLeft;
     if (severity !== before.severity || summary !== before.summary) this.changed(alert, a.seq);
     else {
       this.store.save(alert);
@@ -280,7 +284,13 @@ export class AlertEngine implements AlertBook, CorrelationState {
       by,
       ...(comment ? { reason: comment } : {}),
       ...eventLabels(alert),
-      data: { alert: id, via, ...(person ? { person: person.id } : {}), ...(comment ? { comment } : {}), afterMs: Math.max(0, now - alert.startsAt) },
+      data: {
+        alert: id,
+        via,
+        ...(person ? { person: person.id } : {}),
+        ...(comment ? { comment } : {}),
+        afterMs: Math.max(0, now - alert.startsAt),
+      },
     });
     queue.cancelFor(id, ['firing', 'escalated']);
     incidents.acknowledged(alert.incident, now);
@@ -322,7 +332,10 @@ export class AlertEngine implements AlertBook, CorrelationState {
     open.alert = alert;
     this.store.save(alert);
     if (step.people.length === 0) {
-      core.log.warn({ alert: alert.id, key: alert.key, studio: alert.labels.studio }, 'alert not acknowledged, and its studio names nobody to escalate to');
+      core.log.warn(
+        { alert: alert.id, key: alert.key, studio: alert.labels.studio },
+        'alert not acknowledged, and its studio names nobody to escalate to',
+      );
       return;
     }
     const level = LEVEL_NAMES[step.level]!;
@@ -351,45 +364,4 @@ export class AlertEngine implements AlertBook, CorrelationState {
     this.byId.delete(open.alert.id);
     for (const seq of open.alert.events) this.bySeq.delete(seq);
   }
-}
-
-const view = (open: OpenAlert): OpenAlertView => ({
-  key: open.alert.key,
-  kind: open.alert.kind,
-  severity: open.alert.severity,
-  labels: open.alert.labels,
-  summary: open.alert.summary,
-  inhibits: open.alert.inhibits,
-  marks: open.marks,
-});
-
-/** After a restart: what the inhibited keys say of an agent's slots (failed over, or down). */
-function marksFrom(alert: Alert): Map<string, string> {
-  const marks = new Map<string, string>();
-  for (const key of alert.inhibits) {
-    if (key.startsWith('failover:')) marks.set(`slot:${key.slice(9)}`, 'over');
-    if (key.startsWith('slot-down:')) marks.set(`slot:${key.slice(10)}`, 'down');
-  }
-  return marks;
-}
-
-function applyMarks(marks: Map<string, string>, change: Record<string, string | null> | undefined): void {
-  for (const [k, v] of Object.entries(change ?? {})) {
-    if (v === null) marks.delete(k);
-    else marks.set(k, v);
-  }
-}
-
-/** The first events and the newest, bounded. */
-function withEvent(events: readonly number[], seq: number): number[] {
-  if (events.includes(seq)) return [...events];
-  const kept = events.length >= MAX_EVENTS ? [...events.slice(0, MAX_EVENTS / 2), ...events.slice(events.length - MAX_EVENTS / 2 + 1)] : [...events];
-  kept.push(seq);
-  return kept;
-}
-
-/** The event envelope's own labels, so `onair events --device …` finds an alert's events too. */
-function eventLabels(alert: Alert): { agent?: string; device?: string; slot?: string } {
-  const { agent, device, slot } = alert.labels;
-  return { ...(agent ? { agent } : {}), ...(agent && device ? { device } : {}), ...(slot ? { slot } : {}) };
 }

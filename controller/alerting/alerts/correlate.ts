@@ -22,6 +22,7 @@ import type { DeviceRef } from '../../../protocols/schemas.ts';
 import type { AlertContext } from './alert-context.ts';
 import { agentSummary, deviceSummary, type DeviceOutcome } from './summaries.ts';
 import { alertText } from './messages.ts';
+import { alarmCause } from './alarm-cause.ts';
 import { impactOfDevices, impactOfSlots, moreSevere, severityOf } from './severity.ts';
 
 /** What the engine keeps of an open alert that correlation reads. */
@@ -120,7 +121,15 @@ export function correlate(e: ControllerEvent, input: CorrelationInput): AlertAct
     case 'stream.changed':
       return e.data.ok ? c.resolve(`program:${e.slot}`) : [];
     case 'broker.lost':
-      return [c.raiseOrMerge({ key: 'controller:broker', kind: 'controller', severity: 'critical', labels: {}, summary: alertText('broker-lost') })];
+      return [
+        c.raiseOrMerge({
+          key: 'controller:broker',
+          kind: 'controller',
+          severity: 'critical',
+          labels: {},
+          summary: alertText('broker-lost'),
+        }),
+      ];
     case 'broker.restored':
       return c.resolve('controller:broker');
     default:
@@ -151,7 +160,8 @@ class Correlator {
   raiseOrMerge(spec: Spec): AlertAction {
     const open = this.state.open(spec.key);
     const { key, seq } = { key: spec.key, seq: this.seq };
-    if (open) return { do: 'change', key, seq, severity: moreSevere(open.severity, spec.severity), ...(spec.marks ? { marks: spec.marks } : {}) };
+    if (open)
+      return { do: 'change', key, seq, severity: moreSevere(open.severity, spec.severity), ...(spec.marks ? { marks: spec.marks } : {}) };
     if (this.state.recentlyResolved(key, this.at))
       return { do: 'refire', key, seq, severity: spec.severity, summary: spec.summary, ...(spec.marks ? { marks: spec.marks } : {}) };
     return { do: 'raise', seq, ...spec };
@@ -163,10 +173,20 @@ class Correlator {
     // The on-air slots whose live member is on this agent: what the failovers that follow will decide.
     const marks: Marks = {};
     for (const slot of new Set(devices.flatMap((d) => this.ctx.slotsOf(d))))
-      if (this.ctx.isSlotOnAir(slot) && this.ctx.members(slot).some((m) => m.live && m.ref.agent === agent)) marks[`slot:${slot}`] = 'pending';
+      if (this.ctx.isSlotOnAir(slot) && this.ctx.members(slot).some((m) => m.live && m.ref.agent === agent))
+        marks[`slot:${slot}`] = 'pending';
     const summary = agentSummary(agent, devices.length, new Map(Object.entries(marks) as Array<[string, string]>));
     const severity = severityOf(impactOfDevices(devices, studio, this.ctx, this.at), this.input.settings);
-    return [this.raiseOrMerge({ key: `agent-lost:${agent}`, kind: 'agent-lost', severity, labels: { agent, ...(studio ? { studio } : {}) }, summary, marks })];
+    return [
+      this.raiseOrMerge({
+        key: `agent-lost:${agent}`,
+        kind: 'agent-lost',
+        severity,
+        labels: { agent, ...(studio ? { studio } : {}) },
+        summary,
+        marks,
+      }),
+    ];
   }
 
   deviceState(ref: DeviceRef, e: EventOf<'device.state'>): AlertAction[] {
@@ -179,7 +199,14 @@ class Correlator {
     const labels: AlertLabels = { agent: ref.agent, device: ref.device, ...labelsOf(info), ...firstSlot(this.ctx.slotsOf(ref)) };
     const summary = deviceSummary(ref, e.data.to, 'none');
     return [
-      this.raiseOrMerge({ key, kind: 'device', severity: severityOf(impact, this.input.settings), labels, summary, ...(e.reason ? { detail: e.reason } : {}) }),
+      this.raiseOrMerge({
+        key,
+        kind: 'device',
+        severity: severityOf(impact, this.input.settings),
+        labels,
+        summary,
+        ...(e.reason ? { detail: e.reason } : {}),
+      }),
     ];
   }
 
@@ -235,7 +262,11 @@ class Correlator {
       const marks: Marks | undefined = cover.kind === 'agent-lost' ? { [`slot:${slot}`]: 'down' } : undefined;
       const summary =
         cover.kind === 'agent-lost' && cover.labels.agent
-          ? agentSummary(cover.labels.agent, this.ctx.devicesOf(cover.labels.agent).length, new Map(cover.marks).set(`slot:${slot}`, 'down'))
+          ? agentSummary(
+              cover.labels.agent,
+              this.ctx.devicesOf(cover.labels.agent).length,
+              new Map(cover.marks).set(`slot:${slot}`, 'down'),
+            )
           : undefined;
       return [
         {
@@ -251,7 +282,15 @@ class Correlator {
     }
     const studio = this.studioOfSlot(slot);
     const severity = onAir ? 'critical' : severityOf(impactOfSlots([slot], studio, this.ctx, this.at), this.input.settings);
-    return [this.raiseOrMerge({ key: `slot-down:${slot}`, kind: 'slot-down', severity, labels: { slot, ...(studio ? { studio } : {}) }, summary: alertText('slot-down', { slot }) })];
+    return [
+      this.raiseOrMerge({
+        key: `slot-down:${slot}`,
+        kind: 'slot-down',
+        severity,
+        labels: { slot, ...(studio ? { studio } : {}) },
+        summary: alertText('slot-down', { slot }),
+      }),
+    ];
   }
 
   /** An open alert of a member of the slot, or of its agent: the slot is down for that cause. */
@@ -281,7 +320,9 @@ class Correlator {
           : agent && device
             ? impactOfDevices([{ agent, device }], studio, this.ctx, this.at)
             : undefined;
-    return impact ? { severity: severityOf(impact, this.input.settings), noBackupLeft: impact.noBackupLeft } : { severity: alert.severity, noBackupLeft: false };
+    return impact
+      ? { severity: severityOf(impact, this.input.settings), noBackupLeft: impact.noBackupLeft }
+      : { severity: alert.severity, noBackupLeft: false };
   }
 
   /** On air or off: every gear alert judged again. */
@@ -318,29 +359,14 @@ class Correlator {
   }
 
   alarm(e: EventOf<'alarm'>): AlertAction[] {
-    const ref = e.agent && e.device ? deviceKey(e.agent, e.device) : undefined;
-    const { cause, show } = e.data;
-    const key =
-      cause === 'storage'
-        ? 'controller:storage'
-        : (cause === 'content' || cause === 'endurance') && ref
-          ? `${cause}:${ref}`
-          : e.by === 'preshow' && show
-            ? `preshow:${show}`
-            : e.slot
-              ? `program:${e.slot}`
-              : `controller:${cause ?? 'alarm'}`;
+    const { key, kind } = alarmCause(e);
+    const { show } = e.data;
     if (e.data.severity === 'cleared') return this.resolve(key);
     if (key.startsWith('program:') && e.slot) {
       // The failover engine's own alarm for a slot it marked down: the same cause as the slot.down before it.
       const cover = this.state.open(`slot-down:${e.slot}`) ?? this.slotCover(e.slot);
       if (cover && !e.agent) return [{ do: 'change', key: cover.key, seq: this.seq }];
     }
-    const kind: AlertKind = key.startsWith('controller:')
-      ? 'controller'
-      : key.startsWith('program:')
-        ? 'failover'
-        : (key.split(':')[0] as 'content' | 'endurance' | 'preshow');
     const severity: AlertSeverity = kind === 'preshow' ? 'warning' : e.data.severity;
     const labels: AlertLabels = {
       ...(e.agent ? { agent: e.agent } : {}),

@@ -60,7 +60,12 @@ export function escalationStep(
  * A severity changed while unacknowledged: the next step comes no later than the new severity's
  * period from now (a minor alert that goes on air escalates on the critical clock).
  */
-export function rescheduled(nextEscalationAt: number | undefined, severity: AlertSeverity, now: number, settings: Pick<AlertingSettings, 'escalateAfterMs'>): number {
+export function rescheduled(
+  nextEscalationAt: number | undefined,
+  severity: AlertSeverity,
+  now: number,
+  settings: Pick<AlertingSettings, 'escalateAfterMs'>,
+): number {
   const sooner = now + escalationPeriod(severity, settings);
   return nextEscalationAt === undefined ? sooner : Math.min(nextEscalationAt, sooner);
 }

@@ -30,6 +30,12 @@ export const ALERT_MESSAGES = {
   },
   'preshow-no-go': { en: 'pre-show check for {show}: NO-GO: {problems}', 'zh-CN': '{show} 播前检查：不通过：{problems}' },
   'cli.none': { en: 'no alerts', 'zh-CN': '没有告警' },
+  'cli.header': {
+    en: 'ALERT  STATE         SEVERITY  STARTED           COUNT  SUMMARY',
+    'zh-CN': '告警   状态          级别      开始时间          次数   摘要',
+  },
+  'cli.acked-by': { en: 'acknowledged by {by} at {at}', 'zh-CN': '{by} 于 {at} 确认' },
+  'cli.inhibits': { en: 'includes {n} alerts of the same cause', 'zh-CN': '含同一原因的 {n} 条告警' },
   'cli.acked': { en: 'alert #{id} acknowledged by {by}', 'zh-CN': '告警 #{id} 已由 {by} 确认' },
 } as const satisfies Record<string, Record<Locale, string>>;
 

@@ -34,7 +34,8 @@ export function severityOf(impact: Impact, settings: Pick<AlertingSettings, 'pre
 export const moreSevere = (a: AlertSeverity, b: AlertSeverity): AlertSeverity =>
   ALERT_SEVERITIES.indexOf(a) <= ALERT_SEVERITIES.indexOf(b) ? a : b;
 
-export const isMoreSevere = (a: AlertSeverity, than: AlertSeverity): boolean => ALERT_SEVERITIES.indexOf(a) < ALERT_SEVERITIES.indexOf(than);
+export const isMoreSevere = (a: AlertSeverity, than: AlertSeverity): boolean =>
+  ALERT_SEVERITIES.indexOf(a) < ALERT_SEVERITIES.indexOf(than);
 
 /** The impact of slots (a slot-down alert, or the slots of some devices). */
 export function impactOfSlots(slots: Iterable<string>, studio: string | undefined, ctx: ImpactContext, at: number): Impact {

@@ -8,7 +8,14 @@ import { ManualClock } from '../../../lib/clock.ts';
 import { silentLogger } from '../../../lib/logger.ts';
 import { TypedEmitter } from '../../../lib/typed-emitter.ts';
 import { Value } from '@sinclair/typebox/value';
-import { AlertingSettings, ESCALATION_LEVELS, type Alert, type EscalationLevel, type Incident, type Person } from '../../../protocols/alerting.ts';
+import {
+  AlertingSettings,
+  ESCALATION_LEVELS,
+  type Alert,
+  type EscalationLevel,
+  type Incident,
+  type Person,
+} from '../../../protocols/alerting.ts';
 import type { ControllerEvent, EventTypeName, NewEvent } from '../../../protocols/events.ts';
 import type { DeviceRef, DeviceStatus } from '../../../protocols/schemas.ts';
 import { migrate } from '../../../controller/store/migrations.ts';
@@ -57,7 +64,11 @@ export class StudioPicture implements AlertContext {
   }
   members(slot: string) {
     const s = this.slots.get(slot);
-    return (s?.members ?? []).map((ref) => ({ ref, status: this.status.get(`${ref.agent}/${ref.device}`) ?? 'unknown', live: same(ref, s?.live) }));
+    return (s?.members ?? []).map((ref) => ({
+      ref,
+      status: this.status.get(`${ref.agent}/${ref.device}`) ?? 'unknown',
+      live: same(ref, s?.live),
+    }));
   }
   devicesOf(agent: string): DeviceRef[] {
     return [...this.status.keys()].filter((k) => k.startsWith(`${agent}/`)).map((k) => ({ agent, device: k.slice(agent.length + 1) }));
@@ -130,7 +141,16 @@ export function alertRig(start = Date.UTC(2026, 11, 7, 20, 0, 0), settings: Part
     },
     incidents: {
       attach: (a: Pick<Alert, 'id' | 'summary' | 'startsAt'>) => {
-        const incident: Incident = { id: incidents.size + 1, title: a.summary, state: 'open', openedAt: a.startsAt, alerts: [a.id], people: [], notes: [], impactMs: 0 };
+        const incident: Incident = {
+          id: incidents.size + 1,
+          title: a.summary,
+          state: 'open',
+          openedAt: a.startsAt,
+          alerts: [a.id],
+          people: [],
+          notes: [],
+          impactMs: 0,
+        };
         incidents.set(incident.id, incident);
         return incident;
       },
