@@ -96,11 +96,13 @@ export class AlertEngine implements AlertBook, CorrelationState {
    * acknowledged too, with no change to the console's side.
    */
   onEvent(e: ControllerEvent): void {
-    if (e.type === 'alarm.acked') {
-      this.acknowledgeEvent(e.data.seq, e.by ?? 'console', e.reason);
-      return;
+    // Called inside the controller's record(): a fault here must never reach the failover that recorded the event.
+    try {
+      if (e.type === 'alarm.acked') this.acknowledgeEvent(e.data.seq, e.by ?? 'console', e.reason);
+      else for (const action of correlate(e, { ctx: this.d.context, settings: this.d.core.settings, state: this })) this.apply(action);
+    } catch (err) {
+      this.d.core.log.error({ err: (err as Error).message, event: e.seq, type: e.type }, 'alerting could not judge an event');
     }
-    for (const action of correlate(e, { ctx: this.d.context, settings: this.d.core.settings, state: this })) this.apply(action);
   }
 
   private apply(a: AlertAction): void {
@@ -113,28 +115,32 @@ export class AlertEngine implements AlertBook, CorrelationState {
   private raise(a: Extract<AlertAction, { do: 'raise' }>): void {
     const { core, incidents, runbooks } = this.d;
     const now = core.clock.now();
-    const id = this.store.reserve(a.key, now);
-    const runbook = runbooks.forAlert(a.kind, a.labels.role)?.id;
-    const draft = { id, key: a.key, kind: a.kind, severity: a.severity, labels: a.labels, summary: a.summary, startsAt: now };
-    const incident = incidents.attach(draft).id;
-    const first = firstLevel(this.notices.recipients(a.labels, now));
-    const alert: Alert = {
-      ...draft,
-      state: 'firing',
-      ...(a.detail ? { detail: a.detail.slice(0, 4000) } : {}),
-      updatedAt: now,
-      count: 1,
-      inhibits: [],
-      events: [a.seq],
-      level: first.level,
-      nextEscalationAt: now + escalationPeriod(a.severity, core.settings),
-      incident,
-      ...(runbook ? { runbook } : {}),
-      ...(a.noBackupLeft ? { noBackupLeft: true } : {}),
-    };
-    const open: OpenAlert = { alert, marks: new Map() };
-    applyMarks(open.marks, a.marks);
-    this.store.save(alert);
+    // One transaction: a row is never left without its incident (attach refused, nothing is stored).
+    const { alert, first, open } = this.d.db.transaction(() => {
+      const id = this.store.reserve(a.key, now);
+      const runbook = runbooks.forAlert(a.kind, a.labels.role)?.id;
+      const draft = { id, key: a.key, kind: a.kind, severity: a.severity, labels: a.labels, summary: a.summary, startsAt: now };
+      const incident = incidents.attach(draft).id;
+      const first = firstLevel(this.notices.recipients(a.labels, now));
+      const alert: Alert = {
+        ...draft,
+        state: 'firing',
+        ...(a.detail ? { detail: a.detail.slice(0, 4000) } : {}),
+        updatedAt: now,
+        count: 1,
+        inhibits: [],
+        events: [a.seq],
+        level: first.level,
+        nextEscalationAt: now + escalationPeriod(a.severity, core.settings),
+        incident,
+        ...(runbook ? { runbook } : {}),
+        ...(a.noBackupLeft ? { noBackupLeft: true } : {}),
+      };
+      const open: OpenAlert = { alert, marks: new Map() };
+      applyMarks(open.marks, a.marks);
+      this.store.save(alert);
+      return { alert, first, open };
+    })();
     this.index(open);
     core.record({
       type: 'alert.raised',
@@ -142,7 +148,14 @@ export class AlertEngine implements AlertBook, CorrelationState {
       by: 'controller',
       reason: alert.summary,
       ...eventLabels(alert),
-      data: { alert: id, key: alert.key, kind: alert.kind, severity: alert.severity, incident, summary: alert.summary },
+      data: {
+        alert: alert.id,
+        key: alert.key,
+        kind: alert.kind,
+        severity: alert.severity,
+        incident: alert.incident,
+        summary: alert.summary,
+      },
     });
     this.notices.tell(alert, first.people, 'firing', first.level);
     core.bus.emit('alertChanged', alert);

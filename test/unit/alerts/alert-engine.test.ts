@@ -136,3 +136,15 @@ describe('AlertEngine: one alert per cause', () => {
     expect(() => rig.engine.acknowledge(acked!.id, 'li', 'cli')).toThrow(/acknowledged by wang already/);
   });
 });
+
+describe('AlertEngine: never in the way of failover', () => {
+  it('a fault while judging an event is logged, never thrown into the controller’s record()', () => {
+    const rig = alertRig();
+    rig.picture.addAgent('agent-a', 1);
+    rig.deps.incidents.attach = () => {
+      throw new Error('incidents table locked');
+    };
+    expect(() => rig.emit('device.state', { agent: 'agent-a', device: 'dev-1', data: { from: 'ok', to: 'failed' } })).not.toThrow();
+    expect(rig.engine.list({}).alerts).toEqual([]); // and no row without its incident
+  });
+});
