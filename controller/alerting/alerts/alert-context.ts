@@ -19,7 +19,7 @@ export interface AlertContext {
   /** The slots a device is a member of. */
   slotsOf(ref: DeviceRef): string[];
   isSlotOnAir(slot: string): boolean;
-  /** A slot down: nothing healthy live in it. */
+  /** A slot down: the failover engine found nothing healthy to put live (slot.down), not merely a live member failing. */
   isSlotDown(slot: string): boolean;
   members(slot: string): SlotMemberView[];
   /** The devices an agent drives (registered or heard). */

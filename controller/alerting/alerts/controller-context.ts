@@ -20,18 +20,15 @@ export interface ControllerPicture {
   shows: { activeShows(): Show[] };
 }
 
-const isDown = (status: string) => status === 'failed' || status === 'offline';
-
 export function alertContextOf(p: ControllerPicture): AlertContext {
   const status = (ref: DeviceRef) => p.registry.status(ref.agent, ref.device);
   return {
     fleetView: () => p.fleet.view(),
     slotsOf: (ref) => p.slots.slotsOf(ref),
     isSlotOnAir: (slot) => p.slots.isSlotOnAir(slot),
-    isSlotDown: (slot) => {
-      const live = p.slots.liveOf(slot);
-      return live === null || isDown(status(live));
-    },
+    // Down as the failover engine decides it (slot.down: nothing healthy to put live), not the moment a
+    // live member fails: until its failover has had its chance, a slot on air is covered, not down.
+    isSlotDown: (slot) => p.slots.liveOf(slot) === null,
     members: (slot) => {
       const def = p.slots.definition(slot);
       const live = p.slots.liveOf(slot);

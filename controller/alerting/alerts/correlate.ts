@@ -104,7 +104,7 @@ export function correlate(e: ControllerEvent, input: CorrelationInput): AlertAct
     case 'slot.down':
       return e.slot ? c.slotDown(e.slot) : [];
     case 'slot.state':
-      return e.data.to === 'ok' || e.data.to === 'degraded' ? c.resolve(`slot-down:${e.slot}`) : [];
+      return e.slot && (e.data.to === 'ok' || e.data.to === 'degraded') ? c.slotBack(e.slot) : [];
     case 'onair.changed':
       return c.rejudgeAll();
     case 'content.fault':
@@ -291,6 +291,15 @@ class Correlator {
         summary: alertText('slot-down', { slot }),
       }),
     ];
+  }
+
+  /** Live again: its own slot-down alert ends, and the alert that covered it is judged again (no longer critical for it). */
+  slotBack(slot: string): AlertAction[] {
+    const cover = this.slotCover(slot);
+    const judged = cover && this.judge(cover);
+    const rejudged: AlertAction[] =
+      cover && judged && judged.severity !== cover.severity ? [{ do: 'change', key: cover.key, seq: this.seq, ...judged }] : [];
+    return [...this.resolve(`slot-down:${slot}`), ...rejudged];
   }
 
   /** An open alert of a member of the slot, or of its agent: the slot is down for that cause. */

@@ -148,3 +148,20 @@ describe('AlertEngine: never in the way of failover', () => {
     expect(rig.engine.list({}).alerts).toEqual([]); // and no row without its incident
   });
 });
+
+describe('AlertEngine: severity follows the slot', () => {
+  it('a slot live again takes its covering alert back from critical to warning', () => {
+    const rig = alertRig();
+    const [cam, spare] = rig.picture.addAgent('agent-a', 2);
+    rig.picture.addSlot('cam-1', [cam!, spare!]);
+    rig.picture.status.set('agent-a/dev-1', 'failed');
+    rig.emit('device.state', { ...cam!, data: { from: 'ok', to: 'failed' } });
+    rig.picture.slots.get('cam-1')!.down = true;
+    rig.emit('slot.down', { slot: 'cam-1', data: {} });
+    expect(rig.engine.list({ state: 'open' }).alerts[0]!.severity).toBe('critical');
+    rig.picture.slots.get('cam-1')!.down = false;
+    rig.picture.slots.get('cam-1')!.live = spare!;
+    rig.emit('slot.state', { slot: 'cam-1', data: { from: 'down', to: 'ok', active: 'agent-a/dev-2' } });
+    expect(rig.engine.list({ state: 'open' }).alerts[0]).toMatchObject({ key: 'device:agent-a/dev-1', severity: 'warning' });
+  });
+});

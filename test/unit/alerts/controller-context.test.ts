@@ -37,9 +37,10 @@ function picture(live: typeof cam | null, status: Record<string, DeviceStatus>):
 }
 
 describe('the AlertContext from the controller’s parts', () => {
-  it('a slot is down with no live member or a failed one; members carry status and which is live', () => {
+  it('a slot is down when the failover engine left nothing live; members carry status and which is live', () => {
     expect(alertContextOf(picture(null, {})).isSlotDown('wide')).toBe(true);
-    expect(alertContextOf(picture(cam, { 'agent-a/cam-1': 'failed' })).isSlotDown('wide')).toBe(true);
+    // its live member failed, its failover not decided yet: not down
+    expect(alertContextOf(picture(cam, { 'agent-a/cam-1': 'failed' })).isSlotDown('wide')).toBe(false);
     const ctx = alertContextOf(picture(spare, { 'agent-a/cam-1': 'failed', 'agent-b/cam-2': 'ok' }));
     expect(ctx.isSlotDown('wide')).toBe(false);
     expect(ctx.members('wide')).toEqual([
