@@ -18,6 +18,7 @@ import { registerPeopleCommands } from './people-commands.ts';
 import { registerDutyCommands } from './duty-command.ts';
 import { registerIncidentCommands } from './incident-command.ts';
 import { registerRunbookCommands } from './runbook-command.ts';
+import { registerAlarmCommands } from './alarm-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('onair')
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerDutyCommands(program);
   registerIncidentCommands(program);
   registerRunbookCommands(program);
+  registerAlarmCommands(program);
   addLoginOption(program);
   return program;
 }
