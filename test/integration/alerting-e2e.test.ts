@@ -123,7 +123,6 @@ describe('emergency response: an agent hang with 20 devices', () => {
     const shown = await show();
     expect(shown.alerts.map((a) => a.id)).toEqual([alerts[0]!.id]);
     expect(shown.timeline.some((e) => e.type === 'alert.acked')).toBe(true);
-    // eslint-disable-next-line no-console
     console.log(`agent hang → first notification delivered: ${firstDeliveredMs} ms (heartbeat deadline included)`);
   }, 150_000);
 });
