@@ -355,7 +355,8 @@ class Correlator {
     }
     const info = this.ctx.deviceInfo(ref);
     const studio = e.data.studio ?? info.studio;
-    const severity = severityOf(impactOfDevices([ref], studio, this.ctx, this.at), this.input.settings);
+    // The program or playback output is what viewers see while anything is on air (content-watch's own rule for its alarm).
+    const severity = this.ctx.isOnAir() ? 'critical' : severityOf(impactOfDevices([ref], studio, this.ctx, this.at), this.input.settings);
     const summary = alertText('content', { device: deviceKey(ref.agent, ref.device), fault: e.data.fault });
     const labels: AlertLabels = { agent: ref.agent, device: ref.device, role: e.data.role, ...(studio ? { studio } : {}) };
     return [this.raiseOrMerge({ key, kind: 'content', severity, labels, summary, marks: { [`fault:${e.data.fault}`]: 'on' } })];
