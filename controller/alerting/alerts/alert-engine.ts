@@ -80,7 +80,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
     const open = this.byKey.get(key);
     return open && view(open);
   }
-  *openAlerts(): Iterable<OpenAlertView> {
+  *openViews(): Iterable<OpenAlertView> {
     for (const open of this.byKey.values()) yield view(open);
   }
   recentlyResolved(key: string, at: number): boolean {
@@ -316,6 +316,11 @@ export class AlertEngine implements AlertBook, CorrelationState {
   acknowledgeEvent(seq: number, by: string, comment?: string): Alert | undefined {
     const open = this.byKey.get(this.bySeq.get(seq) ?? '');
     return open && open.alert.state === 'firing' ? this.acknowledge(open.alert.id, by, 'console', comment) : undefined;
+  }
+
+  /** The alerts open now (firing or acknowledged): what the Alertmanager sink posts after a restart or a takeover. */
+  openAlerts(): Alert[] {
+    return [...this.byKey.values()].map((open) => open.alert);
   }
 
   get(id: number): Alert | undefined {

@@ -39,7 +39,8 @@ export interface OpenAlertView {
 
 export interface CorrelationState {
   open(key: string): OpenAlertView | undefined;
-  openAlerts(): Iterable<OpenAlertView>;
+  /** Every open alert's view (judged again when the on-air state changes). */
+  openViews(): Iterable<OpenAlertView>;
   /** Resolved no longer than settings.flapWindowMs before `at`: the cause coming back is the same alert. */
   recentlyResolved(key: string, at: number): boolean;
 }
@@ -337,7 +338,7 @@ class Correlator {
   /** On air or off: every gear alert judged again. */
   rejudgeAll(): AlertAction[] {
     const actions: AlertAction[] = [];
-    for (const alert of this.state.openAlerts()) {
+    for (const alert of this.state.openViews()) {
       if (alert.kind !== 'agent-lost' && alert.kind !== 'device' && alert.kind !== 'slot-down') continue;
       const judged = this.judge(alert);
       if (judged.severity !== alert.severity) actions.push({ do: 'change', key: alert.key, seq: this.seq, ...judged });

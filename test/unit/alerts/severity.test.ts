@@ -28,7 +28,7 @@ describe('severity from impact', () => {
 });
 
 describe('correlate (pure)', () => {
-  const state = { open: () => undefined, openAlerts: () => [], recentlyResolved: () => false };
+  const state = { open: () => undefined, openViews: () => [], recentlyResolved: () => false };
   const event = (e: Partial<ControllerEvent>): ControllerEvent => ({ seq: 7, ts: T, data: {}, ...e }) as ControllerEvent;
 
   it('a device failing on air raises one device alert with its labels; settling decides nothing', () => {
