@@ -25,6 +25,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .option('--intrusive', 'run intrusive steps too (moves, mutes, light changes)', false)
     .addOption(new Option('--window <minutes>', 'how long the window stays open').default(60).argParser(wholeNumber(1, 1_440, ' minutes')))
     .option('--timezone <zone>', "IANA zone, e.g. Europe/Berlin (default: the controller machine's)")
+    .option('--owner <person>', 'who answers for these inspections (onair person add): named on each job and when overdue')
     .addOption(brokerOption())
     .action(
       async (
@@ -38,6 +39,7 @@ export function registerMaintenanceCommands(program: Command): void {
           intrusive: boolean;
           window: number;
           timezone?: string;
+          owner?: string;
         },
       ) => {
         const target = {
@@ -52,7 +54,15 @@ export function registerMaintenanceCommands(program: Command): void {
           request(
             c,
             'schedule.add',
-            { id, cron: o.cron, target, intrusive: o.intrusive, windowMinutes: o.window, ...(o.timezone ? { timezone: o.timezone } : {}) },
+            {
+              id,
+              cron: o.cron,
+              target,
+              intrusive: o.intrusive,
+              windowMinutes: o.window,
+              ...(o.timezone ? { timezone: o.timezone } : {}),
+              ...(o.owner ? { owner: o.owner } : {}),
+            },
             options,
           ),
         );
@@ -73,7 +83,7 @@ export function registerMaintenanceCommands(program: Command): void {
       if (o.json) return void process.stdout.write(`${JSON.stringify(schedules, null, 2)}\n`);
       for (const s of schedules)
         process.stdout.write(
-          `${s.id.padEnd(20)} ${s.cron.padEnd(16)} next ${time(s.nextRun)}  ${JSON.stringify(s.target)}${s.intrusive ? '  intrusive' : ''}  window ${s.windowMinutes} min\n`,
+          `${s.id.padEnd(20)} ${s.cron.padEnd(16)} next ${time(s.nextRun)}  ${JSON.stringify(s.target)}${s.intrusive ? '  intrusive' : ''}  window ${s.windowMinutes} min${s.owner ? `  owner ${s.owner}` : ''}\n`,
         );
     });
 
@@ -102,6 +112,7 @@ export function registerMaintenanceCommands(program: Command): void {
       const { items } = await withController(options, (c) => request(c, 'maintenance.due', {}, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       if (items.length === 0) return void process.stdout.write('nothing due\n');
-      for (const i of items) process.stdout.write(`${refName(i).padEnd(28)} ${i.profile.padEnd(30)} ${i.reason}\n`);
+      for (const i of items)
+        process.stdout.write(`${refName(i).padEnd(28)} ${i.profile.padEnd(30)} ${i.reason}${i.owner ? `  (owner ${i.owner})` : ''}\n`);
     });
 }

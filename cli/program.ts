@@ -14,6 +14,10 @@ import { registerShowCommands } from './show-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerMaintenanceCommands } from './maintenance-command.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
+import { registerPeopleCommands } from './people-commands.ts';
+import { registerDutyCommands } from './duty-command.ts';
+import { registerIncidentCommands } from './incident-command.ts';
+import { registerRunbookCommands } from './runbook-command.ts';
 import { registerAlarmCommands } from './alarm-command.ts';
 
 export function buildProgram(): Command {
@@ -38,6 +42,10 @@ export function buildProgram(): Command {
   registerMaintenanceCommands(program);
   registerReportCommand(program);
   registerIdentityCommands(program);
+  registerPeopleCommands(program);
+  registerDutyCommands(program);
+  registerIncidentCommands(program);
+  registerRunbookCommands(program);
   registerAlarmCommands(program);
   addLoginOption(program);
   return program;

@@ -2,7 +2,8 @@
 import { Option, type Command } from 'commander';
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
 import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
-import { request, requestOptions, withController, type ClientOpts } from '../client/request-client.ts';
+import { writeFileSync } from 'node:fs';
+import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { refName } from '../protocols/device-ref.ts';
 
@@ -153,20 +154,59 @@ export function registerReportCommand(program: Command): void {
     .option('--since <when>', 'ISO time or an age like 7d (default 7d)')
     .option('--until <when>', 'ISO time or an age (default now)')
     .option('--studio <studio>', 'only this studio')
-    .addOption(new Option('--format <f>', 'output').choices(['md', 'json', 'csv']).default('md'))
+    .option(
+      '--month <YYYY-MM>',
+      "the month's review instead: weekly failure rate against 1%, incidents, maintenance by owner, gear ranking",
+    )
+    .addOption(
+      new Option('--format <f>', 'output (--month: html, csv, json, markdown)')
+        .choices(['md', 'markdown', 'json', 'csv', 'html'])
+        .default('md'),
+    )
+    .addOption(new Option('--locale <locale>', 'language of the monthly review').choices(['zh-CN', 'en']))
+    .option('-o, --output <file>', 'write it to a file instead of printing it')
     .addOption(timeoutOption(30_000))
     .addOption(brokerOption())
-    .action(async (o: ClientOpts & { since?: string; until?: string; studio?: string; format: 'md' | 'json' | 'csv' }) => {
+    .action(async (o: ReportOpts) => {
       const now = Date.now();
       const options = requestOptions(o);
+      if (o.month !== undefined) return monthReport(o, options);
+      if (o.format === 'html') throw new UserError('--format html is for --month; the period report prints md, json or csv');
       const params = {
         ...(o.since ? { since: parseSince(o.since, now) } : {}),
         ...(o.until ? { until: parseSince(o.until, now) } : {}),
         ...(o.studio ? { studio: o.studio } : {}),
       };
       const report = await withController(options, (c) => request(c, 'report', params, options));
-      process.stdout.write(
+      output(
+        o,
         o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : o.format === 'csv' ? reportCsv(report) : reportMarkdown(report),
       );
     });
+}
+
+type ReportOpts = ClientOpts & {
+  since?: string;
+  until?: string;
+  studio?: string;
+  month?: string;
+  locale?: 'zh-CN' | 'en';
+  output?: string;
+  format: 'md' | 'markdown' | 'json' | 'csv' | 'html';
+};
+
+const output = (o: ReportOpts, content: string): void => (o.output ? writeFileSync(o.output, content) : void process.stdout.write(content));
+
+/** `onair report --month 2026-11`: the monthly review (report.month). */
+async function monthReport(o: ReportOpts, options: ReturnType<typeof requestOptions>): Promise<void> {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month!)) throw new UserError(`--month "${o.month}" must be YYYY-MM, e.g. 2026-11`);
+  if (o.since || o.until) throw new UserError('--month is a whole month: leave out --since and --until');
+  const params = {
+    month: o.month!,
+    format: o.format === 'md' ? ('markdown' as const) : o.format,
+    ...(o.studio ? { studio: o.studio } : {}),
+    ...(o.locale ? { locale: o.locale } : {}),
+  };
+  const doc = await withController(options, (c) => request(c, 'report.month', params, options));
+  output(o, doc.content);
 }

@@ -101,6 +101,8 @@ export function registerShowCommands(program: Command): void {
       ).choices(['no-go', 'warning']),
     )
     .option('--endurance-lead <minutes>', 'on air, warn this long before gear runs out (default 10)', numberIn(0, 1_440, ' minutes'))
+    .option('--owner <person>', 'its responsible engineer: told first about its faults from its pre-show to its end (onair person add)')
+    .option('--lead <person>', 'its emergency lead: told when the owner does not acknowledge in time')
     .addOption(brokerOption())
     .action(
       async (
@@ -118,6 +120,8 @@ export function registerShowCommands(program: Command): void {
           withoutBackup?: 'go' | 'no-go';
           enduranceShortfall?: 'no-go' | 'warning';
           enduranceLead?: number;
+          owner?: string;
+          lead?: string;
         },
       ) => {
         const now = Date.now();
@@ -142,6 +146,8 @@ export function registerShowCommands(program: Command): void {
               ...(o.withoutBackup ? { withoutBackup: o.withoutBackup } : {}),
               ...(o.enduranceShortfall ? { enduranceShortfall: o.enduranceShortfall } : {}),
               ...(o.enduranceLead !== undefined ? { enduranceLeadMinutes: o.enduranceLead } : {}),
+              ...(o.owner ? { owner: o.owner } : {}),
+              ...(o.lead ? { emergencyLead: o.lead } : {}),
             },
             options,
           ),

@@ -82,6 +82,7 @@ export function registerSlotCommands(program: Command): void {
       ).choices(['failover', 'alarm']),
     )
     .option('--may-be-dark', 'a dark picture is legitimate in this slot (a night scene): black fails no member over')
+    .option('--may-be-still', 'a still picture is legitimate in this slot (slides, a caption card): frozen fails no member over')
     .option('--may-silence', 'silence is legitimate in this slot (a planned pause): silent fails no member over')
     .addOption(brokerOption())
     .action(
@@ -96,6 +97,7 @@ export function registerSlotCommands(program: Command): void {
           preshow?: 'propose' | 'swap';
           onContentFault?: 'failover' | 'alarm';
           mayBeDark?: boolean;
+          mayBeStill?: boolean;
           maySilence?: boolean;
         },
       ) => {
@@ -118,6 +120,7 @@ export function registerSlotCommands(program: Command): void {
               ...(o.preshow ? { preshow: o.preshow } : {}),
               ...(o.onContentFault ? { onContentFault: o.onContentFault } : {}),
               ...(o.mayBeDark ? { mayBeDark: true } : {}),
+              ...(o.mayBeStill ? { mayBeStill: true } : {}),
               ...(o.maySilence ? { maySilence: true } : {}),
             },
             options,
@@ -146,6 +149,7 @@ export function registerSlotCommands(program: Command): void {
         const content = [
           ...(s.onContentFault === 'alarm' ? ['alarm on content faults'] : []),
           ...(s.mayBeDark ? ['may be dark'] : []),
+          ...(s.mayBeStill ? ['may be still'] : []),
           ...(s.maySilence ? ['may be silent'] : []),
         ];
         process.stdout.write(

@@ -14,9 +14,11 @@ import type { IntakeCounters } from './fleet/intake.ts';
 import type { LoginResult } from './identity/identities.ts';
 import type { RequestRouter } from './requests.ts';
 import type { History } from './store/history.ts';
+import type { AckLinkDesk } from './alerting/delivery/ack-route.ts';
+import { noAlertmanagerCounts, type AlertmanagerCounters } from './alerting/alertmanager/sink.ts';
 
 /** The controller's own counters: each part counts what it declares (fleet, intake, announcer), the wiring the rest. */
-export interface ControllerCounters extends FleetCounters, IntakeCounters, AnnouncerCounters {
+export interface ControllerCounters extends FleetCounters, IntakeCounters, AnnouncerCounters, AlertmanagerCounters {
   failovers: number;
   /** Errors caught in the controller's message handlers. */
   handlerErrors: number;
@@ -34,6 +36,7 @@ export const noCounts = (): ControllerCounters => ({
   unpublishable: 0,
   corruptRows: 0,
   fencedPublishes: 0,
+  ...noAlertmanagerCounts(),
 });
 
 /** One-to-many signals: the part that emits does not know who listens. Listeners run synchronously, in subscription order. */
@@ -67,4 +70,6 @@ export interface ControllerFace {
   /** Records an event as the controller's own (an acknowledged alarm): stored, announced, heard by every listener. */
   record(event: NewEvent): ControllerEvent;
   eventLogSize(): number;
+  /** With emergency response running: the signed acknowledgement links the HTTP side serves at /ack/{token}. */
+  readonly ackLinks?: AckLinkDesk;
 }

@@ -16,6 +16,7 @@
  * - registry → engine and the plan's shows (what a member's slots allow of a content fault: the
  *   content watch wires it, controller/failover/content-policy.ts).
  */
+import os from 'node:os';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
 import { RateLimiter } from '../lib/rate-limit.ts';
@@ -34,7 +35,7 @@ import { ContentWatch } from './failover/content-watch.ts';
 import { toleranceOf } from './failover/content-policy.ts';
 import type { MediaRole } from '../protocols/media.ts';
 import { sameRef } from '../protocols/device-ref.ts';
-import { Catalog } from './fleet/catalog.ts';
+import { Catalog } from './fleet/catalog/catalog.ts';
 import { CommandClient } from './fleet/command-client.ts';
 import { Fleet } from './fleet/fleet.ts';
 import { MessageIntake } from './fleet/intake.ts';
@@ -43,6 +44,7 @@ import { Plan } from './plan/plan.ts';
 import { SelfTestRunner } from './plan/self-test.ts';
 import { RequestRouter, type CoreHandlers } from './requests.ts';
 import type { Store } from './store/store.ts';
+import { createAlerting, type Alerting } from './alerting/create-alerting.ts';
 
 /** What every part is built with: the controller's settings, its log and counters, and how it records, announces and hears. */
 export interface Core {
@@ -76,6 +78,8 @@ export interface ControllerParts {
   router: RequestRouter;
   intake: MessageIntake;
   content: ContentWatch;
+  /** Who is told, how and when; incidents and runbooks (issue 23: controller/alerting/). */
+  alerting: Alerting;
 }
 
 export interface PartsSettings {
@@ -104,6 +108,7 @@ export function createParts(core: Core, store: Store, s: PartsSettings): Control
     protectedReason: (ref) => parts.plan.onAirReason(ref),
   });
   parts.plan = createPlan(core, parts, s.onAir);
+  parts.alerting = createAlertingPart(core, parts);
   parts.router = createRouter(core, parts, s.handlers(parts), s.status);
   parts.intake = createIntake(core, parts, s);
   parts.content = createContentWatch(core, parts);
@@ -117,6 +122,23 @@ export function createParts(core: Core, store: Store, s: PartsSettings): Control
     if (e.type === 'show.added' || e.type === 'show.ended' || e.type === 'show.cancelled') parts.catalog.refreshAgentsDrivingAlone();
   });
   return parts;
+}
+
+function createAlertingPart(core: Core, parts: ControllerParts): Alerting {
+  const { config } = core;
+  return createAlerting({
+    settings: config.alerting,
+    clock: core.clock,
+    log: core.log,
+    record: core.record,
+    store: parts.store,
+    picture: { fleet: parts.fleet, slots: parts.engine, registry: parts.registry, catalog: parts.catalog, shows: parts.store.plan },
+    eventStored: (listener) => core.emitter.on('eventStored', listener),
+    leading: () => core.say.mayAct(),
+    // Without alerting.publicUrl, links name this machine: right for a console reached by its host name.
+    publicUrl: () => (config.http.enabled && config.http.port !== 0 ? `http://${os.hostname()}:${config.http.port}` : undefined),
+    counters: core.counters,
+  });
 }
 
 /** What a device's slots allow of a content fault now: its slot definitions and the quiet windows of the shows not over. */

@@ -14,7 +14,6 @@ import type { ControllerEvent, EventsParams, NewEvent } from '../protocols/event
 import type { EmbeddedBroker } from './broker/broker.ts';
 import type { Identities, LoginResult } from './identity/identities.ts';
 import { catalogHandlers, identityHandlers } from './request-handlers.ts';
-import { alertingHandlers } from './alerting/create-alerting.ts';
 import { CONTROLLER_VERSION } from './version.ts';
 import { openBrokerLink, readControllerBrokerSecrets } from './broker/broker-link.ts';
 import type { Bus } from './broker/bus.ts';
@@ -46,6 +45,7 @@ export class Controller implements ControllerFace {
   private parts!: ControllerParts;
   private ticker: NodeJS.Timeout | undefined;
   private planTicker: NodeJS.Timeout | undefined;
+  /** People, studios, contact points and the duty rota (issue 23): built with the handlers. */
   private flusher: NodeJS.Timeout | undefined;
   private retention: Retention | undefined;
   private readonly attached: Attached[] = [];
@@ -139,8 +139,14 @@ export class Controller implements ControllerFace {
     this.setOnAir(config.onAir || wasOnAir, 'controller', wasOnAir ? 'resumed after restart' : 'config');
     this.ticker = setInterval(() => fleet.tick(), config.detection.tickMs);
     this.flusher = setInterval(() => store.flush(), STORE_RETRY_MS);
-    this.planTicker = setInterval(() => plan.tick(), config.plan.tickMs);
+    this.planTicker = setInterval(() => {
+      plan.tick();
+      this.parts.alerting.tick();
+    }, config.plan.tickMs);
     this.retention = new Retention({ history: store.history, clock, log, days: config.history.retentionDays });
+    // This controller leads from here (a pair's standby becomes a Controller only when it takes over):
+    // what the last leader queued is sent now, and open alerts go to Alertmanager again.
+    this.parts.alerting.lead();
   }
 
   private openStore(): Promise<Store> | Store {
@@ -186,6 +192,7 @@ export class Controller implements ControllerFace {
     commands.cancelAll('controller stopping');
     await halted;
     await program.settled();
+    await this.parts.alerting.stop(); // sends in flight end; what is queued stays queued for the next leader
     if (this.bus.connected) this.say.publish('controllerState', topic.controllerState(), { online: false, ts: this.d.clock.now() });
     await this.bus.close();
     await this.broker?.close();
@@ -204,6 +211,11 @@ export class Controller implements ControllerFace {
       program: program.summary(),
       counters: { ...this.counters, heldEvents: backlog.events, heldWrites: backlog.writes, droppedEvents: backlog.droppedEvents },
     };
+  }
+
+  /** Acknowledgement links in notifications (controller/alerting/delivery/): the HTTP side serves /ack/<token>. */
+  get ackLinks(): ControllerFace['ackLinks'] {
+    return this.parts.alerting.ackDesk;
   }
 
   get requests(): ControllerFace['requests'] {
@@ -260,7 +272,8 @@ export class Controller implements ControllerFace {
   }
 
   /** The operations the core answers (the console side serves its own: controller/requests.ts LaterOperation). */
-  private handlers({ store, engine, catalog, plan }: ControllerParts): CoreHandlers {
+  private handlers({ store, engine, catalog, plan, alerting }: ControllerParts): CoreHandlers {
+    const planHandlers = plan.handlers();
     return {
       status: () => this.status(),
       failover: (p, by) => this.failover(p, by),
@@ -270,9 +283,10 @@ export class Controller implements ControllerFace {
         return { onAir: engine.isOnAir() };
       },
       ...catalogHandlers(catalog),
-      ...plan.handlers(),
+      ...planHandlers,
+      ...alerting.vetOwners(planHandlers),
       ...identityHandlers({ identities: () => this.identities, record: (e) => this.record(e), now: () => this.d.clock.now() }),
-      ...alertingHandlers(),
+      ...alerting.handlers,
     };
   }
 

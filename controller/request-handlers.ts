@@ -10,7 +10,7 @@ import type { NewEvent } from '../protocols/events.ts';
 import { loginName, newCredential, type Identities } from './identity/identities.ts';
 import type { Handlers } from './requests.ts';
 import type { Role } from '../protocols/access.ts';
-import type { Catalog } from './fleet/catalog.ts';
+import type { Catalog } from './fleet/catalog/catalog.ts';
 
 type CatalogOps =
   | 'profile.add'

@@ -4,6 +4,16 @@ export interface BackoffSettings {
   factor?: number;
 }
 
+/**
+ * The wait before retry number `attempt` (0: the first retry): exponential, with full jitter on the
+ * upper half, so a fleet does not reconnect in lockstep. A function of the attempt, for callers that
+ * keep the attempt count themselves (the notification queue keeps it in the store).
+ */
+export function backoffDelay(settings: BackoffSettings, attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(settings.maxMs, settings.initialMs * (settings.factor ?? 2) ** attempt);
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
 /** Exponential backoff with full jitter on the upper half, so a fleet does not reconnect in lockstep. */
 export class Backoff {
   private attempt = 0;
@@ -13,10 +23,9 @@ export class Backoff {
   ) {}
 
   next(): number {
-    const factor = this.settings.factor ?? 2;
-    const ceiling = Math.min(this.settings.maxMs, this.settings.initialMs * factor ** this.attempt);
+    const delay = backoffDelay(this.settings, this.attempt, this.random);
     this.attempt += 1;
-    return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+    return delay;
   }
 
   reset(): void {

@@ -13,6 +13,7 @@ import {
   DutyShift,
   FollowUp,
   Incident,
+  Locale,
   Notification,
   Person,
   PersonId,
@@ -159,7 +160,12 @@ export const ALERTING_OPERATIONS = {
     description: 'Complete the post-incident report: the cause, what fixed it, follow-up actions with owner and due date.',
   },
   'incident.report': {
-    params: Strict({ id: Type.Integer({ minimum: 1 }), format: Type.Union([Type.Literal('markdown'), Type.Literal('html')]) }),
+    params: Strict({
+      id: Type.Integer({ minimum: 1 }),
+      format: Type.Union([Type.Literal('markdown'), Type.Literal('html')]),
+      /** The report's language (default: the studio's plan language, Simplified Chinese). */
+      locale: Type.Optional(Locale),
+    }),
     data: Document,
     description: 'The post-incident report: what happened, impact on air, cause, fix, follow-ups; markdown or a printable HTML page.',
   },
@@ -189,6 +195,7 @@ export const ALERTING_OPERATIONS = {
       month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM, in the controller machine’s time zone' }),
       format: Type.Union([Type.Literal('html'), Type.Literal('csv'), Type.Literal('json'), Type.Literal('markdown')]),
       studio: Type.Optional(StudioId),
+      locale: Type.Optional(Locale),
     }),
     data: Document,
     description:

@@ -207,6 +207,10 @@ export const Notification = Strict({
   nextAttemptAt: Timestamp,
   sentAt: Type.Optional(Timestamp),
   lastError: Type.Optional(Type.String({ maxLength: 1000 })),
+  /** dropped because a storm bound held it back: the digest notification that carries it instead. */
+  digest: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** dropped: why ("alert 12 acknowledged", "contact point removed"). */
+  droppedBecause: Type.Optional(Type.String({ maxLength: 300 })),
 });
 export type Notification = Static<typeof Notification>;
 
@@ -305,6 +309,8 @@ export const AlertingSettings = Type.Object(
           user: Type.Optional(Type.String()),
           /** The password, by reference (a 0600 file), never in the config. */
           passwordFile: Type.Optional(Type.String()),
+          /** PEM file of the CA that signed the relay's certificate, when it is the site's own (default: the system's CAs). */
+          caFile: Type.Optional(Type.String()),
           from: Type.String({ description: 'e.g. "OnAir <onair@studio.example>"' }),
         },
         { additionalProperties: false },

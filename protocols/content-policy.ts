@@ -1,6 +1,7 @@
 /**
  * What the controller does with a content fault (issue 22, "Decisions"): the slot's choice between
- * failing over and alarming, the faults a slot allows (a scene that may be dark, a planned silence),
+ * failing over and alarming, the faults a slot allows (a scene that may be dark, a picture that may be
+ * still, a planned silence),
  * the quiet windows a show plans (a dark scene from 20:14 to 20:16), and the words alarms and reports
  * use. The rule that applies them is the failover rule's (protocols/failure-detection.ts
  * `judgeContent`); docs/media.md, "Decisions and the report", explains it.
@@ -39,7 +40,7 @@ export type QuietWindow = Static<typeof QuietWindow>;
 export const ContentTolerance = Type.Object(
   {
     onContentFault: OnContentFault,
-    /** Faults allowed whatever the time: black with mayBeDark, silent with maySilence. */
+    /** Faults allowed whatever the time: black with mayBeDark, frozen with mayBeStill, silent with maySilence. */
     allowed: Type.Array(ContentFault),
     /** Faults allowed inside a window (its faults, or all of them). */
     windows: Type.Array(
@@ -57,11 +58,13 @@ export type ContentTolerance = Static<typeof ContentTolerance>;
 export interface SlotContentFlags {
   onContentFault?: OnContentFault;
   mayBeDark?: boolean;
+  mayBeStill?: boolean;
   maySilence?: boolean;
 }
 
 export const allowedBy = (s: SlotContentFlags): ContentFault[] => [
   ...(s.mayBeDark ? (['black'] as const) : []),
+  ...(s.mayBeStill ? (['frozen'] as const) : []),
   ...(s.maySilence ? (['silent'] as const) : []),
 ];
 

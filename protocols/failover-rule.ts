@@ -18,8 +18,9 @@
  * - A content fault (picture, sound, playback: protocols/media.ts) fails a member like any other
  *   failure, unless its failure is ONLY content and its slot tolerates it (`judgeContent`, applied in
  *   the tracking step): `onContentFault: alarm` keeps it live as degraded and the controller alarms;
- *   a fault the slot allows (mayBeDark: black, maySilence: silent) or a show's quiet window covers
- *   leaves it as healthy as its gear. A gear failure beside a content fault is a gear failure.
+ *   a fault the slot allows (mayBeDark: black, mayBeStill: frozen, maySilence: silent) or a show's
+ *   quiet window covers leaves it as healthy as its gear. A gear failure beside a content fault is a
+ *   gear failure.
  */
 import type { DeviceStatus } from './schemas.ts';
 

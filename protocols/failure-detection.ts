@@ -157,8 +157,8 @@ export type ContentVerdict =
  * The content rule of the failover rule (protocols/failover-rule.ts), one step before the tracking: a
  * member whose failure is only content counts as not down when its slot says `onContentFault: alarm`
  * (it stays live as degraded: it is taken after every healthy member), or when every fault is allowed
- * (mayBeDark, maySilence) or inside a quiet window (it is as healthy as its gear). A gear failure is
- * never tolerated, with or without content faults beside it.
+ * (mayBeDark, mayBeStill, maySilence) or inside a quiet window (it is as healthy as its gear). A gear
+ * failure is never tolerated, with or without content faults beside it.
  */
 export function judgeContent(health: HealthReading, tolerance: ContentTolerance, now: number): ContentVerdict {
   const only = contentOnlyFailure(health);

@@ -93,6 +93,10 @@ export const PictureChecks = Type.Object(
     freezeNoiseDb: Type.Number({ maximum: 0, default: -60 }),
     noSignalForMs: durationMs(2_000, 'no decoded frame for this long (the input stalled or ended) is a fault'),
     mayBeDark: Type.Boolean({ default: false, description: 'a dark scene is legitimate here: black is reported, never a fault' }),
+    mayBeStill: Type.Boolean({
+      default: false,
+      description: 'a still picture is legitimate here (slides, a caption card, a paused scene): frozen is reported, never a fault',
+    }),
   },
   { additionalProperties: false },
 );
@@ -137,7 +141,8 @@ export const AnalysisSettings = Type.Object(
   {
     width: Type.Integer({ minimum: 16, default: 320 }),
     height: Type.Integer({ minimum: 16, default: 180 }),
-    fps: Type.Number({ exclusiveMinimum: 0, maximum: 30, default: 5 }),
+    /** 10: a fault's first frame is seen within 100 ms; decoding, not these filters, is the cost (docs/media.md). */
+    fps: Type.Number({ exclusiveMinimum: 0, maximum: 30, default: 10 }),
     keyframesOnly: Type.Boolean({
       default: false,
       description: 'decode keyframes only (-skip_frame nokey): cheap, but a freeze is seen late',

@@ -14,6 +14,8 @@ export const MaintenanceItem = Type.Object(
     profile: Type.String(),
     reason: Type.String({ description: 'a wear limit passed, or the profile interval since the last passed test' }),
     since: Type.Union([Timestamp, Type.Null()]),
+    /** Who answers for it: the owner of a maintenance schedule that tests the device (issue 23). */
+    owner: Type.Optional(Id),
   },
   { additionalProperties: false },
 );

@@ -19,7 +19,7 @@ export const ProfileKind = Type.Union(
 /**
  * A slot whose backups all failed their pre-show self-test (its primary passed): GO with no backup,
  * or NO-GO. Said by the show, else by the primary's profile, else by its kind: NO-GO for a camera or a
- * microphone, GO otherwise (controller/plan/shows.ts).
+ * microphone, GO otherwise (controller/plan/preshow/slot-verdicts.ts).
  */
 export const WithoutBackup = Type.Union([Type.Literal('go'), Type.Literal('no-go')], {
   description:

@@ -12,6 +12,11 @@ import { OnContentFault } from './content-policy.ts';
 const SlotContent = {
   onContentFault: Type.Optional(OnContentFault),
   mayBeDark: Type.Optional(Type.Boolean({ description: 'a dark picture is legitimate here (a night scene): black fails no member over' })),
+  mayBeStill: Type.Optional(
+    Type.Boolean({
+      description: 'a still picture is legitimate here (slides, a caption card, a paused scene): frozen fails no member over',
+    }),
+  ),
   maySilence: Type.Optional(Type.Boolean({ description: 'silence is legitimate here (a planned pause): silent fails no member over' })),
 };
 

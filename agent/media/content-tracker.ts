@@ -5,7 +5,8 @@
  * content the viewer lost, a failover reason; a poor one (clipping, too loud or quiet, behind)
  * degrades it. Durations are judged at the clock's now on every reading, so a fault that began
  * before ffmpeg could report it (freeze and silence are told when their own `d` is reached) is
- * dated back by the stream time between its start and the frame that told.
+ * dated back by the stream time between its start and the frame that told, and by how late that
+ * frame came compared with the stream's quickest frames (stream-clock.ts).
  */
 import type { Clock } from '../../lib/clock.ts';
 import {
@@ -21,6 +22,7 @@ import type { DeviceStatus, HealthCheck, Metrics } from '../../protocols/schemas
 import type { ContentReading } from './types.ts';
 import type { MediaEvent } from './ffmpeg-output.ts';
 import { withDefaults } from './config-defaults.ts';
+import { StreamClock } from './stream-clock.ts';
 
 /** Sample peaks at or above this are at full scale (protocols/media.ts: clipping is ≥ −0.1 dBFS held). */
 export const CLIPPING_AT_DBFS = -0.1;
@@ -32,7 +34,7 @@ interface Finding {
   fault: ContentFault;
   since: number;
   forMs: number;
-  /** Allowed here (mayBeDark, maySilence): reported, never a fault. */
+  /** Allowed here (mayBeDark, mayBeStill, maySilence): reported, never a fault. */
   allowed?: boolean;
   /** Words for the detail when they are not the fault's own name. */
   words?: string;
@@ -64,6 +66,8 @@ export class ContentTracker {
   private playlistAdvancedAt: number | undefined;
   private segmentLateMs: number | undefined;
   private unavailable: string | undefined;
+  /** Stream time → wall clock, from the frames the analyser tells about (stream-clock.ts). */
+  private readonly streamClock = new StreamClock();
 
   constructor(
     config: MediaWatchConfig,
@@ -85,6 +89,7 @@ export class ContentTracker {
     this.loudnessOut = undefined;
     this.lastFrame = this.lastOutTimeUs = -1;
     this.unavailable = undefined;
+    this.streamClock.reset();
   }
 
   /** The analyser cannot run at all (ffmpeg missing): every check fails with these words until it runs. */
@@ -106,11 +111,15 @@ export class ContentTracker {
         }
         return;
       case 'frame':
+        this.streamClock.note(event.time, now, event.medium);
         if (event.medium === 'audio') this.lastSoundAt = this.lastDataAt = now;
+        // Each analysed picture is printed (ffmpeg-args.ts): a picture's age to within one frame, not one progress block (0.5 s).
+        else this.lastPictureAt = this.lastDataAt = now;
         return;
       case 'detect': {
-        // The fault began this long before the frame that told (stream time), so before now.
-        const began = now - Math.max(0, (event.seenAt - event.since) * 1000);
+        // The fault began this long before the frame that told (stream time), and that frame may have
+        // come late (a busy machine, audio packed in bursts): dated from the stream's own time.
+        const began = this.streamClock.wallTime(event.since, now, (event.seenAt - event.since) * 1000);
         const key = event.detector === 'black' ? 'black' : event.detector === 'freeze' ? 'frozen' : 'silent';
         if (event.edge === 'start') this[key] ??= began;
         else this[key] = undefined;
@@ -210,7 +219,14 @@ export class ContentTracker {
     if (this.black !== undefined)
       found.push({ fault: 'black', since: this.black, forMs: p.blackForMs, allowed: p.mayBeDark, words: p.mayBeDark ? 'dark' : undefined });
     // A black picture is also a still one: black names it (reference §1.3), frozen only a picture with content.
-    if (this.frozen !== undefined && this.black === undefined) found.push({ fault: 'frozen', since: this.frozen, forMs: p.frozenForMs });
+    if (this.frozen !== undefined && this.black === undefined)
+      found.push({
+        fault: 'frozen',
+        since: this.frozen,
+        forMs: p.frozenForMs,
+        allowed: p.mayBeStill,
+        words: p.mayBeStill ? 'still' : undefined,
+      });
     return found;
   }
 

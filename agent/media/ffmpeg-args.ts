@@ -106,6 +106,15 @@ export function withQuery(url: string, params: Record<string, string>): string {
 const printTo = (fd: number): string => `direct=1:file='pipe\\:${fd}'`;
 const seconds = (ms: number): string => String(ms / 1000);
 
+/**
+ * freezedetect and silencedetect tell a fault only once it has lasted their own `d`, on the frame
+ * that reaches it: a frame a busy moment (or ~¼ s of AAC packed in one MPEG-TS packet) made late
+ * made the declaration late by as much. They are told after this instead, and the watch counts the
+ * configured duration itself from the fault's start, as it does for black (content-tracker.ts).
+ */
+export const TELL_AFTER_MS = 500;
+const tellAfter = (durationMs: number): string => seconds(Math.min(durationMs, TELL_AFTER_MS));
+
 function videoChain(feed: MediaFeed, config: MediaWatchConfig): string {
   const a = config.analysis;
   // Pictures (one a second) and keyframes (one a GOP) are analysed as they come: an fps filter would
@@ -116,7 +125,10 @@ function videoChain(feed: MediaFeed, config: MediaWatchConfig): string {
   if (p) {
     filters.push(
       `blackdetect=d=${seconds(p.blackForMs)}:pic_th=${p.blackPictureRatio}:pix_th=${p.blackPixelThreshold}`,
-      `freezedetect=n=${p.freezeNoiseDb}dB:d=${seconds(p.frozenForMs)}`,
+      `freezedetect=n=${p.freezeNoiseDb}dB:d=${tellAfter(p.frozenForMs)}`,
+      // A key on every frame, so the print filter tells each analysed frame's time, not only the
+      // detectors' edges: the watch maps stream time to the wall clock with them (stream-clock.ts).
+      'metadata=mode=add:key=onair.frame:value=1',
       `metadata=mode=print:${printTo(OUTPUT_FDS.videoMetadata)}`,
     );
   }
@@ -129,7 +141,7 @@ function audioChain(s: SoundChecks): string {
     // First in the chain: its new frames do not carry what a filter before it attached (silencedetect's
     // lavfi.silence_start was lost that way on AAC from a real stream, ffmpeg 5.1).
     'ebur128=metadata=1',
-    `silencedetect=n=${s.silenceBelowDb}dB:d=${seconds(s.silentForMs)}`,
+    `silencedetect=n=${s.silenceBelowDb}dB:d=${tellAfter(s.silentForMs)}`,
     'astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=Peak_level',
     `ametadata=mode=print:${printTo(OUTPUT_FDS.audioMetadata)}`,
   ].join(',');

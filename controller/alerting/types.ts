@@ -157,6 +157,11 @@ export interface AlertMessage {
   ackUrl?: string;
   /** A digest: what a storm bound held back, one line each. */
   digest?: string[];
+  /**
+   * The notification's id (set by the queue): delivery is at-least-once (a send in flight when the
+   * controller stopped is sent again), so a channel puts it where a receiver can drop a duplicate.
+   */
+  notification?: number;
 }
 
 /** What the words of one notification are made from (controller/alerting/channels/ composes them). */

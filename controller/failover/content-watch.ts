@@ -44,7 +44,7 @@ export interface ContentWatchDependencies {
 
 const WHY_KEPT = {
   alarm: 'its slot alarms on content faults instead of failing over (onContentFault alarm): fail it over by hand if needed',
-  allowed: 'its slot allows it (mayBeDark / maySilence)',
+  allowed: 'its slot allows it (mayBeDark / mayBeStill / maySilence)',
   'quiet window': "inside the show's quiet window",
 } as const;
 

@@ -91,7 +91,7 @@ export class Fleet {
    * and decided on like any other change.
    */
   adopt(picture: Registry): void {
-    const results = this.d.registry.adopt(picture, (agent, device) => this.d.catalog.isRegistered(agent, device));
+    const results = this.d.registry.adopt(picture, (agent, device) => this.d.catalog.isRegistered(agent, device), this.d.clock.now());
     for (const result of results) this.apply(result, 'standby picture');
     this.wasSettled = false; // the next tick re-evaluates every slot if the fleet is in view
   }

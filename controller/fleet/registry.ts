@@ -16,6 +16,7 @@ import type { ContentTolerance } from '../../protocols/content-policy.ts';
 import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 import type { Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
 import { DeviceSummaries } from './device-summaries.ts';
+import { noteUnjudged, rejudged, type UnjudgedContent } from './unjudged-content.ts';
 
 export type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 export type { AgentChange, Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
@@ -43,11 +44,19 @@ export class Registry {
   /** What a device's slots allow of a content fault now (controller/failover/content-policy.ts); set once the slots are known. */
   private contentTolerance?: (agent: string, device: string) => ContentTolerance | undefined;
 
+  /** A standby's registry (no tolerance known): raw health of content-only failures, judged at adoption (unjudged-content.ts). */
+  private unjudged?: UnjudgedContent;
+
   constructor(private readonly thresholds: DetectionThresholds) {}
 
   /** The slots' content rule, for the tracking step (protocols/failure-detection.ts judgeContent). */
   judgeContentWith(tolerance: (agent: string, device: string) => ContentTolerance | undefined): void {
     this.contentTolerance = tolerance;
+  }
+
+  /** For a hot standby, which knows no slot: content-only failures are kept raw for the new leader to judge (adopt). */
+  judgeContentAtAdoption(): void {
+    this.unjudged = new Map();
   }
 
   /** State from before a restart; then a grace, as after any reconnect. */
@@ -63,9 +72,10 @@ export class Registry {
    * stored picture, after the link is up: its agents stay heard (no grace needed for them), and every
    * difference from what the last leader stored comes back as a change to record and decide on.
    * `keep` filters the standby's devices (it has no catalog: unregistered ones it took from retained
-   * copies may be ghosts; they enter again from their next live health).
+   * copies may be ghosts; they enter again from their next live health). A content fault the standby
+   * could not judge is judged now, with this leader's tolerance at `now` (unjudged-content.ts).
    */
-  adopt(picture: Registry, keep: (agent: string, device: string) => boolean): RegistryResult[] {
+  adopt(picture: Registry, keep: (agent: string, device: string) => boolean, now: number): RegistryResult[] {
     const agentChanges: RegistryResult[] = [];
     const heard = new Set<string>();
     for (const seen of picture.agents.values()) {
@@ -92,20 +102,21 @@ export class Registry {
       const key = deviceKey(seen.agent, seen.device);
       const stored = this.devices.get(key);
       if (!stored && !keep(seen.agent, seen.device)) continue;
+      const held = picture.unjudged?.get(key);
+      const tolerance = held && this.contentTolerance?.(seen.agent, seen.device);
+      const track = rejudged(seen.track, { stored: stored?.track, held, tolerance }, this.thresholds, now);
       const lastHealthAt =
-        heard.has(seen.agent) || seen.track.lastHealthAt === null
-          ? seen.track.lastHealthAt
-          : Math.max(seen.track.lastHealthAt, this.graceUntil);
-      this.putDevice({ ...seen, track: { ...seen.track, lastHealthAt } });
+        heard.has(seen.agent) || track.lastHealthAt === null ? track.lastHealthAt : Math.max(track.lastHealthAt, this.graceUntil);
+      this.putDevice({ ...seen, track: { ...track, lastHealthAt } });
       const from = stored?.track.status ?? 'unknown';
-      if (from !== seen.track.status) {
+      if (from !== track.status) {
         deviceChanges.push({
           agent: seen.agent,
           device: seen.device,
-          at: seen.track.since,
+          at: track.since,
           from,
-          to: seen.track.status,
-          reason: `${seen.track.detail ?? seen.track.status}, as this controller saw it while standing by`,
+          to: track.status,
+          reason: `${track.detail ?? track.status}, as this controller saw it while standing by`,
         });
       }
     }
@@ -306,6 +317,7 @@ export class Registry {
     const content = this.contentTolerance && contentOnlyFailure(health) ? this.contentTolerance(agentId, deviceId) : undefined;
     const step = onHealth(record.track, health, now, content ? { ...this.thresholds, content } : this.thresholds);
     record.track = step.track;
+    if (this.unjudged) noteUnjudged(this.unjudged, key, health, step.track);
     return { deviceChanges: step.transition ? [{ agent: agentId, device: deviceId, at: now, ...step.transition }] : [] };
   }
 
@@ -358,6 +370,7 @@ export class Registry {
     this.devices.delete(key);
     this.devicesByAgent.get(agent)?.delete(key);
     this.parked.delete(key);
+    this.unjudged?.delete(key);
   }
 
   private loseAgent(agent: AgentRuntime, now: number, reason: string): RegistryResult {

@@ -19,6 +19,7 @@ import { readServerTls, type ServerTls } from '../../lib/broker-client.ts';
 import type { ControllerConfig } from '../config.ts';
 import type { Readiness } from '../controller-face.ts';
 import { isLoopbackHost } from '../../lib/net/loopback.ts';
+import { registerAckRoutes, type AckLinkDesk } from '../alerting/delivery/ack-route.ts';
 
 export interface HttpListener {
   port: number;
@@ -39,9 +40,12 @@ export interface HttpServerSettings extends HttpListener {
   };
   /** The engineer's console (needs `api`): the page, its logins and live feed. */
   console?: ConsoleHub;
+  /** Acknowledgement links from notifications (`/ack/{token}`: no login, the token is the credential). */
+  ackLinks?: AckLinkDesk | undefined;
 }
 
-const FASTIFY = { logger: false, requestTimeout: 10_000, bodyLimit: 256 * 1024 } as const;
+// maxParamLength: an acknowledgement link's token (/ack/{token}) is up to ~300 characters (fastify's default allows 100).
+const FASTIFY = { logger: false, requestTimeout: 10_000, bodyLimit: 256 * 1024, maxParamLength: 512 } as const;
 
 /** Where the HTTP side listens, from the controller's config (the HTTPS files read, relative to the config's folder); undefined with http.enabled false. */
 export function httpListener(config: ControllerConfig, baseDir: string): HttpListener | undefined {
@@ -72,6 +76,7 @@ export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer
     return reply.code(r.ready ? 200 : 503).send(r.ready ? { status: 'ok' } : { status: 'error', error: r.reasons.join('; ') });
   });
   app.get('/metrics', async (_request, reply) => reply.type(s.metrics.contentType).send(await s.metrics.text()));
+  if (s.ackLinks) await registerAckRoutes(app, s.ackLinks, s.log);
   const api = s.api;
   if (api) {
     await app.register(fastifyCookie);
@@ -104,6 +109,9 @@ export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer
   await app.listen({ port: s.port, host: s.host });
   const { port } = app.server.address() as AddressInfo;
   const host = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
-  s.log.info({ port, host: s.host, tls: !!s.tls }, 'HTTP listening (/console/, /api, /metrics, /healthz, /readyz)');
+  s.log.info(
+    { port, host: s.host, tls: !!s.tls },
+    `HTTP listening (/console/, /api, /metrics, /healthz, /readyz${s.ackLinks ? ', /ack' : ''})`,
+  );
   return { url: `${s.tls ? 'https' : 'http'}://${host}:${port}`, close: () => app.close() };
 }

@@ -56,12 +56,19 @@ export async function startHttpSide(face: ControllerFace, s: HttpSideSettings): 
       login: (u: string, p: string, source?: string) => face.login(u, p, source),
       version: CONTROLLER_VERSION,
     };
-    server = await startHttpServer({ ...s.listen, log: s.log, metrics, readiness: () => face.readiness(), api, console: hub }).catch(
-      (err: unknown) => {
-        stopListening();
-        throw err;
-      },
-    );
+    const ackLinks = face.ackLinks;
+    server = await startHttpServer({
+      ...s.listen,
+      log: s.log,
+      metrics,
+      readiness: () => face.readiness(),
+      api,
+      console: hub,
+      ackLinks,
+    }).catch((err: unknown) => {
+      stopListening();
+      throw err;
+    });
   }
   return {
     url: server?.url,

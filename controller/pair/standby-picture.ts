@@ -72,6 +72,8 @@ export class StandbyPicture {
     // The picture's own changes are the leader's business to log: only its errors are worth a line here.
     const quiet = o.log.child({ role: 'standby picture' }, { level: 'error' });
     this.registry = new Registry(config.detection);
+    // No slots here to judge a content fault by: the new leader judges it at adoption (fleet/unjudged-content.ts).
+    this.registry.judgeContentAtAdoption();
     const client = connectMqtt({
       url: config.broker.url,
       // Its own client id and, for an OnAir controller login, its own username (`controller/<name>/standby`,

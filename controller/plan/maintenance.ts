@@ -64,6 +64,7 @@ export class Maintenance {
       windowMinutes: p.windowMinutes ?? 60,
       createdAt: now,
       createdBy: by,
+      ...(p.owner ? { owner: p.owner } : {}),
     };
     const devices = this.targets(schedule).map((r) => refName(r));
     if (devices.length === 0) throw new Error(`no registered device matches ${JSON.stringify(p.target)}`);
@@ -103,6 +104,9 @@ export class Maintenance {
         createdAt: this.d.clock.now(),
         notBefore: opensAt,
         startBy: closesAt,
+        // Whoever answers for the schedule answers for its jobs; one not passed by the window's end is overdue.
+        ...(schedule.owner ? { owner: schedule.owner } : {}),
+        dueAt: closesAt,
       });
       if (missed) this.d.jobs.skip(job, missed);
     }
@@ -111,8 +115,10 @@ export class Maintenance {
   due(): OperationData<'maintenance.due'> {
     const now = this.d.clock.now();
     const items: OperationData<'maintenance.due'>['items'] = [];
+    const owners = this.owners();
     for (const { registration: r, profile } of this.d.registrations()) {
-      const ref = { agent: r.agent, device: r.device };
+      const owner = owners.get(refName(r));
+      const ref = { agent: r.agent, device: r.device, ...(owner ? { owner } : {}) };
       const profileName = `${profile.profile}@${profile.version}`;
       for (const reason of this.worn.get(refName(r))?.values() ?? []) items.push({ ...ref, profile: profileName, reason, since: null });
       const days = profile.maintenance.intervalDays;
@@ -129,6 +135,14 @@ export class Maintenance {
         });
     }
     return { items };
+  }
+
+  /** Per device, the owner of the first schedule (by id) that has one and tests it: who answers for what is due. */
+  private owners(): Map<string, string> {
+    const owners = new Map<string, string>();
+    for (const s of this.d.store.schedules())
+      if (s.owner) for (const ref of this.targets(s)) if (!owners.has(refName(ref))) owners.set(refName(ref), s.owner);
+    return owners;
   }
 
   private targets(s: Schedule): DeviceRef[] {

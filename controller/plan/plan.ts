@@ -14,7 +14,7 @@ import type { DeviceHealth, DeviceRef, DeviceStatus } from '../../protocols/sche
 import { eventsOf } from '../../protocols/events.ts';
 import { refName } from '../../protocols/device-ref.ts';
 import type { History } from '../store/history.ts';
-import type { Catalog } from '../fleet/catalog.ts';
+import type { Catalog } from '../fleet/catalog/catalog.ts';
 import { JobRunner } from './jobs.ts';
 import { Maintenance } from './maintenance.ts';
 import type { PlanStore } from '../store/plan-store.ts';

@@ -1,51 +1,30 @@
 /**
  * Shows: scheduled ones go on air at their start and off at their end by themselves; an engineer
- * can start or stop one by hand. Before each show the self-test of every device in its slots runs
- * (backups included), a failed test is retried once, and the result is a go/no-go checklist that can
- * put a ready backup in place before air when the slot's policy says so.
+ * can start or stop one by hand, and plan quiet windows in one. Before each show its pre-show checks
+ * run (preshow/: every device's self-test, retried once, and a go/no-go checklist).
  */
-import type { EquipmentProfile, WithoutBackup } from '../../protocols/profile.ts';
-import type { Clock } from '../../lib/clock.ts';
-import type { Logger } from '../../lib/logger.ts';
 import type { OperationData, OperationParams } from '../../protocols/contract.ts';
-import { FINISHED_JOB_STATES, type Checklist, type Job, type Show } from '../../protocols/plan-schemas.ts';
-import type { SlotDefinition } from '../../protocols/registry-operations.ts';
+import type { Checklist, Job, Show } from '../../protocols/plan-schemas.ts';
 import type { DeviceRef } from '../../protocols/schemas.ts';
-import type { JobRunner } from './jobs.ts';
-import type { PlanStore } from '../store/plan-store.ts';
 import { preShowAt } from './scheduler.ts';
-import type { NewEvent } from '../../protocols/events.ts';
 import { refName } from '../../protocols/device-ref.ts';
-import { applyEndurance, type EnduranceChecks } from './endurance-checklist.ts';
 import { checkedQuiet, quietWindowAdded, withQuietWindow } from './quiet-windows.ts';
+import { PreshowChecks, programSwitchers, type PreshowDependencies } from './preshow/preshow-checks.ts';
 
-export interface ShowsDependencies {
-  store: PlanStore;
-  clock: Clock;
-  log: Logger;
-  record: (event: NewEvent) => void;
-  jobs: JobRunner;
-  slot: (id: string) => SlotDefinition | undefined;
-  /** Puts a backup in place (a manual-style failover on behalf of the pre-show check). */
-  swap: (slot: string, to: DeviceRef, reason: string) => Promise<unknown>;
+export interface ShowsDependencies extends PreshowDependencies {
   /** Called whenever the set of shows on air changes. */
   onAirChanged: (by: string, reason: string) => void;
   /** Starts or stops the stream of a stream slot's live member (fire-and-forget; it records what happened). */
   stream: (slot: string, on: boolean, by: string) => void;
-  /** Slots a device is a member of. */
-  slotsOf: (ref: DeviceRef) => string[];
-  /** A program switcher: its pre-show test never changes what it airs (no intrusive steps). */
-  isSwitcher: (ref: DeviceRef) => boolean;
-  /** A registered device's profile: its kind and its `withoutBackup` policy. */
-  profileOf: (ref: DeviceRef) => Pick<EquipmentProfile, 'kind' | 'withoutBackup'> | undefined;
-  /** Will the gear last the show: forecasts per device (endurance-watch.ts). */
-  endurance: EnduranceChecks;
   defaultPreShowMinutes: number;
-  retryDelayMs: number;
 }
 
 export class Shows {
-  constructor(private readonly d: ShowsDependencies) {}
+  private readonly preshow: PreshowChecks;
+
+  constructor(private readonly d: ShowsDependencies) {
+    this.preshow = new PreshowChecks(d);
+  }
 
   onAir(): Show[] {
     return this.d.store.activeShows().filter((s) => s.state === 'on_air');
@@ -79,7 +58,7 @@ export class Shows {
       ...new Set([
         ...p.slots,
         ...(p.stream ? [p.stream] : []),
-        ...p.slots.flatMap((id) => this.switchers(id).flatMap((sw) => this.d.slotsOf(sw))),
+        ...p.slots.flatMap((id) => programSwitchers(this.d.slot(id)).flatMap((sw) => this.d.slotsOf(sw))),
       ]),
     ];
     const show: Show = {
@@ -95,6 +74,8 @@ export class Shows {
       ...(p.enduranceShortfall ? { enduranceShortfall: p.enduranceShortfall } : {}),
       ...(p.enduranceLeadMinutes !== undefined ? { enduranceLeadMinutes: p.enduranceLeadMinutes } : {}),
       ...(p.quiet?.length ? { quiet: checkedQuiet(p.quiet, { id: p.id, slots }) } : {}),
+      ...(p.owner ? { owner: p.owner } : {}),
+      ...(p.emergencyLead ? { emergencyLead: p.emergencyLead } : {}), // vetted by the people part
       state: 'scheduled',
       startedAt: null,
       endedAt: null,
@@ -182,74 +163,9 @@ export class Shows {
     return found;
   }
 
-  /** Queues the self-test of every member of every slot of the show; the checklist fills in as they finish. */
+  /** Queues the self-test of every member of every slot of the show (preshow/preshow-checks.ts). */
   runPreshow(id: string, by: string): Checklist {
-    const show = this.get(id);
-    const now = this.d.clock.now();
-    const checklist: Checklist = {
-      show: id,
-      studio: show.studio,
-      startsAt: show.startsAt,
-      startedAt: now,
-      finishedAt: null,
-      go: false,
-      slots: [],
-    };
-    const queued = new Set<string>();
-    for (const slotId of show.slots) {
-      const def = this.d.slot(slotId);
-      const members = def
-        ? [{ ref: def.primary, role: 'primary' as const }, ...def.backups.map((b) => ({ ref: b, role: 'backup' as const }))]
-        : [];
-      checklist.slots.push({
-        slot: slotId,
-        go: false,
-        members: members.map(({ ref, role }) => ({ ...ref, role, ready: false, result: 'queued' as const, attempts: 0 })),
-      });
-      for (const { ref } of members) this.queuePreshow(queued, ref, show);
-    }
-    const loose = [
-      ...new Map(
-        show.slots
-          .flatMap((s) => this.switchers(s))
-          .filter((sw) => this.d.slotsOf(sw).length === 0)
-          .map((sw) => [refName(sw), sw]),
-      ).values(),
-    ];
-    if (loose.length)
-      checklist.switchers = loose.map((ref) => ({
-        ...ref,
-        role: 'primary' as const,
-        ready: false,
-        result: 'queued' as const,
-        attempts: 0,
-      }));
-    for (const ref of loose) this.queuePreshow(queued, ref, show);
-    this.d.store.saveChecklist(checklist);
-    this.d.record({ type: 'preshow.started', ts: now, by, data: { show: id, startsAt: show.startsAt, devices: [...queued] } });
-    if (queued.size === 0) this.finalize(checklist);
-    return checklist;
-  }
-
-  /** Once per device; a program switcher never intrusively (it may be airing a rehearsal). */
-  private queuePreshow(queued: Set<string>, ref: DeviceRef, show: Show): void {
-    if (queued.has(refName(ref))) return; // a device in two slots is tested once
-    queued.add(refName(ref));
-    const now = this.d.clock.now();
-    this.d.jobs.enqueue({
-      kind: 'preshow',
-      ...ref,
-      intrusive: !this.d.isSwitcher(ref),
-      show: show.id,
-      createdAt: now,
-      notBefore: now,
-      startBy: show.startsAt,
-    });
-  }
-
-  /** The program switchers a slot's members are mapped to. */
-  private switchers(slotId: string): DeviceRef[] {
-    return (this.d.slot(slotId)?.program ?? []).map((m) => m.switcher);
+    return this.preshow.run(this.get(id), by);
   }
 
   /** Whether the show's pre-show checks have been started (they run once per show unless asked again). */
@@ -259,133 +175,7 @@ export class Shows {
 
   /** Feed every finished job here: pre-show jobs fill their show's checklist. */
   onJobFinished(job: Job): void {
-    if (job.kind !== 'preshow' || !job.show) return;
-    const checklist = this.d.store.checklist(job.show);
-    if (!checklist || checklist.finishedAt !== null) return;
-    const retry = (job.state === 'failed' || job.state === 'timed_out') && job.attempt === 1;
-    const failedStep = job.report?.steps.find((s) => s.status === 'failed');
-    for (const members of [...checklist.slots.map((s) => s.members), checklist.switchers ?? []]) {
-      for (const m of members) {
-        if (m.agent !== job.agent || m.device !== job.device) continue;
-        m.attempts = job.attempt;
-        m.result = retry ? 'queued' : job.state;
-        m.ready = job.state === 'passed';
-        if (failedStep) ((m.step = failedStep.name), (m.detail = failedStep.detail ?? 'failed'));
-        else if (job.state !== 'passed' && job.reason) ((m.step = undefined), (m.detail = job.reason));
-        else ((m.step = undefined), (m.detail = undefined));
-      }
-    }
-    this.d.store.saveChecklist(checklist);
-    if (retry) {
-      // One retry after a short pause: a test can fail on a passing glitch. The pause never runs past
-      // air time — at most half of what is left — or the retry would be skipped and the checklist
-      // would only be ready after the show went on air.
-      const now = this.d.clock.now();
-      const show = this.d.store.show(job.show);
-      const pause = Math.max(0, Math.min(this.d.retryDelayMs, show ? (show.startsAt - now) / 2 : Infinity));
-      this.d.jobs.enqueue({
-        kind: 'preshow',
-        agent: job.agent,
-        device: job.device,
-        intrusive: job.intrusive,
-        show: job.show,
-        createdAt: now,
-        notBefore: Math.round(now + pause),
-        ...(show ? { startBy: show.startsAt } : {}),
-        attempt: 2,
-        retryOf: job.id,
-      });
-      return;
-    }
-    if ([...checklist.slots.flatMap((s) => s.members), ...(checklist.switchers ?? [])].every((m) => FINISHED_JOB_STATES.has(m.result)))
-      this.finalize(checklist);
-  }
-
-  private finalize(checklist: Checklist): void {
-    for (const slot of checklist.slots) {
-      const primary = slot.members.find((m) => m.role === 'primary');
-      const readyBackup = slot.members.find((m) => m.role === 'backup' && m.ready);
-      slot.go = !!primary?.ready || !!readyBackup;
-      slot.verdict = slot.go ? 'go' : 'no-go';
-      const backups = slot.members.filter((m) => m.role === 'backup');
-      if (primary?.ready && backups.length > 0 && !readyBackup) {
-        // On air with nothing to fail over to: acceptable only if the show or the gear's profile says so.
-        const policy = this.withoutBackup(checklist.show, primary);
-        slot.go = policy.verdict === 'go';
-        slot.verdict = slot.go ? 'go-no-backup' : 'no-go';
-        slot.proposal = `every backup failed its self-test (${backups.map((b) => refName(b)).join(', ')}): ${slot.go ? 'GO with no backup' : 'NO-GO'} (${policy.why}); fix or replace a backup before air`;
-        continue;
-      }
-      if (primary && !primary.ready && readyBackup) {
-        const policy = this.d.slot(slot.slot)?.preshow ?? 'propose';
-        slot.proposal = `put ${readyBackup.agent}/${readyBackup.device} in place of ${primary.agent}/${primary.device} before air: onair failover ${slot.slot} --to ${readyBackup.agent}/${readyBackup.device} --reason "pre-show check"`;
-        if (policy === 'swap') {
-          slot.swapped = true;
-          void this.d
-            .swap(slot.slot, readyBackup, `pre-show check: ${primary.agent}/${primary.device} failed ${primary.step ?? 'its self-test'}`)
-            .catch((err: Error) => {
-              this.d.log.error({ slot: slot.slot, err: err.message }, 'pre-show swap failed');
-            });
-        }
-      } else if (!slot.go) {
-        slot.proposal = 'nothing in this slot passed its self-test: fix or replace the gear before air';
-      }
-    }
-    const show = this.d.store.show(checklist.show);
-    const shortfalls = show ? applyEndurance(checklist, show, this.d.endurance) : [];
-    checklist.go = checklist.slots.every((s) => s.go) && (checklist.switchers ?? []).every((m) => m.ready);
-    checklist.finishedAt = this.d.clock.now();
-    this.d.store.saveChecklist(checklist);
-    const why = (m: Checklist['slots'][number]['members'][number]) => `${m.step ? `${m.step}: ` : ''}${m.detail ?? m.result}`;
-    const notReady = [
-      ...checklist.slots.flatMap((s) => s.members.filter((m) => !m.ready).map((m) => `${m.agent}/${m.device} (${s.slot}): ${why(m)}`)),
-      ...(checklist.switchers ?? []).filter((m) => !m.ready).map((m) => `${m.agent}/${m.device} (program switcher, no backup): ${why(m)}`),
-    ];
-    const noBackup = checklist.slots.filter((s) => s.verdict === 'go-no-backup').length;
-    this.d.record({
-      type: 'preshow.checklist',
-      ts: checklist.finishedAt,
-      by: 'preshow',
-      reason: checklist.go ? (noBackup ? `GO — ${noBackup} slot(s) with no backup` : 'GO') : 'NO-GO',
-      data: {
-        show: checklist.show,
-        go: checklist.go,
-        notReady,
-        slots: checklist.slots.map((s) => ({
-          slot: s.slot,
-          go: s.go,
-          ...(s.verdict ? { verdict: s.verdict } : {}),
-          ...(s.proposal ? { proposal: s.proposal } : {}),
-          ...(s.swapped ? { swapped: true } : {}),
-        })),
-      },
-    });
-    if (!checklist.go || notReady.length > 0 || shortfalls.length > 0) {
-      const problems = [...notReady, ...shortfalls.map((s) => `will not last the show: ${s}`)];
-      this.d.record({
-        type: 'alarm',
-        ts: checklist.finishedAt,
-        by: 'preshow',
-        reason: `pre-show check for ${checklist.show}: ${checklist.go ? (notReady.length ? 'GO with gear not ready' : 'GO with gear that will not last') : 'NO-GO'}: ${problems.join('; ')}`,
-        data: { severity: checklist.go ? 'warning' : 'critical', show: checklist.show },
-      });
-    }
-  }
-
-  /** What a slot with no ready backup counts as: the show's setting, else the primary's profile's, else NO-GO for a camera or a mic. */
-  private withoutBackup(showId: string, primary: DeviceRef): { verdict: WithoutBackup; why: string } {
-    const show = this.d.store.show(showId);
-    if (show?.withoutBackup) return { verdict: show.withoutBackup, why: `show ${showId} says ${show.withoutBackup}` };
-    const profile = this.d.profileOf(primary);
-    if (profile?.withoutBackup)
-      return { verdict: profile.withoutBackup, why: `the profile of ${refName(primary)} says ${profile.withoutBackup}` };
-    const critical = profile?.kind === 'camera' || profile?.kind === 'microphone-receiver';
-    return {
-      verdict: critical ? 'no-go' : 'go',
-      why: critical
-        ? `a ${profile.kind} slot is NO-GO without a backup unless the show or the profile says go`
-        : 'the default for this kind of gear',
-    };
+    this.preshow.onJobFinished(job);
   }
 
   private members(slotId: string): DeviceRef[] {

@@ -6,112 +6,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { connectMqtt, waitForConnect } from '../../lib/mqtt-connection.ts';
-import { silentLogger } from '../../lib/logger.ts';
-import { encode } from '../../protocols/codec.ts';
 import { topic } from '../../protocols/contract.ts';
-import { clientIdFor } from '../../protocols/access.ts';
 import { DeviceRegistration } from '../../protocols/device-config.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';
-import type { DeviceStatus } from '../../protocols/schemas.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import type { OperationParams } from '../../protocols/contract.ts';
 import type { QuietWindow } from '../../protocols/content-policy.ts';
-import { healthReport } from '../support/health-report.ts';
-import { agentLogin } from '../support/rig.ts';
+import { fakeMediaAgent, type MediaAgent } from '../support/media-agent.ts';
 import { cleanupAfterEach, closeClient, collect, rawClient, startController, waitUntil } from './helpers.ts';
 
 const cleanup = cleanupAfterEach();
 const SLOT = 'studio-a/cam';
-const SESSION = 7;
-
-/** An agent as the controller hears one: births, heartbeats, health as a media watch makes it, and commands answered. */
-async function fakeAgent(brokerUrl: string, agentId: string, devices: string[]) {
-  const login = await agentLogin(brokerUrl, agentId);
-  const client = connectMqtt({
-    url: login.url,
-    clientId: clientIdFor(login.username, 'fake'),
-    ...(login.username ? { username: login.username } : {}),
-    ...(login.password ? { password: login.password } : {}),
-    log: silentLogger(),
-  });
-  await waitForConnect(client, 5_000);
-  const commands: Array<{ device: string; action: string }> = [];
-  client.on('message', (t, payload) => {
-    if (t !== topic.command(agentId)) return;
-    const c = JSON.parse(payload.toString()) as { id: string; device: string; action: string };
-    commands.push(c);
-    void client.publishAsync(
-      topic.commandResult(agentId),
-      encode('commandResult', { id: c.id, device: c.device, status: 'succeeded', ts: Date.now() }),
-      { qos: 1 },
-    );
-  });
-  await client.subscribeAsync(topic.command(agentId), { qos: 1 });
-  await client.publishAsync(
-    topic.agentState(agentId),
-    encode('agentState', { online: true, session: SESSION, ts: Date.now(), devices, heartbeatIntervalMs: 200 }),
-    { qos: 1, retain: true },
-  );
-  const started = Date.now();
-  const beat = setInterval(() => {
-    void client.publishAsync(
-      topic.heartbeat(agentId),
-      encode('heartbeat', { session: SESSION, ts: Date.now(), uptimeMs: Date.now() - started }),
-      {
-        qos: 0,
-      },
-    );
-  }, 200);
-  let seq = 0;
-  const failures = new Map<string, number>();
-  /** One health report: the gear's probe, and the picture check (black or fine), status the worse of the two. */
-  const report = (device: string, picture: 'fine' | 'black', gear: DeviceStatus = 'ok') => {
-    const black = picture === 'black';
-    const down = black || gear !== 'ok';
-    failures.set(device, down ? (failures.get(device) ?? 0) + 1 : 0);
-    return client.publishAsync(
-      topic.deviceHealth(agentId, device),
-      encode(
-        'deviceHealth',
-        healthReport(SESSION, {
-          status: down ? 'failed' : 'ok',
-          checks: [
-            { name: 'probe', status: gear, latencyMs: 3, ...(gear === 'ok' ? {} : { detail: 'no reply' }) },
-            { name: 'picture', status: black ? 'failed' : 'ok', latencyMs: 0, ...(black ? { detail: 'black for 2.4 s' } : {}) },
-          ],
-          metrics: { contentFaults: black ? 'black' : '' },
-          consecutiveFailures: failures.get(device)!,
-          ts: Date.now(),
-          seq: (seq += 1),
-        }),
-      ),
-      { qos: 1, retain: true },
-    );
-  };
-  /** Reports every interval until stopped, as the runner does; the picture and gear can be changed between. */
-  const state = new Map(devices.map((d) => [d, { picture: 'fine' as 'fine' | 'black', gear: 'ok' as DeviceStatus }]));
-  const probing = setInterval(() => {
-    for (const [device, s] of state) void report(device, s.picture, s.gear);
-  }, 100);
-  cleanup.defer(async () => {
-    clearInterval(beat);
-    clearInterval(probing);
-    await closeClient(client);
-  });
-  return {
-    commands,
-    set: (device: string, s: Partial<{ picture: 'fine' | 'black'; gear: DeviceStatus }>) => void Object.assign(state.get(device)!, s),
-  };
-}
 
 interface Rig {
   controller: Controller;
   client: MqttClient;
   events: () => ControllerEvent[];
-  agent: Awaited<ReturnType<typeof fakeAgent>>;
+  agent: MediaAgent;
   ask: RequestOptions;
 }
 
@@ -120,7 +33,9 @@ type SlotContent = Pick<OperationParams<'slot.add'>, 'onContentFault' | 'mayBeDa
 async function rig(slot: SlotContent = {}, extra: Array<Record<string, unknown>> = []): Promise<Rig> {
   const controller = await startController({ dataDir: cleanup.tempDir(), config: { onAir: true, detection: { recoverAfterMs: 300 } } });
   cleanup.defer(() => controller.stop());
-  const agent = await fakeAgent(controller.brokerUrl, 'agent-a', ['cam-1', 'cam-2', ...extra.map((d) => d.device as string)]);
+  const agent = await fakeMediaAgent(controller.brokerUrl, 'agent-a', ['cam-1', 'cam-2', ...extra.map((d) => d.device as string)], (stop) =>
+    cleanup.defer(stop),
+  );
   const ask: RequestOptions = { broker: controller.brokerUrl, timeoutMs: 10_000, issuedBy: 'test' };
   await registerStudio(controller.brokerUrl, {
     devices: [

@@ -8,6 +8,8 @@
  *   backup's agent before failing over; a hot one fails over at once.
  * - A live member the last leader published but never stored (it died between the switch and the
  *   commit) stands: recorded once, no second failover, no command.
+ * - A live member the last leader kept on air on purpose (black, its slot says onContentFault: alarm)
+ *   stays live: the standby, which knows no slot, left its content fault for the new leader to judge.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +21,12 @@ import type { Agent } from '../../agent/agent.ts';
 import { controllerProcess, type ControllerProcess } from '../support/processes.ts';
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { PairWatch } from '../support/pair-watch.ts';
-import { closeClient, eventually, registerGear, removeDir, simulate, startAgent, tempDir, waitUntil } from './helpers.ts';
+import { request, withController } from '../../client/request-client.ts';
+import { registerStudio } from '../../studio-harness/catalog-setup.ts';
+import { fakeMediaAgent } from '../support/media-agent.ts';
+import { topic } from '../../protocols/contract.ts';
+import type { DeviceHealth } from '../../protocols/schemas.ts';
+import { closeClient, collect, eventually, registerGear, removeDir, simulate, startAgent, tempDir, waitUntil } from './helpers.ts';
 
 const SLOT = 'studio-a/cam-wide';
 const GEAR = [
@@ -40,8 +47,8 @@ async function query<R extends pg.QueryResultRow>(url: string, sql: string, para
   }
 }
 
-/** A pair on its own broker and database: each test sees only its own controllers. */
-async function pair(label: string, agentSettings: Record<string, unknown>, restartGraceMs: number) {
+/** A pair on its own broker and database, the standby listening: each test sees only its own controllers. */
+async function controllers(label: string, restartGraceMs: number) {
   const url = await server.database();
   const broker: EmbeddedBroker = await startEmbeddedBroker({ port: 0, host: '127.0.0.1', log: silentLogger() });
   cleanup.push(() => broker.close());
@@ -66,12 +73,17 @@ async function pair(label: string, agentSettings: Record<string, unknown>, resta
   b.start();
   const logOf = (name: string): string => readFileSync(path.join(dir, `${label}-${name}`, 'controller.log'), 'utf8');
   await waitUntil(() => /standing by: listening to the fleet/.test(logOf('ctl-b')), 10_000, 'ctl-b to listen to the fleet');
-  // Started after the standby listens: it hears their births live.
-  const agents: Agent[] = [];
-  for (const g of GEAR) agents.push(await startAgent(broker.url, g.agent, g.devices, agentSettings));
-  cleanup.push(...agents.map((ag) => () => ag.stop()));
-  await registerGear(broker.url, GEAR, [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
   return { url, broker, watch, a, b, logOf };
+}
+
+/** The pair, then real agents (started after the standby listens: it hears their births live) and the slot. */
+async function pair(label: string, agentSettings: Record<string, unknown>, restartGraceMs: number) {
+  const p = await controllers(label, restartGraceMs);
+  const agents: Agent[] = [];
+  for (const g of GEAR) agents.push(await startAgent(p.broker.url, g.agent, g.devices, agentSettings));
+  cleanup.push(...agents.map((ag) => () => ag.stop()));
+  await registerGear(p.broker.url, GEAR, [{ id: SLOT, primary: 'agent-a/cam-1', backups: ['agent-b/cam-2'], params: {} }]);
+  return p;
 }
 
 beforeAll(async () => {
@@ -159,4 +171,49 @@ describe.skipIf(!hasPostgres())('a hot standby', () => {
     expect(failovers[0]!.reason).toMatch(/never reached the database/);
     expect(JSON.parse(failovers[0]!.data)).toMatchObject({ from: 'agent-a/cam-1', to: 'agent-b/cam-2' });
   }, 90_000);
+
+  it('a black member its slot keeps on air (onContentFault: alarm) stays live through the takeover: no failover, same member', async () => {
+    const { url, broker, watch, a, logOf } = await controllers('content', 3_000);
+    // An agent with a media watch: cam-1's gear answers while its picture can go black.
+    const agent = await fakeMediaAgent(broker.url, 'agent-a', ['cam-1', 'cam-2'], (stop) => cleanup.push(stop));
+    const ask = { broker: broker.url, timeoutMs: 10_000, issuedBy: 'test' };
+    const devices = ['cam-1', 'cam-2'].map((device) => ({ agent: 'agent-a', device, profile: 'simulated-camera', studio: 'studio-a' }));
+    await registerStudio(broker.url, { devices, slots: [], by: 'test' });
+    const slot = { slot: SLOT, primary: 'agent-a/cam-1', backups: ['agent-a/cam-2'], params: {}, onContentFault: 'alarm' as const };
+    await withController(ask, (c) => request(c, 'slot.add', slot, ask));
+    const term = watch.leader()!.term;
+    const live = (t: number) => watch.slotStates.filter((s) => s.slot === SLOT && s.term === t).at(-1)?.active;
+    await waitUntil(() => live(term) === 'agent-a/cam-1', 10_000, 'cam-1 live');
+    await eventually(async () => (await statusOf(url, 'cam-2')) === 'ok', 5_000, 'cam-2 ok');
+
+    const reports = await collect(watch.client, topic.deviceHealth('agent-a', 'cam-1'));
+    agent.set('cam-1', { picture: 'black' });
+    // ctl-a keeps it live as degraded (stored) at the first black report; the standby, judging without
+    // the slot, calls it failed after failAfterProbes (2) of them: the broker hands it each one as it hands ours.
+    await eventually(async () => (await statusOf(url, 'cam-1')) === 'degraded', 5_000, 'ctl-a to keep cam-1 live as degraded');
+    const blackFor = (probes: number) => reports.some((r) => (r.payload as DeviceHealth).consecutiveFailures >= probes);
+    await waitUntil(() => blackFor(3), 5_000, 'three black reports in a row');
+    const killedAt = Date.now();
+    await a.kill();
+    await waitUntil(() => watch.leader()?.name === 'ctl-b', 10_000, 'ctl-b to lead');
+    await waitUntil(
+      () => logOf('ctl-b').includes('took over the fleet as seen while standing by'),
+      5_000,
+      'ctl-b to take its picture over',
+    );
+    await new Promise((r) => setTimeout(r, 2_500)); // its fleet settles and each slot is evaluated: a failover would be sent by now
+
+    const sent = watch.commands.filter((c) => c.at >= killedAt && !['tally-on', 'tally-off'].includes(c.command.action));
+    expect(sent.map((c) => `${c.command.action} ${c.command.device}`)).toEqual([]);
+    expect(live(term + 1), 'the slot state ctl-b publishes').toBe('agent-a/cam-1');
+    // Stored: no assignment away from the primary (a slot on its primary has no row until a failover moves it).
+    const stored = await query<{ active_device: string }>(url, 'SELECT active_device FROM slot_assignments WHERE slot = $1', [SLOT]);
+    expect(stored.filter((r) => r.active_device !== 'cam-1')).toEqual([]);
+    expect(await statusOf(url, 'cam-1')).toBe('degraded');
+    expect(await query(url, "SELECT seq FROM events WHERE type LIKE 'failover.%'")).toEqual([]);
+  }, 90_000);
 });
+
+async function statusOf(url: string, device: string): Promise<string | undefined> {
+  return (await query<{ status: string }>(url, "SELECT status FROM devices WHERE agent = 'agent-a' AND device = $1", [device]))[0]?.status;
+}

@@ -8,7 +8,7 @@ import { ManualClock } from '../../lib/clock.ts';
 import type { Controller } from '../../controller/controller.ts';
 import { request, withController, type RequestOptions } from '../../client/request-client.ts';
 import type { OperationData, OperationName, OperationParams } from '../../protocols/contract.ts';
-import { cleanupAfterEach, registerGear, startController, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, eventually, registerGear, startController, waitUntil } from './helpers.ts';
 import { eventsOf as typedEvents, type EventTypeName } from '../../protocols/events.ts';
 
 const MIN = 60_000;
@@ -185,6 +185,32 @@ describe('maintenance on the clock', () => {
     });
     const [cam2] = (await ask('test.history', { device: 'cam-2', kind: 'maintenance' })).jobs;
     expect(cam2!.state).not.toBe('skipped'); // a non-intrusive test may run on gear on air (it is running against an absent agent)
+  });
+
+  it('a schedule names its owner (a stored person): its jobs carry the owner and are due by the end of their window', async () => {
+    await expect(ask('schedule.add', { id: 'owned', cron: '* * * * *', target: { device: 'cam-1' }, owner: 'ghost' })).rejects.toThrow(
+      'no person "ghost"',
+    );
+    await controller.identities.addUser('ada', 'admin', 'ada-admin-password-1'); // people are an admin's
+    const asAdmin: RequestOptions = {
+      broker: controller.brokerUrl,
+      timeoutMs: 5_000,
+      issuedBy: 'ada',
+      user: 'ada',
+      password: 'ada-admin-password-1',
+    };
+    await withController(asAdmin, (c) => request(c, 'person.add', { id: 'wang', name: 'Wang', contacts: [] }, asAdmin));
+    await ask('schedule.add', { id: 'owned', cron: '* * * * *', target: { device: 'cam-1' }, windowMinutes: 5, owner: 'wang' });
+    expect((await ask('schedule.list', {})).schedules).toEqual([expect.objectContaining({ id: 'owned', owner: 'wang' })]);
+    const opens = Math.ceil((clock.now() + 1) / MIN) * MIN;
+    clock.advance(MIN);
+    const jobs = async () => (await ask('test.history', { device: 'cam-1', kind: 'maintenance' })).jobs;
+    await eventually(async () => (await jobs()).length > 0, 2_000, 'the window opened');
+    const [job] = await jobs();
+    expect(job).toMatchObject({ schedule: 'owned', owner: 'wang', dueAt: opens + 5 * MIN });
+    const due = (await ask('maintenance.due', {})).items;
+    // Never tested, both cameras are due by their profile's interval; only cam-1's schedule names an owner.
+    expect(due.map((i) => `${i.device}: ${i.owner ?? 'nobody'}`).sort()).toEqual(['cam-1: wang', 'cam-2: nobody']);
   });
 
   it('keeps intrusive maintenance off gear whose show is about to start (its pre-show window has begun)', async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toleranceOf } from '../../controller/failover/content-policy.ts';
-import type { ContentTolerance } from '../../protocols/content-policy.ts';
+import { allowedBy, type ContentTolerance } from '../../protocols/content-policy.ts';
 import { checkedQuiet, withQuietWindow } from '../../controller/plan/quiet-windows.ts';
 import { judgeContent } from '../../protocols/failover-rule.ts';
 import type { Show } from '../../protocols/plan-schemas.ts';
@@ -33,6 +33,17 @@ const show = (over: Partial<Show> = {}): Show => ({
   ...over,
 });
 
+/** A member whose picture check failed with this fault while its gear's probe answers. */
+const pictureFailed = (fault: 'black' | 'frozen') => ({
+  status: 'failed' as const,
+  consecutiveFailures: 3,
+  checks: [
+    { name: 'probe', status: 'ok' as const, latencyMs: 1 },
+    { name: 'picture', status: 'failed' as const, latencyMs: 0 },
+  ],
+  metrics: { contentFaults: fault },
+});
+
 describe("a member's content tolerance", () => {
   it('none for the default: nothing to judge, the tracking step sees the report as it is', () => {
     expect(toleranceOf([slot('s/a')], [show()])).toBeUndefined();
@@ -46,6 +57,13 @@ describe("a member's content tolerance", () => {
       allowed: ['black'],
       windows: [],
     });
+  });
+
+  it('allows a frozen picture where the slot may be still, and only there', () => {
+    const slides = slot('s/a', { mayBeStill: true });
+    expect(toleranceOf([slides], [])).toEqual({ onContentFault: 'failover', allowed: ['frozen'], windows: [] });
+    expect(toleranceOf([slides, slot('s/b', { mayBeDark: true, mayBeStill: true })], [])?.allowed).toEqual(['frozen']);
+    expect(toleranceOf([slides, slot('s/b', { mayBeDark: true })], [])).toBeUndefined();
   });
 
   it("takes a show's windows for its slots (all, or those named), not those of shows over", () => {
@@ -63,15 +81,7 @@ describe("a member's content tolerance", () => {
   });
 
   it('judges only a failure that is content alone', () => {
-    const black = {
-      status: 'failed' as const,
-      consecutiveFailures: 3,
-      checks: [
-        { name: 'probe', status: 'ok' as const, latencyMs: 1 },
-        { name: 'picture', status: 'failed' as const, latencyMs: 0 },
-      ],
-      metrics: { contentFaults: 'black' },
-    };
+    const black = pictureFailed('black');
     const dark: ContentTolerance = { onContentFault: 'failover', allowed: ['black'], windows: [] };
     expect(judgeContent(black, dark, 0)).toMatchObject({
       tolerated: true,
@@ -84,6 +94,12 @@ describe("a member's content tolerance", () => {
     const unexplained = { ...black, metrics: {} };
     expect(judgeContent(unexplained, dark, 0).tolerated).toBe(false);
     expect(judgeContent(unexplained, { ...dark, windows: [{ from: 0, to: 5 }] }, 0).tolerated).toBe(true);
+  });
+
+  it('a still picture allowed is as healthy as its gear; black beside it is not allowed by it', () => {
+    const still: ContentTolerance = { onContentFault: 'failover', allowed: allowedBy({ mayBeStill: true }), windows: [] };
+    expect(judgeContent(pictureFailed('frozen'), still, 0)).toMatchObject({ tolerated: true, why: 'allowed', reading: { status: 'ok' } });
+    expect(judgeContent(pictureFailed('black'), still, 0).tolerated).toBe(false);
   });
 });
 

@@ -27,10 +27,10 @@ const START = 1_000_000;
 
 /**
  * What a device's runner reports: a status of its gear, or a content fault (issue 22) — `black`,
- * `silent`: the picture or sound check failed while the gear's probe is fine (the device is failed:
+ * `frozen`, `silent`: the picture or sound check failed while the gear's probe is fine (the device is failed:
  * the worse of the two); `black+gear`: both failed.
  */
-type Reported = DeviceStatus | 'black' | 'silent' | 'black+gear';
+type Reported = DeviceStatus | 'black' | 'frozen' | 'silent' | 'black+gear';
 /** [ms since start, device, what is reported, failed probes in a row] — or [ms] alone: time passes (both tick). */
 type Step = [at: number, device?: Cam, status?: Reported, failures?: number];
 
@@ -154,10 +154,10 @@ const CASES: Case[] = [
 ];
 
 const health = (reported: Reported, failures: number, at: number, seq: number) => {
-  const gear: DeviceStatus = reported === 'black+gear' ? 'failed' : reported === 'black' || reported === 'silent' ? 'ok' : reported;
-  const fault = reported === 'silent' ? 'silent' : reported.startsWith('black') ? 'black' : undefined;
+  const fault = reported === 'silent' || reported === 'frozen' ? reported : reported.startsWith('black') ? 'black' : undefined;
+  const gear: DeviceStatus = reported === 'black+gear' ? 'failed' : fault ? 'ok' : (reported as DeviceStatus);
   const content = fault
-    ? [{ name: fault === 'black' ? 'picture' : 'sound', status: 'failed' as const, latencyMs: 0, detail: `${fault} for 3.0 s` }]
+    ? [{ name: fault === 'silent' ? 'sound' : 'picture', status: 'failed' as const, latencyMs: 0, detail: `${fault} for 3.0 s` }]
     : [];
   return {
     status: fault ? ('failed' as const) : gear,
@@ -255,7 +255,7 @@ async function controllerDecides(c: Case): Promise<{ activated: string[]; live: 
 async function agentDecides(c: Case): Promise<{ activated: string[]; live: string | null }> {
   const clock = new ManualClock(START);
   const activated: string[] = [];
-  // As the controller sends it in the agent's desired config (controller/fleet/catalog.ts): its thresholds, the slot's content rule and the show's quiet windows.
+  // As the controller sends it in the agent's desired config (controller/fleet/catalog/agent-configs.ts): its thresholds, the slot's content rule and the show's quiet windows.
   const { def, show } = slotAndShow(c);
   const [slot] = localSlotsFor(AGENT, [def], (_ref, role) => ({ action: role, params: {} }), T, [show]);
   if (!slot) throw new Error('the slot is not one the agent fails over alone');
@@ -348,6 +348,13 @@ const CONTENT_CASES: Case[] = [
     name: '…but silence does (only black is allowed)',
     slot: { mayBeDark: true },
     steps: down(100, 'cam-1', 'silent'),
+    activated: ['cam-2'],
+    live: 'cam-2',
+  },
+  {
+    name: 'mayBeStill: frozen members (slides) are as healthy as their gear; black still fails over, to the frozen backup',
+    slot: { mayBeStill: true },
+    steps: [...down(50, 'cam-2', 'frozen', 3), ...down(100, 'cam-1', 'frozen', 3), ...down(3_000, 'cam-1', 'black', 2, 4)],
     activated: ['cam-2'],
     live: 'cam-2',
   },

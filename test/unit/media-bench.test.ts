@@ -8,7 +8,7 @@ const summary = (p99: number) => ({ n: 20, p50: p99 - 100, p99, max: p99 });
 const result = (blackP99: number, probePercent: number, keptUp = true): MediaBenchResult => ({
   cores: 2,
   loadAverage: [1, 1],
-  declared: [{ fault: 'black', thresholdMs: 2_000, declaredMs: summary(blackP99), commandMs: summary(100) }],
+  declared: [{ fault: 'black', thresholdMs: 2_000, declaredMs: summary(blackP99), commandMs: summary(100), firstMs: 3_000 }],
   costs: [
     {
       what: 'substream',

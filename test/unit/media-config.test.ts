@@ -18,7 +18,7 @@ const drivers = builtInDrivers();
 
 const problems = configProblems;
 
-const DEFAULT_ANALYSIS = { width: 320, height: 180, fps: 5, keyframesOnly: false, ffmpegPath: 'ffmpeg' };
+const DEFAULT_ANALYSIS = { width: 320, height: 180, fps: 10, keyframesOnly: false, ffmpegPath: 'ffmpeg' };
 
 describe("a unit's media over its profile's (unitMediaConfig)", () => {
   const camera: MediaSettings = {
@@ -89,6 +89,7 @@ describe('media in the agent config file', () => {
         freezeNoiseDb: -60,
         noSignalForMs: 2_000,
         mayBeDark: true,
+        mayBeStill: false,
       },
       analysis: DEFAULT_ANALYSIS,
     });

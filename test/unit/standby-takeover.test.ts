@@ -34,7 +34,7 @@ describe('a new leader takes over its standby picture (Registry.adopt)', () => {
     picture.applyAgentState('a', { online: true, session: 3, ts: 0, devices: ['cam-1'] }, { now: now - 900, live: true });
     picture.applyHealth('a', 'cam-1', health(3), { now: now - 200, live: true });
 
-    const results = leader.adopt(picture, everything);
+    const results = leader.adopt(picture, everything, now);
     expect(leader.reachable('a')).toBe(true);
     expect(leader.settled(now)).toBe(true);
     expect(results.map((r) => r.confirmed).filter(Boolean)).toEqual(['a']);
@@ -49,7 +49,7 @@ describe('a new leader takes over its standby picture (Registry.adopt)', () => {
     picture.applyAgentState('a', { online: true, session: 3, ts: 0, devices: ['cam-1'] }, { now: now - 900, live: true });
     picture.applyHealth('a', 'cam-1', health(3, { status: 'failed', consecutiveFailures: 2 }), { now: now - 150, live: true });
 
-    const changes = leader.adopt(picture, everything).flatMap((r) => r.deviceChanges);
+    const changes = leader.adopt(picture, everything, now).flatMap((r) => r.deviceChanges);
     expect(changes).toEqual([expect.objectContaining({ agent: 'a', device: 'cam-1', from: 'ok', to: 'failed', at: now - 150 })]);
     expect(changes[0]!.reason).toMatch(/while standing by/);
     expect(leader.status('a', 'cam-1')).toBe('failed');
@@ -61,7 +61,7 @@ describe('a new leader takes over its standby picture (Registry.adopt)', () => {
     const picture = new Registry(DEFAULT_THRESHOLDS);
     picture.applyAgentState('a', { online: true, session: 3, ts: 0, devices: ['cam-1'] }, { now: now - 900, live: true });
     picture.applyHealth('a', 'cam-1', health(3), { now: now - 150, live: true });
-    const results = leader.adopt(picture, everything);
+    const results = leader.adopt(picture, everything, now);
     expect(results.flatMap((r) => r.deviceChanges)).toEqual([]);
     expect(results.filter((r) => r.agentChange)).toEqual([]);
   });
@@ -76,7 +76,7 @@ describe('a new leader takes over its standby picture (Registry.adopt)', () => {
     picture.applyAgentState('a', { online: false, session: 3, ts: 0 }, { now: now - 300, live: true });
     picture.applyAgentState('b', { online: true, session: 8, ts: 0 }, { now: now - 300, live: true });
 
-    const results = leader.adopt(picture, everything);
+    const results = leader.adopt(picture, everything, now);
     expect(results.map((r) => r.agentChange).filter(Boolean)).toEqual([expect.objectContaining({ agent: 'a', online: false, session: 3 })]);
     expect(results.flatMap((r) => r.deviceChanges)).toEqual([expect.objectContaining({ device: 'cam-1', from: 'ok', to: 'offline' })]);
     expect(leader.agent('b')!.session).toBe(9);
@@ -91,7 +91,7 @@ describe('a new leader takes over its standby picture (Registry.adopt)', () => {
     picture.applyHealth('a', 'ghost', health(3), { now: now - 800, live: false });
     picture.linkLost();
 
-    const results = leader.adopt(picture, (_agent, device) => device !== 'ghost');
+    const results = leader.adopt(picture, (_agent, device) => device !== 'ghost', now);
     expect(leader.device('a', 'ghost')).toBeUndefined();
     expect(results.map((r) => r.confirmed).filter(Boolean)).toEqual([]);
     expect(leader.reachable('a')).toBe(false);

@@ -7,7 +7,7 @@ import { sameRef } from '../../../protocols/device-ref.ts';
 import type { Show } from '../../../protocols/plan-schemas.ts';
 import type { DeviceRef } from '../../../protocols/schemas.ts';
 import type { FailoverEngine } from '../../failover/failover-engine.ts';
-import type { Catalog } from '../../fleet/catalog.ts';
+import type { Catalog } from '../../fleet/catalog/catalog.ts';
 import type { Fleet } from '../../fleet/fleet.ts';
 import type { Registry } from '../../fleet/registry.ts';
 import type { AlertContext } from './alert-context.ts';

@@ -4,7 +4,7 @@ import { ContentTracker } from '../../../agent/media/content-tracker.ts';
 import type { MediaEvent } from '../../../agent/media/ffmpeg-output.ts';
 import type { MediaWatchConfig } from '../../../protocols/media.ts';
 
-const analysis = { width: 320, height: 180, fps: 5, keyframesOnly: false, ffmpegPath: 'ffmpeg' };
+const analysis = { width: 320, height: 180, fps: 10, keyframesOnly: false, ffmpegPath: 'ffmpeg' };
 const config = (parts: Partial<MediaWatchConfig>): MediaWatchConfig => ({
   source: { url: 'udp://127.0.0.1:9' },
   role: 'source',
@@ -35,6 +35,8 @@ function rig(parts: Partial<MediaWatchConfig> = { picture: {} as never, sound: {
     feed,
     live,
     check,
+    /** The stream time of the latest frame fed (seconds). */
+    streamTime: () => frame / 10,
     silenceAudio: () => void (audio = false),
     stopVideo: () => void (video = false),
     resumeVideo: () => void (video = true),
@@ -65,7 +67,7 @@ describe('content tracker: a fault counts once it has lasted its duration, exact
   ] as const)('%s: the %s check says %s from exactly %i ms on (%s), ok 1 ms before', (detector, name, fault, forMs, status) => {
     const r = rig();
     r.live(500);
-    r.feed(start(detector));
+    r.feed(start(detector, r.streamTime()));
     r.live(forMs - 1);
     expect(r.check(name)).toMatchObject({ status: 'ok', detail: expect.stringContaining(`${fault} for`) as unknown });
     expect(r.tracker.reading().faults).toEqual([]);
@@ -84,6 +86,73 @@ describe('content tracker: a fault counts once it has lasted its duration, exact
     expect(r.check('picture')?.status).toBe('ok');
     r.live(100);
     expect(r.check('picture')).toMatchObject({ status: 'failed', detail: 'frozen for 2.0 s' });
+  });
+
+  it('dates a fault from the stream time when the frame that told came late (a busy moment, audio packed in bursts)', () => {
+    const r = rig();
+    r.live(2_000); // frames on time: stream 2.0 s arrives at wall +2,000 ms
+    r.clock.advance(500); // the analyser was held up: the first black frame (stream 2.1 s, due at +2,100) arrives at +2,500
+    r.feed({ kind: 'frame', medium: 'video', time: 2.1 });
+    r.feed(start('black', 2.1));
+    r.live(1_599);
+    expect(r.check('picture')?.status).toBe('ok');
+    r.live(1); // +4,100: 2 s after the black began, not after it was told
+    expect(r.check('picture')).toMatchObject({ status: 'failed', detail: 'black for 2.0 s' });
+  });
+
+  it('never dates a fault more than 1 s before the frame that told arrived', () => {
+    const r = rig();
+    r.live(2_000);
+    r.clock.advance(1_700); // 1,600 ms late
+    r.feed({ kind: 'frame', medium: 'video', time: 2.1 });
+    r.feed(start('black', 2.1));
+    r.live(999);
+    expect(r.check('picture')?.status).toBe('ok');
+    r.live(1);
+    expect(r.check('picture')?.status).toBe('failed');
+  });
+
+  it("starts the stream clock again when the stream's timestamps jump (its encoder restarted)", () => {
+    const r = rig();
+    r.live(10_000); // stream 10.0 s at wall +10,000
+    r.feed({ kind: 'frame', medium: 'video', time: 0 }); // a restarted encoder counts from 0: not 10 s of lateness
+    r.clock.advance(100);
+    r.feed({ kind: 'frame', medium: 'video', time: 0.1 });
+    r.feed(start('black', 0.1));
+    r.clock.advance(1_999);
+    r.feed({ kind: 'progress', frame: 1_000, outTimeUs: 1, ended: false });
+    expect(r.check('picture')?.status).toBe('ok'); // dated from the new timeline, not 500 ms early by the old one
+    r.clock.advance(1);
+    expect(r.check('picture')?.status).toBe('failed');
+  });
+
+  it('starts the stream clock again when a medium steps back in time, however little (a restarted encoder)', () => {
+    const r = rig();
+    r.live(3_000); // stream 3.0 s at wall +3,000
+    r.feed({ kind: 'frame', medium: 'video', time: 2.9 });
+    r.clock.advance(100);
+    r.feed({ kind: 'frame', medium: 'video', time: 1 }); // 2 s back: within the jump bound, still a new timeline
+    r.clock.advance(100);
+    r.feed({ kind: 'frame', medium: 'video', time: 1.1 });
+    r.feed(start('black', 1.1));
+    r.clock.advance(1_999);
+    r.feed({ kind: 'progress', frame: 1_000, outTimeUs: 1, ended: false });
+    expect(r.check('picture')?.status).toBe('ok'); // by the old timeline it would have begun 1 s earlier
+    r.clock.advance(1);
+    expect(r.check('picture')?.status).toBe('failed');
+  });
+
+  it("an analysed picture's own frame keeps the signal alive between progress blocks", () => {
+    const r = rig();
+    r.live(1_000);
+    r.stopVideo(); // no progress blocks from here on
+    for (let i = 0; i < 30; i += 1) {
+      r.clock.advance(100);
+      r.feed({ kind: 'frame', medium: 'video', time: 1 + i / 10 });
+    }
+    expect(r.check('picture')?.status).toBe('ok');
+    r.clock.advance(2_000);
+    expect(r.check('picture')).toMatchObject({ status: 'failed', detail: 'no signal for 2.0 s' });
   });
 
   it('keeps the first start of a fault when a detector repeats it', () => {
@@ -181,19 +250,23 @@ describe('content tracker: no signal', () => {
 });
 
 describe('content tracker: what is allowed and what is said once', () => {
-  it('mayBeDark: a dark picture is reported in the detail, status ok, no fault', () => {
-    const r = rig({ picture: { mayBeDark: true } as never });
-    r.feed(start('black'));
-    r.live(5_000);
-    expect(r.check('picture')).toEqual({ name: 'picture', status: 'ok', latencyMs: 0, detail: 'dark for 5.0 s (allowed here)' });
-    expect(r.tracker.reading().faults).toEqual([]);
-  });
-
-  it('maySilence: a planned silence is reported, status ok, no fault', () => {
-    const r = rig({ sound: { maySilence: true } as never });
-    r.feed(start('silence'));
-    r.live(4_000);
-    expect(r.check('sound')).toEqual({ name: 'sound', status: 'ok', latencyMs: 0, detail: 'silent for 4.0 s (allowed here)' });
+  it.each([
+    // what the watch allows, the detector that tells the fault, the check, how long, the detail's words
+    ['mayBeDark: a dark picture', { picture: { mayBeDark: true } }, 'black', 'picture', 5_000, 'dark for 5.0 s'],
+    [
+      'mayBeStill: a still picture (slides, a caption card)',
+      { picture: { mayBeStill: true } },
+      'freeze',
+      'picture',
+      5_000,
+      'still for 5.0 s',
+    ],
+    ['maySilence: a planned silence', { sound: { maySilence: true } }, 'silence', 'sound', 4_000, 'silent for 4.0 s'],
+  ] as const)('%s is reported in the detail, status ok, no fault', (_, allows, detector, name, forMs, words) => {
+    const r = rig(allows as never);
+    r.feed(start(detector));
+    r.live(forMs);
+    expect(r.check(name)).toEqual({ name, status: 'ok', latencyMs: 0, detail: `${words} (allowed here)` });
     expect(r.tracker.reading().faults).toEqual([]);
   });
 

@@ -12,9 +12,10 @@ const images: MediaFeed = { kind: 'images', format: 'png', subscribe: () => () =
 const COMMON = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1', '-stats_period', '0.5'];
 const LOW_LATENCY = ['-fflags', 'nobuffer', '-probesize', '500000', '-analyzeduration', '500000'];
 const VIDEO =
-  "fps=5,scale=320:180,blackdetect=d=2:pic_th=0.98:pix_th=0.1,freezedetect=n=-60dB:d=2,metadata=mode=print:direct=1:file='pipe\\:3'";
+  'fps=10,scale=320:180,blackdetect=d=2:pic_th=0.98:pix_th=0.1,freezedetect=n=-60dB:d=0.5,' +
+  "metadata=mode=add:key=onair.frame:value=1,metadata=mode=print:direct=1:file='pipe\\:3'";
 const AUDIO =
-  'ebur128=metadata=1,silencedetect=n=-60dB:d=3,astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=Peak_level,' +
+  'ebur128=metadata=1,silencedetect=n=-60dB:d=0.5,astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=Peak_level,' +
   "ametadata=mode=print:direct=1:file='pipe\\:4'";
 
 describe('ffmpeg argv for a watched feed', () => {
@@ -40,7 +41,7 @@ describe('ffmpeg argv for a watched feed', () => {
     ]);
   });
 
-  it('puts the config’s thresholds, durations and analysis size into the filters', () => {
+  it('puts the config’s thresholds and analysis size into the filters; freeze and silence are told after 0.5 s, the watch counts their durations', () => {
     const args = ffmpegArgs(
       url('srt://10.0.0.5:9000'),
       config({
@@ -50,9 +51,11 @@ describe('ffmpeg argv for a watched feed', () => {
       }),
     );
     expect(args[args.indexOf('-filter:v') + 1]).toBe(
-      "fps=2,scale=160:90,blackdetect=d=1.5:pic_th=0.9:pix_th=0.08,freezedetect=n=-50dB:d=4,metadata=mode=print:direct=1:file='pipe\\:3'",
+      "fps=2,scale=160:90,blackdetect=d=1.5:pic_th=0.9:pix_th=0.08,freezedetect=n=-50dB:d=0.5,metadata=mode=add:key=onair.frame:value=1,metadata=mode=print:direct=1:file='pipe\\:3'",
     );
-    expect(args[args.indexOf('-filter:a') + 1]).toMatch(/^ebur128=metadata=1,silencedetect=n=-50dB:d=5,/);
+    expect(args[args.indexOf('-filter:a') + 1]).toMatch(/^ebur128=metadata=1,silencedetect=n=-50dB:d=0.5,/);
+    const short = ffmpegArgs(url('srt://10.0.0.5:9000'), config({ picture: { frozenForMs: 300 } as never, analysis: {} as never }));
+    expect(short[short.indexOf('-filter:v') + 1]).toContain('freezedetect=n=-60dB:d=0.3,');
   });
 
   it.each([
@@ -99,7 +102,7 @@ describe('ffmpeg argv for a watched feed', () => {
       '-map',
       '0:v:0?',
       '-filter:v',
-      VIDEO.replace('fps=5,', ''),
+      VIDEO.replace('fps=10,', ''),
       '-an',
       '-f',
       'null',
@@ -126,7 +129,7 @@ describe('ffmpeg argv for a watched feed', () => {
       url('http://h/p.m3u8'),
       withDefaults({ source: { url: 'x' }, role: 'playback', playback: {} as never, analysis: {} as never }),
     );
-    expect(playback[playback.indexOf('-filter:v') + 1]).toBe('fps=5,scale=320:180');
+    expect(playback[playback.indexOf('-filter:v') + 1]).toBe('fps=10,scale=320:180');
     expect(playback).toContain('-an');
   });
 

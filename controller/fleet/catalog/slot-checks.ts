@@ -1,19 +1,19 @@
 /**
- * The checks a slot's definition passes before it is stored (controller/fleet/catalog.ts defineSlot):
+ * The checks a slot's definition passes before it is stored (controller/fleet/catalog/slot-definitions.ts):
  * parameters only for its members, each member's activate and standby against what its driver takes,
  * one program switcher per slot with sources of the kind it takes, tally lamps a board really has.
  * Each throws with the words a technician needs; none changes anything.
  */
-import type { OperationParams } from '../../protocols/contract.ts';
-import type { DeviceConfig, DeviceRegistration } from '../../protocols/device-config.ts';
-import type { EquipmentProfile } from '../../protocols/profile.ts';
-import type { ProgramMapping, SlotDefinition } from '../../protocols/registry-operations.ts';
-import { PROGRAM_SOURCE_KINDS, formatProgramSource, parseProgramSource } from '../../protocols/program-source.ts';
-import type { DeviceRef, Params } from '../../protocols/schemas.ts';
-import { DRIVER_SPECS } from '../../protocols/drivers/index.ts';
-import { actionProblems } from '../../protocols/drivers/checks.ts';
-import type { DriverSpec } from '../../protocols/drivers/spec.ts';
-import { refName } from '../../protocols/device-ref.ts';
+import type { OperationParams } from '../../../protocols/contract.ts';
+import type { DeviceConfig, DeviceRegistration } from '../../../protocols/device-config.ts';
+import type { EquipmentProfile } from '../../../protocols/profile.ts';
+import type { ProgramMapping, SlotDefinition } from '../../../protocols/registry-operations.ts';
+import { PROGRAM_SOURCE_KINDS, formatProgramSource, parseProgramSource } from '../../../protocols/program-source.ts';
+import type { DeviceRef, Params } from '../../../protocols/schemas.ts';
+import { DRIVER_SPECS } from '../../../protocols/drivers/index.ts';
+import { actionProblems } from '../../../protocols/drivers/checks.ts';
+import type { DriverSpec } from '../../../protocols/drivers/spec.ts';
+import { refName } from '../../../protocols/device-ref.ts';
 
 /** What the checks read of the catalog. */
 export interface CatalogLookup {
