@@ -185,3 +185,14 @@ describe('AlertEngine: content faults', () => {
     expect(rig.engine.list({ state: 'open' }).alerts).toHaveLength(0);
   });
 });
+
+describe('AlertEngine: what happens now', () => {
+  it('an event dated more than a minute before it is heard is history: no alert', () => {
+    const rig = alertRig();
+    rig.picture.addAgent('agent-a', 1);
+    rig.emit('device.state', { agent: 'agent-a', device: 'dev-1', ts: rig.clock.now() - 61_000, data: { from: 'ok', to: 'failed' } });
+    expect(rig.raised()).toEqual([]);
+    rig.emit('device.state', { agent: 'agent-a', device: 'dev-1', ts: rig.clock.now() - 60_000, data: { from: 'ok', to: 'failed' } });
+    expect(rig.raised()).toHaveLength(1);
+  });
+});
