@@ -178,16 +178,10 @@ class Correlator {
         marks[`slot:${slot}`] = 'pending';
     const summary = agentSummary(agent, devices.length, new Map(Object.entries(marks) as Array<[string, string]>));
     const severity = severityOf(impactOfDevices(devices, studio, this.ctx, this.at), this.input.settings);
-    return [
-      this.raiseOrMerge({
-        key: `agent-lost:${agent}`,
-        kind: 'agent-lost',
-        severity,
-        labels: { agent, ...(studio ? { studio } : {}) },
-        summary,
-        marks,
-      }),
-    ];
+    // Its first affected slot names the studio too (studio-a/cam-1) when the devices' registrations do not.
+    const slot = Object.keys(marks)[0]?.slice('slot:'.length);
+    const labels: AlertLabels = { agent, ...(studio ? { studio } : {}), ...(slot ? { slot } : {}) };
+    return [this.raiseOrMerge({ key: `agent-lost:${agent}`, kind: 'agent-lost', severity, labels, summary, marks })];
   }
 
   deviceState(ref: DeviceRef, e: EventOf<'device.state'>): AlertAction[] {
