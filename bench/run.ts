@@ -9,6 +9,7 @@ import { CHROMIUM, measureConsolePaint, type ConsolePaintResult } from './consol
 import { measureReconnectStorm, type StormResult } from './reconnect-storm.ts';
 import { measureHotPath, type HotPathResult } from './hot-path.ts';
 import { DEFAULT_FEEDS_AT_ONCE, formatMedia, measureMedia, mediaTargets, type MediaBenchResult } from './media.ts';
+import { alertingTargets, formatAlerting, measureAlerting, type AlertingBenchResult } from './alerting.ts';
 import { targetLine, type Target } from './stats.ts';
 import { spawnSync } from 'node:child_process';
 
@@ -35,6 +36,8 @@ export interface BenchReport {
   storm: StormResult[];
   /** Issue 22's picture and sound figures; null without ffmpeg. */
   media: MediaBenchResult | null;
+  /** Issue 23's: failure → first notification, notifications per agent hang. */
+  alerting: AlertingBenchResult;
   targets: Target[];
 }
 
@@ -80,6 +83,8 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
   const media = hasFfmpeg
     ? await measureMedia({ trials: s.mediaTrials, costWindowMs: 10_000, feedsAtOnce: DEFAULT_FEEDS_AT_ONCE }, progress)
     : null;
+  progress(`alerting: ${s.samples} failures on air → first notification, 3 agent hangs with 20 devices…`);
+  const alerting = await measureAlerting({ samples: s.samples, hangs: 3 });
   const ms = (x: Summary) => `p50 ${round(x.p50)} ms, p99 ${round(x.p99)} ms (n=${x.n})`;
   return {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version },
@@ -90,6 +95,7 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
     console: consolePaint,
     storm,
     media,
+    alerting,
     targets: [
       {
         what: 'health messages handled per second',
@@ -174,6 +180,7 @@ export async function runBench(s: BenchSettings, progress: (line: string) => voi
           ]
         : []),
       ...(media ? mediaTargets(media) : []),
+      ...alertingTargets(alerting),
     ],
   };
 }
@@ -200,6 +207,7 @@ export function formatReport(r: BenchReport): string {
       ? `console      ${r.console.tiles} tiles (${r.console.studios} studios × ${r.console.slotsPerStudio} slots), navigation → painted: p50 ${r.console.firstPaintMs.p50} ms, p99 ${r.console.firstPaintMs.p99} ms (n=${r.console.firstPaintMs.n}); first picture ${Math.round(r.console.statusBytes / 1024)} KiB`
       : 'console      not measured (no chromium)',
     ...(r.media ? formatMedia(r.media) : ['media        not measured (no ffmpeg)']),
+    ...formatAlerting(r.alerting),
     '',
     'targets',
     ...r.targets.map(targetLine),

@@ -45,7 +45,7 @@ export interface HttpServerSettings extends HttpListener {
 }
 
 // maxParamLength: an acknowledgement link's token (/ack/{token}) is up to ~300 characters (fastify's default allows 100).
-const FASTIFY = { logger: false, requestTimeout: 10_000, bodyLimit: 256 * 1024, maxParamLength: 512 } as const;
+const FASTIFY = { logger: false, requestTimeout: 10_000, bodyLimit: 256 * 1024, routerOptions: { maxParamLength: 512 } } as const;
 
 /** Where the HTTP side listens, from the controller's config (the HTTPS files read, relative to the config's folder); undefined with http.enabled false. */
 export function httpListener(config: ControllerConfig, baseDir: string): HttpListener | undefined {

@@ -112,8 +112,16 @@ export class ControllerMetrics {
     fromCounter('onair_stale_messages_total', 'Messages from an older session, or about retired devices, ignored.', 'staleMessages');
     fromCounter('onair_handler_errors_total', 'Errors caught in the controller’s message handlers.', 'handlerErrors');
     fromCounter('onair_alertmanager_alerts_sent_total', 'Alerts in posts Alertmanager took.', 'alertmanagerAlertsSent');
-    fromCounter('onair_alertmanager_send_failures_total', 'Posts of alerts Alertmanager refused or did not answer.', 'alertmanagerSendFailures');
-    fromCounter('onair_alertmanager_silence_failures_total', 'Alertmanager silence calls (acknowledgements) that failed.', 'alertmanagerSilenceFailures');
+    fromCounter(
+      'onair_alertmanager_send_failures_total',
+      'Posts of alerts Alertmanager refused or did not answer.',
+      'alertmanagerSendFailures',
+    );
+    fromCounter(
+      'onair_alertmanager_silence_failures_total',
+      'Alertmanager silence calls (acknowledgements) that failed.',
+      'alertmanagerSilenceFailures',
+    );
     new Gauge({
       name: 'onair_event_log_rows',
       help: 'Events recorded in the append-only event log.',

@@ -13,6 +13,8 @@ export const WEBHOOK_PAYLOAD_VERSION = 1;
 export const WebhookNotification = Type.Object(
   {
     version: Type.Literal(WEBHOOK_PAYLOAD_VERSION),
+    /** The notification's id: delivery is at least once, so a receiver drops a second copy by it. */
+    notification: Type.Optional(Type.Integer({ minimum: 1 })),
     reason: NotificationReason,
     locale: Locale,
     severity: Type.Optional(AlertSeverity),
@@ -62,6 +64,7 @@ export function webhookPayload(message: AlertMessage, sentAt: number): WebhookNo
   const alert = message.alert && pick(message.alert, ALERT_FIELDS);
   return {
     version: WEBHOOK_PAYLOAD_VERSION,
+    ...(message.notification !== undefined && { notification: message.notification }),
     reason: message.reason,
     locale: message.locale,
     ...(message.severity && { severity: message.severity }),
