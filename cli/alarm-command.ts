@@ -1,27 +1,31 @@
 /** `onair alarm list [--open]` and `onair alarm ack <alert>`: the alerts OnAir raised (one per cause), and taking one. */
 import { Option, type Command } from 'commander';
-import type { Alert } from '../protocols/alerting.ts';
+import type { Alert, Locale } from '../protocols/alerting.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { alertText } from '../controller/alerting/alerts/messages.ts';
 import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
+import { cliLocale } from './incident-command.ts';
+
+const localeOption = (): Option =>
+  new Option('--locale <locale>', 'language (default: zh-CN when LANG is Chinese, else en)').choices(['zh-CN', 'en']);
 
 const time = (ts: number | undefined): string => formatTime(ts, 'minute');
 
 /** One line an alert, then what is known besides (acknowledged, what it inhibits) indented under it. */
-export function formatAlerts(alerts: readonly Alert[]): string {
-  if (alerts.length === 0) return `${alertText('cli.none')}\n`;
-  const lines = [alertText('cli.header')];
+export function formatAlerts(alerts: readonly Alert[], locale: Locale = 'en'): string {
+  if (alerts.length === 0) return `${alertText('cli.none', {}, locale)}\n`;
+  const lines = [alertText('cli.header', {}, locale)];
   for (const a of alerts) {
     lines.push(
       `#${String(a.id).padEnd(5)} ${a.state.padEnd(13)} ${a.severity.padEnd(9)} ${time(a.startsAt)}  ${String(a.count).padEnd(6)} ${a.summary}`,
     );
     if (a.ackedAt !== undefined)
       lines.push(
-        `       ${alertText('cli.acked-by', { by: a.ackedBy ?? '?', at: time(a.ackedAt) })}${a.ackComment ? `: ${a.ackComment}` : ''}`,
+        `       ${alertText('cli.acked-by', { by: a.ackedBy ?? '?', at: time(a.ackedAt) }, locale)}${a.ackComment ? `: ${a.ackComment}` : ''}`,
       );
-    if (a.inhibits.length > 0) lines.push(`       ${alertText('cli.inhibits', { n: a.inhibits.length })}`);
+    if (a.inhibits.length > 0) lines.push(`       ${alertText('cli.inhibits', { n: a.inhibits.length }, locale)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -35,14 +39,15 @@ export function registerAlarmCommands(program: Command): void {
     .option('--open', 'only open alerts (firing or acknowledged)', false)
     .addOption(new Option('--limit <n>', 'at most this many').default(50).argParser(wholeNumber(1, 1_000)))
     .option('--json', 'print as JSON')
+    .addOption(localeOption())
     .addOption(brokerOption())
     .addOption(timeoutOption())
-    .action(async (o: ClientOpts & { open: boolean; limit: number }) => {
+    .action(async (o: ClientOpts & { open: boolean; limit: number; locale?: Locale }) => {
       const options = requestOptions(o);
       const { alerts } = await withController(options, (c) =>
         request(c, 'alert.list', { limit: o.limit, ...(o.open ? { state: 'open' as const } : {}) }, options),
       );
-      process.stdout.write(o.json ? `${JSON.stringify(alerts, null, 2)}\n` : formatAlerts(alerts));
+      process.stdout.write(o.json ? `${JSON.stringify(alerts, null, 2)}\n` : formatAlerts(alerts, cliLocale(o.locale)));
     });
 
   alarm
@@ -50,15 +55,16 @@ export function registerAlarmCommands(program: Command): void {
     .description('acknowledge an alert: escalation stops, the incident records who took it')
     .argument('<alert>', 'the alert number (onair alarm list)')
     .option('--comment <text>', 'what you are doing about it')
+    .addOption(localeOption())
     .addOption(brokerOption())
     .addOption(timeoutOption())
-    .action(async (id: string, o: ClientOpts & { comment?: string }) => {
+    .action(async (id: string, o: ClientOpts & { comment?: string; locale?: Locale }) => {
       const alert = Number(id.replace(/^#/, ''));
       if (!Number.isInteger(alert) || alert < 1) throw new UserError(`an alert is a number such as 12, not "${id}"`);
       const options = requestOptions(o);
       const acked = await withController(options, (c) =>
         request(c, 'alert.ack', { alert, ...(o.comment ? { comment: o.comment } : {}) }, options),
       );
-      process.stdout.write(`${alertText('cli.acked', { id: acked.id, by: acked.ackedBy ?? '?' })}\n`);
+      process.stdout.write(`${alertText('cli.acked', { id: acked.id, by: acked.ackedBy ?? '?' }, cliLocale(o.locale))}\n`);
     });
 }

@@ -120,6 +120,9 @@ describe('onair CLI', () => {
         'studio',
         'contact',
         'duty',
+        'alarm',
+        'alarm list',
+        'alarm ack',
       ]),
     );
     for (const [name, command] of commands) {

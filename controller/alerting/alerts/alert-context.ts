@@ -19,6 +19,8 @@ export interface AlertContext {
   /** The slots a device is a member of. */
   slotsOf(ref: DeviceRef): string[];
   isSlotOnAir(slot: string): boolean;
+  /** Anything on air (a show's slots or the engineer's override): the program and playback output is what viewers see. */
+  isOnAir(): boolean;
   /** A slot down: the failover engine found nothing healthy to put live (slot.down), not merely a live member failing. */
   isSlotDown(slot: string): boolean;
   members(slot: string): SlotMemberView[];

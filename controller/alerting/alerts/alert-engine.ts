@@ -45,6 +45,11 @@ interface Ended {
 }
 
 const MAX_INHIBITS = 1_000;
+/**
+ * The controller records what happens as it happens: an event dated more than this before the
+ * engine hears it is history written after the fact, not a fault anyone should be told about now.
+ */
+const HISTORY_MS = 60_000;
 const LEVEL_NAMES = ESCALATION_LEVELS;
 
 export class AlertEngine implements AlertBook, CorrelationState {
@@ -80,7 +85,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
     const open = this.byKey.get(key);
     return open && view(open);
   }
-  *openAlerts(): Iterable<OpenAlertView> {
+  *openViews(): Iterable<OpenAlertView> {
     for (const open of this.byKey.values()) yield view(open);
   }
   recentlyResolved(key: string, at: number): boolean {
@@ -99,6 +104,8 @@ export class AlertEngine implements AlertBook, CorrelationState {
     // Called inside the controller's record(): a fault here must never reach the failover that recorded the event.
     try {
       if (e.type === 'alarm.acked') this.acknowledgeEvent(e.data.seq, e.by ?? 'console', e.reason);
+      else if (this.d.core.clock.now() - e.ts > HISTORY_MS)
+        return; // history being written (a seeded month, an import): nobody to tell now
       else for (const action of correlate(e, { ctx: this.d.context, settings: this.d.core.settings, state: this })) this.apply(action);
     } catch (err) {
       this.d.core.log.error({ err: (err as Error).message, event: e.seq, type: e.type }, 'alerting could not judge an event');
@@ -316,6 +323,11 @@ export class AlertEngine implements AlertBook, CorrelationState {
   acknowledgeEvent(seq: number, by: string, comment?: string): Alert | undefined {
     const open = this.byKey.get(this.bySeq.get(seq) ?? '');
     return open && open.alert.state === 'firing' ? this.acknowledge(open.alert.id, by, 'console', comment) : undefined;
+  }
+
+  /** The alerts open now (firing or acknowledged): what the Alertmanager sink posts after a restart or a takeover. */
+  openAlerts(): Alert[] {
+    return [...this.byKey.values()].map((open) => open.alert);
   }
 
   get(id: number): Alert | undefined {

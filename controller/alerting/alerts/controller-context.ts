@@ -14,7 +14,7 @@ import type { AlertContext } from './alert-context.ts';
 
 export interface ControllerPicture {
   fleet: Pick<Fleet, 'view'>;
-  slots: Pick<FailoverEngine, 'slotsOf' | 'isSlotOnAir' | 'liveOf' | 'definition'>;
+  slots: Pick<FailoverEngine, 'slotsOf' | 'isSlotOnAir' | 'isOnAir' | 'liveOf' | 'definition'>;
   registry: Pick<Registry, 'status' | 'allDevices'>;
   catalog: Pick<Catalog, 'lookup' | 'isRegistered'>;
   shows: { activeShows(): Show[] };
@@ -26,6 +26,7 @@ export function alertContextOf(p: ControllerPicture): AlertContext {
     fleetView: () => p.fleet.view(),
     slotsOf: (ref) => p.slots.slotsOf(ref),
     isSlotOnAir: (slot) => p.slots.isSlotOnAir(slot),
+    isOnAir: () => p.slots.isOnAir(),
     // Down as the failover engine decides it (slot.down: nothing healthy to put live), not the moment a
     // live member fails: until its failover has had its chance, a slot on air is covered, not down.
     isSlotDown: (slot) => p.slots.liveOf(slot) === null,

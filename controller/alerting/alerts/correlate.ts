@@ -39,7 +39,8 @@ export interface OpenAlertView {
 
 export interface CorrelationState {
   open(key: string): OpenAlertView | undefined;
-  openAlerts(): Iterable<OpenAlertView>;
+  /** Every open alert's view (judged again when the on-air state changes). */
+  openViews(): Iterable<OpenAlertView>;
   /** Resolved no longer than settings.flapWindowMs before `at`: the cause coming back is the same alert. */
   recentlyResolved(key: string, at: number): boolean;
 }
@@ -177,16 +178,10 @@ class Correlator {
         marks[`slot:${slot}`] = 'pending';
     const summary = agentSummary(agent, devices.length, new Map(Object.entries(marks) as Array<[string, string]>));
     const severity = severityOf(impactOfDevices(devices, studio, this.ctx, this.at), this.input.settings);
-    return [
-      this.raiseOrMerge({
-        key: `agent-lost:${agent}`,
-        kind: 'agent-lost',
-        severity,
-        labels: { agent, ...(studio ? { studio } : {}) },
-        summary,
-        marks,
-      }),
-    ];
+    // Its first affected slot names the studio too (studio-a/cam-1) when the devices' registrations do not.
+    const slot = Object.keys(marks)[0]?.slice('slot:'.length);
+    const labels: AlertLabels = { agent, ...(studio ? { studio } : {}), ...(slot ? { slot } : {}) };
+    return [this.raiseOrMerge({ key: `agent-lost:${agent}`, kind: 'agent-lost', severity, labels, summary, marks })];
   }
 
   deviceState(ref: DeviceRef, e: EventOf<'device.state'>): AlertAction[] {
@@ -337,7 +332,7 @@ class Correlator {
   /** On air or off: every gear alert judged again. */
   rejudgeAll(): AlertAction[] {
     const actions: AlertAction[] = [];
-    for (const alert of this.state.openAlerts()) {
+    for (const alert of this.state.openViews()) {
       if (alert.kind !== 'agent-lost' && alert.kind !== 'device' && alert.kind !== 'slot-down') continue;
       const judged = this.judge(alert);
       if (judged.severity !== alert.severity) actions.push({ do: 'change', key: alert.key, seq: this.seq, ...judged });
@@ -355,7 +350,8 @@ class Correlator {
     }
     const info = this.ctx.deviceInfo(ref);
     const studio = e.data.studio ?? info.studio;
-    const severity = severityOf(impactOfDevices([ref], studio, this.ctx, this.at), this.input.settings);
+    // The program or playback output is what viewers see while anything is on air (content-watch's own rule for its alarm).
+    const severity = this.ctx.isOnAir() ? 'critical' : severityOf(impactOfDevices([ref], studio, this.ctx, this.at), this.input.settings);
     const summary = alertText('content', { device: deviceKey(ref.agent, ref.device), fault: e.data.fault });
     const labels: AlertLabels = { agent: ref.agent, device: ref.device, role: e.data.role, ...(studio ? { studio } : {}) };
     return [this.raiseOrMerge({ key, kind: 'content', severity, labels, summary, marks: { [`fault:${e.data.fault}`]: 'on' } })];

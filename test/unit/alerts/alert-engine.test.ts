@@ -165,3 +165,34 @@ describe('AlertEngine: severity follows the slot', () => {
     expect(rig.engine.list({ state: 'open' }).alerts[0]).toMatchObject({ key: 'device:agent-a/dev-1', severity: 'warning' });
   });
 });
+
+describe('AlertEngine: content faults', () => {
+  it("the program's fault on air and content-watch's alarm for it are one critical alert, told once; cleared ends it", () => {
+    const rig = alertRig();
+    const [cam] = rig.picture.addAgent('agent-a', 1);
+    rig.picture.addSlot('cam-1', [cam!]);
+    const program = { agent: 'agent-a', device: 'encoder' };
+    rig.emit('content.fault', { ...program, data: { fault: 'black', role: 'program', phase: 'started' } });
+    rig.emit('content.fault', { ...program, data: { fault: 'silent', role: 'program', phase: 'started' } });
+    rig.emit('alarm', { ...program, reason: 'black program', data: { severity: 'critical', cause: 'content' } });
+    expect(rig.raised().map((e) => [e.data.key, e.data.kind, e.data.severity])).toEqual([
+      ['content:agent-a/encoder', 'content', 'critical'],
+    ]);
+    expect(rig.queued.filter((q) => q.reason === 'firing')).toHaveLength(2);
+    rig.emit('content.fault', { ...program, data: { fault: 'black', role: 'program', phase: 'ended', forMs: 4_000 } });
+    expect(rig.engine.list({ state: 'open' }).alerts).toHaveLength(1); // silent still
+    rig.emit('alarm', { ...program, reason: 'ended', data: { severity: 'cleared', cause: 'content' } });
+    expect(rig.engine.list({ state: 'open' }).alerts).toHaveLength(0);
+  });
+});
+
+describe('AlertEngine: what happens now', () => {
+  it('an event dated more than a minute before it is heard is history: no alert', () => {
+    const rig = alertRig();
+    rig.picture.addAgent('agent-a', 1);
+    rig.emit('device.state', { agent: 'agent-a', device: 'dev-1', ts: rig.clock.now() - 61_000, data: { from: 'ok', to: 'failed' } });
+    expect(rig.raised()).toEqual([]);
+    rig.emit('device.state', { agent: 'agent-a', device: 'dev-1', ts: rig.clock.now() - 60_000, data: { from: 'ok', to: 'failed' } });
+    expect(rig.raised()).toHaveLength(1);
+  });
+});

@@ -4,10 +4,12 @@
  * remember what they were asked. The engine itself runs over a real SQLite store.
  */
 import Database from 'better-sqlite3';
+import { expect, onTestFinished } from 'vitest';
 import { ManualClock } from '../../../lib/clock.ts';
 import { silentLogger } from '../../../lib/logger.ts';
 import { TypedEmitter } from '../../../lib/typed-emitter.ts';
 import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
 import {
   AlertingSettings,
   ESCALATION_LEVELS,
@@ -16,7 +18,7 @@ import {
   type Incident,
   type Person,
 } from '../../../protocols/alerting.ts';
-import type { ControllerEvent, EventTypeName, NewEvent } from '../../../protocols/events.ts';
+import { EVENT_SCHEMAS, type ControllerEvent, type EventTypeName, type NewEvent } from '../../../protocols/events.ts';
 import type { DeviceRef, DeviceStatus } from '../../../protocols/schemas.ts';
 import { migrate } from '../../../controller/store/migrations.ts';
 import type { AlertContext } from '../../../controller/alerting/alerts/alert-context.ts';
@@ -58,6 +60,9 @@ export class StudioPicture implements AlertContext {
   }
   isSlotOnAir(slot: string): boolean {
     return this.slots.get(slot)?.onAir ?? false;
+  }
+  isOnAir(): boolean {
+    return [...this.slots.values()].some((s) => s.onAir);
   }
   isSlotDown(slot: string): boolean {
     return this.slots.get(slot)?.down ?? false;
@@ -105,6 +110,9 @@ export function alertRig(start = Date.UTC(2026, 11, 7, 20, 0, 0), settings: Part
   const named = new Set<EscalationLevel>(ESCALATION_LEVELS);
   const changes: Alert[] = [];
   let seq = 0;
+  // Every event the engine records must be valid as the event log checks it (the engine's own: alert.*).
+  const invalid: string[] = [];
+  onTestFinished(() => expect(invalid).toEqual([]));
   const bus = new TypedEmitter<AlertingEvents>();
   bus.on('alertChanged', (a) => changes.push(a));
   const core = {
@@ -116,6 +124,10 @@ export function alertRig(start = Date.UTC(2026, 11, 7, 20, 0, 0), settings: Part
     leading: () => true,
     record: (e: NewEvent): ControllerEvent => {
       const stored = { ...e, seq: ++seq } as ControllerEvent;
+      const type: string = stored.type;
+      const schema = EVENT_SCHEMAS[stored.type] as TSchema;
+      if (type.startsWith('alert.') && !Value.Check(schema, stored))
+        invalid.push(`${type}: ${[...Value.Errors(schema, stored)].map((x) => `${x.path} ${x.message}`).join('; ')}`);
       recorded.push(stored);
       engine?.onEvent(stored);
       return stored;

@@ -12,6 +12,7 @@ function picture(live: typeof cam | null, status: Record<string, DeviceStatus>):
     slots: {
       slotsOf: () => ['wide'],
       isSlotOnAir: () => true,
+      isOnAir: () => true,
       liveOf: () => live,
       definition: () => ({ id: 'wide', primary: cam, backups: [spare] }) as never,
     },

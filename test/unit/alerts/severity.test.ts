@@ -28,7 +28,7 @@ describe('severity from impact', () => {
 });
 
 describe('correlate (pure)', () => {
-  const state = { open: () => undefined, openAlerts: () => [], recentlyResolved: () => false };
+  const state = { open: () => undefined, openViews: () => [], recentlyResolved: () => false };
   const event = (e: Partial<ControllerEvent>): ControllerEvent => ({ seq: 7, ts: T, data: {}, ...e }) as ControllerEvent;
 
   it('a device failing on air raises one device alert with its labels; settling decides nothing', () => {
@@ -100,5 +100,19 @@ describe('onair alarm list', () => {
       ].join('\n'),
     );
     expect(formatAlerts([])).toBe('no alerts\n');
+  });
+});
+
+describe('onair alarm list in Chinese', () => {
+  it('says the same in zh-CN', () => {
+    expect(formatAlerts([], 'zh-CN')).toBe('没有告警\n');
+  });
+});
+
+describe('the alert part’s words', () => {
+  it('say the same values in zh-CN and en', async () => {
+    const { ALERT_MESSAGES } = await import('../../../controller/alerting/alerts/messages.ts');
+    const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [id, words] of Object.entries(ALERT_MESSAGES)) expect(names(words['zh-CN']), id).toEqual(names(words.en));
   });
 });
