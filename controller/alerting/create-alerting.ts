@@ -104,7 +104,7 @@ export function createAlerting(d: AlertingDependencies): Alerting {
     counters: d.counters,
     runbooks,
     ackLinks: delivery.ackLinks,
-    openAlerts: () => alerts.engine.list({ state: 'open' }).alerts,
+    openAlerts: () => alerts.engine.openAlerts(),
   });
   return {
     handlers: {
