@@ -69,7 +69,10 @@ describe.runIf(hasFfmpeg())('playback watch over HLS (needs ffmpeg)', () => {
     platform.setBehind(7_000);
     const behind = await waitUntil(() => (playback().status === 'degraded' ? playback() : undefined), SEE_MS, 'playback behind');
     expect(behind.detail).toMatch(/behind by \d+\.\d s/);
-    expect(watch.reading().faults).toEqual(['behind']);
+    // Behind is the fault; the decoder had read past the segments now held back, so it gets nothing new
+    // for up to the hold and may say no signal too (first seen on a loaded machine, 2026-12-07).
+    expect(watch.reading().faults).toContain('behind');
+    expect(watch.reading().faults.filter((f) => f !== 'behind' && f !== 'no-signal')).toEqual([]);
     expect(delay()).toBeGreaterThan(BEHIND_MS);
   });
 });
