@@ -99,6 +99,8 @@ describe.skipIf(!hasPostgres())('the notification queue across a takeover', () =
     const [row] = await query<{ state: string; alert: string }>(url, 'SELECT state, alert FROM notifications WHERE id = $1', [queued]);
     expect(row?.state).toBe('queued');
     const alertId = Number(row!.alert);
+    const [stored] = await query<{ key: string; state: string }>(url, 'SELECT key, state FROM alerts WHERE id = $1', [alertId]);
+    expect(stored?.state).toBe('firing');
     expect(hook.received).toEqual([]);
 
     const killedAt = Date.now();
@@ -129,17 +131,20 @@ describe.skipIf(!hasPostgres())('the notification queue across a takeover', () =
     expect(told('ctl-a', 'notification sent')).toEqual([]);
     expect(told('ctl-a', 'notification failed').length).toBeGreaterThanOrEqual(1);
     // Sent, so never sent again: the receiver holds exactly one copy (the old leader never reached it).
-    expect(hook.received.filter((r) => r.notification === queued)).toHaveLength(1);
-    expect(hook.received[0]).toMatchObject({ notification: queued, reason: 'firing' });
+    const copies = hook.received.filter((r) => r.notification === queued);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatchObject({ notification: queued, reason: 'firing' });
 
-    // The alert survived the takeover: the new leader lists it open, with the same id.
+    // The alert survived the takeover: the new leader lists it open, with the same id, and raised no second one.
     const open = await withController(ask, (c) => request(c, 'alert.list', { state: 'open' }, ask));
-    expect(open.alerts.map((al) => al.id)).toContain(alertId);
-    expect(open.alerts.find((al) => al.id === alertId)!.state).not.toBe('resolved');
+    expect(open.alerts.filter((al) => al.key === stored!.key).map((al) => al.id)).toEqual([alertId]);
+    expect(open.alerts.find((al) => al.id === alertId)!.state).toBe('firing');
+    expect(await eventsOf(url, 'alert.raised')).toHaveLength(1);
     const failures = await eventsOf(url, 'notification.failed');
     console.log(
-      `takeover: notification ${queued} (alert ${alertId}) failed ${failures.length}× (last by ${failures.at(-1)!.by}), ` +
-        `delivered by ctl-b at attempt ${sent[0]!.data.attempt}; receiver copies: ${hook.received.length}`,
+      `takeover: notification ${queued} (alert ${alertId}, ${stored!.key}) refused ${failures.length}× under ctl-a, ` +
+        `delivered by ctl-b at attempt ${sent[0]!.data.attempt}, ${sent[0]!.ts - killedAt} ms after the kill; ` +
+        `receiver copies of it: ${copies.length}, of anything: ${hook.received.length}`,
     );
   }, 120_000);
 });
