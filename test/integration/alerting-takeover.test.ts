@@ -12,29 +12,18 @@
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { request, withController } from '../../client/request-client.ts';
 import { registerStudio } from '../../studio-harness/catalog-setup.ts';
 import { fakeMediaAgent } from '../support/media-agent.ts';
 import { pairOnPostgres } from '../support/pair-on-postgres.ts';
-import { hasPostgres } from '../support/postgres.ts';
+import { hasPostgres, queryRows as query } from '../support/postgres.ts';
 import type { ControllerProcess } from '../support/processes.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
 import { eventually, waitUntil } from './helpers.ts';
 
 const SLOT = 'studio-a/cam-wide';
 const fixture = pairOnPostgres();
-
-async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 interface StoredEvent {
   seq: string;
@@ -44,7 +33,12 @@ interface StoredEvent {
 }
 const eventsOf = (url: string, type: string) =>
   query<StoredEvent>(url, 'SELECT seq, ts, by, data FROM events WHERE type = $1 ORDER BY seq', [type]).then((rows) =>
-    rows.map((r) => ({ seq: Number(r.seq), ts: Number(r.ts), by: r.by, data: JSON.parse(r.data) as { notification: number; attempt: number } })),
+    rows.map((r) => ({
+      seq: Number(r.seq),
+      ts: Number(r.ts),
+      by: r.by,
+      data: JSON.parse(r.data) as { notification: number; attempt: number },
+    })),
   );
 
 describe.skipIf(!hasPostgres())('the notification queue across a takeover', () => {
