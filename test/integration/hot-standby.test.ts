@@ -13,13 +13,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
 import type { Agent } from '../../agent/agent.ts';
 import { controllerProcess, type ControllerProcess } from '../support/processes.ts';
-import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.ts';
+import { hasPostgres, queryRows as query, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { PairWatch } from '../support/pair-watch.ts';
 import { request, withController } from '../../client/request-client.ts';
 import { registerStudio } from '../../studio-harness/catalog-setup.ts';
@@ -36,16 +35,6 @@ const GEAR = [
 let server: TestPostgres;
 let dir: string;
 const cleanup: Array<() => Promise<unknown>> = [];
-
-async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** A pair on its own broker and database, the standby listening: each test sees only its own controllers. */
 async function controllers(label: string, restartGraceMs: number) {

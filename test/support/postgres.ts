@@ -134,3 +134,14 @@ export async function hasSession(url: string, name: string): Promise<boolean> {
     await client.end();
   }
 }
+
+/** One query on its own connection to the database at `url` (a test reading what a pair wrote): the rows. */
+export async function queryRows<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
