@@ -21,8 +21,8 @@ function line(e: ControllerEvent): string {
   return [where, what].filter(Boolean).join(' — ');
 }
 
-/** The report fetched once per opening and handed to the browser as a Blob URL (revoked on close). */
-function useReportUrl(id: number): string | undefined {
+/** The report, fetched again when the incident changes, handed to the browser as a Blob URL (revoked when replaced). */
+function useReportUrl(id: number, changes: number): string | undefined {
   const [url, setUrl] = useState<string | undefined>(undefined);
   useEffect(() => {
     let made: string | undefined;
@@ -40,7 +40,7 @@ function useReportUrl(id: number): string | undefined {
       if (made) URL.revokeObjectURL(made);
       setUrl(undefined);
     };
-  }, [id]);
+  }, [id, changes]);
   return url;
 }
 
@@ -95,7 +95,7 @@ function NoteBox(p: { id: number }) {
 export function IncidentDetail(p: { id: number; changes: number; onClose(): void }) {
   const [shown, setShown] = useState<Shown | undefined>(undefined);
   const [error, setError] = useState('');
-  const reportUrl = useReportUrl(p.id);
+  const reportUrl = useReportUrl(p.id, p.changes);
   useEffect(() => {
     ask('incident.show', { id: p.id }).then(
       (s) => (setShown(s), setError('')),
@@ -121,7 +121,7 @@ export function IncidentDetail(p: { id: number; changes: number; onClose(): void
       ${shown.alerts.map(
         (a) =>
           html`<li class=${`sev-${a.severity}`} data-alert=${a.id}>
-            <span class="severity">${WORDS.severity[a.severity]}</span> ${a.summary}
+            <span class="severity">${WORDS.severity[a.severity]}</span> ${a.summary}${' '}
             <span class="muted">${WORDS.alertState[a.state]}, ${dateTime(a.startsAt)}</span>
           </li>`,
       )}
@@ -157,7 +157,7 @@ export function IncidentDetail(p: { id: number; changes: number; onClose(): void
           </table>`
     }
     <h4>${WORDS.timeline}</h4>
-    <ol class="timeline">
+    <ol class="incident-timeline">
       ${shown.timeline.map(
         (e) => html`<li data-seq=${e.seq}><span class="muted">${dateTime(e.ts)}</span> <code>${e.type}</code> ${line(e)}</li>`,
       )}
@@ -166,7 +166,7 @@ export function IncidentDetail(p: { id: number; changes: number; onClose(): void
     ${
       i.notes.length === 0
         ? html`<p class="empty">${WORDS.noNotes}</p>`
-        : html`<ul class="notes">
+        : html`<ul class="incident-notes">
             ${i.notes.map((n) => html`<li><span class="muted">${dateTime(n.at)} ${n.by}</span> ${n.text}</li>`)}
           </ul>`
     }

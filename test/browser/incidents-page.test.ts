@@ -5,7 +5,8 @@
  * button acknowledges it (the controller says so afterwards), while a viewer's press is refused and
  * the refusal shown.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../bench/console-paint.ts';
 import { waitUntil } from '../integration/helpers.ts';
@@ -13,6 +14,7 @@ import { startConsoleRig, type ConsoleRig, type Login } from './console-rig.ts';
 
 const TECH: Login = { user: 'tess', password: 'tess-technician-pw-1', role: 'technician' };
 const VIEWER: Login = { user: 'vic', password: 'vic-viewer-password-1', role: 'viewer' };
+const ARTIFACTS = path.resolve('.vitest', 'artifacts');
 const RUNBOOK_LINE = 'Check the disk: df -h /var/lib/onair <then> free space';
 
 describe.skipIf(!existsSync(CHROMIUM))('the Incidents page', () => {
@@ -94,7 +96,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the Incidents page', () => {
     // A note, read back after the log's incident.noted.
     await detail.locator('.note-box textarea').fill('moved old recordings to the archive disk');
     await detail.locator('.note-box button[type=submit]').click();
-    await detail.locator('ul.notes li', { hasText: 'moved old recordings to the archive disk' }).waitFor({ timeout: 10_000 });
+    await detail.locator('ul.incident-notes li', { hasText: 'moved old recordings to the archive disk' }).waitFor({ timeout: 10_000 });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'console-incidents.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 });
