@@ -1,7 +1,7 @@
 /**
  * The engineer's console: the login, then the studio wall, devices, shows, events and reports, all
  * fed by the controller's live feed. Routes are the URL's hash (#/wall, #/device/a/d, #/shows,
- * #/events, #/reports, #/duty) so a tablet can bookmark a page.
+ * #/events, #/reports, #/incidents, #/duty) so a tablet can bookmark a page.
  */
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -14,6 +14,7 @@ import { openFeed, type Feed } from './feed.ts';
 import { Device } from './device.ts';
 import { Duty } from './duty.ts';
 import { Events } from './events.ts';
+import { Incidents } from './incidents.ts';
 import { progressOf, type FailoverProgress } from './failover.ts';
 import { html } from './html.ts';
 import { Reports } from './reports.ts';
@@ -104,11 +105,12 @@ function Console(p: { session: Session; feed: Feed }) {
   else if (page === 'events') body = html`<${Events} events=${events} />`;
   else if (page === 'reports') body = html`<${Reports} />`;
   else if (page === 'duty') body = html`<${Duty} events=${events} />`;
+  else if (page === 'incidents') body = html`<${Incidents} events=${events} />`;
   else body = wall;
   return html`<div class="console">
     <nav>
       <strong class="brand">OnAir</strong> ${onAir} ${nav('wall', 'Wall')} ${nav('shows', 'Shows')} ${nav('events', 'Events')}
-      ${nav('reports', 'Reports')} ${nav('duty', 'Duty')}
+      ${nav('reports', 'Reports')} ${nav('incidents', 'Incidents')} ${nav('duty', 'Duty')}
       <span class=${`link link-${state}`} role="status"
         >${state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'RECONNECTING — what you see may be old'}</span
       >

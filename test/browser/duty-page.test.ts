@@ -4,29 +4,18 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import type { ControllerWithHttp } from '../../controller/http/attach.ts';
-import { request, withController, type RequestOptions } from '../../client/request-client.ts';
-import type { OperationName, OperationParams } from '../../protocols/contract.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/console-paint.ts';
-import { removeDir, startController, tempDir } from '../integration/helpers.ts';
+import { CHROMIUM } from '../../bench/console-paint.ts';
+import { startConsoleRig, type ConsoleRig, type Login } from './console-rig.ts';
 
-const ADMIN = { user: 'ada', password: 'ada-admin-password-1' };
+const ADMIN: Login = { user: 'ada', password: 'ada-admin-password-1', role: 'admin' };
 const HOUR = 3_600_000;
 
 describe.skipIf(!existsSync(CHROMIUM))('the Duty page', () => {
-  let dir: string;
-  let controller: ControllerWithHttp;
-  let browser: Browser;
-  const ask = <O extends OperationName>(op: O, params: OperationParams<O>) => {
-    const options: RequestOptions = { broker: controller.brokerUrl, timeoutMs: 5_000, issuedBy: 'ada', ...ADMIN };
-    return withController(options, (c) => request(c, op, params, options));
-  };
+  let rig: ConsoleRig;
 
   beforeAll(async () => {
-    dir = tempDir();
-    controller = await startController({ dataDir: dir, config: { http: { enabled: true, port: 0, host: '127.0.0.1' } } });
-    await controller.identities.addUser(ADMIN.user, 'admin', ADMIN.password);
+    rig = await startConsoleRig([ADMIN]);
+    const ask: ConsoleRig['ask'] = (op, params) => rig.ask(op, params);
     for (const [id, name] of [
       ['wang', '王工 (Wang Lei)'],
       ['li', 'Li Na'],
@@ -37,25 +26,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the Duty page', () => {
     const now = Date.now();
     await ask('duty.add', { studio: 'studio-a', person: 'night', from: now - HOUR, to: now + HOUR });
     await ask('duty.add', { studio: '*', person: 'wang', from: now + 2 * HOUR, to: now + 3 * HOUR, note: 'weekend cover' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await controller?.stop();
-    removeDir(dir);
+    await rig?.stop();
   });
 
   it('shows who is told first now, the lead, the next hand-over, and the rota ahead', async () => {
-    const page = await (await browser.newContext()).newPage();
     const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`${controller.httpUrl}/console/`);
-    await page.fill('input[name=username]', ADMIN.user);
-    await page.fill('input[name=password]', ADMIN.password);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('.link-live', { timeout: 10_000 });
-    await page.click('nav a[href="#/duty"]');
+    const page = await rig.open(ADMIN, 'duty', errors);
     const row = page.locator('table.duty-now tr[data-studio="studio-a"]');
     await row.waitFor({ timeout: 10_000 });
     const cells = await row.locator('td').allTextContents();
