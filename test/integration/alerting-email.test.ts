@@ -118,7 +118,7 @@ describe('e-mail notifications (smtp-server on loopback)', () => {
       const { port, got } = await relay({ key: tls.key, cert: tls.cert, authMethods: [method] });
       const mail = sender({ port, user: USER, passwordFile: passwordFile(PASSWORD), caFile: tls.ca });
 
-      const receipt = await mail.send(contact, message);
+      const receipt = await mail.send(contact, { ...message, notification: 42 });
 
       expect(receipt).toMatchObject({ ok: true });
       expect(got.auth).toEqual([method]);
@@ -127,6 +127,8 @@ describe('e-mail notifications (smtp-server on loopback)', () => {
       const raw = got.messages[0] ?? '';
       expect(subjectOf(raw)).toBe('[CRITICAL] cam-1 black — failed over to cam-2');
       expect(raw).toContain('To: wang@studio.example');
+      // A second copy of notification 42 (delivery is at least once) carries the same Message-ID.
+      expect(raw).toMatch(/^Message-ID: <onair-notification-42@studio\.example>/im);
       expect(raw).toMatch(/Content-Type: text\/plain/);
       expect(raw).toMatch(/Content-Type: text\/html/);
       expect(raw).toContain('Runbook: Camera picture black');

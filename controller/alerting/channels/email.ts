@@ -54,6 +54,9 @@ export class EmailSender implements ChannelSender {
       subject: message.title,
       text: message.text,
       html: emailHtml(message),
+      // Delivery is at least once: a second copy of one notification has the same Message-ID, which mail
+      // systems take as the same message (RFC 5322 §3.6.4: unique per message, not per send).
+      ...(message.notification !== undefined && { messageId: `<onair-notification-${message.notification}@${mailDomain(smtp.from)}>` }),
     });
     try {
       const info = await untilDeadline(mail, this.context.timeoutMs, signal);
@@ -123,4 +126,9 @@ export function emailHtml(message: AlertMessage): string {
     `<p>${lines.join('<br>\n')}</p>`,
     '</body></html>',
   ].join('\n');
+}
+
+/** The domain of the From address ("OnAir <onair@studio.example>" → studio.example), for Message-IDs. */
+export function mailDomain(from: string): string {
+  return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'onair.invalid';
 }
