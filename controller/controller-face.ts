@@ -14,6 +14,7 @@ import type { IntakeCounters } from './fleet/intake.ts';
 import type { LoginResult } from './identity/identities.ts';
 import type { RequestRouter } from './requests.ts';
 import type { History } from './store/history.ts';
+import type { SessionRows } from './store/session-rows.ts';
 import type { AckLinkDesk } from './alerting/delivery/ack-route.ts';
 import { noAlertmanagerCounts, type AlertmanagerCounters } from './alerting/alertmanager/sink.ts';
 
@@ -70,6 +71,8 @@ export interface ControllerFace {
   /** Records an event as the controller's own (an acknowledged alarm): stored, announced, heard by every listener. */
   record(event: NewEvent): ControllerEvent;
   eventLogSize(): number;
+  /** The console's sessions in the shared store (hashed ids): the HTTP side keeps its logins there, so a takeover keeps them. */
+  readonly consoleSessions?: SessionRows;
   /** With emergency response running: the signed acknowledgement links the HTTP side serves at /ack/{token}. */
   readonly ackLinks?: AckLinkDesk;
 }

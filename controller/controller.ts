@@ -222,6 +222,10 @@ export class Controller implements ControllerFace {
     return this.parts.router;
   }
 
+  get consoleSessions(): ControllerFace['consoleSessions'] {
+    return this.parts.store.consoleSessions;
+  }
+
   get history(): ControllerFace['history'] {
     return this.parts.store.history;
   }

@@ -13,6 +13,8 @@ import { HealthHistory } from '../fleet/health-history.ts';
 import { LiveFeed } from './live-feed.ts';
 import type { Handlers } from '../requests.ts';
 import type { History } from '../store/history.ts';
+import type { SessionRows } from '../store/session-rows.ts';
+import type { Logger } from '../../lib/logger.ts';
 
 export interface ConsoleHubDependencies {
   clock: Clock;
@@ -20,6 +22,9 @@ export interface ConsoleHubDependencies {
   /** The event log read back (bounded, asynchronous). */
   history: Pick<History, 'event' | 'events'>;
   record(event: NewEvent): ControllerEvent;
+  /** The shared store's sessions table: logins survive a restart and a takeover. */
+  sessionRows?: SessionRows | undefined;
+  log?: Logger | undefined;
 }
 
 export class ConsoleHub {
@@ -28,7 +33,7 @@ export class ConsoleHub {
   readonly history = new HealthHistory();
 
   constructor(private readonly d: ConsoleHubDependencies) {
-    this.sessions = new ConsoleSessions({ clock: d.clock });
+    this.sessions = new ConsoleSessions({ clock: d.clock, rows: d.sessionRows, log: d.log });
     this.feed = new LiveFeed({ status: d.status });
   }
 

@@ -29,7 +29,14 @@ export interface HttpSide {
 }
 
 export async function startHttpSide(face: ControllerFace, s: HttpSideSettings): Promise<HttpSide> {
-  const hub = new ConsoleHub({ clock: s.clock, status: () => face.status(), history: face.history, record: (e) => face.record(e) });
+  const hub = new ConsoleHub({
+    clock: s.clock,
+    status: () => face.status(),
+    history: face.history,
+    record: (e) => face.record(e),
+    sessionRows: face.consoleSessions,
+    log: s.log,
+  });
   const undo = [
     face.emitter.on('eventStored', (event) => hub.onEvent(event)),
     face.emitter.on('healthNoted', (agent, device, health) => hub.noteHealth(agent, device, health)),

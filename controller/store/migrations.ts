@@ -12,6 +12,7 @@ import { CATALOG_SCHEMA } from './catalog-store.ts';
 import { IDENTITY_SCHEMA } from '../identity/identities.ts';
 import { PLAN_SCHEMA } from './plan-store.ts';
 import { ALERTING_SCHEMA } from '../alerting/alerting-schema.ts';
+import { CONSOLE_SESSIONS_SCHEMA } from './session-rows.ts';
 
 const REGISTRY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS agents (
@@ -77,6 +78,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       'emergency response: people, studios, contact points, the duty rota, runbooks, alerts, incidents and the notification queue',
     up: (db) => db.exec(ALERTING_SCHEMA),
+  },
+  {
+    version: 7,
+    description:
+      "console_sessions: the console's sessions (a hash of each id, never the id), so a controller that restarts or takes over keeps them",
+    up: (db) => db.exec(CONSOLE_SESSIONS_SCHEMA),
   },
 ];
 

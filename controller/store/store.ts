@@ -19,6 +19,7 @@ import { WriteBehind } from './write-behind.ts';
 import { CatalogStore } from './catalog-store.ts';
 import { migrate, type MigrationReport } from './migrations.ts';
 import { PlanStore } from './plan-store.ts';
+import { SessionRows } from './session-rows.ts';
 
 /** What a row of `agents` must hold to be used again. */
 const StoredAgent = Type.Object({
@@ -115,6 +116,8 @@ export class Store {
   readonly catalog: CatalogStore;
   /** Shows, test jobs, schedules and checklists. */
   readonly plan: PlanStore;
+  /** The console's sessions, hashed (controller/store/session-rows.ts): a takeover keeps them. */
+  readonly consoleSessions: SessionRows;
   /**
    * The event log read back: bounded, asynchronous (controller/store/history.ts). Kept apart from the
    * state above so that nothing loads history by accident; writes go through appendEvent.
@@ -147,6 +150,7 @@ export class Store {
     migrate(this.db, hooks.onMigrated);
     this.catalog = new CatalogStore(this.db);
     this.plan = new PlanStore(this.db);
+    this.consoleSessions = new SessionRows(this.db, this.onCorrupt);
     this.statements = {
       saveAgent: this.db.prepare(
         `INSERT INTO agents (id, online, session, last_seen_at, heartbeat_deadline_ms) VALUES (@id, @online, @session, @lastSeenAt, @heartbeatDeadlineMs)
