@@ -128,7 +128,9 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     const checked = await checkLogin(s.auth, request.body.username, request.body.password, request.ip);
     if (!checked.ok) return reply.code(checked.code).send({ status: 'error', error: checked.error });
     const { id, session } = s.hub.sessions.open(checked.caller.user, checked.caller.role);
-    s.log.info({ user: session.user, role: session.role, peer: request.ip }, 'console login');
+    // Answered once the session is where a takeover reads it (bounded): a leader killed now does not log the person out.
+    const kept = await s.hub.sessions.committed();
+    s.log.info({ user: session.user, role: session.role, peer: request.ip, kept }, 'console login');
     const may = (Object.keys(OPERATIONS) as OperationName[]).filter((op) => roleAllows(session.role, op));
     return reply
       .header('set-cookie', cookie(id, Math.round(s.hub.sessions.idleMs / 1000)))

@@ -85,6 +85,16 @@ export class ConsoleSessions {
     return { id, session };
   }
 
+  /**
+   * Resolves once the sessions written so far are committed where a takeover reads them (on a pair,
+   * PostgreSQL; at once otherwise), or after `timeoutMs`: a login is answered after it, so a leader
+   * killed right after answering does not take the new session with it. False when not committed.
+   */
+  async committed(timeoutMs = 500): Promise<boolean> {
+    if (!this.o.rows) return true;
+    return this.o.rows.committed(timeoutMs).catch(() => false);
+  }
+
   /** The live session of a cookie value, its idle time renewed; undefined when unknown or expired. */
   find(id: string | undefined): ConsoleSession | undefined {
     if (!id) return undefined;

@@ -43,6 +43,8 @@ export class SessionRows {
   constructor(
     db: Database.Database,
     private readonly onCorrupt: CorruptRowHandler = () => undefined,
+    /** Store.durable: on a pair, resolves once what was written is committed in PostgreSQL. */
+    private readonly durable: (timeoutMs: number) => Promise<boolean> | undefined = () => undefined,
   ) {
     this.s = {
       save: db.prepare(
@@ -63,6 +65,11 @@ export class SessionRows {
 
   save(row: StoredSessionRow, openedAt: number): void {
     this.s.save.run(row.idHash, row.user, row.role, row.expiresAt, JSON.stringify({ openedAt }));
+  }
+
+  /** True once every write so far is durable (at once with SQLite alone); false after `timeoutMs`. */
+  async committed(timeoutMs: number): Promise<boolean> {
+    return (await this.durable(timeoutMs)) ?? true;
   }
 
   renew(idHash: string, expiresAt: number): void {

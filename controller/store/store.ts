@@ -150,7 +150,7 @@ export class Store {
     migrate(this.db, hooks.onMigrated);
     this.catalog = new CatalogStore(this.db);
     this.plan = new PlanStore(this.db);
-    this.consoleSessions = new SessionRows(this.db, this.onCorrupt);
+    this.consoleSessions = new SessionRows(this.db, this.onCorrupt, (ms) => this.durable(ms));
     this.statements = {
       saveAgent: this.db.prepare(
         `INSERT INTO agents (id, online, session, last_seen_at, heartbeat_deadline_ms) VALUES (@id, @online, @session, @lastSeenAt, @heartbeatDeadlineMs)

@@ -73,4 +73,19 @@ describe('console sessions in the store', () => {
     expect(new ConsoleSessions({ clock: new ManualClock(0), rows }).find('x')).toBeUndefined();
     expect(corrupt).toHaveLength(1);
   });
+
+  it('says whether the sessions written are committed where a takeover reads them (Store.durable), bounded', async () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const answers: Array<Promise<boolean> | undefined> = [undefined, Promise.resolve(false), Promise.reject(new Error('gone'))];
+    const asked: number[] = [];
+    const rows = new SessionRows(db, undefined, (ms) => (asked.push(ms), answers.shift()));
+    const sessions = new ConsoleSessions({ clock: new ManualClock(0), rows });
+    sessions.open('eve', 'engineer');
+    expect(await sessions.committed()).toBe(true); // SQLite alone: written in place
+    expect(await sessions.committed(200)).toBe(false); // PostgreSQL did not confirm in time
+    expect(await sessions.committed()).toBe(false);
+    expect(asked).toEqual([500, 200, 500]);
+    expect(await new ConsoleSessions({ clock: new ManualClock(0) }).committed()).toBe(true);
+  });
 });
