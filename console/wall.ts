@@ -10,6 +10,7 @@ import type { DeviceSummary, SlotState, StatusData } from '../protocols/schemas.
 import { ask, may } from './api.ts';
 import { FailoverDialog, type FailoverProgress } from './failover.ts';
 import { STATE_WORDS, clock, deviceLink, html, ref, studioOf } from './html.ts';
+import { ALWAYS_COUNTED, WALL_STATES, WALL_WORDS, countStates, wallState, type WallState } from './wall-state.ts';
 
 export interface WallProps {
   status: StatusData;
@@ -23,6 +24,9 @@ export interface WallProps {
 
 const deviceState = (d: DeviceSummary | undefined): string => STATE_WORDS[d?.status ?? 'unknown'] ?? 'UNKNOWN';
 
+/** The kinds whose stream state a member line shows: a registered device carries its profile's kind (`stream-encoder`); `encoder` is the harness's and a hand-written agent file's. */
+const ENCODER_KINDS: ReadonlySet<string | undefined> = new Set(['stream-encoder', 'encoder']);
+
 function Member(p: { r: { agent: string; device: string }; role: string; devices: Map<string, DeviceSummary>; test?: Job; live: boolean }) {
   const d = p.devices.get(ref(p.r));
   const test = p.test
@@ -35,7 +39,7 @@ function Member(p: { r: { agent: string; device: string }; role: string; devices
     <a href=${deviceLink(p.r)}>${ref(p.r)}</a>
     <span class="word">${deviceState(d)}</span>
     ${p.role === 'backup' && !p.live ? test : null}
-    ${d?.kind === 'encoder' ? html`<span class="detail">stream ${deviceState(d)}${d.detail ? ` — ${d.detail}` : ''}</span>` : null}
+    ${d && ENCODER_KINDS.has(d.kind) ? html`<span class="detail">stream ${deviceState(d)}${d.detail ? ` — ${d.detail}` : ''}</span>` : null}
   </li>`;
 }
 
@@ -54,27 +58,28 @@ function programLine(slot: SlotState, def: SlotDefinition | undefined, status: S
     });
 }
 
-function Tile(p: WallProps & { slot: SlotState; devices: Map<string, DeviceSummary> }) {
-  const { slot } = p;
+function Tile(p: WallProps & { slot: SlotState; state: WallState; devices: Map<string, DeviceSummary> }) {
+  const { slot, state } = p;
   const [asking, setAsking] = useState(false);
   const progress = p.progress.get(slot.slot);
   const live = slot.active;
   const liveIsPrimary = live !== null && ref(live) === ref(slot.primary);
   const title = slot.slot.slice(slot.slot.indexOf('/') + 1);
   return html`<section
-    class=${`tile state-${slot.state} ${slot.onAir ? 'on-air' : ''}`}
+    class=${`tile state-${state} ${slot.onAir ? 'on-air' : ''}`}
     data-slot=${slot.slot}
-    data-state=${slot.state}
-    aria-label=${`slot ${slot.slot}: ${STATE_WORDS[slot.state]}`}
+    data-state=${state}
+    aria-label=${`slot ${slot.slot}: ${WALL_WORDS.state[state]}`}
   >
     <header>
       <h3>${title}</h3>
-      <span class="state-word">${STATE_WORDS[slot.state]}</span>
+      <span class="state-word">${WALL_WORDS.state[state]}</span>
       ${slot.onAir ? html`<span class="badge on-air-badge">ON AIR</span>` : html`<span class="badge">off air</span>`}
     </header>
     <div class="live">
       ${live ? html`Live: <a href=${deviceLink(live)}>${ref(live)}</a> ${liveIsPrimary ? '(primary)' : html`<strong>(backup)</strong>`}` : html`<strong>Nothing live</strong>`}
     </div>
+    ${WALL_WORDS.why[state] ? html`<div class="redundancy">${WALL_WORDS.why[state]}</div>` : null}
     ${slot.primaryAvailable ? html`<div class="hint">primary healthy again: switch back by hand</div>` : null}
     ${slot.reason && slot.state !== 'ok' ? html`<div class="reason">${slot.reason}</div>` : null}
     ${programLine(slot, p.definitions.get(slot.slot), p.status)}
@@ -87,12 +92,28 @@ function Tile(p: WallProps & { slot: SlotState; devices: Map<string, DeviceSumma
   </section>`;
 }
 
+/** A studio's header line: how many slots are in each state, the redundancy states even at zero. */
+function StudioCounts(p: { states: WallState[] }) {
+  const counts = countStates(p.states);
+  const shown = WALL_STATES.filter((s) => ALWAYS_COUNTED.has(s) || counts.has(s));
+  return html`<small class="counts">
+    ${shown.map(
+      (s) =>
+        html`<span class=${`count count-${s} ${counts.has(s) ? 'some' : ''}`} data-count=${s}
+            >${counts.get(s) ?? 0} ${WALL_WORDS.state[s]}</span
+          >
+          · `,
+    )}
+    ${WALL_WORDS.slots(p.states.length)}
+  </small>`;
+}
+
 export function Wall(p: WallProps) {
   const devices = new Map(p.status.devices.map((d) => [ref(d), d]));
-  const studios = new Map<string, SlotState[]>();
+  const studios = new Map<string, Array<{ slot: SlotState; state: WallState }>>();
   for (const slot of p.status.slots) {
     const studio = studioOf(slot.slot);
-    studios.set(studio, [...(studios.get(studio) ?? []), slot]);
+    studios.set(studio, [...(studios.get(studio) ?? []), { slot, state: wallState(slot) }]);
   }
   if (studios.size === 0) return html`<p class="empty">No slots yet: define one with <code>onair slot add</code>.</p>`;
   return html`<div class="wall">
@@ -101,14 +122,10 @@ export function Wall(p: WallProps) {
       .map(
         ([studio, slots]) =>
           html`<section class="studio" data-studio=${studio}>
-            <h2>
-              ${studio}
-              <small
-                >${slots.filter((s) => s.state === 'down').length} down · ${slots.filter((s) => s.state !== 'ok').length} not OK ·
-                ${slots.length} slots</small
-              >
-            </h2>
-            <div class="tiles">${slots.map((slot) => html`<${Tile} key=${slot.slot} ...${p} slot=${slot} devices=${devices} />`)}</div>
+            <h2>${studio} <${StudioCounts} states=${slots.map((s) => s.state)} /></h2>
+            <div class="tiles">
+              ${slots.map(({ slot, state }) => html`<${Tile} key=${slot.slot} ...${p} slot=${slot} state=${state} devices=${devices} />`)}
+            </div>
           </section>`,
       )}
   </div>`;

@@ -85,6 +85,66 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     await page.context().close();
   });
 
+  it('a failover on air turns the tile NO BACKUP LEFT, then ON BACKUP (amber) once the primary is back; the studio header counts them', async () => {
+    const page = await logIn(browser, url, 'eve', PASSWORDS.eve);
+    const tile = page.locator(`[data-slot="${SLOT}"]`);
+    const count = (state: string) => page.locator(`[data-studio="studio-a"] [data-count="${state}"]`).textContent();
+    const tileColours = () =>
+      tile.evaluate((t) => ({
+        tile: getComputedStyle(t).backgroundColor,
+        word: getComputedStyle(t.querySelector('.state-word')!).backgroundColor,
+      }));
+    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 30_000 }).toBe('ok');
+    expect(await count('on_backup')).toBe('0 ON BACKUP');
+    expect(await count('no_backup_left')).toBe('0 NO BACKUP LEFT');
+    // A registered encoder is a `stream-encoder`: its stream state shows on its member line.
+    const encoder = page.locator(`[data-slot="${STREAM_SLOT}"] [data-member="agent-a/encoder-1"] .detail`);
+    await expect.poll(() => encoder.textContent(), { timeout: 10_000 }).toMatch(/^stream (OK|DEGRADED)/);
+
+    await studio.ask('on-air', { onAir: true, reason: 'console test: redundancy' });
+    try {
+      const beforeFault = studio.mark();
+      hardware.breakPrimaryCamera();
+      const switched = await studio.waitForEvent(
+        (e) => (e.type === 'failover.succeeded' || e.type === 'failover.failed') && e.slot === SLOT,
+        20_000,
+        'the failover on air',
+        beforeFault,
+      );
+      expect(switched.type).toBe('failover.succeeded');
+      // Live on cam-2 with cam-1 FAILED: the show is fine, but nothing is left to fail over to.
+      await expect.poll(() => tile.getAttribute('data-state'), { timeout: 5_000 }).toBe('no_backup_left');
+      expect(await tile.locator('.state-word').textContent()).toBe('NO BACKUP LEFT');
+      expect(await count('no_backup_left')).toBe('1 NO BACKUP LEFT');
+      expect(await tileColours()).toEqual({ tile: 'rgb(69, 32, 12)', word: 'rgb(232, 89, 12)' }); // amber-red (console.css --no-backup)
+
+      // cam-1 healthy again, not switched back (never automatic): ON BACKUP, amber.
+      const beforeRepair = studio.mark();
+      hardware.repairPrimaryCamera();
+      await studio.waitForEvent(
+        (e) => e.type === 'device.state' && e.device === 'cam-1' && e.data.to === 'ok',
+        30_000,
+        'cam-1 ok again',
+        beforeRepair,
+      );
+      await expect.poll(() => tile.getAttribute('data-state'), { timeout: 5_000 }).toBe('on_backup');
+      expect(await tile.locator('.state-word').textContent()).toBe('ON BACKUP');
+      expect(await count('on_backup')).toBe('1 ON BACKUP');
+      expect(await count('no_backup_left')).toBe('0 NO BACKUP LEFT');
+      expect(await tileColours()).toEqual({ tile: 'rgb(58, 42, 5)', word: 'rgb(242, 153, 0)' }); // amber (console.css --on-backup)
+      await page.screenshot({ path: path.join(ARTIFACTS, 'console-wall-on-backup.png'), fullPage: true });
+    } finally {
+      hardware.repairPrimaryCamera();
+      // Back as the next test expects it: cam-1 live, off air.
+      if (studio.slots.get(SLOT)?.active?.device !== 'cam-1')
+        await studio.ask('failover', { slot: SLOT, to: 'agent-a/cam-1', reason: 'console test: back to the primary' });
+      await studio.ask('on-air', { onAir: false, reason: 'console test: redundancy done' });
+    }
+    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 5_000 }).toBe('ok');
+    expect(await count('on_backup')).toBe('0 ON BACKUP');
+    await page.context().close();
+  }, 120_000);
+
   it('the wall turns red when a camera dies, an engineer fails it over from the tile, the events say who', async () => {
     const page = await logIn(browser, url, 'eve', PASSWORDS.eve);
     const tile = page.locator(`[data-slot="${SLOT}"]`);
@@ -124,7 +184,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     await tile.locator('input[name=reason]').fill('camera 1 frozen');
     await tile.locator('.dialog button.danger').click();
     await tile.locator('.dialog button.confirm').click();
-    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 10_000 }).toBe('ok');
+    // Live on its backup with the primary FAILED: not OK, nothing left to fail over to.
+    await expect.poll(() => tile.getAttribute('data-state'), { timeout: 10_000 }).toBe('no_backup_left');
     await expect.poll(() => tile.locator('[data-progress]').getAttribute('data-progress')).toBe('confirmed');
     expect(await tile.locator('.live').textContent()).toContain('agent-b/cam-2');
     await page.screenshot({ path: path.join(ARTIFACTS, 'console-wall-after-failover.png'), fullPage: true });
