@@ -8,7 +8,7 @@ import { Type, type Static, type TObject, type TProperties } from '@sinclair/typ
 import { ConfigProblem } from './device-config.ts';
 import { JobKind, JobState, ScheduleTarget } from './plan-schemas.ts';
 import { ContentFault, MediaRole } from './media.ts';
-import { ALERTING_EVENT_DATA } from './alerting.ts';
+import { ALERTING_EVENT_DATA } from './alerting-events.ts';
 import { CommandStatus, DeviceStatus, Id, Params, RoleName, SlotCondition, SlotId, Timestamp } from './schemas.ts';
 
 const Strict = <P extends TProperties>(properties: P, description?: string): TObject<P> =>
