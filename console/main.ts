@@ -20,12 +20,15 @@ import { html } from './html.ts';
 import { Reports } from './reports.ts';
 import { Shows } from './shows.ts';
 import { Wall, wallContext } from './wall.ts';
+import { LocaleContext, initialLocale, rememberLocale, useLocale, useT } from './i18n.ts';
+import { LOCALES, LOCALE_NAMES, type Locale } from '../i18n/locales.ts';
+import { common } from '../i18n/messages/common.ts';
 
 const KEEP_EVENTS = 5_000;
 /** Events after which the wall's definitions and self-test results are read again. */
 const CONTEXT_EVENTS = new Set(['slot.defined', 'slot.removed', 'job.finished', 'device.added', 'device.removed']);
 
-function Login(p: { onLogin(s: Session): void }) {
+function Login(p: { onLogin(s: Session): void; switcher: unknown }) {
   const [error, setError] = useState('');
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -43,13 +46,14 @@ function Login(p: { onLogin(s: Session): void }) {
       <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
       ${error ? html`<p class="error" role="alert">${error}</p>` : null}
       <button type="submit">Log in</button>
+      ${p.switcher}
     </form>
   </main>`;
 }
 
 const route = (): string[] => location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
 
-function Console(p: { session: Session; feed: Feed }) {
+function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
   const [status, setStatus] = useState<StatusData | undefined>(undefined);
   const [events, setEvents] = useState<ControllerEvent[]>([]);
   const [state, setState] = useState<LiveState>('connecting');
@@ -114,6 +118,7 @@ function Console(p: { session: Session; feed: Feed }) {
       <span class=${`link link-${state}`} role="status"
         >${state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'RECONNECTING — what you see may be old'}</span
       >
+      ${p.switcher}
       <span class="who">${p.session.user} (${p.session.role})</span>
       <button class="logout" onClick=${() => void logout()}>Log out</button>
     </nav>
@@ -129,7 +134,26 @@ function merge(old: ControllerEvent[], more: ControllerEvent[]): ControllerEvent
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-KEEP_EVENTS);
 }
 
+/** The language switch: every page, every locale by its own name. */
+function LanguageSwitch(p: { onChange(locale: Locale): void }) {
+  const locale = useLocale();
+  const t = useT(common);
+  return html`<label class="language"
+    >${t('language')}
+    <select value=${locale} onChange=${(e: Event) => p.onChange((e.target as HTMLSelectElement).value as Locale)}>
+      ${LOCALES.map((l) => html`<option value=${l} lang=${l}>${LOCALE_NAMES[l]}</option>`)}
+    </select></label
+  >`;
+}
+
 function App() {
+  const [locale, setLocale] = useState<Locale>(initialLocale);
+  useEffect(() => void (document.documentElement.lang = locale), [locale]);
+  const choose = (l: Locale) => (rememberLocale(l), setLocale(l));
+  return html`<${LocaleContext.Provider} value=${locale}><${Pages} switcher=${html`<${LanguageSwitch} onChange=${choose} />`} /></${LocaleContext.Provider}>`;
+}
+
+function Pages(p: { switcher: unknown }) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   // Opened at once, beside the login check: a page that is logged in gets its picture sooner.
   const [feed, setFeed] = useState<Feed | undefined>(() => openFeed());
@@ -145,8 +169,8 @@ function App() {
     else if (session && !feed) setFeed(openFeed());
   }, [session]);
   if (session === undefined) return html`<p>Loading…</p>`;
-  if (session === null) return html`<${Login} onLogin=${setSession} />`;
-  return feed ? html`<${Console} session=${session} feed=${feed} />` : html`<p>Connecting…</p>`;
+  if (session === null) return html`<${Login} onLogin=${setSession} switcher=${p.switcher} />`;
+  return feed ? html`<${Console} session=${session} feed=${feed} switcher=${p.switcher} />` : html`<p>Connecting…</p>`;
 }
 
 render(html`<${App} />`, document.getElementById('app')!);

@@ -28,11 +28,14 @@ const LoginBody = TypeCompiler.Compile(
 function vendorFiles(): Record<string, { bytes: Buffer; type: string }> {
   const require = createRequire(import.meta.url);
   // The package folder from its main module (htm's exports do not list package.json).
-  const dir = (pkg: string) => {
-    let at = path.dirname(require.resolve(pkg));
-    while (path.basename(at) !== pkg && path.dirname(at) !== at) at = path.dirname(at);
+  const dir = (pkg: string, from = require) => {
+    let at = path.dirname(from.resolve(pkg));
+    while (path.basename(at) !== path.basename(pkg) && path.dirname(at) !== at) at = path.dirname(at);
     return at;
   };
+  // intl-messageformat's own dependencies, resolved as it resolves them (hoisted or nested).
+  const formatjs = createRequire(require.resolve('intl-messageformat'));
+  const parser = createRequire(formatjs.resolve('@formatjs/icu-messageformat-parser'));
   const js = 'text/javascript; charset=utf-8';
   const files: Record<string, { file: string; type: string }> = {
     'preact.js': { file: path.join(dir('preact'), 'dist/preact.module.js'), type: js },
@@ -40,6 +43,11 @@ function vendorFiles(): Record<string, { bytes: Buffer; type: string }> {
     'htm.js': { file: path.join(dir('htm'), 'dist/htm.module.js'), type: js },
     'uplot.js': { file: path.join(dir('uplot'), 'dist/uPlot.esm.js'), type: js },
     'uplot.css': { file: path.join(dir('uplot'), 'dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
+    // FormatJS's ICU MessageFormat, and the three modules it loads (each one ESM file).
+    'intl-messageformat.js': { file: path.join(dir('intl-messageformat'), 'index.js'), type: js },
+    'formatjs-fast-memoize.js': { file: path.join(dir('@formatjs/fast-memoize', formatjs), 'index.js'), type: js },
+    'formatjs-icu-messageformat-parser.js': { file: path.join(dir('@formatjs/icu-messageformat-parser', formatjs), 'index.js'), type: js },
+    'formatjs-icu-skeleton-parser.js': { file: path.join(dir('@formatjs/icu-skeleton-parser', parser), 'index.js'), type: js },
   };
   // Read once at start (about 60 KB in all), not at every page load.
   return Object.fromEntries(Object.entries(files).map(([name, f]) => [name, { bytes: readFileSync(f.file), type: f.type }]));
@@ -51,6 +59,10 @@ const IMPORT_MAP = JSON.stringify({
     'preact/hooks': '/console/vendor/preact-hooks.js',
     htm: '/console/vendor/htm.js',
     uplot: '/console/vendor/uplot.js',
+    'intl-messageformat': '/console/vendor/intl-messageformat.js',
+    '@formatjs/fast-memoize': '/console/vendor/formatjs-fast-memoize.js',
+    '@formatjs/icu-messageformat-parser': '/console/vendor/formatjs-icu-messageformat-parser.js',
+    '@formatjs/icu-skeleton-parser': '/console/vendor/formatjs-icu-skeleton-parser.js',
   },
 });
 
@@ -59,12 +71,23 @@ function preloads(): string {
   const app = readdirSync(path.join(packageRoot(), 'dist', 'web', 'console'))
     .filter((f) => f.endsWith('.js'))
     .map((f) => `/console/app/console/${f}`);
+  const web = path.join(packageRoot(), 'dist', 'web');
+  const i18n = ['i18n', 'i18n/messages'].flatMap((dir) =>
+    readdirSync(path.join(web, dir))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => `/console/app/${dir}/${f}`),
+  );
   const modules = [
     ...app,
+    ...i18n,
     '/console/app/protocols/event-severity.js',
     '/console/vendor/preact.js',
     '/console/vendor/preact-hooks.js',
     '/console/vendor/htm.js',
+    '/console/vendor/intl-messageformat.js',
+    '/console/vendor/formatjs-fast-memoize.js',
+    '/console/vendor/formatjs-icu-messageformat-parser.js',
+    '/console/vendor/formatjs-icu-skeleton-parser.js',
   ];
   return modules.map((m) => `<link rel="modulepreload" href="${m}">`).join('\n  ');
 }
@@ -112,7 +135,7 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     prefix: '/console/app/',
     decorateReply: false,
     cacheControl: false,
-    allowedPath: (p) => /^\/?(console\/[\w-]+|protocols\/event-severity)\.js(\.map)?$/.test(p),
+    allowedPath: (p) => /^\/?(console\/[\w-]+|i18n\/(messages\/)?[\w-]+|protocols\/event-severity)\.js(\.map)?$/.test(p),
     setHeaders: (res) => void res.setHeader('cache-control', 'no-cache'),
   });
   await app.register(fastifyStatic, {

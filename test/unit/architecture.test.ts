@@ -62,6 +62,11 @@ describe('architecture', () => {
     ['controller/pair', 'controller/http'],
     ['controller/identity', 'controller/http'],
     ['controller/alerting', 'controller/http'],
+    // The message catalogue is loaded by the page, the controller and the CLI alike: it loads none of them.
+    ...['agent', 'controller', 'protocols', 'lib', 'cli', 'simulators', 'client', 'console', 'studio-harness', 'test'].map((d) => [
+      'i18n',
+      d,
+    ]),
   ])('%s/ never imports %s/', (from, forbidden) => {
     const offenders = sources(path.join(root, from)).flatMap((file) =>
       importsOf(file)
