@@ -21,9 +21,18 @@ export interface ConsoleRig {
   controller: ControllerWithHttp;
   /** One request as the rig's first login. */
   ask<O extends OperationName>(op: O, params: OperationParams<O>): Promise<OperationData<O>>;
-  /** A fresh browser context logged in as `who`, the live feed up, on `#/route`; page errors land in `errors`. */
-  open(who: Login, route: string, errors: string[]): Promise<Page>;
+  /**
+   * A fresh browser context logged in as `who`, the live feed up, on `#/route`; page errors land in `errors`.
+   * The browser's language is English unless `options.locale` says otherwise (the page picks its language from it).
+   */
+  open(who: Login, route: string, errors: string[], options?: OpenOptions): Promise<Page>;
   stop(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** The browser's language (navigator.languages, Accept-Language): 'en-US' by default. */
+  locale?: string;
+  viewport?: { width: number; height: number };
 }
 
 export async function startConsoleRig(logins: [Login, ...Login[]]): Promise<ConsoleRig> {
@@ -42,9 +51,13 @@ export async function startConsoleRig(logins: [Login, ...Login[]]): Promise<Cons
   return {
     controller,
     ask: (op, params) => withController(options, (c) => request(c, op, params, options)),
-    async open(who, route, errors) {
+    async open(who, route, errors, options = {}) {
       browser ??= await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-      const page = await (await browser.newContext()).newPage();
+      const context = await browser.newContext({
+        locale: options.locale ?? 'en-US',
+        ...(options.viewport ? { viewport: options.viewport } : {}),
+      });
+      const page = await context.newPage();
       page.on('pageerror', (err) => errors.push(err.message));
       await page.goto(`${controller.httpUrl}/console/`);
       await page.fill('input[name=username]', who.user);
