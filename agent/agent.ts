@@ -23,6 +23,9 @@ import type { DriverCatalog } from './driver.ts';
 import { memoryKeptState, type KeptState } from './kept-state.ts';
 import { createMediaWatch } from './media/media-watch.ts';
 import type { MediaWatchFactory } from './media/with-media.ts';
+import { PictureOutbox } from './media/picture-outbox.ts';
+import { pictureTopic } from '../protocols/picture-topic.ts';
+import { PICTURE_QOS, PICTURE_RETAIN } from '../protocols/pictures.ts';
 import type { BrokerClientSecrets } from '../lib/broker-client.ts';
 
 export const AGENT_VERSION = '0.1.0';
@@ -70,10 +73,13 @@ export class Agent {
   private readonly keptState: KeptState;
   /** Fails over the slots this agent drives alone while the controller is out of reach (agent/carry-on.ts). */
   private readonly carryOn: CarryOn;
+  /** The wall's live pictures on their way: the newest per device, never a queue (agent/media/picture-outbox.ts). */
+  private readonly pictures: PictureOutbox;
   readonly counters = { invalidPayloads: 0, commands: 0, healthPublished: 0, configsApplied: 0 };
 
   constructor(private readonly d: AgentDependencies) {
     this.startedAt = d.clock.now();
+    this.pictures = new PictureOutbox({ send: (deviceId, jpeg, done) => this.sendPicture(deviceId, jpeg, done), log: d.log });
     this.keptState = d.keptState ?? memoryKeptState();
     this.devices = new DeviceSet({
       agentId: d.config.agentId,
@@ -84,6 +90,7 @@ export class Agent {
       keptState: this.keptState,
       mediaWatches: d.mediaWatches ?? createMediaWatch,
       publishHealth: (deviceId, health) => this.publishHealth(deviceId, health),
+      publishPicture: (deviceId, jpeg) => this.pictures.offer(deviceId, jpeg),
       forget: (deviceId) => this.client?.publish(topic.deviceHealth(this.id, deviceId), '', { qos: 1, retain: true }),
     });
     this.executor = new CommandExecutor({
@@ -206,6 +213,7 @@ export class Agent {
       .then(() => {
         this.d.log.info({ agent: this.id, session: this.session }, 'connected to broker; publishing birth');
         this.publishBirth();
+        this.pictures.reset();
         this.ready = true;
         for (const [deviceId, device] of this.devices.entries()) {
           const health = device.runner.lastHealth();
@@ -337,6 +345,14 @@ export class Agent {
     if (!this.ready) return;
     this.counters.healthPublished += 1;
     this.publish('deviceHealth', topic.deviceHealth(this.id, deviceId), { ...health, session: this.session });
+  }
+
+  /** QoS 0, not retained, only while connected: a picture is news for a second and must never queue offline. */
+  private sendPicture(deviceId: string, jpeg: Buffer, done: () => void): boolean {
+    const client = this.client;
+    if (!this.ready || !client?.connected || this.closed || client.disconnecting) return false;
+    client.publish(pictureTopic(this.id, deviceId), jpeg, { qos: PICTURE_QOS, retain: PICTURE_RETAIN }, () => done());
+    return true;
   }
 
   private sendHeartbeat(): void {

@@ -36,6 +36,8 @@ export interface DeviceSetDependencies {
   /** The media watch of a device whose config has `media` (its picture and sound in its health). */
   mediaWatches: MediaWatchFactory;
   publishHealth: (deviceId: string, health: HealthReport) => void;
+  /** A watched device's live picture for the wall (protocols/pictures.ts); none without it. */
+  publishPicture?: (deviceId: string, jpeg: Buffer) => void;
   /** A device was removed: clear its retained health so nobody keeps reading a ghost. */
   forget: (deviceId: string) => void;
 }
@@ -170,6 +172,7 @@ export class DeviceSet {
           feedTimeoutMs: config.connectTimeoutMs,
           clock: this.d.clock,
           log,
+          ...(this.d.publishPicture ? { onPicture: (jpeg: Buffer) => this.d.publishPicture!(config.id, jpeg) } : {}),
         })
       : own;
     const runner = new DeviceRunner({

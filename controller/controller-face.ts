@@ -16,6 +16,7 @@ import type { RequestRouter } from './requests.ts';
 import type { History } from './store/history.ts';
 import type { SessionRows } from './store/session-rows.ts';
 import type { AckLinkDesk } from './alerting/delivery/ack-route.ts';
+import type { LatestPictures } from './fleet/pictures.ts';
 import { noAlertmanagerCounts, type AlertmanagerCounters } from './alerting/alertmanager/sink.ts';
 
 /** The controller's own counters: each part counts what it declares (fleet, intake, announcer), the wiring the rest. */
@@ -73,6 +74,8 @@ export interface ControllerFace {
   eventLogSize(): number;
   /** The console's sessions in the shared store (hashed ids): the HTTP side keeps its logins there, so a takeover keeps them. */
   readonly consoleSessions?: SessionRows;
+  /** The wall's live pictures, the newest per device (GET /api/picture/{agent}/{device}). */
+  readonly pictures?: Pick<LatestPictures, 'latest'>;
   /** With emergency response running: the signed acknowledgement links the HTTP side serves at /ack/{token}. */
   readonly ackLinks?: AckLinkDesk;
 }

@@ -39,6 +39,7 @@ import { Catalog } from './fleet/catalog/catalog.ts';
 import { CommandClient } from './fleet/command-client.ts';
 import { Fleet } from './fleet/fleet.ts';
 import { MessageIntake } from './fleet/intake.ts';
+import { LatestPictures } from './fleet/pictures.ts';
 import { Registry } from './fleet/registry.ts';
 import { Plan } from './plan/plan.ts';
 import { SelfTestRunner } from './plan/self-test.ts';
@@ -78,6 +79,8 @@ export interface ControllerParts {
   router: RequestRouter;
   intake: MessageIntake;
   content: ContentWatch;
+  /** The wall's live pictures: the newest per registered device, in memory (issue 24). */
+  pictures: LatestPictures;
   /** Who is told, how and when; incidents and runbooks (issue 23: controller/alerting/). */
   alerting: Alerting;
 }
@@ -112,6 +115,11 @@ export function createParts(core: Core, store: Store, s: PartsSettings): Control
   parts.router = createRouter(core, parts, s.handlers(parts), s.status);
   parts.intake = createIntake(core, parts, s);
   parts.content = createContentWatch(core, parts);
+  parts.pictures = new LatestPictures({
+    clock: core.clock,
+    log: core.log,
+    known: (agent, device) => parts.registry.device(agent, device) !== undefined || parts.catalog.isRegistered(agent, device),
+  });
   // Health the fleet took in, to those that keep an eye on it (the console's history subscribes when it starts).
   core.emitter.on('healthNoted', (agent, device, health) => parts.plan.noteHealth(agent, device, health));
   core.emitter.on('healthNoted', (agent, device, health) => parts.program.noteHealth(agent, device, health));

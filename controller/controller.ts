@@ -9,6 +9,7 @@ import { errorMessage } from '../lib/timeout.ts';
 import { TypedEmitter } from '../lib/typed-emitter.ts';
 import { Announcer } from './broker/announcer.ts';
 import { controllerSubscriptions, topic } from '../protocols/contract.ts';
+import { PICTURE_SUBSCRIPTION } from '../protocols/picture-topic.ts';
 import type { FailoverData, FailoverParams, StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent, EventsParams, NewEvent } from '../protocols/events.ts';
 import type { EmbeddedBroker } from './broker/broker.ts';
@@ -222,6 +223,10 @@ export class Controller implements ControllerFace {
     return this.parts.router;
   }
 
+  get pictures(): ControllerFace['pictures'] {
+    return this.parts.pictures;
+  }
+
   get consoleSessions(): ControllerFace['consoleSessions'] {
     return this.parts.store.consoleSessions;
   }
@@ -321,6 +326,7 @@ export class Controller implements ControllerFace {
     // message on the controller's side (no PUBACK round trip). Births, deaths, results and requests stay QoS 1.
     bus.subscribe([deviceHealth], 0);
     bus.subscribe(Object.values(events), 1);
+    bus.subscribe([PICTURE_SUBSCRIPTION], 0); // live pictures: QoS 0 news, the newest kept (controller/fleet/pictures.ts)
     this.publishControllerState();
     this.say.connected();
     if (this.d.leader) this.d.takeover?.announced(this.d.leader.info.term);
@@ -345,6 +351,7 @@ export class Controller implements ControllerFace {
     if (this.stopping) return; // wills published while the broker closes are not failures
     try {
       this.parts.fleet.heard();
+      if (this.parts.pictures.take(mqttTopic, payload)) return;
       this.parts.intake.handle(mqttTopic, payload, retained);
     } catch (err) {
       this.counters.handlerErrors += 1;

@@ -7,6 +7,7 @@
  */
 import { ROOT, controllerSubscriptions, userRequestTopic, type OperationName } from './contract.ts';
 import { ROLES } from './schemas.ts';
+import { ownPictureRule } from './picture-topic.ts';
 
 export { userRequestTopic };
 
@@ -116,7 +117,15 @@ export function topicRules(who: Identity): TopicRules {
       // [Sparkplug B 3.0 §5.1: an edge node publishes only its own NBIRTH/NDATA/NDEATH]
       const own = `agents/${who.id}`;
       return {
-        publish: under([`${own}/state`, `${own}/heartbeat`, `${own}/results`, `${own}/config/applied`, `${own}/devices/+/health`]),
+        publish: under([
+          `${own}/state`,
+          `${own}/heartbeat`,
+          `${own}/results`,
+          `${own}/config/applied`,
+          `${own}/devices/+/health`,
+          // Its devices' live thumbnails (protocols/pictures.ts): binary, QoS 0, never retained.
+          ownPictureRule(who.id),
+        ]),
         // Its own commands and desired config, the controller's liveness and term, the slot states
         // (it fails over the slots it drives alone while it cannot reach the controller), and its own
         // state (a broker of a cluster may publish the will of its previous connection late).

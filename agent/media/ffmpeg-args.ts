@@ -6,17 +6,25 @@
  * Option facts: reference media-and-alerting.md §1.2-1.8, checked with `ffmpeg -h` on Debian's 5.1.
  */
 import type { MediaWatchConfig, SoundChecks } from '../../protocols/media.ts';
+import { PICTURE_INTERVAL_MS, PICTURE_QUALITY, PICTURE_WIDTH } from '../../protocols/pictures.ts';
 import type { MediaFeed } from './types.ts';
 
-/** Where each output of the analysis goes (child stdio indexes). */
-export const OUTPUT_FDS = { progress: 1, videoMetadata: 3, audioMetadata: 4 } as const;
+/** Where each output of the analysis goes (child stdio indexes); fd 5: the live pictures, when asked. */
+export const OUTPUT_FDS = { progress: 1, videoMetadata: 3, audioMetadata: 4, pictures: 5 } as const;
+
+/**
+ * Whether the watch also makes the wall's live pictures: only where the picture is checked (a feed
+ * whose picture is checked has video; an output with no stream at all would be an error that ends
+ * ffmpeg, and with it the sound's analysis).
+ */
+export const makesPictures = (config: MediaWatchConfig): boolean => config.picture !== undefined;
 
 /** How long a network read may block before ffmpeg gives up by itself (it is then restarted). */
 export const readTimeoutMs = (config: MediaWatchConfig): number =>
   Math.max(2_000, config.picture?.noSignalForMs ?? config.sound?.silentForMs ?? config.playback?.stalledForMs ?? 2_000);
 
-/** `config` with its defaults filled (config-defaults.ts withDefaults). */
-export function ffmpegArgs(feed: MediaFeed, config: MediaWatchConfig): string[] {
+/** `config` with its defaults filled (config-defaults.ts withDefaults). `pictures`: also the wall's live pictures on fd 5. */
+export function ffmpegArgs(feed: MediaFeed, config: MediaWatchConfig, pictures = false): string[] {
   // Playback needs frames arriving, not detectors: video is decoded (cheaply) even without picture checks.
   const video = config.picture !== undefined || config.playback !== undefined || feed.kind === 'images';
   const audio = config.sound !== undefined && feed.kind === 'url';
@@ -38,7 +46,24 @@ export function ffmpegArgs(feed: MediaFeed, config: MediaWatchConfig): string[] 
   if (audio) args.push('-map', '0:a:0?', '-filter:a', audioChain(config.sound!));
   else args.push('-an');
   args.push('-f', 'null', '-');
+  if (pictures && video) args.push(...pictureOutput());
   return args;
+}
+
+/**
+ * The live pictures (protocols/pictures.ts): a second output of the same process. ffmpeg decodes an
+ * input stream once and hands each decoded frame to every output's filter, so this costs no second
+ * decode: one frame a second dropped to by `fps` first, scaled to 320 px wide and JPEG-encoded, to a
+ * pipe of its own (`-flush_packets 1`: each picture written out as it is made, not when 32 KB fill).
+ */
+function pictureOutput(): string[] {
+  return [
+    // Full-range 4:2:0 as JPEG means it; asking for yuvj420p instead made swscale warn on every picture
+    // ("deprecated pixel format used"), and mjpeg takes plain yuv420p only with `-strict unofficial`.
+    ...['-map', '0:v:0?', '-filter:v', `fps=${1000 / PICTURE_INTERVAL_MS},scale=${PICTURE_WIDTH}:-2:out_range=full,format=yuv420p`],
+    ...['-c:v', 'mjpeg', '-q:v', String(PICTURE_QUALITY), '-strict', 'unofficial', '-flush_packets', '1'],
+    ...['-f', 'image2pipe', `pipe:${OUTPUT_FDS.pictures}`],
+  ];
 }
 
 function inputArgs(feed: MediaFeed, config: MediaWatchConfig): string[] {

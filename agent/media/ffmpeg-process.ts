@@ -5,7 +5,7 @@
  * stop a stalled 5.1 within 10 min, reference §1.7), and a missing binary reported in words, never
  * thrown: a media watch must not take the agent down with it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { Readable } from 'node:stream';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -27,6 +27,8 @@ export interface FfmpegProcessDeps {
   clock: Clock;
   log: Logger;
   onLine(output: FfmpegOutput, line: string): void;
+  /** The live pictures' bytes (fd 5, binary), when the args ask for them; read at once, so ffmpeg never waits on them. */
+  onPictureBytes?: (chunk: Buffer) => void;
   /** A new ffmpeg runs: what the last one said is stale. */
   onStarted(): void;
   /** ffmpeg cannot run at all (not installed, not executable): words for the checks. */
@@ -109,7 +111,8 @@ export class FfmpegProcess {
     this.starts += 1;
     let child: ChildProcess;
     try {
-      child = spawn(d.ffmpegPath, d.args, { stdio: [d.takesStdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+      const stdio: StdioOptions = [d.takesStdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...(d.onPictureBytes ? ['pipe' as const] : [])];
+      child = spawn(d.ffmpegPath, d.args, { stdio });
     } catch (err) {
       // spawn throws synchronously for some bad arguments (an empty path): the same clear failure.
       return this.ended(undefined, (err as NodeJS.ErrnoException).code ?? 'EINVAL');
@@ -135,6 +138,12 @@ export class FfmpegProcess {
     this.readLines(child.stdio[OUTPUT_FDS.videoMetadata], 'video');
     this.readLines(child.stdio[OUTPUT_FDS.audioMetadata], 'audio');
     this.readLines(child.stderr, 'stderr');
+    const pictures: unknown = (child.stdio as unknown[])[OUTPUT_FDS.pictures];
+    if (d.onPictureBytes && pictures instanceof Readable) {
+      const take = d.onPictureBytes;
+      pictures.on('error', () => undefined);
+      pictures.on('data', (chunk: Buffer) => take(chunk));
+    }
   }
 
   private readLines(stream: unknown, output: FfmpegOutput): void {

@@ -6,7 +6,9 @@
  */
 import { ContentTracker } from './content-tracker.ts';
 import { withDefaults } from './config-defaults.ts';
-import { ffmpegArgs } from './ffmpeg-args.ts';
+import { ffmpegArgs, makesPictures } from './ffmpeg-args.ts';
+import { JpegSplitter } from './jpeg-stream.ts';
+import { PICTURE_MAX_BYTES } from '../../protocols/pictures.ts';
 import { MetadataReader, ProgressReader, type MediaEvent } from './ffmpeg-output.ts';
 import { FfmpegProcess, type FfmpegOutput } from './ffmpeg-process.ts';
 import { padToBlock } from './image-framing.ts';
@@ -41,9 +43,14 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
   const pollsPlaylist = config.playback !== undefined && feed.kind === 'url' && isHttpPlaylist(feed.url);
   let poller: HlsPlaybackPoller | undefined;
 
+  const onPicture = deps.onPicture && makesPictures(config) ? deps.onPicture : undefined;
+  // An oversize picture is still cut out whole (the outbox drops it with a log line); only a runaway one is resynchronised.
+  let pictures = new JpegSplitter(4 * PICTURE_MAX_BYTES);
+
   const analyser = new FfmpegProcess({
     ffmpegPath: config.analysis.ffmpegPath,
-    args: ffmpegArgs(feed, config),
+    args: ffmpegArgs(feed, config, onPicture !== undefined),
+    ...(onPicture ? { onPictureBytes: (chunk: Buffer) => pictures.push(chunk).forEach(onPicture) } : {}),
     takesStdin: feed.kind === 'images',
     hangAfterMs: signalDurationMs(config) + HANG_MARGIN_MS,
     clock,
@@ -57,6 +64,7 @@ export function createMediaWatch(deps: MediaWatchDeps): MediaWatch {
       readers.progress = new ProgressReader();
       readers.video = new MetadataReader('video');
       readers.audio = new MetadataReader('audio');
+      pictures = new JpegSplitter(4 * PICTURE_MAX_BYTES);
       tracker.analyserRestarted();
     },
     onUnavailable(reason: string) {

@@ -47,6 +47,8 @@ export interface MediaWatchDeps {
   feed: MediaFeed;
   clock: Clock;
   log: Logger;
+  /** The wall's live picture (a whole JPEG, about once a second), where the picture is checked (protocols/pictures.ts). */
+  onPicture?: (jpeg: Buffer) => void;
 }
 
 /**

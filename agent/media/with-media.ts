@@ -41,6 +41,8 @@ export interface MediaDeviceSettings {
   clock: Clock;
   /** Already bound to the agent and the device. */
   log: Logger;
+  /** The wall's live picture of this device (protocols/pictures.ts), where its watch makes them. */
+  onPicture?: (jpeg: Buffer) => void;
 }
 
 /** The driver's verdict with the content's: the worse status wins, the content checks come after the gear's. */
@@ -103,7 +105,8 @@ export function withMedia(s: MediaDeviceSettings): Driver {
     withTimeout(`finding the media of ${s.deviceId}`, s.feedTimeoutMs, feed)
       .then((found) => {
         if (mine !== lifetime) return;
-        watch = s.watches({ deviceId: s.deviceId, config: watchedConfig(s.config), feed: found, clock: s.clock, log: s.log });
+        const pictures = s.onPicture ? { onPicture: s.onPicture } : {};
+        watch = s.watches({ deviceId: s.deviceId, config: watchedConfig(s.config), feed: found, clock: s.clock, log: s.log, ...pictures });
         watch.start();
         s.log.info({ feed: found.kind, role: s.config.role }, 'media watch started');
       })

@@ -15,6 +15,7 @@
 import type { AedesOptions, Client } from 'aedes';
 import type { Logger } from '../../lib/logger.ts';
 import { payloadBound } from '../../protocols/contract.ts';
+import { pictureBound } from '../../protocols/picture-topic.ts';
 import { clientIdOwner, mayPublish, mayUseClientId, maySubscribe, type Identity } from '../../protocols/access.ts';
 import type { LoginResult } from '../identity/identities.ts';
 
@@ -101,7 +102,8 @@ export function accessHooks(
       // Over the contract's bound for its topic: refused before aedes stores (retained) or forwards it.
       // A live request is left to the controller, which answers one too big with the reason (the
       // frame limit still bounds it); a retained one would be stored, so it is bounded like the rest.
-      const bound = !packet.retain && REQUEST_TOPIC.test(packet.topic) ? undefined : payloadBound(packet.topic);
+      const bound =
+        !packet.retain && REQUEST_TOPIC.test(packet.topic) ? undefined : (payloadBound(packet.topic) ?? pictureBound(packet.topic));
       if (bound !== undefined && packet.payload.length > bound) {
         log.warn(
           {

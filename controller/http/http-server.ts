@@ -20,6 +20,7 @@ import type { ControllerConfig } from '../config.ts';
 import type { Readiness } from '../controller-face.ts';
 import { isLoopbackHost } from '../../lib/net/loopback.ts';
 import { registerAckRoutes, type AckLinkDesk } from '../alerting/delivery/ack-route.ts';
+import { registerPictureRoute, type PictureRouteSettings } from './picture-route.ts';
 
 export interface HttpListener {
   port: number;
@@ -42,6 +43,8 @@ export interface HttpServerSettings extends HttpListener {
   console?: ConsoleHub;
   /** Acknowledgement links from notifications (`/ack/{token}`: no login, the token is the credential). */
   ackLinks?: AckLinkDesk | undefined;
+  /** The wall's live pictures (needs `api`: the same logins). */
+  pictures?: { latest: PictureRouteSettings['pictures']; clock: PictureRouteSettings['clock'] };
 }
 
 // maxParamLength: an acknowledgement link's token (/ack/{token}) is up to ~300 characters (fastify's default allows 100).
@@ -82,6 +85,7 @@ export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer
     await app.register(fastifyCookie);
     const auth = { login: api.login, log: s.log, ...(s.console ? { sessions: s.console.sessions } : {}) };
     if (s.console) await registerConsole(app, { hub: s.console, auth, log: s.log, secure: !!s.tls });
+    if (s.pictures) registerPictureRoute(app, { pictures: s.pictures.latest, clock: s.pictures.clock, auth });
     const document = openApiDocument(api.version);
     app.get('/api/openapi.json', async () => document);
     // Each operation, as over MQTT: the login's role, the same params schema, limits, audit and answer.

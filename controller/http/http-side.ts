@@ -72,6 +72,7 @@ export async function startHttpSide(face: ControllerFace, s: HttpSideSettings): 
       api,
       console: hub,
       ackLinks,
+      ...(face.pictures ? { pictures: { latest: face.pictures, clock: s.clock } } : {}),
     }).catch((err: unknown) => {
       stopListening();
       throw err;
