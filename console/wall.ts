@@ -9,6 +9,7 @@ import type { Job } from '../protocols/plan-schemas.ts';
 import type { DeviceSummary, SlotState, StatusData } from '../protocols/schemas.ts';
 import { ask, may } from './api.ts';
 import { FailoverDialog, type FailoverProgress } from './failover.ts';
+import { SlotMedia } from './picture.ts';
 import { STATE_WORDS, clock, deviceLink, html, ref, studioOf } from './html.ts';
 import { ALWAYS_COUNTED, WALL_STATES, WALL_WORDS, countStates, wallState, type WallState } from './wall-state.ts';
 
@@ -83,6 +84,7 @@ function Tile(p: WallProps & { slot: SlotState; state: WallState; devices: Map<s
     ${slot.primaryAvailable ? html`<div class="hint">primary healthy again: switch back by hand</div>` : null}
     ${slot.reason && slot.state !== 'ok' ? html`<div class="reason">${slot.reason}</div>` : null}
     ${programLine(slot, p.definitions.get(slot.slot), p.status)}
+    <${SlotMedia} slot=${slot} definition=${p.definitions.get(slot.slot)} />
     <ul class="members">
       ${slot.members.map((m) => html`<${Member} r=${m} role=${m.role} devices=${p.devices} test=${p.lastTests.get(ref(m))} live=${live !== null && ref(live) === ref(m)} />`)}
     </ul>

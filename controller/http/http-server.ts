@@ -44,7 +44,7 @@ export interface HttpServerSettings extends HttpListener {
   /** Acknowledgement links from notifications (`/ack/{token}`: no login, the token is the credential). */
   ackLinks?: AckLinkDesk | undefined;
   /** The wall's live pictures (needs `api`: the same logins). */
-  pictures?: { latest: PictureRouteSettings['pictures']; clock: PictureRouteSettings['clock'] };
+  pictures?: Omit<PictureRouteSettings, 'auth'>;
 }
 
 // maxParamLength: an acknowledgement link's token (/ack/{token}) is up to ~300 characters (fastify's default allows 100).
@@ -85,7 +85,7 @@ export async function startHttpServer(s: HttpServerSettings): Promise<HttpServer
     await app.register(fastifyCookie);
     const auth = { login: api.login, log: s.log, ...(s.console ? { sessions: s.console.sessions } : {}) };
     if (s.console) await registerConsole(app, { hub: s.console, auth, log: s.log, secure: !!s.tls });
-    if (s.pictures) registerPictureRoute(app, { pictures: s.pictures.latest, clock: s.pictures.clock, auth });
+    if (s.pictures) registerPictureRoute(app, { ...s.pictures, auth });
     const document = openApiDocument(api.version);
     app.get('/api/openapi.json', async () => document);
     // Each operation, as over MQTT: the login's role, the same params schema, limits, audit and answer.

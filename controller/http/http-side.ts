@@ -13,6 +13,7 @@ import { CONTROLLER_VERSION } from '../version.ts';
 import { ConsoleHub } from './console-hub.ts';
 import { startHttpServer, type HttpListener, type HttpServer } from './http-server.ts';
 import { ControllerMetrics } from './metrics.ts';
+import { LiveMedia } from './live-media.ts';
 
 export interface HttpSideSettings {
   clock: Clock;
@@ -64,6 +65,10 @@ export async function startHttpSide(face: ControllerFace, s: HttpSideSettings): 
       version: CONTROLLER_VERSION,
     };
     const ackLinks = face.ackLinks;
+    // The wall's live pictures and levels: the newest picture per device, and each watched device's faults and peaks from its health.
+    const pictures = face.pictures;
+    const media = pictures ? new LiveMedia((agent, device) => pictures.latest(agent, device) !== undefined) : undefined;
+    if (media) undo.push(face.emitter.on('healthNoted', (agent, device, health) => media.note(agent, device, health)));
     server = await startHttpServer({
       ...s.listen,
       log: s.log,
@@ -72,7 +77,7 @@ export async function startHttpSide(face: ControllerFace, s: HttpSideSettings): 
       api,
       console: hub,
       ackLinks,
-      ...(face.pictures ? { pictures: { latest: face.pictures, clock: s.clock } } : {}),
+      ...(media && pictures ? { pictures: { pictures, media, clock: s.clock } } : {}),
     }).catch((err: unknown) => {
       stopListening();
       throw err;
