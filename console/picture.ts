@@ -15,6 +15,7 @@ import { pictures as words } from '../i18n/messages/pictures.ts';
 import type { Translate } from '../i18n/translator.ts';
 import { useFormats, useT } from './i18n.ts';
 import { html, ref } from './html.ts';
+import { METER_FLOOR_DB, meterHeight, meterZone } from './picture-parts.ts';
 
 type Ref = { agent: string; device: string };
 
@@ -140,9 +141,11 @@ export function LivePicture(p: Ref & { program?: boolean }) {
   const stale = age !== undefined && age > PICTURE_STALE_MS;
   const overlays = overlaysOf(content?.faults ?? [], t);
   return html`<figure class=${`live-picture ${stale ? 'stale' : ''} ${overlays.length ? 'faulty' : ''}`} data-picture=${name} ref=${box}>
-    ${shown
-      ? html`<img src=${shown.src} alt=${t('picture.alt', { device: name })} data-etag=${shown.etag} width="320" />`
-      : html`<div class="no-picture">${missing ? t('picture.none') : ''}</div>`}
+    ${
+      shown
+        ? html`<img src=${shown.src} alt=${t('picture.alt', { device: name })} data-etag=${shown.etag} width="320" />`
+        : html`<div class="no-picture">${missing ? t('picture.none') : ''}</div>`
+    }
     ${overlays.map((o) => html`<span class=${`picture-overlay overlay-${o.fault}`} data-overlay=${o.fault}>${o.text}</span>`)}
     <figcaption>
       ${p.program ? t('picture.program', { device: name }) : name}
@@ -151,28 +154,22 @@ export function LivePicture(p: Ref & { program?: boolean }) {
   </figure>`;
 }
 
-/** The meter's scale: −60 dBFS (the silence threshold's default) at the bottom, 0 dBFS at the top. */
-export const METER_FLOOR_DB = -60;
-/** Green to −18 dBFS (a line-up level's headroom), amber to −6, red above: the zones of a digital peak meter. */
-export function meterZone(peakDbfs: number): 'green' | 'amber' | 'red' {
-  return peakDbfs > -6 ? 'red' : peakDbfs > -18 ? 'amber' : 'green';
-}
-/** How full the bar is, 0 … 100 (%). */
-export const meterHeight = (peakDbfs: number): number =>
-  Math.round((Math.min(0, Math.max(METER_FLOOR_DB, peakDbfs)) / -METER_FLOOR_DB + 1) * 1000) / 10;
-
 /** A device's sound peak as a vertical bar, updated with each health message. */
 export function AudioMeter(p: Ref) {
   const t = useT(words);
   const f = useFormats();
   const content = useLiveMedia(p);
   const name = ref(p);
-  const peak = content?.peakDbfs;
-  if (peak === undefined) return html`<div class="audio-meter no-level" data-meter=${name} title=${t('meter.none', { device: name })}></div>`;
+  if (!content?.sound) return html`<div class="audio-meter no-level" data-meter=${name} title=${t('meter.none', { device: name })}></div>`;
+  // No peak while the sound is watched: digital silence (ffmpeg's peak is −∞), the bottom of the scale.
+  const peak = content.peakDbfs ?? METER_FLOOR_DB;
   const shownPeak = f.number(Math.max(METER_FLOOR_DB, peak), { maximumFractionDigits: 1 });
-  const lufs = content?.shortTermLufs;
-  const title = [t('meter.label', { device: name, peak: shownPeak }), ...(lufs !== undefined ? [t('meter.lufs', { lufs: f.number(lufs, { maximumFractionDigits: 1 }) })] : [])].join(' · ');
-  const silent = content?.faults.includes('silent');
+  const lufs = content.shortTermLufs;
+  const title = [
+    t('meter.label', { device: name, peak: shownPeak }),
+    ...(lufs !== undefined ? [t('meter.lufs', { lufs: f.number(lufs, { maximumFractionDigits: 1 }) })] : []),
+  ].join(' · ');
+  const silent = content.faults.includes('silent');
   return html`<div
     class=${`audio-meter zone-${meterZone(peak)} ${silent ? 'silent' : ''}`}
     data-meter=${name}
@@ -198,7 +195,7 @@ export function SlotMedia(p: { slot: SlotState; definition: SlotDefinition | und
   const switchers = new Map<string, Ref>();
   for (const m of p.definition?.program ?? [])
     if (live && ref(m.member) === ref(live) && media.latest.get(ref(m.switcher))?.picture) switchers.set(ref(m.switcher), m.switcher);
-  const metered = p.slot.members.filter((m) => media.latest.get(ref(m))?.peakDbfs !== undefined);
+  const metered = p.slot.members.filter((m) => media.latest.get(ref(m))?.sound);
   if (!liveMedia?.picture && switchers.size === 0 && metered.length === 0) return null;
   return html`<div class="slot-media">
     ${live && liveMedia?.picture ? html`<${LivePicture} agent=${live.agent} device=${live.device} />` : null}

@@ -14,6 +14,8 @@ export const LiveMediaDevice = Type.Object(
     device: Id,
     /** The content faults that count now (contentFaults), e.g. ["black"]. */
     faults: Type.Array(ContentFault),
+    /** Its sound is watched (a `sound` check): a meter is shown, empty while no peak is measured (digital silence has none). */
+    sound: Type.Boolean(),
     peakDbfs: Type.Optional(Type.Number({ description: 'the sound peak in the last health message, dBFS' })),
     shortTermLufs: Type.Optional(Type.Number()),
     /** A live picture of it is at GET /api/picture/{agent}/{device}. */

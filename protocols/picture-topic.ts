@@ -29,4 +29,3 @@ export function parsePictureTopic(mqttTopic: string): { agentId: string; deviceI
 
 /** The bound of a picture topic, or undefined for any other topic (the broker's payload check). */
 export const pictureBound = (mqttTopic: string): number | undefined => (parsePictureTopic(mqttTopic) ? PICTURE_MAX_BYTES : undefined);
-

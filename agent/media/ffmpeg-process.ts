@@ -111,7 +111,14 @@ export class FfmpegProcess {
     this.starts += 1;
     let child: ChildProcess;
     try {
-      const stdio: StdioOptions = [d.takesStdin ? 'pipe' : 'ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...(d.onPictureBytes ? ['pipe' as const] : [])];
+      const stdio: StdioOptions = [
+        d.takesStdin ? 'pipe' : 'ignore',
+        'pipe',
+        'pipe',
+        'pipe',
+        'pipe',
+        ...(d.onPictureBytes ? ['pipe' as const] : []),
+      ];
       child = spawn(d.ffmpegPath, d.args, { stdio });
     } catch (err) {
       // spawn throws synchronously for some bad arguments (an empty path): the same clear failure.

@@ -60,7 +60,11 @@ export class LatestPictures {
     this.sequence += 1;
     this.counters.pictures += 1;
     // A copy: the payload may share a buffer with the broker's packet.
-    this.newest.set(key(agent, device), { jpeg: Buffer.from(payload), etag: `"${this.epoch}-${this.sequence}"`, receivedAt: this.d.clock.now() });
+    this.newest.set(key(agent, device), {
+      jpeg: Buffer.from(payload),
+      etag: `"${this.epoch}-${this.sequence}"`,
+      receivedAt: this.d.clock.now(),
+    });
     return true;
   }
 

@@ -81,6 +81,7 @@ function preloads(): string {
     ...app,
     ...i18n,
     '/console/app/protocols/event-severity.js',
+    '/console/app/protocols/pictures.js',
     '/console/vendor/preact.js',
     '/console/vendor/preact-hooks.js',
     '/console/vendor/htm.js',
@@ -135,7 +136,7 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     prefix: '/console/app/',
     decorateReply: false,
     cacheControl: false,
-    allowedPath: (p) => /^\/?(console\/[\w-]+|i18n\/(messages\/)?[\w-]+|protocols\/event-severity)\.js(\.map)?$/.test(p),
+    allowedPath: (p) => /^\/?(console\/[\w-]+|i18n\/(messages\/)?[\w-]+|protocols\/(?:event-severity|pictures))\.js(\.map)?$/.test(p),
     setHeaders: (res) => void res.setHeader('cache-control', 'no-cache'),
   });
   await app.register(fastifyStatic, {

@@ -112,6 +112,7 @@ describe('the console over HTTP', () => {
     for (const file of [
       '/console/app/console/main.js',
       '/console/app/protocols/event-severity.js',
+      '/console/app/protocols/pictures.js',
       '/console/vendor/preact.js',
       '/console/vendor/uplot.js',
       '/console/static/console.css',

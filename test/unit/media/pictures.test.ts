@@ -14,10 +14,11 @@ import { JpegSplitter, jpegEnd } from '../../../agent/media/jpeg-stream.ts';
 import { PictureOutbox } from '../../../agent/media/picture-outbox.ts';
 import { ffmpegArgs } from '../../../agent/media/ffmpeg-args.ts';
 import { withDefaults } from '../../../agent/media/config-defaults.ts';
+import type { MediaWatchConfig } from '../../../protocols/media.ts';
 import { LatestPictures } from '../../../controller/fleet/pictures.ts';
 import { etagMatches } from '../../../controller/http/picture-route.ts';
 import { LiveMedia, liveMediaOf } from '../../../controller/http/live-media.ts';
-import { meterHeight, meterZone } from '../../../console/picture.ts';
+import { meterHeight, meterZone } from '../../../console/picture-parts.ts';
 import { hasFfmpeg } from '../../support/processes.ts';
 
 /** A tiny JPEG-shaped byte run: SOI, a COM segment holding FF D9 (which must not end it), SOS, data with a stuffed FF 00 and a restart, EOI. */
@@ -71,11 +72,13 @@ describe('JPEGs out of the pipe', () => {
   });
 
   it.runIf(hasFfmpeg())('cuts what ffmpeg’s picture output writes into valid 320 px JPEGs', () => {
-    const config = withDefaults({ source: { url: 'x' }, role: 'source', picture: {} });
+    const config = withDefaults({ source: { url: 'x' }, role: 'source', picture: {} } as unknown as MediaWatchConfig);
     const args = ffmpegArgs({ kind: 'url', url: 'testsrc2=size=1280x720:rate=25:duration=3' }, config, true);
     // The same command line, the input swapped for lavfi's test source and fd 5 for stdout.
     const input = args.indexOf('-i');
-    const run = [...args.slice(0, input), '-f', 'lavfi', ...args.slice(input)].map((a) => (a === 'pipe:5' ? 'pipe:1' : a === 'pipe:1' ? '/dev/null' : a));
+    const run = [...args.slice(0, input), '-f', 'lavfi', ...args.slice(input)].map((a) =>
+      a === 'pipe:5' ? 'pipe:1' : a === 'pipe:1' ? '/dev/null' : a,
+    );
     const r = spawnSync('ffmpeg', run, { maxBuffer: 10 * 1024 * 1024 });
     expect(r.status, String(r.stderr)).toBe(0);
     const pictures = new JpegSplitter(PICTURE_MAX_BYTES).push(r.stdout);
@@ -153,21 +156,29 @@ describe('the controller’s newest pictures', () => {
 
 describe('faults and levels for the wall', () => {
   it('reads the media watch’s metrics from a health message; a device without them is not on the list', () => {
-    expect(liveMediaOf('rack', 'mic-1', { ts: 9, metrics: { contentFaults: 'silent,bogus', peakDbfs: -72.5, shortTermLufs: -40 } })).toEqual({
+    const sound = [{ name: 'sound', status: 'failed' as const, latencyMs: 0 }];
+    expect(
+      liveMediaOf('rack', 'mic-1', {
+        ts: 9,
+        checks: sound,
+        metrics: { contentFaults: 'silent,bogus', peakDbfs: -72.5, shortTermLufs: -40 },
+      }),
+    ).toEqual({
       agent: 'rack',
       device: 'mic-1',
       faults: ['silent'],
+      sound: true,
       peakDbfs: -72.5,
       shortTermLufs: -40,
       ts: 9,
     });
-    expect(liveMediaOf('rack', 'ptz', { ts: 9, metrics: { panDeg: 3 } })).toBeUndefined();
+    expect(liveMediaOf('rack', 'ptz', { ts: 9, checks: [], metrics: { panDeg: 3 } })).toBeUndefined();
     const media = new LiveMedia((_a, d) => d === 'cam-1');
-    media.note('rack', 'cam-1', { ts: 1, metrics: { contentFaults: 'black' } });
-    media.note('rack', 'mic-1', { ts: 1, metrics: { contentFaults: '', peakDbfs: -20 } });
-    expect(media.view().devices.map((d) => [d.device, d.faults, d.picture])).toEqual([
-      ['cam-1', ['black'], true],
-      ['mic-1', [], false],
+    media.note('rack', 'cam-1', { ts: 1, checks: [], metrics: { contentFaults: 'black' } });
+    media.note('rack', 'mic-1', { ts: 1, checks: sound, metrics: { contentFaults: '' } }); // digitally silent: no peak
+    expect(media.view().devices.map((d) => [d.device, d.faults, d.picture, d.sound, d.peakDbfs])).toEqual([
+      ['cam-1', ['black'], true, false, undefined],
+      ['mic-1', [], false, true, undefined],
     ]);
   });
 
