@@ -46,7 +46,7 @@ export function ffmpegArgs(feed: MediaFeed, config: MediaWatchConfig, pictures =
   if (audio) args.push('-map', '0:a:0?', '-filter:a', audioChain(config.sound!));
   else args.push('-an');
   args.push('-f', 'null', '-');
-  if (pictures && video) args.push(...pictureOutput());
+  if (pictures && video) args.push(...pictureOutput(feed.kind === 'images'));
   return args;
 }
 
@@ -56,11 +56,17 @@ export function ffmpegArgs(feed: MediaFeed, config: MediaWatchConfig, pictures =
  * decode: one frame a second dropped to by `fps` first, scaled to 320 px wide and JPEG-encoded, to a
  * pipe of its own (`-flush_packets 1`: each picture written out as it is made, not when 32 KB fill).
  */
-function pictureOutput(): string[] {
+function pictureOutput(oneASecondAlready: boolean): string[] {
+  // A driver's pictures come about once a second: each is re-encoded as it comes (`fps` would hold
+  // each one back until the next arrived, a second late).
+  // `-fps_mode passthrough`: without it, the encoder's constant frame rate repeated each picture ~25 times.
+  const rate = oneASecondAlready ? '' : `fps=${1000 / PICTURE_INTERVAL_MS},`;
+  const passthrough = oneASecondAlready ? ['-fps_mode', 'passthrough'] : [];
   return [
     // Full-range 4:2:0 as JPEG means it; asking for yuvj420p instead made swscale warn on every picture
     // ("deprecated pixel format used"), and mjpeg takes plain yuv420p only with `-strict unofficial`.
-    ...['-map', '0:v:0?', '-filter:v', `fps=${1000 / PICTURE_INTERVAL_MS},scale=${PICTURE_WIDTH}:-2:out_range=full,format=yuv420p`],
+    ...['-map', '0:v:0?', '-filter:v', `${rate}scale=${PICTURE_WIDTH}:-2:out_range=full,format=yuv420p`],
+    ...passthrough,
     ...['-c:v', 'mjpeg', '-q:v', String(PICTURE_QUALITY), '-strict', 'unofficial', '-flush_packets', '1'],
     ...['-f', 'image2pipe', `pipe:${OUTPUT_FDS.pictures}`],
   ];

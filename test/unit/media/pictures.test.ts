@@ -71,6 +71,17 @@ describe('JPEGs out of the pipe', () => {
     expect(splitter.push(next)).toEqual([next]);
   });
 
+  it('asks for pictures only where the picture is checked; a driver’s pictures (one a second already) are re-encoded as they come', () => {
+    const picture = withDefaults({ source: { url: 'x' }, role: 'source', picture: {} } as unknown as MediaWatchConfig);
+    const soundOnly = withDefaults({ source: { url: 'x' }, role: 'source', sound: {} } as unknown as MediaWatchConfig);
+    expect(ffmpegArgs({ kind: 'url', url: 'udp://x' }, picture, true)).toContain('pipe:5');
+    expect(ffmpegArgs({ kind: 'url', url: 'udp://x' }, picture, false)).not.toContain('pipe:5');
+    expect(ffmpegArgs({ kind: 'url', url: 'udp://x' }, soundOnly, true)).not.toContain('pipe:5');
+    const images = ffmpegArgs({ kind: 'images', format: 'png', subscribe: () => () => undefined }, picture, true);
+    const output = images.slice(images.lastIndexOf('-map'));
+    expect(output.join(' ')).toMatch(/-filter:v scale=320:-2\S* -fps_mode passthrough -c:v mjpeg/);
+  });
+
   it.runIf(hasFfmpeg())('cuts what ffmpeg’s picture output writes into valid 320 px JPEGs', () => {
     const config = withDefaults({ source: { url: 'x' }, role: 'source', picture: {} } as unknown as MediaWatchConfig);
     const args = ffmpegArgs({ kind: 'url', url: 'testsrc2=size=1280x720:rate=25:duration=3' }, config, true);
