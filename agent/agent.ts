@@ -91,7 +91,10 @@ export class Agent {
       mediaWatches: d.mediaWatches ?? createMediaWatch,
       publishHealth: (deviceId, health) => this.publishHealth(deviceId, health),
       publishPicture: (deviceId, jpeg) => this.pictures.offer(deviceId, jpeg),
-      forget: (deviceId) => this.client?.publish(topic.deviceHealth(this.id, deviceId), '', { qos: 1, retain: true }),
+      forget: (deviceId) => {
+        this.pictures.forget(deviceId);
+        this.client?.publish(topic.deviceHealth(this.id, deviceId), '', { qos: 1, retain: true });
+      },
     });
     this.executor = new CommandExecutor({
       agentId: d.config.agentId,

@@ -4,6 +4,8 @@
  */
 import { OPERATION_ROLE } from '../../protocols/access.ts';
 import { OPERATIONS, responseSchema, type OperationName } from '../../protocols/contract.ts';
+import { LiveMediaView } from '../../protocols/live-media.ts';
+import { PICTURE_AGE_HEADER } from '../../protocols/pictures.ts';
 
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const ErrorAnswer = {
@@ -35,6 +37,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
     };
   }
+  Object.assign(paths, pictureRoutes());
   return {
     openapi: '3.1.0',
     info: {
@@ -50,5 +53,39 @@ export function openApiDocument(version: string): Record<string, unknown> {
     },
     security: [{ basic: [] }, { bearer: [] }],
     paths,
+  };
+}
+
+/** The wall's two GETs (controller/http/picture-route.ts): any logged-in caller, a viewer too. */
+function pictureRoutes(): Record<string, unknown> {
+  const login = { 401: { description: 'no login, or a refused one', content: json(ErrorAnswer) } };
+  return {
+    '/api/picture/{agent}/{device}': {
+      get: {
+        operationId: 'picture',
+        summary: "A device's newest live picture (a 320 px JPEG, about one a second, kept in memory).",
+        parameters: ['agent', 'device'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+        responses: {
+          200: {
+            description: 'the picture; revalidate with If-None-Match',
+            headers: {
+              ETag: { schema: { type: 'string' } },
+              [PICTURE_AGE_HEADER]: { description: 'ms since the controller received it', schema: { type: 'integer' } },
+            },
+            content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
+          },
+          304: { description: 'the picture named by If-None-Match is still the newest' },
+          ...login,
+          404: { description: 'no picture of this device (not watched, or none yet)', content: json(ErrorAnswer) },
+        },
+      },
+    },
+    '/api/live-media': {
+      get: {
+        operationId: 'live-media',
+        summary: "Every watched device's content faults and sound levels from its latest health, for the wall's overlays and meters.",
+        responses: { 200: { description: 'the view', content: json(plain(LiveMediaView)) }, ...login },
+      },
+    },
   };
 }

@@ -117,9 +117,15 @@ describe('the HTTP API', () => {
     const operations = Object.keys(OPERATIONS).sort();
     expect(
       Object.values(document.paths)
+        .filter((p) => p.post)
         .map((p) => p.post.operationId)
         .sort(),
     ).toEqual(operations);
+    // Besides the operations, the wall's two GETs (live pictures and levels).
+    expect(Object.keys(document.paths).filter((path) => !document.paths[path]!.post)).toEqual([
+      '/api/picture/{agent}/{device}',
+      '/api/live-media',
+    ]);
     for (const op of operations) {
       expect(document.paths[`/api/${op}`]!.post['x-onair-role']).toBe(OPERATION_ROLE[op as keyof typeof OPERATION_ROLE]);
       expect(document.paths[`/api/${op}`]!.post.requestBody.content['application/json']!.schema).toEqual(
