@@ -2,7 +2,8 @@
  * Live pictures and audio meters on the wall, in chromium (issue 24): a slot whose live member is
  * a real ffmpeg-made stream watched by its agent. The tile's picture changes over a few seconds (a
  * new ETag, new bytes); the stream turned black shows the BLACK overlay once the fault counts; the
- * meter's height follows the sound's peak (a tone, then silence).
+ * meter's height follows the sound's peak (a tone, then silence); a picture that stops coming is
+ * greyed with its age.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,16 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasFfmpeg())('live pictures and meters
     const overlay = page.locator(`[data-slot="${SLOT}"] [data-picture="${CAM}"] [data-overlay="black"]`);
     await overlay.waitFor({ timeout: 20_000 });
     expect(await overlay.textContent()).toBe('BLACK');
+    expect(errors).toEqual([]);
+  }, 40_000);
+
+  it('a picture that stops coming is greyed with its age, and says NO SIGNAL', async () => {
+    await stream.setContent('no-signal');
+    const figure = page.locator(`[data-slot="${SLOT}"] [data-picture="${CAM}"]`);
+    await page.locator(`[data-slot="${SLOT}"] [data-picture="${CAM}"].stale [data-age]`).waitFor({ timeout: 20_000 });
+    expect(await figure.locator('[data-age]').textContent()).toMatch(/^picture from \d+(\.\d)? s ago$/);
+    expect(await figure.locator('img').evaluate((img) => getComputedStyle(img).filter)).toContain('grayscale');
+    await figure.locator('[data-overlay="no-signal"]').waitFor({ timeout: 20_000 });
     expect(errors).toEqual([]);
   }, 40_000);
 });
