@@ -72,10 +72,6 @@ export class LatestPictures {
     return this.newest.get(key(agent, device));
   }
 
-  forget(agent: string, device: string): void {
-    this.newest.delete(key(agent, device));
-  }
-
   get size(): number {
     return this.newest.size;
   }
