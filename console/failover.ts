@@ -1,29 +1,11 @@
 /**
  * One-click failover from a tile: choose a backup (or the first healthy one), give a reason,
- * confirm. The progress shown on the tile comes from the controller's own events (started →
- * succeeded / failed), so every open page sees a failover, whoever asked for it.
+ * confirm. The progress shown on the tile is console/progress.ts's.
  */
 import { useState } from 'preact/hooks';
 import type { DeviceSummary, SlotState } from '../protocols/schemas.ts';
-import type { ControllerEvent } from '../protocols/events.ts';
 import { ask } from './api.ts';
 import { STATE_WORDS, html, ref } from './html.ts';
-
-export interface FailoverProgress {
-  phase: 'started' | 'confirmed' | 'failed';
-  text: string;
-  ts: number;
-}
-
-/** The tile's progress after a failover event; undefined for any other event. */
-export function progressOf(e: ControllerEvent): FailoverProgress | undefined {
-  const who = e.by ? ` (${e.by})` : '';
-  if (e.type === 'failover.started') return { phase: 'started', text: `Failover started${who}: ${e.reason ?? ''}`, ts: e.ts };
-  if (e.type === 'failover.succeeded')
-    return { phase: 'confirmed', text: `Failover confirmed: ${e.data.to} is live (${e.data.durationMs} ms)${who}`, ts: e.ts };
-  if (e.type === 'failover.failed') return { phase: 'failed', text: `Failover FAILED${who}: ${e.reason ?? ''}`, ts: e.ts };
-  return undefined;
-}
 
 export function FailoverDialog(p: { slot: SlotState; devices: Map<string, DeviceSummary>; onClose(): void }) {
   const backups = p.slot.members.filter((m) => p.slot.active === null || ref(m) !== ref(p.slot.active));
