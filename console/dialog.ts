@@ -9,23 +9,13 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import { nextFocus } from './acting.ts';
 import { html } from './html.ts';
 
 const FOCUSABLE = 'select, input, textarea, button, a[href], [tabindex]:not([tabindex="-1"])';
 const FIELDS = 'select, input, textarea';
 
 let dialogs = 0;
-
-/**
- * Where Tab goes from the focusable element at `index` of `count` (-1: focus is on none of them):
- * the next one, the first after the last (and the last before the first with Shift), so focus never
- * leaves the dialog. Pure, for its unit test.
- */
-export function nextFocus(count: number, index: number, backwards: boolean): number {
-  if (count === 0) return -1;
-  if (index < 0) return backwards ? count - 1 : 0;
-  return (index + (backwards ? count - 1 : 1)) % count;
-}
 
 const usable = (root: HTMLElement, selector: string): HTMLElement[] =>
   [...root.querySelectorAll<HTMLElement>(selector)].filter((e) => !(e as HTMLButtonElement).disabled && e.getClientRects().length > 0);

@@ -6,74 +6,15 @@
  * console/progress.ts's.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { ProgramMapping, SlotDefinition } from '../protocols/registry-operations.ts';
+import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import type { DeviceRef, DeviceSummary, SlotState } from '../protocols/schemas.ts';
-import type { Translate } from '../i18n/translator.ts';
 import { actions } from '../i18n/messages/actions.ts';
 import { common } from '../i18n/messages/common.ts';
+import { failoverPlan, failoverSentences, memberName } from './acting.ts';
 import { ask } from './api.ts';
 import { Modal } from './dialog.ts';
 import { html, ref } from './html.ts';
 import { useT } from './i18n.ts';
-
-/** A member as an engineer knows it: its registered label (when the status carries one) beside its id. */
-export function memberName(r: DeviceRef, devices: Map<string, DeviceSummary>): string {
-  const d: object | undefined = devices.get(ref(r));
-  const label = d && 'label' in d && typeof d.label === 'string' && d.label ? d.label : undefined;
-  return label ? `${label} (${ref(r)})` : ref(r);
-}
-
-export interface FailoverPlan {
-  /** The member that goes live: the one chosen, else the first healthy one now (none: the controller refuses). */
-  target: DeviceRef | undefined;
-  /** The program cuts a failover on air makes to it (the slot's mappings of the target). */
-  cuts: ProgramMapping[];
-  /** The slot maps program sources at all (so "no cut" is worth saying). */
-  mapsProgram: boolean;
-}
-
-/**
- * What a failover to `to` ('' for the first healthy member) will do. The first healthy member is the
- * controller's rule (protocols/failover-rule.ts: ok before degraded, slot order, never the live one),
- * previewed from the wall's statuses: the controller decides on its own, fresher view.
- */
-export function failoverPlan(
-  slot: SlotState,
-  devices: Map<string, DeviceSummary>,
-  definition: Pick<SlotDefinition, 'program'> | undefined,
-  to: string,
-): FailoverPlan {
-  const others = slot.members.filter((m) => slot.active === null || ref(m) !== ref(slot.active));
-  const statusOf = (m: DeviceRef) => devices.get(ref(m))?.status;
-  const target = to
-    ? others.find((m) => ref(m) === to)
-    : (others.find((m) => statusOf(m) === 'ok') ?? others.find((m) => statusOf(m) === 'degraded'));
-  const program = definition?.program ?? [];
-  return {
-    target: target && { agent: target.agent, device: target.device },
-    cuts: target ? program.filter((m) => ref(m.member) === ref(target)) : [],
-    mapsProgram: program.length > 0,
-  };
-}
-
-/** What the dialog says will happen, one sentence a line (pure, for its unit test). */
-export function failoverSentences(
-  slot: SlotState,
-  plan: FailoverPlan,
-  devices: Map<string, DeviceSummary>,
-  t: Translate<typeof actions>,
-): string[] {
-  if (!plan.target) return [t('failover.none', { slot: slot.slot })];
-  const member = memberName(plan.target, devices);
-  const active = slot.active ? memberName(slot.active, devices) : undefined;
-  const lines = [
-    active ? t('failover.goesLive', { member, slot: slot.slot, active }) : t('failover.goesLiveNothing', { member, slot: slot.slot }),
-  ];
-  if (active)
-    for (const cut of plan.cuts) lines.push(t('failover.cut', { active, switcher: memberName(cut.switcher, devices), source: cut.source }));
-  if (plan.mapsProgram && plan.cuts.length === 0) lines.push(t('failover.noCut'));
-  return lines;
-}
 
 export function FailoverDialog(p: { slot: SlotState; devices: Map<string, DeviceSummary>; onClose(): void }) {
   const t = useT(actions);

@@ -9,7 +9,8 @@ import type { ControllerEvent } from '../protocols/events.ts';
 import { actions } from '../i18n/messages/actions.ts';
 import { ask, may } from './api.ts';
 import { ChecklistView } from './checklist.ts';
-import { ConfirmDialog, showConfirmation, type ShowAction } from './confirm.ts';
+import { showConfirmation, type ShowAction } from './acting.ts';
+import { ConfirmDialog } from './confirm.ts';
 import { html } from './html.ts';
 import { useFormats, useT } from './i18n.ts';
 
