@@ -154,6 +154,20 @@ describe.skipIf(!existsSync(CHROMIUM))('acting safely in the console', () => {
     await page.context().close();
   });
 
+  it('in a Chinese browser the failover dialog speaks Chinese', async () => {
+    const errors: string[] = [];
+    const page = await rig.open(ENGINEER, 'wall', errors, { locale: 'zh-CN' });
+    await page.locator(`[data-slot="${CAMERAS}"] .failover-button`).click();
+    const dialog = page.locator('dialog:modal');
+    await dialog.waitFor({ timeout: 5_000 });
+    expect(await dialog.locator('h2').textContent()).toBe(`切换 ${CAMERAS}`);
+    expect(await dialog.locator('button.danger').textContent()).toBe('切换');
+    expect(await dialog.locator('button.safe').textContent()).toBe('取消');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('Start now asks first, names the show and what follows; Not now changes nothing; Confirm starts it', async () => {
     const startsAt = Date.now() + 2 * HOUR;
     await ask('show.add', { id: 'evening', title: 'Evening news', studio: 'studio-a', startsAt, endsAt: startsAt + HOUR, slots: [MICS] });
