@@ -15,7 +15,7 @@ import { Device } from './device.ts';
 import { Duty } from './duty.ts';
 import { Events } from './events.ts';
 import { Incidents } from './incidents.ts';
-import { progressOf, type FailoverProgress } from './failover.ts';
+import { progressOf, type FailoverProgress } from './progress.ts';
 import { html } from './html.ts';
 import { Reports } from './reports.ts';
 import { Shows } from './shows.ts';

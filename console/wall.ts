@@ -8,7 +8,8 @@ import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import type { Job } from '../protocols/plan-schemas.ts';
 import type { DeviceSummary, SlotState, StatusData } from '../protocols/schemas.ts';
 import { ask, may } from './api.ts';
-import { FailoverDialog, type FailoverProgress } from './failover.ts';
+import { FailoverDialog } from './failover.ts';
+import type { FailoverProgress } from './progress.ts';
 import { STATE_WORDS, clock, deviceLink, html, ref, studioOf } from './html.ts';
 import { ALWAYS_COUNTED, WALL_STATES, WALL_WORDS, countStates, wallState, type WallState } from './wall-state.ts';
 
