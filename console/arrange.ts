@@ -58,7 +58,12 @@ function ArrangePanel(p: PanelProps) {
         return html`<li key=${tile.id} data-tile=${tile.id} class=${tile.hidden ? 'hidden' : ''}>
           <span class="arrange-name">${name}</span>
           ${tile.hidden ? html`<em class="arrange-hidden">${t('arrange.hidden')}</em>` : null}
-          <button class="earlier" aria-label=${t('arrange.earlierLabel', { tile: name })} disabled=${i === 0} onClick=${() => p.onDraft(moveTile(p.draft, i, -1))}>
+          <button
+            class="earlier"
+            aria-label=${t('arrange.earlierLabel', { tile: name })}
+            disabled=${i === 0}
+            onClick=${() => p.onDraft(moveTile(p.draft, i, -1))}
+          >
             ${t('arrange.earlier')}
           </button>
           <button
@@ -77,7 +82,11 @@ function ArrangePanel(p: PanelProps) {
           >
             ${SIZES.map((s) => html`<option value=${s}>${t(`size.${s}`)}</option>`)}
           </select>
-          <button class="hide-toggle" aria-pressed=${tile.hidden ? 'true' : 'false'} onClick=${() => p.onDraft(changeTile(p.draft, tile.id, { hidden: !tile.hidden }))}>
+          <button
+            class="hide-toggle"
+            aria-pressed=${tile.hidden ? 'true' : 'false'}
+            onClick=${() => p.onDraft(changeTile(p.draft, tile.id, { hidden: !tile.hidden }))}
+          >
             ${tile.hidden ? t('arrange.show') : t('arrange.hide')}
           </button>
         </li>`;
@@ -137,23 +146,29 @@ export function ArrangedWall(p: WallProps) {
   const close = () => (setArranging(false), setDraft(undefined), setNote(''), setScreen(''));
 
   return html`<div class="arranged-wall">
-    ${may('wall.layout.set') && studios.length > 0 && !arranging
-      ? html`<div class="wall-tools"><button class="arrange-button" onClick=${() => setArranging(true)}>${t('arrange.open')}</button></div>`
-      : null}
-    ${editing && current !== undefined
-      ? html`<${ArrangePanel}
-          studios=${studios}
-          studio=${current}
-          onStudio=${(s: string) => (setStudio(s), setDraft(undefined))}
-          screen=${screen}
-          onScreen=${setScreen}
-          draft=${editing}
-          onDraft=${setDraft}
-          onSave=${(tiles: LayoutTile[]) => void save(tiles)}
-          onClose=${close}
-          note=${note}
-        />`
-      : null}
+    ${
+      may('wall.layout.set') && studios.length > 0 && !arranging
+        ? html`<div class="wall-tools">
+            <button class="arrange-button" onClick=${() => setArranging(true)}>${t('arrange.open')}</button>
+          </div>`
+        : null
+    }
+    ${
+      editing && current !== undefined
+        ? html`<${ArrangePanel}
+            studios=${studios}
+            studio=${current}
+            onStudio=${(s: string) => (setStudio(s), setDraft(undefined))}
+            screen=${screen}
+            onScreen=${setScreen}
+            draft=${editing}
+            onDraft=${setDraft}
+            onSave=${(tiles: LayoutTile[]) => void save(tiles)}
+            onClose=${close}
+            note=${note}
+          />`
+        : null
+    }
     <${Wall} ...${p} layouts=${layouts} />
   </div>`;
 }

@@ -140,32 +140,34 @@ export function WallScreen(p: { feed: Feed; address: WallScreenAddress }) {
         )}
       </span>
     </header>
-    ${shown.length === 0
-      ? html`<p class="empty">${t('empty')}</p>`
-      : html`<div
-          class="wall-screen-tiles"
-          style=${{
-            gridTemplateColumns: `repeat(${grid.cols}, minmax(0, 1fr))`,
-            gridTemplateRows: `repeat(${grid.rows}, minmax(0, 1fr))`,
-            '--cols': String(grid.cols),
-            '--rows': String(grid.rows),
-          }}
-        >
-          ${shown.map(
-            ({ slot, state, size }) =>
-              html`<${Tile}
-                key=${slot.slot}
-                status=${status}
-                definitions=${context.definitions}
-                lastTests=${context.lastTests}
-                progress=${NO_PROGRESS}
-                slot=${slot}
-                state=${state}
-                devices=${devices}
-                size=${size}
-              />`,
-          )}
-        </div>`}
+    ${
+      shown.length === 0
+        ? html`<p class="empty">${t('empty')}</p>`
+        : html`<div
+            class="wall-screen-tiles"
+            style=${{
+              gridTemplateColumns: `repeat(${grid.cols}, minmax(0, 1fr))`,
+              gridTemplateRows: `repeat(${grid.rows}, minmax(0, 1fr))`,
+              '--cols': String(grid.cols),
+              '--rows': String(grid.rows),
+            }}
+          >
+            ${shown.map(
+              ({ slot, state, size }) =>
+                html`<${Tile}
+                  key=${slot.slot}
+                  status=${status}
+                  definitions=${context.definitions}
+                  lastTests=${context.lastTests}
+                  progress=${NO_PROGRESS}
+                  slot=${slot}
+                  state=${state}
+                  devices=${devices}
+                  size=${size}
+                />`,
+            )}
+          </div>`
+    }
   </div>`;
 }
 

@@ -99,7 +99,8 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
   // The same vnode while its inputs are the same: new events alone do not re-render 500 tiles.
   const wall = useMemo(
     () =>
-      status && html`<${ArrangedWall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
+      status &&
+      html`<${ArrangedWall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
     [status, context, progress],
   );
   const nav = (to: string, label: string) => html`<a href=${`#/${to}`} class=${page === to ? 'current' : ''}>${label}</a>`;

@@ -129,7 +129,8 @@ export function Wall(p: WallProps) {
             <h2>${studio} <${StudioCounts} states=${slots.map((s) => s.state)} /></h2>
             <div class="tiles">
               ${arrange(slots, (s) => s.slot.slot, p.layouts?.get(studioKey(slots[0]!.slot.slot))).map(
-                ({ tile: { slot, state }, size }) => html`<${Tile} key=${slot.slot} ...${p} slot=${slot} state=${state} devices=${devices} size=${size} />`,
+                ({ tile: { slot, state }, size }) =>
+                  html`<${Tile} key=${slot.slot} ...${p} slot=${slot} state=${state} devices=${devices} size=${size} />`,
               )}
             </div>
           </section>`,

@@ -30,8 +30,16 @@ export const kiosk = defineMessages('kiosk', {
   'arrange.show': { 'zh-CN': '显示', 'zh-TW': '顯示', en: 'Show' },
   'arrange.hidden': { 'zh-CN': '已隐藏', 'zh-TW': '已隱藏', en: 'hidden' },
   'arrange.reset': { 'zh-CN': '恢复默认顺序', 'zh-TW': '恢復預設順序', en: 'Wall’s own order' },
-  'arrange.savedScreen': { 'zh-CN': '已为大屏 {name} 保存（{time}）', 'zh-TW': '已為螢幕 {name} 儲存（{time}）', en: 'Saved for screen {name} at {time}' },
-  'arrange.savedMine': { 'zh-CN': '已为你的监看墙保存（{time}）', 'zh-TW': '已為你的監看牆儲存（{time}）', en: 'Saved for your wall at {time}' },
+  'arrange.savedScreen': {
+    'zh-CN': '已为大屏 {name} 保存（{time}）',
+    'zh-TW': '已為螢幕 {name} 儲存（{time}）',
+    en: 'Saved for screen {name} at {time}',
+  },
+  'arrange.savedMine': {
+    'zh-CN': '已为你的监看墙保存（{time}）',
+    'zh-TW': '已為你的監看牆儲存（{time}）',
+    en: 'Saved for your wall at {time}',
+  },
   'arrange.failed': { 'zh-CN': '未保存：{error}', 'zh-TW': '未儲存：{error}', en: 'Not saved: {error}' },
   'size.1x1': { 'zh-CN': '1×1（小）', 'zh-TW': '1×1（小）', en: '1×1 (small)' },
   'size.2x1': { 'zh-CN': '2×1（宽）', 'zh-TW': '2×1（寬）', en: '2×1 (wide)' },

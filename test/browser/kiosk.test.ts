@@ -30,7 +30,12 @@ const EXPECTED: Record<string, WallState> = {
   [`${STUDIO}/down`]: 'down',
 };
 /** The CSS variable of each state's colour (console/static/console.css). */
-const COLOUR_VAR: Partial<Record<WallState, string>> = { ok: '--ok', on_backup: '--on-backup', no_backup_left: '--no-backup', down: '--down' };
+const COLOUR_VAR: Partial<Record<WallState, string>> = {
+  ok: '--ok',
+  on_backup: '--on-backup',
+  no_backup_left: '--no-backup',
+  down: '--down',
+};
 
 const hexToRgb = (hex: string): string => {
   const n = Number.parseInt(hex.trim().replace('#', ''), 16);
@@ -156,7 +161,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the wall screen (kiosk) and its layouts'
     // The wall previews the draft as it is edited.
     expect(await shownSlots(page)).toEqual(expected);
     await page.click('.arrange-actions button.save');
-    await expect.poll(() => page.locator('.arrange-note').textContent(), { timeout: 5_000 }).toMatch(/^Saved for screen gallery-1 at \d\d:\d\d:\d\d$/);
+    await expect
+      .poll(() => page.locator('.arrange-note').textContent(), { timeout: 5_000 })
+      .toMatch(/^Saved for screen gallery-1 at \d\d:\d\d:\d\d$/);
 
     const screen = await kiosk(EVE, 'kiosk&screen=gallery-1&lang=en', FULL_HD, errors);
     expect(await shownSlots(screen)).toEqual(expected);
@@ -200,7 +207,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the wall screen (kiosk) and its layouts'
     const screen = await kiosk(ED, 'studio=studio-k&lang=en', TABLET, errors);
     expect(await screen.locator('.wall-screen-tiles .tile').count()).toBe(4);
     expect(await screen.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
-    for (const px of await screen.locator('.state-word').evaluateAll((els) => els.map((e) => Number.parseFloat(getComputedStyle(e).fontSize))))
+    for (const px of await screen
+      .locator('.state-word')
+      .evaluateAll((els) => els.map((e) => Number.parseFloat(getComputedStyle(e).fontSize))))
       expect(px).toBeGreaterThanOrEqual(32);
     await screen.screenshot({ path: path.join(ARTIFACTS, 'kiosk-wall-768x1024.png') });
 

@@ -29,7 +29,11 @@ describe('arrange: a layout applied to the tiles there are', () => {
       ],
       ['a/cam-2', 'a/mic-1'],
     ],
-    ['a tile the layout does not name (a new slot) is appended, never hidden', [{ id: 'a/mic-1', size: '2x1' }], ['a/mic-1:2x1', 'a/cam-1', 'a/cam-2']],
+    [
+      'a tile the layout does not name (a new slot) is appended, never hidden',
+      [{ id: 'a/mic-1', size: '2x1' }],
+      ['a/mic-1:2x1', 'a/cam-1', 'a/cam-2'],
+    ],
     [
       'an id no tile has (a removed slot) is ignored',
       [
@@ -61,7 +65,11 @@ describe('the Arrange mode’s draft', () => {
           { id: 'x', size: '1x1' },
         ],
       ),
-    ).toEqual([{ id: 'z', size: '2x1', hidden: true }, { id: 'x', size: '1x1' }, { id: 'y', size: '1x1' }]);
+    ).toEqual([
+      { id: 'z', size: '2x1', hidden: true },
+      { id: 'x', size: '1x1' },
+      { id: 'y', size: '1x1' },
+    ]);
   });
 
   it('moves a tile earlier and later, and not past either end', () => {
@@ -75,8 +83,14 @@ describe('the Arrange mode’s draft', () => {
   it('sizes, hides and shows a tile again', () => {
     const draft = draftOf(['x', 'y'], undefined);
     const hidden = changeTile(changeTile(draft, 'y', { size: '2x2' }), 'y', { hidden: true });
-    expect(hidden).toEqual([{ id: 'x', size: '1x1' }, { id: 'y', size: '2x2', hidden: true }]);
-    expect(changeTile(hidden, 'y', { hidden: false })).toEqual([{ id: 'x', size: '1x1' }, { id: 'y', size: '2x2' }]);
+    expect(hidden).toEqual([
+      { id: 'x', size: '1x1' },
+      { id: 'y', size: '2x2', hidden: true },
+    ]);
+    expect(changeTile(hidden, 'y', { hidden: false })).toEqual([
+      { id: 'x', size: '1x1' },
+      { id: 'y', size: '2x2' },
+    ]);
     expect(shown(['x', 'y'], hidden)).toEqual(['x']);
   });
 });
@@ -100,8 +114,18 @@ describe('the kiosk grid', () => {
   });
 
   it('counts the rows a 2×2 tile takes, packed as CSS grid packs them', () => {
-    expect(rowsNeeded(['2x2', '1x1', '1x1'].map((s) => spanOf(s as TileSize)), 3)).toBe(2);
-    expect(rowsNeeded(['2x2', '2x2'].map((s) => spanOf(s as TileSize)), 3)).toBe(4);
+    expect(
+      rowsNeeded(
+        ['2x2', '1x1', '1x1'].map((s) => spanOf(s as TileSize)),
+        3,
+      ),
+    ).toBe(2);
+    expect(
+      rowsNeeded(
+        ['2x2', '2x2'].map((s) => spanOf(s as TileSize)),
+        3,
+      ),
+    ).toBe(4);
   });
 
   it('keys slots by studio', () => {
