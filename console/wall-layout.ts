@@ -82,7 +82,11 @@ export interface Grid {
   rows: number;
 }
 
-/** Rows a column count needs for these spans, placed in order as CSS grid's dense auto-flow places them. */
+/**
+ * Rows a column count needs for these spans, placed in order as CSS grid's default (sparse) auto-flow
+ * places them: each after the one before, never back into a hole (that would change the order the
+ * engineer chose), so a wide tile that does not fit at the end of a row leaves the rest of it empty.
+ */
 export function rowsNeeded(spans: ReadonlyArray<{ w: number; h: number }>, cols: number): number {
   const taken: boolean[][] = [];
   const free = (r: number, c: number, w: number, h: number) => {
@@ -90,16 +94,17 @@ export function rowsNeeded(spans: ReadonlyArray<{ w: number; h: number }>, cols:
     return true;
   };
   let rows = 0;
+  let cursor = { r: 0, c: 0 };
   for (const span of spans) {
     const w = Math.min(span.w, cols);
-    let placed = false;
-    for (let r = 0; !placed; r += 1)
-      for (let c = 0; c + w <= cols && !placed; c += 1)
-        if (free(r, c, w, span.h)) {
-          for (let y = r; y < r + span.h; y += 1) for (let x = c; x < c + w; x += 1) (taken[y] ??= [])[x] = true;
-          rows = Math.max(rows, r + span.h);
-          placed = true;
-        }
+    let { r, c } = cursor;
+    while (c + w > cols || !free(r, c, w, span.h)) {
+      c += 1;
+      if (c + w > cols) ((r += 1), (c = 0));
+    }
+    for (let y = r; y < r + span.h; y += 1) for (let x = c; x < c + w; x += 1) (taken[y] ??= [])[x] = true;
+    rows = Math.max(rows, r + span.h);
+    cursor = { r, c: c + w };
   }
   return rows;
 }

@@ -134,6 +134,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the wall screen (kiosk) and its layouts'
       expect(m.background, `${m.slot} (${m.state}): the tile's colour`).toBe(hexToRgb(colours[COLOUR_VAR[m.state as WallState]!]!));
     }
     expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight)).toBe(true);
+
+    // The same screen in Chinese (?lang=, as a kiosk's address sets it): its own words from the catalogue.
+    await page.goto(`${rig.controller.httpUrl}/console/wall?kiosk&lang=zh-CN`);
+    await page.waitForSelector('.wall-screen .link-live', { timeout: 10_000 });
+    expect(await page.locator('.wall-screen-studio').textContent()).toBe('全部演播室');
+    expect(await page.locator('.wall-screen-header .link').textContent()).toBe('实时');
+    expect(await page.locator('.wall-screen-header .badge').textContent()).toBe('未直播');
     expect(errors).toEqual([]);
   });
 
@@ -168,6 +175,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the wall screen (kiosk) and its layouts'
     const screen = await kiosk(EVE, 'kiosk&screen=gallery-1&lang=en', FULL_HD, errors);
     expect(await shownSlots(screen)).toEqual(expected);
     expect(await screen.locator(`.tile[data-slot="${STUDIO}/backup"]`).getAttribute('class')).toContain('size-2x1');
+    const bottoms = await screen.locator('.wall-screen-tiles .tile').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().bottom));
+    expect(Math.max(...bottoms), 'every tile of the arranged screen on screen').toBeLessThanOrEqual(FULL_HD.height);
     await screen.reload();
     await screen.locator('.wall-screen-tiles .tile').first().waitFor({ timeout: 10_000 });
     expect(await shownSlots(screen)).toEqual(expected);

@@ -103,6 +103,7 @@ describe('the kiosk grid', () => {
     ['6 tiles on 1920×1080: 3×2', ones(6), 1920, 1080, { cols: 3, rows: 2 }],
     ['4 tiles on a 768×1024 tablet: one column of 4', ones(4), 768, 1024, { cols: 1, rows: 4 }],
     ['a 2×1 tile needs two columns', ['2x1'], 1920, 1080, { cols: 2, rows: 1 }],
+    ['a 2×1 tile between two 1×1 ones: three columns, no row left half empty', ['1x1', '2x1', '1x1'], 1920, 1080, { cols: 3, rows: 2 }],
   ];
   it.each(cases)('%s', (_name, sizes, w, h, grid) => expect(gridFor(sizes, w, h)).toEqual(grid));
 
@@ -113,7 +114,13 @@ describe('the kiosk grid', () => {
     expect(1080 / rows).toBeGreaterThanOrEqual(200);
   });
 
-  it('counts the rows a 2×2 tile takes, packed as CSS grid packs them', () => {
+  it('counts the rows a 2×2 tile takes, placed as CSS grid places them (in order, never back into a hole)', () => {
+    expect(
+      rowsNeeded(
+        ['1x1', '2x1', '1x1'].map((s) => spanOf(s as TileSize)),
+        2,
+      ),
+    ).toBe(3);
     expect(
       rowsNeeded(
         ['2x2', '1x1', '1x1'].map((s) => spanOf(s as TileSize)),
