@@ -115,8 +115,9 @@ export function ArrangedWall(p: WallProps) {
   useEffect(() => {
     setDraft(undefined);
     void ask('wall.layout.get', screen ? { screen } : {}).then(
-      (r) => setSaved(layoutsByStudio(r.layouts)),
-      () => setSaved(new Map()),
+      // No layout and none before: the same state, so a 500-tile wall is not drawn again for nothing.
+      (r) => setSaved((old) => (r.layouts.length === 0 && old.size === 0 ? old : layoutsByStudio(r.layouts))),
+      () => setSaved((old) => (old.size === 0 ? old : new Map())),
     );
   }, [screen]);
 
