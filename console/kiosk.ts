@@ -1,8 +1,8 @@
 /**
  * The wall screen: `/console/wall` shows the studio wall alone, for a TV on the control-room wall
  * (issue 24). No navigation and no language switch (the language comes from `?lang=` or the choice
- * stored in this browser); a thin header line (studio, ON AIR, clock, feed state, the slots' states
- * counted); the tiles fill the screen, every tile in its state's colour, the state words large enough
+ * stored in this browser); a thin header line (studio, ON AIR, clock, feed state, open alarms, the
+ * slots' states counted); the tiles fill the screen, every tile in its state's colour, the state words large enough
  * to read from across the room.
  *
  * `?kiosk` makes it a TV (no pointer, no buttons: nothing to press by accident); `?studio=<id>` shows one
@@ -81,13 +81,18 @@ export function WallScreen(p: { feed: Feed; address: WallScreenAddress }) {
   const [context, setContext] = useState<Awaited<ReturnType<typeof wallContext>>>({ definitions: new Map(), lastTests: new Map() });
   const [layouts, setLayouts] = useState(new Map<string, LayoutTile[]>());
   const [testsFinished, setTestsFinished] = useState(0);
+  const [alertsChanged, setAlertsChanged] = useState(0);
+  const [alarms, setAlarms] = useState({ open: 0, unacked: 0 });
 
   useEffect(
     () =>
       p.feed.subscribe({
         status: setStatus,
         state: setLink,
-        event: (e) => void (e.type === 'job.finished' && setTestsFinished((n) => n + 1)),
+        event: (e) => {
+          if (e.type === 'job.finished') setTestsFinished((n) => n + 1);
+          if (e.type.startsWith('alert.')) setAlertsChanged((n) => n + 1);
+        },
       }),
     [p.feed],
   );
@@ -103,6 +108,14 @@ export function WallScreen(p: { feed: Feed; address: WallScreenAddress }) {
   useEffect(() => {
     if (slotIds !== undefined) void wallContext().then(setContext, () => undefined);
   }, [slotIds, testsFinished]);
+
+  // The open alarms (every studio's), counted again whenever an alert changes.
+  useEffect(() => {
+    void ask('alert.list', { state: 'open' }).then(
+      (r) => setAlarms({ open: r.alerts.length, unacked: r.alerts.filter((a) => a.state === 'firing').length }),
+      () => undefined,
+    );
+  }, [alertsChanged]);
 
   const shown = useMemo(() => {
     if (!status) return [];
@@ -134,6 +147,13 @@ export function WallScreen(p: { feed: Feed; address: WallScreenAddress }) {
       <span class=${`link link-${link}`} role="status"
         >${link === 'live' ? t('feed.live') : link === 'connecting' ? t('feed.connecting') : t('feed.reconnecting')}</span
       >
+      ${
+        alarms.open > 0
+          ? html`<span class=${`wall-screen-alarms ${alarms.unacked > 0 ? 'unacked' : ''}`}
+              >${t('alarms.open', { n: alarms.open })}${alarms.unacked > 0 ? ` · ${t('alarms.unacked', { n: alarms.unacked })}` : ''}</span
+            >`
+          : null
+      }
       <span class="wall-screen-counts">
         ${WALL_STATES.filter((s) => counts.has(s)).map(
           (s) => html`<span class=${`count count-${s} some`} data-count=${s}>${counts.get(s)} ${WALL_WORDS.state[s]}</span> `,

@@ -15,6 +15,12 @@ export const kiosk = defineMessages('kiosk', {
     en: 'RECONNECTING — what you see may be old',
   },
   connecting: { 'zh-CN': '正在连接控制器…', 'zh-TW': '正在連線控制器…', en: 'Connecting to the controller…' },
+  'alarms.open': {
+    'zh-CN': '{n} 个未关闭告警',
+    'zh-TW': '{n} 個未關閉警報',
+    en: '{n, plural, one {# open alarm} other {# open alarms}}',
+  },
+  'alarms.unacked': { 'zh-CN': '{n} 个未确认', 'zh-TW': '{n} 個未確認', en: '{n} unacknowledged' },
   empty: { 'zh-CN': '此监看墙没有可显示的机位。', 'zh-TW': '此監看牆沒有可顯示的機位。', en: 'No slots to show on this wall.' },
   'arrange.open': { 'zh-CN': '排列', 'zh-TW': '排列', en: 'Arrange' },
   'arrange.title': { 'zh-CN': '排列监看墙', 'zh-TW': '排列監看牆', en: 'Arrange the wall' },

@@ -69,6 +69,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the wall screen (kiosk) and its layouts'
     );
     await waitUntil(() => rig.controller.status().devices.filter((d) => d.status !== 'unknown').length === 8, 10_000, 'gear reporting');
     await rig.ask('failover', { slot: `${STUDIO}/backup`, to: 'agent-k/cam-4', reason: 'kiosk test: live on the backup' });
+    // A storage alarm (besides what the dead cameras raise): open alerts, not acknowledged, for the header's alarm count.
+    rig.controller.record({
+      type: 'alarm',
+      ts: Date.now(),
+      by: 'store',
+      reason: 'disk full',
+      data: { severity: 'critical', cause: 'storage' },
+    });
+    await waitUntil(() => rig.controller.events({ type: 'alert.raised' }).length >= 1, 10_000, 'the storage alert raised');
     await waitUntil(
       () => rig.controller.status().slots.every((s) => wallState(s) === EXPECTED[s.slot]),
       15_000,
@@ -102,6 +111,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the wall screen (kiosk) and its layouts'
     expect(await page.locator('nav').count()).toBe(0);
     expect(await page.locator('.language').count()).toBe(0);
     expect(await page.locator('.wall-screen.kiosk').count()).toBe(1);
+    const open = (await rig.ask('alert.list', { state: 'open' })).alerts;
+    const firing = open.filter((a) => a.state === 'firing').length;
+    expect(firing).toBeGreaterThan(0);
+    const alarmsLine = `${open.length} open alarm${open.length === 1 ? '' : 's'} · ${firing} unacknowledged`;
+    await expect.poll(() => page.locator('.wall-screen-alarms.unacked').textContent(), { timeout: 5_000 }).toBe(alarmsLine);
     await page.screenshot({ path: path.join(ARTIFACTS, 'kiosk-wall-1920x1080-en.png') });
 
     const measured = await page.locator('.wall-screen-tiles .tile').evaluateAll((tiles) =>
@@ -141,6 +155,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the wall screen (kiosk) and its layouts'
     expect(await page.locator('.wall-screen-studio').textContent()).toBe('全部演播室');
     expect(await page.locator('.wall-screen-header .link').textContent()).toBe('实时');
     expect(await page.locator('.wall-screen-header .badge').textContent()).toBe('未直播');
+    await expect
+      .poll(() => page.locator('.wall-screen-alarms').textContent(), { timeout: 5_000 })
+      .toBe(`${open.length} 个未关闭告警 · ${firing} 个未确认`);
     expect(errors).toEqual([]);
   });
 
