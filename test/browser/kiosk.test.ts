@@ -245,4 +245,33 @@ describe.skipIf(!existsSync(CHROMIUM))('the wall screen (kiosk) and its layouts'
     expect(await wall.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
     expect(errors).toEqual([]);
   });
+
+  it('24 tiles on 1920×1080: every one on screen, none scrolled to, state words still ≥ 32 px', async () => {
+    const cams = Array.from({ length: 24 }, (_, i) => `big-${i + 1}`);
+    await registerGear(
+      rig.controller.brokerUrl,
+      [{ agent: 'agent-k', devices: cams.map((id) => ({ id, kind: 'camera' as const })) }],
+      cams.map((id) => ({ id: `studio-big/${id}`, primary: `agent-k/${id}`, backups: [], params: {} })),
+    );
+    await waitUntil(
+      () => rig.controller.status().slots.filter((s) => s.slot.startsWith('studio-big/') && s.state !== 'unknown').length === 24,
+      15_000,
+      'the 24 slots reporting',
+    );
+    const errors: string[] = [];
+    const page = await kiosk(ED, 'kiosk&studio=studio-big&lang=en', FULL_HD, errors);
+    await expect.poll(() => page.locator('.wall-screen-tiles .tile').count(), { timeout: 5_000 }).toBe(24);
+    const boxes = await page.locator('.wall-screen-tiles .tile').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { right: r.right, bottom: r.bottom, word: Number.parseFloat(getComputedStyle(e.querySelector('.state-word')!).fontSize) };
+      }),
+    );
+    expect(Math.max(...boxes.map((b) => b.right))).toBeLessThanOrEqual(FULL_HD.width);
+    expect(Math.max(...boxes.map((b) => b.bottom))).toBeLessThanOrEqual(FULL_HD.height);
+    expect(Math.min(...boxes.map((b) => b.word))).toBeGreaterThanOrEqual(32);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight)).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'kiosk-wall-24-tiles.png') });
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
