@@ -85,6 +85,14 @@ export const MIGRATIONS: readonly Migration[] = [
       "console_sessions: the console's sessions (a hash of each id, never the id), so a controller that restarts or takes over keeps them",
     up: (db) => db.exec(CONSOLE_SESSIONS_SCHEMA),
   },
+  {
+    version: 10,
+    description: "alerts.owner: the login holding each alert (issue 24's take/release), so 'the alerts I hold' is one indexed read",
+    up: (db) => {
+      if (!hasColumn(db, 'alerts', 'owner')) db.exec('ALTER TABLE alerts ADD COLUMN owner TEXT');
+      db.exec('CREATE INDEX IF NOT EXISTS alerts_owner ON alerts (owner, state)');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
