@@ -15,6 +15,7 @@ import { Device } from './device.ts';
 import { Duty } from './duty.ts';
 import { Events } from './events.ts';
 import { Incidents } from './incidents.ts';
+import { AlarmBar } from './alarm-bar.ts';
 import { progressOf, type FailoverProgress } from './failover.ts';
 import { html } from './html.ts';
 import { Reports } from './reports.ts';
@@ -122,6 +123,7 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
       <span class="who">${p.session.user} (${p.session.role})</span>
       <button class="logout" onClick=${() => void logout()}>Log out</button>
     </nav>
+    <${AlarmBar} events=${events} />
     <main>${body}</main>
   </div>`;
 }

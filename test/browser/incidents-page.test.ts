@@ -62,7 +62,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Incidents page', () => {
     await alert.waitFor({ timeout: 10_000 });
     expect(await alert.getAttribute('class')).toContain('sev-critical');
     expect(await alert.locator('.state').textContent()).toBe('firing');
-    expect(await alert.locator('.severity').textContent()).toBe('CRITICAL');
+    expect(await alert.locator('.severity').textContent()).toBe('critical');
 
     await alert.locator('details.runbook-box summary').click();
     const runbook = alert.locator('.runbook pre');
