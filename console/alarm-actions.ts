@@ -9,7 +9,7 @@ import type { Alert } from '../protocols/alerting.ts';
 import type { OperationName, OperationParams } from '../protocols/contract.ts';
 import { alarms } from '../i18n/messages/alarms.ts';
 import type { Translate } from '../i18n/translator.ts';
-import { ask, currentUser } from './api.ts';
+import { ask, currentUser, may } from './api.ts';
 import { html } from './html.ts';
 import { useT } from './i18n.ts';
 
@@ -63,6 +63,8 @@ export function OwnerButtons(p: { alert: Alert }) {
     if (!comment.trim()) return;
     if (await run('alert.release', { alert: a.id, comment: comment.trim() })) (setReleasing(false), setComment(''));
   };
+  // Only the buttons this login may press (a viewer sees who holds it, not a Take that would be refused).
+  if (!may(mine ? 'alert.release' : 'alert.take')) return null;
   return html`<span class="owner-actions">
     ${
       mine

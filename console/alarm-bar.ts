@@ -14,11 +14,10 @@ import type { Alert, AlertSeverity } from '../protocols/alerting.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { alarms } from '../i18n/messages/alarms.ts';
 import { common } from '../i18n/messages/common.ts';
-import { ask } from './api.ts';
+import { ask, currentUser, may } from './api.ts';
 import { OwnerButtons, ownerText, useAsk } from './alarm-actions.ts';
 import { html } from './html.ts';
 import { useFormats, useT } from './i18n.ts';
-import { currentUser } from './api.ts';
 import { RunbookText } from './incidents.ts';
 
 /** How many alarms the bar lists; the rest are counted, and the Incidents page has them all. */
@@ -157,7 +156,7 @@ function AlarmRow(p: { alert: Alert; now: number; onRunbook(a: Alert): void }) {
     <span class="age">${t('alarm.age', { age: f.duration(Math.max(0, p.now - a.startsAt)) })}</span>
     <span class="ack-state">${unacked ? t('alarm.unacked') : t('alarm.acked', { person: a.ackedBy ?? '?' })}</span>
     <span class="owner">${ownerText(t, a, currentUser())}</span>
-    ${unacked ? html`<button class="acknowledge" disabled=${busy} onClick=${() => void run('alert.ack', { alert: a.id })}>${t('button.ack')}</button>` : null}
+    ${unacked && may('alert.ack') ? html`<button class="acknowledge" disabled=${busy} onClick=${() => void run('alert.ack', { alert: a.id })}>${t('button.ack')}</button>` : null}
     <${OwnerButtons} alert=${a} />
     <button class="runbook-open" onClick=${() => p.onRunbook(a)}>${t('button.runbook')}</button>
     ${error ? html`<span class="error" role="alert">${error}</span>` : null}

@@ -3,14 +3,14 @@
  * engine: an engineer takes an open critical alert (it is not acknowledged by that), another
  * engineer takes it over (recorded as a take from the first), releasing needs a comment and is the
  * owner's alone, a viewer is refused both, and the incident's timeline gathers the takes and the
- * release with who and why. The owner is stored: a controller started again on the same data reads it back.
+ * release with who and why; the CLI takes and releases too. The owner is stored: a controller started again on the same data reads it back.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ControllerWithHttp } from '../../controller/http/attach.ts';
 import type { Alert } from '../../protocols/alerting.ts';
 import { eventsOf } from '../../protocols/events.ts';
-import { cleanupAfterEach, startController, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, runOnair, startController, waitUntil } from './helpers.ts';
 
 const PEOPLE = [
   { name: 'erin', role: 'engineer', password: 'erin-engineer-pw-1' },
@@ -79,6 +79,19 @@ describe('alert ownership over the API', () => {
     const shown = await erin('incident.show', { id: taken.data!.incident });
     const timeline = (shown.data as unknown as { timeline: Array<{ type: string }> }).timeline.map((e) => e.type);
     expect(timeline.filter((t) => t === 'alert.taken' || t === 'alert.released')).toEqual(['alert.taken', 'alert.taken', 'alert.released']);
+
+    // The CLI: `onair alarm take|release` (release refused without its comment), the holder shown by `alarm list`.
+    const cli = (...args: string[]) => runOnair(c.brokerUrl, 'alarm', ...args, '--locale', 'en');
+    const cliTake = await cli('take', `#${id}`);
+    expect(cliTake).toMatchObject({ code: 0, stdout: `alert #${id} is yours (not acknowledged)\n` });
+    const holder = (await erin('alert.list', { state: 'open' })).data as unknown as { alerts: Alert[] };
+    const cliLogin = holder.alerts[0]!.owner!.login;
+    expect((await cli('list', '--open')).stdout).toContain(`held by ${cliLogin} since`);
+    expect((await cli('release', String(id))).stderr).toMatch(/required option '--comment <text>' not specified/);
+    expect(await cli('release', String(id), '--comment', 'handed to the day shift')).toMatchObject({
+      code: 0,
+      stdout: `alert #${id} released\n`,
+    });
 
     // Stored: taken again, then read back by a controller started on the same data (and listed by owner).
     await erin('alert.take', { alert: id });
