@@ -10,7 +10,7 @@
  * 10 requests a second that every page of the console shares.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Alert, AlertSeverity } from '../protocols/alerting.ts';
+import type { Alert } from '../protocols/alerting.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { alarms } from '../i18n/messages/alarms.ts';
 import { common } from '../i18n/messages/common.ts';
@@ -19,6 +19,7 @@ import { OwnerButtons, ownerText, useAsk } from './alarm-actions.ts';
 import { html } from './html.ts';
 import { useFormats, useT } from './i18n.ts';
 import { RunbookText } from './incidents.ts';
+import { SEVERITIES, barOrder, countBySeverity, newestAlertEvent } from './alarm-order.ts';
 
 /** How many alarms the bar lists; the rest are counted, and the Incidents page has them all. */
 export const SHOWN = 4;
@@ -26,35 +27,6 @@ const MIN_READ_MS = 500;
 const AGE_TICK_MS = 5_000;
 const BEEP_EVERY_MS = 1_500;
 const SOUND_KEY = 'onair.alarm-sound';
-const RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, minor: 2 };
-/** protocols/alerting.ts's SEVERITIES, most severe first (a type-only import: the page does not load TypeBox). */
-const SEVERITIES = Object.keys(RANK) as AlertSeverity[];
-
-/** The bar's order: unacknowledged first, then the most severe, then the newest (pure). */
-export function barOrder(alerts: readonly Alert[]): Alert[] {
-  const unacked = (a: Alert) => (a.state === 'firing' ? 0 : 1);
-  return [...alerts].sort((a, b) => unacked(a) - unacked(b) || RANK[a.severity] - RANK[b.severity] || b.startsAt - a.startsAt);
-}
-
-/** Open alarms per severity, and how many of them nobody has acknowledged (pure). */
-export function countBySeverity(alerts: readonly Alert[]): Record<AlertSeverity, { open: number; unacked: number }> {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, { open: 0, unacked: 0 }])) as Record<
-    AlertSeverity,
-    { open: number; unacked: number }
-  >;
-  for (const a of alerts) {
-    counts[a.severity].open += 1;
-    if (a.state === 'firing') counts[a.severity].unacked += 1;
-  }
-  return counts;
-}
-
-/** The newest alert event's number: the bar reads again when it changes (the page keeps a bounded window of events). */
-export function newestAlertEvent(events: readonly ControllerEvent[]): number {
-  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.type.startsWith('alert.')) return events[i]!.seq;
-  return 0;
-}
-
 function useOpenAlerts(newest: number): { alerts: Alert[]; error: string } {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [error, setError] = useState('');

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../bench/console-paint.ts';
-import { waitUntil } from '../integration/helpers.ts';
+import { raiseStorageAlarm } from '../support/storage-alarm.ts';
 import { startConsoleRig, type ConsoleRig, type Login } from './console-rig.ts';
 
 const ERIN: Login = { user: 'erin', password: 'erin-engineer-pw-1', role: 'engineer' };
@@ -33,15 +33,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the alarm bar', () => {
   beforeAll(async () => {
     rig = await startConsoleRig([ERIN, EDDY]);
     await rig.ask('runbook.add', { id: 'disk-full', kind: 'controller', title: 'Controller storage', markdown: `1. ${RUNBOOK_LINE}\n` });
-    rig.controller.record({
-      type: 'alarm',
-      ts: Date.now(),
-      by: 'store',
-      reason: 'disk full',
-      data: { severity: 'critical', cause: 'storage' },
-    });
-    await waitUntil(() => rig.controller.events({ type: 'alert.raised' }).length === 1, 10_000, 'the storage alert raised');
-    id = (await rig.ask('alert.list', { state: 'open' })).alerts[0]!.id;
+    id = await raiseStorageAlarm(rig.controller);
   }, 60_000);
 
   afterAll(async () => {

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ControllerWithHttp } from '../../controller/http/attach.ts';
 import type { Alert } from '../../protocols/alerting.ts';
-import { eventsOf } from '../../protocols/events.ts';
-import { cleanupAfterEach, runOnair, startController, waitUntil } from './helpers.ts';
+import { cleanupAfterEach, runOnair, startController } from './helpers.ts';
+import { raiseStorageAlarm } from '../support/storage-alarm.ts';
 
 const PEOPLE = [
   { name: 'erin', role: 'engineer', password: 'erin-engineer-pw-1' },
@@ -43,9 +43,7 @@ describe('alert ownership over the API', () => {
     let stopped = false;
     cleanup.defer(async () => stopped || (await c.stop()));
     for (const p of PEOPLE) await c.identities.addUser(p.name, p.role, p.password);
-    c.record({ type: 'alarm', ts: Date.now(), by: 'store', reason: 'disk full', data: { severity: 'critical', cause: 'storage' } });
-    await waitUntil(() => c.events({ type: 'alert.raised' }).length === 1, 10_000, 'the storage alert raised');
-    const id = eventsOf(c.events({ type: 'alert.raised' }), 'alert.raised')[0]!.data.alert;
+    const id = await raiseStorageAlarm(c);
     const [erin, eddy, vic] = await Promise.all([loginAs(c, 'erin'), loginAs(c, 'eddy'), loginAs(c, 'vic')]);
 
     expect(await vic('alert.take', { alert: id })).toMatchObject({ code: 403, error: `vic's role (viewer) may not ask "alert.take"` });

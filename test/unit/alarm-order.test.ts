@@ -1,8 +1,8 @@
-/** The alarm bar's pure parts (console/alarm-bar.ts): its order, its counts, and when it reads again. */
+/** The alarm bar's pure parts (console/alarm-order.ts): its order, its counts, and when it reads again. */
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../protocols/alerting.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';
-import { barOrder, countBySeverity, newestAlertEvent } from '../../console/alarm-bar.ts';
+import { barOrder, countBySeverity, newestAlertEvent } from '../../console/alarm-order.ts';
 
 const alert = (id: number, severity: Alert['severity'], state: Alert['state'], startsAt: number) =>
   ({ id, severity, state, startsAt }) as Alert;
