@@ -7,7 +7,8 @@
  * it and releases it with a comment while another engineer's page shows the owner live; the runbook
  * opens from the bar; the sound switch makes the AudioContext on its click (the browser's gesture).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../bench/console-paint.ts';
@@ -17,6 +18,7 @@ import { startConsoleRig, type ConsoleRig, type Login } from './console-rig.ts';
 const ERIN: Login = { user: 'erin', password: 'erin-engineer-pw-1', role: 'engineer' };
 const EDDY: Login = { user: 'eddy', password: 'eddy-engineer-pw-1', role: 'engineer' };
 const RUNBOOK_LINE = 'Free space: move old recordings to the archive disk';
+const ARTIFACTS = path.resolve('.vitest', 'artifacts');
 const PAGES = ['shows', 'events', 'incidents', 'duty', 'wall'];
 
 const animationOf = (row: Locator) => row.evaluate((el) => getComputedStyle(el).animationName);
@@ -66,6 +68,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the alarm bar', () => {
     expect(await waitText(ownerOf(erin, id), 'held by you')).toBe('held by you');
     expect(await waitText(ownerOf(eddy, id), 'held by erin')).toBe('held by erin');
     expect(await animationOf(row)).toBe('alarm-blink'); // taking is not acknowledging
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await eddy.screenshot({ path: path.join(ARTIFACTS, 'alarm-bar-en.png'), clip: { x: 0, y: 0, width: 1280, height: 200 } });
 
     // Released with a comment (the button asks for it first).
     await row.locator('button.release').click();
@@ -88,6 +92,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the alarm bar', () => {
     await erin.locator(`.alarm-bar li.alarm.acked[data-alert="${id}"]`).waitFor({ timeout: 10_000 });
     await eddy.locator(`.alarm-bar li.alarm.acked[data-alert="${id}"]`).waitFor({ timeout: 10_000 });
     expect(await animationOf(row)).toBe('none');
+    expect(errors).toEqual([]);
+  });
+
+  it('speaks the page’s language: the bar in Simplified Chinese', async () => {
+    const errors: string[] = [];
+    const page = await rig.open(EDDY, 'wall', errors, { locale: 'zh-CN', viewport: { width: 1280, height: 720 } });
+    const row = page.locator(`.alarm-bar li.alarm[data-alert="${id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await page.locator('.alarm-bar .alarm-title').textContent()).toBe('告警');
+    expect(await row.locator('.severity').textContent()).toBe('严重');
+    expect(await row.locator('.owner').textContent()).toBe('无人负责');
+    expect(await row.locator('button.take').textContent()).toContain('接手');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'alarm-bar-zh-CN.png'), clip: { x: 0, y: 0, width: 1280, height: 200 } });
     expect(errors).toEqual([]);
   });
 
