@@ -1,23 +1,23 @@
 /**
  * The alarm bar (issue 24) in chromium against a real controller and its alert engine: "an
- * unacknowledged critical alarm shows in the alarm bar on every page". A critical alarm recorded in
- * the log (the controller's storage, as the Incidents page's test raises one) shows in the bar on
- * the wall, shows, events, incidents and duty pages and blinks (its computed animation) until it is
+ * unacknowledged critical alarm shows in the alarm bar on every page". An agent whose camera is the
+ * only member of a slot on air goes offline: the alert engine raises a critical agent-lost alert,
+ * which shows in the bar on the wall, shows, events, incidents and duty pages and blinks (its computed animation) until it is
  * acknowledged — a steady outline instead when the system asks for less motion; one engineer takes
  * it and releases it with a comment while another engineer's page shows the owner live; the runbook
- * opens from the bar; the sound switch makes the AudioContext on its click (the browser's gesture).
+ * (the repository's agent-lost plan) opens from the bar; the sound switch makes the AudioContext on its click (the browser's gesture).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../bench/console-paint.ts';
-import { raiseStorageAlarm } from '../support/storage-alarm.ts';
+import { registerGear, startAgent, waitUntil } from '../integration/helpers.ts';
+import type { Runbook } from '../../protocols/alerting.ts';
 import { startConsoleRig, type ConsoleRig, type Login } from './console-rig.ts';
 
 const ERIN: Login = { user: 'erin', password: 'erin-engineer-pw-1', role: 'engineer' };
 const EDDY: Login = { user: 'eddy', password: 'eddy-engineer-pw-1', role: 'engineer' };
-const RUNBOOK_LINE = 'Free space: move old recordings to the archive disk';
 const ARTIFACTS = path.resolve('.vitest', 'artifacts');
 const PAGES = ['shows', 'events', 'incidents', 'duty', 'wall'];
 
@@ -31,11 +31,22 @@ const waitText = async (locator: Locator, text: string) => {
 describe.skipIf(!existsSync(CHROMIUM))('the alarm bar', () => {
   let rig: ConsoleRig;
   let id = 0;
+  let runbook: Runbook;
 
   beforeAll(async () => {
     rig = await startConsoleRig([ERIN, EDDY]);
-    await rig.ask('runbook.add', { id: 'disk-full', kind: 'controller', title: 'Controller storage', markdown: `1. ${RUNBOOK_LINE}\n` });
-    id = await raiseStorageAlarm(rig.controller);
+    const broker = rig.controller.brokerUrl;
+    const agent = await startAgent(broker, 'agent-a', []);
+    const gear = [{ agent: 'agent-a', devices: [{ id: 'cam-1', kind: 'camera' as const }] }];
+    await registerGear(broker, gear, [{ id: 'studio-a/cam-main', primary: 'agent-a/cam-1', backups: [], params: {} }]);
+    await waitUntil(() => rig.controller.status().devices.some((d) => d.status === 'ok'), 10_000, 'cam-1 ok');
+    await rig.ask('on-air', { onAir: true });
+    await agent.stop(); // on air, its only camera gone with it: the slot is down
+    await waitUntil(() => rig.controller.events({ type: 'alert.raised' }).length === 1, 10_000, 'the agent-lost alert');
+    const [alert] = (await rig.ask('alert.list', { state: 'open' })).alerts;
+    expect(alert).toMatchObject({ kind: 'agent-lost', severity: 'critical', state: 'firing' });
+    id = alert!.id;
+    runbook = await rig.ask('runbook.show', { id: alert!.runbook! });
   }, 60_000);
 
   afterAll(async () => {
@@ -84,7 +95,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the alarm bar', () => {
 
     // The runbook, one click away.
     await row.locator('button.runbook-open').click();
-    expect(await waitText(erin.locator('.alarm-runbook .runbook pre'), RUNBOOK_LINE)).toContain(RUNBOOK_LINE);
+    expect(await waitText(erin.locator('.alarm-runbook .runbook h4'), runbook.title)).toBe(runbook.title);
+    expect(await erin.locator('.alarm-runbook .runbook pre').textContent()).toBe(runbook.markdown);
     await erin.locator('.alarm-runbook button.close').click();
 
     // Acknowledged: it stays in the bar until its cause ends, no longer blinking, on both pages.
