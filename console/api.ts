@@ -20,6 +20,8 @@ const loggedOut = new Set<() => void>();
 
 export const onLoggedOut = (listener: () => void): void => void loggedOut.add(listener);
 export const may = (op: OperationName): boolean => current?.may.includes(op) ?? false;
+/** The login of this page (an alert it holds reads "held by you"). */
+export const currentUser = (): string | undefined => current?.user;
 
 export class AskError extends Error {
   constructor(

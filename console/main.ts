@@ -11,6 +11,7 @@ import type { StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { ask, fetchSession, login, logout, onLoggedOut, type LiveState, type Session } from './api.ts';
 import { openFeed, type Feed } from './feed.ts';
+import { AlarmBar } from './alarm-bar.ts';
 import { Device } from './device.ts';
 import { Duty } from './duty.ts';
 import { Events } from './events.ts';
@@ -125,6 +126,7 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
       <span class="who">${p.session.user} (${p.session.role})</span>
       <button class="logout" onClick=${() => void logout()}>Log out</button>
     </nav>
+    <${AlarmBar} events=${events} />
     <main>${body}</main>
   </div>`;
 }

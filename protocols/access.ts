@@ -70,6 +70,9 @@ export const OPERATION_ROLE: Readonly<Record<OperationName, Role>> = {
   'alert.ack': 'technician',
   'incident.note': 'technician',
   'runbook.add': 'technician',
+  // Ownership (issue 24): the engineer who works on an alert takes it, as in DataMiner.
+  'alert.take': 'engineer',
+  'alert.release': 'engineer',
   'duty.add': 'engineer',
   'duty.remove': 'engineer',
   'contact.test': 'engineer',

@@ -91,6 +91,14 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "wall_layouts: each wall's arrangement per studio (tile order, sizes, hidden tiles), per person and per named screen",
     up: (db) => db.exec(WALL_LAYOUTS_SCHEMA),
   },
+  {
+    version: 10,
+    description: "alerts.owner: the login holding each alert (issue 24's take/release), so 'the alerts I hold' is one indexed read",
+    up: (db) => {
+      if (!hasColumn(db, 'alerts', 'owner')) db.exec('ALTER TABLE alerts ADD COLUMN owner TEXT');
+      db.exec('CREATE INDEX IF NOT EXISTS alerts_owner ON alerts (owner, state)');
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
