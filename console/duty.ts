@@ -12,7 +12,10 @@ import type { ContactPointView, DutyShift, Person, Studio } from '../protocols/a
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { ask, may } from './api.ts';
-import { dateTime, html } from './html.ts';
+import { html } from './html.ts';
+import { useFormats, useT } from './i18n.ts';
+import { common } from '../i18n/messages/common.ts';
+import { duty as dutyTable } from '../i18n/messages/duty.ts';
 
 /** Commands typed as they are (not words): the empty states name them. */
 const COMMANDS = { studioSet: 'onair studio set', dutyAdd: 'onair duty add' } as const;

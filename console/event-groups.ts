@@ -1,8 +1,8 @@
 /**
  * Correlated rows (pure, unit-tested): events that share a cause fold under one parent row.
  * - An agent lost (agent.offline): its devices going offline or failing, the failovers away from
- *   them, and what those failovers' slots did next (slot.down, its alarm, slot.state, the program
- *   cut), within `windowMs` of the loss, until the agent is heard again.
+ *   them, the slots whose live member it had leaving OK, and what those slots did next (slot.down,
+ *   its alarm, slot.state, the program cut), within `windowMs` of the loss, until the agent is heard again.
  * - A failover (failover.started): its succeeded/failed, the slot's slot.down, alarm, state changes
  *   and program cut within the window.
  * Anything else is a row of its own. Events are given oldest first; groups come out in the order of
@@ -37,6 +37,8 @@ const isDeviceDown = (e: ControllerEvent): boolean => e.type === 'device.state' 
 function lostAgentOf(e: ControllerEvent): string | undefined {
   if (isDeviceDown(e)) return e.agent;
   if (e.type === 'failover.started' || e.type === 'failover.succeeded' || e.type === 'failover.failed') return agentOfMember(e.data.from);
+  // A slot whose live member was on the lost agent, no longer OK: what its slot does next follows.
+  if (e.type === 'slot.state' && e.data.to !== 'ok') return agentOfMember(e.data.active);
   return undefined;
 }
 
@@ -54,8 +56,8 @@ export function groupEvents(events: readonly ControllerEvent[], windowMs = CORRE
       (e.slot !== undefined && SLOT_AFTERMATH.has(e.type) ? open(bySlot.get(e.slot), e) : undefined);
     if (home) {
       home.children.push(e);
-      // A failover caused by the loss: what its slot does next belongs to the loss too.
-      if (e.slot !== undefined && FAILOVER.has(e.type)) bySlot.set(e.slot, home);
+      // A failover or a slot's fall caused by the loss: what its slot does next belongs to the loss too.
+      if (e.slot !== undefined && (FAILOVER.has(e.type) || e.type === 'slot.state')) bySlot.set(e.slot, home);
       continue;
     }
     const group: EventGroup = { parent: e, children: [] };

@@ -194,4 +194,7 @@ function Pages(p: { switcher: unknown }) {
   return feed ? html`<${Console} session=${session} feed=${feed} switcher=${p.switcher} />` : html`<p>${t('connecting')}</p>`;
 }
 
-render(html`<${App} />`, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// index.html's loading lines (one per language) go: preact would keep the ones it does not reuse.
+root.replaceChildren();
+render(html`<${App} />`, root);

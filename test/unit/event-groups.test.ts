@@ -34,6 +34,26 @@ describe('correlated rows', () => {
       ],
     ],
     [
+      'an agent lost with the live member of a slot and nothing to fail over to: the slot leaving OK, its slot.down and alarm inside',
+      [
+        lost,
+        cam2,
+        ev(1_150, 'alert.raised', { slot: 'studio-a/cam' }, {}),
+        ev(1_200, 'slot.state', { slot: 'studio-a/cam' }, { from: 'ok', to: 'down', active: 'agent-b/cam-2' }),
+        down,
+        alarm,
+      ],
+      [
+        'agent.offline@agent-b > device.state@agent-b/cam-2 > slot.state@studio-a/cam > slot.down@studio-a/cam > alarm@studio-a/cam',
+        'alert.raised@studio-a/cam',
+      ],
+    ],
+    [
+      'a slot that stays OK on another member is not part of the loss',
+      [lost, ev(1_200, 'slot.state', { slot: 'studio-a/cam' }, { from: 'failing_over', to: 'ok', active: 'agent-a/cam-1' })],
+      ['agent.offline@agent-b', 'slot.state@studio-a/cam'],
+    ],
+    [
       "a failover's chain on its own: started, then failed, the slot down and its alarm",
       [started, failed, down, alarm],
       ['failover.started@studio-a/cam > failover.failed@studio-a/cam > slot.down@studio-a/cam > alarm@studio-a/cam'],
