@@ -98,7 +98,7 @@ function Row(p: {
     <td class="name">
       ${p.group
         ? html`<button type="button" class="fold" aria-expanded=${p.group.expanded ? 'true' : 'false'} onClick=${p.group.toggle}>
-            ${eventName(e.type, words)} <span class="count">${t('related', { n: p.group.count })}</span>
+            ${eventName(e.type, words)} <span class="count">— ${t('related', { n: p.group.count })}</span>
           </button>`
         : eventName(e.type, words)}
     </td>

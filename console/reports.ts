@@ -9,6 +9,7 @@ import { ask } from './api.ts';
 import { html } from './html.ts';
 import { useFormats, useT } from './i18n.ts';
 import { reports as reportsTable } from '../i18n/messages/reports.ts';
+import { shell } from '../i18n/messages/shell.ts';
 import { toCsv, weeklyRates, type Bar } from './report-figures.ts';
 
 /** Bars of failure rate with the target as a line; the numbers are written beside them too. */
@@ -56,6 +57,7 @@ function download(name: string, text: string): void {
 
 export function Reports() {
   const t = useT(reportsTable);
+  const ts = useT(shell);
   const f = useFormats();
   const [days, setDays] = useState(7);
   const [report, setReport] = useState<ReliabilityReport | undefined>(undefined);
@@ -208,7 +210,7 @@ export function Reports() {
           </section>`
         : error
           ? null
-          : html`<p>${t('loading')}</p>`
+          : html`<p>${ts('loading')}</p>`
     }
   </div>`;
 }

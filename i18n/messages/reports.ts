@@ -41,5 +41,4 @@ export const reports = defineMessages('reports', {
   'column.failures': { 'zh-CN': '故障次数', 'zh-TW': '故障次數', en: 'Failures' },
   'column.mtbf': { 'zh-CN': '平均故障间隔', 'zh-TW': '平均故障間隔', en: 'MTBF' },
   'column.mttr': { 'zh-CN': '平均修复时间', 'zh-TW': '平均修復時間', en: 'MTTR' },
-  loading: { 'zh-CN': '加载中…', 'zh-TW': '載入中…', en: 'Loading…' },
 });

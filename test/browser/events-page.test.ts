@@ -56,6 +56,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the Events page', () => {
   });
 
   it('names events in words, a slot down on air is critical, an agent lost is one parent row with its devices inside, 768 px fits', async () => {
+    // The facts the page weighs come from the controller, in the events themselves.
+    expect(rig.controller.events({ type: 'slot.down' }).map((e) => e.type === 'slot.down' && e.data.onAir)).toEqual([true]);
+    const offline = rig.controller.events({ type: 'device.state' }).filter((e) => e.type === 'device.state' && e.data.to === 'offline');
+    expect(offline.map((e) => `${e.device}:${e.type === 'device.state' ? e.data.onAir : ''}`).sort()).toEqual(['cam-2:live', 'cam-3:backup']);
     const page = await rig.open(ENGINEER, 'events', errors, { viewport: { width: 768, height: 1024 } });
     const down = page.locator(`tr[data-type="slot.down"][data-slot="${SLOT}"]`).first();
     await down.waitFor({ state: 'attached', timeout: 10_000 });
