@@ -46,8 +46,10 @@ export function groupEvents(events: readonly ControllerEvent[], windowMs = CORRE
   const groups: EventGroup[] = [];
   const byAgent = new Map<string, EventGroup>();
   const bySlot = new Map<string, EventGroup>();
+  // Logged after the parent, and timed within the window of it either way: a device's change carries
+  // the time the detector saw it, which can be a millisecond before its agent's loss was recorded.
   const open = (g: EventGroup | undefined, e: ControllerEvent): EventGroup | undefined =>
-    g && e.ts >= g.parent.ts && e.ts - g.parent.ts <= windowMs ? g : undefined;
+    g && Math.abs(e.ts - g.parent.ts) <= windowMs ? g : undefined;
   for (const e of events) {
     if (e.type === 'agent.online' && e.agent) byAgent.delete(e.agent);
     const agent = lostAgentOf(e);

@@ -59,6 +59,11 @@ describe('correlated rows', () => {
       ['failover.started@studio-a/cam > failover.failed@studio-a/cam > slot.down@studio-a/cam > alarm@studio-a/cam'],
     ],
     [
+      "a device's change timed a millisecond before its agent's loss was logged is still the loss's",
+      [lost, ev(999, 'device.state', { agent: 'agent-b', device: 'cam-2' }, { from: 'ok', to: 'offline' })],
+      ['agent.offline@agent-b > device.state@agent-b/cam-2'],
+    ],
+    [
       'past the window, a device is a row of its own',
       [lost, ev(90_000, 'device.state', { agent: 'agent-b', device: 'cam-2' }, { from: 'ok', to: 'offline' })],
       ['agent.offline@agent-b', 'device.state@agent-b/cam-2'],
