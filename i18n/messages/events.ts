@@ -150,7 +150,6 @@ export const events = defineMessages('events', {
   'column.what': { 'zh-CN': '内容', 'zh-TW': '內容', en: 'What' },
   'column.alarm': { 'zh-CN': '处理', 'zh-TW': '處理', en: 'Handling' },
   'severity.cleared': { 'zh-CN': '已恢复', 'zh-TW': '已恢復', en: 'cleared' },
-  'noStudio': { 'zh-CN': '（无演播室）', 'zh-TW': '（無攝影棚）', en: '(no studio)' },
   acknowledge: { 'zh-CN': '确认', 'zh-TW': '確認', en: 'Acknowledge' },
   ackedBy: { 'zh-CN': '{who} 已确认', 'zh-TW': '{who} 已確認', en: 'acknowledged by {who}' },
   someone: { 'zh-CN': '某人', 'zh-TW': '某人', en: 'someone' },
@@ -161,5 +160,4 @@ export const events = defineMessages('events', {
     en: '{n, plural, one {# related event} other {# related events}}',
   },
   none: { 'zh-CN': '没有符合条件的事件。', 'zh-TW': '沒有符合條件的事件。', en: 'No events match.' },
-  by: { 'zh-CN': '由 {who}', 'zh-TW': '由 {who}', en: 'by {who}' },
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { eventSeverity, severityFromImpact, type Severity } from '../../protocols/event-severity.ts';
 import type { ControllerEvent } from '../../protocols/events.ts';
 import { severityOf } from '../../controller/alerting/alerts/severity.ts';
+import { harness, ref } from './failover-harness.ts';
 
 const e = (type: string, data: Record<string, unknown>): ControllerEvent => ({ seq: 1, ts: 0, type, data }) as ControllerEvent;
 
@@ -48,5 +49,19 @@ describe('event severity from on-air impact', () => {
     expect(impacts.map((i) => severityOf(i, settings))).toEqual(['critical', 'warning', 'minor', 'warning', 'minor']);
     // The page's slot down on air and the alerting's slot-down impact: both critical.
     expect(eventSeverity(e('slot.down', { onAir: true }))).toBe(severityOf({ onAirSlots: 1, downOnAir: 1, noBackupLeft: false }, settings));
+  });
+});
+
+describe('the facts the severity weighs, where the controller records them', () => {
+  it("the failover engine tells a device's part in the slots on air, and slot.down whether the slot was on air", async () => {
+    const h = harness();
+    expect(h.engine.onAirPart(ref('a', 'cam-1'))).toBe('off');
+    h.engine.setOnAir(true);
+    expect([ref('a', 'cam-1'), ref('b', 'cam-2'), ref('z', 'cam-9')].map((r) => h.engine.onAirPart(r))).toEqual(['live', 'backup', 'off']);
+    h.statuses.set('b/cam-2', 'failed');
+    h.statuses.set('c/cam-3', 'offline');
+    h.fail('a/cam-1');
+    await h.settle();
+    expect(h.events.find((e) => e.type === 'slot.down')?.data).toEqual({ onAir: true });
   });
 });
