@@ -15,11 +15,13 @@ import { Device } from './device.ts';
 import { Duty } from './duty.ts';
 import { Events } from './events.ts';
 import { Incidents } from './incidents.ts';
-import { progressOf, type FailoverProgress } from './failover.ts';
+import { progressOf, type FailoverProgress } from './progress.ts';
 import { html } from './html.ts';
 import { Reports } from './reports.ts';
 import { Shows } from './shows.ts';
-import { Wall, wallContext } from './wall.ts';
+import { wallContext } from './wall.ts';
+import { ArrangedWall } from './arrange.ts';
+import { WallScreen, wallScreenAddress } from './kiosk.ts';
 import { LocaleContext, initialLocale, rememberLocale, useLocale, useT } from './i18n.ts';
 import { LOCALES, LOCALE_NAMES, type Locale } from '../i18n/locales.ts';
 import { translator } from '../i18n/translator.ts';
@@ -114,7 +116,8 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
   // The same vnode while its inputs are the same: new events alone do not re-render 500 tiles.
   const wall = useMemo(
     () =>
-      status && html`<${Wall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
+      status &&
+      html`<${ArrangedWall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
     [status, context, progress],
   );
   const nav = (to: string, label: string) => html`<a href=${`#/${to}`} class=${page === to ? 'current' : ''}>${label}</a>`;
@@ -191,6 +194,8 @@ function Pages(p: { switcher: unknown }) {
   }, [session]);
   if (session === undefined) return html`<p>${t('loading')}</p>`;
   if (session === null) return html`<${Login} onLogin=${setSession} switcher=${p.switcher} />`;
+  const wallScreen = wallScreenAddress(location); // /console/wall: the wall alone (console/kiosk.ts)
+  if (feed && wallScreen) return html`<${WallScreen} feed=${feed} address=${wallScreen} />`;
   return feed ? html`<${Console} session=${session} feed=${feed} switcher=${p.switcher} />` : html`<p>${t('connecting')}</p>`;
 }
 
