@@ -6,6 +6,9 @@
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
 import type { StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
+import type { Locale } from '../i18n/locales.ts';
+import { shell } from '../i18n/messages/shell.ts';
+import { translator, type Translate } from '../i18n/translator.ts';
 
 export interface Session {
   user: string;
@@ -16,6 +19,9 @@ export interface Session {
 }
 
 let current: Session | undefined;
+/** The page's language for the errors made here (the controller's refusals come in its own words). */
+let t: Translate<typeof shell> = translator(shell, 'zh-CN');
+export const setApiLocale = (locale: Locale): void => void (t = translator(shell, locale));
 const loggedOut = new Set<() => void>();
 
 export const onLoggedOut = (listener: () => void): void => void loggedOut.add(listener);
@@ -36,7 +42,7 @@ async function body(response: Response): Promise<{ status: string; data?: unknow
   try {
     return (await response.json()) as { status: string; data?: unknown; error?: string };
   } catch {
-    return { status: 'error', error: `the controller answered ${response.status} without a body` };
+    return { status: 'error', error: t('api.noBody', { status: response.status }) };
   }
 }
 
@@ -54,7 +60,7 @@ export async function login(username: string, password: string): Promise<Session
     body: JSON.stringify({ username, password }),
   });
   const answer = await body(response);
-  if (!response.ok || answer.status !== 'ok') throw new AskError(answer.error ?? `login failed (${response.status})`, response.status);
+  if (!response.ok || answer.status !== 'ok') throw new AskError(answer.error ?? t('api.loginFailed', { status: response.status }), response.status);
   return (current = answer.data as Session);
 }
 
@@ -75,14 +81,14 @@ export async function ask<O extends OperationName>(op: O, params: OperationParam
       body: JSON.stringify(params),
     });
   } catch {
-    throw new AskError('cannot reach the controller', 0);
+    throw new AskError(t('api.unreachable'), 0);
   }
   const answer = await body(response);
   if (response.status === 401) {
     current = undefined;
     for (const listener of loggedOut) listener();
   }
-  if (answer.status !== 'ok') throw new AskError(answer.error ?? `${op} failed (${response.status})`, response.status);
+  if (answer.status !== 'ok') throw new AskError(answer.error ?? t('api.failed', { op, status: response.status }), response.status);
   return answer.data as OperationData<O>;
 }
 
