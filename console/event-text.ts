@@ -62,7 +62,9 @@ function what(e: ControllerEvent, w: EventWords): string {
     case 'command.sent':
       return t('what.commandSent', { action: e.data.action });
     case 'command.result':
-      return e.data.error ? t('what.commandError', { status: e.data.status, error: e.data.error }) : t('what.commandResult', { status: e.data.status });
+      return e.data.error
+        ? t('what.commandError', { status: e.data.status, error: e.data.error })
+        : t('what.commandResult', { status: e.data.status });
     case 'show.added':
     case 'show.cancelled':
     case 'preshow.started':
@@ -82,6 +84,19 @@ function what(e: ControllerEvent, w: EventWords): string {
     case 'alert.raised':
     case 'alert.changed':
       return t('what.alert', { alert: e.data.alert, summary: e.data.summary });
+    case 'alert.taken':
+      return t('what.alertTaken', {
+        alert: e.data.alert,
+        who: e.data.person ?? e.by ?? '',
+        from: e.data.from ? (e.data.from.person ?? e.data.from.login) : 'none',
+      });
+    case 'alert.released':
+      return t('what.alertReleased', {
+        alert: e.data.alert,
+        who: e.data.person ?? e.by ?? '',
+        held: w.f.duration(e.data.heldMs),
+        comment: e.data.comment,
+      });
     case 'alert.acked':
     case 'alert.escalated':
     case 'alert.resolved':
