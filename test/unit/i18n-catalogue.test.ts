@@ -43,12 +43,31 @@ function argumentsOf(message: string, locale: string): string[] {
   return [...names].sort();
 }
 
+/** A message's own words: its literal text, in plural and select branches too, without the arguments' names. */
+function literalText(message: string, locale: string): string {
+  const parts: string[] = [];
+  const walk = (nodes: unknown[]): void => {
+    for (const node of nodes as Array<{
+      type: number;
+      value?: unknown;
+      options?: Record<string, { value: unknown[] }>;
+      children?: unknown[];
+    }>) {
+      if (node.type === 0 && typeof node.value === 'string') parts.push(node.value);
+      if (node.options) for (const option of Object.values(node.options)) walk(option.value);
+      if (node.children) walk(node.children);
+    }
+  };
+  walk(new IntlMessageFormat(message, locale).getAst());
+  return parts.join(' ');
+}
+
 /**
  * Latin words a Chinese text may keep: product, protocol and unit names, and what is typed as it is
  * (commands, ids). Anything else Latin in zh-CN or zh-TW is English left untranslated.
  */
 const KEPT_IN_CHINESE = new Set(
-  `OnAir onair ID IDs API HTTP HTTPS URL JSON CSV HTML PDF CLI MQTT ONVIF VISCA PTZ PTZOptics DMX RDM Enttec Shure Firmata OBS ATEM
+  `OnAir onair ID IDs API HTTP HTTPS URL JSON CSV HTML PDF CLI MQTT ONVIF VISCA PTZ PTZOptics DMX RDM Enttec Shure Firmata OBS ATEM NO-GO
    RTMP SRT HLS RTSP NDI SDI HDMI CPU GPU SMTP SMS TLS STARTTLS HMAC Slack Teams WeCom DingTalk Feishu Alertmanager Prometheus
    PostgreSQL SQLite Mosquitto ffmpeg LUFS LKFS dB dBFS ms fps kbps Mbps GB MB KB SHA-256 GO PGM PVW UTC runbook`.split(/\s+/),
 );
@@ -74,7 +93,7 @@ describe('the message catalogue', async () => {
         }
         for (const locale of ['zh-CN', 'zh-TW'] as const) {
           // Outside {arguments} and '…' quotes (ICU's literal text), every Latin word must be a kept name.
-          const prose = entry[locale].replace(/'[^']*'/g, ' ').replace(/\{[^{}]*\}/g, ' ');
+          const prose = literalText(entry[locale].replace(/'[^']*'/g, ' '), locale);
           const english = (prose.match(/[A-Za-z][A-Za-z0-9-]*/g) ?? []).filter(
             (w) => !KEPT_IN_CHINESE.has(w) && !/^[a-z]+[-.][a-z]/.test(w),
           );
