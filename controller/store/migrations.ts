@@ -13,6 +13,7 @@ import { IDENTITY_SCHEMA } from '../identity/identities.ts';
 import { PLAN_SCHEMA } from './plan-store.ts';
 import { ALERTING_SCHEMA } from '../alerting/alerting-schema.ts';
 import { CONSOLE_SESSIONS_SCHEMA } from './session-rows.ts';
+import { HEALTH_SAMPLES_SCHEMA } from './health-samples.ts';
 
 const REGISTRY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS agents (
@@ -84,6 +85,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       "console_sessions: the console's sessions (a hash of each id, never the id), so a controller that restarts or takes over keeps them",
     up: (db) => db.exec(CONSOLE_SESSIONS_SCHEMA),
+  },
+  {
+    version: 9,
+    description:
+      "health_samples: each device's numeric metrics, one row per device per sample interval, so the device page's trends survive a restart (pruned past history.healthRetentionDays)",
+    up: (db) => db.exec(HEALTH_SAMPLES_SCHEMA),
   },
 ];
 
