@@ -46,7 +46,7 @@ export async function deviceHistory(p: OperationParams<'device.history'>, d: Dev
     since,
     until,
     maxPoints: p.maxPoints ?? HISTORY_MAX_POINTS,
-    minBucketMs: d.memory.sampleMs,
+    minBucketMs: Math.min(d.memory.sampleMs, d.samples?.sampleMs ?? Infinity),
     gapMs: GAP_INTERVALS * (d.samples?.sampleMs ?? d.memory.sampleMs),
   });
   const flap = flapping(
