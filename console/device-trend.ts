@@ -33,8 +33,22 @@ export function axisTime(f: Formats, ts: number, spanMs: number): string {
   return spanMs > DAY_MS ? full.slice(5) : full.slice(11);
 }
 
-function chartOptions(p: { name: string; unit: Unit | undefined; view: DeviceHistoryView; t: T; f: Formats }): uPlot.Options {
-  const { t, f, unit } = p;
+/** The labels each axis was last drawn with (uPlot draws them on the canvas): on the figure as data-axes, for tests and tools. */
+interface DrawnLabels {
+  x: string[];
+  y: string[];
+}
+
+function chartOptions(p: {
+  name: string;
+  unit: Unit | undefined;
+  view: DeviceHistoryView;
+  t: T;
+  f: Formats;
+  drawn: DrawnLabels;
+  onDraw: () => void;
+}): uPlot.Options {
+  const { t, f, unit, drawn } = p;
   const span = p.view.until - p.view.since;
   const axis = { stroke: DARK.axis, grid: { stroke: DARK.grid, width: 1 }, ticks: { stroke: DARK.grid, width: 1 } };
   return {
@@ -53,9 +67,10 @@ function chartOptions(p: { name: string; unit: Unit | undefined; view: DeviceHis
       },
     ],
     axes: [
-      { ...axis, space: 60, values: (_u, splits) => splits.map((s) => axisTime(f, s * 1000, span)) },
-      { ...axis, size: 80, values: (_u, splits) => splits.map((v) => formatValue(t, f, v, unit)) },
+      { ...axis, space: 60, values: (_u, splits) => (drawn.x = splits.map((s) => axisTime(f, s * 1000, span))) },
+      { ...axis, size: 80, values: (_u, splits) => (drawn.y = splits.map((v) => formatValue(t, f, v, unit))) },
     ],
+    hooks: { draw: [p.onDraw] },
   };
 }
 
@@ -72,7 +87,10 @@ export function Trend(p: { view: DeviceHistoryView; name: string }) {
       if (gone || !box.current) return;
       const values = p.view.trend.series[p.name] ?? [];
       const data: uPlot.AlignedData = [p.view.trend.t.map((ts) => ts / 1000), values];
-      chart = new UPlot(chartOptions({ name: p.name, unit, view: p.view, t, f }), data, box.current);
+      const figure = box.current.parentElement!;
+      const drawn: DrawnLabels = { x: [], y: [] };
+      const onDraw = () => (figure.dataset.axes = JSON.stringify(drawn));
+      chart = new UPlot(chartOptions({ name: p.name, unit, view: p.view, t, f, drawn, onDraw }), data, box.current);
     });
     return () => ((gone = true), chart?.destroy());
   }, [p.view, p.name, t, f]);

@@ -54,7 +54,7 @@ export const device = defineMessages('device', {
     'zh-TW': '反覆跳動：最近 {minutes} 分鐘內故障 {n} 次',
     en: 'Flapping: {n, plural, one {# failure} other {# failures}} in the last {minutes} min',
   },
-  'unit.celsius': { 'zh-CN': '{value} °C', 'zh-TW': '{value} °C', en: '{value} °C' },
+  'unit.celsius': { 'zh-CN': '{value} ℃', 'zh-TW': '{value} ℃', en: '{value} °C' },
   'unit.dB': { 'zh-CN': '{value} dB', 'zh-TW': '{value} dB', en: '{value} dB' },
   'unit.dBm': { 'zh-CN': '{value} dBm', 'zh-TW': '{value} dBm', en: '{value} dBm' },
   'unit.dBFS': { 'zh-CN': '{value} dBFS', 'zh-TW': '{value} dBFS', en: '{value} dBFS' },
