@@ -18,8 +18,10 @@ CREATE TABLE IF NOT EXISTS health_samples (
 CREATE INDEX IF NOT EXISTS health_samples_t ON health_samples (t);
 `;
 
-/** Rows one range read returns at most (the newest): 7 days of minute samples are 10,080. */
+/** Rows one range read returns at most: 7 days of minute samples are 10,080. */
 export const SAMPLES_READ_MAX = 50_000;
+/** Rows per page of a range read on SQLite (each page one short synchronous slice). */
+const SAMPLES_PAGE = 1_000;
 
 /** One interval of one device: the interval's start and each numeric metric's last value in it. */
 export const HealthSample = Type.Object({
@@ -33,7 +35,7 @@ export type HealthSample = Static<typeof HealthSample>;
 export interface HealthSampleStore {
   /** Written now, or held while the disk refuses (a later save of the same interval replaces it). */
   save(sample: HealthSample): void;
-  /** The device's samples with since ≤ t ≤ until, oldest first (the newest SAMPLES_READ_MAX). */
+  /** The device's samples with since ≤ t ≤ until, oldest first (at most SAMPLES_READ_MAX). */
   range(agent: string, device: string, since: number, until: number): Promise<HealthSample[]>;
   /** Deletes up to `batch` samples older than `before`; returns how many it deleted. */
   prune(before: number, batch: number): Promise<number>;
@@ -78,6 +80,9 @@ export class SqliteHealthSamples implements HealthSampleStore {
         'INSERT INTO health_samples (agent, device, t, metrics) VALUES (?, ?, ?, ?) ON CONFLICT(agent, device, t) DO UPDATE SET metrics = excluded.metrics',
       ),
       range: db.prepare(RANGE_SQL),
+      page: db.prepare(
+        `SELECT agent, device, t, metrics FROM health_samples WHERE agent = ? AND device = ? AND t > ? AND t <= ? ORDER BY t LIMIT ${SAMPLES_PAGE}`,
+      ),
       prune: db.prepare('DELETE FROM health_samples WHERE rowid IN (SELECT rowid FROM health_samples WHERE t < ? LIMIT ?)'),
     };
   }
@@ -89,13 +94,22 @@ export class SqliteHealthSamples implements HealthSampleStore {
     );
   }
 
-  /** Synchronous: the rows of this database only. */
+  /** Synchronous, in one piece: the rows of this database only (on PostgreSQL, the few not sent yet). */
   read(agent: string, device: string, since: number, until: number): HealthSample[] {
     return rowsToSamples(this.s.range.all(agent, device, since, until) as SampleRow[], this.onCorrupt);
   }
 
+  /** Page by page, the event loop free in between: a week of minutes took 90 ms in one piece (2-core VM, 2026-12-07). */
   async range(agent: string, device: string, since: number, until: number): Promise<HealthSample[]> {
-    return this.read(agent, device, since, until);
+    const samples: HealthSample[] = [];
+    for (let after = since - 1; samples.length < SAMPLES_READ_MAX; ) {
+      const rows = this.s.page.all(agent, device, after, until) as SampleRow[];
+      samples.push(...rowsToSamples(rows, this.onCorrupt));
+      if (rows.length < SAMPLES_PAGE) break;
+      after = Number(rows.at(-1)!.t);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return samples.slice(0, SAMPLES_READ_MAX);
   }
 
   async prune(before: number, batch: number): Promise<number> {
