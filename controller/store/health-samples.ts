@@ -102,7 +102,7 @@ export class SqliteHealthSamples implements HealthSampleStore {
   /** Page by page, the event loop free in between: a week of minutes took 90 ms in one piece (2-core VM, 2026-12-07). */
   async range(agent: string, device: string, since: number, until: number): Promise<HealthSample[]> {
     const samples: HealthSample[] = [];
-    for (let after = since - 1; samples.length < SAMPLES_READ_MAX; ) {
+    for (let after = since - 1; samples.length < SAMPLES_READ_MAX;) {
       const rows = this.s.page.all(agent, device, after, until) as SampleRow[];
       samples.push(...rowsToSamples(rows, this.onCorrupt));
       if (rows.length < SAMPLES_PAGE) break;

@@ -77,7 +77,8 @@ export class AlertEngine implements AlertBook, CorrelationState {
     this.ended.clear();
     for (const alert of this.store.open()) this.index({ alert, marks: marksFrom(alert) });
     for (const alert of this.store.resolvedSince(now - this.d.core.settings.flapWindowMs))
-      if (!this.byKey.has(alert.key) && !this.ended.has(alert.key)) this.ended.set(alert.key, { alert, noticePending: isFlappingCount(alert.count) });
+      if (!this.byKey.has(alert.key) && !this.ended.has(alert.key))
+        this.ended.set(alert.key, { alert, noticePending: isFlappingCount(alert.count) });
   }
 
   // --- CorrelationState: what correlation reads -----------------------------------------------------
