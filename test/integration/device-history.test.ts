@@ -13,6 +13,9 @@ import { Retention } from '../../controller/store/retention.ts';
 import type { ControllerWithHttp } from '../../controller/http/attach.ts';
 import type { DeviceHistoryView } from '../../protocols/console-operations.ts';
 import { cleanupAfterEach, eventually, registerGear, startAgent, startController } from './helpers.ts';
+import { Leadership } from '../../controller/pair/leadership.ts';
+import { openPostgresStore } from '../../controller/store/store-postgres.ts';
+import { hasPostgres, startPostgres } from '../support/postgres.ts';
 
 const cleanup = cleanupAfterEach();
 const DAY = 86_400_000;
@@ -77,4 +80,52 @@ describe('device history in the store', () => {
     expect(left.map((s) => s.t)).toEqual(Array.from({ length: 31 }, (_, i) => now - (30 - i) * DAY));
     expect(left.at(-1)!.values).toEqual({ temperatureC: -1 });
   });
+});
+
+describe.skipIf(!hasPostgres())('device history on PostgreSQL', () => {
+  it('samples reach PostgreSQL, leave the working copy, are read back by the next leader, and are pruned there', async () => {
+    const server = await startPostgres();
+    cleanup.defer(() => server.stop());
+    const url = await server.database();
+    const open = async () => {
+      const leadership = await Leadership.acquire({ url, name: 'test', clock: new ManualClock(), log: silentLogger() });
+      const { store } = await openPostgresStore({
+        client: leadership.client,
+        term: leadership.term,
+        onFenced: () => undefined,
+        connection: { url },
+      });
+      return { store, close: async () => (await store.close(), await leadership.release()) };
+    };
+    const now = 1_760_000_000_000;
+    const first = await open();
+    for (let i = 0; i < 40; i += 1)
+      first.store.healthSamples.save({ agent: 'agent-a', device: 'cam-1', t: now - i * DAY, values: { temperatureC: -i - 1 } });
+    expect(await first.store.durable(5_000)).toBe(true);
+    // Sent: gone from the working copy (the takeover never loads them), read from PostgreSQL.
+    const workingCopy = first.store.alertingDatabase(); // the working copy in memory (its one handle the store hands out)
+    await eventually(
+      async () => workingCopy.prepare('SELECT COUNT(*) AS n FROM health_samples').pluck().get() === 0,
+      5_000,
+      'sent rows gone',
+    );
+    expect((await first.store.healthSamples.range('agent-a', 'cam-1', 0, now)).length).toBe(40);
+    await first.close();
+
+    const next = await open();
+    cleanup.defer(() => next.close());
+    expect((await next.store.healthSamples.range('agent-a', 'cam-1', now - 2 * DAY, now)).map((s) => s.values.temperatureC)).toEqual([
+      -3, -2, -1,
+    ]);
+    const retention = new Retention({
+      history: next.store.healthSamples,
+      clock: new ManualClock(now),
+      log: silentLogger(),
+      days: 30,
+      firstMs: 3_600_000,
+    });
+    cleanup.defer(() => retention.stop());
+    expect(await retention.run()).toBe(9);
+    expect((await next.store.healthSamples.range('agent-a', 'cam-1', 0, now)).length).toBe(31);
+  }, 60_000);
 });
