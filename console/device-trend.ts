@@ -63,6 +63,8 @@ function chartOptions(p: {
         stroke: DARK.line,
         fill: DARK.fill,
         width: 2,
+        // A few points (the first minutes after a start) are drawn as dots: a line needs two.
+        points: { show: (_u, _s, first, last) => last - first < 60, size: 5, fill: DARK.line },
         value: (_u, v) => (v === null ? '—' : formatValue(t, f, v, unit)),
       },
     ],

@@ -5,7 +5,8 @@
  * A real controller and agent; the mic is the simulated driver's, made to fail through its
  * `simulate.*` actions as any MQTT client can.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../agent/agent.ts';
 import { CHROMIUM } from '../../bench/console-paint.ts';
@@ -14,6 +15,8 @@ import { startConsoleRig, type ConsoleRig, type Login } from './console-rig.ts';
 
 const EVE: Login = { user: 'eve', password: 'eve-engineer-password-1', role: 'engineer' };
 const DEVICE = { agent: 'agent-a', device: 'mic-1' };
+/** Screenshots of the page in English and Chinese (docs/console/ has copies). */
+const ARTIFACTS = path.resolve('.vitest', 'artifacts');
 
 describe.skipIf(!existsSync(CHROMIUM))('the device page', () => {
   let rig: ConsoleRig;
@@ -21,6 +24,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the device page', () => {
   const status = () => rig.controller.status().devices.find((d) => d.agent === DEVICE.agent && d.device === DEVICE.device)?.status;
 
   beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
     // A failure is seen after two failed probes and over 200 ms after the device answers again: a few flaps take seconds.
     rig = await startConsoleRig([EVE], { detection: { recoverAfterMs: 200 } });
     agent = await startAgent(rig.controller.brokerUrl, DEVICE.agent, [], { healthIntervalMs: 200 });
@@ -59,6 +63,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the device page', () => {
       expect(r! + g! + b!, c).toBeLessThan(3 * 64);
     }
     expect(errors).toEqual([]);
+    // Closed: an open device page reads the device again at each change, on the same login's request budget.
+    await page.context().close();
   }, 30_000);
 
   it('a device that fails again and again: the flapping banner says how often and over how long', async () => {
@@ -77,6 +83,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the device page', () => {
     const banner = page.locator('.flapping');
     await expect.poll(() => banner.innerText(), { timeout: 10_000 }).toMatch(/^Flapping: 3 failures in the last [12] min$/);
     expect(await banner.getAttribute('role')).toBe('alert');
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'device-page-en.png') });
+    // The same page in Chinese: the banner, the range buttons and the axes in the catalogue's words.
+    await page.goto(`${rig.controller.httpUrl}/console/?lang=zh-CN#/device/${DEVICE.agent}/${DEVICE.device}`);
+    await expect
+      .poll(() => page.locator('.flapping').innerText({ timeout: 1_000 }), { timeout: 10_000 })
+      .toMatch(/^频繁抖动：最近 [12] 分钟内故障 3 次$/);
+    expect(await page.locator('.trend-range').innerText()).toMatch(/1 小时\s+6 小时\s+24 小时\s+7 天/);
+    const chart = page.locator('.device-page .trend[data-metric="rfDbm"]');
+    await expect.poll(() => chart.getAttribute('data-axes'), { timeout: 10_000 }).toMatch(/dBm/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'device-page-zh-CN.png') });
     expect(errors).toEqual([]);
   }, 60_000);
 });
