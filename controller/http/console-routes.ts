@@ -130,12 +130,13 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     return reply.header('cache-control', 'public, max-age=86400').type(file.type).send(file.bytes);
   });
   // `void` on setHeaders: its typings return the reply (a thenable), but it only sets a header; nothing to await.
+  // Protocol modules the page may import at run time: pure, without imports (the wall's flapping flag uses protocols/flapping).
   await app.register(fastifyStatic, {
     root: path.join(packageRoot(), 'dist', 'web'),
     prefix: '/console/app/',
     decorateReply: false,
     cacheControl: false,
-    allowedPath: (p) => /^\/?(console\/[\w-]+|i18n\/(messages\/)?[\w-]+|protocols\/event-severity)\.js(\.map)?$/.test(p),
+    allowedPath: (p) => /^\/?(console\/[\w-]+|i18n\/(messages\/)?[\w-]+|protocols\/(event-severity|flapping))\.js(\.map)?$/.test(p),
     setHeaders: (res) => void res.setHeader('cache-control', 'no-cache'),
   });
   await app.register(fastifyStatic, {
