@@ -11,15 +11,18 @@ import type { StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { ask, fetchSession, login, logout, onLoggedOut, type LiveState, type Session } from './api.ts';
 import { openFeed, type Feed } from './feed.ts';
+import { AlarmBar } from './alarm-bar.ts';
 import { Device } from './device.ts';
 import { Duty } from './duty.ts';
 import { Events } from './events.ts';
 import { Incidents } from './incidents.ts';
-import { progressOf, type FailoverProgress } from './failover.ts';
+import { progressOf, type FailoverProgress } from './progress.ts';
 import { html } from './html.ts';
 import { Reports } from './reports.ts';
 import { Shows } from './shows.ts';
-import { Wall, wallContext } from './wall.ts';
+import { wallContext } from './wall.ts';
+import { ArrangedWall } from './arrange.ts';
+import { WallScreen, wallScreenAddress } from './kiosk.ts';
 import { LocaleContext, initialLocale, rememberLocale, useLocale, useT } from './i18n.ts';
 import { LOCALES, LOCALE_NAMES, type Locale } from '../i18n/locales.ts';
 import { common } from '../i18n/messages/common.ts';
@@ -97,7 +100,8 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
   // The same vnode while its inputs are the same: new events alone do not re-render 500 tiles.
   const wall = useMemo(
     () =>
-      status && html`<${Wall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
+      status &&
+      html`<${ArrangedWall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
     [status, context, progress],
   );
   const nav = (to: string, label: string) => html`<a href=${`#/${to}`} class=${page === to ? 'current' : ''}>${label}</a>`;
@@ -122,6 +126,7 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
       <span class="who">${p.session.user} (${p.session.role})</span>
       <button class="logout" onClick=${() => void logout()}>Log out</button>
     </nav>
+    <${AlarmBar} events=${events} />
     <main>${body}</main>
   </div>`;
 }
@@ -170,6 +175,8 @@ function Pages(p: { switcher: unknown }) {
   }, [session]);
   if (session === undefined) return html`<p>Loading…</p>`;
   if (session === null) return html`<${Login} onLogin=${setSession} switcher=${p.switcher} />`;
+  const wallScreen = wallScreenAddress(location); // /console/wall: the wall alone (console/kiosk.ts)
+  if (feed && wallScreen) return html`<${WallScreen} feed=${feed} address=${wallScreen} />`;
   return feed ? html`<${Console} session=${session} feed=${feed} switcher=${p.switcher} />` : html`<p>Connecting…</p>`;
 }
 
