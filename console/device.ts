@@ -17,11 +17,16 @@ import { common } from '../i18n/messages/common.ts';
 import { device } from '../i18n/messages/device.ts';
 import { Trend } from './device-trend.ts';
 
-interface DeviceData {
+/** What changes with the device's state: read again at each change the live feed brings. */
+interface LiveData {
   health: DeviceHealthView;
+  events: ControllerEvent[];
+}
+
+/** What changes rarely: read with the page and after a self-test. */
+interface RecordsData {
   registered?: RegisteredDevice;
   jobs: Job[];
-  events: ControllerEvent[];
   maintenance: string[];
 }
 
@@ -34,23 +39,26 @@ const RANGES = [
   [7 * 24 * HOUR, 'trend.range.7d'],
 ] as const;
 
-async function load(agent: string, device: string): Promise<DeviceData> {
-  const name = `${agent}/${device}`;
-  const [health, registered, history, events, due] = await Promise.all([
-    ask('device.health', { agent, device }),
-    ask('device.show', { agent, device }).catch(() => undefined),
-    ask('test.history', { device: name, limit: 20 }),
-    ask('events', { device, limit: 200 }),
-    ask('maintenance.due', {}),
-  ]);
+async function loadLive(agent: string, device: string): Promise<LiveData> {
+  const [health, events] = await Promise.all([ask('device.health', { agent, device }), ask('events', { device, limit: 200 })]);
   return {
     health,
-    ...(registered ? { registered } : {}),
-    jobs: history.jobs,
     events: events.events
       .filter((e) => e.agent === agent)
       .reverse()
       .slice(0, 50),
+  };
+}
+
+async function loadRecords(agent: string, device: string): Promise<RecordsData> {
+  const [registered, history, due] = await Promise.all([
+    ask('device.show', { agent, device }).catch(() => undefined),
+    ask('test.history', { device: `${agent}/${device}`, limit: 20 }),
+    ask('maintenance.due', {}),
+  ]);
+  return {
+    ...(registered ? { registered } : {}),
+    jobs: history.jobs,
     maintenance: due.items.filter((i) => i.agent === agent && i.device === device).map((i) => i.reason),
   };
 }
@@ -89,17 +97,21 @@ export function Device(p: { agent: string; device: string; status: StatusData })
   const t = useT(device);
   const tc = useT(common);
   const f = useFormats();
-  const [data, setData] = useState<DeviceData | undefined>(undefined);
+  const [live, setLive] = useState<LiveData | undefined>(undefined);
+  const [records, setRecords] = useState<RecordsData | undefined>(undefined);
   const [view, setView] = useState<DeviceHistoryView | undefined>(undefined);
   const [rangeMs, setRangeMs] = useState<number>(RANGES[0][0]);
   const [error, setError] = useState('');
   const [testing, setTesting] = useState('');
   const summary = p.status.devices.find((d) => d.agent === p.agent && d.device === p.device);
   // Reload when the device's state changes (the live feed brings a new picture), not on a timer.
-  const refresh = () => load(p.agent, p.device).then(setData, (err: Error) => setError(err.message));
-  const refreshTrend = () =>
-    ask('device.history', { agent: p.agent, device: p.device, rangeMs }).then(setView, (err: Error) => setError(err.message));
+  // Three requests per change (a flapping device changes often; the page has 10 a second per login).
+  const onError = (err: Error) => setError(err.message);
+  const refresh = () => loadLive(p.agent, p.device).then((d) => (setLive(d), setError('')), onError);
+  const refreshRecords = () => loadRecords(p.agent, p.device).then(setRecords, onError);
+  const refreshTrend = () => ask('device.history', { agent: p.agent, device: p.device, rangeMs }).then(setView, onError);
   useEffect(() => void refresh(), [p.agent, p.device, summary?.status, summary?.since]);
+  useEffect(() => void refreshRecords(), [p.agent, p.device]);
   useEffect(() => void refreshTrend(), [p.agent, p.device, rangeMs, summary?.status, summary?.since]);
   const state = (s: string) => tc(`state.${s}` as Parameters<typeof tc>[0]);
   const runTest = async () => {
@@ -110,13 +122,14 @@ export function Device(p: { agent: string; device: string; status: StatusData })
       const values = { result: t(`job.state.${report.result}`), took: f.duration(report.durationMs), steps: failed.join(', ') };
       setTesting(failed.length ? t('test.resultFailed', values) : t('test.result', values));
       void refresh();
+      void refreshRecords();
     } catch (err) {
       setTesting(t('test.refused', { reason: (err as Error).message }));
     }
   };
   const slots = p.status.slots.filter((s) => s.members.some((m) => m.agent === p.agent && m.device === p.device));
-  const latest = data?.health.latest;
-  const registered = data?.registered;
+  const latest = live?.health.latest;
+  const registered = records?.registered;
   return html`<div class="device-page" data-device=${`${p.agent}/${p.device}`}>
     <h2>
       ${p.agent}/${p.device}
@@ -185,9 +198,9 @@ export function Device(p: { agent: string; device: string; status: StatusData })
     <section>
       <h3>${t('maintenance.title')}</h3>
       ${
-        data?.maintenance.length
+        records?.maintenance.length
           ? html`<ul>
-              ${data.maintenance.map((m) => html`<li>${m}</li>`)}
+              ${records.maintenance.map((m) => html`<li>${m}</li>`)}
             </ul>`
           : html`<p class="muted">${t('maintenance.none')}</p>`
       }
@@ -205,7 +218,7 @@ export function Device(p: { agent: string; device: string; status: StatusData })
           </tr>
         </thead>
         <tbody>
-          ${data?.jobs.map(
+          ${records?.jobs.map(
             (j) =>
               html`<tr class=${`job-${j.state}`}>
                 <td>${f.dateTime(j.createdAt)}</td>
@@ -230,7 +243,7 @@ export function Device(p: { agent: string; device: string; status: StatusData })
     <section>
       <h3>${t('events.title')}</h3>
       <ul class="device-events">
-        ${data?.events.map((e) => html`<li>${f.time(e.ts)} ${e.type} ${e.reason ?? ''}</li>`)}
+        ${live?.events.map((e) => html`<li>${f.time(e.ts)} ${e.type} ${e.reason ?? ''}</li>`)}
       </ul>
     </section>
   </div>`;
