@@ -91,6 +91,10 @@ export const ControllerConfig = Type.Object(
       {
         /** Events older than this many days are deleted from the database, in bounded batches (reports cannot look further back). */
         retentionDays: Type.Integer({ minimum: 1, default: 365 }),
+        /** Each device's metric samples (the device page's trends) older than this many days are deleted, in bounded batches. */
+        healthRetentionDays: Type.Integer({ minimum: 1, default: 30 }),
+        /** One stored sample per device per this interval (each metric's last value in it): 30 days of minutes are 43,200 rows a device. */
+        healthSampleMs: Type.Integer({ minimum: 100, default: 60_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -15,6 +15,7 @@ import type { LoginResult } from './identity/identities.ts';
 import type { RequestRouter } from './requests.ts';
 import type { History } from './store/history.ts';
 import type { SessionRows } from './store/session-rows.ts';
+import type { HealthSampleStore } from './store/health-samples.ts';
 import type { AckLinkDesk } from './alerting/delivery/ack-route.ts';
 import type { LatestPictures } from './fleet/pictures.ts';
 import { noAlertmanagerCounts, type AlertmanagerCounters } from './alerting/alertmanager/sink.ts';
@@ -76,6 +77,8 @@ export interface ControllerFace {
   readonly consoleSessions?: SessionRows;
   /** The wall's live pictures, the newest per device (GET /api/picture/{agent}/{device}). */
   readonly pictures?: Pick<LatestPictures, 'latest'>;
+  /** Each device's metric samples in the store, how often one is kept, and alerting's flap window (the console's device page). */
+  readonly healthSamples?: { store: HealthSampleStore; sampleMs: number; flapWindowMs: number };
   /** With emergency response running: the signed acknowledgement links the HTTP side serves at /ack/{token}. */
   readonly ackLinks?: AckLinkDesk;
 }

@@ -50,6 +50,7 @@ export class Controller implements ControllerFace {
   /** People, studios, contact points and the duty rota (issue 23): built with the handlers. */
   private flusher: NodeJS.Timeout | undefined;
   private retention: Retention | undefined;
+  private sampleRetention: Retention | undefined;
   private readonly attached: Attached[] = [];
   /** The engineer's on-air override; shows on air arm failover too. */
   private manualOnAir = false;
@@ -146,6 +147,13 @@ export class Controller implements ControllerFace {
       this.parts.alerting.tick();
     }, config.plan.tickMs);
     this.retention = new Retention({ history: store.history, clock, log, days: config.history.retentionDays });
+    this.sampleRetention = new Retention({
+      history: store.healthSamples,
+      what: 'health samples',
+      clock,
+      log,
+      days: config.history.healthRetentionDays,
+    });
     // This controller leads from here (a pair's standby becomes a Controller only when it takes over):
     // what the last leader queued is sent now, and open alerts go to Alertmanager again.
     this.parts.alerting.lead();
@@ -189,6 +197,7 @@ export class Controller implements ControllerFace {
     clearInterval(this.planTicker);
     clearInterval(this.flusher);
     await this.retention?.stop();
+    await this.sampleRetention?.stop();
     plan.stop(); // jobs still running stay "running" in the database: the next start re-queues them
     const halted = engine.halt();
     commands.cancelAll('controller stopping');
@@ -234,6 +243,11 @@ export class Controller implements ControllerFace {
 
   get history(): ControllerFace['history'] {
     return this.parts.store.history;
+  }
+
+  get healthSamples(): ControllerFace['healthSamples'] {
+    const { config } = this.d;
+    return { store: this.parts.store.healthSamples, sampleMs: config.history.healthSampleMs, flapWindowMs: config.alerting.flapWindowMs };
   }
 
   login(username: string, password: string, source?: string): Promise<LoginResult> {

@@ -34,7 +34,7 @@ export type Handlers = {
  * or without that part, they are answered with an error that says so. The rest are given at once,
  * so the type still proves every operation has exactly one handler.
  */
-export type LaterOperation = 'device.health' | 'alarm.ack';
+export type LaterOperation = 'device.health' | 'device.history' | 'alarm.ack';
 export type CoreHandlers = Omit<Handlers, LaterOperation>;
 
 export interface RequestRouterSettings {

@@ -31,6 +31,7 @@ export const OPERATION_ROLE: Readonly<Record<OperationName, Role>> = {
   'schedule.list': 'viewer',
   'maintenance.due': 'viewer',
   'device.health': 'viewer',
+  'device.history': 'viewer',
   'profile.add': 'technician',
   'device.add': 'technician',
   'device.remove': 'technician',

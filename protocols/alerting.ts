@@ -11,6 +11,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Id, SlotId, Timestamp } from './schemas.ts';
+import { FLAP_WINDOW_MS } from './flapping.ts';
 
 const Strict = <P extends Parameters<typeof Type.Object>[0]>(properties: P, description?: string) =>
   Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
@@ -344,7 +345,7 @@ export const AlertingSettings = Type.Object(
     /** An off-air fault is a warning instead of minor when a show in its studio starts within this window. */
     preShowWindowMs: Type.Integer({ minimum: 0, default: 3_600_000 }),
     /** The same cause back within this time is the same alert, its count raised (flapping), not a new one. */
-    flapWindowMs: Type.Integer({ minimum: 0, default: 600_000 }),
+    flapWindowMs: Type.Integer({ minimum: 0, default: FLAP_WINDOW_MS }),
     /** A failed send is retried with backoff up to this many attempts, then reported failed. */
     maxAttempts: Type.Integer({ minimum: 1, maximum: 50, default: 8 }),
     /** An acknowledgement link in a notification stops working after this long (and after one use). */

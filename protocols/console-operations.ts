@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { DeviceStatus, HealthCheck, Id, Metrics, Timestamp } from './schemas.ts';
+import { MetricUnit } from './metric-units.ts';
 
 export const MetricTrend = Type.Object(
   {
@@ -39,12 +40,62 @@ export const DeviceHealthView = Type.Object(
 );
 export type DeviceHealthView = Static<typeof DeviceHealthView>;
 
+/** The ranges the device page offers; the server takes any range up to the longest. */
+export const HISTORY_RANGES_MS = [3_600_000, 6 * 3_600_000, 24 * 3_600_000, 7 * 86_400_000] as const;
+/** Points a history answer holds at most (downsampled on the server). */
+export const HISTORY_MAX_POINTS = 1_000;
+
+export const DeviceHistoryView = Type.Object(
+  {
+    agent: Id,
+    device: Id,
+    since: Timestamp,
+    until: Timestamp,
+    /** From the store: sampleMs is the width of one point, each the mean of its samples; a point of nulls marks a gap. */
+    trend: MetricTrend,
+    units: Type.Record(Type.String(), MetricUnit, {
+      description: "each metric's unit (protocols/metric-units.ts); a metric without one is absent",
+    }),
+    flapping: Type.Union([
+      Type.Object(
+        {
+          failures: Type.Integer({ minimum: 1, description: 'transitions to failed within the window' }),
+          firstAt: Timestamp,
+          lastAt: Timestamp,
+          windowMs: Type.Integer({ minimum: 1 }),
+        },
+        {
+          additionalProperties: false,
+          description: 'the device failed again and again (protocols/flapping.ts): the same numbers as alerting',
+        },
+      ),
+      Type.Null(),
+    ]),
+  },
+  { additionalProperties: false },
+);
+export type DeviceHistoryView = Static<typeof DeviceHistoryView>;
+
 export const CONSOLE_OPERATIONS = {
   'device.health': {
     params: Type.Object({ agent: Id, device: Id }, { additionalProperties: false }),
     data: DeviceHealthView,
     description:
       "A device's latest health (each check with its detail, its metrics) and the trend of its numeric metrics over the last hour.",
+  },
+  'device.history': {
+    params: Type.Object(
+      {
+        agent: Id,
+        device: Id,
+        rangeMs: Type.Integer({ minimum: 60_000, maximum: HISTORY_RANGES_MS.at(-1)!, description: 'the range, ending now' }),
+        maxPoints: Type.Optional(Type.Integer({ minimum: 10, maximum: HISTORY_MAX_POINTS, default: HISTORY_MAX_POINTS })),
+      },
+      { additionalProperties: false },
+    ),
+    data: DeviceHistoryView,
+    description:
+      "A device's numeric metrics over a range ending now, from the store (kept across restarts for history.healthRetentionDays), downsampled to at most maxPoints; each metric's unit; and whether the device is flapping.",
   },
   'alarm.ack': {
     params: Type.Object(

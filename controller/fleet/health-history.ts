@@ -2,10 +2,20 @@
  * Each device's last health report and an hour of its numeric metrics, in memory, for the console's
  * device page. O(metrics) per health message and no disk write: a sample is kept per `sampleMs`
  * (each metric's last value in the interval), in a ring of `windowMs / sampleMs` samples per device.
+ * With `persist`, each device's metrics are also folded into one sample per `persist.sampleMs`
+ * (coarser: days of them are kept) that is saved once its interval is over — by the next message,
+ * or by `saveEnded` on a timer for a device that stopped reporting — never per message.
  */
 import type { DeviceHealth } from '../../protocols/schemas.ts';
 import type { DeviceHealthView, MetricTrend } from '../../protocols/console-operations.ts';
 import { deviceKey } from '../../protocols/device-ref.ts';
+import type { HealthSample } from '../store/health-samples.ts';
+
+/** Where the long history goes: one sample per device per `sampleMs` (controller/store/health-samples.ts). */
+export interface HealthPersistence {
+  sampleMs: number;
+  save(sample: HealthSample): void;
+}
 
 interface Sample {
   t: number;
@@ -19,13 +29,15 @@ interface DeviceHistory {
   next: number;
   /** The interval the sample at next - 1 belongs to. */
   interval: number;
+  /** The persisted interval being filled (its start), not yet saved. */
+  stored?: HealthSample;
 }
 
 export class HealthHistory {
   private readonly devices = new Map<string, DeviceHistory>();
   private readonly size: number;
 
-  constructor(private readonly o: { sampleMs?: number; windowMs?: number } = {}) {
+  constructor(private readonly o: { sampleMs?: number; windowMs?: number; persist?: HealthPersistence } = {}) {
     this.size = Math.max(1, Math.ceil(this.windowMs / this.sampleMs));
   }
 
@@ -56,13 +68,42 @@ export class HealthHistory {
       h.interval = interval;
     }
     sample.t = at;
+    const stored = this.o.persist ? this.storedSample(agent, device, h, at, this.o.persist) : undefined;
     for (const name in health.metrics) {
       const value = health.metrics[name];
-      if (typeof value === 'number' && Number.isFinite(value)) sample.values[name] = value;
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+      sample.values[name] = value;
+      if (stored) stored.values[name] = value;
     }
   }
 
+  /** The persisted interval `at` falls in; the one before it is saved first, being over. */
+  private storedSample(agent: string, device: string, h: DeviceHistory, at: number, persist: HealthPersistence): HealthSample {
+    const start = Math.floor(at / persist.sampleMs) * persist.sampleMs;
+    if (h.stored && h.stored.t !== start) this.save(h);
+    return (h.stored ??= { agent, device, t: start, values: {} });
+  }
+
+  private save(h: DeviceHistory): void {
+    if (h.stored && Object.keys(h.stored.values).length > 0) this.o.persist?.save(h.stored);
+    delete h.stored;
+  }
+
+  /** Saves the persisted samples whose interval is over at `now` (a device that stopped reporting); all of them without `now` (closing). */
+  saveEnded(now?: number): void {
+    const persist = this.o.persist;
+    if (!persist) return;
+    for (const h of this.devices.values()) if (h.stored && (now === undefined || h.stored.t + persist.sampleMs <= now)) this.save(h);
+  }
+
+  /** The persisted sample still being filled (not yet in the store), if any. */
+  unsaved(agent: string, device: string): HealthSample | undefined {
+    return this.devices.get(deviceKey(agent, device))?.stored;
+  }
+
   forget(agent: string, device: string): void {
+    const h = this.devices.get(deviceKey(agent, device));
+    if (h) this.save(h);
     this.devices.delete(deviceKey(agent, device));
   }
 

@@ -82,6 +82,7 @@ function preloads(): string {
     ...i18n,
     '/console/app/protocols/event-severity.js',
     '/console/app/protocols/pictures.js',
+    '/console/app/protocols/flapping.js',
     '/console/vendor/preact.js',
     '/console/vendor/preact-hooks.js',
     '/console/vendor/htm.js',
@@ -133,12 +134,13 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     return reply.header('cache-control', 'public, max-age=86400').type(file.type).send(file.bytes);
   });
   // `void` on setHeaders: its typings return the reply (a thenable), but it only sets a header; nothing to await.
+  // Protocol modules the page may import at run time: pure, without imports (the wall's flapping flag uses protocols/flapping).
   await app.register(fastifyStatic, {
     root: path.join(packageRoot(), 'dist', 'web'),
     prefix: '/console/app/',
     decorateReply: false,
     cacheControl: false,
-    allowedPath: (p) => /^\/?(console\/[\w-]+|i18n\/(messages\/)?[\w-]+|protocols\/(?:event-severity|pictures))\.js(\.map)?$/.test(p),
+    allowedPath: (p) => /^\/?(console\/[\w-]+|i18n\/(messages\/)?[\w-]+|protocols\/(?:event-severity|pictures|flapping))\.js(\.map)?$/.test(p),
     setHeaders: (res) => void res.setHeader('cache-control', 'no-cache'),
   });
   await app.register(fastifyStatic, {

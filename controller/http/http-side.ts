@@ -36,6 +36,7 @@ export async function startHttpSide(face: ControllerFace, s: HttpSideSettings): 
     history: face.history,
     record: (e) => face.record(e),
     sessionRows: face.consoleSessions,
+    healthSamples: face.healthSamples,
     log: s.log,
   });
   const undo = [

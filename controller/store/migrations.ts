@@ -14,6 +14,7 @@ import { PLAN_SCHEMA } from './plan-store.ts';
 import { ALERTING_SCHEMA } from '../alerting/alerting-schema.ts';
 import { CONSOLE_SESSIONS_SCHEMA } from './session-rows.ts';
 import { WALL_LAYOUTS_SCHEMA } from './wall-layout-rows.ts';
+import { HEALTH_SAMPLES_SCHEMA } from './health-samples.ts';
 
 const REGISTRY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS agents (
@@ -90,6 +91,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     description: "wall_layouts: each wall's arrangement per studio (tile order, sizes, hidden tiles), per person and per named screen",
     up: (db) => db.exec(WALL_LAYOUTS_SCHEMA),
+  },
+  {
+    version: 9,
+    description:
+      "health_samples: each device's numeric metrics, one row per device per sample interval, so the device page's trends survive a restart (pruned past history.healthRetentionDays)",
+    up: (db) => db.exec(HEALTH_SAMPLES_SCHEMA),
   },
   {
     version: 10,

@@ -9,6 +9,7 @@
  *   History (HISTORY_TABLES: the event log, which only grows) is never loaded: it is read where it
  *   lives, bounded (controller/store/history-postgres.ts). An event the leader writes is sent like any
  *   change and leaves the working copy once PostgreSQL committed it (its delete is not mirrored).
+ *   The devices' metric samples are history the same way (controller/store/health-samples-postgres.ts).
  * - Triggers on every table append each change to an outbox in the working copy; a drain sends the
  *   outbox to PostgreSQL in one transaction per batch that first checks the leader's term
  *   (controller/pair/leadership.ts): a controller that lost the lead cannot write a single row.
@@ -32,7 +33,7 @@ export interface MirroredTable {
 
 const OUTBOX = '_onair_outbox';
 /** Append-only tables that stay in PostgreSQL: not loaded at takeover, a local delete not mirrored. */
-export const HISTORY_TABLES: ReadonlySet<string> = new Set(['events']);
+export const HISTORY_TABLES: ReadonlySet<string> = new Set(['events', 'health_samples']);
 const q = (id: string): string => `"${id.replaceAll('"', '""')}"`;
 
 function affinityOf(declared: string): Affinity {

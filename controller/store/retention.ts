@@ -1,5 +1,6 @@
 /**
- * History retention: events older than `history.retentionDays` are deleted from the database in
+ * History retention: events older than `history.retentionDays` (and devices' metric samples older
+ * than `history.healthRetentionDays`, by a second Retention) are deleted from the database in
  * batches of PRUNE_BATCH rows, one statement at a time with the event loop free in between, so a
  * first run over years of events never holds the loop (or, on PostgreSQL, a lock) for long.
  */
@@ -14,7 +15,10 @@ export const PRUNE_EVERY_MS = 10 * 60_000;
 export const FIRST_PRUNE_MS = 60_000;
 
 export interface RetentionDependencies {
+  /** The history pruned: the event log, or the devices' metric samples (controller/store/health-samples.ts). */
   history: Pick<History, 'prune'>;
+  /** What it prunes, in its logs (default: events). */
+  what?: string;
   clock: Clock;
   log: Logger;
   days: number;
@@ -51,9 +55,11 @@ export class Retention {
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (err) {
-      this.d.log.warn({ err: errorMessage(err), deleted }, 'pruning the event history failed; it is tried again at the next run');
+      const what = this.d.what ?? 'events';
+      this.d.log.warn({ err: errorMessage(err), deleted, what }, `pruning ${what} failed; it is tried again at the next run`);
     }
-    if (deleted > 0) this.d.log.info({ deleted, before, retentionDays: this.d.days }, 'pruned events older than the retention period');
+    if (deleted > 0)
+      this.d.log.info({ deleted, before, retentionDays: this.d.days }, `pruned ${this.d.what ?? 'events'} older than the retention period`);
     return deleted;
   }
 

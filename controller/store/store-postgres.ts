@@ -23,7 +23,9 @@ import {
   type MirroredTable,
 } from './pg-mirror.ts';
 import { Store, type StoreHooks, type StoreMirror } from './store.ts';
+import type { SqliteHealthSamples } from './health-samples.ts';
 import { PostgresHistory } from './history-postgres.ts';
+import { PostgresHealthSamples } from './health-samples-postgres.ts';
 import { followIdentities, LISTEN_IDENTITIES } from '../identity/pg-identities.ts';
 import { LAST_ON_AIR_SQL } from './history.ts';
 import type { HeldEvents } from './history.ts';
@@ -115,6 +117,7 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Opened
         lastOnAirAtOpen,
         ...(o.prepared ? { backgroundAfterMs: TAKEOVER_BACKGROUND_AFTER_MS } : {}),
       }),
+    openHealthSamples: (local: SqliteHealthSamples) => new PostgresHealthSamples(o.connection, local, onCorrupt),
   };
   const store = new Store(db, { ...o.hooks, mirror, history });
   return { store, unsent: () => mirror.unsent, loaded: { rows, ms: Math.round(performance.now() - started) } };
@@ -169,11 +172,18 @@ class OutboxDrain implements StoreMirror {
     this.committedId = id;
     // Sent events leave the working copy (PostgreSQL keeps them; the delete is not mirrored).
     let lastEvent = 0;
-    for (const c of sent)
-      if (HISTORY_TABLES.has(c.tbl) && c.op === 'upsert')
-        lastEvent = Math.max(lastEvent, Number((JSON.parse(c.row) as { seq?: unknown }).seq) || 0);
+    const samples: Array<{ agent?: unknown; device?: unknown; t?: unknown }> = [];
+    for (const c of sent) {
+      if (!HISTORY_TABLES.has(c.tbl) || c.op !== 'upsert') continue;
+      if (c.tbl === 'events') lastEvent = Math.max(lastEvent, Number((JSON.parse(c.row) as { seq?: unknown }).seq) || 0);
+      else if (c.tbl === 'health_samples') samples.push(JSON.parse(c.row) as (typeof samples)[number]);
+    }
     if (lastEvent > 0) this.eventsCommitted += 1;
     if (lastEvent > 0 && this.db.open) this.db.prepare('DELETE FROM events WHERE seq <= ?').run(lastEvent);
+    if (samples.length > 0 && this.db.open) {
+      const sentSample = this.db.prepare('DELETE FROM health_samples WHERE agent = ? AND device = ? AND t = ?');
+      for (const r of samples) sentSample.run(r.agent, r.device, r.t);
+    }
     for (const w of [...this.waiters]) if (w.target <= id) this.release(w, true);
   }
 

@@ -21,6 +21,7 @@ import { migrate, type MigrationReport } from './migrations.ts';
 import { PlanStore } from './plan-store.ts';
 import { SessionRows } from './session-rows.ts';
 import { WallLayoutRows } from './wall-layout-rows.ts';
+import { SqliteHealthSamples, type HealthSampleStore } from './health-samples.ts';
 
 /** What a row of `agents` must hold to be used again. */
 const StoredAgent = Type.Object({
@@ -60,7 +61,7 @@ export interface StoreHooks {
    * Where history lives when it is not in this database (PostgreSQL), given the events written here
    * and not yet there; and the last event number it holds.
    */
-  history?: { open: (held: HeldEvents) => History; lastSeq: number };
+  history?: { open: (held: HeldEvents) => History; lastSeq: number; openHealthSamples?: (local: SqliteHealthSamples) => HealthSampleStore };
 }
 
 /** What the Store needs of a mirror: its backlog, a retry, and a last chance to send at close. */
@@ -126,6 +127,8 @@ export class Store {
    * state above so that nothing loads history by accident; writes go through appendEvent.
    */
   readonly history: History;
+  /** Each device's metrics over days, one row per sample interval (controller/store/health-samples.ts). */
+  readonly healthSamples: HealthSampleStore;
 
   /** Enrolled agents and people, in this database (controller/identity/identities.ts). */
   identities(clock: Clock): Identities {
@@ -196,6 +199,8 @@ export class Store {
         this.closed ? [] : [...rowsToEvents((unsent.all() as EventRow[]).reverse(), this.onCorrupt), ...this.behind.heldEvents()];
       this.history = hooks.history.open(held);
     } else this.history = new SqliteHistory(this.db, () => this.behind.heldEvents(), this.onCorrupt);
+    const localSamples = new SqliteHealthSamples(this.db, (key, work) => this.rowWrite(key, work), this.onCorrupt);
+    this.healthSamples = hooks.history?.openHealthSamples?.(localSamples) ?? localSamples;
   }
 
   /** What the disk has not taken yet, and what had to be dropped (events past the bound). */
@@ -335,5 +340,6 @@ export class Store {
     if (this.mirror) await this.mirror.settle(settleMs); // SQLite alone closes at once, before this returns
     this.db.close();
     await this.history.close();
+    await this.healthSamples.close?.();
   }
 }

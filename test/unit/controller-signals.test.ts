@@ -65,6 +65,7 @@ describe('request router: operations served later', () => {
     });
     const takeBack = r.serve({
       'device.health': () => Promise.reject(new Error('not asked')),
+      'device.history': () => Promise.reject(new Error('not asked')),
       'alarm.ack': (p) => ({ seq: p.seq, ackSeq: 6 }),
     });
     expect(await ask(r)).toMatchObject({ status: 'ok', data: { seq: 5, ackSeq: 6 } });

@@ -16,6 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ESCALATION_LEVELS, type Alert, type AlertOwner } from '../../../protocols/alerting.ts';
+import { isFlappingCount } from '../../../protocols/flapping.ts';
 import type { ControllerEvent } from '../../../protocols/events.ts';
 import type { AlertBook, AlertingCore, Directory, IncidentBook, NotificationQueue, OpHandler, RunbookLibrary } from '../types.ts';
 import type { AlertContext } from './alert-context.ts';
@@ -76,7 +77,8 @@ export class AlertEngine implements AlertBook, CorrelationState {
     this.ended.clear();
     for (const alert of this.store.open()) this.index({ alert, marks: marksFrom(alert) });
     for (const alert of this.store.resolvedSince(now - this.d.core.settings.flapWindowMs))
-      if (!this.byKey.has(alert.key) && !this.ended.has(alert.key)) this.ended.set(alert.key, { alert, noticePending: alert.count > 1 });
+      if (!this.byKey.has(alert.key) && !this.ended.has(alert.key))
+        this.ended.set(alert.key, { alert, noticePending: isFlappingCount(alert.count) });
   }
 
   // --- CorrelationState: what correlation reads -----------------------------------------------------
@@ -267,7 +269,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
     });
     queue.cancelFor(alert.id, ['firing', 'escalated']);
     // A flapping alert says "resolved" once it has stayed away for the flap window (tick), not at each recovery.
-    const flapping = alert.count > 1;
+    const flapping = isFlappingCount(alert.count);
     if (!flapping) this.notices.tellResolved(alert);
     this.ended.set(key, { alert, noticePending: flapping });
     core.bus.emit('alertChanged', alert);
