@@ -121,8 +121,9 @@ function ProgressLine(p: { progress: FailoverProgress; slot: SlotState; devices:
     data-shown=${view.show}
     role="status"
   >
-    ${text} ${pr.by ? html`<small class="by">${t('progress.by', { by: pr.by })}</small>` : null}
-    <small class="age">${ageWords(view.ageMs, t)}</small>
+    ${text}${pr.by ? html` <small class="by">${t('progress.by', { by: pr.by })}</small>` : null}${' '}<small class="age"
+      >${ageWords(view.ageMs, t)}</small
+    >
   </div>`;
 }
 
