@@ -1,6 +1,6 @@
 /**
  * What the studio calls its gear, on every line that names a device or a slot: the label from its
- * registration with its profile's model ("Wide camera — PTZOptics PT20X-SDI-G2"), the id small beside
+ * registration with its profile's model ("Wide camera — PTZOptics 20X-SDI Gen 2 (ONVIF)"), the id small beside
  * it; a device without a label is named by its id alone. Program sources by scene or input name.
  */
 import type { DeviceSummary } from '../protocols/schemas.ts';
@@ -10,7 +10,7 @@ import { deviceLink, html, ref } from './html.ts';
 
 type Ref = { agent: string; device: string };
 
-/** "Wide camera — PTZOptics PT20X-SDI-G2", "Wide camera", or undefined (no label: the id is the name). */
+/** "Wide camera — PTZOptics 20X-SDI Gen 2 (ONVIF)", "Wide camera", or undefined (no label: the id is the name). */
 export function friendlyName(d: Pick<DeviceSummary, 'label' | 'model'> | undefined): string | undefined {
   if (!d?.label) return undefined;
   return d.model ? `${d.label} — ${d.model}` : d.label;
