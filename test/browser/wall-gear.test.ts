@@ -105,6 +105,22 @@ describe.skipIf(!existsSync(CHROMIUM))('the wall names its gear, shows all of it
     await expect.poll(age, { timeout: 5_000 }).toBeGreaterThanOrEqual(first + 2);
   });
 
+  it('in Simplified Chinese every word of the wall is Chinese, names and ids as given', async () => {
+    // The page's own switch: the failover message it saw live stays, now in Chinese.
+    await page.selectOption('label.language select', 'zh-CN');
+    const zh = page;
+    const tile = zh.locator(`[data-slot="${SLOT}"]`);
+    await expect.poll(() => tile.locator('.state-word').textContent(), { timeout: 10_000 }).toBe('停播');
+    expect(await tile.locator('[data-progress]').textContent()).toMatch(
+      new RegExp(`^确认于 ${TIME}；Close camera 自 ${TIME} 起离线 操作人 eve.* \\d+ 秒前$`),
+    );
+    expect(await zh.locator('[data-agent="agent-b"] .word').textContent()).toBe('离线');
+    expect(await zh.locator('[data-agent="agent-b"] .heartbeat').textContent()).toMatch(/^心跳 \d+ 秒前$/);
+    expect(await zh.locator('[data-gear-of="studio-a"] h3').textContent()).toBe('其他设备');
+    expect(await zh.locator('[data-studio="(no studio)"] h2').textContent()).toMatch(/^（无演播室）/);
+    await page.selectOption('label.language select', 'en');
+  });
+
   it('when the controller goes away the wall is dimmed (computed style) with "stale since …", not left bright red', async () => {
     const studio = page.locator('[data-studio="studio-a"]');
     const look = () => studio.evaluate((s) => ({ opacity: getComputedStyle(s).opacity, filter: getComputedStyle(s).filter }));
