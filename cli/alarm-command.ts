@@ -7,6 +7,8 @@ import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { cliLocale } from './incident-command.ts';
+import { alarms } from '../i18n/messages/alarms.ts';
+import { translator } from '../i18n/translator.ts';
 
 const localeOption = (): Option =>
   new Option('--locale <locale>', 'language (default: zh-CN when LANG is Chinese, else en)').choices(['zh-CN', 'en']);
@@ -25,6 +27,8 @@ export function formatAlerts(alerts: readonly Alert[], locale: Locale = 'en'): s
       lines.push(
         `       ${alertText('cli.acked-by', { by: a.ackedBy ?? '?', at: time(a.ackedAt) }, locale)}${a.ackComment ? `: ${a.ackComment}` : ''}`,
       );
+    if (a.owner)
+      lines.push(`       ${translator(alarms, locale)('cli.heldBy', { owner: a.owner.person ?? a.owner.login, at: time(a.owner.since) })}`);
     if (a.inhibits.length > 0) lines.push(`       ${alertText('cli.inhibits', { n: a.inhibits.length }, locale)}`);
   }
   return `${lines.join('\n')}\n`;
@@ -66,5 +70,57 @@ export function registerAlarmCommands(program: Command): void {
         request(c, 'alert.ack', { alert, ...(o.comment ? { comment: o.comment } : {}) }, options),
       );
       process.stdout.write(`${alertText('cli.acked', { id: acked.id, by: acked.ackedBy ?? '?' }, cliLocale(o.locale))}\n`);
+    });
+
+  registerOwnershipCommands(alarm);
+}
+
+const alertNumber = (id: string): number => {
+  const alert = Number(id.replace(/^#/, ''));
+  if (!Number.isInteger(alert) || alert < 1) throw new UserError(`an alert is a number such as 12, not "${id}"`);
+  return alert;
+};
+
+/**
+ * `onair alarm take <alert> [--comment]` and `onair alarm release <alert> --comment` (issue 24): who
+ * holds an alert. The help is in English (commander's, like every command's); what they print is in
+ * the --locale's words (i18n/messages/alarms.ts).
+ */
+function registerOwnershipCommands(alarm: Command): void {
+  const en = translator(alarms, 'en');
+  alarm
+    .command('take')
+    .description(en('cli.take'))
+    .argument('<alert>', en('cli.alertArg'))
+    .option('--comment <text>', en('cli.takeComment'))
+    .addOption(localeOption())
+    .addOption(brokerOption())
+    .addOption(timeoutOption())
+    .action(async (id: string, o: ClientOpts & { comment?: string; locale?: Locale }) => {
+      const alert = alertNumber(id);
+      const options = requestOptions(o);
+      // Who held it before, to say "taken over from …" (the answer is the alert as it is now).
+      const { before, taken } = await withController(options, async (c) => {
+        const { alerts } = await request(c, 'alert.list', { state: 'open', limit: 1_000 }, options);
+        const taken = await request(c, 'alert.take', { alert, ...(o.comment ? { comment: o.comment } : {}) }, options);
+        return { before: alerts.find((a) => a.id === alert)?.owner, taken };
+      });
+      const t = translator(alarms, cliLocale(o.locale));
+      const from = before && before.login !== taken.owner?.login ? (before.person ?? before.login) : undefined;
+      process.stdout.write(`${from ? t('cli.takenOver', { id: taken.id, from }) : t('cli.taken', { id: taken.id })}\n`);
+    });
+  alarm
+    .command('release')
+    .description(en('cli.release'))
+    .argument('<alert>', en('cli.alertArg'))
+    .requiredOption('--comment <text>', en('cli.releaseComment'))
+    .addOption(localeOption())
+    .addOption(brokerOption())
+    .addOption(timeoutOption())
+    .action(async (id: string, o: ClientOpts & { comment: string; locale?: Locale }) => {
+      const alert = alertNumber(id);
+      const options = requestOptions(o);
+      const released = await withController(options, (c) => request(c, 'alert.release', { alert, comment: o.comment }, options));
+      process.stdout.write(`${translator(alarms, cliLocale(o.locale))('cli.released', { id: released.id })}\n`);
     });
 }

@@ -20,6 +20,8 @@ import { html, ref, stateWord, studioOf, useNow } from './html.ts';
 import { useFormats, useT } from './i18n.ts';
 import { DeviceName, shortName, sourceName } from './names.ts';
 import { progressView, type FailoverProgress } from './progress.ts';
+import type { LayoutTile, TileSize } from '../protocols/wall-operations.ts';
+import { arrange, studioKey } from './wall-layout.ts';
 import { ALWAYS_COUNTED, WALL_STATES, ageWords, countStates, wallState, wallStateWord, whyWords, type WallState } from './wall-state.ts';
 
 export interface WallProps {
@@ -32,6 +34,8 @@ export interface WallProps {
   progress: Map<string, FailoverProgress>;
   /** The live feed's state: anything but live dims the wall as stale. */
   feed?: LiveState;
+  /** Each studio's arrangement (order, sizes, hidden tiles), by studio key (console/wall-layout.ts); none: the wall's own order. */
+  layouts?: ReadonlyMap<string, readonly LayoutTile[]>;
 }
 
 /** The kinds whose stream state a member line shows: a registered device carries its profile's kind (`stream-encoder`); `encoder` is the harness's and a hand-written agent file's. */
@@ -127,7 +131,7 @@ function ProgressLine(p: { progress: FailoverProgress; slot: SlotState; devices:
   </div>`;
 }
 
-function Tile(p: WallProps & { slot: SlotState; state: WallState; devices: Map<string, DeviceSummary> }) {
+export function Tile(p: WallProps & { slot: SlotState; state: WallState; devices: Map<string, DeviceSummary>; size?: TileSize }) {
   const { slot, state } = p;
   const t = useT(wall);
   const tc = useT(common);
@@ -139,7 +143,7 @@ function Tile(p: WallProps & { slot: SlotState; state: WallState; devices: Map<s
   const why = whyWords(state, t);
   const id = slot.slot.slice(slot.slot.indexOf('/') + 1);
   return html`<section
-    class=${`tile state-${state} ${slot.onAir ? 'on-air' : ''}`}
+    class=${`tile state-${state} size-${p.size ?? '1x1'} ${slot.onAir ? 'on-air' : ''}`}
     data-slot=${slot.slot}
     data-state=${state}
     aria-label=${t('tile.aria', { slot: slot.label ?? slot.slot, state: word })}
@@ -232,7 +236,10 @@ export function Wall(p: WallProps) {
               html`<section class="studio" data-studio=${studio}>
                 <h2>${studio === NO_STUDIO ? tg('noStudio') : studio} <${StudioCounts} states=${slots.map((s) => s.state)} /></h2>
                 <div class="tiles">
-                  ${slots.map(({ slot, state }) => html`<${Tile} key=${slot.slot} ...${p} slot=${slot} state=${state} devices=${devices} />`)}
+                  ${arrange(slots, (s) => s.slot.slot, slots.length ? p.layouts?.get(studioKey(slots[0]!.slot.slot)) : undefined).map(
+                    ({ tile: { slot, state }, size }) =>
+                      html`<${Tile} key=${slot.slot} ...${p} slot=${slot} state=${state} devices=${devices} size=${size} />`,
+                  )}
                 </div>
                 ${gear.has(studio) ? html`<${GearSection} studio=${studio} gear=${gear.get(studio)} status=${p.status} devices=${devices} />` : null}
               </section>`,

@@ -48,7 +48,7 @@ function argumentsOf(message: string, locale: string): string[] {
  * (commands, ids). Anything else Latin in zh-CN or zh-TW is English left untranslated.
  */
 const KEPT_IN_CHINESE = new Set(
-  `OnAir onair ID IDs API HTTP HTTPS URL JSON CSV HTML PDF CLI MQTT ONVIF VISCA PTZ PTZOptics DMX RDM Enttec Shure Firmata OBS ATEM
+  `OnAir onair ID IDs API HTTP HTTPS URL JSON CSV HTML PDF CLI MQTT ONVIF VISCA PTZ PTZOptics DMX RDM Enttec Shure Firmata OBS ATEM NO-GO
    RTMP SRT HLS RTSP NDI SDI HDMI CPU GPU SMTP SMS TLS STARTTLS HMAC Slack Teams WeCom DingTalk Feishu Alertmanager Prometheus
    PostgreSQL SQLite Mosquitto ffmpeg LUFS LKFS dB dBFS ms fps kbps Mbps GB MB KB SHA-256 GO PGM PVW UTC runbook`.split(/\s+/),
 );

@@ -15,7 +15,7 @@
  * on air) and escalates on the critical clock from then.
  */
 import type Database from 'better-sqlite3';
-import { ESCALATION_LEVELS, type Alert } from '../../../protocols/alerting.ts';
+import { ESCALATION_LEVELS, type Alert, type AlertOwner } from '../../../protocols/alerting.ts';
 import type { ControllerEvent } from '../../../protocols/events.ts';
 import type { AlertBook, AlertingCore, Directory, IncidentBook, NotificationQueue, OpHandler, RunbookLibrary } from '../types.ts';
 import type { AlertContext } from './alert-context.ts';
@@ -280,9 +280,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
   readonly list = (p: AlertQuery): { alerts: Alert[] } => ({ alerts: this.store.list(p) });
 
   acknowledge(id: number, by: string, via: Via, comment?: string): Alert {
-    const open = this.byId.get(id);
-    if (!open) throw new Error(this.store.get(id) ? `alert #${id} has ended already` : `no alert #${id}`);
-    const before = open.alert;
+    const before = this.openAlert(id);
     if (before.state === 'acknowledged') throw new Error(`alert #${id} was acknowledged by ${before.ackedBy ?? 'someone'} already`);
     const { core, directory, incidents, queue } = this.d;
     const now = core.clock.now();
@@ -296,7 +294,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
       ...(comment ? { ackComment: comment.slice(0, 500) } : {}),
       updatedAt: now,
     };
-    open.alert = alert;
+    this.byId.get(id)!.alert = alert;
     this.store.save(alert);
     core.record({
       type: 'alert.acked',
@@ -332,6 +330,26 @@ export class AlertEngine implements AlertBook, CorrelationState {
 
   get(id: number): Alert | undefined {
     return this.byId.get(id)?.alert ?? this.store.get(id);
+  }
+
+  /** An open alert, for what changes one besides the engine (its owner: ownership.ts); refused when it ended or never was. */
+  openAlert(id: number): Alert {
+    const open = this.byId.get(id);
+    if (!open) throw new Error(this.store.get(id) ? `alert #${id} has ended already` : `no alert #${id}`);
+    return open.alert;
+  }
+
+  /**
+   * Keeps an open alert whose owner changed, in the index (the next event's change starts from it)
+   * and the store. Not on the alerting bus: Alertmanager has no owners, so it has nothing to post.
+   */
+  keepOwner(id: number, owner: AlertOwner | undefined, at: number): Alert {
+    const open = this.byId.get(id);
+    if (!open) throw new Error(`alert #${id} has ended already`);
+    const { owner: _before, ...rest } = open.alert;
+    open.alert = { ...rest, ...(owner ? { owner } : {}), updatedAt: at };
+    this.store.save(open.alert);
+    return open.alert;
   }
 
   // --- Time ---------------------------------------------------------------------------------------------
