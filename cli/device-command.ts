@@ -96,6 +96,7 @@ export function registerDeviceCommands(program: Command): void {
     .argument('<agent/device>', 'the agent that drives it and the device id')
     .requiredOption('--profile <id[@version]>', 'profile id, optionally @version (default: the newest)')
     .option('--studio <studio>', 'where it is')
+    .option('--label <text>', 'what the studio calls it ("Wide camera"): the console shows it before the id')
     .option('--set <key=value...>', 'connection options over the profile defaults (path=/dev/…, host=…, passwordEnv=CAM_PASSWORD)', [])
     .option('--helper <role=device...>', 'devices that watch this one in its self-test, e.g. light-sensor=agent-b/gpio-1', [])
     .option(
@@ -116,7 +117,14 @@ export function registerDeviceCommands(program: Command): void {
     .action(
       async (
         refText: string,
-        o: ClientOpts & { profile: string; studio?: string; set: string[]; helper: string[]; testParam: string[] } & MediaFlags,
+        o: ClientOpts & {
+          profile: string;
+          studio?: string;
+          label?: string;
+          set: string[];
+          helper: string[];
+          testParam: string[];
+        } & MediaFlags,
       ) => {
         const ref = parseRef(refText);
         const [profileId, versionText] = o.profile.split('@') as [string, string | undefined];
@@ -149,6 +157,7 @@ export function registerDeviceCommands(program: Command): void {
             profile: profile.profile,
             profileVersion: profile.version,
             ...(o.studio ? { studio: o.studio } : {}),
+            ...(o.label ? { label: o.label } : {}),
             options: settings,
             ...(o.testParam.length ? { testParams } : {}),
             ...(o.helper.length ? { helpers } : {}),

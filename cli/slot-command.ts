@@ -54,6 +54,7 @@ export function registerSlotCommands(program: Command): void {
     .command('add')
     .description('define a slot from registered devices, or redefine one; unregistered devices are refused')
     .argument('<slot>', 'studio/slot, e.g. studio-a/cam-wide')
+    .option('--label <text>', 'what the studio calls it ("Wide shot"): the console shows it before the id')
     .requiredOption('--primary <device>', 'agent/device, or a device id registered only once')
     .addOption(new Option('--backup <device...>', 'backups, in the order they are tried').default([]))
     .addOption(
@@ -89,6 +90,7 @@ export function registerSlotCommands(program: Command): void {
       async (
         slotId: string,
         o: ClientOpts & {
+          label?: string;
           primary: string;
           backup: string[];
           param: string[];
@@ -111,6 +113,7 @@ export function registerSlotCommands(program: Command): void {
             'slot.add',
             {
               slot: slotId,
+              ...(o.label ? { label: o.label } : {}),
               primary: o.primary,
               backups: o.backup,
               params,
@@ -153,7 +156,7 @@ export function registerSlotCommands(program: Command): void {
           ...(s.maySilence ? ['may be silent'] : []),
         ];
         process.stdout.write(
-          `${s.id.padEnd(24)} ${ref(s.primary)}${s.backups.map((b) => ` → ${ref(b)}`).join('')}${params ? `  (${params})` : ''}${content.length ? `  [${content.join(', ')}]` : ''}\n`,
+          `${s.id.padEnd(24)} ${s.label ? `"${s.label}" ` : ''}${ref(s.primary)}${s.backups.map((b) => ` → ${ref(b)}`).join('')}${params ? `  (${params})` : ''}${content.length ? `  [${content.join(', ')}]` : ''}\n`,
         );
       }
     });

@@ -20,7 +20,8 @@ import { html, ref } from './html.ts';
 import { useFormats, useT } from './i18n.ts';
 import { Tile, wallContext } from './wall.ts';
 import { arrange, gridFor, studioKey } from './wall-layout.ts';
-import { WALL_STATES, WALL_WORDS, countStates, wallState } from './wall-state.ts';
+import { WALL_STATES, countStates, wallState, wallStateWord } from './wall-state.ts';
+import { wall } from '../i18n/messages/wall.ts';
 
 const WALL_PATH = '/console/wall';
 
@@ -73,6 +74,7 @@ const TILES_HEIGHT = 0.95;
 export function WallScreen(p: { feed: Feed; address: WallScreenAddress }) {
   const t = useT(kiosk);
   const tc = useT(common);
+  const tw = useT(wall);
   const f = useFormats();
   const now = useNow();
   const viewport = useViewport();
@@ -156,7 +158,7 @@ export function WallScreen(p: { feed: Feed; address: WallScreenAddress }) {
       }
       <span class="wall-screen-counts">
         ${WALL_STATES.filter((s) => counts.has(s)).map(
-          (s) => html`<span class=${`count count-${s} some`} data-count=${s}>${counts.get(s)} ${WALL_WORDS.state[s]}</span> `,
+          (s) => html`<span class=${`count count-${s} some`} data-count=${s}>${counts.get(s)} ${wallStateWord(s, tw, tc)}</span> `,
         )}
       </span>
     </header>

@@ -116,10 +116,8 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
   const [page = 'wall', ...rest] = path;
   // The same vnode while its inputs are the same: new events alone do not re-render 500 tiles.
   const wall = useMemo(
-    () =>
-      status &&
-      html`<${ArrangedWall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
-    [status, context, progress],
+    () => status && html`<${ArrangedWall} status=${status} ...${context} progress=${progress} feed=${state} />`,
+    [status, context, progress, state],
   );
   const nav = (to: string, label: string) => html`<a href=${`#/${to}`} class=${page === to ? 'current' : ''}>${label}</a>`;
   const onAir = status?.onAir ? html`<span class="badge on-air-badge">${tc('onAir')}</span>` : html`<span class="badge">${tc('offAir')}</span>`;

@@ -8,26 +8,33 @@
  * answer as the device list, so nothing more is asked of the controller.
  */
 import type { DeviceRef, DeviceStatus, SlotState } from '../protocols/schemas.ts';
+import type { Translate } from '../i18n/translator.ts';
+import type { common } from '../i18n/messages/common.ts';
+import type { wall } from '../i18n/messages/wall.ts';
 
 export type WallState = 'down' | 'no_backup_left' | 'on_backup' | 'degraded' | 'failing_over' | 'unknown' | 'ok';
 
-/** Every word the wall's redundancy shows, in one place: issue 24's message catalogue takes them over. */
-export const WALL_WORDS = {
-  state: {
-    down: 'DOWN',
-    no_backup_left: 'NO BACKUP LEFT',
-    on_backup: 'ON BACKUP',
-    degraded: 'DEGRADED',
-    failing_over: 'FAILING OVER',
-    unknown: 'UNKNOWN',
-    ok: 'OK',
-  } satisfies Record<WallState, string>,
-  why: {
-    no_backup_left: 'no other member can go live: the next fault takes it off air',
-    on_backup: 'the show is fine; redundancy is reduced',
-  } as Partial<Record<WallState, string>>,
-  slots: (n: number) => (n === 1 ? '1 slot' : `${n} slots`),
-};
+/**
+ * The word for a tile's state in the page's language: the controller's states from common.ts, the
+ * redundancy states (ON BACKUP, NO BACKUP LEFT) and why they matter from the wall's table.
+ */
+export function wallStateWord(state: WallState, t: Translate<typeof wall>, tc: Translate<typeof common>): string {
+  if (state === 'no_backup_left' || state === 'on_backup') return t(`state.${state}`);
+  return tc(`state.${state}`);
+}
+
+/** Why a redundancy state matters, said under the state word (none for the others). */
+export function whyWords(state: WallState, t: Translate<typeof wall>): string | undefined {
+  return state === 'no_backup_left' || state === 'on_backup' ? t(`why.${state}`) : undefined;
+}
+
+/** How long ago, in whole units: "3 s ago", "12 min ago", "2 h ago" (a clock behind the controller's reads 0 s). */
+export function ageWords(ms: number, t: Translate<typeof wall>): string {
+  const s = Math.max(0, Math.floor(ms / 1_000));
+  if (s < 120) return t('age.s', { n: s });
+  if (s < 7_200) return t('age.min', { n: Math.floor(s / 60) });
+  return t('age.h', { n: Math.floor(s / 3_600) });
+}
 
 /** Most urgent first: the order of the studio header's counts. */
 export const WALL_STATES: readonly WallState[] = ['down', 'no_backup_left', 'on_backup', 'degraded', 'failing_over', 'unknown', 'ok'];

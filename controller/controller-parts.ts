@@ -104,6 +104,7 @@ export function createParts(core: Core, store: Store, s: PartsSettings): Control
   parts.program = createProgramPath(core, parts);
   parts.engine = createEngine(core, parts);
   parts.catalog = createCatalog(core, parts);
+  parts.catalog.nameAll();
   parts.fleet = createFleet(core, parts);
   parts.selfTests = new SelfTestRunner({
     clock: core.clock,
@@ -208,6 +209,7 @@ function createCatalog(core: Core, parts: ControllerParts): Catalog {
     publishDesired: (agent, desired) => core.say.publish('desiredConfig', topic.desiredConfig(agent), { ...desired, ...core.say.term() }),
     status: (ref) => parts.registry.status(ref.agent, ref.device),
     forgetDevice: (ref) => parts.fleet.forget(ref.agent, ref.device),
+    named: (ref, names) => parts.registry.name(ref.agent, ref.device, names),
     slots: parts.engine,
     removalBlocked: (id) => {
       if (parts.engine.isSlotOnAir(id)) return 'it is on air';

@@ -348,6 +348,7 @@ export class Controller implements ControllerFace {
     if (this.d.leader) this.d.takeover?.announced(this.d.leader.info.term);
     engine.publishAll();
     catalog.publishAllDesired();
+    catalog.nameAll(); // a standby taking the lead names the devices the last leader registered
     const view = this.connects === 1 ? this.d.standbyView?.() : undefined;
     if (view) adoptStandbyView(view, { term: this.d.leader?.info.term, fleet, engine, log: this.d.log });
   }

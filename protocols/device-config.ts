@@ -114,6 +114,9 @@ export const AppliedConfig = Type.Object(
 );
 export type AppliedConfig = Static<typeof AppliedConfig>;
 
+/** What the studio calls a device or a slot ("Wide camera"): the console shows it before the id. */
+export const Label = Type.String({ minLength: 1, maxLength: 80 });
+
 /** A registered unit: a profile version plus where and how to reach it. Secrets only by reference. */
 export const DeviceRegistration = Type.Object(
   {
@@ -122,6 +125,7 @@ export const DeviceRegistration = Type.Object(
     profile: Type.String({ minLength: 1 }),
     profileVersion: Type.Integer({ minimum: 1 }),
     studio: Type.Optional(Type.String({ minLength: 1 })),
+    label: Type.Optional(Label),
     /** Connection options over the profile's defaults; a password is named by its environment variable (passwordEnv), never given. */
     options: Type.Record(Type.String(), Type.Unknown()),
     /** Probe period and deadline for this unit (the agent's defaults otherwise). */

@@ -3,7 +3,7 @@
  * slots and self-tests. Part of the one OPERATIONS table in contract.ts; kept here so each file stays readable.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { DeviceRegistration } from './device-config.ts';
+import { DeviceRegistration, Label } from './device-config.ts';
 import { EquipmentProfile } from './profile.ts';
 import { DeviceRef, DeviceStatus, Params, SlotId, Timestamp } from './schemas.ts';
 import { OnContentFault } from './content-policy.ts';
@@ -68,6 +68,7 @@ export type ProgramMapping = Static<typeof ProgramMapping>;
 export const SlotDefinition = Type.Object(
   {
     id: SlotId,
+    label: Type.Optional(Label),
     primary: DeviceRef,
     backups: Type.Array(DeviceRef),
     /** Sent with activate to every member (over the role's parameters). */
@@ -176,6 +177,7 @@ export const REGISTRY_OPERATIONS = {
     params: Type.Object(
       {
         slot: SlotId,
+        label: Type.Optional(Label),
         primary: DeviceName,
         backups: Type.Optional(Type.Array(DeviceName)),
         params: Type.Optional(Params),

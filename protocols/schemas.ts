@@ -221,6 +221,8 @@ export type SlotMember = Static<typeof SlotMember>;
 export const SlotState = Type.Object(
   {
     slot: SlotId,
+    /** The slot definition's label, when it has one. */
+    label: Type.Optional(Type.String()),
     state: SlotCondition,
     active: Nullable(DeviceRef),
     primary: DeviceRef,
@@ -297,6 +299,10 @@ export const DeviceSummary = Type.Object(
     kind: Type.Optional(Type.String()),
     lastHealthAt: Nullable(Timestamp),
     detail: Type.Optional(Type.String()),
+    /** From its registration (a device from an agent's own file has none): what the studio calls it, its profile's manufacturer and model, its studio. */
+    label: Type.Optional(Type.String()),
+    model: Type.Optional(Type.String()),
+    studio: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );

@@ -20,6 +20,8 @@ export interface SetupDevice {
   options?: Record<string, unknown>;
   probe?: ProbeSettings;
   studio?: string;
+  /** What the studio calls it (`--label`). */
+  label?: string;
   /** Devices that watch this one in its self-test, by role. */
   helpers?: Record<string, string>;
   /** Its media over its profile's (a URL, its driver's stream, its role), as `--media-url` / `--media-stream` give it. */
@@ -28,6 +30,8 @@ export interface SetupDevice {
 
 export interface SetupSlot {
   id: string;
+  /** What the studio calls it (`--label`). */
+  label?: string;
   /** `agent/device` */
   primary: string;
   backups: string[];
@@ -72,6 +76,7 @@ export async function registerStudio(
             profileVersion: versions.get(d.profile)!,
             options: d.options ?? {},
             ...(d.studio ? { studio: d.studio } : {}),
+            ...(d.label ? { label: d.label } : {}),
             ...(d.probe ? { probe: d.probe } : {}),
             ...(d.helpers ? { helpers: d.helpers } : {}),
             ...(d.media ? { media: d.media } : {}),
@@ -87,6 +92,7 @@ export async function registerStudio(
         'slot.add',
         {
           slot: s.id,
+          ...(s.label ? { label: s.label } : {}),
           primary: s.primary,
           backups: s.backups,
           params: s.params,

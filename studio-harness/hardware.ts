@@ -92,6 +92,7 @@ export class StudioHardware {
           {
             id: 'cam-1',
             kind: 'camera',
+            label: 'Wide camera',
             profile: 'ptzoptics-20x-sdi-g2',
             probe,
             options: {
@@ -116,6 +117,7 @@ export class StudioHardware {
           {
             id: 'switcher-1',
             kind: 'switcher',
+            label: 'Program switcher',
             profile: 'obs-studio-30-switcher',
             probe,
             options: { host: '127.0.0.1', port: obsPort, passwordEnv: OBS_PASSWORD_ENV },
@@ -135,7 +137,14 @@ export class StudioHardware {
       {
         id: 'agent-b',
         devices: [
-          { id: 'cam-2', kind: 'camera', profile: 'sony-srg-300h', probe, options: { path: viscaPair.a, address: 1 } },
+          {
+            id: 'cam-2',
+            kind: 'camera',
+            label: 'Close camera',
+            profile: 'sony-srg-300h',
+            probe,
+            options: { path: viscaPair.a, address: 1 },
+          },
           {
             id: 'mic-2',
             kind: 'mic',
@@ -165,6 +174,7 @@ export class StudioHardware {
       slot.id === 'studio-a/cam-wide'
         ? {
             ...slot,
+            label: 'Wide shot',
             tallies: {
               'agent-a/cam-1': { board: 'agent-b/gpio-1', tally: 'cam-1' },
               'agent-b/cam-2': { board: 'agent-b/gpio-1', tally: 'cam-2' },

@@ -42,6 +42,8 @@ export interface StudioDevice {
   options?: Record<string, unknown>;
   /** Devices that watch this one in its self-test, by role (`light-sensor: agent-b/gpio-1`). */
   helpers?: Record<string, string>;
+  /** What the studio calls it (`onair device add --label`). */
+  label?: string;
   probe?: { intervalMs: number; timeoutMs?: number };
   /** Its media watch over its profile's (where its picture or sound is, what is checked). */
   media?: MediaSettings;
@@ -159,6 +161,7 @@ export class Studio {
           options: d.options ?? {},
           probe: d.probe ?? probe,
           studio: 'studio-a',
+          ...(d.label ? { label: d.label } : {}),
           ...(d.helpers ? { helpers: d.helpers } : {}),
           ...(d.media ? { media: d.media } : {}),
         })),

@@ -22,6 +22,7 @@ export function slotState(o: {
   const primaryStatus = o.status(def.primary);
   return {
     slot: def.id,
+    ...(def.label ? { label: def.label } : {}),
     state: o.deciding ? 'failing_over' : o.awaiting ? 'unknown' : conditionOf(o.active && o.status(o.active)),
     active: o.active,
     primary: def.primary,

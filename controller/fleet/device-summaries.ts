@@ -11,6 +11,10 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { DeviceSummary } from '../../protocols/schemas.ts';
 import type { DeviceRecord } from '../store/fleet-rows.ts';
+import { deviceKey } from '../../protocols/device-ref.ts';
+
+/** What the studio calls a registered device, kept from its registration (not read per request). */
+export type DeviceNames = Pick<DeviceSummary, 'label' | 'model' | 'studio'>;
 
 const checkSummary = TypeCompiler.Compile(DeviceSummary);
 
@@ -22,11 +26,21 @@ export interface KeptSummary {
 
 export class DeviceSummaries {
   private readonly kept = new WeakMap<DeviceRecord, KeptSummary>();
+  /** By agent/device: set when a device is registered or changed, so a request looks a name up in O(1). */
+  private readonly names = new Map<string, DeviceNames>();
+
+  /** A registration's names (undefined: unregistered, or nothing to show). */
+  name(agent: string, device: string, names: DeviceNames | undefined): void {
+    const key = deviceKey(agent, device);
+    if (names && (names.label || names.model || names.studio)) this.names.set(key, names);
+    else this.names.delete(key);
+  }
 
   of(r: DeviceRecord): KeptSummary {
     const k = this.kept.get(r);
-    if (k && shows(k.entry, r)) return k;
-    const entry = Object.freeze(summaryOf(r));
+    const names = this.names.get(deviceKey(r.agent, r.device));
+    if (k && shows(k.entry, r, names)) return k;
+    const entry = Object.freeze(summaryOf(r, names));
     // Our own data breaking our own contract is a bug: the request's answer says so (controller/requests.ts).
     if (!checkSummary.Check(entry)) throw new Error(`device ${r.agent}/${r.device} has a status entry that breaks the contract`);
     const fresh: KeptSummary = { entry, json: JSON.stringify(entry) };
@@ -42,7 +56,7 @@ export class DeviceSummaries {
   }
 }
 
-function summaryOf(r: DeviceRecord): DeviceSummary {
+function summaryOf(r: DeviceRecord, names: DeviceNames | undefined): DeviceSummary {
   const t = r.track;
   const entry: DeviceSummary = {
     agent: r.agent,
@@ -55,11 +69,14 @@ function summaryOf(r: DeviceRecord): DeviceSummary {
   if (r.driver) entry.driver = r.driver;
   if (r.kind) entry.kind = r.kind;
   if (t.detail) entry.detail = t.detail;
+  if (names?.label) entry.label = names.label;
+  if (names?.model) entry.model = names.model;
+  if (names?.studio) entry.studio = names.studio;
   return entry;
 }
 
 /** Does the kept entry still show this record? Empty optional fields are left out of an entry, as above. */
-function shows(e: Readonly<DeviceSummary>, r: DeviceRecord): boolean {
+function shows(e: Readonly<DeviceSummary>, r: DeviceRecord, names: DeviceNames | undefined): boolean {
   const t = r.track;
   return (
     e.lastHealthAt === t.lastHealthAt &&
@@ -70,6 +87,9 @@ function shows(e: Readonly<DeviceSummary>, r: DeviceRecord): boolean {
     e.driver === (r.driver || undefined) &&
     e.kind === (r.kind || undefined) &&
     e.agent === r.agent &&
-    e.device === r.device
+    e.device === r.device &&
+    e.label === (names?.label || undefined) &&
+    e.model === (names?.model || undefined) &&
+    e.studio === (names?.studio || undefined)
   );
 }

@@ -15,7 +15,7 @@ import { contentOnlyFailure } from '../../protocols/failure-detection.ts';
 import type { ContentTolerance } from '../../protocols/content-policy.ts';
 import type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
 import type { Arrival, DeviceChange, RegistryResult } from './registry-results.ts';
-import { DeviceSummaries } from './device-summaries.ts';
+import { DeviceSummaries, type DeviceNames } from './device-summaries.ts';
 import { noteUnjudged, rejudged, type UnjudgedContent } from './unjudged-content.ts';
 
 export type { AgentRecord, DeviceRecord } from '../store/fleet-rows.ts';
@@ -192,6 +192,11 @@ export class Registry {
       agents: this.allAgents().map((a) => ({ agent: a.id, online: a.online, session: a.session, lastSeenAt: a.lastSeenAt })),
       devices,
     };
+  }
+
+  /** A registration's label, model and studio for its `status` entry (undefined: unregistered). */
+  name(agent: string, device: string, names: DeviceNames | undefined): void {
+    this.summaries.name(agent, device, names);
   }
 
   /** The devices of `summary()` as one JSON array, serialised only where an entry changed. */

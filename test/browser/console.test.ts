@@ -100,6 +100,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     // A registered encoder is a `stream-encoder`: its stream state shows on its member line.
     const encoder = page.locator(`[data-slot="${STREAM_SLOT}"] [data-member="agent-a/encoder-1"] .detail`);
     await expect.poll(() => encoder.textContent(), { timeout: 10_000 }).toMatch(/^stream (OK|DEGRADED)/);
+    // Friendly names (issue 24): the slot's and camera's labels, the camera on program in a big PROGRAM line, by its scene.
+    expect(await tile.locator('h3').textContent()).toBe('Wide shot cam-wide');
+    await expect
+      .poll(() => tile.locator('.program-big').textContent(), { timeout: 10_000 })
+      .toMatch(/^\s*PROGRAM: Wide camera \(scene Cam 1\)\s*$/);
+    expect(await tile.locator('.program-big').evaluate((p) => parseFloat(getComputedStyle(p).fontSize))).toBeGreaterThan(
+      await tile.locator('.members').evaluate((m) => parseFloat(getComputedStyle(m).fontSize)),
+    );
+    // The gear no slot shows: the program switcher with what is on program, the tally board.
+    const switcher = page.locator('[data-gear-of="studio-a"] [data-kind="switcher"] [data-gear="agent-a/switcher-1"]');
+    expect(await switcher.locator('.label').textContent()).toMatch(/^Program switcher — /);
+    await expect.poll(() => switcher.locator('.program-of').textContent(), { timeout: 10_000 }).toMatch(/on program: scene Cam 1/);
+    expect(await page.locator('[data-gear-of="studio-a"] [data-kind="gpio"] [data-gear="agent-b/gpio-1"] .word').textContent()).toBe('OK');
 
     await studio.ask('on-air', { onAir: true, reason: 'console test: redundancy' });
     try {

@@ -174,6 +174,47 @@ describe('onair slot and onair test', () => {
     expect(audit.every((e) => e.by?.includes('@'))).toBe(true);
   });
 
+  it("labels a device and a slot, and the status answer names them with the profile's model (issue 24)", async () => {
+    const device = await onair(
+      'device',
+      'add',
+      'agent-a/cam-2',
+      '--profile',
+      'simulated-camera',
+      '--studio',
+      'studio-a',
+      '--label',
+      'Close camera',
+    );
+    expect(device.stderr).toBe('');
+    const slot = await onair(
+      'slot',
+      'add',
+      'studio-a/cam-wide',
+      '--label',
+      'Wide shot',
+      '--primary',
+      'cam-1',
+      '--backup',
+      'agent-a/cam-2',
+      '--param',
+      'preset=1',
+    );
+    expect(slot.stderr).toBe('');
+    expect((await onair('slot', 'list')).stdout).toContain(
+      'studio-a/cam-wide        "Wide shot" agent-a/cam-1 → agent-a/cam-2  (preset=1)\n',
+    );
+    await waitUntil(
+      () => studio.controller.status().slots.find((s) => s.slot === 'studio-a/cam-wide')?.label === 'Wide shot',
+      3_000,
+      'slot label',
+    );
+    const cam2 = () => studio.controller.status().devices.find((d) => d.device === 'cam-2');
+    expect(cam2()).toMatchObject({ label: 'Close camera', model: 'OnAir Virtual PTZ camera', studio: 'studio-a' });
+    expect(studio.controller.status().devices.find((d) => d.device === 'cam-1')?.label).toBeUndefined();
+    await waitUntil(() => cam2()?.status === 'ok', 5_000, 'cam-2 ok again after its change');
+  });
+
   it("sets a slot's content rule and plans a quiet window in a show (issue 22)", async () => {
     const add = await onair('slot', 'add', 'studio-a/cam-night', '--primary', 'cam-1', '--backup', 'agent-a/cam-2', '--may-be-dark');
     expect(add.stderr).toBe('');

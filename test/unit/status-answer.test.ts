@@ -54,6 +54,19 @@ describe('the status answer encoded around its devices’ kept JSON (issue 21.9)
     expect(fast('t-3', r)).toEqual(generic('t-3', picture(r)));
   });
 
+  it('names a registered device by its label, model and studio, and forgets them when it is unregistered (issue 24)', () => {
+    const r = fleet();
+    r.name('agent-a', 'cam-1', { label: 'Wide camera', model: 'PTZOptics Move SE', studio: 'studio-a' });
+    const named = fast('t-5', r).data.devices.find((d: { device: string }) => d.device === 'cam-1');
+    expect(named).toMatchObject({ label: 'Wide camera', model: 'PTZOptics Move SE', studio: 'studio-a' });
+    expect(fast('t-5', r)).toEqual(generic('t-5', picture(r)));
+    r.name('agent-a', 'cam-1', { label: 'Close camera', model: 'PTZOptics Move SE', studio: 'studio-a' });
+    expect(r.summary().devices.find((d) => d.device === 'cam-1')!.label).toBe('Close camera');
+    r.name('agent-a', 'cam-1', undefined);
+    const plain = r.summary().devices.find((d) => d.device === 'cam-1')!;
+    expect([plain.label, plain.model, plain.studio]).toEqual([undefined, undefined, undefined]);
+  });
+
   it('hands out entries nobody can change behind the kept JSON', () => {
     const r = fleet();
     const entry = r.summary().devices[0]!;

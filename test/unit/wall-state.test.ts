@@ -1,7 +1,19 @@
 /** The wall tile's state (console/wall-state.ts): a table of slots, their live member and members' status → the word. */
 import { describe, expect, it } from 'vitest';
 import type { DeviceStatus, SlotCondition, SlotState } from '../../protocols/schemas.ts';
-import { ALWAYS_COUNTED, WALL_STATES, countStates, wallState, type WallState } from '../../console/wall-state.ts';
+import {
+  ALWAYS_COUNTED,
+  WALL_STATES,
+  ageWords,
+  countStates,
+  wallState,
+  wallStateWord,
+  whyWords,
+  type WallState,
+} from '../../console/wall-state.ts';
+import { translator } from '../../i18n/translator.ts';
+import { common } from '../../i18n/messages/common.ts';
+import { wall } from '../../i18n/messages/wall.ts';
 
 const CAM1 = { agent: 'agent-a', device: 'cam-1' };
 const CAM2 = { agent: 'agent-b', device: 'cam-2' };
@@ -55,5 +67,39 @@ describe('the wall state of a slot', () => {
       ['on_backup', 1],
     ]);
     expect(WALL_STATES.filter((s) => ALWAYS_COUNTED.has(s))).toEqual(['down', 'no_backup_left', 'on_backup']);
+  });
+});
+
+describe("the wall's words, per language (issue 24)", () => {
+  const words = (locale: 'en' | 'zh-CN' | 'zh-TW') => {
+    const t = translator(wall, locale);
+    const tc = translator(common, locale);
+    return WALL_STATES.map((s) => wallStateWord(s, t, tc));
+  };
+  it.each([
+    ['en', ['DOWN', 'NO BACKUP LEFT', 'ON BACKUP', 'DEGRADED', 'FAILING OVER', 'UNKNOWN', 'OK']],
+    ['zh-CN', ['停播', '无备份可用', '备份在播', '降级', '切换中', '未知', '正常']],
+    ['zh-TW', ['停播', '無備援可用', '備援播出中', '降級', '切換中', '未知', '正常']],
+  ] as const)('every state has its word in %s', (locale, expected) => {
+    expect(words(locale)).toEqual(expected);
+  });
+
+  it('says why only for the redundancy states', () => {
+    const t = translator(wall, 'en');
+    expect(WALL_STATES.filter((s) => whyWords(s, t) !== undefined)).toEqual(['no_backup_left', 'on_backup']);
+  });
+
+  const ages: Array<[number, string, string]> = [
+    [-1_500, '0 s ago', '0 秒前'],
+    [0, '0 s ago', '0 秒前'],
+    [3_999, '3 s ago', '3 秒前'],
+    [119_000, '119 s ago', '119 秒前'],
+    [120_000, '2 min ago', '2 分钟前'],
+    [7_199_000, '119 min ago', '119 分钟前'],
+    [7_200_000, '2 h ago', '2 小时前'],
+  ];
+  it.each(ages)('an age of %i ms reads "%s" ("%s")', (ms, en, zh) => {
+    expect(ageWords(ms, translator(wall, 'en'))).toBe(en);
+    expect(ageWords(ms, translator(wall, 'zh-CN'))).toBe(zh);
   });
 });

@@ -24,6 +24,8 @@ export interface CatalogDependencies {
   /** Shows not over: their quiet windows go to agents that fail slots over alone (LocalSlot.content). */
   activeShows?: () => readonly Show[];
   status: (ref: DeviceRef) => DeviceStatus;
+  /** A device's names for the status answer, at registration (undefined: unregistered). */
+  named?: (ref: DeviceRef, names: { label?: string; model?: string; studio?: string } | undefined) => void;
   /** The device was unregistered: forget its state (registry and store). */
   forgetDevice: (ref: DeviceRef) => void;
   /** The slots as they run (the failover engine). */

@@ -13,7 +13,7 @@ import type { DeviceRef, Params } from '../../../protocols/schemas.ts';
 import { refName } from '../../../protocols/device-ref.ts';
 import { AgentConfigs } from './agent-configs.ts';
 import type { CatalogDependencies } from './catalog-dependencies.ts';
-import { addDevice, describeDevice, removeDevice, type DeviceRegistrationsDependencies } from './device-registrations.ts';
+import { addDevice, describeDevice, namesOf, removeDevice, type DeviceRegistrationsDependencies } from './device-registrations.ts';
 import { addProfile, listProfiles, showProfile } from './profiles.ts';
 import { defineSlot, removeSlot, type SlotDefinitionsDependencies } from './slot-definitions.ts';
 import type { CatalogLookup } from './slot-checks.ts';
@@ -87,6 +87,11 @@ export class Catalog implements CatalogLookup {
 
   removeDevice(p: OperationParams<'device.remove'>, by: string): OperationData<'device.remove'> {
     return removeDevice(this.parts, p, by);
+  }
+
+  /** Every registered device's names to the status answer (at start, and when this controller takes the lead). */
+  nameAll(): void {
+    for (const { registration, profile } of this.units()) this.d.named?.(registration, namesOf(registration, profile));
   }
 
   /** Every registered device with its profile, read once: what maintenance schedules and due items look at. */

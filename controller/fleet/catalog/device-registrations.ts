@@ -5,7 +5,7 @@
  */
 import type { OperationData, OperationParams } from '../../../protocols/contract.ts';
 import type { DeviceRegistration } from '../../../protocols/device-config.ts';
-import { mergeSettings } from '../../../protocols/profile.ts';
+import { mergeSettings, type EquipmentProfile } from '../../../protocols/profile.ts';
 import { probeDeadline } from '../../../protocols/probe-deadline.ts';
 import { unitProblems } from '../../../protocols/drivers/checks.ts';
 import type { RegisteredDevice } from '../../../protocols/registry-operations.ts';
@@ -16,7 +16,7 @@ import { driverSpec, type CatalogLookup } from './slot-checks.ts';
 
 export type DeviceRegistrationsDependencies = Pick<
   CatalogDependencies,
-  'store' | 'clock' | 'record' | 'status' | 'forgetDevice' | 'slots'
+  'store' | 'clock' | 'record' | 'status' | 'forgetDevice' | 'slots' | 'named'
 > & {
   configs: AgentConfigs;
   catalog: Pick<CatalogLookup, 'resolve'>;
@@ -33,6 +33,7 @@ export function addDevice(d: DeviceRegistrationsDependencies, p: OperationParams
   const raised = probeDeadline(spec, options, r.probe?.timeoutMs).raised; // the agent raises it too, and logs it
   const created = d.store.saveRegistration(r, d.clock.now());
   d.configs.keep(r.agent, r.device);
+  d.named?.(r, namesOf(r, stored.profile));
   const configVersion = d.configs.publish(r.agent);
   d.record({
     type: 'device.added',
@@ -64,6 +65,7 @@ export function removeDevice(
   const configVersion = d.configs.publish(p.agent);
   d.configs.retire(p.agent, p.device, configVersion);
   d.forgetDevice(ref);
+  d.named?.(ref, undefined);
   d.record({
     type: 'device.removed',
     ts: d.clock.now(),
@@ -84,6 +86,11 @@ export function describeDevice(
 ): RegisteredDevice {
   const ref = { agent: r.agent, device: r.device };
   return { ...r, ...d.configs.deployment(r, versions), status: d.status(ref), slots: d.slots.slotsOf(ref) };
+}
+
+/** What the console shows of a registered device: its label, its profile's manufacturer and model, its studio. */
+export function namesOf(r: DeviceRegistration, profile: Pick<EquipmentProfile, 'manufacturer' | 'model'>) {
+  return { label: r.label, model: `${profile.manufacturer} ${profile.model}`, studio: r.studio };
 }
 
 /** Helpers must be registered (and not the device itself); stored as agent/device. */

@@ -37,6 +37,7 @@ export function defineSlot(d: SlotDefinitionsDependencies, p: OperationParams<'s
   const memberParams = paramsOfMembers(c, p, members);
   const slot: SlotDefinition = {
     id: p.slot,
+    ...(p.label ? { label: p.label } : {}),
     primary,
     backups,
     params: p.params ?? {},
