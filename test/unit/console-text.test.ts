@@ -21,7 +21,7 @@ const PENDING = new Set([
 /** Text that is not words, per file: what it is and why it stays as written. */
 const ALLOWED: Array<{ file: string; text: string; why: string }> = [];
 
-const PLACEHOLDER = '\u0001';
+const PLACEHOLDER = '\uE000'; // a private-use character: never in a page's source
 
 /**
  * The file with everything but the literal text of html`…` templates blanked (newlines kept, so
@@ -98,8 +98,8 @@ export function hardCoded(source: string): HardCoded[] {
     if (LATIN.test(value)) found.push({ line: lineOf(m.index), text: `${m[1]}="${value}"` });
   }
   // Tags (<tr …>, </td>, <${Row} … />) blanked: what is left is the text between them.
-  const between = text.replace(/<\/?[A-Za-z\u0001][^>]*>/g, (tag) => PLACEHOLDER + tag.slice(1).replace(/[^\n]/g, ' '));
-  for (const m of between.matchAll(/[^\s\u0001]+(?:[ \t]+[^\s\u0001]+)*/g))
+  const between = text.replace(/<\/?[A-Za-z\uE000][^>]*>/g, (tag) => PLACEHOLDER + tag.slice(1).replace(/[^\n]/g, ' '));
+  for (const m of between.matchAll(/[^\s\uE000]+(?:[ \t]+[^\s\uE000]+)*/g))
     if (LATIN.test(m[0])) found.push({ line: lineOf(m.index), text: m[0] });
   return found.sort((a, b) => a.line - b.line);
 }
