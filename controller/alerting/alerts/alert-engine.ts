@@ -126,7 +126,16 @@ export class AlertEngine implements AlertBook, CorrelationState {
     const { alert, first, open } = this.d.db.transaction(() => {
       const id = this.store.reserve(a.key, now);
       const runbook = runbooks.forAlert(a.kind, a.labels.role)?.id;
-      const draft = { id, key: a.key, kind: a.kind, severity: a.severity, labels: a.labels, summary: a.summary, startsAt: now };
+      const draft = {
+        id,
+        key: a.key,
+        kind: a.kind,
+        severity: a.severity,
+        labels: a.labels,
+        summary: a.summary.text,
+        summaryMessage: a.summary.message,
+        startsAt: now,
+      };
       const incident = incidents.attach(draft).id;
       const first = firstLevel(this.notices.recipients(a.labels, now));
       const alert: Alert = {
@@ -180,7 +189,8 @@ export class AlertEngine implements AlertBook, CorrelationState {
       ...rest,
       state: acked ? 'acknowledged' : 'firing',
       severity: a.severity,
-      summary: a.summary,
+      summary: a.summary.text,
+      summaryMessage: a.summary.message,
       count: rest.count + 1,
       updatedAt: now,
       events: withEvent(rest.events, a.seq),
@@ -198,7 +208,8 @@ export class AlertEngine implements AlertBook, CorrelationState {
     const before = open.alert;
     const now = this.d.core.clock.now();
     const severity = a.severity ?? before.severity;
-    const summary = a.summary ?? before.summary;
+    const summary = a.summary?.text ?? before.summary;
+    const summaryMessage = a.summary ? a.summary.message : before.summaryMessage;
     const inhibits =
       a.inhibit && !before.inhibits.includes(a.inhibit) && before.inhibits.length < MAX_INHIBITS
         ? [...before.inhibits, a.inhibit]
@@ -208,6 +219,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
       ...before,
       severity,
       summary,
+      ...(summaryMessage ? { summaryMessage } : {}),
       inhibits,
       updatedAt: now,
       events: withEvent(before.events, a.seq),

@@ -5,7 +5,8 @@
  */
 import type { ContactPoint } from '../../../protocols/alerting.ts';
 import type { AlertMessage } from '../types.ts';
-import { say } from './messages.ts';
+import { alertingChannels } from '../../../i18n/messages/alerting-channels.ts';
+import { translator } from '../../../i18n/translator.ts';
 
 /** Slack Block Kit: a header's text ≤ 150 characters, a section's ≤ 3000 (https://api.slack.com/reference/block-kit/blocks). */
 export const SLACK_HEADER_CHARS = 150;
@@ -158,8 +159,9 @@ interface LinkButton {
 function linkButtons(message: AlertMessage): LinkButton[] {
   const buttons: LinkButton[] = [];
   if (message.ackUrl && message.reason !== 'resolved')
-    buttons.push({ label: say(message.locale, 'link.ack'), url: message.ackUrl, primary: true });
-  if (message.consoleUrl) buttons.push({ label: say(message.locale, 'link.console'), url: message.consoleUrl, primary: false });
+    buttons.push({ label: translator(alertingChannels, message.locale)('link.ack'), url: message.ackUrl, primary: true });
+  if (message.consoleUrl)
+    buttons.push({ label: translator(alertingChannels, message.locale)('link.console'), url: message.consoleUrl, primary: false });
   return buttons;
 }
 

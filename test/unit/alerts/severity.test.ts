@@ -108,11 +108,3 @@ describe('onair alarm list in Chinese', () => {
     expect(formatAlerts([], 'zh-CN')).toBe('没有告警\n');
   });
 });
-
-describe('the alert part’s words', () => {
-  it('say the same values in zh-CN and en', async () => {
-    const { ALERT_MESSAGES } = await import('../../../controller/alerting/alerts/messages.ts');
-    const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const [id, words] of Object.entries(ALERT_MESSAGES)) expect(names(words['zh-CN']), id).toEqual(names(words.en));
-  });
-});
