@@ -12,7 +12,9 @@ import type { Controller } from '../../controller/controller.ts';
 import type { Alert, Incident } from '../../protocols/alerting.ts';
 import type { ControllerEvent, NewEvent } from '../../protocols/events.ts';
 import { IncidentLedger } from '../../controller/alerting/incidents/incident-ledger.ts';
-import { utc } from '../../controller/alerting/incidents/messages.ts';
+import { reportWords } from '../../controller/alerting/incidents/report-words.ts';
+
+const utc = reportWords('en').at;
 import { monthBounds, type MonthReview } from '../../controller/alerting/incidents/month-review.ts';
 import { removeDir, runOnair, startController, tempDir } from './helpers.ts';
 

@@ -6,6 +6,7 @@
 import type { Locale } from '../../../i18n/locales.ts';
 import { alertingIncidents } from '../../../i18n/messages/alerting-incidents.ts';
 import { alertingMonth } from '../../../i18n/messages/alerting-month.ts';
+import { common } from '../../../i18n/messages/common.ts';
 import { formatsFor, translator, type Formats } from '../../../i18n/translator.ts';
 
 export interface ReportWords {
@@ -30,9 +31,20 @@ export function reportWords(locale: Locale): ReportWords {
     month: translator(alertingMonth, locale),
     f,
     at: (ts) => (ts === undefined ? '—' : t('report.at', { date: f.date(ts), time: f.time(ts) })),
-    duration: (ms) => (ms === undefined || ms === null ? '—' : f.duration(ms)),
+    duration: (ms) => (ms === undefined || ms === null ? '—' : reportDuration(ms, f, translator(common, locale))),
     pct: (x) => f.percent(x, 3),
   };
+}
+
+/**
+ * A report's duration: finer than the console's (a time to acknowledge of 90 s is not "2 min"):
+ * seconds below 2 minutes, minutes to a tenth below 2 hours, then hours.
+ */
+function reportDuration(ms: number, f: Formats, t: ReturnType<typeof translator<typeof common>>): string {
+  const fixed = (n: number, digits: number) => f.number(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  if (ms < 120_000) return t('duration.s', { n: fixed(ms / 1_000, ms < 10_000 ? 1 : 0) });
+  if (ms < 7_200_000) return t('duration.min', { n: fixed(ms / 60_000, 1) });
+  return t('duration.h', { n: fixed(ms / 3_600_000, 1) });
 }
 
 /** Escapes text for an HTML page. */

@@ -44,7 +44,7 @@ describe('correlate (pure)', () => {
         kind: 'device',
         severity: 'warning',
         labels: { agent: 'agent-a', device: 'dev-1', studio: 'studio-a', role: 'camera', slot: 'cam-1' },
-        summary: 'agent-a/dev-1 failed',
+        summary: expect.objectContaining({ text: 'agent-a/dev-1 failed', message: expect.objectContaining({ key: 'summary.device' }) }),
       },
     ]);
     ctx.view = 'settling';
