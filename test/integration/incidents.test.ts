@@ -178,7 +178,7 @@ describe('onair incident', () => {
     expect(md).toContain(`- ${utc(f + 90_000)} wang acknowledged alert #1`);
     expect(md.some((l) => l.includes('failover.succeeded') && l.includes(SLOT))).toBe(true);
     const file = path.join(dir, 'incident-1.html');
-    await onair('incident', 'report', '1', '--format', 'html', '-o', file);
+    await onair('incident', 'report', '1', '--format', 'html', '--lang', 'zh-CN', '-o', file); // the CLI's language picks the report's
     const page = readFileSync(file, 'utf8');
     expect(page).toContain('<html lang="zh-CN">');
     expect(page).toContain('事故报告 #1');

@@ -126,7 +126,8 @@ export function dingtalkBody(message: AlertMessage, contact: ContactPoint): obje
 
 /** Feishu custom bot: a rich-text `post` in the message's language, links as `a` elements; signed bodies add `timestamp`/`sign`. */
 export function feishuBody(message: AlertMessage, signature?: { timestamp: number; sign: string }): object {
-  const language = message.locale === 'zh-CN' ? 'zh_cn' : 'en_us';
+  // Feishu's post keys languages zh_cn and en_us: Traditional Chinese text goes under zh_cn (its words are zh-TW all the same).
+  const language = message.locale === 'en' ? 'en_us' : 'zh_cn';
   const paragraphs = truncateUtf8(message.text, FEISHU_TEXT_BYTES)
     .split('\n')
     .map((line) => [{ tag: 'text', text: line }]);
