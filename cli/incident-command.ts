@@ -42,7 +42,7 @@ export function parseFollowUp(text: string): { what: string; owner: string; due:
   const [what, owner, date, ...rest] = text.split(';').map((s) => s.trim());
   const due = date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00`) : Number.NaN;
   if (!what || !owner || Number.isNaN(due) || rest.length)
-    throw new UserError(`--follow-up "${text}" must be "what;owner;YYYY-MM-DD" (the owner is a person id)`);
+    throw new UserError(reportWords(cliLocale()).t('cli.badFollowUp', { option: '--follow-up', text, form: '"what;owner;YYYY-MM-DD"' }));
   return { what, owner, due };
 }
 

@@ -34,7 +34,4 @@ export const alertingDelivery = defineMessages('alerting-delivery', {
   'severity.critical': { 'zh-CN': '严重（停播）', 'zh-TW': '嚴重（停播）', en: 'critical (off air)' },
   'severity.warning': { 'zh-CN': '警告', 'zh-TW': '警告', en: 'warning' },
   'severity.minor': { 'zh-CN': '次要', 'zh-TW': '次要', en: 'minor' },
-  'state.firing': { 'zh-CN': '未确认', 'zh-TW': '未確認', en: 'firing' },
-  'state.acknowledged': { 'zh-CN': '已确认', 'zh-TW': '已確認', en: 'acknowledged' },
-  'state.resolved': { 'zh-CN': '已恢复', 'zh-TW': '已恢復', en: 'resolved' },
 });

@@ -80,5 +80,10 @@ export const alertingIncidents = defineMessages('alerting-incidents', {
   'cli.timeline': { 'zh-CN': '时间线：', 'zh-TW': '時間軸：', en: 'timeline:' },
   'cli.notes': { 'zh-CN': '记录：', 'zh-TW': '紀錄：', en: 'notes:' },
   'cli.noRunbooks': { 'zh-CN': '没有预案', 'zh-TW': '沒有應變手冊', en: 'no runbooks' },
+  'cli.badFollowUp': {
+    'zh-CN': '{option} “{text}”必须是 {form}（负责人是人员 ID）',
+    'zh-TW': '{option} 「{text}」必須是 {form}（負責人是人員 ID）',
+    en: '{option} "{text}" must be {form} (the owner is a person id)',
+  },
   'cli.badId': { 'zh-CN': '“{id}”不是事故编号', 'zh-TW': '「{id}」不是事故編號', en: '"{id}" is not an incident number' },
 });

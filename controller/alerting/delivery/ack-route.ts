@@ -15,6 +15,7 @@ import type { Alert, Locale } from '../../../protocols/alerting.ts';
 import type { AlertBook } from '../types.ts';
 import type { AckCheck, AckRefusal } from './ack-links.ts';
 import { acceptLanguageTags, pickLocale } from '../../../i18n/locales.ts';
+import { alertingAlerts } from '../../../i18n/messages/alerting-alerts.ts';
 import { alertingDelivery } from '../../../i18n/messages/alerting-delivery.ts';
 import type { MessageKey } from '../../../i18n/define.ts';
 import { formatsFor, translator } from '../../../i18n/translator.ts';
@@ -60,7 +61,7 @@ function alertSummary(alert: Alert, locale: Locale): string {
   const f = formatsFor(locale, 'UTC');
   return `<p>${escape(summaryIn(locale, alert))}</p><dl>
 <dt>${escape(t('ack.severity', locale))}</dt><dd>${escape(t(`severity.${alert.severity}`, locale))}</dd>
-<dt>${escape(t('ack.state', locale))}</dt><dd>${escape(t(`state.${alert.state}`, locale))}</dd>
+<dt>${escape(t('ack.state', locale))}</dt><dd>${escape(translator(alertingAlerts, locale)(`state.${alert.state}`))}</dd>
 <dt>${escape(t('ack.started', locale))}</dt><dd>${f.date(alert.startsAt)} ${f.time(alert.startsAt)} UTC</dd></dl>`;
 }
 
