@@ -6,11 +6,11 @@
  */
 import type { Alert, AlertLabels, Locale, Runbook } from '../../../protocols/alerting.ts';
 import { alertingChannels } from '../../../i18n/messages/alerting-channels.ts';
-import { formatsFor, translator } from '../../../i18n/translator.ts';
+import { formatsFor, translator, type Translate } from '../../../i18n/translator.ts';
 import type { AlertMessage, MessageComposer, MessageInput } from '../types.ts';
 import { summaryIn, textIn } from '../alerts/summaries.ts';
 
-type Say = ReturnType<typeof translator<typeof alertingChannels>>;
+type Say = Translate<typeof alertingChannels>;
 const say = (locale: Locale): Say => translator(alertingChannels, locale);
 
 /** "3 min 12 s" / "3分12秒": how long something lasted, to the second. */

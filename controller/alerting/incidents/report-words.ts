@@ -7,12 +7,12 @@ import type { Locale } from '../../../i18n/locales.ts';
 import { alertingIncidents } from '../../../i18n/messages/alerting-incidents.ts';
 import { alertingMonth } from '../../../i18n/messages/alerting-month.ts';
 import { common } from '../../../i18n/messages/common.ts';
-import { formatsFor, translator, type Formats } from '../../../i18n/translator.ts';
+import { formatsFor, translator, type Formats, type Translate } from '../../../i18n/translator.ts';
 
 export interface ReportWords {
   readonly locale: Locale;
-  readonly t: ReturnType<typeof translator<typeof alertingIncidents>>;
-  readonly month: ReturnType<typeof translator<typeof alertingMonth>>;
+  readonly t: Translate<typeof alertingIncidents>;
+  readonly month: Translate<typeof alertingMonth>;
   readonly f: Formats;
   /** "2026-12-07 21:03:12 UTC"; — when there is no time. */
   at(ts: number | undefined): string;
@@ -40,7 +40,7 @@ export function reportWords(locale: Locale): ReportWords {
  * A report's duration: finer than the console's (a time to acknowledge of 90 s is not "2 min"):
  * seconds below 2 minutes, minutes to a tenth below 2 hours, then hours.
  */
-function reportDuration(ms: number, f: Formats, t: ReturnType<typeof translator<typeof common>>): string {
+function reportDuration(ms: number, f: Formats, t: Translate<typeof common>): string {
   const fixed = (n: number, digits: number) => f.number(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
   if (ms < 120_000) return t('duration.s', { n: fixed(ms / 1_000, ms < 10_000 ? 1 : 0) });
   if (ms < 7_200_000) return t('duration.min', { n: fixed(ms / 60_000, 1) });
