@@ -6,6 +6,9 @@
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
 import type { StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
+import type { Locale } from '../i18n/locales.ts';
+import { shell } from '../i18n/messages/shell.ts';
+import { translator, type Translate } from '../i18n/translator.ts';
 
 export interface Session {
   user: string;
@@ -16,10 +19,15 @@ export interface Session {
 }
 
 let current: Session | undefined;
+/** The page's language for the errors made here (the controller's refusals come in its own words). */
+let t: Translate<typeof shell> = translator(shell, 'zh-CN');
+export const setApiLocale = (locale: Locale): void => void (t = translator(shell, locale));
 const loggedOut = new Set<() => void>();
 
 export const onLoggedOut = (listener: () => void): void => void loggedOut.add(listener);
 export const may = (op: OperationName): boolean => current?.may.includes(op) ?? false;
+/** The login of this page (an alert it holds reads "held by you"). */
+export const currentUser = (): string | undefined => current?.user;
 
 export class AskError extends Error {
   constructor(
@@ -34,7 +42,7 @@ async function body(response: Response): Promise<{ status: string; data?: unknow
   try {
     return (await response.json()) as { status: string; data?: unknown; error?: string };
   } catch {
-    return { status: 'error', error: `the controller answered ${response.status} without a body` };
+    return { status: 'error', error: t('api.noBody', { status: response.status }) };
   }
 }
 
@@ -52,7 +60,7 @@ export async function login(username: string, password: string): Promise<Session
     body: JSON.stringify({ username, password }),
   });
   const answer = await body(response);
-  if (!response.ok || answer.status !== 'ok') throw new AskError(answer.error ?? `login failed (${response.status})`, response.status);
+  if (!response.ok || answer.status !== 'ok') throw new AskError(answer.error ?? t('api.loginFailed', { status: response.status }), response.status);
   return (current = answer.data as Session);
 }
 
@@ -73,30 +81,65 @@ export async function ask<O extends OperationName>(op: O, params: OperationParam
       body: JSON.stringify(params),
     });
   } catch {
-    throw new AskError('cannot reach the controller', 0);
+    throw new AskError(t('api.unreachable'), 0);
   }
   const answer = await body(response);
   if (response.status === 401) {
     current = undefined;
     for (const listener of loggedOut) listener();
   }
-  if (answer.status !== 'ok') throw new AskError(answer.error ?? `${op} failed (${response.status})`, response.status);
+  if (answer.status !== 'ok') throw new AskError(answer.error ?? t('api.failed', { op, status: response.status }), response.status);
   return answer.data as OperationData<O>;
 }
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
-/** The live feed; the browser reconnects by itself (the stream says `retry: 1000`). Returns how to close it. */
+/** Whether the page is still logged in: only the controller's own refusal says no; a proxy's 502 or no answer is not known. */
+async function sessionState(): Promise<'in' | 'out' | 'unknown'> {
+  try {
+    const response = await fetch('/api/session', { credentials: 'same-origin' });
+    if (response.status === 401 || response.status === 403) return 'out';
+    return response.ok ? 'in' : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const FEED_RETRY_MS = { first: 1_000, max: 10_000 };
+
+/**
+ * The live feed. The browser reconnects by itself after a dropped stream (the stream says `retry: 1000`),
+ * but gives up for good when an answer is an error: a proxy in front of a pair answering 502 while the
+ * standby takes over, or a controller restarting. Then the feed is opened again with backoff while the
+ * session holds, so the page follows whichever controller leads; only a refused session logs out.
+ * Returns how to close it.
+ */
 export function live(handlers: { status(s: StatusData): void; event(e: ControllerEvent): void; state(s: LiveState): void }): () => void {
-  const source = new EventSource('/api/live');
+  let source: EventSource | undefined;
+  let closed = false;
+  let retryMs = FEED_RETRY_MS.first;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const open = () => {
+    const s = (source = new EventSource('/api/live'));
+    s.addEventListener('open', () => ((retryMs = FEED_RETRY_MS.first), handlers.state('live')));
+    s.addEventListener('status', (m) => handlers.status(JSON.parse((m as MessageEvent<string>).data) as StatusData));
+    s.addEventListener('event', (m) => handlers.event(JSON.parse((m as MessageEvent<string>).data) as ControllerEvent));
+    s.addEventListener('error', () => {
+      handlers.state('reconnecting');
+      if (s.readyState !== EventSource.CLOSED) return;
+      void sessionState().then((state) => {
+        if (closed) return;
+        if (state === 'out') return void logout();
+        timer = setTimeout(open, retryMs);
+        retryMs = Math.min(retryMs * 2, FEED_RETRY_MS.max);
+      });
+    });
+  };
   handlers.state('connecting');
-  source.addEventListener('open', () => handlers.state('live'));
-  source.addEventListener('status', (m) => handlers.status(JSON.parse((m as MessageEvent<string>).data) as StatusData));
-  source.addEventListener('event', (m) => handlers.event(JSON.parse((m as MessageEvent<string>).data) as ControllerEvent));
-  source.addEventListener('error', () => {
-    handlers.state('reconnecting');
-    // Refused (logged out, the controller restarted): the browser gives up; the login decides what next.
-    if (source.readyState === EventSource.CLOSED) void fetchSession().then((s) => (s ? undefined : logout()));
-  });
-  return () => source.close();
+  open();
+  return () => {
+    closed = true;
+    clearTimeout(timer);
+    source?.close();
+  };
 }

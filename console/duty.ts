@@ -12,50 +12,13 @@ import type { ContactPointView, DutyShift, Person, Studio } from '../protocols/a
 import type { OperationData, OperationName, OperationParams } from '../protocols/contract.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
 import { ask, may } from './api.ts';
-import { dateTime, html } from './html.ts';
+import { html } from './html.ts';
+import { useFormats, useT } from './i18n.ts';
+import { common } from '../i18n/messages/common.ts';
+import { duty as dutyTable } from '../i18n/messages/duty.ts';
 
-/** The page's English words, in one place: issue 24's message catalogue replaces this table. */
-const TEXT = {
-  nowTitle: 'Who is reached now',
-  noStudios: 'No studio names anybody yet: ',
-  noStudiosCommand: 'onair studio set',
-  studio: 'Studio',
-  toldFirst: 'Told first',
-  emergencyLead: 'Emergency lead',
-  manager: 'Manager',
-  nextHandover: 'Next hand-over',
-  onCallUntil: 'on call until',
-  responsibleEngineer: 'responsible engineer',
-  rotaTitle: 'Rota, next 7 days',
-  noShifts: 'No duty shifts: ',
-  noShiftsCommand: 'onair duty add',
-  from: 'From',
-  to: 'To',
-  onCall: 'On call',
-  note: 'Note',
-  everyStudio: 'every studio',
-  remove: 'Remove',
-  confirmRemove: 'Confirm remove',
-  cancel: 'Cancel',
-  addShiftTitle: 'Add a duty shift',
-  person: 'Person',
-  choose: '— choose —',
-  addShift: 'Add shift',
-  badTime: 'give both times; the shift must end after it starts',
-  peopleTitle: 'Add or update a person',
-  edit: 'Edit',
-  newPerson: '— a new person —',
-  id: 'Id',
-  name: 'Name',
-  login: 'Login',
-  contacts: 'Contact points',
-  savePerson: 'Save person',
-  studiosTitle: "Set a studio's people",
-  newStudio: '— a new studio —',
-  responsible: 'Responsible',
-  nobody: '— nobody —',
-  setStudio: 'Set studio',
-} as const;
+/** Commands typed as they are (not words): the empty states name them. */
+const COMMANDS = { studioSet: 'onair studio set', dutyAdd: 'onair duty add' } as const;
 
 const WEEK_MS = 7 * 86_400_000;
 type StudioDuty = OperationData<'duty.now'>['studios'][number];
@@ -79,19 +42,24 @@ const localTime = (value: string): number => (value ? new Date(value).getTime() 
 const valueOf = (e: Event): string => (e.target as HTMLSelectElement).value;
 
 function DutyNow(p: { duty: StudioDuty; name: Name }) {
+  const t = useT(dutyTable);
+  const f = useFormats();
   const d = p.duty;
   return html`<tr data-studio=${d.studio}>
     <th scope="row">${d.studio}</th>
     <td class="first">
-      ${p.name(d.first)}${d.onCall ? html` <span class="muted">${TEXT.onCallUntil} ${dateTime(d.onCall.until)}</span>` : html` <span class="muted">${TEXT.responsibleEngineer}</span>`}
+      ${p.name(d.first)}${d.onCall ? html` <span class="muted">${t('onCallUntil', { until: f.dateTime(d.onCall.until) })}</span>` : html` <span class="muted">${t('responsibleEngineer')}</span>`}
     </td>
     <td>${p.name(d.emergencyLead)}</td>
     <td>${p.name(d.manager)}</td>
-    <td>${d.next ? `${dateTime(d.next.from)} → ${p.name(d.next.person)}` : '—'}</td>
+    <td>${d.next ? `${f.dateTime(d.next.from)} → ${p.name(d.next.person)}` : '—'}</td>
   </tr>`;
 }
 
 function ShiftRow(p: { shift: DutyShift; name: Name; change: Change }) {
+  const t = useT(dutyTable);
+  const tc = useT(common);
+  const f = useFormats();
   const s = p.shift;
   const [confirming, setConfirming] = useState(false);
   const remove = async () => {
@@ -99,9 +67,9 @@ function ShiftRow(p: { shift: DutyShift; name: Name; change: Change }) {
     await p.change('duty.remove', { id: s.id });
   };
   return html`<tr data-shift=${s.id}>
-    <td>${dateTime(s.from)}</td>
-    <td>${dateTime(s.to)}</td>
-    <td>${s.studio === '*' ? TEXT.everyStudio : s.studio}</td>
+    <td>${f.dateTime(s.from)}</td>
+    <td>${f.dateTime(s.to)}</td>
+    <td>${s.studio === '*' ? t('everyStudio') : s.studio}</td>
     <td>${p.name(s.person)}</td>
     <td>${s.note ?? ''}</td>
     ${
@@ -109,9 +77,9 @@ function ShiftRow(p: { shift: DutyShift; name: Name; change: Change }) {
         ? html`<td class="actions">
             ${
               confirming
-                ? html`<button class="danger confirm-remove" onClick=${remove}>${TEXT.confirmRemove}</button>
-                    <button onClick=${() => setConfirming(false)}>${TEXT.cancel}</button>`
-                : html`<button class="remove" onClick=${() => setConfirming(true)}>${TEXT.remove}</button>`
+                ? html`<button class="danger confirm-remove" onClick=${remove}>${t('confirmRemove')}</button>
+                    <button onClick=${() => setConfirming(false)}>${tc('button.cancel')}</button>`
+                : html`<button class="remove" onClick=${() => setConfirming(true)}>${t('remove')}</button>`
             }
           </td>`
         : null
@@ -120,44 +88,46 @@ function ShiftRow(p: { shift: DutyShift; name: Name; change: Change }) {
 }
 
 function AddShift(p: { data: DutyData; name: Name; change: Change; refuse(message: string): void }) {
+  const t = useT(dutyTable);
   const submit = async (e: Event) => {
     e.preventDefault();
     const target = e.target as HTMLFormElement;
     const form = new FormData(target);
     const from = localTime(field(form, 'from'));
     const to = localTime(field(form, 'to'));
-    if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return p.refuse(TEXT.badTime);
+    if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return p.refuse(t('badTime'));
     const note = field(form, 'note');
     const params = { studio: field(form, 'studio'), person: field(form, 'person'), from, to, ...(note ? { note } : {}) };
     if (await p.change('duty.add', params)) target.reset();
   };
-  return html`<form class="duty-add" aria-label=${TEXT.addShiftTitle} onSubmit=${submit}>
-    <h3>${TEXT.addShiftTitle}</h3>
+  return html`<form class="duty-add" aria-label=${t('addShiftTitle')} onSubmit=${submit}>
+    <h3>${t('addShiftTitle')}</h3>
     <label
-      >${TEXT.studio}
+      >${t('studio')}
       <select name="studio" required>
-        <option value="*">${TEXT.everyStudio} (*)</option>
+        <option value="*">${t('everyStudio')} (*)</option>
         ${p.data.studios.map((s) => html`<option value=${s.id}>${s.id}</option>`)}
       </select>
     </label>
     <label
-      >${TEXT.person}
+      >${t('person')}
       <select name="person" required>
-        <option value="">${TEXT.choose}</option>
+        <option value="">${t('choose')}</option>
         ${p.data.people.map((person) => html`<option value=${person.id}>${p.name(person.id)}</option>`)}
       </select>
     </label>
-    <label>${TEXT.from} <input type="datetime-local" name="from" required /></label>
-    <label>${TEXT.to} <input type="datetime-local" name="to" required /></label>
-    <label>${TEXT.note} <input name="note" maxlength="500" /></label>
-    <button type="submit">${TEXT.addShift}</button>
+    <label>${t('from')} <input type="datetime-local" name="from" required /></label>
+    <label>${t('to')} <input type="datetime-local" name="to" required /></label>
+    <label>${t('note')} <input name="note" maxlength="500" /></label>
+    <button type="submit">${t('addShift')}</button>
   </form>`;
 }
 
 /** Which stored record a form edits ('' for a new one): choosing one fills the form in. */
 function EditPicker(p: { ids: string[]; value: string; fresh: string; pick(id: string): void }) {
+  const t = useT(dutyTable);
   return html`<label
-    >${TEXT.edit}
+    >${t('edit')}
     <select name="editing" value=${p.value} onChange=${(e: Event) => p.pick(valueOf(e))}>
       <option value="">${p.fresh}</option>
       ${p.ids.map((id) => html`<option value=${id}>${id}</option>`)}
@@ -166,6 +136,7 @@ function EditPicker(p: { ids: string[]; value: string; fresh: string; pick(id: s
 }
 
 function PersonForm(p: { data: DutyData; change: Change }) {
+  const t = useT(dutyTable);
   const [editing, setEditing] = useState('');
   const person = p.data.people.find((x) => x.id === editing);
   const submit = async (e: Event) => {
@@ -182,30 +153,32 @@ function PersonForm(p: { data: DutyData; change: Change }) {
     };
     if (await p.change('person.add', params)) setEditing(params.id);
   };
-  return html`<form class="person-form" aria-label=${TEXT.peopleTitle} onSubmit=${submit} key=${`person-${editing}`}>
-    <h3>${TEXT.peopleTitle}</h3>
-    <${EditPicker} ids=${p.data.people.map((x) => x.id)} value=${editing} fresh=${TEXT.newPerson} pick=${setEditing} />
-    <label>${TEXT.id} <input name="id" required readonly=${person !== undefined} defaultValue=${person?.id ?? ''} /></label>
-    <label>${TEXT.name} <input name="name" required maxlength="120" defaultValue=${person?.name ?? ''} /></label>
-    <label>${TEXT.login} <input name="login" defaultValue=${person?.login ?? ''} /></label>
+  return html`<form class="person-form" aria-label=${t('peopleTitle')} onSubmit=${submit} key=${`person-${editing}`}>
+    <h3>${t('peopleTitle')}</h3>
+    <${EditPicker} ids=${p.data.people.map((x) => x.id)} value=${editing} fresh=${t('newPerson')} pick=${setEditing} />
+    <label>${t('id')} <input name="id" required readonly=${person !== undefined} defaultValue=${person?.id ?? ''} /></label>
+    <label>${t('name')} <input name="name" required maxlength="120" defaultValue=${person?.name ?? ''} /></label>
+    <label>${t('login')} <input name="login" defaultValue=${person?.login ?? ''} /></label>
     <label
-      >${TEXT.contacts}
+      >${t('contacts')}
       <select name="contacts" multiple size=${Math.min(Math.max(p.data.contacts.length, 2), 6)}>
         ${p.data.contacts.map((c) => html`<option value=${c.id} selected=${person?.contacts.includes(c.id) ?? false}>${c.id} (${c.kind})</option>`)}
       </select>
     </label>
-    <button type="submit">${TEXT.savePerson}</button>
+    <button type="submit">${t('savePerson')}</button>
   </form>`;
 }
 
 function PersonSelect(p: { name: string; data: DutyData; label: Name; value: string | undefined; required?: boolean }) {
+  const t = useT(dutyTable);
   return html`<select name=${p.name} required=${p.required ?? false}>
-    <option value="">${p.required ? TEXT.choose : TEXT.nobody}</option>
+    <option value="">${p.required ? t('choose') : t('nobody')}</option>
     ${p.data.people.map((x) => html`<option value=${x.id} selected=${x.id === p.value}>${p.label(x.id)}</option>`)}
   </select>`;
 }
 
 function StudioForm(p: { data: DutyData; name: Name; change: Change }) {
+  const t = useT(dutyTable);
   const [editing, setEditing] = useState('');
   const studio = p.data.studios.find((s) => s.id === editing);
   const submit = async (e: Event) => {
@@ -223,18 +196,18 @@ function StudioForm(p: { data: DutyData; name: Name; change: Change }) {
     };
     if (await p.change('studio.set', params)) setEditing(params.id);
   };
-  return html`<form class="studio-form" aria-label=${TEXT.studiosTitle} onSubmit=${submit} key=${`studio-${editing}`}>
-    <h3>${TEXT.studiosTitle}</h3>
-    <${EditPicker} ids=${p.data.studios.map((x) => x.id)} value=${editing} fresh=${TEXT.newStudio} pick=${setEditing} />
-    <label>${TEXT.studio} <input name="id" required readonly=${studio !== undefined} defaultValue=${studio?.id ?? ''} /></label>
+  return html`<form class="studio-form" aria-label=${t('studiosTitle')} onSubmit=${submit} key=${`studio-${editing}`}>
+    <h3>${t('studiosTitle')}</h3>
+    <${EditPicker} ids=${p.data.studios.map((x) => x.id)} value=${editing} fresh=${t('newStudio')} pick=${setEditing} />
+    <label>${t('studio')} <input name="id" required readonly=${studio !== undefined} defaultValue=${studio?.id ?? ''} /></label>
     <label
-      >${TEXT.responsible} <${PersonSelect} name="responsible" required data=${p.data} label=${p.name} value=${studio?.responsible}
+      >${t('responsible')} <${PersonSelect} name="responsible" required data=${p.data} label=${p.name} value=${studio?.responsible}
     /></label>
     <label
-      >${TEXT.emergencyLead} <${PersonSelect} name="emergencyLead" data=${p.data} label=${p.name} value=${studio?.emergencyLead}
+      >${t('emergencyLead')} <${PersonSelect} name="emergencyLead" data=${p.data} label=${p.name} value=${studio?.emergencyLead}
     /></label>
-    <label>${TEXT.manager} <${PersonSelect} name="manager" data=${p.data} label=${p.name} value=${studio?.manager} /></label>
-    <button type="submit">${TEXT.setStudio}</button>
+    <label>${t('manager')} <${PersonSelect} name="manager" data=${p.data} label=${p.name} value=${studio?.manager} /></label>
+    <button type="submit">${t('setStudio')}</button>
   </form>`;
 }
 
@@ -297,6 +270,7 @@ function useReload(apply: (data: DutyData) => void, fail: (err: Error) => void):
 }
 
 export function Duty(p: { events: ControllerEvent[] }) {
+  const t = useT(dutyTable);
   const [data, setData] = useState<DutyData>(EMPTY);
   const [error, setError] = useState('');
   const reload = useReload(
@@ -322,19 +296,19 @@ export function Duty(p: { events: ControllerEvent[] }) {
   const people = new Map(data.people.map((person) => [person.id, person]));
   const name: Name = (id) => (id === undefined ? '—' : (people.get(id)?.name ?? id));
   return html`<div class="duty">
-    <h2>${TEXT.nowTitle}</h2>
+    <h2>${t('nowTitle')}</h2>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
     ${
       data.now.length === 0
-        ? html`<p class="empty">${TEXT.noStudios}<code>${TEXT.noStudiosCommand}</code>.</p>`
+        ? html`<p class="empty">${t('noStudios')}<code>${COMMANDS.studioSet}</code></p>`
         : html`<table class="duty-now">
             <thead>
               <tr>
-                <th>${TEXT.studio}</th>
-                <th>${TEXT.toldFirst}</th>
-                <th>${TEXT.emergencyLead}</th>
-                <th>${TEXT.manager}</th>
-                <th>${TEXT.nextHandover}</th>
+                <th>${t('studio')}</th>
+                <th>${t('toldFirst')}</th>
+                <th>${t('emergencyLead')}</th>
+                <th>${t('manager')}</th>
+                <th>${t('nextHandover')}</th>
               </tr>
             </thead>
             <tbody>
@@ -342,18 +316,18 @@ export function Duty(p: { events: ControllerEvent[] }) {
             </tbody>
           </table>`
     }
-    <h2>${TEXT.rotaTitle}</h2>
+    <h2>${t('rotaTitle')}</h2>
     ${
       data.shifts.length === 0
-        ? html`<p class="empty">${TEXT.noShifts}<code>${TEXT.noShiftsCommand}</code>.</p>`
+        ? html`<p class="empty">${t('noShifts')}<code>${COMMANDS.dutyAdd}</code></p>`
         : html`<table class="duty-rota">
             <thead>
               <tr>
-                <th>${TEXT.from}</th>
-                <th>${TEXT.to}</th>
-                <th>${TEXT.studio}</th>
-                <th>${TEXT.onCall}</th>
-                <th>${TEXT.note}</th>
+                <th>${t('from')}</th>
+                <th>${t('to')}</th>
+                <th>${t('studio')}</th>
+                <th>${t('onCall')}</th>
+                <th>${t('note')}</th>
                 ${may('duty.remove') ? html`<th></th>` : null}
               </tr>
             </thead>

@@ -7,9 +7,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { OperationData } from '../protocols/contract.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
-import { ask } from './api.ts';
-import { WORDS } from './incidents.ts';
-import { dateTime, html } from './html.ts';
+import { alarms } from '../i18n/messages/alarms.ts';
+import { common } from '../i18n/messages/common.ts';
+import { incidents as words } from '../i18n/messages/incidents.ts';
+import { ask, currentUser } from './api.ts';
+import { OwnerButtons, ownerText } from './alarm-actions.ts';
+import { html } from './html.ts';
+import { useFormats, useT } from './i18n.ts';
 
 type Shown = OperationData<'incident.show'>;
 
@@ -66,6 +70,7 @@ function openReport(e: Event, url: string): void {
 }
 
 function NoteBox(p: { id: number }) {
+  const t = useT(words);
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const submit = async (e: Event) => {
@@ -81,18 +86,22 @@ function NoteBox(p: { id: number }) {
   };
   return html`<form class="note-box" onSubmit=${(e: Event) => void submit(e)}>
     <textarea
-      aria-label=${WORDS.addNote}
-      placeholder=${WORDS.notePlaceholder}
+      aria-label=${t('addNote')}
+      placeholder=${t('notePlaceholder')}
       maxlength="4000"
       value=${text}
       onInput=${(e: Event) => setText((e.target as HTMLTextAreaElement).value)}
     ></textarea>
-    <button type="submit">${WORDS.addNote}</button>
+    <button type="submit">${t('addNote')}</button>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
   </form>`;
 }
 
 export function IncidentDetail(p: { id: number; changes: number; onClose(): void }) {
+  const t = useT(words);
+  const ta = useT(alarms);
+  const tc = useT(common);
+  const f = useFormats();
   const [shown, setShown] = useState<Shown | undefined>(undefined);
   const [error, setError] = useState('');
   const reportUrl = useReportUrl(p.id, p.changes);
@@ -103,42 +112,44 @@ export function IncidentDetail(p: { id: number; changes: number; onClose(): void
     );
   }, [p.id, p.changes]);
   if (error) return html`<section class="incident-detail"><p class="error" role="alert">${error}</p></section>`;
-  if (!shown) return html`<section class="incident-detail"><p class="muted">${WORDS.loading}</p></section>`;
+  if (!shown) return html`<section class="incident-detail"><p class="muted">${t('loading')}</p></section>`;
   const i = shown.incident;
   return html`<section class="incident-detail" data-incident=${i.id} aria-label=${`#${i.id} ${i.title}`}>
-    <h3>#${i.id} ${i.title} <button class="close" onClick=${p.onClose}>${WORDS.close}</button></h3>
+    <h3>#${i.id} ${i.title} <button class="close" onClick=${p.onClose}>${tc('button.close')}</button></h3>
     <p>
       ${
         reportUrl
           ? html`<a class="report-link" href=${reportUrl} target="_blank" onClick=${(e: Event) => openReport(e, reportUrl)}
-              >${WORDS.report}</a
+              >${t('report')}</a
             >`
-          : html`<span class="muted">${WORDS.preparingReport}</span>`
+          : html`<span class="muted">${t('preparingReport')}</span>`
       }
     </p>
-    <h4>${WORDS.alerts}</h4>
+    <h4>${t('alerts')}</h4>
     <ul class="incident-alerts">
       ${shown.alerts.map(
         (a) =>
           html`<li class=${`sev-${a.severity}`} data-alert=${a.id}>
-            <span class="severity">${WORDS.severity[a.severity]}</span> ${a.summary}${' '}
-            <span class="muted">${WORDS.alertState[a.state]}, ${dateTime(a.startsAt)}</span>
+            <span class="severity">${tc(`severity.${a.severity}`)}</span> ${a.summary}${' '}
+            <span class="muted">${t(`alertState.${a.state}`)}, ${f.dateTime(a.startsAt)}</span>
+            <span class="owner">${ownerText(ta, a, currentUser())}</span>
+            ${a.state === 'resolved' ? null : html`<${OwnerButtons} alert=${a} />`}
           </li>`,
       )}
     </ul>
-    <h4>${WORDS.notifications}</h4>
+    <h4>${t('notifications')}</h4>
     ${
       shown.notifications.length === 0
-        ? html`<p class="empty">${WORDS.noNotifications}</p>`
+        ? html`<p class="empty">${t('noNotifications')}</p>`
         : html`<table class="notification-table">
             <thead>
               <tr>
-                <th>${WORDS.contact}</th>
-                <th>${WORDS.person}</th>
-                <th>${WORDS.reason}</th>
-                <th>${WORDS.state}</th>
-                <th>${WORDS.sentAt}</th>
-                <th>${WORDS.error}</th>
+                <th>${t('contact')}</th>
+                <th>${t('person')}</th>
+                <th>${t('reason')}</th>
+                <th>${t('state')}</th>
+                <th>${t('sentAt')}</th>
+                <th>${t('error')}</th>
               </tr>
             </thead>
             <tbody>
@@ -147,27 +158,27 @@ export function IncidentDetail(p: { id: number; changes: number; onClose(): void
                   html`<tr data-notification=${n.id} class=${`notification-${n.state}`}>
                     <td>${n.contact}</td>
                     <td>${n.person ?? '—'}</td>
-                    <td>${n.reason}</td>
-                    <td>${n.state}</td>
-                    <td>${n.sentAt === undefined ? '—' : dateTime(n.sentAt)}</td>
+                    <td>${t(`reason.${n.reason}`)}</td>
+                    <td>${t(`notificationState.${n.state}`)}</td>
+                    <td>${n.sentAt === undefined ? '—' : f.dateTime(n.sentAt)}</td>
                     <td class=${n.lastError ? 'error' : ''}>${n.lastError ?? n.droppedBecause ?? ''}</td>
                   </tr>`,
               )}
             </tbody>
           </table>`
     }
-    <h4>${WORDS.timeline}</h4>
+    <h4>${t('timeline')}</h4>
     <ol class="incident-timeline">
       ${shown.timeline.map(
-        (e) => html`<li data-seq=${e.seq}><span class="muted">${dateTime(e.ts)}</span> <code>${e.type}</code> ${line(e)}</li>`,
+        (e) => html`<li data-seq=${e.seq}><span class="muted">${f.dateTime(e.ts)}</span> <code>${e.type}</code> ${line(e)}</li>`,
       )}
     </ol>
-    <h4>${WORDS.notes}</h4>
+    <h4>${t('notes')}</h4>
     ${
       i.notes.length === 0
-        ? html`<p class="empty">${WORDS.noNotes}</p>`
+        ? html`<p class="empty">${t('noNotes')}</p>`
         : html`<ul class="incident-notes">
-            ${i.notes.map((n) => html`<li><span class="muted">${dateTime(n.at)} ${n.by}</span> ${n.text}</li>`)}
+            ${i.notes.map((n) => html`<li><span class="muted">${f.dateTime(n.at)} ${n.by}</span> ${n.text}</li>`)}
           </ul>`
     }
     <${NoteBox} id=${i.id} />

@@ -1,5 +1,6 @@
 /**
- * Incidents: the open alerts first (each with its runbook inline and an Acknowledge button), then
+ * Incidents: the open alerts first (each with its runbook inline, an Acknowledge button, its owner
+ * and Take/Release), then
  * the incidents, newest first; one opens to its alerts, notifications, timeline, notes and the
  * printable post-incident report. Read again whenever the log says an alert, incident or
  * notification changed (`alert.*`, `incident.*`, `notification.*`).
@@ -7,50 +8,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Alert, Incident } from '../protocols/alerting.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
-import { ask } from './api.ts';
+import { alarms } from '../i18n/messages/alarms.ts';
+import { common } from '../i18n/messages/common.ts';
+import { incidents as words } from '../i18n/messages/incidents.ts';
+import { ask, currentUser } from './api.ts';
+import { OwnerButtons, ownerText, useAsk } from './alarm-actions.ts';
 import { IncidentDetail } from './incident-detail.ts';
-import { dateTime, duration, html } from './html.ts';
-
-/** Every word the page shows, in one place: issue 24's message catalogue takes them over. */
-export const WORDS = {
-  openAlerts: 'Open alerts',
-  noOpenAlerts: 'No open alerts.',
-  incidents: 'Incidents',
-  noIncidents: 'No incidents yet.',
-  severity: { critical: 'CRITICAL', warning: 'WARNING', minor: 'MINOR' },
-  alertState: { firing: 'firing', acknowledged: 'acknowledged', resolved: 'resolved' },
-  incidentState: { open: 'open', resolved: 'resolved' },
-  times: (n: number) => (n === 1 ? '' : `×${n}`),
-  since: 'since',
-  ackedBy: (who: string, at: string) => `acknowledged by ${who} at ${at}`,
-  acknowledge: 'Acknowledge',
-  ackComment: 'Comment (optional)',
-  runbook: 'Runbook',
-  noRunbook: 'No runbook for this alert.',
-  loading: 'Loading…',
-  title: 'Title',
-  state: 'State',
-  opened: 'Opened',
-  timeToAck: 'Time to acknowledge',
-  impact: 'Impact on air',
-  notAcked: 'not yet',
-  alerts: 'Alerts',
-  notifications: 'Notifications',
-  noNotifications: 'Nobody was notified.',
-  contact: 'Contact',
-  person: 'Person',
-  reason: 'Reason',
-  error: 'Error',
-  sentAt: 'Sent',
-  timeline: 'Timeline',
-  notes: 'Notes',
-  noNotes: 'No notes.',
-  addNote: 'Add note',
-  notePlaceholder: 'What was checked, what was done',
-  report: 'Post-incident report (opens in a new window)',
-  preparingReport: 'Preparing the report…',
-  close: 'Close',
-} as const;
+import { html } from './html.ts';
+import { useFormats, useT } from './i18n.ts';
 
 /** The log's types after which the page reads alerts and incidents again. */
 export const isAlerting = (e: ControllerEvent): boolean => /^(alert|incident|notification)\./.test(e.type);
@@ -61,14 +26,15 @@ const where = (a: Alert): string =>
     .join(' · ');
 
 /** The runbook as preformatted text: its markdown is shown as written, never parsed into HTML. */
-function RunbookText(p: { id: string }) {
+export function RunbookText(p: { id: string }) {
+  const t = useT(words);
   const [text, setText] = useState<{ title: string; markdown: string } | undefined>(undefined);
   const [error, setError] = useState('');
   useEffect(() => {
     ask('runbook.show', { id: p.id }).then(setText, (err: Error) => setError(err.message));
   }, [p.id]);
   if (error) return html`<p class="error" role="alert">${error}</p>`;
-  if (!text) return html`<p class="muted">${WORDS.loading}</p>`;
+  if (!text) return html`<p class="muted">${t('loading')}</p>`;
   return html`<div class="runbook" data-runbook=${p.id}>
     <h4>${text.title}</h4>
     <pre>${text.markdown}</pre>
@@ -76,46 +42,52 @@ function RunbookText(p: { id: string }) {
 }
 
 function AlertRow(p: { alert: Alert }) {
+  const t = useT(words);
+  const ta = useT(alarms);
+  const tc = useT(common);
+  const f = useFormats();
   const a = p.alert;
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const acknowledge = async () => {
-    setBusy(true);
-    try {
-      await ask('alert.ack', comment ? { alert: a.id, comment } : { alert: a.id });
-      setError('');
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAsk();
   return html`<li class=${`alert sev-${a.severity} alert-${a.state}`} data-alert=${a.id}>
     <div class="alert-head">
-      <span class="severity">${WORDS.severity[a.severity]}</span>
+      <span class="severity">${tc(`severity.${a.severity}`)}</span>
       <strong class="summary">${a.summary}</strong>
-      <span class="muted">${a.kind}</span>
-      <span class="count">${WORDS.times(a.count)}</span>
+      <span class="muted">${t(`kind.${a.kind}`)}</span>
+      <span class="count">${a.count > 1 ? t('times', { n: a.count }) : ''}</span>
     </div>
     <div class="alert-meta">
       <span class="where">${where(a)}</span>
-      <span class="state">${WORDS.alertState[a.state]}</span>
-      <span class="muted">${WORDS.since} ${dateTime(a.startsAt)}</span>
-      ${a.ackedBy && a.ackedAt ? html`<span class="acked">${WORDS.ackedBy(a.ackedBy, dateTime(a.ackedAt))}${a.ackComment ? ` — ${a.ackComment}` : ''}</span>` : null}
+      <span class="state">${t(`alertState.${a.state}`)}</span>
+      <span class="muted">${t('since', { time: f.dateTime(a.startsAt) })}</span>
+      ${
+        a.ackedBy && a.ackedAt
+          ? html`<span class="acked"
+              >${t('ackedBy', { who: a.ackedBy, at: f.dateTime(a.ackedAt) })}${a.ackComment ? ` — ${a.ackComment}` : ''}</span
+            >`
+          : null
+      }
+      <span class="owner">${ownerText(ta, a, currentUser())}${a.owner?.comment ? ` — ${a.owner.comment}` : ''}</span>
+      <${OwnerButtons} alert=${a} />
     </div>
     ${a.detail ? html`<p class="detail">${a.detail}</p>` : null}
     ${
       a.state === 'firing'
         ? html`<div class="ack">
             <input
-              aria-label=${WORDS.ackComment}
-              placeholder=${WORDS.ackComment}
+              aria-label=${t('ackComment')}
+              placeholder=${t('ackComment')}
               maxlength="500"
               value=${comment}
               onInput=${(e: Event) => setComment((e.target as HTMLInputElement).value)}
             />
-            <button class="acknowledge" disabled=${busy} onClick=${() => void acknowledge()}>${WORDS.acknowledge}</button>
+            <button
+              class="acknowledge"
+              disabled=${busy}
+              onClick=${() => void run('alert.ack', comment ? { alert: a.id, comment } : { alert: a.id })}
+            >
+              ${ta('button.ack')}
+            </button>
           </div>`
         : null
     }
@@ -123,28 +95,31 @@ function AlertRow(p: { alert: Alert }) {
     ${
       a.runbook
         ? html`<details class="runbook-box">
-            <summary>${WORDS.runbook}</summary>
+            <summary>${ta('button.runbook')}</summary>
             <${RunbookText} id=${a.runbook} />
           </details>`
-        : html`<p class="muted">${WORDS.noRunbook}</p>`
+        : html`<p class="muted">${ta('runbook.none')}</p>`
     }
   </li>`;
 }
 
 function IncidentRow(p: { incident: Incident; open: boolean; onToggle(): void }) {
+  const t = useT(words);
+  const f = useFormats();
   const i = p.incident;
   return html`<tr data-incident=${i.id} class=${`incident-${i.state}${p.open ? ' current' : ''}`}>
     <td>
       <button class="incident-open" aria-expanded=${p.open} onClick=${p.onToggle}>#${i.id} ${i.title}</button>
     </td>
-    <td>${WORDS.incidentState[i.state]}</td>
-    <td>${dateTime(i.openedAt)}</td>
-    <td>${i.ackedAt === undefined ? WORDS.notAcked : duration(i.ackedAt - i.openedAt)}</td>
-    <td>${duration(i.impactMs)}</td>
+    <td>${t(`incidentState.${i.state}`)}</td>
+    <td>${f.dateTime(i.openedAt)}</td>
+    <td>${i.ackedAt === undefined ? t('notAcked') : f.duration(i.ackedAt - i.openedAt)}</td>
+    <td>${f.duration(i.impactMs)}</td>
   </tr>`;
 }
 
 export function Incidents(p: { events: ControllerEvent[] }) {
+  const t = useT(words);
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [incidents, setIncidents] = useState<Incident[]>([]);
   const [shown, setShown] = useState<number | undefined>(undefined);
@@ -162,26 +137,26 @@ export function Incidents(p: { events: ControllerEvent[] }) {
   }, [changes]);
   return html`<div class="incidents">
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
-    <h2>${WORDS.openAlerts}</h2>
+    <h2>${t('openAlerts')}</h2>
     ${
       alerts.length === 0
-        ? html`<p class="empty">${WORDS.noOpenAlerts}</p>`
+        ? html`<p class="empty">${t('noOpenAlerts')}</p>`
         : html`<ul class="alert-list">
             ${alerts.map((a) => html`<${AlertRow} key=${a.id} alert=${a} />`)}
           </ul>`
     }
-    <h2>${WORDS.incidents}</h2>
+    <h2>${t('incidents')}</h2>
     ${
       incidents.length === 0
-        ? html`<p class="empty">${WORDS.noIncidents}</p>`
+        ? html`<p class="empty">${t('noIncidents')}</p>`
         : html`<table class="incident-table">
             <thead>
               <tr>
-                <th>${WORDS.title}</th>
-                <th>${WORDS.state}</th>
-                <th>${WORDS.opened}</th>
-                <th>${WORDS.timeToAck}</th>
-                <th>${WORDS.impact}</th>
+                <th>${t('title')}</th>
+                <th>${t('state')}</th>
+                <th>${t('opened')}</th>
+                <th>${t('timeToAck')}</th>
+                <th>${t('impact')}</th>
               </tr>
             </thead>
             <tbody>

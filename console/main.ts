@@ -9,26 +9,35 @@ import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import type { Job } from '../protocols/plan-schemas.ts';
 import type { StatusData } from '../protocols/schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
-import { ask, fetchSession, login, logout, onLoggedOut, type LiveState, type Session } from './api.ts';
+import { ask, fetchSession, login, logout, onLoggedOut, setApiLocale, type LiveState, type Session } from './api.ts';
 import { openFeed, type Feed } from './feed.ts';
+import { AlarmBar } from './alarm-bar.ts';
 import { Device } from './device.ts';
 import { Duty } from './duty.ts';
 import { Events } from './events.ts';
 import { Incidents } from './incidents.ts';
-import { progressOf, type FailoverProgress } from './failover.ts';
+import { progressOf, type FailoverProgress } from './progress.ts';
 import { html } from './html.ts';
 import { Reports } from './reports.ts';
 import { Shows } from './shows.ts';
-import { Wall, wallContext } from './wall.ts';
+import { wallContext } from './wall.ts';
+import { ArrangedWall } from './arrange.ts';
+import { WallScreen, wallScreenAddress } from './kiosk.ts';
 import { LocaleContext, initialLocale, rememberLocale, useLocale, useT } from './i18n.ts';
 import { LOCALES, LOCALE_NAMES, type Locale } from '../i18n/locales.ts';
+import { translator } from '../i18n/translator.ts';
 import { common } from '../i18n/messages/common.ts';
+import { shell } from '../i18n/messages/shell.ts';
+import type { Role } from '../protocols/access.ts';
 
 const KEEP_EVENTS = 5_000;
+/** The product's name, the same in every language. */
+const BRAND = 'OnAir';
 /** Events after which the wall's definitions and self-test results are read again. */
 const CONTEXT_EVENTS = new Set(['slot.defined', 'slot.removed', 'job.finished', 'device.added', 'device.removed']);
 
 function Login(p: { onLogin(s: Session): void; switcher: unknown }) {
+  const t = useT(shell);
   const [error, setError] = useState('');
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -40,12 +49,12 @@ function Login(p: { onLogin(s: Session): void; switcher: unknown }) {
     }
   };
   return html`<main class="login">
-    <form onSubmit=${submit} aria-label="log in">
-      <h1>OnAir</h1>
-      <label>User <input name="username" autocomplete="username" required autofocus /></label>
-      <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+    <form onSubmit=${submit} aria-label=${t('login.form')}>
+      <h1>${BRAND}</h1>
+      <label>${t('login.user')} <input name="username" autocomplete="username" required autofocus /></label>
+      <label>${t('login.password')} <input name="password" type="password" autocomplete="current-password" required /></label>
       ${error ? html`<p class="error" role="alert">${error}</p>` : null}
-      <button type="submit">Log in</button>
+      <button type="submit">${t('login.submit')}</button>
       ${p.switcher}
     </form>
   </main>`;
@@ -53,7 +62,18 @@ function Login(p: { onLogin(s: Session): void; switcher: unknown }) {
 
 const route = (): string[] => location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
 
+const LINK_WORDS = { live: 'link.live', connecting: 'link.connecting', reconnecting: 'link.reconnecting' } as const;
+/** Each role's word (the type check asks for every role the contract has; the page may import no schema). */
+const ROLE_WORDS: Record<Role, `role.${Role}`> = {
+  viewer: 'role.viewer',
+  technician: 'role.technician',
+  engineer: 'role.engineer',
+  admin: 'role.admin',
+};
+
 function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
+  const t = useT(shell);
+  const tc = useT(common);
   const [status, setStatus] = useState<StatusData | undefined>(undefined);
   const [events, setEvents] = useState<ControllerEvent[]>([]);
   const [state, setState] = useState<LiveState>('connecting');
@@ -97,13 +117,14 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
   // The same vnode while its inputs are the same: new events alone do not re-render 500 tiles.
   const wall = useMemo(
     () =>
-      status && html`<${Wall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
+      status &&
+      html`<${ArrangedWall} status=${status} definitions=${context.definitions} lastTests=${context.lastTests} progress=${progress} />`,
     [status, context, progress],
   );
   const nav = (to: string, label: string) => html`<a href=${`#/${to}`} class=${page === to ? 'current' : ''}>${label}</a>`;
-  const onAir = status?.onAir ? html`<span class="badge on-air-badge">ON AIR</span>` : html`<span class="badge">off air</span>`;
+  const onAir = status?.onAir ? html`<span class="badge on-air-badge">${tc('onAir')}</span>` : html`<span class="badge">${tc('offAir')}</span>`;
   let body;
-  if (!status) body = html`<p>Connecting to the controller…</p>`;
+  if (!status) body = html`<p>${t('connectingController')}</p>`;
   else if (page === 'device' && rest.length >= 2) body = html`<${Device} agent=${rest[0]} device=${rest[1]} status=${status} />`;
   else if (page === 'shows') body = html`<${Shows} events=${events} />`;
   else if (page === 'events') body = html`<${Events} events=${events} />`;
@@ -112,16 +133,16 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
   else if (page === 'incidents') body = html`<${Incidents} events=${events} />`;
   else body = wall;
   return html`<div class="console">
-    <nav>
-      <strong class="brand">OnAir</strong> ${onAir} ${nav('wall', 'Wall')} ${nav('shows', 'Shows')} ${nav('events', 'Events')}
-      ${nav('reports', 'Reports')} ${nav('incidents', 'Incidents')} ${nav('duty', 'Duty')}
-      <span class=${`link link-${state}`} role="status"
-        >${state === 'live' ? 'live' : state === 'connecting' ? 'connecting…' : 'RECONNECTING — what you see may be old'}</span
-      >
+    <nav aria-label=${t('nav.label')}>
+      <strong class="brand">${BRAND}</strong> ${onAir} ${nav('wall', t('nav.wall'))} ${nav('shows', t('nav.shows'))}
+      ${nav('events', t('nav.events'))} ${nav('reports', t('nav.reports'))} ${nav('incidents', t('nav.incidents'))}
+      ${nav('duty', t('nav.duty'))}
+      <span class=${`link link-${state}`} role="status">${t(LINK_WORDS[state])}</span>
       ${p.switcher}
-      <span class="who">${p.session.user} (${p.session.role})</span>
-      <button class="logout" onClick=${() => void logout()}>Log out</button>
+      <span class="who">${t('who', { user: p.session.user, role: p.session.role in ROLE_WORDS ? t(ROLE_WORDS[p.session.role as Role]) : p.session.role })}</span>
+      <button class="logout" onClick=${() => void logout()}>${t('logout')}</button>
     </nav>
+    <${AlarmBar} events=${events} />
     <main>${body}</main>
   </div>`;
 }
@@ -148,12 +169,17 @@ function LanguageSwitch(p: { onChange(locale: Locale): void }) {
 
 function App() {
   const [locale, setLocale] = useState<Locale>(initialLocale);
-  useEffect(() => void (document.documentElement.lang = locale), [locale]);
+  setApiLocale(locale);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = translator(shell, locale)('title');
+  }, [locale]);
   const choose = (l: Locale) => (rememberLocale(l), setLocale(l));
   return html`<${LocaleContext.Provider} value=${locale}><${Pages} switcher=${html`<${LanguageSwitch} onChange=${choose} />`} /></${LocaleContext.Provider}>`;
 }
 
 function Pages(p: { switcher: unknown }) {
+  const t = useT(shell);
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   // Opened at once, beside the login check: a page that is logged in gets its picture sooner.
   const [feed, setFeed] = useState<Feed | undefined>(() => openFeed());
@@ -168,9 +194,14 @@ function Pages(p: { switcher: unknown }) {
     if (session === null && feed) (feed.close(), setFeed(undefined));
     else if (session && !feed) setFeed(openFeed());
   }, [session]);
-  if (session === undefined) return html`<p>Loading…</p>`;
+  if (session === undefined) return html`<p>${t('loading')}</p>`;
   if (session === null) return html`<${Login} onLogin=${setSession} switcher=${p.switcher} />`;
-  return feed ? html`<${Console} session=${session} feed=${feed} switcher=${p.switcher} />` : html`<p>Connecting…</p>`;
+  const wallScreen = wallScreenAddress(location); // /console/wall: the wall alone (console/kiosk.ts)
+  if (feed && wallScreen) return html`<${WallScreen} feed=${feed} address=${wallScreen} />`;
+  return feed ? html`<${Console} session=${session} feed=${feed} switcher=${p.switcher} />` : html`<p>${t('connecting')}</p>`;
 }
 
-render(html`<${App} />`, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// index.html's loading lines (one per language) go: preact would keep the ones it does not reuse.
+root.replaceChildren();
+render(html`<${App} />`, root);

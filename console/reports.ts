@@ -6,11 +6,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
 import { ask } from './api.ts';
-import { dateTime, duration, html, percent } from './html.ts';
+import { html } from './html.ts';
+import { useFormats, useT } from './i18n.ts';
+import { reports as reportsTable } from '../i18n/messages/reports.ts';
+import { shell } from '../i18n/messages/shell.ts';
 import { toCsv, weeklyRates, type Bar } from './report-figures.ts';
 
 /** Bars of failure rate with the target as a line; the numbers are written beside them too. */
 function RateChart(p: { title: string; bars: Bar[]; target: number }) {
+  const t = useT(reportsTable);
+  const f = useFormats();
   const top = Math.max(p.target * 2, ...p.bars.map((b) => b.rate ?? 0));
   const rowH = 22;
   const width = 680;
@@ -31,12 +36,12 @@ function RateChart(p: { title: string; bars: Bar[]; target: number }) {
               class=${b.rate !== null && b.rate > p.target ? 'over' : 'under'}
             />
             <text x=${scale(b.rate ?? 0) + 4} y=${i * rowH + 15}
-              >${percent(b.rate)}${b.rate !== null && b.rate > p.target ? ' over target' : ''}</text
+              >${b.rate !== null && b.rate > p.target ? t('overTarget', { rate: f.percent(b.rate) }) : f.percent(b.rate)}</text
             >
           </g>`,
       )}
       <line x1=${scale(p.target)} x2=${scale(p.target)} y1="0" y2=${p.bars.length * rowH + 4} class="target" />
-      <text x=${scale(p.target) + 2} y=${p.bars.length * rowH + 18} class="target-label">target ${percent(p.target, 1)}</text>
+      <text x=${scale(p.target) + 2} y=${p.bars.length * rowH + 18} class="target-label">${t('target', { target: f.percent(p.target, 1) })}</text>
     </svg>
   </figure>`;
 }
@@ -51,6 +56,9 @@ function download(name: string, text: string): void {
 }
 
 export function Reports() {
+  const t = useT(reportsTable);
+  const ts = useT(shell);
+  const f = useFormats();
   const [days, setDays] = useState(7);
   const [report, setReport] = useState<ReliabilityReport | undefined>(undefined);
   const [error, setError] = useState('');
@@ -62,9 +70,9 @@ export function Reports() {
   return html`<div class="reports">
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
       <label
-        >Period
+        >${t('period')}
         <select name="days" value=${days} onChange=${(e: Event) => setDays(Number((e.target as HTMLSelectElement).value))}>
-          ${[1, 7, 30, 90].map((d) => html`<option value=${d}>last ${d} day${d > 1 ? 's' : ''}</option>`)}
+          ${[1, 7, 30, 90].map((d) => html`<option value=${d}>${t('lastDays', { n: d })}</option>`)}
         </select></label
       >
     </form>
@@ -72,19 +80,24 @@ export function Reports() {
     ${
       r
         ? html`<section>
-            <h2>${dateTime(r.since)} – ${dateTime(r.until)}</h2>
+            <h2>${f.dateTime(r.since)} – ${f.dateTime(r.until)}</h2>
             <p class=${`verdict ${r.targetMet === false ? 'over' : ''}`}>
-              Technical failure rate ${percent(r.technicalFailureRate)} against a target of ${percent(r.target, 1)}:
-              ${r.targetMet === null ? 'no on-air time' : r.targetMet ? 'target met' : 'TARGET MISSED'} · on air ${duration(r.onAirMs)},
-              impaired ${duration(r.downOnAirMs)} · pre-show tests passed ${percent(r.tests.preshow.passRate, 1)}, maintenance
-              ${percent(r.tests.maintenance.passRate, 1)}
+              ${t('verdict', {
+                rate: f.percent(r.technicalFailureRate),
+                target: f.percent(r.target, 1),
+                verdict: t(r.targetMet === null ? 'noOnAir' : r.targetMet ? 'targetMet' : 'targetMissed'),
+                onAir: f.duration(r.onAirMs),
+                impaired: f.duration(r.downOnAirMs),
+                preshow: f.percent(r.tests.preshow.passRate, 1),
+                maintenance: f.percent(r.tests.maintenance.passRate, 1),
+              })}
             </p>
             <${RateChart}
-              title="Failure rate per show"
-              bars=${r.shows.map((s) => ({ label: `${s.title || s.show} ${dateTime(s.startedAt)}`, rate: s.onAirMs > 0 ? s.downMs / s.onAirMs : null }))}
+              title=${t('perShow')}
+              bars=${r.shows.map((s) => ({ label: `${s.title || s.show} ${f.dateTime(s.startedAt)}`, rate: s.onAirMs > 0 ? s.downMs / s.onAirMs : null }))}
               target=${r.target}
             />
-            <${RateChart} title="Failure rate per week" bars=${weeklyRates(r)} target=${r.target} />
+            <${RateChart} title=${t('perWeek')} bars=${weeklyRates(r)} target=${r.target} />
             <p>
               <button
                 class="csv-shows"
@@ -125,7 +138,7 @@ export function Reports() {
                     ),
                   )}
               >
-                Shows as CSV
+                ${t('showsCsv')}
               </button>
               <button
                 class="csv-devices"
@@ -138,46 +151,46 @@ export function Reports() {
                     ),
                   )}
               >
-                Devices as CSV
+                ${t('devicesCsv')}
               </button>
             </p>
-            <h3>What viewers saw per show</h3>
-            <p>Black, frozen or silent program and stalled playback count in each show's failure time, whatever the gear said.</p>
+            <h3>${t('viewersTitle')}</h3>
+            <p>${t('viewersNote')}</p>
             <table class="show-content">
               <thead>
                 <tr>
-                  <th>Show</th>
-                  <th>Down in all</th>
-                  <th>Black</th>
-                  <th>Frozen</th>
-                  <th>Silent</th>
-                  <th>Stalled playback</th>
+                  <th>${t('column.show')}</th>
+                  <th>${t('column.downInAll')}</th>
+                  <th>${t('column.black')}</th>
+                  <th>${t('column.frozen')}</th>
+                  <th>${t('column.silent')}</th>
+                  <th>${t('column.stalled')}</th>
                 </tr>
               </thead>
               <tbody>
                 ${r.shows.map(
                   (s) =>
                     html`<tr>
-                      <td>${s.title || s.show} ${dateTime(s.startedAt)}</td>
-                      <td>${duration(s.downMs)}</td>
-                      <td>${duration(s.content.blackMs)}</td>
-                      <td>${duration(s.content.frozenMs)}</td>
-                      <td>${duration(s.content.silentMs)}</td>
-                      <td>${duration(s.content.stalledMs)}</td>
+                      <td>${s.title || s.show} ${f.dateTime(s.startedAt)}</td>
+                      <td>${f.duration(s.downMs)}</td>
+                      <td>${f.duration(s.content.blackMs)}</td>
+                      <td>${f.duration(s.content.frozenMs)}</td>
+                      <td>${f.duration(s.content.silentMs)}</td>
+                      <td>${f.duration(s.content.stalledMs)}</td>
                     </tr>`,
                 )}
               </tbody>
             </table>
-            <h3>Availability per device</h3>
+            <h3>${t('devicesTitle')}</h3>
             <table>
               <thead>
                 <tr>
-                  <th>Device</th>
-                  <th>Availability</th>
-                  <th>Down</th>
-                  <th>Failures</th>
-                  <th>MTBF</th>
-                  <th>MTTR</th>
+                  <th>${t('column.device')}</th>
+                  <th>${t('column.availability')}</th>
+                  <th>${t('column.down')}</th>
+                  <th>${t('column.failures')}</th>
+                  <th>${t('column.mtbf')}</th>
+                  <th>${t('column.mttr')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -185,11 +198,11 @@ export function Reports() {
                   (d) =>
                     html`<tr>
                       <td>${d.agent}/${d.device}</td>
-                      <td>${percent(d.availability, 3)}</td>
-                      <td>${duration(d.downMs)}</td>
+                      <td>${f.percent(d.availability, 3)}</td>
+                      <td>${f.duration(d.downMs)}</td>
                       <td>${d.failures}</td>
-                      <td>${d.mtbfMs === null ? '—' : duration(d.mtbfMs)}</td>
-                      <td>${d.mttrMs === null ? '—' : duration(d.mttrMs)}</td>
+                      <td>${d.mtbfMs === null ? '—' : f.duration(d.mtbfMs)}</td>
+                      <td>${d.mttrMs === null ? '—' : f.duration(d.mttrMs)}</td>
                     </tr>`,
                 )}
               </tbody>
@@ -197,7 +210,7 @@ export function Reports() {
           </section>`
         : error
           ? null
-          : html`<p>Loading…</p>`
+          : html`<p>${ts('loading')}</p>`
     }
   </div>`;
 }

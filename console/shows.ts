@@ -1,12 +1,18 @@
 /**
- * Today's shows on a timeline, each with its pre-show checklist (GO / NO-GO, the failing step and
- * the proposed swap); engineers start and stop shows here.
+ * Today's shows on a timeline, each with its pre-show checklist (checklist.ts). Engineers start, stop
+ * and cancel shows here, each after a confirmation that names the show and what follows (confirm.ts),
+ * and re-run a scheduled show's pre-show check, watching it fill in as its tests finish.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Checklist, Show } from '../protocols/plan-schemas.ts';
 import type { ControllerEvent } from '../protocols/events.ts';
+import { actions } from '../i18n/messages/actions.ts';
 import { ask, may } from './api.ts';
-import { clock, html } from './html.ts';
+import { ChecklistView } from './checklist.ts';
+import { showConfirmation, type ShowAction } from './acting.ts';
+import { ConfirmDialog } from './confirm.ts';
+import { html } from './html.ts';
+import { useFormats, useT } from './i18n.ts';
 
 const startOfDay = (now: number): number => {
   const d = new Date(now);
@@ -14,89 +20,85 @@ const startOfDay = (now: number): number => {
   return d.getTime();
 };
 
-/** One text, so the page's formatter cannot split it across lines (htm drops whitespace that holds a line break). */
-function slotHeadline(s: Checklist['slots'][number]): string {
-  const verdict = s.verdict === 'go-no-backup' ? 'GO — no backup' : s.go ? 'GO' : 'NO-GO';
-  const swapped = s.swapped ? ' (backup swapped in)' : '';
-  const lasting = s.enduranceShortfall ? ` (will not last the show: ${s.enduranceShortfall === 'no-go' ? 'NO-GO' : 'warning'})` : '';
-  return `${verdict} ${s.slot}${swapped}${lasting}`;
-}
-
-function ChecklistView(p: { checklist: Checklist }) {
-  const c = p.checklist;
-  return html`<div class=${`checklist ${c.go ? 'go' : 'no-go'}`} data-go=${String(c.go)}>
-    <strong
-      >${c.finishedAt === null ? 'CHECKING…' : c.go ? (c.slots.some((s) => s.verdict === 'go-no-backup') ? 'GO — with no backup' : 'GO') : 'NO-GO'}</strong
-    >
-    <span class="muted">checked ${clock(c.startedAt)}</span>
-    <ul>
-      ${c.slots.map(
-        (s) =>
-          html`<li
-            class=${s.verdict === 'go-no-backup' ? 'go no-backup' : s.go ? 'go' : 'no-go'}
-            data-verdict=${s.verdict ?? (s.go ? 'go' : 'no-go')}
-          >
-            ${slotHeadline(s)}
-            <ul>
-              ${s.members.filter((m) => !m.ready).map((m) => html`<li>${m.role} ${m.agent}/${m.device}: ${m.result.replace('_', ' ')}${m.step ? ` at step “${m.step}”` : ''}${m.detail ? ` — ${m.detail}` : ''}</li>`)}
-            </ul>
-            ${
-              s.endurance?.length
-                ? html`<ul class="endurance">
-                    ${s.endurance.map(
-                      (v) =>
-                        html`<li class=${v.outcome} data-outcome=${v.outcome}>
-                          ${v.outcome === 'short' ? 'WILL NOT LAST' : v.outcome}: ${v.message}
-                        </li>`,
-                    )}
-                  </ul>`
-                : null
-            }
-            ${s.proposal ? html`<div class="proposal">Proposed: ${s.proposal}</div>` : null}
-          </li>`,
-      )}
-    </ul>
-  </div>`;
-}
+/** Events after which the shows and their checklists are read again: a show's, a checklist's, and each finished pre-show test (a running check's progress). */
+export const changesShows = (e: ControllerEvent): boolean =>
+  e.type.startsWith('show.') || e.type.startsWith('preshow.') || (e.type === 'job.finished' && e.data.kind === 'preshow');
 
 function ShowRow(p: { show: Show; now: number; dayStart: number; checklist?: Checklist; onChanged(): void }) {
   const { show } = p;
+  const t = useT(actions);
+  const f = useFormats();
   const [error, setError] = useState('');
+  const [asking, setAsking] = useState<ShowAction | undefined>(undefined);
+  const [rerunning, setRerunning] = useState(false);
   const day = 24 * 3_600_000;
   const left = Math.max(0, ((show.startsAt - p.dayStart) / day) * 100);
   const width = Math.max(0.5, Math.min(100 - left, ((show.endsAt - show.startsAt) / day) * 100));
-  const act = async (op: 'show.start' | 'show.stop') => {
+  const act = async (action: ShowAction) => {
+    await ask(action === 'start' ? 'show.start' : 'show.stop', { id: show.id, reason: t('shows.reason') });
+    setAsking(undefined);
+    p.onChanged();
+  };
+  const rerun = async () => {
     setError('');
+    setRerunning(true);
     try {
-      await ask(op, { id: show.id, reason: 'from the console' });
-      p.onChanged();
+      // Answers when every test has finished; meanwhile the checklist fills in from the live events.
+      await ask('preshow', { show: show.id, run: true });
     } catch (err) {
       setError((err as Error).message);
+    } finally {
+      setRerunning(false);
+      p.onChanged();
     }
   };
+  const stopAction: ShowAction = show.state === 'on_air' ? 'stop' : 'cancel';
   return html`<li class=${`show show-${show.state}`} data-show=${show.id}>
     <div class="show-head">
-      <strong>${show.title || show.id}</strong> · ${show.studio} · ${clock(show.startsAt)}–${clock(show.endsAt)} ·
-      <span class="show-state">${show.state.replace('_', ' ').toUpperCase()}</span>
-      ${may('show.start') && show.state === 'scheduled' ? html`<button onClick=${() => act('show.start')}>Start now</button>` : null}
-      ${may('show.stop') && (show.state === 'on_air' || show.state === 'scheduled') ? html`<button class="danger" onClick=${() => act('show.stop')}>${show.state === 'on_air' ? 'Stop' : 'Cancel'}</button>` : null}
+      <strong>${show.title || show.id}</strong> · ${show.studio} · ${f.time(show.startsAt)}–${f.time(show.endsAt)} ·
+      <span class="show-state">${t(`showState.${show.state}`)}</span>
+      ${may('show.start') && show.state === 'scheduled' ? html`<button class="start" onClick=${() => setAsking('start')}>${t('shows.start')}</button>` : null}
+      ${
+        may('show.stop') && (show.state === 'on_air' || show.state === 'scheduled')
+          ? html`<button class=${`danger ${stopAction}`} onClick=${() => setAsking(stopAction)}>
+              ${t(stopAction === 'stop' ? 'shows.stop' : 'shows.cancel')}
+            </button>`
+          : null
+      }
+      ${
+        may('preshow') && show.state === 'scheduled'
+          ? html`<button class="rerun-preshow" disabled=${rerunning} onClick=${rerun}>
+              ${rerunning ? t('shows.rerunning') : t('shows.rerun')}
+            </button>`
+          : null
+      }
       ${error ? html`<span class="error" role="alert">${error}</span>` : null}
     </div>
     <div class="timeline">
       <div class="bar" style=${`left:${left}%;width:${width}%`}></div>
       <div class="now" style=${`left:${((p.now - p.dayStart) / day) * 100}%`}></div>
     </div>
-    ${p.checklist ? html`<${ChecklistView} checklist=${p.checklist} />` : html`<p class="muted">no pre-show check yet</p>`}
+    ${p.checklist ? html`<${ChecklistView} checklist=${p.checklist} />` : html`<p class="muted">${t('shows.noPreshow')}</p>`}
+    ${
+      asking
+        ? html`<${ConfirmDialog}
+            ...${showConfirmation(asking, show, p.checklist, t, f)}
+            onConfirm=${() => act(asking)}
+            onCancel=${() => setAsking(undefined)}
+          />`
+        : null
+    }
   </li>`;
 }
 
 export function Shows(p: { events: ControllerEvent[] }) {
+  const t = useT(actions);
   const [shows, setShows] = useState<Show[]>([]);
   const [checklists, setChecklists] = useState(new Map<string, Checklist>());
   const [error, setError] = useState('');
   const now = Date.now();
   const dayStart = startOfDay(now);
-  const relevant = p.events.filter((e) => e.type.startsWith('show.') || e.type.startsWith('preshow.')).length;
+  const relevant = p.events.filter(changesShows).length;
   const load = async () => {
     try {
       const list = (await ask('show.list', { since: dayStart })).shows.filter((s) => s.startsAt < dayStart + 24 * 3_600_000);
@@ -117,9 +119,9 @@ export function Shows(p: { events: ControllerEvent[] }) {
   };
   useEffect(() => void load(), [relevant]);
   return html`<div class="shows">
-    <h2>Today</h2>
+    <h2>${t('shows.today')}</h2>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
-    ${shows.length === 0 ? html`<p class="empty">No shows today: schedule one with <code>onair show add</code>.</p>` : null}
+    ${shows.length === 0 ? html`<p class="empty">${t('shows.empty', { command: 'onair show add' })}</p>` : null}
     <ul class="show-list">
       ${shows.map((s) => html`<${ShowRow} key=${s.id} show=${s} now=${now} dayStart=${dayStart} checklist=${checklists.get(s.id)} onChanged=${load} />`)}
     </ul>

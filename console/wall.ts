@@ -8,9 +8,12 @@ import type { SlotDefinition } from '../protocols/registry-operations.ts';
 import type { Job } from '../protocols/plan-schemas.ts';
 import type { DeviceSummary, SlotState, StatusData } from '../protocols/schemas.ts';
 import { ask, may } from './api.ts';
-import { FailoverDialog, type FailoverProgress } from './failover.ts';
+import { FailoverDialog } from './failover.ts';
+import type { FailoverProgress } from './progress.ts';
 import { STATE_WORDS, clock, deviceLink, html, ref, studioOf } from './html.ts';
 import { ALWAYS_COUNTED, WALL_STATES, WALL_WORDS, countStates, wallState, type WallState } from './wall-state.ts';
+import type { LayoutTile, TileSize } from '../protocols/wall-operations.ts';
+import { arrange, studioKey } from './wall-layout.ts';
 
 export interface WallProps {
   status: StatusData;
@@ -20,6 +23,8 @@ export interface WallProps {
   lastTests: Map<string, Job>;
   /** Failovers in progress or just ended, by slot (from the live events). */
   progress: Map<string, FailoverProgress>;
+  /** Each studio's arrangement (order, sizes, hidden tiles), by studio key (console/wall-layout.ts); none: the wall's own order. */
+  layouts?: ReadonlyMap<string, readonly LayoutTile[]>;
 }
 
 const deviceState = (d: DeviceSummary | undefined): string => STATE_WORDS[d?.status ?? 'unknown'] ?? 'UNKNOWN';
@@ -58,7 +63,7 @@ function programLine(slot: SlotState, def: SlotDefinition | undefined, status: S
     });
 }
 
-function Tile(p: WallProps & { slot: SlotState; state: WallState; devices: Map<string, DeviceSummary> }) {
+export function Tile(p: WallProps & { slot: SlotState; state: WallState; devices: Map<string, DeviceSummary>; size?: TileSize }) {
   const { slot, state } = p;
   const [asking, setAsking] = useState(false);
   const progress = p.progress.get(slot.slot);
@@ -66,7 +71,7 @@ function Tile(p: WallProps & { slot: SlotState; state: WallState; devices: Map<s
   const liveIsPrimary = live !== null && ref(live) === ref(slot.primary);
   const title = slot.slot.slice(slot.slot.indexOf('/') + 1);
   return html`<section
-    class=${`tile state-${state} ${slot.onAir ? 'on-air' : ''}`}
+    class=${`tile state-${state} size-${p.size ?? '1x1'} ${slot.onAir ? 'on-air' : ''}`}
     data-slot=${slot.slot}
     data-state=${state}
     aria-label=${`slot ${slot.slot}: ${WALL_WORDS.state[state]}`}
@@ -124,7 +129,10 @@ export function Wall(p: WallProps) {
           html`<section class="studio" data-studio=${studio}>
             <h2>${studio} <${StudioCounts} states=${slots.map((s) => s.state)} /></h2>
             <div class="tiles">
-              ${slots.map(({ slot, state }) => html`<${Tile} key=${slot.slot} ...${p} slot=${slot} state=${state} devices=${devices} />`)}
+              ${arrange(slots, (s) => s.slot.slot, p.layouts?.get(studioKey(slots[0]!.slot.slot))).map(
+                ({ tile: { slot, state }, size }) =>
+                  html`<${Tile} key=${slot.slot} ...${p} slot=${slot} state=${state} devices=${devices} size=${size} />`,
+              )}
             </div>
           </section>`,
       )}

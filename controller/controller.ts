@@ -14,6 +14,7 @@ import type { ControllerEvent, EventsParams, NewEvent } from '../protocols/event
 import type { EmbeddedBroker } from './broker/broker.ts';
 import type { Identities, LoginResult } from './identity/identities.ts';
 import { catalogHandlers, identityHandlers } from './request-handlers.ts';
+import { wallLayoutHandlers } from './wall-layout-handlers.ts';
 import { CONTROLLER_VERSION } from './version.ts';
 import { openBrokerLink, readControllerBrokerSecrets } from './broker/broker-link.ts';
 import type { Bus } from './broker/bus.ts';
@@ -291,6 +292,7 @@ export class Controller implements ControllerFace {
       ...alerting.vetOwners(planHandlers),
       ...identityHandlers({ identities: () => this.identities, record: (e) => this.record(e), now: () => this.d.clock.now() }),
       ...alerting.handlers,
+      ...wallLayoutHandlers({ rows: store.wallLayouts, now: () => this.d.clock.now() }),
     };
   }
 

@@ -67,6 +67,11 @@ const unknownOperation = (op: string): string => {
   const near = closest(op, KNOWN);
   return `unknown operation "${op}"${near ? ` (did you mean "${near}"?)` : ''}`;
 };
+/** A handler's `by` is the login, then the client it used if it named one: `eve (via stream-deck)`. */
+const VIA = ' (via ';
+/** The login in a handler's `by` (what is owned per person, e.g. a wall layout, is the login's, whatever client asked). */
+export const loginOf = (by: string): string => by.split(VIA)[0]!;
+
 /** Why an answer is an error before any handler ran (an HTTP status picks from it). */
 export type Refusal = 'unknown' | 'invalid' | 'rate' | 'login';
 
@@ -200,7 +205,7 @@ export class RequestRouter {
     const started = performance.now();
     try {
       const handler = this.handler(op);
-      const by = user === undefined ? (issuedBy ?? 'mqtt-client') : issuedBy && issuedBy !== user ? `${user} (via ${issuedBy})` : user;
+      const by = user === undefined ? (issuedBy ?? 'mqtt-client') : issuedBy && issuedBy !== user ? `${user}${VIA}${issuedBy})` : user;
       const data = await handler(params, by);
       response = { transaction, status: 'ok', data } as OperationResponse<O>;
     } catch (err) {

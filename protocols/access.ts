@@ -70,6 +70,9 @@ export const OPERATION_ROLE: Readonly<Record<OperationName, Role>> = {
   'alert.ack': 'technician',
   'incident.note': 'technician',
   'runbook.add': 'technician',
+  // Ownership (issue 24): the engineer who works on an alert takes it, as in DataMiner.
+  'alert.take': 'engineer',
+  'alert.release': 'engineer',
   'duty.add': 'engineer',
   'duty.remove': 'engineer',
   'contact.test': 'engineer',
@@ -80,6 +83,9 @@ export const OPERATION_ROLE: Readonly<Record<OperationName, Role>> = {
   'studio.set': 'admin',
   'contact.add': 'admin',
   'contact.remove': 'admin',
+  // The wall's layouts (issue 24): anyone reads; an engineer arranges their own wall and a screen's.
+  'wall.layout.get': 'viewer',
+  'wall.layout.set': 'engineer',
 };
 
 export const roleAllows = (role: Role, op: OperationName): boolean => ROLES.indexOf(role) >= ROLES.indexOf(OPERATION_ROLE[op]);

@@ -30,6 +30,20 @@ export const ALERTING_EVENT_DATA = {
     comment: Type.Optional(Type.String()),
     afterMs: Ms,
   }),
+  'alert.taken': Strict(
+    {
+      alert: Type.Integer(),
+      person: Type.Optional(PersonId),
+      comment: Type.Optional(Type.String()),
+      /** Taken over from another engineer: who held it until now. */
+      from: Type.Optional(Strict({ login: Type.String(), person: Type.Optional(PersonId) })),
+    },
+    'a person took the alert (it is theirs to work on; taking does not acknowledge it)',
+  ),
+  'alert.released': Strict(
+    { alert: Type.Integer(), person: Type.Optional(PersonId), comment: Type.String(), heldMs: Ms },
+    'its owner gave the alert back, saying why or what is left to do',
+  ),
   'alert.escalated': Strict({ alert: Type.Integer(), level: EscalationLevel, people: Type.Array(PersonId) }),
   'alert.resolved': Strict({ alert: Type.Integer(), durationMs: Ms }),
   'notification.sent': Strict({

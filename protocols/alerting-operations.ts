@@ -109,6 +109,8 @@ export const ALERTING_OPERATIONS = {
     params: Strict({
       state: Type.Optional(Type.Union([AlertState, Type.Literal('open')])),
       since: Type.Optional(Timestamp),
+      /** Only the alerts this login holds. */
+      owner: Type.Optional(Type.String({ minLength: 1 })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     }),
     data: Strict({ alerts: Type.Array(Alert) }),
@@ -118,6 +120,17 @@ export const ALERTING_OPERATIONS = {
     params: Strict({ alert: Type.Integer({ minimum: 1 }), comment: Type.Optional(Type.String({ maxLength: 500 })) }),
     data: Alert,
     description: 'Acknowledge an alert: escalation stops, the incident records who took it.',
+  },
+  'alert.take': {
+    params: Strict({ alert: Type.Integer({ minimum: 1 }), comment: Type.Optional(Type.String({ maxLength: 500 })) }),
+    data: Alert,
+    description:
+      'Take an open alert: it is yours to work on (taken over from its owner if someone holds it). Taking does not acknowledge it.',
+  },
+  'alert.release': {
+    params: Strict({ alert: Type.Integer({ minimum: 1 }), comment: Type.String({ minLength: 1, maxLength: 500 }) }),
+    data: Alert,
+    description: 'Give back an alert you hold, saying why or what is left to do (the comment is required).',
   },
   'incident.list': {
     params: Strict({

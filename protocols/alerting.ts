@@ -154,6 +154,21 @@ export const AlertLabels = Strict({
 });
 export type AlertLabels = Static<typeof AlertLabels>;
 
+/**
+ * Who holds an alert now (issue 24: ownership, as DataMiner's take/release): the person working on
+ * it, so two engineers do not both walk to the same rack. Taking is not acknowledging: escalation
+ * stops only when someone acknowledges (the owner usually does both).
+ */
+export const AlertOwner = Strict({
+  login: Type.String({ minLength: 1 }),
+  /** The person the login belongs to (the Directory), when one does. */
+  person: Type.Optional(PersonId),
+  since: Timestamp,
+  /** What they said when taking it ("on my way to rack 3"). */
+  comment: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export type AlertOwner = Static<typeof AlertOwner>;
+
 export const Alert = Strict({
   id: Type.Integer({ minimum: 1 }),
   /** One cause, one key: "agent-lost:agent-a", "slot-down:cam-main", "device:agent-a/cam-1". */
@@ -187,6 +202,8 @@ export const Alert = Strict({
   runbook: Type.Optional(Id),
   /** A failover that worked left the slot with no healthy backup: the next fault takes it off air. */
   noBackupLeft: Type.Optional(Type.Boolean()),
+  /** Who holds it now (alert.take / alert.release); kept on a resolved alert: who held it at the end. */
+  owner: Type.Optional(AlertOwner),
 });
 export type Alert = Static<typeof Alert>;
 

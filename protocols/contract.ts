@@ -29,6 +29,7 @@ import { PLAN_OPERATIONS } from './plan-operations.ts';
 import { IDENTITY_OPERATIONS } from './identity-operations.ts';
 import { CONSOLE_OPERATIONS } from './console-operations.ts';
 import { ALERTING_OPERATIONS } from './alerting-operations.ts';
+import { WALL_OPERATIONS } from './wall-operations.ts';
 import { AppliedConfig, DesiredConfig } from './device-config.ts';
 
 export const ROOT = 'onair/v1';
@@ -164,6 +165,7 @@ export const OPERATIONS = {
   ...IDENTITY_OPERATIONS,
   ...CONSOLE_OPERATIONS,
   ...ALERTING_OPERATIONS,
+  ...WALL_OPERATIONS,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

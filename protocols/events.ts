@@ -23,8 +23,13 @@ export const EVENT_DATA = {
   'agent.online': Strict({ session: Type.Integer() }),
   'agent.offline': Strict({ session: Type.Integer() }),
   'device.state': Strict(
-    { from: DeviceStatus, to: DeviceStatus, failingSince: Type.Optional(Timestamp) },
-    'failingSince: when the agent saw the first failed probe of the streak',
+    {
+      from: DeviceStatus,
+      to: DeviceStatus,
+      failingSince: Type.Optional(Timestamp),
+      onAir: Type.Optional(Type.Union([Type.Literal('live'), Type.Literal('backup'), Type.Literal('off')])),
+    },
+    "failingSince: when the agent saw the first failed probe of the streak; onAir: the device's part in the slots on air then (live: what viewers see; backup; off: in none on air)",
   ),
   'command.sent': Strict({ action: Type.String(), params: Params }),
   'command.result': Strict({
@@ -38,7 +43,7 @@ export const EVENT_DATA = {
   'failover.started': Strict({ from: Member, candidates: Type.Array(Member) }),
   'failover.succeeded': Strict({ from: Member, to: Member, durationMs: Type.Number({ minimum: 0 }), attempts: Type.Array(Type.String()) }),
   'failover.failed': Strict({ from: Member, attempts: Type.Array(Type.String()) }),
-  'slot.down': Nothing,
+  'slot.down': Strict({ onAir: Type.Optional(Type.Boolean({ description: "the slot's show was on air when it went down" })) }),
   'program.cut': Strict({
     switcher: Member,
     from: Type.String(),

@@ -110,7 +110,7 @@ export function createAlerting(d: AlertingDependencies): Alerting {
     handlers: {
       ...people.handlers,
       ...contactTestHandler(people.directory, sender),
-      ...alertHandlers(alerts.engine),
+      ...alertHandlers(alerts.engine, alerts.ownership),
       ...incidentOps,
     },
     vetOwners: people.vetOwners,

@@ -52,7 +52,7 @@ export type PeopleOps =
   | 'duty.remove'
   | 'duty.now';
 export type ChannelOps = 'contact.test';
-export type AlertOps = 'alert.list' | 'alert.ack';
+export type AlertOps = 'alert.list' | 'alert.ack' | 'alert.take' | 'alert.release';
 export type IncidentOps =
   'incident.list' | 'incident.show' | 'incident.note' | 'incident.resolve' | 'incident.review' | 'incident.report' | 'report.month';
 export type RunbookOps = 'runbook.add' | 'runbook.list' | 'runbook.show';

@@ -19,6 +19,7 @@ import { adoptLive, runDecision, type DecisionContext } from './decision.ts';
 import type { SlotRuntime } from './slot-runtime.ts';
 import { refName, sameRef } from '../../protocols/device-ref.ts';
 import type { FailoverDependencies } from './failover-dependencies.ts';
+import type { OnAirPart } from '../../protocols/event-severity.ts';
 
 export type { SlotDefinition } from '../../protocols/registry-operations.ts';
 export type { FailoverDependencies, FailoverEvent } from './failover-dependencies.ts';
@@ -183,6 +184,13 @@ export class FailoverEngine {
   /** Is this device live in a slot right now (on air and the active member)? */
   isLive(ref: DeviceRef): boolean {
     return (this.slotsByDevice.get(refName(ref)) ?? []).some((s) => this.armed(s) && sameRef(s.active, ref));
+  }
+
+  /** The device's part in the slots on air now: live (what viewers see), backup, or off (in none on air). */
+  onAirPart(ref: DeviceRef): OnAirPart {
+    const onAir = (this.slotsByDevice.get(refName(ref)) ?? []).filter((s) => this.armed(s));
+    if (onAir.some((s) => sameRef(s.active, ref))) return 'live';
+    return onAir.length > 0 ? 'backup' : 'off';
   }
 
   private install(def: SlotDefinition, previous: DeviceRef | null | undefined): SlotRuntime {
@@ -353,7 +361,7 @@ export class FailoverEngine {
     slot.reason = reason;
     this.d.saveActive(slot.def.id, null);
     const at = this.d.clock.now();
-    this.d.record({ type: 'slot.down', slot: slot.def.id, by, reason, data: {}, ts: at });
+    this.d.record({ type: 'slot.down', slot: slot.def.id, by, reason, data: { onAir: this.armed(slot) }, ts: at });
     this.d.record({
       type: 'alarm',
       slot: slot.def.id,

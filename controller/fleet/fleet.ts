@@ -21,12 +21,15 @@ import type { AgentRecord, DeviceRecord } from './registry.ts';
 /** blind: no broker link; settling: connected, agents still re-announcing; settled: the whole fleet is in view. */
 export type FleetView = 'blind' | 'settling' | 'settled';
 import type { NewEvent } from '../../protocols/events.ts';
+import type { OnAirPart } from '../../protocols/event-severity.ts';
 
 /** What the fleet tells the one that decides (declared here, by the fleet: the engine implements it, the fleet imports nothing of it). */
 export interface FleetDecisions {
   onDeviceStatus(ref: DeviceRef, to: DeviceRecord['track']['status']): void;
   onAgentReachable(agent: string): void;
   reevaluate(): void;
+  /** The device's part in the slots on air, told in its device.state event (a standby's fleet knows none). */
+  onAirPart?(ref: DeviceRef): OnAirPart;
 }
 
 /** What the fleet counts (read by the controller's status and metrics). */
@@ -238,7 +241,12 @@ export class Fleet {
         agent: change.agent,
         device: change.device,
         reason: change.reason,
-        data: { from: change.from, to: change.to, ...(change.failingSince !== undefined ? { failingSince: change.failingSince } : {}) },
+        data: {
+          from: change.from,
+          to: change.to,
+          ...(change.failingSince !== undefined ? { failingSince: change.failingSince } : {}),
+          ...(decisions.onAirPart ? { onAir: decisions.onAirPart({ agent: change.agent, device: change.device }) } : {}),
+        },
       });
       log[change.to === 'ok' ? 'info' : 'warn'](
         { agent: change.agent, device: change.device, from: change.from, to: change.to, reason: change.reason },

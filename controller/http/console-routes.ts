@@ -117,6 +117,8 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     reply.header('content-security-policy', csp).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
   app.get('/', async (_request, reply) => reply.redirect('/console/'));
   app.get('/console/', async (_request, reply) => sendPage(reply));
+  // The wall screen (a kiosk on the control-room wall): the same page, which reads its address (console/kiosk.ts).
+  app.get('/console/wall', async (_request, reply) => sendPage(reply));
   // Typed without the slash, the address would answer 404 JSON: redirect, keeping the query string
   // (the page's relative paths need the slash). The target is always our own path: no open redirect.
   app.get('/console', async (request, reply) => {

@@ -13,6 +13,7 @@ import { IDENTITY_SCHEMA } from '../identity/identities.ts';
 import { PLAN_SCHEMA } from './plan-store.ts';
 import { ALERTING_SCHEMA } from '../alerting/alerting-schema.ts';
 import { CONSOLE_SESSIONS_SCHEMA } from './session-rows.ts';
+import { WALL_LAYOUTS_SCHEMA } from './wall-layout-rows.ts';
 
 const REGISTRY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS agents (
@@ -84,6 +85,19 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       "console_sessions: the console's sessions (a hash of each id, never the id), so a controller that restarts or takes over keeps them",
     up: (db) => db.exec(CONSOLE_SESSIONS_SCHEMA),
+  },
+  {
+    version: 8,
+    description: "wall_layouts: each wall's arrangement per studio (tile order, sizes, hidden tiles), per person and per named screen",
+    up: (db) => db.exec(WALL_LAYOUTS_SCHEMA),
+  },
+  {
+    version: 10,
+    description: "alerts.owner: the login holding each alert (issue 24's take/release), so 'the alerts I hold' is one indexed read",
+    up: (db) => {
+      if (!hasColumn(db, 'alerts', 'owner')) db.exec('ALTER TABLE alerts ADD COLUMN owner TEXT');
+      db.exec('CREATE INDEX IF NOT EXISTS alerts_owner ON alerts (owner, state)');
+    },
   },
 ];
 

@@ -20,6 +20,7 @@ import { CatalogStore } from './catalog-store.ts';
 import { migrate, type MigrationReport } from './migrations.ts';
 import { PlanStore } from './plan-store.ts';
 import { SessionRows } from './session-rows.ts';
+import { WallLayoutRows } from './wall-layout-rows.ts';
 
 /** What a row of `agents` must hold to be used again. */
 const StoredAgent = Type.Object({
@@ -118,6 +119,8 @@ export class Store {
   readonly plan: PlanStore;
   /** The console's sessions, hashed (controller/store/session-rows.ts): a takeover keeps them. */
   readonly consoleSessions: SessionRows;
+  /** The walls' layouts, per person and per screen (controller/store/wall-layout-rows.ts). */
+  readonly wallLayouts: WallLayoutRows;
   /**
    * The event log read back: bounded, asynchronous (controller/store/history.ts). Kept apart from the
    * state above so that nothing loads history by accident; writes go through appendEvent.
@@ -151,6 +154,7 @@ export class Store {
     this.catalog = new CatalogStore(this.db);
     this.plan = new PlanStore(this.db);
     this.consoleSessions = new SessionRows(this.db, this.onCorrupt, (ms) => this.durable(ms));
+    this.wallLayouts = new WallLayoutRows(this.db, this.onCorrupt);
     this.statements = {
       saveAgent: this.db.prepare(
         `INSERT INTO agents (id, online, session, last_seen_at, heartbeat_deadline_ms) VALUES (@id, @online, @session, @lastSeenAt, @heartbeatDeadlineMs)

@@ -35,9 +35,10 @@ export interface OpenOptions {
   viewport?: { width: number; height: number };
 }
 
-export async function startConsoleRig(logins: [Login, ...Login[]]): Promise<ConsoleRig> {
+/** `config`: more of the controller's config (its detection's thresholds, its history settings). */
+export async function startConsoleRig(logins: [Login, ...Login[]], config: Record<string, unknown> = {}): Promise<ConsoleRig> {
   const dir = tempDir();
-  const controller = await startController({ dataDir: dir, config: { http: { enabled: true, port: 0, host: '127.0.0.1' } } });
+  const controller = await startController({ dataDir: dir, config: { http: { enabled: true, port: 0, host: '127.0.0.1' }, ...config } });
   for (const l of logins) await controller.identities.addUser(l.user, l.role, l.password);
   const [first] = logins;
   const options: RequestOptions = {

@@ -178,12 +178,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in chromium', () => {
     expect(await tile.locator('.state-word').textContent()).toBe('DOWN');
     expect(await tile.locator('[data-member="agent-a/cam-1"] .word').textContent()).toMatch(/FAILED|OFFLINE/);
 
-    // One-click failover: backup, reason, confirm; the tile shows it confirmed.
+    // Failover from the tile's modal dialog (test/browser/actions.test.ts tests it): member, reason, Fail over; the tile shows it confirmed.
     await tile.locator('.failover-button').click();
-    await tile.locator('select[name=to]').selectOption('agent-b/cam-2');
-    await tile.locator('input[name=reason]').fill('camera 1 frozen');
-    await tile.locator('.dialog button.danger').click();
-    await tile.locator('.dialog button.confirm').click();
+    const dialog = page.locator('dialog:modal');
+    await dialog.locator('select[name=to]').selectOption('agent-b/cam-2');
+    await dialog.locator('input[name=reason]').fill('camera 1 frozen');
+    await dialog.locator('button.danger').click();
     // Live on its backup with the primary FAILED: not OK, nothing left to fail over to.
     await expect.poll(() => tile.getAttribute('data-state'), { timeout: 10_000 }).toBe('no_backup_left');
     await expect.poll(() => tile.locator('[data-progress]').getAttribute('data-progress')).toBe('confirmed');

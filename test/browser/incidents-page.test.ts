@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../bench/console-paint.ts';
-import { waitUntil } from '../integration/helpers.ts';
+import { raiseStorageAlarm } from '../support/storage-alarm.ts';
 import { startConsoleRig, type ConsoleRig, type Login } from './console-rig.ts';
 
 const TECH: Login = { user: 'tess', password: 'tess-technician-pw-1', role: 'technician' };
@@ -29,14 +29,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Incidents page', () => {
       title: 'Controller storage',
       markdown: `# Storage\n\n1. ${RUNBOOK_LINE}\n`,
     });
-    rig.controller.record({
-      type: 'alarm',
-      ts: Date.now(),
-      by: 'store',
-      reason: 'disk full',
-      data: { severity: 'critical', cause: 'storage' },
-    });
-    await waitUntil(() => rig.controller.events({ type: 'alert.raised' }).length === 1, 10_000, 'the storage alert raised');
+    await raiseStorageAlarm(rig.controller);
   }, 60_000);
 
   afterAll(async () => {
@@ -62,7 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the Incidents page', () => {
     await alert.waitFor({ timeout: 10_000 });
     expect(await alert.getAttribute('class')).toContain('sev-critical');
     expect(await alert.locator('.state').textContent()).toBe('firing');
-    expect(await alert.locator('.severity').textContent()).toBe('CRITICAL');
+    expect(await alert.locator('.severity').textContent()).toBe('critical');
 
     await alert.locator('details.runbook-box summary').click();
     const runbook = alert.locator('.runbook pre');

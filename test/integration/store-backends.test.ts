@@ -141,6 +141,26 @@ describe.each(backends)('the store on $name', (backend) => {
     );
     await again.close();
   }, 30_000);
+
+  it("gives back the walls' layouts (migration 8): a person's and a screen's, apart", async () => {
+    const open = await backend.fresh();
+    const first = await open();
+    const tiles = [
+      { id: 'studio-a/cam', size: '2x2' as const },
+      { id: 'studio-a/mic', size: '1x1' as const, hidden: true },
+    ];
+    first.store.wallLayouts.save({ kind: 'screen', name: 'gallery-1' }, 'studio-a', tiles, 1_000, 'eve (via console)');
+    first.store.wallLayouts.save({ kind: 'user', name: 'eve' }, 'studio-a', [tiles[0]!], 1_001, 'eve');
+    await first.close();
+
+    const again = await open();
+    expect(again.store.wallLayouts.layouts({ kind: 'screen', name: 'gallery-1' })).toEqual([
+      { studio: 'studio-a', tiles, updatedAt: 1_000, updatedBy: 'eve (via console)' },
+    ]);
+    expect(again.store.wallLayouts.layouts({ kind: 'user', name: 'eve' }).map((l) => l.tiles)).toEqual([[tiles[0]]]);
+    expect(again.store.wallLayouts.layouts({ kind: 'user', name: 'ed' })).toEqual([]);
+    await again.close();
+  }, 30_000);
 });
 
 describe.skipIf(!hasPostgres())('the store on PostgreSQL: fencing, a database that goes away, a schema from an older version', () => {

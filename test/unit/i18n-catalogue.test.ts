@@ -43,9 +43,9 @@ function argumentsOf(message: string, locale: string): string[] {
   return [...names].sort();
 }
 
-/** The literal text of a message, in and out of its select/plural options (not argument names or option keys). */
-function proseOf(message: string, locale: string): string {
-  const text: string[] = [];
+/** A message's own words: its literal text, in plural and select branches too, without the arguments' names. */
+function literalText(message: string, locale: string): string {
+  const parts: string[] = [];
   const walk = (nodes: unknown[]): void => {
     for (const node of nodes as Array<{
       type: number;
@@ -53,13 +53,13 @@ function proseOf(message: string, locale: string): string {
       options?: Record<string, { value: unknown[] }>;
       children?: unknown[];
     }>) {
-      if (node.type === 0 && typeof node.value === 'string') text.push(node.value);
+      if (node.type === 0 && typeof node.value === 'string') parts.push(node.value);
       if (node.options) for (const option of Object.values(node.options)) walk(option.value);
       if (node.children) walk(node.children);
     }
   };
   walk(new IntlMessageFormat(message, locale).getAst());
-  return text.join(' ');
+  return parts.join(' ');
 }
 
 /**
@@ -67,7 +67,7 @@ function proseOf(message: string, locale: string): string {
  * (commands, ids). Anything else Latin in zh-CN or zh-TW is English left untranslated.
  */
 const KEPT_IN_CHINESE = new Set(
-  `OnAir onair ID IDs API HTTP HTTPS URL JSON CSV HTML PDF CLI MQTT ONVIF VISCA PTZ PTZOptics DMX RDM Enttec Shure Firmata OBS ATEM
+  `OnAir onair ID IDs API HTTP HTTPS URL JSON CSV HTML PDF CLI MQTT ONVIF VISCA PTZ PTZOptics DMX RDM Enttec Shure Firmata OBS ATEM NO-GO
    RTMP SRT HLS RTSP NDI SDI HDMI CPU GPU SMTP SMS TLS STARTTLS HMAC Slack Teams WeCom DingTalk Feishu Alertmanager Prometheus
    PostgreSQL SQLite Mosquitto ffmpeg ISO LUFS LKFS dB dBFS ms fps kbps Mbps GB MB KB SHA-256 GO PGM PVW UTC runbook`.split(/\s+/),
 );
@@ -92,9 +92,8 @@ describe('the message catalogue', async () => {
           expect(argumentsOf(entry[locale], locale), `${table.domain}.${key} in ${locale}`).toEqual(args);
         }
         for (const locale of ['zh-CN', 'zh-TW'] as const) {
-          // The message's own text (select/plural options included; argument names and '…' quotes left out):
-          // every Latin word must be a kept name.
-          const prose = proseOf(entry[locale].replace(/'[^']*'/g, ' '), locale);
+          // Outside {arguments} and '…' quotes (ICU's literal text), every Latin word must be a kept name.
+          const prose = literalText(entry[locale].replace(/'[^']*'/g, ' '), locale);
           const english = (prose.match(/[A-Za-z][A-Za-z0-9-]*/g) ?? []).filter(
             (w) => !KEPT_IN_CHINESE.has(w) && !/^[a-z]+[-.][a-z]/.test(w),
           );

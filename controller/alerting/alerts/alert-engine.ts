@@ -15,7 +15,7 @@
  * on air) and escalates on the critical clock from then.
  */
 import type Database from 'better-sqlite3';
-import { ESCALATION_LEVELS, type Alert } from '../../../protocols/alerting.ts';
+import { ESCALATION_LEVELS, type Alert, type AlertOwner } from '../../../protocols/alerting.ts';
 import type { ControllerEvent } from '../../../protocols/events.ts';
 import type { AlertBook, AlertingCore, Directory, IncidentBook, NotificationQueue, OpHandler, RunbookLibrary } from '../types.ts';
 import type { AlertContext } from './alert-context.ts';
@@ -25,6 +25,7 @@ import { escalationPeriod, escalationStep, firstLevel, rescheduled } from './esc
 import { isMoreSevere } from './severity.ts';
 import { AlertNotices } from './alert-notices.ts';
 import { applyMarks, eventLabels, marksFrom, view, withEvent, type OpenAlert } from './open-alerts.ts';
+import { summaryFields } from './summaries.ts';
 
 export interface AlertEngineDependencies {
   core: AlertingCore;
@@ -126,16 +127,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
     const { alert, first, open } = this.d.db.transaction(() => {
       const id = this.store.reserve(a.key, now);
       const runbook = runbooks.forAlert(a.kind, a.labels.role)?.id;
-      const draft = {
-        id,
-        key: a.key,
-        kind: a.kind,
-        severity: a.severity,
-        labels: a.labels,
-        summary: a.summary.text,
-        summaryMessage: a.summary.message,
-        startsAt: now,
-      };
+      const draft = { id, key: a.key, kind: a.kind, severity: a.severity, labels: a.labels, ...summaryFields(a.summary), startsAt: now };
       const incident = incidents.attach(draft).id;
       const first = firstLevel(this.notices.recipients(a.labels, now));
       const alert: Alert = {
@@ -189,8 +181,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
       ...rest,
       state: acked ? 'acknowledged' : 'firing',
       severity: a.severity,
-      summary: a.summary.text,
-      summaryMessage: a.summary.message,
+      ...summaryFields(a.summary),
       count: rest.count + 1,
       updatedAt: now,
       events: withEvent(rest.events, a.seq),
@@ -292,9 +283,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
   readonly list = (p: AlertQuery): { alerts: Alert[] } => ({ alerts: this.store.list(p) });
 
   acknowledge(id: number, by: string, via: Via, comment?: string): Alert {
-    const open = this.byId.get(id);
-    if (!open) throw new Error(this.store.get(id) ? `alert #${id} has ended already` : `no alert #${id}`);
-    const before = open.alert;
+    const before = this.openAlert(id);
     if (before.state === 'acknowledged') throw new Error(`alert #${id} was acknowledged by ${before.ackedBy ?? 'someone'} already`);
     const { core, directory, incidents, queue } = this.d;
     const now = core.clock.now();
@@ -308,7 +297,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
       ...(comment ? { ackComment: comment.slice(0, 500) } : {}),
       updatedAt: now,
     };
-    open.alert = alert;
+    this.byId.get(id)!.alert = alert;
     this.store.save(alert);
     core.record({
       type: 'alert.acked',
@@ -344,6 +333,26 @@ export class AlertEngine implements AlertBook, CorrelationState {
 
   get(id: number): Alert | undefined {
     return this.byId.get(id)?.alert ?? this.store.get(id);
+  }
+
+  /** An open alert, for what changes one besides the engine (its owner: ownership.ts); refused when it ended or never was. */
+  openAlert(id: number): Alert {
+    const open = this.byId.get(id);
+    if (!open) throw new Error(this.store.get(id) ? `alert #${id} has ended already` : `no alert #${id}`);
+    return open.alert;
+  }
+
+  /**
+   * Keeps an open alert whose owner changed, in the index (the next event's change starts from it)
+   * and the store. Not on the alerting bus: Alertmanager has no owners, so it has nothing to post.
+   */
+  keepOwner(id: number, owner: AlertOwner | undefined, at: number): Alert {
+    const open = this.byId.get(id);
+    if (!open) throw new Error(`alert #${id} has ended already`);
+    const { owner: _before, ...rest } = open.alert;
+    open.alert = { ...rest, ...(owner ? { owner } : {}), updatedAt: at };
+    this.store.save(open.alert);
+    return open.alert;
   }
 
   // --- Time ---------------------------------------------------------------------------------------------

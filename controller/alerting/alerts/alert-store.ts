@@ -1,5 +1,5 @@
 /**
- * Alerts in the `alerts` table (migration 6; mirrored to PostgreSQL for a pair like every table):
+ * Alerts in the `alerts` table (migration 6; its owner's login a column since migration 10; mirrored to PostgreSQL for a pair like every table):
  * the whole record as JSON in `body`, beside the columns queries select on. Open alerts are read
  * back at start and after a takeover, so escalation continues at the stored times.
  */
@@ -9,6 +9,8 @@ import type { Alert, AlertState } from '../../../protocols/alerting.ts';
 export interface AlertQuery {
   state?: AlertState | 'open';
   since?: number;
+  /** Only the alerts this login holds. */
+  owner?: string;
   limit?: number;
 }
 
@@ -23,7 +25,7 @@ export class AlertStore {
 
   constructor(private readonly db: Database.Database) {
     this.insertRow = db.prepare(`INSERT INTO alerts (key, state, incident, starts_at, body) VALUES (?, 'firing', 0, ?, '{}')`);
-    this.updateRow = db.prepare('UPDATE alerts SET key = ?, state = ?, incident = ?, starts_at = ?, body = ? WHERE id = ?');
+    this.updateRow = db.prepare('UPDATE alerts SET key = ?, state = ?, incident = ?, starts_at = ?, owner = ?, body = ? WHERE id = ?');
     this.byId = db.prepare('SELECT body FROM alerts WHERE id = ?');
     this.openRows = db.prepare(`SELECT body FROM alerts WHERE state IN ('firing', 'acknowledged') ORDER BY id`);
     this.resolvedRows = db.prepare(`SELECT body FROM alerts WHERE state = 'resolved' ORDER BY id DESC LIMIT ?`);
@@ -35,7 +37,7 @@ export class AlertStore {
   }
 
   save(alert: Alert): void {
-    this.updateRow.run(alert.key, alert.state, alert.incident, alert.startsAt, JSON.stringify(alert), alert.id);
+    this.updateRow.run(alert.key, alert.state, alert.incident, alert.startsAt, alert.owner?.login ?? null, JSON.stringify(alert), alert.id);
   }
 
   get(id: number): Alert | undefined {
@@ -60,6 +62,7 @@ export class AlertStore {
     if (q.state === 'open') where.push(`state IN ('firing', 'acknowledged')`);
     else if (q.state) where.push('state = ?') && args.push(q.state);
     if (q.since !== undefined) where.push('starts_at >= ?') && args.push(q.since);
+    if (q.owner !== undefined) where.push('owner = ?') && args.push(q.owner);
     const sql = `SELECT body FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY CASE state WHEN 'firing' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, q.limit ?? 100) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as Alert);

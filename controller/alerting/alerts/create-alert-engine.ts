@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { ControllerEvent } from '../../../protocols/events.ts';
 import type { AlertingCore, Directory, IncidentBook, NotificationQueue, RunbookLibrary } from '../types.ts';
 import { AlertEngine } from './alert-engine.ts';
+import { AlertOwnership } from './ownership.ts';
 import { alertContextOf, type ControllerPicture } from './controller-context.ts';
 
 export interface AlertPartDependencies {
@@ -23,9 +24,10 @@ export interface AlertPartDependencies {
   eventStored: (listener: (event: ControllerEvent) => void) => () => void;
 }
 
-export function createAlertEngine(d: AlertPartDependencies): { engine: AlertEngine; stop: () => void } {
+export function createAlertEngine(d: AlertPartDependencies): { engine: AlertEngine; ownership: AlertOwnership; stop: () => void } {
   const { picture, eventStored, ...rest } = d;
   const engine = new AlertEngine({ ...rest, context: alertContextOf(picture) });
+  const ownership = new AlertOwnership({ core: d.core, directory: d.directory, incidents: d.incidents, alerts: engine });
   const stop = eventStored((event) => engine.onEvent(event));
-  return { engine, stop };
+  return { engine, ownership, stop };
 }

@@ -7,6 +7,7 @@
  * - off air → minor, unless a show of the studio starts within settings.preShowWindowMs → warning.
  */
 import { ALERT_SEVERITIES, type AlertingSettings, type AlertSeverity } from '../../../protocols/alerting.ts';
+import { severityFromImpact } from '../../../protocols/event-severity.ts';
 import type { DeviceRef } from '../../../protocols/schemas.ts';
 import type { AlertContext } from './alert-context.ts';
 
@@ -23,11 +24,10 @@ export interface Impact {
 
 export type ImpactContext = Pick<AlertContext, 'slotsOf' | 'isSlotOnAir' | 'isSlotDown' | 'members' | 'nextShow'>;
 
+/** The one rule (protocols/event-severity.ts), which the console's event log uses too. */
 export function severityOf(impact: Impact, settings: Pick<AlertingSettings, 'preShowWindowMs'>): AlertSeverity {
-  if (impact.downOnAir > 0) return 'critical';
-  if (impact.onAirSlots > 0) return 'warning';
-  if (impact.showInMs !== undefined && impact.showInMs <= settings.preShowWindowMs) return 'warning';
-  return 'minor';
+  const showSoon = impact.showInMs !== undefined && impact.showInMs <= settings.preShowWindowMs;
+  return severityFromImpact({ onAirSlots: impact.onAirSlots, downOnAir: impact.downOnAir, showSoon });
 }
 
 /** The more severe of two (critical > warning > minor). */

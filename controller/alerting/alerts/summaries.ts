@@ -22,6 +22,12 @@ export interface Summary {
 
 type SummaryKey = Extract<MessageKey<typeof alertingAlerts>, `summary.${string}`>;
 
+/** An alert's two summary fields from a summary. */
+export const summaryFields = (s: Summary): { summary: string; summaryMessage: CatalogueText } => ({
+  summary: s.text,
+  summaryMessage: s.message,
+});
+
 export function summaryOf(key: SummaryKey, values: Record<string, string | number> = {}): Summary {
   return { text: translator(alertingAlerts, 'en')(key, values), message: { key, values } };
 }

@@ -30,6 +30,8 @@ const ALERTING_TYPES = [
   'alert.raised',
   'alert.changed',
   'alert.acked',
+  'alert.taken',
+  'alert.released',
   'alert.escalated',
   'alert.resolved',
   'notification.sent',
