@@ -3,7 +3,9 @@
  * its summary (Alert.summaryMessage), so every reader gets it in their own language: notifications in
  * the person's, reports in the report's, the API's `summary` in English (as the event log speaks).
  */
-import { defineMessages } from '../define.ts';
+import { defineMessages, type MessageKey } from '../define.ts';
+import type { Locale } from '../locales.ts';
+import { translator } from '../translator.ts';
 
 export const alertingAlerts = defineMessages('alerting-alerts', {
   'summary.agent-lost': {
@@ -58,3 +60,22 @@ export const alertingAlerts = defineMessages('alerting-alerts', {
   'state.acknowledged': { 'zh-CN': '已确认', 'zh-TW': '已確認', en: 'acknowledged' },
   'state.resolved': { 'zh-CN': '已恢复', 'zh-TW': '已恢復', en: 'resolved' },
 });
+
+/** A text kept as one of this table's messages and its values (protocols/alerting.ts's CatalogueText). */
+interface KeptText {
+  key: string;
+  values: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * An alert's summary (or an incident's title) in one language: its message when it has one, else the
+ * stored English (an alert from before the catalogue). Here, beside the table, so the page, the
+ * controller and the CLI all render it the same way.
+ */
+export function textIn(locale: Locale, text: string, message: KeptText | undefined): string {
+  if (!message || !(message.key in alertingAlerts.table)) return text;
+  return translator(alertingAlerts, locale)(message.key as MessageKey<typeof alertingAlerts>, message.values);
+}
+
+export const summaryIn = (locale: Locale, alert: { summary: string; summaryMessage?: KeptText }): string =>
+  textIn(locale, alert.summary, alert.summaryMessage);

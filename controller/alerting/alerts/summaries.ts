@@ -4,7 +4,6 @@
  * writes it in its reader's language; `summary` itself stays English, as the API and event log speak.
  */
 import { alertingAlerts } from '../../../i18n/messages/alerting-alerts.ts';
-import type { Locale } from '../../../i18n/locales.ts';
 import { translator } from '../../../i18n/translator.ts';
 import type { MessageKey } from '../../../i18n/define.ts';
 import { deviceKey } from '../../../protocols/device-ref.ts';
@@ -32,14 +31,7 @@ export function summaryOf(key: SummaryKey, values: Record<string, string | numbe
   return { text: translator(alertingAlerts, 'en')(key, values), message: { key, values } };
 }
 
-/** An alert's (or an incident's) text in one language: its message when it has one, else the stored English. */
-export function textIn(locale: Locale, text: string, message: CatalogueText | undefined): string {
-  if (!message || !(message.key in alertingAlerts.table)) return text;
-  return translator(alertingAlerts, locale)(message.key as MessageKey<typeof alertingAlerts>, message.values);
-}
-
-export const summaryIn = (locale: Locale, alert: { summary: string; summaryMessage?: CatalogueText }): string =>
-  textIn(locale, alert.summary, alert.summaryMessage);
+export { summaryIn, textIn } from '../../../i18n/messages/alerting-alerts.ts';
 
 /** "agent-a lost: 4 devices, 2 slots affected, all failed over", from the `slot:<id>` marks (pending|over|down). */
 export function agentSummary(agent: string, devices: number, marks: ReadonlyMap<string, string>): Summary {
