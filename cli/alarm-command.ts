@@ -2,34 +2,34 @@
 import { Option, type Command } from 'commander';
 import type { Alert, Locale } from '../protocols/alerting.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
-import { alertText } from '../controller/alerting/alerts/messages.ts';
+import { alertingAlerts } from '../i18n/messages/alerting-alerts.ts';
+import { translator } from '../i18n/translator.ts';
+import { common } from '../i18n/messages/common.ts';
+import { summaryIn } from '../controller/alerting/alerts/summaries.ts';
 import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
-import { cliLocale } from './incident-command.ts';
+import { localeOption } from './incident-command.ts';
+import { cliLocale } from './language.ts';
 import { alarms } from '../i18n/messages/alarms.ts';
-import { translator } from '../i18n/translator.ts';
-
-const localeOption = (): Option =>
-  new Option('--locale <locale>', 'language (default: zh-CN when LANG is Chinese, else en)').choices(['zh-CN', 'en']);
 
 const time = (ts: number | undefined): string => formatTime(ts, 'minute');
 
 /** One line an alert, then what is known besides (acknowledged, what it inhibits) indented under it. */
 export function formatAlerts(alerts: readonly Alert[], locale: Locale = 'en'): string {
-  if (alerts.length === 0) return `${alertText('cli.none', {}, locale)}\n`;
-  const lines = [alertText('cli.header', {}, locale)];
+  const t = translator(alertingAlerts, locale);
+  const severity = translator(common, locale);
+  if (alerts.length === 0) return `${t('cli.none')}\n`;
+  const lines = [t('cli.header')];
   for (const a of alerts) {
     lines.push(
-      `#${String(a.id).padEnd(5)} ${a.state.padEnd(13)} ${a.severity.padEnd(9)} ${time(a.startsAt)}  ${String(a.count).padEnd(6)} ${a.summary}`,
+      `#${String(a.id).padEnd(5)} ${t(`state.${a.state}`).padEnd(13)} ${severity(`severity.${a.severity}`).padEnd(9)} ${time(a.startsAt)}  ${String(a.count).padEnd(6)} ${summaryIn(locale, a)}`,
     );
     if (a.ackedAt !== undefined)
-      lines.push(
-        `       ${alertText('cli.acked-by', { by: a.ackedBy ?? '?', at: time(a.ackedAt) }, locale)}${a.ackComment ? `: ${a.ackComment}` : ''}`,
-      );
+      lines.push(`       ${t('cli.acked-by', { by: a.ackedBy ?? '?', at: time(a.ackedAt) })}${a.ackComment ? `: ${a.ackComment}` : ''}`);
     if (a.owner)
       lines.push(`       ${translator(alarms, locale)('cli.heldBy', { owner: a.owner.person ?? a.owner.login, at: time(a.owner.since) })}`);
-    if (a.inhibits.length > 0) lines.push(`       ${alertText('cli.inhibits', { n: a.inhibits.length }, locale)}`);
+    if (a.inhibits.length > 0) lines.push(`       ${t('cli.inhibits', { n: a.inhibits.length })}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -63,13 +63,12 @@ export function registerAlarmCommands(program: Command): void {
     .addOption(brokerOption())
     .addOption(timeoutOption())
     .action(async (id: string, o: ClientOpts & { comment?: string; locale?: Locale }) => {
-      const alert = Number(id.replace(/^#/, ''));
-      if (!Number.isInteger(alert) || alert < 1) throw new UserError(`an alert is a number such as 12, not "${id}"`);
+      const alert = alertNumber(id);
       const options = requestOptions(o);
       const acked = await withController(options, (c) =>
         request(c, 'alert.ack', { alert, ...(o.comment ? { comment: o.comment } : {}) }, options),
       );
-      process.stdout.write(`${alertText('cli.acked', { id: acked.id, by: acked.ackedBy ?? '?' }, cliLocale(o.locale))}\n`);
+      process.stdout.write(`${translator(alertingAlerts, cliLocale(o.locale))('cli.acked', { id: acked.id, by: acked.ackedBy ?? '?' })}\n`);
     });
 
   registerOwnershipCommands(alarm);
@@ -77,7 +76,7 @@ export function registerAlarmCommands(program: Command): void {
 
 const alertNumber = (id: string): number => {
   const alert = Number(id.replace(/^#/, ''));
-  if (!Number.isInteger(alert) || alert < 1) throw new UserError(`an alert is a number such as 12, not "${id}"`);
+  if (!Number.isInteger(alert) || alert < 1) throw new UserError(translator(alertingAlerts, cliLocale())('cli.badId', { id }));
   return alert;
 };
 

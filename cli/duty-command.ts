@@ -9,7 +9,7 @@ import { brokerOption } from './operator-commands.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { parseWhen } from './show-command.ts';
-import { say } from './people-text.ts';
+import { say } from './language.ts';
 
 const DAY_MS = 86_400_000;
 const time = (ts: number | undefined): string => formatTime(ts, 'minute');

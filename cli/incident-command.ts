@@ -6,32 +6,34 @@ import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts'
 import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { timelineLine } from '../controller/alerting/incidents/incident-report.ts';
-import { duration, say } from '../controller/alerting/incidents/messages.ts';
-import type { Locale } from '../protocols/alerting.ts';
+import { reportWords } from '../controller/alerting/incidents/report-words.ts';
+import { summaryIn, textIn } from '../controller/alerting/alerts/summaries.ts';
+import { LOCALES, type Locale } from '../i18n/locales.ts';
+import { cliLocale } from './language.ts';
 
-const localeOption = (): Option =>
-  new Option('--locale <locale>', 'language (default: zh-CN when LANG is Chinese, else en)').choices(['zh-CN', 'en']);
-/** The language the CLI answers in: --locale, else the terminal's. */
-export const cliLocale = (asked: Locale | undefined): Locale => asked ?? (process.env.LANG?.startsWith('zh') ? 'zh-CN' : 'en');
+/** A command's own --locale (e.g. the language of a report to hand on), over the CLI's language (--lang). */
+export const localeOption = (): Option =>
+  new Option('--locale <locale>', "language of this command's output (default: the CLI's, --lang)").choices(LOCALES);
 const time = (ts: number | undefined): string => formatTime(ts, 'second');
 const idArg = (text: string): number => {
   const id = Number(text.replace(/^#/, ''));
-  if (!Number.isInteger(id) || id < 1) throw new UserError(`"${text}" is not an incident number`);
+  if (!Number.isInteger(id) || id < 1) throw new UserError(reportWords(cliLocale()).t('cli.badId', { id: text }));
   return id;
 };
 
 export function formatIncident(i: Incident, locale: Locale): string {
+  const { t, duration } = reportWords(locale);
   const ack = i.ackedAt === undefined ? '—' : duration(i.ackedAt - i.openedAt);
   const fixed = i.resolvedAt === undefined ? '—' : duration(i.resolvedAt - i.openedAt);
-  return `${say(locale, 'cli.row', {
+  return `${t('cli.row', {
     id: String(i.id).padEnd(4),
-    state: i.state.padEnd(8),
+    state: t(i.state === 'open' ? 'report.state.open' : 'report.state.resolved').padEnd(8),
     opened: time(i.openedAt),
     studio: (i.studio ?? '-').padEnd(12),
     ack: ack.padEnd(8),
     resolved: fixed.padEnd(8),
     impact: duration(i.impactMs).padEnd(8),
-    title: i.title,
+    title: textIn(locale, i.title, i.titleMessage),
   })}\n`;
 }
 
@@ -40,7 +42,7 @@ export function parseFollowUp(text: string): { what: string; owner: string; due:
   const [what, owner, date, ...rest] = text.split(';').map((s) => s.trim());
   const due = date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00`) : Number.NaN;
   if (!what || !owner || Number.isNaN(due) || rest.length)
-    throw new UserError(`--follow-up "${text}" must be "what;owner;YYYY-MM-DD" (the owner is a person id)`);
+    throw new UserError(reportWords(cliLocale()).t('cli.badFollowUp', { option: '--follow-up', text, form: '"what;owner;YYYY-MM-DD"' }));
   return { what, owner, due };
 }
 
@@ -71,7 +73,8 @@ export function registerIncidentCommands(program: Command): void {
     process.stdout.write(
       o.json
         ? `${JSON.stringify(incidents, null, 2)}\n`
-        : incidents.map((i) => formatIncident(i, cliLocale(o.locale))).join('') || `${say(cliLocale(o.locale), 'cli.noIncidents')}\n`,
+        : incidents.map((i) => formatIncident(i, cliLocale(o.locale))).join('') ||
+            `${reportWords(cliLocale(o.locale)).t('cli.noIncidents')}\n`,
     );
   });
 
@@ -86,23 +89,25 @@ export function registerIncidentCommands(program: Command): void {
     const shown = await withController(options, (c) => request(c, 'incident.show', { id: idArg(id) }, options));
     if (o.json) return void process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     const l = cliLocale(o.locale);
+    const w = reportWords(l);
+    const { t } = w;
     const out = [
       formatIncident(shown.incident, l).trimEnd(),
-      say(l, 'cli.people', { people: shown.incident.people.join(', ') || '—' }),
+      t('cli.people', { people: shown.incident.people.join(', ') || '—' }),
       '',
-      say(l, 'cli.alerts'),
+      t('cli.alerts'),
     ];
-    out.push(...shown.alerts.map((a) => `  #${a.id} ${a.severity} ${a.state} ${a.kind}: ${a.summary}`));
+    out.push(...shown.alerts.map((a) => `  #${a.id} ${a.severity} ${a.state} ${a.kind}: ${summaryIn(l, a)}`));
     out.push(
       '',
-      say(l, 'cli.notifications'),
+      t('cli.notifications'),
       ...shown.notifications.map(
         (n) =>
-          `  ${say(l, 'cli.notification', { at: time(n.sentAt ?? n.createdAt), person: n.person ?? '-', contact: n.contact, reason: n.reason, state: n.state })}`,
+          `  ${t('cli.notification', { at: time(n.sentAt ?? n.createdAt), person: n.person ?? '-', contact: n.contact, reason: t(`reason.${n.reason}`), state: t(`sent.${n.state}`) })}`,
       ),
     );
-    out.push('', say(l, 'cli.timeline'), ...shown.timeline.map((e) => `  ${timelineLine(e)}`));
-    out.push('', say(l, 'cli.notes'), ...shown.incident.notes.map((n) => `  ${time(n.at)} ${n.by}: ${n.text}`));
+    out.push('', t('cli.timeline'), ...shown.timeline.map((e) => `  ${timelineLine(e, w)}`));
+    out.push('', t('cli.notes'), ...shown.incident.notes.map((n) => `  ${time(n.at)} ${n.by}: ${n.text}`));
     process.stdout.write(`${out.join('\n')}\n`);
   });
 
@@ -163,7 +168,7 @@ export function registerIncidentCommands(program: Command): void {
     30_000,
   ).action(async (id: string, o: Opts & { format: 'markdown' | 'html'; output?: string }) => {
     const options = requestOptions(o);
-    const params = { id: idArg(id), format: o.format, ...(o.locale ? { locale: o.locale } : {}) }; // the server's default language unless asked
+    const params = { id: idArg(id), format: o.format, locale: cliLocale(o.locale) };
     const doc = await withController(options, (c) => request(c, 'incident.report', params, options));
     if (o.output) writeFileSync(o.output, doc.content);
     else process.stdout.write(doc.content);

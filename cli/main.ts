@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { ConfigError } from '../lib/yaml-config.ts';
 import { UserError } from '../client/request-client.ts';
 import { buildProgram } from './program.ts';
+import { say } from './language.ts';
 
 /** How long a failed command's leftovers get to close by themselves. */
 const FAILED_EXIT_GRACE_MS = 1_000;
@@ -23,7 +24,7 @@ function reportError(err: unknown): number {
     return err.exitCode;
   }
   if (err instanceof ConfigError) {
-    process.stderr.write(`onair: invalid config:\n${err.message}\n`);
+    process.stderr.write(`onair: ${sayOr('invalidConfig', 'invalid config:')}\n${err.message}\n`);
     return 2;
   }
   if (err instanceof UserError) {
@@ -34,4 +35,13 @@ function reportError(err: unknown): number {
   process.stderr.write(`onair: ${message}\n`);
   if (process.env.ONAIR_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   return 1;
+}
+
+/** A word of the error report; English if the language itself is what is wrong (a bad ONAIR_LANG). */
+function sayOr(id: Parameters<typeof say>[0], english: string): string {
+  try {
+    return say(id);
+  } catch {
+    return english;
+  }
 }

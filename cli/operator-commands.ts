@@ -6,6 +6,7 @@ import { request, requestOptions, UserError, withController, type ClientOpts } f
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { deviceKey, refName } from '../protocols/device-ref.ts';
+import { cliLocale, say } from './language.ts';
 
 export const brokerOption = (): Option =>
   new Option('--broker <url>', 'MQTT broker of the controller').env('ONAIR_BROKER').default('mqtt://127.0.0.1:1883');
@@ -43,7 +44,7 @@ export function registerOperatorCommands(program: Command): void {
       process.stdout.write(
         o.json
           ? `${JSON.stringify(outcome)}\n`
-          : `${outcome.slot}: ${refName(outcome.from)} → ${refName(outcome.to)} in ${outcome.durationMs} ms\n`,
+          : `${say('failedOver', { slot: outcome.slot, from: refName(outcome.from), to: refName(outcome.to), ms: outcome.durationMs })}\n`,
       );
     });
 
@@ -77,16 +78,14 @@ export function registerOperatorCommands(program: Command): void {
     .addOption(brokerOption())
     .addOption(timeoutOption())
     .action(async (state: string, o: ClientOpts & { reason?: string }) => {
-      if (state !== 'on' && state !== 'off') throw new UserError(`on-air takes "on" or "off", not "${state}"`);
+      if (state !== 'on' && state !== 'off') throw new UserError(say('onAir.badState', { command: 'on-air', state, choices: 'on, off' }));
       const options = requestOptions(o);
       const result = await withController(options, (c) =>
         request(c, 'on-air', { onAir: state === 'on', ...(o.reason ? { reason: o.reason } : {}) }, options),
       );
-      if (state === 'off' && result.onAir) process.stdout.write('still ON AIR: a show is on air (onair show list; onair show stop ID)\n');
-      else
-        process.stdout.write(
-          result.onAir ? 'ON AIR: automatic failover armed\n' : 'off air: failures are recorded, no automatic failover\n',
-        );
+      if (state === 'off' && result.onAir)
+        process.stdout.write(`${say('onAir.stillOn', { list: 'onair show list', stop: 'onair show stop ID' })}\n`);
+      else process.stdout.write(`${say(result.onAir ? 'onAir.on' : 'onAir.off')}\n`);
     });
 }
 
@@ -94,7 +93,7 @@ export function parseSince(text: string, now: number): number {
   const age = /^(\d+)(s|m|h|d)$/.exec(text);
   if (age) return now - Number(age[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[age[2] as 's' | 'm' | 'h' | 'd'];
   const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new UserError(`--since "${text}" is neither an ISO time nor an age like 15m`);
+  if (Number.isNaN(at)) throw new UserError(say('badSince', { option: '--since', text, example: '15m' }));
   return at;
 }
 
@@ -106,30 +105,39 @@ export function formatEvent(e: ControllerEvent): string {
   return `${time(e.ts)}  ${e.type.padEnd(18)} ${subject}${change}${e.reason ? `  (${e.reason})` : ''}${e.by ? `  by ${e.by}` : ''}`;
 }
 
-export function formatStatus(s: StatusData): string {
-  const lines = [`${s.onAir ? 'ON AIR' : 'off air'}${s.showsOnAir.length ? ` (show ${s.showsOnAir.join(', ')})` : ''}`];
-  if (s.leader) lines.push(`leader: ${s.leader.name} (term ${s.leader.term}) since ${time(s.leader.since)}`);
-  lines.push('', 'SLOTS');
+/** The status as a table, in the CLI's language (ids, names and the gear's own detail as they are). */
+export function formatStatus(s: StatusData, locale = cliLocale()): string {
+  const t: typeof say = (id, values) => say(id, values, locale);
+  const state = (value: string) => t('state', { state: value });
+  const shows = s.showsOnAir.length ? t('status.shows', { shows: s.showsOnAir.join(', ') }) : '';
+  const lines = [`${t(s.onAir ? 'status.onAir' : 'status.offAir')}${shows}`];
+  if (s.leader) lines.push(t('status.leader', { name: s.leader.name, term: s.leader.term, since: time(s.leader.since) }));
+  lines.push('', t('status.slots'));
   for (const slot of s.slots) {
     const active = slot.active ? refName(slot.active) : '—';
-    const members = slot.members.map((m) => `${m.agent}/${m.device}:${m.status}`).join(' ');
+    const members = slot.members.map((m) => `${m.agent}/${m.device}:${state(m.status)}`).join(' ');
     lines.push(
-      `  ${slot.slot.padEnd(24)} ${slot.state.padEnd(12)} active ${active.padEnd(22)} ${members}${slot.primaryAvailable ? '  (primary available: switch back by hand)' : ''}`,
+      `  ${slot.slot.padEnd(24)} ${state(slot.state).padEnd(12)} ${t('status.active')} ${active.padEnd(22)} ${members}${slot.primaryAvailable ? t('status.primaryAvailable') : ''}`,
     );
   }
   if (s.program?.length) {
-    lines.push('', 'PROGRAM');
+    lines.push('', t('status.program'));
     for (const p of s.program) {
-      const last = p.lastCut
-        ? `  last take ${time(p.lastCut.ts)} ${p.lastCut.slot}: ${p.lastCut.cut ? `cut ${p.lastCut.from} → ${p.lastCut.to}` : `not cut (${p.lastCut.to} ready; program was elsewhere)`}`
+      const cut = p.lastCut;
+      const last = cut
+        ? t('status.lastTake', {
+            at: time(cut.ts),
+            slot: cut.slot,
+            what: cut.cut ? t('status.cut', { from: cut.from, to: cut.to }) : t('status.notCut', { to: cut.to }),
+          })
         : '';
-      lines.push(`  ${p.switcher.padEnd(24)} ${p.onProgram ?? 'unknown (not answering)'}${last}`);
+      lines.push(`  ${p.switcher.padEnd(24)} ${p.onProgram ?? t('status.programUnknown')}${last}`);
     }
   }
-  lines.push('', 'AGENTS');
-  for (const a of s.agents) lines.push(`  ${a.agent.padEnd(24)} ${a.online ? 'online' : 'OFFLINE'}`);
-  lines.push('', 'DEVICES');
+  lines.push('', t('status.agents'));
+  for (const a of s.agents) lines.push(`  ${a.agent.padEnd(24)} ${t(a.online ? 'status.online' : 'status.offline')}`);
+  lines.push('', t('status.devices'));
   for (const d of s.devices)
-    lines.push(`  ${refName(d).padEnd(32)} ${d.status.padEnd(9)} ${d.kind ?? ''}${d.detail ? `  ${d.detail}` : ''}`);
+    lines.push(`  ${refName(d).padEnd(32)} ${state(d.status).padEnd(9)} ${d.kind ?? ''}${d.detail ? `  ${d.detail}` : ''}`);
   return `${lines.join('\n')}\n`;
 }

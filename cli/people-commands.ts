@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { CONTACT_KINDS, type ContactPointView, type Locale } from '../protocols/alerting.ts';
+import { isLocale, LOCALES } from '../i18n/locales.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { brokerOption } from './operator-commands.ts';
 import { wholeNumber } from './numbers.ts';
-import { say } from './people-text.ts';
+import { say } from './language.ts';
 
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 const json = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -21,7 +22,7 @@ const list = (text: string): string[] =>
 
 function locale(text: string | undefined): Locale | undefined {
   if (text === undefined) return undefined;
-  if (text !== 'zh-CN' && text !== 'en') throw new UserError(say('badLocale', { locale: text }));
+  if (!isLocale(text)) throw new UserError(say('badLocale', { option: '--locale', locale: text, choices: LOCALES.join(', ') }));
   return text;
 }
 
@@ -33,7 +34,7 @@ export function readSecret(file: string): string {
 }
 
 export const contactLine = (c: ContactPointView): string =>
-  `${c.id.padEnd(20)} ${c.kind.padEnd(9)} ${c.to}${c.phone ? `  ${c.phone}` : ''}${c.hasSecret ? '  secret: stored' : ''}${c.maxPerMinute ? `  ≤${c.maxPerMinute}/min` : ''}`;
+  `${c.id.padEnd(20)} ${c.kind.padEnd(9)} ${c.to}${c.phone ? `  ${c.phone}` : ''}${c.hasSecret ? `  ${say('secretStored')}` : ''}${c.maxPerMinute ? `  ≤${c.maxPerMinute}/min` : ''}`;
 
 export function registerPeopleCommands(program: Command): void {
   const person = program.command('person').description('the people studios name: who is told about a fault, and how');
@@ -43,7 +44,7 @@ export function registerPeopleCommands(program: Command): void {
     .argument('<id>')
     .requiredOption('--name <name>', 'as colleagues call them, e.g. "王工 (Wang Lei)"')
     .option('--login <login>', 'their console/CLI login, so an acknowledgement names them')
-    .option('--locale <locale>', 'the language of their notifications: zh-CN or en')
+    .option('--locale <locale>', `the language of their notifications: ${LOCALES.join(', ')}`)
     .option('--contact <ids>', 'contact points, comma-separated, in order', '')
     .addOption(brokerOption())
     .action(async (id: string, o: ClientOpts & { name: string; login?: string; locale?: string; contact: string }) => {
@@ -126,7 +127,7 @@ export function registerPeopleCommands(program: Command): void {
     .option('--secret <secret>', 'refused: a secret on the command line is seen by every user of the machine')
     .option('--phone <number>', 'sms: the number texted; wecom/dingtalk: the mobile to @-mention')
     .option('--max-per-minute <n>', 'at most this many notifications a minute (the rest go into a digest)', wholeNumber(1, 600))
-    .option('--locale <locale>', 'the language of its notifications: zh-CN or en')
+    .option('--locale <locale>', `the language of its notifications: ${LOCALES.join(', ')}`)
     .addOption(brokerOption())
     .action(
       async (
@@ -141,7 +142,7 @@ export function registerPeopleCommands(program: Command): void {
           locale?: string;
         },
       ) => {
-        if (o.secret !== undefined) throw new UserError(say('secretArgv'));
+        if (o.secret !== undefined) throw new UserError(say('secretArgv', { option: '--secret-file <file>' }));
         const lang = locale(o.locale);
         const point = {
           id,

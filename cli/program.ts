@@ -19,6 +19,7 @@ import { registerDutyCommands } from './duty-command.ts';
 import { registerIncidentCommands } from './incident-command.ts';
 import { registerRunbookCommands } from './runbook-command.ts';
 import { registerAlarmCommands } from './alarm-command.ts';
+import { checkedLocale } from './language.ts';
 
 export function buildProgram(): Command {
   const program = new Command('onair')
@@ -48,7 +49,22 @@ export function buildProgram(): Command {
   registerRunbookCommands(program);
   registerAlarmCommands(program);
   addLoginOption(program);
+  addLanguageOption(program);
   return program;
+}
+
+/**
+ * `--lang zh-CN|zh-TW|en` on `onair` itself (before or after the command): the language of what it
+ * prints, handed on as ONAIR_LANG as --user is as ONAIR_USER (cli/language.ts reads it, with LANG).
+ */
+function addLanguageOption(root: Command): void {
+  root.addOption(
+    new Option('--lang <language>', 'language of the output: zh-CN, zh-TW or en (or ONAIR_LANG; else LC_ALL/LANG; else zh-CN)'),
+  );
+  root.hook('preAction', (self) => {
+    const lang = self.opts<{ lang?: string }>().lang;
+    if (lang) process.env.ONAIR_LANG = checkedLocale(lang);
+  });
 }
 
 /**

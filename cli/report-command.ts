@@ -1,4 +1,6 @@
 /** `onair report`: reliability over a period, from the event log — Markdown, JSON or CSV. */
+import { LOCALES, type Locale } from '../i18n/locales.ts';
+import { cliLocale } from './language.ts';
 import { Option, type Command } from 'commander';
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
 import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
@@ -163,7 +165,7 @@ export function registerReportCommand(program: Command): void {
         .choices(['md', 'markdown', 'json', 'csv', 'html'])
         .default('md'),
     )
-    .addOption(new Option('--locale <locale>', 'language of the monthly review').choices(['zh-CN', 'en']))
+    .addOption(new Option('--locale <locale>', "language of the monthly review (default: the CLI's, --lang)").choices(LOCALES))
     .option('-o, --output <file>', 'write it to a file instead of printing it')
     .addOption(timeoutOption(30_000))
     .addOption(brokerOption())
@@ -190,7 +192,7 @@ type ReportOpts = ClientOpts & {
   until?: string;
   studio?: string;
   month?: string;
-  locale?: 'zh-CN' | 'en';
+  locale?: Locale;
   output?: string;
   format: 'md' | 'markdown' | 'json' | 'csv' | 'html';
 };
@@ -205,7 +207,7 @@ async function monthReport(o: ReportOpts, options: ReturnType<typeof requestOpti
     month: o.month!,
     format: o.format === 'md' ? ('markdown' as const) : o.format,
     ...(o.studio ? { studio: o.studio } : {}),
-    ...(o.locale ? { locale: o.locale } : {}),
+    locale: cliLocale(o.locale),
   };
   const doc = await withController(options, (c) => request(c, 'report.month', params, options));
   output(o, doc.content);

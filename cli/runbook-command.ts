@@ -6,8 +6,8 @@ import { ALERT_KINDS, type AlertKind, type Runbook } from '../protocols/alerting
 import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
 import { parseRunbookFile } from '../controller/alerting/runbooks/front-matter.ts';
-import { say } from '../controller/alerting/incidents/messages.ts';
-import { cliLocale } from './incident-command.ts';
+import { reportWords } from '../controller/alerting/incidents/report-words.ts';
+import { cliLocale } from './language.ts';
 
 const line = (r: Runbook): string =>
   `${r.id.padEnd(20)} ${r.kind.padEnd(11)} ${(r.role ?? '*').padEnd(10)} ${r.source.padEnd(10)} ${r.title}\n`;
@@ -40,7 +40,7 @@ export function registerRunbookCommands(program: Command): void {
       process.stdout.write(
         o.json
           ? `${JSON.stringify(runbooks, null, 2)}\n`
-          : runbooks.map(line).join('') || `${say(cliLocale(undefined), 'cli.noRunbooks')}\n`,
+          : runbooks.map(line).join('') || `${reportWords(cliLocale()).t('cli.noRunbooks')}\n`,
       );
     },
   );

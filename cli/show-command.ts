@@ -7,6 +7,11 @@ import { formatTime } from './format.ts';
 import { numberIn } from './numbers.ts';
 import { refName } from '../protocols/device-ref.ts';
 import { registerQuietCommand } from './quiet-command.ts';
+import { cliShow } from '../i18n/messages/cli-show.ts';
+import { translator } from '../i18n/translator.ts';
+import { cliLocale } from './language.ts';
+
+const words = () => translator(cliShow, cliLocale());
 
 const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -15,54 +20,54 @@ export function parseWhen(text: string, now: number, what: string): number {
   const relative = /^(?:\+|in\s+)(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text.trim());
   if (relative) return now + Number(relative[1]) * UNITS[relative[2] as keyof typeof UNITS];
   const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new UserError(`${what} "${text}" is neither an ISO time (2026-11-26T19:00) nor a delay like +10m`);
+  if (Number.isNaN(at)) throw new UserError(words()('badWhen', { what, text, time: '2026-11-26T19:00', delay: '+10m' }));
   return at;
 }
 
 export function parseDuration(text: string, what: string): number {
   const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new UserError(`${what} "${text}" is not a duration like 90m or 2h`);
+  if (!m) throw new UserError(words()('badDuration', { what, text, examples: '90m, 2h' }));
   return Number(m[1]) * UNITS[m[2] as keyof typeof UNITS];
 }
 
 const time = (ts: number | null | undefined): string => formatTime(ts, 'minute');
 
 export function formatShow(s: Show): string {
-  return `${s.id.padEnd(20)} ${s.state.padEnd(9)} ${time(s.startsAt)} → ${time(s.endsAt)}  ${s.studio}  ${s.slots.join(', ')}${s.title !== s.id ? `  "${s.title}"` : ''}\n`;
+  return `${s.id.padEnd(20)} ${words()('state', { state: s.state }).padEnd(9)} ${time(s.startsAt)} → ${time(s.endsAt)}  ${s.studio}  ${s.slots.join(', ')}${s.title !== s.id ? `  "${s.title}"` : ''}\n`;
 }
 
-const plural = (n: number, what: string): string => `${n} slot${n > 1 ? 's' : ''} ${what}`;
+/** A member's job as the checklist shows it: ready, queued, running, or NOT READY. */
+function mark(t: ReturnType<typeof words>, m: { ready: boolean; result: string }): string {
+  return m.ready ? t('ready') : m.result === 'queued' ? t('queued') : m.result === 'running' ? t('runningJob') : t('notReady');
+}
 
-export function formatChecklist(c: Checklist): string {
+export function formatChecklist(c: Checklist, locale = cliLocale()): string {
+  const t = translator(cliShow, locale);
   const noBackup = c.slots.filter((s) => s.verdict === 'go-no-backup').length;
   const wontLast = c.slots.filter((s) => s.enduranceShortfall === 'warning').length;
-  const caveats = [
-    ...(noBackup ? [plural(noBackup, 'with no backup')] : []),
-    ...(wontLast ? [plural(wontLast, 'will not last the show')] : []),
-  ];
-  const overall = c.finishedAt === null ? 'RUNNING' : c.go ? ['GO', ...caveats].join(' — ') : 'NO-GO';
-  const lines = [`${c.show} (${c.studio}, on air ${time(c.startsAt)}): ${overall}`];
+  const caveats = [...(noBackup ? [t('noBackupSlots', { n: noBackup })] : []), ...(wontLast ? [t('wontLastSlots', { n: wontLast })] : [])];
+  const overall = c.finishedAt === null ? t('running') : c.go ? [t('go'), ...caveats].join(' — ') : t('noGo');
+  const lines = [t('heading', { show: c.show, studio: c.studio, at: time(c.startsAt), overall })];
   for (const slot of c.slots) {
-    const verdict = slot.verdict === 'go-no-backup' ? 'GO — no backup' : slot.go ? 'go' : 'NO-GO';
+    const verdict = slot.verdict === 'go-no-backup' ? t('goNoBackup') : slot.go ? t('goSlot') : t('noGo');
     const shortfall = slot.enduranceShortfall
-      ? `  (will not last the show: ${slot.enduranceShortfall === 'no-go' ? 'NO-GO' : 'warning'})`
+      ? t('shortfall', { verdict: slot.enduranceShortfall === 'no-go' ? t('noGo') : t('warning') })
       : '';
-    lines.push(`  ${verdict.padEnd(5)}  ${slot.slot}${slot.swapped ? '  (backup put in place)' : ''}${shortfall}`);
+    lines.push(`  ${verdict.padEnd(5)}  ${slot.slot}${slot.swapped ? t('swapped') : ''}${shortfall}`);
     for (const m of slot.members) {
-      const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
       const why = m.ready ? '' : m.step ? ` — ${m.step}: ${m.detail ?? ''}` : m.detail ? ` — ${m.detail}` : '';
       lines.push(
-        `      ${m.role.padEnd(8)} ${refName(m).padEnd(24)} ${mark}${m.attempts > 1 ? ` (after ${m.attempts} attempts)` : ''}${why}`,
+        `      ${m.role.padEnd(8)} ${refName(m).padEnd(24)} ${mark(t, m)}${m.attempts > 1 ? t('attempts', { n: m.attempts }) : ''}${why}`,
       );
     }
     for (const v of slot.endurance ?? [])
-      lines.push(`      lasts?   ${v.outcome === 'short' ? 'SHORT  ' : v.outcome.padEnd(7)} ${v.message}`); // a rough one says so itself ("… bars, roughly")
+      lines.push(`      ${t('lasts').padEnd(8)} ${t('outcome', { outcome: v.outcome }).padEnd(7)} ${v.message}`); // a rough one says so itself ("… bars, roughly")
     if (slot.proposal) lines.push(`      → ${slot.proposal}`);
   }
   for (const m of c.switchers ?? []) {
-    const mark = m.ready ? 'ready' : m.result === 'queued' || m.result === 'running' ? m.result : 'NOT READY';
+    const verdict = m.ready ? t('goSlot').padEnd(5) : t('noGo');
     lines.push(
-      `  ${m.ready ? 'go   ' : 'NO-GO'}  program switcher ${m.agent}/${m.device} (in no slot: nothing to fail over to)  ${mark}${m.ready ? '' : ` — ${m.step ? `${m.step}: ` : ''}${m.detail ?? ''}`}`,
+      `  ${verdict}  ${t('switcher', { device: `${m.agent}/${m.device}` })}  ${mark(t, m)}${m.ready ? '' : ` — ${m.step ? `${m.step}: ` : ''}${m.detail ?? ''}`}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -126,7 +131,7 @@ export function registerShowCommands(program: Command): void {
       ) => {
         const now = Date.now();
         const startsAt = parseWhen(o.start, now, '--start');
-        if (!o.end && !o.duration) throw new UserError('give --end or --duration');
+        if (!o.end && !o.duration) throw new UserError(words()('needEnd', { end: '--end', duration: '--duration' }));
         const endsAt = o.end ? parseWhen(o.end, now, '--end') : startsAt + parseDuration(o.duration!, '--duration');
         const options = requestOptions(o);
         const added = await withController(options, (c) =>

@@ -10,6 +10,7 @@
  * call in place of the responsible engineer.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_LOCALE, LOCALES } from '../i18n/locales.ts';
 import { Id, SlotId, Timestamp } from './schemas.ts';
 import { FLAP_WINDOW_MS } from './flapping.ts';
 
@@ -22,9 +23,22 @@ export const PersonId = Id;
 export const ContactId = Id;
 export const StudioId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' });
 
-/** The languages notifications, reports and the console speak (issue 24 adds the catalogue). */
-export const Locale = Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], { default: 'zh-CN' });
+/** The languages notifications, reports and the console speak: the message catalogue's (i18n/locales.ts). */
+export const Locale = Type.Union(
+  LOCALES.map((l) => Type.Literal(l)),
+  { default: DEFAULT_LOCALE },
+);
 export type Locale = Static<typeof Locale>;
+
+/**
+ * A text kept as its catalogue message and values (i18n/messages/alerting-alerts.ts), so each reader
+ * gets it in their own language: an alert's summary, the incident's title taken from it.
+ */
+export const CatalogueText = Strict({
+  key: Type.String({ minLength: 1, maxLength: 100 }),
+  values: Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 500 }), Type.Number()])),
+});
+export type CatalogueText = Static<typeof CatalogueText>;
 
 // ---------------------------------------------------------------------------------------------
 // People, studios and the duty rota
@@ -166,6 +180,8 @@ export const Alert = Strict({
   labels: AlertLabels,
   /** One line: "agent-a lost: 4 devices, 2 slots affected, all failed over". */
   summary: Type.String({ maxLength: 500 }),
+  /** The summary as a catalogue message: notifications and reports write it in their reader's language. */
+  summaryMessage: Type.Optional(CatalogueText),
   /** What is known besides (the failover's outcome, "no backup left", the fault's duration). */
   detail: Type.Optional(Type.String({ maxLength: 4000 })),
   startsAt: Timestamp,
@@ -256,6 +272,8 @@ export type IncidentReview = Static<typeof IncidentReview>;
 export const Incident = Strict({
   id: Type.Integer({ minimum: 1 }),
   title: Type.String({ maxLength: 500 }),
+  /** The title as a catalogue message (its first alert's summary), for readers in other languages. */
+  titleMessage: Type.Optional(CatalogueText),
   state: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
   studio: Type.Optional(StudioId),
   show: Type.Optional(Id),

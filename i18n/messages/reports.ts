@@ -11,8 +11,10 @@ export const reports = defineMessages('reports', {
   overTarget: { 'zh-CN': '{rate}（超出目标）', 'zh-TW': '{rate}（超出目標）', en: '{rate} over target' },
   target: { 'zh-CN': '目标 {target}', 'zh-TW': '目標 {target}', en: 'target {target}' },
   verdict: {
-    'zh-CN': '技术故障率 {rate}，目标 {target}：{verdict} · 直播 {onAir}，受影响 {impaired} · 播前检查通过率 {preshow}，维护检查 {maintenance}',
-    'zh-TW': '技術故障率 {rate}，目標 {target}：{verdict} · 直播 {onAir}，受影響 {impaired} · 播前檢查通過率 {preshow}，維護檢查 {maintenance}',
+    'zh-CN':
+      '技术故障率 {rate}，目标 {target}：{verdict} · 直播 {onAir}，受影响 {impaired} · 播前检查通过率 {preshow}，维护检查 {maintenance}',
+    'zh-TW':
+      '技術故障率 {rate}，目標 {target}：{verdict} · 直播 {onAir}，受影響 {impaired} · 播前檢查通過率 {preshow}，維護檢查 {maintenance}',
     en: 'Technical failure rate {rate} against a target of {target}: {verdict} · on air {onAir}, impaired {impaired} · pre-show tests passed {preshow}, maintenance {maintenance}',
   },
   noOnAir: { 'zh-CN': '无直播时间', 'zh-TW': '無直播時間', en: 'no on-air time' },
@@ -26,7 +28,7 @@ export const reports = defineMessages('reports', {
   viewersNote: {
     'zh-CN': '节目画面黑屏、冻结或无声，以及播放卡顿，无论设备如何上报，都计入该节目的故障时间。',
     'zh-TW': '節目畫面黑屏、凍結或無聲，以及播放卡頓，無論設備如何回報，都計入該節目的故障時間。',
-    en: "Black, frozen or silent program and stalled playback count in each show’s failure time, whatever the gear said.",
+    en: 'Black, frozen or silent program and stalled playback count in each show’s failure time, whatever the gear said.',
   },
   'column.show': { 'zh-CN': '节目', 'zh-TW': '節目', en: 'Show' },
   'column.downInAll': { 'zh-CN': '总故障时间', 'zh-TW': '總故障時間', en: 'Down in all' },

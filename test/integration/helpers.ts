@@ -263,7 +263,10 @@ export function runOnair(broker: string, ...args: string[]): Promise<CliRun> {
   return runOnairWith({}, broker, ...args);
 }
 
-/** The same with extra environment (a login: ONAIR_USER, ONAIR_PASSWORD, ONAIR_TOKEN_FILE; ONAIR_CA_FILE), none inherited from the test's. */
+/**
+ * The same with extra environment (a login: ONAIR_USER, ONAIR_PASSWORD, ONAIR_TOKEN_FILE; ONAIR_CA_FILE), none inherited from the test's.
+ * The CLI answers in English here (ONAIR_LANG=en; its default is the studio's zh-CN): a test may pass another ONAIR_LANG.
+ */
 export function runOnairWith(env: Record<string, string>, broker: string, ...args: string[]): Promise<CliRun> {
   const inherited = { ...process.env };
   for (const name of ['ONAIR_USER', 'ONAIR_PASSWORD', 'ONAIR_TOKEN_FILE', 'ONAIR_CA_FILE', 'ONAIR_CERT_FILE', 'ONAIR_KEY_FILE'])
@@ -272,7 +275,7 @@ export function runOnairWith(env: Record<string, string>, broker: string, ...arg
     execFile(
       process.execPath,
       [onairBin(), ...args],
-      { timeout: 120_000, env: { ...inherited, ONAIR_BROKER: broker, ...env } },
+      { timeout: 120_000, env: { ...inherited, ONAIR_BROKER: broker, ONAIR_LANG: 'en', ...env } },
       (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },

@@ -12,7 +12,9 @@ import type { Controller } from '../../controller/controller.ts';
 import type { Alert, Incident } from '../../protocols/alerting.ts';
 import type { ControllerEvent, NewEvent } from '../../protocols/events.ts';
 import { IncidentLedger } from '../../controller/alerting/incidents/incident-ledger.ts';
-import { utc } from '../../controller/alerting/incidents/messages.ts';
+import { reportWords } from '../../controller/alerting/incidents/report-words.ts';
+
+const utc = reportWords('en').at;
 import { monthBounds, type MonthReview } from '../../controller/alerting/incidents/month-review.ts';
 import { removeDir, runOnair, startController, tempDir } from './helpers.ts';
 
@@ -176,7 +178,7 @@ describe('onair incident', () => {
     expect(md).toContain(`- ${utc(f + 90_000)} wang acknowledged alert #1`);
     expect(md.some((l) => l.includes('failover.succeeded') && l.includes(SLOT))).toBe(true);
     const file = path.join(dir, 'incident-1.html');
-    await onair('incident', 'report', '1', '--format', 'html', '-o', file);
+    await onair('incident', 'report', '1', '--format', 'html', '--lang', 'zh-CN', '-o', file); // the CLI's language picks the report's
     const page = readFileSync(file, 'utf8');
     expect(page).toContain('<html lang="zh-CN">');
     expect(page).toContain('事故报告 #1');

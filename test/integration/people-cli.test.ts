@@ -69,6 +69,21 @@ describe('people, studios, contact points and the duty rota from the CLI', () =>
     ]);
   });
 
+  it("speaks the studio's language to a shell that names none, Traditional Chinese on --lang, and the same JSON in every language", async () => {
+    // LANG=C.UTF-8, as a fresh Debian container has it: no language chosen, so the studio's (zh-CN).
+    const plain = { ...ADMIN, ONAIR_LANG: '', LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8' };
+    const zh = await runOnairWith(plain, broker, 'duty', 'now');
+    expect(zh.code, zh.stderr).toBe(0);
+    expect(zh.stdout).toMatch(/^studio-a：首先通知 li（值班至 .*）；应急组长 li；经理 —\n$/);
+    expect((await runOnairWith(plain, broker, 'studio', 'set', 'studio-a', '--responsible', 'wang', '--lead', 'li')).stdout).toBe(
+      '演播室 studio-a：负责人 wang，应急组长 li，经理 —\n',
+    );
+    const tw = await runOnairWith(plain, broker, 'duty', 'now', '--lang', 'zh-TW');
+    expect(tw.stdout).toMatch(/^studio-a：首先通知 li（值班至 .*）；應變組長 li；經理 —\n$/);
+    const json = async (env: Record<string, string>) => (await runOnairWith(env, broker, 'duty', 'now', '--json')).stdout;
+    expect(await json(plain)).toBe(await json({ ...ADMIN, ONAIR_LANG: 'en' }));
+  });
+
   it('never answers a secret, and never takes one from the command line', async () => {
     const json = await ok('contact', 'list', '--json');
     expect(JSON.parse(json)).toContainEqual({ id: 'ops-hook', kind: 'webhook', to: 'http://127.0.0.1:9/hook', hasSecret: true });

@@ -147,7 +147,7 @@ describe('a slot that names where its members appear on the program', () => {
       to: 'scene:Cam 2',
       cut: true,
     });
-    expect(formatStatus(controller.status())).toMatch(
+    expect(formatStatus(controller.status(), 'en')).toMatch(
       /PROGRAM\n {2}agent-a\/switcher-1 +scene:Cam 2 {2}last take .* studio-a\/cam-wide: cut scene:Cam 1 → scene:Cam 2/,
     );
   });

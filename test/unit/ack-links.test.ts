@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { SignedAckLinks } from '../../controller/alerting/delivery/ack-links.ts';
-import { localeOf } from '../../controller/alerting/delivery/messages.ts';
+import { localeOf } from '../../controller/alerting/delivery/ack-route.ts';
 import { alertingDb } from '../support/delivery-rig.ts';
 
 const T0 = 1_800_000_000_000;
@@ -71,13 +71,16 @@ describe('acknowledgement link tokens', () => {
   });
 });
 
+// The catalogue's rule (i18n/locales.ts): the first language by q-value that we speak, else the studio's default (zh-CN).
 describe('the link page language', () => {
   it.each([
     [undefined, 'zh-CN'],
     ['en-US,en;q=0.9', 'en'],
     ['zh-CN,zh;q=0.9,en;q=0.8', 'zh-CN'],
     ['fr-FR, en;q=0.5, zh;q=0.4', 'en'],
-    ['en;q=0.2, zh-TW;q=0.8', 'zh-CN'],
+    ['en;q=0.2, zh-TW;q=0.8', 'zh-TW'], // Traditional Chinese is ours now (it was Simplified before zh-TW existed)
+    ['zh-HK,en;q=0.5', 'zh-TW'],
+    ['en;q=0.2, zh;q=0.8', 'zh-CN'],
     ['de', 'zh-CN'],
   ])('%s → %s', (header, locale) => expect(localeOf(header)).toBe(locale));
 });

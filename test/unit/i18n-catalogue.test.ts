@@ -69,7 +69,7 @@ function literalText(message: string, locale: string): string {
 const KEPT_IN_CHINESE = new Set(
   `OnAir onair ID IDs API HTTP HTTPS URL JSON CSV HTML PDF CLI MQTT ONVIF VISCA PTZ PTZOptics DMX RDM Enttec Shure Firmata OBS ATEM NO-GO
    RTMP SRT HLS RTSP NDI SDI HDMI CPU GPU SMTP SMS TLS STARTTLS HMAC Slack Teams WeCom DingTalk Feishu Alertmanager Prometheus
-   PostgreSQL SQLite Mosquitto ffmpeg LUFS LKFS dB dBFS dBm ms fps kbps Mbps GB MB KB SHA-256 GO PGM PVW UTC runbook`.split(/\s+/),
+   PostgreSQL SQLite Mosquitto ffmpeg ISO LUFS LKFS dB dBFS dBm ms fps kbps Mbps GB MB KB SHA-256 GO PGM PVW UTC runbook`.split(/\s+/),
 );
 
 describe('the message catalogue', async () => {

@@ -8,7 +8,9 @@
  * post: the summary, a description, the runbook's title, the console's page and an acknowledgement link.
  */
 import type { Alert, AlertKind, AlertLabels, Locale } from '../../../protocols/alerting.ts';
-import { alertmanagerText } from './messages.ts';
+import { alertingAlertmanager } from '../../../i18n/messages/alerting-alertmanager.ts';
+import { translator } from '../../../i18n/translator.ts';
+import { summaryIn } from '../alerts/summaries.ts';
 import type { LabelSet, PostableAlert, PostableSilence } from './wire.ts';
 
 /** `alertname` per kind: stable names a site's routes and inhibit rules can rely on. */
@@ -64,8 +66,8 @@ export function alertmanagerLabels(alert: Pick<Alert, 'id' | 'kind' | 'severity'
 function description(alert: Alert, locale: Locale): string | undefined {
   const lines: string[] = [];
   if (alert.detail) lines.push(alert.detail);
-  if (alert.count > 1) lines.push(alertmanagerText('alertmanager.count', locale, { count: alert.count }));
-  if (alert.noBackupLeft) lines.push(alertmanagerText('alertmanager.no-backup', locale));
+  if (alert.count > 1) lines.push(translator(alertingAlertmanager, locale)('alertmanager.count', { count: alert.count }));
+  if (alert.noBackupLeft) lines.push(translator(alertingAlertmanager, locale)('alertmanager.no-backup'));
   return lines.length ? lines.join('\n') : undefined;
 }
 
@@ -75,7 +77,8 @@ function description(alert: Alert, locale: Locale): string | undefined {
  * Alertmanager: its silence, not its end, keeps it quiet.
  */
 export function toPostableAlert(alert: Alert, links: AlertLinks, locale: Locale): PostableAlert {
-  const annotations: LabelSet = { summary: alert.summary };
+  // The summary in the sink's language (the studio's default, zh-CN): Alertmanager has no reader of its own.
+  const annotations: LabelSet = { summary: summaryIn(locale, alert) };
   const text = description(alert, locale);
   if (text) annotations.description = text;
   if (links.runbookTitle) annotations.runbook = links.runbookTitle;
@@ -127,6 +130,6 @@ export function acknowledgementSilence(
     startsAt: iso(at),
     endsAt: iso(until),
     createdBy: person,
-    comment: alert.ackComment || alertmanagerText('alertmanager.silence-comment', locale, { person }),
+    comment: alert.ackComment || translator(alertingAlertmanager, locale)('alertmanager.silence-comment', { person }),
   };
 }

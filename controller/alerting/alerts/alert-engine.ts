@@ -26,6 +26,7 @@ import { escalationPeriod, escalationStep, firstLevel, rescheduled } from './esc
 import { isMoreSevere } from './severity.ts';
 import { AlertNotices } from './alert-notices.ts';
 import { applyMarks, eventLabels, marksFrom, view, withEvent, type OpenAlert } from './open-alerts.ts';
+import { summaryFields } from './summaries.ts';
 
 export interface AlertEngineDependencies {
   core: AlertingCore;
@@ -128,7 +129,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
     const { alert, first, open } = this.d.db.transaction(() => {
       const id = this.store.reserve(a.key, now);
       const runbook = runbooks.forAlert(a.kind, a.labels.role)?.id;
-      const draft = { id, key: a.key, kind: a.kind, severity: a.severity, labels: a.labels, summary: a.summary, startsAt: now };
+      const draft = { id, key: a.key, kind: a.kind, severity: a.severity, labels: a.labels, ...summaryFields(a.summary), startsAt: now };
       const incident = incidents.attach(draft).id;
       const first = firstLevel(this.notices.recipients(a.labels, now));
       const alert: Alert = {
@@ -182,7 +183,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
       ...rest,
       state: acked ? 'acknowledged' : 'firing',
       severity: a.severity,
-      summary: a.summary,
+      ...summaryFields(a.summary),
       count: rest.count + 1,
       updatedAt: now,
       events: withEvent(rest.events, a.seq),
@@ -200,7 +201,8 @@ export class AlertEngine implements AlertBook, CorrelationState {
     const before = open.alert;
     const now = this.d.core.clock.now();
     const severity = a.severity ?? before.severity;
-    const summary = a.summary ?? before.summary;
+    const summary = a.summary?.text ?? before.summary;
+    const summaryMessage = a.summary ? a.summary.message : before.summaryMessage;
     const inhibits =
       a.inhibit && !before.inhibits.includes(a.inhibit) && before.inhibits.length < MAX_INHIBITS
         ? [...before.inhibits, a.inhibit]
@@ -210,6 +212,7 @@ export class AlertEngine implements AlertBook, CorrelationState {
       ...before,
       severity,
       summary,
+      ...(summaryMessage ? { summaryMessage } : {}),
       inhibits,
       updatedAt: now,
       events: withEvent(before.events, a.seq),

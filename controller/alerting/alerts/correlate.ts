@@ -20,8 +20,7 @@ import { deviceKey } from '../../../protocols/device-ref.ts';
 import type { ControllerEvent, EventOf } from '../../../protocols/events.ts';
 import type { DeviceRef } from '../../../protocols/schemas.ts';
 import type { AlertContext } from './alert-context.ts';
-import { agentSummary, deviceSummary, type DeviceOutcome } from './summaries.ts';
-import { alertText } from './messages.ts';
+import { agentSummary, contentSummary, deviceSummary, summaryOf, type DeviceOutcome, type Summary } from './summaries.ts';
 import { alarmCause } from './alarm-cause.ts';
 import { impactOfDevices, impactOfSlots, moreSevere, severityOf } from './severity.ts';
 
@@ -57,20 +56,20 @@ interface Spec {
   kind: AlertKind;
   severity: AlertSeverity;
   labels: AlertLabels;
-  summary: string;
+  summary: Summary;
   detail?: string;
   noBackupLeft?: boolean;
   marks?: Marks;
 }
 export type AlertAction =
   | ({ do: 'raise'; seq: number } & Spec)
-  | { do: 'refire'; key: string; seq: number; severity: AlertSeverity; summary: string; marks?: Marks }
+  | { do: 'refire'; key: string; seq: number; severity: AlertSeverity; summary: Summary; marks?: Marks }
   | {
       do: 'change';
       key: string;
       seq: number;
       severity?: AlertSeverity;
-      summary?: string;
+      summary?: Summary;
       detail?: string;
       noBackupLeft?: boolean;
       /** The key of an alert of the same cause, shown inside this one and never sent on its own. */
@@ -128,7 +127,7 @@ export function correlate(e: ControllerEvent, input: CorrelationInput): AlertAct
           kind: 'controller',
           severity: 'critical',
           labels: {},
-          summary: alertText('broker-lost'),
+          summary: summaryOf('summary.broker-lost'),
         }),
       ];
     case 'broker.restored':
@@ -283,7 +282,7 @@ class Correlator {
         kind: 'slot-down',
         severity,
         labels: { slot, ...(studio ? { studio } : {}) },
-        summary: alertText('slot-down', { slot }),
+        summary: summaryOf('summary.slot-down', { slot }),
       }),
     ];
   }
@@ -352,14 +351,14 @@ class Correlator {
     const studio = e.data.studio ?? info.studio;
     // The program or playback output is what viewers see while anything is on air (content-watch's own rule for its alarm).
     const severity = this.ctx.isOnAir() ? 'critical' : severityOf(impactOfDevices([ref], studio, this.ctx, this.at), this.input.settings);
-    const summary = alertText('content', { device: deviceKey(ref.agent, ref.device), fault: e.data.fault });
+    const summary = contentSummary(deviceKey(ref.agent, ref.device), e.data.fault);
     const labels: AlertLabels = { agent: ref.agent, device: ref.device, role: e.data.role, ...(studio ? { studio } : {}) };
     return [this.raiseOrMerge({ key, kind: 'content', severity, labels, summary, marks: { [`fault:${e.data.fault}`]: 'on' } })];
   }
 
   preshow(show: string, notReady: readonly string[]): AlertAction[] {
     // Before the show, off air: a warning by the pre-show rule, whatever the checklist's own alarm says.
-    const summary = alertText('preshow-no-go', { show, problems: notReady.join('; ') || '—' });
+    const summary = summaryOf('summary.preshow-no-go', { show, problems: notReady.join('; ') || '—' });
     return [this.raiseOrMerge({ key: `preshow:${show}`, kind: 'preshow', severity: 'warning', labels: { show }, summary })];
   }
 
@@ -380,7 +379,9 @@ class Correlator {
       ...(show ? { show } : {}),
       ...(e.agent && e.device ? labelsOf(this.ctx.deviceInfo({ agent: e.agent, device: e.device })) : {}),
     };
-    return [this.raiseOrMerge({ key, kind, severity, labels, summary: (e.reason ?? key).slice(0, 500) })];
+    return [
+      this.raiseOrMerge({ key, kind, severity, labels, summary: summaryOf('summary.alarm', { reason: (e.reason ?? key).slice(0, 500) }) }),
+    ];
   }
 }
 

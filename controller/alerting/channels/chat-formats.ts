@@ -5,7 +5,8 @@
  */
 import type { ContactPoint } from '../../../protocols/alerting.ts';
 import type { AlertMessage } from '../types.ts';
-import { say } from './messages.ts';
+import { alertingChannels } from '../../../i18n/messages/alerting-channels.ts';
+import { translator } from '../../../i18n/translator.ts';
 
 /** Slack Block Kit: a header's text ≤ 150 characters, a section's ≤ 3000 (https://api.slack.com/reference/block-kit/blocks). */
 export const SLACK_HEADER_CHARS = 150;
@@ -125,7 +126,8 @@ export function dingtalkBody(message: AlertMessage, contact: ContactPoint): obje
 
 /** Feishu custom bot: a rich-text `post` in the message's language, links as `a` elements; signed bodies add `timestamp`/`sign`. */
 export function feishuBody(message: AlertMessage, signature?: { timestamp: number; sign: string }): object {
-  const language = message.locale === 'zh-CN' ? 'zh_cn' : 'en_us';
+  // Feishu's post keys languages zh_cn and en_us: Traditional Chinese text goes under zh_cn (its words are zh-TW all the same).
+  const language = message.locale === 'en' ? 'en_us' : 'zh_cn';
   const paragraphs = truncateUtf8(message.text, FEISHU_TEXT_BYTES)
     .split('\n')
     .map((line) => [{ tag: 'text', text: line }]);
@@ -158,8 +160,9 @@ interface LinkButton {
 function linkButtons(message: AlertMessage): LinkButton[] {
   const buttons: LinkButton[] = [];
   if (message.ackUrl && message.reason !== 'resolved')
-    buttons.push({ label: say(message.locale, 'link.ack'), url: message.ackUrl, primary: true });
-  if (message.consoleUrl) buttons.push({ label: say(message.locale, 'link.console'), url: message.consoleUrl, primary: false });
+    buttons.push({ label: translator(alertingChannels, message.locale)('link.ack'), url: message.ackUrl, primary: true });
+  if (message.consoleUrl)
+    buttons.push({ label: translator(alertingChannels, message.locale)('link.console'), url: message.consoleUrl, primary: false });
   return buttons;
 }
 

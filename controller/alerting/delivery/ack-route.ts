@@ -14,7 +14,19 @@ import { sourceKey } from '../../identity/login-lockout.ts';
 import type { Alert, Locale } from '../../../protocols/alerting.ts';
 import type { AlertBook } from '../types.ts';
 import type { AckCheck, AckRefusal } from './ack-links.ts';
-import { deliveryText as t, localeOf, type DeliveryMessageId } from './messages.ts';
+import { acceptLanguageTags, pickLocale } from '../../../i18n/locales.ts';
+import { alertingAlerts } from '../../../i18n/messages/alerting-alerts.ts';
+import { alertingDelivery } from '../../../i18n/messages/alerting-delivery.ts';
+import type { MessageKey } from '../../../i18n/define.ts';
+import { formatsFor, translator } from '../../../i18n/translator.ts';
+import { summaryIn } from '../alerts/summaries.ts';
+
+type DeliveryMessageId = MessageKey<typeof alertingDelivery>;
+/** A page's words; the refusals name the command that acknowledges instead. */
+const t = (id: DeliveryMessageId, locale: Locale): string => translator(alertingDelivery, locale)(id, { command: 'onair alarm ack' });
+
+/** The browser's language among ours (Accept-Language, by q-value), else the studio's default (zh-CN). */
+export const localeOf = (acceptLanguage: string | undefined): Locale => pickLocale(acceptLanguageTags(acceptLanguage));
 
 /** What the HTTP side needs to serve the links (the controller's face hands it over when alerting runs). */
 export interface AckLinkDesk {
@@ -46,10 +58,11 @@ button{font-size:1.2rem;padding:.6rem 1.4rem}dt{font-weight:bold}</style></head>
 }
 
 function alertSummary(alert: Alert, locale: Locale): string {
-  return `<p>${escape(alert.summary)}</p><dl>
+  const f = formatsFor(locale, 'UTC');
+  return `<p>${escape(summaryIn(locale, alert))}</p><dl>
 <dt>${escape(t('ack.severity', locale))}</dt><dd>${escape(t(`severity.${alert.severity}`, locale))}</dd>
-<dt>${escape(t('ack.state', locale))}</dt><dd>${escape(t(`state.${alert.state}`, locale))}</dd>
-<dt>${escape(t('ack.started', locale))}</dt><dd>${new Date(alert.startsAt).toISOString()}</dd></dl>`;
+<dt>${escape(t('ack.state', locale))}</dt><dd>${escape(translator(alertingAlerts, locale)(`state.${alert.state}`))}</dd>
+<dt>${escape(t('ack.started', locale))}</dt><dd>${f.date(alert.startsAt)} ${f.time(alert.startsAt)} UTC</dd></dl>`;
 }
 
 export async function registerAckRoutes(app: FastifyInstance, desk: AckLinkDesk, log: Logger): Promise<void> {

@@ -3,7 +3,7 @@
  * a self-contained printable HTML page (inline CSS with print rules, inline SVG, no external assets).
  * The post-incident and monthly reports both build blocks; only this file knows the two formats.
  */
-import { html } from './messages.ts';
+import { html } from './report-words.ts';
 
 export type Block =
   | { kind: 'heading'; text: string }

@@ -15,7 +15,7 @@ import type { IncidentBook } from '../types.ts';
 /** An alert joins an open incident of its studio (or agent) opened at most this long before it. */
 export const ATTACH_WINDOW_MS = 3_600_000;
 
-export type AttachedAlert = Pick<Alert, 'id' | 'kind' | 'severity' | 'labels' | 'summary' | 'startsAt'>;
+export type AttachedAlert = Pick<Alert, 'id' | 'kind' | 'severity' | 'labels' | 'summary' | 'summaryMessage' | 'startsAt'>;
 
 export interface IncidentLedgerDeps {
   db: Database.Database;
@@ -54,6 +54,7 @@ export class IncidentLedger implements IncidentBook {
     const incident: Incident = {
       id: 0,
       title: alert.summary.slice(0, 500) || `${alert.kind} alert`,
+      ...(alert.summaryMessage ? { titleMessage: alert.summaryMessage } : {}),
       state: 'open',
       ...(studio !== undefined ? { studio } : {}),
       ...(show !== undefined ? { show } : {}),

@@ -3,7 +3,7 @@
  * to PDF as it is shown): the weekly failure rate as bars against the 1% target line, and the gear
  * ranked by failures as horizontal bars.
  */
-import { html } from './messages.ts';
+import { html } from './report-words.ts';
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 

@@ -7,12 +7,12 @@ import type { Locale } from '../../../protocols/alerting.ts';
 import type { Block, ReportDocument } from './document.ts';
 import { gearChart, rateChart } from './month-charts.ts';
 import type { MonthReview } from './month-review.ts';
-import { duration, say, utc } from './messages.ts';
-
-const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(3)}%`);
+import { reportWords } from './report-words.ts';
+import { textIn } from '../alerts/summaries.ts';
 
 export function monthDocument(m: MonthReview, locale: Locale, now: number): ReportDocument {
-  const t = (id: Parameters<typeof say>[1], v?: Record<string, string | number>) => say(locale, id, v);
+  const w = reportWords(locale);
+  const { month: t, at: utc, duration, pct } = w;
   const verdict = m.total.targetMet === null ? t('month.noAir') : t(m.total.targetMet ? 'month.met' : 'month.missed');
   const owner = (o: string) => o || t('month.unassigned');
   const blocks: Block[] = [
@@ -31,7 +31,7 @@ export function monthDocument(m: MonthReview, locale: Locale, now: number): Repo
       kind: 'svg',
       alt: t('month.rate'),
       svg: rateChart(
-        m.weeks.map((w) => ({ label: `${t('month.week')} ${w.week}`, rate: w.rate })),
+        m.weeks.map((week) => ({ label: `${t('month.week')} ${week.week}`, rate: week.rate })),
         m.target,
         t('month.rate'),
       ),
@@ -39,7 +39,12 @@ export function monthDocument(m: MonthReview, locale: Locale, now: number): Repo
     {
       kind: 'table',
       head: [t('month.week'), t('month.onAir'), t('month.down'), t('month.failureRate')],
-      rows: m.weeks.map((w) => [`${w.week} (${utc(w.since).slice(0, 10)})`, duration(w.onAirMs), duration(w.downOnAirMs), pct(w.rate)]),
+      rows: m.weeks.map((week) => [
+        `${week.week} (${w.f.date(week.since)})`,
+        duration(week.onAirMs),
+        duration(week.downOnAirMs),
+        pct(week.rate),
+      ]),
     },
     { kind: 'heading', text: t('month.incidents') },
     m.incidents.length
@@ -47,7 +52,7 @@ export function monthDocument(m: MonthReview, locale: Locale, now: number): Repo
           kind: 'table',
           head: [t('month.incident'), t('month.opened'), t('month.cause'), t('month.ack'), t('month.resolve'), t('month.impact')],
           rows: m.incidents.map((i) => [
-            `#${i.id} ${i.title}`,
+            `#${i.id} ${textIn(locale, i.title, i.titleMessage)}`,
             utc(i.openedAt),
             i.cause ?? '—',
             duration(i.ackMs),
@@ -61,7 +66,7 @@ export function monthDocument(m: MonthReview, locale: Locale, now: number): Repo
       ? {
           kind: 'table',
           head: [t('month.owner'), t('month.done'), t('month.overdue'), t('month.failed')],
-          rows: m.maintenance.map((o) => [owner(o.owner), String(o.done), String(o.overdue), String(o.failed)]),
+          rows: m.maintenance.map((o) => [owner(o.owner), w.f.number(o.done), w.f.number(o.overdue), w.f.number(o.failed)]),
         }
       : { kind: 'text', text: t('month.nothing') },
     ...(m.overdue.length
@@ -80,11 +85,11 @@ export function monthDocument(m: MonthReview, locale: Locale, now: number): Repo
       ? {
           kind: 'table',
           head: [t('month.device'), t('month.failures'), t('month.down'), t('month.availability')],
-          rows: m.gear.map((g) => [g.device, String(g.failures), duration(g.downMs), pct(g.availability)]),
+          rows: m.gear.map((g) => [g.device, w.f.number(g.failures), duration(g.downMs), pct(g.availability)]),
         }
       : { kind: 'text', text: t('month.nothing') },
   ];
-  return { title: t('month.title', { month: m.month }), lang: locale, blocks, footer: t('report.generated', { at: utc(now) }) };
+  return { title: t('month.title', { month: m.month }), lang: locale, blocks, footer: w.t('report.generated', { at: utc(now) }) };
 }
 
 type Cell = string | number | boolean | null | undefined;

@@ -22,6 +22,7 @@ export interface MonthReview {
   incidents: Array<{
     id: number;
     title: string;
+    titleMessage?: Incident['titleMessage'];
     studio?: string;
     state: Incident['state'];
     openedAt: number;
@@ -93,6 +94,7 @@ export async function gatherMonth(src: MonthSources, q: { month: string; studio?
       .map((i) => ({
         id: i.id,
         title: i.title,
+        ...(i.titleMessage ? { titleMessage: i.titleMessage } : {}),
         ...(i.studio ? { studio: i.studio } : {}),
         state: i.state,
         openedAt: i.openedAt,

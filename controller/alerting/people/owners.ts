@@ -4,7 +4,7 @@
  * show never names somebody nobody can reach.
  */
 import type { Handlers } from '../../requests.ts';
-import { PeopleRefusal } from './messages.ts';
+import { PeopleRefusal } from './refusal.ts';
 import type { PeopleStore } from './people-store.ts';
 
 export type OwnedOps = 'show.add' | 'schedule.add';

@@ -9,7 +9,7 @@ import type { NewEvent } from '../../../protocols/events.ts';
 import type { Show } from '../../../protocols/plan-schemas.ts';
 import type { OperationData, OperationParams } from '../../../protocols/contract.ts';
 import type { PeopleOps } from '../types.ts';
-import { PeopleRefusal } from './messages.ts';
+import { PeopleRefusal } from './refusal.ts';
 import type { PeopleStore } from './people-store.ts';
 import { dutyAt } from './rota.ts';
 

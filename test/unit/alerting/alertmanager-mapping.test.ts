@@ -89,7 +89,7 @@ describe('OnAir alerts in Alertmanager v2 bodies', () => {
       },
       annotations: {
         summary: 'agent-a lost: 4 devices, 2 slots affected, all failed over',
-        description: 'failed over to cam-2\n告警期间原因反复出现 11 次\n已无可用备份:再出一次故障将导致停播',
+        description: 'failed over to cam-2\n告警期间原因反复出现 11 次\n已无可用备份：再出一次故障将导致停播',
         incident: '3',
       },
       startsAt: '2026-12-07T01:00:00.000Z',

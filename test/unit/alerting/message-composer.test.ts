@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createMessageComposer } from '../../../controller/alerting/channels/compose.ts';
-import { MESSAGES, durationWords } from '../../../controller/alerting/channels/messages.ts';
+import { createMessageComposer, durationWords } from '../../../controller/alerting/channels/compose.ts';
+import { agentSummary } from '../../../controller/alerting/alerts/summaries.ts';
 import type { MessageInput } from '../../../controller/alerting/types.ts';
-import { T0, cameraAlert, cameraIncident, cameraRunbook } from '../../support/alert-fixture.ts';
+import { T0, agentLostAlert, cameraAlert, cameraIncident, cameraRunbook } from '../../support/alert-fixture.ts';
 
 const composer = createMessageComposer({ timeZone: 'Asia/Shanghai' });
 const links = { ackUrl: 'https://onair.example/ack/tok', consoleUrl: 'https://onair.example/alerts/7' };
@@ -23,7 +23,7 @@ describe('message composer', () => {
       [
         '情况：故障切换 — cam-1 black — failed over to cam-2',
         '位置：演播室 studio-a · 节目 evening-news · 机位 cam-main · 设备 cam-1 · 代理 agent-a',
-        '开始：2023/11/15 06:13:20 (Asia/Shanghai)',
+        '开始：2023-11-15 06:13:20 (Asia/Shanghai)',
         'OnAir 已处理：switched program to cam-2 in 0.4 s',
         '⚠ 已无备机：再出故障将直接停播',
         '事件 #3：studio-a: cam-1 black',
@@ -47,7 +47,7 @@ describe('message composer', () => {
     expect(message.text.split('\n')).toEqual([
       'What: failover — cam-1 black — failed over to cam-2',
       'Where: studio studio-a · show evening-news · slot cam-main · device cam-1 · agent agent-a',
-      'Since: 15/11/2023, 06:13:20 (Asia/Shanghai)',
+      'Since: 2023-11-15 06:13:20 (Asia/Shanghai)',
       'What OnAir did: switched program to cam-2 in 0.4 s',
       '⚠ No backup left: the next fault takes it off air',
       'Incident #3: studio-a: cam-1 black',
@@ -90,12 +90,49 @@ describe('message composer', () => {
     );
   });
 
-  it('writes durations to the second, and every message in both languages', () => {
+  it('writes durations to the second', () => {
     expect(durationWords('en', 59_400)).toBe('59 s');
     expect(durationWords('zh-CN', 3_900_000)).toBe('1小时5分');
-    for (const [id, texts] of Object.entries(MESSAGES)) {
-      expect(texts['zh-CN'], id).not.toBe('');
-      expect(texts.en, id).not.toBe('');
-    }
+    expect(durationWords('zh-TW', 3_900_000)).toBe('1小時5分');
+  });
+});
+
+describe("an alert's summary in its reader's language", () => {
+  const summary = agentSummary(
+    'agent-a',
+    4,
+    new Map([
+      ['slot:cam-main', 'over'],
+      ['slot:cam-wide', 'over'],
+    ]),
+  );
+  const alert = agentLostAlert({
+    id: 9,
+    startsAt: T0,
+    summary: summary.text,
+    summaryMessage: summary.message,
+    labels: { studio: 'studio-a', agent: 'agent-a' },
+  });
+  const incident = { ...cameraIncident, title: summary.text, titleMessage: summary.message };
+  const input = { reason: 'firing' as const, alert, incident, people: ['王工'], ...links };
+
+  it('an agent loss told in zh-CN has no English word beyond names (ids, OnAir, URLs)', () => {
+    const message = composer.compose({ ...input, locale: 'zh-CN' });
+    expect(message.title).toBe('[严重] agent-a 失联：4 台设备，影响 2 个机位，均已切换到备份');
+    const names = new Set(['agent-a', 'studio-a', 'OnAir', 'Asia', 'Shanghai']);
+    const words = `${message.title}\n${message.text}`
+      .replace(/https:\/\/\S+/g, ' ')
+      .match(/[A-Za-z][A-Za-z-]*/g)!
+      .filter((w) => !names.has(w));
+    expect(words).toEqual([]);
+    expect(message.incident?.title).toBe('agent-a 失联：4 台设备，影响 2 个机位，均已切换到备份');
+  });
+
+  it('in zh-TW and in English, from the same stored alert', () => {
+    expect(composer.compose({ ...input, locale: 'zh-TW' }).title).toBe('[嚴重] agent-a 失聯：4 台設備，影響 2 個機位，皆已切換到備援');
+    expect(composer.compose({ ...input, locale: 'en' }).title).toBe(
+      '[CRITICAL] agent-a lost: 4 devices, 2 slots affected, all failed over',
+    );
+    expect(alert.summary).toBe('agent-a lost: 4 devices, 2 slots affected, all failed over'); // the API's English summary
   });
 });

@@ -158,6 +158,10 @@ describe('monthly review', () => {
     const md = toMarkdown(monthDocument(m, 'zh-CN', until));
     expect(md).toContain('# 2026-11 月度运行报告');
     const opened = `${new Date(since + 8 * DAY).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-    expect(md).toContain(`| #4 cam-1 failed | ${opened} | loose SDI cable | 90 s | 10.0 min | 9.0 min |`);
+    expect(md).toContain(`| #4 cam-1 failed | ${opened} | loose SDI cable | 90 秒 | 10.0 分钟 | 9.0 分钟 |`);
+    const tw = toMarkdown(monthDocument(m, 'zh-TW', until));
+    expect(tw).toContain('# 2026-11 月度運行報告');
+    expect(tw).toContain('## 每週技術故障率（目標 < 1%）');
+    expect(tw).toContain(`| #4 cam-1 failed | ${opened} | loose SDI cable | 90 秒 | 10.0 分鐘 | 9.0 分鐘 |`);
   });
 });

@@ -1,0 +1,43 @@
+/** The monthly review (HTML, CSV, markdown): every heading and column name. */
+import { defineMessages } from '../define.ts';
+
+export const alertingMonth = defineMessages('alerting-month', {
+  'month.title': { 'zh-CN': '{month} 月度运行报告', 'zh-TW': '{month} 月度運行報告', en: 'Monthly review {month}' },
+  'month.studio': { 'zh-CN': '演播室：{studio}', 'zh-TW': '攝影棚：{studio}', en: 'Studio: {studio}' },
+  'month.all': { 'zh-CN': '全部演播室', 'zh-TW': '全部攝影棚', en: 'all studios' },
+  'month.rate': {
+    'zh-CN': '每周技术故障率（目标 < 1%）',
+    'zh-TW': '每週技術故障率（目標 < 1%）',
+    en: 'Technical failure rate per week (target < 1%)',
+  },
+  'month.rateLine': {
+    'zh-CN': '本月：{rate}（{down} / 播出 {onAir}），{verdict}',
+    'zh-TW': '本月：{rate}（{down} / 播出 {onAir}），{verdict}',
+    en: 'The month: {rate} ({down} of {onAir} on air), {verdict}',
+  },
+  'month.met': { 'zh-CN': '达标', 'zh-TW': '達標', en: 'target met' },
+  'month.missed': { 'zh-CN': '未达标', 'zh-TW': '未達標', en: 'target missed' },
+  'month.noAir': { 'zh-CN': '无播出', 'zh-TW': '無播出', en: 'nothing on air' },
+  'month.week': { 'zh-CN': '周', 'zh-TW': '週', en: 'week' },
+  'month.onAir': { 'zh-CN': '播出时长', 'zh-TW': '播出時長', en: 'on air' },
+  'month.down': { 'zh-CN': '故障时长', 'zh-TW': '故障時長', en: 'failure time' },
+  'month.failureRate': { 'zh-CN': '故障率', 'zh-TW': '故障率', en: 'failure rate' },
+  'month.incidents': { 'zh-CN': '事故', 'zh-TW': '事故', en: 'Incidents' },
+  'month.incident': { 'zh-CN': '事故', 'zh-TW': '事故', en: 'incident' },
+  'month.opened': { 'zh-CN': '开始', 'zh-TW': '開始', en: 'opened' },
+  'month.cause': { 'zh-CN': '原因', 'zh-TW': '原因', en: 'cause' },
+  'month.ack': { 'zh-CN': '确认用时', 'zh-TW': '確認用時', en: 'to acknowledge' },
+  'month.resolve': { 'zh-CN': '解决用时', 'zh-TW': '解決用時', en: 'to resolve' },
+  'month.impact': { 'zh-CN': '影响', 'zh-TW': '影響', en: 'impact' },
+  'month.maintenance': { 'zh-CN': '维护（按负责人）', 'zh-TW': '維護（依負責人）', en: 'Maintenance by owner' },
+  'month.owner': { 'zh-CN': '负责人', 'zh-TW': '負責人', en: 'owner' },
+  'month.done': { 'zh-CN': '已完成', 'zh-TW': '已完成', en: 'done' },
+  'month.overdue': { 'zh-CN': '逾期', 'zh-TW': '逾期', en: 'overdue' },
+  'month.failed': { 'zh-CN': '未通过', 'zh-TW': '未通過', en: 'failed' },
+  'month.unassigned': { 'zh-CN': '（未指定）', 'zh-TW': '（未指定）', en: '(nobody named)' },
+  'month.gear': { 'zh-CN': '设备故障排名', 'zh-TW': '設備故障排名', en: 'Gear ranked by failures' },
+  'month.device': { 'zh-CN': '设备', 'zh-TW': '設備', en: 'device' },
+  'month.failures': { 'zh-CN': '故障次数', 'zh-TW': '故障次數', en: 'failures' },
+  'month.availability': { 'zh-CN': '可用率', 'zh-TW': '可用率', en: 'availability' },
+  'month.nothing': { 'zh-CN': '无', 'zh-TW': '無', en: 'none this month' },
+});
