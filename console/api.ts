@@ -60,7 +60,8 @@ export async function login(username: string, password: string): Promise<Session
     body: JSON.stringify({ username, password }),
   });
   const answer = await body(response);
-  if (!response.ok || answer.status !== 'ok') throw new AskError(answer.error ?? t('api.loginFailed', { status: response.status }), response.status);
+  if (!response.ok || answer.status !== 'ok')
+    throw new AskError(answer.error ?? t('api.loginFailed', { status: response.status }), response.status);
   return (current = answer.data as Session);
 }
 

@@ -96,11 +96,13 @@ function Row(p: {
     <td class="time">${f.time(e.ts)}</td>
     <td class="severity">${severityWord}</td>
     <td class="name">
-      ${p.group
-        ? html`<button type="button" class="fold" aria-expanded=${p.group.expanded ? 'true' : 'false'} onClick=${p.group.toggle}>
-            ${eventName(e.type, words)} <span class="count">— ${t('related', { n: p.group.count })}</span>
-          </button>`
-        : eventName(e.type, words)}
+      ${
+        p.group
+          ? html`<button type="button" class="fold" aria-expanded=${p.group.expanded ? 'true' : 'false'} onClick=${p.group.toggle}>
+              ${eventName(e.type, words)} <span class="count">— ${t('related', { n: p.group.count })}</span>
+            </button>`
+          : eventName(e.type, words)
+      }
     </td>
     <td class="where">${whereOf(e)}</td>
     <td class="by">${e.by ?? ''}</td>
@@ -146,40 +148,64 @@ export function Events(p: { events: ControllerEvent[] }) {
         t('filter.type'),
         options(p.events.map((e) => e.type)).map((type) => [type, eventName(type as ControllerEvent['type'], words)]),
       )}
-      ${select('severity', t('filter.severity'), SEVERITIES.map((s) => [s, severityWord(s)]))}
-      <label><input type="checkbox" name="alarmsOnly" checked=${f.alarmsOnly} onChange=${set('alarmsOnly')} /> ${t('filter.alarmsOnly')}</label>
+      ${select(
+        'severity',
+        t('filter.severity'),
+        SEVERITIES.map((s) => [s, severityWord(s)]),
+      )}
+      <label
+        ><input type="checkbox" name="alarmsOnly" checked=${f.alarmsOnly} onChange=${set('alarmsOnly')} /> ${t('filter.alarmsOnly')}</label
+      >
     </form>
-    ${groups.length === 0
-      ? html`<p class="empty">${t('none')}</p>`
-      : html`<table class="event-table">
-          <thead>
-            <tr>
-              <th class="seq">${t('column.seq')}</th>
-              <th class="time">${t('column.time')}</th>
-              <th class="severity">${t('column.severity')}</th>
-              <th class="name">${t('column.event')}</th>
-              <th class="where">${t('column.where')}</th>
-              <th class="by">${t('column.by')}</th>
-              <th class="what">${t('column.what')}</th>
-              <th class="handling">${t('column.alarm')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${groups.flatMap((g) => {
-              // An alarm waiting for a person is never folded away: its group opens by itself.
-              const waiting = g.children.some((e) => isAcknowledgeable(e) && !acked.has(e.seq));
-              const open = waiting !== toggled.has(g.parent.seq);
-              const group = g.children.length > 0 ? { count: g.children.length, expanded: open, toggle: toggle(g.parent.seq) } : undefined;
-              return [
-                html`<${Row} key=${g.parent.seq} e=${g.parent} severity=${worstSeverity(g)} words=${words} acked=${acked} group=${group} />`,
-                // Folded rows stay in the page, hidden: the fold is one click, and find-in-page still finds them.
-                ...g.children.map(
-                  (e) =>
-                    html`<${Row} key=${e.seq} e=${e} severity=${eventSeverity(e)} words=${words} acked=${acked} child=${true} hidden=${!open} />`,
-                ),
-              ];
-            })}
-          </tbody>
-        </table>`}
+    ${
+      groups.length === 0
+        ? html`<p class="empty">${t('none')}</p>`
+        : html`<table class="event-table">
+            <thead>
+              <tr>
+                <th class="seq">${t('column.seq')}</th>
+                <th class="time">${t('column.time')}</th>
+                <th class="severity">${t('column.severity')}</th>
+                <th class="name">${t('column.event')}</th>
+                <th class="where">${t('column.where')}</th>
+                <th class="by">${t('column.by')}</th>
+                <th class="what">${t('column.what')}</th>
+                <th class="handling">${t('column.alarm')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${groups.flatMap((g) => {
+                // An alarm waiting for a person is never folded away: its group opens by itself.
+                const waiting = g.children.some((e) => isAcknowledgeable(e) && !acked.has(e.seq));
+                const open = waiting !== toggled.has(g.parent.seq);
+                const group =
+                  g.children.length > 0 ? { count: g.children.length, expanded: open, toggle: toggle(g.parent.seq) } : undefined;
+                return [
+                  html`<${Row}
+                    key=${g.parent.seq}
+                    e=${g.parent}
+                    severity=${worstSeverity(g)}
+                    words=${words}
+                    acked=${acked}
+                    group=${group}
+                  />`,
+                  // Folded rows stay in the page, hidden: the fold is one click, and find-in-page still finds them.
+                  ...g.children.map(
+                    (e) =>
+                      html`<${Row}
+                        key=${e.seq}
+                        e=${e}
+                        severity=${eventSeverity(e)}
+                        words=${words}
+                        acked=${acked}
+                        child=${true}
+                        hidden=${!open}
+                      />`,
+                  ),
+                ];
+              })}
+            </tbody>
+          </table>`
+    }
   </div>`;
 }

@@ -120,7 +120,9 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
     [status, context, progress, state],
   );
   const nav = (to: string, label: string) => html`<a href=${`#/${to}`} class=${page === to ? 'current' : ''}>${label}</a>`;
-  const onAir = status?.onAir ? html`<span class="badge on-air-badge">${tc('onAir')}</span>` : html`<span class="badge">${tc('offAir')}</span>`;
+  const onAir = status?.onAir
+    ? html`<span class="badge on-air-badge">${tc('onAir')}</span>`
+    : html`<span class="badge">${tc('offAir')}</span>`;
   let body;
   if (!status) body = html`<p>${t('connectingController')}</p>`;
   else if (page === 'device' && rest.length >= 2) body = html`<${Device} agent=${rest[0]} device=${rest[1]} status=${status} />`;
@@ -137,7 +139,9 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
       ${nav('duty', t('nav.duty'))}
       <span class=${`link link-${state}`} role="status">${t(LINK_WORDS[state])}</span>
       ${p.switcher}
-      <span class="who">${t('who', { user: p.session.user, role: p.session.role in ROLE_WORDS ? t(ROLE_WORDS[p.session.role as Role]) : p.session.role })}</span>
+      <span class="who"
+        >${t('who', { user: p.session.user, role: p.session.role in ROLE_WORDS ? t(ROLE_WORDS[p.session.role as Role]) : p.session.role })}</span
+      >
       <button class="logout" onClick=${() => void logout()}>${t('logout')}</button>
     </nav>
     <${AlarmBar} events=${events} />

@@ -41,7 +41,9 @@ function RateChart(p: { title: string; bars: Bar[]; target: number }) {
           </g>`,
       )}
       <line x1=${scale(p.target)} x2=${scale(p.target)} y1="0" y2=${p.bars.length * rowH + 4} class="target" />
-      <text x=${scale(p.target) + 2} y=${p.bars.length * rowH + 18} class="target-label">${t('target', { target: f.percent(p.target, 1) })}</text>
+      <text x=${scale(p.target) + 2} y=${p.bars.length * rowH + 18} class="target-label">
+        ${t('target', { target: f.percent(p.target, 1) })}
+      </text>
     </svg>
   </figure>`;
 }

@@ -140,7 +140,8 @@ export async function registerConsole(app: FastifyInstance, s: ConsoleRoutesSett
     prefix: '/console/app/',
     decorateReply: false,
     cacheControl: false,
-    allowedPath: (p) => /^\/?(console\/[\w-]+|i18n\/(messages\/)?[\w-]+|protocols\/(?:event-severity|pictures|flapping))\.js(\.map)?$/.test(p),
+    allowedPath: (p) =>
+      /^\/?(console\/[\w-]+|i18n\/(messages\/)?[\w-]+|protocols\/(?:event-severity|pictures|flapping))\.js(\.map)?$/.test(p),
     setHeaders: (res) => void res.setHeader('cache-control', 'no-cache'),
   });
   await app.register(fastifyStatic, {

@@ -45,7 +45,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the Events page', () => {
     await agents.pop()!.stop();
     await waitUntil(() => rig.controller.events({ type: 'slot.down' }).length > 0, 20_000, 'the slot down');
     await waitUntil(
-      () => rig.controller.events({ type: 'device.state' }).filter((e) => e.type === 'device.state' && e.data.to === 'offline').length === 2,
+      () =>
+        rig.controller.events({ type: 'device.state' }).filter((e) => e.type === 'device.state' && e.data.to === 'offline').length === 2,
       20_000,
       "agent-b's two cameras offline",
     );
@@ -64,7 +65,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the Events page', () => {
     // The facts the page weighs come from the controller, in the events themselves.
     expect(rig.controller.events({ type: 'slot.down' }).map((e) => e.type === 'slot.down' && e.data.onAir)).toEqual([true]);
     const offline = rig.controller.events({ type: 'device.state' }).filter((e) => e.type === 'device.state' && e.data.to === 'offline');
-    expect(offline.map((e) => `${e.device}:${e.type === 'device.state' ? e.data.onAir : ''}`).sort()).toEqual(['cam-2:live', 'cam-3:backup']);
+    expect(offline.map((e) => `${e.device}:${e.type === 'device.state' ? e.data.onAir : ''}`).sort()).toEqual([
+      'cam-2:live',
+      'cam-3:backup',
+    ]);
     const page = await rig.open(ENGINEER, 'events', errors, { viewport: { width: 768, height: 1024 } });
     const down = page.locator(`tr[data-type="slot.down"][data-slot="${SLOT}"]`).first();
     await down.waitFor({ state: 'attached', timeout: 10_000 });

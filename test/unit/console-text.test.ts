@@ -105,7 +105,9 @@ export function hardCoded(source: string): HardCoded[] {
 }
 
 describe('no words hard-coded in the console', () => {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !PENDING.has(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !PENDING.has(f))
+    .sort();
 
   it('finds words the way a page would show them (a self-check of the scan)', () => {
     const sample = [

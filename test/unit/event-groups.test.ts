@@ -9,9 +9,7 @@ const ev = (ts: number, type: string, fields: Partial<ControllerEvent>, data: Re
 /** Each group as "parent: children" by type (and agent/device or slot). */
 const shape = (events: ControllerEvent[], windowMs?: number): string[] =>
   groupEvents(events, windowMs).map((g) =>
-    [g.parent, ...g.children]
-      .map((e) => `${e.type}@${e.device ? `${e.agent}/${e.device}` : (e.slot ?? e.agent ?? '')}`)
-      .join(' > '),
+    [g.parent, ...g.children].map((e) => `${e.type}@${e.device ? `${e.agent}/${e.device}` : (e.slot ?? e.agent ?? '')}`).join(' > '),
   );
 
 describe('correlated rows', () => {

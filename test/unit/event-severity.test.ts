@@ -16,7 +16,11 @@ describe('event severity from on-air impact', () => {
     ['a slot down while its show is on air', e('slot.down', { onAir: true }), 'critical'],
     ['a slot down off air', e('slot.down', { onAir: false }), 'minor'],
     ['a slot down logged before onAir was told', e('slot.down', {}), 'critical'],
-    ['the live member of an on-air slot failed (covered until its failover has had its chance)', e('device.state', { from: 'ok', to: 'failed', onAir: 'live' }), 'warning'],
+    [
+      'the live member of an on-air slot failed (covered until its failover has had its chance)',
+      e('device.state', { from: 'ok', to: 'failed', onAir: 'live' }),
+      'warning',
+    ],
     ['a backup of an on-air slot failed: redundancy reduced', e('device.state', { from: 'ok', to: 'offline', onAir: 'backup' }), 'warning'],
     ['a device in no slot on air failed', e('device.state', { from: 'ok', to: 'failed', onAir: 'off' }), 'minor'],
     ['a device failed, logged before onAir was told', e('device.state', { from: 'ok', to: 'failed' }), 'warning'],

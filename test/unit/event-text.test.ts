@@ -10,7 +10,11 @@ import { formatsFor, setMessageErrorHandler, translator } from '../../i18n/trans
 setMessageErrorHandler((error) => {
   throw error;
 });
-const words = (locale: Locale): EventWords => ({ t: translator(events, locale), common: translator(common, locale), f: formatsFor(locale) });
+const words = (locale: Locale): EventWords => ({
+  t: translator(events, locale),
+  common: translator(common, locale),
+  f: formatsFor(locale),
+});
 const e = (type: string, data: Record<string, unknown>, fields: Partial<ControllerEvent> = {}): ControllerEvent =>
   ({ seq: 1, ts: 0, type, data, ...fields }) as ControllerEvent;
 
@@ -53,7 +57,10 @@ describe('event descriptions', () => {
       e('slot.down', { onAir: true }),
       { en: 'down on air: nothing healthy to put live', 'zh-CN': '直播中停播：无正常设备可上', 'zh-TW': '直播中停播：無正常設備可上' },
     ],
-    [e('agent.offline', { session: 1 }, { agent: 'agent-b' }), { en: 'agent agent-b lost', 'zh-CN': '代理 agent-b 失联', 'zh-TW': '代理程式 agent-b 失聯' }],
+    [
+      e('agent.offline', { session: 1 }, { agent: 'agent-b' }),
+      { en: 'agent agent-b lost', 'zh-CN': '代理 agent-b 失联', 'zh-TW': '代理程式 agent-b 失聯' },
+    ],
   ];
   it.each(table)('%j', (event, texts) => {
     for (const locale of LOCALES) expect(describeEvent(event, words(locale))).toBe(texts[locale]);
