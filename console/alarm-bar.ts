@@ -16,8 +16,9 @@ import { alarms } from '../i18n/messages/alarms.ts';
 import { common } from '../i18n/messages/common.ts';
 import { ask, currentUser, may } from './api.ts';
 import { OwnerButtons, ownerText, useAsk } from './alarm-actions.ts';
+import { summaryIn } from '../i18n/messages/alerting-alerts.ts';
 import { html } from './html.ts';
-import { useFormats, useT } from './i18n.ts';
+import { useFormats, useT, useLocale } from './i18n.ts';
 import { RunbookText } from './incidents.ts';
 import { SEVERITIES, barOrder, countBySeverity, newestAlertEvent } from './alarm-order.ts';
 
@@ -116,6 +117,7 @@ function useAlarmSound(ringing: boolean): { on: boolean; state: string; toggle()
 }
 
 function AlarmRow(p: { alert: Alert; now: number; onRunbook(a: Alert): void }) {
+  const locale = useLocale();
   const t = useT(alarms);
   const tc = useT(common);
   const f = useFormats();
@@ -124,7 +126,7 @@ function AlarmRow(p: { alert: Alert; now: number; onRunbook(a: Alert): void }) {
   const unacked = a.state === 'firing';
   return html`<li class=${`alarm sev-${a.severity} ${unacked ? 'unacked' : 'acked'}`} data-alert=${a.id}>
     <span class="severity">${tc(`severity.${a.severity}`)}</span>
-    <strong class="summary">${a.summary}</strong>
+    <strong class="summary">${summaryIn(locale, a)}</strong>
     <span class="age">${t('alarm.age', { age: f.duration(Math.max(0, p.now - a.startsAt)) })}</span>
     <span class="ack-state">${unacked ? t('alarm.unacked') : t('alarm.acked', { person: a.ackedBy ?? '?' })}</span>
     <span class="owner">${ownerText(t, a, currentUser())}</span>
@@ -136,6 +138,7 @@ function AlarmRow(p: { alert: Alert; now: number; onRunbook(a: Alert): void }) {
 }
 
 export function AlarmBar(p: { events: readonly ControllerEvent[] }) {
+  const locale = useLocale();
   const t = useT(alarms);
   const tc = useT(common);
   const { alerts, error } = useOpenAlerts(newestAlertEvent(p.events));
@@ -173,8 +176,8 @@ export function AlarmBar(p: { events: readonly ControllerEvent[] }) {
     }
     ${
       runbookAlert
-        ? html`<section class="alarm-runbook" aria-label=${t('runbook.for', { summary: runbookAlert.summary })}>
-            <h3>${t('runbook.for', { summary: runbookAlert.summary })}</h3>
+        ? html`<section class="alarm-runbook" aria-label=${t('runbook.for', { summary: summaryIn(locale, runbookAlert) })}>
+            <h3>${t('runbook.for', { summary: summaryIn(locale, runbookAlert) })}</h3>
             ${runbookAlert.runbook ? html`<${RunbookText} id=${runbookAlert.runbook} />` : html`<p class="muted">${t('runbook.none')}</p>`}
             <button class="close" onClick=${() => setRunbookOf(undefined)}>${tc('button.close')}</button>
           </section>`

@@ -12,8 +12,9 @@ import { common } from '../i18n/messages/common.ts';
 import { incidents as words } from '../i18n/messages/incidents.ts';
 import { ask, currentUser } from './api.ts';
 import { OwnerButtons, ownerText } from './alarm-actions.ts';
+import { summaryIn } from '../i18n/messages/alerting-alerts.ts';
 import { html } from './html.ts';
-import { useFormats, useT } from './i18n.ts';
+import { useFormats, useT, useLocale } from './i18n.ts';
 
 type Shown = OperationData<'incident.show'>;
 
@@ -98,6 +99,7 @@ function NoteBox(p: { id: number }) {
 }
 
 export function IncidentDetail(p: { id: number; changes: number; onClose(): void }) {
+  const locale = useLocale();
   const t = useT(words);
   const ta = useT(alarms);
   const tc = useT(common);
@@ -130,7 +132,7 @@ export function IncidentDetail(p: { id: number; changes: number; onClose(): void
       ${shown.alerts.map(
         (a) =>
           html`<li class=${`sev-${a.severity}`} data-alert=${a.id}>
-            <span class="severity">${tc(`severity.${a.severity}`)}</span> ${a.summary}${' '}
+            <span class="severity">${tc(`severity.${a.severity}`)}</span> ${summaryIn(locale, a)}${' '}
             <span class="muted">${t(`alertState.${a.state}`)}, ${f.dateTime(a.startsAt)}</span>
             <span class="owner">${ownerText(ta, a, currentUser())}</span>
             ${a.state === 'resolved' ? null : html`<${OwnerButtons} alert=${a} />`}

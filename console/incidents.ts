@@ -14,8 +14,9 @@ import { incidents as words } from '../i18n/messages/incidents.ts';
 import { ask, currentUser } from './api.ts';
 import { OwnerButtons, ownerText, useAsk } from './alarm-actions.ts';
 import { IncidentDetail } from './incident-detail.ts';
+import { summaryIn } from '../i18n/messages/alerting-alerts.ts';
 import { html } from './html.ts';
-import { useFormats, useT } from './i18n.ts';
+import { useFormats, useT, useLocale } from './i18n.ts';
 
 /** The log's types after which the page reads alerts and incidents again. */
 export const isAlerting = (e: ControllerEvent): boolean => /^(alert|incident|notification)\./.test(e.type);
@@ -42,6 +43,7 @@ export function RunbookText(p: { id: string }) {
 }
 
 function AlertRow(p: { alert: Alert }) {
+  const locale = useLocale();
   const t = useT(words);
   const ta = useT(alarms);
   const tc = useT(common);
@@ -52,7 +54,7 @@ function AlertRow(p: { alert: Alert }) {
   return html`<li class=${`alert sev-${a.severity} alert-${a.state}`} data-alert=${a.id}>
     <div class="alert-head">
       <span class="severity">${tc(`severity.${a.severity}`)}</span>
-      <strong class="summary">${a.summary}</strong>
+      <strong class="summary">${summaryIn(locale, a)}</strong>
       <span class="muted">${t(`kind.${a.kind}`)}</span>
       <span class="count">${a.count > 1 ? t('times', { n: a.count }) : ''}</span>
     </div>
