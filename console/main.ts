@@ -94,7 +94,11 @@ function Console(p: { session: Session; feed: Feed; switcher: unknown }) {
       state: (s) => {
         setState(s);
         // After a gap, what was missed comes from the log (events are numbered, so none twice).
-        if (s === 'live') void ask('events', { limit: 2_000 }).then((r) => setEvents((old) => merge(old, r.events)));
+        if (s === 'live')
+          void ask('events', { limit: 2_000 }).then(
+            (r) => setEvents((old) => merge(old, r.events)),
+            () => undefined, // a leader changing hands answers nothing for a moment: the next 'live' asks again
+          );
       },
       event: (e) => {
         lastSeq = Math.max(lastSeq, e.seq);
