@@ -6,11 +6,10 @@
  * standby resumes and takes over; the page goes RECONNECTING, then live again on the new leader — no login form, the same
  * person, and a request with the session's CSRF token answered by the new leader.
  */
-import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/console-paint.ts';
-import { freePort, waitForPort, type ControllerProcess } from '../support/processes.ts';
+import { waitForPort } from '../support/processes.ts';
 import { hasPostgres } from '../support/postgres.ts';
 import { pairOnPostgres } from '../support/pair-on-postgres.ts';
 import { startFrontProxy } from '../support/front-proxy.ts';
@@ -19,12 +18,6 @@ import { runOnairWith, waitUntil } from '../integration/helpers.ts';
 const fixture = pairOnPostgres();
 const EVE = 'a long password for eve';
 
-async function seat(name: string, url: string): Promise<{ proc: ControllerProcess; file: string; http: string }> {
-  const port = await freePort();
-  const proc = await fixture.seat(name, { postgres: { url }, http: { enabled: true, host: '127.0.0.1', port } });
-  return { proc, file: path.join(fixture.dir, name, 'controller.yaml'), http: `http://127.0.0.1:${port}` };
-}
-
 describe.skipIf(!hasPostgres())('the console across a takeover, in chromium', () => {
   let browser: Browser | undefined;
   afterAll(async () => browser?.close());
@@ -32,8 +25,8 @@ describe.skipIf(!hasPostgres())('the console across a takeover, in chromium', ()
   it('the page follows the new leader: live again, the same person, no login asked', async () => {
     const url = await fixture.server.database();
     const watch = await fixture.watch();
-    const a = await seat('ctl-a', url);
-    const b = await seat('ctl-b', url);
+    const a = await fixture.httpSeat('ctl-a', url);
+    const b = await fixture.httpSeat('ctl-b', url);
     a.proc.start();
     await waitUntil(() => watch.leader()?.name === 'ctl-a', 20_000, 'ctl-a to lead');
     b.proc.start();

@@ -4,9 +4,8 @@
  * killed with SIGKILL; the same cookie and CSRF token work on the new leader's HTTP, and the
  * database holds a hash of the session id, never the id.
  */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, waitForPort, type ControllerProcess } from '../support/processes.ts';
+import { waitForPort } from '../support/processes.ts';
 import { hasPostgres, queryRows } from '../support/postgres.ts';
 import { pairOnPostgres } from '../support/pair-on-postgres.ts';
 import { sessionIdHash } from '../../controller/http/console-sessions.ts';
@@ -16,18 +15,12 @@ const fixture = pairOnPostgres();
 const EVE = 'a long password for eve';
 const json = { 'content-type': 'application/json' };
 
-async function seat(name: string, url: string): Promise<{ proc: ControllerProcess; file: string; http: string }> {
-  const port = await freePort();
-  const proc = await fixture.seat(name, { postgres: { url }, http: { enabled: true, host: '127.0.0.1', port } });
-  return { proc, file: path.join(fixture.dir, name, 'controller.yaml'), http: `http://127.0.0.1:${port}` };
-}
-
 describe.skipIf(!hasPostgres())('console sessions across a takeover', () => {
   it("a cookie from the killed leader's console works on the new leader's, with the same CSRF token", async () => {
     const url = await fixture.server.database();
     const watch = await fixture.watch();
-    const a = await seat('ctl-a', url);
-    const b = await seat('ctl-b', url);
+    const a = await fixture.httpSeat('ctl-a', url);
+    const b = await fixture.httpSeat('ctl-b', url);
     a.proc.start();
     await waitUntil(() => watch.leader()?.name === 'ctl-a', 20_000, 'ctl-a to lead');
     b.proc.start();

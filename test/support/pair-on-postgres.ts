@@ -11,7 +11,7 @@ import { silentLogger } from '../../lib/logger.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../controller/broker/broker.ts';
 import { closeClient, removeDir, tempDir } from '../integration/helpers.ts';
 import { PairWatch } from './pair-watch.ts';
-import { controllerProcess, type ControllerProcess } from './processes.ts';
+import { controllerProcess, freePort, type ControllerProcess } from './processes.ts';
 import { hasPostgres, startPostgres, type TestPostgres } from './postgres.ts';
 
 export interface PairOnPostgres {
@@ -23,6 +23,8 @@ export interface PairOnPostgres {
   defer(work: () => Promise<unknown>): void;
   /** A seat of a pair, not started: `onair controller` named `name` in `<dir>/<name>`, on `brokerUrl`. */
   seat(name: string, settings: Record<string, unknown>, brokerUrl?: string): Promise<ControllerProcess>;
+  /** A seat on the PostgreSQL database `url` with its HTTP side on a free loopback port (opened when it leads). */
+  httpSeat(name: string, url: string): Promise<{ proc: ControllerProcess; file: string; http: string }>;
   /** A watcher of who leads and what the pair sends, on `brokerUrl`. */
   watch(brokerUrl?: string): Promise<PairWatch>;
 }
@@ -63,6 +65,11 @@ export function pairOnPostgres(): PairOnPostgres {
       });
       fixture.defer(() => proc.stop());
       return proc;
+    },
+    async httpSeat(name, url) {
+      const port = await freePort();
+      const proc = await fixture.seat(name, { postgres: { url }, http: { enabled: true, host: '127.0.0.1', port } });
+      return { proc, file: path.join(fixture.dir, name, 'controller.yaml'), http: `http://127.0.0.1:${port}` };
     },
     async watch(brokerUrl = fixture.broker.url) {
       const watch = await PairWatch.start(brokerUrl);
