@@ -136,7 +136,8 @@ export function Device(p: { agent: string; device: string; status: StatusData })
       <span class=${`badge status-${summary?.status ?? 'unknown'}`}>${state(summary?.status ?? 'unknown')}</span>
     </h2>
     <p>
-      ${summary?.kind ?? ''} ${summary?.driver ? `· ${t('info.driver', { driver: summary.driver })}` : ''}
+      ${summary?.kind ? t('info.kind', { kind: summary.kind.replace(/-/g, '_'), name: summary.kind }) : ''}
+      ${summary?.driver ? `· ${t('info.driver', { driver: summary.driver })}` : ''}
       ${registered ? `· ${t('info.profile', { profile: registered.profile, version: registered.profileVersion, deployment: registered.deployment })}` : ''}
       ${summary ? `· ${t('info.since', { time: f.dateTime(summary.since) })}` : ''}
     </p>

@@ -7,9 +7,18 @@ import { defineMessages } from '../define.ts';
 export const device = defineMessages('device', {
   'info.driver': { 'zh-CN': '驱动 {driver}', 'zh-TW': '驅動程式 {driver}', en: 'driver {driver}' },
   'info.profile': {
-    'zh-CN': '设备档案 {profile} 第 {version} 版 · {deployment}',
-    'zh-TW': '設備設定檔 {profile} 第 {version} 版 · {deployment}',
-    en: 'profile {profile} v{version} · {deployment}',
+    'zh-CN':
+      '设备档案 {profile} 第 {version} 版 · {deployment, select, pending {等待代理部署} running {运行中} refused {代理拒绝部署} other {{deployment}}}',
+    'zh-TW':
+      '設備設定檔 {profile} 第 {version} 版 · {deployment, select, pending {等待代理程式部署} running {執行中} refused {代理程式拒絕部署} other {{deployment}}}',
+    en: 'profile {profile} v{version} · {deployment, select, pending {waiting for its agent} running {running} refused {refused by its agent} other {{deployment}}}',
+  },
+  'info.kind': {
+    'zh-CN':
+      '{kind, select, camera {摄像机} switcher {节目切换台} stream_encoder {推流编码器} encoder {推流编码器} microphone_receiver {无线话筒接收机} mic {话筒} light {灯具} lighting_interface {灯光接口} gpio_board {输入输出板} gpio {输入输出板} other {{name}}}',
+    'zh-TW':
+      '{kind, select, camera {攝影機} switcher {節目切換台} stream_encoder {串流編碼器} encoder {串流編碼器} microphone_receiver {無線麥克風接收器} mic {麥克風} light {燈具} lighting_interface {燈光介面} gpio_board {輸入輸出板} gpio {輸入輸出板} other {{name}}}',
+    en: '{kind, select, camera {camera} switcher {program switcher} stream_encoder {stream encoder} encoder {stream encoder} microphone_receiver {wireless mic receiver} mic {microphone} light {light} lighting_interface {lighting interface} gpio_board {GPIO board} gpio {GPIO board} other {{name}}}',
   },
   'info.since': { 'zh-CN': '自 {time} 起', 'zh-TW': '自 {time} 起', en: 'since {time}' },
   'test.run': { 'zh-CN': '运行自检', 'zh-TW': '執行自我檢測', en: 'Run self-test' },
