@@ -1,7 +1,7 @@
 /** `onair device add|list|show|remove`: register physical units of a profile with the controller. */
 import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
+import { request, requestOptions, userError, withController, type ClientOpts } from '../client/request-client.ts';
 import { mergeSettings } from '../protocols/profile.ts';
 import { DRIVER_SPECS } from '../protocols/drivers/index.ts';
 import { unitProblems } from '../protocols/drivers/checks.ts';
@@ -9,10 +9,16 @@ import { refName } from '../protocols/device-ref.ts';
 import { MediaRole } from '../protocols/media.ts';
 import type { MediaSettings } from '../protocols/media-config.ts';
 import { Value } from '@sinclair/typebox/value';
+import { cliGear } from '../i18n/messages/cli-gear.ts';
+import { translator } from '../i18n/translator.ts';
+import { cliLocale, say } from './language.ts';
+
+/** The words of these commands in the CLI's language (refusals are userErrors: English inside, printed in it). */
+const words = () => translator(cliGear, cliLocale());
 
 function parseRef(text: string): { agent: string; device: string } {
   const m = /^([A-Za-z0-9][A-Za-z0-9_.:-]*)\/([A-Za-z0-9][A-Za-z0-9_.:-]*)$/.exec(text);
-  if (!m) throw new UserError(`"${text}" is not agent/device`);
+  if (!m) throw userError(cliGear, 'notRef', { text, form: 'agent/device' });
   return { agent: m[1]!, device: m[2]! };
 }
 
@@ -25,12 +31,12 @@ export function parseSettings(pairs: string[]): Record<string, unknown> {
   let out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UserError(`--set "${pair}" is not key=value`);
+    if (eq <= 0) throw userError(cliGear, 'notPair', { option: '--set', text: pair, form: 'key=value' });
     const key = pair.slice(0, eq);
     const path = key.split('.');
-    if (path.some((p) => p === '')) throw new UserError(`--set ${key}: empty part in the key`);
+    if (path.some((p) => p === '')) throw userError(cliGear, 'emptyKeyPart', { option: '--set', key });
     if (/pass(word)?$/i.test(path.at(-1)!))
-      throw new UserError(`--set ${key}: secrets are never stored; give passwordEnv=VARIABLE (set on the agent's machine) instead`);
+      throw userError(cliGear, 'noSecrets', { option: '--set', key, reference: 'passwordEnv=VARIABLE' });
     const value = settingValue(key, pair.slice(eq + 1));
     out = mergeSettings(
       out,
@@ -45,7 +51,7 @@ export function parseParams(pairs: string[], option: string): Record<string, unk
   return Object.fromEntries(
     pairs.map((pair) => {
       const eq = pair.indexOf('=');
-      if (eq <= 0) throw new UserError(`${option} "${pair}" is not key=value`);
+      if (eq <= 0) throw userError(cliGear, 'notPair', { option, text: pair, form: 'key=value' });
       return [pair.slice(0, eq), settingValue(pair.slice(0, eq), pair.slice(eq + 1))];
     }),
   );
@@ -58,7 +64,7 @@ export function settingValue(key: string, raw: string): unknown {
   try {
     return JSON.parse(raw) as unknown;
   } catch (err) {
-    throw new UserError(`--set ${key}: ${raw} is not valid JSON (${(err as Error).message})`);
+    throw userError(cliGear, 'badJson', { option: '--set', key, raw, error: (err as Error).message });
   }
 }
 
@@ -69,7 +75,8 @@ type MediaFlags = { mediaUrl?: string; mediaStream?: string | true; mediaRole?: 
  * A role alone needs a source from the profile: without one nothing would be watched, silently.
  */
 export function mediaSettings(o: MediaFlags, fromProfile: MediaSettings | undefined): MediaSettings | undefined {
-  if (o.mediaUrl !== undefined && o.mediaStream !== undefined) throw new UserError('give --media-url or --media-stream, not both');
+  if (o.mediaUrl !== undefined && o.mediaStream !== undefined)
+    throw userError(cliGear, 'oneOf', { first: '--media-url', second: '--media-stream' });
   const source: MediaSettings['source'] =
     o.mediaUrl !== undefined
       ? { url: o.mediaUrl }
@@ -78,12 +85,13 @@ export function mediaSettings(o: MediaFlags, fromProfile: MediaSettings | undefi
         : undefined;
   let role: MediaRole | undefined;
   if (o.mediaRole !== undefined) {
-    if (!Value.Check(MediaRole, o.mediaRole)) throw new UserError(`--media-role ${o.mediaRole}: must be source, program or playback`);
+    if (!Value.Check(MediaRole, o.mediaRole))
+      throw userError(cliGear, 'badRole', { option: '--media-role', role: o.mediaRole, choices: 'source, program', last: 'playback' });
     role = o.mediaRole;
   }
   if (!source && !role) return undefined;
   if (!source && !fromProfile?.source)
-    throw new UserError('--media-role needs a source: give --media-url URL or --media-stream (its profile names none)');
+    throw userError(cliGear, 'roleNeedsSource', { option: '--media-role', url: '--media-url URL', stream: '--media-stream' });
   return { ...(source ? { source } : {}), ...(role ? { role } : {}) };
 }
 
@@ -132,7 +140,13 @@ export function registerDeviceCommands(program: Command): void {
         const helpers = Object.fromEntries(
           o.helper.map((h) => {
             const m = /^([a-z][a-z0-9-]*)=(.+)$/.exec(h);
-            if (!m) throw new UserError(`--helper "${h}" is not role=device (for example light-sensor=agent-b/gpio-1)`);
+            if (!m)
+              throw userError(cliGear, 'notPairExample', {
+                option: '--helper',
+                text: h,
+                form: 'role=device',
+                example: 'light-sensor=agent-b/gpio-1',
+              });
             return [m[1]!, m[2]!];
           }),
         );
@@ -145,13 +159,12 @@ export function registerDeviceCommands(program: Command): void {
             options,
           );
           const spec = DRIVER_SPECS.get(profile.driver);
-          if (!spec)
-            throw new UserError(`${refText}: profile ${profile.profile} names driver "${profile.driver}", which this onair does not have`);
+          if (!spec) throw userError(cliGear, 'noDriver', { ref: refText, profile: profile.profile, driver: profile.driver });
           const testParams = parseParams(o.testParam, '--test-param');
           const media = mediaSettings(o, profile.media);
           const problems = unitProblems(spec, profile, mergeSettings(profile.connection, settings), testParams);
           if (problems.length > 0)
-            throw new UserError(`${refText}: not valid for its ${profile.driver} driver:\n  ${problems.join('\n  ')}`);
+            throw userError(cliGear, 'invalidUnit', { ref: refText, driver: profile.driver, problems: problems.join('\n  ') });
           const registration = {
             ...ref,
             profile: profile.profile,
@@ -164,10 +177,10 @@ export function registerDeviceCommands(program: Command): void {
             ...(media ? { media } : {}),
           };
           const result = await request(client, 'device.add', { registration }, options);
-          process.stdout.write(
-            `${result.created ? 'registered' : 'changed'}  ${result.agent}/${result.device}  (${profile.profile} v${profile.version})\n`,
-          );
-          for (const note of result.notes ?? []) process.stdout.write(`  note: ${note}\n`);
+          const t = words();
+          const saved = { created: String(result.created), ref: `${result.agent}/${result.device}` };
+          process.stdout.write(`${t('deviceSaved', { ...saved, profile: profile.profile, version: profile.version })}\n`);
+          for (const note of result.notes ?? []) process.stdout.write(`${t('note', { note })}\n`);
         });
       },
     );
@@ -185,10 +198,13 @@ export function registerDeviceCommands(program: Command): void {
         request(c, 'device.list', { ...(o.agent ? { agent: o.agent } : {}), ...(o.studio ? { studio: o.studio } : {}) }, options),
       );
       if (o.json) return void process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
+      const t = words();
       for (const d of devices) {
         const where = refName(d).padEnd(28);
+        const profile = t('profileVersion', { profile: d.profile, version: d.profileVersion });
+        const deployment = t('deployment', { deployment: d.deployment });
         process.stdout.write(
-          `${where} ${`${d.profile} v${d.profileVersion}`.padEnd(30)} ${(d.studio ?? '-').padEnd(12)} ${d.deployment.padEnd(8)} ${d.status.padEnd(9)}${d.slots.join(', ')}${d.problem ? `  (${d.problem})` : ''}\n`,
+          `${where} ${profile.padEnd(30)} ${(d.studio ?? '-').padEnd(12)} ${deployment.padEnd(8)} ${say('state', { state: d.status }).padEnd(9)}${d.slots.join(', ')}${d.problem ? `  (${d.problem})` : ''}\n`,
         );
       }
     });
@@ -215,6 +231,6 @@ export function registerDeviceCommands(program: Command): void {
       const removed = await withController(options, (c) =>
         request(c, 'device.remove', { ...parseRef(refText), reason: o.reason }, options),
       );
-      process.stdout.write(`removed  ${removed.agent}/${removed.device}\n`);
+      process.stdout.write(`${words()('removed', { id: `${removed.agent}/${removed.device}` })}\n`);
     });
 }

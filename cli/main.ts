@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { ConfigError } from '../lib/yaml-config.ts';
 import { UserError } from '../client/request-client.ts';
 import { buildProgram } from './program.ts';
-import { say } from './language.ts';
+import { cliLocale, say } from './language.ts';
 
 /** How long a failed command's leftovers get to close by themselves. */
 const FAILED_EXIT_GRACE_MS = 1_000;
@@ -28,13 +28,22 @@ function reportError(err: unknown): number {
     return 2;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`onair: ${err.message}\n`);
+    process.stderr.write(`onair: ${err.in(errorLocale())}\n`);
     return 1;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`onair: ${message}\n`);
   if (process.env.ONAIR_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   return 1;
+}
+
+/** The language of an error: the CLI's, or English if the language itself is what is wrong (a bad ONAIR_LANG). */
+function errorLocale(): ReturnType<typeof cliLocale> {
+  try {
+    return cliLocale();
+  } catch {
+    return 'en';
+  }
 }
 
 /** A word of the error report; English if the language itself is what is wrong (a bad ONAIR_LANG). */

@@ -1,10 +1,15 @@
 /** `onair schedule add|list|remove` and `onair maintenance due`: maintenance tests on a cron schedule, and what is due. */
 import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
+import { request, requestOptions, userError, withController, type ClientOpts } from '../client/request-client.ts';
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { refName } from '../protocols/device-ref.ts';
+import { cliOps } from '../i18n/messages/cli-ops.ts';
+import { translator } from '../i18n/translator.ts';
+import { cliLocale } from './language.ts';
+
+const words = () => translator(cliOps, cliLocale());
 
 const time = (ts: number | null | undefined): string => formatTime(ts, 'minute');
 
@@ -48,7 +53,8 @@ export function registerMaintenanceCommands(program: Command): void {
           ...(o.kind ? { kind: o.kind } : {}),
           ...(o.studio ? { studio: o.studio } : {}),
         };
-        if (Object.keys(target).length === 0) throw new UserError('say which devices: --device, --profile, --kind and/or --studio');
+        if (Object.keys(target).length === 0)
+          throw userError(cliOps, 'whichDevices', { options: '--device, --profile, --kind', last: '--studio' });
         const options = requestOptions(o);
         const added = await withController(options, (c) =>
           request(
@@ -66,9 +72,8 @@ export function registerMaintenanceCommands(program: Command): void {
             options,
           ),
         );
-        process.stdout.write(
-          `scheduled  ${id}: ${added.devices.length} devices (${added.devices.join(', ')}); next ${added.nextRuns.map((t) => time(t)).join(', ')}\n`,
-        );
+        const next = added.nextRuns.map((t) => time(t)).join(', ');
+        process.stdout.write(`${words()('scheduled', { id, n: added.devices.length, devices: added.devices.join(', '), next })}\n`);
       },
     );
 
@@ -81,9 +86,10 @@ export function registerMaintenanceCommands(program: Command): void {
       const options = requestOptions(o);
       const { schedules } = await withController(options, (c) => request(c, 'schedule.list', {}, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(schedules, null, 2)}\n`);
+      const t = words();
       for (const s of schedules)
         process.stdout.write(
-          `${s.id.padEnd(20)} ${s.cron.padEnd(16)} next ${time(s.nextRun)}  ${JSON.stringify(s.target)}${s.intrusive ? '  intrusive' : ''}  window ${s.windowMinutes} min${s.owner ? `  owner ${s.owner}` : ''}\n`,
+          `${s.id.padEnd(20)} ${s.cron.padEnd(16)} ${t('scheduleNext', { at: time(s.nextRun) })}  ${JSON.stringify(s.target)}${s.intrusive ? t('scheduleIntrusive') : ''}${t('scheduleWindow', { minutes: String(s.windowMinutes) })}${s.owner ? t('owner', { owner: s.owner }) : ''}\n`,
         );
     });
 
@@ -95,7 +101,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .action(async (id: string, o: ClientOpts) => {
       const options = requestOptions(o);
       await withController(options, (c) => request(c, 'schedule.remove', { id }, options));
-      process.stdout.write(`removed  ${id}\n`);
+      process.stdout.write(`${words()('removed', { id })}\n`);
     });
 
   program
@@ -107,12 +113,15 @@ export function registerMaintenanceCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .addOption(brokerOption())
     .action(async (what: string, o: ClientOpts) => {
-      if (what !== 'due') throw new UserError(`maintenance takes "due", not "${what}"`);
+      if (what !== 'due') throw userError(cliOps, 'maintenanceTakes', { command: 'maintenance', due: 'due', what });
       const options = requestOptions(o);
       const { items } = await withController(options, (c) => request(c, 'maintenance.due', {}, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
-      if (items.length === 0) return void process.stdout.write('nothing due\n');
+      const t = words();
+      if (items.length === 0) return void process.stdout.write(`${t('nothingDue')}\n`);
       for (const i of items)
-        process.stdout.write(`${refName(i).padEnd(28)} ${i.profile.padEnd(30)} ${i.reason}${i.owner ? `  (owner ${i.owner})` : ''}\n`);
+        process.stdout.write(
+          `${refName(i).padEnd(28)} ${i.profile.padEnd(30)} ${i.reason}${i.owner ? t('ownerOf', { owner: i.owner }) : ''}\n`,
+        );
     });
 }

@@ -7,6 +7,8 @@ import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { deviceKey, refName } from '../protocols/device-ref.ts';
 import { cliLocale, say } from './language.ts';
+import { cliOps } from '../i18n/messages/cli-ops.ts';
+import { translator } from '../i18n/translator.ts';
 
 export const brokerOption = (): Option =>
   new Option('--broker <url>', 'MQTT broker of the controller').env('ONAIR_BROKER').default('mqtt://127.0.0.1:1883');
@@ -67,7 +69,10 @@ export function registerOperatorCommands(program: Command): void {
         ...(o.device ? { device: o.device } : {}),
       };
       const { events } = await withController(options, (c) => request(c, 'events', params, options));
-      process.stdout.write(events.map((e) => (o.json ? JSON.stringify(e) : formatEvent(e))).join('\n') + (events.length ? '\n' : ''));
+      const locale = cliLocale();
+      process.stdout.write(
+        events.map((e) => (o.json ? JSON.stringify(e) : formatEvent(e, locale))).join('\n') + (events.length ? '\n' : ''),
+      );
     });
 
   program
@@ -99,10 +104,11 @@ export function parseSince(text: string, now: number): number {
 
 const time = (ts: number | null | undefined): string => formatTime(ts, 'ms');
 
-export function formatEvent(e: ControllerEvent): string {
+/** One event a line: its type as the log names it (what --json and the docs use), who did it in the CLI's language. */
+export function formatEvent(e: ControllerEvent, locale = cliLocale()): string {
   const subject = [e.slot, e.agent && e.device ? deviceKey(e.agent, e.device) : e.agent].filter(Boolean).join(' ');
   const change = e.type === 'device.state' ? ` ${e.data.from} → ${e.data.to}` : '';
-  return `${time(e.ts)}  ${e.type.padEnd(18)} ${subject}${change}${e.reason ? `  (${e.reason})` : ''}${e.by ? `  by ${e.by}` : ''}`;
+  return `${time(e.ts)}  ${e.type.padEnd(18)} ${subject}${change}${e.reason ? `  (${e.reason})` : ''}${e.by ? translator(cliOps, locale)('eventBy', { by: e.by }) : ''}`;
 }
 
 /** The status as a table, in the CLI's language (ids, names and the gear's own detail as they are). */

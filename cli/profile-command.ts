@@ -1,8 +1,13 @@
 /** `onair profile validate FILE...`: check equipment profiles before they reach the studio. */
 import type { Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
+import { request, requestOptions, userError, withController, type ClientOpts } from '../client/request-client.ts';
 import { wholeNumber } from './numbers.ts';
+import { cliGear } from '../i18n/messages/cli-gear.ts';
+import { translator } from '../i18n/translator.ts';
+import { cliLocale } from './language.ts';
+
+const words = () => translator(cliGear, cliLocale());
 
 export function registerProfileCommands(program: Command): void {
   const profile = program.command('profile').description('equipment profiles (hardware-profiles/*.yaml)');
@@ -13,10 +18,14 @@ export function registerProfileCommands(program: Command): void {
     .action(async (files: string[]) => {
       const { validateProfiles } = await import('../protocols/profile-loader.ts');
       const { profiles, errors } = validateProfiles(files);
-      for (const p of profiles) process.stdout.write(`ok  ${p.profile} v${p.version} (${p.manufacturer} ${p.model}, ${p.driver})\n`);
+      const t = words();
+      for (const p of profiles)
+        process.stdout.write(
+          `${t('profileOk', { profile: p.profile, version: p.version, manufacturer: p.manufacturer, model: p.model, driver: p.driver })}\n`,
+        );
       for (const e of errors) process.stderr.write(`${e.message}\n`);
       if (errors.length > 0) {
-        process.stderr.write(`onair: ${errors.length} of ${files.length} profiles have errors\n`);
+        process.stderr.write(`onair: ${t('profilesWithErrors', { errors: errors.length, files: files.length })}\n`);
         process.exitCode = 2;
       }
     });
@@ -31,13 +40,15 @@ export function registerProfileCommands(program: Command): void {
       const { profiles, errors } = validateProfiles(files);
       if (errors.length > 0) {
         for (const e of errors) process.stderr.write(`${e.message}\n`);
-        throw new UserError(`${errors.length} of ${files.length} profiles have errors; nothing was added`);
+        throw userError(cliGear, 'nothingAdded', { errors: errors.length, files: files.length });
       }
       const options = requestOptions(o);
       await withController(options, async (client) => {
         for (const p of profiles) {
           const result = await request(client, 'profile.add', { profile: p }, options);
-          process.stdout.write(`${result.created ? 'added' : 'unchanged'}  ${result.profile} v${result.version}\n`);
+          process.stdout.write(
+            `${words()('profileAdded', { created: String(result.created), profile: result.profile, version: result.version })}\n`,
+          );
         }
       });
     });
@@ -51,9 +62,10 @@ export function registerProfileCommands(program: Command): void {
       const options = requestOptions(o);
       const { profiles } = await withController(options, (c) => request(c, 'profile.list', {}, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(profiles, null, 2)}\n`);
+      const t = words();
       for (const p of profiles)
         process.stdout.write(
-          `${`${p.profile} v${p.version}`.padEnd(32)} ${p.kind.padEnd(20)} ${p.driver.padEnd(8)} ${p.manufacturer} ${p.model}  (added by ${p.addedBy})\n`,
+          `${t('profileVersion', { profile: p.profile, version: p.version }).padEnd(32)} ${p.kind.padEnd(20)} ${p.driver.padEnd(8)} ${p.manufacturer} ${p.model}${t('addedBy', { by: p.addedBy })}\n`,
         );
     });
 
@@ -71,6 +83,7 @@ export function registerProfileCommands(program: Command): void {
       );
       if (o.json) return void process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
       const { stringify } = await import('yaml');
-      process.stdout.write(`# added by ${found.addedBy} at ${new Date(found.addedAt).toISOString()}\n${stringify(found.profile)}`);
+      const added = words()('addedAt', { by: found.addedBy, at: new Date(found.addedAt).toISOString() });
+      process.stdout.write(`# ${added}\n${stringify(found.profile)}`);
     });
 }

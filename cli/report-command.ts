@@ -5,7 +5,8 @@ import { Option, type Command } from 'commander';
 import type { ReliabilityReport } from '../protocols/plan-schemas.ts';
 import { brokerOption, timeoutOption, parseSince } from './operator-commands.ts';
 import { writeFileSync } from 'node:fs';
-import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
+import { request, requestOptions, userError, withController, type ClientOpts } from '../client/request-client.ts';
+import { cliOps } from '../i18n/messages/cli-ops.ts';
 import { formatTime } from './format.ts';
 import { refName } from '../protocols/device-ref.ts';
 
@@ -173,7 +174,8 @@ export function registerReportCommand(program: Command): void {
       const now = Date.now();
       const options = requestOptions(o);
       if (o.month !== undefined) return monthReport(o, options);
-      if (o.format === 'html') throw new UserError('--format html is for --month; the period report prints md, json or csv');
+      if (o.format === 'html')
+        throw userError(cliOps, 'htmlIsMonthly', { format: '--format html', month: '--month', formats: 'md, json', last: 'csv' });
       const params = {
         ...(o.since ? { since: parseSince(o.since, now) } : {}),
         ...(o.until ? { until: parseSince(o.until, now) } : {}),
@@ -201,8 +203,9 @@ const output = (o: ReportOpts, content: string): void => (o.output ? writeFileSy
 
 /** `onair report --month 2026-11`: the monthly review (report.month). */
 async function monthReport(o: ReportOpts, options: ReturnType<typeof requestOptions>): Promise<void> {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month!)) throw new UserError(`--month "${o.month}" must be YYYY-MM, e.g. 2026-11`);
-  if (o.since || o.until) throw new UserError('--month is a whole month: leave out --since and --until');
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month!))
+    throw userError(cliOps, 'badMonth', { option: '--month', text: o.month, form: 'YYYY-MM', example: '2026-11' });
+  if (o.since || o.until) throw userError(cliOps, 'wholeMonth', { option: '--month', since: '--since', until: '--until' });
   const params = {
     month: o.month!,
     format: o.format === 'md' ? ('markdown' as const) : o.format,

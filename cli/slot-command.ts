@@ -2,15 +2,21 @@
 import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
 import { settingValue } from './device-command.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
+import { request, requestOptions, userError, withController, type ClientOpts } from '../client/request-client.ts';
 import { refName } from '../protocols/device-ref.ts';
+import { cliGear } from '../i18n/messages/cli-gear.ts';
+import { translator } from '../i18n/translator.ts';
+import { cliLocale } from './language.ts';
+
+const words = () => translator(cliGear, cliLocale());
 
 const ref = (r: { agent: string; device: string }): string => refName(r);
 
 /** `member=board#tally` → [member, board#tally] */
 function parseTally(text: string): [string, string] {
   const m = /^([^=]+)=([^#=]+#[^#=]+)$/.exec(text);
-  if (!m) throw new UserError(`--tally "${text}" is not member=board#tally (for example cam-1=gpio-1#cam-1)`);
+  if (!m)
+    throw userError(cliGear, 'notPairExample', { option: '--tally', text, form: 'member=board#tally', example: 'cam-1=gpio-1#cam-1' });
   return [m[1]!, m[2]!];
 }
 
@@ -18,9 +24,13 @@ function parseTally(text: string): [string, string] {
 function parseProgram(text: string): [string, string] {
   const m = /^([^=#]+)=([^#=]+#.+)$/.exec(text);
   if (!m)
-    throw new UserError(
-      `--program "${text}" is not member=switcher#source (for example cam-1=switcher-1#scene:Cam 1, or cam-1=atem-1#input:1)`,
-    );
+    throw userError(cliGear, 'notPairExamples', {
+      option: '--program',
+      text,
+      form: 'member=switcher#source',
+      example: 'cam-1=switcher-1#scene:Cam 1',
+      other: 'cam-1=atem-1#input:1',
+    });
   return [m[1]!, m[2]!];
 }
 
@@ -36,12 +46,13 @@ export function parseSlotParams(pairs: string[]): {
   const memberParams: Record<string, Record<string, unknown>> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UserError(`--param "${pair}" is not key=value or member.key=value`);
+    if (eq <= 0) throw userError(cliGear, 'notPairEither', { option: '--param', text: pair, form: 'key=value', other: 'member.key=value' });
     const key = pair.slice(0, eq);
     const dot = key.lastIndexOf('.');
     const value = settingValue(key, pair.slice(eq + 1));
     if (dot < 0) params[key] = value;
-    else if (dot === 0 || dot === key.length - 1) throw new UserError(`--param "${pair}": member.key needs both`);
+    else if (dot === 0 || dot === key.length - 1)
+      throw userError(cliGear, 'needsBoth', { option: '--param', text: pair, form: 'member.key' });
     else (memberParams[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = value;
   }
   return { params, memberParams };
@@ -129,9 +140,8 @@ export function registerSlotCommands(program: Command): void {
             options,
           ),
         );
-        process.stdout.write(
-          `${created ? 'defined' : 'changed'}  ${defined.id}: ${ref(defined.primary)}${defined.backups.map((b) => ` → ${ref(b)}`).join('')}\n`,
-        );
+        const chain = `${ref(defined.primary)}${defined.backups.map((b) => ` → ${ref(b)}`).join('')}`;
+        process.stdout.write(`${words()('slotSaved', { created: String(created), id: defined.id, chain })}\n`);
       },
     );
 
@@ -144,16 +154,17 @@ export function registerSlotCommands(program: Command): void {
       const options = requestOptions(o);
       const { slots } = await withController(options, (c) => request(c, 'slot.list', {}, options));
       if (o.json) return void process.stdout.write(`${JSON.stringify(slots, null, 2)}\n`);
+      const t = words();
       for (const s of slots) {
         const params = Object.entries(s.params)
           .map(([k, v]) => `${k}=${String(v)}`)
           .join(' ');
         // How it takes a content fault, when not as any failure (docs/media.md).
         const content = [
-          ...(s.onContentFault === 'alarm' ? ['alarm on content faults'] : []),
-          ...(s.mayBeDark ? ['may be dark'] : []),
-          ...(s.mayBeStill ? ['may be still'] : []),
-          ...(s.maySilence ? ['may be silent'] : []),
+          ...(s.onContentFault === 'alarm' ? [t('alarmOnContent')] : []),
+          ...(s.mayBeDark ? [t('mayBeDark')] : []),
+          ...(s.mayBeStill ? [t('mayBeStill')] : []),
+          ...(s.maySilence ? [t('mayBeSilent')] : []),
         ];
         process.stdout.write(
           `${s.id.padEnd(24)} ${s.label ? `"${s.label}" ` : ''}${ref(s.primary)}${s.backups.map((b) => ` → ${ref(b)}`).join('')}${params ? `  (${params})` : ''}${content.length ? `  [${content.join(', ')}]` : ''}\n`,
@@ -170,6 +181,6 @@ export function registerSlotCommands(program: Command): void {
     .action(async (slotId: string, o: ClientOpts & { reason: string }) => {
       const options = requestOptions(o);
       await withController(options, (c) => request(c, 'slot.remove', { slot: slotId, reason: o.reason }, options));
-      process.stdout.write(`removed  ${slotId}\n`);
+      process.stdout.write(`${words()('removed', { id: slotId })}\n`);
     });
 }

@@ -7,13 +7,17 @@ import { request, requestOptions, withController, type ClientOpts } from '../cli
 import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { refName } from '../protocols/device-ref.ts';
+import { cliOps } from '../i18n/messages/cli-ops.ts';
+import { translator } from '../i18n/translator.ts';
+import { cliLocale } from './language.ts';
 
-export function formatSelfTest(r: SelfTestReport): string {
-  const lines = [`${r.agent}/${r.device} (${r.profile}): ${r.result.toUpperCase()} in ${r.durationMs} ms`];
+/** A self-test's report in the CLI's language; step names and details are the profile's and the gear's own. */
+export function formatSelfTest(r: SelfTestReport, locale = cliLocale()): string {
+  const t = translator(cliOps, locale);
+  const lines = [t('selfTest', { device: `${r.agent}/${r.device}`, profile: r.profile, result: r.result, ms: String(r.durationMs) })];
   for (const s of r.steps) {
-    const mark = s.status === 'passed' ? 'pass' : s.status === 'failed' ? 'FAIL' : 'skip';
     lines.push(
-      `  ${mark}  ${s.name}${s.intrusive ? ' [intrusive]' : ''}${s.status === 'skipped' ? '' : ` ${s.durationMs} ms`}${s.detail ? ` — ${s.detail}` : ''}`,
+      `  ${t('step', { status: s.status })}  ${s.name}${s.intrusive ? t('intrusive') : ''}${s.status === 'skipped' ? '' : t('stepMs', { ms: String(s.durationMs) })}${s.detail ? ` — ${s.detail}` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -21,9 +25,11 @@ export function formatSelfTest(r: SelfTestReport): string {
 
 const time = (ts: number | null | undefined): string => formatTime(ts, 'second');
 
-export function formatJob(j: Job): string {
-  const context = j.show ? ` show ${j.show}` : j.schedule ? ` schedule ${j.schedule}` : '';
-  return `${String(j.id).padStart(5)}  ${time(j.finishedAt ?? j.startedAt ?? j.notBefore)}  ${j.kind.padEnd(11)} ${refName(j).padEnd(24)} ${j.state.padEnd(9)}${context}${j.attempt > 1 ? ` (attempt ${j.attempt})` : ''}${j.reason ? `  ${j.reason}` : ''}\n`;
+export function formatJob(j: Job, locale = cliLocale()): string {
+  const t = translator(cliOps, locale);
+  const context = j.show ? t('jobShow', { show: j.show }) : j.schedule ? t('jobSchedule', { schedule: j.schedule }) : '';
+  const attempt = j.attempt > 1 ? t('jobAttempt', { n: j.attempt }) : '';
+  return `${String(j.id).padStart(5)}  ${time(j.finishedAt ?? j.startedAt ?? j.notBefore)}  ${t('jobKind', { kind: j.kind }).padEnd(11)} ${refName(j).padEnd(24)} ${t('jobState', { state: j.state }).padEnd(9)}${context}${attempt}${j.reason ? `  ${j.reason}` : ''}\n`;
 }
 
 export function registerTestCommands(program: Command): void {
@@ -52,7 +58,9 @@ export function registerTestCommands(program: Command): void {
         return Promise.all(devices.map((device) => request(c, 'test.run', { device, intrusive: o.intrusive }, options)));
       });
       process.stdout.write(
-        o.json ? `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n` : reports.map(formatSelfTest).join(''),
+        o.json
+          ? `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`
+          : reports.map((r) => formatSelfTest(r)).join(''),
       );
       if (reports.some((r) => r.result === 'failed')) process.exitCode = 3;
     });
@@ -77,6 +85,6 @@ export function registerTestCommands(program: Command): void {
         ...(o.limit ? { limit: o.limit } : {}),
       };
       const { jobs } = await withController(options, (c) => request(c, 'test.history', params, options));
-      process.stdout.write(o.json ? `${JSON.stringify(jobs, null, 2)}\n` : jobs.map(formatJob).join(''));
+      process.stdout.write(o.json ? `${JSON.stringify(jobs, null, 2)}\n` : jobs.map((j) => formatJob(j)).join(''));
     });
 }

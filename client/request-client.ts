@@ -4,6 +4,10 @@ import os from 'node:os';
 import type { MqttClient } from 'mqtt';
 import { silentLogger } from '../lib/logger.ts';
 import { askSecret } from './prompt.ts';
+import type { MessageKey, Messages } from '../i18n/define.ts';
+import type { Locale } from '../i18n/locales.ts';
+import { translator, type MessageValues } from '../i18n/translator.ts';
+import { cliClient } from '../i18n/messages/cli-client.ts';
 import { brokerUrls, connectMqtt, endMqtt, parseBrokerUrl, waitForConnect, type TlsFiles } from '../lib/mqtt-connection.ts';
 import { readBrokerSecrets } from '../lib/broker-client.ts';
 import { readPrivateFile } from '../lib/secret.ts';
@@ -20,8 +24,29 @@ import {
   type OperationParams,
 } from '../protocols/contract.ts';
 
+/**
+ * A user's mistake or a refusal, said in one line. One made by `userError` carries its catalogue
+ * message (`said`: table, key, values) and is printed in the reader's language (cli/main.ts);
+ * `message` is its English, for scripts, logs and programmatic callers.
+ */
 export class UserError extends Error {
   override name = 'UserError';
+  constructor(
+    message: string,
+    readonly said?: { readonly messages: Messages; readonly key: string; readonly values: MessageValues },
+  ) {
+    super(message);
+  }
+
+  /** The error in a language: its catalogue message, or the text it was made with. */
+  in(locale: Locale): string {
+    return this.said ? translator(this.said.messages, locale)(this.said.key, this.said.values) : this.message;
+  }
+}
+
+/** A UserError from a catalogue message: English as its `message`, the reader's language when printed. */
+export function userError<M extends Messages>(messages: M, key: MessageKey<M>, values: MessageValues = {}): UserError {
+  return new UserError(translator(messages, 'en')(key, values), { messages, key, values });
 }
 
 export interface RequestOptions {
@@ -65,11 +90,12 @@ function cliLogin(env: NodeJS.ProcessEnv): Pick<RequestOptions, 'user' | 'passwo
     if (env.ONAIR_TOKEN_FILE) {
       const line = readPrivateFile(env.ONAIR_TOKEN_FILE, 'ONAIR_TOKEN_FILE:').toString('utf8').trim();
       const colon = line.indexOf(':');
-      if (colon <= 0) throw new Error(`ONAIR_TOKEN_FILE: ${env.ONAIR_TOKEN_FILE} holds no "user:secret" line`);
+      if (colon <= 0)
+        throw userError(cliClient, 'badTokenFile', { variable: 'ONAIR_TOKEN_FILE', file: env.ONAIR_TOKEN_FILE, line: 'user:secret' });
       token = { user: line.slice(0, colon), password: line.slice(colon + 1) };
     }
   } catch (err) {
-    throw new UserError((err as Error).message);
+    throw err instanceof UserError ? err : new UserError((err as Error).message);
   }
   return {
     ...(token ?? {
@@ -82,7 +108,7 @@ function cliLogin(env: NodeJS.ProcessEnv): Pick<RequestOptions, 'user' | 'passwo
 
 export async function withController<T>(options: RequestOptions, work: (client: MqttClient) => Promise<T>): Promise<T> {
   if (options.user !== undefined && options.password === undefined) {
-    if (!process.stdin.isTTY) throw new UserError(`a password for ${options.user}: set ONAIR_PASSWORD, or run on a terminal to be asked`);
+    if (!process.stdin.isTTY) throw userError(cliClient, 'needPassword', { user: options.user, variable: 'ONAIR_PASSWORD' });
     options = { ...options, password: await askSecret(`password for ${options.user}: `) };
   }
   const client = connectMqtt({
@@ -100,16 +126,21 @@ export async function withController<T>(options: RequestOptions, work: (client: 
       // A CONNACK refusal is no unreachable broker: say which.
       const why = await Promise.race([refused, Promise.resolve('')]);
       if (/not authori[sz]ed|bad user ?name or password/i.test(why))
-        throw new UserError(
-          `the OnAir broker at ${options.broker} refused the login (${why}): log in with ONAIR_USER and ONAIR_PASSWORD, or mqtt://user:password@host`,
-        );
+        throw userError(cliClient, 'loginRefused', {
+          broker: options.broker,
+          why,
+          userVariable: 'ONAIR_USER',
+          passwordVariable: 'ONAIR_PASSWORD',
+          url: 'mqtt://user:password@host',
+        });
       if (/certificate|self[- ]signed|altnames|handshake|SSL|TLS/i.test(why))
-        throw new UserError(
-          `the OnAir broker at ${options.broker} failed the TLS check (${why}): set ONAIR_CA_FILE to the CA that signed its certificate`,
-        );
-      throw new UserError(
-        `cannot reach the OnAir broker at ${options.broker} (is "onair controller" running? set --broker or ONAIR_BROKER)`,
-      );
+        throw userError(cliClient, 'tlsFailed', { broker: options.broker, why, variable: 'ONAIR_CA_FILE' });
+      throw userError(cliClient, 'unreachable', {
+        broker: options.broker,
+        command: 'onair controller',
+        option: '--broker',
+        variable: 'ONAIR_BROKER',
+      });
     });
     return await work(client);
   } finally {
@@ -142,7 +173,7 @@ export async function request<O extends OperationName>(
     );
     if (response.status === 'ok') return response.data as OperationData<O>;
     if (!isRateRefusal(response.error) || deadline - performance.now() <= RATE_RETRY_MS)
-      throw new UserError(response.error ?? 'request failed');
+      throw response.error !== undefined ? new UserError(response.error) : userError(cliClient, 'requestFailed');
     await new Promise((resolve) => setTimeout(resolve, RATE_RETRY_MS));
   }
 }
@@ -171,8 +202,7 @@ async function askOnce<O extends OperationName>(
     const timer = setTimeout(() => {
       done();
       // Mosquitto drops a publish its ACL refuses without a word [mosquitto.conf(5) acl_file]: say so.
-      const hint = user ? ` (if ${user}'s role may not ask "${op}", a broker such as Mosquitto drops the request without telling us)` : '';
-      reject(new UserError(`the controller did not answer "${op}" within ${wholeTimeoutMs} ms${hint}`));
+      reject(userError(cliClient, user ? 'noAnswerAsUser' : 'noAnswer', { op, ms: String(wholeTimeoutMs), user, broker: 'Mosquitto' }));
     }, options.timeoutMs);
     const onMessage = (t: string, payload: Buffer): void => {
       if (t !== answers) return;
@@ -186,11 +216,7 @@ async function askOnce<O extends OperationName>(
     // The broker closes a client whose publish its login may not make (MQTT 3.1.1 has no refusal code for it).
     const onClose = (): void => {
       done();
-      reject(
-        new UserError(
-          `the broker closed the connection when asked "${op}": ${user ? `${user}'s role may not ask it` : 'it requires a login'} (or the broker went away)`,
-        ),
-      );
+      reject(userError(cliClient, user ? 'closedAsUser' : 'closed', { op, user }));
     };
     client.on('message', onMessage);
     client.on('close', onClose);
