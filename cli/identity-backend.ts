@@ -8,7 +8,8 @@ import { systemClock } from '../lib/clock.ts';
 import { brokerUrls, parseBrokerUrl } from '../lib/mqtt-connection.ts';
 import type { Role } from '../protocols/access.ts';
 import type { Identities } from '../controller/identity/identities.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
+import { request, requestOptions, UserError, userError, withController, type ClientOpts } from '../client/request-client.ts';
+import { cliIdentity } from '../i18n/messages/cli-identity.ts';
 
 export interface StoreOpts {
   controllerConfig?: string;
@@ -44,7 +45,7 @@ export async function withIdentities<T>(opts: StoreOpts, work: (ids: Identities)
       );
       return await withPostgresIdentities({ url: pgSettings.url, ...(password !== undefined ? { password } : {}) }, systemClock, work);
     } catch (err) {
-      throw new UserError(`the pair's database (${pgSettings.url}): ${(err as Error).message}`);
+      throw userError(cliIdentity, 'pairDatabase', { url: pgSettings.url, error: (err as Error).message });
     }
   }
   const dir = opts.data ?? path.resolve(baseDir, config.dataDir);
@@ -72,9 +73,12 @@ const local = (opts: StoreOpts): IdentityBackend => ({
 function remote(o: ClientOpts): IdentityBackend {
   const options = requestOptions(o);
   if (options.user === undefined && parseBrokerUrl(brokerUrls(o.broker)[0]!).username === undefined) {
-    throw new UserError(
-      'enrolling over the network needs an admin login (ONAIR_USER, --user or ONAIR_TOKEN_FILE); on the controller machine, name its database with --controller-config or --data',
-    );
+    throw userError(cliIdentity, 'needAdmin', {
+      logins: 'ONAIR_USER, --user',
+      lastLogin: 'ONAIR_TOKEN_FILE',
+      config: '--controller-config',
+      data: '--data',
+    });
   }
   const ask = <T>(work: Parameters<typeof withController<T>>[1]) => withController(options, work);
   return {

@@ -10,9 +10,15 @@ import type { Command } from 'commander';
 import { ROLES, type Role } from '../protocols/access.ts';
 import { newCredential } from '../controller/identity/identities.ts';
 import { askSecret } from '../client/prompt.ts';
-import { UserError, type ClientOpts } from '../client/request-client.ts';
+import { UserError, userError, type ClientOpts } from '../client/request-client.ts';
 import { brokerOption, timeoutOption } from './operator-commands.ts';
 import { identityBackend, withIdentities, type StoreOpts } from './identity-backend.ts';
+import { cliIdentity } from '../i18n/messages/cli-identity.ts';
+import { translator } from '../i18n/translator.ts';
+import { cliLocale } from './language.ts';
+
+/** These commands' words in the CLI's language (refusals are userErrors: English inside, printed in it). */
+const words = () => translator(cliIdentity, cliLocale());
 
 /**
  * The new password: ONAIR_NEW_PASSWORD, or asked without echo. On the controller machine
@@ -23,7 +29,7 @@ async function password(prompt: string, opts: StoreOpts): Promise<string> {
   const given = process.env.ONAIR_NEW_PASSWORD ?? (local ? process.env.ONAIR_PASSWORD : undefined);
   if (given) return given;
   if (!process.stdin.isTTY)
-    throw new UserError(`set ONAIR_NEW_PASSWORD${local ? ' (or ONAIR_PASSWORD)' : ''}, or run on a terminal to be asked`);
+    throw userError(cliIdentity, 'needNewPassword', { variable: 'ONAIR_NEW_PASSWORD', local: String(local), alt: 'ONAIR_PASSWORD' });
   return askSecret(prompt);
 }
 
@@ -38,27 +44,27 @@ type Opts = StoreOpts & ClientOpts;
 export function registerIdentityCommands(program: Command): void {
   // `onair agent` runs an agent; its subcommands enrol agents with the controller's broker.
   const agent = program.commands.find((c) => c.name() === 'agent') ?? program.command('agent');
-  const enrol = async (id: string, opts: Opts, verb: string) => {
+  const enrol = async (id: string, opts: Opts, verb: 'enrolled' | 'rotated') => {
     const credential = await identityBackend(opts).enrolAgent(id);
-    process.stdout.write(
-      `${verb} agent ${id}. Its credential (shown once, stored only as a hash):\n\n  ${credential}\n\n` +
-        `Give it to the agent by reference, never in its config file:\n  broker: { url: mqtt://<controller>:1883, username: "agent/${id}", passwordEnv: ONAIR_AGENT_PASSWORD }\n`,
-    );
+    const config = `broker: { url: mqtt://<controller>:1883, username: "agent/${id}", passwordEnv: ONAIR_AGENT_PASSWORD }`;
+    process.stdout.write(words()('agentCredential', { verb, id, credential, config }));
   };
   eitherOptions(agent.command('add <id>').description('enrol an agent and print its credential once')).action((id: string, opts: Opts) =>
-    enrol(id, opts, 'Enrolled'),
+    enrol(id, opts, 'enrolled'),
   );
   eitherOptions(agent.command('rotate <id>').description('give an agent a new credential (the old one stops working)')).action(
-    (id: string, opts: Opts) => enrol(id, opts, 'Rotated'),
+    (id: string, opts: Opts) => enrol(id, opts, 'rotated'),
   );
   eitherOptions(agent.command('revoke <id>').description('stop an agent logging in')).action(async (id: string, opts: Opts) => {
-    if (!(await identityBackend(opts).revokeAgent(id))) throw new UserError(`no enrolled agent ${id} to revoke`);
-    process.stdout.write(`Revoked agent ${id}: it can no longer log in (a connection it has now stays until it drops).\n`);
+    if (!(await identityBackend(opts).revokeAgent(id))) throw userError(cliIdentity, 'noAgent', { id });
+    process.stdout.write(`${words()('agentRevoked', { id })}\n`);
   });
   eitherOptions(agent.command('list').description('enrolled agents')).action(async (opts: Opts) => {
+    const t = words();
+    const at = (ts: number) => new Date(ts).toISOString();
     for (const a of await identityBackend(opts).agents())
       process.stdout.write(
-        `${a.id.padEnd(24)} ${a.revokedAt ? `revoked ${new Date(a.revokedAt).toISOString()}` : `enrolled, credential from ${new Date(a.changedAt).toISOString()}`}\n`,
+        `${a.id.padEnd(24)} ${a.revokedAt ? t('agentRevokedAt', { at: at(a.revokedAt) }) : t('agentEnrolledAt', { at: at(a.changedAt) })}\n`,
       );
   });
 
@@ -78,7 +84,10 @@ export function registerIdentityCommands(program: Command): void {
       try {
         writeFileSync(opts.tokenFile, `${name}:${secret}\n`, { mode: 0o600, flag: 'wx' });
       } catch (err) {
-        throw new UserError(`cannot write the token file ${opts.tokenFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        throw userError(cliIdentity, 'cannotWriteToken', {
+          file: opts.tokenFile,
+          code: (err as NodeJS.ErrnoException).code ?? String(err),
+        });
       }
     }
     await identityBackend(opts)
@@ -88,7 +97,8 @@ export function registerIdentityCommands(program: Command): void {
         throw err instanceof UserError ? err : new UserError(err.message);
       });
     if (!opts.tokenFile) return '';
-    return ` Its token is in ${path.resolve(opts.tokenFile)} (mode 0600): give the tool ONAIR_TOKEN_FILE=${path.resolve(opts.tokenFile)}.`;
+    const file = path.resolve(opts.tokenFile);
+    return words()('tokenIn', { file, assignment: `ONAIR_TOKEN_FILE=${file}` });
   };
   eitherOptions(
     tokenOption(
@@ -98,9 +108,9 @@ export function registerIdentityCommands(program: Command): void {
         .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`),
     ),
   ).action(async (name: string, opts: Opts & { role: string; tokenFile?: string }) => {
-    if (!ROLES.includes(opts.role as Role)) throw new UserError(`unknown role "${opts.role}" (roles: ${ROLES.join(', ')})`);
-    const where = await setSecret(name, opts.role as Role, opts, `password for ${name}: `);
-    process.stdout.write(`Added ${name} (${opts.role}).${where}\n`);
+    if (!ROLES.includes(opts.role as Role)) throw userError(cliIdentity, 'unknownRole', { role: opts.role, roles: ROLES.join(', ') });
+    const where = await setSecret(name, opts.role as Role, opts, words()('passwordFor', { name }));
+    process.stdout.write(`${words()('userAdded', { name, role: opts.role, where })}\n`);
   });
   eitherOptions(
     tokenOption(
@@ -108,17 +118,19 @@ export function registerIdentityCommands(program: Command): void {
     ),
   ).action(async (name: string, opts: Opts & { tokenFile?: string }) => {
     const current = (await identityBackend(opts).users()).find((u) => u.name === name && u.revokedAt === null);
-    if (!current?.role) throw new UserError(`no user ${name}`);
-    const where = await setSecret(name, current.role, opts, `new password for ${name}: `);
-    process.stdout.write(`Password of ${name} changed.${where}\n`);
+    if (!current?.role) throw userError(cliIdentity, 'noUser', { name });
+    const where = await setSecret(name, current.role, opts, words()('newPasswordFor', { name }));
+    process.stdout.write(`${words()('passwordChanged', { name, where })}\n`);
   });
   eitherOptions(user.command('remove <name>').description('stop a person logging in')).action(async (name: string, opts: Opts) => {
-    if (!(await identityBackend(opts).removeUser(name))) throw new UserError(`no user ${name}`);
-    process.stdout.write(`Removed ${name}.\n`);
+    if (!(await identityBackend(opts).removeUser(name))) throw userError(cliIdentity, 'noUser', { name });
+    process.stdout.write(`${words()('userRemoved', { name })}\n`);
   });
   eitherOptions(user.command('list').description('people and their roles')).action(async (opts: Opts) => {
     for (const u of await identityBackend(opts).users())
-      process.stdout.write(`${u.name.padEnd(24)} ${(u.role ?? '').padEnd(11)} ${u.revokedAt ? 'removed' : 'active'}\n`);
+      process.stdout.write(
+        `${u.name.padEnd(24)} ${(u.role ?? '').padEnd(11)} ${words()('userState', { removed: String(!!u.revokedAt) })}\n`,
+      );
   });
 
   registerBrokerCommands(program);
@@ -134,10 +146,14 @@ function registerBrokerCommands(program: Command): void {
   ).action(async (name: string | undefined, opts: StoreOpts) => {
     const id = name ?? 'main';
     const credential = await withIdentities(opts, (ids) => ids.enrollController(id));
+    const config = `broker: { embedded: false, url: mqtt://<broker>:1883, username: "controller/${id}", passwordEnv: ONAIR_CONTROLLER_PASSWORD }`;
     process.stdout.write(
-      `The controller logs in to the broker as controller/${id}. Its credential (shown once, stored only as a hash):\n\n  ${credential}\n\n` +
-        `In the controller's config, by reference:\n  broker: { embedded: false, url: mqtt://<broker>:1883, username: "controller/${id}", passwordEnv: ONAIR_CONTROLLER_PASSWORD }\n` +
-        "Then write the broker's files again: onair broker mosquitto-config --out <dir>\n",
+      words()('controllerCredential', {
+        login: `controller/${id}`,
+        credential,
+        config,
+        command: 'onair broker mosquitto-config --out <dir>',
+      }),
     );
   });
   storeOptions(
@@ -165,25 +181,32 @@ function registerBrokerCommands(program: Command): void {
     const paths = { passwd: path.join(out, 'onair.passwd'), acl: path.join(out, 'onair.acl') };
     const { logins, missing } = await withIdentities(opts, (ids) => ids.mosquittoLogins());
     if (!logins.some((l) => l.kind === 'controller'))
-      throw new UserError(
-        'no controller login is enrolled: run `onair broker controller-login` first (the controller must log in to Mosquitto too)',
-      );
+      throw userError(cliIdentity, 'noControllerLogin', { command: '`onair broker controller-login`', broker: 'Mosquitto' });
     const files = mosquittoFiles(logins, paths, listener);
     mkdirSync(out, { recursive: true });
     const written = writeMosquittoFiles(out, files);
     const count = (kind: string) => logins.filter((l) => l.kind === kind).length;
-    process.stdout.write(
-      `Wrote ${paths.passwd}, ${paths.acl} and ${path.join(out, 'onair.conf')}: ${count('agent')} agents, ${count('user')} people, ${count('controller')} controller login(s).\n` +
-        (written.owner
-          ? `The password file and the ACL are ${written.owner}, mode 0600: Mosquitto reads them after dropping to its own user.\n`
-          : `Mosquitto reads the password file and the ACL after dropping to its own user (Debian: mosquitto): run\n  ${written.chown}\n`) +
-        (listener
-          ? `onair.conf defines the listener on ${listener.address ?? 'every address'} port ${listener.port}: remove your own line for it.\n`
-          : 'onair.conf defines no listener: add "use_username_as_clientid true" under each listener line OnAir clients use.\n') +
-        'Include onair.conf in mosquitto.conf, then reload Mosquitto (systemctl reload mosquitto, or SIGHUP) after every enrolment, rotation or revocation.\n' +
-        (missing.length
-          ? `Left out (enrolled before OnAir wrote Mosquitto hashes; rotate or set a new password to include them): ${missing.join(', ')}\n`
-          : ''),
-    );
+    const t = words();
+    const broker = 'Mosquitto';
+    const conf = 'onair.conf';
+    const lines = [
+      t('wrote', {
+        passwd: paths.passwd,
+        acl: paths.acl,
+        conf: path.join(out, conf),
+        agents: count('agent'),
+        people: count('user'),
+        controllers: count('controller'),
+      }),
+      written.owner
+        ? t('ownedBy', { owner: written.owner, broker })
+        : t('chownThem', { broker, system: 'Debian', user: 'mosquitto', command: written.chown }),
+      listener
+        ? t('listenerDefined', { conf, address: listener.address ?? 'any', port: String(listener.port) })
+        : t('noListener', { conf, line: 'use_username_as_clientid true', directive: 'listener' }),
+      t('includeAndReload', { conf, mainConf: 'mosquitto.conf', broker, reload: 'systemctl reload mosquitto', signal: 'SIGHUP' }),
+      ...(missing.length ? [t('leftOut', { broker, names: missing.join(', ') })] : []),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
   });
 }

@@ -84,6 +84,29 @@ describe('people, studios, contact points and the duty rota from the CLI', () =>
     expect(await json(plain)).toBe(await json({ ...ADMIN, ONAIR_LANG: 'en' }));
   });
 
+  it("speaks the studio's language for the gear and the client's own errors: no English word beyond the names the JSON holds", async () => {
+    const plain = { ...ADMIN, ONAIR_LANG: '', LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8' };
+    const list = await runOnairWith(plain, broker, 'device', 'list');
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/第 \d+ 版/);
+    // Every Latin word left is a name of the studio's: its ids, profiles and studios, as --json has them.
+    const names = (await runOnairWith(plain, broker, 'device', 'list', '--json')).stdout;
+    expect(list.stdout.match(/[A-Za-z]{2,}/g)!.filter((word) => !names.includes(word))).toEqual([]);
+    // The client's refusal: said in the CLI's language, English for a script that asks for it.
+    const unreachable = ['events', '--broker', 'mqtt://127.0.0.1:1', '--timeout', '500'];
+    const zh = await runOnairWith(plain, broker, ...unreachable);
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toBe(
+      'onair: 无法连接位于 mqtt://127.0.0.1:1 的 OnAir 消息代理（“onair controller”在运行吗？请设置 --broker 或 ONAIR_BROKER）\n',
+    );
+    expect((await onair(...unreachable)).stderr).toMatch(
+      /^onair: cannot reach the OnAir broker at mqtt:\/\/127\.0\.0\.1:1 \(is "onair controller"/,
+    );
+    expect((await runOnairWith(plain, broker, 'device', 'add', 'no-slash', '--profile', 'x')).stderr).toBe(
+      'onair: “no-slash”不是 agent/device\n',
+    );
+  });
+
   it('never answers a secret, and never takes one from the command line', async () => {
     const json = await ok('contact', 'list', '--json');
     expect(JSON.parse(json)).toContainEqual({ id: 'ops-hook', kind: 'webhook', to: 'http://127.0.0.1:9/hook', hasSecret: true });
