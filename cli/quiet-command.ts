@@ -1,11 +1,15 @@
 /** `onair show quiet`: a planned dark scene or silence in a show, so its content faults fail nothing over. */
 import { Option, type Command } from 'commander';
 import { brokerOption } from './operator-commands.ts';
-import { request, requestOptions, UserError, withController, type ClientOpts } from '../client/request-client.ts';
+import { request, requestOptions, userError, withController, type ClientOpts } from '../client/request-client.ts';
 import { CONTENT_FAULTS } from '../protocols/content-policy.ts';
 import type { ContentFault } from '../protocols/media.ts';
 import { formatTime } from './format.ts';
 import type { Show } from '../protocols/plan-schemas.ts';
+import { cliShow } from '../i18n/messages/cli-show.ts';
+import { cliOps } from '../i18n/messages/cli-ops.ts';
+import { translator } from '../i18n/translator.ts';
+import { cliLocale } from './language.ts';
 
 /** Parses the window's times with the show command's rules (an ISO time or a delay like +10m). */
 type When = (text: string, now: number, what: string) => number;
@@ -32,7 +36,7 @@ export function registerQuietCommand(show: Command, parseWhen: When, parseDurati
       ) => {
         const now = Date.now();
         const from = parseWhen(o.from, now, '--from');
-        if (!o.to && !o.for) throw new UserError('give --to or --for');
+        if (!o.to && !o.for) throw userError(cliShow, 'needEnd', { end: '--to', duration: '--for' });
         const to = o.to ? parseWhen(o.to, now, '--to') : from + parseDuration(o.for!, '--for');
         const options = requestOptions(o);
         const updated: Show = await withController(options, (c) =>
@@ -51,9 +55,16 @@ export function registerQuietCommand(show: Command, parseWhen: When, parseDurati
           ),
         );
         const at = (ts: number) => formatTime(ts, 'second');
-        process.stdout.write(
-          `${updated.id}: quiet ${at(from)} → ${at(to)} for ${o.fault?.join(', ') ?? 'every content fault'} of ${o.slot?.join(', ') ?? 'every slot'}\n`,
-        );
+        const quiet = translator(cliOps, cliLocale())('quiet', {
+          show: updated.id,
+          from: at(from),
+          to: at(to),
+          allFaults: String(!o.fault),
+          faults: o.fault?.join(', ') ?? '',
+          allSlots: String(!o.slot),
+          slots: o.slot?.join(', ') ?? '',
+        });
+        process.stdout.write(`${quiet}\n`);
       },
     );
 }

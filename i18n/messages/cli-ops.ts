@@ -36,6 +36,14 @@ export const cliOps = defineMessages('cli-ops', {
   jobSchedule: { 'zh-CN': ' 计划 {schedule}', 'zh-TW': ' 排程 {schedule}', en: ' schedule {schedule}' },
   jobAttempt: { 'zh-CN': '（第 {n} 次尝试）', 'zh-TW': '（第 {n} 次嘗試）', en: ' (attempt {n})' },
 
+  quiet: {
+    'zh-CN':
+      '{show}：{from} → {to} 静默，{allSlots, select, true {所有机位} other {机位 {slots}}}的{allFaults, select, true {所有内容故障} other {{faults}}}不触发切换',
+    'zh-TW':
+      '{show}：{from} → {to} 靜默，{allSlots, select, true {所有機位} other {機位 {slots}}}的{allFaults, select, true {所有內容故障} other {{faults}}}不觸發切換',
+    en: '{show}: quiet {from} → {to} for {allFaults, select, true {every content fault} other {{faults}}} of {allSlots, select, true {every slot} other {{slots}}}',
+  },
+
   whichDevices: {
     'zh-CN': '请指明哪些设备：{options} 和/或 {last}',
     'zh-TW': '請指明哪些設備：{options} 和/或 {last}',
