@@ -6,6 +6,7 @@ import { formatTime } from './format.ts';
 import { wholeNumber } from './numbers.ts';
 import { refName } from '../protocols/device-ref.ts';
 import { cliOps } from '../i18n/messages/cli-ops.ts';
+import { cliGear } from '../i18n/messages/cli-gear.ts';
 import { translator } from '../i18n/translator.ts';
 import { cliLocale } from './language.ts';
 
@@ -101,7 +102,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .action(async (id: string, o: ClientOpts) => {
       const options = requestOptions(o);
       await withController(options, (c) => request(c, 'schedule.remove', { id }, options));
-      process.stdout.write(`${words()('removed', { id })}\n`);
+      process.stdout.write(`${translator(cliGear, cliLocale())('removed', { id })}\n`);
     });
 
   program

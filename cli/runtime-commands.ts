@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../lib/clock.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
-import { UserError } from '../client/request-client.ts';
+import { userError } from '../client/request-client.ts';
+import { cliIdentity } from '../i18n/messages/cli-identity.ts';
+import { cliGear } from '../i18n/messages/cli-gear.ts';
 
 // Each command loads only its own side: an agent process never loads the broker or SQLite.
 
@@ -57,7 +59,11 @@ export function registerRuntimeCommands(program: Command): void {
     .option('--state <dir>', 'where the last desired config is kept (overrides stateDir in the config)')
     .action(async (opts: { config?: string; state?: string }) => {
       if (!opts.config)
-        throw new UserError('onair agent needs --config <file> (its agent config); onair agent add|rotate|revoke|list enrol agents');
+        throw userError(cliIdentity, 'agentNeedsConfig', {
+          command: 'onair agent',
+          option: '--config <file>',
+          enrol: 'onair agent add|rotate|revoke|list',
+        });
       const { loadAgentConfig } = await import('../agent/config.ts');
       const { Agent } = await import('../agent/agent.ts');
       const { readBrokerSecrets } = await import('../lib/broker-client.ts');
@@ -93,7 +99,7 @@ export function registerRuntimeCommands(program: Command): void {
 
 export function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`"${text}" is not a port number (0-65535)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw userError(cliGear, 'notPort', { text, range: '0-65535' });
   return port;
 }
 

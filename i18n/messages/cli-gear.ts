@@ -27,6 +27,11 @@ export const cliGear = defineMessages('cli-gear', {
     'zh-TW': '{option}「{text}」不是 {form}（例如 {example}，或 {other}）',
     en: '{option} "{text}" is not {form} (for example {example}, or {other})',
   },
+  notPort: {
+    'zh-CN': '“{text}”不是端口号（{range}）',
+    'zh-TW': '「{text}」不是連接埠號碼（{range}）',
+    en: '"{text}" is not a port number ({range})',
+  },
   emptyKeyPart: {
     'zh-CN': '{option} {key}：键中有空的部分',
     'zh-TW': '{option} {key}：鍵中有空的部分',

@@ -19,6 +19,11 @@ export const cliIdentity = defineMessages('cli-identity', {
       '{verb, select, rotated {已為代理程式 {id} 更換憑證} other {已登錄代理程式 {id}}}。其憑證（只顯示這一次，只以雜湊儲存）：\n\n  {credential}\n\n請以參照方式交給代理程式，切勿寫進其設定檔：\n  {config}\n',
     en: '{verb, select, rotated {Rotated} other {Enrolled}} agent {id}. Its credential (shown once, stored only as a hash):\n\n  {credential}\n\nGive it to the agent by reference, never in its config file:\n  {config}\n',
   },
+  agentNeedsConfig: {
+    'zh-CN': '{command} 需要 {option}（其代理配置）；{enrol} 用于登记代理',
+    'zh-TW': '{command} 需要 {option}（其代理程式設定）；{enrol} 用於登錄代理程式',
+    en: '{command} needs {option} (its agent config); {enrol} enrol agents',
+  },
   noAgent: { 'zh-CN': '没有已登记的代理 {id} 可吊销', 'zh-TW': '沒有已登錄的代理程式 {id} 可撤銷', en: 'no enrolled agent {id} to revoke' },
   agentRevoked: {
     'zh-CN': '已吊销代理 {id}：它不能再登录（它现有的连接会保持到断开为止）。',

@@ -58,7 +58,6 @@ export const cliOps = defineMessages('cli-ops', {
   scheduleIntrusive: { 'zh-CN': '  侵入式', 'zh-TW': '  侵入式', en: '  intrusive' },
   scheduleWindow: { 'zh-CN': '  窗口 {minutes} 分钟', 'zh-TW': '  時段 {minutes} 分鐘', en: '  window {minutes} min' },
   owner: { 'zh-CN': '  负责人 {owner}', 'zh-TW': '  負責人 {owner}', en: '  owner {owner}' },
-  removed: { 'zh-CN': '已删除  {id}', 'zh-TW': '已刪除  {id}', en: 'removed  {id}' },
   maintenanceTakes: {
     'zh-CN': '{command} 只接受“{due}”，而不是“{what}”',
     'zh-TW': '{command} 只接受「{due}」，而不是「{what}」',
