@@ -6,23 +6,18 @@
  * JSON output never changes with the language.
  */
 import type { MessageKey } from '../i18n/define.ts';
-import { DEFAULT_LOCALE, isLocale, LOCALES, localeOfTag, type Locale } from '../i18n/locales.ts';
+import { isLocale, LOCALES, localeOfTag, type Locale } from '../i18n/locales.ts';
 import { cli } from '../i18n/messages/cli.ts';
 import { translator, type MessageValues } from '../i18n/translator.ts';
 import { UserError } from '../client/request-client.ts';
-
-/** ONAIR_LANG and the POSIX variables, most specific first. */
-const LANGUAGE_VARIABLES = ['ONAIR_LANG', 'LC_ALL', 'LC_MESSAGES', 'LANG'] as const;
+import { terminalLanguage } from '../client/language.ts';
 
 /** The CLI's language; `asked` is a command's own --locale (it wins), `--lang` arrives as ONAIR_LANG (program.ts). */
 export function cliLocale(asked?: string, env: NodeJS.ProcessEnv = process.env): Locale {
   if (asked !== undefined) return checkedLocale(asked);
-  for (const name of LANGUAGE_VARIABLES) {
-    const value = env[name];
-    // POSIX: the first variable set decides, even to "C" (which names no language we speak: the default).
-    if (value) return name === 'ONAIR_LANG' ? checkedLocale(value) : (localeOfTag(value) ?? DEFAULT_LOCALE);
-  }
-  return DEFAULT_LOCALE;
+  const { variable, value, locale } = terminalLanguage(env);
+  // ONAIR_LANG is typed for OnAir: one it cannot read is a mistake to say, not a language to guess.
+  return variable === 'ONAIR_LANG' ? checkedLocale(value!) : locale;
 }
 
 /** A language the user typed: ours, or a clear error. "zh_TW" and "zh-Hant" are read as tags are. */

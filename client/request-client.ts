@@ -8,6 +8,7 @@ import type { MessageKey, Messages } from '../i18n/define.ts';
 import type { Locale } from '../i18n/locales.ts';
 import { translator, type MessageValues } from '../i18n/translator.ts';
 import { cliClient } from '../i18n/messages/cli-client.ts';
+import { terminalLanguage } from './language.ts';
 import { brokerUrls, connectMqtt, endMqtt, parseBrokerUrl, waitForConnect, type TlsFiles } from '../lib/mqtt-connection.ts';
 import { readBrokerSecrets } from '../lib/broker-client.ts';
 import { readPrivateFile } from '../lib/secret.ts';
@@ -58,6 +59,8 @@ export interface RequestOptions {
   password?: string;
   /** mqtts: the CA (ONAIR_CA_FILE) and a client certificate (ONAIR_CERT_FILE, ONAIR_KEY_FILE). */
   tls?: TlsFiles;
+  /** The language of the password prompt (the terminal's; English when not given). */
+  locale?: Locale;
 }
 
 /** Options every command that talks to the controller takes. */
@@ -75,6 +78,7 @@ export const requestOptions = (o: ClientOpts, env: NodeJS.ProcessEnv = process.e
   broker: o.broker,
   timeoutMs: o.timeout ?? 5_000,
   issuedBy: `${os.userInfo().username}@${os.hostname()}`,
+  locale: terminalLanguage(env).locale,
   ...cliLogin(env),
 });
 
@@ -109,7 +113,10 @@ function cliLogin(env: NodeJS.ProcessEnv): Pick<RequestOptions, 'user' | 'passwo
 export async function withController<T>(options: RequestOptions, work: (client: MqttClient) => Promise<T>): Promise<T> {
   if (options.user !== undefined && options.password === undefined) {
     if (!process.stdin.isTTY) throw userError(cliClient, 'needPassword', { user: options.user, variable: 'ONAIR_PASSWORD' });
-    options = { ...options, password: await askSecret(`password for ${options.user}: `) };
+    options = {
+      ...options,
+      password: await askSecret(translator(cliClient, options.locale ?? 'en')('passwordFor', { user: options.user })),
+    };
   }
   const client = connectMqtt({
     url: options.broker,

@@ -16,6 +16,7 @@ export const cliClient = defineMessages('cli-client', {
     'zh-TW': '需要 {user} 的密碼：請設定 {variable}，或在終端機中執行以便輸入',
     en: 'a password for {user}: set {variable}, or run on a terminal to be asked',
   },
+  passwordFor: { 'zh-CN': '{user} 的密码：', 'zh-TW': '{user} 的密碼：', en: 'password for {user}: ' },
   loginRefused: {
     'zh-CN': '位于 {broker} 的 OnAir 消息代理拒绝了登录（{why}）：请用 {userVariable} 和 {passwordVariable} 登录，或使用 {url}',
     'zh-TW': '位於 {broker} 的 OnAir 訊息代理拒絕了登入（{why}）：請用 {userVariable} 和 {passwordVariable} 登入，或使用 {url}',
